@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.tier_list, name="tiers"),
+    path("<slug:tier_code>/", views.tier_detail, name="tier"),
+]

@@ -1,0 +1,146 @@
+"""Shared fixtures: eager Celery for unit tests, a real worker process for the tests that ask."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.celery_app import app as celery_app
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def service_missing(reason: str) -> None:
+    """Skip on a developer's machine; under CI a missing service fails the run."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: a missing service is a failure)")
+    pytest.skip(reason)
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def redis_reachable(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Unit tests run tasks in-process; tests marked ``worker`` get the real thing."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    celery_app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        celery_app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def postgres_only() -> None:
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL; runs in the PostgreSQL pass of .ci/run (DATABASE_URL=postgres://…)")
+
+
+def _reset_celery_connections() -> None:
+    """Make the test process's Celery client reconnect with the current configuration."""
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+        celery_app._pool = None
+    amqp = celery_app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+    celery_app._backend_cache = None
+    celery_app._local = threading.local()
+
+
+def _database_url_for_worker() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen]:
+    """A real ``celery worker`` process on the test database and a broker of its own.
+
+    Redis when ``CELERY_BROKER_URL`` says so (CI), else kombu's filesystem transport in a
+    temporary folder, so a running `make run` worker never steals the test's tasks.
+    """
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true"}
+    saved_conf = {
+        key: celery_app.conf[key]
+        for key in ("broker_url", "broker_transport_options", "result_backend")
+    }
+    folder = Path(tempfile.mkdtemp(prefix="bcm-broker-"))
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        if not redis_reachable(settings.CELERY_BROKER_URL):
+            service_missing(f"Redis at {settings.CELERY_BROKER_URL} is not reachable")
+        celery_app.control.purge()
+    else:
+        env["CELERY_FILESYSTEM_BROKER_DIR"] = str(folder)
+        queue = str(folder / "queue")
+        for sub in ("queue", "processed", "results", "control"):
+            (folder / sub).mkdir()
+        celery_app.conf.broker_transport_options = {
+            "data_folder_in": queue,
+            "data_folder_out": queue,
+            "processed_folder": str(folder / "processed"),
+            "control_folder": str(folder / "control"),
+            "store_processed": False,
+        }
+        celery_app.conf.result_backend = f"file://{folder / 'results'}"
+    _reset_celery_connections()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=BASE_DIR,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        for key, value in saved_conf.items():
+            celery_app.conf[key] = value
+        _reset_celery_connections()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

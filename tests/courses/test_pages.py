@@ -1,0 +1,59 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh-hant", ["助理級", "銀行客戶經理", "高級"]), ("en", ["Assistant", "Standard", "Senior"])],
+)
+def test_the_catalog_lists_the_tiers_in_each_language(client: Client, language, expected):
+    response = client.get(f"/{language}/catalog/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for name in expected:
+        assert name in html
+    assert f'lang="{"zh-Hant" if language == "zh-hant" else "en"}"' in html
+
+
+def test_the_standard_tier_page_shows_both_tracks_with_courses_and_hours(client: Client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(6):
+        response = client.get("/en/catalog/standard/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Corporate banking" in html and "Retail banking" in html
+    assert "Customer Financial Analysis and Credit Assessment" in html
+    assert "Retail Banking Risk Management" in html
+    assert "8 days" in html and "teaching · 64 class hours" in html
+    assert "exam preparation · 8 class hours" in html
+    # Someone who completed the assistant training owes 6 days / 48 h.
+    assert "6 days / 48 h" in html
+
+
+def test_the_senior_tier_page_shows_what_lower_training_credits(client: Client):
+    html = client.get("/zh-hant/catalog/senior/").content.decode()
+    assert "《財富管理》" in html
+    assert "10 天 / 80 小時" in html  # after the assistant training
+    assert "4 天 / 32 小時" in html  # after the standard training on the same track
+
+
+def test_an_unknown_tier_is_a_404_in_the_visitors_language(client: Client):
+    response = client.get("/en/catalog/platinum/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    response = client.get("/zh-hant/catalog/platinum/")
+    assert response.status_code == 404
+    assert "找不到頁面" in response.content.decode()
+
+
+def test_the_root_redirects_to_the_default_language(client: Client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/zh-hant/"
+
+
+def test_the_language_switch_keeps_the_page(client: Client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/zh-hant/catalog/senior/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/catalog/senior/"
