@@ -5,6 +5,7 @@ Defaults need no server: SQLite and a filesystem broker under ``var/``, e-mail w
 site refuses to start without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -117,7 +118,7 @@ def _database_from_env() -> dict:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "db.sqlite3"),
             # The worker process of a test run must see the test database, so it is a file.
-            "TEST": {"NAME": str(VAR_DIR / "test-db.sqlite3")},
+            "TEST": {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")},
             "OPTIONS": {"timeout": 20},
         }
     scheme = urlsplit(url).scheme

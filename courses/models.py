@@ -129,3 +129,138 @@ class CurriculumCourse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.curriculum}: {self.course.code}"
+
+
+class Cohort(models.Model):
+    """A training class an institution runs for one curriculum (tier and track)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open for enrolment")
+        CLOSED = "closed", _("enrolment closed")
+        RUNNING = "running", _("running")
+        FINISHED = "finished", _("finished")
+
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face-to-face")
+        REMOTE = "remote", _("remote learning")
+        SELF_STUDY = "self_study", _("self-study")
+
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("institution")
+    )
+    curriculum = models.ForeignKey(
+        Curriculum, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("curriculum")
+    )
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    offers_face_to_face = models.BooleanField(_("face-to-face"), default=True)
+    offers_remote = models.BooleanField(_("remote learning"), default=False)
+    offers_self_study = models.BooleanField(_("self-study"), default=True)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("empty for an online cohort"))
+    is_online = models.BooleanField(_("online"), default=False)
+    capacity = models.PositiveIntegerField(_("capacity"))
+    enrolment_opens_at = models.DateTimeField(_("enrolment opens"))
+    enrolment_closes_at = models.DateTimeField(_("enrolment closes"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    # Seats held by pending, approved and in-training enrolments; changed only under the
+    # cohort's row lock by the enrolment services, so it can never pass ``capacity``.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["starts_on", "code"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(enrolment_closes_at__gt=models.F("enrolment_opens_at")),
+                name="cohort_enrolment_window_ordered",
+            ),
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="cohort_never_overbooked"),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Enrolment(models.Model):
+    """A trainee in a cohort. States change only through ``courses.services``."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending approval")
+        APPROVED = "approved", _("approved")
+        IN_TRAINING = "in_training", _("in training")
+        COMPLETED = "completed", _("completed")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    ACTIVE_STATES = (State.PENDING, State.APPROVED, State.IN_TRAINING)
+
+    trainee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("trainee")
+    )
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("cohort"))
+    # Denormalised from the cohort so that the database can enforce one active enrolment per
+    # trainee and curriculum (tier and track).
+    curriculum = models.ForeignKey(Curriculum, on_delete=models.PROTECT, related_name="+", verbose_name=_("curriculum"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
+    # Fixed at approval from the hour plan less credit for completed lower-tier training.
+    teaching_hours_owed = models.PositiveSmallIntegerField(_("teaching hours owed"), null=True, blank=True)
+    teaching_days_owed = models.DecimalField(_("teaching days owed"), max_digits=4, decimal_places=1, null=True, blank=True)
+    exam_prep_hours_owed = models.PositiveSmallIntegerField(_("exam preparation hours owed"), null=True, blank=True)
+    exam_prep_days_owed = models.DecimalField(
+        _("exam preparation days owed"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "curriculum"],
+                condition=Q(state__in=["pending", "approved", "in_training"]),
+                name="enrolment_one_active_per_curriculum",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.cohort}"
+
+
+class PriorLearning(models.Model):
+    """Lower-tier training finished before the portal existed, entered by the program office."""
+
+    trainee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="prior_learning", verbose_name=_("trainee")
+    )
+    curriculum = models.ForeignKey(Curriculum, on_delete=models.PROTECT, related_name="+", verbose_name=_("curriculum"))
+    completed_on = models.DateField(_("completed on"))
+    evidence = models.CharField(_("evidence"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prior learning")
+        verbose_name_plural = _("prior learning")
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "curriculum"], name="prior_learning_once_per_curriculum")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.curriculum}"

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from kombu import pools as kombu_pools
 from django.conf import settings
 from django.db import connection
 
@@ -64,9 +65,8 @@ def postgres_only() -> None:
 
 def _reset_celery_connections() -> None:
     """Make the test process's Celery client reconnect with the current configuration."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    kombu_pools.reset()
+    celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
         amqp._producer_pool = None

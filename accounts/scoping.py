@@ -1,0 +1,117 @@
+"""Who may see which rows: the one place that scopes institution staff to their institution.
+
+Every admin of a model that belongs to an institution inherits :class:`InstitutionScopedAdmin`
+and names the ORM path(s) from the model to :class:`~accounts.models.Institution`. The mixin then
+scopes, in one place, the change list, change/delete views (another institution's id is a 404),
+filters, search, autocomplete (Django asks the target admin's ``get_queryset``), exports (they
+read ``get_queryset``), and the choices of every foreign key and many-to-many field that points
+at another scoped model. A new admin that forgets to inherit it is caught by the test that walks
+``admin.site._registry`` (tests/accounts/test_admin_scoping.py).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+
+from .models import Institution, StaffMembership
+
+if TYPE_CHECKING:
+    from .models import User
+
+PROGRAM_OFFICE_GROUP = "program office staff"
+INSTITUTION_ADMIN_GROUP = "institution admin"
+INSTITUTION_GRADER_GROUP = "institution grader"
+TRAINEE_GROUP = "trainee"
+
+
+def is_program_office(user: User | Any) -> bool:
+    """Superusers and program office staff see every institution's rows."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_is_program_office", None)
+    if cached is None:
+        cached = user.groups.filter(name=PROGRAM_OFFICE_GROUP).exists()
+        user._is_program_office = cached
+    return cached
+
+
+def institution_of(user: User | Any) -> Institution | None:
+    """The institution a staff member belongs to, or None (program office, trainees, anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.staff_membership.institution
+    except StaffMembership.DoesNotExist:
+        return None
+
+
+def scope_to_institution(queryset: QuerySet, institution: Institution | None, paths: tuple[str, ...]) -> QuerySet:
+    """Rows of ``queryset`` that reach ``institution`` by any of ``paths``; none without one.
+
+    Paths that cross a to-many relation would repeat rows, so the filter is a subquery on pk.
+    """
+    if institution is None:
+        return queryset.none()
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{path: institution})
+    if all("__" not in p for p in paths):
+        return queryset.filter(condition)
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
+
+
+class InstitutionScopedAdmin(admin.ModelAdmin):
+    """Base admin for models owned by an institution.
+
+    ``institution_paths``: ORM paths from the model to ``Institution`` (``("institution",)``,
+    ``("cohort__institution",)``, …); a row is visible when any path reaches the user's
+    institution. ``institution_field``: when set, a new row created by institution staff is
+    stamped with their institution and the field is hidden from them.
+    """
+
+    institution_paths: tuple[str, ...] = ()
+    institution_field: str | None = None
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request)
+        if is_program_office(request.user):
+            return queryset
+        return scope_to_institution(queryset, institution_of(request.user), self.institution_paths)
+
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        exclude = list(super().get_exclude(request, obj) or [])
+        if self.institution_field and not is_program_office(request.user):
+            exclude.append(self.institution_field)
+        return exclude
+
+    def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
+        if self.institution_field and not is_program_office(request.user):
+            setattr(obj, self.institution_field, institution_of(request.user))
+        super().save_model(request, obj, form, change)
+
+    def _scoped_choices(self, request: HttpRequest, model: type[Model]) -> QuerySet | None:
+        related_admin = self.admin_site._registry.get(model)
+        if isinstance(related_admin, InstitutionScopedAdmin):
+            return related_admin.get_queryset(request)
+        if model is Institution and not is_program_office(request.user):
+            institution = institution_of(request.user)
+            return Institution.objects.filter(pk=institution.pk if institution else None)
+        return None
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = self._scoped_choices(request, db_field.remote_field.model)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = self._scoped_choices(request, db_field.remote_field.model)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
