@@ -222,6 +222,10 @@ class Enrolment(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # Claimed by the e-mail task before it sends, so that a task run twice mails once.
+    decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -235,7 +239,22 @@ class Enrolment(models.Model):
                 condition=Q(state__in=["pending", "approved", "in_training"]),
                 name="enrolment_one_active_per_curriculum",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "rejected", "withdrawn"]) | Q(teaching_hours_owed__isnull=False),
+                name="enrolment_hours_owed_fixed_at_approval",
+            ),
         ]
+        indexes = [models.Index(fields=["cohort", "state"], name="enrolment_cohort_state_idx")]
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in self.ACTIVE_STATES
+
+    @property
+    def hours_owed(self) -> int | None:
+        if self.teaching_hours_owed is None or self.exam_prep_hours_owed is None:
+            return None
+        return self.teaching_hours_owed + self.exam_prep_hours_owed
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.cohort}"
@@ -264,3 +283,151 @@ class PriorLearning(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.curriculum}"
+
+
+class TrainingSession(models.Model):
+    """A face-to-face class of a cohort: one day's teaching of one course, or exam preparation."""
+
+    class Purpose(models.TextChoices):
+        TEACHING = "teaching", _("teaching")
+        EXAM_PREP = "exam_prep", _("exam preparation")
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("course"),
+        help_text=_("required for teaching; empty for exam preparation"),
+    )
+    held_on = models.DateField(_("date"))
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
+    teacher = models.CharField(_("teacher"), max_length=150)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["held_on", "starts_at", "pk"]
+        verbose_name = _("face-to-face session")
+        verbose_name_plural = _("face-to-face sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="session_hours_in_a_day"),
+            models.CheckConstraint(
+                condition=Q(purpose="exam_prep") | Q(course__isnull=False), name="session_teaching_names_a_course"
+            ),
+        ]
+        indexes = [models.Index(fields=["cohort", "held_on"], name="session_cohort_date_idx")]
+
+    def __str__(self) -> str:
+        what = self.course.code if self.course_id else self.get_purpose_display()
+        return f"{self.cohort} · {self.held_on} · {what}"
+
+
+class Attendance(models.Model):
+    """Hours a trainee attended of a session; written only by ``courses.services``."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("session")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("enrolment")
+    )
+    hours = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session"),
+            models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=24), name="attendance_hours_in_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.trainee} · {self.session}"
+
+
+class RemoteModule(Bilingual, models.Model):
+    """A remote-learning module a cohort offers for one course; completing it earns its hours."""
+
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="remote_modules", verbose_name=_("cohort")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
+    url = models.URLField(_("link"), blank=True)
+
+    class Meta:
+        ordering = ["course__code", "pk"]
+        verbose_name = _("remote-learning module")
+        verbose_name_plural = _("remote-learning modules")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=100), name="remote_module_hours_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} {self.localized('title')}"
+
+    @property
+    def title(self) -> str:
+        return self.localized("title")
+
+
+class RemoteCompletion(models.Model):
+    module = models.ForeignKey(
+        RemoteModule, on_delete=models.CASCADE, related_name="completions", verbose_name=_("module")
+    )
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="remote_completions", verbose_name=_("enrolment")
+    )
+    completed_on = models.DateField(_("completed on"))
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("remote-learning completion")
+        verbose_name_plural = _("remote-learning completions")
+        constraints = [models.UniqueConstraint(fields=["module", "enrolment"], name="remote_completion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.trainee} · {self.module}"
+
+
+class SelfStudyEntry(models.Model):
+    """Hours of self-study a trainee logs; they count once the institution confirms them."""
+
+    class Status(models.TextChoices):
+        LOGGED = "logged", _("awaiting confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    enrolment = models.ForeignKey(
+        Enrolment, on_delete=models.CASCADE, related_name="self_study", verbose_name=_("enrolment")
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    studied_on = models.DateField(_("studied on"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    note = models.CharField(_("what I studied"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-studied_on", "-pk"]
+        verbose_name = _("self-study entry")
+        verbose_name_plural = _("self-study entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="self_study_hours_in_a_day"),
+        ]
+        indexes = [models.Index(fields=["enrolment", "studied_on"], name="self_study_enrolment_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.enrolment.trainee} · {self.studied_on} · {self.hours} h"

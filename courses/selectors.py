@@ -1,12 +1,34 @@
-"""Reads of the national catalog."""
+"""Reads of the national catalog and of training delivery."""
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
 
 from .hours import HoursOwed, Plan, compute_hours_owed
-from .models import Curriculum, CurriculumCourse, Tier
+from .models import (
+    Attendance,
+    Cohort,
+    Course,
+    Curriculum,
+    CurriculumCourse,
+    Enrolment,
+    PriorLearning,
+    RemoteCompletion,
+    SelfStudyEntry,
+    Tier,
+    TrainingSession,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def tiers() -> QuerySet[Tier]:
@@ -73,3 +95,263 @@ def tier_overview(tier: Tier) -> list[TrackOverview]:
             )
         )
     return overview
+
+
+# --- training delivery ---------------------------------------------------------------------
+
+
+def completed_curricula(trainee: User) -> list[Curriculum]:
+    """Curricula whose training ``trainee`` completed: on the portal, or before it (prior learning)."""
+    ids = set(
+        Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED).values_list("curriculum_id", flat=True)
+    ) | set(PriorLearning.objects.filter(trainee=trainee).values_list("curriculum_id", flat=True))
+    return list(Curriculum.objects.filter(pk__in=ids).select_related("tier", "track"))
+
+
+def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
+    queryset = Cohort.objects.all() if queryset is None else queryset
+    return queryset.select_related("institution", "curriculum__tier", "curriculum__track")
+
+
+def open_cohorts(
+    *,
+    tier: str = "",
+    track: str = "",
+    city: str = "",
+    mode: str = "",
+    now: datetime.datetime | None = None,
+) -> QuerySet[Cohort]:
+    """Cohorts open for enrolment whose window has not closed, filtered by the trainee's choices.
+
+    ``mode`` is a ``Cohort.Mode`` value; ``city`` "online" means online cohorts.
+    """
+    now = now or timezone.now()
+    cohorts = cohorts_with_catalog().filter(status=Cohort.Status.OPEN, enrolment_closes_at__gt=now)
+    if tier:
+        cohorts = cohorts.filter(curriculum__tier__code=tier)
+    if track:
+        cohorts = cohorts.filter(curriculum__track__code=track)
+    if city == "online":
+        cohorts = cohorts.filter(is_online=True)
+    elif city:
+        cohorts = cohorts.filter(city=city, is_online=False)
+    if mode in {m.value for m in Cohort.Mode}:
+        cohorts = cohorts.filter(**{f"offers_{mode}": True})
+    return cohorts.order_by("starts_on", "code")
+
+
+def cohort_cities() -> list[str]:
+    return list(
+        Cohort.objects.filter(status=Cohort.Status.OPEN, is_online=False)
+        .exclude(city="")
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+
+
+def enrolments_of(trainee: User) -> QuerySet[Enrolment]:
+    return (
+        Enrolment.objects.filter(trainee=trainee)
+        .select_related("cohort__institution", "curriculum__tier", "curriculum__track")
+        .order_by("-created_at")
+    )
+
+
+def upcoming_sessions(trainee: User, *, today: datetime.date | None = None, limit: int = 10) -> QuerySet[TrainingSession]:
+    """Face-to-face sessions ahead of ``trainee`` in the cohorts they are approved for."""
+    today = today or timezone.localdate()
+    return (
+        TrainingSession.objects.filter(
+            cohort__enrolments__trainee=trainee,
+            cohort__enrolments__state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            held_on__gte=today,
+        )
+        .select_related("cohort", "course")
+        .order_by("held_on", "starts_at", "pk")[:limit]
+    )
+
+
+def self_study_of(trainee: User, *, limit: int = 20) -> QuerySet[SelfStudyEntry]:
+    return (
+        SelfStudyEntry.objects.filter(enrolment__trainee=trainee)
+        .select_related("course", "enrolment__cohort")
+        .order_by("-studied_on", "-pk")[:limit]
+    )
+
+
+def _zero() -> Decimal:
+    return Decimal(0)
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    hours: Decimal
+    target: Decimal | None  # teaching hours owed spread over the courses still owed
+    credited: bool  # studied in a completed lower-tier training
+
+    @property
+    def percent(self) -> int:
+        if self.credited:
+            return 100
+        if not self.target:
+            return 0
+        return min(100, int(self.hours * 100 / self.target))
+
+
+@dataclass
+class Progress:
+    """Hours done by mode and by course against the hours an enrolment owes.
+
+    Self-study counts once confirmed (``self_study_pending`` is awaiting the institution).
+    """
+
+    enrolment: Enrolment
+    face_to_face: Decimal = field(default_factory=_zero)
+    exam_prep: Decimal = field(default_factory=_zero)
+    remote: Decimal = field(default_factory=_zero)
+    self_study: Decimal = field(default_factory=_zero)
+    self_study_pending: Decimal = field(default_factory=_zero)
+    courses: list[CourseProgress] = field(default_factory=list)
+
+    @property
+    def teaching_owed(self) -> int | None:
+        return self.enrolment.teaching_hours_owed
+
+    @property
+    def exam_prep_owed(self) -> int | None:
+        return self.enrolment.exam_prep_hours_owed
+
+    @property
+    def owed(self) -> int | None:
+        return self.enrolment.hours_owed
+
+    @property
+    def teaching_done(self) -> Decimal:
+        return self.face_to_face + self.remote + self.self_study
+
+    @property
+    def total_done(self) -> Decimal:
+        return self.teaching_done + self.exam_prep
+
+    @property
+    def complete(self) -> bool:
+        """Hours done reach the hours owed (fixed at approval; never complete before)."""
+        return self.owed is not None and self.total_done >= self.owed
+
+    def percent_of_owed(self, hours: Decimal) -> int:
+        if not self.owed:
+            return 0
+        return min(100, int(hours * 100 / self.owed))
+
+    @property
+    def modes(self) -> list[tuple[str, str, Decimal, int]]:
+        """(mode, label, hours, percent of the hours owed) for the bars, in a fixed order."""
+        from django.utils.translation import gettext as _
+
+        rows = [
+            ("face_to_face", _("face-to-face"), self.face_to_face),
+            ("remote", _("remote learning"), self.remote),
+            ("self_study", _("self-study"), self.self_study),
+            ("exam_prep", _("exam preparation"), self.exam_prep),
+        ]
+        return [(mode, label, hours, self.percent_of_owed(hours)) for mode, label, hours in rows]
+
+    @property
+    def percent(self) -> int:
+        return self.percent_of_owed(self.total_done)
+
+
+def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
+    """Progress of each enrolment, keyed by id, in six queries whatever their number."""
+    result = {e.pk: Progress(enrolment=e) for e in enrolments}
+    if not result:
+        return result
+    ids = list(result)
+    trainee_ids = {e.trainee_id for e in enrolments}
+    entries = list(CurriculumCourse.objects.select_related("course", "curriculum__tier", "curriculum__track"))
+    courses_of: dict[int, list[CurriculumCourse]] = defaultdict(list)
+    curricula: dict[int, Curriculum] = {}
+    for entry in entries:
+        courses_of[entry.curriculum_id].append(entry)
+        curricula[entry.curriculum_id] = entry.curriculum
+    done: dict[int, set[int]] = defaultdict(set)
+    for trainee_id, curriculum_id in Enrolment.objects.filter(
+        trainee_id__in=trainee_ids, state=Enrolment.State.COMPLETED
+    ).values_list("trainee_id", "curriculum_id"):
+        done[trainee_id].add(curriculum_id)
+    for trainee_id, curriculum_id in PriorLearning.objects.filter(trainee_id__in=trainee_ids).values_list(
+        "trainee_id", "curriculum_id"
+    ):
+        done[trainee_id].add(curriculum_id)
+
+    per_course: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(_zero))
+    for row in (
+        Attendance.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "session__purpose", "session__course_id")
+        .annotate(total=Sum("hours"))
+    ):
+        p = result[row["enrolment_id"]]
+        if row["session__purpose"] == TrainingSession.Purpose.EXAM_PREP:
+            p.exam_prep += row["total"]
+        else:
+            p.face_to_face += row["total"]
+            per_course[p.enrolment.pk][row["session__course_id"]] += row["total"]
+    for row in (
+        RemoteCompletion.objects.filter(enrolment_id__in=ids)
+        .values("enrolment_id", "module__course_id")
+        .annotate(total=Sum("module__hours"))
+    ):
+        result[row["enrolment_id"]].remote += row["total"]
+        per_course[row["enrolment_id"]][row["module__course_id"]] += row["total"]
+    for row in (
+        SelfStudyEntry.objects.filter(enrolment_id__in=ids)
+        .exclude(status=SelfStudyEntry.Status.REJECTED)
+        .values("enrolment_id", "course_id", "status")
+        .annotate(total=Sum("hours"))
+    ):
+        p = result[row["enrolment_id"]]
+        if row["status"] == SelfStudyEntry.Status.CONFIRMED:
+            p.self_study += row["total"]
+            per_course[row["enrolment_id"]][row["course_id"]] += row["total"]
+        else:
+            p.self_study_pending += row["total"]
+
+    for p in result.values():
+        e = p.enrolment
+        target_curriculum = curricula.get(e.curriculum_id)
+        credited_courses: set[int] = set()
+        if e.credited_hours and target_curriculum is not None:
+            for curriculum_id in done[e.trainee_id]:
+                lower = curricula.get(curriculum_id)
+                if lower and lower.tier.level < target_curriculum.tier.level and (
+                    lower.track_id is None or lower.track_id == target_curriculum.track_id
+                ):
+                    credited_courses |= {entry.course_id for entry in courses_of[curriculum_id]}
+        own = courses_of.get(e.curriculum_id, [])
+        owed_courses = [entry for entry in own if entry.course_id not in credited_courses]
+        target = None
+        if e.teaching_hours_owed is not None and owed_courses:
+            target = (Decimal(e.teaching_hours_owed) / len(owed_courses)).quantize(Decimal("0.1"))
+        p.courses = [
+            CourseProgress(
+                course=entry.course,
+                hours=per_course[e.pk][entry.course_id],
+                target=None if entry.course_id in credited_courses else target,
+                credited=entry.course_id in credited_courses,
+            )
+            for entry in own
+        ]
+    return result
+
+
+def progress(enrolment: Enrolment) -> Progress:
+    """Hours done per mode and per course against the hours ``enrolment`` owes."""
+    return progress_of_many([enrolment])[enrolment.pk]
+
+
+def training_complete(enrolment: Enrolment) -> bool:
+    """Whether the hours done reach the hours owed (what certification asks before an exam)."""
+    return progress(enrolment).complete
+

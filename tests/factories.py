@@ -55,3 +55,53 @@ class TraineeProfileFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     employer = factory.SubFactory(EmployerFactory)
     employee_number = factory.Sequence(lambda n: f"E{n:05d}")
+
+
+# --- courses: training delivery (issue 4) ---------------------------------------------------
+
+
+def curriculum_of(tier: str, track: str | None = None):
+    from courses.models import Curriculum
+
+    return Curriculum.objects.select_related("tier", "track").get(tier__code=tier, track__code=track)
+
+
+class CohortFactory(factory.django.DjangoModelFactory):
+    """An open cohort of the standard retail curriculum whose enrolment window is open now."""
+
+    class Meta:
+        model = "courses.Cohort"
+
+    institution = factory.SubFactory(InstitutionFactory)
+    curriculum = factory.LazyFunction(lambda: curriculum_of("standard", "retail"))
+    code = factory.Sequence(lambda n: f"C-{n:04d}")
+    city = "臺北市"
+    capacity = 20
+    status = "open"
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    enrolment_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
+    enrolment_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
+
+
+class TrainingSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.TrainingSession"
+
+    cohort = factory.SubFactory(CohortFactory)
+    purpose = "teaching"
+    course = factory.LazyAttribute(lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None)
+    held_on = factory.LazyFunction(timezone.localdate)
+    hours = 8
+    teacher = "陳老師"
+
+
+class RemoteModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "courses.RemoteModule"
+
+    cohort = factory.SubFactory(CohortFactory, offers_remote=True)
+    course = factory.LazyAttribute(lambda o: o.cohort.curriculum.entries.first().course)
+    title_zh = factory.Sequence(lambda n: f"線上單元{n}")
+    title_en = factory.Sequence(lambda n: f"Online unit {n}")
+    hours = 4

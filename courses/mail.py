@@ -1,0 +1,42 @@
+"""E-mails of training delivery, in the trainee's preferred language (sent from ``tasks``)."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Enrolment
+
+
+@transaction.atomic
+def send_enrolment_decision(*, enrolment_id: int) -> bool:
+    """Mail the approval or rejection once: the claim and the send share one transaction.
+
+    The conditional update claims the mail; if sending raises, the claim rolls back and a retry
+    may send. Returns whether a mail went out.
+    """
+    claimed = Enrolment.objects.filter(
+        pk=enrolment_id,
+        decision_mailed_at__isnull=True,
+        state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.REJECTED],
+    ).update(decision_mailed_at=timezone.now())
+    if not claimed:
+        return False
+    enrolment = Enrolment.objects.select_related(
+        "trainee", "cohort__institution", "curriculum__tier", "curriculum__track"
+    ).get(pk=enrolment_id)
+    trainee = enrolment.trainee
+    with translation.override(trainee.preferred_language):
+        context = {
+            "enrolment": enrolment,
+            "trainee": trainee,
+            "approved": enrolment.state != Enrolment.State.REJECTED,
+        }
+        subject = render_to_string("courses/email/enrolment_decision_subject.txt", context).strip()
+        text = render_to_string("courses/email/enrolment_decision.txt", context)
+        html = render_to_string("courses/email/enrolment_decision.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [trainee.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True

@@ -1,0 +1,543 @@
+"""Every write of training delivery: cohorts, enrolments, attendance, remote learning, self-study.
+
+Views, admin actions, the API, tasks and the demo call these functions; none re-implements a
+rule. Each refusal raises :class:`TrainingError` with a stable ``code`` (the API maps it to an
+HTTP status) and a translatable message.
+
+Locks: a function that changes seats locks the cohort row first, then the enrolment row
+(always in that order, so two of them never wait on each other). The cohort's
+``seats_taken`` counter is changed only under that lock; the ``cohort_never_overbooked``
+CheckConstraint is the last line if a caller forgets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import (
+    Attendance,
+    Cohort,
+    Course,
+    Enrolment,
+    RemoteCompletion,
+    RemoteModule,
+    SelfStudyEntry,
+    TrainingSession,
+)
+from .signals import enrolment_state_changed, training_progress_changed
+
+if TYPE_CHECKING:
+    from accounts.models import Institution, User
+
+State = Enrolment.State
+MAX_HOURS_A_DAY = Decimal(24)
+
+
+class TrainingError(Exception):
+    """A training rule refused the request. ``code`` is stable; ``message`` is translatable.
+
+    Codes: full, closed, not_open_yet, window_passed, already_enrolled, not_authorized,
+    foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
+    future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing.
+    """
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# --- announcements -------------------------------------------------------------------------
+
+
+def _announce_state(enrolment: Enrolment, old_state: str, new_state: str) -> None:
+    transaction.on_commit(
+        lambda: enrolment_state_changed.send(
+            sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
+        )
+    )
+
+
+def _announce_progress(enrolment: Enrolment) -> None:
+    transaction.on_commit(lambda: training_progress_changed.send(sender=Enrolment, enrolment=enrolment))
+
+
+def _enqueue_decision_email(enrolment: Enrolment) -> None:
+    from .tasks import send_enrolment_decision_email
+
+    pk = enrolment.pk
+    transaction.on_commit(lambda: send_enrolment_decision_email.delay(pk))
+
+
+# --- cohorts -------------------------------------------------------------------------------
+
+
+def _lock_cohort(cohort: Cohort | int) -> Cohort:
+    pk = cohort.pk if isinstance(cohort, Cohort) else cohort
+    return Cohort.objects.select_for_update(of=("self",)).select_related("institution", "curriculum").get(pk=pk)
+
+
+def check_open_cohort(*, cohort: Cohort, today: datetime.date | None = None) -> None:
+    if not cohort.institution.is_authorized_on(today):
+        raise TrainingError(
+            "not_authorized",
+            _("%(institution)s is not authorized today, so it cannot open cohorts.")
+            % {"institution": cohort.institution},
+        )
+    if cohort.status not in (Cohort.Status.DRAFT, Cohort.Status.CLOSED):
+        raise TrainingError("bad_state", _("Only a draft or closed cohort can be opened."))
+
+
+@transaction.atomic
+def do_open_cohort(*, cohort: Cohort, today: datetime.date | None = None) -> Cohort:
+    """Open ``cohort`` for enrolment. Only an institution whose authorization is valid may."""
+    locked = _lock_cohort(cohort)
+    check_open_cohort(cohort=locked, today=today)
+    locked.status = Cohort.Status.OPEN
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_close_cohort(*, cohort: Cohort) -> Cohort:
+    """Stop taking enrolments; enrolments already made stay."""
+    locked = _lock_cohort(cohort)
+    if locked.status != Cohort.Status.OPEN:
+        raise TrainingError("bad_state", _("Only an open cohort can be closed."))
+    locked.status = Cohort.Status.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_start_cohort(*, cohort: Cohort) -> Cohort:
+    """The cohort begins: it stops taking enrolments and its approved trainees are in training."""
+    locked = _lock_cohort(cohort)
+    if locked.status not in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
+        raise TrainingError("bad_state", _("Only an open or closed cohort can start."))
+    locked.status = Cohort.Status.RUNNING
+    locked.save(update_fields=["status", "updated_at"])
+    for enrolment in locked.enrolments.select_for_update(of=("self",)).filter(state=State.APPROVED):
+        _move(enrolment, State.IN_TRAINING)
+    return locked
+
+
+@transaction.atomic
+def do_finish_cohort(*, cohort: Cohort) -> Cohort:
+    locked = _lock_cohort(cohort)
+    if locked.status != Cohort.Status.RUNNING:
+        raise TrainingError("bad_state", _("Only a running cohort can finish."))
+    locked.status = Cohort.Status.FINISHED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+# --- enrolments ----------------------------------------------------------------------------
+
+
+def check_enrol(
+    *,
+    trainee: User,
+    cohort: Cohort,
+    acting_institution: Institution | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Raise :class:`TrainingError` when ``trainee`` cannot enrol in ``cohort`` now.
+
+    ``acting_institution`` is the institution of the staff member enrolling someone (an
+    import); it may enrol people only in its own cohorts. Reads ``cohort.seats_taken`` as
+    given: :func:`do_enrol` passes the locked row.
+    """
+    now = now or timezone.now()
+    if acting_institution is not None and acting_institution.pk != cohort.institution_id:
+        raise TrainingError("foreign_cohort", _("Cohort %(cohort)s belongs to another institution.") % {"cohort": cohort})
+    if not cohort.institution.is_authorized_on(timezone.localdate(now)):
+        raise TrainingError(
+            "not_authorized",
+            _("%(institution)s is not authorized at the moment, so it cannot take enrolments.")
+            % {"institution": cohort.institution},
+        )
+    if cohort.status != Cohort.Status.OPEN:
+        raise TrainingError("closed", _("Cohort %(cohort)s is not open for enrolment.") % {"cohort": cohort})
+    if now < cohort.enrolment_opens_at:
+        raise TrainingError(
+            "not_open_yet",
+            _("Enrolment for %(cohort)s opens on %(date)s.")
+            % {"cohort": cohort, "date": timezone.localtime(cohort.enrolment_opens_at).date()},
+        )
+    if now >= cohort.enrolment_closes_at:
+        raise TrainingError(
+            "window_passed",
+            _("Enrolment for %(cohort)s closed on %(date)s.")
+            % {"cohort": cohort, "date": timezone.localtime(cohort.enrolment_closes_at).date()},
+        )
+    if Enrolment.objects.filter(
+        trainee=trainee, curriculum_id=cohort.curriculum_id, state__in=Enrolment.ACTIVE_STATES
+    ).exists():
+        raise TrainingError(
+            "already_enrolled",
+            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": cohort.curriculum},
+        )
+    if cohort.seats_taken >= cohort.capacity:
+        raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})
+
+
+@transaction.atomic
+def do_enrol(
+    *,
+    trainee: User,
+    cohort: Cohort,
+    acting_institution: Institution | None = None,
+    now: datetime.datetime | None = None,
+) -> Enrolment:
+    """Enrol ``trainee`` in ``cohort`` (pending approval), taking a seat.
+
+    Locks the cohort row, so that concurrent enrolments count seats one at a time.
+    """
+    locked = _lock_cohort(cohort)
+    check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now)
+    try:
+        # A concurrent enrolment of the same trainee in another cohort of the same curriculum
+        # holds another cohort's lock; the partial unique constraint settles that race.
+        with transaction.atomic():
+            enrolment = Enrolment.objects.create(trainee=trainee, cohort=locked, curriculum_id=locked.curriculum_id)
+    except IntegrityError:
+        raise TrainingError(
+            "already_enrolled",
+            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": locked.curriculum},
+        ) from None
+    locked.seats_taken += 1
+    locked.save(update_fields=["seats_taken", "updated_at"])
+    _announce_state(enrolment, "", State.PENDING)
+    return enrolment
+
+
+def _lock_enrolment(enrolment: Enrolment | int) -> tuple[Cohort, Enrolment]:
+    pk = enrolment.pk if isinstance(enrolment, Enrolment) else enrolment
+    cohort_id = Enrolment.objects.values_list("cohort_id", flat=True).get(pk=pk)
+    cohort = _lock_cohort(cohort_id)
+    locked = Enrolment.objects.select_for_update(of=("self",)).select_related("trainee", "curriculum__tier", "curriculum__track").get(pk=pk)
+    locked.cohort = cohort
+    return cohort, locked
+
+
+def _move(enrolment: Enrolment, new_state: str, extra_fields: Iterable[str] = ()) -> None:
+    old_state = enrolment.state
+    enrolment.state = new_state
+    enrolment.save(update_fields=["state", "updated_at", *extra_fields])
+    _announce_state(enrolment, old_state, new_state)
+
+
+def _release_seat(cohort: Cohort) -> None:
+    cohort.seats_taken -= 1
+    cohort.save(update_fields=["seats_taken", "updated_at"])
+
+
+def _require_state(enrolment: Enrolment, *states: str) -> None:
+    if enrolment.state not in states:
+        raise TrainingError(
+            "bad_state",
+            _("This enrolment is %(state)s; that cannot change this way.") % {"state": enrolment.get_state_display()},
+        )
+
+
+@transaction.atomic
+def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enrolment:
+    """Approve a pending enrolment and fix the hours it owes (plan less credit for prior training)."""
+    cohort, locked = _lock_enrolment(enrolment)
+    _require_state(locked, State.PENDING)
+    approved = cohort.enrolments.filter(state__in=[State.APPROVED, State.IN_TRAINING]).count()
+    if approved >= cohort.capacity:
+        raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})
+    owed = selectors.hours_owed(locked.curriculum, selectors.completed_curricula(locked.trainee))
+    locked.teaching_hours_owed = owed.teaching_hours
+    locked.teaching_days_owed = owed.teaching_days
+    locked.exam_prep_hours_owed = owed.exam_prep_hours
+    locked.exam_prep_days_owed = owed.exam_prep_days
+    locked.credited_hours = owed.credited_hours
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    new_state = State.IN_TRAINING if cohort.status == Cohort.Status.RUNNING else State.APPROVED
+    _move(
+        locked,
+        new_state,
+        [
+            "teaching_hours_owed", "teaching_days_owed", "exam_prep_hours_owed", "exam_prep_days_owed",
+            "credited_hours", "decided_by", "decided_at",
+        ],
+    )
+    _enqueue_decision_email(locked)
+    return locked
+
+
+@transaction.atomic
+def do_reject_enrolment(*, enrolment: Enrolment, by: User | None = None, reason: str = "") -> Enrolment:
+    """Reject a pending enrolment; its seat is free again."""
+    cohort, locked = _lock_enrolment(enrolment)
+    _require_state(locked, State.PENDING)
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.decision_note = reason[:500]
+    _move(locked, State.REJECTED, ["decided_by", "decided_at", "decision_note"])
+    _release_seat(cohort)
+    _enqueue_decision_email(locked)
+    return locked
+
+
+@dataclass
+class BulkOutcome:
+    done: list[Enrolment] = field(default_factory=list)
+    refused: list[tuple[Enrolment, TrainingError]] = field(default_factory=list)
+
+
+def do_approve_enrolments(*, enrolments: Iterable[Enrolment], by: User | None = None) -> BulkOutcome:
+    """Approve each enrolment in its own transaction; the refused ones are reported with why."""
+    outcome = BulkOutcome()
+    for enrolment in enrolments:
+        try:
+            outcome.done.append(do_approve_enrolment(enrolment=enrolment, by=by))
+        except TrainingError as error:
+            outcome.refused.append((enrolment, error))
+    return outcome
+
+
+def do_reject_enrolments(*, enrolments: Iterable[Enrolment], by: User | None = None, reason: str = "") -> BulkOutcome:
+    outcome = BulkOutcome()
+    for enrolment in enrolments:
+        try:
+            outcome.done.append(do_reject_enrolment(enrolment=enrolment, by=by, reason=reason))
+        except TrainingError as error:
+            outcome.refused.append((enrolment, error))
+    return outcome
+
+
+@transaction.atomic
+def do_start_training(*, enrolment: Enrolment) -> Enrolment:
+    _cohort, locked = _lock_enrolment(enrolment)
+    _require_state(locked, State.APPROVED)
+    _move(locked, State.IN_TRAINING)
+    return locked
+
+
+@transaction.atomic
+def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
+    """Mark the training complete; refused while hours are missing. The seat is released."""
+    cohort, locked = _lock_enrolment(enrolment)
+    _require_state(locked, State.APPROVED, State.IN_TRAINING)
+    progress = selectors.progress(locked)
+    if not progress.complete:
+        raise TrainingError(
+            "hours_missing",
+            _("%(done)s of %(owed)s hours are done; the training is not complete yet.")
+            % {"done": progress.total_done, "owed": progress.owed},
+        )
+    locked.completed_at = timezone.now()
+    _move(locked, State.COMPLETED, ["completed_at"])
+    _release_seat(cohort)
+    return locked
+
+
+@transaction.atomic
+def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enrolment:
+    """Withdraw an active enrolment; the seat is free and the trainee may enrol again."""
+    cohort, locked = _lock_enrolment(enrolment)
+    _require_state(locked, *Enrolment.ACTIVE_STATES)
+    _move(locked, State.WITHDRAWN)
+    _release_seat(cohort)
+    return locked
+
+
+# --- training records ----------------------------------------------------------------------
+
+
+def _hours(value: object, *, allow_zero: bool = False) -> Decimal:
+    try:
+        hours = Decimal(str(value)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise TrainingError("bad_hours", _("Hours must be a number.")) from None
+    if hours < 0 or (hours == 0 and not allow_zero) or hours > MAX_HOURS_A_DAY:
+        raise TrainingError("bad_hours", _("Hours must be more than 0 and at most 24 in a day."))
+    return hours
+
+
+def _require_training(enrolment: Enrolment) -> None:
+    if enrolment.state not in (State.APPROVED, State.IN_TRAINING):
+        raise TrainingError(
+            "bad_state", _("Only approved trainees in training have hours recorded; this enrolment is %(state)s.")
+            % {"state": enrolment.get_state_display()},
+        )
+
+
+def check_session(*, cohort: Cohort, purpose: str, course: Course | None, hours: object) -> None:
+    """A face-to-face session fits its cohort: mode offered, course in its curriculum, a day's hours."""
+    if not cohort.offers_face_to_face:
+        raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort})
+    _hours(hours)
+    if purpose == TrainingSession.Purpose.TEACHING and course is None:
+        raise TrainingError("course_not_in_curriculum", _("A teaching session needs a course."))
+    if course is not None and not cohort.curriculum.entries.filter(course=course).exists():
+        raise TrainingError(
+            "course_not_in_curriculum",
+            _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": cohort.curriculum},
+        )
+
+
+def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: object) -> Decimal:
+    """The clean hours value, or :class:`TrainingError` (not in the cohort, beyond the session …)."""
+    if enrolment.cohort_id != session.cohort_id:
+        raise TrainingError(
+            "not_in_cohort", _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": session.cohort}
+        )
+    _require_training(enrolment)
+    value = _hours(hours, allow_zero=True)
+    if value > session.hours:
+        raise TrainingError(
+            "hours_beyond_session",
+            _("%(hours)s hours is more than the session's %(length)s hours.") % {"hours": value, "length": session.hours},
+        )
+    return value
+
+
+@transaction.atomic
+def do_record_attendance(
+    *, session: TrainingSession, enrolment: Enrolment, hours: object, by: User | None = None
+) -> Attendance:
+    """Record (or correct) the hours ``enrolment``'s trainee attended of ``session``; 0 is absent."""
+    value = check_attendance(session=session, enrolment=enrolment, hours=hours)
+    attendance, _created = Attendance.objects.update_or_create(
+        session=session, enrolment=enrolment, defaults={"hours": value, "recorded_by": by}
+    )
+    _announce_progress(enrolment)
+    return attendance
+
+
+@transaction.atomic
+def do_record_session_attendance(
+    *, session: TrainingSession, hours_by_enrolment: Mapping[int, object | None], by: User | None = None
+) -> list[Attendance]:
+    """Attendance for many trainees of one session, all or nothing.
+
+    ``hours_by_enrolment`` maps enrolment ids to hours; ``None`` means the whole session.
+    """
+    enrolments = Enrolment.objects.select_related("trainee").in_bulk(list(hours_by_enrolment))
+    missing = set(hours_by_enrolment) - set(enrolments)
+    if missing:
+        raise TrainingError("not_in_cohort", _("No such enrolment: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))})
+    cleaned = {
+        pk: check_attendance(session=session, enrolment=enrolments[pk], hours=session.hours if hours is None else hours)
+        for pk, hours in hours_by_enrolment.items()
+    }
+    records = []
+    for pk, value in cleaned.items():
+        attendance, _created = Attendance.objects.update_or_create(
+            session=session, enrolment_id=pk, defaults={"hours": value, "recorded_by": by}
+        )
+        records.append(attendance)
+        _announce_progress(enrolments[pk])
+    return records
+
+
+def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> list[Attendance]:
+    """Every trainee in training in the session's cohort attended all of it."""
+    ids = session.cohort.enrolments.filter(state__in=[State.APPROVED, State.IN_TRAINING]).values_list("pk", flat=True)
+    return do_record_session_attendance(session=session, hours_by_enrolment={pk: None for pk in ids}, by=by)
+
+
+@transaction.atomic
+def do_record_remote_completion(
+    *, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date | None = None, by: User | None = None
+) -> RemoteCompletion:
+    """``enrolment``'s trainee completed ``module``; recording it twice changes nothing."""
+    if enrolment.cohort_id != module.cohort_id:
+        raise TrainingError(
+            "not_in_cohort", _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": module.cohort}
+        )
+    _require_training(enrolment)
+    completed_on = completed_on or timezone.localdate()
+    if completed_on > timezone.localdate():
+        raise TrainingError("future_date", _("A completion cannot be in the future."))
+    completion, created = RemoteCompletion.objects.get_or_create(
+        module=module, enrolment=enrolment, defaults={"completed_on": completed_on, "recorded_by": by}
+    )
+    if created:
+        _announce_progress(enrolment)
+    return completion
+
+
+@transaction.atomic
+def do_log_self_study(
+    *,
+    trainee: User,
+    enrolment: Enrolment,
+    course: Course,
+    studied_on: datetime.date,
+    hours: object,
+    note: str = "",
+) -> SelfStudyEntry:
+    """The trainee logs self-study; at most 24 hours a day in all. Locks the enrolment row."""
+    locked = Enrolment.objects.select_for_update(of=("self",)).select_related("cohort", "trainee").get(pk=enrolment.pk)
+    if locked.trainee_id != trainee.pk:
+        raise TrainingError("not_yours", _("This enrolment is not yours."))
+    _require_training(locked)
+    if not locked.cohort.offers_self_study:
+        raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no self-study.") % {"cohort": locked.cohort})
+    value = _hours(hours)
+    if studied_on > timezone.localdate():
+        raise TrainingError("future_date", _("Self-study cannot be logged for a day that has not come yet."))
+    if not locked.curriculum.entries.filter(course=course).exists():
+        raise TrainingError(
+            "course_not_in_curriculum",
+            _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": locked.curriculum},
+        )
+    that_day = (
+        locked.self_study.exclude(status=SelfStudyEntry.Status.REJECTED)
+        .filter(studied_on=studied_on)
+        .aggregate(total=Sum("hours"))["total"]
+        or Decimal(0)
+    )
+    if that_day + value > MAX_HOURS_A_DAY:
+        raise TrainingError(
+            "day_over_24",
+            _("%(date)s already has %(hours)s hours logged; a day has 24.") % {"date": studied_on, "hours": that_day},
+        )
+    return SelfStudyEntry.objects.create(
+        enrolment=locked, course=course, studied_on=studied_on, hours=value, note=note[:300]
+    )
+
+
+def _decide_self_study(entry: SelfStudyEntry, status: str, by: User | None) -> SelfStudyEntry:
+    locked = SelfStudyEntry.objects.select_for_update(of=("self",)).select_related("enrolment").get(pk=entry.pk)
+    if locked.status != SelfStudyEntry.Status.LOGGED:
+        raise TrainingError("bad_state", _("This self-study entry was already decided."))
+    locked.status = status
+    locked.decided_by = by
+    locked.decided_at = timezone.now()
+    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    return locked
+
+
+@transaction.atomic
+def do_confirm_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> SelfStudyEntry:
+    """The institution confirms logged self-study; from now on its hours count."""
+    locked = _decide_self_study(entry, SelfStudyEntry.Status.CONFIRMED, by)
+    _announce_progress(locked.enrolment)
+    return locked
+
+
+@transaction.atomic
+def do_reject_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> SelfStudyEntry:
+    return _decide_self_study(entry, SelfStudyEntry.Status.REJECTED, by)
