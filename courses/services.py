@@ -457,19 +457,35 @@ def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None 
     return do_record_session_attendance(session=session, hours_by_enrolment={pk: None for pk in ids}, by=by)
 
 
-@transaction.atomic
-def do_record_remote_completion(
-    *, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date | None = None, by: User | None = None
-) -> RemoteCompletion:
-    """``enrolment``'s trainee completed ``module``; recording it twice changes nothing."""
+def check_module(*, cohort: Cohort, course: Course, hours: object) -> None:
+    """A remote-learning module fits its cohort: remote learning offered, course in its curriculum."""
+    if not cohort.offers_remote:
+        raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no remote learning.") % {"cohort": cohort})
+    _hours(hours)
+    if not cohort.curriculum.entries.filter(course=course).exists():
+        raise TrainingError(
+            "course_not_in_curriculum",
+            _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": cohort.curriculum},
+        )
+
+
+def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date) -> None:
     if enrolment.cohort_id != module.cohort_id:
         raise TrainingError(
             "not_in_cohort", _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": module.cohort}
         )
     _require_training(enrolment)
-    completed_on = completed_on or timezone.localdate()
     if completed_on > timezone.localdate():
         raise TrainingError("future_date", _("A completion cannot be in the future."))
+
+
+@transaction.atomic
+def do_record_remote_completion(
+    *, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date | None = None, by: User | None = None
+) -> RemoteCompletion:
+    """``enrolment``'s trainee completed ``module``; recording it twice changes nothing."""
+    completed_on = completed_on or timezone.localdate()
+    check_remote_completion(module=module, enrolment=enrolment, completed_on=completed_on)
     completion, created = RemoteCompletion.objects.get_or_create(
         module=module, enrolment=enrolment, defaults={"completed_on": completed_on, "recorded_by": by}
     )

@@ -1,0 +1,299 @@
+"""Institution admin of training delivery: scoped to the staff member's institution, actions via services."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.utils import timezone
+
+from courses import services
+from courses.models import Attendance, Cohort, Enrolment, PriorLearning, SelfStudyEntry
+from tests.factories import (
+    CohortFactory,
+    InstitutionFactory,
+    RemoteModuleFactory,
+    StaffMembershipFactory,
+    TrainingSessionFactory,
+    UserFactory,
+    curriculum_of,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def institution_admin(institution) -> Client:
+    membership = StaffMembershipFactory(institution=institution)
+    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
+    client = Client()
+    client.force_login(membership.user)
+    return client
+
+
+def office_client() -> Client:
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def inst_a():
+    return InstitutionFactory(code="inst-a")
+
+
+@pytest.fixture
+def inst_b():
+    return InstitutionFactory(code="inst-b")
+
+
+@pytest.fixture
+def alice(inst_a) -> Client:
+    """admin@inst-a"""
+    return institution_admin(inst_a)
+
+
+@pytest.fixture
+def bob(inst_b) -> Client:
+    """admin@inst-b, the outsider"""
+    return institution_admin(inst_b)
+
+
+def approved(cohort, trainee=None) -> Enrolment:
+    enrolment = services.do_enrol(trainee=trainee or UserFactory(), cohort=cohort)
+    return services.do_approve_enrolment(enrolment=enrolment)
+
+
+def assert_hidden(response) -> None:
+    """Another institution's row: Django admin answers 404 or sends the user back to the index."""
+    assert response.status_code in (302, 404), response.status_code
+    if response.status_code == 302:
+        assert response["Location"].endswith("/admin/")
+
+
+def test_each_institution_sees_only_its_own_cohorts_enrolments_and_sessions(alice, bob, inst_a, inst_b):
+    mine, theirs = CohortFactory(institution=inst_a, code="A-1"), CohortFactory(institution=inst_b, code="B-1")
+    approved(mine, UserFactory(email="mine@example.test"))
+    approved(theirs, UserFactory(email="theirs@example.test"))
+    TrainingSessionFactory(cohort=mine, teacher="Teacher Mine")
+    TrainingSessionFactory(cohort=theirs, teacher="Teacher Theirs")
+    pages = {
+        "/en/admin/courses/cohort/": ("A-1", "B-1"),
+        "/en/admin/courses/enrolment/": ("mine@example.test", "theirs@example.test"),
+        "/en/admin/courses/trainingsession/": ("Teacher Mine", "Teacher Theirs"),
+    }
+    for url, (visible, hidden) in pages.items():
+        html = alice.get(url).content.decode()
+        assert visible in html and hidden not in html, url
+
+
+def test_another_institutions_rows_are_not_found_in_admin(alice, inst_b):
+    cohort = CohortFactory(institution=inst_b)
+    enrolment = approved(cohort)
+    session = TrainingSessionFactory(cohort=cohort)
+    module = RemoteModuleFactory(cohort=CohortFactory(institution=inst_b, offers_remote=True))
+    entry = services.do_log_self_study(
+        trainee=enrolment.trainee, enrolment=enrolment, course=session.course, studied_on=timezone.localdate(), hours=1
+    )
+    for model, pk in [
+        ("cohort", cohort.pk), ("enrolment", enrolment.pk), ("trainingsession", session.pk),
+        ("remotemodule", module.pk), ("selfstudyentry", entry.pk),
+    ]:
+        assert_hidden(alice.get(f"/en/admin/courses/{model}/{pk}/change/"))
+
+
+def test_an_action_on_another_institutions_enrolment_changes_nothing(alice, inst_b):
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory(institution=inst_b))
+    alice.post("/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]})
+    enrolment.refresh_from_db()
+    assert enrolment.state == "pending"
+
+
+def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_draft(alice, inst_a):
+    now = timezone.localtime()
+    response = alice.post(
+        "/en/admin/courses/cohort/add/",
+        {
+            "curriculum": curriculum_of("assistant").pk, "code": "A-NEW", "offers_face_to_face": "on",
+            "starts_on": "2027-03-01", "ends_on": "2027-03-03", "city": "Taipei", "capacity": 30,
+            "enrolment_opens_at_0": now.date().isoformat(), "enrolment_opens_at_1": "09:00:00",
+            "enrolment_closes_at_0": "2027-02-20", "enrolment_closes_at_1": "17:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cohort = Cohort.objects.get(code="A-NEW")
+    assert (cohort.institution, cohort.status) == (inst_a, "draft")
+    alice.post("/en/admin/courses/cohort/", {"action": "open_cohorts", "_selected_action": [cohort.pk]})
+    cohort.refresh_from_db()
+    assert cohort.status == "open"
+
+
+def test_a_lapsed_institution_is_told_why_it_cannot_open_a_cohort(inst_a, alice):
+    cohort = CohortFactory(institution=inst_a, status="draft")
+    inst_a.status = "suspended"
+    inst_a.save()
+    response = alice.post(
+        "/en/admin/courses/cohort/", {"action": "open_cohorts", "_selected_action": [cohort.pk]}, follow=True
+    )
+    assert "is not authorized today" in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.status == "draft"
+
+
+def test_bulk_approval_fixes_hours_owed_and_shows_the_worked_figure(alice, inst_a):
+    trainee = UserFactory()
+    PriorLearning.objects.create(trainee=trainee, curriculum=curriculum_of("assistant"), completed_on="2020-01-01")
+    cohort = CohortFactory(institution=inst_a)
+    enrolments = [services.do_enrol(trainee=t, cohort=cohort) for t in (trainee, UserFactory())]
+    response = alice.post(
+        "/en/admin/courses/enrolment/",
+        {"action": "approve", "_selected_action": [e.pk for e in enrolments]},
+        follow=True,
+    )
+    assert "2 rows changed" in response.content.decode()
+    assert set(Enrolment.objects.filter(cohort=cohort).values_list("state", flat=True)) == {"approved"}
+    html = alice.get("/en/admin/courses/enrolment/").content.decode()
+    assert "48 h / 6 d + 8 h / 1 d" in html
+    assert "64 h / 8 d + 8 h / 1 d" in html
+    detail = alice.get(f"/en/admin/courses/enrolment/{enrolments[0].pk}/change/").content.decode()
+    assert "0 of 56 hours" in detail
+
+
+def test_bulk_rejection_reports_what_it_could_not_reject(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    pending = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    already = approved(cohort)
+    response = alice.post(
+        "/en/admin/courses/enrolment/", {"action": "reject", "_selected_action": [pending.pk, already.pk]}, follow=True
+    )
+    html = response.content.decode()
+    assert "1 row changed" in html and "cannot change this way" in html
+    pending.refresh_from_db()
+    assert pending.state == "rejected"
+
+
+def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    enrolments = [approved(cohort) for _ in range(3)]
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
+    alice.post("/en/admin/courses/trainingsession/", {"action": "mark_whole_session_attended", "_selected_action": [session.pk]})
+    assert sorted(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True)) == sorted(
+        e.pk for e in enrolments
+    )
+
+
+def session_form(session, rows):
+    data = {
+        "cohort": session.cohort_id, "purpose": session.purpose, "course": session.course_id,
+        "held_on": session.held_on.isoformat(), "starts_at": "", "hours": session.hours, "teacher": session.teacher,
+        "location": "",
+        "attendances-TOTAL_FORMS": len(rows), "attendances-INITIAL_FORMS": 0,
+        "attendances-MIN_NUM_FORMS": 0, "attendances-MAX_NUM_FORMS": 1000,
+    }
+    for i, (enrolment_id, hours) in enumerate(rows):
+        data[f"attendances-{i}-enrolment"] = enrolment_id
+        data[f"attendances-{i}-hours"] = hours
+        data[f"attendances-{i}-session"] = session.pk
+    return data
+
+
+def test_attendance_beyond_the_session_is_refused_in_the_form_and_nothing_is_saved(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    a, b = approved(cohort), approved(cohort)
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(4))
+    url = f"/en/admin/courses/trainingsession/{session.pk}/change/"
+    response = alice.post(url, session_form(session, [(a.pk, "4"), (b.pk, "6")]))
+    assert response.status_code == 200
+    assert "more than the session" in response.content.decode()
+    assert not Attendance.objects.exists()
+    response = alice.post(url, session_form(session, [(a.pk, "4"), (b.pk, "3.5")]))
+    assert response.status_code == 302
+    assert sorted(Attendance.objects.values_list("hours", flat=True)) == [Decimal("3.5"), Decimal(4)]
+
+
+def test_attendance_for_a_trainee_outside_the_cohort_is_refused(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    outsider = approved(CohortFactory(institution=inst_a))
+    session = TrainingSessionFactory(cohort=cohort)
+    response = alice.post(
+        f"/en/admin/courses/trainingsession/{session.pk}/change/", session_form(session, [(outsider.pk, "2")])
+    )
+    assert response.status_code == 200
+    assert not Attendance.objects.exists()
+
+
+def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    senior_only = curriculum_of("senior", "retail").entries.get(course__code="BCM-302").course
+    response = alice.post(
+        "/en/admin/courses/trainingsession/add/",
+        {"cohort": cohort.pk, "purpose": "teaching", "course": senior_only.pk, "held_on": "2027-01-05",
+         "hours": "8", "teacher": "Ms Lin"},
+    )
+    assert response.status_code == 200
+    assert "is not part of" in response.content.decode()
+
+
+def test_a_session_cannot_be_scheduled_in_another_institutions_cohort(alice, inst_b):
+    theirs = CohortFactory(institution=inst_b)
+    response = alice.post(
+        "/en/admin/courses/trainingsession/add/",
+        {"cohort": theirs.pk, "purpose": "exam_prep", "held_on": "2027-01-05", "hours": "8", "teacher": "Ms Lin"},
+    )
+    assert response.status_code == 200  # the form shows the cohort as an invalid choice
+    assert not theirs.sessions.exists()
+
+
+def test_self_study_is_confirmed_in_bulk(alice, inst_a):
+    enrolment = approved(CohortFactory(institution=inst_a))
+    course = enrolment.curriculum.entries.first().course
+    entries = [
+        services.do_log_self_study(trainee=enrolment.trainee, enrolment=enrolment, course=course,
+                                   studied_on=timezone.localdate(), hours=h)
+        for h in (2, 3)
+    ]
+    alice.post("/en/admin/courses/selfstudyentry/", {"action": "confirm", "_selected_action": [e.pk for e in entries]})
+    assert set(SelfStudyEntry.objects.values_list("status", flat=True)) == {"confirmed"}
+
+
+def test_prior_learning_is_for_the_program_office_only(alice):
+    PriorLearning.objects.create(trainee=UserFactory(), curriculum=curriculum_of("assistant"), completed_on="2020-01-01")
+    assert alice.get("/en/admin/courses/priorlearning/").status_code == 403
+    office = office_client()
+    assert office.get("/en/admin/courses/priorlearning/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "make_rows"),
+    [
+        ("/en/admin/courses/enrolment/", "enrolments"),
+        ("/en/admin/courses/cohort/", "cohorts"),
+        ("/en/admin/courses/trainingsession/", "sessions"),
+        ("/en/admin/courses/selfstudyentry/", "self_study"),
+        ("/en/admin/courses/remotemodule/", "modules"),
+    ],
+)
+def test_admin_lists_run_a_fixed_number_of_queries(alice, inst_a, django_assert_max_num_queries, url, make_rows):
+    def make(n: int) -> None:
+        for _ in range(n):
+            cohort = CohortFactory(institution=inst_a, offers_remote=True)
+            enrolment = approved(cohort)
+            session = TrainingSessionFactory(cohort=cohort)
+            services.do_record_attendance(session=session, enrolment=enrolment, hours=2)
+            services.do_log_self_study(trainee=enrolment.trainee, enrolment=enrolment, course=session.course,
+                                       studied_on=timezone.localdate(), hours=1)
+            RemoteModuleFactory(cohort=cohort)
+
+    make(2)
+    with django_assert_max_num_queries(14) as small:
+        assert alice.get(url).status_code == 200
+    make(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert alice.get(url).status_code == 200
+
+
+def test_a_trainee_without_staff_rights_is_sent_to_the_admin_log_in():
+    client = Client()
+    client.force_login(UserFactory())
+    response = client.get("/en/admin/courses/enrolment/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
