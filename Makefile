@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults; production sets its own environment (README.md, "Production").
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install messages migrate demo bench clean
+.PHONY: run test install browser-tools messages migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -33,8 +33,25 @@ run: demo
 	@$(BIN)/python manage.py demo_logins
 	$(BIN)/honcho -f Procfile.dev start
 
-test: install
+# The browser tests (tests/browser) drive Debian's Chromium and inject axe-core from npm. Without
+# them the browser tests skip, except under CI=true where they fail. Chromium comes from apt-get
+# when make runs as root (CI); never from a browser download.
+CHROMIUM := /usr/bin/chromium
+
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; } || true
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is missing: the accessibility checks of the browser tests will not run"; fi
+
+browser-tools: node_modules/.package-lock.json
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+		else echo "$(CHROMIUM) is missing: the browser tests will skip (apt-get install chromium fonts-noto-cjk)"; fi; \
+	fi
+
+test: install browser-tools
 	$(BIN)/pytest
 
 clean:
-	rm -rf var/ staticfiles/ .pytest_cache/
+	rm -rf var/ staticfiles/ .pytest_cache/ node_modules/

@@ -10,6 +10,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,7 +92,17 @@ def celery_worker(transactional_db: None) -> Iterator[subprocess.Popen]:
     Redis when ``CELERY_BROKER_URL`` says so (CI), else kombu's filesystem transport in a
     temporary folder, so a running `make run` worker never steals the test's tasks.
     """
-    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true"}
+    with celery_worker_process() as process:
+        yield process
+
+
+@contextmanager
+def celery_worker_process(extra_env: dict[str, str] | None = None) -> Iterator[subprocess.Popen]:
+    """Start the worker of ``celery_worker``; the browser suite keeps one for its whole session.
+
+    The test database must exist already; ``extra_env`` reaches only the worker process.
+    """
+    env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true", **(extra_env or {})}
     saved_conf = {
         key: celery_app.conf[key]
         for key in ("broker_url", "broker_transport_options", "result_backend")

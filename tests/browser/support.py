@@ -1,0 +1,131 @@
+"""Helpers for the browser tests: markers, the outbox, axe-core."""
+
+import email
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+
+from tests.conftest import BASE_DIR, service_missing
+
+try:
+    from playwright.sync_api import expect
+except ImportError:  # the ``chromium`` fixture skips, or fails under CI, with the reason
+    expect = None  # type: ignore[assignment]
+
+AXE_JS = BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every browser test module starts with ``pytestmark = BROWSER``: a real Chromium, a real worker,
+# a live server (so a transactional database, with the catalog of the data migrations restored).
+BROWSER = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@dataclass
+class Services:
+    """What the session's worker shares with the test: where its mail and files land."""
+
+    folder: Path
+    worker: Any
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.folder / "mail"
+
+
+@dataclass
+class Site:
+    url: str
+    services: Services
+
+    def messages(self) -> list[Message]:
+        """Every e-mail sent so far: by the worker (files) or by the server itself (locmem)."""
+        found: list[Message] = []
+        for path in sorted(self.services.mail_dir.glob("*.log")):
+            # The file backend writes each message followed by a line of 79 dashes.
+            for chunk in path.read_text(encoding="utf-8", errors="replace").split("-" * 79):
+                if chunk.strip():
+                    found.append(email.message_from_string(chunk.lstrip("\n")))
+        found.extend(message.message() for message in mail.outbox)
+        return found
+
+    def wait_for_mail(self, to: str, timeout: float = 60.0) -> str:
+        """The text (all parts) of the newest e-mail to ``to``, waiting for the worker to send it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for message in reversed(self.messages()):
+                if to.lower() in (message.get("To") or "").lower():
+                    return mail_text(message)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no e-mail to {to} within {timeout:.0f} s")
+            time.sleep(0.2)
+
+
+def mail_text(message: Message) -> str:
+    parts = []
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            payload = part.get_payload(decode=True)
+            if payload is not None:
+                parts.append(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def first_link(text: str, containing: str = "") -> str:
+    links = [url.rstrip(".,)>") for url in re.findall(r"https?://[^\s\"'<>]+", text)]
+    links = [url for url in links if containing in url]
+    assert links, f"no link containing {containing!r} in:\n{text}"
+    return links[0]
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+@dataclass
+class AxeReport:
+    violations: list[dict] = field(default_factory=list)
+
+    def serious(self) -> list[dict]:
+        return [v for v in self.violations if v.get("impact") in {"serious", "critical"}]
+
+    def describe(self, violations: list[dict]) -> str:
+        lines = []
+        for v in violations:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']}")
+            for node in v["nodes"][:5]:
+                lines.append(f"    {node['target']}: {node.get('failureSummary', '').splitlines()[-1:]}")
+        return "\n".join(lines)
+
+
+def run_axe(pg: Any) -> AxeReport:
+    if not AXE_JS.exists():
+        service_missing(f"{AXE_JS} is missing (npm ci; make test runs it)")
+    if not pg.evaluate("() => typeof window.axe !== 'undefined'"):
+        pg.add_script_tag(path=str(AXE_JS))
+    result = pg.evaluate(
+        """async () => {
+            const r = await axe.run(document, {
+                runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']},
+                resultTypes: ['violations'],
+            });
+            return JSON.stringify(r.violations);
+        }"""
+    )
+    return AxeReport(violations=json.loads(result))
+
+
+def assert_accessible(pg: Any, where: str = "") -> None:
+    """No serious or critical axe-core violation on the page as it is now."""
+    report = run_axe(pg)
+    serious = report.serious()
+    assert not serious, f"accessibility violations on {where or pg.url}:\n{report.describe(serious)}"
+
