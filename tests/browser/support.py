@@ -129,3 +129,25 @@ def assert_accessible(pg: Any, where: str = "") -> None:
     serious = report.serious()
     assert not serious, f"accessibility violations on {where or pg.url}:\n{report.describe(serious)}"
 
+
+
+# ---------------------------------------------------------------- people and pages
+
+PASSWORD = "correct-horse-battery-staple"  # the factories' password
+
+
+def admin_log_in(pg: Any, site: Any, lang: str, email_address: str, password: str = PASSWORD) -> None:
+    """Log in on Django admin's own log-in page, as institution and program office staff do."""
+    pg.goto(f"{site.url}/{lang}/admin/login/?next=/{lang}/admin/")
+    pg.locator("#id_username").fill(email_address)
+    pg.locator("#id_password").fill(password)
+    pg.locator("#login-form [type=submit]").click()
+    expect(pg.locator("#user-tools")).to_be_visible()
+
+
+def run_admin_action(pg: Any, rows: list[str], action: str) -> None:
+    """Tick the change-list rows whose text contains each of ``rows`` and run ``action``."""
+    for text in rows:
+        pg.locator("#result_list tbody tr", has_text=text).locator("input.action-select").check()
+    pg.locator("select[name=action]").select_option(action)
+    pg.locator("#changelist-form button[name=index]").click()
