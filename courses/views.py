@@ -1,8 +1,14 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import selectors
-from .models import Tier
+from . import selectors, services
+from .forms import CohortFilterForm, SelfStudyForm
+from .models import Cohort, Enrolment, Tier
+from .services import TrainingError
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,3 +27,100 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
     return render(
         request, "courses/tier_detail.html", {"tier": tier, "tracks": selectors.tier_overview(tier)}
     )
+
+
+# --- training delivery: trainee pages ------------------------------------------------------
+
+
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    form = CohortFilterForm(request.GET or None)
+    cohorts = selectors.open_cohorts(**form.filters())
+    active: set[int] = set()
+    if request.user.is_authenticated:
+        active = set(
+            Enrolment.objects.filter(trainee=request.user, state__in=Enrolment.ACTIVE_STATES).values_list(
+                "curriculum_id", flat=True
+            )
+        )
+    return render(request, "courses/cohort_list.html", {"form": form, "cohorts": cohorts, "active_curricula": active})
+
+
+def _visible_cohort(code: str) -> Cohort:
+    cohorts = selectors.cohorts_with_catalog().exclude(status=Cohort.Status.DRAFT)
+    return get_object_or_404(cohorts, code=code)
+
+
+def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
+    cohort = _visible_cohort(code)
+    reason = None
+    if request.user.is_authenticated:
+        try:
+            services.check_enrol(trainee=request.user, cohort=cohort)
+        except TrainingError as error:
+            reason = str(error)
+    return render(request, "courses/cohort_detail.html", {"cohort": cohort, "reason": reason})
+
+
+@login_required
+@require_POST
+def enrol(request: HttpRequest, code: str) -> HttpResponse:
+    cohort = _visible_cohort(code)
+    try:
+        services.do_enrol(trainee=request.user, cohort=cohort)
+    except TrainingError as error:
+        messages.error(request, str(error))
+        return redirect("training:cohort", code=cohort.code)
+    messages.success(
+        request, _("You are enrolled in %(cohort)s; the institution will review your enrolment.") % {"cohort": cohort}
+    )
+    return redirect("training:dashboard")
+
+
+def _dashboard(request: HttpRequest, self_study_form: SelfStudyForm | None = None, status: int = 200) -> HttpResponse:
+    enrolments = list(selectors.enrolments_of(request.user))
+    progress = selectors.progress_of_many(enrolments)
+    form = self_study_form or SelfStudyForm(trainee=request.user)
+    context = {
+        "rows": [(e, progress[e.pk]) for e in enrolments],
+        "sessions": selectors.upcoming_sessions(request.user),
+        "self_study": selectors.self_study_of(request.user),
+        "self_study_form": form,
+        "can_log_self_study": any(
+            e.state in (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING) and e.cohort.offers_self_study
+            for e in enrolments
+        ),
+    }
+    return render(request, "courses/dashboard.html", context, status=status)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request)
+
+
+@login_required
+@require_POST
+def log_self_study(request: HttpRequest) -> HttpResponse:
+    form = SelfStudyForm(request.POST, trainee=request.user)
+    if form.is_valid():
+        try:
+            services.do_log_self_study(trainee=request.user, **form.cleaned_data)
+        except TrainingError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your self-study is logged; it counts once your institution confirms it."))
+            return redirect("training:dashboard")
+    return _dashboard(request, form, status=400)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    enrolment = get_object_or_404(Enrolment, pk=pk, trainee=request.user)  # someone else's: 404
+    try:
+        services.do_withdraw_enrolment(enrolment=enrolment, by=request.user)
+    except TrainingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("You withdrew from %(cohort)s.") % {"cohort": enrolment.cohort})
+    return redirect("training:dashboard")

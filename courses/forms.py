@@ -1,0 +1,66 @@
+"""Trainee-facing forms: the cohort finder and the self-study log."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Cohort, Course, Enrolment, Tier, Track
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class CohortFilterForm(forms.Form):
+    tier = forms.ChoiceField(label=_("tier"), required=False)
+    track = forms.ChoiceField(label=_("track"), required=False)
+    city = forms.ChoiceField(label=_("city"), required=False)
+    mode = forms.ChoiceField(label=_("delivery mode"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        anything = [("", _("any"))]
+        self.fields["tier"].choices = anything + [(t.code, t.name) for t in Tier.objects.all()]
+        self.fields["track"].choices = anything + [(t.code, t.name) for t in Track.objects.all()]
+        self.fields["city"].choices = anything + [("online", _("online"))] + [(c, c) for c in selectors.cohort_cities()]
+        self.fields["mode"].choices = anything + list(Cohort.Mode.choices)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row row-cols-md-auto g-2 align-items-end mb-4"
+        self.helper.field_class = ""
+        self.helper.add_input(Submit("", _("Find cohorts"), css_class="btn-primary"))
+
+    def filters(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {name: self.cleaned_data.get(name) or "" for name in ("tier", "track", "city", "mode")}
+
+
+class SelfStudyForm(forms.Form):
+    enrolment = forms.ModelChoiceField(label=_("cohort"), queryset=Enrolment.objects.none())
+    course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.none())
+    studied_on = forms.DateField(label=_("studied on"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("hours"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
+    note = forms.CharField(label=_("what I studied"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, trainee: User, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"studied_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+        enrolments = Enrolment.objects.filter(
+            trainee=trainee,
+            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            cohort__offers_self_study=True,
+        ).select_related("cohort")
+        self.fields["enrolment"].queryset = enrolments
+        self.fields["enrolment"].label_from_instance = lambda e: e.cohort.code
+        self.fields["course"].queryset = Course.objects.filter(
+            curriculum_entries__curriculum__in=enrolments.values("curriculum")
+        ).distinct()
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,0 +1,16 @@
+"""Trainee pages of training delivery: finding cohorts, enrolling, the dashboard."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "training"
+
+urlpatterns = [
+    path("cohorts/", views.cohort_list, name="cohorts"),
+    path("cohorts/<str:code>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<str:code>/enrol/", views.enrol, name="enrol"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/self-study/", views.log_self_study, name="log_self_study"),
+    path("enrolments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]
