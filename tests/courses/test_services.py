@@ -350,7 +350,7 @@ def test_progress_is_announced_when_hours_are_recorded(django_capture_on_commit_
 
 @pytest.mark.parametrize(
     ("language", "subject", "body"),
-    [("en", "is approved", "You owe 48 teaching hours over 6 days")],  # TRANSLATIONS: zh-hant
+    [("en", "is approved", "You owe 48 teaching hours (6 d) and 8 exam preparation hours (1 d)")],  # TRANSLATIONS: zh-hant
 )
 def test_approval_mails_the_trainee_in_their_language_once(django_capture_on_commit_callbacks, language, subject, body):
     trainee = UserFactory(preferred_language=language)

@@ -150,7 +150,7 @@ def test_the_dashboard_shows_the_credited_hours_owed_and_progress_by_mode_and_co
     TrainingSessionFactory(cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=3), teacher="張老師")
 
     html = logged_in(trainee).get("/en/dashboard/").content.decode()
-    assert "teaching 48 h over 6 days + exam preparation 8 h over 1 days" in html
+    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 days / 8 h" in html
     assert "16 h credited for earlier training" in html
     assert "10 of 56 hours done" in html
     assert "張老師" in html  # the upcoming session

@@ -1,0 +1,167 @@
+"""Demo training for `make run`, built on accounts.demo's institutions and trainees (idempotent).
+
+* inst-a (Taipei) and inst-b (online) each have an open cohort for every tier and track.
+* trainee01–04 are approved in inst-a's standard-retail cohort with attendance recorded,
+  trainee05 is pending there.
+* trainee06 completed the assistant training (a finished inst-a cohort) and is approved in
+  inst-a's standard-corporate cohort, so the credited hours show: 48 h / 6 days + 8 h / 1 day.
+
+Everything goes through ``courses.services``; dates hang on each cohort's stored start date, so a
+second run (even on another day) finds what the first made.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Institution, User
+
+from . import services
+from .models import Cohort, Curriculum, Enrolment, RemoteModule, TrainingSession
+
+PLACES = {"inst-a": ("臺北市", False), "inst-b": ("", True)}
+
+
+def _trainee(number: int) -> User | None:
+    return User.objects.filter(email=f"trainee{number:02d}@demo.test").first()
+
+
+def _cohort_code(institution: Institution, curriculum: Curriculum) -> str:
+    track = f"-{curriculum.track.code.upper()}" if curriculum.track_id else ""
+    return f"{institution.code.upper()}-{curriculum.tier.code.upper()}{track}"
+
+
+def _open_cohort(institution: Institution, curriculum: Curriculum, *, today: datetime.date) -> Cohort:
+    city, online = PLACES[institution.code]
+    now = timezone.now()
+    cohort, created = Cohort.objects.get_or_create(
+        code=_cohort_code(institution, curriculum),
+        defaults={
+            "institution": institution,
+            "curriculum": curriculum,
+            "city": city,
+            "is_online": online,
+            "offers_face_to_face": not online,
+            "offers_remote": True,
+            "offers_self_study": True,
+            "capacity": 30,
+            # Started a few days ago and still taking late enrolments, so the dashboards show
+            # both recorded attendance and upcoming sessions.
+            "starts_on": today - datetime.timedelta(days=3),
+            "ends_on": today + datetime.timedelta(days=60),
+            "enrolment_opens_at": now - datetime.timedelta(days=30),
+            "enrolment_closes_at": now + datetime.timedelta(days=45),
+        },
+    )
+    if cohort.status == Cohort.Status.DRAFT:
+        services.do_open_cohort(cohort=cohort)
+    return cohort
+
+
+def _enrolment(trainee: User, cohort: Cohort, *, approve: bool) -> Enrolment:
+    enrolment = Enrolment.objects.filter(trainee=trainee, cohort=cohort).first()
+    if enrolment is None:
+        enrolment = services.do_enrol(trainee=trainee, cohort=cohort)
+    if approve and enrolment.state == Enrolment.State.PENDING:
+        enrolment = services.do_approve_enrolment(enrolment=enrolment)
+    return enrolment
+
+
+def _session(cohort: Cohort, day: int, code: str | None, hours: int, teacher: str) -> TrainingSession:
+    course = cohort.curriculum.entries.get(course__code=code).course if code else None
+    session, _ = TrainingSession.objects.get_or_create(
+        cohort=cohort,
+        held_on=cohort.starts_on + datetime.timedelta(days=day),
+        course=course,
+        defaults={
+            "purpose": TrainingSession.Purpose.TEACHING if code else TrainingSession.Purpose.EXAM_PREP,
+            "hours": hours,
+            "teacher": teacher,
+            "starts_at": datetime.time(9, 0),
+            "location": cohort.city,
+        },
+    )
+    return session
+
+
+def _standard_retail_class(cohort: Cohort) -> None:
+    first = _session(cohort, 0, "BCM-101", 8, "陳志明")
+    second = _session(cohort, 1, "BCM-102", 8, "黃美玲")
+    _session(cohort, 7, "BCM-103", 8, "陳志明")
+    _session(cohort, 8, "BCM-201", 8, "李建宏")
+    module, _ = RemoteModule.objects.get_or_create(
+        cohort=cohort,
+        course=cohort.curriculum.entries.get(course__code="BCM-103").course,
+        title_zh="銀行營銷實務線上單元",
+        defaults={"title_en": "Bank marketing practice online unit", "hours": Decimal(4)},
+    )
+    attended = {1: (8, 8), 2: (8, 6), 3: (8, 0), 4: (4, 8)}
+    for number, (day_one, day_two) in attended.items():
+        trainee = _trainee(number)
+        if trainee is None:
+            continue
+        enrolment = _enrolment(trainee, cohort, approve=True)
+        services.do_record_attendance(session=first, enrolment=enrolment, hours=day_one)
+        services.do_record_attendance(session=second, enrolment=enrolment, hours=day_two)
+        if number == 1:
+            services.do_record_remote_completion(module=module, enrolment=enrolment, completed_on=first.held_on)
+        if number == 2 and not enrolment.self_study.exists():
+            entry = services.do_log_self_study(
+                trainee=trainee, enrolment=enrolment, course=first.course, studied_on=first.held_on,
+                hours=Decimal(2), note="第一章 課後複習",
+            )
+            services.do_confirm_self_study(entry=entry)
+    pending = _trainee(5)
+    if pending is not None:
+        _enrolment(pending, cohort, approve=False)
+
+
+def _completed_assistant_training(institution: Institution, trainee: User, *, today: datetime.date) -> None:
+    if Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED).exists():
+        return
+    assistant = Curriculum.objects.get(tier__code="assistant")
+    now = timezone.now()
+    cohort, _ = Cohort.objects.get_or_create(
+        code=f"{institution.code.upper()}-ASSISTANT-EARLIER",
+        defaults={
+            "institution": institution, "curriculum": assistant, "city": PLACES[institution.code][0] or "臺北市",
+            "capacity": 30, "starts_on": today - datetime.timedelta(days=60),
+            "ends_on": today - datetime.timedelta(days=57),
+            "enrolment_opens_at": now - datetime.timedelta(days=90), "enrolment_closes_at": now + datetime.timedelta(days=1),
+        },
+    )
+    if cohort.status == Cohort.Status.DRAFT:
+        services.do_open_cohort(cohort=cohort)
+    enrolment = _enrolment(trainee, cohort, approve=True)
+    for day, code in ((0, "BCM-101"), (1, "BCM-102")):
+        services.do_record_attendance(session=_session(cohort, day, code, 8, "王大同"), enrolment=enrolment, hours=8)
+    services.do_record_attendance(session=_session(cohort, 2, None, 8, "王大同"), enrolment=enrolment, hours=8)
+    services.do_complete_enrolment(enrolment=enrolment)
+    cohort.refresh_from_db()
+    if cohort.status in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
+        services.do_start_cohort(cohort=cohort)
+    services.do_finish_cohort(cohort=cohort)
+
+
+@transaction.atomic
+def load() -> None:
+    today = timezone.localdate()
+    institutions = list(Institution.objects.filter(code__in=PLACES))
+    curricula = list(Curriculum.objects.select_related("tier", "track"))
+    cohorts: dict[str, Cohort] = {}
+    for institution in institutions:
+        if not institution.is_authorized_on(today):
+            continue
+        for curriculum in curricula:
+            cohort = _open_cohort(institution, curriculum, today=today)
+            cohorts[cohort.code] = cohort
+    if "INST-A-STANDARD-RETAIL" in cohorts:
+        _standard_retail_class(cohorts["INST-A-STANDARD-RETAIL"])
+    trainee06 = _trainee(6)
+    if trainee06 is not None and "INST-A-STANDARD-CORPORATE" in cohorts:
+        inst_a = cohorts["INST-A-STANDARD-CORPORATE"].institution
+        _completed_assistant_training(inst_a, trainee06, today=today)
+        _enrolment(trainee06, cohorts["INST-A-STANDARD-CORPORATE"], approve=True)
+

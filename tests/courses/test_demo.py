@@ -1,0 +1,66 @@
+"""The demo training loads on the demo people, shows the worked figure, and loads twice the same."""
+
+import pytest
+from django.test import Client
+
+import accounts.demo
+import courses.demo
+from accounts.models import Institution, User
+from courses.models import Attendance, Cohort, Curriculum, Enrolment, SelfStudyEntry, TrainingSession
+from tests.factories import InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_people():
+    """accounts.demo's cast; made here too, so this test does not depend on how much of it exists yet."""
+    accounts.demo.load()
+    if not Institution.objects.filter(code="inst-a").exists():
+        InstitutionFactory(code="inst-a")
+    if not Institution.objects.filter(code="inst-b").exists():
+        InstitutionFactory(code="inst-b")
+    for n in range(1, 13):
+        UserFactory(email=f"trainee{n:02d}@demo.test")
+
+
+def counts() -> tuple[int, ...]:
+    return tuple(m.objects.count() for m in (Cohort, Enrolment, TrainingSession, Attendance, SelfStudyEntry))
+
+
+def test_every_demo_institution_has_an_open_cohort_for_every_tier_and_track(demo_people):
+    courses.demo.load()
+    for code, online in (("inst-a", False), ("inst-b", True)):
+        cohorts = Cohort.objects.filter(institution__code=code, status="open")
+        assert set(cohorts.values_list("curriculum", flat=True)) == set(Curriculum.objects.values_list("pk", flat=True))
+        assert set(cohorts.values_list("is_online", flat=True)) == {online}
+    assert set(Cohort.objects.filter(institution__code="inst-a", status="open").values_list("city", flat=True)) == {"臺北市"}
+
+
+def test_the_demo_class_has_approved_trainees_with_attendance_and_a_pending_one(demo_people):
+    courses.demo.load()
+    cohort = Cohort.objects.get(code="INST-A-STANDARD-RETAIL")
+    states = dict(Enrolment.objects.filter(cohort=cohort).values_list("trainee__email", "state"))
+    assert states == {
+        "trainee01@demo.test": "approved", "trainee02@demo.test": "approved", "trainee03@demo.test": "approved",
+        "trainee04@demo.test": "approved", "trainee05@demo.test": "pending",
+    }
+    assert Attendance.objects.filter(session__cohort=cohort, hours__gt=0).count() == 7
+
+
+def test_trainee06_shows_the_credited_hours_on_the_dashboard(demo_people):
+    courses.demo.load()
+    trainee = User.objects.get(email="trainee06@demo.test")
+    states = set(Enrolment.objects.filter(trainee=trainee).values_list("curriculum__tier__code", "state"))
+    assert states == {("assistant", "completed"), ("standard", "approved")}
+    client = Client()
+    client.force_login(trainee)
+    html = client.get("/en/dashboard/").content.decode()
+    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 days / 8 h" in html
+
+
+def test_loading_the_demo_twice_changes_nothing(demo_people):
+    courses.demo.load()
+    first = counts()
+    courses.demo.load()
+    assert counts() == first
