@@ -143,13 +143,34 @@ def context(chromium: Any, lang: str, viewport: str) -> Iterator[Any]:
     ctx.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[Any]:
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture
-def page(context: Any, site: Site) -> Iterator[Any]:
-    """A page in a fresh context; a JavaScript error on any page fails the test."""
+def page(request: pytest.FixtureRequest, context: Any, site: Site, lang: str, viewport: str) -> Iterator[Any]:
+    """A page in a fresh context; a JavaScript error on any page fails the test.
+
+    A failed test leaves a screenshot of where it stopped next to the others.
+    """
     errors: list[str] = []
     pg = context.new_page()
     pg.on("pageerror", lambda exc: errors.append(f"{pg.url}: {exc}"))
     yield pg
+    if request.node.stash.get(CALL_FAILED, False):
+        folder = SCREENSHOT_DIR / re.sub(r"\[.*\]$", "", request.node.name)
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            pg.screenshot(path=str(folder / f"{lang}-{viewport}-FAILED.png"), full_page=True)
+        except Exception as exc:  # noqa: BLE001 - a closed page must not hide the real failure
+            print(f"no screenshot of the failure: {exc}")
     assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
 
 

@@ -151,3 +151,20 @@ def run_admin_action(pg: Any, rows: list[str], action: str) -> None:
         pg.locator("#result_list tbody tr", has_text=text).locator("input.action-select").check()
     pg.locator("select[name=action]").select_option(action)
     pg.locator("#changelist-form button[name=index]").click()
+
+
+def log_in_directly(context: Any, site: Any, user: Any) -> None:
+    """Give the browser a logged-in session without the log-in page (journeys that are not about it)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site.url}])
+
+
+def assert_fits_window(pg: Any) -> None:
+    """Nothing sticks out sideways: on a phone, nobody should scroll the page horizontally."""
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{pg.url} is {overflow}px wider than the window"
