@@ -6,9 +6,12 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import InstitutionScopedAdmin, is_program_office
+from import_export.admin import ImportMixin
+
+from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 
 from . import selectors, services
+from .imports import TraineeEnrolmentResource
 from .models import (
     Attendance,
     Cohort,
@@ -168,8 +171,9 @@ class CohortAdmin(InstitutionScopedAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(InstitutionScopedAdmin):
+class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
+    resource_classes = [TraineeEnrolmentResource]
     list_display = ["trainee", "cohort", "curriculum", "state", "hours_owed_display", "credited_hours", "created_at"]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["trainee", "cohort", "curriculum__tier", "curriculum__track"]
@@ -183,6 +187,17 @@ class EnrolmentAdmin(InstitutionScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # trainees enrol themselves; institutions import (see the import button)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        """Institution staff who may change enrolments, and the program office."""
+        if not self.has_change_permission(request):
+            return False
+        return is_program_office(request.user) or institution_of(request.user) is not None
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs) -> dict:
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["institution"] = None if is_program_office(request.user) else institution_of(request.user)
+        return kwargs
 
     def has_delete_permission(self, request: HttpRequest, obj: Enrolment | None = None) -> bool:
         return False  # history: withdraw instead
