@@ -15,3 +15,19 @@
   reachableTables();
   window.addEventListener("resize", reachableTables);
 })();
+
+(function () {
+  "use strict";
+  // Mark where the reader is in the main navigation (the longest matching address wins).
+  var best = null;
+  document.querySelectorAll("#main-nav a.nav-link").forEach(function (link) {
+    var path = new URL(link.href, window.location.href).pathname;
+    if (window.location.pathname.indexOf(path) === 0 && (!best || path.length > best.path.length)) {
+      best = {link: link, path: path};
+    }
+  });
+  if (best) {
+    best.link.classList.add("active");
+    best.link.setAttribute("aria-current", "page");
+  }
+})();

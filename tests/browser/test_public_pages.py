@@ -32,6 +32,8 @@ def test_the_home_page_leads_to_the_catalog_and_a_tier(page, site, lang, viewpor
 
     page.locator("main a.btn-primary").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/catalog/$"))
+    # The navigation says where the reader is.
+    expect(page.locator("#main-nav a[aria-current=page]")).to_have_attribute("href", f"/{lang}/catalog/")
     shot(page, "catalog")
     assert_accessible(page)
 
