@@ -297,3 +297,70 @@ def test_a_trainee_without_staff_rights_is_sent_to_the_admin_log_in():
     client.force_login(UserFactory())
     response = client.get("/en/admin/courses/enrolment/")
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_cohort(alice, inst_a):
+    module = RemoteModuleFactory(cohort=CohortFactory(institution=inst_a, offers_remote=True), hours=Decimal(4))
+    enrolment = approved(module.cohort)
+    stranger = approved(CohortFactory(institution=inst_a))
+    url = f"/en/admin/courses/remotemodule/{module.pk}/change/"
+
+    def form(enrolment_id):
+        return {
+            "cohort": module.cohort_id, "course": module.course_id, "title_zh": module.title_zh,
+            "title_en": module.title_en, "hours": "4", "url": "",
+            "completions-TOTAL_FORMS": 1, "completions-INITIAL_FORMS": 0,
+            "completions-MIN_NUM_FORMS": 0, "completions-MAX_NUM_FORMS": 1000,
+            "completions-0-enrolment": enrolment_id, "completions-0-completed_on": timezone.localdate().isoformat(),
+            "completions-0-module": module.pk,
+        }
+
+    assert alice.post(url, form(stranger.pk)).status_code == 200
+    assert not module.completions.exists()
+    assert alice.post(url, form(enrolment.pk)).status_code == 302
+    assert list(module.completions.values_list("enrolment_id", flat=True)) == [enrolment.pk]
+
+
+def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a, offers_remote=False)
+    course = cohort.curriculum.entries.first().course
+    response = alice.post(
+        "/en/admin/courses/remotemodule/add/",
+        {"cohort": cohort.pk, "course": course.pk, "title_zh": "單元", "title_en": "Unit", "hours": "3",
+         "completions-TOTAL_FORMS": 0, "completions-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200 and "has no remote learning" in response.content.decode()
+
+
+def test_the_capacity_cannot_drop_below_the_seats_taken(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a, capacity=3, code="A-CAP")
+    for _ in range(2):
+        approved(cohort)
+    cohort.refresh_from_db()
+    now = timezone.localtime()
+    response = alice.post(
+        f"/en/admin/courses/cohort/{cohort.pk}/change/",
+        {
+            "code": "A-CAP", "offers_face_to_face": "on", "starts_on": cohort.starts_on.isoformat(),
+            "ends_on": cohort.ends_on.isoformat(), "city": "Taipei", "capacity": 1,
+            "enrolment_opens_at_0": now.date().isoformat(), "enrolment_opens_at_1": "00:00:00",
+            "enrolment_closes_at_0": cohort.starts_on.isoformat(), "enrolment_closes_at_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "2 seats are taken" in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.capacity == 3
+
+
+def test_the_program_office_records_prior_learning_and_is_named_on_it():
+    office = office_client()
+    trainee = UserFactory()
+    response = office.post(
+        "/en/admin/courses/priorlearning/add/",
+        {"trainee": trainee.pk, "curriculum": curriculum_of("assistant").pk, "completed_on": "2019-06-30",
+         "evidence": "結業證書 2019-123"},
+    )
+    assert response.status_code == 302
+    record = PriorLearning.objects.get()
+    assert record.trainee == trainee and record.recorded_by.is_superuser
