@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +18,10 @@ if TYPE_CHECKING:
 
 
 class CohortFilterForm(forms.Form):
-    tier = forms.ChoiceField(label=_("tier"), required=False)
-    track = forms.ChoiceField(label=_("track"), required=False)
-    city = forms.ChoiceField(label=_("city"), required=False)
-    mode = forms.ChoiceField(label=_("delivery mode"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    track = forms.ChoiceField(label=_("Track"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False)
+    mode = forms.ChoiceField(label=_("Delivery mode"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -43,11 +43,13 @@ class CohortFilterForm(forms.Form):
 
 
 class SelfStudyForm(forms.Form):
-    enrolment = forms.ModelChoiceField(label=_("cohort"), queryset=Enrolment.objects.none())
-    course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.none())
-    studied_on = forms.DateField(label=_("studied on"), widget=forms.DateInput(attrs={"type": "date"}))
-    hours = forms.DecimalField(label=_("hours"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
-    note = forms.CharField(label=_("what I studied"), max_length=300, required=False)
+    enrolment = forms.ModelChoiceField(label=_("Cohort"), queryset=Enrolment.objects.none())
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
+    studied_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
+    note = forms.CharField(label=_("What I studied"), max_length=300, required=False)
 
     def __init__(self, *args: Any, trainee: User, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"studied_on": timezone.localdate()})
@@ -64,3 +66,12 @@ class SelfStudyForm(forms.Form):
         ).distinct()
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("enrolment", css_class="col-md-3"),
+                Column("course", css_class="col-md-5"),
+                Column("studied_on", css_class="col-md-2"),
+                Column("hours", css_class="col-md-2"),
+            ),
+            "note",
+        )
