@@ -114,6 +114,9 @@ def test_it_refuses_a_full_cohort():
     with translation.override("en"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
     assert str(outcome.error) == f"Cohort {cohort.code} is full."
+    with translation.override("zh-hant"), refused("full") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    assert str(outcome.error) == f"梯次 {cohort.code} 已額滿。"
     assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
 
@@ -350,7 +353,10 @@ def test_progress_is_announced_when_hours_are_recorded(django_capture_on_commit_
 
 @pytest.mark.parametrize(
     ("language", "subject", "body"),
-    [("en", "is approved", "You owe 48 teaching hours (6 d) and 8 exam preparation hours (1 d)")],  # TRANSLATIONS: zh-hant
+    [
+        ("en", "is approved", "You owe 48 teaching hours (6 d) and 8 exam preparation hours (1 d)"),
+        ("zh-hant", "已核准", "您應修授課 48 小時（6 天）及考前輔導 8 小時（1 天）"),
+    ],
 )
 def test_approval_mails_the_trainee_in_their_language_once(django_capture_on_commit_callbacks, language, subject, body):
     trainee = UserFactory(preferred_language=language)

@@ -51,7 +51,7 @@ def test_open_cohorts_are_filtered_by_tier_track_city_and_mode(client):
     assert codes("?mode=remote") == {"WEB-ASSIST"}
 
 
-@pytest.mark.parametrize(("language", "heading"), [("en", "Open cohorts"), ("zh-hant", "lang=\"zh-Hant\"")])
+@pytest.mark.parametrize(("language", "heading"), [("en", "Open cohorts"), ("zh-hant", "開放報名的梯次")])
 def test_the_cohort_finder_speaks_both_languages(client, language, heading):
     CohortFactory(code="TPE-1")
     html = client.get(f"/{language}/cohorts/").content.decode()
@@ -157,7 +157,15 @@ def test_the_dashboard_shows_the_credited_hours_owed_and_progress_by_mode_and_co
     assert "6 / 16 h" not in html and "10 / 16 h" in html  # BCM-201: 6 face-to-face + 4 remote of its 16
     assert "credited" in html
     zh = logged_in(trainee).get("/zh-hant/dashboard/").content.decode()
-    assert "48" in zh and 'lang="zh-Hant"' in zh
+    assert "應修時數: 授課 6 天 / 48 小時 + 考前輔導 1 天 / 8 小時" in zh
+    assert "先前培訓抵免 16 小時" in zh and 'lang="zh-Hant"' in zh
+
+
+def test_a_refusal_is_explained_in_the_trainees_language():
+    cohort = CohortFactory(code="TPE-1", capacity=1)
+    services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    response = logged_in(UserFactory()).post("/zh-hant/cohorts/TPE-1/enrol/", follow=True)
+    assert "梯次 TPE-1 已額滿。" in response.content.decode()
 
 
 def test_a_trainee_logs_self_study_from_the_dashboard():
