@@ -5,7 +5,6 @@ from django.http import HttpRequest
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-
 from import_export.admin import ImportMixin
 
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
@@ -24,8 +23,8 @@ from .models import (
     RemoteModule,
     SelfStudyEntry,
     Tier,
-    TrainingSession,
     Track,
+    TrainingSession,
 )
 from .services import TrainingError
 
@@ -63,8 +62,14 @@ class CurriculumCourseInline(admin.TabularInline):
 @admin.register(Curriculum)
 class CurriculumAdmin(admin.ModelAdmin):
     list_display = [
-        "__str__", "tier", "track", "course_count", "teaching_days", "teaching_hours",
-        "exam_prep_days", "exam_prep_hours",
+        "__str__",
+        "tier",
+        "track",
+        "course_count",
+        "teaching_days",
+        "teaching_hours",
+        "exam_prep_days",
+        "exam_prep_hours",
     ]
     list_filter = ["tier", "track"]
     search_fields = ["tier__name_zh", "tier__name_en", "track__name_zh", "track__name_en"]
@@ -85,7 +90,9 @@ class CurriculumAdmin(admin.ModelAdmin):
 def _report(modeladmin: admin.ModelAdmin, request: HttpRequest, done: int, refused: list) -> None:
     if done:
         modeladmin.message_user(
-            request, ngettext("%(count)d row changed.", "%(count)d rows changed.", done) % {"count": done}, messages.SUCCESS
+            request,
+            ngettext("%(count)d row changed.", "%(count)d rows changed.", done) % {"count": done},
+            messages.SUCCESS,
         )
     for row, error in refused:
         modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
@@ -161,7 +168,9 @@ class CohortAdmin(InstitutionScopedAdmin):
     def close_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
         _each(self, request, queryset, lambda c: services.do_close_cohort(cohort=c))
 
-    @admin.action(description=_("Start the selected cohorts (approved trainees go into training)"), permissions=["change"])
+    @admin.action(
+        description=_("Start the selected cohorts (approved trainees go into training)"), permissions=["change"]
+    )
     def start_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
         _each(self, request, queryset, lambda c: services.do_start_cohort(cohort=c))
 
@@ -179,8 +188,18 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     list_select_related = ["trainee", "cohort", "curriculum__tier", "curriculum__track"]
     search_fields = ["trainee__email", "trainee__display_name", "cohort__code"]
     readonly_fields = [
-        "trainee", "cohort", "curriculum", "state", "hours_owed_display", "credited_hours", "progress_display",
-        "decided_by", "decided_at", "decision_note", "completed_at", "created_at",
+        "trainee",
+        "cohort",
+        "curriculum",
+        "state",
+        "hours_owed_display",
+        "credited_hours",
+        "progress_display",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+        "completed_at",
+        "created_at",
     ]
     fields = readonly_fields
     actions = ["approve", "reject", "start_training", "complete", "withdraw"]
@@ -218,7 +237,9 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         p = selectors.progress(obj)
         modes = ", ".join(f"{label} {floatformat(hours, -1)} h" for _mode, label, hours, _pct in p.modes)
         return gettext("%(done)s of %(owed)s hours (%(modes)s)") % {
-            "done": floatformat(p.total_done, -1), "owed": p.owed if p.owed is not None else "—", "modes": modes,
+            "done": floatformat(p.total_done, -1),
+            "owed": p.owed if p.owed is not None else "—",
+            "modes": modes,
         }
 
     @admin.action(description=_("Approve the selected enrolments"), permissions=["change"])
@@ -314,7 +335,9 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     actions = ["mark_whole_session_attended"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
-        return super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
+        return (
+            super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
+        )
 
     def get_inlines(self, request: HttpRequest, obj: TrainingSession | None) -> list:
         return self.inlines if obj is not None else []  # attendance once the session exists
@@ -323,7 +346,9 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     def attended(self, obj: TrainingSession) -> int:
         return getattr(obj, "_attended", 0)
 
-    def save_formset(self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
+    ) -> None:
         if formset.model is not Attendance:
             return super().save_formset(request, form, formset, change)
         hours = {
@@ -333,11 +358,15 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
         }
         records = []
         if hours:
-            records = services.do_record_session_attendance(session=form.instance, hours_by_enrolment=hours, by=request.user)
+            records = services.do_record_session_attendance(
+                session=form.instance, hours_by_enrolment=hours, by=request.user
+            )
         # What the admin's change message reads from a formset it saved itself.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
 
-    @admin.action(description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"])
+    @admin.action(
+        description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]
+    )
     def mark_whole_session_attended(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
         _each(self, request, queryset, lambda s: services.do_mark_whole_session_attended(session=s, by=request.user))
 
@@ -406,16 +435,23 @@ class RemoteModuleAdmin(InstitutionScopedAdmin):
     def completed(self, obj: RemoteModule) -> int:
         return getattr(obj, "_completed", 0)
 
-    def save_formset(self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool) -> None:
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
+    ) -> None:
         if formset.model is not RemoteCompletion:
             return super().save_formset(request, form, formset, change)
         records = []
         for f in formset.forms:
             data = f.cleaned_data
             if f.has_changed() and data.get("enrolment") and data.get("completed_on") and not f.instance.pk:
-                records.append(services.do_record_remote_completion(
-                    module=form.instance, enrolment=data["enrolment"], completed_on=data["completed_on"], by=request.user
-                ))
+                records.append(
+                    services.do_record_remote_completion(
+                        module=form.instance,
+                        enrolment=data["enrolment"],
+                        completed_on=data["completed_on"],
+                        by=request.user,
+                    )
+                )
         formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
 
 

@@ -109,8 +109,12 @@ def _standard_retail_class(cohort: Cohort) -> None:
             services.do_record_remote_completion(module=module, enrolment=enrolment, completed_on=first.held_on)
         if number == 2 and not enrolment.self_study.exists():
             entry = services.do_log_self_study(
-                trainee=trainee, enrolment=enrolment, course=first.course, studied_on=first.held_on,
-                hours=Decimal(2), note="第一章 課後複習",
+                trainee=trainee,
+                enrolment=enrolment,
+                course=first.course,
+                studied_on=first.held_on,
+                hours=Decimal(2),
+                note="第一章 課後複習",
             )
             services.do_confirm_self_study(entry=entry)
     pending = _trainee(5)
@@ -126,10 +130,14 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
     cohort, _ = Cohort.objects.get_or_create(
         code=f"{institution.code.upper()}-ASSISTANT-EARLIER",
         defaults={
-            "institution": institution, "curriculum": assistant, "city": PLACES[institution.code][0] or "臺北市",
-            "capacity": 30, "starts_on": today - datetime.timedelta(days=60),
+            "institution": institution,
+            "curriculum": assistant,
+            "city": PLACES[institution.code][0] or "臺北市",
+            "capacity": 30,
+            "starts_on": today - datetime.timedelta(days=60),
             "ends_on": today - datetime.timedelta(days=57),
-            "enrolment_opens_at": now - datetime.timedelta(days=90), "enrolment_closes_at": now + datetime.timedelta(days=1),
+            "enrolment_opens_at": now - datetime.timedelta(days=90),
+            "enrolment_closes_at": now + datetime.timedelta(days=1),
         },
     )
     if cohort.status == Cohort.Status.DRAFT:
@@ -164,4 +172,3 @@ def load() -> None:
         inst_a = cohorts["INST-A-STANDARD-CORPORATE"].institution
         _completed_assistant_training(inst_a, trainee06, today=today)
         _enrolment(trainee06, cohorts["INST-A-STANDARD-CORPORATE"], approve=True)
-

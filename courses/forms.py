@@ -45,9 +45,7 @@ class CohortFilterForm(forms.Form):
 class SelfStudyForm(forms.Form):
     enrolment = forms.ModelChoiceField(label=_("Cohort"), queryset=Enrolment.objects.none())
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    studied_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    studied_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
     note = forms.CharField(label=_("What I studied"), max_length=300, required=False)
 

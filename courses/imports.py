@@ -68,7 +68,9 @@ class TraineeEnrolmentResource(resources.ModelResource):
         if not instance.preferred_language:
             instance.preferred_language = "zh-hant"
 
-    def validate_instance(self, instance: User, import_validation_errors: dict | None = None, validate_unique: bool = True) -> None:
+    def validate_instance(
+        self, instance: User, import_validation_errors: dict | None = None, validate_unique: bool = True
+    ) -> None:
         if not instance.pk:
             instance.email = instance.email.lower()
             if not instance.display_name:

@@ -212,14 +212,21 @@ class Enrolment(models.Model):
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING, db_index=True)
     # Fixed at approval from the hour plan less credit for completed lower-tier training.
     teaching_hours_owed = models.PositiveSmallIntegerField(_("teaching hours owed"), null=True, blank=True)
-    teaching_days_owed = models.DecimalField(_("teaching days owed"), max_digits=4, decimal_places=1, null=True, blank=True)
+    teaching_days_owed = models.DecimalField(
+        _("teaching days owed"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     exam_prep_hours_owed = models.PositiveSmallIntegerField(_("exam preparation hours owed"), null=True, blank=True)
     exam_prep_days_owed = models.DecimalField(
         _("exam preparation days owed"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -270,7 +277,12 @@ class PriorLearning(models.Model):
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -295,7 +307,12 @@ class TrainingSession(models.Model):
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="sessions", verbose_name=_("course"),
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("course"),
         help_text=_("required for teaching; empty for exam preparation"),
     )
     held_on = models.DateField(_("date"))
@@ -333,7 +350,12 @@ class Attendance(models.Model):
     )
     hours = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
@@ -386,7 +408,12 @@ class RemoteCompletion(models.Model):
     )
     completed_on = models.DateField(_("completed on"))
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
 
     class Meta:
@@ -415,7 +442,12 @@ class SelfStudyEntry(models.Model):
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

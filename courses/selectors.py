@@ -103,7 +103,9 @@ def tier_overview(tier: Tier) -> list[TrackOverview]:
 def completed_curricula(trainee: User) -> list[Curriculum]:
     """Curricula whose training ``trainee`` completed: on the portal, or before it (prior learning)."""
     ids = set(
-        Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED).values_list("curriculum_id", flat=True)
+        Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED).values_list(
+            "curriculum_id", flat=True
+        )
     ) | set(PriorLearning.objects.filter(trainee=trainee).values_list("curriculum_id", flat=True))
     return list(Curriculum.objects.filter(pk__in=ids).select_related("tier", "track"))
 
@@ -158,7 +160,9 @@ def enrolments_of(trainee: User) -> QuerySet[Enrolment]:
     )
 
 
-def upcoming_sessions(trainee: User, *, today: datetime.date | None = None, limit: int = 10) -> QuerySet[TrainingSession]:
+def upcoming_sessions(
+    trainee: User, *, today: datetime.date | None = None, limit: int = 10
+) -> QuerySet[TrainingSession]:
     """Face-to-face sessions ahead of ``trainee`` in the cohorts they are approved for."""
     today = today or timezone.localdate()
     return (
@@ -325,8 +329,10 @@ def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
         if e.credited_hours and target_curriculum is not None:
             for curriculum_id in done[e.trainee_id]:
                 lower = curricula.get(curriculum_id)
-                if lower and lower.tier.level < target_curriculum.tier.level and (
-                    lower.track_id is None or lower.track_id == target_curriculum.track_id
+                if (
+                    lower
+                    and lower.tier.level < target_curriculum.tier.level
+                    and (lower.track_id is None or lower.track_id == target_curriculum.track_id)
                 ):
                     credited_courses |= {entry.course_id for entry in courses_of[curriculum_id]}
         own = courses_of.get(e.curriculum_id, [])
@@ -354,4 +360,3 @@ def progress(enrolment: Enrolment) -> Progress:
 def training_complete(enrolment: Enrolment) -> bool:
     """Whether the hours done reach the hours owed (what certification asks before an exam)."""
     return progress(enrolment).complete
-

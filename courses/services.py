@@ -164,7 +164,9 @@ def check_enrol(
     """
     now = now or timezone.now()
     if acting_institution is not None and acting_institution.pk != cohort.institution_id:
-        raise TrainingError("foreign_cohort", _("Cohort %(cohort)s belongs to another institution.") % {"cohort": cohort})
+        raise TrainingError(
+            "foreign_cohort", _("Cohort %(cohort)s belongs to another institution.") % {"cohort": cohort}
+        )
     if not cohort.institution.is_authorized_on(timezone.localdate(now)):
         raise TrainingError(
             "not_authorized",
@@ -230,7 +232,11 @@ def _lock_enrolment(enrolment: Enrolment | int) -> tuple[Cohort, Enrolment]:
     pk = enrolment.pk if isinstance(enrolment, Enrolment) else enrolment
     cohort_id = Enrolment.objects.values_list("cohort_id", flat=True).get(pk=pk)
     cohort = _lock_cohort(cohort_id)
-    locked = Enrolment.objects.select_for_update(of=("self",)).select_related("trainee", "curriculum__tier", "curriculum__track").get(pk=pk)
+    locked = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .select_related("trainee", "curriculum__tier", "curriculum__track")
+        .get(pk=pk)
+    )
     locked.cohort = cohort
     return cohort, locked
 
@@ -276,8 +282,13 @@ def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enr
         locked,
         new_state,
         [
-            "teaching_hours_owed", "teaching_days_owed", "exam_prep_hours_owed", "exam_prep_days_owed",
-            "credited_hours", "decided_by", "decided_at",
+            "teaching_hours_owed",
+            "teaching_days_owed",
+            "exam_prep_hours_owed",
+            "exam_prep_days_owed",
+            "credited_hours",
+            "decided_by",
+            "decided_at",
         ],
     )
     _enqueue_decision_email(locked)
@@ -377,7 +388,8 @@ def _hours(value: object, *, allow_zero: bool = False) -> Decimal:
 def _require_training(enrolment: Enrolment) -> None:
     if enrolment.state not in (State.APPROVED, State.IN_TRAINING):
         raise TrainingError(
-            "bad_state", _("Only approved trainees in training have hours recorded; this enrolment is %(state)s.")
+            "bad_state",
+            _("Only approved trainees in training have hours recorded; this enrolment is %(state)s.")
             % {"state": enrolment.get_state_display()},
         )
 
@@ -385,7 +397,9 @@ def _require_training(enrolment: Enrolment) -> None:
 def check_session(*, cohort: Cohort, purpose: str, course: Course | None, hours: object) -> None:
     """A face-to-face session fits its cohort: mode offered, course in its curriculum, a day's hours."""
     if not cohort.offers_face_to_face:
-        raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort})
+        raise TrainingError(
+            "mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort}
+        )
     _hours(hours)
     if purpose == TrainingSession.Purpose.TEACHING and course is None:
         raise TrainingError("course_not_in_curriculum", _("A teaching session needs a course."))
@@ -400,14 +414,16 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
     """The clean hours value, or :class:`TrainingError` (not in the cohort, beyond the session …)."""
     if enrolment.cohort_id != session.cohort_id:
         raise TrainingError(
-            "not_in_cohort", _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": session.cohort}
+            "not_in_cohort",
+            _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": session.cohort},
         )
     _require_training(enrolment)
     value = _hours(hours, allow_zero=True)
     if value > session.hours:
         raise TrainingError(
             "hours_beyond_session",
-            _("%(hours)s hours is more than the session's %(length)s hours.") % {"hours": value, "length": session.hours},
+            _("%(hours)s hours is more than the session's %(length)s hours.")
+            % {"hours": value, "length": session.hours},
         )
     return value
 
@@ -436,7 +452,9 @@ def do_record_session_attendance(
     enrolments = Enrolment.objects.select_related("trainee").in_bulk(list(hours_by_enrolment))
     missing = set(hours_by_enrolment) - set(enrolments)
     if missing:
-        raise TrainingError("not_in_cohort", _("No such enrolment: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))})
+        raise TrainingError(
+            "not_in_cohort", _("No such enrolment: %(ids)s.") % {"ids": ", ".join(map(str, sorted(missing)))}
+        )
     cleaned = {
         pk: check_attendance(session=session, enrolment=enrolments[pk], hours=session.hours if hours is None else hours)
         for pk, hours in hours_by_enrolment.items()
@@ -472,7 +490,8 @@ def check_module(*, cohort: Cohort, course: Course, hours: object) -> None:
 def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date) -> None:
     if enrolment.cohort_id != module.cohort_id:
         raise TrainingError(
-            "not_in_cohort", _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": module.cohort}
+            "not_in_cohort",
+            _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": module.cohort},
         )
     _require_training(enrolment)
     if completed_on > timezone.localdate():
@@ -519,12 +538,9 @@ def do_log_self_study(
             "course_not_in_curriculum",
             _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": locked.curriculum},
         )
-    that_day = (
-        locked.self_study.exclude(status=SelfStudyEntry.Status.REJECTED)
-        .filter(studied_on=studied_on)
-        .aggregate(total=Sum("hours"))["total"]
-        or Decimal(0)
-    )
+    that_day = locked.self_study.exclude(status=SelfStudyEntry.Status.REJECTED).filter(studied_on=studied_on).aggregate(
+        total=Sum("hours")
+    )["total"] or Decimal(0)
     if that_day + value > MAX_HOURS_A_DAY:
         raise TrainingError(
             "day_over_24",

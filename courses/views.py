@@ -24,9 +24,7 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
         tier = Tier.objects.get(code=tier_code)
     except Tier.DoesNotExist:
         raise Http404("unknown tier") from None
-    return render(
-        request, "courses/tier_detail.html", {"tier": tier, "tracks": selectors.tier_overview(tier)}
-    )
+    return render(request, "courses/tier_detail.html", {"tier": tier, "tracks": selectors.tier_overview(tier)})
 
 
 # --- training delivery: trainee pages ------------------------------------------------------

@@ -96,8 +96,11 @@ def test_another_institutions_rows_are_not_found_in_admin(alice, inst_b):
         trainee=enrolment.trainee, enrolment=enrolment, course=session.course, studied_on=timezone.localdate(), hours=1
     )
     for model, pk in [
-        ("cohort", cohort.pk), ("enrolment", enrolment.pk), ("trainingsession", session.pk),
-        ("remotemodule", module.pk), ("selfstudyentry", entry.pk),
+        ("cohort", cohort.pk),
+        ("enrolment", enrolment.pk),
+        ("trainingsession", session.pk),
+        ("remotemodule", module.pk),
+        ("selfstudyentry", entry.pk),
     ]:
         assert_hidden(alice.get(f"/en/admin/courses/{model}/{pk}/change/"))
 
@@ -114,10 +117,17 @@ def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_d
     response = alice.post(
         "/en/admin/courses/cohort/add/",
         {
-            "curriculum": curriculum_of("assistant").pk, "code": "A-NEW", "offers_face_to_face": "on",
-            "starts_on": "2027-03-01", "ends_on": "2027-03-03", "city": "Taipei", "capacity": 30,
-            "enrolment_opens_at_0": now.date().isoformat(), "enrolment_opens_at_1": "09:00:00",
-            "enrolment_closes_at_0": "2027-02-20", "enrolment_closes_at_1": "17:00:00",
+            "curriculum": curriculum_of("assistant").pk,
+            "code": "A-NEW",
+            "offers_face_to_face": "on",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-03-03",
+            "city": "Taipei",
+            "capacity": 30,
+            "enrolment_opens_at_0": now.date().isoformat(),
+            "enrolment_opens_at_1": "09:00:00",
+            "enrolment_closes_at_0": "2027-02-20",
+            "enrolment_closes_at_1": "17:00:00",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -176,7 +186,10 @@ def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, inst_a)
     cohort = CohortFactory(institution=inst_a)
     enrolments = [approved(cohort) for _ in range(3)]
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
-    alice.post("/en/admin/courses/trainingsession/", {"action": "mark_whole_session_attended", "_selected_action": [session.pk]})
+    alice.post(
+        "/en/admin/courses/trainingsession/",
+        {"action": "mark_whole_session_attended", "_selected_action": [session.pk]},
+    )
     assert sorted(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True)) == sorted(
         e.pk for e in enrolments
     )
@@ -184,11 +197,18 @@ def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, inst_a)
 
 def session_form(session, rows):
     data = {
-        "cohort": session.cohort_id, "purpose": session.purpose, "course": session.course_id,
-        "held_on": session.held_on.isoformat(), "starts_at": "", "hours": session.hours, "teacher": session.teacher,
+        "cohort": session.cohort_id,
+        "purpose": session.purpose,
+        "course": session.course_id,
+        "held_on": session.held_on.isoformat(),
+        "starts_at": "",
+        "hours": session.hours,
+        "teacher": session.teacher,
         "location": "",
-        "attendances-TOTAL_FORMS": len(rows), "attendances-INITIAL_FORMS": 0,
-        "attendances-MIN_NUM_FORMS": 0, "attendances-MAX_NUM_FORMS": 1000,
+        "attendances-TOTAL_FORMS": len(rows),
+        "attendances-INITIAL_FORMS": 0,
+        "attendances-MIN_NUM_FORMS": 0,
+        "attendances-MAX_NUM_FORMS": 1000,
     }
     for i, (enrolment_id, hours) in enumerate(rows):
         data[f"attendances-{i}-enrolment"] = enrolment_id
@@ -227,8 +247,14 @@ def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, inst_a)
     senior_only = curriculum_of("senior", "retail").entries.get(course__code="BCM-302").course
     response = alice.post(
         "/en/admin/courses/trainingsession/add/",
-        {"cohort": cohort.pk, "purpose": "teaching", "course": senior_only.pk, "held_on": "2027-01-05",
-         "hours": "8", "teacher": "Ms Lin"},
+        {
+            "cohort": cohort.pk,
+            "purpose": "teaching",
+            "course": senior_only.pk,
+            "held_on": "2027-01-05",
+            "hours": "8",
+            "teacher": "Ms Lin",
+        },
     )
     assert response.status_code == 200
     assert "is not part of" in response.content.decode()
@@ -248,8 +274,9 @@ def test_self_study_is_confirmed_in_bulk(alice, inst_a):
     enrolment = approved(CohortFactory(institution=inst_a))
     course = enrolment.curriculum.entries.first().course
     entries = [
-        services.do_log_self_study(trainee=enrolment.trainee, enrolment=enrolment, course=course,
-                                   studied_on=timezone.localdate(), hours=h)
+        services.do_log_self_study(
+            trainee=enrolment.trainee, enrolment=enrolment, course=course, studied_on=timezone.localdate(), hours=h
+        )
         for h in (2, 3)
     ]
     alice.post("/en/admin/courses/selfstudyentry/", {"action": "confirm", "_selected_action": [e.pk for e in entries]})
@@ -257,7 +284,9 @@ def test_self_study_is_confirmed_in_bulk(alice, inst_a):
 
 
 def test_prior_learning_is_for_the_program_office_only(alice):
-    PriorLearning.objects.create(trainee=UserFactory(), curriculum=curriculum_of("assistant"), completed_on="2020-01-01")
+    PriorLearning.objects.create(
+        trainee=UserFactory(), curriculum=curriculum_of("assistant"), completed_on="2020-01-01"
+    )
     assert alice.get("/en/admin/courses/priorlearning/").status_code == 403
     office = office_client()
     assert office.get("/en/admin/courses/priorlearning/").status_code == 200
@@ -280,8 +309,13 @@ def test_admin_lists_run_a_fixed_number_of_queries(alice, inst_a, django_assert_
             enrolment = approved(cohort)
             session = TrainingSessionFactory(cohort=cohort)
             services.do_record_attendance(session=session, enrolment=enrolment, hours=2)
-            services.do_log_self_study(trainee=enrolment.trainee, enrolment=enrolment, course=session.course,
-                                       studied_on=timezone.localdate(), hours=1)
+            services.do_log_self_study(
+                trainee=enrolment.trainee,
+                enrolment=enrolment,
+                course=session.course,
+                studied_on=timezone.localdate(),
+                hours=1,
+            )
             RemoteModuleFactory(cohort=cohort)
 
     make(2)
@@ -307,11 +341,18 @@ def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_c
 
     def form(enrolment_id):
         return {
-            "cohort": module.cohort_id, "course": module.course_id, "title_zh": module.title_zh,
-            "title_en": module.title_en, "hours": "4", "url": "",
-            "completions-TOTAL_FORMS": 1, "completions-INITIAL_FORMS": 0,
-            "completions-MIN_NUM_FORMS": 0, "completions-MAX_NUM_FORMS": 1000,
-            "completions-0-enrolment": enrolment_id, "completions-0-completed_on": timezone.localdate().isoformat(),
+            "cohort": module.cohort_id,
+            "course": module.course_id,
+            "title_zh": module.title_zh,
+            "title_en": module.title_en,
+            "hours": "4",
+            "url": "",
+            "completions-TOTAL_FORMS": 1,
+            "completions-INITIAL_FORMS": 0,
+            "completions-MIN_NUM_FORMS": 0,
+            "completions-MAX_NUM_FORMS": 1000,
+            "completions-0-enrolment": enrolment_id,
+            "completions-0-completed_on": timezone.localdate().isoformat(),
             "completions-0-module": module.pk,
         }
 
@@ -326,8 +367,15 @@ def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, inst_
     course = cohort.curriculum.entries.first().course
     response = alice.post(
         "/en/admin/courses/remotemodule/add/",
-        {"cohort": cohort.pk, "course": course.pk, "title_zh": "單元", "title_en": "Unit", "hours": "3",
-         "completions-TOTAL_FORMS": 0, "completions-INITIAL_FORMS": 0},
+        {
+            "cohort": cohort.pk,
+            "course": course.pk,
+            "title_zh": "單元",
+            "title_en": "Unit",
+            "hours": "3",
+            "completions-TOTAL_FORMS": 0,
+            "completions-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 200 and "has no remote learning" in response.content.decode()
 
@@ -341,10 +389,16 @@ def test_the_capacity_cannot_drop_below_the_seats_taken(alice, inst_a):
     response = alice.post(
         f"/en/admin/courses/cohort/{cohort.pk}/change/",
         {
-            "code": "A-CAP", "offers_face_to_face": "on", "starts_on": cohort.starts_on.isoformat(),
-            "ends_on": cohort.ends_on.isoformat(), "city": "Taipei", "capacity": 1,
-            "enrolment_opens_at_0": now.date().isoformat(), "enrolment_opens_at_1": "00:00:00",
-            "enrolment_closes_at_0": cohort.starts_on.isoformat(), "enrolment_closes_at_1": "00:00:00",
+            "code": "A-CAP",
+            "offers_face_to_face": "on",
+            "starts_on": cohort.starts_on.isoformat(),
+            "ends_on": cohort.ends_on.isoformat(),
+            "city": "Taipei",
+            "capacity": 1,
+            "enrolment_opens_at_0": now.date().isoformat(),
+            "enrolment_opens_at_1": "00:00:00",
+            "enrolment_closes_at_0": cohort.starts_on.isoformat(),
+            "enrolment_closes_at_1": "00:00:00",
         },
     )
     assert response.status_code == 200
@@ -358,8 +412,12 @@ def test_the_program_office_records_prior_learning_and_is_named_on_it():
     trainee = UserFactory()
     response = office.post(
         "/en/admin/courses/priorlearning/add/",
-        {"trainee": trainee.pk, "curriculum": curriculum_of("assistant").pk, "completed_on": "2019-06-30",
-         "evidence": "結業證書 2019-123"},
+        {
+            "trainee": trainee.pk,
+            "curriculum": curriculum_of("assistant").pk,
+            "completed_on": "2019-06-30",
+            "evidence": "結業證書 2019-123",
+        },
     )
     assert response.status_code == 302
     record = PriorLearning.objects.get()

@@ -34,7 +34,9 @@ def test_every_demo_institution_has_an_open_cohort_for_every_tier_and_track(demo
         cohorts = Cohort.objects.filter(institution__code=code, status="open")
         assert set(cohorts.values_list("curriculum", flat=True)) == set(Curriculum.objects.values_list("pk", flat=True))
         assert set(cohorts.values_list("is_online", flat=True)) == {online}
-    assert set(Cohort.objects.filter(institution__code="inst-a", status="open").values_list("city", flat=True)) == {"臺北市"}
+    assert set(Cohort.objects.filter(institution__code="inst-a", status="open").values_list("city", flat=True)) == {
+        "臺北市"
+    }
 
 
 def test_the_demo_class_has_approved_trainees_with_attendance_and_a_pending_one(demo_people):
@@ -42,8 +44,11 @@ def test_the_demo_class_has_approved_trainees_with_attendance_and_a_pending_one(
     cohort = Cohort.objects.get(code="INST-A-STANDARD-RETAIL")
     states = dict(Enrolment.objects.filter(cohort=cohort).values_list("trainee__email", "state"))
     assert states == {
-        "trainee01@demo.test": "approved", "trainee02@demo.test": "approved", "trainee03@demo.test": "approved",
-        "trainee04@demo.test": "approved", "trainee05@demo.test": "pending",
+        "trainee01@demo.test": "approved",
+        "trainee02@demo.test": "approved",
+        "trainee03@demo.test": "approved",
+        "trainee04@demo.test": "approved",
+        "trainee05@demo.test": "pending",
     }
     assert Attendance.objects.filter(session__cohort=cohort, hours__gt=0).count() == 7
 

@@ -1,7 +1,7 @@
 """Bulk import of trainees with their enrolments: every row or none."""
 
-import tablib
 import pytest
+import tablib
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -39,7 +39,8 @@ def test_new_trainees_are_created_and_enrolled_pending_approval():
     assert not lin.has_usable_password()
     assert (lin.trainee_profile.employer, lin.trainee_profile.employee_number) == (bank, "E001")
     assert set(Enrolment.objects.values_list("trainee__email", "state")) == {
-        ("lin@example.test", "pending"), ("chen@example.test", "pending"),
+        ("lin@example.test", "pending"),
+        ("chen@example.test", "pending"),
     }
     cohort.refresh_from_db()
     assert cohort.seats_taken == 2
@@ -116,7 +117,9 @@ def test_an_institution_admin_imports_through_the_admin_in_two_steps():
         )
 
     header = ",".join(HEADERS)
-    refused = upload(f"{header}\nnew@example.test,新學員,zh-hant,,,A-STD-R\nother@example.test,他人,zh-hant,,,B-STD-R\n")
+    refused = upload(
+        f"{header}\nnew@example.test,新學員,zh-hant,,,A-STD-R\nother@example.test,他人,zh-hant,,,B-STD-R\n"
+    )
     assert "There is no cohort B-STD-R of yours." in refused.content.decode()
     assert "confirm_form" not in refused.context or not refused.context["confirm_form"]
     assert not User.objects.filter(email="new@example.test").exists()

@@ -476,7 +476,9 @@ def test_a_session_must_fit_its_cohort():
     with refused("bad_hours"):
         services.check_session(cohort=cohort, purpose="exam_prep", course=None, hours=30)
     with refused("mode_not_offered"):
-        services.check_session(cohort=CohortFactory(offers_face_to_face=False), purpose="exam_prep", course=None, hours=8)
+        services.check_session(
+            cohort=CohortFactory(offers_face_to_face=False), purpose="exam_prep", course=None, hours=8
+        )
     services.check_session(cohort=cohort, purpose="exam_prep", course=None, hours=8)
 
 
@@ -512,8 +514,12 @@ def course_of(enrolment, code="BCM-101"):
 def test_self_study_counts_once_the_institution_confirms_it():
     enrolment = approved()
     entry = services.do_log_self_study(
-        trainee=enrolment.trainee, enrolment=enrolment, course=course_of(enrolment),
-        studied_on=timezone.localdate(), hours="2.5", note="第三章",
+        trainee=enrolment.trainee,
+        enrolment=enrolment,
+        course=course_of(enrolment),
+        studied_on=timezone.localdate(),
+        hours="2.5",
+        note="第三章",
     )
     p = selectors.progress(enrolment)
     assert (p.self_study, p.self_study_pending) == (0, Decimal("2.5"))
@@ -528,15 +534,23 @@ def test_self_study_hours_must_be_more_than_0_and_at_most_24(hours):
     enrolment = approved()
     with refused("bad_hours"):
         services.do_log_self_study(
-            trainee=enrolment.trainee, enrolment=enrolment, course=course_of(enrolment),
-            studied_on=timezone.localdate(), hours=hours,
+            trainee=enrolment.trainee,
+            enrolment=enrolment,
+            course=course_of(enrolment),
+            studied_on=timezone.localdate(),
+            hours=hours,
         )
     assert not SelfStudyEntry.objects.exists()
 
 
 def test_a_day_holds_at_most_24_hours_of_self_study_but_rejected_entries_do_not_count():
     enrolment = approved()
-    kwargs = {"trainee": enrolment.trainee, "enrolment": enrolment, "course": course_of(enrolment), "studied_on": timezone.localdate()}
+    kwargs = {
+        "trainee": enrolment.trainee,
+        "enrolment": enrolment,
+        "course": course_of(enrolment),
+        "studied_on": timezone.localdate(),
+    }
     first = services.do_log_self_study(**kwargs, hours=20)
     with refused("day_over_24"):
         services.do_log_self_study(**kwargs, hours=5)
@@ -548,19 +562,30 @@ def test_self_study_is_refused_for_someone_elses_enrolment_a_future_day_a_foreig
     enrolment = approved()
     today = timezone.localdate()
     with refused("not_yours"):
-        services.do_log_self_study(trainee=UserFactory(), enrolment=enrolment, course=course_of(enrolment), studied_on=today, hours=1)
+        services.do_log_self_study(
+            trainee=UserFactory(), enrolment=enrolment, course=course_of(enrolment), studied_on=today, hours=1
+        )
     with refused("future_date"):
         services.do_log_self_study(
-            trainee=enrolment.trainee, enrolment=enrolment, course=course_of(enrolment),
-            studied_on=today + datetime.timedelta(days=1), hours=1,
+            trainee=enrolment.trainee,
+            enrolment=enrolment,
+            course=course_of(enrolment),
+            studied_on=today + datetime.timedelta(days=1),
+            hours=1,
         )
     senior_course = curriculum_of("senior", "retail").entries.get(course__code="BCM-302").course
     with refused("course_not_in_curriculum"):
-        services.do_log_self_study(trainee=enrolment.trainee, enrolment=enrolment, course=senior_course, studied_on=today, hours=1)
+        services.do_log_self_study(
+            trainee=enrolment.trainee, enrolment=enrolment, course=senior_course, studied_on=today, hours=1
+        )
     no_self_study = approved(cohort=CohortFactory(offers_self_study=False))
     with refused("mode_not_offered"):
         services.do_log_self_study(
-            trainee=no_self_study.trainee, enrolment=no_self_study, course=course_of(no_self_study), studied_on=today, hours=1
+            trainee=no_self_study.trainee,
+            enrolment=no_self_study,
+            course=course_of(no_self_study),
+            studied_on=today,
+            hours=1,
         )
 
 

@@ -36,8 +36,11 @@ def test_open_cohorts_are_filtered_by_tier_track_city_and_mode(client):
     CohortFactory(code="KHH-CORP", city="高雄市", curriculum=curriculum_of("standard", "corporate"))
     CohortFactory(code="WEB-ASSIST", city="", is_online=True, offers_remote=True, curriculum=curriculum_of("assistant"))
     CohortFactory(code="DRAFT-1", status="draft")
-    CohortFactory(code="LATE-1", enrolment_closes_at=timezone.now() - datetime.timedelta(hours=1),
-                  enrolment_opens_at=timezone.now() - datetime.timedelta(days=5))
+    CohortFactory(
+        code="LATE-1",
+        enrolment_closes_at=timezone.now() - datetime.timedelta(hours=1),
+        enrolment_opens_at=timezone.now() - datetime.timedelta(days=5),
+    )
 
     def codes(query: str) -> set[str]:
         html = client.get(f"/en/cohorts/{query}").content.decode()
@@ -85,8 +88,14 @@ def test_a_full_cohort_tells_the_trainee_why_and_enrols_nobody():
     ("cohort_kwargs", "institution_kwargs", "reason"),
     [
         ({"status": "closed"}, {}, "is not open for enrolment"),
-        ({"enrolment_opens_at": timezone.now() - datetime.timedelta(days=9),
-          "enrolment_closes_at": timezone.now() - datetime.timedelta(days=1)}, {}, "closed on"),
+        (
+            {
+                "enrolment_opens_at": timezone.now() - datetime.timedelta(days=9),
+                "enrolment_closes_at": timezone.now() - datetime.timedelta(days=1),
+            },
+            {},
+            "closed on",
+        ),
         ({}, {"status": "suspended"}, "is not authorized"),
     ],
 )
@@ -142,8 +151,12 @@ def trainee_with_credit_in_training():
 def test_the_dashboard_shows_the_credited_hours_owed_and_progress_by_mode_and_course():
     trainee, enrolment = trainee_with_credit_in_training()
     cohort = enrolment.cohort
-    past = TrainingSessionFactory(cohort=cohort, hours=8, held_on=timezone.localdate() - datetime.timedelta(days=1),
-                                  course=cohort.curriculum.entries.get(course__code="BCM-201").course)
+    past = TrainingSessionFactory(
+        cohort=cohort,
+        hours=8,
+        held_on=timezone.localdate() - datetime.timedelta(days=1),
+        course=cohort.curriculum.entries.get(course__code="BCM-201").course,
+    )
     services.do_record_attendance(session=past, enrolment=enrolment, hours=6)
     module = RemoteModuleFactory(cohort=cohort, hours=4, course=past.course)
     services.do_record_remote_completion(module=module, enrolment=enrolment)
@@ -172,8 +185,13 @@ def test_a_trainee_logs_self_study_from_the_dashboard():
     trainee, enrolment = trainee_with_credit_in_training()
     course = enrolment.curriculum.entries.get(course__code="BCM-221").course
     client = logged_in(trainee)
-    data = {"enrolment": enrolment.pk, "course": course.pk, "studied_on": timezone.localdate().isoformat(),
-            "hours": "2.5", "note": "案例研讀"}
+    data = {
+        "enrolment": enrolment.pk,
+        "course": course.pk,
+        "studied_on": timezone.localdate().isoformat(),
+        "hours": "2.5",
+        "note": "案例研讀",
+    }
     response = client.post("/en/dashboard/self-study/", data, follow=True)
     assert "counts once your institution confirms it" in response.content.decode()
     entry = SelfStudyEntry.objects.get()
@@ -181,13 +199,20 @@ def test_a_trainee_logs_self_study_from_the_dashboard():
     assert "2.5 h of self-study awaiting confirmation" in response.content.decode()
 
 
-@pytest.mark.parametrize(("hours", "message"), [("30", "less than or equal to 24"), ("0", "greater than or equal to 0.1")])
+@pytest.mark.parametrize(
+    ("hours", "message"), [("30", "less than or equal to 24"), ("0", "greater than or equal to 0.1")]
+)
 def test_self_study_with_bad_hours_is_refused_with_the_reason(hours, message):
     trainee, enrolment = trainee_with_credit_in_training()
     course = enrolment.curriculum.entries.get(course__code="BCM-221").course
     response = logged_in(trainee).post(
         "/en/dashboard/self-study/",
-        {"enrolment": enrolment.pk, "course": course.pk, "studied_on": timezone.localdate().isoformat(), "hours": hours},
+        {
+            "enrolment": enrolment.pk,
+            "course": course.pk,
+            "studied_on": timezone.localdate().isoformat(),
+            "hours": hours,
+        },
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -197,7 +222,12 @@ def test_self_study_with_bad_hours_is_refused_with_the_reason(hours, message):
 def test_self_study_over_24_hours_a_day_is_refused_by_the_rule():
     trainee, enrolment = trainee_with_credit_in_training()
     course = enrolment.curriculum.entries.get(course__code="BCM-221").course
-    data = {"enrolment": enrolment.pk, "course": course.pk, "studied_on": timezone.localdate().isoformat(), "hours": "20"}
+    data = {
+        "enrolment": enrolment.pk,
+        "course": course.pk,
+        "studied_on": timezone.localdate().isoformat(),
+        "hours": "20",
+    }
     client = logged_in(trainee)
     client.post("/en/dashboard/self-study/", data)
     response = client.post("/en/dashboard/self-study/", data)
@@ -243,19 +273,27 @@ def test_a_trainee_withdraws_and_may_enrol_again():
 
 def make_trainee_rows(trainee, rows: range) -> None:
     """Enrolments in cohorts of each curriculum with attendance, remote and self-study; then withdrawn ones."""
-    curricula = [curriculum_of("assistant"), curriculum_of("standard", "retail"), curriculum_of("standard", "corporate"),
-                 curriculum_of("senior", "retail"), curriculum_of("senior", "corporate")]
+    curricula = [
+        curriculum_of("assistant"),
+        curriculum_of("standard", "retail"),
+        curriculum_of("standard", "corporate"),
+        curriculum_of("senior", "retail"),
+        curriculum_of("senior", "corporate"),
+    ]
     for i in rows:
         cohort = CohortFactory(curriculum=curricula[i % len(curricula)], offers_remote=True)
         for earlier in Enrolment.objects.filter(trainee=trainee, curriculum=cohort.curriculum, state="approved"):
             services.do_withdraw_enrolment(enrolment=earlier)  # its rows stay on the dashboard
         enrolment = approved(trainee, cohort)
         for day in range(3):
-            session = TrainingSessionFactory(cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=day - 1))
+            session = TrainingSessionFactory(
+                cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=day - 1)
+            )
             services.do_record_attendance(session=session, enrolment=enrolment, hours=3)
         services.do_record_remote_completion(module=RemoteModuleFactory(cohort=cohort), enrolment=enrolment)
-        services.do_log_self_study(trainee=trainee, enrolment=enrolment, course=session.course,
-                                   studied_on=timezone.localdate(), hours=2)
+        services.do_log_self_study(
+            trainee=trainee, enrolment=enrolment, course=session.course, studied_on=timezone.localdate(), hours=2
+        )
 
 
 def test_the_dashboard_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
