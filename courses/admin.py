@@ -491,8 +491,14 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
 
 
 @admin.register(PriorLearning)
-class PriorLearningAdmin(admin.ModelAdmin):
-    """Program office only: it credits hours nationally, so no institution enters or sees it."""
+class PriorLearningAdmin(InstitutionScopedAdmin):
+    """Program office only: it credits hours nationally, so no institution enters or sees it.
+
+    On the shared mixin all the same (its rows reach an institution through the trainee's
+    enrolments), so that a permission granted by mistake still shows no other institution's rows.
+    """
+
+    institution_paths = ("trainee__enrolments__cohort__institution",)
 
     list_display = ["trainee", "curriculum", "completed_on", "evidence", "recorded_by"]
     list_filter = ["curriculum__tier", "curriculum__track"]

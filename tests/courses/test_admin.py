@@ -422,3 +422,37 @@ def test_the_program_office_records_prior_learning_and_is_named_on_it():
     assert response.status_code == 302
     record = PriorLearning.objects.get()
     assert record.trainee == trainee and record.recorded_by.is_superuser
+
+
+def test_the_worked_figure_shows_in_admin_for_a_real_completed_assistant_training(alice, inst_a):
+    trainee = UserFactory()
+    assistant = CohortFactory(institution=inst_a, curriculum=curriculum_of("assistant"))
+    done = approved(assistant, trainee)
+    teaching = TrainingSessionFactory(cohort=assistant, hours=Decimal(16))
+    prep = TrainingSessionFactory(cohort=assistant, purpose="exam_prep", hours=Decimal(8))
+    services.do_record_session_attendance(session=teaching, hours_by_enrolment={done.pk: None})
+    services.do_record_session_attendance(session=prep, hours_by_enrolment={done.pk: None})
+    services.do_complete_enrolment(enrolment=done)
+    standard = approved(CohortFactory(institution=inst_a), trainee)
+    html = alice.get(f"/en/admin/courses/enrolment/{standard.pk}/change/").content.decode()
+    assert "48 h / 6 d + 8 h / 1 d" in html
+    assert "0 of 56 hours" in html
+    zh = alice.get(f"/zh-hant/admin/courses/enrolment/{standard.pk}/change/").content.decode()
+    assert "48 小時 / 6 天 + 8 小時 / 1 天" in zh
+
+
+def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
+    office = office_client()
+
+    def make(n):
+        for _ in range(n):
+            PriorLearning.objects.create(
+                trainee=UserFactory(), curriculum=curriculum_of("assistant"), completed_on="2020-01-01"
+            )
+
+    make(2)
+    with django_assert_max_num_queries(12) as small:
+        assert office.get("/en/admin/courses/priorlearning/").status_code == 200
+    make(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert office.get("/en/admin/courses/priorlearning/").status_code == 200
