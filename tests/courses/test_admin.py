@@ -456,3 +456,40 @@ def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_ma
     make(10)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert office.get("/en/admin/courses/priorlearning/").status_code == 200
+
+
+def test_the_institution_admin_group_can_run_training_but_not_enter_prior_learning(inst_a):
+    from django.contrib.auth.models import Group
+
+    from accounts.scoping import INSTITUTION_ADMIN_GROUP
+
+    membership = StaffMembershipFactory(institution=inst_a)
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    client = Client()
+    client.force_login(membership.user)
+    cohort = CohortFactory(institution=inst_a)
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    for url in ["cohort/", "cohort/add/", "enrolment/", "trainingsession/add/", "selfstudyentry/", "remotemodule/"]:
+        assert client.get(f"/en/admin/courses/{url}").status_code == 200, url
+    client.post("/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]})
+    enrolment.refresh_from_db()
+    assert enrolment.state == "approved"
+    assert client.get("/en/admin/courses/priorlearning/").status_code == 403
+    assert client.get("/en/admin/courses/tier/1/change/").status_code == 200  # read only
+    assert client.post("/en/admin/courses/tier/1/change/", {"code": "x"}).status_code == 403
+
+
+def test_program_office_staff_see_every_institutions_cohorts_and_prior_learning(inst_a, inst_b):
+    from django.contrib.auth.models import Group
+
+    from accounts.scoping import PROGRAM_OFFICE_GROUP
+
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    client = Client()
+    client.force_login(user)
+    CohortFactory(institution=inst_a, code="A-1")
+    CohortFactory(institution=inst_b, code="B-1")
+    html = client.get("/en/admin/courses/cohort/").content.decode()
+    assert "A-1" in html and "B-1" in html
+    assert client.get("/en/admin/courses/priorlearning/").status_code == 200
