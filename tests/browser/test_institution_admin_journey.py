@@ -40,38 +40,60 @@ def institution_admin(institution, email_address: str):
     return user
 
 
-def test_an_institution_admin_approves_enrolments_and_records_attendance(page, site, lang, viewport, shot):
+def test_an_institution_admin_imports_trainees_approves_them_and_records_attendance(
+    page, site, lang, viewport, shot, tmp_path
+):
     own = InstitutionFactory()
     other = InstitutionFactory()
     admin_user = institution_admin(own, f"admin-{lang}-{viewport}@inst-a.test")
     cohort = CohortFactory(institution=own, code=f"A-{lang}-{viewport}")
-    trainee = UserFactory(email=f"trainee-{lang}-{viewport}@example.test", display_name="林美華", preferred_language=lang)
-    enrolment = training.do_enrol(trainee=trainee, cohort=cohort)
     outsider_cohort = CohortFactory(institution=other, code=f"B-{lang}-{viewport}")
     outsider = UserFactory(email=f"outsider-{lang}-{viewport}@example.test")
     outsider_enrolment = training.do_enrol(trainee=outsider, cohort=outsider_cohort)
+    lin, chen = f"lin-{lang}-{viewport}@example.test", f"chen-{lang}-{viewport}@example.test"
+    roster = tmp_path / "trainees.csv"
+    roster.write_text(
+        "email,display_name,preferred_language,employer,employee_number,cohort\n"
+        f"{lin},林雅婷,{lang},,,{cohort.code}\n"
+        f"{chen},陳志豪,{lang},,,{cohort.code}\n",
+        encoding="utf-8",
+    )
 
     admin_log_in(page, site, lang, admin_user.email)
     shot(page, "admin-index")
 
-    # The enrolments list shows this institution's trainee and nobody else's.
+    # Import: a preview first, then the confirmation writes both rows.
+    page.goto(f"{site.url}/{lang}/admin/courses/enrolment/import/")
+    page.locator("input[name=import_file]").set_input_files(str(roster))
+    page.locator("select[name=format]").select_option(label="csv")
+    page.locator("#content form input[type=submit]").click()
+    expect(page.locator("table.import-preview")).to_contain_text(lin)
+    expect(page.locator("table.import-preview")).to_contain_text(chen)
+    shot(page, "import-preview")
+    assert not Enrolment.objects.filter(cohort=cohort).exists(), "a preview writes nothing"
+    page.locator("input[name=confirm]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    assert set(Enrolment.objects.filter(cohort=cohort).values_list("trainee__email", "state")) == {
+        (lin, "pending"), (chen, "pending"),
+    }
+
+    # The enrolments list shows this institution's trainees and nobody else's.
     page.goto(f"{site.url}/{lang}/admin/courses/enrolment/")
     rows = page.locator("#result_list tbody tr")
-    expect(rows).to_have_count(1)
-    expect(rows.first).to_contain_text(trainee.email)
+    expect(rows).to_have_count(2)
     expect(page.locator("#result_list")).not_to_contain_text(outsider.email)
     expect(page.locator("body")).not_to_contain_text(outsider_cohort.code)
     shot(page, "enrolments-pending")
 
-    run_admin_action(page, [trainee.email], "approve")
+    run_admin_action(page, [lin, chen], "approve")
     expect(page.locator(".messagelist .success")).to_be_visible()
-    enrolment.refresh_from_db()
+    shot(page, "enrolments-approved")
+    enrolment = Enrolment.objects.get(trainee__email=lin)
     assert enrolment.state == Enrolment.State.APPROVED
     assert enrolment.teaching_hours_owed == 64
-    shot(page, "enrolments-approved")
-    # The worker mails the decision in the trainee's language.
-    decision = site.wait_for_mail(trainee.email)
-    assert cohort.code in decision
+    # The worker mails each decision in the trainee's language.
+    assert cohort.code in site.wait_for_mail(lin)
+    assert cohort.code in site.wait_for_mail(chen)
 
     # Another institution's enrolment is not reachable by its address either.
     page.goto(f"{site.url}/{lang}/admin/courses/enrolment/{outsider_enrolment.pk}/change/")
@@ -82,8 +104,7 @@ def test_an_institution_admin_approves_enrolments_and_records_attendance(page, s
     session = TrainingSessionFactory(cohort=cohort, hours=8)
     page.goto(f"{site.url}/{lang}/admin/courses/trainingsession/{session.pk}/change/")
     row = page.locator("#attendances-0")
-    options = row.locator("select option")
-    expect(options).to_have_count(2)  # the empty choice and our trainee; never the outsider
+    expect(row.locator("select option")).to_have_count(3)  # the empty choice and our two; never the outsider
     row.locator("select").select_option(str(enrolment.pk))
     row.locator("input[name$=-hours]").fill("6")
     shot(page, "attendance-typed")
