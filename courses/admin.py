@@ -300,9 +300,19 @@ class AttendanceInline(admin.TabularInline):
     can_delete = False
 
     def get_extra(self, request: HttpRequest, obj: TrainingSession | None = None, **kwargs) -> int:
-        if obj is None:
-            return 0
-        return max(0, _training_enrolments(obj.cohort_id).count() - obj.attendances.count())
+        return len(_unrecorded(obj))
+
+
+def _unrecorded(session: TrainingSession | None) -> list[int]:
+    """Ids of the session's trainees without attendance yet: one pre-filled row each."""
+    if session is None:
+        return []
+    return list(
+        _training_enrolments(session.cohort_id)
+        .exclude(attendances__session=session)
+        .order_by("trainee__display_name", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 class TrainingSessionAdminForm(forms.ModelForm):
@@ -341,6 +351,13 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
 
     def get_inlines(self, request: HttpRequest, obj: TrainingSession | None) -> list:
         return self.inlines if obj is not None else []  # attendance once the session exists
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: TrainingSession, inline, prefix: str) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AttendanceInline):
+            # Every trainee of the cohort gets a row; the admin types the hours (blank rows are skipped).
+            kwargs["initial"] = [{"enrolment": pk} for pk in _unrecorded(obj)]
+        return kwargs
 
     @admin.display(description=_("trainees attended"), ordering="_attended")
     def attended(self, obj: TrainingSession) -> int:

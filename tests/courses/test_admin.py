@@ -493,3 +493,22 @@ def test_program_office_staff_see_every_institutions_cohorts_and_prior_learning(
     html = client.get("/en/admin/courses/cohort/").content.decode()
     assert "A-1" in html and "B-1" in html
     assert client.get("/en/admin/courses/priorlearning/").status_code == 200
+
+
+def test_the_session_page_lists_every_trainee_for_attendance_and_saves_only_typed_hours(alice, inst_a):
+    cohort = CohortFactory(institution=inst_a)
+    a, b, c = (approved(cohort, UserFactory(display_name=name)) for name in ("甲", "乙", "丙"))
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
+    services.do_record_attendance(session=session, enrolment=c, hours=8)
+    url = f"/en/admin/courses/trainingsession/{session.pk}/change/"
+    page = alice.get(url)
+    formset = next(f for f in page.context["inline_admin_formsets"] if f.formset.model is Attendance).formset
+    preselected = [form.initial.get("enrolment") for form in formset.extra_forms]
+    assert sorted(preselected) == sorted([a.pk, b.pk])  # c already has attendance
+    typed = {a.pk: "8", b.pk: ""}  # the rows come back in the order the page listed them
+    response = alice.post(url, session_form(session, [(pk, typed[pk]) for pk in preselected]))
+    assert response.status_code == 302
+    assert dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours")) == {
+        a.pk: Decimal(8),
+        c.pk: Decimal(8),
+    }
