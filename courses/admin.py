@@ -183,7 +183,7 @@ class CohortAdmin(InstitutionScopedAdmin):
 class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
-    list_display = ["trainee", "cohort", "curriculum", "state", "hours_owed_display", "credited_hours", "created_at"]
+    list_display = ["trainee", "cohort", "state", "hours_owed_display", "credited_hours", "created_at"]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["trainee", "cohort", "curriculum__tier", "curriculum__track"]
     search_fields = ["trainee__email", "trainee__display_name", "cohort__code"]
@@ -278,6 +278,7 @@ class AttendanceFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "enrolment" in form.fields:
             form.fields["enrolment"].queryset = _training_enrolments(self.instance.cohort_id)
+            form.fields["enrolment"].label_from_instance = lambda enrolment: str(enrolment.trainee)
 
     def clean(self) -> None:
         super().clean()
@@ -393,6 +394,7 @@ class RemoteCompletionFormSet(forms.BaseInlineFormSet):
         super().add_fields(form, index)
         if "enrolment" in form.fields:
             form.fields["enrolment"].queryset = _training_enrolments(self.instance.cohort_id)
+            form.fields["enrolment"].label_from_instance = lambda enrolment: str(enrolment.trainee)
 
     def clean(self) -> None:
         super().clean()
