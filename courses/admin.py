@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import floatformat
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
@@ -179,6 +180,15 @@ class CohortAdmin(InstitutionScopedAdmin):
         _each(self, request, queryset, lambda c: services.do_finish_cohort(cohort=c))
 
 
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The trainee reads it in the e-mail that tells them."),
+    )
+
+
 @admin.register(Enrolment)
 class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
@@ -248,9 +258,24 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         _report(self, request, len(outcome.done), outcome.refused)
 
     @admin.action(description=_("Reject the selected enrolments"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        outcome = services.do_reject_enrolments(enrolments=list(queryset), by=request.user)
+    def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> TemplateResponse | None:
+        """Asks for the reason first (the trainee reads it in the e-mail), then rejects."""
+        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reject the selected enrolments"),
+                "opts": self.model._meta,
+                "form": form,
+                "enrolments": queryset.select_related("trainee", "cohort"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/courses/enrolment/reject.html", context)
+        outcome = services.do_reject_enrolments(
+            enrolments=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
+        )
         _report(self, request, len(outcome.done), outcome.refused)
+        return None
 
     @admin.action(description=_("Start training for the selected enrolments"), permissions=["change"])
     def start_training(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:

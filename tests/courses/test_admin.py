@@ -173,13 +173,18 @@ def test_bulk_rejection_reports_what_it_could_not_reject(alice, inst_a):
     cohort = CohortFactory(institution=inst_a)
     pending = services.do_enrol(trainee=UserFactory(), cohort=cohort)
     already = approved(cohort)
+    selected = {"action": "reject", "_selected_action": [pending.pk, already.pk]}
+    ask = alice.post("/en/admin/courses/enrolment/", selected)
+    assert ask.status_code == 200 and "The trainee reads it in the e-mail" in ask.content.decode()
+    pending.refresh_from_db()
+    assert pending.state == "pending"  # nothing happens before the reason is given
     response = alice.post(
-        "/en/admin/courses/enrolment/", {"action": "reject", "_selected_action": [pending.pk, already.pk]}, follow=True
+        "/en/admin/courses/enrolment/", {**selected, "apply": "1", "reason": "Seats are for member banks."}, follow=True
     )
     html = response.content.decode()
     assert "1 row changed" in html and "cannot change this way" in html
     pending.refresh_from_db()
-    assert pending.state == "rejected"
+    assert (pending.state, pending.decision_note) == ("rejected", "Seats are for member banks.")
 
 
 def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, inst_a):
