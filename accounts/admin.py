@@ -1,25 +1,133 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from import_export import formats
+from import_export.admin import ImportExportMixin
 
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .models import User
+from .imports import TraineeImportForm, TraineeResource
+from .models import Employer, Institution, StaffMembership, TraineeProfile, User
+from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
+
+TRAINEE_PATHS = ("registered_by", "user__enrolments__cohort__institution")
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
+    """People: institution staff see their colleagues and their trainees, and may not grant rights."""
+
+    institution_paths = (
+        "staff_membership__institution",
+        "trainee_profile__registered_by",
+        "enrolments__cohort__institution",
+    )
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "preferred_language", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "preferred_language", "groups"]
+    list_display = ["email", "display_name", "preferred_language", "is_staff", "is_active", "email_verified_at"]
+    list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
     search_fields = ["email", "display_name"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("display_name", "preferred_language")}),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
+    )
+    institution_fieldsets = (
+        (None, {"fields": ("email",)}),
+        (_("Personal info"), {"fields": ("display_name", "preferred_language", "is_active")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        if obj is not None and not is_program_office(request.user):
+            return self.institution_fieldsets
+        return super().get_fieldsets(request, obj)
+
+    def get_list_filter(self, request: HttpRequest):
+        if is_program_office(request.user):
+            return self.list_filter
+        return ["is_active", "preferred_language"]
+
+
+@admin.register(TraineeProfile)
+class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
+    institution_paths = TRAINEE_PATHS
+    institution_field = "registered_by"
+    resource_classes = [TraineeResource]
+    import_form_class = TraineeImportForm
+    import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
+    export_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
+    list_display = ["user", "employer", "employee_number", "branch", "manager_class", "registered_by", "updated_at"]
+    list_filter = ["manager_class", "employer"]
+    list_select_related = ["user", "employer", "registered_by"]
+    search_fields = ["user__email", "user__display_name", "employee_number", "branch"]
+    autocomplete_fields = ["user"]
+
+    def get_list_filter(self, request: HttpRequest):
+        if is_program_office(request.user):
+            return [*self.list_filter, "registered_by"]
+        return self.list_filter
+
+    def get_import_resource_kwargs(self, request: HttpRequest, **kwargs):
+        kwargs = super().get_import_resource_kwargs(request, **kwargs)
+        kwargs["institution"] = None if is_program_office(request.user) else institution_of(request.user)
+        return kwargs
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request)
+
+
+@admin.register(StaffMembership)
+class StaffMembershipAdmin(InstitutionScopedAdmin):
+    institution_paths = ("institution",)
+    institution_field = "institution"
+    list_display = ["user", "institution", "role"]
+    list_filter = ["role", "institution"]
+    list_select_related = ["user", "institution"]
+    search_fields = ["user__email", "user__display_name"]
+    autocomplete_fields = ["user"]
+
+    def get_list_filter(self, request: HttpRequest):
+        return self.list_filter if is_program_office(request.user) else ["role"]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(InstitutionScopedAdmin):
+    institution_paths = ("pk",)
+    list_display = ["code", "name_zh", "name_en", "authorization_number", "authorized_from", "authorized_until", "status"]
+    list_filter = ["status"]
+    search_fields = ["code", "name_zh", "name_en", "authorization_number"]
+
+    def get_list_filter(self, request: HttpRequest):
+        return self.list_filter if is_program_office(request.user) else []
+
+
+@admin.register(Employer)
+class EmployerAdmin(admin.ModelAdmin):
+    """Employers are national reference data: the program office keeps them, nobody else sees the list."""
+
+    list_display = ["code", "name_zh", "name_en", "parent", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_program_office(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_program_office(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)

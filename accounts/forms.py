@@ -1,4 +1,8 @@
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -13,3 +17,59 @@ class UserChangeAdminForm(UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class SignUpForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), max_length=150, help_text=_("As it should appear on your certificate."))
+    email = forms.EmailField(label=_("E-mail address"))
+    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif p1:
+            candidate = User(email=cleaned.get("email") or "", display_name=cleaned.get("display_name") or "")
+            try:
+                password_validation.validate_password(p1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    error_messages = {
+        "invalid_login": _("The e-mail address or password is wrong, or the address has not been verified yet."),
+        "inactive": _("This account is not active. Check your mailbox for the verification link."),
+    }
+
+
+class ProfileForm(forms.Form):
+    display_name = forms.CharField(label=_("Name"), max_length=150)
+    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the mail goes through Celery, in the user's language."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        from django.db import transaction
+        from django.urls import reverse
+        from django.utils import translation
+
+        from .mail import render_mail
+        from .tasks import send_account_email
+
+        user = context["user"]
+        with translation.override(user.preferred_language):
+            path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
+        context = {**context, "url": f"{context['protocol']}://{context['domain']}{path}"}
+        subject, text, html = render_mail("accounts/email/password_reset", language=user.preferred_language, context=context)
+        transaction.on_commit(lambda: send_account_email.delay(to_email, subject, text, html))

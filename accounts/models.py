@@ -52,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Self sign-ups stay inactive until the address is verified; accounts made by staff or
+    # imports are verified through the password-set link they receive.
+    email_verified_at = models.DateTimeField(_("e-mail verified"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -192,6 +195,15 @@ class TraineeProfile(models.Model):
         _("customer-manager class"), max_length=20, choices=ManagerClass.choices, blank=True
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # The institution that registered or imported the trainee sees them before any enrolment.
+    registered_by = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registered_trainees",
+        verbose_name=_("registered by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -72,7 +72,7 @@ class InstitutionScopedAdmin(admin.ModelAdmin):
     ``institution_paths``: ORM paths from the model to ``Institution`` (``("institution",)``,
     ``("cohort__institution",)``, …); a row is visible when any path reaches the user's
     institution. ``institution_field``: when set, a new row created by institution staff is
-    stamped with their institution and the field is hidden from them.
+    stamped with their institution (on creation only) and the field is hidden from them.
     """
 
     institution_paths: tuple[str, ...] = ()
@@ -91,7 +91,7 @@ class InstitutionScopedAdmin(admin.ModelAdmin):
         return exclude
 
     def save_model(self, request: HttpRequest, obj: Model, form: Any, change: bool) -> None:
-        if self.institution_field and not is_program_office(request.user):
+        if self.institution_field and not change and not is_program_office(request.user):
             setattr(obj, self.institution_field, institution_of(request.user))
         super().save_model(request, obj, form, change)
 

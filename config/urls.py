@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", course_views.home, name="home"),
     path("catalog/", include("courses.urls")),
     path("", include("courses.training_urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

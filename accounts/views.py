@@ -1,0 +1,116 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy, translate_url
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from .models import TraineeProfile
+
+
+def _in_language(response: HttpResponseRedirect, language: str) -> HttpResponseRedirect:
+    """Send the browser to the same page in ``language`` and remember the choice."""
+    response["Location"] = translate_url(response["Location"], language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax", secure=not settings.DEBUG,
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_sign_up(
+                email=form.cleaned_data["email"],
+                display_name=form.cleaned_data["display_name"],
+                password=form.cleaned_data["password1"],
+                preferred_language=form.cleaned_data["preferred_language"],
+                site_url=request.build_absolute_uri("/").rstrip("/"),
+            )
+        except services.AccountError as error:
+            form.add_error("email", str(error))
+        else:
+            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.do_verify_email(token=token)
+    except services.AccountError as error:
+        return render(request, "accounts/verify_failed.html", {"error": error}, status=400)
+    return render(request, "accounts/verify_done.html", {"verified_user": user})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _in_language(response, form.get_user().preferred_language)
+
+
+class LogoutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = QueuedPasswordResetForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A reset proves the address, so an account made by an import or by staff becomes usable.
+        user = form.user
+        if user.email_verified_at is None:
+            from django.utils import timezone
+
+            user.email_verified_at = timezone.now()
+            user.is_active = True
+            user.save(update_fields=["email_verified_at", "is_active"])
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    trainee = TraineeProfile.objects.select_related("employer", "registered_by").filter(user=user).first()
+    initial = {
+        "display_name": user.display_name,
+        "preferred_language": user.preferred_language,
+        "phone": trainee.phone if trainee else "",
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.do_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        return _in_language(redirect(reverse("accounts:profile")), user.preferred_language)
+    return render(request, "accounts/profile.html", {"form": form, "trainee": trainee})
