@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from .models import Institution, StaffMembership
 
@@ -60,7 +60,7 @@ def scope_to_institution(queryset: QuerySet, institution: Institution | None, pa
         return queryset.none()
     condition = Q()
     for path in paths:
-        condition |= Q(**{path: institution})
+        condition |= Q(**{path: institution.pk})
     if all("__" not in p for p in paths):
         return queryset.filter(condition)
     return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))
@@ -83,6 +83,11 @@ class InstitutionScopedAdmin(admin.ModelAdmin):
         if is_program_office(request.user):
             return queryset
         return scope_to_institution(queryset, institution_of(request.user), self.institution_paths)
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
+        # Django redirects to the index with "perhaps it was deleted"; another institution's id
+        # must look exactly like an id that does not exist, and answer 404.
+        raise Http404
 
     def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])

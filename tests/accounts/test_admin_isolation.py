@@ -1,0 +1,155 @@
+"""An institution admin sees, opens, changes, deletes, filters, searches, autocompletes and
+exports only their own institution's rows — for every admin registered, present and future."""
+
+import pytest
+from django.contrib import admin
+from django.test import Client
+from django.urls import reverse
+
+from accounts.scoping import InstitutionScopedAdmin, is_program_office, scope_to_institution
+from tests.isolation import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+# Admins that are not institution-owned: national reference data, library tables, roles.
+# Institution staff may at most view them (the catalog); the test below checks that.
+GLOBAL_ADMINS = {
+    "auth.Group", "accounts.Employer",
+    "courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum",
+    "django_celery_beat.PeriodicTask", "django_celery_beat.ClockedSchedule",
+    "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
+    "django_celery_beat.IntervalSchedule",
+    "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+}  # fmt: skip
+
+
+def scoped_admins():
+    return [(model, model_admin) for model, model_admin in admin.site._registry.items()
+            if isinstance(model_admin, InstitutionScopedAdmin)]
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture
+def admin_a_client(client: Client, world: World) -> Client:
+    client.force_login(world.admin_a)
+    return client
+
+
+def foreign_rows(model, model_admin, world: World):
+    """Rows that reach institution B and not institution A."""
+    mine = scope_to_institution(model._default_manager.all(), world.inst_a, model_admin.institution_paths)
+    theirs = scope_to_institution(model._default_manager.all(), world.inst_b, model_admin.institution_paths)
+    return list(theirs.exclude(pk__in=mine.values("pk")))
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def test_every_admin_is_scoped_or_declared_global():
+    for model, model_admin in admin.site._registry.items():
+        label = model._meta.label
+        assert isinstance(model_admin, InstitutionScopedAdmin) or label in GLOBAL_ADMINS, (
+            f"{label}'s admin is neither an InstitutionScopedAdmin nor declared global: "
+            "institution staff could see every institution's rows"
+        )
+        if isinstance(model_admin, InstitutionScopedAdmin):
+            assert model_admin.institution_paths, f"{label} names no path to its institution"
+
+
+def test_institution_staff_cannot_change_global_data(rf, world: World):
+    request = rf.get("/")
+    request.user = world.admin_a
+    for model, model_admin in admin.site._registry.items():
+        if model._meta.label in GLOBAL_ADMINS:
+            label = model._meta.label
+            assert not model_admin.has_add_permission(request), label
+            assert not model_admin.has_change_permission(request), label
+            assert not model_admin.has_delete_permission(request), label
+
+
+@pytest.mark.parametrize("model_label", sorted(m._meta.label for m, _a in scoped_admins()))
+def test_another_institutions_rows_are_absent_from_every_admin_view(
+    admin_a_client: Client, world: World, model_label: str, django_assert_max_num_queries
+):
+    model, model_admin = next((m, a) for m, a in scoped_admins() if m._meta.label == model_label)
+    rows = foreign_rows(model, model_admin, world)
+    assert rows, f"the isolation world gives institution B no {model_label}: extend tests/isolation.py"
+    changelist = admin_url(model, "changelist")
+    with django_assert_max_num_queries(40):
+        listing = admin_a_client.get(changelist)
+    assert listing.status_code in (200, 403), model_label
+    for row in rows:
+        if listing.status_code == 200:
+            assert admin_url(model, "change", row.pk) not in listing.content.decode()
+        for view in ("change", "delete", "history"):
+            response = admin_a_client.get(admin_url(model, view, row.pk))
+            assert response.status_code in (403, 404), f"{model_label} {view} of a foreign row: {response.status_code}"
+        response = admin_a_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
+        assert response.status_code in (403, 404)
+        assert model._default_manager.filter(pk=row.pk).exists()
+        # Searching for it or filtering by its id finds nothing either.
+        search = admin_a_client.get(changelist, {"q": str(row)[:20]})
+        if search.status_code == 200:
+            assert admin_url(model, "change", row.pk) not in search.content.decode()
+
+
+def test_the_change_view_of_another_institutions_trainee_is_a_404(admin_a_client: Client, world: World):
+    profile = world.trainee_b.trainee_profile
+    response = admin_a_client.get(reverse("admin:accounts_traineeprofile_change", args=[profile.pk]))
+    assert response.status_code == 404
+    assert admin_a_client.get(reverse("admin:accounts_user_change", args=[world.trainee_b.pk])).status_code == 404
+
+
+def test_autocomplete_offers_only_own_people(admin_a_client: Client, world: World):
+    response = admin_a_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "accounts", "model_name": "traineeprofile", "field_name": "user", "term": "demo.test"},
+    )
+    assert response.status_code == 200
+    ids = {int(r["id"]) for r in response.json()["results"]}
+    assert world.trainee_a.pk in ids
+    assert world.trainee_b.pk not in ids
+    assert world.admin_b.pk not in ids
+
+
+def test_the_trainee_export_holds_only_own_trainees(admin_a_client: Client, world: World):
+    response = admin_a_client.post(
+        reverse("admin:accounts_traineeprofile_export"),
+        {"format": "0", "resource": "0", **{f"traineeresource_{f}": "on" for f in (
+            "email", "display_name", "employer", "employee_number")}},
+    )
+    assert response.status_code == 200
+    body = response.content.decode("utf-8-sig")
+    assert world.trainee_a.email in body
+    assert world.trainee_b.email not in body
+
+
+def test_the_program_office_sees_every_institution(client: Client, world: World):
+    from accounts.models import User
+
+    office = User.objects.get(email="office@demo.test")
+    assert is_program_office(office)
+    client.force_login(office)
+    for model, model_admin in scoped_admins():
+        for row in foreign_rows(model, model_admin, world)[:1]:
+            assert client.get(admin_url(model, "change", row.pk)).status_code == 200, model._meta.label
+
+
+def test_trainees_cannot_reach_admin(client: Client, world: World):
+    client.force_login(world.trainee_a)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+    assert client.get(reverse("admin:accounts_traineeprofile_changelist")).status_code == 302
+
+
+def test_institution_admins_cannot_grant_rights(admin_a_client: Client, world: World):
+    response = admin_a_client.get(reverse("admin:accounts_user_change", args=[world.trainee_a.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="is_superuser"' not in html and 'name="groups"' not in html and 'name="is_staff"' not in html

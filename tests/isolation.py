@@ -1,0 +1,64 @@
+"""The isolation world: two institutions, each with rows of every institution-owned model.
+
+Built from the demo data (accounts.demo, courses.demo …) plus rows the demo does not give
+institution B. When you add an institution-owned model, make sure ``build_world`` gives
+institution B at least one row of it: the admin sweep fails for a scoped model without one.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+import accounts.demo
+import courses.demo
+from accounts.models import Institution, TraineeProfile, User
+from courses import services as training
+from courses.models import Cohort, Curriculum, PriorLearning, RemoteModule, TrainingSession
+
+
+@dataclass
+class World:
+    inst_a: Institution
+    inst_b: Institution
+    admin_a: User
+    admin_b: User
+    trainee_a: User
+    trainee_b: User
+
+
+def build_world() -> World:
+    accounts.demo.load()
+    courses.demo.load()
+    inst_a = Institution.objects.get(code="inst-a")
+    inst_b = Institution.objects.get(code="inst-b")
+    trainee_b = User.objects.get(email="trainee07@demo.test")
+    TraineeProfile.objects.filter(user__email__in=[f"trainee{n:02d}@demo.test" for n in (7, 8, 9, 10)]).update(
+        registered_by=inst_b
+    )
+    cohort_b = Cohort.objects.get(code="INST-B-STANDARD-RETAIL")
+    enrolment = training.do_enrol(trainee=trainee_b, cohort=cohort_b)
+    enrolment = training.do_approve_enrolment(enrolment=enrolment)
+    course = cohort_b.curriculum.entries.first().course
+    session = TrainingSession.objects.create(
+        cohort=cohort_b, course=course, held_on=timezone.localdate(), hours=8, teacher="周老師"
+    )
+    training.do_record_attendance(session=session, enrolment=enrolment, hours=8)
+    module = RemoteModule.objects.create(cohort=cohort_b, course=course, title_zh="單元", title_en="Unit", hours=4)
+    training.do_record_remote_completion(module=module, enrolment=enrolment)
+    training.do_log_self_study(
+        trainee=trainee_b, enrolment=enrolment, course=course,
+        studied_on=timezone.localdate() - datetime.timedelta(days=1), hours=2,
+    )
+    PriorLearning.objects.create(
+        trainee=trainee_b, curriculum=Curriculum.objects.get(tier__code="assistant"),
+        completed_on=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    return World(
+        inst_a=inst_a,
+        inst_b=inst_b,
+        admin_a=User.objects.get(email="admin@inst-a.demo.test"),
+        admin_b=User.objects.get(email="admin@inst-b.demo.test"),
+        trainee_a=User.objects.get(email="trainee01@demo.test"),
+        trainee_b=trainee_b,
+    )
