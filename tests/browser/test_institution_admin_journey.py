@@ -1,7 +1,5 @@
 """An institution admin's day in Django admin, in a real browser: approve, record attendance, see only their own."""
 
-import re
-
 from django.contrib.auth.models import Group, Permission
 
 from accounts.scoping import INSTITUTION_ADMIN_GROUP
@@ -96,9 +94,9 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
     assert cohort.code in site.wait_for_mail(chen)
 
     # Another institution's enrolment is not reachable by its address either.
-    page.goto(f"{site.url}/{lang}/admin/courses/enrolment/{outsider_enrolment.pk}/change/")
+    response = page.goto(f"{site.url}/{lang}/admin/courses/enrolment/{outsider_enrolment.pk}/change/")
+    assert response is not None and response.status == 404
     expect(page.locator("body")).not_to_contain_text(outsider.email)
-    expect(page).not_to_have_url(re.compile(rf"/enrolment/{outsider_enrolment.pk}/change/$"))
 
     # Attendance of a session: one row per trainee in training, hours typed in.
     session = TrainingSessionFactory(cohort=cohort, hours=8)

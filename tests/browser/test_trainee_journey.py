@@ -37,7 +37,7 @@ def test_a_trainee_finds_a_cohort_and_enrols(page, context, site, lang, viewport
     assert_accessible(page)
 
     page.locator("#id_city").select_option("高雄市")
-    page.locator("form [type=submit]").first.click()
+    page.locator("main form [type=submit]").first.click()
     expect(page.locator("#cohorts .card")).to_have_count(1)
     page.locator("#cohorts").get_by_role("link", name=wanted.code).click()
     expect(page.locator("h1")).to_have_text(wanted.code)
