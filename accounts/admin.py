@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from import_export import formats
@@ -54,6 +55,13 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
             return self.list_filter
         return ["is_active", "preferred_language"]
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        # Setting someone else's password would let an institution take over a trainee shared
+        # with another institution; people set their own through the reset link.
+        if not is_program_office(request.user):
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
 
 @admin.register(TraineeProfile)
 class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
@@ -81,6 +89,10 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         return self.has_add_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        # import-export lets any staff member export by default; a grader may not list trainees.
+        return self.has_view_permission(request)
 
 
 @admin.register(StaffMembership)

@@ -58,6 +58,15 @@ class ProfileForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the mail goes through Celery, in the user's language."""
 
+    def get_users(self, email):
+        # Django skips accounts without a usable password; trainees made by an import have none
+        # yet, and this link is how they choose one. Unverified sign-ups stay inactive: skipped.
+        return (
+            user
+            for user in User._default_manager.filter(email__iexact=email.strip(), is_active=True)
+            if user.email.lower() == email.strip().lower()
+        )
+
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         from django.db import transaction

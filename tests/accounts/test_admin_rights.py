@@ -1,0 +1,115 @@
+"""What institution staff may not do in admin even with their own rows: set passwords, export
+without the right to list, reach national reference data; and what trainees cannot reach at all."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import StaffMembership
+from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
+from tests.factories import InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-passphrase-2026"
+
+
+def staff(institution, role=StaffMembership.Role.ADMIN):
+    membership = StaffMembershipFactory(institution=institution, role=role)
+    group = INSTITUTION_ADMIN_GROUP if role == StaffMembership.Role.ADMIN else INSTITUTION_GRADER_GROUP
+    membership.user.groups.add(Group.objects.get(name=group))
+    return membership.user
+
+
+@pytest.fixture
+def institution():
+    return InstitutionFactory()
+
+
+@pytest.fixture
+def own_trainee(institution):
+    return TraineeProfileFactory(registered_by=institution)
+
+
+def test_an_institution_admin_cannot_set_the_password_of_their_own_trainee(client: Client, institution, own_trainee):
+    client.force_login(staff(institution))
+    url = reverse("admin:auth_user_password_change", args=[own_trainee.user.pk])
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"})
+    assert response.status_code == 403
+    own_trainee.user.refresh_from_db()
+    assert not own_trainee.user.check_password(PASSWORD)
+
+
+def test_the_program_office_can_set_a_password(client: Client, own_trainee):
+    office = UserFactory(is_staff=True)
+    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    client.force_login(office)
+    url = reverse("admin:auth_user_password_change", args=[own_trainee.user.pk])
+    assert client.get(url).status_code == 200
+
+
+def test_a_grader_cannot_export_or_list_trainees(client: Client, institution, own_trainee):
+    client.force_login(staff(institution, StaffMembership.Role.GRADER))
+    assert client.get(reverse("admin:accounts_traineeprofile_changelist")).status_code == 403
+    response = client.post(
+        reverse("admin:accounts_traineeprofile_export"),
+        {"format": "0", "resource": "0", "traineeresource_email": "on"},
+    )
+    assert response.status_code == 403
+    assert own_trainee.user.email not in response.content.decode(errors="ignore")
+
+
+def test_an_institution_admin_cannot_see_the_employer_list(client: Client, institution):
+    client.force_login(staff(institution))
+    assert client.get(reverse("admin:accounts_employer_changelist")).status_code == 403
+    assert client.get(reverse("admin:accounts_employer_add")).status_code == 403
+
+
+def test_an_institution_admin_sees_their_institution_read_only_and_no_other(client: Client, institution):
+    other = InstitutionFactory()
+    client.force_login(staff(institution))
+    listing = client.get(reverse("admin:accounts_institution_changelist"))
+    assert listing.status_code == 200
+    assert institution.name_en in listing.content.decode() or institution.name_zh in listing.content.decode()
+    assert reverse("admin:accounts_institution_change", args=[other.pk]) not in listing.content.decode()
+    assert client.get(reverse("admin:accounts_institution_change", args=[other.pk])).status_code == 404
+    own = client.get(reverse("admin:accounts_institution_change", args=[institution.pk]))
+    assert own.status_code == 200
+    assert 'name="authorized_until"' not in own.content.decode()  # view only
+    response = client.post(reverse("admin:accounts_institution_change", args=[institution.pk]), {"name_en": "Mine"})
+    assert response.status_code == 403
+
+
+def test_trainees_and_plain_users_are_sent_to_the_admin_log_in(client: Client, own_trainee):
+    client.force_login(own_trainee.user)
+    for name in ("admin:index", "admin:accounts_traineeprofile_changelist", "admin:accounts_user_changelist"):
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/admin/login/" in response["Location"], name
+
+
+def test_a_trainee_made_by_an_import_chooses_a_password_through_the_reset_link(
+    client: Client, institution, django_capture_on_commit_callbacks
+):
+    profile = TraineeProfileFactory(registered_by=institution, user__email="imported@example.test")
+    profile.user.set_unusable_password()
+    profile.user.save(update_fields=["password"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": "IMPORTED@example.test"})
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://testserver(\S+)", mail.outbox[0].body).group(1)
+    response = client.get(link, follow=True)
+    response = client.post(response.redirect_chain[-1][0], {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert response.status_code == 302
+    profile.user.refresh_from_db()
+    assert profile.user.check_password(PASSWORD) and profile.user.email_verified_at is not None
+
+
+def test_an_unverified_sign_up_gets_no_reset_mail(client: Client, django_capture_on_commit_callbacks):
+    UserFactory(email="pending@example.test", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/en/accounts/password/reset/", {"email": "pending@example.test"})
+    assert mail.outbox == []
