@@ -1,0 +1,218 @@
+"""Bulk import of trainees in admin: preview first, all rows or none, the same file twice changes
+nothing, refused files say why; imports by an institution stamp it as the registering one."""
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import StaffMembership, TraineeProfile, User
+from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
+from tests.factories import EmployerFactory, InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "email,display_name,preferred_language,employer,employee_number,branch,manager_class,phone\n"
+IMPORT_URL = reverse("admin:accounts_traineeprofile_import")
+CONFIRM_URL = reverse("admin:accounts_traineeprofile_process_import")
+CSV, XLSX = "0", "1"  # positions in TraineeProfileAdmin.import_formats
+
+
+@pytest.fixture
+def bank():
+    return EmployerFactory(code="bank-x")
+
+
+@pytest.fixture
+def institution():
+    return InstitutionFactory()
+
+
+def institution_admin(institution, language="en"):
+    membership = StaffMembershipFactory(
+        institution=institution, role=StaffMembership.Role.ADMIN, user__preferred_language=language
+    )
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    return membership.user
+
+
+@pytest.fixture
+def admin_client(client: Client, institution) -> Client:
+    client.force_login(institution_admin(institution))
+    return client
+
+
+def csv_file(rows: str, name="trainees.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (HEADER + rows).encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(rows: list[list[str]]) -> SimpleUploadedFile:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.strip().split(","))
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("trainees.xlsx", buffer.getvalue())
+
+
+def preview(client: Client, upload, language="en", file_format=CSV):
+    return client.post(
+        f"/{language}/admin/accounts/traineeprofile/import/",
+        {"import_file": upload, "format": file_format, "resource": "0"},
+    )
+
+
+def import_file(client: Client, upload, file_format=CSV):
+    """Preview, then confirm with the form the preview offered; returns the confirm response."""
+    response = preview(client, upload, file_format=file_format)
+    assert response.status_code == 200
+    assert "confirm_form" in response.context, response.content.decode()[:3000]
+    return client.post(CONFIRM_URL, response.context["confirm_form"].initial)
+
+
+TWO_ROWS = (
+    "ann@example.test,陳安,zh-hant,bank-x,E-1,臺北分行,personal,0912-000-001\n"
+    "ben@example.test,Ben Lee,en,,,,,\n"
+)
+
+
+def test_the_preview_shows_the_rows_and_saves_nothing(admin_client: Client, bank):
+    response = preview(admin_client, csv_file(TWO_ROWS))
+    assert response.status_code == 200
+    assert "confirm_form" in response.context
+    assert "ann@example.test" in response.content.decode()
+    assert not User.objects.filter(email__in=["ann@example.test", "ben@example.test"]).exists()
+
+
+def test_confirming_imports_every_row_stamped_with_the_importing_institution(
+    admin_client: Client, bank, institution
+):
+    response = import_file(admin_client, csv_file(TWO_ROWS))
+    assert response.status_code == 302
+    ann = TraineeProfile.objects.select_related("user").get(user__email="ann@example.test")
+    assert (ann.employer, ann.employee_number, ann.branch, ann.manager_class, ann.phone) == (
+        bank, "E-1", "臺北分行", "personal", "0912-000-001"
+    )
+    assert ann.user.display_name == "陳安" and ann.user.preferred_language == "zh-hant"
+    assert not ann.user.has_usable_password()
+    assert ann.user.groups.filter(name="trainee").exists()
+    ben = TraineeProfile.objects.get(user__email="ben@example.test")
+    assert ben.employer is None and ben.user.preferred_language == "en"
+    assert {ann.registered_by, ben.registered_by} == {institution}
+
+
+def test_importing_the_same_file_twice_creates_no_duplicates(admin_client: Client, bank):
+    import_file(admin_client, csv_file(TWO_ROWS))
+    before = (User.objects.count(), TraineeProfile.objects.count())
+    response = import_file(admin_client, csv_file(TWO_ROWS))
+    assert response.status_code == 302
+    assert (User.objects.count(), TraineeProfile.objects.count()) == before
+
+
+def test_a_row_matches_by_employer_and_employee_number_before_e_mail(admin_client: Client, bank, institution):
+    existing = TraineeProfileFactory(
+        employer=bank, employee_number="E-9", registered_by=institution, user__email="old@example.test"
+    )
+    rows = "old@example.test,New Name,en,bank-x,E-9,新分行,corporate,\n"
+    import_file(admin_client, csv_file(rows))
+    existing.refresh_from_db()
+    existing.user.refresh_from_db()
+    assert TraineeProfile.objects.filter(employer=bank, employee_number="E-9").count() == 1
+    assert (existing.user.display_name, existing.branch, existing.manager_class) == ("New Name", "新分行", "corporate")
+
+
+def test_an_employee_number_of_someone_else_at_that_employer_is_refused(admin_client: Client, bank, institution):
+    TraineeProfileFactory(employer=bank, employee_number="E-9", registered_by=institution)
+    response = preview(admin_client, csv_file("new@example.test,New,en,bank-x,E-9,,,\n"))
+    assert "confirm_form" not in response.context
+    assert "belongs to another person" in response.content.decode()
+    assert not User.objects.filter(email="new@example.test").exists()
+
+
+def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: Client, bank):
+    rows = TWO_ROWS + "carl@example.test,Carl,en,no-such-bank,E-3,,,\n" + "dora@example.test,,en,,,,,\n"
+    response = preview(admin_client, csv_file(rows))
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    html = response.content.decode()
+    assert "There is no employer no-such-bank." in html
+    assert "Every row needs a name." in html
+    result = response.context["result"]
+    assert sorted(row.number for row in result.invalid_rows) == [3, 4]
+    assert not User.objects.filter(email__endswith="@example.test").exclude(staff_membership__isnull=False).exists()
+
+
+def test_the_same_address_twice_in_one_file_is_refused(admin_client: Client, bank):
+    rows = "ann@example.test,Ann,en,,,,,\n" "ANN@example.test,Ann again,en,,,,,\n"
+    response = preview(admin_client, csv_file(rows))
+    assert "confirm_form" not in response.context
+    assert "Row 1 has the same value." in response.content.decode()
+
+
+def test_a_file_with_a_bad_row_is_refused_whole_even_at_the_confirm_step(admin_client: Client, bank):
+    """The confirm step re-reads the file: a row that became bad since the preview stops it all."""
+    response = preview(admin_client, csv_file(TWO_ROWS + "carl@example.test,Carl,en,bank-x,E-3,,,\n"))
+    initial = response.context["confirm_form"].initial
+    bank.code = "renamed"
+    bank.save(update_fields=["code"])
+    admin_client.post(CONFIRM_URL, initial)
+    assert not User.objects.filter(email__in=["ann@example.test", "ben@example.test", "carl@example.test"]).exists()
+
+
+def test_an_xlsx_file_imports_too(admin_client: Client, bank):
+    upload = xlsx_file([["xl@example.test", "Excel Person", "en", "bank-x", "E-77", "", "", ""]])
+    response = import_file(admin_client, upload, file_format=XLSX)
+    assert response.status_code == 302
+    assert TraineeProfile.objects.filter(user__email="xl@example.test", employee_number="E-77").exists()
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("trainees.txt", b"email,display_name\na@example.test,A\n"), "Only CSV and XLSX files"),
+        (SimpleUploadedFile("trainees.csv", b"x" * (5 * 1024 * 1024 + 1)), "larger than 5 MB"),
+        (SimpleUploadedFile("trainees.csv", b"email,phone\na@example.test,1\n"), "display_name"),
+    ],
+    ids=["not-csv-or-xlsx", "over-5-mb", "missing-column"],
+)
+def test_a_refused_file_says_why_and_saves_nothing(admin_client: Client, upload, message):
+    response = preview(admin_client, upload)
+    assert response.status_code == 200
+    assert "confirm_form" not in response.context
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="a@example.test").exists()
+
+
+def test_an_institution_cannot_take_over_a_trainee_registered_by_another(admin_client: Client, bank):
+    other = TraineeProfileFactory(registered_by=InstitutionFactory(), user__email="theirs@example.test", branch="A")
+    response = preview(admin_client, csv_file("theirs@example.test,Changed,en,,,B,,\n"))
+    assert "confirm_form" not in response.context
+    other.refresh_from_db()
+    assert other.branch == "A"
+
+
+def test_a_staff_address_cannot_be_imported_as_a_trainee(admin_client: Client, institution):
+    colleague = institution_admin(institution)
+    response = preview(admin_client, csv_file(f"{colleague.email},Colleague,en,,,,,\n"))
+    assert "confirm_form" not in response.context
+    assert not TraineeProfile.objects.filter(user=colleague).exists()
+
+
+def test_the_program_office_import_registers_no_institution(client: Client, bank):
+    office = User.objects.create_user(email="office@example.test", display_name="Office", is_staff=True)
+    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    client.force_login(office)
+    import_file(client, csv_file(TWO_ROWS))
+    assert set(TraineeProfile.objects.values_list("registered_by", flat=True)) == {None}
+
+
+def test_the_import_page_lists_the_columns(admin_client: Client):
+    response = admin_client.get(IMPORT_URL)
+    assert response.status_code == 200
+    assert "employee_number" in response.content.decode()
