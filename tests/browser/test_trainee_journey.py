@@ -6,15 +6,20 @@ from django.utils import timezone
 
 from courses import services as training
 from courses.models import Enrolment
-from tests.browser.support import BROWSER, assert_accessible, assert_fits_window, expect, log_in_directly
-from tests.factories import CohortFactory, InstitutionFactory, TrainingSessionFactory, UserFactory
+from tests.browser.support import (
+    BROWSER,
+    assert_accessible,
+    assert_fits_window,
+    expect,
+    first_link,
+    log_in_directly,
+)
+from tests.factories import CohortFactory, TrainingSessionFactory, UserFactory
 
 pytestmark = BROWSER
 
-T = {
-    "zh-hant": {"enrol": "報名", "find": "搜尋梯次"},
-    "en": {"enrol": "Enrol", "find": "Find cohorts"},
-}
+NEW_PASSWORD = "Bcm-journey-2026!"
+HTML_LANG = {"zh-hant": "zh-Hant", "en": "en"}
 
 
 def open_menu(page, viewport: str) -> None:
@@ -23,19 +28,70 @@ def open_menu(page, viewport: str) -> None:
         expect(page.locator("#main-nav")).to_be_visible()
 
 
-def test_a_trainee_finds_a_cohort_and_enrols(page, context, site, lang, viewport, shot):
-    institution = InstitutionFactory()
-    wanted = CohortFactory(institution=institution, code=f"RET-{lang}-{viewport}", city="高雄市")
-    trainee = UserFactory(email=f"enrol-{lang}-{viewport}@example.test", preferred_language=lang)
-    log_in_directly(context, site, trainee)
+def test_a_newcomer_signs_up_verifies_switches_language_finds_a_cohort_and_enrols(page, site, lang, viewport, shot):
+    other = "en" if lang == "zh-hant" else "zh-hant"
+    wanted = CohortFactory(code=f"RET-{lang}-{viewport}", city="高雄市")
+    CohortFactory(code=f"TPE-{lang}-{viewport}", city="臺北市")
+    address = f"newcomer-{lang}-{viewport}@example.test"
 
+    # Sign up in the page's language.
     page.goto(f"{site.url}/{lang}/")
+    open_menu(page, viewport)
+    page.locator("#main-nav a[href$='/accounts/signup/']").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/accounts/signup/$"))
+    expect(page.locator("#id_preferred_language")).to_have_value(lang)
+    assert_accessible(page)
+    page.locator("#id_display_name").fill("張家豪")
+    page.locator("#id_email").fill(address)
+    page.locator("#id_password1").fill(NEW_PASSWORD)
+    page.locator("#id_password2").fill(NEW_PASSWORD)
+    shot(page, "sign-up")
+    page.locator("main form [type=submit]").click()
+    expect(page.locator("main")).to_contain_text(address)
+    shot(page, "sign-up-done")
+    assert_accessible(page)
+
+    # No log-in before the address is verified.
+    page.goto(f"{site.url}/{lang}/accounts/login/")
+    page.locator("#id_username").fill(address)
+    page.locator("#id_password").fill(NEW_PASSWORD)
+    page.locator("main form [type=submit]").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/accounts/login/"))
+    expect(page.locator("main .alert-danger, main .invalid-feedback").first).to_be_visible()
+    shot(page, "log-in-refused-before-verification")
+    assert_accessible(page)
+
+    # The worker mails the link.
+    link = first_link(site.wait_for_mail(address), "/accounts/verify/")
+    assert f"/{lang}/accounts/verify/" in link, "the link opens in the language of the sign-up"
+    page.goto(link)
+    expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
+    expect(page.locator("main a.btn-primary[href$='/accounts/login/']")).to_be_visible()
+    shot(page, "verified")
+    assert_accessible(page)
+
+    page.locator("main a.btn-primary").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/accounts/login/"))
+    page.locator("#id_username").fill(address)
+    page.locator("#id_password").fill(NEW_PASSWORD)
+    page.locator("main form [type=submit]").click()
+    expect(page).not_to_have_url(re.compile("/accounts/login/"))
+
+    # Switch language and back: the same page, in the other language, then in ours again.
+    for language in (other, lang):
+        open_menu(page, viewport)
+        page.locator("#language-select").select_option(language)
+        expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[language])
+        expect(page).to_have_url(re.compile(rf"/{language}/"))
+
+    # Find the Kaohsiung cohort.
     open_menu(page, viewport)
     page.locator("#main-nav a[href$='/cohorts/']").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/cohorts/"))
+    expect(page.locator("#cohorts .card")).to_have_count(2)
     shot(page, "cohorts")
     assert_accessible(page)
-
+    assert_fits_window(page)
     page.locator("#id_city").select_option("高雄市")
     page.locator("main form [type=submit]").first.click()
     expect(page.locator("#cohorts .card")).to_have_count(1)
@@ -44,13 +100,16 @@ def test_a_trainee_finds_a_cohort_and_enrols(page, context, site, lang, viewport
     shot(page, "cohort")
     assert_accessible(page)
 
+    # Enrol; the dashboard says it waits for the institution.
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/dashboard/$"))
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator(".enrolment")).to_contain_text(wanted.code)
     shot(page, "dashboard-pending")
     assert_accessible(page)
-    assert Enrolment.objects.get(trainee=trainee).cohort == wanted
+    assert_fits_window(page)
+    enrolment = Enrolment.objects.get(trainee__email=address)
+    assert (enrolment.cohort, enrolment.state) == (wanted, Enrolment.State.PENDING)
 
 
 def test_an_approved_trainee_follows_hours_on_the_dashboard(page, context, site, lang, viewport, shot):
