@@ -1,10 +1,15 @@
-"""Every write of accounts: sign-up, e-mail verification, profile changes.
+"""Every write of accounts: sign-up, e-mail verification, profile changes, trainee registration.
 
 Each refusal raises :class:`AccountError` with a stable ``code`` and a translatable message.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django import forms
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -14,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .mail import render_mail
-from .models import TraineeProfile, User
+from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 
 VERIFICATION_SALT = "accounts.email-verification"
@@ -22,12 +27,15 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 
 
 class AccountError(Exception):
-    """Codes: email_taken, link_invalid, link_expired, link_used."""
+    """Codes: email_taken, link_invalid, link_expired, link_used; for a trainee row (``field``
+    names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
+    staff_address."""
 
-    def __init__(self, code: str, message: str | Promise) -> None:
+    def __init__(self, code: str, message: str | Promise, *, field: str | None = None) -> None:
         super().__init__(code, message)
         self.code = code
         self.message = message
+        self.field = field
 
     def __str__(self) -> str:
         return str(self.message)
@@ -106,3 +114,148 @@ def do_update_profile(*, user: User, display_name: str, preferred_language: str,
         profile.phone = phone
         profile.save(update_fields=["phone", "updated_at"])
     return user
+
+
+# --- Registering trainees (bulk import) -----------------------------------------------------
+
+TRAINEE_COLUMNS = (
+    "email", "display_name", "preferred_language", "employer", "employee_number", "branch", "manager_class", "phone",
+)  # fmt: skip
+REQUIRED_TRAINEE_COLUMNS = ("email", "display_name")
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    """One checked row: clean values, the employer it names and the trainee it matches (if any)."""
+
+    email: str
+    display_name: str
+    preferred_language: str
+    employer: Employer | None
+    employee_number: str
+    branch: str
+    manager_class: str
+    phone: str
+    profile: TraineeProfile | None
+    unchanged: bool
+
+
+def check_trainee_row(*, values: Mapping[str, object], institution: Institution | None) -> TraineeRow:
+    """Check one row of a trainee file and find the trainee it names.
+
+    A row matches an existing trainee by employer + employee number, else by e-mail. Institution
+    staff (``institution`` set) may only update trainees their institution registered or enrols;
+    None is the program office. Raises :class:`AccountError` with the column in ``field``.
+    """
+    clean = {key: str(values.get(key) or "").strip() for key in TRAINEE_COLUMNS}
+    email = clean["email"].lower()
+    if not email:
+        raise AccountError("missing", _("Every row needs an e-mail address."), field="email")
+    try:
+        forms.EmailField().clean(email)
+    except forms.ValidationError:
+        raise AccountError(
+            "invalid", _("%(email)s is not an e-mail address.") % {"email": email}, field="email"
+        ) from None
+    if not clean["display_name"]:
+        raise AccountError("missing", _("Every row needs a name."), field="display_name")
+    for column, model in (("email", User), ("display_name", User), ("employee_number", TraineeProfile),
+                          ("branch", TraineeProfile), ("phone", TraineeProfile)):  # fmt: skip
+        limit = model._meta.get_field(column).max_length
+        if limit and len(clean[column]) > limit:
+            raise AccountError(
+                "invalid", _("At most %(limit)s characters.") % {"limit": limit}, field=column
+            )
+    language = clean["preferred_language"].lower() or settings.LANGUAGE_CODE
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise AccountError("invalid", _("The language must be zh-hant or en."), field="preferred_language")
+    if clean["manager_class"] and clean["manager_class"] not in TraineeProfile.ManagerClass.values:
+        raise AccountError(
+            "invalid", _("The class must be personal, corporate or comprehensive."), field="manager_class"
+        )
+    employer = None
+    if clean["employer"]:
+        employer = Employer.objects.filter(code=clean["employer"]).first()
+        if employer is None:
+            raise AccountError(
+                "unknown_employer", _("There is no employer %(code)s.") % {"code": clean["employer"]}, field="employer"
+            )
+    if clean["employee_number"] and employer is None:
+        raise AccountError("invalid", _("An employee number needs an employer."), field="employee_number")
+
+    profiles = TraineeProfile.objects.select_related("user", "employer")
+    profile = None
+    if employer is not None and clean["employee_number"]:
+        profile = profiles.filter(employer=employer, employee_number=clean["employee_number"]).first()
+        if profile is not None and profile.user.email.lower() != email:
+            raise AccountError(
+                "employee_taken",
+                _("This employee number belongs to another person at this employer."),
+                field="employee_number",
+            )
+    if profile is None:
+        profile = profiles.filter(user__email__iexact=email).first()
+        if profile is None and User.objects.filter(email__iexact=email).exists():
+            raise AccountError(
+                "staff_address", _("This address belongs to a staff account, not a trainee."), field="email"
+            )
+    if profile is not None and institution is not None:
+        ours = profile.registered_by_id in (None, institution.pk) or (
+            profile.user.enrolments.filter(cohort__institution=institution).exists()
+        )
+        if not ours:
+            raise AccountError(
+                "foreign_trainee", _("This trainee is registered with another institution."), field="email"
+            )
+    unchanged = profile is not None and (
+        profile.user.display_name == clean["display_name"]
+        and profile.user.preferred_language == language
+        and profile.employer_id == (employer.pk if employer else None)
+        and (profile.employee_number, profile.branch, profile.manager_class, profile.phone)
+        == (clean["employee_number"], clean["branch"], clean["manager_class"], clean["phone"])
+        and not (profile.registered_by_id is None and institution is not None)
+    )
+    return TraineeRow(
+        email=email, display_name=clean["display_name"], preferred_language=language, employer=employer,
+        employee_number=clean["employee_number"], branch=clean["branch"], manager_class=clean["manager_class"],
+        phone=clean["phone"], profile=profile, unchanged=unchanged,
+    )  # fmt: skip
+
+
+def apply_trainee_row(*, profile: TraineeProfile, row: TraineeRow, institution: Institution | None) -> None:
+    """Put a checked row's values on ``profile`` (a new one gets a new, unsaved user); saves nothing.
+
+    An institution is stamped as ``registered_by`` only on a trainee no institution registered yet.
+    """
+    if profile.pk is None:
+        profile.user = User(email=row.email, display_name=row.display_name, preferred_language=row.preferred_language)
+    else:
+        profile.user.display_name = row.display_name
+        profile.user.preferred_language = row.preferred_language
+    profile.employer = row.employer
+    profile.employee_number = row.employee_number
+    profile.branch = row.branch
+    profile.manager_class = row.manager_class
+    profile.phone = row.phone
+    if profile.registered_by_id is None and institution is not None:
+        profile.registered_by = institution
+
+
+@transaction.atomic
+def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
+    """Save a trainee prepared by :func:`apply_trainee_row`.
+
+    A new person gets an account without a usable password (they choose one through the
+    password reset link, which also proves the address) and the trainee role. The database's
+    unique constraints settle two imports of the same person racing each other.
+    """
+    user = profile.user
+    if user.pk is None:
+        user.set_unusable_password()
+        user.save(force_insert=True)
+        profile.user = user
+        user.groups.add(Group.objects.get_or_create(name=TRAINEE_GROUP)[0])
+    else:
+        user.save(update_fields=["display_name", "preferred_language"])
+    profile.save()
+    return profile

@@ -216,3 +216,22 @@ def test_the_import_page_lists_the_columns(admin_client: Client):
     response = admin_client.get(IMPORT_URL)
     assert response.status_code == 200
     assert "employee_number" in response.content.decode()
+
+
+def test_a_value_too_long_for_its_column_is_a_row_error_not_a_crash(admin_client: Client):
+    response = preview(admin_client, csv_file(f"long@example.test,{'名' * 151},en,,,,,\n"))
+    assert "confirm_form" not in response.context
+    assert "At most 150 characters." in response.content.decode()
+    assert response.context["result"].invalid_rows[0].number == 1
+
+
+def test_the_rules_refuse_a_row_without_admin_around_it(bank):
+    """The service is the one place for the rules; the resource only walks the file."""
+    from accounts.services import AccountError, check_trainee_row
+
+    with pytest.raises(AccountError) as refused:
+        check_trainee_row(values={"email": "x@example.test", "display_name": "X", "employer": "nope"}, institution=None)
+    assert (refused.value.code, refused.value.field) == ("unknown_employer", "employer")
+    row = check_trainee_row(values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-x"},
+                            institution=None)
+    assert (row.email, row.employer, row.profile, row.unchanged) == ("x@example.test", bank, None, False)
