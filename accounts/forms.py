@@ -67,18 +67,12 @@ class QueuedPasswordResetForm(PasswordResetForm):
             if user.email.lower() == email.strip().lower()
         )
 
-    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
-                  html_email_template_name=None):
+    def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
+        """Queue one mail per account; the worker makes the link, in the person's language."""
         from django.db import transaction
-        from django.urls import reverse
-        from django.utils import translation
 
-        from .mail import render_mail
-        from .tasks import send_account_email
+        from .tasks import send_password_reset_email
 
-        user = context["user"]
-        with translation.override(user.preferred_language):
-            path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
-        context = {**context, "url": f"{context['protocol']}://{context['domain']}{path}"}
-        subject, text, html = render_mail("accounts/email/password_reset", language=user.preferred_language, context=context)
-        transaction.on_commit(lambda: send_account_email.delay(to_email, subject, text, html))
+        site_url = request.build_absolute_uri("/").rstrip("/")
+        for user in self.get_users(self.cleaned_data["email"]):
+            transaction.on_commit(lambda pk=user.pk: send_password_reset_email.delay(pk, site_url))

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .mail import render_mail
+from .mail import render_mail, send_rendered
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 
@@ -39,13 +39,6 @@ class AccountError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
-
-
-def _enqueue_mail(user: User, template_prefix: str, context: dict) -> None:
-    from .tasks import send_account_email
-
-    subject, text, html = render_mail(template_prefix, language=user.preferred_language, context=context)
-    transaction.on_commit(lambda: send_account_email.delay(user.email, subject, text, html))
 
 
 def verification_token(user: User) -> str:
@@ -79,9 +72,37 @@ def do_sign_up(*, email: str, display_name: str, password: str, preferred_langua
 
 
 def _send_verification(user: User, site_url: str) -> None:
+    from .tasks import send_verification_email
+
+    # The worker makes the link: no token travels through the broker.
+    transaction.on_commit(lambda: send_verification_email.delay(user.pk, site_url))
+
+
+def send_verification_mail(*, user: User, site_url: str) -> None:
+    """Mail ``user`` a fresh verification link, in their language (text and HTML)."""
     with translation.override(user.preferred_language):
         path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
-    _enqueue_mail(user, "accounts/email/verify", {"user": user, "url": f"{site_url}{path}"})
+    subject, text, html = render_mail(
+        "accounts/email/verify", language=user.preferred_language, context={"user": user, "url": f"{site_url}{path}"}
+    )
+    send_rendered(to=user.email, subject=subject, text=text, html=html)
+
+
+def send_password_reset_mail(*, user: User, site_url: str) -> None:
+    """Mail ``user`` a link to choose a new password (Django's token: single use, expiring)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
+    with translation.override(user.preferred_language):
+        path = reverse("accounts:password_reset_confirm", kwargs=kwargs)
+    subject, text, html = render_mail(
+        "accounts/email/password_reset",
+        language=user.preferred_language,
+        context={"user": user, "url": f"{site_url}{path}"},
+    )
+    send_rendered(to=user.email, subject=subject, text=text, html=html)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from . import mail
+from . import services
+from .models import User
 
 
 @shared_task
@@ -9,10 +10,22 @@ def ping(value: str) -> str:
     return value
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
-def send_account_email(to: str, subject: str, text: str, html: str) -> None:
-    """Account mail (verification, password reset) rendered by the request that asked for it.
+# Mail tasks retry with back-off while the mail server is unreachable. Running one twice sends a
+# second mail, never a wrong one: each run makes a fresh link for the account as it is then.
+MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
 
-    Retries with back-off while the mail server is unreachable.
-    """
-    mail.send_rendered(to=to, subject=subject, text=text, html=html)
+
+@shared_task(**MAIL_RETRY)
+def send_verification_email(user_id: int, site_url: str) -> None:
+    """The verification link for a sign-up that is still unverified (else nothing)."""
+    user = User.objects.filter(pk=user_id, email_verified_at__isnull=True).first()
+    if user is not None:
+        services.send_verification_mail(user=user, site_url=site_url)
+
+
+@shared_task(**MAIL_RETRY)
+def send_password_reset_email(user_id: int, site_url: str) -> None:
+    """A password reset link for an active account (else nothing)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        services.send_password_reset_mail(user=user, site_url=site_url)
