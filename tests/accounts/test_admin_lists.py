@@ -1,0 +1,97 @@
+"""Admin lists of people and organizations: a fixed number of queries however many rows, and
+filters that cannot reach another institution's rows."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import StaffMembership
+from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
+from tests.factories import (
+    EmployerFactory,
+    InstitutionFactory,
+    StaffMembershipFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "admin:accounts_user_changelist",
+    "admin:accounts_traineeprofile_changelist",
+    "admin:accounts_staffmembership_changelist",
+    "admin:accounts_institution_changelist",
+]
+
+
+def institution_admin(institution):
+    user = StaffMembershipFactory(institution=institution, role=StaffMembership.Role.ADMIN).user
+    user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    return user
+
+
+def populate(institution, count: int) -> None:
+    employer = EmployerFactory()
+    for _n in range(count):
+        TraineeProfileFactory(registered_by=institution, employer=employer)
+        StaffMembershipFactory(institution=institution, role=StaffMembership.Role.GRADER)
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_an_institution_admins_list_takes_the_same_queries_for_3_or_30_rows(
+    client: Client, name: str, django_assert_max_num_queries
+):
+    institution = InstitutionFactory()
+    client.force_login(institution_admin(institution))
+    populate(institution, 3)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(reverse(name)).status_code == 200
+    populate(institution, 27)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize("name", [*LISTS, "admin:accounts_employer_changelist"])
+def test_the_program_office_list_takes_the_same_queries_for_3_or_30_rows(
+    client: Client, name: str, django_assert_max_num_queries
+):
+    office = UserFactory(is_staff=True)
+    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    client.force_login(office)
+    populate(InstitutionFactory(), 3)
+    with django_assert_max_num_queries(15) as few:
+        assert client.get(reverse(name)).status_code == 200
+    for _n in range(9):
+        populate(InstitutionFactory(), 3)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_filtering_by_another_institution_shows_none_of_its_rows(client: Client):
+    mine, theirs = InstitutionFactory(), InstitutionFactory()
+    foreign = TraineeProfileFactory(registered_by=theirs, user__email="foreign@example.test")
+    client.force_login(institution_admin(mine))
+    for params in (
+        {"registered_by__id__exact": theirs.pk},
+        {"registered_by": theirs.pk},
+        {"employer__id__exact": foreign.employer_id},
+        {"q": "foreign@example.test"},
+        {"user__email": "foreign@example.test"},
+    ):
+        response = client.get(reverse("admin:accounts_traineeprofile_changelist"), params)
+        if response.status_code == 302:  # Django refuses a lookup it does not offer: ?e=1
+            response = client.get(response["Location"])
+        assert response.status_code in (200, 400), params
+        assert reverse("admin:accounts_traineeprofile_change", args=[foreign.pk]) not in response.content.decode()
+    response = client.get(reverse("admin:accounts_user_changelist"), {"staff_membership__institution": theirs.pk})
+    assert reverse("admin:accounts_user_change", args=[foreign.user.pk]) not in response.content.decode()
+
+
+def test_the_staff_list_filter_offers_no_other_institution(client: Client):
+    mine, theirs = InstitutionFactory(name_en="Mine"), InstitutionFactory(name_en="Theirs Academy")
+    StaffMembershipFactory(institution=theirs)
+    client.force_login(institution_admin(mine))
+    html = client.get("/en/admin/accounts/staffmembership/").content.decode()
+    assert "Theirs Academy" not in html
