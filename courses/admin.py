@@ -6,8 +6,10 @@ from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from import_export import formats
 from import_export.admin import ImportMixin
 
+from accounts.imports import TraineeImportForm
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 
 from . import selectors, services
@@ -193,6 +195,8 @@ class RejectionForm(forms.Form):
 class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
+    import_form_class = TraineeImportForm
+    import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
     list_display = ["trainee", "cohort", "state", "hours_owed_display", "credited_hours", "created_at"]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["trainee", "cohort", "curriculum__tier", "curriculum__track"]
@@ -218,8 +222,8 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         return False  # trainees enrol themselves; institutions import (see the import button)
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        """Institution staff who may change enrolments, and the program office."""
-        if not self.has_change_permission(request):
+        """Institution staff who may change enrolments and register trainees, and the program office."""
+        if not self.has_change_permission(request) or not request.user.has_perm("accounts.add_traineeprofile"):
             return False
         return is_program_office(request.user) or institution_of(request.user) is not None
 

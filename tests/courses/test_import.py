@@ -2,16 +2,32 @@
 
 import pytest
 import tablib
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
+from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
-from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    EmployerFactory,
+    InstitutionFactory,
+    StaffMembershipFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
 
 HEADERS = ["email", "display_name", "preferred_language", "employer", "employee_number", "cohort"]
 
@@ -32,7 +48,7 @@ def test_new_trainees_are_created_and_enrolled_pending_approval():
     result = run(
         cohort.institution,
         ("Lin@Example.test", "林雅婷", "zh-hant", "bank-1", "E001", "A-STD-R"),
-        ("chen@example.test", "陳志豪", "en", "", "", "A-STD-R"),
+        ("chen@example.test", "陳志豪", "en", "", "", " A-STD-R "),
     )
     assert not result.has_errors() and not result.has_validation_errors()
     lin = User.objects.get(email="lin@example.test")
@@ -70,15 +86,34 @@ def test_another_institutions_cohort_is_refused_like_a_missing_one():
     assert not User.objects.filter(email="x@example.test").exists()
 
 
-def test_an_existing_account_is_enrolled_but_not_changed():
-    person = UserFactory(email="known@example.test", display_name="本人", preferred_language="en")
+def test_an_existing_trainee_is_matched_and_enrolled_even_when_nothing_else_changed():
+    profile = TraineeProfileFactory(user=UserFactory(email="known@example.test", display_name="本人"))
     cohort = CohortFactory(code="A-STD-R")
-    result = run(cohort.institution, ("known@example.test", "別人改的名字", "zh-hant", "", "", "A-STD-R"))
+    row = ("known@example.test", "本人", "zh-hant", profile.employer.code, profile.employee_number, "A-STD-R")
+    result = run(cohort.institution, row)
     assert not result.has_validation_errors(), result.invalid_rows and result.invalid_rows[0].error_dict
-    person.refresh_from_db()
-    assert (person.display_name, person.preferred_language) == ("本人", "en")
-    assert person.has_usable_password()
-    assert Enrolment.objects.filter(trainee=person, cohort=cohort).exists()
+    assert User.objects.filter(email="known@example.test").count() == 1
+    assert Enrolment.objects.filter(trainee=profile.user, cohort=cohort).exists()
+    again = run(cohort.institution, row)  # the same file twice: already enrolled, nothing written
+    assert "You already have an active enrolment" in str(again.invalid_rows[0].error_dict)
+    assert Enrolment.objects.filter(trainee=profile.user).count() == 1
+
+
+def test_a_staff_account_cannot_be_enrolled_as_a_trainee_by_import():
+    UserFactory(email="staff@example.test", is_staff=True)
+    cohort = CohortFactory(code="A-STD-R")
+    result = run(cohort.institution, ("staff@example.test", "Staff", "en", "", "", "A-STD-R"))
+    assert result.has_validation_errors()
+    assert not Enrolment.objects.exists()
+
+
+def test_a_file_without_the_cohort_column_is_refused():
+    cohort = CohortFactory(code="A-STD-R")
+    data = tablib.Dataset(("x@example.test", "X"), headers=["email", "display_name"])
+    result = TraineeEnrolmentResource(institution=cohort.institution).import_data(data, dry_run=False)
+    assert result.has_errors()
+    assert "cohort" in str(result.base_errors[0].error)
+    assert not User.objects.filter(email="x@example.test").exists()
 
 
 @pytest.mark.parametrize(
@@ -102,7 +137,7 @@ def test_an_institution_admin_imports_through_the_admin_in_two_steps():
     cohort = CohortFactory(code="A-STD-R")
     outsider_cohort = CohortFactory(code="B-STD-R")
     membership = StaffMembershipFactory(institution=cohort.institution)
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
     client = Client()
     client.force_login(membership.user)
     page = client.get("/en/admin/courses/enrolment/import/")
@@ -132,3 +167,12 @@ def test_an_institution_admin_imports_through_the_admin_in_two_steps():
     assert done.status_code == 302
     assert Enrolment.objects.get().trainee.email == "new@example.test"
     assert Cohort.objects.get(pk=outsider_cohort.pk).seats_taken == 0
+
+
+def test_staff_who_may_not_register_trainees_cannot_import():
+    cohort = CohortFactory(code="A-STD-R")
+    membership = StaffMembershipFactory(institution=cohort.institution)
+    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
+    client = Client()
+    client.force_login(membership.user)
+    assert client.get("/en/admin/courses/enrolment/import/").status_code == 403
