@@ -224,3 +224,7 @@ class TraineeProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# The employers' API keeps its own models in accounts/api/models.py (issue 7).
+from .api.models import ApiClient, IdempotencyRecord, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rest_framework",
+    "oauth2_provider",
+    "drf_spectacular",
     "django_celery_beat",
     "import_export",
     "axes",
@@ -253,7 +255,46 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The employers' API (/api/v1/) sets its authentication, errors and parsers on its own base
+    # view (accounts.api.views.ApiView), so that other DRF views keep the defaults.
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_THROTTLE_RATE", default="600/min")},
 }
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "read": "Read employees, enrolments, exam results and certificates",
+        "enroll": "Register employees and enrol them in cohorts",
+        "webhooks": "Register webhook endpoints",
+    },
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),
+    "SCOPES_BACKEND_CLASS": "accounts.api.auth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "accounts.api.auth.ClientValidator",
+    "PKCE_REQUIRED": False,
+}
+# django-oauth-toolkit's swappable models, named so that the migration autodetector finds them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_DEVICE_GRANT_MODEL = "oauth2_provider.DeviceGrant"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BCM portal API for employers",
+    "DESCRIPTION": (
+        "Machine-to-machine API for banks' HR systems: register employees, enrol them in cohorts, "
+        "pull exam results and certificates, receive signed webhooks. Every resource is limited to "
+        "the employer of the OAuth2 client (client credentials grant)."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "AUTHENTICATION_WHITELIST": ["accounts.api.auth.ClientAuthentication"],
+}
+# Webhook deliveries: a receiver that does not answer within this many seconds counts as failed.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 
 LOGGING = {
     "version": 1,

@@ -7,6 +7,8 @@ from courses import views as course_views
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # The employers' API is machine-to-machine: one language-neutral prefix, no i18n.
+    path("api/v1/", include("config.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(
