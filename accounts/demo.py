@@ -56,6 +56,7 @@ def load() -> None:
     today = timezone.localdate()
     _person("office@demo.test", "項目管理辦公室", group=PROGRAM_OFFICE_GROUP, is_staff=True)
 
+    institutions = []
     for code, name_zh, name_en, number in INSTITUTIONS:
         institution, _created = Institution.objects.get_or_create(
             code=code,
@@ -63,6 +64,7 @@ def load() -> None:
                       "authorized_from": today - datetime.timedelta(days=365),
                       "authorized_until": today + datetime.timedelta(days=3 * 365)},
         )
+        institutions.append(institution)
         for role, group, label in [
             (StaffMembership.Role.ADMIN, INSTITUTION_ADMIN_GROUP, "admin"),
             (StaffMembership.Role.GRADER, INSTITUTION_GRADER_GROUP, "grader"),
@@ -76,6 +78,9 @@ def load() -> None:
     ]
     for n, name in enumerate(TRAINEE_NAMES, start=1):
         employer = employers[0] if n <= 6 else employers[1] if n <= 10 else None
+        # The first employer's staff were registered by Taipei, the second's by the online
+        # institution; the self-funded two signed up themselves.
+        registered_by = institutions[0] if n <= 6 else institutions[1] if n <= 10 else None
         user = _person(f"trainee{n:02d}@demo.test", name, group=TRAINEE_GROUP, language="en" if n % 4 == 0 else "zh-hant")
         TraineeProfile.objects.get_or_create(
             user=user,
@@ -84,5 +89,6 @@ def load() -> None:
                 "employee_number": f"{employer.code.upper()}-{n:04d}" if employer else "",
                 "branch": "臺北分行" if employer else "",
                 "manager_class": TraineeProfile.ManagerClass.PERSONAL if n % 2 else TraineeProfile.ManagerClass.CORPORATE,
+                "registered_by": registered_by,
             },
         )
