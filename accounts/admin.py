@@ -55,6 +55,12 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
             return self.list_filter
         return ["is_active", "preferred_language"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        if obj is not None and not is_program_office(request.user):
+            # The address is the log-in and where reset links go: changing it is taking the account.
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
         # Setting someone else's password would let an institution take over a trainee shared
         # with another institution; people set their own through the reset link.

@@ -113,3 +113,14 @@ def test_an_unverified_sign_up_gets_no_reset_mail(client: Client, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/en/accounts/password/reset/", {"email": "pending@example.test"})
     assert mail.outbox == []
+
+
+def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Client, institution, own_trainee):
+    client.force_login(staff(institution))
+    url = reverse("admin:accounts_user_change", args=[own_trainee.user.pk])
+    response = client.post(url, {"email": "mine@example.test", "display_name": "Renamed",
+                                 "preferred_language": "en", "is_active": "on"})
+    assert response.status_code == 302
+    own_trainee.user.refresh_from_db()
+    assert own_trainee.user.display_name == "Renamed"
+    assert own_trainee.user.email != "mine@example.test"
