@@ -18,6 +18,7 @@ from django.core import mail
 from django.db import connections
 from django.test import override_settings
 
+from accounts.tasks import ping
 from tests.browser.support import Services, Site
 from tests.conftest import BASE_DIR, celery_worker_process, service_missing
 
@@ -64,6 +65,11 @@ def browser_services(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     (folder / "media").mkdir()
     with django_db_blocker.unblock():
         with celery_worker_process({"DJANGO_VAR_DIR": str(folder)}) as worker:
+            # A round trip first: a worker that cannot start says so here, not as a missing e-mail later.
+            try:
+                assert ping.delay("ready").get(timeout=90) == "ready"
+            except Exception as exc:
+                raise AssertionError(f"the Celery worker did not answer (exit code {worker.poll()}): {exc!r}") from exc
             with override_settings(MEDIA_ROOT=str(folder / "media")):
                 yield Services(folder=folder, worker=worker)
     shutil.rmtree(folder, ignore_errors=True)

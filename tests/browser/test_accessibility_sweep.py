@@ -1,0 +1,49 @@
+"""Every page a trainee reaches, checked with axe-core in both languages and both window sizes."""
+
+from courses import services as training
+from tests.browser.support import BROWSER, assert_accessible, assert_fits_window, expect, log_in_directly
+from tests.factories import CohortFactory, TrainingSessionFactory, UserFactory
+
+pytestmark = BROWSER
+
+PUBLIC = [
+    "/",
+    "/catalog/",
+    "/catalog/assistant/",
+    "/catalog/standard/",
+    "/cohorts/",
+    "/cohorts/{cohort}/",
+    "/accounts/signup/",
+    "/accounts/login/",
+    "/accounts/password/reset/",
+]
+TRAINEE = [
+    "/dashboard/",
+    "/accounts/profile/",
+    "/cohorts/",
+    "/cohorts/{cohort}/",
+]
+
+
+def visit(page, url: str) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    expect(page.locator("h1")).to_have_count(1)
+    assert_accessible(page)
+    assert_fits_window(page)
+
+
+def test_the_public_pages_have_no_serious_accessibility_violation(page, site, lang, viewport):
+    cohort = CohortFactory(code=f"A11Y-{lang}-{viewport}")
+    for path in PUBLIC:
+        visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code)}")
+
+
+def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context, site, lang, viewport):
+    cohort = CohortFactory(code=f"A11Y-T-{lang}-{viewport}")
+    trainee = UserFactory(email=f"a11y-{lang}-{viewport}@example.test", preferred_language=lang)
+    enrolment = training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
+    training.do_record_attendance(session=TrainingSessionFactory(cohort=cohort), enrolment=enrolment, hours=4)
+    log_in_directly(context, site, trainee)
+    for path in TRAINEE:
+        visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code)}")
