@@ -149,3 +149,7 @@ class EmployerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_program_office(request.user)
+
+
+# The employers' API: clients, webhook endpoints and deliveries (program office only).
+from .api import admin as _api_admin  # noqa: E402, F401

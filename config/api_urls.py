@@ -4,10 +4,25 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider.views import TokenView
 
+from accounts.api import views as accounts_api
+from courses.api import views as courses_api
+
 app_name = "api"
 
 urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("catalog/tiers/", courses_api.TierListView.as_view(), name="tiers"),
+    path("catalog/tracks/", courses_api.TrackListView.as_view(), name="tracks"),
+    path("catalog/courses/", courses_api.CourseListView.as_view(), name="courses"),
+    path("catalog/curricula/", courses_api.CurriculumListView.as_view(), name="curricula"),
+    path("catalog/cohorts/", courses_api.CohortListView.as_view(), name="cohorts"),
+    path("employees/", accounts_api.EmployeeListView.as_view(), name="employees"),
+    path("employees/bulk/", accounts_api.EmployeeBulkView.as_view(), name="employees_bulk"),
+    path("employees/<int:pk>/", accounts_api.EmployeeDetailView.as_view(), name="employee"),
+    path("employees/<int:pk>/deactivate/", accounts_api.EmployeeDeactivateView.as_view(), name="employee_deactivate"),
+    path("enrollments/", courses_api.EnrolmentListView.as_view(), name="enrolments"),
+    path("enrollments/<int:pk>/", courses_api.EnrolmentDetailView.as_view(), name="enrolment"),
+    path("enrollments/<int:pk>/withdraw/", courses_api.EnrolmentWithdrawView.as_view(), name="enrolment_withdraw"),
 ]

@@ -291,6 +291,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
     "AUTHENTICATION_WHITELIST": ["accounts.api.auth.ClientAuthentication"],
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
 }
 # Webhook deliveries: a receiver that does not answer within this many seconds counts as failed.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)

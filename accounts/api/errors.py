@@ -1,0 +1,114 @@
+"""Errors in one shape, RFC 9457 problem details: type, title, status, detail, errors[].
+
+``errors`` names every bad field: ``{"field": "items[3].email", "code": "invalid", "message": …}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+PROBLEM_BASE = "https://bcm.example/problems/"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: _("Bad request"),
+    401: _("Authentication needed"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    413: _("Request too large"),
+    415: _("Unsupported media type"),
+    422: _("Unprocessable request"),
+    429: _("Too many requests"),
+}
+
+
+class Conflict(exceptions.APIException):
+    """The request is well formed but the state of a resource refuses it (a full cohort …)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the resource.")
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """DRF's nested error dict/list into a flat list with dotted field paths."""
+    out: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors",) else str(key)
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            out += flatten(value, path)
+    elif isinstance(detail, list):
+        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
+            for item in detail:
+                out.append({"field": prefix, "code": getattr(item, "code", "invalid"), "message": str(item)})
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    out += flatten(item, f"{prefix}[{index}]")
+    else:
+        out.append({"field": prefix, "code": getattr(detail, "code", "invalid"), "message": str(detail)})
+    return out
+
+
+def problem(status_code: int, *, code: str, detail: str, errors: list | None = None, headers=None) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": str(TITLES.get(status_code, _("Error"))),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+    return response
+
+
+def problem_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError(str(exc))
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None) is not None:
+        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+
+    errors: list[dict[str, str]] = []
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten(exc.detail)
+        detail = str(_("The request has invalid fields; see errors."))
+        code = "invalid"
+    else:
+        detail_obj = exc.detail
+        if isinstance(detail_obj, (list, dict)):
+            errors = flatten(detail_obj)
+            detail = str(exc.default_detail)
+        else:
+            detail = str(detail_obj)
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+    return problem(exc.status_code, code=str(code), detail=detail, errors=errors or None, headers=headers)

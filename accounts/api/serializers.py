@@ -1,0 +1,91 @@
+"""Input and output of the employee endpoints."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.models import TraineeProfile
+
+MAX_BATCH = 500
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so that a typo never passes silently."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="The employee's id in this API.")
+    email = serializers.EmailField(source="user.email", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    preferred_language = serializers.CharField(source="user.preferred_language", read_only=True)
+    is_active = serializers.BooleanField(source="user.is_active", read_only=True)
+
+    class Meta:
+        model = TraineeProfile
+        fields = [
+            "id",
+            "employee_number",
+            "email",
+            "display_name",
+            "preferred_language",
+            "branch",
+            "manager_class",
+            "phone",
+            "is_active",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
+
+
+class EmployeeUpdateSerializer(StrictSerializer):
+    employee_number = serializers.CharField(max_length=50)
+    display_name = serializers.CharField(max_length=150)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES)
+    branch = serializers.CharField(max_length=200, allow_blank=True)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
+    phone = serializers.CharField(max_length=30, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
+class EmployeeCreateSerializer(StrictSerializer):
+    employee_number = serializers.CharField(max_length=50)
+    email = serializers.EmailField(max_length=254)
+    display_name = serializers.CharField(max_length=150)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
+    branch = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
+    phone = serializers.CharField(max_length=30, allow_blank=True, required=False)
+
+
+class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):
+    """One row of a bulk upsert: a known employee number updates, an unknown one creates."""
+
+    email = serializers.EmailField(max_length=254, required=False)
+    display_name = serializers.CharField(max_length=150, required=False)
+
+
+class EmployeeBulkSerializer(StrictSerializer):
+    employees = EmployeeUpsertItemSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+
+
+class EmployeeBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    employees = EmployeeSerializer(many=True)

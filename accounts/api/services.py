@@ -1,0 +1,232 @@
+"""Writes behind the employers' API: clients (for the program office) and employees.
+
+Employees are trainee profiles of the client's employer; the account rules themselves (a
+new person gets no usable password and the trainee role) are accounts.services'.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from oauth2_provider.models import AccessToken, Application, RefreshToken
+
+from accounts.models import Employer, TraineeProfile, User
+from accounts.services import do_register_trainee
+
+from .models import ApiClient
+
+
+class ApiError(Exception):
+    """An API write refused; ``code`` is stable, ``field`` names the bad input, ``status`` the HTTP status."""
+
+    def __init__(self, code: str, message: Any, *, field: str = "", status: int = 400) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+# --- clients (program office, in admin) ----------------------------------------------------
+
+
+@transaction.atomic
+def do_create_client(
+    *,
+    employer: Employer,
+    name: str,
+    scopes: Sequence[str],
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> tuple[ApiClient, str]:
+    """Create a confidential client-credentials client. Returns it and the secret in clear (shown once)."""
+    secret = client_secret or secrets.token_urlsafe(32)
+    kwargs = {"client_id": client_id} if client_id else {}
+    application = Application(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+        hash_client_secret=True,
+        **kwargs,
+    )
+    application.save()
+    client = ApiClient.objects.create(
+        application=application, employer=employer, **{f"can_{scope}": True for scope in scopes}
+    )
+    return client, secret
+
+
+@transaction.atomic
+def do_rotate_secret(*, client: ApiClient, client_secret: str | None = None) -> str:
+    """A new secret; tokens already issued stay valid until they expire (a rotation without downtime)."""
+    secret = client_secret or secrets.token_urlsafe(32)
+    application = Application.objects.select_for_update().get(pk=client.application_id)
+    application.client_secret = secret
+    application.save(update_fields=["client_secret", "updated"])
+    return secret
+
+
+@transaction.atomic
+def do_revoke_client(*, client: ApiClient) -> ApiClient:
+    """No more tokens, and the ones issued stop working now."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at", "updated_at"])
+    RefreshToken.objects.filter(application_id=client.application_id).delete()
+    AccessToken.objects.filter(application_id=client.application_id).delete()
+    return client
+
+
+# --- employees -----------------------------------------------------------------------------
+
+EMPLOYEE_FIELDS = ("display_name", "preferred_language", "branch", "manager_class", "phone")
+
+
+@dataclass
+class UpsertOutcome:
+    created: list[TraineeProfile] = field(default_factory=list)
+    updated: list[TraineeProfile] = field(default_factory=list)
+
+
+def _apply(profile: TraineeProfile, values: dict[str, Any]) -> None:
+    for name in ("branch", "manager_class", "phone", "employee_number"):
+        if name in values:
+            setattr(profile, name, values[name])
+    for name in ("display_name", "preferred_language"):
+        if name in values:
+            setattr(profile.user, name, values[name])
+
+
+def _new_profile(employer: Employer, values: dict[str, Any]) -> TraineeProfile:
+    user = User(email=values["email"].lower(), display_name=values["display_name"])
+    if values.get("preferred_language"):
+        user.preferred_language = values["preferred_language"]
+    profile = TraineeProfile(user=user, employer=employer)
+    _apply(profile, values)
+    return profile
+
+
+def check_email_free(emails: Sequence[str]) -> set[str]:
+    """The addresses among ``emails`` that an account already uses."""
+    lowered = [e.lower() for e in emails]
+    return set(User.objects.annotate(low=Lower("email")).filter(low__in=lowered).values_list("low", flat=True))
+
+
+@transaction.atomic
+def do_create_employee(*, employer: Employer, values: dict[str, Any]) -> TraineeProfile:
+    if TraineeProfile.objects.filter(employer=employer, employee_number=values["employee_number"]).exists():
+        raise ApiError(
+            "employee_number_taken",
+            _("Another employee already has this employee number."),
+            field="employee_number",
+            status=409,
+        )
+    if check_email_free([values["email"]]):
+        raise ApiError("email_taken", _("An account with this e-mail address exists."), field="email", status=409)
+    return do_register_trainee(profile=_new_profile(employer, values))
+
+
+@transaction.atomic
+def do_update_employee(*, profile: TraineeProfile, values: dict[str, Any]) -> TraineeProfile:
+    number = values.get("employee_number")
+    if (
+        number
+        and number != profile.employee_number
+        and TraineeProfile.objects.filter(employer_id=profile.employer_id, employee_number=number).exists()
+    ):
+        raise ApiError(
+            "employee_number_taken",
+            _("Another employee already has this employee number."),
+            field="employee_number",
+            status=409,
+        )
+    _apply(profile, values)
+    profile.user.save(update_fields=["display_name", "preferred_language"])
+    profile.save(update_fields=["branch", "manager_class", "phone", "employee_number", "updated_at"])
+    return profile
+
+
+@transaction.atomic
+def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]]) -> UpsertOutcome:
+    """Create or update every item, matched by employee number; all of them or none.
+
+    Raises :class:`BulkRejected` with one error list per item when any item is refused.
+    """
+    numbers = [item["employee_number"] for item in items]
+    existing = {
+        p.employee_number: p
+        for p in TraineeProfile.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(employer=employer, employee_number__in=numbers)
+    }
+    new_emails = [item["email"] for item in items if item["employee_number"] not in existing and item.get("email")]
+    taken = check_email_free(new_emails)
+    errors: dict[int, list[dict[str, str]]] = {}
+    seen_numbers: set[str] = set()
+    seen_emails: set[str] = set()
+    for index, item in enumerate(items):
+        problems = []
+        number = item["employee_number"]
+        if number in seen_numbers:
+            problems.append(("employee_number", "duplicate", _("This employee number appears twice in the batch.")))
+        seen_numbers.add(number)
+        if number not in existing:
+            email = (item.get("email") or "").lower()
+            if not email:
+                problems.append(("email", "required", _("A new employee needs an e-mail address.")))
+            elif email in taken:
+                problems.append(("email", "email_taken", _("An account with this e-mail address exists.")))
+            elif email in seen_emails:
+                problems.append(("email", "duplicate", _("This e-mail address appears twice in the batch.")))
+            seen_emails.add(email)
+            if not item.get("display_name"):
+                problems.append(("display_name", "required", _("A new employee needs a name.")))
+        if problems:
+            errors[index] = [{"field": f, "code": c, "message": str(m)} for f, c, m in problems]
+    if errors:
+        raise BulkRejected(errors)
+    outcome = UpsertOutcome()
+    for item in items:
+        profile = existing.get(item["employee_number"])
+        if profile is None:
+            outcome.created.append(do_register_trainee(profile=_new_profile(employer, item)))
+        else:
+            outcome.updated.append(do_update_employee(profile=profile, values=item))
+    return outcome
+
+
+class BulkRejected(Exception):
+    def __init__(self, errors: dict[int, list[dict[str, str]]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _end_sessions(user: User) -> None:
+    # The session table has no user column; a deactivated user is refused on the next request
+    # anyway (ModelBackend.get_user ignores inactive users), this removes the rows too.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+@transaction.atomic
+def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
+    """The person left the employer's customer-manager team: no more log-in, sessions ended."""
+    user = User.objects.select_for_update().get(pk=profile.user_id)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    profile.user = user
+    profile.save(update_fields=["updated_at"])
+    transaction.on_commit(lambda: _end_sessions(user))
+    return profile

@@ -1,0 +1,168 @@
+"""Employees of the client's employer: list, create, update, bulk upsert, deactivate."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from accounts.models import TraineeProfile
+
+from . import services
+from .base import ApiView, get_owned_or_404
+from .errors import Conflict
+from .idempotency import IDEMPOTENCY_KEY, run_idempotently
+from .pagination import UPDATED_SINCE
+from .serializers import (
+    EmployeeBulkResultSerializer,
+    EmployeeBulkSerializer,
+    EmployeeCreateSerializer,
+    EmployeeSerializer,
+    EmployeeUpdateSerializer,
+)
+
+
+def raise_api_error(error: services.ApiError):
+    if error.status == 409:
+        exc = Conflict(str(error.message), code=error.code)
+        raise exc
+    raise exceptions.ValidationError({error.field or "non_field_errors": [str(error.message)]}, code=error.code)
+
+
+class EmployeeMixin:
+    def employees(self):
+        return TraineeProfile.objects.select_related("user").filter(employer_id=self.employer_id)
+
+
+class EmployeeListView(EmployeeMixin, ApiView):
+    required_scope = {"GET": "read", "POST": "enroll"}
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(
+        summary="List employees",
+        operation_id="employees_list",
+        description="The employer's employees, oldest change first; pass `updated_since` to sync changes.",
+        parameters=[UPDATED_SINCE],
+        responses=EmployeeSerializer(many=True),
+    )
+    def get(self, request):
+        return self.sync_list(self.employees(), EmployeeSerializer)
+
+    @extend_schema(
+        summary="Register an employee",
+        description="Creates a trainee account (the person sets a password through the reset link) "
+        "tied to this employer. Scope `enroll`.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=EmployeeCreateSerializer,
+        responses={201: EmployeeSerializer},
+        examples=[
+            OpenApiExample(
+                "New employee",
+                value={"employee_number": "E1001", "email": "chen@bank.example", "display_name": "陳怡君"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        def work():
+            data = EmployeeCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                profile = services.do_create_employee(employer=self.client.employer, values=data.validated_data)
+            except services.ApiError as error:
+                raise_api_error(error)
+            body = EmployeeSerializer(profile).data
+            location = reverse("api:employee", args=[profile.pk])
+            return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+        return run_idempotently(request, work)
+
+
+class EmployeeDetailView(EmployeeMixin, ApiView):
+    required_scope = {"GET": "read", "PATCH": "enroll"}
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(summary="Fetch an employee", responses=EmployeeSerializer)
+    def get(self, request, pk: int):
+        return Response(EmployeeSerializer(get_owned_or_404(self.employees(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Update an employee",
+        description="Change any of the given fields; the e-mail address is the person's log-in and stays. "
+        "Scope `enroll`.",
+        request=EmployeeUpdateSerializer,
+        responses=EmployeeSerializer,
+    )
+    def patch(self, request, pk: int):
+        profile = get_owned_or_404(self.employees(), pk=pk)
+        data = EmployeeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            profile = services.do_update_employee(profile=profile, values=data.validated_data)
+        except services.ApiError as error:
+            raise_api_error(error)
+        return Response(EmployeeSerializer(profile).data)
+
+
+class EmployeeDeactivateView(EmployeeMixin, ApiView):
+    required_scope = "enroll"
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(
+        summary="Deactivate an employee",
+        description="The person can no longer log in and their sessions end. Their records stay. Scope `enroll`.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=EmployeeSerializer,
+    )
+    def post(self, request, pk: int):
+        profile = get_owned_or_404(self.employees(), pk=pk)
+
+        def work():
+            done = services.do_deactivate_employee(profile=profile)
+            return Response(EmployeeSerializer(done).data)
+
+        return run_idempotently(request, work)
+
+
+class EmployeeBulkView(EmployeeMixin, ApiView):
+    required_scope = "enroll"
+    serializer_class = EmployeeBulkSerializer
+
+    @extend_schema(
+        summary="Create or update employees in bulk",
+        description="Up to 500 employees matched by employee number: a known number updates, a new one "
+        "creates (e-mail and name needed). All of them or none: any refused item answers 400 with "
+        "errors naming `employees[i].field`. Scope `enroll`.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=EmployeeBulkSerializer,
+        responses=EmployeeBulkResultSerializer,
+    )
+    def post(self, request):
+        def work():
+            data = EmployeeBulkSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                outcome = services.do_upsert_employees(
+                    employer=self.client.employer, items=data.validated_data["employees"]
+                )
+            except services.BulkRejected as rejected:
+                raise exceptions.ValidationError(
+                    {
+                        "employees": [
+                            {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in rejected.errors[i]}
+                            if i in rejected.errors
+                            else {}
+                            for i in range(len(data.validated_data["employees"]))
+                        ]
+                    }
+                ) from None
+            body = {
+                "created": len(outcome.created),
+                "updated": len(outcome.updated),
+                "employees": EmployeeSerializer(outcome.created + outcome.updated, many=True).data,
+            }
+            return Response(body)
+
+        return run_idempotently(request, work)

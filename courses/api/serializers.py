@@ -1,0 +1,169 @@
+"""Catalog and enrolment representations of the employers' API."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api.serializers import StrictSerializer
+from courses.models import Cohort, Course, Curriculum, Enrolment, Tier, Track
+
+
+class TierSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["id", "code", "level", "name_zh", "name_en", "certificate_name_zh", "certificate_name_en", "has_tracks"]
+
+
+class TrackSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["id", "code", "name_zh", "name_en"]
+
+
+class CourseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = ["id", "code", "title_zh", "title_en"]
+
+
+class CurriculumCourseSerializer(serializers.Serializer):
+    code = serializers.CharField(source="course.code")
+    title_zh = serializers.CharField(source="course.title_zh")
+    title_en = serializers.CharField(source="course.title_en")
+    role = serializers.CharField()
+
+
+class CurriculumSerializer(serializers.ModelSerializer):
+    tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    track = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    courses = CurriculumCourseSerializer(source="entries", many=True, read_only=True)
+    teaching_days = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+    exam_prep_days = serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False)
+
+    class Meta:
+        model = Curriculum
+        fields = [
+            "id",
+            "tier",
+            "track",
+            "teaching_days",
+            "teaching_hours",
+            "exam_prep_days",
+            "exam_prep_hours",
+            "courses",
+        ]
+
+
+class CohortSerializer(serializers.ModelSerializer):
+    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution_name_zh = serializers.CharField(source="institution.name_zh", read_only=True)
+    institution_name_en = serializers.CharField(source="institution.name_en", read_only=True)
+    curriculum = serializers.PrimaryKeyRelatedField(read_only=True)
+    tier = serializers.CharField(source="curriculum.tier.code", read_only=True)
+    track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
+    seats_left = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cohort
+        fields = [
+            "id",
+            "code",
+            "institution",
+            "institution_name_zh",
+            "institution_name_en",
+            "curriculum",
+            "tier",
+            "track",
+            "status",
+            "offers_face_to_face",
+            "offers_remote",
+            "offers_self_study",
+            "starts_on",
+            "ends_on",
+            "city",
+            "is_online",
+            "capacity",
+            "seats_left",
+            "enrolment_opens_at",
+            "enrolment_closes_at",
+            "updated_at",
+        ]
+
+    def get_seats_left(self, cohort: Cohort) -> int:
+        return max(0, cohort.capacity - cohort.seats_taken)
+
+
+class HoursOwedSerializer(serializers.Serializer):
+    teaching = serializers.IntegerField(allow_null=True)
+    exam_prep = serializers.IntegerField(allow_null=True)
+    total = serializers.IntegerField(allow_null=True)
+    credited = serializers.IntegerField()
+
+
+class HoursDoneSerializer(serializers.Serializer):
+    face_to_face = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    remote = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    self_study = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    exam_prep = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    total = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+    self_study_pending = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False)
+
+
+class EnrolmentHoursSerializer(serializers.Serializer):
+    owed = HoursOwedSerializer()
+    done = HoursDoneSerializer()
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
+    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+    cohort = serializers.PrimaryKeyRelatedField(read_only=True)
+    cohort_code = serializers.CharField(source="cohort.code", read_only=True)
+    tier = serializers.CharField(source="curriculum.tier.code", read_only=True)
+    track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
+    hours = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id",
+            "employee",
+            "employee_number",
+            "cohort",
+            "cohort_code",
+            "tier",
+            "track",
+            "state",
+            "decision_note",
+            "hours",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(EnrolmentHoursSerializer)
+    def get_hours(self, enrolment: Enrolment) -> dict:
+        progress = self.context["progress"][enrolment.pk]
+        return EnrolmentHoursSerializer(
+            {
+                "owed": {
+                    "teaching": enrolment.teaching_hours_owed,
+                    "exam_prep": enrolment.exam_prep_hours_owed,
+                    "total": enrolment.hours_owed,
+                    "credited": enrolment.credited_hours,
+                },
+                "done": {
+                    "face_to_face": progress.face_to_face,
+                    "remote": progress.remote,
+                    "self_study": progress.self_study,
+                    "exam_prep": progress.exam_prep,
+                    "total": progress.total_done,
+                    "self_study_pending": progress.self_study_pending,
+                },
+            }
+        ).data
+
+
+class EnrolSerializer(StrictSerializer):
+    employee = serializers.IntegerField(min_value=1, help_text="The employee's id.")
+    cohort = serializers.IntegerField(min_value=1, help_text="An open cohort's id (see /catalog/cohorts/).")

@@ -1,0 +1,197 @@
+"""Catalog (the same for every employer) and the enrolments of the client's employees."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from accounts.api.base import ApiView, get_owned_or_404
+from accounts.api.errors import Conflict
+from accounts.api.idempotency import IDEMPOTENCY_KEY, run_idempotently
+from accounts.api.pagination import UPDATED_SINCE, IdCursorPagination, filter_updated_since
+from accounts.models import TraineeProfile
+from courses import selectors, services
+from courses.models import Cohort, Course, Curriculum, CurriculumCourse, Enrolment, Tier, Track
+
+from .serializers import (
+    CohortSerializer,
+    CourseSerializer,
+    CurriculumSerializer,
+    EnrolmentSerializer,
+    EnrolSerializer,
+    TierSerializer,
+    TrackSerializer,
+)
+
+# Refusals about the state of the cohort or enrolment are conflicts; the rest are bad input.
+CONFLICT_CODES = {"full", "closed", "not_open_yet", "window_passed", "already_enrolled", "not_authorized", "bad_state"}
+
+
+def raise_training_error(error: services.TrainingError):
+    if error.code in CONFLICT_CODES:
+        raise Conflict(str(error.message), code=error.code)
+    raise exceptions.ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
+
+
+def catalog_view(model_queryset, serializer, summary: str):
+    class CatalogView(ApiView):
+        pagination_class = IdCursorPagination
+        serializer_class = serializer
+
+        @extend_schema(
+            summary=summary,
+            description="The national catalog, the same for every employer.",
+            responses=serializer(many=True),
+        )
+        def get(self, request):
+            page = self.paginate_queryset(model_queryset())
+            return self.get_paginated_response(serializer(page, many=True).data)
+
+    CatalogView.__name__ = f"{serializer.__name__.removesuffix('Serializer')}CatalogView"
+    return CatalogView
+
+
+TierListView = catalog_view(lambda: Tier.objects.all(), TierSerializer, "List tiers")
+TrackListView = catalog_view(lambda: Track.objects.all(), TrackSerializer, "List tracks")
+CourseListView = catalog_view(lambda: Course.objects.all(), CourseSerializer, "List courses")
+CurriculumListView = catalog_view(
+    lambda: Curriculum.objects.select_related("tier", "track").prefetch_related(
+        Prefetch("entries", queryset=CurriculumCourse.objects.select_related("course").order_by("course__code"))
+    ),
+    CurriculumSerializer,
+    "List curricula with their hour plans",
+)
+
+
+class CohortListView(ApiView):
+    serializer_class = CohortSerializer
+
+    @extend_schema(
+        summary="List open cohorts",
+        operation_id="catalog_cohorts_list",
+        responses=CohortSerializer(many=True),
+        description="Cohorts open for enrolment, oldest change first.",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard, senior."),
+            OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate, retail."),
+        ],
+    )
+    def get(self, request):
+        cohorts = selectors.cohorts_with_catalog().filter(status=Cohort.Status.OPEN)
+        if tier := request.query_params.get("tier"):
+            cohorts = cohorts.filter(curriculum__tier__code=tier)
+        if track := request.query_params.get("track"):
+            cohorts = cohorts.filter(curriculum__track__code=track)
+        return self.sync_list(cohorts.order_by(), CohortSerializer)
+
+
+class EnrolmentMixin:
+    def enrolments(self):
+        return Enrolment.objects.filter(trainee__trainee_profile__employer_id=self.employer_id).select_related(
+            "trainee__trainee_profile", "cohort", "curriculum__tier", "curriculum__track"
+        )
+
+    def represent(self, enrolments):
+        progress = selectors.progress_of_many(list(enrolments))
+        return EnrolmentSerializer(enrolments, many=True, context={"progress": progress}).data
+
+
+class EnrolmentListView(EnrolmentMixin, ApiView):
+    required_scope = {"GET": "read", "POST": "enroll"}
+    serializer_class = EnrolmentSerializer
+
+    @extend_schema(
+        summary="List enrolments",
+        operation_id="enrollments_list",
+        responses=EnrolmentSerializer(many=True),
+        description="Enrolments of the employer's employees with hours owed and done per mode.",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's enrolments."),
+            OpenApiParameter("state", OpenApiTypes.STR, enum=[s.value for s in Enrolment.State]),
+        ],
+    )
+    def get(self, request):
+        enrolments = self.enrolments().order_by()
+        if employee := request.query_params.get("employee"):
+            if not employee.isdigit():
+                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+            enrolments = enrolments.filter(trainee__trainee_profile__pk=int(employee))
+        if state := request.query_params.get("state"):
+            if state not in Enrolment.State.values:
+                raise exceptions.ValidationError({"state": [_("Unknown state.")]})
+            enrolments = enrolments.filter(state=state)
+        enrolments = filter_updated_since(enrolments, request)
+        page = self.paginate_queryset(enrolments)
+        return self.get_paginated_response(self.represent(page))
+
+    @extend_schema(
+        summary="Enrol an employee in a cohort",
+        description="The enrolment waits for the institution's approval. A full or closed cohort, or an "
+        "active enrolment in the same curriculum, answers 409. Scope `enroll`.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=EnrolSerializer,
+        responses={201: EnrolmentSerializer},
+        examples=[OpenApiExample("Enrol", value={"employee": 42, "cohort": 7}, request_only=True)],
+    )
+    def post(self, request):
+        def work():
+            data = EnrolSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            profile = TraineeProfile.objects.select_related("user").filter(
+                employer_id=self.employer_id, pk=data.validated_data["employee"]
+            ).first()
+            if profile is None:
+                raise exceptions.NotFound(_("No employee with this id."))
+            cohort = Cohort.objects.select_related("institution", "curriculum").filter(
+                pk=data.validated_data["cohort"]
+            ).first()
+            if cohort is None:
+                raise exceptions.NotFound(_("No cohort with this id."))
+            try:
+                enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
+            except services.TrainingError as error:
+                raise_training_error(error)
+            enrolment = self.enrolments().get(pk=enrolment.pk)
+            location = reverse("api:enrolment", args=[enrolment.pk])
+            return Response(self.represent([enrolment])[0], status=status.HTTP_201_CREATED, headers={"Location": location})
+
+        return run_idempotently(request, work)
+
+
+class EnrolmentDetailView(EnrolmentMixin, ApiView):
+    serializer_class = EnrolmentSerializer
+
+    @extend_schema(summary="Fetch an enrolment")
+    def get(self, request, pk: int):
+        return Response(self.represent([get_owned_or_404(self.enrolments(), pk=pk)])[0])
+
+
+class EnrolmentWithdrawView(EnrolmentMixin, ApiView):
+    required_scope = "enroll"
+    serializer_class = EnrolmentSerializer
+
+    @extend_schema(
+        summary="Withdraw an enrolment",
+        description="Frees the seat; only a pending, approved or in-training enrolment can be withdrawn "
+        "(otherwise 409). Scope `enroll`.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    def post(self, request, pk: int):
+        enrolment = get_owned_or_404(self.enrolments(), pk=pk)
+
+        def work():
+            try:
+                services.do_withdraw_enrolment(enrolment=enrolment)
+            except services.TrainingError as error:
+                raise_training_error(error)
+            return Response(self.represent([self.enrolments().get(pk=pk)])[0])
+
+        return run_idempotently(request, work)

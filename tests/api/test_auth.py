@@ -1,0 +1,90 @@
+"""OAuth2 client credentials, scopes, revocation, rotation, throttling, the error shape of 401/403/429."""
+
+import base64
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.api import services
+from accounts.api.models import ApiClient
+
+from .conftest import assert_problem, http
+
+TOKEN_URL = "/api/v1/oauth/token/"
+
+
+def ask_token(client_id: str, secret: str, scope: str | None = None):
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    data = {"grant_type": "client_credentials"}
+    if scope:
+        data["scope"] = scope
+    return APIClient().post(TOKEN_URL, data, format="multipart", HTTP_AUTHORIZATION=f"Basic {basic}")
+
+
+def test_a_client_gets_a_token_with_its_scopes_and_uses_it(cast):
+    response = ask_token("hr-alpha", "s-a")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body["scope"].split()) == {"read", "enroll", "webhooks"}
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
+    assert api.get("/api/v1/employees/").status_code == 200
+
+
+def test_the_secret_is_stored_hashed(cast):
+    cast.hr_a.application.refresh_from_db()
+    assert cast.hr_a.application.client_secret != "s-a"
+
+
+def test_it_refuses_a_wrong_secret(cast):
+    assert ask_token("hr-alpha", "wrong").status_code == 401
+
+
+def test_it_refuses_a_scope_the_client_was_not_granted(cast):
+    ApiClient.objects.filter(pk=cast.hr_a.pk).update(can_enroll=False)
+    assert ask_token("hr-alpha", "s-a", scope="enroll").status_code == 400
+    body = ask_token("hr-alpha", "s-a").json()
+    assert set(body["scope"].split()) == {"read", "webhooks"}
+
+
+def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(cast):
+    api = http(cast.hr_a)
+    services.do_revoke_client(client=cast.hr_a)
+    assert ask_token("hr-alpha", "s-a").status_code == 401
+    assert_problem(api.get("/api/v1/employees/"), 401)
+
+
+def test_a_rotated_secret_replaces_the_old_one(cast):
+    new = services.do_rotate_secret(client=cast.hr_a)
+    assert ask_token("hr-alpha", "s-a").status_code == 401
+    assert ask_token("hr-alpha", new).status_code == 200
+
+
+def test_without_a_token_it_answers_401_with_a_bearer_challenge():
+    response = APIClient().get("/api/v1/employees/")
+    body = assert_problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    assert body["type"].endswith("not_authenticated")
+
+
+def test_a_token_without_the_scope_gets_403(cast):
+    api = http(cast.hr_a, scopes=["read"])
+    assert_problem(api.post("/api/v1/employees/", {}, format="json"), 403)
+
+
+def test_throttling_is_per_client_with_retry_after(cast, monkeypatch):
+    from accounts.api.auth import ClientRateThrottle
+
+    monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"api_client": "3/min"})
+    for _ in range(3):
+        assert cast.api_a.get("/api/v1/catalog/tiers/").status_code == 200
+    response = cast.api_a.get("/api/v1/catalog/tiers/")
+    assert_problem(response, 429)
+    assert int(response["Retry-After"]) >= 1
+    # Another client is not held up by the first one's traffic.
+    assert cast.api_b.get("/api/v1/catalog/tiers/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_the_schema_and_docs_are_public(client, path):
+    assert client.get(path).status_code == 200

@@ -1,0 +1,43 @@
+"""Bad input answers 4xx in the problem-details shape, never 5xx, and writes nothing."""
+
+from accounts.models import TraineeProfile
+
+from .conftest import assert_problem
+
+
+def test_malformed_json_is_a_400(cast):
+    response = cast.api_a.post("/api/v1/employees/", data="{not json", content_type="application/json")
+    assert_problem(response, 400)
+
+
+def test_a_non_json_body_is_415(cast):
+    response = cast.api_a.post("/api/v1/employees/", data="a=b", content_type="application/x-www-form-urlencoded")
+    assert_problem(response, 415)
+
+
+def test_every_bad_and_unknown_field_is_named(cast):
+    response = cast.api_a.post(
+        "/api/v1/employees/", {"email": "nope", "display_name": "", "colour": "red"}, format="json"
+    )
+    body = assert_problem(response, 400)
+    assert {"colour"} <= {e["field"] for e in body["errors"]}
+    response = cast.api_a.post("/api/v1/employees/", {"email": "nope", "display_name": ""}, format="json")
+    fields = {e["field"] for e in assert_problem(response, 400)["errors"]}
+    assert fields == {"email", "display_name", "employee_number"}
+    assert not TraineeProfile.objects.exists()
+
+
+def test_an_oversized_body_is_413(cast, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    big = {"employees": [{"employee_number": f"N{i}", "email": f"p{i}@x.test"} for i in range(100)]}
+    assert_problem(cast.api_a.post("/api/v1/employees/bulk/", big, format="json"), 413)
+
+
+def test_an_invalid_cursor_or_date_is_a_400(cast):
+    assert_problem(cast.api_a.get("/api/v1/employees/?cursor=garbage"), 400)
+    assert_problem(cast.api_a.get("/api/v1/employees/?updated_since=yesterday"), 400)
+    assert_problem(cast.api_a.get("/api/v1/employees/?page_size=0"), 400)
+
+
+def test_an_unknown_id_is_a_404_in_the_error_shape(cast):
+    assert_problem(cast.api_a.get("/api/v1/employees/999999/"), 404)
