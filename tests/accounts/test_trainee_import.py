@@ -235,3 +235,11 @@ def test_the_rules_refuse_a_row_without_admin_around_it(bank):
     row = check_trainee_row(values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-x"},
                             institution=None)
     assert (row.email, row.employer, row.profile, row.unchanged) == ("x@example.test", bank, None, False)
+
+
+def test_row_errors_are_in_the_importing_persons_language(client: Client, institution, bank):
+    client.force_login(institution_admin(institution, language="zh-hant"))
+    response = preview(client, csv_file("carl@example.test,Carl,en,no-such-bank,,,,\n"), language="zh-hant")
+    assert "沒有代碼為 no-such-bank 的雇主。" in response.content.decode()
+    response = preview(client, SimpleUploadedFile("t.txt", b"email,display_name\n"), language="zh-hant")
+    assert "只能匯入 CSV 或 XLSX 檔案。" in response.content.decode()
