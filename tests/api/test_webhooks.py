@@ -1,0 +1,159 @@
+"""Webhook endpoints and signed deliveries, verified with the recipe README.md documents."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import requests
+
+from accounts.api import webhooks
+from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from courses import services as training
+from tests.factories import CohortFactory
+
+from .conftest import assert_problem, http
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def documented_verify():
+    """The ``verify`` function exactly as README.md shows it to receivers."""
+    text = README.read_text()
+    section = text[text.index("**Verify a webhook.**") :]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - our own documentation
+    return namespace["verify"]
+
+
+class Receiver:
+    """Stands in for the employer's server: records what it was sent, answers as told."""
+
+    def __init__(self, answers=(200,)):
+        self.calls: list[dict] = []
+        self.answers = list(answers)
+
+    def __call__(self, url, data, headers, timeout, allow_redirects):
+        self.calls.append({"url": url, "body": data, "headers": headers, "timeout": timeout})
+        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        if isinstance(answer, Exception):
+            raise answer
+        response = requests.Response()
+        response.status_code = answer
+        return response
+
+
+@pytest.fixture
+def receiver(monkeypatch):
+    fake = Receiver()
+    monkeypatch.setattr(webhooks.requests, "post", fake)
+    return fake
+
+
+def register(cast, events=("enrollment.status_changed",)):
+    response = cast.api_a.post(
+        "/api/v1/webhooks/", {"url": "https://hr.alpha.example/hook", "events": list(events)}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    return response.json()
+
+
+def test_registering_shows_the_secret_once(cast):
+    body = register(cast)
+    assert body["secret"].startswith("whsec_")
+    listed = cast.api_a.get("/api/v1/webhooks/").json()["results"]
+    assert [e["id"] for e in listed] == [body["id"]] and "secret" not in listed[0]
+
+
+def test_it_refuses_unknown_events_and_plain_http_in_production(cast, settings):
+    bad = cast.api_a.post("/api/v1/webhooks/", {"url": "https://x.example/", "events": ["nope"]}, format="json")
+    assert_problem(bad, 400)
+    settings.DEBUG = False
+    plain = cast.api_a.post(
+        "/api/v1/webhooks/", {"url": "http://x.example/", "events": ["certificate.issued"]}, format="json"
+    )
+    assert [e["field"] for e in assert_problem(plain, 400)["errors"]] == ["url"]
+
+
+def test_another_employers_endpoint_is_not_found(cast):
+    body = register(cast)
+    assert_problem(cast.api_b.get(f"/api/v1/webhooks/{body['id']}/"), 404)
+    assert_problem(cast.api_b.patch(f"/api/v1/webhooks/{body['id']}/", {"is_active": False}, format="json"), 404)
+    assert_problem(cast.api_b.delete(f"/api/v1/webhooks/{body['id']}/"), 404)
+    assert WebhookEndpoint.objects.get().is_active
+
+
+def test_webhooks_need_their_scope(cast):
+    assert_problem(http(cast.hr_a, scopes=["read", "enroll"]).get("/api/v1/webhooks/"), 403)
+
+
+def test_an_enrolment_sends_a_signed_event_that_the_documented_recipe_verifies(
+    cast, employee_a, receiver, django_capture_on_commit_callbacks
+):
+    secret = register(cast)["secret"]
+    with django_capture_on_commit_callbacks(execute=True):
+        enrolment = training.do_enrol(trainee=employee_a.user, cohort=CohortFactory())
+    # The signal fires on commit, and the delivery is queued on the commit after that.
+    with django_capture_on_commit_callbacks(execute=True):
+        pass
+    assert len(receiver.calls) == 1
+    call = receiver.calls[0]
+    payload = json.loads(call["body"])
+    assert payload["type"] == "enrollment.status_changed"
+    assert payload["data"]["enrollment"] == enrolment.pk and payload["data"]["employee_number"] == "A-0001"
+    assert call["headers"]["Webhook-Id"] == payload["id"]
+    verify = documented_verify()
+    assert verify(secret, call["headers"], call["body"])
+    assert not verify("whsec_wrong", call["headers"], call["body"])
+    assert not verify(secret, call["headers"], call["body"].replace(b"pending", b"approved"))
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == "delivered" and delivery.attempts == 1
+
+
+def test_another_employers_events_do_not_reach_the_endpoint(cast, employee_b, receiver, django_capture_on_commit_callbacks):
+    register(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        training.do_enrol(trainee=employee_b.user, cohort=CohortFactory())
+    assert receiver.calls == [] and not WebhookDelivery.objects.exists()
+
+
+def test_a_failing_receiver_is_retried_with_growing_waits_then_given_up(cast, receiver, settings):
+    settings.WEBHOOK_MAX_ATTEMPTS = 3
+    register(cast)
+    receiver.answers = [500]
+    endpoint = WebhookEndpoint.objects.get()
+    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={"a": 1})
+    assert webhooks.attempt_delivery(delivery.pk) == 30
+    assert webhooks.attempt_delivery(delivery.pk) == 60
+    assert webhooks.attempt_delivery(delivery.pk) is None
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and delivery.attempts == 3 and delivery.last_status_code == 500
+
+
+def test_a_timeout_counts_as_a_failed_attempt(cast, receiver):
+    register(cast)
+    receiver.answers = [requests.Timeout("too slow")]
+    delivery = WebhookDelivery.objects.create(
+        endpoint=WebhookEndpoint.objects.get(), event="certificate.issued", payload={}
+    )
+    assert webhooks.attempt_delivery(delivery.pk) == 30
+    delivery.refresh_from_db()
+    assert "Timeout" in delivery.last_error and delivery.status == "pending"
+    assert receiver.calls[0]["timeout"] == 5
+
+
+def test_the_program_office_redelivers_from_admin(cast, receiver, admin_client, django_capture_on_commit_callbacks):
+    register(cast)
+    delivery = WebhookDelivery.objects.create(
+        endpoint=WebhookEndpoint.objects.get(), event="certificate.issued", payload={}, status="failed", attempts=8
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            "/en/admin/accounts/webhookdelivery/",
+            {"action": "redeliver", "_selected_action": [delivery.pk]},
+        )
+    assert response.status_code == 302
+    delivery.refresh_from_db()
+    assert delivery.status == "delivered" and len(receiver.calls) == 1
+    assert receiver.calls[0]["headers"]["Webhook-Id"] == str(delivery.event_id)
