@@ -1,0 +1,216 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def new_verification_code() -> str:
+    # 16 random bytes: not guessable, short enough for a QR code and a printed line.
+    return secrets.token_urlsafe(16)
+
+
+class Certificate(models.Model):
+    """A certificate for one tier and track. Status changes only through ``certification.services``.
+
+    ``period_starts_on`` is the start of the current validity period (the issue date, then the
+    old ``valid_until`` after each renewal); continuing education counts inside that period.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        EXPIRED = "expired", _("expired")
+        SUSPENDED = "suspended", _("suspended")
+        REVOKED = "revoked", _("revoked")
+
+    # A trainee holds at most one of these per curriculum (tier and track) at a time.
+    CURRENT_STATES = (Status.ACTIVE, Status.SUSPENDED)
+
+    number = models.CharField(_("certificate number"), max_length=40, unique=True)
+    trainee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
+    )
+    curriculum = models.ForeignKey(
+        "courses.Curriculum", on_delete=models.PROTECT, related_name="+", verbose_name=_("curriculum")
+    )
+    tier = models.ForeignKey("courses.Tier", on_delete=models.PROTECT, related_name="+", verbose_name=_("tier"))
+    track = models.ForeignKey(
+        "courses.Track", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("track")
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("issuing institution"),
+    )
+    enrolment = models.ForeignKey(
+        "courses.Enrolment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("enrolment"),
+    )
+    issued_on = models.DateField(_("issued on"))
+    period_starts_on = models.DateField(_("validity period starts"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    verification_code = models.CharField(
+        _("verification code"), max_length=40, unique=True, default=new_verification_code, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "curriculum"],
+                condition=Q(status__in=["active", "suspended"]),
+                name="certificate_one_current_per_trainee_curriculum",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("period_starts_on")), name="certificate_validity_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="revoked") | ~Q(status_reason=""), name="certificate_revocation_has_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "valid_until"], name="certificate_status_until_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in self.CURRENT_STATES
+
+    @property
+    def is_valid(self) -> bool:
+        """Valid for work: active (a suspended, revoked or expired certificate is not)."""
+        return self.status == self.Status.ACTIVE
+
+
+class CertificateSequence(models.Model):
+    """Last sequence number used per number prefix and year; incremented under a row lock."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="certificate_sequence_unique")]
+
+
+class CertificateStatusChange(models.Model):
+    """Every status a certificate entered (issue, suspension, reinstatement, revocation, expiry, renewal)."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="history", verbose_name=_("certificate")
+    )
+    old_status = models.CharField(_("from"), max_length=20, blank=True)
+    new_status = models.CharField(_("to"), max_length=20, choices=Certificate.Status.choices)
+    action = models.CharField(_("action"), max_length=20)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    changed_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status history")
+
+    def __str__(self) -> str:
+        return f"{self.certificate} {self.old_status}→{self.new_status}"
+
+
+class ContinuingEducation(models.Model):
+    """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+        REJECTED = "rejected", _("rejected")
+
+    trainee = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="continuing_education", verbose_name=_("trainee")
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution",
+        on_delete=models.PROTECT,
+        related_name="continuing_education",
+        verbose_name=_("institution"),
+        help_text=_("the institution that held or confirms the activity"),
+    )
+    title = models.CharField(_("activity"), max_length=200)
+    completed_on = models.DateField(_("completed on"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
+    self_reported = models.BooleanField(_("self-reported"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-completed_on", "-pk"]
+        verbose_name = _("continuing-education activity")
+        verbose_name_plural = _("continuing education")
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=200), name="ce_hours_positive"),
+        ]
+        indexes = [models.Index(fields=["trainee", "status", "completed_on"], name="ce_trainee_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.title}"
+
+
+class ReminderKind(models.TextChoices):
+    SITTING_3_DAYS = "sitting_3d", _("exam sitting in 3 days")
+    SITTING_1_DAY = "sitting_1d", _("exam sitting tomorrow")
+    HOURS_BEHIND = "hours_behind", _("training hours falling behind")
+    RESULT_PUBLISHED = "result_published", _("exam result published")
+    CERTIFICATE_ISSUED = "certificate_issued", _("certificate issued")
+    EXPIRING_90 = "expiring_90", _("certificate expiring in 90 days")
+    EXPIRING_30 = "expiring_30", _("certificate expiring in 30 days")
+    CE_SHORT = "ce_short", _("continuing-education hours short")
+
+
+class ReminderSent(models.Model):
+    """A reminder claimed for one person, kind and object; the row exists before the mail goes."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    object_key = models.CharField(max_length=60)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "object_key"], name="reminder_once_per_person_kind_object")
+        ]
+
+
+class ReminderPreference(models.Model):
+    """Reminder kinds a person switched off (no row: every reminder on)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference", primary_key=True
+    )
+    switched_off = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reminder preference")
+        verbose_name_plural = _("reminder preferences")
+
+    def wants(self, kind: str) -> bool:
+        return kind not in self.switched_off

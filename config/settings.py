@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -252,6 +253,24 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Certification (issue 6): years a certificate stays valid, continuing-education hours a renewal needs
+# in that period, and the daily beat jobs (django_celery_beat copies them into its tables at start).
+CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
+CONTINUING_EDUCATION_HOURS = env_int("CONTINUING_EDUCATION_HOURS", 24)
+VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
+# Printed on certificates and in mails (the QR code leads here).
+SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+CELERY_BEAT_SCHEDULE = {
+    "certification-expire-lapsed": {
+        "task": "certification.tasks.expire_lapsed_certificates",
+        "schedule": crontab(hour=1, minute=15),
+    },
+    "certification-daily-reminders": {
+        "task": "certification.tasks.send_daily_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -105,3 +105,27 @@ class RemoteModuleFactory(factory.django.DjangoModelFactory):
     title_zh = factory.Sequence(lambda n: f"線上單元{n}")
     title_en = factory.Sequence(lambda n: f"Online unit {n}")
     hours = 4
+
+
+# --- certification (issue 6) ----------------------------------------------------------------
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """An active standard retail certificate issued today by the cohort's institution."""
+
+    class Meta:
+        model = "certification.Certificate"
+
+    trainee = factory.SubFactory(UserFactory)
+    curriculum = factory.LazyFunction(lambda: curriculum_of("standard", "retail"))
+    tier = factory.LazyAttribute(lambda o: o.curriculum.tier)
+    track = factory.LazyAttribute(lambda o: o.curriculum.track)
+    institution = factory.SubFactory(InstitutionFactory)
+    number = factory.Sequence(
+        lambda n: __import__("certification.numbers", fromlist=["make_number"]).make_number(
+            tier_code="standard", track_code="retail", year=2026, sequence=900000 + n
+        )
+    )
+    issued_on = factory.LazyFunction(timezone.localdate)
+    period_starts_on = factory.LazyAttribute(lambda o: o.issued_on)
+    valid_until = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 3))

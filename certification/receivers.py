@@ -1,0 +1,43 @@
+"""Reactions to what the lower apps announce; connected in ``CertificationConfig.ready()``.
+
+The lower apps send their signals from ``transaction.on_commit``, so the check task is enqueued
+after the change is visible; ``delay_on_commit`` still defers it when a sender is inside an
+outer transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def on_enrolment_state_changed(sender: Any, enrolment: Any, old_state: str, new_state: str, **kwargs: Any) -> None:
+    from . import tasks
+
+    if new_state in ("approved", "in_training", "completed"):
+        tasks.check_certification.delay_on_commit(enrolment.trainee_id)
+
+
+def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> None:
+    from . import tasks
+
+    tasks.check_certification.delay_on_commit(enrolment.trainee_id)
+
+
+def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
+    from . import tasks
+
+    tasks.check_certification.delay_on_commit(result.trainee_id)
+    tasks.send_result_published_reminder.delay_on_commit(result.pk)
+
+
+def connect() -> None:
+    from courses import signals as course_signals
+
+    course_signals.enrolment_state_changed.connect(on_enrolment_state_changed, dispatch_uid="cert-enrolment-state")
+    course_signals.training_progress_changed.connect(on_training_progress_changed, dispatch_uid="cert-progress")
+    try:
+        from exams import signals as exam_signals
+    except ImportError:  # exams announces nothing yet
+        return
+    if hasattr(exam_signals, "result_published"):
+        exam_signals.result_published.connect(on_result_published, dispatch_uid="cert-result-published")

@@ -1,0 +1,279 @@
+"""Reminder e-mails: at most one per person, kind and object, in the person's language.
+
+A reminder is claimed by inserting its ``ReminderSent`` row (unique on person, kind, object) in
+the same transaction as the send: a second beat run or a retried task hits the constraint and
+sends nothing; a send that raises rolls the claim back so a retry can send.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.mail import render_mail, send_rendered
+from accounts.models import User
+from courses import selectors as course_selectors
+from courses.models import Enrolment
+
+from . import selectors
+from .models import Certificate, ReminderKind, ReminderPreference, ReminderSent
+
+
+def switched_off(user: User) -> list[str]:
+    pref = ReminderPreference.objects.filter(user=user).first()
+    return list(pref.switched_off) if pref else []
+
+
+@transaction.atomic
+def do_set_preferences(*, user: User, wanted: list[str]) -> ReminderPreference:
+    off = [kind for kind in ReminderKind.values if kind not in set(wanted)]
+    pref, _created = ReminderPreference.objects.update_or_create(user=user, defaults={"switched_off": off})
+    return pref
+
+
+def _url(name: str, **kwargs: Any) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
+
+
+def send_reminder(
+    *, user: User, kind: str, object_key: str, build: Callable[[], tuple[str, list[str], str]]
+) -> bool:
+    """Claim and send one reminder; ``build`` returns (subject, paragraphs, link) in the active language."""
+    if kind in switched_off(user) or not user.is_active:
+        return False
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(user=user, kind=kind, object_key=object_key)
+            with translation.override(user.preferred_language):
+                subject, paragraphs, link = build()
+                context = {
+                    "user": user,
+                    "subject": subject,
+                    "paragraphs": paragraphs,
+                    "link": link,
+                    "preferences_url": _url("certification:reminders"),
+                }
+                _subject, text, html = render_mail(
+                    "certification/email/reminder", language=user.preferred_language, context=context
+                )
+            send_rendered(to=user.email, subject=subject, text=text, html=html)
+    except IntegrityError:
+        return False
+    return True
+
+
+# --- event reminders -----------------------------------------------------------------------
+
+
+def send_certificate_issued(*, certificate_id: int) -> bool:
+    certificate = selectors.with_catalog().filter(pk=certificate_id).first()
+    if certificate is None:
+        return False
+
+    def build() -> tuple[str, list[str], str]:
+        return (
+            _("Your certificate %(name)s is issued") % {"name": certificate.tier.certificate_name},
+            [
+                _("Congratulations! Certificate %(number)s is issued, valid until %(until)s.")
+                % {"number": certificate.number, "until": certificate.valid_until.isoformat()},
+                _("Download it and share its verification link from your certificates page."),
+            ],
+            _url("certification:mine"),
+        )
+
+    return send_reminder(
+        user=certificate.trainee, kind=ReminderKind.CERTIFICATE_ISSUED, object_key=f"certificate:{certificate.pk}", build=build
+    )
+
+
+def send_result_published(*, result_id: int) -> bool:
+    try:
+        from exams.models import CourseResult
+    except ImportError:
+        return False
+    result = CourseResult.objects.select_related("trainee", "course").filter(pk=result_id).first()
+    if result is None:
+        return False
+
+    def build() -> tuple[str, list[str], str]:
+        passed = bool(getattr(result, "passed", False))
+        return (
+            _("Your exam result for %(course)s is published") % {"course": result.course.title},
+            [
+                (_("You passed %(course)s.") if passed else _("You did not pass %(course)s this time."))
+                % {"course": result.course.title}
+            ],
+            _url("certification:mine"),
+        )
+
+    return send_reminder(
+        user=result.trainee, kind=ReminderKind.RESULT_PUBLISHED, object_key=f"result:{result.pk}", build=build
+    )
+
+
+# --- scheduled reminders -------------------------------------------------------------------
+
+
+def _expiring(today: datetime.date, days: int, kind: str) -> int:
+    sent = 0
+    window_start = today + datetime.timedelta(days=30 if days == 90 else 0)
+    for certificate in selectors.with_catalog(
+        Certificate.objects.filter(
+            status=Certificate.Status.ACTIVE,
+            valid_until__gt=window_start,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+    ).order_by("pk").iterator(chunk_size=500):
+
+        def build(c: Certificate = certificate) -> tuple[str, list[str], str]:
+            return (
+                _("Your certificate %(number)s expires on %(until)s") % {"number": c.number, "until": c.valid_until},
+                [
+                    _("Certificate %(number)s is valid until %(until)s.") % {"number": c.number, "until": c.valid_until},
+                    _("Renew it with %(hours)s hours of continuing education in its validity period.")
+                    % {"hours": settings.CONTINUING_EDUCATION_HOURS},
+                ],
+                _url("certification:mine"),
+            )
+
+        sent += send_reminder(
+            user=certificate.trainee,
+            kind=kind,
+            object_key=f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}",
+            build=build,
+        )
+    return sent
+
+
+def _ce_short(today: datetime.date) -> int:
+    sent = 0
+    required = Decimal(settings.CONTINUING_EDUCATION_HOURS)
+    for certificate in selectors.with_catalog(
+        Certificate.objects.filter(
+            status=Certificate.Status.ACTIVE,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=90),
+        )
+    ).order_by("pk").iterator(chunk_size=500):
+        done = selectors.ce_hours(
+            trainee_id=certificate.trainee_id, start=certificate.period_starts_on, end=certificate.valid_until
+        )
+        if done >= required:
+            continue
+
+        def build(c: Certificate = certificate, done: Decimal = done) -> tuple[str, list[str], str]:
+            return (
+                _("Continuing-education hours short for %(number)s") % {"number": c.number},
+                [
+                    _("%(done)s of the %(required)s hours of continuing education are confirmed for %(number)s.")
+                    % {"done": done, "required": required, "number": c.number}
+                ],
+                _url("certification:mine"),
+            )
+
+        sent += send_reminder(
+            user=certificate.trainee,
+            kind=ReminderKind.CE_SHORT,
+            object_key=f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}",
+            build=build,
+        )
+    return sent
+
+
+def _hours_behind(today: datetime.date) -> int:
+    """Half the cohort's time gone and under 40 % of the hours owed done."""
+    sent = 0
+    enrolments = list(
+        Enrolment.objects.filter(
+            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            teaching_hours_owed__isnull=False,
+            cohort__starts_on__lte=today,
+            cohort__ends_on__gte=today,
+        ).select_related("trainee", "cohort", "curriculum__tier", "curriculum__track")
+    )
+    behind = []
+    for enrolment in enrolments:
+        cohort = enrolment.cohort
+        span = (cohort.ends_on - cohort.starts_on).days or 1
+        if (today - cohort.starts_on).days * 2 >= span:
+            behind.append(enrolment)
+    progress = course_selectors.progress_of_many(behind)
+    for enrolment in behind:
+        p = progress[enrolment.pk]
+        if not p.owed or p.total_done * 100 >= p.owed * 40:
+            continue
+
+        def build(e: Enrolment = enrolment, p: Any = p) -> tuple[str, list[str], str]:
+            return (
+                _("Your training hours in %(cohort)s are falling behind") % {"cohort": e.cohort.code},
+                [
+                    _("Half of the cohort's time is gone and %(done)s of %(owed)s hours are done.")
+                    % {"done": p.total_done, "owed": p.owed}
+                ],
+                _url("training:dashboard"),
+            )
+
+        sent += send_reminder(
+            user=enrolment.trainee, kind=ReminderKind.HOURS_BEHIND, object_key=f"enrolment:{enrolment.pk}", build=build
+        )
+    return sent
+
+
+def _sittings(today: datetime.date) -> int:
+    """Trainees eligible in a sitting's cohort, 3 days and 1 day before its window opens."""
+    from exams.models import Sitting
+
+    sent = 0
+    for days, kind in ((3, ReminderKind.SITTING_3_DAYS), (1, ReminderKind.SITTING_1_DAY)):
+        day = today + datetime.timedelta(days=days)
+        sittings = list(
+            Sitting.objects.filter(opens_at__date=day).select_related("paper__course", "cohort").order_by("pk")
+        )
+        if not sittings:
+            continue
+        enrolments = Enrolment.objects.filter(
+            cohort_id__in={s.cohort_id for s in sittings},
+            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+        ).select_related("trainee")
+        by_cohort: dict[int, list[User]] = {}
+        for enrolment in enrolments:
+            by_cohort.setdefault(enrolment.cohort_id, []).append(enrolment.trainee)
+        for sitting in sittings:
+            for trainee in by_cohort.get(sitting.cohort_id, []):
+
+                def build(s: Any = sitting) -> tuple[str, list[str], str]:
+                    opens = timezone.localtime(s.opens_at)
+                    return (
+                        _("Your exam of %(course)s is on %(day)s") % {"course": s.paper.course.title, "day": f"{opens:%Y-%m-%d}"},
+                        [
+                            _("The exam of %(course)s opens on %(when)s (%(place)s).")
+                            % {
+                                "course": s.paper.course.title,
+                                "when": f"{opens:%Y-%m-%d %H:%M}",
+                                "place": _("online") if s.is_online else s.place,
+                            }
+                        ],
+                        _url("training:dashboard"),
+                    )
+
+                sent += send_reminder(user=trainee, kind=kind, object_key=f"sitting:{sitting.pk}", build=build)
+    return sent
+
+
+def send_daily(today: datetime.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return {
+        "sittings": _sittings(today),
+        "hours_behind": _hours_behind(today),
+        "expiring_90": _expiring(today, 90, ReminderKind.EXPIRING_90),
+        "expiring_30": _expiring(today, 30, ReminderKind.EXPIRING_30),
+        "ce_short": _ce_short(today),
+    }

@@ -1,0 +1,125 @@
+"""Reads of certification: eligibility, certificates, continuing-education hours."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from courses import selectors as course_selectors
+from courses.models import Curriculum, Enrolment
+
+from .models import Certificate, ContinuingEducation
+
+
+def passed_course_ids(trainee_id: int) -> set[int]:
+    """Courses the trainee has a passed exam in (at any tier: the exam subjects are national)."""
+    try:
+        from exams.selectors import passed_course_ids as exams_passed_course_ids
+    except ImportError:  # an exams app without results yet: nothing is passed
+        return set()
+    return set(exams_passed_course_ids(trainee_id))
+
+
+def current_certificate(*, trainee_id: int, curriculum_id: int) -> Certificate | None:
+    return Certificate.objects.filter(
+        trainee_id=trainee_id, curriculum_id=curriculum_id, status__in=Certificate.CURRENT_STATES
+    ).first()
+
+
+def curricula_in_progress(*, trainee_id: int) -> list[int]:
+    """Curricula of the trainee's approved, in-training or completed enrolments."""
+    return list(
+        Enrolment.objects.filter(
+            trainee_id=trainee_id,
+            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.COMPLETED],
+        )
+        .values_list("curriculum_id", flat=True)
+        .distinct()
+    )
+
+
+def qualifying_enrolment(*, trainee_id: int, curriculum: Curriculum) -> Enrolment | None:
+    """The enrolment that earns ``curriculum``'s certificate, or None.
+
+    Earned when every course of the curriculum has a passed exam and the hours the enrolment
+    owes are attended (a completed enrolment counts as attended).
+    """
+    needed = set(curriculum.entries.values_list("course_id", flat=True))
+    if not needed or not needed <= passed_course_ids(trainee_id):
+        return None
+    enrolments = list(
+        Enrolment.objects.filter(
+            trainee_id=trainee_id,
+            curriculum=curriculum,
+            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.COMPLETED],
+        )
+        .select_related("cohort__institution")
+        .order_by("-state", "-pk")
+    )
+    for enrolment in enrolments:
+        if enrolment.state == Enrolment.State.COMPLETED:
+            return enrolment
+    progress = course_selectors.progress_of_many(enrolments)
+    for enrolment in enrolments:
+        if progress[enrolment.pk].complete:
+            return enrolment
+    return None
+
+
+def ce_hours(*, trainee_id: int, start: datetime.date, end: datetime.date) -> Decimal:
+    total = ContinuingEducation.objects.filter(
+        trainee_id=trainee_id,
+        status=ContinuingEducation.Status.CONFIRMED,
+        completed_on__gte=start,
+        completed_on__lte=end,
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal(0)
+
+
+def with_catalog(queryset: QuerySet[Certificate] | None = None) -> QuerySet[Certificate]:
+    queryset = Certificate.objects.all() if queryset is None else queryset
+    return queryset.select_related("trainee", "tier", "track", "institution")
+
+
+def certificates_of(trainee) -> QuerySet[Certificate]:
+    return with_catalog(Certificate.objects.filter(trainee=trainee))
+
+
+def by_code(code: str) -> Certificate | None:
+    if not code or len(code) > 40:
+        return None
+    return with_catalog().filter(verification_code=code).first()
+
+
+def by_number(number: str) -> Certificate | None:
+    from .numbers import is_valid_number, normalize
+
+    if not is_valid_number(number):
+        return None
+    return with_catalog().filter(number=normalize(number)).first()
+
+
+def can_download(user, certificate: Certificate) -> bool:
+    """The holder, their institution's staff (issuing or the cohort's) and the program office."""
+    from accounts.scoping import institution_of, is_program_office
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if certificate.trainee_id == user.pk or is_program_office(user):
+        return True
+    institution = institution_of(user)
+    return institution is not None and institution.pk == certificate.institution_id
+
+
+def mask_name(name: str) -> str:
+    """王小明 → 王*明, 王明 → 王*, Alice Chen → A**** C***: enough to recognise, not to harvest."""
+    name = (name or "").strip()
+    if not name:
+        return ""
+    if " " in name:
+        return " ".join(part[0] + "*" * (len(part) - 1) for part in name.split())
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

@@ -1,0 +1,334 @@
+"""Every write of certification: issuance, status changes, renewal, continuing education.
+
+Lock order: the trainee's ``User`` row, then the certificate row, then the number sequence row.
+Signals and tasks go out with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from courses.models import Curriculum, Enrolment
+
+from . import numbers, selectors, signals
+from .models import Certificate, CertificateSequence, CertificateStatusChange, ContinuingEducation
+
+if TYPE_CHECKING:
+    from accounts.models import Institution
+
+
+class CertificationError(Exception):
+    """A refused certification action; ``message`` is translatable and shown to the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def validity_years() -> int:
+    return int(getattr(settings, "CERTIFICATE_VALIDITY_YEARS", 3))
+
+
+def hours_required() -> Decimal:
+    return Decimal(getattr(settings, "CONTINUING_EDUCATION_HOURS", 24))
+
+
+# --- announcing ----------------------------------------------------------------------------
+
+
+def _after_commit_issued(certificate: Certificate) -> None:
+    from . import tasks
+
+    def announce() -> None:
+        signals.certificate_issued.send(sender=Certificate, certificate=certificate)
+
+    transaction.on_commit(announce)
+    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+    tasks.send_certificate_issued_reminder.delay_on_commit(certificate.pk)
+
+
+def _after_commit_changed(certificate: Certificate, old_status: str, action: str, reason: str) -> None:
+    from . import tasks
+
+    def announce() -> None:
+        signals.certificate_status_changed.send(
+            sender=Certificate,
+            certificate=certificate,
+            old_status=old_status,
+            new_status=certificate.status,
+            action=action,
+            reason=reason,
+        )
+
+    transaction.on_commit(announce)
+    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+
+
+# --- issuance ------------------------------------------------------------------------------
+
+
+def _next_number(curriculum: Curriculum, year: int) -> str:
+    prefix = numbers.prefix_for(curriculum.tier.code, curriculum.track.code if curriculum.track_id else None)
+    CertificateSequence.objects.get_or_create(prefix=prefix, year=year)
+    sequence = CertificateSequence.objects.select_for_update().get(prefix=prefix, year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return numbers.make_number(
+        tier_code=curriculum.tier.code,
+        track_code=curriculum.track.code if curriculum.track_id else None,
+        year=year,
+        sequence=sequence.last,
+    )
+
+
+@transaction.atomic
+def do_issue_certificate(*, trainee_id: int, curriculum_id: int) -> Certificate | None:
+    """Issue the certificate of ``curriculum`` if the trainee earned it and holds none; idempotent.
+
+    Locks the trainee's row so that concurrent checks (a result and an attendance change at
+    once) run one after the other; the partial unique constraint is the backstop. Returns the
+    current certificate (new or existing), or None when not (yet) earned.
+    """
+    User.objects.select_for_update().filter(pk=trainee_id).first()
+    existing = selectors.current_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
+    if existing is not None:
+        return existing
+    curriculum = Curriculum.objects.select_related("tier", "track").get(pk=curriculum_id)
+    enrolment = selectors.qualifying_enrolment(trainee_id=trainee_id, curriculum=curriculum)
+    if enrolment is None:
+        return None
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                number=_next_number(curriculum, today.year),
+                trainee_id=trainee_id,
+                curriculum=curriculum,
+                tier=curriculum.tier,
+                track=curriculum.track,
+                institution=enrolment.cohort.institution,
+                enrolment=enrolment,
+                issued_on=today,
+                period_starts_on=today,
+                valid_until=today + relativedelta(years=validity_years()),
+            )
+    except IntegrityError:
+        # Another process issued it between our check and insert (only without the lock).
+        return selectors.current_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
+    CertificateStatusChange.objects.create(
+        certificate=certificate, old_status="", new_status=certificate.status, action="issue"
+    )
+    _after_commit_issued(certificate)
+    return certificate
+
+
+def do_check_certification(*, trainee_id: int) -> list[Certificate]:
+    """Issue every certificate the trainee has earned and does not hold yet."""
+    issued = []
+    for curriculum_id in selectors.curricula_in_progress(trainee_id=trainee_id):
+        certificate = do_issue_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
+        if certificate is not None:
+            issued.append(certificate)
+    return issued
+
+
+# --- status changes ------------------------------------------------------------------------
+
+
+def _lock(certificate: Certificate | int) -> Certificate:
+    pk = certificate.pk if isinstance(certificate, Certificate) else certificate
+    return Certificate.objects.select_for_update().get(pk=pk)
+
+
+def _change(
+    certificate: Certificate,
+    *,
+    new_status: str,
+    action: str,
+    by: User | None,
+    reason: str,
+    extra_fields: tuple[str, ...] = (),
+) -> Certificate:
+    old_status = certificate.status
+    certificate.status = new_status
+    certificate.status_reason = reason if new_status != Certificate.Status.ACTIVE else ""
+    certificate.save(update_fields=["status", "status_reason", "updated_at", *extra_fields])
+    CertificateStatusChange.objects.create(
+        certificate=certificate,
+        old_status=old_status,
+        new_status=new_status,
+        action=action,
+        reason=reason,
+        changed_by=by,
+    )
+    _after_commit_changed(certificate, old_status, action, reason)
+    return certificate
+
+
+def _require_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError(_("Give the reason; the holder and the history will show it."))
+    return reason[:500]
+
+
+@transaction.atomic
+def do_suspend_certificate(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    reason = _require_reason(reason)
+    certificate = _lock(certificate)
+    if certificate.status != Certificate.Status.ACTIVE:
+        raise CertificationError(_("Only an active certificate can be suspended."))
+    return _change(certificate, new_status=Certificate.Status.SUSPENDED, action="suspend", by=by, reason=reason)
+
+
+@transaction.atomic
+def do_reinstate_certificate(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
+    certificate = _lock(certificate)
+    if certificate.status != Certificate.Status.SUSPENDED:
+        raise CertificationError(_("Only a suspended certificate can be reinstated."))
+    if certificate.valid_until < timezone.localdate():
+        return _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=by, reason=reason)
+    return _change(certificate, new_status=Certificate.Status.ACTIVE, action="reinstate", by=by, reason=reason)
+
+
+@transaction.atomic
+def do_revoke_certificate(*, certificate: Certificate, by: User | None, reason: str) -> Certificate:
+    reason = _require_reason(reason)
+    certificate = _lock(certificate)
+    if certificate.status == Certificate.Status.REVOKED:
+        raise CertificationError(_("This certificate is already revoked."))
+    return _change(certificate, new_status=Certificate.Status.REVOKED, action="revoke", by=by, reason=reason)
+
+
+def ce_hours_in_period(certificate: Certificate) -> Decimal:
+    return selectors.ce_hours(
+        trainee_id=certificate.trainee_id, start=certificate.period_starts_on, end=certificate.valid_until
+    )
+
+
+@transaction.atomic
+def do_renew_certificate(*, certificate: Certificate, by: User | None = None) -> Certificate:
+    """Extend validity by the validity period when the continuing-education hours are met."""
+    certificate = _lock(certificate)
+    if certificate.status not in (Certificate.Status.ACTIVE, Certificate.Status.EXPIRED):
+        raise CertificationError(_("Only an active or expired certificate can be renewed."))
+    done = ce_hours_in_period(certificate)
+    if done < hours_required():
+        raise CertificationError(
+            _("Renewal needs %(required)s hours of continuing education in the period; %(done)s are confirmed.")
+            % {"required": hours_required(), "done": done}
+        )
+    certificate.period_starts_on = certificate.valid_until
+    certificate.valid_until = certificate.valid_until + relativedelta(years=validity_years())
+    try:
+        with transaction.atomic():
+            return _change(
+                certificate,
+                new_status=Certificate.Status.ACTIVE,
+                action="renew",
+                by=by,
+                reason="",
+                extra_fields=("period_starts_on", "valid_until"),
+            )
+    except IntegrityError:
+        raise CertificationError(_("The holder has a newer certificate of this tier and track.")) from None
+
+
+@transaction.atomic
+def do_expire_certificate(*, certificate: Certificate, today: datetime.date | None = None) -> bool:
+    """Expire a lapsed certificate, or renew it when its hours are met; False when nothing to do.
+
+    Idempotent: a certificate already expired (or still valid) is left alone.
+    """
+    today = today or timezone.localdate()
+    certificate = _lock(certificate)
+    if certificate.status not in Certificate.CURRENT_STATES or certificate.valid_until >= today:
+        return False
+    if certificate.status == Certificate.Status.ACTIVE and ce_hours_in_period(certificate) >= hours_required():
+        do_renew_certificate(certificate=certificate)
+        return True
+    _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=None, reason="")
+    return True
+
+
+def do_expire_lapsed(*, today: datetime.date | None = None, chunk: int = 500) -> int:
+    """Expire every lapsed certificate, in chunks of ids, one transaction each; safe to run twice."""
+    today = today or timezone.localdate()
+    done = 0
+    last_pk = 0
+    while True:
+        ids = list(
+            Certificate.objects.filter(
+                status__in=Certificate.CURRENT_STATES, valid_until__lt=today, pk__gt=last_pk
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:chunk]
+        )
+        if not ids:
+            return done
+        for pk in ids:
+            done += do_expire_certificate(certificate=Certificate(pk=pk), today=today)
+        last_pk = ids[-1]
+
+
+# --- continuing education ------------------------------------------------------------------
+
+
+def _ce_hours(value: object) -> Decimal:
+    try:
+        hours = Decimal(str(value))
+    except Exception:
+        raise CertificationError(_("Enter the hours as a number.")) from None
+    if hours <= 0 or hours > 200:
+        raise CertificationError(_("Hours must be more than 0 and at most 200."))
+    return hours
+
+
+@transaction.atomic
+def do_record_continuing_education(
+    *,
+    trainee: User,
+    institution: Institution,
+    title: str,
+    completed_on: datetime.date,
+    hours: object,
+    by: User | None = None,
+    self_reported: bool = False,
+) -> ContinuingEducation:
+    """Record an activity: confirmed when an institution records it, pending when self-reported."""
+    if completed_on > timezone.localdate():
+        raise CertificationError(_("The activity cannot be completed in the future."))
+    if not (title or "").strip():
+        raise CertificationError(_("Name the activity."))
+    return ContinuingEducation.objects.create(
+        trainee=trainee,
+        institution=institution,
+        title=title.strip()[:200],
+        completed_on=completed_on,
+        hours=_ce_hours(hours),
+        self_reported=self_reported,
+        status=ContinuingEducation.Status.PENDING if self_reported else ContinuingEducation.Status.CONFIRMED,
+        decided_by=None if self_reported else by,
+        decided_at=None if self_reported else timezone.now(),
+    )
+
+
+@transaction.atomic
+def do_decide_continuing_education(*, activity: ContinuingEducation, confirm: bool, by: User | None) -> ContinuingEducation:
+    activity = ContinuingEducation.objects.select_for_update().get(pk=activity.pk)
+    if activity.status != ContinuingEducation.Status.PENDING:
+        raise CertificationError(_("This activity was already decided."))
+    activity.status = ContinuingEducation.Status.CONFIRMED if confirm else ContinuingEducation.Status.REJECTED
+    activity.decided_by = by
+    activity.decided_at = timezone.now()
+    activity.save(update_fields=["status", "decided_by", "decided_at"])
+    return activity

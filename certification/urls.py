@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certification"
+
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    path("certificates/", views.my_certificates, name="mine"),
+    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("certification/reminders/", views.reminder_preferences, name="reminders"),
+]

@@ -1,0 +1,99 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import pdf, reminders, selectors
+from .forms import ReminderPreferenceForm, VerifyForm
+from .models import Certificate, ReminderKind
+
+
+def _client_ip(request: HttpRequest) -> str:
+    # Behind the proxy (SECURE_PROXY_SSL_HEADER) the first forwarded address is the client's.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """At most VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address per minute (fixed window)."""
+    key = f"verify-rate:{_client_ip(request)}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60)
+        count = 1
+    return count > settings.VERIFY_RATE_LIMIT_PER_MINUTE
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    response = render(request, "certification/verify_rate_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def _not_found(request: HttpRequest) -> HttpResponse:
+    # The same page for a malformed number, an unknown number and an unknown code: no probing.
+    return render(request, "certification/verify_not_found.html", {"form": VerifyForm()}, status=404)
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    if "number" not in request.GET:
+        return render(request, "certification/verify.html", {"form": VerifyForm()})
+    if _rate_limited(request):
+        return _too_many(request)
+    form = VerifyForm(request.GET)
+    certificate = selectors.by_number(form.data.get("number", "")) if form.is_valid() else None
+    if certificate is None:
+        return _not_found(request)
+    return _show(request, certificate)
+
+
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    if _rate_limited(request):
+        return _too_many(request)
+    certificate = selectors.by_code(code)
+    if certificate is None:
+        return _not_found(request)
+    return _show(request, certificate)
+
+
+def _show(request: HttpRequest, certificate: Certificate) -> HttpResponse:
+    return render(
+        request,
+        "certification/verify_result.html",
+        {"certificate": certificate, "holder": selectors.mask_name(certificate.trainee.display_name)},
+    )
+
+
+@login_required
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = list(selectors.certificates_of(request.user))
+    return render(request, "certification/my_certificates.html", {"certificates": certificates})
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    certificate = selectors.with_catalog().filter(pk=pk).first()
+    if certificate is None or not selectors.can_download(request.user, certificate):
+        raise Http404
+    path = pdf.ensure_pdf(certificate)
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
+                        content_type="application/pdf")
+
+
+@login_required
+def reminder_preferences(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ReminderPreferenceForm(request.POST)
+        if form.is_valid():
+            reminders.do_set_preferences(user=request.user, wanted=form.cleaned_data["kinds"])
+            messages.success(request, _("Your reminder choices are saved."))
+            return redirect("certification:reminders")
+    else:
+        off = reminders.switched_off(request.user)
+        form = ReminderPreferenceForm(initial={"kinds": [k for k in ReminderKind.values if k not in off]})
+    return render(request, "certification/reminders.html", {"form": form})

@@ -1,0 +1,46 @@
+"""Helpers for certification tests: a trainee who has done the hours, and passed courses."""
+
+import pytest
+
+from accounts.models import StaffMembership
+from courses.models import Enrolment
+from tests.factories import CohortFactory, StaffMembershipFactory, TraineeProfileFactory, curriculum_of
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """PDFs go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def passed(monkeypatch):
+    """Courses passed per trainee id, as the exams app would report them."""
+    results: dict[int, set[int]] = {}
+    monkeypatch.setattr("certification.selectors.passed_course_ids", lambda trainee_id: set(results.get(trainee_id, set())))
+    return results
+
+
+def completed_enrolment(trainee=None, *, tier="standard", track="retail", state="completed", institution=None):
+    curriculum = curriculum_of(tier, track)
+    cohort = CohortFactory(curriculum=curriculum, **({"institution": institution} if institution else {}))
+    trainee = trainee or TraineeProfileFactory().user
+    return Enrolment.objects.create(
+        trainee=trainee,
+        cohort=cohort,
+        curriculum=curriculum,
+        state=state,
+        teaching_hours_owed=curriculum.teaching_hours,
+        teaching_days_owed=curriculum.teaching_days,
+        exam_prep_hours_owed=curriculum.exam_prep_hours,
+        exam_prep_days_owed=curriculum.exam_prep_days,
+    )
+
+
+def pass_all(passed, enrolment):
+    passed.setdefault(enrolment.trainee_id, set()).update(enrolment.curriculum.entries.values_list("course_id", flat=True))
+
+
+def staff_of(institution, role=StaffMembership.Role.ADMIN):
+    return StaffMembershipFactory(institution=institution, role=role).user

@@ -1,0 +1,184 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from freezegun import freeze_time
+
+from certification import services, signals
+from certification.models import Certificate, CertificateStatusChange
+from certification.numbers import is_valid_number
+from certification.services import CertificationError
+from tests.certification.conftest import completed_enrolment, pass_all
+from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_issues_the_certificate_once_every_course_is_passed_and_the_hours_are_done(passed, django_capture_on_commit_callbacks):
+    enrolment = completed_enrolment()
+    pass_all(passed, enrolment)
+    received = []
+    signals.certificate_issued.connect(lambda sender, certificate, **kw: received.append(certificate.pk), weak=False, dispatch_uid="t1")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            issued = services.do_check_certification(trainee_id=enrolment.trainee_id)
+    finally:
+        signals.certificate_issued.disconnect(dispatch_uid="t1")
+    assert len(issued) == 1
+    certificate = issued[0]
+    assert is_valid_number(certificate.number) and certificate.number.startswith("BCM-STD-R-")
+    assert certificate.institution == enrolment.cohort.institution
+    assert certificate.valid_until == certificate.issued_on.replace(year=certificate.issued_on.year + 3)
+    assert certificate.status == Certificate.Status.ACTIVE
+    assert list(certificate.history.values_list("action", flat=True)) == ["issue"]
+    assert received == [certificate.pk]
+
+
+def test_it_does_not_issue_while_a_course_is_not_passed(passed):
+    enrolment = completed_enrolment()
+    pass_all(passed, enrolment)
+    passed[enrolment.trainee_id].pop()
+    assert services.do_check_certification(trainee_id=enrolment.trainee_id) == []
+    assert not Certificate.objects.exists()
+
+
+def test_it_does_not_issue_before_the_hours_owed_are_attended(passed):
+    enrolment = completed_enrolment(state="in_training")
+    pass_all(passed, enrolment)
+    assert services.do_check_certification(trainee_id=enrolment.trainee_id) == []
+
+
+def test_courses_passed_at_a_lower_tier_count(passed):
+    enrolment = completed_enrolment(tier="standard", track="corporate")
+    # The three assistant courses were passed earlier; the standard ones now: same course ids.
+    pass_all(passed, enrolment)
+    certificate = services.do_issue_certificate(trainee_id=enrolment.trainee_id, curriculum_id=enrolment.curriculum_id)
+    assert certificate is not None and certificate.track.code == "corporate"
+
+
+def test_checking_twice_issues_one_certificate(passed):
+    enrolment = completed_enrolment()
+    pass_all(passed, enrolment)
+    first = services.do_check_certification(trainee_id=enrolment.trainee_id)
+    second = services.do_check_certification(trainee_id=enrolment.trainee_id)
+    assert first[0].pk == second[0].pk
+    assert Certificate.objects.count() == 1
+
+
+def test_numbers_count_up_per_tier_track_and_year(passed):
+    numbers = []
+    for _ in range(2):
+        enrolment = completed_enrolment()
+        pass_all(passed, enrolment)
+        numbers.append(services.do_check_certification(trainee_id=enrolment.trainee_id)[0].number)
+    assert numbers[0][15:21] == "000001" and numbers[1][15:21] == "000002"
+
+
+def test_the_database_refuses_a_second_current_certificate():
+    certificate = CertificateFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertificateFactory(trainee=certificate.trainee, curriculum=certificate.curriculum)
+
+
+def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_on_commit_callbacks):
+    certificate = CertificateFactory()
+    office = UserFactory(is_staff=True, is_superuser=True)
+    seen = []
+    signals.certificate_status_changed.connect(
+        lambda sender, certificate, old_status, new_status, **kw: seen.append((old_status, new_status)),
+        weak=False,
+        dispatch_uid="t2",
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_suspend_certificate(certificate=certificate, by=office, reason="調查中")
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_reinstate_certificate(certificate=certificate, by=office)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_revoke_certificate(certificate=certificate, by=office, reason="舞弊")
+    finally:
+        signals.certificate_status_changed.disconnect(dispatch_uid="t2")
+    certificate.refresh_from_db()
+    assert certificate.status == "revoked" and certificate.status_reason == "舞弊"
+    history = list(CertificateStatusChange.objects.filter(certificate=certificate).values_list("action", "changed_by", "reason"))
+    assert history == [("suspend", office.pk, "調查中"), ("reinstate", office.pk, ""), ("revoke", office.pk, "舞弊")]
+    assert seen == [("active", "suspended"), ("suspended", "active"), ("active", "revoked")]
+
+
+def test_it_refuses_revocation_without_a_reason():
+    certificate = CertificateFactory()
+    with pytest.raises(CertificationError):
+        services.do_revoke_certificate(certificate=certificate, by=None, reason="  ")
+    certificate.refresh_from_db()
+    assert certificate.status == "active" and not certificate.history.exists()
+
+
+def test_a_revoked_certificate_cannot_be_reinstated():
+    certificate = CertificateFactory()
+    services.do_revoke_certificate(certificate=certificate, by=None, reason="x")
+    with pytest.raises(CertificationError):
+        services.do_reinstate_certificate(certificate=certificate, by=None)
+
+
+def _ce(trainee, hours, on):
+    return services.do_record_continuing_education(
+        trainee=trainee, institution=InstitutionFactory(), title="法規更新", completed_on=on, hours=hours
+    )
+
+
+def test_renewal_extends_validity_when_the_hours_are_met():
+    with freeze_time("2026-03-01"):
+        certificate = CertificateFactory(issued_on=datetime.date(2026, 3, 1))
+        _ce(certificate.trainee, 10, datetime.date(2026, 2, 1))  # before the period: does not count
+        _ce(certificate.trainee, 20, datetime.date(2026, 3, 1))
+    with freeze_time("2028-12-01"):
+        with pytest.raises(CertificationError):
+            services.do_renew_certificate(certificate=certificate)
+        _ce(certificate.trainee, Decimal("4"), datetime.date(2028, 11, 30))
+        services.do_renew_certificate(certificate=certificate)
+    certificate.refresh_from_db()
+    assert certificate.valid_until == datetime.date(2032, 3, 1)
+    assert certificate.period_starts_on == datetime.date(2029, 3, 1)
+    assert certificate.history.last().action == "renew"
+
+
+def test_self_reported_hours_count_only_once_confirmed():
+    with freeze_time("2026-03-01"):
+        certificate = CertificateFactory()
+        activity = services.do_record_continuing_education(
+            trainee=certificate.trainee,
+            institution=InstitutionFactory(),
+            title="研討會",
+            completed_on=datetime.date(2026, 3, 1),
+            hours=30,
+            self_reported=True,
+        )
+        with pytest.raises(CertificationError):
+            services.do_renew_certificate(certificate=certificate)
+        services.do_decide_continuing_education(activity=activity, confirm=True, by=None)
+        services.do_renew_certificate(certificate=certificate)
+
+
+def test_the_daily_task_expires_lapsed_certificates_once():
+    from certification.tasks import expire_lapsed_certificates
+
+    with freeze_time("2026-01-10"):
+        lapsed = CertificateFactory(issued_on=datetime.date(2023, 1, 1), valid_until=datetime.date(2026, 1, 9))
+        suspended = CertificateFactory(issued_on=datetime.date(2023, 1, 1), valid_until=datetime.date(2026, 1, 1), status="suspended")
+        valid = CertificateFactory(issued_on=datetime.date(2023, 1, 10), valid_until=datetime.date(2026, 1, 10))
+        assert expire_lapsed_certificates.delay().get() == 2
+        assert expire_lapsed_certificates.delay().get() == 0
+    for c in (lapsed, suspended, valid):
+        c.refresh_from_db()
+    assert (lapsed.status, suspended.status, valid.status) == ("expired", "expired", "active")
+    assert lapsed.history.filter(action="expire").count() == 1
+
+
+def test_the_daily_task_renews_instead_of_expiring_when_hours_are_met():
+    with freeze_time("2026-01-10"):
+        certificate = CertificateFactory(issued_on=datetime.date(2023, 1, 9), valid_until=datetime.date(2026, 1, 9))
+        _ce(certificate.trainee, 24, datetime.date(2025, 6, 1))
+        assert services.do_expire_lapsed() == 1
+    certificate.refresh_from_db()
+    assert certificate.status == "active" and certificate.valid_until == datetime.date(2029, 1, 9)
