@@ -249,7 +249,8 @@ def _move(enrolment: Enrolment, new_state: str, extra_fields: Iterable[str] = ()
 
 
 def _release_seat(cohort: Cohort) -> None:
-    cohort.seats_taken -= 1
+    # Never below zero: a counter that drifted (rows changed by hand) must not block a withdrawal.
+    cohort.seats_taken = max(0, cohort.seats_taken - 1)
     cohort.save(update_fields=["seats_taken", "updated_at"])
 
 
