@@ -253,6 +253,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Exams: saves that reach the server this long after an attempt's deadline still count (in flight).
+EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
+# The beat job that submits overdue attempts every minute is a django_celery_beat row made by
+# exams' data migration 0002, so it does not compete with other apps' CELERY_BEAT_SCHEDULE.
 
 # Certification (issue 6): years a certificate stays valid, continuing-education hours a renewal needs
 # in that period, and the daily beat jobs (django_celery_beat copies them into its tables at start).

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("catalog/", include("courses.urls")),
     path("", include("courses.training_urls")),
     path("accounts/", include("accounts.urls")),
+    path("exams/", include("exams.urls")),
     path("", include("certification.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

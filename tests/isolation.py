@@ -54,6 +54,7 @@ def build_world() -> World:
         trainee=trainee_b, curriculum=Curriculum.objects.get(tier__code="assistant"),
         completed_on=timezone.localdate() - datetime.timedelta(days=400),
     )
+    _exam_rows_of(cohort_b, trainee_b, course)
     return World(
         inst_a=inst_a,
         inst_b=inst_b,
@@ -62,3 +63,20 @@ def build_world() -> World:
         trainee_a=User.objects.get(email="trainee01@demo.test"),
         trainee_b=trainee_b,
     )
+
+
+def _exam_rows_of(cohort, trainee, course) -> None:
+    """Exams (issue 5): a sitting, a submitted attempt whose essay waits for a grader, its result row."""
+    from exams import demo as exam_demo
+    from exams import services as exams
+    from exams.models import ExamPaper, Sitting
+
+    exam_demo.load()
+    now = timezone.now()
+    sitting = Sitting.objects.create(
+        paper=ExamPaper.objects.get(course=course), cohort=cohort, opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=1), is_online=True,
+    )
+    attempt = exams.do_start_attempt(trainee=trainee, sitting=sitting)
+    exams.do_submit_attempt(attempt_id=attempt.pk)
+    exams.do_grade_attempt(attempt_id=attempt.pk)

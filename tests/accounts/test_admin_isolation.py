@@ -20,6 +20,7 @@ GLOBAL_ADMINS = {
     "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
     "django_celery_beat.IntervalSchedule",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    "exams.Question", "exams.ExamPaper",
 }  # fmt: skip
 
 

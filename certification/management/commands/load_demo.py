@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 import accounts.api.demo
 import accounts.demo
 import courses.demo
+import exams.demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,6 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
         # Lowest app first: each app's demo builds on the ones below it.
-        for module in (accounts.demo, accounts.api.demo, courses.demo):
+        for module in (accounts.demo, accounts.api.demo, courses.demo, exams.demo):
             module.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))

@@ -1,0 +1,302 @@
+"""Admin of the exams: the national bank and papers (program office), sittings, attempts, the
+essay grading queue and results (scoped to the institution by InstitutionScopedAdmin)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import tablib
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin
+
+from . import imports, services
+from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
+from .services import ExamError
+
+# --- national: question bank and papers (program office) -----------------------------------
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["course", "knowledge_area", "difficulty", "question_type", "status", "text_zh", "text_en",
+                  "options", "correct", "rubric_zh", "rubric_en", "max_score"]  # fmt: skip
+        help_texts = {
+            "options": _('A list like [{"key": "A", "zh": "…", "en": "…"}, …]; empty for an essay.'),
+            "correct": _('The keys of the correct options, like ["A"].'),
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        values = {f: data.get(f) for f in services.QUESTION_FIELDS if f != "course_id"}
+        values["course_id"] = data["course"].pk if data.get("course") else None
+        try:
+            services.check_question_data(data=values)
+        except ExamError as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    """Saving a version an attempt has shown makes a new version (the service decides)."""
+
+    form = QuestionForm
+    list_display = ["short_text", "version", "course", "question_type", "knowledge_area", "difficulty", "status"]
+    list_filter = ["status", "question_type", "knowledge_area", "difficulty", "course"]
+    list_select_related = ["course"]
+    search_fields = ["text_zh", "text_en"]
+    readonly_fields = ["family", "version"]
+    actions = ["export_csv", "export_xlsx"]
+    change_list_template = "admin/exams/question/change_list.html"
+
+    @admin.display(description=_("question"))
+    def short_text(self, obj: Question) -> str:
+        return obj.text[:80]
+
+    def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
+        data = {f: getattr(obj, f) for f in services.QUESTION_FIELDS}
+        if not change:
+            created = services.do_create_question(data=data)
+            obj.pk, obj.family, obj._state.adding = created.pk, created.family, False
+            return
+        saved = services.do_revise_question(question_id=obj.pk, changes=data)
+        if saved.pk != obj.pk:
+            messages.info(request, _("An attempt has shown this version, so the change was saved as version %(v)s.")
+                          % {"v": saved.version})  # fmt: skip
+            obj.pk = saved.pk
+
+    def get_urls(self) -> list:
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="exams_question_import"),
+                *super().get_urls()]  # fmt: skip
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        errors: list[tuple[int, str]] = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                raw = upload.read()
+                if upload.name.lower().endswith(".xlsx"):
+                    dataset = tablib.Dataset().load(raw, format="xlsx")
+                else:
+                    dataset = tablib.Dataset().load(raw.decode("utf-8-sig"), format="csv")
+            except Exception:  # noqa: BLE001 — any unreadable file is the same refusal
+                errors = [(0, str(_("The file could not be read as CSV or XLSX.")))]
+            else:
+                try:
+                    report = imports.import_questions(dataset)
+                except imports.ImportRefused as refused:
+                    errors = refused.errors
+                else:
+                    messages.success(request, _("Imported: %(c)s new questions, %(r)s revised.")
+                                     % {"c": report.created, "r": report.revised})  # fmt: skip
+                    return redirect("admin:exams_question_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
+                   "opts": self.model._meta, "title": _("Import questions")}  # fmt: skip
+        return TemplateResponse(request, "admin/exams/question/import.html", context)
+
+    def _export(self, queryset: QuerySet[Question], fmt: str) -> HttpResponse:
+        data = imports.export_questions(queryset)
+        content_type = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        response = HttpResponse(data.export(fmt), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="questions.{fmt}"'
+        return response
+
+    @admin.action(description=_("Export the selected questions (CSV)"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Question]) -> HttpResponse:
+        return self._export(queryset, "csv")
+
+    @admin.action(description=_("Export the selected questions (XLSX)"), permissions=["view"])
+    def export_xlsx(self, request: HttpRequest, queryset: QuerySet[Question]) -> HttpResponse:
+        return self._export(queryset, "xlsx")
+
+
+class BlueprintInline(admin.TabularInline):
+    model = BlueprintRow
+    extra = 1
+
+
+@admin.register(ExamPaper)
+class ExamPaperAdmin(admin.ModelAdmin):
+    list_display = ["course", "time_limit_minutes", "pass_mark", "multiple_scoring", "max_attempts", "retake_wait_days"]
+    list_select_related = ["course"]
+    inlines = [BlueprintInline]
+
+
+# --- institution-owned ---------------------------------------------------------------------
+
+
+class SittingForm(forms.ModelForm):
+    class Meta:
+        model = Sitting
+        fields = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if all(data.get(f) for f in ("paper", "cohort", "opens_at", "closes_at")):
+            try:
+                services.check_schedule_sitting(
+                    by=self.user, paper=data["paper"], cohort=data["cohort"], opens_at=data["opens_at"],
+                    closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
+                )  # fmt: skip
+            except ExamError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
+
+
+@admin.register(Sitting)
+class SittingAdmin(InstitutionScopedAdmin):
+    institution_paths = ("cohort__institution",)
+    form = SittingForm
+    list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place"]
+    list_select_related = ["paper__course", "cohort"]
+    list_filter = ["is_online", "paper__course"]
+    search_fields = ["cohort__code", "paper__course__code", "place"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Sitting, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        created = services.do_schedule_sitting(
+            by=request.user, paper=obj.paper, cohort=obj.cohort, opens_at=obj.opens_at, closes_at=obj.closes_at,
+            is_online=obj.is_online, place=obj.place,
+        )  # fmt: skip
+        obj.pk, obj._state.adding = created.pk, False
+
+
+class ReadOnlyAdmin(InstitutionScopedAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(ReadOnlyAdmin):
+    institution_paths = ("sitting__cohort__institution",)
+    list_display = ["trainee", "paper", "number", "state", "started_at", "deadline", "submitted_at"]
+    list_select_related = ["trainee", "paper__course"]
+    list_filter = ["state", "paper__course"]
+    search_fields = ["trainee__email", "trainee__display_name"]
+    exclude = ["seed"]
+
+
+@admin.register(CourseResult)
+class CourseResultAdmin(ReadOnlyAdmin):
+    institution_paths = ("attempt__sitting__cohort__institution",)
+    list_display = ["trainee", "course", "score", "max_score", "percent", "passed", "published_at"]
+    list_select_related = ["trainee", "course"]
+    list_filter = ["passed", "course"]
+    search_fields = ["trainee__email", "trainee__display_name"]
+
+
+class EssayGradeForm(forms.ModelForm):
+    class Meta:
+        model = EssayAnswer
+        fields = ["score", "grader_note"]
+
+    def clean_score(self) -> Any:
+        score = self.cleaned_data.get("score")
+        if score is None:
+            raise forms.ValidationError(_("Give a score."))
+        if score < 0 or score > self.instance.question.max_score:
+            raise forms.ValidationError(
+                _("The score must be from 0 to %(max)s.") % {"max": self.instance.question.max_score.normalize()}
+            )
+        return score
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("graded")
+    parameter_name = "graded"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list:
+        return [("no", _("waiting")), ("yes", _("graded"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "no":
+            return queryset.filter(score__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(score__isnull=False)
+        return queryset
+
+
+@admin.register(EssayAnswer)
+class EssayAnswerAdmin(InstitutionScopedAdmin):
+    """The grading queue: the institution's submitted essays, with the rubric and a score field."""
+
+    institution_paths = ("attempt__sitting__cohort__institution",)
+    form = EssayGradeForm
+    list_display = ["__str__", "course", "trainee", "answered_at", "score", "graded_at"]
+    list_select_related = ["attempt__trainee", "attempt__paper__course", "question"]
+    list_filter = [WaitingFilter]
+    search_fields = ["attempt__trainee__email", "attempt__trainee__display_name"]
+    fields = ["question_text", "rubric", "max_points", "answer_text", "score", "grader_note"]
+    readonly_fields = ["question_text", "rubric", "max_points", "answer_text"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("question", "attempt__trainee", "attempt__paper__course")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("course"))
+    def course(self, obj: EssayAnswer) -> str:
+        return obj.attempt.paper.course.code
+
+    @admin.display(description=_("trainee"))
+    def trainee(self, obj: EssayAnswer) -> str:
+        return str(obj.attempt.trainee)
+
+    @admin.display(description=_("question"))
+    def question_text(self, obj: EssayAnswer) -> str:
+        return mark_safe(linebreaks(obj.question.text, autoescape=True))
+
+    @admin.display(description=_("rubric"))
+    def rubric(self, obj: EssayAnswer) -> str:
+        return mark_safe(linebreaks(obj.question.rubric, autoescape=True))
+
+    @admin.display(description=_("maximum score"))
+    def max_points(self, obj: EssayAnswer) -> str:
+        return str(obj.question.max_score.normalize())
+
+    @admin.display(description=_("essay answer"))
+    def answer_text(self, obj: EssayAnswer) -> str:
+        return mark_safe(linebreaks(obj.answer if isinstance(obj.answer, str) else json.dumps(obj.answer), autoescape=True))
+
+    def save_model(self, request: HttpRequest, obj: EssayAnswer, form: Any, change: bool) -> None:
+        try:
+            services.do_grade_essay(item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note)
+        except ExamError as error:
+            messages.error(request, str(error))

@@ -1,0 +1,121 @@
+"""Import and export of bank questions (CSV/XLSX) for the program office: all rows or none.
+
+Columns: ``family`` (empty for a new question), ``course`` (code), ``knowledge_area``,
+``difficulty``, ``type``, ``status``, ``text_zh``, ``text_en``, ``options_zh`` and ``options_en``
+(options separated by `` | ``, keyed A, B, C … in that order), ``correct`` (``A`` or ``A,C``),
+``rubric_zh``, ``rubric_en``, ``max_score``; export adds ``version``. A row naming a family
+revises its live version through ``services.do_revise_question`` (a version an attempt has shown
+is never changed: the row makes version + 1).
+"""
+
+from __future__ import annotations
+
+import string
+import uuid
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import tablib
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from courses.models import Course
+
+from . import services
+from .models import Question
+from .services import ExamError
+
+HEADERS = [
+    "family", "version", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
+    "options_zh", "options_en", "correct", "rubric_zh", "rubric_en", "max_score",
+]  # fmt: skip
+SEPARATOR = " | "
+KEYS = string.ascii_uppercase
+
+
+def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
+    data = tablib.Dataset(headers=HEADERS)
+    for q in questions.select_related("course").order_by("course__code", "pk"):
+        data.append([
+            str(q.family), q.version, q.course.code, q.knowledge_area, q.difficulty, q.question_type, q.status,
+            q.text_zh, q.text_en, SEPARATOR.join(o["zh"] for o in q.options), SEPARATOR.join(o["en"] for o in q.options),
+            ",".join(q.correct), q.rubric_zh, q.rubric_en, str(q.max_score.normalize()),
+        ])  # fmt: skip
+    return data
+
+
+class ImportRefused(Exception):
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    revised: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _cell(row: dict[str, Any], name: str) -> str:
+    value = row.get(name)
+    return "" if value is None else str(value).strip()
+
+
+def _row_data(row: dict[str, Any], courses: dict[str, int]) -> dict[str, Any]:
+    code = _cell(row, "course")
+    if code not in courses:
+        raise ExamError("bad_question", _("Unknown course %(code)s.") % {"code": code or "—"})
+    zh = [t.strip() for t in _cell(row, "options_zh").split("|") if t.strip()]
+    en = [t.strip() for t in _cell(row, "options_en").split("|") if t.strip()]
+    if len(zh) != len(en):
+        raise ExamError("bad_question", _("The options in the two languages differ in number."))
+    options = [{"key": KEYS[i], "zh": z, "en": e} for i, (z, e) in enumerate(zip(zh, en, strict=True))]
+    correct = [c.strip().upper() for c in _cell(row, "correct").split(",") if c.strip()]
+    try:
+        max_score = Decimal(_cell(row, "max_score") or "1")
+        difficulty = int(float(_cell(row, "difficulty") or 0))
+    except (InvalidOperation, ValueError):
+        raise ExamError("bad_question", _("Difficulty and maximum score must be numbers.")) from None
+    status = _cell(row, "status") or Question.Status.DRAFT
+    if status not in Question.Status.values:
+        raise ExamError("bad_question", _("Unknown status %(status)s.") % {"status": status})
+    return {
+        "course_id": courses[code], "knowledge_area": _cell(row, "knowledge_area"), "difficulty": difficulty,
+        "question_type": _cell(row, "type"), "status": status, "text_zh": _cell(row, "text_zh"),
+        "text_en": _cell(row, "text_en"), "options": options, "correct": correct,
+        "rubric_zh": _cell(row, "rubric_zh"), "rubric_en": _cell(row, "rubric_en"), "max_score": max_score,
+    }  # fmt: skip
+
+
+def import_questions(dataset: tablib.Dataset) -> ImportReport:
+    """Create or revise every row, or nothing: any row error rolls back all and is reported."""
+    report = ImportReport()
+    courses = dict(Course.objects.values_list("code", "pk"))
+    if "course" not in (dataset.headers or []):
+        raise ImportRefused([(0, _("The file has no header row with a course column."))])
+    with transaction.atomic():
+        for number, row in enumerate(dataset.dict, start=2):
+            try:
+                data = _row_data(row, courses)
+                family = _cell(row, "family")
+                if family:
+                    try:
+                        uuid.UUID(family)
+                    except ValueError:
+                        raise ExamError("bad_question", _("The family %(family)s is not a question family.") % {"family": family}) from None
+                    live = Question.objects.filter(family=family).exclude(status=Question.Status.RETIRED).first()
+                    if live is None:
+                        raise ExamError("bad_question", _("No live version of question family %(family)s.") % {"family": family})
+                    services.do_revise_question(question_id=live.pk, changes=data)
+                    report.revised += 1
+                else:
+                    services.do_create_question(data=data)
+                    report.created += 1
+            except (ExamError, ValueError) as error:
+                report.errors.append((number, str(error)))
+        if report.errors:
+            raise ImportRefused(report.errors)
+    return report

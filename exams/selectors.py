@@ -1,0 +1,63 @@
+"""Reads of the exams app. Other apps read results through these functions."""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from courses.models import CurriculumCourse, Enrolment
+
+from .models import Attempt, AttemptQuestion, CourseResult, Question, Sitting
+
+ELIGIBLE_STATES = (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING)
+
+
+def passed_course_ids(trainee_id: int) -> set[int]:
+    """Ids of the courses the trainee has passed (published results only)."""
+    return set(
+        CourseResult.objects.filter(trainee_id=trainee_id, passed=True, published_at__isnull=False).values_list(
+            "course_id", flat=True
+        )
+    )
+
+
+def published_results(trainee_id: int) -> QuerySet[CourseResult]:
+    return CourseResult.objects.filter(trainee_id=trainee_id, published_at__isnull=False).select_related("course")
+
+
+def is_eligible(*, trainee_id: int, sitting: Sitting) -> bool:
+    """An approved (or in training) enrolment in the sitting's cohort whose curriculum has the course."""
+    return (
+        Enrolment.objects.filter(trainee_id=trainee_id, cohort_id=sitting.cohort_id, state__in=ELIGIBLE_STATES).exists()
+        and CurriculumCourse.objects.filter(
+            curriculum_id=sitting.cohort.curriculum_id, course_id=sitting.paper.course_id
+        ).exists()
+    )
+
+
+def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
+    """Sittings not yet closed of the cohorts the trainee is eligible in, for courses of the curriculum."""
+    cohort_ids = Enrolment.objects.filter(trainee_id=trainee_id, state__in=ELIGIBLE_STATES).values("cohort_id")
+    return (
+        Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now())
+        .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))
+        .select_related("paper__course", "cohort__institution", "cohort__curriculum")
+        .order_by("opens_at", "pk")
+        .distinct()
+    )
+
+
+def attempts_of(trainee_id: int) -> QuerySet[Attempt]:
+    return (
+        Attempt.objects.filter(trainee_id=trainee_id)
+        .select_related("paper__course", "sitting", "result")
+        .order_by("-started_at")
+    )
+
+
+def attempt_items(attempt_id: int) -> QuerySet[AttemptQuestion]:
+    return AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("question").order_by("position")
+
+
+def drawable_questions(*, course_id: int) -> QuerySet[Question]:
+    return Question.objects.filter(course_id=course_id, status=Question.Status.ACTIVE).order_by("pk")

@@ -1,0 +1,535 @@
+"""Every write of the exams app: the question bank, sittings, attempts, answers, grading.
+
+Views, admin, tasks and the demo call these functions. Each refusal raises :class:`ExamError`
+with a stable ``code`` (views map it to an HTTP status) and a translatable message.
+
+Locks: submitting locks the attempt row (``select_for_update``); grading claims the attempt
+with a conditional ``UPDATE … WHERE state='submitted'`` so a re-delivered or concurrent task
+finds nothing to do; an essay grade locks the attempt row before it may finalize the result.
+The server's clock is the only clock: every deadline comparison uses ``timezone.now()``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import institution_of, is_program_office
+from courses.models import CurriculumCourse
+
+from . import selectors
+from .models import (
+    OBJECTIVE_TYPES,
+    Attempt,
+    AttemptQuestion,
+    CourseResult,
+    ExamPaper,
+    KnowledgeArea,
+    Question,
+    QuestionType,
+    Sitting,
+)
+from .signals import result_published
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from courses.models import Cohort
+
+State = Attempt.State
+
+
+class ExamError(Exception):
+    """An exam rule refused the request. ``code`` is stable; ``message`` is translatable.
+
+    Codes: bad_question, retired, not_authorized, foreign_cohort, course_not_in_curriculum,
+    bad_window, not_eligible, not_open_yet, window_closed, already_passed, attempts_used_up,
+    retake_wait, result_pending, bank_short, not_found, not_in_attempt, bad_answer, too_long,
+    time_up, already_submitted, not_essay, bad_score, not_yours, final.
+    """
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(code, message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def grace() -> datetime.timedelta:
+    return datetime.timedelta(seconds=getattr(settings, "EXAM_SAVE_GRACE_SECONDS", 30))
+
+
+# --- question bank ---------------------------------------------------------------------------
+
+QUESTION_FIELDS = (
+    "course_id", "knowledge_area", "difficulty", "question_type", "text_zh", "text_en",
+    "options", "correct", "rubric_zh", "rubric_en", "max_score", "status",
+)  # fmt: skip
+
+
+def check_question_data(*, data: Mapping[str, Any]) -> None:
+    """The shape of a question of its type; raises ``ExamError('bad_question')``."""
+
+    def bad(message: str | Promise) -> ExamError:
+        return ExamError("bad_question", message)
+
+    kind = data.get("question_type")
+    if kind not in QuestionType.values:
+        raise bad(_("Unknown question type."))
+    if data.get("knowledge_area") not in KnowledgeArea.values:
+        raise bad(_("Unknown knowledge area."))
+    try:
+        difficulty = int(data.get("difficulty"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise bad(_("Difficulty must be a number from 1 to 5.")) from None
+    if not 1 <= difficulty <= 5:
+        raise bad(_("Difficulty must be a number from 1 to 5."))
+    if not (data.get("text_zh") or "").strip() or not (data.get("text_en") or "").strip():
+        raise bad(_("The question needs its text in both languages."))
+    if Decimal(str(data.get("max_score") or 0)) <= 0:
+        raise bad(_("The maximum score must be above zero."))
+    options = data.get("options") or []
+    correct = data.get("correct") or []
+    if not isinstance(options, list) or not isinstance(correct, list):
+        raise bad(_("Options and correct options must be lists."))
+    if kind == QuestionType.ESSAY:
+        if options or correct:
+            raise bad(_("An essay question has no options."))
+        if not (data.get("rubric_zh") or "").strip() and not (data.get("rubric_en") or "").strip():
+            raise bad(_("An essay question needs a rubric."))
+        return
+    keys = []
+    for option in options:
+        if not isinstance(option, dict) or not str(option.get("key", "")).strip():
+            raise bad(_("Every option needs a key."))
+        if not str(option.get("zh", "")).strip() or not str(option.get("en", "")).strip():
+            raise bad(_("Every option needs its text in both languages."))
+        keys.append(str(option["key"]))
+    if len(set(keys)) != len(keys):
+        raise bad(_("Option keys must differ."))
+    if kind == QuestionType.TRUE_FALSE and len(keys) != 2:
+        raise bad(_("A true-or-false question has exactly two options."))
+    if len(keys) < 2:
+        raise bad(_("A choice question needs at least two options."))
+    if not correct or not set(correct) <= set(keys) or len(set(correct)) != len(correct):
+        raise bad(_("The correct options must be among the question's options."))
+    if kind != QuestionType.MULTIPLE and len(correct) != 1:
+        raise bad(_("This type of question has exactly one correct option."))
+
+
+def question_was_shown(question_id: int) -> bool:
+    return AttemptQuestion.objects.filter(question_id=question_id).exists()
+
+
+@transaction.atomic
+def do_create_question(*, data: Mapping[str, Any]) -> Question:
+    check_question_data(data=data)
+    return Question.objects.create(**{k: v for k, v in data.items() if k in QUESTION_FIELDS or k == "family"})
+
+
+@transaction.atomic
+def do_revise_question(*, question_id: int, changes: Mapping[str, Any]) -> Question:
+    """Apply ``changes``; a version an attempt has shown stays as it was and a new version is made.
+
+    Locks the question row. Returns the row that now carries the changes (the same row when no
+    attempt has shown it, else version + 1 of the family; the old version is retired).
+    """
+    question = Question.objects.select_for_update().get(pk=question_id)
+    current = {field: getattr(question, field) for field in QUESTION_FIELDS}
+    merged = {**current, **{k: v for k, v in changes.items() if k in QUESTION_FIELDS}}
+    check_question_data(data=merged)
+    changed = [field for field in QUESTION_FIELDS if merged[field] != current[field]]
+    if not changed:
+        return question
+    if not question_was_shown(question.pk):
+        for field in changed:
+            setattr(question, field, merged[field])
+        question.save(update_fields=changed)
+        return question
+    if question.status == Question.Status.RETIRED and merged["status"] == Question.Status.RETIRED:
+        raise ExamError("retired", _("A retired version that an attempt has shown cannot be edited."))
+    if changed == ["status"]:
+        # Retiring or activating does not change what a trainee saw.
+        question.status = merged["status"]
+        question.save(update_fields=["status"])
+        return question
+    question.status = Question.Status.RETIRED
+    question.save(update_fields=["status"])
+    return Question.objects.create(family=question.family, version=question.version + 1, **merged)
+
+
+# --- sittings --------------------------------------------------------------------------------
+
+
+def check_schedule_sitting(
+    *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
+    is_online: bool, place: str,
+) -> None:  # fmt: skip
+    if not is_program_office(by):
+        institution = institution_of(by)
+        if institution is None or institution.pk != cohort.institution_id:
+            raise ExamError("foreign_cohort", _("You can schedule sittings only for your institution's cohorts."))
+    if not cohort.institution.is_authorized_on(timezone.localdate(opens_at)):
+        raise ExamError("not_authorized", _("The institution is not authorized on the day the sitting opens."))
+    if not CurriculumCourse.objects.filter(curriculum_id=cohort.curriculum_id, course_id=paper.course_id).exists():
+        raise ExamError("course_not_in_curriculum", _("The cohort's curriculum does not include this course."))
+    if closes_at <= opens_at:
+        raise ExamError("bad_window", _("The window must close after it opens."))
+    if not is_online and not place.strip():
+        raise ExamError("bad_window", _("Give the place of the sitting, or mark it online."))
+
+
+@transaction.atomic
+def do_schedule_sitting(
+    *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
+    is_online: bool = False, place: str = "",
+) -> Sitting:  # fmt: skip
+    check_schedule_sitting(
+        by=by, cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place
+    )
+    return Sitting.objects.create(
+        cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place
+    )
+
+
+# --- attempts --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the trainee has done on one paper: read once, used for every sitting of the page."""
+
+    attempts: list[Attempt]
+    passed: bool
+
+
+def standing_of(*, trainee_id: int, paper_id: int) -> Standing:
+    attempts = list(Attempt.objects.filter(trainee_id=trainee_id, paper_id=paper_id).order_by("number"))
+    paper = ExamPaper.objects.only("course_id").get(pk=paper_id)
+    return Standing(attempts=attempts, passed=paper.course_id in selectors.passed_course_ids(trainee_id))
+
+
+def check_start_attempt(
+    *, sitting: Sitting, standing: Standing, eligible: bool, now: datetime.datetime | None = None
+) -> None:
+    """Why the trainee cannot start an attempt at ``sitting`` now (an ``ExamError``), or nothing."""
+    now = now or timezone.now()
+    paper = sitting.paper
+    if not eligible:
+        raise ExamError(
+            "not_eligible", _("You are not eligible: you need an approved enrolment in this cohort for this course.")
+        )
+    if now < sitting.opens_at:
+        raise ExamError("not_open_yet", _("The sitting has not opened yet."))
+    if now >= sitting.closes_at:
+        raise ExamError("window_closed", _("The sitting's window has closed."))
+    if standing.passed:
+        raise ExamError("already_passed", _("You have already passed this course."))
+    finished = [a for a in standing.attempts if a.state != State.OPEN]
+    if len(finished) >= paper.max_attempts:
+        raise ExamError("attempts_used_up", _("You have used all %(count)s attempts.") % {"count": paper.max_attempts})
+    if finished:
+        last = finished[-1]
+        if last.state in (State.SUBMITTED, State.GRADING):
+            raise ExamError("result_pending", _("Your previous attempt is still being graded."))
+        allowed = last.submitted_at + datetime.timedelta(days=paper.retake_wait_days)
+        if now < allowed:
+            raise ExamError(
+                "retake_wait",
+                _("You may retake this exam from %(when)s.")
+                % {"when": date_format(timezone.localtime(allowed), "DATETIME_FORMAT")},
+            )
+
+
+def draw_questions(*, paper: ExamPaper, seed: int) -> list[tuple[Question, list[str]]]:
+    """The questions and option orders a seed draws from the paper's blueprint (reproducible).
+
+    Candidates are the active questions in primary-key order, so the same seed over the same
+    bank draws the same set.
+    """
+    rng = random.Random(seed)
+    pool = list(selectors.drawable_questions(course_id=paper.course_id))
+    chosen: list[Question] = []
+    for row in paper.blueprint.order_by("pk"):
+        candidates = [
+            q for q in pool
+            if q.question_type == row.question_type and q.difficulty == row.difficulty
+            and q.knowledge_area == row.knowledge_area
+        ]  # fmt: skip
+        if len(candidates) < row.count:
+            raise ExamError("bank_short", _("The question bank cannot fill this paper yet; tell the program office."))
+        chosen.extend(rng.sample(candidates, row.count))
+    if not chosen:
+        raise ExamError("bank_short", _("The question bank cannot fill this paper yet; tell the program office."))
+    rng.shuffle(chosen)
+    drawn = []
+    for question in chosen:
+        order = [str(option["key"]) for option in question.options]
+        rng.shuffle(order)
+        drawn.append((question, order))
+    return drawn
+
+
+@transaction.atomic
+def do_start_attempt(*, trainee: User, sitting: Sitting, now: datetime.datetime | None = None) -> Attempt:
+    """Resume the trainee's open attempt at the paper, or start one inside the window.
+
+    A second tab racing this one meets the one-open-attempt constraint and resumes the winner's.
+    """
+    now = now or timezone.now()
+    open_attempt = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
+    if open_attempt is not None:
+        return open_attempt
+    standing = standing_of(trainee_id=trainee.pk, paper_id=sitting.paper_id)
+    eligible = selectors.is_eligible(trainee_id=trainee.pk, sitting=sitting)
+    check_start_attempt(sitting=sitting, standing=standing, eligible=eligible, now=now)
+    paper = sitting.paper
+    seed = secrets.randbits(62)
+    drawn = draw_questions(paper=paper, seed=seed)
+    deadline = min(now + datetime.timedelta(minutes=paper.time_limit_minutes), sitting.closes_at)
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                sitting=sitting, paper=paper, trainee=trainee, number=len(standing.attempts) + 1, seed=seed,
+                started_at=now, deadline=deadline,
+            )  # fmt: skip
+    except IntegrityError:
+        attempt = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
+        if attempt is None:
+            raise
+        return attempt
+    AttemptQuestion.objects.bulk_create(
+        AttemptQuestion(attempt=attempt, question=q, position=i, option_order=order)
+        for i, (q, order) in enumerate(drawn, start=1)
+    )
+    return attempt
+
+
+def _parse_answer(item: AttemptQuestion, payload: Mapping[str, Any], paper: ExamPaper) -> Any:
+    """The stored form of an answer: option keys for choices, the text for an essay, None to clear."""
+    kind = item.question.question_type
+    if kind == QuestionType.ESSAY:
+        text = payload.get("text")
+        if text is None:
+            return None
+        if not isinstance(text, str):
+            raise ExamError("bad_answer", _("An essay answer must be text."))
+        if len(text) > paper.essay_max_chars:
+            raise ExamError(
+                "too_long",
+                _("Your answer is %(length)s characters long; the limit is %(limit)s. It was not saved.")
+                % {"length": len(text), "limit": paper.essay_max_chars},
+            )
+        return text
+    choices = payload.get("choices")
+    if choices is None:
+        return None
+    if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
+        raise ExamError("bad_answer", _("Choose options from the question."))
+    if any(c < 0 or c >= len(item.option_order) for c in choices) or len(set(choices)) != len(choices):
+        raise ExamError("bad_answer", _("That option does not exist in this question."))
+    if kind != QuestionType.MULTIPLE and len(choices) > 1:
+        raise ExamError("bad_answer", _("Choose one option only."))
+    return sorted(item.option_order[c] for c in choices)
+
+
+def do_save_answer(
+    *, attempt_id: int, trainee_id: int, position: Any, payload: Mapping[str, Any], now: datetime.datetime | None = None
+) -> AttemptQuestion:
+    """Store the answer as given (last write wins), or refuse and leave the stored answer as it was.
+
+    The write is one conditional UPDATE that re-checks the attempt is open and within deadline
+    plus grace, so a save racing the submit cannot land after it.
+    """
+    now = now or timezone.now()
+    try:
+        position = int(position)
+    except (TypeError, ValueError):
+        position = -1
+    item = (
+        AttemptQuestion.objects.select_related("attempt__paper", "question")
+        .filter(attempt_id=attempt_id, attempt__trainee_id=trainee_id, position=position)
+        .first()
+    )
+    if item is None:
+        if not Attempt.objects.filter(pk=attempt_id, trainee_id=trainee_id).exists():
+            raise ExamError("not_found", _("No such attempt."))
+        raise ExamError("not_in_attempt", _("That question is not part of this attempt."))
+    attempt = item.attempt
+    if attempt.state != State.OPEN:
+        raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
+    if now > attempt.deadline + grace():
+        raise ExamError("time_up", _("Time is up: this answer reached the server after the deadline and was not saved."))
+    answer = _parse_answer(item, payload, attempt.paper)
+    updated = AttemptQuestion.objects.filter(
+        pk=item.pk, attempt__state=State.OPEN, attempt__deadline__gte=now - grace()
+    ).update(answer=answer, answered_at=now)
+    if not updated:
+        raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
+    item.answer, item.answered_at = answer, now
+    return item
+
+
+@transaction.atomic
+def do_submit_attempt(
+    *, attempt_id: int, trainee_id: int | None = None, automatically: bool = False, now: datetime.datetime | None = None
+) -> Attempt:
+    """Close the attempt once and enqueue its grading after commit. Locks the attempt row."""
+    now = now or timezone.now()
+    attempts = Attempt.objects.select_for_update().filter(pk=attempt_id)
+    if trainee_id is not None:
+        attempts = attempts.filter(trainee_id=trainee_id)
+    attempt = attempts.first()
+    if attempt is None:
+        raise ExamError("not_found", _("No such attempt."))
+    if attempt.state != State.OPEN:
+        raise ExamError("already_submitted", _("This attempt has already been submitted."))
+    attempt.state = State.SUBMITTED
+    attempt.submitted_at = now
+    attempt.submitted_automatically = automatically
+    attempt.save(update_fields=["state", "submitted_at", "submitted_automatically"])
+    from .tasks import grade_attempt
+
+    transaction.on_commit(lambda: grade_attempt.delay(attempt.pk))
+    return attempt
+
+
+def overdue_attempt_ids(now: datetime.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Attempt.objects.filter(state=State.OPEN, deadline__lt=now - grace()).order_by("deadline").values_list("pk", flat=True)
+    )
+
+
+def do_submit_overdue_attempts(*, now: datetime.datetime | None = None) -> int:
+    """Submit every open attempt past its deadline and grace, with the answers saved in time."""
+    count = 0
+    for attempt_id in overdue_attempt_ids(now):
+        try:
+            do_submit_attempt(attempt_id=attempt_id, automatically=True, now=now)
+        except ExamError:
+            continue  # the trainee submitted meanwhile
+        count += 1
+    return count
+
+
+# --- grading ---------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
+    """Score an objective answer. Partial credit for multiple choice: any wrong option scores 0,
+    else the share of the correct options chosen."""
+    question = item.question
+    chosen = set(item.answer or [])
+    correct = set(question.correct)
+    if chosen == correct:
+        return question.max_score
+    if question.question_type == QuestionType.MULTIPLE and scoring == ExamPaper.MultipleScoring.PARTIAL:
+        if chosen and chosen <= correct:
+            return (question.max_score * len(chosen) / len(correct)).quantize(CENT, ROUND_HALF_UP)
+    return Decimal(0)
+
+
+def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -> CourseResult | None:
+    """Grade a submitted attempt once. Running it again, or concurrently, changes nothing.
+
+    The conditional update is the claim; the one-result-per-attempt constraint is the last line.
+    """
+    with transaction.atomic():
+        claimed = Attempt.objects.filter(pk=attempt_id, state=State.SUBMITTED).update(state=State.GRADING)
+        if not claimed:
+            return None
+        attempt = Attempt.objects.select_related("paper").get(pk=attempt_id)
+        items = list(selectors.attempt_items(attempt_id))
+        objective = [item for item in items if item.question.question_type in OBJECTIVE_TYPES]
+        for item in objective:
+            item.score = score_item(item, attempt.paper.multiple_scoring)
+            item.graded_at = now or timezone.now()
+        AttemptQuestion.objects.bulk_update(objective, ["score", "graded_at"])
+        result = CourseResult.objects.create(
+            attempt=attempt,
+            trainee_id=attempt.trainee_id,
+            course_id=attempt.paper.course_id,
+            max_score=sum((item.question.max_score for item in items), Decimal(0)),
+        )
+        if all(item.score is not None for item in items):
+            _finalize(attempt=attempt, result=result, items=items, now=now)
+        return result
+
+
+def _finalize(*, attempt: Attempt, result: CourseResult, items: list[AttemptQuestion], now: datetime.datetime | None) -> None:
+    result.score = sum((item.score or Decimal(0) for item in items), Decimal(0))
+    result.percent = (
+        (result.score * 100 / result.max_score).quantize(CENT, ROUND_HALF_UP) if result.max_score else Decimal(0)
+    )
+    result.passed = result.percent >= attempt.paper.pass_mark
+    result.published_at = now or timezone.now()
+    result.save(update_fields=["score", "percent", "passed", "published_at"])
+    attempt.state = State.GRADED
+    attempt.save(update_fields=["state"])
+    from .tasks import send_result_email
+
+    transaction.on_commit(lambda: result_published.send(sender=CourseResult, result=result))
+    transaction.on_commit(lambda: send_result_email.delay(result.pk))
+
+
+def check_grade_essay(*, grader: User, item: AttemptQuestion) -> None:
+    if not is_program_office(grader):
+        institution = institution_of(grader)
+        if institution is None or institution.pk != item.attempt.sitting.cohort.institution_id:
+            raise ExamError("not_yours", _("This answer belongs to another institution's sitting."))
+
+
+@transaction.atomic
+def do_grade_essay(
+    *, item_id: int, grader: User, score: Decimal, note: str = "", now: datetime.datetime | None = None
+) -> AttemptQuestion:
+    """Record an essay's score; the result becomes final with the last one. Locks the attempt row."""
+    item = AttemptQuestion.objects.select_related("question", "attempt__sitting__cohort").get(pk=item_id)
+    check_grade_essay(grader=grader, item=item)
+    attempt = Attempt.objects.select_for_update().select_related("paper").get(pk=item.attempt_id)
+    if item.question.question_type != QuestionType.ESSAY:
+        raise ExamError("not_essay", _("Only essay answers are graded by hand."))
+    if attempt.state == State.GRADED:
+        raise ExamError("final", _("The result of this attempt is final."))
+    if attempt.state != State.GRADING:
+        raise ExamError("not_found", _("This attempt is not waiting for essay grading."))
+    score = Decimal(score)
+    if score < 0 or score > item.question.max_score:
+        raise ExamError(
+            "bad_score", _("The score must be from 0 to %(max)s.") % {"max": item.question.max_score.normalize()}
+        )
+    item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
+    item.save(update_fields=["score", "grader", "grader_note", "graded_at"])
+    items = list(selectors.attempt_items(attempt.pk))
+    if all(i.score is not None for i in items):
+        _finalize(attempt=attempt, result=CourseResult.objects.get(attempt=attempt), items=items, now=now)
+    return item
+
+
+def breakdown_by_area(items: list[AttemptQuestion]) -> list[dict[str, Any]]:
+    """Score and maximum per knowledge area, for the result page and mail."""
+    areas: dict[str, dict[str, Any]] = {}
+    for item in items:
+        area = item.question.knowledge_area
+        row = areas.setdefault(
+            area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)}
+        )
+        row["score"] += item.score or Decimal(0)
+        row["max_score"] += item.question.max_score
+    return list(areas.values())

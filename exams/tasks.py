@@ -1,0 +1,21 @@
+from celery import shared_task
+
+from . import mail, services
+
+
+@shared_task
+def grade_attempt(attempt_id: int) -> None:
+    """Grade a submitted attempt; safe to run twice or concurrently (the service claims it)."""
+    services.do_grade_attempt(attempt_id=attempt_id)
+
+
+@shared_task
+def submit_overdue_attempts() -> int:
+    """Beat, every minute: submit attempts past deadline + grace with the answers saved in time."""
+    return services.do_submit_overdue_attempts()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+def send_result_email(result_id: int) -> None:
+    """The published result to the trainee, once (the mail claims ``mailed_at``)."""
+    mail.send_result(result_id=result_id)
