@@ -67,6 +67,10 @@ class TraineeResource(resources.ModelResource):
         return super().import_data(dataset, **kwargs)
 
     def before_import(self, dataset, **kwargs: Any) -> None:
+        try:
+            services.check_may_register_trainees(institution=self.institution)
+        except services.AccountError as error:
+            raise ValueError(str(error)) from None
         dataset.headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
         missing = [c for c in services.REQUIRED_TRAINEE_COLUMNS if c not in dataset.headers]
         if missing:

@@ -29,7 +29,7 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 class AccountError(Exception):
     """Codes: email_taken, link_invalid, link_expired, link_used; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
-    staff_address."""
+    staff_address; for a whole file: not_authorized."""
 
     def __init__(self, code: str, message: str | Promise, *, field: str | None = None) -> None:
         super().__init__(code, message)
@@ -159,6 +159,16 @@ class TraineeRow:
     phone: str
     profile: TraineeProfile | None
     unchanged: bool
+
+
+def check_may_register_trainees(*, institution: Institution | None) -> None:
+    """An institution whose authorization lapsed keeps its trainees but registers no new ones."""
+    if institution is not None and not institution.is_authorized_on():
+        raise AccountError(
+            "not_authorized",
+            _("%(institution)s is not authorized today, so it cannot register trainees.")
+            % {"institution": institution},
+        )
 
 
 def check_trainee_row(*, values: Mapping[str, object], institution: Institution | None) -> TraineeRow:

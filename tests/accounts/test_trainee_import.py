@@ -243,3 +243,20 @@ def test_row_errors_are_in_the_importing_persons_language(client: Client, instit
     assert "沒有代碼為 no-such-bank 的雇主。" in response.content.decode()
     response = preview(client, SimpleUploadedFile("t.txt", b"email,display_name\n"), language="zh-hant")
     assert "只能匯入 CSV 或 XLSX 檔案。" in response.content.decode()
+
+
+def test_an_institution_whose_authorization_lapsed_cannot_import(admin_client: Client, institution):
+    institution.status = institution.Status.SUSPENDED
+    institution.save(update_fields=["status"])
+    response = preview(admin_client, csv_file(TWO_ROWS))
+    assert "confirm_form" not in response.context
+    assert "is not authorized today" in response.content.decode()
+    assert not User.objects.filter(email="ann@example.test").exists()
+
+
+def test_the_lapsed_authorization_message_is_in_the_importers_language(client: Client, institution):
+    institution.status = institution.Status.WITHDRAWN
+    institution.save(update_fields=["status"])
+    client.force_login(institution_admin(institution, language="zh-hant"))
+    response = preview(client, csv_file(TWO_ROWS), language="zh-hant")
+    assert "今天不在授權期間內" in response.content.decode()
