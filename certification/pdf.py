@@ -1,7 +1,8 @@
 """The bilingual certificate PDF, cached under ``MEDIA_ROOT/certificates/``.
 
-Chinese text uses reportlab's built-in CID font ``MSung-Light`` (Adobe-CNS1, traditional
-characters): no font file to ship, and every PDF reader carries a substitute for it. The file
+Chinese text uses reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1, whose Unicode map
+covers the traditional characters too; reportlab's ``MSung-Light`` is registered with the GB map
+by mistake and shows nothing): no font file to ship, and every PDF reader carries a substitute for it. The file
 name carries the certificate, its status and its validity date, so a status change or a renewal
 makes a new file and an old one is never served.
 """
@@ -27,7 +28,7 @@ from reportlab.pdfgen import canvas
 from .models import Certificate
 from .selectors import mask_name
 
-CJK_FONT = "MSung-Light"
+CJK_FONT = "STSong-Light"
 LATIN_FONT = "Helvetica"
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
 
