@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults; production sets its own environment (README.md, "Production").
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install browser-tools messages migrate demo bench clean
+.PHONY: run test install browser-tools pdf-tools messages migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -50,7 +50,15 @@ browser-tools: node_modules/.package-lock.json
 		else echo "$(CHROMIUM) is missing: the browser tests will skip (apt-get install chromium fonts-noto-cjk)"; fi; \
 	fi
 
-test: install browser-tools
+# Certificate tests turn PDFs into text and images with Debian's poppler-utils (pdftotext, pdftoppm).
+pdf-tools:
+	@if ! command -v pdftoppm >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
+		else echo "pdftoppm is missing: the certificate PDF tests will skip (apt-get install poppler-utils)"; fi; \
+	fi
+
+test: install browser-tools pdf-tools
 	$(BIN)/pytest
 
 clean:
