@@ -20,6 +20,10 @@ GLOBAL_ADMINS = {
     "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
     "django_celery_beat.IntervalSchedule",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    # The employers' API (issue 7): clients and webhooks belong to employers, kept by the program office.
+    "accounts.ApiClient", "accounts.WebhookEndpoint", "accounts.WebhookDelivery",
+    "oauth2_provider.Application", "oauth2_provider.AccessToken", "oauth2_provider.Grant",
+    "oauth2_provider.IDToken", "oauth2_provider.RefreshToken",
     "exams.Question", "exams.ExamPaper",
 }  # fmt: skip
 
