@@ -124,3 +124,32 @@ def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Cl
     own_trainee.user.refresh_from_db()
     assert own_trainee.user.display_name == "Renamed"
     assert own_trainee.user.email != "mine@example.test"
+
+
+def test_a_duplicate_employee_number_in_the_admin_form_is_an_error_and_saves_nothing(
+    client: Client, institution, own_trainee
+):
+    client.force_login(staff(institution))
+    other = TraineeProfileFactory(registered_by=institution)
+    url = reverse("admin:accounts_traineeprofile_change", args=[other.pk])
+    response = client.post(url, {
+        "user": other.user.pk, "employer": own_trainee.employer.pk, "employee_number": own_trainee.employee_number,
+        "branch": "", "manager_class": "", "phone": "",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "employee number" in response.content.decode().lower() or "員工編號" in response.content.decode()
+    assert response.context["adminform"].form.errors
+    other.refresh_from_db()
+    assert other.employer != own_trainee.employer
+
+
+def test_the_program_office_sees_who_registered_a_trainee_and_institution_staff_do_not(client: Client, institution,
+                                                                                       own_trainee):
+    client.force_login(staff(institution))
+    html = client.get(reverse("admin:accounts_traineeprofile_change", args=[own_trainee.pk])).content.decode()
+    assert 'name="registered_by"' not in html
+    office = UserFactory(is_staff=True)
+    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    client.force_login(office)
+    html = client.get(reverse("admin:accounts_traineeprofile_change", args=[own_trainee.pk])).content.decode()
+    assert 'name="registered_by"' in html
