@@ -10,8 +10,7 @@ from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import Employer, Institution, StaffMembership, TraineeProfile, User
 from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
-
-TRAINEE_PATHS = ("registered_by", "user__enrolments__cohort__institution")
+from .selectors import TRAINEE_INSTITUTION_PATHS
 
 
 @admin.register(User)
@@ -71,7 +70,7 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
 
 @admin.register(TraineeProfile)
 class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
-    institution_paths = TRAINEE_PATHS
+    institution_paths = TRAINEE_INSTITUTION_PATHS
     institution_field = "registered_by"
     resource_classes = [TraineeResource]
     import_form_class = TraineeImportForm

@@ -8,9 +8,8 @@ from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import selectors, services
 from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
-from .models import TraineeProfile
 
 
 def _in_language(response: HttpResponseRedirect, language: str) -> HttpResponseRedirect:
@@ -102,7 +101,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
-    trainee = TraineeProfile.objects.select_related("employer", "registered_by").filter(user=user).first()
+    trainee = selectors.trainee_profile_of(user)
     initial = {
         "display_name": user.display_name,
         "preferred_language": user.preferred_language,

@@ -1,0 +1,29 @@
+"""Reads of accounts, scoped the same way the admin is (accounts.scoping)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import TraineeProfile, User
+from .scoping import institution_of, is_program_office, scope_to_institution
+
+# How a trainee reaches an institution: it registered (imported) them, or they enrol with it.
+TRAINEE_INSTITUTION_PATHS = ("registered_by", "user__enrolments__cohort__institution")
+
+
+def trainee_profiles_visible_to(user: User | Any) -> QuerySet[TraineeProfile]:
+    """Trainees ``user`` may see: all for the program office, their institution's for its staff,
+    none for anyone else (a trainee reads their own through :func:`trainee_profile_of`)."""
+    profiles = TraineeProfile.objects.select_related("user", "employer", "registered_by")
+    if is_program_office(user):
+        return profiles
+    return scope_to_institution(profiles, institution_of(user), TRAINEE_INSTITUTION_PATHS)
+
+
+def trainee_profile_of(user: User | Any) -> TraineeProfile | None:
+    """The signed-in person's own trainee profile, or None (staff, anonymous)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return TraineeProfile.objects.select_related("employer", "registered_by").filter(user=user).first()
