@@ -1,0 +1,33 @@
+"""The demo: a bank and a paper for every course; trainee01 can sit an exam right after loading."""
+
+import pytest
+from django.db.models import Count, Sum
+
+import accounts.demo
+import courses.demo
+import exams.demo
+from accounts.models import User
+from courses.models import Course
+from exams import services
+from exams.models import ExamPaper, Question, QuestionType, Sitting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_twice_and_trainee01_can_sit_right_away():
+    for _ in range(2):
+        accounts.demo.load()
+        courses.demo.load()
+        exams.demo.load()
+    assert ExamPaper.objects.count() == Course.objects.count()
+    for paper in ExamPaper.objects.all():
+        drawn = paper.blueprint.aggregate(n=Sum("count"))["n"]
+        bank = Question.objects.filter(course=paper.course, status="active")
+        assert bank.count() >= 2 * drawn
+        assert set(bank.values_list("question_type", flat=True)) == set(QuestionType.values)
+        assert not bank.filter(text_zh="").exists() and not bank.filter(text_en="").exists()
+    sittings = Sitting.objects.filter(cohort__code="INST-A-STANDARD-RETAIL")
+    assert sittings.count() == sittings.values("paper").annotate(n=Count("pk")).count() > 0
+    trainee = User.objects.get(email="trainee01@demo.test")
+    attempt = services.do_start_attempt(trainee=trainee, sitting=sittings.first())
+    assert attempt.items.count() == attempt.paper.blueprint.aggregate(n=Sum("count"))["n"]
