@@ -20,6 +20,11 @@ pytestmark = BROWSER
 
 NEW_PASSWORD = "Bcm-journey-2026!"
 HTML_LANG = {"zh-hant": "zh-Hant", "en": "en"}
+OFFLINE = {"zh-hant": re.compile(r"離線|offline", re.I), "en": "Offline, will retry"}
+
+
+def saved_answers(attempt) -> int:
+    return attempt.items.filter(answered_at__isnull=False).count()
 
 
 def open_menu(page, viewport: str) -> None:
@@ -145,3 +150,86 @@ def test_an_approved_trainee_follows_hours_on_the_dashboard(page, context, site,
     expect(page.locator("#self-study")).to_contain_text("2.5")
     shot(page, "dashboard-self-study")
     assert_accessible(page)
+
+
+def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(page, context, site, lang, viewport, shot):
+    """The countdown runs, answers survive a reload and an offline spell, and a real worker grades."""
+    from exams.models import Attempt
+    from tests.exams.conftest import approve, make_paper, open_sitting
+
+    cohort = CohortFactory(code=f"EXM-{lang}-{viewport}")
+    course = cohort.curriculum.entries.select_related("course").first().course
+    paper = make_paper(course, time_limit_minutes=30)
+    trainee = UserFactory(email=f"exam-{lang}-{viewport}@example.test", preferred_language=lang)
+    approve(trainee, cohort)
+    sitting = open_sitting(paper, cohort)
+    log_in_directly(context, site, trainee)
+
+    page.goto(f"{site.url}/{lang}/exams/")
+    shot(page, "my-exams")
+    assert_accessible(page)
+    page.locator(f"#start-{sitting.pk}").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/exams/attempts/\d+/$"))
+    attempt = Attempt.objects.get(trainee=trainee)
+    status = page.locator("#save-status")
+    expect(status).to_be_visible()
+
+    # The countdown follows the server's deadline, second by second.
+    countdown = page.locator("#countdown")
+    expect(countdown).to_have_text(re.compile(r"^(29|30):\d\d$"))
+    first = int(countdown.get_attribute("data-seconds-left"))
+    assert 28 * 60 < first <= 30 * 60
+    page.wait_for_timeout(2100)
+    assert int(countdown.get_attribute("data-seconds-left")) <= first - 2
+    shot(page, "exam-start")
+    assert_accessible(page)
+    assert_fits_window(page)
+
+    questions = page.locator("fieldset.question")
+    count = questions.count()
+    assert count == 3
+    expect(countdown).to_be_in_viewport()
+
+    # Answer the first question; it is saved at once and survives a reload.
+    questions.nth(0).locator("input").first.check()
+    expect(status).to_have_attribute("data-state", "saved")
+    assert saved_answers(attempt) == 1
+    picked = questions.nth(0).locator("input").first.get_attribute("id")
+    page.reload()
+    expect(page.locator(f"#{picked}")).to_be_checked()
+    shot(page, "exam-after-reload")
+
+    # The connection drops: the page says so, keeps the answers, and saves them when it is back.
+    context.set_offline(True)
+    for n in range(1, count):
+        questions.nth(n).locator("input").first.check()
+    expect(status).to_have_attribute("data-state", "offline")
+    expect(status).to_have_text(OFFLINE[lang])
+    shot(page, "exam-offline")
+    assert saved_answers(attempt) == 1, "nothing reached the server while offline"
+    context.set_offline(False)
+    expect(status).to_have_attribute("data-state", "saved", timeout=15_000)
+    assert saved_answers(attempt) == count
+    page.reload()
+    for n in range(count):
+        expect(questions.nth(n).locator("input").first).to_be_checked()
+    shot(page, "exam-all-saved")
+
+    # Submit asks first; a real worker grades; the result page shows it.
+    page.locator("#submit-attempt").click()
+    expect(page.locator("#answered-count")).to_contain_text(str(count))
+    shot(page, "exam-submit")
+    assert_accessible(page)
+    page.locator("#confirm-submit").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/exams/attempts/{attempt.pk}/result/$"))
+    for _ in range(60):
+        if page.locator("#result-summary").count():
+            break
+        page.wait_for_timeout(1000)
+        page.reload()
+    expect(page.locator("#result-summary")).to_contain_text("%")
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+    shot(page, "exam-result")
+    assert_accessible(page)
+    assert_fits_window(page)
