@@ -1,11 +1,14 @@
 """The employers' API, /api/v1/ (issue 7). Each app's api package holds its views."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from oauth2_provider.views import TokenView
 
 from accounts.api import views as accounts_api
+from accounts.api.errors import not_found
+from certification.api import views as certification_api
 from courses.api import views as courses_api
+from exams.api import views as exams_api
 
 app_name = "api"
 
@@ -25,4 +28,12 @@ urlpatterns = [
     path("enrollments/", courses_api.EnrolmentListView.as_view(), name="enrolments"),
     path("enrollments/<int:pk>/", courses_api.EnrolmentDetailView.as_view(), name="enrolment"),
     path("enrollments/<int:pk>/withdraw/", courses_api.EnrolmentWithdrawView.as_view(), name="enrolment_withdraw"),
+    path("exam-results/", exams_api.ExamResultListView.as_view(), name="exam_results"),
+    path("exam-results/<int:pk>/", exams_api.ExamResultDetailView.as_view(), name="exam_result"),
+    path("certificates/", certification_api.CertificateListView.as_view(), name="certificates"),
+    path("certificates/<str:number>/", certification_api.CertificateDetailView.as_view(), name="certificate"),
+    path("certificates/<str:number>/pdf/", certification_api.CertificatePdfView.as_view(), name="certificate_pdf"),
+    path("webhooks/", certification_api.WebhookEndpointListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", certification_api.WebhookEndpointDetailView.as_view(), name="webhook"),
+    re_path(r"", not_found),
 ]

@@ -316,6 +316,10 @@ SPECTACULAR_SETTINGS = {
     "AUTHENTICATION_WHITELIST": ["accounts.api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "accounts.api.schema.add_problem_responses",
+    ],
 }
 # Webhook deliveries: a receiver that does not answer within this many seconds counts as failed.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)

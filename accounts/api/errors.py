@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -112,3 +113,19 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
     return problem(exc.status_code, code=str(code), detail=detail, errors=errors or None, headers=headers)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/ answers 404 in the error shape, not the site's HTML page."""
+    import json
+
+    from django.http import HttpResponse
+
+    body = {
+        "type": PROBLEM_BASE + "not_found",
+        "title": str(TITLES[404]),
+        "status": 404,
+        "detail": str(exceptions.NotFound.default_detail),
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -9,6 +9,8 @@ from rest_framework import serializers
 from accounts.models import TraineeProfile
 
 MAX_BATCH = 500
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
 
 
 class StrictSerializer(serializers.Serializer):
@@ -28,6 +30,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
     display_name = serializers.CharField(source="user.display_name", read_only=True)
     preferred_language = serializers.CharField(source="user.preferred_language", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, read_only=True)
 
     class Meta:
         model = TraineeProfile
@@ -46,8 +49,6 @@ class EmployeeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
 
 
 class EmployeeUpdateSerializer(StrictSerializer):

@@ -1,0 +1,246 @@
+"""Certificates of the client's employees, and the employer's webhook endpoints."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import FileResponse
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+
+from accounts.api.base import ApiView, get_owned_or_404
+from accounts.api.idempotency import IDEMPOTENCY_KEY, run_idempotently
+from accounts.api.models import WebhookEndpoint
+from accounts.api.pagination import UPDATED_SINCE
+from accounts.api.serializers import StrictSerializer
+from accounts.api.webhooks import EVENTS, new_secret
+from certification import pdf
+from certification.models import Certificate
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
+    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+    tier = serializers.CharField(source="tier.code", read_only=True)
+    track = serializers.CharField(source="track.code", read_only=True, allow_null=True, default=None)
+    institution = serializers.CharField(source="institution.code", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "number",
+            "employee",
+            "employee_number",
+            "tier",
+            "track",
+            "institution",
+            "status",
+            "status_reason",
+            "issued_on",
+            "period_starts_on",
+            "valid_until",
+            "pdf_url",
+            "updated_at",
+        ]
+
+    def get_pdf_url(self, certificate: Certificate) -> str:
+        return reverse("api:certificate_pdf", args=[certificate.number])
+
+
+class CertificateMixin:
+    def certificates(self):
+        return Certificate.objects.filter(trainee__trainee_profile__employer_id=self.employer_id).select_related(
+            "trainee__trainee_profile", "tier", "track", "institution"
+        )
+
+
+def _date(request, name: str) -> datetime.date | None:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        value = parse_date(raw)
+    except ValueError:
+        value = None
+    if value is None:
+        raise exceptions.ValidationError({name: [_("Give a date as YYYY-MM-DD.")]})
+    return value
+
+
+class CertificateListView(CertificateMixin, ApiView):
+    serializer_class = CertificateSerializer
+
+    @extend_schema(
+        summary="List certificates",
+        operation_id="certificates_list",
+        responses=CertificateSerializer(many=True),
+        description="Certificates of the employer's employees, oldest change first.",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("tier", OpenApiTypes.STR, description="assistant, standard or senior"),
+            OpenApiParameter("track", OpenApiTypes.STR, description="corporate or retail"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Certificate.Status.values),
+            OpenApiParameter("expiring_before", OpenApiTypes.DATE, description="valid_until before this date"),
+            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's certificates."),
+        ],
+    )
+    def get(self, request):
+        certificates = self.certificates().order_by()
+        if tier := request.query_params.get("tier"):
+            certificates = certificates.filter(tier__code=tier)
+        if track := request.query_params.get("track"):
+            certificates = certificates.filter(track__code=track)
+        if state := request.query_params.get("status"):
+            if state not in Certificate.Status.values:
+                raise exceptions.ValidationError({"status": [_("Unknown status.")]})
+            certificates = certificates.filter(status=state)
+        if before := _date(request, "expiring_before"):
+            certificates = certificates.filter(valid_until__lt=before)
+        if employee := request.query_params.get("employee"):
+            if not employee.isdigit():
+                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+            certificates = certificates.filter(trainee__trainee_profile__pk=int(employee))
+        return self.sync_list(certificates, CertificateSerializer)
+
+
+class CertificateDetailView(CertificateMixin, ApiView):
+    serializer_class = CertificateSerializer
+
+    @extend_schema(summary="Fetch a certificate by number")
+    def get(self, request, number: str):
+        return Response(CertificateSerializer(get_owned_or_404(self.certificates(), number=number)).data)
+
+
+class CertificatePdfView(CertificateMixin, ApiView):
+    serializer_class = CertificateSerializer
+
+    @extend_schema(
+        summary="Download a certificate's PDF",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
+    )
+    def get(self, request, number: str):
+        certificate = get_owned_or_404(self.certificates(), number=number)
+        path = pdf.ensure_pdf(certificate)
+        return FileResponse(path.open("rb"), content_type="application/pdf", filename=f"{certificate.number}.pdf")
+
+
+# --- webhook endpoints ---------------------------------------------------------------------
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "is_active", "created_at", "updated_at"]
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(help_text="The signing secret; shown only now.")
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+def _https_or_debug(url: str) -> str:
+    from django.conf import settings
+
+    if not url.startswith("https://") and not settings.DEBUG:
+        raise serializers.ValidationError(_("Webhook URLs must use https."))
+    return url
+
+
+class WebhookEndpointInputSerializer(StrictSerializer):
+    url = serializers.URLField(max_length=500, validators=[_https_or_debug])
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENTS), allow_empty=False, max_length=len(EVENTS)
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+
+class WebhookEndpointUpdateSerializer(WebhookEndpointInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
+class WebhookMixin:
+    required_scope = "webhooks"
+
+    def endpoints(self):
+        return WebhookEndpoint.objects.filter(employer_id=self.employer_id)
+
+
+class WebhookEndpointListView(WebhookMixin, ApiView):
+    serializer_class = WebhookEndpointSerializer
+
+    @extend_schema(
+        summary="List webhook endpoints",
+        operation_id="webhooks_list",
+        parameters=[UPDATED_SINCE],
+        responses=WebhookEndpointSerializer(many=True),
+    )
+    def get(self, request):
+        return self.sync_list(self.endpoints(), WebhookEndpointSerializer)
+
+    @extend_schema(
+        summary="Register a webhook endpoint",
+        description="Events: " + ", ".join(EVENTS) + ". The answer carries the signing secret, once.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=WebhookEndpointInputSerializer,
+        responses={201: WebhookEndpointCreatedSerializer},
+    )
+    def post(self, request):
+        def work():
+            data = WebhookEndpointInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            endpoint = WebhookEndpoint.objects.create(
+                employer_id=self.employer_id,
+                url=values["url"],
+                events=sorted(set(values["events"])),
+                description=values.get("description", ""),
+                is_active=values.get("is_active", True),
+                secret=new_secret(),
+            )
+            location = reverse("api:webhook", args=[endpoint.pk])
+            return Response(
+                WebhookEndpointCreatedSerializer(endpoint).data,
+                status=status.HTTP_201_CREATED,
+                headers={"Location": location},
+            )
+
+        return run_idempotently(request, work)
+
+
+class WebhookEndpointDetailView(WebhookMixin, ApiView):
+    serializer_class = WebhookEndpointSerializer
+
+    @extend_schema(summary="Fetch a webhook endpoint")
+    def get(self, request, pk: int):
+        return Response(WebhookEndpointSerializer(get_owned_or_404(self.endpoints(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Change a webhook endpoint", request=WebhookEndpointUpdateSerializer, responses=WebhookEndpointSerializer
+    )
+    def patch(self, request, pk: int):
+        endpoint = get_owned_or_404(self.endpoints(), pk=pk)
+        data = WebhookEndpointUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        for name, value in data.validated_data.items():
+            setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
+        endpoint.save()
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(summary="Remove a webhook endpoint", responses={204: None})
+    def delete(self, request, pk: int):
+        get_owned_or_404(self.endpoints(), pk=pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
