@@ -188,7 +188,10 @@ def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(page, con
     questions = page.locator("fieldset.question")
     count = questions.count()
     assert count == 3
+    # The clock and the save status stay in sight at the foot of the paper.
+    page.locator("#submit-attempt").scroll_into_view_if_needed()
     expect(countdown).to_be_in_viewport()
+    expect(status).to_be_in_viewport()
 
     # Answer the first question; it is saved at once and survives a reload.
     questions.nth(0).locator("input").first.check()
