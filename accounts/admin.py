@@ -87,6 +87,12 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
             return [*self.list_filter, "registered_by"]
         return self.list_filter
 
+    def get_list_display(self, request: HttpRequest):
+        if is_program_office(request.user):
+            return self.list_display
+        # Which other institution registered a trainee enrolled here is not this institution's business.
+        return [name for name in self.list_display if name != "registered_by"]
+
     def get_import_resource_kwargs(self, request: HttpRequest, **kwargs):
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         kwargs["institution"] = None if is_program_office(request.user) else institution_of(request.user)

@@ -153,3 +153,14 @@ def test_the_program_office_sees_who_registered_a_trainee_and_institution_staff_
     client.force_login(office)
     html = client.get(reverse("admin:accounts_traineeprofile_change", args=[own_trainee.pk])).content.decode()
     assert 'name="registered_by"' in html
+
+
+def test_the_trainee_list_does_not_name_the_institution_that_registered_someone_enrolled_here(
+    client: Client, institution
+):
+    TraineeProfileFactory(registered_by=InstitutionFactory(name_en="Elsewhere Academy", name_zh="他處學院"))
+    TraineeProfileFactory(registered_by=institution)
+    client.force_login(staff(institution))
+    html = client.get("/en/admin/accounts/traineeprofile/").content.decode()
+    assert "Elsewhere Academy" not in html and "他處學院" not in html
+    assert "column-registered_by" not in html
