@@ -1,0 +1,235 @@
+"""Program office tools and the institutions' view of their trainees' certificates.
+
+Every status change goes through ``certification.services``; the admin only asks for a reason.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from courses.models import Cohort
+
+from . import pdf, services, tasks
+from .models import Certificate, CertificateStatusChange, ContinuingEducation
+from .services import CertificationError
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the holder's page and kept in the certificate's history."),
+    )
+
+
+class StatusHistoryInline(admin.TabularInline):
+    model = CertificateStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "action", "old_status", "new_status", "reason", "changed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            archive.write(pdf.ensure_pdf(certificate), arcname=f"{certificate.number}.pdf")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@admin.register(Certificate)
+class CertificateAdmin(InstitutionScopedAdmin):
+    institution_paths = ("institution",)
+    list_display = ["number", "trainee", "tier", "track", "institution", "issued_on", "valid_until", "status_badge"]
+    list_filter = [
+        "status",
+        "tier",
+        "track",
+        ("institution", admin.RelatedOnlyFieldListFilter),
+        ("enrolment__cohort", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["trainee", "tier", "track", "institution"]
+    search_fields = ["number", "trainee__email", "trainee__display_name"]
+    date_hierarchy = "issued_on"
+    inlines = [StatusHistoryInline]
+    fields = [
+        "number", "trainee", "tier", "track", "institution", "enrolment", "issued_on", "period_starts_on",
+        "valid_until", "status", "status_reason", "verification_code", "updated_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+    actions = ["suspend", "reinstate", "revoke", "rerender_pdf", "download_zip"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # issued by the service, never typed in
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # a certificate is revoked, never deleted
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return is_program_office(request.user) and super().has_change_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if not is_program_office(request.user):
+            for name in ("suspend", "reinstate", "revoke", "rerender_pdf"):
+                actions.pop(name, None)
+        return actions
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj: Certificate) -> str:
+        colours = {"active": "#2e7d32", "suspended": "#b26a00", "revoked": "#b00020", "expired": "#666"}
+        return format_html('<strong style="color:{}">{}</strong>', colours[obj.status], obj.get_status_display())
+
+    def _ask_reason(self, request: HttpRequest, queryset: QuerySet[Certificate], action: str, title: str):
+        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            return form.cleaned_data["reason"]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "certificates": queryset.select_related("trainee"),
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "certification/admin_reason.html", context)
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Certificate], change) -> None:
+        done = 0
+        for certificate in queryset:
+            try:
+                change(certificate)
+                done += 1
+            except CertificationError as error:
+                self.message_user(request, f"{certificate.number}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d certificate(s) changed.") % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Suspend the selected certificates"), permissions=["change"])
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]):
+        reason = self._ask_reason(request, queryset, "suspend", _("Suspend the selected certificates"))
+        if isinstance(reason, TemplateResponse):
+            return reason
+        self._each(request, queryset, lambda c: services.do_suspend_certificate(certificate=c, by=request.user, reason=reason))
+        return None
+
+    @admin.action(description=_("Reinstate the selected certificates"), permissions=["change"])
+    def reinstate(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        self._each(request, queryset, lambda c: services.do_reinstate_certificate(certificate=c, by=request.user))
+
+    @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
+        reason = self._ask_reason(request, queryset, "revoke", _("Revoke the selected certificates"))
+        if isinstance(reason, TemplateResponse):
+            return reason
+        self._each(request, queryset, lambda c: services.do_revoke_certificate(certificate=c, by=request.user, reason=reason))
+        return None
+
+    @admin.action(description=_("Re-issue the PDF of the selected certificates"), permissions=["change"])
+    def rerender_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        for certificate in queryset:
+            pdf.cache_path(certificate).unlink(missing_ok=True)
+            tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+        self.message_user(request, _("The PDFs are being made again."), messages.SUCCESS)
+
+    @admin.action(description=_("Download the PDFs of the selected certificates (zip)"), permissions=["view"])
+    def download_zip(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse:
+        return zip_response(list(queryset.select_related("trainee", "tier", "track", "institution")), "certificates.zip")
+
+    def get_urls(self):
+        urls = super().get_urls()
+        mine = [
+            path(
+                "cohort/<int:cohort_id>/zip/",
+                self.admin_site.admin_view(self.cohort_zip),
+                name="certification_certificate_cohort_zip",
+            )
+        ]
+        return mine + urls
+
+    def cohort_zip(self, request: HttpRequest, cohort_id: int) -> HttpResponse:
+        """Every certificate earned in one cohort, as one zip (the cohort's own institution only)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        cohort = Cohort.objects.filter(pk=cohort_id).select_related("institution").first()
+        if cohort is None:
+            raise Http404
+        if not is_program_office(request.user):
+            institution = institution_of(request.user)
+            if institution is None or institution.pk != cohort.institution_id:
+                raise Http404
+        certificates = list(
+            Certificate.objects.filter(enrolment__cohort=cohort).select_related("trainee", "tier", "track", "institution")
+        )
+        return zip_response(certificates, f"{cohort.code}-certificates.zip")
+
+
+@admin.register(ContinuingEducation)
+class ContinuingEducationAdmin(InstitutionScopedAdmin):
+    institution_paths = ("institution",)
+    institution_field = "institution"
+    list_display = ["trainee", "title", "completed_on", "hours", "institution", "self_reported", "status"]
+    list_filter = ["status", "self_reported"]
+    list_select_related = ["trainee", "institution"]
+    search_fields = ["trainee__email", "trainee__display_name", "title"]
+    raw_id_fields = ["trainee"]
+    exclude = ["status", "self_reported", "decided_by", "decided_at"]
+    actions = ["confirm", "reject"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ContinuingEducation | None = None) -> list[str]:
+        return ["trainee", "institution", "title", "completed_on", "hours"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: ContinuingEducation, form, change: bool) -> None:
+        if change:
+            return
+        institution = obj.institution if is_program_office(request.user) else institution_of(request.user)
+        try:
+            created = services.do_record_continuing_education(
+                trainee=obj.trainee,
+                institution=institution,
+                title=obj.title,
+                completed_on=obj.completed_on,
+                hours=obj.hours,
+                by=request.user,
+            )
+        except CertificationError as error:
+            raise forms.ValidationError(error.message) from None
+        obj.pk = created.pk
+
+    @admin.action(description=_("Confirm the selected self-reported activities"), permissions=["change"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[ContinuingEducation]) -> None:
+        self._decide(request, queryset, True)
+
+    @admin.action(description=_("Reject the selected self-reported activities"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[ContinuingEducation]) -> None:
+        self._decide(request, queryset, False)
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[ContinuingEducation], confirm: bool) -> None:
+        done = 0
+        for activity in queryset:
+            try:
+                services.do_decide_continuing_education(activity=activity, confirm=confirm, by=request.user)
+                done += 1
+            except CertificationError as error:
+                self.message_user(request, f"{activity}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d activity(ies) decided.") % {"count": done}, messages.SUCCESS)
