@@ -157,3 +157,32 @@ def test_the_program_office_redelivers_from_admin(cast, receiver, admin_client, 
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and len(receiver.calls) == 1
     assert receiver.calls[0]["headers"]["Webhook-Id"] == str(delivery.event_id)
+
+
+def test_certificate_and_exam_events_reach_the_employers_endpoint(
+    cast, employee_a, receiver, django_capture_on_commit_callbacks
+):
+    from certification.models import Certificate
+    from certification.signals import certificate_issued, certificate_status_changed
+    from exams.models import CourseResult
+    from exams.signals import result_published
+    from tests.factories import CertificateFactory
+
+    from .test_results_and_certificates import published_result
+
+    register(cast, events=["certificate.issued", "certificate.status_changed", "exam.result_published"])
+    certificate = CertificateFactory(trainee=employee_a.user)
+    result = published_result(employee_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_issued.send(sender=Certificate, certificate=certificate)
+        certificate_status_changed.send(
+            sender=Certificate, certificate=certificate, old_status="active", new_status="suspended",
+            action="suspend", reason="",
+        )
+        result_published.send(sender=CourseResult, result=result)
+    events = [json.loads(c["body"]) for c in receiver.calls]
+    assert [e["type"] for e in events] == ["certificate.issued", "certificate.status_changed", "exam.result_published"]
+    assert events[0]["data"]["number"] == certificate.number
+    assert events[1]["data"]["new_status"] == "suspended"
+    assert events[2]["data"]["passed"] is True and events[2]["data"]["course"] == "BCM-101"
+    assert len({e["id"] for e in events}) == 3
