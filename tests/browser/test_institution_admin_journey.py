@@ -6,6 +6,7 @@ from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses import services as training
 from courses.models import Attendance, Enrolment
 from tests.browser.support import BROWSER, admin_log_in, expect, run_admin_action
+from tests.conftest import wait_until
 from tests.factories import (
     CohortFactory,
     InstitutionFactory,
@@ -113,3 +114,65 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
     assert attendance.hours == 6
     assert attendance.recorded_by == admin_user
     assert not Attendance.objects.filter(enrolment=outsider_enrolment).exists()
+
+
+def submitted_essay(paper, cohort, email_address: str, essay: str):
+    """A trainee of ``cohort`` who sat ``paper``; the worker scores the objective part and waits."""
+    from exams import services as exams
+    from exams.models import Attempt, QuestionType
+    from tests.exams.conftest import approve, open_sitting
+
+    trainee = UserFactory(email=email_address)
+    approve(trainee, cohort)
+    attempt = exams.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
+    item = attempt.items.get(question__question_type=QuestionType.ESSAY)
+    exams.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"text": essay})
+    exams.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
+    assert wait_until(lambda: Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING, timeout=60)
+    return attempt
+
+
+def test_an_institution_admin_grades_an_essay_from_their_own_queue_only(page, site, lang, viewport, shot):
+    from exams.models import Attempt, CourseResult
+    from tests.exams.conftest import make_paper
+
+    own, other = InstitutionFactory(), InstitutionFactory()
+    admin_user = institution_admin(own, f"grading-{lang}-{viewport}@inst-a.test")
+    cohort = CohortFactory(institution=own, code=f"ESS-A-{lang}-{viewport}")
+    paper = make_paper(cohort.curriculum.entries.select_related("course").first().course, essay=True)
+    attempt = submitted_essay(
+        paper,
+        cohort,
+        f"essay-{lang}-{viewport}@example.test", "客戶經理應先了解客戶的財務需求。A manager first learns the needs.",
+    )
+    outsider = submitted_essay(
+        paper,
+        CohortFactory(institution=other, code=f"ESS-B-{lang}-{viewport}"),
+        f"essay-outsider-{lang}-{viewport}@example.test", "OUTSIDER-ESSAY",
+    )
+
+    admin_log_in(page, site, lang, admin_user.email)
+    page.goto(f"{site.url}/{lang}/admin/exams/essayanswer/?graded=no")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(attempt.trainee.email)
+    expect(page.locator("body")).not_to_contain_text(outsider.trainee.email)
+    shot(page, "essay-queue")
+
+    rows.first.locator("th a, td a").first.click()
+    expect(page.locator("#content")).to_contain_text("A manager first learns the needs.")
+    expect(page.locator("#content")).to_contain_text("RUBRIC-SECRET")  # the rubric is shown to the grader
+    expect(page.locator("#content")).not_to_contain_text("OUTSIDER-ESSAY")
+    page.locator("input[name=score]").fill("8")
+    page.locator("textarea[name=grader_note]").fill("清楚 / clear")
+    shot(page, "essay-grading")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    shot(page, "essay-graded")
+
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED
+    assert CourseResult.objects.get(attempt=attempt).published_at is not None
+    outsider_item = outsider.items.get(question__question_type="essay")
+    response = page.goto(f"{site.url}/{lang}/admin/exams/essayanswer/{outsider_item.pk}/change/")
+    assert response is not None and response.status == 404
