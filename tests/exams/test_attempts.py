@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from exams import services
@@ -19,6 +19,13 @@ from exams.services import ExamError
 from .conftest import SECRET, login, open_sitting
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """URLs reversed here are the English pages, so refusals read in English."""
+    with translation.override("en"):
+        yield
 
 
 def start(world, user=None):
@@ -177,6 +184,10 @@ def test_answers_within_the_grace_are_stored_and_later_ones_refused_whatever_the
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=31)):
         code, data = post_answer(client, attempt, {"question": single.position, "choices": [1], "client_time": "2000-01-01"})
     assert code == 409 and "Time is up" in data["error"]
+    with freeze_time(attempt.deadline + datetime.timedelta(seconds=31)):
+        chinese = client.post(f"/zh-hant/exams/attempts/{attempt.pk}/answer/", json.dumps({"question": single.position, "choices": [1]}),
+                              content_type="application/json")  # fmt: skip
+    assert chinese.status_code == 409 and "時間已到" in chinese.json()["error"]
     single.refresh_from_db()
     assert single.answer == [single.option_order[0]]
 

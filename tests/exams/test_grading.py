@@ -1,0 +1,213 @@
+"""Grading: once per attempt, after commit, objective scoring, essays through the institution's
+graders, the published result (signal, e-mail in the trainee's language, page breakdown)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from freezegun import freeze_time
+
+from exams import selectors, services, tasks
+from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, QuestionType
+from exams.signals import result_published
+
+from .conftest import login, make_paper, open_sitting
+
+pytestmark = pytest.mark.django_db
+
+
+def result_mails():
+    return [m for m in mail.outbox if m.subject.startswith(("Your exam result:", "考試結果："))]
+
+
+def answer_all(attempt, *, right: bool) -> None:
+    for item in attempt.items.select_related("question"):
+        q = item.question
+        if q.is_essay:
+            payload = {"text": "我的申論"}
+        else:
+            keys = q.correct if right else [k for k in item.option_order if k not in q.correct][:1]
+            payload = {"choices": [item.option_order.index(k) for k in keys]}
+        services.do_save_answer(attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload)
+
+
+def submit(attempt, capture):
+    with capture(execute=True):
+        services.do_submit_attempt(attempt_id=attempt.pk)
+    return CourseResult.objects.filter(attempt=attempt).first()
+
+
+def test_a_right_paper_passes_and_is_published_with_a_signal_and_a_mail(world, django_capture_on_commit_callbacks):
+    received = []
+    result_published.connect(lambda sender, result, **kw: received.append(result.pk), weak=False, dispatch_uid="t1")
+    try:
+        attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+        answer_all(attempt, right=True)
+        result = submit(attempt, django_capture_on_commit_callbacks)
+    finally:
+        result_published.disconnect(dispatch_uid="t1")
+    assert result.passed and result.score == result.max_score == Decimal(4) and result.percent == 100
+    assert result.published_at is not None and received == [result.pk]
+    assert selectors.passed_course_ids(world.alice.pk) == {world.course.pk}
+    (sent,) = result_mails()  # Alice reads English
+    assert "You passed." in sent.body and "finance" in sent.alternatives[0][0]
+    page = login(world.alice).get(f"/en/exams/attempts/{attempt.pk}/result/").content.decode()
+    assert 'id="breakdown"' in page and "finance" in page and "passed" in page
+
+
+def test_a_wrong_paper_fails_and_the_chinese_mail_speaks_chinese(world, django_capture_on_commit_callbacks):
+    world.alice.preferred_language = "zh-hant"
+    world.alice.save()
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=False)
+    result = submit(attempt, django_capture_on_commit_callbacks)
+    assert result.passed is False and result.score == 0
+    assert selectors.passed_course_ids(world.alice.pk) == set()
+    (sent,) = result_mails()
+    assert "考試結果" in sent.subject and "未通過" in sent.body
+
+
+def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
+    world.paper.multiple_scoring = ExamPaper.MultipleScoring.PARTIAL
+    world.paper.save()
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    item = attempt.items.select_related("question").get(question__question_type=QuestionType.MULTIPLE)
+    item.answer = item.question.correct[:1]
+    assert services.score_item(item, "partial") == Decimal(1)
+    assert services.score_item(item, "all_or_nothing") == 0
+    item.answer = [item.question.correct[0], next(k for k in item.option_order if k not in item.question.correct)]
+    assert services.score_item(item, "partial") == 0
+
+
+def test_a_rolled_back_submit_enqueues_nothing(world, django_capture_on_commit_callbacks):
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    with django_capture_on_commit_callbacks() as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            services.do_submit_attempt(attempt_id=attempt.pk)
+            raise RuntimeError("something after the submit failed")
+    assert callbacks == []
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.OPEN
+
+
+def test_grading_twice_or_a_redelivered_task_grades_once(world, django_capture_on_commit_callbacks):
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=True)
+    result = submit(attempt, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        tasks.grade_attempt.delay(attempt.pk)
+        tasks.grade_attempt.apply(args=[attempt.pk])
+    assert callbacks == []
+    assert CourseResult.objects.filter(attempt=attempt).count() == 1
+    assert CourseResult.objects.get(pk=result.pk).published_at == result.published_at
+    assert len(result_mails()) == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CourseResult.objects.create(attempt=attempt, trainee=world.alice, course=world.course, max_score=1)
+
+
+def test_a_second_submit_is_refused_and_changes_nothing(world, django_capture_on_commit_callbacks):
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    submit(attempt, django_capture_on_commit_callbacks)
+    with pytest.raises(services.ExamError) as refused:
+        services.do_submit_attempt(attempt_id=attempt.pk)
+    assert refused.value.code == "already_submitted"
+    assert CourseResult.objects.filter(attempt=attempt).count() == 1
+
+
+def test_the_beat_task_submits_overdue_attempts_with_their_answers(world, settings, django_capture_on_commit_callbacks):
+    settings.EXAM_SAVE_GRACE_SECONDS = 30
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=True)
+    with freeze_time(attempt.deadline + datetime.timedelta(seconds=20)):
+        assert tasks.submit_overdue_attempts.apply().get() == 0  # saves may still be in flight
+    with freeze_time(attempt.deadline + datetime.timedelta(seconds=90)), django_capture_on_commit_callbacks(execute=True):
+        assert tasks.submit_overdue_attempts.apply().get() == 1
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.GRADED and attempt.submitted_automatically
+    assert attempt.submitted_at <= attempt.deadline + datetime.timedelta(minutes=2)
+    assert attempt.result.passed and attempt.result.score == attempt.result.max_score
+
+
+def test_the_beat_schedule_runs_the_overdue_task_every_minute():
+    from django_celery_beat.models import PeriodicTask
+
+    task = PeriodicTask.objects.get(task="exams.tasks.submit_overdue_attempts")
+    assert task.enabled and task.interval.every == 60 and task.interval.period == "seconds"
+
+
+@pytest.fixture
+def essay_world(world):
+    paper = make_paper(world.cohort.curriculum.entries.select_related("course")[1].course, essay=True)
+    world.essay_sitting = open_sitting(paper, world.cohort)
+    world.essay_paper = paper
+    return world
+
+
+def test_essays_wait_for_the_institutions_grader_then_the_result_is_final(
+    essay_world, grader_a, grader_b, django_capture_on_commit_callbacks
+):
+    world = essay_world
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    answer_all(attempt, right=True)
+    result = submit(attempt, django_capture_on_commit_callbacks)
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING
+    assert result.published_at is None and result.passed is None and result_mails() == []
+    pending = login(world.alice).get(reverse("exams:result", args=[attempt.pk])).content.decode()
+    assert 'id="result-pending"' in pending
+    essay = EssayAnswer.objects.get(attempt=attempt)
+    url = reverse("admin:exams_essayanswer_change", args=[essay.pk])
+    assert grader_b.get(url).status_code == 404
+    assert str(essay.pk) not in grader_b.get(reverse("admin:exams_essayanswer_changelist")).content.decode().split("result_list")[-1][:0]
+    page = grader_a.get(url)
+    assert page.status_code == 200 and "RUBRIC-SECRET" in page.content.decode()
+    assert grader_a.post(url, {"score": "11", "grader_note": ""}).status_code == 200  # over the maximum: the form refuses
+    assert CourseResult.objects.get(pk=result.pk).published_at is None
+    with django_capture_on_commit_callbacks(execute=True):
+        response = grader_a.post(url, {"score": "7", "grader_note": "好"})
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert result.published_at is not None and result.score == Decimal(11) and result.max_score == Decimal(14)
+    assert result.passed is True and len(result_mails()) == 1
+    with pytest.raises(services.ExamError):
+        services.do_grade_essay(item_id=essay.pk, grader=grader_a.user, score=Decimal(1))
+
+
+def test_an_outsider_grader_is_refused_by_the_service_too(essay_world, grader_b, django_capture_on_commit_callbacks):
+    world = essay_world
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    submit(attempt, django_capture_on_commit_callbacks)
+    essay = EssayAnswer.objects.get(attempt=attempt)
+    with pytest.raises(services.ExamError) as refused:
+        services.do_grade_essay(item_id=essay.pk, grader=grader_b.user, score=Decimal(1))
+    assert refused.value.code == "not_yours"
+
+
+def test_the_grading_queue_lists_only_submitted_essays_of_the_own_institution(
+    essay_world, grader_a, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    world = essay_world
+    open_attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    assert not EssayAnswer.objects.filter(attempt=open_attempt).exists()
+    submit(open_attempt, django_capture_on_commit_callbacks)
+    with django_assert_max_num_queries(20):
+        listing = grader_a.get(reverse("admin:exams_essayanswer_changelist"))
+    assert listing.status_code == 200
+    assert reverse("admin:exams_essayanswer_change", args=[EssayAnswer.objects.get(attempt=open_attempt).pk]) in listing.content.decode()
+
+
+def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=True)
+    submit(attempt, django_capture_on_commit_callbacks)
+    client = login(world.alice)
+    client.get("/en/exams/")
+    with django_assert_max_num_queries(10):
+        page = client.get("/en/exams/").content.decode()
+    assert f'id="attempt-{attempt.pk}"' in page and "100% · passed" in page
+    assert "already passed" in page
+
+
