@@ -44,10 +44,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 	else echo "npm is missing: the accessibility checks of the browser tests will not run"; fi
 
 browser-tools: node_modules/.package-lock.json
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! command -v zbarimg >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-		else echo "$(CHROMIUM) is missing: the browser tests will skip (apt-get install chromium fonts-noto-cjk)"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk zbar-tools; \
+		else echo "$(CHROMIUM) or zbarimg is missing: browser tests will skip (apt-get install chromium fonts-noto-cjk zbar-tools)"; fi; \
 	fi
 
 # Certificate tests turn PDFs into text and images with Debian's poppler-utils (pdftotext, pdftoppm).

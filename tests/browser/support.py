@@ -168,3 +168,20 @@ def assert_fits_window(pg: Any) -> None:
     """Nothing sticks out sideways: on a phone, nobody should scroll the page horizontally."""
     overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{pg.url} is {overflow}px wider than the window"
+
+
+def qr_address(pdf_path: Path) -> str:
+    """The address in the QR code on the first page of a PDF (pdftoppm, then zbarimg)."""
+    import shutil
+    import subprocess
+
+    for tool in ("pdftoppm", "zbarimg"):
+        if shutil.which(tool) is None:
+            service_missing(f"{tool} is missing (apt-get install poppler-utils zbar-tools; make test installs them)")
+    image = pdf_path.with_suffix("")
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(image)],
+                   check=True)
+    found = subprocess.run(["zbarimg", "--raw", "-q", str(image) + ".png"], capture_output=True, text=True, check=False)
+    codes = [line.strip() for line in found.stdout.splitlines() if line.strip()]
+    assert len(codes) == 1, f"expected one QR code on the certificate, found {codes!r}"
+    return codes[0]
