@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
@@ -42,6 +44,10 @@ class ApiView(GenericAPIView):
         if request.method in ("POST", "PUT", "PATCH"):
             request._request.body  # noqa: B018
         super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL in text; no id, code or filter of ours contains one.
+        values = [*request.query_params.values(), *(v for v in kwargs.values() if isinstance(v, str))]
+        if any("\x00" in value for value in values):
+            raise exceptions.ValidationError({"non_field_errors": [_("The request contains a NUL character.")]})
 
     @property
     def client(self) -> ApiClient:

@@ -62,7 +62,11 @@ def parse_updated_since(request) -> datetime.datetime | None:
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value, datetime.UTC)
-    return value
+    try:
+        # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
+        return value.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        raise exceptions.ValidationError({"updated_since": [_("This date and time is out of range.")]}) from None
 
 
 def filter_updated_since(queryset: QuerySet, request, field: str = "updated_at") -> QuerySet:

@@ -41,3 +41,9 @@ def test_an_invalid_cursor_or_date_is_a_400(cast):
 
 def test_an_unknown_id_is_a_404_in_the_error_shape(cast):
     assert_problem(cast.api_a.get("/api/v1/employees/999999/"), 404)
+
+
+def test_odd_dates_and_nul_characters_are_a_400_not_a_database_error(cast):
+    assert cast.api_a.get("/api/v1/catalog/cohorts/", {"updated_since": "1287-09-21T23:04:04+19:36"}).status_code == 200
+    assert_problem(cast.api_a.get("/api/v1/catalog/cohorts/", {"tier": "a\x00b"}), 400)
+    assert_problem(cast.api_a.get("/api/v1/certificates/a%00b/"), 400)

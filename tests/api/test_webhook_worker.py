@@ -1,0 +1,51 @@
+"""A real Celery worker delivers a signed webhook to a real HTTP server after the caller is answered."""
+
+import http.server
+import threading
+
+import pytest
+
+from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from tests.conftest import wait_until
+from tests.factories import CohortFactory
+
+from .test_webhooks import documented_verify
+
+
+class Inbox(http.server.BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802 - the http.server hook
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        Inbox.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def inbox():
+    Inbox.received = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Inbox)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    server.shutdown()
+
+
+@pytest.mark.worker
+def test_the_worker_delivers_a_signed_enrolment_event(celery_worker, cast, employee_a, inbox):
+    endpoint = WebhookEndpoint.objects.create(
+        employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret="whsec_test"
+    )
+    cohort = CohortFactory()
+    response = cast.api_a.post("/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": cohort.pk}, format="json")
+    assert response.status_code == 201
+    assert wait_until(lambda: Inbox.received, timeout=30), "no delivery arrived"
+    headers, body = Inbox.received[0]
+    assert documented_verify()(endpoint.secret, headers, body)
+    assert wait_until(
+        lambda: WebhookDelivery.objects.filter(endpoint=endpoint, status="delivered").exists(), timeout=10
+    )
