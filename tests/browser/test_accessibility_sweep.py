@@ -16,12 +16,16 @@ PUBLIC = [
     "/accounts/signup/",
     "/accounts/login/",
     "/accounts/password/reset/",
+    "/verify/",
 ]
 TRAINEE = [
     "/dashboard/",
     "/accounts/profile/",
     "/cohorts/",
     "/cohorts/{cohort}/",
+    "/exams/",
+    "/certificates/",
+    "/certification/reminders/",
 ]
 
 
