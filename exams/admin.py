@@ -116,7 +116,9 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def _export(self, queryset: QuerySet[Question], fmt: str) -> HttpResponse:
         data = imports.export_questions(queryset)
-        content_type = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content_type = (
+            "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
         response = HttpResponse(data.export(fmt), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="questions.{fmt}"'
         return response
@@ -293,7 +295,9 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     @admin.display(description=_("essay answer"))
     def answer_text(self, obj: EssayAnswer) -> str:
-        return mark_safe(linebreaks(obj.answer if isinstance(obj.answer, str) else json.dumps(obj.answer), autoescape=True))
+        return mark_safe(
+            linebreaks(obj.answer if isinstance(obj.answer, str) else json.dumps(obj.answer), autoescape=True)
+        )
 
     def save_model(self, request: HttpRequest, obj: EssayAnswer, form: Any, change: bool) -> None:
         try:

@@ -71,9 +71,13 @@ def load() -> None:
     papers = {}
     for offset, course in enumerate(Course.objects.order_by("code")):
         papers[course.pk] = _bank_and_paper(course, offset)
-    cohort = Cohort.objects.filter(
-        institution__code="inst-a", curriculum__tier__code="standard", curriculum__track__code="retail"
-    ).order_by("pk").first()
+    cohort = (
+        Cohort.objects.filter(
+            institution__code="inst-a", curriculum__tier__code="standard", curriculum__track__code="retail"
+        )
+        .order_by("pk")
+        .first()
+    )
     if cohort is None:
         return  # courses' demo made no such cohort (inst-a not authorized today): nothing to sit
     now = timezone.now()

@@ -105,10 +105,14 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                     try:
                         uuid.UUID(family)
                     except ValueError:
-                        raise ExamError("bad_question", _("The family %(family)s is not a question family.") % {"family": family}) from None
+                        raise ExamError(
+                            "bad_question", _("The family %(family)s is not a question family.") % {"family": family}
+                        ) from None
                     live = Question.objects.filter(family=family).exclude(status=Question.Status.RETIRED).first()
                     if live is None:
-                        raise ExamError("bad_question", _("No live version of question family %(family)s.") % {"family": family})
+                        raise ExamError(
+                            "bad_question", _("No live version of question family %(family)s.") % {"family": family}
+                        )
                     services.do_revise_question(question_id=live.pk, changes=data)
                     report.revised += 1
                 else:

@@ -77,7 +77,9 @@ class Question(Bilingual, models.Model):
             models.UniqueConstraint(
                 fields=["family"], condition=~Q(status="retired"), name="question_one_live_version"
             ),
-            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=5), name="question_difficulty_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=5), name="question_difficulty_1_to_5"
+            ),
             models.CheckConstraint(condition=Q(max_score__gt=0), name="question_max_score_positive"),
         ]
         indexes = [
@@ -115,7 +117,10 @@ class ExamPaper(models.Model):
     time_limit_minutes = models.PositiveIntegerField(_("time limit (minutes)"), default=60)
     pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=60)
     multiple_scoring = models.CharField(
-        _("multiple choice scoring"), max_length=20, choices=MultipleScoring.choices, default=MultipleScoring.ALL_OR_NOTHING
+        _("multiple choice scoring"),
+        max_length=20,
+        choices=MultipleScoring.choices,
+        default=MultipleScoring.ALL_OR_NOTHING,
     )
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     retake_wait_days = models.PositiveSmallIntegerField(_("retake wait (days)"), default=7)
@@ -154,7 +159,9 @@ class BlueprintRow(models.Model):
                 fields=["paper", "question_type", "difficulty", "knowledge_area"], name="blueprint_row_unique"
             ),
             models.CheckConstraint(condition=Q(count__gt=0), name="blueprint_count_positive"),
-            models.CheckConstraint(condition=Q(difficulty__gte=1, difficulty__lte=5), name="blueprint_difficulty_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=5), name="blueprint_difficulty_1_to_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -238,7 +245,12 @@ class AttemptQuestion(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
     grader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("grader")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grader"),
     )
     grader_note = models.TextField(_("grader's note"), blank=True)
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)

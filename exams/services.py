@@ -372,7 +372,9 @@ def do_save_answer(
     if attempt.state != State.OPEN:
         raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
     if now > attempt.deadline + grace():
-        raise ExamError("time_up", _("Time is up: this answer reached the server after the deadline and was not saved."))
+        raise ExamError(
+            "time_up", _("Time is up: this answer reached the server after the deadline and was not saved.")
+        )
     answer = _parse_answer(item, payload, attempt.paper)
     updated = AttemptQuestion.objects.filter(
         pk=item.pk, attempt__state=State.OPEN, attempt__deadline__gte=now - grace()
@@ -410,7 +412,9 @@ def do_submit_attempt(
 def overdue_attempt_ids(now: datetime.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     return list(
-        Attempt.objects.filter(state=State.OPEN, deadline__lt=now - grace()).order_by("deadline").values_list("pk", flat=True)
+        Attempt.objects.filter(state=State.OPEN, deadline__lt=now - grace())
+        .order_by("deadline")
+        .values_list("pk", flat=True)
     )
 
 
@@ -472,7 +476,9 @@ def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -
         return result
 
 
-def _finalize(*, attempt: Attempt, result: CourseResult, items: list[AttemptQuestion], now: datetime.datetime | None) -> None:
+def _finalize(
+    *, attempt: Attempt, result: CourseResult, items: list[AttemptQuestion], now: datetime.datetime | None
+) -> None:
     result.score = sum((item.score or Decimal(0) for item in items), Decimal(0))
     result.percent = (
         (result.score * 100 / result.max_score).quantize(CENT, ROUND_HALF_UP) if result.max_score else Decimal(0)
@@ -527,9 +533,7 @@ def breakdown_by_area(items: list[AttemptQuestion]) -> list[dict[str, Any]]:
     areas: dict[str, dict[str, Any]] = {}
     for item in items:
         area = item.question.knowledge_area
-        row = areas.setdefault(
-            area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)}
-        )
+        row = areas.setdefault(area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)})
         row["score"] += item.score or Decimal(0)
         row["max_score"] += item.question.max_score
     return list(areas.values())

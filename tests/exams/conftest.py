@@ -48,7 +48,9 @@ def make_paper(course, *, essay=False, per_row=1, **kwargs) -> ExamPaper:
         rows.append((QuestionType.ESSAY, 3, "psychology"))
     n = 0
     for kind, difficulty, area in rows:
-        BlueprintRow.objects.create(paper=paper, question_type=kind, difficulty=difficulty, knowledge_area=area, count=per_row)
+        BlueprintRow.objects.create(
+            paper=paper, question_type=kind, difficulty=difficulty, knowledge_area=area, count=per_row
+        )
         for _ in range(2 * per_row):
             n += 1
             make_question(course, kind, difficulty, area, n=n)
@@ -134,5 +136,3 @@ def grader_a(world) -> Client:
 @pytest.fixture
 def grader_b(world) -> Client:
     return staff(world.inst_b, INSTITUTION_GRADER_GROUP)
-
-

@@ -33,7 +33,9 @@ def start(world, user=None):
 
 
 def post_answer(client: Client, attempt, body) -> tuple[int, dict]:
-    response = client.post(reverse("exams:answer", args=[attempt.pk]), json.dumps(body), content_type="application/json")
+    response = client.post(
+        reverse("exams:answer", args=[attempt.pk]), json.dumps(body), content_type="application/json"
+    )
     return response.status_code, response.json()
 
 
@@ -52,7 +54,9 @@ def test_starting_draws_the_blueprint_reproducibly_from_the_recorded_seed(world)
 
 def test_the_deadline_is_the_earlier_of_the_time_limit_and_the_window_end(world):
     now = timezone.now()
-    assert start(world).deadline == pytest.approx(now + datetime.timedelta(minutes=60), abs=datetime.timedelta(seconds=5))
+    assert start(world).deadline == pytest.approx(
+        now + datetime.timedelta(minutes=60), abs=datetime.timedelta(seconds=5)
+    )
     world.other_sitting.closes_at = now + datetime.timedelta(minutes=10)
     world.other_sitting.save()
     short = services.do_start_attempt(trainee=world.bob, sitting=world.other_sitting)
@@ -148,10 +152,12 @@ def test_bad_answers_are_refused_and_the_saved_answer_stays(world, body, status,
 def test_an_essay_over_the_length_limit_is_refused(world):
     world.paper.essay_max_chars = 20
     world.paper.save()
-    from tests.exams.conftest import make_question
     from exams.models import BlueprintRow
+    from tests.exams.conftest import make_question
 
-    BlueprintRow.objects.create(paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1)
+    BlueprintRow.objects.create(
+        paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1
+    )
     make_question(world.course, QuestionType.ESSAY, 3, "psychology")
     attempt = start(world)
     essay = item(attempt, QuestionType.ESSAY)
@@ -182,7 +188,9 @@ def test_answers_within_the_grace_are_stored_and_later_ones_refused_whatever_the
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=25)):
         assert post_answer(client, attempt, {"question": single.position, "choices": [0]})[0] == 200
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=31)):
-        code, data = post_answer(client, attempt, {"question": single.position, "choices": [1], "client_time": "2000-01-01"})
+        code, data = post_answer(
+            client, attempt, {"question": single.position, "choices": [1], "client_time": "2000-01-01"}
+        )
     assert code == 409 and "Time is up" in data["error"]
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=31)):
         chinese = client.post(f"/zh-hant/exams/attempts/{attempt.pk}/answer/", json.dumps({"question": single.position, "choices": [1]}),
@@ -210,7 +218,9 @@ def test_the_answer_endpoint_needs_the_csrf_token(world):
 
 def test_invalid_json_is_a_clear_400(world):
     attempt = start(world)
-    response = login(world.alice).post(reverse("exams:answer", args=[attempt.pk]), "{nope", content_type="application/json")
+    response = login(world.alice).post(
+        reverse("exams:answer", args=[attempt.pk]), "{nope", content_type="application/json"
+    )
     assert response.status_code == 400 and "JSON" in response.json()["error"]
 
 
@@ -238,10 +248,12 @@ def test_the_exam_page_speaks_both_languages_and_carries_the_save_status(world):
 
 
 def test_no_page_or_json_carries_an_answer_key_before_release(world):
-    from tests.exams.conftest import make_question
     from exams.models import BlueprintRow
+    from tests.exams.conftest import make_question
 
-    BlueprintRow.objects.create(paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1)
+    BlueprintRow.objects.create(
+        paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1
+    )
     make_question(world.course, QuestionType.ESSAY, 3, "psychology")
     client = login(world.alice)
     bodies = [client.get(reverse("exams:home")).content]
@@ -250,9 +262,23 @@ def test_no_page_or_json_carries_an_answer_key_before_release(world):
     for lang in ("en", "zh-hant"):
         bodies.append(client.get(f"/{lang}/exams/attempts/{attempt.pk}/").content)
     for it in attempt.items.select_related("question"):
-        body = {"question": it.position, "text": "答"} if it.question.is_essay else {"question": it.position, "choices": [0]}
-        bodies.append(client.post(reverse("exams:answer", args=[attempt.pk]), json.dumps(body), content_type="application/json").content)
-    bodies.append(client.post(reverse("exams:answer", args=[attempt.pk]), json.dumps({"question": 1, "choices": [9]}), content_type="application/json").content)
+        body = (
+            {"question": it.position, "text": "答"}
+            if it.question.is_essay
+            else {"question": it.position, "choices": [0]}
+        )
+        bodies.append(
+            client.post(
+                reverse("exams:answer", args=[attempt.pk]), json.dumps(body), content_type="application/json"
+            ).content
+        )
+    bodies.append(
+        client.post(
+            reverse("exams:answer", args=[attempt.pk]),
+            json.dumps({"question": 1, "choices": [9]}),
+            content_type="application/json",
+        ).content
+    )
     bodies.append(client.get(reverse("exams:submit", args=[attempt.pk])).content)
     bodies.append(client.post(reverse("exams:submit", args=[attempt.pk]), follow=True).content)  # essay: not released
     bodies.append(client.get(reverse("exams:result", args=[attempt.pk])).content)
@@ -262,11 +288,23 @@ def test_no_page_or_json_carries_an_answer_key_before_release(world):
         assert SECRET not in text and "RUBRIC-SECRET" not in text and '"correct"' not in text
 
 
-def test_the_attempt_page_and_the_answer_save_run_a_fixed_number_of_queries(world, django_assert_max_num_queries):
-    attempt = start(world)
-    client = login(world.alice)
+@pytest.mark.parametrize("per_row", [1, 4])
+def test_the_attempt_page_and_the_answer_save_run_a_fixed_number_of_queries(
+    db, per_row, django_assert_max_num_queries
+):
+    from tests.factories import CohortFactory, UserFactory
+
+    from .conftest import approve, make_paper
+
+    cohort = CohortFactory()
+    paper = make_paper(cohort.curriculum.entries.select_related("course").first().course, essay=True, per_row=per_row)
+    trainee = UserFactory()
+    approve(trainee, cohort)
+    attempt = services.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
+    assert attempt.items.count() == 4 * per_row
+    client = login(trainee)
     client.get(reverse("exams:attempt", args=[attempt.pk]))  # warm the session
     with django_assert_max_num_queries(6):
         assert client.get(reverse("exams:attempt", args=[attempt.pk])).status_code == 200
     with django_assert_max_num_queries(5):
-        assert post_answer(client, attempt, {"question": 1, "choices": [0]})[0] == 200
+        assert post_answer(client, attempt, {"question": 1, "choices": [0], "text": "答"})[0] == 200

@@ -99,8 +99,21 @@ def test_the_import_is_all_or_nothing_with_row_errors(world, office):
 
 
 def test_the_import_creates_questions_and_an_export_round_trips(world, office):
-    upload = csv_upload([row(world.course.code), row(world.course.code, type="essay", options_zh="", options_en="",
-                                                     correct="", rubric_zh="評分", rubric_en="Rubric", max_score=5)])
+    upload = csv_upload(
+        [
+            row(world.course.code),
+            row(
+                world.course.code,
+                type="essay",
+                options_zh="",
+                options_en="",
+                correct="",
+                rubric_zh="評分",
+                rubric_en="Rubric",
+                max_score=5,
+            ),
+        ]
+    )
     response = office.post(reverse("admin:exams_question_import"), {"file": upload})
     assert response.status_code == 302
     created = Question.objects.filter(text_en="Imported")
@@ -174,7 +187,9 @@ def test_a_sitting_needs_a_place_or_online(world, office):
                                      closes_at=timezone.now() + datetime.timedelta(days=1))  # fmt: skip
 
 
-def test_institution_admins_see_only_their_sittings_and_attempts(world, admin_a, admin_b, django_assert_max_num_queries):
+def test_institution_admins_see_only_their_sittings_and_attempts(
+    world, admin_a, admin_b, django_assert_max_num_queries
+):
     attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     with django_assert_max_num_queries(20):
         mine = admin_a.get(reverse("admin:exams_sitting_changelist")).content.decode()
@@ -192,5 +207,3 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world):
         response = Client().get(url)
         assert response.status_code == 302 and "login" in response["Location"]
     assert Client().post(reverse("exams:answer", args=[1]), "{}", content_type="application/json").status_code == 302
-
-

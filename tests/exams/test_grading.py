@@ -33,7 +33,9 @@ def answer_all(attempt, *, right: bool) -> None:
         else:
             keys = q.correct if right else [k for k in item.option_order if k not in q.correct][:1]
             payload = {"choices": [item.option_order.index(k) for k in keys]}
-        services.do_save_answer(attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload)
+        services.do_save_answer(
+            attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload
+        )
 
 
 def submit(attempt, capture):
@@ -86,10 +88,9 @@ def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
 
 def test_a_rolled_back_submit_enqueues_nothing(world, django_capture_on_commit_callbacks):
     attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
-    with django_capture_on_commit_callbacks() as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.do_submit_attempt(attempt_id=attempt.pk)
-            raise RuntimeError("something after the submit failed")
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
+        services.do_submit_attempt(attempt_id=attempt.pk)
+        raise RuntimeError("something after the submit failed")
     assert callbacks == []
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.OPEN
 
@@ -124,7 +125,10 @@ def test_the_beat_task_submits_overdue_attempts_with_their_answers(world, settin
     answer_all(attempt, right=True)
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=20)):
         assert tasks.submit_overdue_attempts.apply().get() == 0  # saves may still be in flight
-    with freeze_time(attempt.deadline + datetime.timedelta(seconds=90)), django_capture_on_commit_callbacks(execute=True):
+    with (
+        freeze_time(attempt.deadline + datetime.timedelta(seconds=90)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         assert tasks.submit_overdue_attempts.apply().get() == 1
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.GRADED and attempt.submitted_automatically
@@ -161,10 +165,15 @@ def test_essays_wait_for_the_institutions_grader_then_the_result_is_final(
     essay = EssayAnswer.objects.get(attempt=attempt)
     url = reverse("admin:exams_essayanswer_change", args=[essay.pk])
     assert grader_b.get(url).status_code == 404
-    assert str(essay.pk) not in grader_b.get(reverse("admin:exams_essayanswer_changelist")).content.decode().split("result_list")[-1][:0]
+    assert (
+        str(essay.pk)
+        not in grader_b.get(reverse("admin:exams_essayanswer_changelist")).content.decode().split("result_list")[-1][:0]
+    )
     page = grader_a.get(url)
     assert page.status_code == 200 and "RUBRIC-SECRET" in page.content.decode()
-    assert grader_a.post(url, {"score": "11", "grader_note": ""}).status_code == 200  # over the maximum: the form refuses
+    assert (
+        grader_a.post(url, {"score": "11", "grader_note": ""}).status_code == 200
+    )  # over the maximum: the form refuses
     assert CourseResult.objects.get(pk=result.pk).published_at is None
     with django_capture_on_commit_callbacks(execute=True):
         response = grader_a.post(url, {"score": "7", "grader_note": "好"})
@@ -196,7 +205,10 @@ def test_the_grading_queue_lists_only_submitted_essays_of_the_own_institution(
     with django_assert_max_num_queries(20):
         listing = grader_a.get(reverse("admin:exams_essayanswer_changelist"))
     assert listing.status_code == 200
-    assert reverse("admin:exams_essayanswer_change", args=[EssayAnswer.objects.get(attempt=open_attempt).pk]) in listing.content.decode()
+    assert (
+        reverse("admin:exams_essayanswer_change", args=[EssayAnswer.objects.get(attempt=open_attempt).pk])
+        in listing.content.decode()
+    )
 
 
 def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
@@ -209,5 +221,3 @@ def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_
         page = client.get("/en/exams/").content.decode()
     assert f'id="attempt-{attempt.pk}"' in page and "100% · passed" in page
     assert "already passed" in page
-
-

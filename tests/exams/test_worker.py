@@ -26,7 +26,9 @@ def test_a_submitted_attempt_is_graded_by_the_worker_once(celery_worker):
     services.do_submit_attempt(attempt_id=attempt.pk)  # autocommit: enqueued once this commits
 
     def graded() -> bool:
-        return CourseResult.objects.filter(attempt=attempt, published_at__isnull=False, mailed_at__isnull=False).exists()
+        return CourseResult.objects.filter(
+            attempt=attempt, published_at__isnull=False, mailed_at__isnull=False
+        ).exists()
 
     assert wait_until(graded, timeout=60), "the worker never graded the attempt"
     from exams.tasks import grade_attempt
