@@ -35,6 +35,7 @@ def connect() -> None:
     from django.db.models.signals import post_migrate
 
     from courses import signals as course_signals
+    from exams import signals as exam_signals
 
     from .permissions import grant_group_permissions
 
@@ -44,9 +45,4 @@ def connect() -> None:
 
     course_signals.enrolment_state_changed.connect(on_enrolment_state_changed, dispatch_uid="cert-enrolment-state")
     course_signals.training_progress_changed.connect(on_training_progress_changed, dispatch_uid="cert-progress")
-    try:
-        from exams import signals as exam_signals
-    except ImportError:  # exams announces nothing yet
-        return
-    if hasattr(exam_signals, "result_published"):
-        exam_signals.result_published.connect(on_result_published, dispatch_uid="cert-result-published")
+    exam_signals.result_published.connect(on_result_published, dispatch_uid="cert-result-published")

@@ -95,10 +95,8 @@ def send_certificate_issued(*, certificate_id: int) -> bool:
 
 
 def send_result_published(*, result_id: int) -> bool:
-    try:
-        from exams.models import CourseResult
-    except ImportError:
-        return False
+    from exams.models import CourseResult
+
     result = CourseResult.objects.select_related("trainee", "course").filter(pk=result_id).first()
     if result is None:
         return False

@@ -9,17 +9,14 @@ from django.db.models import QuerySet, Sum
 
 from courses import selectors as course_selectors
 from courses.models import Curriculum, Enrolment
+from exams import selectors as exam_selectors
 
 from .models import Certificate, ContinuingEducation
 
 
 def passed_course_ids(trainee_id: int) -> set[int]:
     """Courses the trainee has a passed exam in (at any tier: the exam subjects are national)."""
-    try:
-        from exams.selectors import passed_course_ids as exams_passed_course_ids
-    except ImportError:  # an exams app without results yet: nothing is passed
-        return set()
-    return set(exams_passed_course_ids(trainee_id))
+    return set(exam_selectors.passed_course_ids(trainee_id))
 
 
 def current_certificate(*, trainee_id: int, curriculum_id: int) -> Certificate | None:

@@ -44,3 +44,31 @@ def pass_all(passed, enrolment):
 
 def staff_of(institution, role=StaffMembership.Role.ADMIN):
     return StaffMembershipFactory(institution=institution, role=role).user
+
+
+def publish_result(trainee, course, cohort, *, passed=True, announce=False):
+    """A published exam result as the exams app leaves it (paper, sitting, attempt, result)."""
+    import datetime
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from exams.models import Attempt, CourseResult, ExamPaper, Sitting
+    from exams.signals import result_published
+
+    now = timezone.now()
+    paper, _ = ExamPaper.objects.get_or_create(course=course)
+    sitting = Sitting.objects.create(
+        paper=paper, cohort=cohort, opens_at=now - datetime.timedelta(hours=2), closes_at=now, is_online=True
+    )
+    attempt = Attempt.objects.create(
+        sitting=sitting, paper=paper, trainee=trainee, number=Attempt.objects.filter(trainee=trainee, paper=paper).count() + 1,
+        seed=1, state="graded", started_at=now - datetime.timedelta(hours=1), deadline=now, submitted_at=now,
+    )  # fmt: skip
+    result = CourseResult.objects.create(
+        attempt=attempt, trainee=trainee, course=course, score=80 if passed else 10, max_score=100,
+        percent=80 if passed else 10, passed=passed, published_at=now,
+    )  # fmt: skip
+    if announce:
+        transaction.on_commit(lambda: result_published.send(sender=CourseResult, result=result))
+    return result
