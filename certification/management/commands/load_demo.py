@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 import accounts.api.demo
 import accounts.demo
+import certification.demo
 import courses.demo
 import exams.demo
 
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
         # Lowest app first: each app's demo builds on the ones below it.
-        for module in (accounts.demo, accounts.api.demo, courses.demo, exams.demo):
+        for module in (accounts.demo, accounts.api.demo, courses.demo, exams.demo, certification.demo):
             module.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
