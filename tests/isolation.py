@@ -55,6 +55,7 @@ def build_world() -> World:
         completed_on=timezone.localdate() - datetime.timedelta(days=400),
     )
     _exam_rows_of(cohort_b, trainee_b, course)
+    _certification_rows_of(enrolment, trainee_b)
     return World(
         inst_a=inst_a,
         inst_b=inst_b,
@@ -80,3 +81,22 @@ def _exam_rows_of(cohort, trainee, course) -> None:
     attempt = exams.do_start_attempt(trainee=trainee, sitting=sitting)
     exams.do_submit_attempt(attempt_id=attempt.pk)
     exams.do_grade_attempt(attempt_id=attempt.pk)
+
+
+def _certification_rows_of(enrolment, trainee) -> None:
+    """Certification (issue 6): a certificate issued by the cohort's institution, with history and CE."""
+    from certification import services as certification
+    from certification.models import Certificate, CertificateStatusChange
+
+    certificate = Certificate.objects.create(
+        number=certification._next_number(enrolment.curriculum, timezone.localdate().year),
+        trainee=trainee, curriculum=enrolment.curriculum, tier=enrolment.curriculum.tier,
+        track=enrolment.curriculum.track, institution=enrolment.cohort.institution, enrolment=enrolment,
+        issued_on=timezone.localdate(), period_starts_on=timezone.localdate(),
+        valid_until=timezone.localdate() + datetime.timedelta(days=1000),
+    )  # fmt: skip
+    CertificateStatusChange.objects.create(certificate=certificate, new_status="active", action="issue")
+    certification.do_record_continuing_education(
+        trainee=trainee, institution=enrolment.cohort.institution, title="研討會",
+        completed_on=timezone.localdate(), hours=3,
+    )  # fmt: skip
