@@ -1,0 +1,111 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from certification import reminders
+from certification.models import ReminderSent
+from certification.tasks import send_certificate_issued_reminder, send_daily_reminders, send_result_published_reminder
+from tests.certification.conftest import completed_enrolment, publish_result
+from tests.factories import CertificateFactory, CohortFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _sitting_in(days, cohort):
+    from exams.models import ExamPaper, Sitting
+
+    course = cohort.curriculum.courses.order_by("code").first()
+    paper, _ = ExamPaper.objects.get_or_create(course=course)
+    opens = timezone.make_aware(datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=days), datetime.time(9)))
+    return Sitting.objects.create(paper=paper, cohort=cohort, opens_at=opens, closes_at=opens + datetime.timedelta(hours=2), place="臺北")
+
+
+@pytest.fixture
+def the_world():
+    """One person per scheduled reminder kind."""
+    today = timezone.localdate()
+    sitting_3 = completed_enrolment(state="approved")
+    _sitting_in(3, sitting_3.cohort)
+    sitting_1 = completed_enrolment(state="approved")
+    _sitting_in(1, sitting_1.cohort)
+    behind = completed_enrolment(state="in_training")
+    cohort = behind.cohort
+    cohort.starts_on, cohort.ends_on = today - datetime.timedelta(days=20), today + datetime.timedelta(days=10)
+    cohort.save(update_fields=["starts_on", "ends_on"])
+    expiring_90 = CertificateFactory(issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=60))
+    expiring_30 = CertificateFactory(issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=20))
+    return {
+        "sitting_3d": sitting_3.trainee,
+        "sitting_1d": sitting_1.trainee,
+        "hours_behind": behind.trainee,
+        "expiring_90": expiring_90.trainee,
+        "expiring_30": expiring_30.trainee,
+    }
+
+
+def test_beat_running_twice_sends_each_reminder_once(the_world, mailoutbox):
+    send_daily_reminders.delay().get()
+    send_daily_reminders.delay().get()
+    sent = sorted((m.to[0], m.subject) for m in mailoutbox)
+    assert len(mailoutbox) == len(set(sent))
+    for kind, person in the_world.items():
+        assert ReminderSent.objects.filter(user=person, kind=kind).count() == 1, kind
+        assert sum(1 for m in mailoutbox if m.to == [person.email]) >= 1
+    # Both expiring certificates are short of continuing-education hours too: one mail each.
+    assert ReminderSent.objects.filter(kind="ce_short").count() == 2
+    assert len(mailoutbox) == 5 + 2
+
+
+def test_mails_come_in_the_persons_language_as_text_and_html(mailoutbox):
+    today = timezone.localdate()
+    english = CertificateFactory(trainee=UserFactory(preferred_language="en"), valid_until=today + datetime.timedelta(days=20))
+    chinese = CertificateFactory(trainee=UserFactory(preferred_language="zh-hant"), valid_until=today + datetime.timedelta(days=20))
+    reminders.send_daily()
+    by_person = {m.to[0]: m for m in mailoutbox if "expires" in m.subject or "到期" in m.subject}
+    assert by_person[english.trainee.email].subject.startswith("Your certificate")
+    assert by_person[chinese.trainee.email].subject != by_person[english.trainee.email].subject.replace(english.number, chinese.number)
+    html, mime = by_person[english.trainee.email].alternatives[0]
+    assert mime == "text/html" and english.number in html
+
+
+def test_a_person_who_switched_a_kind_off_gets_none_of_it(client, mailoutbox):
+    today = timezone.localdate()
+    certificate = CertificateFactory(valid_until=today + datetime.timedelta(days=20))
+    client.force_login(certificate.trainee)
+    page = client.get("/en/certification/reminders/")
+    assert page.status_code == 200 and "certificate expiring in 30 days" in page.content.decode()
+    wanted = ["sitting_3d", "sitting_1d", "hours_behind", "result_published", "certificate_issued", "expiring_90"]
+    assert client.post("/en/certification/reminders/", {"kinds": wanted}).status_code == 302
+    reminders.send_daily()
+    kinds = set(ReminderSent.objects.filter(user=certificate.trainee).values_list("kind", flat=True))
+    assert "expiring_30" not in kinds and "ce_short" not in kinds
+
+
+def test_the_reminder_page_needs_a_log_in(client):
+    assert client.get("/en/certification/reminders/").status_code == 302
+
+
+def test_event_reminders_go_once_even_when_the_task_runs_twice(mailoutbox):
+    certificate = CertificateFactory()
+    assert send_certificate_issued_reminder.delay(certificate.pk).get() is True
+    assert send_certificate_issued_reminder.delay(certificate.pk).get() is False
+    enrolment = completed_enrolment()
+    result = publish_result(enrolment.trainee, enrolment.curriculum.courses.first(), enrolment.cohort)
+    assert send_result_published_reminder.delay(result.pk).get() is True
+    assert send_result_published_reminder.delay(result.pk).get() is False
+    assert len(mailoutbox) == 2
+
+
+def test_a_failed_send_leaves_no_claim_so_a_retry_sends(mailoutbox, monkeypatch):
+    certificate = CertificateFactory()
+
+    def broken(**kwargs):
+        raise ConnectionError("smtp down")
+
+    monkeypatch.setattr(reminders, "send_rendered", broken)
+    with pytest.raises(ConnectionError):
+        reminders.send_certificate_issued(certificate_id=certificate.pk)
+    assert not ReminderSent.objects.exists()
+    monkeypatch.undo()
+    assert reminders.send_certificate_issued(certificate_id=certificate.pk) is True
