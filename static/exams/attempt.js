@@ -8,8 +8,9 @@
   var storeKey = "bcm-exam-pending-" + root.dataset.attempt;
   var status = document.getElementById("save-status");
   var errorBox = document.getElementById("save-error");
-  var deadline = Date.parse(root.dataset.deadline);
-  var offset = Date.parse(root.dataset.serverNow) - Date.now();
+  // Epoch seconds from the server: the browser's clock is used only to measure elapsed time.
+  var deadline = Number(root.dataset.deadlineEpoch) * 1000;
+  var offset = Number(root.dataset.serverNowEpoch) * 1000 - Date.now();
   var pending = {};
   var inFlight = false;
   var timeUp = false;
