@@ -129,7 +129,9 @@ class CertificateAdmin(InstitutionScopedAdmin):
         reason = self._ask_reason(request, queryset, "suspend", _("Suspend the selected certificates"))
         if isinstance(reason, TemplateResponse):
             return reason
-        self._each(request, queryset, lambda c: services.do_suspend_certificate(certificate=c, by=request.user, reason=reason))
+        self._each(
+            request, queryset, lambda c: services.do_suspend_certificate(certificate=c, by=request.user, reason=reason)
+        )
         return None
 
     @admin.action(description=_("Reinstate the selected certificates"), permissions=["change"])
@@ -141,7 +143,9 @@ class CertificateAdmin(InstitutionScopedAdmin):
         reason = self._ask_reason(request, queryset, "revoke", _("Revoke the selected certificates"))
         if isinstance(reason, TemplateResponse):
             return reason
-        self._each(request, queryset, lambda c: services.do_revoke_certificate(certificate=c, by=request.user, reason=reason))
+        self._each(
+            request, queryset, lambda c: services.do_revoke_certificate(certificate=c, by=request.user, reason=reason)
+        )
         return None
 
     @admin.action(description=_("Re-issue the PDF of the selected certificates"), permissions=["change"])
@@ -153,7 +157,9 @@ class CertificateAdmin(InstitutionScopedAdmin):
 
     @admin.action(description=_("Download the PDFs of the selected certificates (zip)"), permissions=["view"])
     def download_zip(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse:
-        return zip_response(list(queryset.select_related("trainee", "tier", "track", "institution")), "certificates.zip")
+        return zip_response(
+            list(queryset.select_related("trainee", "tier", "track", "institution")), "certificates.zip"
+        )
 
     def get_urls(self):
         urls = super().get_urls()
@@ -178,7 +184,9 @@ class CertificateAdmin(InstitutionScopedAdmin):
             if institution is None or institution.pk != cohort.institution_id:
                 raise Http404
         certificates = list(
-            Certificate.objects.filter(enrolment__cohort=cohort).select_related("trainee", "tier", "track", "institution")
+            Certificate.objects.filter(enrolment__cohort=cohort).select_related(
+                "trainee", "tier", "track", "institution"
+            )
         )
         return zip_response(certificates, f"{cohort.code}-certificates.zip")
 

@@ -71,9 +71,7 @@ def ensure_pdf(certificate: Certificate) -> Path:
 
 
 def render_pdf(certificate: Certificate) -> bytes:
-    certificate = Certificate.objects.select_related("trainee", "tier", "track", "institution").get(
-        pk=certificate.pk
-    )
+    certificate = Certificate.objects.select_related("trainee", "tier", "track", "institution").get(pk=certificate.pk)
     buffer = io.BytesIO()
     width, height = landscape(A4)
     pdf = canvas.Canvas(buffer, pagesize=(width, height))

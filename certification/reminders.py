@@ -43,9 +43,7 @@ def _url(name: str, **kwargs: Any) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
 
 
-def send_reminder(
-    *, user: User, kind: str, object_key: str, build: Callable[[], tuple[str, list[str], str]]
-) -> bool:
+def send_reminder(*, user: User, kind: str, object_key: str, build: Callable[[], tuple[str, list[str], str]]) -> bool:
     """Claim and send one reminder; ``build`` returns (subject, paragraphs, link) in the active language."""
     if kind in switched_off(user) or not user.is_active:
         return False
@@ -90,7 +88,10 @@ def send_certificate_issued(*, certificate_id: int) -> bool:
         )
 
     return send_reminder(
-        user=certificate.trainee, kind=ReminderKind.CERTIFICATE_ISSUED, object_key=f"certificate:{certificate.pk}", build=build
+        user=certificate.trainee,
+        kind=ReminderKind.CERTIFICATE_ISSUED,
+        object_key=f"certificate:{certificate.pk}",
+        build=build,
     )
 
 
@@ -123,19 +124,24 @@ def send_result_published(*, result_id: int) -> bool:
 def _expiring(today: datetime.date, days: int, kind: str) -> int:
     sent = 0
     window_start = today + datetime.timedelta(days=30 if days == 90 else 0)
-    for certificate in selectors.with_catalog(
-        Certificate.objects.filter(
-            status=Certificate.Status.ACTIVE,
-            valid_until__gt=window_start,
-            valid_until__lte=today + datetime.timedelta(days=days),
+    for certificate in (
+        selectors.with_catalog(
+            Certificate.objects.filter(
+                status=Certificate.Status.ACTIVE,
+                valid_until__gt=window_start,
+                valid_until__lte=today + datetime.timedelta(days=days),
+            )
         )
-    ).order_by("pk").iterator(chunk_size=500):
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    ):
 
         def build(c: Certificate = certificate) -> tuple[str, list[str], str]:
             return (
                 _("Your certificate %(number)s expires on %(until)s") % {"number": c.number, "until": c.valid_until},
                 [
-                    _("Certificate %(number)s is valid until %(until)s.") % {"number": c.number, "until": c.valid_until},
+                    _("Certificate %(number)s is valid until %(until)s.")
+                    % {"number": c.number, "until": c.valid_until},
                     _("Renew it with %(hours)s hours of continuing education in its validity period.")
                     % {"hours": settings.CONTINUING_EDUCATION_HOURS},
                 ],
@@ -154,13 +160,17 @@ def _expiring(today: datetime.date, days: int, kind: str) -> int:
 def _ce_short(today: datetime.date) -> int:
     sent = 0
     required = Decimal(settings.CONTINUING_EDUCATION_HOURS)
-    for certificate in selectors.with_catalog(
-        Certificate.objects.filter(
-            status=Certificate.Status.ACTIVE,
-            valid_until__gte=today,
-            valid_until__lte=today + datetime.timedelta(days=90),
+    for certificate in (
+        selectors.with_catalog(
+            Certificate.objects.filter(
+                status=Certificate.Status.ACTIVE,
+                valid_until__gte=today,
+                valid_until__lte=today + datetime.timedelta(days=90),
+            )
         )
-    ).order_by("pk").iterator(chunk_size=500):
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    ):
         done = selectors.ce_hours(
             trainee_id=certificate.trainee_id, start=certificate.period_starts_on, end=certificate.valid_until
         )
@@ -250,7 +260,8 @@ def _sittings(today: datetime.date) -> int:
                 def build(s: Any = sitting) -> tuple[str, list[str], str]:
                     opens = timezone.localtime(s.opens_at)
                     return (
-                        _("Your exam of %(course)s is on %(day)s") % {"course": s.paper.course.title, "day": f"{opens:%Y-%m-%d}"},
+                        _("Your exam of %(course)s is on %(day)s")
+                        % {"course": s.paper.course.title, "day": f"{opens:%Y-%m-%d}"},
                         [
                             _("The exam of %(course)s opens on %(when)s (%(place)s).")
                             % {

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from courses.models import Curriculum, Enrolment
+from courses.models import Curriculum
 
 from . import numbers, selectors, signals
 from .models import Certificate, CertificateSequence, CertificateStatusChange, ContinuingEducation
@@ -267,9 +267,7 @@ def do_expire_lapsed(*, today: datetime.date | None = None, chunk: int = 500) ->
     last_pk = 0
     while True:
         ids = list(
-            Certificate.objects.filter(
-                status__in=Certificate.CURRENT_STATES, valid_until__lt=today, pk__gt=last_pk
-            )
+            Certificate.objects.filter(status__in=Certificate.CURRENT_STATES, valid_until__lt=today, pk__gt=last_pk)
             .order_by("pk")
             .values_list("pk", flat=True)[:chunk]
         )
@@ -323,7 +321,9 @@ def do_record_continuing_education(
 
 
 @transaction.atomic
-def do_decide_continuing_education(*, activity: ContinuingEducation, confirm: bool, by: User | None) -> ContinuingEducation:
+def do_decide_continuing_education(
+    *, activity: ContinuingEducation, confirm: bool, by: User | None
+) -> ContinuingEducation:
     activity = ContinuingEducation.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ContinuingEducation.Status.PENDING:
         raise CertificationError(_("This activity was already decided."))

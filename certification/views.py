@@ -81,8 +81,9 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     if certificate is None or not selectors.can_download(request.user, certificate):
         raise Http404
     path = pdf.ensure_pdf(certificate)
-    return FileResponse(path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf",
-                        content_type="application/pdf")
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required

@@ -18,7 +18,9 @@ def media_root(settings, tmp_path):
 def passed(monkeypatch):
     """Courses passed per trainee id, as the exams app would report them."""
     results: dict[int, set[int]] = {}
-    monkeypatch.setattr("certification.selectors.passed_course_ids", lambda trainee_id: set(results.get(trainee_id, set())))
+    monkeypatch.setattr(
+        "certification.selectors.passed_course_ids", lambda trainee_id: set(results.get(trainee_id, set()))
+    )
     return results
 
 
@@ -39,7 +41,9 @@ def completed_enrolment(trainee=None, *, tier="standard", track="retail", state=
 
 
 def pass_all(passed, enrolment):
-    passed.setdefault(enrolment.trainee_id, set()).update(enrolment.curriculum.entries.values_list("course_id", flat=True))
+    passed.setdefault(enrolment.trainee_id, set()).update(
+        enrolment.curriculum.entries.values_list("course_id", flat=True)
+    )
 
 
 def staff_of(institution, role=StaffMembership.Role.ADMIN):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
-from certification.models import Certificate, ContinuingEducation
+from certification.models import ContinuingEducation
 from tests.certification.conftest import completed_enrolment, pass_all, staff_of
 from tests.factories import CertificateFactory, InstitutionFactory, TraineeProfileFactory, UserFactory
 
@@ -35,7 +35,9 @@ def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, offi
     assert asked.status_code == 200 and "Reason" in asked.content.decode()
     certificate.refresh_from_db()
     assert certificate.status == "active"
-    done = client.post(CHANGELIST, {"action": "revoke", "_selected_action": [certificate.pk], "apply": "1", "reason": "舞弊"})
+    done = client.post(
+        CHANGELIST, {"action": "revoke", "_selected_action": [certificate.pk], "apply": "1", "reason": "舞弊"}
+    )
     assert done.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status == "revoked" and certificate.status_reason == "舞弊"
@@ -55,7 +57,9 @@ def test_the_program_office_suspends_and_reinstates(client, office):
     assert list(certificate.history.values_list("action", flat=True)) == ["suspend", "reinstate"]
 
 
-def test_an_institution_admin_sees_only_their_trainees_certificates_and_cannot_revoke(client, django_assert_max_num_queries):
+def test_an_institution_admin_sees_only_their_trainees_certificates_and_cannot_revoke(
+    client, django_assert_max_num_queries
+):
     mine_institution, other_institution = InstitutionFactory(), InstitutionFactory()
     mine = [CertificateFactory(institution=mine_institution) for _ in range(3)]
     theirs = CertificateFactory(institution=other_institution)

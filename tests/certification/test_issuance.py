@@ -46,7 +46,9 @@ def test_passing_the_last_exam_issues_the_certificate(django_capture_on_commit_c
 
 
 @pytest.mark.django_db
-def test_the_attendance_that_completes_the_hours_after_the_exams_issues_the_certificate(django_capture_on_commit_callbacks):
+def test_the_attendance_that_completes_the_hours_after_the_exams_issues_the_certificate(
+    django_capture_on_commit_callbacks,
+):
     from courses import services as training
     from tests.factories import TrainingSessionFactory
 
@@ -90,7 +92,9 @@ def test_concurrent_checks_issue_one_certificate(postgres_only):
     def check():
         try:
             barrier.wait()
-            results.append(services.do_issue_certificate(trainee_id=enrolment.trainee_id, curriculum_id=enrolment.curriculum_id))
+            results.append(
+                services.do_issue_certificate(trainee_id=enrolment.trainee_id, curriculum_id=enrolment.curriculum_id)
+            )
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:

@@ -6,7 +6,9 @@ def test_it_makes_numbers_that_read_well_and_verify():
     assert number.startswith("BCM-STD-R-2026-000123-")
     assert is_valid_number(number)
     assert is_valid_number(f"  {number.lower()} ")
-    assert make_number(tier_code="assistant", track_code=None, year=2026, sequence=1).startswith("BCM-AST-G-2026-000001-")
+    assert make_number(tier_code="assistant", track_code=None, year=2026, sequence=1).startswith(
+        "BCM-AST-G-2026-000001-"
+    )
 
 
 def test_it_catches_every_single_mistyped_character():

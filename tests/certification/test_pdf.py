@@ -65,7 +65,13 @@ def test_the_holder_and_their_institution_download_and_others_get_404(client):
 
 def test_the_trainee_page_lists_only_their_certificates(client, django_assert_max_num_queries):
     trainee = UserFactory()
-    mine = [CertificateFactory(trainee=trainee), CertificateFactory(trainee=trainee, curriculum=__import__("tests.factories", fromlist=["curriculum_of"]).curriculum_of("assistant"))]
+    mine = [
+        CertificateFactory(trainee=trainee),
+        CertificateFactory(
+            trainee=trainee,
+            curriculum=__import__("tests.factories", fromlist=["curriculum_of"]).curriculum_of("assistant"),
+        ),
+    ]
     other = CertificateFactory()
     client.force_login(trainee)
     with django_assert_max_num_queries(8):

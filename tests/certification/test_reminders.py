@@ -7,7 +7,7 @@ from certification import reminders
 from certification.models import ReminderSent
 from certification.tasks import send_certificate_issued_reminder, send_daily_reminders, send_result_published_reminder
 from tests.certification.conftest import completed_enrolment, publish_result
-from tests.factories import CertificateFactory, CohortFactory, UserFactory
+from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,12 @@ def _sitting_in(days, cohort):
 
     course = cohort.curriculum.courses.order_by("code").first()
     paper, _ = ExamPaper.objects.get_or_create(course=course)
-    opens = timezone.make_aware(datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=days), datetime.time(9)))
-    return Sitting.objects.create(paper=paper, cohort=cohort, opens_at=opens, closes_at=opens + datetime.timedelta(hours=2), place="臺北")
+    opens = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=days), datetime.time(9))
+    )
+    return Sitting.objects.create(
+        paper=paper, cohort=cohort, opens_at=opens, closes_at=opens + datetime.timedelta(hours=2), place="臺北"
+    )
 
 
 @pytest.fixture
@@ -33,8 +37,12 @@ def the_world():
     cohort = behind.cohort
     cohort.starts_on, cohort.ends_on = today - datetime.timedelta(days=20), today + datetime.timedelta(days=10)
     cohort.save(update_fields=["starts_on", "ends_on"])
-    expiring_90 = CertificateFactory(issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=60))
-    expiring_30 = CertificateFactory(issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=20))
+    expiring_90 = CertificateFactory(
+        issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=60)
+    )
+    expiring_30 = CertificateFactory(
+        issued_on=today - datetime.timedelta(days=1000), valid_until=today + datetime.timedelta(days=20)
+    )
     return {
         "sitting_3d": sitting_3.trainee,
         "sitting_1d": sitting_1.trainee,
@@ -59,12 +67,18 @@ def test_beat_running_twice_sends_each_reminder_once(the_world, mailoutbox):
 
 def test_mails_come_in_the_persons_language_as_text_and_html(mailoutbox):
     today = timezone.localdate()
-    english = CertificateFactory(trainee=UserFactory(preferred_language="en"), valid_until=today + datetime.timedelta(days=20))
-    chinese = CertificateFactory(trainee=UserFactory(preferred_language="zh-hant"), valid_until=today + datetime.timedelta(days=20))
+    english = CertificateFactory(
+        trainee=UserFactory(preferred_language="en"), valid_until=today + datetime.timedelta(days=20)
+    )
+    chinese = CertificateFactory(
+        trainee=UserFactory(preferred_language="zh-hant"), valid_until=today + datetime.timedelta(days=20)
+    )
     reminders.send_daily()
     by_person = {m.to[0]: m for m in mailoutbox if "expires" in m.subject or "到期" in m.subject}
     assert by_person[english.trainee.email].subject.startswith("Your certificate")
-    assert by_person[chinese.trainee.email].subject != by_person[english.trainee.email].subject.replace(english.number, chinese.number)
+    assert by_person[chinese.trainee.email].subject != by_person[english.trainee.email].subject.replace(
+        english.number, chinese.number
+    )
     html, mime = by_person[english.trainee.email].alternatives[0]
     assert mime == "text/html" and english.number in html
 

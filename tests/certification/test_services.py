@@ -15,11 +15,15 @@ from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_it_issues_the_certificate_once_every_course_is_passed_and_the_hours_are_done(passed, django_capture_on_commit_callbacks):
+def test_it_issues_the_certificate_once_every_course_is_passed_and_the_hours_are_done(
+    passed, django_capture_on_commit_callbacks
+):
     enrolment = completed_enrolment()
     pass_all(passed, enrolment)
     received = []
-    signals.certificate_issued.connect(lambda sender, certificate, **kw: received.append(certificate.pk), weak=False, dispatch_uid="t1")
+    signals.certificate_issued.connect(
+        lambda sender, certificate, **kw: received.append(certificate.pk), weak=False, dispatch_uid="t1"
+    )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             issued = services.do_check_certification(trainee_id=enrolment.trainee_id)
@@ -101,7 +105,9 @@ def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_o
         signals.certificate_status_changed.disconnect(dispatch_uid="t2")
     certificate.refresh_from_db()
     assert certificate.status == "revoked" and certificate.status_reason == "舞弊"
-    history = list(CertificateStatusChange.objects.filter(certificate=certificate).values_list("action", "changed_by", "reason"))
+    history = list(
+        CertificateStatusChange.objects.filter(certificate=certificate).values_list("action", "changed_by", "reason")
+    )
     assert history == [("suspend", office.pk, "調查中"), ("reinstate", office.pk, ""), ("revoke", office.pk, "舞弊")]
     assert seen == [("active", "suspended"), ("suspended", "active"), ("active", "revoked")]
 
@@ -135,7 +141,7 @@ def test_renewal_extends_validity_when_the_hours_are_met():
     with freeze_time("2028-12-01"):
         with pytest.raises(CertificationError):
             services.do_renew_certificate(certificate=certificate)
-        _ce(certificate.trainee, Decimal("4"), datetime.date(2028, 11, 30))
+        _ce(certificate.trainee, Decimal(4), datetime.date(2028, 11, 30))
         services.do_renew_certificate(certificate=certificate)
     certificate.refresh_from_db()
     assert certificate.valid_until == datetime.date(2032, 3, 1)
@@ -165,7 +171,9 @@ def test_the_daily_task_expires_lapsed_certificates_once():
 
     with freeze_time("2026-01-10"):
         lapsed = CertificateFactory(issued_on=datetime.date(2023, 1, 1), valid_until=datetime.date(2026, 1, 9))
-        suspended = CertificateFactory(issued_on=datetime.date(2023, 1, 1), valid_until=datetime.date(2026, 1, 1), status="suspended")
+        suspended = CertificateFactory(
+            issued_on=datetime.date(2023, 1, 1), valid_until=datetime.date(2026, 1, 1), status="suspended"
+        )
         valid = CertificateFactory(issued_on=datetime.date(2023, 1, 10), valid_until=datetime.date(2026, 1, 10))
         assert expire_lapsed_certificates.delay().get() == 2
         assert expire_lapsed_certificates.delay().get() == 0
