@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -35,11 +37,15 @@ def is_eligible(*, trainee_id: int, sitting: Sitting) -> bool:
     )
 
 
+RECENTLY_CLOSED = datetime.timedelta(days=14)
+
+
 def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
-    """Sittings not yet closed of the cohorts the trainee is eligible in, for courses of the curriculum."""
+    """Sittings of the cohorts the trainee is eligible in, for courses of the curriculum: upcoming,
+    open, and closed in the last two weeks (so the page can say the window closed)."""
     cohort_ids = Enrolment.objects.filter(trainee_id=trainee_id, state__in=ELIGIBLE_STATES).values("cohort_id")
     return (
-        Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now())
+        Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now() - RECENTLY_CLOSED)
         .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))
         .select_related("paper__course", "cohort__institution", "cohort__curriculum")
         .order_by("opens_at", "pk")
