@@ -207,3 +207,16 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world):
         response = Client().get(url)
         assert response.status_code == 302 and "login" in response["Location"]
     assert Client().post(reverse("exams:answer", args=[1]), "{}", content_type="application/json").status_code == 302
+
+
+def test_the_program_office_adds_an_essay_question_in_admin(world, office):
+    form = {
+        "course": world.course.pk, "knowledge_area": "taxation", "difficulty": 4, "question_type": "essay",
+        "status": "draft", "text_zh": "說明稅制", "text_en": "Explain the tax system", "options": "[]",
+        "correct": "[]", "rubric_zh": "完整 10 分", "rubric_en": "Complete: 10", "max_score": "10",
+    }  # fmt: skip
+    assert office.post(reverse("admin:exams_question_add"), form).status_code == 302
+    added = Question.objects.get(text_en="Explain the tax system")
+    assert added.version == 1 and added.family is not None
+    refused = office.post(reverse("admin:exams_question_add"), form | {"rubric_zh": "", "rubric_en": ""})
+    assert refused.status_code == 200 and Question.objects.filter(text_en="Explain the tax system").count() == 1
