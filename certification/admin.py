@@ -75,7 +75,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
         "valid_until", "status", "status_reason", "verification_code", "updated_at",
     ]  # fmt: skip
     readonly_fields = fields
-    actions = ["suspend", "reinstate", "revoke", "rerender_pdf", "download_zip"]
+    actions = ["suspend", "reinstate", "revoke", "renew", "rerender_pdf", "download_zip"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued by the service, never typed in
@@ -89,7 +89,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
         if not is_program_office(request.user):
-            for name in ("suspend", "reinstate", "revoke", "rerender_pdf"):
+            for name in ("suspend", "reinstate", "revoke", "renew", "rerender_pdf"):
                 actions.pop(name, None)
         return actions
 
@@ -147,6 +147,10 @@ class CertificateAdmin(InstitutionScopedAdmin):
             request, queryset, lambda c: services.do_revoke_certificate(certificate=c, by=request.user, reason=reason)
         )
         return None
+
+    @admin.action(description=_("Renew the selected certificates (continuing education met)"), permissions=["change"])
+    def renew(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        self._each(request, queryset, lambda c: services.do_renew_certificate(certificate=c, by=request.user))
 
     @admin.action(description=_("Re-issue the PDF of the selected certificates"), permissions=["change"])
     def rerender_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:

@@ -23,3 +23,20 @@ class ReminderPreferenceForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SelfReportForm(forms.Form):
+    institution = forms.ModelChoiceField(
+        label=_("Institution"),
+        queryset=None,
+        help_text=_("The institution that held the activity; it confirms your hours."),
+    )
+    title = forms.CharField(label=_("Activity"), max_length=200)
+    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5, max_value=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from accounts.models import Institution
+
+        self.fields["institution"].queryset = Institution.objects.filter(status=Institution.Status.ACTIVE)

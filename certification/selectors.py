@@ -120,3 +120,7 @@ def mask_name(name: str) -> str:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def activities_of(trainee) -> QuerySet[ContinuingEducation]:
+    return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution")[:50]

@@ -6,8 +6,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from . import pdf, reminders, selectors
-from .forms import ReminderPreferenceForm, VerifyForm
+from . import pdf, reminders, selectors, services
+from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
 from .models import Certificate, ReminderKind
 
 
@@ -71,8 +71,27 @@ def _show(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
+    form = SelfReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_record_continuing_education(
+                trainee=request.user, by=request.user, self_reported=True, **form.cleaned_data
+            )
+        except services.CertificationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your activity is recorded; the institution will confirm the hours."))
+            return redirect("certification:mine")
     certificates = list(selectors.certificates_of(request.user))
-    return render(request, "certification/my_certificates.html", {"certificates": certificates})
+    for certificate in certificates:
+        certificate.ce_done = services.ce_hours_in_period(certificate)
+    context = {
+        "certificates": certificates,
+        "activities": selectors.activities_of(request.user),
+        "hours_required": services.hours_required(),
+        "form": form,
+    }
+    return render(request, "certification/my_certificates.html", context)
 
 
 @login_required

@@ -79,3 +79,23 @@ def test_the_trainee_page_lists_only_their_certificates(client, django_assert_ma
     for certificate in mine:
         assert certificate.number in body and f"/verify/{certificate.verification_code}/" in body
     assert other.number not in body
+
+
+def test_a_trainee_reports_an_activity_that_waits_for_confirmation(client):
+    from certification.models import ContinuingEducation
+
+    trainee = UserFactory()
+    institution = InstitutionFactory()
+    client.force_login(trainee)
+    response = client.post(
+        "/en/certificates/",
+        {"institution": institution.pk, "title": "Seminar", "completed_on": "2026-01-05", "hours": "3"},
+    )
+    assert response.status_code == 302
+    activity = ContinuingEducation.objects.get()
+    assert activity.trainee == trainee and activity.self_reported and activity.status == "pending"
+    bad = client.post(
+        "/en/certificates/", {"institution": institution.pk, "title": "X", "completed_on": "2999-01-01", "hours": "3"}
+    )
+    assert bad.status_code == 200 and "cannot be completed in the future" in bad.content.decode()
+    assert ContinuingEducation.objects.count() == 1
