@@ -77,7 +77,9 @@ def run_idempotently(request, work: Callable[[], Response]) -> Response:
                     body=body,
                     location=response.headers.get("Location", ""),
                 )
-    except IntegrityError:
+    except (IntegrityError, exceptions.APIException):
+        # A twin that got there first may have committed meanwhile (its enrolment then refuses
+        # ours as "already enrolled"): its answer is the answer.
         existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
         if existing is None:
             raise

@@ -6,9 +6,27 @@ endpoint that wants the event; Celery sends them after commit, so the caller nev
 
 from __future__ import annotations
 
+import functools
+import logging
+
 from accounts.api import tasks  # noqa: F401 - registers the delivery task in every process
 from accounts.api.webhooks import emit
 from accounts.models import TraineeProfile
+
+log = logging.getLogger(__name__)
+
+
+def _never_fail(receiver):
+    """A webhook problem must not turn the caller's committed change into an error answer."""
+
+    @functools.wraps(receiver)
+    def wrapper(*args, **kwargs):
+        try:
+            receiver(*args, **kwargs)
+        except Exception:
+            log.exception("Could not record webhook deliveries in %s", receiver.__name__)
+
+    return wrapper
 
 
 def _profile(user_id: int) -> TraineeProfile | None:
@@ -19,6 +37,7 @@ def _employee(profile: TraineeProfile) -> dict:
     return {"employee": profile.pk, "employee_number": profile.employee_number}
 
 
+@_never_fail
 def on_enrolment_state_changed(sender, enrolment, old_state, new_state, **kwargs) -> None:
     profile = _profile(enrolment.trainee_id)
     if profile is None:
@@ -36,6 +55,7 @@ def on_enrolment_state_changed(sender, enrolment, old_state, new_state, **kwargs
     )
 
 
+@_never_fail
 def on_result_published(sender, result, **kwargs) -> None:
     profile = _profile(result.trainee_id)
     if profile is None:
@@ -66,6 +86,7 @@ def _certificate_data(certificate, profile) -> dict:
     }
 
 
+@_never_fail
 def on_certificate_issued(sender, certificate, **kwargs) -> None:
     profile = _profile(certificate.trainee_id)
     if profile is None:
@@ -73,6 +94,7 @@ def on_certificate_issued(sender, certificate, **kwargs) -> None:
     emit(employer_id=profile.employer_id, event="certificate.issued", data=_certificate_data(certificate, profile))
 
 
+@_never_fail
 def on_certificate_status_changed(sender, certificate, old_status, new_status, **kwargs) -> None:
     profile = _profile(certificate.trainee_id)
     if profile is None:

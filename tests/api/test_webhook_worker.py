@@ -36,6 +36,7 @@ def inbox():
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_delivers_a_signed_enrolment_event(celery_worker, cast, employee_a, inbox):
     endpoint = WebhookEndpoint.objects.create(
         employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret="whsec_test"

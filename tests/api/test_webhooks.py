@@ -186,3 +186,17 @@ def test_certificate_and_exam_events_reach_the_employers_endpoint(
     assert events[1]["data"]["new_status"] == "suspended"
     assert events[2]["data"]["passed"] is True and events[2]["data"]["course"] == "BCM-101"
     assert len({e["id"] for e in events}) == 3
+
+
+def test_a_webhook_failure_never_fails_the_callers_change(cast, employee_a, monkeypatch, django_capture_on_commit_callbacks):
+    register(cast)
+
+    def broken(**kwargs):
+        raise RuntimeError("database hiccup")
+
+    monkeypatch.setattr("certification.api.receivers.emit", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = cast.api_a.post(
+            "/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": CohortFactory().pk}, format="json"
+        )
+    assert response.status_code == 201
