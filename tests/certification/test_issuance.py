@@ -66,6 +66,7 @@ def test_the_attendance_that_completes_the_hours_after_the_exams_issues_the_cert
 
 
 @pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_issues_exactly_one_certificate_within_seconds(celery_worker):
     enrolment = completed_enrolment()
     last = _pass_all_but_last(enrolment)
@@ -80,7 +81,7 @@ def test_a_real_worker_issues_exactly_one_certificate_within_seconds(celery_work
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_checks_issue_one_certificate(postgres_only):
     _restore_the_catalog()
     enrolment = completed_enrolment()
