@@ -29,6 +29,8 @@ def test_the_standard_tier_page_shows_both_tracks_with_courses_and_hours(client:
     assert "exam preparation · 8 class hours" in html
     # Someone who completed the assistant training owes 6 days / 48 h.
     assert "6 days / 48 h" in html
+    # Exam preparation is one day, in the singular.
+    assert "1 day / 8 h" in html and "1 days" not in html
 
 
 def test_the_senior_tier_page_shows_what_lower_training_credits(client: Client):

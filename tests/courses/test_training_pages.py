@@ -163,7 +163,7 @@ def test_the_dashboard_shows_the_credited_hours_owed_and_progress_by_mode_and_co
     TrainingSessionFactory(cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=3), teacher="張老師")
 
     html = logged_in(trainee).get("/en/dashboard/").content.decode()
-    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 days / 8 h" in html
+    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 day / 8 h" in html
     assert "16 h credited for earlier training" in html
     assert "10 of 56 hours done" in html
     assert "張老師" in html  # the upcoming session
