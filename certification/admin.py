@@ -195,8 +195,24 @@ class CertificateAdmin(InstitutionScopedAdmin):
         return zip_response(certificates, f"{cohort.code}-certificates.zip")
 
 
+class ContinuingEducationForm(forms.ModelForm):
+    """Refusals of the service show on the form, like any other invalid input."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                services.check_record_continuing_education(
+                    title=cleaned.get("title", ""), completed_on=cleaned["completed_on"], hours=cleaned["hours"]
+                )
+            except CertificationError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
 @admin.register(ContinuingEducation)
 class ContinuingEducationAdmin(InstitutionScopedAdmin):
+    form = ContinuingEducationForm
     institution_paths = ("institution",)
     institution_field = "institution"
     list_display = ["trainee", "title", "completed_on", "hours", "institution", "self_reported", "status"]
@@ -214,17 +230,14 @@ class ContinuingEducationAdmin(InstitutionScopedAdmin):
         if change:
             return
         institution = obj.institution if is_program_office(request.user) else institution_of(request.user)
-        try:
-            created = services.do_record_continuing_education(
-                trainee=obj.trainee,
-                institution=institution,
-                title=obj.title,
-                completed_on=obj.completed_on,
-                hours=obj.hours,
-                by=request.user,
-            )
-        except CertificationError as error:
-            raise forms.ValidationError(error.message) from None
+        created = services.do_record_continuing_education(
+            trainee=obj.trainee,
+            institution=institution,
+            title=obj.title,
+            completed_on=obj.completed_on,
+            hours=obj.hours,
+            by=request.user,
+        )
         obj.pk = created.pk
 
     @admin.action(description=_("Confirm the selected self-reported activities"), permissions=["change"])

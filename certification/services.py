@@ -291,6 +291,14 @@ def _ce_hours(value: object) -> Decimal:
     return hours
 
 
+def check_record_continuing_education(*, title: str, completed_on: datetime.date, hours: object) -> None:
+    if completed_on > timezone.localdate():
+        raise CertificationError(_("The activity cannot be completed in the future."))
+    if not (title or "").strip():
+        raise CertificationError(_("Name the activity."))
+    _ce_hours(hours)
+
+
 @transaction.atomic
 def do_record_continuing_education(
     *,
@@ -303,10 +311,7 @@ def do_record_continuing_education(
     self_reported: bool = False,
 ) -> ContinuingEducation:
     """Record an activity: confirmed when an institution records it, pending when self-reported."""
-    if completed_on > timezone.localdate():
-        raise CertificationError(_("The activity cannot be completed in the future."))
-    if not (title or "").strip():
-        raise CertificationError(_("Name the activity."))
+    check_record_continuing_education(title=title, completed_on=completed_on, hours=hours)
     return ContinuingEducation.objects.create(
         trainee=trainee,
         institution=institution,

@@ -116,3 +116,16 @@ def test_an_institution_records_continuing_education_for_its_own_institution(cli
     assert response.status_code == 302, [l for l in response.content.decode().splitlines() if "errorlist" in l]
     activity = ContinuingEducation.objects.get()
     assert activity.institution == institution and activity.status == "confirmed"
+
+
+def test_an_activity_dated_in_the_future_is_refused_on_the_form_and_nothing_is_saved(client):
+    institution = InstitutionFactory()
+    trainee = TraineeProfileFactory(registered_by=institution).user
+    client.force_login(institution_admin(institution))
+    response = client.post(
+        "/en/admin/certification/continuingeducation/add/",
+        {"trainee": trainee.pk, "title": "法規研討", "completed_on": "2999-01-05", "hours": "6"},
+    )
+    assert response.status_code == 200
+    assert "The activity cannot be completed in the future." in response.content.decode()
+    assert not ContinuingEducation.objects.exists()
