@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a locked-out log-in is answered before any view runs.
     "axes.middleware.AxesMiddleware",
+    "config.outage.DatabaseOutageMiddleware",  # a friendly 503, never a traceback, while the database is down
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -235,8 +236,12 @@ if CELERY_BROKER_URL.startswith("filesystem"):
     _default_backend = f"file://{_broker_dir / 'results'}"
     (_broker_dir / "results").mkdir(parents=True, exist_ok=True)
 else:
-    # Longer than the longest task, so that a task of a dead worker is redelivered, never twice at once.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+    # Longer than the longest task and the longest retry countdown, so that a task of a dead worker is
+    # redelivered (to the next worker, after this many seconds), never twice at once. Production: 3600.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+        "socket_connect_timeout": 3,
+    }
     _default_backend = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_backend)
 CELERY_RESULT_EXPIRES = 3600
@@ -253,6 +258,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker outage must not hold a trainee's request: publish gives up within a second, the work stays
+# recorded in the database and the sweeper beat jobs enqueue it again (README, "Fault drills").
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# Webhook deliveries wait on other servers: their own queue and worker, so a receiver that hangs never
+# holds up grading (Procfile: `webhooks`).
+CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"}}
+# Work the broker lost (an outage, a restart) is found in the database and enqueued again after this long.
+EXAM_GRADING_SWEEP_AFTER_SECONDS = env_int("EXAM_GRADING_SWEEP_AFTER_SECONDS", 120)
 # Exams: saves that reach the server this long after an attempt's deadline still count (in flight).
 EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
 # The beat job that submits overdue attempts every minute is a django_celery_beat row made by
@@ -274,7 +287,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.tasks.send_daily_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    "api-sweep-webhook-deliveries": {
+        "task": "accounts.api.tasks.sweep_webhook_deliveries",
+        "schedule": 60.0,
+    },
 }
+# Reminder e-mails that the mail server refused are retried after 1, 2, 4 … times this (at most an hour).
+REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -334,6 +353,10 @@ SPECTACULAR_SETTINGS = {
 # Webhook deliveries: a receiver that does not answer within this many seconds counts as failed.
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
 WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+# Back-off between attempts: this, then twice as long each time (30 s, 1 min, 2 min … at most 6 hours).
+WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
+# A pending delivery this long past due (its queued retry was lost with the broker) is enqueued again.
+WEBHOOK_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_SWEEP_AFTER_SECONDS", 120)
 
 LOGGING = {
     "version": 1,
