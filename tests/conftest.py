@@ -127,7 +127,7 @@ def celery_worker_process(extra_env: dict[str, str] | None = None) -> Iterator[s
         celery_app.conf.result_backend = f"file://{folder / 'results'}"
     _reset_celery_connections()
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--loglevel", "WARNING",
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", "celery,webhooks", "--loglevel", "WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=BASE_DIR,
         env=env,

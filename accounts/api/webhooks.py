@@ -3,7 +3,13 @@
 The body is the JSON of ``{"id", "type", "created_at", "data"}``; the signature is
 HMAC-SHA256 with the endpoint's secret over ``"<timestamp>.<body>"``, sent as
 ``Webhook-Signature: v1=<hex>`` with ``Webhook-Id`` (the event id, for de-duplication) and
-``Webhook-Timestamp`` (Unix seconds). README.md, "Verify a webhook", shows a receiver's check.
+``Webhook-Timestamp`` (Unix seconds). README.md, "Verify a webhook", shows a receiver's check;
+:func:`verify` is the same check in Python (a signature older than five minutes is refused).
+
+Delivery is at least once: every attempt of one event carries the same ``Webhook-Id``. Attempts
+time out after ``WEBHOOK_TIMEOUT_SECONDS`` and back off exponentially; they run on their own
+``webhooks`` queue so that a receiver that hangs never holds up grading; a pending delivery whose
+queued retry the broker lost is enqueued again by :func:`do_sweep_deliveries` (beat).
 """
 
 from __future__ import annotations
@@ -22,7 +28,9 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.utils.encoders import JSONEncoder
 
 from .models import WebhookDelivery, WebhookEndpoint
@@ -39,6 +47,27 @@ def new_secret() -> str:
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     return f"v1={mac}"
+
+
+SIGNATURE_TOLERANCE_SECONDS = 300
+
+
+def verify(
+    secret: str, headers: Any, body: bytes, *, tolerance: int = SIGNATURE_TOLERANCE_SECONDS, now: float | None = None
+) -> bool:
+    """A receiver's check: the signature matches and its timestamp is within ``tolerance`` seconds of now.
+
+    ``headers`` is any mapping with ``Webhook-Timestamp`` and ``Webhook-Signature``. An older (or
+    far-future) timestamp is refused even with a valid signature, so a captured delivery cannot be
+    replayed later.
+    """
+    timestamp = str(headers.get("Webhook-Timestamp") or "")
+    signature = str(headers.get("Webhook-Signature") or "")
+    if not timestamp.isdigit():
+        return False
+    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, timestamp, body), signature)
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -72,14 +101,42 @@ def emit(*, employer_id: int | None, event: str, data: dict[str, Any]) -> list[W
 
 
 def enqueue(delivery_id: int) -> None:
+    """Deliver after commit; with the broker down the row stays pending for the sweeper."""
     from .tasks import deliver_webhook
 
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery_id))
+    def send() -> None:
+        try:
+            deliver_webhook.delay(delivery_id)
+        except (BrokerError, OSError) as exc:
+            log.warning("Could not enqueue webhook delivery %s (the sweeper will): %s", delivery_id, exc)
+
+    transaction.on_commit(send)
 
 
 def backoff_seconds(attempts: int) -> int:
-    """30 s, 1 min, 2 min, 4 min … capped at 6 hours."""
-    return min(30 * 2 ** max(0, attempts - 1), 6 * 3600)
+    """``WEBHOOK_BACKOFF_BASE_SECONDS`` (30 s), then twice as long each time, capped at 6 hours."""
+    return min(settings.WEBHOOK_BACKOFF_BASE_SECONDS * 2 ** max(0, attempts - 1), 6 * 3600)
+
+
+def do_sweep_deliveries(*, now: Any = None, limit: int = 5000) -> int:
+    """Beat: enqueue again the pending deliveries whose queued attempt is overdue (lost with the broker).
+
+    A copy that was not lost meets the row lock or finds the delivery not yet due, so this is safe.
+    """
+    from .tasks import deliver_webhook
+
+    before = (now or timezone.now()) - timedelta(seconds=settings.WEBHOOK_SWEEP_AFTER_SECONDS)
+    overdue = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
+        Q(next_attempt_at__isnull=True, created_at__lte=before) | Q(next_attempt_at__lte=before)
+    )
+    count = 0
+    try:
+        for delivery_id in overdue.order_by("pk").values_list("pk", flat=True)[:limit]:
+            deliver_webhook.delay(delivery_id)
+            count += 1
+    except (BrokerError, OSError) as exc:
+        log.warning("The webhook sweep stopped, the broker is unreachable: %s", exc)
+    return count
 
 
 def attempt_delivery(delivery_id: int) -> int | None:
@@ -96,6 +153,9 @@ def attempt_delivery(delivery_id: int) -> int | None:
             .first()
         )
         if delivery is None:
+            return None
+        if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now() + timedelta(seconds=1):
+            # An early copy (the broker redelivered a retry still waiting elsewhere): its own copy comes.
             return None
         return _send(delivery)
 

@@ -2,10 +2,12 @@
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 import requests
+from django.utils import timezone
 
 from accounts.api import webhooks
 from accounts.api.models import WebhookDelivery, WebhookEndpoint
@@ -125,7 +127,15 @@ def test_a_failing_receiver_is_retried_with_growing_waits_then_given_up(cast, re
     endpoint = WebhookEndpoint.objects.get()
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={"a": 1})
     assert webhooks.attempt_delivery(delivery.pk) == 30
+    assert webhooks.attempt_delivery(delivery.pk) is None  # not due yet: an early copy sends nothing
+    assert len(receiver.calls) == 1
+
+    def come_due():
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+    come_due()
     assert webhooks.attempt_delivery(delivery.pk) == 60
+    come_due()
     assert webhooks.attempt_delivery(delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 3 and delivery.last_status_code == 500
@@ -200,3 +210,52 @@ def test_a_webhook_failure_never_fails_the_callers_change(cast, employee_a, monk
             "/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": CohortFactory().pk}, format="json"
         )
     assert response.status_code == 201
+
+
+def test_the_verify_helper_refuses_a_signature_older_than_five_minutes():
+    body = b'{"id":"e1"}'
+    now = 1_800_000_000
+
+    def headers(age: int, secret: str = "whsec_a") -> dict:
+        timestamp = str(now - age)
+        return {"Webhook-Timestamp": timestamp, "Webhook-Signature": webhooks.sign(secret, timestamp, body)}
+
+    assert webhooks.verify("whsec_a", headers(0), body, now=now)
+    assert webhooks.verify("whsec_a", headers(299), body, now=now)
+    assert not webhooks.verify("whsec_a", headers(301), body, now=now)  # a replay, though correctly signed
+    assert not webhooks.verify("whsec_a", headers(-301), body, now=now)
+    assert not webhooks.verify("whsec_a", headers(0, secret="whsec_b"), body, now=now)
+    assert not webhooks.verify("whsec_a", headers(0), body + b" ", now=now)
+    assert not webhooks.verify("whsec_a", {"Webhook-Signature": "v1=00"}, body, now=now)
+    # README's receiver check agrees with the helper.
+    old = headers(301)
+    old["Webhook-Timestamp"] = str(int(time.time()) - 301)
+    old["Webhook-Signature"] = webhooks.sign("whsec_a", old["Webhook-Timestamp"], body)
+    assert not documented_verify()("whsec_a", old, body)
+    assert not webhooks.verify("whsec_a", old, body)
+
+
+def test_the_sweep_enqueues_only_pending_deliveries_past_due(cast, settings, django_capture_on_commit_callbacks):
+    import datetime
+    from unittest import mock
+
+    settings.WEBHOOK_SWEEP_AFTER_SECONDS = 60
+    register(cast)
+    endpoint = WebhookEndpoint.objects.get()
+    now = timezone.now()
+    old = now - datetime.timedelta(seconds=120)
+
+    def make(**fields):
+        delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={})
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(**fields)
+        return delivery.pk
+
+    lost_first = make(created_at=old)
+    lost_retry = make(created_at=old, attempts=1, next_attempt_at=old)
+    make(created_at=now)  # just recorded: its own task is on the way
+    make(created_at=old, attempts=1, next_attempt_at=now + datetime.timedelta(seconds=30))  # retry waiting
+    make(created_at=old, status="delivered")
+    make(created_at=old, status="failed")
+    with mock.patch("accounts.api.tasks.deliver_webhook.delay") as delay:
+        assert webhooks.do_sweep_deliveries(now=now) == 2
+    assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost_first, lost_retry])
