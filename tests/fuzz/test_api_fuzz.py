@@ -1,0 +1,128 @@
+"""Schemathesis over the whole employers' API: at least 1,000 generated requests, then stateful
+scenarios that chain operations through the links Schemathesis finds between them (an employee
+created by POST is read, patched and deactivated by its id; an enrolment created is withdrawn …).
+
+Every answer must be: no 5xx, a status code the schema lists, the content type it lists, a body
+that matches the schema. Derandomized, so CI sees the same cases every run; the counts are asserted,
+so a schema change that quietly shrinks the fuzzing fails here.
+"""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from config.wsgi import application
+from courses import services as training
+from tests.api.conftest import token_for
+from tests.api.test_results_and_certificates import published_result
+from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory, curriculum_of
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES_PER_OPERATION = 50
+MIN_CASES = 1000
+SCENARIOS = 40
+
+
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI handler closes the connection after each request, as Django's test client prevents."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def headers(cast, keep_test_connection, settings):
+    """Bank A's token of every scope, with rows of each kind for the fuzzer to land on."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    for n in range(3):
+        profile = TraineeProfileFactory(employer=cast.hr_a.employer, employee_number=f"A-{n:04d}")
+        training.do_enrol(trainee=profile.user, cohort=CohortFactory(curriculum=curriculum_of("assistant")))
+        published_result(profile, passed=bool(n % 2))
+        CertificateFactory(trainee=profile.user)
+    TraineeProfileFactory(employer=cast.hr_b.employer, employee_number="B-0001")
+    return {"Authorization": f"Bearer {token_for(cast.hr_a)}"}
+
+
+def api_schema():
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+def fresh_throttle() -> None:
+    """The throttle is tested in tests/api; here it would only turn later cases into 429s."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+FUZZ_SETTINGS = settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def test_a_thousand_generated_requests_find_no_server_error_and_no_schema_violation(headers):
+    operations = [result.ok() for result in api_schema().get_all_operations()]
+    assert len(operations) >= 25
+    ran: dict[str, int] = {}
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @FUZZ_SETTINGS
+        def run(case):
+            fresh_throttle()
+            ran[case.operation.label] = ran.get(case.operation.label, 0) + 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        run()
+
+    assert set(ran) == {operation.label for operation in operations}
+    assert sum(ran.values()) >= MIN_CASES, ran
+
+
+def test_stateful_scenarios_chain_operations_without_a_server_error_or_schema_violation(headers):
+    schema = api_schema()
+    base = schema.as_state_machine()
+    links = [name for name in dir(base) if "__" in name.strip("_") and not name.startswith(("RANDOM", "_"))]
+    assert len(links) >= 10, "Schemathesis found (almost) no links between operations: nothing to chain"
+    steps: list[str] = []
+
+    class Scenario(base):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def before_call(self, case):
+            fresh_throttle()
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            steps.append(f"{case.method} {case.path} {response.status_code}")
+            case.validate_response(response, checks=CHECKS)
+
+    Scenario.run(
+        settings=settings(
+            max_examples=SCENARIOS,
+            stateful_step_count=6,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert len(steps) >= SCENARIOS
+    # Chained calls reached real rows: some reads by id answered 200.
+    assert any("{" in step and step.endswith(" 200") for step in steps), steps[:50]
