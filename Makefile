@@ -61,5 +61,12 @@ pdf-tools:
 test: install browser-tools pdf-tools
 	$(BIN)/pytest
 
+# The benchmark (README.md, "Benchmark"): PostgreSQL and Redis running, wrk from Debian (installed
+# here when make runs as root). BENCH_DATABASE_URL (default .../bcm_bench; the small data set goes to
+# <name>_small), BENCH_REDIS_URL (default redis://127.0.0.1:6379/10), BENCH_ARGS (e.g. --quick).
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } || true
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ node_modules/

@@ -1,0 +1,123 @@
+"""SQL queries per request of every bench endpoint and admin list, for pages (or batches) of 5 and 50.
+
+``python -m bench.queries`` against the database in DATABASE_URL; prints JSON
+``{endpoint: {"counts": {"5": n, "50": n}, "status": 200}}``. Each request runs once to warm the
+process's caches, then is counted, as a worker process that has served a few pages would.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+from collections.abc import Callable
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+
+from django.contrib import admin
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+PAGE_SIZES = (5, 50)
+ADMIN_LISTS = [
+    ("exams", "attempt"),
+    ("exams", "courseresult"),
+    ("exams", "sitting"),
+    ("courses", "enrolment"),
+    ("courses", "cohort"),
+    ("certification", "certificate"),
+    ("accounts", "traineeprofile"),
+]
+
+
+def session_client(user_id: int) -> Client:
+    from accounts.models import User
+
+    user = User.objects.get(pk=user_id)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    client = Client()
+    client.cookies["sessionid"] = store.session_key
+    return client
+
+
+def count(do: Callable[[], object]) -> tuple[int, int]:
+    do()  # warm
+    with CaptureQueriesContext(connection) as queries:
+        response = do()
+    return len(queries), response.status_code
+
+
+def main() -> dict:
+    from bench import dataset
+    from courses import views as course_views
+
+    rows = dataset.prepare_run()
+    trainee = session_client(rows.load_users[0])
+    attempt = rows.load_attempts[0]
+    dashboard = session_client(rows.dashboard_users[0])
+    staff = session_client(rows.admin_user)
+    basic = base64.b64encode(f"{dataset.HR_CLIENT_ID}:{dataset.HR_CLIENT_SECRET}".encode()).decode()
+    token = Client().post(
+        "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+    ).json()["access_token"]
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    numbers = rows.hr_employee_numbers
+
+    def bulk(size: int):
+        body = {"employees": [{"employee_number": n, "branch": f"分行 {size}"} for n in numbers[:size]]}
+        return api.post("/api/v1/employees/bulk/", json.dumps(body), content_type="application/json")
+
+    since = "2020-01-01T00:00:00Z"
+    endpoints: dict[str, Callable[[int], object]] = {
+        "floor": lambda n: trainee.get("/bench/floor/"),
+        "catalog": lambda n: trainee.get("/zh-hant/cohorts/"),
+        "dashboard": lambda n: dashboard.get("/zh-hant/dashboard/"),
+        "exam_page": lambda n: trainee.get(f"/zh-hant/exams/attempts/{attempt}/"),
+        "answer_save": lambda n: trainee.post(
+            f"/zh-hant/exams/attempts/{attempt}/answer/", json.dumps({"question": 1 + n % 50, "choices": [1]}),
+            content_type="application/json",
+        ),  # fmt: skip
+        "hr_certificates": lambda n: api.get(f"/api/v1/certificates/?updated_since={since}&page_size={n}"),
+        "hr_employees": lambda n: api.get(f"/api/v1/employees/?updated_since={since}&page_size={n}"),
+        "hr_enrollments": lambda n: api.get(f"/api/v1/enrollments/?updated_since={since}&page_size={n}"),
+        "hr_exam_results": lambda n: api.get(f"/api/v1/exam-results/?page_size={n}"),
+        "hr_bulk_upsert": bulk,
+        "admin_attempts": lambda n: staff.get("/zh-hant/admin/exams/attempt/"),
+    }
+    for app_label, model in ADMIN_LISTS[1:]:
+        endpoints[f"admin_{app_label}_{model}"] = (
+            lambda n, app_label=app_label, model=model: staff.get(f"/zh-hant/admin/{app_label}/{model}/")
+        )
+    admin_of = {f"admin_{a}_{m}": a + "." + m for a, m in ADMIN_LISTS[1:]} | {"admin_attempts": "exams.attempt"}
+    result: dict[str, dict] = {}
+    for name, do in endpoints.items():
+        counts, statuses = {}, set()
+        for size in PAGE_SIZES:
+            if name in admin_of:
+                model_admin = next(
+                    ma for m, ma in admin.site._registry.items() if m._meta.label_lower == admin_of[name]
+                )
+                model_admin.list_per_page = size
+            course_views.COHORTS_PER_PAGE = size
+            queries, status = count(lambda: do(size))
+            counts[str(size)] = queries
+            statuses.add(status)
+        result[name] = {"counts": counts, "status": sorted(statuses)}
+        print(f"[queries] {name}: {counts} {sorted(statuses)}", file=sys.stderr, flush=True)
+    return result
+
+
+if __name__ == "__main__":
+    print(json.dumps(main()))
