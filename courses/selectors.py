@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from .hours import HoursOwed, Plan, compute_hours_owed
@@ -140,6 +140,11 @@ def open_cohorts(
     if mode in {m.value for m in Cohort.Mode}:
         cohorts = cohorts.filter(**{f"offers_{mode}": True})
     return cohorts.order_by("starts_on", "code")
+
+
+def cohorts_version() -> tuple:
+    """Changes whenever a cohort is added or saved (seats included): part of the catalog's cache key."""
+    return tuple(Cohort.objects.aggregate(last=Max("updated_at"), top=Max("id")).values())
 
 
 def cohort_cities() -> list[str]:

@@ -1,7 +1,13 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -30,9 +36,14 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
 # --- training delivery: trainee pages ------------------------------------------------------
 
 
+# The catalog: a page of open cohorts. Its rendered body (filters, cards, pager) is cached per
+# language, query, the trainee's active curricula and the cohorts' last change, so an unchanged
+# catalog is not rendered again; a change to any cohort (seats included) makes a new key.
+COHORTS_PER_PAGE = 24
+CATALOG_CACHE_SECONDS = 300
+
+
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    form = CohortFilterForm(request.GET or None)
-    cohorts = selectors.open_cohorts(**form.filters())
     active: set[int] = set()
     if request.user.is_authenticated:
         active = set(
@@ -40,7 +51,21 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
                 "curriculum_id", flat=True
             )
         )
-    return render(request, "courses/cohort_list.html", {"form": form, "cohorts": cohorts, "active_curricula": active})
+    version = selectors.cohorts_version()
+    key = "catalog:" + hashlib.sha256(
+        repr((request.LANGUAGE_CODE, sorted(request.GET.lists()), sorted(active), version, COHORTS_PER_PAGE)).encode()
+    ).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        form = CohortFilterForm(request.GET or None)
+        page = Paginator(selectors.open_cohorts(**form.filters()), COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "page": page, "cohorts": page.object_list, "active_curricula": active,
+                   "query": query.urlencode()}  # fmt: skip
+        body = render_to_string("courses/_cohort_catalog.html", context, request=request)
+        cache.set(key, body, CATALOG_CACHE_SECONDS)
+    return render(request, "courses/cohort_list.html", {"catalog": mark_safe(body)})  # rendered above
 
 
 def _visible_cohort(code: str) -> Cohort:
