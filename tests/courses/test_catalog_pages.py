@@ -1,0 +1,53 @@
+"""The cohort finder in pages, cached until a cohort changes (issue 9)."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from courses import services
+from tests.factories import CohortFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def codes(html: str) -> list[str]:
+    return re.findall(r'<h2 class="h5 card-title"><a href="[^"]+">([^<]+)</a>', html)
+
+
+def test_the_finder_shows_24_cohorts_a_page_and_keeps_the_filters_in_the_pager():
+    for n in range(30):
+        CohortFactory(code=f"P-{n:02d}", city="臺中市")
+    first = Client().get("/en/cohorts/?city=臺中市").content.decode()
+    assert len(codes(first)) == 24 and "Page 1 of 2" in first
+    second = Client().get("/en/cohorts/?city=%E8%87%BA%E4%B8%AD%E5%B8%82&page=2").content.decode()
+    assert len(codes(second)) == 6 and set(codes(first)).isdisjoint(codes(second))
+    assert "page=1" in second and "city=" in second
+
+
+def test_a_cohort_that_fills_up_shows_full_at_once_despite_the_cache():
+    cohort = CohortFactory(code="ONE-SEAT", capacity=1)
+    assert "Details and enrolment" in Client().get("/en/cohorts/").content.decode()
+    services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    assert ">Full<" in Client().get("/en/cohorts/").content.decode()
+
+
+def test_the_finder_costs_the_same_queries_with_many_more_cohorts(django_assert_max_num_queries):
+    client = Client()
+    client.force_login(UserFactory())
+    for _ in range(3):
+        CohortFactory()
+    with django_assert_max_num_queries(12) as few:
+        client.get("/en/cohorts/")
+    for _ in range(40):
+        CohortFactory()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(codes(client.get("/en/cohorts/").content.decode())) == 24
