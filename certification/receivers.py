@@ -26,8 +26,8 @@ def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
     from . import tasks
 
+    # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
     tasks.check_certification.delay_on_commit(result.trainee_id)
-    tasks.send_result_published_reminder.delay_on_commit(result.pk)
 
 
 def connect() -> None:

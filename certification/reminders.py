@@ -8,6 +8,8 @@ sends nothing; a send that raises rolls the claim back so a retry can send.
 from __future__ import annotations
 
 import datetime
+import logging
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -25,6 +27,18 @@ from courses.models import Enrolment
 
 from . import selectors
 from .models import Certificate, ReminderKind, ReminderPreference, ReminderSent
+
+
+log = logging.getLogger(__name__)
+# While ``send_daily`` runs, a refused send is counted here instead of raised, so one mail server
+# outage does not stop the rest of the run; the beat task then retries the whole run with back-off
+# (what was sent has its claim, so it is not sent again).
+_run = threading.local()
+
+
+def retry_countdown(retries: int) -> int:
+    """``REMINDER_RETRY_BASE_SECONDS``, then twice as long each retry, at most an hour."""
+    return min(settings.REMINDER_RETRY_BASE_SECONDS * 2**retries, 3600)
 
 
 def switched_off(user: User) -> list[str]:
@@ -64,6 +78,13 @@ def send_reminder(*, user: User, kind: str, object_key: str, build: Callable[[],
                 )
             send_rendered(to=user.email, subject=subject, text=text, html=html)
     except IntegrityError:
+        return False
+    except OSError as exc:  # smtplib's errors too: the claim rolled back, so a retry sends it
+        failures = getattr(_run, "failures", None)
+        if failures is None:
+            raise
+        failures.append(f"{kind}:{object_key}")
+        log.warning("Reminder %s %s to user %s not sent: %s", kind, object_key, user.pk, exc)
         return False
     return True
 
@@ -278,11 +299,18 @@ def _sittings(today: datetime.date) -> int:
 
 
 def send_daily(today: datetime.date | None = None) -> dict[str, int]:
+    """Every scheduled kind; ``failed`` counts the mails the server refused (the task retries them)."""
     today = today or timezone.localdate()
-    return {
-        "sittings": _sittings(today),
-        "hours_behind": _hours_behind(today),
-        "expiring_90": _expiring(today, 90, ReminderKind.EXPIRING_90),
-        "expiring_30": _expiring(today, 30, ReminderKind.EXPIRING_30),
-        "ce_short": _ce_short(today),
-    }
+    _run.failures = []
+    try:
+        counts = {
+            "sittings": _sittings(today),
+            "hours_behind": _hours_behind(today),
+            "expiring_90": _expiring(today, 90, ReminderKind.EXPIRING_90),
+            "expiring_30": _expiring(today, 30, ReminderKind.EXPIRING_30),
+            "ce_short": _ce_short(today),
+        }
+        counts["failed"] = len(_run.failures)
+    finally:
+        _run.failures = None
+    return counts

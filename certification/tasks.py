@@ -25,11 +25,15 @@ def expire_lapsed_certificates() -> int:
     return services.do_expire_lapsed()
 
 
-@shared_task
-def send_certificate_issued_reminder(certificate_id: int) -> bool:
+@shared_task(bind=True, max_retries=8)
+def send_certificate_issued_reminder(self, certificate_id: int) -> bool:
+    """Once per certificate; a mail server that refuses or is down is retried with back-off."""
     from . import reminders
 
-    return reminders.send_certificate_issued(certificate_id=certificate_id)
+    try:
+        return reminders.send_certificate_issued(certificate_id=certificate_id)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=reminders.retry_countdown(self.request.retries)) from exc
 
 
 @shared_task
@@ -39,9 +43,21 @@ def send_result_published_reminder(result_id: int) -> bool:
     return reminders.send_result_published(result_id=result_id)
 
 
-@shared_task
-def send_daily_reminders() -> dict[str, int]:
-    """Beat: every scheduled reminder kind; each mails a person at most once per object."""
+@shared_task(bind=True, max_retries=8)
+def send_daily_reminders(self, today: str | None = None) -> dict[str, int]:
+    """Beat: every scheduled reminder kind; each mails a person at most once per object.
+
+    When the mail server refused some, the whole run is retried with back-off for the same day
+    (the ones sent hold their claim and are skipped).
+    """
+    import datetime
+
+    from django.utils import timezone
+
     from . import reminders
 
-    return reminders.send_daily()
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    counts = reminders.send_daily(day)
+    if counts["failed"]:
+        raise self.retry(args=[day.isoformat()], countdown=reminders.retry_countdown(self.request.retries))
+    return counts

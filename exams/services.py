@@ -12,6 +12,7 @@ The server's clock is the only clock: every deadline comparison uses ``timezone.
 from __future__ import annotations
 
 import datetime
+import logging
 import random
 import secrets
 from collections.abc import Mapping
@@ -25,7 +26,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
 
+from accounts import audit
 from accounts.scoping import institution_of, is_program_office
 from courses.models import CurriculumCourse
 
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from courses.models import Cohort
 
 State = Attempt.State
+log = logging.getLogger(__name__)
 
 
 class ExamError(Exception):
@@ -70,6 +74,20 @@ class ExamError(Exception):
 
 def grace() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "EXAM_SAVE_GRACE_SECONDS", 30))
+
+
+def enqueue_on_commit(task: Any, *args: Any) -> None:
+    """Enqueue ``task`` after commit. A broker outage is logged, never raised to the trainee: the row
+    still says what is owed (a submitted attempt, an unmailed result) and ``do_sweep_grading`` enqueues
+    it again."""
+
+    def send() -> None:
+        try:
+            task.delay(*args)
+        except (BrokerError, OSError) as exc:
+            log.warning("Could not enqueue %s%r (the sweeper will): %s", task.name, args, exc)
+
+    transaction.on_commit(send)
 
 
 # --- question bank ---------------------------------------------------------------------------
@@ -405,7 +423,7 @@ def do_submit_attempt(
     attempt.save(update_fields=["state", "submitted_at", "submitted_automatically"])
     from .tasks import grade_attempt
 
-    transaction.on_commit(lambda: grade_attempt.delay(attempt.pk))
+    enqueue_on_commit(grade_attempt, attempt.pk)
     return attempt
 
 
@@ -490,8 +508,40 @@ def _finalize(
     attempt.save(update_fields=["state"])
     from .tasks import send_result_email
 
-    transaction.on_commit(lambda: result_published.send(sender=CourseResult, result=result))
-    transaction.on_commit(lambda: send_result_email.delay(result.pk))
+    transaction.on_commit(lambda: _announce(result))
+    enqueue_on_commit(send_result_email, result.pk)
+
+
+def _announce(result: CourseResult) -> None:
+    """Send ``result_published``; one receiver failing (say, the broker is down) does not stop the others."""
+    for receiver, outcome in result_published.send_robust(sender=CourseResult, result=result):
+        if isinstance(outcome, Exception):
+            log.error("A result_published receiver failed for result %s: %r", result.pk, outcome, exc_info=outcome)
+
+
+def do_sweep_grading(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict[str, int]:
+    """Enqueue again what the broker may have lost (an outage, a restart), driven by the database.
+
+    Attempts still ``submitted`` and published results not yet mailed, older than
+    ``EXAM_GRADING_SWEEP_AFTER_SECONDS``. A copy that was not lost finds nothing to do (grading and
+    mailing claim their row), so enqueuing twice is harmless. Stops quietly while the broker is down.
+    """
+    from .tasks import grade_attempt, send_result_email
+
+    before = (now or timezone.now()) - datetime.timedelta(seconds=settings.EXAM_GRADING_SWEEP_AFTER_SECONDS)
+    counts = {"grading": 0, "mail": 0}
+    attempt_ids = Attempt.objects.filter(state=State.SUBMITTED, submitted_at__lte=before).order_by("submitted_at")
+    result_ids = CourseResult.objects.filter(published_at__lte=before, mailed_at__isnull=True).order_by("published_at")
+    try:
+        for attempt_id in attempt_ids.values_list("pk", flat=True)[:limit]:
+            grade_attempt.delay(attempt_id)
+            counts["grading"] += 1
+        for result_id in result_ids.values_list("pk", flat=True)[:limit]:
+            send_result_email.delay(result_id)
+            counts["mail"] += 1
+    except (BrokerError, OSError) as exc:
+        log.warning("The grading sweep stopped, the broker is unreachable: %s", exc)
+    return counts
 
 
 def check_grade_essay(*, grader: User, item: AttemptQuestion) -> None:
@@ -520,8 +570,17 @@ def do_grade_essay(
         raise ExamError(
             "bad_score", _("The score must be from 0 to %(max)s.") % {"max": item.question.max_score.normalize()}
         )
+    previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
     item.save(update_fields=["score", "grader", "grader_note", "graded_at"])
+    audit.record(
+        audit.Action.GRADE_CHANGED,
+        actor=grader,
+        target=item,
+        institution=item.attempt.sitting.cohort.institution_id,
+        summary=f"attempt {attempt.pk}: {previous} -> {score}",
+        detail={"attempt_id": attempt.pk, "old_score": str(previous) if previous is not None else None, "new_score": str(score)},
+    )
     items = list(selectors.attempt_items(attempt.pk))
     if all(i.score is not None for i in items):
         _finalize(attempt=attempt, result=CourseResult.objects.get(attempt=attempt), items=items, now=now)

@@ -15,6 +15,12 @@ def submit_overdue_attempts() -> int:
     return services.do_submit_overdue_attempts()
 
 
+@shared_task
+def sweep_grading() -> dict[str, int]:
+    """Beat, every minute: enqueue again the grading and result mails that the broker lost."""
+    return services.do_sweep_grading()
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
 def send_result_email(result_id: int) -> None:
     """The published result to the trainee, once (the mail claims ``mailed_at``)."""
