@@ -1,0 +1,502 @@
+"""The isolation sweep: every URL pattern of the portal, asked for by institution A's staff, trainee A,
+employer A's HR system and an anonymous visitor with the ids of institution B's, employer B's and
+trainee B's rows. The answer is 404, 403 (401 for the API without a token), or a way to the log-in
+page — never B's row, and never B's private data in the body.
+
+The patterns are read from the resolver (config.urls with its i18n patterns, config.api_urls and
+every ModelAdmin's URLs), so a pattern added without a case here fails
+``test_every_url_pattern_has_a_case``. Where a pattern is yours to add, put it in one of:
+
+* ``FOREIGN`` — it names a row: how to build the URL (and request) for B's row;
+* ``PUBLIC`` — it names a row everyone may see by design (with the reason); still no private data;
+* ``NO_OBJECT`` — it names no row (with the reason); its page still must not show B's data.
+
+Admin pages of a registered model are covered from ``admin.site._registry``: a scoped admin is
+asked for B's rows (``foreign_rows``), a program-office admin must refuse institution staff, the
+national catalog is public.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import LocalePrefixPattern
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from rest_framework.test import APIClient
+
+from accounts.api.models import SCOPES, WebhookDelivery, WebhookEndpoint
+from accounts.api.services import do_create_client
+from accounts.models import Employer
+from accounts.scoping import InstitutionScopedAdmin
+from certification.models import Certificate
+from courses.models import Enrolment
+from exams.models import Attempt, CourseResult, Sitting
+from tests.accounts.test_admin_isolation import GLOBAL_ADMINS, foreign_rows
+from tests.api.conftest import token_for
+from tests.isolation import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+# --- what belongs to B --------------------------------------------------------------------------
+
+
+@dataclass
+class Theirs:
+    """Institution B's, employer B's and trainee B's rows, and text only B's people may read."""
+
+    world: World
+    enrolment: Enrolment
+    sitting: Sitting
+    attempt: Attempt
+    result: CourseResult
+    certificate: Certificate
+    webhook: WebhookEndpoint
+    delivery: WebhookDelivery
+    api_client: object
+    token: object
+    bearer: str
+    markers: list[str] = field(default_factory=list)
+
+    @property
+    def profile(self):
+        return self.world.trainee_b.trainee_profile
+
+
+def theirs_of(world: World) -> Theirs:
+    trainee = world.trainee_b
+    enrolment = Enrolment.objects.select_related("cohort").get(trainee=trainee)
+    attempt = Attempt.objects.select_related("sitting").get(trainee=trainee)
+    bank_b = Employer.objects.get(pk=trainee.trainee_profile.employer_id)
+    api_client, _secret = do_create_client(employer=bank_b, name="Bravo HR sweep", scopes=SCOPES)
+    bearer = token_for(api_client)
+    webhook = WebhookEndpoint.objects.create(
+        employer=bank_b, url="https://bravo-hooks.example/sweep", events=["certificate.issued"], secret="s"
+    )
+    certificate = Certificate.objects.get(trainee=trainee)
+    return Theirs(
+        world=world,
+        enrolment=enrolment,
+        sitting=attempt.sitting,
+        attempt=attempt,
+        result=CourseResult.objects.get(attempt=attempt),
+        certificate=certificate,
+        webhook=webhook,
+        delivery=WebhookDelivery.objects.create(endpoint=webhook, event="certificate.issued", payload={"n": 1}),
+        api_client=api_client,
+        token=api_client.application.accesstoken_set.get(),
+        bearer=bearer,
+        markers=[
+            trainee.email,
+            trainee.display_name,
+            trainee.trainee_profile.employee_number,
+            certificate.number,
+            webhook.url,
+            "Bravo HR sweep",
+        ],
+    )
+
+
+# --- who asks, and what they may get --------------------------------------------------------------
+
+WEB = ("anonymous", "staff", "trainee")  # people in a browser: institution A's admin, trainee A
+API = ("api", "anonymous")  # employer A's HR system with a token of every scope; no token
+
+
+@dataclass(frozen=True)
+class Probe:
+    path: str
+    method: str = "get"
+    data: dict | None = None
+    actors: tuple[str, ...] = WEB
+    # A documented refusal other than 404/403/log-in: a redirect to this page, as long as ``unchanged``
+    # (a check of the database) still holds afterwards.
+    refused_to: str | None = None
+    unchanged: Callable[[], bool] | None = None
+    as_json: bool = False  # send ``data`` as a JSON body (the exam page's answer saves)
+    may_show: tuple[str, ...] = ()  # of B's text, what a PUBLIC page shows by design
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+# --- the cases ------------------------------------------------------------------------------------
+
+# Patterns naming one of B's rows: how to ask for it.
+FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
+    "training:withdraw": lambda b: [
+        Probe(reverse("training:withdraw", args=[b.enrolment.pk]), "post",
+              unchanged=lambda: Enrolment.objects.get(pk=b.enrolment.pk).state == b.enrolment.state),
+    ],
+    "exams:start": lambda b: [
+        # Documented (tests/exams/test_attempts.py): an outsider is told "not eligible" on My exams.
+        Probe(reverse("exams:start", args=[b.sitting.pk]), "post", refused_to=reverse("exams:home"),
+              unchanged=lambda: Attempt.objects.filter(sitting=b.sitting).count() == 1),
+    ],
+    "exams:attempt": lambda b: [Probe(reverse("exams:attempt", args=[b.attempt.pk]))],
+    "exams:answer": lambda b: [
+        Probe(reverse("exams:answer", args=[b.attempt.pk]), "post", {"question": 1, "choices": [0]}, as_json=True),
+    ],
+    "exams:submit": lambda b: [Probe(reverse("exams:submit", args=[b.attempt.pk]), "post")],
+    "exams:result": lambda b: [Probe(reverse("exams:result", args=[b.attempt.pk]))],
+    "certification:download": lambda b: [Probe(reverse("certification:download", args=[b.certificate.pk]))],
+    "admin:certification_certificate_cohort_zip": lambda b: [
+        Probe(reverse("admin:certification_certificate_cohort_zip", args=[b.enrolment.cohort_id])),
+    ],
+    "admin:auth_user_password_change": lambda b: [
+        Probe(reverse("admin:auth_user_password_change", args=[user.pk]), method)
+        for user in (b.world.trainee_b, b.world.admin_b) for method in ("get", "post")
+    ],
+    "admin:view_on_site": lambda b: [
+        Probe(reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(row).pk, row.pk]))
+        for row in (b.profile, b.enrolment, b.attempt, b.certificate)
+    ],
+    # The employers' API: employer A's client asks for employer B's rows (tests/api/test_sweep.py
+    # checks the same for every operation with the problem+json body; here, next to every other URL).
+    "api:employee": lambda b: [
+        Probe(f"/api/v1/employees/{b.profile.pk}/", actors=API),
+        Probe(f"/api/v1/employees/{b.profile.pk}/", "patch", {"branch": "x"}, actors=API),
+    ],
+    "api:employee_deactivate": lambda b: [
+        Probe(f"/api/v1/employees/{b.profile.pk}/deactivate/", "post", actors=API),
+    ],
+    "api:enrolments": lambda b: [
+        Probe("/api/v1/enrollments/", "post", {"employee": b.profile.pk, "cohort": b.enrolment.cohort_id}, actors=API),
+    ],
+    "api:enrolment": lambda b: [Probe(f"/api/v1/enrollments/{b.enrolment.pk}/", actors=API)],
+    "api:enrolment_withdraw": lambda b: [Probe(f"/api/v1/enrollments/{b.enrolment.pk}/withdraw/", "post", actors=API)],
+    "api:exam_result": lambda b: [Probe(f"/api/v1/exam-results/{b.result.pk}/", actors=API)],
+    "api:certificate": lambda b: [Probe(f"/api/v1/certificates/{b.certificate.number}/", actors=API)],
+    "api:certificate_pdf": lambda b: [Probe(f"/api/v1/certificates/{b.certificate.number}/pdf/", actors=API)],
+    "api:webhook": lambda b: [
+        Probe(f"/api/v1/webhooks/{b.webhook.pk}/", actors=API),
+        Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "patch", {"is_active": False}, actors=API),
+        Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "delete", actors=API),
+    ],
+}  # fmt: skip
+
+# Patterns naming a row that everyone may see by design. They are still asked for, and must not
+# show B's private data.
+PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
+    "catalog:tier": (
+        "tiers are the national program, the same for everyone",
+        lambda b: [Probe(reverse("catalog:tier", args=[b.enrolment.curriculum.tier.code]))],
+    ),
+    "training:cohort": (
+        "cohorts of every authorized institution are the public catalog trainees choose from",
+        lambda b: [Probe(reverse("training:cohort", args=[b.enrolment.cohort.code]))],
+    ),
+    "training:enrol": (
+        "any trainee may enrol in any institution's open cohort; that is what the catalog is for",
+        lambda b: [Probe(reverse("training:enrol", args=[b.enrolment.cohort.code]), "post", actors=("anonymous",))],
+    ),
+    "certification:verify_code": (
+        "whoever holds a certificate's verification code may verify it (the holder's name masked)",
+        lambda b: [Probe(reverse("certification:verify_code", args=[b.certificate.verification_code]),
+                         may_show=(b.certificate.number,))],
+    ),
+    "accounts:verify": (
+        "the path holds a signed e-mail token, not an id; another's token is a secret we do not have",
+        lambda b: [Probe(reverse("accounts:verify", args=["not-a-token"]))],
+    ),
+    "accounts:password_reset_confirm": (
+        "the uid names a user, but the page needs that user's reset token; without it: an invalid link",
+        lambda b: [
+            Probe(reverse("accounts:password_reset_confirm",
+                          args=[urlsafe_base64_encode(force_bytes(b.world.trainee_b.pk)), "set-password"])),
+        ],
+    ),
+}  # fmt: skip
+
+# Patterns that take no row id. Their pages are asked for too and must not show B's data.
+NO_OBJECT: dict[str, str] = {
+    "set_language": "switches the visitor's language",
+    "home": "the portal's front page",
+    "catalog:tiers": "the public catalog",
+    "training:cohorts": "the public list of open cohorts",
+    "training:dashboard": "the trainee's own dashboard",
+    "training:log_self_study": "logs the trainee's own self-study",
+    "accounts:signup": "sign-up form",
+    "accounts:login": "log-in form",
+    "accounts:logout": "log-out",
+    "accounts:password_reset": "asks for an e-mail address",
+    "accounts:password_reset_done": "a notice",
+    "accounts:password_reset_complete": "a notice",
+    "accounts:profile": "the user's own profile",
+    "exams:home": "the trainee's own exams",
+    "certification:verify": "the public verification form (by number)",
+    "certification:mine": "the trainee's own certificates",
+    "certification:reminders": "the trainee's own reminder settings",
+    "admin:index": "the admin's home",
+    "admin:login": "log-in form",
+    "admin:logout": "log-out",
+    "admin:password_change": "the user's own password",
+    "admin:password_change_done": "a notice",
+    "admin:autocomplete": "rows offered are scoped (tests/accounts/test_admin_sweep_lookups.py)",
+    "admin:jsi18n": "translations",
+    "admin:app_list": "lists models, not rows",
+    "admin/(?P<url>.*)$": "the admin's catch-all (a 404, or the log-in page)",
+    "admin:accounts_traineeprofile_import": "an upload form; imported rows land in the importer's institution",
+    "admin:accounts_traineeprofile_process_import": "confirms the importer's own upload",
+    "admin:accounts_traineeprofile_export": "exports the scoped list (tests/accounts/test_admin_sweep_lookups.py)",
+    "admin:courses_enrolment_import": "an upload form; only into the importer's cohorts",
+    "admin:courses_enrolment_process_import": "confirms the importer's own upload",
+    "admin:exams_question_import": "the program office's question bank upload",
+    "api:token": "client credentials for the caller's own client",
+    "api:schema": "the API's description",
+    "api:docs": "the API's description",
+    "api:tiers": "the national catalog",
+    "api:tracks": "the national catalog",
+    "api:courses": "the national catalog",
+    "api:curricula": "the national catalog",
+    "api:cohorts": "the public catalog of cohorts",
+    "api:employees": "the caller's own employees",
+    "api:employees_bulk": "registers the caller's own employees (by their numbers)",
+    "api:exam_results": "the caller's employees' results",
+    "api:certificates": "the caller's employees' certificates",
+    "api:webhooks": "the caller's own endpoints",
+    "api/v1/": "the API's catch-all: a problem+json 404",
+}
+
+# The national catalog in admin: institution staff may view it; nobody owns a row of it.
+CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
+# Program-office admins with rows that belong to employer B: staff of institution A are refused them.
+EMPLOYER_B_ROWS: dict[str, Callable[[Theirs], list]] = {
+    "accounts.ApiClient": lambda b: [b.api_client],
+    "accounts.WebhookEndpoint": lambda b: [b.webhook],
+    "accounts.WebhookDelivery": lambda b: [b.delivery],
+    "accounts.Employer": lambda b: [b.api_client.employer],
+    "oauth2_provider.Application": lambda b: [b.api_client.application],
+    "oauth2_provider.AccessToken": lambda b: [b.token],
+}
+
+
+def admin_model_cases() -> dict[str, tuple[str, Callable[[Theirs], list[Probe]]]]:
+    """Every registered ModelAdmin's URLs: key → (kind, probes of B's rows)."""
+    cases = {}
+    for model, model_admin in admin.site._registry.items():
+        label, prefix = model._meta.label, f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        if isinstance(model_admin, InstitutionScopedAdmin):
+            kind = "scoped"
+        elif label in CATALOG_ADMINS:
+            kind = "public"
+        else:
+            assert label in GLOBAL_ADMINS, f"{label}: neither scoped nor declared global (test_admin_isolation)"
+            kind = "office"
+
+        def rows(b, m=model, a=model_admin, kind=kind):
+            if kind == "scoped":
+                found = foreign_rows(m, a, b.world)
+                assert found, f"the isolation world gives institution B no {m._meta.label}: extend tests/isolation.py"
+                return found[:2]
+            if m._meta.label in EMPLOYER_B_ROWS:
+                return EMPLOYER_B_ROWS[m._meta.label](b)
+            return list(m._default_manager.all()[:1])
+
+        def probes(b, view, m=model, rows=rows):
+            found = rows(b)
+            if not found:  # a program-office table with no rows: staff are refused the table itself
+                return [Probe(admin_url(m, "changelist"))]
+            if view == "redirect":  # admin/<app>/<model>/<id>/ redirects to the change page
+                return [Probe(admin_url(m, "change", row.pk).removesuffix("change/")) for row in found]
+            asked = [Probe(admin_url(m, view, row.pk)) for row in found]
+            if view == "delete":
+                asked += [Probe(admin_url(m, "delete", row.pk), "post", {"post": "yes"}) for row in found]
+            return asked
+
+        cases[f"{prefix}_changelist"] = ("list", lambda b, m=model: [Probe(admin_url(m, "changelist"))])
+        cases[f"{prefix}_add"] = ("form", lambda b, m=model: [Probe(admin_url(m, "add"))])
+        for view in ("change", "delete", "history"):
+            cases[f"{prefix}_{view}"] = (kind, lambda b, v=view, probes=probes: probes(b, v))
+        cases[f"admin/{model._meta.app_label}/{model._meta.model_name}/<path:object_id>/"] = (
+            kind, lambda b, probes=probes: probes(b, "redirect")
+        )  # fmt: skip
+    return cases
+
+
+# --- the resolver -------------------------------------------------------------------------------
+
+
+def url_patterns() -> dict[str, str]:
+    """Every pattern the portal serves: its name ("namespace:name"), or its route when unnamed."""
+    found: dict[str, str] = {}
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str) -> None:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = ":".join(filter(None, [namespace, entry.namespace]))
+                route = prefix if isinstance(entry.pattern, LocalePrefixPattern) else prefix + str(entry.pattern)
+                walk(entry, route, inner)
+            else:
+                assert isinstance(entry, URLPattern)
+                route = prefix + str(entry.pattern).lstrip("^")
+                key = f"{namespace}:{entry.name}" if entry.name and namespace else entry.name or route
+                found[key] = route
+
+    walk(get_resolver(), "", "")
+    return found
+
+
+def all_cases() -> dict[str, str]:
+    """Pattern key → the kind of its case."""
+    kinds = {key: "foreign" for key in FOREIGN}
+    kinds |= {key: "public" for key in PUBLIC}
+    kinds |= {key: "no object" for key in NO_OBJECT}
+    kinds |= {key: kind for key, (kind, _build) in admin_model_cases().items()}
+    return kinds
+
+
+def test_every_url_pattern_has_a_case():
+    patterns = url_patterns()
+    assert len(patterns) > 200, "the walk found too few patterns: is the admin still included?"
+    cases = all_cases()
+    missing = sorted(set(patterns) - set(cases))
+    assert not missing, (
+        "URL patterns without an isolation case — add each to FOREIGN (how to ask for another "
+        f"institution's/employer's/trainee's row), PUBLIC or NO_OBJECT (with the reason): {missing}"
+    )
+    stale = sorted(set(cases) - set(patterns))
+    assert not stale, f"cases for patterns that no longer exist: {stale}"
+
+
+# --- asking ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def theirs(settings) -> Theirs:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    return theirs_of(build_world())
+
+
+@pytest.fixture
+def actors(theirs: Theirs):
+    from django.core.cache import cache
+
+    cache.clear()
+    world = theirs.world
+    staff, trainee = Client(), Client()
+    staff.force_login(world.admin_a)
+    trainee.force_login(world.trainee_a)
+    api = APIClient()
+    bank_a = Employer.objects.get(pk=world.trainee_a.trainee_profile.employer_id)
+    client_a, _secret = do_create_client(employer=bank_a, name="Alpha HR sweep", scopes=SCOPES)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(client_a)}")
+    return {"anonymous": Client(), "staff": staff, "trainee": trainee, "api": api}
+
+
+LOGIN_PAGES = ("accounts:login", "admin:login")
+
+
+def ask(client, probe: Probe):
+    if probe.method == "get":
+        return client.get(probe.path, probe.data or {}, follow=True)
+    send = getattr(client, probe.method)
+    if probe.as_json or probe.path.startswith("/api/"):
+        return send(probe.path, json.dumps(probe.data or {}), content_type="application/json", follow=True)
+    return send(probe.path, probe.data or {}, follow=True)
+
+
+def verdict(response, probe: Probe, actor: str, kind: str, theirs: Theirs) -> str | None:
+    """What is wrong with the answer, or None."""
+    status = response.status_code
+    final = response.request["PATH_INFO"]
+    body = b"" if getattr(response, "streaming", False) else response.content
+    text = body.decode("utf-8", "replace")
+    leaked = [marker for marker in theirs.markers if marker in text and marker not in probe.may_show]
+    if leaked:
+        return f"{status} at {final} shows B's {leaked}"
+    if status >= 500:
+        return f"server error {status}"
+    if kind in ("no object", "public", "list", "form"):
+        return None  # may answer anything but a server error, as long as it shows nothing of B's
+    at_login = any(final.startswith(reverse(name)) for name in LOGIN_PAGES)
+    if status in (403, 404) or at_login or (probe.path.startswith("/api/") and status == 401):
+        return None
+    if probe.refused_to and final == probe.refused_to and status == 200:
+        return None
+    return f"{status} at {final}"
+
+
+def sweep(keys, theirs: Theirs, actors) -> list[str]:
+    builders = {key: ("foreign", build) for key, build in FOREIGN.items()}
+    builders |= {key: ("public", build) for key, (_why, build) in PUBLIC.items()}
+    builders |= admin_model_cases()
+    failures, asked = [], 0
+    logging.disable(logging.ERROR)  # 403s and 404s are the point; keep the log readable
+    try:
+        for key in keys:
+            kind, build = builders.get(key, ("no object", None))
+            probes = build(theirs) if build else no_object_probes(key)
+            for probe in probes:
+                for actor in probe.actors:
+                    response = ask(actors[actor], probe)
+                    asked += 1
+                    problem = verdict(response, probe, actor, kind, theirs)
+                    if problem is None and probe.unchanged is not None and not probe.unchanged():
+                        problem = "changed B's row"
+                    if problem:
+                        failures.append(f"{key} {probe.method.upper()} {probe.path} as {actor}: {problem}")
+    finally:
+        logging.disable(logging.NOTSET)
+    assert asked, f"no request made for {list(keys)[:5]}…"
+    return failures
+
+
+def no_object_probes(key: str) -> list[Probe]:
+    route = url_patterns()[key]
+    if "<" in route or "(?P" in route:
+        return [Probe(reverse("admin:index") + "nothing-here/")] if key.startswith("admin/") else []
+    path = reverse(key) if ":" in key or key in ("home", "set_language") else "/" + route
+    return [Probe(path, actors=API if path.startswith("/api/") else WEB)]
+
+
+def keys_of(*prefixes: str, exclude: tuple[str, ...] = ()) -> list[str]:
+    return sorted(
+        key for key in url_patterns()
+        if key.startswith(prefixes) and not key.startswith(exclude) and key in all_cases()
+    )  # fmt: skip
+
+
+def test_the_portals_pages_refuse_other_peoples_rows(theirs, actors):
+    keys = keys_of("", exclude=("admin", "api"))
+    assert "exams:attempt" in keys and "certification:download" in keys
+    failures = sweep(keys, theirs, actors)
+    assert not failures, "\n".join(failures)
+
+
+def test_admin_pages_refuse_other_institutions_rows(theirs, actors):
+    failures = sweep(keys_of("admin"), theirs, actors)
+    assert not failures, "\n".join(failures)
+
+
+def test_the_api_refuses_other_employers_rows(theirs, actors):
+    keys = keys_of("api")
+    failures = sweep(keys, theirs, actors)
+    assert not failures, "\n".join(failures)
+    assert Enrolment.objects.filter(trainee=theirs.world.trainee_b, state=theirs.enrolment.state).exists()
+    assert WebhookEndpoint.objects.filter(pk=theirs.webhook.pk, is_active=True).exists()
+
+
+def test_the_sweep_would_see_a_leak(theirs, actors):
+    """The verdict is not blind: B's own people do reach B's rows, and that would count as a leak."""
+    world = theirs.world
+    own = Client()
+    own.force_login(world.trainee_b)
+    probe = Probe(reverse("exams:result", args=[theirs.attempt.pk]))
+    assert verdict(ask(own, probe), probe, "trainee", "foreign", theirs) is not None
+    staff_b = Client()
+    staff_b.force_login(world.admin_b)
+    probe = Probe(admin_url(theirs.profile.__class__, "change", theirs.profile.pk))
+    assert "shows B's" in (verdict(ask(staff_b, probe), probe, "staff", "scoped", theirs) or "")
+    api_b = APIClient()
+    api_b.credentials(HTTP_AUTHORIZATION=f"Bearer {theirs.bearer}")
+    probe = Probe(f"/api/v1/employees/{theirs.profile.pk}/", actors=API)
+    assert verdict(ask(api_b, probe), probe, "api", "foreign", theirs) is not None
