@@ -209,10 +209,14 @@ def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]]) 
             profile.updated_at = now  # bulk_update does not touch auto_now fields
             outcome.updated.append(profile)
     if outcome.updated:
-        User.objects.bulk_update([p.user for p in outcome.updated], ["display_name", "preferred_language"])
-        TraineeProfile.objects.bulk_update(
-            outcome.updated, ["branch", "manager_class", "phone", "employee_number", "updated_at"]
-        )
+        # Only the fields the batch carries (matched by employee number, which stays): Django's
+        # bulk_update builds one CASE per field and row, the cost of a batch of 500.
+        given = {name for item in items for name in item}
+        user_fields = [name for name in ("display_name", "preferred_language") if name in given]
+        if user_fields:
+            User.objects.bulk_update([p.user for p in outcome.updated], user_fields)
+        profile_fields = [name for name in ("branch", "manager_class", "phone") if name in given]
+        TraineeProfile.objects.bulk_update(outcome.updated, [*profile_fields, "updated_at"])
     _register_many(outcome.created)
     return outcome
 
