@@ -508,12 +508,15 @@ def _finalize(
     attempt.save(update_fields=["state"])
     from .tasks import send_result_email
 
-    transaction.on_commit(lambda: _announce(result))
+    # Announced inside the grading transaction: what receivers record (webhook deliveries) commits with
+    # the result or not at all, so a worker killed right after the commit loses no event; their tasks
+    # are enqueued on commit (and swept again from the database when the broker loses them).
+    _announce(result)
     enqueue_on_commit(send_result_email, result.pk)
 
 
 def _announce(result: CourseResult) -> None:
-    """Send ``result_published``; one receiver failing (say, the broker is down) does not stop the others."""
+    """Send ``result_published``; one receiver failing does not stop the others nor undo the grade."""
     for receiver, outcome in result_published.send_robust(sender=CourseResult, result=result):
         if isinstance(outcome, Exception):
             log.error("A result_published receiver failed for result %s: %r", result.pk, outcome, exc_info=outcome)
