@@ -217,43 +217,61 @@ def _ce_short(today: datetime.date) -> int:
     return sent
 
 
+HOURS_BEHIND_CHUNK = 500
+
+
 def _hours_behind(today: datetime.date) -> int:
-    """Half the cohort's time gone and under 40 % of the hours owed done."""
+    """Half the cohort's time gone and under 40 % of the hours owed done.
+
+    In chunks of enrolments by id (keyset), so memory stays flat however many trainees are in
+    training; enrolments already reminded are skipped with one query per chunk.
+    """
     sent = 0
-    enrolments = list(
-        Enrolment.objects.filter(
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
-            teaching_hours_owed__isnull=False,
-            cohort__starts_on__lte=today,
-            cohort__ends_on__gte=today,
-        ).select_related("trainee", "cohort", "curriculum__tier", "curriculum__track")
-    )
-    behind = []
-    for enrolment in enrolments:
-        cohort = enrolment.cohort
-        span = (cohort.ends_on - cohort.starts_on).days or 1
-        if (today - cohort.starts_on).days * 2 >= span:
-            behind.append(enrolment)
-    progress = course_selectors.progress_of_many(behind)
-    for enrolment in behind:
-        p = progress[enrolment.pk]
-        if not p.owed or p.total_done * 100 >= p.owed * 40:
-            continue
-
-        def build(e: Enrolment = enrolment, p: Any = p) -> tuple[str, list[str], str]:
-            return (
-                _("Your training hours in %(cohort)s are falling behind") % {"cohort": e.cohort.code},
-                [
-                    _("Half of the cohort's time is gone and %(done)s of %(owed)s hours are done.")
-                    % {"done": p.total_done, "owed": p.owed}
-                ],
-                _url("training:dashboard"),
-            )
-
-        sent += send_reminder(
-            user=enrolment.trainee, kind=ReminderKind.HOURS_BEHIND, object_key=f"enrolment:{enrolment.pk}", build=build
+    last_pk = 0
+    candidates = Enrolment.objects.filter(
+        state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+        teaching_hours_owed__isnull=False,
+        cohort__starts_on__lte=today,
+        cohort__ends_on__gte=today,
+    ).select_related("trainee", "cohort", "curriculum__tier", "curriculum__track")
+    while True:
+        chunk = list(candidates.filter(pk__gt=last_pk).order_by("pk")[:HOURS_BEHIND_CHUNK])
+        if not chunk:
+            return sent
+        last_pk = chunk[-1].pk
+        claimed = set(
+            ReminderSent.objects.filter(
+                kind=ReminderKind.HOURS_BEHIND, object_key__in=[f"enrolment:{e.pk}" for e in chunk]
+            ).values_list("object_key", flat=True)
         )
-    return sent
+        behind = []
+        for enrolment in chunk:
+            cohort = enrolment.cohort
+            span = (cohort.ends_on - cohort.starts_on).days or 1
+            if (today - cohort.starts_on).days * 2 >= span and f"enrolment:{enrolment.pk}" not in claimed:
+                behind.append(enrolment)
+        progress = course_selectors.progress_of_many(behind)
+        for enrolment in behind:
+            p = progress[enrolment.pk]
+            if not p.owed or p.total_done * 100 >= p.owed * 40:
+                continue
+
+            def build(e: Enrolment = enrolment, p: Any = p) -> tuple[str, list[str], str]:
+                return (
+                    _("Your training hours in %(cohort)s are falling behind") % {"cohort": e.cohort.code},
+                    [
+                        _("Half of the cohort's time is gone and %(done)s of %(owed)s hours are done.")
+                        % {"done": p.total_done, "owed": p.owed}
+                    ],
+                    _url("training:dashboard"),
+                )
+
+            sent += send_reminder(
+                user=enrolment.trainee,
+                kind=ReminderKind.HOURS_BEHIND,
+                object_key=f"enrolment:{enrolment.pk}",
+                build=build,
+            )
 
 
 def _sittings(today: datetime.date) -> int:

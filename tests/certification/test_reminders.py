@@ -123,3 +123,19 @@ def test_a_failed_send_leaves_no_claim_so_a_retry_sends(mailoutbox, monkeypatch)
     assert not ReminderSent.objects.exists()
     monkeypatch.undo()
     assert reminders.send_certificate_issued(certificate_id=certificate.pk) is True
+
+
+def test_hours_behind_goes_through_every_chunk_once(monkeypatch, mailoutbox):
+    """The job reads enrolments in chunks (flat memory at national scale): none is missed or repeated."""
+    monkeypatch.setattr(reminders, "HOURS_BEHIND_CHUNK", 2)
+    today = timezone.localdate()
+    people = []
+    for _ in range(5):
+        behind = completed_enrolment(state="in_training")
+        cohort = behind.cohort
+        cohort.starts_on, cohort.ends_on = today - datetime.timedelta(days=20), today + datetime.timedelta(days=10)
+        cohort.save(update_fields=["starts_on", "ends_on"])
+        people.append(behind.trainee)
+    assert reminders._hours_behind(today) == 5
+    assert reminders._hours_behind(today) == 0
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
