@@ -576,7 +576,7 @@ def prepare_run() -> RunRows:
     numbers = ids(
         """
         SELECT employee_number FROM accounts_traineeprofile p JOIN accounts_employer e ON e.id = p.employer_id
-        WHERE e.code = 'bank-001' ORDER BY p.id LIMIT 500
+        WHERE e.code = 'bank-001' ORDER BY p.id LIMIT 4000
         """
     )
     return RunRows(

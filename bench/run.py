@@ -452,9 +452,11 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
         plan["hr_first_page"], plan["hr_last_page"], plan["hr_pages"] = first, last, pages
         log(f"HR certificate list: {pages} pages of 100 since {since}")
         numbers = rows.hr_employee_numbers
+        # Disjoint batches of 500 (an HR system does not send the same employees twice at once).
         plan["bulk_bodies"] = [
-            json.dumps({"employees": [{"employee_number": n, "branch": f"分行 {k}-{i % 40}"} for i, n in enumerate(numbers)]})
-            for k in range(3)
+            json.dumps({"employees": [{"employee_number": n, "branch": f"分行 {k}-{i % 40}"}
+                                      for i, n in enumerate(numbers[k:k + 500])]})  # fmt: skip
+            for k in range(0, max(1, len(numbers) - 499), 500)
         ]
 
     def count_graded(ids: list[int]) -> int:
