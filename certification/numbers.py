@@ -6,8 +6,10 @@ Example: ``BCM-STD-R-2026-000123-K``.
 * track: ``C`` corporate, ``R`` retail, ``G`` a tier without tracks (assistant);
 * year of issue, then a six-digit sequence that restarts each year per tier and track;
 * one check character by ISO 7064 MOD 37,36 (the hybrid system for alphanumeric strings)
-  over every letter and digit before it, so any single mistyped character and any swap of two
-  neighbours is caught. The check character is a digit or a capital letter.
+  over every letter and digit before it, so any single mistyped character is caught, and a swap
+  of two neighbours is caught for all but one of the 630 pairs of distinct characters (wherever
+  they stand; tests/fuzz/test_number_properties.py). The check character is a digit or a capital
+  letter.
 
 :func:`is_valid_number` accepts lower case and surrounding spaces (people type numbers).
 """
