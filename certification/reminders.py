@@ -42,8 +42,17 @@ def retry_countdown(retries: int) -> int:
 
 
 def switched_off(user: User) -> list[str]:
+    known = getattr(_run, "preferences", None)
+    if known is not None and user.pk in known:
+        return known[user.pk]
     pref = ReminderPreference.objects.filter(user=user).first()
     return list(pref.switched_off) if pref else []
+
+
+def _load_preferences(user_ids: list[int]) -> None:
+    """Read the preferences of a chunk's people in one query (the beat jobs' chunks)."""
+    found = dict(ReminderPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "switched_off"))
+    _run.preferences = {pk: list(found.get(pk) or []) for pk in user_ids}
 
 
 @transaction.atomic
@@ -237,6 +246,7 @@ def _hours_behind(today: datetime.date) -> int:
     while True:
         chunk = list(candidates.filter(pk__gt=last_pk).order_by("pk")[:HOURS_BEHIND_CHUNK])
         if not chunk:
+            _run.preferences = None
             return sent
         last_pk = chunk[-1].pk
         claimed = set(
@@ -251,6 +261,7 @@ def _hours_behind(today: datetime.date) -> int:
             if (today - cohort.starts_on).days * 2 >= span and f"enrolment:{enrolment.pk}" not in claimed:
                 behind.append(enrolment)
         progress = course_selectors.progress_of_many(behind)
+        _load_preferences([e.trainee_id for e in behind])
         for enrolment in behind:
             p = progress[enrolment.pk]
             if not p.owed or p.total_done * 100 >= p.owed * 40:
@@ -331,4 +342,5 @@ def send_daily(today: datetime.date | None = None) -> dict[str, int]:
         counts["failed"] = len(_run.failures)
     finally:
         _run.failures = None
+        _run.preferences = None
     return counts

@@ -139,3 +139,15 @@ def test_hours_behind_goes_through_every_chunk_once(monkeypatch, mailoutbox):
     assert reminders._hours_behind(today) == 5
     assert reminders._hours_behind(today) == 0
     assert sorted(m.to[0] for m in mailoutbox) == sorted(p.email for p in people)
+
+
+def test_hours_behind_respects_a_switched_off_kind_read_with_its_chunk(mailoutbox):
+    today = timezone.localdate()
+    behind = completed_enrolment(state="in_training")
+    cohort = behind.cohort
+    cohort.starts_on, cohort.ends_on = today - datetime.timedelta(days=20), today + datetime.timedelta(days=10)
+    cohort.save(update_fields=["starts_on", "ends_on"])
+    reminders.do_set_preferences(user=behind.trainee, wanted=["expiring_90"])
+    assert reminders._hours_behind(today) == 0 and not mailoutbox
+    reminders.do_set_preferences(user=behind.trainee, wanted=["hours_behind"])
+    assert reminders._hours_behind(today) == 1 and len(mailoutbox) == 1
