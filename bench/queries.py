@@ -20,8 +20,6 @@ if __name__ == "__main__":
     django.setup()
 
 from django.contrib import admin
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -41,14 +39,8 @@ ADMIN_LISTS = [
 def session_client(user_id: int) -> Client:
     from accounts.models import User
 
-    user = User.objects.get(pk=user_id)
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
     client = Client()
-    client.cookies["sessionid"] = store.session_key
+    client.force_login(User.objects.get(pk=user_id), backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 

@@ -408,9 +408,8 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
 
     django.setup()
     import requests
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
+    from django.test import Client
 
     from accounts.models import User
     from bench import dataset
@@ -419,13 +418,10 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
     rows = dataset.prepare_run()
 
     def session_for(user_id: int) -> str:
-        user = User.objects.get(pk=user_id)
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        return store.session_key
+        # Django's own log-in (signals and all), so the session is what a real log-in leaves.
+        client = Client()
+        client.force_login(User.objects.get(pk=user_id), backend="django.contrib.auth.backends.ModelBackend")
+        return client.cookies["sessionid"].value
 
     plan: dict = {"csrf": csrf_secret(), "grading_attempts": rows.grading_attempts}
     plan["load"] = [(session_for(u), a) for u, a in zip(rows.load_users, rows.load_attempts, strict=True)]
