@@ -261,6 +261,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker outage must not hold a trainee's request: publish gives up within a second, the work stays
 # recorded in the database and the sweeper beat jobs enqueue it again (README, "Fault drills").
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+# The same for the Redis result backend, which subscribes to a task's result as it is sent.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 # Webhook deliveries wait on other servers: their own queue and worker, so a receiver that hangs never
 # holds up grading (Procfile: `webhooks`).
 CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"}}
