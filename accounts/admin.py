@@ -8,7 +8,7 @@ from import_export.admin import ImportExportMixin
 
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
-from .models import Employer, Institution, StaffMembership, TraineeProfile, User
+from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
 from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from .selectors import TRAINEE_INSTITUTION_PATHS
 
@@ -154,6 +154,38 @@ class EmployerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_program_office(request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail: the program office searches and filters it; nobody adds, edits or deletes."""
+
+    list_display = ["created_at", "action", "actor_label", "institution", "employer", "summary", "request_id"]
+    list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["institution", "employer"]
+    search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    readonly_fields = [
+        "created_at", "action", "actor", "actor_label", "institution", "employer", "request_id",
+        "ip_address", "object_type", "object_id", "summary", "detail",
+    ]
+    actions = None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_program_office(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 # The employers' API: clients, webhook endpoints and deliveries (program office only).

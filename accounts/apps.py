@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the audit and session receivers
         from .permissions import grant_group_permissions
 
         # After every migrate: permissions exist only then, on a fresh database too.

@@ -15,26 +15,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 from import_export.forms import ImportForm
 
 from . import services
 from .models import Institution, TraineeProfile
-
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-
+from .uploads import validate_tabular_upload
 
 class TraineeImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(gettext_lazy("The file is larger than 5 MB. Split it and import the parts."))
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError(gettext_lazy("Only CSV and XLSX files can be imported."))
+        validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
         return upload
 
 

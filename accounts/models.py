@@ -2,6 +2,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -69,6 +70,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>" if self.display_name else self.email
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Whether the stored row was active, so that a save can tell a deactivation (receivers).
+        instance._stored_is_active = instance.__dict__.get("is_active")
+        return instance
 
     def clean(self) -> None:
         super().clean()
@@ -224,6 +232,94 @@ class TraineeProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: who did what, for which institution or employer, in which request.
+
+    Written through :func:`accounts.audit.record` only, in the transaction of the change it
+    describes; nobody edits or deletes a row (the admin is read-only, for the program office).
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("logged in")
+        LOGIN_FAILED = "login_failed", _("failed log-in")
+        LOCKED_OUT = "locked_out", _("locked out")
+        LOGOUT = "logout", _("logged out")
+        ACCESS_REFUSED = "access_refused", _("access refused")
+        USER_DEACTIVATED = "user_deactivated", _("user deactivated")
+        GRADE_CHANGED = "grade_changed", _("grade changed")
+        CERTIFICATE_STATUS = "certificate_status", _("certificate status changed")
+        ENROLMENT_STATE = "enrolment_state", _("enrolment state changed")
+        API_CLIENT_CHANGED = "api_client_changed", _("API client changed")
+        API_WRITE = "api_write", _("HR API write")
+        ADMIN_EXPORT = "admin_export", _("admin export")
+        ADMIN_IMPORT = "admin_import", _("admin import")
+
+    created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+        db_constraint=False,  # the trail outlives the people in it
+    )
+    # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("institution"), db_constraint=False,
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("employer"), db_constraint=False,
+    )
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    detail = models.JSONField(_("detail"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit trail")
+        indexes = [
+            models.Index(fields=["action", "-created_at"], name="audit_action_time"),
+            models.Index(fields=["actor_label", "-created_at"], name="audit_actor_time"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.actor_label}"
+
+
+class UserSession(AbstractBaseSession):
+    """Django's database session with its user, so that all of a person's sessions end at once.
+
+    The engine is :mod:`accounts.sessions` (``SESSION_ENGINE``); the user is filled in when the
+    session is saved after a log-in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        db_index=True,
+    )
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("log-in session")
+        verbose_name_plural = _("log-in sessions")
 
 
 # The employers' API keeps its own models in accounts/api/models.py (issue 7).

@@ -86,7 +86,15 @@ class InstitutionScopedAdmin(admin.ModelAdmin):
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
         # Django redirects to the index with "perhaps it was deleted"; another institution's id
-        # must look exactly like an id that does not exist, and answer 404.
+        # must look exactly like an id that does not exist, and answer 404. The trail notes it.
+        from . import audit
+
+        audit.record(
+            audit.Action.ACCESS_REFUSED,
+            request=request,
+            summary=f"{request.method} {request.path}"[:500],
+            detail={"status": 404, "model": opts.label, "object_id": str(object_id)[:64]},
+        )
         raise Http404
 
     def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:

@@ -290,3 +290,11 @@ def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
         user.save(update_fields=["display_name", "preferred_language"])
     profile.save()
     return profile
+
+
+def do_end_sessions(*, user: User) -> int:
+    """Delete every session of ``user`` (deactivation, a forced log-out); returns how many."""
+    from .models import UserSession
+
+    deleted, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    return deleted

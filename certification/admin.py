@@ -17,6 +17,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from courses.models import Cohort
 
@@ -50,6 +51,11 @@ def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
             archive.write(pdf.ensure_pdf(certificate), arcname=f"{certificate.number}.pdf")
+    audit.record(
+        audit.Action.ADMIN_EXPORT,
+        summary=f"{filename}: {len(certificates)} certificates",
+        detail={"model": Certificate._meta.label, "numbers": [c.number for c in certificates][:500]},
+    )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.models import User
 from courses.models import Curriculum
 
@@ -169,6 +170,14 @@ def _change(
         action=action,
         reason=reason,
         changed_by=by,
+    )
+    audit.record(
+        audit.Action.CERTIFICATE_STATUS,
+        actor=by,
+        target=certificate,
+        institution=certificate.institution_id,
+        summary=f"{certificate.number}: {old_status} -> {new_status} ({action})",
+        detail={"old_status": old_status, "new_status": new_status, "action": action, "reason": reason},
     )
     _after_commit_changed(certificate, old_status, action, reason)
     return certificate

@@ -6,15 +6,19 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts import audit
+
 from . import pdf, reminders, selectors, services
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
 from .models import Certificate, ReminderKind
 
 
 def _client_ip(request: HttpRequest) -> str:
-    # Behind the proxy (SECURE_PROXY_SSL_HEADER) the first forwarded address is the client's.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    # Behind the one proxy (SECURE_PROXY_SSL_HEADER) the LAST forwarded address is the one the
+    # proxy saw; the ones before it are whatever the client wrote, so a client changing them
+    # must not get a fresh allowance.
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    return forwarded[-1] if forwarded else request.META.get("REMOTE_ADDR", "")
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -97,7 +101,14 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @login_required
 def download(request: HttpRequest, pk: int) -> FileResponse:
     certificate = selectors.with_catalog().filter(pk=pk).first()
-    if certificate is None or not selectors.can_download(request.user, certificate):
+    if certificate is None:
+        raise Http404
+    if not selectors.can_download(request.user, certificate):
+        # Someone else's certificate: the same 404 as a missing one, and a line in the audit trail.
+        audit.record(
+            audit.Action.ACCESS_REFUSED, target=certificate,
+            summary=f"{request.method} {request.path}"[:500], detail={"status": 404},
+        )
         raise Http404
     path = pdf.ensure_pdf(certificate)
     return FileResponse(

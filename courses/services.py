@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
+
 from . import selectors
 from .models import (
     Attendance,
@@ -65,6 +67,13 @@ class TrainingError(Exception):
 
 
 def _announce_state(enrolment: Enrolment, old_state: str, new_state: str) -> None:
+    audit.record(
+        audit.Action.ENROLMENT_STATE,
+        target=enrolment,
+        institution=enrolment.cohort.institution_id,
+        summary=f"{old_state or '-'} -> {new_state}",
+        detail={"old_state": old_state, "new_state": new_state, "trainee_id": enrolment.trainee_id},
+    )
     transaction.on_commit(
         lambda: enrolment_state_changed.send(
             sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state

@@ -19,7 +19,9 @@ from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.scoping import InstitutionScopedAdmin
+from accounts.uploads import validate_tabular_upload
 
 from . import imports, services
 from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
@@ -51,6 +53,11 @@ class QuestionForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
+        return upload
 
 
 @admin.register(Question)
@@ -121,6 +128,11 @@ class QuestionAdmin(admin.ModelAdmin):
         )
         response = HttpResponse(data.export(fmt), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="questions.{fmt}"'
+        audit.record(
+            audit.Action.ADMIN_EXPORT,
+            summary=f"questions.{fmt}: {len(data)} questions",
+            detail={"model": Question._meta.label, "format": fmt, "rows": len(data)},
+        )
         return response
 
     @admin.action(description=_("Export the selected questions (CSV)"), permissions=["view"])

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
+from accounts import audit
 from accounts.scoping import institution_of, is_program_office
 from courses.models import CurriculumCourse
 
@@ -574,8 +575,17 @@ def do_grade_essay(
             "bad_score", _("The score must be from 0 to %(max)s.") % {"max": item.question.max_score.normalize()}
         )
     previous = item.score
+    previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
     item.save(update_fields=["score", "grader", "grader_note", "graded_at"])
+    audit.record(
+        audit.Action.GRADE_CHANGED,
+        actor=grader,
+        target=item,
+        institution=item.attempt.sitting.cohort.institution_id,
+        summary=f"attempt {attempt.pk}: {previous} -> {score}",
+        detail={"attempt_id": attempt.pk, "old_score": str(previous) if previous is not None else None, "new_score": str(score)},
+    )
     audit.record(
         audit.Action.GRADE_CHANGED,
         actor=grader,

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
 from accounts.scoping import is_program_office
 
 from . import services, webhooks
@@ -86,6 +87,10 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
+            audit.record(
+                audit.Action.API_CLIENT_CHANGED, target=obj, employer=obj.employer_id,
+                summary="scopes " + " ".join(obj.scopes), detail={"change": "scopes", "scopes": obj.scopes},
+            )
             return
         data = form.cleaned_data
         client, secret = services.do_create_client(

@@ -10,6 +10,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
+from accounts import audit
+
 from .auth import ClientAuthentication, ClientRateThrottle, HasScope
 from .errors import problem_handler
 from .models import ApiClient
@@ -48,6 +50,21 @@ class ApiView(GenericAPIView):
         values = [*request.query_params.values(), *(v for v in kwargs.values() if isinstance(v, str))]
         if any("\x00" in value for value in values):
             raise exceptions.ValidationError({"non_field_errors": [_("The request contains a NUL character.")]})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every write an HR system makes is in the audit trail, refused ones included.
+        # (request._user: asking request.user would authenticate again, reading an oversized body.)
+        client = getattr(request, "_user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and isinstance(client, ApiClient):
+            audit.record(
+                audit.Action.API_WRITE,
+                actor=client,
+                request=request._request,
+                summary=f"{request.method} {request.path} {response.status_code}",
+                detail={"status": response.status_code, "idempotency_key": request.headers.get("Idempotency-Key", "")},
+            )
+        return response
 
     @property
     def client(self) -> ApiClient:

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.sessions.models import Session
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import AccessToken, Application, RefreshToken
 
+from accounts import audit
 from accounts.models import Employer, TraineeProfile, User
 from accounts.scoping import TRAINEE_GROUP
 from accounts.services import do_register_trainee
@@ -64,6 +64,10 @@ def do_create_client(
     client = ApiClient.objects.create(
         application=application, employer=employer, **{f"can_{scope}": True for scope in scopes}
     )
+    audit.record(
+        audit.Action.API_CLIENT_CHANGED, target=client, employer=employer,
+        summary=f"created {application.client_id}", detail={"change": "created", "scopes": list(scopes)},
+    )
     return client, secret
 
 
@@ -74,6 +78,10 @@ def do_rotate_secret(*, client: ApiClient, client_secret: str | None = None) -> 
     application = Application.objects.select_for_update().get(pk=client.application_id)
     application.client_secret = secret
     application.save(update_fields=["client_secret", "updated"])
+    audit.record(
+        audit.Action.API_CLIENT_CHANGED, target=client, employer=client.employer_id,
+        summary=f"secret rotated {application.client_id}", detail={"change": "secret_rotated"},
+    )
     return secret
 
 
@@ -84,6 +92,10 @@ def do_revoke_client(*, client: ApiClient) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            audit.Action.API_CLIENT_CHANGED, target=client, employer=client.employer_id,
+            summary="revoked", detail={"change": "revoked"},
+        )
     RefreshToken.objects.filter(application_id=client.application_id).delete()
     AccessToken.objects.filter(application_id=client.application_id).delete()
     return client
@@ -238,30 +250,22 @@ def _register_many(profiles: list[TraineeProfile]) -> None:
     TraineeProfile.objects.bulk_create(profiles)
 
 
-
-
 class BulkRejected(Exception):
     def __init__(self, errors: dict[int, list[dict[str, str]]]) -> None:
         super().__init__(errors)
         self.errors = errors
 
 
-def _end_sessions(user: User) -> None:
-    # The session table has no user column; a deactivated user is refused on the next request
-    # anyway (ModelBackend.get_user ignores inactive users), this removes the rows too.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
-
-
 @transaction.atomic
 def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
-    """The person left the employer's customer-manager team: no more log-in, sessions ended."""
+    """The person left the employer's customer-manager team: no more log-in, sessions ended.
+
+    Saving the user inactive ends their sessions and records the deactivation (accounts.receivers).
+    """
     user = User.objects.select_for_update().get(pk=profile.user_id)
     if user.is_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
     profile.user = user
     profile.save(update_fields=["updated_at"])
-    transaction.on_commit(lambda: _end_sessions(user))
     return profile

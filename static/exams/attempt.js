@@ -12,6 +12,9 @@
   var deadline = Number(root.dataset.deadlineEpoch) * 1000;
   var offset = Number(root.dataset.serverNowEpoch) * 1000 - Date.now();
   var pending = {};
+  // Answers save one by one; pressing Enter in a field must not post the whole form.
+  var form = document.getElementById("exam-form");
+  if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
   var inFlight = false;
   var timeUp = false;
   try { pending = JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { pending = {}; }

@@ -31,3 +31,12 @@
     best.link.setAttribute("aria-current", "page");
   }
 })();
+
+(function () {
+  "use strict";
+  // The language menu switches as soon as a language is picked (the button is for no-script).
+  var select = document.getElementById("language-select");
+  if (select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+})();

@@ -22,6 +22,8 @@ GLOBAL_ADMINS = {
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
     # The employers' API (issue 7): clients and webhooks belong to employers, kept by the program office.
     "accounts.ApiClient", "accounts.WebhookEndpoint", "accounts.WebhookDelivery",
+    # The audit trail (issue 10): read by the program office only, across institutions and employers.
+    "accounts.AuditEvent",
     "oauth2_provider.Application", "oauth2_provider.AccessToken", "oauth2_provider.Grant",
     "oauth2_provider.IDToken", "oauth2_provider.RefreshToken",
     "exams.Question", "exams.ExamPaper",

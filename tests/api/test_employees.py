@@ -1,10 +1,9 @@
 """Employees: create, update, bulk upsert (all or nothing), deactivate; idempotent retries."""
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 
-from accounts.models import TraineeProfile, User
+from accounts.models import TraineeProfile, User, UserSession
 from tests.factories import TraineeProfileFactory, UserFactory
 
 from .conftest import assert_problem
@@ -114,12 +113,12 @@ def test_bulk_upsert_cannot_touch_another_employers_number(cast, employee_b):
 def test_deactivating_ends_the_persons_sessions(cast, employee_a, django_capture_on_commit_callbacks):
     browser = Client()
     browser.force_login(employee_a.user)
-    assert Session.objects.count() == 1
+    assert UserSession.objects.filter(user=employee_a.user).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.api_a.post(f"/api/v1/employees/{employee_a.pk}/deactivate/")
     assert response.status_code == 200 and response.json()["is_active"] is False
     assert not User.objects.get(pk=employee_a.user_id).is_active
-    assert Session.objects.count() == 0
+    assert UserSession.objects.filter(user=employee_a.user).count() == 0
 
 
 @pytest.mark.parametrize("size", [3, 30])

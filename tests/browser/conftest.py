@@ -191,13 +191,20 @@ CALL_FAILED = pytest.StashKey[bool]()
 
 @pytest.fixture
 def page(request: pytest.FixtureRequest, context: Any, site: Site, lang: str, viewport: str) -> Iterator[Any]:
-    """A page in a fresh context; a JavaScript error on any page fails the test.
+    """A page in a fresh context; a JavaScript error or a CSP violation on any page fails the test.
 
     A failed test leaves a screenshot of where it stopped next to the others.
     """
     errors: list[str] = []
     pg = context.new_page()
     pg.on("pageerror", lambda exc: errors.append(f"{pg.url}: {exc}"))
+    # Whatever the Content-Security-Policy blocks (an inline script, a foreign origin) fails the test too.
+    pg.on(
+        "console",
+        lambda msg: errors.append(f"{pg.url}: {msg.text}")
+        if msg.type == "error" and "Content Security Policy" in msg.text
+        else None,
+    )
     yield pg
     if request.node.stash.get(CALL_FAILED, False):
         folder = SCREENSHOT_DIR / re.sub(r"\[.*\]$", "", request.node.name)

@@ -1,0 +1,36 @@
+"""Pages under the Content-Security-Policy in a real browser: the API docs (Swagger UI from our
+own static files) and the program office's audit trail. A blocked script or style fails the test
+(the ``page`` fixture listens for CSP violations)."""
+
+import re
+
+from django.contrib.auth.models import Group
+
+from accounts.scoping import PROGRAM_OFFICE_GROUP
+from tests.browser.support import BROWSER, admin_log_in, expect
+from tests.factories import UserFactory
+
+pytestmark = BROWSER
+
+
+def test_the_api_docs_render_under_the_content_security_policy(page, site, lang, viewport, shot):
+    response = page.goto(f"{site.url}/api/v1/docs/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+    expect(page.locator(".swagger-ui")).to_contain_text("/employees/")
+    shot(page, "api-docs")
+
+
+def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(page, site, lang, viewport, shot):
+    office = UserFactory(email=f"audit-{lang}-{viewport}@demo.test", is_staff=True)
+    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+    admin_log_in(page, site, lang, office.email)
+    page.goto(f"{site.url}/{lang}/admin/accounts/auditevent/?q={office.email}")
+    rows = page.locator("#result_list tbody tr")
+    expect(rows.first).to_contain_text(office.email)
+    expect(rows.first).to_contain_text("登入" if lang == "zh-hant" else "logged in")
+    shot(page, "audit-trail")
+    rows.first.locator("th a, td a").first.click()
+    expect(page).to_have_url(re.compile(r"/admin/accounts/auditevent/\d+/change/$"))
+    expect(page.locator("input[type=submit][name=_save]")).to_have_count(0)  # read-only
