@@ -26,8 +26,13 @@ def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
     from . import tasks
 
+    from django.db import transaction
+
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
-    tasks.check_certification.delay_on_commit(result.trainee_id)
+    # Sent inside the grading transaction: robust, so a broker outage at commit never stops the
+    # grade's other after-commit work (its mail, its webhook deliveries).
+    check = tasks.check_certification
+    transaction.on_commit(lambda: check.delay(result.trainee_id), robust=not check.app.conf.task_always_eager)
 
 
 def connect() -> None:

@@ -105,10 +105,13 @@ def enqueue(delivery_id: int) -> None:
     from .tasks import deliver_webhook
 
     def send() -> None:
+        if deliver_webhook.app.conf.task_always_eager:
+            deliver_webhook.delay(delivery_id)
+            return
         try:
             deliver_webhook.delay(delivery_id)
-        except (BrokerError, OSError) as exc:
-            log.warning("Could not enqueue webhook delivery %s (the sweeper will): %s", delivery_id, exc)
+        except Exception as exc:  # the broker or the result backend is unreachable
+            log.warning("Could not enqueue webhook delivery %s (the sweeper will): %r", delivery_id, exc)
 
     transaction.on_commit(send)
 
@@ -134,8 +137,8 @@ def do_sweep_deliveries(*, now: Any = None, limit: int = 5000) -> int:
         for delivery_id in overdue.order_by("pk").values_list("pk", flat=True)[:limit]:
             deliver_webhook.delay(delivery_id)
             count += 1
-    except (BrokerError, OSError) as exc:
-        log.warning("The webhook sweep stopped, the broker is unreachable: %s", exc)
+    except (BrokerError, OSError, RuntimeError) as exc:
+        log.warning("The webhook sweep stopped, the broker is unreachable: %r", exc)
     return count
 
 
