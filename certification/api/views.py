@@ -69,9 +69,15 @@ class CertificateSerializer(serializers.ModelSerializer):
             "issued_on": certificate.issued_on.isoformat(),
             "period_starts_on": certificate.period_starts_on.isoformat(),
             "valid_until": certificate.valid_until.isoformat(),
-            "pdf_url": self.get_pdf_url(certificate),
+            "pdf_url": self._pdf_url_template().replace("NUMBER", certificate.number),
             "updated_at": _iso_datetime(certificate.updated_at),
         }
+
+    def _pdf_url_template(self) -> str:
+        # One reverse() per page, not per row; numbers are letters, digits and hyphens.
+        if not hasattr(self, "_pdf_url"):
+            self._pdf_url = reverse("api:certificate_pdf", args=["NUMBER"])
+        return self._pdf_url
 
 
 def _iso_datetime(value: datetime.datetime) -> str:
