@@ -67,6 +67,7 @@ def service_env(database_url: str, redis_url: str) -> dict[str, str]:
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=redis_url,
         CELERY_RESULT_BACKEND=redis_url,
+        CACHE_URL=redis_url,  # production shares its cache in Redis (README, Production)
         PYTHONPATH=str(ROOT),
     )
     return env
