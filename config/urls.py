@@ -21,3 +21,6 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )
+
+# A database outage answers a friendly 503 (config/outage.py); other errors the plain 500 page.
+handler500 = "config.outage.server_error"
