@@ -1,6 +1,7 @@
 """Schemathesis over the whole employers' API: at least 1,000 generated requests, then stateful
 scenarios that chain operations through the links Schemathesis finds between them (an employee
-created by POST is read, patched and deactivated by its id; an enrolment created is withdrawn …).
+created by POST is read, patched and deactivated by its id; an enrolment created is withdrawn …),
+and a few hundred requests that break the schema on purpose.
 
 Every answer must be: no 5xx, a status code the schema lists, the content type it lists, a body
 that matches the schema. Derandomized, so CI sees the same cases every run; the counts are asserted,
@@ -11,7 +12,9 @@ import pytest
 import schemathesis
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -28,6 +31,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 EXAMPLES_PER_OPERATION = 50
 MIN_CASES = 1000
 SCENARIOS = 40
+NEGATIVE_PER_OPERATION = 15
 
 
 @pytest.fixture
@@ -94,6 +98,27 @@ def test_a_thousand_generated_requests_find_no_server_error_and_no_schema_violat
 
     assert set(ran) == {operation.label for operation in operations}
     assert sum(ran.values()) >= MIN_CASES, ran
+
+
+def test_invalid_requests_are_refused_in_the_documented_shape_never_with_a_server_error(headers):
+    """Requests that break the schema (wrong types, missing fields, bad formats): a 4xx problem the
+    schema lists. (Leniency is allowed: DRF reads 25 as the string "25", an empty filter as none.)"""
+    ran = 0
+    for operation in [result.ok() for result in api_schema().get_all_operations()]:
+
+        @given(case=operation.as_strategy(generation_mode=GenerationMode.NEGATIVE))
+        @settings(FUZZ_SETTINGS, max_examples=NEGATIVE_PER_OPERATION)
+        def run(case):
+            nonlocal ran
+            fresh_throttle()
+            ran += 1
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        try:
+            run()
+        except Unsatisfiable:
+            continue  # nothing in it can be made invalid (a path parameter that takes any text)
+    assert ran >= 200
 
 
 def test_stateful_scenarios_chain_operations_without_a_server_error_or_schema_violation(headers):
