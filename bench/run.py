@@ -295,7 +295,8 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
         log(f"load: {name} ({args.connections} connections, {args.seconds} s)")
         run_wrk(services.base, reqs, connections=args.connections, seconds=max(2, args.seconds // 5))  # warm-up
         figures = run_wrk(services.base, reqs, connections=args.connections, seconds=args.seconds)
-        figures.update(endpoint=name, label=label)
+        # The 1-minute load average after the run: the machine is shared, and this says how much.
+        figures.update(endpoint=name, label=label, load_avg_1m=round(os.getloadavg()[0], 2))
         log(f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, errors {figures['errors']}")
         if name == "floor":
             floor_runs.append(figures)
@@ -545,12 +546,15 @@ def markdown(report: dict) -> str:
                  f"connections for {report['config']['seconds']} s per endpoint.")  # fmt: skip
     lines.append("")
     if report.get("load"):
-        lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | / floor | queries (small / full) |",
-                  "|---|---:|---:|---:|---:|---:|---|"]  # fmt: skip
+        lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | / floor | queries (small / full) | load avg |",
+                  "|---|---:|---:|---:|---:|---:|---|---:|"]  # fmt: skip
         queries = report.get("queries", {})
         for row in report["load"]:
             q = " / ".join(str(queries.get(size, {}).get(row["endpoint"], {}).get("counts", {}).get("5", "-")) for size in ("small", "full"))
-            lines.append(f"| {row['label']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['errors']} | {row['ratio_to_floor']:.2f} | {q} |")
+            lines.append(
+                f"| {row['label']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['errors']} "
+                f"| {row['ratio_to_floor']:.2f} | {q} | {row.get('load_avg_1m', '')} |"
+            )
         lines.append("")
     if report.get("queries"):
         lines += ["Queries per request (page or batch of 5 / 50 rows):", "", "| endpoint | " + " | ".join(report["queries"]) + " |",

@@ -125,7 +125,9 @@ def _blank_self_study_form(request: HttpRequest, form: SelfStudyForm, enrolments
     rendering was a third of the dashboard's time (issue 9). A form with errors is never cached."""
     if form.is_bound:
         return None
-    choices = [(e.pk, e.state, e.cohort_id, e.cohort.code, e.cohort.offers_self_study, e.curriculum_id) for e in enrolments]
+    choices = [
+        (e.pk, e.state, e.cohort_id, e.cohort.code, e.cohort.offers_self_study, e.curriculum_id) for e in enrolments
+    ]
     shape = (request.LANGUAGE_CODE, request.user.pk, timezone.localdate(), choices)
     key = "dashboard-form:" + hashlib.sha256(repr(shape).encode()).hexdigest()
     html = cache.get(key)

@@ -51,3 +51,32 @@ def test_the_finder_costs_the_same_queries_with_many_more_cohorts(django_assert_
         CohortFactory()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(codes(client.get("/en/cohorts/").content.decode())) == 24
+
+
+def test_the_dashboards_cached_self_study_form_follows_the_trainees_own_cohorts():
+    """The empty form is rendered once and reused, but never shows another person's or an old cohort."""
+    from courses.models import Enrolment
+
+    first, second = UserFactory(), UserFactory()
+    for trainee, code in ((first, "MINE-1"), (second, "THEIRS-1")):
+        enrolment = services.do_enrol(trainee=trainee, cohort=CohortFactory(code=code))
+        services.do_approve_enrolment(enrolment=enrolment)
+
+    def form_of(trainee) -> str:
+        client = Client()
+        client.force_login(trainee)
+        html = client.get("/en/dashboard/").content.decode()
+        return html[html.index('action="/en/dashboard/self-study/"'):]
+
+    assert "MINE-1" in form_of(first) and "MINE-1" in form_of(first)
+    assert "THEIRS-1" in form_of(second) and "MINE-1" not in form_of(second)
+    services.do_approve_enrolment(
+        enrolment=services.do_enrol(trainee=first, cohort=CohortFactory(code="MINE-2", curriculum=_assistant()))
+    )
+    assert "MINE-2" in form_of(first) and Enrolment.objects.filter(trainee=first).count() == 2
+
+
+def _assistant():
+    from tests.factories import curriculum_of
+
+    return curriculum_of("assistant")
