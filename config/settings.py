@@ -395,12 +395,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): scripts only from our own static files (no inline script
 # anywhere, Swagger UI from drf-spectacular-sidecar); styles also allow inline `style=""`
 # attributes, which the progress bars and Django's admin widgets set and which cannot carry a nonce.
-from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+# One inline handler is allowed by its hash: django-import-export's export page has
+# `onchange="onSelectToggleChange(event)"` on its "select all" box (a browser test checks it).
+from csp.constants import NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE  # noqa: E402
+
+_IMPORT_EXPORT_SELECT_ALL = "'sha256-wid4zL8fR53ZYy1ljOepzR77Dn6vWUUxuNnnWWBP3I8='"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF],
+        "script-src": [SELF, UNSAFE_HASHES, _IMPORT_EXPORT_SELECT_ALL],
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:"],

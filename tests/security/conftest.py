@@ -8,8 +8,11 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
     yield
-    cache.clear()
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
