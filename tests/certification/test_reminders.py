@@ -151,3 +151,25 @@ def test_hours_behind_respects_a_switched_off_kind_read_with_its_chunk(mailoutbo
     assert reminders._hours_behind(today) == 0 and not mailoutbox
     reminders.do_set_preferences(user=behind.trainee, wanted=["hours_behind"])
     assert reminders._hours_behind(today) == 1 and len(mailoutbox) == 1
+
+
+def test_a_mail_server_outage_during_the_daily_run_is_counted_and_leaves_every_reminder_for_the_retry(monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for _ in range(3):
+        CertificateFactory(valid_until=today + datetime.timedelta(days=20))
+
+    def refused(**kwargs):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr(reminders, "send_rendered", refused)
+    counts = reminders.send_daily(today)
+    assert counts["failed"] == 6 and counts["expiring_30"] == 0  # expiring and hours short, for each
+    assert not ReminderSent.objects.exists()
+    monkeypatch.undo()
+    assert reminders.send_daily(today)["failed"] == 0
+    assert ReminderSent.objects.count() == 6
+    assert reminders.retry_countdown(0) == 60 and reminders.retry_countdown(3) == 480 and reminders.retry_countdown(9) == 3600
