@@ -57,4 +57,45 @@ def add_problem_responses(result, generator, request, public):
                 if code == "429":
                     entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
                 responses.setdefault(code, entry)
+    add_links(result)
     return result
+
+
+def _properties(schema: dict, components: dict) -> dict:
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema.get("properties", {})
+
+
+def add_links(result: dict) -> None:
+    """OpenAPI links from where a row's key first appears to the operations on that row.
+
+    A collection's POST (201) gives ``id`` to every operation under ``<collection>{id}/``; its GET
+    list gives the first row's key (``id`` or ``number``) the same way. Clients and Schemathesis'
+    stateful tests follow them.
+    """
+    paths, components = result.get("paths", {}), result.get("components", {}).get("schemas", {})
+    for collection, item in paths.items():
+        for method, code in (("post", "201"), ("get", "200")):
+            response = item.get(method, {}).get("responses", {}).get(code)
+            if not response:
+                continue
+            body = response.get("content", {}).get("application/json", {}).get("schema", {})
+            properties = _properties(body, components)
+            rows = "" if method == "post" else "/results/0"
+            if method == "get":
+                properties = _properties(properties.get("results", {}).get("items", {}), components)
+            for target, operations in paths.items():
+                key = target.removeprefix(collection).split("/", 1)[0]
+                if not target.startswith(collection) or not (key.startswith("{") and key.endswith("}")):
+                    continue
+                name = key[1:-1]
+                if name not in properties:
+                    continue
+                for operation in operations.values():
+                    if not isinstance(operation, dict) or "operationId" not in operation:
+                        continue
+                    response.setdefault("links", {})[operation["operationId"]] = {
+                        "operationId": operation["operationId"],
+                        "parameters": {name: f"$response.body#{rows}/{name}"},
+                    }
