@@ -26,7 +26,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from config.celery_app import app as celery_app
-from tests.conftest import BASE_DIR, _database_url_for_worker, _reset_celery_connections, is_postgres, service_missing
+from tests.conftest import BASE_DIR, _database_url_for_worker, _reset_celery_connections, service_missing
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
 
@@ -45,10 +45,11 @@ def port_open(port: int) -> bool:
         return False
 
 
-@pytest.fixture(autouse=True)
-def drill_services() -> None:
-    """Drills need PostgreSQL (the SQLite pass skips them) and a redis-server binary."""
-    if not is_postgres():
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Drills need PostgreSQL (the SQLite pass skips them, before any database set-up) and redis-server."""
+    from django.conf import settings
+
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
         pytest.skip("fault drills run in the PostgreSQL pass of .ci/run (DATABASE_URL=postgres://…)")
     if not os.path.exists(REDIS_SERVER):
         service_missing("redis-server is not installed: the fault drills start a private one")
