@@ -2,10 +2,10 @@
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from oauth2_provider.views import TokenView
 
 from accounts.api import views as accounts_api
 from accounts.api.errors import not_found
+from accounts.api.token import ThrottledTokenView
 from certification.api import views as certification_api
 from courses.api import views as courses_api
 from exams.api import views as exams_api
@@ -13,7 +13,7 @@ from exams.api import views as exams_api
 app_name = "api"
 
 urlpatterns = [
-    path("oauth/token/", TokenView.as_view(), name="token"),
+    path("oauth/token/", ThrottledTokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script (CSP).
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

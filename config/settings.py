@@ -315,6 +315,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_THROTTLE_RATE", default="600/min")},
 }
+# The token endpoint: requests per minute per address and per client id (accounts.api.token).
+API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 20)
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "read": "Read employees, enrolments, exam results and certificates",

@@ -1,0 +1,43 @@
+"""The token endpoint is throttled per address and per client id: a client secret cannot be
+guessed at network speed, and every refused token request is in the audit trail."""
+
+import base64
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.api.models import SCOPES
+from accounts.api.services import do_create_client
+from accounts.models import AuditEvent
+from tests.factories import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def ask(client_id: str, secret: str, address: str = "192.0.2.1"):
+    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
+    return APIClient(REMOTE_ADDR=address).post(
+        "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, format="multipart",
+        HTTP_AUTHORIZATION=f"Basic {basic}",
+    )
+
+
+def test_guessing_a_secret_is_stopped_and_even_the_right_one_waits(settings):
+    settings.API_TOKEN_RATE_PER_MINUTE = 5
+    _client, secret = do_create_client(employer=EmployerFactory(), name="HR", scopes=SCOPES, client_id="hr-target")
+    _other, other_secret = do_create_client(employer=EmployerFactory(), name="HR2", scopes=SCOPES, client_id="hr-other")
+    for n in range(5):
+        assert ask("hr-target", f"guess-{n}", address=f"198.51.100.{n}").status_code == 401
+    refused = ask("hr-target", secret, address="198.51.100.99")  # the right secret, a new address
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused["Content-Type"].startswith("application/problem+json") and refused.json()["status"] == 429
+    assert ask("hr-other", other_secret, address="203.0.113.5").status_code == 200  # others are not held up
+    events = AuditEvent.objects.filter(action="access_refused", actor_label="api:hr-target")
+    assert events.count() == 5 and all(e.detail["endpoint"] == "token" for e in events)
+
+
+def test_one_address_cannot_spray_many_client_ids(settings):
+    settings.API_TOKEN_RATE_PER_MINUTE = 3
+    for n in range(3):
+        assert ask(f"nobody-{n}", "x", address="192.0.2.50").status_code == 401
+    assert ask("nobody-9", "x", address="192.0.2.50").status_code == 429
