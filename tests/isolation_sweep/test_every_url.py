@@ -93,6 +93,7 @@ def theirs_of(world: World) -> Theirs:
         token=api_client.application.accesstoken_set.get(),
         bearer=bearer,
         markers=[
+            world.admin_b.email,
             trainee.email,
             trainee.display_name,
             trainee.trainee_profile.employee_number,
