@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
@@ -160,17 +162,22 @@ class EmployerAdmin(admin.ModelAdmin):
 class AuditEventAdmin(admin.ModelAdmin):
     """The audit trail: the program office searches and filters it; nobody adds, edits or deletes."""
 
-    list_display = ["created_at", "action", "actor_label", "institution", "employer", "summary", "request_id"]
+    list_display = ["time_utc", "action", "actor_label", "institution", "employer", "summary", "request_id"]
     list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["institution", "employer"]
     search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [
-        "created_at", "action", "actor", "actor_label", "institution", "employer", "request_id",
+        "time_utc", "action", "actor", "actor_label", "institution", "employer", "request_id",
         "ip_address", "object_type", "object_id", "summary", "detail",
     ]
     actions = None
+
+    @admin.display(description=_("time (UTC)"), ordering="created_at")
+    def time_utc(self, obj: AuditEvent) -> str:
+        # In UTC whatever the site's time zone, so that lines match logs and other systems.
+        return obj.created_at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user)

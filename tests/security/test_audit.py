@@ -276,3 +276,14 @@ def test_someone_elses_certificate_pdf_is_a_404_and_recorded():
     assert response.status_code == 404
     refused = only("access_refused")
     assert refused.actor_id == outsider.pk and refused.object_id == str(certificate.pk)
+
+
+def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone():
+    AuditEvent.objects.create(
+        action="login", actor_label="early@example.test",
+        created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+    )
+    client = Client()
+    client.force_login(office_user())
+    html = client.get(reverse("admin:accounts_auditevent_changelist")).content.decode()
+    assert "2026-01-02 03:04:05 UTC" in html  # not 11:04:05, Taipei's time
