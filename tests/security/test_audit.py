@@ -287,3 +287,28 @@ def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone():
     client.force_login(office_user())
     html = client.get(reverse("admin:accounts_auditevent_changelist")).content.decode()
     assert "2026-01-02 03:04:05 UTC" in html  # not 11:04:05, Taipei's time
+
+
+def test_a_request_without_its_csrf_token_is_refused_and_recorded():
+    UserFactory(email="csrf@example.test", password=PASSWORD)
+    response = Client(enforce_csrf_checks=True).post(
+        "/en/accounts/login/", {"username": "csrf@example.test", "password": PASSWORD}
+    )
+    assert response.status_code == 403
+    refused = only("access_refused")
+    assert refused.summary == "POST /en/accounts/login/" and refused.request_id == response["X-Request-ID"]
+    assert not AuditEvent.objects.filter(action="login").exists()
+
+
+def test_a_beat_job_is_recorded_as_the_system():
+    from certification.services import do_expire_certificate
+
+    today = datetime.date.today()
+    certificate = CertificateFactory(
+        issued_on=today.replace(year=today.year - 3) - datetime.timedelta(days=2),
+        valid_until=today - datetime.timedelta(days=1),
+    )
+    assert do_expire_certificate(certificate=certificate, today=today)
+    event = only("certificate_status")
+    assert event.actor_label == "system" and event.actor_id is None and event.request_id == ""
+    assert event.detail["new_status"] == "expired"
