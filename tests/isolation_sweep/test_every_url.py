@@ -488,6 +488,39 @@ def test_the_api_refuses_other_employers_rows(theirs, actors):
     assert WebhookEndpoint.objects.filter(pk=theirs.webhook.pk, is_active=True).exists()
 
 
+def test_admin_actions_never_touch_other_institutions_rows(theirs, actors, rf):
+    """Every action of every scoped admin, posted by A's admin with B's rows selected (and confirmed,
+    where the action asks): B's rows stay as they were, and no answer shows them."""
+    from django.forms.models import model_to_dict
+
+    request = rf.get("/")
+    request.user = theirs.world.admin_a
+    tried = 0
+    logging.disable(logging.ERROR)
+    try:
+        for model, model_admin in admin.site._registry.items():
+            if not isinstance(model_admin, InstitutionScopedAdmin):
+                continue
+            rows = foreign_rows(model, model_admin, theirs.world)[:2]
+            before = {row.pk: model_to_dict(row) for row in rows}
+            for action in model_admin.get_actions(request):
+                data = {"action": action, "_selected_action": [row.pk for row in rows], "index": 0,
+                        "post": "yes", "reason": "sweep"}  # fmt: skip
+                response = actors["staff"].post(admin_url(model, "changelist"), data, follow=True)
+                tried += 1
+                assert response.status_code < 500, (model._meta.label, action)
+                body = b"" if getattr(response, "streaming", False) else response.content
+                assert not [m for m in theirs.markers if m in body.decode("utf-8", "replace")], (
+                    model._meta.label, action)  # fmt: skip
+                for row in rows:
+                    now = model._default_manager.filter(pk=row.pk).first()
+                    assert now is not None, f"{model._meta.label} {action} deleted B's row"
+                    assert model_to_dict(now) == before[row.pk], f"{model._meta.label} {action} changed B's row"
+    finally:
+        logging.disable(logging.NOTSET)
+    assert tried >= 10
+
+
 def test_the_sweep_would_see_a_leak(theirs, actors):
     """The verdict is not blind: B's own people do reach B's rows, and that would count as a leak."""
     world = theirs.world
