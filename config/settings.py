@@ -462,6 +462,9 @@ CACHES = {"default": _cache_from_env()}
 
 # Uploads: request bodies (the API's JSON, forms) and imported files stay small; a bigger import
 # is refused with a message before it is read (accounts.uploads).
+# A control character in one trainee's name (spreadsheets refuse them) must not stop an XLSX export:
+# django-import-export writes it as U+FFFD (tests/fuzz/test_export_properties.py).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
