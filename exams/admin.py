@@ -18,6 +18,7 @@ from django.urls import path
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import XLSX
 
 from accounts import audit
 from accounts.scoping import InstitutionScopedAdmin
@@ -126,7 +127,10 @@ class QuestionAdmin(admin.ModelAdmin):
         content_type = (
             "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response = HttpResponse(data.export(fmt), content_type=content_type)
+        # django-import-export's XLSX writes characters spreadsheets refuse (a vertical tab pasted from
+        # a word processor) as U+FFFD instead of failing (IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT).
+        body = XLSX().export_data(data) if fmt == "xlsx" else data.export(fmt)
+        response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="questions.{fmt}"'
         audit.record(
             audit.Action.ADMIN_EXPORT,

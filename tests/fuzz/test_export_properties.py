@@ -46,3 +46,31 @@ def test_any_trainee_name_exports(world, name, export_format):
         assert response["Content-Type"].startswith(FORMATS[export_format]), response.content[:300]
         assert "attachment" in response["Content-Disposition"]
         transaction.set_rollback(True)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=names, action=st.sampled_from(["export_csv", "export_xlsx"]))
+def test_any_question_text_exports_from_the_bank(world, text, action):
+    """A vertical tab pasted from a word processor, say, in the program office's question bank."""
+    from accounts.models import User
+    from exams import demo
+    from exams.models import Question
+
+    demo.load()
+    office = Client()
+    office.force_login(User.objects.get(email="office@demo.test"))
+    with transaction.atomic():
+        question = Question.objects.first()
+        Question.objects.filter(pk=question.pk).update(text_zh=text, text_en=text)
+        response = office.post(
+            reverse("admin:exams_question_changelist"), {"action": action, "_selected_action": [question.pk], "index": 0}
+        )
+        assert response.status_code == 200
+        assert "attachment" in response["Content-Disposition"]
+        transaction.set_rollback(True)
