@@ -100,13 +100,16 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 @pytest.fixture
-def drill_broker(private_redis: PrivateRedis) -> Iterator[PrivateRedis]:
+def drill_broker(private_redis: PrivateRedis, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateRedis]:
     """Point this test process's Celery client at the private Redis (restored afterwards)."""
+    # Celery reads CELERY_BROKER_URL from the environment before its configuration (.ci/run sets it).
+    monkeypatch.setenv("CELERY_BROKER_URL", private_redis.url)
     saved = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "result_backend")}
     celery_app.conf.broker_url = private_redis.url
     celery_app.conf.result_backend = private_redis.url
     celery_app.conf.broker_transport_options = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
     _reset_celery_connections()
+    assert celery_app.connection_for_write().as_uri().endswith(f":{private_redis.port}/0")
     try:
         yield private_redis
     finally:
