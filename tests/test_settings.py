@@ -103,3 +103,25 @@ def test_check_deploy_is_clean_with_the_production_variables():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env},
+        capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_manage_py_in_a_checkout_without_production_variables_is_a_development_tool():
+    result = run_manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_manage_py_with_debug_off_names_the_missing_variable_without_a_traceback(missing):
+    result = run_manage("makemigrations", "--check", "--dry-run", **{k: v for k, v in PRODUCTION.items() if k != missing})
+    assert result.returncode == 1
+    assert f"Configuration error: {missing} must be set" in result.stderr
+    assert "Traceback" not in result.stderr
