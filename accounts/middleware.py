@@ -8,6 +8,7 @@ trail and records refused access (403). ``SessionExpiryMiddleware`` logs a perso
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -19,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 
 from . import audit
 
+log = logging.getLogger(__name__)
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 # Session keys written by SessionExpiryMiddleware and the login receiver.
 AUTH_AT = "_auth_at"
@@ -54,9 +56,7 @@ def _record_refusal(request: HttpRequest, response: HttpResponse) -> None:
             detail={"status": response.status_code},
         )
     except Exception:  # noqa: BLE001 - a failed audit write must not turn a 403 into a 500
-        import logging
-
-        logging.getLogger(__name__).exception("Could not record a refused access")
+        log.exception("Could not record a refused access")
 
 
 class SessionExpiryMiddleware:

@@ -1,8 +1,8 @@
 """Reactions to what the lower apps announce; connected in ``CertificationConfig.ready()``.
 
-The lower apps send their signals from ``transaction.on_commit``, so the check task is enqueued
-after the change is visible; ``delay_on_commit`` still defers it when a sender is inside an
-outer transaction.
+Courses sends its signals from ``transaction.on_commit`` and exams sends ``result_published``
+inside the grading transaction; either way the check task is enqueued after commit, when the
+change is visible.
 """
 
 from __future__ import annotations
@@ -24,15 +24,14 @@ def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> 
 
 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
+    from exams.services import enqueue_on_commit
+
     from . import tasks
 
-    from django.db import transaction
-
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
-    # Sent inside the grading transaction: robust, so a broker outage at commit never stops the
-    # grade's other after-commit work (its mail, its webhook deliveries).
-    check = tasks.check_certification
-    transaction.on_commit(lambda: check.delay(result.trainee_id), robust=not check.app.conf.task_always_eager)
+    # Sent inside the grading transaction, so enqueued the way exams enqueues its own follow-ups: a
+    # broker outage at commit is logged and never stops the grade's other after-commit work.
+    enqueue_on_commit(tasks.check_certification, result.trainee_id)
 
 
 def connect() -> None:
