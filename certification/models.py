@@ -176,7 +176,6 @@ class ReminderKind(models.TextChoices):
     SITTING_3_DAYS = "sitting_3d", _("exam sitting in 3 days")
     SITTING_1_DAY = "sitting_1d", _("exam sitting tomorrow")
     HOURS_BEHIND = "hours_behind", _("training hours falling behind")
-    RESULT_PUBLISHED = "result_published", _("exam result published")
     CERTIFICATE_ISSUED = "certificate_issued", _("certificate issued")
     EXPIRING_90 = "expiring_90", _("certificate expiring in 90 days")
     EXPIRING_30 = "expiring_30", _("certificate expiring in 30 days")

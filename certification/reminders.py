@@ -125,29 +125,6 @@ def send_certificate_issued(*, certificate_id: int) -> bool:
     )
 
 
-def send_result_published(*, result_id: int) -> bool:
-    from exams.models import CourseResult
-
-    result = CourseResult.objects.select_related("trainee", "course").filter(pk=result_id).first()
-    if result is None:
-        return False
-
-    def build() -> tuple[str, list[str], str]:
-        passed = bool(getattr(result, "passed", False))
-        return (
-            _("Your exam result for %(course)s is published") % {"course": result.course.title},
-            [
-                (_("You passed %(course)s.") if passed else _("You did not pass %(course)s this time."))
-                % {"course": result.course.title}
-            ],
-            _url("certification:mine"),
-        )
-
-    return send_reminder(
-        user=result.trainee, kind=ReminderKind.RESULT_PUBLISHED, object_key=f"result:{result.pk}", build=build
-    )
-
-
 # --- scheduled reminders -------------------------------------------------------------------
 
 

@@ -36,13 +36,6 @@ def send_certificate_issued_reminder(self, certificate_id: int) -> bool:
         raise self.retry(exc=exc, countdown=reminders.retry_countdown(self.request.retries)) from exc
 
 
-@shared_task
-def send_result_published_reminder(result_id: int) -> bool:
-    from . import reminders
-
-    return reminders.send_result_published(result_id=result_id)
-
-
 @shared_task(bind=True, max_retries=8)
 def send_daily_reminders(self, today: str | None = None) -> dict[str, int]:
     """Beat: every scheduled reminder kind; each mails a person at most once per object.

@@ -5,8 +5,8 @@ from django.utils import timezone
 
 from certification import reminders
 from certification.models import ReminderSent
-from certification.tasks import send_certificate_issued_reminder, send_daily_reminders, send_result_published_reminder
-from tests.certification.conftest import completed_enrolment, publish_result
+from certification.tasks import send_certificate_issued_reminder, send_daily_reminders
+from tests.certification.conftest import completed_enrolment
 from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +89,7 @@ def test_a_person_who_switched_a_kind_off_gets_none_of_it(client, mailoutbox):
     client.force_login(certificate.trainee)
     page = client.get("/en/certification/reminders/")
     assert page.status_code == 200 and "certificate expiring in 30 days" in page.content.decode()
-    wanted = ["sitting_3d", "sitting_1d", "hours_behind", "result_published", "certificate_issued", "expiring_90"]
+    wanted = ["sitting_3d", "sitting_1d", "hours_behind", "certificate_issued", "expiring_90"]
     assert client.post("/en/certification/reminders/", {"kinds": wanted}).status_code == 302
     reminders.send_daily()
     kinds = set(ReminderSent.objects.filter(user=certificate.trainee).values_list("kind", flat=True))
@@ -104,11 +104,7 @@ def test_event_reminders_go_once_even_when_the_task_runs_twice(mailoutbox):
     certificate = CertificateFactory()
     assert send_certificate_issued_reminder.delay(certificate.pk).get() is True
     assert send_certificate_issued_reminder.delay(certificate.pk).get() is False
-    enrolment = completed_enrolment()
-    result = publish_result(enrolment.trainee, enrolment.curriculum.courses.first(), enrolment.cohort)
-    assert send_result_published_reminder.delay(result.pk).get() is True
-    assert send_result_published_reminder.delay(result.pk).get() is False
-    assert len(mailoutbox) == 2
+    assert len(mailoutbox) == 1
 
 
 def test_a_failed_send_leaves_no_claim_so_a_retry_sends(mailoutbox, monkeypatch):
@@ -173,3 +169,42 @@ def test_a_mail_server_outage_during_the_daily_run_is_counted_and_leaves_every_r
     assert reminders.send_daily(today)["failed"] == 0
     assert ReminderSent.objects.count() == 6
     assert reminders.retry_countdown(0) == 60 and reminders.retry_countdown(3) == 480 and reminders.retry_countdown(9) == 3600
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_the_preferences_page_offers_every_kind_in_both_languages_and_no_result_mail(client, language):
+    from django.utils import translation
+
+    from certification.models import ReminderKind
+
+    client.force_login(UserFactory())
+    page = client.get(f"/{language}/certification/reminders/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    offered = {kind for kind in ReminderKind.values if f'value="{kind}"' in html}
+    assert offered == set(ReminderKind.values) and len(offered) == 7
+    assert 'value="result_published"' not in html  # exams' result mail is the only result mail
+    with translation.override(language):
+        for kind in ReminderKind:
+            assert str(kind.label) in html
+    if language == "zh-hant":
+        assert "certificate issued" not in html  # translated, not the English msgid
+
+
+def test_the_migration_deletes_the_claims_of_the_removed_kind_and_forgets_it_in_preferences():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from certification.models import ReminderPreference
+
+    migration = import_module("certification.migrations.0002_drop_result_published_reminder")
+    user, other = UserFactory(), UserFactory()
+    ReminderSent.objects.create(user=user, kind="result_published", object_key="result:1")
+    kept = ReminderSent.objects.create(user=user, kind="certificate_issued", object_key="certificate:1")
+    ReminderPreference.objects.create(user=user, switched_off=["result_published", "ce_short"])
+    ReminderPreference.objects.create(user=other, switched_off=["expiring_30"])
+    migration.forget_the_kind(apps, None)
+    assert list(ReminderSent.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert ReminderPreference.objects.get(user=user).switched_off == ["ce_short"]
+    assert ReminderPreference.objects.get(user=other).switched_off == ["expiring_30"]
