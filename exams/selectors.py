@@ -65,5 +65,17 @@ def attempt_items(attempt_id: int) -> QuerySet[AttemptQuestion]:
     return AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("question").order_by("position")
 
 
+def attempt_sheet(attempt_id: int) -> QuerySet:
+    """The exam page's rows (``exam_form.SheetRow``): plain values, no model instances."""
+    return (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values(
+            "position", "option_order", "answer", "question__question_type", "question__text_zh",
+            "question__text_en", "question__options",
+        )
+    )
+
+
 def drawable_questions(*, course_id: int) -> QuerySet[Question]:
     return Question.objects.filter(course_id=course_id, status=Question.Status.ACTIVE).order_by("pk")

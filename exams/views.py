@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import exam_form, selectors, services
 from .models import Attempt, CourseResult, Sitting
 from .services import ExamError, Standing
 
@@ -73,19 +73,11 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if attempt.state != Attempt.State.OPEN:
         return redirect("exams:result", attempt_id=attempt.pk)
-    items = []
-    for item in selectors.attempt_items(attempt.pk):
-        options = {str(o["key"]): o for o in item.question.options}
-        chosen = set(item.answer or []) if not item.question.is_essay else set()
-        shown = []
-        for index, key in enumerate(item.option_order):
-            option = options[key]
-            text = option["en"] if request.LANGUAGE_CODE.startswith("en") else option["zh"]
-            shown.append({"index": index, "text": text, "checked": key in chosen})
-        items.append({"item": item, "options": shown})
     context = {
         "attempt": attempt,
-        "items": items,
+        "questions": exam_form.questions_html(
+            selectors.attempt_sheet(attempt.pk), essay_max_chars=attempt.paper.essay_max_chars
+        ),
         "server_now": timezone.now(),
         "grace": int(services.grace().total_seconds()),
     }

@@ -314,3 +314,24 @@ def test_the_attempt_page_and_the_answer_save_run_a_fixed_number_of_queries(db, 
         assert client.get(reverse("exams:attempt", args=[attempt.pk])).status_code == 200
     with django_assert_max_num_queries(5):
         assert post_answer(client, attempt, {"question": 1, "choices": [0], "text": "答"})[0] == 200
+
+
+def test_the_exam_page_escapes_question_texts_keeps_line_breaks_and_shows_saved_answers(world):
+    attempt = start(world)
+    single = item(attempt, QuestionType.SINGLE)
+    question = single.question
+    question.text_en = 'Which <b>rate</b> & "why"?\nExplain'
+    question.options[0]["en"] = "<script>alert(1)</script>"
+    question.options[1]["en"] = ""  # an untranslated option falls back to the Chinese text
+    question.save()
+    client = login(world.alice)
+    assert post_answer(client, attempt, {"question": single.position, "choices": [2]})[0] == 200
+    page = client.get(f"/en/exams/attempts/{attempt.pk}/").content.decode()
+    assert "Which &lt;b&gt;rate&lt;/b&gt; &amp; &quot;why&quot;?<br>Explain" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert f'>{question.options[1]["zh"]}</label>' in page
+    shown = {key: index for index, key in enumerate(single.option_order)}
+    chosen = single.option_order[2]
+    for key, index in shown.items():
+        tag = f'id="answer-{single.position}-{index}" value="{index}"'
+        assert (tag + " checked" in page) is (key == chosen), key
