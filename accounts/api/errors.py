@@ -51,6 +51,9 @@ def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     if isinstance(detail, dict):
         for key, value in detail.items():
+            if isinstance(key, int):  # DRF's ListSerializer reports its items' errors by index
+                out += flatten(value, f"{prefix}[{key}]")
+                continue
             name = "" if key in ("non_field_errors",) else str(key)
             path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             out += flatten(value, path)
