@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .bilingual import Bilingual
+from .validators import refuse_control_characters
 
 
 class UserManager(BaseUserManager["User"]):
@@ -44,7 +45,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("name"), max_length=150)
+    display_name = models.CharField(_("name"), max_length=150, validators=[refuse_control_characters])
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -197,12 +198,14 @@ class TraineeProfile(models.Model):
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("employer")
     )
-    employee_number = models.CharField(_("employee number"), max_length=50, blank=True)
-    branch = models.CharField(_("branch"), max_length=200, blank=True)
+    employee_number = models.CharField(
+        _("employee number"), max_length=50, blank=True, validators=[refuse_control_characters]
+    )
+    branch = models.CharField(_("branch"), max_length=200, blank=True, validators=[refuse_control_characters])
     manager_class = models.CharField(
         _("customer-manager class"), max_length=20, choices=ManagerClass.choices, blank=True
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[refuse_control_characters])
     # The institution that registered or imported the trainee sees them before any enrolment.
     registered_by = models.ForeignKey(
         Institution,

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from .mail import render_mail, send_rendered
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
+from .validators import refuse_control_characters
 
 VERIFICATION_SALT = "accounts.email-verification"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600
@@ -179,6 +181,11 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     None is the program office. Raises :class:`AccountError` with the column in ``field``.
     """
     clean = {key: str(values.get(key) or "").strip() for key in TRAINEE_COLUMNS}
+    for column in ("email", "display_name", "employee_number", "branch", "phone"):
+        try:
+            refuse_control_characters(clean[column])
+        except ValidationError as error:
+            raise AccountError("invalid", error.messages[0], field=column) from None
     email = clean["email"].lower()
     if not email:
         raise AccountError("missing", _("Every row needs an e-mail address."), field="email")

@@ -7,10 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import TraineeProfile
+from accounts.validators import refuse_control_characters
 
 MAX_BATCH = 500
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
+
+
+def text(**kwargs) -> serializers.CharField:
+    """Free text about a person: no control or format characters (accounts.validators)."""
+    return serializers.CharField(validators=[refuse_control_characters], **kwargs)
+
+
+def address(**kwargs) -> serializers.EmailField:
+    return serializers.EmailField(max_length=254, validators=[refuse_control_characters], **kwargs)
 
 
 class StrictSerializer(serializers.Serializer):
@@ -49,15 +59,13 @@ class EmployeeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-
-
 class EmployeeUpdateSerializer(StrictSerializer):
-    employee_number = serializers.CharField(max_length=50)
-    display_name = serializers.CharField(max_length=150)
+    employee_number = text(max_length=50)
+    display_name = text(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
-    branch = serializers.CharField(max_length=200, allow_blank=True)
+    branch = text(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
-    phone = serializers.CharField(max_length=30, allow_blank=True)
+    phone = text(max_length=30, allow_blank=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,20 +74,20 @@ class EmployeeUpdateSerializer(StrictSerializer):
 
 
 class EmployeeCreateSerializer(StrictSerializer):
-    employee_number = serializers.CharField(max_length=50)
-    email = serializers.EmailField(max_length=254)
-    display_name = serializers.CharField(max_length=150)
+    employee_number = text(max_length=50)
+    email = address()
+    display_name = text(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
-    branch = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    branch = text(max_length=200, allow_blank=True, required=False)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
-    phone = serializers.CharField(max_length=30, allow_blank=True, required=False)
+    phone = text(max_length=30, allow_blank=True, required=False)
 
 
 class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):
     """One row of a bulk upsert: a known employee number updates, an unknown one creates."""
 
-    email = serializers.EmailField(max_length=254, required=False)
-    display_name = serializers.CharField(max_length=150, required=False)
+    email = address(required=False)
+    display_name = text(max_length=150, required=False)
 
 
 class EmployeeBulkSerializer(StrictSerializer):
