@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm,
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+from .validators import refuse_control_characters
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -20,7 +21,8 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=150, help_text=_("As it should appear on your certificate."))
+    display_name = forms.CharField(label=_("Name"), max_length=150, help_text=_("As it should appear on your certificate."),
+                                   validators=[refuse_control_characters])
     email = forms.EmailField(label=_("E-mail address"))
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
@@ -50,9 +52,9 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=150)
+    display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_control_characters])
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[refuse_control_characters])
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

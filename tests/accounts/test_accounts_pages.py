@@ -177,3 +177,17 @@ def test_the_profile_saves_the_name_phone_and_language_and_switches_the_site(cli
 def test_the_profile_needs_a_log_in(client: Client):
     response = client.get("/en/accounts/profile/")
     assert response.status_code == 302 and "/en/accounts/login/" in response["Location"]
+
+
+def test_sign_up_and_the_profile_refuse_invisible_control_characters_in_a_name(client: Client):
+    response = sign_up(client, email="rlo@example.test", display_name="林美\u202e玲")
+    assert response.status_code == 200 and "U+202E" in response.content.decode()
+    assert not User.objects.filter(email="rlo@example.test").exists()
+    user = UserFactory(display_name="王大明", preferred_language="en")
+    TraineeProfile.objects.create(user=user, phone="0912")
+    client.force_login(user)
+    response = client.post("/en/accounts/profile/", {"display_name": "王\u200b大明", "preferred_language": "en",
+                                                    "phone": "0912\x07"})  # fmt: skip
+    assert response.status_code == 200 and "Remove the invisible control character U+200B." in response.content.decode()
+    user.refresh_from_db()
+    assert (user.display_name, user.trainee_profile.phone) == ("王大明", "0912")
