@@ -80,7 +80,11 @@ class Certificate(models.Model):
                 condition=~Q(status="revoked") | ~Q(status_reason=""), name="certificate_revocation_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["status", "valid_until"], name="certificate_status_until_idx")]
+        indexes = [
+            models.Index(fields=["status", "valid_until"], name="certificate_status_until_idx"),
+            # The follow-up sweep reads the certificates of the last few days.
+            models.Index(fields=["issued_on"], name="certificate_issued_on_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -128,6 +132,30 @@ class CertificateStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certificate} {self.old_status}→{self.new_status}"
+
+
+class PendingCheck(models.Model):
+    """A certification check owed after a passed result; the row says so even when the enqueue is lost.
+
+    Written by the ``result_published`` receiver inside the grading transaction, so it commits with
+    the result; the check deletes the rows it has seen, and ``do_sweep_follow_ups`` enqueues the
+    check again for rows left over.
+    """
+
+    result = models.OneToOneField(
+        "exams.CourseResult", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("course result")
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("trainee")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("pending certification check")
+        verbose_name_plural = _("pending certification checks")
+
+    def __str__(self) -> str:
+        return f"{self.trainee_id} · {self.result_id}"
 
 
 class ContinuingEducation(models.Model):

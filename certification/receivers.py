@@ -2,7 +2,8 @@
 
 Courses sends its signals from ``transaction.on_commit`` and exams sends ``result_published``
 inside the grading transaction; either way the check task is enqueued after commit, when the
-change is visible.
+change is visible. A passed result also leaves a ``PendingCheck`` row in that transaction, for the
+follow-up sweep (``services.do_sweep_follow_ups``) when the enqueue is lost.
 """
 
 from __future__ import annotations
@@ -27,10 +28,17 @@ def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
     from exams.services import enqueue_on_commit
 
     from . import tasks
+    from .models import PendingCheck
 
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
     # Sent inside the grading transaction, so enqueued the way exams enqueues its own follow-ups: a
-    # broker outage at commit is logged and never stops the grade's other after-commit work.
+    # broker outage at commit is logged and never stops the grade's other after-commit work. Only a
+    # pass can earn a certificate, so only a pass leaves a row for the sweep when the enqueue is lost.
+    if result.passed:
+        # One statement, no savepoint; a second announcement of the same result finds the row there.
+        PendingCheck.objects.bulk_create(
+            [PendingCheck(result_id=result.pk, trainee_id=result.trainee_id)], ignore_conflicts=True
+        )
     enqueue_on_commit(tasks.check_certification, result.trainee_id)
 
 

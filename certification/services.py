@@ -7,24 +7,42 @@ Signals and tasks go out with ``transaction.on_commit``.
 from __future__ import annotations
 
 import datetime
+import logging
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
+from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
 from courses.models import Curriculum
 
 from . import numbers, selectors, signals
-from .models import Certificate, CertificateSequence, CertificateStatusChange, ContinuingEducation
+from .models import (
+    Certificate,
+    CertificateSequence,
+    CertificateStatusChange,
+    ContinuingEducation,
+    PendingCheck,
+    ReminderKind,
+    ReminderPreference,
+    ReminderSent,
+)
 
 if TYPE_CHECKING:
     from accounts.models import Institution
+
+log = logging.getLogger(__name__)
 
 
 class CertificationError(Exception):
@@ -49,10 +67,8 @@ def hours_required() -> Decimal:
 def _after_commit_issued(certificate: Certificate) -> None:
     from . import tasks
 
-    def announce() -> None:
-        signals.certificate_issued.send(sender=Certificate, certificate=certificate)
-
-    transaction.on_commit(announce)
+    # The locked, checked announcement the follow-up sweep uses too: the two never both record it.
+    transaction.on_commit(lambda: do_announce_issued(certificate_id=certificate.pk))
     tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
     tasks.send_certificate_issued_reminder.delay_on_commit(certificate.pk)
 
@@ -133,13 +149,155 @@ def do_issue_certificate(*, trainee_id: int, curriculum_id: int) -> Certificate 
 
 
 def do_check_certification(*, trainee_id: int) -> list[Certificate]:
-    """Issue every certificate the trainee has earned and does not hold yet."""
+    """Issue every certificate the trainee has earned and does not hold yet.
+
+    Clears the trainee's pending checks read before looking: their results were committed, so this
+    check saw them. A row committed meanwhile stays for its own check (or the sweep).
+    """
+    owed = list(PendingCheck.objects.filter(trainee_id=trainee_id).values_list("pk", flat=True))
     issued = []
     for curriculum_id in selectors.curricula_in_progress(trainee_id=trainee_id):
         certificate = do_issue_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
         if certificate is not None:
             issued.append(certificate)
+    if owed:
+        PendingCheck.objects.filter(pk__in=owed).delete()
     return issued
+
+
+# --- follow-ups the broker lost ------------------------------------------------------------
+
+ISSUED_EVENT = WebhookEndpoint.Event.CERTIFICATE_ISSUED.value
+
+
+def sweep_after() -> datetime.timedelta:
+    """Rows younger than this belong to the on-commit path still running; the sweep leaves them."""
+    return datetime.timedelta(seconds=int(getattr(settings, "CERTIFICATION_SWEEP_AFTER_SECONDS", 120)))
+
+
+def sweep_horizon_days() -> int:
+    """Mails and webhook events are owed for certificates issued this recently only: older ones (the
+    demo's, those from before the portal mailed, an outage longer than this) are not announced late."""
+    return int(getattr(settings, "CERTIFICATION_SWEEP_HORIZON_DAYS", 3))
+
+
+def _issued_deliveries(*, number: Any, created_at: Any) -> QuerySet[WebhookDelivery]:
+    # Deliveries carry the certificate only in their payload; those older than the certificate
+    # cannot be of it, which keeps the scan to the last few days (created_at is indexed).
+    return (
+        WebhookDelivery.objects.filter(event=ISSUED_EVENT, created_at__gte=created_at)
+        # As text: a lookup on the JSON value itself would read the number as JSON on SQLite.
+        .annotate(certificate_number=Cast(KT("payload__data__number"), output_field=CharField()))
+        .filter(certificate_number=number)
+    )
+
+
+def _pages(rows: QuerySet[Any], key: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
+    """``values_list`` rows whose first value is ``key``, in pages by key (flat memory, one query a page)."""
+    last = None
+    while True:
+        page = list((rows if last is None else rows.filter(**{f"{key}__gt": last})).order_by(key)[:size])
+        if page:
+            yield page
+        if len(page) < size:
+            return
+        last = page[-1][0]
+
+
+def _employers_wanting_issued() -> dict[int, datetime.datetime]:
+    """Employer id -> when its first active endpoint wanting ``certificate.issued`` was registered."""
+    wanting: dict[int, datetime.datetime] = {}
+    endpoints = WebhookEndpoint.objects.filter(is_active=True).values_list("employer_id", "events", "created_at")
+    for employer_id, events, created_at in endpoints:
+        if ISSUED_EVENT in (events or []):
+            wanting[employer_id] = min(created_at, wanting.get(employer_id, created_at))
+    return wanting
+
+
+def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 500) -> dict[str, int]:
+    """Beat: enqueue again the follow-ups of results and issuance that the broker (or a killed worker) lost.
+
+    Driven by the database, for rows older than ``sweep_after()``:
+
+    * ``checks`` — passed results whose check left its ``PendingCheck`` row (never ran or failed);
+    * ``mails`` — active certificates issued in the last ``sweep_horizon_days()`` without the
+      claim of their issued mail (``ReminderSent``), for holders who have not switched it off;
+    * ``webhooks`` — such certificates of an employee whose employer had an endpoint wanting
+      ``certificate.issued`` when it was issued, with no delivery of that event recorded (recorded
+      deliveries the broker lost are ``accounts.api``'s sweep's).
+
+    Every task enqueued is idempotent, so a copy that was not lost does nothing. Reads in pages of
+    ``chunk`` rows. Stops quietly while the broker is down; the next run enqueues it.
+    """
+    from .tasks import announce_certificate_issued, check_certification, send_certificate_issued_reminder
+
+    now = now or timezone.now()
+    before = now - sweep_after()
+    since = timezone.localdate(now) - datetime.timedelta(days=sweep_horizon_days())
+    counts = {"checks": 0, "mails": 0, "webhooks": 0}
+    recent = Certificate.objects.filter(status=Certificate.Status.ACTIVE, issued_on__gte=since, created_at__lte=before)
+    mail_claim = ReminderSent.objects.filter(
+        user_id=OuterRef("trainee_id"),
+        kind=ReminderKind.CERTIFICATE_ISSUED,
+        object_key=Concat(Value("certificate:"), Cast(OuterRef("pk"), output_field=CharField())),
+    )
+    try:
+        owed = PendingCheck.objects.filter(created_at__lte=before).values_list("trainee_id").distinct()
+        for page in _pages(owed, "trainee_id", chunk):
+            for (trainee_id,) in page:
+                check_certification.delay(trainee_id)
+                counts["checks"] += 1
+
+        unmailed = recent.filter(trainee__is_active=True).exclude(Exists(mail_claim)).values_list("pk", "trainee_id")
+        for page in _pages(unmailed, "pk", chunk):
+            off = dict(
+                ReminderPreference.objects.filter(user_id__in={t for _pk, t in page}).values_list(
+                    "user_id", "switched_off"
+                )
+            )
+            for pk, trainee_id in page:
+                if ReminderKind.CERTIFICATE_ISSUED not in (off.get(trainee_id) or []):
+                    send_certificate_issued_reminder.delay(pk)
+                    counts["mails"] += 1
+
+        wanting = _employers_wanting_issued()
+        unannounced = (
+            recent.filter(trainee__trainee_profile__employer_id__in=list(wanting))
+            .exclude(Exists(_issued_deliveries(number=OuterRef("number"), created_at=OuterRef("created_at"))))
+            .values_list("pk", "created_at", "trainee__trainee_profile__employer_id")
+        )
+        for page in _pages(unannounced, "pk", chunk) if wanting else []:
+            for pk, created_at, employer_id in page:
+                # An endpoint registered after the issue was never owed this event.
+                if created_at >= wanting[employer_id]:
+                    announce_certificate_issued.delay(pk)
+                    counts["webhooks"] += 1
+    except (BrokerError, OSError, RuntimeError) as exc:
+        log.warning("The certification follow-up sweep stopped, the broker is unreachable: %r", exc)
+    return counts
+
+
+@transaction.atomic
+def do_announce_issued(*, certificate_id: int) -> bool:
+    """Send ``certificate_issued`` unless a ``certificate.issued`` webhook event of it was recorded.
+
+    Issuance calls it from ``on_commit``; the follow-up sweep enqueues it again when a killed
+    process lost that. Sent inside the transaction holding the certificate's row lock, so the
+    deliveries it records commit with it and a second call, waiting on the lock, finds them and
+    sends nothing.
+    """
+    certificate = (
+        Certificate.objects.select_for_update(of=("self",))
+        .select_related("tier", "track")
+        .filter(pk=certificate_id, status=Certificate.Status.ACTIVE)
+        .first()
+    )
+    if certificate is None:
+        return False
+    if _issued_deliveries(number=certificate.number, created_at=certificate.created_at).exists():
+        return False
+    signals.certificate_issued.send(sender=Certificate, certificate=certificate)
+    return True
 
 
 # --- status changes ------------------------------------------------------------------------

@@ -10,6 +10,22 @@ def check_certification(trainee_id: int) -> list[int]:
 
 
 @shared_task
+def sweep_follow_ups() -> dict[str, int]:
+    """Beat, every five minutes: enqueue again the checks, issued mails and webhook events the broker lost."""
+    from . import services
+
+    return services.do_sweep_follow_ups()
+
+
+@shared_task
+def announce_certificate_issued(certificate_id: int) -> bool:
+    """Record the ``certificate.issued`` webhook events the issuing process lost; once."""
+    from . import services
+
+    return services.do_announce_issued(certificate_id=certificate_id)
+
+
+@shared_task
 def render_certificate_pdf(certificate_id: int) -> str:
     """Render (or find cached) the PDF of the certificate's current status."""
     from . import pdf

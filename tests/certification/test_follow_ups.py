@@ -1,0 +1,240 @@
+"""What the broker (or a killed worker) loses after a commit, the database still knows: the follow-up
+sweep enqueues the certification check, the issued mail and the webhook event again, once."""
+
+import datetime
+from unittest import mock
+
+import pytest
+import requests
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+from kombu.exceptions import OperationalError as BrokerError
+
+from accounts.api import webhooks
+from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from certification import services
+from certification.models import Certificate, PendingCheck, ReminderPreference, ReminderSent
+from certification.tasks import announce_certificate_issued
+from config.celery_app import app as celery_app
+from exams.models import CourseResult
+from exams.signals import result_published
+from tests.certification.conftest import completed_enrolment, publish_result
+from tests.factories import CertificateFactory, TraineeProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+AGO = datetime.timedelta(minutes=10)  # past the sweep's grace period (120 s)
+
+
+@pytest.fixture
+def hr(monkeypatch):
+    """The employer's server: every delivery it was sent, answered 200."""
+    sent = []
+
+    def post(url, data, headers, timeout, allow_redirects):
+        sent.append(headers["Webhook-Event"])
+        response = requests.Response()
+        response.status_code = 200
+        return response
+
+    monkeypatch.setattr(webhooks.requests, "post", post)
+    return sent
+
+
+def endpoint_for(trainee, *, events=("certificate.issued",)):
+    """An endpoint the employer registered an hour ago."""
+    endpoint = WebhookEndpoint.objects.create(
+        employer=trainee.trainee_profile.employer, url="https://hr.example/hook", events=list(events), secret="whsec_t"
+    )
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    return endpoint
+
+
+def age(*querysets):
+    """Rows written before the grace period: what the on-commit path would have done by now."""
+    for queryset in querysets:
+        queryset.update(created_at=timezone.now() - AGO)
+
+
+def issued_mails(mailoutbox, certificate):
+    return [m for m in mailoutbox if certificate.number in m.body]
+
+
+def issued_deliveries():
+    return WebhookDelivery.objects.filter(event="certificate.issued")
+
+
+def sweep(django_capture_on_commit_callbacks, **kwargs):
+    """One beat run; the after-commit work of what it enqueues runs, as it would in a worker."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return services.do_sweep_follow_ups(**kwargs)
+
+
+def test_the_migration_runs_the_sweep_every_five_minutes():
+    row = PeriodicTask.objects.get(task="certification.tasks.sweep_follow_ups")
+    assert row.enabled and row.interval.every == 300 and row.interval.period == "seconds"
+
+
+def test_a_check_lost_with_the_broker_is_run_by_the_sweep_once_with_one_mail_and_one_event(
+    django_capture_on_commit_callbacks, mailoutbox, hr, caplog
+):
+    enrolment = completed_enrolment()
+    endpoint_for(enrolment.trainee)
+    courses = list(enrolment.curriculum.courses.order_by("code"))
+    for course in courses[:-1]:
+        publish_result(enrolment.trainee, course, enrolment.cohort)
+    celery_app.conf.task_always_eager = False  # as in production: the broker is really asked
+    try:
+        with mock.patch("certification.tasks.check_certification.delay", side_effect=BrokerError("refused")) as delay:
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                # As exams publishes: the signal inside the grading transaction.
+                result = publish_result(enrolment.trainee, courses[-1], enrolment.cohort)
+                result_published.send_robust(sender=CourseResult, result=result)
+    finally:
+        celery_app.conf.task_always_eager = True
+    delay.assert_called_once_with(enrolment.trainee_id)
+    assert "the sweeper will" in caplog.text
+    assert not Certificate.objects.exists()
+    assert list(PendingCheck.objects.values_list("result_id", flat=True)) == [result.pk]
+
+    assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 0, "webhooks": 0}  # in grace
+    assert not Certificate.objects.exists()
+    age(PendingCheck.objects.all())
+    assert sweep(django_capture_on_commit_callbacks) == {"checks": 1, "mails": 0, "webhooks": 0}
+    certificate = Certificate.objects.get()
+    assert certificate.trainee == enrolment.trainee
+    assert not PendingCheck.objects.exists()
+    assert len(issued_mails(mailoutbox, certificate)) == 1
+    assert issued_deliveries().count() == 1 and hr == ["certificate.issued"]
+
+    # Everything is done: the next runs find nothing and change nothing.
+    age(Certificate.objects.all())
+    for _ in range(2):
+        assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 0, "webhooks": 0}
+    assert Certificate.objects.count() == 1
+    assert len(issued_mails(mailoutbox, certificate)) == 1
+    assert issued_deliveries().count() == 1 and hr == ["certificate.issued"]
+
+
+def test_a_worker_killed_after_issuing_leaves_the_mail_and_the_event_to_the_sweep(
+    django_capture_on_commit_callbacks, mailoutbox, hr
+):
+    enrolment = completed_enrolment()
+    endpoint_for(enrolment.trainee)
+    for course in enrolment.curriculum.courses.all():
+        publish_result(enrolment.trainee, course, enrolment.cohort)
+    # The issuing transaction commits; its on-commit work (announcement, mail) never runs.
+    with django_capture_on_commit_callbacks(execute=False) as lost:
+        [certificate] = services.do_check_certification(trainee_id=enrolment.trainee_id)
+    assert lost and not mailoutbox and not issued_deliveries().exists()
+
+    with mock.patch("certification.tasks.send_certificate_issued_reminder.delay") as mail, \
+            mock.patch("certification.tasks.announce_certificate_issued.delay") as announce:  # fmt: skip
+        assert services.do_sweep_follow_ups() == {"checks": 0, "mails": 0, "webhooks": 0}  # inside the grace period
+    mail.assert_not_called()
+    announce.assert_not_called()
+
+    age(Certificate.objects.all())
+    assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 1, "webhooks": 1}
+    assert len(issued_mails(mailoutbox, certificate)) == 1
+    assert ReminderSent.objects.filter(kind="certificate_issued", object_key=f"certificate:{certificate.pk}").count() == 1
+    delivery = issued_deliveries().get()
+    assert delivery.payload["data"]["number"] == certificate.number and delivery.status == "delivered"
+    assert hr == ["certificate.issued"]
+
+    for _ in range(2):
+        assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 0, "webhooks": 0}
+    assert len(mailoutbox) == 1 and issued_deliveries().count() == 1 and hr == ["certificate.issued"]
+    assert Certificate.objects.count() == 1
+
+
+def test_the_announcement_task_run_twice_records_the_event_once(django_capture_on_commit_callbacks, hr):
+    certificate = CertificateFactory(trainee=TraineeProfileFactory().user)
+    endpoint_for(certificate.trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert announce_certificate_issued.delay(certificate.pk).get() is True
+        assert announce_certificate_issued.delay(certificate.pk).get() is False
+    assert issued_deliveries().count() == 1 and hr == ["certificate.issued"]
+
+
+def test_a_passed_result_leaves_a_pending_check_and_a_failed_one_does_not(django_capture_on_commit_callbacks):
+    enrolment = completed_enrolment()
+    course = enrolment.curriculum.courses.first()
+    with mock.patch("certification.tasks.check_certification.delay"):
+        with django_capture_on_commit_callbacks(execute=True):
+            failed = publish_result(enrolment.trainee, course, enrolment.cohort, passed=False, announce=True)
+            passed = publish_result(enrolment.trainee, course, enrolment.cohort, announce=True)
+        result_published.send(sender=CourseResult, result=passed)  # announced twice: still one row
+    assert list(PendingCheck.objects.values_list("result_id", flat=True)) == [passed.pk]
+    assert failed.pk != passed.pk
+    services.do_check_certification(trainee_id=enrolment.trainee_id)
+    assert not PendingCheck.objects.exists()
+
+
+def test_the_sweep_leaves_alone_what_is_not_owed(django_capture_on_commit_callbacks, mailoutbox, hr):
+    today = timezone.localdate()
+    # Mail switched off; no endpoint for the employer: nothing.
+    quiet = CertificateFactory(trainee=TraineeProfileFactory().user)
+    ReminderPreference.objects.create(user=quiet.trainee, switched_off=["certificate_issued"])
+    # Issued before the horizon (the demo's, or from before the portal mailed): nothing.
+    CertificateFactory(trainee=TraineeProfileFactory().user, issued_on=today - datetime.timedelta(days=30))
+    # Revoked before its mail went: no congratulations.
+    revoked = CertificateFactory(trainee=TraineeProfileFactory().user)
+    Certificate.objects.filter(pk=revoked.pk).update(status="revoked", status_reason="fraud")
+    # An endpoint registered after the issue, or one that wants other events, was never owed it.
+    late = CertificateFactory(trainee=TraineeProfileFactory().user)
+    ReminderSent.objects.create(user=late.trainee, kind="certificate_issued", object_key=f"certificate:{late.pk}")
+    WebhookEndpoint.objects.filter(pk=endpoint_for(late.trainee).pk).update(created_at=timezone.now())
+    other = CertificateFactory(trainee=TraineeProfileFactory().user)
+    ReminderSent.objects.create(user=other.trainee, kind="certificate_issued", object_key=f"certificate:{other.pk}")
+    endpoint_for(other.trainee, events=["exam.result_published"])
+    age(Certificate.objects.all())
+    assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 0, "webhooks": 0}
+    assert not mailoutbox and not WebhookDelivery.objects.exists()
+
+
+def test_the_sweep_stops_quietly_while_the_broker_is_down():
+    certificate = CertificateFactory()
+    age(Certificate.objects.all())
+    with mock.patch("certification.tasks.send_certificate_issued_reminder.delay", side_effect=BrokerError("refused")):
+        assert services.do_sweep_follow_ups() == {"checks": 0, "mails": 0, "webhooks": 0}
+    assert not ReminderSent.objects.filter(object_key=f"certificate:{certificate.pk}").exists()
+
+
+def _owed(n):
+    """``n`` trainees each with a pending check, and a certificate lacking its mail and its event."""
+    for _ in range(n):
+        enrolment = completed_enrolment()
+        endpoint_for(enrolment.trainee)
+        result = publish_result(enrolment.trainee, enrolment.curriculum.courses.first(), enrolment.cohort)
+        PendingCheck.objects.create(result=result, trainee=enrolment.trainee)
+        CertificateFactory(trainee=enrolment.trainee, curriculum=enrolment.curriculum)
+    age(PendingCheck.objects.all(), Certificate.objects.all())
+
+
+def _queries_of_one_sweep(**kwargs):
+    with mock.patch("certification.tasks.check_certification.delay") as check, \
+            mock.patch("certification.tasks.send_certificate_issued_reminder.delay") as mail, \
+            mock.patch("certification.tasks.announce_certificate_issued.delay") as announce, \
+            CaptureQueriesContext(connection) as queries:  # fmt: skip
+        counts = services.do_sweep_follow_ups(**kwargs)
+    calls = [sorted(c.args[0] for c in m.call_args_list) for m in (check, mail, announce)]
+    assert all(len(set(c)) == len(c) for c in calls), "something enqueued twice in one run"
+    return counts, len(queries), calls
+
+
+def test_the_sweep_reads_in_pages_whatever_the_number_of_rows(django_assert_max_num_queries):
+    _owed(2)
+    counts, few, _calls = _queries_of_one_sweep()
+    assert counts == {"checks": 2, "mails": 2, "webhooks": 2}
+    _owed(10)
+    with django_assert_max_num_queries(few):
+        counts, many, _calls = _queries_of_one_sweep()
+    assert counts == {"checks": 12, "mails": 12, "webhooks": 12} and many == few == 5
+    # In pages of 5: every row once, three pages (and a query or two more) per kind.
+    counts, paged, calls = _queries_of_one_sweep(chunk=5)
+    assert counts == {"checks": 12, "mails": 12, "webhooks": 12}
+    assert calls[1] == sorted(Certificate.objects.values_list("pk", flat=True))
+    assert paged == 3 + (3 + 3) + 1 + 3
