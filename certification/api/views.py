@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
+from django.db.models import OuterRef, Subquery
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.api.models import WebhookEndpoint
 from accounts.api.pagination import UPDATED_SINCE
 from accounts.api.serializers import StrictSerializer
 from accounts.api.webhooks import EVENTS, new_secret
+from accounts.models import TraineeProfile
 from certification import pdf
 from certification.models import Certificate
 
@@ -62,8 +64,8 @@ class CertificateSerializer(serializers.ModelSerializer):
         row = certificate if isinstance(certificate, Mapping) else row_values(certificate)
         return {
             "number": row["number"],
-            "employee": row["trainee__trainee_profile__id"],
-            "employee_number": row["trainee__trainee_profile__employee_number"],
+            "employee": row["employee"],
+            "employee_number": row["employee_number"],
             "tier": row["tier__code"],
             "track": row["track__code"],
             "institution": row["institution__code"],
@@ -86,20 +88,20 @@ class CertificateSerializer(serializers.ModelSerializer):
 # What a certificate row of the API is made of; "id" and "updated_at" also place the cursor.
 ROW_COLUMNS = (
     "id", "number", "status", "status_reason", "issued_on", "period_starts_on", "valid_until", "updated_at",
-    "trainee__trainee_profile__id", "trainee__trainee_profile__employee_number",
     "tier__code", "track__code", "institution__code",
 )  # fmt: skip
 
 
 def row_values(certificate: Certificate) -> dict[str, Any]:
-    """``ROW_COLUMNS`` of one certificate instance, as ``QuerySet.values()`` gives them."""
+    """One certificate instance as ``CertificateListView`` selects its rows."""
     row: dict[str, Any] = {}
     for column in ROW_COLUMNS:
         value: Any = certificate
         for part in column.split("__"):
             value = getattr(value, part) if value is not None else None
         row[column] = value
-    return row
+    profile = certificate.trainee.trainee_profile
+    return row | {"employee": profile.pk, "employee_number": profile.employee_number}
 
 
 def _iso_datetime(value: datetime.datetime) -> str:
@@ -146,7 +148,24 @@ class CertificateListView(CertificateMixin, ApiView):
         ],
     )
     def get(self, request):
-        certificates = self.certificates().order_by().values(*ROW_COLUMNS)
+        # The employer's people as a subquery, their number and id as per-row subqueries: joined
+        # through accounts_user (as trainee__trainee_profile is) PostgreSQL spent 8 ms planning
+        # each page at full size, and 0.8 ms this way (issue 9, EXPLAIN ANALYZE in the note).
+        profiles = TraineeProfile.objects.filter(employer_id=self.employer_id)
+        if employee := request.query_params.get("employee"):
+            if not employee.isdigit():
+                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+            profiles = profiles.filter(pk=int(employee))
+        own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
+        certificates = (
+            Certificate.objects.filter(trainee_id__in=profiles.values("user_id"))
+            .order_by()
+            .annotate(
+                employee=Subquery(own_profile.values("pk")[:1]),
+                employee_number=Subquery(own_profile.values("employee_number")[:1]),
+            )
+            .values(*ROW_COLUMNS, "employee", "employee_number")
+        )
         if tier := request.query_params.get("tier"):
             certificates = certificates.filter(tier__code=tier)
         if track := request.query_params.get("track"):
@@ -157,10 +176,6 @@ class CertificateListView(CertificateMixin, ApiView):
             certificates = certificates.filter(status=state)
         if before := _date(request, "expiring_before"):
             certificates = certificates.filter(valid_until__lt=before)
-        if employee := request.query_params.get("employee"):
-            if not employee.isdigit():
-                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
-            certificates = certificates.filter(trainee__trainee_profile__pk=int(employee))
         return self.sync_list(certificates, CertificateSerializer)
 
 
