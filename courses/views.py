@@ -1,4 +1,5 @@
 import hashlib
+from typing import Any
 
 from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
@@ -8,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import caching, selectors, services
 from .forms import CohortFilterForm, SelfStudyForm
 from .models import Cohort, Enrolment, Tier
 from .services import TrainingError
@@ -101,40 +103,56 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("training:dashboard")
 
 
-def _dashboard(request: HttpRequest, self_study_form: SelfStudyForm | None = None, status: int = 200) -> HttpResponse:
+def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
+    """What the dashboard shows, rendered without the visitor's CSRF token (see courses.caching)."""
     enrolments = list(selectors.enrolments_of(request.user))
     progress = selectors.progress_of_many(enrolments)
-    form = self_study_form or SelfStudyForm(trainee=request.user)
+    cards = []
+    for e in enrolments:
+        context = {"enrolment": e, "p": progress[e.pk]}
+        cards.append(
+            {
+                "pk": e.pk,
+                "head": render_to_string("courses/_enrolment_head.html", context),
+                "body": render_to_string("courses/_enrolment_progress.html", context),
+                "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
+            }
+        )
     can_log = any(
         e.state in (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING) and e.cohort.offers_self_study
         for e in enrolments
     )
-    context = {
-        "rows": [(e, progress[e.pk]) for e in enrolments],
-        "sessions": selectors.upcoming_sessions(request.user),
-        "self_study": selectors.self_study_of(request.user),
-        "self_study_form": form,
+    sessions = selectors.upcoming_sessions(request.user)
+    self_study = selectors.self_study_of(request.user)
+    return {
+        "cards": cards,
+        "sessions": render_to_string("courses/_dashboard_sessions.html", {"sessions": sessions}),
+        "self_study": render_to_string("courses/_dashboard_self_study.html", {"self_study": self_study}),
         "can_log_self_study": can_log,
-        "self_study_form_html": _blank_self_study_form(request, form, enrolments) if can_log else None,
+        "self_study_form": _blank_self_study_form(request, enrolments) if can_log else "",
     }
-    return render(request, "courses/dashboard.html", context, status=status)
 
 
-def _blank_self_study_form(request: HttpRequest, form: SelfStudyForm, enrolments: list[Enrolment]) -> str | None:
-    """The empty self-study form, rendered once per person, language, day and enrolments: crispy's
-    rendering was a third of the dashboard's time (issue 9). A form with errors is never cached."""
-    if form.is_bound:
-        return None
-    choices = [
-        (e.pk, e.state, e.cohort_id, e.cohort.code, e.cohort.offers_self_study, e.curriculum_id) for e in enrolments
-    ]
-    shape = (request.LANGUAGE_CODE, request.user.pk, timezone.localdate(), choices)
-    key = "dashboard-form:" + hashlib.sha256(repr(shape).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = render_crispy_form(form)
-        cache.set(key, html, 600)
-    return mark_safe(html)  # rendered by crispy above
+def _blank_self_study_form(request: HttpRequest, enrolments: list[Enrolment]) -> str:
+    # Its choices: the trainee's cohorts open to self-study and their curricula's courses; its date: today.
+    shape = (
+        request.user.pk,
+        timezone.localdate(),
+        [(e.pk, e.state, e.cohort_id, e.cohort.code, e.cohort.offers_self_study, e.curriculum_id) for e in enrolments],
+    )
+    html = caching.cached_fragment(shape, lambda: render_crispy_form(SelfStudyForm(trainee=request.user)))
+    return mark_safe(html)  # rendered by crispy
+
+
+def _dashboard(request: HttpRequest, self_study_form: SelfStudyForm | None = None, status: int = 200) -> HttpResponse:
+    """The dashboard; its parts are cached until something they show changes (issue 9, courses.caching)."""
+    parts = caching.cached_parts(request.user.pk, lambda: _dashboard_parts(request))
+    form_html = parts["self_study_form"]
+    if self_study_form is not None:  # a form with the visitor's input and errors is never cached
+        form_html = mark_safe(render_crispy_form(self_study_form))
+    return render(
+        request, "courses/dashboard.html", {"parts": parts, "self_study_form_html": form_html}, status=status
+    )
 
 
 @login_required
