@@ -513,7 +513,7 @@ def prepare_run() -> RunRows:
         )
     sitting = "(SELECT s.id FROM exams_sitting s JOIN courses_cohort co ON co.id = s.cohort_id WHERE co.code = 'B-BENCH')"
     bench_attempts = f"SELECT id FROM exams_attempt WHERE sitting_id = {sitting}"
-    sql(f"DELETE FROM certification_remindersent WHERE object_key IN (SELECT 'result:' || id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))")
+    sql(f"DELETE FROM certification_pendingcheck WHERE result_id IN (SELECT id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))")
     sql(f"DELETE FROM exams_courseresult WHERE attempt_id IN ({bench_attempts})")
     sql(f"DELETE FROM exams_attemptquestion WHERE attempt_id IN ({bench_attempts})")
     sql(f"DELETE FROM exams_attempt WHERE id IN ({bench_attempts})")
