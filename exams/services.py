@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -487,65 +488,136 @@ def do_submit_overdue_attempts(*, now: datetime.datetime | None = None) -> int:
 CENT = Decimal("0.01")
 
 
-def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
+def score_answer(*, answer: Any, correct: list[str], max_score: Decimal, question_type: str, scoring: str) -> Decimal:
     """Score an objective answer. Partial credit for multiple choice: any wrong option scores 0,
     else the share of the correct options chosen."""
-    question = item.question
-    chosen = set(item.answer or [])
-    correct = set(question.correct)
-    if chosen == correct:
-        return question.max_score
-    if question.question_type == QuestionType.MULTIPLE and scoring == ExamPaper.MultipleScoring.PARTIAL:
-        if chosen and chosen <= correct:
-            return (question.max_score * len(chosen) / len(correct)).quantize(CENT, ROUND_HALF_UP)
+    chosen = set(answer or [])
+    right = set(correct)
+    if chosen == right:
+        return max_score
+    if question_type == QuestionType.MULTIPLE and scoring == ExamPaper.MultipleScoring.PARTIAL:
+        if chosen and chosen <= right:
+            return (max_score * len(chosen) / len(right)).quantize(CENT, ROUND_HALF_UP)
     return Decimal(0)
+
+
+def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
+    question = item.question
+    return score_answer(
+        answer=item.answer,
+        correct=question.correct,
+        max_score=question.max_score,
+        question_type=question.question_type,
+        scoring=scoring,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: Decimal
+    percent: Decimal
+    passed: bool
+
+
+def outcome_of(*, score: Decimal, max_score: Decimal, pass_mark: int) -> Outcome:
+    percent = (score * 100 / max_score).quantize(CENT, ROUND_HALF_UP) if max_score else Decimal(0)
+    return Outcome(score=score, percent=percent, passed=percent >= pass_mark)
 
 
 def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -> CourseResult | None:
     """Grade a submitted attempt once. Running it again, or concurrently, changes nothing.
 
-    The conditional update is the claim; the one-result-per-attempt constraint is the last line.
+    The conditional update of the attempt's state is the claim (a second run finds the attempt no
+    longer submitted and stops); the one-result-per-attempt constraint is the last line. Answers
+    cannot change once the attempt is submitted, so they are read before the claim: the claim then
+    moves an all-objective attempt straight to ``graded`` and the result is written final in one
+    INSERT (issue 9: a grade is a handful of statements on plain values, no model per answer).
     """
     with transaction.atomic():
-        claimed = Attempt.objects.filter(pk=attempt_id, state=State.SUBMITTED).update(state=State.GRADING)
+        attempt = (
+            Attempt.objects.filter(pk=attempt_id, state=State.SUBMITTED)
+            .values("trainee_id", "paper__course_id", "paper__pass_mark", "paper__multiple_scoring")
+            .first()
+        )
+        if attempt is None:
+            return None
+        # No ordering: the model's default one joins the attempt to sort by it.
+        items = (
+            AttemptQuestion.objects.filter(attempt_id=attempt_id)
+            .order_by()
+            .values_list("pk", "answer", "question__question_type", "question__correct", "question__max_score")
+        )
+        scoring = attempt["paper__multiple_scoring"]
+        by_score: dict[Decimal, list[int]] = {}
+        max_score = total = Decimal(0)
+        essays = 0
+        for pk, answer, kind, correct, item_max in items:
+            max_score += item_max
+            if kind not in OBJECTIVE_TYPES:
+                essays += 1
+                continue
+            score = score_answer(
+                answer=answer, correct=correct, max_score=item_max, question_type=kind, scoring=scoring
+            )
+            total += score
+            by_score.setdefault(score, []).append(pk)
+        final = not essays
+        claimed = Attempt.objects.filter(pk=attempt_id, state=State.SUBMITTED).update(
+            state=State.GRADED if final else State.GRADING
+        )
         if not claimed:
             return None
-        attempt = Attempt.objects.select_related("paper").get(pk=attempt_id)
-        items = list(selectors.attempt_items(attempt_id))
-        objective = [item for item in items if item.question.question_type in OBJECTIVE_TYPES]
         graded_at = now or timezone.now()
-        by_score: dict[Decimal, list[int]] = {}
-        for item in objective:
-            item.score = score_item(item, attempt.paper.multiple_scoring)
-            item.graded_at = graded_at
-            by_score.setdefault(item.score, []).append(item.pk)
-        # One UPDATE per distinct score (full, none, a few partial): bulk_update's CASE per row was
-        # most of a grade's time (issue 9's benchmark).
-        for score, ids in by_score.items():
-            AttemptQuestion.objects.filter(pk__in=ids).update(score=score, graded_at=graded_at)
+        if by_score:
+            _record_scores(by_score, graded_at)
+        fields: dict[str, Any] = {}
+        if final:
+            outcome = outcome_of(score=total, max_score=max_score, pass_mark=attempt["paper__pass_mark"])
+            fields = {"score": outcome.score, "percent": outcome.percent, "passed": outcome.passed,
+                      "published_at": graded_at}  # fmt: skip
         result = CourseResult.objects.create(
-            attempt=attempt,
-            trainee_id=attempt.trainee_id,
-            course_id=attempt.paper.course_id,
-            max_score=sum((item.question.max_score for item in items), Decimal(0)),
+            attempt_id=attempt_id,
+            trainee_id=attempt["trainee_id"],
+            course_id=attempt["paper__course_id"],
+            max_score=max_score,
+            **fields,
         )
-        if all(item.score is not None for item in items):
-            _finalize(attempt=attempt, result=result, items=items, now=now)
+        if final:
+            _publish(result)
         return result
+
+
+def _record_scores(by_score: dict[Decimal, list[int]], graded_at: datetime.datetime) -> None:
+    """One UPDATE for all objective answers: a CASE over the few distinct scores (full, none, some
+    partial), the commonest as its ELSE. bulk_update's CASE per row cost most of a grade (issue 9)."""
+    common = max(by_score, key=lambda score: len(by_score[score]))
+    score_field = AttemptQuestion._meta.get_field("score")
+    others = [When(pk__in=ids, then=Value(score)) for score, ids in by_score.items() if score != common]
+    AttemptQuestion.objects.filter(pk__in=[pk for ids in by_score.values() for pk in ids]).update(
+        score=Case(*others, default=Value(common), output_field=score_field) if others else Value(common),
+        graded_at=graded_at,
+    )
 
 
 def _finalize(
     *, attempt: Attempt, result: CourseResult, items: list[AttemptQuestion], now: datetime.datetime | None
 ) -> None:
-    result.score = sum((item.score or Decimal(0) for item in items), Decimal(0))
-    result.percent = (
-        (result.score * 100 / result.max_score).quantize(CENT, ROUND_HALF_UP) if result.max_score else Decimal(0)
+    """Publish the result of an attempt whose last essay was just graded (objective-only attempts are
+    published by ``do_grade_attempt`` itself)."""
+    outcome = outcome_of(
+        score=sum((item.score or Decimal(0) for item in items), Decimal(0)),
+        max_score=result.max_score,
+        pass_mark=attempt.paper.pass_mark,
     )
-    result.passed = result.percent >= attempt.paper.pass_mark
+    result.score, result.percent, result.passed = outcome.score, outcome.percent, outcome.passed
     result.published_at = now or timezone.now()
     result.save(update_fields=["score", "percent", "passed", "published_at"])
     attempt.state = State.GRADED
     attempt.save(update_fields=["state"])
+    _publish(result)
+
+
+def _publish(result: CourseResult) -> None:
     from .tasks import send_result_email
 
     # Announced inside the grading transaction: what receivers record (webhook deliveries) commits with

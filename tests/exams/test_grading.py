@@ -13,7 +13,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from exams import selectors, services, tasks
-from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, QuestionType
+from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, Question, QuestionType
 from exams.signals import result_published
 
 from .conftest import login, make_paper, open_sitting
@@ -221,3 +221,74 @@ def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_
         page = client.get("/en/exams/").content.decode()
     assert f'id="attempt-{attempt.pk}"' in page and "100% · passed" in page
     assert "already passed" in page
+
+
+def answer_mixed(attempt) -> dict[int, Decimal]:
+    """Right, wrong, half-right (a multiple choice under partial scoring) and blank answers in turn;
+    returns the score each item must get."""
+    expected = {}
+    for n, item in enumerate(attempt.items.select_related("question").order_by("position")):
+        q, kind = item.question, n % 4
+        if kind == 0 or (kind == 2 and q.question_type != QuestionType.MULTIPLE):
+            keys, score = q.correct, q.max_score
+        elif kind == 1:
+            keys, score = [k for k in item.option_order if k not in q.correct][:1], Decimal(0)
+        elif kind == 2:
+            keys, score = q.correct[:1], q.max_score / len(q.correct)
+        else:
+            keys, score = None, Decimal(0)
+        payload = {} if keys is None else {"choices": [item.option_order.index(k) for k in keys]}
+        services.do_save_answer(
+            attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload
+        )
+        expected[item.pk] = score
+    return expected
+
+
+@pytest.mark.parametrize("per_row", [1, 6])
+def test_a_grade_costs_a_few_statements_whatever_the_number_of_questions(
+    world, per_row, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    paper = make_paper(world.cohort.curriculum.entries.select_related("course")[1].course, per_row=per_row,
+                       multiple_scoring=ExamPaper.MultipleScoring.PARTIAL)  # fmt: skip
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=open_sitting(paper, world.cohort))
+    expected = answer_mixed(attempt)
+    services.do_submit_attempt(attempt_id=attempt.pk)
+    # Read the attempt, read its answers, claim, score every answer, write the result final (and the
+    # savepoint pair around them), plus what result_published's receivers write (issue 9).
+    with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(10):
+        result = services.do_grade_attempt(attempt_id=attempt.pk)
+    assert len(callbacks) >= 1  # the result mail, after commit
+    scores = dict(attempt.items.values_list("pk", "score"))
+    assert scores == expected and len(set(scores.values())) >= 2
+    assert not attempt.items.filter(graded_at__isnull=True).exists()
+    result.refresh_from_db()
+    assert result.score == sum(expected.values()) and result.max_score == sum(
+        q.max_score for q in Question.objects.filter(pk__in=attempt.items.values("question_id"))
+    )
+    assert result.published_at is not None and Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADED
+
+
+def test_a_grade_that_fails_halfway_leaves_the_attempt_submitted_for_the_next_run(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=True)
+    services.do_submit_attempt(attempt_id=attempt.pk)
+
+    def die(*args, **kwargs):
+        raise RuntimeError("the worker died while writing the scores")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "_record_scores", die)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+            services.do_grade_attempt(attempt_id=attempt.pk)
+    assert callbacks == []
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.SUBMITTED
+    assert not CourseResult.objects.filter(attempt=attempt).exists()
+    assert not attempt.items.filter(score__isnull=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.do_grade_attempt(attempt_id=attempt.pk)
+    assert result.passed and Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADED
+    assert services.do_grade_attempt(attempt_id=attempt.pk) is None
+    assert len(result_mails()) == 1
