@@ -274,6 +274,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # The same for the Redis result backend, which subscribes to a task's result as it is sent.
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+# Celery's Django fix-up closes every database connection after every task unless this is set, so each
+# grade (and each of its follow-up tasks) paid a new PostgreSQL connection, several ms (issue 9). With it
+# the fix-up closes them only every this many tasks; config/celery_app.py applies CONN_MAX_AGE and the
+# health check between tasks instead, as Django does between requests.
+CELERY_DB_REUSE_MAX = 1000
 # Webhook deliveries wait on other servers: their own queue and worker, so a receiver that hangs never
 # holds up grading (Procfile: `webhooks`).
 CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"}}
