@@ -569,7 +569,7 @@ def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -
             return None
         graded_at = now or timezone.now()
         if by_score:
-            _record_scores(by_score, graded_at)
+            _record_scores(attempt_id, by_score, graded_at, every_answer=final)
         fields: dict[str, Any] = {}
         if final:
             outcome = outcome_of(score=total, max_score=max_score, pass_mark=attempt["paper__pass_mark"])
@@ -587,13 +587,19 @@ def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -
         return result
 
 
-def _record_scores(by_score: dict[Decimal, list[int]], graded_at: datetime.datetime) -> None:
-    """One UPDATE for all objective answers: a CASE over the few distinct scores (full, none, some
-    partial), the commonest as its ELSE. bulk_update's CASE per row cost most of a grade (issue 9)."""
+def _record_scores(
+    attempt_id: int, by_score: dict[Decimal, list[int]], graded_at: datetime.datetime, *, every_answer: bool
+) -> None:
+    """One UPDATE for the objective answers: a CASE over the few distinct scores (full, none, some
+    partial), the commonest as its ELSE, so only the other answers are listed (bulk_update's CASE per
+    row cost most of a grade, issue 9). Without essays it updates the attempt's every answer."""
     common = max(by_score, key=lambda score: len(by_score[score]))
     score_field = AttemptQuestion._meta.get_field("score")
     others = [When(pk__in=ids, then=Value(score)) for score, ids in by_score.items() if score != common]
-    AttemptQuestion.objects.filter(pk__in=[pk for ids in by_score.values() for pk in ids]).update(
+    answers = AttemptQuestion.objects.filter(attempt_id=attempt_id)
+    if not every_answer:
+        answers = answers.filter(pk__in=[pk for ids in by_score.values() for pk in ids])
+    answers.update(
         score=Case(*others, default=Value(common), output_field=score_field) if others else Value(common),
         graded_at=graded_at,
     )
