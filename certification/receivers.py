@@ -33,12 +33,14 @@ def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
     # Sent inside the grading transaction, so enqueued the way exams enqueues its own follow-ups: a
     # broker outage at commit is logged and never stops the grade's other after-commit work. Only a
-    # pass can earn a certificate, so only a pass leaves a row for the sweep when the enqueue is lost.
-    if result.passed:
-        # One statement, no savepoint; a second announcement of the same result finds the row there.
-        PendingCheck.objects.bulk_create(
-            [PendingCheck(result_id=result.pk, trainee_id=result.trainee_id)], ignore_conflicts=True
-        )
+    # pass can earn a certificate: a failed result enqueues no check (a task and a broker round trip
+    # per failed grade, issue 9) and leaves no row for the sweep.
+    if not result.passed:
+        return
+    # One statement, no savepoint; a second announcement of the same result finds the row there.
+    PendingCheck.objects.bulk_create(
+        [PendingCheck(result_id=result.pk, trainee_id=result.trainee_id)], ignore_conflicts=True
+    )
     enqueue_on_commit(tasks.check_certification, result.trainee_id)
 
 

@@ -162,10 +162,13 @@ def test_the_announcement_task_run_twice_records_the_event_once(django_capture_o
 def test_a_passed_result_leaves_a_pending_check_and_a_failed_one_does_not(django_capture_on_commit_callbacks):
     enrolment = completed_enrolment()
     course = enrolment.curriculum.courses.first()
-    with mock.patch("certification.tasks.check_certification.delay"):
+    with mock.patch("certification.tasks.check_certification.delay") as check:
         with django_capture_on_commit_callbacks(execute=True):
             failed = publish_result(enrolment.trainee, course, enrolment.cohort, passed=False, announce=True)
+        assert not check.called, "a failed result cannot earn a certificate: no check is enqueued"
+        with django_capture_on_commit_callbacks(execute=True):
             passed = publish_result(enrolment.trainee, course, enrolment.cohort, announce=True)
+        check.assert_called_once_with(enrolment.trainee_id)
         result_published.send(sender=CourseResult, result=passed)  # announced twice: still one row
     assert list(PendingCheck.objects.values_list("result_id", flat=True)) == [passed.pk]
     assert failed.pk != passed.pk
