@@ -654,7 +654,13 @@ def _publish(result: CourseResult) -> None:
 
 
 def _announce(result: CourseResult) -> None:
-    """Send ``result_published``; one receiver failing does not stop the others nor undo the grade."""
+    """Send ``result_published`` inside the grading transaction.
+
+    A receiver that raises is logged and does not stop the others. A database error in a receiver,
+    though, aborts the transaction (PostgreSQL refuses every later statement), so the grade rolls
+    back and is graded again by the task's retry or the sweep: never published without the rows
+    its receivers write with it.
+    """
     for receiver, outcome in result_published.send_robust(sender=CourseResult, result=result):
         if isinstance(outcome, Exception):
             log.error("A result_published receiver failed for result %s: %r", result.pk, outcome, exc_info=outcome)
