@@ -658,7 +658,7 @@ def _announce(result: CourseResult) -> None:
 
     A receiver that raises is logged and does not stop the others. A database error in a receiver,
     though, aborts the transaction (PostgreSQL refuses every later statement), so the grade rolls
-    back and is graded again by the task's retry or the sweep: never published without the rows
+    back and is graded again by the sweep (``do_sweep_grading``): never published without the rows
     its receivers write with it.
     """
     for receiver, outcome in result_published.send_robust(sender=CourseResult, result=result):
