@@ -121,6 +121,12 @@ TEMPLATES = [
 ]
 
 
+# The web process and the worker share one SQLite file. A deferred transaction that reads and
+# then writes cannot wait for the other's write lock (SQLite answers "database is locked" at
+# once rather than deadlock), so every transaction takes the lock when it begins and waits.
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+
+
 def _database_from_env() -> dict:
     url = env.str("DATABASE_URL", default="")
     if not url:
@@ -129,7 +135,7 @@ def _database_from_env() -> dict:
             "NAME": str(VAR_DIR / "db.sqlite3"),
             # The worker process of a test run must see the test database, so it is a file.
             "TEST": {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")},
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "pgsql", "sqlite"}:
@@ -140,6 +146,8 @@ def _database_from_env() -> dict:
         raise ImproperlyConfigured(f"DATABASE_URL is malformed: {exc}") from None
     if scheme != "sqlite" and not config.get("NAME"):
         raise ImproperlyConfigured("DATABASE_URL names no database")
+    if scheme == "sqlite":
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
     return config
@@ -293,6 +301,10 @@ EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
 # in that period, and the daily beat jobs (django_celery_beat copies them into its tables at start).
 CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
 CONTINUING_EDUCATION_HOURS = env_int("CONTINUING_EDUCATION_HOURS", 24)
+# Certification follow-ups the broker lost (check, issued mail, issued event) are enqueued again by
+# the beat sweep once this old, for certificates issued within the horizon.
+CERTIFICATION_SWEEP_AFTER_SECONDS = env_int("CERTIFICATION_SWEEP_AFTER_SECONDS", 120)
+CERTIFICATION_SWEEP_HORIZON_DAYS = env_int("CERTIFICATION_SWEEP_HORIZON_DAYS", 3)
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
 # Printed on certificates and in mails (the QR code leads here).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")

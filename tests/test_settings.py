@@ -38,6 +38,32 @@ def test_without_database_url_it_uses_a_sqlite_file_under_var():
     assert name == str(BASE_DIR / "var" / "db.sqlite3")
 
 
+def test_sqlite_transactions_take_the_write_lock_when_they_begin(tmp_path):
+    # The test run's worker reaches the web process's file through a sqlite:// URL. A deferred
+    # transaction that read first fails at once with "database is locked" when the other
+    # commits; one that holds the write lock from BEGIN makes the other wait instead.
+    database = tmp_path / "shared.sqlite3"
+    result = run_django(
+        "import sqlite3\n"
+        "from django.db import connection, transaction\n"
+        "with transaction.atomic():\n"
+        "    connection.cursor().execute('SELECT 1')\n"
+        f"    other = sqlite3.connect({str(database)!r}, timeout=0, isolation_level=None)\n"
+        "    try:\n"
+        "        other.execute('BEGIN IMMEDIATE')\n"
+        "    except sqlite3.OperationalError as exc:\n"
+        "        print('other waits:', exc)",
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"sqlite:///{database}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "other waits: database is locked"
+    default = run_django(
+        "from django.conf import settings as s; print(s.DATABASES['default']['OPTIONS'])", DJANGO_DEBUG="true"
+    )
+    assert "'transaction_mode': 'IMMEDIATE'" in default.stdout
+
+
 def test_a_postgres_database_url_selects_postgresql():
     result = run_django(
         "from django.conf import settings as s; d = s.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])",
