@@ -172,13 +172,13 @@ ISSUED_EVENT = WebhookEndpoint.Event.CERTIFICATE_ISSUED.value
 
 def sweep_after() -> datetime.timedelta:
     """Rows younger than this belong to the on-commit path still running; the sweep leaves them."""
-    return datetime.timedelta(seconds=int(getattr(settings, "CERTIFICATION_SWEEP_AFTER_SECONDS", 120)))
+    return datetime.timedelta(seconds=settings.CERTIFICATION_SWEEP_AFTER_SECONDS)
 
 
 def sweep_horizon_days() -> int:
     """Mails and webhook events are owed for certificates issued this recently only: older ones (the
     demo's, those from before the portal mailed, an outage longer than this) are not announced late."""
-    return int(getattr(settings, "CERTIFICATION_SWEEP_HORIZON_DAYS", 3))
+    return settings.CERTIFICATION_SWEEP_HORIZON_DAYS
 
 
 def _issued_deliveries(*, number: Any, created_at: Any) -> QuerySet[WebhookDelivery]:
