@@ -471,8 +471,9 @@ def do_record_session_attendance(
     }
     records = []
     for pk, value in cleaned.items():
+        # The loaded enrolment, not its id: the dashboard cache's receiver reads its trainee from it.
         attendance, _created = Attendance.objects.update_or_create(
-            session=session, enrolment_id=pk, defaults={"hours": value, "recorded_by": by}
+            session=session, enrolment=enrolments[pk], defaults={"hours": value, "recorded_by": by}
         )
         records.append(attendance)
         _announce_progress(enrolments[pk])

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from courses import selectors, services
@@ -464,6 +465,19 @@ def test_marking_a_whole_session_attended_covers_every_trainee_in_training_only(
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal(6))
     services.do_mark_whole_session_attended(session=session)
     assert sorted(session.attendances.values_list("enrolment_id", "hours")) == [(a.pk, Decimal(6)), (b.pk, Decimal(6))]
+
+
+def test_first_recording_a_sessions_attendance_reads_the_enrolments_once_whatever_their_number():
+    # The dashboard cache's receiver needs each row's trainee; it must come from the loaded
+    # enrolment, not from a SELECT per row.
+    cohort = CohortFactory()
+    enrolments = [approved(cohort=cohort) for _ in range(4)]
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(6))
+    with CaptureQueriesContext(connection) as queries:
+        services.do_record_session_attendance(session=session, hours_by_enrolment={e.pk: None for e in enrolments})
+    reads = [q["sql"] for q in queries if q["sql"].lstrip().startswith("SELECT") and '"courses_enrolment"' in q["sql"]]
+    assert len(reads) == 1, reads
+    assert session.attendances.count() == 4
 
 
 def test_a_session_must_fit_its_cohort():
