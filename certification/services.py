@@ -27,7 +27,7 @@ from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
 from courses.models import Curriculum
 
-from . import numbers, selectors, signals
+from . import numbers, reminders, selectors, signals
 from .models import (
     Certificate,
     CertificateSequence,
@@ -35,7 +35,6 @@ from .models import (
     ContinuingEducation,
     PendingCheck,
     ReminderKind,
-    ReminderPreference,
     ReminderSent,
 )
 
@@ -250,13 +249,9 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
 
         unmailed = recent.filter(trainee__is_active=True).exclude(Exists(mail_claim)).values_list("pk", "trainee_id")
         for page in _pages(unmailed, "pk", chunk):
-            off = dict(
-                ReminderPreference.objects.filter(user_id__in={t for _pk, t in page}).values_list(
-                    "user_id", "switched_off"
-                )
-            )
+            off = reminders.switched_off_by_user(trainee_id for _pk, trainee_id in page)
             for pk, trainee_id in page:
-                if ReminderKind.CERTIFICATE_ISSUED not in (off.get(trainee_id) or []):
+                if ReminderKind.CERTIFICATE_ISSUED not in off[trainee_id]:
                     send_certificate_issued_reminder.delay(pk)
                     counts["mails"] += 1
 
