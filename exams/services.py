@@ -521,17 +521,6 @@ def score_answer(*, answer: Any, correct: list[str], max_score: Decimal, questio
     return Decimal(0)
 
 
-def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
-    question = item.question
-    return score_answer(
-        answer=item.answer,
-        correct=question.correct,
-        max_score=question.max_score,
-        question_type=question.question_type,
-        scoring=scoring,
-    )
-
-
 @dataclass(frozen=True)
 class Outcome:
     score: Decimal

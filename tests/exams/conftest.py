@@ -4,6 +4,7 @@ approved in it; Bob is approved in inst-b's cohort (the outsider); graders and a
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -13,7 +14,8 @@ from django.utils import timezone
 
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP
 from courses.models import Enrolment
-from exams.models import BlueprintRow, ExamPaper, Question, QuestionType, Sitting
+from exams.models import AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
+from exams.services import score_answer
 from tests.factories import CohortFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
 
 SECRET = "opt-secret"  # every option key starts with it: it must never reach a trainee's browser
@@ -55,6 +57,18 @@ def make_paper(course, *, essay=False, per_row=1, **kwargs) -> ExamPaper:
             n += 1
             make_question(course, kind, difficulty, area, n=n)
     return paper
+
+
+def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
+    """``exams.services.score_answer`` of a drawn question with its answer (model instances)."""
+    question = item.question
+    return score_answer(
+        answer=item.answer,
+        correct=question.correct,
+        max_score=question.max_score,
+        question_type=question.question_type,
+        scoring=scoring,
+    )
 
 
 def approve(trainee, cohort) -> Enrolment:

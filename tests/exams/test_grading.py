@@ -16,7 +16,7 @@ from exams import selectors, services, tasks
 from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, Question, QuestionType
 from exams.signals import result_published
 
-from .conftest import login, make_paper, open_sitting
+from .conftest import login, make_paper, open_sitting, score_item
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +80,10 @@ def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
     attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     item = attempt.items.select_related("question").get(question__question_type=QuestionType.MULTIPLE)
     item.answer = item.question.correct[:1]
-    assert services.score_item(item, "partial") == Decimal(1)
-    assert services.score_item(item, "all_or_nothing") == 0
+    assert score_item(item, "partial") == Decimal(1)
+    assert score_item(item, "all_or_nothing") == 0
     item.answer = [item.question.correct[0], next(k for k in item.option_order if k not in item.question.correct)]
-    assert services.score_item(item, "partial") == 0
+    assert score_item(item, "partial") == 0
 
 
 def test_a_rolled_back_submit_enqueues_nothing(world, django_capture_on_commit_callbacks):

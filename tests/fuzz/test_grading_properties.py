@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from exams import services
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, QuestionType
-from exams.services import ExamError, score_item
-from tests.exams.conftest import approve, make_paper, open_sitting
+from exams.services import ExamError
+from tests.exams.conftest import approve, make_paper, open_sitting, score_item
 from tests.factories import CohortFactory, UserFactory
 
 KEYS = list("abcdefgh")
