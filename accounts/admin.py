@@ -12,6 +12,7 @@ from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
 from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from .second_factor.admin import may_reset_second_factor, reset_second_factor
 from .selectors import TRAINEE_INSTITUTION_PATHS
 
 
@@ -45,6 +46,8 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
     )
+    actions = [reset_second_factor]
+    has_reset_second_factor_permission = may_reset_second_factor
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         if obj is not None and not is_program_office(request.user):

@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401 - connects the audit and session receivers
+        from .second_factor import receivers as second_factor_receivers  # noqa: F401
         from .permissions import grant_group_permissions
 
         # After every migrate: permissions exist only then, on a fresh database too.

@@ -11,6 +11,16 @@ from .models import Employer, Institution, StaffMembership, TraineeProfile, User
 from .scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
 
 DEMO_PASSWORD = "demo-pass-2026"
+# Demo staff sign in with a second factor too: each has an authenticator with this fixed key
+# (base32, the same on every machine; README lists them). `manage.py demo_totp <email>` prints
+# the current code, or add the key to any authenticator app.
+DEMO_TOTP_SECRETS = {
+    "office@demo.test": "BCMDEMOOFFICETOTPSECRETAAAAAAAAA",
+    "admin@inst-a.demo.test": "BCMDEMOADMINISTATOTPSECRETAAAAAA",
+    "grader@inst-a.demo.test": "BCMDEMOGRADERISTATOTPSECRETAAAAA",
+    "admin@inst-b.demo.test": "BCMDEMOADMINISTBTOTPSECRETAAAAAA",
+    "grader@inst-b.demo.test": "BCMDEMOGRADERISTBTOTPSECRETAAAAA",
+}
 
 INSTITUTIONS = [
     ("inst-a", "臺北金融研訓中心", "Taipei Banking Training Centre", "BCM-AUTH-2024-001"),
@@ -48,6 +58,10 @@ def _person(email: str, name: str, *, group: str, is_staff: bool = False, langua
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     user.groups.add(Group.objects.get_or_create(name=group)[0])
+    if email in DEMO_TOTP_SECRETS:
+        from .second_factor.services import do_set_authenticator
+
+        do_set_authenticator(user=user, secret=DEMO_TOTP_SECRETS[email])
     return user
 
 

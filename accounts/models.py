@@ -259,6 +259,9 @@ class AuditEvent(models.Model):
         API_WRITE = "api_write", _("HR API write")
         ADMIN_EXPORT = "admin_export", _("admin export")
         ADMIN_IMPORT = "admin_import", _("admin import")
+        SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("second factor set up")
+        RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
+        SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
 
     created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "drf_spectacular_sidecar",
     "accounts",
@@ -94,6 +97,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
+    # Staff: the authenticator that verified this session, then the gate to every staff page.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a locked-out log-in is answered before any view runs.
@@ -180,7 +186,14 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten when a log-in is complete: at the password, or for staff at the second
+# factor (accounts.second_factor.receivers), so a new password log-in gives no new guesses at codes.
+AXES_RESET_ON_SUCCESS = False
+# Second factor for staff (accounts.second_factor): the name authenticator apps show, and
+# django-otp's own throttle (1, 2, 4 … seconds after each wrong code) on top of the lock-out.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BCM Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "zh-hant"

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", course_views.home, name="home"),
     path("catalog/", include("courses.urls")),
     path("", include("courses.training_urls")),
+    path("accounts/second-factor/", include("accounts.second_factor.urls")),
     path("accounts/", include("accounts.urls")),
     path("exams/", include("exams.urls")),
     path("", include("certification.urls")),

@@ -155,3 +155,44 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
             return True
         time.sleep(interval)
     return predicate()
+
+
+# Staff log in with a second factor (accounts.second_factor). Tests that log people in with
+# ``client.force_login`` are about something else: for a staff person the login also gives them a
+# confirmed authenticator (this key) and marks the session as verified by it, as the code page would.
+TEST_TOTP_SECRET = "BCMTESTSTAFFTOTPSECRETAAAAAAAAAA"
+_force_login_without_second_factor = None
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from accounts.second_factor import services as second_factor
+
+    _force_login_without_second_factor(self, user, backend)
+    if second_factor.needs_second_factor(user):
+        device = second_factor.authenticator_of(user) or second_factor.do_set_authenticator(
+            user=user, secret=TEST_TOTP_SECRET
+        )
+        session = self.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` of a staff person gives a session verified by a second factor."""
+    global _force_login_without_second_factor
+    from django.test import Client
+
+    if _force_login_without_second_factor is None:
+        _force_login_without_second_factor = Client.force_login
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+@pytest.fixture
+def real_second_factor(staff_second_factor: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``force_login`` as Django has it: a staff person's session still needs the second step."""
+    from django.test import Client
+
+    monkeypatch.setattr(Client, "force_login", _force_login_without_second_factor)

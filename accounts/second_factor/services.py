@@ -1,0 +1,195 @@
+"""Every write of the second factor: enrolment, verification, recovery codes, reset.
+
+Devices are django-otp's: one ``TOTPDevice`` (an authenticator app) and one ``StaticDevice``
+holding the single-use recovery codes. Refusals raise :class:`SecondFactorError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import audit
+from accounts.identifiers import normalize_email
+from accounts.models import StaffMembership, User
+from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, is_program_office
+from accounts.services import do_end_sessions
+
+STAFF_GROUPS = (PROGRAM_OFFICE_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP)
+RECOVERY_CODE_COUNT = 10
+AUTHENTICATOR_NAME = "authenticator"
+RECOVERY_DEVICE_NAME = "recovery codes"
+_SIX_DIGITS = re.compile(r"^\d{6}$")
+
+
+class SecondFactorError(Exception):
+    """A refused step, with a translated message for the person."""
+
+    def __init__(self, code: str, message: str | Promise) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def needs_second_factor(user: User | Any) -> bool:
+    """Anyone who can reach Django admin or staff rights: staff status, superusers, staff groups,
+    institution staff. Trainees do not."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    if StaffMembership.objects.filter(user_id=user.pk).exists():
+        return True
+    return user.groups.filter(name__in=STAFF_GROUPS).exists()
+
+
+def authenticator_of(user: User, *, confirmed: bool | None = True) -> TOTPDevice | None:
+    devices = TOTPDevice.objects.filter(user=user)
+    if confirmed is not None:
+        devices = devices.filter(confirmed=confirmed)
+    return devices.order_by("pk").first()
+
+
+def has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def secret_of(device: TOTPDevice) -> str:
+    """The key as authenticator apps take it by hand: base32, no padding."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def normalize_code(code: str) -> str:
+    """Spaces and dashes people copy with a code go; recovery codes are lower case."""
+    return re.sub(r"[\s-]", "", str(code or "")).lower()
+
+
+@transaction.atomic
+def do_start_enrolment(*, user: User) -> TOTPDevice:
+    """The person's unconfirmed authenticator, made on the first visit and kept until confirmed.
+
+    Refused when a confirmed one exists: a second enrolment is a reset by the program office.
+    """
+    if has_second_factor(user):
+        raise SecondFactorError("enrolled", _("You have set up your second factor already."))
+    device = authenticator_of(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+    return device
+
+
+def do_confirm_enrolment(*, user: User, code: str) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the authenticator with a code it shows; returns it and 10 new recovery codes.
+
+    The codes are stored by django-otp and shown to the person once, by the caller.
+    """
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
+        if device is None or has_second_factor(user):
+            raise SecondFactorError("enrolled", _("You have set up your second factor already."))
+        accepted = _SIX_DIGITS.match(normalize_code(code)) is not None and device.verify_token(normalize_code(code))
+    # Outside the block above: a refusal keeps django-otp's throttle count.
+    if not accepted:
+        raise SecondFactorError("wrong_code", _("That code is not right. Enter the six digits your app shows now."))
+    with transaction.atomic():
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(user)
+        audit.record(audit.Action.SECOND_FACTOR_ENROLLED, actor=user, target=user, summary=user.email)
+    return device, codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes: list[str] = []
+    while len(codes) < RECOVERY_CODE_COUNT:
+        token = StaticToken.random_token()
+        if token not in codes:
+            codes.append(token)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=token) for token in codes])
+    return codes
+
+
+def do_verify(*, user: User, code: str) -> Device:
+    """The device that accepts ``code`` (six digits: the authenticator; else a recovery code,
+    which is spent). A refusal raises ``SecondFactorError``; the caller counts it toward the
+    lock-out. django-otp's own throttle (1, 2, 4 … seconds after each failure) applies too.
+    """
+    code = normalize_code(code)
+    if _SIX_DIGITS.match(code):
+        device: Device | None = authenticator_of(user)
+    else:
+        device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None or not code:
+        raise SecondFactorError("wrong_code", _("That code is not right."))
+    with transaction.atomic():
+        device = type(device).objects.select_for_update().get(pk=device.pk)
+        allowed, _why = device.verify_is_allowed()
+        accepted = allowed and device.verify_token(code)
+    if not allowed:
+        raise SecondFactorError("throttled", _("Too many wrong codes in a row. Wait a little and try again."))
+    if not accepted:
+        raise SecondFactorError("wrong_code", _("That code is not right."))
+    if isinstance(device, StaticDevice):
+        left = device.token_set.count()
+        audit.record(audit.Action.RECOVERY_CODE_USED, actor=user, target=user, summary=user.email,
+                     detail={"recovery_codes_left": left})
+    return device
+
+
+def recovery_codes_left(user: User) -> int:
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def check_may_reset_second_factor(*, actor: User, user: User) -> None:
+    """Only the program office (and superusers) reset a person's second factor."""
+    if not is_program_office(actor):
+        raise SecondFactorError("forbidden", _("Only the program office may reset a second factor."))
+
+
+@transaction.atomic
+def do_reset_second_factor(*, actor: User, user: User) -> int:
+    """Delete the person's authenticators and recovery codes and end their sessions, so that
+    their next log-in enrols again; audited. Returns how many devices were deleted."""
+    check_may_reset_second_factor(actor=actor, user=user)
+    deleted = TOTPDevice.objects.filter(user=user).delete()[0]
+    deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    sessions = do_end_sessions(user=user)
+    audit.record(audit.Action.SECOND_FACTOR_RESET, actor=actor, target=user, summary=user.email,
+                 detail={"devices_deleted": deleted, "sessions_ended": sessions})
+    return deleted
+
+
+@transaction.atomic
+def do_set_authenticator(*, user: User, secret: str) -> TOTPDevice:
+    """Give ``user`` a confirmed authenticator with a known base32 secret (demo data, tests).
+
+    Idempotent: an existing one with the same secret is kept as it is.
+    """
+    try:
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8)).hex()
+    except (binascii.Error, ValueError):
+        raise SecondFactorError("invalid", _("The secret is not base32.")) from None
+    device = authenticator_of(user)
+    if device is not None and device.key == key:
+        return device
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, key=key, confirmed=True)
+
+
+def lockout_credentials(user: User) -> dict[str, str]:
+    """What django-axes counts a failure under: the account's normalised address."""
+    return {"username": normalize_email(user.email)}
