@@ -12,6 +12,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from .client_address import client_ip
 from .models import AuditEvent, Employer, Institution, User
 from .request_context import bind_request, current_request, current_request_id, unbind_request
 
@@ -64,7 +65,7 @@ def record(
         institution_id=institution.pk if isinstance(institution, Institution) else institution,
         employer_id=employer.pk if isinstance(employer, Employer) else employer,
         request_id=getattr(request, "request_id", "") if request is not None else "",
-        ip_address=(request.META.get("REMOTE_ADDR") or None) if request is not None else None,
+        ip_address=(client_ip(request) or None) if request is not None else None,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
         summary=summary[:500],

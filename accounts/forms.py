@@ -4,8 +4,16 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from .identifiers import normalize_email
 from .models import User
 from .validators import refuse_control_characters
+
+
+class IdentifierEmailField(forms.EmailField):
+    """An e-mail address as a log-in identifier: normalised (trim, NFKC, case-fold) before it is validated."""
+
+    def to_python(self, value):
+        return normalize_email(super().to_python(value))
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -23,7 +31,7 @@ class UserChangeAdminForm(UserChangeForm):
 class SignUpForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=150, help_text=_("As it should appear on your certificate."),
                                    validators=[refuse_control_characters])
-    email = forms.EmailField(label=_("E-mail address"))
+    email = IdentifierEmailField(label=_("E-mail address"))
     password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
@@ -43,7 +51,9 @@ class SignUpForm(forms.Form):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+    username = IdentifierEmailField(
+        label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
     error_messages = {
         "invalid_login": _("The e-mail address or password is wrong, or the address has not been verified yet."),
@@ -60,14 +70,13 @@ class ProfileForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the mail goes through Celery, in the user's language."""
 
+    email = IdentifierEmailField(label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
     def get_users(self, email):
         # Django skips accounts without a usable password; trainees made by an import have none
         # yet, and this link is how they choose one. Unverified sign-ups stay inactive: skipped.
-        return (
-            user
-            for user in User._default_manager.filter(email__iexact=email.strip(), is_active=True)
-            if user.email.lower() == email.strip().lower()
-        )
+        # Stored addresses are normalised, so the normalised address matches exactly.
+        return User._default_manager.filter(email=normalize_email(email), is_active=True).iterator()
 
     def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
         """Queue one mail per account; the worker makes the link, in the person's language."""

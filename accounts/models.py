@@ -9,16 +9,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .bilingual import Bilingual
+from .identifiers import normalize_email
 from .validators import refuse_control_characters
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """Stored addresses are normalised once (accounts.identifiers), so lookups match exactly."""
+        return normalize_email(email)
+
     def _create_user(self, email: str, password: str | None, **extra: object) -> "User":
         if not email:
             raise ValueError("An e-mail address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normalize_email(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -34,7 +40,7 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
     def get_by_natural_key(self, username: str | None) -> "User":
-        return self.get(email__iexact=username)
+        return self.get(email=normalize_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -81,7 +87,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self) -> None:
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalize_email(self.email)
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Whatever made the row (sign-up, import, HR API, admin, a factory), the stored address is
+        # normalised, so every lookup is an exact match on accounts.identifiers.normalize_email.
+        self.email = normalize_email(self.email)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
 
     def get_full_name(self) -> str:
         return self.display_name

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .mail import render_mail, send_rendered
+from .identifiers import normalize_email
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .validators import refuse_control_characters
@@ -29,7 +30,7 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 
 
 class AccountError(Exception):
-    """Codes: email_taken, link_invalid, link_expired, link_used; for a trainee row (``field``
+    """Codes: link_invalid, link_expired, link_used; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
     staff_address; for a whole file: not_authorized."""
 
@@ -48,16 +49,18 @@ def verification_token(user: User) -> str:
 
 
 @transaction.atomic
-def do_sign_up(*, email: str, display_name: str, password: str, preferred_language: str, site_url: str) -> User:
-    """A self-funded trainee account, inactive until the address is verified by the mailed link."""
-    email = User.objects.normalize_email(email).strip().lower()
-    existing = User.objects.filter(email__iexact=email).first()
+def do_sign_up(*, email: str, display_name: str, password: str, preferred_language: str, site_url: str) -> None:
+    """A self-funded trainee account, inactive until the address is verified by the mailed link.
+
+    The caller answers the same whatever happened here, so that sign-up tells nobody whether an
+    address has an account: a taken address gets no second account, and its owner is mailed a
+    notice instead (or, for a sign-up that never verified, a fresh link).
+    """
+    email = normalize_email(email)
+    existing = User.objects.filter(email=email).first()
     if existing is not None:
-        if existing.email_verified_at is None and not existing.is_active and existing.has_usable_password():
-            # Signed up before and lost the mail: send a fresh link, change nothing else.
-            _send_verification(existing, site_url)
-            return existing
-        raise AccountError("email_taken", _("An account with this e-mail address already exists."))
+        _answer_taken_address(existing, site_url)
+        return
     try:
         with transaction.atomic():
             user = User.objects.create_user(
@@ -65,12 +68,25 @@ def do_sign_up(*, email: str, display_name: str, password: str, preferred_langua
                 preferred_language=preferred_language, is_active=False,
             )
     except IntegrityError:  # a concurrent sign-up with the same address won the race
-        raise AccountError("email_taken", _("An account with this e-mail address already exists.")) from None
+        winner = User.objects.filter(email=email).first()
+        if winner is not None:
+            _answer_taken_address(winner, site_url)
+        return
     TraineeProfile.objects.create(user=user)
     group, _created = Group.objects.get_or_create(name=TRAINEE_GROUP)
     user.groups.add(group)
     _send_verification(user, site_url)
-    return user
+
+
+def _answer_taken_address(owner: User, site_url: str) -> None:
+    """Mail the owner of an address someone tried to sign up with; change nothing."""
+    if owner.email_verified_at is None and not owner.is_active and owner.has_usable_password():
+        # Signed up before and lost the mail: send a fresh link.
+        _send_verification(owner, site_url)
+        return
+    from .tasks import send_sign_up_notice_email
+
+    transaction.on_commit(lambda: send_sign_up_notice_email.delay(owner.pk, site_url))
 
 
 def _send_verification(user: User, site_url: str) -> None:
@@ -103,6 +119,19 @@ def send_password_reset_mail(*, user: User, site_url: str) -> None:
         "accounts/email/password_reset",
         language=user.preferred_language,
         context={"user": user, "url": f"{site_url}{path}"},
+    )
+    send_rendered(to=user.email, subject=subject, text=text, html=html)
+
+
+def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
+    """Tell the owner of an address that someone (maybe they) tried to sign up with it."""
+    with translation.override(user.preferred_language):
+        login_path = reverse("accounts:login")
+        reset_path = reverse("accounts:password_reset")
+    subject, text, html = render_mail(
+        "accounts/email/sign_up_notice",
+        language=user.preferred_language,
+        context={"user": user, "login_url": f"{site_url}{login_path}", "reset_url": f"{site_url}{reset_path}"},
     )
     send_rendered(to=user.email, subject=subject, text=text, html=html)
 
@@ -186,7 +215,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
             refuse_control_characters(clean[column])
         except ValidationError as error:
             raise AccountError("invalid", error.messages[0], field=column) from None
-    email = clean["email"].lower()
+    email = normalize_email(clean["email"])
     if not email:
         raise AccountError("missing", _("Every row needs an e-mail address."), field="email")
     try:
@@ -225,15 +254,15 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     profile = None
     if employer is not None and clean["employee_number"]:
         profile = profiles.filter(employer=employer, employee_number=clean["employee_number"]).first()
-        if profile is not None and profile.user.email.lower() != email:
+        if profile is not None and profile.user.email != email:
             raise AccountError(
                 "employee_taken",
                 _("This employee number belongs to another person at this employer."),
                 field="employee_number",
             )
     if profile is None:
-        profile = profiles.filter(user__email__iexact=email).first()
-        if profile is None and User.objects.filter(email__iexact=email).exists():
+        profile = profiles.filter(user__email=email).first()
+        if profile is None and User.objects.filter(email=email).exists():
             raise AccountError(
                 "staff_address", _("This address belongs to a staff account, not a trainee."), field="email"
             )

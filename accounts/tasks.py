@@ -29,3 +29,11 @@ def send_password_reset_email(user_id: int, site_url: str) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is not None:
         services.send_password_reset_mail(user=user, site_url=site_url)
+
+
+@shared_task(**MAIL_RETRY)
+def send_sign_up_notice_email(user_id: int, site_url: str) -> None:
+    """Someone tried to sign up with this account's address: tell its owner (always; it changes nothing)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        services.send_sign_up_notice_mail(user=user, site_url=site_url)

@@ -28,18 +28,15 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
-        try:
-            services.do_sign_up(
-                email=form.cleaned_data["email"],
-                display_name=form.cleaned_data["display_name"],
-                password=form.cleaned_data["password1"],
-                preferred_language=form.cleaned_data["preferred_language"],
-                site_url=request.build_absolute_uri("/").rstrip("/"),
-            )
-        except services.AccountError as error:
-            form.add_error("email", str(error))
-        else:
-            return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
+        # One answer whether or not the address has an account: sign-up reveals nobody's address.
+        services.do_sign_up(
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            password=form.cleaned_data["password1"],
+            preferred_language=form.cleaned_data["preferred_language"],
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -7,23 +7,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import audit
+from accounts.client_address import client_ip
 
 from . import pdf, reminders, selectors, services
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
 from .models import Certificate, ReminderKind
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # Behind the one proxy (SECURE_PROXY_SSL_HEADER) the LAST forwarded address is the one the
-    # proxy saw; the ones before it are whatever the client wrote, so a client changing them
-    # must not get a fresh allowance.
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    return forwarded[-1] if forwarded else request.META.get("REMOTE_ADDR", "")
-
-
 def _rate_limited(request: HttpRequest) -> bool:
     """At most VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address per minute (fixed window)."""
-    key = f"verify-rate:{_client_ip(request)}"
+    key = f"verify-rate:{client_ip(request)}"
     cache.add(key, 0, timeout=60)
     try:
         count = cache.incr(key)

@@ -5,6 +5,7 @@ Defaults need no server: SQLite and a filesystem broker under ``var/``, e-mail w
 site refuses to start without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -39,6 +40,18 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated addresses or CIDR networks (``10.0.0.5, 10.1.0.0/16, fd00::/8``); empty: none."""
+    networks = []
+    for part in env.str(name, default="").split(","):
+        if part.strip():
+            try:
+                networks.append(ipaddress.ip_network(part.strip(), strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(f"{name} must list IP addresses or CIDR networks, not {part.strip()!r}") from None
+    return tuple(networks)
 
 
 def env_required(name: str) -> str:
@@ -195,6 +208,9 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BCM Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# One address rule (trusted proxies only) and one e-mail normalisation for the lock-out's keys.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.identifiers.lockout_username"
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
@@ -415,6 +431,9 @@ LOGGING = {
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off (tests/security).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front of the site (addresses or CIDR networks). X-Forwarded-For is believed
+# only from them (accounts.client_address); default none: the peer's own address is the client's.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # pages that post with JavaScript read the token from the form
 SESSION_COOKIE_SAMESITE = "Lax"

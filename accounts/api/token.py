@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from oauth2_provider.views import TokenView
 
 from accounts import audit
+from accounts.client_address import client_ip
 
 from .errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
 
@@ -48,7 +49,7 @@ class ThrottledTokenView(TokenView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = settings.API_TOKEN_RATE_PER_MINUTE
         client_id = _client_id(request)
-        keys = [f"token-rate:addr:{request.META.get('REMOTE_ADDR', '')}"]
+        keys = [f"token-rate:addr:{client_ip(request)}"]
         if client_id:
             keys.append(f"token-rate:client:{client_id}")
         if any([_over_limit(key, limit) for key in keys]):  # count every key, then decide

@@ -1,0 +1,56 @@
+"""The client's address: the one rule for every limit, lock-out and audit entry that names an address.
+
+``X-Forwarded-For`` is whatever the sender wrote, unless the sender is one of our own reverse
+proxies (``settings.TRUSTED_PROXIES``, from ``DJANGO_TRUSTED_PROXIES``). So the header is read
+only when the peer (``REMOTE_ADDR``) is a trusted proxy, and then from the right: each trusted
+proxy appended the address it saw, and the first address that is not one of ours is the client.
+Whatever a client wrote to the left of that is ignored, so a new header per request gains nothing.
+
+A small function rather than django-ipware: ipware prefers ``X-Forwarded-For`` from any sender
+unless configured otherwise, and matches trusted proxies by string prefix against the header's
+entries rather than checking the peer; the rule here is a dozen lines of :mod:`ipaddress`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _parse(value: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+    # An IPv4 peer on a dual-stack socket arrives as ::ffff:a.b.c.d: one client, one key.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_trusted_proxy(address: IPAddress) -> bool:
+    return any(address in network for network in settings.TRUSTED_PROXIES)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the client that sent ``request`` ("" if the peer has none), in canonical form."""
+    peer = _parse(str(request.META.get("REMOTE_ADDR") or ""))
+    if peer is None:
+        return ""
+    if not _is_trusted_proxy(peer):
+        return str(peer)
+    nearest = peer
+    hops = str(request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",")
+    for hop in reversed(hops):
+        address = _parse(hop)
+        if address is None:
+            # Not an address where a trusted proxy should have written one: trust no further.
+            return str(nearest)
+        if not _is_trusted_proxy(address):
+            return str(address)
+        nearest = address
+    return str(nearest)  # the request came from inside the proxies' own network
