@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportExportMixin
 
+from . import spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
@@ -80,7 +81,7 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
     resource_classes = [TraineeResource]
     import_form_class = TraineeImportForm
     import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
-    export_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
+    export_formats = spreadsheets.EXPORT_FORMATS  # no cell exported as a formula
     list_display = ["user", "employer", "employee_number", "branch", "manager_class", "registered_by", "updated_at"]
     list_filter = ["manager_class", "employer"]
     list_select_related = ["user", "employer", "registered_by"]

@@ -18,9 +18,8 @@ from django.urls import path
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import XLSX
 
-from accounts import audit
+from accounts import audit, spreadsheets
 from accounts.scoping import InstitutionScopedAdmin
 from accounts.uploads import validate_tabular_upload
 
@@ -106,7 +105,8 @@ class QuestionAdmin(admin.ModelAdmin):
                 if upload.name.lower().endswith(".xlsx"):
                     dataset = tablib.Dataset().load(raw, format="xlsx")
                 else:
-                    dataset = tablib.Dataset().load(raw.decode("utf-8-sig"), format="csv")
+                    # Our own export's quote before a formula-like cell comes off (accounts.spreadsheets).
+                    dataset = spreadsheets.read_csv(raw.decode("utf-8-sig"))
             except Exception:  # noqa: BLE001 — any unreadable file is the same refusal
                 errors = [(0, str(_("The file could not be read as CSV or XLSX.")))]
             else:
@@ -124,14 +124,9 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def _export(self, queryset: QuerySet[Question], fmt: str) -> HttpResponse:
         data = imports.export_questions(queryset)
-        content_type = (
-            "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        # django-import-export's XLSX writes characters spreadsheets refuse (a vertical tab pasted from
-        # a word processor) as U+FFFD instead of failing (IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT).
-        body = XLSX().export_data(data) if fmt == "xlsx" else data.export(fmt)
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="questions.{fmt}"'
+        # No cell becomes a formula; a character spreadsheets refuse (a vertical tab pasted from a
+        # word processor) is written as U+FFFD instead of failing the export (accounts.spreadsheets).
+        response = spreadsheets.spreadsheet_response(data, fmt, "questions")
         audit.record(
             audit.Action.ADMIN_EXPORT,
             summary=f"questions.{fmt}: {len(data)} questions",
