@@ -511,8 +511,12 @@ CACHES = {"default": _cache_from_env()}
 
 # Uploads: request bodies (the API's JSON, forms) and imported files stay small; a bigger import
 # is refused with a message before it is read (accounts.uploads).
-# A control character in one trainee's name (spreadsheets refuse them) must not stop an XLSX export:
-# django-import-export writes it as U+FFFD (tests/fuzz/test_export_properties.py).
+# Every CSV/XLSX export writes through accounts.spreadsheets (admins: export_formats =
+# spreadsheets.EXPORT_FORMATS): no cell becomes a formula, the text is kept, a control character is
+# written as U+FFFD. import-export's own formula escape stays off: it only drops a leading "=" (the
+# text changes, "+ - @" pass) and writes an empty cell as "None". Its U+FFFD escape stays on for any
+# stock XLSX (tests/security/test_formula_injection.py refuses one in an admin).
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
