@@ -229,6 +229,12 @@ class TraineeProfile(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # The HR API's addresses (accounts.api.services). ``listed_email`` is set while ``user`` is a
+    # stand-in without log-in: the employer gave an address another account owns (pending that
+    # owner's consent to move here), or the person moved to another employer (the stand-in is then
+    # inactive). ``pending_email``: a new log-in address the employer asked for, awaiting the person.
+    listed_email = models.EmailField(_("address given by the employer"), blank=True, db_index=True)
+    pending_email = models.EmailField(_("requested new address"), blank=True)
 
     class Meta:
         verbose_name = _("trainee profile")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import employment, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("verify/<str:token>/", views.verify_email, name="verify"),
+    path("employment/<str:token>/", employment.employment_link, name="employment"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),

@@ -36,7 +36,14 @@ class StrictSerializer(serializers.Serializer):
 
 class EmployeeSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="The employee's id in this API.")
-    email = serializers.EmailField(source="user.email", read_only=True)
+    email = serializers.EmailField(
+        source="user.email", read_only=True, help_text="The address you gave; the person's log-in once it is theirs."
+    )
+    pending_email = serializers.EmailField(
+        read_only=True,
+        help_text="A new address you asked for that waits for the person: they confirm at their current address "
+        "and verify the new one, then it becomes `email`. Empty otherwise.",
+    )
     display_name = serializers.CharField(source="user.display_name", read_only=True)
     preferred_language = serializers.CharField(source="user.preferred_language", read_only=True)
     is_active = serializers.BooleanField(source="user.is_active", read_only=True)
@@ -53,14 +60,23 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "branch",
             "manager_class",
             "phone",
+            "pending_email",
             "is_active",
             "updated_at",
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.listed_email:
+            # A stand-in (accounts.api.services): the address the employer gave, as for anyone new.
+            data["email"] = instance.listed_email
+        return data
+
 
 class EmployeeUpdateSerializer(StrictSerializer):
     employee_number = text(max_length=50)
+    email = address(help_text="A new address: see `pending_email` for when it takes effect.")
     display_name = text(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
     branch = text(max_length=200, allow_blank=True)

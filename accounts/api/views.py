@@ -30,6 +30,11 @@ def raise_api_error(error: services.ApiError):
     raise exceptions.ValidationError({error.field or "non_field_errors": [str(error.message)]}, code=error.code)
 
 
+def site_url(request) -> str:
+    """Where the links mailed to the person point (this site, as the client reached it)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 class EmployeeMixin:
     def employees(self):
         return TraineeProfile.objects.select_related("user").filter(employer_id=self.employer_id)
@@ -52,7 +57,9 @@ class EmployeeListView(EmployeeMixin, ApiView):
     @extend_schema(
         summary="Register an employee",
         description="Creates a trainee account (the person sets a password through the reset link) "
-        "tied to this employer. Scope `enroll`.",
+        "tied to this employer. The answer is the same whether or not the address is new to the portal: "
+        "when a person already has an account with it, they are asked by mail to move their record to "
+        "this employer, and until they agree the employee looks like any new one. Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EmployeeCreateSerializer,
         responses={201: EmployeeSerializer},
@@ -69,7 +76,9 @@ class EmployeeListView(EmployeeMixin, ApiView):
             data = EmployeeCreateSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             try:
-                profile = services.do_create_employee(employer=self.client.employer, values=data.validated_data)
+                profile = services.do_create_employee(
+                    employer=self.client.employer, values=data.validated_data, site_url=site_url(request)
+                )
             except services.ApiError as error:
                 raise_api_error(error)
             body = EmployeeSerializer(profile).data
@@ -89,8 +98,9 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
 
     @extend_schema(
         summary="Update an employee",
-        description="Change any of the given fields; the e-mail address is the person's log-in and stays. "
-        "Scope `enroll`.",
+        description="Change any of the given fields. A new `email` replaces an unused log-in at once; a log-in "
+        "in use changes once the person confirms it at their current address and verifies the new one "
+        "(`pending_email` shows the request until then). Scope `enroll`.",
         request=EmployeeUpdateSerializer,
         responses=EmployeeSerializer,
     )
@@ -99,7 +109,7 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
         data = EmployeeUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            profile = services.do_update_employee(profile=profile, values=data.validated_data)
+            profile = services.do_update_employee(profile=profile, values=data.validated_data, site_url=site_url(request))
         except services.ApiError as error:
             raise_api_error(error)
         return Response(EmployeeSerializer(profile).data)
@@ -133,7 +143,8 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
     @extend_schema(
         summary="Create or update employees in bulk",
         description="Up to 500 employees matched by employee number: a known number updates, a new one "
-        "creates (e-mail and name needed). All of them or none: any refused item answers 400 with "
+        "creates (e-mail and name needed); each item's fields follow the rules of create and update, "
+        "`email` included. All of them or none: any refused item answers 400 with "
         "errors naming `employees[i].field`. Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EmployeeBulkSerializer,
@@ -145,7 +156,7 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
             data.is_valid(raise_exception=True)
             try:
                 outcome = services.do_upsert_employees(
-                    employer=self.client.employer, items=data.validated_data["employees"]
+                    employer=self.client.employer, items=data.validated_data["employees"], site_url=site_url(request)
                 )
             except services.BulkRejected as rejected:
                 raise exceptions.ValidationError(

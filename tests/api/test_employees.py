@@ -44,10 +44,11 @@ def test_the_same_key_of_another_client_is_another_request(cast):
     assert cast.api_b.post("/api/v1/employees/", other, format="json", HTTP_IDEMPOTENCY_KEY="k-1").status_code == 201
 
 
-def test_it_refuses_a_taken_employee_number_or_address_with_409(cast, employee_a):
+def test_it_refuses_a_taken_employee_number_or_its_own_employees_address_with_409(cast, employee_a):
+    # Another account's address is no conflict (issue 15, tests/api/test_employees_moving.py).
     assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "employee_number": "A-0001"}, format="json"), 409)
-    UserFactory(email="chen@bank.example")
-    assert_problem(cast.api_a.post("/api/v1/employees/", NEW, format="json"), 409)
+    body = assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "email": employee_a.user.email}, format="json"), 409)
+    assert body["type"].endswith("email_taken")
 
 
 def test_it_updates_an_employee(cast, employee_a):
@@ -82,7 +83,7 @@ def test_bulk_upsert_creates_and_updates_by_employee_number(cast, employee_a):
 
 
 def test_bulk_upsert_writes_nothing_when_one_item_is_bad_and_names_each(cast, employee_b):
-    UserFactory(email="taken@bank.example")
+    TraineeProfileFactory(employer=cast.hr_a.employer, employee_number="A-0009", user__email="taken@bank.example")
     items = [
         {"employee_number": "A-0002", "email": "ok@bank.example", "display_name": "好"},
         {"employee_number": "A-0003", "email": "taken@bank.example", "display_name": "重複"},
@@ -93,7 +94,9 @@ def test_bulk_upsert_writes_nothing_when_one_item_is_bad_and_names_each(cast, em
     body = assert_problem(response, 400)
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"employees[1].email", "employees[2].email", "employees[3].employee_number"}
-    assert not TraineeProfile.objects.filter(employer=cast.hr_a.employer).exists()
+    assert list(TraineeProfile.objects.filter(employer=cast.hr_a.employer).values_list("employee_number", flat=True)) == [
+        "A-0009"
+    ]
 
 
 def test_bulk_upsert_refuses_more_than_500(cast):
