@@ -99,8 +99,11 @@ def do_confirm_enrolment(*, user: User, code: str) -> tuple[TOTPDevice, list[str
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
         if device is None or has_second_factor(user):
             raise SecondFactorError("enrolled", _("You have set up your second factor already."))
-        accepted = _SIX_DIGITS.match(normalize_code(code)) is not None and device.verify_token(normalize_code(code))
+        allowed, _why = device.verify_is_allowed()
+        accepted = allowed and _SIX_DIGITS.match(normalize_code(code)) is not None and device.verify_token(normalize_code(code))
     # Outside the block above: a refusal keeps django-otp's throttle count.
+    if not allowed:
+        raise SecondFactorError("throttled", _("Too many wrong codes in a row. Wait a little and try again."))
     if not accepted:
         raise SecondFactorError("wrong_code", _("That code is not right. Enter the six digits your app shows now."))
     with transaction.atomic():
