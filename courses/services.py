@@ -49,8 +49,8 @@ MAX_HOURS_A_DAY = Decimal(24)
 class TrainingError(Exception):
     """A training rule refused the request. ``code`` is stable; ``message`` is translatable.
 
-    Codes: full, closed, not_open_yet, window_passed, already_enrolled, not_authorized,
-    foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
+    Codes: full, closed, not_open_yet, window_passed, already_enrolled, trainee_inactive,
+    not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing.
     """
 
@@ -158,6 +158,16 @@ def do_finish_cohort(*, cohort: Cohort) -> Cohort:
 # --- enrolments ----------------------------------------------------------------------------
 
 
+def check_trainee_active(*, trainee: User) -> None:
+    """A deactivated account (the employer's HR system, admin) or one never verified takes no new
+    enrolment and no approval: the person has left, or has not shown that the address is theirs."""
+    if not trainee.is_active:
+        raise TrainingError(
+            "trainee_inactive",
+            _("The account of %(trainee)s is not active, so they cannot be enrolled.") % {"trainee": trainee},
+        )
+
+
 def check_enrol(
     *,
     trainee: User,
@@ -176,6 +186,7 @@ def check_enrol(
         raise TrainingError(
             "foreign_cohort", _("Cohort %(cohort)s belongs to another institution.") % {"cohort": cohort}
         )
+    check_trainee_active(trainee=trainee)
     if not cohort.institution.is_authorized_on(timezone.localdate(now)):
         raise TrainingError(
             "not_authorized",
@@ -276,6 +287,9 @@ def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enr
     """Approve a pending enrolment and fix the hours it owes (plan less credit for prior training)."""
     cohort, locked = _lock_enrolment(enrolment)
     _require_state(locked, State.PENDING)
+    # Deactivated after enrolling: approving would take a seat and fix hours for someone who has
+    # left. The enrolment stays pending for the institution to reject (which frees the seat).
+    check_trainee_active(trainee=locked.trainee)
     approved = cohort.enrolments.filter(state__in=[State.APPROVED, State.IN_TRAINING]).count()
     if approved >= cohort.capacity:
         raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})

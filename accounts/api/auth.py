@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
+from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -43,12 +45,24 @@ class ClientValidator(OAuth2Validator):
         return client is not None and client.is_active
 
 
+class InvalidToken(exceptions.AuthenticationFailed):
+    default_detail = _("The access token is invalid, has expired or was revoked; ask for a new one.")
+    default_code = "invalid_token"
+
+
 class ClientAuthentication(OAuth2Authentication):
-    """A bearer token of an active client; the principal is the :class:`ApiClient`."""
+    """A bearer token of an active client; the principal is the :class:`ApiClient`.
+
+    No bearer token at all is "credentials not provided" (401 from the permission); a token that
+    is unknown, expired, revoked or of a revoked client is :class:`InvalidToken` (401 with
+    ``error="invalid_token"``, RFC 6750), so that the HR system knows to fetch a new one.
+    """
 
     def authenticate(self, request):
         result = super().authenticate(request)
         if result is None:
+            if _bearer_token(request):
+                raise InvalidToken()
             return None
         _user, token = result
         client = (
@@ -57,14 +71,26 @@ class ClientAuthentication(OAuth2Authentication):
             .first()
         )
         if client is None or not client.is_active:
-            return None
+            raise InvalidToken()
         return client, token
+
+    def authenticate_header(self, request):
+        # ASCII in a header (RFC 6750 error_description), whatever the request's language: the
+        # translated explanation is the body's ``detail``.
+        if _bearer_token(request):
+            return 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."'
+        return f'Bearer realm="{self.www_authenticate_realm}"'
+
+
+def _bearer_token(request) -> str:
+    scheme, _space, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
 
 
 class HasScope(BasePermission):
     """The token carries ``required_scope`` (set on the view, per method if a dict)."""
 
-    message = "This client's token lacks the scope this operation needs."
+    message = _("This client's token lacks the scope this operation needs.")
 
     def has_permission(self, request, view) -> bool:
         token = request.auth

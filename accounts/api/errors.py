@@ -1,10 +1,15 @@
 """Errors in one shape, RFC 9457 problem details: type, title, status, detail, errors[].
 
 ``errors`` names every bad field: ``{"field": "items[3].email", "code": "invalid", "message": …}``.
+
+``title``, ``detail`` and every ``errors[].message`` are in the request's language
+(``Accept-Language``): every text is translated when the answer is made, never at import; DRF's
+own texts are in the project's catalog (tests/api/test_error_language.py walks them).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -91,7 +96,7 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, SuspiciousOperation):
-        exc = exceptions.ParseError(str(exc))
+        exc = exceptions.ParseError()  # Django's own text is English whatever the language
     if not isinstance(exc, exceptions.APIException):
         return None
 
@@ -106,6 +111,22 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
         errors = flatten(exc.detail)
         detail = str(_("The request has invalid fields; see errors."))
         code = "invalid"
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF formats the wait into its text before translating it, so no catalog can match it.
+        detail = str(_("Too many requests from this client; wait %(seconds)s s (Retry-After) and try again."))
+        detail %= {"seconds": headers.get("Retry-After", "1")}
+        code = "throttled"
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        # The JSON parser's reason is English: keep only where it is, in the request's language.
+        where = re.search(r"line (\d+) column (\d+)", str(exc.detail))
+        if where:
+            detail = str(_("The request body is not valid JSON (line %(line)s, column %(column)s).")) % {
+                "line": where[1],
+                "column": where[2],
+            }
+        else:
+            detail = str(_("The request body is not valid JSON."))
+        code = "parse_error"
     else:
         detail_obj = exc.detail
         if isinstance(detail_obj, (list, dict)):

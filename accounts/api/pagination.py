@@ -16,7 +16,8 @@ from rest_framework.pagination import CursorPagination
 UPDATED_SINCE = OpenApiParameter(
     "updated_since",
     OpenApiTypes.DATETIME,
-    description="Only rows changed at or after this instant (ISO 8601 with offset), for incremental sync.",
+    description="Only rows changed at or after this instant, for incremental sync: ISO 8601 with a zone, "
+    "`Z` or an offset (`2026-01-31T00:00:00Z`, `2026-01-31T08:00:00+08:00`). Without a zone it answers 400.",
 )
 
 
@@ -61,7 +62,11 @@ def parse_updated_since(request) -> datetime.datetime | None:
             {"updated_since": [_("Give a date and time in ISO 8601, e.g. 2026-01-31T08:00:00+08:00.")]}
         )
     if timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.UTC)
+        # Whose midnight? An HR system in another zone would silently miss or repeat changes.
+        raise exceptions.ValidationError(
+            {"updated_since": [_("Give the time zone too, e.g. 2026-01-31T08:00:00+08:00 or 2026-01-31T00:00:00Z.")]},
+            code="zone_required",
+        )
     try:
         # In UTC: PostgreSQL refuses offsets beyond ±15:59 that Python accepts.
         return value.astimezone(datetime.UTC)

@@ -49,7 +49,7 @@ def on_enrolment_state_changed(sender, enrolment, old_state, new_state, **kwargs
             "enrollment": enrolment.pk,
             **_employee(profile),
             "cohort": enrolment.cohort_id,
-            "old_state": old_state,
+            "old_state": old_state or None,  # null on creation: there was no state before
             "new_state": new_state,
         },
     )
@@ -100,7 +100,7 @@ def on_certificate_status_changed(sender, certificate, old_status, new_status, *
     if profile is None:
         return
     data = _certificate_data(certificate, profile)
-    data.update(old_status=old_status, new_status=new_status, action=kwargs.get("action", ""))
+    data.update(old_status=old_status or None, new_status=new_status, action=kwargs.get("action", ""))
     emit(employer_id=profile.employer_id, event="certificate.status_changed", data=data)
 
 

@@ -29,13 +29,56 @@ from .serializers import (
 )
 
 # Refusals about the state of the cohort or enrolment are conflicts; the rest are bad input.
-CONFLICT_CODES = {"full", "closed", "not_open_yet", "window_passed", "already_enrolled", "not_authorized", "bad_state"}
+CONFLICT_CODES = {
+    "full",
+    "closed",
+    "not_open_yet",
+    "window_passed",
+    "already_enrolled",
+    "trainee_inactive",
+    "not_authorized",
+    "bad_state",
+}
+
+# The services word their refusals for the trainee ("You already have …"); the HR system reads
+# its own wording, about its employee. The API never passes a service's message through: a code
+# without a message here gets the generic one of its status.
+HR_MESSAGES = {
+    "already_enrolled": _("This employee already has an active enrolment in %(curriculum)s."),
+    "trainee_inactive": _("This employee is deactivated, so they cannot be enrolled."),
+    "full": _("Cohort %(cohort)s is full."),
+    "closed": _("Cohort %(cohort)s is not open for enrolment."),
+    "not_open_yet": _("Enrolment for cohort %(cohort)s opens at %(opens_at)s."),
+    "window_passed": _("Enrolment for cohort %(cohort)s closed at %(closes_at)s."),
+    "not_authorized": _("The institution of cohort %(cohort)s is not authorized at the moment, so it takes no enrolments."),
+    "bad_state": _("This enrolment is %(state)s; only a pending, approved or in-training enrolment can be withdrawn."),
+}
+GENERIC_MESSAGES = {
+    409: _("The cohort or the enrolment is not in a state that allows this."),
+    400: _("The request cannot be carried out."),
+}
 
 
-def raise_training_error(error: services.TrainingError):
+def hr_message(code: str, *, cohort: Cohort, enrolment: Enrolment | None = None) -> str:
+    """The HR system's wording of a refusal with ``code``, in the request's language."""
+    status_code = 409 if code in CONFLICT_CODES else 400
+    template = HR_MESSAGES.get(code)
+    if template is None:
+        return str(GENERIC_MESSAGES[status_code])
+    return str(template) % {
+        "cohort": cohort.code,
+        "curriculum": cohort.curriculum,
+        "opens_at": cohort.enrolment_opens_at.isoformat(),
+        "closes_at": cohort.enrolment_closes_at.isoformat(),
+        "state": enrolment.state if enrolment is not None else "",
+    }
+
+
+def raise_training_error(error: services.TrainingError, *, cohort: Cohort, enrolment: Enrolment | None = None):
+    detail = hr_message(error.code, cohort=cohort, enrolment=enrolment)
     if error.code in CONFLICT_CODES:
-        raise Conflict(str(error.message), code=error.code)
-    raise exceptions.ValidationError({"non_field_errors": [str(error.message)]}, code=error.code)
+        raise Conflict(detail, code=error.code)
+    raise exceptions.ValidationError({"non_field_errors": [detail]}, code=error.code)
 
 
 def catalog_view(model_queryset, serializer, summary: str):
@@ -133,8 +176,10 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
 
     @extend_schema(
         summary="Enrol an employee in a cohort",
-        description="The enrolment waits for the institution's approval. A full or closed cohort, or an "
-        "active enrolment in the same curriculum, answers 409. Scope `enroll`.",
+        description="The enrolment waits for the institution's approval. A full or closed cohort, an "
+        "active enrolment in the same curriculum, or a deactivated employee answers 409 (`type` ends "
+        "with the code: `full`, `closed`, `not_open_yet`, `window_passed`, `not_authorized`, "
+        "`already_enrolled`, `trainee_inactive`). Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EnrolSerializer,
         responses={201: EnrolmentSerializer},
@@ -157,7 +202,7 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
             try:
                 enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
             except services.TrainingError as error:
-                raise_training_error(error)
+                raise_training_error(error, cohort=cohort)
             enrolment = self.enrolments().get(pk=enrolment.pk)
             location = reverse("api:enrolment", args=[enrolment.pk])
             return Response(self.represent([enrolment])[0], status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -191,7 +236,8 @@ class EnrolmentWithdrawView(EnrolmentMixin, ApiView):
             try:
                 services.do_withdraw_enrolment(enrolment=enrolment)
             except services.TrainingError as error:
-                raise_training_error(error)
+                enrolment.refresh_from_db(fields=["state"])  # the state the service found
+                raise_training_error(error, cohort=enrolment.cohort, enrolment=enrolment)
             return Response(self.represent([self.enrolments().get(pk=pk)])[0])
 
         return run_idempotently(request, work)
