@@ -207,6 +207,11 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
         "the path holds a signed e-mail token, not an id; another's token is a secret we do not have",
         lambda b: [Probe(reverse("accounts:verify", args=["not-a-token"]))],
     ),
+    "accounts:employment": (
+        "the path holds a signed token mailed to the person (an employer's request), not an id; another's token "
+        "is a secret we do not have",
+        lambda b: [Probe(reverse("accounts:employment", args=["not-a-token"]), method) for method in ("get", "post")],
+    ),
     "accounts:password_reset_confirm": (
         "the uid names a user, but the page needs that user's reset token; without it: an invalid link",
         lambda b: [
