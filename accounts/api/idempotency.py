@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -22,12 +23,15 @@ from .errors import Conflict
 from .models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+# Printable ASCII (what an HTTP header carries as it is), 1 to 255 characters, no space at either
+# end (HTTP drops it). The schema gives the same pattern, so the two cannot disagree.
+KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
 IDEMPOTENCY_KEY = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": KEY_PATTERN},
     location=OpenApiParameter.HEADER,
-    description="Any unique string up to 255 characters (a UUID). A retry with the same key and body "
-    "returns the first response and creates nothing new.",
+    description="Any unique string of 1 to 255 printable ASCII characters (a UUID). A retry with the same key "
+    "and body returns the first response and creates nothing new.",
 )
 
 
@@ -57,8 +61,8 @@ def run_idempotently(request, work: Callable[[], Response]) -> Response:
     if key is None:
         with transaction.atomic():
             return work()
-    if not key or len(key) > 255:
-        raise exceptions.ValidationError({HEADER: [_("Give a key of 1 to 255 characters.")]})
+    if not re.fullmatch(KEY_PATTERN, key):
+        raise exceptions.ValidationError({HEADER: [_("Give a key of 1 to 255 printable ASCII characters.")]})
     client = request.user
     fingerprint = _fingerprint(request)
     existing = IdempotencyRecord.objects.filter(client=client, key=key).first()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -12,6 +13,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination
+
+PAGE_SIZE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 
 UPDATED_SINCE = OpenApiParameter(
     "updated_since",
@@ -31,16 +34,27 @@ class SyncCursorPagination(CursorPagination):
     invalid_cursor_message = _("The cursor is not valid; start again from the first page.")
 
     def decode_cursor(self, request):
+        # A cursor this API did not give points to no page: 404 (DRF's answer too). It is a string
+        # like any other to the schema, so a 400 would refuse what the schema allows.
         try:
             return super().decode_cursor(request)
         except exceptions.NotFound:
-            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+            raise exceptions.NotFound(self.invalid_cursor_message) from None
 
     def get_page_size(self, request):
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None and (not raw.isdigit() or int(raw) < 1):
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        if not PAGE_SIZE.fullmatch(raw) or not 1 <= int(raw) <= self.max_page_size:
             raise exceptions.ValidationError({"page_size": [_("Give a whole number from 1 to 500.")]})
-        return super().get_page_size(request)
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        cursor, page_size = super().get_schema_operation_parameters(view)
+        cursor["description"] = "The `next` or `previous` link's cursor; leave it out for the first page."
+        page_size["description"] = f"Rows per page, {self.page_size} when left out."
+        page_size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+        return [cursor, page_size]
 
 
 class IdCursorPagination(SyncCursorPagination):

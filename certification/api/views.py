@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.api.base import ApiView, get_owned_or_404
@@ -194,17 +195,57 @@ class CertificateDetailView(CertificateMixin, ApiView):
         return Response(CertificateSerializer(get_owned_or_404(self.certificates(), number=number)).data)
 
 
+class _FileRenderer(BaseRenderer):
+    """Lets ``Accept`` ask for the file; the file itself is a FileResponse, errors stay JSON."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class PdfRenderer(_FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class OctetStreamRenderer(_FileRenderer):
+    media_type = "application/octet-stream"
+    format = "bin"
+
+
+PDF_TYPES = ("application/pdf", "application/octet-stream")
+
+
 class CertificatePdfView(CertificateMixin, ApiView):
     serializer_class = CertificateSerializer
+    renderer_classes = [PdfRenderer, OctetStreamRenderer, JSONRenderer]
 
     @extend_schema(
         summary="Download a certificate's PDF",
-        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF")},
+        description="The PDF, as `application/pdf`; as `application/octet-stream` when `Accept` asks for that "
+        "(generated clients that know no PDF type read it as bytes).",
+        parameters=[OpenApiParameter("format", exclude=True)],  # DRF's ?format=, not offered
+        # Both types: openapi-python-client drops an operation whose only answer is application/pdf.
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF") for media_type in PDF_TYPES
+        },
     )
     def get(self, request, number: str):
+        media_type = request.accepted_renderer.media_type
+        if media_type not in PDF_TYPES:  # Accept named JSON only
+            raise exceptions.NotAcceptable()
         certificate = get_owned_or_404(self.certificates(), number=number)
         path = pdf.ensure_pdf(certificate)
-        return FileResponse(path.open("rb"), content_type="application/pdf", filename=f"{certificate.number}.pdf")
+        return FileResponse(path.open("rb"), content_type=media_type, filename=f"{certificate.number}.pdf")
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response):  # an error: a problem in JSON, whatever file type was asked for
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = "application/json"
+        return response
 
 
 # --- webhook endpoints ---------------------------------------------------------------------

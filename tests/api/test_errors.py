@@ -33,10 +33,12 @@ def test_an_oversized_body_is_413(cast, settings):
     assert_problem(cast.api_a.post("/api/v1/employees/bulk/", big, format="json"), 413)
 
 
-def test_an_invalid_cursor_or_date_is_a_400(cast):
-    assert_problem(cast.api_a.get("/api/v1/employees/?cursor=garbage"), 400)
+def test_an_invalid_date_or_page_size_is_a_400_and_a_cursor_we_did_not_give_a_404(cast):
+    # A cursor is any string to the schema: the page it names does not exist (issue 15, item 10).
+    assert_problem(cast.api_a.get("/api/v1/employees/?cursor=garbage"), 404)
     assert_problem(cast.api_a.get("/api/v1/employees/?updated_since=yesterday"), 400)
     assert_problem(cast.api_a.get("/api/v1/employees/?page_size=0"), 400)
+    assert_problem(cast.api_a.get("/api/v1/employees/?page_size=501"), 400)
 
 
 def test_an_unknown_id_is_a_404_in_the_error_shape(cast):
