@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
@@ -68,8 +69,8 @@ def hr_message(code: str, *, cohort: Cohort, enrolment: Enrolment | None = None)
     return str(template) % {
         "cohort": cohort.code,
         "curriculum": cohort.curriculum,
-        "opens_at": cohort.enrolment_opens_at.isoformat(),
-        "closes_at": cohort.enrolment_closes_at.isoformat(),
+        "opens_at": timezone.localtime(cohort.enrolment_opens_at).isoformat(timespec="seconds"),
+        "closes_at": timezone.localtime(cohort.enrolment_closes_at).isoformat(timespec="seconds"),
         "state": enrolment.state if enrolment is not None else "",
     }
 

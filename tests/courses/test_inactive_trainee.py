@@ -1,0 +1,102 @@
+"""A deactivated person takes no enrolment, by any path: admin import, approval (issue 15, 9); the HR
+API's 409 is in tests/api/test_enrolment_refusals.py.
+
+The rule is ``courses.services.check_trainee_active``, called by ``check_enrol`` and by
+``do_approve_enrolment``; every path goes through those.
+"""
+
+import pytest
+import tablib
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import translation
+
+from accounts.api.services import do_deactivate_employee
+from accounts.scoping import INSTITUTION_ADMIN_GROUP
+from courses import services
+from courses.imports import TraineeEnrolmentResource
+from courses.models import Cohort, Enrolment
+from tests.factories import CohortFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def seats(cohort: Cohort) -> int:
+    return Cohort.objects.get(pk=cohort.pk).seats_taken
+
+
+def test_the_service_refuses_an_inactive_trainee_and_takes_no_seat():
+    cohort = CohortFactory()
+    with pytest.raises(services.TrainingError) as refused:
+        services.do_enrol(trainee=UserFactory(is_active=False), cohort=cohort)
+    assert refused.value.code == "trainee_inactive"
+    assert not Enrolment.objects.exists() and seats(cohort) == 0
+
+
+HEADERS = ["email", "display_name", "preferred_language", "employer", "employee_number", "cohort"]
+
+
+def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_imports_nothing():
+    cohort = CohortFactory(code="A-STD-R")
+    gone = TraineeProfileFactory(user__email="gone@example.test", employer=None, employee_number="")
+    do_deactivate_employee(profile=gone)
+    rows = [
+        ("new@example.test", "New", "en", "", "", "A-STD-R"),
+        ("gone@example.test", "Gone", "en", "", "", "A-STD-R"),
+    ]
+    with translation.override("en"):
+        result = TraineeEnrolmentResource(institution=cohort.institution).import_data(
+            tablib.Dataset(*rows, headers=HEADERS), dry_run=False, rollback_on_validation_errors=True
+        )
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2
+    assert any("is not active" in str(m) for m in invalid.error_dict["cohort"]), invalid.error_dict
+    assert not Enrolment.objects.exists() and seats(cohort) == 0
+
+
+def test_the_import_in_admin_shows_the_refusal(client: Client):
+    cohort = CohortFactory(code="A-STD-R")
+    gone = TraineeProfileFactory(user__email="gone@example.test", employer=None, employee_number="")
+    do_deactivate_employee(profile=gone)
+    membership = StaffMembershipFactory(institution=cohort.institution)
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    client.force_login(membership.user)
+    page = client.get("/en/admin/courses/enrolment/import/")
+    csv_format = next(value for value, label in page.context["form"].fields["format"].choices if label == "csv")
+    text = ",".join(HEADERS) + "\ngone@example.test,Gone,en,,,A-STD-R\n"
+    response = client.post(
+        "/en/admin/courses/enrolment/import/",
+        {"format": csv_format, "import_file": SimpleUploadedFile("people.csv", text.encode(), "text/csv")},
+    )
+    assert "is not active, so they cannot be enrolled" in response.content.decode()
+    assert not response.context.get("confirm_form")
+    assert not Enrolment.objects.exists()
+
+
+def test_admin_has_no_other_way_to_enrol(client: Client):
+    membership = StaffMembershipFactory()
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    client.force_login(membership.user)
+    assert client.get("/en/admin/courses/enrolment/add/").status_code == 403
+
+
+def test_a_pending_enrolment_of_a_person_deactivated_since_is_not_approved_in_admin(client: Client):
+    """Approval would take the seat and fix hours for someone who has left: it is refused, the
+    enrolment stays pending, and the institution rejects it (which frees the seat)."""
+    cohort = CohortFactory()
+    profile = TraineeProfileFactory()
+    enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
+    do_deactivate_employee(profile=profile)
+    membership = StaffMembershipFactory(institution=cohort.institution)
+    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
+    client.force_login(membership.user)
+    response = client.post(
+        "/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]}, follow=True
+    )
+    assert "is not active, so they cannot be enrolled" in response.content.decode()
+    enrolment.refresh_from_db()
+    assert enrolment.state == "pending"
+    services.do_reject_enrolment(enrolment=enrolment)
+    assert seats(cohort) == 0
