@@ -36,3 +36,17 @@ def reset_second_factor(model_admin: Any, request: HttpRequest, queryset: QueryS
         "The second factors of %(count)d people were reset; their sessions ended.",
         done,
     ) % {"count": done}, messages.SUCCESS)
+
+
+def _unregister_device_admins() -> None:
+    """django-otp's own admins list every person's devices (and TOTP keys) unscoped; staff reset a
+    second factor with the action above instead. Runs at admin autodiscovery (after django-otp's)."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
+
+_unregister_device_admins()
