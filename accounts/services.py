@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -27,6 +28,7 @@ from .validators import refuse_control_characters
 
 VERIFICATION_SALT = "accounts.email-verification"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600
+SIGN_UP_NOTICE_INTERVAL = 3600  # at most one "someone tried to sign up" mail per account an hour
 
 
 class AccountError(Exception):
@@ -83,6 +85,10 @@ def _answer_taken_address(owner: User, site_url: str) -> None:
     if owner.email_verified_at is None and not owner.is_active and owner.has_usable_password():
         # Signed up before and lost the mail: send a fresh link.
         _send_verification(owner, site_url)
+        return
+    # Anyone can post the form: without a cap, it would mail a person as often as a script likes.
+    key = f"sign-up-notice:{owner.pk}:{owner.date_joined.timestamp()}"
+    if not cache.add(key, True, timeout=SIGN_UP_NOTICE_INTERVAL):
         return
     from .tasks import send_sign_up_notice_email
 

@@ -98,3 +98,12 @@ def test_a_sign_up_that_loses_the_race_for_an_address_is_answered_the_same(
     assert taken == free
     assert User.objects.filter(email=ADDRESS).count() == 1 and not TraineeProfile.objects.exists()
     assert [m.to for m in mail.outbox] == [[ADDRESS]] and "/zh-hant/accounts/login/" in mail.outbox[0].body
+
+
+def test_the_owner_gets_at_most_one_notice_an_hour_however_often_the_form_is_posted(
+    django_capture_on_commit_callbacks,
+):
+    make_owner()
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = {sign_up() for _ in range(5)}
+    assert len(answers) == 1 and len(mail.outbox) == 1
