@@ -60,7 +60,11 @@ def csv_cell(value: Any) -> Any:
 
 def read_csv_cell(value: Any) -> Any:
     """The inverse of :func:`csv_cell`, for imports of a CSV this portal may have written."""
-    if isinstance(value, str) and value.startswith(TEXT_PREFIX) and value[1:].startswith((*FORMULA_TRIGGERS, TEXT_PREFIX)):
+    if (
+        isinstance(value, str)
+        and value.startswith(TEXT_PREFIX)
+        and value[1:].startswith((*FORMULA_TRIGGERS, TEXT_PREFIX))
+    ):
         return value[1:]
     return value
 

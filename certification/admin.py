@@ -17,7 +17,7 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit
+from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from courses.models import Cohort
 
@@ -175,7 +175,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
         urls = super().get_urls()
         mine = [
             path(
-                "cohort/<int:cohort_id>/zip/",
+                "cohort/<id:cohort_id>/zip/",
                 self.admin_site.admin_view(self.cohort_zip),
                 name="certification_certificate_cohort_zip",
             )

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
+
 from . import views
 
 app_name = "certification"
@@ -8,6 +10,6 @@ urlpatterns = [
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path("certificates/", views.my_certificates, name="mine"),
-    path("certificates/<int:pk>/pdf/", views.download, name="download"),
+    path("certificates/<id:pk>/pdf/", views.download, name="download"),
     path("certification/reminders/", views.reminder_preferences, name="reminders"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
 from accounts.api import views as accounts_api
 from accounts.api.errors import not_found
 from accounts.api.token import ThrottledTokenView
@@ -24,17 +25,17 @@ urlpatterns = [
     path("catalog/cohorts/", courses_api.CohortListView.as_view(), name="cohorts"),
     path("employees/", accounts_api.EmployeeListView.as_view(), name="employees"),
     path("employees/bulk/", accounts_api.EmployeeBulkView.as_view(), name="employees_bulk"),
-    path("employees/<int:pk>/", accounts_api.EmployeeDetailView.as_view(), name="employee"),
-    path("employees/<int:pk>/deactivate/", accounts_api.EmployeeDeactivateView.as_view(), name="employee_deactivate"),
+    path("employees/<id:pk>/", accounts_api.EmployeeDetailView.as_view(), name="employee"),
+    path("employees/<id:pk>/deactivate/", accounts_api.EmployeeDeactivateView.as_view(), name="employee_deactivate"),
     path("enrollments/", courses_api.EnrolmentListView.as_view(), name="enrolments"),
-    path("enrollments/<int:pk>/", courses_api.EnrolmentDetailView.as_view(), name="enrolment"),
-    path("enrollments/<int:pk>/withdraw/", courses_api.EnrolmentWithdrawView.as_view(), name="enrolment_withdraw"),
+    path("enrollments/<id:pk>/", courses_api.EnrolmentDetailView.as_view(), name="enrolment"),
+    path("enrollments/<id:pk>/withdraw/", courses_api.EnrolmentWithdrawView.as_view(), name="enrolment_withdraw"),
     path("exam-results/", exams_api.ExamResultListView.as_view(), name="exam_results"),
-    path("exam-results/<int:pk>/", exams_api.ExamResultDetailView.as_view(), name="exam_result"),
+    path("exam-results/<id:pk>/", exams_api.ExamResultDetailView.as_view(), name="exam_result"),
     path("certificates/", certification_api.CertificateListView.as_view(), name="certificates"),
     path("certificates/<str:number>/", certification_api.CertificateDetailView.as_view(), name="certificate"),
     path("certificates/<str:number>/pdf/", certification_api.CertificatePdfView.as_view(), name="certificate_pdf"),
     path("webhooks/", certification_api.WebhookEndpointListView.as_view(), name="webhooks"),
-    path("webhooks/<int:pk>/", certification_api.WebhookEndpointDetailView.as_view(), name="webhook"),
+    path("webhooks/<id:pk>/", certification_api.WebhookEndpointDetailView.as_view(), name="webhook"),
     re_path(r"", not_found),
 ]

@@ -468,6 +468,10 @@ CONTENT_SECURITY_POLICY = {
 }
 SPECTACULAR_SETTINGS["SWAGGER_UI_DIST"] = "SIDECAR"
 SPECTACULAR_SETTINGS["SWAGGER_UI_FAVICON_HREF"] = "SIDECAR"
+# <id:…> in a path (accounts.converters): a row id, 1 … 2**63 - 1; anything else is a 404.
+SPECTACULAR_SETTINGS["PATH_CONVERTER_OVERRIDES"] = {
+    "id": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 2**63 - 1}
+}
 
 # Sessions: one row per session with its user (accounts.sessions), so that deactivating someone
 # ends every session at once. Idle: no request for SESSION_IDLE_MINUTES; absolute: a new log-in

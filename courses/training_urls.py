@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
+
 from . import views
 
 app_name = "training"
@@ -12,5 +14,5 @@ urlpatterns = [
     path("cohorts/<str:code>/enrol/", views.enrol, name="enrol"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/self-study/", views.log_self_study, name="log_self_study"),
-    path("enrolments/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("enrolments/<id:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

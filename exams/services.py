@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
+from accounts.converters import parse_id
 from accounts.scoping import institution_of, is_program_office
 from courses.models import CurriculumCourse
 
@@ -419,6 +420,8 @@ def do_save_answer(
     plus grace, so a save racing the submit cannot land after it.
     """
     now = now or timezone.now()
+    if parse_id(attempt_id) is None:  # the SQL below must not meet a number its column cannot hold
+        raise ExamError("not_found", _("No such attempt."))
     try:
         position = int(position)
     except (TypeError, ValueError):

@@ -24,6 +24,7 @@ from accounts.api.models import WebhookEndpoint
 from accounts.api.pagination import UPDATED_SINCE
 from accounts.api.serializers import StrictSerializer
 from accounts.api.webhooks import EVENTS, new_secret
+from accounts.converters import parse_id
 from accounts.models import TraineeProfile
 from certification import pdf
 from certification.models import Certificate
@@ -160,9 +161,8 @@ class CertificateListView(CertificateMixin, ApiView):
     def get(self, request):
         employee_id = None
         if employee := request.query_params.get("employee"):
-            if not employee.isdigit():
+            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
                 raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
-            employee_id = int(employee)
         own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
         # The employee's id and number as per-row subqueries, for the same reason as certificates().
         certificates = (

@@ -15,6 +15,7 @@ from accounts.api.base import ApiView, get_owned_or_404
 from accounts.api.errors import Conflict
 from accounts.api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from accounts.api.pagination import UPDATED_SINCE, IdCursorPagination, filter_updated_since
+from accounts.converters import parse_id
 from accounts.models import TraineeProfile
 from courses import selectors, services
 from courses.models import Cohort, Course, Curriculum, CurriculumCourse, Enrolment, Tier, Track
@@ -164,9 +165,9 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     def get(self, request):
         enrolments = self.enrolments().order_by()
         if employee := request.query_params.get("employee"):
-            if not employee.isdigit():
+            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
                 raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
-            enrolments = enrolments.filter(trainee__trainee_profile__pk=int(employee))
+            enrolments = enrolments.filter(trainee__trainee_profile__pk=employee_id)
         if state := request.query_params.get("state"):
             if state not in Enrolment.State.values:
                 raise exceptions.ValidationError({"state": [_("Unknown state.")]})

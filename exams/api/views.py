@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from accounts.api.base import ApiView, get_owned_or_404
 from accounts.api.pagination import UPDATED_SINCE, SyncCursorPagination
+from accounts.converters import parse_id
 from exams.models import CourseResult
 
 
@@ -69,9 +70,9 @@ class ExamResultListView(ExamResultMixin, ApiView):
     def get(self, request):
         results = self.results().order_by()
         if employee := request.query_params.get("employee"):
-            if not employee.isdigit():
+            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
                 raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
-            results = results.filter(trainee__trainee_profile__pk=int(employee))
+            results = results.filter(trainee__trainee_profile__pk=employee_id)
         if course := request.query_params.get("course"):
             results = results.filter(course__code=course)
         return self.sync_list(results, ExamResultSerializer, field="published_at")
