@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from import_export.signals import post_export, post_import
 
 from . import audit
+from .identifiers import normalize_email
 from .middleware import AUTH_AT, SEEN_AT
 from .models import User
 from .services import do_end_sessions
@@ -37,7 +38,7 @@ def on_logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -
 
 @receiver(user_login_failed, dispatch_uid="accounts_audit_login_failed")
 def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
-    username = str(credentials.get("username") or credentials.get("email") or "")
+    username = normalize_email(credentials.get("username") or credentials.get("email"))  # as the lock-out counts it
     audit.record(audit.Action.LOGIN_FAILED, actor_label=username or "anonymous", request=request)
 
 

@@ -208,3 +208,10 @@ def test_no_identifier_path_folds_or_compares_addresses_its_own_way():
 ])  # fmt: skip
 def test_the_scan_finds_each_kind_of_own_comparison(snippet):
     assert own_comparisons(ast.parse(snippet))
+
+
+def test_a_failed_log_in_is_audited_under_the_normalised_address(target):
+    from accounts.models import AuditEvent
+
+    authenticate(RequestFactory().post("/admin/login/"), username=" TARGET@Example.test", password="wrong")
+    assert list(AuditEvent.objects.filter(action="login_failed").values_list("actor_label", flat=True)) == [ADDRESS]
