@@ -20,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .mail import render_mail, send_rendered
 from .identifiers import normalize_email
+from .mail import render_mail, send_rendered
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .validators import refuse_control_characters

@@ -166,9 +166,9 @@ def own_comparisons(tree: ast.AST) -> list[str]:
         if isinstance(node, ast.Call):
             func = node.func
             # `user.email.lower()`, `email.strip().casefold()`, `row["email"].upper()`
-            if isinstance(func, ast.Attribute) and func.attr in {"lower", "casefold", "upper"}:
-                if "email" in ast.unparse(func.value).lower():
-                    found.append(ast.unparse(node))
+            if (isinstance(func, ast.Attribute) and func.attr in {"lower", "casefold", "upper"}
+                    and "email" in ast.unparse(func.value).lower()):  # fmt: skip
+                found.append(ast.unparse(node))
             # Lower("email"), Upper("user__email")
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
             if name in {"Lower", "Upper"} and any("email" in ast.unparse(arg).lower() for arg in node.args):

@@ -24,7 +24,7 @@ def sign_up(email: str = ADDRESS, *, name: str = "林美玲", language: str = "e
         "preferred_language": language,
     })  # fmt: skip
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "accounts/signup_done.html"
+    assert response.templates[0].name == "accounts/signup_done.html"
     return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b'name="csrfmiddlewaretoken" value=""', response.content)
 
 
