@@ -78,7 +78,9 @@ class ClientAuthentication(OAuth2Authentication):
         # ASCII in a header (RFC 6750 error_description), whatever the request's language: the
         # translated explanation is the body's ``detail``.
         if _bearer_token(request):
-            return 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."'
+            return (
+                'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."'
+            )
         return f'Bearer realm="{self.www_authenticate_realm}"'
 
 

@@ -52,7 +52,9 @@ HR_MESSAGES = {
     "closed": _("Cohort %(cohort)s is not open for enrolment."),
     "not_open_yet": _("Enrolment for cohort %(cohort)s opens at %(opens_at)s."),
     "window_passed": _("Enrolment for cohort %(cohort)s closed at %(closes_at)s."),
-    "not_authorized": _("The institution of cohort %(cohort)s is not authorized at the moment, so it takes no enrolments."),
+    "not_authorized": _(
+        "The institution of cohort %(cohort)s is not authorized at the moment, so it takes no enrolments."
+    ),
     "bad_state": _("This enrolment is %(state)s; only a pending, approved or in-training enrolment can be withdrawn."),
 }
 GENERIC_MESSAGES = {

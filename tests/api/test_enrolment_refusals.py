@@ -46,7 +46,9 @@ def closed(cast, employee, language):
 
 
 def not_open_yet(cast, employee, language):
-    return enrol(cast, employee, CohortFactory(enrolment_opens_at=timezone.now() + datetime.timedelta(days=2)), language)
+    return enrol(
+        cast, employee, CohortFactory(enrolment_opens_at=timezone.now() + datetime.timedelta(days=2)), language
+    )
 
 
 def window_passed(cast, employee, language):

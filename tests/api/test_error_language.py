@@ -111,7 +111,9 @@ KINDS = {
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_title_detail_and_messages_are_in_the_asked_language(cast, kind, language, settings, monkeypatch):
     make, status = KINDS[kind]
-    extra = {"settings": settings} if kind == "too_large" else {"monkeypatch": monkeypatch} if kind == "throttled" else {}
+    extra = (
+        {"settings": settings} if kind == "too_large" else {"monkeypatch": monkeypatch} if kind == "throttled" else {}
+    )
     body = assert_problem(make(cast, {"HTTP_ACCEPT_LANGUAGE": language}, **extra), status)
     texts = [body["title"], body["detail"], *(e["message"] for e in body.get("errors", []))]
     for text in texts:
@@ -140,7 +142,9 @@ def drf_error_texts() -> dict[str, str]:
 def test_every_drf_error_text_has_a_chinese_translation():
     """DRF's own zh_Hant catalog lacks about half its texts; the project's catalog carries them."""
     with translation.override("zh-hant"):
-        untranslated = {where: text for text, where in drf_error_texts().items() if not CJK.search(translation.gettext(text))}
+        untranslated = {
+            where: text for text, where in drf_error_texts().items() if not CJK.search(translation.gettext(text))
+        }
     assert not untranslated
 
 
@@ -187,7 +191,9 @@ def untranslated_messages(tree: ast.Module) -> list[int]:
             for statement in node.body:
                 if (
                     isinstance(statement, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id in ("message", "default_detail") for t in statement.targets)
+                    and any(
+                        isinstance(t, ast.Name) and t.id in ("message", "default_detail") for t in statement.targets
+                    )
                     and isinstance(statement.value, ast.Constant)
                 ):
                     found.append(statement.lineno)

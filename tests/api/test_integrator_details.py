@@ -61,7 +61,9 @@ def test_the_creation_event_has_a_null_old_state(cast, employee_a, monkeypatch, 
         enrolment = training.do_enrol(trainee=employee_a.user, cohort=CohortFactory())
     with django_capture_on_commit_callbacks(execute=True):
         training.do_withdraw_enrolment(enrolment=enrolment)
-    states = [(d.payload["data"]["old_state"], d.payload["data"]["new_state"]) for d in WebhookDelivery.objects.order_by("pk")]
+    states = [
+        (d.payload["data"]["old_state"], d.payload["data"]["new_state"]) for d in WebhookDelivery.objects.order_by("pk")
+    ]
     assert states == [(None, "pending"), ("pending", "withdrawn")]
 
 
