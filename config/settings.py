@@ -418,6 +418,10 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
 # A pending delivery this long past due (its queued retry was lost with the broker) is enqueued again.
 WEBHOOK_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_SWEEP_AFTER_SECONDS", 120)
+# Webhook URLs are https to public addresses only (accounts.outbound). A developer's or a test's
+# local receiver needs both of these; leave them off in production (also under DEBUG unless asked).
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 LOGGING = {
     "version": 1,

@@ -58,6 +58,17 @@ def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
         celery_app.conf.task_always_eager = False
 
 
+@pytest.fixture(autouse=True)
+def dns(monkeypatch: pytest.MonkeyPatch):
+    """No test asks real DNS: outbound URLs resolve through tests/fake_dns.py (public unless mapped)."""
+    from accounts import outbound
+    from tests.fake_dns import FakeDns
+
+    fake = FakeDns()
+    monkeypatch.setattr(outbound, "resolve", fake)
+    return fake
+
+
 @pytest.fixture
 def postgres_only() -> None:
     if not is_postgres():

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from accounts.outbound import OutboundRefused
 from accounts.scoping import is_program_office
 
 from . import services, webhooks
@@ -124,13 +125,44 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
         messages.success(request, _("%(count)d clients revoked.") % {"count": queryset.count()})
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        exclude = ["secret"]
+
+    def clean_url(self) -> str:
+        """The API's rule (accounts.outbound): https to public addresses only."""
+        url = self.cleaned_data["url"]
+        try:
+            webhooks.vet_endpoint_url(url)
+        except OutboundRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return url
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ["url", "employer", "events", "is_active", "updated_at"]
     list_filter = ["is_active"]
     list_select_related = ["employer"]
     search_fields = ["url", "employer__code"]
     exclude = ["secret"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        obj.secret = webhooks.new_secret()
+        obj.save()
+        messages.warning(
+            request,
+            _(
+                "Webhook endpoint %(url)s: its signing secret is %(secret)s — give it to the employer now; "
+                "it is not shown again."
+            )
+            % {"url": obj.url, "secret": obj.secret},
+        )
 
 
 @admin.register(WebhookDelivery)

@@ -1,10 +1,16 @@
 """Signed webhook deliveries: record an event per endpoint, deliver it from Celery with back-off.
 
-The body is the JSON of ``{"id", "type", "created_at", "data"}``; the signature is
-HMAC-SHA256 with the endpoint's secret over ``"<timestamp>.<body>"``, sent as
-``Webhook-Signature: v1=<hex>`` with ``Webhook-Id`` (the event id, for de-duplication) and
-``Webhook-Timestamp`` (Unix seconds). README.md, "Verify a webhook", shows a receiver's check;
-:func:`verify` is the same check in Python (a signature older than five minutes is refused).
+Signed by the Standard Webhooks specification (https://www.standardwebhooks.com/), so a receiver
+can check a delivery with that specification's libraries (``standardwebhooks`` on PyPI, npm …):
+the body is the JSON of ``{"id", "type", "created_at", "data"}``; ``Webhook-Id`` is the event id
+(for de-duplication), ``Webhook-Timestamp`` Unix seconds, and ``Webhook-Signature`` is
+``v1,<base64>`` of the HMAC-SHA256 of ``"<id>.<timestamp>.<body>"``, keyed with the bytes that
+the endpoint's secret ``whsec_<base64>`` encodes. Receivers refuse a timestamp more than five
+minutes from their clock (the libraries do). README.md, "Verify a webhook", shows the check.
+
+Endpoint URLs are vetted by :mod:`accounts.outbound` when they are registered or changed and again
+before every attempt (DNS changes), and each attempt connects to the address just vetted. A URL the
+rule refuses fails its delivery at once, without retries, with the reason in ``last_error``.
 
 Delivery is at least once: every attempt of one event carries the same ``Webhook-Id``. Attempts
 time out after ``WEBHOOK_TIMEOUT_SECONDS`` and back off exponentially; they run on their own
@@ -14,6 +20,8 @@ queued retry the broker lost is enqueued again by :func:`do_sweep_deliveries` (b
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -29,45 +37,65 @@ import requests
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 from rest_framework.utils.encoders import JSONEncoder
+
+from accounts import outbound
 
 from .models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 EVENTS = [e.value for e in WebhookEndpoint.Event]
 USER_AGENT = "BCM-Portal-Webhooks/1"
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32  # the specification asks for 24 to 64 random bytes
 
 
 def new_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """``whsec_`` and the standard base64 of a random key, as the specification's libraries read it."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return f"v1={mac}"
+def signing_key(secret: str) -> bytes:
+    """The HMAC key a ``whsec_…`` secret encodes; ``ValueError`` when it is not one."""
+    if not secret.startswith(SECRET_PREFIX):
+        raise ValueError("a webhook secret starts with whsec_")
+    try:
+        key = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
+    except binascii.Error:
+        raise ValueError("a webhook secret is whsec_ and standard base64") from None
+    if not key:
+        raise ValueError("a webhook secret may not be empty")
+    return key
 
 
-SIGNATURE_TOLERANCE_SECONDS = 300
+def sign(secret: str, msg_id: str, timestamp: str, body: bytes) -> str:
+    """``v1,<base64>``: HMAC-SHA256 of ``"<msg_id>.<timestamp>.<body>"`` with the secret's key."""
+    mac = hmac.new(signing_key(secret), f"{msg_id}.{timestamp}.".encode() + body, hashlib.sha256).digest()
+    return "v1," + base64.b64encode(mac).decode()
 
 
-def verify(
-    secret: str, headers: Any, body: bytes, *, tolerance: int = SIGNATURE_TOLERANCE_SECONDS, now: float | None = None
-) -> bool:
-    """A receiver's check: the signature matches and its timestamp is within ``tolerance`` seconds of now.
+def vet_endpoint_url(url: str) -> outbound.VettedUrl:
+    """The outbound rule with the webhook settings; raises :class:`accounts.outbound.OutboundRefused`."""
+    return outbound.vet_url(
+        url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    )
 
-    ``headers`` is any mapping with ``Webhook-Timestamp`` and ``Webhook-Signature``. An older (or
-    far-future) timestamp is refused even with a valid signature, so a captured delivery cannot be
-    replayed later.
-    """
-    timestamp = str(headers.get("Webhook-Timestamp") or "")
-    signature = str(headers.get("Webhook-Signature") or "")
-    if not timestamp.isdigit():
-        return False
-    if abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
-        return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+@transaction.atomic
+def do_register_endpoint(
+    *, employer_id: int, url: str, events: Iterable[str], description: str = "", is_active: bool = True
+) -> WebhookEndpoint:
+    """A new endpoint with a new secret (shown to its employer once). ``url`` passed :func:`vet_endpoint_url`."""
+    return WebhookEndpoint.objects.create(
+        employer_id=employer_id,
+        url=url,
+        events=sorted(set(events)),
+        description=description,
+        is_active=is_active,
+        secret=new_secret(),
+    )
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -166,27 +194,31 @@ def attempt_delivery(delivery_id: int) -> int | None:
 def _send(delivery: WebhookDelivery) -> int | None:
     body = encode(delivery.payload)
     timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "User-Agent": USER_AGENT,
-        "Webhook-Id": str(delivery.event_id),
-        "Webhook-Timestamp": timestamp,
-        "Webhook-Signature": sign(delivery.endpoint.secret, timestamp, body),
-        "Webhook-Event": delivery.event,
-    }
     status_code: int | None = None
     error = ""
+    refused = False
     try:
-        response = requests.post(
-            delivery.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-        )
+        target = vet_endpoint_url(delivery.endpoint.url)
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": USER_AGENT,
+            "Webhook-Id": str(delivery.event_id),
+            "Webhook-Timestamp": timestamp,
+            "Webhook-Signature": sign(delivery.endpoint.secret, str(delivery.event_id), timestamp, body),
+            "Webhook-Event": delivery.event,
+        }
+        response = outbound.post(target, data=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
         status_code = response.status_code
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
+    except outbound.OutboundRefused as exc:
+        # The rule refuses the URL (or DNS does not answer, which may pass: retried like any failure).
+        refused = exc.permanent
+        with translation.override("en"):
+            error = f"{'Refused' if refused else 'Not sent'}: {exc.message}"[:500]
+    except ValueError as exc:  # a secret not in the whsec_ form: nothing can be signed
+        refused = True
+        error = f"Refused: the endpoint's signing secret is not valid ({exc})"[:500]
     except requests.RequestException as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
     delivery.attempts += 1
@@ -197,7 +229,7 @@ def _send(delivery: WebhookDelivery) -> int | None:
         delivery.status = WebhookDelivery.Status.DELIVERED
         delivery.delivered_at = timezone.now()
         delivery.next_attempt_at = None
-    elif delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+    elif refused or delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         delivery.status = WebhookDelivery.Status.FAILED
         delivery.next_attempt_at = None
     else:

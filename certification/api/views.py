@@ -18,14 +18,16 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from accounts.api import webhooks
 from accounts.api.base import ApiView, get_owned_or_404
 from accounts.api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from accounts.api.models import WebhookEndpoint
 from accounts.api.pagination import UPDATED_SINCE
 from accounts.api.serializers import StrictSerializer
-from accounts.api.webhooks import EVENTS, new_secret
+from accounts.api.webhooks import EVENTS
 from accounts.converters import parse_id
 from accounts.models import TraineeProfile
+from accounts.outbound import OutboundRefused
 from certification import pdf
 from certification.models import Certificate
 
@@ -320,15 +322,7 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
         def work():
             data = WebhookEndpointInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
-            values = data.validated_data
-            endpoint = WebhookEndpoint.objects.create(
-                employer_id=self.employer_id,
-                url=values["url"],
-                events=sorted(set(values["events"])),
-                description=values.get("description", ""),
-                is_active=values.get("is_active", True),
-                secret=new_secret(),
-            )
+            endpoint = webhooks.do_register_endpoint(employer_id=self.employer_id, **data.validated_data)
             location = reverse("api:webhook", args=[endpoint.pk])
             return Response(
                 WebhookEndpointCreatedSerializer(endpoint).data,

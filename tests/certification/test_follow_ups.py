@@ -33,20 +33,21 @@ def hr(monkeypatch):
     """The employer's server: every delivery it was sent, answered 200."""
     sent = []
 
-    def post(url, data, headers, timeout, allow_redirects):
+    def post(target, *, data, headers, timeout):
         sent.append(headers["Webhook-Event"])
         response = requests.Response()
         response.status_code = 200
         return response
 
-    monkeypatch.setattr(webhooks.requests, "post", post)
+    monkeypatch.setattr(webhooks.outbound, "post", post)
     return sent
 
 
 def endpoint_for(trainee, *, events=("certificate.issued",)):
     """An endpoint the employer registered an hour ago."""
     endpoint = WebhookEndpoint.objects.create(
-        employer=trainee.trainee_profile.employer, url="https://hr.example/hook", events=list(events), secret="whsec_t"
+        employer=trainee.trainee_profile.employer, url="https://hr.example/hook", events=list(events),
+        secret=webhooks.new_secret(),
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
     return endpoint

@@ -31,7 +31,7 @@ VISIBILITY_TIMEOUT = 90  # the drill's; production keeps CELERY_VISIBILITY_TIMEO
 def test_a_killed_worker_loses_and_duplicates_nothing(celery_processes, smtp_sink, webhook_receiver):
     w = world.build(ATTEMPTS, certified=CERTIFIED, webhook_url=webhook_receiver.url, submitted=True)
     env = {"CELERY_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT, "WEBHOOK_BACKOFF_BASE_SECONDS": 2,
-           "EXAM_GRADING_SWEEP_AFTER_SECONDS": 60, "WEBHOOK_SWEEP_AFTER_SECONDS": 30}  # fmt: skip
+           "EXAM_GRADING_SWEEP_AFTER_SECONDS": 60, "WEBHOOK_SWEEP_AFTER_SECONDS": 30, **world.RECEIVER_ENV}  # fmt: skip
     # Beat runs as in production: a kill between a grade's commit and its after-commit enqueues (its
     # mail, its webhook delivery) leaves rows that say what is owed, and the sweeps enqueue them.
     sweep = PeriodicTask.objects.get(task="exams.tasks.sweep_grading")

@@ -7,6 +7,7 @@ drill's exam earns them a certificate.
 
 from __future__ import annotations
 
+import base64
 import datetime
 from types import SimpleNamespace
 
@@ -22,7 +23,9 @@ from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, curriculum_of
 
 PASSWORD = "drill-pass-2026"
-WEBHOOK_SECRET = "whsec_drill"
+WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"the drill's webhook signing key.").decode()
+# The receiver is a local plain-http server: only the drill's workers may deliver to it.
+RECEIVER_ENV = {"WEBHOOK_ALLOW_HTTP": "true", "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "true"}
 EVENTS = ["exam.result_published", "certificate.issued"]
 
 
