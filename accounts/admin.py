@@ -87,6 +87,8 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
     list_select_related = ["user", "employer", "registered_by"]
     search_fields = ["user__email", "user__display_name", "employee_number", "branch"]
     autocomplete_fields = ["user"]
+    # Written by the HR API's services only (a stand-in's address, an address change awaiting the person).
+    readonly_fields = ["listed_email", "pending_email"]
 
     def get_list_filter(self, request: HttpRequest):
         if is_program_office(request.user):
