@@ -21,7 +21,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -204,7 +204,15 @@ def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: 
         raise ApiError("employee_number_taken", NUMBER_TAKEN, field="employee_number", status=409)
     check_employee_address(employer_id=employer.pk, email=email)
     owned = bool(owned_addresses([email]))
-    profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=owned))
+    try:
+        with transaction.atomic():
+            profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=owned))
+    except IntegrityError:
+        # Another request registered the address meanwhile: it is now someone's, as if it had been before.
+        if owned or not owned_addresses([email]):
+            raise
+        owned = True
+        profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=True))
     if owned:
         _ask_owner_on_commit(profile, site_url)
     return profile

@@ -171,3 +171,17 @@ def test_the_same_employers_own_employee_is_the_only_conflict(cast, person_at_a)
     items = [{"employee_number": "A-2", "email": "mover@bank.example", "display_name": "周杰"}]
     refused = cast.api_a.post("/api/v1/employees/bulk/", {"employees": items}, format="json")
     assert refused.status_code == 400 and refused.json()["errors"][0]["field"] == "employees[0].email"
+
+
+def test_an_address_registered_meanwhile_by_another_request_still_answers_201(cast, person_at_a, monkeypatch):
+    real = services.owned_addresses
+    calls = []
+
+    def stale_first(emails, **kwargs):  # the first look happens before the other request commits
+        calls.append(emails)
+        return set() if len(calls) == 1 else real(emails, **kwargs)
+
+    monkeypatch.setattr(services, "owned_addresses", stale_first)
+    response = create(cast.api_b, "B-1", "mover@bank.example")
+    assert response.status_code == 201, response.content
+    assert TraineeProfile.objects.get(pk=response.json()["id"]).listed_email == "mover@bank.example"
