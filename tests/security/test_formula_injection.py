@@ -222,9 +222,11 @@ def writers_in(source: str, name: str) -> list[str]:
             called = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
             if called in EXPORT_CALLS:
                 found.append(f"{name}:{node.lineno} {called}(…)")
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if any(kind in node.value for kind in SPREADSHEET_TYPES) and len(node.value) < 200:
-                found.append(f"{name}:{node.lineno} {node.value!r}")
+        elif (
+            isinstance(node, ast.Constant) and isinstance(node.value, str) and len(node.value) < 200
+            and any(kind in node.value for kind in SPREADSHEET_TYPES)
+        ):  # fmt: skip
+            found.append(f"{name}:{node.lineno} {node.value!r}")
     return found
 
 
