@@ -99,6 +99,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
     )
     pending_email = serializers.EmailField(
         read_only=True,
+        allow_blank=True,  # "" when none waits: the schema says "an address or empty"
         help_text="A new address you asked for that waits for the person: they confirm at their current address "
         "and verify the new one, then it becomes `email`. Empty otherwise.",
     )
