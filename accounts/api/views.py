@@ -144,8 +144,10 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
         summary="Create or update employees in bulk",
         description="Up to 500 employees matched by employee number: a known number updates, a new one "
         "creates (e-mail and name needed); each item's fields follow the rules of create and update, "
-        "`email` included. All of them or none: any refused item answers 400 with "
-        "errors naming `employees[i].field`. Scope `enroll`.",
+        "`email` included. All of them or none: an item that breaks the schema answers 400; one that the "
+        "employer's rows or the batch itself refuse (an unknown number without `email` and `display_name`, a "
+        "number or address twice, an address of another of your employees) answers 409; both with errors "
+        "naming `employees[i].field`. Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EmployeeBulkSerializer,
         responses=EmployeeBulkResultSerializer,
@@ -159,7 +161,10 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
                     employer=self.client.employer, items=data.validated_data["employees"], site_url=site_url(request)
                 )
             except services.BulkRejected as rejected:
-                raise exceptions.ValidationError(
+                # The batch fits the schema but the employer's rows or its own items refuse it (an
+                # unknown number without what a new employee needs, an address or number twice): 409,
+                # as for any state conflict; 400 is for what breaks the schema (issue 15, item 10).
+                raise Conflict(
                     {
                         "employees": [
                             {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in rejected.errors[i]}
