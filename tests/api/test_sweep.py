@@ -40,6 +40,8 @@ ENDPOINTS = [
     ("patch", "/api/v1/webhooks/{webhook}/", "webhooks", {"is_active": False}),
     ("delete", "/api/v1/webhooks/{webhook}/", "webhooks", None),
 ]
+# Operations of the schema that take no bearer token, so neither scope nor employer applies to them.
+WITHOUT_TOKEN = {("post", "/api/v1/oauth/token/")}  # client credentials: it issues the token
 
 
 @pytest.fixture
@@ -109,5 +111,5 @@ def test_the_sweep_covers_every_operation_of_the_schema(client):
     import re
 
     listed = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p, *_ in ENDPOINTS}
-    in_schema = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p in operations}
+    in_schema = {(m, re.sub(r"\{\w+\}", "{}", p)) for m, p in operations - WITHOUT_TOKEN}
     assert in_schema == listed
