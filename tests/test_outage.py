@@ -9,6 +9,7 @@ from django.test import Client, RequestFactory
 from config import outage
 
 
+@pytest.mark.django_db  # the staff gate (accounts.second_factor) asks whether this person is staff
 def test_a_view_that_loses_the_database_answers_503_json_the_exam_page_retries(settings):
     settings.DEBUG = True  # even with DEBUG on: no technical page with a traceback
     client = Client(raise_request_exception=False)
