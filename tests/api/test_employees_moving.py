@@ -14,7 +14,13 @@ from accounts.api import services
 from accounts.models import TraineeProfile, User
 from courses import services as training
 from courses.models import Enrolment
-from tests.factories import CertificateFactory, CohortFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+from tests.factories import (
+    CertificateFactory,
+    CohortFactory,
+    StaffMembershipFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 # Headers that differ between any two answers (time, the request's own id, where the new row is).

@@ -322,8 +322,9 @@ def test_a_staff_role_granted_later_ends_the_persons_sessions():
 
 
 def test_demo_staff_have_the_documented_secret_and_demo_totp_prints_a_code_that_logs_in(settings):
-    import accounts.demo
     from django.conf import settings as django_settings
+
+    import accounts.demo
 
     accounts.demo.load()
     accounts.demo.load()  # idempotent: still one authenticator each
