@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "courses",
     "exams",

@@ -1,0 +1,32 @@
+"""Enqueuing work after commit, in a way a broker outage cannot lose."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
+    """Enqueue ``task`` once the current transaction commits (at once outside one).
+
+    The contract with the caller: the rows it committed already say what is owed (an attempt still
+    ``submitted``, a delivery still ``pending``, a result not yet mailed), and a beat sweep enqueues
+    it again from those rows. So a broker outage is logged, never raised to the user who made the
+    change, and the task must be idempotent (it may run twice). Under eager Celery (unit tests) a
+    failing task fails the test.
+    """
+
+    def send() -> None:
+        if task.app.conf.task_always_eager:
+            task.delay(*args, **kwargs)
+            return
+        try:
+            task.delay(*args, **kwargs)
+        except Exception as exc:  # the broker or the result backend is unreachable (kombu, redis, celery)
+            log.warning("Could not enqueue %s%r (the sweeper will): %r", task.name, args, exc)
+
+    transaction.on_commit(send)
