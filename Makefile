@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults; production sets its own environment (README.md, "Production").
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test install browser-tools pdf-tools messages migrate demo bench clean
+.PHONY: run test check install browser-tools pdf-tools messages migrate demo bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -60,6 +60,14 @@ pdf-tools:
 
 test: install browser-tools pdf-tools
 	$(BIN)/pytest
+
+# The rules CI checks (README, "Developers"): layers, lint and format, types, migrations in step.
+check: install
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The benchmark (README.md, "Benchmark"): PostgreSQL and Redis running, wrk from Debian (installed
 # here when make runs as root). BENCH_DATABASE_URL (default .../bcm_bench; the small data set goes to
