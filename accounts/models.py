@@ -8,7 +8,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .bilingual import Bilingual
+from core.fields import acting_user
+
+from .bilingual import Bilingual, InCurrentLanguage
 from .identifiers import normalize_email
 from .validators import refuse_control_characters
 
@@ -102,7 +104,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
-class Institution(Bilingual, models.Model):
+class Organisation(Bilingual, models.Model):
+    """What institutions and employers have alike: a code, a name in both languages, and timestamps."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    name = InCurrentLanguage()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Institution(Organisation):
     """An authorized training institution (授權機構).
 
     An institution whose authorization lapsed keeps its history but cannot start new work:
@@ -114,18 +134,12 @@ class Institution(Bilingual, models.Model):
         SUSPENDED = "suspended", _("suspended")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     authorization_number = models.CharField(_("authorization number"), max_length=50, unique=True)
     authorized_from = models.DateField(_("authorized from"))
     authorized_until = models.DateField(_("authorized until"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(Organisation.Meta):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         constraints = [
@@ -135,42 +149,22 @@ class Institution(Bilingual, models.Model):
             )
         ]
 
-    def __str__(self) -> str:
-        return self.localized("name")
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
-
     def is_authorized_on(self, day: date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.status == self.Status.ACTIVE and self.authorized_from <= day <= self.authorized_until
 
 
-class Employer(Bilingual, models.Model):
+class Employer(Organisation):
     """A bank, or a branch of one (``parent``), that employs customer managers."""
 
-    code = models.SlugField(_("code"), max_length=30, unique=True)
-    name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
-    name_en = models.CharField(_("name (English)"), max_length=200)
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="branches", verbose_name=_("head office")
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
-        ordering = ["code"]
+    class Meta(Organisation.Meta):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
-
-    def __str__(self) -> str:
-        return self.localized("name")
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
 
 
 class StaffMembership(models.Model):
@@ -283,15 +277,7 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-        db_constraint=False,  # the trail outlives the people in it
-    )
+    actor = acting_user(_("actor"), db_constraint=False)  # the trail outlives the people in it
     # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     institution = models.ForeignKey(

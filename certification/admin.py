@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
@@ -104,13 +105,21 @@ class CertificateAdmin(InstitutionScopedAdmin):
         colours = {"active": "#2e7d32", "suspended": "#b26a00", "revoked": "#b00020", "expired": "#666"}
         return format_html('<strong style="color:{}">{}</strong>', colours[obj.status], obj.get_status_display())
 
-    def _ask_reason(self, request: HttpRequest, queryset: QuerySet[Certificate], action: str, title: str):
+    def _each_with_reason(
+        self, request: HttpRequest, queryset: QuerySet[Certificate], action: str, change: Callable[..., object]
+    ) -> TemplateResponse | None:
+        """``change`` (a service taking certificate, by and reason) on each certificate, once the reason is given.
+
+        Until then the action answers a page that asks for it and posts the same action back.
+        """
         form = ReasonForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            return form.cleaned_data["reason"]
+            reason = form.cleaned_data["reason"]
+            self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
+            return None
         context = {
             **self.admin_site.each_context(request),
-            "title": title,
+            "title": self.get_action(action)[2],
             "opts": self.model._meta,
             "form": form,
             "certificates": queryset.select_related("trainee"),
@@ -131,28 +140,16 @@ class CertificateAdmin(InstitutionScopedAdmin):
             self.message_user(request, _("%(count)d certificate(s) changed.") % {"count": done}, messages.SUCCESS)
 
     @admin.action(description=_("Suspend the selected certificates"), permissions=["change"])
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]):
-        reason = self._ask_reason(request, queryset, "suspend", _("Suspend the selected certificates"))
-        if isinstance(reason, TemplateResponse):
-            return reason
-        self._each(
-            request, queryset, lambda c: services.do_suspend_certificate(certificate=c, by=request.user, reason=reason)
-        )
-        return None
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
+        return self._each_with_reason(request, queryset, "suspend", services.do_suspend_certificate)
 
     @admin.action(description=_("Reinstate the selected certificates"), permissions=["change"])
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         self._each(request, queryset, lambda c: services.do_reinstate_certificate(certificate=c, by=request.user))
 
     @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]):
-        reason = self._ask_reason(request, queryset, "revoke", _("Revoke the selected certificates"))
-        if isinstance(reason, TemplateResponse):
-            return reason
-        self._each(
-            request, queryset, lambda c: services.do_revoke_certificate(certificate=c, by=request.user, reason=reason)
-        )
-        return None
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
+        return self._each_with_reason(request, queryset, "revoke", services.do_revoke_certificate)
 
     @admin.action(description=_("Renew the selected certificates (continuing education met)"), permissions=["change"])
     def renew(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import acting_user
+
 
 def new_verification_code() -> str:
     # 16 random bytes: not guessable, short enough for a QR code and a printed line.
@@ -120,9 +122,7 @@ class CertificateStatusChange(models.Model):
     new_status = models.CharField(_("to"), max_length=20, choices=Certificate.Status.choices)
     action = models.CharField(_("action"), max_length=20)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    changed_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
+    changed_by = acting_user(_("by"))
     changed_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -181,9 +181,7 @@ class ContinuingEducation(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     self_reported = models.BooleanField(_("self-reported"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
+    decided_by = acting_user(_("by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

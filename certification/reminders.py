@@ -134,6 +134,11 @@ def send_certificate_issued(*, certificate_id: int) -> bool:
 # --- scheduled reminders -------------------------------------------------------------------
 
 
+def _validity_period_key(certificate: Certificate) -> str:
+    """One reminder of a kind per certificate and validity period: a renewal starts the kind afresh."""
+    return f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}"
+
+
 def _expiring(today: datetime.date, days: int, kind: str) -> int:
     sent = 0
     window_start = today + datetime.timedelta(days=30 if days == 90 else 0)
@@ -164,7 +169,7 @@ def _expiring(today: datetime.date, days: int, kind: str) -> int:
         sent += send_reminder(
             user=certificate.trainee,
             kind=kind,
-            object_key=f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}",
+            object_key=_validity_period_key(certificate),
             build=build,
         )
     return sent
@@ -203,7 +208,7 @@ def _ce_short(today: datetime.date) -> int:
         sent += send_reminder(
             user=certificate.trainee,
             kind=ReminderKind.CE_SHORT,
-            object_key=f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}",
+            object_key=_validity_period_key(certificate),
             build=build,
         )
     return sent

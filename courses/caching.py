@@ -26,6 +26,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Model
@@ -180,38 +181,31 @@ def _user_saved(sender: type[Model], instance: Model, created: bool, **kwargs: A
         bump_trainees([instance.pk])
 
 
+# Every model whose rows the dashboard shows, and the receiver that finds the dashboards a change
+# to one of its rows concerns. Senders are named by label, so importing this module loads no model.
+RECEIVERS: dict[str, Callable[..., None]] = {
+    "courses.Enrolment": _own_row_changed,
+    "courses.PriorLearning": _own_row_changed,
+    "courses.Attendance": _enrolment_row_changed,
+    "courses.RemoteCompletion": _enrolment_row_changed,
+    "courses.SelfStudyEntry": _enrolment_row_changed,
+    "courses.Cohort": _cohort_changed,
+    "courses.TrainingSession": _cohort_row_changed,
+    "courses.RemoteModule": _cohort_row_changed,
+    "courses.Tier": _structure_changed,
+    "courses.Track": _structure_changed,
+    "courses.Course": _structure_changed,
+    "courses.Curriculum": _structure_changed,
+    "courses.CurriculumCourse": _structure_changed,
+    "accounts.Institution": _structure_changed,
+}
+
+
 def connect_receivers() -> None:
-    from accounts.models import Institution, User
-
-    from .models import (
-        Attendance,
-        Cohort,
-        Course,
-        Curriculum,
-        CurriculumCourse,
-        Enrolment,
-        PriorLearning,
-        RemoteCompletion,
-        RemoteModule,
-        SelfStudyEntry,
-        Tier,
-        Track,
-        TrainingSession,
-    )
-
-    def both(receiver: Callable[..., None], model: type[Model]) -> None:
-        uid = f"dashboard_cache_{model._meta.label_lower}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid)
-        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
-
-    for model in (Enrolment, PriorLearning):
-        both(_own_row_changed, model)
-    for model in (Attendance, RemoteCompletion, SelfStudyEntry):
-        both(_enrolment_row_changed, model)
-    both(_cohort_changed, Cohort)
-    for model in (TrainingSession, RemoteModule):
-        pre_save.connect(_remember_old_cohort, sender=model, dispatch_uid=f"dashboard_cache_{model.__name__}")
-        both(_cohort_row_changed, model)
-    for model in (Tier, Track, Course, Curriculum, CurriculumCourse, Institution):
-        both(_structure_changed, model)
-    post_save.connect(_user_saved, sender=User, dispatch_uid="dashboard_cache_new_user")
+    for label, receiver in RECEIVERS.items():
+        uid = f"dashboard_cache_{label.lower()}"
+        if receiver is _cohort_row_changed:
+            pre_save.connect(_remember_old_cohort, sender=label, dispatch_uid=uid)
+        post_save.connect(receiver, sender=label, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=label, dispatch_uid=uid)
+    post_save.connect(_user_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="dashboard_cache_new_user")

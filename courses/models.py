@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.bilingual import Bilingual
+from accounts.bilingual import Bilingual, InCurrentLanguage
+from core.fields import acting_user
 
 
 class Tier(Bilingual, models.Model):
@@ -14,8 +13,10 @@ class Tier(Bilingual, models.Model):
     level = models.PositiveSmallIntegerField(_("level"), unique=True)
     name_zh = models.CharField(_("name (zh-Hant)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    name = InCurrentLanguage()
     certificate_name_zh = models.CharField(_("certificate (zh-Hant)"), max_length=200)
     certificate_name_en = models.CharField(_("certificate (English)"), max_length=200)
+    certificate_name = InCurrentLanguage()
     has_tracks = models.BooleanField(_("split into tracks"), default=False)
 
     class Meta:
@@ -24,21 +25,14 @@ class Tier(Bilingual, models.Model):
         verbose_name_plural = _("tiers")
 
     def __str__(self) -> str:
-        return self.localized("name")
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
-
-    @property
-    def certificate_name(self) -> str:
-        return self.localized("certificate_name")
+        return self.name
 
 
 class Track(Bilingual, models.Model):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name_zh = models.CharField(_("name (zh-Hant)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
+    name = InCurrentLanguage()
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -47,11 +41,7 @@ class Track(Bilingual, models.Model):
         verbose_name_plural = _("tracks")
 
     def __str__(self) -> str:
-        return self.localized("name")
-
-    @property
-    def name(self) -> str:
-        return self.localized("name")
+        return self.name
 
 
 class Course(Bilingual, models.Model):
@@ -60,6 +50,7 @@ class Course(Bilingual, models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+    title = InCurrentLanguage()
 
     class Meta:
         ordering = ["code"]
@@ -67,11 +58,7 @@ class Course(Bilingual, models.Model):
         verbose_name_plural = _("courses")
 
     def __str__(self) -> str:
-        return f"{self.code} {self.localized('title')}"
-
-    @property
-    def title(self) -> str:
-        return self.localized("title")
+        return f"{self.code} {self.title}"
 
 
 class Curriculum(models.Model):
@@ -102,14 +89,6 @@ class Curriculum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tier} · {self.track}" if self.track_id else str(self.tier)
-
-    @property
-    def total_hours(self) -> int:
-        return self.teaching_hours + self.exam_prep_hours
-
-    @property
-    def total_days(self) -> Decimal:
-        return self.teaching_days + self.exam_prep_days
 
 
 class CurriculumCourse(models.Model):
@@ -220,14 +199,7 @@ class Enrolment(models.Model):
         _("exam preparation days owed"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
-    decided_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_user(_("decided by"))
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -276,14 +248,7 @@ class PriorLearning(models.Model):
     curriculum = models.ForeignKey(Curriculum, on_delete=models.PROTECT, related_name="+", verbose_name=_("curriculum"))
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = acting_user(_("recorded by"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -349,14 +314,7 @@ class Attendance(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("enrolment")
     )
     hours = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1)
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = acting_user(_("recorded by"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:
@@ -380,6 +338,7 @@ class RemoteModule(Bilingual, models.Model):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
     title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
+    title = InCurrentLanguage()
     hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
     url = models.URLField(_("link"), blank=True)
 
@@ -392,11 +351,7 @@ class RemoteModule(Bilingual, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.code} {self.localized('title')}"
-
-    @property
-    def title(self) -> str:
-        return self.localized("title")
+        return f"{self.course.code} {self.title}"
 
 
 class RemoteCompletion(models.Model):
@@ -407,14 +362,7 @@ class RemoteCompletion(models.Model):
         Enrolment, on_delete=models.CASCADE, related_name="remote_completions", verbose_name=_("enrolment")
     )
     completed_on = models.DateField(_("completed on"))
-    recorded_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = acting_user(_("recorded by"))
 
     class Meta:
         verbose_name = _("remote-learning completion")
@@ -441,14 +389,7 @@ class SelfStudyEntry(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
-    decided_by = models.ForeignKey(
-        "accounts.User",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
+    decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,7 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.bilingual import Bilingual
+from accounts.bilingual import Bilingual, InCurrentLanguage
+from core.fields import acting_user
 
 
 class KnowledgeArea(models.TextChoices):
@@ -60,10 +61,12 @@ class Question(Bilingual, models.Model):
     question_type = models.CharField(_("type"), max_length=12, choices=QuestionType.choices)
     text_zh = models.TextField(_("text (zh-Hant)"))
     text_en = models.TextField(_("text (English)"))
+    text = InCurrentLanguage()
     options = models.JSONField(_("options"), default=list, blank=True)
     correct = models.JSONField(_("correct options"), default=list, blank=True)
     rubric_zh = models.TextField(_("rubric (zh-Hant)"), blank=True)
     rubric_en = models.TextField(_("rubric (English)"), blank=True)
+    rubric = InCurrentLanguage()
     max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=2, default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,15 +92,7 @@ class Question(Bilingual, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.localized('text')[:60]} (v{self.version})"
-
-    @property
-    def text(self) -> str:
-        return self.localized("text")
-
-    @property
-    def rubric(self) -> str:
-        return self.localized("rubric")
+        return f"{self.text[:60]} (v{self.version})"
 
     @property
     def is_essay(self) -> bool:
@@ -244,14 +239,7 @@ class AttemptQuestion(models.Model):
     answer = models.JSONField(_("answer"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2, null=True, blank=True)
-    grader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("grader"),
-    )
+    grader = acting_user(_("grader"))
     grader_note = models.TextField(_("grader's note"), blank=True)
     graded_at = models.DateTimeField(_("graded at"), null=True, blank=True)
 
