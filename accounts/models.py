@@ -274,6 +274,9 @@ class AuditEvent(models.Model):
         SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("second factor set up")
         RECOVERY_CODE_USED = "recovery_code_used", _("recovery code used")
         SECOND_FACTOR_RESET = "second_factor_reset", _("second factor reset")
+        PASSKEY_ADDED = "passkey_added", _("passkey added")
+        PASSKEY_REMOVED = "passkey_removed", _("passkey removed")
+        PASSKEY_USED = "passkey_used", _("passkey used")
 
     created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "csp",
     "drf_spectacular_sidecar",
     "core",
@@ -208,6 +209,18 @@ AXES_RESET_ON_SUCCESS = False
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BCM Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys (WebAuthn, django-otp-webauthn) as the second step instead of a code; never instead of the
+# password. The relying party is this site: its domain (a passkey is bound to it: changing it makes
+# every passkey useless), the name browsers show, and the exact origins (scheme, host, port) the
+# pages are served from. Defaults: localhost under DEBUG, else DJANGO_ALLOWED_HOSTS over https.
+_PASSKEY_HOSTS = [host.lstrip(".") for host in ALLOWED_HOSTS if "*" not in host] or ["localhost"]
+OTP_WEBAUTHN_RP_ID = env.str("OTP_WEBAUTHN_RP_ID", default="localhost" if DEBUG else _PASSKEY_HOSTS[0])
+OTP_WEBAUTHN_RP_NAME = env.str("OTP_WEBAUTHN_RP_NAME", default=OTP_TOTP_ISSUER)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "OTP_WEBAUTHN_ALLOWED_ORIGINS",
+    default=["http://localhost:8000"] if DEBUG else [f"https://{host}" for host in _PASSKEY_HOSTS],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # One address rule (trusted proxies only) and one e-mail normalisation for the lock-out's keys.
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"

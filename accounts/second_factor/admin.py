@@ -40,11 +40,13 @@ def reset_second_factor(model_admin: Any, request: HttpRequest, queryset: QueryS
 
 def _unregister_device_admins() -> None:
     """django-otp's own admins list every person's devices (and TOTP keys) unscoped; staff reset a
-    second factor with the action above instead. Runs at admin autodiscovery (after django-otp's)."""
+    second factor with the action above instead. Runs at admin autodiscovery (after django-otp's).
+    (django-otp-webauthn registers no admin of its passkeys today; should it start to, it goes too.)"""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnAttestation, WebAuthnCredential
 
-    for model in (TOTPDevice, StaticDevice):
+    for model in (TOTPDevice, StaticDevice, WebAuthnCredential, WebAuthnAttestation):
         if admin.site.is_registered(model):
             admin.site.unregister(model)
 

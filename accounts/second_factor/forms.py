@@ -27,3 +27,12 @@ class VerifyCodeForm(CodeForm):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
                                       "autocapitalize": "off"}),
     )
+
+
+class PasskeyNameForm(forms.Form):
+    name = forms.CharField(
+        label=_("Passkey name"),
+        max_length=64,
+        help_text=_("A name you will recognise, such as the device or security key it is on."),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+    )

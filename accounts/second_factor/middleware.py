@@ -1,6 +1,7 @@
 """One gate for every staff page: a staff person logged in with a password only reaches the
 second-factor pages, log-out and the language switch; everything else sends them to enrolment
-(no authenticator yet) or to the code (``?next=`` brings them back).
+(no authenticator yet) or to the code (``?next=`` brings them back). A session counts as verified
+by any django-otp device: an authenticator's code, a recovery code or a passkey.
 
 Whether the person needs a second factor is decided once per session (staff status and
 superusers are read from the user row on every request; groups and institution staff once)
@@ -19,8 +20,15 @@ from django.utils.http import urlencode
 from . import services
 
 REQUIRED = "_second_factor_required"
-# Pages an unverified staff person may open, by URL name.
+# Pages an unverified staff person may open, by URL name, besides the second step's own.
 OPEN = frozenset({"accounts:logout", "admin:logout", "set_language"})
+# The second step's pages that manage a person's passkeys: behind the gate like any staff page.
+GATED_STEP_PAGES = frozenset({"second_factor:passkeys", "second_factor:passkey_name", "second_factor:passkey_remove"})
+
+
+def is_open(view_name: str, namespace: str) -> bool:
+    """An unverified staff person may open this page: log-out, the language, the second step."""
+    return view_name in OPEN or (namespace == "second_factor" and view_name not in GATED_STEP_PAGES)
 
 
 def requires_second_factor(request: HttpRequest) -> bool:
@@ -45,7 +53,7 @@ class SecondFactorMiddleware:
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> HttpResponse | None:
         match = request.resolver_match
-        if match is None or match.namespace == "second_factor" or match.view_name in OPEN:
+        if match is None or is_open(match.view_name, match.namespace):
             return None
         if not requires_second_factor(request) or request.user.is_verified():
             return None

@@ -1,7 +1,9 @@
-"""Every write of the second factor: enrolment, verification, recovery codes, reset.
+"""Every write of the second factor: enrolment, verification, recovery codes, passkeys, reset.
 
-Devices are django-otp's: one ``TOTPDevice`` (an authenticator app) and one ``StaticDevice``
-holding the single-use recovery codes. Refusals raise :class:`SecondFactorError`.
+Devices are django-otp's: one ``TOTPDevice`` (an authenticator app), one ``StaticDevice``
+holding the single-use recovery codes, and any number of passkeys (django-otp-webauthn's
+``WebAuthnCredential``, made by its ceremonies in :mod:`.passkeys`). Refusals raise
+:class:`SecondFactorError`.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import audit
 from accounts.identifiers import normalize_email
@@ -24,10 +28,13 @@ from accounts.models import StaffMembership, User
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, is_program_office
 from accounts.services import do_end_sessions
 
+from . import selectors
+
 STAFF_GROUPS = (PROGRAM_OFFICE_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP)
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
+PASSKEY_NAME_MAX_LENGTH = 64  # django-otp's Device.name
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 
@@ -63,7 +70,8 @@ def authenticator_of(user: User, *, confirmed: bool | None = True) -> TOTPDevice
 
 
 def has_second_factor(user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a passkey (recovery codes alone are no second factor to set up)."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists() or selectors.has_passkey(user)
 
 
 def secret_of(device: TOTPDevice) -> str:
@@ -165,15 +173,79 @@ def check_may_reset_second_factor(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def do_reset_second_factor(*, actor: User, user: User) -> int:
-    """Delete the person's authenticators and recovery codes and end their sessions, so that
-    their next log-in enrols again; audited. Returns how many devices were deleted."""
+    """Delete the person's authenticators, passkeys and recovery codes and end their sessions, so
+    that their next log-in enrols again; audited. Returns how many devices were deleted."""
     check_may_reset_second_factor(actor=actor, user=user)
     deleted = TOTPDevice.objects.filter(user=user).delete()[0]
     deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    # Counted as passkeys: the attestation stored with each goes with it but is no device.
+    deleted += WebAuthnCredential.objects.filter(user=user).delete()[1].get(WebAuthnCredential._meta.label, 0)
     sessions = do_end_sessions(user=user)
     audit.record(audit.Action.SECOND_FACTOR_RESET, actor=actor, target=user, summary=user.email,
                  detail={"devices_deleted": deleted, "sessions_ended": sessions})
     return deleted
+
+
+@transaction.atomic
+def do_record_new_passkey(*, user: User, passkey: WebAuthnCredential) -> list[str]:
+    """Name and audit the passkey django-otp-webauthn has just saved for ``user``.
+
+    When it is the person's first second factor (they set up a passkey instead of an app), this
+    is their enrolment: the unfinished app set-up goes, and 10 recovery codes are made and
+    returned, to be shown once by the caller. Otherwise returns no codes.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one set-up at a time per person
+    others = WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=passkey.pk)
+    enrolling = not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or others.exists())
+    passkey.name = gettext("Passkey %(number)d") % {"number": others.count() + 1}
+    passkey.save(update_fields=["name"])
+    audit.record(audit.Action.PASSKEY_ADDED, actor=user, target=user, summary=f"{user.email}: {passkey.name}",
+                 detail={"passkey": passkey.pk, "first_factor": enrolling})
+    if not enrolling:
+        return []
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    codes = _new_recovery_codes(user)
+    audit.record(audit.Action.SECOND_FACTOR_ENROLLED, actor=user, target=user, summary=user.email,
+                 detail={"passkey": passkey.pk})
+    return codes
+
+
+def do_record_passkey_used(*, user: User, passkey: WebAuthnCredential) -> None:
+    """The person passed the second step with a passkey (the package checked it and counted its use)."""
+    audit.record(audit.Action.PASSKEY_USED, actor=user, target=user, summary=f"{user.email}: {passkey.name}",
+                 detail={"passkey": passkey.pk})
+
+
+def do_rename_passkey(*, user: User, passkey_id: int, name: str) -> WebAuthnCredential:
+    """Give the person's own passkey a name they will recognise ("work laptop")."""
+    passkey = selectors.passkey_of(user, passkey_id)
+    if passkey is None:
+        raise SecondFactorError("not_found", _("There is no such passkey."))
+    name = " ".join(str(name or "").split())
+    if not name or len(name) > PASSKEY_NAME_MAX_LENGTH:
+        raise SecondFactorError("invalid", _("Give the passkey a name of 1 to 64 characters."))
+    passkey.name = name
+    passkey.save(update_fields=["name"])
+    return passkey
+
+
+@transaction.atomic
+def do_remove_passkey(*, user: User, passkey_id: int) -> None:
+    """Delete the person's own passkey; audited. Refused for the last second factor they have:
+    without it the next log-in could not pass (a reset by the program office starts over)."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    passkey = selectors.passkey_of(user, passkey_id)
+    if passkey is None:
+        raise SecondFactorError("not_found", _("There is no such passkey."))
+    others = selectors.passkeys_of(user).exclude(pk=passkey.pk)
+    if not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or others.exists()):
+        raise SecondFactorError("last_factor", _(
+            "This passkey is your only second factor, so it cannot be removed. Add another passkey first."
+        ))
+    detail = {"passkey": passkey.pk}
+    summary = f"{user.email}: {passkey.name}"
+    passkey.delete()
+    audit.record(audit.Action.PASSKEY_REMOVED, actor=user, target=user, summary=summary, detail=detail)
 
 
 @transaction.atomic

@@ -1,44 +1,32 @@
-"""The second step of a staff log-in: enrol an authenticator, enter a code, see recovery codes once."""
+"""The second step of a staff log-in: enrol an authenticator (or a passkey), enter a code (or use a
+passkey), see recovery codes once; and a staff person's own passkeys: list, name, remove."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
 
 import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
-from . import services
-from .forms import EnrolCodeForm, VerifyCodeForm
+from . import selectors, services
+from .forms import EnrolCodeForm, PasskeyNameForm, VerifyCodeForm
 from .middleware import requires_second_factor
-
-# Recovery codes wait here between the enrolment's POST and the page that shows them once.
-FRESH_CODES = "_second_factor_fresh_codes"
-
-
-def _next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return settings.LOGIN_REDIRECT_URL
-
-
-def _with_next(name: str, request: HttpRequest) -> HttpResponse:
-    from django.urls import reverse
-    from django.utils.http import urlencode
-
-    return redirect(f"{reverse(name)}?{urlencode({'next': _next(request)})}")
+from .navigation import next_url, redirect_with_next
+from .passkeys import FRESH_CODES, script_configuration, script_messages
 
 
 def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpResponse:
@@ -53,9 +41,9 @@ def _locked_out(request: HttpRequest, credentials: dict[str, str]) -> HttpRespon
 def enrol(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not requires_second_factor(request):
-        return redirect(_next(request))
+        return redirect(next_url(request))
     if services.has_second_factor(user):
-        return _with_next("second_factor:verify", request)
+        return redirect_with_next("second_factor:verify", request)
     device = services.do_start_enrolment(user=user)
     form = EnrolCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -67,12 +55,13 @@ def enrol(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             AxesProxyHandler.reset_attempts(username=services.lockout_credentials(user)["username"])
             request.session[FRESH_CODES] = codes
-            return _with_next("second_factor:recovery_codes", request)
+            return redirect_with_next("second_factor:recovery_codes", request)
     context = {
         "form": form,
-        "next": _next(request),
+        "next": next_url(request),
         "secret": services.secret_of(device),
         "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+        **_passkey_scripts(request, next_to=next_url(request)),
     }
     return render(request, "accounts/second_factor/enrol.html", context)
 
@@ -83,9 +72,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not requires_second_factor(request) or user.is_verified():
-        return redirect(_next(request))
+        return redirect(next_url(request))
     if not services.has_second_factor(user):
-        return _with_next("second_factor:enrol", request)
+        return redirect_with_next("second_factor:enrol", request)
     credentials = services.lockout_credentials(user)
     if AxesProxyHandler.is_locked(request, credentials):
         return _locked_out(request, credentials)
@@ -110,8 +99,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                     "You used a recovery code; %(count)d are left. Ask the program office for a reset to set up a new authenticator.",
                     left,
                 ) % {"count": left})
-            return redirect(_next(request))
-    return render(request, "accounts/second_factor/verify.html", {"form": form, "next": _next(request)})
+            return redirect(next_url(request))
+    context = {"form": form, "next": next_url(request), "has_passkey": selectors.has_passkey(user)}
+    if context["has_passkey"]:
+        context |= _passkey_scripts(request, next_to=next_url(request))
+    return render(request, "accounts/second_factor/verify.html", context)
 
 
 @never_cache
@@ -121,5 +113,73 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     codes = request.session.pop(FRESH_CODES, None)
     if not codes:
         messages.info(request, _("Recovery codes are shown only once, right after you set up your authenticator."))
-        return redirect(_next(request))
-    return render(request, "accounts/second_factor/recovery_codes.html", {"codes": codes, "next": _next(request)})
+        return redirect(next_url(request))
+    return render(request, "accounts/second_factor/recovery_codes.html", {"codes": codes, "next": next_url(request)})
+
+
+def _passkey_scripts(request: HttpRequest, *, next_to: str) -> dict[str, object]:
+    """What a page with django-otp-webauthn's scripts needs (templates/accounts/second_factor/_passkey_scripts.html)."""
+    return {"passkey_configuration": script_configuration(request, next_to=next_to),
+            "passkey_messages": script_messages()}
+
+
+# --- a staff person's own passkeys -------------------------------------------------------------
+
+
+def _own_passkeys_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Staff only, after the second step (the gate sends anyone else there first: these pages are
+    not among its open ones); trainees have no such page."""
+
+    @wraps(view)
+    @never_cache
+    @login_required
+    def page(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not requires_second_factor(request):
+            raise Http404
+        if not request.user.is_verified():
+            return redirect_with_next("second_factor:verify", request)
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+@_own_passkeys_page
+def passkeys(request: HttpRequest) -> HttpResponse:
+    here = reverse("second_factor:passkeys")
+    context = {"passkeys": selectors.passkeys_of(request.user), **_passkey_scripts(request, next_to=here)}
+    return render(request, "accounts/second_factor/passkeys.html", context)
+
+
+@_own_passkeys_page
+@require_http_methods(["GET", "POST"])
+def passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
+    passkey = selectors.passkey_of(request.user, pk)
+    if passkey is None:
+        raise Http404
+    form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_rename_passkey(user=request.user, passkey_id=passkey.pk, name=form.cleaned_data["name"])
+        except services.SecondFactorError as error:
+            form.add_error("name", str(error))
+        else:
+            return redirect(next_url(request, default=reverse("second_factor:passkeys")))
+    context = {"form": form, "passkey": passkey, "next": next_url(request, default=reverse("second_factor:passkeys"))}
+    return render(request, "accounts/second_factor/passkey_name.html", context)
+
+
+@_own_passkeys_page
+@require_http_methods(["GET", "POST"])
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    passkey = selectors.passkey_of(request.user, pk)
+    if passkey is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.do_remove_passkey(user=request.user, passkey_id=passkey.pk)
+        except services.SecondFactorError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The passkey “%(name)s” was removed.") % {"name": passkey.name})
+        return redirect("second_factor:passkeys")
+    return render(request, "accounts/second_factor/passkey_remove.html", {"passkey": passkey})

@@ -29,6 +29,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import LocalePrefixPattern
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.test import APIClient
 
 from accounts.api.models import SCOPES, WebhookDelivery, WebhookEndpoint
@@ -130,6 +131,21 @@ def admin_url(model, view: str, *args) -> str:
 
 # --- the cases ------------------------------------------------------------------------------------
 
+
+
+def passkey_of_b(b: Theirs) -> WebAuthnCredential:
+    """Institution B's admin's passkey (a row as django-otp-webauthn stores one); its name is B's
+    private text from now on (the passkey list, asked for after it, must not show it)."""
+    name = "Bravo admin YubiKey"
+    if name not in b.markers:
+        b.markers.append(name)
+    credential_id = b"bravo-credential"
+    return WebAuthnCredential.objects.get_or_create(
+        user=b.world.admin_b, credential_id_sha256=WebAuthnCredential.get_credential_id_sha256(credential_id),
+        defaults={"name": name, "credential_id": credential_id, "public_key": b"bravo-public-key", "aaguid": ""},
+    )[0]
+
+
 # Patterns naming one of B's rows: how to ask for it.
 FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "training:withdraw": lambda b: [
@@ -154,6 +170,16 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "admin:auth_user_password_change": lambda b: [
         Probe(reverse("admin:auth_user_password_change", args=[user.pk]), method)
         for user in (b.world.trainee_b, b.world.admin_b) for method in ("get", "post")
+    ],
+    "second_factor:passkey_name": lambda b: [
+        Probe(reverse("second_factor:passkey_name", args=[passkey.pk]), method, {"name": "renamed"},
+              unchanged=lambda p=passkey: WebAuthnCredential.objects.filter(pk=p.pk, name=p.name).exists())
+        for passkey in [passkey_of_b(b)] for method in ("get", "post")
+    ],
+    "second_factor:passkey_remove": lambda b: [
+        Probe(reverse("second_factor:passkey_remove", args=[passkey.pk]), method,
+              unchanged=lambda p=passkey: WebAuthnCredential.objects.filter(pk=p.pk).exists())
+        for passkey in [passkey_of_b(b)] for method in ("get", "post")
     ],
     "admin:view_on_site": lambda b: [
         Probe(reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(row).pk, row.pk]))
@@ -239,6 +265,12 @@ NO_OBJECT: dict[str, str] = {
     "second_factor:verify": "the staff person's own second step",
     "second_factor:enrol": "sets up the staff person's own authenticator",
     "second_factor:recovery_codes": "the staff person's own recovery codes, once",
+    "second_factor:passkeys": "the staff person's own passkeys",
+    "second_factor:passkey_registration_begin": "a passkey for the staff person's own account (JSON, POST)",
+    "second_factor:passkey_registration_complete": "saves a passkey to the staff person's own account",
+    "second_factor:passkey_authentication_begin": "a challenge for the staff person's own passkeys",
+    "second_factor:passkey_authentication_complete": "accepts only the staff person's own passkeys "
+    "(tests/security/test_passkeys.py)",
     "exams:home": "the trainee's own exams",
     "certification:verify": "the public verification form (by number)",
     "certification:mine": "the trainee's own certificates",
