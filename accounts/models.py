@@ -345,6 +345,3 @@ class UserSession(AbstractBaseSession):
         verbose_name = _("log-in session")
         verbose_name_plural = _("log-in sessions")
 
-
-# The employers' API keeps its own models in accounts/api/models.py (issue 7).
-from .api.models import ApiClient, IdempotencyRecord, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "courses",
     "exams",
     "certification",
+    "hr_api",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from accounts.outbound import OutboundRefused
 from accounts.scoping import is_program_office
 
 from . import services, webhooks
-from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
+from hr_api.models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
 
 
 class ProgramOfficeOnly:

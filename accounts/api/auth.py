@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from .models import ApiClient
+from hr_api.models import ApiClient
 
 
 def client_of(application: Any) -> ApiClient | None:

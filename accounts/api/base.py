@@ -14,7 +14,7 @@ from accounts import audit
 
 from .auth import ClientAuthentication, ClientRateThrottle, HasScope
 from .errors import problem_handler
-from .models import ApiClient
+from hr_api.models import ApiClient
 from .pagination import SyncCursorPagination, filter_updated_since
 
 

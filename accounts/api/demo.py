@@ -4,7 +4,7 @@ from oauth2_provider.models import Application
 
 from accounts.models import Employer
 
-from .models import SCOPES, ApiClient
+from hr_api.models import SCOPES, ApiClient
 from .services import do_create_client, do_rotate_secret
 
 DEMO_CLIENTS = [("bank-a", "demo-hr-a", "demo-hr-secret-a"), ("bank-b", "demo-hr-b", "demo-hr-secret-b")]

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from .errors import Conflict
-from .models import IdempotencyRecord
+from hr_api.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 # Printable ASCII (what an HTTP header carries as it is), 1 to 255 characters, no space at either

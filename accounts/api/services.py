@@ -33,7 +33,7 @@ from accounts.models import Employer, TraineeProfile, User
 from accounts.scoping import TRAINEE_GROUP
 from accounts.services import AccountError, do_register_trainee
 
-from .models import ApiClient
+from hr_api.models import ApiClient
 
 
 class ApiError(Exception):

@@ -43,7 +43,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from accounts import outbound
 
-from .models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 
 log = logging.getLogger(__name__)
 EVENTS = [e.value for e in WebhookEndpoint.Event]

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from accounts.api import webhooks
 from accounts.api.base import ApiView, get_owned_or_404
 from accounts.api.idempotency import IDEMPOTENCY_KEY, run_idempotently
-from accounts.api.models import WebhookEndpoint
+from hr_api.models import WebhookEndpoint
 from accounts.api.pagination import UPDATED_SINCE
 from accounts.api.serializers import StrictSerializer
 from accounts.api.webhooks import EVENTS

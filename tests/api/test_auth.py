@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.api import services
-from accounts.api.models import ApiClient
+from hr_api.models import ApiClient
 
 from .conftest import assert_problem, http
 

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 
 from accounts.api import services as api_services
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 from courses import services as training
 from tests.factories import CohortFactory
 

@@ -41,7 +41,7 @@ def _type_of(schema: dict, node: dict) -> str | None:
 def test_every_json_body_field_refuses_a_value_of_another_type_naming_the_field(cast, employee_a):
     """DRF took "phone": 912345678 as the text "912345678"; each field of every request body takes
     its own JSON type only: 400 naming the field, nothing written (a new field is walked too)."""
-    from accounts.api.models import WebhookEndpoint
+    from hr_api.models import WebhookEndpoint
     from accounts.models import TraineeProfile
 
     hook = WebhookEndpoint.objects.create(

@@ -5,7 +5,7 @@ ENDPOINTS must list every operation of the schema; a test below fails when one i
 
 import pytest
 
-from accounts.api.models import SCOPES, WebhookEndpoint
+from hr_api.models import SCOPES, WebhookEndpoint
 from courses import services as training
 from tests.factories import CertificateFactory, CohortFactory, curriculum_of
 

@@ -22,7 +22,7 @@ from django.apps import apps
 
 from accounts import outbound
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 
 
 class StandardReceiver:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import outbound
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 
 from .conftest import assert_problem
 
@@ -162,18 +162,18 @@ def test_the_admin_form_obeys_the_same_rule(cast, dns, office):
     employer = cast.hr_a.employer
     form = {"employer": employer.pk, "url": "https://hooks.evil.example/", "events": '["certificate.issued"]',
             "is_active": "on", "description": ""}  # fmt: skip
-    response = office.post("/en/admin/accounts/webhookendpoint/add/", form)
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", form)
     assert response.status_code == 200
     assert "url" in response.context["adminform"].form.errors
     assert not WebhookEndpoint.objects.exists()
-    response = office.post("/en/admin/accounts/webhookendpoint/add/", {**form, "url": "https://hooks.bank.example/"})
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", {**form, "url": "https://hooks.bank.example/"})
     assert response.status_code == 302
     endpoint = WebhookEndpoint.objects.get()
     # An endpoint made in admin gets a secret too, shown once to the program office.
     webhooks.signing_key(endpoint.secret)
     shown = [str(m) for m in response.wsgi_request._messages]
     assert any(endpoint.secret in m for m in shown)
-    response = office.post(f"/en/admin/accounts/webhookendpoint/{endpoint.pk}/change/", form)
+    response = office.post(f"/en/admin/hr_api/webhookendpoint/{endpoint.pk}/change/", form)
     assert response.status_code == 200 and "url" in response.context["adminform"].form.errors
 
 
@@ -241,7 +241,7 @@ def test_redelivery_vets_the_url_again(cast, dns, monkeypatch, admin_client, dja
     del dns["hooks.bank.example"]  # the employer fixed its DNS
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
-            "/en/admin/accounts/webhookdelivery/", {"action": "redeliver", "_selected_action": [delivery.pk]}
+            "/en/admin/hr_api/webhookdelivery/", {"action": "redeliver", "_selected_action": [delivery.pk]}
         )
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and [str(a) for a in sent[0].addresses] == ["93.184.215.14"]

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 from tests.conftest import celery_worker_process, wait_until
 from tests.factories import CohortFactory
 

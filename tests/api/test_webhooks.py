@@ -13,7 +13,7 @@ import standardwebhooks
 from django.utils import timezone
 
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 from courses import services as training
 from tests.factories import CohortFactory
 
@@ -166,7 +166,7 @@ def test_the_program_office_redelivers_from_admin(cast, receiver, admin_client, 
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            "/en/admin/accounts/webhookdelivery/",
+            "/en/admin/hr_api/webhookdelivery/",
             {"action": "redeliver", "_selected_action": [delivery.pk]},
         )
     assert response.status_code == 302

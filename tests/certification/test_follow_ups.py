@@ -13,7 +13,7 @@ from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 from certification import services
 from certification.models import Certificate, PendingCheck, ReminderPreference, ReminderSent
 from certification.tasks import announce_certificate_issued

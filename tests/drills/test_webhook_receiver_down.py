@@ -13,7 +13,7 @@ import time
 import pytest
 import standardwebhooks
 
-from accounts.api.models import WebhookDelivery
+from hr_api.models import WebhookDelivery
 from exams.models import CourseResult
 
 from . import world

@@ -14,7 +14,7 @@ import time
 import pytest
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from accounts.api.models import WebhookDelivery
+from hr_api.models import WebhookDelivery
 from certification.models import Certificate
 from exams.models import Attempt, CourseResult
 

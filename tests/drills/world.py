@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.api.models import WebhookEndpoint
+from hr_api.models import WebhookEndpoint
 from accounts.models import TraineeProfile, User
 from courses.models import Enrolment
 from exams import services

@@ -31,7 +31,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES, WebhookDelivery, WebhookEndpoint
+from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
 from accounts.api.services import do_create_client
 from accounts.models import Employer
 from accounts.scoping import InstitutionScopedAdmin
@@ -278,9 +278,9 @@ NO_OBJECT: dict[str, str] = {
 CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
 # Program-office admins with rows that belong to employer B: staff of institution A are refused them.
 EMPLOYER_B_ROWS: dict[str, Callable[[Theirs], list]] = {
-    "accounts.ApiClient": lambda b: [b.api_client],
-    "accounts.WebhookEndpoint": lambda b: [b.webhook],
-    "accounts.WebhookDelivery": lambda b: [b.delivery],
+    "hr_api.ApiClient": lambda b: [b.api_client],
+    "hr_api.WebhookEndpoint": lambda b: [b.webhook],
+    "hr_api.WebhookDelivery": lambda b: [b.delivery],
     "accounts.Employer": lambda b: [b.api_client.employer],
     "oauth2_provider.Application": lambda b: [b.api_client.application],
     "oauth2_provider.AccessToken": lambda b: [b.token],

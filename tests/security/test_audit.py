@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import audit
-from accounts.api.models import SCOPES
+from hr_api.models import SCOPES
 from accounts.api.services import do_create_client, do_revoke_client, do_rotate_secret
 from accounts.models import AuditEvent
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP

@@ -24,7 +24,7 @@ from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePatter
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES
+from hr_api.models import SCOPES
 from accounts.api.services import do_create_client
 from accounts.converters import MAX_ID, IdConverter, parse_id
 from accounts.models import Employer, TraineeProfile, User

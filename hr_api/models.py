@@ -1,15 +1,15 @@
 """What the employers' API keeps: clients, idempotency records, webhook endpoints and deliveries.
 
-Defined here and imported by ``accounts.models`` so that they belong to the accounts app (the
-lowest app, so every app's API can use them). Webhook *events* come from every app; the
-receivers that turn signals into deliveries live in ``certification.api.receivers``.
+These models were the accounts app's until issue 16 moved the HR API to its own app at the top;
+each keeps its table (``db_table``, the accounts_ name) so no row moved. Webhook *events* come from
+every domain app's signals; :mod:`hr_api.receivers` turns them into deliveries.
 """
 
 import uuid
 
 from django.db import models
-from oauth2_provider.settings import oauth2_settings
 from django.utils.translation import gettext_lazy as _
+from oauth2_provider.settings import oauth2_settings
 
 SCOPES = ("read", "enroll", "webhooks")
 
@@ -38,6 +38,7 @@ class ApiClient(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        db_table = "accounts_apiclient"  # the accounts app's table before issue 16
         verbose_name = _("API client")
         verbose_name_plural = _("API clients")
         ordering = ["employer_id", "id"]
@@ -57,6 +58,11 @@ class ApiClient(models.Model):
     def is_active(self) -> bool:
         return self.revoked_at is None and self.employer.is_active
 
+    @property
+    def audit_label(self) -> str:
+        """The actor's name in the audit trail (accounts.audit reads it from any principal not a person)."""
+        return f"api:{self.application.client_id}"
+
 
 class IdempotencyRecord(models.Model):
     """The first answer to a POST with an ``Idempotency-Key``, replayed to its retries."""
@@ -70,6 +76,7 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "accounts_idempotencyrecord"  # the accounts app's table before issue 16
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")]
@@ -97,6 +104,7 @@ class WebhookEndpoint(models.Model):
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
+        db_table = "accounts_webhookendpoint"  # the accounts app's table before issue 16
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
         ordering = ["employer_id", "id"]
@@ -130,6 +138,7 @@ class WebhookDelivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "accounts_webhookdelivery"  # the accounts app's table before issue 16
         verbose_name = _("webhook delivery")
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
