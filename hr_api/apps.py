@@ -14,7 +14,9 @@ class HrApiConfig(AppConfig):
     verbose_name = _("HR API")
 
     def ready(self) -> None:
+        from . import receivers
         from .permissions import grant_group_permissions
 
+        receivers.connect()
         # After every migrate: permissions exist only then, on a fresh database too.
         post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="hr_api_group_permissions")

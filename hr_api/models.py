@@ -127,9 +127,7 @@ class WebhookDelivery(models.Model):
     event_id = models.UUIDField(_("event id"), default=uuid.uuid4, editable=False)
     event = models.CharField(_("event"), max_length=50, choices=WebhookEndpoint.Event.choices)
     payload = models.JSONField(_("payload"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)

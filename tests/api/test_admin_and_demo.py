@@ -6,7 +6,7 @@ from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
 
 import accounts.demo
-from accounts.api import demo as api_demo
+from hr_api import demo as api_demo
 from hr_api.models import ApiClient
 from tests.factories import EmployerFactory, StaffMembershipFactory
 
@@ -35,7 +35,7 @@ def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_clie
 
 
 def test_rotate_and_revoke_from_admin(admin_client, db):
-    from accounts.api.services import do_create_client
+    from hr_api.services import do_create_client
 
     client, secret = do_create_client(employer=EmployerFactory(), name="x", scopes=["read"], client_id="c1")
     admin_client.post("/en/admin/hr_api/apiclient/", {"action": "rotate_secret", "_selected_action": [client.pk]})

@@ -19,7 +19,7 @@ import pytest
 from django.utils import timezone
 
 from hr_api.models import SCOPES
-from accounts.api.services import do_create_client
+from hr_api.services import do_create_client
 from tests.factories import CertificateFactory, CohortFactory, EmployerFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -12,9 +12,9 @@ import requests
 import standardwebhooks
 from django.utils import timezone
 
-from accounts.api import webhooks
-from hr_api.models import WebhookDelivery, WebhookEndpoint
 from courses import services as training
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import deliveries, signing, sweep
 from tests.factories import CohortFactory
 
 from .conftest import assert_problem, http
@@ -52,7 +52,7 @@ class Receiver:
 @pytest.fixture
 def receiver(monkeypatch):
     fake = Receiver()
-    monkeypatch.setattr(webhooks.outbound, "post", fake)
+    monkeypatch.setattr(deliveries.outbound, "post", fake)
     return fake
 
 
@@ -111,7 +111,7 @@ def test_an_enrolment_sends_a_signed_event_that_the_documented_recipe_verifies(
     assert call["headers"]["Webhook-Id"] == payload["id"]
     verify = documented_verify()
     assert verify(secret, call["headers"], call["body"])
-    assert not verify(webhooks.new_secret(), call["headers"], call["body"])
+    assert not verify(signing.new_secret(), call["headers"], call["body"])
     assert not verify(secret, call["headers"], call["body"].replace(b"pending", b"approved"))
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "delivered" and delivery.attempts == 1
@@ -132,17 +132,17 @@ def test_a_failing_receiver_is_retried_with_growing_waits_then_given_up(cast, re
     receiver.answers = [500]
     endpoint = WebhookEndpoint.objects.get()
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={"a": 1})
-    assert webhooks.attempt_delivery(delivery.pk) == 30
-    assert webhooks.attempt_delivery(delivery.pk) is None  # not due yet: an early copy sends nothing
+    assert deliveries.attempt_delivery(delivery.pk) == 30
+    assert deliveries.attempt_delivery(delivery.pk) is None  # not due yet: an early copy sends nothing
     assert len(receiver.calls) == 1
 
     def come_due():
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
 
     come_due()
-    assert webhooks.attempt_delivery(delivery.pk) == 60
+    assert deliveries.attempt_delivery(delivery.pk) == 60
     come_due()
-    assert webhooks.attempt_delivery(delivery.pk) is None
+    assert deliveries.attempt_delivery(delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 3 and delivery.last_status_code == 500
 
@@ -153,7 +153,7 @@ def test_a_timeout_counts_as_a_failed_attempt(cast, receiver):
     delivery = WebhookDelivery.objects.create(
         endpoint=WebhookEndpoint.objects.get(), event="certificate.issued", payload={}
     )
-    assert webhooks.attempt_delivery(delivery.pk) == 30
+    assert deliveries.attempt_delivery(delivery.pk) == 30
     delivery.refresh_from_db()
     assert "Timeout" in delivery.last_error and delivery.status == "pending"
     assert receiver.calls[0]["timeout"] == 5
@@ -216,7 +216,7 @@ def test_a_webhook_failure_never_fails_the_callers_change(
     def broken(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("certification.api.receivers.emit", broken)
+    monkeypatch.setattr("hr_api.receivers.emit", broken)
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.api_a.post(
             "/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": CohortFactory().pk}, format="json"
@@ -225,7 +225,7 @@ def test_a_webhook_failure_never_fails_the_callers_change(
 
 
 def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery():
-    secret = webhooks.new_secret()
+    secret = signing.new_secret()
     body = b'{"id":"e1"}'
 
     def headers(age: int, key: str = secret) -> dict:
@@ -233,7 +233,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
         return {
             "Webhook-Id": "e1",
             "Webhook-Timestamp": timestamp,
-            "Webhook-Signature": webhooks.sign(key, "e1", timestamp, body),
+            "Webhook-Signature": signing.sign(key, "e1", timestamp, body),
         }
 
     verify = documented_verify()
@@ -241,7 +241,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
     assert verify(secret, headers(290), body)
     assert verify(secret, headers(310), body) is None  # a replay, though correctly signed
     assert verify(secret, headers(-310), body) is None
-    assert verify(secret, headers(0, key=webhooks.new_secret()), body) is None
+    assert verify(secret, headers(0, key=signing.new_secret()), body) is None
     assert verify(secret, headers(0), body + b" ") is None
     assert verify(secret, {**headers(0), "Webhook-Id": "e2"}, body) is None  # the id is signed too
     # The library agrees with our signature byte for byte.
@@ -249,7 +249,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
     library = standardwebhooks.Webhook(secret).sign(
         "e1", datetime.datetime.fromtimestamp(int(stamp), datetime.UTC), body.decode()
     )
-    assert library == webhooks.sign(secret, "e1", stamp, body)
+    assert library == signing.sign(secret, "e1", stamp, body)
 
 
 def test_the_sweep_enqueues_only_pending_deliveries_past_due(cast, settings, django_capture_on_commit_callbacks):
@@ -273,6 +273,6 @@ def test_the_sweep_enqueues_only_pending_deliveries_past_due(cast, settings, dja
     make(created_at=old, attempts=1, next_attempt_at=now + datetime.timedelta(seconds=30))  # retry waiting
     make(created_at=old, status="delivered")
     make(created_at=old, status="failed")
-    with mock.patch("accounts.api.tasks.deliver_webhook.delay") as delay:
-        assert webhooks.do_sweep_deliveries(now=now) == 2
+    with mock.patch("hr_api.tasks.deliver_webhook.delay") as delay:
+        assert sweep.do_sweep_deliveries(now=now) == 2
     assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost_first, lost_retry])

@@ -31,13 +31,13 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from rest_framework.test import APIClient
 
-from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
-from accounts.api.services import do_create_client
 from accounts.models import Employer
 from accounts.scoping import InstitutionScopedAdmin
 from certification.models import Certificate
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
+from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
+from hr_api.services import do_create_client
 from tests.accounts.test_admin_isolation import GLOBAL_ADMINS, foreign_rows
 from tests.api.conftest import token_for
 from tests.isolation import World, build_world

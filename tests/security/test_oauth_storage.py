@@ -9,7 +9,7 @@ from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from hr_api.models import SCOPES
-from accounts.api.services import do_create_client, do_rotate_secret
+from hr_api.services import do_create_client, do_rotate_secret
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db

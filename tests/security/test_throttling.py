@@ -11,7 +11,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from hr_api.models import SCOPES
-from accounts.api.services import do_create_client
+from hr_api.services import do_create_client
 from tests.api.conftest import http
 from tests.conftest import redis_reachable, service_missing
 from tests.factories import EmployerFactory
