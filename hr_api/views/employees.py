@@ -8,7 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts import employees
-from accounts.models import TraineeProfile
+from accounts.selectors import employees_of
 from accounts.services import AccountError
 from hr_api.errors import Conflict, refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
@@ -34,7 +34,7 @@ def site_url(request) -> str:
 
 class EmployeeMixin:
     def employees(self):
-        return TraineeProfile.objects.select_related("user").filter(employer_id=self.employer_id)
+        return employees_of(self.employer_id).select_related("user")
 
 
 class EmployeeListView(EmployeeMixin, ApiView):

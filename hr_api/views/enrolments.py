@@ -11,7 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from accounts.converters import parse_id
-from accounts.models import TraineeProfile
+from accounts.selectors import employees_of
 from courses import selectors, services
 from courses.models import Cohort, Enrolment
 from hr_api.errors import refusal
@@ -76,7 +76,7 @@ def raise_training_error(error: services.TrainingError, *, cohort: Cohort, enrol
 
 class EnrolmentMixin:
     def enrolments(self):
-        return Enrolment.objects.filter(trainee__trainee_profile__employer_id=self.employer_id).select_related(
+        return selectors.enrolments_of_employer(self.employer_id).select_related(
             "trainee__trainee_profile", "cohort", "curriculum__tier", "curriculum__track"
         )
 
@@ -130,9 +130,7 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
             data = EnrolSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             profile = (
-                TraineeProfile.objects.select_related("user")
-                .filter(employer_id=self.employer_id, pk=data.validated_data["employee"])
-                .first()
+                employees_of(self.employer_id).select_related("user").filter(pk=data.validated_data["employee"]).first()
             )
             if profile is None:
                 raise exceptions.NotFound(_("No employee with this id."))

@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from accounts.converters import parse_id
-from exams.models import CourseResult
+from exams.selectors import results_of_employer
 from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination
 from hr_api.serializers.exam_results import ExamResultSerializer
 
@@ -22,9 +22,7 @@ class PublishedOrder(SyncCursorPagination):
 
 class ExamResultMixin:
     def results(self):
-        return CourseResult.objects.filter(
-            trainee__trainee_profile__employer_id=self.employer_id, published_at__isnull=False
-        ).select_related("trainee__trainee_profile", "course", "attempt")
+        return results_of_employer(self.employer_id).select_related("trainee__trainee_profile", "course", "attempt")
 
 
 class ExamResultListView(ExamResultMixin, ApiView):

@@ -8,8 +8,8 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
-from hr_api.models import WebhookEndpoint
 from hr_api.pagination import UPDATED_SINCE
+from hr_api.selectors import endpoints_of
 from hr_api.serializers.webhooks import (
     WebhookEndpointCreatedSerializer,
     WebhookEndpointInputSerializer,
@@ -26,7 +26,7 @@ class WebhookMixin:
     required_scope = "webhooks"
 
     def endpoints(self):
-        return WebhookEndpoint.objects.filter(employer_id=self.employer_id)
+        return endpoints_of(self.employer_id)
 
 
 class WebhookEndpointListView(WebhookMixin, ApiView):
