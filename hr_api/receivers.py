@@ -2,7 +2,10 @@
 
 Each receiver finds the employer of the person concerned and records one delivery per endpoint
 that wants the event (hr_api.webhooks.events); Celery sends them after commit, so the caller never
-waits.
+waits. A signal may come more than once for the same thing (certification's sweep announces again
+a certificate whose announcement it finds unclaimed): ``certificate.issued`` is recorded once per
+certificate and endpoint, ``exam.result_published`` once per publication of a result and endpoint,
+however often they come.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 from accounts.models import TraineeProfile
 
 from . import tasks  # noqa: F401 - registers the delivery task in every process
-from .webhooks.deliveries import emit
+from .webhooks.deliveries import Once, emit
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ def on_result_published(sender, result, **kwargs) -> None:
             "max_score": result.max_score,
             "published_at": result.published_at,
         },
+        # Once per publication: a result published again (a new published_at) is a new event.
+        once=Once(key="exam_result", since=result.published_at) if result.published_at else None,
     )
 
 
@@ -93,7 +98,12 @@ def on_certificate_issued(sender, certificate, **kwargs) -> None:
     profile = _profile(certificate.trainee_id)
     if profile is None:
         return
-    emit(employer_id=profile.employer_id, event="certificate.issued", data=_certificate_data(certificate, profile))
+    emit(
+        employer_id=profile.employer_id,
+        event="certificate.issued",
+        data=_certificate_data(certificate, profile),
+        once=Once(key="number", since=certificate.created_at),
+    )
 
 
 @_never_fail

@@ -7,17 +7,22 @@ pending and the sweep (:mod:`hr_api.webhooks.sweep`) enqueues it again.
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import time
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import requests
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import timezone, translation
 
 from accounts import outbound
@@ -31,14 +36,49 @@ log = logging.getLogger(__name__)
 USER_AGENT = "BCM-Portal-Webhooks/1"
 
 
-def emit(*, employer_id: int | None, event: str, data: dict[str, Any]) -> list[WebhookDelivery]:
-    """Record ``event`` for every active endpoint of the employer that wants it; deliver after commit."""
+@dataclass(frozen=True)
+class Once:
+    """An event about one thing that each endpoint gets once, however often it is announced.
+
+    ``key`` names the field of the event's data that identifies the thing (a certificate's
+    ``number``); ``since`` is when the thing came to be: older deliveries cannot be of it, which keeps
+    the look-up to the last few rows (``created_at`` is indexed).
+    """
+
+    key: str
+    since: datetime.datetime
+
+
+def _already_told(endpoints: list[WebhookEndpoint], event: str, data: dict[str, Any], once: Once) -> set[int]:
+    """The endpoints among ``endpoints`` that have a delivery of ``event`` about ``once``'s thing."""
+    return set(
+        WebhookDelivery.objects.filter(endpoint__in=endpoints, event=event, created_at__gte=once.since)
+        # As text: a lookup on the JSON value itself would read the value as JSON on SQLite.
+        .annotate(about=Cast(KT(f"payload__data__{once.key}"), output_field=CharField()))
+        .filter(about=str(data[once.key]))
+        .values_list("endpoint_id", flat=True)
+    )
+
+
+def emit(
+    *, employer_id: int | None, event: str, data: dict[str, Any], once: Once | None = None
+) -> list[WebhookDelivery]:
+    """Record ``event`` for every active endpoint of the employer that wants it; deliver after commit.
+
+    With ``once``, an endpoint that already has this event about the same thing gets no second
+    delivery; the endpoints' rows are locked first, so that two announcements at the same time
+    record it once too.
+    """
     if employer_id is None:
         return []
     with transaction.atomic():
-        endpoints = [
-            e for e in WebhookEndpoint.objects.filter(employer_id=employer_id, is_active=True) if event in e.events
-        ]
+        wanting = WebhookEndpoint.objects.filter(employer_id=employer_id, is_active=True)
+        if once is not None:
+            wanting = wanting.select_for_update()
+        endpoints = [e for e in wanting if event in e.events]
+        if endpoints and once is not None:
+            told = _already_told(endpoints, event, data, once)
+            endpoints = [e for e in endpoints if e.pk not in told]
         if not endpoints:
             return []
         event_id = uuid.uuid4()

@@ -208,6 +208,51 @@ def test_certificate_and_exam_events_reach_the_employers_endpoint(
     assert len({e["id"] for e in events}) == 3
 
 
+def test_an_announcement_sent_again_records_no_second_delivery(
+    cast, employee_a, receiver, django_capture_on_commit_callbacks
+):
+    """A certificate or a published result announced twice (certification's sweep re-sends an
+    announcement it finds unclaimed, issue 16) is one delivery per endpoint; another certificate, or
+    the result published again later, is a new event."""
+    from certification.models import Certificate
+    from certification.signals import certificate_issued
+    from exams.models import CourseResult
+    from exams.signals import result_published
+    from tests.factories import CertificateFactory, TraineeProfileFactory
+
+    from .test_results_and_certificates import published_result
+
+    register(cast, events=["certificate.issued", "exam.result_published"])
+    WebhookEndpoint.objects.create(
+        employer=cast.hr_a.employer,
+        url="https://hr2.alpha.example/hook",
+        events=["certificate.issued"],
+        secret=signing.new_secret(),
+    )
+    certificate = CertificateFactory(trainee=employee_a.user)
+    result = published_result(employee_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _twice in range(2):
+            certificate_issued.send(sender=Certificate, certificate=certificate)
+            result_published.send(sender=CourseResult, result=result)
+    issued = WebhookDelivery.objects.filter(event="certificate.issued")
+    assert sorted(issued.values_list("endpoint__url", flat=True)) == [
+        "https://hr.alpha.example/hook",
+        "https://hr2.alpha.example/hook",
+    ]
+    assert WebhookDelivery.objects.filter(event="exam.result_published").count() == 1
+    assert len(receiver.calls) == 3
+
+    other = CertificateFactory(trainee=TraineeProfileFactory(employer=cast.hr_a.employer).user)
+    result.published_at = timezone.now() + datetime.timedelta(seconds=1)  # published again (a new grade)
+    result.save(update_fields=["published_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_issued.send(sender=Certificate, certificate=other)
+        result_published.send(sender=CourseResult, result=result)
+    assert issued.count() == 4
+    assert WebhookDelivery.objects.filter(event="exam.result_published").count() == 2
+
+
 def test_a_webhook_failure_never_fails_the_callers_change(
     cast, employee_a, monkeypatch, django_capture_on_commit_callbacks
 ):
