@@ -5,6 +5,10 @@
 ``title``, ``detail`` and every ``errors[].message`` are in the request's language
 (``Accept-Language``): every text is translated when the answer is made, never at import; DRF's
 own texts are in the project's catalog (tests/api/test_error_language.py walks them).
+
+A domain service's refusal (``core.errors.DomainError``: a stable ``code``, a translatable
+``message``, maybe a ``field``) becomes an answer by its code (:func:`refusal`): 409 when the view
+names the code a conflict with the state of a resource, otherwise 400 naming its field.
 """
 
 from __future__ import annotations
