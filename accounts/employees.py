@@ -36,8 +36,6 @@ from .services import AccountError, do_register_trainee
 
 # --- employees -----------------------------------------------------------------------------
 
-EMPLOYEE_FIELDS = ("email", "display_name", "preferred_language", "branch", "manager_class", "phone")
-
 STAND_IN_DOMAIN = "stand-in.invalid"  # RFC 2606: never delivered, never anyone's address
 LINK_SALT = "accounts.api.employment"  # as when these services were accounts.api's: links mailed then still work
 LINK_MAX_AGE = 7 * 24 * 3600

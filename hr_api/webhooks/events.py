@@ -12,5 +12,4 @@ from __future__ import annotations
 
 from hr_api.models import WebhookEndpoint
 
-Event = WebhookEndpoint.Event
-EVENTS = [e.value for e in Event]
+EVENTS = [e.value for e in WebhookEndpoint.Event]
