@@ -22,7 +22,9 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional (migrations cannot run inside a test's transaction), and serialized like the project's
+# other transactional tests: the flush after it leaves the database to the next one's restore.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 MOVED_TABLES = [
     "accounts_apiclient",
@@ -174,8 +176,7 @@ def fill_through_historical_models() -> dict[str, int]:
 
 
 def test_the_move_keeps_every_row_and_what_points_at_it():
-    # The database as migrate leaves it (content types, permissions, the groups' grants), whatever the
-    # transactional tests before this one left, then the demo.
+    # The database as migrate leaves it (content types, permissions, the groups' grants), then the demo.
     emit_post_migrate_signal(0, False, connection.alias)
     call_command("load_demo", force=True, verbosity=0)
     migrate(BEFORE_THE_MOVE)
