@@ -199,7 +199,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-
-# The employers' API: clients, webhook endpoints and deliveries (program office only).
-from .api import admin as _api_admin  # noqa: E402, F401

@@ -26,12 +26,16 @@ def _request_actor(request: HttpRequest) -> Any:
 
 
 def _describe(actor: Any) -> tuple[User | None, str, Institution | None, int | None]:
-    """(user, label, institution, employer id) of a person, an API client, or nobody."""
-    from .api.models import ApiClient
+    """(user, label, institution, employer id) of a person, an API client, or nobody.
+
+    A principal that is not a person (an HR system's API client, hr_api.models.ApiClient) names
+    itself by ``audit_label`` and acts for its ``employer_id``.
+    """
     from .scoping import institution_of
 
-    if isinstance(actor, ApiClient):
-        return None, f"api:{actor.application.client_id}", None, actor.employer_id
+    label = getattr(actor, "audit_label", None)
+    if isinstance(label, str):
+        return None, label, None, getattr(actor, "employer_id", None)
     if isinstance(actor, User) and actor.pk is not None:
         return actor, actor.email, institution_of(actor), None
     return None, "", None, None

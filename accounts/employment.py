@@ -1,4 +1,4 @@
-"""The person's side of the HR API's requests: the links mailed by accounts.api.services.
+"""The person's side of the HR API's requests: the links mailed by accounts.employees.
 
 A link shows what it asks and acts only on the POST of its page (mail scanners open links);
 it needs no log-in, as the address it was mailed to is what it proves.
@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from accounts.api import services
+from accounts import employees
 from accounts.services import AccountError
 
 
@@ -18,21 +18,21 @@ from accounts.services import AccountError
 def employment_link(request: HttpRequest, token: str) -> HttpResponse:
     try:
         if request.method == "GET":
-            link = services.check_link(token)
+            link = employees.check_link(token)
             return render(request, "accounts/employment_confirm.html", {"link": link, "former": _former(link)})
-        link = services.check_link(token)
+        link = employees.check_link(token)
         if link.kind == "join":
-            services.do_accept_employment(token=token)
+            employees.do_accept_employment(token=token)
         elif link.kind == "change":
-            services.do_confirm_email_change(token=token, site_url=request.build_absolute_uri("/").rstrip("/"))
+            employees.do_confirm_email_change(token=token, site_url=request.build_absolute_uri("/").rstrip("/"))
         else:
-            services.do_verify_new_email(token=token)
+            employees.do_verify_new_email(token=token)
     except AccountError as error:
         return render(request, "accounts/employment_failed.html", {"error": error}, status=400)
     return render(request, "accounts/employment_done.html", {"link": link})
 
 
-def _former(link: services.Link):
+def _former(link: employees.Link):
     """The employer the person leaves by accepting (shown on the page), if any."""
     if link.kind != "join":
         return None

@@ -223,7 +223,7 @@ class TraineeProfile(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
-    # The HR API's addresses (accounts.api.services). ``listed_email`` is set while ``user`` is a
+    # The HR API's addresses (accounts.employees). ``listed_email`` is set while ``user`` is a
     # stand-in without log-in: the employer gave an address another account owns (pending that
     # owner's consent to move here), or the person moved to another employer (the stand-in is then
     # inactive). ``pending_email``: a new log-in address the employer asked for, awaiting the person.
@@ -333,7 +333,3 @@ class UserSession(AbstractBaseSession):
     class Meta(AbstractBaseSession.Meta):
         verbose_name = _("log-in session")
         verbose_name_plural = _("log-in sessions")
-
-
-# The employers' API keeps its own models in accounts/api/models.py (issue 7).
-from .api.models import ApiClient, IdempotencyRecord, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

@@ -27,3 +27,8 @@ def trainee_profile_of(user: User | Any) -> TraineeProfile | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return TraineeProfile.objects.select_related("employer", "registered_by").filter(user=user).first()
+
+
+def employees_of(employer_id: int) -> QuerySet[TraineeProfile]:
+    """An employer's employees: the only people its HR system (hr_api) reads or changes."""
+    return TraineeProfile.objects.filter(employer_id=employer_id)

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import employees, services
 from .models import User
 
 
@@ -37,3 +37,22 @@ def send_sign_up_notice_email(user_id: int, site_url: str) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.send_sign_up_notice_mail(user=user, site_url=site_url)
+
+
+# The employer's requests about a person (accounts.employees), mailed to the person. Named as when
+# they were accounts.api's tasks (before issue 16), so messages queued then still find them.
+
+
+@shared_task(name="accounts.api.tasks.send_employment_request_email", **MAIL_RETRY)
+def send_employment_request_email(profile_id: int, site_url: str) -> bool:
+    return employees.send_employment_request_mail(profile_id=profile_id, site_url=site_url)
+
+
+@shared_task(name="accounts.api.tasks.send_email_change_request_email", **MAIL_RETRY)
+def send_email_change_request_email(profile_id: int, site_url: str) -> bool:
+    return employees.send_email_change_request_mail(profile_id=profile_id, site_url=site_url)
+
+
+@shared_task(name="accounts.api.tasks.send_new_email_verification_email", **MAIL_RETRY)
+def send_new_email_verification_email(profile_id: int, site_url: str) -> bool:
+    return employees.send_new_email_verification_mail(profile_id=profile_id, site_url=site_url)

@@ -131,10 +131,10 @@ def _skip_foreign_key_checks() -> None:
 
 
 def _reference_rows(scale: Scale) -> None:
-    from accounts.api.services import do_create_client
     from accounts.models import Employer, Institution
     from courses.models import Course
     from exams.models import BlueprintRow, ExamPaper, Question
+    from hr_api.services import do_create_client
 
     log("institutions, employers, questions, papers")
     today = timezone.localdate()

@@ -8,7 +8,5 @@ class CertificationConfig(AppConfig):
 
     def ready(self) -> None:
         from . import receivers
-        from .api import receivers as api_receivers
 
         receivers.connect()
-        api_receivers.connect()  # webhooks for employers' HR systems (issue 7)

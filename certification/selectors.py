@@ -124,3 +124,19 @@ def mask_name(name: str) -> str:
 
 def activities_of(trainee) -> QuerySet[ContinuingEducation]:
     return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution")[:50]
+
+
+def certificates_of_employer(employer_id: int, *, employee_id: int | None = None) -> QuerySet[Certificate]:
+    """The certificates of an employer's employees (or of one of them): the only ones its HR system
+    (hr_api) sees.
+
+    The people are a subquery, not a join through accounts_user (as ``trainee__trainee_profile``
+    is): with the join PostgreSQL spent 8 ms planning each page of the API's list at full size, and
+    0.8 ms this way (issue 9, EXPLAIN ANALYZE in the note).
+    """
+    from accounts.selectors import employees_of
+
+    people = employees_of(employer_id)
+    if employee_id is not None:
+        people = people.filter(pk=employee_id)
+    return Certificate.objects.filter(trainee_id__in=people.values("user_id"))

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
 from courses.models import Curriculum
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "courses",
     "exams",
     "certification",
+    "hr_api",
 ]
 
 MIDDLEWARE = [
@@ -332,6 +333,7 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_DB_REUSE_MAX = 1000
 # Webhook deliveries wait on other servers: their own queue and worker, so a receiver that hangs never
 # holds up grading (Procfile: `webhooks`).
+# (The HR API's task names keep their accounts.api prefix of before issue 16: hr_api/tasks.py.)
 CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"}}
 # Work the broker lost (an outage, a restart) is found in the database and enqueued again after this long.
 EXAM_GRADING_SWEEP_AFTER_SECONDS = env_int("EXAM_GRADING_SWEEP_AFTER_SECONDS", 120)
@@ -371,11 +373,11 @@ REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The employers' API (/api/v1/) sets its authentication, errors and parsers on its own base
-    # view (accounts.api.views.ApiView), so that other DRF views keep the defaults.
+    # view (hr_api.views.base.ApiView), so that other DRF views keep the defaults.
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_THROTTLE_RATE", default="600/min")},
 }
-# The token endpoint: requests per minute per address and per client id (accounts.api.token).
+# The token endpoint: requests per minute per address and per client id (hr_api.token).
 API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 20)
 OAUTH2_PROVIDER = {
     "SCOPES": {
@@ -384,8 +386,8 @@ OAUTH2_PROVIDER = {
         "webhooks": "Register webhook endpoints",
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),
-    "SCOPES_BACKEND_CLASS": "accounts.api.auth.ClientScopes",
-    "OAUTH2_VALIDATOR_CLASS": "accounts.api.auth.ClientValidator",
+    "SCOPES_BACKEND_CLASS": "hr_api.auth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "hr_api.auth.ClientValidator",
     # RFC 9700 (OAuth 2.0 Security BCP) throughout: only client credentials are used here anyway.
     "PKCE_REQUIRED": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
@@ -417,12 +419,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {},
-    "AUTHENTICATION_WHITELIST": ["accounts.api.auth.ClientAuthentication"],
+    "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "accounts.api.schema.add_problem_responses",
+        "hr_api.schema.add_problem_responses",
     ],
 }
 # Webhook deliveries: a receiver that does not answer within this many seconds counts as failed.

@@ -8,10 +8,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Catalog and training")
 
     def ready(self) -> None:
+        from . import receivers
         from .caching import connect_receivers
         from .permissions import grant_group_permissions
 
         connect_receivers()
+        receivers.connect()
 
         # After every migrate: permissions exist only then, on a fresh database too.
         post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="courses_group_permissions")

@@ -365,3 +365,8 @@ def progress(enrolment: Enrolment) -> Progress:
 def training_complete(enrolment: Enrolment) -> bool:
     """Whether the hours done reach the hours owed (what certification asks before an exam)."""
     return progress(enrolment).complete
+
+
+def enrolments_of_employer(employer_id: int) -> QuerySet[Enrolment]:
+    """The enrolments of an employer's employees: the only ones its HR system (hr_api) sees."""
+    return Enrolment.objects.filter(trainee__trainee_profile__employer_id=employer_id)

@@ -598,3 +598,17 @@ def do_confirm_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> S
 @transaction.atomic
 def do_reject_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> SelfStudyEntry:
     return _decide_self_study(entry, SelfStudyEntry.Status.REJECTED, by)
+
+
+def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
+    """A person takes a stand-in's place (accounts.signals.stand_in_replaced): its enrolments become theirs.
+
+    One active enrolment per curriculum: the person's own stays, the stand-in's is withdrawn. Runs
+    inside the caller's transaction (the acceptance of the employment).
+    """
+    mine = Enrolment.objects.filter(trainee=from_trainee)
+    held = Enrolment.objects.filter(trainee=to_trainee, state__in=Enrolment.ACTIVE_STATES).values("curriculum_id")
+    mine.filter(state__in=Enrolment.ACTIVE_STATES, curriculum_id__in=held).update(
+        state=Enrolment.State.WITHDRAWN, updated_at=timezone.now()
+    )
+    mine.update(trainee=to_trainee, updated_at=timezone.now())

@@ -79,3 +79,9 @@ def attempt_sheet(attempt_id: int) -> QuerySet:
 
 def drawable_questions(*, course_id: int) -> QuerySet[Question]:
     return Question.objects.filter(course_id=course_id, status=Question.Status.ACTIVE).order_by("pk")
+
+
+def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:
+    """The published results of an employer's employees: the only ones its HR system (hr_api) sees
+    (a result is nobody's to read before it is published)."""
+    return CourseResult.objects.filter(trainee__trainee_profile__employer_id=employer_id, published_at__isnull=False)

@@ -21,7 +21,7 @@ GLOBAL_ADMINS = {
     "django_celery_beat.IntervalSchedule",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
     # The employers' API (issue 7): clients and webhooks belong to employers, kept by the program office.
-    "accounts.ApiClient", "accounts.WebhookEndpoint", "accounts.WebhookDelivery",
+    "hr_api.ApiClient", "hr_api.WebhookEndpoint", "hr_api.WebhookDelivery",
     # The audit trail (issue 10): read by the program office only, across institutions and employers.
     "accounts.AuditEvent",
     "oauth2_provider.Application", "oauth2_provider.AccessToken", "oauth2_provider.Grant",

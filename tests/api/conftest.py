@@ -11,8 +11,8 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES, ApiClient
-from accounts.api.services import do_create_client
+from hr_api.models import SCOPES, ApiClient
+from hr_api.services import do_create_client
 from tests.factories import EmployerFactory, TraineeProfileFactory
 
 

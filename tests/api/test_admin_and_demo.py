@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
 
 import accounts.demo
-from accounts.api import demo as api_demo
-from accounts.api.models import ApiClient
+from hr_api import demo as api_demo
+from hr_api.models import ApiClient
 from tests.factories import EmployerFactory, StaffMembershipFactory
 
 
@@ -23,7 +23,7 @@ def token_status(client_id: str, secret: str) -> int:
 def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_client, db):
     employer = EmployerFactory()
     response = admin_client.post(
-        "/en/admin/accounts/apiclient/add/",
+        "/en/admin/hr_api/apiclient/add/",
         {"name": "Bank HR", "client_id": "bank-hr", "employer": employer.pk, "can_read": "on", "can_enroll": "on"},
     )
     assert response.status_code == 302, response.content
@@ -35,12 +35,12 @@ def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_clie
 
 
 def test_rotate_and_revoke_from_admin(admin_client, db):
-    from accounts.api.services import do_create_client
+    from hr_api.services import do_create_client
 
     client, secret = do_create_client(employer=EmployerFactory(), name="x", scopes=["read"], client_id="c1")
-    admin_client.post("/en/admin/accounts/apiclient/", {"action": "rotate_secret", "_selected_action": [client.pk]})
+    admin_client.post("/en/admin/hr_api/apiclient/", {"action": "rotate_secret", "_selected_action": [client.pk]})
     assert token_status("c1", secret) == 401
-    admin_client.post("/en/admin/accounts/apiclient/", {"action": "revoke", "_selected_action": [client.pk]})
+    admin_client.post("/en/admin/hr_api/apiclient/", {"action": "revoke", "_selected_action": [client.pk]})
     client.refresh_from_db()
     assert client.revoked_at is not None
 
@@ -49,7 +49,7 @@ def test_institution_staff_cannot_see_api_clients(client, db):
     staff = StaffMembershipFactory().user
     client.force_login(staff)
     for model in ("apiclient", "webhookendpoint", "webhookdelivery"):
-        assert client.get(f"/en/admin/accounts/{model}/").status_code in (302, 403)
+        assert client.get(f"/en/admin/hr_api/{model}/").status_code in (302, 403)
 
 
 def test_the_demo_clients_get_tokens_and_loading_twice_changes_nothing(db):

@@ -5,8 +5,8 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.api import services
-from accounts.api.models import ApiClient
+from hr_api import services
+from hr_api.models import ApiClient
 
 from .conftest import assert_problem, http
 
@@ -73,7 +73,7 @@ def test_a_token_without_the_scope_gets_403(cast):
 
 
 def test_throttling_is_per_client_with_retry_after(cast, monkeypatch):
-    from accounts.api.auth import ClientRateThrottle
+    from hr_api.auth import ClientRateThrottle
 
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"api_client": "3/min"})
     for _ in range(3):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import TraineeProfile
-from certification.api.views import CertificateSerializer
+from hr_api.serializers.certificates import CertificateSerializer
 from tests.factories import CertificateFactory, TraineeProfileFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db

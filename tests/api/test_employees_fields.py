@@ -11,13 +11,13 @@ from django.core import mail
 from django.test import Client
 from rest_framework import serializers
 
-from accounts.api.serializers import (
+from accounts.models import TraineeProfile, User
+from hr_api.serializers.employees import (
     EmployeeCreateSerializer,
     EmployeeSerializer,
     EmployeeUpdateSerializer,
     EmployeeUpsertItemSerializer,
 )
-from accounts.models import TraineeProfile, User
 from tests.factories import TraineeProfileFactory
 
 from .conftest import assert_problem

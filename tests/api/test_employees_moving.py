@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from accounts.api import services
+from accounts import employees as services
 from accounts.models import TraineeProfile, User
 from courses import services as training
 from courses.models import Enrolment

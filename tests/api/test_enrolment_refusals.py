@@ -2,7 +2,7 @@
 request's language (issue 15, items 9 and 11).
 
 The services word a refusal for the trainee ("You already have an active enrolment …"); the API
-never passes that text through (courses.api.views.HR_MESSAGES). SCENARIOS holds one request per
+never passes that text through (hr_api.views.enrolments.HR_MESSAGES). SCENARIOS holds one request per
 code the API answers, and a test keeps it equal to CONFLICT_CODES: a new refusal needs its HR
 wording and its scenario here.
 """
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from accounts.api.services import do_deactivate_employee
+from accounts.employees import do_deactivate_employee
 from courses import services as training
-from courses.api.views import CONFLICT_CODES, HR_MESSAGES, raise_training_error
 from courses.models import Cohort
+from hr_api.views.enrolments import CONFLICT_CODES, HR_MESSAGES, raise_training_error
 from tests.factories import CohortFactory, InstitutionFactory, TraineeProfileFactory
 
 from .conftest import assert_problem

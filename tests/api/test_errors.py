@@ -49,3 +49,24 @@ def test_odd_dates_and_nul_characters_are_a_400_not_a_database_error(cast):
     assert cast.api_a.get("/api/v1/catalog/cohorts/", {"updated_since": "1287-09-21T23:04:04+19:36"}).status_code == 200
     assert_problem(cast.api_a.get("/api/v1/catalog/cohorts/", {"tier": "a\x00b"}), 400)
     assert_problem(cast.api_a.get("/api/v1/certificates/a%00b/"), 400)
+
+
+def test_a_service_refusal_is_409_for_a_conflict_and_else_400_naming_its_field():
+    """hr_api.errors maps a refusal by its code: core.errors.DomainError, and the apps' own classes
+    while they do not derive from it (issue 16)."""
+    from rest_framework import exceptions
+
+    from accounts.services import AccountError
+    from core.errors import DomainError
+    from courses.services import TrainingError
+    from hr_api.errors import Conflict, problem_handler, refusal
+
+    taken = refusal(AccountError("email_taken", "Taken.", field="email"), conflicts={"email_taken"})
+    assert isinstance(taken, Conflict) and taken.get_codes() == "email_taken"
+    bad = refusal(DomainError("bad_hours", "Too many.", field="hours"))
+    assert isinstance(bad, exceptions.ValidationError) and bad.get_codes() == {"hours": ["bad_hours"]}
+    worded = refusal(TrainingError("full", "You cannot."), conflicts={"full"}, detail="Cohort C1 is full.")
+    assert str(worded.detail) == "Cohort C1 is full."
+    # A view that lets a DomainError through still answers in the problem shape, not 500.
+    response = problem_handler(DomainError("bad_hours", "Too many.", field="hours"), {})
+    assert response.status_code == 400 and response.data["errors"][0]["field"] == "hours"

@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.utils import timezone
 
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client
 from tests.factories import CertificateFactory, CohortFactory, EmployerFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

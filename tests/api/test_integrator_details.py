@@ -8,10 +8,10 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
-from accounts.api import services as api_services
-from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from courses import services as training
+from hr_api import services as api_services
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import deliveries
 from tests.factories import CohortFactory
 
 from .conftest import assert_problem, token_for
@@ -53,7 +53,7 @@ def test_the_schema_says_a_zone_is_required(cast):
 
 
 def test_the_creation_event_has_a_null_old_state(cast, employee_a, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(webhooks, "enqueue", lambda delivery_id: None)  # the payload, not its delivery
+    monkeypatch.setattr(deliveries, "enqueue_on_commit", lambda task, *args: None)  # the payload, not its delivery
     WebhookEndpoint.objects.create(
         employer=cast.hr_a.employer, url="https://hr.example/hook", events=["enrollment.status_changed"], secret="s"
     )

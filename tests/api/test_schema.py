@@ -41,8 +41,8 @@ def _type_of(schema: dict, node: dict) -> str | None:
 def test_every_json_body_field_refuses_a_value_of_another_type_naming_the_field(cast, employee_a):
     """DRF took "phone": 912345678 as the text "912345678"; each field of every request body takes
     its own JSON type only: 400 naming the field, nothing written (a new field is walked too)."""
-    from accounts.api.models import WebhookEndpoint
     from accounts.models import TraineeProfile
+    from hr_api.models import WebhookEndpoint
 
     hook = WebhookEndpoint.objects.create(
         employer=cast.hr_a.employer, url="https://hr.bank-alpha.example/hook", events=["certificate.issued"], secret="x"

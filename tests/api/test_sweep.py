@@ -5,8 +5,8 @@ ENDPOINTS must list every operation of the schema; a test below fails when one i
 
 import pytest
 
-from accounts.api.models import SCOPES, WebhookEndpoint
 from courses import services as training
+from hr_api.models import SCOPES, WebhookEndpoint
 from tests.factories import CertificateFactory, CohortFactory, curriculum_of
 
 from .conftest import assert_problem, http

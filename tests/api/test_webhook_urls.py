@@ -12,8 +12,8 @@ import pytest
 from django.utils import timezone
 
 from accounts import outbound
-from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import deliveries, signing
 
 from .conftest import assert_problem
 
@@ -162,18 +162,18 @@ def test_the_admin_form_obeys_the_same_rule(cast, dns, office):
     employer = cast.hr_a.employer
     form = {"employer": employer.pk, "url": "https://hooks.evil.example/", "events": '["certificate.issued"]',
             "is_active": "on", "description": ""}  # fmt: skip
-    response = office.post("/en/admin/accounts/webhookendpoint/add/", form)
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", form)
     assert response.status_code == 200
     assert "url" in response.context["adminform"].form.errors
     assert not WebhookEndpoint.objects.exists()
-    response = office.post("/en/admin/accounts/webhookendpoint/add/", {**form, "url": "https://hooks.bank.example/"})
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", {**form, "url": "https://hooks.bank.example/"})
     assert response.status_code == 302
     endpoint = WebhookEndpoint.objects.get()
     # An endpoint made in admin gets a secret too, shown once to the program office.
-    webhooks.signing_key(endpoint.secret)
+    signing.signing_key(endpoint.secret)
     shown = [str(m) for m in response.wsgi_request._messages]
     assert any(endpoint.secret in m for m in shown)
-    response = office.post(f"/en/admin/accounts/webhookendpoint/{endpoint.pk}/change/", form)
+    response = office.post(f"/en/admin/hr_api/webhookendpoint/{endpoint.pk}/change/", form)
     assert response.status_code == 200 and "url" in response.context["adminform"].form.errors
 
 
@@ -193,13 +193,13 @@ class Unreachable:
 def endpoint_with(cast, url):
     """An endpoint as the database may hold it: registered before the rule, or before DNS changed."""
     return WebhookEndpoint.objects.create(
-        employer=cast.hr_a.employer, url=url, events=["certificate.issued"], secret=webhooks.new_secret()
+        employer=cast.hr_a.employer, url=url, events=["certificate.issued"], secret=signing.new_secret()
     )
 
 
 def deliver(endpoint):
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={"n": 1})
-    wait = webhooks.attempt_delivery(delivery.pk)
+    wait = deliveries.attempt_delivery(delivery.pk)
     delivery.refresh_from_db()
     return wait, delivery
 
@@ -208,7 +208,7 @@ def deliver(endpoint):
 def test_a_name_that_now_resolves_to_a_non_public_address_fails_its_delivery_without_retries(
     cast, dns, monkeypatch, kind, address
 ):
-    monkeypatch.setattr(webhooks.outbound, "post", Unreachable())
+    monkeypatch.setattr(deliveries.outbound, "post", Unreachable())
     endpoint = endpoint_with(cast, "https://hooks.bank.example/")  # vetted at registration, then DNS changed
     dns["hooks.bank.example"] = address
     wait, delivery = deliver(endpoint)
@@ -218,13 +218,13 @@ def test_a_name_that_now_resolves_to_a_non_public_address_fails_its_delivery_wit
 
 @pytest.mark.parametrize("url", REFUSED_URLS)
 def test_an_endpoint_stored_before_the_rule_fails_its_delivery_with_the_reason(cast, monkeypatch, url):
-    monkeypatch.setattr(webhooks.outbound, "post", Unreachable())
+    monkeypatch.setattr(deliveries.outbound, "post", Unreachable())
     wait, delivery = deliver(endpoint_with(cast, url))
     assert wait is None and delivery.status == "failed" and delivery.last_error.startswith("Refused: ")
 
 
 def test_a_name_that_does_not_resolve_at_delivery_is_retried(cast, dns, monkeypatch):
-    monkeypatch.setattr(webhooks.outbound, "post", Unreachable())
+    monkeypatch.setattr(deliveries.outbound, "post", Unreachable())
     endpoint = endpoint_with(cast, "https://hooks.bank.example/")
     dns["hooks.bank.example"] = None
     wait, delivery = deliver(endpoint)
@@ -233,7 +233,7 @@ def test_a_name_that_does_not_resolve_at_delivery_is_retried(cast, dns, monkeypa
 
 def test_redelivery_vets_the_url_again(cast, dns, monkeypatch, admin_client, django_capture_on_commit_callbacks):
     sent = []
-    monkeypatch.setattr(webhooks.outbound, "post", lambda target, **kw: sent.append(target) or _ok())
+    monkeypatch.setattr(deliveries.outbound, "post", lambda target, **kw: sent.append(target) or _ok())
     endpoint = endpoint_with(cast, "https://hooks.bank.example/")
     dns["hooks.bank.example"] = "10.0.0.7"
     _, delivery = deliver(endpoint)
@@ -241,7 +241,7 @@ def test_redelivery_vets_the_url_again(cast, dns, monkeypatch, admin_client, dja
     del dns["hooks.bank.example"]  # the employer fixed its DNS
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
-            "/en/admin/accounts/webhookdelivery/", {"action": "redeliver", "_selected_action": [delivery.pk]}
+            "/en/admin/hr_api/webhookdelivery/", {"action": "redeliver", "_selected_action": [delivery.pk]}
         )
     delivery.refresh_from_db()
     assert delivery.status == "delivered" and [str(a) for a in sent[0].addresses] == ["93.184.215.14"]
@@ -289,7 +289,7 @@ def test_no_production_module_but_the_outbound_one_opens_connections_of_its_own(
                     offenders.append(f"{relative}: import {name}")
     # Add a module here only if it never calls a URL someone else chose (say why).
     known = {
-        "accounts/api/webhooks.py: import requests",  # catches requests.RequestException from outbound.post
+        "hr_api/webhooks/deliveries.py: import requests",  # catches requests.RequestException from outbound.post
     }
     assert set(offenders) <= known, "call out through accounts.outbound (vet_url, post): " + ", ".join(
         sorted(set(offenders) - known)

@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import signing
 from tests.conftest import celery_worker_process, wait_until
 from tests.factories import CohortFactory
 
@@ -50,7 +50,7 @@ def local_receiver_worker(transactional_db):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_worker_delivers_a_signed_enrolment_event(local_receiver_worker, cast, employee_a, inbox):
     endpoint = WebhookEndpoint.objects.create(
-        employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret=webhooks.new_secret()
+        employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret=signing.new_secret()
     )
     cohort = CohortFactory()
     response = cast.api_a.post("/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": cohort.pk}, format="json")
@@ -67,7 +67,7 @@ def test_the_worker_delivers_a_signed_enrolment_event(local_receiver_worker, cas
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_without_the_settings_refuses_the_local_receiver(celery_worker, cast, employee_a, inbox):
     endpoint = WebhookEndpoint.objects.create(
-        employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret=webhooks.new_secret()
+        employer=cast.hr_a.employer, url=inbox, events=["enrollment.status_changed"], secret=signing.new_secret()
     )
     cohort = CohortFactory()
     response = cast.api_a.post("/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": cohort.pk}, format="json")

@@ -12,9 +12,9 @@ import requests
 import standardwebhooks
 from django.utils import timezone
 
-from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from courses import services as training
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import deliveries, signing, sweep
 from tests.factories import CohortFactory
 
 from .conftest import assert_problem, http
@@ -52,7 +52,7 @@ class Receiver:
 @pytest.fixture
 def receiver(monkeypatch):
     fake = Receiver()
-    monkeypatch.setattr(webhooks.outbound, "post", fake)
+    monkeypatch.setattr(deliveries.outbound, "post", fake)
     return fake
 
 
@@ -111,7 +111,7 @@ def test_an_enrolment_sends_a_signed_event_that_the_documented_recipe_verifies(
     assert call["headers"]["Webhook-Id"] == payload["id"]
     verify = documented_verify()
     assert verify(secret, call["headers"], call["body"])
-    assert not verify(webhooks.new_secret(), call["headers"], call["body"])
+    assert not verify(signing.new_secret(), call["headers"], call["body"])
     assert not verify(secret, call["headers"], call["body"].replace(b"pending", b"approved"))
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == "delivered" and delivery.attempts == 1
@@ -132,17 +132,17 @@ def test_a_failing_receiver_is_retried_with_growing_waits_then_given_up(cast, re
     receiver.answers = [500]
     endpoint = WebhookEndpoint.objects.get()
     delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={"a": 1})
-    assert webhooks.attempt_delivery(delivery.pk) == 30
-    assert webhooks.attempt_delivery(delivery.pk) is None  # not due yet: an early copy sends nothing
+    assert deliveries.attempt_delivery(delivery.pk) == 30
+    assert deliveries.attempt_delivery(delivery.pk) is None  # not due yet: an early copy sends nothing
     assert len(receiver.calls) == 1
 
     def come_due():
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
 
     come_due()
-    assert webhooks.attempt_delivery(delivery.pk) == 60
+    assert deliveries.attempt_delivery(delivery.pk) == 60
     come_due()
-    assert webhooks.attempt_delivery(delivery.pk) is None
+    assert deliveries.attempt_delivery(delivery.pk) is None
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 3 and delivery.last_status_code == 500
 
@@ -153,7 +153,7 @@ def test_a_timeout_counts_as_a_failed_attempt(cast, receiver):
     delivery = WebhookDelivery.objects.create(
         endpoint=WebhookEndpoint.objects.get(), event="certificate.issued", payload={}
     )
-    assert webhooks.attempt_delivery(delivery.pk) == 30
+    assert deliveries.attempt_delivery(delivery.pk) == 30
     delivery.refresh_from_db()
     assert "Timeout" in delivery.last_error and delivery.status == "pending"
     assert receiver.calls[0]["timeout"] == 5
@@ -166,7 +166,7 @@ def test_the_program_office_redelivers_from_admin(cast, receiver, admin_client, 
     )
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
-            "/en/admin/accounts/webhookdelivery/",
+            "/en/admin/hr_api/webhookdelivery/",
             {"action": "redeliver", "_selected_action": [delivery.pk]},
         )
     assert response.status_code == 302
@@ -208,6 +208,51 @@ def test_certificate_and_exam_events_reach_the_employers_endpoint(
     assert len({e["id"] for e in events}) == 3
 
 
+def test_an_announcement_sent_again_records_no_second_delivery(
+    cast, employee_a, receiver, django_capture_on_commit_callbacks
+):
+    """A certificate or a published result announced twice (certification's sweep re-sends an
+    announcement it finds unclaimed, issue 16) is one delivery per endpoint; another certificate, or
+    the result published again later, is a new event."""
+    from certification.models import Certificate
+    from certification.signals import certificate_issued
+    from exams.models import CourseResult
+    from exams.signals import result_published
+    from tests.factories import CertificateFactory, TraineeProfileFactory
+
+    from .test_results_and_certificates import published_result
+
+    register(cast, events=["certificate.issued", "exam.result_published"])
+    WebhookEndpoint.objects.create(
+        employer=cast.hr_a.employer,
+        url="https://hr2.alpha.example/hook",
+        events=["certificate.issued"],
+        secret=signing.new_secret(),
+    )
+    certificate = CertificateFactory(trainee=employee_a.user)
+    result = published_result(employee_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _twice in range(2):
+            certificate_issued.send(sender=Certificate, certificate=certificate)
+            result_published.send(sender=CourseResult, result=result)
+    issued = WebhookDelivery.objects.filter(event="certificate.issued")
+    assert sorted(issued.values_list("endpoint__url", flat=True)) == [
+        "https://hr.alpha.example/hook",
+        "https://hr2.alpha.example/hook",
+    ]
+    assert WebhookDelivery.objects.filter(event="exam.result_published").count() == 1
+    assert len(receiver.calls) == 3
+
+    other = CertificateFactory(trainee=TraineeProfileFactory(employer=cast.hr_a.employer).user)
+    result.published_at = timezone.now() + datetime.timedelta(seconds=1)  # published again (a new grade)
+    result.save(update_fields=["published_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_issued.send(sender=Certificate, certificate=other)
+        result_published.send(sender=CourseResult, result=result)
+    assert issued.count() == 4
+    assert WebhookDelivery.objects.filter(event="exam.result_published").count() == 2
+
+
 def test_a_webhook_failure_never_fails_the_callers_change(
     cast, employee_a, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -216,7 +261,7 @@ def test_a_webhook_failure_never_fails_the_callers_change(
     def broken(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("certification.api.receivers.emit", broken)
+    monkeypatch.setattr("hr_api.receivers.emit", broken)
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.api_a.post(
             "/api/v1/enrollments/", {"employee": employee_a.pk, "cohort": CohortFactory().pk}, format="json"
@@ -225,7 +270,7 @@ def test_a_webhook_failure_never_fails_the_callers_change(
 
 
 def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery():
-    secret = webhooks.new_secret()
+    secret = signing.new_secret()
     body = b'{"id":"e1"}'
 
     def headers(age: int, key: str = secret) -> dict:
@@ -233,7 +278,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
         return {
             "Webhook-Id": "e1",
             "Webhook-Timestamp": timestamp,
-            "Webhook-Signature": webhooks.sign(key, "e1", timestamp, body),
+            "Webhook-Signature": signing.sign(key, "e1", timestamp, body),
         }
 
     verify = documented_verify()
@@ -241,7 +286,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
     assert verify(secret, headers(290), body)
     assert verify(secret, headers(310), body) is None  # a replay, though correctly signed
     assert verify(secret, headers(-310), body) is None
-    assert verify(secret, headers(0, key=webhooks.new_secret()), body) is None
+    assert verify(secret, headers(0, key=signing.new_secret()), body) is None
     assert verify(secret, headers(0), body + b" ") is None
     assert verify(secret, {**headers(0), "Webhook-Id": "e2"}, body) is None  # the id is signed too
     # The library agrees with our signature byte for byte.
@@ -249,7 +294,7 @@ def test_the_documented_recipe_refuses_an_old_a_forged_and_an_altered_delivery()
     library = standardwebhooks.Webhook(secret).sign(
         "e1", datetime.datetime.fromtimestamp(int(stamp), datetime.UTC), body.decode()
     )
-    assert library == webhooks.sign(secret, "e1", stamp, body)
+    assert library == signing.sign(secret, "e1", stamp, body)
 
 
 def test_the_sweep_enqueues_only_pending_deliveries_past_due(cast, settings, django_capture_on_commit_callbacks):
@@ -273,6 +318,6 @@ def test_the_sweep_enqueues_only_pending_deliveries_past_due(cast, settings, dja
     make(created_at=old, attempts=1, next_attempt_at=now + datetime.timedelta(seconds=30))  # retry waiting
     make(created_at=old, status="delivered")
     make(created_at=old, status="failed")
-    with mock.patch("accounts.api.tasks.deliver_webhook.delay") as delay:
-        assert webhooks.do_sweep_deliveries(now=now) == 2
+    with mock.patch("hr_api.tasks.deliver_webhook.delay") as delay:
+        assert sweep.do_sweep_deliveries(now=now) == 2
     assert sorted(call.args[0] for call in delay.call_args_list) == sorted([lost_first, lost_retry])

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.api import webhooks
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from certification import services
 from certification.models import Certificate, PendingCheck, ReminderPreference, ReminderSent
 from certification.tasks import announce_certificate_issued
 from config.celery_app import app as celery_app
 from exams.models import CourseResult
 from exams.signals import result_published
+from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.webhooks import deliveries, signing
 from tests.certification.conftest import completed_enrolment, publish_result
 from tests.factories import CertificateFactory, TraineeProfileFactory
 
@@ -39,7 +39,7 @@ def hr(monkeypatch):
         response.status_code = 200
         return response
 
-    monkeypatch.setattr(webhooks.outbound, "post", post)
+    monkeypatch.setattr(deliveries.outbound, "post", post)
     return sent
 
 
@@ -47,7 +47,7 @@ def endpoint_for(trainee, *, events=("certificate.issued",)):
     """An endpoint the employer registered an hour ago."""
     endpoint = WebhookEndpoint.objects.create(
         employer=trainee.trainee_profile.employer, url="https://hr.example/hook", events=list(events),
-        secret=webhooks.new_secret(),
+        secret=signing.new_secret(),
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
     return endpoint

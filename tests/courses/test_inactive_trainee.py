@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from accounts.api.services import do_deactivate_employee
+from accounts.employees import do_deactivate_employee
 from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses import services
 from courses.imports import TraineeEnrolmentResource

@@ -13,8 +13,8 @@ import time
 import pytest
 import standardwebhooks
 
-from accounts.api.models import WebhookDelivery
 from exams.models import CourseResult
+from hr_api.models import WebhookDelivery
 
 from . import world
 from .conftest import wait_for

@@ -14,9 +14,9 @@ import time
 import pytest
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from accounts.api.models import WebhookDelivery
 from certification.models import Certificate
 from exams.models import Attempt, CourseResult
+from hr_api.models import WebhookDelivery
 
 from . import world
 from .conftest import wait_for

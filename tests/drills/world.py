@@ -14,11 +14,11 @@ from types import SimpleNamespace
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.api.models import WebhookEndpoint
 from accounts.models import TraineeProfile, User
 from courses.models import Enrolment
 from exams import services
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Sitting
+from hr_api.models import WebhookEndpoint
 from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, curriculum_of
 

@@ -145,7 +145,7 @@ def test_stateful_scenarios_chain_operations_without_a_server_error_or_schema_vi
     schema = api_schema()
     operations = [op for item in schema.raw_schema["paths"].values() for op in item.values() if isinstance(op, dict)]
     declared = [link for op in operations for answer in op["responses"].values() for link in answer.get("links", {})]
-    assert len(declared) >= 15, "the schema declares (almost) no links (accounts/api/schema.py add_links)"
+    assert len(declared) >= 15, "the schema declares (almost) no links (hr_api/schema.py add_links)"
     base = schema.as_state_machine()
     transitions = [name for name in dir(base) if "__" in name.strip("_") and not name.startswith(("RANDOM", "_"))]
     assert len(transitions) >= len(declared) - 5, "Schemathesis follows few of the declared links"

@@ -32,13 +32,13 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES, WebhookDelivery, WebhookEndpoint
-from accounts.api.services import do_create_client
 from accounts.models import Employer
 from accounts.scoping import InstitutionScopedAdmin
 from certification.models import Certificate
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
+from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
+from hr_api.services import do_create_client
 from tests.accounts.test_admin_isolation import GLOBAL_ADMINS, foreign_rows
 from tests.api.conftest import token_for
 from tests.isolation import World, build_world
@@ -310,9 +310,9 @@ NO_OBJECT: dict[str, str] = {
 CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
 # Program-office admins with rows that belong to employer B: staff of institution A are refused them.
 EMPLOYER_B_ROWS: dict[str, Callable[[Theirs], list]] = {
-    "accounts.ApiClient": lambda b: [b.api_client],
-    "accounts.WebhookEndpoint": lambda b: [b.webhook],
-    "accounts.WebhookDelivery": lambda b: [b.delivery],
+    "hr_api.ApiClient": lambda b: [b.api_client],
+    "hr_api.WebhookEndpoint": lambda b: [b.webhook],
+    "hr_api.WebhookDelivery": lambda b: [b.delivery],
     "accounts.Employer": lambda b: [b.api_client.employer],
     "oauth2_provider.Application": lambda b: [b.api_client.application],
     "oauth2_provider.AccessToken": lambda b: [b.token],

@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import audit
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client, do_revoke_client, do_rotate_secret
 from accounts.models import AuditEvent
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
 from certification.services import do_suspend_certificate
 from courses.services import do_approve_enrolment, do_enrol
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client, do_revoke_client, do_rotate_secret
 from tests.api.conftest import http
 from tests.factories import (
     CertificateFactory,
@@ -197,8 +197,8 @@ def test_a_question_export_is_recorded():
     office = office_user()
     client = Client()
     client.force_login(office)
-    from tests.exams.conftest import make_question
     from courses.models import Course
+    from tests.exams.conftest import make_question
 
     question = make_question(Course.objects.first())
     response = client.post(

@@ -8,8 +8,8 @@ from django.contrib.auth.hashers import check_password, identify_hasher
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client, do_rotate_secret
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client, do_rotate_secret
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db

@@ -24,11 +24,11 @@ from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePatter
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client
 from accounts.converters import MAX_ID, IdConverter, parse_id
 from accounts.models import Employer, TraineeProfile, User
 from courses.models import Cohort
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client
 from tests.api.conftest import token_for
 from tests.isolation import build_world
 

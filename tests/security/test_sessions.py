@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
 
-from accounts.api.services import do_deactivate_employee
+from accounts.employees import do_deactivate_employee
 from accounts.models import AuditEvent, User, UserSession
 from tests.factories import TraineeProfileFactory, UserFactory
 from tests.isolation import build_world

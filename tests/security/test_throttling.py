@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import caches
 from django.test import Client
 
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client
 from tests.api.conftest import http
 from tests.conftest import redis_reachable, service_missing
 from tests.factories import EmployerFactory

@@ -6,9 +6,9 @@ import base64
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.api.models import SCOPES
-from accounts.api.services import do_create_client
 from accounts.models import AuditEvent
+from hr_api.models import SCOPES
+from hr_api.services import do_create_client
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,533 @@
+"""The employer's employees and the person's consent (issue 15), behind the HR API's employee endpoints.
+
+Employees are trainee profiles of an employer; the account rules themselves (a new person gets no
+usable password and the trainee role) are accounts.services'. The HR API (hr_api) calls these
+services for the client's employer and maps their refusals (:class:`AccountError` with ``code``
+``email_taken`` or ``employee_number_taken`` and ``field``; :class:`BulkRejected`) to its answers.
+
+An employer sees only its own employees, and no answer tells it whether an address belongs to
+someone else. An address another account owns makes a *stand-in*: the profile gets its own account
+without log-in (an address under ``.invalid``) and ``listed_email`` keeps the address the employer
+gave, so the employee looks like any new one; the owner is mailed a link (opened at
+:mod:`accounts.employment`) and, once they confirm, their account takes the stand-in's place
+(:func:`do_accept_employment`). A log-in address in use changes only when its owner confirms and
+the new address is verified (:func:`do_confirm_email_change`, :func:`do_verify_new_email`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import audit, signals
+from .identifiers import normalize_email
+from .models import Employer, TraineeProfile, User
+from .scoping import TRAINEE_GROUP
+from .services import AccountError, do_register_trainee
+
+# --- employees -----------------------------------------------------------------------------
+
+STAND_IN_DOMAIN = "stand-in.invalid"  # RFC 2606: never delivered, never anyone's address
+LINK_SALT = "accounts.api.employment"  # as when these services were accounts.api's: links mailed then still work
+LINK_MAX_AGE = 7 * 24 * 3600
+
+
+def _stand_in_address() -> str:
+    return f"{secrets.token_hex(12)}@{STAND_IN_DOMAIN}"
+
+
+def is_unused(user: User) -> bool:
+    """Never logged in and no password chosen: nobody relies on this log-in yet."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def shown_email(profile: TraineeProfile) -> str:
+    """The address the employer knows the employee by."""
+    return profile.listed_email or profile.user.email
+
+
+@dataclass
+class UpsertOutcome:
+    created: list[TraineeProfile] = field(default_factory=list)
+    updated: list[TraineeProfile] = field(default_factory=list)
+
+
+def _apply(profile: TraineeProfile, values: dict[str, Any]) -> None:
+    for name in ("branch", "manager_class", "phone", "employee_number"):
+        if name in values:
+            setattr(profile, name, values[name])
+    for name in ("display_name", "preferred_language"):
+        if name in values:
+            setattr(profile.user, name, values[name])
+
+
+def _new_profile(employer: Employer, values: dict[str, Any], *, owned: bool) -> TraineeProfile:
+    """An unsaved employee; ``owned``: another account has the address, so the profile gets a stand-in."""
+    email = normalize_email(values["email"])
+    user = User(email=_stand_in_address() if owned else email, display_name=values["display_name"])
+    if values.get("preferred_language"):
+        user.preferred_language = values["preferred_language"]
+    profile = TraineeProfile(user=user, employer=employer, listed_email=email if owned else "")
+    _apply(profile, values)
+    return profile
+
+
+def owned_addresses(emails: Sequence[str], *, exclude_user: int | None = None) -> set[str]:
+    """The addresses among ``emails`` (normalised) that an account already uses as its log-in."""
+    found = User.objects.filter(email__in=list(emails))
+    if exclude_user is not None:
+        found = found.exclude(pk=exclude_user)
+    return set(found.values_list("email", flat=True))
+
+
+def _ours(employer_id: int, emails: Sequence[str]) -> dict[str, int]:
+    """Which of the employer's own employees go by each of ``emails`` (address -> profile id)."""
+    rows = TraineeProfile.objects.filter(employer_id=employer_id).filter(
+        Q(user__email__in=list(emails)) | Q(listed_email__in=list(emails))
+    )
+    found: dict[str, int] = {}
+    for pk, login, listed in rows.values_list("pk", "user__email", "listed_email"):
+        found[listed or login] = pk
+    return found
+
+
+ADDRESS_OURS = _("Another of your employees has this e-mail address.")
+NUMBER_TAKEN = _("Another employee already has this employee number.")
+
+
+def check_employee_address(*, employer_id: int, email: str, profile_id: int | None = None) -> None:
+    """Refuse an address another of the SAME employer's employees has: it tells the employer only its own data.
+
+    Whether any other account uses the address is never an error (see the module's docstring).
+    """
+    holder = _ours(employer_id, [email]).get(email)
+    if holder is not None and holder != profile_id:
+        raise AccountError("email_taken", ADDRESS_OURS, field="email")
+
+
+@transaction.atomic
+def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: str) -> TraineeProfile:
+    """A new employee; an address another account owns gives a stand-in and a mail to its owner.
+
+    The answer is the same either way: nothing tells the employer the address was in use.
+    """
+    email = normalize_email(values["email"])
+    if TraineeProfile.objects.filter(employer=employer, employee_number=values["employee_number"]).exists():
+        raise AccountError("employee_number_taken", NUMBER_TAKEN, field="employee_number")
+    check_employee_address(employer_id=employer.pk, email=email)
+    owned = bool(owned_addresses([email]))
+    try:
+        with transaction.atomic():
+            profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=owned))
+    except IntegrityError:
+        # Another request registered the address meanwhile: it is now someone's, as if it had been before.
+        if owned or not owned_addresses([email]):
+            raise
+        owned = True
+        profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=True))
+    if owned:
+        _ask_owner_on_commit(profile, site_url)
+    return profile
+
+
+@transaction.atomic
+def do_update_employee(*, profile: TraineeProfile, values: dict[str, Any], site_url: str) -> TraineeProfile:
+    """Change the given fields; an ``email`` follows :func:`do_change_employee_email`."""
+    profile = TraineeProfile.objects.select_for_update(of=("self",)).select_related("user").get(pk=profile.pk)
+    number = values.get("employee_number")
+    if (
+        number
+        and number != profile.employee_number
+        and TraineeProfile.objects.filter(employer_id=profile.employer_id, employee_number=number).exists()
+    ):
+        raise AccountError("employee_number_taken", NUMBER_TAKEN, field="employee_number")
+    if "email" in values:
+        check_employee_address(
+            employer_id=profile.employer_id, email=normalize_email(values["email"]), profile_id=profile.pk
+        )
+    _apply(profile, values)
+    profile.user.save(update_fields=["display_name", "preferred_language"])
+    profile.save(update_fields=["branch", "manager_class", "phone", "employee_number", "updated_at"])
+    if "email" in values:
+        do_change_employee_email(profile=profile, email=values["email"], site_url=site_url)
+    return profile
+
+
+@transaction.atomic
+def do_change_employee_email(*, profile: TraineeProfile, email: str, site_url: str) -> TraineeProfile:
+    """The employer gives the employee a new address. Expects ``profile`` locked (or just made).
+
+    - A log-in nobody uses yet (a new employee, a stand-in) takes the new address at once; when
+      another account owns it, the profile becomes (or stays) a stand-in and the owner is asked.
+    - A log-in in use stays until its owner confirms by a link mailed to the current address and
+      then verifies the new one; until then ``pending_email`` shows the request.
+    Either way the answer does not depend on whether another account has the address.
+    """
+    email = normalize_email(email)
+    user = profile.user
+    if email == shown_email(profile):
+        if profile.pending_email:
+            profile.pending_email = ""
+            profile.save(update_fields=["pending_email", "updated_at"])
+        return profile
+    if profile.listed_email or is_unused(user):
+        owned = bool(owned_addresses([email], exclude_user=user.pk))
+        if owned:
+            if not profile.listed_email:
+                user.email = _stand_in_address()
+                user.save(update_fields=["email"])
+            profile.listed_email = email
+        else:
+            user.email = email
+            user.save(update_fields=["email"])
+            profile.listed_email = ""
+        profile.pending_email = ""
+        profile.save(update_fields=["listed_email", "pending_email", "updated_at"])
+        if owned:
+            _ask_owner_on_commit(profile, site_url)
+        return profile
+    if email != profile.pending_email:
+        profile.pending_email = email
+        profile.save(update_fields=["pending_email", "updated_at"])
+        _on_commit_task("send_email_change_request_email", profile.pk, site_url)
+    return profile
+
+
+@transaction.atomic
+def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]], site_url: str) -> UpsertOutcome:
+    """Create or update every item, matched by employee number; all of them or none.
+
+    An item's ``email`` follows the rules of a create (new number) or of
+    :func:`do_change_employee_email` (known number). Raises :class:`BulkRejected` with one error
+    list per item when any item is refused.
+    """
+    numbers = [item["employee_number"] for item in items]
+    existing = {
+        p.employee_number: p
+        for p in TraineeProfile.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(employer=employer, employee_number__in=numbers)
+    }
+    emails = [normalize_email(item["email"]) for item in items if item.get("email")]
+    ours = _ours(employer.pk, emails)
+    errors: dict[int, list[dict[str, str]]] = {}
+    seen_numbers: set[str] = set()
+    seen_emails: set[str] = set()
+    for index, item in enumerate(items):
+        problems = []
+        number = item["employee_number"]
+        if number in seen_numbers:
+            problems.append(("employee_number", "duplicate", _("This employee number appears twice in the batch.")))
+        seen_numbers.add(number)
+        profile = existing.get(number)
+        email = normalize_email(item.get("email"))
+        if profile is None and not email:
+            problems.append(("email", "required", _("A new employee needs an e-mail address.")))
+        elif email:
+            if ours.get(email, profile.pk if profile else None) != (profile.pk if profile else None):
+                problems.append(("email", "email_taken", ADDRESS_OURS))
+            elif email in seen_emails:
+                problems.append(("email", "duplicate", _("This e-mail address appears twice in the batch.")))
+            seen_emails.add(email)
+        if profile is None and not item.get("display_name"):
+            problems.append(("display_name", "required", _("A new employee needs a name.")))
+        if problems:
+            errors[index] = [{"field": f, "code": c, "message": str(m)} for f, c, m in problems]
+    if errors:
+        raise BulkRejected(errors)
+    # Bulk writes: the same statements for a batch of 5 or 500 (issue 9's benchmark).
+    owned = owned_addresses(emails)
+    outcome = UpsertOutcome()
+    changes: list[tuple[TraineeProfile, str]] = []
+    now = timezone.now()
+    for item in items:
+        profile = existing.get(item["employee_number"])
+        if profile is None:
+            email = normalize_email(item["email"])
+            outcome.created.append(_new_profile(employer, item, owned=email in owned))
+        else:
+            _apply(profile, item)
+            profile.updated_at = now  # bulk_update does not touch auto_now fields
+            outcome.updated.append(profile)
+            if item.get("email") and normalize_email(item["email"]) != shown_email(profile):
+                changes.append((profile, item["email"]))
+            elif item.get("email") and profile.pending_email:
+                changes.append((profile, item["email"]))  # back to the current address: the request is withdrawn
+    if outcome.updated:
+        # Only the fields the batch carries (matched by employee number, which stays): Django's
+        # bulk_update builds one CASE per field and row, the cost of a batch of 500.
+        given = {name for item in items for name in item}
+        user_fields = [name for name in ("display_name", "preferred_language") if name in given]
+        if user_fields:
+            User.objects.bulk_update([p.user for p in outcome.updated], user_fields)
+        profile_fields = [name for name in ("branch", "manager_class", "phone") if name in given]
+        TraineeProfile.objects.bulk_update(outcome.updated, [*profile_fields, "updated_at"])
+    # Address changes one by one: each may mail its person (rare next to the batch's other changes).
+    for profile, email in changes:
+        do_change_employee_email(profile=profile, email=email, site_url=site_url)
+    _register_many(outcome.created)
+    for profile in outcome.created:
+        if profile.listed_email:
+            _ask_owner_on_commit(profile, site_url)
+    return outcome
+
+
+def _register_many(profiles: list[TraineeProfile]) -> None:
+    """``accounts.services.do_register_trainee`` for many new people in three INSERTs: accounts
+    without a usable password, the trainee role, the profiles."""
+    if not profiles:
+        return
+    users = [profile.user for profile in profiles]
+    for user in users:
+        user.set_unusable_password()
+    User.objects.bulk_create(users)
+    group = Group.objects.get_or_create(name=TRAINEE_GROUP)[0]
+    Membership = User.groups.through
+    Membership.objects.bulk_create([Membership(user_id=user.pk, group_id=group.pk) for user in users])
+    for profile, user in zip(profiles, users, strict=True):
+        profile.user = user
+    TraineeProfile.objects.bulk_create(profiles)
+
+
+class BulkRejected(Exception):
+    def __init__(self, errors: dict[int, list[dict[str, str]]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@transaction.atomic
+def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
+    """The person left the employer's customer-manager team: no more log-in, sessions ended.
+
+    Saving the user inactive ends their sessions and records the deactivation (accounts.receivers).
+    A stand-in deactivated withdraws the request to its address's owner (the link stops working).
+    """
+    user = User.objects.select_for_update().get(pk=profile.user_id)
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    profile.user = user
+    profile.save(update_fields=["updated_at"])
+    return profile
+
+
+# --- the person's consent (links mailed by the tasks, opened at accounts.employment) ---------
+
+
+def _on_commit_task(name: str, profile_id: int, site_url: str) -> None:
+    from . import tasks
+
+    # The worker makes the link: no token travels through the broker.
+    transaction.on_commit(lambda: getattr(tasks, name).delay(profile_id, site_url))
+
+
+def _ask_owner_on_commit(profile: TraineeProfile, site_url: str) -> None:
+    _on_commit_task("send_employment_request_email", profile.pk, site_url)
+
+
+def _link(kind: str, profile: TraineeProfile, user: User, **extra: str) -> str:
+    return signing.dumps({"k": kind, "p": profile.pk, "u": user.pk, "e": user.email, **extra}, salt=LINK_SALT)
+
+
+def _mail(template: str, *, to: User, address: str, token: str, site_url: str, context: dict[str, Any]) -> None:
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .mail import render_mail, send_rendered
+
+    with translation.override(to.preferred_language):
+        path = reverse("accounts:employment", kwargs={"token": token})
+    subject, text, html = render_mail(
+        f"accounts/email/{template}",
+        language=to.preferred_language,
+        context={"user": to, "url": f"{site_url}{path}", **context},
+    )
+    send_rendered(to=address, subject=subject, text=text, html=html)
+
+
+def _is_trainee_account(user: User) -> bool:
+    """Only a trainee's account may move to an employer (never a staff log-in)."""
+    return not user.is_staff and not user.is_superuser and not hasattr(user, "staff_membership")
+
+
+def send_employment_request_mail(*, profile_id: int, site_url: str) -> bool:
+    """Ask the owner of a stand-in's address to move their record to the employer; False if moot."""
+    profile = TraineeProfile.objects.select_related("user", "employer").filter(pk=profile_id).first()
+    if profile is None or not profile.listed_email or not profile.user.is_active:
+        return False
+    owner = User.objects.filter(email=profile.listed_email, is_active=True).first()
+    if owner is None or not _is_trainee_account(owner):
+        return False
+    _mail(
+        "employment_request", to=owner, address=owner.email, site_url=site_url,
+        token=_link("join", profile, owner, a=profile.listed_email),
+        context={"employer": profile.employer},
+    )  # fmt: skip
+    return True
+
+
+def send_email_change_request_mail(*, profile_id: int, site_url: str) -> bool:
+    """Ask a person (at their current address) whether their log-in may change to the requested one."""
+    profile = TraineeProfile.objects.select_related("user", "employer").filter(pk=profile_id).first()
+    if profile is None or not profile.pending_email or profile.listed_email or not profile.user.is_active:
+        return False
+    user = profile.user
+    _mail(
+        "email_change_request", to=user, address=user.email, site_url=site_url,
+        token=_link("change", profile, user, n=profile.pending_email),
+        context={"employer": profile.employer, "new_email": profile.pending_email},
+    )  # fmt: skip
+    return True
+
+
+def send_new_email_verification_mail(*, profile_id: int, site_url: str) -> bool:
+    """Mail the requested address a link that proves it reaches the person; after their confirmation."""
+    profile = TraineeProfile.objects.select_related("user", "employer").filter(pk=profile_id).first()
+    if profile is None or not profile.pending_email or not profile.user.is_active:
+        return False
+    user = profile.user
+    _mail(
+        "email_change_verify", to=user, address=profile.pending_email, site_url=site_url,
+        token=_link("verify", profile, user, n=profile.pending_email),
+        context={"employer": profile.employer, "new_email": profile.pending_email},
+    )  # fmt: skip
+    return True
+
+
+@dataclass(frozen=True)
+class Link:
+    """A checked link: what it asks (``kind``: join, change or verify), of whom, for which employee."""
+
+    kind: str
+    profile: TraineeProfile
+    user: User
+    new_email: str
+
+
+INVALID = _("This link is not valid, or it has been used already.")
+
+
+def check_link(token: str, *, lock: bool = False) -> Link:
+    """The request a mailed link stands for, if it still holds; raises AccountError otherwise.
+
+    A link works once: what it names changes when it is used (the stand-in gives way, the
+    address changes), so the same link no longer matches.
+    """
+    try:
+        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise AccountError("link_expired", _("This link has expired. Ask your employer to send it again.")) from None
+    except signing.BadSignature:
+        raise AccountError("link_invalid", INVALID) from None
+    if not isinstance(data, dict) or data.get("k") not in ("join", "change", "verify"):
+        raise AccountError("link_invalid", INVALID)
+    profiles = TraineeProfile.objects.select_related("user", "employer")
+    users = User.objects.all()
+    if lock:
+        profiles = profiles.select_for_update(of=("self",))
+        users = users.select_for_update()
+    profile = profiles.filter(pk=data.get("p")).first()
+    user = users.filter(pk=data.get("u"), email=data.get("e"), is_active=True).first()
+    if profile is None or user is None or not profile.user.is_active:
+        raise AccountError("link_invalid", INVALID)
+    kind = data["k"]
+    if kind == "join":
+        if profile.listed_email != data.get("a") or profile.listed_email != user.email or profile.user_id == user.pk:
+            raise AccountError("link_invalid", INVALID)
+        if not _is_trainee_account(user):
+            raise AccountError("link_invalid", INVALID)
+        return Link(kind, profile, user, "")
+    if profile.user_id != user.pk or not profile.pending_email or profile.pending_email != data.get("n"):
+        raise AccountError("link_invalid", INVALID)
+    return Link(kind, profile, user, profile.pending_email)
+
+
+@transaction.atomic
+def do_accept_employment(*, token: str) -> TraineeProfile:
+    """The owner of an address agrees to be the employee a stand-in holds the place of.
+
+    Their account replaces the stand-in on the employer's profile (its id stays, so the employer's
+    references hold); what the employer did for the stand-in (enrolments) becomes theirs; their
+    former employer's profile stays, deactivated, on a stand-in of its own, so that employer's sync
+    sees the departure and no longer sees the person's records. A self-funded profile is merged away.
+    Locks the profile, the person's account and their current profile.
+    """
+    link = check_link(token, lock=True)
+    profile, person, stand_in = link.profile, link.user, link.profile.user
+    former = TraineeProfile.objects.select_for_update(of=("self",)).filter(user=person).first()
+    if former is not None and former.employer_id == profile.employer_id:
+        raise AccountError("link_invalid", INVALID)  # already this employer's under another number
+    if former is not None:
+        if not profile.registered_by_id:
+            profile.registered_by_id = former.registered_by_id
+        if former.employer_id is None:
+            former.delete()
+        else:
+            leaver = User(
+                email=_stand_in_address(), display_name=person.display_name,
+                preferred_language=person.preferred_language, is_active=False,
+            )  # fmt: skip
+            leaver.set_unusable_password()
+            leaver.save(force_insert=True)
+            former.user = leaver
+            former.listed_email = person.email
+            former.pending_email = ""
+            former.save(update_fields=["user", "listed_email", "pending_email", "updated_at"])
+    # The apps above move what the stand-in holds (courses: its enrolments) in this transaction.
+    signals.stand_in_replaced.send(sender=User, stand_in=stand_in, person=person)
+    profile.user = person
+    profile.listed_email = ""
+    profile.pending_email = ""
+    profile.save(update_fields=["user", "listed_email", "pending_email", "registered_by", "updated_at"])
+    stand_in.delete()
+    if person.email_verified_at is None:
+        person.email_verified_at = timezone.now()  # the mailed link proved the address
+        person.save(update_fields=["email_verified_at"])
+    audit.record(
+        audit.Action.API_WRITE, target=profile, employer=profile.employer_id, summary=f"{person.email} joined",
+        detail={"change": "employment_accepted", "former": former.pk if former else None},
+    )  # fmt: skip
+    return profile
+
+
+@transaction.atomic
+def do_confirm_email_change(*, token: str, site_url: str) -> Link:
+    """The person agrees that their log-in may change: the new address gets its verification link."""
+    link = check_link(token, lock=True)
+    if link.kind != "change":
+        raise AccountError("link_invalid", INVALID)
+    _on_commit_task("send_new_email_verification_email", link.profile.pk, site_url)
+    return link
+
+
+@transaction.atomic
+def do_verify_new_email(*, token: str) -> User:
+    """The link mailed to the new address was opened: it becomes the person's log-in."""
+    link = check_link(token, lock=True)
+    if link.kind != "verify":
+        raise AccountError("link_invalid", INVALID)
+    if User.objects.filter(email=link.new_email).exclude(pk=link.user.pk).exists():
+        # Told to whoever holds the new address, who owns that other account anyway.
+        raise AccountError(
+            "email_taken", _("This address is already the log-in of another account, so it cannot be added to yours.")
+        )
+    user, profile = link.user, link.profile
+    user.email = link.new_email
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email", "email_verified_at"])
+    profile.pending_email = ""
+    profile.save(update_fields=["pending_email", "updated_at"])
+    audit.record(
+        audit.Action.API_WRITE, target=profile, employer=profile.employer_id,
+        summary=f"log-in changed to {user.email}", detail={"change": "email_changed"},
+    )  # fmt: skip
+    return user

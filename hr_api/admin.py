@@ -1,0 +1,202 @@
+"""Admin of the employers' API, for the program office only: clients, webhook endpoints, deliveries.
+
+Institution staff never see these pages.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts import audit
+from accounts.outbound import OutboundRefused
+from accounts.scoping import is_program_office
+
+from . import services
+from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
+from .webhooks import deliveries, endpoints, signing
+
+
+class ProgramOfficeOnly:
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_program_office(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_program_office(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_program_office(request.user)
+
+
+class ApiClientAddForm(forms.ModelForm):
+    name = forms.CharField(label=_("name"), max_length=255)
+    client_id = forms.CharField(
+        label=_("client id"), max_length=100, required=False, help_text=_("Leave empty for a random id.")
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["employer", "can_read", "can_enroll", "can_webhooks"]
+
+    def clean_client_id(self) -> str:
+        from oauth2_provider.models import Application
+
+        value = self.cleaned_data["client_id"].strip()
+        if value and Application.objects.filter(client_id=value).exists():
+            raise forms.ValidationError(_("This client id is taken."))
+        return value
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+    list_display = ["client_id", "employer", "scope_list", "revoked_at", "created_at"]
+    list_filter = ["revoked_at", "can_enroll", "can_webhooks"]
+    list_select_related = ["application", "employer"]
+    search_fields = ["application__client_id", "application__name", "employer__code"]
+    actions = ["rotate_secret", "revoke"]
+    readonly_fields = ["client_id", "employer", "revoked_at", "created_at"]
+    fields = ["client_id", "employer", "can_read", "can_enroll", "can_webhooks", "revoked_at", "created_at"]
+
+    @admin.display(description=_("client id"), ordering="application__client_id")
+    def client_id(self, obj: ApiClient) -> str:
+        return obj.application.client_id
+
+    @admin.display(description=_("scopes"))
+    def scope_list(self, obj: ApiClient) -> str:
+        return " ".join(obj.scopes)
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiClientAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["name", "client_id", "employer", "can_read", "can_enroll", "can_webhooks"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            audit.record(
+                audit.Action.API_CLIENT_CHANGED,
+                target=obj,
+                employer=obj.employer_id,
+                summary="scopes " + " ".join(obj.scopes),
+                detail={"change": "scopes", "scopes": obj.scopes},
+            )
+            return
+        data = form.cleaned_data
+        client, secret = services.do_create_client(
+            employer=data["employer"],
+            name=data["name"],
+            scopes=[s for s in SCOPES if data.get(f"can_{s}")],
+            client_id=data["client_id"] or None,
+        )
+        obj.pk = client.pk
+        obj.application = client.application
+        messages.warning(
+            request,
+            _("Client %(id)s: its secret is %(secret)s — give it to the employer now; it is not shown again.")
+            % {"id": client.application.client_id, "secret": secret},
+        )
+
+    @admin.action(description=_("Rotate the secret of the selected clients"))
+    def rotate_secret(self, request, queryset):
+        for client in queryset.select_related("application"):
+            secret = services.do_rotate_secret(client=client)
+            messages.warning(
+                request,
+                _("Client %(id)s: its new secret is %(secret)s — it is not shown again.")
+                % {"id": client.application.client_id, "secret": secret},
+            )
+
+    @admin.action(description=_("Revoke the selected clients (their tokens stop working now)"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            services.do_revoke_client(client=client)
+        messages.success(request, _("%(count)d clients revoked.") % {"count": queryset.count()})
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        exclude = ["secret"]
+
+    def clean_url(self) -> str:
+        """The API's rule (accounts.outbound): https to public addresses only."""
+        url = self.cleaned_data["url"]
+        try:
+            endpoints.vet_endpoint_url(url)
+        except OutboundRefused as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+    form = WebhookEndpointForm
+    list_display = ["url", "employer", "events", "is_active", "updated_at"]
+    list_filter = ["is_active"]
+    list_select_related = ["employer"]
+    search_fields = ["url", "employer__code"]
+    exclude = ["secret"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        obj.secret = signing.new_secret()
+        obj.save()
+        messages.warning(
+            request,
+            _(
+                "Webhook endpoint %(url)s: its signing secret is %(secret)s — give it to the employer now; "
+                "it is not shown again."
+            )
+            % {"url": obj.url, "secret": obj.secret},
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+    list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
+    list_filter = ["status", "event"]
+    list_select_related = ["endpoint"]
+    search_fields = ["event_id", "endpoint__url"]
+    readonly_fields = [
+        "endpoint",
+        "event_id",
+        "event",
+        "payload",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "next_attempt_at",
+        "delivered_at",
+        "created_at",
+    ]
+    actions = ["redeliver"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    @admin.action(description=_("Deliver the selected events again"))
+    def redeliver(self, request, queryset):
+        count = deliveries.do_redeliver(deliveries=list(queryset))
+        messages.success(request, _("%(count)d deliveries queued again.") % {"count": count})

@@ -1,0 +1,192 @@
+"""Errors in one shape, RFC 9457 problem details: type, title, status, detail, errors[].
+
+``errors`` names every bad field: ``{"field": "items[3].email", "code": "invalid", "message": …}``.
+
+``title``, ``detail`` and every ``errors[].message`` are in the request's language
+(``Accept-Language``): every text is translated when the answer is made, never at import; DRF's
+own texts are in the project's catalog (tests/api/test_error_language.py walks them).
+
+A domain service's refusal (``core.errors.DomainError``: a stable ``code``, a translatable
+``message``, maybe a ``field``) becomes an answer by its code (:func:`refusal`): 409 when the view
+names the code a conflict with the state of a resource, otherwise 400 naming its field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from core.errors import DomainError
+
+
+class Refusal(Protocol):
+    """What every service refusal carries: :class:`core.errors.DomainError` and the apps' own error
+    classes (AccountError, TrainingError, ExamError), with ``field`` where there is one."""
+
+    code: str
+    message: Any
+
+
+PROBLEM_BASE = "https://bcm.example/problems/"
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+TITLES = {
+    400: _("Bad request"),
+    401: _("Authentication needed"),
+    403: _("Forbidden"),
+    404: _("Not found"),
+    405: _("Method not allowed"),
+    406: _("Not acceptable"),
+    409: _("Conflict"),
+    413: _("Request too large"),
+    415: _("Unsupported media type"),
+    422: _("Unprocessable request"),
+    429: _("Too many requests"),
+}
+
+
+class Conflict(exceptions.APIException):
+    """The request is well formed but the state of a resource refuses it (a full cohort …)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the current state of the resource.")
+    default_code = "conflict"
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
+
+
+def refusal(
+    error: Refusal,
+    *,
+    conflicts: Collection[str] = (),
+    detail: str | None = None,
+) -> exceptions.APIException:
+    """A service's refusal as the API's answer, keyed by its stable ``code``.
+
+    A code in ``conflicts`` (the state of a resource refuses: a full cohort, a number taken) is 409;
+    any other is 400 naming the refusal's ``field`` (or none). ``detail`` replaces the service's
+    message where the HR system needs its own wording (the enrolment views).
+    """
+    text = str(error.message) if detail is None else detail
+    if error.code in conflicts:
+        return Conflict(text, code=error.code)
+    field = getattr(error, "field", None) or "non_field_errors"
+    return exceptions.ValidationError({field: [text]}, code=error.code)
+
+
+def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """DRF's nested error dict/list into a flat list with dotted field paths."""
+    out: list[dict[str, str]] = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if isinstance(key, int):  # DRF's ListSerializer reports its items' errors by index
+                out += flatten(value, f"{prefix}[{key}]")
+                continue
+            name = "" if key in ("non_field_errors",) else str(key)
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            out += flatten(value, path)
+    elif isinstance(detail, list):
+        if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
+            for item in detail:
+                out.append({"field": prefix, "code": getattr(item, "code", "invalid"), "message": str(item)})
+        else:
+            for index, item in enumerate(detail):
+                if item:
+                    out += flatten(item, f"{prefix}[{index}]")
+    else:
+        out.append({"field": prefix, "code": getattr(detail, "code", "invalid"), "message": str(detail)})
+    return out
+
+
+def problem(status_code: int, *, code: str, detail: str, errors: list | None = None, headers=None) -> Response:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + code,
+        "title": str(TITLES.get(status_code, _("Error"))),
+        "status": status_code,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+    return response
+
+
+def problem_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError()  # Django's own text is English whatever the language
+    elif isinstance(exc, DomainError):
+        exc = refusal(exc)  # a view that knows which of its codes are conflicts maps them itself
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None) is not None:
+        headers["Retry-After"] = str(max(1, int(exc.wait + 0.999)))
+
+    errors: list[dict[str, str]] = []
+    if isinstance(exc, exceptions.ValidationError):
+        errors = flatten(exc.detail)
+        detail = str(_("The request has invalid fields; see errors."))
+        code = "invalid"
+    elif isinstance(exc, exceptions.Throttled):
+        # DRF formats the wait into its text before translating it, so no catalog can match it.
+        detail = str(_("Too many requests from this client; wait %(seconds)s s (Retry-After) and try again."))
+        detail %= {"seconds": headers.get("Retry-After", "1")}
+        code = "throttled"
+    elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
+        # The JSON parser's reason is English: keep only where it is, in the request's language.
+        where = re.search(r"line (\d+) column (\d+)", str(exc.detail))
+        if where:
+            detail = str(_("The request body is not valid JSON (line %(line)s, column %(column)s).")) % {
+                "line": where[1],
+                "column": where[2],
+            }
+        else:
+            detail = str(_("The request body is not valid JSON."))
+        code = "parse_error"
+    else:
+        detail_obj = exc.detail
+        if isinstance(detail_obj, (list, dict)):
+            errors = flatten(detail_obj)
+            detail = str(exc.default_detail)
+        else:
+            detail = str(detail_obj)
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+    return problem(exc.status_code, code=str(code), detail=detail, errors=errors or None, headers=headers)
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/ answers 404 in the error shape, not the site's HTML page."""
+    import json
+
+    from django.http import HttpResponse
+
+    body = {
+        "type": PROBLEM_BASE + "not_found",
+        "title": str(TITLES[404]),
+        "status": 404,
+        "detail": str(exceptions.NotFound.default_detail),
+    }
+    return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=PROBLEM_CONTENT_TYPE)

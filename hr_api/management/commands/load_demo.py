@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+import accounts.demo
+import certification.demo
+import courses.demo
+import exams.demo
+import hr_api.demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo institutions, employers, people and training (idempotent; development only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="load even with DEBUG off")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
+        # Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at
+        # the top; this command lives there because it is the one app that may import every other).
+        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, hr_api.demo):
+            module.load()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))

@@ -1,0 +1,88 @@
+"""What every input of the API is made of: text as sent, strict objects of JSON types.
+
+The schema says the same (hr_api.schema: the patterns of text, additionalProperties false).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from accounts.validators import refuse_control_characters
+from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
+
+
+class Text(serializers.CharField):
+    """A JSON string, no longer than ``max_length`` as sent (spaces at either end are then trimmed).
+
+    DRF's CharField turns a number into text (``"phone": 912345678`` became "912345678") and
+    measures the length after trimming; the schema promises a string of at most ``maxLength``
+    characters, so this field keeps that promise (hr_api.schema gives its pattern).
+    """
+
+    def run_validation(self, data=serializers.empty):
+        if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().run_validation(data)
+
+
+def text(**kwargs) -> Text:
+    """Free text about a person: no control or format characters (accounts.validators)."""
+    return Text(validators=[refuse_control_characters], **kwargs)
+
+
+def address(**kwargs) -> serializers.EmailField:
+    return serializers.EmailField(max_length=254, validators=[refuse_control_characters], **kwargs)
+
+
+# The JSON type each kind of input field takes. DRF is lenient (25 for "25", "true" for true,
+# "7" for 7); the schema is not, and a client generated from it must meet the same server.
+JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...], str], ...] = (
+    (serializers.BooleanField, (bool,), "boolean"),
+    (serializers.IntegerField, (int,), "integer"),
+    (serializers.CharField, (str,), "string"),
+    (serializers.ChoiceField, (str,), "string"),
+    (serializers.ListField, (list,), "array"),
+    (serializers.ListSerializer, (list,), "array"),
+    (serializers.Serializer, (dict,), "object"),
+)
+TYPE_MESSAGES = {
+    "boolean": _("Give true or false (a JSON boolean)."),
+    "integer": _("Give a whole number (a JSON number, not text)."),
+    "string": _("Give text (a JSON string, not a number or another type)."),
+    "array": _("Give a list (a JSON array)."),
+    "object": _("Give an object (a JSON object)."),
+}
+
+
+def json_type_error(field: serializers.Field, value: object) -> str | None:
+    """The message for ``value`` when it is not of the JSON type ``field`` takes, else None."""
+    if value is None:
+        return None  # DRF's allow_null answers it
+    for kind, types, name in JSON_TYPES:
+        if isinstance(field, kind):
+            if isinstance(field, serializers.ChoiceField) and not all(isinstance(c, str) for c in field.choices):
+                return None
+            wrong = not isinstance(value, types) or (name == "integer" and isinstance(value, bool))
+            return str(TYPE_MESSAGES[name]) if wrong else None
+    return None
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so that a typo never passes silently, and values of another JSON type."""
+
+    # (The schema says so: additionalProperties false, and each field's type; hr_api.schema.)
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
+            wrong = {
+                name: [error]
+                for name, field in self.fields.items()
+                if name in data and not field.read_only and (error := json_type_error(field, data[name]))
+            }
+            if wrong:
+                raise serializers.ValidationError(wrong, code="type")
+        return super().to_internal_value(data)

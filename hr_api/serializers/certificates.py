@@ -1,0 +1,95 @@
+"""Certificates of the client's employees as the API shows them."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework import serializers
+
+from certification.models import Certificate
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
+    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+    tier = serializers.CharField(source="tier.code", read_only=True)
+    track = serializers.CharField(source="track.code", read_only=True, allow_null=True, default=None)
+    institution = serializers.CharField(source="institution.code", read_only=True)
+    pdf_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "number",
+            "employee",
+            "employee_number",
+            "tier",
+            "track",
+            "institution",
+            "status",
+            "status_reason",
+            "issued_on",
+            "period_starts_on",
+            "valid_until",
+            "pdf_url",
+            "updated_at",
+        ]
+
+    def get_pdf_url(self, certificate: Certificate) -> str:
+        return reverse("api:certificate_pdf", args=[certificate.number])
+
+    def to_representation(self, certificate: Certificate | Mapping[str, Any]) -> dict:
+        """The declared fields (the schema reads them), built directly from the row's values: DRF's
+        field-by-field walk, then the model instances themselves (six a row) were most of the time
+        of a page of 100 (issue 9's benchmark). Same output as DRF's, tested."""
+        row = certificate if isinstance(certificate, Mapping) else row_values(certificate)
+        return {
+            "number": row["number"],
+            "employee": row["employee"],
+            "employee_number": row["employee_number"],
+            "tier": row["tier__code"],
+            "track": row["track__code"],
+            "institution": row["institution__code"],
+            "status": row["status"],
+            "status_reason": row["status_reason"],
+            "issued_on": row["issued_on"].isoformat(),
+            "period_starts_on": row["period_starts_on"].isoformat(),
+            "valid_until": row["valid_until"].isoformat(),
+            "pdf_url": self._pdf_url_template().replace("NUMBER", row["number"]),
+            "updated_at": _iso_datetime(row["updated_at"]),
+        }
+
+    def _pdf_url_template(self) -> str:
+        # One reverse() per page, not per row; numbers are letters, digits and hyphens.
+        if not hasattr(self, "_pdf_url"):
+            self._pdf_url = reverse("api:certificate_pdf", args=["NUMBER"])
+        return self._pdf_url
+
+
+# What a certificate row of the API is made of; "id" and "updated_at" also place the cursor.
+ROW_COLUMNS = (
+    "id", "number", "status", "status_reason", "issued_on", "period_starts_on", "valid_until", "updated_at",
+    "tier__code", "track__code", "institution__code",
+)  # fmt: skip
+
+
+def row_values(certificate: Certificate) -> dict[str, Any]:
+    """One certificate instance as ``CertificateListView`` selects its rows."""
+    row: dict[str, Any] = {}
+    for column in ROW_COLUMNS:
+        value: Any = certificate
+        for part in column.split("__"):
+            value = getattr(value, part) if value is not None else None
+        row[column] = value
+    profile = certificate.trainee.trainee_profile
+    return row | {"employee": profile.pk, "employee_number": profile.employee_number}
+
+
+def _iso_datetime(value: datetime.datetime) -> str:
+    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, Z for UTC."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -1,0 +1,97 @@
+"""Input and output of the employee endpoints."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.models import TraineeProfile
+
+from .base import StrictSerializer, address, text
+
+MAX_BATCH = 500
+LANGUAGES = [code for code, _name in settings.LANGUAGES]
+CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True, help_text="The employee's id in this API.")
+    email = serializers.EmailField(
+        source="user.email", read_only=True, help_text="The address you gave; the person's log-in once it is theirs."
+    )
+    pending_email = serializers.EmailField(
+        read_only=True,
+        allow_blank=True,  # "" when none waits: the schema says "an address or empty"
+        help_text="A new address you asked for that waits for the person: they confirm at their current address "
+        "and verify the new one, then it becomes `email`. Empty otherwise.",
+    )
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+    preferred_language = serializers.CharField(source="user.preferred_language", read_only=True)
+    is_active = serializers.BooleanField(source="user.is_active", read_only=True)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = TraineeProfile
+        fields = [
+            "id",
+            "employee_number",
+            "email",
+            "display_name",
+            "preferred_language",
+            "branch",
+            "manager_class",
+            "phone",
+            "pending_email",
+            "is_active",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.listed_email:
+            # A stand-in (accounts.employees): the address the employer gave, as for anyone new.
+            data["email"] = instance.listed_email
+        return data
+
+
+class EmployeeUpdateSerializer(StrictSerializer):
+    employee_number = text(max_length=50)
+    email = address(help_text="A new address: see `pending_email` for when it takes effect.")
+    display_name = text(max_length=150)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES)
+    branch = text(max_length=200, allow_blank=True)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
+    phone = text(max_length=30, allow_blank=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
+class EmployeeCreateSerializer(StrictSerializer):
+    employee_number = text(max_length=50)
+    email = address()
+    display_name = text(max_length=150)
+    preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
+    branch = text(max_length=200, allow_blank=True, required=False)
+    manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
+    phone = text(max_length=30, allow_blank=True, required=False)
+
+
+class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):
+    """One row of a bulk upsert: a known employee number updates, an unknown one creates."""
+
+    email = address(required=False)
+    display_name = text(max_length=150, required=False)
+
+
+class EmployeeBulkSerializer(StrictSerializer):
+    employees = EmployeeUpsertItemSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+
+
+class EmployeeBulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    employees = EmployeeSerializer(many=True)

@@ -1,0 +1,33 @@
+"""Published exam results of the client's employees."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from exams.models import CourseResult
+
+
+class ExamResultSerializer(serializers.ModelSerializer):
+    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
+    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+    course = serializers.CharField(source="course.code", read_only=True)
+    attempt_number = serializers.IntegerField(source="attempt.number", read_only=True)
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)
+    max_score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
+    passed = serializers.BooleanField()
+
+    class Meta:
+        model = CourseResult
+        fields = [
+            "id",
+            "employee",
+            "employee_number",
+            "course",
+            "attempt_number",
+            "score",
+            "max_score",
+            "percent",
+            "passed",
+            "published_at",
+        ]

@@ -1,0 +1,53 @@
+"""The employer's webhook endpoints: as shown, as registered (with the secret, once), as changed."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.outbound import OutboundRefused
+from hr_api.models import WebhookEndpoint
+from hr_api.webhooks.endpoints import vet_endpoint_url
+from hr_api.webhooks.events import EVENTS
+
+from .base import StrictSerializer
+
+
+class WebhookEndpointSerializer(serializers.ModelSerializer):
+    events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "is_active", "created_at", "updated_at"]
+
+
+class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
+    secret = serializers.CharField(
+        help_text="The signing secret, whsec_ and base64 (Standard Webhooks); shown only now."
+    )
+
+    class Meta(WebhookEndpointSerializer.Meta):
+        fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
+
+
+class WebhookEndpointInputSerializer(StrictSerializer):
+    url = serializers.URLField(max_length=500)
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=EVENTS), allow_empty=False, max_length=len(EVENTS)
+    )
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    is_active = serializers.BooleanField(required=False)
+
+    def validate_url(self, url: str) -> str:
+        """https to a public address (accounts.outbound); the settings allow a developer's local receiver."""
+        try:
+            vet_endpoint_url(url)
+        except OutboundRefused as exc:
+            raise serializers.ValidationError(exc.message, code=exc.code) from None
+        return url
+
+
+class WebhookEndpointUpdateSerializer(WebhookEndpointInputSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False

@@ -1,0 +1,91 @@
+"""The HR API's own writes: its clients, for the program office (in admin and the demo).
+
+The employees an HR system registers are accounts' (accounts.employees), its enrolments courses';
+the API's views call those apps' services.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from django.db import transaction
+from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application, RefreshToken
+
+from accounts import audit
+from accounts.models import Employer
+
+from .models import ApiClient
+
+# --- clients (program office, in admin) ----------------------------------------------------
+
+
+@transaction.atomic
+def do_create_client(
+    *,
+    employer: Employer,
+    name: str,
+    scopes: Sequence[str],
+    client_id: str | None = None,
+    client_secret: str | None = None,
+) -> tuple[ApiClient, str]:
+    """Create a confidential client-credentials client. Returns it and the secret in clear (shown once)."""
+    secret = client_secret or secrets.token_urlsafe(32)
+    kwargs = {"client_id": client_id} if client_id else {}
+    application = Application(
+        name=name,
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        client_secret=secret,
+        hash_client_secret=True,
+        **kwargs,
+    )
+    application.save()
+    client = ApiClient.objects.create(
+        application=application, employer=employer, **{f"can_{scope}": True for scope in scopes}
+    )
+    audit.record(
+        audit.Action.API_CLIENT_CHANGED,
+        target=client,
+        employer=employer,
+        summary=f"created {application.client_id}",
+        detail={"change": "created", "scopes": list(scopes)},
+    )
+    return client, secret
+
+
+@transaction.atomic
+def do_rotate_secret(*, client: ApiClient, client_secret: str | None = None) -> str:
+    """A new secret; tokens already issued stay valid until they expire (a rotation without downtime)."""
+    secret = client_secret or secrets.token_urlsafe(32)
+    application = Application.objects.select_for_update().get(pk=client.application_id)
+    application.client_secret = secret
+    application.save(update_fields=["client_secret", "updated"])
+    audit.record(
+        audit.Action.API_CLIENT_CHANGED,
+        target=client,
+        employer=client.employer_id,
+        summary=f"secret rotated {application.client_id}",
+        detail={"change": "secret_rotated"},
+    )
+    return secret
+
+
+@transaction.atomic
+def do_revoke_client(*, client: ApiClient) -> ApiClient:
+    """No more tokens, and the ones issued stop working now."""
+    client = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at", "updated_at"])
+        audit.record(
+            audit.Action.API_CLIENT_CHANGED,
+            target=client,
+            employer=client.employer_id,
+            summary="revoked",
+            detail={"change": "revoked"},
+        )
+    RefreshToken.objects.filter(application_id=client.application_id).delete()
+    AccessToken.objects.filter(application_id=client.application_id).delete()
+    return client

@@ -1,0 +1,86 @@
+"""The base of every endpoint: client authentication, scope, throttle, JSON only, problem errors."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from rest_framework import exceptions
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+
+from accounts import audit
+from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope
+from hr_api.errors import problem_handler
+from hr_api.models import ApiClient
+from hr_api.pagination import SyncCursorPagination, filter_updated_since
+
+
+class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
+    target_class = "hr_api.auth.ClientAuthentication"
+
+    def get_security_requirement(self, auto_schema):
+        scope = auto_schema.view.required_scope
+        if isinstance(scope, dict):
+            scope = scope.get(auto_schema.method, scope.get("*"))
+        return {self.name: [scope] if scope else []}
+
+
+class ApiView(GenericAPIView):
+    authentication_classes = [ClientAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [ClientRateThrottle]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    pagination_class = SyncCursorPagination
+    required_scope: str | dict[str, str] | None = "read"
+
+    def get_exception_handler(self):
+        return problem_handler
+
+    def initial(self, request, *args, **kwargs):
+        # Read the raw body before anything parses it: the idempotency fingerprint needs it, and
+        # an oversized body must be answered in the error shape, not by Django's 400 page.
+        if request.method in ("POST", "PUT", "PATCH"):
+            request._request.body  # noqa: B018
+        super().initial(request, *args, **kwargs)
+        # PostgreSQL refuses NUL in text; no id, code or filter of ours contains one.
+        values = [*request.query_params.values(), *(v for v in kwargs.values() if isinstance(v, str))]
+        if any("\x00" in value for value in values):
+            raise exceptions.ValidationError({"non_field_errors": [_("The request contains a NUL character.")]})
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Every write an HR system makes is in the audit trail, refused ones included.
+        # (request._user: asking request.user would authenticate again, reading an oversized body.)
+        client = getattr(request, "_user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS") and isinstance(client, ApiClient):
+            audit.record(
+                audit.Action.API_WRITE,
+                actor=client,
+                request=request._request,
+                summary=f"{request.method} {request.path} {response.status_code}",
+                detail={"status": response.status_code, "idempotency_key": request.headers.get("Idempotency-Key", "")},
+            )
+        return response
+
+    @property
+    def client(self) -> ApiClient:
+        return self.request.user
+
+    @property
+    def employer_id(self) -> int:
+        return self.client.employer_id
+
+    def sync_list(self, queryset, serializer_class, *, field: str = "updated_at", context: dict | None = None):
+        """A cursor page of ``queryset`` changed since ``updated_since``."""
+        queryset = filter_updated_since(queryset, self.request, field)
+        page = self.paginate_queryset(queryset)
+        serializer = serializer_class(page, many=True, context={"request": self.request, **(context or {})})
+        return self.get_paginated_response(serializer.data)
+
+
+def get_owned_or_404(queryset, **lookup):
+    """A row of the client's employer, or 404 whether it is missing or someone else's."""
+    return get_object_or_404(queryset, **lookup)

@@ -1,0 +1,73 @@
+"""The national catalog (the same for every employer): tiers, tracks, courses, curricula, open cohorts."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+
+from courses import selectors
+from courses.models import Cohort, Course, Curriculum, CurriculumCourse, Tier, Track
+from hr_api.pagination import UPDATED_SINCE, IdCursorPagination
+from hr_api.serializers.catalog import (
+    CohortSerializer,
+    CourseSerializer,
+    CurriculumSerializer,
+    TierSerializer,
+    TrackSerializer,
+)
+
+from .base import ApiView
+
+
+def catalog_view(model_queryset, serializer, summary: str):
+    class CatalogView(ApiView):
+        pagination_class = IdCursorPagination
+        serializer_class = serializer
+
+        @extend_schema(
+            summary=summary,
+            description="The national catalog, the same for every employer.",
+            responses=serializer(many=True),
+        )
+        def get(self, request):
+            page = self.paginate_queryset(model_queryset())
+            return self.get_paginated_response(serializer(page, many=True).data)
+
+    CatalogView.__name__ = f"{serializer.__name__.removesuffix('Serializer')}CatalogView"
+    return CatalogView
+
+
+TierListView = catalog_view(lambda: Tier.objects.all(), TierSerializer, "List tiers")
+TrackListView = catalog_view(lambda: Track.objects.all(), TrackSerializer, "List tracks")
+CourseListView = catalog_view(lambda: Course.objects.all(), CourseSerializer, "List courses")
+CurriculumListView = catalog_view(
+    lambda: Curriculum.objects.select_related("tier", "track").prefetch_related(
+        Prefetch("entries", queryset=CurriculumCourse.objects.select_related("course").order_by("course__code"))
+    ),
+    CurriculumSerializer,
+    "List curricula with their hour plans",
+)
+
+
+class CohortListView(ApiView):
+    serializer_class = CohortSerializer
+
+    @extend_schema(
+        summary="List open cohorts",
+        operation_id="catalog_cohorts_list",
+        responses=CohortSerializer(many=True),
+        description="Cohorts open for enrolment, oldest change first.",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard, senior."),
+            OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate, retail."),
+        ],
+    )
+    def get(self, request):
+        cohorts = selectors.cohorts_with_catalog().filter(status=Cohort.Status.OPEN)
+        if tier := request.query_params.get("tier"):
+            cohorts = cohorts.filter(curriculum__tier__code=tier)
+        if track := request.query_params.get("track"):
+            cohorts = cohorts.filter(curriculum__track__code=track)
+        return self.sync_list(cohorts.order_by(), CohortSerializer)

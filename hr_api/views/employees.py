@@ -1,0 +1,183 @@
+"""Employees of the client's employer: list, create, update, bulk upsert, deactivate."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from accounts import employees
+from accounts.selectors import employees_of
+from accounts.services import AccountError
+from hr_api.errors import Conflict, refusal
+from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
+from hr_api.pagination import UPDATED_SINCE
+from hr_api.serializers.employees import (
+    EmployeeBulkResultSerializer,
+    EmployeeBulkSerializer,
+    EmployeeCreateSerializer,
+    EmployeeSerializer,
+    EmployeeUpdateSerializer,
+)
+
+from .base import ApiView, get_owned_or_404
+
+# The employer's own rows refuse these (a number or an address another of its employees has): 409.
+CONFLICT_CODES = {"email_taken", "employee_number_taken"}
+
+
+def site_url(request) -> str:
+    """Where the links mailed to the person point (this site, as the client reached it)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+class EmployeeMixin:
+    def employees(self):
+        return employees_of(self.employer_id).select_related("user")
+
+
+class EmployeeListView(EmployeeMixin, ApiView):
+    required_scope = {"GET": "read", "POST": "enroll"}
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(
+        summary="List employees",
+        operation_id="employees_list",
+        description="The employer's employees, oldest change first; pass `updated_since` to sync changes.",
+        parameters=[UPDATED_SINCE],
+        responses=EmployeeSerializer(many=True),
+    )
+    def get(self, request):
+        return self.sync_list(self.employees(), EmployeeSerializer)
+
+    @extend_schema(
+        summary="Register an employee",
+        description="Creates a trainee account (the person sets a password through the reset link) "
+        "tied to this employer. The answer is the same whether or not the address is new to the portal: "
+        "when a person already has an account with it, they are asked by mail to move their record to "
+        "this employer, and until they agree the employee looks like any new one. Scope `enroll`.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=EmployeeCreateSerializer,
+        responses={201: EmployeeSerializer},
+        examples=[
+            OpenApiExample(
+                "New employee",
+                value={"employee_number": "E1001", "email": "chen@bank.example", "display_name": "陳怡君"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request):
+        def work():
+            data = EmployeeCreateSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                profile = employees.do_create_employee(
+                    employer=self.client.employer, values=data.validated_data, site_url=site_url(request)
+                )
+            except AccountError as error:
+                raise refusal(error, conflicts=CONFLICT_CODES) from None
+            body = EmployeeSerializer(profile).data
+            location = reverse("api:employee", args=[profile.pk])
+            return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+        return run_idempotently(request, work)
+
+
+class EmployeeDetailView(EmployeeMixin, ApiView):
+    required_scope = {"GET": "read", "PATCH": "enroll"}
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(summary="Fetch an employee", responses=EmployeeSerializer)
+    def get(self, request, pk: int):
+        return Response(EmployeeSerializer(get_owned_or_404(self.employees(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Update an employee",
+        description="Change any of the given fields. A new `email` replaces an unused log-in at once; a log-in "
+        "in use changes once the person confirms it at their current address and verifies the new one "
+        "(`pending_email` shows the request until then). Scope `enroll`.",
+        request=EmployeeUpdateSerializer,
+        responses=EmployeeSerializer,
+    )
+    def patch(self, request, pk: int):
+        profile = get_owned_or_404(self.employees(), pk=pk)
+        data = EmployeeUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            profile = employees.do_update_employee(
+                profile=profile, values=data.validated_data, site_url=site_url(request)
+            )
+        except AccountError as error:
+            raise refusal(error, conflicts=CONFLICT_CODES) from None
+        return Response(EmployeeSerializer(profile).data)
+
+
+class EmployeeDeactivateView(EmployeeMixin, ApiView):
+    required_scope = "enroll"
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(
+        summary="Deactivate an employee",
+        description="The person can no longer log in and their sessions end. Their records stay. Scope `enroll`.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=EmployeeSerializer,
+    )
+    def post(self, request, pk: int):
+        profile = get_owned_or_404(self.employees(), pk=pk)
+
+        def work():
+            done = employees.do_deactivate_employee(profile=profile)
+            return Response(EmployeeSerializer(done).data)
+
+        return run_idempotently(request, work)
+
+
+class EmployeeBulkView(EmployeeMixin, ApiView):
+    required_scope = "enroll"
+    serializer_class = EmployeeBulkSerializer
+
+    @extend_schema(
+        summary="Create or update employees in bulk",
+        description="Up to 500 employees matched by employee number: a known number updates, a new one "
+        "creates (e-mail and name needed); each item's fields follow the rules of create and update, "
+        "`email` included. All of them or none: an item that breaks the schema answers 400; one that the "
+        "employer's rows or the batch itself refuse (an unknown number without `email` and `display_name`, a "
+        "number or address twice, an address of another of your employees) answers 409; both with errors "
+        "naming `employees[i].field`. Scope `enroll`.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=EmployeeBulkSerializer,
+        responses=EmployeeBulkResultSerializer,
+    )
+    def post(self, request):
+        def work():
+            data = EmployeeBulkSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            try:
+                outcome = employees.do_upsert_employees(
+                    employer=self.client.employer, items=data.validated_data["employees"], site_url=site_url(request)
+                )
+            except employees.BulkRejected as rejected:
+                # The batch fits the schema but the employer's rows or its own items refuse it (an
+                # unknown number without what a new employee needs, an address or number twice): 409,
+                # as for any state conflict; 400 is for what breaks the schema (issue 15, item 10).
+                raise Conflict(
+                    {
+                        "employees": [
+                            {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in rejected.errors[i]}
+                            if i in rejected.errors
+                            else {}
+                            for i in range(len(data.validated_data["employees"]))
+                        ]
+                    }
+                ) from None
+            body = {
+                "created": len(outcome.created),
+                "updated": len(outcome.updated),
+                "employees": EmployeeSerializer(outcome.created + outcome.updated, many=True).data,
+            }
+            return Response(body)
+
+        return run_idempotently(request, work)

@@ -1,0 +1,60 @@
+"""Published exam results of the client's employees."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions
+from rest_framework.response import Response
+
+from accounts.converters import parse_id
+from exams.selectors import results_of_employer
+from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination
+from hr_api.serializers.exam_results import ExamResultSerializer
+
+from .base import ApiView, get_owned_or_404
+
+
+class PublishedOrder(SyncCursorPagination):
+    ordering = ("published_at", "id")
+
+
+class ExamResultMixin:
+    def results(self):
+        return results_of_employer(self.employer_id).select_related("trainee__trainee_profile", "course", "attempt")
+
+
+class ExamResultListView(ExamResultMixin, ApiView):
+    serializer_class = ExamResultSerializer
+    pagination_class = PublishedOrder
+
+    @extend_schema(
+        summary="List exam results",
+        operation_id="exam_results_list",
+        responses=ExamResultSerializer(many=True),
+        description="Published results (pass or fail, score, date) per employee and course, in publication "
+        "order; `updated_since` filters on the publication time.",
+        parameters=[
+            UPDATED_SINCE,
+            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's results."),
+            OpenApiParameter("course", OpenApiTypes.STR, description="A course code, e.g. BCM-101."),
+        ],
+    )
+    def get(self, request):
+        results = self.results().order_by()
+        if employee := request.query_params.get("employee"):
+            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
+                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+            results = results.filter(trainee__trainee_profile__pk=employee_id)
+        if course := request.query_params.get("course"):
+            results = results.filter(course__code=course)
+        return self.sync_list(results, ExamResultSerializer, field="published_at")
+
+
+class ExamResultDetailView(ExamResultMixin, ApiView):
+    serializer_class = ExamResultSerializer
+
+    @extend_schema(summary="Fetch an exam result")
+    def get(self, request, pk: int):
+        return Response(ExamResultSerializer(get_owned_or_404(self.results(), pk=pk)).data)

@@ -1,0 +1,90 @@
+"""The employer's webhook endpoints: list, register, fetch, change, remove (scope ``webhooks``)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.response import Response
+
+from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
+from hr_api.pagination import UPDATED_SINCE
+from hr_api.selectors import endpoints_of
+from hr_api.serializers.webhooks import (
+    WebhookEndpointCreatedSerializer,
+    WebhookEndpointInputSerializer,
+    WebhookEndpointSerializer,
+    WebhookEndpointUpdateSerializer,
+)
+from hr_api.webhooks.endpoints import do_register_endpoint
+from hr_api.webhooks.events import EVENTS
+
+from .base import ApiView, get_owned_or_404
+
+
+class WebhookMixin:
+    required_scope = "webhooks"
+
+    def endpoints(self):
+        return endpoints_of(self.employer_id)
+
+
+class WebhookEndpointListView(WebhookMixin, ApiView):
+    serializer_class = WebhookEndpointSerializer
+
+    @extend_schema(
+        summary="List webhook endpoints",
+        operation_id="webhooks_list",
+        parameters=[UPDATED_SINCE],
+        responses=WebhookEndpointSerializer(many=True),
+    )
+    def get(self, request):
+        return self.sync_list(self.endpoints(), WebhookEndpointSerializer)
+
+    @extend_schema(
+        summary="Register a webhook endpoint",
+        description="Events: " + ", ".join(EVENTS) + ". The answer carries the signing secret, once.",
+        parameters=[IDEMPOTENCY_KEY],
+        request=WebhookEndpointInputSerializer,
+        responses={201: WebhookEndpointCreatedSerializer},
+    )
+    def post(self, request):
+        def work():
+            data = WebhookEndpointInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            endpoint = do_register_endpoint(employer_id=self.employer_id, **data.validated_data)
+            location = reverse("api:webhook", args=[endpoint.pk])
+            return Response(
+                WebhookEndpointCreatedSerializer(endpoint).data,
+                status=status.HTTP_201_CREATED,
+                headers={"Location": location},
+            )
+
+        return run_idempotently(request, work)
+
+
+class WebhookEndpointDetailView(WebhookMixin, ApiView):
+    serializer_class = WebhookEndpointSerializer
+
+    @extend_schema(summary="Fetch a webhook endpoint")
+    def get(self, request, pk: int):
+        return Response(WebhookEndpointSerializer(get_owned_or_404(self.endpoints(), pk=pk)).data)
+
+    @extend_schema(
+        summary="Change a webhook endpoint",
+        request=WebhookEndpointUpdateSerializer,
+        responses=WebhookEndpointSerializer,
+    )
+    def patch(self, request, pk: int):
+        endpoint = get_owned_or_404(self.endpoints(), pk=pk)
+        data = WebhookEndpointUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        for name, value in data.validated_data.items():
+            setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
+        endpoint.save()
+        return Response(WebhookEndpointSerializer(endpoint).data)
+
+    @extend_schema(summary="Remove a webhook endpoint", responses={204: None})
+    def delete(self, request, pk: int):
+        get_owned_or_404(self.endpoints(), pk=pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
