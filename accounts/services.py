@@ -17,8 +17,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from core.errors import DomainError
 
 from .identifiers import normalize_email
 from .mail import render_mail, send_rendered
@@ -31,19 +32,10 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 SIGN_UP_NOTICE_INTERVAL = 3600  # at most one "someone tried to sign up" mail per account an hour
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Codes: link_invalid, link_expired, link_used; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
     staff_address; for a whole file: not_authorized."""
-
-    def __init__(self, code: str, message: str | Promise, *, field: str | None = None) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def verification_token(user: User) -> str:

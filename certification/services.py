@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts import audit
 from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
+from core.errors import DomainError
 from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals
@@ -44,12 +45,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CertificationError(Exception):
-    """A refused certification action; ``message`` is translatable and shown to the user."""
+class CertificationError(DomainError):
+    """A certification rule refused the request.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Codes: reason_missing, not_active, not_suspended, already_revoked, not_renewable, hours_missing,
+    newer_certificate, bad_hours, future_date, title_missing, already_decided.
+    """
 
 
 def validity_years() -> int:
@@ -339,7 +340,7 @@ def _change(
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise CertificationError(_("Give the reason; the holder and the history will show it."))
+        raise CertificationError("reason_missing", _("Give the reason; the holder and the history will show it."))
     return reason[:500]
 
 
@@ -348,7 +349,7 @@ def do_suspend_certificate(*, certificate: Certificate, by: User | None, reason:
     reason = _require_reason(reason)
     certificate = _lock(certificate)
     if certificate.status != Certificate.Status.ACTIVE:
-        raise CertificationError(_("Only an active certificate can be suspended."))
+        raise CertificationError("not_active", _("Only an active certificate can be suspended."))
     return _change(certificate, new_status=Certificate.Status.SUSPENDED, action="suspend", by=by, reason=reason)
 
 
@@ -356,7 +357,7 @@ def do_suspend_certificate(*, certificate: Certificate, by: User | None, reason:
 def do_reinstate_certificate(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
     certificate = _lock(certificate)
     if certificate.status != Certificate.Status.SUSPENDED:
-        raise CertificationError(_("Only a suspended certificate can be reinstated."))
+        raise CertificationError("not_suspended", _("Only a suspended certificate can be reinstated."))
     if certificate.valid_until < timezone.localdate():
         return _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=by, reason=reason)
     return _change(certificate, new_status=Certificate.Status.ACTIVE, action="reinstate", by=by, reason=reason)
@@ -367,7 +368,7 @@ def do_revoke_certificate(*, certificate: Certificate, by: User | None, reason: 
     reason = _require_reason(reason)
     certificate = _lock(certificate)
     if certificate.status == Certificate.Status.REVOKED:
-        raise CertificationError(_("This certificate is already revoked."))
+        raise CertificationError("already_revoked", _("This certificate is already revoked."))
     return _change(certificate, new_status=Certificate.Status.REVOKED, action="revoke", by=by, reason=reason)
 
 
@@ -382,10 +383,11 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
     """Extend validity by the validity period when the continuing-education hours are met."""
     certificate = _lock(certificate)
     if certificate.status not in (Certificate.Status.ACTIVE, Certificate.Status.EXPIRED):
-        raise CertificationError(_("Only an active or expired certificate can be renewed."))
+        raise CertificationError("not_renewable", _("Only an active or expired certificate can be renewed."))
     done = ce_hours_in_period(certificate)
     if done < hours_required():
         raise CertificationError(
+            "hours_missing",
             _("Renewal needs %(required)s hours of continuing education in the period; %(done)s are confirmed.")
             % {"required": hours_required(), "done": done}
         )
@@ -402,7 +404,9 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
                 extra_fields=("period_starts_on", "valid_until"),
             )
     except IntegrityError:
-        raise CertificationError(_("The holder has a newer certificate of this tier and track.")) from None
+        raise CertificationError(
+            "newer_certificate", _("The holder has a newer certificate of this tier and track.")
+        ) from None
 
 
 @transaction.atomic
@@ -446,18 +450,18 @@ def do_expire_lapsed(*, today: datetime.date | None = None, chunk: int = 500) ->
 def _ce_hours(value: object) -> Decimal:
     try:
         hours = Decimal(str(value))
-    except Exception:
-        raise CertificationError(_("Enter the hours as a number.")) from None
+    except InvalidOperation:
+        raise CertificationError("bad_hours", _("Enter the hours as a number.")) from None
     if hours <= 0 or hours > 200:
-        raise CertificationError(_("Hours must be more than 0 and at most 200."))
+        raise CertificationError("bad_hours", _("Hours must be more than 0 and at most 200."))
     return hours
 
 
 def check_record_continuing_education(*, title: str, completed_on: datetime.date, hours: object) -> None:
     if completed_on > timezone.localdate():
-        raise CertificationError(_("The activity cannot be completed in the future."))
+        raise CertificationError("future_date", _("The activity cannot be completed in the future."))
     if not (title or "").strip():
-        raise CertificationError(_("Name the activity."))
+        raise CertificationError("title_missing", _("Name the activity."))
     _ce_hours(hours)
 
 
@@ -493,7 +497,7 @@ def do_decide_continuing_education(
 ) -> ContinuingEducation:
     activity = ContinuingEducation.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ContinuingEducation.Status.PENDING:
-        raise CertificationError(_("This activity was already decided."))
+        raise CertificationError("already_decided", _("This activity was already decided."))
     activity.status = ContinuingEducation.Status.CONFIRMED if confirm else ContinuingEducation.Status.REJECTED
     activity.decided_by = by
     activity.decided_at = timezone.now()

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from courses.models import Course
 
 from . import services
@@ -46,9 +47,11 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
     return data
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
+    """The file was refused whole; ``errors`` lists (row number, message), row 0 for the file itself."""
+
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__(errors)
+        super().__init__("import_refused", _("Nothing was imported. Fix these rows and try again:"))
         self.errors = errors
 
 

@@ -33,6 +33,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts import audit
 from accounts.converters import parse_id
 from accounts.scoping import institution_of, is_program_office
+from core.errors import DomainError
 from courses.models import CurriculumCourse
 
 from . import selectors
@@ -57,22 +58,14 @@ State = Attempt.State
 log = logging.getLogger(__name__)
 
 
-class ExamError(Exception):
-    """An exam rule refused the request. ``code`` is stable; ``message`` is translatable.
+class ExamError(DomainError):
+    """An exam rule refused the request.
 
     Codes: bad_question, retired, not_authorized, foreign_cohort, course_not_in_curriculum,
     bad_window, not_eligible, not_open_yet, window_closed, already_passed, attempts_used_up,
     retake_wait, result_pending, bank_short, not_found, not_in_attempt, bad_answer, too_long,
     time_up, already_submitted, not_essay, bad_score, not_yours, final.
     """
-
-    def __init__(self, code: str, message: str | Promise) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def grace() -> datetime.timedelta:

@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -23,6 +22,7 @@ from accounts.identifiers import normalize_email
 from accounts.models import StaffMembership, User
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, is_program_office
 from accounts.services import do_end_sessions
+from core.errors import DomainError
 
 STAFF_GROUPS = (PROGRAM_OFFICE_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP)
 RECOVERY_CODE_COUNT = 10
@@ -31,16 +31,8 @@ RECOVERY_DEVICE_NAME = "recovery codes"
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 
-class SecondFactorError(Exception):
+class SecondFactorError(DomainError):
     """A refused step, with a translated message for the person."""
-
-    def __init__(self, code: str, message: str | Promise) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def needs_second_factor(user: User | Any) -> bool:
