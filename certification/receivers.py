@@ -46,16 +46,14 @@ def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     from django.apps import apps
-    from django.db.models.signals import post_migrate
 
+    from core.permissions import connect_group_permissions
     from courses import signals as course_signals
     from exams import signals as exam_signals
 
-    from .permissions import grant_group_permissions
+    from .permissions import GROUP_PERMISSIONS
 
-    post_migrate.connect(
-        grant_group_permissions, sender=apps.get_app_config("certification"), dispatch_uid="cert-permissions"
-    )
+    connect_group_permissions(apps.get_app_config("certification"), GROUP_PERMISSIONS)
 
     course_signals.enrolment_state_changed.connect(on_enrolment_state_changed, dispatch_uid="cert-enrolment-state")
     course_signals.training_progress_changed.connect(on_training_progress_changed, dispatch_uid="cert-progress")

@@ -89,9 +89,10 @@ def staff(institution, group: str) -> Client:
     role = "grader" if group == INSTITUTION_GRADER_GROUP else "admin"
     membership = StaffMembershipFactory(institution=institution, role=role)
     membership.user.groups.add(Group.objects.get_or_create(name=group)[0])
-    from exams.permissions import grant_group_permissions
+    from core.permissions import grant_group_permissions
+    from exams.permissions import GROUP_PERMISSIONS
 
-    grant_group_permissions()
+    grant_group_permissions("exams", GROUP_PERMISSIONS)
     client = Client()
     client.force_login(membership.user)
     client.user = membership.user
