@@ -20,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.mail import send_templated_mail
 
 from .identifiers import normalize_email
-from .mail import render_mail, send_rendered
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .validators import refuse_control_characters
@@ -98,10 +98,12 @@ def send_verification_mail(*, user: User, site_url: str) -> None:
     """Mail ``user`` a fresh verification link, in their language (text and HTML)."""
     with translation.override(user.preferred_language):
         path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
-    subject, text, html = render_mail(
-        "accounts/email/verify", language=user.preferred_language, context={"user": user, "url": f"{site_url}{path}"}
+    send_templated_mail(
+        "accounts/email/verify",
+        to=user.email,
+        language=user.preferred_language,
+        context={"user": user, "url": f"{site_url}{path}"},
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
 
 
 def send_password_reset_mail(*, user: User, site_url: str) -> None:
@@ -113,12 +115,12 @@ def send_password_reset_mail(*, user: User, site_url: str) -> None:
     kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
     with translation.override(user.preferred_language):
         path = reverse("accounts:password_reset_confirm", kwargs=kwargs)
-    subject, text, html = render_mail(
+    send_templated_mail(
         "accounts/email/password_reset",
+        to=user.email,
         language=user.preferred_language,
         context={"user": user, "url": f"{site_url}{path}"},
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
 
 
 def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
@@ -126,12 +128,12 @@ def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
     with translation.override(user.preferred_language):
         login_path = reverse("accounts:login")
         reset_path = reverse("accounts:password_reset")
-    subject, text, html = render_mail(
+    send_templated_mail(
         "accounts/email/sign_up_notice",
+        to=user.email,
         language=user.preferred_language,
         context={"user": user, "login_url": f"{site_url}{login_path}", "reset_url": f"{site_url}{reset_path}"},
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
 
 
 @transaction.atomic

@@ -717,14 +717,3 @@ def do_grade_essay(
     if all(i.score is not None for i in items):
         _finalize(attempt=attempt, result=CourseResult.objects.get(attempt=attempt), items=items, now=now)
     return item
-
-
-def breakdown_by_area(items: list[AttemptQuestion]) -> list[dict[str, Any]]:
-    """Score and maximum per knowledge area, for the result page and mail."""
-    areas: dict[str, dict[str, Any]] = {}
-    for item in items:
-        area = item.question.knowledge_area
-        row = areas.setdefault(area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)})
-        row["score"] += item.score or Decimal(0)
-        row["max_score"] += item.question.max_score
-    return list(areas.values())

@@ -130,5 +130,5 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     course_result = CourseResult.objects.filter(attempt=attempt, published_at__isnull=False).first()
     breakdown = []
     if course_result is not None:
-        breakdown = services.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
+        breakdown = selectors.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
     return render(request, "exams/result.html", {"attempt": attempt, "result": course_result, "breakdown": breakdown})
