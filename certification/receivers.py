@@ -25,14 +25,14 @@ def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> 
 
 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
-    from exams.services import enqueue_on_commit
+    from core.tasks import enqueue_on_commit
 
     from . import tasks
     from .models import PendingCheck
 
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
-    # Sent inside the grading transaction, so enqueued the way exams enqueues its own follow-ups: a
-    # broker outage at commit is logged and never stops the grade's other after-commit work. Only a
+    # Enqueued with core's enqueue_on_commit: a broker outage at commit is logged, never raised into the
+    # announcing transaction's caller; the PendingCheck row is what the sweep finds again. Only a
     # pass can earn a certificate: a failed result enqueues no check (a task and a broker round trip
     # per failed grade, issue 9) and leaves no row for the sweep.
     if not result.passed:

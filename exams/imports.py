@@ -4,7 +4,7 @@ Columns: ``family`` (empty for a new question), ``course`` (code), ``knowledge_a
 ``difficulty``, ``type``, ``status``, ``text_zh``, ``text_en``, ``options_zh`` and ``options_en``
 (options separated by `` | ``, keyed A, B, C … in that order), ``correct`` (``A`` or ``A,C``),
 ``rubric_zh``, ``rubric_en``, ``max_score``; export adds ``version``. A row naming a family
-revises its live version through ``services.do_revise_question`` (a version an attempt has shown
+revises its live version through ``question_bank.do_revise_question`` (a version an attempt has shown
 is never changed: the row makes version + 1).
 """
 
@@ -24,9 +24,8 @@ from django.utils.translation import gettext as _
 from core.errors import DomainError
 from courses.models import Course
 
-from . import services
 from .models import Question
-from .services import ExamError
+from .services import ExamError, question_bank
 
 HEADERS = [
     "family", "version", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
@@ -116,10 +115,10 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                         raise ExamError(
                             "bad_question", _("No live version of question family %(family)s.") % {"family": family}
                         )
-                    services.do_revise_question(question_id=live.pk, changes=data)
+                    question_bank.do_revise_question(question_id=live.pk, changes=data)
                     report.revised += 1
                 else:
-                    services.do_create_question(data=data)
+                    question_bank.do_create_question(data=data)
                     report.created += 1
             except (ExamError, ValueError) as error:
                 report.errors.append((number, str(error)))

@@ -1,7 +1,7 @@
 """The national question bank, exam papers, sittings, attempts and course results.
 
 A question row is immutable once an attempt has shown it: editing it makes a new version of the
-same family (``services.do_revise_question``), and ``AttemptQuestion`` keeps pointing at the
+same family (``services.question_bank.do_revise_question``), and ``AttemptQuestion`` keeps pointing at the
 version the trainee saw.
 """
 
