@@ -1,9 +1,10 @@
 """Reactions to what the lower apps announce; connected in ``CertificationConfig.ready()``.
 
-Courses sends its signals from ``transaction.on_commit`` and exams sends ``result_published``
-inside the grading transaction; either way the check task is enqueued after commit, when the
-change is visible. A passed result also leaves a ``PendingCheck`` row in that transaction, for the
-follow-up sweep (``services.do_sweep_follow_ups``) when the enqueue is lost.
+Every signal arrives after the change committed (``core.signals``). ``result_published`` is a claimed
+announcement: it may come again for the same result (the grading sweep announces one whose claim was
+lost), so ``on_result_published`` is idempotent. A passed result leaves a ``PendingCheck`` row in the
+announcing transaction, committed with its claim, for the follow-up sweep
+(``services.do_sweep_follow_ups``) when the enqueued check is lost.
 """
 
 from __future__ import annotations

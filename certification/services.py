@@ -1,7 +1,8 @@
 """Every write of certification: issuance, status changes, renewal, continuing education.
 
 Lock order: the trainee's ``User`` row, then the certificate row, then the number sequence row.
-Signals and tasks go out with ``transaction.on_commit``.
+Signals and tasks go out after commit (``core.signals``, ``core.tasks``); ``certificate_issued`` is a
+claimed announcement (``Certificate.announced_at``), see ``signals``.
 """
 
 from __future__ import annotations
@@ -15,17 +16,17 @@ from typing import TYPE_CHECKING, Any
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.fields.json import KT
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
-from accounts.api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
 from core.errors import DomainError
+from core.signals import ClaimedAnnouncement, send_after_commit
+from core.tasks import enqueue_on_commit
 from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals
@@ -63,31 +64,39 @@ def hours_required() -> Decimal:
 
 # --- announcing ----------------------------------------------------------------------------
 
+# certificate_issued, sent once per active certificate (the claim is Certificate.announced_at).
+CERTIFICATE_ISSUED = ClaimedAnnouncement(
+    signal=signals.certificate_issued,
+    model=Certificate,
+    argument="certificate",
+    owed=Q(status=Certificate.Status.ACTIVE),
+    select_related=("tier", "track"),
+)
+
 
 def _after_commit_issued(certificate: Certificate) -> None:
     from . import tasks
 
-    # The locked, checked announcement the follow-up sweep uses too: the two never both record it.
-    transaction.on_commit(lambda: do_announce_issued(certificate_id=certificate.pk))
-    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
-    tasks.send_certificate_issued_reminder.delay_on_commit(certificate.pk)
+    # The claimed announcement the follow-up sweep makes too: the claim lets only one of them send it.
+    CERTIFICATE_ISSUED.announce_after_commit(certificate.pk)
+    # Both are owed by rows the follow-up sweep reads (the mail's claim; the PDF is made on demand too).
+    enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
+    enqueue_on_commit(tasks.send_certificate_issued_reminder, certificate.pk)
 
 
 def _after_commit_changed(certificate: Certificate, old_status: str, action: str, reason: str) -> None:
     from . import tasks
 
-    def announce() -> None:
-        signals.certificate_status_changed.send(
-            sender=Certificate,
-            certificate=certificate,
-            old_status=old_status,
-            new_status=certificate.status,
-            action=action,
-            reason=reason,
-        )
-
-    transaction.on_commit(announce)
-    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+    send_after_commit(
+        signals.certificate_status_changed,
+        sender=Certificate,
+        certificate=certificate,
+        old_status=old_status,
+        new_status=certificate.status,
+        action=action,
+        reason=reason,
+    )
+    enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
 
 
 # --- issuance ------------------------------------------------------------------------------
@@ -167,8 +176,6 @@ def do_check_certification(*, trainee_id: int) -> list[Certificate]:
 
 # --- follow-ups the broker lost ------------------------------------------------------------
 
-ISSUED_EVENT = WebhookEndpoint.Event.CERTIFICATE_ISSUED.value
-
 
 def sweep_after() -> datetime.timedelta:
     """Rows younger than this belong to the on-commit path still running; the sweep leaves them."""
@@ -176,20 +183,9 @@ def sweep_after() -> datetime.timedelta:
 
 
 def sweep_horizon_days() -> int:
-    """Mails and webhook events are owed for certificates issued this recently only: older ones (the
+    """Mails and announcements are owed for certificates issued this recently only: older ones (the
     demo's, those from before the portal mailed, an outage longer than this) are not announced late."""
     return settings.CERTIFICATION_SWEEP_HORIZON_DAYS
-
-
-def _issued_deliveries(*, number: Any, created_at: Any) -> QuerySet[WebhookDelivery]:
-    # Deliveries carry the certificate only in their payload; those older than the certificate
-    # cannot be of it, which keeps the scan to the last few days (created_at is indexed).
-    return (
-        WebhookDelivery.objects.filter(event=ISSUED_EVENT, created_at__gte=created_at)
-        # As text: a lookup on the JSON value itself would read the number as JSON on SQLite.
-        .annotate(certificate_number=Cast(KT("payload__data__number"), output_field=CharField()))
-        .filter(certificate_number=number)
-    )
 
 
 def _pages(rows: QuerySet[Any], key: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -204,16 +200,6 @@ def _pages(rows: QuerySet[Any], key: str, size: int) -> Iterator[list[tuple[Any,
         last = page[-1][0]
 
 
-def _employers_wanting_issued() -> dict[int, datetime.datetime]:
-    """Employer id -> when its first active endpoint wanting ``certificate.issued`` was registered."""
-    wanting: dict[int, datetime.datetime] = {}
-    endpoints = WebhookEndpoint.objects.filter(is_active=True).values_list("employer_id", "events", "created_at")
-    for employer_id, events, created_at in endpoints:
-        if ISSUED_EVENT in (events or []):
-            wanting[employer_id] = min(created_at, wanting.get(employer_id, created_at))
-    return wanting
-
-
 def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 500) -> dict[str, int]:
     """Beat: enqueue again the follow-ups of results and issuance that the broker (or a killed worker) lost.
 
@@ -222,9 +208,8 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
     * ``checks`` — passed results whose check left its ``PendingCheck`` row (never ran or failed);
     * ``mails`` — active certificates issued in the last ``sweep_horizon_days()`` without the
       claim of their issued mail (``ReminderSent``), for holders who have not switched it off;
-    * ``webhooks`` — such certificates of an employee whose employer had an endpoint wanting
-      ``certificate.issued`` when it was issued, with no delivery of that event recorded (recorded
-      deliveries the broker lost are ``accounts.api``'s sweep's).
+    * ``announcements`` — such certificates whose ``certificate_issued`` claim (``announced_at``) is
+      empty: the issuing process was killed before it announced them.
 
     Every task enqueued is idempotent, so a copy that was not lost does nothing. Reads in pages of
     ``chunk`` rows. Stops quietly while the broker is down; the next run enqueues it.
@@ -234,7 +219,7 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
     now = now or timezone.now()
     before = now - sweep_after()
     since = timezone.localdate(now) - datetime.timedelta(days=sweep_horizon_days())
-    counts = {"checks": 0, "mails": 0, "webhooks": 0}
+    counts = {"checks": 0, "mails": 0, "announcements": 0}
     recent = Certificate.objects.filter(status=Certificate.Status.ACTIVE, issued_on__gte=since, created_at__lte=before)
     mail_claim = ReminderSent.objects.filter(
         user_id=OuterRef("trainee_id"),
@@ -256,44 +241,23 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
                     send_certificate_issued_reminder.delay(pk)
                     counts["mails"] += 1
 
-        wanting = _employers_wanting_issued()
-        unannounced = (
-            recent.filter(trainee__trainee_profile__employer_id__in=list(wanting))
-            .exclude(Exists(_issued_deliveries(number=OuterRef("number"), created_at=OuterRef("created_at"))))
-            .values_list("pk", "created_at", "trainee__trainee_profile__employer_id")
-        )
-        for page in _pages(unannounced, "pk", chunk) if wanting else []:
-            for pk, created_at, employer_id in page:
-                # An endpoint registered after the issue was never owed this event.
-                if created_at >= wanting[employer_id]:
-                    announce_certificate_issued.delay(pk)
-                    counts["webhooks"] += 1
+        unannounced = CERTIFICATE_ISSUED.unannounced(issued_on__gte=since, created_at__lte=before).values_list("pk")
+        for page in _pages(unannounced, "pk", chunk):
+            for (pk,) in page:
+                announce_certificate_issued.delay(pk)
+                counts["announcements"] += 1
     except (BrokerError, OSError, RuntimeError) as exc:
         log.warning("The certification follow-up sweep stopped, the broker is unreachable: %r", exc)
     return counts
 
 
-@transaction.atomic
 def do_announce_issued(*, certificate_id: int) -> bool:
-    """Send ``certificate_issued`` unless a ``certificate.issued`` webhook event of it was recorded.
+    """Send ``certificate_issued`` for an active certificate whose claim is empty; False when nothing to do.
 
-    Issuance calls it from ``on_commit``; the follow-up sweep enqueues it again when a killed
-    process lost that. Sent inside the transaction holding the certificate's row lock, so the
-    deliveries it records commit with it and a second call, waiting on the lock, finds them and
-    sends nothing.
+    The follow-up sweep's task: issuance announces after its commit, and a killed process leaves the
+    claim empty. The claim is set in the transaction that sends, so a second call sends nothing.
     """
-    certificate = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("tier", "track")
-        .filter(pk=certificate_id, status=Certificate.Status.ACTIVE)
-        .first()
-    )
-    if certificate is None:
-        return False
-    if _issued_deliveries(number=certificate.number, created_at=certificate.created_at).exists():
-        return False
-    signals.certificate_issued.send(sender=Certificate, certificate=certificate)
-    return True
+    return CERTIFICATE_ISSUED.announce(certificate_id)
 
 
 # --- status changes ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
 from core.errors import DomainError
+from core.signals import send_after_commit
 
 from . import selectors
 from .models import (
@@ -66,15 +67,13 @@ def _announce_state(enrolment: Enrolment, old_state: str, new_state: str) -> Non
         summary=f"{old_state or '-'} -> {new_state}",
         detail={"old_state": old_state, "new_state": new_state, "trainee_id": enrolment.trainee_id},
     )
-    transaction.on_commit(
-        lambda: enrolment_state_changed.send(
-            sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
-        )
+    send_after_commit(
+        enrolment_state_changed, sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
     )
 
 
 def _announce_progress(enrolment: Enrolment) -> None:
-    transaction.on_commit(lambda: training_progress_changed.send(sender=Enrolment, enrolment=enrolment))
+    send_after_commit(training_progress_changed, sender=Enrolment, enrolment=enrolment)
 
 
 def _enqueue_decision_email(enrolment: Enrolment) -> None:

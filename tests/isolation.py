@@ -69,8 +69,8 @@ def build_world() -> World:
 def _exam_rows_of(cohort, trainee, course) -> None:
     """Exams (issue 5): a sitting, a submitted attempt whose essay waits for a grader, its result row."""
     from exams import demo as exam_demo
-    from exams.services import attempts, grading
     from exams.models import ExamPaper, Sitting
+    from exams.services import attempts, grading
 
     exam_demo.load()
     now = timezone.now()

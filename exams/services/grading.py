@@ -10,14 +10,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Value, When
+from django.db import DatabaseError, transaction
+from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
 from accounts.scoping import institution_of, is_program_office
+from core.signals import ClaimedAnnouncement
 from core.tasks import enqueue_on_commit
 
 from .. import selectors
@@ -31,6 +32,15 @@ if TYPE_CHECKING:
 
 State = Attempt.State
 log = logging.getLogger(__name__)
+
+# result_published, sent once per published result (the claim is CourseResult.announced_at).
+RESULT_PUBLISHED = ClaimedAnnouncement(
+    signal=result_published,
+    model=CourseResult,
+    argument="result",
+    owed=Q(published_at__isnull=False),
+    select_related=("course",),
+)
 
 CENT = Decimal("0.01")
 
@@ -160,39 +170,33 @@ def _finalize(
 
 
 def _publish(result: CourseResult) -> None:
+    """After the grading transaction commits: announce the result (claimed, see ``core.signals``) and mail it."""
     from ..tasks import send_result_email
 
-    # Announced inside the grading transaction: what receivers record (webhook deliveries) commits with
-    # the result or not at all, so a worker killed right after the commit loses no event; their tasks
-    # are enqueued on commit (and swept again from the database when the broker loses them).
-    _announce(result)
+    RESULT_PUBLISHED.announce_after_commit(result.pk)
     enqueue_on_commit(send_result_email, result.pk)
 
 
-def _announce(result: CourseResult) -> None:
-    """Send ``result_published`` inside the grading transaction.
-
-    A receiver that raises is logged and does not stop the others. A database error in a receiver,
-    though, aborts the transaction (PostgreSQL refuses every later statement), so the grade rolls
-    back and is graded again by the sweep (``do_sweep_grading``): never published without the rows
-    its receivers write with it.
-    """
-    for receiver, outcome in result_published.send_robust(sender=CourseResult, result=result):
-        if isinstance(outcome, Exception):
-            log.error("A result_published receiver failed for result %s: %r", result.pk, outcome, exc_info=outcome)
-
-
 def do_sweep_grading(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict[str, int]:
-    """Enqueue again what the broker may have lost (an outage, a restart), driven by the database.
+    """Do again, driven by the database, what a killed process or the broker (an outage, a restart) lost.
 
-    Attempts still ``submitted`` and published results not yet mailed, older than
-    ``EXAM_GRADING_SWEEP_AFTER_SECONDS``. A copy that was not lost finds nothing to do (grading and
-    mailing claim their row), so enqueuing twice is harmless. Stops quietly while the broker is down.
+    For rows older than ``EXAM_GRADING_SWEEP_AFTER_SECONDS``: announce the published results whose
+    announcement claim is empty (here, one transaction each), and enqueue again the grading of
+    attempts still ``submitted`` and the mail of results not yet mailed. A copy that was not lost finds
+    nothing to do (announcing, grading and mailing claim their row), so doing it twice is harmless.
+    Enqueuing stops quietly while the broker is down.
     """
     from ..tasks import grade_attempt, send_result_email
 
     before = (now or timezone.now()) - datetime.timedelta(seconds=settings.EXAM_GRADING_SWEEP_AFTER_SECONDS)
-    counts = {"grading": 0, "mail": 0}
+    counts = {"announcements": 0, "grading": 0, "mail": 0}
+    unannounced = RESULT_PUBLISHED.unannounced(published_at__lte=before).order_by("published_at")
+    for result_id in unannounced.values_list("pk", flat=True)[:limit]:
+        try:
+            if RESULT_PUBLISHED.announce(result_id):
+                counts["announcements"] += 1
+        except DatabaseError:  # the claim rolled back with it: the next run tries again
+            log.exception("The grading sweep could not announce result %s", result_id)
     attempt_ids = Attempt.objects.filter(state=State.SUBMITTED, submitted_at__lte=before).order_by("submitted_at")
     result_ids = CourseResult.objects.filter(published_at__lte=before, mailed_at__isnull=True).order_by("published_at")
     try:

@@ -118,8 +118,8 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
 
 def submitted_essay(paper, cohort, email_address: str, essay: str):
     """A trainee of ``cohort`` who sat ``paper``; the worker scores the objective part and waits."""
-    from exams.services import attempts
     from exams.models import Attempt, QuestionType
+    from exams.services import attempts
     from tests.exams.conftest import approve, open_sitting
 
     trainee = UserFactory(email=email_address)

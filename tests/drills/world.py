@@ -17,8 +17,8 @@ from django.utils import timezone
 from accounts.api.models import WebhookEndpoint
 from accounts.models import TraineeProfile, User
 from courses.models import Enrolment
-from exams.services.attempts import do_submit_attempt, draw_questions
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Sitting
+from exams.services.attempts import do_submit_attempt, draw_questions
 from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, curriculum_of
 
@@ -76,7 +76,8 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
         )  # fmt: skip
         CourseResult.objects.bulk_create(
             CourseResult(attempt=a, trainee_id=a.trainee_id, course=course, score=90, max_score=100, percent=90,
-                         passed=True, published_at=now - datetime.timedelta(days=9), mailed_at=now)
+                         passed=True, published_at=now - datetime.timedelta(days=9), mailed_at=now,
+                         announced_at=now - datetime.timedelta(days=9))
             for a in done
         )  # fmt: skip
     drawn = draw_questions(paper=paper, seed=7)

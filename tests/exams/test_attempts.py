@@ -13,9 +13,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from freezegun import freeze_time
 
-from exams.services import attempts
 from exams.models import Attempt, AttemptQuestion, QuestionType
-from exams.services import ExamError
+from exams.services import ExamError, attempts
 
 from .conftest import SECRET, login, open_sitting
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exams import imports
-from exams.services import attempts, question_bank
 from exams.models import AttemptQuestion, Question, QuestionType, Sitting
-from exams.services import ExamError
+from exams.services import ExamError, attempts, question_bank
 
 from .conftest import make_question
 

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from exams.services import attempts, grading
 from exams.models import Attempt, CourseResult
+from exams.services import attempts, grading
 
 from .conftest import approve, make_paper, open_sitting
 

@@ -8,8 +8,8 @@ import courses.demo
 import exams.demo
 from accounts.models import User
 from courses.models import Course
-from exams.services import attempts
 from exams.models import ExamPaper, Question, QuestionType, Sitting
+from exams.services import attempts
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from exams import selectors, tasks
-from exams.services import ExamError, attempts, grading
 from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, Question, QuestionType
+from exams.services import ExamError, attempts, grading
 from exams.signals import result_published
 
 from .conftest import login, make_paper, open_sitting, score_item

@@ -2,8 +2,8 @@
 
 import pytest
 
-from exams.services import attempts
 from exams.models import Attempt, CourseResult
+from exams.services import attempts
 from tests.conftest import wait_until
 from tests.factories import CohortFactory, InstitutionFactory, UserFactory
 

@@ -12,9 +12,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from exams.services import attempts, grading
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, QuestionType
-from exams.services import ExamError
+from exams.services import ExamError, attempts, grading
 from tests.exams.conftest import approve, make_paper, open_sitting, score_item
 from tests.factories import CohortFactory, UserFactory
 
