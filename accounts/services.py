@@ -94,16 +94,22 @@ def _send_verification(user: User, site_url: str) -> None:
     transaction.on_commit(lambda: send_verification_email.delay(user.pk, site_url))
 
 
-def send_verification_mail(*, user: User, site_url: str) -> None:
-    """Mail ``user`` a fresh verification link, in their language (text and HTML)."""
+def _link(user: User, site_url: str, url_name: str, **kwargs: str) -> str:
+    """An absolute link for ``user``: the path in their language (the URLs carry it)."""
     with translation.override(user.preferred_language):
-        path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
+        return f"{site_url}{reverse(url_name, kwargs=kwargs or None)}"
+
+
+def _mail(user: User, template: str, **context: str) -> None:
+    """Mail ``user`` the ``accounts/email/<template>`` mail, in their language (text and HTML)."""
     send_templated_mail(
-        "accounts/email/verify",
-        to=user.email,
-        language=user.preferred_language,
-        context={"user": user, "url": f"{site_url}{path}"},
+        f"accounts/email/{template}", to=user.email, language=user.preferred_language, context={"user": user, **context}
     )
+
+
+def send_verification_mail(*, user: User, site_url: str) -> None:
+    """Mail ``user`` a fresh verification link."""
+    _mail(user, "verify", url=_link(user, site_url, "accounts:verify", token=verification_token(user)))
 
 
 def send_password_reset_mail(*, user: User, site_url: str) -> None:
@@ -112,27 +118,23 @@ def send_password_reset_mail(*, user: User, site_url: str) -> None:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:password_reset_confirm", kwargs=kwargs)
-    send_templated_mail(
-        "accounts/email/password_reset",
-        to=user.email,
-        language=user.preferred_language,
-        context={"user": user, "url": f"{site_url}{path}"},
+    url = _link(
+        user,
+        site_url,
+        "accounts:password_reset_confirm",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
+    _mail(user, "password_reset", url=url)
 
 
 def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
     """Tell the owner of an address that someone (maybe they) tried to sign up with it."""
-    with translation.override(user.preferred_language):
-        login_path = reverse("accounts:login")
-        reset_path = reverse("accounts:password_reset")
-    send_templated_mail(
-        "accounts/email/sign_up_notice",
-        to=user.email,
-        language=user.preferred_language,
-        context={"user": user, "login_url": f"{site_url}{login_path}", "reset_url": f"{site_url}{reset_path}"},
+    _mail(
+        user,
+        "sign_up_notice",
+        login_url=_link(user, site_url, "accounts:login"),
+        reset_url=_link(user, site_url, "accounts:password_reset"),
     )
 
 
