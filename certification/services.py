@@ -103,14 +103,15 @@ def _after_commit_changed(certificate: Certificate, old_status: str, action: str
 
 
 def _next_number(curriculum: Curriculum, year: int) -> str:
-    prefix = numbers.prefix_for(curriculum.tier.code, curriculum.track.code if curriculum.track_id else None)
+    track_code = curriculum.track.code if curriculum.track is not None else None
+    prefix = numbers.prefix_for(curriculum.tier.code, track_code)
     CertificateSequence.objects.get_or_create(prefix=prefix, year=year)
     sequence = CertificateSequence.objects.select_for_update().get(prefix=prefix, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return numbers.make_number(
         tier_code=curriculum.tier.code,
-        track_code=curriculum.track.code if curriculum.track_id else None,
+        track_code=track_code,
         year=year,
         sequence=sequence.last,
     )

@@ -67,7 +67,7 @@ def attempt_items(attempt_id: int) -> QuerySet[AttemptQuestion]:
     return AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("question").order_by("position")
 
 
-def attempt_sheet(attempt_id: int) -> QuerySet:
+def attempt_sheet(attempt_id: int) -> QuerySet[AttemptQuestion, Any]:
     """The exam page's rows (``exam_form.SheetRow``): plain values, no model instances."""
     return (
         AttemptQuestion.objects.filter(attempt_id=attempt_id)

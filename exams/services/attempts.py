@@ -115,7 +115,8 @@ def check_start_attempt(
         last = finished[-1]
         if last.state in (State.SUBMITTED, State.GRADING):
             raise ExamError("result_pending", _("Your previous attempt is still being graded."))
-        allowed = last.submitted_at + datetime.timedelta(days=paper.retake_wait_days)
+        submitted_at = last.submitted_at or now  # a finished attempt was submitted: never the fallback
+        allowed = submitted_at + datetime.timedelta(days=paper.retake_wait_days)
         if now < allowed:
             raise ExamError(
                 "retake_wait",
@@ -177,10 +178,10 @@ def do_start_attempt(*, trainee: User, sitting: Sitting, now: datetime.datetime 
                 started_at=now, deadline=deadline,
             )  # fmt: skip
     except IntegrityError:
-        attempt = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
-        if attempt is None:
+        winner = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
+        if winner is None:
             raise
-        return attempt
+        return winner
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(attempt=attempt, question=q, position=i, option_order=order)
         for i, (q, order) in enumerate(drawn, start=1)
