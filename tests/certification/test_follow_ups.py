@@ -259,3 +259,22 @@ def test_the_sweep_reads_in_pages_whatever_the_number_of_rows(django_assert_max_
     assert counts == {"checks": 12, "mails": 12, "announcements": 12}
     assert calls[1] == calls[2] == sorted(Certificate.objects.values_list("pk", flat=True))
     assert paged == 3 + (3 + 3) + 3
+
+
+def test_the_migration_marks_the_certificates_issued_before_the_claim_as_announced(
+    django_capture_on_commit_callbacks, heard
+):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("certification.migrations.0005_certificate_announced_at")
+    certificates = [CertificateFactory(trainee=TraineeProfileFactory().user) for _ in range(2)]
+    age(Certificate.objects.all())
+    migration.mark_certificates_announced(apps, None)
+    for certificate in certificates:
+        certificate.refresh_from_db()
+        assert certificate.announced_at == certificate.created_at
+    with mock.patch("certification.tasks.send_certificate_issued_reminder.delay"):
+        assert sweep(django_capture_on_commit_callbacks)["announcements"] == 0
+    assert heard == []

@@ -138,3 +138,24 @@ def test_an_announcement_whose_receiver_breaks_the_transaction_is_left_for_the_s
     assert grading.RESULT_PUBLISHED.announce(result.pk) is True  # what the sweep does next
     assert CourseResult.objects.get(pk=result.pk).announced_at is not None
     assert heard == [result.pk, result.pk]  # heard twice: receivers are idempotent (core.signals)
+
+
+def test_the_migration_marks_the_results_published_before_the_claim_as_announced(heard):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("exams.migrations.0004_result_announced_at")
+    w = world.build(2)
+    published_at = timezone.now() - datetime.timedelta(days=3)
+    for attempt in w.attempts:
+        Attempt.objects.filter(pk=attempt.pk).update(state="grading", submitted_at=published_at)
+    published = CourseResult.objects.create(attempt=w.attempts[0], trainee_id=w.attempts[0].trainee_id,
+                                            course=w.paper.course, score=4, max_score=4, percent=100, passed=True,
+                                            published_at=published_at)  # fmt: skip
+    waiting = CourseResult.objects.create(attempt=w.attempts[1], trainee_id=w.attempts[1].trainee_id,
+                                          course=w.paper.course, max_score=4)  # an essay still to grade  # fmt: skip
+    migration.mark_published_results_announced(apps, None)
+    assert CourseResult.objects.get(pk=published.pk).announced_at == published_at
+    assert CourseResult.objects.get(pk=waiting.pk).announced_at is None  # announced when it is published
+    assert grading.do_sweep_grading()["announcements"] == 0 and heard == []
