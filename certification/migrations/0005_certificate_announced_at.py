@@ -16,7 +16,6 @@ def mark_certificates_announced(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("certification", "0004_beat_sweep_follow_ups"),
     ]

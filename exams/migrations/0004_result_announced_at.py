@@ -16,7 +16,6 @@ def mark_published_results_announced(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("exams", "0003_beat_sweep_grading"),
     ]
