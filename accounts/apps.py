@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organizations")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects the audit and session receivers
-        from .second_factor import receivers as second_factor_receivers  # noqa: F401
-        from .permissions import grant_group_permissions
+        from core.permissions import connect_group_permissions
 
-        # After every migrate: permissions exist only then, on a fresh database too.
-        post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="accounts_group_permissions")
+        from . import receivers  # noqa: F401 - connects the audit and session receivers
+        from .permissions import GROUP_PERMISSIONS
+        from .second_factor import receivers as second_factor_receivers  # noqa: F401
+
+        connect_group_permissions(self, GROUP_PERMISSIONS)

@@ -28,6 +28,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.mail import send_templated_mail
+
 from . import audit, signals
 from .identifiers import normalize_email
 from .models import Employer, TraineeProfile, User
@@ -342,16 +344,14 @@ def _mail(template: str, *, to: User, address: str, token: str, site_url: str, c
     from django.urls import reverse
     from django.utils import translation
 
-    from .mail import render_mail, send_rendered
-
     with translation.override(to.preferred_language):
         path = reverse("accounts:employment", kwargs={"token": token})
-    subject, text, html = render_mail(
+    send_templated_mail(
         f"accounts/email/{template}",
+        to=address,
         language=to.preferred_language,
         context={"user": to, "url": f"{site_url}{path}", **context},
     )
-    send_rendered(to=address, subject=subject, text=text, html=html)
 
 
 def _is_trainee_account(user: User) -> bool:

@@ -17,11 +17,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
+from core.mail import send_templated_mail
+
 from .identifiers import normalize_email
-from .mail import render_mail, send_rendered
 from .models import Employer, Institution, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .validators import refuse_control_characters
@@ -31,19 +32,10 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 SIGN_UP_NOTICE_INTERVAL = 3600  # at most one "someone tried to sign up" mail per account an hour
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """Codes: link_invalid, link_expired, link_used; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
     staff_address; for a whole file: not_authorized."""
-
-    def __init__(self, code: str, message: str | Promise, *, field: str | None = None) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-        self.field = field
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def verification_token(user: User) -> str:
@@ -102,14 +94,22 @@ def _send_verification(user: User, site_url: str) -> None:
     transaction.on_commit(lambda: send_verification_email.delay(user.pk, site_url))
 
 
-def send_verification_mail(*, user: User, site_url: str) -> None:
-    """Mail ``user`` a fresh verification link, in their language (text and HTML)."""
+def _link(user: User, site_url: str, url_name: str, **kwargs: str) -> str:
+    """An absolute link for ``user``: the path in their language (the URLs carry it)."""
     with translation.override(user.preferred_language):
-        path = reverse("accounts:verify", kwargs={"token": verification_token(user)})
-    subject, text, html = render_mail(
-        "accounts/email/verify", language=user.preferred_language, context={"user": user, "url": f"{site_url}{path}"}
+        return f"{site_url}{reverse(url_name, kwargs=kwargs or None)}"
+
+
+def _mail(user: User, template: str, **context: str) -> None:
+    """Mail ``user`` the ``accounts/email/<template>`` mail, in their language (text and HTML)."""
+    send_templated_mail(
+        f"accounts/email/{template}", to=user.email, language=user.preferred_language, context={"user": user, **context}
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
+
+
+def send_verification_mail(*, user: User, site_url: str) -> None:
+    """Mail ``user`` a fresh verification link."""
+    _mail(user, "verify", url=_link(user, site_url, "accounts:verify", token=verification_token(user)))
 
 
 def send_password_reset_mail(*, user: User, site_url: str) -> None:
@@ -118,28 +118,24 @@ def send_password_reset_mail(*, user: User, site_url: str) -> None:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    kwargs = {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)}
-    with translation.override(user.preferred_language):
-        path = reverse("accounts:password_reset_confirm", kwargs=kwargs)
-    subject, text, html = render_mail(
-        "accounts/email/password_reset",
-        language=user.preferred_language,
-        context={"user": user, "url": f"{site_url}{path}"},
+    url = _link(
+        user,
+        site_url,
+        "accounts:password_reset_confirm",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=default_token_generator.make_token(user),
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
+    _mail(user, "password_reset", url=url)
 
 
 def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
     """Tell the owner of an address that someone (maybe they) tried to sign up with it."""
-    with translation.override(user.preferred_language):
-        login_path = reverse("accounts:login")
-        reset_path = reverse("accounts:password_reset")
-    subject, text, html = render_mail(
-        "accounts/email/sign_up_notice",
-        language=user.preferred_language,
-        context={"user": user, "login_url": f"{site_url}{login_path}", "reset_url": f"{site_url}{reset_path}"},
+    _mail(
+        user,
+        "sign_up_notice",
+        login_url=_link(user, site_url, "accounts:login"),
+        reset_url=_link(user, site_url, "accounts:password_reset"),
     )
-    send_rendered(to=user.email, subject=subject, text=text, html=html)
 
 
 @transaction.atomic

@@ -380,10 +380,11 @@ def _exams(scale: Scale) -> None:
     sql(
         """
         INSERT INTO exams_courseresult (attempt_id, trainee_id, course_id, score, max_score, percent, passed,
-                                        graded_at, published_at, mailed_at)
+                                        graded_at, published_at, mailed_at, announced_at)
         SELECT a.id, a.trainee_id, p.course_id, s.score, %(n)s, round(s.score * 100.0 / %(n)s, 2),
                s.score * 100.0 / %(n)s >= p.pass_mark, a.submitted_at + interval '1 minute',
-               a.submitted_at + interval '1 minute', a.submitted_at + interval '2 minutes'
+               a.submitted_at + interval '1 minute', a.submitted_at + interval '2 minutes',
+               a.submitted_at + interval '1 minute'
         FROM exams_attempt a JOIN exams_exampaper p ON p.id = a.paper_id
         JOIN LATERAL (SELECT count(*) FILTER (WHERE (a.id + g) %% 3 <> 0) AS score
                       FROM generate_series(1, %(n)s) g) s ON true
@@ -415,12 +416,13 @@ def _certificates(scale: Scale) -> None:
         """
         INSERT INTO certification_certificate (number, trainee_id, curriculum_id, tier_id, track_id,
             institution_id, enrolment_id, issued_on, period_starts_on, valid_until, status, status_reason,
-            verification_code, created_at, updated_at)
+            verification_code, created_at, updated_at, announced_at)
         SELECT 'BCM-BENCH-' || lpad(u.t::text, 7, '0'), en.trainee_id, en.curriculum_id, cu.tier_id, cu.track_id,
                co.institution_id, en.id, d.issued, d.issued, d.issued + 1095,
                CASE WHEN u.t %% 50 = 0 THEN 'suspended' ELSE 'active' END,
                CASE WHEN u.t %% 50 = 0 THEN 'bench' ELSE '' END,
-               md5('bench' || u.t), d.issued + interval '9 hours', now() - (u.t %% 700) * interval '1 day'
+               md5('bench' || u.t), d.issued + interval '9 hours', now() - (u.t %% 700) * interval '1 day',
+               d.issued + interval '9 hours'
         FROM (SELECT id, substring(email from 2 for position('@' in email) - 2)::int AS t
               FROM accounts_user WHERE email LIKE '%%@trainee.bench.test') u
         JOIN (SELECT DISTINCT ON (trainee_id) * FROM courses_enrolment ORDER BY trainee_id, id) en

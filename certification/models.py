@@ -64,6 +64,8 @@ class Certificate(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -137,8 +139,8 @@ class CertificateStatusChange(models.Model):
 class PendingCheck(models.Model):
     """A certification check owed after a passed result; the row says so even when the enqueue is lost.
 
-    Written by the ``result_published`` receiver inside the grading transaction, so it commits with
-    the result; the check deletes the rows it has seen, and ``do_sweep_follow_ups`` enqueues the
+    Written by the ``result_published`` receiver inside the announcing transaction, so it commits with
+    the result's announcement claim; the check deletes the rows it has seen, and ``do_sweep_follow_ups`` enqueues the
     check again for rows left over.
     """
 

@@ -1,9 +1,10 @@
 """Reactions to what the lower apps announce; connected in ``CertificationConfig.ready()``.
 
-Courses sends its signals from ``transaction.on_commit`` and exams sends ``result_published``
-inside the grading transaction; either way the check task is enqueued after commit, when the
-change is visible. A passed result also leaves a ``PendingCheck`` row in that transaction, for the
-follow-up sweep (``services.do_sweep_follow_ups``) when the enqueue is lost.
+Every signal arrives after the change committed (``core.signals``). ``result_published`` is a claimed
+announcement: it may come again for the same result (the grading sweep announces one whose claim was
+lost), so ``on_result_published`` is idempotent. A passed result leaves a ``PendingCheck`` row in the
+announcing transaction, committed with its claim, for the follow-up sweep
+(``services.do_sweep_follow_ups``) when the enqueued check is lost.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> 
 
 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
-    from exams.services import enqueue_on_commit
+    from core.tasks import enqueue_on_commit
 
     from . import tasks
     from .models import PendingCheck
 
     # The result e-mail itself is the exams app's (with the breakdown): one mail per result, not two.
-    # Sent inside the grading transaction, so enqueued the way exams enqueues its own follow-ups: a
-    # broker outage at commit is logged and never stops the grade's other after-commit work. Only a
+    # Enqueued with core's enqueue_on_commit: a broker outage at commit is logged, never raised into the
+    # announcing transaction's caller; the PendingCheck row is what the sweep finds again. Only a
     # pass can earn a certificate: a failed result enqueues no check (a task and a broker round trip
     # per failed grade, issue 9) and leaves no row for the sweep.
     if not result.passed:
@@ -46,16 +47,14 @@ def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:
 
 def connect() -> None:
     from django.apps import apps
-    from django.db.models.signals import post_migrate
 
+    from core.permissions import connect_group_permissions
     from courses import signals as course_signals
     from exams import signals as exam_signals
 
-    from .permissions import grant_group_permissions
+    from .permissions import GROUP_PERMISSIONS
 
-    post_migrate.connect(
-        grant_group_permissions, sender=apps.get_app_config("certification"), dispatch_uid="cert-permissions"
-    )
+    connect_group_permissions(apps.get_app_config("certification"), GROUP_PERMISSIONS)
 
     course_signals.enrolment_state_changed.connect(on_enrolment_state_changed, dispatch_uid="cert-enrolment-state")
     course_signals.training_progress_changed.connect(on_training_progress_changed, dispatch_uid="cert-progress")

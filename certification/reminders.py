@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.mail import render_mail, send_rendered
 from accounts.models import User
+from core.mail import render_mail, send_rendered
 from courses import selectors as course_selectors
 from courses.models import Enrolment
 
 from . import selectors
 from .models import Certificate, ReminderKind, ReminderPreference, ReminderSent
-
 
 log = logging.getLogger(__name__)
 # While ``send_daily`` runs, a refused send is counted here instead of raised, so one mail server

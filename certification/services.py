@@ -1,7 +1,8 @@
 """Every write of certification: issuance, status changes, renewal, continuing education.
 
 Lock order: the trainee's ``User`` row, then the certificate row, then the number sequence row.
-Signals and tasks go out with ``transaction.on_commit``.
+Signals and tasks go out after commit (``core.signals``, ``core.tasks``); ``certificate_issued`` is a
+claimed announcement (``Certificate.announced_at``), see ``signals``.
 """
 
 from __future__ import annotations
@@ -9,22 +10,23 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Value
-from django.db.models.fields.json import KT
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
-from hr_api.models import WebhookDelivery, WebhookEndpoint
 from accounts.models import User
+from core.errors import DomainError
+from core.signals import ClaimedAnnouncement, send_after_commit
+from core.tasks import enqueue_on_commit
 from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals
@@ -44,12 +46,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CertificationError(Exception):
-    """A refused certification action; ``message`` is translatable and shown to the user."""
+class CertificationError(DomainError):
+    """A certification rule refused the request.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    Codes: reason_missing, not_active, not_suspended, already_revoked, not_renewable, hours_missing,
+    newer_certificate, bad_hours, future_date, title_missing, already_decided.
+    """
 
 
 def validity_years() -> int:
@@ -62,45 +64,54 @@ def hours_required() -> Decimal:
 
 # --- announcing ----------------------------------------------------------------------------
 
+# certificate_issued, sent once per active certificate (the claim is Certificate.announced_at).
+CERTIFICATE_ISSUED = ClaimedAnnouncement(
+    signal=signals.certificate_issued,
+    model=Certificate,
+    argument="certificate",
+    owed=Q(status=Certificate.Status.ACTIVE),
+    select_related=("tier", "track"),
+)
+
 
 def _after_commit_issued(certificate: Certificate) -> None:
     from . import tasks
 
-    # The locked, checked announcement the follow-up sweep uses too: the two never both record it.
-    transaction.on_commit(lambda: do_announce_issued(certificate_id=certificate.pk))
-    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
-    tasks.send_certificate_issued_reminder.delay_on_commit(certificate.pk)
+    # The claimed announcement the follow-up sweep makes too: the claim lets only one of them send it.
+    CERTIFICATE_ISSUED.announce_after_commit(certificate.pk)
+    # Both are owed by rows the follow-up sweep reads (the mail's claim; the PDF is made on demand too).
+    enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
+    enqueue_on_commit(tasks.send_certificate_issued_reminder, certificate.pk)
 
 
 def _after_commit_changed(certificate: Certificate, old_status: str, action: str, reason: str) -> None:
     from . import tasks
 
-    def announce() -> None:
-        signals.certificate_status_changed.send(
-            sender=Certificate,
-            certificate=certificate,
-            old_status=old_status,
-            new_status=certificate.status,
-            action=action,
-            reason=reason,
-        )
-
-    transaction.on_commit(announce)
-    tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+    send_after_commit(
+        signals.certificate_status_changed,
+        sender=Certificate,
+        certificate=certificate,
+        old_status=old_status,
+        new_status=certificate.status,
+        action=action,
+        reason=reason,
+    )
+    enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
 
 
 # --- issuance ------------------------------------------------------------------------------
 
 
 def _next_number(curriculum: Curriculum, year: int) -> str:
-    prefix = numbers.prefix_for(curriculum.tier.code, curriculum.track.code if curriculum.track_id else None)
+    track_code = curriculum.track.code if curriculum.track is not None else None
+    prefix = numbers.prefix_for(curriculum.tier.code, track_code)
     CertificateSequence.objects.get_or_create(prefix=prefix, year=year)
     sequence = CertificateSequence.objects.select_for_update().get(prefix=prefix, year=year)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return numbers.make_number(
         tier_code=curriculum.tier.code,
-        track_code=curriculum.track.code if curriculum.track_id else None,
+        track_code=track_code,
         year=year,
         sequence=sequence.last,
     )
@@ -166,8 +177,6 @@ def do_check_certification(*, trainee_id: int) -> list[Certificate]:
 
 # --- follow-ups the broker lost ------------------------------------------------------------
 
-ISSUED_EVENT = WebhookEndpoint.Event.CERTIFICATE_ISSUED.value
-
 
 def sweep_after() -> datetime.timedelta:
     """Rows younger than this belong to the on-commit path still running; the sweep leaves them."""
@@ -175,20 +184,9 @@ def sweep_after() -> datetime.timedelta:
 
 
 def sweep_horizon_days() -> int:
-    """Mails and webhook events are owed for certificates issued this recently only: older ones (the
+    """Mails and announcements are owed for certificates issued this recently only: older ones (the
     demo's, those from before the portal mailed, an outage longer than this) are not announced late."""
     return settings.CERTIFICATION_SWEEP_HORIZON_DAYS
-
-
-def _issued_deliveries(*, number: Any, created_at: Any) -> QuerySet[WebhookDelivery]:
-    # Deliveries carry the certificate only in their payload; those older than the certificate
-    # cannot be of it, which keeps the scan to the last few days (created_at is indexed).
-    return (
-        WebhookDelivery.objects.filter(event=ISSUED_EVENT, created_at__gte=created_at)
-        # As text: a lookup on the JSON value itself would read the number as JSON on SQLite.
-        .annotate(certificate_number=Cast(KT("payload__data__number"), output_field=CharField()))
-        .filter(certificate_number=number)
-    )
 
 
 def _pages(rows: QuerySet[Any], key: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
@@ -203,16 +201,6 @@ def _pages(rows: QuerySet[Any], key: str, size: int) -> Iterator[list[tuple[Any,
         last = page[-1][0]
 
 
-def _employers_wanting_issued() -> dict[int, datetime.datetime]:
-    """Employer id -> when its first active endpoint wanting ``certificate.issued`` was registered."""
-    wanting: dict[int, datetime.datetime] = {}
-    endpoints = WebhookEndpoint.objects.filter(is_active=True).values_list("employer_id", "events", "created_at")
-    for employer_id, events, created_at in endpoints:
-        if ISSUED_EVENT in (events or []):
-            wanting[employer_id] = min(created_at, wanting.get(employer_id, created_at))
-    return wanting
-
-
 def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 500) -> dict[str, int]:
     """Beat: enqueue again the follow-ups of results and issuance that the broker (or a killed worker) lost.
 
@@ -221,9 +209,8 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
     * ``checks`` — passed results whose check left its ``PendingCheck`` row (never ran or failed);
     * ``mails`` — active certificates issued in the last ``sweep_horizon_days()`` without the
       claim of their issued mail (``ReminderSent``), for holders who have not switched it off;
-    * ``webhooks`` — such certificates of an employee whose employer had an endpoint wanting
-      ``certificate.issued`` when it was issued, with no delivery of that event recorded (recorded
-      deliveries the broker lost are ``accounts.api``'s sweep's).
+    * ``announcements`` — such certificates whose ``certificate_issued`` claim (``announced_at``) is
+      empty: the issuing process was killed before it announced them.
 
     Every task enqueued is idempotent, so a copy that was not lost does nothing. Reads in pages of
     ``chunk`` rows. Stops quietly while the broker is down; the next run enqueues it.
@@ -233,7 +220,7 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
     now = now or timezone.now()
     before = now - sweep_after()
     since = timezone.localdate(now) - datetime.timedelta(days=sweep_horizon_days())
-    counts = {"checks": 0, "mails": 0, "webhooks": 0}
+    counts = {"checks": 0, "mails": 0, "announcements": 0}
     recent = Certificate.objects.filter(status=Certificate.Status.ACTIVE, issued_on__gte=since, created_at__lte=before)
     mail_claim = ReminderSent.objects.filter(
         user_id=OuterRef("trainee_id"),
@@ -255,44 +242,23 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
                     send_certificate_issued_reminder.delay(pk)
                     counts["mails"] += 1
 
-        wanting = _employers_wanting_issued()
-        unannounced = (
-            recent.filter(trainee__trainee_profile__employer_id__in=list(wanting))
-            .exclude(Exists(_issued_deliveries(number=OuterRef("number"), created_at=OuterRef("created_at"))))
-            .values_list("pk", "created_at", "trainee__trainee_profile__employer_id")
-        )
-        for page in _pages(unannounced, "pk", chunk) if wanting else []:
-            for pk, created_at, employer_id in page:
-                # An endpoint registered after the issue was never owed this event.
-                if created_at >= wanting[employer_id]:
-                    announce_certificate_issued.delay(pk)
-                    counts["webhooks"] += 1
+        unannounced = CERTIFICATE_ISSUED.unannounced(issued_on__gte=since, created_at__lte=before).values_list("pk")
+        for page in _pages(unannounced, "pk", chunk):
+            for (pk,) in page:
+                announce_certificate_issued.delay(pk)
+                counts["announcements"] += 1
     except (BrokerError, OSError, RuntimeError) as exc:
         log.warning("The certification follow-up sweep stopped, the broker is unreachable: %r", exc)
     return counts
 
 
-@transaction.atomic
 def do_announce_issued(*, certificate_id: int) -> bool:
-    """Send ``certificate_issued`` unless a ``certificate.issued`` webhook event of it was recorded.
+    """Send ``certificate_issued`` for an active certificate whose claim is empty; False when nothing to do.
 
-    Issuance calls it from ``on_commit``; the follow-up sweep enqueues it again when a killed
-    process lost that. Sent inside the transaction holding the certificate's row lock, so the
-    deliveries it records commit with it and a second call, waiting on the lock, finds them and
-    sends nothing.
+    The follow-up sweep's task: issuance announces after its commit, and a killed process leaves the
+    claim empty. The claim is set in the transaction that sends, so a second call sends nothing.
     """
-    certificate = (
-        Certificate.objects.select_for_update(of=("self",))
-        .select_related("tier", "track")
-        .filter(pk=certificate_id, status=Certificate.Status.ACTIVE)
-        .first()
-    )
-    if certificate is None:
-        return False
-    if _issued_deliveries(number=certificate.number, created_at=certificate.created_at).exists():
-        return False
-    signals.certificate_issued.send(sender=Certificate, certificate=certificate)
-    return True
+    return CERTIFICATE_ISSUED.announce(certificate_id)
 
 
 # --- status changes ------------------------------------------------------------------------
@@ -339,7 +305,7 @@ def _change(
 def _require_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise CertificationError(_("Give the reason; the holder and the history will show it."))
+        raise CertificationError("reason_missing", _("Give the reason; the holder and the history will show it."))
     return reason[:500]
 
 
@@ -348,7 +314,7 @@ def do_suspend_certificate(*, certificate: Certificate, by: User | None, reason:
     reason = _require_reason(reason)
     certificate = _lock(certificate)
     if certificate.status != Certificate.Status.ACTIVE:
-        raise CertificationError(_("Only an active certificate can be suspended."))
+        raise CertificationError("not_active", _("Only an active certificate can be suspended."))
     return _change(certificate, new_status=Certificate.Status.SUSPENDED, action="suspend", by=by, reason=reason)
 
 
@@ -356,7 +322,7 @@ def do_suspend_certificate(*, certificate: Certificate, by: User | None, reason:
 def do_reinstate_certificate(*, certificate: Certificate, by: User | None, reason: str = "") -> Certificate:
     certificate = _lock(certificate)
     if certificate.status != Certificate.Status.SUSPENDED:
-        raise CertificationError(_("Only a suspended certificate can be reinstated."))
+        raise CertificationError("not_suspended", _("Only a suspended certificate can be reinstated."))
     if certificate.valid_until < timezone.localdate():
         return _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=by, reason=reason)
     return _change(certificate, new_status=Certificate.Status.ACTIVE, action="reinstate", by=by, reason=reason)
@@ -367,7 +333,7 @@ def do_revoke_certificate(*, certificate: Certificate, by: User | None, reason: 
     reason = _require_reason(reason)
     certificate = _lock(certificate)
     if certificate.status == Certificate.Status.REVOKED:
-        raise CertificationError(_("This certificate is already revoked."))
+        raise CertificationError("already_revoked", _("This certificate is already revoked."))
     return _change(certificate, new_status=Certificate.Status.REVOKED, action="revoke", by=by, reason=reason)
 
 
@@ -382,10 +348,11 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
     """Extend validity by the validity period when the continuing-education hours are met."""
     certificate = _lock(certificate)
     if certificate.status not in (Certificate.Status.ACTIVE, Certificate.Status.EXPIRED):
-        raise CertificationError(_("Only an active or expired certificate can be renewed."))
+        raise CertificationError("not_renewable", _("Only an active or expired certificate can be renewed."))
     done = ce_hours_in_period(certificate)
     if done < hours_required():
         raise CertificationError(
+            "hours_missing",
             _("Renewal needs %(required)s hours of continuing education in the period; %(done)s are confirmed.")
             % {"required": hours_required(), "done": done}
         )
@@ -402,7 +369,9 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
                 extra_fields=("period_starts_on", "valid_until"),
             )
     except IntegrityError:
-        raise CertificationError(_("The holder has a newer certificate of this tier and track.")) from None
+        raise CertificationError(
+            "newer_certificate", _("The holder has a newer certificate of this tier and track.")
+        ) from None
 
 
 @transaction.atomic
@@ -446,18 +415,18 @@ def do_expire_lapsed(*, today: datetime.date | None = None, chunk: int = 500) ->
 def _ce_hours(value: object) -> Decimal:
     try:
         hours = Decimal(str(value))
-    except Exception:
-        raise CertificationError(_("Enter the hours as a number.")) from None
+    except InvalidOperation:
+        raise CertificationError("bad_hours", _("Enter the hours as a number.")) from None
     if hours <= 0 or hours > 200:
-        raise CertificationError(_("Hours must be more than 0 and at most 200."))
+        raise CertificationError("bad_hours", _("Hours must be more than 0 and at most 200."))
     return hours
 
 
 def check_record_continuing_education(*, title: str, completed_on: datetime.date, hours: object) -> None:
     if completed_on > timezone.localdate():
-        raise CertificationError(_("The activity cannot be completed in the future."))
+        raise CertificationError("future_date", _("The activity cannot be completed in the future."))
     if not (title or "").strip():
-        raise CertificationError(_("Name the activity."))
+        raise CertificationError("title_missing", _("Name the activity."))
     _ce_hours(hours)
 
 
@@ -493,7 +462,7 @@ def do_decide_continuing_education(
 ) -> ContinuingEducation:
     activity = ContinuingEducation.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ContinuingEducation.Status.PENDING:
-        raise CertificationError(_("This activity was already decided."))
+        raise CertificationError("already_decided", _("This activity was already decided."))
     activity.status = ContinuingEducation.Status.CONFIRMED if confirm else ContinuingEducation.Status.REJECTED
     activity.decided_by = by
     activity.decided_at = timezone.now()

@@ -11,7 +11,7 @@ def check_certification(trainee_id: int) -> list[int]:
 
 @shared_task
 def sweep_follow_ups() -> dict[str, int]:
-    """Beat, every five minutes: enqueue again the checks, issued mails and webhook events the broker lost."""
+    """Beat, every five minutes: enqueue again the checks, issued mails and announcements that were lost."""
     from . import services
 
     return services.do_sweep_follow_ups()
@@ -19,7 +19,7 @@ def sweep_follow_ups() -> dict[str, int]:
 
 @shared_task
 def announce_certificate_issued(certificate_id: int) -> bool:
-    """Record the ``certificate.issued`` webhook events the issuing process lost; once."""
+    """Announce ``certificate_issued`` when the issuing process lost it; once (the claim says so)."""
     from . import services
 
     return services.do_announce_issued(certificate_id=certificate_id)

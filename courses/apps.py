@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,12 +7,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Catalog and training")
 
     def ready(self) -> None:
+        from core.permissions import connect_group_permissions
+
         from . import receivers
         from .caching import connect_receivers
-        from .permissions import grant_group_permissions
+        from .permissions import GROUP_PERMISSIONS
 
         connect_receivers()
         receivers.connect()
-
-        # After every migrate: permissions exist only then, on a fresh database too.
-        post_migrate.connect(grant_group_permissions, sender=self, dispatch_uid="courses_group_permissions")
+        connect_group_permissions(self, GROUP_PERMISSIONS)

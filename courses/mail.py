@@ -1,10 +1,9 @@
 """E-mails of training delivery, in the trainee's preferred language (sent from ``tasks``)."""
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from core.mail import send_templated_mail
 
 from .models import Enrolment
 
@@ -27,16 +26,10 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
         "trainee", "cohort__institution", "curriculum__tier", "curriculum__track"
     ).get(pk=enrolment_id)
     trainee = enrolment.trainee
-    with translation.override(trainee.preferred_language):
-        context = {
-            "enrolment": enrolment,
-            "trainee": trainee,
-            "approved": enrolment.state != Enrolment.State.REJECTED,
-        }
-        subject = render_to_string("courses/email/enrolment_decision_subject.txt", context).strip()
-        text = render_to_string("courses/email/enrolment_decision.txt", context)
-        html = render_to_string("courses/email/enrolment_decision.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [trainee.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    send_templated_mail(
+        "courses/email/enrolment_decision",
+        to=trainee.email,
+        language=trainee.preferred_language,
+        context={"enrolment": enrolment, "trainee": trainee, "approved": enrolment.state != Enrolment.State.REJECTED},
+    )
     return True

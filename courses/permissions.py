@@ -4,11 +4,8 @@ Granted after every ``migrate``, only ever added: accounts owns the groups and m
 Which *rows* a member sees is the scoping mixin's business, not these permissions'.
 """
 
-from typing import Any
-
-from django.contrib.auth.models import Group, Permission
-
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
+from core.permissions import EVERY_PERMISSION, Grants
 
 CATALOG_READ = ["view_tier", "view_track", "view_course", "view_curriculum", "view_curriculumcourse"]
 
@@ -23,10 +20,4 @@ INSTITUTION_ADMIN = [
     "view_selfstudyentry", "change_selfstudyentry",
 ]  # fmt: skip
 
-
-def grant_group_permissions(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
-    courses = Permission.objects.using(using).filter(content_type__app_label="courses")
-    office, _ = Group.objects.using(using).get_or_create(name=PROGRAM_OFFICE_GROUP)
-    office.permissions.add(*courses)
-    institution_admin, _ = Group.objects.using(using).get_or_create(name=INSTITUTION_ADMIN_GROUP)
-    institution_admin.permissions.add(*courses.filter(codename__in=INSTITUTION_ADMIN))
+GROUP_PERMISSIONS: Grants = {PROGRAM_OFFICE_GROUP: EVERY_PERMISSION, INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN}

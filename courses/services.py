@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from core.errors import DomainError
+from core.signals import send_after_commit
 
 from . import selectors
 from .models import (
@@ -46,21 +47,13 @@ State = Enrolment.State
 MAX_HOURS_A_DAY = Decimal(24)
 
 
-class TrainingError(Exception):
-    """A training rule refused the request. ``code`` is stable; ``message`` is translatable.
+class TrainingError(DomainError):
+    """A training rule refused the request.
 
     Codes: full, closed, not_open_yet, window_passed, already_enrolled, trainee_inactive,
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing.
     """
-
-    def __init__(self, code: str, message: str | Promise) -> None:
-        super().__init__(code, message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 # --- announcements -------------------------------------------------------------------------
@@ -74,15 +67,13 @@ def _announce_state(enrolment: Enrolment, old_state: str, new_state: str) -> Non
         summary=f"{old_state or '-'} -> {new_state}",
         detail={"old_state": old_state, "new_state": new_state, "trainee_id": enrolment.trainee_id},
     )
-    transaction.on_commit(
-        lambda: enrolment_state_changed.send(
-            sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
-        )
+    send_after_commit(
+        enrolment_state_changed, sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
     )
 
 
 def _announce_progress(enrolment: Enrolment) -> None:
-    transaction.on_commit(lambda: training_progress_changed.send(sender=Enrolment, enrolment=enrolment))
+    send_after_commit(training_progress_changed, sender=Enrolment, enrolment=enrolment)
 
 
 def _enqueue_decision_email(enrolment: Enrolment) -> None:

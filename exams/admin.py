@@ -23,9 +23,9 @@ from accounts import audit, spreadsheets
 from accounts.scoping import InstitutionScopedAdmin
 from accounts.uploads import validate_tabular_upload
 
-from . import imports, services
+from . import imports
 from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
-from .services import ExamError
+from .services import ExamError, attempts, grading, question_bank
 
 # --- national: question bank and papers (program office) -----------------------------------
 
@@ -42,10 +42,10 @@ class QuestionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        values = {f: data.get(f) for f in services.QUESTION_FIELDS if f != "course_id"}
+        values = {f: data.get(f) for f in question_bank.QUESTION_FIELDS if f != "course_id"}
         values["course_id"] = data["course"].pk if data.get("course") else None
         try:
-            services.check_question_data(data=values)
+            question_bank.check_question_data(data=values)
         except ExamError as error:
             raise forms.ValidationError(str(error)) from None
         return data
@@ -78,12 +78,12 @@ class QuestionAdmin(admin.ModelAdmin):
         return obj.text[:80]
 
     def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
-        data = {f: getattr(obj, f) for f in services.QUESTION_FIELDS}
+        data = {f: getattr(obj, f) for f in question_bank.QUESTION_FIELDS}
         if not change:
-            created = services.do_create_question(data=data)
+            created = question_bank.do_create_question(data=data)
             obj.pk, obj.family, obj._state.adding = created.pk, created.family, False
             return
-        saved = services.do_revise_question(question_id=obj.pk, changes=data)
+        saved = question_bank.do_revise_question(question_id=obj.pk, changes=data)
         if saved.pk != obj.pk:
             messages.info(request, _("An attempt has shown this version, so the change was saved as version %(v)s.")
                           % {"v": saved.version})  # fmt: skip
@@ -167,7 +167,7 @@ class SittingForm(forms.ModelForm):
         data = super().clean()
         if all(data.get(f) for f in ("paper", "cohort", "opens_at", "closes_at")):
             try:
-                services.check_schedule_sitting(
+                attempts.check_schedule_sitting(
                     by=self.user, paper=data["paper"], cohort=data["cohort"], opens_at=data["opens_at"],
                     closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
                 )  # fmt: skip
@@ -194,7 +194,7 @@ class SittingAdmin(InstitutionScopedAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        created = services.do_schedule_sitting(
+        created = attempts.do_schedule_sitting(
             by=request.user, paper=obj.paper, cohort=obj.cohort, opens_at=obj.opens_at, closes_at=obj.closes_at,
             is_online=obj.is_online, place=obj.place,
         )  # fmt: skip
@@ -312,6 +312,6 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: EssayAnswer, form: Any, change: bool) -> None:
         try:
-            services.do_grade_essay(item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note)
+            grading.do_grade_essay(item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note)
         except ExamError as error:
             messages.error(request, str(error))

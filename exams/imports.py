@@ -4,7 +4,7 @@ Columns: ``family`` (empty for a new question), ``course`` (code), ``knowledge_a
 ``difficulty``, ``type``, ``status``, ``text_zh``, ``text_en``, ``options_zh`` and ``options_en``
 (options separated by `` | ``, keyed A, B, C … in that order), ``correct`` (``A`` or ``A,C``),
 ``rubric_zh``, ``rubric_en``, ``max_score``; export adds ``version``. A row naming a family
-revises its live version through ``services.do_revise_question`` (a version an attempt has shown
+revises its live version through ``question_bank.do_revise_question`` (a version an attempt has shown
 is never changed: the row makes version + 1).
 """
 
@@ -21,11 +21,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.errors import DomainError
 from courses.models import Course
 
-from . import services
 from .models import Question
-from .services import ExamError
+from .services import ExamError, question_bank
 
 HEADERS = [
     "family", "version", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
@@ -46,9 +46,11 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
     return data
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
+    """The file was refused whole; ``errors`` lists (row number, message), row 0 for the file itself."""
+
     def __init__(self, errors: list[tuple[int, str]]) -> None:
-        super().__init__(errors)
+        super().__init__("import_refused", _("Nothing was imported. Fix these rows and try again:"))
         self.errors = errors
 
 
@@ -113,10 +115,10 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                         raise ExamError(
                             "bad_question", _("No live version of question family %(family)s.") % {"family": family}
                         )
-                    services.do_revise_question(question_id=live.pk, changes=data)
+                    question_bank.do_revise_question(question_id=live.pk, changes=data)
                     report.revised += 1
                 else:
-                    services.do_create_question(data=data)
+                    question_bank.do_create_question(data=data)
                     report.created += 1
             except (ExamError, ValueError) as error:
                 report.errors.append((number, str(error)))

@@ -1,7 +1,7 @@
 """The national question bank, exam papers, sittings, attempts and course results.
 
 A question row is immutable once an attempt has shown it: editing it makes a new version of the
-same family (``services.do_revise_question``), and ``AttemptQuestion`` keeps pointing at the
+same family (``services.question_bank.do_revise_question``), and ``AttemptQuestion`` keeps pointing at the
 version the trainee saw.
 """
 
@@ -288,6 +288,8 @@ class CourseResult(models.Model):
     graded_at = models.DateTimeField(_("graded at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    # The claim of the result_published announcement (core.signals): empty until receivers have heard it.
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-graded_at"]
@@ -299,7 +301,15 @@ class CourseResult(models.Model):
                 name="result_published_is_complete",
             )
         ]
-        indexes = [models.Index(fields=["trainee", "course"], name="result_trainee_course_idx")]
+        indexes = [
+            models.Index(fields=["trainee", "course"], name="result_trainee_course_idx"),
+            # The grading sweep reads the published results not yet announced: few, whatever the table's size.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(published_at__isnull=False, announced_at__isnull=True),
+                name="result_unannounced_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.course}"

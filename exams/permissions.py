@@ -6,11 +6,8 @@ Which *rows* a member sees is the scoping mixin's business. Institution staff ge
 on questions or papers: the bank holds the answer keys.
 """
 
-from typing import Any
-
-from django.contrib.auth.models import Group, Permission
-
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
+from core.permissions import EVERY_PERMISSION, Grants
 
 INSTITUTION_ADMIN = [
     "view_sitting", "add_sitting", "change_sitting",
@@ -19,12 +16,8 @@ INSTITUTION_ADMIN = [
 ]  # fmt: skip
 GRADER = ["view_essayanswer", "change_essayanswer"]
 
-
-def grant_group_permissions(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
-    exams = Permission.objects.using(using).filter(content_type__app_label="exams")
-    office, _ = Group.objects.using(using).get_or_create(name=PROGRAM_OFFICE_GROUP)
-    office.permissions.add(*exams)
-    institution_admin, _ = Group.objects.using(using).get_or_create(name=INSTITUTION_ADMIN_GROUP)
-    institution_admin.permissions.add(*exams.filter(codename__in=INSTITUTION_ADMIN))
-    grader, _ = Group.objects.using(using).get_or_create(name=INSTITUTION_GRADER_GROUP)
-    grader.permissions.add(*exams.filter(codename__in=GRADER))
+GROUP_PERMISSIONS: Grants = {
+    PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
+    INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
+    INSTITUTION_GRADER_GROUP: GRADER,
+}

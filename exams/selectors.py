@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from courses.models import CurriculumCourse, Enrolment
 
-from .models import Attempt, AttemptQuestion, CourseResult, Question, Sitting
+from .models import Attempt, AttemptQuestion, CourseResult, KnowledgeArea, Question, Sitting
 
 ELIGIBLE_STATES = (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING)
 
@@ -65,7 +67,7 @@ def attempt_items(attempt_id: int) -> QuerySet[AttemptQuestion]:
     return AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("question").order_by("position")
 
 
-def attempt_sheet(attempt_id: int) -> QuerySet:
+def attempt_sheet(attempt_id: int) -> QuerySet[AttemptQuestion, Any]:
     """The exam page's rows (``exam_form.SheetRow``): plain values, no model instances."""
     return (
         AttemptQuestion.objects.filter(attempt_id=attempt_id)
@@ -79,6 +81,17 @@ def attempt_sheet(attempt_id: int) -> QuerySet:
 
 def drawable_questions(*, course_id: int) -> QuerySet[Question]:
     return Question.objects.filter(course_id=course_id, status=Question.Status.ACTIVE).order_by("pk")
+
+
+def breakdown_by_area(items: list[AttemptQuestion]) -> list[dict[str, Any]]:
+    """Score and maximum per knowledge area, for the result page and mail (items with their question)."""
+    areas: dict[str, dict[str, Any]] = {}
+    for item in items:
+        area = item.question.knowledge_area
+        row = areas.setdefault(area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)})
+        row["score"] += item.score or Decimal(0)
+        row["max_score"] += item.question.max_score
+    return list(areas.values())
 
 
 def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:

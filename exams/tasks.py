@@ -1,24 +1,25 @@
 from celery import shared_task
 
-from . import mail, services
+from . import mail
+from .services import attempts, grading
 
 
 @shared_task
 def grade_attempt(attempt_id: int) -> None:
     """Grade a submitted attempt; safe to run twice or concurrently (the service claims it)."""
-    services.do_grade_attempt(attempt_id=attempt_id)
+    grading.do_grade_attempt(attempt_id=attempt_id)
 
 
 @shared_task
 def submit_overdue_attempts() -> int:
     """Beat, every minute: submit attempts past deadline + grace with the answers saved in time."""
-    return services.do_submit_overdue_attempts()
+    return attempts.do_submit_overdue_attempts()
 
 
 @shared_task
 def sweep_grading() -> dict[str, int]:
     """Beat, every minute: enqueue again the grading and result mails that the broker lost."""
-    return services.do_sweep_grading()
+    return grading.do_sweep_grading()
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)

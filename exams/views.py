@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import exam_form, selectors, services
+from . import exam_form, selectors
 from .models import Attempt, CourseResult, Sitting
-from .services import ExamError, Standing
+from .services import ExamError, attempts
+from .services.attempts import Standing
 
 # How each refusal answers over JSON.
 STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409, "not_in_attempt": 400, "bad_answer": 400,
@@ -30,9 +31,9 @@ STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409, "not_in_at
 def home(request: HttpRequest) -> HttpResponse:
     """Upcoming and open sittings (start, resume, or why not) and the history of attempts."""
     now = timezone.now()
-    attempts = list(selectors.attempts_of(request.user.pk))
+    history = list(selectors.attempts_of(request.user.pk))
     by_paper: dict[int, list[Attempt]] = defaultdict(list)
-    for attempt in sorted(attempts, key=lambda a: a.number):
+    for attempt in sorted(history, key=lambda a: a.number):
         by_paper[attempt.paper_id].append(attempt)
     passed = selectors.passed_course_ids(request.user.pk)
     rows = []
@@ -43,11 +44,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if open_attempt is None:
             standing = Standing(attempts=paper_attempts, passed=sitting.paper.course_id in passed)
             try:
-                services.check_start_attempt(sitting=sitting, standing=standing, eligible=True, now=now)
+                attempts.check_start_attempt(sitting=sitting, standing=standing, eligible=True, now=now)
             except ExamError as error:
                 reason = str(error)
         rows.append({"sitting": sitting, "open_attempt": open_attempt, "reason": reason})
-    return render(request, "exams/home.html", {"rows": rows, "attempts": attempts})
+    return render(request, "exams/home.html", {"rows": rows, "attempts": history})
 
 
 @login_required
@@ -55,7 +56,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
     sitting = get_object_or_404(Sitting.objects.select_related("paper", "cohort"), pk=sitting_id)
     try:
-        attempt = services.do_start_attempt(trainee=request.user, sitting=sitting)
+        attempt = attempts.do_start_attempt(trainee=request.user, sitting=sitting)
     except ExamError as error:
         messages.error(request, str(error))
         return redirect("exams:home")
@@ -79,7 +80,7 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             selectors.attempt_sheet(attempt.pk), essay_max_chars=attempt.paper.essay_max_chars
         ),
         "server_now": timezone.now(),
-        "grace": int(services.grace().total_seconds()),
+        "grace": int(attempts.grace().total_seconds()),
     }
     return render(request, "exams/attempt.html", context)
 
@@ -95,7 +96,7 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
     except ValueError:
         return JsonResponse({"ok": False, "error": _("The request is not valid JSON.")}, status=400)
     try:
-        item = services.do_save_answer(
+        item = attempts.do_save_answer(
             attempt_id=attempt_id, trainee_id=request.user.pk, position=payload.get("question"), payload=payload
         )
     except ExamError as error:
@@ -109,7 +110,7 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = _own_attempt(request, attempt_id)
     if request.method == "POST":
         try:
-            services.do_submit_attempt(attempt_id=attempt.pk, trainee_id=request.user.pk)
+            attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=request.user.pk)
         except ExamError as error:
             messages.error(request, str(error))
             return redirect("exams:result", attempt_id=attempt.pk)
@@ -130,5 +131,5 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     course_result = CourseResult.objects.filter(attempt=attempt, published_at__isnull=False).first()
     breakdown = []
     if course_result is not None:
-        breakdown = services.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
+        breakdown = selectors.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
     return render(request, "exams/result.html", {"attempt": attempt, "result": course_result, "breakdown": breakdown})

@@ -69,8 +69,8 @@ def build_world() -> World:
 def _exam_rows_of(cohort, trainee, course) -> None:
     """Exams (issue 5): a sitting, a submitted attempt whose essay waits for a grader, its result row."""
     from exams import demo as exam_demo
-    from exams import services as exams
     from exams.models import ExamPaper, Sitting
+    from exams.services import attempts, grading
 
     exam_demo.load()
     now = timezone.now()
@@ -78,9 +78,9 @@ def _exam_rows_of(cohort, trainee, course) -> None:
         paper=ExamPaper.objects.get(course=course), cohort=cohort, opens_at=now - datetime.timedelta(hours=1),
         closes_at=now + datetime.timedelta(days=1), is_online=True,
     )
-    attempt = exams.do_start_attempt(trainee=trainee, sitting=sitting)
-    exams.do_submit_attempt(attempt_id=attempt.pk)
-    exams.do_grade_attempt(attempt_id=attempt.pk)
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
+    attempts.do_submit_attempt(attempt_id=attempt.pk)
+    grading.do_grade_attempt(attempt_id=attempt.pk)
 
 
 def _certification_rows_of(enrolment, trainee) -> None:

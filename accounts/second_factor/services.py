@@ -14,7 +14,6 @@ import re
 from typing import Any
 
 from django.db import transaction
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
@@ -27,6 +26,7 @@ from accounts.identifiers import normalize_email
 from accounts.models import StaffMembership, User
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, is_program_office
 from accounts.services import do_end_sessions
+from core.errors import DomainError
 
 from . import selectors
 
@@ -38,16 +38,8 @@ PASSKEY_NAME_MAX_LENGTH = 64  # django-otp's Device.name
 _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 
-class SecondFactorError(Exception):
+class SecondFactorError(DomainError):
     """A refused step, with a translated message for the person."""
-
-    def __init__(self, code: str, message: str | Promise) -> None:
-        super().__init__(code)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 def needs_second_factor(user: User | Any) -> bool:

@@ -67,14 +67,15 @@ def emit(
 
     With ``once``, an endpoint that already has this event about the same thing gets no second
     delivery; the endpoints' rows are locked first, so that two announcements at the same time
-    record it once too.
+    record it once too. Nor is an endpoint registered after the thing came to be owed it: a sweep's
+    late announcement goes to those that were waiting for it, not to every newcomer.
     """
     if employer_id is None:
         return []
     with transaction.atomic():
         wanting = WebhookEndpoint.objects.filter(employer_id=employer_id, is_active=True)
         if once is not None:
-            wanting = wanting.select_for_update()
+            wanting = wanting.filter(created_at__lte=once.since).select_for_update()
         endpoints = [e for e in wanting if event in e.events]
         if endpoints and once is not None:
             told = _already_told(endpoints, event, data, once)

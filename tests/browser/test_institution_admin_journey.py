@@ -118,16 +118,16 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
 
 def submitted_essay(paper, cohort, email_address: str, essay: str):
     """A trainee of ``cohort`` who sat ``paper``; the worker scores the objective part and waits."""
-    from exams import services as exams
     from exams.models import Attempt, QuestionType
+    from exams.services import attempts
     from tests.exams.conftest import approve, open_sitting
 
     trainee = UserFactory(email=email_address)
     approve(trainee, cohort)
-    attempt = exams.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
     item = attempt.items.get(question__question_type=QuestionType.ESSAY)
-    exams.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"text": essay})
-    exams.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
+    attempts.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"text": essay})
+    attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
     assert wait_until(lambda: Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING, timeout=60)
     return attempt
 

@@ -51,14 +51,14 @@ def staff_of(institution, role=StaffMembership.Role.ADMIN):
 
 
 def publish_result(trainee, course, cohort, *, passed=True, announce=False):
-    """A published exam result as the exams app leaves it (paper, sitting, attempt, result)."""
+    """A published exam result as the exams app leaves it (paper, sitting, attempt, result); with
+    ``announce``, announced after commit as the grading does (its claimed ``result_published``)."""
     import datetime
 
-    from django.db import transaction
     from django.utils import timezone
 
     from exams.models import Attempt, CourseResult, ExamPaper, Sitting
-    from exams.signals import result_published
+    from exams.services.grading import RESULT_PUBLISHED
 
     now = timezone.now()
     paper, _ = ExamPaper.objects.get_or_create(course=course)
@@ -74,5 +74,5 @@ def publish_result(trainee, course, cohort, *, passed=True, announce=False):
         percent=80 if passed else 10, passed=passed, published_at=now,
     )  # fmt: skip
     if announce:
-        transaction.on_commit(lambda: result_published.send(sender=CourseResult, result=result))
+        RESULT_PUBLISHED.announce_after_commit(result.pk)
     return result

@@ -33,7 +33,7 @@ TRAINEES = 8
 SETUP = """
 import json
 from django.test import Client
-from exams import services
+from exams.services import attempts
 from tests.exams.conftest import approve, make_paper, open_sitting
 from tests.factories import CohortFactory, InstitutionFactory, UserFactory
 cohort = CohortFactory(institution=InstitutionFactory(), capacity=50)
@@ -44,7 +44,7 @@ out = []
 for i in range(%d):
     trainee = UserFactory(preferred_language="en")
     approve(trainee, cohort)
-    attempt = services.do_start_attempt(trainee=trainee, sitting=sitting)
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     client = Client()
     client.force_login(trainee)
     out.append({"attempt": attempt.pk, "session": client.cookies["sessionid"].value,

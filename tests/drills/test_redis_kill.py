@@ -69,7 +69,7 @@ def test_submissions_survive_a_redis_kill_and_the_sweep_grades_the_rest(celery_p
         finally:
             connection.close()
 
-    caplog.set_level(logging.WARNING, logger="exams.services")
+    caplog.set_level(logging.WARNING, logger="core.tasks")
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(submit, w.users, w.attempts))

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from accounts.models import TraineeProfile, User
 from courses.models import Enrolment
-from exams import services
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Sitting
+from exams.services.attempts import do_submit_attempt, draw_questions
 from hr_api.models import WebhookEndpoint
 from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, curriculum_of
@@ -34,7 +34,7 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
 
     Trainees below ``certified`` answer right and hold everything else the certificate needs; the
     others answer the first question wrong. With ``submitted`` the attempts are submitted through
-    ``services.do_submit_attempt`` (each enqueues its grading after commit).
+    ``exams.services.attempts.do_submit_attempt`` (each enqueues its grading after commit).
     """
     curriculum = curriculum_of("assistant")
     courses = [entry.course for entry in curriculum.entries.select_related("course").order_by("course__code")]
@@ -76,10 +76,11 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
         )  # fmt: skip
         CourseResult.objects.bulk_create(
             CourseResult(attempt=a, trainee_id=a.trainee_id, course=course, score=90, max_score=100, percent=90,
-                         passed=True, published_at=now - datetime.timedelta(days=9), mailed_at=now)
+                         passed=True, published_at=now - datetime.timedelta(days=9), mailed_at=now,
+                         announced_at=now - datetime.timedelta(days=9))
             for a in done
         )  # fmt: skip
-    drawn = services.draw_questions(paper=paper, seed=7)
+    drawn = draw_questions(paper=paper, seed=7)
     attempts = Attempt.objects.bulk_create(
         Attempt(sitting=sitting, paper=paper, trainee=u, number=1, seed=7, started_at=now,
                 deadline=now + datetime.timedelta(minutes=paper.time_limit_minutes))
@@ -96,6 +97,6 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
     AttemptQuestion.objects.bulk_create(items, batch_size=2000)
     if submitted:
         for attempt in attempts:
-            services.do_submit_attempt(attempt_id=attempt.pk)
+            do_submit_attempt(attempt_id=attempt.pk)
     return SimpleNamespace(users=users, attempts=attempts, paper=paper, cohort=cohort, endpoint=endpoint,
                            certified_ids={u.pk for u in users[:certified]}, drawn=drawn)  # fmt: skip

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP
 from courses.models import Enrolment
 from exams.models import AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
-from exams.services import score_answer
+from exams.services.grading import score_answer
 from tests.factories import CohortFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
 
 SECRET = "opt-secret"  # every option key starts with it: it must never reach a trainee's browser
@@ -60,7 +60,7 @@ def make_paper(course, *, essay=False, per_row=1, **kwargs) -> ExamPaper:
 
 
 def score_item(item: AttemptQuestion, scoring: str) -> Decimal:
-    """``exams.services.score_answer`` of a drawn question with its answer (model instances)."""
+    """``exams.services.grading.score_answer`` of a drawn question with its answer (model instances)."""
     question = item.question
     return score_answer(
         answer=item.answer,
@@ -89,9 +89,10 @@ def staff(institution, group: str) -> Client:
     role = "grader" if group == INSTITUTION_GRADER_GROUP else "admin"
     membership = StaffMembershipFactory(institution=institution, role=role)
     membership.user.groups.add(Group.objects.get_or_create(name=group)[0])
-    from exams.permissions import grant_group_permissions
+    from core.permissions import grant_group_permissions
+    from exams.permissions import GROUP_PERMISSIONS
 
-    grant_group_permissions()
+    grant_group_permissions("exams", GROUP_PERMISSIONS)
     client = Client()
     client.force_login(membership.user)
     client.user = membership.user

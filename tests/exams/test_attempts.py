@@ -13,9 +13,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from freezegun import freeze_time
 
-from exams import services
 from exams.models import Attempt, AttemptQuestion, QuestionType
-from exams.services import ExamError
+from exams.services import ExamError, attempts
 
 from .conftest import SECRET, login, open_sitting
 
@@ -30,7 +29,7 @@ def english():
 
 
 def start(world, user=None):
-    return services.do_start_attempt(trainee=user or world.alice, sitting=world.sitting)
+    return attempts.do_start_attempt(trainee=user or world.alice, sitting=world.sitting)
 
 
 def post_answer(client: Client, attempt, body) -> tuple[int, dict]:
@@ -48,7 +47,7 @@ def test_starting_draws_the_blueprint_reproducibly_from_the_recorded_seed(world)
     attempt = start(world)
     items = list(attempt.items.select_related("question").order_by("position"))
     assert sorted(i.question.question_type for i in items) == ["multiple", "single", "true_false"]
-    redrawn = services.draw_questions(paper=world.paper, seed=attempt.seed)
+    redrawn = attempts.draw_questions(paper=world.paper, seed=attempt.seed)
     assert [(q.pk, order) for q, order in redrawn] == [(i.question_id, i.option_order) for i in items]
     assert all(sorted(i.option_order) == sorted(o["key"] for o in i.question.options) for i in items)
 
@@ -60,7 +59,7 @@ def test_the_deadline_is_the_earlier_of_the_time_limit_and_the_window_end(world)
     )
     world.other_sitting.closes_at = now + datetime.timedelta(minutes=10)
     world.other_sitting.save()
-    short = services.do_start_attempt(trainee=world.bob, sitting=world.other_sitting)
+    short = attempts.do_start_attempt(trainee=world.bob, sitting=world.other_sitting)
     assert short.deadline == world.other_sitting.closes_at
 
 
@@ -103,9 +102,9 @@ def test_it_says_why_a_trainee_cannot_sit(world, setup, code, django_capture_on_
         world.paper.max_attempts = 1 if setup == "used_up" else 3
         world.paper.save()
         with django_capture_on_commit_callbacks(execute=True):
-            services.do_submit_attempt(attempt_id=start(world).pk)  # graded eagerly: nothing answered, not passed
+            attempts.do_submit_attempt(attempt_id=start(world).pk)  # graded eagerly: nothing answered, not passed
     with pytest.raises(ExamError) as refused:
-        services.do_start_attempt(trainee=trainee, sitting=sitting)
+        attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     assert refused.value.code == code
     page = login(trainee).get(reverse("exams:home"))
     if setup != "not_enrolled":
@@ -210,7 +209,7 @@ def test_answers_within_the_grace_are_stored_and_later_ones_refused_whatever_the
 
 def test_answers_after_submit_are_refused(world):
     attempt = start(world)
-    services.do_submit_attempt(attempt_id=attempt.pk)
+    attempts.do_submit_attempt(attempt_id=attempt.pk)
     code, data = post_answer(login(world.alice), attempt, {"question": 1, "choices": [0]})
     assert code == 409 and "submitted" in data["error"]
 
@@ -306,7 +305,7 @@ def test_the_attempt_page_and_the_answer_save_run_a_fixed_number_of_queries(db, 
     paper = make_paper(cohort.curriculum.entries.select_related("course").first().course, essay=True, per_row=per_row)
     trainee = UserFactory()
     approve(trainee, cohort)
-    attempt = services.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
     assert attempt.items.count() == 4 * per_row
     client = login(trainee)
     client.get(reverse("exams:attempt", args=[attempt.pk]))  # warm the session

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from exams import imports, services
+from exams import imports
 from exams.models import AttemptQuestion, Question, QuestionType, Sitting
-from exams.services import ExamError
+from exams.services import ExamError, attempts, question_bank
 
 from .conftest import make_question
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_it_refuses_a_choice_question_without_a_correct_option(world):
     with pytest.raises(ExamError) as refused:
-        services.do_create_question(data={
+        question_bank.do_create_question(data={
             "course_id": world.course.pk, "knowledge_area": "law", "difficulty": 2, "question_type": "single",
             "text_zh": "題", "text_en": "Q", "options": [{"key": "A", "zh": "甲", "en": "a"}, {"key": "B", "zh": "乙", "en": "b"}],
             "correct": [], "max_score": 1,
@@ -31,14 +31,14 @@ def test_it_refuses_a_choice_question_without_a_correct_option(world):
 
 def test_editing_an_unshown_question_changes_it_in_place(world):
     question = make_question(world.course)
-    saved = services.do_revise_question(question_id=question.pk, changes={"text_en": "Better wording"})
+    saved = question_bank.do_revise_question(question_id=question.pk, changes={"text_en": "Better wording"})
     assert saved.pk == question.pk and saved.version == 1 and saved.text_en == "Better wording"
 
 
 def test_editing_a_shown_question_makes_a_new_version_and_the_attempt_keeps_the_old(world):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     shown = AttemptQuestion.objects.filter(attempt=attempt).select_related("question").first().question
-    saved = services.do_revise_question(question_id=shown.pk, changes={"text_en": "Changed after it was shown"})
+    saved = question_bank.do_revise_question(question_id=shown.pk, changes={"text_en": "Changed after it was shown"})
     assert saved.pk != shown.pk and saved.family == shown.family and saved.version == shown.version + 1
     shown.refresh_from_db()
     assert shown.text_en != "Changed after it was shown" and shown.status == Question.Status.RETIRED
@@ -46,7 +46,7 @@ def test_editing_a_shown_question_makes_a_new_version_and_the_attempt_keeps_the_
 
 
 def test_the_admin_save_of_a_shown_question_makes_a_new_version(world, office):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     shown = attempt.items.select_related("question").get(question__question_type=QuestionType.SINGLE).question
     url = reverse("admin:exams_question_change", args=[shown.pk])
     form = {
@@ -175,7 +175,7 @@ def test_an_institution_whose_authorization_lapsed_cannot_schedule(world, admin_
     world.inst_a.status = "suspended"
     world.inst_a.save()
     with pytest.raises(ExamError) as refused:
-        services.do_schedule_sitting(by=admin_a.user, cohort=world.cohort, paper=world.paper,
+        attempts.do_schedule_sitting(by=admin_a.user, cohort=world.cohort, paper=world.paper,
                                      opens_at=timezone.now(), closes_at=timezone.now() + datetime.timedelta(days=1),
                                      place="臺北市")  # fmt: skip
     assert refused.value.code == "not_authorized"
@@ -183,14 +183,14 @@ def test_an_institution_whose_authorization_lapsed_cannot_schedule(world, admin_
 
 def test_a_sitting_needs_a_place_or_online(world, office):
     with pytest.raises(ExamError):
-        services.do_schedule_sitting(by=office.user, cohort=world.cohort, paper=world.paper, opens_at=timezone.now(),
+        attempts.do_schedule_sitting(by=office.user, cohort=world.cohort, paper=world.paper, opens_at=timezone.now(),
                                      closes_at=timezone.now() + datetime.timedelta(days=1))  # fmt: skip
 
 
 def test_institution_admins_see_only_their_sittings_and_attempts(
     world, admin_a, admin_b, django_assert_max_num_queries
 ):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     with django_assert_max_num_queries(20):
         mine = admin_a.get(reverse("admin:exams_sitting_changelist")).content.decode()
     assert reverse("admin:exams_sitting_change", args=[world.sitting.pk]) in mine

@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from exams import services
 from exams.models import Attempt, CourseResult
+from exams.services import attempts, grading
 
 from .conftest import approve, make_paper, open_sitting
 
@@ -48,15 +48,15 @@ def sitting_and_trainee(postgres_only):
 
 def test_concurrent_grading_grades_once(sitting_and_trainee):
     sitting, trainee = sitting_and_trainee
-    attempt = services.do_start_attempt(trainee=trainee, sitting=sitting)
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.SUBMITTED, submitted_at=attempt.started_at)
-    outcomes = race(lambda: services.do_grade_attempt(attempt_id=attempt.pk))
+    outcomes = race(lambda: grading.do_grade_attempt(attempt_id=attempt.pk))
     assert sorted(o is None for o in outcomes) == [False, True], outcomes
     assert CourseResult.objects.filter(attempt=attempt).count() == 1
 
 
 def test_two_tabs_starting_at_once_share_one_attempt(sitting_and_trainee):
     sitting, trainee = sitting_and_trainee
-    outcomes = race(lambda: services.do_start_attempt(trainee=trainee, sitting=sitting).pk)
+    outcomes = race(lambda: attempts.do_start_attempt(trainee=trainee, sitting=sitting).pk)
     assert len(set(outcomes)) == 1, outcomes
     assert Attempt.objects.filter(trainee=trainee).count() == 1

@@ -8,8 +8,8 @@ import courses.demo
 import exams.demo
 from accounts.models import User
 from courses.models import Course
-from exams import services
 from exams.models import ExamPaper, Question, QuestionType, Sitting
+from exams.services import attempts
 
 pytestmark = pytest.mark.django_db
 
@@ -29,5 +29,5 @@ def test_the_demo_loads_twice_and_trainee01_can_sit_right_away():
     sittings = Sitting.objects.filter(cohort__code="INST-A-STANDARD-RETAIL")
     assert sittings.count() == sittings.values("paper").annotate(n=Count("pk")).count() > 0
     trainee = User.objects.get(email="trainee01@demo.test")
-    attempt = services.do_start_attempt(trainee=trainee, sitting=sittings.first())
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=sittings.first())
     assert attempt.items.count() == attempt.paper.blueprint.aggregate(n=Sum("count"))["n"]

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from freezegun import freeze_time
 
-from exams import selectors, services, tasks
+from exams import selectors, tasks
 from exams.models import Attempt, CourseResult, EssayAnswer, ExamPaper, Question, QuestionType
+from exams.services import ExamError, attempts, grading
 from exams.signals import result_published
 
 from .conftest import login, make_paper, open_sitting, score_item
@@ -33,14 +34,14 @@ def answer_all(attempt, *, right: bool) -> None:
         else:
             keys = q.correct if right else [k for k in item.option_order if k not in q.correct][:1]
             payload = {"choices": [item.option_order.index(k) for k in keys]}
-        services.do_save_answer(
+        attempts.do_save_answer(
             attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload
         )
 
 
 def submit(attempt, capture):
     with capture(execute=True):
-        services.do_submit_attempt(attempt_id=attempt.pk)
+        attempts.do_submit_attempt(attempt_id=attempt.pk)
     return CourseResult.objects.filter(attempt=attempt).first()
 
 
@@ -48,7 +49,7 @@ def test_a_right_paper_passes_and_is_published_with_a_signal_and_a_mail(world, d
     received = []
     result_published.connect(lambda sender, result, **kw: received.append(result.pk), weak=False, dispatch_uid="t1")
     try:
-        attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+        attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
         answer_all(attempt, right=True)
         result = submit(attempt, django_capture_on_commit_callbacks)
     finally:
@@ -65,7 +66,7 @@ def test_a_right_paper_passes_and_is_published_with_a_signal_and_a_mail(world, d
 def test_a_wrong_paper_fails_and_the_chinese_mail_speaks_chinese(world, django_capture_on_commit_callbacks):
     world.alice.preferred_language = "zh-hant"
     world.alice.save()
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     answer_all(attempt, right=False)
     result = submit(attempt, django_capture_on_commit_callbacks)
     assert result.passed is False and result.score == 0
@@ -77,7 +78,7 @@ def test_a_wrong_paper_fails_and_the_chinese_mail_speaks_chinese(world, django_c
 def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
     world.paper.multiple_scoring = ExamPaper.MultipleScoring.PARTIAL
     world.paper.save()
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     item = attempt.items.select_related("question").get(question__question_type=QuestionType.MULTIPLE)
     item.answer = item.question.correct[:1]
     assert score_item(item, "partial") == Decimal(1)
@@ -87,16 +88,16 @@ def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
 
 
 def test_a_rolled_back_submit_enqueues_nothing(world, django_capture_on_commit_callbacks):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(RuntimeError), transaction.atomic():
-        services.do_submit_attempt(attempt_id=attempt.pk)
+        attempts.do_submit_attempt(attempt_id=attempt.pk)
         raise RuntimeError("something after the submit failed")
     assert callbacks == []
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.OPEN
 
 
 def test_grading_twice_or_a_redelivered_task_grades_once(world, django_capture_on_commit_callbacks):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     answer_all(attempt, right=True)
     result = submit(attempt, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -111,17 +112,17 @@ def test_grading_twice_or_a_redelivered_task_grades_once(world, django_capture_o
 
 
 def test_a_second_submit_is_refused_and_changes_nothing(world, django_capture_on_commit_callbacks):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     submit(attempt, django_capture_on_commit_callbacks)
-    with pytest.raises(services.ExamError) as refused:
-        services.do_submit_attempt(attempt_id=attempt.pk)
+    with pytest.raises(ExamError) as refused:
+        attempts.do_submit_attempt(attempt_id=attempt.pk)
     assert refused.value.code == "already_submitted"
     assert CourseResult.objects.filter(attempt=attempt).count() == 1
 
 
 def test_the_beat_task_submits_overdue_attempts_with_their_answers(world, settings, django_capture_on_commit_callbacks):
     settings.EXAM_SAVE_GRACE_SECONDS = 30
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     answer_all(attempt, right=True)
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=20)):
         assert tasks.submit_overdue_attempts.apply().get() == 0  # saves may still be in flight
@@ -155,7 +156,7 @@ def test_essays_wait_for_the_institutions_grader_then_the_result_is_final(
     essay_world, grader_a, grader_b, django_capture_on_commit_callbacks
 ):
     world = essay_world
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
     answer_all(attempt, right=True)
     result = submit(attempt, django_capture_on_commit_callbacks)
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING
@@ -181,17 +182,17 @@ def test_essays_wait_for_the_institutions_grader_then_the_result_is_final(
     result.refresh_from_db()
     assert result.published_at is not None and result.score == Decimal(11) and result.max_score == Decimal(14)
     assert result.passed is True and len(result_mails()) == 1
-    with pytest.raises(services.ExamError):
-        services.do_grade_essay(item_id=essay.pk, grader=grader_a.user, score=Decimal(1))
+    with pytest.raises(ExamError):
+        grading.do_grade_essay(item_id=essay.pk, grader=grader_a.user, score=Decimal(1))
 
 
 def test_an_outsider_grader_is_refused_by_the_service_too(essay_world, grader_b, django_capture_on_commit_callbacks):
     world = essay_world
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
     submit(attempt, django_capture_on_commit_callbacks)
     essay = EssayAnswer.objects.get(attempt=attempt)
-    with pytest.raises(services.ExamError) as refused:
-        services.do_grade_essay(item_id=essay.pk, grader=grader_b.user, score=Decimal(1))
+    with pytest.raises(ExamError) as refused:
+        grading.do_grade_essay(item_id=essay.pk, grader=grader_b.user, score=Decimal(1))
     assert refused.value.code == "not_yours"
 
 
@@ -199,7 +200,7 @@ def test_the_grading_queue_lists_only_submitted_essays_of_the_own_institution(
     essay_world, grader_a, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
     world = essay_world
-    open_attempt = services.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    open_attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
     assert not EssayAnswer.objects.filter(attempt=open_attempt).exists()
     submit(open_attempt, django_capture_on_commit_callbacks)
     with django_assert_max_num_queries(20):
@@ -212,7 +213,7 @@ def test_the_grading_queue_lists_only_submitted_essays_of_the_own_institution(
 
 
 def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_assert_max_num_queries):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     answer_all(attempt, right=True)
     submit(attempt, django_capture_on_commit_callbacks)
     client = login(world.alice)
@@ -238,7 +239,7 @@ def answer_mixed(attempt) -> dict[int, Decimal]:
         else:
             keys, score = None, Decimal(0)
         payload = {} if keys is None else {"choices": [item.option_order.index(k) for k in keys]}
-        services.do_save_answer(
+        attempts.do_save_answer(
             attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload
         )
         expected[item.pk] = score
@@ -251,13 +252,13 @@ def test_a_grade_costs_a_few_statements_whatever_the_number_of_questions(
 ):
     paper = make_paper(world.cohort.curriculum.entries.select_related("course")[1].course, per_row=per_row,
                        multiple_scoring=ExamPaper.MultipleScoring.PARTIAL)  # fmt: skip
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=open_sitting(paper, world.cohort))
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=open_sitting(paper, world.cohort))
     expected = answer_mixed(attempt)
-    services.do_submit_attempt(attempt_id=attempt.pk)
+    attempts.do_submit_attempt(attempt_id=attempt.pk)
     # Read the attempt, read its answers, claim, score every answer, write the result final (and the
     # savepoint pair around them), plus what result_published's receivers write (issue 9).
     with django_capture_on_commit_callbacks() as callbacks, django_assert_max_num_queries(10):
-        result = services.do_grade_attempt(attempt_id=attempt.pk)
+        result = grading.do_grade_attempt(attempt_id=attempt.pk)
     assert len(callbacks) >= 1  # the result mail, after commit
     scores = dict(attempt.items.values_list("pk", "score"))
     assert scores == expected and len(set(scores.values())) >= 2
@@ -272,23 +273,23 @@ def test_a_grade_costs_a_few_statements_whatever_the_number_of_questions(
 def test_a_grade_that_fails_halfway_leaves_the_attempt_submitted_for_the_next_run(
     world, monkeypatch, django_capture_on_commit_callbacks
 ):
-    attempt = services.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     answer_all(attempt, right=True)
-    services.do_submit_attempt(attempt_id=attempt.pk)
+    attempts.do_submit_attempt(attempt_id=attempt.pk)
 
     def die(*args, **kwargs):
         raise RuntimeError("the worker died while writing the scores")
 
     with monkeypatch.context() as patch:
-        patch.setattr(services, "_record_scores", die)
+        patch.setattr(grading, "_record_scores", die)
         with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
-            services.do_grade_attempt(attempt_id=attempt.pk)
+            grading.do_grade_attempt(attempt_id=attempt.pk)
     assert callbacks == []
     assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.SUBMITTED
     assert not CourseResult.objects.filter(attempt=attempt).exists()
     assert not attempt.items.filter(score__isnull=False).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.do_grade_attempt(attempt_id=attempt.pk)
+        result = grading.do_grade_attempt(attempt_id=attempt.pk)
     assert result.passed and Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADED
-    assert services.do_grade_attempt(attempt_id=attempt.pk) is None
+    assert grading.do_grade_attempt(attempt_id=attempt.pk) is None
     assert len(result_mails()) == 1

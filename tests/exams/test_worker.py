@@ -2,8 +2,8 @@
 
 import pytest
 
-from exams import services
 from exams.models import Attempt, CourseResult
+from exams.services import attempts
 from tests.conftest import wait_until
 from tests.factories import CohortFactory, InstitutionFactory, UserFactory
 
@@ -18,12 +18,12 @@ def test_a_submitted_attempt_is_graded_by_the_worker_once(celery_worker):
     paper = make_paper(course)
     trainee = UserFactory(preferred_language="en")
     approve(trainee, cohort)
-    attempt = services.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
     for item in attempt.items.select_related("question"):
         choices = [item.option_order.index(k) for k in item.question.correct]
-        services.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position,
+        attempts.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position,
                                 payload={"choices": choices})  # fmt: skip
-    services.do_submit_attempt(attempt_id=attempt.pk)  # autocommit: enqueued once this commits
+    attempts.do_submit_attempt(attempt_id=attempt.pk)  # autocommit: enqueued once this commits
 
     def graded() -> bool:
         return CourseResult.objects.filter(

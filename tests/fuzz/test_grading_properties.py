@@ -1,4 +1,4 @@
-"""Grading (exams/services.py) for any answers: an objective item scores between 0 and its maximum,
+"""Grading (exams/services/grading.py) for any answers: an objective item scores between 0 and its maximum,
 the whole paper's result adds its items up and passes exactly at the pass mark, grading twice
 grades once; and whatever JSON the exam page sends, an answer is saved or refused, never an error.
 
@@ -12,9 +12,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from exams import services
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, QuestionType
-from exams.services import ExamError
+from exams.services import ExamError, attempts, grading
 from tests.exams.conftest import approve, make_paper, open_sitting, score_item
 from tests.factories import CohortFactory, UserFactory
 
@@ -105,7 +104,7 @@ def exam(db, settings):
 
 def start(exam) -> tuple[Attempt, list[AttemptQuestion]]:
     _paper, sitting, trainee = exam
-    attempt = services.do_start_attempt(trainee=trainee, sitting=sitting)
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     return attempt, list(attempt.items.select_related("question").order_by("position"))
 
 
@@ -126,12 +125,12 @@ def test_a_graded_paper_adds_up_its_items_and_passes_exactly_at_the_pass_mark(ex
             choices = [c for c in pick if c < len(item.option_order)]
             if item.question.question_type != QuestionType.MULTIPLE:
                 choices = choices[:1]
-            services.do_save_answer(
+            attempts.do_save_answer(
                 attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"choices": choices}
             )
-        services.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
-        result = services.do_grade_attempt(attempt_id=attempt.pk)
-        assert services.do_grade_attempt(attempt_id=attempt.pk) is None  # a second run grades nothing
+        attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
+        result = grading.do_grade_attempt(attempt_id=attempt.pk)
+        assert grading.do_grade_attempt(attempt_id=attempt.pk) is None  # a second run grades nothing
 
         graded = list(AttemptQuestion.objects.filter(attempt=attempt).select_related("question"))
         assert all(item.score == score_item(item, scoring) for item in graded)
@@ -170,7 +169,7 @@ def test_whatever_the_exam_page_sends_an_answer_is_saved_or_refused_never_an_err
     with transaction.atomic():
         attempt, items = start(exam)
         try:
-            saved = services.do_save_answer(
+            saved = attempts.do_save_answer(
                 attempt_id=attempt.pk, trainee_id=trainee.pk, position=position, payload=payload
             )
         except ExamError as error:

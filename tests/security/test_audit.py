@@ -123,9 +123,10 @@ def test_enrolment_decisions_in_admin_name_the_person_who_clicked():
     cohort = CohortFactory()
     enrolment = do_enrol(trainee=UserFactory(), cohort=cohort)
     staff = institution_admin(cohort.institution)
-    from courses.permissions import grant_group_permissions
+    from core.permissions import grant_group_permissions
+    from courses.permissions import GROUP_PERMISSIONS
 
-    grant_group_permissions()
+    grant_group_permissions("courses", GROUP_PERMISSIONS)
     client = Client()
     client.force_login(staff)
     response = client.post(

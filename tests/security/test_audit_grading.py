@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from exams import services
 from exams.models import EssayAnswer
+from exams.services import attempts
 from tests.exams.conftest import grader_a, world  # noqa: F401 - fixtures
 from tests.exams.test_grading import answer_all, essay_world, submit  # noqa: F401 - fixtures
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_an_essay_grade_is_recorded_with_grader_institution_and_scores(
     essay_world, grader_a, django_capture_on_commit_callbacks  # noqa: F811
 ):
-    attempt = services.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
+    attempt = attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
     answer_all(attempt, right=True)
     submit(attempt, django_capture_on_commit_callbacks)
     essay = EssayAnswer.objects.get(attempt=attempt)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0010_webhook_secrets_standard_base64'),
+        ("accounts", "0011_move_api_models_to_hr_api"),
     ]
 
     operations = [

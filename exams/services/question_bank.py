@@ -1,0 +1,110 @@
+"""The question bank: questions and their versions (a version an attempt has shown never changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ..models import AttemptQuestion, KnowledgeArea, Question, QuestionType
+from . import ExamError
+
+QUESTION_FIELDS = (
+    "course_id", "knowledge_area", "difficulty", "question_type", "text_zh", "text_en",
+    "options", "correct", "rubric_zh", "rubric_en", "max_score", "status",
+)  # fmt: skip
+
+
+def check_question_data(*, data: Mapping[str, Any]) -> None:
+    """The shape of a question of its type; raises ``ExamError('bad_question')``."""
+
+    def bad(message: str | Promise) -> ExamError:
+        return ExamError("bad_question", message)
+
+    kind = data.get("question_type")
+    if kind not in QuestionType.values:
+        raise bad(_("Unknown question type."))
+    if data.get("knowledge_area") not in KnowledgeArea.values:
+        raise bad(_("Unknown knowledge area."))
+    try:
+        difficulty = int(data.get("difficulty"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise bad(_("Difficulty must be a number from 1 to 5.")) from None
+    if not 1 <= difficulty <= 5:
+        raise bad(_("Difficulty must be a number from 1 to 5."))
+    if not (data.get("text_zh") or "").strip() or not (data.get("text_en") or "").strip():
+        raise bad(_("The question needs its text in both languages."))
+    if Decimal(str(data.get("max_score") or 0)) <= 0:
+        raise bad(_("The maximum score must be above zero."))
+    options = data.get("options") or []
+    correct = data.get("correct") or []
+    if not isinstance(options, list) or not isinstance(correct, list):
+        raise bad(_("Options and correct options must be lists."))
+    if kind == QuestionType.ESSAY:
+        if options or correct:
+            raise bad(_("An essay question has no options."))
+        if not (data.get("rubric_zh") or "").strip() and not (data.get("rubric_en") or "").strip():
+            raise bad(_("An essay question needs a rubric."))
+        return
+    keys = []
+    for option in options:
+        if not isinstance(option, dict) or not str(option.get("key", "")).strip():
+            raise bad(_("Every option needs a key."))
+        if not str(option.get("zh", "")).strip() or not str(option.get("en", "")).strip():
+            raise bad(_("Every option needs its text in both languages."))
+        keys.append(str(option["key"]))
+    if len(set(keys)) != len(keys):
+        raise bad(_("Option keys must differ."))
+    if kind == QuestionType.TRUE_FALSE and len(keys) != 2:
+        raise bad(_("A true-or-false question has exactly two options."))
+    if len(keys) < 2:
+        raise bad(_("A choice question needs at least two options."))
+    if not correct or not set(correct) <= set(keys) or len(set(correct)) != len(correct):
+        raise bad(_("The correct options must be among the question's options."))
+    if kind != QuestionType.MULTIPLE and len(correct) != 1:
+        raise bad(_("This type of question has exactly one correct option."))
+
+
+def question_was_shown(question_id: int) -> bool:
+    return AttemptQuestion.objects.filter(question_id=question_id).exists()
+
+
+@transaction.atomic
+def do_create_question(*, data: Mapping[str, Any]) -> Question:
+    check_question_data(data=data)
+    return Question.objects.create(**{k: v for k, v in data.items() if k in QUESTION_FIELDS or k == "family"})
+
+
+@transaction.atomic
+def do_revise_question(*, question_id: int, changes: Mapping[str, Any]) -> Question:
+    """Apply ``changes``; a version an attempt has shown stays as it was and a new version is made.
+
+    Locks the question row. Returns the row that now carries the changes (the same row when no
+    attempt has shown it, else version + 1 of the family; the old version is retired).
+    """
+    question = Question.objects.select_for_update().get(pk=question_id)
+    current = {field: getattr(question, field) for field in QUESTION_FIELDS}
+    merged = {**current, **{k: v for k, v in changes.items() if k in QUESTION_FIELDS}}
+    check_question_data(data=merged)
+    changed = [field for field in QUESTION_FIELDS if merged[field] != current[field]]
+    if not changed:
+        return question
+    if not question_was_shown(question.pk):
+        for field in changed:
+            setattr(question, field, merged[field])
+        question.save(update_fields=changed)
+        return question
+    if question.status == Question.Status.RETIRED and merged["status"] == Question.Status.RETIRED:
+        raise ExamError("retired", _("A retired version that an attempt has shown cannot be edited."))
+    if changed == ["status"]:
+        # Retiring or activating does not change what a trainee saw.
+        question.status = merged["status"]
+        question.save(update_fields=["status"])
+        return question
+    question.status = Question.Status.RETIRED
+    question.save(update_fields=["status"])
+    return Question.objects.create(family=question.family, version=question.version + 1, **merged)
