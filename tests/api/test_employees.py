@@ -46,7 +46,8 @@ def test_the_same_key_of_another_client_is_another_request(cast):
 
 def test_it_refuses_a_taken_employee_number_or_its_own_employees_address_with_409(cast, employee_a):
     # Another account's address is no conflict (issue 15, tests/api/test_employees_moving.py).
-    assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "employee_number": employee_a.employee_number}, format="json"), 409)
+    taken_number = {**NEW, "employee_number": employee_a.employee_number}
+    assert_problem(cast.api_a.post("/api/v1/employees/", taken_number, format="json"), 409)
     body = assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "email": employee_a.user.email}, format="json"), 409)
     assert body["type"].endswith("email_taken")
 
