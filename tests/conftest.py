@@ -243,8 +243,8 @@ HR_CLIENTS = {"bank-a": ("Alpha HR", "hr-alpha", "s-a"), "bank-b": ("Bravo HR", 
 
 
 def make_program_office(**user_fields: Any) -> User:
-    """A member of the program office (staff, in its group)."""
-    user = UserFactory(is_staff=True, **user_fields)
+    """A member of the program office (staff unless ``is_staff=False``, in its group)."""
+    user = UserFactory(**{"is_staff": True, **user_fields})
     user.groups.add(Group.objects.get_or_create(name=PROGRAM_OFFICE_GROUP)[0])
     return user
 
@@ -282,6 +282,13 @@ def make_trainee(
         user.set_password(password)
         user.email_verified_at = timezone.now()
         user.save(update_fields=["password", "email_verified_at"])
+    return user
+
+
+def in_english(user: User) -> User:
+    """``user``, who now prefers English: after log-in they land on the English pages a test names."""
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
     return user
 
 

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import TraineeProfile, User
+from tests.conftest import in_english
 from tests.factories import TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +23,8 @@ CSV, XLSX = "0", "1"  # positions in TraineeProfileAdmin.import_formats
 
 @pytest.fixture
 def admin_client(client: Client, institution_admin) -> Client:
-    """inst-a's admin, reading English: the row errors are in the importing person's language."""
-    institution_admin.preferred_language = "en"
-    institution_admin.save(update_fields=["preferred_language"])
-    client.force_login(institution_admin)
+    """inst-a's admin, in English: the row errors are in the importing person's language."""
+    client.force_login(in_english(institution_admin))
     return client
 
 
