@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from kombu import pools as kombu_pools
 
@@ -205,8 +206,6 @@ def _force_login_with_second_factor(self, user, backend=None):
 def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """``Client.force_login`` of a staff person gives a session verified by a second factor."""
     global _force_login_without_second_factor
-    from django.test import Client
-
     if _force_login_without_second_factor is None:
         _force_login_without_second_factor = Client.force_login
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
@@ -215,8 +214,6 @@ def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def real_second_factor(staff_second_factor: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """``force_login`` as Django has it: a staff person's session still needs the second step."""
-    from django.test import Client
-
     monkeypatch.setattr(Client, "force_login", _force_login_without_second_factor)
 
 
@@ -283,6 +280,13 @@ def make_trainee(
         user.email_verified_at = timezone.now()
         user.save(update_fields=["password", "email_verified_at"])
     return user
+
+
+def logged_in(user: User) -> Client:
+    """A test client logged in as ``user`` (a staff person's session counts as past the second factor)."""
+    client = Client()
+    client.force_login(user)
+    return client
 
 
 def in_english(user: User) -> User:
