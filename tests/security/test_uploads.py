@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from accounts.models import TraineeProfile
 from accounts.uploads import validate_tabular_upload
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 HEADER = "email,display_name,preferred_language,employer,employee_number,branch,manager_class,phone\n"
@@ -84,9 +83,9 @@ def test_a_file_over_the_limit_is_refused_for_every_import(admin_client, program
     assert "The file is larger than 2 MB" in response.content.decode()
 
 
-def test_the_question_import_refuses_a_renamed_binary():
+def test_the_question_import_refuses_a_renamed_binary(program_office):
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(program_office)
     response = client.post(reverse("admin:exams_question_import"), {"file": SimpleUploadedFile("q.xlsx", PNG)})
     assert response.status_code == 200
     assert "This file is not an XLSX workbook" in response.content.decode()
