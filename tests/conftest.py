@@ -1,4 +1,5 @@
-"""Shared fixtures: eager Celery for unit tests, a real worker process for the tests that ask."""
+"""Shared fixtures: eager Celery for unit tests, a real worker process for the tests that ask, and the cast:
+the named people and organisations every folder's tests use (below, "the cast")."""
 
 import os
 import shutil
@@ -12,14 +13,25 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from kombu import pools as kombu_pools
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.test import Client
+from django.utils import timezone
+from kombu import pools as kombu_pools
 
+from accounts import demo as accounts_demo
+from accounts import services as accounts_services
+from accounts.models import Employer, Institution, StaffMembership, TraineeProfile, User
+from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
 from config.celery_app import app as celery_app
+from hr_api.models import SCOPES, ApiClient
+from hr_api.services import do_create_client
+from tests.factories import EmployerFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -194,8 +206,6 @@ def _force_login_with_second_factor(self, user, backend=None):
 def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """``Client.force_login`` of a staff person gives a session verified by a second factor."""
     global _force_login_without_second_factor
-    from django.test import Client
-
     if _force_login_without_second_factor is None:
         _force_login_without_second_factor = Client.force_login
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
@@ -204,6 +214,194 @@ def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def real_second_factor(staff_second_factor: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """``force_login`` as Django has it: a staff person's session still needs the second step."""
-    from django.test import Client
-
     monkeypatch.setattr(Client, "force_login", _force_login_without_second_factor)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """The factories and the cast hash a password for every person; the real hasher makes big lists slow.
+
+    The browser suite turns this off (tests/browser/conftest.py): there people log in as they do in production.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# ---------------------------------------------------------------- the cast
+# The named people and organisations of every folder's tests, with the demo's names (accounts/demo.py):
+# the program office; two institutions (``institution`` and ``other_institution``, inst-a and inst-b) with an
+# admin and a grader each; two employers (bank-a and bank-b) with an HR system each; a trainee of each side.
+# "other_…" is always the outsider a test checks it cannot see. They are made the way the portal makes them
+# where it has a service: trainees through the trainee import's services (accounts.services), HR systems
+# through do_create_client; institutions, employers and staff are made in admin only, so the factories make
+# them here. ``make_*`` make one more of a kind, for a test that needs more people than the cast has.
+
+PASSWORD = "correct-horse-battery-staple"  # the factories' password; every person of the cast has it
+HR_CLIENTS = {"bank-a": ("Alpha HR", "hr-alpha", "s-a"), "bank-b": ("Bravo HR", "hr-bravo", "s-b")}
+
+
+def make_program_office(**user_fields: Any) -> User:
+    """A member of the program office (staff unless ``is_staff=False``, in its group)."""
+    user = UserFactory(**{"is_staff": True, **user_fields})
+    user.groups.add(Group.objects.get_or_create(name=PROGRAM_OFFICE_GROUP)[0])
+    return user
+
+
+def make_staff(institution: Institution, role: str = StaffMembership.Role.ADMIN, **user_fields: Any) -> User:
+    """A staff member of ``institution``: an admin (by default) or a grader, in the group of that role."""
+    membership = StaffMembershipFactory(
+        institution=institution, role=role, **{f"user__{name}": value for name, value in user_fields.items()}
+    )
+    group = INSTITUTION_ADMIN_GROUP if role == StaffMembership.Role.ADMIN else INSTITUTION_GRADER_GROUP
+    membership.user.groups.add(Group.objects.get_or_create(name=group)[0])
+    return membership.user
+
+
+def make_trainee(
+    *,
+    email: str,
+    display_name: str,
+    registered_by: Institution | None = None,
+    password: str | None = PASSWORD,
+    **row: str,
+) -> User:
+    """A trainee registered as a row of the trainee import is (``row``: employer code, employee_number, …).
+
+    ``registered_by`` is the importing institution (None: the program office). With a ``password`` the
+    person has since chosen it through the mailed link, which also verified the address.
+    """
+    values = {"email": email, "display_name": display_name, **row}
+    accounts_services.check_may_register_trainees(institution=registered_by)
+    checked = accounts_services.check_trainee_row(values=values, institution=registered_by)
+    profile = checked.profile or TraineeProfile()
+    accounts_services.apply_trainee_row(profile=profile, row=checked, institution=registered_by)
+    user = accounts_services.do_register_trainee(profile=profile).user
+    if password is not None:
+        user.set_password(password)
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["password", "email_verified_at"])
+    return user
+
+
+def logged_in(user: User) -> Client:
+    """A test client logged in as ``user`` (a staff person's session counts as past the second factor)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def in_english(user: User) -> User:
+    """``user``, who now prefers English: after log-in they land on the English pages a test names."""
+    user.preferred_language = "en"
+    user.save(update_fields=["preferred_language"])
+    return user
+
+
+def _demo_institution(n: int) -> Institution:
+    code, name_zh, name_en, number = accounts_demo.INSTITUTIONS[n]
+    return InstitutionFactory(code=code, name_zh=name_zh, name_en=name_en, authorization_number=number)
+
+
+def _demo_staff(institution: Institution, role: str) -> User:
+    return make_staff(
+        institution, role, email=f"{role}@{institution.code}.demo.test", display_name=f"{institution.name_zh} {role}"
+    )
+
+
+def _demo_employer(n: int) -> Employer:
+    code, name_zh, name_en = accounts_demo.EMPLOYERS[n]
+    return EmployerFactory(code=code, name_zh=name_zh, name_en=name_en)
+
+
+def _hr_client(employer: Employer) -> ApiClient:
+    name, client_id, secret = HR_CLIENTS[employer.code]
+    client, _secret = do_create_client(
+        employer=employer, name=name, scopes=SCOPES, client_id=client_id, client_secret=secret
+    )
+    return client
+
+
+def _demo_trainee(n: int, employer: Employer, institution: Institution) -> User:
+    """The demo's trainee number ``n`` (1 to 12), an employee of ``employer`` registered by ``institution``."""
+    return make_trainee(
+        email=f"trainee{n:02d}@demo.test", display_name=accounts_demo.TRAINEE_NAMES[n - 1], registered_by=institution,
+        employer=employer.code, employee_number=f"{employer.code.upper()}-{n:04d}", branch="臺北分行",
+        manager_class=TraineeProfile.ManagerClass.PERSONAL if n % 2 else TraineeProfile.ManagerClass.CORPORATE,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def program_office(db: None) -> User:
+    """office@demo.test, the program office."""
+    return make_program_office(email="office@demo.test", display_name="項目管理辦公室")
+
+
+@pytest.fixture
+def institution(db: None) -> Institution:
+    """inst-a, 臺北金融研訓中心 (Taipei Banking Training Centre), authorized today."""
+    return _demo_institution(0)
+
+
+@pytest.fixture
+def other_institution(db: None) -> Institution:
+    """inst-b, 線上金融學院 (Online Finance Academy): the other institution, whose rows ours must not see."""
+    return _demo_institution(1)
+
+
+@pytest.fixture
+def institution_admin(institution: Institution) -> User:
+    """admin@inst-a.demo.test"""
+    return _demo_staff(institution, StaffMembership.Role.ADMIN)
+
+
+@pytest.fixture
+def institution_grader(institution: Institution) -> User:
+    """grader@inst-a.demo.test"""
+    return _demo_staff(institution, StaffMembership.Role.GRADER)
+
+
+@pytest.fixture
+def other_institution_admin(other_institution: Institution) -> User:
+    """admin@inst-b.demo.test"""
+    return _demo_staff(other_institution, StaffMembership.Role.ADMIN)
+
+
+@pytest.fixture
+def other_institution_grader(other_institution: Institution) -> User:
+    """grader@inst-b.demo.test"""
+    return _demo_staff(other_institution, StaffMembership.Role.GRADER)
+
+
+@pytest.fixture
+def employer(db: None) -> Employer:
+    """bank-a, 示範商業銀行 (Demo Commercial Bank)."""
+    return _demo_employer(0)
+
+
+@pytest.fixture
+def other_employer(db: None) -> Employer:
+    """bank-b, 範例儲蓄銀行 (Example Savings Bank): the other employer, whose rows ours must not see."""
+    return _demo_employer(1)
+
+
+@pytest.fixture
+def hr_client(employer: Employer) -> ApiClient:
+    """bank-a's HR system: client ``hr-alpha`` (secret ``s-a``) with every scope."""
+    return _hr_client(employer)
+
+
+@pytest.fixture
+def other_hr_client(other_employer: Employer) -> ApiClient:
+    """bank-b's HR system: client ``hr-bravo`` (secret ``s-b``) with every scope."""
+    return _hr_client(other_employer)
+
+
+@pytest.fixture
+def trainee(employer: Employer, institution: Institution) -> User:
+    """trainee01@demo.test, 陳怡君: bank-a's employee BANK-A-0001, registered by inst-a; reads Chinese."""
+    return _demo_trainee(1, employer, institution)
+
+
+@pytest.fixture
+def other_trainee(other_employer: Employer, other_institution: Institution) -> User:
+    """trainee07@demo.test, 吳佩珊: bank-b's employee BANK-B-0007, registered by inst-b; reads Chinese."""
+    return _demo_trainee(7, other_employer, other_institution)

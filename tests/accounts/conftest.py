@@ -1,7 +1,17 @@
+"""The isolation world of the admin sweeps (test_admin_isolation, test_admin_sweep_lookups)."""
+
 import pytest
+from django.test import Client
+
+from tests.isolation import World, build_world
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Factories hash a password for every person; the real hasher makes big lists slow to build."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+@pytest.fixture
+def admin_a_client(client: Client, world: World) -> Client:
+    client.force_login(world.admin_a)
+    return client

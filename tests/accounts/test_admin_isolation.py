@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.scoping import InstitutionScopedAdmin, is_program_office, scope_to_institution
-from tests.isolation import World, build_world
+from tests.isolation import World
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,6 @@ GLOBAL_ADMINS = {
 def scoped_admins():
     return [(model, model_admin) for model, model_admin in admin.site._registry.items()
             if isinstance(model_admin, InstitutionScopedAdmin)]
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def admin_a_client(client: Client, world: World) -> Client:
-    client.force_login(world.admin_a)
-    return client
 
 
 def foreign_rows(model, model_admin, world: World):

@@ -2,19 +2,11 @@
 filters that cannot reach another institution's rows."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import StaffMembership
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
-from tests.factories import (
-    EmployerFactory,
-    InstitutionFactory,
-    StaffMembershipFactory,
-    TraineeProfileFactory,
-    UserFactory,
-)
+from tests.factories import EmployerFactory, InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +18,6 @@ LISTS = [
 ]
 
 
-def institution_admin(institution):
-    user = StaffMembershipFactory(institution=institution, role=StaffMembership.Role.ADMIN).user
-    user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    return user
-
-
 def populate(institution, count: int) -> None:
     employer = EmployerFactory()
     for _n in range(count):
@@ -41,10 +27,9 @@ def populate(institution, count: int) -> None:
 
 @pytest.mark.parametrize("name", LISTS)
 def test_an_institution_admins_list_takes_the_same_queries_for_3_or_30_rows(
-    client: Client, name: str, django_assert_max_num_queries
+    client: Client, name: str, django_assert_max_num_queries, institution, institution_admin
 ):
-    institution = InstitutionFactory()
-    client.force_login(institution_admin(institution))
+    client.force_login(institution_admin)
     populate(institution, 3)
     with django_assert_max_num_queries(15) as few:
         assert client.get(reverse(name)).status_code == 200
@@ -55,11 +40,9 @@ def test_an_institution_admins_list_takes_the_same_queries_for_3_or_30_rows(
 
 @pytest.mark.parametrize("name", [*LISTS, "admin:accounts_employer_changelist"])
 def test_the_program_office_list_takes_the_same_queries_for_3_or_30_rows(
-    client: Client, name: str, django_assert_max_num_queries
+    client: Client, name: str, django_assert_max_num_queries, program_office
 ):
-    office = UserFactory(is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    client.force_login(office)
+    client.force_login(program_office)
     populate(InstitutionFactory(), 3)
     with django_assert_max_num_queries(15) as few:
         assert client.get(reverse(name)).status_code == 200
@@ -69,16 +52,17 @@ def test_the_program_office_list_takes_the_same_queries_for_3_or_30_rows(
         assert client.get(reverse(name)).status_code == 200
 
 
-def test_filtering_by_another_institution_shows_none_of_its_rows(client: Client):
-    mine, theirs = InstitutionFactory(), InstitutionFactory()
-    foreign = TraineeProfileFactory(registered_by=theirs, user__email="foreign@example.test")
-    client.force_login(institution_admin(mine))
+def test_filtering_by_another_institution_shows_none_of_its_rows(
+    client: Client, institution_admin, other_institution, other_trainee
+):
+    theirs, foreign = other_institution, other_trainee.trainee_profile
+    client.force_login(institution_admin)
     for params in (
         {"registered_by__id__exact": theirs.pk},
         {"registered_by": theirs.pk},
         {"employer__id__exact": foreign.employer_id},
-        {"q": "foreign@example.test"},
-        {"user__email": "foreign@example.test"},
+        {"q": other_trainee.email},
+        {"user__email": other_trainee.email},
     ):
         response = client.get(reverse("admin:accounts_traineeprofile_changelist"), params)
         if response.status_code == 302:  # Django refuses a lookup it does not offer: ?e=1
@@ -89,9 +73,9 @@ def test_filtering_by_another_institution_shows_none_of_its_rows(client: Client)
     assert reverse("admin:accounts_user_change", args=[foreign.user.pk]) not in response.content.decode()
 
 
-def test_the_staff_list_filter_offers_no_other_institution(client: Client):
-    mine, theirs = InstitutionFactory(name_en="Mine"), InstitutionFactory(name_en="Theirs Academy")
-    StaffMembershipFactory(institution=theirs)
-    client.force_login(institution_admin(mine))
+def test_the_staff_list_filter_offers_no_other_institution(
+    client: Client, institution_admin, other_institution, other_institution_admin
+):
+    client.force_login(institution_admin)
     html = client.get("/en/admin/accounts/staffmembership/").content.decode()
-    assert "Theirs Academy" not in html
+    assert other_institution.name_en not in html

@@ -4,74 +4,57 @@ without the right to list, reach national reference data; and what trainees cann
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import StaffMembership
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
-from tests.factories import InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+from tests.factories import TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-2026"
 
 
-def staff(institution, role=StaffMembership.Role.ADMIN):
-    membership = StaffMembershipFactory(institution=institution, role=role)
-    group = INSTITUTION_ADMIN_GROUP if role == StaffMembership.Role.ADMIN else INSTITUTION_GRADER_GROUP
-    membership.user.groups.add(Group.objects.get(name=group))
-    return membership.user
+# ``trainee`` is one of the institution's own: inst-a registered them.
 
 
-@pytest.fixture
-def institution():
-    return InstitutionFactory()
-
-
-@pytest.fixture
-def own_trainee(institution):
-    return TraineeProfileFactory(registered_by=institution)
-
-
-def test_an_institution_admin_cannot_set_the_password_of_their_own_trainee(client: Client, institution, own_trainee):
-    client.force_login(staff(institution))
-    url = reverse("admin:auth_user_password_change", args=[own_trainee.user.pk])
+def test_an_institution_admin_cannot_set_the_password_of_their_own_trainee(client: Client, institution_admin, trainee):
+    client.force_login(institution_admin)
+    url = reverse("admin:auth_user_password_change", args=[trainee.pk])
     assert client.get(url).status_code == 403
     response = client.post(url, {"password1": PASSWORD, "password2": PASSWORD, "usable_password": "true"})
     assert response.status_code == 403
-    own_trainee.user.refresh_from_db()
-    assert not own_trainee.user.check_password(PASSWORD)
+    trainee.refresh_from_db()
+    assert not trainee.check_password(PASSWORD)
 
 
-def test_the_program_office_can_set_a_password(client: Client, own_trainee):
-    office = UserFactory(is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    client.force_login(office)
-    url = reverse("admin:auth_user_password_change", args=[own_trainee.user.pk])
+def test_the_program_office_can_set_a_password(client: Client, program_office, trainee):
+    client.force_login(program_office)
+    url = reverse("admin:auth_user_password_change", args=[trainee.pk])
     assert client.get(url).status_code == 200
 
 
-def test_a_grader_cannot_export_or_list_trainees(client: Client, institution, own_trainee):
-    client.force_login(staff(institution, StaffMembership.Role.GRADER))
+def test_a_grader_cannot_export_or_list_trainees(client: Client, institution_grader, trainee):
+    client.force_login(institution_grader)
     assert client.get(reverse("admin:accounts_traineeprofile_changelist")).status_code == 403
     response = client.post(
         reverse("admin:accounts_traineeprofile_export"),
         {"format": "0", "resource": "0", "traineeresource_email": "on"},
     )
     assert response.status_code == 403
-    assert own_trainee.user.email not in response.content.decode(errors="ignore")
+    assert trainee.email not in response.content.decode(errors="ignore")
 
 
-def test_an_institution_admin_cannot_see_the_employer_list(client: Client, institution):
-    client.force_login(staff(institution))
+def test_an_institution_admin_cannot_see_the_employer_list(client: Client, institution_admin):
+    client.force_login(institution_admin)
     assert client.get(reverse("admin:accounts_employer_changelist")).status_code == 403
     assert client.get(reverse("admin:accounts_employer_add")).status_code == 403
 
 
-def test_an_institution_admin_sees_their_institution_read_only_and_no_other(client: Client, institution):
-    other = InstitutionFactory()
-    client.force_login(staff(institution))
+def test_an_institution_admin_sees_their_institution_read_only_and_no_other(
+    client: Client, institution, institution_admin, other_institution
+):
+    other = other_institution
+    client.force_login(institution_admin)
     listing = client.get(reverse("admin:accounts_institution_changelist"))
     assert listing.status_code == 200
     assert institution.name_en in listing.content.decode() or institution.name_zh in listing.content.decode()
@@ -84,8 +67,8 @@ def test_an_institution_admin_sees_their_institution_read_only_and_no_other(clie
     assert response.status_code == 403
 
 
-def test_trainees_and_plain_users_are_sent_to_the_admin_log_in(client: Client, own_trainee):
-    client.force_login(own_trainee.user)
+def test_trainees_and_plain_users_are_sent_to_the_admin_log_in(client: Client, trainee):
+    client.force_login(trainee)
     for name in ("admin:index", "admin:accounts_traineeprofile_changelist", "admin:accounts_user_changelist"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and "/admin/login/" in response["Location"], name
@@ -115,21 +98,22 @@ def test_an_unverified_sign_up_gets_no_reset_mail(client: Client, django_capture
     assert mail.outbox == []
 
 
-def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Client, institution, own_trainee):
-    client.force_login(staff(institution))
-    url = reverse("admin:accounts_user_change", args=[own_trainee.user.pk])
+def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Client, institution_admin, trainee):
+    client.force_login(institution_admin)
+    url = reverse("admin:accounts_user_change", args=[trainee.pk])
     response = client.post(url, {"email": "mine@example.test", "display_name": "Renamed",
                                  "preferred_language": "en", "is_active": "on"})
     assert response.status_code == 302
-    own_trainee.user.refresh_from_db()
-    assert own_trainee.user.display_name == "Renamed"
-    assert own_trainee.user.email != "mine@example.test"
+    trainee.refresh_from_db()
+    assert trainee.display_name == "Renamed"
+    assert trainee.email != "mine@example.test"
 
 
 def test_a_duplicate_employee_number_in_the_admin_form_is_an_error_and_saves_nothing(
-    client: Client, institution, own_trainee
+    client: Client, institution, institution_admin, trainee
 ):
-    client.force_login(staff(institution))
+    own_trainee = trainee.trainee_profile
+    client.force_login(institution_admin)
     other = TraineeProfileFactory(registered_by=institution)
     url = reverse("admin:accounts_traineeprofile_change", args=[other.pk])
     response = client.post(url, {
@@ -143,24 +127,24 @@ def test_a_duplicate_employee_number_in_the_admin_form_is_an_error_and_saves_not
     assert other.employer != own_trainee.employer
 
 
-def test_the_program_office_sees_who_registered_a_trainee_and_institution_staff_do_not(client: Client, institution,
-                                                                                       own_trainee):
-    client.force_login(staff(institution))
-    html = client.get(reverse("admin:accounts_traineeprofile_change", args=[own_trainee.pk])).content.decode()
+def test_the_program_office_sees_who_registered_a_trainee_and_institution_staff_do_not(
+    client: Client, institution_admin, program_office, trainee
+):
+    url = reverse("admin:accounts_traineeprofile_change", args=[trainee.trainee_profile.pk])
+    client.force_login(institution_admin)
+    html = client.get(url).content.decode()
     assert 'name="registered_by"' not in html
-    office = UserFactory(is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    client.force_login(office)
-    html = client.get(reverse("admin:accounts_traineeprofile_change", args=[own_trainee.pk])).content.decode()
+    client.force_login(program_office)
+    html = client.get(url).content.decode()
     assert 'name="registered_by"' in html
 
 
 def test_the_trainee_list_does_not_name_the_institution_that_registered_someone_enrolled_here(
-    client: Client, institution
+    client: Client, institution, institution_admin, other_institution
 ):
-    TraineeProfileFactory(registered_by=InstitutionFactory(name_en="Elsewhere Academy", name_zh="他處學院"))
+    TraineeProfileFactory(registered_by=other_institution)
     TraineeProfileFactory(registered_by=institution)
-    client.force_login(staff(institution))
+    client.force_login(institution_admin)
     html = client.get("/en/admin/accounts/traineeprofile/").content.decode()
-    assert "Elsewhere Academy" not in html and "他處學院" not in html
+    assert other_institution.name_en not in html and other_institution.name_zh not in html
     assert "column-registered_by" not in html

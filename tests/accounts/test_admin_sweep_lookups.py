@@ -10,20 +10,9 @@ from django.urls import reverse
 
 from accounts.scoping import InstitutionScopedAdmin
 from tests.accounts.test_admin_isolation import admin_url, foreign_rows, scoped_admins
-from tests.isolation import World, build_world
+from tests.isolation import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world() -> World:
-    return build_world()
-
-
-@pytest.fixture
-def admin_a_client(client: Client, world: World) -> Client:
-    client.force_login(world.admin_a)
-    return client
 
 
 def autocomplete_sources():

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
-from tests.factories import InstitutionFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,5 @@ def test_graders_and_trainees_get_no_accounts_rights_beyond_reading_their_instit
     assert codenames(TRAINEE_GROUP) == set()
 
 
-def test_a_trainee_profile_remembers_the_institution_that_registered_it():
-    institution = InstitutionFactory()
-    profile = TraineeProfileFactory(registered_by=institution)
-    assert list(institution.registered_trainees.all()) == [profile]
+def test_a_trainee_profile_remembers_the_institution_that_registered_it(institution, trainee):
+    assert list(institution.registered_trainees.all()) == [trainee.trainee_profile]

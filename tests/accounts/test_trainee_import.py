@@ -5,14 +5,13 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import StaffMembership, TraineeProfile, User
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
-from tests.factories import EmployerFactory, InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory
+from accounts.models import TraineeProfile, User
+from tests.conftest import in_english
+from tests.factories import TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,26 +22,9 @@ CSV, XLSX = "0", "1"  # positions in TraineeProfileAdmin.import_formats
 
 
 @pytest.fixture
-def bank():
-    return EmployerFactory(code="bank-x")
-
-
-@pytest.fixture
-def institution():
-    return InstitutionFactory()
-
-
-def institution_admin(institution, language="en"):
-    membership = StaffMembershipFactory(
-        institution=institution, role=StaffMembership.Role.ADMIN, user__preferred_language=language
-    )
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    return membership.user
-
-
-@pytest.fixture
-def admin_client(client: Client, institution) -> Client:
-    client.force_login(institution_admin(institution))
+def admin_client(client: Client, institution_admin) -> Client:
+    """inst-a's admin, in English: the row errors are in the importing person's language."""
+    client.force_login(in_english(institution_admin))
     return client
 
 
@@ -77,12 +59,12 @@ def import_file(client: Client, upload, file_format=CSV):
 
 
 TWO_ROWS = (
-    "ann@example.test,陳安,zh-hant,bank-x,E-1,臺北分行,personal,0912-000-001\n"
+    "ann@example.test,陳安,zh-hant,bank-a,E-1,臺北分行,personal,0912-000-001\n"
     "ben@example.test,Ben Lee,en,,,,,\n"
 )
 
 
-def test_the_preview_shows_the_rows_and_saves_nothing(admin_client: Client, bank):
+def test_the_preview_shows_the_rows_and_saves_nothing(admin_client: Client, employer):
     response = preview(admin_client, csv_file(TWO_ROWS))
     assert response.status_code == 200
     assert "confirm_form" in response.context
@@ -91,13 +73,13 @@ def test_the_preview_shows_the_rows_and_saves_nothing(admin_client: Client, bank
 
 
 def test_confirming_imports_every_row_stamped_with_the_importing_institution(
-    admin_client: Client, bank, institution
+    admin_client: Client, employer, institution
 ):
     response = import_file(admin_client, csv_file(TWO_ROWS))
     assert response.status_code == 302
     ann = TraineeProfile.objects.select_related("user").get(user__email="ann@example.test")
     assert (ann.employer, ann.employee_number, ann.branch, ann.manager_class, ann.phone) == (
-        bank, "E-1", "臺北分行", "personal", "0912-000-001"
+        employer, "E-1", "臺北分行", "personal", "0912-000-001"
     )
     assert ann.user.display_name == "陳安" and ann.user.preferred_language == "zh-hant"
     assert not ann.user.has_usable_password()
@@ -107,7 +89,7 @@ def test_confirming_imports_every_row_stamped_with_the_importing_institution(
     assert {ann.registered_by, ben.registered_by} == {institution}
 
 
-def test_importing_the_same_file_twice_creates_no_duplicates(admin_client: Client, bank):
+def test_importing_the_same_file_twice_creates_no_duplicates(admin_client: Client, employer):
     import_file(admin_client, csv_file(TWO_ROWS))
     before = (User.objects.count(), TraineeProfile.objects.count())
     response = import_file(admin_client, csv_file(TWO_ROWS))
@@ -115,27 +97,27 @@ def test_importing_the_same_file_twice_creates_no_duplicates(admin_client: Clien
     assert (User.objects.count(), TraineeProfile.objects.count()) == before
 
 
-def test_a_row_matches_by_employer_and_employee_number_before_e_mail(admin_client: Client, bank, institution):
+def test_a_row_matches_by_employer_and_employee_number_before_e_mail(admin_client: Client, employer, institution):
     existing = TraineeProfileFactory(
-        employer=bank, employee_number="E-9", registered_by=institution, user__email="old@example.test"
+        employer=employer, employee_number="E-9", registered_by=institution, user__email="old@example.test"
     )
-    rows = "old@example.test,New Name,en,bank-x,E-9,新分行,corporate,\n"
+    rows = "old@example.test,New Name,en,bank-a,E-9,新分行,corporate,\n"
     import_file(admin_client, csv_file(rows))
     existing.refresh_from_db()
     existing.user.refresh_from_db()
-    assert TraineeProfile.objects.filter(employer=bank, employee_number="E-9").count() == 1
+    assert TraineeProfile.objects.filter(employer=employer, employee_number="E-9").count() == 1
     assert (existing.user.display_name, existing.branch, existing.manager_class) == ("New Name", "新分行", "corporate")
 
 
-def test_an_employee_number_of_someone_else_at_that_employer_is_refused(admin_client: Client, bank, institution):
-    TraineeProfileFactory(employer=bank, employee_number="E-9", registered_by=institution)
-    response = preview(admin_client, csv_file("new@example.test,New,en,bank-x,E-9,,,\n"))
+def test_an_employee_number_of_someone_else_at_that_employer_is_refused(admin_client: Client, employer, institution):
+    TraineeProfileFactory(employer=employer, employee_number="E-9", registered_by=institution)
+    response = preview(admin_client, csv_file("new@example.test,New,en,bank-a,E-9,,,\n"))
     assert "confirm_form" not in response.context
     assert "belongs to another person" in response.content.decode()
     assert not User.objects.filter(email="new@example.test").exists()
 
 
-def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: Client, bank):
+def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: Client, employer):
     rows = TWO_ROWS + "carl@example.test,Carl,en,no-such-bank,E-3,,,\n" + "dora@example.test,,en,,,,,\n"
     response = preview(admin_client, csv_file(rows))
     assert response.status_code == 200
@@ -148,25 +130,25 @@ def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: C
     assert not User.objects.filter(email__endswith="@example.test").exclude(staff_membership__isnull=False).exists()
 
 
-def test_the_same_address_twice_in_one_file_is_refused(admin_client: Client, bank):
+def test_the_same_address_twice_in_one_file_is_refused(admin_client: Client, employer):
     rows = "ann@example.test,Ann,en,,,,,\n" "ANN@example.test,Ann again,en,,,,,\n"
     response = preview(admin_client, csv_file(rows))
     assert "confirm_form" not in response.context
     assert "Row 1 has the same value." in response.content.decode()
 
 
-def test_a_file_with_a_bad_row_is_refused_whole_even_at_the_confirm_step(admin_client: Client, bank):
+def test_a_file_with_a_bad_row_is_refused_whole_even_at_the_confirm_step(admin_client: Client, employer):
     """The confirm step re-reads the file: a row that became bad since the preview stops it all."""
-    response = preview(admin_client, csv_file(TWO_ROWS + "carl@example.test,Carl,en,bank-x,E-3,,,\n"))
+    response = preview(admin_client, csv_file(TWO_ROWS + "carl@example.test,Carl,en,bank-a,E-3,,,\n"))
     initial = response.context["confirm_form"].initial
-    bank.code = "renamed"
-    bank.save(update_fields=["code"])
+    employer.code = "renamed"
+    employer.save(update_fields=["code"])
     admin_client.post(CONFIRM_URL, initial)
     assert not User.objects.filter(email__in=["ann@example.test", "ben@example.test", "carl@example.test"]).exists()
 
 
-def test_an_xlsx_file_imports_too(admin_client: Client, bank):
-    upload = xlsx_file([["xl@example.test", "Excel Person", "en", "bank-x", "E-77", "", "", ""]])
+def test_an_xlsx_file_imports_too(admin_client: Client, employer):
+    upload = xlsx_file([["xl@example.test", "Excel Person", "en", "bank-a", "E-77", "", "", ""]])
     response = import_file(admin_client, upload, file_format=XLSX)
     assert response.status_code == 302
     assert TraineeProfile.objects.filter(user__email="xl@example.test", employee_number="E-77").exists()
@@ -189,25 +171,23 @@ def test_a_refused_file_says_why_and_saves_nothing(admin_client: Client, upload,
     assert not User.objects.filter(email="a@example.test").exists()
 
 
-def test_an_institution_cannot_take_over_a_trainee_registered_by_another(admin_client: Client, bank):
-    other = TraineeProfileFactory(registered_by=InstitutionFactory(), user__email="theirs@example.test", branch="A")
-    response = preview(admin_client, csv_file("theirs@example.test,Changed,en,,,B,,\n"))
+def test_an_institution_cannot_take_over_a_trainee_registered_by_another(admin_client: Client, other_trainee):
+    other = other_trainee.trainee_profile
+    response = preview(admin_client, csv_file(f"{other_trainee.email},Changed,en,,,B,,\n"))
     assert "confirm_form" not in response.context
     other.refresh_from_db()
-    assert other.branch == "A"
+    assert other.branch == "臺北分行"
 
 
-def test_a_staff_address_cannot_be_imported_as_a_trainee(admin_client: Client, institution):
-    colleague = institution_admin(institution)
+def test_a_staff_address_cannot_be_imported_as_a_trainee(admin_client: Client, institution_grader):
+    colleague = institution_grader
     response = preview(admin_client, csv_file(f"{colleague.email},Colleague,en,,,,,\n"))
     assert "confirm_form" not in response.context
     assert not TraineeProfile.objects.filter(user=colleague).exists()
 
 
-def test_the_program_office_import_registers_no_institution(client: Client, bank):
-    office = User.objects.create_user(email="office@example.test", display_name="Office", is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    client.force_login(office)
+def test_the_program_office_import_registers_no_institution(client: Client, employer, program_office):
+    client.force_login(program_office)
     import_file(client, csv_file(TWO_ROWS))
     assert set(TraineeProfile.objects.values_list("registered_by", flat=True)) == {None}
 
@@ -225,20 +205,21 @@ def test_a_value_too_long_for_its_column_is_a_row_error_not_a_crash(admin_client
     assert response.context["result"].invalid_rows[0].number == 1
 
 
-def test_the_rules_refuse_a_row_without_admin_around_it(bank):
+def test_the_rules_refuse_a_row_without_admin_around_it(employer):
     """The service is the one place for the rules; the resource only walks the file."""
     from accounts.services import AccountError, check_trainee_row
 
     with pytest.raises(AccountError) as refused:
         check_trainee_row(values={"email": "x@example.test", "display_name": "X", "employer": "nope"}, institution=None)
     assert (refused.value.code, refused.value.field) == ("unknown_employer", "employer")
-    row = check_trainee_row(values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-x"},
+    row = check_trainee_row(values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-a"},
                             institution=None)
-    assert (row.email, row.employer, row.profile, row.unchanged) == ("x@example.test", bank, None, False)
+    assert (row.email, row.employer, row.profile, row.unchanged) == ("x@example.test", employer, None, False)
 
 
-def test_row_errors_are_in_the_importing_persons_language(client: Client, institution, bank):
-    client.force_login(institution_admin(institution, language="zh-hant"))
+def test_row_errors_are_in_the_importing_persons_language(client: Client, institution_admin, employer):
+    assert institution_admin.preferred_language == "zh-hant"
+    client.force_login(institution_admin)
     response = preview(client, csv_file("carl@example.test,Carl,en,no-such-bank,,,,\n"), language="zh-hant")
     assert "沒有代碼為 no-such-bank 的雇主。" in response.content.decode()
     response = preview(client, SimpleUploadedFile("t.txt", b"email,display_name\n"), language="zh-hant")
@@ -254,9 +235,12 @@ def test_an_institution_whose_authorization_lapsed_cannot_import(admin_client: C
     assert not User.objects.filter(email="ann@example.test").exists()
 
 
-def test_the_lapsed_authorization_message_is_in_the_importers_language(client: Client, institution):
+def test_the_lapsed_authorization_message_is_in_the_importers_language(
+    client: Client, institution, institution_admin
+):
     institution.status = institution.Status.WITHDRAWN
     institution.save(update_fields=["status"])
-    client.force_login(institution_admin(institution, language="zh-hant"))
+    assert institution_admin.preferred_language == "zh-hant"
+    client.force_login(institution_admin)
     response = preview(client, csv_file(TWO_ROWS), language="zh-hant")
     assert "今天不在授權期間內" in response.content.decode()

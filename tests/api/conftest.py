@@ -1,4 +1,5 @@
-"""The cast of the API tests: bank A's HR system (every scope), a read-only one, and bank B's.
+"""The API tests' view of the cast (tests/conftest.py): bank A's and bank B's HR systems, each with an
+API client holding a token of every scope, and an employee of each bank.
 
 Tokens are made directly (the token endpoint has its own tests), one per client and scope set.
 """
@@ -11,14 +12,7 @@ from django.utils import timezone
 from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
-from hr_api.models import SCOPES, ApiClient
-from hr_api.services import do_create_client
-from tests.factories import EmployerFactory, TraineeProfileFactory
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from hr_api.models import ApiClient
 
 
 @pytest.fixture(autouse=True)
@@ -55,22 +49,20 @@ class Cast:
 
 
 @pytest.fixture
-def cast(db) -> Cast:
-    bank_a = EmployerFactory(code="bank-alpha")
-    bank_b = EmployerFactory(code="bank-bravo")
-    hr_a, _ = do_create_client(employer=bank_a, name="Alpha HR", scopes=SCOPES, client_id="hr-alpha", client_secret="s-a")
-    hr_b, _ = do_create_client(employer=bank_b, name="Bravo HR", scopes=SCOPES, client_id="hr-bravo", client_secret="s-b")
-    return Cast(hr_a=hr_a, hr_b=hr_b, api_a=http(hr_a), api_b=http(hr_b))
+def cast(hr_client: ApiClient, other_hr_client: ApiClient) -> Cast:
+    return Cast(hr_a=hr_client, hr_b=other_hr_client, api_a=http(hr_client), api_b=http(other_hr_client))
 
 
 @pytest.fixture
-def employee_a(cast):
-    return TraineeProfileFactory(employer=cast.hr_a.employer, employee_number="A-0001")
+def employee_a(cast, trainee):
+    """Bank A's employee BANK-A-0001 (the cast's trainee)."""
+    return trainee.trainee_profile
 
 
 @pytest.fixture
-def employee_b(cast):
-    return TraineeProfileFactory(employer=cast.hr_b.employer, employee_number="B-0001")
+def employee_b(cast, other_trainee):
+    """Bank B's employee BANK-B-0007 (the cast's other trainee)."""
+    return other_trainee.trainee_profile
 
 
 def assert_problem(response, status: int) -> dict:

@@ -8,7 +8,6 @@ from rest_framework.test import APIClient
 import accounts.demo
 from hr_api import demo as api_demo
 from hr_api.models import ApiClient
-from tests.factories import EmployerFactory, StaffMembershipFactory
 
 
 def token_status(client_id: str, secret: str) -> int:
@@ -20,8 +19,7 @@ def token_status(client_id: str, secret: str) -> int:
     )
 
 
-def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_client, db):
-    employer = EmployerFactory()
+def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_client, employer):
     response = admin_client.post(
         "/en/admin/hr_api/apiclient/add/",
         {"name": "Bank HR", "client_id": "bank-hr", "employer": employer.pk, "can_read": "on", "can_enroll": "on"},
@@ -34,10 +32,10 @@ def test_the_program_office_creates_a_client_and_sees_its_secret_once(admin_clie
     assert token_status("bank-hr", secret) == 200
 
 
-def test_rotate_and_revoke_from_admin(admin_client, db):
+def test_rotate_and_revoke_from_admin(admin_client, employer):
     from hr_api.services import do_create_client
 
-    client, secret = do_create_client(employer=EmployerFactory(), name="x", scopes=["read"], client_id="c1")
+    client, secret = do_create_client(employer=employer, name="x", scopes=["read"], client_id="c1")
     admin_client.post("/en/admin/hr_api/apiclient/", {"action": "rotate_secret", "_selected_action": [client.pk]})
     assert token_status("c1", secret) == 401
     admin_client.post("/en/admin/hr_api/apiclient/", {"action": "revoke", "_selected_action": [client.pk]})
@@ -45,9 +43,8 @@ def test_rotate_and_revoke_from_admin(admin_client, db):
     assert client.revoked_at is not None
 
 
-def test_institution_staff_cannot_see_api_clients(client, db):
-    staff = StaffMembershipFactory().user
-    client.force_login(staff)
+def test_institution_staff_cannot_see_api_clients(client, institution_admin):
+    client.force_login(institution_admin)
     for model in ("apiclient", "webhookendpoint", "webhookdelivery"):
         assert client.get(f"/en/admin/hr_api/{model}/").status_code in (302, 403)
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import TraineeProfile, User, UserSession
-from tests.factories import TraineeProfileFactory, UserFactory
+from tests.factories import TraineeProfileFactory
 
 from .conftest import assert_problem
 
@@ -46,7 +46,8 @@ def test_the_same_key_of_another_client_is_another_request(cast):
 
 def test_it_refuses_a_taken_employee_number_or_its_own_employees_address_with_409(cast, employee_a):
     # Another account's address is no conflict (issue 15, tests/api/test_employees_moving.py).
-    assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "employee_number": "A-0001"}, format="json"), 409)
+    taken_number = {**NEW, "employee_number": employee_a.employee_number}
+    assert_problem(cast.api_a.post("/api/v1/employees/", taken_number, format="json"), 409)
     body = assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "email": employee_a.user.email}, format="json"), 409)
     assert body["type"].endswith("email_taken")
 
@@ -61,17 +62,18 @@ def test_it_updates_an_employee(cast, employee_a):
 
 
 def test_another_employers_employee_is_not_found(cast, employee_b):
+    branch = employee_b.branch
     assert_problem(cast.api_a.get(f"/api/v1/employees/{employee_b.pk}/"), 404)
     assert_problem(cast.api_a.patch(f"/api/v1/employees/{employee_b.pk}/", {"branch": "x"}, format="json"), 404)
     assert_problem(cast.api_a.post(f"/api/v1/employees/{employee_b.pk}/deactivate/"), 404)
     assert cast.api_a.get("/api/v1/employees/").json()["results"] == []
     employee_b.refresh_from_db()
-    assert employee_b.branch == "" and employee_b.user.is_active
+    assert employee_b.branch == branch and employee_b.user.is_active
 
 
 def test_bulk_upsert_creates_and_updates_by_employee_number(cast, employee_a):
     items = [
-        {"employee_number": "A-0001", "branch": "新竹分行"},
+        {"employee_number": employee_a.employee_number, "branch": "新竹分行"},
         {"employee_number": "A-0002", "email": "two@bank.example", "display_name": "二號"},
     ]
     response = cast.api_a.post("/api/v1/employees/bulk/", {"employees": items}, format="json")
@@ -106,8 +108,8 @@ def test_bulk_upsert_refuses_more_than_500(cast):
 
 
 def test_bulk_upsert_cannot_touch_another_employers_number(cast, employee_b):
-    """B-0001 is bank B's; for bank A it is a new number, and bank B's row stays as it was."""
-    items = [{"employee_number": "B-0001", "email": "new@bank.example", "display_name": "新人"}]
+    """Bank B's employee number is, for bank A, a new number; bank B's row stays as it was."""
+    items = [{"employee_number": employee_b.employee_number, "email": "new@bank.example", "display_name": "新人"}]
     assert cast.api_a.post("/api/v1/employees/bulk/", {"employees": items}, format="json").status_code == 200
     employee_b.refresh_from_db()
     assert employee_b.user.display_name != "新人"

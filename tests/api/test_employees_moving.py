@@ -14,13 +14,7 @@ from accounts import employees as services
 from accounts.models import TraineeProfile, User
 from courses import services as training
 from courses.models import Enrolment
-from tests.factories import (
-    CertificateFactory,
-    CohortFactory,
-    StaffMembershipFactory,
-    TraineeProfileFactory,
-    UserFactory,
-)
+from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory
 
 PASSWORD = "correct-horse-battery-staple"
 # Headers that differ between any two answers (time, the request's own id, where the new row is).
@@ -145,10 +139,11 @@ def test_the_link_is_refused_when_forged_expired_or_withdrawn(cast, person_at_a,
     assert TraineeProfile.objects.get(user__email="mover@bank.example").employer == cast.hr_a.employer
 
 
-def test_no_mail_goes_to_a_staff_account_and_the_answer_is_still_the_same(cast, django_capture_on_commit_callbacks):
-    StaffMembershipFactory(user=UserFactory(email="grader@inst.example"))
+def test_no_mail_goes_to_a_staff_account_and_the_answer_is_still_the_same(
+    cast, institution_grader, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        taken = create(cast.api_b, "B-1", "grader@inst.example")
+        taken = create(cast.api_b, "B-1", institution_grader.email)
         fresh = create(cast.api_b, "B-2", "nobody@bank.example")
     assert comparable(taken) == comparable(fresh)
     assert mail.outbox == []

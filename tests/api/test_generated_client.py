@@ -19,8 +19,7 @@ import pytest
 from django.utils import timezone
 
 from hr_api.models import SCOPES
-from hr_api.services import do_create_client
-from tests.factories import CertificateFactory, CohortFactory, EmployerFactory, TraineeProfileFactory
+from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -62,15 +61,14 @@ def cursor_of(next_url: str | None) -> str | None:
     return parse_qs(urlsplit(next_url).query)["cursor"][0] if next_url else None
 
 
-def test_a_generated_client_runs_the_whole_sync_flow(api, settings):
+def test_a_generated_client_runs_the_whole_sync_flow(api, settings, hr_client, other_trainee):
+    """Bank A's HR system (hr-alpha) syncs; bank B's employee (the other trainee) never shows."""
     package, base_url = api
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    bank = EmployerFactory(code="bank-alpha")
-    do_create_client(employer=bank, name="Alpha HR", scopes=SCOPES, client_id="hr-alpha", client_secret="s-a")
+    bank = hr_client.employer
     cohort = CohortFactory()
     holder = TraineeProfileFactory(employer=bank, employee_number="A-0100")
     certificate = CertificateFactory(trainee=holder.user)
-    TraineeProfileFactory(employer=EmployerFactory(code="bank-bravo"), employee_number="B-0001")
     started = timezone.now() - datetime.timedelta(seconds=1)
 
     client_module = module(package, "client")

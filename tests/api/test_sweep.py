@@ -21,7 +21,7 @@ ENDPOINTS = [
     ("get", "/api/v1/catalog/cohorts/", "read", None),
     ("get", "/api/v1/employees/", "read", None),
     ("post", "/api/v1/employees/", "enroll", {"employee_number": "X1", "email": "x1@x.test", "display_name": "X"}),
-    ("post", "/api/v1/employees/bulk/", "enroll", {"employees": [{"employee_number": "B-0001", "branch": "z"}]}),
+    ("post", "/api/v1/employees/bulk/", "enroll", {"employees": [{"employee_number": "{number}", "branch": "z"}]}),
     ("get", "/api/v1/employees/{employee}/", "read", None),
     ("patch", "/api/v1/employees/{employee}/", "enroll", {"branch": "z"}),
     ("post", "/api/v1/employees/{employee}/deactivate/", "enroll", None),
@@ -53,6 +53,7 @@ def bank_b_rows(cast, employee_b):
     )
     return {
         "employee": employee_b.pk,
+        "number": employee_b.employee_number,
         "cohort": CohortFactory(curriculum=curriculum_of("assistant")).pk,
         "enrolment": enrolment.pk,
         "result": published_result(employee_b).pk,

@@ -54,6 +54,11 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 # ---------------------------------------------------------------- the server side
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing() -> None:
+    """Off here (tests/conftest.py turns it on elsewhere): people log in as in production, with its hasher."""
+
+
 @pytest.fixture(scope="package", autouse=True)
 def migrated_database(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """Enter the browser tests with empty tables and leave them as migrations left them.

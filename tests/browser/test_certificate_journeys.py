@@ -3,9 +3,6 @@ program office adds a question to the bank and revokes a certificate, and verifi
 
 import re
 
-from django.contrib.auth.models import Group
-
-from accounts.scoping import PROGRAM_OFFICE_GROUP
 from courses.models import Course
 from tests.browser.support import (
     BROWSER,
@@ -58,16 +55,12 @@ def test_a_holder_downloads_the_certificate_and_its_qr_code_opens_the_verificati
         anonymous.close()
 
 
-def program_office_member(email_address: str):
-    user = UserFactory(email=email_address, is_staff=True)
-    user.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    return user
-
-
-def test_the_program_office_adds_a_question_and_revokes_a_certificate(page, site, lang, viewport, shot):
+def test_the_program_office_adds_a_question_and_revokes_a_certificate(
+    page, site, lang, viewport, shot, program_office
+):
     from exams.models import Question
 
-    office = program_office_member(f"office-{lang}-{viewport}@demo.test")
+    office = program_office
     certificate = CertificateFactory()
     admin_log_in(page, site, lang, office.email)
 

@@ -1,50 +1,18 @@
 """An institution admin's day in Django admin, in a real browser: approve, record attendance, see only their own."""
 
-from django.contrib.auth.models import Group, Permission
-
-from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses import services as training
 from courses.models import Attendance, Enrolment
 from tests.browser.support import BROWSER, admin_log_in, expect, run_admin_action
 from tests.conftest import wait_until
-from tests.factories import (
-    CohortFactory,
-    InstitutionFactory,
-    StaffMembershipFactory,
-    TrainingSessionFactory,
-    UserFactory,
-)
+from tests.factories import CohortFactory, TrainingSessionFactory, UserFactory
 
 pytestmark = BROWSER
 
-# What an institution admin needs in the admin when the "institution admin" group does not say.
-FALLBACK_PERMISSIONS = [
-    ("courses", "view_cohort"), ("courses", "change_cohort"),
-    ("courses", "view_enrolment"), ("courses", "change_enrolment"),
-    ("courses", "view_trainingsession"), ("courses", "change_trainingsession"), ("courses", "add_trainingsession"),
-    ("courses", "view_attendance"), ("courses", "add_attendance"), ("courses", "change_attendance"),
-]
-
-
-def institution_admin(institution, email_address: str):
-    """A staff member of ``institution`` with the institution admin's permissions."""
-    membership = StaffMembershipFactory(institution=institution, user__email=email_address)
-    user = membership.user
-    group = Group.objects.filter(name=INSTITUTION_ADMIN_GROUP).first()
-    if group is not None and group.permissions.exists():
-        user.groups.add(group)
-    else:
-        for app_label, codename in FALLBACK_PERMISSIONS:
-            user.user_permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
-    return user
-
 
 def test_an_institution_admin_imports_trainees_approves_them_and_records_attendance(
-    page, site, lang, viewport, shot, tmp_path
+    page, site, lang, viewport, shot, tmp_path, institution, institution_admin, other_institution
 ):
-    own = InstitutionFactory()
-    other = InstitutionFactory()
-    admin_user = institution_admin(own, f"admin-{lang}-{viewport}@inst-a.test")
+    own, other, admin_user = institution, other_institution, institution_admin
     cohort = CohortFactory(institution=own, code=f"A-{lang}-{viewport}")
     outsider_cohort = CohortFactory(institution=other, code=f"B-{lang}-{viewport}")
     outsider = UserFactory(email=f"outsider-{lang}-{viewport}@example.test")
@@ -132,12 +100,13 @@ def submitted_essay(paper, cohort, email_address: str, essay: str):
     return attempt
 
 
-def test_an_institution_admin_grades_an_essay_from_their_own_queue_only(page, site, lang, viewport, shot):
+def test_an_institution_admin_grades_an_essay_from_their_own_queue_only(
+    page, site, lang, viewport, shot, institution, institution_admin, other_institution
+):
     from exams.models import Attempt, CourseResult
     from tests.exams.conftest import make_paper
 
-    own, other = InstitutionFactory(), InstitutionFactory()
-    admin_user = institution_admin(own, f"grading-{lang}-{viewport}@inst-a.test")
+    own, other, admin_user = institution, other_institution, institution_admin
     cohort = CohortFactory(institution=own, code=f"ESS-A-{lang}-{viewport}")
     paper = make_paper(cohort.curriculum.entries.select_related("course").first().course, essay=True)
     attempt = submitted_essay(

@@ -4,11 +4,7 @@ own static files) and the program office's audit trail. A blocked script or styl
 
 import re
 
-from django.contrib.auth.models import Group
-
-from accounts.scoping import PROGRAM_OFFICE_GROUP
 from tests.browser.support import BROWSER, admin_log_in, expect
-from tests.factories import UserFactory
 
 pytestmark = BROWSER
 
@@ -23,9 +19,10 @@ def test_the_api_docs_render_under_the_content_security_policy(page, site, lang,
     shot(page, "api-docs")
 
 
-def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(page, site, lang, viewport, shot):
-    office = UserFactory(email=f"audit-{lang}-{viewport}@demo.test", is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
+def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(
+    page, site, lang, viewport, shot, program_office
+):
+    office = program_office
     admin_log_in(page, site, lang, office.email)
     page.goto(f"{site.url}/{lang}/admin/accounts/auditevent/?q={office.email}")
     # Newest first: setting up the second factor on the way in comes after the log-in itself.
@@ -38,10 +35,8 @@ def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(page, site, 
     expect(page.locator("input[type=submit][name=_save]")).to_have_count(0)  # read-only
 
 
-def test_the_export_pages_select_all_box_works_under_the_policy(page, site, lang, viewport):
-    office = UserFactory(email=f"export-{lang}-{viewport}@demo.test", is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    admin_log_in(page, site, lang, office.email)
+def test_the_export_pages_select_all_box_works_under_the_policy(page, site, lang, viewport, program_office):
+    admin_log_in(page, site, lang, program_office.email)
     page.goto(f"{site.url}/{lang}/admin/accounts/traineeprofile/export/")
     fields = page.locator(".selectable-field-export-row input[type=checkbox]:not(.select-toggle)")
     expect(fields.first).to_be_checked()

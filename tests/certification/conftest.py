@@ -2,9 +2,8 @@
 
 import pytest
 
-from accounts.models import StaffMembership
 from courses.models import Enrolment
-from tests.factories import CohortFactory, StaffMembershipFactory, TraineeProfileFactory, curriculum_of
+from tests.factories import CohortFactory, TraineeProfileFactory, curriculum_of
 
 
 @pytest.fixture(autouse=True)
@@ -44,10 +43,6 @@ def pass_all(passed, enrolment):
     passed.setdefault(enrolment.trainee_id, set()).update(
         enrolment.curriculum.entries.values_list("course_id", flat=True)
     )
-
-
-def staff_of(institution, role=StaffMembership.Role.ADMIN):
-    return StaffMembershipFactory(institution=institution, role=role).user
 
 
 def publish_result(trainee, course, cohort, *, passed=True, announce=False):

@@ -2,33 +2,19 @@ import io
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
 from certification.models import ContinuingEducation
-from tests.certification.conftest import completed_enrolment, pass_all, staff_of
-from tests.factories import CertificateFactory, InstitutionFactory, TraineeProfileFactory, UserFactory
+from tests.certification.conftest import completed_enrolment, pass_all
+from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/en/admin/certification/certificate/"
 
 
-@pytest.fixture
-def office():
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    return user
-
-
-def institution_admin(institution):
-    user = staff_of(institution)
-    user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    return user
-
-
-def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, office):
+def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, program_office):
+    office = program_office
     certificate = CertificateFactory()
     client.force_login(office)
     asked = client.post(CHANGELIST, {"action": "revoke", "_selected_action": [certificate.pk]})
@@ -45,9 +31,9 @@ def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, offi
     assert change.changed_by == office and change.reason == "舞弊"
 
 
-def test_the_program_office_suspends_and_reinstates(client, office):
+def test_the_program_office_suspends_and_reinstates(client, program_office):
     certificate = CertificateFactory()
-    client.force_login(office)
+    client.force_login(program_office)
     client.post(CHANGELIST, {"action": "suspend", "_selected_action": [certificate.pk], "apply": "1", "reason": "調查"})
     certificate.refresh_from_db()
     assert certificate.status == "suspended"
@@ -58,12 +44,11 @@ def test_the_program_office_suspends_and_reinstates(client, office):
 
 
 def test_an_institution_admin_sees_only_their_trainees_certificates_and_cannot_revoke(
-    client, django_assert_max_num_queries
+    client, django_assert_max_num_queries, institution, institution_admin, other_institution
 ):
-    mine_institution, other_institution = InstitutionFactory(), InstitutionFactory()
-    mine = [CertificateFactory(institution=mine_institution) for _ in range(3)]
+    mine = [CertificateFactory(institution=institution) for _ in range(3)]
     theirs = CertificateFactory(institution=other_institution)
-    client.force_login(institution_admin(mine_institution))
+    client.force_login(institution_admin)
     with django_assert_max_num_queries(25):
         body = client.get(CHANGELIST).content.decode()
     assert all(c.number in body for c in mine) and theirs.number not in body
@@ -73,10 +58,10 @@ def test_an_institution_admin_sees_only_their_trainees_certificates_and_cannot_r
     assert mine[0].status == "active"
 
 
-def test_the_list_keeps_its_query_count(client, office, django_assert_max_num_queries):
+def test_the_list_keeps_its_query_count(client, program_office, django_assert_max_num_queries):
     for _ in range(3):
         CertificateFactory()
-    client.force_login(office)
+    client.force_login(program_office)
     with django_assert_max_num_queries(25) as few:
         client.get(CHANGELIST)
     for _ in range(20):
@@ -85,10 +70,11 @@ def test_the_list_keeps_its_query_count(client, office, django_assert_max_num_qu
         client.get(CHANGELIST)
 
 
-def test_an_institution_admin_downloads_a_cohorts_pdfs_as_one_zip_and_an_outsider_gets_404(client, passed):
+def test_an_institution_admin_downloads_a_cohorts_pdfs_as_one_zip_and_an_outsider_gets_404(
+    client, passed, institution, institution_admin, other_institution_admin
+):
     from certification import services
 
-    institution = InstitutionFactory()
     first = completed_enrolment(institution=institution)
     cohort = first.cohort
     numbers = []
@@ -96,19 +82,19 @@ def test_an_institution_admin_downloads_a_cohorts_pdfs_as_one_zip_and_an_outside
         pass_all(passed, enrolment)
         numbers.append(services.do_check_certification(trainee_id=enrolment.trainee_id)[0].number)
     url = reverse("admin:certification_certificate_cohort_zip", args=[cohort.pk])
-    client.force_login(institution_admin(institution))
+    client.force_login(institution_admin)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert names == [f"{n}.pdf" for n in numbers]
-    client.force_login(institution_admin(InstitutionFactory()))
+    client.force_login(other_institution_admin)
     assert client.get(url).status_code == 404
 
 
-def test_an_institution_records_continuing_education_for_its_own_institution(client):
-    institution = InstitutionFactory()
-    trainee = TraineeProfileFactory(registered_by=institution).user
-    client.force_login(institution_admin(institution))
+def test_an_institution_records_continuing_education_for_its_own_institution(
+    client, institution, institution_admin, trainee
+):
+    client.force_login(institution_admin)
     response = client.post(
         "/en/admin/certification/continuingeducation/add/",
         {"trainee": trainee.pk, "title": "法規研討", "completed_on": "2026-01-05", "hours": "6"},
@@ -118,10 +104,10 @@ def test_an_institution_records_continuing_education_for_its_own_institution(cli
     assert activity.institution == institution and activity.status == "confirmed"
 
 
-def test_an_activity_dated_in_the_future_is_refused_on_the_form_and_nothing_is_saved(client):
-    institution = InstitutionFactory()
-    trainee = TraineeProfileFactory(registered_by=institution).user
-    client.force_login(institution_admin(institution))
+def test_an_activity_dated_in_the_future_is_refused_on_the_form_and_nothing_is_saved(
+    client, institution_admin, trainee
+):
+    client.force_login(institution_admin)
     response = client.post(
         "/en/admin/certification/continuingeducation/add/",
         {"trainee": trainee.pk, "title": "法規研討", "completed_on": "2999-01-05", "hours": "6"},

@@ -4,9 +4,8 @@ import subprocess
 import pytest
 
 from certification import pdf, services
-from tests.certification.conftest import staff_of
 from tests.conftest import service_missing
-from tests.factories import CertificateFactory, InstitutionFactory, TraineeProfileFactory, UserFactory
+from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +45,18 @@ def test_the_pdf_is_cached_per_status_and_made_anew_when_the_status_changes():
     assert second != first and "suspended" in second.name and not first.exists()
 
 
-def test_the_holder_and_their_institution_download_and_others_get_404(client):
-    institution = InstitutionFactory()
-    certificate = CertificateFactory(trainee=TraineeProfileFactory().user, institution=institution)
+def test_the_holder_and_their_institution_download_and_others_get_404(
+    client, trainee, institution, institution_admin, other_trainee, other_institution_admin
+):
+    certificate = CertificateFactory(trainee=trainee, institution=institution)
     url = f"/en/certificates/{certificate.pk}/pdf/"
     client.force_login(certificate.trainee)
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    client.force_login(staff_of(institution))
+    client.force_login(institution_admin)
     assert client.get(url).status_code == 200
-    for outsider in (UserFactory(), staff_of(InstitutionFactory())):
+    for outsider in (other_trainee, other_institution_admin):
         client.force_login(outsider)
         assert client.get(url).status_code == 404
     client.logout()

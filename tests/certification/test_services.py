@@ -10,7 +10,7 @@ from certification.models import Certificate, CertificateStatusChange
 from certification.numbers import is_valid_number
 from certification.services import CertificationError
 from tests.certification.conftest import completed_enrolment, pass_all
-from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
+from tests.factories import CertificateFactory, InstitutionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -85,9 +85,9 @@ def test_the_database_refuses_a_second_current_certificate():
         CertificateFactory(trainee=certificate.trainee, curriculum=certificate.curriculum)
 
 
-def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_on_commit_callbacks):
+def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_on_commit_callbacks, program_office):
     certificate = CertificateFactory()
-    office = UserFactory(is_staff=True, is_superuser=True)
+    office = program_office
     seen = []
     signals.certificate_status_changed.connect(
         lambda sender, certificate, old_status, new_status, **kw: seen.append((old_status, new_status)),

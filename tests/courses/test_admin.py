@@ -3,60 +3,33 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
 from courses import services
 from courses.models import Attendance, Cohort, Enrolment, PriorLearning, SelfStudyEntry
-from tests.factories import (
-    CohortFactory,
-    InstitutionFactory,
-    RemoteModuleFactory,
-    StaffMembershipFactory,
-    TrainingSessionFactory,
-    UserFactory,
-    curriculum_of,
-)
+from tests.conftest import logged_in
+from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory, UserFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
 
 
-def institution_admin(institution) -> Client:
-    membership = StaffMembershipFactory(institution=institution)
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
-    client = Client()
-    client.force_login(membership.user)
-    return client
-
-
-def office_client() -> Client:
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(user)
-    return client
+@pytest.fixture
+def alice(institution_admin) -> Client:
+    """admin@inst-a.demo.test, logged in"""
+    return logged_in(institution_admin)
 
 
 @pytest.fixture
-def inst_a():
-    return InstitutionFactory(code="inst-a")
+def bob(other_institution_admin) -> Client:
+    """admin@inst-b.demo.test, the outsider, logged in"""
+    return logged_in(other_institution_admin)
 
 
 @pytest.fixture
-def inst_b():
-    return InstitutionFactory(code="inst-b")
-
-
-@pytest.fixture
-def alice(inst_a) -> Client:
-    """admin@inst-a"""
-    return institution_admin(inst_a)
-
-
-@pytest.fixture
-def bob(inst_b) -> Client:
-    """admin@inst-b, the outsider"""
-    return institution_admin(inst_b)
+def office(program_office) -> Client:
+    """office@demo.test, logged in"""
+    return logged_in(program_office)
 
 
 def approved(cohort, trainee=None) -> Enrolment:
@@ -71,8 +44,9 @@ def assert_hidden(response) -> None:
         assert response["Location"].endswith("/admin/")
 
 
-def test_each_institution_sees_only_its_own_cohorts_enrolments_and_sessions(alice, bob, inst_a, inst_b):
-    mine, theirs = CohortFactory(institution=inst_a, code="A-1"), CohortFactory(institution=inst_b, code="B-1")
+def test_each_institution_sees_only_its_own_cohorts_enrolments_and_sessions(alice, bob, institution, other_institution):
+    mine = CohortFactory(institution=institution, code="A-1")
+    theirs = CohortFactory(institution=other_institution, code="B-1")
     approved(mine, UserFactory(email="mine@example.test"))
     approved(theirs, UserFactory(email="theirs@example.test"))
     TrainingSessionFactory(cohort=mine, teacher="Teacher Mine")
@@ -87,11 +61,11 @@ def test_each_institution_sees_only_its_own_cohorts_enrolments_and_sessions(alic
         assert visible in html and hidden not in html, url
 
 
-def test_another_institutions_rows_are_not_found_in_admin(alice, inst_b):
-    cohort = CohortFactory(institution=inst_b)
+def test_another_institutions_rows_are_not_found_in_admin(alice, other_institution):
+    cohort = CohortFactory(institution=other_institution)
     enrolment = approved(cohort)
     session = TrainingSessionFactory(cohort=cohort)
-    module = RemoteModuleFactory(cohort=CohortFactory(institution=inst_b, offers_remote=True))
+    module = RemoteModuleFactory(cohort=CohortFactory(institution=other_institution, offers_remote=True))
     entry = services.do_log_self_study(
         trainee=enrolment.trainee, enrolment=enrolment, course=session.course, studied_on=timezone.localdate(), hours=1
     )
@@ -105,14 +79,14 @@ def test_another_institutions_rows_are_not_found_in_admin(alice, inst_b):
         assert_hidden(alice.get(f"/en/admin/courses/{model}/{pk}/change/"))
 
 
-def test_an_action_on_another_institutions_enrolment_changes_nothing(alice, inst_b):
-    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory(institution=inst_b))
+def test_an_action_on_another_institutions_enrolment_changes_nothing(alice, other_institution):
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory(institution=other_institution))
     alice.post("/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]})
     enrolment.refresh_from_db()
     assert enrolment.state == "pending"
 
 
-def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_draft(alice, inst_a):
+def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_draft(alice, institution):
     now = timezone.localtime()
     response = alice.post(
         "/en/admin/courses/cohort/add/",
@@ -132,16 +106,16 @@ def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_d
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     cohort = Cohort.objects.get(code="A-NEW")
-    assert (cohort.institution, cohort.status) == (inst_a, "draft")
+    assert (cohort.institution, cohort.status) == (institution, "draft")
     alice.post("/en/admin/courses/cohort/", {"action": "open_cohorts", "_selected_action": [cohort.pk]})
     cohort.refresh_from_db()
     assert cohort.status == "open"
 
 
-def test_a_lapsed_institution_is_told_why_it_cannot_open_a_cohort(inst_a, alice):
-    cohort = CohortFactory(institution=inst_a, status="draft")
-    inst_a.status = "suspended"
-    inst_a.save()
+def test_a_lapsed_institution_is_told_why_it_cannot_open_a_cohort(institution, alice):
+    cohort = CohortFactory(institution=institution, status="draft")
+    institution.status = "suspended"
+    institution.save()
     response = alice.post(
         "/en/admin/courses/cohort/", {"action": "open_cohorts", "_selected_action": [cohort.pk]}, follow=True
     )
@@ -150,10 +124,10 @@ def test_a_lapsed_institution_is_told_why_it_cannot_open_a_cohort(inst_a, alice)
     assert cohort.status == "draft"
 
 
-def test_bulk_approval_fixes_hours_owed_and_shows_the_worked_figure(alice, inst_a):
+def test_bulk_approval_fixes_hours_owed_and_shows_the_worked_figure(alice, institution):
     trainee = UserFactory()
     PriorLearning.objects.create(trainee=trainee, curriculum=curriculum_of("assistant"), completed_on="2020-01-01")
-    cohort = CohortFactory(institution=inst_a)
+    cohort = CohortFactory(institution=institution)
     enrolments = [services.do_enrol(trainee=t, cohort=cohort) for t in (trainee, UserFactory())]
     response = alice.post(
         "/en/admin/courses/enrolment/",
@@ -169,8 +143,8 @@ def test_bulk_approval_fixes_hours_owed_and_shows_the_worked_figure(alice, inst_
     assert "0 of 56 hours" in detail
 
 
-def test_bulk_rejection_reports_what_it_could_not_reject(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
+def test_bulk_rejection_reports_what_it_could_not_reject(alice, institution):
+    cohort = CohortFactory(institution=institution)
     pending = services.do_enrol(trainee=UserFactory(), cohort=cohort)
     already = approved(cohort)
     selected = {"action": "reject", "_selected_action": [pending.pk, already.pk]}
@@ -187,8 +161,8 @@ def test_bulk_rejection_reports_what_it_could_not_reject(alice, inst_a):
     assert (pending.state, pending.decision_note) == ("rejected", "Seats are for member banks.")
 
 
-def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
+def test_attendance_is_marked_for_the_whole_session_in_one_action(alice, institution):
+    cohort = CohortFactory(institution=institution)
     enrolments = [approved(cohort) for _ in range(3)]
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
     alice.post(
@@ -222,8 +196,8 @@ def session_form(session, rows):
     return data
 
 
-def test_attendance_beyond_the_session_is_refused_in_the_form_and_nothing_is_saved(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
+def test_attendance_beyond_the_session_is_refused_in_the_form_and_nothing_is_saved(alice, institution):
+    cohort = CohortFactory(institution=institution)
     a, b = approved(cohort), approved(cohort)
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal(4))
     url = f"/en/admin/courses/trainingsession/{session.pk}/change/"
@@ -236,9 +210,9 @@ def test_attendance_beyond_the_session_is_refused_in_the_form_and_nothing_is_sav
     assert sorted(Attendance.objects.values_list("hours", flat=True)) == [Decimal("3.5"), Decimal(4)]
 
 
-def test_attendance_for_a_trainee_outside_the_cohort_is_refused(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
-    outsider = approved(CohortFactory(institution=inst_a))
+def test_attendance_for_a_trainee_outside_the_cohort_is_refused(alice, institution):
+    cohort = CohortFactory(institution=institution)
+    outsider = approved(CohortFactory(institution=institution))
     session = TrainingSessionFactory(cohort=cohort)
     response = alice.post(
         f"/en/admin/courses/trainingsession/{session.pk}/change/", session_form(session, [(outsider.pk, "2")])
@@ -247,8 +221,8 @@ def test_attendance_for_a_trainee_outside_the_cohort_is_refused(alice, inst_a):
     assert not Attendance.objects.exists()
 
 
-def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
+def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, institution):
+    cohort = CohortFactory(institution=institution)
     senior_only = curriculum_of("senior", "retail").entries.get(course__code="BCM-302").course
     response = alice.post(
         "/en/admin/courses/trainingsession/add/",
@@ -265,8 +239,8 @@ def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, inst_a)
     assert "is not part of" in response.content.decode()
 
 
-def test_a_session_cannot_be_scheduled_in_another_institutions_cohort(alice, inst_b):
-    theirs = CohortFactory(institution=inst_b)
+def test_a_session_cannot_be_scheduled_in_another_institutions_cohort(alice, other_institution):
+    theirs = CohortFactory(institution=other_institution)
     response = alice.post(
         "/en/admin/courses/trainingsession/add/",
         {"cohort": theirs.pk, "purpose": "exam_prep", "held_on": "2027-01-05", "hours": "8", "teacher": "Ms Lin"},
@@ -275,8 +249,8 @@ def test_a_session_cannot_be_scheduled_in_another_institutions_cohort(alice, ins
     assert not theirs.sessions.exists()
 
 
-def test_self_study_is_confirmed_in_bulk(alice, inst_a):
-    enrolment = approved(CohortFactory(institution=inst_a))
+def test_self_study_is_confirmed_in_bulk(alice, institution):
+    enrolment = approved(CohortFactory(institution=institution))
     course = enrolment.curriculum.entries.first().course
     entries = [
         services.do_log_self_study(
@@ -288,12 +262,11 @@ def test_self_study_is_confirmed_in_bulk(alice, inst_a):
     assert set(SelfStudyEntry.objects.values_list("status", flat=True)) == {"confirmed"}
 
 
-def test_prior_learning_is_for_the_program_office_only(alice):
+def test_prior_learning_is_for_the_program_office_only(alice, office):
     PriorLearning.objects.create(
         trainee=UserFactory(), curriculum=curriculum_of("assistant"), completed_on="2020-01-01"
     )
     assert alice.get("/en/admin/courses/priorlearning/").status_code == 403
-    office = office_client()
     assert office.get("/en/admin/courses/priorlearning/").status_code == 200
 
 
@@ -307,10 +280,10 @@ def test_prior_learning_is_for_the_program_office_only(alice):
         ("/en/admin/courses/remotemodule/", "modules"),
     ],
 )
-def test_admin_lists_run_a_fixed_number_of_queries(alice, inst_a, django_assert_max_num_queries, url, make_rows):
+def test_admin_lists_run_a_fixed_number_of_queries(alice, institution, django_assert_max_num_queries, url, make_rows):
     def make(n: int) -> None:
         for _ in range(n):
-            cohort = CohortFactory(institution=inst_a, offers_remote=True)
+            cohort = CohortFactory(institution=institution, offers_remote=True)
             enrolment = approved(cohort)
             session = TrainingSessionFactory(cohort=cohort)
             services.do_record_attendance(session=session, enrolment=enrolment, hours=2)
@@ -339,10 +312,10 @@ def test_a_trainee_without_staff_rights_is_sent_to_the_admin_log_in():
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_cohort(alice, inst_a):
-    module = RemoteModuleFactory(cohort=CohortFactory(institution=inst_a, offers_remote=True), hours=Decimal(4))
+def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_cohort(alice, institution):
+    module = RemoteModuleFactory(cohort=CohortFactory(institution=institution, offers_remote=True), hours=Decimal(4))
     enrolment = approved(module.cohort)
-    stranger = approved(CohortFactory(institution=inst_a))
+    stranger = approved(CohortFactory(institution=institution))
     url = f"/en/admin/courses/remotemodule/{module.pk}/change/"
 
     def form(enrolment_id):
@@ -368,8 +341,8 @@ def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_c
     assert list(module.completions.values_list("enrolment_id", flat=True)) == [enrolment.pk]
 
 
-def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a, offers_remote=False)
+def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, institution):
+    cohort = CohortFactory(institution=institution, offers_remote=False)
     course = cohort.curriculum.entries.first().course
     response = alice.post(
         "/en/admin/courses/remotemodule/add/",
@@ -386,8 +359,8 @@ def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, inst_
     assert response.status_code == 200 and "has no remote learning" in response.content.decode()
 
 
-def test_the_capacity_cannot_drop_below_the_seats_taken(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a, capacity=3, code="A-CAP")
+def test_the_capacity_cannot_drop_below_the_seats_taken(alice, institution):
+    cohort = CohortFactory(institution=institution, capacity=3, code="A-CAP")
     for _ in range(2):
         approved(cohort)
     cohort.refresh_from_db()
@@ -413,9 +386,7 @@ def test_the_capacity_cannot_drop_below_the_seats_taken(alice, inst_a):
     assert cohort.capacity == 3
 
 
-def test_the_program_office_records_prior_learning_and_is_named_on_it():
-    office = office_client()
-    trainee = UserFactory()
+def test_the_program_office_records_prior_learning_and_is_named_on_it(office, program_office, trainee):
     response = office.post(
         "/en/admin/courses/priorlearning/add/",
         {
@@ -427,19 +398,19 @@ def test_the_program_office_records_prior_learning_and_is_named_on_it():
     )
     assert response.status_code == 302
     record = PriorLearning.objects.get()
-    assert record.trainee == trainee and record.recorded_by.is_superuser
+    assert record.trainee == trainee and record.recorded_by == program_office
 
 
-def test_the_worked_figure_shows_in_admin_for_a_real_completed_assistant_training(alice, inst_a):
+def test_the_worked_figure_shows_in_admin_for_a_real_completed_assistant_training(alice, institution):
     trainee = UserFactory()
-    assistant = CohortFactory(institution=inst_a, curriculum=curriculum_of("assistant"))
+    assistant = CohortFactory(institution=institution, curriculum=curriculum_of("assistant"))
     done = approved(assistant, trainee)
     teaching = TrainingSessionFactory(cohort=assistant, hours=Decimal(16))
     prep = TrainingSessionFactory(cohort=assistant, purpose="exam_prep", hours=Decimal(8))
     services.do_record_session_attendance(session=teaching, hours_by_enrolment={done.pk: None})
     services.do_record_session_attendance(session=prep, hours_by_enrolment={done.pk: None})
     services.do_complete_enrolment(enrolment=done)
-    standard = approved(CohortFactory(institution=inst_a), trainee)
+    standard = approved(CohortFactory(institution=institution), trainee)
     html = alice.get(f"/en/admin/courses/enrolment/{standard.pk}/change/").content.decode()
     assert "48 h / 6 d + 8 h / 1 d" in html
     assert "0 of 56 hours" in html
@@ -447,8 +418,7 @@ def test_the_worked_figure_shows_in_admin_for_a_real_completed_assistant_trainin
     assert "48 小時 / 6 天 + 8 小時 / 1 天" in zh
 
 
-def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
-    office = office_client()
+def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries, office):
 
     def make(n):
         for _ in range(n):
@@ -464,16 +434,9 @@ def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_ma
         assert office.get("/en/admin/courses/priorlearning/").status_code == 200
 
 
-def test_the_institution_admin_group_can_run_training_but_not_enter_prior_learning(inst_a):
-    from django.contrib.auth.models import Group
-
-    from accounts.scoping import INSTITUTION_ADMIN_GROUP
-
-    membership = StaffMembershipFactory(institution=inst_a)
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client = Client()
-    client.force_login(membership.user)
-    cohort = CohortFactory(institution=inst_a)
+def test_the_institution_admin_group_can_run_training_but_not_enter_prior_learning(institution, institution_admin):
+    client = logged_in(institution_admin)
+    cohort = CohortFactory(institution=institution)
     enrolment = services.do_enrol(trainee=UserFactory(), cohort=cohort)
     for url in ["cohort/", "cohort/add/", "enrolment/", "trainingsession/add/", "selfstudyentry/", "remotemodule/"]:
         assert client.get(f"/en/admin/courses/{url}").status_code == 200, url
@@ -485,24 +448,17 @@ def test_the_institution_admin_group_can_run_training_but_not_enter_prior_learni
     assert client.post("/en/admin/courses/tier/1/change/", {"code": "x"}).status_code == 403
 
 
-def test_program_office_staff_see_every_institutions_cohorts_and_prior_learning(inst_a, inst_b):
-    from django.contrib.auth.models import Group
-
-    from accounts.scoping import PROGRAM_OFFICE_GROUP
-
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    client = Client()
-    client.force_login(user)
-    CohortFactory(institution=inst_a, code="A-1")
-    CohortFactory(institution=inst_b, code="B-1")
+def test_program_office_staff_see_every_institutions_cohorts_and_prior_learning(institution, other_institution, office):
+    client = office
+    CohortFactory(institution=institution, code="A-1")
+    CohortFactory(institution=other_institution, code="B-1")
     html = client.get("/en/admin/courses/cohort/").content.decode()
     assert "A-1" in html and "B-1" in html
     assert client.get("/en/admin/courses/priorlearning/").status_code == 200
 
 
-def test_the_session_page_lists_every_trainee_for_attendance_and_saves_only_typed_hours(alice, inst_a):
-    cohort = CohortFactory(institution=inst_a)
+def test_the_session_page_lists_every_trainee_for_attendance_and_saves_only_typed_hours(alice, institution):
+    cohort = CohortFactory(institution=institution)
     a, b, c = (approved(cohort, UserFactory(display_name=name)) for name in ("甲", "乙", "丙"))
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
     services.do_record_attendance(session=session, enrolment=c, hours=8)

@@ -4,7 +4,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
@@ -12,39 +11,18 @@ from freezegun import freeze_time
 
 from courses import caching, services
 from courses.models import Enrolment, PriorLearning, TrainingSession
-from tests.factories import (
-    CohortFactory,
-    InstitutionFactory,
-    RemoteModuleFactory,
-    StaffMembershipFactory,
-    TrainingSessionFactory,
-    UserFactory,
-    curriculum_of,
-)
+from tests.conftest import logged_in
+from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory, UserFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def institution_admin(institution) -> Client:
-    membership = StaffMembershipFactory(institution=institution)
-    membership.user.user_permissions.add(*Permission.objects.filter(content_type__app_label="courses"))
-    return logged_in(membership.user)
-
-
 @pytest.fixture
-def setup():
-    """A trainee approved in a cohort offering remote learning and self-study; their dashboard is cached."""
-    institution = InstitutionFactory(code="inst-a")
+def setup(institution, trainee):
+    """A trainee approved in inst-a's cohort offering remote learning and self-study; their dashboard is cached."""
     cohort = CohortFactory(code="STD-1", institution=institution, offers_remote=True, offers_self_study=True)
-    trainee = UserFactory()
     enrolment = services.do_approve_enrolment(enrolment=services.do_enrol(trainee=trainee, cohort=cohort))
     client = logged_in(trainee)
     page = client.get("/en/dashboard/").content.decode()
@@ -77,11 +55,11 @@ def test_attendance_recorded_through_the_service_shows_at_once(setup):
     assert hours_done(page(client)) == "8"
 
 
-def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setup):
+def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setup, institution_admin):
     trainee, enrolment, client = setup
     session = TrainingSessionFactory(cohort=enrolment.cohort, hours=8)
     assert "陳老師" in page(client)
-    alice = institution_admin(enrolment.cohort.institution)
+    alice = logged_in(institution_admin)
     alice.post(
         "/en/admin/courses/trainingsession/",
         {"action": "mark_whole_session_attended", "_selected_action": [session.pk]},
@@ -89,7 +67,7 @@ def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setu
     assert hours_done(page(client)) == "8"
 
 
-def test_sessions_added_changed_and_deleted_in_bulk_show_at_once(setup):
+def test_sessions_added_changed_and_deleted_in_bulk_show_at_once(setup, program_office):
     trainee, enrolment, client = setup
     later = timezone.localdate() + datetime.timedelta(days=2)
     session = TrainingSessionFactory(cohort=enrolment.cohort, held_on=later, teacher="張老師")
@@ -98,8 +76,8 @@ def test_sessions_added_changed_and_deleted_in_bulk_show_at_once(setup):
     session.save()
     html = page(client)
     assert "林老師" in html and "張老師" not in html
-    alice = institution_admin(enrolment.cohort.institution)
-    alice.post(
+    office = logged_in(program_office)  # an institution admin may not delete sessions; the office may
+    office.post(
         "/en/admin/courses/trainingsession/",
         {"action": "delete_selected", "_selected_action": [session.pk], "post": "yes"},
     )
@@ -118,7 +96,7 @@ def test_a_session_moved_to_another_cohort_leaves_the_first_cohorts_dashboards(s
     assert "張老師" not in page(client)
 
 
-def test_remote_learning_and_self_study_show_at_once(setup):
+def test_remote_learning_and_self_study_show_at_once(setup, institution_admin):
     trainee, enrolment, client = setup
     module = RemoteModuleFactory(cohort=enrolment.cohort, hours=4)
     services.do_record_remote_completion(module=module, enrolment=enrolment)
@@ -134,20 +112,20 @@ def test_remote_learning_and_self_study_show_at_once(setup):
     assert "Your self-study is logged" in html and "2 h of self-study awaiting confirmation" in html
     assert "Your self-study is logged" not in page(client)  # the message is the frame's, once
 
-    alice = institution_admin(enrolment.cohort.institution)
+    alice = logged_in(institution_admin)
     entry = enrolment.self_study.get()
     alice.post("/en/admin/courses/selfstudyentry/", {"action": "confirm", "_selected_action": [entry.pk]})
     html = page(client)
     assert hours_done(html) == "7" and "awaiting confirmation" not in html
 
 
-def test_enrolment_decisions_in_the_admin_and_a_withdrawal_show_at_once(setup):
+def test_enrolment_decisions_in_the_admin_and_a_withdrawal_show_at_once(setup, institution_admin):
     trainee, enrolment, client = setup
     cohort = CohortFactory(code="SR-2", institution=enrolment.cohort.institution, curriculum=curriculum_of("assistant"))
     pending = services.do_enrol(trainee=trainee, cohort=cohort)
     html = page(client)
     assert "SR-2" in html and "fixed when the institution approves" in html
-    alice = institution_admin(cohort.institution)
+    alice = logged_in(institution_admin)
     alice.post("/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [pending.pk]})
     assert "fixed when the institution approves" not in page(client)
 

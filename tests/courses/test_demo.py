@@ -5,23 +5,16 @@ from django.test import Client
 
 import accounts.demo
 import courses.demo
-from accounts.models import Institution, User
+from accounts.models import User
 from courses.models import Attendance, Cohort, Curriculum, Enrolment, SelfStudyEntry, TrainingSession
-from tests.factories import InstitutionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_people():
-    """accounts.demo's cast; made here too, so this test does not depend on how much of it exists yet."""
+    """accounts.demo's people, on whom the demo training loads."""
     accounts.demo.load()
-    if not Institution.objects.filter(code="inst-a").exists():
-        InstitutionFactory(code="inst-a")
-    if not Institution.objects.filter(code="inst-b").exists():
-        InstitutionFactory(code="inst-b")
-    for n in range(1, 13):
-        UserFactory(email=f"trainee{n:02d}@demo.test")
 
 
 def counts() -> tuple[int, ...]:

@@ -2,23 +2,16 @@
 
 import pytest
 import tablib
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
 from accounts.models import User
-from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
-from tests.factories import (
-    CohortFactory,
-    EmployerFactory,
-    InstitutionFactory,
-    StaffMembershipFactory,
-    TraineeProfileFactory,
-    UserFactory,
-)
+from tests.conftest import logged_in
+from tests.factories import CohortFactory, EmployerFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +71,9 @@ def test_one_bad_row_imports_nothing():
     assert cohort.seats_taken == 0
 
 
-def test_another_institutions_cohort_is_refused_like_a_missing_one():
-    CohortFactory(code="B-STD-R")
-    result = run(InstitutionFactory(), ("x@example.test", "X", "en", "", "", "B-STD-R"))
+def test_another_institutions_cohort_is_refused_like_a_missing_one(institution, other_institution):
+    CohortFactory(code="B-STD-R", institution=other_institution)
+    result = run(institution, ("x@example.test", "X", "en", "", "", "B-STD-R"))
     assert result.has_validation_errors()
     assert "There is no cohort B-STD-R of yours." in str(result.invalid_rows[0].error_dict)
     assert not User.objects.filter(email="x@example.test").exists()
@@ -133,13 +126,12 @@ def test_rows_with_bad_people_data_are_refused(row, field):
     assert not Enrolment.objects.exists()
 
 
-def test_an_institution_admin_imports_through_the_admin_in_two_steps():
-    cohort = CohortFactory(code="A-STD-R")
-    outsider_cohort = CohortFactory(code="B-STD-R")
-    membership = StaffMembershipFactory(institution=cohort.institution)
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client = Client()
-    client.force_login(membership.user)
+def test_an_institution_admin_imports_through_the_admin_in_two_steps(
+    institution, institution_admin, other_institution
+):
+    CohortFactory(code="A-STD-R", institution=institution)
+    outsider_cohort = CohortFactory(code="B-STD-R", institution=other_institution)
+    client = logged_in(institution_admin)
     page = client.get("/en/admin/courses/enrolment/import/")
     assert page.status_code == 200
     csv_format = next(i for i, f in enumerate(page.context["form"].fields["format"].choices) if f[1] == "csv")

@@ -7,17 +7,15 @@ The rule is ``courses.services.check_trainee_active``, called by ``check_enrol``
 
 import pytest
 import tablib
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
 from accounts.employees import do_deactivate_employee
-from accounts.scoping import INSTITUTION_ADMIN_GROUP
 from courses import services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
-from tests.factories import CohortFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+from tests.factories import CohortFactory, TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +54,11 @@ def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_import
     assert not Enrolment.objects.exists() and seats(cohort) == 0
 
 
-def test_the_import_in_admin_shows_the_refusal(client: Client):
-    cohort = CohortFactory(code="A-STD-R")
+def test_the_import_in_admin_shows_the_refusal(client: Client, institution, institution_admin):
+    CohortFactory(code="A-STD-R", institution=institution)
     gone = TraineeProfileFactory(user__email="gone@example.test", employer=None, employee_number="")
     do_deactivate_employee(profile=gone)
-    membership = StaffMembershipFactory(institution=cohort.institution)
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client.force_login(membership.user)
+    client.force_login(institution_admin)
     page = client.get("/en/admin/courses/enrolment/import/")
     csv_format = next(value for value, label in page.context["form"].fields["format"].choices if label == "csv")
     text = ",".join(HEADERS) + "\ngone@example.test,Gone,en,,,A-STD-R\n"
@@ -75,23 +71,21 @@ def test_the_import_in_admin_shows_the_refusal(client: Client):
     assert not Enrolment.objects.exists()
 
 
-def test_admin_has_no_other_way_to_enrol(client: Client):
-    membership = StaffMembershipFactory()
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client.force_login(membership.user)
+def test_admin_has_no_other_way_to_enrol(client: Client, institution_admin):
+    client.force_login(institution_admin)
     assert client.get("/en/admin/courses/enrolment/add/").status_code == 403
 
 
-def test_a_pending_enrolment_of_a_person_deactivated_since_is_not_approved_in_admin(client: Client):
+def test_a_pending_enrolment_of_a_person_deactivated_since_is_not_approved_in_admin(
+    client: Client, institution, institution_admin, trainee
+):
     """Approval would take the seat and fix hours for someone who has left: it is refused, the
     enrolment stays pending, and the institution rejects it (which frees the seat)."""
-    cohort = CohortFactory()
-    profile = TraineeProfileFactory()
+    cohort = CohortFactory(institution=institution)
+    profile = trainee.trainee_profile
     enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
     do_deactivate_employee(profile=profile)
-    membership = StaffMembershipFactory(institution=cohort.institution)
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client.force_login(membership.user)
+    client.force_login(institution_admin)
     response = client.post(
         "/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]}, follow=True
     )

@@ -4,11 +4,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from courses import services
 from courses.models import Enrolment, SelfStudyEntry
+from tests.conftest import logged_in
 from tests.factories import (
     CohortFactory,
     InstitutionFactory,
@@ -19,12 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def approved(trainee, cohort) -> Enrolment:

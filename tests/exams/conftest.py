@@ -1,5 +1,7 @@
-"""The exams' cast: inst-a runs a standard retail cohort with an open sitting; trainee Alice is
-approved in it; Bob is approved in inst-b's cohort (the outsider); graders and admins of both."""
+"""The exams' world, on the cast (tests/conftest.py): inst-a runs a standard retail cohort with an open
+sitting; Alice (the cast's trainee, who reads English) is approved in it; Bob (the other trainee) is
+approved in inst-b's cohort, the outsider. The office and the institutions' admins and graders are the
+cast's, as logged-in clients that know their person (``client.user``)."""
 
 from __future__ import annotations
 
@@ -8,23 +10,17 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP
 from courses.models import Enrolment
 from exams.models import AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
 from exams.services.grading import score_answer
-from tests.factories import CohortFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
+from tests.conftest import in_english
+from tests.factories import CohortFactory
 
 SECRET = "opt-secret"  # every option key starts with it: it must never reach a trainee's browser
 RUBRIC = "RUBRIC-SECRET"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_question(course, kind=QuestionType.SINGLE, difficulty=2, area="economics", status="active", n=0) -> Question:
@@ -85,36 +81,27 @@ def open_sitting(paper, cohort, **kwargs) -> Sitting:
     return Sitting.objects.create(paper=paper, cohort=cohort, **values)
 
 
-def staff(institution, group: str) -> Client:
-    role = "grader" if group == INSTITUTION_GRADER_GROUP else "admin"
-    membership = StaffMembershipFactory(institution=institution, role=role)
-    membership.user.groups.add(Group.objects.get_or_create(name=group)[0])
-    from core.permissions import grant_group_permissions
-    from exams.permissions import GROUP_PERMISSIONS
-
-    grant_group_permissions("exams", GROUP_PERMISSIONS)
-    client = Client()
-    client.force_login(membership.user)
-    client.user = membership.user
-    return client
-
-
 def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
+def client_of(user) -> Client:
+    """A client logged in as ``user`` that knows who it is (``client.user``)."""
+    client = login(user)
+    client.user = user
+    return client
+
+
 @pytest.fixture
-def world(db) -> SimpleNamespace:
-    inst_a = InstitutionFactory(code="inst-a")
-    inst_b = InstitutionFactory(code="inst-b")
+def world(institution, other_institution, trainee, other_trainee) -> SimpleNamespace:
+    inst_a, inst_b = institution, other_institution
     cohort = CohortFactory(institution=inst_a)
     other_cohort = CohortFactory(institution=inst_b)
     course = cohort.curriculum.entries.select_related("course").first().course
     paper = make_paper(course)
-    alice = UserFactory(email="alice@example.test", preferred_language="en")
-    bob = UserFactory(email="bob@example.test")
+    alice, bob = in_english(trainee), other_trainee
     approve(alice, cohort)
     approve(bob, other_cohort)
     sitting = open_sitting(paper, cohort)
@@ -126,28 +113,25 @@ def world(db) -> SimpleNamespace:
 
 
 @pytest.fixture
-def office() -> Client:
-    user = UserFactory(is_staff=True, is_superuser=True)
-    client = login(user)
-    client.user = user
-    return client
+def office(program_office) -> Client:
+    return client_of(program_office)
 
 
 @pytest.fixture
-def admin_a(world) -> Client:
-    return staff(world.inst_a, INSTITUTION_ADMIN_GROUP)
+def admin_a(world, institution_admin) -> Client:
+    return client_of(institution_admin)
 
 
 @pytest.fixture
-def admin_b(world) -> Client:
-    return staff(world.inst_b, INSTITUTION_ADMIN_GROUP)
+def admin_b(world, other_institution_admin) -> Client:
+    return client_of(other_institution_admin)
 
 
 @pytest.fixture
-def grader_a(world) -> Client:
-    return staff(world.inst_a, INSTITUTION_GRADER_GROUP)
+def grader_a(world, institution_grader) -> Client:
+    return client_of(institution_grader)
 
 
 @pytest.fixture
-def grader_b(world) -> Client:
-    return staff(world.inst_b, INSTITUTION_GRADER_GROUP)
+def grader_b(world, other_institution_grader) -> Client:
+    return client_of(other_institution_grader)

@@ -68,15 +68,14 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def headers(cast, keep_test_connection, settings):
-    """Bank A's token of every scope, with rows of each kind for the fuzzer to land on."""
+def headers(cast, other_trainee, keep_test_connection, settings):
+    """Bank A's token of every scope, with rows of each kind for the fuzzer to land on (and bank B's employee)."""
     settings.CELERY_TASK_ALWAYS_EAGER = True
     for n in range(3):
         profile = TraineeProfileFactory(employer=cast.hr_a.employer, employee_number=f"A-{n:04d}")
         training.do_enrol(trainee=profile.user, cohort=CohortFactory(curriculum=curriculum_of("assistant")))
         published_result(profile, passed=bool(n % 2))
         CertificateFactory(trainee=profile.user)
-    TraineeProfileFactory(employer=cast.hr_b.employer, employee_number="B-0001")
     return {"Authorization": f"Bearer {token_for(cast.hr_a)}"}
 
 

@@ -79,8 +79,7 @@ def test_the_shared_writers_keep_any_text_and_write_no_formula(text):
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def world(db):
     return build_world()
 
 

@@ -86,8 +86,7 @@ def value_for(offered: list[str]):
 
 
 @pytest.fixture
-def people(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def people(db):
     world = build_world()
     trainee = Client()
     trainee.force_login(world.trainee_a)

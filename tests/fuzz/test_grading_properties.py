@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, QuestionType
 from exams.services import ExamError, attempts, grading
 from tests.exams.conftest import approve, make_paper, open_sitting, score_item
-from tests.factories import CohortFactory, UserFactory
+from tests.factories import CohortFactory
 
 KEYS = list("abcdefgh")
 PURE = settings(max_examples=400, deadline=None, derandomize=True, database=None)
@@ -92,12 +92,10 @@ def test_choosing_one_more_right_option_never_lowers_a_partial_score(item, data)
 
 
 @pytest.fixture
-def exam(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def exam(trainee):
     cohort = CohortFactory()
     course = cohort.curriculum.entries.select_related("course").first().course
     paper = make_paper(course, per_row=2)
-    trainee = UserFactory()
     approve(trainee, cohort)
     return paper, open_sitting(paper, cohort), trainee
 

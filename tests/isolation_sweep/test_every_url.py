@@ -412,7 +412,6 @@ def test_every_url_pattern_has_a_case():
 
 @pytest.fixture
 def theirs(settings) -> Theirs:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     return theirs_of(build_world())
 

@@ -2,11 +2,6 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_cache():
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache

@@ -6,45 +6,22 @@ nobody can change it."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from accounts import audit
 from accounts.models import AuditEvent
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
 from certification.services import do_suspend_certificate
 from courses.services import do_approve_enrolment, do_enrol
 from hr_api.models import SCOPES
 from hr_api.services import do_create_client, do_revoke_client, do_rotate_secret
 from tests.api.conftest import http
-from tests.factories import (
-    CertificateFactory,
-    CohortFactory,
-    EmployerFactory,
-    InstitutionFactory,
-    StaffMembershipFactory,
-    TraineeProfileFactory,
-    UserFactory,
-)
+from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-2026"
-
-
-def office_user():
-    user = UserFactory(email="office@example.test", is_staff=True, password=PASSWORD)
-    user.groups.add(Group.objects.get_or_create(name=PROGRAM_OFFICE_GROUP)[0])
-    return user
-
-
-def institution_admin(institution, email="admin@inst.example.test"):
-    membership = StaffMembershipFactory(institution=institution, role="admin", user__email=email, user__is_staff=True)
-    membership.user.groups.add(Group.objects.get_or_create(name=INSTITUTION_ADMIN_GROUP)[0])
-    return membership.user
 
 
 def only(action: str) -> AuditEvent:
@@ -53,9 +30,8 @@ def only(action: str) -> AuditEvent:
     return events[0]
 
 
-def test_a_log_in_is_recorded_with_utc_time_actor_institution_address_and_request_id():
-    institution = InstitutionFactory()
-    user = institution_admin(institution)
+def test_a_log_in_is_recorded_with_utc_time_actor_institution_address_and_request_id(institution, institution_admin):
+    user = institution_admin
     user.set_password(PASSWORD)
     user.save()
     response = Client(REMOTE_ADDR="192.0.2.7").post(
@@ -86,8 +62,7 @@ def test_a_request_id_that_is_not_one_is_replaced():
     assert response["X-Request-ID"] != "<script>x</script>" and response["X-Request-ID"].isalnum()
 
 
-def test_an_api_call_without_the_scope_is_recorded_as_refused_for_the_employer():
-    employer = EmployerFactory()
+def test_an_api_call_without_the_scope_is_recorded_as_refused_for_the_employer(employer):
     client, _ = do_create_client(employer=employer, name="HR", scopes=["read"], client_id="hr-read-only")
     response = http(client).post("/api/v1/employees/", {"employee_number": "E1"}, format="json")
     assert response.status_code == 403
@@ -96,9 +71,8 @@ def test_an_api_call_without_the_scope_is_recorded_as_refused_for_the_employer()
     assert refused.summary == "POST /api/v1/employees/"
 
 
-def test_another_institutions_row_in_admin_is_a_404_and_recorded():
-    inst_a, inst_b = InstitutionFactory(), InstitutionFactory()
-    admin_a = institution_admin(inst_a)
+def test_another_institutions_row_in_admin_is_a_404_and_recorded(institution, institution_admin, other_institution):
+    inst_a, inst_b, admin_a = institution, other_institution, institution_admin
     foreign = CohortFactory(institution=inst_b)
     client = Client()
     client.force_login(admin_a)
@@ -108,21 +82,20 @@ def test_another_institutions_row_in_admin_is_a_404_and_recorded():
     assert refused.detail["status"] == 404 and refused.detail["object_id"] == str(foreign.pk)
 
 
-def test_enrolment_decisions_are_recorded_with_the_deciding_staff_member():
-    cohort = CohortFactory()
-    trainee = UserFactory()
+def test_enrolment_decisions_are_recorded_with_the_deciding_staff_member(institution, institution_admin, trainee):
+    cohort = CohortFactory(institution=institution)
     enrolment = do_enrol(trainee=trainee, cohort=cohort)
-    staff = institution_admin(cohort.institution)
+    staff = institution_admin
     do_approve_enrolment(enrolment=enrolment, by=staff)
     events = list(AuditEvent.objects.filter(action="enrolment_state").order_by("id"))
     assert [e.detail["new_state"] for e in events] == ["pending", enrolment.__class__.objects.get(pk=enrolment.pk).state]
     assert all(e.institution_id == cohort.institution_id and e.object_id == str(enrolment.pk) for e in events)
 
 
-def test_enrolment_decisions_in_admin_name_the_person_who_clicked():
-    cohort = CohortFactory()
-    enrolment = do_enrol(trainee=UserFactory(), cohort=cohort)
-    staff = institution_admin(cohort.institution)
+def test_enrolment_decisions_in_admin_name_the_person_who_clicked(institution, institution_admin, trainee):
+    cohort = CohortFactory(institution=institution)
+    enrolment = do_enrol(trainee=trainee, cohort=cohort)
+    staff = institution_admin
     from core.permissions import grant_group_permissions
     from courses.permissions import GROUP_PERMISSIONS
 
@@ -138,17 +111,16 @@ def test_enrolment_decisions_in_admin_name_the_person_who_clicked():
     assert approved.actor_id == staff.pk and approved.request_id
 
 
-def test_certificate_status_changes_are_recorded_with_reason():
+def test_certificate_status_changes_are_recorded_with_reason(program_office):
     certificate = CertificateFactory()
-    office = office_user()
+    office = program_office
     do_suspend_certificate(certificate=certificate, by=office, reason="調查中")
     event = only("certificate_status")
     assert event.actor_id == office.pk and event.institution_id == certificate.institution_id
     assert event.detail == {"old_status": "active", "new_status": "suspended", "action": "suspend", "reason": "調查中"}
 
 
-def test_api_client_creation_rotation_and_revocation_are_recorded_without_the_secret():
-    employer = EmployerFactory()
+def test_api_client_creation_rotation_and_revocation_are_recorded_without_the_secret(employer):
     client, secret = do_create_client(employer=employer, name="HR", scopes=SCOPES)
     new_secret = do_rotate_secret(client=client)
     do_revoke_client(client=client)
@@ -159,10 +131,8 @@ def test_api_client_creation_rotation_and_revocation_are_recorded_without_the_se
     assert secret not in dump and new_secret not in dump
 
 
-def test_hr_api_writes_are_recorded_with_the_client_and_employer():
-    employer = EmployerFactory()
-    client, _ = do_create_client(employer=employer, name="HR", scopes=SCOPES, client_id="hr-writer")
-    response = http(client).post(
+def test_hr_api_writes_are_recorded_with_the_client_and_employer(hr_client):
+    response = http(hr_client).post(
         "/api/v1/employees/",
         {"employee_number": "E1", "email": "new@bank.example", "display_name": "新人"},
         format="json",
@@ -170,15 +140,14 @@ def test_hr_api_writes_are_recorded_with_the_client_and_employer():
     )
     assert response.status_code == 201, response.content
     event = only("api_write")
-    assert event.actor_label == "api:hr-writer" and event.employer_id == employer.pk
+    assert event.actor_label == "api:hr-alpha" and event.employer_id == hr_client.employer_id
     assert event.detail["status"] == 201 and event.summary == "POST /api/v1/employees/ 201"
     # The person the HR system created: its enrolment-free registration is not an enrolment event.
     assert not AuditEvent.objects.filter(action="enrolment_state").exists()
 
 
-def test_an_admin_export_is_recorded():
-    office = office_user()
-    employer = EmployerFactory()
+def test_an_admin_export_is_recorded(program_office, employer):
+    office = program_office
     TraineeProfileFactory.create_batch(2, employer=employer)
     client = Client()
     client.force_login(office)
@@ -192,12 +161,11 @@ def test_an_admin_export_is_recorded():
     assert event.actor_id == office.pk and event.detail["model"] == "accounts.TraineeProfile"
 
 
-def test_a_question_export_is_recorded():
+def test_a_question_export_is_recorded(program_office):
     from exams.models import Question
 
-    office = office_user()
     client = Client()
-    client.force_login(office)
+    client.force_login(program_office)
     from courses.models import Course
     from tests.exams.conftest import make_question
 
@@ -214,17 +182,17 @@ def test_a_question_export_is_recorded():
 
 
 @pytest.fixture
-def trail():
-    inst = InstitutionFactory(code="inst-trail")
+def trail(institution):
+    inst = institution
     for n in range(3):
         audit.record(audit.Action.LOGIN_FAILED, actor_label=f"guess{n}@example.test", institution=inst)
     audit.record(audit.Action.LOGIN, actor_label="found@example.test", summary="needle")
     return inst
 
 
-def test_the_program_office_searches_and_filters_the_trail(trail):
+def test_the_program_office_searches_and_filters_the_trail(trail, program_office):
     client = Client()
-    client.force_login(office_user())
+    client.force_login(program_office)
     url = reverse("admin:accounts_auditevent_changelist")
     page = client.get(url, {"q": "guess1@"})
     assert page.status_code == 200
@@ -247,22 +215,23 @@ def test_nobody_adds_changes_or_deletes_an_event_not_even_a_superuser(trail):
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
-def test_institution_staff_cannot_see_the_trail(trail):
+def test_institution_staff_cannot_see_the_trail(trail, institution_admin):
     client = Client()
-    client.force_login(institution_admin(trail))
+    client.force_login(institution_admin)
     assert client.get(reverse("admin:accounts_auditevent_changelist")).status_code == 403
     assert "auditevent" not in client.get(reverse("admin:index")).content.decode()
 
 
 @pytest.mark.parametrize("size", [5, 60])
-def test_the_trail_list_page_runs_a_fixed_number_of_queries(size, django_assert_max_num_queries):
-    employer, institution = EmployerFactory(), InstitutionFactory()
+def test_the_trail_list_page_runs_a_fixed_number_of_queries(
+    size, django_assert_max_num_queries, employer, institution, program_office
+):
     AuditEvent.objects.bulk_create(
         AuditEvent(action="api_write", actor_label=f"api:c{n}", employer=employer, institution=institution)
         for n in range(size)
     )
     client = Client()
-    client.force_login(office_user())
+    client.force_login(program_office)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("admin:accounts_auditevent_changelist"))
     assert response.status_code == 200
@@ -279,13 +248,13 @@ def test_someone_elses_certificate_pdf_is_a_404_and_recorded():
     assert refused.actor_id == outsider.pk and refused.object_id == str(certificate.pk)
 
 
-def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone():
+def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone(program_office):
     AuditEvent.objects.create(
         action="login", actor_label="early@example.test",
         created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
     )
     client = Client()
-    client.force_login(office_user())
+    client.force_login(program_office)
     html = client.get(reverse("admin:accounts_auditevent_changelist")).content.decode()
     assert "2026-01-02 03:04:05 UTC" in html  # not 11:04:05, Taipei's time
 

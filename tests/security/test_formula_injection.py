@@ -122,8 +122,7 @@ def plant_formulas(exporter: User) -> int:
 
 
 @pytest.fixture
-def office(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def office(db):
     build_world()
     from exams import demo
 

@@ -10,7 +10,6 @@ from rest_framework.test import APIClient
 
 from hr_api.models import SCOPES
 from hr_api.services import do_create_client, do_rotate_secret
-from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +22,8 @@ def ask_token(client_id: str, secret: str):
     )
 
 
-def test_the_client_secret_is_stored_as_a_password_hash_also_after_rotation():
-    client, secret = do_create_client(employer=EmployerFactory(), name="HR", scopes=SCOPES, client_id="hr-hash")
+def test_the_client_secret_is_stored_as_a_password_hash_also_after_rotation(employer):
+    client, secret = do_create_client(employer=employer, name="HR", scopes=SCOPES, client_id="hr-hash")
     stored = Application.objects.get(pk=client.application_id).client_secret
     assert secret not in stored
     identify_hasher(stored)  # a Django password hash, not the secret
@@ -34,8 +33,8 @@ def test_the_client_secret_is_stored_as_a_password_hash_also_after_rotation():
     assert rotated not in stored and check_password(rotated, stored)
 
 
-def test_an_issued_access_token_is_not_stored_in_clear_and_still_works():
-    _client, secret = do_create_client(employer=EmployerFactory(), name="HR", scopes=SCOPES, client_id="hr-tok")
+def test_an_issued_access_token_is_not_stored_in_clear_and_still_works(employer):
+    _client, secret = do_create_client(employer=employer, name="HR", scopes=SCOPES, client_id="hr-tok")
     response = ask_token("hr-tok", secret)
     assert response.status_code == 200, response.content
     token = response.json()["access_token"]

@@ -112,7 +112,6 @@ PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 @pytest.fixture
 def world(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     from django.core.cache import cache
 

@@ -20,13 +20,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import AuditEvent, StaffMembership, UserSession
-from accounts.scoping import INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
+from accounts.scoping import PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
 from accounts.second_factor import services
 from accounts.second_factor.middleware import is_open
-from tests.factories import InstitutionFactory, StaffMembershipFactory, TraineeProfileFactory, UserFactory
+from tests.conftest import PASSWORD, in_english, make_program_office, make_staff
+from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_second_factor")]
-PASSWORD = "a-long-passphrase-2026"
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LOGIN = "/en/accounts/login/"
 VERIFY = "/en/accounts/second-factor/"
@@ -40,16 +40,16 @@ def code_for(secret: str, offset: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def institution_admin(email: str = "admin@inst.test", **extra):
-    user = StaffMembershipFactory(user__email=email, user__password=PASSWORD, user__preferred_language="en", **extra).user
-    user.groups.add(Group.objects.get_or_create(name="institution admin")[0])
-    return user
+@pytest.fixture
+def institution_admin(institution_admin):
+    """The cast's admin of inst-a, in English: the log-ins below land on the English pages the tests name."""
+    return in_english(institution_admin)
 
 
-def program_office(email: str = "office@office.test", *, is_staff: bool = True):
-    user = UserFactory(email=email, password=PASSWORD, is_staff=is_staff, preferred_language="en")
-    user.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
-    return user
+@pytest.fixture
+def program_office(program_office):
+    """The cast's program office, in English."""
+    return in_english(program_office)
 
 
 def log_in(email: str, password: str = PASSWORD, next_url: str = "/en/admin/") -> tuple[Client, object]:
@@ -97,14 +97,13 @@ def test_the_walk_reaches_admin_staff_pages_and_the_api():
 
 @pytest.mark.parametrize("who", ["institution admin", "grader without staff status", "program office without staff status", "superuser"])
 @pytest.mark.parametrize("enrolled", [False, True])
-def test_every_url_sends_a_staff_person_without_the_second_step_to_it(who, enrolled):
+def test_every_url_sends_a_staff_person_without_the_second_step_to_it(who, enrolled, institution, request):
     if who == "institution admin":
-        person = institution_admin()
+        person = request.getfixturevalue("institution_admin")
     elif who == "grader without staff status":
-        person = StaffMembershipFactory(user__is_staff=False, role=StaffMembership.Role.GRADER).user
-        person.groups.add(Group.objects.get(name=INSTITUTION_GRADER_GROUP))
+        person = make_staff(institution, StaffMembership.Role.GRADER, is_staff=False)
     elif who == "program office without staff status":
-        person = program_office(is_staff=False)
+        person = make_program_office(is_staff=False)
     else:
         person = UserFactory(is_staff=True, is_superuser=True)
     if enrolled:
@@ -121,10 +120,9 @@ def test_every_url_sends_a_staff_person_without_the_second_step_to_it(who, enrol
         )
 
 
-def test_trainees_never_see_the_second_step():
-    trainee = TraineeProfileFactory(user__email="trainee@example.test", user__password=PASSWORD).user
-    trainee.groups.add(Group.objects.get(name=TRAINEE_GROUP))
-    client, response = log_in("trainee@example.test", next_url="/en/dashboard/")
+def test_trainees_never_see_the_second_step(trainee):
+    assert trainee.groups.filter(name=TRAINEE_GROUP).exists()
+    client, response = log_in(trainee.email, next_url="/en/dashboard/")
     assert response.status_code == 302 and "second-factor" not in response["Location"]
     for name, url in every_url().items():
         if name.startswith("second_factor:"):
@@ -138,8 +136,8 @@ def test_trainees_never_see_the_second_step():
 # --- enrolment on the first staff log-in ----------------------------------------------------
 
 
-def test_the_first_staff_log_in_enrols_an_authenticator_and_shows_ten_recovery_codes_once():
-    person = institution_admin()
+def test_the_first_staff_log_in_enrols_an_authenticator_and_shows_ten_recovery_codes_once(institution_admin):
+    person = institution_admin
     client, response = log_in(person.email)
     response = client.get(response["Location"], follow=True)
     assert response.redirect_chain[-1][0].startswith(ENROL)
@@ -164,8 +162,8 @@ def test_the_first_staff_log_in_enrols_an_authenticator_and_shows_ten_recovery_c
     assert AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_ENROLLED, object_id=str(person.pk)).count() == 1
 
 
-def test_a_staff_log_in_asks_for_the_code_and_then_opens_admin():
-    person = institution_admin()
+def test_a_staff_log_in_asks_for_the_code_and_then_opens_admin(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client, response = log_in(person.email)
     assert client.get(response["Location"])["Location"].startswith(VERIFY)
@@ -174,8 +172,8 @@ def test_a_staff_log_in_asks_for_the_code_and_then_opens_admin():
     assert client.get("/en/admin/").status_code == 200
 
 
-def test_django_admins_own_log_in_page_is_no_way_around_the_second_step():
-    person = institution_admin()
+def test_django_admins_own_log_in_page_is_no_way_around_the_second_step(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client = Client()
     response = client.post("/en/admin/login/?next=/en/admin/", {"username": person.email, "password": PASSWORD,
@@ -189,8 +187,8 @@ def test_django_admins_own_log_in_page_is_no_way_around_the_second_step():
 # --- the lock-out covers the second factor --------------------------------------------------
 
 
-def test_six_wrong_codes_lock_the_account_and_the_right_code_then_fails():
-    person = institution_admin()
+def test_six_wrong_codes_lock_the_account_and_the_right_code_then_fails(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client, _ = log_in(person.email)
     for _attempt in range(5):
@@ -205,8 +203,8 @@ def test_six_wrong_codes_lock_the_account_and_the_right_code_then_fails():
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
 
 
-def test_a_new_password_log_in_gives_no_new_guesses_at_the_code():
-    person = institution_admin()
+def test_a_new_password_log_in_gives_no_new_guesses_at_the_code(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     for _round in range(2):
         client, response = log_in(person.email)
@@ -216,8 +214,8 @@ def test_a_new_password_log_in_gives_no_new_guesses_at_the_code():
     assert last.status_code == 429  # 3 + 3: the second password log-in reset nothing
 
 
-def test_wrong_passwords_and_wrong_codes_add_up():
-    person = institution_admin()
+def test_wrong_passwords_and_wrong_codes_add_up(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     for _attempt in range(3):
         assert log_in(person.email, password="wrong")[1].status_code == 200
@@ -227,8 +225,8 @@ def test_wrong_passwords_and_wrong_codes_add_up():
     assert client.post(VERIFY, {"code": "123456"}).status_code == 429
 
 
-def test_the_right_code_forgets_the_failures():
-    person = institution_admin()
+def test_the_right_code_forgets_the_failures(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client, _ = log_in(person.email)
     for _attempt in range(5):
@@ -244,8 +242,8 @@ def test_the_right_code_forgets_the_failures():
 # --- recovery codes -----------------------------------------------------------------------
 
 
-def test_a_recovery_code_works_once_and_is_audited():
-    person = institution_admin()
+def test_a_recovery_code_works_once_and_is_audited(institution_admin):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     codes = services._new_recovery_codes(person)
     client, _ = log_in(person.email)
@@ -262,15 +260,17 @@ def test_a_recovery_code_works_once_and_is_audited():
 # --- reset: the program office, audited -------------------------------------------------------
 
 
-def test_the_program_office_resets_a_second_factor_which_ends_sessions_and_forces_re_enrolment():
-    person = institution_admin()
+def test_the_program_office_resets_a_second_factor_which_ends_sessions_and_forces_re_enrolment(
+    institution_admin, program_office
+):
+    person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     services._new_recovery_codes(person)
     theirs, _ = log_in(person.email)
     theirs.post(VERIFY, {"code": code_for(SECRET)})
     assert theirs.get("/en/admin/").status_code == 200
 
-    office = program_office()
+    office = program_office
     services.do_set_authenticator(user=office, secret=SECRET)
     client = Client()
     client.force_login(office)
@@ -289,10 +289,8 @@ def test_the_program_office_resets_a_second_factor_which_ends_sessions_and_force
     assert again.get(response["Location"])["Location"].startswith(ENROL)
 
 
-def test_an_institution_admin_cannot_reset_a_second_factor():
-    institution = InstitutionFactory()
-    admin_a = institution_admin("a@inst.test", institution=institution)
-    grader = StaffMembershipFactory(institution=institution, role=StaffMembership.Role.GRADER).user
+def test_an_institution_admin_cannot_reset_a_second_factor(institution_admin, institution_grader):
+    admin_a, grader = institution_admin, institution_grader
     services.do_set_authenticator(user=grader, secret=SECRET)
     client = Client()
     client.force_login(admin_a)
@@ -309,8 +307,7 @@ def test_an_institution_admin_cannot_reset_a_second_factor():
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_RESET).exists()
 
 
-def test_a_staff_role_granted_later_ends_the_persons_sessions():
-    trainee = TraineeProfileFactory(user__email="soon@example.test", user__password=PASSWORD).user
+def test_a_staff_role_granted_later_ends_the_persons_sessions(trainee):
     client, _ = log_in(trainee.email, next_url="/en/dashboard/")
     assert UserSession.objects.filter(user_id=trainee.pk).exists()
     trainee.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))

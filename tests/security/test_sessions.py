@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from accounts.employees import do_deactivate_employee
 from accounts.models import AuditEvent, User, UserSession
-from tests.factories import TraineeProfileFactory, UserFactory
+from tests.factories import UserFactory
 from tests.isolation import build_world
 
 pytestmark = pytest.mark.django_db
@@ -65,8 +65,8 @@ def test_twelve_hours_after_log_in_the_session_ends_however_busy():
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_deactivation_through_the_hr_api_ends_every_session_of_the_person():
-    profile = TraineeProfileFactory()
+def test_deactivation_through_the_hr_api_ends_every_session_of_the_person(trainee):
+    profile = trainee.trainee_profile
     profile.user.set_password(PASSWORD)
     profile.user.save()
     phone, laptop, other = Client(), Client(), Client()

@@ -14,7 +14,6 @@ from hr_api.models import SCOPES
 from hr_api.services import do_create_client
 from tests.api.conftest import http
 from tests.conftest import redis_reachable, service_missing
-from tests.factories import EmployerFactory
 from tests.test_settings import BASE_DIR, PRODUCTION, run_django
 
 REDIS_CACHE = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/12")
@@ -80,8 +79,8 @@ def test_verification_look_ups_counted_by_one_worker_hold_back_another(shared_ca
 
 
 @pytest.mark.django_db
-def test_api_calls_counted_by_one_worker_are_seen_by_another(shared_cache):
-    client, _ = do_create_client(employer=EmployerFactory(), name="HR", scopes=SCOPES)
+def test_api_calls_counted_by_one_worker_are_seen_by_another(shared_cache, employer):
+    client, _ = do_create_client(employer=employer, name="HR", scopes=SCOPES)
     key = f"throttle_api_client_client-{client.pk}"
     shared_cache.delete(key)
     api = http(client)

@@ -9,7 +9,6 @@ from rest_framework.test import APIClient
 from accounts.models import AuditEvent
 from hr_api.models import SCOPES
 from hr_api.services import do_create_client
-from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +21,10 @@ def ask(client_id: str, secret: str, address: str = "192.0.2.1"):
     )
 
 
-def test_guessing_a_secret_is_stopped_and_even_the_right_one_waits(settings):
+def test_guessing_a_secret_is_stopped_and_even_the_right_one_waits(settings, employer, other_employer):
     settings.API_TOKEN_RATE_PER_MINUTE = 5
-    _client, secret = do_create_client(employer=EmployerFactory(), name="HR", scopes=SCOPES, client_id="hr-target")
-    _other, other_secret = do_create_client(employer=EmployerFactory(), name="HR2", scopes=SCOPES, client_id="hr-other")
+    _client, secret = do_create_client(employer=employer, name="HR", scopes=SCOPES, client_id="hr-target")
+    _other, other_secret = do_create_client(employer=other_employer, name="HR2", scopes=SCOPES, client_id="hr-other")
     for n in range(5):
         assert ask("hr-target", f"guess-{n}", address=f"198.51.100.{n}").status_code == 401
     refused = ask("hr-target", secret, address="198.51.100.99")  # the right secret, a new address

@@ -6,16 +6,13 @@ import zipfile
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import StaffMembership, TraineeProfile
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
+from accounts.models import TraineeProfile
 from accounts.uploads import validate_tabular_upload
-from tests.factories import InstitutionFactory, StaffMembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 HEADER = "email,display_name,preferred_language,employer,employee_number,branch,manager_class,phone\n"
@@ -38,10 +35,8 @@ def other_zip() -> bytes:
 
 
 @pytest.fixture
-def admin_client(client: Client) -> Client:
-    membership = StaffMembershipFactory(institution=InstitutionFactory(), role=StaffMembership.Role.ADMIN)
-    membership.user.groups.add(Group.objects.get(name=INSTITUTION_ADMIN_GROUP))
-    client.force_login(membership.user)
+def admin_client(client: Client, institution_admin) -> Client:
+    client.force_login(institution_admin)
     return client
 
 
@@ -76,23 +71,21 @@ def test_the_refusal_is_in_traditional_chinese_on_the_chinese_admin(admin_client
     assert "不是 CSV 文字檔" in html
 
 
-def test_a_file_over_the_limit_is_refused_for_every_import(admin_client, settings):
+def test_a_file_over_the_limit_is_refused_for_every_import(admin_client, program_office, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     big = (HEADER + "x@example.test,X,,,,,,\n" * 110_000).encode()
     assert len(big) > settings.IMPORT_MAX_UPLOAD_BYTES
     response = preview(admin_client, "trainees.csv", big)
     assert "The file is larger than 2 MB. Split it and import the parts." in response.content.decode()
-    office = UserFactory(is_staff=True)
-    office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
     client = Client()
-    client.force_login(office)
+    client.force_login(program_office)
     response = client.post(reverse("admin:exams_question_import"), {"file": SimpleUploadedFile("q.csv", big)})
     assert "The file is larger than 2 MB" in response.content.decode()
 
 
-def test_the_question_import_refuses_a_renamed_binary():
+def test_the_question_import_refuses_a_renamed_binary(program_office):
     client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.force_login(program_office)
     response = client.post(reverse("admin:exams_question_import"), {"file": SimpleUploadedFile("q.xlsx", PNG)})
     assert response.status_code == 200
     assert "This file is not an XLSX workbook" in response.content.decode()
