@@ -23,9 +23,20 @@ from django_otp_webauthn.models import WebAuthnCredential
 from accounts.models import AuditEvent
 from accounts.second_factor import services
 from accounts.second_factor.passkeys import SCRIPT_MSGIDS
+from tests.conftest import PASSWORD, make_program_office, make_staff
+from tests.factories import InstitutionFactory
 from tests.security.software_authenticator import SoftwareAuthenticator, b64url
-from tests.security.test_second_factor import SECRET, code_for, institution_admin, log_in, program_office
+from tests.security.test_second_factor import SECRET, code_for, log_in
 from tests.test_settings import PRODUCTION, run_django
+
+
+def institution_admin(email: str = "admin@inst.test"):
+    """An institution admin who signs in with the cast's password, in English."""
+    return make_staff(InstitutionFactory(), email=email, password=PASSWORD, preferred_language="en")
+
+
+def program_office(email: str = "office@office.test"):
+    return make_program_office(email=email, password=PASSWORD, preferred_language="en")
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_second_factor")]
 VERIFY = "/en/accounts/second-factor/"
