@@ -230,7 +230,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         raise AccountError("missing", _("Every row needs a name."), field="display_name")
     for column, model in (("email", User), ("display_name", User), ("employee_number", TraineeProfile),
                           ("branch", TraineeProfile), ("phone", TraineeProfile)):  # fmt: skip
-        limit = model._meta.get_field(column).max_length
+        limit = getattr(model._meta.get_field(column), "max_length", None)
         if limit and len(clean[column]) > limit:
             raise AccountError(
                 "invalid", _("At most %(limit)s characters.") % {"limit": limit}, field=column

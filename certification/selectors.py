@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, Sum
 
+from accounts.models import User
 from courses import selectors as course_selectors
 from courses.models import Curriculum, Enrolment
 from exams import selectors as exam_selectors
@@ -80,7 +82,7 @@ def with_catalog(queryset: QuerySet[Certificate] | None = None) -> QuerySet[Cert
     return queryset.select_related("trainee", "tier", "track", "institution")
 
 
-def certificates_of(trainee) -> QuerySet[Certificate]:
+def certificates_of(trainee: User) -> QuerySet[Certificate]:
     return with_catalog(Certificate.objects.filter(trainee=trainee))
 
 
@@ -98,7 +100,7 @@ def by_number(number: str) -> Certificate | None:
     return with_catalog().filter(number=normalize(number)).first()
 
 
-def can_download(user, certificate: Certificate) -> bool:
+def can_download(user: User | AnonymousUser, certificate: Certificate) -> bool:
     """The holder, their institution's staff (issuing or the cohort's) and the program office."""
     from accounts.scoping import institution_of, is_program_office
 
@@ -122,7 +124,7 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def activities_of(trainee) -> QuerySet[ContinuingEducation]:
+def activities_of(trainee: User) -> QuerySet[ContinuingEducation]:
     return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution")[:50]
 
 

@@ -46,7 +46,7 @@ def curricula_of_tier(tier: Tier) -> QuerySet[Curriculum]:
 def plan_of(curriculum: Curriculum) -> Plan:
     return Plan(
         tier_level=curriculum.tier.level,
-        track=curriculum.track.code if curriculum.track_id else None,
+        track=curriculum.track.code if curriculum.track is not None else None,
         teaching_days=curriculum.teaching_days,
         teaching_hours=curriculum.teaching_hours,
         exam_prep_days=curriculum.exam_prep_days,
@@ -142,7 +142,7 @@ def open_cohorts(
     return cohorts.order_by("starts_on", "code")
 
 
-def cohorts_version() -> tuple:
+def cohorts_version() -> tuple[object, ...]:
     """Changes whenever a cohort is added or saved (seats included): part of the catalog's cache key."""
     return tuple(Cohort.objects.aggregate(last=Max("updated_at"), top=Max("id")).values())
 

@@ -13,9 +13,10 @@ from accounts.models import User
 
 def passkeys_of(user: User) -> QuerySet[WebAuthnCredential]:
     """The person's passkeys, the most recently used first (then the newest)."""
-    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by(
+    passkeys: QuerySet[WebAuthnCredential] = WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by(
         F("last_used_at").desc(nulls_last=True), "-created_at", "-pk"
     )
+    return passkeys
 
 
 def passkey_of(user: User, passkey_id: int) -> WebAuthnCredential | None:
@@ -24,4 +25,4 @@ def passkey_of(user: User, passkey_id: int) -> WebAuthnCredential | None:
 
 
 def has_passkey(user: User) -> bool:
-    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
+    return bool(WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())

@@ -154,7 +154,7 @@ def do_verify(*, user: User, code: str) -> Device:
 
 
 def recovery_codes_left(user: User) -> int:
-    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
 def check_may_reset_second_factor(*, actor: User, user: User) -> None:
@@ -175,7 +175,7 @@ def do_reset_second_factor(*, actor: User, user: User) -> int:
     sessions = do_end_sessions(user=user)
     audit.record(audit.Action.SECOND_FACTOR_RESET, actor=actor, target=user, summary=user.email,
                  detail={"devices_deleted": deleted, "sessions_ended": sessions})
-    return deleted
+    return int(deleted)
 
 
 @transaction.atomic
