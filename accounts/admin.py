@@ -44,9 +44,7 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
         (_("Personal info"), {"fields": ("display_name", "preferred_language", "is_active")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined", "email_verified_at")}),
     )
-    add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),
-    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "display_name", "password1", "password2")}),)
     actions = [reset_second_factor]
     has_reset_second_factor_permission = may_reset_second_factor
 
@@ -131,7 +129,15 @@ class StaffMembershipAdmin(InstitutionScopedAdmin):
 @admin.register(Institution)
 class InstitutionAdmin(InstitutionScopedAdmin):
     institution_paths = ("pk",)
-    list_display = ["code", "name_zh", "name_en", "authorization_number", "authorized_from", "authorized_until", "status"]
+    list_display = [
+        "code",
+        "name_zh",
+        "name_en",
+        "authorization_number",
+        "authorized_from",
+        "authorized_until",
+        "status",
+    ]
     list_filter = ["status"]
     search_fields = ["code", "name_zh", "name_en", "authorization_number"]
 
@@ -175,8 +181,18 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = [
-        "time_utc", "action", "actor", "actor_label", "institution", "employer", "request_id",
-        "ip_address", "object_type", "object_id", "summary", "detail",
+        "time_utc",
+        "action",
+        "actor",
+        "actor_label",
+        "institution",
+        "employer",
+        "request_id",
+        "ip_address",
+        "object_type",
+        "object_id",
+        "summary",
+        "detail",
     ]
     actions = None
 

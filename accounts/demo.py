@@ -51,8 +51,12 @@ def demo_logins() -> list[tuple[str, str]]:
 def _person(email: str, name: str, *, group: str, is_staff: bool = False, language: str = "zh-hant") -> User:
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"display_name": name, "is_staff": is_staff, "preferred_language": language,
-                  "email_verified_at": timezone.now()},
+        defaults={
+            "display_name": name,
+            "is_staff": is_staff,
+            "preferred_language": language,
+            "email_verified_at": timezone.now(),
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)
@@ -74,9 +78,13 @@ def load() -> None:
     for code, name_zh, name_en, number in INSTITUTIONS:
         institution, _created = Institution.objects.get_or_create(
             code=code,
-            defaults={"name_zh": name_zh, "name_en": name_en, "authorization_number": number,
-                      "authorized_from": today - datetime.timedelta(days=365),
-                      "authorized_until": today + datetime.timedelta(days=3 * 365)},
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "authorization_number": number,
+                "authorized_from": today - datetime.timedelta(days=365),
+                "authorized_until": today + datetime.timedelta(days=3 * 365),
+            },
         )
         institutions.append(institution)
         for role, group, label in [
@@ -95,14 +103,18 @@ def load() -> None:
         # The first employer's staff were registered by Taipei, the second's by the online
         # institution; the self-funded two signed up themselves.
         registered_by = institutions[0] if n <= 6 else institutions[1] if n <= 10 else None
-        user = _person(f"trainee{n:02d}@demo.test", name, group=TRAINEE_GROUP, language="en" if n % 4 == 0 else "zh-hant")
+        user = _person(
+            f"trainee{n:02d}@demo.test", name, group=TRAINEE_GROUP, language="en" if n % 4 == 0 else "zh-hant"
+        )
         TraineeProfile.objects.get_or_create(
             user=user,
             defaults={
                 "employer": employer,
                 "employee_number": f"{employer.code.upper()}-{n:04d}" if employer else "",
                 "branch": "臺北分行" if employer else "",
-                "manager_class": TraineeProfile.ManagerClass.PERSONAL if n % 2 else TraineeProfile.ManagerClass.CORPORATE,
+                "manager_class": TraineeProfile.ManagerClass.PERSONAL
+                if n % 2
+                else TraineeProfile.ManagerClass.CORPORATE,
                 "registered_by": registered_by,
             },
         )

@@ -29,11 +29,19 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 class SignUpForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=150, help_text=_("As it should appear on your certificate."),
-                                   validators=[refuse_control_characters])
+    display_name = forms.CharField(
+        label=_("Name"),
+        max_length=150,
+        help_text=_("As it should appear on your certificate."),
+        validators=[refuse_control_characters],
+    )
     email = IdentifierEmailField(label=_("E-mail address"))
-    password1 = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
     def clean(self):
@@ -70,7 +78,9 @@ class ProfileForm(forms.Form):
 class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the mail goes through Celery, in the user's language."""
 
-    email = IdentifierEmailField(label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = IdentifierEmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
 
     def get_users(self, email):
         # Django skips accounts without a usable password; trainees made by an import have none

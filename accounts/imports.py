@@ -24,6 +24,7 @@ from . import services
 from .models import Institution, TraineeProfile
 from .uploads import validate_tabular_upload
 
+
 class TraineeImportForm(ImportForm):
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]

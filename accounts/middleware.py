@@ -73,9 +73,11 @@ class SessionExpiryMiddleware:
             if auth_at is None:
                 # A session from before this middleware: its age starts now.
                 session[AUTH_AT] = session[SEEN_AT] = now
-            elif now - auth_at > settings.SESSION_ABSOLUTE_SECONDS or now - (seen_at or 0) > settings.SESSION_IDLE_SECONDS:
+            elif (
+                now - auth_at > settings.SESSION_ABSOLUTE_SECONDS
+                or now - (seen_at or 0) > settings.SESSION_IDLE_SECONDS
+            ):
                 logout(request)
             elif now - (seen_at or 0) > SEEN_RESOLUTION_SECONDS:
                 session[SEEN_AT] = now
         return self.get_response(request)
-

@@ -249,7 +249,6 @@ class TraineeProfile(models.Model):
         return str(self.user)
 
 
-
 class AuditEvent(models.Model):
     """One security-relevant event: who did what, for which institution or employer, in which request.
 
@@ -284,12 +283,22 @@ class AuditEvent(models.Model):
     # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
     institution = models.ForeignKey(
-        Institution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("institution"), db_constraint=False,
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("institution"),
+        db_constraint=False,
     )
     employer = models.ForeignKey(
-        Employer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-        verbose_name=_("employer"), db_constraint=False,
+        Employer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("employer"),
+        db_constraint=False,
     )
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
@@ -320,7 +329,11 @@ class UserSession(AbstractBaseSession):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         db_index=True,
     )
 

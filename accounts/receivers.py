@@ -43,7 +43,9 @@ def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwarg
 
 
 @receiver(user_locked_out, dispatch_uid="accounts_audit_locked_out")
-def on_locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any) -> None:
+def on_locked_out(
+    sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kwargs: Any
+) -> None:
     audit.record(
         audit.Action.LOCKED_OUT,
         actor_label=username or "anonymous",
@@ -67,9 +69,17 @@ def on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
 
 @receiver(post_export, dispatch_uid="accounts_audit_export")
 def on_admin_export(sender: Any, model: Any = None, **kwargs: Any) -> None:
-    audit.record(audit.Action.ADMIN_EXPORT, summary=model._meta.label if model else "", detail={"model": model._meta.label if model else ""})
+    audit.record(
+        audit.Action.ADMIN_EXPORT,
+        summary=model._meta.label if model else "",
+        detail={"model": model._meta.label if model else ""},
+    )
 
 
 @receiver(post_import, dispatch_uid="accounts_audit_import")
 def on_admin_import(sender: Any, model: Any = None, **kwargs: Any) -> None:
-    audit.record(audit.Action.ADMIN_IMPORT, summary=model._meta.label if model else "", detail={"model": model._meta.label if model else ""})
+    audit.record(
+        audit.Action.ADMIN_IMPORT,
+        summary=model._meta.label if model else "",
+        detail={"model": model._meta.label if model else ""},
+    )

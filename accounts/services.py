@@ -58,8 +58,11 @@ def do_sign_up(*, email: str, display_name: str, password: str, preferred_langua
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=email, password=password, display_name=display_name.strip(),
-                preferred_language=preferred_language, is_active=False,
+                email=email,
+                password=password,
+                display_name=display_name.strip(),
+                preferred_language=preferred_language,
+                is_active=False,
             )
     except IntegrityError:  # a concurrent sign-up with the same address won the race
         winner = User.objects.filter(email=email).first()
@@ -144,7 +147,9 @@ def do_verify_email(*, token: str) -> User:
     try:
         data = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE)
     except signing.SignatureExpired:
-        raise AccountError("link_expired", _("This verification link has expired. Sign up again or ask for a new link.")) from None
+        raise AccountError(
+            "link_expired", _("This verification link has expired. Sign up again or ask for a new link.")
+        ) from None
     except signing.BadSignature:
         raise AccountError("link_invalid", _("This verification link is not valid.")) from None
     user = User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
@@ -232,9 +237,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
                           ("branch", TraineeProfile), ("phone", TraineeProfile)):  # fmt: skip
         limit = getattr(model._meta.get_field(column), "max_length", None)
         if limit and len(clean[column]) > limit:
-            raise AccountError(
-                "invalid", _("At most %(limit)s characters.") % {"limit": limit}, field=column
-            )
+            raise AccountError("invalid", _("At most %(limit)s characters.") % {"limit": limit}, field=column)
     language = clean["preferred_language"].lower() or settings.LANGUAGE_CODE
     if language not in {code for code, _name in settings.LANGUAGES}:
         raise AccountError("invalid", _("The language must be zh-hant or en."), field="preferred_language")

@@ -16,8 +16,11 @@ def _in_language(response: HttpResponseRedirect, language: str) -> HttpResponseR
     """Send the browser to the same page in ``language`` and remember the choice."""
     response["Location"] = translate_url(response["Location"], language)
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite="Lax", secure=not settings.DEBUG,
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=not settings.DEBUG,
     )
     return response
 

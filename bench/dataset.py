@@ -159,10 +159,15 @@ def _reference_rows(scale: Scale) -> None:
         for n in range(QUESTIONS_PER_COURSE):
             questions.append(
                 Question(
-                    course=course, knowledge_area=["finance", "law", "marketing", "accounting"][n % 4],
-                    difficulty=3, question_type="single", text_zh=f"{course.code} 題目 {n}",
-                    text_en=f"{course.code} question {n}", status="active",
-                    options=[{"key": k, "zh": f"選項 {k}", "en": f"Option {k}"} for k in "abcd"], correct=["a"],
+                    course=course,
+                    knowledge_area=["finance", "law", "marketing", "accounting"][n % 4],
+                    difficulty=3,
+                    question_type="single",
+                    text_zh=f"{course.code} 題目 {n}",
+                    text_en=f"{course.code} question {n}",
+                    status="active",
+                    options=[{"key": k, "zh": f"選項 {k}", "en": f"Option {k}"} for k in "abcd"],
+                    correct=["a"],
                 )  # fmt: skip
             )
     Question.objects.bulk_create(questions, batch_size=2000)
@@ -171,8 +176,13 @@ def _reference_rows(scale: Scale) -> None:
         total = GRADING_QUESTIONS if course.code == GRADING_COURSE else scale.answers
         per_area, extra = divmod(total, 4)
         BlueprintRow.objects.bulk_create(
-            BlueprintRow(paper=paper, question_type="single", difficulty=3, knowledge_area=area,
-                         count=per_area + (1 if i < extra else 0))  # fmt: skip
+            BlueprintRow(
+                paper=paper,
+                question_type="single",
+                difficulty=3,
+                knowledge_area=area,
+                count=per_area + (1 if i < extra else 0),
+            )  # fmt: skip
             for i, area in enumerate(["finance", "law", "marketing", "accounting"])
         )
 
@@ -513,9 +523,13 @@ def prepare_run() -> RunRows:
             """,
             {"g": GRADING_COURSE},
         )
-    sitting = "(SELECT s.id FROM exams_sitting s JOIN courses_cohort co ON co.id = s.cohort_id WHERE co.code = 'B-BENCH')"
+    sitting = (
+        "(SELECT s.id FROM exams_sitting s JOIN courses_cohort co ON co.id = s.cohort_id WHERE co.code = 'B-BENCH')"
+    )
     bench_attempts = f"SELECT id FROM exams_attempt WHERE sitting_id = {sitting}"
-    sql(f"DELETE FROM certification_pendingcheck WHERE result_id IN (SELECT id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))")
+    sql(
+        f"DELETE FROM certification_pendingcheck WHERE result_id IN (SELECT id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))"
+    )
     sql(f"DELETE FROM exams_courseresult WHERE attempt_id IN ({bench_attempts})")
     sql(f"DELETE FROM exams_attemptquestion WHERE attempt_id IN ({bench_attempts})")
     sql(f"DELETE FROM exams_attempt WHERE id IN ({bench_attempts})")

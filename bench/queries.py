@@ -61,9 +61,11 @@ def main() -> dict:
     dashboard = session_client(rows.dashboard_users[0])
     staff = session_client(rows.admin_user)
     basic = base64.b64encode(f"{dataset.HR_CLIENT_ID}:{dataset.HR_CLIENT_SECRET}".encode()).decode()
-    token = Client().post(
-        "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
-    ).json()["access_token"]
+    token = (
+        Client()
+        .post("/api/v1/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}")
+        .json()["access_token"]
+    )
     api = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     numbers = rows.hr_employee_numbers
 
@@ -78,7 +80,8 @@ def main() -> dict:
         "dashboard": lambda n: dashboard.get("/zh-hant/dashboard/"),
         "exam_page": lambda n: trainee.get(f"/zh-hant/exams/attempts/{attempt}/"),
         "answer_save": lambda n: trainee.post(
-            f"/zh-hant/exams/attempts/{attempt}/answer/", json.dumps({"question": 1 + n % 50, "choices": [1]}),
+            f"/zh-hant/exams/attempts/{attempt}/answer/",
+            json.dumps({"question": 1 + n % 50, "choices": [1]}),
             content_type="application/json",
         ),  # fmt: skip
         "hr_certificates": lambda n: api.get(f"/api/v1/certificates/?updated_since={since}&page_size={n}"),
@@ -89,8 +92,8 @@ def main() -> dict:
         "admin_attempts": lambda n: staff.get("/zh-hant/admin/exams/attempt/"),
     }
     for app_label, model in ADMIN_LISTS[1:]:
-        endpoints[f"admin_{app_label}_{model}"] = (
-            lambda n, app_label=app_label, model=model: staff.get(f"/zh-hant/admin/{app_label}/{model}/")
+        endpoints[f"admin_{app_label}_{model}"] = lambda n, app_label=app_label, model=model: staff.get(
+            f"/zh-hant/admin/{app_label}/{model}/"
         )
     admin_of = {f"admin_{a}_{m}": a + "." + m for a, m in ADMIN_LISTS[1:]} | {"admin_attempts": "exams.attempt"}
     result: dict[str, dict] = {}

@@ -101,9 +101,7 @@ def ensure_database(url: str, env: dict[str, str]) -> None:
             log(f"creating database {name}")
             cursor.execute(f'CREATE DATABASE "{name}"')
     connection.close()
-    subprocess.run(
-        [PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
-    )
+    subprocess.run([PYTHON, "manage.py", "migrate", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
 
 
 # --- services ------------------------------------------------------------------------------
@@ -180,7 +178,9 @@ def wrk_script(requests_: list[dict]) -> str:
     for r in requests_:
         headers = ", ".join(f"[ {lua_string(k)} ] = {lua_string(v)}" for k, v in r.get("headers", {}).items())
         body = lua_string(r["body"]) if r.get("body") is not None else "nil"
-        rows.append(f'{{method = "{r["method"]}", path = {lua_string(r["path"])}, headers = {{{headers}}}, body = {body}}}')
+        rows.append(
+            f'{{method = "{r["method"]}", path = {lua_string(r["path"])}, headers = {{{headers}}}, body = {body}}}'
+        )
     return (
         "local reqs = {\n" + ",\n".join(rows) + "\n}\n"
         """
@@ -225,7 +225,7 @@ def run_wrk(base: str, requests_: list[dict], *, connections: int, seconds: int,
     line = next((x for x in out.stdout.splitlines() if x.startswith("BENCHJSON ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no figures:\n{out.stdout}\n{out.stderr}")
-    figures = json.loads(line[len("BENCHJSON "):])
+    figures = json.loads(line[len("BENCHJSON ") :])
     figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
     figures["p50_ms"] = figures.pop("p50_us") / 1000
     figures["p95_ms"] = figures.pop("p95_us") / 1000
@@ -288,7 +288,9 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
             allow_redirects=False, timeout=120,
         )  # fmt: skip
         if response.status_code != 200:
-            raise SystemExit(f"{name}: {r['method']} {r['path']} answered {response.status_code}: {response.text[:500]}")
+            raise SystemExit(
+                f"{name}: {r['method']} {r['path']} answered {response.status_code}: {response.text[:500]}"
+            )
     rows = []
     floor_runs = []
     for name, label, reqs in [endpoints[0], *endpoints[1:], endpoints[0]]:
@@ -297,7 +299,9 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
         figures = run_wrk(services.base, reqs, connections=args.connections, seconds=args.seconds)
         # The 1-minute load average after the run: the machine is shared, and this says how much.
         figures.update(endpoint=name, label=label, load_avg_1m=round(os.getloadavg()[0], 2))
-        log(f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, errors {figures['errors']}")
+        log(
+            f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, errors {figures['errors']}"
+        )
         if name == "floor":
             floor_runs.append(figures)
         else:
@@ -452,8 +456,14 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
         numbers = rows.hr_employee_numbers
         # Disjoint batches of 500 (an HR system does not send the same employees twice at once).
         plan["bulk_bodies"] = [
-            json.dumps({"employees": [{"employee_number": n, "branch": f"分行 {k}-{i % 40}"}
-                                      for i, n in enumerate(numbers[k:k + 500])]})  # fmt: skip
+            json.dumps(
+                {
+                    "employees": [
+                        {"employee_number": n, "branch": f"分行 {k}-{i % 40}"}
+                        for i, n in enumerate(numbers[k : k + 500])
+                    ]
+                }
+            )  # fmt: skip
             for k in range(0, max(1, len(numbers) - 499), 500)
         ]
 
@@ -472,7 +482,9 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
                 "attempt__submitted_at", "published_at"
             )
         )
-        submitted = list(Attempt.objects.filter(pk__in=ids).exclude(submitted_at=None).values_list("submitted_at", flat=True))
+        submitted = list(
+            Attempt.objects.filter(pk__in=ids).exclude(submitted_at=None).values_list("submitted_at", flat=True)
+        )
         if not results or not submitted:
             return {"graded": len(results), "submitted": len(submitted)}
         waits = sorted((p - s).total_seconds() for s, p in results)
@@ -503,9 +515,17 @@ def evaluate(report: dict) -> list[dict]:
     if load:
         for name in ("hr_certificates", "hr_certificates_last", "catalog", "dashboard", "exam_page"):
             if name in load:
-                check(f"{name} throughput >= 1/3 of the floor", f"{load[name]['ratio_to_floor']:.2f}", load[name]["ratio_to_floor"] >= 1 / 3)
+                check(
+                    f"{name} throughput >= 1/3 of the floor",
+                    f"{load[name]['ratio_to_floor']:.2f}",
+                    load[name]["ratio_to_floor"] >= 1 / 3,
+                )
         if "answer_save" in load:
-            check("answer save >= 1/2 of the floor", f"{load['answer_save']['ratio_to_floor']:.2f}", load["answer_save"]["ratio_to_floor"] >= 0.5)
+            check(
+                "answer save >= 1/2 of the floor",
+                f"{load['answer_save']['ratio_to_floor']:.2f}",
+                load["answer_save"]["ratio_to_floor"] >= 0.5,
+            )
         if "hr_certificates_last" in load:
             ratio = load["hr_certificates_last"]["p95_ms"] / load["hr_certificates"]["p95_ms"]
             check("HR list last page p95 <= 1.5 x first page p95", f"{ratio:.2f}", ratio <= 1.5)
@@ -513,12 +533,20 @@ def evaluate(report: dict) -> list[dict]:
         check("no errors under load", str(errors), errors == 0)
     grading = report.get("grading")
     if grading:
-        check("grading >= 1/3 of the task floor", f"{grading['ratio_to_task_floor']:.2f}", grading["ratio_to_task_floor"] >= 1 / 3)
+        check(
+            "grading >= 1/3 of the task floor",
+            f"{grading['ratio_to_task_floor']:.2f}",
+            grading["ratio_to_task_floor"] >= 1 / 3,
+        )
     burst = report.get("burst")
     if burst:
         check("burst: no errors", str(burst["errors"]), burst["errors"] == 0 and burst["graded"] == burst["submits"])
         last = burst.get("last_graded_after_last_submit_s")
-        check("burst: all graded within 60 s of the last submit", f"{last:.1f} s" if last is not None else "not all graded", last is not None and last <= 60)
+        check(
+            "burst: all graded within 60 s of the last submit",
+            f"{last:.1f} s" if last is not None else "not all graded",
+            last is not None and last <= 60,
+        )
         check("burst: submit p95 < 1.5 s", f"{burst['submit_p95_ms']:.0f} ms", burst["submit_p95_ms"] < 1500)
     beat = report.get("beat", {})
     for size, jobs in beat.items():
@@ -534,7 +562,11 @@ def evaluate(report: dict) -> list[dict]:
         for name in queries[sizes[0]]:
             a, b = queries[sizes[0]][name], queries[sizes[1]].get(name)
             same = b is not None and a["counts"] == b["counts"] and len(set(a["counts"].values())) == 1
-            check(f"queries of {name} equal at both sizes and page sizes", f"{a['counts']} / {b['counts'] if b else '-'}", same)
+            check(
+                f"queries of {name} equal at both sizes and page sizes",
+                f"{a['counts']} / {b['counts'] if b else '-'}",
+                same,
+            )
     return checks
 
 
@@ -550,7 +582,10 @@ def markdown(report: dict) -> str:
                   "|---|---:|---:|---:|---:|---:|---|---:|"]  # fmt: skip
         queries = report.get("queries", {})
         for row in report["load"]:
-            q = " / ".join(str(queries.get(size, {}).get(row["endpoint"], {}).get("counts", {}).get("5", "-")) for size in ("small", "full"))
+            q = " / ".join(
+                str(queries.get(size, {}).get(row["endpoint"], {}).get("counts", {}).get("5", "-"))
+                for size in ("small", "full")
+            )
             lines.append(
                 f"| {row['label']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['errors']} "
                 f"| {row['ratio_to_floor']:.2f} | {q} | {row.get('load_avg_1m', '')} |"
@@ -561,7 +596,10 @@ def markdown(report: dict) -> str:
                   "|---|" + "---|" * len(report["queries"])]  # fmt: skip
         names = list(next(iter(report["queries"].values())))
         for name in names:
-            cells = [" / ".join(str(v) for v in report["queries"][size].get(name, {}).get("counts", {}).values()) for size in report["queries"]]
+            cells = [
+                " / ".join(str(v) for v in report["queries"][size].get(name, {}).get("counts", {}).values())
+                for size in report["queries"]
+            ]
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
     if report.get("grading"):
@@ -617,8 +655,12 @@ def main() -> None:
         "started_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "scale": "small" if args.quick else "full",
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]},
-        "config": {"web_workers": args.web_workers, "worker_concurrency": args.worker_concurrency,
-                   "connections": args.connections, "seconds": args.seconds},  # fmt: skip
+        "config": {
+            "web_workers": args.web_workers,
+            "worker_concurrency": args.worker_concurrency,
+            "connections": args.connections,
+            "seconds": args.seconds,
+        },  # fmt: skip
         "dataset_seconds": {},
     }
     for size, url in databases.items():

@@ -145,7 +145,11 @@ class PendingCheck(models.Model):
     """
 
     result = models.OneToOneField(
-        "exams.CourseResult", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("course result")
+        "exams.CourseResult",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("course result"),
     )
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("trainee")

@@ -354,7 +354,7 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
         raise CertificationError(
             "hours_missing",
             _("Renewal needs %(required)s hours of continuing education in the period; %(done)s are confirmed.")
-            % {"required": hours_required(), "done": done}
+            % {"required": hours_required(), "done": done},
         )
     certificate.period_starts_on = certificate.valid_until
     certificate.valid_until = certificate.valid_until + relativedelta(years=validity_years())

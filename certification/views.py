@@ -99,8 +99,10 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     if not selectors.can_download(request.user, certificate):
         # Someone else's certificate: the same 404 as a missing one, and a line in the audit trail.
         audit.record(
-            audit.Action.ACCESS_REFUSED, target=certificate,
-            summary=f"{request.method} {request.path}"[:500], detail={"status": 404},
+            audit.Action.ACCESS_REFUSED,
+            target=certificate,
+            summary=f"{request.method} {request.path}"[:500],
+            detail={"status": 404},
         )
         raise Http404
     path = pdf.ensure_pdf(certificate)

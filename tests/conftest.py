@@ -126,10 +126,7 @@ def celery_worker_process(extra_env: dict[str, str] | None = None) -> Iterator[s
     The test database must exist already; ``extra_env`` reaches only the worker process.
     """
     env = {**os.environ, "DATABASE_URL": _database_url_for_worker(), "DJANGO_DEBUG": "true", **(extra_env or {})}
-    saved_conf = {
-        key: celery_app.conf[key]
-        for key in ("broker_url", "broker_transport_options", "result_backend")
-    }
+    saved_conf = {key: celery_app.conf[key] for key in ("broker_url", "broker_transport_options", "result_backend")}
     folder = Path(tempfile.mkdtemp(prefix="bcm-broker-"))
     if settings.CELERY_BROKER_URL.startswith("redis"):
         if not redis_reachable(settings.CELERY_BROKER_URL):
@@ -150,8 +147,23 @@ def celery_worker_process(extra_env: dict[str, str] | None = None) -> Iterator[s
         celery_app.conf.result_backend = f"file://{folder / 'results'}"
     _reset_celery_connections()
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo", "--queues", "celery,webhooks", "--loglevel", "WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool",
+            "solo",
+            "--queues",
+            "celery,webhooks",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
         cwd=BASE_DIR,
         env=env,
         start_new_session=True,

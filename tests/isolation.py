@@ -47,11 +47,15 @@ def build_world() -> World:
     module = RemoteModule.objects.create(cohort=cohort_b, course=course, title_zh="單元", title_en="Unit", hours=4)
     training.do_record_remote_completion(module=module, enrolment=enrolment)
     training.do_log_self_study(
-        trainee=trainee_b, enrolment=enrolment, course=course,
-        studied_on=timezone.localdate() - datetime.timedelta(days=1), hours=2,
+        trainee=trainee_b,
+        enrolment=enrolment,
+        course=course,
+        studied_on=timezone.localdate() - datetime.timedelta(days=1),
+        hours=2,
     )
     PriorLearning.objects.create(
-        trainee=trainee_b, curriculum=Curriculum.objects.get(tier__code="assistant"),
+        trainee=trainee_b,
+        curriculum=Curriculum.objects.get(tier__code="assistant"),
         completed_on=timezone.localdate() - datetime.timedelta(days=400),
     )
     _exam_rows_of(cohort_b, trainee_b, course)
@@ -75,8 +79,11 @@ def _exam_rows_of(cohort, trainee, course) -> None:
     exam_demo.load()
     now = timezone.now()
     sitting = Sitting.objects.create(
-        paper=ExamPaper.objects.get(course=course), cohort=cohort, opens_at=now - datetime.timedelta(hours=1),
-        closes_at=now + datetime.timedelta(days=1), is_online=True,
+        paper=ExamPaper.objects.get(course=course),
+        cohort=cohort,
+        opens_at=now - datetime.timedelta(hours=1),
+        closes_at=now + datetime.timedelta(days=1),
+        is_online=True,
     )
     attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     attempts.do_submit_attempt(attempt_id=attempt.pk)

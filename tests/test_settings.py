@@ -111,7 +111,8 @@ def test_debug_is_off_unless_set():
 def test_e_mail_goes_to_files_under_var_mail_by_default_and_to_smtp_when_configured():
     code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, getattr(s, 'EMAIL_HOST', '-'))"
     assert run_django(code, DJANGO_DEBUG="true").stdout.split() == [
-        "django.core.mail.backends.filebased.EmailBackend", "localhost"
+        "django.core.mail.backends.filebased.EmailBackend",
+        "localhost",
     ]
     smtp = run_django(code, DJANGO_DEBUG="true", EMAIL_URL="smtp://user:pw@mail.example.org:587")
     assert smtp.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "mail.example.org"]
@@ -134,8 +135,12 @@ def test_check_deploy_is_clean_with_the_production_variables():
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "CELERY_"))}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env={**clean, **env},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -147,7 +152,9 @@ def test_manage_py_in_a_checkout_without_production_variables_is_a_development_t
 
 @pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
 def test_manage_py_with_debug_off_names_the_missing_variable_without_a_traceback(missing):
-    result = run_manage("makemigrations", "--check", "--dry-run", **{k: v for k, v in PRODUCTION.items() if k != missing})
+    result = run_manage(
+        "makemigrations", "--check", "--dry-run", **{k: v for k, v in PRODUCTION.items() if k != missing}
+    )
     assert result.returncode == 1
     assert f"Configuration error: {missing} must be set" in result.stderr
     assert "Traceback" not in result.stderr

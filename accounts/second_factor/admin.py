@@ -20,8 +20,10 @@ def may_reset_second_factor(model_admin: Any, request: HttpRequest) -> bool:
     return is_program_office(request.user)
 
 
-@admin.action(description=_("Reset the second factor (the person sets it up again at the next log-in)"),
-              permissions=["reset_second_factor"])
+@admin.action(
+    description=_("Reset the second factor (the person sets it up again at the next log-in)"),
+    permissions=["reset_second_factor"],
+)
 def reset_second_factor(model_admin: Any, request: HttpRequest, queryset: QuerySet) -> None:
     done = 0
     for person in queryset:
@@ -31,11 +33,16 @@ def reset_second_factor(model_admin: Any, request: HttpRequest, queryset: QueryS
             model_admin.message_user(request, str(error), messages.ERROR)
             return
         done += 1
-    model_admin.message_user(request, ngettext(
-        "The second factor of %(count)d person was reset; their sessions ended.",
-        "The second factors of %(count)d people were reset; their sessions ended.",
-        done,
-    ) % {"count": done}, messages.SUCCESS)
+    model_admin.message_user(
+        request,
+        ngettext(
+            "The second factor of %(count)d person was reset; their sessions ended.",
+            "The second factors of %(count)d people were reset; their sessions ended.",
+            done,
+        )
+        % {"count": done},
+        messages.SUCCESS,
+    )
 
 
 def _unregister_device_admins() -> None:

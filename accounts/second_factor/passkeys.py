@@ -118,8 +118,9 @@ class _PortalCeremony:
 
     def handle_exception(self, exc: Exception) -> JsonResponse:
         if isinstance(exc, exceptions.OTPWebAuthnApiError):
-            return JsonResponse({"detail": str(REFUSALS.get(exc.code, REFUSED)), "code": exc.code},
-                                status=exc.status_code)
+            return JsonResponse(
+                {"detail": str(REFUSALS.get(exc.code, REFUSED)), "code": exc.code}, status=exc.status_code
+            )
         raise exc
 
 

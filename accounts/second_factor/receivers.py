@@ -33,7 +33,9 @@ def on_logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="second_factor_on_groups_changed")
-def on_groups_changed(sender: Any, instance: Any, action: str, pk_set: set | None, reverse: bool, **kwargs: Any) -> None:
+def on_groups_changed(
+    sender: Any, instance: Any, action: str, pk_set: set | None, reverse: bool, **kwargs: Any
+) -> None:
     if action != "post_add" or not pk_set:
         return
     from django.contrib.auth.models import Group
@@ -42,9 +44,10 @@ def on_groups_changed(sender: Any, instance: Any, action: str, pk_set: set | Non
         if instance.name in services.STAFF_GROUPS:
             for user in User.objects.filter(pk__in=pk_set, is_staff=False, is_superuser=False):
                 do_end_sessions(user=user)
-    elif not (instance.is_staff or instance.is_superuser) and Group.objects.filter(
-        pk__in=pk_set, name__in=services.STAFF_GROUPS
-    ).exists():
+    elif (
+        not (instance.is_staff or instance.is_superuser)
+        and Group.objects.filter(pk__in=pk_set, name__in=services.STAFF_GROUPS).exists()
+    ):
         do_end_sessions(user=instance)
 
 

@@ -100,7 +100,11 @@ def do_confirm_enrolment(*, user: User, code: str) -> tuple[TOTPDevice, list[str
         if device is None or has_second_factor(user):
             raise SecondFactorError("enrolled", _("You have set up your second factor already."))
         allowed, _why = device.verify_is_allowed()
-        accepted = allowed and _SIX_DIGITS.match(normalize_code(code)) is not None and device.verify_token(normalize_code(code))
+        accepted = (
+            allowed
+            and _SIX_DIGITS.match(normalize_code(code)) is not None
+            and device.verify_token(normalize_code(code))
+        )
     # Outside the block above: a refusal keeps django-otp's throttle count.
     if not allowed:
         raise SecondFactorError("throttled", _("Too many wrong codes in a row. Wait a little and try again."))
@@ -148,8 +152,13 @@ def do_verify(*, user: User, code: str) -> Device:
         raise SecondFactorError("wrong_code", _("That code is not right."))
     if isinstance(device, StaticDevice):
         left = device.token_set.count()
-        audit.record(audit.Action.RECOVERY_CODE_USED, actor=user, target=user, summary=user.email,
-                     detail={"recovery_codes_left": left})
+        audit.record(
+            audit.Action.RECOVERY_CODE_USED,
+            actor=user,
+            target=user,
+            summary=user.email,
+            detail={"recovery_codes_left": left},
+        )
     return device
 
 
@@ -173,8 +182,13 @@ def do_reset_second_factor(*, actor: User, user: User) -> int:
     # Counted as passkeys: the attestation stored with each goes with it but is no device.
     deleted += WebAuthnCredential.objects.filter(user=user).delete()[1].get(WebAuthnCredential._meta.label, 0)
     sessions = do_end_sessions(user=user)
-    audit.record(audit.Action.SECOND_FACTOR_RESET, actor=actor, target=user, summary=user.email,
-                 detail={"devices_deleted": deleted, "sessions_ended": sessions})
+    audit.record(
+        audit.Action.SECOND_FACTOR_RESET,
+        actor=actor,
+        target=user,
+        summary=user.email,
+        detail={"devices_deleted": deleted, "sessions_ended": sessions},
+    )
     return int(deleted)
 
 
@@ -191,21 +205,32 @@ def do_record_new_passkey(*, user: User, passkey: WebAuthnCredential) -> list[st
     enrolling = not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or others.exists())
     passkey.name = gettext("Passkey %(number)d") % {"number": others.count() + 1}
     passkey.save(update_fields=["name"])
-    audit.record(audit.Action.PASSKEY_ADDED, actor=user, target=user, summary=f"{user.email}: {passkey.name}",
-                 detail={"passkey": passkey.pk, "first_factor": enrolling})
+    audit.record(
+        audit.Action.PASSKEY_ADDED,
+        actor=user,
+        target=user,
+        summary=f"{user.email}: {passkey.name}",
+        detail={"passkey": passkey.pk, "first_factor": enrolling},
+    )
     if not enrolling:
         return []
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = _new_recovery_codes(user)
-    audit.record(audit.Action.SECOND_FACTOR_ENROLLED, actor=user, target=user, summary=user.email,
-                 detail={"passkey": passkey.pk})
+    audit.record(
+        audit.Action.SECOND_FACTOR_ENROLLED, actor=user, target=user, summary=user.email, detail={"passkey": passkey.pk}
+    )
     return codes
 
 
 def do_record_passkey_used(*, user: User, passkey: WebAuthnCredential) -> None:
     """The person passed the second step with a passkey (the package checked it and counted its use)."""
-    audit.record(audit.Action.PASSKEY_USED, actor=user, target=user, summary=f"{user.email}: {passkey.name}",
-                 detail={"passkey": passkey.pk})
+    audit.record(
+        audit.Action.PASSKEY_USED,
+        actor=user,
+        target=user,
+        summary=f"{user.email}: {passkey.name}",
+        detail={"passkey": passkey.pk},
+    )
 
 
 def do_rename_passkey(*, user: User, passkey_id: int, name: str) -> WebAuthnCredential:
@@ -231,9 +256,10 @@ def do_remove_passkey(*, user: User, passkey_id: int) -> None:
         raise SecondFactorError("not_found", _("There is no such passkey."))
     others = selectors.passkeys_of(user).exclude(pk=passkey.pk)
     if not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or others.exists()):
-        raise SecondFactorError("last_factor", _(
-            "This passkey is your only second factor, so it cannot be removed. Add another passkey first."
-        ))
+        raise SecondFactorError(
+            "last_factor",
+            _("This passkey is your only second factor, so it cannot be removed. Add another passkey first."),
+        )
     detail = {"passkey": passkey.pk}
     summary = f"{user.email}: {passkey.name}"
     passkey.delete()

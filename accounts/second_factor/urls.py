@@ -15,10 +15,13 @@ urlpatterns = [
     path("passkeys/<id:pk>/remove/", views.passkey_remove, name="passkey_remove"),
     # django-otp-webauthn's ceremonies (JSON, called by its scripts), with the portal's rules.
     path("passkeys/registration/begin/", passkeys.BeginRegistration.as_view(), name="passkey_registration_begin"),
-    path("passkeys/registration/complete/", passkeys.CompleteRegistration.as_view(),
-         name="passkey_registration_complete"),
-    path("passkeys/authentication/begin/", passkeys.BeginAuthentication.as_view(),
-         name="passkey_authentication_begin"),
-    path("passkeys/authentication/complete/", passkeys.CompleteAuthentication.as_view(),
-         name="passkey_authentication_complete"),
+    path(
+        "passkeys/registration/complete/", passkeys.CompleteRegistration.as_view(), name="passkey_registration_complete"
+    ),
+    path("passkeys/authentication/begin/", passkeys.BeginAuthentication.as_view(), name="passkey_authentication_begin"),
+    path(
+        "passkeys/authentication/complete/",
+        passkeys.CompleteAuthentication.as_view(),
+        name="passkey_authentication_complete",
+    ),
 ]

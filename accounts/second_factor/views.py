@@ -94,11 +94,15 @@ def verify(request: HttpRequest) -> HttpResponse:
             AxesProxyHandler.reset_attempts(username=credentials["username"])
             if device.persistent_id.startswith("otp_static."):
                 left = services.recovery_codes_left(user)
-                messages.warning(request, ngettext(
-                    "You used a recovery code; %(count)d is left. Ask the program office for a reset to set up a new authenticator.",
-                    "You used a recovery code; %(count)d are left. Ask the program office for a reset to set up a new authenticator.",
-                    left,
-                ) % {"count": left})
+                messages.warning(
+                    request,
+                    ngettext(
+                        "You used a recovery code; %(count)d is left. Ask the program office for a reset to set up a new authenticator.",
+                        "You used a recovery code; %(count)d are left. Ask the program office for a reset to set up a new authenticator.",
+                        left,
+                    )
+                    % {"count": left},
+                )
             return redirect(next_url(request))
     context = {"form": form, "next": next_url(request), "has_passkey": selectors.has_passkey(user)}
     if context["has_passkey"]:
@@ -119,8 +123,10 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 def _passkey_scripts(request: HttpRequest, *, next_to: str) -> dict[str, object]:
     """What a page with django-otp-webauthn's scripts needs (templates/accounts/second_factor/_passkey_scripts.html)."""
-    return {"passkey_configuration": script_configuration(request, next_to=next_to),
-            "passkey_messages": script_messages()}
+    return {
+        "passkey_configuration": script_configuration(request, next_to=next_to),
+        "passkey_messages": script_messages(),
+    }
 
 
 # --- a staff person's own passkeys -------------------------------------------------------------

@@ -22,6 +22,7 @@ def days(value: Decimal | float | int) -> str:
 
 @register.simple_tag
 def days_hours(days_value: Decimal | float | int, hours: int) -> str:
-    return ngettext(
-        "%(days)s day / %(hours)s h", "%(days)s days / %(hours)s h", _plural_count(days_value)
-    ) % {"days": floatformat(days_value, -1), "hours": hours}
+    return ngettext("%(days)s day / %(hours)s h", "%(days)s days / %(hours)s h", _plural_count(days_value)) % {
+        "days": floatformat(days_value, -1),
+        "hours": hours,
+    }

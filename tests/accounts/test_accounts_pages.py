@@ -20,8 +20,14 @@ def link_in(message) -> str:
 
 
 def sign_up(client: Client, email="mei@example.test", language="zh-hant", **extra):
-    data = {"display_name": "林美玲", "email": email, "password1": PASSWORD, "password2": PASSWORD,
-            "preferred_language": language, **extra}
+    data = {
+        "display_name": "林美玲",
+        "email": email,
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "preferred_language": language,
+        **extra,
+    }
     return client.post(f"/{language}/accounts/signup/", data)
 
 
@@ -49,7 +55,10 @@ def test_sign_up_sends_a_verification_mail_and_the_link_activates_the_account(
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.is_active and user.email_verified_at is not None
-    assert client.post("/zh-hant/accounts/login/", {"username": "mei@example.test", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/zh-hant/accounts/login/", {"username": "mei@example.test", "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_the_verification_mail_is_in_english_for_an_english_speaker(client: Client, django_capture_on_commit_callbacks):
@@ -88,20 +97,36 @@ def test_an_expired_or_forged_verification_link_is_refused(client: Client):
 
 def test_sign_up_refuses_weak_or_mismatched_passwords(client: Client):
     # A taken address is answered like a free one: tests/security/test_sign_up_enumeration.py.
-    response = client.post("/en/accounts/signup/", {"display_name": "A", "email": "new@example.test",
-                                                   "password1": "123", "password2": "123", "preferred_language": "en"})
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "display_name": "A",
+            "email": "new@example.test",
+            "password1": "123",
+            "password2": "123",
+            "preferred_language": "en",
+        },
+    )
     assert "too short" in response.content.decode()
-    response = client.post("/en/accounts/signup/", {"display_name": "A", "email": "new@example.test",
-                                                   "password1": PASSWORD, "password2": PASSWORD + "x",
-                                                   "preferred_language": "en"})
+    response = client.post(
+        "/en/accounts/signup/",
+        {
+            "display_name": "A",
+            "email": "new@example.test",
+            "password1": PASSWORD,
+            "password2": PASSWORD + "x",
+            "preferred_language": "en",
+        },
+    )
     assert "differ" in response.content.decode()
     assert not User.objects.filter(email="new@example.test").exists()
 
 
 def test_log_in_takes_the_user_to_their_language(client: Client):
     UserFactory(email="en@example.test", preferred_language="en", password=PASSWORD)
-    response = client.post("/zh-hant/accounts/login/", {"username": "en@example.test", "password": PASSWORD,
-                                                        "next": "/zh-hant/catalog/"})
+    response = client.post(
+        "/zh-hant/accounts/login/", {"username": "en@example.test", "password": PASSWORD, "next": "/zh-hant/catalog/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/en/catalog/"
     assert response.cookies["django_language"].value == "en"
@@ -164,8 +189,9 @@ def test_the_profile_saves_the_name_phone_and_language_and_switches_the_site(cli
     TraineeProfile.objects.create(user=user)
     client.force_login(user)
     assert client.get("/zh-hant/accounts/profile/").status_code == 200
-    response = client.post("/zh-hant/accounts/profile/", {"display_name": "王大明", "preferred_language": "en",
-                                                         "phone": "0912-345-678"})
+    response = client.post(
+        "/zh-hant/accounts/profile/", {"display_name": "王大明", "preferred_language": "en", "phone": "0912-345-678"}
+    )
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/profile/"
     user.refresh_from_db()

@@ -31,8 +31,11 @@ GLOBAL_ADMINS = {
 
 
 def scoped_admins():
-    return [(model, model_admin) for model, model_admin in admin.site._registry.items()
-            if isinstance(model_admin, InstitutionScopedAdmin)]
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, InstitutionScopedAdmin)
+    ]
 
 
 def foreign_rows(model, model_admin, world: World):
@@ -116,8 +119,11 @@ def test_autocomplete_offers_only_own_people(admin_a_client: Client, world: Worl
 def test_the_trainee_export_holds_only_own_trainees(admin_a_client: Client, world: World):
     response = admin_a_client.post(
         reverse("admin:accounts_traineeprofile_export"),
-        {"format": "0", "resource": "0", **{f"traineeresource_{f}": "on" for f in (
-            "email", "display_name", "employer", "employee_number")}},
+        {
+            "format": "0",
+            "resource": "0",
+            **{f"traineeresource_{f}": "on" for f in ("email", "display_name", "employer", "employee_number")},
+        },
     )
     assert response.status_code == 200
     body = response.content.decode("utf-8-sig")

@@ -101,8 +101,9 @@ def test_an_unverified_sign_up_gets_no_reset_mail(client: Client, django_capture
 def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Client, institution_admin, trainee):
     client.force_login(institution_admin)
     url = reverse("admin:accounts_user_change", args=[trainee.pk])
-    response = client.post(url, {"email": "mine@example.test", "display_name": "Renamed",
-                                 "preferred_language": "en", "is_active": "on"})
+    response = client.post(
+        url, {"email": "mine@example.test", "display_name": "Renamed", "preferred_language": "en", "is_active": "on"}
+    )
     assert response.status_code == 302
     trainee.refresh_from_db()
     assert trainee.display_name == "Renamed"

@@ -35,7 +35,9 @@ def test_there_is_something_to_autocomplete():
     autocomplete_sources(),
     ids=[f"{s._meta.label}.{f}" for s, f, _t in autocomplete_sources()],
 )
-def test_autocomplete_offers_no_other_institutions_rows(admin_a_client: Client, world: World, source, field_name, target):
+def test_autocomplete_offers_no_other_institutions_rows(
+    admin_a_client: Client, world: World, source, field_name, target
+):
     foreign = {str(row.pk) for row in foreign_rows(target, admin.site._registry[target], world)}
     assert foreign, f"the isolation world gives institution B no {target._meta.label}"
     page, offered = 1, set()

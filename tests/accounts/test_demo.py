@@ -42,9 +42,7 @@ def test_each_demo_person_has_their_role():
             user = User.objects.get(email=f"{role}@{code}.demo.test")
             assert user.is_staff and not is_program_office(user)
             assert institution_of(user) == institution and user.staff_membership.role == role
-    employers = {
-        n: TraineeProfile.objects.get(user__email=f"trainee{n:02d}@demo.test").employer for n in range(1, 13)
-    }
+    employers = {n: TraineeProfile.objects.get(user__email=f"trainee{n:02d}@demo.test").employer for n in range(1, 13)}
     first, second = employers[1], employers[7]
     assert first and second and first != second
     assert [n for n, e in employers.items() if e == first] == [1, 2, 3, 4, 5, 6]

@@ -23,7 +23,9 @@ def reset_link(client: Client, email: str, page_language: str, capture) -> str:
     return re.search(r"https?://testserver(\S+)", mail.outbox[-1].body).group(1)
 
 
-def test_an_expired_reset_link_shows_a_clear_page_and_changes_nothing(client: Client, django_capture_on_commit_callbacks):
+def test_an_expired_reset_link_shows_a_clear_page_and_changes_nothing(
+    client: Client, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="late@example.test", preferred_language="en")
     start = timezone.now()
     with freeze_time(start):
@@ -31,13 +33,17 @@ def test_an_expired_reset_link_shows_a_clear_page_and_changes_nothing(client: Cl
     with freeze_time(start + datetime.timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)):
         response = client.get(link, follow=True)
         assert "cannot be used" in response.content.decode()
-        response = client.post(response.redirect_chain[-1][0] if response.redirect_chain else link,
-                               {"new_password1": PASSWORD, "new_password2": PASSWORD})
+        response = client.post(
+            response.redirect_chain[-1][0] if response.redirect_chain else link,
+            {"new_password1": PASSWORD, "new_password2": PASSWORD},
+        )
     user.refresh_from_db()
     assert not user.check_password(PASSWORD)
 
 
-def test_the_reset_mail_is_in_the_persons_language_with_text_and_html(client: Client, django_capture_on_commit_callbacks):
+def test_the_reset_mail_is_in_the_persons_language_with_text_and_html(
+    client: Client, django_capture_on_commit_callbacks
+):
     UserFactory(email="zh@example.test", preferred_language="zh-hant", display_name="林小華")
     link = reset_link(client, "zh@example.test", "en", django_capture_on_commit_callbacks)
     message = mail.outbox[-1]

@@ -8,9 +8,7 @@ from tests.factories import TraineeProfileFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_staff_see_the_trainees_their_institution_registered_and_no_others(
-    institution_admin, trainee, other_trainee
-):
+def test_staff_see_the_trainees_their_institution_registered_and_no_others(institution_admin, trainee, other_trainee):
     TraineeProfileFactory(registered_by=None)
     assert list(trainee_profiles_visible_to(institution_admin)) == [trainee.trainee_profile]
 

@@ -58,10 +58,7 @@ def import_file(client: Client, upload, file_format=CSV):
     return client.post(CONFIRM_URL, response.context["confirm_form"].initial)
 
 
-TWO_ROWS = (
-    "ann@example.test,陳安,zh-hant,bank-a,E-1,臺北分行,personal,0912-000-001\n"
-    "ben@example.test,Ben Lee,en,,,,,\n"
-)
+TWO_ROWS = "ann@example.test,陳安,zh-hant,bank-a,E-1,臺北分行,personal,0912-000-001\nben@example.test,Ben Lee,en,,,,,\n"
 
 
 def test_the_preview_shows_the_rows_and_saves_nothing(admin_client: Client, employer):
@@ -79,7 +76,11 @@ def test_confirming_imports_every_row_stamped_with_the_importing_institution(
     assert response.status_code == 302
     ann = TraineeProfile.objects.select_related("user").get(user__email="ann@example.test")
     assert (ann.employer, ann.employee_number, ann.branch, ann.manager_class, ann.phone) == (
-        employer, "E-1", "臺北分行", "personal", "0912-000-001"
+        employer,
+        "E-1",
+        "臺北分行",
+        "personal",
+        "0912-000-001",
     )
     assert ann.user.display_name == "陳安" and ann.user.preferred_language == "zh-hant"
     assert not ann.user.has_usable_password()
@@ -131,7 +132,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: C
 
 
 def test_the_same_address_twice_in_one_file_is_refused(admin_client: Client, employer):
-    rows = "ann@example.test,Ann,en,,,,,\n" "ANN@example.test,Ann again,en,,,,,\n"
+    rows = "ann@example.test,Ann,en,,,,,\nANN@example.test,Ann again,en,,,,,\n"
     response = preview(admin_client, csv_file(rows))
     assert "confirm_form" not in response.context
     assert "Row 1 has the same value." in response.content.decode()
@@ -212,8 +213,9 @@ def test_the_rules_refuse_a_row_without_admin_around_it(employer):
     with pytest.raises(AccountError) as refused:
         check_trainee_row(values={"email": "x@example.test", "display_name": "X", "employer": "nope"}, institution=None)
     assert (refused.value.code, refused.value.field) == ("unknown_employer", "employer")
-    row = check_trainee_row(values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-a"},
-                            institution=None)
+    row = check_trainee_row(
+        values={"email": " X@Example.test ", "display_name": "X", "employer": "bank-a"}, institution=None
+    )
     assert (row.email, row.employer, row.profile, row.unchanged) == ("x@example.test", employer, None, False)
 
 
@@ -235,9 +237,7 @@ def test_an_institution_whose_authorization_lapsed_cannot_import(admin_client: C
     assert not User.objects.filter(email="ann@example.test").exists()
 
 
-def test_the_lapsed_authorization_message_is_in_the_importers_language(
-    client: Client, institution, institution_admin
-):
+def test_the_lapsed_authorization_message_is_in_the_importers_language(client: Client, institution, institution_admin):
     institution.status = institution.Status.WITHDRAWN
     institution.save(update_fields=["status"])
     assert institution_admin.preferred_language == "zh-hant"

@@ -48,7 +48,9 @@ def test_it_refuses_a_taken_employee_number_or_its_own_employees_address_with_40
     # Another account's address is no conflict (issue 15, tests/api/test_employees_moving.py).
     taken_number = {**NEW, "employee_number": employee_a.employee_number}
     assert_problem(cast.api_a.post("/api/v1/employees/", taken_number, format="json"), 409)
-    body = assert_problem(cast.api_a.post("/api/v1/employees/", {**NEW, "email": employee_a.user.email}, format="json"), 409)
+    body = assert_problem(
+        cast.api_a.post("/api/v1/employees/", {**NEW, "email": employee_a.user.email}, format="json"), 409
+    )
     assert body["type"].endswith("email_taken")
 
 
@@ -96,9 +98,9 @@ def test_bulk_upsert_writes_nothing_when_one_item_is_bad_and_names_each(cast, em
     body = assert_problem(response, 409)  # the batch fits the schema; the rows refuse it (issue 15, item 10)
     fields = {e["field"] for e in body["errors"]}
     assert fields == {"employees[1].email", "employees[2].email", "employees[3].employee_number"}
-    assert list(TraineeProfile.objects.filter(employer=cast.hr_a.employer).values_list("employee_number", flat=True)) == [
-        "A-0009"
-    ]
+    assert list(
+        TraineeProfile.objects.filter(employer=cast.hr_a.employer).values_list("employee_number", flat=True)
+    ) == ["A-0009"]
 
 
 def test_bulk_upsert_refuses_more_than_500(cast):

@@ -111,7 +111,10 @@ def test_a_field_the_api_does_not_take_is_refused_by_name_everywhere(cast, name)
 def in_use(cast):
     """An employee who has chosen a password: their log-in is in use."""
     return TraineeProfileFactory(
-        employer=cast.hr_a.employer, employee_number="A-1", user__email="old@bank.example", user__preferred_language="en"
+        employer=cast.hr_a.employer,
+        employee_number="A-1",
+        user__email="old@bank.example",
+        user__preferred_language="en",
     )
 
 
@@ -153,7 +156,9 @@ def test_bulk_upsert_asks_for_an_address_change_like_patch(cast, in_use, django_
     assert [m.to for m in mail.outbox] == [["old@bank.example"]]
     # Sending the current address again withdraws the request.
     cast.api_a.post(
-        "/api/v1/employees/bulk/", {"employees": [{"employee_number": "A-1", "email": "old@bank.example"}]}, format="json"
+        "/api/v1/employees/bulk/",
+        {"employees": [{"employee_number": "A-1", "email": "old@bank.example"}]},
+        format="json",
     )
     assert read_back(cast.api_a, in_use.pk)["pending_email"] == ""
 

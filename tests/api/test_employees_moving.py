@@ -95,7 +95,10 @@ def test_the_owner_confirms_by_mail_and_the_record_moves_to_the_new_employer(
     with django_capture_on_commit_callbacks(execute=True):
         employee = create(cast.api_b, "B-1", "mover@bank.example").json()["id"]
     # What bank B did for the pending employee becomes the person's.
-    assert cast.api_b.post("/api/v1/enrollments/", {"employee": employee, "cohort": cohort.pk}, format="json").status_code == 201
+    assert (
+        cast.api_b.post("/api/v1/enrollments/", {"employee": employee, "cohort": cohort.pk}, format="json").status_code
+        == 201
+    )
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["mover@bank.example"]

@@ -22,12 +22,25 @@ def published_result(profile, *, passed=True, course_code="BCM-101"):
     )
     number = Attempt.objects.filter(trainee=profile.user, paper=paper).count() + 1
     attempt = Attempt.objects.create(
-        sitting=sitting, paper=paper, trainee=profile.user, number=number, seed=1, state="graded",
-        started_at=now - datetime.timedelta(hours=1), deadline=now, submitted_at=now,
+        sitting=sitting,
+        paper=paper,
+        trainee=profile.user,
+        number=number,
+        seed=1,
+        state="graded",
+        started_at=now - datetime.timedelta(hours=1),
+        deadline=now,
+        submitted_at=now,
     )
     return CourseResult.objects.create(
-        attempt=attempt, trainee=profile.user, course=course, score=80 if passed else 40, max_score=100,
-        percent=80 if passed else 40, passed=passed, published_at=now,
+        attempt=attempt,
+        trainee=profile.user,
+        course=course,
+        score=80 if passed else 40,
+        max_score=100,
+        percent=80 if passed else 40,
+        passed=passed,
+        published_at=now,
     )
 
 

@@ -18,7 +18,6 @@ def test_the_schema_validates_and_names_the_token_url(client):
 # Generated requests against the schema (1,000+ cases and stateful scenarios): tests/fuzz/test_api_fuzz.py
 
 
-
 # --- the schema is as strict as the server (issue 15, item 10) -----------------------------
 
 WRONG_TYPE = {"string": 12345, "integer": "7", "boolean": "true", "array": "x", "object": "x"}

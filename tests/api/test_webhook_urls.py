@@ -147,7 +147,9 @@ def test_plain_http_and_private_addresses_need_their_settings(cast, dns, setting
 def test_changing_the_url_obeys_the_same_rule(cast, dns):
     created = register(cast, "https://hooks.bank.example/").json()
     dns["hooks.evil.example"] = "169.254.169.254"
-    response = cast.api_a.patch(f"/api/v1/webhooks/{created['id']}/", {"url": "https://hooks.evil.example/"}, format="json")
+    response = cast.api_a.patch(
+        f"/api/v1/webhooks/{created['id']}/", {"url": "https://hooks.evil.example/"}, format="json"
+    )
     assert_url_refused(response)
     assert WebhookEndpoint.objects.get().url == "https://hooks.bank.example/"
 

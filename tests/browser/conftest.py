@@ -74,8 +74,14 @@ def migrated_database(django_db_setup: None, django_db_blocker: Any) -> Iterator
         contents = {}
         for alias in connections:
             contents[alias] = getattr(connections[alias], "_test_serialized_contents", "")
-            call_command("flush", verbosity=0, interactive=False, database=alias,
-                         reset_sequences=False, inhibit_post_migrate=True)
+            call_command(
+                "flush",
+                verbosity=0,
+                interactive=False,
+                database=alias,
+                reset_sequences=False,
+                inhibit_post_migrate=True,
+            )
         return contents
 
     with django_db_blocker.unblock():
@@ -206,9 +212,11 @@ def page(request: pytest.FixtureRequest, context: Any, site: Site, lang: str, vi
     # Whatever the Content-Security-Policy blocks (an inline script, a foreign origin) fails the test too.
     pg.on(
         "console",
-        lambda msg: errors.append(f"{pg.url}: {msg.text}")
-        if msg.type == "error" and "Content Security Policy" in msg.text
-        else None,
+        lambda msg: (
+            errors.append(f"{pg.url}: {msg.text}")
+            if msg.type == "error" and "Content Security Policy" in msg.text
+            else None
+        ),
     )
     yield pg
     if request.node.stash.get(CALL_FAILED, False):
@@ -235,5 +243,3 @@ def shot(request: pytest.FixtureRequest, lang: str, viewport: str) -> Callable[[
         return path
 
     return take
-
-

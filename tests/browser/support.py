@@ -132,7 +132,6 @@ def assert_accessible(pg: Any, where: str = "") -> None:
     assert not serious, f"accessibility violations on {where or pg.url}:\n{report.describe(serious)}"
 
 
-
 # ---------------------------------------------------------------- people and pages
 
 PASSWORD = "correct-horse-battery-staple"  # the factories' password
@@ -215,8 +214,9 @@ def qr_address(pdf_path: Path) -> str:
         if shutil.which(tool) is None:
             service_missing(f"{tool} is missing (apt-get install poppler-utils zbar-tools; make test installs them)")
     image = pdf_path.with_suffix("")
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(image)],
-                   check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", str(pdf_path), str(image)], check=True
+    )
     found = subprocess.run(["zbarimg", "--raw", "-q", str(image) + ".png"], capture_output=True, text=True, check=False)
     codes = [line.strip() for line in found.stdout.splitlines() if line.strip()]
     assert len(codes) == 1, f"expected one QR code on the certificate, found {codes!r}"

@@ -18,6 +18,7 @@ from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = BROWSER
 
+
 def test_a_holder_downloads_the_certificate_and_its_qr_code_opens_the_verification_page(
     page, context, site, lang, viewport, shot, settings, tmp_path
 ):
@@ -55,9 +56,7 @@ def test_a_holder_downloads_the_certificate_and_its_qr_code_opens_the_verificati
         anonymous.close()
 
 
-def test_the_program_office_adds_a_question_and_revokes_a_certificate(
-    page, site, lang, viewport, shot, program_office
-):
+def test_the_program_office_adds_a_question_and_revokes_a_certificate(page, site, lang, viewport, shot, program_office):
     from exams.models import Question
 
     office = program_office

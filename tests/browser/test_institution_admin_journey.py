@@ -41,7 +41,8 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
     page.locator("input[name=confirm]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()
     assert set(Enrolment.objects.filter(cohort=cohort).values_list("trainee__email", "state")) == {
-        (lin, "pending"), (chen, "pending"),
+        (lin, "pending"),
+        (chen, "pending"),
     }
 
     # The enrolments list shows this institution's trainees and nobody else's.
@@ -94,7 +95,9 @@ def submitted_essay(paper, cohort, email_address: str, essay: str):
     approve(trainee, cohort)
     attempt = attempts.do_start_attempt(trainee=trainee, sitting=open_sitting(paper, cohort))
     item = attempt.items.get(question__question_type=QuestionType.ESSAY)
-    attempts.do_save_answer(attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"text": essay})
+    attempts.do_save_answer(
+        attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position, payload={"text": essay}
+    )
     attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=trainee.pk)
     assert wait_until(lambda: Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING, timeout=60)
     return attempt
@@ -112,12 +115,14 @@ def test_an_institution_admin_grades_an_essay_from_their_own_queue_only(
     attempt = submitted_essay(
         paper,
         cohort,
-        f"essay-{lang}-{viewport}@example.test", "客戶經理應先了解客戶的財務需求。A manager first learns the needs.",
+        f"essay-{lang}-{viewport}@example.test",
+        "客戶經理應先了解客戶的財務需求。A manager first learns the needs.",
     )
     outsider = submitted_essay(
         paper,
         CohortFactory(institution=other, code=f"ESS-B-{lang}-{viewport}"),
-        f"essay-outsider-{lang}-{viewport}@example.test", "OUTSIDER-ESSAY",
+        f"essay-outsider-{lang}-{viewport}@example.test",
+        "OUTSIDER-ESSAY",
     )
 
     admin_log_in(page, site, lang, admin_user.email)

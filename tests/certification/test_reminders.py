@@ -168,7 +168,11 @@ def test_a_mail_server_outage_during_the_daily_run_is_counted_and_leaves_every_r
     monkeypatch.undo()
     assert reminders.send_daily(today)["failed"] == 0
     assert ReminderSent.objects.count() == 6
-    assert reminders.retry_countdown(0) == 60 and reminders.retry_countdown(3) == 480 and reminders.retry_countdown(9) == 3600
+    assert (
+        reminders.retry_countdown(0) == 60
+        and reminders.retry_countdown(3) == 480
+        and reminders.retry_countdown(9) == 3600
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hant"])

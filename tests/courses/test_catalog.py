@@ -28,12 +28,28 @@ CURRICULA = {
     ("standard", "corporate"): {"BCM-101", "BCM-102", "BCM-103", "BCM-201", "BCM-211", "BCM-212"},
     ("standard", "retail"): {"BCM-101", "BCM-102", "BCM-103", "BCM-201", "BCM-221", "BCM-222"},
     ("senior", "corporate"): {
-        "BCM-101", "BCM-102", "BCM-103", "BCM-201", "BCM-211", "BCM-212",
-        "BCM-301", "BCM-302", "BCM-303", "BCM-304",
+        "BCM-101",
+        "BCM-102",
+        "BCM-103",
+        "BCM-201",
+        "BCM-211",
+        "BCM-212",
+        "BCM-301",
+        "BCM-302",
+        "BCM-303",
+        "BCM-304",
     },
     ("senior", "retail"): {
-        "BCM-101", "BCM-102", "BCM-103", "BCM-201", "BCM-221", "BCM-222",
-        "BCM-301", "BCM-302", "BCM-303", "BCM-304",
+        "BCM-101",
+        "BCM-102",
+        "BCM-103",
+        "BCM-201",
+        "BCM-221",
+        "BCM-222",
+        "BCM-301",
+        "BCM-302",
+        "BCM-303",
+        "BCM-304",
     },
 }
 
@@ -78,7 +94,10 @@ def test_each_curriculum_has_exactly_its_courses():
 def test_each_curriculum_has_the_hour_plan_of_the_program():
     found = {
         (c.tier.code, c.track.code if c.track else None): (
-            c.teaching_days, c.teaching_hours, c.exam_prep_days, c.exam_prep_hours
+            c.teaching_days,
+            c.teaching_hours,
+            c.exam_prep_days,
+            c.exam_prep_hours,
         )
         for c in Curriculum.objects.select_related("tier", "track")
     }

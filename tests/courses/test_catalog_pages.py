@@ -66,7 +66,7 @@ def test_the_dashboards_cached_self_study_form_follows_the_trainees_own_cohorts(
         client = Client()
         client.force_login(trainee)
         html = client.get("/en/dashboard/").content.decode()
-        return html[html.index('action="/en/dashboard/self-study/"'):]
+        return html[html.index('action="/en/dashboard/self-study/"') :]
 
     assert "MINE-1" in form_of(first) and "MINE-1" in form_of(first)
     assert "THEIRS-1" in form_of(second) and "MINE-1" not in form_of(second)

@@ -59,6 +59,8 @@ def test_exam_preparation_is_never_credited():
 
 
 def test_training_at_the_same_or_a_higher_tier_earns_no_credit():
-    owed = hours_owed(curriculum("standard", "retail"), [curriculum("standard", "corporate"), curriculum("senior", "retail")])
+    owed = hours_owed(
+        curriculum("standard", "retail"), [curriculum("standard", "corporate"), curriculum("senior", "retail")]
+    )
     assert owed.teaching_hours == 64
     assert hours_owed(curriculum("assistant"), [curriculum("assistant")]).teaching_hours == 16

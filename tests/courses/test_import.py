@@ -126,9 +126,7 @@ def test_rows_with_bad_people_data_are_refused(row, field):
     assert not Enrolment.objects.exists()
 
 
-def test_an_institution_admin_imports_through_the_admin_in_two_steps(
-    institution, institution_admin, other_institution
-):
+def test_an_institution_admin_imports_through_the_admin_in_two_steps(institution, institution_admin, other_institution):
     CohortFactory(code="A-STD-R", institution=institution)
     outsider_cohort = CohortFactory(code="B-STD-R", institution=other_institution)
     client = logged_in(institution_admin)

@@ -68,8 +68,21 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--loglevel", "warning"],  # fmt: skip
+            [
+                REDIS_SERVER,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],  # fmt: skip
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -323,4 +336,3 @@ def wait_for(predicate, timeout: float, interval: float = 0.5, what: str = "", l
             pytest.fail(f"not within {timeout:.0f} s: {what() if callable(what) else what}\n{tails}")
         time.sleep(interval)
     return time.monotonic() - start
-

@@ -328,7 +328,7 @@ def test_the_exam_page_escapes_question_texts_keeps_line_breaks_and_shows_saved_
     page = client.get(f"/en/exams/attempts/{attempt.pk}/").content.decode()
     assert "Which &lt;b&gt;rate&lt;/b&gt; &amp; &quot;why&quot;?<br>Explain" in page
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert f'>{question.options[1]["zh"]}</label>' in page
+    assert f">{question.options[1]['zh']}</label>" in page
     shown = {key: index for index, key in enumerate(single.option_order)}
     chosen = single.option_order[2]
     for key, index in shown.items():

@@ -40,9 +40,7 @@ def test_every_number_made_has_the_documented_shape_and_is_valid(number):
 @PROPERTY
 @given(number=numbers, data=st.data())
 def test_people_may_type_it_in_lower_case_and_with_spaces(number, data):
-    spaced = "".join(
-        char + data.draw(st.sampled_from(["", " ", "  ", "\t"]), label="gap") for char in number.lower()
-    )
+    spaced = "".join(char + data.draw(st.sampled_from(["", " ", "  ", "\t"]), label="gap") for char in number.lower())
     assert is_valid_number(f"  {spaced} ")
     assert normalize(spaced) == number
 

@@ -132,7 +132,6 @@ def admin_url(model, view: str, *args) -> str:
 # --- the cases ------------------------------------------------------------------------------------
 
 
-
 def passkey_of_b(b: Theirs) -> WebAuthnCredential:
     """Institution B's admin's passkey (a row as django-otp-webauthn stores one); its name is B's
     private text from now on (the passkey list, asked for after it, must not show it)."""
@@ -141,7 +140,8 @@ def passkey_of_b(b: Theirs) -> WebAuthnCredential:
         b.markers.append(name)
     credential_id = b"bravo-credential"
     return WebAuthnCredential.objects.get_or_create(
-        user=b.world.admin_b, credential_id_sha256=WebAuthnCredential.get_credential_id_sha256(credential_id),
+        user=b.world.admin_b,
+        credential_id_sha256=WebAuthnCredential.get_credential_id_sha256(credential_id),
         defaults={"name": name, "credential_id": credential_id, "public_key": b"bravo-public-key", "aaguid": ""},
     )[0]
 

@@ -88,7 +88,10 @@ def test_enrolment_decisions_are_recorded_with_the_deciding_staff_member(institu
     staff = institution_admin
     do_approve_enrolment(enrolment=enrolment, by=staff)
     events = list(AuditEvent.objects.filter(action="enrolment_state").order_by("id"))
-    assert [e.detail["new_state"] for e in events] == ["pending", enrolment.__class__.objects.get(pk=enrolment.pk).state]
+    assert [e.detail["new_state"] for e in events] == [
+        "pending",
+        enrolment.__class__.objects.get(pk=enrolment.pk).state,
+    ]
     assert all(e.institution_id == cohort.institution_id and e.object_id == str(enrolment.pk) for e in events)
 
 
@@ -250,7 +253,8 @@ def test_someone_elses_certificate_pdf_is_a_404_and_recorded():
 
 def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone(program_office):
     AuditEvent.objects.create(
-        action="login", actor_label="early@example.test",
+        action="login",
+        actor_label="early@example.test",
         created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
     )
     client = Client()

@@ -13,14 +13,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_an_essay_grade_is_recorded_with_grader_institution_and_scores(
-    essay_world, grader_a, django_capture_on_commit_callbacks  # noqa: F811
+    essay_world,
+    grader_a,
+    django_capture_on_commit_callbacks,  # noqa: F811
 ):
     attempt = attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
     answer_all(attempt, right=True)
     submit(attempt, django_capture_on_commit_callbacks)
     essay = EssayAnswer.objects.get(attempt=attempt)
     with django_capture_on_commit_callbacks(execute=True):
-        response = grader_a.post(reverse("admin:exams_essayanswer_change", args=[essay.pk]), {"score": "7", "grader_note": ""})
+        response = grader_a.post(
+            reverse("admin:exams_essayanswer_change", args=[essay.pk]), {"score": "7", "grader_note": ""}
+        )
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="grade_changed")
     assert event.actor_id == grader_a.user.pk and event.institution_id == essay_world.inst_a.pk

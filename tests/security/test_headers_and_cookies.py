@@ -59,7 +59,9 @@ def test_a_page_carries_hsts_csp_frame_referrer_and_nosniff_headers(production):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in response["Content-Security-Policy"].split(";") if part.strip()
+        (part.strip().split(" ", 1) + [""])[:2]
+        for part in response["Content-Security-Policy"].split(";")
+        if part.strip()
     )
     assert policy["default-src"] == "'self'"
     # No inline script, no eval, no other origin; only the one library handler, by its hash.
@@ -101,6 +103,8 @@ def test_the_pages_use_no_inline_script_that_the_policy_would_block():
         if "/email/" in str(path):
             continue
         text = path.read_text()
-        if re.search(r"\son[a-z]+\s*=\s*\"", text) or re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", text):
+        if re.search(r"\son[a-z]+\s*=\s*\"", text) or re.search(
+            r"<script(?![^>]*\bsrc=)(?![^>]*application/(ld\+)?json)[^>]*>", text
+        ):
             offenders.append(str(path.relative_to(root)))
     assert offenders == []

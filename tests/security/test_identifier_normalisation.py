@@ -128,7 +128,9 @@ ENTRY_POINTS = [enter_log_in, enter_backend, enter_lockout_key, enter_sign_up, e
 
 @pytest.mark.parametrize("typed", VARIANTS.values(), ids=VARIANTS.keys())
 @pytest.mark.parametrize("entry", ENTRY_POINTS, ids=lambda f: f.__name__.removeprefix("enter_"))
-def test_every_entry_point_takes_any_spelling_to_the_same_person(entry, typed, target, django_capture_on_commit_callbacks):
+def test_every_entry_point_takes_any_spelling_to_the_same_person(
+    entry, typed, target, django_capture_on_commit_callbacks
+):
     entry(typed, target, django_capture_on_commit_callbacks)
 
 
@@ -196,7 +198,9 @@ def test_no_identifier_path_folds_or_compares_addresses_its_own_way():
         for spot in own_comparisons(ast.parse(path.read_text(), filename=relative)):
             if (relative, spot) not in ALLOWED:
                 offenders.append(f"{relative}: {spot}")
-    assert offenders == [], "use accounts.identifiers.normalize_email (or IdentifierEmailField):\n" + "\n".join(offenders)
+    assert offenders == [], "use accounts.identifiers.normalize_email (or IdentifierEmailField):\n" + "\n".join(
+        offenders
+    )
 
 
 @pytest.mark.parametrize("snippet", [

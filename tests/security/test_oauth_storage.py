@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def ask_token(client_id: str, secret: str):
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return APIClient().post(
-        "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, format="multipart",
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials"},
+        format="multipart",
         HTTP_AUTHORIZATION=f"Basic {basic}",
     )
 

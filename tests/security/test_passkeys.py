@@ -38,6 +38,7 @@ def institution_admin(email: str = "admin@inst.test"):
 def program_office(email: str = "office@office.test"):
     return make_program_office(email=email, password=PASSWORD, preferred_language="en")
 
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("real_second_factor")]
 VERIFY = "/en/accounts/second-factor/"
 ENROL = "/en/accounts/second-factor/enrol/"
@@ -143,8 +144,14 @@ def test_a_password_alone_cannot_add_a_passkey_to_a_person_with_a_second_factor(
     refused = post_json(client, REGISTER_BEGIN)
     assert refused.status_code == 403 and refused.json()["code"] == "user_not_verified"
     assert "Pass the second step first" in refused.json()["detail"]
-    assert post_json(client, REGISTER_COMPLETE, SoftwareAuthenticator().register(
-        {"challenge": "AAAA", "rp": {"id": "localhost"}, "user": {"id": "AAAA"}})).status_code == 403
+    assert (
+        post_json(
+            client,
+            REGISTER_COMPLETE,
+            SoftwareAuthenticator().register({"challenge": "AAAA", "rp": {"id": "localhost"}, "user": {"id": "AAAA"}}),
+        ).status_code
+        == 403
+    )
     assert not WebAuthnCredential.objects.exists()
 
 
@@ -242,8 +249,12 @@ def test_a_locked_account_cannot_pass_with_the_right_passkey():
     assert refused.status_code == 429 and refused.json()["code"] == "locked_out"
     assert "locked for 30 minutes" in refused.json()["detail"]
     assert waiting.get("/en/admin/")["Location"].startswith("/en/admin/login/")  # logged out
-    assert post_json(waiting, AUTH_COMPLETE, authenticator.authenticate({"challenge": "AAAA", "rpId": "localhost"})
-                     ).json()["code"] == "not_authenticated"
+    assert (
+        post_json(
+            waiting, AUTH_COMPLETE, authenticator.authenticate({"challenge": "AAAA", "rpId": "localhost"})
+        ).json()["code"]
+        == "not_authenticated"
+    )
     assert not AuditEvent.objects.filter(action=Action.PASSKEY_USED).exists()
 
 
@@ -396,17 +407,22 @@ def test_the_scripts_texts_come_in_the_persons_language():
 
 
 def test_the_relying_party_comes_from_the_environment_with_production_defaults_from_the_allowed_hosts():
-    show = ("from django.conf import settings as s; "
-            "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_RP_NAME, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, "
-            "s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)")
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.OTP_WEBAUTHN_RP_ID, s.OTP_WEBAUTHN_RP_NAME, s.OTP_WEBAUTHN_ALLOWED_ORIGINS, "
+        "s.OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN)"
+    )
     production = run_django(show, **PRODUCTION)
     assert production.returncode == 0, production.stderr
     assert production.stdout.strip() == "bcm.example.org BCM Portal ['https://bcm.example.org'] False"
-    configured = run_django(show, **PRODUCTION, OTP_WEBAUTHN_RP_ID="example.org", OTP_WEBAUTHN_RP_NAME="BCM",
-                            OTP_WEBAUTHN_ALLOWED_ORIGINS="https://bcm.example.org,https://www.example.org")
-    assert configured.stdout.strip() == (
-        "example.org BCM ['https://bcm.example.org', 'https://www.example.org'] False"
+    configured = run_django(
+        show,
+        **PRODUCTION,
+        OTP_WEBAUTHN_RP_ID="example.org",
+        OTP_WEBAUTHN_RP_NAME="BCM",
+        OTP_WEBAUTHN_ALLOWED_ORIGINS="https://bcm.example.org,https://www.example.org",
     )
+    assert configured.stdout.strip() == ("example.org BCM ['https://bcm.example.org', 'https://www.example.org'] False")
     development = run_django(show, DJANGO_DEBUG="true")
     assert development.stdout.strip() == "localhost BCM Portal ['http://localhost:8000'] False"
 

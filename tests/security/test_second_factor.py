@@ -64,7 +64,9 @@ def log_in(email: str, password: str = PASSWORD, next_url: str = "/en/admin/") -
 def _patterns(resolver: URLResolver, namespace: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
-            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            inner = (
+                f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            )
             yield from _patterns(entry, inner or "")
         elif isinstance(entry, URLPattern) and entry.name:
             yield (f"{namespace}:{entry.name}" if namespace else entry.name), entry
@@ -95,7 +97,9 @@ def test_the_walk_reaches_admin_staff_pages_and_the_api():
     assert any(name.startswith("api:") for name in urls) and len(urls) > 60
 
 
-@pytest.mark.parametrize("who", ["institution admin", "grader without staff status", "program office without staff status", "superuser"])
+@pytest.mark.parametrize(
+    "who", ["institution admin", "grader without staff status", "program office without staff status", "superuser"]
+)
 @pytest.mark.parametrize("enrolled", [False, True])
 def test_every_url_sends_a_staff_person_without_the_second_step_to_it(who, enrolled, institution, request):
     if who == "institution admin":
@@ -159,7 +163,10 @@ def test_the_first_staff_log_in_enrols_an_authenticator_and_shows_ten_recovery_c
     again = client.get("/en/accounts/second-factor/recovery-codes/?next=/en/admin/")
     assert again.status_code == 302 and not any(code in again.content.decode() for code in codes)
     assert client.get("/en/admin/").status_code == 200
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_ENROLLED, object_id=str(person.pk)).count() == 1
+    assert (
+        AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_ENROLLED, object_id=str(person.pk)).count()
+        == 1
+    )
 
 
 def test_a_staff_log_in_asks_for_the_code_and_then_opens_admin(institution_admin):
@@ -176,8 +183,9 @@ def test_django_admins_own_log_in_page_is_no_way_around_the_second_step(institut
     person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client = Client()
-    response = client.post("/en/admin/login/?next=/en/admin/", {"username": person.email, "password": PASSWORD,
-                                                               "next": "/en/admin/"})
+    response = client.post(
+        "/en/admin/login/?next=/en/admin/", {"username": person.email, "password": PASSWORD, "next": "/en/admin/"}
+    )
     assert response.status_code == 302
     assert client.get("/en/admin/")["Location"].startswith(VERIFY)
     assert client.get("/en/admin/login/")["Location"].startswith(VERIFY)
@@ -277,7 +285,9 @@ def test_the_program_office_resets_a_second_factor_which_ends_sessions_and_force
     session = client.session
     session["otp_device_id"] = services.authenticator_of(office).persistent_id
     session.save()
-    response = client.post("/en/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [person.pk]})
+    response = client.post(
+        "/en/admin/accounts/user/", {"action": "reset_second_factor", "_selected_action": [person.pk]}
+    )
     assert response.status_code == 302
 
     assert not TOTPDevice.objects.filter(user=person).exists() and not StaticDevice.objects.filter(user=person).exists()

@@ -25,7 +25,9 @@ def sign_up(email: str = ADDRESS, *, name: str = "林美玲", language: str = "e
     })  # fmt: skip
     assert response.status_code == 200
     assert response.templates[0].name == "accounts/signup_done.html"
-    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b'name="csrfmiddlewaretoken" value=""', response.content)
+    return re.sub(
+        rb'name="csrfmiddlewaretoken" value="[^"]+"', b'name="csrfmiddlewaretoken" value=""', response.content
+    )
 
 
 def make_owner(**extra) -> User:
@@ -46,7 +48,9 @@ def test_a_taken_address_is_answered_byte_for_byte_like_a_free_one(django_captur
 
 
 @pytest.mark.parametrize("typed", [ADDRESS, "Mei@Example.TEST", "  MEI@example.test "])
-def test_the_owner_is_mailed_in_her_language_and_nothing_is_created_or_changed(typed, django_capture_on_commit_callbacks):
+def test_the_owner_is_mailed_in_her_language_and_nothing_is_created_or_changed(
+    typed, django_capture_on_commit_callbacks
+):
     owner = make_owner()
     before = (owner.password, owner.display_name, owner.is_active)
     with django_capture_on_commit_callbacks(execute=True):

@@ -43,7 +43,11 @@ def shared_cache(settings):
     if not redis_reachable(REDIS_CACHE):
         service_missing(f"Redis is not reachable at {REDIS_CACHE}")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_CACHE, "KEY_PREFIX": "bcm"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_CACHE,
+            "KEY_PREFIX": "bcm",
+        }
     }
     yield caches["default"]
 
@@ -53,7 +57,13 @@ def in_another_process(code: str, **env: str) -> str:
     result = subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=BASE_DIR,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "true", "CACHE_URL": REDIS_CACHE, **env},
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_DEBUG": "true",
+            "CACHE_URL": REDIS_CACHE,
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=60,

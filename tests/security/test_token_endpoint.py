@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def ask(client_id: str, secret: str, address: str = "192.0.2.1"):
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     return APIClient(REMOTE_ADDR=address).post(
-        "/api/v1/oauth/token/", {"grant_type": "client_credentials"}, format="multipart",
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials"},
+        format="multipart",
         HTTP_AUTHORIZATION=f"Basic {basic}",
     )
 

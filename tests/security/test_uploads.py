@@ -56,7 +56,9 @@ def preview(client: Client, name: str, content: bytes, language="en", file_forma
         ("trainees.exe", b"MZ\x90\x00", "0", "Only CSV and XLSX files can be imported."),
     ],
 )  # fmt: skip
-def test_a_file_that_is_not_what_its_name_says_is_refused_before_parsing(admin_client, name, content, file_format, message):
+def test_a_file_that_is_not_what_its_name_says_is_refused_before_parsing(
+    admin_client, name, content, file_format, message
+):
     response = preview(admin_client, name, content, file_format=file_format)
     assert response.status_code == 200
     assert "confirm_form" not in response.context

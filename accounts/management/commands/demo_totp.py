@@ -20,6 +20,8 @@ class Command(BaseCommand):
         user = User.objects.filter(email=email).first()
         device = authenticator_of(user) if user is not None else None
         if device is None:
-            raise CommandError(f"{email} has no authenticator (run `make run` to load the demo, or log in to set one up).")
+            raise CommandError(
+                f"{email} has no authenticator (run `make run` to load the demo, or log in to set one up)."
+            )
         totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
         self.stdout.write(f"{totp.token():0{device.digits}d}")
