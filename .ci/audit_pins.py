@@ -212,7 +212,7 @@ def fetch_project(name: str) -> Mapping[str, Any]:
         PYPI_PROJECT_URL.format(name=name), headers={"Accept": "application/json", "User-Agent": "bcm-ci-audit"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (fixed https URL)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return json.load(response)
     except urllib.error.HTTPError as error:
         if error.code == 404:

@@ -199,7 +199,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("time (UTC)"), ordering="created_at")
     def time_utc(self, obj: AuditEvent) -> str:
         # In UTC whatever the site's time zone, so that lines match logs and other systems.
-        return obj.created_at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return obj.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user)

@@ -26,7 +26,7 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
             return
         try:
             task.delay(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - the broker or result backend is down (kombu, redis, celery)
+        except Exception as exc:
             log.warning("Could not enqueue %s%r (the sweeper will): %r", task.name, args, exc)
 
     transaction.on_commit(send)

@@ -107,7 +107,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 else:
                     # Our own export's quote before a formula-like cell comes off (accounts.spreadsheets).
                     dataset = spreadsheets.read_csv(raw.decode("utf-8-sig"))
-            except Exception:  # noqa: BLE001 — any unreadable file is the same refusal
+            except Exception:
                 errors = [(0, str(_("The file could not be read as CSV or XLSX.")))]
             else:
                 try:

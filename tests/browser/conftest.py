@@ -103,15 +103,14 @@ def browser_services(django_db_setup: None, django_db_blocker: Any) -> Iterator[
     """
     folder = Path(tempfile.mkdtemp(prefix="bcm-browser-"))
     (folder / "media").mkdir()
-    with django_db_blocker.unblock():
-        with celery_worker_process({"DJANGO_VAR_DIR": str(folder)}) as worker:
-            # A round trip first: a worker that cannot start says so here, not as a missing e-mail later.
-            try:
-                assert ping.delay("ready").get(timeout=90) == "ready"
-            except Exception as exc:
-                raise AssertionError(f"the Celery worker did not answer (exit code {worker.poll()}): {exc!r}") from exc
-            with override_settings(MEDIA_ROOT=str(folder / "media")):
-                yield Services(folder=folder, worker=worker)
+    with django_db_blocker.unblock(), celery_worker_process({"DJANGO_VAR_DIR": str(folder)}) as worker:
+        # A round trip first: a worker that cannot start says so here, not as a missing e-mail later.
+        try:
+            assert ping.delay("ready").get(timeout=90) == "ready"
+        except Exception as exc:
+            raise AssertionError(f"the Celery worker did not answer (exit code {worker.poll()}): {exc!r}") from exc
+        with override_settings(MEDIA_ROOT=str(folder / "media")):
+            yield Services(folder=folder, worker=worker)
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -224,7 +223,7 @@ def page(request: pytest.FixtureRequest, context: Any, site: Site, lang: str, vi
         folder.mkdir(parents=True, exist_ok=True)
         try:
             pg.screenshot(path=str(folder / f"{lang}-{viewport}-FAILED.png"), full_page=True)
-        except Exception as exc:  # noqa: BLE001 - a closed page must not hide the real failure
+        except Exception as exc:
             print(f"no screenshot of the failure: {exc}")
     assert not errors, "JavaScript errors on the page:\n" + "\n".join(errors)
 

@@ -216,7 +216,7 @@ class SmtpSink:
     refused_at: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802 - aiosmtpd hook
+    async def handle_MAIL(self, server, session, envelope, address, options):
         if self.down:
             with self.lock:
                 self.refused_at.append(time.monotonic())
@@ -224,7 +224,7 @@ class SmtpSink:
         envelope.mail_from = address
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content)
         with self.lock:
             self.messages.append(message)
@@ -268,7 +268,7 @@ class WebhookReceiver:
         self.release = threading.Event()
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server hook
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 with receiver.lock:
                     receiver.tried_at.setdefault(self.headers["Webhook-Id"], []).append(time.monotonic())

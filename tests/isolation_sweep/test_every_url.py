@@ -387,9 +387,9 @@ def url_patterns() -> dict[str, str]:
 
 def all_cases() -> dict[str, str]:
     """Pattern key → the kind of its case."""
-    kinds = {key: "foreign" for key in FOREIGN}
-    kinds |= {key: "public" for key in PUBLIC}
-    kinds |= {key: "no object" for key in NO_OBJECT}
+    kinds = dict.fromkeys(FOREIGN, "foreign")
+    kinds |= dict.fromkeys(PUBLIC, "public")
+    kinds |= dict.fromkeys(NO_OBJECT, "no object")
     kinds |= {key: kind for key, (kind, _build) in admin_model_cases().items()}
     return kinds
 

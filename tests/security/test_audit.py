@@ -255,7 +255,7 @@ def test_the_trail_shows_times_in_utc_whatever_the_sites_time_zone(program_offic
     AuditEvent.objects.create(
         action="login",
         actor_label="early@example.test",
-        created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
+        created_at=datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
     )
     client = Client()
     client.force_login(program_office)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_an_essay_grade_is_recorded_with_grader_institution_and_scores(
     essay_world,
     grader_a,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     attempt = attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
     answer_all(attempt, right=True)

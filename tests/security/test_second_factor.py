@@ -81,7 +81,7 @@ def every_url() -> dict[str, str]:
             params = list(pattern.pattern.regex.groupindex)
             for value in ("1", "abc", "accounts", "00000000-0000-0000-0000-000000000001", "x/y"):
                 try:
-                    urls[name] = reverse(name, kwargs={param: value for param in params})
+                    urls[name] = reverse(name, kwargs=dict.fromkeys(params, value))
                     break
                 except NoReverseMatch:
                     continue
