@@ -26,6 +26,11 @@ apps connect receivers in their ``AppConfig.ready``. A lower app never calls a h
    Receivers must be idempotent all the same (a second announcement must not do twice what the first
    did): the claim makes a second send rare, not impossible to reason away for work done outside the
    database.
+4. **Inside, only for a hand-over.** A signal whose receivers move their own app's rows as part of
+   the change itself (``accounts.signals.stand_in_replaced``: a consenting person takes a stand-in
+   account's place, and courses moves the stand-in's enrolments) is sent with plain ``send`` inside
+   the transaction, so that a receiver that fails undoes the whole change. Its ``signals.py`` says
+   so; no other kind of signal is sent this way.
 """
 
 from __future__ import annotations
