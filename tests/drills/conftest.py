@@ -82,7 +82,7 @@ class PrivateRedis:
                 "no",
                 "--loglevel",
                 "warning",
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )

@@ -134,7 +134,7 @@ def test_answer_saves_survive_a_postgres_restart(cluster):
             "4",
             "--timeout",
             "60",
-        ],  # fmt: skip
+        ],
         cwd=BASE_DIR,
         env=production,
         stdout=log,
