@@ -18,7 +18,7 @@ def main() -> None:
     # Load the settings before Django's system checks do: they run in no fixed order, and one that
     # reads the model registry first would hide the message naming the missing variable.
     try:
-        settings.INSTALLED_APPS
+        _ = settings.INSTALLED_APPS  # the first setting read loads them all
     except ImproperlyConfigured as error:
         sys.exit(f"Configuration error: {error}")
 

@@ -21,6 +21,7 @@ through :func:`vet_url` and then :func:`post`:
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 import socket
@@ -165,10 +166,8 @@ def vet_url(url: str, *, allow_http: bool = False, allow_private: bool = False) 
     except ValueError:
         literal = None
         host = _ascii_host(raw_host)
-        try:  # an IDNA spelling of an address (full-width digits) is an address
+        with contextlib.suppress(ValueError):  # an IDNA spelling of an address (full-width digits) is an address
             literal = ipaddress.ip_address(host)
-        except ValueError:
-            pass
     if literal is None and _NUMBER.match(host.rsplit(".", 1)[-1]):
         # 2130706433, 0x7f.1, 127.1, 0177.0.0.1: inet_aton reads these as addresses; no DNS name ends in a number.
         raise OutboundRefused("host", _("The URL's host is not a valid host name."))

@@ -168,7 +168,7 @@ def _reference_rows(scale: Scale) -> None:
                     status="active",
                     options=[{"key": k, "zh": f"選項 {k}", "en": f"Option {k}"} for k in "abcd"],
                     correct=["a"],
-                )  # fmt: skip
+                )
             )
     Question.objects.bulk_create(questions, batch_size=2000)
     for course in Course.objects.all():
@@ -182,7 +182,7 @@ def _reference_rows(scale: Scale) -> None:
                 difficulty=3,
                 knowledge_area=area,
                 count=per_area + (1 if i < extra else 0),
-            )  # fmt: skip
+            )
             for i, area in enumerate(["finance", "law", "marketing", "accounting"])
         )
 
@@ -528,7 +528,8 @@ def prepare_run() -> RunRows:
     )
     bench_attempts = f"SELECT id FROM exams_attempt WHERE sitting_id = {sitting}"
     sql(
-        f"DELETE FROM certification_pendingcheck WHERE result_id IN (SELECT id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))"
+        "DELETE FROM certification_pendingcheck WHERE result_id IN "
+        f"(SELECT id FROM exams_courseresult WHERE attempt_id IN ({bench_attempts}))"
     )
     sql(f"DELETE FROM exams_courseresult WHERE attempt_id IN ({bench_attempts})")
     sql(f"DELETE FROM exams_attemptquestion WHERE attempt_id IN ({bench_attempts})")

@@ -8,6 +8,7 @@ process's caches, then is counted, as a worker process that has served a few pag
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import os
 import sys
@@ -83,7 +84,7 @@ def main() -> dict:
             f"/zh-hant/exams/attempts/{attempt}/answer/",
             json.dumps({"question": 1 + n % 50, "choices": [1]}),
             content_type="application/json",
-        ),  # fmt: skip
+        ),
         "hr_certificates": lambda n: api.get(f"/api/v1/certificates/?updated_since={since}&page_size={n}"),
         "hr_employees": lambda n: api.get(f"/api/v1/employees/?updated_since={since}&page_size={n}"),
         "hr_enrollments": lambda n: api.get(f"/api/v1/enrollments/?updated_since={since}&page_size={n}"),
@@ -106,7 +107,7 @@ def main() -> dict:
                 )
                 model_admin.list_per_page = size
             course_views.COHORTS_PER_PAGE = size
-            queries, status = count(lambda: do(size))
+            queries, status = count(functools.partial(do, size))
             counts[str(size)] = queries
             statuses.add(status)
         result[name] = {"counts": counts, "status": sorted(statuses)}

@@ -76,7 +76,13 @@ def service_env(database_url: str, redis_url: str) -> dict[str, str]:
 def run_python(module: str, env: dict[str, str], *args: str, timeout: int = 3600) -> dict:
     """Run ``python -m module`` and return the JSON it prints on its last line."""
     out = subprocess.run(
-        [PYTHON, "-m", module, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True, timeout=timeout
+        [PYTHON, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        timeout=timeout,
+        check=False,  # the exit code is checked below, after the output is shown
     )
     if out.returncode != 0:
         sys.stderr.write(out.stdout[-4000:])
@@ -122,19 +128,20 @@ class Services:
         self.base = f"http://127.0.0.1:{self.port}"
         self.logdir = Path(tempfile.mkdtemp(prefix="bench-"))
         bin_dir = Path(PYTHON).parent
-        self.web = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(web_workers)],
-            cwd=ROOT, env=env, stdout=open(self.logdir / "web.log", "w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-        self.worker = subprocess.Popen(
-            [str(bin_dir / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
-             str(worker_concurrency), "--include", "bench.tasks", "--without-heartbeat", "--without-gossip",
-             "--without-mingle", "-n", f"bench-{self.port}@%h"],
-            cwd=ROOT, env=env, stdout=open(self.logdir / "worker.log", "w"), stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+        # The child keeps its own copy of the log file's descriptor; ours can close once it started.
+        with open(self.logdir / "web.log", "w") as web_log:
+            self.web = subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", str(web_workers)],
+                cwd=ROOT, env=env, stdout=web_log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        with open(self.logdir / "worker.log", "w") as worker_log:
+            self.worker = subprocess.Popen(
+                [str(bin_dir / "celery"), "-A", "config", "worker", "--loglevel", "WARNING", "--concurrency",
+                 str(worker_concurrency), "--include", "bench.tasks", "--without-heartbeat", "--without-gossip",
+                 "--without-mingle", "-n", f"bench-{self.port}@%h"],
+                cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
         self._wait_web()
 
     def _wait_web(self) -> None:
@@ -219,6 +226,7 @@ def run_wrk(base: str, requests_: list[dict], *, connections: int, seconds: int,
             ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s",
              "-s", script, base],
             capture_output=True, text=True, timeout=seconds + 120,
+            check=False,  # a failed run is reported from its output below
         )  # fmt: skip
     finally:
         os.unlink(script)
@@ -278,7 +286,8 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
              "headers": {**bearer, "Content-Type": "application/json"}, "body": body}
             for body in plan["bulk_bodies"]]),
         ("admin_attempts", "institution's attempts list in admin", [
-            {"method": "GET", "path": f"{lang}/admin/exams/attempt/", "headers": trainee_headers(plan["admin_session"])}]),
+            {"method": "GET", "path": f"{lang}/admin/exams/attempt/",
+             "headers": trainee_headers(plan["admin_session"])}]),
     ]  # fmt: skip
     # Each request must answer what a user expects before it is timed.
     for name, _label, reqs in endpoints:
@@ -300,7 +309,8 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
         # The 1-minute load average after the run: the machine is shared, and this says how much.
         figures.update(endpoint=name, label=label, load_avg_1m=round(os.getloadavg()[0], 2))
         log(
-            f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, errors {figures['errors']}"
+            f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
+            f"errors {figures['errors']}"
         )
         if name == "floor":
             floor_runs.append(figures)
@@ -463,7 +473,7 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
                         for i, n in enumerate(numbers[k : k + 500])
                     ]
                 }
-            )  # fmt: skip
+            )
             for k in range(0, max(1, len(numbers) - 499), 500)
         ]
 
@@ -574,8 +584,9 @@ def markdown(report: dict) -> str:
     lines = [f"# Benchmark {report['started_at']} ({report['scale']} data set for the load)", ""]
     lines.append(f"Machine: {report['machine']['cpus']} cores, load average before {report['machine']['load_before']}, "
                  f"after {report['machine'].get('load_after')}; gunicorn {report['config']['web_workers']} workers, "
-                 f"Celery worker concurrency {report['config']['worker_concurrency']}, wrk {report['config']['connections']} "
-                 f"connections for {report['config']['seconds']} s per endpoint.")  # fmt: skip
+                 f"Celery worker concurrency {report['config']['worker_concurrency']}, "
+                 f"wrk {report['config']['connections']} connections for {report['config']['seconds']} s "
+                 "per endpoint.")  # fmt: skip
     lines.append("")
     if report.get("load"):
         lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | / floor | queries (small / full) | load avg |",
@@ -592,7 +603,8 @@ def markdown(report: dict) -> str:
             )
         lines.append("")
     if report.get("queries"):
-        lines += ["Queries per request (page or batch of 5 / 50 rows):", "", "| endpoint | " + " | ".join(report["queries"]) + " |",
+        lines += ["Queries per request (page or batch of 5 / 50 rows):", "",
+                  "| endpoint | " + " | ".join(report["queries"]) + " |",
                   "|---|" + "---|" * len(report["queries"])]  # fmt: skip
         names = list(next(iter(report["queries"].values())))
         for name in names:
@@ -605,7 +617,8 @@ def markdown(report: dict) -> str:
     if report.get("grading"):
         g = report["grading"]
         lines.append(f"Grading (50-question objective paper): {g['graded_per_s']:.1f} attempts/s; the same worker runs "
-                     f"{g['task_floor_per_s']:.1f} no-op tasks/s; ratio {g['ratio_to_task_floor']:.2f} ({g['graded']}/{g['attempts']} graded).")  # fmt: skip
+                     f"{g['task_floor_per_s']:.1f} no-op tasks/s; ratio {g['ratio_to_task_floor']:.2f} "
+                     f"({g['graded']}/{g['attempts']} graded).")  # fmt: skip
         lines.append("")
     if report.get("burst"):
         b = report["burst"]
@@ -613,7 +626,8 @@ def markdown(report: dict) -> str:
             f"Exam-end burst: {b['submits']} submits within {b['spread_s']} s; errors {b['errors']}; submit p50 "
             f"{b['submit_p50_ms']:.0f} ms, p95 {b['submit_p95_ms']:.0f} ms; graded {b['graded']}; last graded "
             f"{b.get('last_graded_after_last_submit_s', float('nan')):.1f} s after the last submit; submit-to-graded "
-            f"p50 {b.get('submit_to_graded_p50_s', float('nan')):.1f} s, p95 {b.get('submit_to_graded_p95_s', float('nan')):.1f} s."
+            f"p50 {b.get('submit_to_graded_p50_s', float('nan')):.1f} s, "
+            f"p95 {b.get('submit_to_graded_p95_s', float('nan')):.1f} s."
         )
         lines.append("")
     if report.get("beat"):
@@ -633,9 +647,9 @@ def markdown(report: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="load on the small data set, short runs")
-    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 8)))
-    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", 20)))
-    parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 4)))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "8")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "20")))
+    parser.add_argument("--web-workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
     parser.add_argument("--worker-concurrency", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--burst-seconds", type=int, default=60)
     parser.add_argument("--sizes", default="small,full", help="data sets to make and measure")
@@ -660,7 +674,7 @@ def main() -> None:
             "worker_concurrency": args.worker_concurrency,
             "connections": args.connections,
             "seconds": args.seconds,
-        },  # fmt: skip
+        },
         "dataset_seconds": {},
     }
     for size, url in databases.items():

@@ -113,6 +113,9 @@ class CertificateSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="certificate_sequence_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.year}: {self.last}"
+
 
 class CertificateStatusChange(models.Model):
     """Every status a certificate entered (issue, suspension, reinstatement, revocation, expiry, renewal)."""
@@ -229,6 +232,9 @@ class ReminderSent(models.Model):
             models.UniqueConstraint(fields=["user", "kind", "object_key"], name="reminder_once_per_person_kind_object")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.object_key} → {self.user}"
+
 
 class ReminderPreference(models.Model):
     """Reminder kinds a person switched off (no row: every reminder on)."""
@@ -242,6 +248,9 @@ class ReminderPreference(models.Model):
     class Meta:
         verbose_name = _("reminder preference")
         verbose_name_plural = _("reminder preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
     def wants(self, kind: str) -> bool:
         return kind not in self.switched_off

@@ -38,7 +38,9 @@ def check_character(payload: str) -> str:
 
 
 def prefix_for(tier_code: str, track_code: str | None) -> str:
-    return f"BCM-{TIER_CODES.get(tier_code, tier_code[:3].upper())}-{TRACK_CODES.get(track_code, (track_code or 'G')[:1].upper())}"
+    tier = TIER_CODES.get(tier_code, tier_code[:3].upper())
+    track = TRACK_CODES.get(track_code, (track_code or "G")[:1].upper())
+    return f"BCM-{tier}-{track}"
 
 
 def make_number(*, tier_code: str, track_code: str | None, year: int, sequence: int) -> str:

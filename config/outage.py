@@ -2,9 +2,9 @@
 
 Django would answer a 500 (with a traceback under DEBUG). This answers 503 with ``Retry-After`` in the
 visitor's language instead (the middleware for errors in views, ``server_error`` as ``handler500`` for
-errors anywhere else, such as a middleware loading the session): JSON for the exam page's answer saves (its script retries them), problem
-JSON for the API, a small page for everything else. The page renders without the database (no
-``request.user``, no context processors).
+errors anywhere else, such as a middleware loading the session): JSON for the exam page's answer saves
+(its script retries them), problem JSON for the API, a small page for everything else. The page renders
+without the database (no ``request.user``, no context processors).
 """
 
 from __future__ import annotations

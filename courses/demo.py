@@ -36,7 +36,7 @@ def _cohort_code(institution: Institution, curriculum: Curriculum) -> str:
 def _open_cohort(institution: Institution, curriculum: Curriculum, *, today: datetime.date) -> Cohort:
     city, online = PLACES[institution.code]
     now = timezone.now()
-    cohort, created = Cohort.objects.get_or_create(
+    cohort, _created = Cohort.objects.get_or_create(
         code=_cohort_code(institution, curriculum),
         defaults={
             "institution": institution,

@@ -40,8 +40,9 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
     for q in questions.select_related("course").order_by("course__code", "pk"):
         data.append([
             str(q.family), q.version, q.course.code, q.knowledge_area, q.difficulty, q.question_type, q.status,
-            q.text_zh, q.text_en, SEPARATOR.join(o["zh"] for o in q.options), SEPARATOR.join(o["en"] for o in q.options),
-            ",".join(q.correct), q.rubric_zh, q.rubric_en, str(q.max_score.normalize()),
+            q.text_zh, q.text_en, SEPARATOR.join(o["zh"] for o in q.options),
+            SEPARATOR.join(o["en"] for o in q.options), ",".join(q.correct), q.rubric_zh, q.rubric_en,
+            str(q.max_score.normalize()),
         ])  # fmt: skip
     return data
 

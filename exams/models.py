@@ -160,7 +160,8 @@ class BlueprintRow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.count} × {self.get_question_type_display()} / {self.difficulty} / {self.get_knowledge_area_display()}"
+        question_type, area = self.get_question_type_display(), self.get_knowledge_area_display()
+        return f"{self.count} × {question_type} / {self.difficulty} / {area}"
 
 
 class Sitting(models.Model):

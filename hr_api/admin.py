@@ -132,7 +132,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
-        exclude = ["secret"]
+        fields = ["employer", "url", "events", "is_active", "description"]  # the secret is made on save
 
     def clean_url(self) -> str:
         """The API's rule (accounts.outbound): https to public addresses only."""

@@ -110,8 +110,5 @@ class ClientRateThrottle(SimpleRateThrottle):
     scope = "api_client"
 
     def get_cache_key(self, request, view):
-        if isinstance(request.user, ApiClient):
-            ident = f"client-{request.user.pk}"
-        else:
-            ident = self.get_ident(request)
+        ident = f"client-{request.user.pk}" if isinstance(request.user, ApiClient) else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -81,6 +81,9 @@ class IdempotencyRecord(models.Model):
         verbose_name_plural = _("idempotency records")
         constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")]
 
+    def __str__(self) -> str:
+        return f"{self.key} → {self.status_code}"
+
 
 class WebhookEndpoint(models.Model):
     """A URL of an employer's system that receives signed events."""

@@ -85,12 +85,15 @@ class StrictSerializerExtension(OpenApiSerializerExtension):
             if prop is None:
                 continue
             alternatives = prop.get("oneOf", [])
-            if len(alternatives) == 2 and alternatives[1] == {"type": "string", "maxLength": 0}:
-                if re.search(alternatives[0].get("pattern", "x"), ""):
-                    # drf-spectacular adds "or empty" to a blank-allowed text with a pattern; where the
-                    # pattern takes "" already, "" would match both and so neither of a oneOf.
-                    prop.pop("oneOf")
-                    prop.update(alternatives[0])
+            # drf-spectacular adds "or empty" to a blank-allowed text with a pattern; where the
+            # pattern takes "" already, "" would match both and so neither of a oneOf.
+            if (
+                len(alternatives) == 2
+                and alternatives[1] == {"type": "string", "maxLength": 0}
+                and re.search(alternatives[0].get("pattern", "x"), "")
+            ):
+                prop.pop("oneOf")
+                prop.update(alternatives[0])
             if prop.get("type") != "array":
                 continue
             # A list that must not be empty (DRF's allow_empty=False) or is bounded.

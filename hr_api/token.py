@@ -52,7 +52,8 @@ class ThrottledTokenView(TokenView):
         keys = [f"token-rate:addr:{client_ip(request)}"]
         if client_id:
             keys.append(f"token-rate:client:{client_id}")
-        if any([_over_limit(key, limit) for key in keys]):  # count every key, then decide
+        over = [_over_limit(key, limit) for key in keys]  # count every key (a list, not any()'s short cut)
+        if any(over):
             response = HttpResponse(
                 json.dumps(
                     {

@@ -196,7 +196,7 @@ def wait_until(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
 # ``client.force_login`` are about something else: for a staff person the login also gives them a
 # confirmed authenticator (this key) and marks the session as verified by it, as the code page would.
 TEST_TOTP_SECRET = "BCMTESTSTAFFTOTPSECRETAAAAAAAAAA"
-_force_login_without_second_factor = None
+_force_login_without_second_factor = Client.force_login  # Django's, kept before the fixture below patches it
 
 
 def _force_login_with_second_factor(self, user, backend=None):
@@ -217,9 +217,6 @@ def _force_login_with_second_factor(self, user, backend=None):
 @pytest.fixture(autouse=True)
 def staff_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """``Client.force_login`` of a staff person gives a session verified by a second factor."""
-    global _force_login_without_second_factor
-    if _force_login_without_second_factor is None:
-        _force_login_without_second_factor = Client.force_login
     monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
 
 

@@ -1,8 +1,8 @@
 """The DNS of the test suite: no test asks a real resolver (``accounts.outbound.resolve`` is replaced).
 
-Every name resolves to :data:`PUBLIC` (``localhost`` to 127.0.0.1) unless a test maps it: ``dns["evil.example"] = "127.0.0.1"``
-(one address or a list). ``dns.asked`` lists every name looked up, in order; a name mapped to
-``None`` does not resolve.
+Every name resolves to :data:`PUBLIC` (``localhost`` to 127.0.0.1) unless a test maps it:
+``dns["evil.example"] = "127.0.0.1"`` (one address or a list). ``dns.asked`` lists every name looked up, in
+order; a name mapped to ``None`` does not resolve.
 """
 
 from __future__ import annotations

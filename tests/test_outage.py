@@ -13,7 +13,8 @@ from config import outage
 def test_a_view_that_loses_the_database_answers_503_json_the_exam_page_retries(settings):
     settings.DEBUG = True  # even with DEBUG on: no technical page with a traceback
     client = Client(raise_request_exception=False)
-    with mock.patch("exams.views.attempts.do_save_answer", side_effect=OperationalError("server closed the connection")), \
+    lost = OperationalError("server closed the connection")
+    with mock.patch("exams.views.attempts.do_save_answer", side_effect=lost), \
             mock.patch("django.contrib.auth.middleware.get_user", return_value=_someone()):  # fmt: skip
         response = client.post("/en/exams/attempts/1/answer/", "{}", content_type="application/json")
     assert response.status_code == 503 and response["Retry-After"] == "5"

@@ -97,8 +97,10 @@ def verify(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     ngettext(
-                        "You used a recovery code; %(count)d is left. Ask the program office for a reset to set up a new authenticator.",
-                        "You used a recovery code; %(count)d are left. Ask the program office for a reset to set up a new authenticator.",
+                        "You used a recovery code; %(count)d is left. "
+                        "Ask the program office for a reset to set up a new authenticator.",
+                        "You used a recovery code; %(count)d are left. "
+                        "Ask the program office for a reset to set up a new authenticator.",
                         left,
                     )
                     % {"count": left},

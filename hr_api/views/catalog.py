@@ -38,9 +38,9 @@ def catalog_view(model_queryset, serializer, summary: str):
     return CatalogView
 
 
-TierListView = catalog_view(lambda: Tier.objects.all(), TierSerializer, "List tiers")
-TrackListView = catalog_view(lambda: Track.objects.all(), TrackSerializer, "List tracks")
-CourseListView = catalog_view(lambda: Course.objects.all(), CourseSerializer, "List courses")
+TierListView = catalog_view(Tier.objects.all, TierSerializer, "List tiers")
+TrackListView = catalog_view(Track.objects.all, TrackSerializer, "List tracks")
+CourseListView = catalog_view(Course.objects.all, CourseSerializer, "List courses")
 CurriculumListView = catalog_view(
     lambda: Curriculum.objects.select_related("tier", "track").prefetch_related(
         Prefetch("entries", queryset=CurriculumCourse.objects.select_related("course").order_by("course__code"))

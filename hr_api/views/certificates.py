@@ -65,9 +65,9 @@ class CertificateListView(CertificateMixin, ApiView):
     )
     def get(self, request):
         employee_id = None
-        if employee := request.query_params.get("employee"):
-            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
-                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+        # The employee filter must be an id: digits, within the id column's range.
+        if (employee := request.query_params.get("employee")) and (employee_id := parse_id(employee)) is None:
+            raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
         own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
         # The employee's id and number as per-row subqueries, for the same reason as certificates().
         certificates = (

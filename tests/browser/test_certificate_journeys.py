@@ -20,7 +20,7 @@ pytestmark = BROWSER
 
 
 def test_a_holder_downloads_the_certificate_and_its_qr_code_opens_the_verification_page(
-    page, context, site, lang, viewport, shot, settings, tmp_path
+    *, page, context, site, lang, viewport, shot, settings, tmp_path
 ):
     settings.SITE_URL = site.url  # the address printed and encoded on the certificate
     holder = UserFactory(email=f"holder-{lang}-{viewport}@example.test", display_name="王大明", preferred_language=lang)
@@ -56,7 +56,9 @@ def test_a_holder_downloads_the_certificate_and_its_qr_code_opens_the_verificati
         anonymous.close()
 
 
-def test_the_program_office_adds_a_question_and_revokes_a_certificate(page, site, lang, viewport, shot, program_office):
+def test_the_program_office_adds_a_question_and_revokes_a_certificate(
+    *, page, site, lang, viewport, shot, program_office
+):
     from exams.models import Question
 
     office = program_office

@@ -10,7 +10,7 @@ pytestmark = BROWSER
 
 
 def test_an_institution_admin_imports_trainees_approves_them_and_records_attendance(
-    page, site, lang, viewport, shot, tmp_path, institution, institution_admin, other_institution
+    *, page, site, lang, viewport, shot, tmp_path, institution, institution_admin, other_institution
 ):
     own, other, admin_user = institution, other_institution, institution_admin
     cohort = CohortFactory(institution=own, code=f"A-{lang}-{viewport}")
@@ -104,7 +104,7 @@ def submitted_essay(paper, cohort, email_address: str, essay: str):
 
 
 def test_an_institution_admin_grades_an_essay_from_their_own_queue_only(
-    page, site, lang, viewport, shot, institution, institution_admin, other_institution
+    *, page, site, lang, viewport, shot, institution, institution_admin, other_institution
 ):
     from exams.models import Attempt, CourseResult
     from tests.exams.conftest import make_paper

@@ -28,7 +28,7 @@ def add_virtual_authenticator(page) -> None:
     }})  # fmt: skip
 
 
-def test_staff_add_a_passkey_and_pass_the_next_log_in_with_it(page, site, lang, viewport, shot, settings):
+def test_staff_add_a_passkey_and_pass_the_next_log_in_with_it(*, page, site, lang, viewport, shot, settings):
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [site.url]  # the live server's http://localhost:<port>
     office = UserFactory(email=f"passkey-{lang}-{viewport}@demo.test", is_staff=True)
     office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
@@ -70,7 +70,7 @@ def test_staff_add_a_passkey_and_pass_the_next_log_in_with_it(page, site, lang, 
     assert WebAuthnCredential.objects.get(user=office).last_used_at is not None
 
 
-def test_the_first_staff_log_in_sets_up_a_passkey_instead_of_an_app(page, site, lang, viewport, shot, settings):
+def test_the_first_staff_log_in_sets_up_a_passkey_instead_of_an_app(*, page, site, lang, viewport, shot, settings):
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [site.url]
     office = UserFactory(email=f"passkey-first-{lang}-{viewport}@demo.test", is_staff=True)
     office.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))

@@ -19,7 +19,9 @@ def test_the_api_docs_render_under_the_content_security_policy(page, site, lang,
     shot(page, "api-docs")
 
 
-def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(page, site, lang, viewport, shot, program_office):
+def test_the_program_office_finds_its_own_log_in_in_the_audit_trail(
+    *, page, site, lang, viewport, shot, program_office
+):
     office = program_office
     admin_log_in(page, site, lang, office.email)
     page.goto(f"{site.url}/{lang}/admin/accounts/auditevent/?q={office.email}")

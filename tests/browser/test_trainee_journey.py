@@ -117,7 +117,7 @@ def test_a_newcomer_signs_up_verifies_switches_language_finds_a_cohort_and_enrol
     assert (enrolment.cohort, enrolment.state) == (wanted, Enrolment.State.PENDING)
 
 
-def test_an_approved_trainee_follows_hours_on_the_dashboard(page, context, site, lang, viewport, shot):
+def test_an_approved_trainee_follows_hours_on_the_dashboard(*, page, context, site, lang, viewport, shot):
     cohort = CohortFactory(code=f"HRS-{lang}-{viewport}")
     trainee = UserFactory(email=f"hours-{lang}-{viewport}@example.test", preferred_language=lang)
     enrolment = training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
@@ -152,7 +152,7 @@ def test_an_approved_trainee_follows_hours_on_the_dashboard(page, context, site,
     assert_accessible(page)
 
 
-def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(page, context, site, lang, viewport, shot):
+def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(*, page, context, site, lang, viewport, shot):
     """The countdown runs, answers survive a reload and an offline spell, and a real worker grades."""
     from exams.models import Attempt
     from tests.exams.conftest import approve, make_paper, open_sitting

@@ -61,7 +61,8 @@ def publish_result(trainee, course, cohort, *, passed=True, announce=False):
         paper=paper, cohort=cohort, opens_at=now - datetime.timedelta(hours=2), closes_at=now, is_online=True
     )
     attempt = Attempt.objects.create(
-        sitting=sitting, paper=paper, trainee=trainee, number=Attempt.objects.filter(trainee=trainee, paper=paper).count() + 1,
+        sitting=sitting, paper=paper, trainee=trainee,
+        number=Attempt.objects.filter(trainee=trainee, paper=paper).count() + 1,
         seed=1, state="graded", started_at=now - datetime.timedelta(hours=1), deadline=now, submitted_at=now,
     )  # fmt: skip
     result = CourseResult.objects.create(

@@ -99,7 +99,7 @@ def test_an_institution_records_continuing_education_for_its_own_institution(
         "/en/admin/certification/continuingeducation/add/",
         {"trainee": trainee.pk, "title": "法規研討", "completed_on": "2026-01-05", "hours": "6"},
     )
-    assert response.status_code == 302, [l for l in response.content.decode().splitlines() if "errorlist" in l]
+    assert response.status_code == 302, [line for line in response.content.decode().splitlines() if "errorlist" in line]
     activity = ContinuingEducation.objects.get()
     assert activity.institution == institution and activity.status == "confirmed"
 

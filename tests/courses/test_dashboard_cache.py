@@ -39,7 +39,7 @@ def hours_done(html: str) -> str:
 
 
 def test_a_second_visit_reads_nothing_from_the_database_but_the_session(setup, django_assert_max_num_queries):
-    trainee, enrolment, client = setup
+    _trainee, _enrolment, client = setup
     first = page(client)
     with django_assert_max_num_queries(2):  # the session and the user
         second = page(client)
@@ -47,7 +47,7 @@ def test_a_second_visit_reads_nothing_from_the_database_but_the_session(setup, d
 
 
 def test_attendance_recorded_through_the_service_shows_at_once(setup):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     session = TrainingSessionFactory(cohort=enrolment.cohort, hours=8)
     services.do_record_attendance(session=session, enrolment=enrolment, hours=6)
     assert hours_done(page(client)) == "6"
@@ -56,7 +56,7 @@ def test_attendance_recorded_through_the_service_shows_at_once(setup):
 
 
 def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setup, institution_admin):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     session = TrainingSessionFactory(cohort=enrolment.cohort, hours=8)
     assert "陳老師" in page(client)
     alice = logged_in(institution_admin)
@@ -68,7 +68,7 @@ def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setu
 
 
 def test_sessions_added_changed_and_deleted_in_bulk_show_at_once(setup, program_office):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     later = timezone.localdate() + datetime.timedelta(days=2)
     session = TrainingSessionFactory(cohort=enrolment.cohort, held_on=later, teacher="張老師")
     assert "張老師" in page(client)
@@ -86,7 +86,7 @@ def test_sessions_added_changed_and_deleted_in_bulk_show_at_once(setup, program_
 
 
 def test_a_session_moved_to_another_cohort_leaves_the_first_cohorts_dashboards(setup):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     session = TrainingSessionFactory(
         cohort=enrolment.cohort, held_on=timezone.localdate() + datetime.timedelta(days=1), teacher="張老師"
     )
@@ -97,7 +97,7 @@ def test_a_session_moved_to_another_cohort_leaves_the_first_cohorts_dashboards(s
 
 
 def test_remote_learning_and_self_study_show_at_once(setup, institution_admin):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     module = RemoteModuleFactory(cohort=enrolment.cohort, hours=4)
     services.do_record_remote_completion(module=module, enrolment=enrolment)
     assert hours_done(page(client)) == "4"
@@ -138,14 +138,14 @@ def test_enrolment_decisions_in_the_admin_and_a_withdrawal_show_at_once(setup, i
 
 
 def test_prior_learning_makes_the_trainees_dashboard_rebuild(setup):
-    trainee, enrolment, client = setup
+    trainee, _enrolment, _client = setup
     before = cache.get(caching.trainee_key(trainee.pk))
     PriorLearning.objects.create(trainee=trainee, curriculum=curriculum_of("assistant"), completed_on="2020-01-01")
     assert cache.get(caching.trainee_key(trainee.pk)) != before
 
 
 def test_catalog_names_cohort_codes_and_institution_names_show_at_once(setup):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     course = enrolment.curriculum.entries.first().course
     course.title_en = "Renamed course"
     course.save()
@@ -161,7 +161,7 @@ def test_catalog_names_cohort_codes_and_institution_names_show_at_once(setup):
 
 
 def test_a_new_day_rebuilds_the_dashboard(setup):
-    trainee, enrolment, client = setup
+    _trainee, enrolment, client = setup
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     with freeze_time(timezone.now() - datetime.timedelta(days=1)):
         TrainingSessionFactory(cohort=enrolment.cohort, held_on=timezone.localdate(), teacher="昨日老師")
@@ -173,7 +173,7 @@ def test_a_new_day_rebuilds_the_dashboard(setup):
 
 
 def test_nobody_sees_another_trainees_dashboard_and_each_language_is_its_own(setup):
-    trainee, enrolment, client = setup
+    _trainee, _enrolment, client = setup
     other = UserFactory()
     services.do_enrol(trainee=other, cohort=CohortFactory(code="THEIRS-1"))
     theirs = page(logged_in(other))
@@ -186,7 +186,7 @@ def test_nobody_sees_another_trainees_dashboard_and_each_language_is_its_own(set
 
 
 def test_a_new_account_never_sees_a_dashboard_cached_for_an_earlier_holder_of_its_id(setup):
-    trainee, enrolment, client = setup
+    trainee, _enrolment, _client = setup
     cache.set(caching.trainee_key(trainee.pk), "left-over")
     cache.set(caching.entry_key(trainee.pk, "en"), ("left-over", {}))
     caching._user_saved(sender=type(trainee), instance=trainee, created=True)
@@ -211,7 +211,7 @@ def test_a_writes_second_invalidation_after_commit_outdates_a_page_built_before_
     setup, django_capture_on_commit_callbacks
 ):
     """A request between the write and its commit may cache the old rows under the first new token."""
-    trainee, enrolment, client = setup
+    trainee, enrolment, _client = setup
     session = TrainingSessionFactory(cohort=enrolment.cohort, hours=8)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.do_record_attendance(session=session, enrolment=enrolment, hours=6)
@@ -222,7 +222,7 @@ def test_a_writes_second_invalidation_after_commit_outdates_a_page_built_before_
 
 
 def test_the_dashboard_is_built_from_the_database_when_the_cache_fails(setup, monkeypatch):
-    trainee, enrolment, client = setup
+    _trainee, _enrolment, client = setup
 
     def down(*args, **kwargs):
         raise ConnectionError("cache down")

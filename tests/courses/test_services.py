@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(code: str):
-    return pytest.raises(TrainingError, match=".") if code is None else _Refused(code)
+    return pytest.raises(TrainingError, match=r".") if code is None else _Refused(code)
 
 
 class _Refused:

@@ -8,6 +8,7 @@ PostgreSQL pass of ``.ci/run`` (on SQLite they skip; under CI=true a missing ser
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import os
 import shutil
@@ -82,7 +83,7 @@ class PrivateRedis:
                 "no",
                 "--loglevel",
                 "warning",
-            ],  # fmt: skip
+            ],
             stdout=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -135,22 +136,22 @@ class CeleryProcess:
     """``celery worker`` or ``celery beat`` in its own process group, so a kill takes its children too."""
 
     def __init__(self, args: list[str], env: dict[str, str]) -> None:
-        self.log = tempfile.NamedTemporaryFile(prefix="bcm-drill-", suffix=".log", delete=False)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", *args],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        # The process keeps its own copy of the log's descriptor; ours closes once it started.
+        with tempfile.NamedTemporaryFile(prefix="bcm-drill-", suffix=".log", delete=False) as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "config", *args],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.log_path = Path(log.name)
 
     def kill(self) -> None:
         """``kill -9`` the main process and every child (one process group)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
 
     def stop(self) -> None:
@@ -161,13 +162,11 @@ class CeleryProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
         else:
-            try:  # children of a main process that died already
+            with contextlib.suppress(ProcessLookupError):  # children of a main process that died already
                 os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
     def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")[-5000:]
+        return self.log_path.read_text(errors="replace")[-5000:]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ as the exam page does saves them; every answer saved before the restart is still
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import json
 import os
@@ -83,10 +84,8 @@ class Cluster:
         self.run(str(self.bin / "pg_ctl"), "-D", str(self.folder / "data"), "-m", mode, "-w", "stop")
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -106,41 +105,43 @@ def test_answer_saves_survive_a_postgres_restart(cluster):
     url = f"postgres://postgres@127.0.0.1:{cluster.port}/postgres"
     # One secret key for the set-up and the server: the log-in sessions are signed with it.
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "true", "DATABASE_CONN_MAX_AGE": "60",
-           "CELERY_TASK_ALWAYS_EAGER": "true", "PYTHONUNBUFFERED": "1", "DJANGO_SECRET_KEY": "drill-" + "x" * 50}  # fmt: skip
+           "CELERY_TASK_ALWAYS_EAGER": "true", "PYTHONUNBUFFERED": "1",
+           "DJANGO_SECRET_KEY": "drill-" + "x" * 50}  # fmt: skip
     env.pop("CELERY_BROKER_URL", None)
     migrate = subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], cwd=BASE_DIR, env=env,
-                             capture_output=True, text=True, timeout=600)  # fmt: skip
+                             capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
     assert migrate.returncode == 0, migrate.stderr[-3000:]
     setup = subprocess.run([sys.executable, "manage.py", "shell", "-c", SETUP % TRAINEES], cwd=BASE_DIR, env=env,
-                           capture_output=True, text=True, timeout=300)  # fmt: skip
+                           capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
     assert setup.returncode == 0, setup.stderr[-3000:]
     trainees = json.loads(setup.stdout.split("SETUP", 1)[1])
     port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="bcm-gunicorn-", suffix=".log", delete=False)
     # Production settings (DEBUG off), plain HTTP on the loopback.
     production = {**env, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
                   "DJANGO_SECURE_SSL_REDIRECT": "false"}  # fmt: skip
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-        ],  # fmt: skip
-        cwd=BASE_DIR,
-        env=production,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    # gunicorn keeps its own copy of the log's descriptor; ours closes once it started.
+    with tempfile.NamedTemporaryFile(prefix="bcm-gunicorn-", suffix=".log", delete=False) as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+            ],
+            cwd=BASE_DIR,
+            env=production,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 60
         while not port_open(port):
@@ -194,7 +195,7 @@ def _drill(site: str, trainees: list[dict], cluster: Cluster) -> None:
 
     sessions = [session(t) for t in trainees]
     # Saved before the restart: the first three questions of everyone.
-    for s, t in zip(sessions, trainees):
+    for s, t in zip(sessions, trainees, strict=True):
         for position in t["positions"][:3]:
             save(s, t, position, 1)
     before = dict(last)
@@ -206,7 +207,7 @@ def _drill(site: str, trainees: list[dict], cluster: Cluster) -> None:
                 save(s, t, position, n % 2)
             n += 1
 
-    threads = [threading.Thread(target=burst, args=(s, t)) for s, t in zip(sessions, trainees)]
+    threads = [threading.Thread(target=burst, args=(s, t)) for s, t in zip(sessions, trainees, strict=True)]
     for thread in threads:
         thread.start()
     time.sleep(2)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import collections
 import datetime
+import itertools
 import time
 
 import pytest
@@ -59,6 +60,6 @@ def test_reminders_wait_for_the_mail_server_and_go_once(celery_processes, smtp_s
     assert ReminderSent.objects.count() == expected
     # The waits between tries grow (back-off), for the daily run and the single e-mail alike.
     starts = rounds(smtp_sink.refused_at)
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     print(f"\nsmtp drill: refused rounds at +{[round(s - starts[0], 1) for s in starts]} s; {expected} sent once")
     assert gaps[0] >= 0.8 and gaps[2] > gaps[0] and starts[3] - starts[0] >= 5

@@ -57,7 +57,8 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
         TraineeProfile(user=u, employer=employer, employee_number=f"D{i:05d}") for i, u in enumerate(users)
     )
     hours = {"teaching_hours_owed": curriculum.teaching_hours, "teaching_days_owed": curriculum.teaching_days,
-             "exam_prep_hours_owed": curriculum.exam_prep_hours, "exam_prep_days_owed": curriculum.exam_prep_days}  # fmt: skip
+             "exam_prep_hours_owed": curriculum.exam_prep_hours,
+             "exam_prep_days_owed": curriculum.exam_prep_days}  # fmt: skip
     Enrolment.objects.bulk_create(
         Enrolment(trainee=u, cohort=cohort, curriculum=curriculum,
                   state=Enrolment.State.COMPLETED if i < certified else Enrolment.State.APPROVED, **hours)
@@ -66,7 +67,8 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
     now = timezone.now()
     for course in other_courses:  # the certified trainees passed the other courses already
         other_paper = ExamPaper.objects.create(course=course)
-        other_sitting = Sitting.objects.create(paper=other_paper, cohort=cohort, opens_at=now - datetime.timedelta(days=9),
+        other_sitting = Sitting.objects.create(paper=other_paper, cohort=cohort,
+                                               opens_at=now - datetime.timedelta(days=9),
                                                closes_at=now - datetime.timedelta(days=8), is_online=True)  # fmt: skip
         done = Attempt.objects.bulk_create(
             Attempt(sitting=other_sitting, paper=other_paper, trainee=u, number=1, seed=1, state="graded",

@@ -23,13 +23,16 @@ SECRET = "opt-secret"  # every option key starts with it: it must never reach a 
 RUBRIC = "RUBRIC-SECRET"
 
 
-def make_question(course, kind=QuestionType.SINGLE, difficulty=2, area="economics", status="active", n=0) -> Question:
+def make_question(
+    course, kind=QuestionType.SINGLE, difficulty=2, area="economics", *, status="active", n=0
+) -> Question:
     data = {"course": course, "question_type": kind, "difficulty": difficulty, "knowledge_area": area, "status": status,
             "text_zh": f"題目{n}", "text_en": f"Question {n}"}  # fmt: skip
     if kind == QuestionType.ESSAY:
         data.update(rubric_zh=f"{RUBRIC} 評分", rubric_en=f"{RUBRIC} rubric", max_score=10)
     elif kind == QuestionType.TRUE_FALSE:
-        data.update(options=[{"key": f"{SECRET}-t", "zh": "對", "en": "True"}, {"key": f"{SECRET}-f", "zh": "錯", "en": "False"}],
+        data.update(options=[{"key": f"{SECRET}-t", "zh": "對", "en": "True"},
+                             {"key": f"{SECRET}-f", "zh": "錯", "en": "False"}],
                     correct=[f"{SECRET}-t"])  # fmt: skip
     else:
         data["options"] = [{"key": f"{SECRET}-{k}", "zh": f"選項{k}", "en": f"Option {k}"} for k in "abcd"]

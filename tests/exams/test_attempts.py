@@ -200,7 +200,8 @@ def test_answers_within_the_grace_are_stored_and_later_ones_refused_whatever_the
         )
     assert code == 409 and "Time is up" in data["error"]
     with freeze_time(attempt.deadline + datetime.timedelta(seconds=31)):
-        chinese = client.post(f"/zh-hant/exams/attempts/{attempt.pk}/answer/", json.dumps({"question": single.position, "choices": [1]}),
+        chinese = client.post(f"/zh-hant/exams/attempts/{attempt.pk}/answer/",
+                              json.dumps({"question": single.position, "choices": [1]}),
                               content_type="application/json")  # fmt: skip
     assert chinese.status_code == 409 and "時間已到" in chinese.json()["error"]
     single.refresh_from_db()

@@ -23,7 +23,8 @@ def test_it_refuses_a_choice_question_without_a_correct_option(world):
     with pytest.raises(ExamError) as refused:
         question_bank.do_create_question(data={
             "course_id": world.course.pk, "knowledge_area": "law", "difficulty": 2, "question_type": "single",
-            "text_zh": "題", "text_en": "Q", "options": [{"key": "A", "zh": "甲", "en": "a"}, {"key": "B", "zh": "乙", "en": "b"}],
+            "text_zh": "題", "text_en": "Q",
+            "options": [{"key": "A", "zh": "甲", "en": "a"}, {"key": "B", "zh": "乙", "en": "b"}],
             "correct": [], "max_score": 1,
         })  # fmt: skip
     assert refused.value.code == "bad_question"

@@ -28,8 +28,11 @@ DB = settings(
 )
 
 
+OBJECTIVE_KINDS = st.sampled_from([QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE])
+
+
 @st.composite
-def objective_items(draw, kind=st.sampled_from([QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE])):
+def objective_items(draw, kind=OBJECTIVE_KINDS):
     kind = draw(kind)
     options = KEYS[: 2 if kind == QuestionType.TRUE_FALSE else draw(st.integers(2, len(KEYS)))]
     if kind == QuestionType.MULTIPLE:
@@ -165,7 +168,7 @@ positions = st.integers(1, 6) | st.integers(-1, 7) | json_values
 def test_whatever_the_exam_page_sends_an_answer_is_saved_or_refused_never_an_error(exam, position, payload):
     _paper, _sitting, trainee = exam
     with transaction.atomic():
-        attempt, items = start(exam)
+        attempt, _items = start(exam)
         try:
             saved = attempts.do_save_answer(
                 attempt_id=attempt.pk, trainee_id=trainee.pk, position=position, payload=payload

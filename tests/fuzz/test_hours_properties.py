@@ -10,10 +10,11 @@ from hypothesis import strategies as st
 from courses.hours import Plan, compute_hours_owed
 
 TRACKS = [None, "corporate", "retail"]
+TIER_LEVELS = st.integers(1, 4)
 
 
 @st.composite
-def plans(draw, tier_level=st.integers(1, 4)):
+def plans(draw, tier_level=TIER_LEVELS):
     hours = draw(st.integers(0, 400))
     prep = draw(st.integers(0, 40))
     return Plan(

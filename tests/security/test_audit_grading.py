@@ -6,8 +6,7 @@ from django.urls import reverse
 from accounts.models import AuditEvent
 from exams.models import EssayAnswer
 from exams.services import attempts
-from tests.exams.conftest import grader_a, world  # noqa: F401 - fixtures
-from tests.exams.test_grading import answer_all, essay_world, submit  # noqa: F401 - fixtures
+from tests.exams.test_grading import answer_all, submit
 
 pytestmark = pytest.mark.django_db
 

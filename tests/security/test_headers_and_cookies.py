@@ -59,9 +59,7 @@ def test_a_page_carries_hsts_csp_frame_referrer_and_nosniff_headers(production):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     policy = dict(
-        (part.strip().split(" ", 1) + [""])[:2]
-        for part in response["Content-Security-Policy"].split(";")
-        if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in response["Content-Security-Policy"].split(";") if part.strip()
     )
     assert policy["default-src"] == "'self'"
     # No inline script, no eval, no other origin; only the one library handler, by its hash.

@@ -52,7 +52,7 @@ def test_the_lock_lasts_at_least_30_minutes_and_no_password_is_checked_meanwhile
     UserFactory(email="target@example.test", password=PASSWORD)
     start = timezone.now()
     with freeze_time(start):
-        for n in range(6):
+        for _ in range(6):
             attempt("wrong", "198.51.100.1")
     with freeze_time(start + datetime.timedelta(minutes=29, seconds=50)):
         assert attempt(PASSWORD, "198.51.100.1") in (403, 429)

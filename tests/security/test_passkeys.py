@@ -182,7 +182,7 @@ def test_the_ceremonies_need_the_csrf_token():
 def test_a_passkey_passes_the_second_step_is_audited_and_the_gate_accepts_it():
     person = institution_admin()
     authenticator = with_passkey(person)
-    client, response = log_in(person.email)
+    client, _response = log_in(person.email)
     assert client.get("/en/admin/")["Location"].startswith(VERIFY)
     page = client.get(f"{VERIFY}?next=/en/admin/").content.decode()
     assert 'id="passkey-verification-placeholder"' in page and "otp_webauthn_auth.js" in page

@@ -120,7 +120,8 @@ def test_every_url_sends_a_staff_person_without_the_second_step_to_it(who, enrol
             continue
         response = client.get(url)
         assert response.status_code == 302 and step.match(response["Location"]), (
-            f"{name} ({url}) answered {response.status_code} {response.get('Location', '')} to {who} without a second factor"
+            f"{name} ({url}) answered {response.status_code} {response.get('Location', '')} to {who} "
+            "without a second factor"
         )
 
 
@@ -206,7 +207,7 @@ def test_six_wrong_codes_lock_the_account_and_the_right_code_then_fails(institut
     assert locked.status_code == 429
     # Logged out, and neither the password nor the right code gets through.
     assert client.get("/en/admin/")["Location"].startswith("/en/admin/login/")
-    again, response = log_in(person.email)
+    _again, response = log_in(person.email)
     assert response.status_code == 429
     assert AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
 
@@ -318,7 +319,7 @@ def test_an_institution_admin_cannot_reset_a_second_factor(institution_admin, in
 
 
 def test_a_staff_role_granted_later_ends_the_persons_sessions(trainee):
-    client, _ = log_in(trainee.email, next_url="/en/dashboard/")
+    _client, _ = log_in(trainee.email, next_url="/en/dashboard/")
     assert UserSession.objects.filter(user_id=trainee.pk).exists()
     trainee.groups.add(Group.objects.get(name=PROGRAM_OFFICE_GROUP))
     assert not UserSession.objects.filter(user_id=trainee.pk).exists()

@@ -67,6 +67,7 @@ def in_another_process(code: str, **env: str) -> str:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,  # the assert below shows the error output
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]

@@ -51,7 +51,12 @@ def preview(client: Client, name: str, content: bytes, language="en", file_forma
     ("name", "content", "file_format", "message"),
     [
         ("trainees.csv", PNG, "0", "This file is not a CSV text file (UTF-8 or Big5), whatever its name says."),
-        ("trainees.xlsx", (HEADER + "a@b.test,A,,,,,,\n").encode(), "1", "This file is not an XLSX workbook, whatever its name says."),
+        (
+            "trainees.xlsx",
+            (HEADER + "a@b.test,A,,,,,,\n").encode(),
+            "1",
+            "This file is not an XLSX workbook, whatever its name says.",
+        ),
         ("trainees.xlsx", other_zip(), "1", "This file is not an XLSX workbook, whatever its name says."),
         ("trainees.exe", b"MZ\x90\x00", "0", "Only CSV and XLSX files can be imported."),
     ],
