@@ -74,6 +74,12 @@ class ApiView(GenericAPIView):
     def employer_id(self) -> int:
         return self.client.employer_id
 
+    def valid_body(self, serializer_class) -> dict:
+        """The request's JSON body as ``serializer_class`` validates it; 400 (problem shape) when it does not."""
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
     def employee_id_param(self) -> int | None:
         """The ``employee`` filter of a list: an employee id, or None when the request gives none."""
         employee = self.request.query_params.get("employee")

@@ -124,18 +124,11 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     )
     def post(self, request):
         def work():
-            data = EnrolSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            profile = (
-                employees_of(self.employer_id).select_related("user").filter(pk=data.validated_data["employee"]).first()
-            )
+            values = self.valid_body(EnrolSerializer)
+            profile = employees_of(self.employer_id).select_related("user").filter(pk=values["employee"]).first()
             if profile is None:
                 raise exceptions.NotFound(_("No employee with this id."))
-            cohort = (
-                Cohort.objects.select_related("institution", "curriculum")
-                .filter(pk=data.validated_data["cohort"])
-                .first()
-            )
+            cohort = Cohort.objects.select_related("institution", "curriculum").filter(pk=values["cohort"]).first()
             if cohort is None:
                 raise exceptions.NotFound(_("No cohort with this id."))
             try:
