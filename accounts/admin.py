@@ -145,14 +145,8 @@ class InstitutionAdmin(InstitutionScopedAdmin):
         return self.list_filter if is_program_office(request.user) else []
 
 
-@admin.register(Employer)
-class EmployerAdmin(admin.ModelAdmin):
-    """Employers are national reference data: the program office keeps them, nobody else sees the list."""
-
-    list_display = ["code", "name_zh", "name_en", "parent", "is_active"]
-    list_filter = ["is_active"]
-    list_select_related = ["parent"]
-    search_fields = ["code", "name_zh", "name_en"]
+class ProgramOfficeOnly:
+    """Admin mixin: only the program office sees, adds, changes or deletes these objects."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user)
@@ -168,6 +162,16 @@ class EmployerAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return is_program_office(request.user)
+
+
+@admin.register(Employer)
+class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+    """Employers are national reference data: the program office keeps them, nobody else sees the list."""
+
+    list_display = ["code", "name_zh", "name_en", "parent", "is_active"]
+    list_filter = ["is_active"]
+    list_select_related = ["parent"]
+    search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(AuditEvent)

@@ -377,30 +377,40 @@ def send_employment_request_mail(*, profile_id: int, site_url: str) -> bool:
 
 def send_email_change_request_mail(*, profile_id: int, site_url: str) -> bool:
     """Ask a person (at their current address) whether their log-in may change to the requested one."""
-    profile = TraineeProfile.objects.select_related("user", "employer").filter(pk=profile_id).first()
-    if profile is None or not profile.pending_email or profile.listed_email or not profile.user.is_active:
+    profile = _profile_changing_email(profile_id)
+    if profile is None or profile.listed_email:
         return False
-    user = profile.user
-    _mail(
-        "email_change_request", to=user, address=user.email, site_url=site_url,
-        token=_link("change", profile, user, n=profile.pending_email),
-        context={"employer": profile.employer, "new_email": profile.pending_email},
-    )  # fmt: skip
+    _mail_about_email_change(
+        profile, "email_change_request", kind="change", address=profile.user.email, site_url=site_url
+    )
     return True
 
 
 def send_new_email_verification_mail(*, profile_id: int, site_url: str) -> bool:
     """Mail the requested address a link that proves it reaches the person; after their confirmation."""
+    profile = _profile_changing_email(profile_id)
+    if profile is None:
+        return False
+    _mail_about_email_change(
+        profile, "email_change_verify", kind="verify", address=profile.pending_email, site_url=site_url
+    )
+    return True
+
+
+def _profile_changing_email(profile_id: int) -> TraineeProfile | None:
+    """The employee whose log-in change is still asked for, or None (gone, no request, or deactivated)."""
     profile = TraineeProfile.objects.select_related("user", "employer").filter(pk=profile_id).first()
     if profile is None or not profile.pending_email or not profile.user.is_active:
-        return False
-    user = profile.user
+        return None
+    return profile
+
+
+def _mail_about_email_change(profile: TraineeProfile, template: str, *, kind: str, address: str, site_url: str) -> None:
     _mail(
-        "email_change_verify", to=user, address=profile.pending_email, site_url=site_url,
-        token=_link("verify", profile, user, n=profile.pending_email),
+        template, to=profile.user, address=address, site_url=site_url,
+        token=_link(kind, profile, profile.user, n=profile.pending_email),
         context={"employer": profile.employer, "new_email": profile.pending_email},
     )  # fmt: skip
-    return True
 
 
 @dataclass(frozen=True)

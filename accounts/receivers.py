@@ -67,19 +67,17 @@ def on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
     instance._stored_is_active = False
 
 
+def _record_admin_transfer(action: audit.Action, model: Any) -> None:
+    """An admin export or import in the audit trail, with the model it moved."""
+    label = model._meta.label if model else ""
+    audit.record(action, summary=label, detail={"model": label})
+
+
 @receiver(post_export, dispatch_uid="accounts_audit_export")
 def on_admin_export(sender: Any, model: Any = None, **kwargs: Any) -> None:
-    audit.record(
-        audit.Action.ADMIN_EXPORT,
-        summary=model._meta.label if model else "",
-        detail={"model": model._meta.label if model else ""},
-    )
+    _record_admin_transfer(audit.Action.ADMIN_EXPORT, model)
 
 
 @receiver(post_import, dispatch_uid="accounts_audit_import")
 def on_admin_import(sender: Any, model: Any = None, **kwargs: Any) -> None:
-    audit.record(
-        audit.Action.ADMIN_IMPORT,
-        summary=model._meta.label if model else "",
-        detail={"model": model._meta.label if model else ""},
-    )
+    _record_admin_transfer(audit.Action.ADMIN_IMPORT, model)

@@ -11,29 +11,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
+from accounts.admin import ProgramOfficeOnly
 from accounts.outbound import OutboundRefused
-from accounts.scoping import is_program_office
 
 from . import services
 from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
 from .webhooks import deliveries, endpoints, signing
 
 
-class ProgramOfficeOnly:
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_program_office(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_program_office(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_program_office(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_program_office(request.user)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_program_office(request.user)
+def _show_secret_once(request: HttpRequest, message: str, client: ApiClient, secret: str) -> None:
+    """Shows a new client secret in the admin: this message is the only place it is ever shown."""
+    messages.warning(request, message % {"id": client.application.client_id, "secret": secret})
 
 
 class ApiClientAddForm(forms.ModelForm):
@@ -106,20 +94,19 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
         )
         obj.pk = client.pk
         obj.application = client.application
-        messages.warning(
+        _show_secret_once(
             request,
-            _("Client %(id)s: its secret is %(secret)s — give it to the employer now; it is not shown again.")
-            % {"id": client.application.client_id, "secret": secret},
+            _("Client %(id)s: its secret is %(secret)s — give it to the employer now; it is not shown again."),
+            client,
+            secret,
         )
 
     @admin.action(description=_("Rotate the secret of the selected clients"))
     def rotate_secret(self, request, queryset):
         for client in queryset.select_related("application"):
             secret = services.do_rotate_secret(client=client)
-            messages.warning(
-                request,
-                _("Client %(id)s: its new secret is %(secret)s — it is not shown again.")
-                % {"id": client.application.client_id, "secret": secret},
+            _show_secret_once(
+                request, _("Client %(id)s: its new secret is %(secret)s — it is not shown again."), client, secret
             )
 
     @admin.action(description=_("Revoke the selected clients (their tokens stop working now)"))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from accounts.models import TraineeProfile
 
@@ -34,25 +36,28 @@ def _never_fail(receiver):
     return wrapper
 
 
-def _profile(user_id: int) -> TraineeProfile | None:
-    return TraineeProfile.objects.filter(user_id=user_id).only("pk", "employer_id", "employee_number").first()
+def _emit_about_trainee(
+    trainee_id: int, event: str, data: Callable[[dict[str, Any]], dict[str, Any]], once: Once | None = None
+) -> None:
+    """Record ``event`` for the employer of the trainee; nothing when the user has no trainee profile.
 
-
-def _employee(profile: TraineeProfile) -> dict:
-    return {"employee": profile.pk, "employee_number": profile.employee_number}
+    ``data`` builds the payload from the employee's fields (``employee``, ``employee_number``).
+    """
+    profile = TraineeProfile.objects.filter(user_id=trainee_id).only("pk", "employer_id", "employee_number").first()
+    if profile is None:
+        return
+    employee = {"employee": profile.pk, "employee_number": profile.employee_number}
+    emit(employer_id=profile.employer_id, event=event, data=data(employee), once=once)
 
 
 @_never_fail
 def on_enrolment_state_changed(sender, enrolment, old_state, new_state, **kwargs) -> None:
-    profile = _profile(enrolment.trainee_id)
-    if profile is None:
-        return
-    emit(
-        employer_id=profile.employer_id,
-        event="enrollment.status_changed",
-        data={
+    _emit_about_trainee(
+        enrolment.trainee_id,
+        "enrollment.status_changed",
+        lambda employee: {
             "enrollment": enrolment.pk,
-            **_employee(profile),
+            **employee,
             "cohort": enrolment.cohort_id,
             "old_state": old_state or None,  # null on creation: there was no state before
             "new_state": new_state,
@@ -62,15 +67,12 @@ def on_enrolment_state_changed(sender, enrolment, old_state, new_state, **kwargs
 
 @_never_fail
 def on_result_published(sender, result, **kwargs) -> None:
-    profile = _profile(result.trainee_id)
-    if profile is None:
-        return
-    emit(
-        employer_id=profile.employer_id,
-        event="exam.result_published",
-        data={
+    _emit_about_trainee(
+        result.trainee_id,
+        "exam.result_published",
+        lambda employee: {
             "exam_result": result.pk,
-            **_employee(profile),
+            **employee,
             "course": result.course.code,
             "passed": result.passed,
             "score": result.score,
@@ -82,38 +84,41 @@ def on_result_published(sender, result, **kwargs) -> None:
     )
 
 
-def _certificate_data(certificate, profile) -> dict:
+def _certificate_data(certificate, employee: dict[str, Any], **changes: Any) -> dict[str, Any]:
     return {
         "number": certificate.number,
-        **_employee(profile),
+        **employee,
         "tier": certificate.tier.code,
         "track": certificate.track.code if certificate.track_id else None,
         "status": certificate.status,
         "valid_until": certificate.valid_until,
+        **changes,
     }
 
 
 @_never_fail
 def on_certificate_issued(sender, certificate, **kwargs) -> None:
-    profile = _profile(certificate.trainee_id)
-    if profile is None:
-        return
-    emit(
-        employer_id=profile.employer_id,
-        event="certificate.issued",
-        data=_certificate_data(certificate, profile),
+    _emit_about_trainee(
+        certificate.trainee_id,
+        "certificate.issued",
+        lambda employee: _certificate_data(certificate, employee),
         once=Once(key="number", since=certificate.created_at),
     )
 
 
 @_never_fail
 def on_certificate_status_changed(sender, certificate, old_status, new_status, **kwargs) -> None:
-    profile = _profile(certificate.trainee_id)
-    if profile is None:
-        return
-    data = _certificate_data(certificate, profile)
-    data.update(old_status=old_status or None, new_status=new_status, action=kwargs.get("action", ""))
-    emit(employer_id=profile.employer_id, event="certificate.status_changed", data=data)
+    _emit_about_trainee(
+        certificate.trainee_id,
+        "certificate.status_changed",
+        lambda employee: _certificate_data(
+            certificate,
+            employee,
+            old_status=old_status or None,
+            new_status=new_status,
+            action=kwargs.get("action", ""),
+        ),
+    )
 
 
 def connect() -> None:

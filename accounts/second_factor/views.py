@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import selectors, services
 from .forms import EnrolCodeForm, PasskeyNameForm, VerifyCodeForm
@@ -151,6 +152,14 @@ def _own_passkeys_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
     return page
 
 
+def _own_passkey_or_404(request: HttpRequest, pk: int) -> WebAuthnCredential:
+    """The user's own passkey; someone else's is as missing as one that does not exist."""
+    passkey = selectors.passkey_of(request.user, pk)
+    if passkey is None:
+        raise Http404
+    return passkey
+
+
 @_own_passkeys_page
 def passkeys(request: HttpRequest) -> HttpResponse:
     here = reverse("second_factor:passkeys")
@@ -161,9 +170,7 @@ def passkeys(request: HttpRequest) -> HttpResponse:
 @_own_passkeys_page
 @require_http_methods(["GET", "POST"])
 def passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
-    passkey = selectors.passkey_of(request.user, pk)
-    if passkey is None:
-        raise Http404
+    passkey = _own_passkey_or_404(request, pk)
     form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,9 +186,7 @@ def passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
 @_own_passkeys_page
 @require_http_methods(["GET", "POST"])
 def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    passkey = selectors.passkey_of(request.user, pk)
-    if passkey is None:
-        raise Http404
+    passkey = _own_passkey_or_404(request, pk)
     if request.method == "POST":
         try:
             services.do_remove_passkey(user=request.user, passkey_id=passkey.pk)

@@ -62,13 +62,18 @@ class CurriculumSerializer(serializers.ModelSerializer):
         ]
 
 
-class CohortSerializer(serializers.ModelSerializer):
+# The tier and track codes of the object's curriculum (track null for a tier without tracks). A comment, not a
+# docstring: the schema would take a docstring for the description of every serializer that inherits it.
+class CurriculumCodesSerializer(serializers.Serializer):
+    tier = serializers.CharField(source="curriculum.tier.code", read_only=True)
+    track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
+
+
+class CohortSerializer(CurriculumCodesSerializer, serializers.ModelSerializer):
     institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
     institution_name_zh = serializers.CharField(source="institution.name_zh", read_only=True)
     institution_name_en = serializers.CharField(source="institution.name_en", read_only=True)
     curriculum = serializers.PrimaryKeyRelatedField(read_only=True)
-    tier = serializers.CharField(source="curriculum.tier.code", read_only=True)
-    track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
     seats_left = serializers.SerializerMethodField()
 
     class Meta:

@@ -12,10 +12,10 @@ from rest_framework import serializers
 
 from certification.models import Certificate
 
+from .employees import TraineeEmployeeSerializer
 
-class CertificateSerializer(serializers.ModelSerializer):
-    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
-    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+
+class CertificateSerializer(TraineeEmployeeSerializer, serializers.ModelSerializer):
     tier = serializers.CharField(source="tier.code", read_only=True)
     track = serializers.CharField(source="track.code", read_only=True, allow_null=True, default=None)
     institution = serializers.CharField(source="institution.code", read_only=True)

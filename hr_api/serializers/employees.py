@@ -14,6 +14,13 @@ LANGUAGES = [code for code, _name in settings.LANGUAGES]
 CLASSES = [c for c, _l in TraineeProfile.ManagerClass.choices]
 
 
+# The employee a trainee's record is about: their id in this API and their employer's number for them. A
+# comment, not a docstring: the schema would take a docstring for the description of every serializer inheriting it.
+class TraineeEmployeeSerializer(serializers.Serializer):
+    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
+    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+
+
 class EmployeeSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="The employee's id in this API.")
     email = serializers.EmailField(

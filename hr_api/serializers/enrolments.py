@@ -8,6 +8,8 @@ from rest_framework import serializers
 from courses.models import Enrolment
 
 from .base import StrictSerializer
+from .catalog import CurriculumCodesSerializer
+from .employees import TraineeEmployeeSerializer
 
 
 class HoursOwedSerializer(serializers.Serializer):
@@ -31,13 +33,9 @@ class EnrolmentHoursSerializer(serializers.Serializer):
     done = HoursDoneSerializer()
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
-    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
-    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+class EnrolmentSerializer(TraineeEmployeeSerializer, CurriculumCodesSerializer, serializers.ModelSerializer):
     cohort = serializers.PrimaryKeyRelatedField(read_only=True)
     cohort_code = serializers.CharField(source="cohort.code", read_only=True)
-    tier = serializers.CharField(source="curriculum.tier.code", read_only=True)
-    track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
     hours = serializers.SerializerMethodField()
 
     class Meta:

@@ -6,10 +6,10 @@ from rest_framework import serializers
 
 from exams.models import CourseResult
 
+from .employees import TraineeEmployeeSerializer
 
-class ExamResultSerializer(serializers.ModelSerializer):
-    employee = serializers.IntegerField(source="trainee.trainee_profile.pk", read_only=True)
-    employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
+
+class ExamResultSerializer(TraineeEmployeeSerializer, serializers.ModelSerializer):
     course = serializers.CharField(source="course.code", read_only=True)
     attempt_number = serializers.IntegerField(source="attempt.number", read_only=True)
     score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)

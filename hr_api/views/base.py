@@ -11,6 +11,7 @@ from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 
 from accounts import audit
+from accounts.converters import parse_id
 from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope
 from hr_api.errors import problem_handler
 from hr_api.models import ApiClient
@@ -72,6 +73,21 @@ class ApiView(GenericAPIView):
     @property
     def employer_id(self) -> int:
         return self.client.employer_id
+
+    def valid_body(self, serializer_class) -> dict:
+        """The request's JSON body as ``serializer_class`` validates it; 400 (problem shape) when it does not."""
+        body = serializer_class(data=self.request.data)
+        body.is_valid(raise_exception=True)
+        return body.validated_data
+
+    def employee_id_param(self) -> int | None:
+        """The ``employee`` filter of a list: an employee id, or None when the request gives none."""
+        employee = self.request.query_params.get("employee")
+        if not employee:
+            return None
+        if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
+            raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+        return employee_id
 
     def sync_list(self, queryset, serializer_class, *, field: str = "updated_at", context: dict | None = None):
         """A cursor page of ``queryset`` changed since ``updated_since``."""

@@ -14,7 +14,6 @@ from rest_framework import exceptions
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from accounts.converters import parse_id
 from accounts.models import TraineeProfile
 from certification import pdf
 from certification.models import Certificate
@@ -64,10 +63,7 @@ class CertificateListView(CertificateMixin, ApiView):
         ],
     )
     def get(self, request):
-        employee_id = None
-        # The employee filter must be an id: digits, within the id column's range.
-        if (employee := request.query_params.get("employee")) and (employee_id := parse_id(employee)) is None:
-            raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+        employee_id = self.employee_id_param()
         own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
         # The employee's id and number as per-row subqueries, for the same reason as certificates().
         certificates = (

@@ -70,11 +70,10 @@ class EmployeeListView(EmployeeMixin, ApiView):
     )
     def post(self, request):
         def work():
-            data = EmployeeCreateSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            values = self.valid_body(EmployeeCreateSerializer)
             try:
                 profile = employees.do_create_employee(
-                    employer=self.client.employer, values=data.validated_data, site_url=site_url(request)
+                    employer=self.client.employer, values=values, site_url=site_url(request)
                 )
             except AccountError as error:
                 raise refusal(error, conflicts=CONFLICT_CODES) from None
@@ -103,12 +102,9 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
     )
     def patch(self, request, pk: int):
         profile = get_owned_or_404(self.employees(), pk=pk)
-        data = EmployeeUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        values = self.valid_body(EmployeeUpdateSerializer)
         try:
-            profile = employees.do_update_employee(
-                profile=profile, values=data.validated_data, site_url=site_url(request)
-            )
+            profile = employees.do_update_employee(profile=profile, values=values, site_url=site_url(request))
         except AccountError as error:
             raise refusal(error, conflicts=CONFLICT_CODES) from None
         return Response(EmployeeSerializer(profile).data)
@@ -153,11 +149,10 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
     )
     def post(self, request):
         def work():
-            data = EmployeeBulkSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
+            values = self.valid_body(EmployeeBulkSerializer)
             try:
                 outcome = employees.do_upsert_employees(
-                    employer=self.client.employer, items=data.validated_data["employees"], site_url=site_url(request)
+                    employer=self.client.employer, items=values["employees"], site_url=site_url(request)
                 )
             except employees.BulkRejected as rejected:
                 # The batch fits the schema but the employer's rows or its own items refuse it (an
@@ -169,7 +164,7 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
                             {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in rejected.errors[i]}
                             if i in rejected.errors
                             else {}
-                            for i in range(len(data.validated_data["employees"]))
+                            for i in range(len(values["employees"]))
                         ]
                     }
                 ) from None

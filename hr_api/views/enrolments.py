@@ -10,7 +10,6 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from accounts.converters import parse_id
 from accounts.selectors import employees_of
 from courses import selectors, services
 from courses.models import Cohort, Enrolment
@@ -102,9 +101,7 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     )
     def get(self, request):
         enrolments = self.enrolments().order_by()
-        if employee := request.query_params.get("employee"):
-            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
-                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+        if (employee_id := self.employee_id_param()) is not None:
             enrolments = enrolments.filter(trainee__trainee_profile__pk=employee_id)
         if state := request.query_params.get("state"):
             if state not in Enrolment.State.values:
@@ -127,18 +124,11 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     )
     def post(self, request):
         def work():
-            data = EnrolSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            profile = (
-                employees_of(self.employer_id).select_related("user").filter(pk=data.validated_data["employee"]).first()
-            )
+            values = self.valid_body(EnrolSerializer)
+            profile = employees_of(self.employer_id).select_related("user").filter(pk=values["employee"]).first()
             if profile is None:
                 raise exceptions.NotFound(_("No employee with this id."))
-            cohort = (
-                Cohort.objects.select_related("institution", "curriculum")
-                .filter(pk=data.validated_data["cohort"])
-                .first()
-            )
+            cohort = Cohort.objects.select_related("institution", "curriculum").filter(pk=values["cohort"]).first()
             if cohort is None:
                 raise exceptions.NotFound(_("No cohort with this id."))
             try:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
 from rest_framework.response import Response
 
-from accounts.converters import parse_id
 from exams.selectors import results_of_employer
 from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination
 from hr_api.serializers.exam_results import ExamResultSerializer
@@ -43,9 +40,7 @@ class ExamResultListView(ExamResultMixin, ApiView):
     )
     def get(self, request):
         results = self.results().order_by()
-        if employee := request.query_params.get("employee"):
-            if (employee_id := parse_id(employee)) is None:  # digits, within the id column's range
-                raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
+        if (employee_id := self.employee_id_param()) is not None:
             results = results.filter(trainee__trainee_profile__pk=employee_id)
         if course := request.query_params.get("course"):
             results = results.filter(course__code=course)

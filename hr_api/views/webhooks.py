@@ -50,9 +50,8 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
     )
     def post(self, request):
         def work():
-            data = WebhookEndpointInputSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            endpoint = do_register_endpoint(employer_id=self.employer_id, **data.validated_data)
+            values = self.valid_body(WebhookEndpointInputSerializer)
+            endpoint = do_register_endpoint(employer_id=self.employer_id, **values)
             location = reverse("api:webhook", args=[endpoint.pk])
             return Response(
                 WebhookEndpointCreatedSerializer(endpoint).data,
@@ -77,9 +76,8 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
     )
     def patch(self, request, pk: int):
         endpoint = get_owned_or_404(self.endpoints(), pk=pk)
-        data = WebhookEndpointUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        for name, value in data.validated_data.items():
+        values = self.valid_body(WebhookEndpointUpdateSerializer)
+        for name, value in values.items():
             setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
         endpoint.save()
         return Response(WebhookEndpointSerializer(endpoint).data)
