@@ -13,9 +13,11 @@ from typing import Any
 
 
 def on_enrolment_state_changed(sender: Any, enrolment: Any, old_state: str, new_state: str, **kwargs: Any) -> None:
+    from courses.models import Enrolment
+
     from . import tasks
 
-    if new_state in ("approved", "in_training", "completed"):
+    if new_state in Enrolment.ADMITTED_STATES:
         tasks.check_certification.delay_on_commit(enrolment.trainee_id)
 
 

@@ -225,7 +225,7 @@ def _hours_behind(today: datetime.date) -> int:
     sent = 0
     last_pk = 0
     candidates = Enrolment.objects.filter(
-        state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+        state__in=Enrolment.TRAINING_STATES,
         teaching_hours_owed__isnull=False,
         cohort__starts_on__lte=today,
         cohort__ends_on__gte=today,
@@ -286,7 +286,7 @@ def _sittings(today: datetime.date) -> int:
             continue
         enrolments = Enrolment.objects.filter(
             cohort_id__in={s.cohort_id for s in sittings},
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            state__in=Enrolment.TRAINING_STATES,
         ).select_related("trainee")
         by_cohort: dict[int, list[User]] = {}
         for enrolment in enrolments:

@@ -32,7 +32,7 @@ def curricula_in_progress(*, trainee_id: int) -> list[int]:
     return list(
         Enrolment.objects.filter(
             trainee_id=trainee_id,
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.COMPLETED],
+            state__in=Enrolment.ADMITTED_STATES,
         )
         .values_list("curriculum_id", flat=True)
         .distinct()
@@ -52,7 +52,7 @@ def qualifying_enrolment(*, trainee_id: int, curriculum: Curriculum) -> Enrolmen
         Enrolment.objects.filter(
             trainee_id=trainee_id,
             curriculum=curriculum,
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.COMPLETED],
+            state__in=Enrolment.ADMITTED_STATES,
         )
         .select_related("cohort__institution")
         .order_by("-state", "-pk")

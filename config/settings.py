@@ -11,9 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from config.beat import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("DJANGO_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -339,11 +340,12 @@ CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"
 EXAM_GRADING_SWEEP_AFTER_SECONDS = env_int("EXAM_GRADING_SWEEP_AFTER_SECONDS", 120)
 # Exams: saves that reach the server this long after an attempt's deadline still count (in flight).
 EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
-# The beat job that submits overdue attempts every minute is a django_celery_beat row made by
-# exams' data migration 0002, so it does not compete with other apps' CELERY_BEAT_SCHEDULE.
+# Every beat job is listed in config/beat.py; the fault drills sweep grading every few seconds.
+EXAM_GRADING_SWEEP_EVERY_SECONDS = env_int("EXAM_GRADING_SWEEP_EVERY_SECONDS", 60)
+CELERY_BEAT_SCHEDULE = beat_schedule(grading_sweep_every=EXAM_GRADING_SWEEP_EVERY_SECONDS)
 
 # Certification (issue 6): years a certificate stays valid, continuing-education hours a renewal needs
-# in that period, and the daily beat jobs (django_celery_beat copies them into its tables at start).
+# in that period.
 CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
 CONTINUING_EDUCATION_HOURS = env_int("CONTINUING_EDUCATION_HOURS", 24)
 # Certification follow-ups the broker lost (check, issued mail, issued event) are enqueued again by
@@ -353,20 +355,6 @@ CERTIFICATION_SWEEP_HORIZON_DAYS = env_int("CERTIFICATION_SWEEP_HORIZON_DAYS", 3
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
 # Printed on certificates and in mails (the QR code leads here).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
-CELERY_BEAT_SCHEDULE = {
-    "certification-expire-lapsed": {
-        "task": "certification.tasks.expire_lapsed_certificates",
-        "schedule": crontab(hour=1, minute=15),
-    },
-    "certification-daily-reminders": {
-        "task": "certification.tasks.send_daily_reminders",
-        "schedule": crontab(hour=8, minute=0),
-    },
-    "api-sweep-webhook-deliveries": {
-        "task": "accounts.api.tasks.sweep_webhook_deliveries",
-        "schedule": 60.0,
-    },
-}
 # Reminder e-mails that the mail server refused are retried after 1, 2, 4 … times this (at most an hour).
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 

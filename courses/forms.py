@@ -54,7 +54,7 @@ class SelfStudyForm(forms.Form):
         super().__init__(*args, **kwargs)
         enrolments = Enrolment.objects.filter(
             trainee=trainee,
-            state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            state__in=Enrolment.TRAINING_STATES,
             cohort__offers_self_study=True,
         ).select_related("cohort")
         self.fields["enrolment"].queryset = enrolments

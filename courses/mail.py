@@ -18,7 +18,7 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
     claimed = Enrolment.objects.filter(
         pk=enrolment_id,
         decision_mailed_at__isnull=True,
-        state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.REJECTED],
+        state__in=Enrolment.DECIDED_STATES,
     ).update(decision_mailed_at=timezone.now())
     if not claimed:
         return False

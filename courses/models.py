@@ -179,7 +179,16 @@ class Enrolment(models.Model):
         REJECTED = "rejected", _("rejected")
         WITHDRAWN = "withdrawn", _("withdrawn")
 
+    # The sets of states the other modules ask about, defined here once. Meta's constraints spell
+    # theirs out (a nested class body cannot see this one's names); a test checks they agree.
+    # Holds a place: one per trainee and curriculum at a time; it may still be withdrawn.
     ACTIVE_STATES = (State.PENDING, State.APPROVED, State.IN_TRAINING)
+    # Admitted and not finished: hours are recorded, sessions, self-study and exam sittings are open.
+    TRAINING_STATES = (State.APPROVED, State.IN_TRAINING)
+    # Admitted, finished or not: the training counts (towards a certificate); hours owed are fixed.
+    ADMITTED_STATES = (State.APPROVED, State.IN_TRAINING, State.COMPLETED)
+    # The institution has decided and nothing came after it: the decision e-mail is due.
+    DECIDED_STATES = (State.APPROVED, State.IN_TRAINING, State.REJECTED)
 
     trainee = models.ForeignKey(
         "accounts.User", on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("trainee")
@@ -215,10 +224,10 @@ class Enrolment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["trainee", "curriculum"],
-                condition=Q(state__in=["pending", "approved", "in_training"]),
+                condition=Q(state__in=["pending", "approved", "in_training"]),  # ACTIVE_STATES
                 name="enrolment_one_active_per_curriculum",
             ),
-            models.CheckConstraint(
+            models.CheckConstraint(  # every state but the ADMITTED_STATES may leave the hours owed unset
                 condition=Q(state__in=["pending", "rejected", "withdrawn"]) | Q(teaching_hours_owed__isnull=False),
                 name="enrolment_hours_owed_fixed_at_approval",
             ),
@@ -228,6 +237,11 @@ class Enrolment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
+
+    @property
+    def is_training(self) -> bool:
+        """Approved or in training (see ``TRAINING_STATES``)."""
+        return self.state in self.TRAINING_STATES
 
     @property
     def hours_owed(self) -> int | None:

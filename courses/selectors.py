@@ -165,6 +165,11 @@ def enrolments_of(trainee: User) -> QuerySet[Enrolment]:
     )
 
 
+def enrolments_in_training(*, cohort_id: int | None) -> QuerySet[Enrolment]:
+    """The cohort's enrolments that have hours recorded (approved or in training), with their trainees."""
+    return Enrolment.objects.filter(cohort_id=cohort_id, state__in=Enrolment.TRAINING_STATES).select_related("trainee")
+
+
 def upcoming_sessions(
     trainee: User, *, today: datetime.date | None = None, limit: int = 10
 ) -> QuerySet[TrainingSession]:
@@ -173,7 +178,7 @@ def upcoming_sessions(
     return (
         TrainingSession.objects.filter(
             cohort__enrolments__trainee=trainee,
-            cohort__enrolments__state__in=[Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING],
+            cohort__enrolments__state__in=Enrolment.TRAINING_STATES,
             held_on__gte=today,
         )
         .select_related("cohort", "course")

@@ -281,7 +281,7 @@ def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enr
     # Deactivated after enrolling: approving would take a seat and fix hours for someone who has
     # left. The enrolment stays pending for the institution to reject (which frees the seat).
     check_trainee_active(trainee=locked.trainee)
-    approved = cohort.enrolments.filter(state__in=[State.APPROVED, State.IN_TRAINING]).count()
+    approved = cohort.enrolments.filter(state__in=Enrolment.TRAINING_STATES).count()
     if approved >= cohort.capacity:
         raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})
     owed = selectors.hours_owed(locked.curriculum, selectors.completed_curricula(locked.trainee))
@@ -363,7 +363,7 @@ def do_start_training(*, enrolment: Enrolment) -> Enrolment:
 def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
     """Mark the training complete; refused while hours are missing. The seat is released."""
     cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, State.APPROVED, State.IN_TRAINING)
+    _require_state(locked, *Enrolment.TRAINING_STATES)
     progress = selectors.progress(locked)
     if not progress.complete:
         raise TrainingError(
@@ -401,7 +401,7 @@ def _hours(value: object, *, allow_zero: bool = False) -> Decimal:
 
 
 def _require_training(enrolment: Enrolment) -> None:
-    if enrolment.state not in (State.APPROVED, State.IN_TRAINING):
+    if not enrolment.is_training:
         raise TrainingError(
             "bad_state",
             _("Only approved trainees in training have hours recorded; this enrolment is %(state)s.")
@@ -487,7 +487,7 @@ def do_record_session_attendance(
 
 def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> list[Attendance]:
     """Every trainee in training in the session's cohort attended all of it."""
-    ids = session.cohort.enrolments.filter(state__in=[State.APPROVED, State.IN_TRAINING]).values_list("pk", flat=True)
+    ids = selectors.enrolments_in_training(cohort_id=session.cohort_id).values_list("pk", flat=True)
     return do_record_session_attendance(session=session, hours_by_enrolment={pk: None for pk in ids}, by=by)
 
 

@@ -118,10 +118,7 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
                 "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
             }
         )
-    can_log = any(
-        e.state in (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING) and e.cohort.offers_self_study
-        for e in enrolments
-    )
+    can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)
     sessions = selectors.upcoming_sessions(request.user)
     self_study = selectors.self_study_of(request.user)
     return {

@@ -13,8 +13,6 @@ from courses.models import CurriculumCourse, Enrolment
 
 from .models import Attempt, AttemptQuestion, CourseResult, KnowledgeArea, Question, Sitting
 
-ELIGIBLE_STATES = (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING)
-
 
 def passed_course_ids(trainee_id: int) -> set[int]:
     """Ids of the courses the trainee has passed (published results only)."""
@@ -32,7 +30,9 @@ def published_results(trainee_id: int) -> QuerySet[CourseResult]:
 def is_eligible(*, trainee_id: int, sitting: Sitting) -> bool:
     """An approved (or in training) enrolment in the sitting's cohort whose curriculum has the course."""
     return (
-        Enrolment.objects.filter(trainee_id=trainee_id, cohort_id=sitting.cohort_id, state__in=ELIGIBLE_STATES).exists()
+        Enrolment.objects.filter(
+            trainee_id=trainee_id, cohort_id=sitting.cohort_id, state__in=Enrolment.TRAINING_STATES
+        ).exists()
         and CurriculumCourse.objects.filter(
             curriculum_id=sitting.cohort.curriculum_id, course_id=sitting.paper.course_id
         ).exists()
@@ -45,7 +45,8 @@ RECENTLY_CLOSED = datetime.timedelta(days=14)
 def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
     """Sittings of the cohorts the trainee is eligible in, for courses of the curriculum: upcoming,
     open, and closed in the last two weeks (so the page can say the window closed)."""
-    cohort_ids = Enrolment.objects.filter(trainee_id=trainee_id, state__in=ELIGIBLE_STATES).values("cohort_id")
+    eligible = Enrolment.objects.filter(trainee_id=trainee_id, state__in=Enrolment.TRAINING_STATES)
+    cohort_ids = eligible.values("cohort_id")
     return (
         Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now() - RECENTLY_CLOSED)
         .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))

@@ -11,7 +11,6 @@ import requests
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from certification import services
@@ -86,11 +85,6 @@ def sweep(django_capture_on_commit_callbacks, **kwargs):
     """One beat run; the after-commit work of what it enqueues runs, as it would in a worker."""
     with django_capture_on_commit_callbacks(execute=True):
         return services.do_sweep_follow_ups(**kwargs)
-
-
-def test_the_migration_runs_the_sweep_every_five_minutes():
-    row = PeriodicTask.objects.get(task="certification.tasks.sweep_follow_ups")
-    assert row.enabled and row.interval.every == 300 and row.interval.period == "seconds"
 
 
 def test_a_check_lost_with_the_broker_is_run_by_the_sweep_once_with_one_mail_and_one_event(

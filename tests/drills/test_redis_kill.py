@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import connection
 from django.test import Client
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from exams.models import Attempt, CourseResult
 
@@ -33,12 +33,11 @@ SWEEP_AFTER = 20
 def test_submissions_survive_a_redis_kill_and_the_sweep_grades_the_rest(celery_processes, drill_broker, smtp_sink,
                                                                          caplog):
     w = world.build(ATTEMPTS)
-    # The migration's beat row, run every few seconds for the drill (production: every minute).
+    # The grading sweep of config/beat.py, run every few seconds for the drill (production: every minute).
     sweep = PeriodicTask.objects.get(task="exams.tasks.sweep_grading")
-    sweep.interval = IntervalSchedule.objects.create(every=5, period="seconds")
-    sweep.save()
     PeriodicTask.objects.exclude(pk=sweep.pk).update(enabled=False)
-    env = {"EXAM_GRADING_SWEEP_AFTER_SECONDS": SWEEP_AFTER, "CELERY_VISIBILITY_TIMEOUT": 300}
+    env = {"EXAM_GRADING_SWEEP_AFTER_SECONDS": SWEEP_AFTER, "EXAM_GRADING_SWEEP_EVERY_SECONDS": 5,
+           "CELERY_VISIBILITY_TIMEOUT": 300}  # fmt: skip
     worker = celery_processes("worker", queues="celery", concurrency=4, **env)
     beat = celery_processes("beat", **env)
 

@@ -12,7 +12,7 @@ import json
 import time
 
 import pytest
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from certification.models import Certificate
 from exams.models import Attempt, CourseResult
@@ -30,13 +30,13 @@ VISIBILITY_TIMEOUT = 90  # the drill's; production keeps CELERY_VISIBILITY_TIMEO
 
 def test_a_killed_worker_loses_and_duplicates_nothing(celery_processes, smtp_sink, webhook_receiver):
     w = world.build(ATTEMPTS, certified=CERTIFIED, webhook_url=webhook_receiver.url, submitted=True)
-    env = {"CELERY_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT, "WEBHOOK_BACKOFF_BASE_SECONDS": 2,
-           "EXAM_GRADING_SWEEP_AFTER_SECONDS": 60, "WEBHOOK_SWEEP_AFTER_SECONDS": 30, **world.RECEIVER_ENV}  # fmt: skip
     # Beat runs as in production: a kill between a grade's commit and its after-commit enqueues (its
-    # mail, its webhook delivery) leaves rows that say what is owed, and the sweeps enqueue them.
+    # mail, its webhook delivery) leaves rows that say what is owed, and the sweeps enqueue them. The
+    # grading sweep runs every 20 s (config/beat.py, copied into the row when beat starts).
+    env = {"CELERY_VISIBILITY_TIMEOUT": VISIBILITY_TIMEOUT, "WEBHOOK_BACKOFF_BASE_SECONDS": 2,
+           "EXAM_GRADING_SWEEP_AFTER_SECONDS": 60, "EXAM_GRADING_SWEEP_EVERY_SECONDS": 20,
+           "WEBHOOK_SWEEP_AFTER_SECONDS": 30, **world.RECEIVER_ENV}  # fmt: skip
     sweep = PeriodicTask.objects.get(task="exams.tasks.sweep_grading")
-    sweep.interval = IntervalSchedule.objects.create(every=20, period="seconds")
-    sweep.save()
     PeriodicTask.objects.exclude(pk=sweep.pk).update(enabled=False)
     celery_processes("beat", **env)
     first = celery_processes("worker", concurrency=4, **env)

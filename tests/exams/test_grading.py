@@ -137,13 +137,6 @@ def test_the_beat_task_submits_overdue_attempts_with_their_answers(world, settin
     assert attempt.result.passed and attempt.result.score == attempt.result.max_score
 
 
-def test_the_beat_schedule_runs_the_overdue_task_every_minute():
-    from django_celery_beat.models import PeriodicTask
-
-    task = PeriodicTask.objects.get(task="exams.tasks.submit_overdue_attempts")
-    assert task.enabled and task.interval.every == 60 and task.interval.period == "seconds"
-
-
 @pytest.fixture
 def essay_world(world):
     paper = make_paper(world.cohort.curriculum.entries.select_related("course")[1].course, essay=True)

@@ -7,7 +7,6 @@ from unittest import mock
 import pytest
 from django.db import DatabaseError, transaction
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 from kombu.exceptions import OperationalError as BrokerError
 
 from config.celery_app import app as celery_app
@@ -17,11 +16,6 @@ from exams.signals import result_published
 from tests.drills import world
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_migration_runs_the_sweep_every_minute():
-    row = PeriodicTask.objects.get(task="exams.tasks.sweep_grading")
-    assert row.enabled and row.interval.every == 60 and row.interval.period == "seconds"
 
 
 def test_the_sweep_enqueues_old_submitted_attempts_and_unmailed_results_only(settings):

@@ -1,0 +1,62 @@
+"""The catalogue: tiers, tracks, courses and curricula (with their courses inline)."""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Course, Curriculum, CurriculumCourse, Tier, Track
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ["code", "level", "name_zh", "name_en", "has_tracks"]
+    list_filter = ["has_tracks"]
+    search_fields = ["code", "name_zh", "name_en", "certificate_name_zh", "certificate_name_en"]
+    ordering = ["level"]
+
+
+@admin.register(Track)
+class TrackAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "position"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["code", "title_zh", "title_en"]
+    list_filter = ["curricula__tier", "curricula__track"]
+    search_fields = ["code", "title_zh", "title_en"]
+
+    def get_queryset(self, request):  # the curriculum filters join; each course once
+        return super().get_queryset(request).distinct()
+
+
+class CurriculumCourseInline(admin.TabularInline):
+    model = CurriculumCourse
+    extra = 0
+    autocomplete_fields = ["course"]
+
+
+@admin.register(Curriculum)
+class CurriculumAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "tier",
+        "track",
+        "course_count",
+        "teaching_days",
+        "teaching_hours",
+        "exam_prep_days",
+        "exam_prep_hours",
+    ]
+    list_filter = ["tier", "track"]
+    search_fields = ["tier__name_zh", "tier__name_en", "track__name_zh", "track__name_en"]
+    list_select_related = ["tier", "track"]
+    inlines = [CurriculumCourseInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_course_count=Count("entries"))
+
+    @admin.display(description=_("courses"), ordering="_course_count")
+    def course_count(self, obj: Curriculum) -> int:
+        return obj._course_count  # type: ignore[attr-defined]

@@ -1,0 +1,84 @@
+"""Cohorts: their form's checks and the actions that move a cohort through its life."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin
+from courses import services
+from courses.models import Cohort
+
+from .actions import apply_to_each
+
+
+class CohortAdminForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("capacity") is not None and self.instance.pk and data["capacity"] < self.instance.seats_taken:
+            self.add_error(
+                "capacity",
+                _("%(taken)d seats are taken; the capacity cannot be smaller.") % {"taken": self.instance.seats_taken},
+            )
+        if data.get("is_online") and data.get("city"):
+            self.add_error("city", _("An online cohort has no city."))
+        if not data.get("is_online") and not data.get("city"):
+            self.add_error("city", _("Name the city, or mark the cohort online."))
+        curriculum = data.get("curriculum")
+        if curriculum is not None and not any(
+            data.get(f) for f in ("offers_face_to_face", "offers_remote", "offers_self_study")
+        ):
+            raise forms.ValidationError(_("A cohort offers at least one delivery mode."))
+        return data
+
+
+@admin.register(Cohort)
+class CohortAdmin(InstitutionScopedAdmin):
+    institution_paths = ("institution",)
+    institution_field = "institution"
+    form = CohortAdminForm
+    list_display = ["code", "curriculum", "institution", "place", "starts_on", "ends_on", "status", "seats"]
+    list_filter = ["status", "curriculum__tier", "curriculum__track", "is_online"]
+    list_select_related = ["institution", "curriculum__tier", "curriculum__track"]
+    search_fields = ["code", "city"]
+    date_hierarchy = "starts_on"
+    readonly_fields = ["status", "seats_taken"]
+    actions = ["open_cohorts", "close_cohorts", "start_cohorts", "finish_cohorts"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> list[str]:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk:
+            fields.append("curriculum")  # enrolments and hours owed hang on it
+        return fields
+
+    @admin.display(description=_("city"))
+    def place(self, obj: Cohort) -> str:
+        return gettext("online") if obj.is_online else obj.city
+
+    @admin.display(description=_("seats taken"))
+    def seats(self, obj: Cohort) -> str:
+        return f"{obj.seats_taken} / {obj.capacity}"
+
+    @admin.action(description=_("Open the selected cohorts for enrolment"), permissions=["change"])
+    def open_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        apply_to_each(self, request, queryset, lambda c: services.do_open_cohort(cohort=c))
+
+    @admin.action(description=_("Close enrolment of the selected cohorts"), permissions=["change"])
+    def close_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        apply_to_each(self, request, queryset, lambda c: services.do_close_cohort(cohort=c))
+
+    @admin.action(
+        description=_("Start the selected cohorts (approved trainees go into training)"), permissions=["change"]
+    )
+    def start_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        apply_to_each(self, request, queryset, lambda c: services.do_start_cohort(cohort=c))
+
+    @admin.action(description=_("Finish the selected cohorts"), permissions=["change"])
+    def finish_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
+        apply_to_each(self, request, queryset, lambda c: services.do_finish_cohort(cohort=c))

@@ -1,0 +1,93 @@
+"""Remote (online) modules of a cohort and who completed them."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin
+from courses import services
+from courses.models import RemoteCompletion, RemoteModule
+from courses.services import TrainingError
+
+from .formsets import TraineeRecordFormSet
+
+
+class RemoteCompletionFormSet(TraineeRecordFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or not data.get("enrolment") or not data.get("completed_on") or not form.has_changed():
+                continue
+            try:
+                services.check_remote_completion(
+                    module=self.instance, enrolment=data["enrolment"], completed_on=data["completed_on"]
+                )
+            except TrainingError as error:
+                form.add_error(None, str(error))
+
+
+class RemoteCompletionInline(admin.TabularInline):
+    model = RemoteCompletion
+    formset = RemoteCompletionFormSet
+    fields = ["enrolment", "completed_on", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    extra = 1
+    can_delete = False
+
+
+class RemoteModuleAdminForm(forms.ModelForm):
+    class Meta:
+        model = RemoteModule
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("cohort") and data.get("course") and data.get("hours") is not None:
+            try:
+                services.check_module(cohort=data["cohort"], course=data["course"], hours=data["hours"])
+            except TrainingError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
+
+
+@admin.register(RemoteModule)
+class RemoteModuleAdmin(InstitutionScopedAdmin):
+    institution_paths = ("cohort__institution",)
+    form = RemoteModuleAdminForm
+    list_display = ["__str__", "cohort", "course", "hours", "completed"]
+    list_filter = [("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["cohort", "course"]
+    search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]
+    inlines = [RemoteCompletionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RemoteModule]:
+        return super().get_queryset(request).annotate(_completed=Count("completions"))
+
+    def get_inlines(self, request: HttpRequest, obj: RemoteModule | None) -> list:
+        return self.inlines if obj is not None else []
+
+    @admin.display(description=_("completed by"), ordering="_completed")
+    def completed(self, obj: RemoteModule) -> int:
+        return getattr(obj, "_completed", 0)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not RemoteCompletion:
+            return super().save_formset(request, form, formset, change)
+        records = []
+        for f in formset.forms:
+            data = f.cleaned_data
+            if f.has_changed() and data.get("enrolment") and data.get("completed_on") and not f.instance.pk:
+                records.append(
+                    services.do_record_remote_completion(
+                        module=form.instance,
+                        enrolment=data["enrolment"],
+                        completed_on=data["completed_on"],
+                        by=request.user,
+                    )
+                )
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []

@@ -1,0 +1,47 @@
+"""Self-study the trainee logs on the dashboard, confirmed or rejected by the institution."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin
+from courses import services
+from courses.models import SelfStudyEntry
+
+from .actions import apply_to_each
+
+
+@admin.register(SelfStudyEntry)
+class SelfStudyEntryAdmin(InstitutionScopedAdmin):
+    institution_paths = ("enrolment__cohort__institution",)
+    list_display = ["studied_on", "trainee", "cohort", "course", "hours", "note", "status"]
+    list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["enrolment__trainee", "enrolment__cohort", "course"]
+    search_fields = ["enrolment__trainee__email", "enrolment__trainee__display_name", "note"]
+    date_hierarchy = "studied_on"
+    fields = ["enrolment", "course", "studied_on", "hours", "note", "status", "decided_by", "decided_at", "created_at"]
+    readonly_fields = fields
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the trainee logs self-study on the dashboard
+
+    def has_delete_permission(self, request: HttpRequest, obj: SelfStudyEntry | None = None) -> bool:
+        return False
+
+    @admin.display(description=_("trainee"), ordering="enrolment__trainee__email")
+    def trainee(self, obj: SelfStudyEntry) -> str:
+        return str(obj.enrolment.trainee)
+
+    @admin.display(description=_("cohort"), ordering="enrolment__cohort__code")
+    def cohort(self, obj: SelfStudyEntry) -> str:
+        return obj.enrolment.cohort.code
+
+    @admin.action(description=_("Confirm the selected self-study"), permissions=["change"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
+        apply_to_each(self, request, queryset, lambda e: services.do_confirm_self_study(entry=e, by=request.user))
+
+    @admin.action(description=_("Reject the selected self-study"), permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
+        apply_to_each(self, request, queryset, lambda e: services.do_reject_self_study(entry=e, by=request.user))

@@ -1,0 +1,129 @@
+"""Face-to-face training sessions and their attendance, recorded for the whole cohort in one form."""
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import InstitutionScopedAdmin
+from courses import selectors, services
+from courses.models import Attendance, TrainingSession
+from courses.services import TrainingError
+
+from .actions import apply_to_each
+from .formsets import TraineeRecordFormSet
+
+
+class AttendanceFormSet(TraineeRecordFormSet):
+    """Attendance of one session; every row is checked by the service before anything is saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("enrolment") or data.get("hours") is None:
+                continue
+            try:
+                services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
+            except TrainingError as error:
+                form.add_error("hours", str(error))
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    formset = AttendanceFormSet
+    fields = ["enrolment", "hours", "recorded_by"]
+    readonly_fields = ["recorded_by"]
+    extra = 0
+    can_delete = False
+
+    def get_extra(self, request: HttpRequest, obj: TrainingSession | None = None, **kwargs) -> int:
+        return len(_unrecorded(obj))
+
+
+def _unrecorded(session: TrainingSession | None) -> list[int]:
+    """Ids of the session's trainees without attendance yet: one pre-filled row each."""
+    if session is None:
+        return []
+    return list(
+        selectors.enrolments_in_training(cohort_id=session.cohort_id)
+        .exclude(attendances__session=session)
+        .order_by("trainee__display_name", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+class TrainingSessionAdminForm(forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("cohort") and data.get("hours") is not None and not self.errors:
+            try:
+                services.check_session(
+                    cohort=data["cohort"], purpose=data.get("purpose"), course=data.get("course"), hours=data["hours"]
+                )
+            except TrainingError as error:
+                raise forms.ValidationError(str(error)) from None
+        return data
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(InstitutionScopedAdmin):
+    institution_paths = ("cohort__institution",)
+    form = TrainingSessionAdminForm
+    list_display = ["held_on", "starts_at", "cohort", "purpose", "course", "hours", "teacher", "attended"]
+    list_filter = ["purpose", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["cohort", "course"]
+    search_fields = ["cohort__code", "teacher", "course__code"]
+    date_hierarchy = "held_on"
+    inlines = [AttendanceInline]
+    actions = ["mark_whole_session_attended"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
+        return (
+            super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
+        )
+
+    def get_inlines(self, request: HttpRequest, obj: TrainingSession | None) -> list:
+        return self.inlines if obj is not None else []  # attendance once the session exists
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: TrainingSession, inline, prefix: str) -> dict:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AttendanceInline):
+            # Every trainee of the cohort gets a row; the admin types the hours (blank rows are skipped).
+            kwargs["initial"] = [{"enrolment": pk} for pk in _unrecorded(obj)]
+        return kwargs
+
+    @admin.display(description=_("trainees attended"), ordering="_attended")
+    def attended(self, obj: TrainingSession) -> int:
+        return getattr(obj, "_attended", 0)
+
+    def save_formset(
+        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
+    ) -> None:
+        if formset.model is not Attendance:
+            return super().save_formset(request, form, formset, change)
+        hours = {
+            f.cleaned_data["enrolment"].pk: f.cleaned_data["hours"]
+            for f in formset.forms
+            if f.has_changed() and f.cleaned_data.get("enrolment") and f.cleaned_data.get("hours") is not None
+        }
+        records = []
+        if hours:
+            records = services.do_record_session_attendance(
+                session=form.instance, hours_by_enrolment=hours, by=request.user
+            )
+        # What the admin's change message reads from a formset it saved itself.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
+
+    @admin.action(
+        description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]
+    )
+    def mark_whole_session_attended(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
+        apply_to_each(
+            self, request, queryset, lambda s: services.do_mark_whole_session_attended(session=s, by=request.user)
+        )
