@@ -51,7 +51,9 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
             try:
                 networks.append(ipaddress.ip_network(part.strip(), strict=False))
             except ValueError:
-                raise ImproperlyConfigured(f"{name} must list IP addresses or CIDR networks, not {part.strip()!r}") from None
+                raise ImproperlyConfigured(
+                    f"{name} must list IP addresses or CIDR networks, not {part.strip()!r}"
+                ) from None
     return tuple(networks)
 
 
@@ -383,8 +385,16 @@ OAUTH2_PROVIDER = {
     **{
         f"COMPLIANT_BCP_RFC9700_{gate}": True
         for gate in (
-            "IMPLICIT_GRANT", "PASSWORD_GRANT", "PKCE_METHOD", "ACCESS_TOKEN_TRANSPORT", "AUTHZ_RESPONSE_ISS",
-            "TOKEN_STORAGE", "REFRESH_TOKEN", "REDIRECT_URI_SCHEME", "REDIRECT_URI_MATCHING", "PKCE_REQUIRED",
+            "IMPLICIT_GRANT",
+            "PASSWORD_GRANT",
+            "PKCE_METHOD",
+            "ACCESS_TOKEN_TRANSPORT",
+            "AUTHZ_RESPONSE_ISS",
+            "TOKEN_STORAGE",
+            "REFRESH_TOKEN",
+            "REDIRECT_URI_SCHEME",
+            "REDIRECT_URI_MATCHING",
+            "PKCE_REQUIRED",
         )
     },
 }
@@ -516,7 +526,9 @@ def _cache_from_env() -> dict:
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
     if parts.scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"CACHE_URL has an unsupported scheme {parts.scheme!r}; use redis://, file:// or locmem://")
+    raise ImproperlyConfigured(
+        f"CACHE_URL has an unsupported scheme {parts.scheme!r}; use redis://, file:// or locmem://"
+    )
 
 
 CACHES = {"default": _cache_from_env()}

@@ -234,6 +234,9 @@ class Enrolment(models.Model):
         ]
         indexes = [models.Index(fields=["cohort", "state"], name="enrolment_cohort_state_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.trainee} · {self.cohort}"
+
     @property
     def is_active(self) -> bool:
         return self.state in self.ACTIVE_STATES
@@ -248,9 +251,6 @@ class Enrolment(models.Model):
         if self.teaching_hours_owed is None or self.exam_prep_hours_owed is None:
             return None
         return self.teaching_hours_owed + self.exam_prep_hours_owed
-
-    def __str__(self) -> str:
-        return f"{self.trainee} · {self.cohort}"
 
 
 class PriorLearning(models.Model):

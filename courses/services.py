@@ -488,7 +488,7 @@ def do_record_session_attendance(
 def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> list[Attendance]:
     """Every trainee in training in the session's cohort attended all of it."""
     ids = selectors.enrolments_in_training(cohort_id=session.cohort_id).values_list("pk", flat=True)
-    return do_record_session_attendance(session=session, hours_by_enrolment={pk: None for pk in ids}, by=by)
+    return do_record_session_attendance(session=session, hours_by_enrolment=dict.fromkeys(ids), by=by)
 
 
 def check_module(*, cohort: Cohort, course: Course, hours: object) -> None:

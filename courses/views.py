@@ -56,9 +56,14 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
             )
         )
     version = selectors.cohorts_version()
-    key = "catalog:" + hashlib.sha256(
-        repr((request.LANGUAGE_CODE, sorted(request.GET.lists()), sorted(active), version, COHORTS_PER_PAGE)).encode()
-    ).hexdigest()
+    key = (
+        "catalog:"
+        + hashlib.sha256(
+            repr(
+                (request.LANGUAGE_CODE, sorted(request.GET.lists()), sorted(active), version, COHORTS_PER_PAGE)
+            ).encode()
+        ).hexdigest()
+    )
     body = cache.get(key)
     if body is None:
         form = CohortFilterForm(request.GET or None)
@@ -147,9 +152,7 @@ def _dashboard(request: HttpRequest, self_study_form: SelfStudyForm | None = Non
     form_html = parts["self_study_form"]
     if self_study_form is not None:  # a form with the visitor's input and errors is never cached
         form_html = mark_safe(render_crispy_form(self_study_form))
-    return render(
-        request, "courses/dashboard.html", {"parts": parts, "self_study_form_html": form_html}, status=status
-    )
+    return render(request, "courses/dashboard.html", {"parts": parts, "self_study_form_html": form_html}, status=status)
 
 
 @login_required

@@ -74,8 +74,13 @@ def attempt_sheet(attempt_id: int) -> QuerySet[AttemptQuestion, Any]:
         AttemptQuestion.objects.filter(attempt_id=attempt_id)
         .order_by("position")
         .values(
-            "position", "option_order", "answer", "question__question_type", "question__text_zh",
-            "question__text_en", "question__options",
+            "position",
+            "option_order",
+            "answer",
+            "question__question_type",
+            "question__text_zh",
+            "question__text_en",
+            "question__options",
         )
     )
 

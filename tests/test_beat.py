@@ -44,7 +44,7 @@ def test_every_periodic_task_is_in_the_schedule_once():
 
 
 def test_the_settings_are_the_schedule():
-    assert settings.CELERY_BEAT_SCHEDULE == beat_schedule(grading_sweep_every=settings.EXAM_GRADING_SWEEP_EVERY_SECONDS)
+    assert beat_schedule(grading_sweep_every=settings.EXAM_GRADING_SWEEP_EVERY_SECONDS) == settings.CELERY_BEAT_SCHEDULE
     assert celery_app.conf.beat_schedule == settings.CELERY_BEAT_SCHEDULE
 
 

@@ -49,7 +49,9 @@ def hr(monkeypatch):
 def endpoint_for(trainee, *, events=("certificate.issued",)):
     """An endpoint the employer registered an hour ago."""
     endpoint = WebhookEndpoint.objects.create(
-        employer=trainee.trainee_profile.employer, url="https://hr.example/hook", events=list(events),
+        employer=trainee.trainee_profile.employer,
+        url="https://hr.example/hook",
+        events=list(events),
         secret=signing.new_secret(),
     )
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
@@ -143,14 +145,20 @@ def test_a_worker_killed_after_issuing_leaves_the_mail_and_the_announcement_to_t
 
     with mock.patch("certification.tasks.send_certificate_issued_reminder.delay") as mail, \
             mock.patch("certification.tasks.announce_certificate_issued.delay") as announce:  # fmt: skip
-        assert services.do_sweep_follow_ups() == {"checks": 0, "mails": 0, "announcements": 0}  # inside the grace period
+        assert services.do_sweep_follow_ups() == {
+            "checks": 0,
+            "mails": 0,
+            "announcements": 0,
+        }  # inside the grace period
     mail.assert_not_called()
     announce.assert_not_called()
 
     age(Certificate.objects.all())
     assert sweep(django_capture_on_commit_callbacks) == {"checks": 0, "mails": 1, "announcements": 1}
     assert len(issued_mails(mailoutbox, certificate)) == 1
-    assert ReminderSent.objects.filter(kind="certificate_issued", object_key=f"certificate:{certificate.pk}").count() == 1
+    assert (
+        ReminderSent.objects.filter(kind="certificate_issued", object_key=f"certificate:{certificate.pk}").count() == 1
+    )
     delivery = issued_deliveries().get()
     assert delivery.payload["data"]["number"] == certificate.number and delivery.status == "delivered"
     assert hr == ["certificate.issued"] and heard == [certificate.pk]

@@ -30,8 +30,9 @@ KILL_AT, RESTART_AT = 300, 420  # Redis is dead while these submissions are made
 SWEEP_AFTER = 20
 
 
-def test_submissions_survive_a_redis_kill_and_the_sweep_grades_the_rest(celery_processes, drill_broker, smtp_sink,
-                                                                         caplog):
+def test_submissions_survive_a_redis_kill_and_the_sweep_grades_the_rest(
+    celery_processes, drill_broker, smtp_sink, caplog
+):
     w = world.build(ATTEMPTS)
     # The grading sweep of config/beat.py, run every few seconds for the drill (production: every minute).
     sweep = PeriodicTask.objects.get(task="exams.tasks.sweep_grading")

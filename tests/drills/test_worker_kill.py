@@ -41,7 +41,9 @@ def test_a_killed_worker_loses_and_duplicates_nothing(celery_processes, smtp_sin
     celery_processes("beat", **env)
     first = celery_processes("worker", concurrency=4, **env)
     graded = CourseResult.objects.filter(attempt__paper=w.paper, published_at__isnull=False)
-    wait_for(lambda: graded.count() >= 150, timeout=180, interval=0.05, what="the first worker grading 150", logs=(first,))
+    wait_for(
+        lambda: graded.count() >= 150, timeout=180, interval=0.05, what="the first worker grading 150", logs=(first,)
+    )
     first.kill()
     killed_at = time.monotonic()
     done_before = graded.count()
@@ -93,7 +95,8 @@ def test_a_killed_worker_loses_and_duplicates_nothing(celery_processes, smtp_sin
     # One event per result and per certificate; a receiver that drops ids it has seen (README) acts once.
     events = [json.loads(d["body"]) for d in webhook_receiver.delivered]
     by_subject = collections.Counter(
-        (e["type"], e["data"].get("exam_result") or e["data"].get("number")) for e in {e["id"]: e for e in events}.values()
+        (e["type"], e["data"].get("exam_result") or e["data"].get("number"))
+        for e in {e["id"]: e for e in events}.values()
     )
     assert len(by_subject) == ATTEMPTS + CERTIFIED and set(by_subject.values()) == {1}
     redelivered = len(events) - len({e["id"] for e in events})

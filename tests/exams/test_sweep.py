@@ -23,14 +23,17 @@ def test_the_sweep_enqueues_old_submitted_attempts_and_unmailed_results_only(set
     w = world.build(4)
     now = timezone.now()
     old, recent = now - datetime.timedelta(seconds=300), now - datetime.timedelta(seconds=10)
-    lost, fresh, graded, still_open = w.attempts
+    lost, fresh, graded, _still_open = w.attempts
     Attempt.objects.filter(pk=lost.pk).update(state="submitted", submitted_at=old)
     Attempt.objects.filter(pk=fresh.pk).update(state="submitted", submitted_at=recent)
     Attempt.objects.filter(pk=graded.pk).update(state="graded", submitted_at=old)
     unmailed = CourseResult.objects.create(attempt=graded, trainee_id=graded.trainee_id, course=w.paper.course,
                                            score=1, max_score=4, percent=25, passed=False, published_at=old,
                                            announced_at=old)  # fmt: skip
-    with mock.patch("exams.tasks.grade_attempt.delay") as grade, mock.patch("exams.tasks.send_result_email.delay") as mail:
+    with (
+        mock.patch("exams.tasks.grade_attempt.delay") as grade,
+        mock.patch("exams.tasks.send_result_email.delay") as mail,
+    ):
         assert grading.do_sweep_grading(now=now) == {"announcements": 0, "grading": 1, "mail": 1}
     grade.assert_called_once_with(lost.pk)
     mail.assert_called_once_with(unmailed.pk)
@@ -38,7 +41,9 @@ def test_the_sweep_enqueues_old_submitted_attempts_and_unmailed_results_only(set
 
 def test_the_sweep_stops_quietly_while_the_broker_is_down():
     w = world.build(1)
-    Attempt.objects.filter(pk=w.attempts[0].pk).update(state="submitted", submitted_at=timezone.now() - datetime.timedelta(hours=1))
+    Attempt.objects.filter(pk=w.attempts[0].pk).update(
+        state="submitted", submitted_at=timezone.now() - datetime.timedelta(hours=1)
+    )
     with mock.patch("exams.tasks.grade_attempt.delay", side_effect=BrokerError("Connection refused")):
         assert grading.do_sweep_grading() == {"announcements": 0, "grading": 0, "mail": 0}
 
