@@ -15,7 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
     display_name = factory.Sequence(lambda n: f"王小明{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    # Hashed as the user is built: no second save after a post-generation hook (factory_boy deprecates it).
+    password = factory.django.Password("correct-horse-battery-staple")
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):

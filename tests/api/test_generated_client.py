@@ -168,3 +168,5 @@ def test_a_generated_client_runs_the_whole_sync_flow(api, settings):
     assert hook.secret and hook.url == "https://hr.bank-alpha.example/hooks"
     listed = module(package, "api.webhooks.webhooks_list").sync(client=hr)
     assert [h.id for h in listed.results] == [hook.id]
+    for opened in (anonymous, basic, hr):  # their connections to the live server
+        opened.get_httpx_client().close()

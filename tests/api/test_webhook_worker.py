@@ -37,6 +37,7 @@ def inbox():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

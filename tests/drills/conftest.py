@@ -131,6 +131,7 @@ class CeleryProcess:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.log.close()  # the process writes to its own copy; output() reads the file by name
 
     def kill(self) -> None:
         """``kill -9`` the main process and every child (one process group)."""
