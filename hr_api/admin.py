@@ -117,6 +117,8 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    url = WebhookEndpoint._meta.get_field("url").formfield(assume_scheme="https")  # a URL without a scheme
+
     class Meta:
         model = WebhookEndpoint
         fields = ["employer", "url", "events", "is_active", "description"]  # the secret is made on save

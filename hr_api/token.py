@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 
 from django.conf import settings
@@ -51,7 +52,7 @@ class ThrottledTokenView(TokenView):
         client_id = _client_id(request)
         keys = [f"token-rate:addr:{client_ip(request)}"]
         if client_id:
-            keys.append(f"token-rate:client:{client_id}")
+            keys.append(f"token-rate:client:{hashlib.sha256(client_id.encode()).hexdigest()}")  # any characters
         over = [_over_limit(key, limit) for key in keys]  # count every key (a list, not any()'s short cut)
         if any(over):
             response = HttpResponse(

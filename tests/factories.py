@@ -15,7 +15,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.test")
     display_name = factory.Sequence(lambda n: f"王小明{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery-staple")
+    # Hashed as the user is built: no second save after a post-generation hook (factory_boy deprecates it).
+    password = factory.django.Password("correct-horse-battery-staple")
 
 
 class InstitutionFactory(factory.django.DjangoModelFactory):
@@ -90,7 +91,9 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
 
     cohort = factory.SubFactory(CohortFactory)
     purpose = "teaching"
-    course = factory.LazyAttribute(lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None)
+    course = factory.LazyAttribute(
+        lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None
+    )
     held_on = factory.LazyFunction(timezone.localdate)
     hours = 8
     teacher = "陳老師"

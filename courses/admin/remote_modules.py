@@ -39,6 +39,9 @@ class RemoteCompletionInline(admin.TabularInline):
 
 
 class RemoteModuleAdminForm(forms.ModelForm):
+    # A link typed without a scheme is https, as Django 6.0 will assume (5.2 assumed http, with a warning).
+    url = RemoteModule._meta.get_field("url").formfield(assume_scheme="https")
+
     class Meta:
         model = RemoteModule
         fields = "__all__"

@@ -19,7 +19,7 @@ from .test_webhooks import documented_verify
 class Inbox(http.server.BaseHTTPRequestHandler):
     received: list = []
 
-    def do_POST(self):  # noqa: N802 - the http.server hook
+    def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
         Inbox.received.append((dict(self.headers), body))
         self.send_response(204)
@@ -37,6 +37,7 @@ def inbox():
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/hook"
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture

@@ -79,8 +79,18 @@ def headers(cast, other_trainee, keep_test_connection, settings):
     return {"Authorization": f"Bearer {token_for(cast.hr_a)}"}
 
 
+def closing_application(environ, start_response):
+    """The WSGI application as a server runs it: the body read, then closed. Schemathesis's WSGI
+    transport reads the body but never calls ``close()``, which leaves a PDF's FileResponse open."""
+    body = application(environ, start_response)
+    try:
+        return [b"".join(body)]
+    finally:
+        body.close()
+
+
 def api_schema():
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", closing_application)
 
 
 def fresh_throttle() -> None:
