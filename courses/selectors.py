@@ -166,7 +166,10 @@ def enrolments_of(trainee: User) -> QuerySet[Enrolment]:
 
 
 def enrolments_in_training(*, cohort_id: int | None) -> QuerySet[Enrolment]:
-    """The cohort's enrolments that have hours recorded (approved or in training), with their trainees."""
+    """The cohort's enrolments that have hours recorded (approved or in training), with their trainees;
+    none for a session not yet given its cohort (an admin form being filled in)."""
+    if cohort_id is None:
+        return Enrolment.objects.none()
     return Enrolment.objects.filter(cohort_id=cohort_id, state__in=Enrolment.TRAINING_STATES).select_related("trainee")
 
 
