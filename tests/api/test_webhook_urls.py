@@ -9,7 +9,7 @@ import ast
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import outbound
 from hr_api.models import WebhookDelivery, WebhookEndpoint
@@ -229,7 +229,8 @@ def test_a_name_that_does_not_resolve_at_delivery_is_retried(cast, dns, monkeypa
     monkeypatch.setattr(deliveries.outbound, "post", Unreachable())
     endpoint = endpoint_with(cast, "https://hooks.bank.example/")
     dns["hooks.bank.example"] = None
-    wait, delivery = deliver(endpoint)
+    with translation.override("en"):  # the error is written in the worker's language; read it in English
+        wait, delivery = deliver(endpoint)
     assert wait == 30 and delivery.status == "pending" and "could not be resolved" in delivery.last_error
 
 
