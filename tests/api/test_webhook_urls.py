@@ -17,6 +17,14 @@ from hr_api.webhooks import deliveries, signing
 
 from .conftest import assert_problem
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """Deliveries write their error in the language active in the worker; these tests read it in
+    English, whatever language an earlier test's request left active."""
+    with translation.override("en"):
+        yield
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # One or more addresses of every kind the rule refuses, IPv4 and IPv6.
@@ -229,8 +237,7 @@ def test_a_name_that_does_not_resolve_at_delivery_is_retried(cast, dns, monkeypa
     monkeypatch.setattr(deliveries.outbound, "post", Unreachable())
     endpoint = endpoint_with(cast, "https://hooks.bank.example/")
     dns["hooks.bank.example"] = None
-    with translation.override("en"):  # the error is written in the worker's language; read it in English
-        wait, delivery = deliver(endpoint)
+    wait, delivery = deliver(endpoint)
     assert wait == 30 and delivery.status == "pending" and "could not be resolved" in delivery.last_error
 
 
