@@ -25,6 +25,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # One or more addresses of every kind the rule refuses, IPv4 and IPv6.
