@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit
@@ -102,35 +103,44 @@ def check_open_cohort(*, cohort: Cohort, today: datetime.date | None = None) -> 
         raise TrainingError("bad_state", _("Only a draft or closed cohort can be opened."))
 
 
+def _set_status(cohort: Cohort, status: str) -> None:
+    cohort.status = status
+    cohort.save(update_fields=["status", "updated_at"])
+
+
+def _move_cohort(cohort: Cohort, allowed_from: set[str], to: str, refusal: str | Promise) -> Cohort:
+    """Lock the cohort and move it to ``to`` from one of ``allowed_from``, else refuse with ``refusal``."""
+    locked = _lock_cohort(cohort)
+    if locked.status not in allowed_from:
+        raise TrainingError("bad_state", refusal)
+    _set_status(locked, to)
+    return locked
+
+
 @transaction.atomic
 def do_open_cohort(*, cohort: Cohort, today: datetime.date | None = None) -> Cohort:
     """Open ``cohort`` for enrolment. Only an institution whose authorization is valid may."""
     locked = _lock_cohort(cohort)
     check_open_cohort(cohort=locked, today=today)
-    locked.status = Cohort.Status.OPEN
-    locked.save(update_fields=["status", "updated_at"])
+    _set_status(locked, Cohort.Status.OPEN)
     return locked
 
 
 @transaction.atomic
 def do_close_cohort(*, cohort: Cohort) -> Cohort:
     """Stop taking enrolments; enrolments already made stay."""
-    locked = _lock_cohort(cohort)
-    if locked.status != Cohort.Status.OPEN:
-        raise TrainingError("bad_state", _("Only an open cohort can be closed."))
-    locked.status = Cohort.Status.CLOSED
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
+    return _move_cohort(cohort, {Cohort.Status.OPEN}, Cohort.Status.CLOSED, _("Only an open cohort can be closed."))
 
 
 @transaction.atomic
 def do_start_cohort(*, cohort: Cohort) -> Cohort:
     """The cohort begins: it stops taking enrolments and its approved trainees are in training."""
-    locked = _lock_cohort(cohort)
-    if locked.status not in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
-        raise TrainingError("bad_state", _("Only an open or closed cohort can start."))
-    locked.status = Cohort.Status.RUNNING
-    locked.save(update_fields=["status", "updated_at"])
+    locked = _move_cohort(
+        cohort,
+        {Cohort.Status.OPEN, Cohort.Status.CLOSED},
+        Cohort.Status.RUNNING,
+        _("Only an open or closed cohort can start."),
+    )
     for enrolment in locked.enrolments.select_for_update(of=("self",)).filter(state=State.APPROVED):
         _move(enrolment, State.IN_TRAINING)
     return locked
@@ -138,12 +148,7 @@ def do_start_cohort(*, cohort: Cohort) -> Cohort:
 
 @transaction.atomic
 def do_finish_cohort(*, cohort: Cohort) -> Cohort:
-    locked = _lock_cohort(cohort)
-    if locked.status != Cohort.Status.RUNNING:
-        raise TrainingError("bad_state", _("Only a running cohort can finish."))
-    locked.status = Cohort.Status.FINISHED
-    locked.save(update_fields=["status", "updated_at"])
-    return locked
+    return _move_cohort(cohort, {Cohort.Status.RUNNING}, Cohort.Status.FINISHED, _("Only a running cohort can finish."))
 
 
 # --- enrolments ----------------------------------------------------------------------------
