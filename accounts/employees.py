@@ -25,7 +25,8 @@ from django.contrib.auth.models import Group
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.mail import send_templated_mail
@@ -341,9 +342,6 @@ def _link(kind: str, profile: TraineeProfile, user: User, **extra: str) -> str:
 
 
 def _mail(template: str, *, to: User, address: str, token: str, site_url: str, context: dict[str, Any]) -> None:
-    from django.urls import reverse
-    from django.utils import translation
-
     with translation.override(to.preferred_language):
         path = reverse("accounts:employment", kwargs={"token": token})
     send_templated_mail(
