@@ -4,9 +4,10 @@ from . import employees, services
 from .models import User
 
 
-@shared_task
+@shared_task(ignore_result=False)
 def ping(value: str) -> str:
-    """A task that does nothing but answer: the health check of the queue, and the task floor."""
+    """A task that does nothing but answer: the health check of the queue, and the task floor (the one
+    task whose result is stored, config/settings.py)."""
     return value
 
 

@@ -307,6 +307,8 @@ else:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
         "socket_connect_timeout": 3,
     }
+    # kombu's Redis transport with the guard that keeps a worker alive through an outage (config/broker.py).
+    CELERY_BROKER_TRANSPORT = "config.broker:Transport"
     _default_backend = CELERY_BROKER_URL
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=_default_backend)
 CELERY_RESULT_EXPIRES = 3600
@@ -326,7 +328,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A broker outage must not hold a trainee's request: publish gives up within a second, the work stays
 # recorded in the database and the sweeper beat jobs enqueue it again (README, "Fault drills").
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-# The same for the Redis result backend, which subscribes to a task's result as it is sent.
+# No task's caller reads its result (the database holds every outcome), so none is stored. A stored
+# result would make every sender subscribe to the Redis result store as it sends, and a sender whose
+# subscription outlived an outage gave up for good ("the Celery application must be restarted"): after
+# Redis came back, beat could enqueue nothing until restarted. The queue health check (accounts.tasks.ping)
+# is the one task that answers.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 # Celery's Django fix-up closes every database connection after every task unless this is set, so each

@@ -89,6 +89,15 @@ def test_without_broker_url_it_uses_the_filesystem_broker_and_redis_when_asked()
     assert redis.stdout.strip() == "redis://127.0.0.1:6379/0"
 
 
+def test_a_redis_broker_is_reached_through_the_guarded_transport_and_stores_no_results():
+    code = (
+        "from config.celery_app import app; c = app.connection_for_write(); "
+        "print(type(c.transport).__module__, app.conf.task_ignore_result)"
+    )
+    result = run_django(code, DJANGO_DEBUG="true", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    assert result.stdout.split() == ["config.broker", "True"], result.stderr
+
+
 @pytest.mark.parametrize("url", ["kafka://x", "redis://127.0.0.1:port/0", "redis:///0"])
 def test_a_malformed_broker_url_stops_start_up_naming_the_variable(url):
     result = run_django("", DJANGO_DEBUG="true", CELERY_BROKER_URL=url)
