@@ -29,6 +29,16 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
         },
         # Certification checks, issued mails and certificate.issued events the broker lost: rare (an
         # outage, a killed worker), and a few minutes late is still on time for a certificate.
+        # Essays waiting for a grader (exams.services.essay_marking): each grader's digest in the
+        # morning, and the institution's admins told once of an essay past EXAM_ESSAY_MARKING_DAYS.
+        "exams: grader digest of waiting essays": {
+            "task": "exams.tasks.send_grader_digests",
+            "schedule": crontab(hour=7, minute=30),
+        },
+        "exams: remind institutions of overdue essays": {
+            "task": "exams.tasks.remind_overdue_essays",
+            "schedule": crontab(hour=8, minute=30),
+        },
         "certification: sweep follow-ups the broker lost": {
             "task": "certification.tasks.sweep_follow_ups",
             "schedule": 5 * EVERY_MINUTE,

@@ -349,6 +349,13 @@ CELERY_TASK_ROUTES = {"accounts.api.tasks.deliver_webhook": {"queue": "webhooks"
 EXAM_GRADING_SWEEP_AFTER_SECONDS = env_int("EXAM_GRADING_SWEEP_AFTER_SECONDS", 120)
 # Exams: saves that reach the server this long after an attempt's deadline still count (in flight).
 EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
+# Essays are marked by the institution's graders within this many days of the submission: the result
+# page tells the trainee by when, and an essay still waiting after it reminds the institution's admins once.
+EXAM_ESSAY_MARKING_DAYS = env_int("EXAM_ESSAY_MARKING_DAYS", 5)
+# A pending result page asks the server whether the result is out after this many seconds, then less
+# and less often (up to EXAM_RESULT_POLL_MAX_SECONDS) while it waits.
+EXAM_RESULT_POLL_SECONDS = env_int("EXAM_RESULT_POLL_SECONDS", 15)
+EXAM_RESULT_POLL_MAX_SECONDS = env_int("EXAM_RESULT_POLL_MAX_SECONDS", 300)
 # Every beat job is listed in config/beat.py; the fault drills sweep grading every few seconds.
 EXAM_GRADING_SWEEP_EVERY_SECONDS = env_int("EXAM_GRADING_SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = beat_schedule(grading_sweep_every=EXAM_GRADING_SWEEP_EVERY_SECONDS)

@@ -15,17 +15,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, spreadsheets
-from accounts.scoping import InstitutionScopedAdmin
+from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
 
-from . import imports
+from . import imports, selectors
 from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
-from .services import ExamError, attempts, grading, question_bank
+from .services import ExamError, attempts, essay_marking, grading, question_bank
 
 # --- national: question bank and papers (program office) -----------------------------------
 
@@ -277,6 +278,28 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("question", "attempt__trainee", "attempt__paper__course")
+
+    change_list_template = "admin/exams/essayanswer/change_list.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        return super().changelist_view(request, {**(extra_context or {}), "waiting": self.waiting(request)})
+
+    def waiting(self, request: HttpRequest) -> dict[str, Any]:
+        """How many essays wait for a grader and how old the oldest is: the institution's own, every
+        institution's for the program office."""
+        if is_program_office(request.user):
+            summary = selectors.waiting_summary()
+        else:
+            institution = institution_of(request.user)
+            summary = selectors.waiting_summary(institution.pk) if institution else selectors.Waiting(0, None)
+        oldest = summary.oldest
+        return {
+            "count": summary.count,
+            "oldest": oldest,
+            "age_days": (timezone.now() - oldest).days if oldest else 0,
+            "overdue": bool(oldest and oldest < essay_marking.overdue_before()),
+            "marking_days": essay_marking.marking_days(),
+        }
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -314,3 +314,42 @@ class CourseResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.course}"
+
+
+class EssayOverdueReminder(models.Model):
+    """An essay still unmarked past the service level (``EXAM_ESSAY_MARKING_DAYS``), reminded to its
+    institution's admins once: the row is claimed in the transaction that sends the mail, and the
+    database refuses a second row for the same essay (``services.essay_marking``)."""
+
+    item = models.ForeignKey(
+        AttemptQuestion, on_delete=models.CASCADE, related_name="+", verbose_name=_("essay answer")
+    )
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.CASCADE, related_name="+", verbose_name=_("institution")
+    )
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("overdue essay reminder")
+        verbose_name_plural = _("overdue essay reminders")
+        constraints = [models.UniqueConstraint(fields=["item"], name="essay_overdue_reminded_once")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} · {self.sent_at:%Y-%m-%d}"
+
+
+class GraderDigestSent(models.Model):
+    """The daily digest of waiting essays, claimed for one grader and day before it is mailed: a beat
+    run repeated the same day, or a retried task, finds the row and sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grader digest sent")
+        verbose_name_plural = _("grader digests sent")
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="grader_digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}"

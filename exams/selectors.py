@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Min, QuerySet, Sum
 from django.utils import timezone
 
 from courses.models import CurriculumCourse, Enrolment
 
-from .models import Attempt, AttemptQuestion, CourseResult, KnowledgeArea, Question, Sitting
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    BlueprintRow,
+    CourseResult,
+    KnowledgeArea,
+    Question,
+    QuestionType,
+    Sitting,
+)
 
 
 def passed_course_ids(trainee_id: int) -> set[int]:
@@ -104,3 +114,50 @@ def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:
     """The published results of an employer's employees: the only ones its HR system (hr_api) sees
     (a result is nobody's to read before it is published)."""
     return CourseResult.objects.filter(trainee__trainee_profile__employer_id=employer_id, published_at__isnull=False)
+
+
+def question_count(paper_id: int) -> int:
+    """How many questions an attempt at the paper draws (the blueprint's rows added up)."""
+    return BlueprintRow.objects.filter(paper_id=paper_id).aggregate(n=Sum("count"))["n"] or 0
+
+
+def has_essay(attempt_id: int) -> bool:
+    return AttemptQuestion.objects.filter(attempt_id=attempt_id, question__question_type=QuestionType.ESSAY).exists()
+
+
+def waiting_essays(institution_id: int | None = None) -> QuerySet[AttemptQuestion]:
+    """Essays of submitted attempts no grader has marked yet, oldest submission first; of one
+    institution (its sittings' cohorts) when ``institution_id`` is given, else of every institution."""
+    essays = AttemptQuestion.objects.filter(
+        question__question_type=QuestionType.ESSAY, attempt__state=Attempt.State.GRADING, score__isnull=True
+    )
+    if institution_id is not None:
+        essays = essays.filter(attempt__sitting__cohort__institution_id=institution_id)
+    return essays.order_by("attempt__submitted_at", "pk")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """How many essays wait for a grader and when the oldest of them was submitted (None: none wait)."""
+
+    count: int
+    oldest: datetime.datetime | None
+
+
+def waiting_summary(institution_id: int | None = None) -> Waiting:
+    found = waiting_essays(institution_id).order_by().aggregate(count=Count("pk"), oldest=Min("attempt__submitted_at"))
+    return Waiting(count=found["count"], oldest=found["oldest"])
+
+
+def waiting_by_institution() -> dict[int, Waiting]:
+    """The waiting essays of every institution that has some, in one query."""
+    rows = (
+        waiting_essays()
+        .order_by()
+        .values("attempt__sitting__cohort__institution_id")
+        .annotate(count=Count("pk"), oldest=Min("attempt__submitted_at"))
+    )
+    return {
+        row["attempt__sitting__cohort__institution_id"]: Waiting(count=row["count"], oldest=row["oldest"])
+        for row in rows
+    }

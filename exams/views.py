@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import exam_form, selectors
 from .models import Attempt, CourseResult, Sitting
-from .services import ExamError, attempts
+from .services import ExamError, attempts, essay_marking
 from .services.attempts import Standing
 
 # How each refusal answers over JSON.
@@ -52,20 +53,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
-    sitting = get_object_or_404(Sitting.objects.select_related("paper", "cohort"), pk=sitting_id)
-    try:
-        attempt = attempts.do_start_attempt(trainee=request.user, sitting=sitting)
-    except ExamError as error:
-        messages.error(request, str(error))
-        return redirect("exams:home")
-    return redirect("exams:attempt", attempt_id=attempt.pk)
+    """GET: the instructions and a confirm button (starts nothing); POST: start, or resume, the attempt."""
+    sitting = get_object_or_404(Sitting.objects.select_related("paper__course", "cohort"), pk=sitting_id)
+    if request.method == "POST":
+        try:
+            attempt = attempts.do_start_attempt(trainee=request.user, sitting=sitting)
+        except ExamError as error:
+            messages.error(request, str(error))
+            return redirect("exams:home")
+        return redirect("exams:attempt", attempt_id=attempt.pk)
+    open_attempt = Attempt.objects.filter(
+        trainee_id=request.user.pk, paper_id=sitting.paper_id, state=Attempt.State.OPEN
+    ).first()
+    if open_attempt is not None:  # the clock already runs: nothing to confirm
+        return redirect("exams:attempt", attempt_id=open_attempt.pk)
+    if not selectors.is_eligible(trainee_id=request.user.pk, sitting=sitting):
+        raise Http404  # another cohort's sitting: as if it did not exist
+    context = {"sitting": sitting, "brief": attempts.briefing(trainee_id=request.user.pk, sitting=sitting)}
+    return render(request, "exams/instructions.html", context)
 
 
 def _own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     return get_object_or_404(
-        Attempt.objects.select_related("paper__course", "sitting"), pk=attempt_id, trainee_id=request.user.pk
+        Attempt.objects.select_related("paper__course", "sitting__cohort__institution"),
+        pk=attempt_id,
+        trainee_id=request.user.pk,
     )
 
 
@@ -125,11 +139,25 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @login_required
 def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """The published result, or while it is pending, what is known: which part is marked, by whom the
+    essays are marked and by when, and that an e-mail follows. The pending page polls
+    (static/exams/result.js) and shows the result once it is out."""
     attempt = _own_attempt(request, attempt_id)
     if attempt.state == Attempt.State.OPEN:
         return redirect("exams:attempt", attempt_id=attempt.pk)
     course_result = CourseResult.objects.filter(attempt=attempt, published_at__isnull=False).first()
-    breakdown = []
+    context: dict = {"attempt": attempt, "result": course_result, "breakdown": []}
     if course_result is not None:
-        breakdown = selectors.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
-    return render(request, "exams/result.html", {"attempt": attempt, "result": course_result, "breakdown": breakdown})
+        context["breakdown"] = selectors.breakdown_by_area(list(selectors.attempt_items(attempt.pk)))
+    else:
+        essays = attempt.state == Attempt.State.GRADING or selectors.has_essay(attempt.pk)
+        context["pending"] = {
+            "essays": essays,
+            "objective_marked": attempt.state == Attempt.State.GRADING,
+            "expected_by": essay_marking.expected_by(attempt.submitted_at) if essays and attempt.submitted_at else None,
+            "days": essay_marking.marking_days(),
+            "institution": attempt.sitting.cohort.institution,
+            "poll_seconds": settings.EXAM_RESULT_POLL_SECONDS,
+            "poll_max_seconds": settings.EXAM_RESULT_POLL_MAX_SECONDS,
+        }
+    return render(request, "exams/result.html", context)

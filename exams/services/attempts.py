@@ -125,6 +125,52 @@ def check_start_attempt(
             )
 
 
+@dataclass(frozen=True)
+class Briefing:
+    """What the instructions page says before the clock starts (``refusal``: why it cannot start now)."""
+
+    time_limit_minutes: int
+    minutes_if_started_now: int
+    window_closes_first: bool
+    questions: int
+    pass_mark: int
+    max_attempts: int
+    attempt_number: int
+    attempts_left: int
+    retake_wait_days: int
+    refusal: str | None
+
+
+def briefing(*, trainee_id: int, sitting: Sitting, now: datetime.datetime | None = None) -> Briefing:
+    """The rules of an attempt at ``sitting`` as they stand for the trainee now; starts nothing.
+
+    The caller has checked that the trainee is eligible in the sitting's cohort.
+    """
+    now = now or timezone.now()
+    paper = sitting.paper
+    standing = standing_of(trainee_id=trainee_id, paper_id=paper.pk)
+    finished = sum(1 for a in standing.attempts if a.state != State.OPEN)
+    refusal = None
+    try:
+        check_start_attempt(sitting=sitting, standing=standing, eligible=True, now=now)
+    except ExamError as error:
+        refusal = str(error)
+    full = datetime.timedelta(minutes=paper.time_limit_minutes)
+    available = max(min(full, sitting.closes_at - now), datetime.timedelta(0))
+    return Briefing(
+        time_limit_minutes=paper.time_limit_minutes,
+        minutes_if_started_now=int(available.total_seconds() // 60),
+        window_closes_first=available < full,
+        questions=selectors.question_count(paper.pk),
+        pass_mark=paper.pass_mark,
+        max_attempts=paper.max_attempts,
+        attempt_number=len(standing.attempts) + 1,
+        attempts_left=max(paper.max_attempts - finished, 0),
+        retake_wait_days=paper.retake_wait_days,
+        refusal=refusal,
+    )
+
+
 def draw_questions(*, paper: ExamPaper, seed: int) -> list[tuple[Question, list[str]]]:
     """The questions and option orders a seed draws from the paper's blueprint (reproducible).
 

@@ -24,6 +24,8 @@ TRAINEE = [
     "/cohorts/",
     "/cohorts/{cohort}/",
     "/exams/",
+    "/exams/sittings/{sitting}/start/",
+    "/exams/attempts/{pending}/result/",
     "/certificates/",
     "/certification/reminders/",
 ]
@@ -43,11 +45,27 @@ def test_the_public_pages_have_no_serious_accessibility_violation(page, site, la
         visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code)}")
 
 
+def pending_essay_attempt(trainee, cohort, course):
+    """A submitted attempt whose essay waits for a grader (the pending result page)."""
+    from exams.services import attempts, grading
+    from tests.exams.conftest import make_paper, open_sitting
+
+    attempt = attempts.do_start_attempt(trainee=trainee, sitting=open_sitting(make_paper(course, essay=True), cohort))
+    attempts.do_submit_attempt(attempt_id=attempt.pk)
+    grading.do_grade_attempt(attempt_id=attempt.pk)  # or the worker, first: either grades once
+    return attempt
+
+
 def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context, site, lang, viewport):
+    from tests.exams.conftest import make_paper, open_sitting
+
     cohort = CohortFactory(code=f"A11Y-T-{lang}-{viewport}")
     trainee = UserFactory(email=f"a11y-{lang}-{viewport}@example.test", preferred_language=lang)
     enrolment = training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
     training.do_record_attendance(session=TrainingSessionFactory(cohort=cohort), enrolment=enrolment, hours=4)
+    first, second = [entry.course for entry in cohort.curriculum.entries.select_related("course")[:2]]
+    sitting = open_sitting(make_paper(first), cohort)  # its instructions page
+    pending = pending_essay_attempt(trainee, cohort, second)
     log_in_directly(context, site, trainee)
     for path in TRAINEE:
-        visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code)}")
+        visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk)}")

@@ -168,7 +168,11 @@ def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(*, page, 
     page.goto(f"{site.url}/{lang}/exams/")
     shot(page, "my-exams")
     assert_accessible(page)
+    # The rules first (tests/browser/test_exam_journeys.py); the clock starts on confirm.
     page.locator(f"#start-{sitting.pk}").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/exams/sittings/{sitting.pk}/start/$"))
+    assert not Attempt.objects.filter(trainee=trainee).exists()
+    page.locator("#confirm-start").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/exams/attempts/\d+/$"))
     attempt = Attempt.objects.get(trainee=trainee)
     status = page.locator("#save-status")

@@ -153,6 +153,10 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
               unchanged=lambda: Enrolment.objects.get(pk=b.enrolment.pk).state == b.enrolment.state),
     ],
     "exams:start": lambda b: [
+        # GET is the instructions page: another cohort's sitting does not exist for an outsider
+        # (tests/exams/test_instructions.py), and it starts nothing.
+        Probe(reverse("exams:start", args=[b.sitting.pk]),
+              unchanged=lambda: Attempt.objects.filter(sitting=b.sitting).count() == 1),
         # Documented (tests/exams/test_attempts.py): an outsider is told "not eligible" on My exams.
         Probe(reverse("exams:start", args=[b.sitting.pk]), "post", refused_to=reverse("exams:home"),
               unchanged=lambda: Attempt.objects.filter(sitting=b.sitting).count() == 1),
