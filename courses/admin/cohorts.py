@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
@@ -30,6 +30,18 @@ class CohortAdminForm(forms.ModelForm):
             self.add_error("city", _("An online cohort has no city."))
         if not data.get("is_online") and not data.get("city"):
             self.add_error("city", _("Name the city, or mark the cohort online."))
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if self.instance.pk and starts_on and ends_on:
+            outside = self.instance.sessions.exclude(held_on__range=(starts_on, ends_on)).count()
+            if outside:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(count)d face-to-face session would fall outside these dates; move it first.",
+                        "%(count)d face-to-face sessions would fall outside these dates; move them first.",
+                        outside,
+                    )
+                    % {"count": outside}
+                )
         curriculum = data.get("curriculum")
         if curriculum is not None and not any(
             data.get(f) for f in ("offers_face_to_face", "offers_remote", "offers_self_study")
