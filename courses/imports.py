@@ -47,6 +47,8 @@ class TraineeEnrolmentResource(TraineeResource):
     def after_save_instance(self, instance: TraineeProfile, row: dict, **kwargs: Any) -> None:
         super().after_save_instance(instance, row, **kwargs)
         try:
-            services.do_enrol(trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution)
+            services.do_enrol(
+                trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution, on_behalf=True
+            )
         except services.TrainingError as error:
             raise ValidationError({"cohort": str(error)}) from None

@@ -167,17 +167,30 @@ def check_trainee_active(*, trainee: User) -> None:
         )
 
 
+def _already_enrolled(trainee: User, cohort: Cohort, on_behalf: bool) -> TrainingError:
+    if on_behalf:
+        message = _("%(trainee)s already has an active enrolment for %(curriculum)s.") % {
+            "trainee": trainee,
+            "curriculum": cohort.curriculum,
+        }
+    else:
+        message = _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": cohort.curriculum}
+    return TrainingError("already_enrolled", message)
+
+
 def check_enrol(
     *,
     trainee: User,
     cohort: Cohort,
     acting_institution: Institution | None = None,
     now: datetime.datetime | None = None,
+    on_behalf: bool = False,
 ) -> None:
     """Raise :class:`TrainingError` when ``trainee`` cannot enrol in ``cohort`` now.
 
     ``acting_institution`` is the institution of the staff member enrolling someone (an
-    import); it may enrol people only in its own cohorts. Reads ``cohort.seats_taken`` as
+    import, admin); it may enrol people only in its own cohorts. ``on_behalf``: staff enrol
+    the trainee (refusals name the trainee, not "you"). Reads ``cohort.seats_taken`` as
     given: :func:`do_enrol` passes the locked row.
     """
     now = now or timezone.now()
@@ -209,10 +222,7 @@ def check_enrol(
     if Enrolment.objects.filter(
         trainee=trainee, curriculum_id=cohort.curriculum_id, state__in=Enrolment.ACTIVE_STATES
     ).exists():
-        raise TrainingError(
-            "already_enrolled",
-            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": cohort.curriculum},
-        )
+        raise _already_enrolled(trainee, cohort, on_behalf)
     if cohort.seats_taken >= cohort.capacity:
         raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})
 
@@ -224,23 +234,21 @@ def do_enrol(
     cohort: Cohort,
     acting_institution: Institution | None = None,
     now: datetime.datetime | None = None,
+    on_behalf: bool = False,
 ) -> Enrolment:
     """Enrol ``trainee`` in ``cohort`` (pending approval), taking a seat.
 
     Locks the cohort row, so that concurrent enrolments count seats one at a time.
     """
     locked = _lock_cohort(cohort)
-    check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now)
+    check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now, on_behalf=on_behalf)
     try:
         # A concurrent enrolment of the same trainee in another cohort of the same curriculum
         # holds another cohort's lock; the partial unique constraint settles that race.
         with transaction.atomic():
             enrolment = Enrolment.objects.create(trainee=trainee, cohort=locked, curriculum_id=locked.curriculum_id)
     except IntegrityError:
-        raise TrainingError(
-            "already_enrolled",
-            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": locked.curriculum},
-        ) from None
+        raise _already_enrolled(trainee, locked, on_behalf) from None
     locked.seats_taken += 1
     locked.save(update_fields=["seats_taken", "updated_at"])
     _announce_state(enrolment, "", State.PENDING)
