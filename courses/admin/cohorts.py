@@ -1,7 +1,11 @@
 """Cohorts: their form's checks and the actions that move a cohort through its life."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
@@ -12,6 +16,20 @@ from courses import services
 from courses.models import Cohort
 
 from .actions import apply_to_each
+
+
+@dataclass(frozen=True)
+class CohortLink:
+    """A link on the cohort's change page; without ``url`` it is shown as ``note``, not a link."""
+
+    label: str
+    url: str | None = None
+    note: str = ""
+
+
+#: What the apps above courses offer on a cohort's page (certification: its certificates' zip).
+#: Each takes the request and the cohort and returns a :class:`CohortLink`, or None to show nothing.
+COHORT_PAGE_LINKS: list[Callable[[HttpRequest, Cohort], CohortLink | None]] = []
 
 
 class CohortAdminForm(forms.ModelForm):
@@ -62,6 +80,14 @@ class CohortAdmin(InstitutionScopedAdmin):
     date_hierarchy = "starts_on"
     readonly_fields = ["status", "seats_taken"]
     actions = ["open_cohorts", "close_cohorts", "start_cohorts", "finish_cohorts"]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        extra_context = dict(extra_context or {})
+        cohort = self.get_object(request, unquote(object_id))
+        if cohort is not None:
+            links = (link(request, cohort) for link in COHORT_PAGE_LINKS)
+            extra_context["cohort_links"] = [link for link in links if link is not None]
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
