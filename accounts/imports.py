@@ -5,10 +5,13 @@ employer code), ``employee_number``, ``branch``, ``manager_class``, ``phone`` (o
 rules live in ``accounts.services`` (``check_trainee_row``, ``apply_trainee_row``,
 ``do_register_trainee``); this resource only walks the file.
 
+Every refusal of a row is reported at once (each column with all its messages), and a file
+without the required columns is refused before any row is read (no preview), naming them.
+
 Extending it (e.g. an extra ``cohort`` column that enrols each trainee): subclass
-:class:`TraineeResource`, add the column to ``Meta.fields``, check it in ``before_import_row``
-after ``super()`` and act on it in ``after_save_instance``; raise ``ValidationError({column:
-message})`` to refuse the row, which rolls back the whole file.
+:class:`TraineeResource`, add the column to ``Meta.fields`` and ``required_columns``, add its
+refusals in ``check_row`` after ``super()`` and act on it in ``after_save_instance``; raise
+``ValidationError({column: message})`` there to refuse the row, which rolls back the whole file.
 """
 
 from __future__ import annotations

@@ -148,3 +148,20 @@ def test_a_question_file_without_the_required_columns_is_refused_naming_them(cli
         {"file": question_file(["course", "difficulty"], [{"course": "BCM-101", "difficulty": 1}])},
     )
     assert response.context["errors"] == [(0, "The file lacks the columns: type, text_zh, text_en.")]
+
+
+def test_the_row_rules_name_every_refusal_of_a_row_without_admin_around_it():
+    from accounts.services import AccountError, TraineeRowErrors, check_trainee_row
+
+    with pytest.raises(TraineeRowErrors) as refused:
+        check_trainee_row(
+            values={"email": "x@example.test", "display_name": "", "employer": "nope", "manager_class": "boss"},
+            institution=None,
+        )
+    assert isinstance(refused.value, AccountError)  # callers that read one refusal still can
+    assert (refused.value.code, refused.value.field) == ("missing", "display_name")
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        ("missing", "display_name"),
+        ("invalid", "manager_class"),
+        ("unknown_employer", "employer"),
+    ]
