@@ -5,10 +5,13 @@ employer code), ``employee_number``, ``branch``, ``manager_class``, ``phone`` (o
 rules live in ``accounts.services`` (``check_trainee_row``, ``apply_trainee_row``,
 ``do_register_trainee``); this resource only walks the file.
 
+Every refusal of a row is reported at once (each column with all its messages), and a file
+without the required columns is refused before any row is read (no preview), naming them.
+
 Extending it (e.g. an extra ``cohort`` column that enrols each trainee): subclass
-:class:`TraineeResource`, add the column to ``Meta.fields``, check it in ``before_import_row``
-after ``super()`` and act on it in ``after_save_instance``; raise ``ValidationError({column:
-message})`` to refuse the row, which rolls back the whole file.
+:class:`TraineeResource`, add the column to ``Meta.fields`` and ``required_columns``, add its
+refusals in ``check_row`` after ``super()`` and act on it in ``after_save_instance``; raise
+``ValidationError({column: message})`` there to refuse the row, which rolls back the whole file.
 """
 
 from __future__ import annotations
@@ -60,23 +63,56 @@ class TraineeResource(resources.ModelResource):
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, **kwargs)
 
-    def before_import(self, dataset, **kwargs: Any) -> None:
+    def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
+        # django-import-export goes on to read every row after before_import refused the file;
+        # a file refused whole (missing columns, a lapsed authorization) stops here instead, so
+        # the page shows why and no row preview.
+        try:
+            self.check_file(dataset)
+        except ValueError as refusal:
+            result = self.get_result_class()()
+            result.diff_headers = self.get_diff_headers()
+            result.total_rows = len(dataset)
+            self.handle_import_error(result, refusal, raise_errors)
+            return result
+        return super().import_data_inner(
+            dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs
+        )
+
+    def check_file(self, dataset) -> None:
+        """Refuse the whole file (``ValueError`` with the reason) before any row is read."""
         try:
             services.check_may_register_trainees(institution=self.institution)
         except services.AccountError as error:
             raise ValueError(str(error)) from None
         dataset.headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
-        missing = [c for c in services.REQUIRED_TRAINEE_COLUMNS if c not in dataset.headers]
+        missing = [c for c in self.required_columns if c not in dataset.headers]
         if missing:
             raise ValueError(_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})
 
+    #: The columns a file must have; a subclass adds its own.
+    required_columns: tuple[str, ...] = services.REQUIRED_TRAINEE_COLUMNS
+
     def before_import_row(self, row: dict, **kwargs: Any) -> None:
+        """Checks the row and raises every refusal it finds at once (see :meth:`check_row`)."""
+        errors = self.check_row(row, **kwargs)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, row: dict, **kwargs: Any) -> dict[str, list[str]]:
+        """Every refusal of the row, by column; a subclass adds its columns' after ``super()``."""
         try:
             checked = services.check_trainee_row(values=row, institution=self.institution)
+        except services.TraineeRowErrors as refused:
+            return refused.by_column()
         except services.AccountError as error:
-            raise ValidationError({error.field or "email": str(error)}) from None
-        self._refuse_repeats(checked, kwargs.get("row_number"))
+            return {error.field or "email": [str(error)]}
         row["_trainee"] = checked
+        try:
+            self._refuse_repeats(checked, kwargs.get("row_number"))
+        except ValidationError as error:
+            return error.message_dict
+        return {}
 
     def _refuse_repeats(self, checked: services.TraineeRow, row_number: int | None) -> None:
         """The same person twice in one file is a mistake in the file, whichever row wins."""

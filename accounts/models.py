@@ -276,6 +276,7 @@ class AuditEvent(models.Model):
         PASSKEY_ADDED = "passkey_added", _("passkey added")
         PASSKEY_REMOVED = "passkey_removed", _("passkey removed")
         PASSKEY_USED = "passkey_used", _("passkey used")
+        PRIOR_LEARNING = "prior_learning", _("prior learning recorded")
 
     created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

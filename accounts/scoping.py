@@ -2,7 +2,7 @@
 
 Every admin of a model that belongs to an institution inherits :class:`InstitutionScopedAdmin`
 and names the ORM path(s) from the model to :class:`~accounts.models.Institution`. The mixin then
-scopes, in one place, the change list, change/delete views (another institution's id is a 404),
+scopes, in one place, the change list, change/delete/history views (another institution's id is a 404),
 filters, search, autocomplete (Django asks the target admin's ``get_queryset``), exports (they
 read ``get_queryset``), and the choices of every foreign key and many-to-many field that points
 at another scoped model. A new admin that forgets to inherit it is caught by the test that walks
@@ -14,6 +14,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.contrib.admin.options import TO_FIELD_VAR
+from django.contrib.admin.utils import unquote
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -96,6 +98,17 @@ class InstitutionScopedAdmin(admin.ModelAdmin):
             detail={"status": 404, "model": opts.label, "object_id": str(object_id)[:64]},
         )
         raise Http404
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: dict | None = None) -> Any:
+        # Django asks for the delete permission before it looks the row up, so a user without it
+        # would get 403 for another institution's row; look it up first, so that row is a 404
+        # like its change and history pages (which look up first already).
+        to_field = request.POST.get(TO_FIELD_VAR, request.GET.get(TO_FIELD_VAR))
+        if to_field and not self.to_field_allowed(request, to_field):
+            return super().delete_view(request, object_id, extra_context)  # Django refuses it
+        if self.get_object(request, unquote(object_id), to_field) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
@@ -209,76 +210,90 @@ def check_may_register_trainees(*, institution: Institution | None) -> None:
         )
 
 
+class TraineeRowErrors(AccountError):
+    """Every refusal of one trainee row, so that a file's author fixes a row once.
+
+    ``code`` and ``field`` are the first refusal's (for callers that read one); ``errors`` holds all.
+    """
+
+    def __init__(self, errors: list[AccountError]) -> None:
+        first = errors[0]
+        super().__init__(first.code, first.message, field=first.field)
+        self.errors = errors
+
+    def by_column(self) -> dict[str, list[str]]:
+        """The messages of each column, in the order they were found."""
+        columns: dict[str, list[str]] = {}
+        for error in self.errors:
+            columns.setdefault(error.field or "email", []).append(str(error.message))
+        return columns
+
+
 def check_trainee_row(*, values: Mapping[str, object], institution: Institution | None) -> TraineeRow:
     """Check one row of a trainee file and find the trainee it names.
 
     A row matches an existing trainee by employer + employee number, else by e-mail. Institution
     staff (``institution`` set) may only update trainees their institution registered or enrols;
-    None is the program office. Raises :class:`AccountError` with the column in ``field``.
+    None is the program office. Raises :class:`TraineeRowErrors` (an :class:`AccountError`) with
+    every refusal of the row, each naming its column in ``field``.
     """
+    errors: list[AccountError] = []
+
+    def refuse(code: str, message: str | Promise, column: str) -> None:
+        errors.append(AccountError(code, message, field=column))
+
+    refused: set[str] = set()  # a column refused once is not checked further
     clean = {key: str(values.get(key) or "").strip() for key in TRAINEE_COLUMNS}
     for column in ("email", "display_name", "employee_number", "branch", "phone"):
         try:
             refuse_control_characters(clean[column])
         except ValidationError as error:
-            raise AccountError("invalid", error.messages[0], field=column) from None
+            refuse("invalid", error.messages[0], column)
+            refused.add(column)
     email = normalize_email(clean["email"])
-    if not email:
-        raise AccountError("missing", _("Every row needs an e-mail address."), field="email")
-    try:
-        forms.EmailField().clean(email)
-    except forms.ValidationError:
-        raise AccountError(
-            "invalid", _("%(email)s is not an e-mail address.") % {"email": email}, field="email"
-        ) from None
-    if not clean["display_name"]:
-        raise AccountError("missing", _("Every row needs a name."), field="display_name")
+    if "email" in refused:
+        pass
+    elif not email:
+        refuse("missing", _("Every row needs an e-mail address."), "email")
+        refused.add("email")
+    else:
+        try:
+            forms.EmailField().clean(email)
+        except forms.ValidationError:
+            refuse("invalid", _("%(email)s is not an e-mail address.") % {"email": email}, "email")
+            refused.add("email")
+    if "display_name" not in refused and not clean["display_name"]:
+        refuse("missing", _("Every row needs a name."), "display_name")
+        refused.add("display_name")
     for column, model in (("email", User), ("display_name", User), ("employee_number", TraineeProfile),
                           ("branch", TraineeProfile), ("phone", TraineeProfile)):  # fmt: skip
         limit = getattr(model._meta.get_field(column), "max_length", None)
-        if limit and len(clean[column]) > limit:
-            raise AccountError("invalid", _("At most %(limit)s characters.") % {"limit": limit}, field=column)
+        if column not in refused and limit and len(clean[column]) > limit:
+            refuse("invalid", _("At most %(limit)s characters.") % {"limit": limit}, column)
+            refused.add(column)
     language = clean["preferred_language"].lower() or settings.LANGUAGE_CODE
     if language not in {code for code, _name in settings.LANGUAGES}:
-        raise AccountError("invalid", _("The language must be zh-hant or en."), field="preferred_language")
+        refuse("invalid", _("The language must be zh-hant or en."), "preferred_language")
     if clean["manager_class"] and clean["manager_class"] not in TraineeProfile.ManagerClass.values:
-        raise AccountError(
-            "invalid", _("The class must be personal, corporate or comprehensive."), field="manager_class"
-        )
+        refuse("invalid", _("The class must be personal, corporate or comprehensive."), "manager_class")
     employer = None
     if clean["employer"]:
         employer = Employer.objects.filter(code=clean["employer"]).first()
         if employer is None:
-            raise AccountError(
-                "unknown_employer", _("There is no employer %(code)s.") % {"code": clean["employer"]}, field="employer"
-            )
-    if clean["employee_number"] and employer is None:
-        raise AccountError("invalid", _("An employee number needs an employer."), field="employee_number")
+            refuse("unknown_employer", _("There is no employer %(code)s.") % {"code": clean["employer"]}, "employer")
+            refused.add("employer")
+    if clean["employee_number"] and employer is None and "employer" not in refused:
+        refuse("invalid", _("An employee number needs an employer."), "employee_number")
+        refused.add("employee_number")
 
-    profiles = TraineeProfile.objects.select_related("user", "employer")
+    # Whom the row names: only from an address and a number that are themselves fine.
     profile = None
-    if employer is not None and clean["employee_number"]:
-        profile = profiles.filter(employer=employer, employee_number=clean["employee_number"]).first()
-        if profile is not None and profile.user.email != email:
-            raise AccountError(
-                "employee_taken",
-                _("This employee number belongs to another person at this employer."),
-                field="employee_number",
-            )
-    if profile is None:
-        profile = profiles.filter(user__email=email).first()
-        if profile is None and User.objects.filter(email=email).exists():
-            raise AccountError(
-                "staff_address", _("This address belongs to a staff account, not a trainee."), field="email"
-            )
-    if profile is not None and institution is not None:
-        ours = profile.registered_by_id in (None, institution.pk) or (
-            profile.user.enrolments.filter(cohort__institution=institution).exists()
-        )
-        if not ours:
-            raise AccountError(
-                "foreign_trainee", _("This trainee is registered with another institution."), field="email"
-            )
+    if "email" not in refused and "employee_number" not in refused:
+        profile, refusal = _match_trainee(email, employer, clean["employee_number"], institution)
+        if refusal is not None:
+            errors.append(refusal)
+    if errors:
+        raise TraineeRowErrors(errors)
     unchanged = profile is not None and (
         profile.user.display_name == clean["display_name"]
         and profile.user.preferred_language == language
@@ -292,6 +307,37 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         employee_number=clean["employee_number"], branch=clean["branch"], manager_class=clean["manager_class"],
         phone=clean["phone"], profile=profile, unchanged=unchanged,
     )  # fmt: skip
+
+
+def _match_trainee(
+    email: str, employer: Employer | None, employee_number: str, institution: Institution | None
+) -> tuple[TraineeProfile | None, AccountError | None]:
+    """The trainee a row names (by employer + employee number, else by e-mail), or why it may not."""
+    profiles = TraineeProfile.objects.select_related("user", "employer")
+    profile = None
+    if employer is not None and employee_number:
+        profile = profiles.filter(employer=employer, employee_number=employee_number).first()
+        if profile is not None and profile.user.email != email:
+            return None, AccountError(
+                "employee_taken",
+                _("This employee number belongs to another person at this employer."),
+                field="employee_number",
+            )
+    if profile is None:
+        profile = profiles.filter(user__email=email).first()
+        if profile is None and User.objects.filter(email=email).exists():
+            return None, AccountError(
+                "staff_address", _("This address belongs to a staff account, not a trainee."), field="email"
+            )
+    if profile is not None and institution is not None:
+        ours = profile.registered_by_id in (None, institution.pk) or (
+            profile.user.enrolments.filter(cohort__institution=institution).exists()
+        )
+        if not ours:
+            return None, AccountError(
+                "foreign_trainee", _("This trainee is registered with another institution."), field="email"
+            )
+    return profile, None
 
 
 def apply_trainee_row(*, profile: TraineeProfile, row: TraineeRow, institution: Institution | None) -> None:

@@ -13,13 +13,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
 from . import pdf, services, tasks
@@ -195,7 +198,31 @@ class CertificateAdmin(InstitutionScopedAdmin):
                 "trainee", "tier", "track", "institution"
             )
         )
+        if not certificates:  # an empty zip would look like a download that failed
+            self.message_user(request, no_certificates_yet(cohort), messages.WARNING)
+            return redirect("admin:courses_cohort_change", cohort.pk)
         return zip_response(certificates, f"{cohort.code}-certificates.zip")
+
+
+def no_certificates_yet(cohort: Cohort) -> str:
+    return gettext("No certificate has been issued in cohort %(cohort)s yet.") % {"cohort": cohort.code}
+
+
+def certificate_zip_link(request: HttpRequest, cohort: Cohort) -> CohortLink | None:
+    """The cohort page's link to its certificates' zip, or a note that there are none yet."""
+    if not admin.site._registry[Certificate].has_view_permission(request):
+        return None
+    count = Certificate.objects.filter(enrolment__cohort=cohort).count()
+    if not count:
+        return CohortLink(label=gettext("Certificates (zip)"), note=no_certificates_yet(cohort))
+    return CohortLink(
+        label=ngettext("Download %(count)d certificate (zip)", "Download the %(count)d certificates (zip)", count)
+        % {"count": count},
+        url=reverse("admin:certification_certificate_cohort_zip", args=[cohort.pk]),
+    )
+
+
+COHORT_PAGE_LINKS.append(certificate_zip_link)
 
 
 class ContinuingEducationForm(forms.ModelForm):

@@ -29,19 +29,17 @@ class TraineeEnrolmentResource(TraineeResource):
         fields = (*TraineeResource.Meta.fields, "cohort")
         export_order = fields
 
-    def before_import(self, dataset, **kwargs: Any) -> None:
-        super().before_import(dataset, **kwargs)
-        if "cohort" not in dataset.headers:
-            raise ValueError(_("The file lacks the columns: %(columns)s.") % {"columns": "cohort"})
+    required_columns = (*TraineeResource.required_columns, "cohort")
 
-    def before_import_row(self, row: dict, **kwargs: Any) -> None:
-        super().before_import_row(row, **kwargs)
+    def check_row(self, row: dict, **kwargs: Any) -> dict[str, list[str]]:
+        errors = super().check_row(row, **kwargs)
         code = str(row.get("cohort") or "").strip()
         cohort = Cohort.objects.select_related("institution", "curriculum").filter(code=code).first()
         if cohort is None or (self.institution is not None and cohort.institution_id != self.institution.pk):
             # Another institution's cohort is reported like a missing one: codes do not leak.
-            raise ValidationError({"cohort": _("There is no cohort %(code)s of yours.") % {"code": code or "—"}})
+            errors.setdefault("cohort", []).append(_("There is no cohort %(code)s of yours.") % {"code": code or "—"})
         row["_cohort"] = cohort
+        return errors
 
     def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
         return False  # an unchanged trainee is still enrolled
@@ -49,6 +47,8 @@ class TraineeEnrolmentResource(TraineeResource):
     def after_save_instance(self, instance: TraineeProfile, row: dict, **kwargs: Any) -> None:
         super().after_save_instance(instance, row, **kwargs)
         try:
-            services.do_enrol(trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution)
+            services.do_enrol(
+                trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution, on_behalf=True
+            )
         except services.TrainingError as error:
             raise ValidationError({"cohort": str(error)}) from None

@@ -23,6 +23,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts import audit
 from core.errors import DomainError
@@ -34,6 +35,7 @@ from .models import (
     Cohort,
     Course,
     Enrolment,
+    PriorLearning,
     RemoteCompletion,
     RemoteModule,
     SelfStudyEntry,
@@ -53,7 +55,8 @@ class TrainingError(DomainError):
 
     Codes: full, closed, not_open_yet, window_passed, already_enrolled, trainee_inactive,
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
-    future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing.
+    future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
+    outside_cohort_dates, has_attendance.
     """
 
 
@@ -164,17 +167,30 @@ def check_trainee_active(*, trainee: User) -> None:
         )
 
 
+def _already_enrolled(trainee: User, cohort: Cohort, on_behalf: bool) -> TrainingError:
+    if on_behalf:
+        message = _("%(trainee)s already has an active enrolment for %(curriculum)s.") % {
+            "trainee": trainee,
+            "curriculum": cohort.curriculum,
+        }
+    else:
+        message = _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": cohort.curriculum}
+    return TrainingError("already_enrolled", message)
+
+
 def check_enrol(
     *,
     trainee: User,
     cohort: Cohort,
     acting_institution: Institution | None = None,
     now: datetime.datetime | None = None,
+    on_behalf: bool = False,
 ) -> None:
     """Raise :class:`TrainingError` when ``trainee`` cannot enrol in ``cohort`` now.
 
     ``acting_institution`` is the institution of the staff member enrolling someone (an
-    import); it may enrol people only in its own cohorts. Reads ``cohort.seats_taken`` as
+    import, admin); it may enrol people only in its own cohorts. ``on_behalf``: staff enrol
+    the trainee (refusals name the trainee, not "you"). Reads ``cohort.seats_taken`` as
     given: :func:`do_enrol` passes the locked row.
     """
     now = now or timezone.now()
@@ -206,10 +222,7 @@ def check_enrol(
     if Enrolment.objects.filter(
         trainee=trainee, curriculum_id=cohort.curriculum_id, state__in=Enrolment.ACTIVE_STATES
     ).exists():
-        raise TrainingError(
-            "already_enrolled",
-            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": cohort.curriculum},
-        )
+        raise _already_enrolled(trainee, cohort, on_behalf)
     if cohort.seats_taken >= cohort.capacity:
         raise TrainingError("full", _("Cohort %(cohort)s is full.") % {"cohort": cohort})
 
@@ -221,23 +234,21 @@ def do_enrol(
     cohort: Cohort,
     acting_institution: Institution | None = None,
     now: datetime.datetime | None = None,
+    on_behalf: bool = False,
 ) -> Enrolment:
     """Enrol ``trainee`` in ``cohort`` (pending approval), taking a seat.
 
     Locks the cohort row, so that concurrent enrolments count seats one at a time.
     """
     locked = _lock_cohort(cohort)
-    check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now)
+    check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now, on_behalf=on_behalf)
     try:
         # A concurrent enrolment of the same trainee in another cohort of the same curriculum
         # holds another cohort's lock; the partial unique constraint settles that race.
         with transaction.atomic():
             enrolment = Enrolment.objects.create(trainee=trainee, cohort=locked, curriculum_id=locked.curriculum_id)
     except IntegrityError:
-        raise TrainingError(
-            "already_enrolled",
-            _("You already have an active enrolment for %(curriculum)s.") % {"curriculum": locked.curriculum},
-        ) from None
+        raise _already_enrolled(trainee, locked, on_behalf) from None
     locked.seats_taken += 1
     locked.save(update_fields=["seats_taken", "updated_at"])
     _announce_state(enrolment, "", State.PENDING)
@@ -392,6 +403,39 @@ def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> En
     return locked
 
 
+# --- prior learning ------------------------------------------------------------------------
+
+
+def check_prior_learning(*, completed_on: datetime.date, today: datetime.date | None = None) -> None:
+    """Prior learning was finished in the past: a date to come is a typing mistake."""
+    if completed_on > (today or timezone.localdate()):
+        raise TrainingError("future_date", _("Prior learning cannot be completed on a day that has not come yet."))
+
+
+@transaction.atomic
+def do_record_prior_learning(*, prior: PriorLearning, by: User | None = None) -> PriorLearning:
+    """Save a prior-learning record (new or corrected) and note it in the audit trail: it takes
+    hours off what the trainee owes, so who credited what must be on record."""
+    check_prior_learning(completed_on=prior.completed_on)
+    created = prior.pk is None
+    if created:
+        prior.recorded_by = by
+    prior.save()
+    audit.record(
+        audit.Action.PRIOR_LEARNING,
+        actor=by,
+        target=prior,
+        summary=f"{'recorded' if created else 'changed'}: {prior.curriculum} {prior.completed_on}"[:500],
+        detail={
+            "trainee_id": prior.trainee_id,
+            "curriculum_id": prior.curriculum_id,
+            "completed_on": prior.completed_on.isoformat(),
+            "created": created,
+        },
+    )
+    return prior
+
+
 # --- training records ----------------------------------------------------------------------
 
 
@@ -414,12 +458,27 @@ def _require_training(enrolment: Enrolment) -> None:
         )
 
 
-def check_session(*, cohort: Cohort, purpose: str, course: Course | None, hours: object) -> None:
-    """A face-to-face session fits its cohort: mode offered, course in its curriculum, a day's hours."""
+def check_within_cohort_dates(*, cohort: Cohort, day: datetime.date) -> None:
+    """``day`` falls between the cohort's first and last day (both included)."""
+    if not cohort.starts_on <= day <= cohort.ends_on:
+        raise TrainingError(
+            "outside_cohort_dates",
+            _("%(date)s is outside cohort %(cohort)s, which runs from %(starts)s to %(ends)s.")
+            % {"date": day, "cohort": cohort, "starts": cohort.starts_on, "ends": cohort.ends_on},
+        )
+
+
+def check_session(
+    *, cohort: Cohort, purpose: str, course: Course | None, hours: object, held_on: datetime.date | None = None
+) -> None:
+    """A face-to-face session fits its cohort: mode offered, within its dates, course in its
+    curriculum, a day's hours."""
     if not cohort.offers_face_to_face:
         raise TrainingError(
             "mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort}
         )
+    if held_on is not None:
+        check_within_cohort_dates(cohort=cohort, day=held_on)
     _hours(hours)
     if purpose == TrainingSession.Purpose.TEACHING and course is None:
         raise TrainingError("course_not_in_curriculum", _("A teaching session needs a course."))
@@ -438,6 +497,8 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
             _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": session.cohort},
         )
     _require_training(enrolment)
+    # The cohort's dates may have moved since the session was planned: no hours outside them.
+    check_within_cohort_dates(cohort=session.cohort, day=session.held_on)
     value = _hours(hours, allow_zero=True)
     if value > session.hours:
         raise TrainingError(
@@ -488,6 +549,32 @@ def do_record_session_attendance(
         records.append(attendance)
         _announce_progress(enrolments[pk])
     return records
+
+
+def check_delete_session(*, session: TrainingSession) -> None:
+    """A session whose attendance is recorded stays: deleting it would take hours back from trainees."""
+    count = session.attendances.count()
+    if count:
+        raise TrainingError(
+            "has_attendance",
+            ngettext_lazy(
+                "Session %(session)s has %(count)d attendance record; it cannot be deleted.",
+                "Session %(session)s has %(count)d attendance records; it cannot be deleted.",
+                "count",
+            )
+            % {"session": session, "count": count},
+        )
+
+
+@transaction.atomic
+def do_delete_session(*, session: TrainingSession) -> None:
+    """Delete a session nobody's attendance is recorded on; the row lock keeps attendance from
+    being recorded while it goes."""
+    locked = (
+        TrainingSession.objects.select_for_update(of=("self",)).select_related("cohort", "course").get(pk=session.pk)
+    )
+    check_delete_session(session=locked)
+    locked.delete()
 
 
 def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> list[Attendance]:

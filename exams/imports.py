@@ -31,6 +31,8 @@ HEADERS = [
     "family", "version", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
     "options_zh", "options_en", "correct", "rubric_zh", "rubric_en", "max_score",
 ]  # fmt: skip
+#: Without these a row cannot say what question it is; the others may be left out (empty).
+REQUIRED_HEADERS = ["course", "type", "text_zh", "text_en"]
 SEPARATOR = " | "
 KEYS = string.ascii_uppercase
 
@@ -67,24 +69,37 @@ def _cell(row: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
+class RowErrors(Exception):
+    """Every refusal found in one row's cells."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(messages)
+        self.messages = messages
+
+
 def _row_data(row: dict[str, Any], courses: dict[str, int]) -> dict[str, Any]:
+    """The question a row describes; raises :class:`RowErrors` with every cell that is wrong."""
+    errors: list[str] = []
     code = _cell(row, "course")
     if code not in courses:
-        raise ExamError("bad_question", _("Unknown course %(code)s.") % {"code": code or "—"})
+        errors.append(_("Unknown course %(code)s.") % {"code": code or "—"})
     zh = [t.strip() for t in _cell(row, "options_zh").split("|") if t.strip()]
     en = [t.strip() for t in _cell(row, "options_en").split("|") if t.strip()]
     if len(zh) != len(en):
-        raise ExamError("bad_question", _("The options in the two languages differ in number."))
-    options = [{"key": KEYS[i], "zh": z, "en": e} for i, (z, e) in enumerate(zip(zh, en, strict=True))]
+        errors.append(_("The options in the two languages differ in number."))
+    options = [{"key": KEYS[i], "zh": z, "en": e} for i, (z, e) in enumerate(zip(zh, en, strict=False))]
     correct = [c.strip().upper() for c in _cell(row, "correct").split(",") if c.strip()]
+    max_score, difficulty = Decimal(1), 0
     try:
         max_score = Decimal(_cell(row, "max_score") or "1")
         difficulty = int(float(_cell(row, "difficulty") or 0))
     except (InvalidOperation, ValueError):
-        raise ExamError("bad_question", _("Difficulty and maximum score must be numbers.")) from None
+        errors.append(_("Difficulty and maximum score must be numbers."))
     status = _cell(row, "status") or Question.Status.DRAFT
     if status not in Question.Status.values:
-        raise ExamError("bad_question", _("Unknown status %(status)s.") % {"status": status})
+        errors.append(_("Unknown status %(status)s.") % {"status": status})
+    if errors:
+        raise RowErrors(errors)
     return {
         "course_id": courses[code], "knowledge_area": _cell(row, "knowledge_area"), "difficulty": difficulty,
         "question_type": _cell(row, "type"), "status": status, "text_zh": _cell(row, "text_zh"),
@@ -97,8 +112,10 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
     """Create or revise every row, or nothing: any row error rolls back all and is reported."""
     report = ImportReport()
     courses = dict(Course.objects.values_list("code", "pk"))
-    if "course" not in (dataset.headers or []):
-        raise ImportRefused([(0, _("The file has no header row with a course column."))])
+    missing = [column for column in REQUIRED_HEADERS if column not in (dataset.headers or [])]
+    if missing:
+        # Refused before any row is read: a file without these columns cannot say what it means.
+        raise ImportRefused([(0, _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})])
     with transaction.atomic():
         for number, row in enumerate(dataset.dict, start=2):
             try:
@@ -121,6 +138,8 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                 else:
                     question_bank.do_create_question(data=data)
                     report.created += 1
+            except RowErrors as refused:
+                report.errors.extend((number, message) for message in refused.messages)
             except (ExamError, ValueError) as error:
                 report.errors.append((number, str(error)))
         if report.errors:

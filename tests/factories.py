@@ -94,7 +94,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     course = factory.LazyAttribute(
         lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None
     )
-    held_on = factory.LazyFunction(timezone.localdate)
+    held_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)  # inside the cohort's dates
     hours = 8
     teacher = "陳老師"
 

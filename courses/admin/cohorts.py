@@ -1,10 +1,14 @@
 """Cohorts: their form's checks and the actions that move a cohort through its life."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
@@ -12,6 +16,20 @@ from courses import services
 from courses.models import Cohort
 
 from .actions import apply_to_each
+
+
+@dataclass(frozen=True)
+class CohortLink:
+    """A link on the cohort's change page; without ``url`` it is shown as ``note``, not a link."""
+
+    label: str
+    url: str | None = None
+    note: str = ""
+
+
+#: What the apps above courses offer on a cohort's page (certification: its certificates' zip).
+#: Each takes the request and the cohort and returns a :class:`CohortLink`, or None to show nothing.
+COHORT_PAGE_LINKS: list[Callable[[HttpRequest, Cohort], CohortLink | None]] = []
 
 
 class CohortAdminForm(forms.ModelForm):
@@ -30,6 +48,18 @@ class CohortAdminForm(forms.ModelForm):
             self.add_error("city", _("An online cohort has no city."))
         if not data.get("is_online") and not data.get("city"):
             self.add_error("city", _("Name the city, or mark the cohort online."))
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if self.instance.pk and starts_on and ends_on:
+            outside = self.instance.sessions.exclude(held_on__range=(starts_on, ends_on)).count()
+            if outside:
+                raise forms.ValidationError(
+                    ngettext(
+                        "%(count)d face-to-face session would fall outside these dates; move it first.",
+                        "%(count)d face-to-face sessions would fall outside these dates; move them first.",
+                        outside,
+                    )
+                    % {"count": outside}
+                )
         curriculum = data.get("curriculum")
         if curriculum is not None and not any(
             data.get(f) for f in ("offers_face_to_face", "offers_remote", "offers_self_study")
@@ -50,6 +80,14 @@ class CohortAdmin(InstitutionScopedAdmin):
     date_hierarchy = "starts_on"
     readonly_fields = ["status", "seats_taken"]
     actions = ["open_cohorts", "close_cohorts", "start_cohorts", "finish_cohorts"]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        extra_context = dict(extra_context or {})
+        cohort = self.get_object(request, unquote(object_id))
+        if cohort is not None:
+            links = (link(request, cohort) for link in COHORT_PAGE_LINKS)
+            extra_context["cohort_links"] = [link for link in links if link is not None]
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))

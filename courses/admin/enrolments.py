@@ -1,21 +1,25 @@
 """Enrolments: read-only rows moved by actions (approve, reject with a reason, …) and the trainee import."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportMixin
 
 from accounts.imports import TraineeImportForm
+from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
-from courses.models import Enrolment
+from courses.models import Cohort, Enrolment
 
 from .actions import apply_to_each, report_outcome
 
@@ -27,6 +31,27 @@ class RejectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The trainee reads it in the e-mail that tells them."),
     )
+
+
+class TraineeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.display_name} <{obj.email}>"
+
+
+class ManualEnrolmentForm(forms.Form):
+    """A trainee and a cohort, each chosen among the rows the staff member's admin shows."""
+
+    trainee = TraineeChoiceField(label=_("Trainee"), queryset=User.objects.none())
+    cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
+
+    def __init__(self, *args, trainees: QuerySet[User], cohorts: QuerySet[Cohort], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["trainee"].queryset = trainees
+        self.fields["cohort"].queryset = cohorts
+
+
+# Which field of the form a refusal of ``services.check_enrol`` is about.
+TRAINEE_REFUSALS = {"already_enrolled", "trainee_inactive"}
 
 
 @admin.register(Enrolment)
@@ -56,8 +81,65 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     fields = readonly_fields
     actions = ["approve", "reject", "start_training", "complete", "withdraw"]
 
+    import_export_change_list_template = "admin/courses/enrolment/change_list.html"  # adds "Enrol a trainee"
+
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # trainees enrol themselves; institutions import (see the import button)
+        return False  # trainees enrol themselves; staff import or enrol one (see the buttons)
+
+    def has_enrol_permission(self, request: HttpRequest) -> bool:
+        """Staff who may change enrolments: the program office, or an institution's staff."""
+        if not self.has_change_permission(request):
+            return False
+        return is_program_office(request.user) or institution_of(request.user) is not None
+
+    def get_urls(self) -> list:
+        enrol = path("enrol/", self.admin_site.admin_view(self.enrol_view), name="courses_enrolment_enrol")
+        return [enrol, *super().get_urls()]
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {**(extra_context or {}), "has_enrol_permission": self.has_enrol_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def enrol_view(self, request: HttpRequest) -> HttpResponse:
+        """Enrol one trainee in one cohort through ``services.do_enrol`` (the rules of the
+        trainee's own enrolment, the import and the API); a refusal is the form's error."""
+        if not self.has_enrol_permission(request):
+            raise PermissionDenied
+        office = is_program_office(request.user)
+        institution = None if office else institution_of(request.user)
+        profiles = self.admin_site._registry[TraineeProfile].get_queryset(request)
+        trainees = User.objects.filter(trainee_profile__in=profiles).order_by("display_name", "email")
+        cohorts = (
+            self.admin_site._registry[Cohort]
+            .get_queryset(request)
+            .exclude(status=Cohort.Status.FINISHED)
+            .select_related("curriculum__tier", "curriculum__track")
+            .order_by("-starts_on", "code")
+        )
+        form = ManualEnrolmentForm(request.POST or None, trainees=trainees, cohorts=cohorts)
+        if request.method == "POST" and form.is_valid():
+            trainee, cohort = form.cleaned_data["trainee"], form.cleaned_data["cohort"]
+            try:
+                enrolment = services.do_enrol(
+                    trainee=trainee, cohort=cohort, acting_institution=institution, on_behalf=True
+                )
+            except services.TrainingError as error:
+                form.add_error("trainee" if error.code in TRAINEE_REFUSALS else "cohort", str(error))
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(trainee)s is enrolled in %(cohort)s, pending approval.")
+                    % {"trainee": trainee, "cohort": cohort.code},
+                    messages.SUCCESS,
+                )
+                return redirect("admin:courses_enrolment_change", enrolment.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enrol a trainee"),
+            "opts": self.model._meta,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/courses/enrolment/enrol.html", context)
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         """Institution staff who may change enrolments and register trainees, and the program office."""

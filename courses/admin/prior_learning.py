@@ -6,7 +6,23 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.scoping import InstitutionScopedAdmin, is_program_office
+from courses import services
 from courses.models import PriorLearning
+
+
+class PriorLearningAdminForm(forms.ModelForm):
+    class Meta:
+        model = PriorLearning
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("completed_on"):
+            try:
+                services.check_prior_learning(completed_on=data["completed_on"])
+            except services.TrainingError as error:
+                self.add_error("completed_on", str(error))
+        return data
 
 
 @admin.register(PriorLearning)
@@ -18,6 +34,7 @@ class PriorLearningAdmin(InstitutionScopedAdmin):
     """
 
     institution_paths = ("trainee__enrolments__cohort__institution",)
+    form = PriorLearningAdminForm
 
     list_display = ["trainee", "curriculum", "completed_on", "evidence", "recorded_by"]
     list_filter = ["curriculum__tier", "curriculum__track"]
@@ -49,6 +66,4 @@ class PriorLearningAdmin(InstitutionScopedAdmin):
         return self._office(request)
 
     def save_model(self, request: HttpRequest, obj: PriorLearning, form: forms.Form, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        services.do_record_prior_learning(prior=obj, by=request.user)  # checked, saved and audited

@@ -64,7 +64,11 @@ class TrainingSessionAdminForm(forms.ModelForm):
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
             try:
                 services.check_session(
-                    cohort=data["cohort"], purpose=data.get("purpose"), course=data.get("course"), hours=data["hours"]
+                    cohort=data["cohort"],
+                    purpose=data.get("purpose"),
+                    course=data.get("course"),
+                    hours=data["hours"],
+                    held_on=data.get("held_on"),
                 )
             except TrainingError as error:
                 raise forms.ValidationError(str(error)) from None
@@ -97,6 +101,24 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
             # Every trainee of the cohort gets a row; the admin types the hours (blank rows are skipped).
             kwargs["initial"] = [{"enrolment": pk} for pk in _unrecorded(obj)]
         return kwargs
+
+    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
+        """A session with attendance is not deleted (its hours count): the delete page says why,
+        naming how many records, the way Django names protected rows, and offers no button."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for session in objs:
+            try:
+                services.check_delete_session(session=session)
+            except TrainingError as error:
+                protected = [*protected, str(error)]
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: TrainingSession) -> None:
+        services.do_delete_session(session=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
+        for session in queryset:
+            services.do_delete_session(session=session)
 
     @admin.display(description=_("trainees attended"), ordering="_attended")
     def attended(self, obj: TrainingSession) -> int:

@@ -155,3 +155,21 @@ def test_institution_admins_cannot_grant_rights(admin_a_client: Client, world: W
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="is_superuser"' not in html and 'name="groups"' not in html and 'name="is_staff"' not in html
+
+
+@pytest.mark.parametrize("model_label", sorted(m._meta.label for m, _a in scoped_admins()))
+def test_the_delete_and_history_pages_of_another_institutions_row_are_a_404(
+    admin_a_client: Client, world: World, model_label: str
+):
+    """Exactly 404, like a row that does not exist, whatever the institution admin may do with
+    their own rows of that model (a 403 would say the row is there), for every scoped admin."""
+    model, model_admin = next((m, a) for m, a in scoped_admins() if m._meta.label == model_label)
+    rows = foreign_rows(model, model_admin, world)
+    assert rows, f"the isolation world gives institution B no {model_label}: extend tests/isolation.py"
+    for row in rows:
+        for view in ("delete", "history"):
+            response = admin_a_client.get(admin_url(model, view, row.pk))
+            assert response.status_code == 404, f"{model_label} {view} of a foreign row: {response.status_code}"
+        response = admin_a_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
+        assert response.status_code == 404, f"{model_label} delete (POST) of a foreign row: {response.status_code}"
+        assert model._default_manager.filter(pk=row.pk).exists()

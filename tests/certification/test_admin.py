@@ -115,3 +115,46 @@ def test_an_activity_dated_in_the_future_is_refused_on_the_form_and_nothing_is_s
     assert response.status_code == 200
     assert "The activity cannot be completed in the future." in response.content.decode()
     assert not ContinuingEducation.objects.exists()
+
+
+def test_the_cohort_page_links_its_certificates_zip(client, passed, institution, institution_admin):
+    from certification import services
+
+    enrolment = completed_enrolment(institution=institution)
+    pass_all(passed, enrolment)
+    services.do_check_certification(trainee_id=enrolment.trainee_id)
+    client.force_login(institution_admin)
+    page = client.get(f"/en/admin/courses/cohort/{enrolment.cohort_id}/change/")
+    assert page.status_code == 200
+    url = reverse("admin:certification_certificate_cohort_zip", args=[enrolment.cohort_id])
+    html = page.content.decode()
+    assert f'href="{url}"' in html and "Download 1 certificate (zip)" in html
+    response = client.get(url)
+    assert response["Content-Type"] == "application/zip"
+
+
+def test_a_cohort_without_certificates_says_so_instead_of_sending_an_empty_zip(client, institution, institution_admin):
+    from tests.factories import CohortFactory
+
+    cohort = CohortFactory(institution=institution, code="A-NONE")
+    client.force_login(institution_admin)
+    url = reverse("admin:certification_certificate_cohort_zip", args=[cohort.pk])
+    page = client.get(f"/en/admin/courses/cohort/{cohort.pk}/change/").content.decode()
+    assert f'href="{url}"' not in page
+    assert "No certificate has been issued in cohort A-NONE yet." in page
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"/admin/courses/cohort/{cohort.pk}/change/")
+    followed = client.get(url, follow=True).content.decode()
+    assert "No certificate has been issued in cohort A-NONE yet." in followed
+
+
+def test_another_institutions_cohort_zip_and_page_are_404_even_without_certificates(
+    client, other_institution, institution_admin
+):
+    from tests.factories import CohortFactory
+
+    theirs = CohortFactory(institution=other_institution)
+    client.force_login(institution_admin)
+    assert client.get(reverse("admin:certification_certificate_cohort_zip", args=[theirs.pk])).status_code == 404
+    assert client.get(f"/en/admin/courses/cohort/{theirs.pk}/change/").status_code == 404

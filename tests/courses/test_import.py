@@ -88,7 +88,7 @@ def test_an_existing_trainee_is_matched_and_enrolled_even_when_nothing_else_chan
     assert User.objects.filter(email="known@example.test").count() == 1
     assert Enrolment.objects.filter(trainee=profile.user, cohort=cohort).exists()
     again = run(cohort.institution, row)  # the same file twice: already enrolled, nothing written
-    assert "You already have an active enrolment" in str(again.invalid_rows[0].error_dict)
+    assert "本人 <known@example.test> already has an active enrolment" in str(again.invalid_rows[0].error_dict)
     assert Enrolment.objects.filter(trainee=profile.user).count() == 1
 
 

@@ -137,7 +137,10 @@ def trainee_with_credit_in_training():
     prep = TrainingSessionFactory(cohort=assistant, purpose="exam_prep", hours=8)
     services.do_record_attendance(session=prep, enrolment=done, hours=8)
     services.do_complete_enrolment(enrolment=done)
-    cohort = CohortFactory(code="STD-R-1", offers_remote=True)
+    # Under way: it began a week ago (sessions and attendance fall within a cohort's dates).
+    cohort = CohortFactory(
+        code="STD-R-1", offers_remote=True, starts_on=timezone.localdate() - datetime.timedelta(days=7)
+    )
     enrolment = approved(trainee, cohort)
     return trainee, enrolment
 
@@ -275,7 +278,11 @@ def make_trainee_rows(trainee, rows: range) -> None:
         curriculum_of("senior", "corporate"),
     ]
     for i in rows:
-        cohort = CohortFactory(curriculum=curricula[i % len(curricula)], offers_remote=True)
+        cohort = CohortFactory(
+            curriculum=curricula[i % len(curricula)],
+            offers_remote=True,
+            starts_on=timezone.localdate() - datetime.timedelta(days=7),
+        )
         for earlier in Enrolment.objects.filter(trainee=trainee, curriculum=cohort.curriculum, state="approved"):
             services.do_withdraw_enrolment(enrolment=earlier)  # its rows stay on the dashboard
         enrolment = approved(trainee, cohort)

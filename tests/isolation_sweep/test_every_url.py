@@ -293,6 +293,8 @@ NO_OBJECT: dict[str, str] = {
     "admin:accounts_traineeprofile_export": "exports the scoped list (tests/accounts/test_admin_sweep_lookups.py)",
     "admin:courses_enrolment_import": "an upload form; only into the importer's cohorts",
     "admin:courses_enrolment_process_import": "confirms the importer's own upload",
+    "admin:courses_enrolment_enrol": "offers only the staff member's own trainees and cohorts; another "
+    "institution's are invalid choices (tests/courses/test_admin_enrol.py)",
     "admin:exams_question_import": "the program office's question bank upload",
     "api:token": "client credentials for the caller's own client",
     "api:schema": "the API's description",
