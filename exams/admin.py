@@ -47,8 +47,8 @@ class QuestionForm(forms.ModelForm):
         values["course_id"] = data["course"].pk if data.get("course") else None
         try:
             question_bank.check_question_data(data=values)
-        except ExamError as error:
-            raise forms.ValidationError(str(error)) from None
+        except question_bank.QuestionRefused as refused:
+            raise forms.ValidationError([str(message) for message in refused.messages]) from None
         return data
 
 

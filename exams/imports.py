@@ -140,6 +140,8 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                     report.created += 1
             except RowErrors as refused:
                 report.errors.extend((number, message) for message in refused.messages)
+            except question_bank.QuestionRefused as refused:
+                report.errors.extend((number, str(message)) for message in refused.messages)
             except (ExamError, ValueError) as error:
                 report.errors.append((number, str(error)))
         if report.errors:

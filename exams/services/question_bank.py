@@ -19,54 +19,70 @@ QUESTION_FIELDS = (
 )  # fmt: skip
 
 
-def check_question_data(*, data: Mapping[str, Any]) -> None:
-    """The shape of a question of its type; raises ``ExamError('bad_question')``."""
+class QuestionRefused(ExamError):
+    """A question's data broke one rule or more; ``messages`` names every one (an import row lists them all)."""
 
-    def bad(message: str | Promise) -> ExamError:
-        return ExamError("bad_question", message)
+    def __init__(self, messages: list[str | Promise]) -> None:
+        super().__init__("bad_question", messages[0])
+        self.messages = messages
 
+
+def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
+    """Every rule the shape of a question of its type breaks (empty: none). A rule that needs an earlier
+    one to hold (the options' keys need options that are a list) is judged only when that one holds."""
+    problems: list[str | Promise] = []
     kind = data.get("question_type")
     if kind not in QuestionType.values:
-        raise bad(_("Unknown question type."))
+        problems.append(_("Unknown question type."))
     if data.get("knowledge_area") not in KnowledgeArea.values:
-        raise bad(_("Unknown knowledge area."))
+        problems.append(_("Unknown knowledge area."))
     try:
-        difficulty = int(data.get("difficulty"))  # type: ignore[arg-type]
+        difficulty_ok = 1 <= int(data.get("difficulty")) <= 5  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise bad(_("Difficulty must be a number from 1 to 5.")) from None
-    if not 1 <= difficulty <= 5:
-        raise bad(_("Difficulty must be a number from 1 to 5."))
+        difficulty_ok = False
+    if not difficulty_ok:
+        problems.append(_("Difficulty must be a number from 1 to 5."))
     if not (data.get("text_zh") or "").strip() or not (data.get("text_en") or "").strip():
-        raise bad(_("The question needs its text in both languages."))
+        problems.append(_("The question needs its text in both languages."))
     if Decimal(str(data.get("max_score") or 0)) <= 0:
-        raise bad(_("The maximum score must be above zero."))
+        problems.append(_("The maximum score must be above zero."))
     options = data.get("options") or []
     correct = data.get("correct") or []
     if not isinstance(options, list) or not isinstance(correct, list):
-        raise bad(_("Options and correct options must be lists."))
+        return [*problems, _("Options and correct options must be lists.")]
     if kind == QuestionType.ESSAY:
         if options or correct:
-            raise bad(_("An essay question has no options."))
+            problems.append(_("An essay question has no options."))
         if not (data.get("rubric_zh") or "").strip() and not (data.get("rubric_en") or "").strip():
-            raise bad(_("An essay question needs a rubric."))
-        return
+            problems.append(_("An essay question needs a rubric."))
+        return problems
+    if kind not in QuestionType.values:
+        return problems
     keys = []
     for option in options:
         if not isinstance(option, dict) or not str(option.get("key", "")).strip():
-            raise bad(_("Every option needs a key."))
+            return [*problems, _("Every option needs a key.")]
         if not str(option.get("zh", "")).strip() or not str(option.get("en", "")).strip():
-            raise bad(_("Every option needs its text in both languages."))
+            return [*problems, _("Every option needs its text in both languages.")]
         keys.append(str(option["key"]))
     if len(set(keys)) != len(keys):
-        raise bad(_("Option keys must differ."))
+        problems.append(_("Option keys must differ."))
     if kind == QuestionType.TRUE_FALSE and len(keys) != 2:
-        raise bad(_("A true-or-false question has exactly two options."))
+        problems.append(_("A true-or-false question has exactly two options."))
     if len(keys) < 2:
-        raise bad(_("A choice question needs at least two options."))
+        problems.append(_("A choice question needs at least two options."))
     if not correct or not set(correct) <= set(keys) or len(set(correct)) != len(correct):
-        raise bad(_("The correct options must be among the question's options."))
+        problems.append(_("The correct options must be among the question's options."))
     if kind != QuestionType.MULTIPLE and len(correct) != 1:
-        raise bad(_("This type of question has exactly one correct option."))
+        problems.append(_("This type of question has exactly one correct option."))
+    return problems
+
+
+def check_question_data(*, data: Mapping[str, Any]) -> None:
+    """The shape of a question of its type; raises ``QuestionRefused`` naming every rule it breaks."""
+    problems = question_data_problems(data)
+    if problems:
+        raise QuestionRefused(problems)
 
 
 def question_was_shown(question_id: int) -> bool:

@@ -141,6 +141,22 @@ def test_the_question_import_reports_every_error_of_every_row(client, program_of
     assert Question.objects.count() == before
 
 
+def test_the_question_import_names_every_rule_a_row_breaks(client, program_office):
+    client.force_login(in_english(program_office))
+    code = curriculum_of("standard", "retail").entries.first().course.code
+    row = {"course": code, "knowledge_area": "law", "difficulty": 9, "type": "single", "status": "active",
+           "text_zh": "題", "text_en": "", "options_zh": "甲 | 乙", "options_en": "a | b",
+           "correct": "C"}  # fmt: skip
+    before = Question.objects.count()
+    response = client.post("/en/admin/exams/question/import/", {"file": question_file(question_imports.HEADERS, [row])})
+    assert response.context["errors"] == [
+        (2, "Difficulty must be a number from 1 to 5."),
+        (2, "The question needs its text in both languages."),
+        (2, "The correct options must be among the question's options."),
+    ]
+    assert Question.objects.count() == before
+
+
 def test_a_question_file_without_the_required_columns_is_refused_naming_them(client, program_office):
     client.force_login(in_english(program_office))
     response = client.post(
