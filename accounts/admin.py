@@ -12,9 +12,34 @@ from . import spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
-from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from .scoping import (
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    TRAINEE_GROUP,
+    InstitutionScopedAdmin,
+    institution_of,
+    is_program_office,
+)
 from .second_factor.admin import may_reset_second_factor, reset_second_factor
 from .selectors import TRAINEE_INSTITUTION_PATHS
+
+# The roles' groups are named in English in the database (code looks them up by name); people read them here.
+GROUP_LABELS = {
+    PROGRAM_OFFICE_GROUP: _("program office staff"),
+    INSTITUTION_ADMIN_GROUP: _("institution admin"),
+    INSTITUTION_GRADER_GROUP: _("institution grader"),
+    TRAINEE_GROUP: _("trainee"),
+}
+
+
+def group_label(name: str) -> str:
+    return str(GROUP_LABELS.get(name, name))
+
+
+class GroupListFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return [(pk, group_label(str(name))) for pk, name in super().field_choices(field, request, model_admin)]
 
 
 @admin.register(User)
@@ -30,7 +55,7 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
     add_form = UserCreationAdminForm
     ordering = ["email"]
     list_display = ["email", "display_name", "preferred_language", "is_staff", "is_active", "email_verified_at"]
-    list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
+    list_filter = ["is_staff", "is_active", "preferred_language", ("groups", GroupListFilter)]
     search_fields = ["email", "display_name"]
     readonly_fields = ["last_login", "date_joined", "email_verified_at"]
     fieldsets = (
@@ -52,6 +77,12 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
         if obj is not None and not is_program_office(request.user):
             return self.institution_fieldsets
         return super().get_fieldsets(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            formfield.label_from_instance = lambda group: group_label(group.name)
+        return formfield
 
     def get_list_filter(self, request: HttpRequest):
         if is_program_office(request.user):
@@ -78,6 +109,7 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
     institution_field = "registered_by"
     resource_classes = [TraineeResource]
     import_form_class = TraineeImportForm
+    export_form_class = spreadsheets.LabelledExportForm
     import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
     export_formats = spreadsheets.EXPORT_FORMATS  # no cell exported as a formula
     list_display = ["user", "employer", "employee_number", "branch", "manager_class", "registered_by", "updated_at"]
