@@ -1,14 +1,14 @@
-import datetime
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportExportMixin
 
-from . import spreadsheets
+from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
@@ -208,16 +208,20 @@ class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail: the program office searches and filters it; nobody adds, edits or deletes."""
+    """The audit trail: the program office searches and filters it; nobody adds, edits or deletes.
 
-    list_display = ["time_utc", "action", "actor_label", "institution", "employer", "summary", "request_id"]
+    Times in the site's zone with their UTC offset; each event in words of the reader's language
+    (accounts.audit.describe), not the codes the row stores.
+    """
+
+    list_display = ["time", "action", "actor_label", "institution", "employer", "description", "request_id"]
     list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["institution", "employer"]
     search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [
-        "time_utc",
+    fields = [
+        "time",
         "action",
         "actor",
         "actor_label",
@@ -225,17 +229,32 @@ class AuditEventAdmin(admin.ModelAdmin):
         "employer",
         "request_id",
         "ip_address",
-        "object_type",
+        "object_type_name",
         "object_id",
-        "summary",
-        "detail",
+        "description",
+        "detail_in_words",
     ]
+    readonly_fields = fields
     actions = None
 
-    @admin.display(description=_("time (UTC)"), ordering="created_at")
-    def time_utc(self, obj: AuditEvent) -> str:
-        # In UTC whatever the site's time zone, so that lines match logs and other systems.
-        return obj.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    @admin.display(description=_("time"), ordering="created_at")
+    def time(self, obj: AuditEvent) -> str:
+        return audit.event_time(obj.created_at)
+
+    @admin.display(description=_("what happened"))
+    def description(self, obj: AuditEvent) -> str:
+        return audit.describe(obj)
+
+    @admin.display(description=_("object type"))
+    def object_type_name(self, obj: AuditEvent) -> str:
+        return audit.model_name(obj.object_type) if obj.object_type else ""
+
+    @admin.display(description=_("detail"))
+    def detail_in_words(self, obj: AuditEvent) -> str:
+        rows = audit.describe_detail(obj)
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user)

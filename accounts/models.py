@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import acting_user
+from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
 from .identifiers import normalize_email
@@ -286,7 +287,7 @@ class AuditEvent(models.Model):
         PASSKEY_REMOVED = "passkey_removed", _("passkey removed")
         PASSKEY_USED = "passkey_used", _("passkey used")
 
-    created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     actor = acting_user(_("actor"), db_constraint=False)  # the trail outlives the people in it
     # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
@@ -327,7 +328,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.actor_label}"
+        return f"{local_with_offset(self.created_at)} {self.get_action_display()} {self.actor_label}"
 
 
 class UserSession(AbstractBaseSession):
