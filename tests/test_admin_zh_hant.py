@@ -229,3 +229,57 @@ def test_the_simplified_set_is_simplified_only() -> None:
     for character in SIMPLIFIED_ONLY:
         with pytest.raises(UnicodeEncodeError):
             character.encode("cp950")  # Big5 as Windows writes it, a superset of Big5
+
+
+def _page(client: Client, url: str) -> str:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_the_admin_names_the_program_not_django(office_client) -> None:
+    client, _request = office_client
+    with translation.override("zh-hant"):
+        html = _page(client, reverse("admin:index"))
+    assert "銀行客戶經理專業資格認證管理後台" in html
+    assert "<title>認證計畫管理 | 銀行客戶經理認證管理後台</title>" in html
+    assert "Django" not in " ".join(visible_text(html))
+    with translation.override("en"):
+        english = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Bank Customer Manager Certification administration" in english
+
+
+def test_djangos_history_button_is_history_not_our_exam_record(office_client) -> None:
+    client, _request = office_client
+    from courses.models import Cohort
+
+    cohort = Cohort.objects.first()
+    html = _page(client, _url(Cohort, "change", cohort.pk))
+    assert ">歷史</a>" in html
+    assert "應試紀錄" not in html
+    # Our own "History" (the trainee's exam attempts) keeps its wording, by its context.
+    with translation.override("zh-hant"):
+        assert translation.pgettext("exam attempts", "History") == "應試紀錄"
+        assert translation.gettext("History") == "歷史"
+
+
+def test_a_deletion_is_confirmed_in_traditional_chinese(office_client) -> None:
+    client, _request = office_client
+    from tests.factories import EmployerFactory
+
+    employer = EmployerFactory(name_zh="刪除測試銀行")
+    response = client.post(_url(type(employer), "delete", employer.pk), {"post": "yes"}, follow=True)
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and "刪除" in messages[0], messages
+    assert not set(messages[0]) & SIMPLIFIED_ONLY, messages
+
+
+def test_the_export_page_names_columns_in_chinese_and_by_their_header(office_client) -> None:
+    client, _request = office_client
+    from accounts.models import TraineeProfile
+
+    html = _page(client, _url(TraineeProfile, "export"))
+    text = visible_text(html)
+    assert "員工編號 (employee_number)" in text
+    assert "Employee Number" not in text
