@@ -283,3 +283,31 @@ def test_the_export_page_names_columns_in_chinese_and_by_their_header(office_cli
     text = visible_text(html)
     assert "員工編號 (employee_number)" in text
     assert "Employee Number" not in text
+
+
+def test_every_admin_action_answers_in_traditional_chinese(office_client) -> None:
+    """Each action on one row: the page it shows (delete's confirmation, a rejection's reason) or the message
+    it leaves on the list. Actions that answer a file (exports, zips) are only checked to answer."""
+    client, request = office_client
+    problems, pages = [], 0
+    for model, model_admin in list(admin.site._registry.items()):
+        if not model_admin.has_view_or_change_permission(request):
+            continue
+        row = model_admin.get_queryset(request).order_by("pk").first()
+        if row is None:
+            continue
+        for action in model_admin.get_actions(request):
+            data = {"action": action, "_selected_action": [row.pk], "index": 0, "select_across": 0}
+            response = client.post(_url(model, "changelist"), data, follow=True, HTTP_ACCEPT_LANGUAGE="zh-hant")
+            name = f"{model._meta.label} action {action}"
+            assert response.status_code == 200, f"{name} answered {response.status_code}"
+            if not response["Content-Type"].startswith("text/html"):
+                continue
+            pages += 1
+            html = response.content.decode()
+            if english := _english_on(html):
+                problems.append(f"{name} shows English: {english}")
+            if simplified := _simplified_on(html):
+                problems.append(f"{name} shows Simplified Chinese: {simplified}")
+    assert pages > 10, "the sweep ran too few actions to prove anything"
+    assert not problems, "\n".join(problems)
