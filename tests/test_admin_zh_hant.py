@@ -311,3 +311,14 @@ def test_every_admin_action_answers_in_traditional_chinese(office_client) -> Non
                 problems.append(f"{name} shows Simplified Chinese: {simplified}")
     assert pages > 10, "the sweep ran too few actions to prove anything"
     assert not problems, "\n".join(problems)
+
+
+def test_a_certificates_history_names_actions_and_statuses(office_client) -> None:
+    client, _request = office_client
+    from certification.models import Certificate
+
+    certificate = Certificate.objects.filter(history__isnull=False).first()
+    html = _page(client, _url(Certificate, "change", certificate.pk))
+    cells = visible_text(html)
+    assert "核發" in cells  # the action "issue"
+    assert "issue" not in cells and "active" not in cells
