@@ -214,7 +214,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     (accounts.audit.describe), not the codes the row stores.
     """
 
-    list_display = ["time", "action", "actor_label", "institution", "employer", "description", "request_id"]
+    list_display = ["time", "action", "who", "institution", "employer", "description", "request_id"]
     list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["institution", "employer"]
     search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
@@ -224,7 +224,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         "time",
         "action",
         "actor",
-        "actor_label",
+        "who",
         "institution",
         "employer",
         "request_id",
@@ -240,6 +240,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("time"), ordering="created_at")
     def time(self, obj: AuditEvent) -> str:
         return audit.event_time(obj.created_at)
+
+    @admin.display(description=_("who"), ordering="actor_label")
+    def who(self, obj: AuditEvent) -> str:
+        return audit.actor_name(obj.actor_label)
 
     @admin.display(description=_("what happened"))
     def description(self, obj: AuditEvent) -> str:

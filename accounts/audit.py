@@ -27,8 +27,17 @@ from .request_context import bind_request, current_request, current_request_id, 
 
 Action = AuditEvent.Action
 __all__ = [
-    "Action", "bind_request", "current_request", "current_request_id", "describe", "describe_detail", "event_time",
-    "model_name", "record", "unbind_request",
+    "Action",
+    "actor_name",
+    "bind_request",
+    "current_request",
+    "current_request_id",
+    "describe",
+    "describe_detail",
+    "event_time",
+    "model_name",
+    "record",
+    "unbind_request",
 ]  # fmt: skip
 
 
@@ -95,6 +104,15 @@ def record(
 def event_time(moment: datetime.datetime) -> str:
     """When an event happened, in the site's zone with the UTC offset (core.times.local_with_offset)."""
     return local_with_offset(moment)
+
+
+#: The actors that are not a person or an API client, as ``record`` names them.
+ACTORS = {"system": gettext_lazy("system"), "anonymous": gettext_lazy("anonymous")}
+
+
+def actor_name(label: str) -> str:
+    """Who acted, as the trail stores it; "system" and "anonymous" in the reader's language."""
+    return str(ACTORS.get(label, label))
 
 
 #: What the keys of ``AuditEvent.detail`` mean, for the detail in words.

@@ -120,3 +120,13 @@ def test_the_trail_in_admin_reads_in_words_in_the_readers_language(program_offic
         english = logged_in(program_office).get(reverse("admin:accounts_auditevent_changelist")).content.decode()
     assert "enrolment: pending approval → approved" in english
     assert "(UTC+08:00)" in english
+
+
+def test_the_system_and_anonymous_actors_are_named_in_the_readers_language(program_office):
+    AuditEvent.objects.create(action=audit.Action.LOGIN_FAILED, actor_label="anonymous", created_at=MOMENT)
+    AuditEvent.objects.create(action=audit.Action.CERTIFICATE_STATUS, actor_label="system", created_at=MOMENT)
+    with translation.override("zh-hant"):
+        url = reverse("admin:accounts_auditevent_changelist")
+    html = logged_in(program_office).get(url).content.decode()
+    assert '<td class="field-who">匿名</td>' in html
+    assert '<td class="field-who">系統</td>' in html
