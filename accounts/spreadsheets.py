@@ -189,8 +189,12 @@ class LabelledExportForm(SelectableFieldsExportForm):
     """
 
     def _get_field_label(self, resource: Any, field_name: str) -> str:
-        field = resource.fields.get(field_name)
-        column = field.column_name if field is not None and field.column_name else field_name
-        attribute = field.attribute if field is not None and field.attribute else field_name
-        name = _verbose_name(resource._meta.model, attribute)
-        return f"{capfirst(name)} ({column})" if name else column
+        return column_label(resource._meta.model, resource.fields.get(field_name), field_name)
+
+
+def column_label(model: Any, field: Any, field_name: str) -> str:
+    """A resource column for people: "員工編號 (employee_number)", its translated name, then its header."""
+    column = field.column_name if field is not None and field.column_name else field_name
+    attribute = field.attribute if field is not None and field.attribute else field_name
+    name = _verbose_name(model, attribute)
+    return f"{capfirst(name)} ({column})" if name else column

@@ -342,3 +342,30 @@ def test_a_certificates_history_names_actions_and_statuses(office_client) -> Non
     cells = visible_text(html)
     assert "核發" in cells  # the action "issue"
     assert "issue" not in cells and "active" not in cells
+
+
+def test_an_imports_preview_errors_and_result_are_in_traditional_chinese(office_client) -> None:
+    """The import screens past the first: the preview of good rows, the errors of bad ones, the result."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import TraineeProfile
+
+    client, _request = office_client
+    header = "email,display_name,preferred_language,employer,employee_number,branch,manager_class,phone\n"
+
+    def upload(rows: str) -> str:
+        file = SimpleUploadedFile("trainees.csv", (header + rows).encode(), content_type="text/csv")
+        response = client.post(_url(TraineeProfile, "import"), {"import_file": file, "format": "0", "resource": "0"})
+        assert response.status_code == 200
+        return response
+
+    good = upload("new.person@example.test,陳新人,zh-hant,,,,,\n")
+    assert "confirm_form" in good.context
+    bad = upload("not-an-address,陳錯誤,zh-hant,,,,,\n")
+    confirmed = client.post(_url(TraineeProfile, "process_import"), good.context["confirm_form"].initial, follow=True)
+    for name, response in (("preview", good), ("errors", bad), ("result", confirmed)):
+        html = response.content.decode()
+        assert not _english_on(html), f"{name}: {_english_on(html)}"
+        assert not _simplified_on(html), f"{name}: {_simplified_on(html)}"
+    assert "確認匯入" in good.content.decode()
+    assert "員工編號 (employee_number)" in visible_text(good.content.decode())
