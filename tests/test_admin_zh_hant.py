@@ -369,3 +369,50 @@ def test_an_imports_preview_errors_and_result_are_in_traditional_chinese(office_
         assert not _simplified_on(html), f"{name}: {_simplified_on(html)}"
     assert "確認匯入" in good.content.decode()
     assert "員工編號 (employee_number)" in visible_text(good.content.decode())
+
+
+def test_every_add_form_refuses_an_empty_form_in_traditional_chinese(office_client) -> None:
+    client, request = office_client
+    problems, forms = [], 0
+    for model, model_admin in list(admin.site._registry.items()):
+        if not model_admin.has_add_permission(request):
+            continue
+        url = _url(model, "add")
+        response = client.post(url, {}, HTTP_ACCEPT_LANGUAGE="zh-hant")
+        name = f"{model._meta.label} add"
+        assert response.status_code == 200, f"{name}: an empty form answered {response.status_code}"
+        forms += 1
+        html = response.content.decode()
+        if english := _english_on(html):
+            problems.append(f"{name} shows English: {english}")
+        if simplified := _simplified_on(html):
+            problems.append(f"{name} shows Simplified Chinese: {simplified}")
+    assert forms > 10
+    assert not problems, "\n".join(problems)
+
+
+def test_a_sitting_without_place_nor_online_is_refused_in_words_in_admin(office_client) -> None:
+    client, _request = office_client
+    from django.utils import timezone
+
+    from exams.models import Sitting
+
+    sitting = Sitting.objects.first()
+    opens, closes = (timezone.localtime(sitting.opens_at), timezone.localtime(sitting.closes_at))
+    data = {
+        "paper": sitting.paper_id,
+        "cohort": sitting.cohort_id,
+        "opens_at_0": opens.strftime("%Y-%m-%d"),
+        "opens_at_1": opens.strftime("%H:%M:%S"),
+        "closes_at_0": closes.strftime("%Y-%m-%d"),
+        "closes_at_1": closes.strftime("%H:%M:%S"),
+        "place": "",
+    }  # is_online left out: off
+    response = client.post(_url(Sitting, "change", sitting.pk), data, HTTP_ACCEPT_LANGUAGE="zh-hant")
+    assert response.status_code == 200  # the form again, with its error
+    html = response.content.decode()
+    assert "sitting_place_or_online" not in html and "約束條件" not in html
+    errors = " ".join(str(e) for e in response.context["adminform"].form.non_field_errors())
+    assert "地點" in errors, errors
+    sitting.refresh_from_db()
+    assert sitting.is_online
