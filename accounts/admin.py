@@ -1,20 +1,45 @@
-import datetime
-
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportExportMixin
 
-from . import spreadsheets
+from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
-from .scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from .scoping import (
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    TRAINEE_GROUP,
+    InstitutionScopedAdmin,
+    institution_of,
+    is_program_office,
+)
 from .second_factor.admin import may_reset_second_factor, reset_second_factor
 from .selectors import TRAINEE_INSTITUTION_PATHS
+
+# The roles' groups are named in English in the database (code looks them up by name); people read them here.
+GROUP_LABELS = {
+    PROGRAM_OFFICE_GROUP: _("program office staff"),
+    INSTITUTION_ADMIN_GROUP: _("institution admin"),
+    INSTITUTION_GRADER_GROUP: _("institution grader"),
+    TRAINEE_GROUP: _("trainee"),
+}
+
+
+def group_label(name: str) -> str:
+    return str(GROUP_LABELS.get(name, name))
+
+
+class GroupListFilter(admin.RelatedFieldListFilter):
+    def field_choices(self, field, request, model_admin):
+        return [(pk, group_label(str(name))) for pk, name in super().field_choices(field, request, model_admin)]
 
 
 @admin.register(User)
@@ -30,7 +55,7 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
     add_form = UserCreationAdminForm
     ordering = ["email"]
     list_display = ["email", "display_name", "preferred_language", "is_staff", "is_active", "email_verified_at"]
-    list_filter = ["is_staff", "is_active", "preferred_language", "groups"]
+    list_filter = ["is_staff", "is_active", "preferred_language", ("groups", GroupListFilter)]
     search_fields = ["email", "display_name"]
     readonly_fields = ["last_login", "date_joined", "email_verified_at"]
     fieldsets = (
@@ -52,6 +77,12 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
         if obj is not None and not is_program_office(request.user):
             return self.institution_fieldsets
         return super().get_fieldsets(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            formfield.label_from_instance = lambda group: group_label(group.name)
+        return formfield
 
     def get_list_filter(self, request: HttpRequest):
         if is_program_office(request.user):
@@ -78,6 +109,7 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
     institution_field = "registered_by"
     resource_classes = [TraineeResource]
     import_form_class = TraineeImportForm
+    export_form_class = spreadsheets.LabelledExportForm
     import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
     export_formats = spreadsheets.EXPORT_FORMATS  # no cell exported as a formula
     list_display = ["user", "employer", "employee_number", "branch", "manager_class", "registered_by", "updated_at"]
@@ -176,34 +208,57 @@ class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail: the program office searches and filters it; nobody adds, edits or deletes."""
+    """The audit trail: the program office searches and filters it; nobody adds, edits or deletes.
 
-    list_display = ["time_utc", "action", "actor_label", "institution", "employer", "summary", "request_id"]
+    Times in the site's zone with their UTC offset; each event in words of the reader's language
+    (accounts.audit.describe), not the codes the row stores.
+    """
+
+    list_display = ["time", "action", "who", "institution", "employer", "description", "request_id"]
     list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["institution", "employer"]
     search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
     date_hierarchy = "created_at"
     show_full_result_count = False
-    readonly_fields = [
-        "time_utc",
+    fields = [
+        "time",
         "action",
         "actor",
-        "actor_label",
+        "who",
         "institution",
         "employer",
         "request_id",
         "ip_address",
-        "object_type",
+        "object_type_name",
         "object_id",
-        "summary",
-        "detail",
+        "description",
+        "detail_in_words",
     ]
+    readonly_fields = fields
     actions = None
 
-    @admin.display(description=_("time (UTC)"), ordering="created_at")
-    def time_utc(self, obj: AuditEvent) -> str:
-        # In UTC whatever the site's time zone, so that lines match logs and other systems.
-        return obj.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    @admin.display(description=_("time"), ordering="created_at")
+    def time(self, obj: AuditEvent) -> str:
+        return audit.event_time(obj.created_at)
+
+    @admin.display(description=_("who"), ordering="actor_label")
+    def who(self, obj: AuditEvent) -> str:
+        return audit.actor_name(obj.actor_label)
+
+    @admin.display(description=_("what happened"))
+    def description(self, obj: AuditEvent) -> str:
+        return audit.describe(obj)
+
+    @admin.display(description=_("object type"))
+    def object_type_name(self, obj: AuditEvent) -> str:
+        return audit.model_name(obj.object_type) if obj.object_type else ""
+
+    @admin.display(description=_("detail"))
+    def detail_in_words(self, obj: AuditEvent) -> str:
+        rows = audit.describe_detail(obj)
+        if not rows:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}: {}", rows)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user)

@@ -7,17 +7,38 @@ Outside a request (Celery, beat, commands) the actor is "system".
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
+
+from core.numbers import plain_number
+from core.times import local_with_offset
 
 from .client_address import client_ip
 from .models import AuditEvent, Employer, Institution, User
 from .request_context import bind_request, current_request, current_request_id, unbind_request
 
 Action = AuditEvent.Action
-__all__ = ["Action", "bind_request", "current_request", "current_request_id", "record", "unbind_request"]
+__all__ = [
+    "Action",
+    "actor_name",
+    "bind_request",
+    "current_request",
+    "current_request_id",
+    "describe",
+    "describe_detail",
+    "event_time",
+    "model_name",
+    "record",
+    "unbind_request",
+]  # fmt: skip
 
 
 def _request_actor(request: HttpRequest) -> Any:
@@ -75,3 +96,203 @@ def record(
         summary=summary[:500],
         detail=detail or {},
     )
+
+
+# --- Reading the trail: times in the site's zone, events in words (the admin, in the reader's language) ---
+
+
+def event_time(moment: datetime.datetime) -> str:
+    """When an event happened, in the site's zone with the UTC offset (core.times.local_with_offset)."""
+    return local_with_offset(moment)
+
+
+#: The actors that are not a person or an API client, as ``record`` names them.
+ACTORS = {"system": gettext_lazy("system"), "anonymous": gettext_lazy("anonymous")}
+
+
+def actor_name(label: str) -> str:
+    """Who acted, as the trail stores it; "system" and "anonymous" in the reader's language."""
+    return str(ACTORS.get(label, label))
+
+
+#: What the keys of ``AuditEvent.detail`` mean, for the detail in words.
+DETAIL_LABELS = {
+    "old_state": gettext_lazy("from"),
+    "new_state": gettext_lazy("to"),
+    "old_status": gettext_lazy("from"),
+    "new_status": gettext_lazy("to"),
+    "action": gettext_lazy("action"),
+    "reason": gettext_lazy("reason"),
+    "trainee_id": gettext_lazy("trainee"),
+    "attempt_id": gettext_lazy("attempt"),
+    "old_score": gettext_lazy("previous score"),
+    "new_score": gettext_lazy("new score"),
+    "model": gettext_lazy("data"),
+    "format": gettext_lazy("format"),
+    "rows": gettext_lazy("rows"),
+    "numbers": gettext_lazy("certificate numbers"),
+    "status": gettext_lazy("HTTP status"),
+    "idempotency_key": gettext_lazy("idempotency key"),
+    "ip_address": gettext_lazy("IP address"),
+    "recovery_codes_left": gettext_lazy("recovery codes left"),
+    "devices_deleted": gettext_lazy("authenticators removed"),
+    "sessions_ended": gettext_lazy("sessions ended"),
+    "passkey": gettext_lazy("passkey"),
+    "first_factor": gettext_lazy("passkey as first factor"),
+    "change": gettext_lazy("change"),
+    "scopes": gettext_lazy("scopes"),
+    "former": gettext_lazy("previous trainee record"),
+    "object_id": gettext_lazy("object id"),
+    "endpoint": gettext_lazy("endpoint"),
+}
+
+#: The kinds of change that ``detail["change"]`` names.
+CHANGES = {
+    "employment_accepted": gettext_lazy("joined the employer"),
+    "email_changed": gettext_lazy("log-in e-mail address changed"),
+    "created": gettext_lazy("client created"),
+    "secret_rotated": gettext_lazy("secret replaced"),
+    "revoked": gettext_lazy("client revoked"),
+    "scopes": gettext_lazy("scopes changed"),
+}
+
+#: A certificate's status changes (certification.services), named.
+CERTIFICATE_ACTIONS = {
+    "issue": gettext_lazy("issued"),
+    "suspend": gettext_lazy("suspended"),
+    "reinstate": gettext_lazy("reinstated"),
+    "revoke": gettext_lazy("revoked"),
+    "expire": gettext_lazy("expired"),
+    "renew": gettext_lazy("renewed"),
+}
+
+
+def _model(label: str) -> type[models.Model] | None:
+    # The trail names models of every app by label; looked up by name, so that accounts imports none of them.
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):
+        return None
+
+
+def model_name(label: str, *, plural: bool = False) -> str:
+    model = _model(label)
+    if model is None:
+        return label
+    return str(model._meta.verbose_name_plural if plural else model._meta.verbose_name)
+
+
+def _choice(label: str, field_name: str, value: Any) -> str:
+    """The label of ``value`` among the choices of ``label``'s field (a state, a status); the value if none."""
+    if value in (None, ""):
+        return "—"
+    model = _model(label)
+    try:
+        field = model._meta.get_field(field_name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    choices = dict(getattr(field, "flatchoices", None) or [])
+    return str(choices.get(value, value))
+
+
+def _scopes(scopes: Any) -> str:
+    """An API client's scopes by the verbose names of their fields (``can_read`` → "scope: read")."""
+    names = [_field_name("hr_api.ApiClient", f"can_{scope}") or str(scope) for scope in scopes or []]
+    return _list(names) if names else "—"
+
+
+def _field_name(label: str, field_name: str) -> str:
+    model = _model(label)
+    try:
+        return str(model._meta.get_field(field_name).verbose_name) if model is not None else ""
+    except FieldDoesNotExist:
+        return ""
+
+
+def describe(event: AuditEvent) -> str:
+    """The event in a sentence of the reader's language: states and statuses by their labels, data by its name.
+
+    The stored ``summary`` is written once, in English, with raw codes (``pending -> approved``); this is
+    what the admin shows instead, worked out from the action and its ``detail``.
+    """
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    action = event.action
+    if action == Action.ENROLMENT_STATE:
+        return _("%(what)s: %(old)s → %(new)s") % {
+            "what": model_name(event.object_type or "courses.Enrolment"),
+            "old": _choice("courses.Enrolment", "state", detail.get("old_state")),
+            "new": _choice("courses.Enrolment", "state", detail.get("new_state")),
+        }
+    if action == Action.CERTIFICATE_STATUS:
+        text = _("Certificate %(number)s %(action)s: %(old)s → %(new)s") % {
+            "number": event.summary.partition(":")[0] or event.object_id,
+            "action": str(CERTIFICATE_ACTIONS.get(detail.get("action", ""), detail.get("action", ""))),
+            "old": _choice("certification.Certificate", "status", detail.get("old_status")),
+            "new": _choice("certification.Certificate", "status", detail.get("new_status")),
+        }
+        if detail.get("reason"):
+            text = _("%(text)s (reason: %(reason)s)") % {"text": text, "reason": detail["reason"]}
+        return text
+    if action == Action.GRADE_CHANGED:
+        old, new = detail.get("old_score"), detail.get("new_score")
+        return _("Attempt %(attempt)s: score %(old)s → %(new)s") % {
+            "attempt": detail.get("attempt_id", event.object_id),
+            "old": _score(old),
+            "new": _score(new),
+        }
+    if action in (Action.ADMIN_EXPORT, Action.ADMIN_IMPORT):
+        what = model_name(str(detail.get("model") or event.summary), plural=True)
+        rows = detail.get("rows", len(detail["numbers"]) if isinstance(detail.get("numbers"), list) else None)
+        if rows is None:
+            return what
+        return _("%(what)s, %(rows)s rows") % {"what": what, "rows": rows}
+    if action == Action.API_CLIENT_CHANGED:
+        change = str(CHANGES.get(detail.get("change", ""), detail.get("change", "")))
+        if "scopes" in detail:
+            return _("%(change)s: %(scopes)s") % {"change": change, "scopes": _scopes(detail["scopes"])}
+        return change or event.summary
+    if action == Action.API_WRITE and detail.get("change") in CHANGES:
+        return str(CHANGES[detail["change"]])
+    return event.summary
+
+
+def _score(value: Any) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        return plain_number(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+def _list(items: Any) -> str:
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def describe_detail(event: AuditEvent) -> list[tuple[str, str]]:
+    """(label, value) of each item of ``detail``, in words; unknown keys keep their name."""
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    rows = []
+    for key, value in detail.items():
+        if key in ("old_state", "new_state"):
+            shown = _choice("courses.Enrolment", "state", value)
+        elif key in ("old_status", "new_status"):
+            shown = _choice("certification.Certificate", "status", value)
+        elif key == "action" and event.action == Action.CERTIFICATE_STATUS:
+            shown = str(CERTIFICATE_ACTIONS.get(value, value))
+        elif key == "change":
+            shown = str(CHANGES.get(value, value))
+        elif key == "scopes":
+            shown = _scopes(value)
+        elif key == "model":
+            shown = model_name(str(value), plural=True)
+        elif key in ("old_score", "new_score"):
+            shown = _score(value)
+        elif isinstance(value, bool):
+            shown = _("yes") if value else _("no")
+        elif isinstance(value, list):
+            shown = _list(value)
+        else:
+            shown = "—" if value in (None, "") else str(value)
+        rows.append((str(DETAIL_LABELS.get(key, key)), shown))
+    return rows

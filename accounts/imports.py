@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.forms import ImportForm
 
-from . import services
+from . import services, spreadsheets
 from .models import Institution, TraineeProfile
 from .uploads import validate_tabular_upload
 
@@ -57,6 +57,10 @@ class TraineeResource(resources.ModelResource):
 
     def get_queryset(self):
         return super().get_queryset().select_related("user", "employer")
+
+    def get_diff_headers(self) -> list[str]:
+        # The preview's column heads, in the reader's language (with the file's header to match them up).
+        return [spreadsheets.column_label(self._meta.model, f, f.column_name) for f in self.get_import_fields()]
 
     def import_data(self, dataset, **kwargs: Any):
         # All rows or none: a row with a validation error rolls back the whole file.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import acting_user
+from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
 from .identifiers import normalize_email
@@ -75,7 +76,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
-        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("A person with this e-mail address already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>" if self.display_name else self.email
@@ -111,8 +118,8 @@ class Organisation(Bilingual, models.Model):
     name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name = InCurrentLanguage()
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -146,6 +153,7 @@ class Institution(Organisation):
             models.CheckConstraint(
                 condition=models.Q(authorized_until__gte=models.F("authorized_from")),
                 name="institution_authorization_period_ordered",
+                violation_error_message=_("The authorization cannot end before it starts."),
             )
         ]
 
@@ -221,8 +229,8 @@ class TraineeProfile(models.Model):
         related_name="registered_trainees",
         verbose_name=_("registered by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # The HR API's addresses (accounts.employees). ``listed_email`` is set while ``user`` is a
     # stand-in without log-in: the employer gave an address another account owns (pending that
     # owner's consent to move here), or the person moved to another employer (the stand-in is then
@@ -238,10 +246,12 @@ class TraineeProfile(models.Model):
                 fields=["employer", "employee_number"],
                 condition=models.Q(employer__isnull=False) & ~models.Q(employee_number=""),
                 name="trainee_employee_number_unique_per_employer",
+                violation_error_message=_("This employer already has an employee with this employee number."),
             ),
             models.CheckConstraint(
                 condition=models.Q(employer__isnull=False) | models.Q(employee_number=""),
                 name="trainee_employee_number_needs_employer",
+                violation_error_message=_("An employee number needs an employer."),
             ),
         ]
 
@@ -278,7 +288,7 @@ class AuditEvent(models.Model):
         PASSKEY_USED = "passkey_used", _("passkey used")
         PRIOR_LEARNING = "prior_learning", _("prior learning recorded")
 
-    created_at = models.DateTimeField(_("time (UTC)"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)
     actor = acting_user(_("actor"), db_constraint=False)  # the trail outlives the people in it
     # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
@@ -319,7 +329,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.get_action_display()} {self.actor_label}"
+        return f"{local_with_offset(self.created_at)} {self.get_action_display()} {self.actor_label}"
 
 
 class UserSession(AbstractBaseSession):

@@ -29,8 +29,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import tablib
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
+from django.utils.text import capfirst
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -164,3 +167,34 @@ class SafeXLSX(base_formats.XLSX):
 
 #: What every ImportExportMixin/ExportMixin admin offers as ``export_formats``.
 EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+
+
+def _verbose_name(model: Any, path: str) -> str:
+    """The verbose name of the field ``path`` reaches (``user__email``), in the active language; "" if none."""
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return ""
+        model = getattr(field, "related_model", None) or model
+    return str(getattr(field, "verbose_name", "") or "")
+
+
+class LabelledExportForm(SelectableFieldsExportForm):
+    """import-export's export form, each column named in the reader's language and by its header in the file.
+
+    import-export labels a column by its attribute name in English title case ("Employee Number"); ours
+    read "員工編號 (employee_number)": the field's translated verbose name, then the file's header.
+    """
+
+    def _get_field_label(self, resource: Any, field_name: str) -> str:
+        return column_label(resource._meta.model, resource.fields.get(field_name), field_name)
+
+
+def column_label(model: Any, field: Any, field_name: str) -> str:
+    """A resource column for people: "員工編號 (employee_number)", its translated name, then its header."""
+    column = field.column_name if field is not None and field.column_name else field_name
+    attribute = field.attribute if field is not None and field.attribute else field_name
+    name = _verbose_name(model, attribute)
+    return f"{capfirst(name)} ({column})" if name else column

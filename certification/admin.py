@@ -40,14 +40,24 @@ class ReasonForm(forms.Form):
 
 
 class StatusHistoryInline(admin.TabularInline):
+    """The certificate's history, the action and the statuses by their names (the rows keep codes)."""
+
     model = CertificateStatusChange
     extra = 0
     can_delete = False
-    fields = ["changed_at", "action", "old_status", "new_status", "reason", "changed_by"]
+    fields = ["changed_at", "action_name", "old_status_name", "new_status", "reason", "changed_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    @admin.display(description=_("action"))
+    def action_name(self, obj: CertificateStatusChange) -> str:
+        return str(audit.CERTIFICATE_ACTIONS.get(obj.action, obj.action))
+
+    @admin.display(description=_("from"))
+    def old_status_name(self, obj: CertificateStatusChange) -> str:
+        return str(dict(Certificate.Status.choices).get(obj.old_status, obj.old_status)) or "—"
 
 
 def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse:

@@ -62,8 +62,8 @@ class Certificate(models.Model):
     verification_code = models.CharField(
         _("verification code"), max_length=40, unique=True, default=new_verification_code, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
 
@@ -76,12 +76,17 @@ class Certificate(models.Model):
                 fields=["trainee", "curriculum"],
                 condition=Q(status__in=["active", "suspended"]),
                 name="certificate_one_current_per_trainee_curriculum",
+                violation_error_message=_("This trainee already holds a current certificate for this curriculum."),
             ),
             models.CheckConstraint(
-                condition=Q(valid_until__gt=models.F("period_starts_on")), name="certificate_validity_ordered"
+                condition=Q(valid_until__gt=models.F("period_starts_on")),
+                name="certificate_validity_ordered",
+                violation_error_message=_("The certificate must be valid until after its period starts."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="revoked") | ~Q(status_reason=""), name="certificate_revocation_has_reason"
+                condition=~Q(status="revoked") | ~Q(status_reason=""),
+                name="certificate_revocation_has_reason",
+                violation_error_message=_("A revoked certificate needs a reason."),
             ),
         ]
         indexes = [
@@ -111,7 +116,13 @@ class CertificateSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="certificate_sequence_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefix", "year"],
+                name="certificate_sequence_unique",
+                violation_error_message=_("A number sequence for this prefix and year already exists."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.year}: {self.last}"
@@ -157,7 +168,7 @@ class PendingCheck(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("trainee")
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("pending certification check")
@@ -192,14 +203,18 @@ class ContinuingEducation(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = acting_user(_("by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
         verbose_name = _("continuing-education activity")
         verbose_name_plural = _("continuing education")
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=200), name="ce_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=200),
+                name="ce_hours_positive",
+                violation_error_message=_("Continuing education hours are more than 0 and at most 200."),
+            ),
         ]
         indexes = [models.Index(fields=["trainee", "status", "completed_on"], name="ce_trainee_status_idx")]
 
@@ -229,7 +244,11 @@ class ReminderSent(models.Model):
         verbose_name = _("reminder sent")
         verbose_name_plural = _("reminders sent")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind", "object_key"], name="reminder_once_per_person_kind_object")
+            models.UniqueConstraint(
+                fields=["user", "kind", "object_key"],
+                name="reminder_once_per_person_kind_object",
+                violation_error_message=_("This reminder has already been sent to this person."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -243,7 +262,7 @@ class ReminderPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference", primary_key=True
     )
     switched_off = models.JSONField(default=list, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("reminder preference")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.mail import render_mail, send_rendered
+from core.numbers import plain_number
 from courses import selectors as course_selectors
 from courses.models import Enrolment
 
@@ -199,7 +200,7 @@ def _ce_short(today: datetime.date) -> int:
                 _("Continuing-education hours short for %(number)s") % {"number": c.number},
                 [
                     _("%(done)s of the %(required)s hours of continuing education are confirmed for %(number)s.")
-                    % {"done": done, "required": required, "number": c.number}
+                    % {"done": plain_number(done), "required": plain_number(required), "number": c.number}
                 ],
                 _url("certification:mine"),
             )
@@ -259,7 +260,7 @@ def _hours_behind(today: datetime.date) -> int:
                     _("Your training hours in %(cohort)s are falling behind") % {"cohort": e.cohort.code},
                     [
                         _("Half of the cohort's time is gone and %(done)s of %(owed)s hours are done.")
-                        % {"done": p.total_done, "owed": p.owed}
+                        % {"done": plain_number(p.total_done), "owed": p.owed}
                     ],
                     _url("training:dashboard"),
                 )

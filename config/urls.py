@@ -1,9 +1,15 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from courses import views as course_views
+
+# The admin names the program, in the reader's language, not "Django administration".
+admin.site.site_header = _("Bank Customer Manager Certification administration")
+admin.site.site_title = _("BCM Certification admin")
+admin.site.index_title = _("Program administration")
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),

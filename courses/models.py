@@ -68,7 +68,9 @@ class Curriculum(models.Model):
     track = models.ForeignKey(
         Track, on_delete=models.PROTECT, null=True, blank=True, related_name="curricula", verbose_name=_("track")
     )
-    courses = models.ManyToManyField(Course, through="CurriculumCourse", related_name="curricula")
+    courses = models.ManyToManyField(
+        Course, through="CurriculumCourse", related_name="curricula", verbose_name=_("courses")
+    )
     teaching_days = models.DecimalField(_("teaching days"), max_digits=4, decimal_places=1)
     teaching_hours = models.PositiveSmallIntegerField(_("teaching class hours"))
     exam_prep_days = models.DecimalField(_("exam preparation days"), max_digits=4, decimal_places=1)
@@ -79,12 +81,27 @@ class Curriculum(models.Model):
         verbose_name = _("curriculum")
         verbose_name_plural = _("curricula")
         constraints = [
-            models.UniqueConstraint(fields=["tier", "track"], name="curriculum_one_per_tier_track"),
             models.UniqueConstraint(
-                fields=["tier"], condition=Q(track__isnull=True), name="curriculum_one_per_trackless_tier"
+                fields=["tier", "track"],
+                name="curriculum_one_per_tier_track",
+                violation_error_message=_("This tier already has a curriculum for this track."),
             ),
-            models.CheckConstraint(condition=Q(teaching_days__gte=0), name="curriculum_teaching_days_positive"),
-            models.CheckConstraint(condition=Q(exam_prep_days__gte=0), name="curriculum_prep_days_positive"),
+            models.UniqueConstraint(
+                fields=["tier"],
+                condition=Q(track__isnull=True),
+                name="curriculum_one_per_trackless_tier",
+                violation_error_message=_("This tier already has a curriculum without a track."),
+            ),
+            models.CheckConstraint(
+                condition=Q(teaching_days__gte=0),
+                name="curriculum_teaching_days_positive",
+                violation_error_message=_("Teaching days cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(exam_prep_days__gte=0),
+                name="curriculum_prep_days_positive",
+                violation_error_message=_("Exam preparation days cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -96,15 +113,25 @@ class CurriculumCourse(models.Model):
         CORE = "core", _("core")
         TRACK = "track", _("track")
 
-    curriculum = models.ForeignKey(Curriculum, on_delete=models.CASCADE, related_name="entries")
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="curriculum_entries")
+    curriculum = models.ForeignKey(
+        Curriculum, on_delete=models.CASCADE, related_name="entries", verbose_name=_("curriculum")
+    )
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="curriculum_entries", verbose_name=_("course")
+    )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.CORE)
 
     class Meta:
         ordering = ["course__code"]
         verbose_name = _("curriculum course")
         verbose_name_plural = _("curriculum courses")
-        constraints = [models.UniqueConstraint(fields=["curriculum", "course"], name="curriculum_course_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["curriculum", "course"],
+                name="curriculum_course_unique",
+                violation_error_message=_("This course is already part of this curriculum."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.curriculum}: {self.course.code}"
@@ -146,21 +173,34 @@ class Cohort(models.Model):
     # Seats held by pending, approved and in-training enrolments; changed only under the
     # cohort's row lock by the enrolment services, so it can never pass ``capacity``.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["starts_on", "code"]
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         constraints = [
-            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="cohort_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="cohort_dates_ordered",
+                violation_error_message=_("The cohort cannot end before it starts."),
+            ),
             models.CheckConstraint(
                 condition=Q(enrolment_closes_at__gt=models.F("enrolment_opens_at")),
                 name="cohort_enrolment_window_ordered",
+                violation_error_message=_("Enrolment must close after it opens."),
             ),
-            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="cohort_never_overbooked"),
-            models.CheckConstraint(condition=Q(capacity__gt=0), name="cohort_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=models.F("capacity")),
+                name="cohort_never_overbooked",
+                violation_error_message=_("The cohort has no seat left."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="cohort_capacity_positive",
+                violation_error_message=_("The capacity must be at least one seat."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx")]
 
@@ -214,8 +254,8 @@ class Enrolment(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Claimed by the e-mail task before it sends, so that a task run twice mails once.
     decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -226,10 +266,12 @@ class Enrolment(models.Model):
                 fields=["trainee", "curriculum"],
                 condition=Q(state__in=["pending", "approved", "in_training"]),  # ACTIVE_STATES
                 name="enrolment_one_active_per_curriculum",
+                violation_error_message=_("This trainee already has an active enrolment in this curriculum."),
             ),
             models.CheckConstraint(  # every state but the ADMITTED_STATES may leave the hours owed unset
                 condition=Q(state__in=["pending", "rejected", "withdrawn"]) | Q(teaching_hours_owed__isnull=False),
                 name="enrolment_hours_owed_fixed_at_approval",
+                violation_error_message=_("An admitted enrolment needs its class hours owed."),
             ),
         ]
         indexes = [models.Index(fields=["cohort", "state"], name="enrolment_cohort_state_idx")]
@@ -263,13 +305,17 @@ class PriorLearning(models.Model):
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
     recorded_by = acting_user(_("recorded by"))
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("prior learning")
         verbose_name_plural = _("prior learning")
         constraints = [
-            models.UniqueConstraint(fields=["trainee", "curriculum"], name="prior_learning_once_per_curriculum")
+            models.UniqueConstraint(
+                fields=["trainee", "curriculum"],
+                name="prior_learning_once_per_curriculum",
+                violation_error_message=_("Prior learning for this curriculum is already recorded for this trainee."),
+            )
         ]
 
     def __str__(self) -> str:
@@ -299,16 +345,22 @@ class TrainingSession(models.Model):
     hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
     teacher = models.CharField(_("teacher"), max_length=150)
     location = models.CharField(_("location"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["held_on", "starts_at", "pk"]
         verbose_name = _("face-to-face session")
         verbose_name_plural = _("face-to-face sessions")
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="session_hours_in_a_day"),
             models.CheckConstraint(
-                condition=Q(purpose="exam_prep") | Q(course__isnull=False), name="session_teaching_names_a_course"
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="session_hours_in_a_day",
+                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(purpose="exam_prep") | Q(course__isnull=False),
+                name="session_teaching_names_a_course",
+                violation_error_message=_("A teaching session must name its course."),
             ),
         ]
         indexes = [models.Index(fields=["cohort", "held_on"], name="session_cohort_date_idx")]
@@ -335,8 +387,16 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [
-            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session"),
-            models.CheckConstraint(condition=Q(hours__gte=0, hours__lte=24), name="attendance_hours_in_a_day"),
+            models.UniqueConstraint(
+                fields=["session", "enrolment"],
+                name="attendance_once_per_session",
+                violation_error_message=_("Attendance at this session is already recorded for this enrolment."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0, hours__lte=24),
+                name="attendance_hours_in_a_day",
+                violation_error_message=_("Attended hours are between 0 and 24."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -361,7 +421,11 @@ class RemoteModule(Bilingual, models.Model):
         verbose_name = _("remote-learning module")
         verbose_name_plural = _("remote-learning modules")
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=100), name="remote_module_hours_positive"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=100),
+                name="remote_module_hours_positive",
+                violation_error_message=_("A remote module earns more than 0 and at most 100 class hours."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -381,7 +445,13 @@ class RemoteCompletion(models.Model):
     class Meta:
         verbose_name = _("remote-learning completion")
         verbose_name_plural = _("remote-learning completions")
-        constraints = [models.UniqueConstraint(fields=["module", "enrolment"], name="remote_completion_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "enrolment"],
+                name="remote_completion_once",
+                violation_error_message=_("This enrolment has already completed this module."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrolment.trainee} · {self.module}"
@@ -405,14 +475,18 @@ class SelfStudyEntry(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
     decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-studied_on", "-pk"]
         verbose_name = _("self-study entry")
         verbose_name_plural = _("self-study entries")
         constraints = [
-            models.CheckConstraint(condition=Q(hours__gt=0, hours__lte=24), name="self_study_hours_in_a_day"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=24),
+                name="self_study_hours_in_a_day",
+                violation_error_message=_("Self-study hours of a day are more than 0 and at most 24."),
+            ),
         ]
         indexes = [models.Index(fields=["enrolment", "studied_on"], name="self_study_enrolment_day_idx")]
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, spreadsheets
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
+from core.numbers import plain_number
 
 from . import imports, selectors
 from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
@@ -243,7 +244,7 @@ class EssayGradeForm(forms.ModelForm):
             raise forms.ValidationError(_("Give a score."))
         if score < 0 or score > self.instance.question.max_score:
             raise forms.ValidationError(
-                _("The score must be from 0 to %(max)s.") % {"max": self.instance.question.max_score.normalize()}
+                _("The score must be from 0 to %(max)s.") % {"max": plain_number(self.instance.question.max_score)}
             )
         return score
 
@@ -325,7 +326,7 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     @admin.display(description=_("maximum score"))
     def max_points(self, obj: EssayAnswer) -> str:
-        return str(obj.question.max_score.normalize())
+        return plain_number(obj.question.max_score)
 
     @admin.display(description=_("essay answer"))
     def answer_text(self, obj: EssayAnswer) -> str:

@@ -22,6 +22,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
+from core.numbers import plain_number
 from courses.models import Course
 
 from .models import Question
@@ -44,7 +45,7 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
             str(q.family), q.version, q.course.code, q.knowledge_area, q.difficulty, q.question_type, q.status,
             q.text_zh, q.text_en, SEPARATOR.join(o["zh"] for o in q.options),
             SEPARATOR.join(o["en"] for o in q.options), ",".join(q.correct), q.rubric_zh, q.rubric_en,
-            str(q.max_score.normalize()),
+            plain_number(q.max_score),
         ])  # fmt: skip
     return data
 

@@ -69,21 +69,34 @@ class Question(Bilingual, models.Model):
     rubric = InCurrentLanguage()
     max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=2, default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course", "family", "-version"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
         constraints = [
-            models.UniqueConstraint(fields=["family", "version"], name="question_one_row_per_version"),
             models.UniqueConstraint(
-                fields=["family"], condition=~Q(status="retired"), name="question_one_live_version"
+                fields=["family", "version"],
+                name="question_one_row_per_version",
+                violation_error_message=_("This version of the question already exists."),
+            ),
+            models.UniqueConstraint(
+                fields=["family"],
+                condition=~Q(status="retired"),
+                name="question_one_live_version",
+                violation_error_message=_("This question already has a version in use; retire it first."),
             ),
             models.CheckConstraint(
-                condition=Q(difficulty__gte=1, difficulty__lte=5), name="question_difficulty_1_to_5"
+                condition=Q(difficulty__gte=1, difficulty__lte=5),
+                name="question_difficulty_1_to_5",
+                violation_error_message=_("Difficulty is from 1 to 5."),
             ),
-            models.CheckConstraint(condition=Q(max_score__gt=0), name="question_max_score_positive"),
+            models.CheckConstraint(
+                condition=Q(max_score__gt=0),
+                name="question_max_score_positive",
+                violation_error_message=_("The maximum score must be more than 0."),
+            ),
         ]
         indexes = [
             models.Index(
@@ -120,16 +133,28 @@ class ExamPaper(models.Model):
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     retake_wait_days = models.PositiveSmallIntegerField(_("retake wait (days)"), default=7)
     essay_max_chars = models.PositiveIntegerField(_("essay length limit (characters)"), default=5000)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course__code"]
         verbose_name = _("exam paper")
         verbose_name_plural = _("exam papers")
         constraints = [
-            models.CheckConstraint(condition=Q(pass_mark__lte=100), name="paper_pass_mark_percent"),
-            models.CheckConstraint(condition=Q(time_limit_minutes__gt=0), name="paper_time_limit_positive"),
-            models.CheckConstraint(condition=Q(max_attempts__gt=0), name="paper_max_attempts_positive"),
+            models.CheckConstraint(
+                condition=Q(pass_mark__lte=100),
+                name="paper_pass_mark_percent",
+                violation_error_message=_("The pass mark is a percentage: at most 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(time_limit_minutes__gt=0),
+                name="paper_time_limit_positive",
+                violation_error_message=_("The time limit must be at least one minute."),
+            ),
+            models.CheckConstraint(
+                condition=Q(max_attempts__gt=0),
+                name="paper_max_attempts_positive",
+                violation_error_message=_("At least one attempt must be allowed."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -151,11 +176,21 @@ class BlueprintRow(models.Model):
         verbose_name_plural = _("blueprint")
         constraints = [
             models.UniqueConstraint(
-                fields=["paper", "question_type", "difficulty", "knowledge_area"], name="blueprint_row_unique"
+                fields=["paper", "question_type", "difficulty", "knowledge_area"],
+                name="blueprint_row_unique",
+                violation_error_message=_(
+                    "The blueprint already has a row for this question type, difficulty and knowledge area."
+                ),
             ),
-            models.CheckConstraint(condition=Q(count__gt=0), name="blueprint_count_positive"),
             models.CheckConstraint(
-                condition=Q(difficulty__gte=1, difficulty__lte=5), name="blueprint_difficulty_1_to_5"
+                condition=Q(count__gt=0),
+                name="blueprint_count_positive",
+                violation_error_message=_("The number of questions must be more than 0."),
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty__gte=1, difficulty__lte=5),
+                name="blueprint_difficulty_1_to_5",
+                violation_error_message=_("Difficulty is from 1 to 5."),
             ),
         ]
 
@@ -175,15 +210,23 @@ class Sitting(models.Model):
     closes_at = models.DateTimeField(_("window closes"))
     is_online = models.BooleanField(_("online"), default=False)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["opens_at", "pk"]
         verbose_name = _("sitting")
         verbose_name_plural = _("sittings")
         constraints = [
-            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="sitting_window_ordered"),
-            models.CheckConstraint(condition=Q(is_online=True) | ~Q(place=""), name="sitting_place_or_online"),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="sitting_window_ordered",
+                violation_error_message=_("The sitting must close after it opens."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_online=True) | ~Q(place=""),
+                name="sitting_place_or_online",
+                violation_error_message=_("Give the place of the sitting, or mark it as online."),
+            ),
         ]
         indexes = [models.Index(fields=["cohort", "closes_at"], name="sitting_cohort_closes_idx")]
 
@@ -217,11 +260,20 @@ class Attempt(models.Model):
         verbose_name_plural = _("attempts")
         constraints = [
             models.UniqueConstraint(
-                fields=["trainee", "paper"], condition=Q(state="open"), name="attempt_one_open_per_trainee_paper"
+                fields=["trainee", "paper"],
+                condition=Q(state="open"),
+                name="attempt_one_open_per_trainee_paper",
+                violation_error_message=_("This trainee already has an open attempt at this paper."),
             ),
-            models.UniqueConstraint(fields=["trainee", "paper", "number"], name="attempt_number_unique"),
+            models.UniqueConstraint(
+                fields=["trainee", "paper", "number"],
+                name="attempt_number_unique",
+                violation_error_message=_("This attempt number is already used for this trainee and paper."),
+            ),
             models.CheckConstraint(
-                condition=Q(state="open") | Q(submitted_at__isnull=False), name="attempt_submitted_has_time"
+                condition=Q(state="open") | Q(submitted_at__isnull=False),
+                name="attempt_submitted_has_time",
+                violation_error_message=_("A submitted attempt needs its submission time."),
             ),
         ]
         indexes = [models.Index(fields=["state", "deadline"], name="attempt_state_deadline_idx")]
@@ -249,8 +301,16 @@ class AttemptQuestion(models.Model):
         verbose_name = _("attempt question")
         verbose_name_plural = _("attempt questions")
         constraints = [
-            models.UniqueConstraint(fields=["attempt", "position"], name="attempt_question_position_unique"),
-            models.UniqueConstraint(fields=["attempt", "question"], name="attempt_question_once"),
+            models.UniqueConstraint(
+                fields=["attempt", "position"],
+                name="attempt_question_position_unique",
+                violation_error_message=_("This attempt already has a question at this position."),
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "question"],
+                name="attempt_question_once",
+                violation_error_message=_("This question is already part of this attempt."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +360,7 @@ class CourseResult(models.Model):
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True) | Q(passed__isnull=False, score__isnull=False),
                 name="result_published_is_complete",
+                violation_error_message=_("A published result needs its score and whether it passed."),
             )
         ]
         indexes = [

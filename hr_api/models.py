@@ -34,8 +34,8 @@ class ApiClient(models.Model):
     can_enroll = models.BooleanField(_("scope: enroll"), default=False)
     can_webhooks = models.BooleanField(_("scope: webhooks"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         db_table = "accounts_apiclient"  # the accounts app's table before issue 16
@@ -73,13 +73,19 @@ class IdempotencyRecord(models.Model):
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField()
     location = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         db_table = "accounts_idempotencyrecord"  # the accounts app's table before issue 16
         verbose_name = _("idempotency record")
         verbose_name_plural = _("idempotency records")
-        constraints = [models.UniqueConstraint(fields=["client", "key"], name="idempotency_key_unique_per_client")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "key"],
+                name="idempotency_key_unique_per_client",
+                violation_error_message=_("This idempotency key has already been used by this client."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.key} → {self.status_code}"
@@ -103,8 +109,8 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(_("signing secret"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         db_table = "accounts_webhookendpoint"  # the accounts app's table before issue 16
@@ -136,7 +142,7 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
         db_table = "accounts_webhookdelivery"  # the accounts app's table before issue 16
@@ -144,7 +150,11 @@ class WebhookDelivery(models.Model):
         verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["endpoint", "event_id"], name="webhook_delivery_event_once_per_endpoint")
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"],
+                name="webhook_delivery_event_once_per_endpoint",
+                violation_error_message=_("This event has already been delivered to this endpoint."),
+            )
         ]
 
     def __str__(self) -> str:

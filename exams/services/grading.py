@@ -18,6 +18,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
 from accounts.scoping import institution_of, is_program_office
+from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement
 from core.tasks import enqueue_on_commit
 
@@ -235,7 +236,7 @@ def do_grade_essay(
     score = Decimal(score)
     if score < 0 or score > item.question.max_score:
         raise ExamError(
-            "bad_score", _("The score must be from 0 to %(max)s.") % {"max": item.question.max_score.normalize()}
+            "bad_score", _("The score must be from 0 to %(max)s.") % {"max": plain_number(item.question.max_score)}
         )
     previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
