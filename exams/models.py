@@ -393,7 +393,13 @@ class EssayOverdueReminder(models.Model):
     class Meta:
         verbose_name = _("overdue essay reminder")
         verbose_name_plural = _("overdue essay reminders")
-        constraints = [models.UniqueConstraint(fields=["item"], name="essay_overdue_reminded_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"],
+                name="essay_overdue_reminded_once",
+                violation_error_message=_("The institution has already been reminded of this essay."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} · {self.sent_at:%Y-%m-%d}"
@@ -410,7 +416,13 @@ class GraderDigestSent(models.Model):
     class Meta:
         verbose_name = _("grader digest sent")
         verbose_name_plural = _("grader digests sent")
-        constraints = [models.UniqueConstraint(fields=["user", "day"], name="grader_digest_once_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "day"],
+                name="grader_digest_once_per_day",
+                violation_error_message=_("This grader has already had the digest of this day."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.day}"

@@ -280,7 +280,8 @@ def test_djangos_history_button_is_history_not_our_exam_record(office_client) ->
     # Our own "History" (the trainee's exam attempts) keeps its wording, by its context.
     with translation.override("zh-hant"):
         assert translation.pgettext("exam attempts", "History") == "應試紀錄"
-        assert translation.gettext("History") == "歷史"
+        django_history = translation.gettext  # not a msgid of ours: makemessages must not collect it
+        assert django_history("History") == "歷史"
 
 
 def test_a_deletion_is_confirmed_in_traditional_chinese(office_client) -> None:
@@ -416,3 +417,27 @@ def test_a_sitting_without_place_nor_online_is_refused_in_words_in_admin(office_
     assert "地點" in errors, errors
     sitting.refresh_from_db()
     assert sitting.is_online
+
+
+def test_the_package_messages_we_translate_are_still_messages_of_their_packages() -> None:
+    """config/package_messages.py keeps these in our catalog; a package that renames one would leave
+    ours translating nothing and its screen in English."""
+    from pathlib import Path
+
+    import django
+    import import_export
+    import polib
+
+    from config import package_messages
+
+    def msgids(package, relative: str) -> set[str]:
+        return {entry.msgid for entry in polib.pofile(str(Path(package.__file__).parent / relative))}
+
+    django_admin = msgids(django, "contrib/admin/locale/zh_Hant/LC_MESSAGES/django.po")
+    import_export_ids = msgids(import_export, "locale/zh_Hans/LC_MESSAGES/django.po")
+    ours = polib.pofile(str(Path(__file__).resolve().parent.parent / "locale/zh_Hant/LC_MESSAGES/django.po"))
+    translated = {entry.msgid for entry in ours if entry.translated()}
+    import_export_listed = {*package_messages.IMPORT_EXPORT, "Export %(len)s selected item."}
+    assert set(package_messages.DJANGO_ADMIN) <= django_admin
+    assert import_export_listed <= import_export_ids
+    assert {*package_messages.DJANGO_ADMIN, *import_export_listed} <= translated
