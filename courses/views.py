@@ -36,7 +36,8 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
         raise Http404("unknown tier") from None
     counts = selectors.open_cohort_counts(tier)
     tracks = [(track, counts.get(track.curriculum.pk, 0)) for track in selectors.tier_overview(tier)]
-    return render(request, "courses/tier_detail.html", {"tier": tier, "tracks": tracks, "open_total": sum(counts.values())})
+    context = {"tier": tier, "tracks": tracks, "open_total": sum(counts.values())}
+    return render(request, "courses/tier_detail.html", context)
 
 
 # --- training delivery: trainee pages ------------------------------------------------------
