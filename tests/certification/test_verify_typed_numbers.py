@@ -23,7 +23,7 @@ def full_width(text: str) -> str:
 @pytest.mark.parametrize(
     "typed",
     [
-        lambda n: full_width(n),
+        full_width,
         lambda n: "  " + " - ".join(n.split("-")) + " ",
         lambda n: "\u3000" + full_width(n.lower()).replace("－", "－ ") + "\u3000",
         lambda n: n[:7] + " " + n[7:],
