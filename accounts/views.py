@@ -68,11 +68,6 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
     next_page = "training:dashboard"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["resend_form"] = ResendVerificationForm()
-        return context
-
 
 class LogoutView(auth_views.LogoutView):
     """A POST logs out; a GET (a typed or bookmarked address) shows a page with the button."""

@@ -124,7 +124,8 @@ def test_the_log_out_page_tells_a_visitor_they_are_not_logged_in(client: Client)
 def test_the_log_in_page_offers_to_send_the_verification_mail_again(client: Client):
     html = client.get("/en/accounts/login/").content.decode()
     assert 'id="resend-verification"' in html
-    assert 'action="/en/accounts/verify/resend/"' in html
+    assert 'href="/en/accounts/verify/resend/"' in html
+    assert client.get("/en/accounts/verify/resend/").status_code == 200
 
 
 # --- sending the verification mail again ---------------------------------------------------------
