@@ -181,3 +181,11 @@ def test_a_logged_in_trainee_is_offered_the_dashboard_on_a_404():
     assert response.status_code == 404
     ways = response.content.decode().split('id="not-found-ways"')[1]
     assert 'href="/zh-hant/dashboard/"' in ways and "我的培訓" in ways
+
+
+def test_chinese_times_say_morning_or_afternoon():
+    """Needs the catalogue's 上午/下午 for Django's AM/PM (config/formats/__init__.py lists them)."""
+    with translation.override("zh-hant"):
+        afternoon = date_format(timezone.make_aware(datetime.datetime(2027, 3, 5, 14, 0)), "DATETIME_FORMAT")
+        morning = date_format(timezone.make_aware(datetime.datetime(2027, 3, 5, 9, 30)), "DATETIME_FORMAT")
+    assert (afternoon, morning) == ("2027年3月5日 下午2:00", "2027年3月5日 上午9:30")
