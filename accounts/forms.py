@@ -69,6 +69,12 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
+class ResendVerificationForm(forms.Form):
+    email = IdentifierEmailField(
+        label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_control_characters])
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)

@@ -31,6 +31,8 @@ from .validators import refuse_control_characters
 VERIFICATION_SALT = "accounts.email-verification"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600
 SIGN_UP_NOTICE_INTERVAL = 3600  # at most one "someone tried to sign up" mail per account an hour
+RESEND_INTERVAL = 600  # at most one repeated verification mail per address in ten minutes
+RESEND_PER_CLIENT_HOUR = 10  # and at most this many asks from one client address an hour
 
 
 class AccountError(DomainError):
@@ -161,6 +163,43 @@ def do_verify_email(*, token: str) -> User:
     user.email_verified_at = timezone.now()
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
+    return user
+
+
+def do_resend_verification(*, email: str, client: str, site_url: str) -> bool:
+    """Mail the verification link again if ``email`` is an unverified sign-up; True if one is queued.
+
+    The caller answers the same whatever this returns (no account enumeration). Mails are capped
+    per address and asks per client address, so the form cannot be used to flood a mailbox.
+    """
+    email = normalize_email(email)
+    per_client = f"resend-verification-client:{client}"
+    cache.add(per_client, 0, timeout=3600)
+    try:
+        asked = cache.incr(per_client)
+    except ValueError:  # expired between add and incr
+        cache.set(per_client, 1, timeout=3600)
+        asked = 1
+    if asked > RESEND_PER_CLIENT_HOUR:
+        return False
+    user = User.objects.filter(email=email, email_verified_at__isnull=True, is_active=False).first()
+    if user is None or not user.has_usable_password():
+        return False
+    if not cache.add(f"resend-verification:{user.pk}", True, timeout=RESEND_INTERVAL):
+        return False
+    with transaction.atomic():
+        _send_verification(user, site_url)
+    return True
+
+
+@transaction.atomic
+def do_set_preferred_language(*, user: User, language: str) -> User:
+    """Make ``language`` the person's language (pages after log-in, mails); a no-op when it already is."""
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise AccountError("invalid", _("The language must be zh-hant or en."), field="preferred_language")
+    if user.preferred_language != language:
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
     return user
 
 

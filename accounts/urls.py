@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
+    path("verify/resend/", views.resend_verification, name="resend_verification"),
     path("verify/<str:token>/", views.verify_email, name="verify"),
     path("employment/<str:token>/", employment.employment_link, name="employment"),
     path("login/", views.LoginView.as_view(), name="login"),

@@ -7,9 +7,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from django.views.i18n import set_language
 
 from . import selectors, services
-from .forms import EmailAuthenticationForm, ProfileForm, QueuedPasswordResetForm, SignUpForm
+from .client_address import client_ip
+from .forms import (
+    EmailAuthenticationForm,
+    ProfileForm,
+    QueuedPasswordResetForm,
+    ResendVerificationForm,
+    SignUpForm,
+)
 
 
 def _in_language(response: HttpResponseRedirect, language: str) -> HttpResponseRedirect:
@@ -52,17 +60,52 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
+    """Log in and stay in the language the page was in (the URL's prefix); the language switch,
+    not the log-in, changes the profile's language. Then on to a safe ``next``, else the dashboard."""
+
     template_name = "accounts/login.html"
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        return _in_language(response, form.get_user().preferred_language)
+    next_page = "training:dashboard"
 
 
 class LogoutView(auth_views.LogoutView):
-    http_method_names = ["post", "options"]
+    """A POST logs out; a GET (a typed or bookmarked address) shows a page with the button."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "accounts/logout.html"
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return render(request, self.template_name)
+
+
+@require_http_methods(["GET", "POST"])
+def resend_verification(request: HttpRequest) -> HttpResponse:
+    """Mail the verification link again to an unverified sign-up.
+
+    The answer is the same whether or not the address has an account, is verified or was asked
+    for a minute ago, so this page tells nobody which addresses exist; the service caps the mails.
+    """
+    form = ResendVerificationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.do_resend_verification(
+            email=form.cleaned_data["email"],
+            client=client_ip(request) or "",
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )
+        return render(request, "accounts/resend_verification_done.html", {"email": form.cleaned_data["email"]})
+    return render(request, "accounts/resend_verification.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch; for a logged-in person it also becomes the profile's language,
+    so mails and the next log-in's pages follow the choice."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.do_set_preferred_language(user=request.user, language=language)
+    return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,12 @@ class VerifyForm(forms.Form):
         max_length=60,
         help_text=_("As printed on the certificate, e.g. BCM-STD-R-2026-000123-K"),
     )
+
+    def clean_number(self) -> str:
+        # Typed on a Chinese keyboard or copied from a document: full-width letters, digits and
+        # dashes become ordinary ones (NFKC), and spaces anywhere (also the ideographic one) go.
+        number = unicodedata.normalize("NFKC", self.cleaned_data["number"])
+        return "".join(number.split()).upper()
 
 
 class ReminderPreferenceForm(forms.Form):

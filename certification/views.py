@@ -43,7 +43,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if _rate_limited(request):
         return _too_many(request)
     form = VerifyForm(request.GET)
-    certificate = selectors.by_number(form.data.get("number", "")) if form.is_valid() else None
+    certificate = selectors.by_number(form.cleaned_data["number"]) if form.is_valid() else None
     if certificate is None:
         return _not_found(request)
     return _show(request, certificate)

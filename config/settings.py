@@ -236,6 +236,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Taipei")
 USE_I18N = True
 USE_TZ = True
+# Dates and times in each language's own way (config/formats/<locale>/formats.py): 2027年3月5日
+# 下午2:00 on the Chinese pages, 5 March 2027, 14:00 on the English ones (no "a.m." whose full stop
+# doubles up at the end of a sentence).
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

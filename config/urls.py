@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
+from accounts import views as account_views
 from courses import views as course_views
 
 # The admin names the program, in the reader's language, not "Django administration".
@@ -12,7 +12,8 @@ admin.site.site_title = _("BCM Certification admin")
 admin.site.index_title = _("Program administration")
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Django's switch, which for a logged-in person also changes the profile's language.
+    path("i18n/setlang/", account_views.switch_language, name="set_language"),
     # The employers' API is machine-to-machine: one language-neutral prefix, no i18n.
     path("api/v1/", include("config.api_urls")),
 ]

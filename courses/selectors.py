@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.utils import timezone
 
 from .hours import HoursOwed, Plan, compute_hours_owed
@@ -95,6 +95,18 @@ def tier_overview(tier: Tier) -> list[TrackOverview]:
             )
         )
     return overview
+
+
+def open_cohort_counts(tier: Tier) -> dict[int, int]:
+    """How many cohorts of each of ``tier``'s curricula take enrolments now, by curriculum id (one query)."""
+    rows = (
+        open_cohorts(tier=tier.code)
+        .order_by()
+        .values("curriculum_id")
+        .annotate(n=Count("pk"))
+        .values_list("curriculum_id", "n")
+    )
+    return dict(rows)
 
 
 # --- training delivery ---------------------------------------------------------------------

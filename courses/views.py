@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import caching, selectors, services
 from .forms import CohortFilterForm, SelfStudyForm
@@ -34,7 +34,10 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
         tier = Tier.objects.get(code=tier_code)
     except Tier.DoesNotExist:
         raise Http404("unknown tier") from None
-    return render(request, "courses/tier_detail.html", {"tier": tier, "tracks": selectors.tier_overview(tier)})
+    counts = selectors.open_cohort_counts(tier)
+    tracks = [(track, counts.get(track.curriculum.pk, 0)) for track in selectors.tier_overview(tier)]
+    context = {"tier": tier, "tracks": tracks, "open_total": sum(counts.values())}
+    return render(request, "courses/tier_detail.html", context)
 
 
 # --- training delivery: trainee pages ------------------------------------------------------
@@ -124,10 +127,15 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
             }
         )
     can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)
-    sessions = selectors.upcoming_sessions(request.user)
-    self_study = selectors.self_study_of(request.user)
+    sessions = list(selectors.upcoming_sessions(request.user))
+    self_study = list(selectors.self_study_of(request.user))
+    in_training = any(e.is_training for e in enrolments)
     return {
         "cards": cards,
+        # A section with nothing in it and nothing to do (a pending enrolment's sessions and
+        # self-study) is left out rather than shown empty.
+        "show_sessions": bool(sessions) or in_training,
+        "show_self_study": bool(self_study) or can_log,
         "sessions": render_to_string("courses/_dashboard_sessions.html", {"sessions": sessions}),
         "self_study": render_to_string("courses/_dashboard_self_study.html", {"self_study": self_study}),
         "can_log_self_study": can_log,
@@ -176,9 +184,16 @@ def log_self_study(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    enrolment = get_object_or_404(Enrolment, pk=pk, trainee=request.user)  # someone else's: 404
+    """GET: what withdrawing costs, and a button; POST: withdraw (the service frees the seat)."""
+    enrolment = get_object_or_404(selectors.enrolments_of(request.user), pk=pk)  # someone else's: 404
+    if request.method == "GET":
+        if not enrolment.is_active:
+            messages.info(request, _("You are no longer enrolled in %(cohort)s.") % {"cohort": enrolment.cohort})
+            return redirect("training:dashboard")
+        progress = selectors.progress_of_many([enrolment])[enrolment.pk]
+        return render(request, "courses/withdraw_confirm.html", {"enrolment": enrolment, "p": progress})
     try:
         services.do_withdraw_enrolment(enrolment=enrolment, by=request.user)
     except TrainingError as error:

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 register = template.Library()
 
@@ -20,9 +20,16 @@ def days(value: Decimal | float | int) -> str:
     return ngettext("%(days)s day", "%(days)s days", _plural_count(value)) % {"days": floatformat(value, -1)}
 
 
+# Training hours are class hours (課時) as the program's notes count them; continuing education is
+# counted in clock hours (小時). The context keeps the two apart in the Chinese catalogue.
 @register.simple_tag
 def days_hours(days_value: Decimal | float | int, hours: int) -> str:
-    return ngettext("%(days)s day / %(hours)s h", "%(days)s days / %(hours)s h", _plural_count(days_value)) % {
-        "days": floatformat(days_value, -1),
-        "hours": hours,
-    }
+    return npgettext(
+        "class hours", "%(days)s day / %(hours)s h", "%(days)s days / %(hours)s h", _plural_count(days_value)
+    ) % {"days": floatformat(days_value, -1), "hours": hours}
+
+
+@register.filter
+def class_hours(value: Decimal | float | int) -> str:
+    """``8 h`` (``8 課時``): a figure of training hours, with its unit."""
+    return pgettext("class hours", "%(hours)s h") % {"hours": floatformat(value, -1)}

@@ -16,6 +16,8 @@ PUBLIC = [
     "/accounts/signup/",
     "/accounts/login/",
     "/accounts/password/reset/",
+    "/accounts/verify/resend/",
+    "/accounts/logout/",
     "/verify/",
 ]
 TRAINEE = [
@@ -28,12 +30,14 @@ TRAINEE = [
     "/exams/attempts/{pending}/result/",
     "/certificates/",
     "/certification/reminders/",
+    "/enrolments/{enrolment}/withdraw/",
+    "/accounts/logout/",
 ]
 
 
-def visit(page, url: str) -> None:
+def visit(page, url: str, status: int = 200) -> None:
     response = page.goto(url)
-    assert response is not None and response.status == 200, f"{url} answered {response and response.status}"
+    assert response is not None and response.status == status, f"{url} answered {response and response.status}"
     expect(page.locator("h1")).to_have_count(1)
     assert_accessible(page)
     assert_fits_window(page)
@@ -43,6 +47,7 @@ def test_the_public_pages_have_no_serious_accessibility_violation(page, site, la
     cohort = CohortFactory(code=f"A11Y-{lang}-{viewport}")
     for path in PUBLIC:
         visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code)}")
+    visit(page, f"{site.url}/{lang}/no-such-page/", status=404)
 
 
 def pending_essay_attempt(trainee, cohort, course):
@@ -68,4 +73,6 @@ def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context,
     pending = pending_essay_attempt(trainee, cohort, second)
     log_in_directly(context, site, trainee)
     for path in TRAINEE:
-        visit(page, f"{site.url}/{lang}{path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk)}")
+        url = path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk, enrolment=enrolment.pk)
+        visit(page, f"{site.url}/{lang}{url}")
+    visit(page, f"{site.url}/{lang}/no-such-page/", status=404)

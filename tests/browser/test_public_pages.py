@@ -82,7 +82,9 @@ def test_an_unknown_address_shows_a_helpful_not_found_page(page, site, lang, vie
     expect(page.locator("h1")).to_have_text("找不到頁面" if lang == "zh-hant" else "Page not found")
     shot(page, "not-found")
     assert_accessible(page)
-    page.locator("main a.btn").click()
+    # Ways back: home, the catalog and the cohorts (and the dashboard for a logged-in person).
+    expect(page.locator("#not-found-ways a")).to_have_count(3)
+    page.locator(f"#not-found-ways a[href='/{lang}/']").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/$"))
 
 

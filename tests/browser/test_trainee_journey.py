@@ -129,7 +129,7 @@ def test_an_approved_trainee_follows_hours_on_the_dashboard(*, page, context, si
     card = page.locator(f"#enrolment-{enrolment.pk}")
     expect(card).to_contain_text(cohort.code)
     # 8 of the 72 hours owed (64 teaching + 8 exam preparation) are done.
-    done = {"zh-hant": "應修 72 小時，已完成 8 小時", "en": "8 of 72 hours done"}[lang]
+    done = {"zh-hant": "應修 72 課時，已完成 8 課時", "en": "8 of 72 hours done"}[lang]
     expect(card).to_contain_text(done)
     bar = card.locator(".progress-stacked .progress").first
     assert 10 <= float(bar.get_attribute("aria-valuenow")) <= 12

@@ -129,7 +129,8 @@ def test_enrolment_decisions_in_the_admin_and_a_withdrawal_show_at_once(setup, i
     alice.post("/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [pending.pk]})
     assert "fixed when the institution approves" not in page(client)
 
-    action = re.search(rf'action="([^"]*/{pending.pk}/withdraw/)"', page(client)).group(1)
+    confirm = re.search(rf'href="([^"]*/{pending.pk}/withdraw/)"', page(client)).group(1)
+    action = re.search(r'action="([^"]*/withdraw/)"', client.get(confirm).content.decode()).group(1)
     response = client.post(action, follow=True)
     assert response.status_code == 200
     Enrolment.objects.get(pk=pending.pk, state="withdrawn")

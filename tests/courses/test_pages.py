@@ -36,8 +36,10 @@ def test_the_standard_tier_page_shows_both_tracks_with_courses_and_hours(client:
 def test_the_senior_tier_page_shows_what_lower_training_credits(client: Client):
     html = client.get("/zh-hant/catalog/senior/").content.decode()
     assert "《財富管理》" in html
-    assert "10 天 / 80 小時" in html  # after the assistant training
-    assert "4 天 / 32 小時" in html  # after the standard training on the same track
+    # The credit table counts class hours (課時) as the rest of the page does, not clock hours.
+    assert "10 天 / 80 課時" in html  # after the assistant training
+    assert "4 天 / 32 課時" in html  # after the standard training on the same track
+    assert "小時" not in html
 
 
 def test_an_unknown_tier_is_a_404_in_the_visitors_language(client: Client):

@@ -356,7 +356,7 @@ def test_progress_is_announced_when_hours_are_recorded(django_capture_on_commit_
     ("language", "subject", "body"),
     [
         ("en", "is approved", "You owe 48 teaching hours (6 d) and 8 exam preparation hours (1 d)"),
-        ("zh-hant", "已核准", "您應修授課 48 小時（6 天）及考前輔導 8 小時（1 天）"),
+        ("zh-hant", "已核准", "您應修授課 48 課時（6 天）及考前輔導 8 課時（1 天）"),
     ],
 )
 def test_approval_mails_the_trainee_in_their_language_once(django_capture_on_commit_callbacks, language, subject, body):

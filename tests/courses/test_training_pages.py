@@ -167,8 +167,11 @@ def test_the_dashboard_shows_the_credited_hours_owed_and_progress_by_mode_and_co
     assert "6 / 16 h" not in html and "10 / 16 h" in html  # BCM-201: 6 face-to-face + 4 remote of its 16
     assert "credited" in html
     zh = logged_in(trainee).get("/zh-hant/dashboard/").content.decode()
-    assert "應修時數: 授課 6 天 / 48 小時 + 考前輔導 1 天 / 8 小時" in zh
-    assert "先前培訓抵免 16 小時" in zh and 'lang="zh-Hant"' in zh
+    # Training hours are class hours (課時) throughout, never "h" or clock hours (小時).
+    assert "應修時數: 授課 6 天 / 48 課時 + 考前輔導 1 天 / 8 課時" in zh
+    assert "先前培訓抵免 16 課時" in zh and 'lang="zh-Hant"' in zh
+    assert "應修 56 課時，已完成 10 課時" in zh
+    assert "10 / 16 課時" in zh and " h<" not in zh and " h " not in zh and "小時" not in zh
 
 
 def test_a_refusal_is_explained_in_the_trainees_language():

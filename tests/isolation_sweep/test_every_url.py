@@ -149,6 +149,8 @@ def passkey_of_b(b: Theirs) -> WebAuthnCredential:
 # Patterns naming one of B's rows: how to ask for it.
 FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "training:withdraw": lambda b: [
+        # GET: the confirmation page (what withdrawing costs); POST: the withdrawal.
+        Probe(reverse("training:withdraw", args=[b.enrolment.pk])),
         Probe(reverse("training:withdraw", args=[b.enrolment.pk]), "post",
               unchanged=lambda: Enrolment.objects.get(pk=b.enrolment.pk).state == b.enrolment.state),
     ],
@@ -261,6 +263,7 @@ NO_OBJECT: dict[str, str] = {
     "training:log_self_study": "logs the trainee's own self-study",
     "accounts:signup": "sign-up form",
     "accounts:login": "log-in form",
+    "accounts:resend_verification": "asks for an e-mail address; the same answer whoever owns it",
     "accounts:logout": "log-out",
     "accounts:password_reset": "asks for an e-mail address",
     "accounts:password_reset_done": "a notice",
