@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0012_passkey_audit_actions'),
+        ('accounts', '0010_webhook_secrets_standard_base64'),
         ('exams', '0004_result_announced_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
