@@ -28,7 +28,7 @@ class CohortFilterForm(forms.Form):
         anything = [("", _("any"))]
         self.fields["tier"].choices = anything + [(t.code, t.name) for t in Tier.objects.all()]
         self.fields["track"].choices = anything + [(t.code, t.name) for t in Track.objects.all()]
-        self.fields["city"].choices = anything + [("online", _("online"))] + [(c, c) for c in selectors.cohort_cities()]
+        self.fields["city"].choices = [*anything, ("online", _("online")), *selectors.cohort_cities()]
         self.fields["mode"].choices = anything + list(Cohort.Mode.choices)
         self.helper = FormHelper()
         self.helper.form_method = "get"
