@@ -5,7 +5,7 @@
   trainee05 is pending there.
 * trainee06 completed the assistant training (a finished inst-a cohort) and is approved in
   inst-a's standard-corporate cohort, so the credited hours show: 48 h / 6 days + 8 h / 1 day.
-* trainee07 completed inst-b's online assistant cohort with nothing face-to-face: teaching by a live
+* trainee08 completed inst-b's online assistant cohort with nothing face-to-face: teaching by a live
   remote session and recorded modules, exam preparation by a live remote session and a recorded
   exam-preparation module.
 
@@ -184,7 +184,7 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
 
 
 def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:
-    """trainee07 completes the online assistant cohort (16 h teaching + 8 h exam preparation), all remote."""
+    """trainee08 completes the online assistant cohort (16 h teaching + 8 h exam preparation), all remote."""
     teaching = _session(cohort, 0, "BCM-101", 8, "林淑華")
     prep_live = _session(cohort, 2, None, 4, "王大同")
     modules = [
@@ -223,6 +223,6 @@ def load() -> None:
         inst_a = cohorts["INST-A-STANDARD-CORPORATE"].institution
         _completed_assistant_training(inst_a, trainee06, today=today)
         _enrolment(trainee06, cohorts["INST-A-STANDARD-CORPORATE"], approve=True)
-    trainee07 = _trainee(7)
-    if trainee07 is not None and "INST-B-ASSISTANT" in cohorts:
-        _online_assistant_completed(cohorts["INST-B-ASSISTANT"], trainee07)
+    trainee08 = _trainee(8)
+    if trainee08 is not None and "INST-B-ASSISTANT" in cohorts:
+        _online_assistant_completed(cohorts["INST-B-ASSISTANT"], trainee08)

@@ -28,8 +28,10 @@ def city_code(value: str) -> str:
     for suffix in ("市", "縣"):  # 臺北 → 臺北市
         if text + suffix in CITY_CODES:
             return CITY_CODES[text + suffix]
-    english = text.lower().removesuffix(" city").removesuffix(" county").strip()
-    return ENGLISH.get(english, "")
+    english = " ".join(text.lower().split())
+    if english in ("hsinchu county", "chiayi county"):  # the two names a city and a county share
+        return {"hsinchu county": "HSQ", "chiayi county": "CYQ"}[english]
+    return ENGLISH.get(english.removesuffix(" city").removesuffix(" county"), "")
 
 
 def to_codes(apps, schema_editor):
@@ -45,6 +47,22 @@ def to_codes(apps, schema_editor):
     TrainingSession.objects.filter(purpose="exam_prep").exclude(course=None).update(course=None)
 
 
+def exam_prep_modules_to_teaching(apps, schema_editor):
+    """Backwards only: the old schema has no exam-preparation module and needs a course on every module,
+    so one becomes a teaching module of its curriculum's first course (rows and completions are kept)."""
+    RemoteModule = apps.get_model("courses", "RemoteModule")
+    CurriculumCourse = apps.get_model("courses", "CurriculumCourse")
+    for module in RemoteModule.objects.filter(course=None).select_related("cohort"):
+        entry = (
+            CurriculumCourse.objects.filter(curriculum_id=module.cohort.curriculum_id).order_by("course__code").first()
+        )
+        if entry is None:
+            module.delete()
+            continue
+        module.course_id = entry.course_id
+        module.save(update_fields=["course"])
+
+
 def to_names(apps, schema_editor):
     Cohort = apps.get_model("courses", "Cohort")
     names = {code: name for name, code in CITY_CODES.items()}
@@ -54,78 +72,205 @@ def to_names(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
+    # Courses' own tables only: nothing here reads accounts' later migrations (unapplying those, as
+    # the HR API move's test does, leaves this one applied).
     dependencies = [
-        ('accounts', '0012_passkey_audit_actions'),
-        ('courses', '0004_training_records'),
+        ("courses", "0004_training_records"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='trainingsession',
-            options={'ordering': ['held_on', 'starts_at', 'pk'], 'verbose_name': 'training session', 'verbose_name_plural': 'training sessions'},
+            name="trainingsession",
+            options={
+                "ordering": ["held_on", "starts_at", "pk"],
+                "verbose_name": "training session",
+                "verbose_name_plural": "training sessions",
+            },
         ),
         migrations.RemoveConstraint(
-            model_name='trainingsession',
-            name='session_teaching_names_a_course',
+            model_name="trainingsession",
+            name="session_teaching_names_a_course",
         ),
         migrations.AddField(
-            model_name='remotemodule',
-            name='purpose',
-            field=models.CharField(choices=[('teaching', 'teaching'), ('exam_prep', 'exam preparation')], default='teaching', max_length=20, verbose_name='purpose'),
+            model_name="remotemodule",
+            name="purpose",
+            field=models.CharField(
+                choices=[("teaching", "teaching"), ("exam_prep", "exam preparation")],
+                default="teaching",
+                max_length=20,
+                verbose_name="purpose",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingsession',
-            name='location_en',
-            field=models.CharField(blank=True, help_text='English pages show the location otherwise', max_length=200, verbose_name='location (English)'),
+            model_name="trainingsession",
+            name="location_en",
+            field=models.CharField(
+                blank=True,
+                help_text="English pages show the location otherwise",
+                max_length=200,
+                verbose_name="location (English)",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingsession',
-            name='mode',
-            field=models.CharField(choices=[('face_to_face', 'face-to-face'), ('live_remote', 'live remote')], default='face_to_face', help_text='live remote sessions count as remote learning and have no location', max_length=20, verbose_name='delivery'),
+            model_name="trainingsession",
+            name="mode",
+            field=models.CharField(
+                choices=[("face_to_face", "face-to-face"), ("live_remote", "live remote")],
+                default="face_to_face",
+                help_text="live remote sessions count as remote learning and have no location",
+                max_length=20,
+                verbose_name="delivery",
+            ),
         ),
         migrations.AddField(
-            model_name='trainingsession',
-            name='teacher_en',
-            field=models.CharField(blank=True, help_text='English pages show the teacher otherwise', max_length=150, verbose_name='teacher (English)'),
+            model_name="trainingsession",
+            name="teacher_en",
+            field=models.CharField(
+                blank=True,
+                help_text="English pages show the teacher otherwise",
+                max_length=150,
+                verbose_name="teacher (English)",
+            ),
         ),
         migrations.RunPython(to_codes, to_names),
         migrations.AlterField(
-            model_name='cohort',
-            name='city',
-            field=models.CharField(blank=True, choices=[('TPE', 'Taipei City'), ('NWT', 'New Taipei City'), ('TAO', 'Taoyuan City'), ('TXG', 'Taichung City'), ('TNN', 'Tainan City'), ('KHH', 'Kaohsiung City'), ('KEE', 'Keelung City'), ('HSZ', 'Hsinchu City'), ('CYI', 'Chiayi City'), ('HSQ', 'Hsinchu County'), ('MIA', 'Miaoli County'), ('CHA', 'Changhua County'), ('NAN', 'Nantou County'), ('YUN', 'Yunlin County'), ('CYQ', 'Chiayi County'), ('PIF', 'Pingtung County'), ('ILA', 'Yilan County'), ('HUA', 'Hualien County'), ('TTT', 'Taitung County'), ('PEN', 'Penghu County'), ('KIN', 'Kinmen County'), ('LIE', 'Lienchiang County')], help_text='empty for an online cohort', max_length=3, verbose_name='city'),
+            model_name="cohort",
+            name="city",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("TPE", "Taipei City"),
+                    ("NWT", "New Taipei City"),
+                    ("TAO", "Taoyuan City"),
+                    ("TXG", "Taichung City"),
+                    ("TNN", "Tainan City"),
+                    ("KHH", "Kaohsiung City"),
+                    ("KEE", "Keelung City"),
+                    ("HSZ", "Hsinchu City"),
+                    ("CYI", "Chiayi City"),
+                    ("HSQ", "Hsinchu County"),
+                    ("MIA", "Miaoli County"),
+                    ("CHA", "Changhua County"),
+                    ("NAN", "Nantou County"),
+                    ("YUN", "Yunlin County"),
+                    ("CYQ", "Chiayi County"),
+                    ("PIF", "Pingtung County"),
+                    ("ILA", "Yilan County"),
+                    ("HUA", "Hualien County"),
+                    ("TTT", "Taitung County"),
+                    ("PEN", "Penghu County"),
+                    ("KIN", "Kinmen County"),
+                    ("LIE", "Lienchiang County"),
+                ],
+                help_text="empty for an online cohort",
+                max_length=3,
+                verbose_name="city",
+            ),
         ),
         migrations.AlterField(
-            model_name='remotemodule',
-            name='course',
-            field=models.ForeignKey(blank=True, help_text='required for teaching; empty for exam preparation', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='courses.course', verbose_name='course'),
+            model_name="remotemodule",
+            name="course",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="required for teaching; empty for exam preparation",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="courses.course",
+                verbose_name="course",
+            ),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, exam_prep_modules_to_teaching),
+        migrations.AddConstraint(
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "city__in",
+                        [
+                            "TPE",
+                            "NWT",
+                            "TAO",
+                            "TXG",
+                            "TNN",
+                            "KHH",
+                            "KEE",
+                            "HSZ",
+                            "CYI",
+                            "HSQ",
+                            "MIA",
+                            "CHA",
+                            "NAN",
+                            "YUN",
+                            "CYQ",
+                            "PIF",
+                            "ILA",
+                            "HUA",
+                            "TTT",
+                            "PEN",
+                            "KIN",
+                            "LIE",
+                            "",
+                        ],
+                    )
+                ),
+                name="cohort_city_known",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('city__in', ['TPE', 'NWT', 'TAO', 'TXG', 'TNN', 'KHH', 'KEE', 'HSZ', 'CYI', 'HSQ', 'MIA', 'CHA', 'NAN', 'YUN', 'CYQ', 'PIF', 'ILA', 'HUA', 'TTT', 'PEN', 'KIN', 'LIE', ''])), name='cohort_city_known'),
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_online", False), ("city", ""), _connector="OR"),
+                name="cohort_online_has_no_city",
+                violation_error_message="An online cohort has no city.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('is_online', False), ('city', ''), _connector='OR'), name='cohort_online_has_no_city', violation_error_message='An online cohort has no city.'),
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("is_online", False), ("offers_face_to_face", False), _connector="OR"),
+                name="cohort_online_not_face_to_face",
+                violation_error_message="An online cohort has no face-to-face teaching.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('is_online', False), ('offers_face_to_face', False), _connector='OR'), name='cohort_online_not_face_to_face', violation_error_message='An online cohort has no face-to-face teaching.'),
+            model_name="remotemodule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("course__isnull", False), ("purpose", "teaching")),
+                    models.Q(("course__isnull", True), ("purpose", "exam_prep")),
+                    _connector="OR",
+                ),
+                name="remote_module_course_iff_teaching",
+                violation_error_message="A teaching module names its course; exam preparation names none.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remotemodule',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('course__isnull', False), ('purpose', 'teaching')), models.Q(('course__isnull', True), ('purpose', 'exam_prep')), _connector='OR'), name='remote_module_course_iff_teaching', violation_error_message='A teaching module names its course; exam preparation names none.'),
+            model_name="trainingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("course__isnull", False), ("purpose", "teaching")),
+                    models.Q(("course__isnull", True), ("purpose", "exam_prep")),
+                    _connector="OR",
+                ),
+                name="session_course_iff_teaching",
+                violation_error_message="A teaching session names its course; exam preparation names none.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('course__isnull', False), ('purpose', 'teaching')), models.Q(('course__isnull', True), ('purpose', 'exam_prep')), _connector='OR'), name='session_course_iff_teaching', violation_error_message='A teaching session names its course; exam preparation names none.'),
+            model_name="trainingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mode__in", ["face_to_face", "live_remote"])), name="session_mode_known"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('mode__in', ['face_to_face', 'live_remote'])), name='session_mode_known'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingsession',
-            constraint=models.CheckConstraint(condition=models.Q(('mode', 'face_to_face'), models.Q(('location', ''), ('location_en', '')), _connector='OR'), name='session_live_remote_has_no_location', violation_error_message='A live remote session has no location.'),
+            model_name="trainingsession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("mode", "face_to_face"), models.Q(("location", ""), ("location_en", "")), _connector="OR"
+                ),
+                name="session_live_remote_has_no_location",
+                violation_error_message="A live remote session has no location.",
+            ),
         ),
     ]
