@@ -56,9 +56,9 @@ class SelfStudyForm(forms.Form):
             trainee=trainee,
             state__in=Enrolment.TRAINING_STATES,
             cohort__offers_self_study=True,
-        ).select_related("cohort")
+        ).select_related("cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track")
         self.fields["enrolment"].queryset = enrolments
-        self.fields["enrolment"].label_from_instance = lambda e: e.cohort.code
+        self.fields["enrolment"].label_from_instance = lambda e: str(e.cohort)  # its name, the code second
         self.fields["course"].queryset = Course.objects.filter(
             curriculum_entries__curriculum__in=enrolments.values("curriculum")
         ).distinct()

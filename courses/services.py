@@ -427,9 +427,7 @@ def _require_training(enrolment: Enrolment) -> None:
 def _check_mode(cohort: Cohort, mode: str) -> None:
     if mode == TrainingSession.Mode.LIVE_REMOTE:
         if not cohort.offers_remote:
-            raise TrainingError(
-                "mode_not_offered", _("Cohort %(cohort)s has no remote learning.") % {"cohort": cohort}
-            )
+            raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no remote learning.") % {"cohort": cohort})
     elif not cohort.offers_face_to_face or cohort.is_online:
         raise TrainingError(
             "mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort}
@@ -534,9 +532,7 @@ def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None 
     return do_record_session_attendance(session=session, hours_by_enrolment=dict.fromkeys(ids), by=by)
 
 
-def check_module(
-    *, cohort: Cohort, course: Course | None, hours: object, purpose: str = Purpose.TEACHING
-) -> None:
+def check_module(*, cohort: Cohort, course: Course | None, hours: object, purpose: str = Purpose.TEACHING) -> None:
     """A recorded module fits its cohort: remote learning offered, a course of the curriculum for
     teaching and none for exam preparation."""
     if not cohort.offers_remote:
