@@ -115,7 +115,8 @@ def test_it_refuses_a_full_cohort():
     with translation.override("en"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
     # The cohort by its human name, the code second (institution · tier · track · month (code)).
-    assert str(outcome.error) == f"Cohort {cohort.name} ({cohort.code}) is full."
+    with translation.override("en"):
+        assert str(outcome.error) == f"Cohort {cohort.name} ({cohort.code}) is full."
     with translation.override("zh-hant"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
         assert str(outcome.error) == f"梯次 {cohort.name} ({cohort.code}) 已額滿。"
