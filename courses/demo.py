@@ -5,6 +5,9 @@
   trainee05 is pending there.
 * trainee06 completed the assistant training (a finished inst-a cohort) and is approved in
   inst-a's standard-corporate cohort, so the credited hours show: 48 h / 6 days + 8 h / 1 day.
+* trainee08 completed inst-b's online assistant cohort with nothing face-to-face: teaching by a live
+  remote session and recorded modules, exam preparation by a live remote session and a recorded
+  exam-preparation module.
 
 Everything goes through ``courses.services``; dates hang on each cohort's stored start date, so a
 second run (even on another day) finds what the first made.
@@ -19,9 +22,18 @@ from django.utils import timezone
 from accounts.models import Institution, User
 
 from . import services
-from .models import Cohort, Curriculum, Enrolment, RemoteModule, TrainingSession
+from .models import City, Cohort, Curriculum, Enrolment, Purpose, RemoteModule, TrainingSession
 
-PLACES = {"inst-a": ("臺北市", False), "inst-b": ("", True)}
+PLACES = {"inst-a": (City.TAIPEI, False), "inst-b": ("", True)}
+# Teachers by their Chinese name, with the English one English pages show (陳志明 has none: the
+# pages fall back to the Chinese name).
+TEACHERS_EN = {
+    "黃美玲": "Huang Mei-ling",
+    "李建宏": "Lee Chien-hung",
+    "王大同": "Wang Ta-tung",
+    "林淑華": "Lin Shu-hua",
+}
+CLASSROOM = ("臺北金融研訓中心 301 教室", "Taipei Banking Training Centre, Room 301")
 
 
 def _trainee(number: int) -> User | None:
@@ -70,20 +82,43 @@ def _enrolment(trainee: User, cohort: Cohort, *, approve: bool) -> Enrolment:
 
 
 def _session(cohort: Cohort, day: int, code: str | None, hours: int, teacher: str) -> TrainingSession:
+    """A class on day ``day`` of the cohort: in the classroom, or live remote for an online cohort."""
     course = cohort.curriculum.entries.get(course__code=code).course if code else None
+    purpose = Purpose.TEACHING if code else Purpose.EXAM_PREP
+    mode = TrainingSession.Mode.LIVE_REMOTE if cohort.is_online else TrainingSession.Mode.FACE_TO_FACE
+    services.check_session(cohort=cohort, purpose=purpose, course=course, hours=hours, mode=mode)
+    location, location_en = ("", "") if cohort.is_online else CLASSROOM
     session, _ = TrainingSession.objects.get_or_create(
         cohort=cohort,
         held_on=cohort.starts_on + datetime.timedelta(days=day),
         course=course,
         defaults={
-            "purpose": TrainingSession.Purpose.TEACHING if code else TrainingSession.Purpose.EXAM_PREP,
+            "purpose": purpose,
+            "mode": mode,
             "hours": hours,
             "teacher": teacher,
+            "teacher_en": TEACHERS_EN.get(teacher, ""),
             "starts_at": datetime.time(9, 0),
-            "location": cohort.city,
+            "location": location,
+            "location_en": location_en,
         },
     )
     return session
+
+
+def _module(cohort: Cohort, code: str | None, title_zh: str, title_en: str, hours: int) -> RemoteModule:
+    """A recorded module: teaching of course ``code``, or exam preparation when ``code`` is None."""
+    course = cohort.curriculum.entries.get(course__code=code).course if code else None
+    purpose = Purpose.TEACHING if code else Purpose.EXAM_PREP
+    services.check_module(cohort=cohort, course=course, hours=hours, purpose=purpose)
+    module, _ = RemoteModule.objects.get_or_create(
+        cohort=cohort,
+        purpose=purpose,
+        course=course,
+        title_zh=title_zh,
+        defaults={"title_en": title_en, "hours": Decimal(hours)},
+    )
+    return module
 
 
 def _standard_retail_class(cohort: Cohort) -> None:
@@ -91,12 +126,7 @@ def _standard_retail_class(cohort: Cohort) -> None:
     second = _session(cohort, 1, "BCM-102", 8, "黃美玲")
     _session(cohort, 7, "BCM-103", 8, "陳志明")
     _session(cohort, 8, "BCM-201", 8, "李建宏")
-    module, _ = RemoteModule.objects.get_or_create(
-        cohort=cohort,
-        course=cohort.curriculum.entries.get(course__code="BCM-103").course,
-        title_zh="銀行營銷實務線上單元",
-        defaults={"title_en": "Bank marketing practice online unit", "hours": Decimal(4)},
-    )
+    module = _module(cohort, "BCM-103", "銀行營銷實務線上單元", "Bank marketing practice online unit", 4)
     attended = {1: (8, 8), 2: (8, 6), 3: (8, 0), 4: (4, 8)}
     for number, (day_one, day_two) in attended.items():
         trainee = _trainee(number)
@@ -132,7 +162,7 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
         defaults={
             "institution": institution,
             "curriculum": assistant,
-            "city": PLACES[institution.code][0] or "臺北市",
+            "city": PLACES[institution.code][0] or City.TAIPEI,
             "capacity": 30,
             "starts_on": today - datetime.timedelta(days=60),
             "ends_on": today - datetime.timedelta(days=57),
@@ -151,6 +181,27 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
     if cohort.status in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
         services.do_start_cohort(cohort=cohort)
     services.do_finish_cohort(cohort=cohort)
+
+
+def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:
+    """trainee08 completes the online assistant cohort (16 h teaching + 8 h exam preparation), all remote."""
+    teaching = _session(cohort, 0, "BCM-101", 8, "林淑華")
+    prep_live = _session(cohort, 2, None, 4, "王大同")
+    modules = [
+        _module(cohort, "BCM-102", "理論基礎與政策法規線上課程", "Foundations, policies and regulations (recorded)", 4),
+        _module(cohort, "BCM-103", "營銷實務與策略線上課程", "Marketing practice and strategy (recorded)", 4),
+        _module(cohort, None, "考前輔導錄播", "Exam preparation (recorded)", 4),
+    ]
+    enrolment = _enrolment(trainee, cohort, approve=True)
+    if enrolment.state == Enrolment.State.COMPLETED:
+        return
+    for session in (teaching, prep_live):
+        services.do_record_attendance(session=session, enrolment=enrolment, hours=session.hours)
+    for module in modules:
+        services.do_record_remote_completion(
+            module=module, enrolment=enrolment, completed_on=cohort.starts_on + datetime.timedelta(days=1)
+        )
+    services.do_complete_enrolment(enrolment=enrolment)
 
 
 @transaction.atomic
@@ -172,3 +223,6 @@ def load() -> None:
         inst_a = cohorts["INST-A-STANDARD-CORPORATE"].institution
         _completed_assistant_training(inst_a, trainee06, today=today)
         _enrolment(trainee06, cohorts["INST-A-STANDARD-CORPORATE"], approve=True)
+    trainee08 = _trainee(8)
+    if trainee08 is not None and "INST-B-ASSISTANT" in cohorts:
+        _online_assistant_completed(cohorts["INST-B-ASSISTANT"], trainee08)

@@ -28,7 +28,7 @@ class CohortFilterForm(forms.Form):
         anything = [("", _("any"))]
         self.fields["tier"].choices = anything + [(t.code, t.name) for t in Tier.objects.all()]
         self.fields["track"].choices = anything + [(t.code, t.name) for t in Track.objects.all()]
-        self.fields["city"].choices = anything + [("online", _("online"))] + [(c, c) for c in selectors.cohort_cities()]
+        self.fields["city"].choices = [*anything, ("online", _("online")), *selectors.cohort_cities()]
         self.fields["mode"].choices = anything + list(Cohort.Mode.choices)
         self.helper = FormHelper()
         self.helper.form_method = "get"
@@ -56,9 +56,9 @@ class SelfStudyForm(forms.Form):
             trainee=trainee,
             state__in=Enrolment.TRAINING_STATES,
             cohort__offers_self_study=True,
-        ).select_related("cohort")
+        ).select_related("cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track")
         self.fields["enrolment"].queryset = enrolments
-        self.fields["enrolment"].label_from_instance = lambda e: e.cohort.code
+        self.fields["enrolment"].label_from_instance = lambda e: str(e.cohort)  # its name, the code second
         self.fields["course"].queryset = Course.objects.filter(
             curriculum_entries__curriculum__in=enrolments.values("curriculum")
         ).distinct()

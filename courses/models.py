@@ -1,8 +1,10 @@
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from accounts.bilingual import Bilingual, InCurrentLanguage
+from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.fields import acting_user
 
 
@@ -137,6 +139,49 @@ class CurriculumCourse(models.Model):
         return f"{self.curriculum}: {self.course.code}"
 
 
+class City(models.TextChoices):
+    """Taiwan's 22 cities and counties, stored by their ISO 3166-2:TW code (stable whatever the label)."""
+
+    TAIPEI = "TPE", pgettext_lazy("city", "Taipei City")
+    NEW_TAIPEI = "NWT", pgettext_lazy("city", "New Taipei City")
+    TAOYUAN = "TAO", pgettext_lazy("city", "Taoyuan City")
+    TAICHUNG = "TXG", pgettext_lazy("city", "Taichung City")
+    TAINAN = "TNN", pgettext_lazy("city", "Tainan City")
+    KAOHSIUNG = "KHH", pgettext_lazy("city", "Kaohsiung City")
+    KEELUNG = "KEE", pgettext_lazy("city", "Keelung City")
+    HSINCHU_CITY = "HSZ", pgettext_lazy("city", "Hsinchu City")
+    CHIAYI_CITY = "CYI", pgettext_lazy("city", "Chiayi City")
+    HSINCHU_COUNTY = "HSQ", pgettext_lazy("city", "Hsinchu County")
+    MIAOLI = "MIA", pgettext_lazy("city", "Miaoli County")
+    CHANGHUA = "CHA", pgettext_lazy("city", "Changhua County")
+    NANTOU = "NAN", pgettext_lazy("city", "Nantou County")
+    YUNLIN = "YUN", pgettext_lazy("city", "Yunlin County")
+    CHIAYI_COUNTY = "CYQ", pgettext_lazy("city", "Chiayi County")
+    PINGTUNG = "PIF", pgettext_lazy("city", "Pingtung County")
+    YILAN = "ILA", pgettext_lazy("city", "Yilan County")
+    HUALIEN = "HUA", pgettext_lazy("city", "Hualien County")
+    TAITUNG = "TTT", pgettext_lazy("city", "Taitung County")
+    PENGHU = "PEN", pgettext_lazy("city", "Penghu County")
+    KINMEN = "KIN", pgettext_lazy("city", "Kinmen County")
+    LIENCHIANG = "LIE", pgettext_lazy("city", "Lienchiang County")
+
+
+class Purpose(models.TextChoices):
+    """What training hours count toward: the teaching plan, or exam preparation (考前輔導)."""
+
+    TEACHING = "teaching", _("teaching")
+    EXAM_PREP = "exam_prep", _("exam preparation")
+
+
+class CohortManager(models.Manager["Cohort"]):
+    """Cohorts with what their name reads (institution, tier, track), so that a list or a choice of
+    cohorts (admin filters, form selects) takes one query, not one per cohort. Related access
+    (``enrolment.cohort``) goes through the plain base manager."""
+
+    def get_queryset(self) -> models.QuerySet["Cohort"]:
+        return super().get_queryset().select_related("institution", "curriculum__tier", "curriculum__track")
+
+
 class Cohort(models.Model):
     """A training class an institution runs for one curriculum (tier and track)."""
 
@@ -164,7 +209,9 @@ class Cohort(models.Model):
     offers_self_study = models.BooleanField(_("self-study"), default=True)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("empty for an online cohort"))
+    city = models.CharField(
+        _("city"), max_length=3, choices=City.choices, blank=True, help_text=_("empty for an online cohort")
+    )
     is_online = models.BooleanField(_("online"), default=False)
     capacity = models.PositiveIntegerField(_("capacity"))
     enrolment_opens_at = models.DateTimeField(_("enrolment opens"))
@@ -175,6 +222,8 @@ class Cohort(models.Model):
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = CohortManager()
 
     class Meta:
         ordering = ["starts_on", "code"]
@@ -201,11 +250,39 @@ class Cohort(models.Model):
                 name="cohort_capacity_positive",
                 violation_error_message=_("The capacity must be at least one seat."),
             ),
+            models.CheckConstraint(
+                condition=Q(city__in=[*City.values, ""]),
+                name="cohort_city_known",
+                violation_error_message=_("Choose a city from the list."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_online=False) | Q(city=""),
+                name="cohort_online_has_no_city",
+                violation_error_message=_("An online cohort has no city."),
+            ),
+            # Online means no classroom: its teaching and exam preparation are remote (live or recorded).
+            models.CheckConstraint(
+                condition=Q(is_online=False) | Q(offers_face_to_face=False),
+                name="cohort_online_not_face_to_face",
+                violation_error_message=_("An online cohort has no face-to-face teaching."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx")]
 
     def __str__(self) -> str:
-        return self.code
+        return f"{self.name} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        """The name people know it by: institution · tier · track · start month, in the current language.
+
+        Reads the institution, curriculum, tier and track: lists select them (``cohorts_with_catalog``).
+        """
+        parts = [self.institution.name, self.curriculum.tier.name]
+        if self.curriculum.track is not None:
+            parts.append(self.curriculum.track.name)
+        parts.append(formats.date_format(self.starts_on, "YEAR_MONTH_FORMAT"))
+        return " · ".join(parts)
 
 
 class Enrolment(models.Model):
@@ -323,14 +400,23 @@ class PriorLearning(models.Model):
 
 
 class TrainingSession(models.Model):
-    """A face-to-face class of a cohort: one day's teaching of one course, or exam preparation."""
+    """A class of a cohort, in a room or live online: one day's teaching of one course, or exam preparation."""
 
-    class Purpose(models.TextChoices):
-        TEACHING = "teaching", _("teaching")
-        EXAM_PREP = "exam_prep", _("exam preparation")
+    Purpose = Purpose
+
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face-to-face")
+        LIVE_REMOTE = "live_remote", _("live remote")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
+    mode = models.CharField(
+        _("delivery"),
+        max_length=20,
+        choices=Mode.choices,
+        default=Mode.FACE_TO_FACE,
+        help_text=_("live remote sessions count as remote learning and have no location"),
+    )
     course = models.ForeignKey(
         Course,
         on_delete=models.PROTECT,
@@ -344,13 +430,19 @@ class TrainingSession(models.Model):
     starts_at = models.TimeField(_("starts at"), null=True, blank=True)
     hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
     teacher = models.CharField(_("teacher"), max_length=150)
+    teacher_en = models.CharField(
+        _("teacher (English)"), max_length=150, blank=True, help_text=_("English pages show the teacher otherwise")
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
+    location_en = models.CharField(
+        _("location (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise")
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["held_on", "starts_at", "pk"]
-        verbose_name = _("face-to-face session")
-        verbose_name_plural = _("face-to-face sessions")
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0, hours__lte=24),
@@ -358,16 +450,40 @@ class TrainingSession(models.Model):
                 violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
             ),
             models.CheckConstraint(
-                condition=Q(purpose="exam_prep") | Q(course__isnull=False),
-                name="session_teaching_names_a_course",
-                violation_error_message=_("A teaching session must name its course."),
+                condition=Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True),
+                name="session_course_iff_teaching",
+                violation_error_message=_("A teaching session names its course; exam preparation names none."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=["face_to_face", "live_remote"]),
+                name="session_mode_known",
+                violation_error_message=_("A session is face-to-face or live remote."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="face_to_face") | Q(location="", location_en=""),
+                name="session_live_remote_has_no_location",
+                violation_error_message=_("A live remote session has no location."),
             ),
         ]
         indexes = [models.Index(fields=["cohort", "held_on"], name="session_cohort_date_idx")]
 
     def __str__(self) -> str:
         what = self.course.code if self.course_id else self.get_purpose_display()
-        return f"{self.cohort} · {self.held_on} · {what}"
+        return f"{self.cohort.code} · {self.held_on} · {what}"
+
+    @property
+    def teacher_name(self) -> str:
+        """The teacher in the current language (the Chinese name where no English one is given)."""
+        return in_current_language(self.teacher, self.teacher_en)
+
+    @property
+    def location_name(self) -> str:
+        """Where the session is held, in the current language; empty for a live remote session."""
+        return in_current_language(self.location, self.location_en)
+
+    @property
+    def is_live_remote(self) -> bool:
+        return self.mode == self.Mode.LIVE_REMOTE
 
 
 class Attendance(models.Model):
@@ -404,12 +520,26 @@ class Attendance(models.Model):
 
 
 class RemoteModule(Bilingual, models.Model):
-    """A remote-learning module a cohort offers for one course; completing it earns its hours."""
+    """A recorded remote-learning module of a cohort: teaching of one course, or exam preparation.
+
+    Completing it earns its hours toward what its purpose counts for.
+    """
+
+    Purpose = Purpose
 
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="remote_modules", verbose_name=_("cohort")
     )
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
+    course = models.ForeignKey(
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("course"),
+        help_text=_("required for teaching; empty for exam preparation"),
+    )
     title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title = InCurrentLanguage()
@@ -426,10 +556,16 @@ class RemoteModule(Bilingual, models.Model):
                 name="remote_module_hours_positive",
                 violation_error_message=_("A remote module earns more than 0 and at most 100 class hours."),
             ),
+            models.CheckConstraint(
+                condition=Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True),
+                name="remote_module_course_iff_teaching",
+                violation_error_message=_("A teaching module names its course; exam preparation names none."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.course.code} {self.title}"
+        what = self.course.code if self.course_id else self.get_purpose_display()
+        return f"{what} {self.title}"
 
 
 class RemoteCompletion(models.Model):

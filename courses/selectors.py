@@ -15,12 +15,14 @@ from django.utils import timezone
 from .hours import HoursOwed, Plan, compute_hours_owed
 from .models import (
     Attendance,
+    City,
     Cohort,
     Course,
     Curriculum,
     CurriculumCourse,
     Enrolment,
     PriorLearning,
+    Purpose,
     RemoteCompletion,
     SelfStudyEntry,
     Tier,
@@ -159,20 +161,27 @@ def cohorts_version() -> tuple[object, ...]:
     return tuple(Cohort.objects.aggregate(last=Max("updated_at"), top=Max("id")).values())
 
 
-def cohort_cities() -> list[str]:
-    return list(
+def cohort_cities() -> list[tuple[str, str]]:
+    """(code, label in the current language) of the cities with an open cohort, in the list's order."""
+    codes = set(
         Cohort.objects.filter(status=Cohort.Status.OPEN, is_online=False)
         .exclude(city="")
-        .order_by("city")
         .values_list("city", flat=True)
         .distinct()
     )
+    return [(str(city.value), str(city.label)) for city in City if city.value in codes]
 
 
 def enrolments_of(trainee: User) -> QuerySet[Enrolment]:
     return (
         Enrolment.objects.filter(trainee=trainee)
-        .select_related("cohort__institution", "curriculum__tier", "curriculum__track")
+        .select_related(
+            "cohort__institution",
+            "cohort__curriculum__tier",
+            "cohort__curriculum__track",
+            "curriculum__tier",
+            "curriculum__track",
+        )
         .order_by("-created_at")
     )
 
@@ -188,7 +197,7 @@ def enrolments_in_training(*, cohort_id: int | None) -> QuerySet[Enrolment]:
 def upcoming_sessions(
     trainee: User, *, today: datetime.date | None = None, limit: int = 10
 ) -> QuerySet[TrainingSession]:
-    """Face-to-face sessions ahead of ``trainee`` in the cohorts they are approved for."""
+    """Sessions (face-to-face and live remote) ahead of ``trainee`` in the cohorts they are approved for."""
     today = today or timezone.localdate()
     return (
         TrainingSession.objects.filter(
@@ -196,7 +205,7 @@ def upcoming_sessions(
             cohort__enrolments__state__in=Enrolment.TRAINING_STATES,
             held_on__gte=today,
         )
-        .select_related("cohort", "course")
+        .select_related("cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course")
         .order_by("held_on", "starts_at", "pk")[:limit]
     )
 
@@ -233,15 +242,20 @@ class CourseProgress:
 class Progress:
     """Hours done by mode and by course against the hours an enrolment owes.
 
-    Self-study counts once confirmed (``self_study_pending`` is awaiting the institution).
+    Teaching and exam preparation are owed each on its own: exam preparation counts toward
+    exam preparation whatever its mode (face-to-face, live remote, a recorded module), never
+    toward teaching, and the other way round. ``face_to_face``, ``remote`` and ``self_study`` are
+    teaching hours; ``remote`` holds live remote sessions and recorded modules alike. Self-study
+    counts once confirmed (``self_study_pending`` is awaiting the institution).
     """
 
     enrolment: Enrolment
     face_to_face: Decimal = field(default_factory=_zero)
-    exam_prep: Decimal = field(default_factory=_zero)
     remote: Decimal = field(default_factory=_zero)
     self_study: Decimal = field(default_factory=_zero)
     self_study_pending: Decimal = field(default_factory=_zero)
+    exam_prep_face_to_face: Decimal = field(default_factory=_zero)
+    exam_prep_remote: Decimal = field(default_factory=_zero)
     courses: list[CourseProgress] = field(default_factory=list)
 
     @property
@@ -261,35 +275,76 @@ class Progress:
         return self.face_to_face + self.remote + self.self_study
 
     @property
+    def exam_prep(self) -> Decimal:
+        """Exam-preparation hours done, in any mode."""
+        return self.exam_prep_face_to_face + self.exam_prep_remote
+
+    @property
     def total_done(self) -> Decimal:
         return self.teaching_done + self.exam_prep
 
     @property
+    def teaching_complete(self) -> bool:
+        return self.teaching_owed is not None and self.teaching_done >= self.teaching_owed
+
+    @property
+    def exam_prep_complete(self) -> bool:
+        return self.exam_prep_owed is not None and self.exam_prep >= self.exam_prep_owed
+
+    @property
     def complete(self) -> bool:
-        """Hours done reach the hours owed (fixed at approval; never complete before)."""
-        return self.owed is not None and self.total_done >= self.owed
+        """Teaching done reaches teaching owed AND exam preparation done reaches exam preparation owed
+        (each on its own, not their sum; fixed at approval, so never complete before)."""
+        return self.teaching_complete and self.exam_prep_complete
 
     def percent_of_owed(self, hours: Decimal) -> int:
         if not self.owed:
             return 0
         return min(100, int(hours * 100 / self.owed))
 
+    def _counted(self) -> tuple[Decimal, Decimal]:
+        """(teaching, exam preparation) hours that count: each part up to what it owes."""
+        teaching = min(self.teaching_done, Decimal(self.teaching_owed or 0))
+        prep = min(self.exam_prep, Decimal(self.exam_prep_owed or 0))
+        return teaching, prep
+
     @property
     def modes(self) -> list[tuple[str, str, Decimal, int]]:
-        """(mode, label, hours, percent of the hours owed) for the bars, in a fixed order."""
+        """(mode, label, hours, percent of the hours owed) for the bars, in a fixed order.
+
+        The teaching modes, then exam preparation (every mode of it). A part's percents stop at its
+        share of the hours owed: extra teaching does not fill the exam-preparation share.
+        """
         from django.utils.translation import gettext as _
 
+        teaching, prep = self._counted()
+
+        def share(hours: Decimal, done: Decimal, counted: Decimal) -> int:
+            return self.percent_of_owed(hours * counted / done) if done else 0
+
         rows = [
-            ("face_to_face", _("face-to-face"), self.face_to_face),
-            ("remote", _("remote learning"), self.remote),
-            ("self_study", _("self-study"), self.self_study),
-            ("exam_prep", _("exam preparation"), self.exam_prep),
+            ("face_to_face", _("face-to-face"), self.face_to_face, teaching, self.teaching_done),
+            ("remote", _("remote learning"), self.remote, teaching, self.teaching_done),
+            ("self_study", _("self-study"), self.self_study, teaching, self.teaching_done),
+            ("exam_prep", _("exam preparation"), self.exam_prep, prep, self.exam_prep),
         ]
-        return [(mode, label, hours, self.percent_of_owed(hours)) for mode, label, hours in rows]
+        return [(mode, label, hours, share(hours, done, counted)) for mode, label, hours, counted, done in rows]
+
+    @property
+    def exam_prep_modes(self) -> list[tuple[str, str, Decimal]]:
+        """(mode, label, hours) of exam preparation by how it was delivered."""
+        from django.utils.translation import gettext as _
+
+        return [
+            ("face_to_face", _("face-to-face"), self.exam_prep_face_to_face),
+            ("remote", _("remote learning"), self.exam_prep_remote),
+        ]
 
     @property
     def percent(self) -> int:
-        return self.percent_of_owed(self.total_done)
+        """How far toward completion: the hours that count (each part up to what it owes) of all owed."""
+        teaching, prep = self._counted()
+        return self.percent_of_owed(teaching + prep)
 
 
 def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
@@ -318,21 +373,32 @@ def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
     per_course: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(_zero))
     for row in (
         Attendance.objects.filter(enrolment_id__in=ids)
-        .values("enrolment_id", "session__purpose", "session__course_id")
+        .values("enrolment_id", "session__purpose", "session__mode", "session__course_id")
         .annotate(total=Sum("hours"))
     ):
         p = result[row["enrolment_id"]]
-        if row["session__purpose"] == TrainingSession.Purpose.EXAM_PREP:
-            p.exam_prep += row["total"]
+        live_remote = row["session__mode"] == TrainingSession.Mode.LIVE_REMOTE
+        if row["session__purpose"] == Purpose.EXAM_PREP:
+            if live_remote:
+                p.exam_prep_remote += row["total"]
+            else:
+                p.exam_prep_face_to_face += row["total"]
+            continue
+        if live_remote:
+            p.remote += row["total"]
         else:
             p.face_to_face += row["total"]
-            per_course[p.enrolment.pk][row["session__course_id"]] += row["total"]
+        per_course[p.enrolment.pk][row["session__course_id"]] += row["total"]
     for row in (
         RemoteCompletion.objects.filter(enrolment_id__in=ids)
-        .values("enrolment_id", "module__course_id")
+        .values("enrolment_id", "module__purpose", "module__course_id")
         .annotate(total=Sum("module__hours"))
     ):
-        result[row["enrolment_id"]].remote += row["total"]
+        p = result[row["enrolment_id"]]
+        if row["module__purpose"] == Purpose.EXAM_PREP:
+            p.exam_prep_remote += row["total"]
+            continue
+        p.remote += row["total"]
         per_course[row["enrolment_id"]][row["module__course_id"]] += row["total"]
     for row in (
         SelfStudyEntry.objects.filter(enrolment_id__in=ids)
@@ -383,7 +449,7 @@ def progress(enrolment: Enrolment) -> Progress:
 
 
 def training_complete(enrolment: Enrolment) -> bool:
-    """Whether the hours done reach the hours owed (what certification asks before an exam)."""
+    """Whether teaching and exam preparation each reach what is owed (what certification asks before an exam)."""
     return progress(enrolment).complete
 
 

@@ -36,6 +36,7 @@ from .models import (
     Course,
     Enrolment,
     PriorLearning,
+    Purpose,
     RemoteCompletion,
     RemoteModule,
     SelfStudyEntry,
@@ -382,10 +383,19 @@ def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
     _require_state(locked, *Enrolment.TRAINING_STATES)
     progress = selectors.progress(locked)
     if not progress.complete:
+        # Each part on its own: extra teaching hours never make up for missing exam preparation.
         raise TrainingError(
             "hours_missing",
-            _("%(done)s of %(owed)s hours are done; the training is not complete yet.")
-            % {"done": progress.total_done, "owed": progress.owed},
+            _(
+                "Teaching %(teaching_done)s of %(teaching_owed)s hours and exam preparation %(prep_done)s of "
+                "%(prep_owed)s hours are done; the training is not complete yet."
+            )
+            % {
+                "teaching_done": progress.teaching_done,
+                "teaching_owed": progress.teaching_owed,
+                "prep_done": progress.exam_prep,
+                "prep_owed": progress.exam_prep_owed,
+            },
         )
     locked.completed_at = timezone.now()
     _move(locked, State.COMPLETED, ["completed_at"])
@@ -468,25 +478,50 @@ def check_within_cohort_dates(*, cohort: Cohort, day: datetime.date) -> None:
         )
 
 
-def check_session(
-    *, cohort: Cohort, purpose: str, course: Course | None, hours: object, held_on: datetime.date | None = None
-) -> None:
-    """A face-to-face session fits its cohort: mode offered, within its dates, course in its
-    curriculum, a day's hours."""
-    if not cohort.offers_face_to_face:
+def _check_mode(cohort: Cohort, mode: str) -> None:
+    if mode == TrainingSession.Mode.LIVE_REMOTE:
+        if not cohort.offers_remote:
+            raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no remote learning.") % {"cohort": cohort})
+    elif not cohort.offers_face_to_face or cohort.is_online:
         raise TrainingError(
             "mode_not_offered", _("Cohort %(cohort)s has no face-to-face teaching.") % {"cohort": cohort}
         )
-    if held_on is not None:
-        check_within_cohort_dates(cohort=cohort, day=held_on)
-    _hours(hours)
-    if purpose == TrainingSession.Purpose.TEACHING and course is None:
-        raise TrainingError("course_not_in_curriculum", _("A teaching session needs a course."))
-    if course is not None and not cohort.curriculum.entries.filter(course=course).exists():
+
+
+def _check_purpose(cohort: Cohort, purpose: str, course: Course | None) -> None:
+    """Teaching names a course of the cohort's curriculum; exam preparation names none."""
+    if purpose == Purpose.EXAM_PREP:
+        if course is not None:
+            raise TrainingError(
+                "course_not_in_curriculum", _("Exam preparation counts toward no course: leave the course empty.")
+            )
+        return
+    if course is None:
+        raise TrainingError("course_not_in_curriculum", _("Teaching needs a course."))
+    if not cohort.curriculum.entries.filter(course=course).exists():
         raise TrainingError(
             "course_not_in_curriculum",
             _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": cohort.curriculum},
         )
+
+
+def check_session(
+    *,
+    cohort: Cohort,
+    purpose: str,
+    course: Course | None,
+    hours: object,
+    mode: str = TrainingSession.Mode.FACE_TO_FACE,
+    held_on: datetime.date | None = None,
+) -> None:
+    """A session fits its cohort: its delivery offered (face-to-face in a room, or live remote), on a
+    day within the cohort's dates, a course of the curriculum for teaching and none for exam
+    preparation, a day's hours."""
+    _check_mode(cohort, mode)
+    if held_on is not None:
+        check_within_cohort_dates(cohort=cohort, day=held_on)
+    _hours(hours)
+    _check_purpose(cohort, purpose, course)
 
 
 def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: object) -> Decimal:
@@ -583,16 +618,13 @@ def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None 
     return do_record_session_attendance(session=session, hours_by_enrolment=dict.fromkeys(ids), by=by)
 
 
-def check_module(*, cohort: Cohort, course: Course, hours: object) -> None:
-    """A remote-learning module fits its cohort: remote learning offered, course in its curriculum."""
+def check_module(*, cohort: Cohort, course: Course | None, hours: object, purpose: str = Purpose.TEACHING) -> None:
+    """A recorded module fits its cohort: remote learning offered, a course of the curriculum for
+    teaching and none for exam preparation."""
     if not cohort.offers_remote:
         raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no remote learning.") % {"cohort": cohort})
     _hours(hours)
-    if not cohort.curriculum.entries.filter(course=course).exists():
-        raise TrainingError(
-            "course_not_in_curriculum",
-            _("%(course)s is not part of %(curriculum)s.") % {"course": course, "curriculum": cohort.curriculum},
-        )
+    _check_purpose(cohort, purpose, course)
 
 
 def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date) -> None:

@@ -183,7 +183,12 @@ class SittingAdmin(InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = SittingForm
     list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place"]
-    list_select_related = ["paper__course", "cohort"]
+    list_select_related = [
+        "paper__course",
+        "cohort__institution",
+        "cohort__curriculum__tier",
+        "cohort__curriculum__track",
+    ]
     list_filter = ["is_online", "paper__course"]
     search_fields = ["cohort__code", "paper__course__code", "place"]
 

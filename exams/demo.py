@@ -88,5 +88,5 @@ def load() -> None:
         Sitting.objects.create(
             cohort=cohort, paper=paper, opens_at=now - datetime.timedelta(minutes=1),
             closes_at=now + datetime.timedelta(days=30), is_online=cohort.is_online or not cohort.city,
-            place=cohort.city or "",
+            place=cohort.get_city_display(),
         )  # fmt: skip

@@ -76,7 +76,10 @@ class CohortFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
     curriculum = factory.LazyFunction(lambda: curriculum_of("standard", "retail"))
     code = factory.Sequence(lambda n: f"C-{n:04d}")
-    city = "臺北市"
+    is_online = False
+    # An online cohort has no city and no classroom (database constraints).
+    city = factory.LazyAttribute(lambda o: "" if o.is_online else "TPE")
+    offers_face_to_face = factory.LazyAttribute(lambda o: not o.is_online)
     capacity = 20
     status = "open"
     starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
@@ -94,6 +97,7 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     course = factory.LazyAttribute(
         lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None
     )
+    mode = "face_to_face"
     held_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)  # inside the cohort's dates
     hours = 8
     teacher = "陳老師"
@@ -104,7 +108,10 @@ class RemoteModuleFactory(factory.django.DjangoModelFactory):
         model = "courses.RemoteModule"
 
     cohort = factory.SubFactory(CohortFactory, offers_remote=True)
-    course = factory.LazyAttribute(lambda o: o.cohort.curriculum.entries.first().course)
+    purpose = "teaching"
+    course = factory.LazyAttribute(
+        lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None
+    )
     title_zh = factory.Sequence(lambda n: f"線上單元{n}")
     title_en = factory.Sequence(lambda n: f"Online unit {n}")
     hours = 4

@@ -97,7 +97,7 @@ class CohortAdmin(InstitutionScopedAdmin):
 
     @admin.display(description=_("city"))
     def place(self, obj: Cohort) -> str:
-        return gettext("online") if obj.is_online else obj.city
+        return gettext("online") if obj.is_online else obj.get_city_display()
 
     @admin.display(description=_("seats taken"))
     def seats(self, obj: Cohort) -> str:

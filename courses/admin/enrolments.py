@@ -62,7 +62,14 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
     list_display = ["trainee", "cohort", "state", "hours_owed_display", "credited_hours", "created_at"]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["trainee", "cohort", "curriculum__tier", "curriculum__track"]
+    list_select_related = [
+        "trainee",
+        "cohort__institution",
+        "cohort__curriculum__tier",
+        "cohort__curriculum__track",
+        "curriculum__tier",
+        "curriculum__track",
+    ]
     search_fields = ["trainee__email", "trainee__display_name", "cohort__code"]
     readonly_fields = [
         "trainee",

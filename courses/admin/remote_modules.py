@@ -1,4 +1,5 @@
-"""Remote (online) modules of a cohort and who completed them."""
+"""Recorded remote (online) modules of a cohort, for teaching a course or exam preparation, and who
+completed them."""
 
 from django import forms
 from django.contrib import admin
@@ -48,9 +49,14 @@ class RemoteModuleAdminForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("cohort") and data.get("course") and data.get("hours") is not None:
+        if data.get("cohort") and data.get("hours") is not None and not self.errors:
             try:
-                services.check_module(cohort=data["cohort"], course=data["course"], hours=data["hours"])
+                services.check_module(
+                    cohort=data["cohort"],
+                    course=data.get("course"),
+                    hours=data["hours"],
+                    purpose=data.get("purpose") or RemoteModule.Purpose.TEACHING,
+                )
             except TrainingError as error:
                 raise forms.ValidationError(str(error)) from None
         return data
@@ -60,9 +66,9 @@ class RemoteModuleAdminForm(forms.ModelForm):
 class RemoteModuleAdmin(InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = RemoteModuleAdminForm
-    list_display = ["__str__", "cohort", "course", "hours", "completed"]
-    list_filter = [("cohort", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["cohort", "course"]
+    list_display = ["__str__", "cohort", "purpose", "course", "hours", "completed"]
+    list_filter = ["purpose", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
     search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]
     inlines = [RemoteCompletionInline]
 

@@ -1,4 +1,5 @@
-"""Face-to-face training sessions and their attendance, recorded for the whole cohort in one form."""
+"""Training sessions (face-to-face or live remote, teaching or exam preparation) and their attendance,
+recorded for the whole cohort in one form."""
 
 from django import forms
 from django.contrib import admin
@@ -65,9 +66,10 @@ class TrainingSessionAdminForm(forms.ModelForm):
             try:
                 services.check_session(
                     cohort=data["cohort"],
-                    purpose=data.get("purpose"),
+                    purpose=data.get("purpose") or TrainingSession.Purpose.TEACHING,
                     course=data.get("course"),
                     hours=data["hours"],
+                    mode=data.get("mode") or TrainingSession.Mode.FACE_TO_FACE,
                     held_on=data.get("held_on"),
                 )
             except TrainingError as error:
@@ -79,10 +81,14 @@ class TrainingSessionAdminForm(forms.ModelForm):
 class TrainingSessionAdmin(InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = TrainingSessionAdminForm
-    list_display = ["held_on", "starts_at", "cohort", "purpose", "course", "hours", "teacher", "attended"]
-    list_filter = ["purpose", ("cohort", admin.RelatedOnlyFieldListFilter)]
-    list_select_related = ["cohort", "course"]
-    search_fields = ["cohort__code", "teacher", "course__code"]
+    list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "teacher", "attended"]
+    list_filter = ["purpose", "mode", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    fieldsets = [
+        (None, {"fields": ["cohort", "purpose", "course", "mode", "held_on", "starts_at", "hours"]}),
+        (_("Teacher and place"), {"fields": ["teacher", "teacher_en", "location", "location_en"]}),
+    ]
+    list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
+    search_fields = ["cohort__code", "teacher", "teacher_en", "course__code"]
     date_hierarchy = "held_on"
     inlines = [AttendanceInline]
     actions = ["mark_whole_session_attended"]

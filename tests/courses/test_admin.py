@@ -96,7 +96,7 @@ def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_d
             "offers_face_to_face": "on",
             "starts_on": "2027-03-01",
             "ends_on": "2027-03-03",
-            "city": "Taipei",
+            "city": "TPE",
             "capacity": 30,
             "enrolment_opens_at_0": now.date().isoformat(),
             "enrolment_opens_at_1": "09:00:00",
@@ -178,6 +178,7 @@ def session_form(session, rows):
     data = {
         "cohort": session.cohort_id,
         "purpose": session.purpose,
+        "mode": session.mode,
         "course": session.course_id,
         "held_on": session.held_on.isoformat(),
         "starts_at": "",
@@ -229,6 +230,7 @@ def test_a_session_for_a_course_outside_the_curriculum_is_refused(alice, institu
         {
             "cohort": cohort.pk,
             "purpose": "teaching",
+            "mode": "face_to_face",
             "course": senior_only.pk,
             "held_on": "2027-01-05",
             "hours": "8",
@@ -243,7 +245,14 @@ def test_a_session_cannot_be_scheduled_in_another_institutions_cohort(alice, oth
     theirs = CohortFactory(institution=other_institution)
     response = alice.post(
         "/en/admin/courses/trainingsession/add/",
-        {"cohort": theirs.pk, "purpose": "exam_prep", "held_on": "2027-01-05", "hours": "8", "teacher": "Ms Lin"},
+        {
+            "cohort": theirs.pk,
+            "purpose": "exam_prep",
+            "mode": "face_to_face",
+            "held_on": "2027-01-05",
+            "hours": "8",
+            "teacher": "Ms Lin",
+        },
     )
     assert response.status_code == 200  # the form shows the cohort as an invalid choice
     assert not theirs.sessions.exists()
@@ -321,6 +330,7 @@ def test_remote_completions_are_recorded_on_the_module_and_refused_outside_its_c
     def form(enrolment_id):
         return {
             "cohort": module.cohort_id,
+            "purpose": "teaching",
             "course": module.course_id,
             "title_zh": module.title_zh,
             "title_en": module.title_en,
@@ -348,6 +358,7 @@ def test_a_remote_module_needs_a_cohort_that_offers_remote_learning(alice, insti
         "/en/admin/courses/remotemodule/add/",
         {
             "cohort": cohort.pk,
+            "purpose": "teaching",
             "course": course.pk,
             "title_zh": "單元",
             "title_en": "Unit",
@@ -372,7 +383,7 @@ def test_the_capacity_cannot_drop_below_the_seats_taken(alice, institution):
             "offers_face_to_face": "on",
             "starts_on": cohort.starts_on.isoformat(),
             "ends_on": cohort.ends_on.isoformat(),
-            "city": "Taipei",
+            "city": "TPE",
             "capacity": 1,
             "enrolment_opens_at_0": now.date().isoformat(),
             "enrolment_opens_at_1": "00:00:00",
@@ -415,7 +426,7 @@ def test_the_worked_figure_shows_in_admin_for_a_real_completed_assistant_trainin
     assert "48 h / 6 d + 8 h / 1 d" in html
     assert "0 of 56 hours" in html
     zh = alice.get(f"/zh-hant/admin/courses/enrolment/{standard.pk}/change/").content.decode()
-    assert "48 小時 / 6 天 + 8 小時 / 1 天" in zh
+    assert "48 課時 / 6 天 + 8 課時 / 1 天" in zh
 
 
 def test_the_prior_learning_list_runs_a_fixed_number_of_queries(django_assert_max_num_queries, office):

@@ -25,10 +25,10 @@ def codes(html: str) -> list[str]:
 
 def test_the_finder_shows_24_cohorts_a_page_and_keeps_the_filters_in_the_pager():
     for n in range(30):
-        CohortFactory(code=f"P-{n:02d}", city="臺中市")
-    first = Client().get("/en/cohorts/?city=臺中市").content.decode()
+        CohortFactory(code=f"P-{n:02d}", city="TXG")
+    first = Client().get("/en/cohorts/?city=TXG").content.decode()
     assert len(codes(first)) == 24 and "Page 1 of 2" in first
-    second = Client().get("/en/cohorts/?city=%E8%87%BA%E4%B8%AD%E5%B8%82&page=2").content.decode()
+    second = Client().get("/en/cohorts/?city=TXG&page=2").content.decode()
     assert len(codes(second)) == 6 and set(codes(first)).isdisjoint(codes(second))
     assert "page=1" in second and "city=" in second
 

@@ -28,7 +28,7 @@ def test_every_demo_institution_has_an_open_cohort_for_every_tier_and_track(demo
         assert set(cohorts.values_list("curriculum", flat=True)) == set(Curriculum.objects.values_list("pk", flat=True))
         assert set(cohorts.values_list("is_online", flat=True)) == {online}
     assert set(Cohort.objects.filter(institution__code="inst-a", status="open").values_list("city", flat=True)) == {
-        "臺北市"
+        "TPE"
     }
 
 

@@ -114,10 +114,12 @@ def test_it_refuses_a_full_cohort():
     services.do_enrol(trainee=UserFactory(), cohort=cohort)
     with translation.override("en"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
-    assert str(outcome.error) == f"Cohort {cohort.code} is full."
+    # The cohort by its human name, the code second (institution · tier · track · month (code)).
+    with translation.override("en"):
+        assert str(outcome.error) == f"Cohort {cohort.name} ({cohort.code}) is full."
     with translation.override("zh-hant"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
-    assert str(outcome.error) == f"梯次 {cohort.code} 已額滿。"
+        assert str(outcome.error) == f"梯次 {cohort.name} ({cohort.code}) 已額滿。"
     assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
 
