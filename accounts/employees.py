@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.mail import send_templated_mail
+from core.tasks import enqueue_on_commit
 
 from . import audit, signals
 from .identifiers import normalize_email
@@ -330,7 +331,7 @@ def _on_commit_task(name: str, profile_id: int, site_url: str) -> None:
     from . import tasks
 
     # The worker makes the link: no token travels through the broker.
-    transaction.on_commit(lambda: getattr(tasks, name).delay(profile_id, site_url))
+    enqueue_on_commit(getattr(tasks, name), profile_id, site_url)
 
 
 def _ask_owner_on_commit(profile: TraineeProfile, site_url: str) -> None:

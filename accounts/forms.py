@@ -4,6 +4,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from core.tasks import enqueue_on_commit
+
 from .identifiers import normalize_email
 from .models import User
 from .validators import refuse_control_characters
@@ -96,10 +98,8 @@ class QueuedPasswordResetForm(PasswordResetForm):
 
     def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
         """Queue one mail per account; the worker makes the link, in the person's language."""
-        from django.db import transaction
-
         from .tasks import send_password_reset_email
 
         site_url = request.build_absolute_uri("/").rstrip("/")
         for user in self.get_users(self.cleaned_data["email"]):
-            transaction.on_commit(lambda pk=user.pk: send_password_reset_email.delay(pk, site_url))
+            enqueue_on_commit(send_password_reset_email, user.pk, site_url)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.mail import send_templated_mail
+from core.tasks import enqueue_on_commit
 
 from .identifiers import normalize_email
 from .models import Employer, Institution, TraineeProfile, User
@@ -90,14 +91,14 @@ def _answer_taken_address(owner: User, site_url: str) -> None:
         return
     from .tasks import send_sign_up_notice_email
 
-    transaction.on_commit(lambda: send_sign_up_notice_email.delay(owner.pk, site_url))
+    enqueue_on_commit(send_sign_up_notice_email, owner.pk, site_url)
 
 
 def _send_verification(user: User, site_url: str) -> None:
     from .tasks import send_verification_email
 
     # The worker makes the link: no token travels through the broker.
-    transaction.on_commit(lambda: send_verification_email.delay(user.pk, site_url))
+    enqueue_on_commit(send_verification_email, user.pk, site_url)
 
 
 def _link(user: User, site_url: str, url_name: str, **kwargs: str) -> str:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.tasks import enqueue_on_commit
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
@@ -172,7 +173,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
     def rerender_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         for certificate in queryset:
             pdf.cache_path(certificate).unlink(missing_ok=True)
-            tasks.render_certificate_pdf.delay_on_commit(certificate.pk)
+            enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
         self.message_user(request, _("The PDFs are being made again."), messages.SUCCESS)
 
     @admin.action(description=_("Download the PDFs of the selected certificates (zip)"), permissions=["view"])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.tasks import enqueue_on_commit
+
 
 def on_enrolment_state_changed(sender: Any, enrolment: Any, old_state: str, new_state: str, **kwargs: Any) -> None:
     from courses.models import Enrolment
@@ -18,13 +20,13 @@ def on_enrolment_state_changed(sender: Any, enrolment: Any, old_state: str, new_
     from . import tasks
 
     if new_state in Enrolment.ADMITTED_STATES:
-        tasks.check_certification.delay_on_commit(enrolment.trainee_id)
+        enqueue_on_commit(tasks.check_certification, enrolment.trainee_id)
 
 
 def on_training_progress_changed(sender: Any, enrolment: Any, **kwargs: Any) -> None:
     from . import tasks
 
-    tasks.check_certification.delay_on_commit(enrolment.trainee_id)
+    enqueue_on_commit(tasks.check_certification, enrolment.trainee_id)
 
 
 def on_result_published(sender: Any, result: Any, **kwargs: Any) -> None:

@@ -27,8 +27,6 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
             "task": "exams.tasks.sweep_grading",
             "schedule": grading_sweep_every,
         },
-        # Certification checks, issued mails and certificate.issued events the broker lost: rare (an
-        # outage, a killed worker), and a few minutes late is still on time for a certificate.
         # Essays waiting for a grader (exams.services.essay_marking): each grader's digest in the
         # morning, and the institution's admins told once of an essay past EXAM_ESSAY_MARKING_DAYS.
         "exams: grader digest of waiting essays": {
@@ -39,8 +37,15 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
             "task": "exams.tasks.remind_overdue_essays",
             "schedule": crontab(hour=8, minute=30),
         },
+        # Certification checks, issued mails and certificate.issued events the broker lost: rare (an
+        # outage, a killed worker), and a few minutes late is still on time for a certificate.
         "certification: sweep follow-ups the broker lost": {
             "task": "certification.tasks.sweep_follow_ups",
+            "schedule": 5 * EVERY_MINUTE,
+        },
+        # Enrolment decision mails lost to a broker outage or a mail server that kept refusing.
+        "courses: sweep decision mails": {
+            "task": "courses.tasks.sweep_decision_mails",
             "schedule": 5 * EVERY_MINUTE,
         },
         "certification-expire-lapsed": {

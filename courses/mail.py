@@ -1,11 +1,22 @@
 """E-mails of training delivery, in the trainee's preferred language (sent from ``tasks``)."""
 
+import datetime
+import logging
+
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
 
 from core.mail import send_templated_mail
 
 from .models import Enrolment
+
+log = logging.getLogger(__name__)
+
+# A decision not mailed this long after it was made was lost (a broker outage, a mail server that
+# kept refusing); older than the window it is left alone (decisions from before the mail existed).
+DECISION_MAIL_SWEEP_AFTER = datetime.timedelta(minutes=10)
+DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
 
 
 @transaction.atomic
@@ -33,3 +44,25 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
         context={"enrolment": enrolment, "trainee": trainee, "approved": enrolment.state != Enrolment.State.REJECTED},
     )
     return True
+
+
+def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Beat: enqueue again the decision mails that were lost; the number enqueued (the task claims
+    ``decision_mailed_at``, so a mail already on its way is not sent twice)."""
+    from .tasks import send_enrolment_decision_email
+
+    now = now or timezone.now()
+    lost = Enrolment.objects.filter(
+        state__in=Enrolment.DECIDED_STATES,
+        decision_mailed_at__isnull=True,
+        decided_at__lte=now - DECISION_MAIL_SWEEP_AFTER,
+        decided_at__gte=now - DECISION_MAIL_SWEEP_WINDOW,
+    ).order_by("decided_at")
+    count = 0
+    try:
+        for enrolment_id in lost.values_list("pk", flat=True)[:limit]:
+            send_enrolment_decision_email.delay(enrolment_id)
+            count += 1
+    except (BrokerError, OSError, RuntimeError) as exc:
+        log.warning("The decision mail sweep stopped, the broker is unreachable: %r", exc)
+    return count

@@ -28,6 +28,7 @@ from django.utils.translation import ngettext_lazy
 from accounts import audit
 from core.errors import DomainError
 from core.signals import send_after_commit
+from core.tasks import enqueue_on_commit
 
 from . import selectors
 from .models import (
@@ -84,8 +85,7 @@ def _announce_progress(enrolment: Enrolment) -> None:
 def _enqueue_decision_email(enrolment: Enrolment) -> None:
     from .tasks import send_enrolment_decision_email
 
-    pk = enrolment.pk
-    transaction.on_commit(lambda: send_enrolment_decision_email.delay(pk))
+    enqueue_on_commit(send_enrolment_decision_email, enrolment.pk)
 
 
 # --- cohorts -------------------------------------------------------------------------------

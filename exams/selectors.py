@@ -60,7 +60,7 @@ def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
     return (
         Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now() - RECENTLY_CLOSED)
         .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))
-        .select_related("paper__course", "cohort__institution", "cohort__curriculum")
+        .select_related("paper__course", "cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track")
         .order_by("opens_at", "pk")
         .distinct()
     )

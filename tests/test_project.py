@@ -25,3 +25,21 @@ def test_the_zh_hant_catalog_is_complete_and_compiled():
     mo = polib.mofile(str(BASE_DIR / "locale/zh_Hant/LC_MESSAGES/django.mo"))
     compiled = {(e.msgid, e.msgstr) for e in mo}
     assert {(e.msgid, e.msgstr) for e in po if not e.msgid_plural} <= compiled, "run `make messages`"
+
+
+def test_work_is_enqueued_after_commit_only_through_the_kernel():
+    """``core.tasks.enqueue_on_commit`` logs a broker outage and leaves the work to a sweep; Celery's
+    ``delay_on_commit`` or a hand-made ``on_commit(lambda: task.delay(...))`` would raise it into the
+    request of whoever made the change, after their change was committed."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {".venv", "node_modules", "tests", "bench"} or relative == Path("core/tasks.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        if "delay_on_commit(" in text or re.search(r"on_commit\([^\n]*\.(delay|apply_async)\(", text):
+            offenders.append(str(relative))
+    assert offenders == []

@@ -32,7 +32,8 @@ def approved(cohort) -> Enrolment:
 
 
 def session_data(cohort, held_on: str, **extra) -> dict:
-    return {"cohort": cohort.pk, "purpose": "exam_prep", "held_on": held_on, "hours": "8", "teacher": "Ms Lin", **extra}
+    return {"cohort": cohort.pk, "purpose": "exam_prep", "mode": "face_to_face", "held_on": held_on, "hours": "8",
+            "teacher": "Ms Lin", **extra}  # fmt: skip
 
 
 # --- sessions and attendance within the cohort's dates --------------------------------------
@@ -45,7 +46,7 @@ def test_a_session_outside_the_cohorts_dates_is_refused_on_the_form(alice, insti
     for day in ("2027-02-28", "2027-04-01"):
         response = alice.post("/en/admin/courses/trainingsession/add/", session_data(cohort, day))
         assert response.status_code == 200
-        assert f"{day} is outside cohort {cohort.code}, which runs from 2027-03-01 to 2027-03-31." in (
+        assert f"{day} is outside cohort {cohort}, which runs from 2027-03-01 to 2027-03-31." in (
             response.content.decode()
         )
     assert not TrainingSession.objects.exists()

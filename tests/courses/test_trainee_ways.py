@@ -41,7 +41,7 @@ def test_the_confirmation_says_what_is_lost_and_changes_nothing(lang):
     trainee = UserFactory()
     cohort = CohortFactory(code="W-2", capacity=3)
     enrolment = approved(trainee, cohort)
-    session = TrainingSessionFactory(cohort=cohort, hours=8, held_on=timezone.localdate() - datetime.timedelta(days=1))
+    session = TrainingSessionFactory(cohort=cohort, hours=8)  # on the cohort's first day
     services.do_record_attendance(session=session, enrolment=enrolment, hours=6)
     client = logged_in(trainee)
     response = client.get(withdraw_url(enrolment, lang))
