@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
 from core.mail import send_templated_mail
+from core.ratelimit import over_limit
 from core.tasks import enqueue_on_commit
 
 from .identifiers import normalize_email
@@ -174,14 +175,7 @@ def do_resend_verification(*, email: str, client: str, site_url: str) -> bool:
     per address and asks per client address, so the form cannot be used to flood a mailbox.
     """
     email = normalize_email(email)
-    per_client = f"resend-verification-client:{client}"
-    cache.add(per_client, 0, timeout=3600)
-    try:
-        asked = cache.incr(per_client)
-    except ValueError:  # expired between add and incr
-        cache.set(per_client, 1, timeout=3600)
-        asked = 1
-    if asked > RESEND_PER_CLIENT_HOUR:
+    if over_limit(f"resend-verification-client:{client}", limit=RESEND_PER_CLIENT_HOUR, window_seconds=3600):
         return False
     user = User.objects.filter(email=email, email_verified_at__isnull=True, is_active=False).first()
     if user is None or not user.has_usable_password():

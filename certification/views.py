@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts import audit
 from accounts.client_address import client_ip
+from core.ratelimit import over_limit
 
 from . import pdf, reminders, selectors, services
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
@@ -16,14 +16,9 @@ from .models import Certificate, ReminderKind
 
 def _rate_limited(request: HttpRequest) -> bool:
     """At most VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address per minute (fixed window)."""
-    key = f"verify-rate:{client_ip(request)}"
-    cache.add(key, 0, timeout=60)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60)
-        count = 1
-    return count > settings.VERIFY_RATE_LIMIT_PER_MINUTE
+    return over_limit(
+        f"verify-rate:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT_PER_MINUTE, window_seconds=60
+    )
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,7 @@ import datetime
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses.models import Cohort, Course
 
@@ -81,6 +81,8 @@ def load() -> None:
     if cohort is None:
         return  # courses' demo made no such cohort (inst-a not authorized today): nothing to sit
     now = timezone.now()
+    with translation.override("zh-hant"):  # a sitting's place is typed by staff, in the program's language
+        place = str(cohort.get_city_display())
     for entry in cohort.curriculum.entries.select_related("course"):
         paper = papers[entry.course_id]
         if Sitting.objects.filter(cohort=cohort, paper=paper, closes_at__gt=now).exists():
@@ -88,5 +90,5 @@ def load() -> None:
         Sitting.objects.create(
             cohort=cohort, paper=paper, opens_at=now - datetime.timedelta(minutes=1),
             closes_at=now + datetime.timedelta(days=30), is_online=cohort.is_online or not cohort.city,
-            place=cohort.get_city_display(),
+            place=place,
         )  # fmt: skip

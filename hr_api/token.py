@@ -13,13 +13,13 @@ import hashlib
 import json
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from oauth2_provider.views import TokenView
 
 from accounts import audit
 from accounts.client_address import client_ip
+from core.ratelimit import over_limit
 
 from .errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
 
@@ -36,16 +36,6 @@ def _client_id(request: HttpRequest) -> str:
     return str(request.POST.get("client_id", ""))[:100]
 
 
-def _over_limit(key: str, limit: int) -> bool:
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        count = 1
-    return count > limit
-
-
 class ThrottledTokenView(TokenView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = settings.API_TOKEN_RATE_PER_MINUTE
@@ -53,7 +43,9 @@ class ThrottledTokenView(TokenView):
         keys = [f"token-rate:addr:{client_ip(request)}"]
         if client_id:
             keys.append(f"token-rate:client:{hashlib.sha256(client_id.encode()).hexdigest()}")  # any characters
-        over = [_over_limit(key, limit) for key in keys]  # count every key (a list, not any()'s short cut)
+        over = [
+            over_limit(key, limit=limit, window_seconds=WINDOW_SECONDS) for key in keys
+        ]  # count every key (a list, not any()'s short cut)
         if any(over):
             response = HttpResponse(
                 json.dumps(

@@ -88,6 +88,7 @@ def test_the_sweeps_run_every_minute_and_every_five_minutes(start_beat):
         "exams.tasks.submit_overdue_attempts": 60,
         "exams.tasks.sweep_grading": 60,
         "certification.tasks.sweep_follow_ups": 300,
+        "courses.tasks.sweep_decision_mails": 300,
         "accounts.api.tasks.sweep_webhook_deliveries": 60,
     }
 

@@ -5,26 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent
 from courses import services
 from courses.models import Attendance, Enrolment, PriorLearning, TrainingSession
-from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory, TrainingSessionFactory, UserFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
-
-
-@pytest.fixture
-def office(program_office) -> Client:
-    return logged_in(in_english(program_office))
 
 
 def approved(cohort) -> Enrolment:

@@ -1,28 +1,17 @@
 """Staff enrol one trainee in one cohort from admin, through the service every enrolment uses."""
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from accounts.models import AuditEvent
 from courses import services
 from courses.models import Cohort, Enrolment
-from tests.conftest import in_english, logged_in
+from tests.conftest import logged_in
 from tests.factories import CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/en/admin/courses/enrolment/enrol/"
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
-
-
-@pytest.fixture
-def office(program_office) -> Client:
-    return logged_in(in_english(program_office))
 
 
 def choices(response, field: str) -> set[int]:

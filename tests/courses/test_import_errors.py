@@ -10,17 +10,12 @@ from accounts.models import User
 from courses.models import Enrolment
 from exams import imports as question_imports
 from exams.models import Question
-from tests.conftest import in_english, logged_in
+from tests.conftest import in_english
 from tests.factories import CohortFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
 
 TRAINEE_HEADER = "email,display_name,preferred_language,employer,employee_number,branch,manager_class,phone\n"
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
 
 
 def upload(text: str, name: str = "people.csv") -> SimpleUploadedFile:
