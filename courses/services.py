@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -474,7 +475,12 @@ def check_within_cohort_dates(*, cohort: Cohort, day: datetime.date) -> None:
         raise TrainingError(
             "outside_cohort_dates",
             _("%(date)s is outside cohort %(cohort)s, which runs from %(starts)s to %(ends)s.")
-            % {"date": day, "cohort": cohort, "starts": cohort.starts_on, "ends": cohort.ends_on},
+            % {
+                "date": date_format(day),
+                "cohort": cohort,
+                "starts": date_format(cohort.starts_on),
+                "ends": date_format(cohort.ends_on),
+            },
         )
 
 

@@ -39,7 +39,13 @@ def log_in_on_the_page(page, email: str) -> None:
 
 
 def test_withdrawing_asks_first_and_says_what_is_lost(page, context, site, lang, viewport, shot):
-    cohort = CohortFactory(code=f"WD-{lang}-{viewport}", capacity=5)
+    today = timezone.localdate()  # a cohort under way: a class behind it, one ahead
+    cohort = CohortFactory(
+        code=f"WD-{lang}-{viewport}",
+        capacity=5,
+        starts_on=today - datetime.timedelta(days=7),
+        ends_on=today + datetime.timedelta(days=30),
+    )
     trainee = UserFactory(email=f"withdraw-{lang}-{viewport}@example.test", preferred_language=lang)
     enrolment = training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
     past = TrainingSessionFactory(cohort=cohort, hours=8, held_on=timezone.localdate() - datetime.timedelta(days=2))

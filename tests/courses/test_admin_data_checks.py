@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import AuditEvent
 from courses import services
@@ -31,12 +31,12 @@ def test_a_session_outside_the_cohorts_dates_is_refused_on_the_form(alice, insti
     cohort = CohortFactory(
         institution=institution, starts_on=datetime.date(2027, 3, 1), ends_on=datetime.date(2027, 3, 31)
     )
-    for day in ("2027-02-28", "2027-04-01"):
+    for day, shown in (("2027-02-28", "28 February 2027"), ("2027-04-01", "1 April 2027")):
         response = alice.post("/en/admin/courses/trainingsession/add/", session_data(cohort, day))
         assert response.status_code == 200
-        assert f"{day} is outside cohort {cohort}, which runs from 2027-03-01 to 2027-03-31." in (
-            response.content.decode()
-        )
+        with translation.override("en"):
+            expected = f"{shown} is outside cohort {cohort}, which runs from 1 March 2027 to 31 March 2027."
+        assert expected in response.content.decode()
     assert not TrainingSession.objects.exists()
     for day in ("2027-03-01", "2027-03-31"):  # the first and last day are the cohort's
         assert alice.post("/en/admin/courses/trainingsession/add/", session_data(cohort, day)).status_code == 302
