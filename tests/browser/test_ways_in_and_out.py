@@ -5,7 +5,7 @@ log-in and the switch carries it to the profile, the log-out page, the verificat
 import datetime
 import re
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from courses import services as training
@@ -82,7 +82,9 @@ def test_withdrawing_asks_first_and_says_what_is_lost(page, context, site, lang,
     page.locator(f"#enrolment-{enrolment.pk} a.withdraw-link").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/enrolments/{enrolment.pk}/withdraw/$"))
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
-    expect(page.locator("h1")).to_contain_text(cohort.code)
+    with translation.override(lang):  # the cohort by its name, the code second
+        expect(page.locator("h1")).to_contain_text(cohort.name)
+    expect(page.locator("main .cohort-code")).to_have_text(cohort.code)
     expect(page.locator("#withdraw-hours")).to_contain_text("8")
     shot(page, "withdraw-confirmation")
     assert_accessible(page)
