@@ -161,3 +161,8 @@ def waiting_by_institution() -> dict[int, Waiting]:
         row["attempt__sitting__cohort__institution_id"]: Waiting(count=row["count"], oldest=row["oldest"])
         for row in rows
     }
+
+
+def open_attempt(*, trainee_id: int, paper_id: int) -> Attempt | None:
+    """The trainee's attempt at the paper whose clock runs (at most one: a constraint keeps it so)."""
+    return Attempt.objects.filter(trainee_id=trainee_id, paper_id=paper_id, state=Attempt.State.OPEN).first()

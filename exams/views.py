@@ -64,11 +64,9 @@ def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect("exams:home")
         return redirect("exams:attempt", attempt_id=attempt.pk)
-    open_attempt = Attempt.objects.filter(
-        trainee_id=request.user.pk, paper_id=sitting.paper_id, state=Attempt.State.OPEN
-    ).first()
-    if open_attempt is not None:  # the clock already runs: nothing to confirm
-        return redirect("exams:attempt", attempt_id=open_attempt.pk)
+    running = selectors.open_attempt(trainee_id=request.user.pk, paper_id=sitting.paper_id)
+    if running is not None:  # the clock already runs: nothing to confirm
+        return redirect("exams:attempt", attempt_id=running.pk)
     if not selectors.is_eligible(trainee_id=request.user.pk, sitting=sitting):
         raise Http404  # another cohort's sitting: as if it did not exist
     context = {"sitting": sitting, "brief": attempts.briefing(trainee_id=request.user.pk, sitting=sitting)}

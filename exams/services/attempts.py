@@ -207,9 +207,9 @@ def do_start_attempt(*, trainee: User, sitting: Sitting, now: datetime.datetime 
     A second tab racing this one meets the one-open-attempt constraint and resumes the winner's.
     """
     now = now or timezone.now()
-    open_attempt = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
-    if open_attempt is not None:
-        return open_attempt
+    running = selectors.open_attempt(trainee_id=trainee.pk, paper_id=sitting.paper_id)
+    if running is not None:
+        return running
     standing = standing_of(trainee_id=trainee.pk, paper_id=sitting.paper_id)
     eligible = selectors.is_eligible(trainee_id=trainee.pk, sitting=sitting)
     check_start_attempt(sitting=sitting, standing=standing, eligible=eligible, now=now)
@@ -224,7 +224,7 @@ def do_start_attempt(*, trainee: User, sitting: Sitting, now: datetime.datetime 
                 started_at=now, deadline=deadline,
             )  # fmt: skip
     except IntegrityError:
-        winner = Attempt.objects.filter(trainee=trainee, paper_id=sitting.paper_id, state=State.OPEN).first()
+        winner = selectors.open_attempt(trainee_id=trainee.pk, paper_id=sitting.paper_id)
         if winner is None:
             raise
         return winner
