@@ -56,6 +56,11 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
             "task": "certification.tasks.send_daily_reminders",
             "schedule": crontab(hour=8, minute=0),
         },
+        # Every supervision figure from the day's exams, training and certificates (supervision.figures).
+        "supervision: recompute the figures": {
+            "task": "supervision.tasks.recompute_nightly",
+            "schedule": crontab(hour=2, minute=30),
+        },
         "api-sweep-webhook-deliveries": {
             "task": "accounts.api.tasks.sweep_webhook_deliveries",
             "schedule": EVERY_MINUTE,

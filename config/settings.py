@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "courses",
     "exams",
     "certification",
+    "supervision",
     "hr_api",
 ]
 
@@ -356,6 +357,11 @@ EXAM_SAVE_GRACE_SECONDS = env_int("EXAM_SAVE_GRACE_SECONDS", 30)
 # Essays are marked by the institution's graders within this many days of the submission: the result
 # page tells the trainee by when, and an essay still waiting after it reminds the institution's admins once.
 EXAM_ESSAY_MARKING_DAYS = env_int("EXAM_ESSAY_MARKING_DAYS", 5)
+# Supervision (README, "Supervision"): a figure (a pass rate, an item statistic) is shown only from
+# this many responses, so that a handful of attempts is not read as a trend; a recomputation with no
+# sign of life for this long died with its worker and frees the way for the next.
+SUPERVISION_MIN_RESPONSES = env_int("SUPERVISION_MIN_RESPONSES", 20)
+SUPERVISION_RECOMPUTE_STALE_SECONDS = env_int("SUPERVISION_RECOMPUTE_STALE_SECONDS", 900)
 # A pending result page asks the server whether the result is out after this many seconds, then less
 # and less often (up to EXAM_RESULT_POLL_MAX_SECONDS) while it waits.
 EXAM_RESULT_POLL_SECONDS = env_int("EXAM_RESULT_POLL_SECONDS", 15)

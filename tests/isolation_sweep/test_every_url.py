@@ -39,6 +39,7 @@ from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
 from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
 from hr_api.services import do_create_client
+from supervision.models import RecomputeRun
 from tests.accounts.test_admin_isolation import GLOBAL_ADMINS, foreign_rows
 from tests.api.conftest import token_for
 from tests.isolation import World, build_world
@@ -214,6 +215,18 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "delete", actors=API),
     ],
 }  # fmt: skip
+
+# The supervision area (supervision/): every page takes ``?institution=<id>``, which only the
+# program office may point at another institution; B's id from A's staff is a 404, and trainees,
+# HR systems and visitors have no supervision role at all (tests/supervision/test_access.py).
+SUPERVISION_PAGES = ["supervision:index", "supervision:recompute_status"]
+FOREIGN |= {
+    name: lambda b, name=name: [Probe(f"{reverse(name)}?institution={b.world.inst_b.pk}")] for name in SUPERVISION_PAGES
+}
+FOREIGN["supervision:recompute"] = lambda b: [
+    # The office's button; nobody else may start a recomputation (no row is made).
+    Probe(reverse("supervision:recompute"), "post", unchanged=lambda: not RecomputeRun.objects.exists()),
+]
 
 # Patterns naming a row that everyone may see by design. They are still asked for, and must not
 # show B's private data.

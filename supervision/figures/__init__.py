@@ -1,0 +1,24 @@
+"""The figures of the supervision area, one module a family (``figures/<family>.py``).
+
+A family's module has its summary tables (models, imported at the end of ``supervision.models``)
+and a ``recompute() -> None`` that replaces their rows from the live tables with set-based SQL
+inside one transaction, so that it may run twice or die halfway and leave the last good figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str | Promise
+    recompute: Callable[[], None]
+
+
+def steps() -> tuple[Step, ...]:
+    """Every family's recomputation, in the order they run."""
+    return ()

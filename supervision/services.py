@@ -1,0 +1,94 @@
+"""Running the recomputation of the figures: asking for one, and running it step by step."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.tasks import enqueue_on_commit
+
+from . import figures
+from .models import RecomputeRun
+
+log = logging.getLogger(__name__)
+
+
+def _stale_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.SUPERVISION_RECOMPUTE_STALE_SECONDS)
+
+
+def _give_up_stale_runs() -> None:
+    """A run with no sign of life for a while died with its worker: it failed, and frees the lane."""
+    RecomputeRun.objects.filter(state=RecomputeRun.State.RUNNING, heartbeat_at__lt=_stale_before()).update(
+        state=RecomputeRun.State.FAILED, finished_at=timezone.now(), error="The worker stopped giving signs of life."
+    )
+
+
+def do_request_recompute(*, requested_by: Any | None) -> RecomputeRun:
+    """A run waiting for the worker (enqueued after commit), or the one already waiting or running."""
+    _give_up_stale_runs()
+    try:
+        with transaction.atomic():
+            run = RecomputeRun.objects.create(requested_by=requested_by, steps_total=len(figures.steps()))
+    except IntegrityError:
+        active = RecomputeRun.objects.filter(state__in=RecomputeRun.ACTIVE_STATES).first()
+        if active is None:  # it finished between the insert and this read
+            return do_request_recompute(requested_by=requested_by)
+        return active
+    from .tasks import run_recompute
+
+    enqueue_on_commit(run_recompute, run.pk)
+    return run
+
+
+def do_run_recompute(run_id: int) -> None:
+    """Run a waiting run's steps in order; a run already claimed (a second delivery) is left alone.
+
+    Each step replaces its tables in its own transaction: a failure keeps the earlier steps' new
+    figures and the later steps' last good ones, and the run says which step failed.
+    """
+    now = timezone.now()
+    claimed = RecomputeRun.objects.filter(pk=run_id, state=RecomputeRun.State.QUEUED).update(
+        state=RecomputeRun.State.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return
+    steps = figures.steps()
+    RecomputeRun.objects.filter(pk=run_id).update(steps_total=len(steps))
+    for done, step in enumerate(steps):
+        RecomputeRun.objects.filter(pk=run_id).update(
+            current_step=str(step.label)[:100], steps_done=done, heartbeat_at=timezone.now()
+        )
+        try:
+            step.recompute()
+        except Exception as exc:
+            log.exception("Recomputing the figures failed at %s", step.label)
+            RecomputeRun.objects.filter(pk=run_id).update(
+                state=RecomputeRun.State.FAILED, finished_at=timezone.now(), error=f"{step.label}: {exc!r}"[:2000]
+            )
+            raise
+    RecomputeRun.objects.filter(pk=run_id).update(
+        state=RecomputeRun.State.DONE,
+        steps_done=len(steps),
+        current_step="",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
+
+
+def do_recompute_nightly() -> None:
+    """The beat job: run the waiting run (one the broker lost) or a new one, here in this task."""
+    _give_up_stale_runs()
+    run = RecomputeRun.objects.filter(state=RecomputeRun.State.QUEUED).first()
+    if run is None:
+        try:
+            with transaction.atomic():
+                run = RecomputeRun.objects.create(requested_by=None, steps_total=len(figures.steps()))
+        except IntegrityError:
+            return  # one is running now; it is tonight's
+    do_run_recompute(run.pk)
