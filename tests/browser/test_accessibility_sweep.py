@@ -76,3 +76,32 @@ def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context,
         url = path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk, enrolment=enrolment.pk)
         visit(page, f"{site.url}/{lang}{url}")
     visit(page, f"{site.url}/{lang}/no-such-page/", status=404)
+
+
+# The supervision area, for the program office (every institution, the item analysis) and for an
+# institution's admin (their own); every figure family adds its pages here.
+SUPERVISION = [
+    "/supervision/",
+]
+SUPERVISION_OFFICE_ONLY: list[str] = []
+
+
+def test_the_supervision_pages_have_no_serious_accessibility_violation(page, context, site, lang, viewport):
+    from supervision import services as supervision
+    from tests.conftest import make_program_office, make_staff
+    from tests.exams.conftest import make_paper, open_sitting
+
+    cohort = CohortFactory(code=f"A11Y-S-{lang}-{viewport}")
+    trainee = UserFactory(email=f"a11y-s-{lang}-{viewport}@example.test")
+    training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
+    first, second = [entry.course for entry in cohort.curriculum.entries.select_related("course")[:2]]
+    open_sitting(make_paper(first), cohort)
+    pending_essay_attempt(trainee, cohort, second)
+    supervision.do_recompute_nightly()
+    office = make_program_office(email=f"office-s-{lang}-{viewport}@example.test", preferred_language=lang)
+    admin = make_staff(cohort.institution, email=f"admin-s-{lang}-{viewport}@example.test", preferred_language=lang)
+    for person, paths in ((office, SUPERVISION + SUPERVISION_OFFICE_ONLY), (admin, SUPERVISION)):
+        context.clear_cookies()
+        log_in_directly(context, site, person)
+        for path in paths:
+            visit(page, f"{site.url}/{lang}{path}")
