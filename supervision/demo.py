@@ -42,7 +42,8 @@ from certification.models import (
 from certification.numbers import make_number, prefix_for
 from courses.models import Attendance, City, Cohort, Curriculum, Enrolment, Purpose, TrainingSession
 from exams import demo as exams_demo
-from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, Sitting
+from exams.models import Attempt, AttemptQuestion, CourseResult, EssayOverdueReminder, ExamPaper, Question, Sitting
+from exams.services import essay_marking
 from exams.services.attempts import draw_from
 
 from . import simulation
@@ -191,6 +192,7 @@ class _Writer:
             Attendance,
             Sitting,
             CourseResult,
+            EssayOverdueReminder,
             Certificate,
             CertificateStatusChange,
             ReminderSent,
@@ -203,31 +205,39 @@ class _Writer:
             self.certification(users, cohorts, enrolments)
 
     def people(self) -> dict[int, User]:
+        """The simulated trainees, then the earlier holders (numbered on), with their profiles."""
         sim = self.sim
+        people = [
+            (t.number, t.name, t.language, sim.cohorts[t.cohort].institution, self.at(t.enrolled)) for t in sim.trainees
+        ]
+        people += [
+            (h.number, h.name, h.language, h.institution, self.at(datetime.timedelta(days=h.issued - 200)))
+            for h in sim.holders
+        ]
         users = User.objects.bulk_create(
             User(
-                email=email(t.number),
-                display_name=t.name,
-                preferred_language=t.language,
-                password="!simulated",
-                date_joined=self.at(t.enrolled) - datetime.timedelta(hours=1),
-                email_verified_at=self.at(t.enrolled) - datetime.timedelta(minutes=50),
+                email=email(number),
+                display_name=name,
+                preferred_language=language,
+                password="!simulated",  # no usable password: nobody logs in as a simulated trainee
+                date_joined=joined - datetime.timedelta(hours=1),
+                email_verified_at=joined - datetime.timedelta(minutes=50),
             )
-            for t in sim.trainees
+            for number, name, language, _institution, joined in people
         )
         group = Group.objects.get_or_create(name=TRAINEE_GROUP)[0]
         User.groups.through.objects.bulk_create(User.groups.through(user_id=u.pk, group_id=group.pk) for u in users)
         TraineeProfile.objects.bulk_create(
             TraineeProfile(
                 user=u,
-                registered_by=self.institutions[sim.cohorts[t.cohort].institution],
-                manager_class=CLASSES[t.number % 2],
+                registered_by=self.institutions[institution],
+                manager_class=CLASSES[number % 2],
                 created_at=u.date_joined,
                 updated_at=u.date_joined,
             )
-            for u, t in zip(users, sim.trainees, strict=True)
+            for u, (number, _name, _language, institution, _joined) in zip(users, people, strict=True)
         )
-        return {t.number: u for u, t in zip(users, sim.trainees, strict=True)}
+        return {number: u for u, (number, *_rest) in zip(users, people, strict=True)}
 
     def cohorts(self) -> list[Cohort]:
         rows = []
@@ -414,12 +424,29 @@ class _Writer:
             )
         AttemptQuestion.objects.bulk_create(items, batch_size=2000)
         CourseResult.objects.bulk_create(results)
+        # The beat has reminded the admins of every waiting essay past the service level, once each.
+        overdue_before = essay_marking.overdue_before()
+        late = datetime.timedelta(days=essay_marking.marking_days(), hours=1)
+        EssayOverdueReminder.objects.bulk_create(
+            EssayOverdueReminder(
+                item=item,
+                institution_id=item.attempt.sitting.cohort.institution_id,
+                sent_at=item.attempt.submitted_at + late,
+            )
+            for item in items
+            if item.score is None and item.attempt.submitted_at < overdue_before
+        )
 
     def certification(self, users: dict[int, User], cohorts: list[Cohort], enrolments: dict[int, Enrolment]) -> None:
         sim = self.sim
         years = certification_services.validity_years()
         by_prefix_year: dict[tuple[str, int], list[Certificate]] = {}
         certificates = []
+        earlier = self.earlier_certificates(users, years)
+        for certificate, _changes, _ce in earlier:
+            track = certificate.curriculum.track.code if certificate.curriculum.track_id else None
+            key = (prefix_for(certificate.curriculum.tier.code, track), certificate.issued_on.year)
+            by_prefix_year.setdefault(key, []).append(certificate)
         for sc in sorted(sim.certificates, key=lambda sc: (sc.issued, sc.trainee)):
             c = sim.cohorts[sc.cohort]
             curriculum = self.curricula[c.curriculum]
@@ -457,8 +484,15 @@ class _Writer:
                     sequence=sequence.last,
                 )
             sequence.save(update_fields=["last"])
-        Certificate.objects.bulk_create(certificate for _sc, certificate in certificates)
+        Certificate.objects.bulk_create(
+            [*(certificate for _sc, certificate in certificates), *(certificate for certificate, _c, _e in earlier)]
+        )
         changes, claims, activities = [], [], []
+        for certificate, history, ce in earlier:
+            for change in history:
+                change.certificate = certificate
+            changes += history
+            activities += ce
         for sc, certificate in certificates:
             changes.append(
                 CertificateStatusChange(
@@ -508,3 +542,68 @@ class _Writer:
         CertificateStatusChange.objects.bulk_create(changes)
         ReminderSent.objects.bulk_create(claims)
         ContinuingEducation.objects.bulk_create(activities)
+
+    def earlier_certificates(
+        self, users: dict[int, User], years: int
+    ) -> list[tuple[Certificate, list[CertificateStatusChange], list[ContinuingEducation]]]:
+        """The earlier holders' certificates as the expiry job leaves them: lapsed ones expired, or
+        renewed when the continuing education in the period reached the hours; the rest still active."""
+        required = certification_services.hours_required()
+        made = []
+        for h in self.sim.holders:
+            curriculum = self.curricula[h.curriculum]
+            issued = self.day(h.issued)
+            evening = datetime.time(18, 30)
+            certificate = Certificate(
+                trainee=users[h.number],
+                curriculum=curriculum,
+                tier=curriculum.tier,
+                track=curriculum.track,
+                institution=self.institutions[h.institution],
+                issued_on=issued,
+                period_starts_on=issued,
+                valid_until=issued + relativedelta(years=years),
+                created_at=datetime.datetime.combine(issued, evening, tzinfo=self.midnight.tzinfo),
+            )
+            certificate.announced_at = certificate.updated_at = certificate.created_at
+            history = [
+                CertificateStatusChange(
+                    old_status="", new_status="active", action="issue", changed_at=certificate.created_at
+                )
+            ]
+            ce = [
+                ContinuingEducation(
+                    trainee=certificate.trainee,
+                    institution=certificate.institution,
+                    title="財富管理法規與實務研習",
+                    completed_on=self.day(day),
+                    hours=Decimal(hours),
+                    status=ContinuingEducation.Status.CONFIRMED,
+                    created_at=datetime.datetime.combine(self.day(day), evening, tzinfo=self.midnight.tzinfo),
+                    decided_at=datetime.datetime.combine(self.day(day), evening, tzinfo=self.midnight.tzinfo),
+                )
+                for day, hours in h.ce
+            ]
+            lapsed = certificate.valid_until
+            if lapsed < self.today:  # the expiry job ran the day after it lapsed
+                ran = datetime.datetime.combine(
+                    lapsed + datetime.timedelta(days=1), datetime.time(3), tzinfo=self.midnight.tzinfo
+                )
+                if sum((Decimal(hours) for _day, hours in h.ce), Decimal(0)) >= required:
+                    certificate.period_starts_on = lapsed
+                    certificate.valid_until = lapsed + relativedelta(years=years)
+                    history.append(
+                        CertificateStatusChange(
+                            old_status="active", new_status="active", action="renew", changed_at=ran
+                        )
+                    )
+                else:
+                    certificate.status = Certificate.Status.EXPIRED
+                    history.append(
+                        CertificateStatusChange(
+                            old_status="active", new_status="expired", action="expire", changed_at=ran
+                        )
+                    )
+                certificate.updated_at = ran
+            made.append((certificate, history, ce))
+        return made

@@ -201,12 +201,27 @@ class SimCertificate:
 
 
 @dataclass
+class SimHolder:
+    """A holder of a certificate from before the portal (issued about one validity period ago), so
+    that expiry, renewal and certificates expiring soon show: no training or attempts here."""
+
+    number: int
+    name: str
+    language: str
+    institution: str
+    curriculum: str
+    issued: int  # days from the load day
+    ce: list[tuple[int, int]]  # (days from the load day, hours) of confirmed continuing education
+
+
+@dataclass
 class Simulation:
     items: dict[ItemKey, Item]
     cohorts: list[SimCohort]
     trainees: list[SimTrainee]
     attempts: list[SimAttempt]
     certificates: list[SimCertificate]
+    holders: list[SimHolder]
 
 
 TRAINEE_ABILITY_MEAN = 0.7
@@ -349,7 +364,39 @@ def simulate(
             passed = _sit(rng, trainee, cohort, exam, attempts)
             if complete and set(passed) >= set(curriculum.courses):
                 certificates.append(_certificate(rng, trainee, c, max([*passed.values(), trainee.ended])))
-    return Simulation(items, cohorts, trainees, attempts, certificates)
+    holders = _holders(rng, first_number=len(trainees) + 1)
+    return Simulation(items, cohorts, trainees, attempts, certificates, holders)
+
+
+HOLDERS = 48
+YEARS_AGO = 3 * 365  # about one validity period (CERTIFICATE_VALIDITY_YEARS, 3 by default)
+
+
+def _holders(rng: random.Random, *, first_number: int) -> list[SimHolder]:
+    """Earlier holders, issued from 4 months more to 4 months less than three years ago: some lapsed
+    (expired, or renewed where their continuing education reached the hours), some expire soon."""
+    holders = []
+    for number in range(first_number, first_number + HOLDERS):
+        issued = -YEARS_AGO + rng.randint(-120, 120)
+        # Continuing education in the period: enough for renewal for about a third, some for the rest.
+        hours = rng.choice((24, 24, 30, 8, 12, 16, 0, 0, 6))
+        ce = []
+        while hours > 0:
+            chunk = min(hours, rng.choice((6, 8, 12)))
+            ce.append((issued + rng.randint(60, min(YEARS_AGO - 60, -issued - 1)), chunk))
+            hours -= chunk
+        holders.append(
+            SimHolder(
+                number=number,
+                name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+                language="en" if rng.random() < 0.2 else "zh-hant",
+                institution=rng.choice(("inst-a", "inst-b")),
+                curriculum=rng.choice(("assistant", "standard/retail", "standard/corporate")),
+                issued=issued,
+                ce=sorted(ce),
+            )
+        )
+    return holders
 
 
 @dataclass(frozen=True)
