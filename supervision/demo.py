@@ -1,7 +1,7 @@
 """The demo's simulated year for `make run` (``supervision.simulation``), so that the supervision
 area's charts and the item analysis show real shapes: about 400 extra trainees (``sim0001@demo.test``
 on, with no usable password) in 16 finished or running cohorts of inst-a and inst-b over the past
-year, their attendance, withdrawals, some 2,000 attempts with every answer, grades, published
+year, their attendance, withdrawals, some 2,600 attempts with every answer, grades, published
 results, essays still waiting for a grader, and the certificates of those who completed and passed.
 
 Written set-based (``bulk_create``, a few dozen statements a table), not through the per-answer
