@@ -8,7 +8,8 @@ Written set-based (``bulk_create``, a few dozen statements a table), not through
 services, so that loading stays quick; the rows are the ones those services would leave: states,
 scores by ``grading.score_answer``, results by ``grading.outcome_of`` with the paper's pass mark,
 published and announced, mailed results and certificates (their claims set, so that no sweep mails
-or announces a year of history on the first beat). The named demo people are not touched.
+or announces a year of history on the first beat), and the audit events they record. The named demo
+people are not touched.
 
 Idempotent: the first simulated trainee is the mark that the year is loaded; everything is written
 in one transaction, so it is all there or none of it.
@@ -28,7 +29,8 @@ from django.contrib.auth.models import Group
 from django.db import models, transaction
 from django.utils import timezone, translation
 
-from accounts.models import Institution, TraineeProfile, User
+from accounts import audit
+from accounts.models import AuditEvent, Institution, TraineeProfile, User
 from accounts.scoping import TRAINEE_GROUP
 from certification import services as certification_services
 from certification.models import (
@@ -176,6 +178,33 @@ class _Writer:
         self.curricula = {_curriculum_key(c): c for c in Curriculum.objects.select_related("tier", "track")}
         self.today = timezone.localdate()
         self.midnight = datetime.datetime.combine(self.today, datetime.time.min, tzinfo=timezone.get_current_timezone())
+        self.trail: list[AuditEvent] = []
+
+    def audit(
+        self,
+        action: str,
+        target: models.Model,
+        when: datetime.datetime,
+        *,
+        actor: User | None,
+        institution: int,
+        summary: str,
+        detail: dict[str, Any],
+    ) -> None:
+        """The audit event the service would have recorded (``accounts.audit.record``; nobody: the system)."""
+        self.trail.append(
+            AuditEvent(
+                created_at=when,
+                action=action,
+                actor=actor,
+                actor_label=actor.email if actor else "system",
+                institution_id=institution,
+                object_type=target._meta.label,
+                object_id=str(target.pk),
+                summary=summary[:500],
+                detail=detail,
+            )
+        )
 
     def at(self, offset: datetime.timedelta) -> datetime.datetime:
         return self.midnight + offset
@@ -203,6 +232,7 @@ class _Writer:
             enrolments = self.training(users, cohorts)
             self.exams(users, cohorts)
             self.certification(users, cohorts, enrolments)
+        AuditEvent.objects.bulk_create(self.trail, batch_size=2000)
 
     def people(self) -> dict[int, User]:
         """The simulated trainees, then the earlier holders (numbered on), with their profiles."""
@@ -337,6 +367,8 @@ class _Writer:
             rows.append(enrolment)
             enrolments[t.number] = enrolment
         Enrolment.objects.bulk_create(rows)
+        for t in sim.trainees:
+            self.enrolment_trail(t, enrolments[t.number], cohorts[t.cohort])
 
         Attendance.objects.bulk_create(
             Attendance(
@@ -350,6 +382,29 @@ class _Writer:
             for session, hours in zip(sessions[t.cohort], t.attended, strict=False)
         )
         return enrolments
+
+    def enrolment_trail(self, t: simulation.SimTrainee, enrolment: Enrolment, cohort: Cohort) -> None:
+        """The enrolment's state changes, as ``courses.services`` records each (enrol, decide, start, end)."""
+        admin = self.admins[cohort.institution.code]
+        started = datetime.datetime.combine(cohort.starts_on, datetime.time(8), tzinfo=self.midnight.tzinfo)
+        steps = [("", "pending", self.at(t.enrolled), enrolment.trainee)]
+        if t.decided is not None:
+            decided = "rejected" if t.state == "rejected" else "approved"
+            steps.append(("pending", decided, self.at(t.decided), admin))
+        if t.state != "rejected":
+            steps.append(("approved", "in_training", started, admin))
+        if t.ended is not None:
+            steps.append(("in_training", t.state, self.at(t.ended), admin))
+        for old, new, when, actor in steps:
+            self.audit(
+                audit.Action.ENROLMENT_STATE,
+                enrolment,
+                when,
+                actor=actor,
+                institution=cohort.institution_id,
+                summary=f"{old or '-'} -> {new}",
+                detail={"old_state": old, "new_state": new, "trainee_id": enrolment.trainee_id},
+            )
 
     def exams(self, users: dict[int, User], cohorts: list[Cohort]) -> None:
         sim = self.sim
@@ -424,6 +479,18 @@ class _Writer:
             )
         AttemptQuestion.objects.bulk_create(items, batch_size=2000)
         CourseResult.objects.bulk_create(results)
+        for item in items:
+            if item.grader is not None and item.score is not None:
+                attempt = item.attempt
+                self.audit(
+                    audit.Action.GRADE_CHANGED,
+                    item,
+                    item.graded_at,
+                    actor=item.grader,
+                    institution=attempt.sitting.cohort.institution_id,
+                    summary=f"attempt {attempt.pk}: None -> {item.score.normalize():f}",
+                    detail={"attempt_id": attempt.pk, "old_score": None, "new_score": f"{item.score.normalize():f}"},
+                )
         # The beat has reminded the admins of every waiting essay past the service level, once each.
         overdue_before = essay_marking.overdue_before()
         late = datetime.timedelta(days=essay_marking.marking_days(), hours=1)
@@ -540,6 +607,24 @@ class _Writer:
                     )
                 )
         CertificateStatusChange.objects.bulk_create(changes)
+        for change in changes:
+            if change.action == "issue":
+                continue  # issuing records no audit event (certification.services)
+            certificate = change.certificate
+            self.audit(
+                audit.Action.CERTIFICATE_STATUS,
+                certificate,
+                change.changed_at,
+                actor=change.changed_by,
+                institution=certificate.institution_id,
+                summary=f"{certificate.number}: {change.old_status} -> {change.new_status} ({change.action})",
+                detail={
+                    "old_status": change.old_status,
+                    "new_status": change.new_status,
+                    "action": change.action,
+                    "reason": change.reason,
+                },
+            )
         ReminderSent.objects.bulk_create(claims)
         ContinuingEducation.objects.bulk_create(activities)
 

@@ -13,6 +13,8 @@ from django.db.models import Count
 
 import accounts.demo
 import exams.demo
+from accounts import audit
+from accounts.models import AuditEvent
 from exams.models import Attempt, AttemptQuestion, CourseResult, QuestionType
 from exams.services import attempts as attempt_services
 from exams.services.grading import do_sweep_grading, outcome_of, score_answer
@@ -130,6 +132,12 @@ def test_the_simulated_rows_are_what_the_exam_services_would_write():
     for attempt in graded.order_by("pk")[:: max(1, graded.count() // 25)]:
         drawn = attempt_services.draw_questions(paper=attempt.paper, seed=attempt.seed)
         assert [(q.pk, order) for q, order in drawn] == [(i.question_id, i.option_order) for i in items[attempt.pk]]
+
+    # Each essay graded by hand is in the audit trail, as do_grade_essay records it.
+    graded_essays = AttemptQuestion.objects.filter(
+        attempt__in=graded, question__question_type=QuestionType.ESSAY, score__isnull=False
+    )
+    assert AuditEvent.objects.filter(action=audit.Action.GRADE_CHANGED).count() == graded_essays.count() > 1000
 
     # A year of history is already announced and mailed: the first beat enqueues none of it again.
     assert do_sweep_grading() == {"announcements": 0, "grading": 0, "mail": 0}
