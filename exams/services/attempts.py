@@ -26,7 +26,7 @@ from core.tasks import enqueue_on_commit
 from courses.models import CurriculumCourse
 
 from .. import selectors
-from ..models import Attempt, AttemptQuestion, ExamPaper, Question, QuestionType, Sitting
+from ..models import Attempt, AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
 from . import ExamError
 
 if TYPE_CHECKING:
@@ -177,10 +177,16 @@ def draw_questions(*, paper: ExamPaper, seed: int) -> list[tuple[Question, list[
     Candidates are the active questions in primary-key order, so the same seed over the same
     bank draws the same set.
     """
-    rng = random.Random(seed)
     pool = list(selectors.drawable_questions(course_id=paper.course_id))
+    return draw_from(pool=pool, blueprint=list(paper.blueprint.order_by("pk")), seed=seed)
+
+
+def draw_from(*, pool: list[Question], blueprint: list[BlueprintRow], seed: int) -> list[tuple[Question, list[str]]]:
+    """``draw_questions`` on a pool and blueprint already read (in primary-key order): no query, so
+    that the demo's simulated year draws its thousands of attempts exactly as a start would."""
+    rng = random.Random(seed)
     chosen: list[Question] = []
-    for row in paper.blueprint.order_by("pk"):
+    for row in blueprint:
         candidates = [
             q for q in pool
             if q.question_type == row.question_type and q.difficulty == row.difficulty

@@ -6,6 +6,7 @@ import certification.demo
 import courses.demo
 import exams.demo
 import hr_api.demo
+import supervision.demo
 
 
 class Command(BaseCommand):
@@ -21,4 +22,6 @@ class Command(BaseCommand):
         # the top; this command lives there because it is the one app that may import every other).
         for module in (accounts.demo, courses.demo, exams.demo, certification.demo, hr_api.demo):
             module.load()
+        # The simulated year last: it builds on every app's demo (supervision.demo).
+        supervision.demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
