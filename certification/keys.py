@@ -87,7 +87,7 @@ def sign(payload: dict[str, Any], *, typ: str = "vc+jwt", cty: str = "vc") -> st
     RSASSA-PKCS1-v1_5 is deterministic: the same payload and key give the same token.
     """
     key = signing_key()
-    header = {"alg": ALGORITHM, "typ": typ, "cty": cty, "kid": key.key_id, "jwk": key.export_public(as_dict=True)}
+    header = {"alg": ALGORITHM, "typ": typ, "cty": cty, "kid": key["kid"], "jwk": key.export_public(as_dict=True)}
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
     token = jws.JWS(body)
     token.add_signature(key, alg=None, protected=json.dumps(header, separators=(",", ":")))

@@ -160,7 +160,7 @@ def status_list_credential(request: HttpRequest, purpose: str, number: int) -> H
     if purpose not in status_list.PURPOSES or number > status_list.lists_in_use():
         raise Http404
     payload = status_list.list_credential(purpose, number)
-    etag = status_list.etag_of(payload, keys.signing_key().key_id)
+    etag = status_list.etag_of(payload, keys.signing_key()["kid"])
     response = get_conditional_response(request, etag=etag)
     if response is None:
         response = HttpResponse(keys.sign(payload), content_type=credentials.MEDIA_TYPE)
