@@ -35,7 +35,7 @@ LANGUAGES = ("zh-hant", "en")
 
 
 def site_url() -> str:
-    return settings.SITE_URL.rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")
 
 
 def issuer_id() -> str:
@@ -119,11 +119,13 @@ def achievement_of(certificate: Certificate) -> dict[str, Any]:
         "achievementType": "Certificate",
         "name": _achievement_name(certificate),
         "description": _in_both(
-            lambda chinese: _("%(certificate)s of the national Bank Customer Manager certification program, tier %(tier)s")
-            % {
-                "certificate": tier.certificate_name_zh if chinese else tier.certificate_name_en,
-                "tier": tier.name_zh if chinese else tier.name_en,
-            }
+            lambda chinese: (
+                _("%(certificate)s of the national Bank Customer Manager certification program, tier %(tier)s")
+                % {
+                    "certificate": tier.certificate_name_zh if chinese else tier.certificate_name_en,
+                    "tier": tier.name_zh if chinese else tier.name_en,
+                }
+            )
         ),
         "criteria": {"id": page, "narrative": _criteria(certificate)},
         "humanCode": certificate.number.rsplit("-", 3)[0].removeprefix("BCM-"),

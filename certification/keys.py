@@ -10,6 +10,7 @@ Development (DEBUG, no variable): a key is made under ``var/`` on first use, nev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -44,13 +45,12 @@ def _development_set(path: Path) -> dict[str, Any]:
         try:
             with os.fdopen(fd, "w") as handle:
                 json.dump(rotated_set(None), handle)
-            try:
-                os.link(temporary, path)  # fails if another process got there first: theirs is used
-            except FileExistsError:
-                pass
+            with contextlib.suppress(FileExistsError):  # another process got there first: theirs is used
+                os.link(temporary, path)
         finally:
             os.unlink(temporary)
-    return json.loads(path.read_text())
+    loaded: dict[str, Any] = json.loads(path.read_text())
+    return loaded
 
 
 @lru_cache(maxsize=4)

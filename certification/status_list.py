@@ -21,7 +21,6 @@ import json
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Max
 from django.urls import reverse
 
@@ -45,7 +44,9 @@ def free_index() -> int:
     lists = max(1, -(-2 * (used + 1) // LIST_SIZE), lists_in_use())
     draw = secrets.SystemRandom()
     candidates = {draw.randrange(lists * LIST_SIZE) for _ in range(_DRAWS)}
-    taken = set(Certificate.objects.filter(status_list_index__in=candidates).values_list("status_list_index", flat=True))
+    taken = set(
+        Certificate.objects.filter(status_list_index__in=candidates).values_list("status_list_index", flat=True)
+    )
     free = sorted(candidates - taken)
     if not free:  # at most half full: 2**-32
         raise RuntimeError("no free status list index found")
@@ -59,7 +60,9 @@ def lists_in_use() -> int:
 
 
 def list_url(purpose: str, number: int) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("credentials:status_list", args=[purpose, number])
+    from .credentials import site_url
+
+    return site_url() + reverse("credentials:status_list", args=[purpose, number])
 
 
 def entry(certificate: Certificate, purpose: str) -> dict[str, str]:

@@ -74,7 +74,7 @@ def env_jwks(name: str) -> dict | None:
     try:
         value = json.loads(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a JWK Set in JSON ({{\"keys\": [...]}})") from None
+        raise ImproperlyConfigured(f'{name} must be a JWK Set in JSON ({{"keys": [...]}})') from None
     keys = value.get("keys") if isinstance(value, dict) else None
     if not isinstance(keys, list) or not keys:
         raise ImproperlyConfigured(f"{name} must be a JWK Set with at least one key")

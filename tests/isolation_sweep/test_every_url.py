@@ -256,7 +256,8 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
     "credentials:status_list": (
         "the signed status lists of every certificate's credential are public by design (W3C Bitstring Status "
         "List): a bit per random index among at least 131,072, no number, name or address",
-        lambda b: [Probe(reverse("credentials:status_list", args=[purpose, 1])) for purpose in ("revocation", "suspension")],
+        lambda b: [Probe(reverse("credentials:status_list", args=[purpose, 1]))
+                   for purpose in ("revocation", "suspension")],
     ),
     "accounts:verify": (
         "the path holds a signed e-mail token, not an id; another's token is a secret we do not have",
