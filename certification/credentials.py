@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from . import keys, status_list
+from . import keys, numbers, status_list
 from .models import Certificate
 
 CONTEXTS = [
@@ -128,7 +128,7 @@ def achievement_of(certificate: Certificate) -> dict[str, Any]:
             )
         ),
         "criteria": {"id": page, "narrative": _criteria(certificate)},
-        "humanCode": certificate.number.rsplit("-", 3)[0].removeprefix("BCM-"),
+        "humanCode": numbers.prefix_for(tier.code, track.code if track else None),  # BCM-STD-R
         "tag": [tier.code, *([track.code] if track else [])],
         "creator": issuer_profile(),
     }

@@ -81,12 +81,15 @@ def test_the_holder_downloads_a_credential_that_another_library_verifies(trainee
     assert_open_badge(credential)
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert certificate.number in credential["id"] and credential["jti"] == credential["id"]
+    # The id is the verification page of the number (the language chosen by the visitor's browser).
+    page = Client().get(urlsplit(credential["id"]).path + "?" + urlsplit(credential["id"]).query, follow=True)
+    assert page.status_code == 200 and certificate.number in page.content.decode()
     assert credential["issuer"]["id"] == credential["iss"] == "https://bcm.example.org"
     assert credential["validFrom"] == f"{certificate.issued_on.isoformat()}T00:00:00+08:00"
     assert credential["validUntil"] == "2029-06-30T23:59:59+08:00"
     achievement = credential["credentialSubject"]["achievement"]
     assert achievement["achievementType"] == "Certificate"
-    assert achievement["tag"] == ["standard", "retail"]
+    assert achievement["tag"] == ["standard", "retail"] and achievement["humanCode"] == "BCM-STD-R"
     assert certificate.tier.certificate_name_zh in achievement["name"]
     assert certificate.tier.certificate_name_en in achievement["name"]
     courses = certificate.curriculum.entries.select_related("course")
