@@ -426,13 +426,16 @@ def _certificates(scale: Scale) -> None:
         """
         INSERT INTO certification_certificate (number, trainee_id, curriculum_id, tier_id, track_id,
             institution_id, enrolment_id, issued_on, period_starts_on, valid_until, status, status_reason,
-            verification_code, created_at, updated_at, announced_at)
+            verification_code, created_at, updated_at, announced_at, status_list_index)
         SELECT 'BCM-BENCH-' || lpad(u.t::text, 7, '0'), en.trainee_id, en.curriculum_id, cu.tier_id, cu.track_id,
                co.institution_id, en.id, d.issued, d.issued, d.issued + 1095,
                CASE WHEN u.t %% 50 = 0 THEN 'suspended' ELSE 'active' END,
                CASE WHEN u.t %% 50 = 0 THEN 'bench' ELSE '' END,
                md5('bench' || u.t), d.issued + interval '9 hours', now() - (u.t %% 700) * interval '1 day',
-               d.issued + interval '9 hours'
+               d.issued + interval '9 hours',
+               -- a status list index per holder: t * 40503 is one-to-one modulo 2^17 (40503 is odd),
+               -- spread over the first list as certification.status_list's random draws would be
+               (u.t::bigint * 40503) %% 131072
         FROM (SELECT id, substring(email from 2 for position('@' in email) - 2)::int AS t
               FROM accounts_user WHERE email LIKE '%%@trainee.bench.test') u
         JOIN (SELECT DISTINCT ON (trainee_id) * FROM courses_enrolment ORDER BY trainee_id, id) en

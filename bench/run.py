@@ -70,6 +70,11 @@ def service_env(database_url: str, redis_url: str) -> dict[str, str]:
         CACHE_URL=redis_url,  # production shares its cache in Redis (README, Production)
         PYTHONPATH=str(ROOT),
     )
+    if not env.get("CREDENTIAL_SIGNING_KEYS"):  # required with DEBUG off; a throw-away key for the run
+        from jwcrypto import jwk
+
+        key = jwk.JWK.generate(kty="RSA", size=2048, kid="bench")
+        env["CREDENTIAL_SIGNING_KEYS"] = json.dumps({"keys": [key.export_private(as_dict=True)]})
     return env
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from courses.models import Enrolment
 
-from . import services
+from . import services, status_list
 from .models import Certificate, CertificateStatusChange, ContinuingEducation
 
 
@@ -46,6 +46,7 @@ def load() -> None:
         issued_on=issued_on,
         period_starts_on=issued_on,
         valid_until=issued_on + relativedelta(years=services.validity_years()),
+        status_list_index=status_list.free_index(),
     )
     CertificateStatusChange.objects.create(certificate=certificate, old_status="", new_status="active", action="issue")
     ContinuingEducation.objects.create(

@@ -66,6 +66,10 @@ class Certificate(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    # Its entry in the status lists of its Open Badges credential (certification.status_list): drawn at
+    # random by status_list.free_index when the certificate is made, unique, and never reused
+    # (certificates are never deleted).
+    status_list_index = models.PositiveIntegerField(_("status list index"), unique=True, editable=False)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]

@@ -29,7 +29,7 @@ from core.signals import ClaimedAnnouncement, send_after_commit
 from core.tasks import enqueue_on_commit
 from courses.models import Curriculum
 
-from . import numbers, reminders, selectors, signals
+from . import numbers, reminders, selectors, signals, status_list
 from .models import (
     Certificate,
     CertificateSequence,
@@ -134,23 +134,31 @@ def do_issue_certificate(*, trainee_id: int, curriculum_id: int) -> Certificate 
     if enrolment is None:
         return None
     today = timezone.localdate()
-    try:
-        with transaction.atomic():
-            certificate = Certificate.objects.create(
-                number=_next_number(curriculum, today.year),
-                trainee_id=trainee_id,
-                curriculum=curriculum,
-                tier=curriculum.tier,
-                track=curriculum.track,
-                institution=enrolment.cohort.institution,
-                enrolment=enrolment,
-                issued_on=today,
-                period_starts_on=today,
-                valid_until=today + relativedelta(years=validity_years()),
-            )
-    except IntegrityError:
-        # Another process issued it between our check and insert (only without the lock).
-        return selectors.current_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
+    for _draw in range(5):
+        index = status_list.free_index()
+        try:
+            with transaction.atomic():
+                certificate = Certificate.objects.create(
+                    number=_next_number(curriculum, today.year),
+                    trainee_id=trainee_id,
+                    curriculum=curriculum,
+                    tier=curriculum.tier,
+                    track=curriculum.track,
+                    institution=enrolment.cohort.institution,
+                    enrolment=enrolment,
+                    issued_on=today,
+                    period_starts_on=today,
+                    valid_until=today + relativedelta(years=validity_years()),
+                    status_list_index=index,
+                )
+            break
+        except IntegrityError:
+            if Certificate.objects.filter(status_list_index=index).exists():
+                continue  # another issuance drew the same status list index and committed first: draw again
+            # Another process issued it between our check and insert (only without the lock).
+            return selectors.current_certificate(trainee_id=trainee_id, curriculum_id=curriculum_id)
+    else:
+        raise RuntimeError("no free status list index after five draws")
     CertificateStatusChange.objects.create(
         certificate=certificate, old_status="", new_status=certificate.status, action="issue"
     )
@@ -279,6 +287,8 @@ def _change(
     extra_fields: tuple[str, ...] = (),
 ) -> Certificate:
     old_status = certificate.status
+    # The bits of the credentials' status lists are this column (certification.status_list): revoked and
+    # suspended set them, so the lists show the change as soon as this transaction commits, never before.
     certificate.status = new_status
     certificate.status_reason = reason if new_status != Certificate.Status.ACTIVE else ""
     certificate.save(update_fields=["status", "status_reason", "updated_at", *extra_fields])

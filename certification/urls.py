@@ -11,5 +11,6 @@ urlpatterns = [
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
     path("certificates/", views.my_certificates, name="mine"),
     path("certificates/<id:pk>/pdf/", views.download, name="download"),
+    path("certificates/<id:pk>/credential/", views.download_credential, name="credential"),
     path("certification/reminders/", views.reminder_preferences, name="reminders"),
 ]

@@ -1,15 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from accounts import audit
 from accounts.client_address import client_ip
 from core.ratelimit import over_limit
 
-from . import pdf, reminders, selectors, services
+from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
 from .models import Certificate, ReminderKind
 
@@ -104,6 +106,67 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf", content_type="application/pdf"
     )
+
+
+def _refuse(request: HttpRequest, certificate: Certificate) -> None:
+    # Someone else's certificate: the same 404 as a missing one, and a line in the audit trail.
+    audit.record(
+        audit.Action.ACCESS_REFUSED,
+        target=certificate,
+        summary=f"{request.method} {request.path}"[:500],
+        detail={"status": 404},
+    )
+    raise Http404
+
+
+@login_required
+def download_credential(request: HttpRequest, pk: int) -> HttpResponse:
+    """The holder's certificate as a signed Open Badges 3.0 credential (a file for their wallet).
+
+    The holder's only: the credential names them (by a salted hash), so staff download the PDF instead.
+    """
+    certificate = selectors.with_catalog().select_related("curriculum").filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    if certificate.trainee_id != request.user.pk:
+        _refuse(request, certificate)
+    response = HttpResponse(credentials.signed_credential(certificate), content_type=credentials.MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{credentials.filename_of(certificate)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    # Verifiers (wallets in a browser too) fetch these from anywhere; they hold nothing private.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_safe
+def jwks(request: HttpRequest) -> HttpResponse:
+    """The public keys credentials are signed with (the signing key and the retired ones), by kid."""
+    response = JsonResponse(keys.public_jwks(), content_type="application/jwk-set+json")
+    response["Cache-Control"] = "public, max-age=300"
+    return _public(response)
+
+
+@require_safe
+def status_list_credential(request: HttpRequest, purpose: str, number: int) -> HttpResponse:
+    """A signed Bitstring Status List credential; 304 while the caller's ETag still matches.
+
+    ``no-cache``: caches keep it but ask again each time (a 304 is cheap), so a revocation shows at once.
+    An unknown purpose or a list number beyond those in use is a 404.
+    """
+    if purpose not in status_list.PURPOSES or number > status_list.lists_in_use():
+        raise Http404
+    payload = status_list.list_credential(purpose, number)
+    etag = status_list.etag_of(payload, keys.signing_key()["kid"])
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = HttpResponse(keys.sign(payload), content_type=credentials.MEDIA_TYPE)
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return _public(response)
 
 
 @login_required

@@ -32,6 +32,11 @@ urlpatterns = [
     path("certificates/", certificates.CertificateListView.as_view(), name="certificates"),
     path("certificates/<str:number>/", certificates.CertificateDetailView.as_view(), name="certificate"),
     path("certificates/<str:number>/pdf/", certificates.CertificatePdfView.as_view(), name="certificate_pdf"),
+    path(
+        "certificates/<str:number>/credential/",
+        certificates.CertificateCredentialView.as_view(),
+        name="certificate_credential",
+    ),
     path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhooks"),
     path("webhooks/<id:pk>/", webhooks.WebhookEndpointDetailView.as_view(), name="webhook"),
     re_path(r"", not_found),

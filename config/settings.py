@@ -6,6 +6,7 @@ site refuses to start without ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``
 """
 
 import ipaddress
+import json
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -61,6 +62,31 @@ def env_required(name: str) -> str:
     value = env.str(name, default="")
     if not value:
         raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is off")
+    return value
+
+
+def env_jwks(name: str) -> dict | None:
+    """A JWK Set in JSON (``{"keys": [...]}``) of RSA keys with unique ``kid``s, the first one private
+    (it signs; the others are published so that what they signed still verifies); empty: None."""
+    raw = env.str(name, default="")
+    if not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f'{name} must be a JWK Set in JSON ({{"keys": [...]}})') from None
+    keys = value.get("keys") if isinstance(value, dict) else None
+    if not isinstance(keys, list) or not keys:
+        raise ImproperlyConfigured(f"{name} must be a JWK Set with at least one key")
+    kids = []
+    for key in keys:
+        if not isinstance(key, dict) or key.get("kty") != "RSA" or not key.get("n") or not key.get("e"):
+            raise ImproperlyConfigured(f"{name}: every key must be an RSA JWK (kty, n, e)")
+        if not isinstance(key.get("kid"), str) or not key["kid"] or key["kid"] in kids:
+            raise ImproperlyConfigured(f"{name}: every key needs a kid of its own")
+        kids.append(key["kid"])
+    if not keys[0].get("d"):
+        raise ImproperlyConfigured(f"{name}: the first key signs, so it must be a private key")
     return value
 
 
@@ -381,6 +407,13 @@ CERTIFICATION_SWEEP_HORIZON_DAYS = env_int("CERTIFICATION_SWEEP_HORIZON_DAYS", 3
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
 # Printed on certificates and in mails (the QR code leads here).
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Portable certificates (issue 21): Open Badges 3.0 credentials signed RS256 (VC-JOSE). A JWK Set in
+# the environment, the signing key first, retired keys after it (public parts suffice); required with
+# DEBUG off. Under DEBUG without it, a development key is made under var/ on first use.
+CREDENTIAL_SIGNING_KEYS = env_jwks("CREDENTIAL_SIGNING_KEYS")
+if CREDENTIAL_SIGNING_KEYS is None and not DEBUG:
+    env_required("CREDENTIAL_SIGNING_KEYS")
+CREDENTIAL_DEVELOPMENT_KEY_FILE = VAR_DIR / "credential-signing-keys.json"
 # Reminder e-mails that the mail server refused are retried after 1, 2, 4 … times this (at most an hour).
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 60)
 

@@ -16,6 +16,8 @@ urlpatterns = [
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     # The employers' API is machine-to-machine: one language-neutral prefix, no i18n.
     path("api/v1/", include("config.api_urls")),
+    # Keys and status lists of the portable certificates: addresses written into signed credentials.
+    path("", include("certification.credential_urls")),
 ]
 
 urlpatterns += i18n_patterns(

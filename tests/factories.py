@@ -139,3 +139,6 @@ class CertificateFactory(factory.django.DjangoModelFactory):
     issued_on = factory.LazyFunction(timezone.localdate)
     period_starts_on = factory.LazyAttribute(lambda o: o.issued_on)
     valid_until = factory.LazyAttribute(lambda o: o.issued_on.replace(year=o.issued_on.year + 3))
+    status_list_index = factory.LazyFunction(
+        lambda: __import__("certification.status_list", fromlist=["free_index"]).free_index()
+    )

@@ -93,6 +93,7 @@ def _exam_rows_of(cohort, trainee, course) -> None:
 def _certification_rows_of(enrolment, trainee) -> None:
     """Certification (issue 6): a certificate issued by the cohort's institution, with history and CE."""
     from certification import services as certification
+    from certification import status_list
     from certification.models import Certificate, CertificateStatusChange
 
     certificate = Certificate.objects.create(
@@ -101,6 +102,7 @@ def _certification_rows_of(enrolment, trainee) -> None:
         track=enrolment.curriculum.track, institution=enrolment.cohort.institution, enrolment=enrolment,
         issued_on=timezone.localdate(), period_starts_on=timezone.localdate(),
         valid_until=timezone.localdate() + datetime.timedelta(days=1000),
+        status_list_index=status_list.free_index(),
     )  # fmt: skip
     CertificateStatusChange.objects.create(certificate=certificate, new_status="active", action="issue")
     certification.do_record_continuing_education(

@@ -1,5 +1,6 @@
 """Settings come from the environment and fail loudly, naming the variable."""
 
+import json
 import os
 import subprocess
 import sys
@@ -8,10 +9,21 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _signing_keys() -> str:
+    """A JWK Set as production takes it (CREDENTIAL_SIGNING_KEYS): a key made for this test run."""
+    from jwcrypto import jwk
+
+    key = jwk.JWK.generate(kty="RSA", size=2048, kid="test-production-key")
+    return json.dumps({"keys": [key.export_private(as_dict=True)]})
+
+
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghijkl",
     "DJANGO_ALLOWED_HOSTS": "bcm.example.org",
+    "CREDENTIAL_SIGNING_KEYS": _signing_keys(),
 }
 
 
@@ -105,7 +117,7 @@ def test_a_malformed_broker_url_stops_start_up_naming_the_variable(url):
     assert "CELERY_BROKER_URL" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "CREDENTIAL_SIGNING_KEYS"])
 def test_with_debug_off_a_missing_secret_or_host_list_stops_start_up(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = run_django("", **env)
@@ -162,7 +174,7 @@ def test_manage_py_in_a_checkout_without_production_variables_is_a_development_t
     assert "No changes detected" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "CREDENTIAL_SIGNING_KEYS"])
 def test_manage_py_with_debug_off_names_the_missing_variable_without_a_traceback(missing):
     result = run_manage(
         "makemigrations", "--check", "--dry-run", **{k: v for k, v in PRODUCTION.items() if k != missing}

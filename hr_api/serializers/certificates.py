@@ -93,3 +93,21 @@ def _iso_datetime(value: datetime.datetime) -> str:
     """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, Z for UTC."""
     text = timezone.localtime(value).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class CertificateCredentialSerializer(serializers.Serializer):
+    """A certificate as a signed Open Badges 3.0 credential (VC-JOSE)."""
+
+    number = serializers.CharField(read_only=True)
+    media_type = serializers.CharField(read_only=True, help_text="Always `application/vc+jwt`.")
+    jwt = serializers.CharField(
+        read_only=True,
+        help_text="The credential as a compact JWS (RS256). Verify it with the key of its `kid` from "
+        "`/.well-known/jwks.json`; this is what a wallet or another verifier is given.",
+    )
+    credential = serializers.DictField(
+        read_only=True,
+        help_text="The JWS payload, decoded for convenience: an `OpenBadgeCredential` with its "
+        "`credentialStatus` entries (revocation, suspension). Trust it only after verifying `jwt`.",
+    )
+    key_set_url = serializers.CharField(read_only=True, help_text="The issuer's JWK Set.")

@@ -1,4 +1,4 @@
-"""Certificates of the client's employees: list, fetch, download the PDF."""
+"""Certificates of the client's employees: list, fetch, download the PDF or the signed credential."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from accounts.models import TraineeProfile
-from certification import pdf
+from certification import credentials, pdf
 from certification.models import Certificate
 from certification.selectors import certificates_of_employer
 from hr_api.pagination import UPDATED_SINCE
-from hr_api.serializers.certificates import ROW_COLUMNS, CertificateSerializer
+from hr_api.serializers.certificates import ROW_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
 
 from .base import ApiView, get_owned_or_404
 
@@ -147,3 +147,31 @@ class CertificatePdfView(CertificateMixin, ApiView):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = "application/json"
         return response
+
+
+class CertificateCredentialView(CertificateMixin, ApiView):
+    serializer_class = CertificateCredentialSerializer
+
+    @extend_schema(
+        summary="A certificate as a signed Open Badges 3.0 credential",
+        operation_id="certificates_credential",
+        description="The certificate as an `OpenBadgeCredential` (Open Badges 3.0 on the W3C Verifiable "
+        "Credentials data model 2.0), signed as a compact JWS with RS256 (VC-JOSE, `application/vc+jwt`). "
+        "Verify the signature with the key named by the header's `kid` in the JWK Set at "
+        "`/.well-known/jwks.json`, then read the bits of its two `credentialStatus` entries (revocation, "
+        "suspension) in the signed Bitstring Status Lists they point to. The holder appears only as a "
+        "salted SHA-256 hash of their e-mail address.",
+        responses=CertificateCredentialSerializer,
+    )
+    def get(self, request, number: str):
+        certificate = get_owned_or_404(self.certificates().select_related("curriculum"), number=number)
+        credential, jwt = credentials.credential_and_token(certificate)
+        return Response(
+            {
+                "number": certificate.number,
+                "media_type": credentials.MEDIA_TYPE,
+                "jwt": jwt,
+                "credential": credential,
+                "key_set_url": credentials.jwks_url(),
+            }
+        )

@@ -34,6 +34,7 @@ ENDPOINTS = [
     ("get", "/api/v1/certificates/", "read", None),
     ("get", "/api/v1/certificates/{certificate}/", "read", None),
     ("get", "/api/v1/certificates/{certificate}/pdf/", "read", None),
+    ("get", "/api/v1/certificates/{certificate}/credential/", "read", None),
     ("get", "/api/v1/webhooks/", "webhooks", None),
     ("post", "/api/v1/webhooks/", "webhooks", {"url": "https://x.example/", "events": ["certificate.issued"]}),
     ("get", "/api/v1/webhooks/{webhook}/", "webhooks", None),

@@ -25,6 +25,7 @@ import pytest
 import requests
 
 from tests.conftest import BASE_DIR, service_missing
+from tests.test_settings import PRODUCTION
 
 from .conftest import free_port, port_open
 
@@ -118,7 +119,8 @@ def test_answer_saves_survive_a_postgres_restart(cluster):
     port = free_port()
     # Production settings (DEBUG off), plain HTTP on the loopback.
     production = {**env, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                  "DJANGO_SECURE_SSL_REDIRECT": "false"}  # fmt: skip
+                  "DJANGO_SECURE_SSL_REDIRECT": "false",
+                  "CREDENTIAL_SIGNING_KEYS": PRODUCTION["CREDENTIAL_SIGNING_KEYS"]}  # fmt: skip
     # gunicorn keeps its own copy of the log's descriptor; ours closes once it started.
     with tempfile.NamedTemporaryFile(prefix="bcm-gunicorn-", suffix=".log", delete=False) as log:
         server = subprocess.Popen(

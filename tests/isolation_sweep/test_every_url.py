@@ -171,6 +171,8 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "exams:submit": lambda b: [Probe(reverse("exams:submit", args=[b.attempt.pk]), "post")],
     "exams:result": lambda b: [Probe(reverse("exams:result", args=[b.attempt.pk]))],
     "certification:download": lambda b: [Probe(reverse("certification:download", args=[b.certificate.pk]))],
+    # The holder's signed credential (issue 21): only the holder's, 404 for everyone else.
+    "certification:credential": lambda b: [Probe(reverse("certification:credential", args=[b.certificate.pk]))],
     "admin:certification_certificate_cohort_zip": lambda b: [
         Probe(reverse("admin:certification_certificate_cohort_zip", args=[b.enrolment.cohort_id])),
     ],
@@ -209,6 +211,9 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "api:exam_result": lambda b: [Probe(f"/api/v1/exam-results/{b.result.pk}/", actors=API)],
     "api:certificate": lambda b: [Probe(f"/api/v1/certificates/{b.certificate.number}/", actors=API)],
     "api:certificate_pdf": lambda b: [Probe(f"/api/v1/certificates/{b.certificate.number}/pdf/", actors=API)],
+    "api:certificate_credential": lambda b: [
+        Probe(f"/api/v1/certificates/{b.certificate.number}/credential/", actors=API),
+    ],
     "api:webhook": lambda b: [
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", actors=API),
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "patch", {"is_active": False}, actors=API),
@@ -247,6 +252,12 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
         "whoever holds a certificate's verification code may verify it (the holder's name masked)",
         lambda b: [Probe(reverse("certification:verify_code", args=[b.certificate.verification_code]),
                          may_show=(b.certificate.number,))],
+    ),
+    "credentials:status_list": (
+        "the signed status lists of every certificate's credential are public by design (W3C Bitstring Status "
+        "List): a bit per random index among at least 131,072, no number, name or address",
+        lambda b: [Probe(reverse("credentials:status_list", args=[purpose, 1]))
+                   for purpose in ("revocation", "suspension")],
     ),
     "accounts:verify": (
         "the path holds a signed e-mail token, not an id; another's token is a secret we do not have",
@@ -294,6 +305,7 @@ NO_OBJECT: dict[str, str] = {
     "exams:home": "the trainee's own exams",
     "certification:verify": "the public verification form (by number)",
     "certification:mine": "the trainee's own certificates",
+    "credentials:jwks": "the public keys credentials are signed with (a JWK Set), the same for everyone",
     "certification:reminders": "the trainee's own reminder settings",
     "admin:index": "the admin's home",
     "admin:login": "log-in form",
