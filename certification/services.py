@@ -54,7 +54,7 @@ class CertificationError(DomainError):
     Codes: reason_missing, not_active, not_suspended, already_revoked, not_renewable, hours_missing,
     newer_certificate, bad_hours, future_date, title_missing, already_decided; continuing-education
     courses: not_holder, course_unpublished, course_closed, course_full, already_enrolled, course_over,
-    bad_dates, bad_state, foreign_course.
+    bad_dates, bad_state, foreign_course, not_authorized.
     """
 
 
@@ -518,8 +518,15 @@ def do_publish_ce_course(*, course: CECourse, by: User | None = None, today: dat
     locked = _lock_course(course)
     if locked.is_published:
         return locked
-    if locked.ends_on < (today or timezone.localdate()):
+    today = today or timezone.localdate()
+    if locked.ends_on < today:
         raise CertificationError("course_over", _("%(course)s is over; it cannot be published.") % {"course": locked})
+    if not locked.institution.is_authorized_on(today):
+        raise CertificationError(
+            "not_authorized",
+            _("%(institution)s is not authorized at the moment, so it cannot publish courses.")
+            % {"institution": locked.institution},
+        )
     locked.is_published = True
     locked.published_at = timezone.now()
     locked.save(update_fields=["is_published", "published_at", "updated_at"])

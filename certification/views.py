@@ -68,7 +68,9 @@ def _show(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 def my_certificates(request: HttpRequest) -> HttpResponse:
     # Only holders of an active certificate report continuing education: the form is not shown to
     # anyone else, and their POST is refused (the service refuses it too: services.check_holder).
-    holder = request.user.is_active and selectors.holds_active_certificate(request.user.pk)
+    certificates = list(selectors.certificates_of(request.user))
+    # The same rule as services.check_holder, read from the certificates the page lists anyway.
+    holder = request.user.is_active and any(c.status == Certificate.Status.ACTIVE for c in certificates)
     form = SelfReportForm(request.POST or None) if holder else None
     status = 200
     if request.method == "POST" and form is None:
@@ -84,7 +86,6 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your activity is recorded; the institution will confirm the hours."))
             return redirect("certification:mine")
-    certificates = list(selectors.certificates_of(request.user))
     for certificate in certificates:
         certificate.ce_done = services.ce_hours_in_period(certificate)
     context = {
