@@ -68,8 +68,8 @@ def _show(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 def my_certificates(request: HttpRequest) -> HttpResponse:
     # Only holders of an active certificate report continuing education: the form is not shown to
     # anyone else, and their POST is refused (the service refuses it too: services.check_holder).
+    # The rule is read from the certificates the page lists anyway (no query of its own).
     certificates = list(selectors.certificates_of(request.user))
-    # The same rule as services.check_holder, read from the certificates the page lists anyway.
     holder = request.user.is_active and any(c.status == Certificate.Status.ACTIVE for c in certificates)
     form = SelfReportForm(request.POST or None) if holder else None
     status = 200
