@@ -34,6 +34,8 @@ ADMIN_LISTS = [
     ("courses", "cohort"),
     ("certification", "certificate"),
     ("accounts", "traineeprofile"),
+    ("certification", "cecourse"),
+    ("certification", "ceenrolment"),
 ]
 
 
@@ -54,6 +56,7 @@ def count(do: Callable[[], object]) -> tuple[int, int]:
 
 def main() -> dict:
     from bench import dataset
+    from certification import views as certification_views
     from courses import views as course_views
 
     rows = dataset.prepare_run()
@@ -79,6 +82,7 @@ def main() -> dict:
         "floor": lambda n: trainee.get("/bench/floor/"),
         "catalog": lambda n: trainee.get("/zh-hant/cohorts/"),
         "dashboard": lambda n: dashboard.get("/zh-hant/dashboard/"),
+        "ce_courses": lambda n: trainee.get("/zh-hant/continuing-education/"),
         "exam_page": lambda n: trainee.get(f"/zh-hant/exams/attempts/{attempt}/"),
         "answer_save": lambda n: trainee.post(
             f"/zh-hant/exams/attempts/{attempt}/answer/",
@@ -107,6 +111,7 @@ def main() -> dict:
                 )
                 model_admin.list_per_page = size
             course_views.COHORTS_PER_PAGE = size
+            certification_views.CE_COURSES_PER_PAGE = size
             queries, status = count(functools.partial(do, size))
             counts[str(size)] = queries
             statuses.add(status)

@@ -27,7 +27,7 @@ from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
 from . import pdf, services, tasks
-from .models import Certificate, CertificateStatusChange, ContinuingEducation
+from .models import CECourse, CEEnrolment, Certificate, CertificateStatusChange, ContinuingEducation
 from .services import CertificationError
 
 
@@ -299,3 +299,176 @@ class ContinuingEducationAdmin(InstitutionScopedAdmin):
                 self.message_user(request, f"{activity}: {error.message}", messages.ERROR)
         if done:
             self.message_user(request, _("%(count)d activity(ies) decided.") % {"count": done}, messages.SUCCESS)
+
+
+# --- continuing-education courses ----------------------------------------------------------
+
+
+class CECourseForm(forms.ModelForm):
+    """The service's refusals (no title, hours out of range, dates reversed) show on the form."""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.errors:
+            try:
+                services.check_ce_course(
+                    title_zh=cleaned.get("title_zh", ""),
+                    hours=cleaned.get("hours"),
+                    starts_on=cleaned["starts_on"],
+                    ends_on=cleaned["ends_on"],
+                )
+            except CertificationError as error:
+                raise forms.ValidationError(error.message) from None
+        return cleaned
+
+
+class CEEnrolmentInline(admin.TabularInline):
+    """Who enrolled and what was recorded; attendance is recorded with the action on enrolments."""
+
+    model = CEEnrolment
+    extra = 0
+    can_delete = False
+    fields = ["holder", "state", "hours_attended", "confirmed_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CEEnrolment]:
+        return super().get_queryset(request).select_related("holder")
+
+
+@admin.register(CECourse)
+class CECourseAdmin(InstitutionScopedAdmin):
+    form = CECourseForm
+    institution_paths = ("institution",)
+    institution_field = "institution"
+    list_display = ["title_zh", "institution", "starts_on", "ends_on", "hours", "seats", "is_published"]
+    list_filter = ["is_published", "mode", ("institution", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["institution"]
+    search_fields = ["title_zh", "title_en"]
+    date_hierarchy = "starts_on"
+    inlines = [CEEnrolmentInline]
+    actions = ["publish", "unpublish"]
+    readonly_fields = ["seats_taken", "is_published", "published_at"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: CECourse | None = None) -> bool:
+        # A course holders enrolled in keeps its record (their hours point at it); unpublish it instead.
+        if obj is not None and obj.enrolments.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("seats"))
+    def seats(self, obj: CECourse) -> str:
+        return f"{obj.seats_taken} / {obj.capacity}"
+
+    @admin.action(description=_("Publish the selected courses to certificate holders"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[CECourse]) -> None:
+        self._each(request, queryset, lambda c: services.do_publish_ce_course(course=c, by=request.user))
+
+    @admin.action(description=_("Take the selected courses off the list"), permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[CECourse]) -> None:
+        self._each(request, queryset, lambda c: services.do_unpublish_ce_course(course=c, by=request.user))
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[CECourse], change: Callable[[CECourse], object]) -> None:
+        done = 0
+        for course in queryset:
+            try:
+                change(course)
+                done += 1
+            except CertificationError as error:
+                self.message_user(request, f"{course}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d course changed.", "%(count)d courses changed.", done) % {"count": done},
+                messages.SUCCESS,
+            )
+
+
+class AttendanceForm(forms.Form):
+    hours = forms.DecimalField(
+        label=_("Hours attended"),
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        help_text=_("Leave empty to record each holder's course hours in full."),
+    )
+
+
+@admin.register(CEEnrolment)
+class CEEnrolmentAdmin(InstitutionScopedAdmin):
+    """Holders enrol from the portal; the institution records attendance here (an action, confirmed)."""
+
+    institution_paths = ("course__institution",)
+    list_display = ["holder", "course", "state", "hours_attended", "confirmed_at"]
+    list_filter = ["state", ("course", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["holder", "course"]
+    search_fields = ["holder__email", "holder__display_name", "course__title_zh"]
+    fields = ["holder", "course", "state", "hours_attended", "activity", "recorded_by", "confirmed_at", "created_at"]
+    readonly_fields = fields
+    actions = ["record_attendance", "withdraw"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # holders enrol from the portal
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # withdrawn, never deleted: attended hours point at it
+
+    @admin.action(description=_("Record attendance of the selected holders"), permissions=["change"])
+    def record_attendance(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> TemplateResponse | None:
+        """Asks for the hours first (empty: the course's hours in full), then records each holder's."""
+        form = AttendanceForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Record attendance of the selected holders"),
+                "opts": self.model._meta,
+                "form": form,
+                "enrolments": queryset.select_related("holder", "course"),
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "certification/admin_ce_attendance.html", context)
+        hours = form.cleaned_data["hours"]
+        acting = None if is_program_office(request.user) else institution_of(request.user)
+        done = 0
+        for enrolment in queryset.select_related("course"):
+            try:
+                services.do_record_ce_attendance(
+                    enrolment=enrolment,
+                    hours=hours if hours is not None else enrolment.course.hours,
+                    by=request.user,
+                    acting_institution=acting,
+                )
+                done += 1
+            except CertificationError as error:
+                self.message_user(request, f"{enrolment}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "Attendance of %(count)d holder recorded; the hours are confirmed continuing education.",
+                    "Attendance of %(count)d holders recorded; the hours are confirmed continuing education.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+        return None
+
+    @admin.action(description=_("Withdraw the selected enrolments"), permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> None:
+        done = 0
+        for enrolment in queryset:
+            try:
+                services.do_withdraw_ce(enrolment=enrolment)
+                done += 1
+            except CertificationError as error:
+                self.message_user(request, f"{enrolment}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(
+                request,
+                ngettext("%(count)d enrolment withdrawn.", "%(count)d enrolments withdrawn.", done) % {"count": done},
+                messages.SUCCESS,
+            )

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.fields import acting_user
 
 
@@ -224,6 +225,152 @@ class ContinuingEducation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.trainee} · {self.title}"
+
+
+class CECourse(Bilingual, models.Model):
+    """A continuing-education course an institution offers to certificate holders (seed C 後續教育, F).
+
+    Holders enrol from the portal while it is published and has not started; the attendance the
+    institution records becomes confirmed continuing-education hours (``ContinuingEducation``).
+    Seats change only under the course's row lock (``services.do_enrol_ce``).
+    """
+
+    class Mode(models.TextChoices):
+        FACE_TO_FACE = "face_to_face", _("face-to-face")
+        LIVE_REMOTE = "live_remote", _("live remote")
+
+    institution = models.ForeignKey(
+        "accounts.Institution", on_delete=models.PROTECT, related_name="ce_courses", verbose_name=_("institution")
+    )
+    title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title = InCurrentLanguage()
+    description_zh = models.TextField(_("description (zh-Hant)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description = InCurrentLanguage()
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, help_text=_("clock hours of continuing education it gives")
+    )
+    mode = models.CharField(_("delivery"), max_length=20, choices=Mode.choices, default=Mode.FACE_TO_FACE)
+    place_zh = models.CharField(_("place (zh-Hant)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    place = InCurrentLanguage()
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    capacity = models.PositiveIntegerField(_("seats"))
+    # Held by enrolled and attended holders; changed only under the course's row lock.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
+    is_published = models.BooleanField(_("published"), default=False, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        verbose_name = _("continuing-education course")
+        verbose_name_plural = _("continuing-education courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=200),
+                name="ce_course_hours_positive",
+                violation_error_message=_("A continuing-education course gives more than 0 and at most 200 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="ce_course_dates_ordered",
+                violation_error_message=_("The course cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0),
+                name="ce_course_capacity_positive",
+                violation_error_message=_("The course needs at least one seat."),
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=models.F("capacity")),
+                name="ce_course_never_overbooked",
+                violation_error_message=_("The course has no seat left."),
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="face_to_face") | Q(place_zh="", place_en=""),
+                name="ce_course_live_remote_has_no_place",
+                violation_error_message=_("A live remote course has no place."),
+            ),
+        ]
+        indexes = [models.Index(fields=["is_published", "ends_on"], name="ce_course_published_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.starts_on}"
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.seats_taken)
+
+
+class CEEnrolment(models.Model):
+    """A certificate holder in a continuing-education course; one row per person and course.
+
+    Attendance recorded by the institution makes (or updates) the holder's confirmed
+    ``ContinuingEducation`` row, ``activity``, in the same transaction: no separate report.
+    """
+
+    class State(models.TextChoices):
+        ENROLLED = "enrolled", _("enrolled")
+        ATTENDED = "attended", _("attended")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    # Hold a seat.
+    SEATED_STATES = (State.ENROLLED, State.ATTENDED)
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="ce_enrolments", verbose_name=_("holder")
+    )
+    course = models.ForeignKey(CECourse, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.ENROLLED)
+    hours_attended = models.DecimalField(_("hours attended"), max_digits=4, decimal_places=1, null=True, blank=True)
+    activity = models.OneToOneField(
+        ContinuingEducation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ce_enrolment",
+        verbose_name=_("continuing-education activity"),
+    )
+    recorded_by = acting_user(_("recorded by"))
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    # Claimed by the mail task before it sends, so that a task run twice mails once.
+    confirmation_mailed_at = models.DateTimeField(_("confirmation e-mailed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("continuing-education enrolment")
+        verbose_name_plural = _("continuing-education enrolments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "course"],
+                name="ce_enrolment_once_per_holder_course",
+                violation_error_message=_("This holder is already enrolled in this course."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_attended__isnull=True) | Q(hours_attended__gt=0, hours_attended__lte=200),
+                name="ce_enrolment_hours_positive",
+                violation_error_message=_("Attended hours are more than 0 and at most 200."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="attended") | Q(hours_attended__isnull=False, activity__isnull=False),
+                name="ce_enrolment_attended_has_hours",
+                violation_error_message=_("Attendance needs its hours and its continuing-education record."),
+            ),
+        ]
+        indexes = [models.Index(fields=["course", "state"], name="ce_enrolment_course_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.holder} · {self.course}"
+
+    @property
+    def is_seated(self) -> bool:
+        return self.state in self.SEATED_STATES
 
 
 class ReminderKind(models.TextChoices):

@@ -13,7 +13,7 @@ from courses import selectors as course_selectors
 from courses.models import Curriculum, Enrolment
 from exams import selectors as exam_selectors
 
-from .models import Certificate, ContinuingEducation
+from .models import CECourse, CEEnrolment, Certificate, ContinuingEducation
 
 
 def passed_course_ids(trainee_id: int) -> set[int]:
@@ -125,7 +125,9 @@ def mask_name(name: str) -> str:
 
 
 def activities_of(trainee: User) -> QuerySet[ContinuingEducation]:
-    return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution")[:50]
+    return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution", "ce_enrolment__course")[
+        :50
+    ]
 
 
 def certificates_of_employer(employer_id: int, *, employee_id: int | None = None) -> QuerySet[Certificate]:
@@ -142,3 +144,32 @@ def certificates_of_employer(employer_id: int, *, employee_id: int | None = None
     if employee_id is not None:
         people = people.filter(pk=employee_id)
     return Certificate.objects.filter(trainee_id__in=people.values("user_id"))
+
+
+# --- continuing-education courses ----------------------------------------------------------
+
+
+def holds_active_certificate(user_id: int) -> bool:
+    """Whether the person holds an active certificate: who may take continuing-education courses and
+    report activities (``services.check_holder``)."""
+    return Certificate.objects.filter(trainee_id=user_id, status=Certificate.Status.ACTIVE).exists()
+
+
+def published_ce_courses(today: datetime.date) -> QuerySet[CECourse]:
+    """Published courses not over yet, soonest first, with their institution (one query for a page)."""
+    return (
+        CECourse.objects.filter(is_published=True, ends_on__gte=today)
+        .select_related("institution")
+        .order_by("starts_on", "pk")
+    )
+
+
+def ce_enrolments_of(holder: User) -> QuerySet[CEEnrolment]:
+    """The person's own continuing-education enrolments (someone else's id is not among them)."""
+    return CEEnrolment.objects.filter(holder=holder).select_related("course__institution")
+
+
+def ce_states_by_course(holder_id: int, course_ids: list[int]) -> dict[int, CEEnrolment]:
+    """The person's enrolment per course, for the courses of one page (one query)."""
+    rows = CEEnrolment.objects.filter(holder_id=holder_id, course_id__in=course_ids)
+    return {row.course_id: row for row in rows}

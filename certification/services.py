@@ -31,6 +31,8 @@ from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals, status_list
 from .models import (
+    CECourse,
+    CEEnrolment,
     Certificate,
     CertificateSequence,
     CertificateStatusChange,
@@ -50,7 +52,9 @@ class CertificationError(DomainError):
     """A certification rule refused the request.
 
     Codes: reason_missing, not_active, not_suspended, already_revoked, not_renewable, hours_missing,
-    newer_certificate, bad_hours, future_date, title_missing, already_decided.
+    newer_certificate, bad_hours, future_date, title_missing, already_decided; continuing-education
+    courses: not_holder, course_unpublished, course_closed, course_full, already_enrolled, course_over,
+    bad_dates, bad_state, foreign_course, not_authorized.
     """
 
 
@@ -451,7 +455,13 @@ def do_record_continuing_education(
     by: User | None = None,
     self_reported: bool = False,
 ) -> ContinuingEducation:
-    """Record an activity: confirmed when an institution records it, pending when self-reported."""
+    """Record an activity: confirmed when an institution records it, pending when self-reported.
+
+    Only a holder of an active certificate reports one (``not_holder``); an institution may record
+    activities for anyone.
+    """
+    if self_reported:
+        check_holder(holder=trainee)
     check_record_continuing_education(title=title, completed_on=completed_on, hours=hours)
     return ContinuingEducation.objects.create(
         trainee=trainee,
@@ -478,3 +488,245 @@ def do_decide_continuing_education(
     activity.decided_at = timezone.now()
     activity.save(update_fields=["status", "decided_by", "decided_at"])
     return activity
+
+
+# --- continuing-education courses ----------------------------------------------------------
+#
+# Lock order: the course row (seats), then the enrolment row; the ContinuingEducation row an
+# attendance makes is written under the enrolment's lock, so recording twice updates it.
+
+
+def check_holder(*, holder: User) -> None:
+    """Only a person holding an active certificate takes continuing education through the portal.
+
+    A suspended, expired or revoked certificate is not valid for work, and hours after an expiry would
+    not count toward it anyway; the person reports nothing until a certificate is active again.
+    """
+    if not holder.is_active or not selectors.holds_active_certificate(holder.pk):
+        raise CertificationError(
+            "not_holder",
+            _("Continuing education is for holders of an active certificate; you hold none at the moment."),
+        )
+
+
+def _lock_course(course: CECourse | int) -> CECourse:
+    pk = course.pk if isinstance(course, CECourse) else course
+    return CECourse.objects.select_for_update(of=("self",)).select_related("institution").get(pk=pk)
+
+
+def check_ce_course(*, title_zh: str, hours: object, starts_on: datetime.date, ends_on: datetime.date) -> None:
+    if not (title_zh or "").strip():
+        raise CertificationError("title_missing", _("Name the course."))
+    _ce_hours(hours)
+    if ends_on < starts_on:
+        raise CertificationError("bad_dates", _("The course cannot end before it starts."))
+
+
+@transaction.atomic
+def do_publish_ce_course(*, course: CECourse, by: User | None = None, today: datetime.date | None = None) -> CECourse:
+    """Publish a course: holders see it and may enrol until it starts. Idempotent."""
+    locked = _lock_course(course)
+    if locked.is_published:
+        return locked
+    today = today or timezone.localdate()
+    if locked.ends_on < today:
+        raise CertificationError("course_over", _("%(course)s is over; it cannot be published.") % {"course": locked})
+    if not locked.institution.is_authorized_on(today):
+        raise CertificationError(
+            "not_authorized",
+            _("%(institution)s is not authorized at the moment, so it cannot publish courses.")
+            % {"institution": locked.institution},
+        )
+    locked.is_published = True
+    locked.published_at = timezone.now()
+    locked.save(update_fields=["is_published", "published_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_unpublish_ce_course(*, course: CECourse, by: User | None = None) -> CECourse:
+    """Take a course off the list; holders already enrolled keep their seats. Idempotent."""
+    locked = _lock_course(course)
+    if locked.is_published:
+        locked.is_published = False
+        locked.save(update_fields=["is_published", "updated_at"])
+    return locked
+
+
+def check_enrol_ce(*, holder: User, course: CECourse, today: datetime.date | None = None) -> None:
+    """Raise :class:`CertificationError` when ``holder`` cannot enrol in ``course`` now.
+
+    Reads ``course.seats_taken`` as given: :func:`do_enrol_ce` passes the locked row.
+    """
+    today = today or timezone.localdate()
+    check_holder(holder=holder)
+    if not course.is_published:
+        raise CertificationError("course_unpublished", _("%(course)s is not open for enrolment.") % {"course": course})
+    if course.starts_on < today:
+        raise CertificationError(
+            "course_closed", _("%(course)s has started; enrolment is closed.") % {"course": course}
+        )
+    if CEEnrolment.objects.filter(holder=holder, course=course, state__in=CEEnrolment.SEATED_STATES).exists():
+        raise CertificationError("already_enrolled", _("You are already enrolled in %(course)s.") % {"course": course})
+    if course.seats_taken >= course.capacity:
+        raise CertificationError("course_full", _("%(course)s is full.") % {"course": course})
+
+
+@transaction.atomic
+def do_enrol_ce(*, holder: User, course: CECourse, today: datetime.date | None = None) -> CEEnrolment:
+    """Enrol a certificate holder in a published course, taking a seat; mails a confirmation.
+
+    Locks the course row, so concurrent enrolments count seats one at a time. A holder who withdrew
+    enrols again on the same row (one per person and course).
+    """
+    locked = _lock_course(course)
+    check_enrol_ce(holder=holder, course=locked, today=today)
+    enrolment = CEEnrolment.objects.select_for_update().filter(holder=holder, course=locked).first()
+    if enrolment is None:
+        try:
+            with transaction.atomic():
+                enrolment = CEEnrolment.objects.create(holder=holder, course=locked)
+        except IntegrityError:
+            raise CertificationError(
+                "already_enrolled", _("You are already enrolled in %(course)s.") % {"course": locked}
+            ) from None
+    else:
+        enrolment.state = CEEnrolment.State.ENROLLED
+        enrolment.confirmation_mailed_at = None
+        enrolment.save(update_fields=["state", "confirmation_mailed_at", "updated_at"])
+    locked.seats_taken += 1
+    locked.save(update_fields=["seats_taken", "updated_at"])
+    enrolment.course = locked
+    _enqueue_ce_confirmation(enrolment)
+    return enrolment
+
+
+def _enqueue_ce_confirmation(enrolment: CEEnrolment) -> None:
+    from . import tasks
+
+    enqueue_on_commit(tasks.send_ce_enrolment_confirmation, enrolment.pk)
+
+
+def _lock_ce_enrolment(enrolment: CEEnrolment | int) -> tuple[CECourse, CEEnrolment]:
+    pk = enrolment.pk if isinstance(enrolment, CEEnrolment) else enrolment
+    course_id = CEEnrolment.objects.values_list("course_id", flat=True).get(pk=pk)
+    course = _lock_course(course_id)
+    locked = CEEnrolment.objects.select_for_update(of=("self",)).select_related("holder").get(pk=pk)
+    locked.course = course
+    return course, locked
+
+
+@transaction.atomic
+def do_withdraw_ce(*, enrolment: CEEnrolment) -> CEEnrolment:
+    """Give up the seat of an enrolment without recorded attendance."""
+    course, locked = _lock_ce_enrolment(enrolment)
+    if locked.state != CEEnrolment.State.ENROLLED:
+        raise CertificationError(
+            "bad_state",
+            _("This enrolment is %(state)s; it cannot be withdrawn.") % {"state": locked.get_state_display()},
+        )
+    locked.state = CEEnrolment.State.WITHDRAWN
+    locked.save(update_fields=["state", "updated_at"])
+    course.seats_taken = max(0, course.seats_taken - 1)
+    course.save(update_fields=["seats_taken", "updated_at"])
+    return locked
+
+
+def check_ce_attendance(
+    *, enrolment: CEEnrolment, hours: object, acting_institution: Institution | None = None,
+    today: datetime.date | None = None,
+) -> Decimal:  # fmt: skip
+    """The hours to record, or a refusal: the enrolment is seated, the course has begun, the hours fit it."""
+    today = today or timezone.localdate()
+    course = enrolment.course
+    if acting_institution is not None and acting_institution.pk != course.institution_id:
+        raise CertificationError("foreign_course", _("%(course)s belongs to another institution.") % {"course": course})
+    if enrolment.state not in CEEnrolment.SEATED_STATES:
+        raise CertificationError("bad_state", _("%(holder)s withdrew from this course.") % {"holder": enrolment.holder})
+    if course.starts_on > today:
+        raise CertificationError(
+            "future_date", _("%(course)s has not started; record attendance once it is held.") % {"course": course}
+        )
+    value = _ce_hours(hours)
+    if value > course.hours:
+        raise CertificationError(
+            "bad_hours",
+            _("At most %(hours)s hours: the course is no longer.") % {"hours": course.hours.normalize()},
+        )
+    return value
+
+
+@transaction.atomic
+def do_record_ce_attendance(
+    *,
+    enrolment: CEEnrolment,
+    hours: object,
+    by: User | None = None,
+    acting_institution: Institution | None = None,
+    today: datetime.date | None = None,
+) -> CEEnrolment:
+    """Record the hours a holder attended; they are confirmed continuing education at once.
+
+    Creates the holder's confirmed ``ContinuingEducation`` row (completed on the course's last day,
+    or today while it runs), or updates it when attendance is recorded again, in this transaction:
+    the renewal rules count it with no separate report, and recording twice never counts twice.
+    Locks the course, then the enrolment.
+    """
+    today = today or timezone.localdate()
+    _course, locked = _lock_ce_enrolment(enrolment)
+    value = check_ce_attendance(enrolment=locked, hours=hours, acting_institution=acting_institution, today=today)
+    course = locked.course
+    now = timezone.now()
+    completed_on = min(course.ends_on, today)
+    if locked.activity_id is None:
+        locked.activity = ContinuingEducation.objects.create(
+            trainee_id=locked.holder_id,
+            institution_id=course.institution_id,
+            title=course.title_zh[:200],
+            completed_on=completed_on,
+            hours=value,
+            status=ContinuingEducation.Status.CONFIRMED,
+            decided_by=by,
+            decided_at=now,
+        )
+    else:
+        ContinuingEducation.objects.filter(pk=locked.activity_id).update(
+            hours=value, completed_on=completed_on, status=ContinuingEducation.Status.CONFIRMED,
+            decided_by=by, decided_at=now,
+        )  # fmt: skip
+    locked.state = CEEnrolment.State.ATTENDED
+    locked.hours_attended = value
+    locked.recorded_by = by
+    locked.confirmed_at = now
+    locked.save(update_fields=["state", "hours_attended", "activity", "recorded_by", "confirmed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def do_send_ce_confirmation(*, enrolment_id: int) -> bool:
+    """Mail the holder, in their language, that the seat is theirs; once per enrolment (a claim).
+
+    The conditional update claims the mail; if sending raises, the claim rolls back and a retry may
+    send. Returns whether a mail went out.
+    """
+    from django.urls import reverse
+    from django.utils import translation
+
+    from core.mail import send_templated_mail
+
+    claimed = CEEnrolment.objects.filter(
+        pk=enrolment_id, confirmation_mailed_at__isnull=True, state=CEEnrolment.State.ENROLLED
+    ).update(confirmation_mailed_at=timezone.now())
+    if not claimed:
+        return False
+    enrolment = CEEnrolment.objects.select_related("holder", "course__institution").get(pk=enrolment_id)
+    holder = enrolment.holder
+    with translation.override(holder.preferred_language):
+        link = settings.SITE_URL.rstrip("/") + reverse("certification:mine")
+    send_templated_mail(
+        "certification/email/ce_enrolled",
+        to=holder.email,
+        language=holder.preferred_language,
+        context={"holder": holder, "course": enrolment.course, "link": link},
+    )
+    return True

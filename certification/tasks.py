@@ -70,3 +70,14 @@ def send_daily_reminders(self, today: str | None = None) -> dict[str, int]:
     if counts["failed"]:
         raise self.retry(args=[day.isoformat()], countdown=reminders.retry_countdown(self.request.retries))
     return counts
+
+
+@shared_task(bind=True, max_retries=8)
+def send_ce_enrolment_confirmation(self, enrolment_id: int) -> bool:
+    """The continuing-education enrolment confirmation, once (the enrolment holds the claim)."""
+    from . import reminders, services
+
+    try:
+        return services.do_send_ce_confirmation(enrolment_id=enrolment_id)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=reminders.retry_countdown(self.request.retries)) from exc

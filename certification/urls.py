@@ -13,4 +13,7 @@ urlpatterns = [
     path("certificates/<id:pk>/pdf/", views.download, name="download"),
     path("certificates/<id:pk>/credential/", views.download_credential, name="credential"),
     path("certification/reminders/", views.reminder_preferences, name="reminders"),
+    path("continuing-education/", views.ce_courses, name="ce_courses"),
+    path("continuing-education/<id:pk>/enrol/", views.ce_enrol, name="ce_enrol"),
+    path("continuing-education/enrolments/<id:pk>/withdraw/", views.ce_withdraw, name="ce_withdraw"),
 ]

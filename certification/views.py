@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit
 from accounts.client_address import client_ip
@@ -13,7 +15,7 @@ from core.ratelimit import over_limit
 
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
-from .models import Certificate, ReminderKind
+from .models import CECourse, Certificate, ReminderKind
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -65,8 +67,17 @@ def _show(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    form = SelfReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Only holders of an active certificate report continuing education: the form is not shown to
+    # anyone else, and their POST is refused (the service refuses it too: services.check_holder).
+    # The rule is read from the certificates the page lists anyway (no query of its own).
+    certificates = list(selectors.certificates_of(request.user))
+    holder = request.user.is_active and any(c.status == Certificate.Status.ACTIVE for c in certificates)
+    form = SelfReportForm(request.POST or None) if holder else None
+    status = 200
+    if request.method == "POST" and form is None:
+        messages.error(request, _("Only holders of an active certificate report continuing education."))
+        status = 403
+    elif request.method == "POST" and form is not None and form.is_valid():
         try:
             services.do_record_continuing_education(
                 trainee=request.user, by=request.user, self_reported=True, **form.cleaned_data
@@ -76,16 +87,70 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your activity is recorded; the institution will confirm the hours."))
             return redirect("certification:mine")
-    certificates = list(selectors.certificates_of(request.user))
     for certificate in certificates:
         certificate.ce_done = services.ce_hours_in_period(certificate)
     context = {
         "certificates": certificates,
         "activities": selectors.activities_of(request.user),
+        "ce_enrolments": selectors.ce_enrolments_of(request.user)[:50],
         "hours_required": services.hours_required(),
+        "holder": holder,
         "form": form,
     }
-    return render(request, "certification/my_certificates.html", context)
+    return render(request, "certification/my_certificates.html", context, status=status)
+
+
+# --- continuing-education courses ----------------------------------------------------------
+
+CE_COURSES_PER_PAGE = 24
+
+
+def ce_courses(request: HttpRequest) -> HttpResponse:
+    """Published continuing-education courses; holders enrol here, others read why they cannot."""
+    today = timezone.localdate()
+    page = Paginator(selectors.published_ce_courses(today), CE_COURSES_PER_PAGE).get_page(request.GET.get("page"))
+    courses = list(page.object_list)
+    holder, mine = False, {}
+    if request.user.is_authenticated:
+        holder = request.user.is_active and selectors.holds_active_certificate(request.user.pk)
+        mine = selectors.ce_states_by_course(request.user.pk, [course.pk for course in courses])
+    rows = [
+        {"course": course, "enrolment": mine.get(course.pk), "started": course.starts_on < today} for course in courses
+    ]
+    context = {"page": page, "rows": rows, "holder": holder}
+    return render(request, "certification/ce_courses.html", context)
+
+
+@login_required
+@require_POST
+def ce_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    course = get_object_or_404(CECourse.objects.select_related("institution"), pk=pk)
+    try:
+        services.do_enrol_ce(holder=request.user, course=course)
+    except services.CertificationError as error:
+        messages.error(request, str(error.message))
+        return redirect("certification:ce_courses")
+    messages.success(
+        request,
+        _("You are enrolled in %(course)s; a confirmation is on its way by e-mail.") % {"course": course.title},
+    )
+    return redirect("certification:mine")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ce_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what withdrawing means, and a button; POST: withdraw (the service frees the seat)."""
+    enrolment = get_object_or_404(selectors.ce_enrolments_of(request.user), pk=pk)  # someone else's: 404
+    if request.method == "GET":
+        return render(request, "certification/ce_withdraw.html", {"enrolment": enrolment})
+    try:
+        services.do_withdraw_ce(enrolment=enrolment)
+    except services.CertificationError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("You withdrew from %(course)s.") % {"course": enrolment.course.title})
+    return redirect("certification:mine")
 
 
 @login_required

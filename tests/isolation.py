@@ -109,3 +109,14 @@ def _certification_rows_of(enrolment, trainee) -> None:
         trainee=trainee, institution=enrolment.cohort.institution, title="研討會",
         completed_on=timezone.localdate(), hours=3,
     )  # fmt: skip
+    # A continuing-education course of the institution, the holder enrolled and attended.
+    from certification.models import CECourse
+
+    today = timezone.localdate()
+    course = CECourse.objects.create(
+        institution=enrolment.cohort.institution, title_zh="風險防範（B）", title_en="Risk (B)", hours=6,
+        mode="live_remote", starts_on=today, ends_on=today, capacity=10,
+    )  # fmt: skip
+    certification.do_publish_ce_course(course=course)
+    ce_enrolment = certification.do_enrol_ce(holder=trainee, course=course)
+    certification.do_record_ce_attendance(enrolment=ce_enrolment, hours=6)

@@ -19,6 +19,7 @@ PUBLIC = [
     "/accounts/verify/resend/",
     "/accounts/logout/",
     "/verify/",
+    "/continuing-education/",
 ]
 TRAINEE = [
     "/dashboard/",
@@ -31,7 +32,14 @@ TRAINEE = [
     "/certificates/",
     "/certification/reminders/",
     "/enrolments/{enrolment}/withdraw/",
+    "/continuing-education/",  # as someone holding no certificate: the list, and why they cannot enrol
     "/accounts/logout/",
+]
+# A holder of an active certificate: the enrol buttons, their CE courses and the self-report form.
+HOLDER = [
+    "/continuing-education/",
+    "/certificates/",
+    "/continuing-education/enrolments/{ce_enrolment}/withdraw/",
 ]
 
 
@@ -76,6 +84,42 @@ def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context,
         url = path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk, enrolment=enrolment.pk)
         visit(page, f"{site.url}/{lang}{url}")
     visit(page, f"{site.url}/{lang}/no-such-page/", status=404)
+
+
+def test_a_holders_continuing_education_pages_have_no_serious_accessibility_violation(
+    page, context, site, lang, viewport
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from certification import services as certification
+    from certification.models import CECourse
+    from tests.factories import CertificateFactory, InstitutionFactory
+
+    holder = UserFactory(email=f"a11y-h-{lang}-{viewport}@example.test", preferred_language=lang)
+    CertificateFactory(trainee=holder)
+    starts_on = timezone.localdate() + datetime.timedelta(days=7)
+    courses = [
+        CECourse.objects.create(
+            institution=InstitutionFactory(),
+            title_zh=f"後續教育 {n}",
+            title_en=f"Continuing education {n}",
+            hours=6,
+            starts_on=starts_on,
+            ends_on=starts_on,
+            capacity=5,
+            place_zh="教室",
+            place_en="Room",
+        )
+        for n in range(2)
+    ]
+    for course in courses:
+        certification.do_publish_ce_course(course=course)
+    enrolment = certification.do_enrol_ce(holder=holder, course=courses[0])
+    log_in_directly(context, site, holder)
+    for path in HOLDER:
+        visit(page, f"{site.url}/{lang}{path.format(ce_enrolment=enrolment.pk)}")
 
 
 # The supervision area, for the program office (every institution, the item analysis) and for an

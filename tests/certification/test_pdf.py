@@ -76,17 +76,17 @@ def test_the_trainee_page_lists_only_their_certificates(client, django_assert_ma
     ]
     other = CertificateFactory()
     client.force_login(trainee)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8, and the continuing-education courses enrolled in
         body = client.get("/en/certificates/").content.decode()
     for certificate in mine:
         assert certificate.number in body and f"/verify/{certificate.verification_code}/" in body
     assert other.number not in body
 
 
-def test_a_trainee_reports_an_activity_that_waits_for_confirmation(client):
+def test_a_holder_reports_an_activity_that_waits_for_confirmation(client):
     from certification.models import ContinuingEducation
 
-    trainee = UserFactory()
+    trainee = CertificateFactory().trainee  # only holders report (tests/certification/test_ce_courses.py)
     institution = InstitutionFactory()
     client.force_login(trainee)
     response = client.post(

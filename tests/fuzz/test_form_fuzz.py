@@ -31,7 +31,7 @@ PAGES = [
     ("training:cohorts", None, "get"),
     ("training:dashboard", "trainee", "post"),  # the self-study form posts to log_self_study
     ("certification:verify", None, "get"),
-    ("certification:mine", "trainee", "post"),
+    ("certification:mine", "holder", "post"),  # the self-report form: holders of an active certificate only
     ("certification:reminders", "trainee", "post"),
 ]
 
@@ -88,9 +88,10 @@ def value_for(offered: list[str]):
 @pytest.fixture
 def people(db):
     world = build_world()
-    trainee = Client()
+    trainee, holder = Client(), Client()
     trainee.force_login(world.trainee_a)
-    return {None: Client(), "trainee": trainee}
+    holder.force_login(world.trainee_b)  # holds a certificate (tests/isolation.py)
+    return {None: Client(), "trainee": trainee, "holder": holder}
 
 
 def fill_in_form(client: Client, method: str, target: str, fields: dict) -> int:

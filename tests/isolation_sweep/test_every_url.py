@@ -34,7 +34,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Employer
 from accounts.scoping import InstitutionScopedAdmin
-from certification.models import Certificate
+from certification.models import CEEnrolment, Certificate
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
 from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
@@ -173,6 +173,12 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "certification:download": lambda b: [Probe(reverse("certification:download", args=[b.certificate.pk]))],
     # The holder's signed credential (issue 21): only the holder's, 404 for everyone else.
     "certification:credential": lambda b: [Probe(reverse("certification:credential", args=[b.certificate.pk]))],
+    # Trainee B (a holder) is enrolled in a continuing-education course: A's people get 404 for it.
+    "certification:ce_withdraw": lambda b: [
+        Probe(reverse("certification:ce_withdraw", args=[row.pk]), method,
+              unchanged=lambda row=row: CEEnrolment.objects.get(pk=row.pk).state == row.state)
+        for row in CEEnrolment.objects.filter(holder=b.world.trainee_b) for method in ("get", "post")
+    ],
     "admin:certification_certificate_cohort_zip": lambda b: [
         Probe(reverse("admin:certification_certificate_cohort_zip", args=[b.enrolment.cohort_id])),
     ],
@@ -248,6 +254,12 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
         "any trainee may enrol in any institution's open cohort; that is what the catalog is for",
         lambda b: [Probe(reverse("training:enrol", args=[b.enrolment.cohort.code]), "post", actors=("anonymous",))],
     ),
+    "certification:ce_enrol": (
+        "published continuing-education courses of every institution are open to every holder; only "
+        "the POST enrols (an anonymous visitor is sent to log in)",
+        lambda b: [Probe(reverse("certification:ce_enrol", args=[row.course_id]), "post")
+                   for row in CEEnrolment.objects.filter(holder=b.world.trainee_b)],
+    ),
     "certification:verify_code": (
         "whoever holds a certificate's verification code may verify it (the holder's name masked)",
         lambda b: [Probe(reverse("certification:verify_code", args=[b.certificate.verification_code]),
@@ -307,6 +319,7 @@ NO_OBJECT: dict[str, str] = {
     "certification:mine": "the trainee's own certificates",
     "credentials:jwks": "the public keys credentials are signed with (a JWK Set), the same for everyone",
     "certification:reminders": "the trainee's own reminder settings",
+    "certification:ce_courses": "the public list of published continuing-education courses",
     "admin:index": "the admin's home",
     "admin:login": "log-in form",
     "admin:logout": "log-out",
