@@ -461,9 +461,12 @@ def test_the_expiring_certificates_export_lists_the_viewers_certificates_in_the_
     rows = rows_of(en(logged_in(institution_admin), url("expiring"),
                       {"valid_from": starts.isoformat(), "valid_to": ends.isoformat(), "format": "csv"}))  # fmt: skip
     expected = sorted(
-        c["number"] for c in world.certificates
-        if c["institution"] == institution.pk and c["status"] in ("active", "suspended") and starts <= c["valid_until"] <= ends
-    )  # fmt: skip
+        c["number"]
+        for c in world.certificates
+        if c["institution"] == institution.pk
+        and c["status"] in ("active", "suspended")
+        and starts <= c["valid_until"] <= ends
+    )
     assert sorted(r[0] for r in rows[1:]) == expected and expected
     xlsx = en(logged_in(institution_admin), url("expiring"),
               {"valid_from": starts.isoformat(), "valid_to": ends.isoformat(), "format": "xlsx"})  # fmt: skip
