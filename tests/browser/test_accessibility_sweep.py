@@ -33,6 +33,17 @@ TRAINEE = [
     "/enrolments/{enrolment}/withdraw/",
     "/accounts/logout/",
 ]
+# The supervision area (issue 18), as the program office sees it, with figures to draw.
+SUPERVISION = [
+    "/supervision/",
+    "/supervision/pass-rates/",
+    "/supervision/training/",
+    "/supervision/certificates/",
+    "/supervision/exams/",
+    "/supervision/institutions/",
+    "/supervision/cohorts/",
+    "/supervision/certificates/expiring/",
+]
 
 
 def visit(page, url: str, status: int = 200) -> None:
@@ -76,3 +87,18 @@ def test_a_trainees_pages_have_no_serious_accessibility_violation(page, context,
         url = path.format(cohort=cohort.code, sitting=sitting.pk, pending=pending.pk, enrolment=enrolment.pk)
         visit(page, f"{site.url}/{lang}{url}")
     visit(page, f"{site.url}/{lang}/no-such-page/", status=404)
+
+
+def test_the_supervision_pages_have_no_serious_accessibility_violation(
+    page, context, site, lang, viewport, program_office, institution, settings
+):
+    from supervision import figures
+    from tests.supervision import report_data
+
+    settings.SUPERVISION_MIN_RESPONSES = 3
+    report_data.build([institution], scale=1, seed=len(lang) + len(viewport))
+    for step in figures.steps():
+        step.recompute()
+    log_in_directly(context, site, program_office)
+    for path in SUPERVISION:
+        visit(page, f"{site.url}/{lang}{path}")
