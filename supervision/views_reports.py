@@ -113,7 +113,7 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
     page_tables = [
         Table("total", _("Pass rates, every course"), _pass_rate_columns(_("Breakdown")), [_pass_rate_row(total)])
     ]
-    sections = []
+    parts = []
     for breakdown in breakdowns:
         rows = pass_rates.by(scope, breakdown)
         table = Table(
@@ -124,7 +124,7 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
         chart = rate_chart(
             _("%(title)s: first attempt") % {"title": titles[breakdown]}, [(r.label, r.first) for r in rows]
         )
-        sections.append({"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table})
+        parts.append({"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table})
     return _render(
         request,
         viewer,
@@ -132,7 +132,7 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
         title=_("Pass rates"),
         section="supervision:pass_rates",
         page_tables=page_tables,
-        context={"total": total, "sections": sections, "total_table": page_tables[0]},
+        context={"total": total, "parts": parts, "total_table": page_tables[0]},
     )
 
 

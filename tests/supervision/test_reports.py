@@ -298,7 +298,7 @@ def test_a_rate_from_too_few_trainees_is_not_shown(world, program_office, settin
     body = page.content.decode()
     n = pass_rates.total(Scope(None)).candidates
     assert f"too few ({n})" in body
-    assert all(not part["chart"].bars for part in page.context["sections"])
+    assert all(not part["chart"].bars for part in page.context["parts"])
     assert page.context["tables"]["total"].rows[0][1] == n  # the count is still there
 
 
@@ -349,6 +349,7 @@ def test_every_page_shows_its_charts_as_svg_and_links_its_tables(world, program_
         page = en(client, url(name))
         body = page.content.decode()
         assert "<svg" in body, name
+        assert all(f'href="{url(tab)}"' in body for tab in ("pass_rates", "training", "institutions")), name  # the tabs
         for table in page.context["tables"].values():
             assert f"download={table.name}&amp;format=csv" in body
             assert f"download={table.name}&amp;format=xlsx" in body
