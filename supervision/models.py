@@ -71,3 +71,21 @@ class RecomputeRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+# The figures' summary tables (figures/<family>.py), imported so that Django finds them.
+from .figures.certificates import CertificateFigure, CertificateMonthFigure  # noqa: E402
+from .figures.papers import AttemptFigure, BacklogFigure, ScoreBinFigure  # noqa: E402
+from .figures.pass_rates import PassRateFigure  # noqa: E402
+from .figures.training import TrainingFigure  # noqa: E402
+
+__all__ = [
+    "AttemptFigure",
+    "BacklogFigure",
+    "CertificateFigure",
+    "CertificateMonthFigure",
+    "PassRateFigure",
+    "RecomputeRun",
+    "ScoreBinFigure",
+    "TrainingFigure",
+]

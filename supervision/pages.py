@@ -30,6 +30,12 @@ class Section:
 # The tabs, in order; each figure family adds its page here.
 SECTIONS: list[Section] = [
     Section("supervision:index", _("Overview")),
+    Section("supervision:pass_rates", _("Pass rates")),
+    Section("supervision:training", _("Training")),
+    Section("supervision:certificates", _("Certificates")),
+    Section("supervision:exams", _("Exams")),
+    Section("supervision:institutions", _("Institutions side by side"), office_only=True),
+    Section("supervision:cohorts", _("Cohorts and exports")),
 ]
 
 

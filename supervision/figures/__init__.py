@@ -21,4 +21,13 @@ class Step:
 
 def steps() -> tuple[Step, ...]:
     """Every family's recomputation, in the order they run."""
-    return ()
+    from django.utils.translation import gettext_lazy as _
+
+    from . import certificates, papers, pass_rates, training
+
+    return (
+        Step(_("pass rates"), pass_rates.recompute),
+        Step(_("training"), training.recompute),
+        Step(_("certificates"), certificates.recompute),
+        Step(_("exams and grading backlog"), papers.recompute),
+    )

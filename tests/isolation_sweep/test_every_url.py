@@ -230,9 +230,26 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
 # The supervision area (supervision/): every page takes ``?institution=<id>``, which only the
 # program office may point at another institution; B's id from A's staff is a 404, and trainees,
 # HR systems and visitors have no supervision role at all (tests/supervision/test_access.py).
-SUPERVISION_PAGES = ["supervision:index", "supervision:recompute_status"]
+SUPERVISION_PAGES = [
+    "supervision:index",
+    "supervision:recompute_status",
+    "supervision:pass_rates",
+    "supervision:training",
+    "supervision:certificates",
+    "supervision:exams",
+    "supervision:institutions",
+    "supervision:cohorts",
+    "supervision:expiring",
+]
 FOREIGN |= {
     name: lambda b, name=name: [Probe(f"{reverse(name)}?institution={b.world.inst_b.pk}")] for name in SUPERVISION_PAGES
+}
+# A cohort's exports: B's cohort from A's staff is a 404 (tests/supervision/test_reports.py).
+FOREIGN |= {
+    name: lambda b, name=name: [
+        Probe(f"{reverse(name, args=[b.enrolment.cohort_id])}?format={fmt}") for fmt in ("csv", "xlsx")
+    ]
+    for name in ("supervision:cohort_results", "supervision:cohort_progress")
 }
 FOREIGN["supervision:recompute"] = lambda b: [
     # The office's button; nobody else may start a recomputation (no row is made).

@@ -1,0 +1,480 @@
+"""The report pages of the supervision area: pass rates, training, certificates, exams, institutions
+side by side, and the cohorts' exports. Each page reads the summaries (``figures/``) in a fixed
+number of queries and shows every chart as a table that downloads as CSV or XLSX."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import Institution
+from accounts.spreadsheets import spreadsheet_response
+
+from . import exports
+from .access import Viewer, require_office, viewer_of
+from .charts import Bar, BarChart, Histogram
+from .figures import certificates, papers, pass_rates, training
+from .figures.scope import Scope
+from .figures.statistics import Rate, min_responses
+from .forms import ExpiringForm
+from .pages import render_page
+from .tables import FORMATS, Table
+
+MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
+
+
+def _scope(viewer: Viewer) -> Scope:
+    return Scope(viewer.institution_id)
+
+
+def _render(
+    request: HttpRequest, viewer: Viewer, template: str, *, context: dict[str, Any] | None = None, **kwargs: Any
+) -> HttpResponse:
+    """``render_page`` with the rules the pages state: the minimum for a rate, the essays' service level."""
+    rules = {"min_responses": min_responses(), "marking_days": settings.EXAM_ESSAY_MARKING_DAYS}
+    return render_page(request, viewer, template, context={**rules, **(context or {})}, **kwargs)
+
+
+def rate_chart(title: str, rows: Sequence[tuple[str, Rate]]) -> BarChart:
+    """Bars of the rates with enough observations, with their Wilson interval, on a 0–100 % scale;
+    a rate below the minimum has no bar (its table says "too few")."""
+    shown = sorted((r for r in rows if r[1].enough), key=lambda r: -r[1].n)[:MAX_BARS]
+    order = {id(r): i for i, r in enumerate(rows)}
+    shown.sort(key=lambda r: order[id(r)])
+    bars = []
+    for label, rate in shown:
+        interval = rate.interval
+        assert interval is not None and rate.value is not None
+        bars.append(Bar(label=label, value=rate.value, text=rate.text, low=interval[0], high=interval[1]))
+    return BarChart(title=title, bars=bars, maximum=1.0)
+
+
+def count_chart(title: str, rows: Sequence[tuple[str, float]], text: str = "{:,}") -> BarChart:
+    bars = [Bar(label=label, value=float(value), text=text.format(value)) for label, value in rows[:MAX_BARS]]
+    return BarChart(title=title, bars=bars)
+
+
+# --- pass rates -----------------------------------------------------------------------------------
+
+
+def _pass_rate_columns(first: str) -> list[str]:
+    return [
+        first,
+        _("Trainees who sat"),
+        _("Passed at the first attempt"),
+        _("First-attempt pass rate (%)"),
+        _("95 % interval, low (%)"),
+        _("95 % interval, high (%)"),
+        _("Passed (any attempt)"),
+        _("Overall pass rate (%)"),
+        _("95 % interval, low (%)"),
+        _("95 % interval, high (%)"),
+    ]
+
+
+def _pass_rate_row(row: pass_rates.PassRateRow) -> list[Any]:
+    return [
+        row.label,
+        row.candidates,
+        row.first.successes,
+        *row.first.cells(),
+        row.overall.successes,
+        *row.overall.cells(),
+    ]
+
+
+@login_required
+@require_GET
+def pass_rates_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    scope = _scope(viewer)
+    total = pass_rates.total(scope)
+    titles = {
+        "course": _("Pass rates by course"),
+        "tier": _("Pass rates by tier"),
+        "track": _("Pass rates by track"),
+        "institution": _("Pass rates by institution"),
+        "cohort": _("Pass rates by cohort"),
+        "quarter": _("Pass rates by quarter"),
+    }
+    breakdowns = [b for b in pass_rates.BREAKDOWNS if b != "institution" or viewer.institution_id is None]
+    page_tables = [
+        Table("total", _("Pass rates, every course"), _pass_rate_columns(_("Breakdown")), [_pass_rate_row(total)])
+    ]
+    parts = []
+    for breakdown in breakdowns:
+        rows = pass_rates.by(scope, breakdown)
+        table = Table(
+            f"by-{breakdown}", titles[breakdown], _pass_rate_columns(str(pass_rates.BREAKDOWNS[breakdown])),
+            [_pass_rate_row(r) for r in rows],
+        )  # fmt: skip
+        page_tables.append(table)
+        chart = rate_chart(
+            _("%(title)s: first attempt") % {"title": titles[breakdown]}, [(r.label, r.first) for r in rows]
+        )
+        parts.append({"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table})
+    return _render(
+        request,
+        viewer,
+        "supervision/pass_rates.html",
+        title=_("Pass rates"),
+        section="supervision:pass_rates",
+        page_tables=page_tables,
+        context={"total": total, "parts": parts, "total_table": page_tables[0]},
+    )
+
+
+# --- training -------------------------------------------------------------------------------------
+
+
+def _hours_rows(t: training.TrainingTotals) -> list[list[Any]]:
+    def share(done: Decimal, owed: Decimal) -> Any:
+        return round(float(100 * done / owed), 1) if owed else ""
+
+    teaching_done = t.done["face_to_face"] + t.done["remote"] + t.done["self_study"]
+    return [
+        [_("Face-to-face"), t.done["face_to_face"], "", share(t.done["face_to_face"], t.owed["teaching"])],
+        [_("Remote learning"), t.done["remote"], "", share(t.done["remote"], t.owed["teaching"])],
+        [_("Self-study (confirmed)"), t.done["self_study"], "", share(t.done["self_study"], t.owed["teaching"])],
+        [_("Teaching, every mode"), teaching_done, t.owed["teaching"], share(teaching_done, t.owed["teaching"])],
+        [
+            _("Exam preparation"),
+            t.done["exam_prep"],
+            t.owed["exam_prep"],
+            share(t.done["exam_prep"], t.owed["exam_prep"]),
+        ],
+    ]
+
+
+@login_required
+@require_GET
+def training_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    t = training.totals(_scope(viewer))
+    states = Table(
+        "states", _("Enrolments by state"), [_("State"), _("Enrolments")],
+        [[label, n] for _state, label, n in t.by_state] + [[_("All"), t.enrolments]],
+    )  # fmt: skip
+    hours = Table(
+        "hours",
+        _("Hours done against hours owed (admitted enrolments, withdrawn ones left out)"),
+        [_("Mode"), _("Class hours done"), _("Class hours owed"), _("Done of owed (%)")],
+        _hours_rows(t),
+    )
+    completion = Table(
+        "completion",
+        _("Completion and withdrawals"),
+        [
+            _("Admitted"),
+            _("Completed"),
+            _("Completion rate (%)"),
+            _("95 % interval, low (%)"),
+            _("95 % interval, high (%)"),
+            _("Withdrawn (all)"),
+            _("Withdrawn after admission"),
+            _("Withdrawal rate (%)"),
+            _("95 % interval, low (%)"),
+            _("95 % interval, high (%)"),
+        ],
+        [[t.admitted, t.completed, *t.completion.cells(), t.withdrawn, t.withdrawn_admitted, *t.withdrawal.cells()]],
+    )
+    hours_chart = count_chart(
+        _("Class hours done and owed"),
+        [(str(row[0]), float(row[1])) for row in hours.rows]
+        + [(_("Teaching owed"), float(t.owed["teaching"])), (_("Exam preparation owed"), float(t.owed["exam_prep"]))],
+        text="{:,.1f}",
+    )
+    return _render(
+        request,
+        viewer,
+        "supervision/training.html",
+        title=_("Training"),
+        section="supervision:training",
+        page_tables=[states, hours, completion],
+        context={
+            "totals": t,
+            "states_chart": count_chart(_("Enrolments by state"), [(label, n) for _s, label, n in t.by_state]),
+            "hours_chart": hours_chart,
+            "completion_chart": rate_chart(
+                _("Completion and withdrawal rates"),
+                [(_("Completion rate"), t.completion), (_("Withdrawal rate"), t.withdrawal)],
+            ),
+        },
+    )
+
+
+# --- certificates -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def certificates_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    t = certificates.totals(_scope(viewer))
+    status = Table(
+        "status", _("Certificates by status"), [_("Status"), _("Certificates")],
+        [[label, n] for _s, label, n in t.by_status]
+        + [[_("All"), t.total], [_("Active, expiring in the next 90 days"), t.expiring]],
+    )  # fmt: skip
+    months = Table(
+        "months",
+        _("Per month: certificates issued, renewals, continuing education confirmed"),
+        [_("Month"), _("Issued"), _("Renewals"), _("Continuing-education activities"), _("Continuing-education hours")],
+        [
+            [date_format(m["month"], "YEAR_MONTH_FORMAT"), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
+            for m in t.months
+        ],
+    )
+    recent = months.rows[-24:]
+    return _render(
+        request,
+        viewer,
+        "supervision/certificates.html",
+        title=_("Certificates"),
+        section="supervision:certificates",
+        page_tables=[status, months],
+        context={
+            "totals": t,
+            "status_chart": count_chart(
+                _("Certificates by status"),
+                [(label, n) for _s, label, n in t.by_status] + [(_("Expiring in 90 days"), t.expiring)],
+            ),
+            "issued_chart": count_chart(_("Certificates issued per month"), [(r[0], r[1]) for r in recent]),
+            "renewed_chart": count_chart(_("Renewals per month"), [(r[0], r[2]) for r in recent]),
+            "ce_chart": count_chart(
+                _("Continuing-education hours per month"), [(r[0], float(r[4])) for r in recent], text="{:,.1f}"
+            ),
+        },
+    )
+
+
+# --- exams ------------------------------------------------------------------------------------------
+
+
+def _course_label(row: dict[str, Any]) -> str:
+    from accounts.bilingual import in_current_language
+
+    return f"{row['course__code']} {in_current_language(row['course__title_zh'], row['course__title_en'])}"
+
+
+@login_required
+@require_GET
+def exams_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    scope = _scope(viewer)
+    from exams.models import Attempt
+
+    per_paper = papers.attempts_by_paper(scope)
+    states = list(Attempt.State.choices)
+    attempts = Table(
+        "attempts",
+        _("Attempts per paper"),
+        [_("Paper (course)"), *[str(label) for _s, label in states], _("All")],
+        [[_course_label(p["course"]), *[p[s] for s, _l in states], p["total"]] for p in per_paper],
+    )
+    counts = papers.score_distribution(scope)
+    labels = [papers.bin_label(i) for i in range(papers.BINS)]
+    scores = Table(
+        "scores",
+        _("Score distribution (published results, percent of the maximum)"),
+        [_("Score (%)"), _("Results")],
+        [[label, n] for label, n in zip(labels, counts, strict=True)],
+    )
+    now = timezone.now()
+    waiting = papers.backlog(scope)
+    backlog = Table(
+        "backlog",
+        _("Essays waiting for a grader, by how long they have waited"),
+        [
+            _("Institution"),
+            _("Waiting"),
+            _("Less than a day"),
+            _("A day or more, within the service level"),
+            _("Past the service level"),
+            _("Oldest waits (days)"),
+        ],
+        [
+            [b.institution.name, b.waiting, b.under_a_day, b.within_service_level, b.overdue, b.oldest_age_days(now)]
+            for b in waiting
+        ],
+    )
+    return _render(
+        request,
+        viewer,
+        "supervision/exams.html",
+        title=_("Exams"),
+        section="supervision:exams",
+        page_tables=[attempts, scores, backlog],
+        context={
+            "attempts_chart": count_chart(_("Attempts per paper"), [(str(r[0]), r[-1]) for r in attempts.rows]),
+            "histogram": Histogram(title=_("Score distribution"), labels=labels, counts=counts),
+            "backlog_chart": count_chart(
+                _("Essays waiting, by institution"), [(b.institution.name, b.waiting) for b in waiting]
+            ),
+        },
+    )
+
+
+# --- institutions side by side (the program office) ---------------------------------------------------
+
+
+@login_required
+@require_GET
+def institutions_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    require_office(viewer)
+    scope = _scope(viewer)
+    rates = {r.key: r for r in pass_rates.by(scope, "institution")}
+    completion = {r.key: r for r in training.completion_by_institution(scope)}
+    waiting = {b.institution.pk: b for b in papers.backlog(scope)}
+    today, now = timezone.localdate(), timezone.now()
+    institutions = scope.filter(Institution.objects.order_by("code"), "pk")
+    rows, rate_rows, completion_rows = [], [], []
+    for institution in institutions:
+        rate = rates.get(institution.pk)
+        first = rate.first if rate else Rate(0, 0)
+        done = completion.get(institution.pk)
+        done_rate = done.completion if done else Rate(0, 0)
+        backlog = waiting.get(institution.pk)
+        rows.append(
+            [
+                institution.name,
+                first.n,
+                *first.cells(),
+                done_rate.n,
+                done_rate.successes,
+                *done_rate.cells(),
+                backlog.waiting if backlog else 0,
+                backlog.overdue if backlog else 0,
+                backlog.oldest_age_days(now) if backlog else "",
+                institution.authorized_until,
+                (institution.authorized_until - today).days,
+            ]
+        )
+        rate_rows.append((institution.name, first))
+        completion_rows.append((institution.name, done_rate))
+    table = Table(
+        "institutions",
+        _("Institutions side by side"),
+        [
+            _("Institution"),
+            _("Trainees who sat"),
+            _("First-attempt pass rate (%)"),
+            _("95 % interval, low (%)"),
+            _("95 % interval, high (%)"),
+            _("Admitted"),
+            _("Completed"),
+            _("Completion rate (%)"),
+            _("95 % interval, low (%)"),
+            _("95 % interval, high (%)"),
+            _("Essays waiting"),
+            _("Past the service level"),
+            _("Oldest waits (days)"),
+            _("Authorized until"),
+            _("Days of authorization left"),
+        ],
+        rows,
+    )
+    return _render(
+        request,
+        viewer,
+        "supervision/institutions.html",
+        title=_("Institutions side by side"),
+        section="supervision:institutions",
+        page_tables=[table],
+        context={
+            "pass_chart": rate_chart(_("First-attempt pass rate by institution"), rate_rows),
+            "completion_chart": rate_chart(_("Completion rate by institution"), completion_rows),
+        },
+    )
+
+
+# --- cohorts and their exports --------------------------------------------------------------------------
+
+COHORTS_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def cohorts_page(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    page = Paginator(exports.cohorts_of(viewer), COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return _render(
+        request,
+        viewer,
+        "supervision/cohorts.html",
+        title=_("Cohorts and exports"),
+        section="supervision:cohorts",
+        context={"page": page, "form": ExpiringForm(initial=_next_90_days())},
+    )
+
+
+def _next_90_days() -> dict[str, Any]:
+    today = timezone.localdate()
+    return {"valid_from": today, "valid_to": today + datetime.timedelta(days=90), "format": "csv"}
+
+
+def _format(request: HttpRequest) -> str:
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        raise Http404
+    return fmt
+
+
+def _cohort(request: HttpRequest, cohort_id: int) -> Any:
+    """The viewer's cohort, or 404 (another institution's looks like one that does not exist)."""
+    return get_object_or_404(exports.cohorts_of(viewer_of(request)), pk=cohort_id)
+
+
+@login_required
+@require_GET
+def cohort_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    fmt = _format(request)
+    cohort = _cohort(request, cohort_id)
+    return spreadsheet_response(exports.cohort_results(cohort).dataset(), fmt, f"results-{cohort.code}")
+
+
+@login_required
+@require_GET
+def cohort_progress(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    fmt = _format(request)
+    cohort = _cohort(request, cohort_id)
+    return spreadsheet_response(exports.cohort_progress(cohort).dataset(), fmt, f"progress-{cohort.code}")
+
+
+@login_required
+@require_GET
+def expiring(request: HttpRequest) -> HttpResponse:
+    """The certificates expiring in a period (the form on the cohorts page): the download, or the
+    form again with what is wrong (400)."""
+    viewer = viewer_of(request)
+    form = ExpiringForm(request.GET or None, initial=_next_90_days())
+    if form.is_valid():
+        data = form.cleaned_data
+        table = exports.expiring_certificates(_scope(viewer), data["valid_from"], data["valid_to"])
+        return spreadsheet_response(
+            table.dataset(), data["format"], f"certificates-expiring-{data['valid_from']}-{data['valid_to']}"
+        )
+    response = _render(
+        request,
+        viewer,
+        "supervision/expiring.html",
+        title=_("Certificates expiring in a period"),
+        section="supervision:cohorts",
+        context={"form": form},
+    )
+    if form.is_bound:
+        response.status_code = 400
+    return response
