@@ -42,7 +42,7 @@ HOLDER = [
     "/continuing-education/enrolments/{ce_enrolment}/withdraw/",
 ]
 
-# The supervision area (issue 18), as the program office sees it, with figures to draw.
+# The supervision area (issue 18): the pages of the office and of an institution alike.
 SUPERVISION = [
     "/supervision/",
     "/supervision/pass-rates/",
