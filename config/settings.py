@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "courses",
     "exams",
     "certification",
+    "career",
     "supervision",
     "hr_api",
 ]

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 import accounts.demo
+import career.demo
 import certification.demo
 import courses.demo
 import exams.demo
@@ -19,6 +20,6 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
         # Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at
         # the top; this command lives there because it is the one app that may import every other).
-        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, hr_api.demo):
+        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, hr_api.demo):
             module.load()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
