@@ -239,8 +239,8 @@ class ManagerGradeAdmin(EmployerScopedAdmin):
         )
         obj.pk, obj.employer_id = grade.pk, grade.employer_id
 
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # the inlines are read-only history
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return list(self.inlines) if obj is not None else []  # history, once there is a grade
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a grade's history is kept; a manager who leaves is a grade change, not a deletion

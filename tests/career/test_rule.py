@@ -13,7 +13,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_default_rule_is_the_issues():
-    rules = {(r.manager_class, r.level): (r.min_tier.code, r.track.code if r.track else None) for r in CertificateRule.objects.all()}
+    rules = {
+        (r.manager_class, r.level): (r.min_tier.code, r.track.code if r.track else None)
+        for r in CertificateRule.objects.all()
+    }
     assert rules == {
         ("personal", "junior"): ("assistant", None),
         ("corporate", "junior"): ("assistant", None),
