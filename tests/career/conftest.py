@@ -6,7 +6,7 @@ from tests.factories import CertificateFactory, curriculum_of
 
 
 def certify(user, tier: str = "standard", track: str | None = "retail", **fields):
-X
+    """An active certificate of ``tier`` and ``track`` for ``user`` (written directly: issuing is certification's)."""
     curriculum = curriculum_of(tier, track)
     return CertificateFactory(trainee=user, curriculum=curriculum, **fields)
 
