@@ -61,7 +61,7 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
         # compliance_changed announcements a killed process lost.
         "career: sweep compliance with the certificate rule": {
             "task": "career.tasks.sweep_compliance",
-            "schedule": 15 * EVERY_MINUTE,
+            "schedule": 5 * EVERY_MINUTE,
         },
         # Yesterday's compliance changes to each bank's HR staff, once per person and day.
         "career: daily compliance digest to HR staff": {
