@@ -46,6 +46,11 @@ def with_backing(grades: QuerySet[ManagerGrade]) -> QuerySet[ManagerGrade]:
     return grades.annotate(backed=Exists(either_track) | Exists(this_track))
 
 
+def is_backed(grade_id: int) -> bool:
+    """Whether a certificate backs the grade now: :func:`with_backing` for one grade (the same SQL as the sweep)."""
+    return with_backing(ManagerGrade.objects.filter(pk=grade_id)).filter(Q(backed=True)).exists()
+
+
 def disagreeing_grades() -> QuerySet[ManagerGrade]:
     """Grades whose compliance flag says otherwise than their certificates (the sweep's work list)."""
     return (

@@ -203,7 +203,7 @@ def do_settle_compliance(*, grade_id: int, now: datetime.datetime | None = None)
     grade = ManagerGrade.objects.select_for_update().filter(pk=grade_id).first()
     if grade is None:
         return None
-    backed = selectors.with_backing(ManagerGrade.objects.filter(pk=grade_id)).values_list("backed", flat=True).get()
+    backed = selectors.is_backed(grade_id)
     if backed == grade.compliant:
         return None
     now = now or timezone.now()

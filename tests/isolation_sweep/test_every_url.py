@@ -1,6 +1,6 @@
 """The isolation sweep: every URL pattern of the portal, asked for by institution A's staff, trainee A,
-employer A's HR staff (in admin) and HR system, and an anonymous visitor with the ids of institution B's, employer B's and
-trainee B's rows. The answer is 404, 403 (401 for the API without a token), or a way to the log-in
+employer A's HR staff (in admin) and HR system, and an anonymous visitor with the ids of institution
+B's, employer B's and trainee B's rows. The answer is 404, 403 (401 for the API without a token), or a way to the log-in
 page — never B's row, and never B's private data in the body.
 
 The patterns are read from the resolver (config.urls with its i18n patterns, config.api_urls and
@@ -12,8 +12,8 @@ every ModelAdmin's URLs), so a pattern added without a case here fails
 * ``NO_OBJECT`` — it names no row (with the reason); its page still must not show B's data.
 
 Admin pages of a registered model are covered from ``admin.site._registry``: a scoped admin is
-asked for B's rows (``foreign_rows``: institution B's, or employer B's for an ``EmployerScopedAdmin``), a program-office admin must refuse institution staff, the
-national catalog is public.
+asked for B's rows (``foreign_rows``: institution B's, or employer B's for an ``EmployerScopedAdmin``),
+a program-office admin must refuse institution staff, the national catalog is public.
 """
 
 import json
