@@ -30,6 +30,7 @@ TRAINEE = [
     "/exams/attempts/{pending}/result/",
     "/certificates/",
     "/certification/reminders/",
+    "/career/",
     "/enrolments/{enrolment}/withdraw/",
     "/accounts/logout/",
 ]

@@ -133,3 +133,23 @@ def test_hr_staff_keep_their_banks_authority_table(employer, hr_staff):
     assert again.status_code == 200 and "already has a lending authority" in again.content.decode()
     negative = client.post(add, {**data, "level": "senior", "amount": "-1"})
     assert negative.status_code == 200 and AuthorityTable.objects.count() == 1
+
+
+def test_hr_staff_promote_a_manager_in_admin_within_the_rule(graded, trainee, hr_staff):
+    grade_row, _certificate = graded
+    client = logged_in(in_english(hr_staff))
+    url = change_url(grade_row)
+    page = client.get(url)
+    assert page.status_code == 200 and "first grade" in page.content.decode()
+    data = {"manager_class": "personal", "level": "senior", "since": "2026-06-01", "reason": "promotion", "note": "",
+            "changes-TOTAL_FORMS": 1, "changes-INITIAL_FORMS": 1, "changes-0-id": grade_row.changes.get().pk,
+            "changes-0-grade": grade_row.pk,
+            "compliance_events-TOTAL_FORMS": 0, "compliance_events-INITIAL_FORMS": 0}  # fmt: skip
+    refused = client.post(url, data)
+    assert refused.status_code == 200 and "holds no active certificate" in refused.content.decode()
+    certify(trainee, "senior", "retail")
+    done = client.post(url, data)
+    assert done.status_code == 302
+    promoted = ManagerGrade.objects.get()
+    assert (promoted.level, str(promoted.since)) == ("senior", "2026-06-01")
+    assert list(promoted.changes.values_list("reason", flat=True)) == ["promotion", "appointment"]
