@@ -285,18 +285,22 @@ class RegisterComplianceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The program office's view of the register: per bank, how many grades a certificate backs and how
     many it does not — counts, no names, no grades (issue 19, privacy)."""
 
-    list_display = ["code", "name", "graded", "compliant_count", "non_compliant_count"]
-    list_display_links = None
+    list_display = ["code", "bank", "graded", "compliant_count", "non_compliant_count"]
+    fields = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return selectors.compliance_counts(super().get_queryset(request))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and is_program_office(request.user) and super().has_view_permission(request, obj)
+        return is_program_office(request.user) and super().has_view_permission(request, obj)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_program_office(request.user) and super().has_module_permission(request)
+
+    @admin.display(description=_("employer"))
+    def bank(self, obj: Any) -> str:
+        return str(obj.name)
 
     @admin.display(description=_("graded managers"), ordering="graded")
     def graded(self, obj: Any) -> int:
