@@ -169,3 +169,23 @@ def test_a_refused_digest_keeps_no_claim(
     monkeypatch.setattr(mail, "send_rendered", refuse)
     assert services.do_send_digests(day=timezone.localdate()) == {"sent": 0, "failed": 1}
     assert not DigestSent.objects.exists()
+
+
+def test_a_stricter_rule_flags_the_grades_it_no_longer_backs(
+    graded, program_office, django_capture_on_commit_callbacks
+):
+    from courses.models import Tier, Track
+
+    grade, _certificate = graded
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_set_rule(
+            manager_class="personal", level="intermediate", min_tier=Tier.objects.get(code="senior"),
+            track=Track.objects.get(code="retail"), by=program_office,
+        )  # fmt: skip
+    assert not refreshed(grade).compliant  # the sweep enqueued after the change settled it
+    with pytest.raises(services.CareerError) as refused:
+        services.do_set_rule(
+            manager_class="personal", level="junior", min_tier=Tier.objects.get(code="assistant"),
+            track=Track.objects.get(code="retail"), by=program_office,
+        )  # fmt: skip
+    assert refused.value.code == "no_tracks"
