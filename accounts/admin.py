@@ -11,12 +11,14 @@ from import_export.admin import ImportExportMixin
 from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
-from .models import AuditEvent, Employer, Institution, StaffMembership, TraineeProfile, User
+from .models import AuditEvent, Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
 from .scoping import (
+    EMPLOYER_HR_GROUP,
     INSTITUTION_ADMIN_GROUP,
     INSTITUTION_GRADER_GROUP,
     PROGRAM_OFFICE_GROUP,
     TRAINEE_GROUP,
+    EmployerScopedAdmin,
     InstitutionScopedAdmin,
     institution_of,
     is_program_office,
@@ -30,6 +32,7 @@ GROUP_LABELS = {
     INSTITUTION_ADMIN_GROUP: _("institution admin"),
     INSTITUTION_GRADER_GROUP: _("institution grader"),
     TRAINEE_GROUP: _("trainee"),
+    EMPLOYER_HR_GROUP: _("employer HR staff"),
 }
 
 
@@ -156,6 +159,19 @@ class StaffMembershipAdmin(InstitutionScopedAdmin):
 
     def get_list_filter(self, request: HttpRequest):
         return self.list_filter if is_program_office(request.user) else ["role"]
+
+
+@admin.register(EmployerMembership)
+class EmployerMembershipAdmin(EmployerScopedAdmin):
+    """Which people are an employer's HR staff: the program office appoints them; HR staff see their colleagues."""
+
+    employer_paths = ("employer",)
+    office_sees_rows = True
+    list_display = ["user", "employer"]
+    list_filter = ["employer"]
+    list_select_related = ["user", "employer"]
+    search_fields = ["user__email", "user__display_name"]
+    autocomplete_fields = ["user"]
 
 
 @admin.register(Institution)

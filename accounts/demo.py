@@ -7,8 +7,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Employer, Institution, StaffMembership, TraineeProfile, User
-from .scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
+from .models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
+from .scoping import (
+    EMPLOYER_HR_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    TRAINEE_GROUP,
+)
 
 DEMO_PASSWORD = "demo-pass-2026"
 # Demo staff sign in with a second factor too: each has an authenticator with this fixed key
@@ -20,6 +26,8 @@ DEMO_TOTP_SECRETS = {
     "grader@inst-a.demo.test": "BCMDEMOGRADERISTATOTPSECRETAAAAA",
     "admin@inst-b.demo.test": "BCMDEMOADMINISTBTOTPSECRETAAAAAA",
     "grader@inst-b.demo.test": "BCMDEMOGRADERISTBTOTPSECRETAAAAA",
+    "hr@bank-a.demo.test": "BCMDEMOHRBANKATOTPSECRETAAAAAAAA",
+    "hr@bank-b.demo.test": "BCMDEMOHRBANKBTOTPSECRETAAAAAAAA",
 }
 
 INSTITUTIONS = [
@@ -42,6 +50,8 @@ def demo_logins() -> list[tuple[str, str]]:
     for code, _zh, en, _number in INSTITUTIONS:
         logins.append((f"admin@{code}.demo.test", f"institution admin, {en}"))
         logins.append((f"grader@{code}.demo.test", f"institution grader, {en}"))
+    for code, _zh, en in EMPLOYERS:
+        logins.append((f"hr@{code}.demo.test", f"employer HR staff, {en}"))
     for n in range(1, 13):
         employer = "bank-a" if n <= 6 else "bank-b" if n <= 10 else "self-funded"
         logins.append((f"trainee{n:02d}@demo.test", f"trainee ({employer})"))
@@ -98,6 +108,11 @@ def load() -> None:
         Employer.objects.get_or_create(code=code, defaults={"name_zh": zh, "name_en": en})[0]
         for code, zh, en in EMPLOYERS
     ]
+    for employer in employers:
+        hr = _person(
+            f"hr@{employer.code}.demo.test", f"{employer.name_zh} 人資", group=EMPLOYER_HR_GROUP, is_staff=True
+        )
+        EmployerMembership.objects.get_or_create(user=hr, defaults={"employer": employer})
     for n, name in enumerate(TRAINEE_NAMES, start=1):
         employer = employers[0] if n <= 6 else employers[1] if n <= 10 else None
         # The first employer's staff were registered by Taipei, the second's by the online

@@ -198,6 +198,24 @@ class StaffMembership(models.Model):
         return f"{self.user} · {self.institution} ({self.get_role_display()})"
 
 
+class EmployerMembership(models.Model):
+    """Employer HR staff belong to exactly one employer (one row per user); they see its register only."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_membership", verbose_name=_("user")
+    )
+    employer = models.ForeignKey(
+        Employer, on_delete=models.PROTECT, related_name="hr_staff", verbose_name=_("employer")
+    )
+
+    class Meta:
+        verbose_name = _("employer HR staff member")
+        verbose_name_plural = _("employer HR staff")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.employer}"
+
+
 class TraineeProfile(models.Model):
     """What the program knows of a trainee beyond the log-in; employer is empty when self-funded."""
 

@@ -6,7 +6,13 @@ permissions'. Each app grants its own models' permissions the same way.
 
 from core.permissions import EVERY_PERMISSION, Grants
 
-from .scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
+from .scoping import (
+    EMPLOYER_HR_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    TRAINEE_GROUP,
+)
 
 INSTITUTION_ADMIN = [
     "view_user", "change_user",
@@ -20,5 +26,6 @@ GROUP_PERMISSIONS: Grants = {
     PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
     INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
     INSTITUTION_GRADER_GROUP: INSTITUTION_GRADER,
+    EMPLOYER_HR_GROUP: ["view_employermembership"],
     TRAINEE_GROUP: [],  # the group exists for sign-up to join; it has no admin permission
 }

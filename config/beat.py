@@ -56,6 +56,18 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
             "task": "certification.tasks.send_daily_reminders",
             "schedule": crontab(hour=8, minute=0),
         },
+        # The career register: grades whose certificate backing changed without the receiver hearing it
+        # (a worker killed between the certificate's change and the flag, a changed rule), and
+        # compliance_changed announcements a killed process lost.
+        "career: sweep compliance with the certificate rule": {
+            "task": "career.tasks.sweep_compliance",
+            "schedule": 5 * EVERY_MINUTE,
+        },
+        # Yesterday's compliance changes to each bank's HR staff, once per person and day.
+        "career: daily compliance digest to HR staff": {
+            "task": "career.tasks.send_compliance_digests",
+            "schedule": crontab(hour=7, minute=45),
+        },
         # Every supervision figure from the day's exams, training and certificates (supervision.figures).
         "supervision: recompute the figures": {
             "task": "supervision.tasks.recompute_nightly",

@@ -127,6 +127,7 @@ INSTALLED_APPS = [
     "courses",
     "exams",
     "certification",
+    "career",
     "supervision",
     "hr_api",
 ]

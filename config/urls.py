@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("accounts.urls")),
     path("exams/", include("exams.urls")),
     path("", include("certification.urls")),
+    path("", include("career.urls")),
     path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,

@@ -26,8 +26,8 @@ from kombu import pools as kombu_pools
 
 from accounts import demo as accounts_demo
 from accounts import services as accounts_services
-from accounts.models import Employer, Institution, StaffMembership, TraineeProfile, User
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
+from accounts.models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
+from accounts.scoping import EMPLOYER_HR_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
 from config.celery_app import app as celery_app
 from hr_api.models import SCOPES, ApiClient
 from hr_api.services import do_create_client
@@ -265,6 +265,14 @@ def make_staff(institution: Institution, role: str = StaffMembership.Role.ADMIN,
     return membership.user
 
 
+def make_hr_staff(employer: Employer, **user_fields: Any) -> User:
+    """An HR staff member of ``employer`` (staff status, in the employer HR group): they keep its career register."""
+    user = UserFactory(**{"is_staff": True, **user_fields})
+    EmployerMembership.objects.create(user=user, employer=employer)
+    user.groups.add(Group.objects.get_or_create(name=EMPLOYER_HR_GROUP)[0])
+    return user
+
+
 def make_trainee(
     *,
     email: str,
@@ -402,6 +410,18 @@ def hr_client(employer: Employer) -> ApiClient:
 def other_hr_client(other_employer: Employer) -> ApiClient:
     """bank-b's HR system: client ``hr-bravo`` (secret ``s-b``) with every scope."""
     return _hr_client(other_employer)
+
+
+@pytest.fixture
+def hr_staff(employer: Employer) -> User:
+    """hr@bank-a.demo.test, bank-a's HR staff: they keep bank-a's career register in admin."""
+    return make_hr_staff(employer, email="hr@bank-a.demo.test", display_name="示範商業銀行 人資")
+
+
+@pytest.fixture
+def other_hr_staff(other_employer: Employer) -> User:
+    """hr@bank-b.demo.test, bank-b's HR staff: the outsider to bank-a's register."""
+    return make_hr_staff(other_employer, email="hr@bank-b.demo.test", display_name="範例儲蓄銀行 人資")
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
-"""The isolation world: two institutions, each with rows of every institution-owned model.
+"""The isolation world: two institutions, each with rows of every institution-owned model, and two
+employers, each with its HR staff member and employer B with rows of every employer-owned model.
 
 Built from the demo data (accounts.demo, courses.demo …) plus rows the demo does not give
 institution B. When you add an institution-owned model, make sure ``build_world`` gives
-institution B at least one row of it: the admin sweep fails for a scoped model without one.
+institution B at least one row of it: the admin sweep fails for a scoped model without one. The same
+for an employer-owned model (``EmployerScopedAdmin``): employer B needs a row of it.
 """
 
 import datetime
@@ -12,7 +14,7 @@ from django.utils import timezone
 
 import accounts.demo
 import courses.demo
-from accounts.models import Institution, TraineeProfile, User
+from accounts.models import Employer, Institution, TraineeProfile, User
 from courses import services as training
 from courses.models import Cohort, Curriculum, PriorLearning, RemoteModule, TrainingSession
 
@@ -25,6 +27,10 @@ class World:
     admin_b: User
     trainee_a: User
     trainee_b: User
+    emp_a: Employer
+    emp_b: Employer
+    hr_a: User
+    hr_b: User
 
 
 def build_world() -> World:
@@ -60,6 +66,7 @@ def build_world() -> World:
     )
     _exam_rows_of(cohort_b, trainee_b, course)
     _certification_rows_of(enrolment, trainee_b)
+    _career_rows_of(trainee_b)
     return World(
         inst_a=inst_a,
         inst_b=inst_b,
@@ -67,6 +74,10 @@ def build_world() -> World:
         admin_b=User.objects.get(email="admin@inst-b.demo.test"),
         trainee_a=User.objects.get(email="trainee01@demo.test"),
         trainee_b=trainee_b,
+        emp_a=Employer.objects.get(code="bank-a"),
+        emp_b=Employer.objects.get(code="bank-b"),
+        hr_a=User.objects.get(email="hr@bank-a.demo.test"),
+        hr_b=User.objects.get(email="hr@bank-b.demo.test"),
     )
 
 
@@ -120,3 +131,25 @@ def _certification_rows_of(enrolment, trainee) -> None:
     certification.do_publish_ce_course(course=course)
     ce_enrolment = certification.do_enrol_ce(holder=trainee, course=course)
     certification.do_record_ce_attendance(enrolment=ce_enrolment, hours=6)
+
+
+def _career_rows_of(trainee) -> None:
+    """The career register (issue 19): employer B's authority table row, its grade for trainee B (backed by the
+    certificate above), the grade's history, and a compliance change (the certificate suspended, then reinstated)."""
+    from career import services as career
+    from career.models import AuthorityTable
+    from certification import services as certification
+    from certification.models import Certificate
+
+    profile = trainee.trainee_profile
+    AuthorityTable.objects.create(
+        employer=profile.employer, manager_class="personal", level="intermediate", amount=8_800_000
+    )
+    career.do_set_grade(
+        employer=profile.employer, employee=profile, manager_class="personal", level="intermediate",
+        reason="appointment", by=None, note="乙銀行內部備註",
+    )  # fmt: skip
+    certificate = Certificate.objects.get(trainee=trainee)
+    certification.do_suspend_certificate(certificate=certificate, by=None, reason="調查")
+    career.do_recheck_compliance(trainee_id=trainee.pk)
+    certification.do_reinstate_certificate(certificate=certificate, by=None)

@@ -89,6 +89,7 @@ def test_the_sweeps_run_every_minute_and_every_five_minutes(start_beat):
         "exams.tasks.sweep_grading": 60,
         "certification.tasks.sweep_follow_ups": 300,
         "courses.tasks.sweep_decision_mails": 300,
+        "career.tasks.sweep_compliance": 300,
         "accounts.api.tasks.sweep_webhook_deliveries": 60,
     }
 

@@ -14,7 +14,7 @@ from django.utils import translation
 from exams.models import Sitting
 from tests.isolation import build_world
 
-PROJECT_APPS = ("core", "accounts", "courses", "exams", "certification", "hr_api")
+PROJECT_APPS = ("core", "accounts", "courses", "exams", "certification", "career", "hr_api")
 
 
 def constraints():

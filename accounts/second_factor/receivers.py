@@ -16,7 +16,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from accounts.models import StaffMembership, User
+from accounts.models import EmployerMembership, StaffMembership, User
 from accounts.services import do_end_sessions
 
 from . import services
@@ -54,5 +54,12 @@ def on_groups_changed(
 @receiver(post_save, sender=StaffMembership, dispatch_uid="second_factor_on_staff_membership")
 def on_staff_membership(sender: Any, instance: StaffMembership, created: bool, **kwargs: Any) -> None:
     # Staff status is read on every request; only people without it hold a session that would not ask.
+    if created and not (instance.user.is_staff or instance.user.is_superuser):
+        do_end_sessions(user=instance.user)
+
+
+@receiver(post_save, sender=EmployerMembership, dispatch_uid="second_factor_on_employer_membership")
+def on_employer_membership(sender: Any, instance: EmployerMembership, created: bool, **kwargs: Any) -> None:
+    # The same for employer HR staff: a membership given to someone without staff status ends their sessions.
     if created and not (instance.user.is_staff or instance.user.is_superuser):
         do_end_sessions(user=instance.user)

@@ -23,14 +23,20 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from accounts import audit
 from accounts.identifiers import normalize_email
-from accounts.models import StaffMembership, User
-from accounts.scoping import INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP, is_program_office
+from accounts.models import EmployerMembership, StaffMembership, User
+from accounts.scoping import (
+    EMPLOYER_HR_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    is_program_office,
+)
 from accounts.services import do_end_sessions
 from core.errors import DomainError
 
 from . import selectors
 
-STAFF_GROUPS = (PROGRAM_OFFICE_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP)
+STAFF_GROUPS = (PROGRAM_OFFICE_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, EMPLOYER_HR_GROUP)
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "authenticator"
 RECOVERY_DEVICE_NAME = "recovery codes"
@@ -44,12 +50,14 @@ class SecondFactorError(DomainError):
 
 def needs_second_factor(user: User | Any) -> bool:
     """Anyone who can reach Django admin or staff rights: staff status, superusers, staff groups,
-    institution staff. Trainees do not."""
+    institution staff, employer HR staff. Trainees do not."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
     if StaffMembership.objects.filter(user_id=user.pk).exists():
+        return True
+    if EmployerMembership.objects.filter(user_id=user.pk).exists():
         return True
     return user.groups.filter(name__in=STAFF_GROUPS).exists()
 

@@ -15,3 +15,11 @@ def world() -> World:
 def admin_a_client(client: Client, world: World) -> Client:
     client.force_login(world.admin_a)
     return client
+
+
+@pytest.fixture
+def hr_a_client(world: World) -> Client:
+    """Employer A's HR staff member, in admin."""
+    hr = Client()
+    hr.force_login(world.hr_a)
+    return hr

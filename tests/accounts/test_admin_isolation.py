@@ -1,12 +1,19 @@
 """An institution admin sees, opens, changes, deletes, filters, searches, autocompletes and
-exports only their own institution's rows — for every admin registered, present and future."""
+exports only their own institution's rows — for every admin registered, present and future; an
+employer's HR staff member only their employer's rows of the employer-owned admins (the career register)."""
 
 import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from accounts.scoping import InstitutionScopedAdmin, is_program_office, scope_to_institution
+from accounts.scoping import (
+    EmployerScopedAdmin,
+    InstitutionScopedAdmin,
+    is_program_office,
+    scope_to_employer,
+    scope_to_institution,
+)
 from tests.isolation import World
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +34,8 @@ GLOBAL_ADMINS = {
     "oauth2_provider.Application", "oauth2_provider.AccessToken", "oauth2_provider.Grant",
     "oauth2_provider.IDToken", "oauth2_provider.RefreshToken",
     "exams.Question", "exams.ExamPaper",
+    # The career register (issue 19): the program office's certificate rule, and its counts per bank.
+    "career.CertificateRule", "career.RegisterCompliance",
 }  # fmt: skip
 
 
@@ -38,8 +47,25 @@ def scoped_admins():
     ]
 
 
+def employer_scoped_admins():
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, EmployerScopedAdmin)
+    ]
+
+
+def foreign_employer_rows(model, model_admin, world: World):
+    """Rows that reach employer B and not employer A."""
+    mine = scope_to_employer(model._default_manager.all(), world.emp_a, model_admin.employer_paths)
+    theirs = scope_to_employer(model._default_manager.all(), world.emp_b, model_admin.employer_paths)
+    return list(theirs.exclude(pk__in=mine.values("pk")))
+
+
 def foreign_rows(model, model_admin, world: World):
-    """Rows that reach institution B and not institution A."""
+    """Rows that reach institution B and not institution A (employer B and not A, for an employer-owned admin)."""
+    if isinstance(model_admin, EmployerScopedAdmin):
+        return foreign_employer_rows(model, model_admin, world)
     mine = scope_to_institution(model._default_manager.all(), world.inst_a, model_admin.institution_paths)
     theirs = scope_to_institution(model._default_manager.all(), world.inst_b, model_admin.institution_paths)
     return list(theirs.exclude(pk__in=mine.values("pk")))
@@ -52,12 +78,15 @@ def admin_url(model, view: str, *args) -> str:
 def test_every_admin_is_scoped_or_declared_global():
     for model, model_admin in admin.site._registry.items():
         label = model._meta.label
-        assert isinstance(model_admin, InstitutionScopedAdmin) or label in GLOBAL_ADMINS, (
-            f"{label}'s admin is neither an InstitutionScopedAdmin nor declared global: "
-            "institution staff could see every institution's rows"
+        scoped = isinstance(model_admin, (InstitutionScopedAdmin, EmployerScopedAdmin))
+        assert scoped or label in GLOBAL_ADMINS, (
+            f"{label}'s admin is neither an InstitutionScopedAdmin, an EmployerScopedAdmin nor declared global: "
+            "institution or HR staff could see every institution's or employer's rows"
         )
         if isinstance(model_admin, InstitutionScopedAdmin):
             assert model_admin.institution_paths, f"{label} names no path to its institution"
+        if isinstance(model_admin, EmployerScopedAdmin):
+            assert model_admin.employer_paths, f"{label} names no path to its employer"
 
 
 def test_institution_staff_cannot_change_global_data(rf, world: World):
@@ -173,3 +202,42 @@ def test_the_delete_and_history_pages_of_another_institutions_row_are_a_404(
         response = admin_a_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
         assert response.status_code == 404, f"{model_label} delete (POST) of a foreign row: {response.status_code}"
         assert model._default_manager.filter(pk=row.pk).exists()
+
+
+@pytest.mark.parametrize("model_label", sorted(m._meta.label for m, _a in employer_scoped_admins()))
+def test_another_employers_rows_are_absent_from_every_admin_view(
+    hr_a_client: Client, admin_a_client: Client, world: World, model_label: str, django_assert_max_num_queries
+):
+    """Employer A's HR staff member is asked for employer B's rows of every employer-owned admin: never listed,
+    found, opened or deleted (404, like a row that does not exist). Institution staff see none of them."""
+    model, model_admin = next((m, a) for m, a in employer_scoped_admins() if m._meta.label == model_label)
+    rows = foreign_employer_rows(model, model_admin, world)
+    assert rows, f"the isolation world gives employer B no {model_label}: extend tests/isolation.py"
+    changelist = admin_url(model, "changelist")
+    with django_assert_max_num_queries(40):
+        listing = hr_a_client.get(changelist)
+    assert listing.status_code in (200, 403), model_label
+    for row in rows:
+        if listing.status_code == 200:
+            assert admin_url(model, "change", row.pk) not in listing.content.decode()
+        for view in ("change", "delete", "history"):
+            response = hr_a_client.get(admin_url(model, view, row.pk))
+            assert response.status_code == 404, f"{model_label} {view} of a foreign row: {response.status_code}"
+        response = hr_a_client.post(admin_url(model, "delete", row.pk), {"post": "yes"})
+        assert response.status_code == 404
+        assert model._default_manager.filter(pk=row.pk).exists()
+        search = hr_a_client.get(changelist, {"q": str(row)[:20]})
+        if search.status_code == 200:
+            assert admin_url(model, "change", row.pk) not in search.content.decode()
+        response = admin_a_client.get(admin_url(model, "change", row.pk))
+        assert response.status_code in (403, 404), f"institution staff got {model_label}: {response.status_code}"
+    institution_listing = admin_a_client.get(changelist)
+    if institution_listing.status_code == 200:
+        for row in rows:
+            assert admin_url(model, "change", row.pk) not in institution_listing.content.decode()
+
+
+def test_hr_staff_see_no_institutions_rows(hr_a_client: Client, world: World):
+    for model, model_admin in scoped_admins():
+        for row in foreign_rows(model, model_admin, world)[:1]:
+            assert hr_a_client.get(admin_url(model, "change", row.pk)).status_code in (403, 404), model._meta.label

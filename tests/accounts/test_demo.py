@@ -23,7 +23,7 @@ def test_loading_twice_changes_nothing():
     accounts.demo.load()
     first = counts()
     accounts.demo.load()
-    assert counts() == first == (17, 2, 2, 4, 12)
+    assert counts() == first == (19, 2, 2, 4, 12)
 
 
 def test_every_demo_log_in_works_with_the_demo_password(rf):

@@ -31,6 +31,7 @@ TRAINEE = [
     "/exams/attempts/{pending}/result/",
     "/certificates/",
     "/certification/reminders/",
+    "/career/",
     "/enrolments/{enrolment}/withdraw/",
     "/continuing-education/",  # as someone holding no certificate: the list, and why they cannot enrol
     "/accounts/logout/",

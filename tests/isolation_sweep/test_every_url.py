@@ -1,6 +1,6 @@
 """The isolation sweep: every URL pattern of the portal, asked for by institution A's staff, trainee A,
-employer A's HR system and an anonymous visitor with the ids of institution B's, employer B's and
-trainee B's rows. The answer is 404, 403 (401 for the API without a token), or a way to the log-in
+employer A's HR staff (in admin) and HR system, and an anonymous visitor with the ids of institution
+B's, employer B's and trainee B's rows. The answer is 404, 403 (401 for the API without a token), or a way to the log-in
 page — never B's row, and never B's private data in the body.
 
 The patterns are read from the resolver (config.urls with its i18n patterns, config.api_urls and
@@ -12,8 +12,8 @@ every ModelAdmin's URLs), so a pattern added without a case here fails
 * ``NO_OBJECT`` — it names no row (with the reason); its page still must not show B's data.
 
 Admin pages of a registered model are covered from ``admin.site._registry``: a scoped admin is
-asked for B's rows (``foreign_rows``), a program-office admin must refuse institution staff, the
-national catalog is public.
+asked for B's rows (``foreign_rows``: institution B's, or employer B's for an ``EmployerScopedAdmin``),
+a program-office admin must refuse institution staff, the national catalog is public.
 """
 
 import json
@@ -33,7 +33,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.test import APIClient
 
 from accounts.models import Employer
-from accounts.scoping import InstitutionScopedAdmin
+from accounts.scoping import EmployerScopedAdmin, InstitutionScopedAdmin
 from certification.models import CEEnrolment, Certificate
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
@@ -96,6 +96,8 @@ def theirs_of(world: World) -> Theirs:
         bearer=bearer,
         markers=[
             world.admin_b.email,
+            world.hr_b.email,
+            "乙銀行內部備註",  # employer B's note on its manager's grade (tests/isolation.py)
             trainee.email,
             trainee.display_name,
             trainee.trainee_profile.employee_number,
@@ -108,7 +110,12 @@ def theirs_of(world: World) -> Theirs:
 
 # --- who asks, and what they may get --------------------------------------------------------------
 
-WEB = ("anonymous", "staff", "trainee")  # people in a browser: institution A's admin, trainee A
+WEB = (
+    "anonymous",
+    "staff",
+    "trainee",
+    "hr",
+)  # people in a browser: institution A's admin, trainee A, employer A's HR staff
 API = ("api", "anonymous", "staff")  # employer A's HR client (every scope); no token; a staff session
 
 
@@ -337,6 +344,7 @@ NO_OBJECT: dict[str, str] = {
     "credentials:jwks": "the public keys credentials are signed with (a JWK Set), the same for everyone",
     "certification:reminders": "the trainee's own reminder settings",
     "certification:ce_courses": "the public list of published continuing-education courses",
+    "career:mine": "the person's own grade and its history (tests/career/test_privacy.py)",
     "admin:index": "the admin's home",
     "admin:login": "log-in form",
     "admin:logout": "log-out",
@@ -372,6 +380,8 @@ NO_OBJECT: dict[str, str] = {
 
 # The national catalog in admin: institution staff may view it; nobody owns a row of it.
 CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
+# The certificate rule of the career register is national too: HR staff read it, the program office sets it.
+CATALOG_ADMINS |= {"career.CertificateRule"}
 # Program-office admins with rows that belong to employer B: staff of institution A are refused them.
 EMPLOYER_B_ROWS: dict[str, Callable[[Theirs], list]] = {
     "hr_api.ApiClient": lambda b: [b.api_client],
@@ -388,7 +398,7 @@ def admin_model_cases() -> dict[str, tuple[str, Callable[[Theirs], list[Probe]]]
     cases = {}
     for model, model_admin in admin.site._registry.items():
         label, prefix = model._meta.label, f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        if isinstance(model_admin, InstitutionScopedAdmin):
+        if isinstance(model_admin, (InstitutionScopedAdmin, EmployerScopedAdmin)):
             kind = "scoped"
         elif label in CATALOG_ADMINS:
             kind = "public"
@@ -489,11 +499,13 @@ def actors(theirs: Theirs):
     staff, trainee = Client(), Client()
     staff.force_login(world.admin_a)
     trainee.force_login(world.trainee_a)
+    hr = Client()
+    hr.force_login(world.hr_a)
     api = APIClient()
     bank_a = Employer.objects.get(pk=world.trainee_a.trainee_profile.employer_id)
     client_a, _secret = do_create_client(employer=bank_a, name="Alpha HR sweep", scopes=SCOPES)
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(client_a)}")
-    return {"anonymous": Client(), "staff": staff, "trainee": trainee, "api": api}
+    return {"anonymous": Client(), "staff": staff, "trainee": trainee, "hr": hr, "api": api}
 
 
 LOGIN_PAGES = ("accounts:login", "admin:login")
@@ -602,14 +614,16 @@ def test_admin_actions_never_touch_other_institutions_rows(theirs, actors, rf):
     logging.disable(logging.ERROR)
     try:
         for model, model_admin in admin.site._registry.items():
-            if not isinstance(model_admin, InstitutionScopedAdmin):
+            if not isinstance(model_admin, (InstitutionScopedAdmin, EmployerScopedAdmin)):
                 continue
+            actor = "hr" if isinstance(model_admin, EmployerScopedAdmin) else "staff"
+            request.user = theirs.world.hr_a if actor == "hr" else theirs.world.admin_a
             rows = foreign_rows(model, model_admin, theirs.world)[:2]
             before = {row.pk: model_to_dict(row) for row in rows}
             for action in model_admin.get_actions(request):
                 data = {"action": action, "_selected_action": [row.pk for row in rows], "index": 0,
                         "post": "yes", "reason": "sweep"}  # fmt: skip
-                response = actors["staff"].post(admin_url(model, "changelist"), data, follow=True)
+                response = actors[actor].post(admin_url(model, "changelist"), data, follow=True)
                 tried += 1
                 assert response.status_code < 500, (model._meta.label, action)
                 body = b"" if getattr(response, "streaming", False) else response.content
@@ -635,6 +649,11 @@ def test_the_sweep_would_see_a_leak(theirs, actors):
     staff_b.force_login(world.admin_b)
     probe = Probe(admin_url(theirs.profile.__class__, "change", theirs.profile.pk))
     assert "shows B's" in (verdict(ask(staff_b, probe), probe, "staff", "scoped", theirs) or "")
+    hr_b = Client()
+    hr_b.force_login(world.hr_b)
+    grade = world.trainee_b.trainee_profile.manager_grade
+    probe = Probe(admin_url(grade.__class__, "change", grade.pk))
+    assert "shows B's" in (verdict(ask(hr_b, probe), probe, "hr", "scoped", theirs) or "")
     api_b = APIClient()
     api_b.credentials(HTTP_AUTHORIZATION=f"Bearer {theirs.bearer}")
     probe = Probe(f"/api/v1/employees/{theirs.profile.pk}/", actors=API)

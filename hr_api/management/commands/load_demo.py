@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 import accounts.demo
+import career.demo
 import certification.demo
 import courses.demo
 import exams.demo
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
         # Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at
         # the top; this command lives there because it is the one app that may import every other).
-        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, hr_api.demo):
+        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, hr_api.demo):
             module.load()
         # The simulated year last: it builds on every app's demo (supervision.demo).
         supervision.demo.load()

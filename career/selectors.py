@@ -1,0 +1,116 @@
+"""Reads of the career register; the one rule of what backs a grade is :func:`backing_certificates`
+(one manager) and :func:`with_backing` (every grade at once, for the sweep) — the same conditions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import Employer, User
+from certification.models import Certificate
+
+from .models import AuthorityTable, CertificateRule, ComplianceEvent, GradeChange, ManagerGrade
+
+
+def rule_for(*, manager_class: str, level: str) -> CertificateRule | None:
+    return (
+        CertificateRule.objects.select_related("min_tier", "track")
+        .filter(manager_class=manager_class, level=level)
+        .first()
+    )
+
+
+def backing_certificates(*, trainee_id: int, rule: CertificateRule) -> QuerySet[Certificate]:
+    """The holder's certificates that meet ``rule``: active, of its tier or higher, of its track (if it names one)."""
+    certificates = Certificate.objects.filter(
+        trainee_id=trainee_id, status=Certificate.Status.ACTIVE, tier__level__gte=rule.min_tier.level
+    )
+    if rule.track_id is not None:
+        certificates = certificates.filter(track_id=rule.track_id)
+    return certificates.select_related("tier", "track").order_by("-tier__level", "-issued_on")
+
+
+def with_backing(grades: QuerySet[ManagerGrade]) -> QuerySet[ManagerGrade]:
+    """``grades`` with ``backed``: whether the employee holds a certificate that meets the rule of the grade
+    (:func:`backing_certificates`'s conditions, in SQL). A grade without a rule is not backed."""
+    certificates = Certificate.objects.filter(
+        trainee_id=OuterRef(OuterRef("employee__user_id")),
+        status=Certificate.Status.ACTIVE,
+        tier__level__gte=OuterRef("min_tier__level"),
+    )
+    rules = CertificateRule.objects.filter(manager_class=OuterRef("manager_class"), level=OuterRef("level"))
+    either_track = rules.filter(track__isnull=True).filter(Exists(certificates))
+    this_track = rules.filter(track__isnull=False).filter(Exists(certificates.filter(track_id=OuterRef("track_id"))))
+    return grades.annotate(backed=Exists(either_track) | Exists(this_track))
+
+
+def is_backed(grade_id: int) -> bool:
+    """Whether a certificate backs the grade now: :func:`with_backing` for one grade (the same SQL as the sweep)."""
+    return with_backing(ManagerGrade.objects.filter(pk=grade_id)).filter(Q(backed=True)).exists()
+
+
+def disagreeing_grades() -> QuerySet[ManagerGrade]:
+    """Grades whose compliance flag says otherwise than their certificates (the sweep's work list)."""
+    return (
+        with_backing(ManagerGrade.objects.all())
+        .filter(Q(backed=True, compliant=False) | Q(backed=False, compliant=True))
+        .order_by("pk")
+    )
+
+
+def with_authority(grades: QuerySet[ManagerGrade]) -> QuerySet[ManagerGrade]:
+    """``grades`` with ``authority``: the employer's lending authority for the grade (None: not in its table)."""
+    amount = AuthorityTable.objects.filter(
+        employer_id=OuterRef("employer_id"), manager_class=OuterRef("manager_class"), level=OuterRef("level")
+    ).values("amount")[:1]
+    return grades.annotate(authority=Subquery(amount))
+
+
+def grades_of_employer(employer_id: int) -> QuerySet[ManagerGrade]:
+    """An employer's register: the only grades its HR staff (and, later, its HR system) read."""
+    return with_authority(
+        ManagerGrade.objects.filter(employer_id=employer_id).select_related("employee__user", "employer")
+    )
+
+
+def grade_of(user: User) -> ManagerGrade | None:
+    """The person's own grade (with authority), or None."""
+    return with_authority(ManagerGrade.objects.filter(employee__user_id=user.pk).select_related("employer")).first()
+
+
+def history_of(grade: ManagerGrade) -> QuerySet[GradeChange]:
+    return GradeChange.objects.filter(grade=grade).select_related("changed_by").order_by("-changed_at", "-pk")
+
+
+def compliance_events_of(grade: ManagerGrade) -> QuerySet[ComplianceEvent]:
+    return ComplianceEvent.objects.filter(grade=grade).order_by("-occurred_at", "-pk")
+
+
+def compliance_counts(employers: QuerySet[Employer] | None = None) -> QuerySet[Employer]:
+    """Per employer: ``graded``, ``compliant_count`` and ``non_compliant_count`` — counts, never rows."""
+    employers = employers if employers is not None else Employer.objects.all()
+    return employers.annotate(
+        graded=Count("manager_grades"),
+        compliant_count=Count("manager_grades", filter=Q(manager_grades__compliant=True)),
+        non_compliant_count=Count("manager_grades", filter=Q(manager_grades__compliant=False)),
+    )
+
+
+def events_of_day(*, day_start: datetime.datetime, day_end: datetime.datetime) -> QuerySet[ComplianceEvent]:
+    """The compliance changes between two instants, with what the digest shows."""
+    return (
+        ComplianceEvent.objects.filter(occurred_at__gte=day_start, occurred_at__lt=day_end)
+        .select_related("grade__employee__user", "grade__employer")
+        .order_by("grade__employer_id", "occurred_at", "pk")
+    )
+
+
+def hr_staff_of(employer_ids: Any) -> QuerySet[User]:
+    """The active HR staff members of these employers, with their membership."""
+    return (
+        User.objects.filter(employer_membership__employer_id__in=employer_ids, is_active=True)
+        .select_related("employer_membership")
+        .order_by("pk")
+    )

@@ -1,0 +1,29 @@
+"""The demo shows both banks with graded managers, and one manager flagged after their certificate lapses."""
+
+import pytest
+
+import accounts.demo
+import career.demo
+import certification.demo
+import courses.demo
+from career.models import ComplianceEvent, ManagerGrade
+
+pytestmark = pytest.mark.django_db
+
+
+def test_both_banks_have_graded_managers_and_one_is_flagged_once(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for module in (accounts.demo, courses.demo, certification.demo, career.demo):
+            module.load()
+    by_bank = {}
+    for grade in ManagerGrade.objects.select_related("employer", "employee__user"):
+        by_bank.setdefault(grade.employer.code, []).append(grade)
+    assert {code: len(grades) for code, grades in by_bank.items()} == {"bank-a": 3, "bank-b": 2}
+    flagged = [
+        g.employee.user.email for g in ManagerGrade.objects.filter(compliant=False).select_related("employee__user")
+    ]
+    assert flagged == ["trainee03@demo.test"]
+    assert ComplianceEvent.objects.filter(compliant=False).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        career.demo.load()
+    assert ManagerGrade.objects.count() == 5 and ComplianceEvent.objects.filter(compliant=False).count() == 1
