@@ -71,3 +71,6 @@ class RecomputeRun(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+
+from .figures.items import ItemStatistic, OptionStatistic, PaperStatistic  # noqa: E402,F401

@@ -30,6 +30,7 @@ class Section:
 # The tabs, in order; each figure family adds its page here.
 SECTIONS: list[Section] = [
     Section("supervision:index", _("Overview")),
+    Section("supervision:items", _("Item analysis"), office_only=True),
 ]
 
 

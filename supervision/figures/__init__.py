@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -21,4 +22,6 @@ class Step:
 
 def steps() -> tuple[Step, ...]:
     """Every family's recomputation, in the order they run."""
-    return ()
+    from . import items
+
+    return (Step(_("Item analysis"), items.recompute),)
