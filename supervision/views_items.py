@@ -54,22 +54,45 @@ def items(request: HttpRequest) -> HttpResponse:
     papers_table = Table(
         "papers",
         _("Papers"),
-        [_("Course"), _("Attempts"), _("Question versions"), _("Questions per attempt"), _("Reliability"),
-         _("Alpha"), _("SEM (points)"), _("Mean score"), _("Maximum score"), _("Flagged question versions"), _("Note")],
-    )  # fmt: skip
+        [
+            _("Course"),
+            _("Attempts"),
+            _("Question versions"),
+            _("Questions per attempt"),
+            _("Reliability"),
+            _("Alpha"),
+            _("SEM (points)"),
+            _("Mean score"),
+            _("Maximum score"),
+            _("Flagged question versions"),
+            _("Note"),
+        ],
+    )
     for stats in papers:
         ok = figures.enough(stats.attempts)
         papers_table.rows.append(
-            [str(stats.paper.course), stats.attempts, stats.items, _r(stats.items_per_attempt, 1),
-             (_("KR-20") if stats.dichotomous else _("Cronbach's alpha")),
-             _r(stats.alpha) if ok else None, _r(stats.sem, 2) if ok else None,
-             _r(stats.mean_score, 2) if ok else None, _r(stats.max_score, 2), stats.flagged_items,
-             "" if ok else _not_enough(stats.attempts)]
-        )  # fmt: skip
+            [
+                str(stats.paper.course),
+                stats.attempts,
+                stats.items,
+                _r(stats.items_per_attempt, 1),
+                (_("KR-20") if stats.dichotomous else _("Cronbach's alpha")),
+                _r(stats.alpha) if ok else None,
+                _r(stats.sem, 2) if ok else None,
+                _r(stats.mean_score, 2) if ok else None,
+                _r(stats.max_score, 2),
+                stats.flagged_items,
+                "" if ok else _not_enough(stats.attempts),
+            ]
+        )
     page_tables = [papers_table]
-    context: dict[str, Any] = {"papers": papers, "paper": chosen, "flagged_only": flagged_only,
-                               "flag_rules": list(figures.FLAG_RULES.values()),
-                               "minimum": settings.SUPERVISION_MIN_RESPONSES}  # fmt: skip
+    context: dict[str, Any] = {
+        "papers": papers,
+        "paper": chosen,
+        "flagged_only": flagged_only,
+        "flag_rules": list(figures.FLAG_RULES.values()),
+        "minimum": settings.SUPERVISION_MIN_RESPONSES,
+    }
     if chosen is not None:
         page_tables += _paper_tables(chosen, flagged_only, language, context)
     return render_page(
@@ -106,15 +129,36 @@ def _paper_tables(
     items_table = Table(
         "items",
         _("Question versions"),
-        [_("Question"), _("Version"), _("Type"), _("Times shown"), _("Exposure rate"), _("Blank rate"),
-         _("Facility"), _("Discrimination"), _("Upper–lower index"), _("Flags"), _("Note")],
-    )  # fmt: skip
+        [
+            _("Question"),
+            _("Version"),
+            _("Type"),
+            _("Times shown"),
+            _("Exposure rate"),
+            _("Blank rate"),
+            _("Facility"),
+            _("Discrimination"),
+            _("Upper–lower index"),
+            _("Flags"),
+            _("Note"),
+        ],
+    )
     options_table = Table(
         "options",
         _("Options"),
-        [_("Question"), _("Version"), _("Option"), _("Text"), _("Correct"), _("Chosen"), _("Choice rate"),
-         _("Discrimination"), _("Chosen by the upper 27 %"), _("Chosen by the lower 27 %")],
-    )  # fmt: skip
+        [
+            _("Question"),
+            _("Version"),
+            _("Option"),
+            _("Text"),
+            _("Correct"),
+            _("Chosen"),
+            _("Choice rate"),
+            _("Discrimination"),
+            _("Chosen by the upper 27 %"),
+            _("Chosen by the lower 27 %"),
+        ],
+    )
     item_rows = []
     flag_counts = dict.fromkeys(figures.FLAG_RULES, 0)
     for row in figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only):
@@ -124,23 +168,47 @@ def _paper_tables(
         for code in row.flags:
             flag_counts[code] = flag_counts.get(code, 0) + 1
         text = _short(question.text_en if language == "en" else question.text_zh)
-        cells = [text, question.version, question.get_question_type_display(), row.responses,
-                 _r(row.exposure_rate), _r(row.blank_rate),
-                 _r(row.facility) if ok else None, _r(row.discrimination) if ok else None,
-                 _r(row.upper_lower) if ok else None, "; ".join(flags), "" if ok else _not_enough(row.responses)]  # fmt: skip
+        cells = [
+            text,
+            question.version,
+            question.get_question_type_display(),
+            row.responses,
+            _r(row.exposure_rate),
+            _r(row.blank_rate),
+            _r(row.facility) if ok else None,
+            _r(row.discrimination) if ok else None,
+            _r(row.upper_lower) if ok else None,
+            "; ".join(flags),
+            "" if ok else _not_enough(row.responses),
+        ]
         items_table.rows.append(cells)
         options = []
         for option in row.option_rows.all():
             raw = question.options[option.position] if option.position < len(question.options or []) else {}
-            option_cells = [text, question.version, _letter(option.position), _short(_option_text(raw, language), 60),
-                            _("yes") if option.is_key else "", option.chosen, _r(option.choice_rate) if ok else None,
-                            _r(option.discrimination) if ok else None, option.upper_chosen, option.lower_chosen]  # fmt: skip
+            option_cells = [
+                text,
+                question.version,
+                _letter(option.position),
+                _short(_option_text(raw, language), 60),
+                _("yes") if option.is_key else "",
+                option.chosen,
+                _r(option.choice_rate) if ok else None,
+                _r(option.discrimination) if ok else None,
+                option.upper_chosen,
+                option.lower_chosen,
+            ]
             options_table.rows.append(option_cells)
             options.append(option_cells)
         item_rows.append(
-            {"cells": cells, "flags": flags, "options": options, "pk": question.pk,
-             "admin_url": reverse("admin:exams_question_change", args=[question.pk]), "status": question.status}
-        )  # fmt: skip
+            {
+                "cells": cells,
+                "flags": flags,
+                "options": options,
+                "pk": question.pk,
+                "admin_url": reverse("admin:exams_question_change", args=[question.pk]),
+                "status": question.status,
+            }
+        )
     query = {"paper": stats.paper_id, **({"flagged": 1} if flagged_only else {})}
     context.update(
         paper_query=f"{urlencode(query)}&",

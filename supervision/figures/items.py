@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,8 +150,29 @@ class OptionStatistic(models.Model):
 # ---------------------------------------------------------------------------------- the statistics
 
 
-def point_biserial(n: int, sx: int, sxx: int, sy: int, syy: int, sxy: int) -> float | None:
+@dataclass
+class Sums:
+    """The sums of x, x², y, y² and xy over n pairs (integers: cents)."""
+
+    n: int = 0
+    sx: int = 0
+    sxx: int = 0
+    sy: int = 0
+    syy: int = 0
+    sxy: int = 0
+
+    def add(self, other: Sums) -> None:
+        self.n += other.n
+        self.sx += other.sx
+        self.sxx += other.sxx
+        self.sy += other.sy
+        self.syy += other.syy
+        self.sxy += other.sxy
+
+
+def point_biserial(sums: Sums) -> float | None:
     """Pearson's r from sums (exact integers in, one float out); None when a variable is constant."""
+    n, sx, sxx, sy, syy, sxy = sums.n, sums.sx, sums.sxx, sums.sy, sums.syy, sums.sxy
     spread_x = n * sxx - sx * sx
     spread_y = n * syy - sy * sy
     if n < 2 or spread_x <= 0 or spread_y <= 0:
@@ -167,28 +188,10 @@ def cronbach_alpha(k: float, weighted_item_variance: float, total_variance: floa
 
 
 @dataclass
-class _Sums:
-    n: int = 0
-    sx: int = 0
-    sxx: int = 0
-    sy: int = 0
-    syy: int = 0
-    sxy: int = 0
-
-    def add(self, n: int, sx: int, sxx: int, sy: int, syy: int, sxy: int) -> None:
-        self.n += n
-        self.sx += sx
-        self.sxx += sxx
-        self.sy += sy
-        self.syy += syy
-        self.sxy += sxy
-
-
-@dataclass
 class _Item:
     paper_id: int
     question_id: int
-    all: _Sums = field(default_factory=_Sums)
+    all: Sums = field(default_factory=Sums)
     blanks: int = 0
     not_dichotomous: int = 0
     group_n: dict[int, int] = field(default_factory=lambda: {1: 0, -1: 0})
@@ -323,12 +326,13 @@ def recompute() -> None:
 
 def _collect_items(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[int, int], _Item]:
     items: dict[tuple[int, int], _Item] = {}
-    for question_id, paper_id, pattern, blank, grp, n, sx, sxx, sy, syy, sxy, partial in rows:
+    for question_id, paper_id, pattern, blank, grp, *sums, partial in rows:
         item = items.get((paper_id, question_id))
         if item is None:
             item = items[(paper_id, question_id)] = _Item(paper_id=paper_id, question_id=question_id)
-        n, sx, sxx, sy, syy, sxy = (int(v) for v in (n, sx, sxx, sy, syy, sxy))
-        item.all.add(n, sx, sxx, sy, syy, sxy)
+        group = Sums(*(int(v) for v in sums))
+        n, sx, sy = group.n, group.sx, group.sy
+        item.all.add(group)
         item.blanks += n if blank else 0
         item.not_dichotomous += int(partial)
         if grp:
@@ -381,8 +385,8 @@ def _write(
         batch_size=2000,
     )
     paper_rows = []
-    for paper_id, (count, s_total, s_total2, s_max) in papers.items():
-        n, s_total, s_total2, s_max = int(count), int(s_total), int(s_total2), int(s_max)
+    for paper_id, sums in papers.items():
+        n, s_total, s_total2, s_max = (int(v) for v in sums)
         acc = per_paper[paper_id]
         k = acc["shown"] / n
         variance = (n * s_total2 - s_total * s_total) / (n * n)
@@ -402,7 +406,7 @@ def _write(
                 sem=None if alpha is None else sd * math.sqrt(max(0.0, 1 - alpha)),
                 histogram=histograms[paper_id],
                 flagged_items=int(acc["flagged"]),
-            )  # fmt: skip
+            )
         )
     PaperStatistic.objects.bulk_create(paper_rows)
 
@@ -414,12 +418,12 @@ def _with_item(row: ItemStatistic, option_rows: list[OptionStatistic]) -> list[O
 
 
 def _item_figures(
-    item: _Item, question: dict[str, Any], attempts: int, minimum: int
+    item: _Item, question: Mapping[str, Any], attempts: int, minimum: int
 ) -> tuple[ItemStatistic, list[OptionStatistic]]:
     s = item.all
     max_cents = round(float(question["max_score"]) * 100)
     facility = s.sx / (s.n * max_cents)
-    discrimination = point_biserial(s.n, s.sx, s.sxx, s.sy, s.syy, s.sxy)
+    discrimination = point_biserial(s)
     upper_lower = None
     if item.group_n[1] and item.group_n[-1]:
         upper_lower = item.group_sx[1] / (item.group_n[1] * max_cents) - item.group_sx[-1] / (
@@ -442,18 +446,26 @@ def _item_figures(
                     is_key=key in correct,
                     chosen=chosen,
                     choice_rate=chosen / s.n,
-                    discrimination=point_biserial(s.n, chosen, chosen, s.sy, s.syy, chooser_sy),
+                    discrimination=point_biserial(Sums(s.n, chosen, chosen, s.sy, s.syy, chooser_sy)),
                     upper_chosen=upper,
                     lower_chosen=lower,
-                )  # fmt: skip
+                )
             )
     flags = _flags(facility, discrimination, option_rows) if s.n >= minimum else []
     row = ItemStatistic(
-        paper_id=item.paper_id, question_id=item.question_id, responses=s.n, answered=s.n - item.blanks,
-        facility=facility, discrimination=discrimination, upper_lower=upper_lower,
-        exposure_rate=s.n / attempts if attempts else None, blank_rate=item.blanks / s.n,
-        dichotomous=not item.not_dichotomous, flags=flags, flagged=bool(flags),
-    )  # fmt: skip
+        paper_id=item.paper_id,
+        question_id=item.question_id,
+        responses=s.n,
+        answered=s.n - item.blanks,
+        facility=facility,
+        discrimination=discrimination,
+        upper_lower=upper_lower,
+        exposure_rate=s.n / attempts if attempts else None,
+        blank_rate=item.blanks / s.n,
+        dichotomous=not item.not_dichotomous,
+        flags=flags,
+        flagged=bool(flags),
+    )
     return row, option_rows
 
 

@@ -23,16 +23,23 @@ KEY = "b"  # the right option of every single-choice question made here
 
 def single_choice(course, n: int, *, correct: str = KEY) -> Question:
     return Question.objects.create(
-        course=course, question_type=QuestionType.SINGLE, difficulty=2, knowledge_area="economics",
-        status="active", text_zh=f"題目{n}", text_en=f"Question {n}",
-        options=[{"key": k, "zh": f"選項{k}", "en": f"Option {k}"} for k in KEYS], correct=[correct],
-    )  # fmt: skip
+        course=course,
+        question_type=QuestionType.SINGLE,
+        difficulty=2,
+        knowledge_area="economics",
+        status="active",
+        text_zh=f"題目{n}",
+        text_en=f"Question {n}",
+        options=[{"key": k, "zh": f"選項{k}", "en": f"Option {k}"} for k in KEYS],
+        correct=[correct],
+    )
 
 
 def paper_of(items: int, *, cohort=None):
-    """A cohort, and a paper of its first course whose blueprint draws all ``items`` single-choice questions."""
+    """A cohort, and a paper of its first course without one, whose blueprint draws all ``items`` single-choice questions."""
     cohort = cohort or CohortFactory()
-    course = cohort.curriculum.entries.select_related("course").first().course
+    entries = cohort.curriculum.entries.select_related("course").filter(course__exam_paper__isnull=True)
+    course = entries.first().course
     paper = ExamPaper.objects.create(course=course, time_limit_minutes=60, retake_wait_days=0)
     BlueprintRow.objects.create(
         paper=paper, question_type=QuestionType.SINGLE, difficulty=2, knowledge_area="economics", count=items
@@ -56,9 +63,11 @@ def sit_matrix(matrix: list[list[str | None]], questions: list[Question], paper,
                 continue
             item = items[question.pk]
             attempts.do_save_answer(
-                attempt_id=attempt.pk, trainee_id=trainee.pk, position=item.position,
+                attempt_id=attempt.pk,
+                trainee_id=trainee.pk,
+                position=item.position,
                 payload={"choices": [item.option_order.index(choice)]},
-            )  # fmt: skip
+            )
         with capture(execute=True):
             attempts.do_submit_attempt(attempt_id=attempt.pk)
         made.append(attempt)
@@ -74,10 +83,19 @@ def plant_matrix(
     sitting = open_sitting(paper, cohort)
     trainees = [UserFactory() for _ in scores]
     made = Attempt.objects.bulk_create(
-        Attempt(sitting=sitting, paper=paper, trainee=t, number=1, seed=i, state=state, started_at=now,
-                deadline=now + datetime.timedelta(hours=1), submitted_at=now)
+        Attempt(
+            sitting=sitting,
+            paper=paper,
+            trainee=t,
+            number=1,
+            seed=i,
+            state=state,
+            started_at=now,
+            deadline=now + datetime.timedelta(hours=1),
+            submitted_at=now,
+        )
         for i, t in enumerate(trainees)
-    )  # fmt: skip
+    )
     AttemptQuestion.objects.bulk_create(
         AttemptQuestion(
             attempt=attempt,
@@ -93,9 +111,15 @@ def plant_matrix(
     )
     CourseResult.objects.bulk_create(
         CourseResult(
-            attempt=attempt, trainee=t, course=paper.course, score=sum(row), percent=0, passed=False,
-            max_score=sum(q.max_score for q in questions), published_at=now if published else None,
+            attempt=attempt,
+            trainee=t,
+            course=paper.course,
+            score=sum(row),
+            percent=0,
+            passed=False,
+            max_score=sum(q.max_score for q in questions),
+            published_at=now if published else None,
         )
         for attempt, t, row in zip(made, trainees, scores, strict=True)
-    )  # fmt: skip
+    )
     return made

@@ -6,8 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -15,8 +18,7 @@ from exams.models import Attempt, CourseResult
 from supervision.figures import items as figures
 from supervision.figures.items import ItemStatistic, OptionStatistic, PaperStatistic
 from tests.conftest import logged_in
-
-from .items_support import KEY, paper_of, sit_matrix
+from .items_support import KEY, paper_of, plant_matrix, sit_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +65,7 @@ def expected():
     k = len(columns)
     alpha = k / (k - 1) * (1 - sum(statistics.pvariance(c) for c in columns) / statistics.pvariance(totals))
     items = []
-    for j, column in enumerate(columns):
+    for column in columns:
         rest = [t - x for t, x in zip(totals, column, strict=True)]
         items.append(
             {
@@ -112,8 +114,8 @@ def test_the_page_shows_the_same_figures(sat, program_office):
         assert f"<td>{round(want['discrimination'], 3)}</td>" in html
 
 
-def test_ungraded_and_unpublished_attempts_do_not_count(sat, few, django_capture_on_commit_callbacks):
-    paper, questions = sat
+def test_ungraded_and_unpublished_attempts_do_not_count(sat):
+    paper, _questions = sat
     # A result graded but not published, and an attempt still awaiting essay grading:
     counted = set(Attempt.objects.values_list("pk", flat=True))
     first, second = Attempt.objects.order_by("pk")[:2]
@@ -163,8 +165,13 @@ def test_the_flagged_filter_and_the_rules_in_words(few, program_office, django_c
 def test_a_figure_needs_the_minimum_number_of_responses(settings, program_office, django_capture_on_commit_callbacks):
     settings.SUPERVISION_MIN_RESPONSES = 11
     cohort, paper, questions = paper_of(5)
-    sit_matrix([[KEY if right else WRONG for right in row] for row in MATRIX], questions, paper, cohort,
-               django_capture_on_commit_callbacks)  # fmt: skip
+    sit_matrix(
+        [[KEY if right else WRONG for right in row] for row in MATRIX],
+        questions,
+        paper,
+        cohort,
+        django_capture_on_commit_callbacks,
+    )
     figures.recompute()
     assert not ItemStatistic.objects.filter(flagged=True).exists()
     page = logged_in(program_office).get(ITEMS)
@@ -237,3 +244,23 @@ def test_the_exports_have_the_numbers_of_the_page(sat, program_office, fmt):
     assert [int(r[1]) for r in scores] == PaperStatistic.objects.get(paper=paper).histogram
     assert len(_download(client, "options", fmt, paper)) == 1 + 5 * 4
     assert len(_download(client, "papers", fmt, paper)) == 2
+
+
+def _page_queries(client, paper) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(ITEMS, {"paper": paper.pk}).status_code == 200
+    return len(queries)
+
+
+def test_the_page_asks_the_same_number_of_queries_whatever_the_data(program_office, django_assert_max_num_queries):
+    client = logged_in(program_office)
+    cohort, small, questions = paper_of(3)
+    plant_matrix([[Decimal(1), Decimal(0), Decimal(1)]] * 4, questions, small, cohort)
+    figures.recompute()
+    few = _page_queries(client, small)
+    cohort, large, questions = paper_of(12, cohort=cohort)
+    plant_matrix([[Decimal((i + j) % 2) for j in range(12)] for i in range(30)], questions, large, cohort)
+    figures.recompute()
+    assert _page_queries(client, large) == few
+    with django_assert_max_num_queries(12):
+        client.get(ITEMS, {"paper": large.pk, "flagged": "1"})
