@@ -219,7 +219,7 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
 # The supervision area (supervision/): every page takes ``?institution=<id>``, which only the
 # program office may point at another institution; B's id from A's staff is a 404, and trainees,
 # HR systems and visitors have no supervision role at all (tests/supervision/test_access.py).
-SUPERVISION_PAGES = ["supervision:index", "supervision:recompute_status"]
+SUPERVISION_PAGES = ["supervision:index", "supervision:items", "supervision:recompute_status"]
 FOREIGN |= {
     name: lambda b, name=name: [Probe(f"{reverse(name)}?institution={b.world.inst_b.pk}")] for name in SUPERVISION_PAGES
 }
