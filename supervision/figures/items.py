@@ -161,6 +161,19 @@ class Sums:
     syy: int = 0
     sxy: int = 0
 
+    @classmethod
+    def of_group(cls, n: int, x: int, s_total: int, s_total2: int) -> Sums:
+        """The sums over n answers that all scored x, in attempts whose totals t sum to Σt and Σt²
+        (y = t − x)."""
+        return cls(
+            n=n,
+            sx=n * x,
+            sxx=n * x * x,
+            sy=s_total - n * x,
+            syy=s_total2 - 2 * x * s_total + n * x * x,
+            sxy=x * s_total - n * x * x,
+        )
+
     def add(self, other: Sums) -> None:
         self.n += other.n
         self.sx += other.sx
@@ -193,7 +206,6 @@ class _Item:
     question_id: int
     all: Sums = field(default_factory=Sums)
     blanks: int = 0
-    not_dichotomous: int = 0
     group_n: dict[int, int] = field(default_factory=lambda: {1: 0, -1: 0})
     group_sx: dict[int, int] = field(default_factory=lambda: {1: 0, -1: 0})
     # per answer pattern (a tuple of option keys): times, Σy of the attempts, and by group
@@ -230,28 +242,31 @@ def _tables() -> dict[str, str]:
 
 
 def _cents(expression: str) -> str:
-    # Exact in both: PostgreSQL's numeric, SQLite's REAL (0.29 * 100 is 28.999…: hence ROUND).
-    return f"CAST(ROUND({expression} * 100) AS BIGINT)"
+    """A decimal column in cents, exactly: PostgreSQL's numeric converts exactly; SQLite keeps a REAL
+    (0.29 * 100 is 28.999…), hence its ROUND."""
+    if connection.vendor == "postgresql":
+        return f"CAST({expression} * 100 AS BIGINT)"
+    return f"CAST(ROUND({expression} * 100) AS INTEGER)"
 
 
 def _totals_sql() -> str:
-    """The counted attempts with their total and maximum (cents) and their 27 % group (1 upper, -1 lower)."""
+    """The counted attempts with their total and maximum (cents) and their 27 % group (1 upper, -1 lower).
+
+    The total is the published result's score, which grading made the sum of the item scores
+    (``exams.services.grading``): reading it from the result spares a pass over every answer.
+    """
     t = _tables()
     group = f"(({UPPER_LOWER_SHARE} * COUNT(*) OVER per_paper + 50) / 100)"  # round(0.27 n), integer division
     return f"""
         CREATE TEMP TABLE {t["totals"]} AS
         WITH totals AS (
-            SELECT i.attempt_id AS attempt_id, a.paper_id AS paper_id,
-                   SUM({_cents("COALESCE(i.score, 0)")}) AS total,
-                   SUM({_cents("q.max_score")}) AS max_total
-            FROM {t["item"]} i
-            JOIN {t["attempt"]} a ON a.id = i.attempt_id
+            SELECT a.id AS attempt_id, a.paper_id AS paper_id,
+                   {_cents("r.score")} AS total, {_cents("r.max_score")} AS max_total
+            FROM {t["attempt"]} a
             JOIN {t["result"]} r ON r.attempt_id = a.id
-            JOIN {t["question"]} q ON q.id = i.question_id
             WHERE a.state = 'graded' AND r.published_at IS NOT NULL
-            GROUP BY i.attempt_id, a.paper_id
         )
-        SELECT attempt_id, paper_id, total, max_total,
+        SELECT attempt_id, paper_id, total, total * total AS total2, max_total,
                CASE WHEN ROW_NUMBER() OVER ranked <= {group} THEN 1
                     WHEN ROW_NUMBER() OVER ranked > COUNT(*) OVER per_paper - {group} THEN -1
                     ELSE 0 END AS grp
@@ -262,24 +277,29 @@ def _totals_sql() -> str:
 
 
 def _items_sql() -> str:
-    """Per question version, answer pattern (choice questions), blank or not, and 27 % group: the sums."""
+    """Per question version, answer, score and 27 % group: the times, and the sums of the attempts'
+    totals and squared totals.
+
+    A choice answer is grouped by its stored value (a sorted list of option keys: a handful of
+    values a question), and Python tells a blank from it; an essay is only blank or not. With the
+    item's score ``x`` in the key, the sums of x, x², y, y² and xy of a group follow from n, x, Σt
+    and Σt² (``Sums.of_group``): three aggregates a row instead of six.
+    """
     t = _tables()
     return f"""
-        SELECT question_id, paper_id, pattern, blank, grp,
-               COUNT(*), SUM(x), SUM(x * x), SUM(y), SUM(y * y), SUM(x * y),
-               SUM(CASE WHEN x <> 0 AND x <> m THEN 1 ELSE 0 END)
+        SELECT question_id, paper_id, pattern, essay_blank, grp, x, COUNT(*), SUM(total), SUM(total2)
         FROM (
             SELECT i.question_id AS question_id, t.paper_id AS paper_id, t.grp AS grp,
+                   t.total AS total, t.total2 AS total2,
                    CASE WHEN q.question_type = 'essay' THEN NULL ELSE i.answer END AS pattern,
-                   CASE WHEN i.answer IS NULL OR i.answer IN ('null', '[]', '""') THEN 1 ELSE 0 END AS blank,
-                   {_cents("COALESCE(i.score, 0)")} AS x,
-                   t.total - {_cents("COALESCE(i.score, 0)")} AS y,
-                   {_cents("q.max_score")} AS m
+                   CASE WHEN q.question_type <> 'essay' THEN NULL
+                        WHEN i.answer IS NULL OR i.answer IN ('null', '""') THEN 1 ELSE 0 END AS essay_blank,
+                   {_cents("COALESCE(i.score, 0)")} AS x
             FROM {t["item"]} i
             JOIN {t["totals"]} t ON t.attempt_id = i.attempt_id
             JOIN {t["question"]} q ON q.id = i.question_id
         ) answers
-        GROUP BY question_id, paper_id, pattern, blank, grp
+        GROUP BY question_id, paper_id, pattern, essay_blank, grp, x
     """
 
 
@@ -310,6 +330,8 @@ def recompute() -> None:
         cursor.execute(_totals_sql())
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {_tables()['totals']}")
+            # The answers' groups (a few per question version) fit in memory: no spill to disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(_items_sql())
         items = _collect_items(cursor.fetchall())
         cursor.execute(_papers_sql())
@@ -326,24 +348,28 @@ def recompute() -> None:
 
 def _collect_items(rows: Iterable[tuple[Any, ...]]) -> dict[tuple[int, int], _Item]:
     items: dict[tuple[int, int], _Item] = {}
-    for question_id, paper_id, pattern, blank, grp, *sums, partial in rows:
+    for question_id, paper_id, pattern, essay_blank, grp, x, n, s_total, s_total2 in rows:
         item = items.get((paper_id, question_id))
         if item is None:
             item = items[(paper_id, question_id)] = _Item(paper_id=paper_id, question_id=question_id)
-        group = Sums(*(int(v) for v in sums))
-        n, sx, sy = group.n, group.sx, group.sy
+        group = Sums.of_group(int(n), int(x), int(s_total), int(s_total2))
+        n, sy = group.n, group.sy  # noqa: PLW2901 (n: the count as an int)
         item.all.add(group)
-        item.blanks += n if blank else 0
-        item.not_dichotomous += int(partial)
         if grp:
             item.group_n[grp] += n
-            item.group_sx[grp] += sx
-        if not blank and pattern is not None:
-            counts = item.patterns.setdefault(_keys_of(pattern), [0, 0, 0, 0])
-            counts[0] += n
-            counts[1] += sy
-            counts[2] += n if grp == 1 else 0
-            counts[3] += n if grp == -1 else 0
+            item.group_sx[grp] += group.sx
+        if essay_blank is not None:
+            item.blanks += n if essay_blank else 0
+            continue
+        keys = _keys_of(pattern)
+        if not keys:
+            item.blanks += n
+            continue
+        counts = item.patterns.setdefault(keys, [0, 0, 0, 0])
+        counts[0] += n
+        counts[1] += sy
+        counts[2] += n if grp == 1 else 0
+        counts[3] += n if grp == -1 else 0
     return items
 
 
@@ -377,7 +403,7 @@ def _write(
         # population variance of the item score (cents²), weighted by the share of attempts that showed it
         acc["variance"] += (s.n * s.sxx - s.sx * s.sx) / (s.n * s.n) * s.n / attempts
         acc["flagged"] += int(row.flagged)
-        if item.not_dichotomous:
+        if not row.dichotomous:
             partial_papers.add(paper_id)
     ItemStatistic.objects.bulk_create(rows, batch_size=1000)
     OptionStatistic.objects.bulk_create(
@@ -462,7 +488,8 @@ def _item_figures(
         upper_lower=upper_lower,
         exposure_rate=s.n / attempts if attempts else None,
         blank_rate=item.blanks / s.n,
-        dichotomous=not item.not_dichotomous,
+        # every score 0 or full marks: Σ x(m − x) = mΣx − Σx² is 0 (each term is at least 0)
+        dichotomous=max_cents * s.sx - s.sxx == 0,
         flags=flags,
         flagged=bool(flags),
     )
