@@ -36,7 +36,8 @@ def single_choice(course, n: int, *, correct: str = KEY) -> Question:
 
 
 def paper_of(items: int, *, cohort=None):
-    """A cohort, and a paper of its first course without one, whose blueprint draws all ``items`` single-choice questions."""
+    """A cohort, and a paper of its first course without one, whose blueprint draws all ``items``
+    single-choice questions."""
     cohort = cohort or CohortFactory()
     entries = cohort.curriculum.entries.select_related("course").filter(course__exam_paper__isnull=True)
     course = entries.first().course

@@ -16,8 +16,11 @@ from openpyxl import load_workbook
 
 from exams.models import Attempt, CourseResult
 from supervision.figures import items as figures
+from supervision.figures import steps
 from supervision.figures.items import ItemStatistic, OptionStatistic, PaperStatistic
+from supervision.models import RecomputeRun
 from tests.conftest import logged_in
+
 from .items_support import KEY, paper_of, plant_matrix, sit_matrix
 
 pytestmark = pytest.mark.django_db
@@ -264,3 +267,14 @@ def test_the_page_asks_the_same_number_of_queries_whatever_the_data(program_offi
     assert _page_queries(client, large) == few
     with django_assert_max_num_queries(12):
         client.get(ITEMS, {"paper": large.pk, "flagged": "1"})
+
+
+def test_the_recomputation_runs_the_item_analysis(few, program_office, django_capture_on_commit_callbacks):
+    cohort, paper, questions = paper_of(3)
+    plant_matrix([[Decimal(i % 2), Decimal(1), Decimal(0)] for i in range(6)], questions, paper, cohort)
+    assert "Item analysis" in [str(step.label) for step in steps()]
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(program_office).post(reverse("supervision:recompute"))
+    assert RecomputeRun.objects.get().state == "done"
+    assert PaperStatistic.objects.get(paper=paper).attempts == 6
+    assert ItemStatistic.objects.filter(paper=paper).count() == 3
