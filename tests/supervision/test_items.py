@@ -150,19 +150,27 @@ def test_flags_find_a_miskeyed_question_and_an_option_nobody_chooses(few, django
 
 def test_the_flagged_filter_and_the_rules_in_words(few, program_office, django_capture_on_commit_callbacks):
     cohort, paper, questions = paper_of(5)
-    questions[4].correct = ["a"]
+    questions[4].correct = ["a"]  # miskeyed: the better half choose "b"
     questions[4].save()
-    answers = [[KEY] * 4 + [KEY if i < 5 else "a"] for i in range(10)]  # the first four: everyone right
+    wrong = "acd"  # row i's wrong answers are wrong[i % 3]: questions 1 and 3 have every option chosen
+    answers = [
+        [KEY if right else wrong[i % 3] for right in row[:4]] + [KEY if i < 5 else "a"] for i, row in enumerate(MATRIX)
+    ]
     sit_matrix(answers, questions, paper, cohort, django_capture_on_commit_callbacks)
     figures.recompute()
     client = logged_in(program_office)
     everything = client.get(ITEMS, {"paper": paper.pk}).context["item_rows"]
     flagged = client.get(ITEMS, {"paper": paper.pk, "flagged": "1"})
+    rows = {row["pk"]: row for row in flagged.context["item_rows"]}
     assert len(everything) == 5
+    assert set(rows) == set(ItemStatistic.objects.filter(flagged=True).values_list("question_id", flat=True))
+    assert questions[1].pk not in rows and questions[3].pk not in rows  # facility 0.6 and 0.4, r 0.53 and 0.26
+    # The rules are listed above the tables too: look at the row's own flags.
+    miskeyed = rows[questions[4].pk]
+    assert "the upper 27 % chose a wrong option more often than the key" in miskeyed["flags"]
     html = flagged.content.decode()
-    assert "too easy: facility above 0.95" in html  # the four everyone got right
-    assert "the upper 27 % chose a wrong option more often than the key" in html
-    assert reverse("admin:exams_question_change", args=[questions[4].pk]) in html
+    assert f"<td>{'; '.join(miskeyed['flags'])}</td>" in html
+    assert reverse("admin:exams_question_change", args=[questions[4].pk]) in html  # to revise or retire it
 
 
 def test_a_figure_needs_the_minimum_number_of_responses(settings, program_office, django_capture_on_commit_callbacks):
