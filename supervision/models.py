@@ -75,6 +75,7 @@ class RecomputeRun(models.Model):
 
 # The figures' summary tables (figures/<family>.py), imported so that Django finds them.
 from .figures.certificates import CertificateFigure, CertificateMonthFigure  # noqa: E402
+from .figures.items import ItemStatistic, OptionStatistic, PaperStatistic  # noqa: E402
 from .figures.papers import AttemptFigure, BacklogFigure, ScoreBinFigure  # noqa: E402
 from .figures.pass_rates import PassRateFigure  # noqa: E402
 from .figures.training import TrainingFigure  # noqa: E402
@@ -84,6 +85,9 @@ __all__ = [
     "BacklogFigure",
     "CertificateFigure",
     "CertificateMonthFigure",
+    "ItemStatistic",
+    "OptionStatistic",
+    "PaperStatistic",
     "PassRateFigure",
     "RecomputeRun",
     "ScoreBinFigure",

@@ -36,6 +36,7 @@ SECTIONS: list[Section] = [
     Section("supervision:exams", _("Exams")),
     Section("supervision:institutions", _("Institutions side by side"), office_only=True),
     Section("supervision:cohorts", _("Cohorts and exports")),
+    Section("supervision:items", _("Item analysis"), office_only=True),
 ]
 
 

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views, views_reports
+from . import views, views_items, views_reports
 
 app_name = "supervision"
 
 urlpatterns = [
     path("", views.index, name="index"),
     path("recompute/", views.recompute, name="recompute"),
+    path("items/", views_items.items, name="items"),
     path("recompute/status/", views.recompute_status, name="recompute_status"),
     # Reports (views_reports.py): figures from the summaries, and the cohorts' exports.
     path("pass-rates/", views_reports.pass_rates_page, name="pass_rates"),

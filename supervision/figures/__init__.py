@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ def steps() -> tuple[Step, ...]:
     """Every family's recomputation, in the order they run."""
     from django.utils.translation import gettext_lazy as _
 
-    from . import certificates, papers, pass_rates, training
+    from . import certificates, items, papers, pass_rates, training
 
     return (
-        Step(_("pass rates"), pass_rates.recompute),
-        Step(_("training"), training.recompute),
-        Step(_("certificates"), certificates.recompute),
-        Step(_("exams and grading backlog"), papers.recompute),
+        Step(_("Pass rates"), pass_rates.recompute),
+        Step(_("Training"), training.recompute),
+        Step(_("Certificates"), certificates.recompute),
+        Step(_("Exams and grading backlog"), papers.recompute),
+        Step(_("Item analysis"), items.recompute),
     )

@@ -247,6 +247,7 @@ SUPERVISION_PAGES = [
     "supervision:institutions",
     "supervision:cohorts",
     "supervision:expiring",
+    "supervision:items",
 ]
 FOREIGN |= {
     name: lambda b, name=name: [Probe(f"{reverse(name)}?institution={b.world.inst_b.pk}")] for name in SUPERVISION_PAGES

@@ -1,0 +1,227 @@
+"""The item analysis page (program office only): summary rows only, a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .access import require_office, viewer_of
+from .charts import Bar, BarChart, Histogram
+from .figures import items as figures
+from .pages import render_page
+from .tables import Table
+
+
+def _r(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
+
+
+def _short(text: str, length: int = 80) -> str:
+    return text if len(text) <= length else f"{text[: length - 1]}…"
+
+
+def _not_enough(n: int) -> str:
+    return _("not enough responses (%(n)s of %(minimum)s)") % {"n": n, "minimum": settings.SUPERVISION_MIN_RESPONSES}
+
+
+def _option_text(option: Any, language: str) -> str:
+    if not isinstance(option, dict):
+        return str(option)
+    return str(option.get("en" if language == "en" else "zh") or option.get("zh") or option.get("key", ""))
+
+
+def _letter(position: int) -> str:
+    return chr(ord("A") + position) if position < 26 else str(position + 1)
+
+
+@login_required
+@require_GET
+def items(request: HttpRequest) -> HttpResponse:
+    viewer = viewer_of(request)
+    require_office(viewer)
+    language = get_language() or "zh-hant"
+    papers = list(figures.paper_statistics())
+    chosen = _chosen_paper(request, papers)
+    flagged_only = request.GET.get("flagged") == "1"
+    papers_table = Table(
+        "papers",
+        _("Papers"),
+        [
+            _("Course"),
+            _("Attempts"),
+            _("Question versions"),
+            _("Questions per attempt"),
+            _("Reliability"),
+            _("Alpha"),
+            _("SEM (points)"),
+            _("Mean score"),
+            _("Maximum score"),
+            _("Flagged question versions"),
+            _("Note"),
+        ],
+    )
+    for stats in papers:
+        ok = figures.enough(stats.attempts)
+        papers_table.rows.append(
+            [
+                str(stats.paper.course),
+                stats.attempts,
+                stats.items,
+                _r(stats.items_per_attempt, 1),
+                (_("KR-20") if stats.dichotomous else _("Cronbach's alpha")),
+                _r(stats.alpha) if ok else None,
+                _r(stats.sem, 2) if ok else None,
+                _r(stats.mean_score, 2) if ok else None,
+                _r(stats.max_score, 2),
+                stats.flagged_items,
+                "" if ok else _not_enough(stats.attempts),
+            ]
+        )
+    page_tables = [papers_table]
+    context: dict[str, Any] = {
+        "papers": papers,
+        "paper": chosen,
+        "flagged_only": flagged_only,
+        "flag_rules": list(figures.FLAG_RULES.values()),
+        "minimum": settings.SUPERVISION_MIN_RESPONSES,
+    }
+    if chosen is not None:
+        page_tables += _paper_tables(chosen, flagged_only, language, context)
+    return render_page(
+        request,
+        viewer,
+        "supervision/items.html",
+        title=_("Item analysis"),
+        section="supervision:items",
+        page_tables=page_tables,
+        context=context,
+    )
+
+
+def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) -> figures.PaperStatistic | None:
+    raw = request.GET.get("paper", "")
+    if not raw:
+        return papers[0] if papers else None
+    if not raw.isdigit():
+        raise Http404
+    found = next((p for p in papers if p.paper_id == int(raw)), None)
+    if found is None:
+        raise Http404
+    return found
+
+
+def _paper_tables(
+    stats: figures.PaperStatistic, flagged_only: bool, language: str, context: dict[str, Any]
+) -> list[Table]:
+    enough_attempts = figures.enough(stats.attempts)
+    labels = [f"{10 * i}–{10 * (i + 1)} %" for i in range(10)]
+    counts = [int(c) for c in stats.histogram] if stats.histogram else [0] * 10
+    histogram_table = Table("scores", _("Score distribution"), [_("Share of the maximum score"), _("Attempts")])
+    histogram_table.rows = [[label, count] for label, count in zip(labels, counts, strict=True)]
+    items_table = Table(
+        "items",
+        _("Question versions"),
+        [
+            _("Question"),
+            _("Version"),
+            _("Type"),
+            _("Times shown"),
+            _("Exposure rate"),
+            _("Blank rate"),
+            _("Facility"),
+            _("Discrimination"),
+            _("Upper–lower index"),
+            _("Flags"),
+            _("Note"),
+        ],
+    )
+    options_table = Table(
+        "options",
+        _("Options"),
+        [
+            _("Question"),
+            _("Version"),
+            _("Option"),
+            _("Text"),
+            _("Correct"),
+            _("Chosen"),
+            _("Choice rate"),
+            _("Discrimination"),
+            _("Chosen by the upper 27 %"),
+            _("Chosen by the lower 27 %"),
+        ],
+    )
+    item_rows = []
+    flag_counts = dict.fromkeys(figures.FLAG_RULES, 0)
+    for row in figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only):
+        question = row.question
+        ok = figures.enough(row.responses)
+        flags = [str(figures.FLAG_RULES[code]) for code in row.flags if code in figures.FLAG_RULES]
+        for code in row.flags:
+            flag_counts[code] = flag_counts.get(code, 0) + 1
+        text = _short(question.text_en if language == "en" else question.text_zh)
+        cells = [
+            text,
+            question.version,
+            question.get_question_type_display(),
+            row.responses,
+            _r(row.exposure_rate),
+            _r(row.blank_rate),
+            _r(row.facility) if ok else None,
+            _r(row.discrimination) if ok else None,
+            _r(row.upper_lower) if ok else None,
+            "; ".join(flags),
+            "" if ok else _not_enough(row.responses),
+        ]
+        items_table.rows.append(cells)
+        options = []
+        for option in row.option_rows.all():
+            raw = question.options[option.position] if option.position < len(question.options or []) else {}
+            option_cells = [
+                text,
+                question.version,
+                _letter(option.position),
+                _short(_option_text(raw, language), 60),
+                _("yes") if option.is_key else "",
+                option.chosen,
+                _r(option.choice_rate) if ok else None,
+                _r(option.discrimination) if ok else None,
+                option.upper_chosen,
+                option.lower_chosen,
+            ]
+            options_table.rows.append(option_cells)
+            options.append(option_cells)
+        item_rows.append(
+            {
+                "cells": cells,
+                "flags": flags,
+                "options": options,
+                "pk": question.pk,
+                "admin_url": reverse("admin:exams_question_change", args=[question.pk]),
+                "status": question.status,
+            }
+        )
+    query = {"paper": stats.paper_id, **({"flagged": 1} if flagged_only else {})}
+    context.update(
+        paper_query=f"{urlencode(query)}&",
+        histogram=Histogram(_("Attempts by share of the maximum score"), labels, counts) if enough_attempts else None,
+        flag_chart=BarChart(
+            _("Flagged question versions by rule"),
+            [
+                Bar(str(name), float(flag_counts[code]), str(flag_counts[code]))
+                for code, name in figures.FLAG_NAMES.items()
+            ],
+        ),
+        item_rows=item_rows,
+        enough_attempts=enough_attempts,
+        not_enough_attempts=_not_enough(stats.attempts),
+    )
+    return [histogram_table, items_table, options_table]
