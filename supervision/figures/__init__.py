@@ -21,9 +21,7 @@ class Step:
 
 
 def steps() -> tuple[Step, ...]:
-    """Every family's recomputation, in the order they run."""
-    from django.utils.translation import gettext_lazy as _
-
+    """Every family's recomputation, in the order they run (imported here: the modules hold models)."""
     from . import certificates, items, papers, pass_rates, training
 
     return (
