@@ -54,6 +54,7 @@ FLAG_RULES: dict[str, Promise] = {
     "weak": _("weak: discrimination from 0 up to 0.15"),
     "negative": _("negative discrimination: the better candidates score lower on it"),
     "unchosen_option": _("an option nobody chooses"),
+    # xgettext:no-python-format
     "top_prefers_wrong": _("the upper 27 % chose a wrong option more often than the key"),
 }
 
