@@ -1,5 +1,7 @@
 from django.urls import path
 
+from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
+
 from . import views, views_items, views_reports
 
 app_name = "supervision"
@@ -16,7 +18,7 @@ urlpatterns = [
     path("exams/", views_reports.exams_page, name="exams"),
     path("institutions/", views_reports.institutions_page, name="institutions"),
     path("cohorts/", views_reports.cohorts_page, name="cohorts"),
-    path("cohorts/<int:cohort_id>/results/", views_reports.cohort_results, name="cohort_results"),
-    path("cohorts/<int:cohort_id>/progress/", views_reports.cohort_progress, name="cohort_progress"),
+    path("cohorts/<id:cohort_id>/results/", views_reports.cohort_results, name="cohort_results"),
+    path("cohorts/<id:cohort_id>/progress/", views_reports.cohort_progress, name="cohort_progress"),
     path("certificates/expiring/", views_reports.expiring, name="expiring"),
 ]

@@ -166,7 +166,8 @@ def test_every_url_answers_an_id_no_row_can_have_with_a_404(actors):
             if not parameters or "(?P" in route:
                 continue  # no parameter, or a regex catch-all (walked by the guard above)
             ids = any(is_an_id(converter, name) for converter, name in parameters)
-            actor = "api" if route.startswith("api/") else "office" if route.startswith("en/admin/") else "trainee"
+            staff_pages = route.startswith(("en/admin/", "en/supervision/"))
+            actor = "api" if route.startswith("api/") else "office" if staff_pages else "trainee"
             methods = ("get", "post", "patch", "delete") if actor == "api" else ("get", "post")
             for value in OUT_OF_RANGE:
                 url = "/" + PARAMETER.sub(value, route)
