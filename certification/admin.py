@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
@@ -32,12 +33,7 @@ from .services import CertificationError
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown on the holder's page and kept in the certificate's history."),
-    )
+    reason = reason_field(_("Shown on the holder's page and kept in the certificate's history."))
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -242,12 +238,10 @@ class ContinuingEducationForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk is None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_record_continuing_education(
                     title=cleaned.get("title", ""), completed_on=cleaned["completed_on"], hours=cleaned["hours"]
                 )
-            except CertificationError as error:
-                raise forms.ValidationError(error.message) from None
         return cleaned
 
 

@@ -17,6 +17,7 @@ from import_export.admin import ImportMixin
 from accounts.imports import TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.forms import reason_field
 from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
@@ -25,12 +26,7 @@ from .actions import apply_to_each, report_outcome
 
 
 class RejectionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The trainee reads it in the e-mail that tells them."),
-    )
+    reason = reason_field(_("The trainee reads it in the e-mail that tells them."))
 
 
 class TraineeChoiceField(forms.ModelChoiceField):

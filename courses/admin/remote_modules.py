@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.forms import refusal_shown_on
 from courses import services
 from courses.models import RemoteCompletion, RemoteModule
-from courses.services import TrainingError
 
 from .formsets import TraineeRecordFormSet
 
@@ -22,12 +22,10 @@ class RemoteCompletionFormSet(TraineeRecordFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or not data.get("enrolment") or not data.get("completed_on") or not form.has_changed():
                 continue
-            try:
+            with refusal_shown_on(form):
                 services.check_remote_completion(
                     module=self.instance, enrolment=data["enrolment"], completed_on=data["completed_on"]
                 )
-            except TrainingError as error:
-                form.add_error(None, str(error))
 
 
 class RemoteCompletionInline(admin.TabularInline):
@@ -43,22 +41,16 @@ class RemoteModuleAdminForm(forms.ModelForm):
     # A link typed without a scheme is https, as Django 6.0 will assume (5.2 assumed http, with a warning).
     url = RemoteModule._meta.get_field("url").formfield(assume_scheme="https")
 
-    class Meta:
-        model = RemoteModule
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_module(
                     cohort=data["cohort"],
                     course=data.get("course"),
                     hours=data["hours"],
                     purpose=data.get("purpose") or RemoteModule.Purpose.TEACHING,
                 )
-            except TrainingError as error:
-                raise forms.ValidationError(str(error)) from None
         return data
 
 

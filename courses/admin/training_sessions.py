@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.forms import refusal_shown_on
 from courses import selectors, services
 from courses.models import Attendance, TrainingSession
 from courses.services import TrainingError
@@ -25,10 +26,8 @@ class AttendanceFormSet(TraineeRecordFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("enrolment") or data.get("hours") is None:
                 continue
-            try:
+            with refusal_shown_on(form, "hours"):
                 services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
-            except TrainingError as error:
-                form.add_error("hours", str(error))
 
 
 class AttendanceInline(admin.TabularInline):
@@ -56,14 +55,10 @@ def _unrecorded(session: TrainingSession | None) -> list[int]:
 
 
 class TrainingSessionAdminForm(forms.ModelForm):
-    class Meta:
-        model = TrainingSession
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_session(
                     cohort=data["cohort"],
                     purpose=data.get("purpose") or TrainingSession.Purpose.TEACHING,
@@ -72,8 +67,6 @@ class TrainingSessionAdminForm(forms.ModelForm):
                     mode=data.get("mode") or TrainingSession.Mode.FACE_TO_FACE,
                     held_on=data.get("held_on"),
                 )
-            except TrainingError as error:
-                raise forms.ValidationError(str(error)) from None
         return data
 
 
