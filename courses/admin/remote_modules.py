@@ -12,7 +12,7 @@ from core.forms import refusal_shown_on
 from courses import services
 from courses.models import RemoteCompletion, RemoteModule
 
-from .formsets import TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet
 
 
 class RemoteCompletionFormSet(TraineeRecordFormSet):
@@ -55,7 +55,7 @@ class RemoteModuleAdminForm(forms.ModelForm):
 
 
 @admin.register(RemoteModule)
-class RemoteModuleAdmin(InstitutionScopedAdmin):
+class RemoteModuleAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = RemoteModuleAdminForm
     list_display = ["__str__", "cohort", "purpose", "course", "hours", "completed"]
@@ -63,32 +63,25 @@ class RemoteModuleAdmin(InstitutionScopedAdmin):
     list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
     search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]
     inlines = [RemoteCompletionInline]
+    records_model = RemoteCompletion
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RemoteModule]:
         return super().get_queryset(request).annotate(_completed=Count("completions"))
-
-    def get_inlines(self, request: HttpRequest, obj: RemoteModule | None) -> list:
-        return self.inlines if obj is not None else []
 
     @admin.display(description=_("completed by"), ordering="_completed")
     def completed(self, obj: RemoteModule) -> int:
         return getattr(obj, "_completed", 0)
 
-    def save_formset(
-        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
-    ) -> None:
-        if formset.model is not RemoteCompletion:
-            return super().save_formset(request, form, formset, change)
+    def record(
+        self, request: HttpRequest, module: RemoteModule, formset: forms.BaseInlineFormSet
+    ) -> list[RemoteCompletion]:
         records = []
         for f in formset.forms:
             data = f.cleaned_data
             if f.has_changed() and data.get("enrolment") and data.get("completed_on") and not f.instance.pk:
                 records.append(
                     services.do_record_remote_completion(
-                        module=form.instance,
-                        enrolment=data["enrolment"],
-                        completed_on=data["completed_on"],
-                        by=request.user,
+                        module=module, enrolment=data["enrolment"], completed_on=data["completed_on"], by=request.user
                     )
                 )
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
+        return records

@@ -14,7 +14,7 @@ from courses.models import Attendance, TrainingSession
 from courses.services import TrainingError
 
 from .actions import apply_to_each
-from .formsets import TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet
 
 
 class AttendanceFormSet(TraineeRecordFormSet):
@@ -71,7 +71,7 @@ class TrainingSessionAdminForm(forms.ModelForm):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(InstitutionScopedAdmin):
+class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = TrainingSessionAdminForm
     list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "teacher", "attended"]
@@ -84,15 +84,13 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     search_fields = ["cohort__code", "teacher", "teacher_en", "course__code"]
     date_hierarchy = "held_on"
     inlines = [AttendanceInline]
+    records_model = Attendance
     actions = ["mark_whole_session_attended"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
         return (
             super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
         )
-
-    def get_inlines(self, request: HttpRequest, obj: TrainingSession | None) -> list:
-        return self.inlines if obj is not None else []  # attendance once the session exists
 
     def get_formset_kwargs(self, request: HttpRequest, obj: TrainingSession, inline, prefix: str) -> dict:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -123,23 +121,17 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     def attended(self, obj: TrainingSession) -> int:
         return getattr(obj, "_attended", 0)
 
-    def save_formset(
-        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
-    ) -> None:
-        if formset.model is not Attendance:
-            return super().save_formset(request, form, formset, change)
+    def record(
+        self, request: HttpRequest, session: TrainingSession, formset: forms.BaseInlineFormSet
+    ) -> list[Attendance]:
         hours = {
             f.cleaned_data["enrolment"].pk: f.cleaned_data["hours"]
             for f in formset.forms
             if f.has_changed() and f.cleaned_data.get("enrolment") and f.cleaned_data.get("hours") is not None
         }
-        records = []
-        if hours:
-            records = services.do_record_session_attendance(
-                session=form.instance, hours_by_enrolment=hours, by=request.user
-            )
-        # What the admin's change message reads from a formset it saved itself.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
+        if not hours:
+            return []
+        return services.do_record_session_attendance(session=session, hours_by_enrolment=hours, by=request.user)
 
     @admin.action(
         description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]
