@@ -2,6 +2,7 @@
 base, and the admin's side, where a service writes the records instead of the formset."""
 
 from django import forms
+from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
@@ -16,6 +17,13 @@ class TraineeRecordFormSet(forms.BaseInlineFormSet):
         if "enrolment" in form.fields:
             form.fields["enrolment"].queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
             form.fields["enrolment"].label_from_instance = lambda enrolment: str(enrolment.trainee)
+
+
+class TraineeRecordInline(admin.TabularInline):
+    """The inline of those records: who recorded a row is shown, not typed, and no row is deleted here."""
+
+    readonly_fields = ["recorded_by"]
+    can_delete = False
 
 
 class ServiceRecordsAdminMixin:

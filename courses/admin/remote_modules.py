@@ -12,7 +12,7 @@ from core.forms import refusal_shown_on
 from courses import services
 from courses.models import RemoteCompletion, RemoteModule
 
-from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
 class RemoteCompletionFormSet(TraineeRecordFormSet):
@@ -28,13 +28,11 @@ class RemoteCompletionFormSet(TraineeRecordFormSet):
                 )
 
 
-class RemoteCompletionInline(admin.TabularInline):
+class RemoteCompletionInline(TraineeRecordInline):
     model = RemoteCompletion
     formset = RemoteCompletionFormSet
     fields = ["enrolment", "completed_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
     extra = 1
-    can_delete = False
 
 
 class RemoteModuleAdminForm(forms.ModelForm):

@@ -14,7 +14,7 @@ from courses.models import Attendance, TrainingSession
 from courses.services import TrainingError
 
 from .actions import apply_to_each
-from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
 class AttendanceFormSet(TraineeRecordFormSet):
@@ -30,13 +30,11 @@ class AttendanceFormSet(TraineeRecordFormSet):
                 services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(TraineeRecordInline):
     model = Attendance
     formset = AttendanceFormSet
     fields = ["enrolment", "hours", "recorded_by"]
-    readonly_fields = ["recorded_by"]
     extra = 0
-    can_delete = False
 
     def get_extra(self, request: HttpRequest, obj: TrainingSession | None = None, **kwargs) -> int:
         return len(_unrecorded(obj))
