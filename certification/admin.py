@@ -24,6 +24,7 @@ from accounts import audit, converters  # noqa: F401  converters: <id:…> (a ro
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
+from courses.admin.actions import reason_page
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
@@ -127,16 +128,14 @@ class CertificateAdmin(InstitutionScopedAdmin):
             reason = form.cleaned_data["reason"]
             self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": self.get_action(action)[2],
-            "opts": self.model._meta,
-            "form": form,
-            "certificates": queryset.select_related("trainee"),
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "certification/admin_reason.html", context)
+        return reason_page(
+            self,
+            request,
+            queryset.select_related("trainee"),
+            action=action,
+            form=form,
+            describe=lambda c: f"{c.number} · {c.trainee} · {c.get_status_display()}",
+        )
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Certificate], change) -> None:
         done = 0
