@@ -28,7 +28,7 @@ def employment_link(request: HttpRequest, token: str) -> HttpResponse:
         else:
             employees.do_verify_new_email(token=token)
     except AccountError as error:
-        return render(request, "accounts/employment_failed.html", {"error": error}, status=400)
+        return render(request, "accounts/link_failed.html", {"error": error}, status=400)
     return render(request, "accounts/employment_done.html", {"link": link})
 
 

@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import acting_user
+from core.fields import acting_user, optional_link
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
@@ -311,24 +311,8 @@ class AuditEvent(models.Model):
     actor = acting_user(_("actor"), db_constraint=False)  # the trail outlives the people in it
     # Kept as text: the e-mail tried at a failed log-in, an API client id, "system" for beat jobs.
     actor_label = models.CharField(_("who"), max_length=254, blank=True)
-    institution = models.ForeignKey(
-        Institution,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("institution"),
-        db_constraint=False,
-    )
-    employer = models.ForeignKey(
-        Employer,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("employer"),
-        db_constraint=False,
-    )
+    institution = optional_link(Institution, _("institution"), db_constraint=False)
+    employer = optional_link(Employer, _("employer"), db_constraint=False)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     object_type = models.CharField(_("object type"), max_length=100, blank=True)
@@ -358,12 +342,7 @@ class UserSession(AbstractBaseSession):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=True,
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
 
     @classmethod

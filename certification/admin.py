@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
+from courses.admin.actions import reason_page
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
@@ -32,12 +34,7 @@ from .services import CertificationError
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Shown on the holder's page and kept in the certificate's history."),
-    )
+    reason = reason_field(_("Shown on the holder's page and kept in the certificate's history."))
 
 
 class StatusHistoryInline(admin.TabularInline):
@@ -131,16 +128,14 @@ class CertificateAdmin(InstitutionScopedAdmin):
             reason = form.cleaned_data["reason"]
             self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": self.get_action(action)[2],
-            "opts": self.model._meta,
-            "form": form,
-            "certificates": queryset.select_related("trainee"),
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "certification/admin_reason.html", context)
+        return reason_page(
+            self,
+            request,
+            queryset.select_related("trainee"),
+            action=action,
+            form=form,
+            describe=lambda c: f"{c.number} · {c.trainee} · {c.get_status_display()}",
+        )
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Certificate], change) -> None:
         done = 0
@@ -242,12 +237,10 @@ class ContinuingEducationForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.instance.pk is None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_record_continuing_education(
                     title=cleaned.get("title", ""), completed_on=cleaned["completed_on"], hours=cleaned["hours"]
                 )
-            except CertificationError as error:
-                raise forms.ValidationError(error.message) from None
         return cleaned
 
 

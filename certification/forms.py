@@ -3,6 +3,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import reason_field
+
 from .models import ReminderKind
 
 
@@ -30,7 +32,7 @@ class ReminderPreferenceForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = reason_field()
 
 
 class SelfReportForm(forms.Form):

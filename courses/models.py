@@ -173,6 +173,10 @@ class Purpose(models.TextChoices):
     EXAM_PREP = "exam_prep", _("exam preparation")
 
 
+#: The rule of a session's or a remote module's course: teaching names one, exam preparation none.
+COURSE_IFF_TEACHING = Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True)
+
+
 class CohortManager(models.Manager["Cohort"]):
     """Cohorts with what their name reads (institution, tier, track), so that a list or a choice of
     cohorts (admin filters, form selects) takes one query, not one per cohort. Related access
@@ -450,7 +454,7 @@ class TrainingSession(models.Model):
                 violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
             ),
             models.CheckConstraint(
-                condition=Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True),
+                condition=COURSE_IFF_TEACHING,
                 name="session_course_iff_teaching",
                 violation_error_message=_("A teaching session names its course; exam preparation names none."),
             ),
@@ -557,7 +561,7 @@ class RemoteModule(Bilingual, models.Model):
                 violation_error_message=_("A remote module earns more than 0 and at most 100 class hours."),
             ),
             models.CheckConstraint(
-                condition=Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True),
+                condition=COURSE_IFF_TEACHING,
                 name="remote_module_course_iff_teaching",
                 violation_error_message=_("A teaching module names its course; exam preparation names none."),
             ),

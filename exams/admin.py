@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, spreadsheets
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
+from core.forms import refusal_shown_on
 from core.numbers import plain_number
 
 from . import imports, selectors
@@ -168,13 +169,11 @@ class SittingForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         if all(data.get(f) for f in ("paper", "cohort", "opens_at", "closes_at")):
-            try:
+            with refusal_shown_on(self):
                 attempts.check_schedule_sitting(
                     by=self.user, paper=data["paper"], cohort=data["cohort"], opens_at=data["opens_at"],
                     closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
                 )  # fmt: skip
-            except ExamError as error:
-                raise forms.ValidationError(str(error)) from None
         return data
 
 

@@ -1,11 +1,14 @@
-"""What every courses admin action does with a service's outcome: count the rows done, name the refused."""
+"""What every courses admin action does with a service's outcome: count the rows done, name the refused;
+and the page of an action that needs a reason first."""
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import ngettext
 
 from courses.services import TrainingError
@@ -38,3 +41,26 @@ def apply_to_each(
         except TrainingError as error:
             refused.append((row, error))
     report_outcome(modeladmin, request, done, refused)
+
+
+def reason_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Row],
+    *,
+    action: str,
+    form: forms.Form,
+    describe: Callable[[Row], str],
+) -> TemplateResponse:
+    """What an action that needs a reason answers until the reason is given: the selected rows (a line each,
+    as ``describe`` says it), the form, and a button that posts the same action back."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": modeladmin.get_action(action)[2],
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "rows": [(row.pk, describe(row)) for row in queryset],
+        "action": action,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/action_reason.html", context)

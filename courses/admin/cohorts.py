@@ -33,10 +33,6 @@ COHORT_PAGE_LINKS: list[Callable[[HttpRequest, Cohort], CohortLink | None]] = []
 
 
 class CohortAdminForm(forms.ModelForm):
-    class Meta:
-        model = Cohort
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("capacity") is not None and self.instance.pk and data["capacity"] < self.instance.seats_taken:

@@ -17,20 +17,16 @@ from import_export.admin import ImportMixin
 from accounts.imports import TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.forms import reason_field
 from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import apply_to_each, report_outcome
+from .actions import apply_to_each, reason_page, report_outcome
 
 
 class RejectionForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("The trainee reads it in the e-mail that tells them."),
-    )
+    reason = reason_field(_("The trainee reads it in the e-mail that tells them."))
 
 
 class TraineeChoiceField(forms.ModelChoiceField):
@@ -193,15 +189,14 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         """Asks for the reason first (the trainee reads it in the e-mail), then rejects."""
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Reject the selected enrolments"),
-                "opts": self.model._meta,
-                "form": form,
-                "enrolments": queryset.select_related("trainee", "cohort"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/courses/enrolment/reject.html", context)
+            return reason_page(
+                self,
+                request,
+                queryset.select_related("trainee", "cohort"),
+                action="reject",
+                form=form,
+                describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
+            )
         outcome = services.do_reject_enrolments(
             enrolments=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
         )

@@ -6,22 +6,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.scoping import InstitutionScopedAdmin, is_program_office
+from core.forms import refusal_shown_on
 from courses import services
 from courses.models import PriorLearning
 
 
 class PriorLearningAdminForm(forms.ModelForm):
-    class Meta:
-        model = PriorLearning
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("completed_on"):
-            try:
+            with refusal_shown_on(self, "completed_on"):
                 services.check_prior_learning(completed_on=data["completed_on"])
-            except services.TrainingError as error:
-                self.add_error("completed_on", str(error))
         return data
 
 

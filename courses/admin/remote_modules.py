@@ -8,11 +8,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.forms import refusal_shown_on
 from courses import services
 from courses.models import RemoteCompletion, RemoteModule
-from courses.services import TrainingError
 
-from .formsets import TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
 class RemoteCompletionFormSet(TraineeRecordFormSet):
@@ -22,48 +22,38 @@ class RemoteCompletionFormSet(TraineeRecordFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or not data.get("enrolment") or not data.get("completed_on") or not form.has_changed():
                 continue
-            try:
+            with refusal_shown_on(form):
                 services.check_remote_completion(
                     module=self.instance, enrolment=data["enrolment"], completed_on=data["completed_on"]
                 )
-            except TrainingError as error:
-                form.add_error(None, str(error))
 
 
-class RemoteCompletionInline(admin.TabularInline):
+class RemoteCompletionInline(TraineeRecordInline):
     model = RemoteCompletion
     formset = RemoteCompletionFormSet
     fields = ["enrolment", "completed_on", "recorded_by"]
-    readonly_fields = ["recorded_by"]
     extra = 1
-    can_delete = False
 
 
 class RemoteModuleAdminForm(forms.ModelForm):
     # A link typed without a scheme is https, as Django 6.0 will assume (5.2 assumed http, with a warning).
     url = RemoteModule._meta.get_field("url").formfield(assume_scheme="https")
 
-    class Meta:
-        model = RemoteModule
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_module(
                     cohort=data["cohort"],
                     course=data.get("course"),
                     hours=data["hours"],
                     purpose=data.get("purpose") or RemoteModule.Purpose.TEACHING,
                 )
-            except TrainingError as error:
-                raise forms.ValidationError(str(error)) from None
         return data
 
 
 @admin.register(RemoteModule)
-class RemoteModuleAdmin(InstitutionScopedAdmin):
+class RemoteModuleAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = RemoteModuleAdminForm
     list_display = ["__str__", "cohort", "purpose", "course", "hours", "completed"]
@@ -71,32 +61,25 @@ class RemoteModuleAdmin(InstitutionScopedAdmin):
     list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
     search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]
     inlines = [RemoteCompletionInline]
+    records_model = RemoteCompletion
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[RemoteModule]:
         return super().get_queryset(request).annotate(_completed=Count("completions"))
-
-    def get_inlines(self, request: HttpRequest, obj: RemoteModule | None) -> list:
-        return self.inlines if obj is not None else []
 
     @admin.display(description=_("completed by"), ordering="_completed")
     def completed(self, obj: RemoteModule) -> int:
         return getattr(obj, "_completed", 0)
 
-    def save_formset(
-        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
-    ) -> None:
-        if formset.model is not RemoteCompletion:
-            return super().save_formset(request, form, formset, change)
+    def record(
+        self, request: HttpRequest, module: RemoteModule, formset: forms.BaseInlineFormSet
+    ) -> list[RemoteCompletion]:
         records = []
         for f in formset.forms:
             data = f.cleaned_data
             if f.has_changed() and data.get("enrolment") and data.get("completed_on") and not f.instance.pk:
                 records.append(
                     services.do_record_remote_completion(
-                        module=form.instance,
-                        enrolment=data["enrolment"],
-                        completed_on=data["completed_on"],
-                        by=request.user,
+                        module=module, enrolment=data["enrolment"], completed_on=data["completed_on"], by=request.user
                     )
                 )
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
+        return records

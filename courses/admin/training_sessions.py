@@ -8,12 +8,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.forms import refusal_shown_on
 from courses import selectors, services
 from courses.models import Attendance, TrainingSession
 from courses.services import TrainingError
 
 from .actions import apply_to_each
-from .formsets import TraineeRecordFormSet
+from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
 class AttendanceFormSet(TraineeRecordFormSet):
@@ -25,19 +26,15 @@ class AttendanceFormSet(TraineeRecordFormSet):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("enrolment") or data.get("hours") is None:
                 continue
-            try:
+            with refusal_shown_on(form, "hours"):
                 services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
-            except TrainingError as error:
-                form.add_error("hours", str(error))
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(TraineeRecordInline):
     model = Attendance
     formset = AttendanceFormSet
     fields = ["enrolment", "hours", "recorded_by"]
-    readonly_fields = ["recorded_by"]
     extra = 0
-    can_delete = False
 
     def get_extra(self, request: HttpRequest, obj: TrainingSession | None = None, **kwargs) -> int:
         return len(_unrecorded(obj))
@@ -56,14 +53,10 @@ def _unrecorded(session: TrainingSession | None) -> list[int]:
 
 
 class TrainingSessionAdminForm(forms.ModelForm):
-    class Meta:
-        model = TrainingSession
-        fields = "__all__"
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_session(
                     cohort=data["cohort"],
                     purpose=data.get("purpose") or TrainingSession.Purpose.TEACHING,
@@ -72,13 +65,11 @@ class TrainingSessionAdminForm(forms.ModelForm):
                     mode=data.get("mode") or TrainingSession.Mode.FACE_TO_FACE,
                     held_on=data.get("held_on"),
                 )
-            except TrainingError as error:
-                raise forms.ValidationError(str(error)) from None
         return data
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(InstitutionScopedAdmin):
+class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = TrainingSessionAdminForm
     list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "teacher", "attended"]
@@ -91,15 +82,13 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     search_fields = ["cohort__code", "teacher", "teacher_en", "course__code"]
     date_hierarchy = "held_on"
     inlines = [AttendanceInline]
+    records_model = Attendance
     actions = ["mark_whole_session_attended"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
         return (
             super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
         )
-
-    def get_inlines(self, request: HttpRequest, obj: TrainingSession | None) -> list:
-        return self.inlines if obj is not None else []  # attendance once the session exists
 
     def get_formset_kwargs(self, request: HttpRequest, obj: TrainingSession, inline, prefix: str) -> dict:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -130,23 +119,17 @@ class TrainingSessionAdmin(InstitutionScopedAdmin):
     def attended(self, obj: TrainingSession) -> int:
         return getattr(obj, "_attended", 0)
 
-    def save_formset(
-        self, request: HttpRequest, form: forms.Form, formset: forms.BaseInlineFormSet, change: bool
-    ) -> None:
-        if formset.model is not Attendance:
-            return super().save_formset(request, form, formset, change)
+    def record(
+        self, request: HttpRequest, session: TrainingSession, formset: forms.BaseInlineFormSet
+    ) -> list[Attendance]:
         hours = {
             f.cleaned_data["enrolment"].pk: f.cleaned_data["hours"]
             for f in formset.forms
             if f.has_changed() and f.cleaned_data.get("enrolment") and f.cleaned_data.get("hours") is not None
         }
-        records = []
-        if hours:
-            records = services.do_record_session_attendance(
-                session=form.instance, hours_by_enrolment=hours, by=request.user
-            )
-        # What the admin's change message reads from a formset it saved itself.
-        formset.new_objects, formset.changed_objects, formset.deleted_objects = records, [], []
+        if not hours:
+            return []
+        return services.do_record_session_attendance(session=session, hours_by_enrolment=hours, by=request.user)
 
     @admin.action(
         description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]

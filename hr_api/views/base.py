@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
@@ -15,7 +19,7 @@ from accounts.converters import parse_id
 from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope
 from hr_api.errors import problem_handler
 from hr_api.models import ApiClient
-from hr_api.pagination import SyncCursorPagination, filter_updated_since
+from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination, filter_updated_since
 
 
 class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
@@ -81,7 +85,8 @@ class ApiView(GenericAPIView):
         return body.validated_data
 
     def employee_id_param(self) -> int | None:
-        """The ``employee`` filter of a list: an employee id, or None when the request gives none."""
+        """The ``employee`` filter of a list (:func:`employee_filter`): an employee id, or None when the
+        request gives none."""
         employee = self.request.query_params.get("employee")
         if not employee:
             return None
@@ -95,6 +100,30 @@ class ApiView(GenericAPIView):
         page = self.paginate_queryset(queryset)
         serializer = serializer_class(page, many=True, context={"request": self.request, **(context or {})})
         return self.get_paginated_response(serializer.data)
+
+
+def employee_filter(rows: str) -> OpenApiParameter:
+    """The ``employee`` parameter of a list of ``rows`` (read by :meth:`ApiView.employee_id_param`)."""
+    return OpenApiParameter("employee", OpenApiTypes.INT, description=f"Only this employee's {rows}.")
+
+
+def sync_list_schema(
+    serializer_class,
+    *,
+    summary: str,
+    operation_id: str,
+    description: str | None = None,
+    filters: Sequence[OpenApiParameter] = (),
+):
+    """The schema of a list endpoint: a cursor page of ``serializer_class`` rows changed since
+    ``updated_since`` (:meth:`ApiView.sync_list`), filtered by ``filters`` too."""
+    return extend_schema(
+        summary=summary,
+        operation_id=operation_id,
+        description=description,
+        parameters=[UPDATED_SINCE, *filters],
+        responses=serializer_class(many=True),
+    )
 
 
 def get_owned_or_404(queryset, **lookup):

@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 
 from courses import selectors
 from courses.models import Cohort, Course, Curriculum, CurriculumCourse, Tier, Track
-from hr_api.pagination import UPDATED_SINCE, IdCursorPagination
+from hr_api.pagination import IdCursorPagination
 from hr_api.serializers.catalog import (
     CohortSerializer,
     CourseSerializer,
@@ -17,7 +17,7 @@ from hr_api.serializers.catalog import (
     TrackSerializer,
 )
 
-from .base import ApiView
+from .base import ApiView, sync_list_schema
 
 
 def catalog_view(model_queryset, serializer, summary: str):
@@ -53,13 +53,12 @@ CurriculumListView = catalog_view(
 class CohortListView(ApiView):
     serializer_class = CohortSerializer
 
-    @extend_schema(
+    @sync_list_schema(
+        CohortSerializer,
         summary="List open cohorts",
         operation_id="catalog_cohorts_list",
-        responses=CohortSerializer(many=True),
         description="Cohorts open for enrolment, oldest change first.",
-        parameters=[
-            UPDATED_SINCE,
+        filters=[
             OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard, senior."),
             OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate, retail."),
         ],

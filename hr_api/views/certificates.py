@@ -18,10 +18,9 @@ from accounts.models import TraineeProfile
 from certification import credentials, pdf
 from certification.models import Certificate
 from certification.selectors import certificates_of_employer
-from hr_api.pagination import UPDATED_SINCE
 from hr_api.serializers.certificates import ROW_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
 
-from .base import ApiView, get_owned_or_404
+from .base import ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
 
 class CertificateMixin:
@@ -48,18 +47,17 @@ def _date(request, name: str) -> datetime.date | None:
 class CertificateListView(CertificateMixin, ApiView):
     serializer_class = CertificateSerializer
 
-    @extend_schema(
+    @sync_list_schema(
+        CertificateSerializer,
         summary="List certificates",
         operation_id="certificates_list",
-        responses=CertificateSerializer(many=True),
         description="Certificates of the employer's employees, oldest change first.",
-        parameters=[
-            UPDATED_SINCE,
+        filters=[
             OpenApiParameter("tier", OpenApiTypes.STR, description="assistant, standard or senior"),
             OpenApiParameter("track", OpenApiTypes.STR, description="corporate or retail"),
             OpenApiParameter("status", OpenApiTypes.STR, enum=Certificate.Status.values),
             OpenApiParameter("expiring_before", OpenApiTypes.DATE, description="valid_until before this date"),
-            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's certificates."),
+            employee_filter("certificates"),
         ],
     )
     def get(self, request):

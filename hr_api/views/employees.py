@@ -12,7 +12,6 @@ from accounts.selectors import employees_of
 from accounts.services import AccountError
 from hr_api.errors import Conflict, refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
-from hr_api.pagination import UPDATED_SINCE
 from hr_api.serializers.employees import (
     EmployeeBulkResultSerializer,
     EmployeeBulkSerializer,
@@ -21,7 +20,7 @@ from hr_api.serializers.employees import (
     EmployeeUpdateSerializer,
 )
 
-from .base import ApiView, get_owned_or_404
+from .base import ApiView, get_owned_or_404, sync_list_schema
 
 # The employer's own rows refuse these (a number or an address another of its employees has): 409.
 CONFLICT_CODES = {"email_taken", "employee_number_taken"}
@@ -41,12 +40,11 @@ class EmployeeListView(EmployeeMixin, ApiView):
     required_scope = {"GET": "read", "POST": "enroll"}
     serializer_class = EmployeeSerializer
 
-    @extend_schema(
+    @sync_list_schema(
+        EmployeeSerializer,
         summary="List employees",
         operation_id="employees_list",
         description="The employer's employees, oldest change first; pass `updated_since` to sync changes.",
-        parameters=[UPDATED_SINCE],
-        responses=EmployeeSerializer(many=True),
     )
     def get(self, request):
         return self.sync_list(self.employees(), EmployeeSerializer)

@@ -15,10 +15,10 @@ from courses import selectors, services
 from courses.models import Cohort, Enrolment
 from hr_api.errors import refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
-from hr_api.pagination import UPDATED_SINCE, filter_updated_since
+from hr_api.pagination import filter_updated_since
 from hr_api.serializers.enrolments import EnrolmentSerializer, EnrolSerializer
 
-from .base import ApiView, get_owned_or_404
+from .base import ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
 # Refusals about the state of the cohort or enrolment are conflicts; the rest are bad input.
 CONFLICT_CODES = {
@@ -88,14 +88,13 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     required_scope = {"GET": "read", "POST": "enroll"}
     serializer_class = EnrolmentSerializer
 
-    @extend_schema(
+    @sync_list_schema(
+        EnrolmentSerializer,
         summary="List enrolments",
         operation_id="enrollments_list",
-        responses=EnrolmentSerializer(many=True),
         description="Enrolments of the employer's employees with hours owed and done per mode.",
-        parameters=[
-            UPDATED_SINCE,
-            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's enrolments."),
+        filters=[
+            employee_filter("enrolments"),
             OpenApiParameter("state", OpenApiTypes.STR, enum=[s.value for s in Enrolment.State]),
         ],
     )

@@ -7,10 +7,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 
 from exams.selectors import results_of_employer
-from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination
+from hr_api.pagination import SyncCursorPagination
 from hr_api.serializers.exam_results import ExamResultSerializer
 
-from .base import ApiView, get_owned_or_404
+from .base import ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
 
 class PublishedOrder(SyncCursorPagination):
@@ -26,15 +26,14 @@ class ExamResultListView(ExamResultMixin, ApiView):
     serializer_class = ExamResultSerializer
     pagination_class = PublishedOrder
 
-    @extend_schema(
+    @sync_list_schema(
+        ExamResultSerializer,
         summary="List exam results",
         operation_id="exam_results_list",
-        responses=ExamResultSerializer(many=True),
         description="Published results (pass or fail, score, date) per employee and course, in publication "
         "order; `updated_since` filters on the publication time.",
-        parameters=[
-            UPDATED_SINCE,
-            OpenApiParameter("employee", OpenApiTypes.INT, description="Only this employee's results."),
+        filters=[
+            employee_filter("results"),
             OpenApiParameter("course", OpenApiTypes.STR, description="A course code, e.g. BCM-101."),
         ],
     )

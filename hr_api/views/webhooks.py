@@ -8,7 +8,6 @@ from rest_framework import status
 from rest_framework.response import Response
 
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
-from hr_api.pagination import UPDATED_SINCE
 from hr_api.selectors import endpoints_of
 from hr_api.serializers.webhooks import (
     WebhookEndpointCreatedSerializer,
@@ -19,7 +18,7 @@ from hr_api.serializers.webhooks import (
 from hr_api.webhooks.endpoints import do_register_endpoint
 from hr_api.webhooks.events import EVENTS
 
-from .base import ApiView, get_owned_or_404
+from .base import ApiView, get_owned_or_404, sync_list_schema
 
 
 class WebhookMixin:
@@ -32,12 +31,7 @@ class WebhookMixin:
 class WebhookEndpointListView(WebhookMixin, ApiView):
     serializer_class = WebhookEndpointSerializer
 
-    @extend_schema(
-        summary="List webhook endpoints",
-        operation_id="webhooks_list",
-        parameters=[UPDATED_SINCE],
-        responses=WebhookEndpointSerializer(many=True),
-    )
+    @sync_list_schema(WebhookEndpointSerializer, summary="List webhook endpoints", operation_id="webhooks_list")
     def get(self, request):
         return self.sync_list(self.endpoints(), WebhookEndpointSerializer)
 
