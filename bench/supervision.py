@@ -49,8 +49,10 @@ def walk(patterns: Iterable, prefix: str = "", namespace: str | None = None, ins
         needs = bool(getattr(pattern.pattern, "converters", None)) or bool(pattern.pattern.regex.groups)
         if hasattr(pattern, "url_patterns"):  # an include
             space = pattern.namespace or namespace
+            # A namespace nested in the area's is part of the name: "supervision:<nested>:<name>".
+            nested = f"{pattern.namespace}:" if inside and pattern.namespace else ""
             found += [
-                Page(p.name, p.route, p.needs_arguments or needs)
+                Page(nested + p.name, p.route, p.needs_arguments or needs)
                 for p in walk(pattern.url_patterns, route, space, inside or space == NAMESPACE)
             ]
         elif inside and pattern.name:
