@@ -82,6 +82,8 @@ def peak_rss_mb() -> float:
 
 def recompute() -> dict:
     """The nightly recomputation, each step timed; a failing step is reported, not raised."""
+    from django.utils import translation
+
     from supervision import figures, services
     from supervision.models import RecomputeRun
 
@@ -96,9 +98,9 @@ def recompute() -> dict:
                 try:
                     step.recompute()
                 finally:
-                    timings.append(
-                        {"step": str(step.label), "seconds": time.monotonic() - started, "peak_rss_mb": peak_rss_mb()}
-                    )
+                    with translation.override("en"):  # the report is in English
+                        label = str(step.label)
+                    timings.append({"step": label, "seconds": time.monotonic() - started, "peak_rss_mb": peak_rss_mb()})
 
             return figures.Step(step.label, run)
 
