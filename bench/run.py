@@ -631,6 +631,14 @@ def recompute_markdown(recompute: dict) -> list[str]:
             f"| **{f['seconds']:.1f}** | **{f['peak_rss_mb']:.0f}** |"
         )
     lines.append("")
+    # Where the time goes: the slowest statements of every step that took a tenth of its run or more.
+    for size, f in recompute.items():
+        for step in f.get("steps", []):
+            if step["seconds"] >= f["seconds"] / 10 and step.get("slowest_statements"):
+                shown = "; ".join(f"{s['seconds']:.1f} s `{s['sql'][:90]}…`" for s in step["slowest_statements"])
+                lines.append(f"- {size}, {step['step']} ({step.get('statements', '?')} statements): {shown}")
+    if lines[-1] != "":
+        lines.append("")
     return lines
 
 

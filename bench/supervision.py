@@ -80,8 +80,28 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+class StatementClock:
+    """A database execute wrapper: every SQL statement's time, so a step's slowest ones can be named."""
+
+    def __init__(self) -> None:
+        self.statements: list[tuple[float, str]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.monotonic()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.statements.append((time.monotonic() - started, sql))
+
+    def slowest(self, since: int, count: int = 3) -> list[dict]:
+        """The ``count`` slowest statements from index ``since`` on, each with its start (one line)."""
+        ranked = sorted(self.statements[since:], key=lambda s: s[0], reverse=True)[:count]
+        return [{"seconds": round(t, 2), "sql": " ".join(sql.split())[:200]} for t, sql in ranked]
+
+
 def recompute() -> dict:
     """The nightly recomputation, each step timed; a failing step is reported, not raised."""
+    from django.db import connection
     from django.utils import translation
 
     from supervision import figures, services
@@ -90,17 +110,26 @@ def recompute() -> dict:
     RecomputeRun.objects.filter(state__in=RecomputeRun.ACTIVE_STATES).delete()  # a run a killed bench left
     real_steps = figures.steps
     timings: list[dict] = []
+    clock = StatementClock()
 
     def timed_steps() -> tuple:
         def timed(step):  # one Step, its recompute timed
             def run() -> None:
-                started = time.monotonic()
+                started, first = time.monotonic(), len(clock.statements)
                 try:
                     step.recompute()
                 finally:
                     with translation.override("en"):  # the report is in English
                         label = str(step.label)
-                    timings.append({"step": label, "seconds": time.monotonic() - started, "peak_rss_mb": peak_rss_mb()})
+                    timings.append(
+                        {
+                            "step": label,
+                            "seconds": time.monotonic() - started,
+                            "peak_rss_mb": peak_rss_mb(),
+                            "statements": len(clock.statements) - first,
+                            "slowest_statements": clock.slowest(first),
+                        }
+                    )
 
             return figures.Step(step.label, run)
 
@@ -111,7 +140,8 @@ def recompute() -> dict:
     started = time.monotonic()
     figures.steps = timed_steps  # the service reads figures.steps() at run time
     try:
-        services.do_recompute_nightly()
+        with connection.execute_wrapper(clock):
+            services.do_recompute_nightly()
     except Exception as exc:
         error = repr(exc)[:500]
     finally:

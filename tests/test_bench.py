@@ -64,7 +64,22 @@ def recompute_report(seconds: float, peak: float, state: str = "done", error: st
         "baseline_rss_mb": 100,
         "state": state,
         "error": error,
-        "steps": [{"step": "item analysis", "seconds": seconds - 1, "peak_rss_mb": peak}],
+        "steps": [
+            {
+                "step": "item analysis",
+                "seconds": seconds - 1,
+                "peak_rss_mb": peak,
+                "statements": 9,
+                "slowest_statements": [{"seconds": seconds - 2, "sql": "CREATE TEMP TABLE totals AS SELECT 1"}],
+            },
+            {
+                "step": "training",
+                "seconds": 0.5,
+                "peak_rss_mb": peak,
+                "statements": 4,
+                "slowest_statements": [{"seconds": 0.4, "sql": "INSERT INTO training SELECT 1"}],
+            },
+        ],
     }
 
 
@@ -105,3 +120,19 @@ def test_the_markdown_shows_each_step_and_the_whole_run():
     assert "| full | item analysis | 41.0 | 180 |" in text
     assert "| full | **whole run** (done; baseline RSS 100 MB) | **42.0** | **180** |" in text
     assert "at most 60 s, peak RSS under 300 MB" in text
+    # where the time goes: the slow step's slowest statement, not the quick step's
+    assert "- full, item analysis (9 statements): 40.0 s `CREATE TEMP TABLE totals AS SELECT 1…`" in text
+    assert "INSERT INTO training" not in text
+
+
+@pytest.mark.django_db
+def test_the_statement_clock_names_the_slowest_statements_first():
+    from django.db import connection
+
+    clock = supervision.StatementClock()
+    with connection.execute_wrapper(clock), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.execute("SELECT   2\n  + 3")
+    clock.statements[1] = (5.0, clock.statements[1][1])  # as if the second were slow
+    assert [s["sql"] for s in clock.slowest(0)] == ["SELECT 2 + 3", "SELECT 1"]  # whitespace made one line
+    assert clock.slowest(1) == [{"seconds": 5.0, "sql": "SELECT 2 + 3"}]
