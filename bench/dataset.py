@@ -104,8 +104,11 @@ def generate(scale: Scale) -> float:
         _skip_foreign_key_checks()
         _reference_rows(scale)
         _people(scale)
+        _analyze("accounts_user", "accounts_traineeprofile")
         _training(scale)
+        _analyze("courses_cohort", "courses_trainingsession", "courses_enrolment", "courses_attendance")
         _exams(scale)
+        _analyze("exams_sitting", "exams_attempt", "exams_courseresult")
         _certificates(scale)
         seconds = time.monotonic() - started
         sql("INSERT INTO bench_dataset (scale, made_at, seconds) VALUES (%s, now(), %s)", (scale.name, seconds))
@@ -115,6 +118,12 @@ def generate(scale: Scale) -> float:
     sql("UPDATE bench_dataset SET seconds = %s", (seconds,))
     log(f"done in {seconds:.0f} s")
     return seconds
+
+
+def _analyze(*tables: str) -> None:
+    """The planner's statistics of tables just filled in this transaction (the next stage joins them;
+    without statistics a join of 50,000 trainees to 60,000 enrolments can take minutes)."""
+    sql(f"ANALYZE {', '.join(tables)}")
 
 
 def _skip_foreign_key_checks() -> None:
@@ -217,9 +226,9 @@ def _people(scale: Scale) -> None:
     sql(
         """
         INSERT INTO accounts_traineeprofile (user_id, employer_id, employee_number, branch, manager_class, phone,
-                                             registered_by_id, created_at, updated_at)
+                                             registered_by_id, listed_email, pending_email, created_at, updated_at)
         SELECT u.id, e.id, 'E' || lpad(u.n::text, 6, '0'), '分行 ' || (u.n %% 40), 'personal', '',
-               i.id, u.date_joined, u.date_joined + (u.n %% 50) * interval '1 hour'
+               i.id, '', '', u.date_joined, u.date_joined + (u.n %% 50) * interval '1 hour'
         FROM (SELECT id, date_joined, substring(email from 2 for position('@' in email) - 2)::int AS n
               FROM accounts_user WHERE email LIKE '%%@trainee.bench.test') u
         JOIN accounts_employer e
@@ -266,8 +275,10 @@ def _training(scale: Scale) -> None:
         INSERT INTO courses_cohort (institution_id, curriculum_id, code, offers_face_to_face, offers_remote,
             offers_self_study, starts_on, ends_on, city, is_online, capacity, enrolment_opens_at,
             enrolment_closes_at, status, seats_taken, created_at, updated_at)
-        SELECT i.id, cu.id, 'B-' || lpad(c::text, 5, '0'), true, c %% 3 = 0, true,
-               s.starts_on, s.starts_on + 60, CASE WHEN c %% 4 = 0 THEN '' ELSE '城市 ' || (c %% 12) END,
+        SELECT i.id, cu.id, 'B-' || lpad(c::text, 5, '0'), c %% 4 <> 0, c %% 3 = 0 OR c %% 4 = 0, true,
+               s.starts_on, s.starts_on + 60, CASE WHEN c %% 4 = 0 THEN ''
+                    ELSE (ARRAY['TPE', 'NWT', 'TAO', 'TXG', 'TNN', 'KHH', 'KEE', 'HSZ', 'CYI', 'HSQ', 'MIA',
+                                'CHA'])[1 + c %% 12] END,
                c %% 4 = 0, 200, s.starts_on - 60, s.starts_on - 1,
                CASE WHEN c %% 10 = 0 THEN 'open' WHEN c %% 10 < 5 THEN 'running' ELSE 'finished' END,
                CASE WHEN c %% 10 = 0 THEN 0 ELSE 60 END, now(), now()
@@ -282,12 +293,16 @@ def _training(scale: Scale) -> None:
     )
     sql(
         """
-        INSERT INTO courses_trainingsession (cohort_id, purpose, course_id, held_on, starts_at, hours, teacher,
-                                             location, created_at)
-        SELECT co.id, 'teaching', cc.course_id, co.starts_on + cc.k::int * 7, '09:00', 8, '講師', '教室', now()
+        INSERT INTO courses_trainingsession (cohort_id, purpose, mode, course_id, held_on, starts_at, hours,
+                                             teacher, teacher_en, location, location_en, created_at)
+        SELECT co.id, 'teaching', m.mode, cc.course_id, co.starts_on + cc.k::int * 7, '09:00', 8, '講師', '',
+               CASE WHEN m.mode = 'live_remote' THEN '' ELSE '教室' END, '', now()
         FROM courses_cohort co
         JOIN LATERAL (SELECT course_id, row_number() OVER (ORDER BY course_id) AS k
                       FROM courses_curriculumcourse WHERE curriculum_id = co.curriculum_id) cc ON cc.k <= 3
+        JOIN LATERAL (SELECT CASE WHEN co.is_online OR co.offers_remote AND cc.k = 2 THEN 'live_remote'
+                           ELSE 'face_to_face' END
+                      AS mode) m ON true
         """
     )
     log(f"{scale.enrolments} enrolments, attendance")
@@ -313,6 +328,7 @@ def _training(scale: Scale) -> None:
         JOIN LATERAL (SELECT CASE
             WHEN e > %(t)s THEN 'completed'
             WHEN co.status = 'open' THEN 'pending'
+            WHEN e %% 37 = 0 THEN 'withdrawn'
             WHEN co.status = 'running' THEN CASE WHEN e %% 3 = 0 THEN 'approved' ELSE 'in_training' END
             ELSE 'completed' END AS state) st ON true
         """,
@@ -329,6 +345,31 @@ def _training(scale: Scale) -> None:
 
 
 # --- exams ---------------------------------------------------------------------------------
+
+
+# The answers' response model (a Rasch model, seeded by hashes so every run makes the same rows).
+# Trainee t has ability theta(t) ~ the sum of two uniforms on [-2.5, 2.5); question k of a course has
+# difficulty b(k) spread evenly over [-2, 2); a trainee answers k right (key "a") with probability
+# 1 / (1 + exp(-1.3 (theta - b))). 2 % of the answers are blank (NULL). A wrong answer is "b" (55 %),
+# "c" (35 %) or "d" (10 %). Two planted bad items per course: k = 7 is miskeyed (the able pick "b",
+# which the key calls wrong; the rest pick "a" at random), and on k = 11 nobody picks "d".
+# u(x) is a uniform draw on [0, 1) from PostgreSQL's hashint8.
+ANSWER_MODEL = """
+SELECT CASE
+         WHEN u.blank < 0.02 THEN NULL
+         WHEN q.k = 7 THEN CASE WHEN u.hit < m.p THEN '["b"]' WHEN u.wrong < 0.5 THEN '["a"]' ELSE '["c"]' END
+         WHEN u.hit < m.p THEN '["a"]'
+         WHEN q.k = 11 THEN CASE WHEN u.wrong < 0.6 THEN '["b"]' ELSE '["c"]' END
+         WHEN u.wrong < 0.55 THEN '["b"]' WHEN u.wrong < 0.9 THEN '["c"]' ELSE '["d"]'
+       END::jsonb AS answer
+FROM (SELECT (hashint8(a.id * 64 + p.p)::bigint + 2147483648)::float8 / 4294967296 AS hit,
+             (hashint8(a.id * 64 + p.p + 9000000000)::bigint + 2147483648)::float8 / 4294967296 AS wrong,
+             (hashint8(a.id * 64 + p.p + 18000000000)::bigint + 2147483648)::float8 / 4294967296 AS blank,
+             5.0 * ((hashint8(a.trainee_id)::bigint + 2147483648)::float8 / 4294967296
+                    + (hashint8(a.trainee_id + 7000000000)::bigint + 2147483648)::float8 / 4294967296) / 2 - 2.5
+               AS theta) u
+CROSS JOIN LATERAL (SELECT 1 / (1 + exp(-1.3 * (u.theta - (4.0 * ((q.k * 37) %% 120) / 120 - 2)))) AS p) m
+"""
 
 
 def _exams(scale: Scale) -> None:
@@ -356,7 +397,7 @@ def _exams(scale: Scale) -> None:
         FROM (SELECT s.id AS sitting_id, s.paper_id, en.trainee_id, s.opens_at,
                      row_number() OVER (ORDER BY (en.id * 2654435761 + s.id * 40503) %% 1000003, en.id, s.id) AS k
               FROM courses_enrolment en JOIN exams_sitting s ON s.cohort_id = en.cohort_id
-              WHERE en.state <> 'pending') pairs
+              WHERE en.state NOT IN ('pending', 'withdrawn')) pairs
         WHERE k <= %(a)s
         ORDER BY k
         """,
@@ -367,26 +408,27 @@ def _exams(scale: Scale) -> None:
     step = 20_000
     _qbank()
     for start in range(low, high + 1, step):
-        # Answer p of attempt a is question ((a + p) mod 120) of the paper's course: 40 distinct ones.
+        # Answer p of attempt a is question k = (a + p) mod 120 of the paper's course: 40 distinct ones,
+        # answered by the response model of ``ANSWER_MODEL`` (see there).
         sql(
-            """
+            f"""
             INSERT INTO exams_attemptquestion (attempt_id, question_id, position, option_order, answer,
                                                answered_at, score, grader_note, graded_at)
-            SELECT a.id, q.id, p.p, '["a","b","c","d"]'::jsonb,
-                   CASE WHEN (a.id + p.p) %% 3 = 0 THEN '["b"]'::jsonb ELSE '["a"]'::jsonb END,
-                   a.started_at + p.p * interval '1 minute',
-                   CASE WHEN (a.id + p.p) %% 3 = 0 THEN 0 ELSE 1 END, '', a.submitted_at
+            SELECT a.id, q.id, p.p, '["a","b","c","d"]'::jsonb, r.answer,
+                   CASE WHEN r.answer IS NULL THEN NULL ELSE a.started_at + p.p * interval '1 minute' END,
+                   CASE WHEN r.answer = '["a"]'::jsonb THEN 1 ELSE 0 END, '', a.submitted_at
             FROM exams_attempt a
             JOIN exams_exampaper pa ON pa.id = a.paper_id
             CROSS JOIN generate_series(1, %(n)s) AS p(p)
             JOIN qbank q ON q.course_id = pa.course_id AND q.k = (a.id + p.p) %% %(q)s
+            CROSS JOIN LATERAL ({ANSWER_MODEL}) r
             WHERE a.id >= %(lo)s AND a.id < %(hi)s
             ORDER BY a.id, p.p
             """,
             {"n": scale.answers, "q": QUESTIONS_PER_COURSE, "lo": start, "hi": start + step},
         )
         log(f"  answers of attempts {start}..{min(start + step, high + 1) - 1}")
-    log("course results")
+    log("course results (the sum of the answers' scores)")
     sql(
         """
         INSERT INTO exams_courseresult (attempt_id, trainee_id, course_id, score, max_score, percent, passed,
@@ -396,8 +438,8 @@ def _exams(scale: Scale) -> None:
                a.submitted_at + interval '1 minute', a.submitted_at + interval '2 minutes',
                a.submitted_at + interval '1 minute'
         FROM exams_attempt a JOIN exams_exampaper p ON p.id = a.paper_id
-        JOIN LATERAL (SELECT count(*) FILTER (WHERE (a.id + g) %% 3 <> 0) AS score
-                      FROM generate_series(1, %(n)s) g) s ON true
+        JOIN (SELECT attempt_id, sum(score) AS score FROM exams_attemptquestion GROUP BY attempt_id) s
+          ON s.attempt_id = a.id
         """,
         {"n": scale.answers},
     )
@@ -421,15 +463,18 @@ def _qbank() -> None:
 def _certificates(scale: Scale) -> None:
     log(f"{scale.certificates} certificates")
     # Holder t: issued (t * 37 mod 1130) days ago and valid three years, so about 3 % lapsed (the
-    # expiry job's work) and about 8 % expiring within 90 days (the reminders' work).
+    # expiry job's work) and about 8 % expiring within 90 days (the reminders' work); one in ten
+    # renewed once (issued three years before its period starts); one in a hundred revoked, another
+    # one in a hundred suspended.
     sql(
         """
         INSERT INTO certification_certificate (number, trainee_id, curriculum_id, tier_id, track_id,
             institution_id, enrolment_id, issued_on, period_starts_on, valid_until, status, status_reason,
             verification_code, created_at, updated_at, announced_at, status_list_index)
         SELECT 'BCM-BENCH-' || lpad(u.t::text, 7, '0'), en.trainee_id, en.curriculum_id, cu.tier_id, cu.track_id,
-               co.institution_id, en.id, d.issued, d.issued, d.issued + 1095,
-               CASE WHEN u.t %% 50 = 0 THEN 'suspended' ELSE 'active' END,
+               co.institution_id, en.id, CASE WHEN u.t %% 10 = 3 THEN d.issued - 1095 ELSE d.issued END,
+               d.issued, d.issued + 1095,
+               CASE WHEN u.t %% 100 = 0 THEN 'revoked' WHEN u.t %% 50 = 0 THEN 'suspended' ELSE 'active' END,
                CASE WHEN u.t %% 50 = 0 THEN 'bench' ELSE '' END,
                md5('bench' || u.t), d.issued + interval '9 hours', now() - (u.t %% 700) * interval '1 day',
                d.issued + interval '9 hours',
@@ -447,9 +492,48 @@ def _certificates(scale: Scale) -> None:
         """,
         {"n": scale.certificates},
     )
+    log("continuing education")
+    # A sixth of the holders have 6 confirmed hours inside their period, another sixth 3 self-reported
+    # hours awaiting confirmation.
+    sql(
+        """
+        INSERT INTO certification_continuingeducation (trainee_id, institution_id, title, completed_on, hours,
+            self_reported, status, decided_at, created_at)
+        SELECT c.trainee_id, c.institution_id, '在職訓練 ' || c.id, c.period_starts_on + (c.id % 300)::int,
+               CASE WHEN c.id % 6 = 0 THEN 3 ELSE 6 END, c.id % 6 = 0,
+               CASE WHEN c.id % 6 = 0 THEN 'pending' ELSE 'confirmed' END,
+               CASE WHEN c.id % 6 = 0 THEN NULL ELSE now() END, now()
+        FROM certification_certificate c
+        WHERE c.id % 3 = 0
+        """
+    )
 
 
 # --- the run's own rows --------------------------------------------------------------------
+
+
+OFFICE_EMAIL = "office@office.bench.test"  # not @bench.bench.test: those are numbered trainees
+
+
+def _office_user() -> int:
+    """A member of the program office (staff, in its group), who sees every institution's figures."""
+    from accounts.models import User
+    from accounts.scoping import PROGRAM_OFFICE_GROUP
+
+    sql(
+        """
+        INSERT INTO accounts_user (password, is_superuser, email, display_name, preferred_language, is_staff,
+                                   is_active, date_joined, email_verified_at)
+        SELECT '!bench', false, %(e)s, '主管機關 壓測', 'zh-hant', true, true, now(), now()
+        WHERE NOT EXISTS (SELECT 1 FROM accounts_user WHERE email = %(e)s)
+        """,
+        {"e": OFFICE_EMAIL},
+    )
+    office = User.objects.get(email=OFFICE_EMAIL)
+    group = Group.objects.get_or_create(name=PROGRAM_OFFICE_GROUP)[0]
+    if not office.groups.filter(pk=group.pk).exists():
+        office.groups.add(group)
+    return office.pk
 
 
 @dataclass
@@ -460,6 +544,7 @@ class RunRows:
     burst_attempts: list[int]
     grading_attempts: list[int]
     admin_user: int
+    office_user: int
     dashboard_users: list[int]
     hr_employee_numbers: list[str]
 
@@ -500,7 +585,7 @@ def prepare_run() -> RunRows:
             INSERT INTO courses_cohort (institution_id, curriculum_id, code, offers_face_to_face, offers_remote,
                 offers_self_study, starts_on, ends_on, city, is_online, capacity, enrolment_opens_at,
                 enrolment_closes_at, status, seats_taken, created_at, updated_at)
-            VALUES (%(i)s, %(c)s, 'B-BENCH', true, false, true, current_date - 10, current_date + 50, '', true,
+            VALUES (%(i)s, %(c)s, 'B-BENCH', false, true, true, current_date - 10, current_date + 50, '', true,
                     %(n)s, %(o)s, %(cl)s, 'running', %(n)s, now(), now())
             """,
             {"i": institution.pk, "c": curriculum.pk, "n": count, "o": now - datetime.timedelta(days=40),
@@ -606,6 +691,7 @@ def prepare_run() -> RunRows:
         burst_attempts=ids(burst.format(col="id")),
         grading_attempts=ids(grading.format(col="id")),
         admin_user=scalar("SELECT id FROM accounts_user WHERE email = 'admin@inst-001.bench.test'"),
+        office_user=_office_user(),
         dashboard_users=dashboard_users,
         hr_employee_numbers=numbers,
     )

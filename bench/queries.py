@@ -3,6 +3,11 @@
 ``python -m bench.queries`` against the database in DATABASE_URL; prints JSON
 ``{endpoint: {"counts": {"5": n, "50": n}, "status": 200}}``. Each request runs once to warm the
 process's caches, then is counted, as a worker process that has served a few pages would.
+
+The supervision pages (every URL name under ``supervision:`` that needs no argument, found by
+:func:`bench.supervision.pages`) are counted as the program office sees them, all institutions
+(``supervision_<name>``) and one (``supervision_<name>_one``); a POST-only one (405 to a GET) is
+left out. They read the figures of the last recomputation (``bench.supervision``).
 """
 
 from __future__ import annotations
@@ -39,14 +44,6 @@ ADMIN_LISTS = [
 ]
 
 
-def session_client(user_id: int) -> Client:
-    from accounts.models import User
-
-    client = Client()
-    client.force_login(User.objects.get(pk=user_id), backend="django.contrib.auth.backends.ModelBackend")
-    return client
-
-
 def count(do: Callable[[], object]) -> tuple[int, int]:
     do()  # warm
     with CaptureQueriesContext(connection) as queries:
@@ -55,7 +52,12 @@ def count(do: Callable[[], object]) -> tuple[int, int]:
 
 
 def main() -> dict:
-    from bench import dataset
+    from django.urls import reverse
+    from django.utils import translation
+
+    from accounts.models import Institution
+    from bench import dataset, supervision
+    from bench.sessions import logged_in_client as session_client
     from certification import views as certification_views
     from courses import views as course_views
 
@@ -96,6 +98,19 @@ def main() -> dict:
         "hr_bulk_upsert": bulk,
         "admin_attempts": lambda n: staff.get("/zh-hant/admin/exams/attempt/"),
     }
+    office = session_client(rows.office_user)
+    one = Institution.objects.order_by("code").values_list("pk", flat=True).first()
+    with translation.override("zh-hant"):
+        pages, needs_arguments = supervision.measurable(supervision.pages())
+        paths = {page.name: reverse(f"{supervision.NAMESPACE}:{page.name}") for page in pages}
+    if needs_arguments:
+        names = ", ".join(p.name for p in needs_arguments)
+        print(f"[queries] supervision pages not counted (they need an argument): {names}", file=sys.stderr, flush=True)
+    for name, url in paths.items():
+        if office.get(url).status_code == 405:
+            continue  # POST-only (the recompute button): not a page
+        endpoints[f"supervision_{name}"] = lambda n, url=url: office.get(url)
+        endpoints[f"supervision_{name}_one"] = lambda n, url=url: office.get(url, {"institution": one})
     for app_label, model in ADMIN_LISTS[1:]:
         endpoints[f"admin_{app_label}_{model}"] = lambda n, app_label=app_label, model=model: staff.get(
             f"/zh-hant/admin/{app_label}/{model}/"

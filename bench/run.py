@@ -42,6 +42,8 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bcm_bench"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/10"
+RECOMPUTE_SECONDS = 60  # issue 18: the whole recomputation on the national data set, wall time
+RECOMPUTE_PEAK_MB = 300  # and its peak memory
 
 
 def log(message: str) -> None:
@@ -294,13 +296,22 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
             {"method": "GET", "path": f"{lang}/admin/exams/attempt/",
              "headers": trainee_headers(plan["admin_session"])}]),
     ]  # fmt: skip
+    # Issue 18: every supervision page as the program office sees it (all institutions).
+    endpoints += [
+        (f"supervision_{name}", f"supervision: {name} (program office)",
+         [{"method": "GET", "path": path, "headers": trainee_headers(plan["office_session"])}])
+        for name, path in plan["supervision_pages"]
+    ]  # fmt: skip
     # Each request must answer what a user expects before it is timed.
-    for name, _label, reqs in endpoints:
+    for name, _label, reqs in list(endpoints):
         r = reqs[0]
         response = requests.request(
             r["method"], services.base + r["path"], headers=r.get("headers"), data=r.get("body"),
             allow_redirects=False, timeout=120,
         )  # fmt: skip
+        if name.startswith("supervision_") and response.status_code == 405:
+            endpoints.remove((name, _label, reqs))  # POST-only (the recompute button): not a page
+            continue
         if response.status_code != 200:
             raise SystemExit(
                 f"{name}: {r['method']} {r['path']} answered {response.status_code}: {response.text[:500]}"
@@ -430,25 +441,26 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
     django.setup()
     import requests
     from django.db import connection
-    from django.test import Client
+    from django.urls import reverse
+    from django.utils import translation
 
-    from accounts.models import User
-    from bench import dataset
+    from bench import dataset, supervision
+    from bench.sessions import session_key as session_for
     from exams.models import Attempt, CourseResult
 
     rows = dataset.prepare_run()
-
-    def session_for(user_id: int) -> str:
-        # Django's own log-in (signals and all), so the session is what a real log-in leaves.
-        client = Client()
-        client.force_login(User.objects.get(pk=user_id), backend="django.contrib.auth.backends.ModelBackend")
-        return client.cookies["sessionid"].value
 
     plan: dict = {"csrf": csrf_secret(), "grading_attempts": rows.grading_attempts}
     plan["load"] = [(session_for(u), a) for u, a in zip(rows.load_users, rows.load_attempts, strict=True)]
     plan["burst"] = [(session_for(u), a) for u, a in zip(rows.burst_users, rows.burst_attempts, strict=True)]
     plan["dashboard_sessions"] = [session_for(u) for u in rows.dashboard_users]
     plan["admin_session"] = session_for(rows.admin_user)
+    plan["office_session"] = session_for(rows.office_user)
+    with translation.override("zh-hant"):
+        pages, needs_arguments = supervision.measurable(supervision.pages())
+        plan["supervision_pages"] = [(p.name, reverse(f"{supervision.NAMESPACE}:{p.name}")) for p in pages]
+    if needs_arguments:
+        log(f"supervision pages not loaded (they need an argument): {', '.join(p.name for p in needs_arguments)}")
     if services is not None:
         token = requests.post(
             services.base + "/api/v1/oauth/token/", data={"grant_type": "client_credentials"},
@@ -528,7 +540,15 @@ def evaluate(report: dict) -> list[dict]:
 
     load = {row["endpoint"]: row for row in report.get("load", [])}
     if load:
-        for name in ("hr_certificates", "hr_certificates_last", "catalog", "dashboard", "exam_page"):
+        supervision_pages = [name for name in load if name.startswith("supervision_")]
+        for name in (
+            "hr_certificates",
+            "hr_certificates_last",
+            "catalog",
+            "dashboard",
+            "exam_page",
+            *supervision_pages,
+        ):
             if name in load:
                 check(
                     f"{name} throughput >= 1/3 of the floor",
@@ -563,6 +583,19 @@ def evaluate(report: dict) -> list[dict]:
             last is not None and last <= 60,
         )
         check("burst: submit p95 < 1.5 s", f"{burst['submit_p95_ms']:.0f} ms", burst["submit_p95_ms"] < 1500)
+    for size, figures in report.get("recompute", {}).items():
+        if figures.get("error") or figures.get("state") != "done":
+            check(f"recomputation ({size}) finishes", f"{figures.get('state')}: {figures.get('error')}", False)
+        check(
+            f"recomputation ({size}) <= {RECOMPUTE_SECONDS} s",
+            f"{figures['seconds']:.1f} s",
+            figures["seconds"] <= RECOMPUTE_SECONDS,
+        )
+        check(
+            f"recomputation ({size}) peak RSS < {RECOMPUTE_PEAK_MB} MB",
+            f"{figures['peak_rss_mb']:.0f} MB",
+            figures["peak_rss_mb"] < RECOMPUTE_PEAK_MB,
+        )
     beat = report.get("beat", {})
     for size, jobs in beat.items():
         for job, figures in jobs.items():
@@ -583,6 +616,35 @@ def evaluate(report: dict) -> list[dict]:
                 same,
             )
     return checks
+
+
+def recompute_markdown(recompute: dict) -> list[str]:
+    """The recomputation of issue 18 per data set: the whole run, then each step."""
+    lines = [
+        f"Recomputation of the supervision figures (`supervision.services.do_recompute_nightly` in a fresh process; "
+        f"targets on the full data set: at most {RECOMPUTE_SECONDS} s, peak RSS under {RECOMPUTE_PEAK_MB} MB):",
+        "",
+        "| data set | step | seconds | peak RSS MB after |",
+        "|---|---|---:|---:|",
+    ]
+    for size, f in recompute.items():
+        for step in f.get("steps", []):
+            lines.append(f"| {size} | {step['step']} | {step['seconds']:.1f} | {step['peak_rss_mb']:.0f} |")
+        outcome = f["state"] if not f.get("error") else f"{f['state']}: {f['error']}"
+        lines.append(
+            f"| {size} | **whole run** ({outcome}; baseline RSS {f['baseline_rss_mb']:.0f} MB) "
+            f"| **{f['seconds']:.1f}** | **{f['peak_rss_mb']:.0f}** |"
+        )
+    lines.append("")
+    # Where the time goes: the slowest statements of every step that took a tenth of its run or more.
+    for size, f in recompute.items():
+        for step in f.get("steps", []):
+            if step["seconds"] >= f["seconds"] / 10 and step.get("slowest_statements"):
+                shown = "; ".join(f"{s['seconds']:.1f} s `{s['sql'][:90]}…`" for s in step["slowest_statements"])
+                lines.append(f"- {size}, {step['step']} ({step.get('statements', '?')} statements): {shown}")
+    if lines[-1] != "":
+        lines.append("")
+    return lines
 
 
 def markdown(report: dict) -> str:
@@ -641,6 +703,8 @@ def markdown(report: dict) -> str:
             for job, f in jobs.items():
                 lines.append(f"| {job} | {size} | {f['seconds']:.1f} | {f['peak_rss_mb']:.0f} | {f['result']} |")
         lines.append("")
+    if report.get("recompute"):
+        lines += recompute_markdown(report["recompute"])
     if report.get("checks"):
         lines += ["| target | figure | holds |", "|---|---|---|"]
         for c in report["checks"]:
@@ -658,12 +722,15 @@ def main() -> None:
     parser.add_argument("--worker-concurrency", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--burst-seconds", type=int, default=60)
     parser.add_argument("--sizes", default="small,full", help="data sets to make and measure")
-    parser.add_argument("--skip", default="", help="comma-separated steps to skip: queries,beat,load,grading,burst")
+    parser.add_argument(
+        "--skip", default="", help="comma-separated steps to skip: recompute,queries,beat,load,grading,burst"
+    )
+    parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     if args.quick:
         args.seconds = min(args.seconds, 5)
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not args.data_only:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
     full_db = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
@@ -687,7 +754,18 @@ def main() -> None:
         ensure_database(url, env)
         log(f"data set {size} in {urlsplit(url).path.lstrip('/')}")
         report["dataset_seconds"][size] = run_python("bench.dataset", env, size, timeout=3600)["seconds"]
+    if args.data_only:
+        log(f"data sets ready: {report['dataset_seconds']}")
+        return
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
+    if "recompute" not in skip:  # before the queries and the load: the supervision pages read its figures
+        report["recompute"] = {}
+        for size, url in databases.items():
+            log(f"recomputation of the supervision figures, {size} data set")
+            figures = report["recompute"][size] = run_python(
+                "bench.supervision", service_env(url, redis_url), "recompute"
+            )
+            log(f"  {figures['seconds']:.1f} s, peak RSS {figures['peak_rss_mb']:.0f} MB, {figures['state']}")
     if "queries" not in skip:
         report["queries"] = {}
         for size, url in databases.items():
