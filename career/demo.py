@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Employer, Institution, TraineeProfile
 from certification import services as certification
+from certification import status_list
 from certification.models import Certificate, CertificateStatusChange
 from courses.models import Curriculum
 
@@ -54,7 +55,7 @@ def _certificate(profile: TraineeProfile, tier: str, track: str | None, *, lapse
         institution=profile.registered_by or Institution.objects.order_by("pk").first(),
         issued_on=issued_on, period_starts_on=issued_on,
         valid_until=issued_on + relativedelta(years=certification.validity_years()),
-        announced_at=timezone.now(),
+        announced_at=timezone.now(), status_list_index=status_list.free_index(),
     )  # fmt: skip
     CertificateStatusChange.objects.create(certificate=certificate, old_status="", new_status="active", action="issue")
     return certificate

@@ -33,6 +33,7 @@ from accounts import audit
 from accounts.models import AuditEvent, Institution, TraineeProfile, User
 from accounts.scoping import TRAINEE_GROUP
 from certification import services as certification_services
+from certification import status_list
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -551,9 +552,10 @@ class _Writer:
                     sequence=sequence.last,
                 )
             sequence.save(update_fields=["last"])
-        Certificate.objects.bulk_create(
-            [*(certificate for _sc, certificate in certificates), *(certificate for certificate, _c, _e in earlier)]
-        )
+        made = [*(certificate for _sc, certificate in certificates), *(certificate for certificate, _c, _e in earlier)]
+        for certificate, index in zip(made, status_list.free_indexes(len(made)), strict=True):
+            certificate.status_list_index = index
+        Certificate.objects.bulk_create(made)
         changes, claims, activities = [], [], []
         for certificate, history, ce in earlier:
             for change in history:

@@ -66,7 +66,9 @@ class _Text(HTMLParser):
         values = dict(attrs)
         if tag not in self.VOID:
             classes = (values.get("class") or "").split()
-            self._open.append((tag, tag in self.SKIPPED or "field-code" in classes))
+            # Codes, and the English half of a bilingual field ("name_en"), are data, English by design.
+            data = any(c == "field-code" or (c.startswith("field-") and c.endswith("_en")) for c in classes)
+            self._open.append((tag, tag in self.SKIPPED or data))
         if self._skipping():
             return
         for name in ("title", "placeholder", "aria-label", "alt"):
