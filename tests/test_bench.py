@@ -16,9 +16,10 @@ def view(request):  # pragma: no cover - never called, the patterns are only rea
 def test_every_supervision_url_is_found_from_the_resolver_and_no_other():
     found = {page.name: page for page in supervision.pages()}
     assert {"index", "recompute", "recompute_status"} <= set(found)
-    assert not any(page.needs_arguments for page in found.values())
-    for name in found:
-        reverse(f"supervision:{name}")  # each one is a URL name of the namespace
+    # The per-cohort exports name a cohort; the bench lists them as not measured.
+    assert {name for name, page in found.items() if page.needs_arguments} == {"cohort_results", "cohort_progress"}
+    for name, page in found.items():
+        reverse(f"supervision:{name}", args=[1] if page.needs_arguments else [])  # a URL name of the namespace
 
 
 def test_a_page_that_needs_an_argument_is_named_apart_and_other_namespaces_are_left_out():

@@ -3,6 +3,7 @@ counts per bank, no names; the manager their own grade and history. HR staff pas
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.second_factor.services import needs_second_factor
 from career.models import AuthorityTable, GradeChange, ManagerGrade
@@ -10,6 +11,14 @@ from tests.career.conftest import certify, grade
 from tests.conftest import in_english, logged_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_pages():
+    """The pages asked for below are the English ones (their URLs are reversed with English active)."""
+    with translation.override("en"):
+        yield
+
 
 GRADES = reverse("admin:career_managergrade_changelist")
 

@@ -1,6 +1,7 @@
 """The Wilson interval against published values, and the rate's "too few" rule."""
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,6 +43,7 @@ def test_the_interval_lies_in_0_1_and_holds_the_rate(n, data):
 
 def test_a_rate_below_the_minimum_is_too_few_and_counts_stay(settings):
     settings.SUPERVISION_MIN_RESPONSES = 20
+    translation.activate("en")
     assert Rate(5, 19).text == "too few (19)"
     assert Rate(5, 19).value is None and Rate(5, 19).cells() == ["too few (19)", "", ""]
     assert Rate(5, 20).text == "25.0 %"
