@@ -59,13 +59,13 @@ pdf-tools:
 	fi
 
 # The tests that start processes of their own (a Celery worker, Chromium, private servers) run one at
-# a time after the rest, which share both cores (pytest-xdist; a file stays on one process, since the
-# Redis-cache tests of one file share a database). TESTS narrows both runs with a marker
+# a time after the rest, which share both cores (pytest-xdist: each process has its own database,
+# media folder and Redis cache database, and runs the transactional tests last). TESTS narrows both runs with a marker
 # expression (.ci/run leaves the worker and browser tests to its PostgreSQL pass).
 SERIAL_TESTS := worker or browser or drill
 TESTS ?=
 test: install browser-tools pdf-tools
-	$(BIN)/pytest -n 2 --dist loadfile -m "not ($(SERIAL_TESTS))$(if $(TESTS), and ($(TESTS)))"
+	$(BIN)/pytest -n 2 --dist load -m "not ($(SERIAL_TESTS))$(if $(TESTS), and ($(TESTS)))"
 	$(BIN)/pytest -m "($(SERIAL_TESTS))$(if $(TESTS), and ($(TESTS)))"
 
 # The rules CI checks (README, "Developers"): layers, lint and format, types, migrations in step.

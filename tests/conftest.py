@@ -227,6 +227,15 @@ def real_second_factor(staff_second_factor: None, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.fixture(autouse=True)
+def media_of_this_process(settings) -> None:
+    """Under pytest-xdist each process has its own database, whose certificate 7 is not the other's:
+    its files (the certificates' PDFs, cached by id) go to a folder of its own."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        settings.MEDIA_ROOT = BASE_DIR / "var" / "test-media" / worker
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     """The factories and the cast hash a password for every person; the real hasher makes big lists slow.
 

@@ -4,8 +4,9 @@ A database filled with the demo (and the rows the demo does not make: webhook en
 deliveries, idempotency records, an admin log entry) is migrated back to the migrations of before
 the move, where the models are accounts' (more rows go in there, through those historical models),
 then forward to the latest migrations. The oracle reads the tables with raw SQL, never through the
-models: the same tables, columns and row counts; every row of the moved tables and their content
-types, and a sample of every other table, the same values. Runs on SQLite and on PostgreSQL.
+models: every table, column and row still there (migrations that came after the move, unapplied with
+it, add tables, columns and rows of their own on the way forward); every row of the moved tables and
+their content types, and a sample of every other table, the same values. Runs on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
@@ -78,7 +79,16 @@ def rows(table: str, limit: int | None = None) -> list[tuple]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        return [tuple(_comparable(v) for v in row) for row in cursor.fetchall()]
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, (_comparable(v) for v in row), strict=True)) for row in cursor.fetchall()]
+
+
+def kept(table: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Every row the table had before is there after, as it was (columns added since aside)."""
+    then = before[table]["rows"]
+    columns_then = before[table]["columns"]
+    now = [{c: row[c] for c in columns_then} for row in after[table]["rows"]]
+    return all(row in now for row in then)
 
 
 def _comparable(value: Any) -> Any:
@@ -197,25 +207,27 @@ def test_the_move_keeps_every_row_and_what_points_at_it():
     after = snapshot()
     types_after = content_types()
 
-    assert sorted(after) == sorted(before), "a table appeared or disappeared"
+    # Tables of migrations that came after the move (and depend on it, so were unapplied with it) appear
+    # again; none that was there before the move may be missing.
+    assert set(before) <= set(after), f"tables disappeared: {sorted(set(before) - set(after))}"
     for table, seen in before.items():
-        assert after[table]["columns"] == seen["columns"], table
-        assert after[table]["count"] == seen["count"], table
+        assert set(seen["columns"]) <= set(after[table]["columns"]), table  # later migrations may add some
+        assert after[table]["count"] >= seen["count"], table  # later data migrations may add rows
     for table in MOVED_TABLES:
         assert before[table]["count"] > 0, f"{table} was empty: the test proves nothing about it"
-        assert after[table]["rows"] == before[table]["rows"], table
+        assert kept(table, before, after), table
 
     # The content types follow the models, keeping their ids; nothing else changes.
     relabelled = {pk: ("hr_api", model) if app == "accounts" and model in MOVED_MODELS else (app, model)
                   for pk, (app, model) in types_before.items()}  # fmt: skip
-    assert types_after == relabelled
+    assert relabelled.items() <= types_after.items()
     assert types_after[made["client_type"]] == ("hr_api", "apiclient")
     # So the permissions, the group's grants and the admin log still point at the same rows.
     for table in ("auth_permission", "auth_group_permissions", "django_admin_log"):
-        assert after[table]["rows"] == before[table]["rows"], table
+        assert kept(table, before, after), table
     assert office_grants() == {
         ("hr_api", codename) if app == "accounts" and codename.split("_", 1)[1] in MOVED_MODELS else (app, codename)
         for app, codename in grants_before
     }
     for table in set(before) - set(WHOLE_TABLES):
-        assert after[table]["rows"] == before[table]["rows"], table
+        assert kept(table, before, after), table

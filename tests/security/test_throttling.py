@@ -16,7 +16,10 @@ from tests.api.conftest import http
 from tests.conftest import redis_reachable, service_missing
 from tests.test_settings import BASE_DIR, PRODUCTION, run_django
 
-REDIS_CACHE = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/12")
+# A database per pytest-xdist process (gw0: 12, gw1: 13), so that two processes never count together.
+REDIS_CACHE = os.environ.get(
+    "TEST_CACHE_URL", f"redis://127.0.0.1:6379/{12 + int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])}"
+)
 
 
 def cache_backend(**env) -> str:
