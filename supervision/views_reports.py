@@ -47,6 +47,10 @@ def _render(
     return render_page(request, viewer, template, context={**rules, **(context or {})}, **kwargs)
 
 
+# A breakdown with more rows (the cohorts of every institution) shows its largest on the page.
+MAX_TABLE_ROWS = 50
+
+
 def rate_chart(title: str, rows: Sequence[tuple[str, Rate]]) -> BarChart:
     """Bars of the rates with enough observations, with their Wilson interval, on a 0–100 % scale;
     a rate below the minimum has no bar (its table says "too few")."""
@@ -121,10 +125,18 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
             [_pass_rate_row(r) for r in rows],
         )  # fmt: skip
         page_tables.append(table)
+        shown, left_out = table, 0
+        if len(rows) > MAX_TABLE_ROWS:  # every cohort of the country: the largest on the page, all in the download
+            largest = sorted(rows, key=lambda r: -r.candidates)[:MAX_TABLE_ROWS]
+            keep = {id(r) for r in largest}
+            shown = Table(table.name, table.title, table.columns, [_pass_rate_row(r) for r in rows if id(r) in keep])
+            left_out = len(rows) - MAX_TABLE_ROWS
         chart = rate_chart(
             _("%(title)s: first attempt") % {"title": titles[breakdown]}, [(r.label, r.first) for r in rows]
         )
-        parts.append({"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table})
+        parts.append(
+            {"name": breakdown, "title": titles[breakdown], "chart": chart, "table": shown, "left_out": left_out}
+        )
     return _render(
         request,
         viewer,

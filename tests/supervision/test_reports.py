@@ -495,3 +495,20 @@ def test_bad_input_to_the_expiring_form_gives_a_clear_error(world, institution_a
     assert response.status_code == 400
     assert message in response.content.decode()
     assert "attachment" not in response.get("Content-Disposition", "")
+
+
+def test_a_long_breakdown_shows_its_largest_rows_and_downloads_them_all(world, program_office, monkeypatch):
+    """Every cohort of the country would make a page nobody reads (and a slow one): the page shows
+    those with the most trainees, the download every one."""
+    from supervision import views_reports
+
+    monkeypatch.setattr(views_reports, "MAX_TABLE_ROWS", 2)
+    client = logged_in(program_office)
+    page = en(client, url("pass_rates"))
+    cohorts = next(part for part in page.context["parts"] if part["name"] == "cohort")
+    every = rows_of(en(client, url("pass_rates"), {"download": "by-cohort", "format": "csv"}))[1:]
+    assert len(every) > 2 and len(cohorts["table"].rows) == 2
+    assert cohorts["left_out"] == len(every) - 2
+    largest = sorted((int(row[1]) for row in every), reverse=True)[:2]
+    assert sorted((int(row[1]) for row in cohorts["table"].rows), reverse=True) == largest
+    assert f"{len(every) - 2} more" in page.content.decode()
