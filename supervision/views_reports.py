@@ -119,23 +119,23 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
     ]
     parts = []
     for breakdown in breakdowns:
-        rows = pass_rates.by(scope, breakdown)
+        left_out = 0
+        if breakdown == "cohort":  # every cohort of the country: the largest on the page, all in the download
+            downloading = request.GET.get("download") == f"by-{breakdown}"
+            rows, count = pass_rates.by_cohort(scope, None if downloading else MAX_TABLE_ROWS)
+            left_out = count - len(rows)
+        else:
+            rows = pass_rates.by(scope, breakdown)
         table = Table(
             f"by-{breakdown}", titles[breakdown], _pass_rate_columns(str(pass_rates.BREAKDOWNS[breakdown])),
             [_pass_rate_row(r) for r in rows],
         )  # fmt: skip
         page_tables.append(table)
-        shown, left_out = table, 0
-        if len(rows) > MAX_TABLE_ROWS:  # every cohort of the country: the largest on the page, all in the download
-            largest = sorted(rows, key=lambda r: -r.candidates)[:MAX_TABLE_ROWS]
-            keep = {id(r) for r in largest}
-            shown = Table(table.name, table.title, table.columns, [_pass_rate_row(r) for r in rows if id(r) in keep])
-            left_out = len(rows) - MAX_TABLE_ROWS
         chart = rate_chart(
             _("%(title)s: first attempt") % {"title": titles[breakdown]}, [(r.label, r.first) for r in rows]
         )
         parts.append(
-            {"name": breakdown, "title": titles[breakdown], "chart": chart, "table": shown, "left_out": left_out}
+            {"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table, "left_out": left_out}
         )
     return _render(
         request,

@@ -146,9 +146,7 @@ def by(scope: Scope, breakdown: str) -> list[PassRateRow]:
         group = ["year", "quarter"]
         labels = lambda r: ((r["year"], r["quarter"]), f"{r['year']} Q{r['quarter']}")  # noqa: E731
     elif breakdown == "cohort":
-        rows = _rows(scope, ["cohort_id"])
-        names = cohort_names([r["cohort_id"] for r in rows])
-        return [_make(r["cohort_id"], names.get(r["cohort_id"], "?"), r) for r in rows]
+        return by_cohort(scope)[0]
     else:
         raise ValueError(breakdown)
     result = []
@@ -156,6 +154,19 @@ def by(scope: Scope, breakdown: str) -> list[PassRateRow]:
         key, label = labels(row)
         result.append(_make(key, label, row))
     return result
+
+
+def by_cohort(scope: Scope, largest: int | None = None) -> tuple[list[PassRateRow], int]:
+    """The pass rates by cohort — only the ``largest`` by trainees who sat, when given (every cohort
+    of the country is thousands, and naming each is most of the page's time) — and how many there are."""
+    rows = _rows(scope, ["cohort_id"])
+    if largest is not None and len(rows) > largest:
+        keep = {id(r) for r in sorted(rows, key=lambda r: -(r["n"] or 0))[:largest]}
+        shown = [r for r in rows if id(r) in keep]
+    else:
+        shown = rows
+    names = cohort_names([r["cohort_id"] for r in shown])
+    return [_make(r["cohort_id"], names.get(r["cohort_id"], "?"), r) for r in shown], len(rows)
 
 
 def _bilingual(row: dict[str, Any], prefix: str) -> str:
