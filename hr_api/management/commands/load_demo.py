@@ -8,6 +8,7 @@ import courses.demo
 import exams.demo
 import hr_api.demo
 import supervision.demo
+import supervision.services
 
 
 class Command(BaseCommand):
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         # the top; this command lives there because it is the one app that may import every other).
         for module in (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, hr_api.demo):
             module.load()
-        # The simulated year last: it builds on every app's demo (supervision.demo).
+        # The simulated year last: it builds on every app's demo (supervision.demo); then the figures, so
+        # that the supervision pages show them at once rather than after the nightly recomputation.
         supervision.demo.load()
+        supervision.services.do_recompute_nightly()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
