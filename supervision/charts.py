@@ -7,15 +7,36 @@ only, and each has a text title and a table beside it for readers who cannot see
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 
-LABEL_WIDTH = 220
+LABEL_WIDTH = 290
+# A label longer than this (a Chinese character counts two, as it is about twice as wide) is cut with
+# "…" so that it fits LABEL_WIDTH; the table beside the chart has it whole.
+LABEL_UNITS = 40
 BAR_AREA = 420
 ROW_HEIGHT = 26
 HISTOGRAM_HEIGHT = 180
+
+
+def _width(char: str) -> int:
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def fitted(label: str, units: int = LABEL_UNITS) -> str:
+    """``label`` cut to ``units`` (wide characters count two), with "…" where it was cut."""
+    if sum(_width(char) for char in label) <= units:
+        return label
+    used, kept = 0, []
+    for char in label:
+        if used + _width(char) > units - 1:
+            break
+        used += _width(char)
+        kept.append(char)
+    return "".join(kept) + "…"
 
 
 @dataclass(frozen=True)
@@ -45,7 +66,9 @@ class BarChart:
                 "width": round(BAR_AREA * max(bar.value, 0) / top, 1),
                 "low_x": None if bar.low is None else round(LABEL_WIDTH + BAR_AREA * bar.low / top, 1),
                 "high_x": None if bar.high is None else round(LABEL_WIDTH + BAR_AREA * bar.high / top, 1),
-                "text_x": LABEL_WIDTH + round(BAR_AREA * max(bar.value, 0) / top, 1) + 6,
+                # After the bar and its interval's whisker, whichever ends further right.
+                "text_x": round(LABEL_WIDTH + BAR_AREA * max(bar.value, bar.high or 0, 0) / top, 1) + 6,
+                "label": fitted(bar.label),
             }
             for i, bar in enumerate(self.bars)
         ]

@@ -54,3 +54,13 @@ def test_the_page_is_in_both_languages(program_office):
     chinese = client.get("/zh-hant/supervision/").content.decode()
     assert "Recompute the figures" in english
     assert "Recompute the figures" not in chinese
+
+
+def test_a_chart_label_is_cut_to_fit_counting_a_chinese_character_twice():
+    from supervision.charts import fitted
+
+    assert fitted("BCM-101 Introduction", units=40) == "BCM-101 Introduction"
+    assert fitted("x" * 40, units=40) == "x" * 40
+    assert fitted("x" * 41, units=40) == "x" * 39 + "…"
+    assert fitted("《商業銀行客戶財務分析與信用評估》", units=20) == "《商業銀行客戶財務…"
+    assert fitted("商業銀行", units=8) == "商業銀行"
