@@ -64,6 +64,7 @@ def service_env(database_url: str, redis_url: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=env.get("BENCH_SECRET_KEY", "bench-" + secrets.token_urlsafe(40)),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_SECURE_SSL_REDIRECT="false",
+        SITE_URL=env.get("SITE_URL", "http://127.0.0.1"),
         DJANGO_LOG_LEVEL="WARNING",
         API_THROTTLE_RATE="100000000/min",
         DATABASE_URL=database_url,

@@ -406,8 +406,9 @@ CONTINUING_EDUCATION_HOURS = env_int("CONTINUING_EDUCATION_HOURS", 24)
 CERTIFICATION_SWEEP_AFTER_SECONDS = env_int("CERTIFICATION_SWEEP_AFTER_SECONDS", 120)
 CERTIFICATION_SWEEP_HORIZON_DAYS = env_int("CERTIFICATION_SWEEP_HORIZON_DAYS", 3)
 VERIFY_RATE_LIMIT_PER_MINUTE = env_int("VERIFY_RATE_LIMIT_PER_MINUTE", 30)
-# Printed on certificates and in mails (the QR code leads here).
-SITE_URL = env.str("SITE_URL", default="http://localhost:8000")
+# Printed on certificates and in mails (the QR code leads here), and the issuer of every portable
+# credential (its ids never change once issued): required with DEBUG off.
+SITE_URL = env.str("SITE_URL", default="") or ("http://localhost:8000" if DEBUG else env_required("SITE_URL"))
 # Portable certificates (issue 21): Open Badges 3.0 credentials signed RS256 (VC-JOSE). A JWK Set in
 # the environment, the signing key first, retired keys after it (public parts suffice); required with
 # DEBUG off. Under DEBUG without it, a development key is made under var/ on first use.

@@ -23,6 +23,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghijkl",
     "DJANGO_ALLOWED_HOSTS": "bcm.example.org",
+    "SITE_URL": "https://bcm.example.org",
     "CREDENTIAL_SIGNING_KEYS": _signing_keys(),
 }
 
@@ -117,7 +118,9 @@ def test_a_malformed_broker_url_stops_start_up_naming_the_variable(url):
     assert "CELERY_BROKER_URL" in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "CREDENTIAL_SIGNING_KEYS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "CREDENTIAL_SIGNING_KEYS"]
+)
 def test_with_debug_off_a_missing_secret_or_host_list_stops_start_up(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = run_django("", **env)
@@ -174,7 +177,9 @@ def test_manage_py_in_a_checkout_without_production_variables_is_a_development_t
     assert "No changes detected" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "CREDENTIAL_SIGNING_KEYS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL", "CREDENTIAL_SIGNING_KEYS"]
+)
 def test_manage_py_with_debug_off_names_the_missing_variable_without_a_traceback(missing):
     result = run_manage(
         "makemigrations", "--check", "--dry-run", **{k: v for k, v in PRODUCTION.items() if k != missing}

@@ -119,7 +119,7 @@ def test_answer_saves_survive_a_postgres_restart(cluster):
     port = free_port()
     # Production settings (DEBUG off), plain HTTP on the loopback.
     production = {**env, "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-                  "DJANGO_SECURE_SSL_REDIRECT": "false",
+                  "DJANGO_SECURE_SSL_REDIRECT": "false", "SITE_URL": "http://127.0.0.1",
                   "CREDENTIAL_SIGNING_KEYS": PRODUCTION["CREDENTIAL_SIGNING_KEYS"]}  # fmt: skip
     # gunicorn keeps its own copy of the log's descriptor; ours closes once it started.
     with tempfile.NamedTemporaryFile(prefix="bcm-gunicorn-", suffix=".log", delete=False) as log:
