@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TraineeProfile
 from accounts.scoping import EmployerScopedAdmin, employer_of, is_program_office
+from core.admin_actions import ReadOnlyAdminMixin
 
 from . import selectors, services
 from .models import (
@@ -27,19 +28,6 @@ from .models import (
     RegisterCompliance,
 )
 from .services import CareerError
-
-
-class ReadOnlyMixin:
-    """History rows: written by the services only, never by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(CertificateRule)
@@ -263,7 +251,7 @@ class ManagerGradeAdmin(EmployerScopedAdmin):
 
 
 @admin.register(GradeChange)
-class GradeChangeAdmin(ReadOnlyMixin, EmployerScopedAdmin):
+class GradeChangeAdmin(ReadOnlyAdminMixin, EmployerScopedAdmin):
     employer_paths = ("grade__employer",)
     list_display = ["changed_at", "grade", "old_class", "old_level", "new_class", "new_level", "reason", "changed_by"]
     list_filter = ["reason"]
@@ -272,7 +260,7 @@ class GradeChangeAdmin(ReadOnlyMixin, EmployerScopedAdmin):
 
 
 @admin.register(ComplianceEvent)
-class ComplianceEventAdmin(ReadOnlyMixin, EmployerScopedAdmin):
+class ComplianceEventAdmin(ReadOnlyAdminMixin, EmployerScopedAdmin):
     employer_paths = ("grade__employer",)
     list_display = ["occurred_at", "grade", "compliant", "manager_class", "level"]
     list_filter = ["compliant"]
@@ -281,7 +269,7 @@ class ComplianceEventAdmin(ReadOnlyMixin, EmployerScopedAdmin):
 
 
 @admin.register(RegisterCompliance)
-class RegisterComplianceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The program office's view of the register: per bank, how many grades a certificate backs and how
     many it does not — counts, no names, no grades (issue 19, privacy)."""
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.admin_actions import apply_to_each
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
 from courses.admin.actions import reason_page
@@ -137,16 +138,17 @@ class CertificateAdmin(InstitutionScopedAdmin):
             describe=lambda c: f"{c.number} · {c.trainee} · {c.get_status_display()}",
         )
 
-    def _each(self, request: HttpRequest, queryset: QuerySet[Certificate], change) -> None:
-        done = 0
-        for certificate in queryset:
-            try:
-                change(certificate)
-                done += 1
-            except CertificationError as error:
-                self.message_user(request, f"{certificate.number}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(request, _("%(count)d certificate(s) changed.") % {"count": done}, messages.SUCCESS)
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Certificate], change: Callable[[Certificate], object]
+    ) -> None:
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            change,
+            done=lambda n: _("%(count)d certificate(s) changed.") % {"count": n},
+            name=lambda c: c.number,
+        )
 
     @admin.action(description=_("Suspend the selected certificates"), permissions=["change"])
     def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
@@ -365,19 +367,13 @@ class CECourseAdmin(InstitutionScopedAdmin):
         self._each(request, queryset, lambda c: services.do_unpublish_ce_course(course=c, by=request.user))
 
     def _each(self, request: HttpRequest, queryset: QuerySet[CECourse], change: Callable[[CECourse], object]) -> None:
-        done = 0
-        for course in queryset:
-            try:
-                change(course)
-                done += 1
-            except CertificationError as error:
-                self.message_user(request, f"{course}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d course changed.", "%(count)d courses changed.", done) % {"count": done},
-                messages.SUCCESS,
-            )
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            change,
+            done=lambda n: ngettext("%(count)d course changed.", "%(count)d courses changed.", n) % {"count": n},
+        )
 
 
 class AttendanceForm(forms.Form):
@@ -425,43 +421,35 @@ class CEEnrolmentAdmin(InstitutionScopedAdmin):
             return TemplateResponse(request, "certification/admin_ce_attendance.html", context)
         hours = form.cleaned_data["hours"]
         acting = None if is_program_office(request.user) else institution_of(request.user)
-        done = 0
-        for enrolment in queryset.select_related("course"):
-            try:
-                services.do_record_ce_attendance(
-                    enrolment=enrolment,
-                    hours=hours if hours is not None else enrolment.course.hours,
-                    by=request.user,
-                    acting_institution=acting,
-                )
-                done += 1
-            except CertificationError as error:
-                self.message_user(request, f"{enrolment}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
+        apply_to_each(
+            self,
+            request,
+            queryset.select_related("course"),
+            lambda enrolment: services.do_record_ce_attendance(
+                enrolment=enrolment,
+                hours=hours if hours is not None else enrolment.course.hours,
+                by=request.user,
+                acting_institution=acting,
+            ),
+            done=lambda n: (
                 ngettext(
                     "Attendance of %(count)d holder recorded; the hours are confirmed continuing education.",
                     "Attendance of %(count)d holders recorded; the hours are confirmed continuing education.",
-                    done,
+                    n,
                 )
-                % {"count": done},
-                messages.SUCCESS,
-            )
+                % {"count": n}
+            ),
+        )
         return None
 
     @admin.action(description=_("Withdraw the selected enrolments"), permissions=["change"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> None:
-        done = 0
-        for enrolment in queryset:
-            try:
-                services.do_withdraw_ce(enrolment=enrolment)
-                done += 1
-            except CertificationError as error:
-                self.message_user(request, f"{enrolment}: {error.message}", messages.ERROR)
-        if done:
-            self.message_user(
-                request,
-                ngettext("%(count)d enrolment withdrawn.", "%(count)d enrolments withdrawn.", done) % {"count": done},
-                messages.SUCCESS,
-            )
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda enrolment: services.do_withdraw_ce(enrolment=enrolment),
+            done=lambda n: (
+                ngettext("%(count)d enrolment withdrawn.", "%(count)d enrolments withdrawn.", n) % {"count": n}
+            ),
+        )

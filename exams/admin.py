@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, spreadsheets
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
+from core.admin_actions import ReadOnlyAdminMixin
 from core.forms import refusal_shown_on
 from core.numbers import plain_number
 
@@ -207,15 +208,8 @@ class SittingAdmin(InstitutionScopedAdmin):
         obj.pk, obj._state.adding = created.pk, False
 
 
-class ReadOnlyAdmin(InstitutionScopedAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, InstitutionScopedAdmin):
+    pass
 
 
 @admin.register(Attempt)

@@ -1,5 +1,5 @@
-"""What every courses admin action does with a service's outcome: count the rows done, name the refused;
-and the page of an action that needs a reason first."""
+"""The outcome of a courses admin action that decides rows together (enrolment decisions), and the
+page of an action that needs a reason first (an action on each row: ``core.admin_actions``)."""
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -9,9 +9,8 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.translation import ngettext
 
-from courses.services import TrainingError
+from core.admin_actions import rows_changed
 
 Row = TypeVar("Row", bound=Model)
 
@@ -19,28 +18,11 @@ Row = TypeVar("Row", bound=Model)
 def report_outcome(
     modeladmin: admin.ModelAdmin, request: HttpRequest, done: int, refused: Iterable[tuple[Model, Exception]]
 ) -> None:
+    """The outcome of a service that took the rows together (enrolment decisions): the count done, the refused."""
     if done:
-        modeladmin.message_user(
-            request,
-            ngettext("%(count)d row changed.", "%(count)d rows changed.", done) % {"count": done},
-            messages.SUCCESS,
-        )
+        modeladmin.message_user(request, rows_changed(done), messages.SUCCESS)
     for row, error in refused:
         modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
-
-
-def apply_to_each(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Row], call: Callable[[Row], object]
-) -> None:
-    """Call the service on each selected row; a refused row is reported and the others go on."""
-    done, refused = 0, []
-    for row in queryset:
-        try:
-            call(row)
-            done += 1
-        except TrainingError as error:
-            refused.append((row, error))
-    report_outcome(modeladmin, request, done, refused)
 
 
 def reason_page(

@@ -12,10 +12,9 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.admin_actions import apply_to_each
 from courses import services
 from courses.models import Cohort
-
-from .actions import apply_to_each
 
 
 @dataclass(frozen=True)

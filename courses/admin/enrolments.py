@@ -17,12 +17,13 @@ from import_export.admin import ImportMixin
 from accounts.imports import TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
+from core.admin_actions import apply_to_each
 from core.forms import reason_field
 from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import apply_to_each, reason_page, report_outcome
+from .actions import reason_page, report_outcome
 
 
 class RejectionForm(forms.Form):

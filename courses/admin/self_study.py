@@ -6,10 +6,9 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.admin_actions import apply_to_each
 from courses import services
 from courses.models import SelfStudyEntry
-
-from .actions import apply_to_each
 
 
 @admin.register(SelfStudyEntry)

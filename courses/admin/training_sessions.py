@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.admin_actions import apply_to_each
 from core.forms import refusal_shown_on
 from courses import selectors, services
 from courses.models import Attendance, TrainingSession
 from courses.services import TrainingError
 
-from .actions import apply_to_each
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 

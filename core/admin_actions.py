@@ -1,0 +1,58 @@
+"""What every app's admin shares: an action's outcome on each selected row (the row done, or its
+refusal, a :class:`core.errors.DomainError`, reported by name while the others go on; then one
+message that counts the rows done), and the admin of rows only the services write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.contrib import admin, messages
+from django.db.models import Model
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+from .errors import DomainError
+
+Row = TypeVar("Row", bound=Model)
+
+
+def rows_changed(count: int) -> str:
+    return ngettext("%(count)d row changed.", "%(count)d rows changed.", count) % {"count": count}
+
+
+def apply_to_each(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    rows: Iterable[Row],
+    call: Callable[[Row], object],
+    *,
+    done: Callable[[int], str] = rows_changed,
+    name: Callable[[Row], str] = str,
+) -> int:
+    """Call the service on each row; a refused row is reported as "<name>: <why>"; the count done is
+    reported with ``done(count)``. Returns that count."""
+    count = 0
+    for row in rows:
+        try:
+            call(row)
+            count += 1
+        except DomainError as error:
+            modeladmin.message_user(request, f"{name(row)}: {error.message}", messages.ERROR)
+    if count:
+        modeladmin.message_user(request, done(count), messages.SUCCESS)
+    return count
+
+
+class ReadOnlyAdminMixin:
+    """An admin of rows only the services write (history, attempts, results): nobody adds, changes or
+    deletes one by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
