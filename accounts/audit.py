@@ -62,6 +62,18 @@ def _describe(actor: Any) -> tuple[User | None, str, Institution | None, int | N
     return None, "", None, None
 
 
+def _storable(value: Any) -> Any:
+    """``value`` with every NUL character as U+FFFD: PostgreSQL stores none in text or JSON, and what an
+    outsider sent (an API client id, a form field) must still be recorded, not become a server error."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_storable(k): _storable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_storable(v) for v in value]
+    return value
+
+
 def record(
     action: str,
     *,
@@ -86,15 +98,15 @@ def record(
     return AuditEvent.objects.create(
         action=action,
         actor=user,
-        actor_label=(actor_label or label or ("system" if request is None else "anonymous"))[:254],
+        actor_label=_storable(actor_label or label or ("system" if request is None else "anonymous"))[:254],
         institution_id=institution.pk if isinstance(institution, Institution) else institution,
         employer_id=employer.pk if isinstance(employer, Employer) else employer,
         request_id=getattr(request, "request_id", "") if request is not None else "",
         ip_address=(client_ip(request) or None) if request is not None else None,
         object_type=target._meta.label if target is not None else "",
         object_id=str(target.pk) if target is not None else "",
-        summary=summary[:500],
-        detail=detail or {},
+        summary=_storable(summary)[:500],
+        detail=_storable(detail or {}),
     )
 
 

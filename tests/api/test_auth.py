@@ -88,3 +88,19 @@ def test_throttling_is_per_client_with_retry_after(cast, monkeypatch):
 @pytest.mark.parametrize("path", ["/api/v1/schema/", "/api/v1/docs/"])
 def test_the_schema_and_docs_are_public(client, path):
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("where", ["basic", "body"])
+def test_a_client_id_with_a_nul_character_is_refused_and_recorded_not_a_server_error(cast, where):
+    """PostgreSQL stores no NUL in text or JSON: the refusal's audit event keeps the id with U+FFFD
+    (the API fuzzer sent one; this was a 500 on PostgreSQL)."""
+    from accounts.models import AuditEvent
+
+    if where == "basic":
+        response = ask_token("hr-\x00alpha", "s-a")
+    else:
+        data = {"grant_type": "client_credentials", "client_id": "hr-\x00alpha", "client_secret": "s-a"}
+        response = APIClient().post(TOKEN_URL, data, format="multipart")
+    assert 400 <= response.status_code < 500, response.status_code
+    event = AuditEvent.objects.filter(summary__startswith="token refused").latest("pk")
+    assert "\x00" not in event.actor_label
