@@ -5,7 +5,7 @@ number of queries and shows every chart as a table that downloads as CSV or XLSX
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -450,20 +450,22 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Any:
     return get_object_or_404(exports.cohorts_of(viewer_of(request)), pk=cohort_id)
 
 
+def _cohort_export(request: HttpRequest, cohort_id: int, build: Callable[[Any], Table], name: str) -> HttpResponse:
+    fmt = _format(request)
+    cohort = _cohort(request, cohort_id)
+    return spreadsheet_response(build(cohort).dataset(), fmt, f"{name}-{cohort.code}")
+
+
 @login_required
 @require_GET
 def cohort_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    fmt = _format(request)
-    cohort = _cohort(request, cohort_id)
-    return spreadsheet_response(exports.cohort_results(cohort).dataset(), fmt, f"results-{cohort.code}")
+    return _cohort_export(request, cohort_id, exports.cohort_results, "results")
 
 
 @login_required
 @require_GET
 def cohort_progress(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    fmt = _format(request)
-    cohort = _cohort(request, cohort_id)
-    return spreadsheet_response(exports.cohort_progress(cohort).dataset(), fmt, f"progress-{cohort.code}")
+    return _cohort_export(request, cohort_id, exports.cohort_progress, "progress")
 
 
 @login_required
