@@ -116,6 +116,11 @@ def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:
     return CourseResult.objects.filter(trainee__trainee_profile__employer_id=employer_id, published_at__isnull=False)
 
 
+def ungraded_submissions() -> QuerySet[Attempt]:
+    """Submitted attempts the worker has not graded yet (essays waiting for a person are not among them)."""
+    return Attempt.objects.filter(state=Attempt.State.SUBMITTED)
+
+
 def question_count(paper_id: int) -> int:
     """How many questions an attempt at the paper draws (the blueprint's rows added up)."""
     return BlueprintRow.objects.filter(paper_id=paper_id).aggregate(n=Sum("count"))["n"] or 0
