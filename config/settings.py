@@ -476,7 +476,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The career register's class and level, wherever a serializer names them (from/to in a grade's history).
+    "ENUM_NAME_OVERRIDES": {"ManagerClassEnum": "career.models.ManagerClass", "ManagerLevelEnum": "career.models.ManagerLevel"},
     "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
