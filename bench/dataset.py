@@ -565,7 +565,8 @@ def _register() -> tuple[int, int]:
             INSERT INTO career_managergrade (employer_id, employee_id, manager_class, level, since, compliant,
                 non_compliant_since, compliance_episode, created_at, updated_at)
             SELECT p.employer_id, p.id, (ARRAY['personal', 'corporate', 'comprehensive'])[(1 + p.id %% 3)::int],
-                   (ARRAY['junior', 'intermediate', 'senior'])[(1 + p.id / 3 %% 3)::int], current_date - (p.id %% 700)::int,
+                   (ARRAY['junior', 'intermediate', 'senior'])[(1 + p.id / 3 %% 3)::int],
+                   current_date - (p.id %% 700)::int,
                    p.id %% 20 <> 0, CASE WHEN p.id %% 20 = 0 THEN now() - (p.id %% 90) * interval '1 day' END,
                    CASE WHEN p.id %% 20 = 0 THEN 1 ELSE 0 END, now() - interval '800 days',
                    now() - (p.id %% 300) * interval '1 hour'

@@ -477,7 +477,10 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     # The career register's class and level, wherever a serializer names them (from/to in a grade's history).
-    "ENUM_NAME_OVERRIDES": {"ManagerClassEnum": "career.models.ManagerClass", "ManagerLevelEnum": "career.models.ManagerLevel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ManagerClassEnum": "career.models.ManagerClass",
+        "ManagerLevelEnum": "career.models.ManagerLevel",
+    },
     "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",

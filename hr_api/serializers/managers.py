@@ -34,7 +34,9 @@ class GradeChangeSerializer(serializers.ModelSerializer):
 
 
 class ManagerSerializer(serializers.ModelSerializer):
-    employee = serializers.IntegerField(source="employee.pk", read_only=True, help_text="The employee's id in this API.")
+    employee = serializers.IntegerField(
+        source="employee.pk", read_only=True, help_text="The employee's id in this API."
+    )
     employee_number = serializers.CharField(source="employee.employee_number", read_only=True)
     manager_class = serializers.ChoiceField(choices=ManagerClass.values, read_only=True)
     level = serializers.ChoiceField(choices=ManagerLevel.values, read_only=True)

@@ -107,7 +107,7 @@ def test_a_change_the_receiver_lost_is_delivered_by_the_sweep_once(
 ):
     """The worker was killed after the flag committed and before the announcement: career's sweep announces
     it, and a second sweep (or the lost announcement arriving late) delivers nothing more."""
-    first, _secret, second, theirs = endpoints
+    first, _secret, second, _theirs = endpoints
     grade_, certificate = manager
     Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
     career.do_settle_compliance(grade_id=grade_.pk, now=timezone.now() - datetime.timedelta(minutes=10))
