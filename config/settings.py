@@ -469,8 +469,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BCM portal API for employers",
     "DESCRIPTION": (
         "Machine-to-machine API for banks' HR systems: register employees, enrol them in cohorts, "
-        "pull exam results and certificates, receive signed webhooks. Every resource is limited to "
-        "the employer of the OAuth2 client (client credentials grant)."
+        "pull exam results and certificates, read the career register of customer managers, receive "
+        "signed webhooks. Every resource is limited to the employer of the OAuth2 client (client "
+        "credentials grant)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
