@@ -453,6 +453,7 @@ OAUTH2_PROVIDER = {
         "read": "Read employees, enrolments, exam results and certificates",
         "enroll": "Register employees and enrol them in cohorts",
         "webhooks": "Register webhook endpoints",
+        "managers": "Read the career register: managers' grades, lending authority, compliance and history",
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),
     "SCOPES_BACKEND_CLASS": "hr_api.auth.ClientScopes",
@@ -488,14 +489,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BCM portal API for employers",
     "DESCRIPTION": (
         "Machine-to-machine API for banks' HR systems: register employees, enrol them in cohorts, "
-        "pull exam results and certificates, receive signed webhooks. Every resource is limited to "
-        "the employer of the OAuth2 client (client credentials grant)."
+        "pull exam results and certificates, read the career register of customer managers, receive "
+        "signed webhooks. Every resource is limited to the employer of the OAuth2 client (client "
+        "credentials grant)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # The career register's class and level, wherever a serializer names them (from/to in a grade's history).
+    "ENUM_NAME_OVERRIDES": {
+        "ManagerClassEnum": "career.models.ManagerClass",
+        "ManagerLevelEnum": "career.models.ManagerLevel",
+    },
     "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
-SCOPES = ("read", "enroll", "webhooks")
+SCOPES = ("read", "enroll", "webhooks", "managers")
 
 
 class ApiClient(models.Model):
@@ -33,6 +33,7 @@ class ApiClient(models.Model):
     can_read = models.BooleanField(_("scope: read"), default=True)
     can_enroll = models.BooleanField(_("scope: enroll"), default=False)
     can_webhooks = models.BooleanField(_("scope: webhooks"), default=False)
+    can_managers = models.BooleanField(_("scope: managers"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -99,6 +100,7 @@ class WebhookEndpoint(models.Model):
         CERTIFICATE_STATUS_CHANGED = "certificate.status_changed", "certificate.status_changed"
         EXAM_RESULT_PUBLISHED = "exam.result_published", "exam.result_published"
         ENROLLMENT_STATUS_CHANGED = "enrollment.status_changed", "enrollment.status_changed"
+        MANAGER_COMPLIANCE_CHANGED = "manager.compliance_changed", "manager.compliance_changed"
 
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("employer")

@@ -227,6 +227,7 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "api:certificate_credential": lambda b: [
         Probe(f"/api/v1/certificates/{b.certificate.number}/credential/", actors=API),
     ],
+    "api:manager": lambda b: [Probe(f"/api/v1/managers/{b.profile.pk}/", actors=API)],  # B's graded trainee
     "api:webhook": lambda b: [
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", actors=API),
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "patch", {"is_active": False}, actors=API),
@@ -379,6 +380,7 @@ NO_OBJECT: dict[str, str] = {
     "api:exam_results": "the caller's employees' results",
     "api:certificates": "the caller's employees' certificates",
     "api:webhooks": "the caller's own endpoints",
+    "api:managers": "the caller's own career register",
     "api/v1/": "the API's catch-all: a problem+json 404",
 }
 
