@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.ECONOMICS, 2,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("市場資金不受影響", "Nothing changes"),
             ("法定存款準備率隨之上升", "The required reserve ratio rises"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.ECONOMICS, 2,
         "下列何者屬於中央銀行的貨幣政策工具？",
@@ -27,21 +28,24 @@ QUESTIONS = [
             ("調整存款準備率", "Changing the reserve requirement ratio"),
             ("調整全民健保費率", "Changing the national health insurance premium rate"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.LAW, 3,
         "依《銀行法》第 32 條，銀行對本行負責人、職員或主要股東等利害關係人辦理授信，有何限制？",
         "Under Article 32 of the Banking Act, what limit applies to a bank's credit to related parties such as "
         "its own directors, employees or major shareholders?",
         [
-            ("不得為無擔保授信（消費者貸款及對政府貸款除外）", "No unsecured credit (consumer loans and loans to the government aside)"),
+            (
+                "不得為無擔保授信（消費者貸款及對政府貸款除外）",
+                "No unsecured credit (consumer loans and loans to the government aside)",
+            ),
             ("沒有任何限制", "There is no limit"),
             ("經董事長同意即可為無擔保授信", "Unsecured credit is allowed with the chairman's consent"),
             ("一律禁止任何授信，包括擔保授信", "All credit is banned, secured credit included"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.LAW, 3,
         "依洗錢防制相關規定，銀行對新臺幣 50 萬元以上的現金交易，應向哪個機關申報？",
@@ -53,20 +57,23 @@ QUESTIONS = [
             ("財政部國稅局", "The National Taxation Bureau"),
             ("法務部調查局", "The Investigation Bureau of the Ministry of Justice"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.TAXATION, 3,
         "個人在國內銀行的存款利息，屬於綜合所得稅的哪一類所得？",
         "Interest a person earns on deposits with a Taiwanese bank is which category of consolidated income?",
         [
             ("財產交易所得", "Property transaction income"),
-            ("利息所得，可適用儲蓄投資特別扣除額", "Interest income, eligible for the special deduction for savings and investment"),
+            (
+                "利息所得，可適用儲蓄投資特別扣除額",
+                "Interest income, eligible for the special deduction for savings and investment",
+            ),
             ("其他所得", "Other income"),
             ("分離課稅，不併入綜合所得", "Taxed separately, outside consolidated income"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.TAXATION, 3,
         "依《加值型及非加值型營業稅法》，銀行經營銀行本業的銷售額（如放款利息收入），營業稅稅率為何？",
@@ -78,8 +85,8 @@ QUESTIONS = [
             ("5%", "5%"),
             ("2%", "2%"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     multiple(
         Area.LAW, 3,
         "依洗錢防制相關規定，下列哪些情形銀行應確認客戶身分？",
@@ -90,20 +97,23 @@ QUESTIONS = [
             ("辦理一定金額以上的臨時性交易時", "For an occasional transaction above the set amount"),
             ("發現疑似洗錢或資恐交易時", "When money laundering or terrorist financing is suspected"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.LAW, 3,
         "下列哪些是《金融消費者保護法》對金融服務業的要求？",
         "Which of these does the Financial Consumer Protection Act require of financial service providers?",
         [
-            ("訂約前充分說明商品重要內容並揭露風險", "Explain a product's key terms and disclose its risks before the contract"),
+            (
+                "訂約前充分說明商品重要內容並揭露風險",
+                "Explain a product's key terms and disclose its risks before the contract",
+            ),
             ("確保商品或服務適合金融消費者", "Make sure the product or service suits the consumer"),
             ("保證投資型商品不會虧損", "Guarantee that investment products will not lose money"),
             ("以公平合理原則訂定契約", "Draw up contracts on fair and reasonable terms"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些存款在中央存款保險公司的保障範圍內？",
@@ -114,8 +124,8 @@ QUESTIONS = [
             ("新臺幣定期存款", "NT dollar time deposits"),
             ("可轉讓定期存單", "Negotiable certificates of deposit"),
         ],
-        "AC",
-    ),  # fmt: skip
+        answer="AC",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些屬於貨幣市場工具？",
@@ -126,34 +136,34 @@ QUESTIONS = [
             ("商業本票", "Commercial paper"),
             ("可轉讓定期存單", "Negotiable certificates of deposit"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "國內生產毛額（GDP）衡量一國境內在一定期間所生產最終商品與勞務的市場價值。",
         "Gross domestic product (GDP) measures the market value of the final goods and services produced within "
         "a country in a given period.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "新臺幣對美元升值，通常會使出口廠商換算成新臺幣的營收增加。",
         "A stronger NT dollar against the US dollar usually raises exporters' revenue in NT dollars.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.TAXATION, 2,
         "個人出售上市櫃股票的證券交易所得目前停止課徵所得稅，但賣出時仍須繳納證券交易稅。",
         "Income tax on an individual's gains from selling listed shares is currently suspended, but securities "
         "transaction tax is still paid on the sale.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.TAXATION, 2,
         "銀行存款利息不論金額大小，都不必在綜合所得稅中申報。",
         "Bank deposit interest never needs to be reported for consolidated income tax, however large it is.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.LAW, 4,
         "請說明銀行洗錢防制中「認識客戶」（KYC）與客戶審查應包含哪些步驟，並舉例說明客戶經理發現可疑交易時"
@@ -167,5 +177,6 @@ QUESTIONS = [
         "a risk-based assessment and ongoing monitoring 2; handling a suspicious transaction (report it to the "
         "AML unit under internal procedure, the bank files with the Investigation Bureau, no tipping-off) 3; a "
         "realistic example 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

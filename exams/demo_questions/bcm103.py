@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.MARKETING, 2,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("促銷（Promotion）", "Promotion"),
             ("目標市場選擇（Targeting）", "Targeting"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.MARKETING, 2,
         "銀行依資產規模把客戶分為一般、貴賓與私人銀行客群，這是行銷中的哪一種做法？",
@@ -28,8 +29,8 @@ QUESTIONS = [
             ("垂直整合", "Vertical integration"),
             ("價格戰", "A price war"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.MARKETING, 3,
         "以 SWOT 分析本行業務時，「競爭銀行推出更高利率的數位存款」屬於哪一項？",
@@ -41,8 +42,8 @@ QUESTIONS = [
             ("威脅（Threats）", "Threats"),
             ("機會（Opportunities）", "Opportunities"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.MARKETING, 3,
         "一張已進入產品生命週期成熟期的信用卡，較適合採取下列哪一種策略？",
@@ -53,8 +54,8 @@ QUESTIONS = [
             ("停止所有推廣活動", "Stop all promotion"),
             ("只開發新客戶，不經營既有客戶", "Chase new customers only and ignore existing ones"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "依馬斯洛需求層次理論，客戶為保障退休生活而規劃理財，主要對應哪一層需求？",
@@ -66,8 +67,8 @@ QUESTIONS = [
             ("自我實現需求", "Self-actualisation"),
             ("安全需求", "Safety needs"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "客戶對「保本」特別有好感，即使報酬較低也願意選擇，這反映哪一種心理傾向？",
@@ -79,8 +80,8 @@ QUESTIONS = [
             ("從眾效應", "Herd behaviour"),
             ("光環效應", "The halo effect"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     multiple(
         Area.MARKETING, 3,
         "服務業行銷由 4P 延伸為 7P，新增的是下列哪些要素？",
@@ -91,8 +92,8 @@ QUESTIONS = [
             ("利潤（Profit）", "Profit"),
             ("實體環境（Physical evidence）", "Physical evidence"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.MARKETING, 3,
         "銀行推廣數位帳戶，下列哪些是可衡量成效的指標？",
@@ -103,8 +104,8 @@ QUESTIONS = [
             ("開戶後三個月的活躍率", "The share still active three months after opening"),
             ("每位新客戶的獲客成本", "The cost of acquiring each new customer"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.PUBLIC_RELATIONS, 3,
         "銀行經營社群媒體品牌時，下列哪些做法恰當？",
@@ -115,8 +116,8 @@ QUESTIONS = [
             ("在合理時間內回應客戶留言", "Reply to customers' comments within a reasonable time"),
             ("建立貼文內容的審核流程", "Have posts reviewed before they go out"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.PUBLIC_RELATIONS, 3,
         "銀行為理財商品所做的廣告，下列哪些是應遵守的原則？",
@@ -127,32 +128,32 @@ QUESTIONS = [
             ("揭露主要風險", "Disclose the main risks"),
             ("內容與實際商品條件一致", "Match the product's actual terms"),
         ],
-        "BCD",
-    ),  # fmt: skip
+        answer="BCD",
+    ),
     true_false(
         Area.MARKETING, 1,
         "交叉銷售是向既有客戶推薦其尚未使用的本行其他產品。",
         "Cross-selling means offering existing customers other products of the bank that they do not use yet.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.MARKETING, 1,
         "一般而言，留住既有客戶的成本比開發同樣數量的新客戶更高。",
         "Keeping existing customers generally costs more than winning the same number of new ones.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "景氣擴張期企業資金需求增加，通常有利於銀行放款成長。",
         "In an economic expansion, businesses need more funds, which usually helps bank lending grow.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "物價普遍下跌（通貨緊縮）時，債務人的實質還款負擔會減輕。",
         "When prices fall across the board (deflation), the real burden of debt on borrowers becomes lighter.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.MARKETING, 3,
         "本行將推出以 25 至 35 歲上班族為對象的數位存款帳戶。請以 STP 與 4P 規劃其行銷策略，並說明你會如何衡量成效。",
@@ -163,5 +164,6 @@ QUESTIONS = [
         rubric_en="Clear segmentation, target and positioning 3; product, price, place and promotion specific and "
         "consistent with each other 4; measurable results (accounts opened, activity rate, acquisition cost) 2; "
         "the rules mentioned (financial advertising, personal data) 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.FINANCE, 3,
@@ -16,8 +17,8 @@ QUESTIONS = [
             ("寄送支票", "A cheque sent by post"),
             ("交貨時付現", "Cash on delivery"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 3,
         "企業三個月後要支付一筆美元貨款，擔心新臺幣貶值，可建議其採用哪一種避險方式？",
@@ -29,8 +30,8 @@ QUESTIONS = [
             ("預購遠期美元", "Buy US dollars forward"),
             ("發行公司債", "Issue corporate bonds"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.MARKETING, 2,
         "對公客戶經理評估一家企業客戶的整體往來貢獻度，下列何者最適當？",
@@ -39,10 +40,13 @@ QUESTIONS = [
             ("只看放款金額", "By the loan amount alone"),
             ("只看存款金額", "By deposits alone"),
             ("只看企業員工人數", "By the number of employees"),
-            ("綜合存款、放款、外匯、薪轉等往來的收益與風險", "By the income and risk of all its business: deposits, loans, FX, payroll"),
+            (
+                "綜合存款、放款、外匯、薪轉等往來的收益與風險",
+                "By the income and risk of all its business: deposits, loans, FX, payroll",
+            ),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.MARKETING, 2,
         "企業薪資轉帳業務對銀行最主要的行銷價值是什麼？",
@@ -53,8 +57,8 @@ QUESTIONS = [
             ("可以免除該企業的授信審查", "Exemption from credit review for the company"),
             ("可以取代對該企業的放款", "It replaces lending to the company"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.ECONOMICS, 3,
         "一家營收多以美元計價的出口型電子廠，在新臺幣大幅升值時，其換算成新臺幣的營收通常會？",
@@ -66,8 +70,8 @@ QUESTIONS = [
             ("不受影響", "It is unaffected"),
             ("只受利率影響，與匯率無關", "It depends only on interest rates, not exchange rates"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.ECONOMICS, 3,
         "產業分析常用的波特五力模型，不包括下列哪一項？",
@@ -78,8 +82,8 @@ QUESTIONS = [
             ("中央銀行的利率政策", "The central bank's interest-rate policy"),
             ("替代品的威脅", "The threat of substitutes"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     multiple(
         Area.FINANCE, 3,
         "企業的營運週轉資金需求，可由下列哪些銀行產品支應？",
@@ -90,8 +94,8 @@ QUESTIONS = [
             ("興建廠房的中長期貸款", "A medium- to long-term loan to build a factory"),
             ("透支額度", "An overdraft facility"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些屬於銀行提供企業的現金管理服務？",
@@ -102,8 +106,8 @@ QUESTIONS = [
             ("代收貨款", "Collection of receivables"),
             ("資金集中管理（帳戶歸集）", "Cash pooling across accounts"),
         ],
-        "BCD",
-    ),  # fmt: skip
+        answer="BCD",
+    ),
     multiple(
         Area.LAW, 3,
         "辦理企業授信時，下列哪些資料可用來確認借款人的主體資格與借款權限？",
@@ -114,8 +118,8 @@ QUESTIONS = [
             ("負責人的家族旅遊照片", "Holiday photos of the owner's family"),
             ("負責人的身分證明文件", "The representative's identity documents"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.LAW, 3,
         "為企業開戶進行洗錢防制審查時，銀行應確認下列哪些事項？",
@@ -126,33 +130,33 @@ QUESTIONS = [
             ("公司代表人的身分", "Who its representative is"),
             ("公司員工的宗教信仰", "Its employees' religion"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     true_false(
         Area.FINANCE, 2,
         "應收帳款承購是企業將應收帳款轉讓給銀行，以提前取得資金。",
         "In factoring, a company assigns its receivables to a bank to get the cash sooner.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "出口押匯是銀行在出口商提示信用狀規定的單據後先行墊付，因此銀行不承擔任何風險。",
         "In export negotiation the bank advances the money once the exporter presents the documents the letter "
         "of credit requires, so the bank bears no risk at all.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.MARKETING, 2,
         "透過供應鏈上的核心企業，銀行可以開發其上下游廠商成為客戶。",
         "Through a core company in a supply chain, a bank can win that company's suppliers and buyers as customers.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.MARKETING, 2,
         "大型企業客戶的議價能力強，因此對銀行而言沒有開發價值。",
         "Large corporate customers bargain hard, so they are not worth winning for a bank.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.MARKETING, 4,
         "一家中型機械製造商計畫擴建廠房並拓展東南亞市場。請以客戶經理的角度，設計一套綜合金融服務方案"
@@ -166,5 +170,6 @@ QUESTIONS = [
         "sound mix of products (a medium-term loan, letters of credit and negotiation, forward FX hedging, cash "
         "management) 4; risks assessed (the 5Ps of credit, currency and country risk, collateral) 2; clear "
         "structure 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

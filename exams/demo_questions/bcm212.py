@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.ACCOUNTING, 2,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("總負債 ÷ 股東權益", "Total liabilities ÷ equity"),
             ("稅後淨利 ÷ 營業收入", "Net income ÷ revenue"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.ACCOUNTING, 2,
         "下列何者是資產負債表上的項目？",
@@ -27,8 +28,8 @@ QUESTIONS = [
             ("所得稅費用", "Income tax expense"),
             ("應收帳款", "Accounts receivable"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.ACCOUNTING, 3,
         "某公司流動資產 500 萬元（其中存貨 200 萬元），流動負債 250 萬元，其速動比率為？",
@@ -40,8 +41,8 @@ QUESTIONS = [
             ("1.2", "1.2"),
             ("0.6", "0.6"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.ACCOUNTING, 3,
         "某公司帳上淨利為正，營業活動現金流量卻連續為負，最可能的原因是？",
@@ -53,8 +54,8 @@ QUESTIONS = [
             ("發放現金股利", "Cash dividends paid"),
             ("償還長期借款", "Long-term borrowing repaid"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.FINANCE, 3,
         "授信 5P 原則不包括下列哪一項？",
@@ -65,8 +66,8 @@ QUESTIONS = [
             ("銀行利潤（Profit）", "The bank's profit (Profit)"),
             ("還款來源（Payment）", "The source of repayment (Payment)"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.FINANCE, 3,
         "授信審查所稱的「第一還款來源」，通常是指？",
@@ -77,8 +78,8 @@ QUESTIONS = [
             ("銀行提列的備抵呆帳", "The bank's loan-loss allowance"),
             ("借款人營運所產生的現金流量", "Cash flow from the borrower's operations"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     multiple(
         Area.ACCOUNTING, 3,
         "下列哪些比率可用來評估企業的償債能力？",
@@ -89,8 +90,8 @@ QUESTIONS = [
             ("負債比率", "The debt ratio"),
             ("利息保障倍數", "Interest coverage"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.ACCOUNTING, 3,
         "分析財務報表時，下列哪些情況可能是盈餘品質不佳的警訊？",
@@ -101,8 +102,8 @@ QUESTIONS = [
             ("毛利率長期穩定", "A gross margin stable for years"),
             ("頻繁更換簽證會計師", "Frequent changes of auditor"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些屬於授信後管理（貸後管理）的工作？",
@@ -113,8 +114,8 @@ QUESTIONS = [
             ("定期取得財務報表辦理覆審", "Getting financial statements regularly for review"),
             ("注意擔保品價值的變化", "Watching the value of the collateral"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些是授信戶的早期預警訊號？",
@@ -125,34 +126,34 @@ QUESTIONS = [
             ("主要客戶流失", "Loss of a major customer"),
             ("按時提供財務報表", "Financial statements delivered on time"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     true_false(
         Area.ACCOUNTING, 2,
         "折舊是非現金費用，會減少淨利，但不會直接減少當期的現金。",
         "Depreciation is a non-cash expense: it lowers net income but does not itself reduce cash in the period.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ACCOUNTING, 2,
         "存貨週轉天數增加，通常表示存貨管理效率提高。",
         "More days of inventory on hand usually means inventory is managed more efficiently.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.LAW, 2,
         "依《銀行法》第 12 條，由經政府核准設立的信用保證機構（如中小企業信用保證基金）保證的授信，屬於擔保授信。",
         "Under Article 12 of the Banking Act, credit guaranteed by a government-approved credit guarantee "
         "institution, such as the Small and Medium Enterprise Credit Guarantee Fund, counts as secured credit.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.LAW, 2,
         "依《銀行法》，只要由公司負責人個人擔任連帶保證人，該筆授信即屬擔保授信。",
         "Under the Banking Act, a loan becomes secured credit simply because the company's owner personally "
         "guarantees it jointly and severally.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.ACCOUNTING, 4,
         "某客戶兩年的簡要財務資料（單位：新臺幣百萬元）如下：營收 500 → 600；淨利 30 → 36；應收帳款 80 → 150；"
@@ -169,5 +170,6 @@ QUESTIONS = [
         "flow turned negative 3; computes and reads the ratios (days of receivables and inventory, reliance on "
         "short-term debt) 3; weighs purpose and source of repayment with the 5Ps 2; a specific recommendation "
         "(amount, collateral, covenants, monitoring) 2.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.MARKETING, 2,
@@ -16,8 +17,8 @@ QUESTIONS = [
             ("活動（事件）行銷", "Event marketing"),
             ("大眾媒體廣告", "Mass-media advertising"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.MARKETING, 2,
         "信用卡的「首刷禮」主要屬於行銷組合 4P 中的哪一項？",
@@ -28,8 +29,8 @@ QUESTIONS = [
             ("通路（Place）", "Place"),
             ("價格（Price）", "Price"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.FINANCE, 3,
         "房貸採「本息平均攤還」且利率不變時，下列敘述何者正確？",
@@ -37,12 +38,15 @@ QUESTIONS = [
         "right?",
         [
             ("每期償還的本金相同", "The principal repaid is the same each month"),
-            ("每期還款金額相同，前期利息所占比例較高", "Each instalment is the same, with more of it interest at first"),
+            (
+                "每期還款金額相同，前期利息所占比例較高",
+                "Each instalment is the same, with more of it interest at first",
+            ),
             ("每期支付的利息相同", "The interest paid is the same each month"),
             ("前期還款中本金所占比例較高", "Early instalments are mostly principal"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 3,
         "客戶貸款 100 萬元，年利率 3%，採「本金平均攤還」分 20 年還款，第一個月應付利息約為多少？",
@@ -54,8 +58,8 @@ QUESTIONS = [
             ("7,500 元", "NT$7,500"),
             ("2,500 元", "NT$2,500"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "客戶面對太多理財商品可選，反而遲遲無法做決定，這種現象稱為？",
@@ -66,8 +70,8 @@ QUESTIONS = [
             ("確認偏誤", "Confirmation bias"),
             ("光環效應", "The halo effect"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "客戶經理先介紹高價方案、再介紹中價方案，使客戶覺得中價方案較划算，運用的是哪一種心理效應？",
@@ -79,8 +83,8 @@ QUESTIONS = [
             ("錨定效應", "Anchoring"),
             ("稟賦效應", "The endowment effect"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     multiple(
         Area.LAW, 3,
         "銀行向一般客戶銷售基金或結構型商品時，依金融消費者保護相關規定應做到哪些事？",
@@ -92,8 +96,8 @@ QUESTIONS = [
             ("只推介與客戶風險屬性相符的商品", "Recommend only products matching the customer's risk profile"),
             ("充分揭露費用與風險", "Disclose fees and risks fully"),
         ],
-        "BCD",
-    ),  # fmt: skip
+        answer="BCD",
+    ),
     multiple(
         Area.LAW, 3,
         "銀行向高齡客戶銷售投資商品，下列哪些是妥適的做法？",
@@ -104,8 +108,8 @@ QUESTIONS = [
             ("必要時請家屬或見證人在場", "Where needed, have a family member or witness present"),
             ("評估商品是否符合其財務狀況與需求", "Check the product fits their finances and needs"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.MARKETING, 3,
         "下列哪些是零售銀行常見且適當的交叉銷售情境？",
@@ -116,8 +120,8 @@ QUESTIONS = [
             ("定存到期時與客戶檢視理財需求", "Reviewing investment needs when a time deposit matures"),
             ("向未成年人推銷信用卡循環信用", "Revolving credit offered to a minor"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.MARKETING, 3,
         "經營數位通路時，下列哪些做法能在合規前提下提高申辦轉換率？",
@@ -128,35 +132,35 @@ QUESTIONS = [
             ("經客戶同意後推送與其屬性相關的優惠", "With consent, send offers relevant to the customer"),
             ("在申辦頁面清楚揭露費率", "Show fees and rates clearly on the application page"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     true_false(
         Area.FINANCE, 2,
         "信用卡循環信用利率通常高於一般信用貸款，只繳最低應繳金額會累積較高的利息。",
         "Credit-card revolving rates are usually higher than personal-loan rates, so paying only the minimum "
         "builds up a lot of interest.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "提前清償房貸，一律不必負擔任何違約金。",
         "Repaying a mortgage early never carries a prepayment penalty.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.PSYCHOLOGY, 1,
         "客戶經理儀容專業、守時守信，有助於建立客戶的信任。",
         "A customer manager who looks professional, is punctual and keeps promises earns customers' trust more "
         "easily.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.PSYCHOLOGY, 1,
         "客戶口頭說「好」，就代表已完全理解商品風險，不必再確認。",
         "If the customer says \"fine\", they have fully understood the product's risks and nothing more needs "
         "checking.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.FINANCE, 3,
         "一對 35 歲的夫妻，月收入合計 12 萬元，育有一名幼兒，計畫五年內購屋。請為他們規劃零售銀行的產品組合"
@@ -169,5 +173,6 @@ QUESTIONS = [
         rubric_en="Needs and finances analysed (emergency fund, debt ratio) 3; a sensible set of products with "
         "reasons 3; preparing to buy (down payment, an affordable monthly mortgage payment, rates and grace "
         "periods) 2; suitability assessed and risks disclosed 2.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

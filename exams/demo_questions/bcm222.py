@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.FINANCE, 2,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("居住縣市", "City of residence"),
             ("持有的手機品牌", "The brand of mobile phone"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 2,
         "財團法人金融聯合徵信中心（聯徵中心）的主要功能是？",
@@ -25,10 +26,13 @@ QUESTIONS = [
             ("核准個人貸款", "Approving personal loans"),
             ("訂定各銀行的放款利率", "Setting banks' lending rates"),
             ("處理金融消費爭議的評議", "Ruling on financial consumer disputes"),
-            ("蒐集並提供金融機構間的信用資料", "Collecting credit information and sharing it among financial institutions"),
+            (
+                "蒐集並提供金融機構間的信用資料",
+                "Collecting credit information and sharing it among financial institutions",
+            ),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.FINANCE, 3,
         "依主管機關規範，個人無擔保債務總餘額原則上不宜超過其平均月收入的幾倍（DBR 上限）？",
@@ -40,8 +44,8 @@ QUESTIONS = [
             ("22 倍", "22 times"),
             ("36 倍", "36 times"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.FINANCE, 3,
         "房屋貸款的「貸款成數」是指什麼？",
@@ -52,8 +56,8 @@ QUESTIONS = [
             ("每月還款額占收入的比率", "The monthly payment as a share of income"),
             ("貸款的還款年限", "The loan's term"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.LAW, 2,
         "下列何者是帳戶可能被當作詐騙「人頭帳戶」使用的典型跡象？",
@@ -64,21 +68,24 @@ QUESTIONS = [
             ("每年一次繳納房屋稅", "Property tax paid once a year"),
             ("新開戶後短期內大量轉入並隨即提領", "Soon after opening, many incoming transfers withdrawn at once"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.LAW, 2,
         "客戶臨櫃要求提領大額現金，神情緊張並不斷講手機，客戶經理最適當的做法是？",
         "A customer at the counter asks to withdraw a large sum in cash, looks anxious and keeps talking on the "
         "phone. What is the best thing for the customer manager to do?",
         [
-            ("依關懷提問程序了解用途，必要時通報警方協助", "Ask caring questions about the purpose, as the procedure says, and call the police if needed"),
+            (
+                "依關懷提問程序了解用途，必要時通報警方協助",
+                "Ask caring questions about the purpose, as the procedure says, and call the police if needed",
+            ),
             ("直接拒絕並請客戶離開", "Refuse outright and ask the customer to leave"),
             ("不詢問任何問題，立即付款", "Pay out at once without asking anything"),
             ("建議客戶改到他行提領", "Suggest withdrawing at another bank"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些屬於銀行的作業風險事件？",
@@ -89,8 +96,8 @@ QUESTIONS = [
             ("市場利率變動造成債券評價損失", "A valuation loss on bonds from a change in market rates"),
             ("外部人士以偽造文件詐貸", "Fraudsters borrowing with forged documents"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "零售授信中，下列哪些措施可以降低信用風險？",
@@ -101,8 +108,8 @@ QUESTIONS = [
             ("設定擔保並採合理的貸款成數", "Taking collateral at a prudent loan-to-value"),
             ("分散授信對象與產業", "Spreading lending across borrowers and industries"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.LAW, 3,
         "銀行發生客戶個人資料外洩時，應採取下列哪些作為？",
@@ -113,46 +120,49 @@ QUESTIONS = [
             ("依規定通報主管機關", "Report to the regulator as required"),
             ("隱匿事件以維護商譽", "Hide the incident to protect the bank's reputation"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.LAW, 3,
         "下列哪些行為違反洗錢防制的保密規定（不得洩露申報資訊）？",
         "Which of these break the anti-money-laundering rule against tipping off?",
         [
             ("告訴客戶其交易已被申報為可疑交易", "Telling the customer their transaction was reported as suspicious"),
-            ("依內部程序將疑似案件報告專責主管", "Reporting a suspected case to the AML officer under internal procedure"),
+            (
+                "依內部程序將疑似案件報告專責主管",
+                "Reporting a suspected case to the AML officer under internal procedure",
+            ),
             ("提示客戶如何拆分金額以避免申報", "Showing the customer how to split amounts to avoid a report"),
             ("向客戶透露銀行正在調查其帳戶", "Letting the customer know the bank is investigating their account"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     true_false(
         Area.PSYCHOLOGY, 2,
         "詐騙集團常製造恐懼與急迫感，使被害人來不及查證。",
         "Fraudsters often create fear and urgency so that victims have no time to check.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.PSYCHOLOGY, 2,
         "正依歹徒指示匯款的客戶，通常會主動向行員說明自己受人指示。",
         "A customer wiring money on a fraudster's instructions will usually tell the bank clerk so unprompted.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.LAW, 1,
         "把存摺和提款卡借給朋友使用，只要自己沒有參與詐騙，就不會有任何法律責任。",
         "Lending your passbook and ATM card to a friend carries no legal liability as long as you take no part "
         "in any fraud.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.LAW, 1,
         "銀行可依相關規定，對疑似涉及詐騙的帳戶列為警示帳戶並暫停交易。",
         "Under the rules, a bank may flag an account suspected of fraud as a warning account and suspend its "
         "transactions.",
         true=True,
-    ),  # fmt: skip
+    ),
     essay(
         Area.FINANCE, 4,
         "某分行近三個月的個人信用貸款逾期比率明顯上升。請分析可能的原因（客戶面、流程面、外部環境），"
@@ -165,5 +175,6 @@ QUESTIONS = [
         rubric_en="Causes analysed fully (customers, process, economy) 3; before lending (income checks, debt "
         "ratio, JCIC enquiry) 2; at approval (authority limits, collateral and terms) 2; after lending (early "
         "warning indicators, tiered collection) 2; fair treatment and the rules respected 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.ECONOMICS, 3,
@@ -16,8 +17,8 @@ QUESTIONS = [
             ("經濟可能走向衰退的訊號", "A sign that a recession may be coming"),
             ("股市必然大漲", "Stocks will certainly rally"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.ECONOMICS, 3,
         "製造業採購經理人指數（PMI）高於 50，通常表示？",
@@ -28,8 +29,8 @@ QUESTIONS = [
             ("通膨率已超過 5%", "Inflation is above 5%"),
             ("失業率正在上升", "Unemployment is rising"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.FINANCE, 3,
         "ESG 投資中的「G」指的是什麼？",
@@ -40,8 +41,8 @@ QUESTIONS = [
             ("成長股（Growth）", "Growth stocks"),
             ("綠色能源（Green energy）", "Green energy"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 3,
         "我國推動開放銀行，第一階段開放的是下列哪一類資料？",
@@ -52,8 +53,8 @@ QUESTIONS = [
             ("客戶信用評分", "Customers' credit scores"),
             ("公開資料查詢（如商品資訊）", "Public data, such as product information"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.LAW, 3,
         "金管會推動的「金融服務業公平待客原則」，不包括下列哪一項？",
@@ -65,20 +66,23 @@ QUESTIONS = [
             ("申訴保障原則", "Complaint protection"),
             ("業績最大化原則", "Maximising sales"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.LAW, 3,
         "在臺灣提供虛擬資產服務的業者，須遵循下列哪一項規範？",
         "What must a virtual-asset service provider in Taiwan comply with?",
         [
-            ("洗錢防制相關規定，並向金管會完成洗錢防制登記", "The anti-money-laundering rules, including AML registration with the FSC"),
+            (
+                "洗錢防制相關規定，並向金管會完成洗錢防制登記",
+                "The anti-money-laundering rules, including AML registration with the FSC",
+            ),
             ("不受任何監理", "No supervision at all"),
             ("須向中央銀行申請銀行執照", "It must obtain a banking licence from the Central Bank"),
             ("由交易所自行訂定規範即可", "Only rules the exchange sets for itself"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     multiple(
         Area.ECONOMICS, 3,
         "國家發展委員會的景氣領先指標包含下列哪些項目？",
@@ -89,8 +93,8 @@ QUESTIONS = [
             ("股價指數", "The stock price index"),
             ("實質貨幣總計數 M1B", "Real monetary aggregate M1B"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.ECONOMICS, 3,
         "美國聯準會升息，對臺灣可能產生哪些影響？",
@@ -101,20 +105,23 @@ QUESTIONS = [
             ("國內利率可能跟進上升", "Domestic rates may follow upwards"),
             ("國內企業的美元負債成本下降", "Cheaper US dollar debt for Taiwanese companies"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.FINANCE, 3,
         "下列哪些屬於氣候相關的金融風險？",
         "Which of these are climate-related financial risks?",
         [
             ("極端氣候造成擔保品毀損（實體風險）", "Collateral damaged by extreme weather (physical risk)"),
-            ("碳費等政策使高碳產業獲利下降（轉型風險）", "Policies such as a carbon fee cutting high-carbon industries' profits (transition risk)"),
+            (
+                "碳費等政策使高碳產業獲利下降（轉型風險）",
+                "Policies such as a carbon fee cutting high-carbon industries' profits (transition risk)",
+            ),
             ("授信客戶因減碳法規而營運受到影響", "Borrowers whose business is hit by decarbonisation rules"),
             ("銀行員工的年休假天數", "The number of days of annual leave of bank staff"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.FINANCE, 3,
         "進行產業分析時，下列哪些是常用的分析工具？",
@@ -125,33 +132,33 @@ QUESTIONS = [
             ("波特五力分析", "Porter's five forces"),
             ("產業生命週期分析", "The industry life cycle"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "消費者物價指數（CPI）年增率常被用來衡量通貨膨脹。",
         "The year-on-year change in the consumer price index (CPI) is commonly used to measure inflation.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "經濟成長率為負值時，物價一定下跌。",
         "When economic growth is negative, prices always fall.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "綠色債券募得的資金，應用於具環境效益的投資計畫。",
         "The money raised by a green bond must go to investment projects with environmental benefits.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "數位存款帳戶是線上開立的，因此不適用洗錢防制的客戶審查。",
         "Digital deposit accounts are opened online, so anti-money-laundering due diligence does not apply "
         "to them.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.ECONOMICS, 4,
         "請選擇一個臺灣的重要產業（例如半導體、綠能或觀光），分析其景氣現況與未來三年的機會與風險，並說明銀行"
@@ -164,5 +171,6 @@ QUESTIONS = [
         rubric_en="The industry's current state described with evidence 3; opportunities and risks analysed "
         "(PEST or the five forces, for example) 3; a specific bank strategy (credit policy, products, risk "
         "control) 3; structure and writing 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

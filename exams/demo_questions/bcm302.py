@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.FINANCE, 3,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("保證投資報酬", "To guarantee a return"),
             ("增加交易手續費收入", "To earn more trading fees"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 3,
         "夏普比率（Sharpe ratio）衡量的是什麼？",
@@ -27,8 +28,8 @@ QUESTIONS = [
             ("每承擔一單位總風險所獲得的超額報酬", "Excess return per unit of total risk"),
             ("投資組合的週轉率", "A portfolio's turnover"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.TAXATION, 3,
         "依《遺產及贈與稅法》，以 2024 年適用標準，每位贈與人每年的贈與稅免稅額為多少？",
@@ -40,8 +41,8 @@ QUESTIONS = [
             ("100 萬元", "NT$1 million"),
             ("244 萬元", "NT$2.44 million"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.TAXATION, 3,
         "依《遺產及贈與稅法》，以 2024 年適用標準，遺產稅的免稅額為多少？",
@@ -52,8 +53,8 @@ QUESTIONS = [
             ("1,200 萬元", "NT$12 million"),
             ("5,000 萬元", "NT$50 million"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "客戶在股價下跌時不願停損，上漲時卻急著獲利了結，這種現象稱為？",
@@ -64,8 +65,8 @@ QUESTIONS = [
             ("處分效應", "The disposition effect"),
             ("過度自信", "Overconfidence"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.PSYCHOLOGY, 2,
         "客戶因為近期新聞大量報導某產業，便高估了該產業的投資機會，屬於哪一種偏誤？",
@@ -77,8 +78,8 @@ QUESTIONS = [
             ("損失規避", "Loss aversion"),
             ("心理帳戶", "Mental accounting"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     multiple(
         Area.LAW, 3,
         "關於信託，下列哪些敘述正確？",
@@ -87,10 +88,13 @@ QUESTIONS = [
             ("信託財產應與受託人的自有財產分別管理", "Trust property is kept apart from the trustee's own property"),
             ("委託人可為自己或他人的利益成立信託", "A settlor may set up a trust for their own benefit or another's"),
             ("受託人可將信託財產挪為自用", "The trustee may use trust property for itself"),
-            ("安養信託可協助高齡者保障生活與醫療費用", "A care trust can secure an elderly person's living and medical costs"),
+            (
+                "安養信託可協助高齡者保障生活與醫療費用",
+                "A care trust can secure an elderly person's living and medical costs",
+            ),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.LAW, 3,
         "銀行理財專員執行業務時，下列哪些是禁止的行為？",
@@ -101,8 +105,8 @@ QUESTIONS = [
             ("與客戶有私人資金往來", "Lending to or borrowing from customers privately"),
             ("未經授權以客戶名義自行操作交易", "Trading in the customer's name without authority"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.FINANCE, 4,
         "下列哪些情況通常會使既有債券的價格下跌？",
@@ -113,45 +117,48 @@ QUESTIONS = [
             ("發行公司的信用評等被調降", "The issuer's credit rating is cut"),
             ("市場預期通膨升高", "The market expects higher inflation"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.FINANCE, 4,
         "依生命週期理財規劃，下列哪些敘述合理？",
         "Following life-cycle financial planning, which of these are sensible?",
         [
-            ("年輕時風險承受能力較高，可提高股票類資產的比重", "When young, risk capacity is higher, so more can go into equities"),
+            (
+                "年輕時風險承受能力較高，可提高股票類資產的比重",
+                "When young, risk capacity is higher, so more can go into equities",
+            ),
             ("接近退休時，逐步降低高波動資產的比重", "Nearing retirement, gradually cut the share of volatile assets"),
             ("應先預留足夠的緊急預備金", "Set aside an adequate emergency fund first"),
             ("退休後將全部資金投入單一高收益債券", "At retirement, put everything into a single high-yield bond"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     true_false(
         Area.TAXATION, 2,
         "依《所得基本稅額條例》，受益人與要保人非同一人的人壽保險及年金保險給付，超過一定金額須計入基本所得額。",
         "Under the Income Basic Tax Act, life and annuity insurance benefits paid to a beneficiary who is not "
         "the policyholder count towards basic income above a set amount.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.TAXATION, 2,
         "個人的海外所得，不論金額多少都不必在臺灣申報任何稅。",
         "A person's overseas income never has to be reported for any tax in Taiwan, however large it is.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "投資型保單的投資風險由保戶自行承擔。",
         "In an investment-linked insurance policy, the policyholder bears the investment risk.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "過去績效優良的基金，未來的報酬也一定優良。",
         "A fund that performed well in the past will certainly perform well in the future.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.FINANCE, 4,
         "一位 58 歲的企業主，資產約新臺幣 8,000 萬元（含自用住宅、公司股權與存款），計畫五年後退休並將事業"
@@ -164,5 +171,6 @@ QUESTIONS = [
         rubric_en="Needs and risk profile analysed 2; retirement cash flow and asset allocation 3; succession "
         "tools (yearly gifts, trusts, insurance) and tax (estate and gift tax, the alternative minimum tax) 3; "
         "suitability and compliance 2.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.FINANCE, 3,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("計畫回收期少於一年", "The payback period is under a year"),
             ("內部報酬率等於零", "The internal rate of return is zero"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.FINANCE, 3,
         "內部報酬率（IRR）是指什麼？",
@@ -27,8 +28,8 @@ QUESTIONS = [
             ("銀行的放款利率", "The bank's lending rate"),
             ("當年的通貨膨脹率", "This year's inflation rate"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.FINANCE, 4,
         "某計畫期初投資 1,000 萬元，之後每年淨現金流入 300 萬元，不考慮折現時的回收期約為？",
@@ -40,8 +41,8 @@ QUESTIONS = [
             ("3.3 年", "3.3 years"),
             ("2.7 年", "2.7 years"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.FINANCE, 4,
         "一年後將收到 110 萬元，折現率為 10%，其現值為多少？",
@@ -52,20 +53,23 @@ QUESTIONS = [
             ("121 萬元", "NT$1,210,000"),
             ("100 萬元", "NT$1,000,000"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.ACCOUNTING, 3,
         "專案融資常用的償債覆蓋率（DSCR）如何計算？",
         "How is the debt service coverage ratio (DSCR) used in project finance calculated?",
         [
             ("總負債 ÷ 總資產", "Total liabilities ÷ total assets"),
-            ("可用於償債的現金流量 ÷ 當期應還本息", "Cash flow available for debt service ÷ principal and interest due"),
+            (
+                "可用於償債的現金流量 ÷ 當期應還本息",
+                "Cash flow available for debt service ÷ principal and interest due",
+            ),
             ("淨利 ÷ 營業收入", "Net income ÷ revenue"),
             ("流動資產 ÷ 流動負債", "Current assets ÷ current liabilities"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.ACCOUNTING, 3,
         "估算計畫的增額現金流量時，下列何者不應計入？",
@@ -76,8 +80,8 @@ QUESTIONS = [
             ("已經發生的可行性研究費用（沉沒成本）", "The feasibility study already paid for (a sunk cost)"),
             ("計畫帶來的稅後營業現金流入", "The after-tax operating cash the project brings in"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     multiple(
         Area.ECONOMICS, 3,
         "評估大型公共建設計畫的經濟效益時，下列哪些應納入考量？",
@@ -88,8 +92,8 @@ QUESTIONS = [
             ("承辦人員的個人喜好", "The personal preferences of the officials in charge"),
             ("資源用於其他用途的機會成本", "The opportunity cost of the resources"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     multiple(
         Area.ECONOMICS, 3,
         "進行計畫的敏感度分析時，通常會測試下列哪些變數的變動？",
@@ -100,8 +104,8 @@ QUESTIONS = [
             ("建造成本", "Construction cost"),
             ("專案公司的名稱", "The project company's name"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.LAW, 3,
         "專案融資常見的擔保與契約安排包括下列哪些？",
@@ -112,8 +116,8 @@ QUESTIONS = [
             ("專案資產設定擔保", "Security over the project's assets"),
             ("購售電或長期承購契約等收入保障", "Revenue secured by a power purchase or long-term offtake agreement"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.LAW, 3,
         "關於聯合授信（聯貸），下列哪些敘述正確？",
@@ -124,32 +128,32 @@ QUESTIONS = [
             ("通常設有管理銀行處理撥款與還款事務", "An agent bank usually handles drawdowns and repayments"),
             ("參貸銀行不必簽署聯貸合約", "Participating banks need not sign the facility agreement"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     true_false(
         Area.FINANCE, 2,
         "在其他條件相同下，資金成本越高，同一組現金流量的淨現值越低。",
         "Other things equal, the higher the cost of capital, the lower the NPV of the same cash flows.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "回收期法有考慮回收期之後的現金流量。",
         "The payback method takes account of cash flows after the payback period.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ACCOUNTING, 2,
         "折舊雖不是現金支出，但可產生稅盾效果，增加稅後現金流量。",
         "Depreciation is not a cash outflow, but it creates a tax shield that raises after-tax cash flow.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ACCOUNTING, 2,
         "評估計畫時只需看會計淨利，不需考慮現金流量發生的時間。",
         "Appraising a project, accounting profit is enough: when the cash flows arrive does not matter.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.FINANCE, 4,
         "某公司申請新臺幣 5 億元專案融資，興建太陽能電廠並預計售電 20 年。請說明銀行評估此專案的重點"
@@ -163,5 +167,6 @@ QUESTIONS = [
         "measures such as NPV, IRR and DSCR used 3; security and contracts (power purchase agreement, share "
         "pledge, construction and operating insurance) 2; drawdowns tied to construction milestones, and "
         "monitoring 2.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -4,6 +4,7 @@ from exams.models import KnowledgeArea as Area
 
 from .kit import essay, multiple, single, true_false
 
+# fmt: off
 QUESTIONS = [
     single(
         Area.FINANCE, 3,
@@ -15,8 +16,8 @@ QUESTIONS = [
             ("證券承銷商", "The securities underwriter"),
             ("會計師公會", "The accountants' association"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.FINANCE, 3,
         "承銷商以「包銷」方式承銷證券時，下列何者正確？",
@@ -27,8 +28,8 @@ QUESTIONS = [
             ("承銷商不承擔任何風險", "The underwriter bears no risk"),
             ("只能承銷政府公債", "Only government bonds can be underwritten so"),
         ],
-        "B",
-    ),  # fmt: skip
+        answer="B",
+    ),
     single(
         Area.LAW, 3,
         "企業併購前進行盡職調查（Due Diligence）的主要目的為何？",
@@ -39,8 +40,8 @@ QUESTIONS = [
             ("規避主管機關審查", "To avoid review by the regulator"),
             ("決定合併後的公司名稱", "To choose the merged company's name"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     single(
         Area.LAW, 3,
         "依《企業併購法》，兩家公司合併後，消滅公司的權利義務如何處理？",
@@ -52,8 +53,8 @@ QUESTIONS = [
             ("由往來銀行承擔", "The company's bank takes them on"),
             ("由存續或新設公司概括承受", "The surviving or new company assumes them all"),
         ],
-        "D",
-    ),  # fmt: skip
+        answer="D",
+    ),
     single(
         Area.FINANCE, 4,
         "某可轉換公司債面額 10 萬元，轉換價格 50 元，可轉換為多少股普通股？",
@@ -65,8 +66,8 @@ QUESTIONS = [
             ("2,000 股", "2,000 shares"),
             ("20,000 股", "20,000 shares"),
         ],
-        "C",
-    ),  # fmt: skip
+        answer="C",
+    ),
     single(
         Area.FINANCE, 4,
         "以本益比法評價，同業平均本益比為 15 倍，目標公司每股盈餘 4 元，估計每股價值約為？",
@@ -78,8 +79,8 @@ QUESTIONS = [
             ("3.75 元", "NT$3.75"),
             ("11 元", "NT$11"),
         ],
-        "A",
-    ),  # fmt: skip
+        answer="A",
+    ),
     multiple(
         Area.FINANCE, 3,
         "企業籌措長期資金的方式中，下列哪些屬於直接金融？",
@@ -90,8 +91,8 @@ QUESTIONS = [
             ("現金增資發行新股", "Issuing new shares for cash"),
             ("發行可轉換公司債", "Issuing convertible bonds"),
         ],
-        "ACD",
-    ),  # fmt: skip
+        answer="ACD",
+    ),
     multiple(
         Area.FINANCE, 3,
         "商業銀行可以提供企業的投資銀行相關服務包括下列哪些？",
@@ -102,8 +103,8 @@ QUESTIONS = [
             ("依法取得許可後辦理債券承銷", "Bond underwriting, once licensed to"),
             ("向客戶保證股價上漲", "Guaranteeing a customer that the share price will rise"),
         ],
-        "ABC",
-    ),  # fmt: skip
+        answer="ABC",
+    ),
     multiple(
         Area.LAW, 3,
         "銀行承作併購融資時，應特別注意下列哪些事項？",
@@ -114,44 +115,50 @@ QUESTIONS = [
             ("目標公司的或有負債", "The target's contingent liabilities"),
             ("防範內線交易的資訊保密規範", "Confidentiality rules against insider trading"),
         ],
-        "BCD",
-    ),  # fmt: skip
+        answer="BCD",
+    ),
     multiple(
         Area.LAW, 3,
         "下列哪些屬於防範利益衝突的資訊防火牆措施？",
         "Which of these are information barriers (Chinese walls) against conflicts of interest?",
         [
-            ("投資銀行部門與授信、交易部門的資訊隔離", "Separating information between investment banking and the lending and trading desks"),
+            (
+                "投資銀行部門與授信、交易部門的資訊隔離",
+                "Separating information between investment banking and the lending and trading desks",
+            ),
             ("限制員工存取未公開的重大資訊", "Limiting staff access to material non-public information"),
-            ("將客戶未公開資訊分享給自營交易部門", "Sharing a client's non-public information with proprietary trading"),
+            (
+                "將客戶未公開資訊分享給自營交易部門",
+                "Sharing a client's non-public information with proprietary trading",
+            ),
             ("建立觀察名單與限制名單", "Keeping watch lists and restricted lists"),
         ],
-        "ABD",
-    ),  # fmt: skip
+        answer="ABD",
+    ),
     true_false(
         Area.FINANCE, 2,
         "資產證券化是把能產生穩定現金流量的資產包裝成證券，出售給投資人。",
         "Securitisation packages assets that produce steady cash flows into securities sold to investors.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.FINANCE, 2,
         "公司債持有人是公司的股東，在股東會享有表決權。",
         "Holders of a company's bonds are its shareholders and vote at its general meeting.",
         true=False,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "市場利率處於低檔時，企業較傾向發行債券籌資。",
         "When market interest rates are low, companies lean towards raising money by issuing bonds.",
         true=True,
-    ),  # fmt: skip
+    ),
     true_false(
         Area.ECONOMICS, 2,
         "股市大幅下跌期間，通常是企業辦理 IPO 的最佳時機。",
         "A sharp stock-market fall is usually the best time for a company to go public.",
         true=False,
-    ),  # fmt: skip
+    ),
     essay(
         Area.FINANCE, 4,
         "一家年營收 30 億元的家族製造業者，擬收購一家上游供應商，並考慮在三年內上市。請說明商業銀行可提供哪些"
@@ -165,5 +172,6 @@ QUESTIONS = [
         rubric_en="The range of services (acquisition finance, advisory, pre-IPO planning, bond issues) 4; "
         "financing structure and risk assessment 2; conflicts managed (information barriers, insider-trading "
         "controls, disclosure) 3; clear structure 1.",
-    ),  # fmt: skip
+    ),
 ]
+# fmt: on

@@ -44,13 +44,13 @@ class DemoQuestion:
 
 
 def single(
-    area: KnowledgeArea, difficulty: int, zh: str, en: str, options: list[tuple[str, str]], answer: str
+    area: KnowledgeArea, difficulty: int, zh: str, en: str, options: list[tuple[str, str]], *, answer: str
 ) -> DemoQuestion:
     return DemoQuestion(QuestionType.SINGLE, area, difficulty, zh, en, tuple(options), answer)
 
 
 def multiple(
-    area: KnowledgeArea, difficulty: int, zh: str, en: str, options: list[tuple[str, str]], answer: str
+    area: KnowledgeArea, difficulty: int, zh: str, en: str, options: list[tuple[str, str]], *, answer: str
 ) -> DemoQuestion:
     """Scored 2: all or nothing on the demo papers."""
     return DemoQuestion(QuestionType.MULTIPLE, area, difficulty, zh, en, tuple(options), answer, max_score=2)
