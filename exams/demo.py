@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 
 from courses.models import Cohort, Course
@@ -15,6 +16,7 @@ from courses.models import Cohort, Course
 from .demo_questions import BY_COURSE
 from .demo_questions.kit import DemoQuestion
 from .models import BlueprintRow, ExamPaper, Question, QuestionType, Sitting
+from .services import question_bank
 
 NAMESPACE = uuid.UUID("6f1c2a52-3b0e-4d1b-9a57-0c4e1d5b2f10")
 KIND_ORDER = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.ESSAY)
@@ -57,22 +59,55 @@ def blueprint(questions: list[DemoQuestion]) -> list[tuple[str, int, str, int]]:
     ]
 
 
+def _demo_families(code: str) -> set[uuid.UUID]:
+    """Every family an earlier demo bank of course ``code`` may have used (it named questions as this one does)."""
+    return {family((code, kind, n)) for kind in KIND_ORDER for n in range(1, 21)}
+
+
+def _bank(course: Course) -> None:
+    """The course's live bank as written: missing questions made, changed ones revised (a version an
+    attempt has shown stays as it was), and questions an earlier demo bank had beyond this one retired."""
+    named = [(family(key), question) for key, question in bank(course.code)]
+    live = {q.family: q for q in Question.objects.filter(course=course).exclude(status=Question.Status.RETIRED)}
+    for fam, question in named:
+        current = live.get(fam)
+        wanted = {**question.fields(), "status": Question.Status.ACTIVE}
+        if current is not None and any(getattr(current, field) != value for field, value in wanted.items()):
+            question_bank.do_revise_question(question_id=current.pk, changes=wanted)
+    # A family whose versions are all retired comes back as its next version.
+    latest = dict(Question.objects.filter(course=course).values_list("family").annotate(v=Max("version")).order_by())
+    Question.objects.bulk_create(
+        Question(
+            course=course, family=fam, version=latest.get(fam, 0) + 1, status=Question.Status.ACTIVE,
+            **question.fields(),
+        )
+        for fam, question in named
+        if fam not in live
+    )  # fmt: skip
+    gone = (_demo_families(course.code) & set(live)) - {fam for fam, _question in named}
+    Question.objects.filter(family__in=gone).exclude(status=Question.Status.RETIRED).update(
+        status=Question.Status.RETIRED
+    )
+
+
 def _bank_and_paper(course: Course) -> ExamPaper:
     paper, _ = ExamPaper.objects.get_or_create(
         course=course, defaults={"time_limit_minutes": 60, "pass_mark": 60, "max_attempts": 3, "retake_wait_days": 7}
     )
-    named = bank(course.code)
-    rows = {(r.question_type, r.difficulty, r.knowledge_area) for r in paper.blueprint.all()}
+    _bank(course)
+    wanted = {
+        (kind, difficulty, area): count for kind, difficulty, area, count in blueprint(BY_COURSE.get(course.code, []))
+    }
+    for row in paper.blueprint.all():
+        count = wanted.pop((row.question_type, row.difficulty, row.knowledge_area), None)
+        if count is None:
+            row.delete()  # a row of an earlier demo bank
+        elif count != row.count:
+            row.count = count
+            row.save(update_fields=["count"])
     BlueprintRow.objects.bulk_create(
         BlueprintRow(paper=paper, question_type=kind, difficulty=difficulty, knowledge_area=area, count=count)
-        for kind, difficulty, area, count in blueprint([q for _key, q in named])
-        if (kind, difficulty, area) not in rows
-    )
-    known = set(Question.objects.filter(course=course).values_list("family", flat=True))
-    Question.objects.bulk_create(
-        Question(course=course, family=family(key), status=Question.Status.ACTIVE, **question.fields())
-        for key, question in named
-        if family(key) not in known
+        for (kind, difficulty, area), count in wanted.items()
     )
     return paper
 

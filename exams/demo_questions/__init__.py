@@ -2,7 +2,8 @@
 
 Every question is bilingual (zh-Hant in Taiwan usage, and English), tagged with the knowledge area
 of section D it tests, and graded 1 (easy) to 5 (hard). Options are given in the order shown to
-authors; keys A, B, C … follow that order, and ``answer`` names the right ones by those letters.
+authors; keys A, B, C … follow that order, and ``answer`` names the right ones by those letters (a
+true-or-false question's keys are T and F). The helpers that write a question are in ``kit``.
 
 A course holds six single-choice, four multiple-choice and four true-or-false questions and one essay
 with its rubric. ``exams.demo`` builds the papers' blueprints from the bank: each group of the same

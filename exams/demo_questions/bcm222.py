@@ -132,7 +132,7 @@ QUESTIONS = [
                 "依內部程序將疑似案件報告專責主管",
                 "Reporting a suspected case to the AML officer under internal procedure",
             ),
-            ("提示客戶如何拆分金額以避免申報", "Showing the customer how to split amounts to avoid a report"),
+            ("暗示客戶其帳戶已被列入監控", "Hinting to the customer that their account is being watched"),
             ("向客戶透露銀行正在調查其帳戶", "Letting the customer know the bank is investigating their account"),
         ],
         answer="ACD",

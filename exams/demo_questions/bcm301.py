@@ -154,9 +154,8 @@ QUESTIONS = [
     ),
     true_false(
         Area.FINANCE, 2,
-        "數位存款帳戶是線上開立的，因此不適用洗錢防制的客戶審查。",
-        "Digital deposit accounts are opened online, so anti-money-laundering due diligence does not apply "
-        "to them.",
+        "永續連結貸款（Sustainability-linked loan）的資金用途必須限定於綠色投資計畫。",
+        "The proceeds of a sustainability-linked loan must be spent on green investment projects only.",
         true=False,
     ),
     essay(

@@ -136,9 +136,9 @@ QUESTIONS = [
     ),
     true_false(
         Area.TAXATION, 2,
-        "依《所得基本稅額條例》，受益人與要保人非同一人的人壽保險及年金保險給付，超過一定金額須計入基本所得額。",
+        "依《所得基本稅額條例》，受益人與要保人非同一人的人壽保險及年金保險給付，應計入基本所得額（死亡給付在一定金額內免計入）。",
         "Under the Income Basic Tax Act, life and annuity insurance benefits paid to a beneficiary who is not "
-        "the policyholder count towards basic income above a set amount.",
+        "the policyholder count towards basic income (death benefits only above a set amount).",
         true=True,
     ),
     true_false(

@@ -18,7 +18,7 @@ import exams.demo
 import hr_api.demo
 from courses.models import Course
 from exams.demo_questions import BY_COURSE
-from exams.models import ExamPaper, KnowledgeArea, Question, QuestionType
+from exams.models import BlueprintRow, ExamPaper, KnowledgeArea, Question, QuestionType
 from exams.services import attempts
 from exams.services.question_bank import question_data_problems
 
@@ -121,3 +121,39 @@ def test_no_text_field_of_any_demo_row_holds_placeholder_text():
                 if match:
                     found.append(f"{model._meta.label}[{row['pk']}].{name}: {match.group(0)!r}")
     assert not found, found
+
+
+@pytest.mark.django_db
+def test_loading_over_an_earlier_generated_bank_leaves_only_the_written_one():
+    accounts.demo.load()
+    courses.demo.load()
+    course = Course.objects.get(code="BCM-101")
+    label = "BCM-101 single 1"
+    Question.objects.create(
+        family=exams.demo.family(("BCM-101", QuestionType.SINGLE, 1)), course=course, knowledge_area="economics",
+        difficulty=2, question_type=QuestionType.SINGLE, status=Question.Status.ACTIVE,
+        text_zh="【銀行客戶經理概論】示範題 1（single）：下列何者正確？",
+        text_en="[Introduction to Bank Customer Management] Demo question 1 (single): which is right?",
+        options=[{"key": k, "zh": f"選項{k}（{label}）", "en": f"Option {k} ({label})"} for k in "ABCD"], correct=["B"],
+    )  # fmt: skip
+    Question.objects.create(
+        family=exams.demo.family(("BCM-101", QuestionType.ESSAY, 2)), course=course, knowledge_area="finance",
+        difficulty=3, question_type=QuestionType.ESSAY, status=Question.Status.ACTIVE, max_score=10,
+        text_zh="【銀行客戶經理概論】申論題 2：請說明你如何向客戶解釋本課程的一個重點。",
+        text_en="[Introduction to Bank Customer Management] Essay 2: explain one key point of this course.",
+        rubric_zh="觀念正確 4 分；舉例 3 分；表達清楚 3 分。",
+        rubric_en="Sound concept 4; an example 3; clear writing 3.",
+    )  # fmt: skip
+    paper = ExamPaper.objects.create(course=course)
+    BlueprintRow.objects.create(
+        paper=paper, question_type=QuestionType.SINGLE, difficulty=2, knowledge_area="economics", count=3
+    )
+
+    exams.demo.load()
+    live = list(Question.objects.filter(course=course).exclude(status=Question.Status.RETIRED))
+    assert len(live) == len(BY_COURSE["BCM-101"]) >= 15
+    assert not [q.pk for q in live if any(BANK_PLACEHOLDER.search(text) for text in bank_texts(q))]
+    assert sorted(
+        (row.question_type, row.difficulty, row.knowledge_area, row.count) for row in paper.blueprint.all()
+    ) == sorted(exams.demo.blueprint(BY_COURSE["BCM-101"]))
+    assert len(attempts.draw_questions(paper=paper, seed=1)) == 8
