@@ -219,9 +219,7 @@ def load_syllabi() -> None:
     """A syllabus and textbook for every course (``demo_syllabi``); BCM-101 also has its earlier version.
     A course that already has a version in force from the demo's date is left as it is."""
     courses = {c.code: c for c in Course.objects.filter(code__in=demo_syllabi.SYLLABI)}
-    made = set(
-        SyllabusVersion.objects.filter(course__in=courses.values()).values_list("course__code", "in_force_from")
-    )
+    made = set(SyllabusVersion.objects.filter(course__in=courses.values()).values_list("course__code", "in_force_from"))
 
     def save(code: str, syllabus: dict, start: datetime.date, end: datetime.date | None) -> None:
         if code in courses and (code, start) not in made:

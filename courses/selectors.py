@@ -489,8 +489,10 @@ def syllabus_of_cohort(cohort: Cohort, course: Course | int) -> SyllabusVersion 
 
 def syllabus_versions_of(course: Course) -> QuerySet[SyllabusVersion]:
     """Every version of a course, the latest first (their dates only are read by the course page)."""
-    return SyllabusVersion.objects.filter(course=course).order_by("-in_force_from").only(
-        "pk", "course_id", "in_force_from", "in_force_until"
+    return (
+        SyllabusVersion.objects.filter(course=course)
+        .order_by("-in_force_from")
+        .only("pk", "course_id", "in_force_from", "in_force_until")
     )
 
 
@@ -524,4 +526,6 @@ def curricula_of_course(course: Course) -> QuerySet[CurriculumCourse]:
 
 def courses_of_curriculum(curriculum_id: int) -> QuerySet[CurriculumCourse]:
     """A curriculum's courses, in code order, with the course."""
-    return CurriculumCourse.objects.filter(curriculum_id=curriculum_id).select_related("course").order_by("course__code")
+    return (
+        CurriculumCourse.objects.filter(curriculum_id=curriculum_id).select_related("course").order_by("course__code")
+    )

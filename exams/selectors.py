@@ -133,7 +133,9 @@ class AreaCoverage:
     topics: list[SyllabusTopic]
 
 
-def exam_coverage(*, paper_id: int, course_id: int, on: datetime.date) -> tuple[SyllabusVersion | None, list[AreaCoverage]]:
+def exam_coverage(
+    *, paper_id: int, course_id: int, on: datetime.date
+) -> tuple[SyllabusVersion | None, list[AreaCoverage]]:
     """What an exam covers: its blueprint's knowledge areas in the catalog's order, each with the topics
     of the syllabus in force on ``on`` (a cohort's start date) tagged by that area. Three queries."""
     counts = dict(

@@ -267,8 +267,14 @@ def admin_post(course: Course, start: str, end: str = "", rows=(("2", "law"), ("
     data |= {"topics-TOTAL_FORMS": len(rows), "topics-INITIAL_FORMS": 0, "topics-MIN_NUM_FORMS": 1,
              "topics-MAX_NUM_FORMS": 1000}  # fmt: skip
     for n, (hours, area) in enumerate(rows):
-        data |= {f"topics-{n}-position": n + 1, f"topics-{n}-title_zh": f"主題{n}", f"topics-{n}-title_en": f"Topic {n}",
-                 f"topics-{n}-knowledge_area": area, f"topics-{n}-hours": hours}  # fmt: skip
+        row = {
+            "position": n + 1,
+            "title_zh": f"主題{n}",
+            "title_en": f"Topic {n}",
+            "knowledge_area": area,
+            "hours": hours,
+        }
+        data |= {f"topics-{n}-{name}": value for name, value in row.items()}
     return data
 
 
@@ -281,7 +287,10 @@ def test_the_office_adds_a_version_with_its_topics_in_admin(program_office, cour
     assert response.status_code == 302, response.content.decode()[:3000]
     version = SyllabusVersion.objects.get()
     assert version.recorded_by == program_office
-    assert [(t.title_en, t.knowledge_area) for t in version.topics.all()] == [("Topic 0", "law"), ("Topic 1", "finance")]
+    assert [(t.title_en, t.knowledge_area) for t in version.topics.all()] == [
+        ("Topic 0", "law"),
+        ("Topic 1", "finance"),
+    ]
 
 
 def test_admin_shows_the_refusals_and_writes_nothing(program_office, course):
