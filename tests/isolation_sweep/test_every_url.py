@@ -272,6 +272,10 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
         "tiers are the national program, the same for everyone",
         lambda b: [Probe(reverse("catalog:tier", args=[b.enrolment.curriculum.tier.code]))],
     ),
+    "catalog:course": (
+        "a course's unified syllabus and textbook are the national program, the same for everyone",
+        lambda b: [Probe(reverse("catalog:course", args=[code])) for code in ("BCM-101", "BCM-222")],
+    ),
     "training:cohort": (
         "cohorts of every authorized institution are the public catalog trainees choose from",
         lambda b: [Probe(reverse("training:cohort", args=[b.enrolment.cohort.code]))],
@@ -386,6 +390,8 @@ NO_OBJECT: dict[str, str] = {
 
 # The national catalog in admin: institution staff may view it; nobody owns a row of it.
 CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
+# The unified syllabus and textbook of each course are national too (issue 22).
+CATALOG_ADMINS |= {"courses.SyllabusVersion"}
 # The certificate rule of the career register is national too: HR staff read it, the program office sets it.
 CATALOG_ADMINS |= {"career.CertificateRule"}
 # Program-office admins with rows that belong to employer B: staff of institution A are refused them.
