@@ -499,8 +499,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # The career register's class and level, wherever a serializer names them (from/to in a grade's history).
     "ENUM_NAME_OVERRIDES": {
-        "ManagerClassEnum": "career.models.ManagerClass",
-        "ManagerLevelEnum": "career.models.ManagerLevel",
+        "ManagerClassEnum": ["personal", "corporate", "comprehensive"],
+        "ManagerLevelEnum": ["junior", "intermediate", "senior"],
     },
     "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from courses import demo, selectors, services
 from courses.demo_syllabi import SYLLABI
@@ -87,7 +88,7 @@ def test_an_isbn10_is_stored_as_its_isbn13(course):
 
 
 def test_topics_that_do_not_add_up_to_the_courses_class_hours_are_refused(course):
-    with pytest.raises(SyllabusError) as refused:
+    with translation.override("en"), pytest.raises(SyllabusError) as refused:
         save(course, JAN_2025, topics=topics("2", "2"))
     assert refused.value.code == "hours_mismatch"
     assert str(refused.value) == "The topics add up to 4 class hours; the course BCM-101 has 5."
@@ -138,7 +139,7 @@ def test_a_cohort_follows_the_version_in_force_on_its_start_date_even_after_a_ne
 def test_a_second_open_ended_version_is_refused_with_a_translated_message_and_nothing_written(course):
     first = save(course, JAN_2025)
     before = list(SyllabusTopic.objects.values_list("pk", "title_zh"))
-    with pytest.raises(SyllabusError) as refused:
+    with translation.override("en"), pytest.raises(SyllabusError) as refused:
         save(course, JUN_2026, texts=texts(title="新版"))
     assert refused.value.code == "overlap"
     assert "Set that version's last day first" in str(refused.value)
