@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
 from hr_api.errors import not_found
 from hr_api.token import ThrottledTokenView
-from hr_api.views import catalog, certificates, employees, enrolments, exam_results, webhooks
+from hr_api.views import catalog, certificates, employees, enrolments, evaluations, exam_results, webhooks
 
 app_name = "api"
 
@@ -37,6 +37,7 @@ urlpatterns = [
         certificates.CertificateCredentialView.as_view(),
         name="certificate_credential",
     ),
+    path("evaluations/", evaluations.EvaluationListView.as_view(), name="evaluations"),
     path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhooks"),
     path("webhooks/<id:pk>/", webhooks.WebhookEndpointDetailView.as_view(), name="webhook"),
     re_path(r"", not_found),

@@ -32,7 +32,7 @@ class ApiClientAddForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["employer", "can_read", "can_enroll", "can_webhooks"]
+        fields = ["employer", "can_read", "can_enroll", "can_webhooks", "can_evaluations"]
 
     def clean_client_id(self) -> str:
         from oauth2_provider.models import Application
@@ -51,7 +51,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     search_fields = ["application__client_id", "application__name", "employer__code"]
     actions = ["rotate_secret", "revoke"]
     readonly_fields = ["client_id", "employer", "revoked_at", "created_at"]
-    fields = ["client_id", "employer", "can_read", "can_enroll", "can_webhooks", "revoked_at", "created_at"]
+    fields = ["client_id", "employer", "can_read", "can_enroll", "can_webhooks", "can_evaluations", "revoked_at", "created_at"]
 
     @admin.display(description=_("client id"), ordering="application__client_id")
     def client_id(self, obj: ApiClient) -> str:
@@ -68,7 +68,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "client_id", "employer", "can_read", "can_enroll", "can_webhooks"]
+            return ["name", "client_id", "employer", "can_read", "can_enroll", "can_webhooks", "can_evaluations"]
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):
