@@ -321,6 +321,12 @@ def _refused(error: CareerError) -> ValidationError:
     return ValidationError(error.message, code=error.code)
 
 
+def _nothing_saved(formsets: Any) -> None:
+    """Read-only inlines of rows a service wrote: nothing to save, nothing for the change message."""
+    for formset in formsets:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
 class SchemeForm(forms.ModelForm):
     """A scheme's periods, the weight of each dimension (the five standard ones, and the ability indicators
     a bank may add: 0 or empty leaves one out) and each level's least weighted score; checked and saved by
@@ -437,7 +443,15 @@ class EvaluationSchemeAdmin(EmployerScopedAdmin):
     list_select_related = ["employer"]
     inlines = [DimensionInline, PeriodInline]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        owner = [] if employer_of(request.user) is not None else ["employer"]
+        weights = [f"weight_{code}" for code in services.KNOWN_DIMENSIONS]
+        thresholds = [f"threshold_{level}" for level in ManagerLevel.values]
+        return [*owner, "name", "active", "period_kinds", *weights, *thresholds]
+
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # The weights and thresholds are the form's own fields (made per scheme), not the model's.
+        kwargs["fields"] = [f for f in self.get_fields(request, obj) if not f.startswith(("weight_", "threshold_"))]
         base = super().get_form(request, obj, change=change, **kwargs)
         base.employer_of_user = employer_of(request.user)
         return base
@@ -459,7 +473,7 @@ class EvaluationSchemeAdmin(EmployerScopedAdmin):
         obj.pk, obj.employer_id = scheme.pk, scheme.employer_id
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # the dimensions and thresholds are do_save_scheme's; the inlines only show them
+        _nothing_saved(formsets)  # the dimensions and thresholds are do_save_scheme's; the inlines only show them
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a scheme is deactivated, its evaluations kept
@@ -599,10 +613,13 @@ class EvaluationAdmin(EmployerScopedAdmin):
     actions = ["confirm_move"]
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        employer = employer_of(request.user)
+        scheme = selectors.scheme_of(employer.pk) if employer is not None else None
+        scores = [f"score_{d.code}" for d in scheme.dimensions.all()] if scheme is not None else []
         summary = ["weighted_score", "supported_level", "grade_level", "proposed_level", "confirmed_at", "confirmed_by"]
         if obj is None:
-            return ["employee", "period"]
-        return ["employee", "period", *summary]
+            return ["employee", "period", *scores]
+        return ["employee", "period", *scores, *summary]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
@@ -611,7 +628,8 @@ class EvaluationAdmin(EmployerScopedAdmin):
                 "confirmed_at", "confirmed_by"]  # fmt: skip
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
-        kwargs["fields"] = [f for f in self.get_fields(request, obj) if f not in self.get_readonly_fields(request, obj)]
+        # The scores are the form's own fields (one per dimension of the scheme), not the model's.
+        kwargs["fields"] = [f for f in ("employee", "period") if f not in self.get_readonly_fields(request, obj)]
         base = super().get_form(request, obj, change=change, **kwargs)
         employer = employer_of(request.user)
         base.employer = employer
@@ -653,7 +671,7 @@ class EvaluationAdmin(EmployerScopedAdmin):
         obj.pk = recorded.evaluation.pk
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        pass  # the scores are do_record_evaluation's; the inline only shows them
+        _nothing_saved(formsets)  # the scores are do_record_evaluation's; the inline only shows them
 
     @admin.action(description=_("Confirm the proposed move"))
     def confirm_move(self, request: HttpRequest, queryset: QuerySet[Evaluation]) -> None:
