@@ -640,11 +640,15 @@ class EvaluationAdmin(EmployerScopedAdmin):
         employer = employer_of(request.user)
         if db_field.name == "period":
             scheme = selectors.scheme_of(employer.pk) if employer is not None else None
-            kwargs["queryset"] = EvaluationPeriod.objects.filter(scheme=scheme) if scheme else EvaluationPeriod.objects.none()
+            kwargs["queryset"] = (
+                EvaluationPeriod.objects.filter(scheme=scheme) if scheme else EvaluationPeriod.objects.none()
+            )
             return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "employee":
             employees = TraineeProfile.objects.filter(employer=employer, user__is_active=True) if employer else None
-            kwargs["queryset"] = employees.select_related("user") if employees is not None else TraineeProfile.objects.none()
+            kwargs["queryset"] = (
+                employees.select_related("user") if employees is not None else TraineeProfile.objects.none()
+            )
             return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

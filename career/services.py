@@ -349,7 +349,7 @@ ABILITY_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
     ("ability_attitude", "工作態度", "Attitude"),
 )
 KNOWN_DIMENSIONS = {code: (zh, en) for code, zh, en, *_rest in (*STANDARD_DIMENSIONS, *ABILITY_DIMENSIONS)}
-DEFAULT_THRESHOLDS = {
+DEFAULT_THRESHOLDS: dict[str, Decimal] = {
     ManagerLevel.JUNIOR: Decimal(60),
     ManagerLevel.INTERMEDIATE: Decimal(75),
     ManagerLevel.SENIOR: Decimal(90),
@@ -409,7 +409,11 @@ def check_scheme(
                   "one, a Chinese and an English name."),
                 field="dimensions",
             )  # fmt: skip
-        if isinstance(dimension.weight, bool) or not isinstance(dimension.weight, int) or not 1 <= dimension.weight <= 100:
+        if (
+            isinstance(dimension.weight, bool)
+            or not isinstance(dimension.weight, int)
+            or not 1 <= dimension.weight <= 100
+        ):
             raise CareerError("bad_weight", _("A weight is a whole percent from 1 to 100."), field="dimensions")
     missing = [code for code, *_rest in STANDARD_DIMENSIONS if code not in codes]
     if missing:
@@ -501,7 +505,9 @@ def do_save_scheme(
     check_save_scheme(employer=employer, scheme=scheme, name=name, active=active, codes=codes)
     kinds = [kind for kind in PeriodKind.values if kind in period_kinds]
     if scheme is None:
-        scheme = EvaluationScheme.objects.create(employer=employer, name=name.strip(), period_kinds=kinds, active=active)
+        scheme = EvaluationScheme.objects.create(
+            employer=employer, name=name.strip(), period_kinds=kinds, active=active
+        )
     else:
         scheme.name, scheme.period_kinds, scheme.active = name.strip(), kinds, active
         scheme.save(update_fields=["name", "period_kinds", "active", "updated_at"])
@@ -698,7 +704,8 @@ def do_record_evaluation(
         EvaluationScore.objects.filter(evaluation=evaluation).delete()
         outcome = "updated"
     EvaluationScore.objects.bulk_create(
-        EvaluationScore(evaluation=evaluation, dimension=dimensions[code], score=value) for code, value in values.items()
+        EvaluationScore(evaluation=evaluation, dimension=dimensions[code], score=value)
+        for code, value in values.items()
     )
     return Recorded(evaluation, outcome)
 

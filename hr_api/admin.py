@@ -51,7 +51,16 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     search_fields = ["application__client_id", "application__name", "employer__code"]
     actions = ["rotate_secret", "revoke"]
     readonly_fields = ["client_id", "employer", "revoked_at", "created_at"]
-    fields = ["client_id", "employer", "can_read", "can_enroll", "can_webhooks", "can_evaluations", "revoked_at", "created_at"]
+    fields = [
+        "client_id",
+        "employer",
+        "can_read",
+        "can_enroll",
+        "can_webhooks",
+        "can_evaluations",
+        "revoked_at",
+        "created_at",
+    ]
 
     @admin.display(description=_("client id"), ordering="application__client_id")
     def client_id(self, obj: ApiClient) -> str:

@@ -18,9 +18,7 @@ class Score(serializers.DecimalField):
     """A score from 0 to 100, at most two decimals, as a JSON number (not text: the schema says number)."""
 
     def __init__(self, **kwargs):
-        super().__init__(
-            max_digits=5, decimal_places=2, min_value=0, max_value=100, coerce_to_string=False, **kwargs
-        )
+        super().__init__(max_digits=5, decimal_places=2, min_value=0, max_value=100, coerce_to_string=False, **kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
@@ -75,7 +73,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
         choices=LEVELS, allow_blank=True, help_text="The highest level the weighted score reaches; empty: none."
     )
     grade_level = serializers.ChoiceField(
-        choices=LEVELS, allow_blank=True, help_text="The employee's level when the evaluation was recorded; empty: no grade."
+        choices=LEVELS,
+        allow_blank=True,
+        help_text="The employee's level when the evaluation was recorded; empty: no grade.",
     )
     proposed_level = serializers.ChoiceField(
         choices=LEVELS, allow_blank=True, help_text="The level the evaluation proposes moving to; empty: no move."

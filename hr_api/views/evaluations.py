@@ -70,7 +70,11 @@ class EvaluationListView(ApiView):
                             "employee": 12,
                             "period": {"kind": "quarterly", "starts_on": "2026-01-01", "ends_on": "2026-03-31"},
                             "scores": {
-                                "performance": 88, "ethics": 95, "basic_management": 80, "credit": 84, "service": 90,
+                                "performance": 88,
+                                "ethics": 95,
+                                "basic_management": 80,
+                                "credit": 84,
+                                "service": 90,
                             },
                         }
                     ]
@@ -106,7 +110,10 @@ class EvaluationListView(ApiView):
                     )
                 except CareerError as error:
                     field = error.field if error.field in FIELDS else "non_field_errors"
-                    errors[index] = {"code": error.code, field: [exceptions.ErrorDetail(str(error.message), error.code)]}
+                    errors[index] = {
+                        "code": error.code,
+                        field: [exceptions.ErrorDetail(str(error.message), error.code)],
+                    }
             if errors:
                 # All of them or none: run_idempotently's transaction rolls back the items that passed.
                 detail = {"evaluations": [{k: v for k, v in errors[i].items() if k != "code"} if i in errors else {}

@@ -41,6 +41,7 @@ def test_each_bank_has_a_scheme_and_last_quarters_evaluations_with_a_promotion_a
     assert sorted(EvaluationScheme.objects.values_list("employer__code", flat=True)) == ["bank-a", "bank-b"]
     assert Evaluation.objects.count() == 5 and Evaluation.objects.values("period").distinct().count() == 2
     moves = {
-        e.employee.user.email: e.move for e in Evaluation.objects.select_related("employee__user").exclude(proposed_level="")
+        e.employee.user.email: e.move
+        for e in Evaluation.objects.select_related("employee__user").exclude(proposed_level="")
     }
     assert moves == {"trainee01@demo.test": "promotion", "trainee08@demo.test": "demotion"}

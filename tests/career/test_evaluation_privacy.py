@@ -27,8 +27,10 @@ def english_pages():
 
 def evaluate(user, value):
     profile = user.trainee_profile
-    services.do_save_scheme(employer=profile.employer, name=f"{profile.employer.code} 考核", period_kinds=["quarterly"]) \
-        if not EvaluationScheme.objects.filter(employer=profile.employer).exists() else None  # fmt: skip
+    if not EvaluationScheme.objects.filter(employer=profile.employer).exists():
+        services.do_save_scheme(
+            employer=profile.employer, name=f"{profile.employer.code} 考核", period_kinds=["quarterly"]
+        )
     scores = {code: value for code, *_rest in services.STANDARD_DIMENSIONS}
     return services.do_record_evaluation(
         employer=profile.employer, employee_id=profile.pk, scores=scores, by=None, **Q1
@@ -84,7 +86,11 @@ def test_the_manager_sees_their_own_evaluations_and_no_one_elses(both_banks, tra
     assert page.status_code == 200 and "Evaluations" in html and "87.65" in html and "91.23" not in html
     assert "Performance indicators" in html
     theirs = logged_in(in_english(other_trainee)).get(reverse("career:mine")).content.decode()
-    assert "91.23" in theirs and "87.65" not in theirs and "Intermediate → Senior" in theirs.replace("intermediate", "Intermediate").replace("senior", "Senior")
+    assert (
+        "91.23" in theirs
+        and "87.65" not in theirs
+        and "Intermediate → Senior" in theirs.replace("intermediate", "Intermediate").replace("senior", "Senior")
+    )
 
 
 def test_the_my_grade_page_needs_no_query_per_evaluation(graded, trainee, django_assert_max_num_queries):
@@ -107,9 +113,10 @@ def test_the_my_grade_page_needs_no_query_per_evaluation(graded, trainee, django
 def test_hr_staff_define_a_scheme_in_admin_and_bad_weights_are_refused(employer, hr_staff):
     client = logged_in(in_english(hr_staff))
     add = reverse("admin:career_evaluationscheme_add")
-    data = {"name": "2026", "active": "on", "period_kinds": ["quarterly", "annual"],
-            "weight_performance": 40, "weight_ethics": 15, "weight_basic_management": 15, "weight_credit": 15,
-            "weight_service": 20, "threshold_junior": 60, "threshold_intermediate": 75, "threshold_senior": 90}  # fmt: skip
+    weights = {"weight_performance": 40, "weight_ethics": 15, "weight_basic_management": 15, "weight_credit": 15}
+    thresholds = {"threshold_junior": 60, "threshold_intermediate": 75, "threshold_senior": 90}
+    data = {"name": "2026", "active": "on", "period_kinds": ["quarterly", "annual"], "weight_service": 20}
+    data |= weights | thresholds
     refused = client.post(add, data)
     assert refused.status_code == 200 and "they must add up to 100" in refused.content.decode()
     assert not EvaluationScheme.objects.exists()
@@ -143,7 +150,9 @@ def test_hr_staff_record_scores_in_admin_and_confirm_the_move(graded, trainee, h
             "scores-TOTAL_FORMS": 0, "scores-INITIAL_FORMS": 0}  # fmt: skip
     refused = client.post(add, data)
     assert refused.status_code == 200 and not Evaluation.objects.exists()
-    assert client.post(add, {**data, "employee": other_trainee.trainee_profile.pk, "score_service": 95}).status_code == 200
+    assert (
+        client.post(add, {**data, "employee": other_trainee.trainee_profile.pk, "score_service": 95}).status_code == 200
+    )
     assert not Evaluation.objects.exists()
     assert client.post(add, {**data, "score_service": 95}).status_code == 302
     evaluation = Evaluation.objects.get()

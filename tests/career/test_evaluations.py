@@ -252,8 +252,8 @@ def test_someone_not_the_banks_employee_or_deactivated_is_refused(scheme, employ
 
 def test_an_overlapping_period_is_refused_when_recording(scheme, trainee):
     record(trainee)
-    refused("period_overlap", record, trainee, 80,
-            period={"kind": "quarterly", "starts_on": datetime.date(2026, 2, 1), "ends_on": datetime.date(2026, 4, 30)})  # fmt: skip
+    overlapping = {"kind": "quarterly", "starts_on": datetime.date(2026, 2, 1), "ends_on": datetime.date(2026, 4, 30)}
+    refused("period_overlap", record, trainee, 80, period=overlapping)
     assert nothing_written(1) and EvaluationPeriod.objects.count() == 1
 
 
