@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -11,19 +13,27 @@ from career.models import Evaluation, ManagerLevel, PeriodKind
 from .base import TYPE_MESSAGES, StrictSerializer
 
 MAX_BATCH = 500
+HUNDREDTH = Decimal("0.01")
 LEVELS = [level for level, _label in ManagerLevel.choices]
 
 
-class Score(serializers.DecimalField):
-    """A score from 0 to 100, at most two decimals, as a JSON number (not text: the schema says number)."""
+class Score(serializers.FloatField):
+    """A score from 0 to 100 as a JSON number (not text: the schema says number), kept to two decimals
+    (half up): the schema cannot say "two decimals", so more are rounded, never refused."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_digits=5, decimal_places=2, min_value=0, max_value=100, coerce_to_string=False, **kwargs)
+        super().__init__(min_value=0, max_value=100, **kwargs)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise serializers.ValidationError(str(_("Give a number (a JSON number, not text).")), code="type")
-        return super().to_internal_value(data)
+        if isinstance(data, int) and not 0 <= data <= 100:  # before float(), which a huge integer overflows
+            self.fail("max_value" if data > 100 else "min_value", max_value=100, min_value=0)
+        value = super().to_internal_value(data)
+        return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+
+    def to_representation(self, value):
+        return float(value)
 
 
 class PeriodSerializer(StrictSerializer):
@@ -41,7 +51,6 @@ class EvaluationItemSerializer(StrictSerializer):
     )
     scores = serializers.DictField(
         child=Score(),
-        allow_empty=False,
         help_text="A score from 0 to 100 for every dimension of your scheme, by its code "
         "(`performance`, `ethics`, `basic_management`, `credit`, `service`, and any you added).",
     )

@@ -20,8 +20,6 @@ from hr_api.serializers.evaluations import (
 
 from .base import ApiView, employee_filter, sync_list_schema
 
-# What the state of the employer's rows refuses (a period overlapping another, a confirmed move): 409.
-CONFLICT_CODES = {"period_overlap", "confirmed", "no_scheme"}
 # Where an item's refusal points (the service names the input); any other refusal is the item's own.
 FIELDS = {"period", "scores", "employee"}
 
@@ -53,11 +51,13 @@ class EvaluationListView(ApiView):
         description="Up to 500 evaluations matched by employee and period: a new pair creates, a known one "
         "updates (the same scores again change nothing and count as `unchanged`). The period is one of a kind "
         "your active scheme uses; a period not seen before is added unless it overlaps another of its kind. "
-        "Every dimension of the scheme is scored, 0 to 100. The answer gives each evaluation's weighted score, "
-        "supported level and proposed move; HR staff confirm a move in the portal. All of them or none: an "
-        "item that breaks the schema answers 400; one the employer's rows refuse (not your employee or "
-        "deactivated, an unknown or missing dimension: 400; an overlapping period, a confirmed evaluation "
-        "with other scores, no active scheme: 409) names `evaluations[i].field`. Scope `evaluations`.",
+        "Every dimension of the scheme is scored, 0 to 100 (more than two decimals are rounded). The answer "
+        "gives each evaluation's weighted score, supported level and proposed move; HR staff confirm a move "
+        "in the portal. All of them or none: an item that breaks the schema answers 400; one that the "
+        "employer's rows or the batch refuse answers 409 naming `evaluations[i].field` with its code "
+        "(`not_employee` for an id that is not your employee, `deactivated`, `no_scheme`, `kind_not_used`, "
+        "`period_dates`, `period_overlap`, `unknown_dimension`, `missing_score`, `confirmed` for other scores "
+        "of an evaluation whose move is confirmed, `duplicate`). Scope `evaluations`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EvaluationBulkSerializer,
         responses={200: EvaluationBulkResultSerializer},
@@ -93,7 +93,7 @@ class EvaluationListView(ApiView):
                 pair = (item["employee"], *item["period"].values())
                 if pair in seen:
                     twice = _("This employee and period are in the batch twice.")
-                    errors[index] = {"code": "duplicate", "employee": [exceptions.ErrorDetail(str(twice), "duplicate")]}
+                    errors[index] = {"employee": [exceptions.ErrorDetail(str(twice), "duplicate")]}
                     continue
                 seen.add(pair)
                 try:
@@ -110,17 +110,12 @@ class EvaluationListView(ApiView):
                     )
                 except CareerError as error:
                     field = error.field if error.field in FIELDS else "non_field_errors"
-                    errors[index] = {
-                        "code": error.code,
-                        field: [exceptions.ErrorDetail(str(error.message), error.code)],
-                    }
+                    errors[index] = {field: [exceptions.ErrorDetail(str(error.message), error.code)]}
             if errors:
-                # All of them or none: run_idempotently's transaction rolls back the items that passed.
-                detail = {"evaluations": [{k: v for k, v in errors[i].items() if k != "code"} if i in errors else {}
-                                          for i in range(len(items))]}  # fmt: skip
-                if any(e["code"] in CONFLICT_CODES for e in errors.values()):
-                    raise Conflict(detail)
-                raise exceptions.ValidationError(detail)
+                # The batch fits the schema but the employer's rows or the batch itself refuse an item: 409
+                # naming it, as for the employees' bulk upsert (400 is for what breaks the schema). All of
+                # them or none: run_idempotently's transaction rolls back the items that passed.
+                raise Conflict({"evaluations": [errors.get(i, {}) for i in range(len(items))]})
             pks = [r.evaluation.pk for r in recorded]
             rows = {e.pk: e for e in selectors.evaluations_of_employer(self.employer_id).filter(pk__in=pks)}
             outcomes = [r.outcome for r in recorded]

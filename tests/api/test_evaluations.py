@@ -48,6 +48,12 @@ def test_it_records_an_evaluation_and_answers_the_computation(cast, schemes, emp
     assert Evaluation.objects.get().employer == cast.hr_a.employer
 
 
+def test_a_score_is_kept_to_two_decimals(cast, schemes, employee_a):
+    row = send(cast.api_a, item(employee_a, {**SCORES, "service": 75.005})).json()["evaluations"][0]
+    assert row["scores"]["service"] == 75.01
+    assert_problem(send(cast.api_a, item(employee_a, {**SCORES, "service": 10**400})), 400)
+
+
 def test_the_same_scores_again_update_nothing_and_new_ones_update_the_same_row(cast, schemes, employee_a):
     send(cast.api_a, item(employee_a))
     again = send(cast.api_a, item(employee_a)).json()
@@ -72,7 +78,7 @@ def test_a_retry_with_the_same_key_replays_the_first_answer_and_writes_nothing(c
 
 def test_the_batch_is_all_or_nothing_naming_the_refused_item(cast, schemes, employee_a):
     response = send(cast.api_a, item(employee_a), item(employee_a, {**SCORES, "service": 10}))
-    body = assert_problem(response, 400)
+    body = assert_problem(response, 409)
     assert [(e["field"], e["code"]) for e in body["errors"]] == [("evaluations[1].employee", "duplicate")]
     assert not Evaluation.objects.exists() and not EvaluationPeriod.objects.exists()
 
@@ -80,12 +86,13 @@ def test_the_batch_is_all_or_nothing_naming_the_refused_item(cast, schemes, empl
 def test_each_refusal_has_its_code_and_field_and_writes_nothing(cast, schemes, employee_a):
     other = make_trainee(email="x@bank-a.test", display_name="二號", employer="bank-a", employee_number="A-2")
     cases = [
-        (item(other, {"performance": 80}), 400, "evaluations[0].scores", "missing_score"),
-        (item(other, {**SCORES, "charm": 50}), 400, "evaluations[0].scores", "unknown_dimension"),
+        (item(other, {"performance": 80}), 409, "evaluations[0].scores", "missing_score"),
+        (item(other, {**SCORES, "charm": 50}), 409, "evaluations[0].scores", "unknown_dimension"),
         (item(other, {**SCORES, "service": 101}), 400, "evaluations[0].scores.service", "max_value"),
         (item(other, {**SCORES, "service": "80"}), 400, "evaluations[0].scores.service", "type"),
-        (item(other, period={**Q1, "kind": "monthly"}), 400, "evaluations[0].period", "kind_not_used"),
+        (item(other, period={**Q1, "kind": "monthly"}), 409, "evaluations[0].period", "kind_not_used"),
         (item(other, period={**Q1, "kind": "weekly"}), 400, "evaluations[0].period.kind", "invalid_choice"),
+        (item(other, {}), 409, "evaluations[0].scores", "missing_score"),
     ]
     for body, status, field, code in cases:
         response = send(cast.api_a, item(employee_a), body, HTTP_ACCEPT_LANGUAGE="en")
@@ -107,15 +114,15 @@ def test_an_overlapping_period_is_a_conflict(cast, schemes, employee_a):
 def test_refusals_are_in_the_requests_language(cast, schemes, employee_a):
     employee_a.user.is_active = False
     employee_a.user.save(update_fields=["is_active"])
-    zh = assert_problem(send(cast.api_a, item(employee_a), HTTP_ACCEPT_LANGUAGE="zh-Hant"), 400)
-    en = assert_problem(send(cast.api_a, item(employee_a), HTTP_ACCEPT_LANGUAGE="en"), 400)
+    zh = assert_problem(send(cast.api_a, item(employee_a), HTTP_ACCEPT_LANGUAGE="zh-Hant"), 409)
+    en = assert_problem(send(cast.api_a, item(employee_a), HTTP_ACCEPT_LANGUAGE="en"), 409)
     assert zh["errors"][0]["code"] == en["errors"][0]["code"] == "deactivated"
     assert "deactivated" in en["errors"][0]["message"] and zh["errors"][0]["message"] != en["errors"][0]["message"]
 
 
 def test_bank_a_neither_reads_nor_writes_bank_bs_evaluations(cast, schemes, employee_a, employee_b):
     assert send(cast.api_b, item(employee_b)).status_code == 200
-    problem = assert_problem(send(cast.api_a, item(employee_b)), 400)
+    problem = assert_problem(send(cast.api_a, item(employee_b)), 409)
     assert problem["errors"][0]["code"] == "not_employee"
     assert Evaluation.objects.filter(employer=cast.hr_a.employer).count() == 0
     assert cast.api_a.get(URL).json()["results"] == []
