@@ -84,7 +84,9 @@ def test_the_batch_is_all_or_nothing_naming_the_refused_item(cast, schemes, empl
 
 
 def test_each_refusal_has_its_code_and_field_and_writes_nothing(cast, schemes, employee_a):
-    other = make_trainee(email="x@bank-a.test", display_name="二號", employer="bank-a", employee_number="A-2")
+    other = make_trainee(
+        email="x@bank-a.test", display_name="二號", employer="bank-a", employee_number="A-2"
+    ).trainee_profile
     cases = [
         (item(other, {"performance": 80}), 409, "evaluations[0].scores", "missing_score"),
         (item(other, {**SCORES, "charm": 50}), 409, "evaluations[0].scores", "unknown_dimension"),
