@@ -28,10 +28,12 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py load_demo
 
+# The web server and the worker write their metrics into one folder, emptied before they start.
 run: demo
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	@$(BIN)/python manage.py demo_logins
-	$(BIN)/honcho -f Procfile.dev start
+	rm -rf var/metrics
+	PROMETHEUS_MULTIPROC_DIR=$(CURDIR)/var/metrics $(BIN)/honcho -f Procfile.dev start
 
 # The browser tests (tests/browser) drive Debian's Chromium and inject axe-core from npm. Without
 # them the browser tests skip, except under CI=true where they fail. Chromium comes from apt-get

@@ -536,6 +536,76 @@ def _office_user() -> int:
     return office.pk
 
 
+HR_STAFF_EMAIL = "hr@bank-001.bench.test"
+GRADED_MANAGERS = 2_000  # of bank-001's employees (10,000 in the full set, 1,000 in the small one: all of them)
+
+
+def _register() -> tuple[int, int]:
+    """The career register of bank-001, the HR client's bank (made once, kept): its authority table, the
+    grades of its first employees (each appointed junior, two in three promoted since; one in twenty not
+    backed by a certificate), an HR staff member, and the scope ``managers`` for the bench client.
+    Returns the HR staff member's and a graded manager's user ids."""
+    from accounts.models import Employer, EmployerMembership, User
+    from accounts.scoping import EMPLOYER_HR_GROUP
+    from career.models import AuthorityTable, ManagerGrade
+    from hr_api.models import ApiClient
+
+    bank = Employer.objects.get(code="bank-001")
+    ApiClient.objects.filter(application__client_id=HR_CLIENT_ID).update(can_managers=True)
+    if not AuthorityTable.objects.filter(employer=bank).exists():
+        AuthorityTable.objects.bulk_create(
+            AuthorityTable(employer=bank, manager_class=c, level=level, amount=amount)
+            for c in ("personal", "corporate", "comprehensive")
+            for level, amount in (("junior", 3_000_000), ("intermediate", 15_000_000), ("senior", 60_000_000))
+        )
+    if not ManagerGrade.objects.filter(employer=bank).exists():
+        log(f"career register: {GRADED_MANAGERS} graded managers of bank-001")
+        sql(
+            """
+            INSERT INTO career_managergrade (employer_id, employee_id, manager_class, level, since, compliant,
+                non_compliant_since, compliance_episode, created_at, updated_at)
+            SELECT p.employer_id, p.id, (ARRAY['personal', 'corporate', 'comprehensive'])[(1 + p.id %% 3)::int],
+                   (ARRAY['junior', 'intermediate', 'senior'])[(1 + p.id / 3 %% 3)::int],
+                   current_date - (p.id %% 700)::int,
+                   p.id %% 20 <> 0, CASE WHEN p.id %% 20 = 0 THEN now() - (p.id %% 90) * interval '1 day' END,
+                   CASE WHEN p.id %% 20 = 0 THEN 1 ELSE 0 END, now() - interval '800 days',
+                   now() - (p.id %% 300) * interval '1 hour'
+            FROM accounts_traineeprofile p WHERE p.employer_id = %(e)s ORDER BY p.id LIMIT %(n)s
+            """,
+            {"e": bank.pk, "n": GRADED_MANAGERS},
+        )
+        sql(
+            """
+            INSERT INTO career_gradechange (grade_id, old_class, old_level, new_class, new_level, reason, note,
+                changed_by_id, changed_at)
+            SELECT g.id, '', '', g.manager_class, 'junior', 'appointment', '', NULL::bigint, g.created_at
+            FROM career_managergrade g WHERE g.employer_id = %(e)s
+            UNION ALL
+            SELECT g.id, g.manager_class, 'junior', g.manager_class, g.level, 'promotion', '年度考核', NULL,
+                   g.since + interval '9 hours'
+            FROM career_managergrade g WHERE g.employer_id = %(e)s AND g.level <> 'junior'
+            """,
+            {"e": bank.pk},
+        )
+        sql(
+            """
+            INSERT INTO career_complianceevent (grade_id, episode, compliant, occurred_at, manager_class, level,
+                announced_at)
+            SELECT g.id, 1, false, g.non_compliant_since, g.manager_class, g.level, g.non_compliant_since
+            FROM career_managergrade g WHERE g.employer_id = %(e)s AND NOT g.compliant
+            """,
+            {"e": bank.pk},
+        )
+    hr, created = User.objects.get_or_create(
+        email=HR_STAFF_EMAIL, defaults={"display_name": "人資 壓測", "is_staff": True, "password": "!bench"}
+    )
+    if created:
+        EmployerMembership.objects.create(user=hr, employer=bank)
+        hr.groups.add(Group.objects.get_or_create(name=EMPLOYER_HR_GROUP)[0])
+    manager = ManagerGrade.objects.filter(employer=bank).order_by("pk").values_list("employee__user_id", flat=True)
+    return hr.pk, manager[0]
+
+
 @dataclass
 class RunRows:
     load_users: list[int]
@@ -547,6 +617,8 @@ class RunRows:
     office_user: int
     dashboard_users: list[int]
     hr_employee_numbers: list[str]
+    hr_staff_user: int
+    manager_user: int
 
 
 @transaction.atomic
@@ -684,6 +756,7 @@ def prepare_run() -> RunRows:
         WHERE e.code = 'bank-001' ORDER BY p.id LIMIT 4000
         """
     )
+    hr_staff_user, manager_user = _register()
     return RunRows(
         load_users=ids(load.format(col="trainee_id")),
         load_attempts=ids(load.format(col="id")),
@@ -694,6 +767,8 @@ def prepare_run() -> RunRows:
         office_user=_office_user(),
         dashboard_users=dashboard_users,
         hr_employee_numbers=numbers,
+        hr_staff_user=hr_staff_user,
+        manager_user=manager_user,
     )
 
 

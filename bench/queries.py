@@ -42,6 +42,8 @@ ADMIN_LISTS = [
     ("certification", "cecourse"),
     ("certification", "ceenrolment"),
 ]
+# Admin lists of a bank's career register, as its HR staff see them (bench.dataset._register).
+HR_ADMIN_LISTS = [("career", "managergrade"), ("career", "gradechange"), ("career", "complianceevent")]
 
 
 def count(do: Callable[[], object]) -> tuple[int, int]:
@@ -86,6 +88,8 @@ def main() -> dict:
     attempt = rows.load_attempts[0]
     dashboard = session_client(rows.dashboard_users[0])
     staff = session_client(rows.admin_user)
+    hr_staff = session_client(rows.hr_staff_user)
+    manager = session_client(rows.manager_user)
     basic = base64.b64encode(f"{dataset.HR_CLIENT_ID}:{dataset.HR_CLIENT_SECRET}".encode()).decode()
     token = (
         Client()
@@ -117,7 +121,9 @@ def main() -> dict:
         "hr_enrollments": lambda n: api.get(f"/api/v1/enrollments/?updated_since={since}&page_size={n}"),
         "hr_exam_results": lambda n: api.get(f"/api/v1/exam-results/?page_size={n}"),
         "hr_evaluations": lambda n: api.get(f"/api/v1/evaluations/?updated_since={since}&page_size={n}"),
+        "hr_managers": lambda n: api.get(f"/api/v1/managers/?updated_since={since}&page_size={n}"),
         "hr_bulk_upsert": bulk,
+        "career_mine": lambda n: manager.get("/zh-hant/career/"),
         "admin_attempts": lambda n: staff.get("/zh-hant/admin/exams/attempt/"),
     }
     office = session_client(rows.office_user)
@@ -137,7 +143,12 @@ def main() -> dict:
         endpoints[f"admin_{app_label}_{model}"] = lambda n, app_label=app_label, model=model: staff.get(
             f"/zh-hant/admin/{app_label}/{model}/"
         )
-    admin_of = {f"admin_{a}_{m}": a + "." + m for a, m in ADMIN_LISTS[1:]} | {"admin_attempts": "exams.attempt"}
+    for app_label, model in HR_ADMIN_LISTS:
+        endpoints[f"admin_{app_label}_{model}"] = lambda n, app_label=app_label, model=model: hr_staff.get(
+            f"/zh-hant/admin/{app_label}/{model}/"
+        )
+    admin_of = {f"admin_{a}_{m}": a + "." + m for a, m in [*ADMIN_LISTS[1:], *HR_ADMIN_LISTS]}
+    admin_of |= {"admin_attempts": "exams.attempt"}
     result: dict[str, dict] = {}
     for name, do in endpoints.items():
         counts, statuses = {}, set()

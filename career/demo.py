@@ -97,7 +97,7 @@ def load() -> None:
         services.do_set_grade(
             employer=profile.employer, employee=profile, manager_class=manager_class, level=level,
             reason=GradeChange.Reason.APPOINTMENT, by=None, since=timezone.localdate() - datetime.timedelta(days=180),
-            note="示範資料",
+            note="依專業資格證書與年度考評核定職級",
         )  # fmt: skip
     if lapsing is not None:
         # Its validity ended yesterday: the expiry job expires it, and the receiver flags the grade.

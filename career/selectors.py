@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import Employer, User
 from certification.models import Certificate
@@ -82,6 +82,20 @@ def grades_of_employer(employer_id: int) -> QuerySet[ManagerGrade]:
     """An employer's register: the only grades its HR staff (and, later, its HR system) read."""
     return with_authority(
         ManagerGrade.objects.filter(employer_id=employer_id).select_related("employee__user", "employer")
+    )
+
+
+def register_of_employer(employer_id: int) -> QuerySet[ManagerGrade]:
+    """An employer's register as its HR system reads it (the HR API): :func:`grades_of_employer` with
+    ``changed_at``, the later of the grade's own change and its authority's (a new amount in the bank's table
+    changes what the row says), and the history prefetched, newest first. Two queries a page."""
+    authority_changed = AuthorityTable.objects.filter(
+        employer_id=OuterRef("employer_id"), manager_class=OuterRef("manager_class"), level=OuterRef("level")
+    ).values("updated_at")[:1]
+    return (
+        grades_of_employer(employer_id)
+        .annotate(changed_at=Greatest(F("updated_at"), Coalesce(Subquery(authority_changed), F("updated_at"))))
+        .prefetch_related(Prefetch("changes", queryset=GradeChange.objects.order_by("-changed_at", "-pk")))
     )
 
 

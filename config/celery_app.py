@@ -9,6 +9,9 @@ app = Celery("bcm")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+# Each task run's time and outcome for /metrics (connects to task_prerun/task_postrun).
+import config.monitoring.task_metrics  # noqa: E402,F401
+
 
 @task_prerun.connect
 @task_postrun.connect

@@ -133,6 +133,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that the time it records per view includes every middleware below.
+    "config.monitoring.middleware.RequestMetricsMiddleware",
     # First, so that every log line and audit event of the request carries its id.
     "accounts.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -397,6 +399,24 @@ EXAM_RESULT_POLL_MAX_SECONDS = env_int("EXAM_RESULT_POLL_MAX_SECONDS", 300)
 EXAM_GRADING_SWEEP_EVERY_SECONDS = env_int("EXAM_GRADING_SWEEP_EVERY_SECONDS", 60)
 CELERY_BEAT_SCHEDULE = beat_schedule(grading_sweep_every=EXAM_GRADING_SWEEP_EVERY_SECONDS)
 
+# What operators watch (README, "Production"; config/monitoring): /readyz and /metrics answer only
+# these addresses (default: this machine) or a request with "Authorization: Bearer <MONITORING_TOKEN>".
+MONITORING_ALLOWED_NETWORKS = env_networks("MONITORING_ALLOWED_NETWORKS") or (
+    ipaddress.ip_network("127.0.0.0/8"),
+    ipaddress.ip_network("::1/128"),
+)
+MONITORING_TOKEN = env.str("MONITORING_TOKEN", default="")
+if MONITORING_TOKEN and len(MONITORING_TOKEN) < 32:
+    raise ImproperlyConfigured("MONITORING_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+# Each part /readyz asks (database, cache, broker, a worker's answer to a ping) has this long.
+READYZ_TIMEOUT_SECONDS = env_int("READYZ_TIMEOUT_SECONDS", 3)
+MONITORED_QUEUES = ("celery", "webhooks")
+# Every gunicorn and Celery process writes its metrics into this folder and /metrics adds them up; it
+# must be the same folder for all of them and emptied before they start (Procfile, Procfile.dev).
+PROMETHEUS_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+if PROMETHEUS_MULTIPROC_DIR:
+    Path(PROMETHEUS_MULTIPROC_DIR).mkdir(parents=True, exist_ok=True)
+
 # Certification (issue 6): years a certificate stays valid, continuing-education hours a renewal needs
 # in that period.
 CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
@@ -434,6 +454,7 @@ OAUTH2_PROVIDER = {
         "enroll": "Register employees and enrol them in cohorts",
         "webhooks": "Register webhook endpoints",
         "evaluations": "Read and record the employees' evaluations",
+        "managers": "Read the career register: managers' grades, lending authority, compliance and history",
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),
     "SCOPES_BACKEND_CLASS": "hr_api.auth.ClientScopes",
@@ -469,14 +490,19 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "BCM portal API for employers",
     "DESCRIPTION": (
         "Machine-to-machine API for banks' HR systems: register employees, enrol them in cohorts, "
-        "pull exam results and certificates, receive signed webhooks. Every resource is limited to "
-        "the employer of the OAuth2 client (client credentials grant)."
+        "pull exam results and certificates, read the career register of customer managers, receive "
+        "signed webhooks. Every resource is limited to the employer of the OAuth2 client (client "
+        "credentials grant)."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ManagerLevelEnum": ["junior", "intermediate", "senior"]},
+    # The career register's class and level, wherever a serializer names them (from/to in a grade's history).
+    "ENUM_NAME_OVERRIDES": {
+        "ManagerClassEnum": "career.models.ManagerClass",
+        "ManagerLevelEnum": "career.models.ManagerLevel",
+    },
     "AUTHENTICATION_WHITELIST": ["hr_api.auth.ClientAuthentication"],
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
@@ -608,6 +634,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    # Probes and the scraper ask the application server directly, inside the network, without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("api/v1/", include("config.api_urls")),
     # Keys and status lists of the portable certificates: addresses written into signed credentials.
     path("", include("certification.credential_urls")),
+    # Operators' probes and metrics (config/monitoring): no language, no log-in.
+    path("", include("config.monitoring.urls")),
 ]
 
 urlpatterns += i18n_patterns(

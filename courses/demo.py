@@ -5,6 +5,7 @@
   trainee05 is pending there.
 * trainee06 completed the assistant training (a finished inst-a cohort) and is approved in
   inst-a's standard-corporate cohort, so the credited hours show: 48 h / 6 days + 8 h / 1 day.
+* Every course has its unified syllabus and textbook (``demo_syllabi``), BCM-101 in two versions.
 * trainee08 completed inst-b's online assistant cohort with nothing face-to-face: teaching by a live
   remote session and recorded modules, exam preparation by a live remote session and a recorded
   exam-preparation module.
@@ -21,8 +22,18 @@ from django.utils import timezone
 
 from accounts.models import Institution, User
 
-from . import services
-from .models import City, Cohort, Curriculum, Enrolment, Purpose, RemoteModule, TrainingSession
+from . import demo_syllabi, services
+from .models import (
+    City,
+    Cohort,
+    Course,
+    Curriculum,
+    Enrolment,
+    Purpose,
+    RemoteModule,
+    SyllabusVersion,
+    TrainingSession,
+)
 
 PLACES = {"inst-a": (City.TAIPEI, False), "inst-b": ("", True)}
 # Teachers by their Chinese name, with the English one English pages show (陳志明 has none: the
@@ -204,9 +215,29 @@ def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:
     services.do_complete_enrolment(enrolment=enrolment)
 
 
+def load_syllabi() -> None:
+    """A syllabus and textbook for every course (``demo_syllabi``); BCM-101 also has its earlier version.
+    A course that already has a version in force from the demo's date is left as it is."""
+    courses = {c.code: c for c in Course.objects.filter(code__in=demo_syllabi.SYLLABI)}
+    made = set(SyllabusVersion.objects.filter(course__in=courses.values()).values_list("course__code", "in_force_from"))
+
+    def save(code: str, syllabus: dict, start: datetime.date, end: datetime.date | None) -> None:
+        if code in courses and (code, start) not in made:
+            services.do_save_syllabus_version(
+                course=courses[code], in_force_from=start, in_force_until=end,
+                texts=demo_syllabi.texts_of(syllabus),
+                topics=[services.TopicData(*topic) for topic in demo_syllabi.topics_of(syllabus)],
+            )  # fmt: skip
+
+    save("BCM-101", demo_syllabi.EARLIER_BCM_101, demo_syllabi.EARLIER_FROM, demo_syllabi.EARLIER_UNTIL)
+    for code, syllabus in demo_syllabi.SYLLABI.items():
+        save(code, syllabus, demo_syllabi.IN_FORCE_FROM, None)
+
+
 @transaction.atomic
 def load() -> None:
     today = timezone.localdate()
+    load_syllabi()
     institutions = list(Institution.objects.filter(code__in=PLACES))
     curricula = list(Curriculum.objects.select_related("tier", "track"))
     cohorts: dict[str, Cohort] = {}

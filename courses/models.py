@@ -1,3 +1,6 @@
+import datetime
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils import formats
@@ -6,6 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.fields import acting_user
+
+from .knowledge import KnowledgeArea
 
 
 class Tier(Bilingual, models.Model):
@@ -53,14 +58,157 @@ class Course(Bilingual, models.Model):
     title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title = InCurrentLanguage()
+    # The course's share of its curricula's teaching plan (seed section C(二)): each curriculum's
+    # courses add up to its teaching hours exactly (the 0007 migration sets them; a test checks
+    # the sums), and the topics of each syllabus version add up to these hours.
+    class_hours = models.DecimalField(
+        _("class hours"), max_digits=4, decimal_places=1, default=Decimal(0),
+        help_text=_("the course's share of the teaching plan; its syllabus topics add up to it"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("course")
         verbose_name_plural = _("courses")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(class_hours__gte=0),
+                name="course_class_hours_not_negative",
+                violation_error_message=_("Class hours cannot be negative."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class SyllabusVersion(Bilingual, models.Model):
+    """The unified syllabus and textbook of a course from one date (to another, or for as long as
+    no later version ends it).
+
+    The version in force on a cohort's start date applies to that cohort. Versions of a course never
+    overlap: ``courses.services.do_save_syllabus_version`` refuses one under the course's row lock;
+    the database keeps at most one open-ended version per course. Outcomes and readings are one per line.
+    """
+
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="syllabus_versions", verbose_name=_("course")
+    )
+    in_force_from = models.DateField(_("in force from"))
+    in_force_until = models.DateField(
+        _("in force until"), null=True, blank=True, help_text=_("the last day it applies; empty while no end is set")
+    )
+    learning_outcomes_zh = models.TextField(_("learning outcomes (zh-Hant)"), help_text=_("one per line"))
+    learning_outcomes_en = models.TextField(_("learning outcomes (English)"), help_text=_("one per line"))
+    learning_outcomes = InCurrentLanguage()
+    textbook_title_zh = models.CharField(_("textbook title (zh-Hant)"), max_length=200)
+    textbook_title_en = models.CharField(_("textbook title (English)"), max_length=200)
+    textbook_title = InCurrentLanguage()
+    textbook_edition = models.PositiveSmallIntegerField(_("textbook edition"), default=1)
+    textbook_publisher_zh = models.CharField(_("textbook publisher (zh-Hant)"), max_length=200)
+    textbook_publisher_en = models.CharField(_("textbook publisher (English)"), max_length=200)
+    textbook_publisher = InCurrentLanguage()
+    textbook_year = models.PositiveSmallIntegerField(_("textbook year"))
+    textbook_isbn = models.CharField(
+        _("textbook ISBN"), max_length=13, help_text=_("ISBN-10 or ISBN-13; kept as ISBN-13")
+    )
+    readings_zh = models.TextField(_("readings (zh-Hant)"), blank=True, help_text=_("one per line"))
+    readings_en = models.TextField(_("readings (English)"), blank=True, help_text=_("one per line"))
+    readings = InCurrentLanguage()
+    recorded_by = acting_user(_("recorded by"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["course__code", "-in_force_from"]
+        verbose_name = _("syllabus version")
+        verbose_name_plural = _("syllabus versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course"],
+                condition=Q(in_force_until__isnull=True),
+                name="syllabus_one_open_version_per_course",
+                violation_error_message=_("This course already has a syllabus version without an end date."),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "in_force_from"],
+                name="syllabus_one_version_per_start",
+                violation_error_message=_("This course already has a syllabus version from this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_until__isnull=True) | Q(in_force_until__gte=models.F("in_force_from")),
+                name="syllabus_dates_ordered",
+                violation_error_message=_("A syllabus version cannot end before it comes into force."),
+            ),
+            models.CheckConstraint(
+                condition=Q(textbook_isbn__regex=r"^97[89][0-9]{10}$"),
+                name="syllabus_isbn_is_isbn13",
+                violation_error_message=_("The ISBN is kept as the 13 digits of an ISBN-13."),
+            ),
+            models.CheckConstraint(
+                condition=Q(textbook_edition__gte=1),
+                name="syllabus_edition_positive",
+                violation_error_message=_("The edition is 1 or more."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course.code} · {self.in_force_from}"
+
+    @property
+    def outcome_lines(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    @property
+    def reading_lines(self) -> list[str]:
+        return [line.strip() for line in self.readings.splitlines() if line.strip()]
+
+    @property
+    def isbn_display(self) -> str:
+        from .isbn import format_isbn13
+
+        return format_isbn13(self.textbook_isbn)
+
+    def applies_on(self, day: datetime.date) -> bool:
+        return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
+
+
+class SyllabusTopic(Bilingual, models.Model):
+    """A topic of a syllabus version: its knowledge area (the areas that tag exam questions) and class hours."""
+
+    version = models.ForeignKey(
+        SyllabusVersion, on_delete=models.CASCADE, related_name="topics", verbose_name=_("syllabus version")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title = InCurrentLanguage()
+    knowledge_area = models.CharField(_("knowledge area"), max_length=20, choices=KnowledgeArea.choices)
+    hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
+
+    class Meta:
+        ordering = ["version", "position"]
+        verbose_name = _("syllabus topic")
+        verbose_name_plural = _("syllabus topics")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "position"],
+                name="syllabus_topic_position_unique",
+                violation_error_message=_("The syllabus already has a topic at this position."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=100),
+                name="syllabus_topic_hours_positive",
+                violation_error_message=_("A topic takes more than 0 and at most 100 class hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(knowledge_area__in=KnowledgeArea.values),
+                name="syllabus_topic_area_known",
+                violation_error_message=_("Choose a knowledge area from the list."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
 
 
 class Curriculum(models.Model):

@@ -7,7 +7,8 @@ Which *rows* a member sees is the scoping mixin's business, not these permission
 from accounts.scoping import INSTITUTION_ADMIN_GROUP, PROGRAM_OFFICE_GROUP
 from core.permissions import EVERY_PERMISSION, Grants
 
-CATALOG_READ = ["view_tier", "view_track", "view_course", "view_curriculum", "view_curriculumcourse"]
+CATALOG_READ = ["view_tier", "view_track", "view_course", "view_curriculum", "view_curriculumcourse",
+                "view_syllabusversion", "view_syllabustopic"]  # fmt: skip
 
 INSTITUTION_ADMIN = [
     *CATALOG_READ,

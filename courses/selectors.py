@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, Max, Prefetch, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from .hours import HoursOwed, Plan, compute_hours_owed
@@ -25,6 +25,8 @@ from .models import (
     Purpose,
     RemoteCompletion,
     SelfStudyEntry,
+    SyllabusTopic,
+    SyllabusVersion,
     Tier,
     TrainingSession,
 )
@@ -456,3 +458,74 @@ def training_complete(enrolment: Enrolment) -> bool:
 def enrolments_of_employer(employer_id: int) -> QuerySet[Enrolment]:
     """The enrolments of an employer's employees: the only ones its HR system (hr_api) sees."""
     return Enrolment.objects.filter(trainee__trainee_profile__employer_id=employer_id)
+
+
+# --- the unified syllabus ------------------------------------------------------------------
+
+
+def _versions_in_force(on: datetime.date) -> QuerySet[SyllabusVersion]:
+    return SyllabusVersion.objects.filter(
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=on), in_force_from__lte=on
+    )
+
+
+def syllabus_in_force(course: Course | int, *, on: datetime.date | None = None) -> SyllabusVersion | None:
+    """The syllabus version of ``course`` in force on ``on`` (today by default), with its topics in
+    order; ``None`` when the program office has none for that day. Two queries."""
+    course_id = course if isinstance(course, int) else course.pk
+    return (
+        _versions_in_force(on or timezone.localdate())
+        .filter(course_id=course_id)
+        .select_related("course")
+        .prefetch_related(Prefetch("topics", queryset=SyllabusTopic.objects.order_by("position")))
+        .first()
+    )
+
+
+def syllabus_of_cohort(cohort: Cohort, course: Course | int) -> SyllabusVersion | None:
+    """The syllabus that applies to a cohort: the version of ``course`` in force on the cohort's start date."""
+    return syllabus_in_force(course, on=cohort.starts_on)
+
+
+def syllabus_versions_of(course: Course) -> QuerySet[SyllabusVersion]:
+    """Every version of a course, the latest first (their dates only are read by the course page)."""
+    return (
+        SyllabusVersion.objects.filter(course=course)
+        .order_by("-in_force_from")
+        .only("pk", "course_id", "in_force_from", "in_force_until")
+    )
+
+
+def overlapping_syllabus_versions(
+    *,
+    course: Course,
+    in_force_from: datetime.date,
+    in_force_until: datetime.date | None,
+    exclude_id: int | None = None,
+) -> QuerySet[SyllabusVersion]:
+    """The versions of ``course`` whose period shares a day with ``in_force_from``–``in_force_until``
+    (an empty end: for ever). Both periods include their first and last day."""
+    versions = SyllabusVersion.objects.filter(
+        Q(in_force_until__isnull=True) | Q(in_force_until__gte=in_force_from), course=course
+    )
+    if in_force_until is not None:
+        versions = versions.filter(in_force_from__lte=in_force_until)
+    if exclude_id is not None:
+        versions = versions.exclude(pk=exclude_id)
+    return versions.order_by("in_force_from")
+
+
+def curricula_of_course(course: Course) -> QuerySet[CurriculumCourse]:
+    """Where a course belongs: its curricula's entries with their tier and track, lowest tier first."""
+    return (
+        CurriculumCourse.objects.filter(course=course)
+        .select_related("curriculum__tier", "curriculum__track")
+        .order_by("curriculum__tier__level", "curriculum__track__position")
+    )
+
+
+def courses_of_curriculum(curriculum_id: int) -> QuerySet[CurriculumCourse]:
+    """A curriculum's courses, in code order, with the course."""
+    return (
+        CurriculumCourse.objects.filter(curriculum_id=curriculum_id).select_related("course").order_by("course__code")
+    )

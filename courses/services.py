@@ -13,7 +13,7 @@ CheckConstraint is the last line if a caller forgets.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -32,6 +32,8 @@ from core.signals import send_after_commit
 from core.tasks import enqueue_on_commit
 
 from . import selectors
+from .isbn import normalise_isbn
+from .knowledge import KnowledgeArea
 from .models import (
     Attendance,
     Cohort,
@@ -42,6 +44,8 @@ from .models import (
     RemoteCompletion,
     RemoteModule,
     SelfStudyEntry,
+    SyllabusTopic,
+    SyllabusVersion,
     TrainingSession,
 )
 from .signals import enrolment_state_changed, training_progress_changed
@@ -733,3 +737,146 @@ def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
         state=Enrolment.State.WITHDRAWN, updated_at=timezone.now()
     )
     mine.update(trainee=to_trainee, updated_at=timezone.now())
+
+
+# --- the unified syllabus (program office) -------------------------------------------------
+
+
+class SyllabusError(DomainError):
+    """A syllabus rule refused the change.
+
+    Codes: overlap, bad_dates, bad_isbn, no_topics, bad_topic, hours_mismatch.
+    """
+
+
+@dataclass(frozen=True)
+class TopicData:
+    """One topic of a syllabus version, as the admin's rows or the demo give it."""
+
+    title_zh: str
+    title_en: str
+    knowledge_area: str
+    hours: Decimal
+
+
+#: The fields of a syllabus version besides its course, dates and topics.
+SYLLABUS_TEXT_FIELDS = (
+    "learning_outcomes_zh", "learning_outcomes_en", "textbook_title_zh", "textbook_title_en", "textbook_edition",
+    "textbook_publisher_zh", "textbook_publisher_en", "textbook_year", "textbook_isbn", "readings_zh", "readings_en",
+)  # fmt: skip
+
+
+def clean_isbn(raw: str) -> str:
+    """The ISBN-13 of ``raw`` (ISBN-10 or ISBN-13, hyphens allowed); refuses a wrong check digit."""
+    isbn = normalise_isbn(raw or "")
+    if isbn is None:
+        raise SyllabusError(
+            "bad_isbn",
+            _("“%(isbn)s” is not a valid ISBN: give the 10 or 13 digits printed on the book (check digit included).")
+            % {"isbn": raw},
+            field="textbook_isbn",
+        )
+    return isbn
+
+
+def check_syllabus_dates(
+    *,
+    course: Course,
+    in_force_from: datetime.date,
+    in_force_until: datetime.date | None,
+    version_id: int | None = None,
+) -> None:
+    """Refuse dates out of order, or a period that overlaps another version of the course.
+
+    Reads without a lock: :func:`do_save_syllabus_version` checks again under the course's lock.
+    """
+    if in_force_until is not None and in_force_until < in_force_from:
+        raise SyllabusError(
+            "bad_dates", _("A syllabus version cannot end before it comes into force."), field="in_force_until"
+        )
+    for other in selectors.overlapping_syllabus_versions(
+        course=course, in_force_from=in_force_from, in_force_until=in_force_until, exclude_id=version_id
+    ):
+        if other.in_force_until is None:
+            message = _(
+                "This period overlaps the syllabus version in force from %(start)s with no end date. "
+                "Set that version's last day first."
+            ) % {"start": date_format(other.in_force_from)}
+        else:
+            message = _("This period overlaps the syllabus version in force from %(start)s to %(end)s.") % {
+                "start": date_format(other.in_force_from),
+                "end": date_format(other.in_force_until),
+            }
+        raise SyllabusError("overlap", message, field="in_force_from")
+
+
+def check_syllabus_topics(*, course: Course, topics: Sequence[TopicData]) -> None:
+    """Refuse no topics, a topic without both titles, an unknown area or hours, or hours that do
+    not add up to the course's class hours."""
+    if not topics:
+        raise SyllabusError("no_topics", _("A syllabus needs at least one topic."))
+    for topic in topics:
+        if not (topic.title_zh.strip() and topic.title_en.strip()):
+            raise SyllabusError("bad_topic", _("Every topic needs its title in both languages."))
+        if topic.knowledge_area not in KnowledgeArea.values:
+            raise SyllabusError("bad_topic", _("Choose each topic's knowledge area from the list."))
+        if not Decimal(0) < topic.hours <= Decimal(100):
+            raise SyllabusError("bad_topic", _("A topic takes more than 0 and at most 100 class hours."))
+    total = sum((t.hours for t in topics), Decimal(0))
+    if total != course.class_hours:
+        raise SyllabusError(
+            "hours_mismatch",
+            _("The topics add up to %(total)s class hours; the course %(code)s has %(hours)s.")
+            % {"total": _plain(total), "code": course.code, "hours": _plain(course.class_hours)},
+        )
+
+
+def _plain(hours: Decimal) -> str:
+    return f"{hours.normalize():f}"
+
+
+@transaction.atomic
+def do_save_syllabus_version(
+    *,
+    course: Course,
+    in_force_from: datetime.date,
+    in_force_until: datetime.date | None,
+    texts: Mapping[str, object],
+    topics: Sequence[TopicData],
+    version: SyllabusVersion | None = None,
+    by: User | None = None,
+) -> SyllabusVersion:
+    """Create a syllabus version of ``course`` (``version`` None) or replace ``version``'s content.
+
+    Locks the course row, so that two saves of versions of one course run one after the other and the
+    overlap check sees the other's dates. ``texts`` holds :data:`SYLLABUS_TEXT_FIELDS`; its ISBN is
+    checked and kept as ISBN-13. The topics replace the version's topics, numbered in the given order.
+    A refusal raises :class:`SyllabusError` and writes nothing.
+    """
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    if version is not None and version.course_id != locked.pk:
+        raise SyllabusError("bad_dates", _("A syllabus version stays with its course."), field="course")
+    check_syllabus_dates(
+        course=locked,
+        in_force_from=in_force_from,
+        in_force_until=in_force_until,
+        version_id=version.pk if version is not None else None,
+    )
+    check_syllabus_topics(course=locked, topics=topics)
+    values = {name: texts[name] for name in SYLLABUS_TEXT_FIELDS if name in texts}
+    values["textbook_isbn"] = clean_isbn(str(texts.get("textbook_isbn") or ""))
+    for name in ("readings_zh", "readings_en"):
+        values.setdefault(name, "")
+    if version is None:
+        version = SyllabusVersion(course=locked)
+    for name, value in values.items():
+        setattr(version, name, value)
+    version.in_force_from, version.in_force_until, version.recorded_by = in_force_from, in_force_until, by
+    version.save()
+    version.topics.all().delete()
+    SyllabusTopic.objects.bulk_create(
+        SyllabusTopic(version=version, position=n, title_zh=t.title_zh.strip(), title_en=t.title_en.strip(),
+                      knowledge_area=t.knowledge_area, hours=t.hours)
+        for n, t in enumerate(topics, start=1)
+    )  # fmt: skip
+    return version

@@ -1,3 +1,4 @@
+import datetime
 import hashlib
 from typing import Any
 
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import caching, selectors, services
 from .forms import CohortFilterForm, SelfStudyForm
-from .models import Cohort, Enrolment, Tier
+from .knowledge import KnowledgeArea
+from .models import Cohort, Course, Enrolment, Tier
 from .services import TrainingError
 
 
@@ -38,6 +40,41 @@ def tier_detail(request: HttpRequest, tier_code: str) -> HttpResponse:
     tracks = [(track, counts.get(track.curriculum.pk, 0)) for track in selectors.tier_overview(tier)]
     context = {"tier": tier, "tracks": tracks, "open_total": sum(counts.values())}
     return render(request, "courses/tier_detail.html", context)
+
+
+def _day(raw: str | None) -> datetime.date:
+    """The day asked for by ``?on=YYYY-MM-DD`` (a cohort's start date), else today."""
+    try:
+        return datetime.date.fromisoformat(raw or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+def course_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A course of the national catalog: where it belongs, and its syllabus and textbook in force on a day.
+
+    The topics are listed in order and again by knowledge area (``#area-<area>``): the exam pages link
+    each area of the paper's blueprint there.
+    """
+    course = get_object_or_404(Course, code=code)
+    on = _day(request.GET.get("on"))
+    syllabus = selectors.syllabus_in_force(course, on=on)
+    areas = []
+    if syllabus is not None:
+        for area in KnowledgeArea:
+            topics = [t for t in syllabus.topics.all() if t.knowledge_area == area.value]
+            if topics:
+                areas.append({"area": area, "topics": topics, "hours": sum(t.hours for t in topics)})
+    context = {
+        "course": course,
+        "on": on,
+        "is_today": on == timezone.localdate(),
+        "syllabus": syllabus,
+        "areas": areas,
+        "versions": list(selectors.syllabus_versions_of(course)),
+        "entries": list(selectors.curricula_of_course(course)),
+    }
+    return render(request, "courses/course_detail.html", context)
 
 
 # --- training delivery: trainee pages ------------------------------------------------------
@@ -93,7 +130,8 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
             services.check_enrol(trainee=request.user, cohort=cohort)
         except TrainingError as error:
             reason = str(error)
-    return render(request, "courses/cohort_detail.html", {"cohort": cohort, "reason": reason})
+    entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
+    return render(request, "courses/cohort_detail.html", {"cohort": cohort, "reason": reason, "entries": entries})
 
 
 @login_required

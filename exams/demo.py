@@ -1,4 +1,5 @@
-"""Demo exams (idempotent): a small bank and one paper for every course, and sittings of inst-a's
+"""Demo exams (idempotent): the bank written for the demo (``exams.demo_questions``) and one paper for
+every course, its blueprint drawing half the bank, and sittings of inst-a's
 standard-retail cohort open from load time for 30 days for every course of its curriculum."""
 
 from __future__ import annotations
@@ -7,70 +8,115 @@ import datetime
 import uuid
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 
 from courses.models import Cohort, Course
 
-from .models import BlueprintRow, ExamPaper, KnowledgeArea, Question, QuestionType, Sitting
+from .demo_questions import BY_COURSE
+from .demo_questions.kit import DemoQuestion
+from .models import BlueprintRow, ExamPaper, Question, QuestionType, Sitting
+from .services import question_bank
 
 NAMESPACE = uuid.UUID("6f1c2a52-3b0e-4d1b-9a57-0c4e1d5b2f10")
-AREAS = list(KnowledgeArea.values)
-# (type, difficulty, area offset, drawn per paper); the bank holds twice as many of each.
-BLUEPRINT = [
-    (QuestionType.SINGLE, 2, 0, 3),
-    (QuestionType.MULTIPLE, 3, 1, 2),
-    (QuestionType.TRUE_FALSE, 1, 0, 2),
-    (QuestionType.ESSAY, 3, 2, 1),
-]
+KIND_ORDER = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE, QuestionType.ESSAY)
+
+# A demo question by its place in the bank: (course code, question type, number within the type from 1).
+ItemKey = tuple[str, str, int]
 
 
-def _question_data(course: Course, kind: str, difficulty: int, area: str, n: int) -> dict:
-    label = f"{course.code} {kind} {n}"
-    data = {
-        "course": course, "knowledge_area": area, "difficulty": difficulty, "question_type": kind,
-        "status": Question.Status.ACTIVE, "max_score": 1,
-        "text_zh": f"【{course.title_zh}】示範題 {n}（{kind}）：下列何者正確？",
-        "text_en": f"[{course.title_en}] Demo question {n} ({kind}): which is right?",
-    }  # fmt: skip
-    if kind == QuestionType.ESSAY:
-        data.update(
-            text_zh=f"【{course.title_zh}】申論題 {n}：請說明你如何向客戶解釋本課程的一個重點。",
-            text_en=f"[{course.title_en}] Essay {n}: explain one key point of this course to a customer.",
-            rubric_zh="觀念正確 4 分；舉例 3 分；表達清楚 3 分。",
-            rubric_en="Sound concept 4; an example 3; clear writing 3.",
-            max_score=10,
+def bank(code: str) -> list[tuple[ItemKey, DemoQuestion]]:
+    """The demo questions of course ``code``, each with its name in the bank (in the data's order)."""
+    numbered: dict[str, int] = {}
+    named = []
+    for question in BY_COURSE.get(code, []):
+        numbered[question.kind] = numbered.get(question.kind, 0) + 1
+        named.append(((code, question.kind, numbered[question.kind]), question))
+    return named
+
+
+def family(key: ItemKey) -> uuid.UUID:
+    code, kind, n = key
+    return uuid.uuid5(NAMESPACE, f"{code}/{kind}/{n}")
+
+
+def family_keys() -> dict[uuid.UUID, ItemKey]:
+    """Every demo question's family, with its name in the bank (the simulated year names items so)."""
+    return {family(key): key for code in BY_COURSE for key, _question in bank(code)}
+
+
+def blueprint(questions: list[DemoQuestion]) -> list[tuple[str, int, str, int]]:
+    """(type, difficulty, knowledge area, drawn) of a paper on ``questions``: half of each group of the
+    same type, difficulty and area (so each draw has twice the candidates it needs), and the essay."""
+    groups: dict[tuple[str, int, str], int] = {}
+    for question in sorted(questions, key=lambda q: KIND_ORDER.index(q.kind)):
+        group = (question.kind, question.difficulty, question.area)
+        groups[group] = groups.get(group, 0) + 1
+    return [
+        (kind, difficulty, area, 1 if kind == QuestionType.ESSAY else n // 2)
+        for (kind, difficulty, area), n in groups.items()
+        if n // 2 or kind == QuestionType.ESSAY
+    ]
+
+
+def _demo_families(code: str) -> set[uuid.UUID]:
+    """Every family an earlier demo bank of course ``code`` may have used (it named questions as this one does)."""
+    return {family((code, kind, n)) for kind in KIND_ORDER for n in range(1, 21)}
+
+
+def _bank(course: Course) -> None:
+    """The course's live bank as written: missing questions made, changed ones revised (a version an
+    attempt has shown stays as it was), and questions an earlier demo bank had beyond this one retired."""
+    named = [(family(key), question) for key, question in bank(course.code)]
+    live = {q.family: q for q in Question.objects.filter(course=course).exclude(status=Question.Status.RETIRED)}
+    for fam, question in named:
+        current = live.get(fam)
+        wanted = {**question.fields(), "status": Question.Status.ACTIVE}
+        if current is not None and any(getattr(current, field) != value for field, value in wanted.items()):
+            question_bank.do_revise_question(question_id=current.pk, changes=wanted)
+    # A family whose versions are all retired comes back as its next version.
+    latest = dict(Question.objects.filter(course=course).values_list("family").annotate(v=Max("version")).order_by())
+    Question.objects.bulk_create(
+        Question(
+            course=course, family=fam, version=latest.get(fam, 0) + 1, status=Question.Status.ACTIVE,
+            **question.fields(),
         )
-    elif kind == QuestionType.TRUE_FALSE:
-        data.update(options=[{"key": "T", "zh": "正確", "en": "True"}, {"key": "F", "zh": "錯誤", "en": "False"}],
-                    correct=["T" if n % 2 else "F"])  # fmt: skip
-    else:
-        data["options"] = [{"key": k, "zh": f"選項{k}（{label}）", "en": f"Option {k} ({label})"} for k in "ABCD"]
-        data["correct"] = ["A", "C"] if kind == QuestionType.MULTIPLE else ["B"]
-        data["max_score"] = 2 if kind == QuestionType.MULTIPLE else 1
-    return data
+        for fam, question in named
+        if fam not in live
+    )  # fmt: skip
+    gone = (_demo_families(course.code) & set(live)) - {fam for fam, _question in named}
+    Question.objects.filter(family__in=gone).exclude(status=Question.Status.RETIRED).update(
+        status=Question.Status.RETIRED
+    )
 
 
-def _bank_and_paper(course: Course, offset: int) -> ExamPaper:
+def _bank_and_paper(course: Course) -> ExamPaper:
     paper, _ = ExamPaper.objects.get_or_create(
         course=course, defaults={"time_limit_minutes": 60, "pass_mark": 60, "max_attempts": 3, "retake_wait_days": 7}
     )
-    for kind, difficulty, area_offset, count in BLUEPRINT:
-        area = AREAS[(offset + area_offset) % len(AREAS)]
-        BlueprintRow.objects.get_or_create(
-            paper=paper, question_type=kind, difficulty=difficulty, knowledge_area=area, defaults={"count": count}
-        )
-        for n in range(1, 2 * count + 1):
-            family = uuid.uuid5(NAMESPACE, f"{course.code}/{kind}/{n}")
-            if not Question.objects.filter(family=family).exists():
-                Question.objects.create(family=family, **_question_data(course, kind, difficulty, area, n))
+    _bank(course)
+    wanted = {
+        (kind, difficulty, area): count for kind, difficulty, area, count in blueprint(BY_COURSE.get(course.code, []))
+    }
+    for row in paper.blueprint.all():
+        count = wanted.pop((row.question_type, row.difficulty, row.knowledge_area), None)
+        if count is None:
+            row.delete()  # a row of an earlier demo bank
+        elif count != row.count:
+            row.count = count
+            row.save(update_fields=["count"])
+    BlueprintRow.objects.bulk_create(
+        BlueprintRow(paper=paper, question_type=kind, difficulty=difficulty, knowledge_area=area, count=count)
+        for (kind, difficulty, area), count in wanted.items()
+    )
     return paper
 
 
 @transaction.atomic
 def load() -> None:
     papers = {}
-    for offset, course in enumerate(Course.objects.order_by("code")):
-        papers[course.pk] = _bank_and_paper(course, offset)
+    for course in Course.objects.order_by("code"):
+        papers[course.pk] = _bank_and_paper(course)
     cohort = (
         Cohort.objects.filter(
             institution__code="inst-a", curriculum__tier__code="standard", curriculum__track__code="retail"

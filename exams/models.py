@@ -16,17 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.fields import acting_user
-
-
-class KnowledgeArea(models.TextChoices):
-    ECONOMICS = "economics", _("economics")
-    FINANCE = "finance", _("finance")
-    ACCOUNTING = "accounting", _("accounting")
-    LAW = "law", _("law")
-    TAXATION = "taxation", _("taxation")
-    MARKETING = "marketing", _("marketing")
-    PUBLIC_RELATIONS = "public_relations", _("public relations")
-    PSYCHOLOGY = "psychology", _("psychology")
+from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
 
 class QuestionType(models.TextChoices):

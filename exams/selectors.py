@@ -10,14 +10,15 @@ from typing import Any
 from django.db.models import Count, F, Min, QuerySet, Sum
 from django.utils import timezone
 
-from courses.models import CurriculumCourse, Enrolment
+from courses.knowledge import KnowledgeArea
+from courses.models import CurriculumCourse, Enrolment, SyllabusTopic, SyllabusVersion
+from courses.selectors import syllabus_in_force
 
 from .models import (
     Attempt,
     AttemptQuestion,
     BlueprintRow,
     CourseResult,
-    KnowledgeArea,
     Question,
     QuestionType,
     Sitting,
@@ -116,9 +117,51 @@ def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:
     return CourseResult.objects.filter(trainee__trainee_profile__employer_id=employer_id, published_at__isnull=False)
 
 
+def ungraded_submissions() -> QuerySet[Attempt]:
+    """Submitted attempts the worker has not graded yet (essays waiting for a person are not among them)."""
+    return Attempt.objects.filter(state=Attempt.State.SUBMITTED)
+
+
 def question_count(paper_id: int) -> int:
     """How many questions an attempt at the paper draws (the blueprint's rows added up)."""
     return BlueprintRow.objects.filter(paper_id=paper_id).aggregate(n=Sum("count"))["n"] or 0
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """One knowledge area of a paper's blueprint: how many questions it draws, and the syllabus topics
+    of the same area that teach it."""
+
+    area: str
+    label: str
+    questions: int
+    topics: list[SyllabusTopic]
+
+
+def exam_coverage(
+    *, paper_id: int, course_id: int, on: datetime.date
+) -> tuple[SyllabusVersion | None, list[AreaCoverage]]:
+    """What an exam covers: its blueprint's knowledge areas in the catalog's order, each with the topics
+    of the syllabus in force on ``on`` (a cohort's start date) tagged by that area. Three queries."""
+    counts = dict(
+        BlueprintRow.objects.filter(paper_id=paper_id)
+        .values("knowledge_area")
+        .annotate(n=Sum("count"))
+        .values_list("knowledge_area", "n")
+    )
+    syllabus = syllabus_in_force(course_id, on=on)
+    topics = list(syllabus.topics.all()) if syllabus is not None else []
+    areas = [
+        AreaCoverage(
+            area=area.value,
+            label=str(area.label),
+            questions=counts[area.value],
+            topics=[t for t in topics if t.knowledge_area == area.value],
+        )
+        for area in KnowledgeArea
+        if counts.get(area.value)
+    ]
+    return syllabus, areas
 
 
 def has_essay(attempt_id: int) -> bool:

@@ -69,7 +69,17 @@ def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
         return redirect("exams:attempt", attempt_id=running.pk)
     if not selectors.is_eligible(trainee_id=request.user.pk, sitting=sitting):
         raise Http404  # another cohort's sitting: as if it did not exist
-    context = {"sitting": sitting, "brief": attempts.briefing(trainee_id=request.user.pk, sitting=sitting)}
+    # What the exam covers: the blueprint's areas, with the topics of the syllabus that applies to the
+    # sitting's cohort (the version in force on its start date), linked on the catalog's course page.
+    syllabus, coverage = selectors.exam_coverage(
+        paper_id=sitting.paper_id, course_id=sitting.paper.course_id, on=sitting.cohort.starts_on
+    )
+    context = {
+        "sitting": sitting,
+        "brief": attempts.briefing(trainee_id=request.user.pk, sitting=sitting),
+        "syllabus": syllabus,
+        "coverage": coverage,
+    }
     return render(request, "exams/instructions.html", context)
 
 

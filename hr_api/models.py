@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
-SCOPES = ("read", "enroll", "webhooks", "evaluations")
+SCOPES = ("read", "enroll", "webhooks", "managers", "evaluations")
 
 
 class ApiClient(models.Model):
@@ -36,6 +36,7 @@ class ApiClient(models.Model):
     can_evaluations = models.BooleanField(
         _("scope: evaluations"), default=False, help_text=_("Read and record the employer's evaluations.")
     )
+    can_managers = models.BooleanField(_("scope: managers"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -102,6 +103,7 @@ class WebhookEndpoint(models.Model):
         CERTIFICATE_STATUS_CHANGED = "certificate.status_changed", "certificate.status_changed"
         EXAM_RESULT_PUBLISHED = "exam.result_published", "exam.result_published"
         ENROLLMENT_STATUS_CHANGED = "enrollment.status_changed", "enrollment.status_changed"
+        MANAGER_COMPLIANCE_CHANGED = "manager.compliance_changed", "manager.compliance_changed"
 
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.CASCADE, related_name="webhook_endpoints", verbose_name=_("employer")

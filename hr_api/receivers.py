@@ -5,7 +5,8 @@ that wants the event (hr_api.webhooks.events); Celery sends them after commit, s
 waits. A signal may come more than once for the same thing (certification's sweep announces again
 a certificate whose announcement it finds unclaimed): ``certificate.issued`` is recorded once per
 certificate and endpoint, ``exam.result_published`` once per publication of a result and endpoint,
-however often they come.
+however often they come; ``manager.compliance_changed`` once per compliance change of a grade (career's
+``ComplianceEvent``, which its sweep may announce again) and endpoint.
 """
 
 from __future__ import annotations
@@ -121,7 +122,28 @@ def on_certificate_status_changed(sender, certificate, old_status, new_status, *
     )
 
 
+@_never_fail
+def on_compliance_changed(sender, event, **kwargs) -> None:
+    """To the employer whose register holds the grade (``event.grade`` comes with its employee)."""
+    grade = event.grade
+    emit(
+        employer_id=grade.employer_id,
+        event="manager.compliance_changed",
+        data={
+            "compliance_event": event.pk,
+            "employee": grade.employee.pk,
+            "employee_number": grade.employee.employee_number,
+            "manager_class": event.manager_class,
+            "level": event.level,
+            "compliant": event.compliant,
+            "occurred_at": event.occurred_at,
+        },
+        once=Once(key="compliance_event", since=event.occurred_at),
+    )
+
+
 def connect() -> None:
+    from career.signals import compliance_changed
     from certification.signals import certificate_issued, certificate_status_changed
     from courses.signals import enrolment_state_changed
     from exams.signals import result_published
@@ -130,3 +152,4 @@ def connect() -> None:
     result_published.connect(on_result_published, dispatch_uid="api_webhook_result")
     certificate_issued.connect(on_certificate_issued, dispatch_uid="api_webhook_certificate_issued")
     certificate_status_changed.connect(on_certificate_status_changed, dispatch_uid="api_webhook_certificate_status")
+    compliance_changed.connect(on_compliance_changed, dispatch_uid="api_webhook_manager_compliance")

@@ -240,8 +240,8 @@ TOKEN_REQUEST = {
         "client_secret": {"type": "string"},
         "scope": {
             "type": "string",
-            "description": "Space-separated scopes, a subset of the client's (`read`, `enroll`, `webhooks`); "
-            "all of the client's scopes when left out.",
+            "description": "Space-separated scopes, a subset of the client's (`read`, `enroll`, `webhooks`, "
+            "`managers`); all of the client's scopes when left out.",
         },
     },
     "required": ["grant_type"],

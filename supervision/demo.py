@@ -101,15 +101,7 @@ def inputs() -> dict[str, Any]:
     if len(rules) != 1:
         raise RuntimeError("The simulated year assumes the demo papers' common rules; the papers differ.")
     pass_mark, max_attempts, retake_wait_days, time_limit_minutes, scoring = rules.pop()
-    key_of: dict[uuid.UUID, ItemKey] = {}
-    for paper in papers:
-        for kind, _difficulty, _area, count in exams_demo.BLUEPRINT:
-            for n in range(1, 2 * count + 1):
-                key_of[uuid.uuid5(exams_demo.NAMESPACE, f"{paper.course.code}/{kind}/{n}")] = (
-                    paper.course.code,
-                    kind,
-                    n,
-                )
+    key_of: dict[uuid.UUID, ItemKey] = exams_demo.family_keys()
     pools: dict[str, list[Question]] = {p.course.code: [] for p in papers}
     bank: dict[ItemKey, BankItem] = {}
     question_ids: dict[ItemKey, int] = {}

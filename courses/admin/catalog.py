@@ -23,7 +23,7 @@ class TrackAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
-    list_display = ["code", "title_zh", "title_en"]
+    list_display = ["code", "title_zh", "title_en", "class_hours"]
     list_filter = ["curricula__tier", "curricula__track"]
     search_fields = ["code", "title_zh", "title_en"]
 

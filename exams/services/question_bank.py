@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from ..models import AttemptQuestion, KnowledgeArea, Question, QuestionType
+from courses.knowledge import KnowledgeArea
+
+from ..models import AttemptQuestion, Question, QuestionType
 from . import ExamError
 
 QUESTION_FIELDS = (

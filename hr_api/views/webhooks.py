@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
@@ -16,7 +17,7 @@ from hr_api.serializers.webhooks import (
     WebhookEndpointUpdateSerializer,
 )
 from hr_api.webhooks.endpoints import do_register_endpoint
-from hr_api.webhooks.events import EVENTS
+from hr_api.webhooks.events import EVENT_SCOPES, EVENTS
 
 from .base import ApiView, get_owned_or_404, sync_list_schema
 
@@ -26,6 +27,17 @@ class WebhookMixin:
 
     def endpoints(self):
         return endpoints_of(self.employer_id)
+
+    def check_event_scopes(self, events) -> None:
+        """An event about rows a scope guards (``manager.compliance_changed``: ``managers``) needs that scope
+        too: a token that cannot read the register is not told its changes either. 403, as for any scope."""
+        for event in events or ():
+            scope = EVENT_SCOPES.get(event)
+            if scope and not (self.request.auth.allow_scopes([scope]) and scope in self.client.scopes):
+                raise exceptions.PermissionDenied(
+                    _("Subscribing to %(event)s needs a token with the scope %(scope)s.")
+                    % {"event": event, "scope": scope}
+                )
 
 
 class WebhookEndpointListView(WebhookMixin, ApiView):
@@ -37,7 +49,8 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
 
     @extend_schema(
         summary="Register a webhook endpoint",
-        description="Events: " + ", ".join(EVENTS) + ". The answer carries the signing secret, once.",
+        description="Events: " + ", ".join(EVENTS) + ". The answer carries the signing secret, once. "
+        "`manager.compliance_changed` needs the scope `managers` too (403 without it).",
         parameters=[IDEMPOTENCY_KEY],
         request=WebhookEndpointInputSerializer,
         responses={201: WebhookEndpointCreatedSerializer},
@@ -45,6 +58,7 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
     def post(self, request):
         def work():
             values = self.valid_body(WebhookEndpointInputSerializer)
+            self.check_event_scopes(values["events"])
             endpoint = do_register_endpoint(employer_id=self.employer_id, **values)
             location = reverse("api:webhook", args=[endpoint.pk])
             return Response(
@@ -65,12 +79,14 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
 
     @extend_schema(
         summary="Change a webhook endpoint",
+        description="`manager.compliance_changed` needs the scope `managers` too (403 without it).",
         request=WebhookEndpointUpdateSerializer,
         responses=WebhookEndpointSerializer,
     )
     def patch(self, request, pk: int):
         endpoint = get_owned_or_404(self.endpoints(), pk=pk)
         values = self.valid_body(WebhookEndpointUpdateSerializer)
+        self.check_event_scopes(values.get("events"))
         for name, value in values.items():
             setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
         endpoint.save()

@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db
 GLOBAL_ADMINS = {
     "auth.Group", "accounts.Employer",
     "courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum",
+    # The unified syllabus (issue 22): national, kept by the program office, read by institutions.
+    "courses.SyllabusVersion",
     "django_celery_beat.PeriodicTask", "django_celery_beat.ClockedSchedule",
     "django_celery_beat.CrontabSchedule", "django_celery_beat.SolarSchedule",
     "django_celery_beat.IntervalSchedule",

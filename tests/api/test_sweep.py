@@ -7,7 +7,8 @@ import pytest
 
 from courses import services as training
 from hr_api.models import SCOPES, WebhookEndpoint
-from tests.factories import CertificateFactory, CohortFactory, curriculum_of
+from tests.career.conftest import certify, grade
+from tests.factories import CohortFactory, curriculum_of
 
 from .conftest import assert_problem, http
 from .test_results_and_certificates import published_result
@@ -50,6 +51,8 @@ ENDPOINTS = [
             ]
         },
     ),
+    ("get", "/api/v1/managers/", "managers", None),
+    ("get", "/api/v1/managers/{manager}/", "managers", None),
     ("get", "/api/v1/webhooks/", "webhooks", None),
     ("post", "/api/v1/webhooks/", "webhooks", {"url": "https://x.example/", "events": ["certificate.issued"]}),
     ("get", "/api/v1/webhooks/{webhook}/", "webhooks", None),
@@ -67,13 +70,16 @@ def bank_b_rows(cast, employee_b):
     webhook = WebhookEndpoint.objects.create(
         employer=cast.hr_b.employer, url="https://b.example/", events=["certificate.issued"], secret="s"
     )
+    certificate = certify(employee_b.user)
+    grade(employee_b.user)  # a manager in bank B's career register, backed by the certificate
     return {
         "employee": employee_b.pk,
+        "manager": employee_b.pk,
         "number": employee_b.employee_number,
         "cohort": CohortFactory(curriculum=curriculum_of("assistant")).pk,
         "enrolment": enrolment.pk,
         "result": published_result(employee_b).pk,
-        "certificate": CertificateFactory(trainee=employee_b.user).number,
+        "certificate": certificate.number,
         "webhook": webhook.pk,
     }
 

@@ -29,6 +29,7 @@ from config.wsgi import application
 from courses import services as training
 from tests.api.conftest import token_for
 from tests.api.test_results_and_certificates import published_result
+from tests.career.conftest import grade
 from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory, curriculum_of
 
 # Every check Schemathesis has (the CLI's --checks all), positive and negative data included.
@@ -76,6 +77,7 @@ def headers(cast, other_trainee, keep_test_connection, settings):
         training.do_enrol(trainee=profile.user, cohort=CohortFactory(curriculum=curriculum_of("assistant")))
         published_result(profile, passed=bool(n % 2))
         CertificateFactory(trainee=profile.user)
+        grade(profile.user, level="junior")  # a manager in the career register (/api/v1/managers/)
     return {"Authorization": f"Bearer {token_for(cast.hr_a)}"}
 
 

@@ -228,6 +228,7 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "api:certificate_credential": lambda b: [
         Probe(f"/api/v1/certificates/{b.certificate.number}/credential/", actors=API),
     ],
+    "api:manager": lambda b: [Probe(f"/api/v1/managers/{b.profile.pk}/", actors=API)],  # B's graded trainee
     "api:webhook": lambda b: [
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", actors=API),
         Probe(f"/api/v1/webhooks/{b.webhook.pk}/", "patch", {"is_active": False}, actors=API),
@@ -271,6 +272,10 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
     "catalog:tier": (
         "tiers are the national program, the same for everyone",
         lambda b: [Probe(reverse("catalog:tier", args=[b.enrolment.curriculum.tier.code]))],
+    ),
+    "catalog:course": (
+        "a course's unified syllabus and textbook are the national program, the same for everyone",
+        lambda b: [Probe(reverse("catalog:course", args=[code])) for code in ("BCM-101", "BCM-222")],
     ),
     "training:cohort": (
         "cohorts of every authorized institution are the public catalog trainees choose from",
@@ -344,6 +349,9 @@ NO_OBJECT: dict[str, str] = {
     "certification:verify": "the public verification form (by number)",
     "certification:mine": "the trainee's own certificates",
     "credentials:jwks": "the public keys credentials are signed with (a JWK Set), the same for everyone",
+    "monitoring:healthz": "says the process answers, nothing else",
+    "monitoring:readyz": "operators only: 404 to everyone else (tests/monitoring)",
+    "monitoring:metrics": "operators only: 404 to everyone else (tests/monitoring)",
     "certification:reminders": "the trainee's own reminder settings",
     "certification:ce_courses": "the public list of published continuing-education courses",
     "career:mine": "the person's own grade and its history (tests/career/test_privacy.py)",
@@ -378,11 +386,14 @@ NO_OBJECT: dict[str, str] = {
     "api:exam_results": "the caller's employees' results",
     "api:certificates": "the caller's employees' certificates",
     "api:webhooks": "the caller's own endpoints",
+    "api:managers": "the caller's own career register",
     "api/v1/": "the API's catch-all: a problem+json 404",
 }
 
 # The national catalog in admin: institution staff may view it; nobody owns a row of it.
 CATALOG_ADMINS = {"courses.Tier", "courses.Track", "courses.Course", "courses.Curriculum"}
+# The unified syllabus and textbook of each course are national too (issue 22).
+CATALOG_ADMINS |= {"courses.SyllabusVersion"}
 # The certificate rule of the career register is national too: HR staff read it, the program office sets it.
 CATALOG_ADMINS |= {"career.CertificateRule"}
 # Program-office admins with rows that belong to employer B: staff of institution A are refused them.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('hr_api', '0003_constraint_messages_and_labels'),
+        ('hr_api', '0004_client_scope_managers_and_compliance_event'),
     ]
 
     operations = [
