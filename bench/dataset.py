@@ -161,7 +161,7 @@ def _reference_rows(scale: Scale) -> None:
     )
     do_create_client(
         employer=Employer.objects.get(code="bank-001"), name="bench HR client",
-        scopes=["read", "enroll", "webhooks"], client_id=HR_CLIENT_ID, client_secret=HR_CLIENT_SECRET,
+        scopes=["read", "enroll", "webhooks", "evaluations"], client_id=HR_CLIENT_ID, client_secret=HR_CLIENT_SECRET,
     )  # fmt: skip
     questions = []
     for course in Course.objects.all():

@@ -53,6 +53,26 @@ def count(do: Callable[[], object]) -> tuple[int, int]:
     return len(queries), response.status_code
 
 
+def _evaluations_of_bank_001(api: Client) -> None:
+    """bank-001's scheme and a quarter's evaluations of 500 of its employees (through the API, as its HR
+    system sends them; the same scores again change nothing), so that the evaluations list has full pages."""
+    from accounts.models import Employer
+    from career import selectors
+    from career import services as career
+
+    employer = Employer.objects.get(code="bank-001")
+    if selectors.scheme_of(employer.pk) is None:
+        career.do_save_scheme(employer=employer, name="bench 考核", period_kinds=["quarterly"])
+    ids = [row["id"] for row in api.get("/api/v1/employees/?page_size=500").json()["results"]]
+    period = {"kind": "quarterly", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}
+    items = [
+        {"employee": pk, "period": period, "scores": {code: 60 + pk % 40 for code, *_r in career.STANDARD_DIMENSIONS}}
+        for pk in ids
+    ]
+    response = api.post("/api/v1/evaluations/", json.dumps({"evaluations": items}), content_type="application/json")
+    print(f"[queries] evaluations of bank-001: {response.status_code}", file=sys.stderr, flush=True)
+
+
 def main() -> dict:
     from django.urls import reverse
     from django.utils import translation
@@ -84,6 +104,7 @@ def main() -> dict:
         return api.post("/api/v1/employees/bulk/", json.dumps(body), content_type="application/json")
 
     since = "2020-01-01T00:00:00Z"
+    _evaluations_of_bank_001(api)
     endpoints: dict[str, Callable[[int], object]] = {
         "floor": lambda n: trainee.get("/bench/floor/"),
         "catalog": lambda n: trainee.get("/zh-hant/cohorts/"),
@@ -99,6 +120,7 @@ def main() -> dict:
         "hr_employees": lambda n: api.get(f"/api/v1/employees/?updated_since={since}&page_size={n}"),
         "hr_enrollments": lambda n: api.get(f"/api/v1/enrollments/?updated_since={since}&page_size={n}"),
         "hr_exam_results": lambda n: api.get(f"/api/v1/exam-results/?page_size={n}"),
+        "hr_evaluations": lambda n: api.get(f"/api/v1/evaluations/?updated_since={since}&page_size={n}"),
         "hr_managers": lambda n: api.get(f"/api/v1/managers/?updated_since={since}&page_size={n}"),
         "hr_bulk_upsert": bulk,
         "career_mine": lambda n: manager.get("/zh-hant/career/"),

@@ -16,16 +16,23 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TraineeProfile
 from accounts.scoping import EmployerScopedAdmin, employer_of, is_program_office
-from core.admin_actions import ReadOnlyAdminMixin
+from core.admin_actions import ReadOnlyAdminMixin, apply_to_each
 
 from . import selectors, services
 from .models import (
     AuthorityTable,
     CertificateRule,
     ComplianceEvent,
+    Evaluation,
+    EvaluationPeriod,
+    EvaluationScheme,
+    EvaluationScore,
     GradeChange,
     ManagerGrade,
+    ManagerLevel,
+    PeriodKind,
     RegisterCompliance,
+    SchemeDimension,
 )
 from .services import CareerError
 
@@ -273,12 +280,12 @@ class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The program office's view of the register: per bank, how many grades a certificate backs and how
     many it does not — counts, no names, no grades (issue 19, privacy)."""
 
-    list_display = ["code", "bank", "graded", "compliant_count", "non_compliant_count"]
+    list_display = ["code", "bank", "graded", "compliant_count", "non_compliant_count", "evaluation_count"]
     fields = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        return selectors.compliance_counts(super().get_queryset(request))
+        return selectors.with_evaluation_counts(selectors.compliance_counts(super().get_queryset(request)))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_program_office(request.user) and super().has_view_permission(request, obj)
@@ -301,3 +308,384 @@ class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("not backed"), ordering="non_compliant_count")
     def non_compliant_count(self, obj: Any) -> int:
         return int(obj.non_compliant_count)
+
+    @admin.display(description=_("evaluations recorded"), ordering="evaluation_count")
+    def evaluation_count(self, obj: Any) -> int:
+        return int(obj.evaluation_count)  # a count only: the scores are the bank's
+
+
+# --- evaluations (issue 19, item 4) ---------------------------------------------------------------
+
+
+def _refused(error: CareerError) -> ValidationError:
+    return ValidationError(error.message, code=error.code)
+
+
+def _nothing_saved(formsets: Any) -> None:
+    """Read-only inlines of rows a service wrote: nothing to save, nothing for the change message."""
+    for formset in formsets:
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+class SchemeForm(forms.ModelForm):
+    """A scheme's periods, the weight of each dimension (the five standard ones, and the ability indicators
+    a bank may add: 0 or empty leaves one out) and each level's least weighted score; checked and saved by
+    ``career.services`` (``check_scheme``, ``do_save_scheme``)."""
+
+    period_kinds = forms.MultipleChoiceField(
+        label=_("periods used"), choices=PeriodKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = EvaluationScheme
+        fields = ["employer", "name", "active"]
+
+    employer_of_user: Any = None  # the HR staff member's employer, set by the admin
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        weights = {d.code: d.weight for d in self.instance.dimensions.all()} if self.instance.pk else {}
+        for code, zh, en, default in services.STANDARD_DIMENSIONS:
+            self.fields[f"weight_{code}"] = forms.IntegerField(
+                label=f"{zh} {en} (%)", min_value=1, max_value=100, initial=weights.get(code, default)
+            )
+        for code, zh, en in services.ABILITY_DIMENSIONS:
+            self.fields[f"weight_{code}"] = forms.IntegerField(
+                label=f"{zh} {en} (%)", min_value=0, max_value=100, required=False, initial=weights.get(code),
+                help_text=_("optional: 0 or empty leaves it out"),
+            )  # fmt: skip
+        thresholds = {t.level: t.min_score for t in self.instance.thresholds.all()} if self.instance.pk else {}
+        for level, label in ManagerLevel.choices:
+            self.fields[f"threshold_{level}"] = forms.DecimalField(
+                label=_("least weighted score: %(level)s") % {"level": label},
+                min_value=0, max_value=100, decimal_places=2,
+                initial=thresholds.get(level, services.DEFAULT_THRESHOLDS[ManagerLevel(level)]),
+            )  # fmt: skip
+        if self.instance.pk:
+            self.fields["period_kinds"].initial = self.instance.period_kinds
+        else:
+            self.fields["period_kinds"].initial = [PeriodKind.QUARTERLY, PeriodKind.ANNUAL]
+
+    def dimensions(self) -> list[services.Dimension]:
+        data = self.cleaned_data
+        # Extra dimensions defined through the services (not the known ones) keep their weights.
+        kept = [
+            services.Dimension(d.code, d.weight, d.name_zh, d.name_en)
+            for d in (self.instance.dimensions.all() if self.instance.pk else [])
+            if d.code not in services.KNOWN_DIMENSIONS
+        ]
+        known = [
+            services.Dimension(code, data.get(f"weight_{code}") or 0)
+            for code in services.KNOWN_DIMENSIONS
+            if data.get(f"weight_{code}")
+        ]
+        return known + kept
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        employer = self.employer_of_user or data.get("employer") or getattr(self.instance, "employer", None)
+        if self.errors or employer is None:
+            return data
+        try:
+            services.check_scheme(
+                name=data.get("name", ""),
+                period_kinds=data.get("period_kinds", []),
+                dimensions=self.dimensions(),
+                thresholds={level: data.get(f"threshold_{level}") for level in ManagerLevel.values},
+            )
+            services.check_save_scheme(
+                employer=employer,
+                scheme=self.instance if self.instance.pk else None,
+                name=data.get("name", ""),
+                active=bool(data.get("active")),
+                codes=[d.code for d in self.dimensions()],
+            )
+        except CareerError as error:
+            raise _refused(error) from error
+        data["employer"] = employer
+        return data
+
+    def validate_unique(self) -> None:
+        pass  # the checks above say it in words (the employer is stamped, not in the form)
+
+
+class DimensionInline(admin.TabularInline):
+    model = SchemeDimension
+    extra = 0
+    can_delete = False
+    fields = ["position", "code", "name_zh", "name_en", "weight"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class PeriodInline(admin.TabularInline):
+    model = EvaluationPeriod
+    extra = 0
+    can_delete = False
+    fields = ["kind", "starts_on", "ends_on"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(EvaluationScheme)
+class EvaluationSchemeAdmin(EmployerScopedAdmin):
+    """A bank's evaluation scheme: its periods, dimension weights (summing to 100) and level thresholds."""
+
+    employer_paths = ("employer",)
+    employer_field = "employer"
+    form = SchemeForm
+    list_display = ["name", "employer", "active", "periods_used", "updated_at"]
+    list_filter = ["active"]
+    list_select_related = ["employer"]
+    inlines = [DimensionInline, PeriodInline]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        owner = [] if employer_of(request.user) is not None else ["employer"]
+        weights = [f"weight_{code}" for code in services.KNOWN_DIMENSIONS]
+        thresholds = [f"threshold_{level}" for level in ManagerLevel.values]
+        return [*owner, "name", "active", "period_kinds", *weights, *thresholds]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # The weights and thresholds are the form's own fields (made per scheme), not the model's.
+        kwargs["fields"] = [f for f in self.get_fields(request, obj) if not f.startswith(("weight_", "threshold_"))]
+        base = super().get_form(request, obj, change=change, **kwargs)
+        base.employer_of_user = employer_of(request.user)
+        return base
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        return list(self.inlines) if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: EvaluationScheme, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        scheme = services.do_save_scheme(
+            employer=data["employer"],
+            scheme=obj if change else None,
+            name=data["name"],
+            period_kinds=data["period_kinds"],
+            dimensions=form.dimensions(),
+            thresholds={level: data[f"threshold_{level}"] for level in ManagerLevel.values},
+            active=data.get("active", False),
+        )
+        obj.pk, obj.employer_id = scheme.pk, scheme.employer_id
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        _nothing_saved(formsets)  # the dimensions and thresholds are do_save_scheme's; the inlines only show them
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a scheme is deactivated, its evaluations kept
+
+    @admin.display(description=_("periods used"))
+    def periods_used(self, obj: EvaluationScheme) -> str:
+        return ", ".join(str(PeriodKind(kind).label) for kind in obj.period_kinds if kind in PeriodKind.values)
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationPeriod
+        fields = ["scheme", "kind", "starts_on", "ends_on"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        scheme, kind, starts_on, ends_on = (data.get(k) for k in ("scheme", "kind", "starts_on", "ends_on"))
+        if scheme is None or not kind or starts_on is None or ends_on is None:
+            return data
+        try:
+            if services.check_period(scheme=scheme, kind=kind, starts_on=starts_on, ends_on=ends_on) is not None:
+                raise ValidationError(_("This scheme already has this period."))
+        except CareerError as error:
+            raise _refused(error) from error
+        return data
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        pass  # check_period says each in words
+
+
+@admin.register(EvaluationPeriod)
+class EvaluationPeriodAdmin(EmployerScopedAdmin):
+    """A scheme's periods: added by HR staff (or with the first evaluation of a period the API sends), never
+    changed or deleted once evaluations may hang on them; periods of one kind never overlap."""
+
+    employer_paths = ("scheme__employer",)
+    form = PeriodForm
+    list_display = ["__str__", "scheme", "kind", "starts_on", "ends_on"]
+    list_filter = ["kind"]
+    list_select_related = ["scheme"]
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "scheme":
+            schemes = EvaluationScheme.objects.all()
+            if not request.user.is_superuser:
+                employer = employer_of(request.user)
+                schemes = schemes.filter(employer=employer) if employer is not None else schemes.none()
+            kwargs["queryset"] = schemes
+            return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: EvaluationPeriod, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        period = services.do_define_period(
+            scheme=data["scheme"], kind=data["kind"], starts_on=data["starts_on"], ends_on=data["ends_on"]
+        )
+        obj.pk = period.pk
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class EvaluationScoreInline(admin.TabularInline):
+    model = EvaluationScore
+    extra = 0
+    can_delete = False
+    fields = ["dimension", "score"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EvaluationScore]:
+        return super().get_queryset(request).select_related("dimension")
+
+
+class EvaluationForm(forms.ModelForm):
+    """An employee's scores for a period of the bank's active scheme, one field per dimension; checked and
+    saved by ``career.services.do_record_evaluation`` (which computes the weighted score and the move)."""
+
+    class Meta:
+        model = Evaluation
+        fields = ["employee", "period"]
+
+    scheme: Any = None  # the HR staff member's bank's active scheme, set by the admin
+    employer: Any = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = {s.dimension_id: s.score for s in self.instance.scores.all()} if self.instance.pk else {}
+        for dimension in self.scheme.dimensions.all() if self.scheme is not None else []:
+            self.fields[f"score_{dimension.code}"] = forms.DecimalField(
+                label=str(dimension), min_value=0, max_value=100, decimal_places=2, initial=given.get(dimension.pk)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.scheme is None or self.employer is None:
+            raise ValidationError(_("The bank has no active evaluation scheme."))
+        employee = data.get("employee") or (self.instance.employee if self.instance.pk else None)
+        period = data.get("period") or (self.instance.period if self.instance.pk else None)
+        if self.errors or employee is None or period is None:
+            return data
+        scores = {d.code: data.get(f"score_{d.code}") for d in self.scheme.dimensions.all()}
+        try:
+            services.check_evaluated(employer=self.employer, employee_id=employee.pk)
+            services.check_scores(scheme=self.scheme, scores=scores)
+        except CareerError as error:
+            raise _refused(error) from error
+        if period.scheme_id != self.scheme.pk:
+            raise ValidationError(_("Choose a period of the bank's active evaluation scheme."))
+        data.update(employee=employee, period=period, scores=scores)
+        return data
+
+    def validate_unique(self) -> None:
+        pass  # one evaluation per employee and period: recording it again corrects it
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(EmployerScopedAdmin):
+    """A bank's evaluations: the weighted score, the level it supports and the move it proposes; HR staff
+    record scores here (or their HR system through the API) and confirm a proposed move (the action)."""
+
+    employer_paths = ("employer",)
+    form = EvaluationForm
+    list_display = [
+        "employee_name", "employee_number", "period", "weighted_score", "supported_level", "grade_level",
+        "proposed_level", "confirmed_at",
+    ]  # fmt: skip
+    list_filter = ["proposed_level", "supported_level", "period__kind", ("confirmed_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["employee__user", "period"]
+    search_fields = ["employee__user__display_name", "employee__employee_number"]
+    inlines = [EvaluationScoreInline]
+    actions = ["confirm_move"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        employer = employer_of(request.user)
+        scheme = selectors.scheme_of(employer.pk) if employer is not None else None
+        scores = [f"score_{d.code}" for d in scheme.dimensions.all()] if scheme is not None else []
+        summary = ["weighted_score", "supported_level", "grade_level", "proposed_level", "confirmed_at", "confirmed_by"]
+        if obj is None:
+            return ["employee", "period", *scores]
+        return ["employee", "period", *scores, *summary]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return []
+        return ["employee", "period", "weighted_score", "supported_level", "grade_level", "proposed_level",
+                "confirmed_at", "confirmed_by"]  # fmt: skip
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        # The scores are the form's own fields (one per dimension of the scheme), not the model's.
+        kwargs["fields"] = [f for f in ("employee", "period") if f not in self.get_readonly_fields(request, obj)]
+        base = super().get_form(request, obj, change=change, **kwargs)
+        employer = employer_of(request.user)
+        base.employer = employer
+        base.scheme = selectors.scheme_of(employer.pk) if employer is not None else None
+        return base
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        employer = employer_of(request.user)
+        if db_field.name == "period":
+            scheme = selectors.scheme_of(employer.pk) if employer is not None else None
+            kwargs["queryset"] = (
+                EvaluationPeriod.objects.filter(scheme=scheme) if scheme else EvaluationPeriod.objects.none()
+            )
+            return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "employee":
+            employees = TraineeProfile.objects.filter(employer=employer, user__is_active=True) if employer else None
+            kwargs["queryset"] = (
+                employees.select_related("user") if employees is not None else TraineeProfile.objects.none()
+            )
+            return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Scores are recorded by the bank's own HR staff, against its active scheme.
+        return employer_of(request.user) is not None and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return employer_of(request.user) is not None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Evaluation, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        period = data["period"]
+        try:
+            recorded = services.do_record_evaluation(
+                employer=form.employer, employee_id=data["employee"].pk, kind=period.kind,
+                starts_on=period.starts_on, ends_on=period.ends_on, scores=data["scores"], by=request.user,
+            )  # fmt: skip
+        except CareerError as error:  # checked in the form already; a confirmed move or a race lands here
+            raise _refused(error) from error
+        obj.pk = recorded.evaluation.pk
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        _nothing_saved(formsets)  # the scores are do_record_evaluation's; the inline only shows them
+
+    @admin.action(description=_("Confirm the proposed move"))
+    def confirm_move(self, request: HttpRequest, queryset: QuerySet[Evaluation]) -> None:
+        rows = queryset.select_related("employee__user", "period")
+        apply_to_each(self, request, rows, lambda row: services.do_confirm_move(evaluation=row, by=request.user))
+
+    @admin.display(description=_("employee"), ordering="employee__user__display_name")
+    def employee_name(self, obj: Evaluation) -> str:
+        return obj.employee.user.display_name
+
+    @admin.display(description=_("employee number"), ordering="employee__employee_number")
+    def employee_number(self, obj: Evaluation) -> str:
+        return obj.employee.employee_number

@@ -1,5 +1,8 @@
 """Demo register (idempotent): both banks' lending authority tables, graded managers backed by their
-certificates, and one manager (trainee03 at bank-a) flagged when their certificate lapses.
+certificates, one manager (trainee03 at bank-a) flagged when their certificate lapses, and each bank's
+evaluation scheme with last quarter's evaluations of its graded managers: trainee01's proposes a promotion
+(to senior, which their standard certificate does not back: confirming it is refused with the rule), trainee08's
+a demotion (senior to intermediate, which HR staff can confirm).
 
 The demo has no exam history for these certificates, so they are written here, as certification's demo
 does; the grades and the lapse go through the services, so the flag is raised by the receiver as in
@@ -22,7 +25,7 @@ from certification.models import Certificate, CertificateStatusChange
 from courses.models import Curriculum
 
 from . import services
-from .models import AuthorityTable, GradeChange, ManagerGrade
+from .models import AuthorityTable, EvaluationScheme, GradeChange, ManagerGrade
 
 # Lending authority in TWD per level (the same for every class), per bank.
 AUTHORITY = {
@@ -39,6 +42,9 @@ GRADED = {
     8: ("senior", "corporate", "corporate", "senior"),
 }
 LAPSES = 3
+# trainee number → every dimension's score last quarter (40/15/15/15/15; intermediate from 75, senior from 90).
+EVALUATED = {1: 93, 3: 78, 6: 66, 7: 81, 8: 80}
+SCHEMES = {"bank-a": "客戶經理考核辦法", "bank-b": "客戶經理績效考核"}
 
 
 def _certificate(profile: TraineeProfile, tier: str, track: str | None, *, lapsed: bool) -> Certificate:
@@ -96,3 +102,25 @@ def load() -> None:
     if lapsing is not None:
         # Its validity ended yesterday: the expiry job expires it, and the receiver flags the grade.
         certification.do_expire_certificate(certificate=lapsing)
+    _evaluations(employers)
+
+
+def last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    this_quarter = datetime.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return this_quarter - relativedelta(months=3), this_quarter - datetime.timedelta(days=1)
+
+
+def _evaluations(employers: dict[str, Employer]) -> None:
+    for code, name in SCHEMES.items():
+        if not EvaluationScheme.objects.filter(employer=employers[code]).exists():
+            services.do_save_scheme(employer=employers[code], name=name, period_kinds=["quarterly", "annual"])
+    starts_on, ends_on = last_quarter(timezone.localdate())
+    for n, score in EVALUATED.items():
+        profile = TraineeProfile.objects.filter(user__email=f"trainee{n:02d}@demo.test", employer__isnull=False).first()
+        if profile is None or not ManagerGrade.objects.filter(employee=profile).exists():
+            continue
+        scores = {code: score for code, *_rest in services.STANDARD_DIMENSIONS}
+        services.do_record_evaluation(
+            employer=profile.employer, employee_id=profile.pk, kind="quarterly", starts_on=starts_on,
+            ends_on=ends_on, scores=scores, by=None,
+        )  # fmt: skip

@@ -238,3 +238,256 @@ class RegisterCompliance(Employer):
         proxy = True
         verbose_name = _("register compliance by bank")
         verbose_name_plural = _("register compliance by bank")
+
+
+# --- evaluations (issue 19, item 4) -------------------------------------------------------------
+
+
+class PeriodKind(models.TextChoices):
+    MONTHLY = "monthly", pgettext_lazy("evaluation period", "monthly")
+    QUARTERLY = "quarterly", pgettext_lazy("evaluation period", "quarterly")
+    HALF_YEARLY = "half_yearly", pgettext_lazy("evaluation period", "half-yearly")
+    ANNUAL = "annual", pgettext_lazy("evaluation period", "annual")
+
+
+def _percent(name: str) -> Q:
+    return Q(**{f"{name}__gte": 0, f"{name}__lte": 100})
+
+
+class EvaluationScheme(models.Model):
+    """A bank's evaluation scheme: the period kinds it evaluates over, its dimensions with weights (summing
+    to 100: ``career.services.check_scheme``) and the weighted score each level needs. One active scheme
+    per bank: evaluations are recorded against it."""
+
+    employer = models.ForeignKey(
+        "accounts.Employer", on_delete=models.PROTECT, related_name="evaluation_schemes", verbose_name=_("employer")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    period_kinds = models.JSONField(_("periods used"), default=list, help_text=_("the kinds of period evaluated"))
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["employer", "name"]
+        verbose_name = _("evaluation scheme")
+        verbose_name_plural = _("evaluation schemes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "name"],
+                name="career_scheme_name_once_per_employer",
+                violation_error_message=_("This bank already has an evaluation scheme of this name."),
+            ),
+            models.UniqueConstraint(
+                fields=["employer"],
+                condition=Q(active=True),
+                name="career_scheme_one_active_per_employer",
+                violation_error_message=_("This bank already has an active evaluation scheme."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchemeDimension(models.Model):
+    """One dimension of a scheme and its weight (percent of the weighted score)."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("evaluation scheme")
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    weight = models.PositiveSmallIntegerField(_("weight (%)"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["scheme", "position", "pk"]
+        verbose_name = _("evaluation dimension")
+        verbose_name_plural = _("evaluation dimensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "code"],
+                name="career_dimension_code_once_per_scheme",
+                violation_error_message=_("This scheme already has a dimension with this code."),
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=100),
+                name="career_dimension_weight_1_to_100",
+                violation_error_message=_("A weight is a whole percent from 1 to 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from django.utils.translation import get_language
+
+        name = self.name_en if (get_language() or "").startswith("en") else self.name_zh
+        return f"{name or self.code} ({self.weight}%)"
+
+
+class LevelThreshold(models.Model):
+    """The least weighted score that supports a level under a scheme."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("evaluation scheme")
+    )
+    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    min_score = models.DecimalField(_("least weighted score"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["scheme", "min_score"]
+        verbose_name = _("level threshold")
+        verbose_name_plural = _("level thresholds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "level"],
+                name="career_threshold_once_per_scheme_level",
+                violation_error_message=_("This scheme already has a threshold for this level."),
+            ),
+            models.CheckConstraint(
+                condition=_percent("min_score"),
+                name="career_threshold_0_to_100",
+                violation_error_message=_("A threshold is a score from 0 to 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} ≥ {self.min_score}"
+
+
+class EvaluationPeriod(models.Model):
+    """A period of a scheme (a quarter, a year …); periods of one kind never overlap
+    (``career.services.do_define_period``, under the scheme's row lock)."""
+
+    scheme = models.ForeignKey(
+        EvaluationScheme, on_delete=models.PROTECT, related_name="periods", verbose_name=_("evaluation scheme")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheme", "-starts_on", "kind"]
+        verbose_name = _("evaluation period")
+        verbose_name_plural = _("evaluation periods")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "kind", "starts_on"],
+                name="career_period_once_per_scheme_kind_start",
+                violation_error_message=_("This scheme already has a period of this kind starting on this day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="career_period_ends_after_it_starts",
+                violation_error_message=_("A period ends on or after the day it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
+
+
+class Evaluation(models.Model):
+    """An employee's evaluation for a period: the weighted score of their dimension scores, the level it
+    supports under the scheme's thresholds, and the move it proposes from their grade at the time
+    (``proposed_level``, empty: none), which HR staff confirm as a grade change (``confirmed_at``)."""
+
+    period = models.ForeignKey(
+        EvaluationPeriod, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("period")
+    )
+    employer = models.ForeignKey(
+        "accounts.Employer", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("employer")
+    )
+    employee = models.ForeignKey(
+        "accounts.TraineeProfile", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("employee")
+    )
+    weighted_score = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2)
+    supported_level = models.CharField(
+        _("level supported"), max_length=20, choices=ManagerLevel.choices, blank=True,
+        help_text=_("empty: below every threshold"),
+    )  # fmt: skip
+    grade_level = models.CharField(
+        _("level at evaluation"), max_length=20, choices=ManagerLevel.choices, blank=True,
+        help_text=_("the employee's level when the evaluation was recorded; empty: no grade"),
+    )  # fmt: skip
+    proposed_level = models.CharField(
+        _("proposed level"), max_length=20, choices=ManagerLevel.choices, blank=True,
+        help_text=_("empty: no move proposed"),
+    )  # fmt: skip
+    confirmed_at = models.DateTimeField(_("move confirmed at"), null=True, blank=True)
+    confirmed_by = acting_user(_("move confirmed by"))
+    grade_change = models.OneToOneField(
+        GradeChange, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation",
+        verbose_name=_("grade change"),
+    )  # fmt: skip
+    recorded_by = acting_user(_("recorded by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-period__starts_on", "employee__employee_number"]
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "employee"],
+                name="career_evaluation_once_per_period_employee",
+                violation_error_message=_("This employee already has an evaluation for this period."),
+            ),
+            models.CheckConstraint(
+                condition=_percent("weighted_score"),
+                name="career_evaluation_score_0_to_100",
+                violation_error_message=_("A weighted score is from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | ~Q(proposed_level=""),
+                name="career_evaluation_confirms_a_move",
+                violation_error_message=_("Only a proposed move can be confirmed."),
+            ),
+        ]
+        indexes = [models.Index(fields=["employer", "updated_at"], name="career_evaluation_sync_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.employee} · {self.period}"
+
+    @property
+    def move(self) -> str:
+        """``promotion``, ``demotion`` or "" (none proposed)."""
+        if not self.proposed_level or not self.grade_level:
+            return ""
+        up = LEVEL_RANK[ManagerLevel(self.proposed_level)] > LEVEL_RANK[ManagerLevel(self.grade_level)]
+        return GradeChange.Reason.PROMOTION if up else GradeChange.Reason.DEMOTION
+
+
+class EvaluationScore(models.Model):
+    """One dimension's score (0 to 100) in an evaluation."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="scores", verbose_name=_("evaluation")
+    )
+    dimension = models.ForeignKey(
+        SchemeDimension, on_delete=models.PROTECT, related_name="scores", verbose_name=_("dimension")
+    )
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["evaluation", "dimension__position"]
+        verbose_name = _("evaluation score")
+        verbose_name_plural = _("evaluation scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "dimension"],
+                name="career_score_once_per_dimension",
+                violation_error_message=_("This evaluation already has a score for this dimension."),
+            ),
+            models.CheckConstraint(
+                condition=_percent("score"),
+                name="career_score_0_to_100",
+                violation_error_message=_("A score is from 0 to 100."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension.code}: {self.score}"

@@ -13,6 +13,9 @@ EMPLOYER_HR = [
     "view_gradechange", "view_complianceevent",
     "view_authoritytable", "add_authoritytable", "change_authoritytable",
     "view_certificaterule",
+    "view_evaluationscheme", "add_evaluationscheme", "change_evaluationscheme",
+    "view_schemedimension", "view_evaluationperiod", "add_evaluationperiod",
+    "view_evaluation", "add_evaluation", "change_evaluation", "view_evaluationscore",
 ]  # fmt: skip
 PROGRAM_OFFICE = [
     "view_certificaterule", "change_certificaterule",

@@ -12,7 +12,16 @@ from django.db.models.functions import Coalesce, Greatest
 from accounts.models import Employer, User
 from certification.models import Certificate
 
-from .models import AuthorityTable, CertificateRule, ComplianceEvent, GradeChange, ManagerGrade
+from .models import (
+    AuthorityTable,
+    CertificateRule,
+    ComplianceEvent,
+    Evaluation,
+    EvaluationScheme,
+    EvaluationScore,
+    GradeChange,
+    ManagerGrade,
+)
 
 
 def rule_for(*, manager_class: str, level: str) -> CertificateRule | None:
@@ -129,3 +138,44 @@ def hr_staff_of(employer_ids: Any) -> QuerySet[User]:
         .select_related("employer_membership")
         .order_by("pk")
     )
+
+
+# --- evaluations ---------------------------------------------------------------------------------
+
+
+def _with_scores(evaluations: QuerySet[Evaluation]) -> QuerySet[Evaluation]:
+    scores = EvaluationScore.objects.select_related("dimension").order_by("dimension__position", "dimension_id")
+    return evaluations.select_related("period__scheme", "employee__user").prefetch_related(
+        Prefetch("scores", queryset=scores)
+    )
+
+
+def evaluations_of_employer(employer_id: int) -> QuerySet[Evaluation]:
+    """A bank's evaluations with their period and scores: the only ones its HR staff and HR system read."""
+    return _with_scores(Evaluation.objects.filter(employer_id=employer_id))
+
+
+def evaluations_of(user: User) -> QuerySet[Evaluation]:
+    """The person's own evaluations, latest period first (their My grade page)."""
+    return _with_scores(Evaluation.objects.filter(employee__user_id=user.pk)).order_by("-period__starts_on", "-pk")
+
+
+def scheme_of(employer_id: int) -> EvaluationScheme | None:
+    """The bank's active scheme with its dimensions and thresholds, or None."""
+    return (
+        EvaluationScheme.objects.filter(employer_id=employer_id, active=True)
+        .prefetch_related("dimensions", "thresholds")
+        .first()
+    )
+
+
+def with_evaluation_counts(employers: QuerySet[Employer]) -> QuerySet[Employer]:
+    """Per employer, ``evaluation_count``: how many evaluations it recorded — a count, never a score."""
+    counted = (
+        Evaluation.objects.filter(employer_id=OuterRef("pk"))
+        .order_by()
+        .values("employer_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return employers.annotate(evaluation_count=Coalesce(Subquery(counted), 0))

@@ -6,7 +6,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import converters  # noqa: F401  <id:…> (a row id, else 404)
 from hr_api.errors import not_found
 from hr_api.token import ThrottledTokenView
-from hr_api.views import catalog, certificates, employees, enrolments, exam_results, managers, webhooks
+from hr_api.views import (
+    catalog,
+    certificates,
+    employees,
+    enrolments,
+    evaluations,
+    exam_results,
+    managers,
+    webhooks,
+)
 
 app_name = "api"
 
@@ -37,6 +46,7 @@ urlpatterns = [
         certificates.CertificateCredentialView.as_view(),
         name="certificate_credential",
     ),
+    path("evaluations/", evaluations.EvaluationListView.as_view(), name="evaluations"),
     path("managers/", managers.ManagerListView.as_view(), name="managers"),
     path("managers/<id:employee>/", managers.ManagerDetailView.as_view(), name="manager"),
     path("webhooks/", webhooks.WebhookEndpointListView.as_view(), name="webhooks"),

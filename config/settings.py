@@ -453,6 +453,7 @@ OAUTH2_PROVIDER = {
         "read": "Read employees, enrolments, exam results and certificates",
         "enroll": "Register employees and enrol them in cohorts",
         "webhooks": "Register webhook endpoints",
+        "evaluations": "Read and record the employees' evaluations",
         "managers": "Read the career register: managers' grades, lending authority, compliance and history",
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("API_TOKEN_SECONDS", 3600),

@@ -32,7 +32,7 @@ class ApiClientAddForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["employer", "can_read", "can_enroll", "can_webhooks", "can_managers"]
+        fields = ["employer", "can_read", "can_enroll", "can_webhooks", "can_managers", "can_evaluations"]
 
     def clean_client_id(self) -> str:
         from oauth2_provider.models import Application
@@ -46,7 +46,7 @@ class ApiClientAddForm(forms.ModelForm):
 @admin.register(ApiClient)
 class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     list_display = ["client_id", "employer", "scope_list", "revoked_at", "created_at"]
-    list_filter = ["revoked_at", "can_enroll", "can_webhooks", "can_managers"]
+    list_filter = ["revoked_at", "can_enroll", "can_webhooks", "can_managers", "can_evaluations"]
     list_select_related = ["application", "employer"]
     search_fields = ["application__client_id", "application__name", "employer__code"]
     actions = ["rotate_secret", "revoke"]
@@ -58,6 +58,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
         "can_enroll",
         "can_webhooks",
         "can_managers",
+        "can_evaluations",
         "revoked_at",
         "created_at",
     ]
@@ -77,7 +78,16 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["name", "client_id", "employer", "can_read", "can_enroll", "can_webhooks", "can_managers"]
+            return [
+                "name",
+                "client_id",
+                "employer",
+                "can_read",
+                "can_enroll",
+                "can_webhooks",
+                "can_managers",
+                "can_evaluations",
+            ]
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):

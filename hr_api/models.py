@@ -11,7 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
-SCOPES = ("read", "enroll", "webhooks", "managers")
+SCOPES = ("read", "enroll", "webhooks", "managers", "evaluations")
 
 
 class ApiClient(models.Model):
@@ -33,6 +33,9 @@ class ApiClient(models.Model):
     can_read = models.BooleanField(_("scope: read"), default=True)
     can_enroll = models.BooleanField(_("scope: enroll"), default=False)
     can_webhooks = models.BooleanField(_("scope: webhooks"), default=False)
+    can_evaluations = models.BooleanField(
+        _("scope: evaluations"), default=False, help_text=_("Read and record the employer's evaluations.")
+    )
     can_managers = models.BooleanField(_("scope: managers"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -135,7 +135,8 @@ def _certification_rows_of(enrolment, trainee) -> None:
 
 def _career_rows_of(trainee) -> None:
     """The career register (issue 19): employer B's authority table row, its grade for trainee B (backed by the
-    certificate above), the grade's history, and a compliance change (the certificate suspended, then reinstated)."""
+    certificate above), the grade's history, a compliance change (the certificate suspended, then reinstated),
+    and its evaluation scheme with an evaluation of trainee B."""
     from career import services as career
     from career.models import AuthorityTable
     from certification import services as certification
@@ -153,3 +154,14 @@ def _career_rows_of(trainee) -> None:
     certification.do_suspend_certificate(certificate=certificate, by=None, reason="調查")
     career.do_recheck_compliance(trainee_id=trainee.pk)
     certification.do_reinstate_certificate(certificate=certificate, by=None)
+    # Its evaluation scheme, a quarter, and trainee B's evaluation with its scores (issue 19, item 4).
+    scheme = career.do_save_scheme(employer=profile.employer, name="乙銀行考核辦法", period_kinds=["quarterly"])
+    career.do_record_evaluation(
+        employer=profile.employer,
+        employee_id=profile.pk,
+        kind="quarterly",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2026, 3, 31),
+        scores={d.code: 77 for d in scheme.dimensions.all()},
+        by=None,
+    )

@@ -57,4 +57,4 @@ def test_the_demo_clients_get_tokens_and_loading_twice_changes_nothing(db):
     assert token_status("demo-hr-a", "demo-hr-secret-a") == 200
     assert token_status("demo-hr-b", "demo-hr-secret-b") == 200
     a = ApiClient.objects.get(application__client_id="demo-hr-a")
-    assert a.employer.code == "bank-a" and a.scopes == ["read", "enroll", "webhooks", "managers"]
+    assert a.employer.code == "bank-a" and a.scopes == ["read", "enroll", "webhooks", "managers", "evaluations"]

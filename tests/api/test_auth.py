@@ -25,7 +25,7 @@ def test_a_client_gets_a_token_with_its_scopes_and_uses_it(cast):
     response = ask_token("hr-alpha", "s-a")
     assert response.status_code == 200, response.content
     body = response.json()
-    assert set(body["scope"].split()) == {"read", "enroll", "webhooks", "managers"}
+    assert set(body["scope"].split()) == {"read", "enroll", "webhooks", "managers", "evaluations"}
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {body['access_token']}")
     assert api.get("/api/v1/employees/").status_code == 200
@@ -44,7 +44,7 @@ def test_it_refuses_a_scope_the_client_was_not_granted(cast):
     ApiClient.objects.filter(pk=cast.hr_a.pk).update(can_enroll=False)
     assert ask_token("hr-alpha", "s-a", scope="enroll").status_code == 400
     body = ask_token("hr-alpha", "s-a").json()
-    assert set(body["scope"].split()) == {"read", "webhooks", "managers"}
+    assert set(body["scope"].split()) == {"read", "webhooks", "managers", "evaluations"}
 
 
 def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(cast):

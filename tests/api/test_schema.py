@@ -9,7 +9,7 @@ def test_the_schema_validates_and_names_the_token_url(client):
     validate(schema)
     flows = schema["components"]["securitySchemes"]["oauth2"]["flows"]
     assert flows["clientCredentials"]["tokenUrl"] == "/api/v1/oauth/token/"
-    assert set(flows["clientCredentials"]["scopes"]) == {"read", "enroll", "webhooks", "managers"}
+    assert set(flows["clientCredentials"]["scopes"]) == {"read", "enroll", "webhooks", "managers", "evaluations"}
     for path, item in schema["paths"].items():
         for method, operation in item.items():
             assert operation.get("summary"), f"{method} {path} has no summary"

@@ -36,6 +36,21 @@ ENDPOINTS = [
     ("get", "/api/v1/certificates/{certificate}/", "read", None),
     ("get", "/api/v1/certificates/{certificate}/pdf/", "read", None),
     ("get", "/api/v1/certificates/{certificate}/credential/", "read", None),
+    ("get", "/api/v1/evaluations/", "evaluations", None),
+    (
+        "post",
+        "/api/v1/evaluations/",
+        "evaluations",
+        {
+            "evaluations": [
+                {
+                    "employee": "{employee}",
+                    "period": {"kind": "quarterly", "starts_on": "2026-01-01", "ends_on": "2026-03-31"},
+                    "scores": {"service": 80},
+                }
+            ]
+        },
+    ),
     ("get", "/api/v1/managers/", "managers", None),
     ("get", "/api/v1/managers/{manager}/", "managers", None),
     ("get", "/api/v1/webhooks/", "webhooks", None),

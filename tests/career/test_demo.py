@@ -27,3 +27,21 @@ def test_both_banks_have_graded_managers_and_one_is_flagged_once(django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         career.demo.load()
     assert ManagerGrade.objects.count() == 5 and ComplianceEvent.objects.filter(compliant=False).count() == 1
+
+
+def test_each_bank_has_a_scheme_and_last_quarters_evaluations_with_a_promotion_and_a_demotion(
+    django_capture_on_commit_callbacks,
+):
+    from career.models import Evaluation, EvaluationScheme
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for module in (accounts.demo, courses.demo, certification.demo, career.demo):
+            module.load()
+        career.demo.load()
+    assert sorted(EvaluationScheme.objects.values_list("employer__code", flat=True)) == ["bank-a", "bank-b"]
+    assert Evaluation.objects.count() == 5 and Evaluation.objects.values("period").distinct().count() == 2
+    moves = {
+        e.employee.user.email: e.move
+        for e in Evaluation.objects.select_related("employee__user").exclude(proposed_level="")
+    }
+    assert moves == {"trainee01@demo.test": "promotion", "trainee08@demo.test": "demotion"}

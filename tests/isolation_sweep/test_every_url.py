@@ -98,6 +98,7 @@ def theirs_of(world: World) -> Theirs:
             world.admin_b.email,
             world.hr_b.email,
             "乙銀行內部備註",  # employer B's note on its manager's grade (tests/isolation.py)
+            "乙銀行考核辦法",  # employer B's evaluation scheme (tests/isolation.py)
             trainee.email,
             trainee.display_name,
             trainee.trainee_profile.employee_number,
@@ -381,6 +382,7 @@ NO_OBJECT: dict[str, str] = {
     "api:cohorts": "the public catalog of cohorts",
     "api:employees": "the caller's own employees",
     "api:employees_bulk": "registers the caller's own employees (by their numbers)",
+    "api:evaluations": "the caller's own employees' evaluations (another's employee is refused per item)",
     "api:exam_results": "the caller's employees' results",
     "api:certificates": "the caller's employees' certificates",
     "api:webhooks": "the caller's own endpoints",
