@@ -207,9 +207,26 @@ def upcoming_sessions(
             cohort__enrolments__state__in=Enrolment.TRAINING_STATES,
             held_on__gte=today,
         )
-        .select_related("cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course")
+        .select_related(
+            "cohort__institution",
+            "cohort__curriculum__tier",
+            "cohort__curriculum__track",
+            "course",
+            "teacher_person__user",
+        )
         .order_by("held_on", "starts_at", "pk")[:limit]
     )
+
+
+def teachers_of_cohort(cohort_id: int) -> list[str]:
+    """The names of who teaches the cohort's sessions, in the current language, in the order they first teach."""
+    sessions = (
+        TrainingSession.objects.filter(cohort_id=cohort_id)
+        .select_related("teacher_person__user")
+        .only("teacher", "teacher_en", "teacher_person__user__display_name", "held_on", "starts_at")
+        .order_by("held_on", "starts_at", "pk")
+    )
+    return list(dict.fromkeys(s.teacher_name for s in sessions))
 
 
 def self_study_of(trainee: User, *, limit: int = 20) -> QuerySet[SelfStudyEntry]:

@@ -131,7 +131,12 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
         except TrainingError as error:
             reason = str(error)
     entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
-    return render(request, "courses/cohort_detail.html", {"cohort": cohort, "reason": reason, "entries": entries})
+    teachers = selectors.teachers_of_cohort(cohort.pk)
+    return render(
+        request,
+        "courses/cohort_detail.html",
+        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers},
+    )
 
 
 @login_required
