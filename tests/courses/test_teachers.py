@@ -270,3 +270,17 @@ def test_the_account_name_and_its_english_name_are_shown(chen, classes):
         assert selectors.teachers_of_cohort(mine.cohort_id)[0] == "Chen Chih-ming"
     with translation.override("zh-hant"):
         assert selectors.teachers_of_cohort(mine.cohort_id)[0] == "陳志明"
+
+
+@pytest.mark.parametrize("how", ["create", "update"])
+def test_the_database_refuses_another_institutions_teacher_written_past_the_service(how, institution, lin, chen):
+    from django.db import IntegrityError, transaction
+
+    cohort = CohortFactory(institution=institution)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        if how == "create":
+            TrainingSessionFactory(cohort=cohort, teacher_person=lin, teacher="")
+        else:
+            session = TrainingSessionFactory(cohort=cohort, teacher_person=chen, teacher="")
+            TrainingSession.objects.filter(pk=session.pk).update(teacher_person=lin)
+    assert not TrainingSession.objects.filter(teacher_person=lin).exists()
