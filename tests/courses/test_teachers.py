@@ -132,6 +132,8 @@ def test_a_teacher_records_attendance_of_their_session_but_not_its_details(chen,
     a, b = approved(taught), approved(taught)
     client = logged_in(chen.user)
     url = f"/en/admin/courses/trainingsession/{mine.pk}/change/"
+    form = client.get(url).content.decode()
+    assert 'name="attendances-TOTAL_FORMS"' in form and 'name="hours"' not in form  # the session's hours are read-only
     # The session's own fields come along too; they are read-only to a teacher and stay as they were.
     response = client.post(
         url, {"hours": "9", "teacher": "Someone else", **attendance_form([(a.pk, "4"), (b.pk, "2.5")])}
