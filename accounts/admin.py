@@ -16,6 +16,7 @@ from .scoping import (
     EMPLOYER_HR_GROUP,
     INSTITUTION_ADMIN_GROUP,
     INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
     PROGRAM_OFFICE_GROUP,
     TRAINEE_GROUP,
     EmployerScopedAdmin,
@@ -31,6 +32,7 @@ GROUP_LABELS = {
     PROGRAM_OFFICE_GROUP: _("program office staff"),
     INSTITUTION_ADMIN_GROUP: _("institution admin"),
     INSTITUTION_GRADER_GROUP: _("institution grader"),
+    INSTITUTION_TEACHER_GROUP: _("institution teacher"),
     TRAINEE_GROUP: _("trainee"),
     EMPLOYER_HR_GROUP: _("employer HR staff"),
 }

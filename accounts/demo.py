@@ -12,6 +12,7 @@ from .scoping import (
     EMPLOYER_HR_GROUP,
     INSTITUTION_ADMIN_GROUP,
     INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
     PROGRAM_OFFICE_GROUP,
     TRAINEE_GROUP,
 )
@@ -24,8 +25,10 @@ DEMO_TOTP_SECRETS = {
     "office@demo.test": "BCMDEMOOFFICETOTPSECRETAAAAAAAAA",
     "admin@inst-a.demo.test": "BCMDEMOADMINISTATOTPSECRETAAAAAA",
     "grader@inst-a.demo.test": "BCMDEMOGRADERISTATOTPSECRETAAAAA",
+    "teacher@inst-a.demo.test": "BCMDEMOTEACHERISTATOTPSECRETAAAA",
     "admin@inst-b.demo.test": "BCMDEMOADMINISTBTOTPSECRETAAAAAA",
     "grader@inst-b.demo.test": "BCMDEMOGRADERISTBTOTPSECRETAAAAA",
+    "teacher@inst-b.demo.test": "BCMDEMOTEACHERISTBTOTPSECRETAAAA",
     "hr@bank-a.demo.test": "BCMDEMOHRBANKATOTPSECRETAAAAAAAA",
     "hr@bank-b.demo.test": "BCMDEMOHRBANKBTOTPSECRETAAAAAAAA",
 }
@@ -38,6 +41,8 @@ EMPLOYERS = [
     ("bank-a", "示範商業銀行", "Demo Commercial Bank"),
     ("bank-b", "範例儲蓄銀行", "Example Savings Bank"),
 ]
+# Each institution's teacher, by the name the demo's sessions give (courses.demo links those sessions).
+TEACHER_NAMES = {"inst-a": "陳志明", "inst-b": "林淑華"}
 TRAINEE_NAMES = [
     "陳怡君", "林志明", "黃淑芬", "張家豪", "李雅婷", "王建宏",
     "吳佩珊", "劉冠廷", "蔡欣怡", "楊承恩", "許雅雯", "鄭宇軒",
@@ -50,6 +55,7 @@ def demo_logins() -> list[tuple[str, str]]:
     for code, _zh, en, _number in INSTITUTIONS:
         logins.append((f"admin@{code}.demo.test", f"institution admin, {en}"))
         logins.append((f"grader@{code}.demo.test", f"institution grader, {en}"))
+        logins.append((f"teacher@{code}.demo.test", f"teacher {TEACHER_NAMES[code]}, {en}"))
     for code, _zh, en in EMPLOYERS:
         logins.append((f"hr@{code}.demo.test", f"employer HR staff, {en}"))
     for n in range(1, 13):
@@ -103,6 +109,12 @@ def load() -> None:
         ]:
             user = _person(f"{label}@{code}.demo.test", f"{name_zh} {label}", group=group, is_staff=True)
             StaffMembership.objects.get_or_create(user=user, defaults={"institution": institution, "role": role})
+        teacher = _person(
+            f"teacher@{code}.demo.test", TEACHER_NAMES[code], group=INSTITUTION_TEACHER_GROUP, is_staff=True
+        )
+        StaffMembership.objects.get_or_create(
+            user=teacher, defaults={"institution": institution, "role": StaffMembership.Role.TEACHER}
+        )
 
     employers = [
         Employer.objects.get_or_create(code=code, defaults={"name_zh": zh, "name_en": en})[0]

@@ -176,11 +176,16 @@ class Employer(Organisation):
 
 
 class StaffMembership(models.Model):
-    """Institution staff belong to exactly one institution (one row per user)."""
+    """Institution staff belong to exactly one institution (one row per user).
+
+    A teacher is named on the training sessions they teach (``courses.TrainingSession.teacher_person``)
+    and sees, in admin, only those sessions and their cohorts (``accounts.scoping``).
+    """
 
     class Role(models.TextChoices):
         ADMIN = "admin", _("institution admin")
         GRADER = "grader", _("institution grader")
+        TEACHER = "teacher", _("institution teacher")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_membership", verbose_name=_("user")

@@ -10,6 +10,7 @@ from .scoping import (
     EMPLOYER_HR_GROUP,
     INSTITUTION_ADMIN_GROUP,
     INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
     PROGRAM_OFFICE_GROUP,
     TRAINEE_GROUP,
 )
@@ -26,6 +27,7 @@ GROUP_PERMISSIONS: Grants = {
     PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
     INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
     INSTITUTION_GRADER_GROUP: INSTITUTION_GRADER,
+    INSTITUTION_TEACHER_GROUP: INSTITUTION_GRADER,  # their institution's name, nothing more of accounts
     EMPLOYER_HR_GROUP: ["view_employermembership"],
     TRAINEE_GROUP: [],  # the group exists for sign-up to join; it has no admin permission
 }

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 PROGRAM_OFFICE_GROUP = "program office staff"
 INSTITUTION_ADMIN_GROUP = "institution admin"
 INSTITUTION_GRADER_GROUP = "institution grader"
+INSTITUTION_TEACHER_GROUP = "institution teacher"
 TRAINEE_GROUP = "trainee"
 EMPLOYER_HR_GROUP = "employer HR staff"
 
@@ -58,6 +59,17 @@ def institution_of(user: User | Any) -> Institution | None:
         return user.staff_membership.institution
     except StaffMembership.DoesNotExist:
         return None
+
+
+def teacher_membership_of(user: User | Any) -> StaffMembership | None:
+    """The staff membership of a teacher (``StaffMembership.Role.TEACHER``), or None (everyone else)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        membership = user.staff_membership
+    except StaffMembership.DoesNotExist:
+        return None
+    return membership if membership.role == StaffMembership.Role.TEACHER else None
 
 
 def employer_of(user: User | Any) -> Employer | None:
@@ -148,16 +160,28 @@ class InstitutionScopedAdmin(RowScopedAdmin):
     ``("cohort__institution",)``, …); a row is visible when any path reaches the user's
     institution. ``institution_field``: when set, a new row created by institution staff is
     stamped with their institution (on creation only) and the field is hidden from them.
+
+    ``teacher_paths``: ORM paths from the model to the teacher's ``StaffMembership``
+    (``("teacher_person",)`` for sessions, ``("sessions__teacher_person",)`` for cohorts). A teacher
+    sees a row only when a path reaches them *and* it belongs to their institution; an admin that
+    names no path shows a teacher nothing.
     """
 
     institution_paths: tuple[str, ...] = ()
     institution_field: str | None = None
+    teacher_paths: tuple[str, ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request)
         if is_program_office(request.user):
             return queryset
-        return scope_to_institution(queryset, institution_of(request.user), self.institution_paths)
+        scoped = scope_to_institution(queryset, institution_of(request.user), self.institution_paths)
+        teacher = teacher_membership_of(request.user)
+        if teacher is None:
+            return scoped
+        if not self.teacher_paths:
+            return queryset.none()
+        return _scope(scoped, teacher.pk, self.teacher_paths)
 
     def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])

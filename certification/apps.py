@@ -7,6 +7,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
-        from . import receivers
+        from . import dashboard, receivers
 
         receivers.connect()
+        dashboard.connect()

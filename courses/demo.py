@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Institution, User
+from accounts.models import Institution, StaffMembership, User
 
 from . import demo_syllabi, services
 from .models import (
@@ -99,6 +99,11 @@ def _session(cohort: Cohort, day: int, code: str | None, hours: int, teacher: st
     mode = TrainingSession.Mode.LIVE_REMOTE if cohort.is_online else TrainingSession.Mode.FACE_TO_FACE
     services.check_session(cohort=cohort, purpose=purpose, course=course, hours=hours, mode=mode)
     location, location_en = ("", "") if cohort.is_online else CLASSROOM
+    # The institution's teacher of that name has an account (accounts.demo): the session names them.
+    person = StaffMembership.objects.filter(
+        institution_id=cohort.institution_id, role=StaffMembership.Role.TEACHER, user__display_name=teacher
+    ).first()
+    services.check_session_teacher(cohort=cohort, teacher_person=person)
     session, _ = TrainingSession.objects.get_or_create(
         cohort=cohort,
         held_on=cohort.starts_on + datetime.timedelta(days=day),
@@ -107,6 +112,7 @@ def _session(cohort: Cohort, day: int, code: str | None, hours: int, teacher: st
             "purpose": purpose,
             "mode": mode,
             "hours": hours,
+            "teacher_person": person,
             "teacher": teacher,
             "teacher_en": TEACHERS_EN.get(teacher, ""),
             "starts_at": datetime.time(9, 0),
@@ -114,6 +120,9 @@ def _session(cohort: Cohort, day: int, code: str | None, hours: int, teacher: st
             "location_en": location_en,
         },
     )
+    if person is not None and session.teacher_person_id is None:  # made before teachers had accounts
+        session.teacher_person = person
+        session.save(update_fields=["teacher_person"])
     return session
 
 

@@ -581,7 +581,22 @@ class TrainingSession(models.Model):
     held_on = models.DateField(_("date"))
     starts_at = models.TimeField(_("starts at"), null=True, blank=True)
     hours = models.DecimalField(_("class hours"), max_digits=4, decimal_places=1)
-    teacher = models.CharField(_("teacher"), max_length=150)
+    # The teacher as a person (an institution's staff member with the teacher role), who then sees the
+    # session in admin and records its attendance; the name fields stay, shown when no person is named
+    # (sessions from before teachers had accounts, or a guest lecturer without one).
+    teacher_person = models.ForeignKey(
+        "accounts.StaffMembership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions_taught",
+        limit_choices_to={"role": "teacher"},
+        verbose_name=_("teacher's account"),
+        help_text=_("a teacher of the cohort's institution; leave empty for a teacher without an account"),
+    )
+    teacher = models.CharField(
+        _("teacher"), max_length=150, blank=True, help_text=_("the name shown when no teacher's account is named")
+    )
     teacher_en = models.CharField(
         _("teacher (English)"), max_length=150, blank=True, help_text=_("English pages show the teacher otherwise")
     )
@@ -612,6 +627,11 @@ class TrainingSession(models.Model):
                 violation_error_message=_("A session is face-to-face or live remote."),
             ),
             models.CheckConstraint(
+                condition=Q(teacher_person__isnull=False) | ~Q(teacher=""),
+                name="session_names_its_teacher",
+                violation_error_message=_("Name the session's teacher: their account, or their name."),
+            ),
+            models.CheckConstraint(
                 condition=Q(mode="face_to_face") | Q(location="", location_en=""),
                 name="session_live_remote_has_no_location",
                 violation_error_message=_("A live remote session has no location."),
@@ -625,7 +645,11 @@ class TrainingSession(models.Model):
 
     @property
     def teacher_name(self) -> str:
-        """The teacher in the current language (the Chinese name where no English one is given)."""
+        """The teacher in the current language: the account's name when a person is named (the English
+        name field where given, on English pages), else the name fields (Chinese where no English one is given).
+        Callers listing sessions select ``teacher_person__user``."""
+        if self.teacher_person_id is not None:
+            return in_current_language(self.teacher_person.user.display_name, self.teacher_en)
         return in_current_language(self.teacher, self.teacher_en)
 
     @property

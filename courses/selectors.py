@@ -126,6 +126,49 @@ def completed_curricula(trainee: User) -> list[Curriculum]:
     return list(Curriculum.objects.filter(pk__in=ids).select_related("tier", "track"))
 
 
+@dataclass(frozen=True)
+class NextOption:
+    """One curriculum of the next tier: the hours owed there after the credit, and its open cohorts."""
+
+    curriculum: Curriculum
+    owed: HoursOwed
+    open_cohorts: int
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What follows a completed tier (延伸學習方案): the next tier's curricula, or none after the highest."""
+
+    completed: Curriculum
+    tier: Tier | None
+    options: list[NextOption]
+
+
+def next_step(trainee: User) -> NextStep | None:
+    """The step after the highest tier ``trainee`` completed, or None: nothing completed yet, or an
+    enrolment in the next tier already under way (pending, approved or in training)."""
+    completed = completed_curricula(trainee)
+    if not completed:
+        return None
+    top = max(completed, key=lambda c: c.tier.level)
+    tier = Tier.objects.filter(level__gt=top.tier.level).order_by("level").first()
+    if tier is None:
+        return NextStep(completed=top, tier=None, options=[])
+    under_way = Enrolment.objects.filter(
+        trainee=trainee, curriculum__tier=tier, state__in=[*Enrolment.TRAINING_STATES, Enrolment.State.PENDING]
+    )
+    if under_way.exists():
+        return None
+    counts = open_cohort_counts(tier)
+    plans = all_plans()
+    done = [plan_of(c) for c in completed]
+    options = [
+        NextOption(curriculum=c, owed=compute_hours_owed(plan_of(c), done, plans), open_cohorts=counts.get(c.pk, 0))
+        for c in Curriculum.objects.filter(tier=tier).select_related("tier", "track").order_by("track__code")
+    ]
+    return NextStep(completed=top, tier=tier, options=options)
+
+
 def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
     queryset = Cohort.objects.all() if queryset is None else queryset
     return queryset.select_related("institution", "curriculum__tier", "curriculum__track")
@@ -207,9 +250,26 @@ def upcoming_sessions(
             cohort__enrolments__state__in=Enrolment.TRAINING_STATES,
             held_on__gte=today,
         )
-        .select_related("cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course")
+        .select_related(
+            "cohort__institution",
+            "cohort__curriculum__tier",
+            "cohort__curriculum__track",
+            "course",
+            "teacher_person__user",
+        )
         .order_by("held_on", "starts_at", "pk")[:limit]
     )
+
+
+def teachers_of_cohort(cohort_id: int) -> list[str]:
+    """The names of who teaches the cohort's sessions, in the current language, in the order they first teach."""
+    sessions = (
+        TrainingSession.objects.filter(cohort_id=cohort_id)
+        .select_related("teacher_person__user")
+        .only("teacher", "teacher_en", "teacher_person__user__display_name", "held_on", "starts_at")
+        .order_by("held_on", "starts_at", "pk")
+    )
+    return list(dict.fromkeys(s.teacher_name for s in sessions))
 
 
 def self_study_of(trainee: User, *, limit: int = 20) -> QuerySet[SelfStudyEntry]:

@@ -51,7 +51,7 @@ from .models import (
 from .signals import enrolment_state_changed, training_progress_changed
 
 if TYPE_CHECKING:
-    from accounts.models import Institution, User
+    from accounts.models import Institution, StaffMembership, User
 
 State = Enrolment.State
 MAX_HOURS_A_DAY = Decimal(24)
@@ -63,7 +63,7 @@ class TrainingError(DomainError):
     Codes: full, closed, not_open_yet, window_passed, already_enrolled, trainee_inactive,
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
-    outside_cohort_dates, has_attendance.
+    outside_cohort_dates, has_attendance, foreign_teacher, not_a_teacher.
     """
 
 
@@ -515,6 +515,25 @@ def _check_purpose(cohort: Cohort, purpose: str, course: Course | None) -> None:
         )
 
 
+def check_session_teacher(*, cohort: Cohort, teacher_person: StaffMembership | None) -> None:
+    """A session's teacher, when an account is named, is a teacher of the cohort's own institution:
+    naming another institution's teacher would show them its cohort and trainees."""
+    if teacher_person is None:
+        return
+    if teacher_person.role != teacher_person.Role.TEACHER:
+        raise TrainingError(
+            "not_a_teacher",
+            _("%(person)s is not a teacher; only staff with the teacher role teach sessions.")
+            % {"person": teacher_person.user.display_name},
+        )
+    if teacher_person.institution_id != cohort.institution_id:
+        raise TrainingError(
+            "foreign_teacher",
+            _("%(person)s teaches at another institution, not at %(institution)s, which runs cohort %(cohort)s.")
+            % {"person": teacher_person.user.display_name, "institution": cohort.institution, "cohort": cohort},
+        )
+
+
 def check_session(
     *,
     cohort: Cohort,
@@ -523,10 +542,12 @@ def check_session(
     hours: object,
     mode: str = TrainingSession.Mode.FACE_TO_FACE,
     held_on: datetime.date | None = None,
+    teacher_person: StaffMembership | None = None,
 ) -> None:
     """A session fits its cohort: its delivery offered (face-to-face in a room, or live remote), on a
     day within the cohort's dates, a course of the curriculum for teaching and none for exam
-    preparation, a day's hours."""
+    preparation, a day's hours, a teacher of the cohort's institution."""
+    check_session_teacher(cohort=cohort, teacher_person=teacher_person)
     _check_mode(cohort, mode)
     if held_on is not None:
         check_within_cohort_dates(cohort=cohort, day=held_on)

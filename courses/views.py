@@ -1,5 +1,6 @@
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from crispy_forms.utils import render_crispy_form
@@ -131,7 +132,12 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
         except TrainingError as error:
             reason = str(error)
     entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
-    return render(request, "courses/cohort_detail.html", {"cohort": cohort, "reason": reason, "entries": entries})
+    teachers = selectors.teachers_of_cohort(cohort.pk)
+    return render(
+        request,
+        "courses/cohort_detail.html",
+        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers},
+    )
 
 
 @login_required
@@ -168,7 +174,9 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
     sessions = list(selectors.upcoming_sessions(request.user))
     self_study = list(selectors.self_study_of(request.user))
     in_training = any(e.is_training for e in enrolments)
+    step = selectors.next_step(request.user)
     return {
+        "next_step": render_to_string("courses/_dashboard_next_step.html", {"step": step}) if step else "",
         "cards": cards,
         # A section with nothing in it and nothing to do (a pending enrolment's sessions and
         # self-study) is left out rather than shown empty.
@@ -192,13 +200,21 @@ def _blank_self_study_form(request: HttpRequest, enrolments: list[Enrolment]) ->
     return mark_safe(html)  # rendered by crispy
 
 
+#: What the apps above courses add to the dashboard's "Your next step", shown once the trainee completed a
+#: tier (certification: the continuing-education courses open to enrol). Each takes the request and returns
+#: safe HTML, or "" for nothing; called on every visit (not cached with the parts), so keep each to a query.
+NEXT_STEP_PARTS: list[Callable[[HttpRequest], str]] = []
+
+
 def _dashboard(request: HttpRequest, self_study_form: SelfStudyForm | None = None, status: int = 200) -> HttpResponse:
     """The dashboard; its parts are cached until something they show changes (issue 9, courses.caching)."""
     parts = caching.cached_parts(request.user.pk, lambda: _dashboard_parts(request))
     form_html = parts["self_study_form"]
     if self_study_form is not None:  # a form with the visitor's input and errors is never cached
         form_html = mark_safe(render_crispy_form(self_study_form))
-    return render(request, "courses/dashboard.html", {"parts": parts, "self_study_form_html": form_html}, status=status)
+    next_step_parts = [html for part in NEXT_STEP_PARTS if (html := part(request))] if parts.get("next_step") else []
+    context = {"parts": parts, "self_study_form_html": form_html, "next_step_parts": next_step_parts}
+    return render(request, "courses/dashboard.html", context, status=status)
 
 
 @login_required

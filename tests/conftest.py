@@ -27,7 +27,13 @@ from kombu import pools as kombu_pools
 from accounts import demo as accounts_demo
 from accounts import services as accounts_services
 from accounts.models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
-from accounts.scoping import EMPLOYER_HR_GROUP, INSTITUTION_ADMIN_GROUP, INSTITUTION_GRADER_GROUP, PROGRAM_OFFICE_GROUP
+from accounts.scoping import (
+    EMPLOYER_HR_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+)
 from config.celery_app import app as celery_app
 from hr_api.models import SCOPES, ApiClient
 from hr_api.services import do_create_client
@@ -274,11 +280,14 @@ def make_program_office(**user_fields: Any) -> User:
 
 
 def make_staff(institution: Institution, role: str = StaffMembership.Role.ADMIN, **user_fields: Any) -> User:
-    """A staff member of ``institution``: an admin (by default) or a grader, in the group of that role."""
+    """A staff member of ``institution``: an admin (by default), a grader or a teacher, in the group of that role."""
     membership = StaffMembershipFactory(
         institution=institution, role=role, **{f"user__{name}": value for name, value in user_fields.items()}
     )
-    group = INSTITUTION_ADMIN_GROUP if role == StaffMembership.Role.ADMIN else INSTITUTION_GRADER_GROUP
+    group = {
+        StaffMembership.Role.ADMIN: INSTITUTION_ADMIN_GROUP,
+        StaffMembership.Role.TEACHER: INSTITUTION_TEACHER_GROUP,
+    }.get(role, INSTITUTION_GRADER_GROUP)
     membership.user.groups.add(Group.objects.get_or_create(name=group)[0])
     return membership.user
 

@@ -66,6 +66,7 @@ class CohortAdminForm(forms.ModelForm):
 @admin.register(Cohort)
 class CohortAdmin(InstitutionScopedAdmin):
     institution_paths = ("institution",)
+    teacher_paths = ("sessions__teacher_person",)  # a teacher sees the cohorts they teach
     institution_field = "institution"
     form = CohortAdminForm
     list_display = ["code", "curriculum", "institution", "place", "starts_on", "ends_on", "status", "seats"]

@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import InstitutionScopedAdmin
+from accounts.scoping import InstitutionScopedAdmin, teacher_membership_of
 from core.admin_actions import apply_to_each
 from core.forms import refusal_shown_on
 from courses import selectors, services
@@ -64,6 +64,7 @@ class TrainingSessionAdminForm(forms.ModelForm):
                     hours=data["hours"],
                     mode=data.get("mode") or TrainingSession.Mode.FACE_TO_FACE,
                     held_on=data.get("held_on"),
+                    teacher_person=data.get("teacher_person"),
                 )
         return data
 
@@ -71,15 +72,19 @@ class TrainingSessionAdminForm(forms.ModelForm):
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
+    teacher_paths = ("teacher_person",)
     form = TrainingSessionAdminForm
-    list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "teacher", "attended"]
+    list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "taught_by", "attended"]
     list_filter = ["purpose", "mode", ("cohort", admin.RelatedOnlyFieldListFilter)]
     fieldsets = [
         (None, {"fields": ["cohort", "purpose", "course", "mode", "held_on", "starts_at", "hours"]}),
-        (_("Teacher and place"), {"fields": ["teacher", "teacher_en", "location", "location_en"]}),
+        (_("Teacher and place"), {"fields": ["teacher_person", "teacher", "teacher_en", "location", "location_en"]}),
     ]
-    list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
-    search_fields = ["cohort__code", "teacher", "teacher_en", "course__code"]
+    list_select_related = [
+        "cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track",
+        "course", "teacher_person__user",
+    ]  # fmt: skip
+    search_fields = ["cohort__code", "teacher", "teacher_en", "teacher_person__user__display_name", "course__code"]
     date_hierarchy = "held_on"
     inlines = [AttendanceInline]
     records_model = Attendance
@@ -89,6 +94,13 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
         return (
             super().get_queryset(request).annotate(_attended=Count("attendances", filter=Q(attendances__hours__gt=0)))
         )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TrainingSession | None = None) -> list[str]:
+        """A teacher records attendance of their sessions; what the session is stays the institution's."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if teacher_membership_of(request.user) is not None:
+            fields += [f for _name, options in self.fieldsets for f in options["fields"] if f not in fields]
+        return fields
 
     def get_formset_kwargs(self, request: HttpRequest, obj: TrainingSession, inline, prefix: str) -> dict:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -114,6 +126,10 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
         for session in queryset:
             services.do_delete_session(session=session)
+
+    @admin.display(description=_("teacher"), ordering="teacher")
+    def taught_by(self, obj: TrainingSession) -> str:
+        return obj.teacher_name
 
     @admin.display(description=_("trainees attended"), ordering="_attended")
     def attended(self, obj: TrainingSession) -> int:

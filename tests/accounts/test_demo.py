@@ -23,7 +23,7 @@ def test_loading_twice_changes_nothing():
     accounts.demo.load()
     first = counts()
     accounts.demo.load()
-    assert counts() == first == (19, 2, 2, 4, 12)
+    assert counts() == first == (21, 2, 2, 6, 12)
 
 
 def test_every_demo_log_in_works_with_the_demo_password(rf):
@@ -38,7 +38,7 @@ def test_each_demo_person_has_their_role():
     for code in ("inst-a", "inst-b"):
         institution = Institution.objects.get(code=code)
         assert institution.is_authorized_on()
-        for role in ("admin", "grader"):
+        for role in ("admin", "grader", "teacher"):
             user = User.objects.get(email=f"{role}@{code}.demo.test")
             assert user.is_staff and not is_program_office(user)
             assert institution_of(user) == institution and user.staff_membership.role == role
