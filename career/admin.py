@@ -654,10 +654,11 @@ class EvaluationAdmin(EmployerScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Scores are recorded by the bank's own HR staff, against its active scheme.
-        return employer_of(request.user) is not None and super().has_add_permission(request)
+        # The permission first: it is cached, so other staff's admin pages pay no query for the membership.
+        return super().has_add_permission(request) and employer_of(request.user) is not None
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return employer_of(request.user) is not None and super().has_change_permission(request, obj)
+        return super().has_change_permission(request, obj) and employer_of(request.user) is not None
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
