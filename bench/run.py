@@ -667,7 +667,7 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
 
 
 def evaluate(report: dict) -> list[dict]:
-    """Each target of issue 9 with its figure and whether it holds."""
+    """Each target of issues 9, 18 and 20 with its figure and whether it holds."""
     checks = []
 
     def check(target: str, figure: str, ok: bool | None) -> None:
@@ -881,15 +881,24 @@ def main() -> None:
         default="",
         help="comma-separated steps to skip: recompute,queries,beat,load,instructions,grading,burst",
     )
-    parser.add_argument("--instructions-warmup", type=int, default=5, help="requests per endpoint before counting")
     parser.add_argument(
-        "--instructions-requests", type=int, default=20, help="requests per endpoint counted under callgrind"
+        "--instructions-warmup", type=int, default=None, help="requests per endpoint before counting (5; --quick 2)"
+    )
+    parser.add_argument(
+        "--instructions-requests",
+        type=int,
+        default=None,
+        help="requests per endpoint counted under callgrind (20; --quick 5)",
     )
     parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     if args.quick:
         args.seconds = min(args.seconds, 5)
+    if args.instructions_warmup is None:
+        args.instructions_warmup = 2 if args.quick else 5
+    if args.instructions_requests is None:
+        args.instructions_requests = 5 if args.quick else 20
     if shutil.which("valgrind") is None and not args.data_only and "instructions" not in skip:
         raise SystemExit("valgrind is missing: apt-get install valgrind (or --skip instructions)")
     if shutil.which("wrk") is None and not args.data_only:
