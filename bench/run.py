@@ -882,13 +882,13 @@ def main() -> None:
         help="comma-separated steps to skip: recompute,queries,beat,load,instructions,grading,burst",
     )
     parser.add_argument(
-        "--instructions-warmup", type=int, default=None, help="requests per endpoint before counting (5; --quick 2)"
+        "--instructions-warmup", type=int, default=None, help="requests per endpoint before counting (3; --quick 2)"
     )
     parser.add_argument(
         "--instructions-requests",
         type=int,
         default=None,
-        help="requests per endpoint counted under callgrind (20; --quick 5)",
+        help="requests per endpoint counted under callgrind (10; --quick 5)",
     )
     parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
     args = parser.parse_args()
@@ -896,9 +896,9 @@ def main() -> None:
     if args.quick:
         args.seconds = min(args.seconds, 5)
     if args.instructions_warmup is None:
-        args.instructions_warmup = 2 if args.quick else 5
+        args.instructions_warmup = 2 if args.quick else 3
     if args.instructions_requests is None:
-        args.instructions_requests = 5 if args.quick else 20
+        args.instructions_requests = 5 if args.quick else 10
     if shutil.which("valgrind") is None and not args.data_only and "instructions" not in skip:
         raise SystemExit("valgrind is missing: apt-get install valgrind (or --skip instructions)")
     if shutil.which("wrk") is None and not args.data_only:
