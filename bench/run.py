@@ -67,6 +67,7 @@ def service_env(database_url: str, redis_url: str) -> dict[str, str]:
         SITE_URL=env.get("SITE_URL", "http://127.0.0.1"),
         DJANGO_LOG_LEVEL="WARNING",
         API_THROTTLE_RATE="100000000/min",
+        VERIFY_RATE_LIMIT_PER_MINUTE="100000000",  # the verify page's limit per address: wrk is one address
         DATABASE_URL=database_url,
         CELERY_BROKER_URL=redis_url,
         CELERY_RESULT_BACKEND=redis_url,
@@ -150,28 +151,39 @@ class Services:
                  "--without-mingle", "-n", f"bench-{self.port}@%h"],
                 cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        self._wait_web()
+        # Bare Django (bench/bare/), the second floor: the same gunicorn, worker count and machine.
+        self.bare_port = free_port()
+        self.bare_base = f"http://127.0.0.1:{self.bare_port}"
+        with open(self.logdir / "bare.log", "w") as bare_log:
+            self.bare = subprocess.Popen(
+                [str(bin_dir / "gunicorn"), "bench.bare.wsgi", "--bind", f"127.0.0.1:{self.bare_port}",
+                 "--workers", str(web_workers)],
+                cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings"}, stdout=bare_log,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        self._wait_web(self.web, self.base, "web.log")
+        self._wait_web(self.bare, self.bare_base, "bare.log")
 
-    def _wait_web(self) -> None:
+    def _wait_web(self, process: subprocess.Popen, base: str, log_name: str) -> None:
         import requests
 
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if requests.get(self.base + "/bench/floor/", timeout=2).status_code == 200:
+                if requests.get(base + "/bench/floor/", timeout=2).status_code == 200:
                     return
             except requests.RequestException:
                 pass
-            if self.web.poll() is not None:
+            if process.poll() is not None:
                 break
             time.sleep(0.5)
-        raise SystemExit(f"gunicorn did not start; see {self.logdir / 'web.log'}")
+        raise SystemExit(f"gunicorn did not start; see {self.logdir / log_name}")
 
     def stop(self) -> None:
-        for process in (self.web, self.worker):
+        for process in (self.web, self.bare, self.worker):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
-        for process in (self.web, self.worker):
+        for process in (self.web, self.bare, self.worker):
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -258,10 +270,9 @@ def csrf_secret() -> str:
     return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
 
 
-def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list[dict]:
-    """Every endpoint at the same concurrency; the floor first and last (its mean is the floor)."""
-    import requests
-
+def endpoints_of(plan: dict) -> list[tuple[str, str, list[dict]]]:
+    """Every endpoint the load measures (the portal's floor first), with the requests wrk cycles through;
+    the instruction counts send the same requests in-process."""
     csrf = plan["csrf"]
     lang = "/zh-hant"
 
@@ -271,13 +282,19 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
     load = plan["load"]  # [(session, attempt_id)]
     bearer = {"Authorization": f"Bearer {plan['token']}"}
     endpoints: list[tuple[str, str, list[dict]]] = [
-        ("floor", "constant JSON, same middleware", [
+        ("floor", "the portal's floor: constant JSON, same middleware (trainee)", [
             {"method": "GET", "path": "/bench/floor/", "headers": trainee_headers(s)} for s, _a in load[:50]]),
         ("catalog", "open cohorts page (trainee)", [
             {"method": "GET", "path": f"{lang}/cohorts/", "headers": trainee_headers(s)} for s, _a in load[:50]]),
+        ("cohort_page", "a cohort's page (trainee)", [
+            {"method": "GET", "path": f"{lang}/cohorts/{code}/", "headers": trainee_headers(s)}
+            for (s, _a), code in zip(load[:50], plan["cohort_codes"] * 50, strict=False)]),
         ("dashboard", "trainee dashboard", [
             {"method": "GET", "path": f"{lang}/dashboard/", "headers": trainee_headers(s)}
             for s in plan["dashboard_sessions"]]),
+        ("my_exams", "My exams (sittings and history of attempts)", [
+            {"method": "GET", "path": f"{lang}/exams/", "headers": trainee_headers(s)}
+            for s, _a in plan["results"]]),
         ("exam_page", "exam question page (50 questions)", [
             {"method": "GET", "path": f"{lang}/exams/attempts/{a}/", "headers": trainee_headers(s)} for s, a in load]),
         ("answer_save", "answer save (JSON POST)", [
@@ -285,6 +302,14 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
              "headers": {**trainee_headers(s), "X-CSRFToken": csrf, "Content-Type": "application/json"},
              "body": json.dumps({"question": 1 + (i * 7) % 50, "choices": [i % 4]})}
             for i, (s, a) in enumerate(load)]),
+        ("result_page", "a published result with its breakdown", [
+            {"method": "GET", "path": f"{lang}/exams/attempts/{a}/result/", "headers": trainee_headers(s)}
+            for s, a in plan["results"]]),
+        ("my_certificates", "My certificates (a holder)", [
+            {"method": "GET", "path": f"{lang}/certificates/", "headers": trainee_headers(s)}
+            for s in plan["holder_sessions"]]),
+        ("verify_page", "certificate verification page (anonymous)", [
+            {"method": "GET", "path": f"{lang}/verify/{code}/"} for code in plan["verification_codes"]]),
         ("hr_certificates", "HR certificate list, first page of 100 (updated_since)", [
             {"method": "GET", "path": plan["hr_first_page"], "headers": bearer}]),
         ("hr_certificates_last", "HR certificate list, last page (cursor)", [
@@ -303,7 +328,19 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
          [{"method": "GET", "path": path, "headers": trainee_headers(plan["office_session"])}])
         for name, path in plan["supervision_pages"]
     ]  # fmt: skip
-    # Each request must answer what a user expects before it is timed.
+    return endpoints
+
+
+# Bare Django (bench/bare/): startproject's middleware, the same constant JSON, anonymous.
+BARE = ("bare", "bare Django: startproject's middleware, constant JSON (anonymous)",
+        [{"method": "GET", "path": "/bench/floor/"}])  # fmt: skip
+
+
+def checked_endpoints(services: Services, plan: dict) -> list[tuple[str, str, list[dict]]]:
+    """The endpoints, each having answered what a user expects once (a POST-only page left out)."""
+    import requests
+
+    endpoints = endpoints_of(plan)
     for name, _label, reqs in list(endpoints):
         r = reqs[0]
         response = requests.request(
@@ -317,31 +354,106 @@ def load_step(args, env: dict[str, str], services: Services, plan: dict) -> list
             raise SystemExit(
                 f"{name}: {r['method']} {r['path']} answered {response.status_code}: {response.text[:500]}"
             )
+    return endpoints
+
+
+def load_step(args, services: Services, endpoints: list[tuple[str, str, list[dict]]]) -> list[dict]:
+    """Every endpoint at the same concurrency; both floors first and last, interleaved (bare Django,
+    the portal's floor, ..., bare Django, the portal's floor): each floor is the mean of its two runs."""
+    floor_endpoint, rest = endpoints[0], endpoints[1:]
+    order = [BARE, floor_endpoint, *rest, BARE, floor_endpoint]
     rows = []
-    floor_runs = []
-    for name, label, reqs in [endpoints[0], *endpoints[1:], endpoints[0]]:
+    floor_runs: dict[str, list[dict]] = {"bare": [], "floor": []}
+    for name, label, reqs in order:
+        base = services.bare_base if name == "bare" else services.base
         log(f"load: {name} ({args.connections} connections, {args.seconds} s)")
-        run_wrk(services.base, reqs, connections=args.connections, seconds=max(2, args.seconds // 5))  # warm-up
-        figures = run_wrk(services.base, reqs, connections=args.connections, seconds=args.seconds)
+        run_wrk(base, reqs, connections=args.connections, seconds=max(2, args.seconds // 5))  # warm-up
+        figures = run_wrk(base, reqs, connections=args.connections, seconds=args.seconds)
         # The 1-minute load average after the run: the machine is shared, and this says how much.
         figures.update(endpoint=name, label=label, load_avg_1m=round(os.getloadavg()[0], 2))
         log(
             f"  {figures['rps']:.0f} req/s, p50 {figures['p50_ms']:.1f} ms, p95 {figures['p95_ms']:.1f} ms, "
             f"errors {figures['errors']}"
         )
-        if name == "floor":
-            floor_runs.append(figures)
+        if name in floor_runs:
+            floor_runs[name].append(figures)
         else:
             rows.append(figures)
-    floor = dict(floor_runs[0])
-    floor["rps"] = statistics.mean(f["rps"] for f in floor_runs)
-    floor["p50_ms"] = statistics.mean(f["p50_ms"] for f in floor_runs)
-    floor["p95_ms"] = statistics.mean(f["p95_ms"] for f in floor_runs)
-    floor["runs_rps"] = [round(f["rps"], 1) for f in floor_runs]
-    for row in rows:
+    floors = []
+    for runs in floor_runs.values():
+        floor = dict(runs[0])
+        for key in ("rps", "p50_ms", "p95_ms"):
+            floor[key] = statistics.mean(f[key] for f in runs)
+        floor["errors"] = sum(f["errors"] for f in runs)
+        floor["runs_rps"] = [round(f["rps"], 1) for f in runs]
+        floors.append(floor)
+    bare, floor = floors
+    for row in [bare, floor, *rows]:
         row["ratio_to_floor"] = row["rps"] / floor["rps"]
-    floor["ratio_to_floor"] = 1.0
-    return [floor, *rows]
+        row["ratio_to_bare"] = row["rps"] / bare["rps"]
+    return [bare, floor, *rows]
+
+
+def callgrind_run(env: dict[str, str], wsgi: str, endpoints: list, *, warmup: int, measure: int) -> dict:
+    """Instructions per request of each endpoint, in one process under callgrind (bench/instructions.py)."""
+    outdir = Path(tempfile.mkdtemp(prefix="bench-callgrind-"))
+    plan_file = outdir / "plan.json"
+    plan_file.write_text(json.dumps({
+        "wsgi": wsgi, "warmup": warmup, "measure": measure,
+        "endpoints": [{"name": name, "requests": reqs} for name, _label, reqs in endpoints],
+    }))  # fmt: skip
+    # The same hash seed in every run: set and dict orders, hence the instructions, do not vary.
+    run_env = {**env, "PYTHONHASHSEED": "0"}
+    if wsgi == "bench.bare.wsgi":
+        run_env["DJANGO_SETTINGS_MODULE"] = "bench.bare.settings"
+    out_file = outdir / "callgrind.out"
+    started = time.monotonic()
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--dump-before=getppid", f"--callgrind-out-file={out_file}",
+         PYTHON, "-m", "bench.instructions", str(plan_file)],
+        cwd=ROOT, env=run_env, capture_output=True, text=True, timeout=7200,
+        check=False,  # reported below with valgrind's output
+    )  # fmt: skip
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-3000:] + result.stderr[-3000:])
+        raise SystemExit(f"callgrind run of {wsgi} failed ({result.returncode})")
+    wall = {row["endpoint"]: row["wall_s"] for row in json.loads(result.stdout.strip().splitlines()[-1])}
+
+    def total(path: Path) -> int:
+        for line in path.read_text(errors="replace").splitlines():
+            if line.startswith(("totals:", "summary:")):
+                return int(line.split()[1])
+        raise SystemExit(f"no totals in {path}")
+
+    dumps = sorted(outdir.glob("callgrind.out.*"), key=lambda p: int(p.suffix[1:]))
+    if len(dumps) != 2 * len(endpoints):
+        raise SystemExit(f"callgrind: {len(dumps)} dumps for {len(endpoints)} endpoints (expected two each)")
+    figures = {}
+    for index, (name, _label, _reqs) in enumerate(endpoints):
+        measured = dumps[2 * index + 1]  # set-up or warm-up, then this endpoint's measured requests
+        figures[name] = {"ir_per_request": total(measured) / measure, "callgrind_wall_s": wall[name],
+                         "profile": str(measured)}  # fmt: skip
+    log(f"  {wsgi}: {len(endpoints)} endpoints in {time.monotonic() - started:.0f} s under callgrind ({outdir})")
+    return figures
+
+
+def instructions_step(args, env: dict[str, str], endpoints: list) -> dict:
+    """CPU instructions per request: bare Django, then every endpoint of the portal."""
+    warmup, measure = args.instructions_warmup, args.instructions_requests
+    log(f"instructions: bare Django and {len(endpoints)} endpoints under callgrind, {warmup} warm-up and "
+        f"{measure} measured requests each")  # fmt: skip
+    figures = callgrind_run(env, "bench.bare.wsgi", [BARE], warmup=warmup, measure=measure)
+    figures.update(callgrind_run(env, "config.wsgi", endpoints, warmup=warmup, measure=measure))
+    bare, floor = figures["bare"]["ir_per_request"], figures["floor"]["ir_per_request"]
+    for row in figures.values():
+        row["ratio_to_floor"] = floor / row["ir_per_request"]  # as for req/s: 1 / (relative cost)
+        row["ratio_to_bare"] = bare / row["ir_per_request"]
+    for name, row in figures.items():
+        log(
+            f"  {name}: {row['ir_per_request'] / 1e6:.2f} M instructions/request, "
+            f"{row['ratio_to_floor']:.2f} of the portal's floor, {row['ratio_to_bare']:.2f} of bare Django"
+        )
+    return {"warmup": warmup, "measure": measure, "endpoints": figures}
 
 
 def grading_step(env: dict[str, str], plan: dict, *, noop_count: int) -> dict:
@@ -442,11 +554,14 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
     django.setup()
     import requests
     from django.db import connection
+    from django.db.models import F
     from django.urls import reverse
     from django.utils import translation
 
     from bench import dataset, supervision
     from bench.sessions import session_key as session_for
+    from certification.models import Certificate
+    from courses.models import Cohort
     from exams.models import Attempt, CourseResult
 
     rows = dataset.prepare_run()
@@ -457,6 +572,25 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
     plan["dashboard_sessions"] = [session_for(u) for u in rows.dashboard_users]
     plan["admin_session"] = session_for(rows.admin_user)
     plan["office_session"] = session_for(rows.office_user)
+    # Issue 20: My exams and a result page (trainees with published results), My certificates (holders
+    # of an active certificate), the verify page (their codes, anonymous) and a cohort's page.
+    results = list(
+        CourseResult.objects.filter(published_at__isnull=False, attempt__trainee_id=F("trainee_id"))
+        .order_by("pk")
+        .values_list("trainee_id", "attempt_id")[:20]
+    )
+    plan["results"] = [(session_for(u), a) for u, a in results]
+    holders = list(
+        Certificate.objects.filter(status=Certificate.Status.ACTIVE)
+        .order_by("pk")
+        .values_list("trainee_id", "verification_code")[:20]
+    )
+    plan["holder_sessions"] = [session_for(u) for u, _code in holders]
+    plan["verification_codes"] = [code for _u, code in holders]
+    plan["cohort_codes"] = list(
+        Cohort.objects.exclude(status=Cohort.Status.DRAFT).exclude(code="B-BENCH").order_by("pk")
+        .values_list("code", flat=True)[:20]
+    )  # fmt: skip
     with translation.override("zh-hant"):
         pages, needs_arguments = supervision.measurable(supervision.pages())
         plan["supervision_pages"] = [(p.name, reverse(f"{supervision.NAMESPACE}:{p.name}")) for p in pages]
@@ -533,35 +667,32 @@ def django_plan(env: dict[str, str], services: Services | None) -> dict:
 
 
 def evaluate(report: dict) -> list[dict]:
-    """Each target of issue 9 with its figure and whether it holds."""
+    """Each target of issues 9, 18 and 20 with its figure and whether it holds."""
     checks = []
 
     def check(target: str, figure: str, ok: bool | None) -> None:
         checks.append({"target": target, "figure": figure, "ok": ok})
 
     load = {row["endpoint"]: row for row in report.get("load", [])}
+    instructions = report.get("instructions", {}).get("endpoints", {})
+
+    def check_ratio(name: str, target: str, key: str, at_least: float) -> None:
+        """A target on both columns: req/s (wrk) and instructions per request (callgrind)."""
+        if name in load:
+            check(f"{target} (req/s)", f"{load[name][key]:.2f}", load[name][key] >= at_least)
+        if name in instructions:
+            check(f"{target} (instructions)", f"{instructions[name][key]:.2f}", instructions[name][key] >= at_least)
+
+    check_ratio("floor", "the portal's floor >= 0.35 of bare Django", "ratio_to_bare", 0.35)
+    names = list(load) or list(instructions)
+    for name in names:
+        if name in ("bare", "floor", "hr_bulk_upsert", "admin_attempts"):
+            continue
+        if name == "answer_save":
+            check_ratio(name, "answer save >= 1/2 of the floor", "ratio_to_floor", 0.5)
+        else:
+            check_ratio(name, f"{name} throughput >= 1/3 of the floor", "ratio_to_floor", 1 / 3)
     if load:
-        supervision_pages = [name for name in load if name.startswith("supervision_")]
-        for name in (
-            "hr_certificates",
-            "hr_certificates_last",
-            "catalog",
-            "dashboard",
-            "exam_page",
-            *supervision_pages,
-        ):
-            if name in load:
-                check(
-                    f"{name} throughput >= 1/3 of the floor",
-                    f"{load[name]['ratio_to_floor']:.2f}",
-                    load[name]["ratio_to_floor"] >= 1 / 3,
-                )
-        if "answer_save" in load:
-            check(
-                "answer save >= 1/2 of the floor",
-                f"{load['answer_save']['ratio_to_floor']:.2f}",
-                load["answer_save"]["ratio_to_floor"] >= 0.5,
-            )
         if "hr_certificates_last" in load:
             ratio = load["hr_certificates_last"]["p95_ms"] / load["hr_certificates"]["p95_ms"]
             check("HR list last page p95 <= 1.5 x first page p95", f"{ratio:.2f}", ratio <= 1.5)
@@ -656,19 +787,41 @@ def markdown(report: dict) -> str:
                  f"wrk {report['config']['connections']} connections for {report['config']['seconds']} s "
                  "per endpoint.")  # fmt: skip
     lines.append("")
-    if report.get("load"):
-        lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | / floor | queries (small / full) | load avg |",
-                  "|---|---:|---:|---:|---:|---:|---|---:|"]  # fmt: skip
-        queries = report.get("queries", {})
-        for row in report["load"]:
-            q = " / ".join(
-                str(queries.get(size, {}).get(row["endpoint"], {}).get("counts", {}).get("5", "-"))
-                for size in ("small", "full")
-            )
+    instructions = report.get("instructions", {}).get("endpoints", {})
+    if report.get("load") or instructions:
+        if instructions:
             lines.append(
-                f"| {row['label']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['errors']} "
-                f"| {row['ratio_to_floor']:.2f} | {q} | {row.get('load_avg_1m', '')} |"
+                f"Instructions per request: in-process under callgrind (`bench/instructions.py`), "
+                f"{report['instructions']['measure']} requests counted per endpoint after "
+                f"{report['instructions']['warmup']} warm-up ones; their ratios are the floor's count over the "
+                "endpoint's (like req/s: 0.5 means twice the floor's work)."
             )
+            lines.append("")
+        lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | of bare Django | of the portal's floor "
+                  "| M instructions | of bare Django | of the portal's floor | queries (small / full) | load avg |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]  # fmt: skip
+        queries = report.get("queries", {})
+        load = {row["endpoint"]: row for row in report.get("load", [])}
+        labels = {name: label for name, label, _reqs in [BARE]}
+        for name in load or instructions:
+            row = load.get(name, {})
+            ir = instructions.get(name)
+            q = " / ".join(
+                str(queries.get(size, {}).get(name, {}).get("counts", {}).get("5", "-")) for size in ("small", "full")
+            )
+            req = (
+                f"{row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | {row['errors']} "
+                f"| {row['ratio_to_bare']:.2f} | {row['ratio_to_floor']:.2f}"
+                if row
+                else "- | - | - | - | - | -"
+            )
+            cost = (
+                f"{ir['ir_per_request'] / 1e6:.2f} | {ir['ratio_to_bare']:.2f} | {ir['ratio_to_floor']:.2f}"
+                if ir
+                else "- | - | -"
+            )
+            label = row.get("label") or labels.get(name, name)
+            lines.append(f"| {label} | {req} | {cost} | {q} | {row.get('load_avg_1m', '')} |")
         lines.append("")
     if report.get("queries"):
         lines += ["Queries per request (page or batch of 5 / 50 rows):", "",
@@ -724,13 +877,30 @@ def main() -> None:
     parser.add_argument("--burst-seconds", type=int, default=60)
     parser.add_argument("--sizes", default="small,full", help="data sets to make and measure")
     parser.add_argument(
-        "--skip", default="", help="comma-separated steps to skip: recompute,queries,beat,load,grading,burst"
+        "--skip",
+        default="",
+        help="comma-separated steps to skip: recompute,queries,beat,load,instructions,grading,burst",
+    )
+    parser.add_argument(
+        "--instructions-warmup", type=int, default=None, help="requests per endpoint before counting (3; --quick 2)"
+    )
+    parser.add_argument(
+        "--instructions-requests",
+        type=int,
+        default=None,
+        help="requests per endpoint counted under callgrind (10; --quick 5)",
     )
     parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
     args = parser.parse_args()
     skip = {s for s in args.skip.split(",") if s}
     if args.quick:
         args.seconds = min(args.seconds, 5)
+    if args.instructions_warmup is None:
+        args.instructions_warmup = 2 if args.quick else 3
+    if args.instructions_requests is None:
+        args.instructions_requests = 5 if args.quick else 10
+    if shutil.which("valgrind") is None and not args.data_only and "instructions" not in skip:
+        raise SystemExit("valgrind is missing: apt-get install valgrind (or --skip instructions)")
     if shutil.which("wrk") is None and not args.data_only:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
     full_db = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
@@ -743,6 +913,8 @@ def main() -> None:
         "scale": "small" if args.quick else "full",
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]},
         "config": {
+            "instructions_warmup": args.instructions_warmup,
+            "instructions_requests": args.instructions_requests,
             "web_workers": args.web_workers,
             "worker_concurrency": args.worker_concurrency,
             "connections": args.connections,
@@ -780,12 +952,16 @@ def main() -> None:
                 log(f"beat {job}, {size} data set")
                 report["beat"][size][job] = run_python("bench.beat", service_env(url, redis_url), job)
     load_env = service_env(databases[report["scale"]], redis_url)
-    if not {"load", "grading", "burst"} <= skip:
+    if not {"load", "instructions", "grading", "burst"} <= skip:
         services = Services(load_env, args.web_workers, args.worker_concurrency)
         try:
             plan = django_plan(load_env, services)
+            if not {"load", "instructions"} <= skip:
+                endpoints = checked_endpoints(services, plan)
             if "load" not in skip:
-                report["load"] = load_step(args, load_env, services, plan)
+                report["load"] = load_step(args, services, endpoints)
+            if "instructions" not in skip:
+                report["instructions"] = instructions_step(args, load_env, endpoints)
             if "grading" not in skip:
                 report["grading"] = grading_step(load_env, plan, noop_count=2000)
             if "burst" not in skip:

@@ -1,0 +1,108 @@
+"""CPU instructions per request, in-process under callgrind (``make bench``'s instruction column).
+
+    valgrind --tool=callgrind --dump-before=getppid --callgrind-out-file=<dir>/callgrind.out \
+        python -m bench.instructions <plan.json>
+
+The plan names the WSGI module (``config.wsgi`` with ``bench.settings``, or ``bench.bare.wsgi``),
+the warm-up and measured counts, and per endpoint the very requests wrk sends (method, path,
+headers with the same session cookies, body). Each request goes through the WSGI application as
+gunicorn calls it, in this one process: Django set up once, then per endpoint ``warmup`` requests,
+a marker, ``measure`` requests, a marker. The marker is ``os.getppid()`` (glibc's ``getppid``,
+which nothing else in a request calls: ``bench/run.py`` checks that there are exactly two dumps
+per endpoint), before which callgrind writes its counters and starts afresh (``--dump-before``).
+The dumps alternate between set-up or warm-up and one endpoint's measured requests, so the
+instructions of those requests alone are one dump's total; divided by ``measure``, the
+instructions per request. The count does not depend on what else the machine runs (the same
+binary, inputs and hash seed give the same count), unlike req/s.
+
+Without valgrind it runs the same requests and prints wall times (a dry run for a plan).
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import os
+import sys
+import time
+
+
+def marker() -> None:
+    """callgrind dumps its counters here (``--dump-before=getppid``)."""
+    os.getppid()
+
+
+def wsgi_environ(request: dict) -> dict:
+    path, _, query = request["path"].partition("?")
+    body = (request.get("body") or "").encode()
+    environ = {
+        "REQUEST_METHOD": request["method"],
+        "SCRIPT_NAME": "",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "CONTENT_LENGTH": str(len(body)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+    }
+    for name, value in request.get("headers", {}).items():
+        if name.lower() == "content-type":
+            environ["CONTENT_TYPE"] = value
+        else:
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+    return environ
+
+
+def call(application, request: dict) -> str:
+    """One request through the WSGI application, its body read and closed as gunicorn does."""
+    status: list[str] = []
+
+    def start_response(status_line, headers, exc_info=None):
+        status.append(status_line)
+
+    response = application(wsgi_environ(request), start_response)
+    try:
+        for _chunk in response:
+            pass
+    finally:
+        close = getattr(response, "close", None)
+        if close is not None:
+            close()
+    return status[0]
+
+
+def main() -> None:
+    with open(sys.argv[1]) as f:
+        plan = json.load(f)
+    application = importlib.import_module(plan["wsgi"]).application
+    warmup, measure = plan["warmup"], plan["measure"]
+    out = []
+    for endpoint in plan["endpoints"]:
+        requests_ = endpoint["requests"]
+        first = call(application, requests_[0])
+        if not first.startswith("200"):
+            raise SystemExit(f"{endpoint['name']}: {requests_[0]['method']} {requests_[0]['path']} answered {first}")
+        for i in range(1, warmup):
+            call(application, requests_[i % len(requests_)])
+        marker()
+        started = time.perf_counter()
+        for i in range(measure):
+            call(application, requests_[(warmup + i) % len(requests_)])
+        seconds = time.perf_counter() - started
+        marker()
+        out.append({"endpoint": endpoint["name"], "wall_s": seconds})
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
