@@ -86,7 +86,7 @@ def recompute_report(seconds: float, peak: float, state: str = "done", error: st
 
 def load_row(name: str, ratio: float) -> dict:
     return {"endpoint": name, "label": name, "rps": 100 * ratio, "p50_ms": 1, "p95_ms": 2, "errors": 0,
-            "ratio_to_floor": ratio}  # fmt: skip
+            "ratio_to_floor": ratio, "ratio_to_bare": ratio / 7}  # fmt: skip
 
 
 def test_the_recomputation_targets_are_60_seconds_and_300_megabytes():
@@ -111,9 +111,13 @@ def test_a_failed_recomputation_does_not_hold_however_fast():
 
 def test_every_supervision_page_under_load_is_held_to_a_third_of_the_floor():
     report = {"load": [load_row("floor", 1.0), load_row("supervision_index", 0.34), load_row("supervision_items", 0.3)]}
+    report["instructions"] = {"endpoints": {"supervision_items": {"ratio_to_floor": 0.4, "ratio_to_bare": 0.05}}}
     held = {c["target"]: c["ok"] for c in run.evaluate(report)}
-    assert held["supervision_index throughput >= 1/3 of the floor"] is True
-    assert held["supervision_items throughput >= 1/3 of the floor"] is False
+    assert held["supervision_index throughput >= 1/3 of the floor (req/s)"] is True
+    assert held["supervision_items throughput >= 1/3 of the floor (req/s)"] is False
+    # the same target judged on instructions per request, a column that does not move with the machine
+    assert held["supervision_items throughput >= 1/3 of the floor (instructions)"] is True
+    assert held["the portal's floor >= 0.35 of bare Django (req/s)"] is False
 
 
 def test_the_markdown_shows_each_step_and_the_whole_run():
