@@ -10,6 +10,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -111,6 +112,26 @@ class AuthorityTableAdmin(EmployerScopedAdmin):
                 return data
 
         return AuthorityForm
+
+    # Grades whose authority row moves to another grade or goes away change for the API's sync too.
+    def save_model(self, request: HttpRequest, obj: AuthorityTable, form: Any, change: bool) -> None:
+        with transaction.atomic():
+            before = AuthorityTable.objects.filter(pk=obj.pk).values_list("manager_class", "level").first()
+            super().save_model(request, obj, form, change)
+            if before is not None and before != (obj.manager_class, obj.level):
+                services.do_touch_grades_of_authority(employer_id=obj.employer_id, grades=[before])
+
+    def delete_model(self, request: HttpRequest, obj: AuthorityTable) -> None:
+        self.delete_queryset(request, AuthorityTable.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[AuthorityTable]) -> None:
+        with transaction.atomic():
+            rows = list(queryset.values_list("employer_id", "manager_class", "level"))
+            super().delete_queryset(request, queryset)
+            for employer_id in {row[0] for row in rows}:
+                services.do_touch_grades_of_authority(
+                    employer_id=employer_id, grades=[(c, lv) for e, c, lv in rows if e == employer_id]
+                )
 
 
 class GradeChangeInline(admin.TabularInline):

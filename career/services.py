@@ -14,13 +14,14 @@ import datetime
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -183,6 +184,19 @@ def do_set_grade(
     do_settle_compliance(grade_id=grade.pk)
     grade.refresh_from_db()
     return grade
+
+
+def do_touch_grades_of_authority(*, employer_id: int, grades: Iterable[tuple[str, str]]) -> int:
+    """The grades of these (class, level) pairs at the employer show as changed to an ``updated_since`` sync.
+
+    A changed amount is seen through the authority row's own ``updated_at``; a row that was deleted or moved
+    to another grade leaves nothing behind to compare, so its grades are stamped instead."""
+    condition = Q()
+    for manager_class, level in set(grades):
+        condition |= Q(manager_class=manager_class, level=level)
+    if not condition:
+        return 0
+    return ManagerGrade.objects.filter(condition, employer_id=employer_id).update(updated_at=timezone.now())
 
 
 @transaction.atomic

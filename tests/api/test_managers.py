@@ -5,11 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from career.models import AuthorityTable, GradeChange, ManagerGrade
 from certification import services as certification
 from tests.career.conftest import certify, grade
+from tests.conftest import logged_in
 from tests.factories import TraineeProfileFactory
 
 from .conftest import assert_problem, http
@@ -142,6 +144,39 @@ def test_updated_since_finds_a_changed_grade_and_a_changed_authority(cast, manag
     assert synced() == [employee_a.pk]
     assert cast.api_a.get("/api/v1/managers/").json()["results"][0]["lending_authority"] == 20_000_000
     assert_problem(cast.api_a.get("/api/v1/managers/?updated_since=2026-01-01T00:00:00"), 400)
+
+
+def test_updated_since_finds_a_grade_whose_authority_row_moved_or_was_deleted(
+    cast, manager_a, employee_a, hr_staff, admin_user
+):
+    """A row moved to another grade or deleted leaves no newer row to compare: the grades are stamped."""
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    since = (timezone.now() - datetime.timedelta(days=1)).isoformat()
+
+    def synced():
+        return cast.api_a.get("/api/v1/managers/", {"updated_since": since}).json()["results"]
+
+    hr = logged_in(hr_staff)
+    row = AuthorityTable.objects.get()
+    for move in ("moved", "deleted"):
+        ManagerGrade.objects.update(updated_at=long_ago)
+        AuthorityTable.objects.update(updated_at=long_ago)
+        assert synced() == []
+        if move == "moved":
+            response = hr.post(
+                reverse("admin:career_authoritytable_change", args=[row.pk]),
+                {"manager_class": "personal", "level": "senior", "amount": "15000000"},
+            )
+        else:
+            AuthorityTable.objects.filter(pk=row.pk).update(level="intermediate")
+            # HR staff may not delete a row; whoever may (a superuser) changes the register as much
+            response = logged_in(admin_user).post(
+                reverse("admin:career_authoritytable_delete", args=[row.pk]), {"post": "yes"}
+            )
+        assert response.status_code == 302, move
+        rows = synced()
+        assert [r["employee"] for r in rows] == [employee_a.pk], move
+        assert rows[0]["lending_authority"] is None, move
 
 
 def test_it_pages_by_cursor_oldest_change_first(cast, hr_staff):
