@@ -58,15 +58,19 @@ def _evaluations_of_bank_001(api: Client) -> None:
     system sends them; the same scores again change nothing), so that the evaluations list has full pages."""
     from accounts.models import Employer
     from career import selectors
-    from career import services as career
+    from career.services import evaluations
 
     employer = Employer.objects.get(code="bank-001")
     if selectors.scheme_of(employer.pk) is None:
-        career.do_save_scheme(employer=employer, name="bench 考核", period_kinds=["quarterly"])
+        evaluations.do_save_scheme(employer=employer, name="bench 考核", period_kinds=["quarterly"])
     ids = [row["id"] for row in api.get("/api/v1/employees/?page_size=500").json()["results"]]
     period = {"kind": "quarterly", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}
     items = [
-        {"employee": pk, "period": period, "scores": {code: 60 + pk % 40 for code, *_r in career.STANDARD_DIMENSIONS}}
+        {
+            "employee": pk,
+            "period": period,
+            "scores": {code: 60 + pk % 40 for code, *_r in evaluations.STANDARD_DIMENSIONS},
+        }
         for pk in ids
     ]
     response = api.post("/api/v1/evaluations/", json.dumps({"evaluations": items}), content_type="application/json")

@@ -19,7 +19,7 @@ from accounts.models import TraineeProfile
 from accounts.scoping import EmployerScopedAdmin, employer_of, is_program_office
 from core.admin_actions import ReadOnlyAdminMixin, apply_to_each
 
-from . import selectors, services
+from . import selectors
 from .models import (
     AuthorityTable,
     CertificateRule,
@@ -35,7 +35,7 @@ from .models import (
     RegisterCompliance,
     SchemeDimension,
 )
-from .services import CareerError
+from .services import CareerError, evaluations, register
 
 
 @admin.register(CertificateRule)
@@ -61,7 +61,7 @@ class CertificateRuleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: CertificateRule, form: Any, change: bool) -> None:
         try:
-            services.do_set_rule(
+            register.do_set_rule(
                 manager_class=obj.manager_class,
                 level=obj.level,
                 min_tier=obj.min_tier,
@@ -119,7 +119,7 @@ class AuthorityTableAdmin(EmployerScopedAdmin):
             before = AuthorityTable.objects.filter(pk=obj.pk).values_list("manager_class", "level").first()
             super().save_model(request, obj, form, change)
             if before is not None and before != (obj.manager_class, obj.level):
-                services.do_touch_grades_of_authority(employer_id=obj.employer_id, grades=[before])
+                register.do_touch_grades_of_authority(employer_id=obj.employer_id, grades=[before])
 
     def delete_model(self, request: HttpRequest, obj: AuthorityTable) -> None:
         self.delete_queryset(request, AuthorityTable.objects.filter(pk=obj.pk))
@@ -129,7 +129,7 @@ class AuthorityTableAdmin(EmployerScopedAdmin):
             rows = list(queryset.values_list("employer_id", "manager_class", "level"))
             super().delete_queryset(request, queryset)
             for employer_id in {row[0] for row in rows}:
-                services.do_touch_grades_of_authority(
+                register.do_touch_grades_of_authority(
                     employer_id=employer_id, grades=[(c, lv) for e, c, lv in rows if e == employer_id]
                 )
 
@@ -157,7 +157,7 @@ class ComplianceEventInline(admin.TabularInline):
 
 
 class GradeForm(forms.ModelForm):
-    """The grade and why it changes; saved by ``career.services.do_set_grade``, checked by its check first."""
+    """The grade and why it changes; saved by ``career.services.register.do_set_grade``, checked by its check first."""
 
     reason = forms.ChoiceField(label=_("reason"), choices=GradeChange.Reason.choices)
     note = forms.CharField(label=_("note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -177,7 +177,7 @@ class GradeForm(forms.ModelForm):
         if employer is None:
             raise ValidationError(_("This person is not an employee of this bank."))
         try:
-            services.check_set_grade(
+            register.check_set_grade(
                 employer=employer,
                 employee=employee,
                 manager_class=data["manager_class"],
@@ -243,7 +243,7 @@ class ManagerGradeAdmin(EmployerScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: ManagerGrade, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        grade = services.do_set_grade(
+        grade = register.do_set_grade(
             employer=data["employer"],
             employee=data.get("employee") or obj.employee,
             manager_class=data["manager_class"],
@@ -366,11 +366,11 @@ class SchemeForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         weights = {d.code: d.weight for d in self.instance.dimensions.all()} if self.instance.pk else {}
-        for code, zh, en, default in services.STANDARD_DIMENSIONS:
+        for code, zh, en, default in evaluations.STANDARD_DIMENSIONS:
             self.fields[f"weight_{code}"] = forms.IntegerField(
                 label=f"{zh} {en} (%)", min_value=1, max_value=100, initial=weights.get(code, default)
             )
-        for code, zh, en in services.ABILITY_DIMENSIONS:
+        for code, zh, en in evaluations.ABILITY_DIMENSIONS:
             self.fields[f"weight_{code}"] = forms.IntegerField(
                 label=f"{zh} {en} (%)", min_value=0, max_value=100, required=False, initial=weights.get(code),
                 help_text=_("optional: 0 or empty leaves it out"),
@@ -380,24 +380,24 @@ class SchemeForm(forms.ModelForm):
             self.fields[f"threshold_{level}"] = forms.DecimalField(
                 label=_("least weighted score: %(level)s") % {"level": label},
                 min_value=0, max_value=100, decimal_places=2,
-                initial=thresholds.get(level, services.DEFAULT_THRESHOLDS[ManagerLevel(level)]),
+                initial=thresholds.get(level, evaluations.DEFAULT_THRESHOLDS[ManagerLevel(level)]),
             )  # fmt: skip
         if self.instance.pk:
             self.fields["period_kinds"].initial = self.instance.period_kinds
         else:
             self.fields["period_kinds"].initial = [PeriodKind.QUARTERLY, PeriodKind.ANNUAL]
 
-    def dimensions(self) -> list[services.Dimension]:
+    def dimensions(self) -> list[evaluations.Dimension]:
         data = self.cleaned_data
         # Extra dimensions defined through the services (not the known ones) keep their weights.
         kept = [
-            services.Dimension(d.code, d.weight, d.name_zh, d.name_en)
+            evaluations.Dimension(d.code, d.weight, d.name_zh, d.name_en)
             for d in (self.instance.dimensions.all() if self.instance.pk else [])
-            if d.code not in services.KNOWN_DIMENSIONS
+            if d.code not in evaluations.KNOWN_DIMENSIONS
         ]
         known = [
-            services.Dimension(code, data.get(f"weight_{code}") or 0)
-            for code in services.KNOWN_DIMENSIONS
+            evaluations.Dimension(code, data.get(f"weight_{code}") or 0)
+            for code in evaluations.KNOWN_DIMENSIONS
             if data.get(f"weight_{code}")
         ]
         return known + kept
@@ -408,13 +408,13 @@ class SchemeForm(forms.ModelForm):
         if self.errors or employer is None:
             return data
         try:
-            services.check_scheme(
+            evaluations.check_scheme(
                 name=data.get("name", ""),
                 period_kinds=data.get("period_kinds", []),
                 dimensions=self.dimensions(),
                 thresholds={level: data.get(f"threshold_{level}") for level in ManagerLevel.values},
             )
-            services.check_save_scheme(
+            evaluations.check_save_scheme(
                 employer=employer,
                 scheme=self.instance if self.instance.pk else None,
                 name=data.get("name", ""),
@@ -466,7 +466,7 @@ class EvaluationSchemeAdmin(EmployerScopedAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         owner = [] if employer_of(request.user) is not None else ["employer"]
-        weights = [f"weight_{code}" for code in services.KNOWN_DIMENSIONS]
+        weights = [f"weight_{code}" for code in evaluations.KNOWN_DIMENSIONS]
         thresholds = [f"threshold_{level}" for level in ManagerLevel.values]
         return [*owner, "name", "active", "period_kinds", *weights, *thresholds]
 
@@ -482,7 +482,7 @@ class EvaluationSchemeAdmin(EmployerScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: EvaluationScheme, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        scheme = services.do_save_scheme(
+        scheme = evaluations.do_save_scheme(
             employer=data["employer"],
             scheme=obj if change else None,
             name=data["name"],
@@ -515,7 +515,7 @@ class PeriodForm(forms.ModelForm):
         if scheme is None or not kind or starts_on is None or ends_on is None:
             return data
         try:
-            if services.check_period(scheme=scheme, kind=kind, starts_on=starts_on, ends_on=ends_on) is not None:
+            if evaluations.check_period(scheme=scheme, kind=kind, starts_on=starts_on, ends_on=ends_on) is not None:
                 raise ValidationError(_("This scheme already has this period."))
         except CareerError as error:
             raise _refused(error) from error
@@ -548,7 +548,7 @@ class EvaluationPeriodAdmin(EmployerScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: EvaluationPeriod, form: Any, change: bool) -> None:
         data = form.cleaned_data
-        period = services.do_define_period(
+        period = evaluations.do_define_period(
             scheme=data["scheme"], kind=data["kind"], starts_on=data["starts_on"], ends_on=data["ends_on"]
         )
         obj.pk = period.pk
@@ -576,7 +576,7 @@ class EvaluationScoreInline(admin.TabularInline):
 
 class EvaluationForm(forms.ModelForm):
     """An employee's scores for a period of the bank's active scheme, one field per dimension; checked and
-    saved by ``career.services.do_record_evaluation`` (which computes the weighted score and the move)."""
+    saved by ``career.services.evaluations.do_record_evaluation`` (which computes the weighted score and the move)."""
 
     class Meta:
         model = Evaluation
@@ -603,8 +603,8 @@ class EvaluationForm(forms.ModelForm):
             return data
         scores = {d.code: data.get(f"score_{d.code}") for d in self.scheme.dimensions.all()}
         try:
-            services.check_evaluated(employer=self.employer, employee_id=employee.pk)
-            services.check_scores(scheme=self.scheme, scores=scores)
+            evaluations.check_evaluated(employer=self.employer, employee_id=employee.pk)
+            evaluations.check_scores(scheme=self.scheme, scores=scores)
         except CareerError as error:
             raise _refused(error) from error
         if period.scheme_id != self.scheme.pk:
@@ -688,7 +688,7 @@ class EvaluationAdmin(EmployerScopedAdmin):
         data = form.cleaned_data
         period = data["period"]
         try:
-            recorded = services.do_record_evaluation(
+            recorded = evaluations.do_record_evaluation(
                 employer=form.employer, employee_id=data["employee"].pk, kind=period.kind,
                 starts_on=period.starts_on, ends_on=period.ends_on, scores=data["scores"], by=request.user,
             )  # fmt: skip
@@ -702,7 +702,7 @@ class EvaluationAdmin(EmployerScopedAdmin):
     @admin.action(description=_("Confirm the proposed move"))
     def confirm_move(self, request: HttpRequest, queryset: QuerySet[Evaluation]) -> None:
         rows = queryset.select_related("employee__user", "period")
-        apply_to_each(self, request, rows, lambda row: services.do_confirm_move(evaluation=row, by=request.user))
+        apply_to_each(self, request, rows, lambda row: evaluations.do_confirm_move(evaluation=row, by=request.user))
 
     @admin.display(description=_("employee"), ordering="employee__user__display_name")
     def employee_name(self, obj: Evaluation) -> str:

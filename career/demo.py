@@ -24,8 +24,8 @@ from certification import status_list
 from certification.models import Certificate, CertificateStatusChange
 from courses.models import Curriculum
 
-from . import services
 from .models import AuthorityTable, EvaluationScheme, GradeChange, ManagerGrade
+from .services import evaluations, register
 
 # Lending authority in TWD per level (the same for every class), per bank.
 AUTHORITY = {
@@ -94,7 +94,7 @@ def load() -> None:
                 lapsing = certificate
         elif not Certificate.objects.filter(trainee=profile.user, status=Certificate.Status.ACTIVE).exists():
             continue  # trainee06's certificate comes with certification's demo
-        services.do_set_grade(
+        register.do_set_grade(
             employer=profile.employer, employee=profile, manager_class=manager_class, level=level,
             reason=GradeChange.Reason.APPOINTMENT, by=None, since=timezone.localdate() - datetime.timedelta(days=180),
             note="依專業資格證書與年度考評核定職級",
@@ -113,14 +113,14 @@ def last_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
 def _evaluations(employers: dict[str, Employer]) -> None:
     for code, name in SCHEMES.items():
         if not EvaluationScheme.objects.filter(employer=employers[code]).exists():
-            services.do_save_scheme(employer=employers[code], name=name, period_kinds=["quarterly", "annual"])
+            evaluations.do_save_scheme(employer=employers[code], name=name, period_kinds=["quarterly", "annual"])
     starts_on, ends_on = last_quarter(timezone.localdate())
     for n, score in EVALUATED.items():
         profile = TraineeProfile.objects.filter(user__email=f"trainee{n:02d}@demo.test", employer__isnull=False).first()
         if profile is None or not ManagerGrade.objects.filter(employee=profile).exists():
             continue
-        scores = {code: score for code, *_rest in services.STANDARD_DIMENSIONS}
-        services.do_record_evaluation(
+        scores = {code: score for code, *_rest in evaluations.STANDARD_DIMENSIONS}
+        evaluations.do_record_evaluation(
             employer=profile.employer, employee_id=profile.pk, kind="quarterly", starts_on=starts_on,
             ends_on=ends_on, scores=scores, by=None,
         )  # fmt: skip

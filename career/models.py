@@ -256,7 +256,7 @@ def _percent(name: str) -> Q:
 
 class EvaluationScheme(models.Model):
     """A bank's evaluation scheme: the period kinds it evaluates over, its dimensions with weights (summing
-    to 100: ``career.services.check_scheme``) and the weighted score each level needs. One active scheme
+    to 100: ``career.services.evaluations.check_scheme``) and the weighted score each level needs. One active scheme
     per bank: evaluations are recorded against it."""
 
     employer = models.ForeignKey(
@@ -358,7 +358,7 @@ class LevelThreshold(models.Model):
 
 class EvaluationPeriod(models.Model):
     """A period of a scheme (a quarter, a year …); periods of one kind never overlap
-    (``career.services.do_define_period``, under the scheme's row lock)."""
+    (``career.services.evaluations.do_define_period``, under the scheme's row lock)."""
 
     scheme = models.ForeignKey(
         EvaluationScheme, on_delete=models.PROTECT, related_name="periods", verbose_name=_("evaluation scheme")

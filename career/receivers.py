@@ -1,10 +1,10 @@
 """Reactions to what certification announces; connected in ``CareerConfig.ready()``.
 
 A certificate issued, suspended, reinstated, revoked, expired or renewed may change whether its holder's
-grade is backed: each receiver re-checks the holder's grade (``services.do_recheck_compliance``), which
+grade is backed: each receiver re-checks the holder's grade (``register.do_recheck_compliance``), which
 flags or clears it once. ``certificate_issued`` is a claimed announcement, so the re-check commits with its
 claim; ``certificate_status_changed`` is a plain after-commit signal, and a process killed before the
-receiver ran is caught by the compliance sweep (``services.do_sweep_compliance``, beat).
+receiver ran is caught by the compliance sweep (``register.do_sweep_compliance``, beat).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 
 
 def on_certificate_changed(sender: Any, certificate: Any, **kwargs: Any) -> None:
-    from . import services
+    from .services import register
 
-    services.do_recheck_compliance(trainee_id=certificate.trainee_id)
+    register.do_recheck_compliance(trainee_id=certificate.trainee_id)
 
 
 def connect() -> None:

@@ -6,9 +6,9 @@ from celery import shared_task
 @shared_task
 def sweep_compliance() -> dict[str, int]:
     """Beat: settle grades whose flag disagrees with their certificates; announce lost events."""
-    from . import services
+    from .services import register
 
-    return services.do_sweep_compliance()
+    return register.do_sweep_compliance()
 
 
 @shared_task(bind=True, max_retries=6)
@@ -17,10 +17,10 @@ def send_compliance_digests(self, day: str | None = None) -> dict[str, int]:
     Refused mails are retried with back-off for the same day; the people already mailed hold their claim."""
     from django.utils import timezone
 
-    from . import services
+    from .services import register
 
     the_day = datetime.date.fromisoformat(day) if day else timezone.localdate() - datetime.timedelta(days=1)
-    result = services.do_send_digests(day=the_day)
+    result = register.do_send_digests(day=the_day)
     if result["failed"]:
         raise self.retry(args=[the_day.isoformat()], countdown=300 * (2**self.request.retries))
     return result

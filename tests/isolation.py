@@ -137,8 +137,8 @@ def _career_rows_of(trainee) -> None:
     """The career register (issue 19): employer B's authority table row, its grade for trainee B (backed by the
     certificate above), the grade's history, a compliance change (the certificate suspended, then reinstated),
     and its evaluation scheme with an evaluation of trainee B."""
-    from career import services as career
     from career.models import AuthorityTable
+    from career.services import evaluations, register
     from certification import services as certification
     from certification.models import Certificate
 
@@ -146,17 +146,17 @@ def _career_rows_of(trainee) -> None:
     AuthorityTable.objects.create(
         employer=profile.employer, manager_class="personal", level="intermediate", amount=8_800_000
     )
-    career.do_set_grade(
+    register.do_set_grade(
         employer=profile.employer, employee=profile, manager_class="personal", level="intermediate",
         reason="appointment", by=None, note="乙銀行內部備註",
     )  # fmt: skip
     certificate = Certificate.objects.get(trainee=trainee)
     certification.do_suspend_certificate(certificate=certificate, by=None, reason="調查")
-    career.do_recheck_compliance(trainee_id=trainee.pk)
+    register.do_recheck_compliance(trainee_id=trainee.pk)
     certification.do_reinstate_certificate(certificate=certificate, by=None)
     # Its evaluation scheme, a quarter, and trainee B's evaluation with its scores (issue 19, item 4).
-    scheme = career.do_save_scheme(employer=profile.employer, name="乙銀行考核辦法", period_kinds=["quarterly"])
-    career.do_record_evaluation(
+    scheme = evaluations.do_save_scheme(employer=profile.employer, name="乙銀行考核辦法", period_kinds=["quarterly"])
+    evaluations.do_record_evaluation(
         employer=profile.employer,
         employee_id=profile.pk,
         kind="quarterly",

@@ -8,8 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from career import selectors
-from career import services as career
-from career.services import CareerError
+from career.services import CareerError, evaluations
 from hr_api.errors import Conflict
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.serializers.evaluations import (
@@ -98,7 +97,7 @@ class EvaluationListView(ApiView):
                 seen.add(pair)
                 try:
                     recorded.append(
-                        career.do_record_evaluation(
+                        evaluations.do_record_evaluation(
                             employer=self.client.employer,
                             employee_id=item["employee"],
                             kind=item["period"]["kind"],

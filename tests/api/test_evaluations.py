@@ -5,8 +5,8 @@ bank B's; the ``evaluations`` scope."""
 import pytest
 from django.utils import timezone
 
-from career import services
 from career.models import Evaluation, EvaluationPeriod, EvaluationScore
+from career.services import evaluations
 from hr_api.models import ApiClient, IdempotencyRecord
 from tests.conftest import make_trainee
 
@@ -20,8 +20,8 @@ SCORES = {"performance": 90, "ethics": 80, "basic_management": 70, "credit": 85.
 
 @pytest.fixture
 def schemes(cast):
-    a = services.do_save_scheme(employer=cast.hr_a.employer, name="甲行考核", period_kinds=["quarterly"])
-    b = services.do_save_scheme(employer=cast.hr_b.employer, name="乙行考核", period_kinds=["quarterly"])
+    a = evaluations.do_save_scheme(employer=cast.hr_a.employer, name="甲行考核", period_kinds=["quarterly"])
+    b = evaluations.do_save_scheme(employer=cast.hr_b.employer, name="乙行考核", period_kinds=["quarterly"])
     return a, b
 
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from django.utils import timezone
 
-from career import services as career
 from career import signals as career_signals
 from career.models import ComplianceEvent
+from career.services import register
 from certification import services as certification
 from certification.models import Certificate
 from hr_api.models import WebhookDelivery, WebhookEndpoint
@@ -97,8 +97,8 @@ def test_a_lapse_is_one_signed_delivery_per_endpoint_of_the_bank(
     with django_capture_on_commit_callbacks(execute=True):
         for _twice in range(2):
             career_signals.compliance_changed.send(sender=ComplianceEvent, event=event)
-        assert career.do_announce_compliance(event_id=event.pk) is False
-        assert career.do_sweep_compliance() == {"settled": 0, "announced": 0}
+        assert register.do_announce_compliance(event_id=event.pk) is False
+        assert register.do_sweep_compliance() == {"settled": 0, "announced": 0}
     assert sent.count() == 2 and len(bank_server.calls) == 2
 
 
@@ -110,12 +110,12 @@ def test_a_change_the_receiver_lost_is_delivered_by_the_sweep_once(
     first, _secret, second, _theirs = endpoints
     grade_, certificate = manager
     Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
-    career.do_settle_compliance(grade_id=grade_.pk, now=timezone.now() - datetime.timedelta(minutes=10))
+    register.do_settle_compliance(grade_id=grade_.pk, now=timezone.now() - datetime.timedelta(minutes=10))
     assert not WebhookDelivery.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        assert career.do_sweep_compliance()["announced"] == 1
+        assert register.do_sweep_compliance()["announced"] == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert career.do_sweep_compliance()["announced"] == 0
+        assert register.do_sweep_compliance()["announced"] == 0
         event = ComplianceEvent.objects.get()
         career_signals.compliance_changed.send(sender=ComplianceEvent, event=event)
     assert sorted(WebhookDelivery.objects.values_list("endpoint_id", flat=True)) == sorted([first.pk, second.pk])

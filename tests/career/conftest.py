@@ -1,7 +1,7 @@
 import pytest
 
-from career import services
 from career.models import GradeChange
+from career.services import register
 from tests.factories import CertificateFactory, curriculum_of
 
 
@@ -13,7 +13,7 @@ def certify(user, tier: str = "standard", track: str | None = "retail", **fields
 
 def grade(user, *, manager_class="personal", level="intermediate", by=None, reason=GradeChange.Reason.APPOINTMENT):
     profile = user.trainee_profile
-    return services.do_set_grade(
+    return register.do_set_grade(
         employer=profile.employer, employee=profile, manager_class=manager_class, level=level, reason=reason, by=by
     )
 

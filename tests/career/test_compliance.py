@@ -7,8 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from career import services, signals
+from career import signals
 from career.models import ComplianceEvent, DigestSent, ManagerGrade
+from career.services import CareerError, register
 from certification import services as certification
 from certification.models import Certificate
 from tests.career.conftest import certify
@@ -43,9 +44,9 @@ def test_a_suspension_flags_the_grade_exactly_once(graded, program_office, heard
     assert ComplianceEvent.objects.filter(grade=grade, compliant=False).count() == 1
     # The receiver heard twice (a repeated signal), then the sweep: nothing more.
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.do_recheck_compliance(trainee_id=certificate.trainee_id) is None
-        assert services.do_recheck_compliance(trainee_id=certificate.trainee_id) is None
-        assert services.do_sweep_compliance()["settled"] == 0
+        assert register.do_recheck_compliance(trainee_id=certificate.trainee_id) is None
+        assert register.do_recheck_compliance(trainee_id=certificate.trainee_id) is None
+        assert register.do_sweep_compliance()["settled"] == 0
     assert ComplianceEvent.objects.filter(grade=grade).count() == 1
     assert refreshed(grade).non_compliant_since == flagged.non_compliant_since
     assert [compliant for _pk, compliant in heard] == [False]
@@ -59,10 +60,10 @@ def test_the_sweep_flags_a_grade_whose_worker_was_killed_before_the_receiver(
     Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
     assert refreshed(grade).compliant
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.do_sweep_compliance() == {"settled": 1, "announced": 0}
+        assert register.do_sweep_compliance() == {"settled": 1, "announced": 0}
     assert not refreshed(grade).compliant
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.do_sweep_compliance() == {"settled": 0, "announced": 0}
+        assert register.do_sweep_compliance() == {"settled": 0, "announced": 0}
     assert ComplianceEvent.objects.filter(grade=grade).count() == 1
     assert heard == [(ComplianceEvent.objects.get().pk, False)]
 
@@ -113,11 +114,11 @@ def test_a_lost_announcement_is_made_by_the_sweep_once(graded, heard, django_cap
     grade, certificate = graded
     Certificate.objects.filter(pk=certificate.pk).update(status=Certificate.Status.EXPIRED)
     # Settled, and the process died before the after-commit announcement.
-    services.do_settle_compliance(grade_id=grade.pk, now=timezone.now() - datetime.timedelta(minutes=10))
+    register.do_settle_compliance(grade_id=grade.pk, now=timezone.now() - datetime.timedelta(minutes=10))
     assert heard == []
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.do_sweep_compliance()["announced"] == 1
-        assert services.do_sweep_compliance()["announced"] == 0
+        assert register.do_sweep_compliance()["announced"] == 1
+        assert register.do_sweep_compliance()["announced"] == 0
     assert len(heard) == 1
 
 
@@ -143,15 +144,15 @@ def test_hr_staff_get_one_digest_a_day_in_their_language(
         certification.do_suspend_certificate(certificate=certificate, by=program_office, reason="調查中")
     day = timezone.localdate()
     mailoutbox.clear()
-    assert services.do_send_digests(day=day) == {"sent": 2, "failed": 0}
+    assert register.do_send_digests(day=day) == {"sent": 2, "failed": 0}
     assert sorted(m.to[0] for m in mailoutbox) == sorted([hr_staff.email, colleague.email])
     english = next(m for m in mailoutbox if m.to == [colleague.email])
     assert "no longer backed by a certificate" in english.body and grade.employee.employee_number in english.body
     assert english.alternatives and "<li>" in english.alternatives[0][0]
-    assert services.do_send_digests(day=day) == {"sent": 0, "failed": 0}
+    assert register.do_send_digests(day=day) == {"sent": 0, "failed": 0}
     assert len(mailoutbox) == 2 and DigestSent.objects.count() == 2
     # Another day without changes: nothing to say, nothing sent.
-    assert services.do_send_digests(day=day + datetime.timedelta(days=1)) == {"sent": 0, "failed": 0}
+    assert register.do_send_digests(day=day + datetime.timedelta(days=1)) == {"sent": 0, "failed": 0}
 
 
 def test_a_refused_digest_keeps_no_claim(
@@ -167,7 +168,7 @@ def test_a_refused_digest_keeps_no_claim(
         raise OSError("mail server down")
 
     monkeypatch.setattr(mail, "send_rendered", refuse)
-    assert services.do_send_digests(day=timezone.localdate()) == {"sent": 0, "failed": 1}
+    assert register.do_send_digests(day=timezone.localdate()) == {"sent": 0, "failed": 1}
     assert not DigestSent.objects.exists()
 
 
@@ -178,13 +179,13 @@ def test_a_stricter_rule_flags_the_grades_it_no_longer_backs(
 
     grade, _certificate = graded
     with django_capture_on_commit_callbacks(execute=True):
-        services.do_set_rule(
+        register.do_set_rule(
             manager_class="personal", level="intermediate", min_tier=Tier.objects.get(code="senior"),
             track=Track.objects.get(code="retail"), by=program_office,
         )  # fmt: skip
     assert not refreshed(grade).compliant  # the sweep enqueued after the change settled it
-    with pytest.raises(services.CareerError) as refused:
-        services.do_set_rule(
+    with pytest.raises(CareerError) as refused:
+        register.do_set_rule(
             manager_class="personal", level="junior", min_tier=Tier.objects.get(code="assistant"),
             track=Track.objects.get(code="retail"), by=program_office,
         )  # fmt: skip

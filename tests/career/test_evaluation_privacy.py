@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from career import services
 from career.models import Evaluation, EvaluationPeriod, EvaluationScheme, GradeChange, ManagerGrade
+from career.services import evaluations
 from tests.career.conftest import certify, grade
 from tests.conftest import in_english, logged_in
 
@@ -28,11 +28,11 @@ def english_pages():
 def evaluate(user, value):
     profile = user.trainee_profile
     if not EvaluationScheme.objects.filter(employer=profile.employer).exists():
-        services.do_save_scheme(
+        evaluations.do_save_scheme(
             employer=profile.employer, name=f"{profile.employer.code} 考核", period_kinds=["quarterly"]
         )
-    scores = {code: value for code, *_rest in services.STANDARD_DIMENSIONS}
-    return services.do_record_evaluation(
+    scores = {code: value for code, *_rest in evaluations.STANDARD_DIMENSIONS}
+    return evaluations.do_record_evaluation(
         employer=profile.employer, employee_id=profile.pk, scores=scores, by=None, **Q1
     ).evaluation
 
@@ -101,8 +101,8 @@ def test_the_my_grade_page_needs_no_query_per_evaluation(graded, trainee, django
         if not EvaluationScheme.objects.exists():
             evaluate(trainee, 80)
         profile = trainee.trainee_profile
-        services.do_record_evaluation(employer=profile.employer, employee_id=profile.pk, by=None, **period,
-                                      scores={c: 80 for c, *_r in services.STANDARD_DIMENSIONS})  # fmt: skip
+        evaluations.do_record_evaluation(employer=profile.employer, employee_id=profile.pk, by=None, **period,
+                                      scores={c: 80 for c, *_r in evaluations.STANDARD_DIMENSIONS})  # fmt: skip
     client = logged_in(trainee)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("career:mine")).status_code == 200
@@ -129,7 +129,7 @@ def test_hr_staff_define_a_scheme_in_admin_and_bad_weights_are_refused(employer,
 
 
 def test_hr_staff_add_a_period_and_an_overlap_is_refused(employer, hr_staff):
-    scheme = services.do_save_scheme(employer=employer, name="2026", period_kinds=["quarterly"])
+    scheme = evaluations.do_save_scheme(employer=employer, name="2026", period_kinds=["quarterly"])
     client = logged_in(in_english(hr_staff))
     add = reverse("admin:career_evaluationperiod_add")
     data = {"scheme": scheme.pk, "kind": "quarterly", "starts_on": "2026-01-01", "ends_on": "2026-03-31"}
@@ -140,8 +140,10 @@ def test_hr_staff_add_a_period_and_an_overlap_is_refused(employer, hr_staff):
 
 
 def test_hr_staff_record_scores_in_admin_and_confirm_the_move(graded, trainee, hr_staff, other_trainee):
-    scheme = services.do_save_scheme(employer=trainee.trainee_profile.employer, name="2026", period_kinds=["quarterly"])
-    period = services.do_define_period(scheme=scheme, **Q1)
+    scheme = evaluations.do_save_scheme(
+        employer=trainee.trainee_profile.employer, name="2026", period_kinds=["quarterly"]
+    )
+    period = evaluations.do_define_period(scheme=scheme, **Q1)
     client = logged_in(in_english(hr_staff))
     add = reverse("admin:career_evaluation_add")
     form = client.get(add).content.decode()

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from career import services
 from career.models import (
     Evaluation,
     EvaluationPeriod,
@@ -18,7 +17,8 @@ from career.models import (
     ManagerGrade,
     SchemeDimension,
 )
-from career.services import CareerError, Dimension
+from career.services import CareerError, evaluations, register
+from career.services.evaluations import Dimension
 from tests.career.conftest import certify
 
 pytestmark = pytest.mark.django_db
@@ -28,19 +28,19 @@ Q2 = {"kind": "quarterly", "starts_on": datetime.date(2026, 4, 1), "ends_on": da
 
 
 def scores(value=80, **given):
-    out = {code: value for code, *_rest in services.STANDARD_DIMENSIONS}
+    out = {code: value for code, *_rest in evaluations.STANDARD_DIMENSIONS}
     return {**out, **given}
 
 
 @pytest.fixture
 def scheme(employer):
     """bank-a's scheme: the five standard dimensions (40/15/15/15/15), junior 60, intermediate 75, senior 90."""
-    return services.do_save_scheme(employer=employer, name="2026 考核", period_kinds=["quarterly", "annual"])
+    return evaluations.do_save_scheme(employer=employer, name="2026 考核", period_kinds=["quarterly", "annual"])
 
 
 def record(employee, value=80, period=Q1, by=None, **given):
     profile = employee.trainee_profile
-    return services.do_record_evaluation(
+    return evaluations.do_record_evaluation(
         employer=profile.employer, employee_id=profile.pk, scores=scores(value, **given), by=by, **period
     )
 
@@ -71,38 +71,40 @@ def test_a_new_scheme_has_the_five_standard_dimensions_and_thresholds(scheme):
 
 
 def test_an_ability_dimension_may_be_added(employer):
-    dims = [Dimension("performance", 30), *services.standard_dimensions()[1:], Dimension("ability_thinking", 10)]
-    scheme = services.do_save_scheme(employer=employer, name="含能力", period_kinds=["annual"], dimensions=dims)
+    dims = [Dimension("performance", 30), *evaluations.standard_dimensions()[1:], Dimension("ability_thinking", 10)]
+    scheme = evaluations.do_save_scheme(employer=employer, name="含能力", period_kinds=["annual"], dimensions=dims)
     assert scheme.dimensions.get(code="ability_thinking").name_en == "Thinking ability"
 
 
 def test_weights_that_do_not_sum_to_100_are_refused(employer):
-    dims = [Dimension("performance", 50), *services.standard_dimensions()[1:]]
-    message = refused("weights_not_100", services.do_save_scheme, employer=employer, name="x",
+    dims = [Dimension("performance", 50), *evaluations.standard_dimensions()[1:]]
+    message = refused("weights_not_100", evaluations.do_save_scheme, employer=employer, name="x",
                       period_kinds=["annual"], dimensions=dims)  # fmt: skip
     assert "110" in message
     assert not EvaluationScheme.objects.exists() and not SchemeDimension.objects.exists()
     with translation.override("zh-hant"), pytest.raises(CareerError) as error:
-        services.do_save_scheme(employer=employer, name="x", period_kinds=["annual"], dimensions=dims)
+        evaluations.do_save_scheme(employer=employer, name="x", period_kinds=["annual"], dimensions=dims)
     assert error.value.code == "weights_not_100"
 
 
 @pytest.mark.parametrize(
     ("change", "code"),
     [
-        ({"dimensions": services.standard_dimensions()[1:]}, "missing_dimension"),
+        ({"dimensions": evaluations.standard_dimensions()[1:]}, "missing_dimension"),
         ({"period_kinds": ["weekly"]}, "bad_period_kind"),
         ({"thresholds": {"junior": 80, "intermediate": 75, "senior": 90}}, "thresholds_not_rising"),
         ({"thresholds": {"junior": 60, "intermediate": 75, "senior": 101}}, "bad_threshold"),
     ],
 )
 def test_a_bad_scheme_is_refused_and_nothing_is_written(employer, change, code):
-    refused(code, services.do_save_scheme, **{"employer": employer, "name": "x", "period_kinds": ["annual"], **change})
+    refused(
+        code, evaluations.do_save_scheme, **{"employer": employer, "name": "x", "period_kinds": ["annual"], **change}
+    )
     assert not EvaluationScheme.objects.exists()
 
 
 def test_a_bank_has_one_active_scheme(scheme, employer):
-    refused("active_scheme", services.do_save_scheme, employer=employer, name="另一個", period_kinds=["annual"])
+    refused("active_scheme", evaluations.do_save_scheme, employer=employer, name="另一個", period_kinds=["annual"])
     assert EvaluationScheme.objects.count() == 1
 
 
@@ -110,21 +112,21 @@ def test_a_bank_has_one_active_scheme(scheme, employer):
 
 
 def test_a_period_that_overlaps_another_of_its_kind_is_refused(scheme):
-    services.do_define_period(scheme=scheme, **Q1)
+    evaluations.do_define_period(scheme=scheme, **Q1)
     overlapping = {"kind": "quarterly", "starts_on": datetime.date(2026, 3, 1), "ends_on": datetime.date(2026, 5, 31)}
-    message = refused("period_overlap", services.do_define_period, scheme=scheme, **overlapping)
+    message = refused("period_overlap", evaluations.do_define_period, scheme=scheme, **overlapping)
     assert "2026-01-01" in message
     # Another kind may span it; the same period again is the same row.
-    services.do_define_period(scheme=scheme, kind="annual", starts_on=datetime.date(2026, 1, 1),
+    evaluations.do_define_period(scheme=scheme, kind="annual", starts_on=datetime.date(2026, 1, 1),
                               ends_on=datetime.date(2026, 12, 31))  # fmt: skip
-    assert services.do_define_period(scheme=scheme, **Q1) == EvaluationPeriod.objects.get(kind="quarterly")
+    assert evaluations.do_define_period(scheme=scheme, **Q1) == EvaluationPeriod.objects.get(kind="quarterly")
     assert EvaluationPeriod.objects.count() == 2
 
 
 def test_a_kind_the_scheme_does_not_use_and_backward_dates_are_refused(scheme):
-    refused("kind_not_used", services.do_define_period, scheme=scheme, kind="monthly",
+    refused("kind_not_used", evaluations.do_define_period, scheme=scheme, kind="monthly",
             starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 1, 31))  # fmt: skip
-    refused("period_dates", services.do_define_period, scheme=scheme, kind="quarterly",
+    refused("period_dates", evaluations.do_define_period, scheme=scheme, kind="quarterly",
             starts_on=datetime.date(2026, 3, 31), ends_on=datetime.date(2026, 1, 1))  # fmt: skip
     assert not EvaluationPeriod.objects.exists()
 
@@ -184,7 +186,7 @@ def test_a_score_at_the_employees_level_proposes_nothing_and_so_does_no_grade(sc
 def test_hr_confirms_a_demotion_as_a_grade_change(scheme, graded, trainee, hr_staff):
     certify(trainee, "assistant", None)
     evaluation = record(trainee, 65).evaluation
-    done = services.do_confirm_move(evaluation=evaluation, by=hr_staff)
+    done = evaluations.do_confirm_move(evaluation=evaluation, by=hr_staff)
     grade = ManagerGrade.objects.get()
     assert grade.level == "junior" and done.confirmed_by == hr_staff and done.confirmed_at is not None
     change = grade.changes.first()
@@ -192,7 +194,7 @@ def test_hr_confirms_a_demotion_as_a_grade_change(scheme, graded, trainee, hr_st
         "demotion", "intermediate", "junior", hr_staff
     )  # fmt: skip
     assert done.grade_change == change
-    refused("already_confirmed", services.do_confirm_move, evaluation=done, by=hr_staff)
+    refused("already_confirmed", evaluations.do_confirm_move, evaluation=done, by=hr_staff)
     # Its scores are now fixed: other scores are refused, the same ones change nothing.
     refused("confirmed", record, trainee, 70)
     assert record(trainee, 65).outcome == "unchanged"
@@ -200,13 +202,13 @@ def test_hr_confirms_a_demotion_as_a_grade_change(scheme, graded, trainee, hr_st
 
 def test_a_promotion_is_never_confirmed_above_what_the_certificate_allows(scheme, graded, trainee, hr_staff):
     evaluation = record(trainee, 95).evaluation  # proposes senior; the standard certificate backs intermediate
-    message = refused("not_backed", services.do_confirm_move, evaluation=evaluation, by=hr_staff)
+    message = refused("not_backed", evaluations.do_confirm_move, evaluation=evaluation, by=hr_staff)
     assert "Senior" in message or "senior" in message
     evaluation.refresh_from_db()
     assert evaluation.confirmed_at is None and ManagerGrade.objects.get().level == "intermediate"
     assert GradeChange.objects.count() == 1
     certify(trainee, "senior", "retail")
-    services.do_confirm_move(evaluation=evaluation, by=hr_staff)
+    evaluations.do_confirm_move(evaluation=evaluation, by=hr_staff)
     assert ManagerGrade.objects.get().level == "senior"
     assert GradeChange.objects.first().reason == "promotion"
 
@@ -214,14 +216,14 @@ def test_a_promotion_is_never_confirmed_above_what_the_certificate_allows(scheme
 def test_a_move_after_the_grade_changed_is_refused(scheme, graded, trainee, hr_staff):
     certify(trainee, "assistant", None)
     evaluation = record(trainee, 95).evaluation
-    services.do_set_grade(employer=trainee.trainee_profile.employer, employee=trainee.trainee_profile,
+    register.do_set_grade(employer=trainee.trainee_profile.employer, employee=trainee.trainee_profile,
                           manager_class="personal", level="junior", reason="demotion", by=hr_staff)  # fmt: skip
-    refused("stale", services.do_confirm_move, evaluation=evaluation, by=hr_staff)
+    refused("stale", evaluations.do_confirm_move, evaluation=evaluation, by=hr_staff)
     assert ManagerGrade.objects.get().level == "junior"
 
 
 def test_an_evaluation_that_proposes_nothing_has_nothing_to_confirm(scheme, graded, trainee, hr_staff):
-    refused("no_move", services.do_confirm_move, evaluation=record(trainee, 80).evaluation, by=hr_staff)
+    refused("no_move", evaluations.do_confirm_move, evaluation=record(trainee, 80).evaluation, by=hr_staff)
     assert GradeChange.objects.count() == 1
 
 
@@ -234,15 +236,15 @@ def test_scores_outside_0_to_100_or_missing_or_unknown_are_refused(scheme, train
     refused("score_range", record, trainee, 80, service=80.001)
     refused("unknown_dimension", record, trainee, 80, charm=50)
     profile = trainee.trainee_profile
-    refused("missing_score", services.do_record_evaluation, employer=profile.employer, employee_id=profile.pk,
+    refused("missing_score", evaluations.do_record_evaluation, employer=profile.employer, employee_id=profile.pk,
             scores={"performance": 80}, by=None, **Q1)  # fmt: skip
     assert nothing_written() and not EvaluationPeriod.objects.exists()
 
 
 def test_someone_not_the_banks_employee_or_deactivated_is_refused(scheme, employer, trainee, other_trainee):
-    refused("not_employee", services.do_record_evaluation, employer=employer,
+    refused("not_employee", evaluations.do_record_evaluation, employer=employer,
             employee_id=other_trainee.trainee_profile.pk, scores=scores(), by=None, **Q1)  # fmt: skip
-    refused("not_employee", services.do_record_evaluation, employer=employer, employee_id=999_999,
+    refused("not_employee", evaluations.do_record_evaluation, employer=employer, employee_id=999_999,
             scores=scores(), by=None, **Q1)  # fmt: skip
     trainee.is_active = False
     trainee.save(update_fields=["is_active"])

@@ -4,8 +4,8 @@ the reason, nothing written."""
 import pytest
 from django.utils import translation
 
-from career import services
 from career.models import CertificateRule, GradeChange, ManagerGrade
+from career.services import CareerError, register
 from certification.models import Certificate
 from tests.career.conftest import certify, grade
 
@@ -50,7 +50,7 @@ def test_a_higher_tier_backs_a_lower_level_and_comprehensive_takes_either_track(
 
 def test_a_grade_above_the_certificate_is_refused_with_the_reason_and_nothing_is_written(trainee, hr_staff):
     certify(trainee, "assistant", None)
-    with translation.override("en"), pytest.raises(services.CareerError) as refused:
+    with translation.override("en"), pytest.raises(CareerError) as refused:
         grade(trainee, by=hr_staff)
     assert refused.value.code == "not_backed"
     message = str(refused.value.message)
@@ -60,14 +60,14 @@ def test_a_grade_above_the_certificate_is_refused_with_the_reason_and_nothing_is
 
 def test_the_other_track_does_not_back_an_intermediate_personal_grade(trainee, hr_staff):
     certify(trainee, "standard", "corporate")
-    with pytest.raises(services.CareerError) as refused:
+    with pytest.raises(CareerError) as refused:
         grade(trainee, by=hr_staff)
     assert refused.value.code == "not_backed"
 
 
 def test_a_suspended_certificate_backs_nothing(trainee, hr_staff):
     certify(trainee, status=Certificate.Status.SUSPENDED)
-    with pytest.raises(services.CareerError) as refused:
+    with pytest.raises(CareerError) as refused:
         grade(trainee, level="junior", by=hr_staff)
     assert refused.value.code == "not_backed"
 
@@ -85,17 +85,17 @@ def test_bad_input_is_refused_with_a_code(trainee, hr_staff, change, code):
     certify(trainee)
     values = {"manager_class": "personal", "level": "intermediate", "reason": "appointment", **change}
     profile = trainee.trainee_profile
-    with pytest.raises(services.CareerError) as refused:
-        services.do_set_grade(employer=profile.employer, employee=profile, by=hr_staff, **values)
+    with pytest.raises(CareerError) as refused:
+        register.do_set_grade(employer=profile.employer, employee=profile, by=hr_staff, **values)
     assert refused.value.code == code
     assert not ManagerGrade.objects.exists()
 
 
 def test_moves_must_match_their_reason(graded, trainee, hr_staff):
-    with pytest.raises(services.CareerError) as refused:
+    with pytest.raises(CareerError) as refused:
         grade(trainee, level="junior", reason="promotion", by=hr_staff)
     assert refused.value.code == "reason_mismatch"
-    with pytest.raises(services.CareerError) as refused:
+    with pytest.raises(CareerError) as refused:
         grade(trainee, by=hr_staff, reason="correction")
     assert refused.value.code == "unchanged"
     assert GradeChange.objects.count() == 1
@@ -103,8 +103,8 @@ def test_moves_must_match_their_reason(graded, trainee, hr_staff):
 
 def test_another_banks_employee_or_a_deactivated_one_is_refused(employer, trainee, other_trainee, hr_staff):
     certify(other_trainee)
-    with pytest.raises(services.CareerError) as refused:
-        services.do_set_grade(
+    with pytest.raises(CareerError) as refused:
+        register.do_set_grade(
             employer=employer, employee=other_trainee.trainee_profile, manager_class="personal",
             level="intermediate", reason="appointment", by=hr_staff,
         )  # fmt: skip
@@ -112,7 +112,7 @@ def test_another_banks_employee_or_a_deactivated_one_is_refused(employer, traine
     certify(trainee)
     trainee.is_active = False
     trainee.save(update_fields=["is_active"])
-    with pytest.raises(services.CareerError) as refused:
+    with pytest.raises(CareerError) as refused:
         grade(trainee, by=hr_staff)
     assert refused.value.code == "deactivated"
     assert not ManagerGrade.objects.exists()
