@@ -135,3 +135,21 @@ def test_grading_lag_is_the_age_of_the_oldest_ungraded_submission():
     Attempt.objects.update(state=Attempt.State.GRADED)
     body = Client().get("/metrics").content.decode()
     assert sample(body, "bcm_grading_lag_seconds") == 0
+
+
+@pytest.mark.django_db
+def test_metrics_still_answer_while_the_database_does_not(monkeypatch):
+    import exams.selectors
+
+    Client().get("/healthz")
+
+    def database_down():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(exams.selectors, "ungraded_submissions", database_down)
+    response = Client().get("/metrics")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert sample(body, "bcm_http_responses_total", view="monitoring:healthz", method="GET", status="200") is not None
+    assert sample(body, "bcm_celery_broker_up") == 1
+    assert sample(body, "bcm_grading_lag_seconds") is None
