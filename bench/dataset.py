@@ -543,7 +543,8 @@ GRADED_MANAGERS = 2_000  # of bank-001's employees (10,000 in the full set, 1,00
 def _register() -> tuple[int, int]:
     """The career register of bank-001, the HR client's bank (made once, kept): its authority table, the
     grades of its first employees (each appointed junior, two in three promoted since; one in twenty not
-    backed by a certificate), an HR staff member, and the scope ``managers`` for the bench client.
+    backed by a certificate), an HR staff member, and the scopes ``managers`` and ``evaluations`` for the bench
+    client (given on every run, so a data set made before a scope existed gets it too).
     Returns the HR staff member's and a graded manager's user ids."""
     from accounts.models import Employer, EmployerMembership, User
     from accounts.scoping import EMPLOYER_HR_GROUP
@@ -551,7 +552,7 @@ def _register() -> tuple[int, int]:
     from hr_api.models import ApiClient
 
     bank = Employer.objects.get(code="bank-001")
-    ApiClient.objects.filter(application__client_id=HR_CLIENT_ID).update(can_managers=True)
+    ApiClient.objects.filter(application__client_id=HR_CLIENT_ID).update(can_managers=True, can_evaluations=True)
     if not AuthorityTable.objects.filter(employer=bank).exists():
         AuthorityTable.objects.bulk_create(
             AuthorityTable(employer=bank, manager_class=c, level=level, amount=amount)

@@ -43,7 +43,14 @@ ADMIN_LISTS = [
     ("certification", "ceenrolment"),
 ]
 # Admin lists of a bank's career register, as its HR staff see them (bench.dataset._register).
-HR_ADMIN_LISTS = [("career", "managergrade"), ("career", "gradechange"), ("career", "complianceevent")]
+HR_ADMIN_LISTS = [
+    ("career", "managergrade"),
+    ("career", "gradechange"),
+    ("career", "complianceevent"),
+    ("career", "evaluationscheme"),
+    ("career", "evaluationperiod"),
+    ("career", "evaluation"),
+]
 
 
 def count(do: Callable[[], object]) -> tuple[int, int]:
