@@ -96,14 +96,6 @@ def postgres_only() -> None:
 def _reset_celery_connections() -> None:
     """Make the test process's Celery client reconnect with the current configuration."""
     kombu_pools.reset()
-    backend = celery_app._backend
-    if backend is not None:  # a result store that was read (the /readyz ping) holds sockets: close them
-        consumer = getattr(backend, "result_consumer", None)
-        if consumer is not None and getattr(consumer, "_pubsub", None) is not None:
-            consumer.stop()
-        client = getattr(backend, "client", None)
-        if client is not None:
-            client.connection_pool.disconnect()
     celery_app._pool = None
     amqp = celery_app.__dict__.get("amqp")
     if amqp is not None:
