@@ -14,9 +14,10 @@ from accounts import audit
 from accounts.admin import ProgramOfficeOnly
 from accounts.outbound import OutboundRefused
 
-from . import services
+from . import selectors, services
 from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
 from .webhooks import deliveries, endpoints, signing
+from .webhooks.events import EVENT_SCOPES
 
 
 def _show_secret_once(request: HttpRequest, message: str, client: ApiClient, secret: str) -> None:
@@ -150,6 +151,26 @@ class WebhookEndpointForm(forms.ModelForm):
         except OutboundRefused as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
         return url
+
+    def clean(self) -> dict:
+        """The API's rule for events a scope guards: the employer must have a client with that scope."""
+        cleaned = super().clean()
+        employer = cleaned.get("employer")
+        for event in cleaned.get("events") or ():
+            scope = EVENT_SCOPES.get(event)
+            if employer is not None and scope and not selectors.employer_holds_scope(employer.pk, scope):
+                self.add_error(
+                    "events",
+                    forms.ValidationError(
+                        _(
+                            "%(employer)s has no API client with the scope %(scope)s, which %(event)s needs: "
+                            "give one of its clients that scope first."
+                        ),
+                        code="scope_missing",
+                        params={"employer": employer, "scope": scope, "event": event},
+                    ),
+                )
+        return cleaned
 
 
 @admin.register(WebhookEndpoint)

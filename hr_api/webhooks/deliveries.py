@@ -28,8 +28,10 @@ from django.utils import timezone, translation
 from accounts import outbound
 from core.tasks import enqueue_on_commit
 from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.selectors import employer_holds_scope
 
 from .endpoints import vet_endpoint_url
+from .events import EVENT_SCOPES
 from .signing import encode, sign
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,11 @@ def emit(
     late announcement goes to those that were waiting for it, not to every newcomer.
     """
     if employer_id is None:
+        return []
+    scope = EVENT_SCOPES.get(event)
+    if scope and not employer_holds_scope(employer_id, scope):
+        # An endpoint made in admin, or a client whose scope was taken away since it subscribed: the
+        # employer may no longer read these rows, so it is not told of their changes either.
         return []
     with transaction.atomic():
         wanting = WebhookEndpoint.objects.filter(employer_id=employer_id, is_active=True)

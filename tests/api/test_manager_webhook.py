@@ -155,3 +155,27 @@ def test_subscribing_needs_the_managers_scope_too(cast):
     assert_problem(without.patch(url, {"events": [EVENT]}, format="json"), 403)
     assert WebhookEndpoint.objects.get().events == ["certificate.issued"]
     assert cast.api_a.patch(url, {"events": [EVENT]}, format="json").status_code == 200
+
+
+def test_a_bank_whose_clients_lost_the_managers_scope_is_told_nothing(
+    cast, endpoints, manager, bank_server, django_capture_on_commit_callbacks
+):
+    """Its endpoints subscribed while a client had the scope; the program office took it away since (or made
+    the endpoint in admin): the register's changes are no longer the bank's to hear."""
+    _grade, certificate = manager
+    type(cast.hr_a).objects.filter(employer=cast.hr_a.employer).update(can_managers=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        lapse(certificate)
+    assert ComplianceEvent.objects.count() == 1
+    assert not WebhookDelivery.objects.exists()
+    assert bank_server.calls == []
+
+
+def test_a_revoked_client_with_the_scope_does_not_count(
+    cast, endpoints, manager, bank_server, django_capture_on_commit_callbacks
+):
+    _grade, certificate = manager
+    type(cast.hr_a).objects.filter(employer=cast.hr_a.employer).update(revoked_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        lapse(certificate)
+    assert not WebhookDelivery.objects.exists()

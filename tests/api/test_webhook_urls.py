@@ -188,6 +188,24 @@ def test_the_admin_form_obeys_the_same_rule(cast, dns, office):
     assert response.status_code == 200 and "url" in response.context["adminform"].form.errors
 
 
+def test_the_admin_form_needs_a_client_with_the_scope_an_event_needs(cast, office):
+    """As over the API: the program office cannot subscribe a bank to the register's changes that no
+    client of the bank may read."""
+    employer = cast.hr_a.employer
+    type(cast.hr_a).objects.filter(employer=employer).update(can_managers=False)
+    form = {"employer": employer.pk, "url": "https://hooks.bank.example/", "events": '["manager.compliance_changed"]',
+            "is_active": "on", "description": ""}  # fmt: skip
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", form)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.as_data()["events"]
+    assert [e.code for e in errors] == ["scope_missing"]
+    assert "has no API client with the scope managers" in str(errors[0].message % errors[0].params)
+    assert not WebhookEndpoint.objects.exists()
+    type(cast.hr_a).objects.filter(employer=employer).update(can_managers=True)
+    assert office.post("/en/admin/hr_api/webhookendpoint/add/", form).status_code == 302
+    assert WebhookEndpoint.objects.get().events == ["manager.compliance_changed"]
+
+
 # --- at delivery -----------------------------------------------------------------------------
 
 
