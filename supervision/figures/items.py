@@ -526,6 +526,15 @@ def paper_statistics() -> QuerySet[PaperStatistic]:
     return PaperStatistic.objects.select_related("paper__course").order_by("paper__course__code")
 
 
+def flag_counts(paper_id: int) -> dict[str, int]:
+    """How many of a paper's question versions each rule flags (one query over its flagged rows only)."""
+    counts = dict.fromkeys(FLAG_RULES, 0)
+    for flags in ItemStatistic.objects.filter(paper_id=paper_id, flagged=True).values_list("flags", flat=True):
+        for code in flags:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
 def item_statistics(*, paper_id: int, flagged_only: bool = False) -> QuerySet[ItemStatistic]:
     """A paper's question versions with their options (one query for the options, whatever their number)."""
     rows = (
