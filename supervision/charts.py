@@ -7,6 +7,7 @@ only, and each has a text title and a table beside it for readers who cannot see
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ def _width(char: str) -> int:
     return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
+@functools.lru_cache(maxsize=4096)  # the same course, cohort and institution names come back on every page
 def fitted(label: str, units: int = LABEL_UNITS) -> str:
     """``label`` cut to ``units`` (wide characters count two), with "…" where it was cut."""
     if len(label) * 2 <= units or (label.isascii() and len(label) <= units):

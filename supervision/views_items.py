@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -15,6 +16,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from exams.models import QuestionType
 
 from .access import require_office, viewer_of
 from .charts import Bar, BarChart, Histogram
@@ -170,56 +173,67 @@ def _paper_tables(
     )
     item_rows = []
     flag_counts = figures.flag_counts(stats.paper_id)
-    shown = figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only)
+    # Values, not model instances: the page reads a few columns of each row and of its question.
+    shown: Any = figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only).values(
+        *figures.ITEM_COLUMNS, text=F("question__text_en" if language == "en" else "question__text_zh")
+    )
     page = None
     if request.GET.get("download") not in ("items", "options"):  # a download has every row, the page a page
         page = Paginator(shown, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
     any_url = reverse("admin:exams_question_change", args=[_ANY_PK])
-    for row in shown:
-        question = row.question
-        ok = figures.enough(row.responses)
-        flags = [str(figures.FLAG_RULES[code]) for code in row.flags if code in figures.FLAG_RULES]
-        text = _short(question.text_en if language == "en" else question.text_zh)
+    rows = list(shown)
+    options_of = figures.option_values([row["id"] for row in rows])
+    type_labels = {value: str(label) for value, label in QuestionType.choices}
+    rules = {code: str(rule) for code, rule in figures.FLAG_RULES.items()}
+    yes = _("yes")
+    for row in rows:
+        responses = row["responses"]
+        ok = figures.enough(responses)
+        flags = [rules[code] for code in row["flags"] if code in rules]
+        text = _short(row["text"])
+        version = row["question__version"]
         cells = [
             text,
-            question.version,
-            question.get_question_type_display(),
-            row.responses,
-            _r(row.exposure_rate),
-            _r(row.blank_rate),
-            _r(row.facility) if ok else None,
-            _r(row.discrimination) if ok else None,
-            _r(row.upper_lower) if ok else None,
+            version,
+            type_labels.get(row["question__question_type"], row["question__question_type"]),
+            responses,
+            _r(row["exposure_rate"]),
+            _r(row["blank_rate"]),
+            _r(row["facility"]) if ok else None,
+            _r(row["discrimination"]) if ok else None,
+            _r(row["upper_lower"]) if ok else None,
             "; ".join(flags),
-            "" if ok else _not_enough(row.responses),
+            "" if ok else _not_enough(responses),
         ]
         items_table.rows.append(cells)
         options = []
-        for option in row.option_rows.all():
-            raw = question.options[option.position] if option.position < len(question.options or []) else {}
+        texts = row["question__options"] or []
+        for position, is_key, chosen, choice_rate, discrimination, upper, lower in options_of.get(row["id"], ()):
+            raw = texts[position] if position < len(texts) else {}
             option_cells = [
                 text,
-                question.version,
-                _letter(option.position),
+                version,
+                _letter(position),
                 _short(_option_text(raw, language), 60),
-                _("yes") if option.is_key else "",
-                option.chosen,
-                _r(option.choice_rate) if ok else None,
-                _r(option.discrimination) if ok else None,
-                option.upper_chosen,
-                option.lower_chosen,
+                yes if is_key else "",
+                chosen,
+                _r(choice_rate) if ok else None,
+                _r(discrimination) if ok else None,
+                upper,
+                lower,
             ]
             options_table.rows.append(option_cells)
             options.append(option_cells)
+        question_id = row["question_id"]
         item_rows.append(
             {
                 "cells": cells,
                 "flags": flags,
                 "options": options,
-                "pk": question.pk,
-                "admin_url": any_url.replace(str(_ANY_PK), str(question.pk)),
-                "status": question.status,
+                "pk": question_id,
+                "admin_url": any_url.replace(str(_ANY_PK), str(question_id)),
+                "status": row["question__status"],
             }
         )
     query = {"paper": stats.paper_id, **({"flagged": 1} if flagged_only else {})}

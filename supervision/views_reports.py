@@ -5,6 +5,7 @@ number of queries and shows every chart as a table that downloads as CSV or XLSX
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -234,6 +236,12 @@ def training_page(request: HttpRequest) -> HttpResponse:
 # --- certificates -----------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1024)
+def _month_label(month: datetime.date, language: str | None) -> str:
+    """The month ("December 2026") in the page's language: formatted once per month and language, not per request."""
+    return date_format(month, "YEAR_MONTH_FORMAT")
+
+
 @login_required
 @require_GET
 def certificates_page(request: HttpRequest) -> HttpResponse:
@@ -249,7 +257,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         _("Per month: certificates issued, renewals, continuing education confirmed"),
         [_("Month"), _("Issued"), _("Renewals"), _("Continuing-education activities"), _("Continuing-education hours")],
         [
-            [date_format(m["month"], "YEAR_MONTH_FORMAT"), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
+            [_month_label(m["month"], get_language()), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
             for m in t.months
         ],
     )

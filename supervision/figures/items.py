@@ -535,6 +535,40 @@ def flag_counts(paper_id: int) -> dict[str, int]:
     return counts
 
 
+# What the item analysis page reads of a question version's row and its question.
+ITEM_COLUMNS = (
+    "id",
+    "question_id",
+    "responses",
+    "exposure_rate",
+    "blank_rate",
+    "facility",
+    "discrimination",
+    "upper_lower",
+    "flags",
+    "question__version",
+    "question__question_type",
+    "question__options",
+    "question__status",
+)
+
+
+def option_values(item_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The options of these rows (one query): per row id, in position order, (position, is_key,
+    chosen, choice_rate, discrimination, upper_chosen, lower_chosen)."""
+    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = (
+        OptionStatistic.objects.filter(item_id__in=item_ids)
+        .order_by("item_id", "position")
+        .values_list(
+            "item_id", "position", "is_key", "chosen", "choice_rate", "discrimination", "upper_chosen", "lower_chosen"
+        )
+    )
+    for item_id, *values in rows:
+        found[item_id].append(tuple(values))
+    return found
+
+
 def item_statistics(*, paper_id: int, flagged_only: bool = False) -> QuerySet[ItemStatistic]:
     """A paper's question versions with their options (one query for the options, whatever their number)."""
     rows = (
