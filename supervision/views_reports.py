@@ -5,7 +5,6 @@ number of queries and shows every chart as a table that downloads as CSV or XLSX
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
@@ -18,7 +17,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Institution
 from accounts.spreadsheets import spreadsheet_response
+from courses.models import Cohort
 
 from . import exports
 from .access import Viewer, require_office, viewer_of
@@ -35,6 +34,7 @@ from .figures.scope import Scope
 from .figures.statistics import Rate, min_responses
 from .forms import ExpiringForm
 from .html import cell
+from .names import cohort_name, month_label, with_names
 from .pages import render_page
 from .tables import FORMATS, Table
 
@@ -236,12 +236,6 @@ def training_page(request: HttpRequest) -> HttpResponse:
 # --- certificates -----------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1024)
-def _month_label(month: datetime.date, language: str | None) -> str:
-    """The month ("December 2026") in the page's language: formatted once per month and language, not per request."""
-    return date_format(month, "YEAR_MONTH_FORMAT")
-
-
 @login_required
 @require_GET
 def certificates_page(request: HttpRequest) -> HttpResponse:
@@ -257,7 +251,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         _("Per month: certificates issued, renewals, continuing education confirmed"),
         [_("Month"), _("Issued"), _("Renewals"), _("Continuing-education activities"), _("Continuing-education hours")],
         [
-            [_month_label(m["month"], get_language()), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
+            [month_label(m["month"], get_language()), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
             for m in t.months
         ],
     )
@@ -434,7 +428,8 @@ COHORTS_PER_PAGE = 50
 @require_GET
 def cohorts_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    page = Paginator(exports.cohorts_of(viewer), COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    cohorts = with_names(exports.cohorts_of(viewer), "pk", "code", "status")
+    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(
         request,
         viewer,
@@ -448,18 +443,19 @@ def cohorts_page(request: HttpRequest) -> HttpResponse:
 _ANY_ID = 2_147_483_647  # reversed once, then replaced by each cohort's id
 
 
-def _cohort_rows(cohorts: Any) -> SafeString:
-    """The cohorts' rows with their four download links, written in Python (a reverse() per link and a
-    template loop cost a page of 50 cohorts more than the rest of it)."""
+def _cohort_rows(page: Any) -> SafeString:
+    """The page's cohorts with their four download links, written in Python from a few columns (a
+    reverse() per link, five model instances a cohort and a template loop cost a page of 50 cohorts
+    more than the rest of it)."""
     results = reverse("supervision:cohort_results", args=[_ANY_ID])
     progress = reverse("supervision:cohort_progress", args=[_ANY_ID])
+    statuses = {value: str(label) for value, label in Cohort.Status.choices}
     parts = []
-    for cohort in cohorts:
-        links = [
-            escape(url.replace(str(_ANY_ID), str(cohort.pk))) for url in (results, progress)
-        ]  # fmt: skip
+    for cohort in page.object_list:
+        links = [escape(url.replace(str(_ANY_ID), str(cohort["pk"]))) for url in (results, progress)]
         parts.append(
-            f"<tr><td>{cell(cohort.name)}</td><td>{cell(cohort.code)}</td><td>{cell(cohort.get_status_display())}</td>"
+            f"<tr><td>{cell(cohort_name(cohort))}</td><td>{cell(cohort['code'])}</td>"
+            f"<td>{cell(statuses.get(cohort['status'], cohort['status']))}</td>"
             + "".join(
                 f'<td><a href="{link}?format=csv">CSV</a> · <a href="{link}?format=xlsx">XLSX</a></td>'
                 for link in links

@@ -185,7 +185,7 @@ def _bilingual(row: dict[str, Any], prefix: str) -> str:
 
 
 def cohort_names(ids: list[int]) -> dict[int, str]:
-    """Each cohort's name (institution · tier · track · start month), in one query."""
-    from courses.selectors import cohorts_with_catalog
+    """Each cohort's name (institution · tier · track · start month), in one query of a few columns."""
+    from supervision.names import cohort_name, with_names
 
-    return {c.pk: c.name for c in cohorts_with_catalog(Cohort.objects.filter(pk__in=ids))}
+    return {row["pk"]: cohort_name(row) for row in with_names(Cohort.objects.filter(pk__in=ids), "pk")}

@@ -127,3 +127,18 @@ def test_the_largest_cohorts_are_picked_by_the_database_as_python_picked_them(
             keep = sorted(every, key=lambda r: (-r.candidates, r.key))[:largest]
             assert total == count
             assert shown == sorted(keep, key=lambda r: r.key)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_a_cohorts_name_from_its_columns_is_its_name(language, institution, other_institution):
+    from courses.models import Cohort
+    from courses.selectors import cohorts_with_catalog
+    from supervision.names import cohort_name, with_names
+    from tests.factories import CohortFactory
+
+    CohortFactory(institution=institution)
+    CohortFactory(institution=other_institution)
+    with translation.override(language):
+        names = {row["pk"]: cohort_name(row) for row in with_names(Cohort.objects.all(), "pk")}
+        assert names == {cohort.pk: cohort.name for cohort in cohorts_with_catalog()}
+        assert len(names) >= 2
