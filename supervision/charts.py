@@ -1,8 +1,8 @@
 """Charts drawn on the server as SVG (no script, nothing for the CSP to allow).
 
-A chart is a description (bars with values, an optional 95 % interval); the templates
-``supervision/_bar_chart.html`` and ``_histogram.html`` draw it with SVG presentation attributes
-only, and each has a text title and a table beside it for readers who cannot see it.
+A chart is a description (bars with values, an optional 95 % interval); ``supervision.html.chart_html``
+draws it with SVG presentation attributes only, and each has a text title and a table beside it for
+readers who cannot see it.
 """
 
 from __future__ import annotations

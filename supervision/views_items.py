@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -260,9 +261,10 @@ def _paper_tables(
 def _items_html(item_rows: list[dict[str, Any]]) -> SafeString:
     """The question versions' rows (a flagged one highlighted, with its link to admin), in Python."""
     parts = []
+    separator = get_format("DECIMAL_SEPARATOR")
     for row in item_rows:
         link = _("question %(number)s in admin") % {"number": row["pk"]}
         parts.append('<tr class="table-warning">' if row["flags"] else "<tr>")
-        parts.extend("<td>—</td>" if value is None else f"<td>{cell(value)}</td>" for value in row["cells"])
+        parts.extend("<td>—</td>" if value is None else f"<td>{cell(value, separator)}</td>" for value in row["cells"])
         parts.append(f'<td><a href="{escape(row["admin_url"])}">{escape(link)}</a></td></tr>')
     return mark_safe("".join(parts))

@@ -142,3 +142,27 @@ def test_a_cohorts_name_from_its_columns_is_its_name(language, institution, othe
         names = {row["pk"]: cohort_name(row) for row in with_names(Cohort.objects.all(), "pk")}
         assert names == {cohort.pk: cohort.name for cohort in cohorts_with_catalog()}
         assert len(names) >= 2
+
+
+def test_the_overview_and_the_expiring_form_make_the_same_queries_at_two_data_sizes(
+    institution, other_institution, program_office, institution_admin, settings, django_assert_max_num_queries
+):
+    from tests.supervision.test_reports import en, url
+
+    settings.SUPERVISION_MIN_RESPONSES = 3
+    office, staff = logged_in(program_office), logged_in(institution_admin)
+    pages = [("office", "index"), ("staff", "index"), ("office", "expiring"), ("staff", "expiring")]
+
+    def queries(who: str, name: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert en(office if who == "office" else staff, url(name)).status_code == 200
+        return len(captured)
+
+    report_data.build([institution, other_institution], scale=1, seed=5)
+    recompute_all()
+    small = {page: queries(*page) for page in pages}
+    report_data.build([institution, other_institution], scale=3, seed=6)
+    recompute_all()
+    for (who, name), count in small.items():
+        with django_assert_max_num_queries(count):
+            assert en(office if who == "office" else staff, url(name)).status_code == 200
