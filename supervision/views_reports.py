@@ -421,7 +421,7 @@ def institutions_page(request: HttpRequest) -> HttpResponse:
 
 # --- cohorts and their exports --------------------------------------------------------------------------
 
-COHORTS_PER_PAGE = 50
+COHORTS_PER_PAGE = 25
 
 
 @login_required
