@@ -3,21 +3,26 @@ downloads of its tables, and when its figures were computed."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.bilingual import in_current_language
 from accounts.models import Institution
 
 from . import selectors, tables
 from .access import Viewer
+from .html import cell
 
 
 @dataclass(frozen=True)
@@ -41,11 +46,30 @@ SECTIONS: list[Section] = [
 
 
 def sections_for(viewer: Viewer) -> list[dict[str, Any]]:
-    return [
+    return [dict(section) for section in _sections(get_language() or "", get_script_prefix(), viewer.is_office)]
+
+
+@functools.lru_cache(maxsize=64)
+def _sections(language: str, script_prefix: str, is_office: bool) -> tuple[dict[str, Any], ...]:
+    """The tabs' URLs, reversed once per language (and script prefix) rather than on every page."""
+    return tuple(
         {"url": reverse(s.url_name), "label": s.label, "name": s.url_name}
         for s in SECTIONS
-        if viewer.is_office or not s.office_only
-    ]
+        if is_office or not s.office_only
+    )
+
+
+def _institution_options(viewer: Viewer) -> SafeString:
+    """The office's filter: ``<option>`` per institution, by code (one query for the three columns)."""
+    if not viewer.is_office:
+        return mark_safe("")
+    chosen = viewer.institution_id
+    return mark_safe(
+        "".join(
+            f'<option value="{pk}"{" selected" if pk == chosen else ""}>{cell(in_current_language(zh, en))}</option>'
+            for pk, zh, en in Institution.objects.order_by("code").values_list("pk", "name_zh", "name_en")
+        )
+    )
 
 
 def render_page(
@@ -71,7 +95,7 @@ def render_page(
             "viewer": viewer,
             "section": section,
             "sections": sections_for(viewer),
-            "institutions": Institution.objects.order_by("code") if viewer.is_office else Institution.objects.none(),
+            "institution_options": _institution_options(viewer),
             "query_prefix": f"{urlencode(keep)}&" if keep else "",
             "figures_run": selectors.last_finished_run(),
             "tables": {t.name: t for t in page_tables},

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from exams.models import QuestionType
+
 from .access import require_office, viewer_of
 from .charts import Bar, BarChart, Histogram
 from .figures import items as figures
+from .html import cell, rows_html
 from .pages import render_page
 from .tables import Table
 
@@ -94,7 +102,7 @@ def items(request: HttpRequest) -> HttpResponse:
         "minimum": settings.SUPERVISION_MIN_RESPONSES,
     }
     if chosen is not None:
-        page_tables += _paper_tables(chosen, flagged_only, language, context)
+        page_tables += _paper_tables(request, chosen, flagged_only, language, context)
     return render_page(
         request,
         viewer,
@@ -118,8 +126,13 @@ def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) ->
     return found
 
 
+# The page shows this many question versions (and their options) at a time; the downloads have them all.
+ITEMS_PER_PAGE = 25
+_ANY_PK = 2_147_483_647  # reversed once, then replaced by each question's id
+
+
 def _paper_tables(
-    stats: figures.PaperStatistic, flagged_only: bool, language: str, context: dict[str, Any]
+    request: HttpRequest, stats: figures.PaperStatistic, flagged_only: bool, language: str, context: dict[str, Any]
 ) -> list[Table]:
     enough_attempts = figures.enough(stats.attempts)
     labels = [f"{10 * i}–{10 * (i + 1)} %" for i in range(10)]
@@ -160,53 +173,68 @@ def _paper_tables(
         ],
     )
     item_rows = []
-    flag_counts = dict.fromkeys(figures.FLAG_RULES, 0)
-    for row in figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only):
-        question = row.question
-        ok = figures.enough(row.responses)
-        flags = [str(figures.FLAG_RULES[code]) for code in row.flags if code in figures.FLAG_RULES]
-        for code in row.flags:
-            flag_counts[code] = flag_counts.get(code, 0) + 1
-        text = _short(question.text_en if language == "en" else question.text_zh)
+    flag_counts = figures.flag_counts(stats.paper_id)
+    # Values, not model instances: the page reads a few columns of each row and of its question.
+    shown: Any = figures.item_statistics(paper_id=stats.paper_id, flagged_only=flagged_only).values(
+        *figures.ITEM_COLUMNS, text=F("question__text_en" if language == "en" else "question__text_zh")
+    )
+    page = None
+    if request.GET.get("download") not in ("items", "options"):  # a download has every row, the page a page
+        page = Paginator(shown, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = page.object_list
+    any_url = reverse("admin:exams_question_change", args=[_ANY_PK])
+    rows = list(shown)
+    options_of = figures.option_values([row["id"] for row in rows])
+    type_labels = {value: str(label) for value, label in QuestionType.choices}
+    rules = {code: str(rule) for code, rule in figures.FLAG_RULES.items()}
+    yes = _("yes")
+    for row in rows:
+        responses = row["responses"]
+        ok = figures.enough(responses)
+        flags = [rules[code] for code in row["flags"] if code in rules]
+        text = _short(row["text"])
+        version = row["question__version"]
         cells = [
             text,
-            question.version,
-            question.get_question_type_display(),
-            row.responses,
-            _r(row.exposure_rate),
-            _r(row.blank_rate),
-            _r(row.facility) if ok else None,
-            _r(row.discrimination) if ok else None,
-            _r(row.upper_lower) if ok else None,
+            version,
+            type_labels.get(row["question__question_type"], row["question__question_type"]),
+            responses,
+            _r(row["exposure_rate"]),
+            _r(row["blank_rate"]),
+            _r(row["facility"]) if ok else None,
+            _r(row["discrimination"]) if ok else None,
+            _r(row["upper_lower"]) if ok else None,
             "; ".join(flags),
-            "" if ok else _not_enough(row.responses),
+            "" if ok else _not_enough(responses),
         ]
         items_table.rows.append(cells)
         options = []
-        for option in row.option_rows.all():
-            raw = question.options[option.position] if option.position < len(question.options or []) else {}
+        texts = row["question__options"] or []
+        for position, is_key, chosen, choice_rate, discrimination, upper, lower in options_of.get(row["id"], ()):
+            raw = texts[position] if position < len(texts) else {}
             option_cells = [
                 text,
-                question.version,
-                _letter(option.position),
+                version,
+                _letter(position),
                 _short(_option_text(raw, language), 60),
-                _("yes") if option.is_key else "",
-                option.chosen,
-                _r(option.choice_rate) if ok else None,
-                _r(option.discrimination) if ok else None,
-                option.upper_chosen,
-                option.lower_chosen,
+                yes if is_key else "",
+                chosen,
+                _r(choice_rate) if ok else None,
+                _r(discrimination) if ok else None,
+                upper,
+                lower,
             ]
             options_table.rows.append(option_cells)
             options.append(option_cells)
+        question_id = row["question_id"]
         item_rows.append(
             {
                 "cells": cells,
                 "flags": flags,
                 "options": options,
-                "pk": question.pk,
-                "admin_url": reverse("admin:exams_question_change", args=[question.pk]),
-                "status": question.status,
+                "pk": question_id,
+                "admin_url": any_url.replace(str(_ANY_PK), str(question_id)),
+                "status": row["question__status"],
             }
         )
     query = {"paper": stats.paper_id, **({"flagged": 1} if flagged_only else {})}
@@ -221,7 +249,22 @@ def _paper_tables(
             ],
         ),
         item_rows=item_rows,
+        items_html=_items_html(item_rows),
+        options_html=rows_html(options_table.rows, none="—"),
+        items_page=page,
         enough_attempts=enough_attempts,
         not_enough_attempts=_not_enough(stats.attempts),
     )
     return [histogram_table, items_table, options_table]
+
+
+def _items_html(item_rows: list[dict[str, Any]]) -> SafeString:
+    """The question versions' rows (a flagged one highlighted, with its link to admin), in Python."""
+    parts = []
+    separator = get_format("DECIMAL_SEPARATOR")
+    for row in item_rows:
+        link = _("question %(number)s in admin") % {"number": row["pk"]}
+        parts.append('<tr class="table-warning">' if row["flags"] else "<tr>")
+        parts.extend("<td>—</td>" if value is None else f"<td>{cell(value, separator)}</td>" for value in row["cells"])
+        parts.append(f'<td><a href="{escape(row["admin_url"])}">{escape(link)}</a></td></tr>')
+    return mark_safe("".join(parts))

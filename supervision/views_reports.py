@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django.conf import settings
@@ -14,13 +15,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.models import Institution
 from accounts.spreadsheets import spreadsheet_response
+from courses.models import Cohort
 
 from . import exports
 from .access import Viewer, require_office, viewer_of
@@ -29,6 +33,8 @@ from .figures import certificates, papers, pass_rates, training
 from .figures.scope import Scope
 from .figures.statistics import Rate, min_responses
 from .forms import ExpiringForm
+from .html import cell
+from .names import cohort_name, month_label, with_names
 from .pages import render_page
 from .tables import FORMATS, Table
 
@@ -245,7 +251,7 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         _("Per month: certificates issued, renewals, continuing education confirmed"),
         [_("Month"), _("Issued"), _("Renewals"), _("Continuing-education activities"), _("Continuing-education hours")],
         [
-            [date_format(m["month"], "YEAR_MONTH_FORMAT"), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
+            [month_label(m["month"], get_language()), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
             for m in t.months
         ],
     )
@@ -415,22 +421,48 @@ def institutions_page(request: HttpRequest) -> HttpResponse:
 
 # --- cohorts and their exports --------------------------------------------------------------------------
 
-COHORTS_PER_PAGE = 50
+COHORTS_PER_PAGE = 25
 
 
 @login_required
 @require_GET
 def cohorts_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
-    page = Paginator(exports.cohorts_of(viewer), COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+    cohorts = with_names(exports.cohorts_of(viewer), "pk", "code", "status")
+    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
     return _render(
         request,
         viewer,
         "supervision/cohorts.html",
         title=_("Cohorts and exports"),
         section="supervision:cohorts",
-        context={"page": page, "form": ExpiringForm(initial=_next_90_days())},
+        context={"page": page, "rows_html": _cohort_rows(page), "form": ExpiringForm(initial=_next_90_days())},
     )
+
+
+_ANY_ID = 2_147_483_647  # reversed once, then replaced by each cohort's id
+
+
+def _cohort_rows(page: Any) -> SafeString:
+    """The page's cohorts with their four download links, written in Python from a few columns (a
+    reverse() per link, five model instances a cohort and a template loop cost a page of 50 cohorts
+    more than the rest of it)."""
+    results = reverse("supervision:cohort_results", args=[_ANY_ID])
+    progress = reverse("supervision:cohort_progress", args=[_ANY_ID])
+    statuses = {value: str(label) for value, label in Cohort.Status.choices}
+    parts = []
+    for cohort in page.object_list:
+        links = [escape(url.replace(str(_ANY_ID), str(cohort["pk"]))) for url in (results, progress)]
+        parts.append(
+            f"<tr><td>{cell(cohort_name(cohort))}</td><td>{cell(cohort['code'])}</td>"
+            f"<td>{cell(statuses.get(cohort['status'], cohort['status']))}</td>"
+            + "".join(
+                f'<td><a href="{link}?format=csv">CSV</a> · <a href="{link}?format=xlsx">XLSX</a></td>'
+                for link in links
+            )
+            + "</tr>"
+        )
+    return mark_safe("".join(parts))
 
 
 def _next_90_days() -> dict[str, Any]:

@@ -526,6 +526,49 @@ def paper_statistics() -> QuerySet[PaperStatistic]:
     return PaperStatistic.objects.select_related("paper__course").order_by("paper__course__code")
 
 
+def flag_counts(paper_id: int) -> dict[str, int]:
+    """How many of a paper's question versions each rule flags (one query over its flagged rows only)."""
+    counts = dict.fromkeys(FLAG_RULES, 0)
+    for flags in ItemStatistic.objects.filter(paper_id=paper_id, flagged=True).values_list("flags", flat=True):
+        for code in flags:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+# What the item analysis page reads of a question version's row and its question.
+ITEM_COLUMNS = (
+    "id",
+    "question_id",
+    "responses",
+    "exposure_rate",
+    "blank_rate",
+    "facility",
+    "discrimination",
+    "upper_lower",
+    "flags",
+    "question__version",
+    "question__question_type",
+    "question__options",
+    "question__status",
+)
+
+
+def option_values(item_ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The options of these rows (one query): per row id, in position order, (position, is_key,
+    chosen, choice_rate, discrimination, upper_chosen, lower_chosen)."""
+    found: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    rows = (
+        OptionStatistic.objects.filter(item_id__in=item_ids)
+        .order_by("item_id", "position")
+        .values_list(
+            "item_id", "position", "is_key", "chosen", "choice_rate", "discrimination", "upper_chosen", "lower_chosen"
+        )
+    )
+    for item_id, *values in rows:
+        found[item_id].append(tuple(values))
+    return found
+
+
 def item_statistics(*, paper_id: int, flagged_only: bool = False) -> QuerySet[ItemStatistic]:
     """A paper's question versions with their options (one query for the options, whatever their number)."""
     rows = (

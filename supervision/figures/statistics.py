@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ class Rate:
     successes: int
     n: int
 
-    @property
+    @cached_property  # a row's rate is read for its cells, its bar and its text: computed once
     def enough(self) -> bool:
         return self.n > 0 and self.n >= min_responses()
 
@@ -53,7 +54,7 @@ class Rate:
     def value(self) -> float | None:
         return self.successes / self.n if self.enough else None
 
-    @property
+    @cached_property
     def interval(self) -> tuple[float, float] | None:
         return wilson_interval(self.successes, self.n) if self.enough else None
 

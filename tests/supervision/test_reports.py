@@ -375,7 +375,7 @@ def test_the_cohorts_page_lists_the_viewers_cohorts_with_their_exports(
     world, institution_admin, program_office, institution
 ):
     page = en(logged_in(institution_admin), url("cohorts"))
-    listed = [c.pk for c in page.context["page"]]
+    listed = [c["pk"] for c in page.context["page"]]
     assert sorted(listed) == sorted(c.pk for c in world.cohorts if c.institution_id == institution.pk)
     body = page.content.decode()
     for pk in listed:

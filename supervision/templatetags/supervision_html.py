@@ -1,0 +1,23 @@
+"""``{% sv_table table query_prefix %}`` and ``{% sv_chart chart "chart-id" %}``: a supervision table or
+chart written in Python (``supervision/html.py``), at a fraction of an ``{% include %}``'s cost."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+
+from supervision.html import chart_html, table_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def sv_table(table: Any, query_prefix: str = "") -> SafeString:
+    return table_html(table, query_prefix or "")
+
+
+@register.simple_tag
+def sv_chart(chart: Any, chart_id: str) -> SafeString:
+    return chart_html(chart, chart_id)
