@@ -118,6 +118,12 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/cohort_list.html", {"catalog": mark_safe(body)})  # rendered above
 
 
+#: What the apps above courses add to a cohort's page for the visitor (the exchange: a link to the cohort's
+#: discussion for those who take part in it). Each takes the request and the cohort and returns safe HTML,
+#: or "" for nothing; keep each to a query or two.
+COHORT_PAGE_PARTS: list[Callable[[HttpRequest, Cohort], str]] = []
+
+
 def _visible_cohort(code: str) -> Cohort:
     cohorts = selectors.cohorts_with_catalog().exclude(status=Cohort.Status.DRAFT)
     return get_object_or_404(cohorts, code=code)
@@ -133,10 +139,11 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
             reason = str(error)
     entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
     teachers = selectors.teachers_of_cohort(cohort.pk)
+    parts = [html for part in COHORT_PAGE_PARTS if (html := part(request, cohort))]
     return render(
         request,
         "courses/cohort_detail.html",
-        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers},
+        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers, "extra_parts": parts},
     )
 
 
