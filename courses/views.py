@@ -162,6 +162,12 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("training:dashboard")
 
 
+#: Links the apps above courses add to an enrolment's card on the dashboard (the exchange: the cohort's
+#: discussion, once admitted). Each takes the enrolment and returns safe HTML, or ""; no query (the cards
+#: are cached with the dashboard's parts, so a link must depend on the enrolment's row only).
+ENROLMENT_CARD_PARTS: list[Callable[[Enrolment], str]] = []
+
+
 def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
     """What the dashboard shows, rendered without the visitor's CSRF token (see courses.caching)."""
     enrolments = list(selectors.enrolments_of(request.user))
@@ -175,6 +181,7 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
                 "head": render_to_string("courses/_enrolment_head.html", context),
                 "body": render_to_string("courses/_enrolment_progress.html", context),
                 "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
+                "extra": "".join(part(e) for part in ENROLMENT_CARD_PARTS),
             }
         )
     can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)
