@@ -121,6 +121,8 @@ def do_accept(*, by: User, answer: Post) -> Post:
         raise ExchangeError("not_an_answer", _("Only an answer can be accepted."))
     if answer.is_hidden:
         raise ExchangeError("hidden", _("A hidden post cannot be accepted."))
+    # The question's row is the lock two teachers accepting two answers at once queue on (one accepted each).
+    list(Post.objects.select_for_update().filter(pk=answer.parent_id).values_list("pk", flat=True))
     Post.objects.filter(parent_id=answer.parent_id, is_accepted=True).exclude(pk=answer.pk).update(
         is_accepted=False, accepted_by=None
     )
