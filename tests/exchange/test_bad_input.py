@@ -62,3 +62,23 @@ def test_answers_only_to_questions_and_courses_of_the_curriculum(scene):
             services.do_post(by=scene.peer, cohort=scene.cohort, course=foreign, body="hi")
         assert refusal.value.code == "course_not_in_curriculum"
         assert logged_in(scene.peer).get(f"/en/exchange/{scene.cohort.code}/{foreign.code}/").status_code == 404
+
+
+def test_the_database_keeps_the_rules_too(scene):
+    from django.db import IntegrityError, transaction
+
+    for fields in (
+        {"body": ""},
+        {"body": "字" * (MAX_BODY_CHARS + 1)},
+        {"body": "x", "is_pinned": True, "parent": scene.question},
+        {"body": "x", "is_accepted": True},
+        {"body": "x", "hidden_at": scene.question.created_at},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Post.objects.create(thread=scene.question.thread, author=scene.peer, body_html="", **fields)
+    services.do_accept(by=scene.teacher, answer=scene.answer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.create(
+            thread=scene.question.thread, author=scene.peer, body="y", body_html="y", parent=scene.question,
+            is_accepted=True,
+        )  # fmt: skip
