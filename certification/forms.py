@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import reason_field
 
-from .models import ReminderKind
+from .reminders import kind_choices
 
 
 class VerifyForm(forms.Form):
@@ -25,7 +25,7 @@ class VerifyForm(forms.Form):
 class ReminderPreferenceForm(forms.Form):
     kinds = forms.MultipleChoiceField(
         label=_("Send me these reminders"),
-        choices=ReminderKind.choices,
+        choices=kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

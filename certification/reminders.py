@@ -41,6 +41,17 @@ def retry_countdown(retries: int) -> int:
     return min(settings.REMINDER_RETRY_BASE_SECONDS * 2**retries, 3600)
 
 
+#: Kinds of e-mail of the apps above certification (the exchange's digest of new posts): (value, label).
+#: Filled by those apps when they start (as ``courses.views.NEXT_STEP_PARTS``); the preferences page
+#: lists them after certification's own and records them switched off in the same row, the same way.
+EXTRA_KINDS: list[tuple[str, Any]] = []
+
+
+def kind_choices() -> list[tuple[str, Any]]:
+    """Every kind a person can switch off on the preferences page: certification's, then the others'."""
+    return [*ReminderKind.choices, *EXTRA_KINDS]
+
+
 def switched_off(user: User) -> list[str]:
     known = getattr(_run, "preferences", None)
     if known is not None and user.pk in known:
@@ -63,7 +74,7 @@ def _load_preferences(user_ids: list[int]) -> None:
 
 @transaction.atomic
 def do_set_preferences(*, user: User, wanted: list[str]) -> ReminderPreference:
-    off = [kind for kind in ReminderKind.values if kind not in set(wanted)]
+    off = [kind for kind, _label in kind_choices() if kind not in set(wanted)]
     pref, _created = ReminderPreference.objects.update_or_create(user=user, defaults={"switched_off": off})
     return pref
 

@@ -15,7 +15,7 @@ from core.ratelimit import over_limit
 
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
-from .models import CECourse, Certificate, ReminderKind
+from .models import CECourse, Certificate
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -244,5 +244,5 @@ def reminder_preferences(request: HttpRequest) -> HttpResponse:
             return redirect("certification:reminders")
     else:
         off = reminders.switched_off(request.user)
-        form = ReminderPreferenceForm(initial={"kinds": [k for k in ReminderKind.values if k not in off]})
+        form = ReminderPreferenceForm(initial={"kinds": [k for k, _label in reminders.kind_choices() if k not in off]})
     return render(request, "certification/reminders.html", {"form": form})

@@ -46,6 +46,8 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
         ),
         # Every supervision figure from the day's exams, training and certificates (supervision.figures).
         "supervision: recompute the figures": ("supervision.tasks.recompute_nightly", crontab(hour=2, minute=30)),
+        # The exchange: new questions and answers to the people of each cohort, each post once per person.
+        "exchange: digest of new posts": ("exchange.tasks.send_digests", crontab(minute=10)),
         "api-sweep-webhook-deliveries": ("accounts.api.tasks.sweep_webhook_deliveries", EVERY_MINUTE),
     }
     return {name: {"task": task, "schedule": schedule} for name, (task, schedule) in jobs.items()}

@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "exams",
     "certification",
     "career",
+    "exchange",
     "supervision",
     "hr_api",
 ]

@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("", include("certification.urls")),
     path("", include("career.urls")),
     path("supervision/", include("supervision.urls")),
+    path("exchange/", include("exchange.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

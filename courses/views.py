@@ -118,6 +118,12 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "courses/cohort_list.html", {"catalog": mark_safe(body)})  # rendered above
 
 
+#: What the apps above courses add to a cohort's page for the visitor (the exchange: a link to the cohort's
+#: discussion for those who take part in it). Each takes the request and the cohort and returns safe HTML,
+#: or "" for nothing; keep each to a query or two.
+COHORT_PAGE_PARTS: list[Callable[[HttpRequest, Cohort], str]] = []
+
+
 def _visible_cohort(code: str) -> Cohort:
     cohorts = selectors.cohorts_with_catalog().exclude(status=Cohort.Status.DRAFT)
     return get_object_or_404(cohorts, code=code)
@@ -133,10 +139,11 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
             reason = str(error)
     entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
     teachers = selectors.teachers_of_cohort(cohort.pk)
+    parts = [html for part in COHORT_PAGE_PARTS if (html := part(request, cohort))]
     return render(
         request,
         "courses/cohort_detail.html",
-        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers},
+        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers, "extra_parts": parts},
     )
 
 
@@ -155,6 +162,12 @@ def enrol(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("training:dashboard")
 
 
+#: Links the apps above courses add to an enrolment's card on the dashboard (the exchange: the cohort's
+#: discussion, once admitted). Each takes the enrolment and returns safe HTML, or ""; no query (the cards
+#: are cached with the dashboard's parts, so a link must depend on the enrolment's row only).
+ENROLMENT_CARD_PARTS: list[Callable[[Enrolment], str]] = []
+
+
 def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
     """What the dashboard shows, rendered without the visitor's CSRF token (see courses.caching)."""
     enrolments = list(selectors.enrolments_of(request.user))
@@ -168,6 +181,7 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
                 "head": render_to_string("courses/_enrolment_head.html", context),
                 "body": render_to_string("courses/_enrolment_progress.html", context),
                 "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
+                "extra": "".join(part(e) for part in ENROLMENT_CARD_PARTS),
             }
         )
     can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)

@@ -67,6 +67,7 @@ def build_world() -> World:
     _exam_rows_of(cohort_b, trainee_b, course)
     _certification_rows_of(enrolment, trainee_b)
     _career_rows_of(trainee_b)
+    _exchange_rows_of(cohort_b, trainee_b, course)
     return World(
         inst_a=inst_a,
         inst_b=inst_b,
@@ -99,6 +100,27 @@ def _exam_rows_of(cohort, trainee, course) -> None:
     attempt = attempts.do_start_attempt(trainee=trainee, sitting=sitting)
     attempts.do_submit_attempt(attempt_id=attempt.pk)
     grading.do_grade_attempt(attempt_id=attempt.pk)
+
+
+EXCHANGE_B_TEXT = "乙班討論：存款保險的理賠流程"
+
+
+def _exchange_rows_of(cohort, trainee, course) -> None:
+    """The exchange (issue 22): cohort B's discussion, with a question, a hidden answer, a report and its trail."""
+    from exchange.models import ModerationEvent, Post, PostReport, Thread
+    from exchange.text import render
+
+    admin_b = User.objects.get(email="admin@inst-b.demo.test")
+    thread = Thread.objects.create(cohort=cohort, course=course)
+    question = Post.objects.create(
+        thread=thread, author=trainee, body=EXCHANGE_B_TEXT, body_html=render(EXCHANGE_B_TEXT)
+    )
+    answer = Post.objects.create(
+        thread=thread, parent=question, author=trainee, body="乙班的回答", body_html=render("乙班的回答"),
+        hidden_at=timezone.now(), hidden_by=admin_b, hidden_reason="乙班隱藏原因",
+    )  # fmt: skip
+    ModerationEvent.objects.create(post=answer, action=ModerationEvent.Action.HIDDEN, by=admin_b, reason="乙班隱藏原因")
+    PostReport.objects.create(post=question, reporter=trainee, reason="乙班檢舉原因")
 
 
 def _certification_rows_of(enrolment, trainee) -> None:

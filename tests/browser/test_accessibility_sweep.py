@@ -139,6 +139,43 @@ def test_a_holders_continuing_education_pages_have_no_serious_accessibility_viol
         visit(page, f"{site.url}/{lang}{path.format(ce_enrolment=enrolment.pk)}")
 
 
+# The exchange (issue 22): a cohort's discussion as its trainee, its teacher and its institution's admin.
+EXCHANGE = [
+    "/exchange/",
+    "/exchange/{cohort}/",
+    "/exchange/{cohort}/{course}/",
+    "/exchange/posts/{answer}/report/",
+]
+EXCHANGE_MODERATOR = [*EXCHANGE[:3], "/exchange/posts/{answer}/hide/"]
+
+
+def test_the_exchange_pages_have_no_serious_accessibility_violation(page, context, site, lang, viewport, institution):
+    from decimal import Decimal
+
+    from accounts.models import StaffMembership
+    from exchange import services as exchange
+    from tests.conftest import make_staff
+
+    cohort = CohortFactory(code=f"A11Y-X-{lang}-{viewport}", institution=institution)
+    course = cohort.curriculum.entries.order_by("course__code").first().course
+    teacher = make_staff(institution, StaffMembership.Role.TEACHER, email=f"t-x-{lang}-{viewport}@example.test",
+                         preferred_language=lang, is_staff=True)  # fmt: skip
+    TrainingSessionFactory(cohort=cohort, course=course, teacher_person=teacher.staff_membership, hours=Decimal(4))
+    trainee = UserFactory(email=f"a11y-x-{lang}-{viewport}@example.test", preferred_language=lang)
+    training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
+    admin = make_staff(institution, email=f"admin-x-{lang}-{viewport}@example.test", preferred_language=lang)
+    question = exchange.do_post(by=trainee, cohort=cohort, course=course, body="請問 **KYC** 多久更新一次？")
+    answer = exchange.do_post(by=teacher, cohort=cohort, course=course, body="- 每年\n- 資料變更時", parent=question)
+    exchange.do_accept(by=teacher, answer=answer)
+    exchange.do_pin(by=teacher, question=question)
+    values = {"cohort": cohort.code, "course": course.code, "answer": answer.pk}
+    for person, paths in ((trainee, EXCHANGE), (teacher, EXCHANGE[:3]), (admin, EXCHANGE_MODERATOR)):
+        context.clear_cookies()
+        log_in_directly(context, site, person)
+        for path in paths:
+            visit(page, f"{site.url}/{lang}{path.format(**values)}")
+
+
 SUPERVISION_OFFICE_ONLY = [
     "/supervision/institutions/",
 ]

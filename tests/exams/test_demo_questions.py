@@ -15,6 +15,7 @@ import career.demo
 import certification.demo
 import courses.demo
 import exams.demo
+import exchange.demo
 import hr_api.demo
 from courses.models import Course
 from exams.demo_questions import BY_COURSE
@@ -42,7 +43,8 @@ def bank_texts(question: Question) -> list[str]:
 
 def load_the_demo() -> None:
     # The demos `manage.py load_demo` runs, but for the simulated year (supervision's own tests load it).
-    for module in (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, hr_api.demo):
+    demos = (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, exchange.demo, hr_api.demo)
+    for module in demos:
         module.load()
 
 

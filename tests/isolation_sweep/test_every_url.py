@@ -37,12 +37,13 @@ from accounts.scoping import EmployerScopedAdmin, InstitutionScopedAdmin
 from certification.models import CEEnrolment, Certificate
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
+from exchange.models import Post, PostReport
 from hr_api.models import SCOPES, WebhookDelivery, WebhookEndpoint
 from hr_api.services import do_create_client
 from supervision.models import RecomputeRun
 from tests.accounts.test_admin_isolation import GLOBAL_ADMINS, foreign_rows
 from tests.api.conftest import token_for
-from tests.isolation import World, build_world
+from tests.isolation import EXCHANGE_B_TEXT, World, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +106,9 @@ def theirs_of(world: World) -> Theirs:
             certificate.number,
             webhook.url,
             "Bravo HR sweep",
+            EXCHANGE_B_TEXT,  # cohort B's discussion (issue 22)
+            "乙班隱藏原因",
+            "乙班檢舉原因",
         ],
     )
 
@@ -236,6 +240,46 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     ],
 }  # fmt: skip
 
+
+# The exchange (issue 22): cohort B's discussion, its posts, and every action on them: 404, nothing written.
+def _exchange_probes(b: Theirs) -> dict[str, list[Probe]]:
+    question = Post.objects.select_related("thread__course", "thread__cohort").get(body=EXCHANGE_B_TEXT)
+    answer = question.answers.get()
+    cohort, course = question.thread.cohort.code, question.thread.course.code
+
+    def same() -> bool:
+        return (
+            Post.objects.count() == 2
+            and PostReport.objects.count() == 1
+            and Post.objects.filter(is_pinned=False, is_accepted=False, hidden_at__isnull=False).count() == 1
+        )
+
+    def on_post(name: str, data: dict | None = None, get: bool = False) -> list[Probe]:
+        probes = [Probe(reverse(name, args=[post.pk]), "post", data, unchanged=same) for post in (question, answer)]
+        if get:
+            probes += [Probe(reverse(name, args=[post.pk])) for post in (question, answer)]
+        return probes
+
+    return {
+        "exchange:cohort": [Probe(reverse("exchange:cohort", args=[cohort]))],
+        "exchange:thread": [
+            Probe(reverse("exchange:thread", args=[cohort, course])),
+            Probe(reverse("exchange:thread", args=[cohort, course]), "post", {"body": "x"}, unchanged=same),
+        ],
+        "exchange:answer": on_post("exchange:answer", {"body": "x"}),
+        "exchange:accept": on_post("exchange:accept"),
+        "exchange:pin": on_post("exchange:pin", {"pinned": "1"}),
+        "exchange:hide": on_post("exchange:hide", {"reason": "x"}, get=True),
+        "exchange:report": on_post("exchange:report", {"reason": "x"}, get=True),
+    }
+
+
+FOREIGN |= {
+    name: lambda b, name=name: _exchange_probes(b)[name]
+    for name in ("exchange:cohort", "exchange:thread", "exchange:answer", "exchange:accept", "exchange:pin",
+                 "exchange:hide", "exchange:report")
+}  # fmt: skip
+
 # The supervision area (supervision/): every page takes ``?institution=<id>``, which only the
 # program office may point at another institution; B's id from A's staff is a 404, and trainees,
 # HR systems and visitors have no supervision role at all (tests/supervision/test_access.py).
@@ -353,6 +397,7 @@ NO_OBJECT: dict[str, str] = {
     "monitoring:readyz": "operators only: 404 to everyone else (tests/monitoring)",
     "monitoring:metrics": "operators only: 404 to everyone else (tests/monitoring)",
     "certification:reminders": "the trainee's own reminder settings",
+    "exchange:index": "the discussions of the person's own cohorts",
     "certification:ce_courses": "the public list of published continuing-education courses",
     "career:mine": "the person's own grade and its history (tests/career/test_privacy.py)",
     "admin:index": "the admin's home",

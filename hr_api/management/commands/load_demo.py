@@ -6,6 +6,7 @@ import career.demo
 import certification.demo
 import courses.demo
 import exams.demo
+import exchange.demo
 import hr_api.demo
 import supervision.demo
 import supervision.services
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
         # Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at
         # the top; this command lives there because it is the one app that may import every other).
-        for module in (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, hr_api.demo):
+        demos = (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, exchange.demo, hr_api.demo)
+        for module in demos:
             module.load()
         # The simulated year last: it builds on every app's demo (supervision.demo); then the figures, so
         # that the supervision pages show them at once rather than after the nightly recomputation.
