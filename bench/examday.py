@@ -89,6 +89,10 @@ class ExamDayServices:
             requests.get(self.base + "/zh-hant/accounts/login/", timeout=60)
             requests.get(self.base + "/en/accounts/login/", timeout=60)
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds (user + system) used so far by gunicorn's and the worker's process trees."""
+        return {name: tree_cpu_seconds(p.pid) for name, p in zip(("web", "worker"), self.processes, strict=True)}
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -99,6 +103,23 @@ class ExamDayServices:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        total = 0.0
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+    except psutil.NoSuchProcess:
+        return 0.0
 
 
 def read_metrics(base: str) -> dict[str, float]:
@@ -126,6 +147,8 @@ class MetricsPoller(threading.Thread):
         self.base, self.started, self.every = base, started, every
         self.samples: list[dict] = []
         self.halt = threading.Event()
+        self.locust_pid: int | None = None
+        self.locust_cpu_s = 0.0
 
     def run(self) -> None:
         while not self.halt.is_set():
@@ -133,6 +156,8 @@ class MetricsPoller(threading.Thread):
                 sample = read_metrics(self.base)
                 sample["t"] = time.time() - self.started
                 sample["load_1m"] = os.getloadavg()[0]
+                if self.locust_pid:
+                    self.locust_cpu_s = max(self.locust_cpu_s, tree_cpu_seconds(self.locust_pid))
                 self.samples.append(sample)
             except Exception as error:  # a slow scrape under load is a figure too, not a reason to stop
                 self.samples.append({"t": time.time() - self.started, "error": repr(error)})
@@ -282,7 +307,8 @@ def markdown(report: dict) -> str:
         f"Machine: {report['machine']['cpus']} cores (Locust, gunicorn, the worker, PostgreSQL and Redis on it), "
         f"load average before {report['machine']['load_before']}, peak during the run "
         f"{report['machine']['load_peak']:.1f}; gunicorn {c['web_workers']} workers, Celery worker concurrency "
-        f"{c['worker_concurrency']}. The exam ends {c['ramp_s'] + c['hold_s']} s after the start; trainees submit "
+        f"{c['worker_concurrency']}. CPU seconds used during the run: {report.get('cpu_seconds')} (PostgreSQL's "
+        "and Redis's not counted). The exam ends {c['ramp_s'] + c['hold_s']} s after the start; trainees submit "
         f"in its last {c['spread_s']} s.",
         "",
         f"![percentiles and throughput over time]({report['plot']})",
@@ -312,6 +338,13 @@ def markdown(report: dict) -> str:
             f"| {name} | {f['count']} | {f['failures']} | {f['p50_ms']:.0f} | {f['p95_ms']:.0f} | {f['p99_ms']:.0f} "
             f"| {f['max_ms']:.0f} |"
         )
+    if report.get("cpu_per_trainee_s"):
+        lines += [
+            "",
+            f"CPU per trainee (gunicorn and the worker, over {c['users']} log-ins): {report['cpu_per_trainee_s']} s; "
+            f"so {report['machine']['cpus']} idle cores could take at most {report['cores_bound_n']} trainees over "
+            f"a {c['ramp_s']} s ramp, with nothing left for PostgreSQL, Redis or Locust.",
+        ]
     if report.get("failure_samples"):
         lines += ["", "Failures (first ones): " + "; ".join(report["failure_samples"])]
     lines.append("")
@@ -367,6 +400,8 @@ def run(args: argparse.Namespace) -> dict:
                  "--exit-code-on-error", "0", "--loglevel", "WARNING"],
                 cwd=ROOT, env=locust_env, stdout=locust_log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
+            poller.locust_pid = locust.pid
+            cpu_before = services.cpu_seconds()
             locust.wait(timeout=run_time + 120)
         log("locust done; waiting for the grading backlog to drain")
         deadline = time.monotonic() + args.grading_timeout
@@ -377,6 +412,9 @@ def run(args: argparse.Namespace) -> dict:
             time.sleep(2)
         poller.halt.set()
         poller.join(timeout=40)
+        cpu_after = services.cpu_seconds()
+        report["cpu_seconds"] = {name: round(cpu_after[name] - cpu_before[name], 1) for name in cpu_after}
+        report["cpu_seconds"]["locust"] = round(poller.locust_cpu_s, 1)
     finally:
         if poller is not None:
             poller.halt.set()
@@ -434,6 +472,14 @@ def run(args: argparse.Namespace) -> dict:
          "ok": last is not None and last <= GRADED_WITHIN_S},
     ]  # fmt: skip
     report["holds"] = all(c["ok"] for c in report["checks"])
+    logins = figures["requests"].get("login (password)", {}).get("count", 0)
+    cpu = report.get("cpu_seconds")
+    if cpu and grading["submitted"]:
+        # What one trainee's whole exam costs gunicorn and the worker, and so how many the machine's cores
+        # could take over the ramp with nothing else running (PostgreSQL, Redis and Locust need their share).
+        per_trainee = (cpu["web"] + cpu["worker"]) / max(logins, 1)
+        report["cpu_per_trainee_s"] = round(per_trainee, 3)
+        report["cores_bound_n"] = int((os.cpu_count() or 2) * args.ramp / per_trainee) if per_trainee else None
     stem = f"examday-n{args.users}-ramp{args.ramp}s"
     report["plot"] = f"{stem}.png"
     RESULTS.mkdir(parents=True, exist_ok=True)
