@@ -308,7 +308,7 @@ def markdown(report: dict) -> str:
         f"load average before {report['machine']['load_before']}, peak during the run "
         f"{report['machine']['load_peak']:.1f}; gunicorn {c['web_workers']} workers, Celery worker concurrency "
         f"{c['worker_concurrency']}. CPU seconds used during the run: {report.get('cpu_seconds')} (PostgreSQL's "
-        "and Redis's not counted). The exam ends {c['ramp_s'] + c['hold_s']} s after the start; trainees submit "
+        f"and Redis's not counted). The exam ends {c['ramp_s'] + c['hold_s']} s after the start; trainees submit "
         f"in its last {c['spread_s']} s.",
         "",
         f"![percentiles and throughput over time]({report['plot']})",
