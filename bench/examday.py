@@ -24,6 +24,7 @@ import argparse
 import csv
 import datetime
 import json
+import math
 import os
 import shutil
 import signal
@@ -168,7 +169,7 @@ def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(p / 100 * len(ordered)) - 1))]  # nearest rank
 
 
 def summarise(rows: list[dict]) -> dict:

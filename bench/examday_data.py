@@ -75,7 +75,10 @@ def prepare(count: int) -> dict:
         )
     if have < count:
         log(f"exam-day trainees {have + 1}..{count}")
-        password = make_password(PASSWORD)  # hashed once: the same string in every row
+        # Hashed once: the same string in every row, and the rows a later call adds reuse it.
+        password = scalar(
+            "SELECT password FROM accounts_user WHERE email LIKE '%%@examday.bench.test' LIMIT 1"
+        ) or make_password(PASSWORD)
         sql(
             """
             INSERT INTO accounts_user (password, is_superuser, email, display_name, preferred_language, is_staff,
