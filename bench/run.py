@@ -10,6 +10,8 @@ Steps (each printed as it runs; README "Benchmark" has the whole story):
 5. grading: attempts of the 50-question paper graded per second by the worker, next to the rate
    at which the same worker runs a task that does nothing;
 6. the exam-end burst: 1,000 trainees submit within 60 s; errors, submit p95, time to the last grade.
+7. the national exam day (issue 20): ``--exam-day N`` runs only it (``bench/examday.py``, Locust); any
+   other run ends by printing its latest committed result (``bench/results/examday-latest.md``).
 
 Results: a Markdown table on stdout and in ``bench/results/<scale>-latest.md``, with the JSON
 beside it. ``--quick`` runs the load on the small data set with short runs (for development).
