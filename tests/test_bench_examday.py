@@ -22,7 +22,7 @@ def test_percentiles_and_the_save_and_page_figures_are_kept_apart():
     assert figures["requests"]["login (password)"]["failures"] == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_the_data_set_lets_every_trainee_log_in_and_start_the_paper_with_one_hash():
     if connection.vendor != "postgresql":
         pytest.skip("the exam-day data set is made with PostgreSQL's generate_series")
