@@ -10,6 +10,8 @@ Steps (each printed as it runs; README "Benchmark" has the whole story):
 5. grading: attempts of the 50-question paper graded per second by the worker, next to the rate
    at which the same worker runs a task that does nothing;
 6. the exam-end burst: 1,000 trainees submit within 60 s; errors, submit p95, time to the last grade.
+7. the national exam day (issue 20): ``--exam-day N`` runs only it (``bench/examday.py``, Locust); any
+   other run ends by printing its latest committed result (``bench/results/examday-latest.md``).
 
 Results: a Markdown table on stdout and in ``bench/results/<scale>-latest.md``, with the JSON
 beside it. ``--quick`` runs the load on the small data set with short runs (for development).
@@ -891,7 +893,16 @@ def main() -> None:
         help="requests per endpoint counted under callgrind (10; --quick 5)",
     )
     parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
+    parser.add_argument(
+        "--exam-day", type=int, metavar="N", help="run only the exam day with N trainees (bench/examday.py)"
+    )
+    parser.add_argument("--exam-day-ramp", type=int, default=600, help="seconds over which they log in (600)")
+    parser.add_argument("--exam-day-hold", type=int, default=120, help="seconds from the ramp's end to the exam's end")
+    parser.add_argument("--exam-day-spread", type=int, default=60, help="they submit in the exam's last S seconds")
     args = parser.parse_args()
+    if args.exam_day:
+        exam_day(args)
+        return
     skip = {s for s in args.skip.split(",") if s}
     if args.quick:
         args.seconds = min(args.seconds, 5)
@@ -978,6 +989,21 @@ def main() -> None:
     (RESULTS / f"{stem}.md").write_text(text + "\n")
     (RESULTS / f"{stem}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     log(f"written bench/results/{stem}.md and .json ({report['seconds']:.0f} s in all)")
+    latest = RESULTS / "examday-latest.md"
+    if latest.exists():  # the exam day runs on its own (--exam-day N, about 12 minutes): its latest result
+        print("\n" + latest.read_text())
+        log(f"the exam day above is the latest committed result ({latest}); --exam-day N runs it again")
+
+
+def exam_day(args: argparse.Namespace) -> None:
+    """The national exam day of issue 20 (bench/examday.py), with the web and worker settings of this run."""
+    from bench import examday
+
+    examday.run(argparse.Namespace(
+        users=args.exam_day, ramp=args.exam_day_ramp, hold=args.exam_day_hold, spread=args.exam_day_spread,
+        web_workers=args.web_workers, worker_concurrency=args.worker_concurrency, grading_timeout=300,
+        no_latest=False, no_collectstatic=False,
+    ))  # fmt: skip
 
 
 if __name__ == "__main__":
