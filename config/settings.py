@@ -144,7 +144,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the user read with the session
     "accounts.middleware.SessionExpiryMiddleware",
     # Staff: the authenticator that verified this session, then the gate to every staff page.
     "django_otp.middleware.OTPMiddleware",
