@@ -138,7 +138,7 @@ MIDDLEWARE = [
     # First, so that every log line and audit event of the request carries its id.
     "accounts.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.security_headers.CSPMiddleware",  # django-csp's, the constant policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
