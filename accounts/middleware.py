@@ -11,9 +11,9 @@ session (``accounts.sessions``) instead of reading it again.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -46,7 +46,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # 32 random hex digits, as uuid4().hex but without building a UUID on every request.
+        request.request_id = incoming if _VALID_ID.match(incoming) else os.urandom(16).hex()
         token = audit.bind_request(request)
         try:
             response = self.get_response(request)

@@ -5,19 +5,29 @@ Loading a session reads its user's row in the same query (one round trip, SQL bu
 process instead of twice per request by the ORM): ``accounts.middleware.AuthenticationMiddleware``
 takes the user from there instead of asking the database again. Both are read on every request,
 as before, so a deleted session, a deactivated person or a changed password (the session hash) take
-effect on the very next request: nothing is cached across requests.
+effect on the very next request: no row is cached across requests.
+
+What a process does remember is which stored texts it has already checked: the signature of the
+session's text (an HMAC, base64 and zlib) is verified once per text; the same text read again (the
+session is saved only when it changes) is taken as verified, and its JSON parsed afresh. A text is
+remembered only once its signature held under the current keys (forgotten when a test changes
+them; a new key in production comes with a restart).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core import signing
 from django.core.exceptions import SuspiciousOperation
+from django.core.signals import setting_changed
 from django.db import connections, router
+from django.dispatch import receiver
 from django.utils import timezone
 
 if TYPE_CHECKING:
@@ -64,6 +74,25 @@ def _load_query(connection: BaseDatabaseWrapper) -> _LoadQuery:
     return query
 
 
+# Stored session texts whose signature held → their (decompressed) serialized data. Bounded: the
+# oldest is forgotten first, and a forgotten text is simply verified again.
+VERIFIED_LIMIT = 4096
+_verified: dict[str, bytes] = {}
+
+
+class _Unparsed:
+    """A "serializer" for ``signing.loads`` that hands back the verified bytes as they are."""
+
+    def loads(self, data: bytes) -> bytes:
+        return data
+
+
+@receiver(setting_changed)
+def _forget_verified(*, setting: str, **kwargs: object) -> None:
+    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "SESSION_SERIALIZER"}:
+        _verified.clear()
+
+
 class SessionStore(DBStore):
     # The user row read with the session (None: no session, or a session without a user).
     loaded_user: User | None = None
@@ -82,6 +111,26 @@ class SessionStore(DBStore):
         except (TypeError, ValueError):
             instance.user_id = None
         return instance
+
+    def decode(self, session_data: str) -> dict[str, Any]:
+        """Django's ``decode``: an empty session for a text whose signature fails or that does not parse."""
+        data = _verified.get(session_data)
+        if data is None:
+            try:
+                data = signing.loads(session_data, salt=self.key_salt, serializer=_Unparsed)
+            except signing.BadSignature:
+                logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
+                return {}
+            except Exception:  # as Django: a malformed text is an empty session
+                return {}
+            if len(_verified) >= VERIFIED_LIMIT:
+                with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
+                    del _verified[next(iter(_verified))]
+            _verified[session_data] = data
+        try:
+            return self.serializer().loads(data)
+        except Exception:
+            return {}
 
     def load(self) -> dict[str, Any]:
         """Django's ``load`` (a live, unexpired row or an empty session), the user row alongside."""
