@@ -28,6 +28,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
+from django_otp.middleware import OTPMiddleware
 
 from . import audit
 
@@ -107,16 +108,24 @@ def get_user(request: HttpRequest) -> Any:
 
 
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, with :func:`get_user` (the user row read with the session)."""
+    """Django's, with :func:`get_user` (the user row read with the session), and django-otp's
+    ``OTPMiddleware`` in the same step: its own code marks the user with the device that verified
+    this session (``otp_device``, ``is_verified()``), without a second lazy wrapper around every
+    ``request.user`` and a middleware of its own on every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+        self.otp = OTPMiddleware(get_response)
 
     def process_request(self, request: HttpRequest) -> None:
         if not hasattr(request, "session"):
             super().process_request(request)  # Django's error about the missing session middleware
-        request.auser = partial(auser, request)  # type: ignore[attr-defined]
+        otp = self.otp
+        request.auser = partial(otp._verify_user_async_via_auser, request, partial(auser, request))  # type: ignore[attr-defined]
 
         def lazy_user() -> Any:
             if not hasattr(request, "_cached_user"):
-                request._cached_user = get_user(request)  # type: ignore[attr-defined]
+                request._cached_user = otp._verify_user_sync(request, get_user(request))  # type: ignore[attr-defined]
             return request._cached_user  # type: ignore[attr-defined]
 
         request.user = SimpleLazyObject(lazy_user)

@@ -144,10 +144,11 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.middleware.AuthenticationMiddleware",  # Django's, the user read with the session
+    # Django's, the user read with the session, and django-otp's OTPMiddleware (the authenticator
+    # that verified this session) in the same step.
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
-    # Staff: the authenticator that verified this session, then the gate to every staff page.
-    "django_otp.middleware.OTPMiddleware",
+    # Staff: the gate to every staff page.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
