@@ -1,22 +1,34 @@
-"""Request ids and session expiry.
+"""Request ids, the logged-in person, and session expiry.
 
 ``RequestIdMiddleware`` gives every request an id (the proxy's ``X-Request-ID`` when it looks
 like one, else a new one), returns it in ``X-Request-ID``, binds the request for the audit
 trail and records refused access (403). ``SessionExpiryMiddleware`` logs a person out after
 ``SESSION_IDLE_SECONDS`` without a request and ``SESSION_ABSOLUTE_SECONDS`` after log-in.
+``AuthenticationMiddleware`` is Django's, taking the user row the session engine read with the
+session (``accounts.sessions``) instead of reading it again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, load_backend, logout
+from django.contrib.auth import _get_user_session_key as user_session_key
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.contrib.auth.middleware import auser
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+from django_otp.middleware import OTPMiddleware
 
 from . import audit
 
@@ -35,7 +47,8 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        # 32 random hex digits, as uuid4().hex but without building a UUID on every request.
+        request.request_id = incoming if _VALID_ID.match(incoming) else os.urandom(16).hex()
         token = audit.bind_request(request)
         try:
             response = self.get_response(request)
@@ -57,6 +70,65 @@ def _record_refusal(request: HttpRequest, response: HttpResponse) -> None:
         )
     except Exception:
         log.exception("Could not record a refused access")
+
+
+def get_user(request: HttpRequest) -> Any:
+    """``django.contrib.auth.get_user``, the user row taken from the session's load when it is the
+    session's user and the backend is Django's model backend (the same row ``ModelBackend.get_user``
+    would read, in the same request). The checks are Django's: the backend is still configured, the
+    person may log in (``is_active``), the session's hash matches the password (or a fallback key)."""
+    user = None
+    try:
+        user_id = user_session_key(request)
+        backend_path = request.session[BACKEND_SESSION_KEY]
+    except KeyError:
+        pass
+    else:
+        if backend_path in settings.AUTHENTICATION_BACKENDS:
+            backend = load_backend(backend_path)
+            loaded = getattr(request.session, "loaded_user", None)
+            if type(backend) is ModelBackend and loaded is not None and loaded.pk == user_id:
+                user = loaded if backend.user_can_authenticate(loaded) else None
+            else:
+                user = backend.get_user(user_id)
+            if hasattr(user, "get_session_auth_hash"):
+                session_hash = request.session.get(HASH_SESSION_KEY)
+                session_auth_hash = user.get_session_auth_hash()
+                if not (session_hash and constant_time_compare(session_hash, session_auth_hash)):
+                    if session_hash and any(
+                        constant_time_compare(session_hash, fallback)
+                        for fallback in user.get_session_auth_fallback_hash()
+                    ):
+                        request.session.cycle_key()
+                        request.session[HASH_SESSION_KEY] = session_auth_hash
+                    else:
+                        request.session.flush()
+                        user = None
+    return user or AnonymousUser()
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with :func:`get_user` (the user row read with the session), and django-otp's
+    ``OTPMiddleware`` in the same step: its own code marks the user with the device that verified
+    this session (``otp_device``, ``is_verified()``), without a second lazy wrapper around every
+    ``request.user`` and a middleware of its own on every request."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        super().__init__(get_response)
+        self.otp = OTPMiddleware(get_response)
+
+    def process_request(self, request: HttpRequest) -> None:
+        if not hasattr(request, "session"):
+            super().process_request(request)  # Django's error about the missing session middleware
+        otp = self.otp
+        request.auser = partial(otp._verify_user_async_via_auser, request, partial(auser, request))  # type: ignore[attr-defined]
+
+        def lazy_user() -> Any:
+            if not hasattr(request, "_cached_user"):
+                request._cached_user = otp._verify_user_sync(request, get_user(request))  # type: ignore[attr-defined]
+            return request._cached_user  # type: ignore[attr-defined]
+
+        request.user = SimpleLazyObject(lazy_user)
 
 
 class SessionExpiryMiddleware:

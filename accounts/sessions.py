@@ -1,13 +1,102 @@
 """The session engine (``SESSION_ENGINE = "accounts.sessions"``): Django's database sessions,
-each row knowing its user, so that deactivating someone deletes all their sessions in one query."""
+each row knowing its user, so that deactivating someone deletes all their sessions in one query.
+
+Loading a session reads its user's row in the same query (one round trip, SQL built once per
+process instead of twice per request by the ORM): ``accounts.middleware.AuthenticationMiddleware``
+takes the user from there instead of asking the database again. Both are read on every request,
+as before, so a deleted session, a deactivated person or a changed password (the session hash) take
+effect on the very next request: no row is cached across requests.
+
+What a process does remember is which stored texts it has already checked: the signature of the
+session's text (an HMAC, base64 and zlib) is verified once per text; the same text read again (the
+session is saved only when it changes) is taken as verified, and its JSON parsed afresh. A text is
+remembered only once its signature held under the current keys (forgotten when a test changes
+them; a new key in production comes with a restart).
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, NamedTuple
+
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core import signing
+from django.core.exceptions import SuspiciousOperation
+from django.core.signals import setting_changed
+from django.db import connections, router
+from django.dispatch import receiver
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
+    from django.db.models.expressions import Col
+
+    from .models import User
+
+
+class _LoadQuery(NamedTuple):
+    sql: str
+    attnames: tuple[str, ...]
+    # Per user column, what the ORM would apply to the raw value (SQLite's dates are text; on
+    # PostgreSQL none of the user's columns has one).
+    converters: tuple[tuple[int, Col, tuple[Callable, ...]], ...]
+
+
+_QUERY_ATTRIBUTE = "_accounts_session_load_query"
+
+
+def _load_query(connection: BaseDatabaseWrapper) -> _LoadQuery:
+    """The session's data and its user's row (NULLs without one): built once per connection."""
+    query = getattr(connection, _QUERY_ATTRIBUTE, None)
+    if query is not None:
+        return query
+    from .models import User, UserSession
+
+    quote = connection.ops.quote_name
+    fields = User._meta.concrete_fields
+    columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
+    sql = (
+        f"SELECT s.{quote('session_data')}, {columns} FROM {quote(UserSession._meta.db_table)} s "
+        f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
+        f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
+    )
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col("u")
+        functions = (*connection.ops.get_db_converters(column), *field.get_db_converters(connection))
+        if functions:
+            converters.append((index, column, functions))
+    query = _LoadQuery(sql, tuple(field.attname for field in fields), tuple(converters))
+    setattr(connection, _QUERY_ATTRIBUTE, query)
+    return query
+
+
+# Stored session texts whose signature held → their (decompressed) serialized data. Bounded: the
+# oldest is forgotten first, and a forgotten text is simply verified again.
+VERIFIED_LIMIT = 4096
+_verified: dict[str, bytes] = {}
+
+
+class _Unparsed:
+    """A "serializer" for ``signing.loads`` that hands back the verified bytes as they are."""
+
+    def loads(self, data: bytes) -> bytes:
+        return data
+
+
+@receiver(setting_changed)
+def _forget_verified(*, setting: str, **kwargs: object) -> None:
+    if setting in {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "SESSION_SERIALIZER"}:
+        _verified.clear()
 
 
 class SessionStore(DBStore):
+    # The user row read with the session (None: no session, or a session without a user).
+    loaded_user: User | None = None
+
     @classmethod
     def get_model_class(cls):
         from .models import UserSession
@@ -22,3 +111,49 @@ class SessionStore(DBStore):
         except (TypeError, ValueError):
             instance.user_id = None
         return instance
+
+    def decode(self, session_data: str) -> dict[str, Any]:
+        """Django's ``decode``: an empty session for a text whose signature fails or that does not parse."""
+        data = _verified.get(session_data)
+        if data is None:
+            try:
+                data = signing.loads(session_data, salt=self.key_salt, serializer=_Unparsed)
+            except signing.BadSignature:
+                logging.getLogger("django.security.SuspiciousSession").warning("Session data corrupted")
+                return {}
+            except Exception:  # as Django: a malformed text is an empty session
+                return {}
+            if len(_verified) >= VERIFIED_LIMIT:
+                with suppress(KeyError, RuntimeError, StopIteration):  # another thread got there first
+                    del _verified[next(iter(_verified))]
+            _verified[session_data] = data
+        try:
+            return self.serializer().loads(data)
+        except Exception:
+            return {}
+
+    def load(self) -> dict[str, Any]:
+        """Django's ``load`` (a live, unexpired row or an empty session), the user row alongside."""
+        from .models import User
+
+        self.loaded_user = None
+        alias = router.db_for_read(self.model)
+        connection = connections[alias]
+        query = _load_query(connection)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(query.sql, [self.session_key, timezone.now()])
+                row = cursor.fetchone()
+        except SuspiciousOperation as exc:  # as Django's _get_session_from_db
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
+            row = None
+        if row is None:
+            self._session_key = None
+            return {}
+        if row[1] is not None:
+            values = list(row[1:])
+            for index, column, functions in query.converters:
+                for function in functions:
+                    values[index] = function(values[index], column, connection)
+            self.loaded_user = User.from_db(alias, query.attnames, values)
+        return self.decode(row[0])

@@ -139,16 +139,17 @@ MIDDLEWARE = [
     # First, so that every log line and audit event of the request carries its id.
     "accounts.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.security_headers.CSPMiddleware",  # django-csp's, the constant policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the user read with the session, and django-otp's OTPMiddleware (the authenticator
+    # that verified this session) in the same step.
+    "accounts.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionExpiryMiddleware",
-    # Staff: the authenticator that verified this session, then the gate to every staff page.
-    "django_otp.middleware.OTPMiddleware",
+    # Staff: the gate to every staff page.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

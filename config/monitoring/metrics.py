@@ -52,10 +52,22 @@ TASKS = Counter(
 )
 
 
+# The series of each (view, method, status) seen by this process: ``labels()`` checks and locks on
+# every call, and these are on every request. Bounded as the series are (URL names, known methods,
+# the status codes views answer with); a series, once made, lives as long as its metric.
+_request_series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
 def observe_request(*, view: str, method: str, status: int, seconds: float) -> None:
-    method = method if method in KNOWN_METHODS else "OTHER"
-    REQUEST_SECONDS.labels(view, method).observe(seconds)
-    RESPONSES.labels(view, method, str(status)).inc()
+    key = (view, method if method in KNOWN_METHODS else "OTHER", status)  # never the visitor's own method
+    series = _request_series.get(key)
+    if series is None:
+        series = _request_series[key] = (
+            REQUEST_SECONDS.labels(key[0], key[1]),
+            RESPONSES.labels(key[0], key[1], str(status)),
+        )
+    series[0].observe(seconds)
+    series[1].inc()
 
 
 def observe_task(*, task: str, outcome: str, seconds: float | None) -> None:
