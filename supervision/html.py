@@ -91,7 +91,7 @@ def chart_html(chart: Any, chart_id: str) -> SafeString:
     title = cell(chart.title)
     note = ""
     if not histogram and chart.rows and chart.rows[0]["low_x"] is not None:
-        note = " — " + escape(_("the line across each bar is its 95 % interval (Wilson)"))
+        note = " — " + escape(_("the line across each bar is its %(level)s interval (Wilson)") % {"level": "95 %"})
     kind = "supervision-svg supervision-histogram" if histogram else "supervision-svg"
     ident = cell(chart_id)
     return mark_safe(
