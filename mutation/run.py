@@ -28,7 +28,11 @@ EQUIVALENT = ROOT / "mutation" / "EQUIVALENT.md"
 # module -> the tests that cover it (only these run against its mutants)
 MODULES: dict[str, list[str]] = {
     "accounts/identifiers.py": ["tests/security/test_identifier_normalisation.py"],
-    "hr_api/webhooks/signing.py": ["tests/api/test_webhook_standard.py", "tests/api/test_webhooks.py"],
+    "hr_api/webhooks/signing.py": [
+        "tests/api/test_webhook_signing.py",
+        "tests/api/test_webhook_standard.py",
+        "tests/api/test_webhooks.py",
+    ],
     "accounts/client_address.py": ["tests/security/test_client_address.py"],
     "courses/hours.py": ["tests/fuzz/test_hours_properties.py", "tests/courses/test_hours.py"],
     "hr_api/idempotency.py": ["tests/api/test_idempotency_race.py", "tests/api/test_evaluations.py"],
