@@ -35,7 +35,12 @@ MODULES: dict[str, list[str]] = {
     ],
     "accounts/client_address.py": ["tests/security/test_client_address.py"],
     "courses/hours.py": ["tests/fuzz/test_hours_properties.py", "tests/courses/test_hours.py"],
-    "hr_api/idempotency.py": ["tests/api/test_idempotency_race.py", "tests/api/test_evaluations.py"],
+    "hr_api/idempotency.py": [
+        "tests/api/test_enrolments.py",
+        "tests/api/test_employees.py",
+        "tests/api/test_evaluations.py",
+        "tests/api/test_idempotency_race.py",
+    ],
     "exams/services/grading.py": ["tests/exams/test_grading.py", "tests/exams/test_interleavings.py"],
     "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_interleavings.py"],
     "accounts/scoping.py": ["tests/accounts/test_admin_isolation.py", "tests/accounts/test_roles.py"],
