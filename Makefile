@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Development defaults; production sets its own environment (README.md, "Production").
 export DJANGO_DEBUG ?= true
 
-.PHONY: run test check install browser-tools pdf-tools messages migrate demo bench clean
+.PHONY: run test check install browser-tools pdf-tools messages migrate demo bench clean mutate
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -87,3 +87,10 @@ bench: install
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache/ node_modules/
+
+# Mutation testing of the central rules (README, "Mutation testing"): mutmut mutates one module at a
+# time in a scratch copy (var/mutation/) and runs only that module's tests; the verdicts go to
+# mutation/RESULTS.md, which is committed. MODULES narrows the run (paths as in mutation/run.py).
+MODULES ?=
+mutate: install
+	$(BIN)/python mutation/run.py $(MODULES)

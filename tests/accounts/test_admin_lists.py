@@ -53,22 +53,33 @@ def test_the_program_office_list_takes_the_same_queries_for_3_or_30_rows(
 
 
 def test_filtering_by_another_institution_shows_none_of_its_rows(
-    client: Client, institution_admin, other_institution, other_trainee
+    client: Client, institution_admin, trainee, other_institution, other_trainee
 ):
-    theirs, foreign = other_institution, other_trainee.trainee_profile
+    theirs, foreign, ours = other_institution, other_trainee.trainee_profile, trainee.trainee_profile
     client.force_login(institution_admin)
+    listed = client.get(reverse("admin:accounts_traineeprofile_changelist"))
+    # The control: the list shows our own trainee, so a link's absence below means it was filtered out.
+    assert reverse("admin:accounts_traineeprofile_change", args=[ours.pk]) in listed.content.decode()
+    own = client.get(
+        reverse("admin:accounts_traineeprofile_changelist"), {"registered_by__id__exact": ours.registered_by_id}
+    )
+    assert reverse("admin:accounts_traineeprofile_change", args=[ours.pk]) in own.content.decode()
     for params in (
         {"registered_by__id__exact": theirs.pk},
         {"registered_by": theirs.pk},
         {"employer__id__exact": foreign.employer_id},
         {"q": other_trainee.email},
-        {"user__email": other_trainee.email},
     ):
         response = client.get(reverse("admin:accounts_traineeprofile_changelist"), params)
         if response.status_code == 302:  # Django refuses a lookup it does not offer: ?e=1
             response = client.get(response["Location"])
-        assert response.status_code in (200, 400), params
-        assert reverse("admin:accounts_traineeprofile_change", args=[foreign.pk]) not in response.content.decode()
+        html = response.content.decode()
+        # A rendered list (not an error page), without the other institution's trainee.
+        assert response.status_code == 200 and 'id="changelist"' in html, params
+        assert reverse("admin:accounts_traineeprofile_change", args=[foreign.pk]) not in html, params
+    # A lookup through the user's e-mail is not one the list offers: refused outright, nothing listed.
+    refused = client.get(reverse("admin:accounts_traineeprofile_changelist"), {"user__email": other_trainee.email})
+    assert refused.status_code == 400
     response = client.get(reverse("admin:accounts_user_changelist"), {"staff_membership__institution": theirs.pk})
     assert reverse("admin:accounts_user_change", args=[foreign.user.pk]) not in response.content.decode()
 

@@ -61,10 +61,9 @@ def cursor_of(next_url: str | None) -> str | None:
     return parse_qs(urlsplit(next_url).query)["cursor"][0] if next_url else None
 
 
-def test_a_generated_client_runs_the_whole_sync_flow(api, settings, hr_client, other_trainee):
+def test_a_generated_client_runs_the_whole_sync_flow(api, hr_client, other_trainee):
     """Bank A's HR system (hr-alpha) syncs; bank B's employee (the other trainee) never shows."""
     package, base_url = api
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     bank = hr_client.employer
     cohort = CohortFactory()
     holder = TraineeProfileFactory(employer=bank, employee_number="A-0100")

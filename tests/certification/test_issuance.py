@@ -109,3 +109,111 @@ def test_concurrent_checks_issue_one_certificate(postgres_only):
     assert not errors
     assert len({c.pk for c in results}) == 1
     assert Certificate.objects.filter(trainee=enrolment.trainee).count() == 1
+
+
+class _WouldWait(Exception):
+    """The simulated row lock: the second check asked for a trainee row the first check holds."""
+
+
+@pytest.mark.django_db
+def test_a_second_check_between_the_firsts_lock_and_its_write_waits_and_writes_nothing(monkeypatch):
+    """Issue 23: the trainee's row lock is what serializes two checks; without it the unique
+    constraint and the IntegrityError fallback hide the race. SQLite has no row locks, so the lock is
+    simulated: a second check that asks for the trainee's row while the first holds it waits (runs
+    after the first ends); one that does not ask runs in the middle of the first."""
+    from django.db.models import QuerySet
+
+    from accounts.models import User
+
+    enrolment = completed_enrolment()
+    for course in enrolment.curriculum.courses.all():
+        publish_result(enrolment.trainee, course, enrolment.cohort)
+    issue = {"trainee_id": enrolment.trainee_id, "curriculum_id": enrolment.curriculum_id}
+    real_lock, real_qualifying, real_number = (
+        QuerySet.select_for_update,
+        services.selectors.qualifying_enrolment,
+        (services._next_number),
+    )
+    held: list[int] = []
+    waiting: list[str] = []
+    writes: list[str] = []
+
+    def select_for_update(self, *args, **kwargs):
+        if self.model is User:
+            if held:
+                raise _WouldWait
+            held.append(enrolment.trainee_id)
+        return real_lock(self, *args, **kwargs)
+
+    second: list[Certificate | None] = []
+    interleaved: list[bool] = []
+
+    def qualifying(**kwargs):
+        if not interleaved:  # the first check, between its lock and its write: the second one starts
+            interleaved.append(True)
+            try:
+                second.append(services.do_issue_certificate(**issue))
+            except _WouldWait:
+                waiting.append("second check")
+        return real_qualifying(**kwargs)
+
+    def next_number(*args, **kwargs):
+        writes.append("number drawn")
+        return real_number(*args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", select_for_update)
+    monkeypatch.setattr(services.selectors, "qualifying_enrolment", qualifying)
+    monkeypatch.setattr(services, "_next_number", next_number)
+    first = services.do_issue_certificate(**issue)
+    held.clear()  # the first check's transaction ended: the waiting one goes on
+    assert waiting == ["second check"], f"the second check ran inside the first: {second}"
+    late = services.do_issue_certificate(**issue)
+    assert first is not None and late is not None and late.pk == first.pk
+    assert writes == ["number drawn"]
+    assert Certificate.objects.filter(trainee=enrolment.trainee).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_second_check_waits_for_the_first_to_commit_on_postgresql(postgres_only, monkeypatch):
+    """Real threads: the first check pauses between its lock and its write; the second, started
+    then, must not get past the lock (it never weighs the qualification, it finds the certificate)."""
+    _restore_the_catalog()
+    enrolment = completed_enrolment()
+    for course in enrolment.curriculum.courses.all():
+        publish_result(enrolment.trainee, course, enrolment.cohort)
+    issue = {"trainee_id": enrolment.trainee_id, "curriculum_id": enrolment.curriculum_id}
+    real_qualifying = services.selectors.qualifying_enrolment
+    first_inside, second_done = threading.Event(), threading.Event()
+    weighed: list[str] = []
+    results: dict[str, object] = {}
+
+    def qualifying(**kwargs):
+        weighed.append(threading.current_thread().name)
+        if threading.current_thread().name == "first":
+            first_inside.set()
+            second_done.wait(timeout=3)  # with the lock the second check is blocked: this times out
+        return real_qualifying(**kwargs)
+
+    def check(name: str) -> None:
+        try:
+            if name == "second":
+                first_inside.wait(timeout=10)
+            results[name] = services.do_issue_certificate(**issue)
+        except Exception as error:  # pragma: no cover - reported below
+            results[name] = error
+        finally:
+            if name == "second":
+                second_done.set()
+            connection.close()
+
+    monkeypatch.setattr(services.selectors, "qualifying_enrolment", qualifying)
+    threads = [threading.Thread(target=check, args=(name,), name=name) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert weighed == ["first"], "the second check got past the trainee's lock while the first held it"
+    first, second = results["first"], results["second"]
+    assert isinstance(first, Certificate) and isinstance(second, Certificate) and first.pk == second.pk
+    assert Certificate.objects.filter(trainee=enrolment.trainee).count() == 1

@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from freezegun import freeze_time
 
@@ -160,10 +161,17 @@ def test_self_reported_hours_count_only_once_confirmed():
             hours=30,
             self_reported=True,
         )
+        valid_until = certificate.valid_until
         with pytest.raises(CertificationError):
             services.do_renew_certificate(certificate=certificate)
+        certificate.refresh_from_db()
+        assert certificate.valid_until == valid_until and not certificate.history.filter(action="renew").exists()
         services.do_decide_continuing_education(activity=activity, confirm=True, by=None)
         services.do_renew_certificate(certificate=certificate)
+    certificate.refresh_from_db()
+    assert certificate.period_starts_on == valid_until
+    assert certificate.valid_until == valid_until + relativedelta(years=services.validity_years())
+    assert certificate.history.filter(action="renew").count() == 1
 
 
 def test_the_daily_task_expires_lapsed_certificates_once():

@@ -59,9 +59,22 @@ def test_unknown_or_malformed_input_gets_the_same_not_found_page(client, url):
 def test_an_unknown_but_well_formed_number_reads_the_same(client):
     from certification.numbers import make_number
 
+    CertificateFactory()
     number = make_number(tier_code="senior", track_code="retail", year=2030, sequence=7)
     response = client.get("/en/verify/", {"number": number})
-    assert response.status_code == 404
+    malformed = client.get("/en/verify/", {"number": "nonsense"})
+    assert response.status_code == malformed.status_code == 404
+    assert "No certificate matches this number or link." in response.content.decode()
+    # Nothing tells a well-formed number from nonsense (the form echoes what was typed; the rest is the same page).
+    assert _without(response.content.decode(), number) == _without(malformed.content.decode(), "nonsense")
+
+
+def _without(body: str, typed: str) -> str:
+    """The page with what the visitor typed and the per-response tokens left out."""
+    import re
+
+    body = body.replace(typed, "")
+    return re.sub(r'(nonce|csrfmiddlewaretoken" value|csrf-token" content)="[^"]*"', "", body)
 
 
 def test_look_ups_are_rate_limited_per_address(client, settings):

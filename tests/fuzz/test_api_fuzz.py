@@ -69,9 +69,8 @@ def keep_test_connection():
 
 
 @pytest.fixture
-def headers(cast, other_trainee, keep_test_connection, settings):
+def headers(cast, other_trainee, keep_test_connection):
     """Bank A's token of every scope, with rows of each kind for the fuzzer to land on (and bank B's employee)."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
     for n in range(3):
         profile = TraineeProfileFactory(employer=cast.hr_a.employer, employee_number=f"A-{n:04d}")
         training.do_enrol(trainee=profile.user, cohort=CohortFactory(curriculum=curriculum_of("assistant")))

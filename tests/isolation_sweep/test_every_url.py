@@ -544,8 +544,7 @@ def test_every_url_pattern_has_a_case():
 
 
 @pytest.fixture
-def theirs(settings) -> Theirs:
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def theirs() -> Theirs:
     return theirs_of(build_world())
 
 

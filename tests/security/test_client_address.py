@@ -41,6 +41,20 @@ def test_without_a_configured_proxy_the_header_is_ignored(settings):
     assert address_of("203.0.113.9, 10.0.0.2", peer=PROXY) == PROXY  # even from a private peer
 
 
+def test_a_peer_without_an_address_is_the_empty_string_whatever_the_header_says(behind_proxy):
+    """A unix-socket peer (no REMOTE_ADDR, or an empty one) names no client: "" (issue 23, a mutant survived)."""
+    request = RequestFactory().get("/", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) == ""
+    assert address_of("203.0.113.9", peer="") == ""
+    assert address_of(None, peer="not an address") == ""
+
+
+def test_a_trusted_proxy_that_sends_no_header_is_the_client(behind_proxy):
+    assert address_of(None) == PROXY
+    assert address_of("") == PROXY
+
+
 def test_a_header_from_a_peer_that_is_not_our_proxy_is_ignored(behind_proxy):
     assert address_of("203.0.113.9", peer="198.51.100.7") == "198.51.100.7"
 

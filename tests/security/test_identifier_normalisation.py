@@ -219,3 +219,38 @@ def test_a_failed_log_in_is_audited_under_the_normalised_address(target):
 
     authenticate(RequestFactory().post("/admin/login/"), username=" TARGET@Example.test", password="wrong")
     assert list(AuditEvent.objects.filter(action="login_failed").values_list("actor_label", flat=True)) == [ADDRESS]
+
+
+# --- the lock-out key, function by function (mutation/RESULTS.md: the survivors of accounts/identifiers.py) ---
+
+
+def test_no_address_normalises_to_the_empty_string():
+    from accounts.identifiers import normalize_email
+
+    assert normalize_email(None) == normalize_email("") == normalize_email("  ") == ""
+
+
+def test_the_lockout_key_takes_the_address_under_email_when_there_is_no_username():
+    from accounts.identifiers import lockout_username
+
+    assert lockout_username(None, {"email": " Chen@Bank.example "}) == "chen@bank.example"
+    assert lockout_username(None, {"username": "", "email": "CHEN@bank.example"}) == "chen@bank.example"
+
+
+def test_the_lockout_key_of_an_api_request_comes_from_its_parsed_data():
+    """A REST framework request carries the body in ``data`` (its ``POST`` is empty for JSON)."""
+    from types import SimpleNamespace
+
+    from accounts.identifiers import lockout_username
+
+    api_request = SimpleNamespace(data={"username": " Chen@Bank.EXAMPLE"}, POST={})
+    assert lockout_username(api_request, None) == "chen@bank.example"
+    form_request = SimpleNamespace(POST={"username": "CHEN@bank.example "})
+    assert lockout_username(form_request, None) == "chen@bank.example"
+
+
+def test_the_lockout_key_without_a_request_body_is_the_empty_string():
+    from accounts.identifiers import lockout_username
+
+    assert lockout_username(None, None) == ""
+    assert lockout_username(object(), {}) == ""

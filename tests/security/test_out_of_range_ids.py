@@ -111,8 +111,7 @@ PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 @pytest.fixture
-def world(db, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+def world(db):
     from django.core.cache import cache
 
     cache.clear()
