@@ -10,7 +10,7 @@ Anything else goes through the library unchanged.
 
 from __future__ import annotations
 
-import http.client as http_client
+from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
@@ -33,7 +33,7 @@ _RESPONSE_OVERRIDES = (
     "_csp_update_ro",
     "_csp_replace_ro",
 )
-_EXEMPT_IN_DEBUG = (http_client.INTERNAL_SERVER_ERROR, http_client.NOT_FOUND)
+_EXEMPT_IN_DEBUG = (HTTPStatus.INTERNAL_SERVER_ERROR, HTTPStatus.NOT_FOUND)
 
 # (header, policy text, excluded path prefixes) for the enforced and the report-only policy.
 _Policy = tuple[str, str, tuple[str, ...]]

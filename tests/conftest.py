@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -70,8 +71,11 @@ def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     celery_app.conf.task_always_eager = True
+    # /readyz asks for a worker's answer to a ping broadcast; the in-process "worker" answers it at once.
+    answer_pings = mock.patch.object(celery_app.control, "ping", lambda *a, **kw: [{"eager@test": {"ok": "pong"}}])
     try:
-        yield
+        with answer_pings:
+            yield
     finally:
         celery_app.conf.task_always_eager = False
 

@@ -15,7 +15,7 @@ def test_a_view_that_loses_the_database_answers_503_json_the_exam_page_retries(s
     client = Client(raise_request_exception=False)
     lost = OperationalError("server closed the connection")
     with mock.patch("exams.views.attempts.do_save_answer", side_effect=lost), \
-            mock.patch("django.contrib.auth.middleware.get_user", return_value=_someone()):  # fmt: skip
+            mock.patch("accounts.middleware.get_user", return_value=_someone()):  # fmt: skip
         response = client.post("/en/exams/attempts/1/answer/", "{}", content_type="application/json")
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert response.json()["code"] == "unavailable" and "Nothing you saved is lost" in response.json()["error"]

@@ -18,12 +18,6 @@ OUTSIDER = "203.0.113.9"
 TOKEN = "t" * 40
 
 
-@pytest.fixture(autouse=True)
-def a_worker_answers(monkeypatch):
-    """No worker process runs in these tests (test_with_a_worker has one): its ping answers."""
-    monkeypatch.setattr(readiness.celery_app.control, "ping", lambda timeout: [{"celery@test": {"ok": "pong"}}])
-
-
 def sample(body: str, name: str, **labels: str) -> float | None:
     """The value of one series in Prometheus's text format, read without the client library."""
     for line in body.splitlines():
