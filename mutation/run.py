@@ -37,6 +37,7 @@ MODULES: dict[str, list[str]] = {
     "accounts/client_address.py": ["tests/security/test_client_address.py"],
     "courses/hours.py": ["tests/fuzz/test_hours_properties.py", "tests/courses/test_hours.py"],
     "hr_api/idempotency.py": [
+        "tests/api/test_idempotency.py",
         "tests/api/test_enrolments.py",
         "tests/api/test_employees.py",
         "tests/api/test_evaluations.py",
