@@ -92,3 +92,15 @@ def test_a_foreign_key_to_another_employer_scoped_model_offers_only_the_employer
     assert theirs, "the isolation world gives employer B no evaluation period"
     offered = choices(rf, world.hr_a, Evaluation, "period")
     assert offered == own and not offered & theirs
+
+
+def test_a_superuser_sees_every_register_row_and_the_office_only_where_the_admin_says_so(rf, world: World, office):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    tables = admin.site._registry[AuthorityTable]  # office_sees_rows off
+    every_table = set(AuthorityTable.objects.values_list("pk", flat=True))
+    assert every_table
+    assert set(tables.get_queryset(request_of(rf, superuser)).values_list("pk", flat=True)) == every_table
+    assert not tables.get_queryset(request_of(rf, office)).exists()
+    memberships = admin.site._registry[EmployerMembership]  # office_sees_rows on
+    every_membership = set(EmployerMembership.objects.values_list("pk", flat=True))
+    assert set(memberships.get_queryset(request_of(rf, office)).values_list("pk", flat=True)) == every_membership
