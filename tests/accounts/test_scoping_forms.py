@@ -104,3 +104,15 @@ def test_a_superuser_sees_every_register_row_and_the_office_only_where_the_admin
     memberships = admin.site._registry[EmployerMembership]  # office_sees_rows on
     every_membership = set(EmployerMembership.objects.values_list("pk", flat=True))
     assert set(memberships.get_queryset(request_of(rf, office)).values_list("pk", flat=True)) == every_membership
+
+
+def test_an_inactive_or_anonymous_user_has_no_employer(world: World):
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.scoping import employer_of
+
+    assert employer_of(world.hr_a) == world.emp_a
+    world.hr_a.is_active = False
+    assert employer_of(world.hr_a) is None
+    assert employer_of(AnonymousUser()) is None
+    assert employer_of(object()) is None  # not a user at all (a task's stand-in)
