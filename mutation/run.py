@@ -37,13 +37,21 @@ MODULES: dict[str, list[str]] = {
     "accounts/client_address.py": ["tests/security/test_client_address.py"],
     "courses/hours.py": ["tests/fuzz/test_hours_properties.py", "tests/courses/test_hours.py"],
     "hr_api/idempotency.py": [
+        "tests/api/test_idempotency.py",
         "tests/api/test_enrolments.py",
         "tests/api/test_employees.py",
         "tests/api/test_evaluations.py",
     ],
     "exams/services/grading.py": ["tests/exams/test_grading.py", "tests/exams/test_interleavings.py"],
     "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_interleavings.py"],
-    "accounts/scoping.py": ["tests/accounts/test_admin_isolation.py", "tests/accounts/test_roles.py"],
+    "accounts/scoping.py": [
+        "tests/accounts/test_scoping_forms.py",
+        "tests/accounts/test_admin_isolation.py",
+        "tests/accounts/test_roles.py",
+        "tests/courses/test_teachers.py",
+        "tests/career/test_privacy.py",
+        "tests/career/test_evaluation_privacy.py",
+    ],
     "certification/services.py": ["tests/certification/test_services.py", "tests/certification/test_issuance.py"],
     "courses/services.py": ["tests/courses/test_services.py", "tests/courses/test_enrolment_states.py"],
 }
