@@ -431,6 +431,8 @@ def _ce_hours(value: object) -> Decimal:
         hours = Decimal(str(value))
     except InvalidOperation:
         raise CertificationError("bad_hours", _("Enter the hours as a number.")) from None
+    if not hours.is_finite():  # NaN cannot even be compared
+        raise CertificationError("bad_hours", _("Enter the hours as a number."))
     if hours <= 0 or hours > 200:
         raise CertificationError("bad_hours", _("Hours must be more than 0 and at most 200."))
     return hours

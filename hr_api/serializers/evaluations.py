@@ -30,6 +30,8 @@ class Score(serializers.FloatField):
         if isinstance(data, int) and not 0 <= data <= 100:  # before float(), which a huge integer overflows
             self.fail("max_value" if data > 100 else "min_value", max_value=100, min_value=0)
         value = super().to_internal_value(data)
+        if not 0 <= value <= 100:  # before quantize, which a huge float overflows (validators run after this)
+            self.fail("max_value" if value > 100 else "min_value", max_value=100, min_value=0)
         return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
 
     def to_representation(self, value):

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from freezegun import freeze_time
 
@@ -21,6 +21,14 @@ from certification.models import CECourse, CEEnrolment, Certificate, ContinuingE
 from certification.services import CertificationError
 from tests.conftest import in_english, logged_in
 from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals below are read in English (zh-Hant is the default language)."""
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
@@ -378,3 +386,10 @@ def test_the_demo_publishes_four_courses_and_trainee06s_attendance_counts_once()
     certificate = Certificate.objects.get(trainee=enrolment.holder)
     assert services.ce_hours_in_period(certificate) == Decimal(14)  # 8 reported before, 6 attended
     assert selectors.holds_active_certificate(enrolment.holder_id)
+
+
+@pytest.mark.parametrize("hours", ["NaN", "sNaN", "Infinity", "-Infinity", "3 hours"])
+def test_hours_that_are_not_a_finite_number_are_refused_with_bad_hours(hours):
+    with pytest.raises(CertificationError) as refused:
+        services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
+    assert refused.value.code == "bad_hours"
