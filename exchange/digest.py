@@ -17,19 +17,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import StaffMembership, User
+from accounts.models import User
 from certification import reminders
 from core.mail import send_templated_mail
 from core.tasks import enqueue_on_commit
-from courses.models import Enrolment, TrainingSession
+from courses.models import Enrolment
 
 from .models import Post, PostNotification
-from .selectors import MEMBER_STATES
+from .selectors import MEMBER_STATES, teaching
 
 DIGEST_KIND = "exchange_digest"
 DIGEST_WINDOW = datetime.timedelta(days=7)
@@ -53,16 +53,7 @@ def _participants(cohort_ids: set[int]) -> dict[int, set[int]]:
     trainees = Enrolment.objects.filter(
         cohort_id__in=cohort_ids, state__in=MEMBER_STATES, trainee__is_active=True
     ).values_list("trainee_id", "cohort_id")
-    teachers = (
-        TrainingSession.objects.filter(
-            cohort_id__in=cohort_ids,
-            teacher_person__role=StaffMembership.Role.TEACHER,
-            teacher_person__user__is_active=True,
-        )
-        .filter(teacher_person__institution_id=F("cohort__institution_id"))
-        .values_list("teacher_person__user_id", "cohort_id")
-        .distinct()
-    )
+    teachers = teaching(cohort_id__in=cohort_ids, teacher_person__user__is_active=True)
     for user_id, cohort_id in [*trainees, *teachers]:
         found.setdefault(user_id, set()).add(cohort_id)
     return found
@@ -152,12 +143,5 @@ def send_digest(*, user_id: int, now: datetime.datetime | None = None) -> int:
 def _participants_of(user: User) -> set[int]:
     """The cohorts in whose exchange ``user`` posts today (trainee or teacher)."""
     cohorts = set(Enrolment.objects.filter(trainee=user, state__in=MEMBER_STATES).values_list("cohort_id", flat=True))
-    cohorts |= set(
-        TrainingSession.objects.filter(
-            teacher_person__user=user,
-            teacher_person__role=StaffMembership.Role.TEACHER,
-        )
-        .filter(teacher_person__institution_id=F("cohort__institution_id"))
-        .values_list("cohort_id", flat=True)
-    )
+    cohorts |= {cohort_id for _user_id, cohort_id in teaching(teacher_person__user=user)}
     return cohorts

@@ -14,7 +14,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet
 
 from accounts.models import StaffMembership
 from courses.models import Cohort, Enrolment, TrainingSession
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 Role = Literal["trainee", "teacher", "moderator", "former"]
 
-#: The enrolment states of a trainee who takes part (reads and posts).
-MEMBER_STATES = (Enrolment.State.APPROVED, Enrolment.State.IN_TRAINING, Enrolment.State.COMPLETED)
+#: The enrolment states of a trainee who takes part (reads and posts): the admitted ones.
+MEMBER_STATES = Enrolment.ADMITTED_STATES
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,16 @@ class Access:
     @property
     def is_moderator(self) -> bool:
         return self.role == "moderator"
+
+
+def teaching(**filters: Any) -> QuerySet[TrainingSession, tuple[int, int]]:
+    """(user id, cohort id) of each teacher named on a session of a cohort of their own institution."""
+    return (
+        TrainingSession.objects.filter(teacher_person__role=StaffMembership.Role.TEACHER, **filters)
+        .filter(teacher_person__institution_id=F("cohort__institution_id"))
+        .values_list("teacher_person__user_id", "cohort_id")
+        .distinct()
+    )
 
 
 def _teaches(membership: StaffMembership, cohort_id: int) -> bool:
