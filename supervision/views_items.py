@@ -24,7 +24,7 @@ from .access import require_office, viewer_of
 from .charts import Bar, BarChart, Histogram
 from .figures import items as figures
 from .html import cell, rows_html
-from .pages import render_page
+from .pages import Figures, render_figures
 from .tables import Table
 
 
@@ -55,6 +55,18 @@ def _letter(position: int) -> str:
 def items(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     require_office(viewer)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_items.html",
+        title=_("Item analysis"),
+        section="supervision:items",
+        build=lambda: _items(request),
+        varies_on=("paper", "flagged", "page"),
+    )
+
+
+def _items(request: HttpRequest) -> Figures:
     language = get_language() or "zh-hant"
     papers = list(figures.paper_statistics())
     chosen = _chosen_paper(request, papers)
@@ -103,15 +115,7 @@ def items(request: HttpRequest) -> HttpResponse:
     }
     if chosen is not None:
         page_tables += _paper_tables(request, chosen, flagged_only, language, context)
-    return render_page(
-        request,
-        viewer,
-        "supervision/items.html",
-        title=_("Item analysis"),
-        section="supervision:items",
-        page_tables=page_tables,
-        context=context,
-    )
+    return Figures(page_tables, context)
 
 
 def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) -> figures.PaperStatistic | None:

@@ -10,7 +10,6 @@ from decimal import Decimal
 from html import escape
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,11 +30,11 @@ from .access import Viewer, require_office, viewer_of
 from .charts import Bar, BarChart, Histogram
 from .figures import certificates, papers, pass_rates, training
 from .figures.scope import Scope
-from .figures.statistics import Rate, min_responses
+from .figures.statistics import Rate
 from .forms import ExpiringForm
 from .html import cell
 from .names import cohort_name, month_label, with_names
-from .pages import render_page
+from .pages import Figures, render_figures, render_page
 from .tables import FORMATS, Table
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
@@ -43,14 +42,6 @@ MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table h
 
 def _scope(viewer: Viewer) -> Scope:
     return Scope(viewer.institution_id)
-
-
-def _render(
-    request: HttpRequest, viewer: Viewer, template: str, *, context: dict[str, Any] | None = None, **kwargs: Any
-) -> HttpResponse:
-    """``render_page`` with the rules the pages state: the minimum for a rate, the essays' service level."""
-    rules = {"min_responses": min_responses(), "marking_days": settings.EXAM_ESSAY_MARKING_DAYS}
-    return render_page(request, viewer, template, context={**rules, **(context or {})}, **kwargs)
 
 
 # A breakdown with more rows (the cohorts of every institution) shows its largest on the page.
@@ -109,6 +100,17 @@ def _pass_rate_row(row: pass_rates.PassRateRow) -> list[Any]:
 @require_GET
 def pass_rates_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_pass_rates.html",
+        title=_("Pass rates"),
+        section="supervision:pass_rates",
+        build=lambda: _pass_rates(request, viewer),
+    )
+
+
+def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     total = pass_rates.total(scope)
     titles = {
@@ -143,15 +145,7 @@ def pass_rates_page(request: HttpRequest) -> HttpResponse:
         parts.append(
             {"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table, "left_out": left_out}
         )
-    return _render(
-        request,
-        viewer,
-        "supervision/pass_rates.html",
-        title=_("Pass rates"),
-        section="supervision:pass_rates",
-        page_tables=page_tables,
-        context={"total": total, "parts": parts, "total_table": page_tables[0]},
-    )
+    return Figures(page_tables, {"total": total, "parts": parts, "total_table": page_tables[0]})
 
 
 # --- training -------------------------------------------------------------------------------------
@@ -180,6 +174,17 @@ def _hours_rows(t: training.TrainingTotals) -> list[list[Any]]:
 @require_GET
 def training_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_training.html",
+        title=_("Training"),
+        section="supervision:training",
+        build=lambda: _training(viewer),
+    )
+
+
+def _training(viewer: Viewer) -> Figures:
     t = training.totals(_scope(viewer))
     states = Table(
         "states", _("Enrolments by state"), [_("State"), _("Enrolments")],
@@ -214,14 +219,9 @@ def training_page(request: HttpRequest) -> HttpResponse:
         + [(_("Teaching owed"), float(t.owed["teaching"])), (_("Exam preparation owed"), float(t.owed["exam_prep"]))],
         text="{:,.1f}",
     )
-    return _render(
-        request,
-        viewer,
-        "supervision/training.html",
-        title=_("Training"),
-        section="supervision:training",
-        page_tables=[states, hours, completion],
-        context={
+    return Figures(
+        [states, hours, completion],
+        {
             "totals": t,
             "states_chart": count_chart(_("Enrolments by state"), [(label, n) for _s, label, n in t.by_state]),
             "hours_chart": hours_chart,
@@ -240,6 +240,17 @@ def training_page(request: HttpRequest) -> HttpResponse:
 @require_GET
 def certificates_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_certificates.html",
+        title=_("Certificates"),
+        section="supervision:certificates",
+        build=lambda: _certificates(viewer),
+    )
+
+
+def _certificates(viewer: Viewer) -> Figures:
     t = certificates.totals(_scope(viewer))
     status = Table(
         "status", _("Certificates by status"), [_("Status"), _("Certificates")],
@@ -256,14 +267,9 @@ def certificates_page(request: HttpRequest) -> HttpResponse:
         ],
     )
     recent = months.rows[-24:]
-    return _render(
-        request,
-        viewer,
-        "supervision/certificates.html",
-        title=_("Certificates"),
-        section="supervision:certificates",
-        page_tables=[status, months],
-        context={
+    return Figures(
+        [status, months],
+        {
             "totals": t,
             "status_chart": count_chart(
                 _("Certificates by status"),
@@ -291,6 +297,17 @@ def _course_label(row: dict[str, Any]) -> str:
 @require_GET
 def exams_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_exams.html",
+        title=_("Exams"),
+        section="supervision:exams",
+        build=lambda: _exams(viewer),
+    )
+
+
+def _exams(viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     from exams.models import Attempt
 
@@ -328,14 +345,9 @@ def exams_page(request: HttpRequest) -> HttpResponse:
             for b in waiting
         ],
     )
-    return _render(
-        request,
-        viewer,
-        "supervision/exams.html",
-        title=_("Exams"),
-        section="supervision:exams",
-        page_tables=[attempts, scores, backlog],
-        context={
+    return Figures(
+        [attempts, scores, backlog],
+        {
             "attempts_chart": count_chart(_("Attempts per paper"), [(str(r[0]), r[-1]) for r in attempts.rows]),
             "histogram": Histogram(title=_("Score distribution"), labels=labels, counts=counts),
             "backlog_chart": count_chart(
@@ -353,6 +365,17 @@ def exams_page(request: HttpRequest) -> HttpResponse:
 def institutions_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     require_office(viewer)
+    return render_figures(
+        request,
+        viewer,
+        "supervision/_institutions.html",
+        title=_("Institutions side by side"),
+        section="supervision:institutions",
+        build=lambda: _institutions(viewer),
+    )
+
+
+def _institutions(viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     rates = {r.key: r for r in pass_rates.by(scope, "institution")}
     completion = {r.key: r for r in training.completion_by_institution(scope)}
@@ -405,14 +428,9 @@ def institutions_page(request: HttpRequest) -> HttpResponse:
         ],
         rows,
     )
-    return _render(
-        request,
-        viewer,
-        "supervision/institutions.html",
-        title=_("Institutions side by side"),
-        section="supervision:institutions",
-        page_tables=[table],
-        context={
+    return Figures(
+        [table],
+        {
             "pass_chart": rate_chart(_("First-attempt pass rate by institution"), rate_rows),
             "completion_chart": rate_chart(_("Completion rate by institution"), completion_rows),
         },
@@ -430,7 +448,7 @@ def cohorts_page(request: HttpRequest) -> HttpResponse:
     viewer = viewer_of(request)
     cohorts = with_names(exports.cohorts_of(viewer), "pk", "code", "status")
     page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return _render(
+    return render_page(
         request,
         viewer,
         "supervision/cohorts.html",
@@ -513,7 +531,7 @@ def expiring(request: HttpRequest) -> HttpResponse:
         return spreadsheet_response(
             table.dataset(), data["format"], f"certificates-expiring-{data['valid_from']}-{data['valid_to']}"
         )
-    response = _render(
+    response = render_page(
         request,
         viewer,
         "supervision/expiring.html",

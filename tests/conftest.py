@@ -81,6 +81,21 @@ def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty in-process cache: a test's rolled-back rows give their ids
+    (SQLite's counters roll back too) to the next test's, and a key built from ids (the supervision
+    figures' edition) must not find the last test's page."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
 def dns(monkeypatch: pytest.MonkeyPatch):
     """No test asks real DNS: outbound URLs resolve through tests/fake_dns.py (public unless mapped)."""
     from accounts import outbound

@@ -1,17 +1,3 @@
-import pytest
-
 # The exam fixtures test_audit_grading.py asks for, offered here so that its parameters do not shadow imports.
 from tests.exams.conftest import grader_a, world  # noqa: F401
 from tests.exams.test_grading import essay_world  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import caches
-    from django.core.cache.backends.locmem import LocMemCache
-
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
-    yield
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
