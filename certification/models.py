@@ -6,7 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
+from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user
+from core.models import MailClaim, SyncedTimestamped, Timestamped
 
 
 def new_verification_code() -> str:
@@ -14,7 +16,7 @@ def new_verification_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Certificate(models.Model):
+class Certificate(SyncedTimestamped):
     """A certificate for one tier and track. Status changes only through ``certification.services``.
 
     ``period_starts_on`` is the start of the current validity period (the issue date, then the
@@ -63,8 +65,6 @@ class Certificate(models.Model):
     verification_code = models.CharField(
         _("verification code"), max_length=40, unique=True, default=new_verification_code, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
     announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
     # Its entry in the status lists of its Open Badges credential (certification.status_list): drawn at
@@ -215,10 +215,8 @@ class ContinuingEducation(models.Model):
         verbose_name = _("continuing-education activity")
         verbose_name_plural = _("continuing education")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=200),
-                name="ce_hours_positive",
-                violation_error_message=_("Continuing education hours are more than 0 and at most 200."),
+            hours_at_most(
+                200, name="ce_hours_positive", message=_("Continuing education hours are more than 0 and at most 200.")
             ),
         ]
         indexes = [models.Index(fields=["trainee", "status", "completed_on"], name="ce_trainee_status_idx")]
@@ -227,7 +225,7 @@ class ContinuingEducation(models.Model):
         return f"{self.trainee} · {self.title}"
 
 
-class CECourse(Bilingual, models.Model):
+class CECourse(Bilingual, Timestamped):
     """A continuing-education course an institution offers to certificate holders (seed C 後續教育, F).
 
     Holders enrol from the portal while it is published and has not started; the attendance the
@@ -262,23 +260,22 @@ class CECourse(Bilingual, models.Model):
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     is_published = models.BooleanField(_("published"), default=False, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name = _("continuing-education course")
         verbose_name_plural = _("continuing-education courses")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=200),
+            hours_at_most(
+                200,
                 name="ce_course_hours_positive",
-                violation_error_message=_("A continuing-education course gives more than 0 and at most 200 hours."),
+                message=_("A continuing-education course gives more than 0 and at most 200 hours."),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+            ends_not_before_start(
+                "starts_on",
+                "ends_on",
                 name="ce_course_dates_ordered",
-                violation_error_message=_("The course cannot end before it starts."),
+                message=_("The course cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__gt=0),
@@ -383,13 +380,11 @@ class ReminderKind(models.TextChoices):
     CE_SHORT = "ce_short", _("continuing-education hours short")
 
 
-class ReminderSent(models.Model):
+class ReminderSent(MailClaim):
     """A reminder claimed for one person, kind and object; the row exists before the mail goes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30, choices=ReminderKind.choices)
     object_key = models.CharField(max_length=60)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder sent")

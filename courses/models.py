@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
+from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user
+from core.models import SyncedTimestamped
 
 from .knowledge import KnowledgeArea
 
@@ -195,10 +197,10 @@ class SyllabusTopic(Bilingual, models.Model):
                 name="syllabus_topic_position_unique",
                 violation_error_message=_("The syllabus already has a topic at this position."),
             ),
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=100),
+            hours_at_most(
+                100,
                 name="syllabus_topic_hours_positive",
-                violation_error_message=_("A topic takes more than 0 and at most 100 class hours."),
+                message=_("A topic takes more than 0 and at most 100 class hours."),
             ),
             models.CheckConstraint(
                 condition=Q(knowledge_area__in=KnowledgeArea.values),
@@ -334,7 +336,7 @@ class CohortManager(models.Manager["Cohort"]):
         return super().get_queryset().select_related("institution", "curriculum__tier", "curriculum__track")
 
 
-class Cohort(models.Model):
+class Cohort(SyncedTimestamped):
     """A training class an institution runs for one curriculum (tier and track)."""
 
     class Status(models.TextChoices):
@@ -372,8 +374,6 @@ class Cohort(models.Model):
     # Seats held by pending, approved and in-training enrolments; changed only under the
     # cohort's row lock by the enrolment services, so it can never pass ``capacity``.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = CohortManager()
 
@@ -382,10 +382,11 @@ class Cohort(models.Model):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+            ends_not_before_start(
+                "starts_on",
+                "ends_on",
                 name="cohort_dates_ordered",
-                violation_error_message=_("The cohort cannot end before it starts."),
+                message=_("The cohort cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(enrolment_closes_at__gt=models.F("enrolment_opens_at")),
@@ -437,7 +438,7 @@ class Cohort(models.Model):
         return " · ".join(parts)
 
 
-class Enrolment(models.Model):
+class Enrolment(SyncedTimestamped):
     """A trainee in a cohort. States change only through ``courses.services``."""
 
     class State(models.TextChoices):
@@ -483,8 +484,6 @@ class Enrolment(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Claimed by the e-mail task before it sends, so that a task run twice mails once.
     decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -611,10 +610,8 @@ class TrainingSession(models.Model):
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
-                name="session_hours_in_a_day",
-                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            hours_at_most(
+                24, name="session_hours_in_a_day", message=_("A session lasts more than 0 and at most 24 hours.")
             ),
             models.CheckConstraint(
                 condition=COURSE_IFF_TEACHING,
@@ -727,10 +724,10 @@ class RemoteModule(Bilingual, models.Model):
         verbose_name = _("remote-learning module")
         verbose_name_plural = _("remote-learning modules")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=100),
+            hours_at_most(
+                100,
                 name="remote_module_hours_positive",
-                violation_error_message=_("A remote module earns more than 0 and at most 100 class hours."),
+                message=_("A remote module earns more than 0 and at most 100 class hours."),
             ),
             models.CheckConstraint(
                 condition=COURSE_IFF_TEACHING,
@@ -794,10 +791,10 @@ class SelfStudyEntry(models.Model):
         verbose_name = _("self-study entry")
         verbose_name_plural = _("self-study entries")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
+            hours_at_most(
+                24,
                 name="self_study_hours_in_a_day",
-                violation_error_message=_("Self-study hours of a day are more than 0 and at most 24."),
+                message=_("Self-study hours of a day are more than 0 and at most 24."),
             ),
         ]
         indexes = [models.Index(fields=["enrolment", "studied_on"], name="self_study_enrolment_day_idx")]

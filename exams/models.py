@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.fields import acting_user
+from core.models import MailClaim
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
 
@@ -395,13 +396,12 @@ class EssayOverdueReminder(models.Model):
         return f"{self.item_id} · {self.sent_at:%Y-%m-%d}"
 
 
-class GraderDigestSent(models.Model):
+class GraderDigestSent(MailClaim):
     """The daily digest of waiting essays, claimed for one grader and day before it is mailed: a beat
     run repeated the same day, or a retried task, finds the row and sends nothing."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)  # labelled, as migrated before MailClaim
 
     class Meta:
         verbose_name = _("grader digest sent")

@@ -1,0 +1,37 @@
+"""Abstract models every app builds on: the kernel has no tables of its own."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Timestamped(models.Model):
+    """A row that keeps when it was made and when it last changed (both set by Django, never edited)."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class SyncedTimestamped(Timestamped):
+    """A :class:`Timestamped` row the employers' systems read page by page by its last change (the HR
+    API's ``updated_since`` cursor, ``hr_api.pagination``): ``updated_at`` is indexed for them."""
+
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class MailClaim(models.Model):
+    """A mail claimed for one person before (or with) its sending: the row goes in first, and the
+    model's unique constraint on the person and what was sent refuses a second claim, so that a task
+    run twice mails once. Each claim adds what it is a claim of (a post, a kind and object, a day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
