@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Employer
 from core.constraints import ends_not_before_start
-from core.fields import acting_user
+from core.fields import acting_user, announcement_claim
 from core.models import MailClaim, SyncedTimestamped, Timestamped
 
 
@@ -190,7 +190,7 @@ class ComplianceEvent(models.Model):
     occurred_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
     level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    announced_at = announcement_claim()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.constraints import ends_not_before_start, hours_at_most
-from core.fields import acting_user
-from core.models import MailClaim, SyncedTimestamped, Timestamped
+from core.fields import acting_user, announcement_claim
+from core.models import Decided, MailClaim, SyncedTimestamped, Timestamped
 
 
 def new_verification_code() -> str:
@@ -65,8 +65,7 @@ class Certificate(SyncedTimestamped):
     verification_code = models.CharField(
         _("verification code"), max_length=40, unique=True, default=new_verification_code, editable=False
     )
-    # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    announced_at = announcement_claim()  # of certificate_issued
     # Its entry in the status lists of its Open Badges credential (certification.status_list): drawn at
     # random by status_list.free_index when the certificate is made, unique, and never reused
     # (certificates are never deleted).
@@ -183,7 +182,7 @@ class PendingCheck(models.Model):
         return f"{self.trainee_id} · {self.result_id}"
 
 
-class ContinuingEducation(models.Model):
+class ContinuingEducation(Decided):
     """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending)."""
 
     class Status(models.TextChoices):
@@ -206,8 +205,7 @@ class ContinuingEducation(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     self_reported = models.BooleanField(_("self-reported"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    decided_by = acting_user(_("by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = acting_user(_("by"))  # labelled as migrated, unlike the other decided rows
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import acting_user
+
 
 class Timestamped(models.Model):
     """A row that keeps when it was made and when it last changed (both set by Django, never edited)."""
@@ -32,6 +34,17 @@ class MailClaim(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Decided(models.Model):
+    """A row a person decides on (approves, confirms or rejects): who decided it and when, both empty
+    until then."""
+
+    decided_by = acting_user(_("decided by"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         abstract = True

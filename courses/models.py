@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user
-from core.models import SyncedTimestamped
+from core.models import Decided, SyncedTimestamped
 
 from .knowledge import KnowledgeArea
 
@@ -438,7 +438,7 @@ class Cohort(SyncedTimestamped):
         return " · ".join(parts)
 
 
-class Enrolment(SyncedTimestamped):
+class Enrolment(SyncedTimestamped, Decided):
     """A trainee in a cohort. States change only through ``courses.services``."""
 
     class State(models.TextChoices):
@@ -478,9 +478,7 @@ class Enrolment(SyncedTimestamped):
         _("exam preparation days owed"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
-    decided_by = acting_user(_("decided by"))
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Claimed by the e-mail task before it sends, so that a task run twice mails once.
     decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
@@ -766,7 +764,7 @@ class RemoteCompletion(models.Model):
         return f"{self.enrolment.trainee} · {self.module}"
 
 
-class SelfStudyEntry(models.Model):
+class SelfStudyEntry(Decided):
     """Hours of self-study a trainee logs; they count once the institution confirms them."""
 
     class Status(models.TextChoices):
@@ -782,8 +780,6 @@ class SelfStudyEntry(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
-    decided_by = acting_user(_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

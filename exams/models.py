@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
-from core.fields import acting_user
+from core.fields import acting_user, announcement_claim
 from core.models import MailClaim
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
@@ -340,8 +340,7 @@ class CourseResult(models.Model):
     graded_at = models.DateTimeField(_("graded at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-    # The claim of the result_published announcement (core.signals): empty until receivers have heard it.
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    announced_at = announcement_claim()  # of result_published
 
     class Meta:
         ordering = ["-graded_at"]
