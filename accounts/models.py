@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -176,6 +177,13 @@ class Employer(Organisation):
         verbose_name_plural = _("employers")
 
 
+def _one_per_person(related_name: str) -> models.OneToOneField[Any, Any]:
+    """The person a membership or profile row belongs to: one row per person, gone with their account."""
+    return models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name=related_name, verbose_name=_("user")
+    )
+
+
 class StaffMembership(models.Model):
     """Institution staff belong to exactly one institution (one row per user).
 
@@ -188,9 +196,7 @@ class StaffMembership(models.Model):
         GRADER = "grader", _("institution grader")
         TEACHER = "teacher", _("institution teacher")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_membership", verbose_name=_("user")
-    )
+    user = _one_per_person("staff_membership")
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="staff", verbose_name=_("institution")
     )
@@ -207,9 +213,7 @@ class StaffMembership(models.Model):
 class EmployerMembership(models.Model):
     """Employer HR staff belong to exactly one employer (one row per user); they see its register only."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_membership", verbose_name=_("user")
-    )
+    user = _one_per_person("employer_membership")
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="hr_staff", verbose_name=_("employer")
     )
@@ -230,9 +234,7 @@ class TraineeProfile(SyncedTimestamped):
         CORPORATE = "corporate", _("corporate")
         COMPREHENSIVE = "comprehensive", _("comprehensive")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainee_profile", verbose_name=_("user")
-    )
+    user = _one_per_person("trainee_profile")
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("employer")
     )

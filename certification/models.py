@@ -9,6 +9,7 @@ from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user, announcement_claim
 from core.models import Decided, MailClaim, SyncedTimestamped, Timestamped
+from courses.models import Delivery
 
 
 def new_verification_code() -> str:
@@ -231,9 +232,7 @@ class CECourse(Bilingual, Timestamped):
     Seats change only under the course's row lock (``services.do_enrol_ce``).
     """
 
-    class Mode(models.TextChoices):
-        FACE_TO_FACE = "face_to_face", _("face-to-face")
-        LIVE_REMOTE = "live_remote", _("live remote")
+    Mode = Delivery  # held like a training session: in a room, or live online
 
     institution = models.ForeignKey(
         "accounts.Institution", on_delete=models.PROTECT, related_name="ce_courses", verbose_name=_("institution")

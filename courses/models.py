@@ -323,6 +323,13 @@ class Purpose(models.TextChoices):
     EXAM_PREP = "exam_prep", _("exam preparation")
 
 
+class Delivery(models.TextChoices):
+    """How a class is held: in a room, or live online (a live remote class has no place)."""
+
+    FACE_TO_FACE = "face_to_face", _("face-to-face")
+    LIVE_REMOTE = "live_remote", _("live remote")
+
+
 #: The rule of a session's or a remote module's course: teaching names one, exam preparation none.
 COURSE_IFF_TEACHING = Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True)
 
@@ -552,10 +559,7 @@ class TrainingSession(models.Model):
     """A class of a cohort, in a room or live online: one day's teaching of one course, or exam preparation."""
 
     Purpose = Purpose
-
-    class Mode(models.TextChoices):
-        FACE_TO_FACE = "face_to_face", _("face-to-face")
-        LIVE_REMOTE = "live_remote", _("live remote")
+    Mode = Delivery
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
