@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Employer
 from core.constraints import ends_not_before_start
 from core.fields import acting_user, announcement_claim
-from core.models import MailClaim, SyncedTimestamped, Timestamped
+from core.models import Created, MailClaim, SyncedTimestamped, Timestamped
 
 
 class ManagerClass(models.TextChoices):
@@ -351,7 +351,7 @@ class LevelThreshold(models.Model):
         return f"{self.get_level_display()} ≥ {self.min_score}"
 
 
-class EvaluationPeriod(models.Model):
+class EvaluationPeriod(Created):
     """A period of a scheme (a quarter, a year …); periods of one kind never overlap
     (``career.services.evaluations.do_define_period``, under the scheme's row lock)."""
 
@@ -361,7 +361,6 @@ class EvaluationPeriod(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["scheme", "-starts_on", "kind"]

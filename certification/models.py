@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user, announcement_claim
-from core.models import Decided, MailClaim, SyncedTimestamped, Timestamped
+from core.models import Created, Decided, MailClaim, SyncedTimestamped, Timestamped
 from courses.models import Delivery
 
 
@@ -183,7 +183,7 @@ class PendingCheck(models.Model):
         return f"{self.trainee_id} · {self.result_id}"
 
 
-class ContinuingEducation(Decided):
+class ContinuingEducation(Decided, Created):
     """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending)."""
 
     class Status(models.TextChoices):
@@ -207,7 +207,6 @@ class ContinuingEducation(Decided):
     self_reported = models.BooleanField(_("self-reported"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = acting_user(_("by"))  # labelled as migrated, unlike the other decided rows
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-completed_on", "-pk"]

@@ -7,10 +7,18 @@ from django.utils.translation import gettext_lazy as _
 from .fields import acting_user
 
 
-class Timestamped(models.Model):
-    """A row that keeps when it was made and when it last changed (both set by Django, never edited)."""
+class Created(models.Model):
+    """A row that keeps when it was made (set by Django on insert, never edited)."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+
+class Timestamped(Created):
+    """A :class:`Created` row that also keeps when it last changed (set by Django on each save)."""
+
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user
-from core.models import Decided, SyncedTimestamped
+from core.models import Created, Decided, SyncedTimestamped
 
 from .knowledge import KnowledgeArea
 
@@ -528,7 +528,7 @@ class Enrolment(SyncedTimestamped, Decided):
         return self.teaching_hours_owed + self.exam_prep_hours_owed
 
 
-class PriorLearning(models.Model):
+class PriorLearning(Created):
     """Lower-tier training finished before the portal existed, entered by the program office."""
 
     trainee = models.ForeignKey(
@@ -538,7 +538,6 @@ class PriorLearning(models.Model):
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
     recorded_by = acting_user(_("recorded by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("prior learning")
@@ -555,7 +554,7 @@ class PriorLearning(models.Model):
         return f"{self.trainee} · {self.curriculum}"
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Created):
     """A class of a cohort, in a room or live online: one day's teaching of one course, or exam preparation."""
 
     Purpose = Purpose
@@ -605,7 +604,6 @@ class TrainingSession(models.Model):
     location_en = models.CharField(
         _("location (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["held_on", "starts_at", "pk"]
@@ -768,7 +766,7 @@ class RemoteCompletion(models.Model):
         return f"{self.enrolment.trainee} · {self.module}"
 
 
-class SelfStudyEntry(Decided):
+class SelfStudyEntry(Decided, Created):
     """Hours of self-study a trainee logs; they count once the institution confirms them."""
 
     class Status(models.TextChoices):
@@ -784,7 +782,6 @@ class SelfStudyEntry(Decided):
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-studied_on", "-pk"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.fields import acting_user, announcement_claim
-from core.models import MailClaim
+from core.models import Created, MailClaim
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
 
@@ -30,7 +30,7 @@ class QuestionType(models.TextChoices):
 OBJECTIVE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
 
 
-class Question(Bilingual, models.Model):
+class Question(Bilingual, Created):
     """One version of a bank question.
 
     ``options``: ``[{"key": "a", "zh": "…", "en": "…"}, …]``; ``correct``: the keys of the right
@@ -60,7 +60,6 @@ class Question(Bilingual, models.Model):
     rubric = InCurrentLanguage()
     max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=2, default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course", "family", "-version"]
@@ -103,7 +102,7 @@ class Question(Bilingual, models.Model):
         return self.question_type == QuestionType.ESSAY
 
 
-class ExamPaper(models.Model):
+class ExamPaper(Created):
     """The unified exam subject of one course."""
 
     class MultipleScoring(models.TextChoices):
@@ -124,7 +123,6 @@ class ExamPaper(models.Model):
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     retake_wait_days = models.PositiveSmallIntegerField(_("retake wait (days)"), default=7)
     essay_max_chars = models.PositiveIntegerField(_("essay length limit (characters)"), default=5000)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course__code"]
@@ -190,7 +188,7 @@ class BlueprintRow(models.Model):
         return f"{self.count} × {question_type} / {self.difficulty} / {area}"
 
 
-class Sitting(models.Model):
+class Sitting(Created):
     """A window in which a cohort's trainees may sit one paper, scheduled by the institution."""
 
     paper = models.ForeignKey(ExamPaper, on_delete=models.PROTECT, related_name="sittings", verbose_name=_("paper"))
@@ -201,7 +199,6 @@ class Sitting(models.Model):
     closes_at = models.DateTimeField(_("window closes"))
     is_online = models.BooleanField(_("online"), default=False)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["opens_at", "pk"]

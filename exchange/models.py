@@ -14,7 +14,7 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import acting_user
-from core.models import MailClaim
+from core.models import Created, MailClaim
 
 MAX_BODY_CHARS = 5000
 MAX_REASON_CHARS = 500
@@ -25,14 +25,13 @@ def _reason_given(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=~Q(reason=""), name=name, violation_error_message=_("Give a reason."))
 
 
-class Thread(models.Model):
+class Thread(Created):
     """The discussion of one course in one cohort; made on its first post."""
 
     cohort = models.ForeignKey(
         "courses.Cohort", on_delete=models.PROTECT, related_name="exchange_threads", verbose_name=_("cohort")
     )
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["cohort", "course__code"]
