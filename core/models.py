@@ -27,7 +27,7 @@ class Timestamped(Created):
 
 class SyncedTimestamped(Timestamped):
     """A :class:`Timestamped` row the employers' systems read page by page by its last change (the HR
-    API's ``updated_since`` cursor, ``hr_api.pagination``): ``updated_at`` is indexed for them."""
+    API's ``updated_since`` cursor): ``updated_at`` is indexed for them."""
 
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
