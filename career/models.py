@@ -37,12 +37,19 @@ class ManagerLevel(models.TextChoices):
 LEVEL_RANK = {ManagerLevel.JUNIOR: 1, ManagerLevel.INTERMEDIATE: 2, ManagerLevel.SENIOR: 3}
 
 
+def _grade() -> tuple[models.CharField[str, str], models.CharField[str, str]]:
+    """A grade's two fields, ``manager_class`` and ``level``, as every row of one grade declares them."""
+    return (
+        models.CharField(_("class"), max_length=20, choices=ManagerClass.choices),
+        models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices),
+    )
+
+
 class CertificateRule(models.Model):
     """The least certificate a grade needs, set by the program office: a tier (or higher) and a track
     (empty: either track). The defaults come from migration 0002."""
 
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     min_tier = models.ForeignKey(
         "courses.Tier", on_delete=models.PROTECT, related_name="+", verbose_name=_("least certificate tier")
     )
@@ -80,8 +87,7 @@ class AuthorityTable(models.Model):
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.PROTECT, related_name="authority_table", verbose_name=_("employer")
     )
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     amount = models.DecimalField(_("lending authority (TWD)"), max_digits=15, decimal_places=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -117,8 +123,7 @@ class ManagerGrade(SyncedTimestamped):
     employee = models.OneToOneField(
         "accounts.TraineeProfile", on_delete=models.PROTECT, related_name="manager_grade", verbose_name=_("employee")
     )
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     since = models.DateField(_("in this grade since"), default=timezone.localdate)
     compliant = models.BooleanField(_("backed by a certificate"), default=True)
     non_compliant_since = models.DateTimeField(_("not backed since"), null=True, blank=True)
@@ -188,8 +193,7 @@ class ComplianceEvent(models.Model):
     episode = models.PositiveIntegerField()
     compliant = models.BooleanField(_("backed by a certificate"))
     occurred_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     announced_at = announcement_claim()
 
     class Meta:
