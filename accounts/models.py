@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -8,7 +9,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.constraints import ends_not_before_start
 from core.fields import acting_user, optional_link
+from core.models import SyncedTimestamped, Timestamped
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
@@ -111,15 +114,13 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
-class Organisation(Bilingual, models.Model):
+class Organisation(Bilingual, Timestamped):
     """What institutions and employers have alike: a code, a name in both languages, and timestamps."""
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200)
     name = InCurrentLanguage()
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -150,10 +151,11 @@ class Institution(Organisation):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(authorized_until__gte=models.F("authorized_from")),
+            ends_not_before_start(
+                "authorized_from",
+                "authorized_until",
                 name="institution_authorization_period_ordered",
-                violation_error_message=_("The authorization cannot end before it starts."),
+                message=_("The authorization cannot end before it starts."),
             )
         ]
 
@@ -175,6 +177,13 @@ class Employer(Organisation):
         verbose_name_plural = _("employers")
 
 
+def _one_per_person(related_name: str) -> models.OneToOneField[Any, Any]:
+    """The person a membership or profile row belongs to: one row per person, gone with their account."""
+    return models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name=related_name, verbose_name=_("user")
+    )
+
+
 class StaffMembership(models.Model):
     """Institution staff belong to exactly one institution (one row per user).
 
@@ -187,9 +196,7 @@ class StaffMembership(models.Model):
         GRADER = "grader", _("institution grader")
         TEACHER = "teacher", _("institution teacher")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_membership", verbose_name=_("user")
-    )
+    user = _one_per_person("staff_membership")
     institution = models.ForeignKey(
         Institution, on_delete=models.PROTECT, related_name="staff", verbose_name=_("institution")
     )
@@ -206,9 +213,7 @@ class StaffMembership(models.Model):
 class EmployerMembership(models.Model):
     """Employer HR staff belong to exactly one employer (one row per user); they see its register only."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="employer_membership", verbose_name=_("user")
-    )
+    user = _one_per_person("employer_membership")
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, related_name="hr_staff", verbose_name=_("employer")
     )
@@ -221,7 +226,7 @@ class EmployerMembership(models.Model):
         return f"{self.user} · {self.employer}"
 
 
-class TraineeProfile(models.Model):
+class TraineeProfile(SyncedTimestamped):
     """What the program knows of a trainee beyond the log-in; employer is empty when self-funded."""
 
     class ManagerClass(models.TextChoices):
@@ -229,9 +234,7 @@ class TraineeProfile(models.Model):
         CORPORATE = "corporate", _("corporate")
         COMPREHENSIVE = "comprehensive", _("comprehensive")
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainee_profile", verbose_name=_("user")
-    )
+    user = _one_per_person("trainee_profile")
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("employer")
     )
@@ -252,8 +255,6 @@ class TraineeProfile(models.Model):
         related_name="registered_trainees",
         verbose_name=_("registered by"),
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
     # The HR API's addresses (accounts.employees). ``listed_email`` is set while ``user`` is a
     # stand-in without log-in: the employer gave an address another account owns (pending that
     # owner's consent to move here), or the person moved to another employer (the stand-in is then

@@ -6,15 +6,17 @@ Rows change only through ``career.services``; a bank's rows are its own (``accou
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Employer
-from core.fields import acting_user
+from core.constraints import ends_not_before_start
+from core.fields import acting_user, announcement_claim
+from core.models import Created, MailClaim, SyncedTimestamped, Timestamped
 
 
 class ManagerClass(models.TextChoices):
@@ -35,12 +37,19 @@ class ManagerLevel(models.TextChoices):
 LEVEL_RANK = {ManagerLevel.JUNIOR: 1, ManagerLevel.INTERMEDIATE: 2, ManagerLevel.SENIOR: 3}
 
 
+def _grade() -> tuple[models.CharField[str, str], models.CharField[str, str]]:
+    """A grade's two fields, ``manager_class`` and ``level``, as every row of one grade declares them."""
+    return (
+        models.CharField(_("class"), max_length=20, choices=ManagerClass.choices),
+        models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices),
+    )
+
+
 class CertificateRule(models.Model):
     """The least certificate a grade needs, set by the program office: a tier (or higher) and a track
     (empty: either track). The defaults come from migration 0002."""
 
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     min_tier = models.ForeignKey(
         "courses.Tier", on_delete=models.PROTECT, related_name="+", verbose_name=_("least certificate tier")
     )
@@ -78,8 +87,7 @@ class AuthorityTable(models.Model):
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.PROTECT, related_name="authority_table", verbose_name=_("employer")
     )
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     amount = models.DecimalField(_("lending authority (TWD)"), max_digits=15, decimal_places=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -104,7 +112,7 @@ class AuthorityTable(models.Model):
         return f"{self.employer} · {self.get_manager_class_display()} · {self.get_level_display()}"
 
 
-class ManagerGrade(models.Model):
+class ManagerGrade(SyncedTimestamped):
     """An employee's current grade at their employer. ``compliant`` is False while their certificates do
     not meet the certificate rule for the grade, since ``non_compliant_since``. ``compliance_episode``
     counts the compliance changes: each ``ComplianceEvent`` takes the next number, once."""
@@ -115,14 +123,11 @@ class ManagerGrade(models.Model):
     employee = models.OneToOneField(
         "accounts.TraineeProfile", on_delete=models.PROTECT, related_name="manager_grade", verbose_name=_("employee")
     )
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
+    manager_class, level = _grade()
     since = models.DateField(_("in this grade since"), default=timezone.localdate)
     compliant = models.BooleanField(_("backed by a certificate"), default=True)
     non_compliant_since = models.DateTimeField(_("not backed since"), null=True, blank=True)
     compliance_episode = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["employer", "employee__employee_number"]
@@ -188,9 +193,8 @@ class ComplianceEvent(models.Model):
     episode = models.PositiveIntegerField()
     compliant = models.BooleanField(_("backed by a certificate"))
     occurred_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
-    manager_class = models.CharField(_("class"), max_length=20, choices=ManagerClass.choices)
-    level = models.CharField(_("level"), max_length=20, choices=ManagerLevel.choices)
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    manager_class, level = _grade()
+    announced_at = announcement_claim()
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
@@ -208,12 +212,10 @@ class ComplianceEvent(models.Model):
         return f"{self.grade_id} #{self.episode}: {'compliant' if self.compliant else 'not compliant'}"
 
 
-class DigestSent(models.Model):
+class DigestSent(MailClaim):
     """The daily compliance digest, claimed for one HR staff member and day before the mail goes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("compliance digest sent")
@@ -250,11 +252,14 @@ class PeriodKind(models.TextChoices):
     ANNUAL = "annual", pgettext_lazy("evaluation period", "annual")
 
 
-def _percent(name: str) -> Q:
-    return Q(**{f"{name}__gte": 0, f"{name}__lte": 100})
+def _percent(field: str, *, name: str, message: str | Promise) -> models.CheckConstraint:
+    """A score or threshold is a percent: from 0 to 100."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": 100}), name=name, violation_error_message=message
+    )
 
 
-class EvaluationScheme(models.Model):
+class EvaluationScheme(Timestamped):
     """A bank's evaluation scheme: the period kinds it evaluates over, its dimensions with weights (summing
     to 100: ``career.services.evaluations.check_scheme``) and the weighted score each level needs. One active scheme
     per bank: evaluations are recorded against it."""
@@ -265,8 +270,6 @@ class EvaluationScheme(models.Model):
     name = models.CharField(_("name"), max_length=200)
     period_kinds = models.JSONField(_("periods used"), default=list, help_text=_("the kinds of period evaluated"))
     active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["employer", "name"]
@@ -345,18 +348,14 @@ class LevelThreshold(models.Model):
                 name="career_threshold_once_per_scheme_level",
                 violation_error_message=_("This scheme already has a threshold for this level."),
             ),
-            models.CheckConstraint(
-                condition=_percent("min_score"),
-                name="career_threshold_0_to_100",
-                violation_error_message=_("A threshold is a score from 0 to 100."),
-            ),
+            _percent("min_score", name="career_threshold_0_to_100", message=_("A threshold is a score from 0 to 100.")),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} ≥ {self.min_score}"
 
 
-class EvaluationPeriod(models.Model):
+class EvaluationPeriod(Created):
     """A period of a scheme (a quarter, a year …); periods of one kind never overlap
     (``career.services.evaluations.do_define_period``, under the scheme's row lock)."""
 
@@ -366,7 +365,6 @@ class EvaluationPeriod(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["scheme", "-starts_on", "kind"]
@@ -378,10 +376,11 @@ class EvaluationPeriod(models.Model):
                 name="career_period_once_per_scheme_kind_start",
                 violation_error_message=_("This scheme already has a period of this kind starting on this day."),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+            ends_not_before_start(
+                "starts_on",
+                "ends_on",
                 name="career_period_ends_after_it_starts",
-                violation_error_message=_("A period ends on or after the day it starts."),
+                message=_("A period ends on or after the day it starts."),
             ),
         ]
 
@@ -389,7 +388,7 @@ class EvaluationPeriod(models.Model):
         return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d} – {self.ends_on:%Y-%m-%d}"
 
 
-class Evaluation(models.Model):
+class Evaluation(SyncedTimestamped):
     """An employee's evaluation for a period: the weighted score of their dimension scores, the level it
     supports under the scheme's thresholds, and the move it proposes from their grade at the time
     (``proposed_level``, empty: none), which HR staff confirm as a grade change (``confirmed_at``)."""
@@ -423,8 +422,6 @@ class Evaluation(models.Model):
         verbose_name=_("grade change"),
     )  # fmt: skip
     recorded_by = acting_user(_("recorded by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-period__starts_on", "employee__employee_number"]
@@ -436,10 +433,10 @@ class Evaluation(models.Model):
                 name="career_evaluation_once_per_period_employee",
                 violation_error_message=_("This employee already has an evaluation for this period."),
             ),
-            models.CheckConstraint(
-                condition=_percent("weighted_score"),
+            _percent(
+                "weighted_score",
                 name="career_evaluation_score_0_to_100",
-                violation_error_message=_("A weighted score is from 0 to 100."),
+                message=_("A weighted score is from 0 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(confirmed_at__isnull=True) | ~Q(proposed_level=""),
@@ -482,11 +479,7 @@ class EvaluationScore(models.Model):
                 name="career_score_once_per_dimension",
                 violation_error_message=_("This evaluation already has a score for this dimension."),
             ),
-            models.CheckConstraint(
-                condition=_percent("score"),
-                name="career_score_0_to_100",
-                violation_error_message=_("A score is from 0 to 100."),
-            ),
+            _percent("score", name="career_score_0_to_100", message=_("A score is from 0 to 100.")),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
-from core.fields import acting_user
+from core.constraints import ends_not_before_start, hours_at_most
+from core.fields import acting_user, announcement_claim
+from core.models import Created, Decided, MailClaim, SyncedTimestamped, Timestamped
+from courses.models import Delivery
 
 
 def new_verification_code() -> str:
@@ -14,7 +17,7 @@ def new_verification_code() -> str:
     return secrets.token_urlsafe(16)
 
 
-class Certificate(models.Model):
+class Certificate(SyncedTimestamped):
     """A certificate for one tier and track. Status changes only through ``certification.services``.
 
     ``period_starts_on`` is the start of the current validity period (the issue date, then the
@@ -63,10 +66,7 @@ class Certificate(models.Model):
     verification_code = models.CharField(
         _("verification code"), max_length=40, unique=True, default=new_verification_code, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
-    # The claim of the certificate_issued announcement (core.signals): empty until receivers have heard it.
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    announced_at = announcement_claim()  # of certificate_issued
     # Its entry in the status lists of its Open Badges credential (certification.status_list): drawn at
     # random by status_list.free_index when the certificate is made, unique, and never reused
     # (certificates are never deleted).
@@ -183,7 +183,7 @@ class PendingCheck(models.Model):
         return f"{self.trainee_id} · {self.result_id}"
 
 
-class ContinuingEducation(models.Model):
+class ContinuingEducation(Decided, Created):
     """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending)."""
 
     class Status(models.TextChoices):
@@ -206,19 +206,15 @@ class ContinuingEducation(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1)
     self_reported = models.BooleanField(_("self-reported"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    decided_by = acting_user(_("by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = acting_user(_("by"))  # labelled as migrated, unlike the other decided rows
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
         verbose_name = _("continuing-education activity")
         verbose_name_plural = _("continuing education")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=200),
-                name="ce_hours_positive",
-                violation_error_message=_("Continuing education hours are more than 0 and at most 200."),
+            hours_at_most(
+                200, name="ce_hours_positive", message=_("Continuing education hours are more than 0 and at most 200.")
             ),
         ]
         indexes = [models.Index(fields=["trainee", "status", "completed_on"], name="ce_trainee_status_idx")]
@@ -227,7 +223,7 @@ class ContinuingEducation(models.Model):
         return f"{self.trainee} · {self.title}"
 
 
-class CECourse(Bilingual, models.Model):
+class CECourse(Bilingual, Timestamped):
     """A continuing-education course an institution offers to certificate holders (seed C 後續教育, F).
 
     Holders enrol from the portal while it is published and has not started; the attendance the
@@ -235,9 +231,7 @@ class CECourse(Bilingual, models.Model):
     Seats change only under the course's row lock (``services.do_enrol_ce``).
     """
 
-    class Mode(models.TextChoices):
-        FACE_TO_FACE = "face_to_face", _("face-to-face")
-        LIVE_REMOTE = "live_remote", _("live remote")
+    Mode = Delivery  # held like a training session: in a room, or live online
 
     institution = models.ForeignKey(
         "accounts.Institution", on_delete=models.PROTECT, related_name="ce_courses", verbose_name=_("institution")
@@ -262,23 +256,22 @@ class CECourse(Bilingual, models.Model):
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0, editable=False)
     is_published = models.BooleanField(_("published"), default=False, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["starts_on", "pk"]
         verbose_name = _("continuing-education course")
         verbose_name_plural = _("continuing-education courses")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=200),
+            hours_at_most(
+                200,
                 name="ce_course_hours_positive",
-                violation_error_message=_("A continuing-education course gives more than 0 and at most 200 hours."),
+                message=_("A continuing-education course gives more than 0 and at most 200 hours."),
             ),
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+            ends_not_before_start(
+                "starts_on",
+                "ends_on",
                 name="ce_course_dates_ordered",
-                violation_error_message=_("The course cannot end before it starts."),
+                message=_("The course cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(capacity__gt=0),
@@ -383,13 +376,11 @@ class ReminderKind(models.TextChoices):
     CE_SHORT = "ce_short", _("continuing-education hours short")
 
 
-class ReminderSent(models.Model):
+class ReminderSent(MailClaim):
     """A reminder claimed for one person, kind and object; the row exists before the mail goes."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=30, choices=ReminderKind.choices)
     object_key = models.CharField(max_length=60)
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("reminder sent")

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 def optional_link(to: Any, verbose_name: str | Promise, **options: Any) -> models.ForeignKey[Any, Any]:
@@ -24,3 +25,9 @@ def acting_user(verbose_name: str | Promise, **options: Any) -> models.ForeignKe
     account; and no reverse accessor on ``User``, who has many such references in every app.
     """
     return optional_link(settings.AUTH_USER_MODEL, verbose_name, **options)
+
+
+def announcement_claim() -> models.DateTimeField[Any, Any]:
+    """The claim of a row's claimed announcement (``core.signals``, rule 3): empty until its receivers
+    have heard it; set by the announcing transaction, never in a form."""
+    return models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
+from core.constraints import ends_not_before_start, hours_at_most
 from core.fields import acting_user
+from core.models import Created, Decided, SyncedTimestamped
 
 from .knowledge import KnowledgeArea
 
@@ -195,10 +197,10 @@ class SyllabusTopic(Bilingual, models.Model):
                 name="syllabus_topic_position_unique",
                 violation_error_message=_("The syllabus already has a topic at this position."),
             ),
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=100),
+            hours_at_most(
+                100,
                 name="syllabus_topic_hours_positive",
-                violation_error_message=_("A topic takes more than 0 and at most 100 class hours."),
+                message=_("A topic takes more than 0 and at most 100 class hours."),
             ),
             models.CheckConstraint(
                 condition=Q(knowledge_area__in=KnowledgeArea.values),
@@ -321,6 +323,13 @@ class Purpose(models.TextChoices):
     EXAM_PREP = "exam_prep", _("exam preparation")
 
 
+class Delivery(models.TextChoices):
+    """How a class is held: in a room, or live online (a live remote class has no place)."""
+
+    FACE_TO_FACE = "face_to_face", _("face-to-face")
+    LIVE_REMOTE = "live_remote", _("live remote")
+
+
 #: The rule of a session's or a remote module's course: teaching names one, exam preparation none.
 COURSE_IFF_TEACHING = Q(purpose="teaching", course__isnull=False) | Q(purpose="exam_prep", course__isnull=True)
 
@@ -334,7 +343,7 @@ class CohortManager(models.Manager["Cohort"]):
         return super().get_queryset().select_related("institution", "curriculum__tier", "curriculum__track")
 
 
-class Cohort(models.Model):
+class Cohort(SyncedTimestamped):
     """A training class an institution runs for one curriculum (tier and track)."""
 
     class Status(models.TextChoices):
@@ -372,8 +381,6 @@ class Cohort(models.Model):
     # Seats held by pending, approved and in-training enrolments; changed only under the
     # cohort's row lock by the enrolment services, so it can never pass ``capacity``.
     seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = CohortManager()
 
@@ -382,10 +389,11 @@ class Cohort(models.Model):
         verbose_name = _("cohort")
         verbose_name_plural = _("cohorts")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=models.F("starts_on")),
+            ends_not_before_start(
+                "starts_on",
+                "ends_on",
                 name="cohort_dates_ordered",
-                violation_error_message=_("The cohort cannot end before it starts."),
+                message=_("The cohort cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(enrolment_closes_at__gt=models.F("enrolment_opens_at")),
@@ -437,7 +445,7 @@ class Cohort(models.Model):
         return " · ".join(parts)
 
 
-class Enrolment(models.Model):
+class Enrolment(SyncedTimestamped, Decided):
     """A trainee in a cohort. States change only through ``courses.services``."""
 
     class State(models.TextChoices):
@@ -477,14 +485,10 @@ class Enrolment(models.Model):
         _("exam preparation days owed"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
-    decided_by = acting_user(_("decided by"))
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Claimed by the e-mail task before it sends, so that a task run twice mails once.
     decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -524,7 +528,7 @@ class Enrolment(models.Model):
         return self.teaching_hours_owed + self.exam_prep_hours_owed
 
 
-class PriorLearning(models.Model):
+class PriorLearning(Created):
     """Lower-tier training finished before the portal existed, entered by the program office."""
 
     trainee = models.ForeignKey(
@@ -534,7 +538,6 @@ class PriorLearning(models.Model):
     completed_on = models.DateField(_("completed on"))
     evidence = models.CharField(_("evidence"), max_length=300, blank=True)
     recorded_by = acting_user(_("recorded by"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("prior learning")
@@ -551,14 +554,11 @@ class PriorLearning(models.Model):
         return f"{self.trainee} · {self.curriculum}"
 
 
-class TrainingSession(models.Model):
+class TrainingSession(Created):
     """A class of a cohort, in a room or live online: one day's teaching of one course, or exam preparation."""
 
     Purpose = Purpose
-
-    class Mode(models.TextChoices):
-        FACE_TO_FACE = "face_to_face", _("face-to-face")
-        LIVE_REMOTE = "live_remote", _("live remote")
+    Mode = Delivery
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("cohort"))
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.TEACHING)
@@ -604,17 +604,14 @@ class TrainingSession(models.Model):
     location_en = models.CharField(
         _("location (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["held_on", "starts_at", "pk"]
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
-                name="session_hours_in_a_day",
-                violation_error_message=_("A session lasts more than 0 and at most 24 hours."),
+            hours_at_most(
+                24, name="session_hours_in_a_day", message=_("A session lasts more than 0 and at most 24 hours.")
             ),
             models.CheckConstraint(
                 condition=COURSE_IFF_TEACHING,
@@ -727,10 +724,10 @@ class RemoteModule(Bilingual, models.Model):
         verbose_name = _("remote-learning module")
         verbose_name_plural = _("remote-learning modules")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=100),
+            hours_at_most(
+                100,
                 name="remote_module_hours_positive",
-                violation_error_message=_("A remote module earns more than 0 and at most 100 class hours."),
+                message=_("A remote module earns more than 0 and at most 100 class hours."),
             ),
             models.CheckConstraint(
                 condition=COURSE_IFF_TEACHING,
@@ -769,7 +766,7 @@ class RemoteCompletion(models.Model):
         return f"{self.enrolment.trainee} · {self.module}"
 
 
-class SelfStudyEntry(models.Model):
+class SelfStudyEntry(Decided, Created):
     """Hours of self-study a trainee logs; they count once the institution confirms them."""
 
     class Status(models.TextChoices):
@@ -785,19 +782,16 @@ class SelfStudyEntry(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
-    decided_by = acting_user(_("decided by"))
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-studied_on", "-pk"]
         verbose_name = _("self-study entry")
         verbose_name_plural = _("self-study entries")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=24),
+            hours_at_most(
+                24,
                 name="self_study_hours_in_a_day",
-                violation_error_message=_("Self-study hours of a day are more than 0 and at most 24."),
+                message=_("Self-study hours of a day are more than 0 and at most 24."),
             ),
         ]
         indexes = [models.Index(fields=["enrolment", "studied_on"], name="self_study_enrolment_day_idx")]

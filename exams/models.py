@@ -15,7 +15,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
-from core.fields import acting_user
+from core.fields import acting_user, announcement_claim
+from core.models import Created, MailClaim
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
 
@@ -29,7 +30,7 @@ class QuestionType(models.TextChoices):
 OBJECTIVE_TYPES = (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE)
 
 
-class Question(Bilingual, models.Model):
+class Question(Bilingual, Created):
     """One version of a bank question.
 
     ``options``: ``[{"key": "a", "zh": "…", "en": "…"}, …]``; ``correct``: the keys of the right
@@ -59,7 +60,6 @@ class Question(Bilingual, models.Model):
     rubric = InCurrentLanguage()
     max_score = models.DecimalField(_("maximum score"), max_digits=5, decimal_places=2, default=1)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course", "family", "-version"]
@@ -102,7 +102,7 @@ class Question(Bilingual, models.Model):
         return self.question_type == QuestionType.ESSAY
 
 
-class ExamPaper(models.Model):
+class ExamPaper(Created):
     """The unified exam subject of one course."""
 
     class MultipleScoring(models.TextChoices):
@@ -123,7 +123,6 @@ class ExamPaper(models.Model):
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     retake_wait_days = models.PositiveSmallIntegerField(_("retake wait (days)"), default=7)
     essay_max_chars = models.PositiveIntegerField(_("essay length limit (characters)"), default=5000)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["course__code"]
@@ -189,7 +188,7 @@ class BlueprintRow(models.Model):
         return f"{self.count} × {question_type} / {self.difficulty} / {area}"
 
 
-class Sitting(models.Model):
+class Sitting(Created):
     """A window in which a cohort's trainees may sit one paper, scheduled by the institution."""
 
     paper = models.ForeignKey(ExamPaper, on_delete=models.PROTECT, related_name="sittings", verbose_name=_("paper"))
@@ -200,7 +199,6 @@ class Sitting(models.Model):
     closes_at = models.DateTimeField(_("window closes"))
     is_online = models.BooleanField(_("online"), default=False)
     place = models.CharField(_("place"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["opens_at", "pk"]
@@ -339,8 +337,7 @@ class CourseResult(models.Model):
     graded_at = models.DateTimeField(_("graded at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, db_index=True)
     mailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-    # The claim of the result_published announcement (core.signals): empty until receivers have heard it.
-    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True, editable=False)
+    announced_at = announcement_claim()  # of result_published
 
     class Meta:
         ordering = ["-graded_at"]
@@ -395,13 +392,12 @@ class EssayOverdueReminder(models.Model):
         return f"{self.item_id} · {self.sent_at:%Y-%m-%d}"
 
 
-class GraderDigestSent(models.Model):
+class GraderDigestSent(MailClaim):
     """The daily digest of waiting essays, claimed for one grader and day before it is mailed: a beat
     run repeated the same day, or a retried task, finds the row and sends nothing."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
-    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)  # labelled, as migrated before MailClaim
 
     class Meta:
         verbose_name = _("grader digest sent")

@@ -14,19 +14,24 @@ from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import acting_user
+from core.models import Created, MailClaim
 
 MAX_BODY_CHARS = 5000
 MAX_REASON_CHARS = 500
 
 
-class Thread(models.Model):
+def _reason_given(name: str) -> models.CheckConstraint:
+    """A moderation or a report says why (``reason`` is not empty)."""
+    return models.CheckConstraint(condition=~Q(reason=""), name=name, violation_error_message=_("Give a reason."))
+
+
+class Thread(Created):
     """The discussion of one course in one cohort; made on its first post."""
 
     cohort = models.ForeignKey(
         "courses.Cohort", on_delete=models.PROTECT, related_name="exchange_threads", verbose_name=_("cohort")
     )
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["cohort", "course__code"]
@@ -127,13 +132,7 @@ class ModerationEvent(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("moderation event")
         verbose_name_plural = _("moderation events")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="exchange_moderation_has_reason",
-                violation_error_message=_("Give a reason."),
-            )
-        ]
+        constraints = [_reason_given("exchange_moderation_has_reason")]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} #{self.post_id}"
@@ -159,23 +158,17 @@ class PostReport(models.Model):
                 name="exchange_report_once_per_person",
                 violation_error_message=_("You have already reported this post."),
             ),
-            models.CheckConstraint(
-                condition=~Q(reason=""),
-                name="exchange_report_has_reason",
-                violation_error_message=_("Give a reason."),
-            ),
+            _reason_given("exchange_report_has_reason"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.post_id} ← {self.reporter}"
 
 
-class PostNotification(models.Model):
+class PostNotification(MailClaim):
     """A post mailed to a person in a digest; the row is written with the mail, so each goes once."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("post notification")

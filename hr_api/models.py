@@ -11,10 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.settings import oauth2_settings
 
+from core.models import SyncedTimestamped, Timestamped
+
 SCOPES = ("read", "enroll", "webhooks", "managers", "evaluations")
 
 
-class ApiClient(models.Model):
+class ApiClient(Timestamped):
     """An employer's HR system: one OAuth2 application (client credentials) with scopes.
 
     The client secret lives hashed in the OAuth2 application; it is shown once, when the
@@ -38,8 +40,6 @@ class ApiClient(models.Model):
     )
     can_managers = models.BooleanField(_("scope: managers"), default=False)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         db_table = "accounts_apiclient"  # the accounts app's table before issue 16
@@ -95,7 +95,7 @@ class IdempotencyRecord(models.Model):
         return f"{self.key} → {self.status_code}"
 
 
-class WebhookEndpoint(models.Model):
+class WebhookEndpoint(SyncedTimestamped):
     """A URL of an employer's system that receives signed events."""
 
     class Event(models.TextChoices):
@@ -114,8 +114,6 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(_("signing secret"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     class Meta:
         db_table = "accounts_webhookendpoint"  # the accounts app's table before issue 16
