@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
-from core.admin_actions import apply_to_each
+from core.admin_actions import ReadOnlyInline, apply_to_each
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
 from courses.admin.actions import reason_page
@@ -38,17 +38,11 @@ class ReasonForm(forms.Form):
     reason = reason_field(_("Shown on the holder's page and kept in the certificate's history."))
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(ReadOnlyInline):
     """The certificate's history, the action and the statuses by their names (the rows keep codes)."""
 
     model = CertificateStatusChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "action_name", "old_status_name", "new_status", "reason", "changed_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=_("action"))
     def action_name(self, obj: CertificateStatusChange) -> str:
@@ -317,18 +311,12 @@ class CECourseForm(forms.ModelForm):
         return cleaned
 
 
-class CEEnrolmentInline(admin.TabularInline):
+class CEEnrolmentInline(ReadOnlyInline):
     """Who enrolled and what was recorded; attendance is recorded with the action on enrolments."""
 
     model = CEEnrolment
-    extra = 0
-    can_delete = False
     fields = ["holder", "state", "hours_attended", "confirmed_at"]
-    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CEEnrolment]:
         return super().get_queryset(request).select_related("holder")
