@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import employees, services
 from .models import User
 
@@ -11,9 +13,8 @@ def ping(value: str) -> str:
     return value
 
 
-# Mail tasks retry with back-off while the mail server is unreachable. Running one twice sends a
-# second mail, never a wrong one: each run makes a fresh link for the account as it is then.
-MAIL_RETRY = {"autoretry_for": (OSError,), "retry_backoff": True, "retry_backoff_max": 600, "max_retries": 8}
+# Mail tasks retry with back-off while the mail server is unreachable (MAIL_RETRY). Running one twice sends
+# a second mail, never a wrong one: each run makes a fresh link for the account as it is then.
 
 
 @shared_task(**MAIL_RETRY)

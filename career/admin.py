@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TraineeProfile
 from accounts.scoping import EmployerScopedAdmin, employer_of, is_program_office
-from core.admin_actions import ReadOnlyAdminMixin, apply_to_each
+from core.admin_actions import ReadOnlyAdminMixin, ReadOnlyInline, apply_to_each
 
 from . import selectors
 from .models import (
@@ -134,26 +134,14 @@ class AuthorityTableAdmin(EmployerScopedAdmin):
                 )
 
 
-class GradeChangeInline(admin.TabularInline):
+class GradeChangeInline(ReadOnlyInline):
     model = GradeChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "old_class", "old_level", "new_class", "new_level", "reason", "note", "changed_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class ComplianceEventInline(admin.TabularInline):
+class ComplianceEventInline(ReadOnlyInline):
     model = ComplianceEvent
-    extra = 0
-    can_delete = False
     fields = ["occurred_at", "compliant", "manager_class", "level"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class GradeForm(forms.ModelForm):
@@ -430,26 +418,14 @@ class SchemeForm(forms.ModelForm):
         pass  # the checks above say it in words (the employer is stamped, not in the form)
 
 
-class DimensionInline(admin.TabularInline):
+class DimensionInline(ReadOnlyInline):
     model = SchemeDimension
-    extra = 0
-    can_delete = False
     fields = ["position", "code", "name_zh", "name_en", "weight"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
-class PeriodInline(admin.TabularInline):
+class PeriodInline(ReadOnlyInline):
     model = EvaluationPeriod
-    extra = 0
-    can_delete = False
     fields = ["kind", "starts_on", "ends_on"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(EvaluationScheme)
@@ -560,15 +536,9 @@ class EvaluationPeriodAdmin(EmployerScopedAdmin):
         return False
 
 
-class EvaluationScoreInline(admin.TabularInline):
+class EvaluationScoreInline(ReadOnlyInline):
     model = EvaluationScore
-    extra = 0
-    can_delete = False
     fields = ["dimension", "score"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[EvaluationScore]:
         return super().get_queryset(request).select_related("dimension")

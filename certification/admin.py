@@ -14,6 +14,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -22,10 +23,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
-from core.admin_actions import apply_to_each
+from core.admin_actions import ReadOnlyInline, apply_to_each
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
-from courses.admin.actions import reason_page
+from courses.admin.actions import action_form_page
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
@@ -38,17 +39,11 @@ class ReasonForm(forms.Form):
     reason = reason_field(_("Shown on the holder's page and kept in the certificate's history."))
 
 
-class StatusHistoryInline(admin.TabularInline):
+class StatusHistoryInline(ReadOnlyInline):
     """The certificate's history, the action and the statuses by their names (the rows keep codes)."""
 
     model = CertificateStatusChange
-    extra = 0
-    can_delete = False
     fields = ["changed_at", "action_name", "old_status_name", "new_status", "reason", "changed_by"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     @admin.display(description=_("action"))
     def action_name(self, obj: CertificateStatusChange) -> str:
@@ -129,7 +124,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
             reason = form.cleaned_data["reason"]
             self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
             return None
-        return reason_page(
+        return action_form_page(
             self,
             request,
             queryset.select_related("trainee"),
@@ -317,18 +312,12 @@ class CECourseForm(forms.ModelForm):
         return cleaned
 
 
-class CEEnrolmentInline(admin.TabularInline):
+class CEEnrolmentInline(ReadOnlyInline):
     """Who enrolled and what was recorded; attendance is recorded with the action on enrolments."""
 
     model = CEEnrolment
-    extra = 0
-    can_delete = False
     fields = ["holder", "state", "hours_attended", "confirmed_at"]
-    readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CEEnrolment]:
         return super().get_queryset(request).select_related("holder")
@@ -386,6 +375,14 @@ class AttendanceForm(forms.Form):
     )
 
 
+def _attendance_line(enrolment: CEEnrolment) -> str:
+    """A holder's line on the page that records attendance: who, the course, the state, the hours so far."""
+    line = f"{enrolment.holder} · {enrolment.course.title_zh} · {enrolment.get_state_display()}"
+    if enrolment.hours_attended:
+        line += f" · {floatformat(enrolment.hours_attended, '-1')}"
+    return line
+
+
 @admin.register(CEEnrolment)
 class CEEnrolmentAdmin(InstitutionScopedAdmin):
     """Holders enrol from the portal; the institution records attendance here (an action, confirmed)."""
@@ -410,15 +407,18 @@ class CEEnrolmentAdmin(InstitutionScopedAdmin):
         """Asks for the hours first (empty: the course's hours in full), then records each holder's."""
         form = AttendanceForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            context = {
-                **self.admin_site.each_context(request),
-                "title": _("Record attendance of the selected holders"),
-                "opts": self.model._meta,
-                "form": form,
-                "enrolments": queryset.select_related("holder", "course"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "certification/admin_ce_attendance.html", context)
+            return action_form_page(
+                self,
+                request,
+                queryset.select_related("holder", "course"),
+                action="record_attendance",
+                form=form,
+                describe=_attendance_line,
+                intro=_(
+                    "The hours recorded are confirmed continuing education for each holder at once; "
+                    "recording again replaces them."
+                ),
+            )
         hours = form.cleaned_data["hours"]
         acting = None if is_program_office(request.user) else institution_of(request.user)
         apply_to_each(

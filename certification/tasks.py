@@ -1,4 +1,18 @@
+from collections.abc import Callable
+from typing import Any
+
 from celery import shared_task
+
+
+def _mail_or_retry(task: Any, send: Callable[[], bool]) -> bool:
+    """``send()``; a mail server that refuses or is down (``OSError``) retries ``task`` with the reminders'
+    back-off (``reminders.retry_countdown``)."""
+    from . import reminders
+
+    try:
+        return send()
+    except OSError as exc:
+        raise task.retry(exc=exc, countdown=reminders.retry_countdown(task.request.retries)) from exc
 
 
 @shared_task
@@ -46,10 +60,7 @@ def send_certificate_issued_reminder(self, certificate_id: int) -> bool:
     """Once per certificate; a mail server that refuses or is down is retried with back-off."""
     from . import reminders
 
-    try:
-        return reminders.send_certificate_issued(certificate_id=certificate_id)
-    except OSError as exc:
-        raise self.retry(exc=exc, countdown=reminders.retry_countdown(self.request.retries)) from exc
+    return _mail_or_retry(self, lambda: reminders.send_certificate_issued(certificate_id=certificate_id))
 
 
 @shared_task(bind=True, max_retries=8)
@@ -75,9 +86,6 @@ def send_daily_reminders(self, today: str | None = None) -> dict[str, int]:
 @shared_task(bind=True, max_retries=8)
 def send_ce_enrolment_confirmation(self, enrolment_id: int) -> bool:
     """The continuing-education enrolment confirmation, once (the enrolment holds the claim)."""
-    from . import reminders, services
+    from . import services
 
-    try:
-        return services.do_send_ce_confirmation(enrolment_id=enrolment_id)
-    except OSError as exc:
-        raise self.retry(exc=exc, countdown=reminders.retry_countdown(self.request.retries)) from exc
+    return _mail_or_retry(self, lambda: services.do_send_ce_confirmation(enrolment_id=enrolment_id))

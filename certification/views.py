@@ -1,3 +1,5 @@
+from typing import NoReturn
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -153,28 +155,8 @@ def ce_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("certification:mine")
 
 
-@login_required
-def download(request: HttpRequest, pk: int) -> FileResponse:
-    certificate = selectors.with_catalog().filter(pk=pk).first()
-    if certificate is None:
-        raise Http404
-    if not selectors.can_download(request.user, certificate):
-        # Someone else's certificate: the same 404 as a missing one, and a line in the audit trail.
-        audit.record(
-            audit.Action.ACCESS_REFUSED,
-            target=certificate,
-            summary=f"{request.method} {request.path}"[:500],
-            detail={"status": 404},
-        )
-        raise Http404
-    path = pdf.ensure_pdf(certificate)
-    return FileResponse(
-        path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf", content_type="application/pdf"
-    )
-
-
-def _refuse(request: HttpRequest, certificate: Certificate) -> None:
-    # Someone else's certificate: the same 404 as a missing one, and a line in the audit trail.
+def _refuse(request: HttpRequest, certificate: Certificate) -> NoReturn:
+    """Someone else's certificate: the same 404 as a missing one, and a line in the audit trail."""
     audit.record(
         audit.Action.ACCESS_REFUSED,
         target=certificate,
@@ -182,6 +164,19 @@ def _refuse(request: HttpRequest, certificate: Certificate) -> None:
         detail={"status": 404},
     )
     raise Http404
+
+
+@login_required
+def download(request: HttpRequest, pk: int) -> FileResponse:
+    certificate = selectors.with_catalog().filter(pk=pk).first()
+    if certificate is None:
+        raise Http404
+    if not selectors.can_download(request.user, certificate):
+        _refuse(request, certificate)
+    path = pdf.ensure_pdf(certificate)
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=f"{certificate.number}.pdf", content_type="application/pdf"
+    )
 
 
 @login_required

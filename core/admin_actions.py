@@ -1,6 +1,7 @@
 """What every app's admin shares: an action's outcome on each selected row (the row done, or its
 refusal, a :class:`core.errors.DomainError`, reported by name while the others go on; then one
-message that counts the rows done), and the admin of rows only the services write."""
+message that counts the rows done), and the admin of rows only the services write (a model admin, or an
+inline of them under the row they belong to)."""
 
 from __future__ import annotations
 
@@ -55,4 +56,18 @@ class ReadOnlyAdminMixin:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of rows only the services write (a history, a scheme's dimensions) shown under their parent:
+    every field of ``fields`` read-only, no blank row, nothing added or deleted here."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -1,4 +1,4 @@
-"""Enqueuing work after commit, in a way a broker outage cannot lose."""
+"""Enqueuing work after commit, in a way a broker outage cannot lose; how a mail task retries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ from typing import Any
 from django.db import transaction
 
 log = logging.getLogger(__name__)
+
+#: The options of a task that sends mail (``@shared_task(**MAIL_RETRY)``): it retries with back-off while
+#: the mail server is unreachable (an ``OSError``), so it must be safe to run again (each says why).
+MAIL_RETRY: dict[str, Any] = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
 
 
 def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:

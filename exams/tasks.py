@@ -2,6 +2,8 @@ import datetime
 
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import mail
 from .services import attempts, essay_marking, grading
 
@@ -24,7 +26,7 @@ def sweep_grading() -> dict[str, int]:
     return grading.do_sweep_grading()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+@shared_task(**MAIL_RETRY)
 def send_result_email(result_id: int) -> None:
     """The published result to the trainee, once (the mail claims ``mailed_at``)."""
     mail.send_result(result_id=result_id)
@@ -36,7 +38,7 @@ def send_grader_digests() -> int:
     return essay_marking.do_enqueue_grader_digests()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+@shared_task(**MAIL_RETRY)
 def send_grader_digest(user_id: int, day: str) -> bool:
     """One grader's digest of ``day``, once (the claim is a ``GraderDigestSent`` row)."""
     return essay_marking.send_grader_digest(user_id=user_id, day=datetime.date.fromisoformat(day))
@@ -48,7 +50,7 @@ def remind_overdue_essays() -> int:
     return essay_marking.do_enqueue_overdue_reminders()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+@shared_task(**MAIL_RETRY)
 def send_overdue_essay_reminder(institution_id: int) -> int:
     """Remind an institution's admins of its overdue essays, once per essay (``EssayOverdueReminder``)."""
     return essay_marking.send_overdue_reminder(institution_id=institution_id)

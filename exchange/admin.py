@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
+from core.admin_actions import ReadOnlyInline
 
 from .models import ModerationEvent, Post, PostReport, Thread
 
@@ -35,15 +36,9 @@ class ThreadAdmin(ReadOnlyAdmin):
     search_fields = ["cohort__code", "course__code"]
 
 
-class ModerationInline(admin.TabularInline):
+class ModerationInline(ReadOnlyInline):
     model = ModerationEvent
     fields = ["created_at", "action", "by", "reason"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(Post)

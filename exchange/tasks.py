@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import digest
 
 
@@ -9,7 +11,7 @@ def send_digests() -> int:
     return digest.do_enqueue_digests()
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, retry_backoff_max=600, max_retries=8)
+@shared_task(**MAIL_RETRY)
 def send_exchange_digest(user_id: int) -> int:
     """One person's digest of the posts new to them; each post is mailed to them once (``PostNotification``)."""
     return digest.send_digest(user_id=user_id)

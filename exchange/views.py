@@ -5,6 +5,8 @@ Anything a person has no part in answers 404, as if it did not exist (``selector
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -111,36 +113,48 @@ def _back(post: Post) -> str:
     return reverse("exchange:thread", args=[post.thread.cohort.code, post.thread.course.code]) + f"#post-{post.pk}"
 
 
+def _act_on_post(
+    request: HttpRequest, post: Post, access: Access, act: Callable[[], object], done: str
+) -> HttpResponse:
+    """Run ``act`` (a service call on ``post``): back to the post with ``done`` shown, or the thread again
+    with the refusal (400)."""
+    try:
+        act()
+    except ExchangeError as error:
+        return _thread_page(request, access, post.thread.course, error=str(error), status=400)
+    messages.success(request, done)
+    return redirect(_back(post))
+
+
 @login_required
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     question, access = _post_access(request, pk)
     form = AnswerForm(request.POST)
     form.is_valid()
-    try:
-        services.do_post(
-            by=request.user,
-            cohort=access.cohort,
-            course=question.thread.course,
-            body=form.cleaned_data.get("body", ""),
-            parent=question,
-        )
-    except ExchangeError as error:
-        return _thread_page(request, access, question.thread.course, error=str(error), status=400)
-    messages.success(request, _("Your answer is posted."))
-    return redirect(_back(question))
+    body = form.cleaned_data.get("body", "")
+    return _act_on_post(
+        request,
+        question,
+        access,
+        lambda: services.do_post(
+            by=request.user, cohort=access.cohort, course=question.thread.course, body=body, parent=question
+        ),
+        _("Your answer is posted."),
+    )
 
 
 @login_required
 @require_POST
 def accept(request: HttpRequest, pk: int) -> HttpResponse:
     post, access = _post_access(request, pk)
-    try:
-        services.do_accept(by=request.user, answer=post)
-    except ExchangeError as error:
-        return _thread_page(request, access, post.thread.course, error=str(error), status=400)
-    messages.success(request, _("The answer is marked as accepted."))
-    return redirect(_back(post))
+    return _act_on_post(
+        request,
+        post,
+        access,
+        lambda: services.do_accept(by=request.user, answer=post),
+        _("The answer is marked as accepted."),
+    )
 
 
 @login_required
@@ -148,12 +162,13 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 def pin(request: HttpRequest, pk: int) -> HttpResponse:
     post, access = _post_access(request, pk)
     pinned = request.POST.get("pinned") != "0"
-    try:
-        services.do_pin(by=request.user, question=post, pinned=pinned)
-    except ExchangeError as error:
-        return _thread_page(request, access, post.thread.course, error=str(error), status=400)
-    messages.success(request, _("The question is pinned.") if pinned else _("The question is no longer pinned."))
-    return redirect(_back(post))
+    return _act_on_post(
+        request,
+        post,
+        access,
+        lambda: services.do_pin(by=request.user, question=post, pinned=pinned),
+        _("The question is pinned.") if pinned else _("The question is no longer pinned."),
+    )
 
 
 def _reason_page(request: HttpRequest, post: Post, access: Access, action: str) -> HttpResponse:

@@ -19,6 +19,9 @@ from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
 from .webhooks import deliveries, endpoints, signing
 from .webhooks.events import EVENT_SCOPES
 
+#: A client's scope switches (``ApiClient.scopes`` reads them), in the order of ``SCOPES``.
+SCOPE_FIELDS = [f"can_{scope}" for scope in SCOPES]
+
 
 def _show_secret_once(request: HttpRequest, message: str, client: ApiClient, secret: str) -> None:
     """Shows a new client secret in the admin: this message is the only place it is ever shown."""
@@ -33,7 +36,7 @@ class ApiClientAddForm(forms.ModelForm):
 
     class Meta:
         model = ApiClient
-        fields = ["employer", "can_read", "can_enroll", "can_webhooks", "can_managers", "can_evaluations"]
+        fields = ["employer", *SCOPE_FIELDS]
 
     def clean_client_id(self) -> str:
         from oauth2_provider.models import Application
@@ -52,17 +55,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     search_fields = ["application__client_id", "application__name", "employer__code"]
     actions = ["rotate_secret", "revoke"]
     readonly_fields = ["client_id", "employer", "revoked_at", "created_at"]
-    fields = [
-        "client_id",
-        "employer",
-        "can_read",
-        "can_enroll",
-        "can_webhooks",
-        "can_managers",
-        "can_evaluations",
-        "revoked_at",
-        "created_at",
-    ]
+    fields = ["client_id", "employer", *SCOPE_FIELDS, "revoked_at", "created_at"]
 
     @admin.display(description=_("client id"), ordering="application__client_id")
     def client_id(self, obj: ApiClient) -> str:
@@ -79,16 +72,7 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return [
-                "name",
-                "client_id",
-                "employer",
-                "can_read",
-                "can_enroll",
-                "can_webhooks",
-                "can_managers",
-                "can_evaluations",
-            ]
+            return ["name", "client_id", "employer", *SCOPE_FIELDS]
         return self.fields
 
     def get_readonly_fields(self, request, obj=None):

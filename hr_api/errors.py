@@ -14,7 +14,7 @@ names the code a conflict with the state of a resource, otherwise 400 naming its
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -59,6 +59,14 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the current state of the resource.")
     default_code = "conflict"
+
+
+def batch_conflict(name: str, size: int, errors: Mapping[int, dict[str, list[Any]]]) -> Conflict:
+    """A batch that fits the schema but that the employer's rows or the batch itself refuse item by item:
+    409, as for any state conflict (400 is for what breaks the schema; issue 15, item 10), with the list
+    ``name`` of one error object per item of the ``size`` sent, ``{}`` for those that passed. All of them
+    or none: the caller's transaction rolls back the items that passed."""
+    return Conflict({name: [errors.get(index, {}) for index in range(size)]})
 
 
 class PayloadTooLarge(exceptions.APIException):

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import transaction
@@ -431,14 +431,28 @@ def check_confirm_move(evaluation: Evaluation) -> ManagerGrade:
         raise CareerError(
             "stale", _("The employee's grade changed after this evaluation; record the evaluation again.")
         )
-    check_set_grade(
+    check_set_grade(**_grade_change(evaluation, grade))
+    return grade
+
+
+class _GradeChange(TypedDict):
+    employer: Employer
+    employee: TraineeProfile
+    manager_class: str
+    level: str
+    reason: str
+
+
+def _grade_change(evaluation: Evaluation, grade: ManagerGrade) -> _GradeChange:
+    """The grade change the evaluation's move proposes, as ``check_set_grade`` and ``do_set_grade`` take it:
+    the same class, the proposed level, the move (promotion or demotion) as the reason."""
+    return _GradeChange(
         employer=evaluation.employer,
         employee=evaluation.employee,
         manager_class=grade.manager_class,
         level=evaluation.proposed_level,
         reason=evaluation.move,
     )
-    return grade
 
 
 @transaction.atomic
@@ -457,15 +471,7 @@ def do_confirm_move(*, evaluation: Evaluation, by: User | None) -> Evaluation:
         note = str(_("Evaluation %(period)s: weighted score %(score)s") % {
             "period": evaluation.period, "score": evaluation.weighted_score,
         })  # fmt: skip
-    do_set_grade(
-        employer=evaluation.employer,
-        employee=evaluation.employee,
-        manager_class=grade.manager_class,
-        level=evaluation.proposed_level,
-        reason=evaluation.move,
-        by=by,
-        note=note,
-    )
+    do_set_grade(**_grade_change(evaluation, grade), by=by, note=note)
     evaluation.grade_change = GradeChange.objects.filter(grade=grade).order_by("-pk").first()
     evaluation.confirmed_at, evaluation.confirmed_by = timezone.now(), by
     evaluation.save(update_fields=["grade_change", "confirmed_at", "confirmed_by", "updated_at"])

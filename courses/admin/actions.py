@@ -1,5 +1,6 @@
 """The outcome of a courses admin action that decides rows together (enrolment decisions), and the
-page of an action that needs a reason first (an action on each row: ``core.admin_actions``)."""
+page of an action that needs a form filled first, a reason or hours (an action on each row:
+``core.admin_actions``)."""
 
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -25,7 +26,7 @@ def report_outcome(
         modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
 
 
-def reason_page(
+def action_form_page(
     modeladmin: admin.ModelAdmin,
     request: HttpRequest,
     queryset: QuerySet[Row],
@@ -33,9 +34,11 @@ def reason_page(
     action: str,
     form: forms.Form,
     describe: Callable[[Row], str],
+    intro: str = "",
 ) -> TemplateResponse:
-    """What an action that needs a reason answers until the reason is given: the selected rows (a line each,
-    as ``describe`` says it), the form, and a button that posts the same action back."""
+    """What an action that needs a form (a reason, hours) answers until the form is valid: ``intro`` if any,
+    the selected rows (a line each, as ``describe`` says it), the form, and a button that posts the same
+    action back."""
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": modeladmin.get_action(action)[2],
@@ -44,5 +47,6 @@ def reason_page(
         "rows": [(row.pk, describe(row)) for row in queryset],
         "action": action,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "intro": intro,
     }
-    return TemplateResponse(request, "admin/action_reason.html", context)
+    return TemplateResponse(request, "admin/action_form.html", context)

@@ -23,7 +23,7 @@ from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import reason_page, report_outcome
+from .actions import action_form_page, report_outcome
 
 
 class RejectionForm(forms.Form):
@@ -190,7 +190,7 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         """Asks for the reason first (the trainee reads it in the e-mail), then rejects."""
         form = RejectionForm(request.POST if "apply" in request.POST else None)
         if not form.is_valid():
-            return reason_page(
+            return action_form_page(
                 self,
                 request,
                 queryset.select_related("trainee", "cohort"),

@@ -94,12 +94,28 @@ class ApiView(GenericAPIView):
             raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
         return employee_id
 
+    def tier_track_filtered(self, queryset, *, path: str = ""):
+        """``queryset`` narrowed to the ``tier`` and ``track`` codes the request gives (:data:`TIER_TRACK_FILTERS`);
+        ``path`` leads from a row to what has the tier and track (``"curriculum__"`` from a cohort)."""
+        if tier := self.request.query_params.get("tier"):
+            queryset = queryset.filter(**{f"{path}tier__code": tier})
+        if track := self.request.query_params.get("track"):
+            queryset = queryset.filter(**{f"{path}track__code": track})
+        return queryset
+
     def sync_list(self, queryset, serializer_class, *, field: str = "updated_at", context: dict | None = None):
         """A cursor page of ``queryset`` changed since ``updated_since``."""
         queryset = filter_updated_since(queryset, self.request, field)
         page = self.paginate_queryset(queryset)
         serializer = serializer_class(page, many=True, context={"request": self.request, **(context or {})})
         return self.get_paginated_response(serializer.data)
+
+
+#: The ``tier`` and ``track`` parameters of a list (read by :meth:`ApiView.tier_track_filtered`).
+TIER_TRACK_FILTERS = (
+    OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard or senior."),
+    OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate or retail."),
+)
 
 
 def employee_filter(rows: str) -> OpenApiParameter:

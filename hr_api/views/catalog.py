@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 
 from courses import selectors
 from courses.models import Cohort, Course, Curriculum, CurriculumCourse, Tier, Track
@@ -17,7 +16,7 @@ from hr_api.serializers.catalog import (
     TrackSerializer,
 )
 
-from .base import ApiView, sync_list_schema
+from .base import TIER_TRACK_FILTERS, ApiView, sync_list_schema
 
 
 def catalog_view(model_queryset, serializer, summary: str):
@@ -58,15 +57,9 @@ class CohortListView(ApiView):
         summary="List open cohorts",
         operation_id="catalog_cohorts_list",
         description="Cohorts open for enrolment, oldest change first.",
-        filters=[
-            OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard, senior."),
-            OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate, retail."),
-        ],
+        filters=TIER_TRACK_FILTERS,
     )
     def get(self, request):
         cohorts = selectors.cohorts_with_catalog().filter(status=Cohort.Status.OPEN)
-        if tier := request.query_params.get("tier"):
-            cohorts = cohorts.filter(curriculum__tier__code=tier)
-        if track := request.query_params.get("track"):
-            cohorts = cohorts.filter(curriculum__track__code=track)
+        cohorts = self.tier_track_filtered(cohorts, path="curriculum__")
         return self.sync_list(cohorts.order_by(), CohortSerializer)

@@ -20,7 +20,7 @@ from certification.models import Certificate
 from certification.selectors import certificates_of_employer
 from hr_api.serializers.certificates import ROW_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
 
-from .base import ApiView, employee_filter, get_owned_or_404, sync_list_schema
+from .base import TIER_TRACK_FILTERS, ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
 
 class CertificateMixin:
@@ -53,8 +53,7 @@ class CertificateListView(CertificateMixin, ApiView):
         operation_id="certificates_list",
         description="Certificates of the employer's employees, oldest change first.",
         filters=[
-            OpenApiParameter("tier", OpenApiTypes.STR, description="assistant, standard or senior"),
-            OpenApiParameter("track", OpenApiTypes.STR, description="corporate or retail"),
+            *TIER_TRACK_FILTERS,
             OpenApiParameter("status", OpenApiTypes.STR, enum=Certificate.Status.values),
             OpenApiParameter("expiring_before", OpenApiTypes.DATE, description="valid_until before this date"),
             employee_filter("certificates"),
@@ -73,10 +72,7 @@ class CertificateListView(CertificateMixin, ApiView):
             )
             .values(*ROW_COLUMNS, "employee", "employee_number")
         )
-        if tier := request.query_params.get("tier"):
-            certificates = certificates.filter(tier__code=tier)
-        if track := request.query_params.get("track"):
-            certificates = certificates.filter(track__code=track)
+        certificates = self.tier_track_filtered(certificates)
         if state := request.query_params.get("status"):
             if state not in Certificate.Status.values:
                 raise exceptions.ValidationError({"status": [_("Unknown status.")]})

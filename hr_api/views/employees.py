@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from accounts import employees
 from accounts.selectors import employees_of
 from accounts.services import AccountError
-from hr_api.errors import Conflict, refusal
+from hr_api.errors import batch_conflict, refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.serializers.employees import (
     EmployeeBulkResultSerializer,
@@ -153,18 +153,14 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
                     employer=self.client.employer, items=values["employees"], site_url=site_url(request)
                 )
             except employees.BulkRejected as rejected:
-                # The batch fits the schema but the employer's rows or its own items refuse it (an
-                # unknown number without what a new employee needs, an address or number twice): 409,
-                # as for any state conflict; 400 is for what breaks the schema (issue 15, item 10).
-                raise Conflict(
+                # An unknown number without what a new employee needs, an address or number twice.
+                raise batch_conflict(
+                    "employees",
+                    len(values["employees"]),
                     {
-                        "employees": [
-                            {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in rejected.errors[i]}
-                            if i in rejected.errors
-                            else {}
-                            for i in range(len(values["employees"]))
-                        ]
-                    }
+                        index: {e["field"]: [exceptions.ErrorDetail(e["message"], e["code"])] for e in refused}
+                        for index, refused in rejected.errors.items()
+                    },
                 ) from None
             body = {
                 "created": len(outcome.created),

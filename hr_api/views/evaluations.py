@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from career import selectors
 from career.services import CareerError, evaluations
-from hr_api.errors import Conflict
+from hr_api.errors import batch_conflict
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.serializers.evaluations import (
     EvaluationBulkResultSerializer,
@@ -110,11 +110,8 @@ class EvaluationListView(ApiView):
                 except CareerError as error:
                     field = error.field if error.field in FIELDS else "non_field_errors"
                     errors[index] = {field: [exceptions.ErrorDetail(str(error.message), error.code)]}
-            if errors:
-                # The batch fits the schema but the employer's rows or the batch itself refuse an item: 409
-                # naming it, as for the employees' bulk upsert (400 is for what breaks the schema). All of
-                # them or none: run_idempotently's transaction rolls back the items that passed.
-                raise Conflict({"evaluations": [errors.get(i, {}) for i in range(len(items))]})
+            if errors:  # run_idempotently's transaction rolls back the items that passed
+                raise batch_conflict("evaluations", len(items), errors)
             pks = [r.evaluation.pk for r in recorded]
             rows = {e.pk: e for e in selectors.evaluations_of_employer(self.employer_id).filter(pk__in=pks)}
             outcomes = [r.outcome for r in recorded]

@@ -108,8 +108,7 @@ def recompute(today: datetime.date | None = None) -> None:
         summary_sql.replace_all(
             CertificateFigure, status_rows, ["institution", "tier", "track", "status", "certificates", "expiring"]
         )
-        CertificateMonthFigure.objects.all().delete()
-        CertificateMonthFigure.objects.bulk_create(months.values(), batch_size=2000)
+        summary_sql.replace_with(CertificateMonthFigure, months.values())
 
 
 # --- reads ------------------------------------------------------------------------------------------

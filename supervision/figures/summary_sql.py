@@ -2,17 +2,20 @@
 
 The figures are aggregates (GROUP BY in the database); rather than fetch them and insert them again,
 the aggregate query is wrapped in an ``INSERT INTO summary (…) SELECT …`` so that its rows go
-straight from the live tables into the summary, on PostgreSQL and SQLite alike.
+straight from the live tables into the summary, on PostgreSQL and SQLite alike. Figures that no one
+aggregate query gives (built up in Python from several) replace the table's rows with ``replace_with``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.db import connections, models, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import BaseExpression, Combinable
+
+Row = TypeVar("Row", bound=models.Model)
 
 
 def ref(model: type[models.Model], name: Any, null: bool = False) -> Any:
@@ -79,3 +82,11 @@ def replace_all(model: type[models.Model], rows: QuerySet[Any], fields: list[str
     with transaction.atomic(using=rows.db):
         model._default_manager.all().delete()
         return insert_from(model, rows, fields)
+
+
+def replace_with(model: type[Row], figures: Iterable[Row]) -> None:
+    """Every row of ``model`` replaced by ``figures``, rows computed in Python (where no one aggregate query
+    gives them), in one transaction like :func:`replace_all`."""
+    with transaction.atomic():
+        model._default_manager.all().delete()
+        model._default_manager.bulk_create(figures, batch_size=2000)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -135,9 +135,7 @@ def recompute() -> None:
         if figure is not None:  # hours always belong to an enrolment, so to a (cohort, state)
             for mode in MODES:
                 setattr(figure, mode, done[mode])
-    with transaction.atomic():
-        TrainingFigure.objects.all().delete()
-        TrainingFigure.objects.bulk_create(figures.values(), batch_size=2000)
+    summary_sql.replace_with(TrainingFigure, figures.values())
 
 
 # --- reads ------------------------------------------------------------------------------------------
