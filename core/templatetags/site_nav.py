@@ -1,0 +1,63 @@
+"""``{% site_nav %}``: the site's navigation bar, rendered once per kind of visitor.
+
+Its links (a ``reverse`` each) and the language form cost a page about as much as the rest of
+``base.html``. Between two requests of the same language, script prefix and kind of visitor
+(anonymous, trainee, staff) only the CSRF token and the path the language form returns to differ,
+so the bar is rendered once with a slot for each and they are filled in per request.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_TOKEN_SLOT = "csrf-token-slot-5b1d0c"
+_NEXT_SLOT = "next-path-slot-5b1d0c"
+
+
+@register.simple_tag(takes_context=True)
+def site_nav(context: template.Context) -> SafeString:
+    request = context.get("request")
+    user: Any = context.get("user")
+    if request is None or user is None:  # an error page rendered without a request's context
+        return mark_safe(render_to_string("_site_nav.html", context.flatten()))
+    kind = (bool(user.is_authenticated), bool(user.is_authenticated and user.is_staff))
+    if settings.DEBUG:  # templates change under runserver: render afresh
+        bar = _render(get_language() or "", get_script_prefix(), *kind)
+    else:
+        bar = _rendered(get_language() or "", get_script_prefix(), *kind)
+    return mark_safe(
+        bar.replace(_TOKEN_SLOT, conditional_escape(get_token(request))).replace(
+            _NEXT_SLOT, conditional_escape(request.get_full_path())
+        )
+    )
+
+
+class _Visitor:
+    """What ``_nav_items.html`` reads of the user: whether signed in, and whether staff."""
+
+    def __init__(self, is_authenticated: bool, is_staff: bool) -> None:
+        self.is_authenticated = is_authenticated
+        self.is_staff = is_staff
+
+
+def _render(language: str, script_prefix: str, is_authenticated: bool, is_staff: bool) -> str:
+    # The language and the script prefix are the active ones: they are in the key, not read here.
+    return render_to_string(
+        "_site_nav.html",
+        {"user": _Visitor(is_authenticated, is_staff), "csrf_token": _TOKEN_SLOT, "next_path": _NEXT_SLOT},
+    )
+
+
+_rendered = functools.lru_cache(maxsize=64)(_render)
