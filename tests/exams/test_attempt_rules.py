@@ -100,6 +100,16 @@ def test_an_answer_to_a_position_the_attempt_does_not_have_is_refused_and_nothin
     assert list(running.items.order_by("position").values_list("answer", "answered_at")) == before
 
 
+def test_the_largest_position_the_column_holds_is_still_a_position(running):
+    """A position is refused before the query only beyond what the column can hold (32767)."""
+    single = single_item(running)
+    AttemptQuestion.objects.filter(pk=single.pk).update(position=32767)
+    saved = save(running, 32767, {"choices": [2]})
+    assert (saved.pk, saved.position) == (single.pk, 32767)
+    single.refresh_from_db()
+    assert single.answer == [single.option_order[2]]
+
+
 def test_an_answer_to_a_submitted_attempt_is_refused_with_its_reason(running):
     single = single_item(running)
     attempts.do_submit_attempt(attempt_id=running.pk)
