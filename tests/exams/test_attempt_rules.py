@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from courses.models import Course, CurriculumCourse
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Question, QuestionType
 from exams.services import ExamError, attempts
+from exams.tasks import grade_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +178,26 @@ def test_a_submit_records_its_time_and_who_submitted_and_only_the_owner_may(runn
         "already_submitted", "This attempt has already been submitted."
     )  # fmt: skip
     assert refusal(lambda: attempts.do_submit_attempt(attempt_id=running.pk + 1000)) == NO_SUCH_ATTEMPT
+
+
+def test_a_submit_enqueues_the_grading_of_that_attempt_once_it_commits(
+    running, monkeypatch, django_capture_on_commit_callbacks
+):
+    enqueued = []
+    monkeypatch.setattr(grade_attempt, "delay", lambda *args, **kwargs: enqueued.append((args, kwargs)))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        attempts.do_submit_attempt(attempt_id=running.pk)
+    assert enqueued == [], "nothing is enqueued before the submit commits"
+    for callback in callbacks:
+        callback()
+    assert enqueued == [((running.pk,), {})]
+
+
+def test_a_submitted_attempt_is_never_overdue(running, world):
+    other = attempts.do_start_attempt(trainee=world.bob, sitting=world.other_sitting)
+    attempts.do_submit_attempt(attempt_id=running.pk)
+    late = max(running.deadline, other.deadline) + datetime.timedelta(hours=1)
+    assert attempts.overdue_attempt_ids(late) == [other.pk]
 
 
 def test_the_sweep_submits_every_overdue_attempt_automatically_at_its_time(running, world):
