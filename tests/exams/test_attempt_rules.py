@@ -373,6 +373,14 @@ def test_the_standing_lists_the_attempts_in_order_and_knows_a_published_pass(wor
     second = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     standing = attempts.standing_of(trainee_id=world.alice.pk, paper_id=world.paper.pk)
     assert [a.pk for a in standing.attempts] == [first.pk, second.pk] and standing.passed is False
+    elsewhere = ExamPaper.objects.create(course=Course.objects.exclude(pk=world.course.pk).first())
+    Attempt.objects.create(
+        sitting=world.sitting, paper=elsewhere, trainee=world.alice, number=1, seed=1, started_at=first.started_at,
+        deadline=first.deadline, state=Attempt.State.GRADED, submitted_at=first.deadline,
+    )  # fmt: skip
+    assert [a.pk for a in attempts.standing_of(trainee_id=world.alice.pk, paper_id=world.paper.pk).attempts] == [
+        first.pk, second.pk
+    ]  # fmt: skip
     result = CourseResult.objects.create(
         attempt=first, trainee=world.alice, course=world.course, score=10, max_score=10, percent=100, passed=True
     )
@@ -404,6 +412,23 @@ def test_a_start_records_the_attempt_as_the_rules_say(world):
     world.paper.save()
     again = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting, now=now)
     assert again.number == 2 and again.pk != attempt.pk
+
+
+def test_an_open_attempt_is_resumed_even_when_a_new_one_could_not_start(world):
+    """Resuming asks nothing of the window or the rules: the trainee's clock is already running."""
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    after_the_window = world.sitting.closes_at + datetime.timedelta(minutes=1)
+    assert attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting, now=after_the_window).pk == attempt.pk
+    assert Attempt.objects.filter(trainee=world.alice).count() == 1
+
+
+def test_a_start_is_judged_at_the_time_it_is_given(world):
+    before = world.sitting.opens_at - datetime.timedelta(minutes=1)
+    with translation.override("en"):
+        assert refusal(lambda: attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting, now=before)) == (
+            "not_open_yet", "The sitting has not opened yet."
+        )  # fmt: skip
+    assert not Attempt.objects.filter(trainee=world.alice).exists()
 
 
 def test_a_start_that_loses_the_race_to_a_second_tab_resumes_the_winners_attempt(world, monkeypatch):
