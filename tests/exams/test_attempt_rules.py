@@ -531,3 +531,53 @@ def test_scheduling_a_sitting_checks_who_when_and_where(world, institution_admin
         assert refusal(lambda: schedule(cohort=world.cohort)) == (
             "not_authorized", "The institution is not authorized on the day the sitting opens."
         )  # fmt: skip
+
+
+# --- reading an answer --------------------------------------------------------------------------------
+
+ORDER = ["k3", "k1", "k2", "k0"]  # the order the options were shown in (not the keys' order)
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload", "stored"),
+    [
+        (QuestionType.ESSAY, {"text": "x" * 20}, "x" * 20),  # exactly the limit
+        (QuestionType.ESSAY, {"text": ""}, ""),
+        (QuestionType.ESSAY, {"text": None}, None),
+        (QuestionType.ESSAY, {}, None),
+        (QuestionType.SINGLE, {"choices": [3]}, ["k0"]),
+        (QuestionType.SINGLE, {"choices": [0]}, ["k3"]),
+        (QuestionType.SINGLE, {"choices": []}, []),
+        (QuestionType.SINGLE, {}, None),
+        (QuestionType.SINGLE, {"choices": None}, None),
+        (QuestionType.TRUE_FALSE, {"choices": [1]}, ["k1"]),
+        (QuestionType.MULTIPLE, {"choices": [0, 1]}, ["k1", "k3"]),
+        (QuestionType.MULTIPLE, {"choices": [3, 2, 1, 0]}, ["k0", "k1", "k2", "k3"]),
+    ],
+)
+def test_an_answer_is_stored_as_the_keys_of_the_options_shown(kind, payload, stored):
+    assert attempts._parse_answer(kind, ORDER, payload, 20) == stored
+
+
+@pytest.mark.parametrize(
+    ("kind", "payload", "code", "message"),
+    [
+        (QuestionType.ESSAY, {"text": 5}, "bad_answer", "An essay answer must be text."),
+        (QuestionType.ESSAY, {"text": ["x"]}, "bad_answer", "An essay answer must be text."),
+        (QuestionType.ESSAY, {"text": "x" * 21}, "too_long",
+         "Your answer is 21 characters long; the limit is 20. It was not saved."),
+        (QuestionType.SINGLE, {"choices": "0"}, "bad_answer", "Choose options from the question."),
+        (QuestionType.SINGLE, {"choices": [True]}, "bad_answer", "Choose options from the question."),
+        (QuestionType.SINGLE, {"choices": [0, "1"]}, "bad_answer", "Choose options from the question."),
+        (QuestionType.SINGLE, {"choices": [1.0]}, "bad_answer", "Choose options from the question."),
+        (QuestionType.SINGLE, {"choices": [4]}, "bad_answer", "That option does not exist in this question."),
+        (QuestionType.SINGLE, {"choices": [-1]}, "bad_answer", "That option does not exist in this question."),
+        (QuestionType.MULTIPLE, {"choices": [1, 1]}, "bad_answer", "That option does not exist in this question."),
+        (QuestionType.MULTIPLE, {"choices": [0, 4]}, "bad_answer", "That option does not exist in this question."),
+        (QuestionType.SINGLE, {"choices": [0, 1]}, "bad_answer", "Choose one option only."),
+        (QuestionType.TRUE_FALSE, {"choices": [0, 1]}, "bad_answer", "Choose one option only."),
+    ],
+)  # fmt: skip
+def test_an_answer_the_question_cannot_take_is_refused_with_its_reason(kind, payload, code, message):
+    with translation.override("en"):
+        assert refusal(lambda: attempts._parse_answer(kind, ORDER, payload, 20)) == (code, message)
