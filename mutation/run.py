@@ -241,7 +241,8 @@ def mutate(module: str, only: list[str] | None = None) -> str:
         spent.write_text(f"{total:.2f}")
     when = f"{datetime.date.today().isoformat()}, {total:.1f} min"
     if only:
-        when += f" over runs by function (this one {minutes:.1f} min: {', '.join(f'`{p}`' for p in only)})"
+        asked = ", ".join(f"`{p}`" for p in only) if len(only) <= 6 else f"{len(only)} patterns or names"
+        when += f" over runs by function (this one {minutes:.1f} min: {asked})"
     if unchecked:
         remaining = sorted({function_of(n) for n in unchecked})
         when = (

@@ -492,6 +492,13 @@ def test_a_draw_the_bank_cannot_fill_is_refused(world):
     with translation.override("en"):
         assert refusal(lambda: attempts.draw_from(pool=pool, blueprint=rows, seed=1)) == short
         assert refusal(lambda: attempts.draw_from(pool=pool, blueprint=[], seed=1)) == short
+    # Questions that share two of the row's three traits are not its questions: still two, not three.
+    row = rows[0]
+    others = {"question_type": QuestionType.TRUE_FALSE, "difficulty": row.difficulty + 1, "knowledge_area": "law"}
+    traits = {"question_type": row.question_type, "difficulty": row.difficulty, "knowledge_area": row.knowledge_area}
+    decoys = [Question(**(traits | {trait: other}), options=[{"key": "k"}]) for trait, other in others.items()]
+    with translation.override("en"):
+        assert refusal(lambda: attempts.draw_from(pool=pool + decoys, blueprint=rows[:1], seed=1)) == short
 
 
 # --- scheduling a sitting ----------------------------------------------------------------------------------
