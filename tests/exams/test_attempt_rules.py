@@ -349,19 +349,23 @@ def test_the_briefing_counts_the_attempts_and_says_why_one_cannot_start(world):
     first = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     attempts.do_submit_attempt(attempt_id=first.pk)
     Attempt.objects.filter(pk=first.pk).update(state=Attempt.State.GRADED)
-    world.paper.max_attempts = 1  # lowered after the trainee sat: nothing left, never fewer than nothing
+    Attempt.objects.create(
+        sitting=world.sitting, paper=world.paper, trainee=world.alice, number=2, seed=1, started_at=first.started_at,
+        deadline=first.deadline, state=Attempt.State.GRADED, submitted_at=first.started_at,
+    )  # fmt: skip
+    world.paper.max_attempts = 1  # lowered after the trainee sat twice: nothing left, never fewer than nothing
     world.paper.save()
     late = world.sitting.closes_at + datetime.timedelta(minutes=1)
     with translation.override("en"):
         briefed = attempts.briefing(trainee_id=world.alice.pk, sitting=world.sitting, now=late)
-    assert (briefed.attempt_number, briefed.attempts_left, briefed.max_attempts) == (2, 0, 1)
+    assert (briefed.attempt_number, briefed.attempts_left, briefed.max_attempts) == (3, 0, 1)
     assert (briefed.minutes_if_started_now, briefed.window_closes_first) == (0, True)
     assert briefed.refusal == "The sitting's window has closed."
-    world.paper.max_attempts, world.paper.retake_wait_days = 3, 0
+    world.paper.max_attempts, world.paper.retake_wait_days = 4, 0
     world.paper.save()
-    second = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
-    briefed = attempts.briefing(trainee_id=world.alice.pk, sitting=world.sitting, now=second.started_at)
-    assert (briefed.attempt_number, briefed.attempts_left) == (3, 2)  # the open one is not finished
+    third = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    briefed = attempts.briefing(trainee_id=world.alice.pk, sitting=world.sitting, now=third.started_at)
+    assert (briefed.attempt_number, briefed.attempts_left) == (4, 2)  # the open one is not finished
 
 
 def test_the_standing_lists_the_attempts_in_order_and_knows_a_published_pass(world):
