@@ -5,15 +5,18 @@ number of queries and shows every chart as a table that downloads as CSV or XLSX
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -454,7 +457,7 @@ def cohorts_page(request: HttpRequest) -> HttpResponse:
         "supervision/cohorts.html",
         title=_("Cohorts and exports"),
         section="supervision:cohorts",
-        context={"page": page, "rows_html": _cohort_rows(page), "form": ExpiringForm(initial=_next_90_days())},
+        context={"page": page, "rows_html": _cohort_rows(page), "form_html": _blank_expiring_form()},
     )
 
 
@@ -483,8 +486,26 @@ def _cohort_rows(page: Any) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def _next_90_days() -> dict[str, Any]:
-    today = timezone.localdate()
+def _blank_expiring_form() -> SafeString:
+    """The expiring certificates' form as the cohorts page first shows it (the next 90 days): the
+    same for every viewer on a day in a language, and rendering its fields costs that page a
+    quarter of its instructions, so it is rendered once per day and language."""
+    if settings.DEBUG:  # templates change under runserver: render afresh
+        return _render_blank_expiring_form(get_language() or "", timezone.localdate())
+    return _rendered_blank_expiring_form(get_language() or "", timezone.localdate())
+
+
+def _render_blank_expiring_form(language: str, today: datetime.date) -> SafeString:
+    # The language is the active one: it is in the key, not read here.
+    form = ExpiringForm(initial=_next_90_days(today))
+    return mark_safe(render_to_string("supervision/_expiring_fields.html", {"form": form}))
+
+
+_rendered_blank_expiring_form = functools.lru_cache(maxsize=16)(_render_blank_expiring_form)
+
+
+def _next_90_days(today: datetime.date | None = None) -> dict[str, Any]:
+    today = today or timezone.localdate()
     return {"valid_from": today, "valid_to": today + datetime.timedelta(days=90), "format": "csv"}
 
 

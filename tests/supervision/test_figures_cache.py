@@ -4,11 +4,13 @@ scope or language."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from supervision.figures import pass_rates
 from tests.conftest import logged_in
@@ -84,3 +86,19 @@ def test_cached_figures_are_in_the_readers_language(world, program_office):
         chinese = client.get(reverse("supervision:pass_rates"), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
         by_course = translation.gettext("Pass rates by course")
     assert by_course != "Pass rates by course" and by_course in chinese and "Pass rates by course" not in chinese
+
+
+def test_the_cohorts_pages_form_is_in_the_readers_language_and_starts_today(world, institution_admin, monkeypatch):
+    client = logged_in(institution_admin)
+    with translation.override("zh-hant"):
+        chinese = client.get(reverse("supervision:cohorts"), HTTP_ACCEPT_LANGUAGE="zh-hant").content.decode()
+        label = translation.gettext("Expiring from")
+    english = en(client, url("cohorts")).content.decode()
+    assert label != "Expiring from" and label in chinese and "Expiring from" not in chinese
+    assert "Expiring from" in english
+    today = timezone.localdate()
+    for day in (today, today + datetime.timedelta(days=90)):
+        assert f'value="{day.isoformat()}"' in english
+    tomorrow = today + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert f'value="{tomorrow.isoformat()}"' in en(client, url("cohorts")).content.decode()
