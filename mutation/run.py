@@ -7,6 +7,19 @@ equivalent are explained in mutation/EQUIVALENT.md, keyed by mutant name, and sh
 
     .venv/bin/python mutation/run.py                       # every module below, smallest first
     .venv/bin/python mutation/run.py accounts/identifiers.py hr_api/webhooks/signing.py
+
+Two environment variables narrow a run of one module (``make mutate MODULES=… MUTANTS=…`` passes them):
+
+- ``MUTANTS``: mutant names or globs, space-separated, as mutmut names them
+  (``accounts.scoping.x_employer_of__mutmut_1``, ``"accounts.scoping.xǁRowScopedAdminǁdelete_view*"``):
+  only these are run (again, even if they have a verdict). The scratch copy of an earlier run is kept
+  (its files refreshed from the checkout, its verdicts kept), so the section written counts every
+  verdict of the scratch copy, old and new; the mutants no run has reached are "not checked".
+- ``MUTATE_RESUME=1``: keep the scratch copy of an earlier, interrupted run and run only the mutants
+  it has no verdict for (mutmut skips the others), e.g. after a run stopped at a deadline.
+
+A change to the mutated module itself makes mutmut generate its mutants again (their verdicts go).
+``MUTATE_CHILDREN`` sets mutmut's ``--max-children`` (1 by default: the run is not alone on the machine).
 """
 
 from __future__ import annotations
@@ -71,20 +84,37 @@ PYTEST_ARGS = [
 SKIP = {".git", ".venv", "node_modules", "var", "mutants", "__pycache__", "staticfiles"}
 
 
-def scratch_copy(module: str) -> Path:
+def scratch_copy(module: str, keep: bool = False) -> Path:
+    """A fresh copy of the checkout to mutate in; with ``keep``, an earlier one refreshed in place
+    (mutmut's own directory, ``mutants/``, with its verdicts, is left as it is)."""
     work = ROOT / "var" / "mutation" / module.replace("/", "__").removesuffix(".py")
-    if work.exists():
+    if work.exists() and not keep:
         shutil.rmtree(work)
-    work.mkdir(parents=True)
+    work.mkdir(parents=True, exist_ok=True)
     for entry in ROOT.iterdir():
         if entry.name in SKIP:
             continue
         target = work / entry.name
         if entry.is_dir():
-            shutil.copytree(entry, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+            shutil.copytree(entry, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), dirs_exist_ok=True)
         else:
             shutil.copy2(entry, target)
-    (work / ".venv").symlink_to(ROOT / ".venv")
+    if not (work / ".venv").exists():
+        (work / ".venv").symlink_to(ROOT / ".venv")
+    if keep and (work / "mutants").exists():
+        # mutmut copies the sources into mutants/ once (the tests every run): bring the modules it does
+        # not mutate up to date; the mutated one it generates again itself when it is newer.
+        mutated = (ROOT / module).resolve()
+
+        def stale(directory: str, names: list[str]) -> set[str]:
+            return {
+                n for n in names
+                if n == "__pycache__" or n.endswith(".pyc") or (Path(directory) / n).resolve() == mutated
+            }  # fmt: skip
+
+        for entry in ROOT.iterdir():
+            if entry.name not in SKIP and entry.name != "tests" and (entry / "__init__.py").exists():
+                shutil.copytree(entry, work / "mutants" / entry.name, ignore=stale, dirs_exist_ok=True)
     return work
 
 
@@ -108,7 +138,7 @@ def configure(work: Path, module: str, tests: list[str]) -> None:
         ]
     )
     pyproject = work / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text("utf-8") + section + "\n", "utf-8")
+    pyproject.write_text((ROOT / "pyproject.toml").read_text("utf-8") + section + "\n", "utf-8")
 
 
 def verdicts(work: Path) -> dict[str, str]:
@@ -144,15 +174,15 @@ def equivalents() -> dict[str, str]:
     return found
 
 
-def mutate(module: str) -> str:
+def mutate(module: str, names: list[str], keep: bool) -> str:
     tests = MODULES.get(module, [])
     started = time.monotonic()
-    work = scratch_copy(module)
+    work = scratch_copy(module, keep=keep)
     configure(work, module, tests)
     env = {**os.environ, "DJANGO_DEBUG": "true"}
     env.pop("CI", None)
     run = subprocess.run(
-        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", os.environ.get("MUTATE_CHILDREN", "1")],
+        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", os.environ.get("MUTATE_CHILDREN", "1"), *names],
         cwd=work, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     (work / "mutmut-run.log").write_text(run.stdout + run.stderr, "utf-8")
@@ -162,10 +192,11 @@ def mutate(module: str) -> str:
     other = [f"{n} ({v})" for n, v in found.items() if v not in {"killed", "timeout", "survived"}]
     known = equivalents()
     minutes = (time.monotonic() - started) / 60
+    scope = f" (this run: {' '.join(names)})" if names else " (resumed)" if keep else ""
     lines = [
         f"## {module}",
         "",
-        f"{datetime.date.today().isoformat()}, {minutes:.1f} min; tests: {', '.join(tests) or 'none'}",
+        f"{datetime.date.today().isoformat()}, {minutes:.1f} min{scope}; tests: {', '.join(tests) or 'none'}",
         "",
         f"| mutants | killed | survived | other |\n|---|---|---|---|\n| {len(found)} | {len(killed)} "
         f"| {len(survived)} | {len(other)} |",
@@ -185,12 +216,17 @@ def mutate(module: str) -> str:
 
 def main(argv: list[str]) -> int:
     modules = argv or list(MODULES)
+    names = os.environ.get("MUTANTS", "").split()
+    keep = bool(names) or os.environ.get("MUTATE_RESUME", "") not in {"", "0"}
+    if (names or keep) and len(modules) != 1:
+        print("MUTANTS and MUTATE_RESUME narrow the run of one module: name it", file=sys.stderr)
+        return 2
     for module in modules:
         if not (ROOT / module).exists():
             print(f"no such module: {module}", file=sys.stderr)
             return 2
         print(f"mutating {module} …", flush=True)
-        section = mutate(module)
+        section = mutate(module, names, keep)
         text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Mutation testing results (make mutate)\n\n"
         text = re.sub(rf"## {re.escape(module)}\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n"
         RESULTS.write_text(text + section + "\n", "utf-8")

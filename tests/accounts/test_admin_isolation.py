@@ -285,3 +285,46 @@ def test_hr_staff_see_no_institutions_rows(hr_a_client: Client, world: World):
     for model, model_admin in scoped_admins():
         for row in foreign_rows(model, model_admin, world)[:1]:
             assert hr_a_client.get(admin_url(model, "change", row.pk)).status_code in (403, 404), model._meta.label
+
+
+def _unreferenceable_field(model, model_admin) -> str:
+    """A real field of ``model`` that no foreign key targets: a ``_to_field`` naming it is forged."""
+    return next(
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not model_admin.to_field_allowed(None, f.name)
+    )
+
+
+@pytest.mark.parametrize(
+    "model_label", sorted(m._meta.label for m, _a in [*scoped_admins(), *employer_scoped_admins()])
+)
+def test_a_to_field_does_not_open_the_delete_page_of_another_owners_row(
+    admin_a_client: Client, hr_a_client: Client, rf, world: World, model_label: str
+):
+    """The delete page read with Django's ``_to_field`` (in the query string or the posted form), for every
+    scoped admin, by institution admin A (HR staff A for an employer-owned admin): naming the primary key,
+    another owner's row is still exactly a 404, whatever the user may delete of their own (a 403 would say
+    it is there); naming a field no foreign key targets is refused as Django refuses it, a 400 reported as
+    a suspicious operation, whichever row it names — another owner's, the user's own, or none (issue 23:
+    the survivors of ``RowScopedAdmin.delete_view``)."""
+    model, model_admin = next(
+        (m, a) for m, a in [*scoped_admins(), *employer_scoped_admins()] if m._meta.label == model_label
+    )
+    employer_owned = isinstance(model_admin, EmployerScopedAdmin)
+    client, request = (hr_a_client if employer_owned else admin_a_client), rf.get("/")
+    request.user = world.hr_a if employer_owned else world.admin_a
+    rows = foreign_rows(model, model_admin, world)
+    assert rows, f"the isolation world gives the other owner no {model_label}: extend tests/isolation.py"
+    row = rows[0]
+    url = admin_url(model, "delete", row.pk)
+    pk_name = model._meta.pk.name
+    assert client.get(url, {"_to_field": pk_name}).status_code == 404, model_label
+    assert client.post(url, {"_to_field": pk_name, "post": "yes"}).status_code == 404, model_label
+    forged = _unreferenceable_field(model, model_admin)
+    own = model_admin.get_queryset(request).order_by("pk").first()
+    for object_id in [row.pk, *([own.pk] if own is not None else []), 987654321]:
+        url = admin_url(model, "delete", object_id)
+        assert client.get(url, {"_to_field": forged}).status_code == 400, (model_label, object_id)
+        assert client.post(url, {"_to_field": forged, "post": "yes"}).status_code == 400, (model_label, object_id)
+    assert model._default_manager.filter(pk=row.pk).exists()
