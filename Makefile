@@ -91,8 +91,9 @@ clean:
 # Mutation testing of the central rules (README, "Mutation testing"): mutmut mutates one module at a
 # time in a scratch copy (var/mutation/) and runs only that module's tests; the verdicts go to
 # mutation/RESULTS.md, which is committed. MODULES narrows the run (paths as in mutation/run.py);
-# with one module, MUTANTS="name-or-glob …" runs only those mutants and MUTATE_RESUME=1 finishes an
-# interrupted run, both in the kept scratch copy (mutation/run.py's docstring).
+# MUTANTS (with one module) runs only the mutants matching its patterns, e.g. one function's:
+#   make mutate MODULES=exams/services/attempts.py MUTANTS='exams.services.attempts.x_do_save_answer*'
 MODULES ?=
+MUTANTS ?=
 mutate: install
-	$(BIN)/python mutation/run.py $(MODULES)
+	$(BIN)/python mutation/run.py $(MODULES) $(foreach m,$(MUTANTS),--only '$(m)')

@@ -7,19 +7,27 @@ equivalent are explained in mutation/EQUIVALENT.md, keyed by mutant name, and sh
 
     .venv/bin/python mutation/run.py                       # every module below, smallest first
     .venv/bin/python mutation/run.py accounts/identifiers.py hr_api/webhooks/signing.py
+    .venv/bin/python mutation/run.py exams/services/attempts.py \
+        --only 'exams.services.attempts.x_do_save_answer*' --only 'exams.services.attempts.x_grace*'
 
-Two environment variables narrow a run of one module (``make mutate MODULES=… MUTANTS=…`` passes them):
+``--only PATTERN`` (repeatable; ``make mutate MUTANTS="…"``) runs only the mutants whose names match
+one of the patterns (mutmut's own filter: an exact name, or a glob where ``*`` matches anything; a
+method's mutants are named ``module.xǁClassǁmethod__mutmut_N``), so that a large module can be done
+function by function. With it, one module only, and its scratch copy is kept between runs (refreshed
+but for mutmut's ``mutants/``): the verdicts of earlier runs stand, the matched mutants are run again
+whatever their last verdict (a test written since counts), and the module's section in RESULTS.md
+counts every mutant, those no run has reached yet as "not checked" (and the section as PARTIAL, with
+the functions that remain). A run without ``--only`` starts the module afresh.
 
-- ``MUTANTS``: mutant names or globs, space-separated, as mutmut names them
-  (``accounts.scoping.x_employer_of__mutmut_1``, ``"accounts.scoping.xǁRowScopedAdminǁdelete_view*"``):
-  only these are run (again, even if they have a verdict). The scratch copy of an earlier run is kept
-  (its files refreshed from the checkout, its verdicts kept), so the section written counts every
-  verdict of the scratch copy, old and new; the mutants no run has reached are "not checked".
-- ``MUTATE_RESUME=1``: keep the scratch copy of an earlier, interrupted run and run only the mutants
-  it has no verdict for (mutmut skips the others), e.g. after a run stopped at a deadline.
+A mutant is stopped, and counted as killed by timeout, after about ``MUTATE_TIMEOUT_MULTIPLIER`` (5 by
+default) times its tests' duration in the clean run, by the wall clock: on a loaded machine a survivor
+can pass for killed so. The section names the mutants killed by timeout; a kept copy run again with a
+larger multiplier (and ``--only``) has mutmut forget those verdicts, and only those, and check them again.
 
-A change to the mutated module itself makes mutmut generate its mutants again (their verdicts go).
-``MUTATE_CHILDREN`` sets mutmut's ``--max-children`` (1 by default: the run is not alone on the machine).
+mutmut leaves every decorated function alone (its trampoline would run the decorator again), and the
+central writes are ``@transaction.atomic``: in the scratch copy of the module under test only, such a
+decorator is moved below the function as ``name = transaction.atomic(name)`` (``lift_atomic``), the
+same function for every caller, so that their bodies are mutated too.
 """
 
 from __future__ import annotations
@@ -56,7 +64,21 @@ MODULES: dict[str, list[str]] = {
         "tests/api/test_evaluations.py",
     ],
     "exams/services/grading.py": ["tests/exams/test_grading.py", "tests/exams/test_interleavings.py"],
-    "exams/services/attempts.py": ["tests/exams/test_attempts.py", "tests/exams/test_interleavings.py"],
+    "exams/services/attempts.py": [
+        "tests/exams/test_attempts.py",
+        "tests/exams/test_attempt_rules.py",
+        "tests/exams/test_interleavings.py",
+        "tests/exams/test_instructions.py",
+        "tests/exams/test_sweep.py",
+        "tests/exams/test_grading.py",
+        "tests/exams/test_essay_marking.py",
+        "tests/exams/test_bank_and_admin.py",
+        "tests/exams/test_demo_questions.py",
+        "tests/exams/test_demo.py",
+        "tests/test_beat.py",
+        "tests/security/test_audit_grading.py",
+        "tests/fuzz/test_grading_properties.py",
+    ],
     "accounts/scoping.py": [
         "tests/accounts/test_scoping_forms.py",
         "tests/accounts/test_admin_isolation.py",
@@ -84,11 +106,19 @@ PYTEST_ARGS = [
 SKIP = {".git", ".venv", "node_modules", "var", "mutants", "__pycache__", "staticfiles"}
 
 
-def scratch_copy(module: str, keep: bool = False) -> Path:
-    """A fresh copy of the checkout to mutate in; with ``keep``, an earlier one refreshed in place
-    (mutmut's own directory, ``mutants/``, with its verdicts, is left as it is)."""
+def scratch_copy(module: str, *, keep_mutants: bool = False) -> Path:
+    """A fresh copy of the project for ``module``; with ``keep_mutants``, mutmut's ``mutants/`` (the
+    mutated files, the verdicts so far, the tests each function reached) is left as it was."""
     work = ROOT / "var" / "mutation" / module.replace("/", "__").removesuffix(".py")
-    if work.exists() and not keep:
+    if work.exists() and keep_mutants:
+        for entry in work.iterdir():
+            if entry.name == "mutants":
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+    elif work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     for entry in ROOT.iterdir():
@@ -96,26 +126,34 @@ def scratch_copy(module: str, keep: bool = False) -> Path:
             continue
         target = work / entry.name
         if entry.is_dir():
-            shutil.copytree(entry, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), dirs_exist_ok=True)
+            shutil.copytree(entry, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         else:
             shutil.copy2(entry, target)
-    if not (work / ".venv").exists():
-        (work / ".venv").symlink_to(ROOT / ".venv")
-    if keep and (work / "mutants").exists():
-        # mutmut copies the sources into mutants/ once (the tests every run): bring the modules it does
-        # not mutate up to date; the mutated one it generates again itself when it is newer.
-        mutated = (ROOT / module).resolve()
-
-        def stale(directory: str, names: list[str]) -> set[str]:
-            return {
-                n for n in names
-                if n == "__pycache__" or n.endswith(".pyc") or (Path(directory) / n).resolve() == mutated
-            }  # fmt: skip
-
-        for entry in ROOT.iterdir():
-            if entry.name not in SKIP and entry.name != "tests" and (entry / "__init__.py").exists():
-                shutil.copytree(entry, work / "mutants" / entry.name, ignore=stale, dirs_exist_ok=True)
+    (work / ".venv").symlink_to(ROOT / ".venv")
     return work
+
+
+ATOMIC = "@transaction.atomic"
+
+
+def lift_atomic(path: Path) -> list[str]:
+    """Rewrite each bare ``@transaction.atomic`` over a top-level ``def`` into an assignment after the
+    module's last line (the scratch copy only: mutmut skips decorated functions); the names lifted."""
+    lines = path.read_text("utf-8").splitlines()
+    kept: list[str] = []
+    lifted: list[str] = []
+    for number, line in enumerate(lines):
+        follows = lines[number + 1] if number + 1 < len(lines) else ""
+        match = re.match(r"def (\w+)\(", follows)
+        if line == ATOMIC and match:
+            lifted.append(match.group(1))
+            continue
+        kept.append(line)
+    if lifted:
+        kept += ["", "", "# mutation/run.py: moved here from the decorators so that mutmut mutates these functions"]
+        kept += [f"{name} = transaction.atomic({name})" for name in lifted]
+        path.write_text("\n".join(kept) + "\n", "utf-8")
+    return lifted
 
 
 def configure(work: Path, module: str, tests: list[str]) -> None:
@@ -134,11 +172,11 @@ def configure(work: Path, module: str, tests: list[str]) -> None:
             f"pytest_add_cli_args_test_selection = {json.dumps(existing)}",
             f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
             "use_git_change_detection = false",
-            "timeout_multiplier = 5.0",
+            f"timeout_multiplier = {float(os.environ.get('MUTATE_TIMEOUT_MULTIPLIER', '5'))}",
         ]
     )
     pyproject = work / "pyproject.toml"
-    pyproject.write_text((ROOT / "pyproject.toml").read_text("utf-8") + section + "\n", "utf-8")
+    pyproject.write_text(pyproject.read_text("utf-8") + section + "\n", "utf-8")
 
 
 def verdicts(work: Path) -> dict[str, str]:
@@ -174,34 +212,64 @@ def equivalents() -> dict[str, str]:
     return found
 
 
-def mutate(module: str, names: list[str], keep: bool) -> str:
+def function_of(name: str) -> str:
+    """``exams.services.attempts.x_do_save_answer__mutmut_12`` -> ``x_do_save_answer``."""
+    return name.rsplit("__mutmut_", 1)[0].rsplit(".", 1)[-1]
+
+
+def mutate(module: str, only: list[str] | None = None) -> str:
     tests = MODULES.get(module, [])
     started = time.monotonic()
-    work = scratch_copy(module, keep=keep)
+    work = scratch_copy(module, keep_mutants=bool(only))
+    lifted = lift_atomic(work / module)
     configure(work, module, tests)
     env = {**os.environ, "DJANGO_DEBUG": "true"}
     env.pop("CI", None)
+    children = os.environ.get("MUTATE_CHILDREN", "1")
     run = subprocess.run(
-        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", os.environ.get("MUTATE_CHILDREN", "1"), *names],
+        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", children, *(only or [])],
         cwd=work, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    (work / "mutmut-run.log").write_text(run.stdout + run.stderr, "utf-8")
+    with (work / "mutmut-run.log").open("a", encoding="utf-8") as log:
+        log.write(f"--- mutmut run {' '.join(only or [])}\n{run.stdout}{run.stderr}")
     found = verdicts(work)
     killed = [n for n, v in found.items() if v in {"killed", "timeout"}]
     survived = [n for n, v in found.items() if v == "survived"]
-    other = [f"{n} ({v})" for n, v in found.items() if v not in {"killed", "timeout", "survived"}]
+    unchecked = [n for n, v in found.items() if v == "not checked"]
+    other = [f"{n} ({v})" for n, v in found.items() if v not in {"killed", "timeout", "survived", "not checked"}]
     known = equivalents()
     minutes = (time.monotonic() - started) / 60
-    scope = f" (this run: {' '.join(names)})" if names else " (resumed)" if keep else ""
+    # Minutes of every run of this scratch copy (a run with --only adds to the earlier ones).
+    spent = work / "mutants" / "minutes-spent"
+    total = minutes + (float(spent.read_text()) if only and spent.exists() else 0.0)
+    if spent.parent.exists():
+        spent.write_text(f"{total:.2f}")
+    when = f"{datetime.date.today().isoformat()}, {total:.1f} min"
+    if only:
+        when += f" over runs by function (this one {minutes:.1f} min: {', '.join(f'`{p}`' for p in only)})"
+    if unchecked:
+        remaining = sorted({function_of(n) for n in unchecked})
+        when = (
+            f"{when}, PARTIAL: {len(unchecked)} of {len(found)} mutants not checked yet, in "
+            f"{', '.join(f'`{f}`' for f in remaining)}"
+        )
     lines = [
         f"## {module}",
         "",
-        f"{datetime.date.today().isoformat()}, {minutes:.1f} min{scope}; tests: {', '.join(tests) or 'none'}",
+        f"{when}; tests: {', '.join(tests) or 'none'}",
         "",
-        f"| mutants | killed | survived | other |\n|---|---|---|---|\n| {len(found)} | {len(killed)} "
-        f"| {len(survived)} | {len(other)} |",
+        *(
+            [f"Mutated with `@transaction.atomic` lifted (see run.py): {', '.join(f'`{n}`' for n in lifted)}.", ""]
+            if lifted
+            else []
+        ),
+        f"| mutants | killed | survived | not checked | other |\n|---|---|---|---|---|\n| {len(found)} "
+        f"| {len(killed)} | {len(survived)} | {len(unchecked)} | {len(other)} |",
         "",
     ]
+    timeouts = [n for n, v in found.items() if v == "timeout"]
+    if timeouts:
+        lines += [f"Killed by timeout ({len(timeouts)}): " + ", ".join(f"`{n}`" for n in timeouts), ""]
     if not found:
         lines += ["mutmut reported no mutants; the end of its log:", "", "```", *run.stdout.splitlines()[-15:],
                   *run.stderr.splitlines()[-15:], "```", ""]  # fmt: skip
@@ -215,18 +283,26 @@ def mutate(module: str, names: list[str], keep: bool) -> str:
 
 
 def main(argv: list[str]) -> int:
-    modules = argv or list(MODULES)
-    names = os.environ.get("MUTANTS", "").split()
-    keep = bool(names) or os.environ.get("MUTATE_RESUME", "") not in {"", "0"}
-    if (names or keep) and len(modules) != 1:
-        print("MUTANTS and MUTATE_RESUME narrow the run of one module: name it", file=sys.stderr)
+    only: list[str] = []
+    modules: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg == "--only":
+            only.append(next(args, ""))
+        elif arg.startswith("--only="):
+            only.append(arg.removeprefix("--only="))
+        else:
+            modules.append(arg)
+    if only and (len(modules) != 1 or not all(only)):
+        print("--only PATTERN narrows the run of one module: name it, and give each --only a pattern", file=sys.stderr)
         return 2
+    modules = modules or list(MODULES)
     for module in modules:
         if not (ROOT / module).exists():
             print(f"no such module: {module}", file=sys.stderr)
             return 2
         print(f"mutating {module} …", flush=True)
-        section = mutate(module, names, keep)
+        section = mutate(module, only)
         text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Mutation testing results (make mutate)\n\n"
         text = re.sub(rf"## {re.escape(module)}\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n"
         RESULTS.write_text(text + section + "\n", "utf-8")
