@@ -328,3 +328,24 @@ def test_a_to_field_does_not_open_the_delete_page_of_another_owners_row(
         assert client.get(url, {"_to_field": forged}).status_code == 400, (model_label, object_id)
         assert client.post(url, {"_to_field": forged, "post": "yes"}).status_code == 400, (model_label, object_id)
     assert model._default_manager.filter(pk=row.pk).exists()
+
+
+def test_a_refused_admin_lookup_is_recorded_with_the_model_the_id_and_the_request(admin_a_client: Client, world: World):
+    """Another institution's row answers 404 and leaves a trace for the program office: who asked, by which
+    method and path, for which model and id (``RowScopedAdmin._get_obj_does_not_exist_redirect``); a forged
+    id of any length is stored cut to the columns (an id to 64 characters, method and path to 500)."""
+    from accounts.models import AuditEvent, StaffMembership
+
+    foreign = world.admin_b.staff_membership
+    url = admin_url(StaffMembership, "change", foreign.pk)
+    assert admin_a_client.get(url).status_code == 404
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).latest("pk")
+    assert event.actor_id == world.admin_a.pk and event.institution_id == world.inst_a.pk
+    assert event.summary == f"GET {url}"
+    assert event.detail == {"status": 404, "model": "accounts.StaffMembership", "object_id": str(foreign.pk)}
+    forged = "9x" * 300
+    url = admin_url(StaffMembership, "delete", forged)
+    assert admin_a_client.post(url, {"post": "yes"}).status_code == 404
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).latest("pk")
+    assert event.summary == f"POST {url}"[:500] and len(event.summary) == 500
+    assert event.detail == {"status": 404, "model": "accounts.StaffMembership", "object_id": forged[:64]}
