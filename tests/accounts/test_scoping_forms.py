@@ -167,3 +167,30 @@ def test_a_many_to_many_field_of_a_scoped_admin_keeps_what_django_passes_for_it(
         groups, request_of(rf, office), help_text="chosen for this form", label="Roles"
     )
     assert formfield.label == "Roles" and formfield.help_text.startswith("chosen for this form")
+
+
+def test_who_is_the_program_office_institution_staff_or_a_teacher(world: World, office, django_assert_num_queries):
+    """The three questions every scoped admin asks (issue 23: the survivors of ``is_program_office``,
+    ``institution_of`` and ``teacher_membership_of``): a superuser is the program office without its group,
+    an inactive member is not, nor is anyone who is not a signed-in user; the answer is asked of the
+    database once per user object; only a teacher's membership is a teacher's."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.scoping import institution_of, is_program_office, teacher_membership_of
+    from tests.conftest import make_staff
+
+    assert is_program_office(UserFactory(is_staff=True, is_superuser=True))
+    fresh = User.objects.get(pk=office.pk)
+    with django_assert_num_queries(1):
+        assert is_program_office(fresh) and is_program_office(fresh)
+    assert not is_program_office(User.objects.get(pk=world.admin_a.pk))
+    inactive = User.objects.get(pk=office.pk)
+    inactive.is_active = False
+    assert not is_program_office(inactive)
+    for nobody in (AnonymousUser(), object()):
+        assert not is_program_office(nobody)
+        assert institution_of(nobody) is None and teacher_membership_of(nobody) is None
+    assert institution_of(world.admin_a) == world.inst_a and institution_of(office) is None
+    teacher = make_staff(world.inst_a, role=StaffMembership.Role.TEACHER)
+    assert teacher_membership_of(teacher) == teacher.staff_membership
+    assert teacher_membership_of(world.admin_a) is None and teacher_membership_of(office) is None
