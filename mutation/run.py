@@ -19,6 +19,11 @@ whatever their last verdict (a test written since counts), and the module's sect
 counts every mutant, those no run has reached yet as "not checked" (and the section as PARTIAL, with
 the functions that remain). A run without ``--only`` starts the module afresh.
 
+A mutant is stopped, and counted as killed by timeout, after about ``MUTATE_TIMEOUT_MULTIPLIER`` (5 by
+default) times its tests' duration in the clean run, by the wall clock: on a loaded machine a survivor
+can pass for killed so. The section names the mutants killed by timeout; a kept copy run again with a
+larger multiplier (and ``--only``) has mutmut forget those verdicts, and only those, and check them again.
+
 mutmut leaves every decorated function alone (its trampoline would run the decorator again), and the
 central writes are ``@transaction.atomic``: in the scratch copy of the module under test only, such a
 decorator is moved below the function as ``name = transaction.atomic(name)`` (``lift_atomic``), the
@@ -167,7 +172,7 @@ def configure(work: Path, module: str, tests: list[str]) -> None:
             f"pytest_add_cli_args_test_selection = {json.dumps(existing)}",
             f"pytest_add_cli_args = {json.dumps(PYTEST_ARGS)}",
             "use_git_change_detection = false",
-            "timeout_multiplier = 5.0",
+            f"timeout_multiplier = {float(os.environ.get('MUTATE_TIMEOUT_MULTIPLIER', '5'))}",
         ]
     )
     pyproject = work / "pyproject.toml"
@@ -263,6 +268,9 @@ def mutate(module: str, only: list[str] | None = None) -> str:
         f"| {len(killed)} | {len(survived)} | {len(unchecked)} | {len(other)} |",
         "",
     ]
+    timeouts = [n for n, v in found.items() if v == "timeout"]
+    if timeouts:
+        lines += [f"Killed by timeout ({len(timeouts)}): " + ", ".join(f"`{n}`" for n in timeouts), ""]
     if not found:
         lines += ["mutmut reported no mutants; the end of its log:", "", "```", *run.stdout.splitlines()[-15:],
                   *run.stderr.splitlines()[-15:], "```", ""]  # fmt: skip

@@ -285,3 +285,105 @@ def test_hr_staff_see_no_institutions_rows(hr_a_client: Client, world: World):
     for model, model_admin in scoped_admins():
         for row in foreign_rows(model, model_admin, world)[:1]:
             assert hr_a_client.get(admin_url(model, "change", row.pk)).status_code in (403, 404), model._meta.label
+
+
+def _unreferenceable_field(model, model_admin) -> str:
+    """A real field of ``model`` that no foreign key targets: a ``_to_field`` naming it is forged."""
+    return next(
+        f.name
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not model_admin.to_field_allowed(None, f.name)
+    )
+
+
+@pytest.mark.parametrize(
+    "model_label", sorted(m._meta.label for m, _a in [*scoped_admins(), *employer_scoped_admins()])
+)
+def test_a_to_field_does_not_open_the_delete_page_of_another_owners_row(
+    admin_a_client: Client, hr_a_client: Client, rf, world: World, model_label: str
+):
+    """The delete page read with Django's ``_to_field`` (in the query string or the posted form), for every
+    scoped admin, by institution admin A (HR staff A for an employer-owned admin): naming the primary key,
+    another owner's row is still exactly a 404, whatever the user may delete of their own (a 403 would say
+    it is there); naming a field no foreign key targets is refused as Django refuses it, a 400 reported as
+    a suspicious operation, whichever row it names — another owner's, the user's own, or none (issue 23:
+    the survivors of ``RowScopedAdmin.delete_view``)."""
+    model, model_admin = next(
+        (m, a) for m, a in [*scoped_admins(), *employer_scoped_admins()] if m._meta.label == model_label
+    )
+    employer_owned = isinstance(model_admin, EmployerScopedAdmin)
+    client, request = (hr_a_client if employer_owned else admin_a_client), rf.get("/")
+    request.user = world.hr_a if employer_owned else world.admin_a
+    rows = foreign_rows(model, model_admin, world)
+    assert rows, f"the isolation world gives the other owner no {model_label}: extend tests/isolation.py"
+    row = rows[0]
+    url = admin_url(model, "delete", row.pk)
+    pk_name = model._meta.pk.name
+    assert client.get(url, {"_to_field": pk_name}).status_code == 404, model_label
+    assert client.post(url, {"_to_field": pk_name, "post": "yes"}).status_code == 404, model_label
+    forged = _unreferenceable_field(model, model_admin)
+    own = model_admin.get_queryset(request).order_by("pk").first()
+    for object_id in [row.pk, *([own.pk] if own is not None else []), 987654321]:
+        url = admin_url(model, "delete", object_id)
+        assert client.get(url, {"_to_field": forged}).status_code == 400, (model_label, object_id)
+        assert client.post(url, {"_to_field": forged, "post": "yes"}).status_code == 400, (model_label, object_id)
+    assert model._default_manager.filter(pk=row.pk).exists()
+
+
+def test_a_refused_admin_lookup_is_recorded_with_the_model_the_id_and_the_request(admin_a_client: Client, world: World):
+    """Another institution's row answers 404 and leaves a trace for the program office: who asked, by which
+    method and path, for which model and id (``RowScopedAdmin._get_obj_does_not_exist_redirect``); a forged
+    id of any length is stored cut to the columns (an id to 64 characters, method and path to 500)."""
+    from accounts.models import AuditEvent, StaffMembership
+
+    foreign = world.admin_b.staff_membership
+    url = admin_url(StaffMembership, "change", foreign.pk)
+    assert admin_a_client.get(url).status_code == 404
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).latest("pk")
+    assert event.actor_id == world.admin_a.pk and event.institution_id == world.inst_a.pk
+    assert event.summary == f"GET {url}"
+    assert event.detail == {"status": 404, "model": "accounts.StaffMembership", "object_id": str(foreign.pk)}
+    forged = "9x" * 300
+    url = admin_url(StaffMembership, "delete", forged)
+    assert admin_a_client.post(url, {"post": "yes"}).status_code == 404
+    event = AuditEvent.objects.filter(action=AuditEvent.Action.ACCESS_REFUSED).latest("pk")
+    assert event.summary == f"POST {url}"[:500] and len(event.summary) == 500
+    assert event.detail == {"status": 404, "model": "accounts.StaffMembership", "object_id": forged[:64]}
+
+
+def test_a_row_reached_by_several_paths_is_listed_once(rf, world: World):
+    """A row can reach the institution along more than one path, or along a to-many path more than once
+    (a trainee enrolled twice in its cohorts): the scoped queryset still holds it once (``_scope`` filters
+    on a subquery of pks then), for every scoped admin, as the change list and its count show it."""
+    request = rf.get("/")
+    request.user = world.admin_a
+    for model, model_admin in scoped_admins():
+        pks = list(model_admin.get_queryset(request).values_list("pk", flat=True))
+        assert len(pks) == len(set(pks)), model._meta.label
+    request.user = world.hr_a
+    for model, model_admin in employer_scoped_admins():
+        pks = list(model_admin.get_queryset(request).values_list("pk", flat=True))
+        assert len(pks) == len(set(pks)), model._meta.label
+
+
+def test_the_delete_page_of_a_row_the_user_may_see_and_delete_opens(client: Client, rf, world: World):
+    """The look-up that makes another owner's row a 404 finds the rows the user may see: for a superuser,
+    the delete page of a row of every scoped admin that lets anyone delete opens, with ``_to_field`` naming
+    the primary key too (institution staff may delete none of their rows today)."""
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    request = rf.get("/")
+    request.user = superuser
+    opened = []
+    for model, model_admin in [*scoped_admins(), *employer_scoped_admins()]:
+        row = model_admin.get_queryset(request).order_by("pk").first()
+        assert row is not None, model._meta.label
+        if not model_admin.has_delete_permission(request, row):
+            continue  # a record nobody deletes (enrolments, grades, the trail, …)
+        opened.append(model._meta.label)
+        url = admin_url(model, "delete", row.pk)
+        assert client.get(url).status_code == 200, model._meta.label
+        assert client.get(url, {"_to_field": model._meta.pk.name}).status_code == 200, model._meta.label
+    assert opened, "no scoped admin lets even a superuser delete: the test checks nothing"

@@ -5,8 +5,15 @@ institution or employer — and not limited for the program office (issue 23: mu
 import pytest
 from django.contrib import admin
 
-from accounts.models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile
-from career.models import AuthorityTable, Evaluation, EvaluationPeriod, ManagerGrade
+from accounts.models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
+from career.models import (
+    AuthorityTable,
+    ComplianceEvent,
+    Evaluation,
+    EvaluationPeriod,
+    GradeChange,
+    ManagerGrade,
+)
 from tests.conftest import make_program_office
 from tests.factories import UserFactory
 from tests.isolation import World
@@ -116,3 +123,74 @@ def test_an_inactive_or_anonymous_user_has_no_employer(world: World):
     assert employer_of(world.hr_a) is None
     assert employer_of(AnonymousUser()) is None
     assert employer_of(object()) is None  # not a user at all (a task's stand-in)
+
+
+def test_an_admin_that_leaves_the_choices_to_the_scoping_offers_only_the_employers_grades(rf, world: World):
+    """The grade of a grade change or a compliance event: their admins choose nothing themselves, so the
+    scoping's own choices are what HR staff are offered (EvaluationAdmin above chooses its periods itself)."""
+    employee = TraineeProfile.objects.filter(employer=world.emp_a).first()
+    ManagerGrade.objects.create(employer=world.emp_a, employee=employee, manager_class="personal", level="junior")
+    own = set(ManagerGrade.objects.filter(employer=world.emp_a).values_list("pk", flat=True))
+    theirs = set(ManagerGrade.objects.filter(employer=world.emp_b).values_list("pk", flat=True))
+    assert theirs, "the isolation world gives employer B no manager grade"
+    for model in (GradeChange, ComplianceEvent):
+        assert choices(rf, world.hr_a, model, "grade") == own, model._meta.label
+
+
+def test_the_employee_choices_are_read_in_one_query_however_many_employees(rf, world: World, django_assert_num_queries):
+    """The labels of the employee choices (a trainee profile reads as its person) come with the choices:
+    one query for a bank of any size, not one more per employee."""
+    own = TraineeProfile.objects.filter(employer=world.emp_a)
+    assert own.count() >= 1
+    formfield = admin.site._registry[Evaluation].formfield_for_foreignkey(
+        Evaluation._meta.get_field("employee"), request_of(rf, world.hr_a)
+    )
+    with django_assert_num_queries(1):
+        labels = [label for _value, label in formfield.choices][1:]  # after the empty choice
+    assert labels and all(labels)
+
+
+def test_a_request_whose_user_is_not_a_user_sees_no_register_row(rf, world: World):
+    """A stand-in for a user (a task's, a script's) is nobody: no row, no employer (``_sees_every_row``
+    reads ``is_superuser`` as absent, not as an error or as yes)."""
+    request = rf.get("/")
+    request.user = object()
+    for model in (AuthorityTable, EmployerMembership):  # office_sees_rows off and on
+        assert not admin.site._registry[model].get_queryset(request).exists(), model._meta.label
+
+
+def test_a_many_to_many_field_of_a_scoped_admin_keeps_what_django_passes_for_it(rf, world: World, office):
+    """Django hands ``formfield_for_manytomany`` the form's widgets, labels and help texts and the admin's
+    ``formfield_overrides``; the scoping adds its choices and passes the rest on."""
+    groups = User._meta.get_field("groups")
+    formfield = admin.site._registry[User].formfield_for_manytomany(
+        groups, request_of(rf, office), help_text="chosen for this form", label="Roles"
+    )
+    assert formfield.label == "Roles" and formfield.help_text.startswith("chosen for this form")
+
+
+def test_who_is_the_program_office_institution_staff_or_a_teacher(world: World, office, django_assert_num_queries):
+    """The three questions every scoped admin asks (issue 23: the survivors of ``is_program_office``,
+    ``institution_of`` and ``teacher_membership_of``): a superuser is the program office without its group,
+    an inactive member is not, nor is anyone who is not a signed-in user; the answer is asked of the
+    database once per user object; only a teacher's membership is a teacher's."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.scoping import institution_of, is_program_office, teacher_membership_of
+    from tests.conftest import make_staff
+
+    assert is_program_office(UserFactory(is_staff=True, is_superuser=True))
+    fresh = User.objects.get(pk=office.pk)
+    with django_assert_num_queries(1):
+        assert is_program_office(fresh) and is_program_office(fresh)
+    assert not is_program_office(User.objects.get(pk=world.admin_a.pk))
+    inactive = User.objects.get(pk=office.pk)
+    inactive.is_active = False
+    assert not is_program_office(inactive)
+    for nobody in (AnonymousUser(), object()):
+        assert not is_program_office(nobody)
+        assert institution_of(nobody) is None and teacher_membership_of(nobody) is None
+    assert institution_of(world.admin_a) == world.inst_a and institution_of(office) is None
+    teacher = make_staff(world.inst_a, role=StaffMembership.Role.TEACHER)
+    assert teacher_membership_of(teacher) == teacher.staff_membership
+    assert teacher_membership_of(world.admin_a) is None and teacher_membership_of(office) is None
