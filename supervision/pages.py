@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,12 +29,13 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from accounts.bilingual import in_current_language
 from accounts.models import Institution
 
 from . import selectors, tables
-from .access import Viewer
+from .access import Viewer, require_office, viewer_of
 from .figures.statistics import min_responses
 from .html import cell
 
@@ -181,6 +183,37 @@ def render_figures(
         state=state,
         context={"figures_html": mark_safe(html)},
     )
+
+
+def figure_page(
+    template: str,
+    *,
+    title: str | Promise,
+    section: str,
+    build: Callable[[HttpRequest, Viewer], Figures],
+    office_only: bool = False,
+    varies_on: Sequence[str] = (),
+) -> Callable[[HttpRequest], HttpResponse]:
+    """The view of a figure page: signed-in staff with a supervision role (the program office alone
+    if ``office_only``), GET only, ``build``'s figures through :func:`render_figures`."""
+
+    @login_required
+    @require_GET
+    def view(request: HttpRequest) -> HttpResponse:
+        viewer = viewer_of(request)
+        if office_only:
+            require_office(viewer)
+        return render_figures(
+            request,
+            viewer,
+            template,
+            title=title,
+            section=section,
+            build=lambda: build(request, viewer),
+            varies_on=varies_on,
+        )
+
+    return view
 
 
 def _figures_key(

@@ -6,25 +6,24 @@ from html import escape
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _lazy
 
 from exams.models import QuestionType
 
-from .access import require_office, viewer_of
+from .access import Viewer
 from .charts import Bar, BarChart, Histogram
 from .figures import items as figures
 from .html import cell, rows_html
-from .pages import Figures, render_figures
+from .pages import Figures, figure_page
 from .tables import Table
 
 
@@ -50,23 +49,7 @@ def _letter(position: int) -> str:
     return chr(ord("A") + position) if position < 26 else str(position + 1)
 
 
-@login_required
-@require_GET
-def items(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    require_office(viewer)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_items.html",
-        title=_("Item analysis"),
-        section="supervision:items",
-        build=lambda: _items(request),
-        varies_on=("paper", "flagged", "page"),
-    )
-
-
-def _items(request: HttpRequest) -> Figures:
+def _items(request: HttpRequest, viewer: Viewer) -> Figures:
     language = get_language() or "zh-hant"
     papers = list(figures.paper_statistics())
     chosen = _chosen_paper(request, papers)
@@ -116,6 +99,16 @@ def _items(request: HttpRequest) -> Figures:
     if chosen is not None:
         page_tables += _paper_tables(request, chosen, flagged_only, language, context)
     return Figures(page_tables, context)
+
+
+items = figure_page(
+    "supervision/_items.html",
+    title=_lazy("Item analysis"),
+    section="supervision:items",
+    build=_items,
+    office_only=True,
+    varies_on=("paper", "flagged", "page"),
+)
 
 
 def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) -> figures.PaperStatistic | None:

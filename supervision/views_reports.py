@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from accounts.models import Institution
@@ -29,7 +30,7 @@ from accounts.spreadsheets import spreadsheet_response
 from courses.models import Cohort
 
 from . import exports
-from .access import Viewer, require_office, viewer_of
+from .access import Viewer, viewer_of
 from .charts import Bar, BarChart, Histogram
 from .figures import certificates, papers, pass_rates, training
 from .figures.scope import Scope
@@ -37,7 +38,7 @@ from .figures.statistics import Rate
 from .forms import ExpiringForm
 from .html import cell
 from .names import cohort_name, month_label, with_names
-from .pages import Figures, render_figures, render_page
+from .pages import Figures, figure_page, render_page
 from .tables import FORMATS, Table
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
@@ -99,20 +100,6 @@ def _pass_rate_row(row: pass_rates.PassRateRow) -> list[Any]:
     ]
 
 
-@login_required
-@require_GET
-def pass_rates_page(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_pass_rates.html",
-        title=_("Pass rates"),
-        section="supervision:pass_rates",
-        build=lambda: _pass_rates(request, viewer),
-    )
-
-
 def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     total = pass_rates.total(scope)
@@ -151,6 +138,14 @@ def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
     return Figures(page_tables, {"total": total, "parts": parts, "total_table": page_tables[0]})
 
 
+pass_rates_page = figure_page(
+    "supervision/_pass_rates.html",
+    title=_lazy("Pass rates"),
+    section="supervision:pass_rates",
+    build=_pass_rates,
+)
+
+
 # --- training -------------------------------------------------------------------------------------
 
 
@@ -173,21 +168,7 @@ def _hours_rows(t: training.TrainingTotals) -> list[list[Any]]:
     ]
 
 
-@login_required
-@require_GET
-def training_page(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_training.html",
-        title=_("Training"),
-        section="supervision:training",
-        build=lambda: _training(viewer),
-    )
-
-
-def _training(viewer: Viewer) -> Figures:
+def _training(request: HttpRequest, viewer: Viewer) -> Figures:
     t = training.totals(_scope(viewer))
     states = Table(
         "states", _("Enrolments by state"), [_("State"), _("Enrolments")],
@@ -236,24 +217,18 @@ def _training(viewer: Viewer) -> Figures:
     )
 
 
+training_page = figure_page(
+    "supervision/_training.html",
+    title=_lazy("Training"),
+    section="supervision:training",
+    build=_training,
+)
+
+
 # --- certificates -----------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-def certificates_page(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_certificates.html",
-        title=_("Certificates"),
-        section="supervision:certificates",
-        build=lambda: _certificates(viewer),
-    )
-
-
-def _certificates(viewer: Viewer) -> Figures:
+def _certificates(request: HttpRequest, viewer: Viewer) -> Figures:
     t = certificates.totals(_scope(viewer))
     status = Table(
         "status", _("Certificates by status"), [_("Status"), _("Certificates")],
@@ -287,6 +262,14 @@ def _certificates(viewer: Viewer) -> Figures:
     )
 
 
+certificates_page = figure_page(
+    "supervision/_certificates.html",
+    title=_lazy("Certificates"),
+    section="supervision:certificates",
+    build=_certificates,
+)
+
+
 # --- exams ------------------------------------------------------------------------------------------
 
 
@@ -296,21 +279,7 @@ def _course_label(row: dict[str, Any]) -> str:
     return f"{row['course__code']} {in_current_language(row['course__title_zh'], row['course__title_en'])}"
 
 
-@login_required
-@require_GET
-def exams_page(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_exams.html",
-        title=_("Exams"),
-        section="supervision:exams",
-        build=lambda: _exams(viewer),
-    )
-
-
-def _exams(viewer: Viewer) -> Figures:
+def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     from exams.models import Attempt
 
@@ -360,25 +329,18 @@ def _exams(viewer: Viewer) -> Figures:
     )
 
 
+exams_page = figure_page(
+    "supervision/_exams.html",
+    title=_lazy("Exams"),
+    section="supervision:exams",
+    build=_exams,
+)
+
+
 # --- institutions side by side (the program office) ---------------------------------------------------
 
 
-@login_required
-@require_GET
-def institutions_page(request: HttpRequest) -> HttpResponse:
-    viewer = viewer_of(request)
-    require_office(viewer)
-    return render_figures(
-        request,
-        viewer,
-        "supervision/_institutions.html",
-        title=_("Institutions side by side"),
-        section="supervision:institutions",
-        build=lambda: _institutions(viewer),
-    )
-
-
-def _institutions(viewer: Viewer) -> Figures:
+def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     rates = {r.key: r for r in pass_rates.by(scope, "institution")}
     completion = {r.key: r for r in training.completion_by_institution(scope)}
@@ -438,6 +400,15 @@ def _institutions(viewer: Viewer) -> Figures:
             "completion_chart": rate_chart(_("Completion rate by institution"), completion_rows),
         },
     )
+
+
+institutions_page = figure_page(
+    "supervision/_institutions.html",
+    title=_lazy("Institutions side by side"),
+    section="supervision:institutions",
+    build=_institutions,
+    office_only=True,
+)
 
 
 # --- cohorts and their exports --------------------------------------------------------------------------
