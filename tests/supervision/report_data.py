@@ -21,6 +21,8 @@ from django.utils import timezone
 from certification.models import CertificateStatusChange, ContinuingEducation
 from courses.models import Attendance, Enrolment, RemoteCompletion, SelfStudyEntry
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, QuestionType, Sitting
+from supervision import figures
+from supervision.models import RecomputeRun
 from tests.exams.conftest import make_question
 from tests.factories import (
     CertificateFactory,
@@ -226,3 +228,10 @@ def first_attempts(ledger: Ledger) -> list[dict[str, Any]]:
 def quarter_of(moment: datetime.datetime) -> tuple[int, int]:
     local = timezone.localtime(moment)
     return local.year, (local.month - 1) // 3 + 1
+
+
+def recompute_all() -> None:
+    """Every figure recomputed, and a finished run recorded, as the nightly job leaves them."""
+    for step in figures.steps():
+        step.recompute()
+    RecomputeRun.objects.create(state="done", finished_at=timezone.now())

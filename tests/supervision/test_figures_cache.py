@@ -15,20 +15,12 @@ from django.utils import timezone, translation
 from supervision.figures import pass_rates
 from tests.conftest import logged_in
 from tests.supervision import report_data
-from tests.supervision.report_data import first_attempts
-from tests.supervision.test_reports import PAGES, en, recompute_all, url
+from tests.supervision.report_data import first_attempts, recompute_all
+from tests.supervision.test_reports import PAGES, en, url
 
 pytestmark = pytest.mark.django_db
 
 FIGURE_PAGES = [name for name in PAGES if name != "cohorts"] + ["institutions", "items"]
-
-
-@pytest.fixture
-def world(institution, other_institution, settings):
-    settings.SUPERVISION_MIN_RESPONSES = 3
-    ledger = report_data.build([institution, other_institution], scale=2, seed=7)
-    recompute_all()
-    return ledger
 
 
 def counted(response) -> int:

@@ -28,7 +28,7 @@ from supervision.figures.scope import Scope
 from supervision.html import cell, rows_html
 from tests.conftest import logged_in
 from tests.supervision import report_data
-from tests.supervision.test_reports import recompute_all
+from tests.supervision.report_data import recompute_all
 
 from .items_support import paper_of, plant_matrix
 

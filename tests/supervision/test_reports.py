@@ -21,32 +21,17 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from supervision import figures
 from supervision.figures import certificates, papers, pass_rates, training
 from supervision.figures.scope import Scope
-from supervision.models import PassRateFigure, RecomputeRun
+from supervision.models import PassRateFigure
 from tests.conftest import logged_in
 from tests.factories import InstitutionFactory
 from tests.supervision import report_data
-from tests.supervision.report_data import first_attempts, quarter_of
+from tests.supervision.report_data import first_attempts, quarter_of, recompute_all
 
 pytestmark = pytest.mark.django_db
 
 PAGES = ["pass_rates", "training", "certificates", "exams", "cohorts"]
-
-
-def recompute_all() -> None:
-    for step in figures.steps():
-        step.recompute()
-    RecomputeRun.objects.create(state="done", finished_at=timezone.now())
-
-
-@pytest.fixture
-def world(institution, other_institution, settings):
-    settings.SUPERVISION_MIN_RESPONSES = 3
-    ledger = report_data.build([institution, other_institution], scale=2, seed=7)
-    recompute_all()
-    return ledger
 
 
 def en(client, url, data=None):
