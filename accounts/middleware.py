@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, load_backend, logout
 from django.contrib.auth import _get_user_session_key as user_session_key
@@ -29,6 +30,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
+
+from core.raw_rows import get_by_pk
 
 from . import audit
 
@@ -107,6 +111,23 @@ def get_user(request: HttpRequest) -> Any:
     return user or AnonymousUser()
 
 
+class _DeviceOfSession(OTPMiddleware):
+    """django-otp's ``OTPMiddleware``, the session's device read by SQL composed once per connection
+    (``core.raw_rows``) rather than by the ORM on every staff request. Its checks are django-otp's:
+    the device must still exist, belong to the user and be confirmed (``_finalize_device``)."""
+
+    def _device_from_persistent_id(self, persistent_id: str) -> Device | None:
+        label, _, device_id = self._normalize_persistent_id(persistent_id).rpartition("/")
+        try:
+            model = apps.get_model(label)
+            pk = int(device_id)
+        except (ValueError, LookupError):
+            return None
+        if not issubclass(model, Device):
+            return None
+        return get_by_pk(model, pk)  # type: ignore[return-value]
+
+
 class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
     """Django's, with :func:`get_user` (the user row read with the session), and django-otp's
     ``OTPMiddleware`` in the same step: its own code marks the user with the device that verified
@@ -115,7 +136,7 @@ class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         super().__init__(get_response)
-        self.otp = OTPMiddleware(get_response)
+        self.otp = _DeviceOfSession(get_response)
 
     def process_request(self, request: HttpRequest) -> None:
         if not hasattr(request, "session"):

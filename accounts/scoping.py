@@ -44,6 +44,7 @@ def is_program_office(user: User | Any) -> bool:
         return False
     if user.is_superuser:
         return True
+    # Read with the session and its user (accounts.sessions), or once here.
     cached = getattr(user, "_is_program_office", None)
     if cached is None:
         cached = user.groups.filter(name=PROGRAM_OFFICE_GROUP).exists()

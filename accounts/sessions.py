@@ -3,7 +3,8 @@ each row knowing its user, so that deactivating someone deletes all their sessio
 
 Loading a session reads its user's row in the same query (one round trip, SQL built once per
 process instead of twice per request by the ORM): ``accounts.middleware.AuthenticationMiddleware``
-takes the user from there instead of asking the database again. Both are read on every request,
+takes the user from there instead of asking the database again, and ``accounts.scoping`` whether
+the user is in the program office's group. Both are read on every request,
 as before, so a deleted session, a deactivated person or a changed password (the session hash) take
 effect on the very next request: no row is cached across requests.
 
@@ -17,11 +18,11 @@ them; a new key in production comes with a restart).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
@@ -30,46 +31,45 @@ from django.db import connections, router
 from django.dispatch import receiver
 from django.utils import timezone
 
+from core.raw_rows import ModelColumns, model_columns
+
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
-    from django.db.models.expressions import Col
 
     from .models import User
 
 
 class _LoadQuery(NamedTuple):
     sql: str
-    attnames: tuple[str, ...]
-    # Per user column, what the ORM would apply to the raw value (SQLite's dates are text; on
-    # PostgreSQL none of the user's columns has one).
-    converters: tuple[tuple[int, Col, tuple[Callable, ...]], ...]
+    user: ModelColumns
 
 
 _QUERY_ATTRIBUTE = "_accounts_session_load_query"
 
 
 def _load_query(connection: BaseDatabaseWrapper) -> _LoadQuery:
-    """The session's data and its user's row (NULLs without one): built once per connection."""
+    """The session's data, its user's row (NULLs without one) and whether the user is in the program
+    office's group (``accounts.scoping.is_program_office``): built once per connection."""
     query = getattr(connection, _QUERY_ATTRIBUTE, None)
     if query is not None:
         return query
     from .models import User, UserSession
 
     quote = connection.ops.quote_name
-    fields = User._meta.concrete_fields
-    columns = ", ".join(f"u.{quote(field.column)}" for field in fields)
+    user = model_columns(connection, User, "u")
+    memberships = User.groups.through._meta
+    group = Group._meta
+    in_office = (
+        f"EXISTS (SELECT 1 FROM {quote(memberships.db_table)} m INNER JOIN {quote(group.db_table)} g "
+        f"ON g.{quote(group.pk.column)} = m.{quote('group_id')} "
+        f"WHERE m.{quote('user_id')} = u.{quote(User._meta.pk.column)} AND g.{quote('name')} = %s)"
+    )
     sql = (
-        f"SELECT s.{quote('session_data')}, {columns} FROM {quote(UserSession._meta.db_table)} s "
+        f"SELECT s.{quote('session_data')}, {in_office}, {user.select} FROM {quote(UserSession._meta.db_table)} s "
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
         f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
     )
-    converters = []
-    for index, field in enumerate(fields):
-        column = field.get_col("u")
-        functions = (*connection.ops.get_db_converters(column), *field.get_db_converters(connection))
-        if functions:
-            converters.append((index, column, functions))
-    query = _LoadQuery(sql, tuple(field.attname for field in fields), tuple(converters))
+    query = _LoadQuery(sql, user)
     setattr(connection, _QUERY_ATTRIBUTE, query)
     return query
 
@@ -134,7 +134,7 @@ class SessionStore(DBStore):
 
     def load(self) -> dict[str, Any]:
         """Django's ``load`` (a live, unexpired row or an empty session), the user row alongside."""
-        from .models import User
+        from .scoping import PROGRAM_OFFICE_GROUP
 
         self.loaded_user = None
         alias = router.db_for_read(self.model)
@@ -142,7 +142,7 @@ class SessionStore(DBStore):
         query = _load_query(connection)
         try:
             with connection.cursor() as cursor:
-                cursor.execute(query.sql, [self.session_key, timezone.now()])
+                cursor.execute(query.sql, [PROGRAM_OFFICE_GROUP, self.session_key, timezone.now()])
                 row = cursor.fetchone()
         except SuspiciousOperation as exc:  # as Django's _get_session_from_db
             logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
@@ -150,10 +150,8 @@ class SessionStore(DBStore):
         if row is None:
             self._session_key = None
             return {}
-        if row[1] is not None:
-            values = list(row[1:])
-            for index, column, functions in query.converters:
-                for function in functions:
-                    values[index] = function(values[index], column, connection)
-            self.loaded_user = User.from_db(alias, query.attnames, values)
+        if row[2] is not None:
+            user = query.user.instance(alias, connection, row[2:])
+            user._is_program_office = bool(row[1])  # read by accounts.scoping.is_program_office
+            self.loaded_user = user
         return self.decode(row[0])

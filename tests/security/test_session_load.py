@@ -5,13 +5,17 @@ portal's back (no signal, no cache to clear) and the very next request must be a
 
 import pytest
 from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions
 from accounts.middleware import AuthenticationMiddleware
 from accounts.models import User, UserSession
+from accounts.scoping import PROGRAM_OFFICE_GROUP, is_program_office
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +117,74 @@ def test_the_remembered_texts_are_bounded(monkeypatch):
     texts = [store.encode({"n": n}) for n in range(5)]
     assert [store.decode(text) for text in texts] == [{"n": n} for n in range(5)]
     assert list(sessions._verified) == texts[2:]
+
+
+def request_of(client: Client):
+    """A request carrying ``client``'s session through the portal's authentication middleware."""
+    request = RequestFactory().get("/en/")
+    request.session = sessions.SessionStore(client.cookies["sessionid"].value)
+    AuthenticationMiddleware(lambda request: None).process_request(request)
+    return request
+
+
+def logged_in_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
+
+
+def test_program_office_membership_is_read_with_the_session_and_ends_on_the_next_request():
+    office_group = Group.objects.get_or_create(name=PROGRAM_OFFICE_GROUP)[0]
+    user = UserFactory(email="office-member@example.test", is_staff=True)
+    user.groups.add(office_group, Group.objects.get_or_create(name="some other group")[0])
+    client = logged_in_client(user)
+    request = request_of(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert is_program_office(request.user)
+    assert [q["sql"] for q in queries if "auth_group" in q["sql"]] == [queries[0]["sql"]]  # with the session
+    # Removed behind the portal's back (no signal): the next request no longer sees every institution.
+    user.groups.remove(office_group)
+    assert not is_program_office(request_of(client).user)
+    assert not is_program_office(request_of(logged_in_client(UserFactory(email="plain@example.test"))).user)
+
+
+def device_session(user: User, device) -> Client:
+    client = logged_in_client(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device if isinstance(device, str) else device.persistent_id
+    session.save()
+    return client
+
+
+def test_the_device_that_verified_the_session_is_read_with_one_query_and_checked_on_every_request():
+    user = UserFactory(email="verified@example.test", is_staff=True)
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client = device_session(user, device)
+    request = request_of(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert request.user.is_verified() and request.user.otp_device == device
+    assert len(queries) == 2, [q["sql"] for q in queries]  # the session with its user, the device
+    assert request.user.otp_device.name == "phone" and request.user.otp_device._state.adding is False
+
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=False)
+    assert not request_of(client).user.is_verified()
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    assert request_of(client).user.is_verified()
+    device.delete()
+    assert not request_of(client).user.is_verified()
+
+
+@pytest.mark.parametrize(
+    "persistent_id",
+    ["someone_elses", "accounts.user/{user}", "otp_totp.totpdevice/not-a-number", "no.such.model/1", "garbage"],
+)
+def test_a_session_naming_a_device_that_is_not_the_persons_own_is_not_verified(persistent_id):
+    user = UserFactory(email="not-verified@example.test", is_staff=True)
+    if persistent_id == "someone_elses":
+        other = UserFactory(email="device-owner@example.test", is_staff=True)
+        device = TOTPDevice.objects.create(user=other, name="theirs", confirmed=True)
+        persistent_id = device.persistent_id
+    client = device_session(user, persistent_id.format(user=user.pk))
+    request = request_of(client)
+    assert not request.user.is_verified()
+    assert DEVICE_ID_SESSION_KEY not in request.session  # django-otp forgets a device that does not hold
