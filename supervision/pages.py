@@ -2,10 +2,12 @@
 downloads of its tables, and when its figures were computed; and the figure pages' cache.
 
 A figure page (pass rates, training, …) shows only what the last recomputation wrote, so its
-figures are rendered once per edition of the summary tables, viewer's scope and language, and
-kept in the shared cache; the page around them (the tabs, the filter, the signed-in user) is
-rendered for each request. Names read from the live tables (a renamed cohort) and the day's
-arithmetic (days left, oldest waits) are at most ``FIGURES_CACHE_SECONDS`` old.
+header (the tabs, the institution filter) and figures are rendered once per edition of the
+summary tables and of the institutions, viewer's scope and language, and kept in the shared
+cache; the page around them (the site's navigation, the signed-in user, messages) is rendered for
+each request. Names read from the live tables (a renamed cohort, an institution renamed by a bulk
+update that leaves its ``updated_at``) and the day's arithmetic (days left, oldest waits) are at
+most ``FIGURES_CACHE_SECONDS`` old.
 """
 
 from __future__ import annotations
@@ -74,17 +76,21 @@ def _sections(language: str, script_prefix: str, is_office: bool) -> tuple[dict[
     )
 
 
-def _institution_options(viewer: Viewer) -> SafeString:
-    """The office's filter: ``<option>`` per institution, by code (one query for the three columns)."""
+def _institution_options(viewer: Viewer, state: selectors.FiguresState) -> SafeString:
+    """The office's filter: ``<option>`` per institution, by code, the shown one selected; the list
+    read and written once per edition of the institutions and language."""
     if not viewer.is_office:
         return mark_safe("")
-    chosen = viewer.institution_id
-    return mark_safe(
-        "".join(
-            f'<option value="{pk}"{" selected" if pk == chosen else ""}>{cell(in_current_language(zh, en))}</option>'
+    key = f"supervision:institutions:{get_language()}:{state.institutions}"
+    options = cache.get(key)
+    if options is None:
+        options = [
+            (pk, f'<option value="{pk}"', f">{cell(in_current_language(zh, en))}</option>")
             for pk, zh, en in Institution.objects.order_by("code").values_list("pk", "name_zh", "name_en")
-        )
-    )
+        ]
+        cache.set(key, options, FIGURES_CACHE_SECONDS)
+    chosen = viewer.institution_id
+    return mark_safe("".join(f"{start}{' selected' if pk == chosen else ''}{end}" for pk, start, end in options))
 
 
 def _page_context(viewer: Viewer) -> dict[str, Any]:
@@ -107,7 +113,6 @@ def render_page(
     section: str,
     page_tables: Sequence[tables.Table] = (),
     context: dict[str, Any] | None = None,
-    state: selectors.FiguresState | None = None,
 ) -> HttpResponse:
     """The page, or the download of one of its tables when the request asks for one."""
     download = tables.download(request, page_tables, filename_prefix=f"{section.rsplit(':', maxsplit=1)[-1]}")
@@ -117,16 +122,25 @@ def render_page(
         request,
         template,
         {
-            **_page_context(viewer),
-            "title": title,
-            "section": section,
-            "sections": sections_for(viewer),
-            "institution_options": _institution_options(viewer),
-            "figures_at": (state or selectors.figures_state()).computed_at,
+            **_header_context(viewer, selectors.figures_state(), title=title, section=section),
             "tables": {t.name: t for t in page_tables},
             **(context or {}),
         },
     )
+
+
+def _header_context(
+    viewer: Viewer, state: selectors.FiguresState, *, title: str | Promise, section: str
+) -> dict[str, Any]:
+    """What the header of every supervision page (``supervision/_header.html``) reads."""
+    return {
+        **_page_context(viewer),
+        "title": title,
+        "section": section,
+        "sections": sections_for(viewer),
+        "institution_options": _institution_options(viewer, state),
+        "figures_at": state.computed_at,
+    }
 
 
 @dataclass
@@ -153,36 +167,54 @@ def render_figures(
     build: Callable[[], Figures],
     varies_on: Sequence[str] = (),
 ) -> HttpResponse:
-    """A figure page: ``template`` (the figures alone) rendered from ``build()`` once per edition,
-    scope, language and the query values ``varies_on`` names, inside the page around them.
+    """A figure page: its header and ``template`` (the figures) rendered from ``build()`` once per
+    edition of the figures and of the institutions, scope, language and the query values
+    ``varies_on`` names, inside the page around them (the site's navigation, messages).
 
     A download builds the tables afresh. A request that ``build`` refuses (a 404 for a paper that
     does not exist) raises before anything is cached, so a cached key was a valid request.
     """
-    state = selectors.figures_state()
     if "download" in request.GET:
         figures = build()
         return render_page(request, viewer, template, title=title, section=section, page_tables=figures.tables)
-    key = _figures_key(request, viewer, section, state, varies_on)
+
+    def figures_context() -> dict[str, Any]:
+        figures = build()
+        return {"tables": {t.name: t for t in figures.tables}, **figures.context}
+
+    content = cached_content(
+        request, viewer, template, title=title, section=section, context=figures_context, varies_on=varies_on
+    )
+    return render(request, "supervision/base.html", {"title": title, "content_html": content})
+
+
+def cached_content(
+    request: HttpRequest,
+    viewer: Viewer,
+    template: str,
+    *,
+    title: str | Promise,
+    section: str,
+    context: Callable[[], dict[str, Any]],
+    varies_on: Sequence[str] = (),
+    lists_cohorts: bool = False,
+) -> SafeString:
+    """A page's header and ``template`` rendered with ``context()``, or as kept in the cache for
+    this edition of the figures and of the institutions (and of the cohorts, for a page that
+    ``lists_cohorts``), scope, language and ``varies_on`` values."""
+    state = selectors.figures_state()
+    key = _content_key(
+        request, viewer, template, state, varies_on=varies_on, cohorts=state.cohorts if lists_cohorts else ""
+    )
     html = cache.get(key) if key else None
     if html is None:
-        figures = build()
-        html = render_to_string(
-            template,
-            {**_page_context(viewer), "tables": {t.name: t for t in figures.tables}, **figures.context},
-            request,
+        header = _header_context(viewer, state, title=title, section=section)
+        html = render_to_string("supervision/_header.html", header) + render_to_string(
+            template, {**header, **context()}, request
         )
         if key:
             cache.set(key, html, FIGURES_CACHE_SECONDS)
-    return render_page(
-        request,
-        viewer,
-        "supervision/base.html",
-        title=title,
-        section=section,
-        state=state,
-        context={"figures_html": mark_safe(html)},
-    )
+    return mark_safe(html)
 
 
 def figure_page(
@@ -216,19 +248,28 @@ def figure_page(
     return view
 
 
-def _figures_key(
-    request: HttpRequest, viewer: Viewer, section: str, state: selectors.FiguresState, varies_on: Sequence[str]
+def _content_key(
+    request: HttpRequest,
+    viewer: Viewer,
+    template: str,
+    state: selectors.FiguresState,
+    *,
+    varies_on: Sequence[str],
+    cohorts: str,
 ) -> str | None:
     values = [request.GET.get(name, "") for name in varies_on]
     if any(len(value) > _LONGEST_CACHED_VALUE for value in values):
         return None
     parts = [
-        section,
+        template,
         get_language() or "",
         get_script_prefix(),
         "office" if viewer.is_office else "institution",
         str(viewer.institution_id or ""),
         state.edition,
+        state.institutions,
+        cohorts,
+        str(state.computed_at),
         timezone.localdate().isoformat(),
         str(min_responses()),
         str(settings.EXAM_ESSAY_MARKING_DAYS),

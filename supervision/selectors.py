@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from accounts.models import Institution
+from core.models import Timestamped
+from courses.models import Cohort
 
 from . import models
 from .models import RecomputeRun
@@ -30,18 +36,20 @@ SUMMARY_MODELS = (
 
 
 def latest_run() -> RecomputeRun | None:
-    return RecomputeRun.objects.select_related("requested_by").order_by("-created_at").first()
+    return RecomputeRun.objects.order_by("-created_at").first()
 
 
 @dataclass(frozen=True)
 class FiguresState:
     computed_at: datetime.datetime | None  # when the last finished recomputation ended
     edition: str  # changes whenever any summary table's rows are replaced
+    institutions: str  # changes whenever an institution is added, removed or saved
+    cohorts: str  # changes whenever a cohort is added, removed or saved
 
 
 def figures_state() -> FiguresState:
-    """When the figures on the pages were computed, and which edition of them the tables hold, in
-    one query (a page's rendered figures are cached under its edition)."""
+    """When the figures on the pages were computed, which edition of them the tables hold, and of
+    the institutions and cohorts, in one query (a page's header and figures are cached under them)."""
     quote = connection.ops.quote_name
     highest = ", ".join(
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in SUMMARY_MODELS
@@ -49,11 +57,36 @@ def figures_state() -> FiguresState:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT MAX({quote('finished_at')}) FROM {quote(RecomputeRun._meta.db_table)}"
-            f" WHERE {quote('state')} = %s), {highest}",
+            f" WHERE {quote('state')} = %s), {_stamp_columns(Institution)}, {_stamp_columns(Cohort)}, {highest}",
             [RecomputeRun.State.DONE.value],
         )
-        finished, *ids = cursor.fetchone()
-    return FiguresState(computed_at=_datetime(finished), edition="-".join(str(i or 0) for i in ids))
+        finished, *row = cursor.fetchone()
+    return FiguresState(
+        computed_at=_datetime(finished),
+        institutions=_stamp(row[0:3]),
+        cohorts=_stamp(row[3:6]),
+        edition="-".join(str(i or 0) for i in row[6:]),
+    )
+
+
+def _stamp_columns(model: type[Timestamped]) -> str:
+    """The rows' count, highest id and last save (``updated_at``, set on every save): any row
+    added, removed or saved changes one of them."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    return ", ".join(
+        f"(SELECT {column} FROM {table})"
+        for column in ("COUNT(*)", f"MAX({quote(model._meta.pk.column)})", f"MAX({quote('updated_at')})")
+    )
+
+
+def _stamp(values: Sequence[Any]) -> str:
+    count, highest, saved = values
+    return f"{count}-{highest or 0}-{_timestamp(_datetime(saved))}"
+
+
+def _timestamp(value: datetime.datetime | None) -> str:
+    return "" if value is None else f"{value.timestamp():.6f}"
 
 
 def _datetime(value: datetime.datetime | str | None) -> datetime.datetime | None:

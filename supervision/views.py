@@ -1,27 +1,35 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .access import require_office, viewer_of
-from .pages import render_page
+from .pages import cached_content
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
+    """The overview (kept in the cache like a figure page's) and, for the office, the latest
+    recomputation's progress and its button, read on every request."""
     viewer = viewer_of(request)
-    return render_page(
+    title = _("Supervision")
+    overview = cached_content(
+        request, viewer, "supervision/_overview.html", title=title, section="supervision:index", context=dict
+    )
+    return render(
         request,
-        viewer,
         "supervision/index.html",
-        title=_("Supervision"),
-        section="supervision:index",
-        context={"run": selectors.latest_run() if viewer.is_office else None},
+        {
+            "title": title,
+            "content_html": overview,
+            "viewer": viewer,
+            "run": selectors.latest_run() if viewer.is_office else None,
+        },
     )
 
 

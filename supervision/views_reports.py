@@ -5,17 +5,15 @@ number of queries and shows every chart as a table that downloads as CSV or XLSX
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from html import escape
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -38,7 +36,7 @@ from .figures.statistics import Rate
 from .forms import ExpiringForm
 from .html import cell
 from .names import cohort_name, month_label, with_names
-from .pages import Figures, figure_page, render_page
+from .pages import Figures, cached_content, figure_page, render_page
 from .tables import FORMATS, Table
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
@@ -419,17 +417,27 @@ COHORTS_PER_PAGE = 25
 @login_required
 @require_GET
 def cohorts_page(request: HttpRequest) -> HttpResponse:
+    """The viewer's cohorts with their exports, and the expiring certificates' form: kept in the
+    cache like a figure page's, under the edition of the cohorts and of the institutions."""
     viewer = viewer_of(request)
-    cohorts = with_names(exports.cohorts_of(viewer), "pk", "code", "status")
-    page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render_page(
+    title = _("Cohorts and exports")
+
+    def context() -> dict[str, Any]:
+        cohorts = with_names(exports.cohorts_of(viewer), "pk", "code", "status")
+        page = Paginator(cohorts, COHORTS_PER_PAGE).get_page(request.GET.get("page"))
+        return {"page": page, "rows_html": _cohort_rows(page), "form_html": _blank_expiring_form()}
+
+    content = cached_content(
         request,
         viewer,
-        "supervision/cohorts.html",
-        title=_("Cohorts and exports"),
+        "supervision/_cohorts.html",
+        title=title,
         section="supervision:cohorts",
-        context={"page": page, "rows_html": _cohort_rows(page), "form_html": _blank_expiring_form()},
+        context=context,
+        varies_on=("page",),
+        lists_cohorts=True,
     )
+    return render(request, "supervision/base.html", {"title": title, "content_html": content})
 
 
 _ANY_ID = 2_147_483_647  # reversed once, then replaced by each cohort's id
@@ -458,21 +466,10 @@ def _cohort_rows(page: Any) -> SafeString:
 
 
 def _blank_expiring_form() -> SafeString:
-    """The expiring certificates' form as the cohorts page first shows it (the next 90 days): the
-    same for every viewer on a day in a language, and rendering its fields costs that page a
-    quarter of its instructions, so it is rendered once per day and language."""
-    if settings.DEBUG:  # templates change under runserver: render afresh
-        return _render_blank_expiring_form(get_language() or "", timezone.localdate())
-    return _rendered_blank_expiring_form(get_language() or "", timezone.localdate())
-
-
-def _render_blank_expiring_form(language: str, today: datetime.date) -> SafeString:
-    # The language is the active one: it is in the key, not read here.
-    form = ExpiringForm(initial=_next_90_days(today))
-    return mark_safe(render_to_string("supervision/_expiring_fields.html", {"form": form}))
-
-
-_rendered_blank_expiring_form = functools.lru_cache(maxsize=16)(_render_blank_expiring_form)
+    """The expiring certificates' fields as first shown (the next 90 days)."""
+    return mark_safe(
+        render_to_string("supervision/_expiring_fields.html", {"form": ExpiringForm(initial=_next_90_days())})
+    )
 
 
 def _next_90_days(today: datetime.date | None = None) -> dict[str, Any]:
@@ -516,7 +513,18 @@ def expiring(request: HttpRequest) -> HttpResponse:
     """The certificates expiring in a period (the form on the cohorts page): the download, or the
     form again with what is wrong (400)."""
     viewer = viewer_of(request)
-    form = ExpiringForm(request.GET or None, initial=_next_90_days())
+    title = _("Certificates expiring in a period")
+    if not request.GET:  # the form as first shown, the same for every reader on a day
+        content = cached_content(
+            request,
+            viewer,
+            "supervision/_expiring_form.html",
+            title=title,
+            section="supervision:cohorts",
+            context=lambda: {"form_html": _blank_expiring_form()},
+        )
+        return render(request, "supervision/base.html", {"title": title, "content_html": content})
+    form = ExpiringForm(request.GET, initial=_next_90_days())
     if form.is_valid():
         data = form.cleaned_data
         table = exports.expiring_certificates(_scope(viewer), data["valid_from"], data["valid_to"])
@@ -527,10 +535,9 @@ def expiring(request: HttpRequest) -> HttpResponse:
         request,
         viewer,
         "supervision/expiring.html",
-        title=_("Certificates expiring in a period"),
+        title=title,
         section="supervision:cohorts",
         context={"form": form},
     )
-    if form.is_bound:
-        response.status_code = 400
+    response.status_code = 400
     return response

@@ -94,3 +94,73 @@ def test_the_cohorts_pages_form_is_in_the_readers_language_and_starts_today(worl
     tomorrow = today + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
     assert f'value="{tomorrow.isoformat()}"' in en(client, url("cohorts")).content.decode()
+
+
+def filter_options(response) -> list[str]:
+    """The institution filter's choices as shown, the chosen one marked with "*"."""
+    body = response.content.decode()
+    select = body.split('id="institution-filter"', 1)[1].split("</select>", 1)[0]
+    return [
+        ("*" if " selected" in option.split(">", 1)[0] else "") + option.split(">", 1)[1].split("<", 1)[0]
+        for option in select.split("<option")[2:]  # after "every institution"
+    ]
+
+
+def test_the_institution_filter_follows_the_institutions_on_cached_and_built_pages(
+    world, program_office, institution, other_institution
+):
+    from accounts.models import Institution
+    from tests.factories import InstitutionFactory
+
+    client = logged_in(program_office)
+
+    def expected(chosen=None) -> list[str]:
+        return [("*" if i.pk == chosen else "") + i.name for i in Institution.objects.order_by("code")]
+
+    for name in ("pass_rates", "cohorts"):  # a cached figure page and a page built on every request
+        assert filter_options(en(client, url(name))) == expected(), name
+    added = InstitutionFactory(code="zz-added", name_en="A newly authorized institution")
+    renamed = Institution.objects.get(pk=other_institution.pk)
+    renamed.name_en = "An institution with a new name"
+    renamed.save()
+    for name in ("pass_rates", "cohorts"):
+        shown = filter_options(en(client, url(name)))
+        assert shown == expected() and "A newly authorized institution" in shown, name
+        assert "An institution with a new name" in shown and other_institution.name not in shown, name
+        narrowed = en(client, url(name), {"institution": renamed.pk})
+        assert filter_options(narrowed) == expected(chosen=renamed.pk), name
+    added.delete()
+    for name in ("pass_rates", "cohorts"):
+        assert "A newly authorized institution" not in filter_options(en(client, url(name))), name
+
+
+def cohort_row(response, code: str) -> str | None:
+    """The cohorts table's row of ``code`` as text, or None when the page does not list it."""
+    body = response.content.decode()
+    marker = f"<td>{code}</td>"
+    if marker not in body:
+        return None
+    return body.split(marker, 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_cohorts_page_follows_the_cohorts_and_never_stands_in_for_another_page(world, program_office, institution):
+    from courses.models import Cohort
+    from tests.factories import CohortFactory
+
+    client = logged_in(program_office)
+    first = en(client, url("cohorts"))
+    assert first.status_code == 200 and "cohorts-heading" in first.content.decode()
+    # The expiring page shares the cohorts page's tab: it is its own page, not the cached cohorts.
+    expiring = en(client, url("expiring")).content.decode()
+    assert "cohorts-heading" not in expiring and 'name="valid_from"' in expiring
+    soon = timezone.localdate() + datetime.timedelta(days=400)  # listed first (latest start first)
+    cohort = CohortFactory(
+        institution=institution, code="C-NEWEST", starts_on=soon, ends_on=soon + datetime.timedelta(days=30)
+    )
+    assert "open for enrolment" in cohort_row(en(client, url("cohorts")), "C-NEWEST")
+    cohort = Cohort.objects.get(pk=cohort.pk)
+    cohort.status = Cohort.Status.RUNNING
+    cohort.save()
+    assert "running" in cohort_row(en(client, url("cohorts")), "C-NEWEST")
+    cohort.delete()
+    assert cohort_row(en(client, url("cohorts")), "C-NEWEST") is None

@@ -14,6 +14,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -74,6 +75,8 @@ def _matrix(people: int, items: int) -> list[list[Decimal]]:
 
 
 def _get(client, paper, **data):
+    """The page built from nothing (an empty cache), its queries counted."""
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(ITEMS, {"paper": paper.pk, **data})
     assert response.status_code == 200
