@@ -18,6 +18,7 @@ them; a new key in production comes with a restart).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -42,21 +43,26 @@ if TYPE_CHECKING:
 class _LoadQuery(NamedTuple):
     sql: str
     user: ModelColumns
+    membership: ModelColumns  # the user's institution staff membership (NULLs without one)
+    institution: ModelColumns  # and its institution
 
 
 _QUERY_ATTRIBUTE = "_accounts_session_load_query"
 
 
 def _load_query(connection: BaseDatabaseWrapper) -> _LoadQuery:
-    """The session's data, its user's row (NULLs without one) and whether the user is in the program
-    office's group (``accounts.scoping.is_program_office``): built once per connection."""
+    """The session's data, its user's row (NULLs without one), whether the user is in the program
+    office's group (``accounts.scoping.is_program_office``) and their institution staff membership
+    with its institution (``accounts.scoping.institution_of``): built once per connection."""
     query = getattr(connection, _QUERY_ATTRIBUTE, None)
     if query is not None:
         return query
-    from .models import User, UserSession
+    from .models import Institution, StaffMembership, User, UserSession
 
     quote = connection.ops.quote_name
     user = model_columns(connection, User, "u")
+    membership = model_columns(connection, StaffMembership, "sm")
+    institution = model_columns(connection, Institution, "i")
     memberships = User.groups.through._meta
     group = Group._meta
     in_office = (
@@ -65,11 +71,16 @@ def _load_query(connection: BaseDatabaseWrapper) -> _LoadQuery:
         f"WHERE m.{quote('user_id')} = u.{quote(User._meta.pk.column)} AND g.{quote('name')} = %s)"
     )
     sql = (
-        f"SELECT s.{quote('session_data')}, {in_office}, {user.select} FROM {quote(UserSession._meta.db_table)} s "
+        f"SELECT s.{quote('session_data')}, {in_office}, {user.select}, {membership.select}, {institution.select} "
+        f"FROM {quote(UserSession._meta.db_table)} s "
         f"LEFT JOIN {quote(User._meta.db_table)} u ON u.{quote(User._meta.pk.column)} = s.{quote('user_id')} "
+        f"LEFT JOIN {quote(StaffMembership._meta.db_table)} sm "
+        f"ON sm.{quote('user_id')} = u.{quote(User._meta.pk.column)} "
+        f"LEFT JOIN {quote(Institution._meta.db_table)} i "
+        f"ON i.{quote(Institution._meta.pk.column)} = sm.{quote('institution_id')} "
         f"WHERE s.{quote('session_key')} = %s AND s.{quote('expire_date')} > %s"
     )
-    query = _LoadQuery(sql, user)
+    query = _LoadQuery(sql, user, membership, institution)
     setattr(connection, _QUERY_ATTRIBUTE, query)
     return query
 
@@ -151,7 +162,27 @@ class SessionStore(DBStore):
             self._session_key = None
             return {}
         if row[2] is not None:
-            user = query.user.instance(alias, connection, row[2:])
-            user._is_program_office = bool(row[1])  # read by accounts.scoping.is_program_office
-            self.loaded_user = user
+            self.loaded_user = self._user_of(query, alias, connection, row)
         return self.decode(row[0])
+
+    @staticmethod
+    def _user_of(query: _LoadQuery, alias: str, connection: BaseDatabaseWrapper, row: Sequence[Any]) -> User:
+        """The user of a loaded row, with what ``accounts.scoping`` reads kept where it looks."""
+        from .models import StaffMembership
+
+        start = 2
+        user = query.user.instance(alias, connection, row[start : start + len(query.user.attnames)])
+        start += len(query.user.attnames)
+        user._is_program_office = bool(row[1])  # read by accounts.scoping.is_program_office
+        membership = None
+        if row[start] is not None:
+            membership = query.membership.instance(
+                alias, connection, row[start : start + len(query.membership.attnames)]
+            )
+            start += len(query.membership.attnames)
+            institution = query.institution.instance(alias, connection, row[start:])
+            StaffMembership._meta.get_field("institution").set_cached_value(membership, institution)
+            StaffMembership._meta.get_field("user").set_cached_value(membership, user)
+        # As Django's accessor keeps it: user.staff_membership asks nothing more (None: DoesNotExist).
+        StaffMembership._meta.get_field("user").remote_field.set_cached_value(user, membership)
+        return user

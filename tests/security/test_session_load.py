@@ -14,8 +14,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import sessions
 from accounts.middleware import AuthenticationMiddleware
-from accounts.models import User, UserSession
-from accounts.scoping import PROGRAM_OFFICE_GROUP, is_program_office
+from accounts.models import Institution, StaffMembership, User, UserSession
+from accounts.scoping import PROGRAM_OFFICE_GROUP, institution_of, is_program_office
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,29 @@ def test_a_session_naming_a_device_that_is_not_the_persons_own_is_not_verified(p
     request = request_of(client)
     assert not request.user.is_verified()
     assert DEVICE_ID_SESSION_KEY not in request.session  # django-otp forgets a device that does not hold
+
+
+def test_institution_staff_membership_is_read_with_the_session_and_moves_on_the_next_request(
+    institution_admin, institution, other_institution
+):
+    client = logged_in_client(institution_admin)
+    request = request_of(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert institution_of(request.user) == institution
+        assert institution_of(request.user).name_en == institution.name_en  # the whole row
+        assert request.user.staff_membership.role == StaffMembership.Role.ADMIN
+    assert [q["sql"] for q in queries if "staffmembership" in q["sql"]] == [queries[0]["sql"]]  # with the session
+    # Moved, renamed or removed behind the portal's back: the next request reads it afresh.
+    StaffMembership.objects.filter(user=institution_admin).update(institution=other_institution)
+    Institution.objects.filter(pk=other_institution.pk).update(name_en="Renamed behind the portal's back")
+    moved = institution_of(request_of(client).user)
+    assert moved == other_institution and moved.name_en == "Renamed behind the portal's back"
+    StaffMembership.objects.filter(user=institution_admin).delete()
+    user = request_of(client).user
+    with CaptureQueriesContext(connection) as queries:
+        assert institution_of(user) is None
+        with pytest.raises(StaffMembership.DoesNotExist):
+            user.staff_membership  # noqa: B018  (Django's accessor, as without the session's read)
+    assert [q["sql"] for q in queries if "staffmembership" in q["sql"]] == [queries[0]["sql"]]
+    trainee = request_of(logged_in_client(UserFactory(email="no-membership@example.test"))).user
+    assert institution_of(trainee) is None
