@@ -393,6 +393,9 @@ EXAM_ESSAY_MARKING_DAYS = env_int("EXAM_ESSAY_MARKING_DAYS", 5)
 # sign of life for this long died with its worker and frees the way for the next.
 SUPERVISION_MIN_RESPONSES = env_int("SUPERVISION_MIN_RESPONSES", 20)
 SUPERVISION_RECOMPUTE_STALE_SECONDS = env_int("SUPERVISION_RECOMPUTE_STALE_SECONDS", 900)
+# A process reads which edition of the figures, institutions and cohorts the pages show at most this
+# often (supervision.selectors.figures_state): a new one may take this long to show.
+SUPERVISION_STATE_SECONDS = env_int("SUPERVISION_STATE_SECONDS", 1)
 # A pending result page asks the server whether the result is out after this many seconds, then less
 # and less often (up to EXAM_RESULT_POLL_MAX_SECONDS) while it waits.
 EXAM_RESULT_POLL_SECONDS = env_int("EXAM_RESULT_POLL_SECONDS", 15)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -47,9 +49,29 @@ class FiguresState:
     cohorts: str  # changes whenever a cohort is added, removed or saved
 
 
+# The state a process read last, and when (time.monotonic()).
+_last_read: tuple[float, FiguresState] | None = None
+
+
 def figures_state() -> FiguresState:
     """When the figures on the pages were computed, which edition of them the tables hold, and of
-    the institutions and cohorts, in one query (a page's header and figures are cached under them)."""
+    the institutions and cohorts (a page's header and figures are cached under them).
+
+    Read at most once per ``SUPERVISION_STATE_SECONDS`` (1) per process: its one query of a dozen
+    sub-queries costs PostgreSQL more to plan than the rest of a cached page, and a new edition, a
+    new institution or cohort may take a second to show.
+    """
+    global _last_read  # noqa: PLW0603  (a process's memo of one value)
+    now = time.monotonic()
+    last = _last_read
+    if last is not None and 0 <= now - last[0] < settings.SUPERVISION_STATE_SECONDS:
+        return last[1]
+    state = _read_figures_state()
+    _last_read = (now, state)
+    return state
+
+
+def _read_figures_state() -> FiguresState:
     quote = connection.ops.quote_name
     highest = ", ".join(
         f"(SELECT MAX({quote(m._meta.pk.column)}) FROM {quote(m._meta.db_table)})" for m in SUMMARY_MODELS

@@ -81,6 +81,13 @@ def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def supervision_state_read_every_time(settings) -> None:
+    """A test changes the figures, institutions or cohorts and looks at once: the process's memo of
+    which edition the pages show is off (tests/supervision/test_figures_cache.py tests it on)."""
+    settings.SUPERVISION_STATE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
     """Each test starts with an empty in-process cache: a test's rolled-back rows give their ids
     (SQLite's counters roll back too) to the next test's, and a key built from ids (the supervision

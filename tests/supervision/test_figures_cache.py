@@ -164,3 +164,25 @@ def test_the_cohorts_page_follows_the_cohorts_and_never_stands_in_for_another_pa
     assert "running" in cohort_row(en(client, url("cohorts")), "C-NEWEST")
     cohort.delete()
     assert cohort_row(en(client, url("cohorts")), "C-NEWEST") is None
+
+
+def test_a_process_reads_which_edition_to_show_at_most_once_per_setting_and_then_afresh(
+    world, program_office, settings, monkeypatch
+):
+    from supervision import selectors
+    from tests.factories import InstitutionFactory
+
+    settings.SUPERVISION_STATE_SECONDS = 1
+    clock = [1000.0]
+    monkeypatch.setattr(selectors.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(selectors, "_last_read", None)
+    client = logged_in(program_office)
+    assert en(client, url("pass_rates")).status_code == 200
+    InstitutionFactory(code="zz-added", name_en="A newly authorized institution")
+    clock[0] += 0.9
+    with CaptureQueriesContext(connection) as queries:
+        within = en(client, url("pass_rates"))
+    assert not [q for q in queries if "supervision_recomputerun" in q["sql"]]  # the state as read
+    assert "A newly authorized institution" not in filter_options(within)
+    clock[0] += 0.2
+    assert "A newly authorized institution" in filter_options(en(client, url("pass_rates")))
