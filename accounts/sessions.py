@@ -4,9 +4,10 @@ each row knowing its user, so that deactivating someone deletes all their sessio
 Loading a session reads its user's row in the same query (one round trip, SQL built once per
 process instead of twice per request by the ORM): ``accounts.middleware.AuthenticationMiddleware``
 takes the user from there instead of asking the database again, and ``accounts.scoping`` whether
-the user is in the program office's group. Both are read on every request,
-as before, so a deleted session, a deactivated person or a changed password (the session hash) take
-effect on the very next request: no row is cached across requests.
+the user is in the program office's group and their institution staff membership. All are read on
+every request, as before, so a deleted session, a deactivated person, a changed password (the
+session hash) or a changed role take effect on the very next request: no row is cached across
+requests.
 
 What a process does remember is which stored texts it has already checked: the signature of the
 session's text (an HMAC, base64 and zlib) is verified once per text; the same text read again (the
