@@ -1,13 +1,14 @@
 """What every supervision page shares: the viewer, the section tabs, the institution filter, the
-downloads of its tables, and when its figures were computed; and the figure pages' cache.
+downloads of its tables, and when its figures were computed; and the pages' cache.
 
 A page shows only what the last recomputation wrote (and the institutions' and cohorts' names),
 so its header (the tabs, the institution filter) and figures or lists are rendered once per
 edition of the summary tables, institutions and cohorts, viewer's scope and language, and kept in
 the shared cache (:func:`cached_content`); the page around them (the site's navigation, the
-signed-in user, messages, the overview's recomputation progress) is rendered for each request. Names read from the live tables (a renamed cohort, an institution renamed by a bulk
-update that leaves its ``updated_at``) and the day's arithmetic (days left, oldest waits) are at
-most ``FIGURES_CACHE_SECONDS`` old.
+signed-in user, messages, the overview's recomputation progress) is rendered for each request.
+Names read through other tables (a renamed tier, an institution renamed by a bulk update that
+leaves its ``updated_at``) and the day's arithmetic (days left, oldest waits) are at most
+``FIGURES_CACHE_SECONDS`` old.
 """
 
 from __future__ import annotations
