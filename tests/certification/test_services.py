@@ -198,3 +198,48 @@ def test_the_daily_task_renews_instead_of_expiring_when_hours_are_met():
         assert services.do_expire_lapsed() == 1
     certificate.refresh_from_db()
     assert certificate.status == "active" and certificate.valid_until == datetime.date(2029, 1, 9)
+
+
+def _issue(passed, *, tier="standard", track="retail"):
+    enrolment = completed_enrolment(tier=tier, track=track)
+    pass_all(passed, enrolment)
+    return enrolment, services.do_issue_certificate(
+        trainee_id=enrolment.trainee_id, curriculum_id=enrolment.curriculum_id
+    )
+
+
+def test_each_prefix_and_year_has_its_own_sequence(passed):
+    """BCM-<tier>-<track>-<year>-<sequence>: the sequence counts per tier and track, and starts again each year."""
+    with freeze_time("2026-12-31 10:00"):
+        assert _issue(passed)[1].number.startswith("BCM-STD-R-2026-000001-")
+        assert _issue(passed, track="corporate")[1].number.startswith("BCM-STD-C-2026-000001-")
+        assert _issue(passed, tier="assistant", track=None)[1].number.startswith("BCM-AST-G-2026-000001-")
+        assert _issue(passed)[1].number.startswith("BCM-STD-R-2026-000002-")
+    with freeze_time("2027-01-02 10:00"):
+        assert _issue(passed)[1].number.startswith("BCM-STD-R-2027-000001-")
+        assert _issue(passed, track="corporate")[1].number.startswith("BCM-STD-C-2027-000001-")
+    with freeze_time("2026-12-31 11:00"):  # a late issue of the old year continues that year's count
+        assert _issue(passed)[1].number.startswith("BCM-STD-R-2026-000003-")
+
+
+def test_the_certificate_records_the_enrolment_that_earned_it_and_its_issue_in_the_history(passed):
+    enrolment, certificate = _issue(passed)
+    certificate = Certificate.objects.get(pk=certificate.pk)
+    assert certificate.enrolment_id == enrolment.pk
+    assert list(certificate.history.values_list("old_status", "new_status", "action")) == [("", "active", "issue")]
+
+
+def test_a_check_clears_the_trainees_own_pending_checks_and_no_one_elses(passed):
+    from certification.models import PendingCheck
+    from tests.certification.conftest import publish_result
+
+    enrolment = completed_enrolment()
+    other = completed_enrolment()
+    for person in (enrolment, other):
+        course = person.curriculum.courses.order_by("code").first()
+        result = publish_result(person.trainee, course, person.cohort)
+        PendingCheck.objects.get_or_create(result_id=result.pk, defaults={"trainee": person.trainee})
+    assert PendingCheck.objects.filter(trainee=enrolment.trainee).exists()
+    services.do_check_certification(trainee_id=enrolment.trainee_id)
+    assert not PendingCheck.objects.filter(trainee=enrolment.trainee).exists()
+    assert PendingCheck.objects.filter(trainee=other.trainee).count() == 1
