@@ -129,21 +129,24 @@ def test_a_second_check_between_the_firsts_lock_and_its_write_waits_and_writes_n
     for course in enrolment.curriculum.courses.all():
         publish_result(enrolment.trainee, course, enrolment.cohort)
     issue = {"trainee_id": enrolment.trainee_id, "curriculum_id": enrolment.curriculum_id}
-    real_lock, real_qualifying, real_number = (
-        QuerySet.select_for_update,
+    real_fetch, real_qualifying, real_number = (
+        QuerySet._fetch_all,
         services.selectors.qualifying_enrolment,
         (services._next_number),
     )
-    held: list[int] = []
+    held: set[int] = set()
     waiting: list[str] = []
     writes: list[str] = []
 
-    def select_for_update(self, *args, **kwargs):
-        if self.model is User:
-            if held:
+    def fetch_all(self):
+        """A locking read of user rows holds the rows it returned, and waits for rows already held."""
+        real_fetch(self)
+        if self.model is User and self.query.select_for_update:
+            rows = {user.pk for user in self._result_cache}
+            if rows & held:
+                self._result_cache = None
                 raise _WouldWait
-            held.append(enrolment.trainee_id)
-        return real_lock(self, *args, **kwargs)
+            held.update(rows)
 
     second: list[Certificate | None] = []
     interleaved: list[bool] = []
@@ -161,10 +164,11 @@ def test_a_second_check_between_the_firsts_lock_and_its_write_waits_and_writes_n
         writes.append("number drawn")
         return real_number(*args, **kwargs)
 
-    monkeypatch.setattr(QuerySet, "select_for_update", select_for_update)
+    monkeypatch.setattr(QuerySet, "_fetch_all", fetch_all)
     monkeypatch.setattr(services.selectors, "qualifying_enrolment", qualifying)
     monkeypatch.setattr(services, "_next_number", next_number)
     first = services.do_issue_certificate(**issue)
+    assert held == {enrolment.trainee_id}, "the first check did not lock the trainee's row"
     held.clear()  # the first check's transaction ended: the waiting one goes on
     assert waiting == ["second check"], f"the second check ran inside the first: {second}"
     late = services.do_issue_certificate(**issue)

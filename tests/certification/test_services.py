@@ -243,3 +243,58 @@ def test_a_check_clears_the_trainees_own_pending_checks_and_no_one_elses(passed)
     services.do_check_certification(trainee_id=enrolment.trainee_id)
     assert not PendingCheck.objects.filter(trainee=enrolment.trainee).exists()
     assert PendingCheck.objects.filter(trainee=other.trainee).count() == 1
+
+
+def _earned(passed):
+    """A trainee who has earned the certificate and holds none yet, and the arguments of its issuance."""
+    enrolment = completed_enrolment()
+    pass_all(passed, enrolment)
+    return {"trainee_id": enrolment.trainee_id, "curriculum_id": enrolment.curriculum_id}
+
+
+def test_an_index_another_certificate_took_meanwhile_is_drawn_again(passed, monkeypatch):
+    """Two issuances may draw the same status list index; the one refused by the unique constraint
+    draws again instead of giving up on the certificate."""
+    taken = _issue(passed)[1].status_list_index
+    real_free_index = services.status_list.free_index
+    draws = []
+
+    def free_index():
+        draws.append("draw")
+        return taken if len(draws) == 1 else real_free_index()
+
+    monkeypatch.setattr(services.status_list, "free_index", free_index)
+    certificate = services.do_issue_certificate(**_earned(passed))
+    assert certificate is not None
+    assert certificate.status_list_index not in (taken, None)
+    assert Certificate.objects.filter(status_list_index=taken).count() == 1
+    assert len(draws) == 2
+
+
+def test_issuance_gives_up_after_five_draws_of_taken_indexes(passed, monkeypatch):
+    taken = _issue(passed)[1].status_list_index
+    draws = []
+    monkeypatch.setattr(services.status_list, "free_index", lambda: draws.append(taken) or taken)
+    issue = _earned(passed)
+    with pytest.raises(RuntimeError, match=r"^no free status list index after five draws$"):
+        services.do_issue_certificate(**issue)
+    assert len(draws) == 5
+    assert not Certificate.objects.filter(trainee_id=issue["trainee_id"]).exists()
+
+
+def test_a_certificate_issued_between_the_look_and_the_insert_is_the_one_returned(passed, monkeypatch):
+    """Another process issued the certificate after this one looked (found none) and before it
+    inserted: the insert is refused and the other's certificate is the answer, not None or an error."""
+    issue = _earned(passed)
+    theirs = services.do_issue_certificate(**issue)
+    real_current = services.selectors.current_certificate
+    looks = []
+
+    def current_certificate(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else real_current(**kwargs)
+
+    monkeypatch.setattr(services.selectors, "current_certificate", current_certificate)
+    ours = services.do_issue_certificate(**issue)
+    assert ours is not None and ours.pk == theirs.pk
+    assert Certificate.objects.filter(trainee_id=issue["trainee_id"]).count() == 1
