@@ -63,7 +63,15 @@ MODULES: dict[str, list[str]] = {
         "tests/api/test_employees.py",
         "tests/api/test_evaluations.py",
     ],
-    "exams/services/grading.py": ["tests/exams/test_grading.py", "tests/exams/test_interleavings.py"],
+    "exams/services/grading.py": [
+        "tests/exams/test_grading.py",
+        "tests/exams/test_interleavings.py",
+        "tests/exams/test_essay_marking.py",
+        "tests/exams/test_sweep.py",
+        "tests/exams/test_score_display.py",
+        "tests/fuzz/test_grading_properties.py",
+        "tests/security/test_audit_grading.py",
+    ],
     "exams/services/attempts.py": [
         "tests/exams/test_attempts.py",
         "tests/exams/test_attempt_rules.py",
@@ -87,8 +95,28 @@ MODULES: dict[str, list[str]] = {
         "tests/career/test_privacy.py",
         "tests/career/test_evaluation_privacy.py",
     ],
-    "certification/services.py": ["tests/certification/test_services.py", "tests/certification/test_issuance.py"],
-    "courses/services.py": ["tests/courses/test_services.py", "tests/courses/test_enrolment_states.py"],
+    "certification/services.py": [
+        "tests/certification/test_services.py",
+        "tests/certification/test_issuance.py",
+        "tests/certification/test_numbers.py",
+        "tests/certification/test_ce_courses.py",
+        "tests/certification/test_follow_ups.py",
+        "tests/certification/test_reminders.py",
+        "tests/certification/test_admin.py",
+        "tests/certification/test_credentials.py",
+        "tests/security/test_audit.py",
+        "tests/api/test_sweep.py",
+    ],
+    "courses/services.py": [
+        "tests/courses/test_services.py",
+        "tests/courses/test_enrolment_states.py",
+        "tests/courses/test_admin_enrol.py",
+        "tests/courses/test_inactive_trainee.py",
+        "tests/courses/test_decision_mail_sweep.py",
+        "tests/courses/test_syllabus.py",
+        "tests/courses/test_training_pages.py",
+        "tests/courses/test_trainee_ways.py",
+    ],
 }
 
 # The fixed, reused test database (mutation/fixed_db.py); tests that start processes of their own, and the

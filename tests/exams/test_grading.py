@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 from freezegun import freeze_time
 
 from exams import selectors, tasks
@@ -293,3 +294,169 @@ def test_a_grade_that_fails_halfway_leaves_the_attempt_submitted_for_the_next_ru
     assert result.passed and Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADED
     assert grading.do_grade_attempt(attempt_id=attempt.pk) is None
     assert len(result_mails()) == 1
+
+
+# --- the outcome: the percent and the pass --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "max_score", "percent"),
+    [
+        ("1", "32", "3.13"),  # 3.125: half a cent rounds up, not to the even cent
+        ("0.25", "8", "3.13"),
+        ("7", "8", "87.50"),
+        ("2", "3", "66.67"),
+    ],
+)
+def test_the_percent_is_rounded_half_up_to_the_cent(score, max_score, percent):
+    outcome = grading.outcome_of(score=Decimal(score), max_score=Decimal(max_score), pass_mark=60)
+    assert outcome.percent == Decimal(percent) and outcome.score == Decimal(score)
+
+
+def test_a_paper_worth_nothing_scores_0_percent():
+    assert grading.outcome_of(score=Decimal(0), max_score=Decimal(0), pass_mark=60) == grading.Outcome(
+        score=Decimal(0), percent=Decimal(0), passed=False
+    )
+    assert grading.outcome_of(score=Decimal(0), max_score=Decimal(0), pass_mark=0).passed is True
+
+
+# --- grading reads and claims its own attempt only -------------------------------------------------
+
+
+def test_grading_one_attempt_leaves_the_other_submitted_attempts_alone(world):
+    now = timezone.now()
+    alices = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    bobs = attempts.do_start_attempt(trainee=world.bob, sitting=world.other_sitting)
+    for attempt, started in ((alices, now - datetime.timedelta(hours=2)), (bobs, now - datetime.timedelta(hours=1))):
+        Attempt.objects.filter(pk=attempt.pk).update(state=Attempt.State.SUBMITTED, started_at=started,
+                                                     submitted_at=started + datetime.timedelta(minutes=30))  # fmt: skip
+    result = grading.do_grade_attempt(attempt_id=alices.pk)
+    assert (result.attempt_id, result.trainee_id, result.course_id) == (alices.pk, world.alice.pk, world.course.pk)
+    assert Attempt.objects.get(pk=bobs.pk).state == Attempt.State.SUBMITTED, "Bob's attempt waits for its own grading"
+    assert not CourseResult.objects.filter(attempt=bobs).exists()
+    theirs = grading.do_grade_attempt(attempt_id=bobs.pk)
+    assert (theirs.attempt_id, theirs.trainee_id) == (bobs.pk, world.bob.pk)
+    assert Attempt.objects.get(pk=bobs.pk).state == Attempt.State.GRADED
+
+
+# --- essays graded by hand: the service's rules ---------------------------------------------------
+
+
+def essay_of(attempt):
+    return attempt.items.select_related("question").get(question__question_type=QuestionType.ESSAY)
+
+
+def test_the_last_essay_grade_publishes_the_sum_of_every_score_at_the_time_given(
+    essay_world, grader_a, django_capture_on_commit_callbacks
+):
+    world = essay_world
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    answer_all(attempt, right=False)  # every objective answer scores 0
+    result = submit(attempt, django_capture_on_commit_callbacks)
+    at = timezone.now() - datetime.timedelta(hours=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading.do_grade_essay(item_id=essay_of(attempt).pk, grader=grader_a.user, score=Decimal("6.5"), now=at)
+    published = CourseResult.objects.get(pk=result.pk)
+    assert (published.score, published.max_score, published.percent) == (Decimal("6.5"), 14, Decimal("46.43"))
+    assert published.passed is False and published.published_at == at
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADED
+    assert essay_of(attempt).graded_at == at
+    assert len(result_mails()) == 1
+
+
+def test_an_essay_grade_without_a_time_is_stamped_now_and_without_a_note_has_none(
+    essay_world, grader_a, django_capture_on_commit_callbacks
+):
+    world = essay_world
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.essay_sitting)
+    answer_all(attempt, right=True)
+    submit(attempt, django_capture_on_commit_callbacks)
+    before = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        grading.do_grade_essay(item_id=essay_of(attempt).pk, grader=grader_a.user, score=Decimal(10))
+    essay = essay_of(attempt)
+    assert essay.grader_note == "" and essay.grader_id == grader_a.user.pk
+    assert before <= essay.graded_at <= timezone.now()
+    assert before <= CourseResult.objects.get(attempt=attempt).published_at <= timezone.now()
+
+
+@pytest.fixture
+def two_essays(world, django_capture_on_commit_callbacks):
+    """Alice's attempt at a paper with two essays, submitted: both wait for a grader."""
+    paper = make_paper(world.cohort.curriculum.entries.select_related("course")[2].course, essay=True, per_row=2)
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=open_sitting(paper, world.cohort))
+    answer_all(attempt, right=True)
+    submit(attempt, django_capture_on_commit_callbacks)
+    essays = list(attempt.items.filter(question__question_type=QuestionType.ESSAY).order_by("position"))
+    assert len(essays) == 2 and all(e.question.max_score == 10 for e in essays)
+    return attempt, essays
+
+
+def refusal(**kwargs) -> tuple[str, str]:
+    """The code and the English message of ``do_grade_essay``'s refusal."""
+    with pytest.raises(ExamError) as refused, translation.override("en"):
+        grading.do_grade_essay(**kwargs)
+    with translation.override("en"):
+        return refused.value.code, str(refused.value)
+
+
+@pytest.mark.parametrize("score", ["-0.01", "-1", "10.01", "11"])
+def test_a_score_below_0_or_above_the_maximum_is_refused(two_essays, grader_a, score):
+    _attempt, (essay, _other) = two_essays
+    assert refusal(item_id=essay.pk, grader=grader_a.user, score=Decimal(score)) == (
+        "bad_score",
+        "The score must be from 0 to 10.",
+    )
+    essay.refresh_from_db()
+    assert essay.score is None and essay.graded_at is None
+
+
+def test_a_score_of_0_and_one_of_the_maximum_are_accepted(two_essays, grader_a, django_capture_on_commit_callbacks):
+    attempt, (first, second) = two_essays
+    grading.do_grade_essay(item_id=first.pk, grader=grader_a.user, score=Decimal(0))
+    first.refresh_from_db()
+    assert first.score == 0 and first.graded_at is not None
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.GRADING, "one essay still waits"
+    with django_capture_on_commit_callbacks(execute=True):
+        grading.do_grade_essay(item_id=second.pk, grader=grader_a.user, score=Decimal(10))
+    result = CourseResult.objects.get(attempt=attempt)
+    assert result.score == result.max_score - 10 and result.published_at is not None
+
+
+def test_an_objective_answer_is_not_graded_by_hand(two_essays, grader_a):
+    attempt, _essays = two_essays
+    single = attempt.items.filter(question__question_type=QuestionType.SINGLE).first()
+    assert refusal(item_id=single.pk, grader=grader_a.user, score=Decimal(0)) == (
+        "not_essay",
+        "Only essay answers are graded by hand.",
+    )
+
+
+def test_a_final_result_is_not_graded_again(essay_world, grader_a, django_capture_on_commit_callbacks):
+    attempt = attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
+    submit(attempt, django_capture_on_commit_callbacks)
+    essay = essay_of(attempt)
+    with django_capture_on_commit_callbacks(execute=True):
+        grading.do_grade_essay(item_id=essay.pk, grader=grader_a.user, score=Decimal(5))
+    assert refusal(item_id=essay.pk, grader=grader_a.user, score=Decimal(9)) == (
+        "final",
+        "The result of this attempt is final.",
+    )
+    assert essay_of(attempt).score == 5
+
+
+def test_an_essay_of_an_attempt_still_open_is_not_graded(essay_world, grader_a):
+    attempt = attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.essay_sitting)
+    assert refusal(item_id=essay_of(attempt).pk, grader=grader_a.user, score=Decimal(5)) == (
+        "not_found",
+        "This attempt is not waiting for essay grading.",
+    )
+    assert essay_of(attempt).score is None
+
+
+def test_another_institutions_grader_is_told_why(two_essays, grader_b):
+    _attempt, (essay, _other) = two_essays
+    assert refusal(item_id=essay.pk, grader=grader_b.user, score=Decimal(5)) == (
+        "not_yours",
+        "This answer belongs to another institution's sitting.",
+    )

@@ -158,3 +158,94 @@ def test_the_migration_marks_the_results_published_before_the_claim_as_announced
     assert CourseResult.objects.get(pk=published.pk).announced_at == published_at
     assert CourseResult.objects.get(pk=waiting.pk).announced_at is None  # announced when it is published
     assert grading.do_sweep_grading()["announcements"] == 0 and heard == []
+
+
+# --- what one run does over several rows --------------------------------------------------------
+
+
+def sweep_messages(caplog) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "exams.services.grading"]
+
+
+def result_of(attempt, *, published_at, mailed_at=None, announced_at=None) -> CourseResult:
+    Attempt.objects.filter(pk=attempt.pk).update(state="graded", submitted_at=published_at)
+    return CourseResult.objects.create(attempt=attempt, trainee_id=attempt.trainee_id, course=attempt.paper.course,
+                                       score=4, max_score=4, percent=100, passed=True, published_at=published_at,
+                                       mailed_at=mailed_at, announced_at=announced_at)  # fmt: skip
+
+
+def test_one_run_counts_every_row_it_does_and_leaves_the_recent_and_the_mailed_alone(settings, heard):
+    settings.EXAM_GRADING_SWEEP_AFTER_SECONDS = 120
+    w = world.build(7)
+    now = timezone.now()
+    older, old, recent = (now - datetime.timedelta(seconds=s) for s in (600, 300, 10))
+    lost_first, lost_second, fresh, *graded_ones = w.attempts
+    Attempt.objects.filter(pk=lost_first.pk).update(state="submitted", submitted_at=older)
+    Attempt.objects.filter(pk=lost_second.pk).update(state="submitted", submitted_at=old)
+    Attempt.objects.filter(pk=fresh.pk).update(state="submitted", submitted_at=recent)
+    unmailed_first = result_of(graded_ones[0], published_at=older)
+    unmailed_second = result_of(graded_ones[1], published_at=old)
+    result_of(graded_ones[2], published_at=old, mailed_at=old, announced_at=old)  # mailed already
+    result_of(graded_ones[3], published_at=recent, announced_at=recent)  # the grading task may still mail it
+    with (
+        mock.patch("exams.tasks.grade_attempt.delay") as grade,
+        mock.patch("exams.tasks.send_result_email.delay") as mail,
+    ):
+        assert grading.do_sweep_grading(now=now) == {"announcements": 2, "grading": 2, "mail": 2}
+    assert grade.call_args_list == [mock.call(lost_first.pk), mock.call(lost_second.pk)]
+    assert mail.call_args_list == [mock.call(unmailed_first.pk), mock.call(unmailed_second.pk)]
+    assert heard == [unmailed_first.pk, unmailed_second.pk]
+
+
+def test_a_run_enqueues_at_most_5000_gradings_the_oldest_first(settings):
+    """The beat task sweeps with the default limit: a backlog after an outage is worked off in bounded runs."""
+    settings.EXAM_GRADING_SWEEP_AFTER_SECONDS = 120
+    w = world.build(1)
+    first = w.attempts[0]
+    now = timezone.now()
+    lost = Attempt.objects.bulk_create(
+        Attempt(sitting=first.sitting, paper=first.paper, trainee_id=first.trainee_id, number=n, seed=7,
+                state="submitted", started_at=now - datetime.timedelta(hours=2), deadline=now,
+                submitted_at=now - datetime.timedelta(hours=1, seconds=n))
+        for n in range(2, 5003)
+    )  # fmt: skip
+    assert len(lost) == 5001
+    with mock.patch("exams.tasks.grade_attempt.delay") as grade:
+        assert grading.do_sweep_grading(now=now)["grading"] == 5000
+    assert grade.call_count == 5000 and grade.call_args_list[0] == mock.call(lost[-1].pk)  # the oldest first
+
+
+def test_a_result_the_sweep_cannot_announce_is_logged_and_the_others_are_announced(
+    settings, heard, caplog, django_capture_on_commit_callbacks
+):
+    settings.EXAM_GRADING_SWEEP_AFTER_SECONDS = 120
+    w = world.build(2)
+    old = timezone.now() - datetime.timedelta(seconds=300)
+    broken = result_of(w.attempts[0], published_at=old - datetime.timedelta(seconds=1), mailed_at=old)
+    fine = result_of(w.attempts[1], published_at=old, mailed_at=old)
+
+    def breaks_the_transaction(sender, result, **kwargs):
+        if result.pk == broken.pk:
+            transaction.get_connection().needs_rollback = True
+
+    result_published.connect(breaks_the_transaction, weak=False, dispatch_uid="breaks-one")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            counts = grading.do_sweep_grading()
+    finally:
+        result_published.disconnect(dispatch_uid="breaks-one")
+    assert counts == {"announcements": 1, "grading": 0, "mail": 0}
+    assert CourseResult.objects.get(pk=broken.pk).announced_at is None  # for the next run
+    assert CourseResult.objects.get(pk=fine.pk).announced_at is not None
+    assert f"The grading sweep could not announce result {broken.pk}" in sweep_messages(caplog)
+
+
+def test_the_sweep_says_in_the_log_that_the_broker_is_unreachable(caplog):
+    w = world.build(1)
+    Attempt.objects.filter(pk=w.attempts[0].pk).update(
+        state="submitted", submitted_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    down = BrokerError("Connection refused")
+    with mock.patch("exams.tasks.grade_attempt.delay", side_effect=down):
+        grading.do_sweep_grading()
+    assert sweep_messages(caplog) == [f"The grading sweep stopped, the broker is unreachable: {down!r}"]
