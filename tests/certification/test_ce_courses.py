@@ -32,8 +32,10 @@ def english():
 
 pytestmark = pytest.mark.django_db
 
+NOT_HOLDER = "Continuing education is for holders of an active certificate; you hold none at the moment."
 
-def make_course(institution, *, publish=True, starts_in=7, hours="6", capacity=10, **fields) -> CECourse:
+
+def make_course(institution, *, publish=True, starts_in=7, days=1, hours="6", capacity=10, **fields) -> CECourse:
     starts_on = timezone.localdate() + datetime.timedelta(days=starts_in)
     course = CECourse.objects.create(
         institution=institution,
@@ -41,7 +43,7 @@ def make_course(institution, *, publish=True, starts_in=7, hours="6", capacity=1
         title_en=fields.pop("title_en", "Risk prevention in a customer manager's work"),
         hours=Decimal(hours),
         starts_on=starts_on,
-        ends_on=starts_on,
+        ends_on=starts_on + datetime.timedelta(days=days - 1),
         capacity=capacity,
         **fields,
     )
@@ -90,7 +92,7 @@ def test_it_refuses_someone_without_an_active_certificate(institution, status):
     with pytest.raises(CertificationError) as refused:
         services.do_enrol_ce(holder=person, course=course)
     assert refused.value.code == "not_holder"
-    assert "holders of an active certificate" in str(refused.value)
+    assert str(refused.value) == NOT_HOLDER
     course.refresh_from_db()
     assert course.seats_taken == 0 and not CEEnrolment.objects.exists()
 
@@ -100,7 +102,7 @@ def test_it_refuses_a_full_course(institution):
     services.do_enrol_ce(holder=holder_of(), course=course)
     with pytest.raises(CertificationError) as refused:
         services.do_enrol_ce(holder=holder_of(), course=course)
-    assert refused.value.code == "course_full" and "is full" in str(refused.value)
+    assert refused.value.code == "course_full" and str(refused.value) == f"{course} is full."
     assert CEEnrolment.objects.count() == 1
 
 
@@ -108,14 +110,14 @@ def test_it_refuses_an_unpublished_course(institution):
     course = make_course(institution, publish=False)
     with pytest.raises(CertificationError) as refused:
         services.do_enrol_ce(holder=holder_of(), course=course)
-    assert refused.value.code == "course_unpublished" and "not open for enrolment" in str(refused.value)
+    assert refused.value.code == "course_unpublished" and str(refused.value) == f"{course} is not open for enrolment."
 
 
 def test_it_refuses_a_course_that_has_started(institution):
     course = make_course(institution, starts_in=0)
     with freeze_time(timezone.now() + datetime.timedelta(days=1)), pytest.raises(CertificationError) as refused:
         services.do_enrol_ce(holder=holder_of(), course=course)
-    assert refused.value.code == "course_closed"
+    assert refused.value.code == "course_closed" and str(refused.value) == f"{course} has started; enrolment is closed."
 
 
 def test_it_refuses_enrolling_twice(institution):
@@ -123,7 +125,7 @@ def test_it_refuses_enrolling_twice(institution):
     services.do_enrol_ce(holder=holder, course=course)
     with pytest.raises(CertificationError) as refused:
         services.do_enrol_ce(holder=holder, course=course)
-    assert refused.value.code == "already_enrolled" and "already enrolled" in str(refused.value)
+    assert refused.value.code == "already_enrolled" and str(refused.value) == f"You are already enrolled in {course}."
     course.refresh_from_db()
     assert course.seats_taken == 1 and CEEnrolment.objects.count() == 1
 
@@ -208,14 +210,16 @@ def test_attendance_is_refused_beyond_the_course_before_it_starts_and_after_a_wi
     with pytest.raises(CertificationError) as early:
         services.do_record_ce_attendance(enrolment=enrolment, hours=6)
     assert early.value.code == "future_date"
+    assert str(early.value) == f"{course} has not started; record attendance once it is held."
     with freeze_time(timezone.now() + datetime.timedelta(days=3)):
         with pytest.raises(CertificationError) as too_many:
             services.do_record_ce_attendance(enrolment=enrolment, hours=7)
-        assert too_many.value.code == "bad_hours" and "At most 6 hours" in str(too_many.value)
+        assert too_many.value.code == "bad_hours" and str(too_many.value) == "At most 6 hours: the course is no longer."
         services.do_withdraw_ce(enrolment=enrolment)
         with pytest.raises(CertificationError) as withdrawn:
             services.do_record_ce_attendance(enrolment=enrolment, hours=6)
         assert withdrawn.value.code == "bad_state"
+        assert str(withdrawn.value) == f"{enrolment.holder} withdrew from this course."
     assert not ContinuingEducation.objects.exists()
 
 
@@ -352,7 +356,7 @@ def test_an_institution_publishes_its_courses_and_never_sees_or_records_anothers
     # The service refuses another institution's course to whoever calls it for an institution.
     with pytest.raises(CertificationError) as refused:
         services.do_record_ce_attendance(enrolment=their_enrolment, hours=6, acting_institution=institution)
-    assert refused.value.code == "foreign_course"
+    assert refused.value.code == "foreign_course" and str(refused.value) == f"{theirs} belongs to another institution."
     # B's own admin records it.
     services.do_record_ce_attendance(enrolment=their_enrolment, hours=6, acting_institution=other_institution)
 
@@ -363,6 +367,7 @@ def test_an_unauthorized_institution_cannot_publish():
     with pytest.raises(CertificationError) as refused:
         services.do_publish_ce_course(course=course)
     assert refused.value.code == "not_authorized"
+    assert str(refused.value) == f"{lapsed} is not authorized at the moment, so it cannot publish courses."
 
 
 # --- demo ------------------------------------------------------------------------------------------
@@ -392,4 +397,290 @@ def test_the_demo_publishes_four_courses_and_trainee06s_attendance_counts_once()
 def test_hours_that_are_not_a_finite_number_are_refused_with_bad_hours(hours):
     with pytest.raises(CertificationError) as refused:
         services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
-    assert refused.value.code == "bad_hours"
+    assert refused.value.code == "bad_hours" and str(refused.value) == BAD_NUMBER
+
+
+# --- the rules of an activity and a course ------------------------------------------------------
+
+BAD_NUMBER = "Enter the hours as a number."
+OUT_OF_RANGE = "Hours must be more than 0 and at most 200."
+
+
+@pytest.mark.parametrize(
+    ("hours", "message"),
+    [("0", OUT_OF_RANGE), ("-1", OUT_OF_RANGE), ("200.1", OUT_OF_RANGE), ("201", OUT_OF_RANGE), ("", BAD_NUMBER)],
+)
+def test_hours_must_be_more_than_0_and_at_most_200(hours, message):
+    with pytest.raises(CertificationError) as refused:
+        services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
+    assert (refused.value.code, str(refused.value)) == ("bad_hours", message)
+
+
+@pytest.mark.parametrize("hours", ["0.5", "1", 200, "200.0"])
+def test_hours_from_half_an_hour_to_exactly_200_are_accepted(hours):
+    services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
+
+
+def test_an_activity_is_completed_today_at_the_latest_and_needs_a_title():
+    today = timezone.localdate()
+    services.check_record_continuing_education(title="研習", completed_on=today, hours=3)
+    with pytest.raises(CertificationError) as future:
+        services.check_record_continuing_education(
+            title="研習", completed_on=today + datetime.timedelta(days=1), hours=3
+        )
+    assert (future.value.code, str(future.value)) == ("future_date", "The activity cannot be completed in the future.")
+    for title in ("  ", None):
+        with pytest.raises(CertificationError) as untitled:
+            services.check_record_continuing_education(title=title, completed_on=today, hours=3)
+        assert (untitled.value.code, str(untitled.value)) == ("title_missing", "Name the activity.")
+
+
+def test_an_institution_records_a_confirmed_activity_and_a_holder_reports_a_pending_one(institution, institution_admin):
+    holder = holder_of()
+    today = timezone.localdate()
+    moment = timezone.now().replace(microsecond=0)
+    with freeze_time(moment):
+        recorded = services.do_record_continuing_education(
+            trainee=holder, institution=institution, title=f"  {'研' * 250}  ", completed_on=today, hours="6",
+            by=institution_admin,
+        )  # fmt: skip
+        reported = services.do_record_continuing_education(
+            trainee=holder, institution=institution, title=" 研討會 ", completed_on=today, hours="3",
+            by=holder, self_reported=True,
+        )  # fmt: skip
+    recorded.refresh_from_db()
+    reported.refresh_from_db()
+    assert recorded.title == "研" * 200  # cut to the column's 200 characters
+    assert (recorded.status, recorded.self_reported, recorded.decided_by, recorded.decided_at) == (
+        "confirmed", False, institution_admin, moment,
+    )  # fmt: skip
+    assert (reported.title, reported.hours) == ("研討會", Decimal(3))
+    assert (reported.status, reported.self_reported, reported.decided_by, reported.decided_at) == (
+        "pending", True, None, None,
+    )  # fmt: skip
+    assert services.ce_hours_in_period(Certificate.objects.get(trainee=holder)) == Decimal(6)
+
+
+def test_a_reported_activity_is_decided_once_recording_who_and_when(institution, institution_admin):
+    holder = holder_of()
+    today = timezone.localdate()
+    report = {"trainee": holder, "institution": institution, "completed_on": today, "hours": "4", "by": holder}
+    rejected, confirmed = [
+        services.do_record_continuing_education(**report, title=title, self_reported=True)
+        for title in ("研討會", "講座")
+    ]
+    moment = timezone.now().replace(microsecond=0)
+    with freeze_time(moment):
+        services.do_decide_continuing_education(activity=rejected, confirm=False, by=institution_admin)
+        services.do_decide_continuing_education(activity=confirmed, confirm=True, by=institution_admin)
+    for activity, status in ((rejected, "rejected"), (confirmed, "confirmed")):
+        activity.refresh_from_db()
+        assert (activity.status, activity.decided_by, activity.decided_at) == (status, institution_admin, moment)
+        with pytest.raises(CertificationError) as refused:
+            services.do_decide_continuing_education(activity=activity, confirm=status == "rejected", by=None)
+        assert (refused.value.code, str(refused.value)) == ("already_decided", "This activity was already decided.")
+        activity.refresh_from_db()
+        assert (activity.status, activity.decided_by) == (status, institution_admin)
+    assert services.ce_hours_in_period(Certificate.objects.get(trainee=holder)) == Decimal(4)  # the confirmed one
+
+
+def test_a_course_has_a_title_hours_in_range_and_may_last_a_single_day():
+    day = datetime.date(2026, 9, 1)
+    services.check_ce_course(title_zh="業務風險防範", hours="6", starts_on=day, ends_on=day)
+    services.check_ce_course(
+        title_zh="業務風險防範", hours="200", starts_on=day, ends_on=day + datetime.timedelta(days=2)
+    )
+
+
+@pytest.mark.parametrize(
+    ("changed", "code", "message"),
+    [
+        ({"title_zh": "  "}, "title_missing", "Name the course."),
+        ({"title_zh": None}, "title_missing", "Name the course."),
+        ({"hours": "0"}, "bad_hours", OUT_OF_RANGE),
+        ({"hours": "six"}, "bad_hours", BAD_NUMBER),
+        ({"ends_on": datetime.date(2026, 8, 31)}, "bad_dates", "The course cannot end before it starts."),
+    ],
+)
+def test_a_course_without_a_title_with_hours_out_of_range_or_ending_before_it_starts_is_refused(changed, code, message):
+    day = datetime.date(2026, 9, 1)
+    fields = {"title_zh": "業務風險防範", "hours": "6", "starts_on": day, "ends_on": day, **changed}
+    with pytest.raises(CertificationError) as refused:
+        services.check_ce_course(**fields)
+    assert (refused.value.code, str(refused.value)) == (code, message)
+
+
+# --- publishing ---------------------------------------------------------------------------------
+
+
+def test_a_course_is_published_until_its_last_day_and_records_when(institution):
+    last_day = make_course(institution, publish=False, starts_in=-2, days=3)  # ends today
+    moment = timezone.now().replace(microsecond=0)
+    with freeze_time(moment):
+        services.do_publish_ce_course(course=last_day)
+    last_day.refresh_from_db()
+    assert last_day.is_published and last_day.published_at == moment
+    over = make_course(institution, publish=False, starts_in=-3, days=3)  # ended yesterday
+    with pytest.raises(CertificationError) as refused:
+        services.do_publish_ce_course(course=over)
+    assert (refused.value.code, str(refused.value)) == ("course_over", f"{over} is over; it cannot be published.")
+    over.refresh_from_db()
+    assert not over.is_published and over.published_at is None
+
+
+def test_authorization_is_judged_on_the_day_the_course_is_published_as_of():
+    today = timezone.localdate()
+    starting = InstitutionFactory(
+        authorized_from=today + datetime.timedelta(days=5), authorized_until=today + datetime.timedelta(days=400)
+    )
+    course = make_course(starting, publish=False, starts_in=10)
+    with pytest.raises(CertificationError) as refused:
+        services.do_publish_ce_course(course=course, today=today)
+    assert refused.value.code == "not_authorized"
+    services.do_publish_ce_course(course=course, today=today + datetime.timedelta(days=5))
+    course.refresh_from_db()
+    assert course.is_published
+
+
+def test_unpublishing_takes_a_course_off_the_list_and_enrolled_holders_keep_their_seats(institution):
+    course = make_course(institution)
+    enrolment = services.do_enrol_ce(holder=holder_of(), course=course)
+    assert services.do_unpublish_ce_course(course=course).is_published is False
+    course.refresh_from_db()
+    assert course.is_published is False and course.seats_taken == 1
+    assert course not in selectors.published_ce_courses(timezone.localdate())
+    enrolment.refresh_from_db()
+    assert enrolment.state == "enrolled"
+    assert services.do_unpublish_ce_course(course=course).is_published is False  # again: nothing changes
+    with pytest.raises(CertificationError) as refused:
+        services.do_enrol_ce(holder=holder_of(), course=course)
+    assert refused.value.code == "course_unpublished"
+    services.do_publish_ce_course(course=course)
+    services.do_enrol_ce(holder=holder_of(), course=course)
+    course.refresh_from_db()
+    assert course.seats_taken == 2
+
+
+# --- seats --------------------------------------------------------------------------------------
+
+
+def test_seats_count_each_enrolment_and_each_withdrawal(institution):
+    course = make_course(institution, capacity=3)
+    first, second = (services.do_enrol_ce(holder=holder_of(), course=course) for _ in range(2))
+    assert second.course == course and second.course.seats_taken == 2  # the course as the enrolment left it
+    course.refresh_from_db()
+    assert course.seats_taken == 2
+    services.do_withdraw_ce(enrolment=first)
+    course.refresh_from_db()
+    assert course.seats_taken == 1
+    services.do_enrol_ce(holder=first.holder, course=course)
+    course.refresh_from_db()
+    assert course.seats_taken == 2
+
+
+def test_a_holder_enrols_in_a_second_course_on_a_row_of_its_own(institution):
+    holder = holder_of()
+    first, second, third = (make_course(institution, title_zh=f"課程{n}") for n in range(3))
+    services.do_enrol_ce(holder=holder, course=first)
+    withdrawn = services.do_enrol_ce(holder=holder, course=second)
+    services.do_withdraw_ce(enrolment=withdrawn)
+    services.do_enrol_ce(holder=holder, course=third)
+    states = dict(CEEnrolment.objects.filter(holder=holder).values_list("course__title_zh", "state"))
+    assert states == {"課程0": "enrolled", "課程1": "withdrawn", "課程2": "enrolled"}
+    assert [c.seats_taken for c in CECourse.objects.order_by("title_zh")] == [1, 0, 1]
+
+
+def test_a_holder_who_lost_a_race_to_enrol_is_told_they_are_already_enrolled(institution, monkeypatch):
+    """Their other request inserted the row between this one's look-up and its insert."""
+    holder, course = holder_of(), make_course(institution)
+    create = CEEnrolment.objects.create
+
+    def create_after_the_other_request(**fields):
+        CEEnrolment.objects.bulk_create([CEEnrolment(**fields)])
+        return create(**fields)
+
+    monkeypatch.setattr(CEEnrolment.objects, "create", create_after_the_other_request)
+    with pytest.raises(CertificationError) as refused:
+        services.do_enrol_ce(holder=holder, course=course)
+    assert (refused.value.code, str(refused.value)) == ("already_enrolled", f"You are already enrolled in {course}.")
+    course.refresh_from_db()
+    assert course.seats_taken == 0
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_only_an_enrolment_holding_its_seat_unattended_is_withdrawn(institution, withdrawn):
+    course = make_course(institution, starts_in=0)
+    enrolment = services.do_enrol_ce(holder=holder_of(), course=course)
+    services.do_enrol_ce(holder=holder_of(), course=course)
+    if withdrawn:
+        services.do_withdraw_ce(enrolment=enrolment)
+    else:
+        services.do_record_ce_attendance(enrolment=enrolment, hours=6)
+    with pytest.raises(CertificationError) as refused:
+        services.do_withdraw_ce(enrolment=enrolment)
+    state = "withdrawn" if withdrawn else "attended"
+    assert (refused.value.code, str(refused.value)) == (
+        "bad_state",
+        f"This enrolment is {state}; it cannot be withdrawn.",
+    )
+    course.refresh_from_db()
+    assert course.seats_taken == (1 if withdrawn else 2)
+
+
+# --- attendance: the day, who and when ----------------------------------------------------------
+
+
+def test_attendance_is_recorded_as_of_the_day_given_and_again_with_who_when_and_the_last_day(
+    institution, institution_admin
+):
+    course = make_course(institution, starts_in=3, days=3)
+    enrolment = services.do_enrol_ce(holder=holder_of(), course=course)
+    first = timezone.now().replace(microsecond=0)
+    with freeze_time(first):  # three days before the course, recorded as of its first day
+        services.do_record_ce_attendance(enrolment=enrolment, hours=4, today=course.starts_on)
+    enrolment.refresh_from_db()
+    activity = enrolment.activity
+    assert (activity.title, activity.completed_on, activity.hours) == (course.title_zh, course.starts_on, Decimal(4))
+    assert (activity.status, activity.decided_by, activity.decided_at) == ("confirmed", None, first)
+    assert (enrolment.state, enrolment.recorded_by, enrolment.confirmed_at) == ("attended", None, first)
+    later = first + datetime.timedelta(days=8)
+    with freeze_time(later):  # after the course: completed on its last day
+        services.do_record_ce_attendance(enrolment=enrolment, hours=6, by=institution_admin)
+    enrolment.refresh_from_db()
+    activity.refresh_from_db()
+    assert (activity.completed_on, activity.hours, activity.status) == (course.ends_on, Decimal(6), "confirmed")
+    assert (activity.decided_by, activity.decided_at) == (institution_admin, later)
+    assert (enrolment.hours_attended, enrolment.recorded_by, enrolment.confirmed_at) == (
+        Decimal(6), institution_admin, later,
+    )  # fmt: skip
+
+
+# --- the confirmation mail ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("site_url", ["https://portal.example/", "https://bank.example/BCMX"])
+def test_the_confirmation_greets_the_holder_and_links_their_certificates_in_their_language(
+    institution, mailoutbox, settings, site_url
+):
+    settings.SITE_URL = site_url
+    holder = in_english(holder_of())
+    enrolment = services.do_enrol_ce(holder=holder, course=make_course(institution))  # not committed: not mailed
+    assert mailoutbox == []
+    assert services.do_send_ce_confirmation(enrolment_id=enrolment.pk) is True
+    [mail] = mailoutbox
+    assert mail.to == [holder.email]
+    assert mail.subject.startswith("You are enrolled in Risk prevention in a customer manager's work")
+    assert mail.body.startswith(f"Dear {holder.display_name},")
+    assert f"{site_url.rstrip('/')}/en/certificates/" in mail.body.split()
+
+
+def test_each_enrolment_is_mailed_once_and_a_withdrawn_one_never(institution, mailoutbox):
+    course = make_course(institution)
+    first, second, gone = (services.do_enrol_ce(holder=holder_of(), course=course) for _ in range(3))
+    services.do_withdraw_ce(enrolment=gone)  # before the queued mail went out
+    assert services.do_send_ce_confirmation(enrolment_id=gone.pk) is False
+    assert mailoutbox == []
+    assert services.do_send_ce_confirmation(enrolment_id=first.pk) is True
+    assert services.do_send_ce_confirmation(enrolment_id=second.pk) is True
+    assert services.do_send_ce_confirmation(enrolment_id=first.pk) is False
+    assert [mail.to for mail in mailoutbox] == [[first.holder.email], [second.holder.email]]

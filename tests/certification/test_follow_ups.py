@@ -24,7 +24,7 @@ from exams.signals import result_published
 from hr_api.models import WebhookDelivery, WebhookEndpoint
 from hr_api.webhooks import deliveries, signing
 from tests.certification.conftest import completed_enrolment, publish_result
-from tests.factories import CertificateFactory, TraineeProfileFactory
+from tests.factories import CertificateFactory, TraineeProfileFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
 
@@ -219,12 +219,16 @@ def test_the_sweep_leaves_alone_what_is_not_owed(django_capture_on_commit_callba
     assert not mailoutbox and heard == [] and not WebhookDelivery.objects.exists()
 
 
-def test_the_sweep_stops_quietly_while_the_broker_is_down():
+def test_the_sweep_stops_quietly_while_the_broker_is_down(caplog):
     certificate = CertificateFactory()
     age(Certificate.objects.all())
     with mock.patch("certification.tasks.send_certificate_issued_reminder.delay", side_effect=BrokerError("refused")):
         assert services.do_sweep_follow_ups() == {"checks": 0, "mails": 0, "announcements": 0}
     assert not ReminderSent.objects.filter(object_key=f"certificate:{certificate.pk}").exists()
+    # What the operator reads: why the run stopped, with the broker's own words.
+    assert [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "certification.services"] == [
+        ("WARNING", "The certification follow-up sweep stopped, the broker is unreachable: OperationalError('refused')")
+    ]
 
 
 def _owed(n):
@@ -280,3 +284,31 @@ def test_the_migration_marks_the_certificates_issued_before_the_claim_as_announc
     with mock.patch("certification.tasks.send_certificate_issued_reminder.delay"):
         assert sweep(django_capture_on_commit_callbacks)["announcements"] == 0
     assert heard == []
+
+
+def test_a_holders_earlier_certificate_that_was_mailed_does_not_stand_for_the_new_ones_mail():
+    trainee = TraineeProfileFactory().user
+    earlier = CertificateFactory(
+        trainee=trainee,
+        curriculum=curriculum_of("assistant"),
+        issued_on=timezone.localdate() - datetime.timedelta(days=400),
+        announced_at=timezone.now(),
+    )
+    ReminderSent.objects.create(user=trainee, kind="certificate_issued", object_key=f"certificate:{earlier.pk}")
+    new = CertificateFactory(trainee=trainee)
+    age(Certificate.objects.all())
+    counts, _queries, calls = _queries_of_one_sweep()
+    assert counts == {"checks": 0, "mails": 1, "announcements": 1}
+    assert calls[1] == calls[2] == [new.pk]
+
+
+def test_the_horizon_is_counted_back_from_the_time_of_the_run(settings):
+    """A certificate is owed its mail and announcement for ``CERTIFICATION_SWEEP_HORIZON_DAYS`` days after the
+    day it was issued, by the time the run is given, not the clock of the process."""
+    settings.CERTIFICATION_SWEEP_HORIZON_DAYS = 5
+    certificate = CertificateFactory(trainee=TraineeProfileFactory().user)  # issued today
+    last_day = timezone.now() + datetime.timedelta(days=5)
+    counts, _queries, calls = _queries_of_one_sweep(now=last_day)
+    assert counts == {"checks": 0, "mails": 1, "announcements": 1} and calls[1] == [certificate.pk]
+    counts, _queries, calls = _queries_of_one_sweep(now=last_day + datetime.timedelta(days=1))
+    assert counts == {"checks": 0, "mails": 0, "announcements": 0} and calls == [[], [], []]

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from freezegun import freeze_time
 
 from certification import services, signals
@@ -91,15 +92,22 @@ def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_o
     office = program_office
     seen = []
     signals.certificate_status_changed.connect(
-        lambda sender, certificate, old_status, new_status, **kw: seen.append((old_status, new_status)),
+        lambda sender, certificate, old_status, new_status, action, reason, **kw: seen.append(
+            (sender, certificate.pk, old_status, new_status, action, reason)
+        ),
         weak=False,
         dispatch_uid="t2",
     )
     try:
         with django_capture_on_commit_callbacks(execute=True):
             services.do_suspend_certificate(certificate=certificate, by=office, reason="調查中")
+        certificate.refresh_from_db()
+        assert certificate.status == "suspended" and certificate.status_reason == "調查中"
         with django_capture_on_commit_callbacks(execute=True):
-            services.do_reinstate_certificate(certificate=certificate, by=office)
+            services.do_reinstate_certificate(certificate=certificate, by=office, reason="調查結束")
+        certificate.refresh_from_db()
+        # Active again: the holder's page and the verification page show no reason any more.
+        assert certificate.status == "active" and certificate.status_reason == ""
         with django_capture_on_commit_callbacks(execute=True):
             services.do_revoke_certificate(certificate=certificate, by=office, reason="舞弊")
     finally:
@@ -107,10 +115,20 @@ def test_suspend_reinstate_and_revoke_are_audited_and_announced(django_capture_o
     certificate.refresh_from_db()
     assert certificate.status == "revoked" and certificate.status_reason == "舞弊"
     history = list(
-        CertificateStatusChange.objects.filter(certificate=certificate).values_list("action", "changed_by", "reason")
+        CertificateStatusChange.objects.filter(certificate=certificate)
+        .order_by("pk")
+        .values_list("old_status", "new_status", "action", "changed_by", "reason")
     )
-    assert history == [("suspend", office.pk, "調查中"), ("reinstate", office.pk, ""), ("revoke", office.pk, "舞弊")]
-    assert seen == [("active", "suspended"), ("suspended", "active"), ("active", "revoked")]
+    assert history == [
+        ("active", "suspended", "suspend", office.pk, "調查中"),
+        ("suspended", "active", "reinstate", office.pk, "調查結束"),
+        ("active", "revoked", "revoke", office.pk, "舞弊"),
+    ]
+    assert seen == [
+        (Certificate, certificate.pk, "active", "suspended", "suspend", "調查中"),
+        (Certificate, certificate.pk, "suspended", "active", "reinstate", "調查結束"),
+        (Certificate, certificate.pk, "active", "revoked", "revoke", "舞弊"),
+    ]
 
 
 def test_it_refuses_revocation_without_a_reason():
@@ -298,3 +316,230 @@ def test_a_certificate_issued_between_the_look_and_the_insert_is_the_one_returne
     ours = services.do_issue_certificate(**issue)
     assert ours is not None and ours.pk == theirs.pk
     assert Certificate.objects.filter(trainee_id=issue["trainee_id"]).count() == 1
+
+
+def _refusal(call, **kwargs):
+    """The refusal of ``call``: its code and the message the holder or the office reads, in English."""
+    with translation.override("en"):
+        with pytest.raises(CertificationError) as refused:
+            call(**kwargs)
+        return refused.value.code, str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "status, change, refusal",
+    [
+        ("suspended", "suspend", ("not_active", "Only an active certificate can be suspended.")),
+        ("expired", "suspend", ("not_active", "Only an active certificate can be suspended.")),
+        ("active", "reinstate", ("not_suspended", "Only a suspended certificate can be reinstated.")),
+        ("revoked", "reinstate", ("not_suspended", "Only a suspended certificate can be reinstated.")),
+        ("revoked", "revoke", ("already_revoked", "This certificate is already revoked.")),
+        ("suspended", "renew", ("not_renewable", "Only an active or expired certificate can be renewed.")),
+        ("revoked", "renew", ("not_renewable", "Only an active or expired certificate can be renewed.")),
+    ],
+)
+def test_a_change_the_certificates_status_does_not_allow_is_refused_and_changes_nothing(
+    status, change, refusal, program_office
+):
+    certificate = CertificateFactory(status=status, status_reason="調查中" if status != "active" else "")
+    call = getattr(services, f"do_{change}_certificate")
+    kwargs = {"certificate": certificate, "by": program_office}
+    if change in ("suspend", "revoke"):
+        kwargs["reason"] = "再次處理"
+    assert _refusal(call, **kwargs) == refusal
+    certificate.refresh_from_db()
+    assert certificate.status == status and not certificate.history.exists()
+
+
+@pytest.mark.parametrize("change", ["suspend", "revoke"])
+@pytest.mark.parametrize("reason", ["", "   ", None])
+def test_suspension_and_revocation_are_refused_without_a_reason(change, reason, program_office):
+    certificate = CertificateFactory()
+    call = getattr(services, f"do_{change}_certificate")
+    assert _refusal(call, certificate=certificate, by=program_office, reason=reason) == (
+        "reason_missing",
+        "Give the reason; the holder and the history will show it.",
+    )
+    certificate.refresh_from_db()
+    assert certificate.status == "active" and not certificate.history.exists()
+
+
+def test_a_reason_longer_than_the_column_is_kept_to_its_first_500_characters(program_office):
+    certificate = CertificateFactory()
+    reason = "調" * 500 + "查" * 100
+    services.do_suspend_certificate(certificate=certificate, by=program_office, reason=f"  {reason}  ")
+    certificate.refresh_from_db()
+    assert certificate.status_reason == "調" * 500
+    assert certificate.history.get().reason == "調" * 500
+
+
+def test_a_suspended_certificate_is_reinstated_through_its_last_valid_day_and_expires_after_it(
+    django_capture_on_commit_callbacks, program_office
+):
+    """Reinstating a certificate whose validity ran out while it was suspended expires it instead, with the
+    office's reason and name in its history."""
+    office = program_office
+    seen = []
+    signals.certificate_status_changed.connect(
+        lambda sender, certificate, old_status, new_status, action, reason, **kw: seen.append(
+            (certificate.pk, old_status, new_status, action, reason)
+        ),
+        weak=False,
+        dispatch_uid="t3",
+    )
+    try:
+        with freeze_time("2026-06-30 12:00"):
+            last_day = CertificateFactory(
+                issued_on=datetime.date(2023, 6, 30), valid_until=datetime.date(2026, 6, 30), status="suspended"
+            )
+            lapsed = CertificateFactory(
+                issued_on=datetime.date(2023, 6, 29), valid_until=datetime.date(2026, 6, 29), status="suspended"
+            )
+            with django_capture_on_commit_callbacks(execute=True):
+                reinstated = services.do_reinstate_certificate(certificate=last_day, by=office, reason="調查結束")
+                expired = services.do_reinstate_certificate(certificate=lapsed, by=office, reason="調查結束")
+    finally:
+        signals.certificate_status_changed.disconnect(dispatch_uid="t3")
+    assert reinstated.status == "active" and expired.status == "expired"
+    last_day.refresh_from_db()
+    lapsed.refresh_from_db()
+    assert (last_day.status, last_day.status_reason) == ("active", "")
+    assert (lapsed.status, lapsed.status_reason) == ("expired", "調查結束")
+    assert lapsed.valid_until == datetime.date(2026, 6, 29)
+    fields = ("old_status", "new_status", "action", "changed_by", "reason")
+    assert list(last_day.history.values_list(*fields)) == [("suspended", "active", "reinstate", office.pk, "調查結束")]
+    assert list(lapsed.history.values_list(*fields)) == [("suspended", "expired", "expire", office.pk, "調查結束")]
+    assert seen == [
+        (last_day.pk, "suspended", "active", "reinstate", "調查結束"),
+        (lapsed.pk, "suspended", "expired", "expire", "調查結束"),
+    ]
+
+
+def test_the_validity_period_and_the_hours_for_renewal_are_the_settings(passed, settings, program_office):
+    settings.CERTIFICATE_VALIDITY_YEARS = 5
+    settings.CONTINUING_EDUCATION_HOURS = 10
+    with freeze_time("2026-03-01 10:00"):
+        _enrolment, certificate = _issue(passed)
+        assert (certificate.period_starts_on, certificate.valid_until) == (
+            datetime.date(2026, 3, 1),
+            datetime.date(2031, 3, 1),
+        )
+        _ce(certificate.trainee, Decimal("9.5"), datetime.date(2026, 3, 1))
+        assert _refusal(services.do_renew_certificate, certificate=certificate) == (
+            "hours_missing",
+            "Renewal needs 10 hours of continuing education in the period; 9.5 are confirmed.",
+        )
+        _ce(certificate.trainee, Decimal("0.5"), datetime.date(2026, 3, 1))  # exactly the hours needed
+        services.do_renew_certificate(certificate=certificate, by=program_office)
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.status_reason) == ("active", "")
+    assert (certificate.period_starts_on, certificate.valid_until) == (
+        datetime.date(2031, 3, 1),
+        datetime.date(2036, 3, 1),
+    )
+    assert list(certificate.history.values_list("old_status", "new_status", "action", "changed_by", "reason")) == [
+        ("", "active", "issue", None, ""),
+        ("active", "active", "renew", program_office.pk, ""),
+    ]
+
+
+def test_without_the_settings_a_certificate_is_valid_three_years_and_renews_with_24_hours(passed, settings):
+    del settings.CERTIFICATE_VALIDITY_YEARS
+    del settings.CONTINUING_EDUCATION_HOURS
+    with freeze_time("2026-03-01 10:00"):
+        _enrolment, certificate = _issue(passed)
+        assert certificate.valid_until == datetime.date(2029, 3, 1)
+        _ce(certificate.trainee, 20, datetime.date(2026, 3, 1))
+        _ce(certificate.trainee, Decimal("3.5"), datetime.date(2026, 3, 1))
+        assert _refusal(services.do_renew_certificate, certificate=certificate) == (
+            "hours_missing",
+            "Renewal needs 24 hours of continuing education in the period; 23.5 are confirmed.",
+        )
+        _ce(certificate.trainee, Decimal("0.5"), datetime.date(2026, 3, 1))
+        services.do_renew_certificate(certificate=certificate)
+    certificate.refresh_from_db()
+    assert (certificate.period_starts_on, certificate.valid_until) == (
+        datetime.date(2029, 3, 1),
+        datetime.date(2032, 3, 1),
+    )
+
+
+def test_an_expired_certificate_is_not_renewed_over_the_holders_newer_one():
+    with freeze_time("2026-03-01"):
+        old = CertificateFactory(
+            issued_on=datetime.date(2020, 1, 1), valid_until=datetime.date(2023, 1, 1), status="expired"
+        )
+        _ce(old.trainee, 24, datetime.date(2022, 6, 1))
+        CertificateFactory(trainee=old.trainee, curriculum=old.curriculum)
+        assert _refusal(services.do_renew_certificate, certificate=old) == (
+            "newer_certificate",
+            "The holder has a newer certificate of this tier and track.",
+        )
+    old.refresh_from_db()
+    assert (old.status, old.valid_until) == ("expired", datetime.date(2023, 1, 1))
+    assert not old.history.exists()
+
+
+def test_a_certificate_is_valid_through_its_last_day_and_expires_the_day_after():
+    with freeze_time("2026-01-09 12:00"):
+        certificate = CertificateFactory(issued_on=datetime.date(2023, 1, 9), valid_until=datetime.date(2026, 1, 9))
+        assert services.do_expire_certificate(certificate=certificate) is False
+        certificate.refresh_from_db()
+        assert certificate.status == "active" and not certificate.history.exists()
+    with freeze_time("2026-01-10 12:00"):
+        assert services.do_expire_certificate(certificate=certificate) is True
+        assert services.do_expire_certificate(certificate=certificate) is False  # already expired: nothing to do
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.status_reason) == ("expired", "")
+    assert list(certificate.history.values_list("old_status", "new_status", "action", "changed_by", "reason")) == [
+        ("active", "expired", "expire", None, "")
+    ]
+
+
+def test_a_revoked_certificate_past_its_validity_stays_revoked():
+    with freeze_time("2026-01-10 12:00"):
+        certificate = CertificateFactory(
+            issued_on=datetime.date(2023, 1, 1),
+            valid_until=datetime.date(2026, 1, 1),
+            status="revoked",
+            status_reason="舞弊",
+        )
+        assert services.do_expire_certificate(certificate=certificate) is False
+        assert services.do_expire_lapsed() == 0
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.status_reason) == ("revoked", "舞弊")
+    assert not certificate.history.exists()
+
+
+def test_the_daily_run_expires_as_of_the_day_it_is_given_in_chunks():
+    """A run for a given day (a catch-up after an outage, or tomorrow's) expires what has lapsed by then, every
+    certificate once however small the chunk."""
+    with freeze_time("2026-01-10 12:00"):
+        lapsing = [
+            CertificateFactory(issued_on=datetime.date(2023, 1, day), valid_until=datetime.date(2026, 1, day))
+            for day in (10, 11, 12)
+        ]
+        still_valid = CertificateFactory(issued_on=datetime.date(2023, 1, 13), valid_until=datetime.date(2026, 1, 13))
+        assert services.do_expire_lapsed(today=datetime.date(2026, 1, 13), chunk=1) == 3
+        assert services.do_expire_lapsed(today=datetime.date(2026, 1, 13), chunk=1) == 0
+    for certificate in lapsing:
+        certificate.refresh_from_db()
+        assert certificate.status == "expired" and certificate.history.filter(action="expire").count() == 1
+    still_valid.refresh_from_db()
+    assert still_valid.status == "active"
+
+
+def test_the_daily_run_reads_no_certificate_that_has_not_lapsed_or_is_no_longer_current(django_assert_num_queries):
+    """One query when nothing lapsed, however many certificates are valid, expired or revoked."""
+    with freeze_time("2026-01-10 12:00"):
+        CertificateFactory()
+        CertificateFactory(status="suspended", status_reason="調查中")
+        for status in ("expired", "revoked"):
+            CertificateFactory(
+                issued_on=datetime.date(2022, 1, 1),
+                valid_until=datetime.date(2025, 1, 1),
+                status=status,
+                status_reason="舞弊",
+            )
+        with django_assert_num_queries(1):
+            assert services.do_expire_lapsed() == 0

@@ -89,3 +89,15 @@ def test_a_decision_while_the_broker_is_down_is_kept_and_left_for_the_sweep(
     enrolment.refresh_from_db()
     assert enrolment.state == Enrolment.State.APPROVED and enrolment.decision_mailed_at is None
     assert "Could not enqueue courses.tasks.send_enrolment_decision_email" in caplog.text
+
+
+def test_a_lost_rejection_mail_is_found_by_the_sweep_too(django_capture_on_commit_callbacks):
+    trainee = UserFactory(preferred_language="en")
+    enrolment = training.do_enrol(trainee=trainee, cohort=CohortFactory())
+    with mock.patch("courses.tasks.send_enrolment_decision_email.delay"):  # the broker loses it
+        training.do_reject_enrolment(enrolment=enrolment, reason="The cohort is for member banks.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert training_mail.do_sweep_decision_mails(now=timezone.now() + datetime.timedelta(minutes=30)) == 1
+    [message] = mail.outbox
+    assert message.to == [trainee.email]
+    assert "not approved" in message.subject and "The cohort is for member banks." in message.body

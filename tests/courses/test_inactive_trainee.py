@@ -94,3 +94,21 @@ def test_a_pending_enrolment_of_a_person_deactivated_since_is_not_approved_in_ad
     assert enrolment.state == "pending"
     services.do_reject_enrolment(enrolment=enrolment)
     assert seats(cohort) == 0
+
+
+def test_the_refusal_names_the_person_and_an_approval_leaves_the_enrolment_pending_with_its_seat():
+    cohort = CohortFactory()
+    trainee = UserFactory(display_name="林離職")
+    enrolment = services.do_enrol(trainee=trainee, cohort=cohort)
+    trainee.is_active = False
+    trainee.save(update_fields=["is_active"])
+    said = f"The account of {trainee} is not active, so they cannot be enrolled."
+    with translation.override("en"), pytest.raises(services.TrainingError) as refused:
+        services.do_approve_enrolment(enrolment=enrolment)
+    assert (refused.value.code, str(refused.value)) == ("trainee_inactive", said)
+    assert Enrolment.objects.get(pk=enrolment.pk).state == "pending" and seats(cohort) == 1
+    with translation.override("en"), pytest.raises(services.TrainingError) as refused:
+        services.do_enrol(trainee=trainee, cohort=CohortFactory())
+    assert (refused.value.code, str(refused.value)) == ("trainee_inactive", said)
+    active = UserFactory()
+    assert services.do_approve_enrolment(enrolment=services.do_enrol(trainee=active, cohort=cohort)).state == "approved"

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from accounts.models import AuditEvent
 from courses import selectors, services
 from courses.models import Cohort, Enrolment, PriorLearning, SelfStudyEntry
 from courses.services import TrainingError
@@ -119,6 +120,7 @@ def test_it_refuses_a_full_cohort():
         assert str(outcome.error) == f"Cohort {cohort.name} ({cohort.code}) is full."
     with translation.override("zh-hant"), refused("full") as outcome:
         services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    with translation.override("zh-hant"):
         assert str(outcome.error) == f"梯次 {cohort.name} ({cohort.code}) 已額滿。"
     assert Enrolment.objects.filter(cohort=cohort).count() == 1
 
@@ -617,3 +619,426 @@ def test_progress_spreads_the_owed_teaching_hours_over_the_courses_not_yet_studi
     assert [code for code, c in by_code.items() if c.credited] == ["BCM-101", "BCM-102", "BCM-103"]
     assert by_code["BCM-201"].target == Decimal(16)  # 48 h over the three new courses
     assert (p.teaching_owed, p.exam_prep_owed, p.owed) == (48, 8, 56)
+
+
+# --- what each refusal says, and the boundaries of the rules ------------------------------
+
+
+def english(error: TrainingError) -> str:
+    """The refusal as an English reader sees it (raise it under ``translation.override("en")``)."""
+    with translation.override("en"):
+        return str(error)
+
+
+def in_english(value) -> str:
+    with translation.override("en"):
+        return str(value)
+
+
+def test_a_cohort_opens_on_the_last_day_of_its_institutions_authorization_not_the_day_after():
+    institution = InstitutionFactory()
+    cohort = CohortFactory(status="draft", institution=institution)
+    day_after = institution.authorized_until + datetime.timedelta(days=1)
+    with translation.override("en"), refused("not_authorized") as outcome:
+        services.do_open_cohort(cohort=cohort, today=day_after)
+    assert english(outcome.error) == f"{in_english(institution)} is not authorized today, so it cannot open cohorts."
+    assert Cohort.objects.get(pk=cohort.pk).status == Cohort.Status.DRAFT
+    opened = services.do_open_cohort(cohort=cohort, today=institution.authorized_until)
+    assert opened.status == Cohort.Status.OPEN
+    assert Cohort.objects.get(pk=cohort.pk).status == Cohort.Status.OPEN
+
+
+# Each move of a cohort from each status: the status it ends in, or the refusal people read.
+COHORT_MOVES = {
+    "do_open_cohort": ({"draft", "closed"}, "open", "Only a draft or closed cohort can be opened."),
+    "do_close_cohort": ({"open"}, "closed", "Only an open cohort can be closed."),
+    "do_start_cohort": ({"open", "closed"}, "running", "Only an open or closed cohort can start."),
+    "do_finish_cohort": ({"running"}, "finished", "Only a running cohort can finish."),
+}
+
+
+@pytest.mark.parametrize("move", sorted(COHORT_MOVES))
+@pytest.mark.parametrize("status", ["draft", "open", "closed", "running", "finished"])
+def test_a_cohort_moves_only_from_the_statuses_its_move_allows(move, status):
+    allowed_from, to, refusal = COHORT_MOVES[move]
+    cohort = CohortFactory(status=status)
+    if status in allowed_from:
+        assert getattr(services, move)(cohort=cohort).status == to
+        assert Cohort.objects.get(pk=cohort.pk).status == to
+        return
+    with translation.override("en"), refused("bad_state") as outcome:
+        getattr(services, move)(cohort=cohort)
+    assert english(outcome.error) == refusal
+    assert Cohort.objects.get(pk=cohort.pk).status == status
+
+
+def test_refusing_your_own_second_enrolment_says_you_and_staff_are_told_the_trainees_name():
+    trainee = UserFactory()
+    cohort = CohortFactory()
+    services.do_enrol(trainee=trainee, cohort=cohort)
+    other = CohortFactory()  # the same curriculum
+    curriculum = in_english(other.curriculum)
+    yours = f"You already have an active enrolment for {curriculum}."
+    with translation.override("en"), refused("already_enrolled") as outcome:
+        services.do_enrol(trainee=trainee, cohort=other)
+    assert english(outcome.error) == yours
+    with translation.override("en"), refused("already_enrolled") as outcome:
+        services.check_enrol(trainee=trainee, cohort=other)
+    assert english(outcome.error) == yours
+    with translation.override("en"), refused("already_enrolled") as outcome:
+        services.do_enrol(trainee=trainee, cohort=other, on_behalf=True)
+    assert english(outcome.error) == f"{trainee} already has an active enrolment for {curriculum}."
+    assert Cohort.objects.get(pk=other.pk).seats_taken == 0
+
+
+def test_a_trainee_who_lost_the_race_to_another_cohort_is_refused_as_already_enrolled(monkeypatch):
+    """The check saw no active enrolment, but a concurrent one (another cohort's lock) was made before
+    the insert: the database's constraint refuses it, and the person reads the same refusal."""
+    trainee = UserFactory()
+    cohort, elsewhere = CohortFactory(), CohortFactory()
+    real_check = services.check_enrol
+
+    def check_then_the_other_enrolment_commits(**kwargs):
+        real_check(**kwargs)
+        Enrolment.objects.create(trainee=trainee, cohort=elsewhere, curriculum_id=elsewhere.curriculum_id)
+
+    monkeypatch.setattr(services, "check_enrol", check_then_the_other_enrolment_commits)
+    with translation.override("en"), refused("already_enrolled") as outcome:
+        services.do_enrol(trainee=trainee, cohort=cohort, on_behalf=True)
+    assert english(outcome.error) == (f"{trainee} already has an active enrolment for {in_english(cohort.curriculum)}.")
+    with translation.override("en"), refused("already_enrolled") as outcome:
+        services.do_enrol(trainee=trainee, cohort=cohort)
+    assert english(outcome.error).startswith("You already have an active enrolment for ")
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 0
+    assert not Enrolment.objects.filter(cohort=cohort).exists()
+
+
+def test_the_enrolment_window_opens_at_its_first_moment_and_is_closed_at_its_last():
+    opens = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
+    closes = opens + datetime.timedelta(days=7)
+    cohort = CohortFactory(enrolment_opens_at=opens, enrolment_closes_at=closes)
+    with translation.override("en"), refused("not_open_yet") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=cohort, now=opens - datetime.timedelta(seconds=1))
+    opening_day = timezone.localtime(opens).date()
+    assert english(outcome.error) == f"Enrolment for {in_english(cohort)} opens on {opening_day}."
+    with translation.override("en"), refused("window_passed") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=cohort, now=closes)
+    closing_day = timezone.localtime(closes).date()
+    assert english(outcome.error) == f"Enrolment for {in_english(cohort)} closed on {closing_day}."
+    assert services.do_enrol(trainee=UserFactory(), cohort=cohort, now=opens).state == Enrolment.State.PENDING
+    last = closes - datetime.timedelta(seconds=1)
+    assert services.do_enrol(trainee=UserFactory(), cohort=cohort, now=last).state == Enrolment.State.PENDING
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 2
+
+
+def test_enrolment_is_judged_by_the_authorization_on_the_local_day_it_is_made():
+    institution = InstitutionFactory(authorized_until=timezone.localdate() + datetime.timedelta(days=3))
+    cohort = CohortFactory(institution=institution)
+    last_day = institution.authorized_until
+    late_on_the_last_day = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time(23, 59)))
+    services.do_enrol(trainee=UserFactory(), cohort=cohort, now=late_on_the_last_day)
+    next_morning = timezone.make_aware(
+        datetime.datetime.combine(last_day + datetime.timedelta(days=1), datetime.time(0, 1))
+    )
+    with translation.override("en"), refused("not_authorized") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=cohort, now=next_morning)
+    assert english(outcome.error) == (
+        f"{in_english(institution)} is not authorized at the moment, so it cannot take enrolments."
+    )
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 1
+
+
+def test_the_refusals_of_a_foreign_closed_or_full_cohort_name_it():
+    foreign = CohortFactory()
+    with translation.override("en"), refused("foreign_cohort") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=foreign, acting_institution=InstitutionFactory())
+    assert english(outcome.error) == f"Cohort {in_english(foreign)} belongs to another institution."
+    shut = CohortFactory(status="closed")
+    with translation.override("en"), refused("closed") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=shut)
+    assert english(outcome.error) == f"Cohort {in_english(shut)} is not open for enrolment."
+
+
+def test_each_enrolment_takes_one_seat_up_to_the_last_and_a_freed_seat_is_taken_again():
+    cohort = CohortFactory(capacity=3)
+    first, second, third = (services.do_enrol(trainee=UserFactory(), cohort=cohort) for _ in range(3))
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 3
+    with translation.override("en"), refused("full") as outcome:
+        services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    assert english(outcome.error) == f"Cohort {in_english(cohort)} is full."
+    services.do_reject_enrolment(enrolment=first)
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 2
+    services.do_withdraw_enrolment(enrolment=second)
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 1
+    services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 3
+    assert third.state == Enrolment.State.PENDING
+
+
+# --- row locks -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def row_locks(monkeypatch) -> list[list[str]]:
+    """The row locks each locking read takes as PostgreSQL takes them: the tables its ``FOR UPDATE OF``
+    names. SQLite has no row locks, so Django leaves the clause out; here it is compiled as for
+    PostgreSQL (which refuses a lock naming a table the query did not read) and recorded, not sent."""
+    taken: list[list[str]] = []
+
+    def for_update_sql(nowait=False, skip_locked=False, of=(), no_key=False):
+        taken.append([name.strip('"') for name in of])
+        return ""
+
+    for feature in ("has_select_for_update", "has_select_for_update_of", "has_select_for_update_nowait"):
+        monkeypatch.setattr(connection.features, feature, True)
+    monkeypatch.setattr(connection.ops, "for_update_sql", for_update_sql)
+    return taken
+
+
+def test_seat_changes_lock_the_cohort_row_then_the_enrolment_row_and_nothing_else(row_locks):
+    """The order every seat change keeps (so that two never wait on each other), and never the
+    institution's or the curriculum's row, which every enrolment of the country would then wait for."""
+    cohort = CohortFactory()
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    assert row_locks == [["courses_cohort"]]
+    row_locks.clear()
+    services.do_approve_enrolment(enrolment=enrolment)
+    assert row_locks == [["courses_cohort"], ["courses_enrolment"]]
+    row_locks.clear()
+    services.do_start_cohort(cohort=cohort)
+    assert row_locks == [["courses_cohort"], ["courses_enrolment"]]
+    row_locks.clear()
+    services.do_withdraw_enrolment(enrolment=enrolment)
+    assert row_locks == [["courses_cohort"], ["courses_enrolment"]]
+
+
+# --- the audit trail and the announcements of each state change ----------------------------
+
+
+def test_every_state_change_leaves_an_audit_row_with_the_old_and_new_state():
+    cohort = CohortFactory()
+    trainee = UserFactory()
+    enrolment = services.do_enrol(trainee=trainee, cohort=cohort)
+    services.do_approve_enrolment(enrolment=enrolment)
+    services.do_start_training(enrolment=enrolment)
+    services.do_withdraw_enrolment(enrolment=enrolment)
+    rows = AuditEvent.objects.filter(action="enrolment_state").order_by("pk")
+    assert [(r.object_type, r.object_id, r.institution_id) for r in rows] == [
+        ("courses.Enrolment", str(enrolment.pk), cohort.institution_id)
+    ] * 4
+    assert [r.summary for r in rows] == [
+        "- -> pending",
+        "pending -> approved",
+        "approved -> in_training",
+        "in_training -> withdrawn",
+    ]
+    assert [r.detail for r in rows] == [
+        {"old_state": "", "new_state": "pending", "trainee_id": trainee.pk},
+        {"old_state": "pending", "new_state": "approved", "trainee_id": trainee.pk},
+        {"old_state": "approved", "new_state": "in_training", "trainee_id": trainee.pk},
+        {"old_state": "in_training", "new_state": "withdrawn", "trainee_id": trainee.pk},
+    ]
+
+
+def test_receivers_of_enrolments_hear_each_change_with_the_enrolment_and_both_states(
+    django_capture_on_commit_callbacks,
+):
+    heard = []
+
+    def receiver(sender, enrolment, old_state, new_state, **kwargs):
+        committed = Enrolment.objects.get(pk=enrolment.pk).state
+        heard.append((sender, enrolment.pk, old_state, new_state, committed))
+
+    enrolment_state_changed.connect(receiver, sender=Enrolment)  # as the apps above connect
+    try:
+        cohort = CohortFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            enrolment = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_approve_enrolment(enrolment=enrolment)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_start_cohort(cohort=cohort)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_withdraw_enrolment(enrolment=enrolment)
+    finally:
+        enrolment_state_changed.disconnect(receiver, sender=Enrolment)
+    assert heard == [
+        (Enrolment, enrolment.pk, "", "pending", "pending"),
+        (Enrolment, enrolment.pk, "pending", "approved", "approved"),
+        (Enrolment, enrolment.pk, "approved", "in_training", "in_training"),
+        (Enrolment, enrolment.pk, "in_training", "withdrawn", "withdrawn"),
+    ]
+
+
+def test_progress_receivers_hear_it_from_enrolments(django_capture_on_commit_callbacks):
+    heard = []
+
+    def receiver(sender, enrolment, **kwargs):
+        heard.append((sender, enrolment.pk))
+
+    enrolment = approved()
+    session = TrainingSessionFactory(cohort=enrolment.cohort)
+    training_progress_changed.connect(receiver, sender=Enrolment)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_record_attendance(session=session, enrolment=enrolment, hours=8)
+    finally:
+        training_progress_changed.disconnect(receiver, sender=Enrolment)
+    assert heard == [(Enrolment, enrolment.pk)]
+
+
+# --- decisions -----------------------------------------------------------------------------
+
+
+def test_approval_records_who_decided_and_when():
+    admin = UserFactory()
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory())
+    before = timezone.now()
+    services.do_approve_enrolment(enrolment=enrolment, by=admin)
+    enrolment.refresh_from_db()
+    assert enrolment.decided_by == admin
+    assert before <= enrolment.decided_at <= timezone.now()
+    assert (enrolment.teaching_hours_owed, enrolment.exam_prep_hours_owed, enrolment.credited_hours) == (64, 8, 0)
+
+
+def test_approval_in_a_closed_cohort_waits_for_its_start():
+    cohort = CohortFactory()
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    services.do_close_cohort(cohort=cohort)
+    assert services.do_approve_enrolment(enrolment=enrolment).state == Enrolment.State.APPROVED
+    assert Enrolment.objects.get(pk=enrolment.pk).state == Enrolment.State.APPROVED
+
+
+def test_a_cohort_exactly_full_of_approved_trainees_approves_no_more_and_says_so():
+    cohort = CohortFactory(capacity=2)
+    approved(cohort=cohort)
+    stray = Enrolment.objects.create(trainee=UserFactory(), cohort=cohort, curriculum_id=cohort.curriculum_id)
+    services.do_approve_enrolment(enrolment=stray)  # the second of two seats
+    late = Enrolment.objects.create(trainee=UserFactory(), cohort=cohort, curriculum_id=cohort.curriculum_id)
+    with translation.override("en"), refused("full") as outcome:
+        services.do_approve_enrolment(enrolment=late)
+    assert english(outcome.error) == f"Cohort {in_english(cohort)} is full."
+    assert Enrolment.objects.get(pk=late.pk).state == Enrolment.State.PENDING
+
+
+def test_a_decision_on_a_decided_enrolment_is_refused_naming_its_state():
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory())
+    services.do_withdraw_enrolment(enrolment=enrolment)
+    for decide in (services.do_approve_enrolment, services.do_reject_enrolment):
+        with translation.override("en"), refused("bad_state") as outcome:
+            decide(enrolment=enrolment)
+        assert english(outcome.error) == "This enrolment is withdrawn; that cannot change this way."
+    assert Enrolment.objects.get(pk=enrolment.pk).state == Enrolment.State.WITHDRAWN
+
+
+def test_a_rejection_without_a_reason_keeps_no_note_and_records_when():
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory())
+    before = timezone.now()
+    services.do_reject_enrolment(enrolment=enrolment)
+    enrolment.refresh_from_db()
+    assert (enrolment.state, enrolment.decision_note, enrolment.decided_by) == ("rejected", "", None)
+    assert before <= enrolment.decided_at <= timezone.now()
+
+
+def test_a_rejections_reason_is_kept_to_500_characters():
+    enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory())
+    reason = "名" * 499 + "額不足"
+    services.do_reject_enrolment(enrolment=enrolment, reason=reason)
+    enrolment.refresh_from_db()
+    assert enrolment.decision_note == reason[:500]
+    assert len(enrolment.decision_note) == 500
+
+
+def test_bulk_decisions_record_the_decider_and_reason_on_each_and_report_each_refusal_with_why():
+    cohort = CohortFactory(capacity=5)
+    admin = UserFactory()
+    first, second, gone, third, fourth = (services.do_enrol(trainee=UserFactory(), cohort=cohort) for _ in range(5))
+    services.do_withdraw_enrolment(enrolment=gone)
+    with translation.override("en"):
+        outcome = services.do_approve_enrolments(enrolments=[first, gone, second], by=admin)
+    assert [e.pk for e in outcome.done] == [first.pk, second.pk]
+    assert [(e.pk, error.code, english(error)) for e, error in outcome.refused] == [
+        (gone.pk, "bad_state", "This enrolment is withdrawn; that cannot change this way.")
+    ]
+    assert {e.decided_by for e in Enrolment.objects.filter(pk__in=[first.pk, second.pk])} == {admin}
+    with translation.override("en"):
+        outcome = services.do_reject_enrolments(enrolments=[third, first, fourth], by=admin, reason="名額保留")
+    assert [e.pk for e in outcome.done] == [third.pk, fourth.pk]
+    assert [(e.pk, error.code, english(error)) for e, error in outcome.refused] == [
+        (first.pk, "bad_state", "This enrolment is approved; that cannot change this way.")
+    ]
+    rejected = Enrolment.objects.filter(pk__in=[third.pk, fourth.pk])
+    assert {(e.state, e.decided_by, e.decision_note) for e in rejected} == {("rejected", admin, "名額保留")}
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 2
+    quiet = services.do_enrol(trainee=UserFactory(), cohort=cohort)
+    services.do_reject_enrolments(enrolments=[quiet])
+    quiet.refresh_from_db()
+    assert (quiet.state, quiet.decided_by, quiet.decision_note) == ("rejected", None, "")
+
+
+# --- a person takes a stand-in's place (accounts.signals.stand_in_replaced) ---------------
+
+
+def test_a_stand_ins_enrolments_become_the_persons_and_a_second_active_one_per_curriculum_is_withdrawn():
+    stand_in, person, someone_else = UserFactory(), UserFactory(), UserFactory()
+    retail, corporate = curriculum_of("standard", "retail"), curriculum_of("standard", "corporate")
+    refused_before = services.do_enrol(trainee=stand_in, cohort=CohortFactory(curriculum=retail))
+    services.do_reject_enrolment(enrolment=refused_before)
+    clash = services.do_enrol(trainee=stand_in, cohort=CohortFactory(curriculum=retail))
+    kept = services.do_enrol(trainee=stand_in, cohort=CohortFactory(curriculum=corporate))
+    own = services.do_enrol(trainee=person, cohort=CohortFactory(curriculum=retail))
+    left_before = services.do_enrol(trainee=person, cohort=CohortFactory(curriculum=corporate))
+    services.do_withdraw_enrolment(enrolment=left_before)  # not active: the stand-in's corporate one stays
+    others = services.do_enrol(trainee=someone_else, cohort=CohortFactory(curriculum=corporate))
+    long_ago = timezone.now() - datetime.timedelta(days=3)
+    Enrolment.objects.filter(trainee=stand_in).update(updated_at=long_ago)
+
+    services.do_move_enrolments(from_trainee=stand_in, to_trainee=person)
+
+    assert not Enrolment.objects.filter(trainee=stand_in).exists()
+    states = dict(Enrolment.objects.filter(trainee=person).values_list("pk", "state"))
+    assert states == {
+        refused_before.pk: "rejected",
+        clash.pk: "withdrawn",
+        kept.pk: "pending",
+        own.pk: "pending",
+        left_before.pk: "withdrawn",
+    }
+    # The employers' systems read changed rows by their last change: every moved row changed now.
+    moved = Enrolment.objects.filter(pk__in=[refused_before.pk, clash.pk, kept.pk])
+    assert all(e.updated_at > long_ago for e in moved)
+    assert Enrolment.objects.get(pk=others.pk).trainee == someone_else
+    assert Enrolment.objects.get(pk=others.pk).state == "pending"
+
+
+def test_a_stand_in_with_no_enrolments_moves_nothing():
+    person = UserFactory()
+    own = services.do_enrol(trainee=person, cohort=CohortFactory())
+    services.do_move_enrolments(from_trainee=UserFactory(), to_trainee=person)
+    assert list(Enrolment.objects.values_list("pk", "trainee_id", "state")) == [(own.pk, person.pk, "pending")]
+
+
+def test_completion_refused_for_missing_hours_says_what_is_done_of_each_part_and_keeps_the_seat():
+    cohort = CohortFactory(curriculum=curriculum_of("assistant"))
+    enrolment = approved(cohort=cohort)
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(16))
+    services.do_record_attendance(session=session, enrolment=enrolment, hours=10)
+    with translation.override("en"), refused("hours_missing") as outcome:
+        services.do_complete_enrolment(enrolment=enrolment)
+    assert english(outcome.error) == (
+        "Teaching 10 of 16 hours and exam preparation 0 of 8 hours are done; the training is not complete yet."
+    )
+    services.do_record_attendance(session=session, enrolment=enrolment, hours=16)
+    assert Enrolment.objects.get(pk=enrolment.pk).state == Enrolment.State.APPROVED
+    assert Cohort.objects.get(pk=cohort.pk).seats_taken == 1
+    prep = TrainingSessionFactory(cohort=cohort, purpose="exam_prep", hours=Decimal(8))
+    services.do_record_attendance(session=prep, enrolment=enrolment, hours=8)
+    before = timezone.now()
+    services.do_complete_enrolment(enrolment=enrolment)
+    stored = Enrolment.objects.get(pk=enrolment.pk)
+    assert stored.state == Enrolment.State.COMPLETED
+    assert before <= stored.completed_at <= timezone.now()
+    with translation.override("en"), refused("bad_state") as outcome:
+        services.do_complete_enrolment(enrolment=enrolment)
+    assert english(outcome.error) == "This enrolment is completed; that cannot change this way."

@@ -1,6 +1,8 @@
 """The unified syllabus and textbook (issue 22, item 1): versions by date, the refusals, the course page."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
@@ -313,3 +315,103 @@ def test_institution_staff_read_the_syllabus_in_admin_but_cannot_change_it(insti
     assert alice.get(ADD).status_code == 403
     assert alice.post(ADD, admin_post(course, "2020-01-01", "2020-12-31")).status_code == 403
     assert SyllabusVersion.objects.count() == 1
+
+
+# --- the syllabus rules, at the service: each refusal's code, words and field -----------------------
+
+
+@contextmanager
+def refused(code: str, message: str, field: str | None = None) -> Iterator[None]:
+    """The block is refused with ``code``, read in English exactly ``message``, pinned to ``field``."""
+    with translation.override("en"):
+        with pytest.raises(SyllabusError) as caught:
+            yield
+        words = str(caught.value)  # a message without arguments is translated only now
+    assert (caught.value.code, words, caught.value.field) == (code, message, field)
+
+
+BAD_ISBN = "“{}” is not a valid ISBN: give the 10 or 13 digits printed on the book (check digit included)."
+
+
+@pytest.mark.parametrize("raw", ["978-986-7261-00-8", "12345", ""])
+def test_a_bad_isbn_is_refused_in_words_on_its_field(raw):
+    with refused("bad_isbn", BAD_ISBN.format(raw), "textbook_isbn"):
+        services.clean_isbn(raw)
+
+
+def test_a_syllabus_without_an_isbn_is_refused_and_nothing_is_written(course):
+    without = {name: value for name, value in texts().items() if name != "textbook_isbn"}
+    with refused("bad_isbn", BAD_ISBN.format(""), "textbook_isbn"):
+        save(course, JAN_2025, texts=without)
+    assert not SyllabusVersion.objects.exists()
+
+
+def test_a_version_in_force_for_a_single_day_is_taken_and_one_ending_before_it_starts_is_not(course):
+    assert save(course, JAN_2025, JAN_2025).in_force_until == JAN_2025
+    with refused("bad_dates", "A syllabus version cannot end before it comes into force.", "in_force_until"):
+        save(course, datetime.date(2025, 3, 2), datetime.date(2025, 3, 1))
+    assert SyllabusVersion.objects.count() == 1
+
+
+def test_the_overlap_refusals_name_the_version_in_the_way_on_the_start_date(course):
+    save(course, datetime.date(2023, 1, 1), datetime.date(2024, 12, 31))
+    with refused(
+        "overlap",
+        "This period overlaps the syllabus version in force from 1 January 2023 to 31 December 2024.",
+        "in_force_from",
+    ):
+        save(course, datetime.date(2024, 12, 31))
+    save(course, JAN_2025)
+    with refused(
+        "overlap",
+        "This period overlaps the syllabus version in force from 1 January 2025 with no end date. "
+        "Set that version's last day first.",
+        "in_force_from",
+    ):
+        save(course, JUN_2026)
+    assert SyllabusVersion.objects.count() == 2
+
+
+def test_a_version_stays_with_its_course_and_nothing_is_written(course):
+    version = save(course, JAN_2025)
+    other = Course.objects.get(code="BCM-102")
+    with refused("bad_dates", "A syllabus version stays with its course.", "course"):
+        save(other, JAN_2025, topics=topics("6"), version=version)
+    version.refresh_from_db()
+    assert version.course == course and [t.hours for t in version.topics.all()] == [Decimal(2), Decimal(3)]
+    assert SyllabusVersion.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ([], "A syllabus needs at least one topic."),
+        ([TopicData("主題", " ", "law", Decimal(5))], "Every topic needs its title in both languages."),
+        ([TopicData("", "Topic", "law", Decimal(5))], "Every topic needs its title in both languages."),
+        ([TopicData("主題", "Topic", "astrology", Decimal(5))], "Choose each topic's knowledge area from the list."),
+        (
+            [TopicData("主題", "Topic", "law", Decimal(0)), *topics("5")],
+            "A topic takes more than 0 and at most 100 class hours.",
+        ),
+        ([TopicData("主題", "Topic", "law", Decimal(101))], "A topic takes more than 0 and at most 100 class hours."),
+    ],
+    ids=["none", "no-english-title", "no-chinese-title", "unknown-area", "zero-hours", "over-100-hours"],
+)
+def test_each_bad_topic_is_refused_in_words(course, bad, message):
+    with refused("no_topics" if not bad else "bad_topic", message):
+        save(course, JAN_2025, topics=bad)
+    assert not SyllabusVersion.objects.exists() and not SyllabusTopic.objects.exists()
+
+
+def test_a_topic_of_100_hours_is_a_topic_and_then_the_hours_must_add_up(course):
+    with refused("hours_mismatch", "The topics add up to 100 class hours; the course BCM-101 has 5."):
+        save(course, JAN_2025, topics=topics("100"))
+
+
+def test_replacing_a_versions_content_drops_readings_no_longer_given(course):
+    version = save(course, JAN_2025)
+    assert (version.readings_zh, version.readings_en) == ("《銀行法》", "The Banking Act")
+    without = {name: value for name, value in texts().items() if not name.startswith("readings_")}
+    save(course, JAN_2025, texts=without, version=version)
+    version.refresh_from_db()
+    assert (version.readings_zh, version.readings_en) == ("", "")

@@ -121,6 +121,8 @@ def test_certificate_status_changes_are_recorded_with_reason(program_office):
     event = only("certificate_status")
     assert event.actor_id == office.pk and event.institution_id == certificate.institution_id
     assert event.detail == {"old_status": "active", "new_status": "suspended", "action": "suspend", "reason": "調查中"}
+    assert event.object_type == "certification.Certificate" and event.object_id == str(certificate.pk)
+    assert event.summary == f"{certificate.number}: active -> suspended (suspend)"
 
 
 def test_api_client_creation_rotation_and_revocation_are_recorded_without_the_secret(employer):
