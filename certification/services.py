@@ -25,6 +25,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from accounts import audit
 from accounts.models import User
 from core.errors import DomainError
+from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement, send_after_commit
 from core.tasks import enqueue_on_commit
 from courses.models import Curriculum
@@ -368,7 +369,7 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
         raise CertificationError(
             "hours_missing",
             _("Renewal needs %(required)s hours of continuing education in the period; %(done)s are confirmed.")
-            % {"required": hours_required(), "done": done},
+            % {"required": plain_number(hours_required()), "done": plain_number(done)},
         )
     certificate.period_starts_on = certificate.valid_until
     certificate.valid_until = certificate.valid_until + relativedelta(years=validity_years())
@@ -653,7 +654,7 @@ def check_ce_attendance(
     if value > course.hours:
         raise CertificationError(
             "bad_hours",
-            _("At most %(hours)s hours: the course is no longer.") % {"hours": course.hours.normalize()},
+            _("At most %(hours)s hours: the course is no longer.") % {"hours": plain_number(course.hours)},
         )
     return value
 

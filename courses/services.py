@@ -28,6 +28,7 @@ from django.utils.translation import ngettext_lazy
 
 from accounts import audit
 from core.errors import DomainError
+from core.numbers import plain_number
 from core.signals import send_after_commit
 from core.tasks import enqueue_on_commit
 
@@ -396,10 +397,10 @@ def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
                 "%(prep_owed)s hours are done; the training is not complete yet."
             )
             % {
-                "teaching_done": progress.teaching_done,
-                "teaching_owed": progress.teaching_owed,
-                "prep_done": progress.exam_prep,
-                "prep_owed": progress.exam_prep_owed,
+                "teaching_done": plain_number(progress.teaching_done),
+                "teaching_owed": plain_number(progress.teaching_owed or 0),
+                "prep_done": plain_number(progress.exam_prep),
+                "prep_owed": plain_number(progress.exam_prep_owed or 0),
             },
         )
     locked.completed_at = timezone.now()
@@ -570,7 +571,7 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
         raise TrainingError(
             "hours_beyond_session",
             _("%(hours)s hours is more than the session's %(length)s hours.")
-            % {"hours": value, "length": session.hours},
+            % {"hours": plain_number(value), "length": plain_number(session.hours)},
         )
     return value
 
@@ -715,7 +716,8 @@ def do_log_self_study(
     if that_day + value > MAX_HOURS_A_DAY:
         raise TrainingError(
             "day_over_24",
-            _("%(date)s already has %(hours)s hours logged; a day has 24.") % {"date": studied_on, "hours": that_day},
+            _("%(date)s already has %(hours)s hours logged; a day has 24.")
+            % {"date": studied_on, "hours": plain_number(that_day)},
         )
     return SelfStudyEntry.objects.create(
         enrolment=locked, course=course, studied_on=studied_on, hours=value, note=note[:300]
@@ -848,12 +850,8 @@ def check_syllabus_topics(*, course: Course, topics: Sequence[TopicData]) -> Non
         raise SyllabusError(
             "hours_mismatch",
             _("The topics add up to %(total)s class hours; the course %(code)s has %(hours)s.")
-            % {"total": _plain(total), "code": course.code, "hours": _plain(course.class_hours)},
+            % {"total": plain_number(total), "code": course.code, "hours": plain_number(course.class_hours)},
         )
-
-
-def _plain(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
 
 
 @transaction.atomic

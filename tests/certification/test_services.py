@@ -424,7 +424,12 @@ def test_the_validity_period_and_the_hours_for_renewal_are_the_settings(passed, 
             datetime.date(2026, 3, 1),
             datetime.date(2031, 3, 1),
         )
-        _ce(certificate.trainee, Decimal("9.5"), datetime.date(2026, 3, 1))
+        _ce(certificate.trainee, Decimal(9), datetime.date(2026, 3, 1))
+        assert _refusal(services.do_renew_certificate, certificate=certificate) == (
+            "hours_missing",
+            "Renewal needs 10 hours of continuing education in the period; 9 are confirmed.",
+        )
+        _ce(certificate.trainee, Decimal("0.5"), datetime.date(2026, 3, 1))
         assert _refusal(services.do_renew_certificate, certificate=certificate) == (
             "hours_missing",
             "Renewal needs 10 hours of continuing education in the period; 9.5 are confirmed.",
