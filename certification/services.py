@@ -393,16 +393,19 @@ def do_renew_certificate(*, certificate: Certificate, by: User | None = None) ->
 def do_expire_certificate(*, certificate: Certificate, today: datetime.date | None = None) -> bool:
     """Expire a lapsed certificate, or renew it when its hours are met; False when nothing to do.
 
-    Idempotent: a certificate already expired (or still valid) is left alone.
+    A certificate lapsed by more than one period (a run after a long outage) is renewed period by
+    period while each one's hours are met, and expired at the first that falls short: it never stays
+    active with a validity already past. Idempotent: one expired (or still valid) is left alone.
     """
     today = today or timezone.localdate()
     certificate = _lock(certificate)
     if certificate.status not in Certificate.CURRENT_STATES or certificate.valid_until >= today:
         return False
-    if certificate.status == Certificate.Status.ACTIVE and ce_hours_in_period(certificate) >= hours_required():
-        do_renew_certificate(certificate=certificate)
-        return True
-    _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=None, reason="")
+    while certificate.valid_until < today:
+        if certificate.status != Certificate.Status.ACTIVE or ce_hours_in_period(certificate) < hours_required():
+            _change(certificate, new_status=Certificate.Status.EXPIRED, action="expire", by=None, reason="")
+            break
+        certificate = do_renew_certificate(certificate=certificate)
     return True
 
 

@@ -39,6 +39,7 @@ from config.celery_app import app as celery_app
 from hr_api.models import SCOPES, ApiClient
 from hr_api.services import do_create_client
 from tests.factories import EmployerFactory, InstitutionFactory, StaffMembershipFactory, UserFactory
+from tests.row_locks import recorded_row_locks
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -111,6 +112,13 @@ def dns(monkeypatch: pytest.MonkeyPatch):
     fake = FakeDns()
     monkeypatch.setattr(outbound, "resolve", fake)
     return fake
+
+
+@pytest.fixture
+def row_locks() -> Iterator[list[list[str]]]:
+    """The tables each locking read of the test locks, as PostgreSQL would (``tests/row_locks.py``)."""
+    with recorded_row_locks() as taken:
+        yield taken
 
 
 @pytest.fixture

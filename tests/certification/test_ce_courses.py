@@ -684,3 +684,36 @@ def test_each_enrolment_is_mailed_once_and_a_withdrawn_one_never(institution, ma
     assert services.do_send_ce_confirmation(enrolment_id=second.pk) is True
     assert services.do_send_ce_confirmation(enrolment_id=first.pk) is False
     assert [mail.to for mail in mailoutbox] == [[first.holder.email], [second.holder.email]]
+
+
+# --- row locks ----------------------------------------------------------------------------------
+
+
+def test_seat_changes_lock_the_course_row_then_the_enrolment_row_and_never_the_holder_or_institution(
+    institution, row_locks
+):
+    """The order every seat change keeps, so that two never wait on each other; the course's institution
+    and the enrolment's holder are read with them but never locked (a lock there would stall the holder's
+    every other write, and the institution's staff, for the length of an enrolment)."""
+    course = make_course(institution, publish=False)
+    services.do_publish_ce_course(course=course)
+    assert row_locks == [["certification_cecourse"]]
+    row_locks.clear()
+    enrolment = services.do_enrol_ce(holder=holder_of(), course=course)
+    # then the holder's earlier enrolment in the course, if any (a read of that one table: no OF needed)
+    assert row_locks == [["certification_cecourse"], []]
+    row_locks.clear()
+    services.do_withdraw_ce(enrolment=enrolment)
+    assert row_locks == [["certification_cecourse"], ["certification_ceenrolment"]]
+    row_locks.clear()
+    services.do_unpublish_ce_course(course=course)
+    assert row_locks == [["certification_cecourse"]]
+
+
+def test_recording_attendance_locks_the_course_then_the_enrolment(institution, row_locks):
+    with freeze_time(timezone.now() - datetime.timedelta(days=7)):
+        course = make_course(institution)
+        enrolment = services.do_enrol_ce(holder=holder_of(), course=course)
+    row_locks.clear()
+    services.do_record_ce_attendance(enrolment=enrolment, hours=6)
+    assert row_locks == [["certification_cecourse"], ["certification_ceenrolment"]]

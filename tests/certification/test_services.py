@@ -218,6 +218,43 @@ def test_the_daily_task_renews_instead_of_expiring_when_hours_are_met():
     assert certificate.status == "active" and certificate.valid_until == datetime.date(2029, 1, 9)
 
 
+def test_a_certificate_lapsed_beyond_a_whole_period_is_renewed_for_the_hours_it_has_then_expired_the_same_day():
+    """The run after an outage of years (or a certificate the run never saw): the hours of the first period
+    renew it once, the empty second period lets it lapse. Renewing once and leaving it active until
+    valid until a day long gone was the bug."""
+    with freeze_time("2030-02-01"):
+        certificate = CertificateFactory(issued_on=datetime.date(2023, 1, 9), valid_until=datetime.date(2026, 1, 9))
+        _ce(certificate.trainee, 24, datetime.date(2025, 6, 1))  # the first period only
+        assert services.do_expire_lapsed() == 1
+        assert services.do_expire_lapsed() == 0
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.period_starts_on, certificate.valid_until) == (
+        "expired",
+        datetime.date(2026, 1, 9),
+        datetime.date(2029, 1, 9),
+    )
+    assert list(certificate.history.order_by("pk").values_list("old_status", "new_status", "action")) == [
+        ("active", "active", "renew"),
+        ("active", "expired", "expire"),
+    ]
+
+
+def test_hours_in_every_lapsed_period_renew_it_until_it_is_current():
+    with freeze_time("2030-02-01"):
+        certificate = CertificateFactory(issued_on=datetime.date(2023, 1, 9), valid_until=datetime.date(2026, 1, 9))
+        _ce(certificate.trainee, 24, datetime.date(2025, 6, 1))
+        _ce(certificate.trainee, 24, datetime.date(2028, 6, 1))
+        assert services.do_expire_certificate(certificate=certificate) is True
+        assert services.do_expire_certificate(certificate=certificate) is False  # current again: nothing to do
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.period_starts_on, certificate.valid_until) == (
+        "active",
+        datetime.date(2029, 1, 9),
+        datetime.date(2032, 1, 9),
+    )
+    assert list(certificate.history.order_by("pk").values_list("action", flat=True)) == ["renew", "renew"]
+
+
 def _issue(passed, *, tier="standard", track="retail"):
     enrolment = completed_enrolment(tier=tier, track=track)
     pass_all(passed, enrolment)
