@@ -245,6 +245,10 @@ def function_of(name: str) -> str:
     return name.rsplit("__mutmut_", 1)[0].rsplit(".", 1)[-1]
 
 
+class MutmutFailed(Exception):
+    """mutmut ran no mutant: its clean run or its collection of which tests reach which function failed."""
+
+
 def mutate(module: str, only: list[str] | None = None) -> str:
     tests = MODULES.get(module, [])
     started = time.monotonic()
@@ -260,6 +264,13 @@ def mutate(module: str, only: list[str] | None = None) -> str:
     )  # fmt: skip
     with (work / "mutmut-run.log").open("a", encoding="utf-8") as log:
         log.write(f"--- mutmut run {' '.join(only or [])}\n{run.stdout}{run.stderr}")
+    if run.returncode != 0:
+        # The tests failed unmutated (or no test reached the module): mutmut stops before checking any
+        # mutant, and a run with --only would otherwise report the verdicts of the previous run as new.
+        raise MutmutFailed(
+            f"mutmut stopped before checking mutants (exit {run.returncode}); the end of its log "
+            f"({work / 'mutmut-run.log'}):\n" + "\n".join((run.stdout + run.stderr).splitlines()[-20:])
+        )
     found = verdicts(work)
     killed = [n for n, v in found.items() if v in {"killed", "timeout"}]
     survived = [n for n, v in found.items() if v == "survived"]
@@ -331,7 +342,11 @@ def main(argv: list[str]) -> int:
             print(f"no such module: {module}", file=sys.stderr)
             return 2
         print(f"mutating {module} …", flush=True)
-        section = mutate(module, only)
+        try:
+            section = mutate(module, only)
+        except MutmutFailed as failure:
+            print(failure, file=sys.stderr)
+            return 1
         text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Mutation testing results (make mutate)\n\n"
         text = re.sub(rf"## {re.escape(module)}\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n"
         RESULTS.write_text(text + section + "\n", "utf-8")
