@@ -257,7 +257,7 @@ def mutate(module: str, only: list[str] | None = None) -> str:
     configure(work, module, tests)
     env = {**os.environ, "DJANGO_DEBUG": "true"}
     env.pop("CI", None)
-    children = os.environ.get("MUTATE_CHILDREN", "1")
+    children = os.environ.get("MUTATE_CHILDREN") or str(os.cpu_count() or 1)
     run = subprocess.run(
         [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", children, *(only or [])],
         cwd=work, env=env, capture_output=True, text=True, check=False,
