@@ -32,7 +32,7 @@ from core.numbers import plain_number
 from core.signals import send_after_commit
 from core.tasks import enqueue_on_commit
 
-from . import selectors
+from . import caching, selectors
 from .isbn import normalise_isbn
 from .knowledge import KnowledgeArea
 from .models import (
@@ -71,9 +71,12 @@ class TrainingError(DomainError):
 # --- announcements -------------------------------------------------------------------------
 
 
-def _announce_state(enrolment: Enrolment, old_state: str, new_state: str) -> None:
+def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> None:
+    """Audit the change (``actor`` None: the current request's user or client, else "system") and
+    announce it after commit."""
     audit.record(
         audit.Action.ENROLMENT_STATE,
+        actor=actor,
         target=enrolment,
         institution=enrolment.cohort.institution_id,
         summary=f"{old_state or '-'} -> {new_state}",
@@ -275,11 +278,11 @@ def _lock_enrolment(enrolment: Enrolment | int) -> tuple[Cohort, Enrolment]:
     return cohort, locked
 
 
-def _move(enrolment: Enrolment, new_state: str, extra_fields: Iterable[str] = ()) -> None:
+def _move(enrolment: Enrolment, new_state: str, extra_fields: Iterable[str] = (), *, actor: User | None = None) -> None:
     old_state = enrolment.state
     enrolment.state = new_state
     enrolment.save(update_fields=["state", "updated_at", *extra_fields])
-    _announce_state(enrolment, old_state, new_state)
+    _announce_state(enrolment, old_state, new_state, actor)
 
 
 def _release_seat(cohort: Cohort) -> None:
@@ -411,12 +414,21 @@ def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
 
 @transaction.atomic
 def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enrolment:
-    """Withdraw an active enrolment; the seat is free and the trainee may enrol again."""
+    """Withdraw an active enrolment; the seat is free and the trainee may enrol again.
+
+    ``by`` (the trainee, an institution admin) is who the audit trail names; None: the request's.
+    """
     cohort, locked = _lock_enrolment(enrolment)
     _require_state(locked, *Enrolment.ACTIVE_STATES)
-    _move(locked, State.WITHDRAWN)
-    _release_seat(cohort)
+    _withdraw(cohort, locked, by=by)
     return locked
+
+
+def _withdraw(cohort: Cohort, locked: Enrolment, *, by: User | None, extra_fields: Iterable[str] = ()) -> None:
+    """Every withdrawal: the state change (audited, announced after commit) and the seat freed.
+    ``cohort`` and ``locked`` are locked in that order (:func:`_lock_enrolment`)."""
+    _move(locked, State.WITHDRAWN, extra_fields, actor=by)
+    _release_seat(cohort)
 
 
 # --- prior learning ------------------------------------------------------------------------
@@ -748,18 +760,32 @@ def do_reject_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> Se
     return _decide_self_study(entry, SelfStudyEntry.Status.REJECTED, by)
 
 
+@transaction.atomic
 def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
     """A person takes a stand-in's place (accounts.signals.stand_in_replaced): its enrolments become theirs.
 
-    One active enrolment per curriculum: the person's own stays, the stand-in's is withdrawn. Runs
-    inside the caller's transaction (the acceptance of the employment).
+    One active enrolment per curriculum: the person's own stays, the stand-in's is withdrawn as any
+    withdrawal is (its seat freed, audited, announced after commit), already as the person's: the
+    stand-in's account goes in the same transaction, and receivers (the employer's webhook) find the
+    trainee by the enrolment. The person is who the trail names: the mailed link they followed proved
+    them. Runs inside the caller's transaction (the acceptance of the employment).
     """
-    mine = Enrolment.objects.filter(trainee=from_trainee)
     held = Enrolment.objects.filter(trainee=to_trainee, state__in=Enrolment.ACTIVE_STATES).values("curriculum_id")
-    mine.filter(state__in=Enrolment.ACTIVE_STATES, curriculum_id__in=held).update(
-        state=Enrolment.State.WITHDRAWN, updated_at=timezone.now()
+    clashing = list(
+        Enrolment.objects.filter(trainee=from_trainee, state__in=Enrolment.ACTIVE_STATES, curriculum_id__in=held)
+        .order_by("cohort_id", "pk")  # several cohorts locked in one order: two moves never wait on each other
+        .values_list("pk", flat=True)
     )
-    mine.update(trainee=to_trainee, updated_at=timezone.now())
+    for pk in clashing:
+        cohort, locked = _lock_enrolment(pk)
+        if locked.trainee_id != from_trainee.pk or not locked.is_active:
+            continue  # withdrawn or completed meanwhile: nothing to free
+        # One UPDATE sets both: the person never holds two active enrolments of the curriculum.
+        locked.trainee = to_trainee
+        _withdraw(cohort, locked, by=to_trainee, extra_fields=["trainee"])
+    Enrolment.objects.filter(trainee=from_trainee).update(trainee=to_trainee, updated_at=timezone.now())
+    # QuerySet.update sends no post_save: the dashboards are told here (courses.caching).
+    caching.bump_trainees([from_trainee.pk, to_trainee.pk])
 
 
 # --- the unified syllabus (program office) -------------------------------------------------

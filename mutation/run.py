@@ -116,6 +116,7 @@ MODULES: dict[str, list[str]] = {
         "tests/courses/test_syllabus.py",
         "tests/courses/test_training_pages.py",
         "tests/courses/test_trainee_ways.py",
+        "tests/courses/test_move_enrolments.py",
     ],
 }
 
