@@ -255,6 +255,26 @@ def test_hours_in_every_lapsed_period_renew_it_until_it_is_current():
     assert list(certificate.history.order_by("pk").values_list("action", flat=True)) == ["renew", "renew"]
 
 
+def test_a_renewal_that_runs_to_the_day_of_the_run_leaves_it_valid_through_that_day():
+    with freeze_time("2029-01-09"):
+        certificate = CertificateFactory(issued_on=datetime.date(2023, 1, 9), valid_until=datetime.date(2026, 1, 9))
+        _ce(certificate.trainee, 24, datetime.date(2025, 6, 1))  # the first period only
+        assert services.do_expire_lapsed() == 1
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.valid_until) == ("active", datetime.date(2029, 1, 9))
+    assert list(certificate.history.values_list("action", flat=True)) == ["renew"]
+
+
+def test_a_reinstatement_without_a_reason_records_none():
+    with freeze_time("2026-03-01"):
+        certificate = CertificateFactory()
+        services.do_suspend_certificate(certificate=certificate, by=None, reason="調查中")
+        services.do_reinstate_certificate(certificate=certificate, by=None)
+    certificate.refresh_from_db()
+    assert (certificate.status, certificate.status_reason) == ("active", "")
+    assert certificate.history.order_by("pk").last().reason == ""
+
+
 def _issue(passed, *, tier="standard", track="retail"):
     enrolment = completed_enrolment(tier=tier, track=track)
     pass_all(passed, enrolment)
