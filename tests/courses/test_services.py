@@ -779,23 +779,6 @@ def test_each_enrolment_takes_one_seat_up_to_the_last_and_a_freed_seat_is_taken_
 # --- row locks -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def row_locks(monkeypatch) -> list[list[str]]:
-    """The row locks each locking read takes as PostgreSQL takes them: the tables its ``FOR UPDATE OF``
-    names. SQLite has no row locks, so Django leaves the clause out; here it is compiled as for
-    PostgreSQL (which refuses a lock naming a table the query did not read) and recorded, not sent."""
-    taken: list[list[str]] = []
-
-    def for_update_sql(nowait=False, skip_locked=False, of=(), no_key=False):
-        taken.append([name.strip('"') for name in of])
-        return ""
-
-    for feature in ("has_select_for_update", "has_select_for_update_of", "has_select_for_update_nowait"):
-        monkeypatch.setattr(connection.features, feature, True)
-    monkeypatch.setattr(connection.ops, "for_update_sql", for_update_sql)
-    return taken
-
-
 def test_seat_changes_lock_the_cohort_row_then_the_enrolment_row_and_nothing_else(row_locks):
     """The order every seat change keeps (so that two never wait on each other), and never the
     institution's or the curriculum's row, which every enrolment of the country would then wait for."""

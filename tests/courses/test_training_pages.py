@@ -5,10 +5,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
-from unittest import mock
 
 import pytest
-from django.db import connection
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -36,6 +34,7 @@ from tests.factories import (
     UserFactory,
     curriculum_of,
 )
+from tests.row_locks import recorded_row_locks
 
 pytestmark = pytest.mark.django_db
 
@@ -400,25 +399,6 @@ def progress_heard(capture_on_commit) -> Iterator[list[int]]:
         training_progress_changed.disconnect(receiver)
 
 
-@contextmanager
-def row_locks() -> Iterator[list[list[str]]]:
-    """The tables each ``SELECT … FOR UPDATE OF`` in the block would lock on PostgreSQL, one list per
-    statement. SQLite has no row locks: Django is told it has them, and the clause it builds is recorded
-    and left out of the SQL."""
-    locks: list[list[str]] = []
-
-    def for_update_sql(nowait=False, skip_locked=False, of=(), no_key=False):
-        locks.append([name.strip('"') for name in of])
-        return ""
-
-    features = {"has_select_for_update": True, "has_select_for_update_of": True}
-    with (
-        mock.patch.multiple(connection.features, **features),
-        mock.patch.object(connection.ops, "for_update_sql", for_update_sql),
-    ):
-        yield locks
-
-
 # prior learning
 
 
@@ -756,7 +736,7 @@ def test_a_session_with_attendance_stays_and_says_how_many_records_hold_it(train
 
 def test_deleting_a_session_locks_that_session_only():
     session = TrainingSessionFactory()
-    with row_locks() as locks:
+    with recorded_row_locks() as locks:
         services.do_delete_session(session=session)
     assert locks == [["courses_trainingsession"]]
 
@@ -879,7 +859,7 @@ def test_self_study_refusals_say_why_and_write_nothing():
 
 def test_logging_self_study_locks_the_enrolment_only():
     _cohort, enrolment = in_training_cohort()
-    with row_locks() as locks:
+    with recorded_row_locks() as locks:
         log_self_study(enrolment, 1)
     assert locks == [["courses_enrolment"]]
 
@@ -913,6 +893,6 @@ def test_confirmed_self_study_announces_the_progress_and_rejected_does_not(djang
 def test_deciding_on_self_study_locks_the_entry_only():
     _cohort, enrolment = in_training_cohort()
     entry = log_self_study(enrolment, 2)
-    with row_locks() as locks:
+    with recorded_row_locks() as locks:
         services.do_confirm_self_study(entry=entry)
     assert locks == [["courses_selfstudyentry"]]
