@@ -424,10 +424,10 @@ def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> En
     return locked
 
 
-def _withdraw(cohort: Cohort, locked: Enrolment, *, by: User | None, extra_fields: Iterable[str] = ()) -> None:
+def _withdraw(cohort: Cohort, locked: Enrolment, *, by: User | None) -> None:
     """Every withdrawal: the state change (audited, announced after commit) and the seat freed.
     ``cohort`` and ``locked`` are locked in that order (:func:`_lock_enrolment`)."""
-    _move(locked, State.WITHDRAWN, extra_fields, actor=by)
+    _move(locked, State.WITHDRAWN, actor=by)
     _release_seat(cohort)
 
 
@@ -780,9 +780,10 @@ def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
         cohort, locked = _lock_enrolment(pk)
         if locked.trainee_id != from_trainee.pk or not locked.is_active:
             continue  # withdrawn or completed meanwhile: nothing to free
-        # One UPDATE sets both: the person never holds two active enrolments of the curriculum.
+        # Announced as the person's (the stand-in's account is gone by commit); the row is theirs
+        # with the others' below.
         locked.trainee = to_trainee
-        _withdraw(cohort, locked, by=to_trainee, extra_fields=["trainee"])
+        _withdraw(cohort, locked, by=to_trainee)
     Enrolment.objects.filter(trainee=from_trainee).update(trainee=to_trainee, updated_at=timezone.now())
     # QuerySet.update sends no post_save: the dashboards are told here (courses.caching).
     caching.bump_trainees([from_trainee.pk, to_trainee.pk])

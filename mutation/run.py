@@ -33,6 +33,7 @@ same function for every caller, so that their bodies are mutated too.
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import json
 import os
 import re
@@ -117,6 +118,47 @@ MODULES: dict[str, list[str]] = {
         "tests/courses/test_training_pages.py",
         "tests/courses/test_trainee_ways.py",
         "tests/courses/test_move_enrolments.py",
+    ],
+}
+
+# module -> the functions of it that are mutated, when not all are: mutmut's name patterns. The employer
+# scoping of the HR API is a one-line selector in each app's selectors module, among functions of other
+# concerns; those functions alone are its central rule.
+API_TESTS = [
+    "tests/api/test_employees.py",
+    "tests/api/test_employees_fields.py",
+    "tests/api/test_employees_moving.py",
+    "tests/api/test_enrolments.py",
+    "tests/api/test_results_and_certificates.py",
+    "tests/api/test_certificate_credential.py",
+    "tests/api/test_managers.py",
+    "tests/api/test_evaluations.py",
+    "tests/isolation_sweep/test_every_url.py",
+]
+MODULES.update(
+    {
+        "accounts/selectors.py": API_TESTS,
+        "courses/selectors.py": API_TESTS,
+        "exams/selectors.py": API_TESTS,
+        "certification/selectors.py": API_TESTS,
+        "career/selectors.py": API_TESTS,
+        "hr_api/views/base.py": API_TESTS,
+    }
+)
+FOCUS: dict[str, list[str]] = {
+    "accounts/selectors.py": ["accounts.selectors.x_employees_of__mutmut_*"],
+    "courses/selectors.py": ["courses.selectors.x_enrolments_of_employer__mutmut_*"],
+    "exams/selectors.py": ["exams.selectors.x_results_of_employer__mutmut_*"],
+    "certification/selectors.py": ["certification.selectors.x_certificates_of_employer__mutmut_*"],
+    "career/selectors.py": [
+        "career.selectors.x_grades_of_employer__mutmut_*",
+        "career.selectors.x_register_of_employer__mutmut_*",
+        "career.selectors.x_evaluations_of_employer__mutmut_*",
+    ],
+    "hr_api/views/base.py": [
+        "hr_api.views.base.xǁApiViewǁemployer_id__mutmut_*",
+        "hr_api.views.base.xǁApiViewǁemployee_id_param__mutmut_*",
+        "hr_api.views.base.x_get_owned_or_404__mutmut_*",
     ],
 }
 
@@ -259,8 +301,9 @@ def mutate(module: str, only: list[str] | None = None) -> str:
     env = {**os.environ, "DJANGO_DEBUG": "true"}
     env.pop("CI", None)
     children = os.environ.get("MUTATE_CHILDREN") or str(os.cpu_count() or 1)
+    focus = FOCUS.get(module, [])
     run = subprocess.run(
-        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", children, *(only or [])],
+        [str(ROOT / ".venv/bin/mutmut"), "run", "--max-children", children, *(only or focus)],
         cwd=work, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     with (work / "mutmut-run.log").open("a", encoding="utf-8") as log:
@@ -273,6 +316,8 @@ def mutate(module: str, only: list[str] | None = None) -> str:
             f"({work / 'mutmut-run.log'}):\n" + "\n".join((run.stdout + run.stderr).splitlines()[-20:])
         )
     found = verdicts(work)
+    if focus:
+        found = {n: v for n, v in found.items() if any(fnmatch.fnmatchcase(n, p) for p in focus)}
     killed = [n for n, v in found.items() if v in {"killed", "timeout"}]
     survived = [n for n, v in found.items() if v == "survived"]
     unchecked = [n for n, v in found.items() if v == "not checked"]
@@ -299,6 +344,7 @@ def mutate(module: str, only: list[str] | None = None) -> str:
         "",
         f"{when}; tests: {', '.join(tests) or 'none'}",
         "",
+        *([f"Only these functions are mutated: {', '.join(f'`{p}`' for p in focus)}.", ""] if focus else []),
         *(
             [f"Mutated with `@transaction.atomic` lifted (see run.py): {', '.join(f'`{n}`' for n in lifted)}.", ""]
             if lifted

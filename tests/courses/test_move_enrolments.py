@@ -204,3 +204,83 @@ def test_the_persons_cached_dashboard_shows_the_moved_and_withdrawn_enrolments_a
     assert "OWN-1" in after and "CLASH-1" in after and "KEPT-1" in after
     card = after.split(f'id="enrolment-{s.clash.pk}"')[1].split('class="card mb-3')[0]
     assert "withdrawn" in card and "Withdraw from this cohort" not in card
+
+
+# --- clashes in several cohorts, and a withdrawal landing meanwhile ---------------------------------
+
+
+@dataclass
+class TwoClashes:
+    stand_in: User
+    person: User
+    clashes: list[Enrolment]  # the stand-in's, by cohort id
+    cohorts: list[Cohort]
+
+
+def two_clashes() -> TwoClashes:
+    """The stand-in and the person both enrolled in retail and corporate; the stand-in's enrolment with
+    the lower id is in the cohort with the higher id (so the order of cohorts is not the order of rows)."""
+    stand_in, person = UserFactory(), UserFactory()
+    retail, corporate = curriculum_of("standard", "retail"), curriculum_of("standard", "corporate")
+    low = CohortFactory(curriculum=retail, code="LOW-1")
+    high = CohortFactory(curriculum=corporate, code="HIGH-1")
+    in_high = services.do_enrol(trainee=stand_in, cohort=high)
+    in_low = services.do_enrol(trainee=stand_in, cohort=low)
+    assert in_high.pk < in_low.pk and low.pk < high.pk
+    for curriculum in (retail, corporate):
+        services.do_enrol(trainee=person, cohort=CohortFactory(curriculum=curriculum))
+    return TwoClashes(stand_in, person, [in_low, in_high], [low, high])
+
+
+def test_clashes_in_several_cohorts_are_locked_in_the_order_of_the_cohorts(monkeypatch):
+    """Every writer that locks more than one cohort takes them in the order of their ids, so that two
+    such writers never each hold one the other waits for."""
+    s = two_clashes()
+    locked_cohorts: list[int] = []
+    lock_enrolment = services._lock_enrolment
+
+    def recording(enrolment):
+        cohort, locked = lock_enrolment(enrolment)
+        locked_cohorts.append(cohort.pk)
+        return cohort, locked
+
+    monkeypatch.setattr(services, "_lock_enrolment", recording)
+    services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
+    assert locked_cohorts == [s.cohorts[0].pk, s.cohorts[1].pk]
+    assert [Enrolment.objects.get(pk=e.pk).state for e in s.clashes] == ["withdrawn", "withdrawn"]
+
+
+def test_a_clash_withdrawn_between_the_look_and_the_lock_is_left_alone_and_the_next_one_still_withdrawn(
+    monkeypatch,
+):
+    """Someone withdraws the stand-in's first clash just before the move locks it (the interleaving
+    written out): its seat is freed once, by that withdrawal, and the move goes on to the next clash."""
+    s = two_clashes()
+    first = s.clashes[0]
+    lock_enrolment = services._lock_enrolment
+
+    def withdrawn_meanwhile(enrolment):
+        if enrolment == first.pk and Enrolment.objects.get(pk=first.pk).state == "pending":
+            services.do_withdraw_enrolment(enrolment=Enrolment.objects.get(pk=first.pk))
+        return lock_enrolment(enrolment)
+
+    monkeypatch.setattr(services, "_lock_enrolment", withdrawn_meanwhile)
+    services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
+    assert [Enrolment.objects.get(pk=e.pk).state for e in s.clashes] == ["withdrawn", "withdrawn"]
+    for cohort in s.cohorts:
+        assert seats_taken(cohort) == seats_held(cohort) == 0
+    withdrawals = AuditEvent.objects.filter(
+        action="enrolment_state", object_id=str(first.pk), detail__new_state="withdrawn"
+    )
+    assert withdrawals.count() == 1
+
+
+def test_the_stand_ins_ended_enrolments_are_moved_without_a_lock(row_locks):
+    """A withdrawn enrolment of a curriculum the person holds is no clash: it moves with the rest, and
+    no cohort or enrolment is locked for it."""
+    s = scene(UserFactory())
+    services.do_withdraw_enrolment(enrolment=s.clash)
+    row_locks.clear()
+    services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
+    assert row_locks == []
+    assert Enrolment.objects.get(pk=s.clash.pk).trainee_id == s.person.pk
