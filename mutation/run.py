@@ -33,6 +33,7 @@ same function for every caller, so that their bodies are mutated too.
 from __future__ import annotations
 
 import datetime
+import fcntl
 import fnmatch
 import json
 import os
@@ -394,9 +395,12 @@ def main(argv: list[str]) -> int:
         except MutmutFailed as failure:
             print(failure, file=sys.stderr)
             return 1
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Mutation testing results (make mutate)\n\n"
-        text = re.sub(rf"## {re.escape(module)}\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n"
-        RESULTS.write_text(text + section + "\n", "utf-8")
+        # Runs of other modules at once (separate scratch copies) each rewrite their own section.
+        with (ROOT / "var" / "mutation-results.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Mutation testing results (make mutate)\n\n"
+            text = re.sub(rf"## {re.escape(module)}\n.*?(?=\n## |\Z)", "", text, flags=re.S).rstrip() + "\n\n"
+            RESULTS.write_text(text + section + "\n", "utf-8")
         print(section, flush=True)
     return 0
 
