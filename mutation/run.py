@@ -134,6 +134,7 @@ API_TESTS = [
     "tests/api/test_certificate_credential.py",
     "tests/api/test_managers.py",
     "tests/api/test_evaluations.py",
+    "tests/api/test_employer_filters.py",
     "tests/isolation_sweep/test_every_url.py",
 ]
 MODULES.update(

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from freezegun import freeze_time
 
 from career.models import AuthorityTable, GradeChange, ManagerGrade
 from certification import services as certification
@@ -85,6 +86,58 @@ def test_the_history_is_newest_first_and_a_grade_outside_the_table_has_no_author
     assert row["level"] == "junior" and row["lending_authority"] is None  # bank A has no junior amount
 
 
+def test_the_history_is_newest_first_by_time_then_latest_recorded_first(cast, employee_a, hr_staff):
+    """Newest first by when each change took effect, not by when it was recorded; two changes at the same
+    instant, the one recorded last first. The same in the list and the detail."""
+    start = timezone.now() - datetime.timedelta(days=30)
+    certify(employee_a.user)
+    with freeze_time(start + datetime.timedelta(days=10)):
+        appointed = grade(employee_a.user, by=hr_staff)  # personal · intermediate
+    # A change that took effect before the appointment, recorded after it (a grade of the bank's own
+    # records before the portal, entered late): recorded second, in effect first.
+    GradeChange.objects.create(
+        grade=appointed,
+        new_class="personal",
+        new_level="junior",
+        reason=GradeChange.Reason.CORRECTION,
+        note="補登",
+        changed_at=start + datetime.timedelta(days=5),
+    )
+    with freeze_time(start + datetime.timedelta(days=20)):  # two changes at the same instant
+        grade(employee_a.user, level="junior", reason=GradeChange.Reason.DEMOTION, by=hr_staff)
+        grade(employee_a.user, level="intermediate", reason=GradeChange.Reason.CORRECTION, by=hr_staff)
+    # Another manager of the bank, graded in between, so that the page reads two grades' histories.
+    other = TraineeProfileFactory(employer=cast.hr_a.employer)
+    certify(other.user)
+    with freeze_time(start + datetime.timedelta(days=15)):
+        grade(other.user, by=hr_staff)
+        grade(other.user, level="junior", reason=GradeChange.Reason.DEMOTION, by=hr_staff)
+
+    def at(days):
+        return start + datetime.timedelta(days=days)
+
+    expected = [
+        (at(20), "junior", "intermediate", "correction"),
+        (at(20), "intermediate", "junior", "demotion"),
+        (at(10), None, "intermediate", "appointment"),
+        (at(5), None, "junior", "correction"),
+    ]
+
+    def history(row):
+        return [
+            (datetime.datetime.fromisoformat(h["at"]), h["from_level"], h["to_level"], h["reason"])
+            for h in row["history"]
+        ]
+
+    rows = {r["employee"]: r for r in cast.api_a.get("/api/v1/managers/").json()["results"]}
+    assert history(rows[employee_a.pk]) == expected
+    assert history(cast.api_a.get(f"/api/v1/managers/{employee_a.pk}/").json()) == expected
+    assert history(rows[other.pk]) == [
+        (at(15), "intermediate", "junior", "demotion"),
+        (at(15), None, "intermediate", "appointment"),
+    ]
+
+
 def test_a_lapsed_certificate_shows_as_not_compliant_since_the_lapse(
     cast, manager_a, employee_a, program_office, django_capture_on_commit_callbacks
 ):
@@ -144,6 +197,41 @@ def test_updated_since_finds_a_changed_grade_and_a_changed_authority(cast, manag
     assert synced() == [employee_a.pk]
     assert cast.api_a.get("/api/v1/managers/").json()["results"][0]["lending_authority"] == 20_000_000
     assert_problem(cast.api_a.get("/api/v1/managers/?updated_since=2026-01-01T00:00:00"), 400)
+
+
+def test_another_banks_class_or_level_in_the_table_does_not_change_a_managers_row(cast, employee_a, hr_staff):
+    """A row's ``updated_at`` is the later of its grade's change and the bank's amount for that very grade
+    (employer, class and level): a newer amount of another bank, of another class at the same level or of
+    another level of the same class says nothing new about it, and ``updated_since`` does not find it."""
+    graded_at = timezone.now() - datetime.timedelta(days=10)
+    certify(employee_a.user)
+    with freeze_time(graded_at):
+        grade(employee_a.user, by=hr_staff)  # personal · intermediate; bank A has no amount for it yet
+    others_at = graded_at + datetime.timedelta(days=5)
+    with freeze_time(others_at):
+        authority(cast.hr_b.employer, amount=1)  # bank B's personal · intermediate
+        authority(cast.hr_a.employer, amount=2, manager_class="corporate")  # A's corporate · intermediate
+        authority(cast.hr_a.employer, amount=3, level="senior")  # A's personal · senior
+
+    def changed(**params):
+        rows = cast.api_a.get("/api/v1/managers/", params).json()["results"]
+        return [(r["employee"], datetime.datetime.fromisoformat(r["updated_at"]), r["lending_authority"]) for r in rows]
+
+    def after(instant):
+        return (instant + datetime.timedelta(seconds=1)).isoformat()
+
+    assert changed() == [(employee_a.pk, graded_at, None)]
+    detail = cast.api_a.get(f"/api/v1/managers/{employee_a.pk}/").json()
+    assert datetime.datetime.fromisoformat(detail["updated_at"]) == graded_at
+    assert changed(updated_since=after(graded_at)) == []
+
+    # Bank A's own amount for the grade, set before the others changed: its time, not theirs.
+    own_at = graded_at + datetime.timedelta(days=2)
+    with freeze_time(own_at):
+        authority(cast.hr_a.employer)
+    assert changed() == [(employee_a.pk, own_at, 15_000_000)]
+    assert changed(updated_since=after(graded_at)) == [(employee_a.pk, own_at, 15_000_000)]
+    assert changed(updated_since=after(own_at)) == []
 
 
 def test_updated_since_finds_a_grade_whose_authority_row_moved_or_was_deleted(

@@ -10,7 +10,9 @@ from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFac
 from .conftest import assert_problem
 
 
-def published_result(profile, *, passed=True, course_code="BCM-101"):
+def published_result(profile, *, passed=True, course_code="BCM-101", published=True):
+    """A graded attempt's result; with ``published=False``, one still being marked (an essay to grade):
+    no score, no outcome, no publication time (as ``exams.services.grading`` leaves it)."""
     from courses.models import Course
     from exams.models import Attempt, CourseResult, ExamPaper, Sitting
 
@@ -27,11 +29,13 @@ def published_result(profile, *, passed=True, course_code="BCM-101"):
         trainee=profile.user,
         number=number,
         seed=1,
-        state="graded",
+        state="graded" if published else "grading",
         started_at=now - datetime.timedelta(hours=1),
         deadline=now,
         submitted_at=now,
     )
+    if not published:
+        return CourseResult.objects.create(attempt=attempt, trainee=profile.user, course=course, max_score=100)
     return CourseResult.objects.create(
         attempt=attempt,
         trainee=profile.user,
@@ -49,6 +53,31 @@ def test_it_lists_published_results_of_its_employees_only(cast, employee_a, empl
     published_result(employee_b, passed=False)
     rows = cast.api_a.get("/api/v1/exam-results/").json()["results"]
     assert [(r["id"], r["passed"], r["course"]) for r in rows] == [(mine.pk, True, "BCM-101")]
+
+
+def test_an_unpublished_result_of_its_own_employee_is_not_shown_until_published(cast, employee_a):
+    """A result is nobody's to read before it is published: not listed (with or without filters), its
+    id not found; once published it is both."""
+    shown = published_result(employee_a)
+    pending = published_result(employee_a, published=False)
+    long_ago = (timezone.now() - datetime.timedelta(days=365)).isoformat()
+
+    def listed(**params):
+        return [r["id"] for r in cast.api_a.get("/api/v1/exam-results/", params).json()["results"]]
+
+    for params in ({}, {"employee": employee_a.pk}, {"course": "BCM-101"}, {"updated_since": long_ago}):
+        assert listed(**params) == [shown.pk], params
+    missing = assert_problem(cast.api_a.get(f"/api/v1/exam-results/{pending.pk}/"), 404)
+    assert missing == assert_problem(cast.api_a.get("/api/v1/exam-results/999999/"), 404)  # as if it did not exist
+
+    # The last essay is marked: the result is published (as grading's _finalize writes it).
+    type(pending).objects.filter(pk=pending.pk).update(
+        score=55, percent=55, passed=False, published_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    assert listed() == [shown.pk, pending.pk]
+    assert listed(employee=employee_a.pk) == [shown.pk, pending.pk]
+    body = cast.api_a.get(f"/api/v1/exam-results/{pending.pk}/").json()
+    assert (body["id"], body["employee"], body["score"], body["passed"]) == (pending.pk, employee_a.pk, 55, False)
 
 
 def test_another_employers_result_is_not_found(cast, employee_b):
