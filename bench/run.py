@@ -338,11 +338,14 @@ BARE = ("bare", "bare Django: startproject's middleware, constant JSON (anonymou
         [{"method": "GET", "path": "/bench/floor/"}])  # fmt: skip
 
 
-def checked_endpoints(services: Services, plan: dict) -> list[tuple[str, str, list[dict]]]:
-    """The endpoints, each having answered what a user expects once (a POST-only page left out)."""
+def checked_endpoints(
+    services: Services, plan: dict, only: set[str] | None = None
+) -> list[tuple[str, str, list[dict]]]:
+    """The endpoints (``only`` these and the floor, when given), each having answered what a user expects
+    once (a POST-only page left out)."""
     import requests
 
-    endpoints = endpoints_of(plan)
+    endpoints = [e for e in endpoints_of(plan) if not only or e[0] == "floor" or e[0] in only]
     for name, _label, reqs in list(endpoints):
         r = reqs[0]
         response = requests.request(
@@ -795,9 +798,10 @@ def markdown(report: dict) -> str:
         if instructions:
             lines.append(
                 f"Instructions per request: in-process under callgrind (`bench/instructions.py`), "
-                f"{report['instructions']['measure']} requests counted per endpoint after "
-                f"{report['instructions']['warmup']} warm-up ones; their ratios are the floor's count over the "
-                "endpoint's (like req/s: 0.5 means twice the floor's work)."
+                f"{report['instructions']['measure']} requests counted per endpoint after a warm-up of at least "
+                f"{report['instructions']['warmup']} in which each of them was sent once (the steady state wrk "
+                "measures); their ratios are the floor's count over the endpoint's (like req/s: 0.5 means twice "
+                "the floor's work)."
             )
             lines.append("")
         lines += ["| endpoint | req/s | p50 ms | p95 ms | errors | of bare Django | of the portal's floor "
@@ -895,6 +899,12 @@ def main() -> None:
     )
     parser.add_argument("--data-only", action="store_true", help="make (or find) the data sets, then stop")
     parser.add_argument(
+        "--endpoints",
+        default="",
+        help="comma-separated endpoint names: load and count only these (and the floors); the report is printed, "
+        "not written to bench/results (e.g. --skip recompute,queries,beat,grading,burst --endpoints dashboard)",
+    )
+    parser.add_argument(
         "--exam-day", type=int, metavar="N", help="run only the exam day with N trainees (bench/examday.py)"
     )
     parser.add_argument("--exam-day-ramp", type=int, default=600, help="seconds over which they log in (600)")
@@ -913,7 +923,7 @@ def main() -> None:
         args.instructions_requests = 5 if args.quick else 10
     if shutil.which("valgrind") is None and not args.data_only and "instructions" not in skip:
         raise SystemExit("valgrind is missing: apt-get install valgrind (or --skip instructions)")
-    if shutil.which("wrk") is None and not args.data_only:
+    if shutil.which("wrk") is None and not args.data_only and "load" not in skip:
         raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
     full_db = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS)
@@ -969,7 +979,7 @@ def main() -> None:
         try:
             plan = django_plan(load_env, services)
             if not {"load", "instructions"} <= skip:
-                endpoints = checked_endpoints(services, plan)
+                endpoints = checked_endpoints(services, plan, {e for e in args.endpoints.split(",") if e})
             if "load" not in skip:
                 report["load"] = load_step(args, services, endpoints)
             if "instructions" not in skip:
@@ -985,6 +995,9 @@ def main() -> None:
     report["checks"] = evaluate(report)
     text = markdown(report)
     print(text)
+    if args.endpoints:
+        log("some endpoints only (--endpoints): bench/results is left as it was")
+        return
     RESULTS.mkdir(parents=True, exist_ok=True)
     stem = f"{report['scale']}-latest"
     (RESULTS / f"{stem}.md").write_text(text + "\n")

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet, Sum
 
+from accounts.bilingual import in_current_language
 from accounts.models import User
+from core.prepared import PreparedRows
 from courses import selectors as course_selectors
 from courses.models import Curriculum, Enrolment
 from exams import selectors as exam_selectors
@@ -68,13 +72,26 @@ def qualifying_enrolment(*, trainee_id: int, curriculum: Curriculum) -> Enrolmen
 
 
 def ce_hours(*, trainee_id: int, start: datetime.date, end: datetime.date) -> Decimal:
-    total = ContinuingEducation.objects.filter(
-        trainee_id=trainee_id,
-        status=ContinuingEducation.Status.CONFIRMED,
-        completed_on__gte=start,
-        completed_on__lte=end,
-    ).aggregate(total=Sum("hours"))["total"]
-    return total or Decimal(0)
+    rows = _CE_HOURS(trainee_id, start, end)
+    return (rows[0][0] if rows else None) or Decimal(0)
+
+
+# The confirmed hours' sum, by SQL composed once per connection (core.prepared): My certificates reads it for
+# every current certificate (issue 20). One row (the trainee's), or none without confirmed hours in the period.
+_CE_HOURS = PreparedRows(
+    lambda trainee_id, start, end: (
+        ContinuingEducation.objects.filter(
+            trainee_id=trainee_id,
+            status=ContinuingEducation.Status.CONFIRMED,
+            completed_on__gte=start,
+            completed_on__lte=end,
+        )
+        .order_by()
+        .values("trainee_id")
+        .annotate(total=Sum("hours"))
+        .values_list("total")
+    )
+)
 
 
 def with_catalog(queryset: QuerySet[Certificate] | None = None) -> QuerySet[Certificate]:
@@ -86,18 +103,232 @@ def certificates_of(trainee: User) -> QuerySet[Certificate]:
     return with_catalog(Certificate.objects.filter(trainee=trainee))
 
 
-def by_code(code: str) -> Certificate | None:
+# --- My certificates (issue 20): its rows as values, by SQL composed once per connection (core.prepared) --
+
+
+@dataclass
+class MyCertificate:
+    """A certificate as My certificates shows it; ``ce_done`` is set by the page for a current one."""
+
+    pk: int
+    trainee_id: int
+    number: str
+    status: str
+    status_reason: str
+    issued_on: datetime.date
+    period_starts_on: datetime.date
+    valid_until: datetime.date
+    verification_code: str
+    certificate_name: str
+    track_name: str | None
+    institution_name: str
+    ce_done: Decimal | None = None
+
+    @property
+    def is_current(self) -> bool:
+        return self.status in Certificate.CURRENT_STATES
+
+    def get_status_display(self) -> str:
+        return str(dict(Certificate.Status.choices).get(self.status, self.status))
+
+    def as_certificate(self) -> Certificate:
+        """An unsaved Certificate with what the continuing-education rules read (holder, period)."""
+        return Certificate(
+            pk=self.pk,
+            trainee_id=self.trainee_id,
+            status=self.status,
+            period_starts_on=self.period_starts_on,
+            valid_until=self.valid_until,
+        )
+
+
+_MY_CERTIFICATES = PreparedRows(
+    lambda trainee_id: Certificate.objects.filter(trainee_id=trainee_id)
+    .values_list(
+        "pk", "trainee_id", "number", "status", "status_reason", "issued_on", "period_starts_on", "valid_until",
+        "verification_code", "tier__certificate_name_zh", "tier__certificate_name_en", "track__name_zh",
+        "track__name_en", "institution__name_zh", "institution__name_en",
+    )
+)  # fmt: skip
+
+
+def my_certificates(trainee_id: int) -> list[MyCertificate]:
+    """``certificates_of`` as My certificates shows them, in the same order."""
+    certificates = []
+    for row in _MY_CERTIFICATES(trainee_id):
+        (pk, trainee, number, status, reason, issued_on, period_starts_on, valid_until, code, certificate_zh,
+         certificate_en, track_zh, track_en, institution_zh, institution_en) = row  # fmt: skip
+        certificates.append(
+            MyCertificate(
+                pk=pk,
+                trainee_id=trainee,
+                number=number,
+                status=status,
+                status_reason=reason,
+                issued_on=issued_on,
+                period_starts_on=period_starts_on,
+                valid_until=valid_until,
+                verification_code=code,
+                certificate_name=in_current_language(certificate_zh, certificate_en),
+                track_name=None if track_zh is None else in_current_language(track_zh, track_en),
+                institution_name=in_current_language(institution_zh, institution_en),
+            )
+        )
+    return certificates
+
+
+@dataclass(frozen=True)
+class MyActivity:
+    """A continuing-education activity as My certificates lists it (a course's title when it came from one)."""
+
+    title: str
+    institution_name: str
+    completed_on: datetime.date
+    hours: Decimal
+    status: str
+
+    def get_status_display(self) -> str:
+        return str(dict(ContinuingEducation.Status.choices).get(self.status, self.status))
+
+
+_MY_ACTIVITIES = PreparedRows(
+    lambda trainee_id: ContinuingEducation.objects.filter(trainee_id=trainee_id)
+    .values_list(
+        "title", "completed_on", "hours", "status", "institution__name_zh", "institution__name_en", "ce_enrolment__pk",
+        "ce_enrolment__course__title_zh", "ce_enrolment__course__title_en",
+    )[:50]
+)  # fmt: skip
+
+
+def my_activities(trainee_id: int) -> list[MyActivity]:
+    """``activities_of`` as rows: the latest 50."""
+    activities = []
+    for row in _MY_ACTIVITIES(trainee_id):
+        title, completed_on, hours, status, institution_zh, institution_en, enrolment, course_zh, course_en = row
+        activities.append(
+            MyActivity(
+                title=title if enrolment is None else in_current_language(course_zh, course_en),
+                institution_name=in_current_language(institution_zh, institution_en),
+                completed_on=completed_on,
+                hours=hours,
+                status=status,
+            )
+        )
+    return activities
+
+
+@dataclass(frozen=True)
+class MyCEEnrolment:
+    """A continuing-education enrolment as My certificates lists it."""
+
+    pk: int
+    state: str
+    hours_attended: Decimal | None
+    course_title: str
+    institution_name: str
+    starts_on: datetime.date
+
+    def get_state_display(self) -> str:
+        return str(dict(CEEnrolment.State.choices).get(self.state, self.state))
+
+
+_MY_CE_ENROLMENTS = PreparedRows(
+    lambda holder_id: CEEnrolment.objects.filter(holder_id=holder_id)
+    .values_list(
+        "pk", "state", "hours_attended", "course__title_zh", "course__title_en", "course__institution__name_zh",
+        "course__institution__name_en", "course__starts_on",
+    )[:50]
+)  # fmt: skip
+
+
+def my_ce_enrolments(holder_id: int) -> list[MyCEEnrolment]:
+    """``ce_enrolments_of(holder)[:50]`` as rows."""
+    enrolments = []
+    for row in _MY_CE_ENROLMENTS(holder_id):
+        pk, state, hours, title_zh, title_en, institution_zh, institution_en, starts_on = row
+        enrolments.append(
+            MyCEEnrolment(
+                pk=pk,
+                state=state,
+                hours_attended=hours,
+                course_title=in_current_language(title_zh, title_en),
+                institution_name=in_current_language(institution_zh, institution_en),
+                starts_on=starts_on,
+            )
+        )
+    return enrolments
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What the public verification page shows of a certificate, the holder's name already masked."""
+
+    pk: int
+    trainee_id: int
+    number: str
+    status: str
+    issued_on: datetime.date
+    valid_until: datetime.date
+    certificate_name: str
+    tier_name: str
+    track_name: str | None
+    institution_name: str
+    holder: str
+
+    def get_status_display(self) -> str:
+        return str(Certificate.Status(self.status).label)
+
+
+_VERIFICATION_COLUMNS = (
+    "pk", "trainee_id", "number", "status", "issued_on", "valid_until", "tier__certificate_name_zh",
+    "tier__certificate_name_en", "tier__name_zh", "tier__name_en", "track__name_zh", "track__name_en",
+    "institution__name_zh", "institution__name_en", "trainee__display_name",
+)  # fmt: skip
+
+
+def verification_by_code(code: str) -> Verification | None:
+    """The certificate of a verification code as the public page shows it."""
     if not code or len(code) > 40:
         return None
-    return with_catalog().filter(verification_code=code).first()
+    return _verification(_VERIFICATION_BY_CODE(code))
 
 
-def by_number(number: str) -> Certificate | None:
+def verification_by_number(number: str) -> Verification | None:
     from .numbers import is_valid_number, normalize
 
     if not is_valid_number(number):
         return None
-    return with_catalog().filter(number=normalize(number)).first()
+    return _verification(_VERIFICATION_BY_NUMBER(normalize(number)))
+
+
+# The columns the page shows only, in one query composed once (core.prepared) and no model instance: the
+# five rows of ``with_catalog``, the holder's account among them, were half of the page's work (issue 20).
+_VERIFICATION_BY_CODE = PreparedRows(
+    lambda code: Certificate.objects.filter(verification_code=code).order_by().values_list(*_VERIFICATION_COLUMNS)[:1]
+)
+_VERIFICATION_BY_NUMBER = PreparedRows(
+    lambda number: Certificate.objects.filter(number=number).order_by().values_list(*_VERIFICATION_COLUMNS)[:1]
+)
+
+
+def _verification(rows: list[tuple[Any, ...]]) -> Verification | None:
+    if not rows:
+        return None  # the number and the code are unique
+    (pk, trainee_id, number, status, issued_on, valid_until, certificate_zh, certificate_en, tier_zh, tier_en,
+     track_zh, track_en, institution_zh, institution_en, holder) = rows[0]  # fmt: skip
+    return Verification(
+        pk=pk,
+        trainee_id=trainee_id,
+        number=number,
+        status=status,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        certificate_name=in_current_language(certificate_zh, certificate_en),
+        tier_name=in_current_language(tier_zh, tier_en),
+        track_name=None if track_zh is None else in_current_language(track_zh, track_en),
+        institution_name=in_current_language(institution_zh, institution_en),
+        holder=mask_name(holder),
+    )
 
 
 def can_download(user: User | AnonymousUser, certificate: Certificate) -> bool:
@@ -122,6 +353,20 @@ def mask_name(name: str) -> str:
     if len(name) <= 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def self_report_institutions() -> tuple[tuple[int, str, str], ...]:
+    """The institutions ``forms.SelfReportForm`` offers, in its order: id and both names (one query)."""
+    return tuple(_SELF_REPORT_INSTITUTIONS())
+
+
+def _active_institutions() -> QuerySet[Any, Any]:
+    from accounts.models import Institution
+
+    return Institution.objects.filter(status=Institution.Status.ACTIVE).values_list("pk", "name_zh", "name_en")
+
+
+_SELF_REPORT_INSTITUTIONS = PreparedRows(_active_institutions)
 
 
 def activities_of(trainee: User) -> QuerySet[ContinuingEducation]:

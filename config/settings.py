@@ -612,7 +612,8 @@ def _cache_from_env() -> dict:
             raise ImproperlyConfigured(f"CACHE_URL is malformed: {exc}") from None
         if not parts.hostname:
             raise ImproperlyConfigured("CACHE_URL names no host")
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": "bcm"}
+        # Django's backend, one redis-py client per pool rather than per operation (config.redis_cache).
+        return {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": url, "KEY_PREFIX": "bcm"}
     if parts.scheme == "file":
         return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path}
     if parts.scheme == "locmem":

@@ -15,7 +15,9 @@ never stamped newer than its rows. A missing token (evicted, expired, Redis rest
 anew, which only costs a rebuild.
 
 Only the parts are cached, never the frame: CSRF tokens, messages and the navigation are rendered
-per request around them.
+per request around them. A part that is the same for every trainee (``cached_shared``: the
+continuing-education courses of the next step) is cached once per language under a version key of
+its own, which the app that renders it bumps (``bump``) from receivers of the rows it shows.
 """
 
 from __future__ import annotations
@@ -87,23 +89,39 @@ def _tokens(keys: list[str], found: dict[str, Any]) -> list[str]:
 
 def cached_parts(trainee_id: int, build: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The dashboard parts of ``trainee_id`` in the active language: cached, or built by ``build``."""
-    keys = [GLOBAL_KEY, trainee_key(trainee_id)]
-    key = entry_key(trainee_id, translation.get_language())
+    return _cached([GLOBAL_KEY, trainee_key(trainee_id)], entry_key(trainee_id, translation.get_language()), build)
+
+
+def bump(version_keys: Iterable[str]) -> None:
+    """The entries stamped with these version keys (``cached_shared``) are rebuilt on their next read."""
+    _bump(sorted(set(version_keys)))
+
+
+def cached_shared(name: str, version_key: str, build: Callable[[], Any]) -> Any:
+    """A dashboard part every visitor shares, in the active language: cached, or built by ``build``.
+
+    Stamped like the trainees' parts, with ``version_key``'s token (replaced by ``bump`` from the
+    receivers of whatever the part shows), the local date and the time zone: one cache round trip
+    while it holds, no query."""
+    return _cached([version_key], f"dashboard-shared:{name}:{translation.get_language()}", build)
+
+
+def _cached(version_keys: list[str], key: str, build: Callable[[], Any]) -> Any:
     try:
-        found = cache.get_many([*keys, key])
-        stamp = (*_tokens(keys, found), timezone.localdate().isoformat(), timezone.get_current_timezone_name())
+        found = cache.get_many([*version_keys, key])
+        stamp = (*_tokens(version_keys, found), timezone.localdate().isoformat(), timezone.get_current_timezone_name())
     except Exception:
         log.exception("Cache unavailable; the dashboard is built from the database")
         return build()
     entry = found.get(key)
     if entry is not None and entry[0] == stamp:
         return entry[1]
-    parts = build()
+    value = build()
     try:
-        cache.set(key, (stamp, parts), ENTRY_SECONDS)
+        cache.set(key, (stamp, value), ENTRY_SECONDS)
     except Exception:
         log.exception("Could not cache a dashboard")
-    return parts
+    return value
 
 
 def cached_fragment(shape: tuple, render: Callable[[], str]) -> str:

@@ -7,10 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+
+from accounts.bilingual import in_current_language
+from core import display
+from core.prepared import PreparedRows
 
 from .hours import HoursOwed, Plan, compute_hours_owed
 from .models import (
@@ -169,6 +173,24 @@ def next_step(trainee: User) -> NextStep | None:
     return NextStep(completed=top, tier=tier, options=options)
 
 
+#: What a cohort's name reads (``Cohort.name``), as ``values_list`` columns from the cohort: pass a row's
+#: values of them, in this order, to :func:`cohort_name`.
+COHORT_NAME_COLUMNS = (
+    "institution__name_zh", "institution__name_en", "curriculum__tier__name_zh", "curriculum__tier__name_en",
+    "curriculum__track__name_zh", "curriculum__track__name_en", "starts_on",
+)  # fmt: skip
+
+
+def cohort_name(columns: Sequence[Any]) -> str:
+    """``Cohort.name`` from a row's values of ``COHORT_NAME_COLUMNS``, for a page that reads rows, not instances."""
+    institution_zh, institution_en, tier_zh, tier_en, track_zh, track_en, starts_on = columns
+    parts = [in_current_language(institution_zh, institution_en), in_current_language(tier_zh, tier_en)]
+    if track_zh is not None:  # no track: the joined columns are NULL
+        parts.append(in_current_language(track_zh, track_en or ""))
+    parts.append(display.date(starts_on, "YEAR_MONTH_FORMAT"))
+    return " · ".join(parts)
+
+
 def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
     queryset = Cohort.objects.all() if queryset is None else queryset
     return queryset.select_related("institution", "curriculum__tier", "curriculum__track")
@@ -263,13 +285,29 @@ def upcoming_sessions(
 
 def teachers_of_cohort(cohort_id: int) -> list[str]:
     """The names of who teaches the cohort's sessions, in the current language, in the order they first teach."""
-    sessions = (
+    return list(dict.fromkeys(s.teacher_name for s in _TEACHING_SESSIONS(cohort_id)))
+
+
+# A cohort's page reads these on every visit: SQL composed once per connection (core.prepared, issue 20).
+_TEACHING_SESSIONS = PreparedRows(
+    lambda cohort_id: (
         TrainingSession.objects.filter(cohort_id=cohort_id)
         .select_related("teacher_person__user")
         .only("teacher", "teacher_en", "teacher_person__user__display_name", "held_on", "starts_at")
         .order_by("held_on", "starts_at", "pk")
     )
-    return list(dict.fromkeys(s.teacher_name for s in sessions))
+)
+
+
+def visible_cohort(code: str) -> Cohort | None:
+    """The cohort of ``code`` with what its name reads, unless it is a draft (nobody sees those)."""
+    found = _VISIBLE_COHORT(code)
+    return found[0] if found else None  # codes are unique
+
+
+_VISIBLE_COHORT = PreparedRows(
+    lambda code: cohorts_with_catalog().exclude(status=Cohort.Status.DRAFT).filter(code=code)
+)
 
 
 def self_study_of(trainee: User, *, limit: int = 20) -> QuerySet[SelfStudyEntry]:
@@ -589,3 +627,11 @@ def courses_of_curriculum(curriculum_id: int) -> QuerySet[CurriculumCourse]:
     return (
         CurriculumCourse.objects.filter(curriculum_id=curriculum_id).select_related("course").order_by("course__code")
     )
+
+
+def entries_of_curriculum(curriculum_id: int) -> list[CurriculumCourse]:
+    """``courses_of_curriculum`` read by SQL composed once per connection (core.prepared): a cohort's page."""
+    return _ENTRIES_OF_CURRICULUM(curriculum_id)
+
+
+_ENTRIES_OF_CURRICULUM = PreparedRows(courses_of_curriculum)

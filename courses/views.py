@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core import display
+
 from . import caching, selectors, services
 from .forms import CohortFilterForm, SelfStudyForm
 from .knowledge import KnowledgeArea
@@ -125,8 +127,10 @@ COHORT_PAGE_PARTS: list[Callable[[HttpRequest, Cohort], str]] = []
 
 
 def _visible_cohort(code: str) -> Cohort:
-    cohorts = selectors.cohorts_with_catalog().exclude(status=Cohort.Status.DRAFT)
-    return get_object_or_404(cohorts, code=code)
+    cohort = selectors.visible_cohort(code)
+    if cohort is None:
+        raise Http404("No Cohort matches the given query.")
+    return cohort
 
 
 def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -137,14 +141,24 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
             services.check_enrol(trainee=request.user, cohort=cohort)
         except TrainingError as error:
             reason = str(error)
-    entries = list(selectors.courses_of_curriculum(cohort.curriculum_id))
     teachers = selectors.teachers_of_cohort(cohort.pk)
     parts = [html for part in COHORT_PAGE_PARTS if (html := part(request, cohort))]
-    return render(
-        request,
-        "courses/cohort_detail.html",
-        {"cohort": cohort, "reason": reason, "entries": entries, "teachers": teachers, "extra_parts": parts},
-    )
+    # Its name (a date formatted), the courses' links and the day they name, written once (issue 20).
+    course_url = display.url_pattern("catalog:course", kind=str)
+    entries = [
+        {"entry": entry, "url": course_url(entry.course.code)}
+        for entry in selectors.entries_of_curriculum(cohort.curriculum_id)
+    ]
+    context = {
+        "cohort": cohort,
+        "cohort_name": cohort.name,
+        "on": display.date(cohort.starts_on, "Y-m-d"),
+        "reason": reason,
+        "entries": entries,
+        "teachers": teachers,
+        "extra_parts": parts,
+    }
+    return render(request, "courses/cohort_detail.html", context)
 
 
 @login_required
@@ -216,7 +230,8 @@ def _blank_self_study_form(request: HttpRequest, enrolments: list[Enrolment]) ->
 
 #: What the apps above courses add to the dashboard's "Your next step", shown once the trainee completed a
 #: tier (certification: the continuing-education courses open to enrol). Each takes the request and returns
-#: safe HTML, or "" for nothing; called on every visit (not cached with the parts), so keep each to a query.
+#: safe HTML, or "" for nothing; called on every visit (not cached with the parts), so keep each to a query
+#: or cache it (``caching.cached_shared``, as certification's does).
 NEXT_STEP_PARTS: list[Callable[[HttpRequest], str]] = []
 
 

@@ -9,6 +9,7 @@ is escaped here with the standard library's ``html.escape``, which Django's own 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from html import escape
 from typing import TypedDict
@@ -34,6 +35,11 @@ class SheetRow(TypedDict):
     question__options: list[dict]
 
 
+# A question's text and its options' labels recur on every page that draws it: escaped once (issue 20).
+# The key is the text itself, so an edited question is escaped afresh.
+_escape = functools.lru_cache(maxsize=16384)(escape)
+
+
 def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeString:
     """The fieldsets of the exam form: one per question, options in the attempt's shown order,
     the saved answer checked (or in the essay's text area)."""
@@ -47,7 +53,7 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
     for row in rows:
         position = int(row["position"])
         kind = row["question__question_type"]
-        text = _linebreaksbr(row[f"question__text_{first}"] or row[f"question__text_{second}"])
+        text = _text_html(row[f"question__text_{first}"] or row[f"question__text_{second}"])
         parts.append(
             f'<fieldset class="card mb-3 question" id="question-{position}" data-question="{position}"'
             f' data-type="{escape(kind)}">'
@@ -69,7 +75,7 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
             input_type = _INPUT_TYPE.get(kind, "radio")
             for index, key in enumerate(row["option_order"]):
                 option = options[key]
-                label = escape(option.get(first) or option.get(second) or "")
+                label = _escape(option.get(first) or option.get(second) or "")
                 checked = " checked" if key in chosen else ""
                 parts.append(
                     f'<div class="form-check py-1"><input class="form-check-input" type="{input_type}"'
@@ -80,6 +86,7 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
     return mark_safe("".join(parts))  # every row-borne text escaped above
 
 
-def _linebreaksbr(text: str) -> str:
-    """Django's ``linebreaksbr`` filter with autoescape on."""
+@functools.lru_cache(maxsize=8192)
+def _text_html(text: str) -> str:
+    """Django's ``linebreaksbr`` filter with autoescape on (kept: the text is the key)."""
     return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet, Sum
+from django.db.models import Count, F, Min, QuerySet, Sum, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
+from accounts.bilingual import in_current_language
+from core.prepared import PreparedRows
 from courses.knowledge import KnowledgeArea
 from courses.models import CurriculumCourse, Enrolment, SyllabusTopic, SyllabusVersion
-from courses.selectors import syllabus_in_force
+from courses.selectors import COHORT_NAME_COLUMNS, cohort_name, syllabus_in_force
 
 from .models import (
     Attempt,
     AttemptQuestion,
     BlueprintRow,
     CourseResult,
+    ExamPaper,
     Question,
     QuestionType,
     Sitting,
@@ -27,11 +34,15 @@ from .models import (
 
 def passed_course_ids(trainee_id: int) -> set[int]:
     """Ids of the courses the trainee has passed (published results only)."""
-    return set(
-        CourseResult.objects.filter(trainee_id=trainee_id, passed=True, published_at__isnull=False).values_list(
-            "course_id", flat=True
-        )
-    )
+    return {course_id for (course_id,) in _PASSED_COURSES(trainee_id)}
+
+
+# The SQL composed once per connection (core.prepared): My exams reads it on every visit.
+_PASSED_COURSES = PreparedRows(
+    lambda trainee_id: CourseResult.objects.filter(
+        trainee_id=trainee_id, passed=True, published_at__isnull=False
+    ).values_list("course_id")
+)
 
 
 def published_results(trainee_id: int) -> QuerySet[CourseResult]:
@@ -56,12 +67,20 @@ RECENTLY_CLOSED = datetime.timedelta(days=14)
 def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
     """Sittings of the cohorts the trainee is eligible in, for courses of the curriculum: upcoming,
     open, and closed in the last two weeks (so the page can say the window closed)."""
+    return (
+        _sittings_of_cohorts(trainee_id)
+        .filter(closes_at__gt=timezone.now() - RECENTLY_CLOSED)
+        .select_related("paper__course", "cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track")
+    )
+
+
+def _sittings_of_cohorts(trainee_id: int) -> QuerySet[Sitting]:
+    """Every sitting of the cohorts the trainee is eligible in, for courses of the curriculum."""
     eligible = Enrolment.objects.filter(trainee_id=trainee_id, state__in=Enrolment.TRAINING_STATES)
     cohort_ids = eligible.values("cohort_id")
     return (
-        Sitting.objects.filter(cohort_id__in=cohort_ids, closes_at__gt=timezone.now() - RECENTLY_CLOSED)
+        Sitting.objects.filter(cohort_id__in=cohort_ids)
         .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))
-        .select_related("paper__course", "cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track")
         .order_by("opens_at", "pk")
         .distinct()
     )
@@ -75,25 +94,205 @@ def attempts_of(trainee_id: int) -> QuerySet[Attempt]:
     )
 
 
+# --- My exams (issue 20): its rows as values, by SQL composed once per connection (core.prepared) --------
+
+
+@dataclass(frozen=True)
+class SittingRow:
+    """A sitting as My exams lists it, with what ``services.attempts.check_start_attempt`` reads."""
+
+    pk: int
+    paper_id: int
+    course_id: int
+    course: str  # as ``str(course)``
+    cohort_code: str
+    cohort_name: str  # as ``cohort.name``
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    is_online: bool
+    place: str
+    time_limit_minutes: int
+    max_attempts: int
+    retake_wait_days: int
+
+    def as_sitting(self) -> Sitting:
+        """An unsaved Sitting with its paper: what the start rules read, without a query."""
+        paper = ExamPaper(
+            pk=self.paper_id,
+            course_id=self.course_id,
+            time_limit_minutes=self.time_limit_minutes,
+            max_attempts=self.max_attempts,
+            retake_wait_days=self.retake_wait_days,
+        )
+        sitting = Sitting(pk=self.pk, paper=paper, opens_at=self.opens_at, closes_at=self.closes_at)
+        sitting.is_online, sitting.place = self.is_online, self.place
+        return sitting
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """An attempt as My exams lists it, with its result's percent and pass (None without a result)."""
+
+    pk: int
+    number: int
+    state: str
+    started_at: datetime.datetime
+    submitted_at: datetime.datetime | None
+    paper_id: int
+    course: str  # as ``str(course)``
+    percent: Decimal | None
+    passed: bool | None
+
+    def get_state_display(self) -> str:
+        return str(dict(Attempt.State.choices).get(self.state, self.state))
+
+    def as_attempt(self) -> Attempt:
+        """An unsaved Attempt: what the start rules read (state, submission time), without a query."""
+        return Attempt(pk=self.pk, number=self.number, state=self.state, submitted_at=self.submitted_at)
+
+
+_SITTING_ROWS = PreparedRows(
+    lambda trainee_id: _sittings_of_cohorts(trainee_id).values_list(
+        "pk", "paper_id", "opens_at", "closes_at", "is_online", "place", "paper__course_id", "paper__course__code",
+        "paper__course__title_zh", "paper__course__title_en", "paper__time_limit_minutes", "paper__max_attempts",
+        "paper__retake_wait_days", "cohort__code", *(f"cohort__{column}" for column in COHORT_NAME_COLUMNS),
+    )
+)  # fmt: skip
+
+
+def sitting_rows_for_trainee(trainee_id: int, *, now: datetime.datetime) -> list[SittingRow]:
+    """``sittings_for_trainee`` as rows: the same sittings in the same order (closed in the last two weeks
+    or later; the window is applied here so that the SQL takes the trainee's id only)."""
+    rows = []
+    for row in _SITTING_ROWS(trainee_id):
+        (pk, paper_id, opens_at, closes_at, is_online, place, course_id, code, title_zh, title_en, minutes,
+         max_attempts, wait_days, cohort_code, *name) = row  # fmt: skip
+        if closes_at <= now - RECENTLY_CLOSED:
+            continue
+        rows.append(
+            SittingRow(
+                pk=pk,
+                paper_id=paper_id,
+                course_id=course_id,
+                course=f"{code} {in_current_language(title_zh, title_en)}",
+                cohort_code=cohort_code,
+                cohort_name=cohort_name(name),
+                opens_at=opens_at,
+                closes_at=closes_at,
+                is_online=is_online,
+                place=place,
+                time_limit_minutes=minutes,
+                max_attempts=max_attempts,
+                retake_wait_days=wait_days,
+            )
+        )
+    return rows
+
+
+_HISTORY_ROWS = PreparedRows(
+    lambda trainee_id: Attempt.objects.filter(trainee_id=trainee_id)
+    .order_by("-started_at")
+    .values_list(
+        "pk", "number", "state", "started_at", "submitted_at", "paper_id", "paper__course__code",
+        "paper__course__title_zh", "paper__course__title_en", "result__percent", "result__passed",
+    )
+)  # fmt: skip
+
+
+def history_of(trainee_id: int) -> list[HistoryRow]:
+    """``attempts_of`` as rows, newest first."""
+    history = []
+    for row in _HISTORY_ROWS(trainee_id):
+        pk, number, state, started_at, submitted_at, paper_id, code, title_zh, title_en, percent, passed = row
+        history.append(
+            HistoryRow(
+                pk=pk,
+                number=number,
+                state=state,
+                started_at=started_at,
+                submitted_at=submitted_at,
+                paper_id=paper_id,
+                course=f"{code} {in_current_language(title_zh, title_en)}",
+                percent=percent,
+                passed=passed,
+            )
+        )
+    return history
+
+
 def attempt_items(attempt_id: int) -> QuerySet[AttemptQuestion]:
     return AttemptQuestion.objects.filter(attempt_id=attempt_id).select_related("question").order_by("position")
 
 
-def attempt_sheet(attempt_id: int) -> QuerySet[AttemptQuestion, Any]:
-    """The exam page's rows (``exam_form.SheetRow``): plain values, no model instances."""
-    return (
+_SHEET_COLUMNS = (
+    "position", "option_order", "answer", "question__question_type", "question__text_zh", "question__text_en",
+    "question__options",
+)  # fmt: skip
+_JSON_COLUMNS = {"option_order", "answer", "question__options"}
+
+
+def attempt_sheet(attempt_id: int) -> list[dict[str, Any]]:
+    """The exam page's rows (``exam_form.SheetRow``): plain values, no model instances, by SQL composed once
+    per connection (core.prepared).
+
+    The JSON columns are read as their text and decoded by :func:`_decoded`, which keeps what it decoded:
+    through the JSON field's converter, decoding 150 values was as much work as the rest of the read
+    (issue 20), and the options of a question and the few orders of its options recur on every page that
+    draws it. The values are shared between pages: read them, never change them.
+    """
+    rows = []
+    for row in _SHEET(attempt_id):
+        sheet_row = dict(zip(_SHEET_COLUMNS, row, strict=True))
+        for column in _JSON_COLUMNS:
+            if sheet_row[column] is not None:  # SQL NULL; JSON null is the text "null"
+                sheet_row[column] = _decoded(sheet_row[column])
+        rows.append(sheet_row)
+    return rows
+
+
+_decoded = functools.lru_cache(maxsize=8192)(json.loads)
+
+# The JSON columns as text, under names of their own (sheet_text_0 …), in _SHEET_COLUMNS' order.
+_AS_TEXT = {column: f"sheet_text_{i}" for i, column in enumerate(c for c in _SHEET_COLUMNS if c in _JSON_COLUMNS)}
+_SHEET = PreparedRows(
+    lambda attempt_id: (
         AttemptQuestion.objects.filter(attempt_id=attempt_id)
         .order_by("position")
-        .values(
-            "position",
-            "option_order",
-            "answer",
-            "question__question_type",
-            "question__text_zh",
-            "question__text_en",
-            "question__options",
-        )
+        .annotate(**{name: Cast(column, TextField()) for column, name in _AS_TEXT.items()})
+        .values_list(*(_AS_TEXT.get(column, column) for column in _SHEET_COLUMNS))
     )
+)
+
+
+@dataclass(frozen=True)
+class SheetHead:
+    """What the exam page reads of the trainee's attempt."""
+
+    pk: int
+    state: str
+    deadline: datetime.datetime
+    essay_max_chars: int
+    course: str  # as ``str(course)``
+
+
+_SHEET_HEAD = PreparedRows(
+    lambda attempt_id, trainee_id: Attempt.objects.filter(pk=attempt_id, trainee_id=trainee_id).values_list(
+        "pk", "state", "deadline", "paper__essay_max_chars", "paper__course__code", "paper__course__title_zh",
+        "paper__course__title_en",
+    )
+)  # fmt: skip
+
+
+def sheet_head(*, attempt_id: int, trainee_id: int) -> SheetHead | None:
+    """The trainee's attempt as the exam page shows it, or None when it is not theirs (or not there)."""
+    rows = _SHEET_HEAD(attempt_id, trainee_id)
+    if not rows:
+        return None
+    pk, state, deadline, essay_max_chars, code, title_zh, title_en = rows[0]
+    return SheetHead(
+        pk=pk, state=state, deadline=deadline, essay_max_chars=essay_max_chars,
+        course=f"{code} {in_current_language(title_zh, title_en)}",
+    )  # fmt: skip
 
 
 def drawable_questions(*, course_id: int) -> QuerySet[Question]:
@@ -102,13 +301,65 @@ def drawable_questions(*, course_id: int) -> QuerySet[Question]:
 
 def breakdown_by_area(items: list[AttemptQuestion]) -> list[dict[str, Any]]:
     """Score and maximum per knowledge area, for the result page and mail (items with their question)."""
+    return _breakdown((item.question.knowledge_area, item.score, item.question.max_score) for item in items)
+
+
+def breakdown_of_attempt(attempt_id: int) -> list[dict[str, Any]]:
+    """``breakdown_by_area`` of the attempt's items, read as three columns a question (core.prepared)."""
+    return _breakdown(_BREAKDOWN_COLUMNS(attempt_id))
+
+
+_BREAKDOWN_COLUMNS = PreparedRows(
+    lambda attempt_id: (
+        AttemptQuestion.objects.filter(attempt_id=attempt_id)
+        .order_by("position")
+        .values_list("question__knowledge_area", "score", "question__max_score")
+    )
+)
+
+
+def _breakdown(items: Iterable[tuple[str, Decimal | None, Decimal]]) -> list[dict[str, Any]]:
+    """Per knowledge area in the order the items first name it: (area, score or None, maximum) summed."""
     areas: dict[str, dict[str, Any]] = {}
-    for item in items:
-        area = item.question.knowledge_area
+    for area, score, max_score in items:
         row = areas.setdefault(area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)})
-        row["score"] += item.score or Decimal(0)
-        row["max_score"] += item.question.max_score
+        row["score"] += score or Decimal(0)
+        row["max_score"] += max_score
     return list(areas.values())
+
+
+@dataclass(frozen=True)
+class ResultHead:
+    """What the result page reads of an attempt of the trainee's, and its result once published."""
+
+    pk: int
+    state: str
+    number: int
+    course: str  # as ``str(course)``
+    pass_mark: int
+    percent: Decimal | None
+    passed: bool | None
+    published: bool
+
+
+_RESULT_HEAD = PreparedRows(
+    lambda attempt_id, trainee_id: Attempt.objects.filter(pk=attempt_id, trainee_id=trainee_id).values_list(
+        "pk", "state", "number", "paper__course__code", "paper__course__title_zh", "paper__course__title_en",
+        "paper__pass_mark", "result__percent", "result__passed", "result__published_at",
+    )
+)  # fmt: skip
+
+
+def result_head(*, attempt_id: int, trainee_id: int) -> ResultHead | None:
+    """The trainee's attempt with its result in one query, or None when it is not theirs (or not there)."""
+    rows = _RESULT_HEAD(attempt_id, trainee_id)
+    if not rows:
+        return None
+    pk, state, number, code, title_zh, title_en, pass_mark, percent, passed, published_at = rows[0]
+    return ResultHead(
+        pk=pk, state=state, number=number, course=f"{code} {in_current_language(title_zh, title_en)}",
+        pass_mark=pass_mark, percent=percent, passed=passed, published=published_at is not None,
+    )  # fmt: skip
 
 
 def results_of_employer(employer_id: int) -> QuerySet[CourseResult]:

@@ -60,8 +60,14 @@ class CertificateSerializer(TraineeEmployeeSerializer, serializers.ModelSerializ
             "period_starts_on": row["period_starts_on"].isoformat(),
             "valid_until": row["valid_until"].isoformat(),
             "pdf_url": self._pdf_url_template().replace("NUMBER", row["number"]),
-            "updated_at": _iso_datetime(row["updated_at"]),
+            "updated_at": _iso_datetime(row["updated_at"], self._zone()),
         }
+
+    def _zone(self) -> datetime.tzinfo:
+        # The current time zone, looked up once per page rather than once a row.
+        if not hasattr(self, "_current_zone"):
+            self._current_zone = timezone.get_current_timezone()
+        return self._current_zone
 
     def _pdf_url_template(self) -> str:
         # One reverse() per page, not per row; numbers are letters, digits and hyphens.
@@ -89,9 +95,9 @@ def row_values(certificate: Certificate) -> dict[str, Any]:
     return row | {"employee": profile.pk, "employee_number": profile.employee_number}
 
 
-def _iso_datetime(value: datetime.datetime) -> str:
-    """As DRF's DateTimeField writes it: in the current time zone, ISO 8601, Z for UTC."""
-    text = timezone.localtime(value).isoformat()
+def _iso_datetime(value: datetime.datetime, zone: datetime.tzinfo) -> str:
+    """As DRF's DateTimeField writes it: in the current time zone (``zone``), ISO 8601, Z for UTC."""
+    text = timezone.localtime(value, zone).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 

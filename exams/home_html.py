@@ -1,0 +1,79 @@
+"""My exams' sittings and history as HTML, built in Python (issue 20), as ``exam_form`` builds the exam page.
+
+Each row is a dozen template nodes (ids, texts, links, translations): rendered by Django's template
+engine a trainee's twenty rows were most of the page's CPU work. The markup is exactly what
+``templates/exams/home.html`` rendered row by row, whitespace included (the browser tests and
+``tests/exams`` read it); every text is escaped with the standard library's ``html.escape``, which
+Django's ``escape`` calls. The dates, numbers and links come written already (``views.home``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import Any
+
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from .models import Attempt
+
+
+def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """The sitting cards (``rows`` as ``views.home`` makes them): start, resume, or why not."""
+    online = escape(_("online"))
+    resume = escape(_("Resume"))
+    start = escape(_("Start the exam"))
+    minutes = _("%(m)s minutes")  # {% blocktranslate with m=… %}{{ m }} minutes{% endblocktranslate %}
+    parts = []
+    for row in rows:
+        sitting = row["sitting"]
+        pk = int(sitting.pk)
+        where = online if sitting.is_online else escape(sitting.place)
+        if row["resume_url"]:
+            action = f'<a class="btn btn-primary" id="resume-{pk}" href="{escape(row["resume_url"])}">{resume}</a>'
+        elif row["reason"]:
+            action = f'<p class="mb-0 text-body-secondary reason" id="reason-{pk}">{escape(row["reason"])}</p>'
+        else:
+            action = f'<a class="btn btn-primary" id="start-{pk}" href="{escape(row["start_url"])}">{start}</a>'
+        code = escape(sitting.cohort_code)
+        when = f"{escape(row['opens'])} – {escape(row['closes'])}"
+        parts.append(
+            f'\n  <div class="card mb-3 sitting" id="sitting-{pk}">\n'
+            f'    <div class="card-body d-flex flex-wrap justify-content-between align-items-center gap-2">\n'
+            f"      <div>\n"
+            f"        <strong>{escape(sitting.course)}</strong> · {escape(sitting.cohort_name)}"
+            f' <span class="text-body-secondary cohort-code">{code}</span><br>\n'
+            f'        <span class="small text-body-secondary">{when} · {where}'
+            f" · {minutes % {'m': int(sitting.time_limit_minutes)}}</span>\n"
+            f"      </div>\n"
+            f"      \n        {action}\n      \n"
+            f"    </div>\n"
+            f"  </div>\n  "
+        )
+    return mark_safe("".join(parts))  # every row-borne text escaped above
+
+
+def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
+    """The history table's rows (``lines`` as ``views.home`` makes them), newest attempt first."""
+    passed, not_passed = escape(_("passed")), escape(_("not passed"))
+    resume, awaiting = escape(_("Resume")), escape(_("awaiting grading"))
+    parts = []
+    for line in lines:
+        attempt = line["attempt"]
+        if attempt.state == Attempt.State.GRADED:
+            verdict = passed if attempt.passed else not_passed
+            score = f'<a href="{escape(line["url"])}">{escape(line["percent"])}% · {verdict}</a>'
+        elif attempt.state == Attempt.State.OPEN:
+            score = f'<a href="{escape(line["url"])}">{resume}</a>'
+        else:
+            score = awaiting
+        started = escape(line["started"])
+        parts.append(
+            f'\n      <tr id="attempt-{int(attempt.pk)}">\n'
+            f"        <td>{escape(attempt.course)}</td><td>{int(attempt.number)}</td><td>{started}</td>\n"
+            f"        <td>{escape(attempt.get_state_display())}</td>\n"
+            f"        <td>{score}</td>\n"
+            f"      </tr>\n    "
+        )
+    return mark_safe("".join(parts))  # every row-borne text escaped above
