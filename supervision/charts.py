@@ -81,6 +81,11 @@ class BarChart:
         ]
 
     @property
+    def is_empty(self) -> bool:
+        """No bar to draw: no rows, or (a chart of rates) no rate from enough observations."""
+        return not self.bars
+
+    @property
     def label_width(self) -> int:
         return LABEL_WIDTH
 
@@ -139,6 +144,11 @@ class Histogram:
             }
             for i, (label, count) in enumerate(zip(self.labels, self.counts, strict=True))
         ]
+
+    @property
+    def is_empty(self) -> bool:
+        """No bin to draw (a bin of no results is still drawn, at height 0)."""
+        return not self.columns
 
     @property
     def column_width(self) -> int:

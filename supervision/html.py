@@ -3,7 +3,8 @@ the cost (issue 18: every supervision page within 3× the portal's floor in CPU 
 
 A cell is written as ``{{ value }}`` writes it (the value localized, then escaped), so the page and
 its tests read the same text as before; so are a table's caption, download links and head
-(:func:`table_html`) and a chart's SVG (:func:`chart_html`), for ``{% load supervision_html %}``.
+(:func:`table_html`), a chart's SVG (:func:`chart_html`) and a part of a figure page that shows one
+chart and its table (:func:`part_html`), for ``{% load supervision_html %}``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
+
+if TYPE_CHECKING:  # both import this module at run time
+    from .charts import BarChart, Histogram
+    from .tables import Table
 
 
 def cell(value: Any, decimal_separator: str | None = None) -> str:
@@ -103,4 +108,19 @@ def chart_html(chart: Any, chart_id: str) -> SafeString:
         "  </svg>\n"
         f'  <figcaption class="small text-body-secondary">{title}{note}</figcaption>\n'
         "</figure>\n"
+    )
+
+
+def part_html(name: str, title: str, chart: BarChart | Histogram, table: Table, query_prefix: str = "") -> SafeString:
+    """A part of a figure page: a section under its heading (``part-<name>``) with its chart
+    (``chart-<name>``) and the table of the chart's figures. A chart with nothing to draw (a bar chart
+    without bars) is left out, its table saying there is nothing to show; a chart of fixed categories
+    (every state, every score band) always has something to draw."""
+    ident = cell(name)
+    drawn = "" if chart.is_empty else chart_html(chart, f"chart-{name}")
+    return mark_safe(
+        f'<section class="my-4" aria-labelledby="part-{ident}"><h2 class="h4" id="part-{ident}">{cell(title)}</h2>\n'
+        f"  {drawn}\n"
+        f"  {table_html(table, query_prefix)}\n"
+        "</section>"
     )

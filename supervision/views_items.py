@@ -247,6 +247,7 @@ def _paper_tables(
         ),
         item_rows=item_rows,
         items_html=_items_html(item_rows),
+        items_empty=_("No flagged question version.") if flagged_only else _("Nothing to show yet."),
         options_html=rows_html(options_table.rows, none="—"),
         items_page=page,
         enough_attempts=enough_attempts,
