@@ -75,11 +75,16 @@ def sittings_for_trainee(trainee_id: int) -> QuerySet[Sitting]:
 
 
 def _sittings_of_cohorts(trainee_id: int) -> QuerySet[Sitting]:
-    """Every sitting of the cohorts the trainee is eligible in, for courses of the curriculum."""
-    eligible = Enrolment.objects.filter(trainee_id=trainee_id, state__in=Enrolment.TRAINING_STATES)
-    cohort_ids = eligible.values("cohort_id")
+    """Every sitting of the cohorts the trainee is eligible in, for courses of the curriculum.
+
+    The enrolment is joined, not a ``cohort_id IN (subquery)``: with the course, paper, curriculum and
+    names, the query joins more tables than PostgreSQL reorders (``join_collapse_limit``, 8), and the
+    subquery form made it hash every sitting of the program before narrowing to the trainee's cohorts
+    (23 ms a visit of My exams on the full bench data set, against 0.3 ms; issue 20)."""
     return (
-        Sitting.objects.filter(cohort_id__in=cohort_ids)
+        Sitting.objects.filter(
+            cohort__enrolments__trainee_id=trainee_id, cohort__enrolments__state__in=Enrolment.TRAINING_STATES
+        )
         .filter(paper__course__curriculum_entries__curriculum=F("cohort__curriculum"))
         .order_by("opens_at", "pk")
         .distinct()
