@@ -19,7 +19,14 @@ from accounts.converters import parse_id
 from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope
 from hr_api.errors import problem_handler
 from hr_api.models import ApiClient
-from hr_api.pagination import UPDATED_SINCE, SyncCursorPagination, filter_updated_since
+from hr_api.pagination import (
+    UPDATED_SINCE,
+    PreparedSyncRows,
+    SyncCursorPagination,
+    filter_updated_since,
+    parse_updated_since,
+)
+from hr_api.renderers import ApiContentNegotiation
 
 
 class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
@@ -38,6 +45,7 @@ class ApiView(GenericAPIView):
     throttle_classes = [ClientRateThrottle]
     parser_classes = [JSONParser]
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = ApiContentNegotiation
     pagination_class = SyncCursorPagination
     required_scope: str | dict[str, str] | None = "read"
 
@@ -109,6 +117,15 @@ class ApiView(GenericAPIView):
         page = self.paginate_queryset(queryset)
         serializer = serializer_class(page, many=True, context={"request": self.request, **(context or {})})
         return self.get_paginated_response(serializer.data)
+
+    def sync_rows(self, rows: PreparedSyncRows, filters: dict, serializer_class, *, context: dict | None = None):
+        """:meth:`sync_list` of the rows ``rows`` reads for ``filters`` (None: not given), by SQL composed
+        once (:class:`~hr_api.pagination.PreparedSyncRows`), written as JSON by the serializer's
+        ``json_rows`` (for :class:`~hr_api.renderers.ApiJSONRenderer`)."""
+        filters = {**filters, "updated_since": parse_updated_since(self.request)}
+        page = self.paginator.paginate_prepared(rows, filters, self.request, view=self)
+        serializer = serializer_class(context={"request": self.request, **(context or {})})
+        return self.get_paginated_response(serializer.json_rows(page))
 
 
 #: The ``tier`` and ``track`` parameters of a list (read by :meth:`ApiView.tier_track_filtered`).

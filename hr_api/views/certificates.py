@@ -18,7 +18,9 @@ from accounts.models import TraineeProfile
 from certification import credentials, pdf
 from certification.models import Certificate
 from certification.selectors import certificates_of_employer
-from hr_api.serializers.certificates import ROW_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
+from hr_api.pagination import PreparedSyncRows
+from hr_api.renderers import ApiJSONRenderer
+from hr_api.serializers.certificates import LIST_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
 
 from .base import TIER_TRACK_FILTERS, ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
@@ -29,6 +31,43 @@ class CertificateMixin:
         return certificates_of_employer(self.employer_id, employee_id=employee_id).select_related(
             "trainee__trainee_profile", "tier", "track", "institution"
         )
+
+
+def certificate_rows(
+    employer_id: int,
+    *,
+    employee_id: int | None = None,
+    tier: str | None = None,
+    track: str | None = None,
+    status: str | None = None,
+    expiring_before: datetime.date | None = None,
+) -> QuerySet:
+    """The list's rows (``LIST_COLUMNS``) of the employer's certificates (or one employee's), filtered
+    by the arguments given."""
+    own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
+    # The employee's id and number as per-row subqueries, for the same reason as certificates_of_employer().
+    rows = (
+        certificates_of_employer(employer_id, employee_id=employee_id)
+        .order_by()
+        .annotate(
+            employee=Subquery(own_profile.values("pk")[:1]),
+            employee_number=Subquery(own_profile.values("employee_number")[:1]),
+        )
+        .values_list(*LIST_COLUMNS)
+    )
+    if tier is not None:
+        rows = rows.filter(tier__code=tier)
+    if track is not None:
+        rows = rows.filter(track__code=track)
+    if status is not None:
+        rows = rows.filter(status=status)
+    if expiring_before is not None:
+        rows = rows.filter(valid_until__lt=expiring_before)
+    return rows
+
+
+#: The list's pages, each shape's SQL composed once per connection (issue 20).
+CERTIFICATE_ROWS = PreparedSyncRows(Certificate, certificate_rows, LIST_COLUMNS)
 
 
 def _date(request, name: str) -> datetime.date | None:
@@ -46,6 +85,7 @@ def _date(request, name: str) -> datetime.date | None:
 
 class CertificateListView(CertificateMixin, ApiView):
     serializer_class = CertificateSerializer
+    renderer_classes = [ApiJSONRenderer]  # the rows' JSON written by CertificateSerializer.json_rows
 
     @sync_list_schema(
         CertificateSerializer,
@@ -61,25 +101,18 @@ class CertificateListView(CertificateMixin, ApiView):
     )
     def get(self, request):
         employee_id = self.employee_id_param()
-        own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
-        # The employee's id and number as per-row subqueries, for the same reason as certificates().
-        certificates = (
-            self.certificates(employee_id)
-            .order_by()
-            .annotate(
-                employee=Subquery(own_profile.values("pk")[:1]),
-                employee_number=Subquery(own_profile.values("employee_number")[:1]),
-            )
-            .values(*ROW_COLUMNS, "employee", "employee_number")
-        )
-        certificates = self.tier_track_filtered(certificates)
-        if state := request.query_params.get("status"):
-            if state not in Certificate.Status.values:
-                raise exceptions.ValidationError({"status": [_("Unknown status.")]})
-            certificates = certificates.filter(status=state)
-        if before := _date(request, "expiring_before"):
-            certificates = certificates.filter(valid_until__lt=before)
-        return self.sync_list(certificates, CertificateSerializer)
+        params = request.query_params
+        if (state := params.get("status")) and state not in Certificate.Status.values:
+            raise exceptions.ValidationError({"status": [_("Unknown status.")]})
+        filters = {
+            "employer_id": self.employer_id,
+            "employee_id": employee_id,
+            "tier": params.get("tier") or None,
+            "track": params.get("track") or None,
+            "status": state or None,
+            "expiring_before": _date(request, "expiring_before"),
+        }
+        return self.sync_rows(CERTIFICATE_ROWS, filters, CertificateSerializer)
 
 
 class CertificateDetailView(CertificateMixin, ApiView):
