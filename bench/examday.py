@@ -370,7 +370,7 @@ def run(args: argparse.Namespace) -> dict:
     redis.Redis.from_url(redis_url).flushdb()  # no queue, session or cache left from an earlier run
     report: dict = {
         "started_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "command": "python -m bench.examday " + " ".join(sys.argv[1:]),
+        "command": _command(),
         "machine": {"cpus": os.cpu_count(), "load_before": [round(x, 2) for x in os.getloadavg()]},
         "config": {"users": args.users, "ramp_s": args.ramp, "hold_s": args.hold, "spread_s": args.spread,
                    "web_workers": args.web_workers, "worker_concurrency": args.worker_concurrency},
@@ -517,3 +517,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _command() -> str:
+    """How this run was started: ``bench.examday`` itself, or ``bench.run --exam-day N`` (make bench)."""
+    main_spec = getattr(sys.modules["__main__"], "__spec__", None)
+    module = main_spec.name if main_spec is not None else "bench.examday"
+    return f"python -m {module} " + " ".join(sys.argv[1:])
