@@ -201,7 +201,7 @@ _MY_ACTIVITIES = PreparedRows(
 
 
 def my_activities(trainee_id: int) -> list[MyActivity]:
-    """``activities_of`` as rows: the latest 50."""
+    """The trainee's continuing-education activities as My certificates lists them: the latest 50."""
     activities = []
     for row in _MY_ACTIVITIES(trainee_id):
         title, completed_on, hours, status, institution_zh, institution_en, enrolment, course_zh, course_en = row
@@ -367,12 +367,6 @@ def _active_institutions() -> QuerySet[Any, Any]:
 
 
 _SELF_REPORT_INSTITUTIONS = PreparedRows(_active_institutions)
-
-
-def activities_of(trainee: User) -> QuerySet[ContinuingEducation]:
-    return ContinuingEducation.objects.filter(trainee=trainee).select_related("institution", "ce_enrolment__course")[
-        :50
-    ]
 
 
 def certificates_of_employer(employer_id: int, *, employee_id: int | None = None) -> QuerySet[Certificate]:
