@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts import audit
 from accounts.admin import ProgramOfficeOnly
 from accounts.outbound import OutboundRefused
 
@@ -81,12 +80,8 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             obj.save()
-            audit.record(
-                audit.Action.API_CLIENT_CHANGED,
-                target=obj,
-                employer=obj.employer_id,
-                summary="scopes " + " ".join(obj.scopes),
-                detail={"change": "scopes", "scopes": obj.scopes},
+            services.record_client_change(
+                obj, change="scopes", summary="scopes " + " ".join(obj.scopes), scopes=obj.scopes
             )
             return
         data = form.cleaned_data

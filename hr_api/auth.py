@@ -178,19 +178,30 @@ def _bearer_token(request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+def scope_needed(view, method: str) -> str | None:
+    """The scope ``view.required_scope`` asks of ``method`` (a dict: per method, ``"*"`` for the others)."""
+    needed = view.required_scope
+    if isinstance(needed, dict):
+        return needed.get(method, needed.get("*"))
+    return needed
+
+
+def holds_scope(request, scope: str) -> bool:
+    """Whether the request's token carries ``scope`` and its client still has it: the program office may
+    have taken the scope away since the token was issued."""
+    return request.auth.allow_scopes([scope]) and scope in request.user.scopes
+
+
 class HasScope(BasePermission):
     """The token carries ``required_scope`` (set on the view, per method if a dict)."""
 
     message = _("This client's token lacks the scope this operation needs.")
 
     def has_permission(self, request, view) -> bool:
-        token = request.auth
-        if token is None or not isinstance(request.user, ApiClient):
+        if request.auth is None or not isinstance(request.user, ApiClient):
             return False
-        needed = view.required_scope
-        if isinstance(needed, dict):
-            needed = needed.get(request.method, needed.get("*"))
-        return needed is None or (token.allow_scopes([needed]) and needed in request.user.scopes)
+        needed = scope_needed(view, request.method)
+        return needed is None or holds_scope(request, needed)
 
 
 class ClientRateThrottle(SimpleRateThrottle):

@@ -118,13 +118,19 @@ def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     return out
 
 
-def problem(status_code: int, *, code: str, detail: str, errors: list | None = None, headers=None) -> Response:
-    body: dict[str, Any] = {
+def problem_body(status_code: int, *, code: str, detail: str) -> dict[str, Any]:
+    """The members every problem has, in the request's language (also for the answers made outside
+    DRF: :func:`not_found`, the token endpoint's throttle)."""
+    return {
         "type": PROBLEM_BASE + code,
         "title": str(TITLES.get(status_code, _("Error"))),
         "status": status_code,
         "detail": detail,
     }
+
+
+def problem(status_code: int, *, code: str, detail: str, errors: list | None = None, headers=None) -> Response:
+    body = problem_body(status_code, code=code, detail=detail)
     if errors:
         body["errors"] = errors
     response = Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
@@ -191,10 +197,5 @@ def not_found(request, *args, **kwargs):
 
     from django.http import HttpResponse
 
-    body = {
-        "type": PROBLEM_BASE + "not_found",
-        "title": str(TITLES[404]),
-        "status": 404,
-        "detail": str(exceptions.NotFound.default_detail),
-    }
+    body = problem_body(404, code="not_found", detail=str(exceptions.NotFound.default_detail))
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=PROBLEM_CONTENT_TYPE)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,18 @@ from accounts.models import Employer
 from .models import ApiClient
 
 # --- clients (program office, in admin) ----------------------------------------------------
+
+
+def record_client_change(client: ApiClient, *, change: str, summary: str, **detail: Any) -> None:
+    """A change to what an HR system may do, in the audit trail under its employer; ``change`` names it
+    in the event's detail (``created``, ``scopes`` …), next to ``detail``."""
+    audit.record(
+        audit.Action.API_CLIENT_CHANGED,
+        target=client,
+        employer=client.employer_id,
+        summary=summary,
+        detail={"change": change, **detail},
+    )
 
 
 @transaction.atomic
@@ -45,13 +58,7 @@ def do_create_client(
     client = ApiClient.objects.create(
         application=application, employer=employer, **{f"can_{scope}": True for scope in scopes}
     )
-    audit.record(
-        audit.Action.API_CLIENT_CHANGED,
-        target=client,
-        employer=employer,
-        summary=f"created {application.client_id}",
-        detail={"change": "created", "scopes": list(scopes)},
-    )
+    record_client_change(client, change="created", summary=f"created {application.client_id}", scopes=list(scopes))
     return client, secret
 
 
@@ -62,13 +69,7 @@ def do_rotate_secret(*, client: ApiClient, client_secret: str | None = None) -> 
     application = Application.objects.select_for_update().get(pk=client.application_id)
     application.client_secret = secret
     application.save(update_fields=["client_secret", "updated"])
-    audit.record(
-        audit.Action.API_CLIENT_CHANGED,
-        target=client,
-        employer=client.employer_id,
-        summary=f"secret rotated {application.client_id}",
-        detail={"change": "secret_rotated"},
-    )
+    record_client_change(client, change="secret_rotated", summary=f"secret rotated {application.client_id}")
     return secret
 
 
@@ -79,13 +80,7 @@ def do_revoke_client(*, client: ApiClient) -> ApiClient:
     if client.revoked_at is None:
         client.revoked_at = timezone.now()
         client.save(update_fields=["revoked_at", "updated_at"])
-        audit.record(
-            audit.Action.API_CLIENT_CHANGED,
-            target=client,
-            employer=client.employer_id,
-            summary="revoked",
-            detail={"change": "revoked"},
-        )
+        record_client_change(client, change="revoked", summary="revoked")
     RefreshToken.objects.filter(application_id=client.application_id).delete()
     AccessToken.objects.filter(application_id=client.application_id).delete()
     return client

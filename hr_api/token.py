@@ -21,7 +21,7 @@ from accounts import audit
 from accounts.client_address import client_ip
 from core.ratelimit import over_limit
 
-from .errors import PROBLEM_BASE, PROBLEM_CONTENT_TYPE, TITLES
+from .errors import PROBLEM_CONTENT_TYPE, problem_body
 
 WINDOW_SECONDS = 60
 
@@ -49,12 +49,9 @@ class ThrottledTokenView(TokenView):
         if any(over):
             response = HttpResponse(
                 json.dumps(
-                    {
-                        "type": PROBLEM_BASE + "throttled",
-                        "title": str(TITLES[429]),
-                        "status": 429,
-                        "detail": str(_("Too many token requests; try again in a minute.")),
-                    }
+                    problem_body(
+                        429, code="throttled", detail=str(_("Too many token requests; try again in a minute."))
+                    )
                 ),
                 status=429,
                 content_type=PROBLEM_CONTENT_TYPE,

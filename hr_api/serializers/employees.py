@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import TraineeProfile
 
-from .base import StrictSerializer, address, text
+from .base import EveryFieldOptional, StrictSerializer, address, text
 
 MAX_BATCH = 500
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -62,7 +62,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
         return data
 
 
-class EmployeeUpdateSerializer(StrictSerializer):
+class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     employee_number = text(max_length=50)
     email = address(help_text="A new address: see `pending_email` for when it takes effect.")
     display_name = text(max_length=150)
@@ -70,11 +70,6 @@ class EmployeeUpdateSerializer(StrictSerializer):
     branch = text(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
     phone = text(max_length=30, allow_blank=True)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.required = False
 
 
 class EmployeeCreateSerializer(StrictSerializer):

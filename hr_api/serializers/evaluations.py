@@ -38,10 +38,16 @@ class Score(serializers.FloatField):
         return float(value)
 
 
-class PeriodSerializer(StrictSerializer):
+# An evaluation period, as an item names it and as an evaluation shows it. A comment, not a docstring: the
+# schema would take a docstring for the description of every serializer inheriting it.
+class PeriodFields(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PeriodKind.values)
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
+
+
+class PeriodSerializer(PeriodFields, StrictSerializer):
+    pass
 
 
 class EvaluationItemSerializer(StrictSerializer):
@@ -67,10 +73,8 @@ class EvaluationBulkSerializer(StrictSerializer):
     evaluations = EvaluationItemSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
 
 
-class EvaluationPeriodSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=PeriodKind.values)
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+class EvaluationPeriodSerializer(PeriodFields):
+    pass
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ from hr_api.models import WebhookEndpoint
 from hr_api.webhooks.endpoints import vet_endpoint_url
 from hr_api.webhooks.events import EVENTS
 
-from .base import StrictSerializer
+from .base import EveryFieldOptional, StrictSerializer
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
@@ -46,8 +46,5 @@ class WebhookEndpointInputSerializer(StrictSerializer):
         return url
 
 
-class WebhookEndpointUpdateSerializer(WebhookEndpointInputSerializer):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for f in self.fields.values():
-            f.required = False
+class WebhookEndpointUpdateSerializer(EveryFieldOptional, WebhookEndpointInputSerializer):
+    pass

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions
+from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 
 from accounts import audit
 from accounts.converters import parse_id
-from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope
+from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope, scope_needed
 from hr_api.errors import problem_handler
 from hr_api.models import ApiClient
 from hr_api.pagination import (
@@ -33,9 +35,7 @@ class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
     target_class = "hr_api.auth.ClientAuthentication"
 
     def get_security_requirement(self, auto_schema):
-        scope = auto_schema.view.required_scope
-        if isinstance(scope, dict):
-            scope = scope.get(auto_schema.method, scope.get("*"))
+        scope = scope_needed(auto_schema.view, auto_schema.method)
         return {self.name: [scope] if scope else []}
 
 
@@ -162,3 +162,9 @@ def sync_list_schema(
 def get_owned_or_404(queryset, **lookup):
     """A row of the client's employer, or 404 whether it is missing or someone else's."""
     return get_object_or_404(queryset, **lookup)
+
+
+def created(body, url_name: str, pk: int) -> Response:
+    """201 Created with ``body``, the new row's address (``url_name`` of ``pk``) in ``Location``: the link
+    a client follows, and that :func:`~hr_api.idempotency.run_idempotently` replays to a retry."""
+    return Response(body, status=status.HTTP_201_CREATED, headers={"Location": reverse(url_name, args=[pk])})

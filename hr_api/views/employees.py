@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 
 from accounts import employees
@@ -20,7 +19,7 @@ from hr_api.serializers.employees import (
     EmployeeUpdateSerializer,
 )
 
-from .base import ApiView, get_owned_or_404, sync_list_schema
+from .base import ApiView, created, get_owned_or_404, sync_list_schema
 
 # The employer's own rows refuse these (a number or an address another of its employees has): 409.
 CONFLICT_CODES = {"email_taken", "employee_number_taken"}
@@ -33,6 +32,7 @@ def site_url(request) -> str:
 
 class EmployeeMixin:
     def employees(self):
+        """The employer's employees, each with the account it is about (``profile.user``)."""
         return employees_of(self.employer_id).select_related("user")
 
 
@@ -75,9 +75,7 @@ class EmployeeListView(EmployeeMixin, ApiView):
                 )
             except AccountError as error:
                 raise refusal(error, conflicts=CONFLICT_CODES) from None
-            body = EmployeeSerializer(profile).data
-            location = reverse("api:employee", args=[profile.pk])
-            return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+            return created(EmployeeSerializer(profile).data, "api:employee", profile.pk)
 
         return run_idempotently(request, work)
 

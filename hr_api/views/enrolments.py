@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 
-from accounts.selectors import employees_of
 from courses import selectors, services
 from courses.models import Cohort, Enrolment
 from hr_api.errors import refusal
@@ -18,7 +16,8 @@ from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.pagination import filter_updated_since
 from hr_api.serializers.enrolments import EnrolmentSerializer, EnrolSerializer
 
-from .base import ApiView, employee_filter, get_owned_or_404, sync_list_schema
+from .base import ApiView, created, employee_filter, get_owned_or_404, sync_list_schema
+from .employees import EmployeeMixin
 
 # Refusals about the state of the cohort or enrolment are conflicts; the rest are bad input.
 CONFLICT_CODES = {
@@ -84,7 +83,7 @@ class EnrolmentMixin:
         return EnrolmentSerializer(enrolments, many=True, context={"progress": progress}).data
 
 
-class EnrolmentListView(EnrolmentMixin, ApiView):
+class EnrolmentListView(EmployeeMixin, EnrolmentMixin, ApiView):
     required_scope = {"GET": "read", "POST": "enroll"}
     serializer_class = EnrolmentSerializer
 
@@ -124,7 +123,7 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
     def post(self, request):
         def work():
             values = self.valid_body(EnrolSerializer)
-            profile = employees_of(self.employer_id).select_related("user").filter(pk=values["employee"]).first()
+            profile = self.employees().filter(pk=values["employee"]).first()
             if profile is None:
                 raise exceptions.NotFound(_("No employee with this id."))
             cohort = Cohort.objects.select_related("institution", "curriculum").filter(pk=values["cohort"]).first()
@@ -135,10 +134,7 @@ class EnrolmentListView(EnrolmentMixin, ApiView):
             except services.TrainingError as error:
                 raise_training_error(error, cohort=cohort)
             enrolment = self.enrolments().get(pk=enrolment.pk)
-            location = reverse("api:enrolment", args=[enrolment.pk])
-            return Response(
-                self.represent([enrolment])[0], status=status.HTTP_201_CREATED, headers={"Location": location}
-            )
+            return created(self.represent([enrolment])[0], "api:enrolment", enrolment.pk)
 
         return run_idempotently(request, work)
 

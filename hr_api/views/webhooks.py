@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from hr_api.auth import holds_scope
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.selectors import endpoints_of
 from hr_api.serializers.webhooks import (
@@ -19,7 +19,7 @@ from hr_api.serializers.webhooks import (
 from hr_api.webhooks.endpoints import do_register_endpoint
 from hr_api.webhooks.events import EVENT_SCOPES, EVENTS
 
-from .base import ApiView, get_owned_or_404, sync_list_schema
+from .base import ApiView, created, get_owned_or_404, sync_list_schema
 
 
 class WebhookMixin:
@@ -33,7 +33,7 @@ class WebhookMixin:
         too: a token that cannot read the register is not told its changes either. 403, as for any scope."""
         for event in events or ():
             scope = EVENT_SCOPES.get(event)
-            if scope and not (self.request.auth.allow_scopes([scope]) and scope in self.client.scopes):
+            if scope and not holds_scope(self.request, scope):
                 raise exceptions.PermissionDenied(
                     _("Subscribing to %(event)s needs a token with the scope %(scope)s.")
                     % {"event": event, "scope": scope}
@@ -60,12 +60,7 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
             values = self.valid_body(WebhookEndpointInputSerializer)
             self.check_event_scopes(values["events"])
             endpoint = do_register_endpoint(employer_id=self.employer_id, **values)
-            location = reverse("api:webhook", args=[endpoint.pk])
-            return Response(
-                WebhookEndpointCreatedSerializer(endpoint).data,
-                status=status.HTTP_201_CREATED,
-                headers={"Location": location},
-            )
+            return created(WebhookEndpointCreatedSerializer(endpoint).data, "api:webhook", endpoint.pk)
 
         return run_idempotently(request, work)
 
