@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportExportMixin
 
+from core.admin_actions import ReadOnlyAdminMixin
+
 from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports import TraineeImportForm, TraineeResource
@@ -225,7 +227,7 @@ class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ProgramOfficeOnly, admin.ModelAdmin):
     """The audit trail: the program office searches and filters it; nobody adds, edits or deletes.
 
     Times in the site's zone with their UTC offset; each event in words of the reader's language
@@ -277,18 +279,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         if not rows:
             return "—"
         return format_html_join(mark_safe("<br>"), "{}: {}", rows)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_program_office(request.user)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return is_program_office(request.user)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -37,6 +37,7 @@ __all__ = [
     "event_time",
     "model_name",
     "record",
+    "record_refused_request",
     "unbind_request",
 ]  # fmt: skip
 
@@ -107,6 +108,16 @@ def record(
         object_id=str(target.pk) if target is not None else "",
         summary=_storable(summary)[:500],
         detail=_storable(detail or {}),
+    )
+
+
+def record_refused_request(
+    request: HttpRequest, *, detail: dict[str, Any], target: models.Model | None = None
+) -> AuditEvent:
+    """The trail's line for a request refused (403), or answered 404 for another owner's row (``target``,
+    where the view has it): what was asked."""
+    return record(
+        Action.ACCESS_REFUSED, request=request, target=target, summary=f"{request.method} {request.path}", detail=detail
     )
 
 

@@ -66,12 +66,7 @@ class RequestIdMiddleware:
 
 def _record_refusal(request: HttpRequest, response: HttpResponse) -> None:
     try:
-        audit.record(
-            audit.Action.ACCESS_REFUSED,
-            request=request,
-            summary=f"{request.method} {request.path}"[:500],
-            detail={"status": response.status_code},
-        )
+        audit.record_refused_request(request, detail={"status": response.status_code})
     except Exception:
         log.exception("Could not record a refused access")
 

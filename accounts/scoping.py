@@ -116,11 +116,8 @@ class RowScopedAdmin(admin.ModelAdmin):
         # must look exactly like an id that does not exist, and answer 404. The trail notes it.
         from . import audit
 
-        audit.record(
-            audit.Action.ACCESS_REFUSED,
-            request=request,
-            summary=f"{request.method} {request.path}"[:500],
-            detail={"status": 404, "model": opts.label, "object_id": str(object_id)[:64]},
+        audit.record_refused_request(
+            request, detail={"status": 404, "model": opts.label, "object_id": str(object_id)[:64]}
         )
         raise Http404
 

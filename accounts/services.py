@@ -162,10 +162,15 @@ def do_verify_email(*, token: str) -> User:
         raise AccountError("link_invalid", _("This verification link is not valid."))
     if user.email_verified_at is not None:
         raise AccountError("link_used", _("This verification link has already been used. You can log in."))
+    do_activate_proven_account(user=user)
+    return user
+
+
+def do_activate_proven_account(*, user: User) -> None:
+    """A link mailed to the person's address was opened: the address is theirs, and the account usable."""
     user.email_verified_at = timezone.now()
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
-    return user
 
 
 def do_resend_verification(*, email: str, client: str, site_url: str) -> bool:

@@ -126,13 +126,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # A reset proves the address, so an account made by an import or by staff becomes usable.
-        user = form.user
-        if user.email_verified_at is None:
-            from django.utils import timezone
-
-            user.email_verified_at = timezone.now()
-            user.is_active = True
-            user.save(update_fields=["email_verified_at", "is_active"])
+        if form.user.email_verified_at is None:
+            services.do_activate_proven_account(user=form.user)
         return response
 
 

@@ -201,12 +201,7 @@ def ce_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _refuse(request: HttpRequest, certificate: Certificate) -> NoReturn:
     """Someone else's certificate: the same 404 as a missing one, and a line in the audit trail."""
-    audit.record(
-        audit.Action.ACCESS_REFUSED,
-        target=certificate,
-        summary=f"{request.method} {request.path}"[:500],
-        detail={"status": 404},
-    )
+    audit.record_refused_request(request, detail={"status": 404}, target=certificate)
     raise Http404
 
 

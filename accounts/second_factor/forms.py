@@ -2,17 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=_("Code"),
-        max_length=32,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
-        ),
-    )
-
-
-class EnrolCodeForm(CodeForm):
+class EnrolCodeForm(forms.Form):
     code = forms.CharField(
         label=_("The six-digit code your app shows"),
         max_length=12,
@@ -20,7 +10,7 @@ class EnrolCodeForm(CodeForm):
     )
 
 
-class VerifyCodeForm(CodeForm):
+class VerifyCodeForm(forms.Form):
     code = forms.CharField(
         label=_("Code"),
         max_length=32,

@@ -248,11 +248,17 @@ def do_record_passkey_used(*, user: User, passkey: WebAuthnCredential) -> None:
     )
 
 
-def do_rename_passkey(*, user: User, passkey_id: int, name: str) -> WebAuthnCredential:
-    """Give the person's own passkey a name they will recognise ("work laptop")."""
+def _own_passkey(user: User, passkey_id: int) -> WebAuthnCredential:
+    """The person's own passkey; someone else's is as missing as one that does not exist."""
     passkey = selectors.passkey_of(user, passkey_id)
     if passkey is None:
         raise SecondFactorError("not_found", _("There is no such passkey."))
+    return passkey
+
+
+def do_rename_passkey(*, user: User, passkey_id: int, name: str) -> WebAuthnCredential:
+    """Give the person's own passkey a name they will recognise ("work laptop")."""
+    passkey = _own_passkey(user, passkey_id)
     name = " ".join(str(name or "").split())
     if not name or len(name) > PASSKEY_NAME_MAX_LENGTH:
         raise SecondFactorError("invalid", _("Give the passkey a name of 1 to 64 characters."))
@@ -266,9 +272,7 @@ def do_remove_passkey(*, user: User, passkey_id: int) -> None:
     """Delete the person's own passkey; audited. Refused for the last second factor they have:
     without it the next log-in could not pass (a reset by the program office starts over)."""
     User.objects.select_for_update().filter(pk=user.pk).first()
-    passkey = selectors.passkey_of(user, passkey_id)
-    if passkey is None:
-        raise SecondFactorError("not_found", _("There is no such passkey."))
+    passkey = _own_passkey(user, passkey_id)
     others = selectors.passkeys_of(user).exclude(pk=passkey.pk)
     if not (TOTPDevice.objects.filter(user=user, confirmed=True).exists() or others.exists()):
         raise SecondFactorError(

@@ -171,6 +171,7 @@ def passkeys(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
     passkey = _own_passkey_or_404(request, pk)
+    after = next_url(request, default=reverse("second_factor:passkeys"))
     form = PasskeyNameForm(request.POST or None, initial={"name": passkey.name})
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,8 +179,8 @@ def passkey_name(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SecondFactorError as error:
             form.add_error("name", str(error))
         else:
-            return redirect(next_url(request, default=reverse("second_factor:passkeys")))
-    context = {"form": form, "passkey": passkey, "next": next_url(request, default=reverse("second_factor:passkeys"))}
+            return redirect(after)
+    context = {"form": form, "passkey": passkey, "next": after}
     return render(request, "accounts/second_factor/passkey_name.html", context)
 
 
