@@ -56,6 +56,7 @@ MARK = "sim0001@demo.test"
 TEACHERS = {"inst-a": ("黃美玲", "Huang Mei-ling"), "inst-b": ("林淑華", "Lin Shu-hua")}
 CLASSROOM = ("臺北金融研訓中心 302 教室", "Taipei Banking Training Centre, Room 302")
 SECOND = datetime.timedelta(seconds=5)
+EVENING = datetime.time(18, 30)  # when a certificate is issued (and earlier continuing education confirmed)
 CLASSES = (TraineeProfile.ManagerClass.CORPORATE, TraineeProfile.ManagerClass.PERSONAL)
 
 
@@ -82,6 +83,33 @@ def _timestamps_as_given(*model_classes: type[models.Model]) -> Iterator[None]:
 
 def _curriculum_key(curriculum: Curriculum) -> str:
     return curriculum.tier.code + (f"/{curriculum.track.code}" if curriculum.track_id else "")
+
+
+def _track_code(curriculum: Curriculum) -> str | None:
+    return curriculum.track.code if curriculum.track is not None else None
+
+
+def _issue_change(certificate: Certificate) -> CertificateStatusChange:
+    """The status change an issue records."""
+    return CertificateStatusChange(
+        certificate=certificate, old_status="", new_status="active", action="issue", changed_at=certificate.created_at
+    )
+
+
+def _confirmed_activity(
+    certificate: Certificate, title: str, completed_on: datetime.date, hours: Any, decided: datetime.datetime
+) -> ContinuingEducation:
+    """Continuing education of the certificate's holder, confirmed by its institution at ``decided``."""
+    return ContinuingEducation(
+        trainee=certificate.trainee,
+        institution=certificate.institution,
+        title=title,
+        completed_on=completed_on,
+        hours=Decimal(hours),
+        status=ContinuingEducation.Status.CONFIRMED,
+        decided_at=decided,
+        created_at=decided,
+    )
 
 
 def inputs() -> dict[str, Any]:
@@ -204,6 +232,10 @@ class _Writer:
 
     def day(self, days: int) -> datetime.date:
         return self.today + datetime.timedelta(days=days)
+
+    def on(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        """``day`` at ``time``, local time."""
+        return datetime.datetime.combine(day, time, tzinfo=self.midnight.tzinfo)
 
     def write(self) -> None:
         with _timestamps_as_given(
@@ -338,11 +370,7 @@ class _Writer:
             )
             ended = self.at(t.ended) if t.ended is not None else None
             last_session = sessions[t.cohort][len(t.attended) - 1].held_on if t.attended else None
-            updated = ended or (
-                datetime.datetime.combine(last_session, datetime.time(18), tzinfo=self.midnight.tzinfo)
-                if last_session
-                else decided
-            )
+            updated = ended or (self.on(last_session, datetime.time(18)) if last_session else decided)
             enrolment = Enrolment(
                 trainee=users[t.number],
                 cohort=cohorts[t.cohort],
@@ -369,7 +397,7 @@ class _Writer:
                 enrolment=enrolments[t.number],
                 hours=Decimal(hours),
                 recorded_by=self.admins[sim.cohorts[t.cohort].institution],
-                recorded_at=datetime.datetime.combine(session.held_on, datetime.time(18), tzinfo=self.midnight.tzinfo),
+                recorded_at=self.on(session.held_on, datetime.time(18)),
             )
             for t in sim.trainees
             for session, hours in zip(sessions[t.cohort], t.attended, strict=False)
@@ -379,7 +407,7 @@ class _Writer:
     def enrolment_trail(self, t: simulation.SimTrainee, enrolment: Enrolment, cohort: Cohort) -> None:
         """The enrolment's state changes, as ``courses.services`` records each (enrol, decide, start, end)."""
         admin = self.admins[cohort.institution.code]
-        started = datetime.datetime.combine(cohort.starts_on, datetime.time(8), tzinfo=self.midnight.tzinfo)
+        started = self.on(cohort.starts_on, datetime.time(8))
         steps = [("", "pending", self.at(t.enrolled), enrolment.trainee)]
         if t.decided is not None:
             decided = "rejected" if t.state == "rejected" else "approved"
@@ -500,50 +528,24 @@ class _Writer:
     def certification(self, users: dict[int, User], cohorts: list[Cohort], enrolments: dict[int, Enrolment]) -> None:
         sim = self.sim
         years = certification_services.validity_years()
-        by_prefix_year: dict[tuple[str, int], list[Certificate]] = {}
         certificates = []
         earlier = self.earlier_certificates(users, years)
-        for certificate, _changes, _ce in earlier:
-            track = certificate.curriculum.track.code if certificate.curriculum.track_id else None
-            key = (prefix_for(certificate.curriculum.tier.code, track), certificate.issued_on.year)
-            by_prefix_year.setdefault(key, []).append(certificate)
         for sc in sorted(sim.certificates, key=lambda sc: (sc.issued, sc.trainee)):
             c = sim.cohorts[sc.cohort]
-            curriculum = self.curricula[c.curriculum]
-            issued = self.day(sc.issued)
-            certificate = Certificate(
-                trainee=users[sc.trainee],
-                curriculum=curriculum,
-                tier=curriculum.tier,
-                track=curriculum.track,
-                institution=self.institutions[c.institution],
+            certificate = self.issued_certificate(
+                users[sc.trainee],
+                self.curricula[c.curriculum],
+                self.institutions[c.institution],
+                self.day(sc.issued),
+                years,
                 enrolment=enrolments[sc.trainee],
-                issued_on=issued,
-                period_starts_on=issued,
-                valid_until=issued + relativedelta(years=years),
                 status=sc.status,
                 status_reason=sc.reason,
-                created_at=datetime.datetime.combine(issued, datetime.time(18, 30), tzinfo=self.midnight.tzinfo),
                 updated_at=self.at(datetime.timedelta(days=sc.changed if sc.changed is not None else sc.issued)),
             )
-            certificate.announced_at = certificate.created_at
-            track = curriculum.track.code if curriculum.track_id else None
-            by_prefix_year.setdefault((prefix_for(curriculum.tier.code, track), issued.year), []).append(certificate)
             certificates.append((sc, certificate))
-        # Numbers in issue order, after those the sequence has handed out already (the named demo's).
-        for (prefix, year), issued_that_year in by_prefix_year.items():
-            CertificateSequence.objects.get_or_create(prefix=prefix, year=year)
-            sequence = CertificateSequence.objects.select_for_update().get(prefix=prefix, year=year)
-            for certificate in issued_that_year:
-                sequence.last += 1
-                curriculum = certificate.curriculum
-                certificate.number = make_number(
-                    tier_code=curriculum.tier.code,
-                    track_code=curriculum.track.code if curriculum.track_id else None,
-                    year=year,
-                    sequence=sequence.last,
-                )
-            sequence.save(update_fields=["last"])
+        # The earlier holders' first, then the year's in issue order.
+        self.number([*(certificate for certificate, _c, _e in earlier), *(c for _sc, c in certificates)])
         made = [*(certificate for _sc, certificate in certificates), *(certificate for certificate, _c, _e in earlier)]
         for certificate, index in zip(made, status_list.free_indexes(len(made)), strict=True):
             certificate.status_list_index = index
@@ -555,15 +557,7 @@ class _Writer:
             changes += history
             activities += ce
         for sc, certificate in certificates:
-            changes.append(
-                CertificateStatusChange(
-                    certificate=certificate,
-                    old_status="",
-                    new_status="active",
-                    action="issue",
-                    changed_at=certificate.created_at,
-                )
-            )
+            changes.append(_issue_change(certificate))
             claims.append(
                 ReminderSent(
                     user=certificate.trainee,
@@ -587,17 +581,13 @@ class _Writer:
                 )
             if sc.ce_hours and sc.ce_on is not None:
                 completed_on = self.day(sc.ce_on)
-                decided = datetime.datetime.combine(completed_on, datetime.time(17), tzinfo=self.midnight.tzinfo)
                 activities.append(
-                    ContinuingEducation(
-                        trainee=certificate.trainee,
-                        institution=certificate.institution,
-                        title="金融消費者保護法實務研習",
-                        completed_on=completed_on,
-                        hours=Decimal(sc.ce_hours),
-                        status=ContinuingEducation.Status.CONFIRMED,
-                        decided_at=decided,
-                        created_at=decided,
+                    _confirmed_activity(
+                        certificate,
+                        "金融消費者保護法實務研習",
+                        completed_on,
+                        sc.ce_hours,
+                        self.on(completed_on, datetime.time(17)),
                     )
                 )
         CertificateStatusChange.objects.bulk_create(changes)
@@ -622,6 +612,52 @@ class _Writer:
         ReminderSent.objects.bulk_create(claims)
         ContinuingEducation.objects.bulk_create(activities)
 
+    def issued_certificate(
+        self,
+        trainee: User,
+        curriculum: Curriculum,
+        institution: Institution,
+        issued: datetime.date,
+        years: int,
+        **fields: Any,
+    ) -> Certificate:
+        """The certificate of ``curriculum`` issued and announced on the evening of ``issued``, valid
+        for ``years``; unnumbered (:meth:`number`) and unsaved."""
+        certificate = Certificate(
+            trainee=trainee,
+            curriculum=curriculum,
+            tier=curriculum.tier,
+            track=curriculum.track,
+            institution=institution,
+            issued_on=issued,
+            period_starts_on=issued,
+            valid_until=issued + relativedelta(years=years),
+            created_at=self.on(issued, EVENING),
+            **fields,
+        )
+        certificate.announced_at = certificate.created_at
+        return certificate
+
+    def number(self, certificates: list[Certificate]) -> None:
+        """Number ``certificates`` in the order given, by prefix and year of issue, after the numbers
+        the sequences have handed out already (the named demo's)."""
+        by_prefix_year: dict[tuple[str, int], list[Certificate]] = {}
+        for certificate in certificates:
+            prefix = prefix_for(certificate.curriculum.tier.code, _track_code(certificate.curriculum))
+            by_prefix_year.setdefault((prefix, certificate.issued_on.year), []).append(certificate)
+        for (prefix, year), issued_that_year in by_prefix_year.items():
+            CertificateSequence.objects.get_or_create(prefix=prefix, year=year)
+            sequence = CertificateSequence.objects.select_for_update().get(prefix=prefix, year=year)
+            for certificate in issued_that_year:
+                sequence.last += 1
+                certificate.number = make_number(
+                    tier_code=certificate.curriculum.tier.code,
+                    track_code=_track_code(certificate.curriculum),
+                    year=year,
+                    sequence=sequence.last,
+                )
+            sequence.save(update_fields=["last"])
+
     def earlier_certificates(
         self, users: dict[int, User], years: int
     ) -> list[tuple[Certificate, list[CertificateStatusChange], list[ContinuingEducation]]]:
@@ -630,44 +666,24 @@ class _Writer:
         required = certification_services.hours_required()
         made = []
         for h in self.sim.holders:
-            curriculum = self.curricula[h.curriculum]
-            issued = self.day(h.issued)
-            evening = datetime.time(18, 30)
-            certificate = Certificate(
-                trainee=users[h.number],
-                curriculum=curriculum,
-                tier=curriculum.tier,
-                track=curriculum.track,
-                institution=self.institutions[h.institution],
-                issued_on=issued,
-                period_starts_on=issued,
-                valid_until=issued + relativedelta(years=years),
-                created_at=datetime.datetime.combine(issued, evening, tzinfo=self.midnight.tzinfo),
+            certificate = self.issued_certificate(
+                users[h.number],
+                self.curricula[h.curriculum],
+                self.institutions[h.institution],
+                self.day(h.issued),
+                years,
             )
-            certificate.announced_at = certificate.updated_at = certificate.created_at
-            history = [
-                CertificateStatusChange(
-                    old_status="", new_status="active", action="issue", changed_at=certificate.created_at
-                )
-            ]
+            certificate.updated_at = certificate.created_at
+            history = [_issue_change(certificate)]
             ce = [
-                ContinuingEducation(
-                    trainee=certificate.trainee,
-                    institution=certificate.institution,
-                    title="財富管理法規與實務研習",
-                    completed_on=self.day(day),
-                    hours=Decimal(hours),
-                    status=ContinuingEducation.Status.CONFIRMED,
-                    created_at=datetime.datetime.combine(self.day(day), evening, tzinfo=self.midnight.tzinfo),
-                    decided_at=datetime.datetime.combine(self.day(day), evening, tzinfo=self.midnight.tzinfo),
+                _confirmed_activity(
+                    certificate, "財富管理法規與實務研習", self.day(day), hours, self.on(self.day(day), EVENING)
                 )
                 for day, hours in h.ce
             ]
             lapsed = certificate.valid_until
             if lapsed < self.today:  # the expiry job ran the day after it lapsed
-                ran = datetime.datetime.combine(
-                    lapsed + datetime.timedelta(days=1), datetime.time(3), tzinfo=self.midnight.tzinfo
-                )
+                ran = self.on(lapsed + datetime.timedelta(days=1), datetime.time(3))
                 if sum((Decimal(hours) for _day, hours in h.ce), Decimal(0)) >= required:
                     certificate.period_starts_on = lapsed
                     certificate.valid_until = lapsed + relativedelta(years=years)

@@ -15,8 +15,9 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from certification.models import Certificate
-from courses.models import Cohort, Enrolment
+from courses.models import Cohort, Course, Enrolment
 from courses.selectors import cohorts_with_catalog, progress_of_many
 from exams.models import Attempt, CourseResult
 
@@ -41,25 +42,33 @@ def _listed(cohort: Cohort) -> list[Enrolment]:
     )
 
 
-def _person(enrolment: Enrolment) -> list[Any]:
-    profile = getattr(enrolment.trainee, "trainee_profile", None)
+def _employment(trainee: User) -> list[str]:
+    """The trainee's employer and employee number, blank where their profile has none."""
+    profile = getattr(trainee, "trainee_profile", None)
     return [
-        enrolment.trainee.display_name,
         profile.employer.name if profile and profile.employer_id else "",
         profile.employee_number if profile else "",
-        enrolment.get_state_display(),
     ]
+
+
+def _person(enrolment: Enrolment) -> list[Any]:
+    return [enrolment.trainee.display_name, *_employment(enrolment.trainee), enrolment.get_state_display()]
 
 
 def _person_columns() -> list[str]:
     return [_("Trainee"), _("Employer"), _("Employee number"), _("Enrolment")]
 
 
+def _courses_of(cohort: Cohort) -> list[Course]:
+    """The courses of the cohort's curriculum, by code: the exports' columns, course by course."""
+    return [entry.course for entry in cohort.curriculum.entries.select_related("course").order_by("course__code")]
+
+
 def cohort_results(cohort: Cohort) -> Table:
     """Trainees × courses of the cohort's curriculum: the best published score (percent), whether
     passed (by any graded, published attempt in this cohort's sittings) and the attempts started."""
     enrolments = _listed(cohort)
-    courses = [entry.course for entry in cohort.curriculum.entries.select_related("course").order_by("course__code")]
+    courses = _courses_of(cohort)
     trainee_ids = [e.trainee_id for e in enrolments]
     best: dict[tuple[int, int], dict[str, Any]] = {}
     for row in (
@@ -108,7 +117,7 @@ def cohort_progress(cohort: Cohort) -> Table:
     (as ``courses.selectors.progress`` counts them)."""
     enrolments = _listed(cohort)
     progress = progress_of_many(enrolments)
-    courses = [entry.course for entry in cohort.curriculum.entries.select_related("course").order_by("course__code")]
+    courses = _courses_of(cohort)
     columns: list[str] = [
         *_person_columns(),
         _("Teaching hours owed"),
@@ -153,13 +162,11 @@ def expiring_certificates(scope: Scope, starts: datetime.date, ends: datetime.da
     ).order_by("valid_until", "number")
     rows = []
     for c in certificates:
-        profile = getattr(c.trainee, "trainee_profile", None)
         rows.append(
             [
                 c.number,
                 c.trainee.display_name,
-                profile.employer.name if profile and profile.employer_id else "",
-                profile.employee_number if profile else "",
+                *_employment(c.trainee),
                 c.tier.name,
                 c.track.name if c.track else "",
                 c.institution.name,

@@ -1,6 +1,6 @@
 """Cohorts' names from a few columns, for pages that list many (the cohorts page, the pass rates by
 cohort): the same text as ``Cohort.name`` (institution · tier · track · start month, in the current
-language) without five model instances a cohort."""
+language) without five model instances a cohort; and courses' labels likewise."""
 
 from __future__ import annotations
 
@@ -47,3 +47,9 @@ def cohort_name(row: dict[str, Any]) -> str:
 def with_names(cohorts: QuerySet[Any], *columns: str) -> QuerySet[Any]:
     """``cohorts`` as rows of ``columns`` and the name's columns (one query)."""
     return cohorts.values(*columns, *NAME_COLUMNS)
+
+
+def course_label(row: dict[str, Any]) -> str:
+    """A course's code and title in the current language, from a row of ``course__code``,
+    ``course__title_zh`` and ``course__title_en``."""
+    return f"{row['course__code']} {in_current_language(row['course__title_zh'], row['course__title_en'])}"

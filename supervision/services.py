@@ -29,13 +29,21 @@ def _give_up_stale_runs() -> None:
     )
 
 
+def _new_run(*, requested_by: Any | None) -> RecomputeRun | None:
+    """A new waiting run, or None when one is already waiting or running (one at a time: the
+    database's constraint on the active runs refuses a second)."""
+    try:
+        with transaction.atomic():
+            return RecomputeRun.objects.create(requested_by=requested_by, steps_total=len(figures.steps()))
+    except IntegrityError:
+        return None
+
+
 def do_request_recompute(*, requested_by: Any | None) -> RecomputeRun:
     """A run waiting for the worker (enqueued after commit), or the one already waiting or running."""
     _give_up_stale_runs()
-    try:
-        with transaction.atomic():
-            run = RecomputeRun.objects.create(requested_by=requested_by, steps_total=len(figures.steps()))
-    except IntegrityError:
+    run = _new_run(requested_by=requested_by)
+    if run is None:
         active = RecomputeRun.objects.filter(state__in=RecomputeRun.ACTIVE_STATES).first()
         if active is None:  # it finished between the insert and this read
             return do_request_recompute(requested_by=requested_by)
@@ -86,9 +94,7 @@ def do_recompute_nightly() -> None:
     _give_up_stale_runs()
     run = RecomputeRun.objects.filter(state=RecomputeRun.State.QUEUED).first()
     if run is None:
-        try:
-            with transaction.atomic():
-                run = RecomputeRun.objects.create(requested_by=None, steps_total=len(figures.steps()))
-        except IntegrityError:
+        run = _new_run(requested_by=None)
+        if run is None:
             return  # one is running now; it is tonight's
     do_run_recompute(run.pk)

@@ -52,13 +52,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def requested_format(request: HttpRequest) -> str:
+    """The download's format (``?format=csv|xlsx``, CSV when not given), or 404 for any other."""
+    fmt = request.GET.get("format", "csv")
+    if fmt not in FORMATS:
+        raise Http404
+    return fmt
+
+
 def download(request: HttpRequest, tables: Sequence[Table], filename_prefix: str) -> HttpResponse | None:
     """The download the request asks for (``?download=<table>&format=csv|xlsx``), or None for the page."""
     name = request.GET.get("download")
     if name is None:
         return None
-    fmt = request.GET.get("format", "csv")
+    fmt = requested_format(request)
     table = next((t for t in tables if t.name == name), None)
-    if table is None or fmt not in FORMATS:
+    if table is None:
         raise Http404
     return spreadsheet_response(table.dataset(), fmt, slugify(f"{filename_prefix}-{table.name}"))

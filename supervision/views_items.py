@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
@@ -17,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.display import url_pattern
 from exams.models import QuestionType
 
 from .access import Viewer
@@ -125,7 +125,6 @@ def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) ->
 
 # The page shows this many question versions (and their options) at a time; the downloads have them all.
 ITEMS_PER_PAGE = 25
-_ANY_PK = 2_147_483_647  # reversed once, then replaced by each question's id
 
 
 def _paper_tables(
@@ -179,7 +178,7 @@ def _paper_tables(
     if request.GET.get("download") not in ("items", "options"):  # a download has every row, the page a page
         page = Paginator(shown, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
-    any_url = reverse("admin:exams_question_change", args=[_ANY_PK])
+    question_admin_url = url_pattern("admin:exams_question_change")
     rows = list(shown)
     options_of = figures.option_values([row["id"] for row in rows])
     type_labels = {value: str(label) for value, label in QuestionType.choices}
@@ -230,7 +229,7 @@ def _paper_tables(
                 "flags": flags,
                 "options": options,
                 "pk": question_id,
-                "admin_url": any_url.replace(str(_ANY_PK), str(question_id)),
+                "admin_url": question_admin_url(question_id),
                 "status": row["question__status"],
             }
         )

@@ -12,10 +12,9 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Institution
 from accounts.spreadsheets import spreadsheet_response
+from core.display import url_pattern
 from courses.models import Cohort
 
 from . import exports
@@ -35,9 +35,9 @@ from .figures.scope import Scope
 from .figures.statistics import Rate
 from .forms import ExpiringForm
 from .html import cell
-from .names import cohort_name, month_label, with_names
+from .names import cohort_name, course_label, month_label, with_names
 from .pages import Figures, cached_content, figure_page, render_page
-from .tables import FORMATS, Table
+from .tables import Table, requested_format
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
 
@@ -72,18 +72,19 @@ def count_chart(title: str, rows: Sequence[tuple[str, float]], text: str = "{:,}
 # --- pass rates -----------------------------------------------------------------------------------
 
 
+def _rate_columns(rate: str) -> list[str]:
+    """The headings of a rate's cells (``Rate.cells()``): the rate and its interval's bounds."""
+    return [rate, _("95 % interval, low (%)"), _("95 % interval, high (%)")]
+
+
 def _pass_rate_columns(first: str) -> list[str]:
     return [
         first,
         _("Trainees who sat"),
         _("Passed at the first attempt"),
-        _("First-attempt pass rate (%)"),
-        _("95 % interval, low (%)"),
-        _("95 % interval, high (%)"),
+        *_rate_columns(_("First-attempt pass rate (%)")),
         _("Passed (any attempt)"),
-        _("Overall pass rate (%)"),
-        _("95 % interval, low (%)"),
-        _("95 % interval, high (%)"),
+        *_rate_columns(_("Overall pass rate (%)")),
     ]
 
 
@@ -184,14 +185,10 @@ def _training(request: HttpRequest, viewer: Viewer) -> Figures:
         [
             _("Admitted"),
             _("Completed"),
-            _("Completion rate (%)"),
-            _("95 % interval, low (%)"),
-            _("95 % interval, high (%)"),
+            *_rate_columns(_("Completion rate (%)")),
             _("Withdrawn (all)"),
             _("Withdrawn after admission"),
-            _("Withdrawal rate (%)"),
-            _("95 % interval, low (%)"),
-            _("95 % interval, high (%)"),
+            *_rate_columns(_("Withdrawal rate (%)")),
         ],
         [[t.admitted, t.completed, *t.completion.cells(), t.withdrawn, t.withdrawn_admitted, *t.withdrawal.cells()]],
     )
@@ -271,12 +268,6 @@ certificates_page = figure_page(
 # --- exams ------------------------------------------------------------------------------------------
 
 
-def _course_label(row: dict[str, Any]) -> str:
-    from accounts.bilingual import in_current_language
-
-    return f"{row['course__code']} {in_current_language(row['course__title_zh'], row['course__title_en'])}"
-
-
 def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     from exams.models import Attempt
@@ -287,7 +278,7 @@ def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
         "attempts",
         _("Attempts per paper"),
         [_("Paper (course)"), *[str(label) for _s, label in states], _("All")],
-        [[_course_label(p["course"]), *[p[s] for s, _l in states], p["total"]] for p in per_paper],
+        [[course_label(p["course"]), *[p[s] for s, _l in states], p["total"]] for p in per_paper],
     )
     counts = papers.score_distribution(scope)
     labels = [papers.bin_label(i) for i in range(papers.BINS)]
@@ -375,14 +366,10 @@ def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
         [
             _("Institution"),
             _("Trainees who sat"),
-            _("First-attempt pass rate (%)"),
-            _("95 % interval, low (%)"),
-            _("95 % interval, high (%)"),
+            *_rate_columns(_("First-attempt pass rate (%)")),
             _("Admitted"),
             _("Completed"),
-            _("Completion rate (%)"),
-            _("95 % interval, low (%)"),
-            _("95 % interval, high (%)"),
+            *_rate_columns(_("Completion rate (%)")),
             _("Essays waiting"),
             _("Past the service level"),
             _("Oldest waits (days)"),
@@ -440,19 +427,16 @@ def cohorts_page(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/base.html", {"title": title, "content_html": content})
 
 
-_ANY_ID = 2_147_483_647  # reversed once, then replaced by each cohort's id
-
-
 def _cohort_rows(page: Any) -> SafeString:
     """The page's cohorts with their four download links, written in Python from a few columns (a
     reverse() per link, five model instances a cohort and a template loop cost a page of 50 cohorts
     more than the rest of it)."""
-    results = reverse("supervision:cohort_results", args=[_ANY_ID])
-    progress = reverse("supervision:cohort_progress", args=[_ANY_ID])
+    results = url_pattern("supervision:cohort_results")
+    progress = url_pattern("supervision:cohort_progress")
     statuses = {value: str(label) for value, label in Cohort.Status.choices}
     parts = []
     for cohort in page.object_list:
-        links = [escape(url.replace(str(_ANY_ID), str(cohort["pk"]))) for url in (results, progress)]
+        links = [escape(url_of(cohort["pk"])) for url_of in (results, progress)]
         parts.append(
             f"<tr><td>{cell(cohort_name(cohort))}</td><td>{cell(cohort['code'])}</td>"
             f"<td>{cell(statuses.get(cohort['status'], cohort['status']))}</td>"
@@ -477,20 +461,13 @@ def _next_90_days(today: datetime.date | None = None) -> dict[str, Any]:
     return {"valid_from": today, "valid_to": today + datetime.timedelta(days=90), "format": "csv"}
 
 
-def _format(request: HttpRequest) -> str:
-    fmt = request.GET.get("format", "csv")
-    if fmt not in FORMATS:
-        raise Http404
-    return fmt
-
-
 def _cohort(request: HttpRequest, cohort_id: int) -> Any:
     """The viewer's cohort, or 404 (another institution's looks like one that does not exist)."""
     return get_object_or_404(exports.cohorts_of(viewer_of(request)), pk=cohort_id)
 
 
 def _cohort_export(request: HttpRequest, cohort_id: int, build: Callable[[Any], Table], name: str) -> HttpResponse:
-    fmt = _format(request)
+    fmt = requested_format(request)
     cohort = _cohort(request, cohort_id)
     return spreadsheet_response(build(cohort).dataset(), fmt, f"{name}-{cohort.code}")
 

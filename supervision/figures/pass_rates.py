@@ -105,13 +105,13 @@ BREAKDOWNS: dict[str, Any] = {
 }
 
 
+def _sums() -> dict[str, Sum]:
+    """The sums a row of pass rates is made of (:func:`_make` reads them)."""
+    return {"n": Sum("candidates"), "first": Sum("first_passed"), "overall": Sum("passed")}
+
+
 def _rows(scope: Scope, group: list[str]) -> list[dict[str, Any]]:
-    return list(
-        scope.filter(PassRateFigure.objects.all())
-        .values(*group)
-        .annotate(n=Sum("candidates"), first=Sum("first_passed"), overall=Sum("passed"))
-        .order_by(*group)
-    )
+    return list(scope.filter(PassRateFigure.objects.all()).values(*group).annotate(**_sums()).order_by(*group))
 
 
 def _make(key: Any, label: str, row: dict[str, Any]) -> PassRateRow:
@@ -120,19 +120,19 @@ def _make(key: Any, label: str, row: dict[str, Any]) -> PassRateRow:
 
 
 def total(scope: Scope) -> PassRateRow:
-    row = scope.filter(PassRateFigure.objects.all()).aggregate(
-        n=Sum("candidates"), first=Sum("first_passed"), overall=Sum("passed")
-    )
+    row = scope.filter(PassRateFigure.objects.all()).aggregate(**_sums())
     return _make(None, str(_("All")), row)
 
 
 def by(scope: Scope, breakdown: str) -> list[PassRateRow]:
     """The pass rates broken down by ``breakdown`` (a key of ``BREAKDOWNS``): one query, and one for
     the cohorts' names."""
+    from supervision.names import course_label
+
     labels: Callable[[dict[str, Any]], tuple[Any, str]]
     if breakdown == "course":
         group = ["course_id", "course__code", "course__title_zh", "course__title_en"]
-        labels = lambda r: (r["course_id"], f"{r['course__code']} {_bilingual(r, 'course__title')}")  # noqa: E731
+        labels = lambda r: (r["course_id"], course_label(r))  # noqa: E731
     elif breakdown == "tier":
         group = ["tier_id", "tier__level", "tier__name_zh", "tier__name_en"]
         labels = lambda r: (r["tier_id"], _bilingual(r, "tier__name"))  # noqa: E731
@@ -169,7 +169,7 @@ def by_cohort(scope: Scope, largest: int | None = None) -> tuple[list[PassRateRo
         figures = scope.filter(PassRateFigure.objects.all())
         shown = list(
             figures.values("cohort_id")
-            .annotate(n=Sum("candidates"), first=Sum("first_passed"), overall=Sum("passed"))
+            .annotate(**_sums())
             .order_by(F("n").desc(nulls_last=True), "cohort_id")[:largest]
         )
         shown.sort(key=lambda r: r["cohort_id"])
