@@ -38,6 +38,11 @@ from .models import (
 from .services import CareerError, evaluations, register
 
 
+def _refused(error: CareerError) -> ValidationError:
+    """A service's refusal as a form's error, in the user's language, its code kept."""
+    return ValidationError(error.message, code=error.code)
+
+
 @admin.register(CertificateRule)
 class CertificateRuleAdmin(admin.ModelAdmin):
     """National: the least certificate of each grade. The program office changes the nine rules (no more,
@@ -173,7 +178,7 @@ class GradeForm(forms.ModelForm):
                 reason=data["reason"],
             )
         except CareerError as error:
-            raise ValidationError(error.message, code=error.code) from error
+            raise _refused(error) from error
         data["employer"] = employer
         return data
 
@@ -324,10 +329,6 @@ class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 # --- evaluations (issue 19, item 4) ---------------------------------------------------------------
-
-
-def _refused(error: CareerError) -> ValidationError:
-    return ValidationError(error.message, code=error.code)
 
 
 def _nothing_saved(formsets: Any) -> None:

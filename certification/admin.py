@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import ReadOnlyInline, apply_to_each
+from core.display import choice_label
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
-from courses.admin.actions import action_form_page
+from courses.admin.actions import action_form, action_form_page
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.models import Cohort
 
@@ -51,7 +52,7 @@ class StatusHistoryInline(ReadOnlyInline):
 
     @admin.display(description=_("from"))
     def old_status_name(self, obj: CertificateStatusChange) -> str:
-        return str(dict(Certificate.Status.choices).get(obj.old_status, obj.old_status)) or "—"
+        return choice_label(Certificate.Status, obj.old_status) or "—"
 
 
 def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse:
@@ -119,7 +120,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
 
         Until then the action answers a page that asks for it and posts the same action back.
         """
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
+        form = action_form(ReasonForm, request)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
@@ -300,15 +301,13 @@ class CECourseForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         if not self.errors:
-            try:
+            with refusal_shown_on(self):
                 services.check_ce_course(
                     title_zh=cleaned.get("title_zh", ""),
                     hours=cleaned.get("hours"),
                     starts_on=cleaned["starts_on"],
                     ends_on=cleaned["ends_on"],
                 )
-            except CertificationError as error:
-                raise forms.ValidationError(error.message) from None
         return cleaned
 
 
@@ -405,7 +404,7 @@ class CEEnrolmentAdmin(InstitutionScopedAdmin):
     @admin.action(description=_("Record attendance of the selected holders"), permissions=["change"])
     def record_attendance(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> TemplateResponse | None:
         """Asks for the hours first (empty: the course's hours in full), then records each holder's."""
-        form = AttendanceForm(request.POST if "apply" in request.POST else None)
+        form = action_form(AttendanceForm, request)
         if not form.is_valid():
             return action_form_page(
                 self,

@@ -3,8 +3,6 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import reason_field
-
 from .reminders import kind_choices
 
 
@@ -29,10 +27,6 @@ class ReminderPreferenceForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-
-
-class ReasonForm(forms.Form):
-    reason = reason_field()
 
 
 class SelfReportForm(forms.Form):

@@ -228,6 +228,11 @@ def _ce_short(today: datetime.date) -> int:
 HOURS_BEHIND_CHUNK = 500
 
 
+def _enrolment_key(enrolment: Enrolment) -> str:
+    """One hours-behind reminder per enrolment: what is claimed, and what a chunk looks up as claimed."""
+    return f"enrolment:{enrolment.pk}"
+
+
 def _hours_behind(today: datetime.date) -> int:
     """Half the cohort's time gone and under 40 % of the hours owed done.
 
@@ -250,14 +255,14 @@ def _hours_behind(today: datetime.date) -> int:
         last_pk = chunk[-1].pk
         claimed = set(
             ReminderSent.objects.filter(
-                kind=ReminderKind.HOURS_BEHIND, object_key__in=[f"enrolment:{e.pk}" for e in chunk]
+                kind=ReminderKind.HOURS_BEHIND, object_key__in=[_enrolment_key(e) for e in chunk]
             ).values_list("object_key", flat=True)
         )
         behind = []
         for enrolment in chunk:
             cohort = enrolment.cohort
             span = (cohort.ends_on - cohort.starts_on).days or 1
-            if (today - cohort.starts_on).days * 2 >= span and f"enrolment:{enrolment.pk}" not in claimed:
+            if (today - cohort.starts_on).days * 2 >= span and _enrolment_key(enrolment) not in claimed:
                 behind.append(enrolment)
         progress = course_selectors.progress_of_many(behind)
         _load_preferences([e.trainee_id for e in behind])
@@ -279,7 +284,7 @@ def _hours_behind(today: datetime.date) -> int:
             sent += send_reminder(
                 user=enrolment.trainee,
                 kind=ReminderKind.HOURS_BEHIND,
-                object_key=f"enrolment:{enrolment.pk}",
+                object_key=_enrolment_key(enrolment),
                 build=build,
             )
 

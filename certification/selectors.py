@@ -12,6 +12,7 @@ from django.db.models import QuerySet, Sum
 
 from accounts.bilingual import in_current_language
 from accounts.models import User
+from core.display import choice_label
 from core.prepared import PreparedRows
 from courses import selectors as course_selectors
 from courses.models import Curriculum, Enrolment
@@ -129,7 +130,7 @@ class MyCertificate:
         return self.status in Certificate.CURRENT_STATES
 
     def get_status_display(self) -> str:
-        return str(dict(Certificate.Status.choices).get(self.status, self.status))
+        return choice_label(Certificate.Status, self.status)
 
     def as_certificate(self) -> Certificate:
         """An unsaved Certificate with what the continuing-education rules read (holder, period)."""
@@ -188,7 +189,7 @@ class MyActivity:
     status: str
 
     def get_status_display(self) -> str:
-        return str(dict(ContinuingEducation.Status.choices).get(self.status, self.status))
+        return choice_label(ContinuingEducation.Status, self.status)
 
 
 _MY_ACTIVITIES = PreparedRows(
@@ -229,7 +230,7 @@ class MyCEEnrolment:
     starts_on: datetime.date
 
     def get_state_display(self) -> str:
-        return str(dict(CEEnrolment.State.choices).get(self.state, self.state))
+        return choice_label(CEEnrolment.State, self.state)
 
 
 _MY_CE_ENROLMENTS = PreparedRows(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import Choices
 from django.template import defaultfilters
 from django.urls import get_script_prefix, reverse
 from django.utils import formats, timezone
@@ -46,6 +47,15 @@ def _date_text(language: str | None, format_name: str, value: datetime.date) -> 
 def _datetime_text(language: str | None, format_name: str, value: datetime.datetime, zone: tuple) -> str:
     # Aware datetimes at the same instant are equal whatever their zone: the zone is in the key.
     return formats.date_format(value, format_name)
+
+
+def choice_label(choices: type[Choices], value: str) -> str:
+    """``get_FOO_display()`` for a row read as values: the label in the active language; a value that is no
+    longer one of the choices (an older row) as it is stored."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def floatformat(value: object, arg: str = "-1") -> str:

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.bilingual import in_current_language
+from core.display import choice_label
 from core.prepared import PreparedRows
 from courses.knowledge import KnowledgeArea
 from courses.models import CurriculumCourse, Enrolment, SyllabusTopic, SyllabusVersion
@@ -149,11 +150,16 @@ class HistoryRow:
     passed: bool | None
 
     def get_state_display(self) -> str:
-        return str(dict(Attempt.State.choices).get(self.state, self.state))
+        return choice_label(Attempt.State, self.state)
 
     def as_attempt(self) -> Attempt:
         """An unsaved Attempt: what the start rules read (state, submission time), without a query."""
         return Attempt(pk=self.pk, number=self.number, state=self.state, submitted_at=self.submitted_at)
+
+
+def _course_name(code: str, title_zh: str, title_en: str) -> str:
+    """A course as ``str(course)`` names it, from its columns: the rows below read no Course."""
+    return f"{code} {in_current_language(title_zh, title_en)}"
 
 
 _SITTING_ROWS = PreparedRows(
@@ -179,7 +185,7 @@ def sitting_rows_for_trainee(trainee_id: int, *, now: datetime.datetime) -> list
                 pk=pk,
                 paper_id=paper_id,
                 course_id=course_id,
-                course=f"{code} {in_current_language(title_zh, title_en)}",
+                course=_course_name(code, title_zh, title_en),
                 cohort_code=cohort_code,
                 cohort_name=cohort_name(name),
                 opens_at=opens_at,
@@ -217,7 +223,7 @@ def history_of(trainee_id: int) -> list[HistoryRow]:
                 started_at=started_at,
                 submitted_at=submitted_at,
                 paper_id=paper_id,
-                course=f"{code} {in_current_language(title_zh, title_en)}",
+                course=_course_name(code, title_zh, title_en),
                 percent=percent,
                 passed=passed,
             )
@@ -296,7 +302,7 @@ def sheet_head(*, attempt_id: int, trainee_id: int) -> SheetHead | None:
     pk, state, deadline, essay_max_chars, code, title_zh, title_en = rows[0]
     return SheetHead(
         pk=pk, state=state, deadline=deadline, essay_max_chars=essay_max_chars,
-        course=f"{code} {in_current_language(title_zh, title_en)}",
+        course=_course_name(code, title_zh, title_en),
     )  # fmt: skip
 
 
@@ -362,7 +368,7 @@ def result_head(*, attempt_id: int, trainee_id: int) -> ResultHead | None:
         return None
     pk, state, number, code, title_zh, title_en, pass_mark, percent, passed, published_at = rows[0]
     return ResultHead(
-        pk=pk, state=state, number=number, course=f"{code} {in_current_language(title_zh, title_en)}",
+        pk=pk, state=state, number=number, course=_course_name(code, title_zh, title_en),
         pass_mark=pass_mark, percent=percent, passed=passed, published=published_at is not None,
     )  # fmt: skip
 

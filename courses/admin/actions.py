@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from core.admin_actions import rows_changed
 
 Row = TypeVar("Row", bound=Model)
+ActionForm = TypeVar("ActionForm", bound=forms.Form)
 
 
 def report_outcome(
@@ -24,6 +25,12 @@ def report_outcome(
         modeladmin.message_user(request, rows_changed(done), messages.SUCCESS)
     for row, error in refused:
         modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
+
+
+def action_form(form_class: type[ActionForm], request: HttpRequest) -> ActionForm:
+    """The form of an action that asks first: bound once its page posts back (its button is named
+    ``apply``), unbound on the change list's own post, which only chose the action and the rows."""
+    return form_class(request.POST if "apply" in request.POST else None)
 
 
 def action_form_page(

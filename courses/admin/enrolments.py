@@ -23,7 +23,7 @@ from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import action_form_page, report_outcome
+from .actions import action_form, action_form_page, report_outcome
 
 
 class RejectionForm(forms.Form):
@@ -188,7 +188,7 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     @admin.action(description=_("Reject the selected enrolments"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> TemplateResponse | None:
         """Asks for the reason first (the trainee reads it in the e-mail), then rejects."""
-        form = RejectionForm(request.POST if "apply" in request.POST else None)
+        form = action_form(RejectionForm, request)
         if not form.is_valid():
             return action_form_page(
                 self,
