@@ -157,6 +157,7 @@ DETAIL_LABELS = {
     "status": gettext_lazy("HTTP status"),
     "idempotency_key": gettext_lazy("idempotency key"),
     "ip_address": gettext_lazy("IP address"),
+    "failed_log_ins": gettext_lazy("failed log-ins"),
     "recovery_codes_left": gettext_lazy("recovery codes left"),
     "devices_deleted": gettext_lazy("authenticators removed"),
     "sessions_ended": gettext_lazy("sessions ended"),
@@ -276,6 +277,8 @@ def describe(event: AuditEvent) -> str:
         return change or event.summary
     if action == Action.API_WRITE and detail.get("change") in CHANGES:
         return str(CHANGES[detail["change"]])
+    if action == Action.LOCKED_OUT and "failed_log_ins" in detail:  # an address paused (accounts.lockout)
+        return _("Log-ins from %(address)s paused after too many failures") % {"address": detail.get("ip_address", "")}
     return event.summary
 
 

@@ -4,10 +4,10 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from core.tasks import enqueue_on_commit
-
+from .client_address import client_ip
 from .identifiers import normalize_email
 from .models import User
+from .services import do_request_password_reset
 from .validators import refuse_control_characters
 
 
@@ -84,22 +84,17 @@ class ProfileForm(forms.Form):
 
 
 class QueuedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, but the mail goes through Celery, in the user's language."""
+    """Django's reset form, but the mail goes through Celery, in the user's language, and is capped
+    (:func:`accounts.services.do_request_password_reset`)."""
 
     email = IdentifierEmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def get_users(self, email):
-        # Django skips accounts without a usable password; trainees made by an import have none
-        # yet, and this link is how they choose one. Unverified sign-ups stay inactive: skipped.
-        # Stored addresses are normalised, so the normalised address matches exactly.
-        return User._default_manager.filter(email=normalize_email(email), is_active=True).iterator()
-
     def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
-        """Queue one mail per account; the worker makes the link, in the person's language."""
-        from .tasks import send_password_reset_email
-
-        site_url = request.build_absolute_uri("/").rstrip("/")
-        for user in self.get_users(self.cleaned_data["email"]):
-            enqueue_on_commit(send_password_reset_email, user.pk, site_url)
+        """Ask the service for the mail; the page that follows is the same whatever it did."""
+        do_request_password_reset(
+            email=self.cleaned_data["email"],
+            client=client_ip(request) or "",
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        )

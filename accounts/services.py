@@ -27,7 +27,8 @@ from core.tasks import enqueue_on_commit
 
 from .identifiers import normalize_email
 from .models import Employer, Institution, TraineeProfile, User
-from .scoping import TRAINEE_GROUP
+from .scoping import TRAINEE_GROUP, scope_to_institution
+from .selectors import TRAINEE_INSTITUTION_PATHS
 from .validators import refuse_control_characters
 
 VERIFICATION_SALT = "accounts.email-verification"
@@ -35,12 +36,17 @@ VERIFICATION_MAX_AGE = 3 * 24 * 3600
 SIGN_UP_NOTICE_INTERVAL = 3600  # at most one "someone tried to sign up" mail per account an hour
 RESEND_INTERVAL = 600  # at most one repeated verification mail per address in ten minutes
 RESEND_PER_CLIENT_HOUR = 10  # and at most this many asks from one client address an hour
+RESET_INTERVAL = 600  # at most one password reset mail per account in ten minutes
+# And at most this many asks from one client address an hour: an imported trainee chooses a first
+# password through this form, so a whole cohort (30 seats in the demo) may ask from one classroom.
+RESET_PER_CLIENT_HOUR = 50
 
 
 class AccountError(DomainError):
     """Codes: link_invalid, link_expired, link_used; for a trainee row (``field``
-    names the column): missing, invalid, unknown_employer, employee_taken, foreign_trainee,
-    staff_address; for a whole file: not_authorized."""
+    names the column): missing, invalid, unknown_employer, employee_taken, not_yours (an
+    institution's row naming an address it may not change, whatever account holds it),
+    staff_address (the program office's row naming a staff account); for a whole file: not_authorized."""
 
 
 def verification_token(user: User) -> str:
@@ -192,6 +198,31 @@ def do_resend_verification(*, email: str, client: str, site_url: str) -> bool:
     return True
 
 
+def do_request_password_reset(*, email: str, client: str, site_url: str) -> bool:
+    """Mail a password reset link to the active account of ``email``; True if one is queued.
+
+    Anyone can post the form, so the caller answers the same whatever this returns (no account
+    enumeration), and mails are capped as for verification links: one per account in
+    :data:`RESET_INTERVAL`, and :data:`RESET_PER_CLIENT_HOUR` asks per client address an hour.
+    Accounts without a usable password are included (an imported trainee chooses a first one this
+    way); unverified sign-ups stay inactive and get nothing.
+    """
+    email = normalize_email(email)
+    if over_limit(f"password-reset-client:{client}", limit=RESET_PER_CLIENT_HOUR, window_seconds=3600):
+        return False
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None:
+        return False
+    if not cache.add(f"password-reset:{user.pk}", True, timeout=RESET_INTERVAL):
+        return False
+    from .tasks import send_password_reset_email
+
+    with transaction.atomic():
+        # The worker makes the link, in the person's language: no token travels through the broker.
+        enqueue_on_commit(send_password_reset_email, user.pk, site_url)
+    return True
+
+
 @transaction.atomic
 def do_set_preferred_language(*, user: User, language: str) -> User:
     """Make ``language`` the person's language (pages after log-in, mails); a no-op when it already is."""
@@ -272,9 +303,12 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     """Check one row of a trainee file and find the trainee it names.
 
     A row matches an existing trainee by employer + employee number, else by e-mail. Institution
-    staff (``institution`` set) may only update trainees their institution registered or enrols;
-    None is the program office. Raises :class:`TraineeRowErrors` (an :class:`AccountError`) with
-    every refusal of the row, each naming its column in ``field``.
+    staff (``institution`` set) may only update trainees their institution registered or enrols
+    (the admin's rule, :data:`selectors.TRAINEE_INSTITUTION_PATHS`); any other address that has an
+    account is refused alike, never saying whose or what kind of account it is. None is the program
+    office, which may update any trainee (it sees them all) but no staff account. Raises
+    :class:`TraineeRowErrors` (an :class:`AccountError`) with every refusal of the row, each naming
+    its column in ``field``.
     """
     errors: list[AccountError] = []
 
@@ -339,7 +373,6 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         and profile.employer_id == (employer.pk if employer else None)
         and (profile.employee_number, profile.branch, profile.manager_class, profile.phone)
         == (clean["employee_number"], clean["branch"], clean["manager_class"], clean["phone"])
-        and not (profile.registered_by_id is None and institution is not None)
     )
     return TraineeRow(
         email=email, display_name=clean["display_name"], preferred_language=language, employer=employer,
@@ -364,28 +397,46 @@ def _match_trainee(
             )
     if profile is None:
         profile = profiles.filter(user__email=email).first()
-        if profile is None and User.objects.filter(email=email).exists():
+    if profile is None and not User.objects.filter(email=email).exists():
+        return None, None  # a new person
+    if institution is None:
+        # The program office sees every trainee, so its file may update any; a staff account is no trainee.
+        if profile is None:
             return None, AccountError(
                 "staff_address", _("This address belongs to a staff account, not a trainee."), field="email"
             )
-    if profile is not None and institution is not None:
-        ours = profile.registered_by_id in (None, institution.pk) or (
-            profile.user.enrolments.filter(cohort__institution=institution).exists()
+        return profile, None
+    # An institution changes only the people it registered or enrols. Anyone else (a self-funded
+    # sign-up, another institution's or the program office's trainee, an employer's employee, a
+    # staff account) gets one answer, so a file cannot be used to learn what an address is.
+    if profile is None or not _reaches(profile, institution):
+        return None, AccountError(
+            "not_yours",
+            _(
+                "This address belongs to an account your institution did not register and does not enrol, "
+                "so this file cannot change it."
+            ),
+            field="email",
         )
-        if not ours:
-            return None, AccountError(
-                "foreign_trainee", _("This trainee is registered with another institution."), field="email"
-            )
     return profile, None
+
+
+def _reaches(profile: TraineeProfile, institution: Institution) -> bool:
+    """Whether ``institution`` registered or enrols the trainee: the rule its staff see trainees by in admin."""
+    mine = TraineeProfile.objects.filter(pk=profile.pk)
+    return scope_to_institution(mine, institution, TRAINEE_INSTITUTION_PATHS).exists()
 
 
 def apply_trainee_row(*, profile: TraineeProfile, row: TraineeRow, institution: Institution | None) -> None:
     """Put a checked row's values on ``profile`` (a new one gets a new, unsaved user); saves nothing.
 
-    An institution is stamped as ``registered_by`` only on a trainee no institution registered yet.
+    The importing institution is stamped as ``registered_by`` only on a person the file creates:
+    updating a trainee it enrols does not make it their registering institution (the enrolment
+    already shows them to it, and only for as long as that lasts).
     """
     if profile.pk is None:
         profile.user = User(email=row.email, display_name=row.display_name, preferred_language=row.preferred_language)
+        profile.registered_by = institution
     else:
         profile.user.display_name = row.display_name
         profile.user.preferred_language = row.preferred_language
@@ -394,8 +445,6 @@ def apply_trainee_row(*, profile: TraineeProfile, row: TraineeRow, institution: 
     profile.branch = row.branch
     profile.manager_class = row.manager_class
     profile.phone = row.phone
-    if profile.registered_by_id is None and institution is not None:
-        profile.registered_by = institution
 
 
 @transaction.atomic

@@ -80,8 +80,10 @@ def test_another_institutions_cohort_is_refused_like_a_missing_one(institution, 
 
 
 def test_an_existing_trainee_is_matched_and_enrolled_even_when_nothing_else_changed():
-    profile = TraineeProfileFactory(user=UserFactory(email="known@example.test", display_name="本人"))
     cohort = CohortFactory(code="A-STD-R")
+    profile = TraineeProfileFactory(
+        user=UserFactory(email="known@example.test", display_name="本人"), registered_by=cohort.institution
+    )
     row = ("known@example.test", "本人", "zh-hant", profile.employer.code, profile.employee_number, "A-STD-R")
     result = run(cohort.institution, row)
     assert not result.has_validation_errors(), result.invalid_rows and result.invalid_rows[0].error_dict

@@ -37,7 +37,9 @@ HEADERS = ["email", "display_name", "preferred_language", "employer", "employee_
 
 def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_imports_nothing():
     cohort = CohortFactory(code="A-STD-R")
-    gone = TraineeProfileFactory(user__email="gone@example.test", employer=None, employee_number="")
+    gone = TraineeProfileFactory(
+        user__email="gone@example.test", employer=None, employee_number="", registered_by=cohort.institution
+    )
     do_deactivate_employee(profile=gone)
     rows = [
         ("new@example.test", "New", "en", "", "", "A-STD-R"),
@@ -56,7 +58,9 @@ def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_import
 
 def test_the_import_in_admin_shows_the_refusal(client: Client, institution, institution_admin):
     CohortFactory(code="A-STD-R", institution=institution)
-    gone = TraineeProfileFactory(user__email="gone@example.test", employer=None, employee_number="")
+    gone = TraineeProfileFactory(
+        user__email="gone@example.test", employer=None, employee_number="", registered_by=institution
+    )
     do_deactivate_employee(profile=gone)
     client.force_login(institution_admin)
     page = client.get("/en/admin/courses/enrolment/import/")
