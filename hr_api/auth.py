@@ -178,12 +178,28 @@ def _bearer_token(request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+class MethodNotScoped(LookupError):
+    """A method that a view's ``required_scope`` dict neither names nor covers with ``"*"``: no token may use it."""
+
+
 def scope_needed(view, method: str) -> str | None:
-    """The scope ``view.required_scope`` asks of ``method`` (a dict: per method, ``"*"`` for the others)."""
+    """The scope ``view.required_scope`` asks of ``method``; None when the view asks none (``required_scope = None``).
+
+    A dict names the scope of each method, ``"*"`` that of the others. HEAD asks what GET asks, always: its
+    answer is GET's without the body (same status, same ``Content-Length``), so it must not need less. A
+    method a dict neither names nor covers with ``"*"`` (OPTIONS too) raises :class:`MethodNotScoped`:
+    fail closed, so that a handler added without its scope is refused rather than open to every token.
+    """
     needed = view.required_scope
-    if isinstance(needed, dict):
-        return needed.get(method, needed.get("*"))
-    return needed
+    if not isinstance(needed, dict):
+        return needed
+    if method == "HEAD":
+        method = "GET"
+    if method in needed:
+        return needed[method]
+    if "*" in needed:
+        return needed["*"]
+    raise MethodNotScoped(method)
 
 
 def holds_scope(request, scope: str) -> bool:
@@ -193,15 +209,27 @@ def holds_scope(request, scope: str) -> bool:
 
 
 class HasScope(BasePermission):
-    """The token carries ``required_scope`` (set on the view, per method if a dict)."""
+    """The token carries ``required_scope`` (set on the view, per method if a dict: :func:`scope_needed`); a
+    method the view handles but its dict does not scope is refused to every token."""
 
     message = _("This client's token lacks the scope this operation needs.")
 
     def has_permission(self, request, view) -> bool:
         if request.auth is None or not isinstance(request.user, ApiClient):
             return False
-        needed = scope_needed(view, request.method)
+        try:
+            needed = scope_needed(view, request.method)
+        except MethodNotScoped:
+            # A method the view has no handler for goes on to DRF's 405 (with ``Allow``), as on every view;
+            # one it handles (OPTIONS: every view does) is refused.
+            return not _handles(view, request.method)
         return needed is None or holds_scope(request, needed)
+
+
+def _handles(view, method: str) -> bool:
+    """Whether ``view`` has a handler for ``method`` (what ``APIView.dispatch`` looks for)."""
+    name = method.lower()
+    return name in view.http_method_names and callable(getattr(view, name, None))
 
 
 class ClientRateThrottle(SimpleRateThrottle):

@@ -29,8 +29,9 @@ class WebhookMixin:
         return endpoints_of(self.employer_id)
 
     def check_event_scopes(self, events) -> None:
-        """An event about rows a scope guards (``manager.compliance_changed``: ``managers``) needs that scope
-        too: a token that cannot read the register is not told its changes either. 403, as for any scope."""
+        """Each event needs the scope of the resource it tells of (:data:`EVENT_SCOPES`: ``exam.result_published``
+        ``read``, ``manager.compliance_changed`` ``managers`` …) too: a token that cannot read the rows is not
+        told their changes either. 403, as for any scope."""
         for event in events or ():
             scope = EVENT_SCOPES.get(event)
             if scope and not holds_scope(self.request, scope):
@@ -38,6 +39,21 @@ class WebhookMixin:
                     _("Subscribing to %(event)s needs a token with the scope %(scope)s.")
                     % {"event": event, "scope": scope}
                 )
+
+
+def _event_scopes_note() -> str:
+    """The schema's word on :data:`EVENT_SCOPES`: which scope each event needs besides ``webhooks``."""
+    by_scope: dict[str, list[str]] = {}
+    for event in EVENTS:
+        by_scope.setdefault(EVENT_SCOPES[event], []).append(f"`{event}`")
+    needs = "; ".join(f"`{scope}` for {', '.join(events)}" for scope, events in by_scope.items())
+    return (
+        f"Each event also needs the scope of the resource it tells of (403 without it): {needs}. "
+        "It is delivered only while one of the employer's active clients has that scope."
+    )
+
+
+EVENT_SCOPES_NOTE = _event_scopes_note()
 
 
 class WebhookEndpointListView(WebhookMixin, ApiView):
@@ -49,8 +65,10 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
 
     @extend_schema(
         summary="Register a webhook endpoint",
-        description="Events: " + ", ".join(EVENTS) + ". The answer carries the signing secret, once. "
-        "`manager.compliance_changed` needs the scope `managers` too (403 without it).",
+        description="Events: "
+        + ", ".join(EVENTS)
+        + ". The answer carries the signing secret, once. "
+        + EVENT_SCOPES_NOTE,
         parameters=[IDEMPOTENCY_KEY],
         request=WebhookEndpointInputSerializer,
         responses={201: WebhookEndpointCreatedSerializer},
@@ -74,7 +92,7 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
 
     @extend_schema(
         summary="Change a webhook endpoint",
-        description="`manager.compliance_changed` needs the scope `managers` too (403 without it).",
+        description=EVENT_SCOPES_NOTE,
         request=WebhookEndpointUpdateSerializer,
         responses=WebhookEndpointSerializer,
     )

@@ -74,10 +74,10 @@ def emit(
     """
     if employer_id is None:
         return []
-    scope = EVENT_SCOPES.get(event)
-    if scope and not employer_holds_scope(employer_id, scope):
+    if not _may_be_told(employer_id, event):
         # An endpoint made in admin, or a client whose scope was taken away since it subscribed: the
-        # employer may no longer read these rows, so it is not told of their changes either.
+        # employer may no longer read these rows, so it is not told of their changes either (one query
+        # for all its endpoints: the scope is the employer's clients', whichever endpoint wants the event).
         return []
     with transaction.atomic():
         wanting = WebhookEndpoint.objects.filter(employer_id=employer_id, is_active=True)
@@ -103,6 +103,16 @@ def emit(
         for delivery in deliveries:
             _deliver_on_commit(delivery.pk)
     return deliveries
+
+
+def _may_be_told(employer_id: int, event: str) -> bool:
+    """Whether one of the employer's active clients still has the scope of the resource ``event`` tells of
+    (:data:`~hr_api.webhooks.events.EVENT_SCOPES`); an event without one is told to no one (fail closed)."""
+    scope = EVENT_SCOPES.get(event)
+    if scope is None:
+        log.error("Webhook event %s has no scope in EVENT_SCOPES: not delivered", event)
+        return False
+    return employer_holds_scope(employer_id, scope)
 
 
 def _deliver_on_commit(delivery_id: int) -> None:
@@ -134,7 +144,24 @@ def attempt_delivery(delivery_id: int) -> int | None:
         if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now() + timedelta(seconds=1):
             # An early copy (the broker redelivered a retry still waiting elsewhere): its own copy comes.
             return None
+        if not _may_be_told(delivery.endpoint.employer_id, delivery.event):
+            # Recorded while the employer could read these rows; the program office has taken the scope
+            # away since (a retry, a redelivery from admin): not sent, failed for good.
+            _refuse_unscoped(delivery)
+            return None
         return _send(delivery)
+
+
+def _refuse_unscoped(delivery: WebhookDelivery) -> None:
+    delivery.status = WebhookDelivery.Status.FAILED
+    delivery.next_attempt_at = None
+    delivery.last_status_code = None
+    delivery.last_error = (
+        f"Refused: no active API client of the employer has the scope {EVENT_SCOPES.get(delivery.event)} "
+        f"that {delivery.event} needs"
+    )[:500]
+    delivery.save(update_fields=["status", "next_attempt_at", "last_status_code", "last_error"])
+    log.info("Webhook delivery %s not sent: %s", delivery.pk, delivery.last_error)
 
 
 def _send(delivery: WebhookDelivery) -> int | None:

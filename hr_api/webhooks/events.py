@@ -9,8 +9,11 @@ Each is recorded by a receiver of a domain app's signal (:mod:`hr_api.receivers`
 - ``manager.compliance_changed`` — career's ``compliance_changed``, once per compliance change (a
   ``ComplianceEvent``) and endpoint: a grade no longer backed by a certificate (``compliant`` false), or
   backed again. Its data: ``compliance_event`` (the change's id), ``employee``, ``employee_number``,
-  ``manager_class``, ``level``, ``compliant``, ``occurred_at``. An endpoint subscribes to it only with a
-  token that also has the scope ``managers`` (:data:`EVENT_SCOPES`).
+  ``manager_class``, ``level``, ``compliant``, ``occurred_at``.
+
+Each event tells of rows of a REST resource, so it needs that resource's scope besides ``webhooks``
+(:data:`EVENT_SCOPES`): an endpoint subscribes to it only with a token that has that scope too, and a
+delivery is recorded and sent only while one of the employer's active clients still has it.
 """
 
 from __future__ import annotations
@@ -19,5 +22,14 @@ from hr_api.models import WebhookEndpoint
 
 EVENTS = [e.value for e in WebhookEndpoint.Event]
 
-# Events about rows a scope of their own guards: subscribing needs that scope too (besides ``webhooks``).
-EVENT_SCOPES = {WebhookEndpoint.Event.MANAGER_COMPLIANCE_CHANGED.value: "managers"}
+_Event = WebhookEndpoint.Event
+
+#: The scope of the REST resource whose rows each event reveals (its ``GET``'s): subscribing needs it too
+#: (besides ``webhooks``), and so does each delivery. Every event of :data:`EVENTS` has one (a test checks).
+EVENT_SCOPES: dict[str, str] = {
+    _Event.ENROLLMENT_STATUS_CHANGED.value: "read",  # /api/v1/enrollments/
+    _Event.EXAM_RESULT_PUBLISHED.value: "read",  # /api/v1/exam-results/
+    _Event.CERTIFICATE_ISSUED.value: "read",  # /api/v1/certificates/
+    _Event.CERTIFICATE_STATUS_CHANGED.value: "read",  # /api/v1/certificates/
+    _Event.MANAGER_COMPLIANCE_CHANGED.value: "managers",  # /api/v1/managers/
+}

@@ -22,6 +22,7 @@ from exams.models import CourseResult
 from exams.services.grading import RESULT_PUBLISHED
 from exams.signals import result_published
 from hr_api.models import WebhookDelivery, WebhookEndpoint
+from hr_api.services import do_create_client
 from hr_api.webhooks import deliveries, signing
 from tests.certification.conftest import completed_enrolment, publish_result
 from tests.factories import CertificateFactory, TraineeProfileFactory, curriculum_of
@@ -47,7 +48,9 @@ def hr(monkeypatch):
 
 
 def endpoint_for(trainee, *, events=("certificate.issued",)):
-    """An endpoint the employer registered an hour ago."""
+    """An endpoint the employer registered an hour ago, with the API client whose scopes let it hear of
+    certificates (an employer without one is told nothing)."""
+    do_create_client(employer=trainee.trainee_profile.employer, name="HR", scopes=["read", "webhooks"])
     endpoint = WebhookEndpoint.objects.create(
         employer=trainee.trainee_profile.employer,
         url="https://hr.example/hook",

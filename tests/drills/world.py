@@ -19,6 +19,7 @@ from courses.models import Enrolment
 from exams.models import Attempt, AttemptQuestion, CourseResult, ExamPaper, Sitting
 from exams.services.attempts import do_submit_attempt, draw_questions
 from hr_api.models import WebhookEndpoint
+from hr_api.services import do_create_client
 from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, EmployerFactory, InstitutionFactory, curriculum_of
 
@@ -45,6 +46,7 @@ def build(n: int, *, certified: int = 0, webhook_url: str | None = None, submitt
     employer = EmployerFactory()
     endpoint = None
     if webhook_url:
+        do_create_client(employer=employer, name="Drill HR", scopes=["read", "webhooks"])  # events need `read`
         endpoint = WebhookEndpoint.objects.create(employer=employer, url=webhook_url, events=EVENTS,
                                                   secret=WEBHOOK_SECRET)  # fmt: skip
     password = make_password(PASSWORD)
