@@ -21,6 +21,8 @@ def parse_id(raw: object) -> int | None:
     if isinstance(raw, int):
         value = raw
     elif isinstance(raw, str) and raw.isascii() and raw.isdigit():
+        if len(raw.lstrip("0")) > len(str(MAX_ID)):  # no id is that long, and int() refuses 4,301 digits
+            return None
         value = int(raw)
     else:
         return None

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from accounts.converters import parse_id
 from core.display import url_pattern
 from exams.models import QuestionType
 
@@ -115,9 +116,8 @@ def _chosen_paper(request: HttpRequest, papers: list[figures.PaperStatistic]) ->
     raw = request.GET.get("paper", "")
     if not raw:
         return papers[0] if papers else None
-    if not raw.isdigit():
-        raise Http404
-    found = next((p for p in papers if p.paper_id == int(raw)), None)
+    paper_id = parse_id(raw)  # "²", "x" or 5,000 digits: no paper has that id
+    found = next((p for p in papers if p.paper_id == paper_id), None) if paper_id else None
     if found is None:
         raise Http404
     return found

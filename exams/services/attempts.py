@@ -249,6 +249,10 @@ def _parse_answer(kind: str, option_order: list[str], payload: Mapping[str, Any]
             return None
         if not isinstance(text, str):
             raise ExamError("bad_answer", _("An essay answer must be text."))
+        # PostgreSQL keeps no NUL in text or JSON. One shows nothing and means nothing in an essay (a
+        # paste can bring it), so it is left out, as from a discussion post (exchange), rather than
+        # refusing every later save of the essay for a character the trainee can neither see nor find.
+        text = text.replace("\x00", "")
         if len(text) > essay_max_chars:
             raise ExamError(
                 "too_long",
@@ -313,7 +317,8 @@ def _save_if_open_sql() -> str:
 def do_save_answer(
     *, attempt_id: int, trainee_id: int, position: Any, payload: Mapping[str, Any], now: datetime.datetime | None = None
 ) -> SavedAnswer:
-    """Store the answer as given (last write wins), or refuse and leave the stored answer as it was.
+    """Store the answer as given (last write wins; an essay without NUL characters), or refuse and leave
+    the stored answer as it was.
 
     The write is one conditional UPDATE that re-checks the attempt is open and within deadline
     plus grace, so a save racing the submit cannot land after it.
@@ -321,11 +326,10 @@ def do_save_answer(
     now = now or timezone.now()
     if parse_id(attempt_id) is None:  # the SQL below must not meet a number its column cannot hold
         raise ExamError("not_found", _("No such attempt."))
-    try:
-        position = int(position)
-    except (TypeError, ValueError):
-        position = -1
-    if not 0 <= position <= _MAX_POSITION:  # what the column can hold; a database refuses a larger number
+    # The question's position as JSON or a form gives it ("question": 3 or "3"); anything else (1e400,
+    # "²", true, 2.5) is a position no attempt has, like one beyond what the column can hold (32767).
+    position = parse_id(position)
+    if position is None or position > _MAX_POSITION:
         position = -1
     accepted_from = connection.ops.adapt_datetimefield_value(now - grace())
     with connection.cursor() as cursor:

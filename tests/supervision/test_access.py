@@ -31,6 +31,19 @@ def test_institution_staff_see_only_their_own_institution(institution_admin, ins
     assert client.get(INDEX, {"institution": "x"}).status_code == 404
 
 
+MALFORMED_IDS = ["x", "²", "١", "0", "-1", "1.0", " 1", str(2**63), "9" * 5000]
+
+
+@pytest.mark.parametrize("raw", MALFORMED_IDS)
+def test_an_institution_or_paper_id_no_row_can_have_is_not_found(program_office, institution_admin, raw):
+    """Not a server error: "²" passed ``isdigit()`` and 5,000 digits passed it too, then ``int()`` raised."""
+    office, staff = logged_in(program_office), logged_in(institution_admin)
+    assert office.get(INDEX, {"institution": raw}).status_code == 404
+    assert staff.get(INDEX, {"institution": raw}).status_code == 404
+    assert office.get(reverse("supervision:items"), {"paper": raw}).status_code == 404
+    assert office.get(reverse("supervision:cohorts"), {"institution": raw, "format": "csv"}).status_code == 404
+
+
 def test_graders_are_institution_staff_too(institution_grader, institution):
     assert logged_in(institution_grader).get(INDEX).context["viewer"].institution == institution
 
