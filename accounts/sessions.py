@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
+from django.contrib.sessions.backends.base import VALID_KEY_CHARS
 from django.contrib.sessions.backends.db import SessionStore as DBStore
 from django.core import signing
 from django.core.exceptions import SuspiciousOperation
@@ -105,6 +106,9 @@ def _forget_verified(*, setting: str, **kwargs: object) -> None:
         _verified.clear()
 
 
+_KEY_CHARS = frozenset(VALID_KEY_CHARS)
+
+
 class SessionStore(DBStore):
     # The user row read with the session (None: no session, or a session without a user).
     loaded_user: User | None = None
@@ -114,6 +118,11 @@ class SessionStore(DBStore):
         from .models import UserSession
 
         return UserSession
+
+    def _validate_session_key(self, key: str | None) -> bool:
+        """Django's rule (eight characters at least), and only the characters and length Django makes keys of:
+        a cookie's NUL or a longer text never reaches the database (PostgreSQL refuses a NUL: a 500)."""
+        return bool(key) and 8 <= len(key) <= 40 and _KEY_CHARS.issuperset(key)  # type: ignore[arg-type]
 
     def create_model_instance(self, data):
         instance = super().create_model_instance(data)

@@ -143,6 +143,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in the path, query or form is a 400, before any view (or the user's lookup) meets it; the
+    # page in the address's language, so after the locale.
+    "core.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, the user read with the session, and django-otp's OTPMiddleware (the authenticator

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
-from core.constraints import ends_not_before_start, hours_at_most
+from core.codes import CODE_RULE, validate_code
+from core.constraints import ends_not_before_start, hours_at_most, url_safe_code
 from core.fields import acting_user
 from core.models import Created, Decided, SyncedTimestamped
 
@@ -32,6 +33,8 @@ class Tier(Bilingual, models.Model):
         ordering = ["level"]
         verbose_name = _("tier")
         verbose_name_plural = _("tiers")
+        # Its code is a URL's <slug:…> (catalog:tier); the slug field checks forms, this everything else.
+        constraints = [url_safe_code(name="tier_code_url_safe", message=CODE_RULE)]
 
     def __str__(self) -> str:
         return self.name
@@ -56,7 +59,7 @@ class Track(Bilingual, models.Model):
 class Course(Bilingual, models.Model):
     """A unified national course: one syllabus, one textbook, one exam subject."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True)
+    code = models.CharField(_("code"), max_length=20, unique=True, validators=[validate_code])  # in URLs
     title_zh = models.CharField(_("title (zh-Hant)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title = InCurrentLanguage()
@@ -78,6 +81,7 @@ class Course(Bilingual, models.Model):
                 name="course_class_hours_not_negative",
                 violation_error_message=_("Class hours cannot be negative."),
             ),
+            url_safe_code(name="course_code_url_safe", message=CODE_RULE),
         ]
 
     def __str__(self) -> str:
@@ -364,7 +368,7 @@ class Cohort(SyncedTimestamped):
     curriculum = models.ForeignKey(
         Curriculum, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("curriculum")
     )
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[validate_code])  # in URLs
     offers_face_to_face = models.BooleanField(_("face-to-face"), default=True)
     offers_remote = models.BooleanField(_("remote learning"), default=False)
     offers_self_study = models.BooleanField(_("self-study"), default=True)
@@ -426,6 +430,7 @@ class Cohort(SyncedTimestamped):
                 name="cohort_online_not_face_to_face",
                 violation_error_message=_("An online cohort has no face-to-face teaching."),
             ),
+            url_safe_code(name="cohort_code_url_safe", message=CODE_RULE),
         ]
         indexes = [models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx")]
 
