@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
@@ -101,6 +102,12 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 def switch_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch; for a logged-in person it also becomes the profile's language,
     so mails and the next log-in's pages follow the choice."""
+    # Django finds the page in the chosen language by resolving its address in the active one, which
+    # here (no prefix) is the browser's or the cookie's: a /zh-hant/ page from an English browser did
+    # not resolve and stayed as it was. The page's own language resolves it.
+    page_language = translation.get_language_from_path(request.POST.get("next") or request.GET.get("next") or "")
+    if page_language:
+        translation.activate(page_language)
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):

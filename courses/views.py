@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -195,7 +196,8 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
                 "head": render_to_string("courses/_enrolment_head.html", context),
                 "body": render_to_string("courses/_enrolment_progress.html", context),
                 "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
-                "extra": "".join(part(e) for part in ENROLMENT_CARD_PARTS),
+                # Each part's safe HTML as it is; anything else escaped (a plain join would escape all).
+                "extra": format_html_join("", "{}", ((part(e),) for part in ENROLMENT_CARD_PARTS)),
             }
         )
     can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)

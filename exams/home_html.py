@@ -58,6 +58,9 @@ def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
     """The history table's rows (``lines`` as ``views.home`` makes them), newest attempt first."""
     passed, not_passed = escape(_("passed")), escape(_("not passed"))
     resume, awaiting = escape(_("Resume")), escape(_("awaiting grading"))
+    # Each cell's column name, shown before it when a phone stacks the row (.table-stack).
+    course_, number_, started_ = escape(_("Course")), escape(_("Attempt")), escape(_("Started"))
+    state_, score_ = escape(_("State")), escape(_("Score"))
     parts = []
     for line in lines:
         attempt = line["attempt"]
@@ -71,9 +74,10 @@ def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
         started = escape(line["started"])
         parts.append(
             f'\n      <tr id="attempt-{int(attempt.pk)}">\n'
-            f"        <td>{escape(attempt.course)}</td><td>{int(attempt.number)}</td><td>{started}</td>\n"
-            f"        <td>{escape(attempt.get_state_display())}</td>\n"
-            f"        <td>{score}</td>\n"
+            f'        <td data-label="{course_}">{escape(attempt.course)}</td>'
+            f'<td data-label="{number_}">{int(attempt.number)}</td><td data-label="{started_}">{started}</td>\n'
+            f'        <td data-label="{state_}">{escape(attempt.get_state_display())}</td>\n'
+            f'        <td data-label="{score_}">{score}</td>\n'
             f"      </tr>\n    "
         )
     return mark_safe("".join(parts))  # every row-borne text escaped above

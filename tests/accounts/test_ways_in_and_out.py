@@ -63,6 +63,23 @@ def test_the_language_switch_changes_a_logged_in_persons_profile(client: Client)
     assert user.preferred_language == "zh-hant"
 
 
+@pytest.mark.parametrize(
+    ("browser", "page", "chosen", "expected", "html_lang"),
+    [
+        ("en-US,en;q=0.9", "/zh-hant/cohorts/", "en", "/en/cohorts/", "en"),
+        ("zh-TW,zh;q=0.9", "/en/catalog/", "zh-hant", "/zh-hant/catalog/", "zh-Hant"),
+    ],
+)
+def test_the_language_switch_opens_the_page_in_the_chosen_language_whatever_the_browser_s(
+    client: Client, browser: str, page: str, chosen: str, expected: str, html_lang: str
+):
+    """A page reached in the other language than the browser's (a QR code's link, a mail's) switches too."""
+    response = client.post("/i18n/setlang/", {"language": chosen, "next": page}, HTTP_ACCEPT_LANGUAGE=browser)
+    assert response.status_code == 302 and response["Location"] == expected
+    opened = client.get(expected, HTTP_ACCEPT_LANGUAGE=browser)
+    assert opened.status_code == 200 and f'<html lang="{html_lang}"' in opened.content.decode()
+
+
 def test_the_language_switch_refuses_an_unknown_language_and_changes_nothing(client: Client):
     user = UserFactory(preferred_language="en")
     client.force_login(user)

@@ -124,3 +124,17 @@ def test_the_authority_comes_from_the_banks_table(graded, employer):
 
     AuthorityTable.objects.create(employer=employer, manager_class="personal", level="intermediate", amount=15_000_000)
     assert selectors.grades_of_employer(employer.pk).get().authority == 15_000_000
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_the_trainee_reads_the_authority_with_thousands_separated(graded, employer, trainee, language):
+    """Taiwan writes NT$ 15,000,000 in Chinese as in English (Django's zh-Hant default groups nothing)."""
+    from django.urls import reverse
+
+    from career.models import AuthorityTable
+    from tests.conftest import logged_in
+
+    AuthorityTable.objects.create(employer=employer, manager_class="personal", level="intermediate", amount=15_000_000)
+    with translation.override(language):
+        page = logged_in(trainee).get(reverse("career:mine"))
+    assert page.status_code == 200 and "NT$ 15,000,000" in page.content.decode()

@@ -91,3 +91,10 @@ def test_the_index_and_cohort_page_link_the_discussion(scene):
     assert f"/zh-hant/exchange/{scene.cohort.code}/" in cohort_page
     outsider_page = logged_in(scene.next_trainee).get(f"/zh-hant/cohorts/{scene.cohort.code}/").content.decode()
     assert f"/exchange/{scene.cohort.code}/" not in outsider_page
+
+
+def test_an_admitted_trainee_s_dashboard_card_links_the_discussion(scene):
+    link = f'<a class="discussion-link" href="/en/exchange/{scene.cohort.code}/">'
+    assert link in logged_in(scene.asker).get("/en/dashboard/").content.decode()
+    pending_dashboard = logged_in(scene.pending).get("/en/dashboard/").content.decode()
+    assert f"/exchange/{scene.cohort.code}/" not in pending_dashboard

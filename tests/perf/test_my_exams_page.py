@@ -52,20 +52,18 @@ BEFORE = """{% extends "base.html" %}{% load i18n %}
 <section aria-labelledby="history-heading">
   <h2 class="h4" id="history-heading">{% translate "History" context "exam attempts" %}</h2>
   {% if attempts %}
-  <div class="table-responsive">
-  <table class="table" id="history">
+  <table class="table table-stack" id="history">
     <thead><tr><th scope="col">{% translate "Course" %}</th><th scope="col">{% translate "Attempt" %}</th><th scope="col">{% translate "Started" %}</th><th scope="col">{% translate "State" %}</th><th scope="col">{% translate "Score" %}</th></tr></thead>
     <tbody>
     {% for attempt in attempts %}
       <tr id="attempt-{{ attempt.pk }}">
-        <td>{{ attempt.paper.course }}</td><td>{{ attempt.number }}</td><td>{{ attempt.started_at|date:"DATETIME_FORMAT" }}</td>
-        <td>{{ attempt.get_state_display }}</td>
-        <td>{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-2" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}{% translate "awaiting grading" %}{% endif %}</td>
+        <td data-label="{% translate 'Course' %}">{{ attempt.paper.course }}</td><td data-label="{% translate 'Attempt' %}">{{ attempt.number }}</td><td data-label="{% translate 'Started' %}">{{ attempt.started_at|date:"DATETIME_FORMAT" }}</td>
+        <td data-label="{% translate 'State' %}">{{ attempt.get_state_display }}</td>
+        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-2" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}{% translate "awaiting grading" %}{% endif %}</td>
       </tr>
     {% endfor %}
     </tbody>
   </table>
-  </div>
   {% else %}<p class="text-body-secondary">{% translate "You have not sat an exam yet." %}</p>{% endif %}
 </section>
 {% endblock %}"""  # noqa: E501
