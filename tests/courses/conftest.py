@@ -2,8 +2,10 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tests.conftest import in_english, logged_in
+from tests.factories import curriculum_of
 
 
 @pytest.fixture
@@ -14,3 +16,21 @@ def alice(institution_admin) -> Client:
 @pytest.fixture
 def office(program_office) -> Client:
     return logged_in(in_english(program_office))
+
+
+def new_cohort_form(code: str) -> dict:
+    """The cohort admin's add form, filled in for an assistant-tier cohort coded ``code``."""
+    now = timezone.localtime()
+    return {
+        "curriculum": curriculum_of("assistant").pk,
+        "code": code,
+        "offers_face_to_face": "on",
+        "starts_on": "2027-03-01",
+        "ends_on": "2027-03-03",
+        "city": "TPE",
+        "capacity": 30,
+        "enrolment_opens_at_0": now.date().isoformat(),
+        "enrolment_opens_at_1": "09:00:00",
+        "enrolment_closes_at_0": "2027-02-20",
+        "enrolment_closes_at_1": "17:00:00",
+    }

@@ -9,6 +9,7 @@ from django.utils import timezone
 from courses import services
 from courses.models import Attendance, Cohort, Enrolment, PriorLearning, SelfStudyEntry
 from tests.conftest import logged_in
+from tests.courses.conftest import new_cohort_form
 from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory, UserFactory, curriculum_of
 
 pytestmark = pytest.mark.django_db
@@ -87,23 +88,7 @@ def test_an_action_on_another_institutions_enrolment_changes_nothing(alice, othe
 
 
 def test_a_new_cohort_belongs_to_the_staff_members_institution_and_starts_as_a_draft(alice, institution):
-    now = timezone.localtime()
-    response = alice.post(
-        "/en/admin/courses/cohort/add/",
-        {
-            "curriculum": curriculum_of("assistant").pk,
-            "code": "A-NEW",
-            "offers_face_to_face": "on",
-            "starts_on": "2027-03-01",
-            "ends_on": "2027-03-03",
-            "city": "TPE",
-            "capacity": 30,
-            "enrolment_opens_at_0": now.date().isoformat(),
-            "enrolment_opens_at_1": "09:00:00",
-            "enrolment_closes_at_0": "2027-02-20",
-            "enrolment_closes_at_1": "17:00:00",
-        },
-    )
+    response = alice.post("/en/admin/courses/cohort/add/", new_cohort_form("A-NEW"))
     assert response.status_code == 302, response.content.decode()[:3000]
     cohort = Cohort.objects.get(code="A-NEW")
     assert (cohort.institution, cohort.status) == (institution, "draft")

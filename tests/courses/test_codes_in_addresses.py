@@ -13,14 +13,15 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import resolve, reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.codes import CODE_RULE, is_code, validate_code
 from courses.models import Cohort, Course, Tier
 from tests.conftest import in_english, logged_in
-from tests.factories import CohortFactory, curriculum_of
+from tests.courses.conftest import new_cohort_form
+from tests.factories import CohortFactory
 
 # What a free text field let through, and what each breaks: a path separator (no address), a query or
 # fragment mark, a space, another script, full-width letters, a dot, a line break, nothing at all.
@@ -90,33 +91,16 @@ def test_the_database_refuses_such_codes_whatever_writes_them():
             write()
 
 
-def _new_cohort(code: str) -> dict:
-    now = timezone.localtime()
-    return {
-        "curriculum": curriculum_of("assistant").pk,
-        "code": code,
-        "offers_face_to_face": "on",
-        "starts_on": "2027-03-01",
-        "ends_on": "2027-03-03",
-        "city": "TPE",
-        "capacity": 30,
-        "enrolment_opens_at_0": now.date().isoformat(),
-        "enrolment_opens_at_1": "09:00:00",
-        "enrolment_closes_at_0": "2027-02-20",
-        "enrolment_closes_at_1": "17:00:00",
-    }
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(("language", "words"), [("en", "hyphens"), ("zh-hant", "網址")])
 def test_the_cohort_form_of_the_admin_says_why_it_refuses_the_code(institution_admin, language, words):
     alice = logged_in(institution_admin)
-    response = alice.post(f"/{language}/admin/courses/cohort/add/", _new_cohort("EVIL/1"))
+    response = alice.post(f"/{language}/admin/courses/cohort/add/", new_cohort_form("EVIL/1"))
     assert response.status_code == 200  # the form again, with the error
     assert response.context["adminform"].form.errors["code"] == [_translated(CODE_RULE, language)]
     assert words in response.content.decode()
     assert not Cohort.objects.filter(code="EVIL/1").exists()
-    assert alice.post("/en/admin/courses/cohort/add/", _new_cohort("INST-A-2027_03")).status_code == 302
+    assert alice.post("/en/admin/courses/cohort/add/", new_cohort_form("INST-A-2027_03")).status_code == 302
 
 
 def _translated(message, language: str) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import authenticate
-from django.contrib.auth.hashers import check_password as real_check_password
 from django.core import mail
 from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
@@ -33,19 +32,6 @@ VARIANTS = {
     "domain": "target@EXAMPLE.test",
     "tab": "\tTarget@Example.TEST",
 }
-
-
-@pytest.fixture
-def password_checks(monkeypatch) -> list[str]:
-    """Every time a password is compared with the stored hash (User.check_password calls this)."""
-    seen: list[str] = []
-
-    def counting(password, encoded, *args, **kwargs):
-        seen.append(password)
-        return real_check_password(password, encoded, *args, **kwargs)
-
-    monkeypatch.setattr("django.contrib.auth.base_user.check_password", counting)
-    return seen
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ whatever address the attempts come from, and even the right password is not chec
 import datetime
 
 import pytest
-from django.contrib.auth.hashers import check_password as real_check_password
 from django.test import Client
 from django.utils import timezone
 from freezegun import freeze_time
@@ -15,19 +14,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-2026"
 LOGIN = "/en/accounts/login/"
-
-
-@pytest.fixture
-def password_checks(monkeypatch) -> list[str]:
-    """Every time a password is compared with the stored hash (User.check_password calls this)."""
-    seen: list[str] = []
-
-    def counting(password, encoded, *args, **kwargs):
-        seen.append(password)
-        return real_check_password(password, encoded, *args, **kwargs)
-
-    monkeypatch.setattr("django.contrib.auth.base_user.check_password", counting)
-    return seen
 
 
 def attempt(password: str, address: str) -> int:

@@ -7,7 +7,6 @@ behind the address: their owners log in from elsewhere at once, and from there o
 import datetime
 
 import pytest
-from django.contrib.auth.hashers import check_password as real_check_password
 from django.test import Client
 from django.utils import timezone, translation
 from freezegun import freeze_time
@@ -26,19 +25,6 @@ LIMIT = 5  # the tests' limit; the setting's default is asserted on its own
 @pytest.fixture(autouse=True)
 def small_limit(settings):
     settings.LOGIN_FAILURES_PER_ADDRESS = LIMIT
-
-
-@pytest.fixture
-def password_checks(monkeypatch) -> list[str]:
-    """Every password compared with a stored hash."""
-    seen: list[str] = []
-
-    def counting(password, encoded, *args, **kwargs):
-        seen.append(password)
-        return real_check_password(password, encoded, *args, **kwargs)
-
-    monkeypatch.setattr("django.contrib.auth.base_user.check_password", counting)
-    return seen
 
 
 def log_in(email: str, password: str, address: str = SPRAYER, url: str = LOGIN):
