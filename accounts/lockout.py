@@ -4,7 +4,7 @@ django-axes locks an *account* after ``AXES_FAILURE_LIMIT`` failures from any ad
 (``AXES_LOCKOUT_PARAMETERS = ["username"]``). That alone never slows a client that tries a few
 passwords against many accounts (password spraying). django-axes compares one failure limit with
 the largest of its counts, so adding ``"ip_address"`` to its parameters would either lock a whole
-bank branch behind one NAT address after six typos or give every account 50 guesses. So the
+bank branch behind one NAT address after six typos or give every account the address's whole allowance. So the
 per-address limit is counted here, in the shared cache (:func:`core.ratelimit.over_limit`, like the
 site's other limits), and enforced through axes' own hooks:
 

@@ -1,4 +1,4 @@
-"""Password spraying from one client address is slowed: after LOGIN_FAILURES_PER_ADDRESS (50) failed
+"""Password spraying from one client address is slowed: after LOGIN_FAILURES_PER_ADDRESS (300) failed
 log-ins within LOGIN_FAILURES_PER_ADDRESS_MINUTES (15), log-ins from that address are paused until the
 window ends, whichever accounts it tries, and no password is checked meanwhile. The per-account
 lock-out (six failures, any address) is unchanged, and a pause is not held against the accounts
@@ -38,10 +38,10 @@ def spray(count: int, address: str = SPRAYER) -> None:
         assert log_in(f"sprayed{n}@example.test", "Spring2026!", address).status_code == 200
 
 
-def test_the_defaults_are_50_failures_in_15_minutes():
+def test_the_defaults_are_300_failures_in_15_minutes():
     from config import settings as project
 
-    assert (project.LOGIN_FAILURES_PER_ADDRESS, project.LOGIN_FAILURES_PER_ADDRESS_MINUTES) == (50, 15)
+    assert (project.LOGIN_FAILURES_PER_ADDRESS, project.LOGIN_FAILURES_PER_ADDRESS_MINUTES) == (300, 15)
 
 
 def test_after_the_limit_an_address_is_paused_for_every_account_and_no_password_is_checked(password_checks):
