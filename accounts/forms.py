@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .client_address import client_ip
 from .identifiers import normalize_email
 from .models import User
+from .phones import PhoneFormField
 from .services import do_request_password_reset
 from .validators import refuse_control_characters
 
@@ -80,7 +81,7 @@ class ResendVerificationForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_control_characters])
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False, validators=[refuse_control_characters])
+    phone = PhoneFormField(label=_("Phone"), required=False)
 
 
 class QueuedPasswordResetForm(PasswordResetForm):

@@ -16,6 +16,7 @@ from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
 from .identifiers import normalize_email
+from .phones import PhoneNumberField
 from .validators import refuse_control_characters
 
 
@@ -245,7 +246,7 @@ class TraineeProfile(SyncedTimestamped):
     manager_class = models.CharField(
         _("customer-manager class"), max_length=20, choices=ManagerClass.choices, blank=True
     )
-    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[refuse_control_characters])
+    phone = PhoneNumberField(_("phone"), blank=True)
     # The institution that registered or imported the trainee sees them before any enrolment.
     registered_by = models.ForeignKey(
         Institution,

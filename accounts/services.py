@@ -27,6 +27,7 @@ from core.tasks import enqueue_on_commit
 
 from .identifiers import normalize_email
 from .models import Employer, Institution, TraineeProfile, User
+from .phones import normalize_phone
 from .scoping import TRAINEE_GROUP, scope_to_institution
 from .selectors import TRAINEE_INSTITUTION_PATHS
 from .validators import refuse_control_characters
@@ -323,6 +324,12 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         except ValidationError as error:
             refuse("invalid", error.messages[0], column)
             refused.add(column)
+    if "phone" not in refused:
+        try:
+            clean["phone"] = normalize_phone(clean["phone"])
+        except ValidationError as error:
+            refuse("invalid", error.messages[0], "phone")
+            refused.add("phone")
     email = normalize_email(clean["email"])
     if "email" in refused:
         pass

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.phones import normalize_phone
 from accounts.validators import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
 
@@ -29,6 +30,20 @@ class Text(serializers.CharField):
 def text(**kwargs) -> Text:
     """Free text about a person: no control or format characters (accounts.validators)."""
     return Text(validators=[refuse_control_characters], **kwargs)
+
+
+class Phone(Text):
+    """A phone number, stored as :func:`accounts.phones.normalize_phone` writes it."""
+
+    def to_internal_value(self, data):
+        return normalize_phone(super().to_internal_value(data))
+
+
+def phone_number(**kwargs) -> Phone:
+    help_text = (
+        "Stored normalised: 02 2345 6789, 0912 345 678 (Taiwan), +81 3-1234-5678 (elsewhere); an extension after #."
+    )
+    return Phone(max_length=30, allow_blank=True, help_text=help_text, **kwargs)
 
 
 def address(**kwargs) -> serializers.EmailField:

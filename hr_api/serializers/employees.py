@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import TraineeProfile
 
-from .base import EveryFieldOptional, StrictSerializer, address, text
+from .base import EveryFieldOptional, StrictSerializer, address, phone_number, text
 
 MAX_BATCH = 500
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -69,7 +69,7 @@ class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
     branch = text(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
-    phone = text(max_length=30, allow_blank=True)
+    phone = phone_number()
 
 
 class EmployeeCreateSerializer(StrictSerializer):
@@ -79,7 +79,7 @@ class EmployeeCreateSerializer(StrictSerializer):
     preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
     branch = text(max_length=200, allow_blank=True, required=False)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
-    phone = text(max_length=30, allow_blank=True, required=False)
+    phone = phone_number(required=False)
 
 
 class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):

@@ -177,7 +177,7 @@ def test_the_profile_saves_the_name_phone_and_language_and_switches_the_site(cli
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/profile/"
     user.refresh_from_db()
-    assert (user.display_name, user.preferred_language, user.trainee_profile.phone) == ("王大明", "en", "0912-345-678")
+    assert (user.display_name, user.preferred_language, user.trainee_profile.phone) == ("王大明", "en", "0912 345 678")
 
 
 def test_the_profile_needs_a_log_in(client: Client):
