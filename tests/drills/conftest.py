@@ -207,21 +207,26 @@ def celery_processes(transactional_db: None, drill_broker: PrivateRedis, smtp_si
 
 @dataclass
 class SmtpSink:
-    """aiosmtpd on a free port. While ``down``, it answers 421 to every message (and notes when)."""
+    """aiosmtpd on a free port. While ``down``, it answers 421 to every recipient (and notes when and whom)."""
 
     port: int = 0
     down: bool = False
     messages: list[email.message.Message] = field(default_factory=list)
-    refused_at: list[float] = field(default_factory=list)
+    refused: list[tuple[float, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(self, server, session, envelope, address, options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.down:
             with self.lock:
-                self.refused_at.append(time.monotonic())
+                self.refused.append((time.monotonic(), address))
             return "421 4.3.2 Service not available, try again later"
-        envelope.mail_from = address
+        envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    def refused_at(self, recipients: set[str]) -> list[float]:
+        """When a message to one of ``recipients`` was refused."""
+        with self.lock:
+            return [at for at, to in self.refused if to in recipients]
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content)
