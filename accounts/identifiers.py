@@ -1,19 +1,43 @@
-"""The one normalisation of a log-in identifier (an e-mail address).
+"""The one normalisation of each identifier: a log-in (an e-mail address) and an employee number.
 
 Log-in, lock-out, sign-up, password reset, the trainee import and the HR API all pass the
 address a person or system typed through :func:`normalize_email` before they compare, count or
 store it, so that ``Chen@Bank.example `` and ``chen@bank.example`` are one person everywhere.
+Likewise the admin, the trainee import and the HR API pass an employee number through
+:func:`normalize_employee_number` (the model's :class:`EmployeeNumberField`, the API's field), so
+that ``a-1001``, ``A-1001`` and ``Ａ－１００１`` are one employee of a bank; the database refuses
+a number in any other form (``accounts_traineeprofile`` check ``trainee_employee_number_normalized``).
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from django import forms
+from django.db import models
+
 
 def normalize_email(value: object) -> str:
     """Trim, fold compatibility forms (full-width letters) and case-fold an address."""
     text = unicodedata.normalize("NFKC", str(value or "")).strip()
     return text.casefold()
+
+
+def normalize_employee_number(value: object) -> str:
+    """Trim, fold compatibility forms (full-width letters and digits) and upper-case an employee number."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
+
+
+class EmployeeNumberFormField(forms.CharField):
+    def to_python(self, value):
+        return normalize_employee_number(super().to_python(value))
+
+
+class EmployeeNumberField(models.CharField):
+    """An employee number column; its admin and model forms normalise what is typed."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": EmployeeNumberFormField, **kwargs})
 
 
 def lockout_username(request: object, credentials: dict | None) -> str:

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +15,7 @@ from core.models import SyncedTimestamped, Timestamped
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
-from .identifiers import normalize_email
+from .identifiers import EmployeeNumberField, normalize_email
 from .phones import PhoneNumberField
 from .validators import refuse_control_characters
 
@@ -239,7 +239,7 @@ class TraineeProfile(SyncedTimestamped):
     employer = models.ForeignKey(
         Employer, on_delete=models.PROTECT, null=True, blank=True, related_name="employees", verbose_name=_("employer")
     )
-    employee_number = models.CharField(
+    employee_number = EmployeeNumberField(
         _("employee number"), max_length=50, blank=True, validators=[refuse_control_characters]
     )
     branch = models.CharField(_("branch"), max_length=200, blank=True, validators=[refuse_control_characters])
@@ -277,6 +277,11 @@ class TraineeProfile(SyncedTimestamped):
                 condition=models.Q(employer__isnull=False) | models.Q(employee_number=""),
                 name="trainee_employee_number_needs_employer",
                 violation_error_message=_("An employee number needs an employer."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(employee_number=Upper("employee_number")),
+                name="trainee_employee_number_normalized",
+                violation_error_message=_("An employee number is stored in capitals."),
             ),
         ]
 

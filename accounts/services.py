@@ -25,7 +25,7 @@ from core.mail import send_templated_mail
 from core.ratelimit import over_limit
 from core.tasks import enqueue_on_commit
 
-from .identifiers import normalize_email
+from .identifiers import normalize_email, normalize_employee_number
 from .models import Employer, Institution, TraineeProfile, User
 from .phones import normalize_phone
 from .scoping import TRAINEE_GROUP, scope_to_institution
@@ -324,6 +324,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         except ValidationError as error:
             refuse("invalid", error.messages[0], column)
             refused.add(column)
+    clean["employee_number"] = normalize_employee_number(clean["employee_number"])
     if "phone" not in refused:
         try:
             clean["phone"] = normalize_phone(clean["phone"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.identifiers import normalize_employee_number
 from accounts.phones import normalize_phone
 from accounts.validators import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
@@ -30,6 +31,18 @@ class Text(serializers.CharField):
 def text(**kwargs) -> Text:
     """Free text about a person: no control or format characters (accounts.validators)."""
     return Text(validators=[refuse_control_characters], **kwargs)
+
+
+class EmployeeNumber(Text):
+    """An employee number, compared and stored as :func:`accounts.identifiers.normalize_employee_number` writes it."""
+
+    def to_internal_value(self, data):
+        return normalize_employee_number(super().to_internal_value(data))
+
+
+def employee_number_field(**kwargs) -> EmployeeNumber:
+    help_text = "Compared and stored in one form: full-width characters folded, letters in capitals (a-1001 is A-1001)."
+    return EmployeeNumber(max_length=50, help_text=help_text, validators=[refuse_control_characters], **kwargs)
 
 
 class Phone(Text):

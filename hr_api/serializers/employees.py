@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from accounts.models import TraineeProfile
 
-from .base import EveryFieldOptional, StrictSerializer, address, phone_number, text
+from .base import EveryFieldOptional, StrictSerializer, address, employee_number_field, phone_number, text
 
 MAX_BATCH = 500
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -63,7 +63,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
 
 class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
-    employee_number = text(max_length=50)
+    employee_number = employee_number_field()
     email = address(help_text="A new address: see `pending_email` for when it takes effect.")
     display_name = text(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
@@ -73,7 +73,7 @@ class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
 
 
 class EmployeeCreateSerializer(StrictSerializer):
-    employee_number = text(max_length=50)
+    employee_number = employee_number_field()
     email = address()
     display_name = text(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
