@@ -90,6 +90,10 @@ class TraineeResource(resources.ModelResource):
         except services.AccountError as error:
             raise ValueError(str(error)) from None
         dataset.headers = [str(h or "").strip().lower() for h in (dataset.headers or [])]
+        # Blank rows at the end (a spreadsheet's formatting below the data) are no rows; blank rows
+        # between rows stay, and are refused, so that every row keeps its number in the file.
+        while len(dataset) and all(str(cell or "").strip() == "" for cell in dataset[len(dataset) - 1]):
+            del dataset[len(dataset) - 1]
         missing = [c for c in self.required_columns if c not in dataset.headers]
         if missing:
             raise ValueError(_("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})

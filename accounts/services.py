@@ -309,7 +309,8 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     account is refused alike, never saying whose or what kind of account it is. None is the program
     office, which may update any trainee (it sees them all) but no staff account. Raises
     :class:`TraineeRowErrors` (an :class:`AccountError`) with every refusal of the row, each naming
-    its column in ``field``.
+    its column in ``field``. For a trainee the row updates, a column absent from ``values`` (the
+    file lacks it) and a blank language keep what is stored.
     """
     errors: list[AccountError] = []
 
@@ -375,6 +376,18 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
             errors.append(refusal)
     if errors:
         raise TraineeRowErrors(errors)
+    if profile is not None:
+        # A column the file does not have (or a blank language) leaves what is stored: a file of
+        # names and cohorts must not clear the phones, branches and employers of people it updates.
+        stored = {"employee_number": profile.employee_number, "branch": profile.branch,
+                  "manager_class": profile.manager_class, "phone": profile.phone}  # fmt: skip
+        for column, value in stored.items():
+            if column not in values:
+                clean[column] = value
+        if "employer" not in values:
+            employer = profile.employer
+        if not clean["preferred_language"]:
+            language = profile.user.preferred_language
     unchanged = profile is not None and (
         profile.user.display_name == clean["display_name"]
         and profile.user.preferred_language == language

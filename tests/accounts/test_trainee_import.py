@@ -80,7 +80,7 @@ def test_confirming_imports_every_row_stamped_with_the_importing_institution(
         "E-1",
         "臺北分行",
         "personal",
-        "0912-000-001",
+        "0912 000 001",
     )
     assert ann.user.display_name == "陳安" and ann.user.preferred_language == "zh-hant"
     assert not ann.user.has_usable_password()
@@ -244,3 +244,31 @@ def test_the_lapsed_authorization_message_is_in_the_importers_language(client: C
     client.force_login(institution_admin)
     response = preview(client, csv_file(TWO_ROWS), language="zh-hant")
     assert "今天不在授權期間內" in response.content.decode()
+
+
+def test_columns_the_file_lacks_keep_what_is_stored(admin_client, institution, employer):
+    """A file of names only (the enrolment import's layout without details) clears nobody's details."""
+    profile = TraineeProfileFactory(registered_by=institution, employer=employer, employee_number="A-77",
+                                    branch="信義分行", manager_class="personal", phone="0912 345 678",
+                                    user__preferred_language="en")  # fmt: skip
+    upload = SimpleUploadedFile("names.csv", f"email,display_name\n{profile.user.email},新名字\n".encode(), "text/csv")
+    response = import_file(admin_client, upload)
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    profile.user.refresh_from_db()
+    assert profile.user.display_name == "新名字"
+    assert (profile.employer, profile.employee_number, profile.branch, profile.manager_class, profile.phone) == (
+        employer,
+        "A-77",
+        "信義分行",
+        "personal",
+        "0912 345 678",
+    )
+    assert profile.user.preferred_language == "en"
+
+
+def test_blank_rows_at_the_end_of_a_spreadsheet_are_no_rows(admin_client):
+    upload = xlsx_file([["new@bank.example", "新學員", "", "", "", "", "", ""], [""] * 8, [None] * 8])
+    response = import_file(admin_client, upload, file_format=XLSX)
+    assert response.status_code == 302
+    assert User.objects.filter(email="new@bank.example").exists()
