@@ -53,6 +53,14 @@ def test_an_institution_admin_imports_trainees_approves_them_and_records_attenda
     expect(page.locator("body")).not_to_contain_text(outsider_cohort.code)
     shot(page, "enrolments-pending")
 
+    # The admin's own language switch opens the same page in the other language, and back.
+    other_language = "en" if lang == "zh-hant" else "zh-hant"
+    page.locator("#language-form button").click()
+    expect(page).to_have_url(f"{site.url}/{other_language}/admin/courses/enrolment/")
+    expect(page.locator("html")).to_have_attribute("lang", "en" if other_language == "en" else "zh-hant")
+    page.locator("#language-form button").click()
+    expect(page).to_have_url(f"{site.url}/{lang}/admin/courses/enrolment/")
+
     run_admin_action(page, [lin, chen], "approve")
     expect(page.locator(".messagelist .success")).to_be_visible()
     shot(page, "enrolments-approved")
