@@ -16,7 +16,13 @@ from tests.factories import TraineeProfileFactory
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("a-1001", "A-1001"), (" A-1001 ", "A-1001"), ("Ａ－１００１", "A-1001"), ("ｅ００１２", "E0012"), ("台北-7", "台北-7")],
+    [
+        ("a-1001", "A-1001"),
+        (" A-1001 ", "A-1001"),
+        ("Ａ－１００１", "A-1001"),
+        ("ｅ００１２", "E0012"),
+        ("台北-7", "台北-7"),
+    ],
 )
 def test_a_number_is_stored_in_one_form(typed, stored):
     assert normalize_employee_number(typed) == stored
