@@ -321,7 +321,7 @@ def _sittings(today: datetime.date) -> int:
                             % {
                                 "course": s.paper.course.title,
                                 "when": f"{opens:%Y-%m-%d %H:%M}",
-                                "place": _("online") if s.is_online else s.place,
+                                "place": _("online") if s.is_online else s.place_name,
                             }
                         ],
                         _url("training:dashboard"),

@@ -64,13 +64,29 @@ class ImportForm(forms.Form):
         return upload
 
 
+class SyllabusFilter(admin.SimpleListFilter):
+    """Live questions whose knowledge area their course's syllabus does not list (written before the
+    rule, or before the syllabus changed): to move to an area of the syllabus, or retire."""
+
+    title = _("syllabus")
+    parameter_name = "syllabus"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("outside", _("area not in the syllabus"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Question]) -> QuerySet[Question]:
+        if self.value() == "outside":
+            return queryset.filter(pk__in=selectors.questions_outside_syllabus().values("pk"))
+        return queryset
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     """Saving a version an attempt has shown makes a new version (the service decides)."""
 
     form = QuestionForm
     list_display = ["short_text", "version", "course", "question_type", "knowledge_area", "difficulty", "status"]
-    list_filter = ["status", "question_type", "knowledge_area", "difficulty", "course"]
+    list_filter = ["status", SyllabusFilter, "question_type", "knowledge_area", "difficulty", "course"]
     list_select_related = ["course"]
     search_fields = ["text_zh", "text_en"]
     readonly_fields = ["family", "version"]
@@ -165,7 +181,7 @@ class ExamPaperAdmin(admin.ModelAdmin):
 class SittingForm(forms.ModelForm):
     class Meta:
         model = Sitting
-        fields = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place"]
+        fields = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place", "place_en"]
 
     def clean(self) -> dict:
         data = super().clean()
@@ -174,6 +190,7 @@ class SittingForm(forms.ModelForm):
                 attempts.check_schedule_sitting(
                     by=self.user, paper=data["paper"], cohort=data["cohort"], opens_at=data["opens_at"],
                     closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
+                    place_en=data.get("place_en") or "",
                 )  # fmt: skip
         return data
 
@@ -182,7 +199,7 @@ class SittingForm(forms.ModelForm):
 class SittingAdmin(InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = SittingForm
-    list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place"]
+    list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place_shown"]
     list_select_related = [
         "paper__course",
         "cohort__institution",
@@ -190,7 +207,11 @@ class SittingAdmin(InstitutionScopedAdmin):
         "cohort__curriculum__track",
     ]
     list_filter = ["is_online", "paper__course"]
-    search_fields = ["cohort__code", "paper__course__code", "place"]
+    search_fields = ["cohort__code", "paper__course__code", "place", "place_en"]
+
+    @admin.display(description=_("place"), ordering="place")
+    def place_shown(self, obj: Sitting) -> str:
+        return obj.place_name
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
@@ -203,7 +224,7 @@ class SittingAdmin(InstitutionScopedAdmin):
             return
         created = attempts.do_schedule_sitting(
             by=request.user, paper=obj.paper, cohort=obj.cohort, opens_at=obj.opens_at, closes_at=obj.closes_at,
-            is_online=obj.is_online, place=obj.place,
+            is_online=obj.is_online, place=obj.place, place_en=obj.place_en,
         )  # fmt: skip
         obj.pk, obj._state.adding = created.pk, False
 

@@ -127,8 +127,14 @@ def load() -> None:
     if cohort is None:
         return  # courses' demo made no such cohort (inst-a not authorized today): nothing to sit
     now = timezone.now()
-    with translation.override("zh-hant"):  # a sitting's place is typed by staff, in the program's language
-        place = str(cohort.get_city_display())
+    # A sitting's place is typed by staff in both languages (English pages show the Chinese one without it).
+    places = {}
+    for language in ("zh-hant", "en"):
+        with translation.override(language):
+            places[language] = str(cohort.get_city_display())
+    place, place_en = places["zh-hant"], places["en"]
+    # Sittings an earlier demo made before places had an English name get it.
+    Sitting.objects.filter(cohort=cohort, place=place, place_en="").update(place_en=place_en)
     for entry in cohort.curriculum.entries.select_related("course"):
         paper = papers[entry.course_id]
         if Sitting.objects.filter(cohort=cohort, paper=paper, closes_at__gt=now).exists():
@@ -136,5 +142,5 @@ def load() -> None:
         Sitting.objects.create(
             cohort=cohort, paper=paper, opens_at=now - datetime.timedelta(minutes=1),
             closes_at=now + datetime.timedelta(days=30), is_online=cohort.is_online or not cohort.city,
-            place=place,
+            place=place, place_en=place_en,
         )  # fmt: skip

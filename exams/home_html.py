@@ -29,7 +29,7 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     for row in rows:
         sitting = row["sitting"]
         pk = int(sitting.pk)
-        where = online if sitting.is_online else escape(sitting.place)
+        where = online if sitting.is_online else escape(sitting.place_name)
         if row["resume_url"]:
             action = f'<a class="btn btn-primary" id="resume-{pk}" href="{escape(row["resume_url"])}">{resume}</a>'
         elif row["reason"]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.bilingual import Bilingual, InCurrentLanguage
+from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.fields import acting_user, announcement_claim
 from core.models import Created, MailClaim
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
@@ -198,7 +198,11 @@ class Sitting(Created):
     opens_at = models.DateTimeField(_("window opens"))
     closes_at = models.DateTimeField(_("window closes"))
     is_online = models.BooleanField(_("online"), default=False)
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    # As a training session's location: the Chinese field kept its name when the English one came.
+    place = models.CharField(_("place (zh-Hant)"), max_length=200, blank=True)
+    place_en = models.CharField(
+        _("place (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise")
+    )
 
     class Meta:
         ordering = ["opens_at", "pk"]
@@ -220,6 +224,11 @@ class Sitting(Created):
 
     def __str__(self) -> str:
         return f"{self.paper} · {self.cohort.code} · {self.opens_at:%Y-%m-%d}"
+
+    @property
+    def place_name(self) -> str:
+        """Where the sitting is held, in the current language (the Chinese place where no English one is given)."""
+        return in_current_language(self.place, self.place_en)
 
 
 class Attempt(models.Model):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Min, QuerySet, Sum, TextField
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -117,6 +117,7 @@ class SittingRow:
     closes_at: datetime.datetime
     is_online: bool
     place: str
+    place_en: str
     time_limit_minutes: int
     max_attempts: int
     retake_wait_days: int
@@ -131,8 +132,13 @@ class SittingRow:
             retake_wait_days=self.retake_wait_days,
         )
         sitting = Sitting(pk=self.pk, paper=paper, opens_at=self.opens_at, closes_at=self.closes_at)
-        sitting.is_online, sitting.place = self.is_online, self.place
+        sitting.is_online, sitting.place, sitting.place_en = self.is_online, self.place, self.place_en
         return sitting
+
+    @property
+    def place_name(self) -> str:
+        """As ``Sitting.place_name``: the place in the current language."""
+        return in_current_language(self.place, self.place_en)
 
 
 @dataclass(frozen=True)
@@ -164,9 +170,10 @@ def _course_name(code: str, title_zh: str, title_en: str) -> str:
 
 _SITTING_ROWS = PreparedRows(
     lambda trainee_id: _sittings_of_cohorts(trainee_id).values_list(
-        "pk", "paper_id", "opens_at", "closes_at", "is_online", "place", "paper__course_id", "paper__course__code",
-        "paper__course__title_zh", "paper__course__title_en", "paper__time_limit_minutes", "paper__max_attempts",
-        "paper__retake_wait_days", "cohort__code", *(f"cohort__{column}" for column in COHORT_NAME_COLUMNS),
+        "pk", "paper_id", "opens_at", "closes_at", "is_online", "place", "place_en", "paper__course_id",
+        "paper__course__code", "paper__course__title_zh", "paper__course__title_en", "paper__time_limit_minutes",
+        "paper__max_attempts", "paper__retake_wait_days", "cohort__code",
+        *(f"cohort__{column}" for column in COHORT_NAME_COLUMNS),
     )
 )  # fmt: skip
 
@@ -176,8 +183,8 @@ def sitting_rows_for_trainee(trainee_id: int, *, now: datetime.datetime) -> list
     or later; the window is applied here so that the SQL takes the trainee's id only)."""
     rows = []
     for row in _SITTING_ROWS(trainee_id):
-        (pk, paper_id, opens_at, closes_at, is_online, place, course_id, code, title_zh, title_en, minutes,
-         max_attempts, wait_days, cohort_code, *name) = row  # fmt: skip
+        (pk, paper_id, opens_at, closes_at, is_online, place, place_en, course_id, code, title_zh, title_en,
+         minutes, max_attempts, wait_days, cohort_code, *name) = row  # fmt: skip
         if closes_at <= now - RECENTLY_CLOSED:
             continue
         rows.append(
@@ -192,6 +199,7 @@ def sitting_rows_for_trainee(trainee_id: int, *, now: datetime.datetime) -> list
                 closes_at=closes_at,
                 is_online=is_online,
                 place=place,
+                place_en=place_en,
                 time_limit_minutes=minutes,
                 max_attempts=max_attempts,
                 retake_wait_days=wait_days,
@@ -399,6 +407,12 @@ class AreaCoverage:
     questions: int
     topics: list[SyllabusTopic]
 
+    @property
+    def in_syllabus(self) -> bool:
+        """Whether the syllabus lists the area: the catalog's course page has an ``#area-<area>`` anchor
+        only for an area some topic of the version in force carries (``courses.views.course_detail``)."""
+        return bool(self.topics)
+
 
 def exam_coverage(
     *, paper_id: int, course_id: int, on: datetime.date
@@ -424,6 +438,36 @@ def exam_coverage(
         if counts.get(area.value)
     ]
     return syllabus, areas
+
+
+def _topics_in_force_from(on: datetime.date) -> QuerySet[SyllabusTopic]:
+    """Topics of the syllabus versions in force on ``on`` or later (not ended before it)."""
+    return SyllabusTopic.objects.filter(Q(version__in_force_until__isnull=True) | Q(version__in_force_until__gte=on))
+
+
+def syllabus_areas(course_id: int, *, on: datetime.date | None = None) -> set[str] | None:
+    """The knowledge areas the course's syllabus lists: those of the topics of its versions in force on
+    ``on`` (today by default) or coming into force later, where the bank's questions belong. ``None``
+    when the program office has published no such version: there is nothing to hold the bank to."""
+    areas = set(
+        _topics_in_force_from(on or timezone.localdate())
+        .filter(version__course_id=course_id)
+        .values_list("knowledge_area", flat=True)
+        .distinct()
+    )
+    return areas or None
+
+
+def questions_outside_syllabus(*, on: datetime.date | None = None) -> QuerySet[Question]:
+    """Live (not retired) questions whose knowledge area the course's syllabus does not list
+    (``syllabus_areas``): written before the rule, they wait for the program office to move them to
+    an area of the syllabus or retire them. A course without a syllabus has none."""
+    topics = _topics_in_force_from(on or timezone.localdate()).filter(version__course_id=OuterRef("course_id"))
+    return (
+        Question.objects.exclude(status=Question.Status.RETIRED)
+        .filter(Exists(topics))
+        .exclude(Exists(topics.filter(knowledge_area=OuterRef("knowledge_area"))))
+    )
 
 
 def has_essay(attempt_id: int) -> bool:

@@ -431,6 +431,8 @@ class _Writer:
         sim = self.sim
         with translation.override("zh-hant"):
             place = str(City(City.TAIPEI).label)
+        with translation.override("en"):
+            place_en = str(City(City.TAIPEI).label)
         sittings: dict[tuple[int, int], Sitting] = {}
         for i, c in enumerate(sim.cohorts):
             for s, sitting in enumerate(c.sittings):
@@ -441,6 +443,7 @@ class _Writer:
                     closes_at=self.at(sitting.closes),
                     is_online=cohorts[i].is_online,
                     place="" if cohorts[i].is_online else place,
+                    place_en="" if cohorts[i].is_online else place_en,
                     created_at=self.at(sitting.opens) - datetime.timedelta(days=30),
                 )
         Sitting.objects.bulk_create(sittings.values())

@@ -69,7 +69,7 @@ QUESTIONS = [
         answer="D",
     ),
     single(
-        Area.PSYCHOLOGY, 2,
+        Area.PUBLIC_RELATIONS, 2,
         "客戶只記得最近股市大漲，就認定股市會繼續上漲。這種心理偏誤稱為？",
         "A customer remembers only the recent stock-market rally and concludes that prices will keep rising. "
         "What is this bias called?",
@@ -82,7 +82,7 @@ QUESTIONS = [
         answer="B",
     ),
     single(
-        Area.PSYCHOLOGY, 2,
+        Area.PUBLIC_RELATIONS, 2,
         "客戶來電抱怨時，客戶經理最先應該做的是？",
         "When a customer calls to complain, what should the customer manager do first?",
         [

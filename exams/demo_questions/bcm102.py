@@ -115,7 +115,7 @@ QUESTIONS = [
         answer="ABD",
     ),
     multiple(
-        Area.FINANCE, 3,
+        Area.ECONOMICS, 3,
         "下列哪些存款在中央存款保險公司的保障範圍內？",
         "Which of these deposits does the Central Deposit Insurance Corporation cover?",
         [
@@ -127,7 +127,7 @@ QUESTIONS = [
         answer="AC",
     ),
     multiple(
-        Area.FINANCE, 3,
+        Area.ECONOMICS, 3,
         "下列哪些屬於貨幣市場工具？",
         "Which of these are money-market instruments?",
         [

@@ -143,13 +143,13 @@ QUESTIONS = [
         true=False,
     ),
     true_false(
-        Area.ECONOMICS, 2,
+        Area.FINANCE, 2,
         "景氣擴張期企業資金需求增加，通常有利於銀行放款成長。",
         "In an economic expansion, businesses need more funds, which usually helps bank lending grow.",
         true=True,
     ),
     true_false(
-        Area.ECONOMICS, 2,
+        Area.FINANCE, 2,
         "物價普遍下跌（通貨緊縮）時，債務人的實質還款負擔會減輕。",
         "When prices fall across the board (deflation), the real burden of debt on borrowers becomes lighter.",
         true=False,

@@ -60,7 +60,7 @@ QUESTIONS = [
         answer="A",
     ),
     single(
-        Area.ECONOMICS, 3,
+        Area.FINANCE, 3,
         "一家營收多以美元計價的出口型電子廠，在新臺幣大幅升值時，其換算成新臺幣的營收通常會？",
         "An electronics exporter bills mostly in US dollars. When the NT dollar strengthens sharply, what "
         "usually happens to its revenue in NT dollars?",
@@ -73,7 +73,7 @@ QUESTIONS = [
         answer="B",
     ),
     single(
-        Area.ECONOMICS, 3,
+        Area.FINANCE, 3,
         "產業分析常用的波特五力模型，不包括下列哪一項？",
         "Which of these is not one of Porter's five forces used in industry analysis?",
         [

@@ -56,7 +56,7 @@ QUESTIONS = [
         answer="D",
     ),
     single(
-        Area.LAW, 3,
+        Area.FINANCE, 3,
         "金管會推動的「金融服務業公平待客原則」，不包括下列哪一項？",
         "Which of these is not among the FSC's Principles for Fair Treatment of Customers by financial service "
         "providers?",
@@ -69,7 +69,7 @@ QUESTIONS = [
         answer="D",
     ),
     single(
-        Area.LAW, 3,
+        Area.FINANCE, 3,
         "在臺灣提供虛擬資產服務的業者，須遵循下列哪一項規範？",
         "What must a virtual-asset service provider in Taiwan comply with?",
         [

@@ -81,7 +81,7 @@ QUESTIONS = [
         answer="A",
     ),
     multiple(
-        Area.LAW, 3,
+        Area.FINANCE, 3,
         "關於信託，下列哪些敘述正確？",
         "Which of these statements about trusts are right?",
         [
@@ -96,7 +96,7 @@ QUESTIONS = [
         answer="ABD",
     ),
     multiple(
-        Area.LAW, 3,
+        Area.FINANCE, 3,
         "銀行理財專員執行業務時，下列哪些是禁止的行為？",
         "Which of these are forbidden to a bank's wealth-management advisers?",
         [

@@ -148,13 +148,13 @@ QUESTIONS = [
         true=False,
     ),
     true_false(
-        Area.ECONOMICS, 2,
+        Area.FINANCE, 2,
         "市場利率處於低檔時，企業較傾向發行債券籌資。",
         "When market interest rates are low, companies lean towards raising money by issuing bonds.",
         true=True,
     ),
     true_false(
-        Area.ECONOMICS, 2,
+        Area.FINANCE, 2,
         "股市大幅下跌期間，通常是企業辦理 IPO 的最佳時機。",
         "A sharp stock-market fall is usually the best time for a company to go public.",
         true=False,

@@ -46,8 +46,9 @@ def grace() -> datetime.timedelta:
 
 def check_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
-    is_online: bool, place: str,
+    is_online: bool, place: str, place_en: str = "",
 ) -> None:  # fmt: skip
+    """Whether ``by`` may schedule the sitting; ``place_en`` is optional (English pages show ``place`` without it)."""
     if not is_program_office(by):
         institution = institution_of(by)
         if institution is None or institution.pk != cohort.institution_id:
@@ -65,14 +66,16 @@ def check_schedule_sitting(
 @transaction.atomic
 def do_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
-    is_online: bool = False, place: str = "",
+    is_online: bool = False, place: str = "", place_en: str = "",
 ) -> Sitting:  # fmt: skip
     check_schedule_sitting(
-        by=by, cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place
-    )
+        by=by, cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place,
+        place_en=place_en,
+    )  # fmt: skip
     return Sitting.objects.create(
-        cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place
-    )
+        cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place,
+        place_en=place_en,
+    )  # fmt: skip
 
 
 # --- attempts --------------------------------------------------------------------------------

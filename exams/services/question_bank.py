@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.knowledge import KnowledgeArea
 
+from .. import selectors
 from ..models import AttemptQuestion, Question, QuestionType
 from . import ExamError
 
@@ -80,9 +81,28 @@ def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
     return problems
 
 
+def syllabus_problems(data: Mapping[str, Any]) -> list[str | Promise]:
+    """Whether the syllabus of the question's course lists its knowledge area (``selectors.syllabus_areas``):
+    the exam pages send trainees to the syllabus's topics of each area. A retired version is not held to
+    it (retiring is how a question written outside the syllabus leaves the bank, its rows kept), nor is a
+    question of a course without a syllabus."""
+    area, course_id = data.get("knowledge_area"), data.get("course_id")
+    if data.get("status") == Question.Status.RETIRED or course_id is None or area not in KnowledgeArea.values:
+        return []
+    areas = selectors.syllabus_areas(course_id)
+    if areas is None or area in areas:
+        return []
+    listed = ", ".join(str(choice.label) for choice in KnowledgeArea if choice.value in areas)
+    return [
+        _("The course's syllabus does not list the knowledge area %(area)s: choose one of its areas (%(areas)s), "
+          "or retire the question.") % {"area": KnowledgeArea(area).label, "areas": listed}
+    ]  # fmt: skip
+
+
 def check_question_data(*, data: Mapping[str, Any]) -> None:
-    """The shape of a question of its type; raises ``QuestionRefused`` naming every rule it breaks."""
-    problems = question_data_problems(data)
+    """The shape of a question of its type, and its knowledge area against its course's syllabus;
+    raises ``QuestionRefused`` naming every rule it breaks."""
+    problems = [*question_data_problems(data), *syllabus_problems(data)]
     if problems:
         raise QuestionRefused(problems)
 
