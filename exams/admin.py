@@ -9,12 +9,13 @@ from typing import Any
 import tablib
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
@@ -179,6 +180,10 @@ class ExamPaperAdmin(admin.ModelAdmin):
 
 
 class SittingForm(forms.ModelForm):
+    """Who may schedule it is the service's ``check_schedule_sitting``; the window's order, the place or
+    online and no duplicate are said once, by the model's constraints (``attempts.check_sitting_fits``
+    says the same in the same words to every other caller)."""
+
     class Meta:
         model = Sitting
         fields = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place", "place_en"]
@@ -197,6 +202,9 @@ class SittingForm(forms.ModelForm):
 
 @admin.register(Sitting)
 class SittingAdmin(InstitutionScopedAdmin):
+    """Sittings of the institution's cohorts. One nobody has started an attempt at may be deleted (scheduled
+    by mistake); once attempts exist the delete page says why it stays."""
+
     institution_paths = ("cohort__institution",)
     form = SittingForm
     list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place_shown"]
@@ -228,6 +236,27 @@ class SittingAdmin(InstitutionScopedAdmin):
         )  # fmt: skip
         obj.pk, obj._state.adding = created.pk, False
 
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple:
+        """A sitting with attempts is not deleted: the delete page says so in words (not as the list of
+        protected attempts Django would name) and offers no button."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = []
+        for sitting in objs:
+            try:
+                attempts.check_delete_sitting(sitting=sitting)
+            except ExamError as error:
+                refusals.append(str(error))
+        if refusals:  # said in words, instead of the attempts Django would name (protected, or "no permission")
+            return to_delete, model_count, set(), refusals
+        return to_delete, model_count, perms_needed, protected
+
+    def delete_model(self, request: HttpRequest, obj: Sitting) -> None:
+        attempts.do_delete_sitting(sitting=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sitting]) -> None:
+        for sitting in queryset:
+            attempts.do_delete_sitting(sitting=sitting)
+
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, InstitutionScopedAdmin):
     pass
@@ -253,6 +282,9 @@ class CourseResultAdmin(ReadOnlyAdmin):
 
 
 class EssayGradeForm(forms.ModelForm):
+    """The score goes through ``grading.check_grade_essay`` here, so that a refusal shows on the form, with
+    what the grader typed, and nothing is said to be saved."""
+
     class Meta:
         model = EssayAnswer
         fields = ["score", "grader_note"]
@@ -261,19 +293,37 @@ class EssayGradeForm(forms.ModelForm):
         score = self.cleaned_data.get("score")
         if score is None:
             raise forms.ValidationError(_("Give a score."))
-        if score < 0 or score > self.instance.question.max_score:
-            raise forms.ValidationError(
-                _("The score must be from 0 to %(max)s.") % {"max": plain_number(self.instance.question.max_score)}
-            )
         return score
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("score") is not None:
+            with refusal_shown_on(self, "score"):
+                grading.check_grade_essay(grader=self.user, item=self.instance, score=data["score"])
+        return data
 
 
 class WaitingFilter(admin.SimpleListFilter):
+    """The queue opens on the essays waiting for a grader; "all" and "graded" are a click away."""
+
     title = _("graded")
     parameter_name = "graded"
+    default = "no"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list:
-        return [("no", _("waiting")), ("yes", _("graded"))]
+        return [("no", _("waiting")), ("yes", _("graded")), ("all", _("All"))]  # "All": Django's word
+
+    def value(self) -> str:
+        return super().value() or self.default
+
+    def choices(self, changelist: Any) -> Any:
+        # Django's own "All" link is the page without the parameter: here that is "waiting", so "all" is ours.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() == "no":
@@ -285,7 +335,9 @@ class WaitingFilter(admin.SimpleListFilter):
 
 @admin.register(EssayAnswer)
 class EssayAnswerAdmin(InstitutionScopedAdmin):
-    """The grading queue: the institution's submitted essays, with the rubric and a score field."""
+    """The grading queue: the institution's submitted essays, with the rubric and a score field. An essay
+    whose attempt's result is final is shown read-only, saying why and what the grader can do instead;
+    "Save and grade next" opens the next waiting essay of the same queue (the grader's institution)."""
 
     institution_paths = ("attempt__sitting__cohort__institution",)
     form = EssayGradeForm
@@ -295,11 +347,38 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
     search_fields = ["attempt__trainee__email", "attempt__trainee__display_name"]
     fields = ["question_text", "rubric", "max_points", "answer_text", "score", "grader_note"]
     readonly_fields = ["question_text", "rubric", "max_points", "answer_text"]
+    change_list_template = "admin/exams/essayanswer/change_list.html"
+    change_form_template = "admin/exams/essayanswer/change_form.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("question", "attempt__trainee", "attempt__paper__course")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("question", "attempt__trainee", "attempt__paper__course", "attempt__result")
+        )
 
-    change_list_template = "admin/exams/essayanswer/change_list.html"
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def has_change_permission(self, request: HttpRequest, obj: EssayAnswer | None = None) -> bool:
+        """A final result's essays are read, not graded again (``grading.essay_is_final``)."""
+        if obj is not None and grading.essay_is_final(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, object_id)
+        if obj is not None and grading.essay_is_final(obj):
+            if request.method == "POST":
+                # A page opened before the result became final: nothing is saved, and the page says why.
+                self.message_user(request, grading.final_essay_explanation(obj), messages.ERROR)
+                return redirect(request.get_full_path())
+            extra_context = {**(extra_context or {}), "final_explanation": grading.final_essay_explanation(obj)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         return super().changelist_view(request, {**(extra_context or {}), "waiting": self.waiting(request)})
@@ -357,4 +436,41 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
         try:
             grading.do_grade_essay(item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note)
         except ExamError as error:
-            messages.error(request, str(error))
+            # The form checked the same rules; only a grade given meanwhile (the result became final between
+            # the check and the lock) ends here. Nothing was saved: response_change says so, and nothing else.
+            request._essay_refusal = error  # type: ignore[attr-defined]
+
+    def log_change(self, request: HttpRequest, obj: EssayAnswer, message: Any) -> Any:
+        if getattr(request, "_essay_refusal", None) is not None:
+            return None  # nothing changed: no entry in the history
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: EssayAnswer) -> HttpResponse:
+        refusal = getattr(request, "_essay_refusal", None)
+        if refusal is not None:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect(request.get_full_path())
+        response = super().response_change(request, obj)
+        if "_gradenext" in request.POST:
+            following = self.next_waiting(request, obj)
+            if following is None:
+                self.message_user(request, _("No other essay is waiting for a grader."), messages.INFO)
+            else:
+                return redirect(
+                    add_preserved_filters(
+                        {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts},
+                        reverse("admin:exams_essayanswer_change", args=[following.pk]),
+                    )
+                )
+        return response
+
+    def next_waiting(self, request: HttpRequest, obj: EssayAnswer) -> EssayAnswer | None:
+        """The oldest essay still waiting in this grader's queue (their institution's; every one for the
+        program office), other than ``obj``."""
+        return (
+            self.get_queryset(request)
+            .filter(score__isnull=True, attempt__state=Attempt.State.GRADING)
+            .exclude(pk=obj.pk)
+            .order_by("attempt__submitted_at", "attempt_id", "position")
+            .first()
+        )

@@ -219,6 +219,17 @@ class Sitting(Created):
                 name="sitting_place_or_online",
                 violation_error_message=_("Give the place of the sitting, or mark it as online."),
             ),
+            # As a live remote training session has no location (courses.TrainingSession).
+            models.CheckConstraint(
+                condition=Q(is_online=False) | Q(place="", place_en=""),
+                name="sitting_online_has_no_place",
+                violation_error_message=_("An online sitting has no place."),
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "paper", "opens_at"],
+                name="sitting_once_per_opening",
+                violation_error_message=_("This cohort already has a sitting of this paper opening at that time."),
+            ),
         ]
         indexes = [models.Index(fields=["cohort", "closes_at"], name="sitting_cohort_closes_idx")]
 

@@ -24,5 +24,6 @@ class ExamError(DomainError):
     Codes: bad_question, retired, not_authorized, foreign_cohort, course_not_in_curriculum,
     bad_window, not_eligible, not_open_yet, window_closed, already_passed, attempts_used_up,
     retake_wait, result_pending, bank_short, not_found, not_in_attempt, bad_answer, too_long,
-    time_up, already_submitted, not_essay, bad_score, not_yours, final.
+    time_up, already_submitted, not_essay, bad_score, not_yours, final, cohort_finished, bad_place,
+    duplicate, has_attempts.
     """

@@ -19,11 +19,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.converters import parse_id
 from accounts.scoping import institution_of, is_program_office
 from core.tasks import enqueue_on_commit
-from courses.models import CurriculumCourse
+from courses.models import Cohort, CurriculumCourse
 
 from .. import selectors
 from ..models import Attempt, AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
@@ -31,7 +32,6 @@ from . import ExamError
 
 if TYPE_CHECKING:
     from accounts.models import User
-    from courses.models import Cohort
 
 
 State = Attempt.State
@@ -48,19 +48,40 @@ def check_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
     is_online: bool, place: str, place_en: str = "",
 ) -> None:  # fmt: skip
-    """Whether ``by`` may schedule the sitting; ``place_en`` is optional (English pages show ``place`` without it)."""
+    """Whether ``by`` may schedule the sitting (who, for which cohort and paper, on which day). What the
+    database also keeps (the window's order, the place or online, no duplicate) is :func:`check_sitting_fits`;
+    a model form shows those through the model's constraints, each once."""
     if not is_program_office(by):
         institution = institution_of(by)
         if institution is None or institution.pk != cohort.institution_id:
             raise ExamError("foreign_cohort", _("You can schedule sittings only for your institution's cohorts."))
+    if cohort.status == Cohort.Status.FINISHED:
+        raise ExamError(
+            "cohort_finished",
+            _("Cohort %(cohort)s has finished: no sitting can be scheduled for it.") % {"cohort": cohort.code},
+        )
     if not cohort.institution.is_authorized_on(timezone.localdate(opens_at)):
         raise ExamError("not_authorized", _("The institution is not authorized on the day the sitting opens."))
     if not CurriculumCourse.objects.filter(curriculum_id=cohort.curriculum_id, course_id=paper.course_id).exists():
         raise ExamError("course_not_in_curriculum", _("The cohort's curriculum does not include this course."))
+
+
+def check_sitting_fits(
+    *, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
+    is_online: bool, place: str, place_en: str = "", sitting_id: int | None = None,
+) -> None:  # fmt: skip
+    """The rules the database keeps too (``Sitting.Meta.constraints``), in the constraints' words: the window
+    closes after it opens; a sitting in a room names its place, an online one has none (as a live remote
+    training session); one sitting per paper, cohort and opening time (``sitting_id``: the one being changed)."""
     if closes_at <= opens_at:
-        raise ExamError("bad_window", _("The window must close after it opens."))
+        raise ExamError("bad_window", _("The sitting must close after it opens."))
     if not is_online and not place.strip():
-        raise ExamError("bad_window", _("Give the place of the sitting, or mark it online."))
+        raise ExamError("bad_place", _("Give the place of the sitting, or mark it as online."))
+    if is_online and (place.strip() or place_en.strip()):
+        raise ExamError("bad_place", _("An online sitting has no place."))
+    same = Sitting.objects.filter(cohort=cohort, paper=paper, opens_at=opens_at).exclude(pk=sitting_id)
+    if same.exists():
+        raise ExamError("duplicate", _("This cohort already has a sitting of this paper opening at that time."))
 
 
 @transaction.atomic
@@ -68,14 +89,44 @@ def do_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
     is_online: bool = False, place: str = "", place_en: str = "",
 ) -> Sitting:  # fmt: skip
-    check_schedule_sitting(
-        by=by, cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place,
-        place_en=place_en,
-    )  # fmt: skip
-    return Sitting.objects.create(
-        cohort=cohort, paper=paper, opens_at=opens_at, closes_at=closes_at, is_online=is_online, place=place,
-        place_en=place_en,
-    )  # fmt: skip
+    shape = {"cohort": cohort, "paper": paper, "opens_at": opens_at, "closes_at": closes_at, "is_online": is_online,
+             "place": place, "place_en": place_en}  # fmt: skip
+    check_schedule_sitting(by=by, **shape)
+    check_sitting_fits(**shape)
+    try:
+        with transaction.atomic():
+            return Sitting.objects.create(**shape)
+    except IntegrityError:  # the same sitting, scheduled at the same moment by someone else
+        raise ExamError(
+            "duplicate", _("This cohort already has a sitting of this paper opening at that time.")
+        ) from None
+
+
+def check_delete_sitting(*, sitting: Sitting) -> None:
+    """A sitting nobody has started an attempt at may go (scheduled by mistake); once attempts exist it
+    stays, with their answers and results (``Attempt.sitting`` protects it)."""
+    count = sitting.attempts.count()
+    if count:
+        raise ExamError(
+            "has_attempts",
+            ngettext_lazy(
+                "Sitting %(sitting)s has %(count)d attempt; it cannot be deleted.",
+                "Sitting %(sitting)s has %(count)d attempts; it cannot be deleted.",
+                "count",
+            )
+            % {"sitting": sitting, "count": count},
+        )
+
+
+@transaction.atomic
+def do_delete_sitting(*, sitting: Sitting) -> None:
+    """Delete a sitting nobody has started an attempt at. The row lock waits for an attempt being started
+    (its foreign key holds the sitting's row), which is then counted."""
+    locked = (
+        Sitting.objects.select_for_update(of=("self",)).select_related("paper__course", "cohort").get(pk=sitting.pk)
+    )
+    check_delete_sitting(sitting=locked)
+    locked.delete()
 
 
 # --- attempts --------------------------------------------------------------------------------

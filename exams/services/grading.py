@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -212,11 +213,43 @@ def do_sweep_grading(*, now: datetime.datetime | None = None, limit: int = 5000)
     return counts
 
 
-def check_grade_essay(*, grader: User, item: AttemptQuestion) -> None:
+def essay_is_final(item: AttemptQuestion) -> bool:
+    """Whether the result of the essay's attempt is final (published): its scores are no longer changed."""
+    return item.attempt.state == State.GRADED
+
+
+def final_essay_explanation(item: AttemptQuestion) -> str:
+    """What the grading page says of an essay whose result is final: why the score stays, and what to do.
+    No one changes a published result in the portal (there is no re-grading or appeal of an exam result,
+    for the program office either): a wrong score is reported to the program office."""
+    result = CourseResult.objects.filter(attempt_id=item.attempt_id).only("published_at").first()
+    published = result.published_at if result is not None else None
+    return str(
+        _(
+            "The result of this attempt is final: it was published to the trainee on %(date)s, so this score "
+            "can no longer be changed. The portal has no re-grading of a published result, for the program "
+            "office either; if the score is wrong, report it to the program office with the reason."
+        )
+        % {"date": date_format(timezone.localtime(published), "DATETIME_FORMAT") if published else "—"}
+    )
+
+
+def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | None = None) -> None:
+    """Whether ``grader`` may give ``item`` (an essay of an attempt waiting for essay grading) ``score``."""
     if not is_program_office(grader):
         institution = institution_of(grader)
         if institution is None or institution.pk != item.attempt.sitting.cohort.institution_id:
             raise ExamError("not_yours", _("This answer belongs to another institution's sitting."))
+    if item.question.question_type != QuestionType.ESSAY:
+        raise ExamError("not_essay", _("Only essay answers are graded by hand."))
+    if item.attempt.state == State.GRADED:
+        raise ExamError("final", _("The result of this attempt is final."))
+    if item.attempt.state != State.GRADING:
+        raise ExamError("not_found", _("This attempt is not waiting for essay grading."))
+    if score is not None and (Decimal(score) < 0 or Decimal(score) > item.question.max_score):
+        raise ExamError(
+            "bad_score", _("The score must be from 0 to %(max)s.") % {"max": plain_number(item.question.max_score)}
+        )
 
 
 @transaction.atomic
@@ -225,19 +258,10 @@ def do_grade_essay(
 ) -> AttemptQuestion:
     """Record an essay's score; the result becomes final with the last one. Locks the attempt row."""
     item = AttemptQuestion.objects.select_related("question", "attempt__sitting__cohort").get(pk=item_id)
-    check_grade_essay(grader=grader, item=item)
     attempt = Attempt.objects.select_for_update().select_related("paper").get(pk=item.attempt_id)
-    if item.question.question_type != QuestionType.ESSAY:
-        raise ExamError("not_essay", _("Only essay answers are graded by hand."))
-    if attempt.state == State.GRADED:
-        raise ExamError("final", _("The result of this attempt is final."))
-    if attempt.state != State.GRADING:
-        raise ExamError("not_found", _("This attempt is not waiting for essay grading."))
+    item.attempt.state = attempt.state  # as locked
+    check_grade_essay(grader=grader, item=item, score=score)
     score = Decimal(score)
-    if score < 0 or score > item.question.max_score:
-        raise ExamError(
-            "bad_score", _("The score must be from 0 to %(max)s.") % {"max": plain_number(item.question.max_score)}
-        )
     previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
     item.save(update_fields=["score", "grader", "grader_note", "graded_at"])

@@ -521,20 +521,22 @@ def test_scheduling_a_sitting_checks_who_when_and_where(world, institution_admin
         assert refusal(lambda: schedule(by=other_institution_admin)) == (
             "foreign_cohort", "You can schedule sittings only for your institution's cohorts."
         )  # fmt: skip
-        assert refusal(lambda: schedule(closes_at=opens)) == ("bad_window", "The window must close after it opens.")
+        assert refusal(lambda: schedule(closes_at=opens)) == ("bad_window", "The sitting must close after it opens.")
         assert refusal(lambda: schedule(place="  ")) == (
-            "bad_window", "Give the place of the sitting, or mark it online."
+            "bad_place", "Give the place of the sitting, or mark it as online."
         )  # fmt: skip
         taught = CurriculumCourse.objects.filter(curriculum_id=world.cohort.curriculum_id).values("course_id")
         foreign = ExamPaper.objects.create(course=Course.objects.exclude(pk__in=taught).first())
         assert refusal(lambda: schedule(paper=foreign)) == (
             "course_not_in_curriculum", "The cohort's curriculum does not include this course."
         )  # fmt: skip
+        assert refusal(lambda: schedule(is_online=True)) == ("bad_place", "An online sitting has no place.")
         sitting = schedule(is_online=True, place="")
         assert (sitting.cohort, sitting.paper, sitting.opens_at, sitting.closes_at, sitting.is_online) == (
             world.cohort, world.paper, opens, closes, True
         )  # fmt: skip
-        by_office = attempts.do_schedule_sitting(**(base | {"by": office.user}))
+        later = opens + datetime.timedelta(minutes=1)  # the same opening time would be a duplicate
+        by_office = attempts.do_schedule_sitting(**(base | {"by": office.user, "opens_at": later}))
         assert by_office.place == "臺北市" and not by_office.is_online
         world.inst_a.authorized_until = timezone.localdate(opens) - datetime.timedelta(days=1)
         world.inst_a.save()
