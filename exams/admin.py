@@ -190,10 +190,12 @@ class SittingForm(forms.ModelForm):
 
     def clean(self) -> dict:
         data = super().clean()
-        if all(data.get(f) for f in ("paper", "cohort", "opens_at", "closes_at")):
+        # A field the page shows read-only (the paper and cohort once attempts exist) keeps the sitting's own.
+        given = {f: data.get(f) if f in self.fields else getattr(self.instance, f) for f in ("paper", "cohort")}
+        if all(given.values()) and data.get("opens_at") and data.get("closes_at"):
             with refusal_shown_on(self):
                 attempts.check_schedule_sitting(
-                    by=self.user, paper=data["paper"], cohort=data["cohort"], opens_at=data["opens_at"],
+                    by=self.user, paper=given["paper"], cohort=given["cohort"], opens_at=data["opens_at"],
                     closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
                     place_en=data.get("place_en") or "",
                 )  # fmt: skip
@@ -220,6 +222,12 @@ class SittingAdmin(InstitutionScopedAdmin):
     @admin.display(description=_("place"), ordering="place")
     def place_shown(self, obj: Sitting) -> str:
         return obj.place_name
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Sitting | None = None) -> list[str]:
+        # Started attempts were drawn from this paper for this cohort: moving the sitting would misfile them.
+        if obj is not None and obj.attempts.exists():
+            return ["paper", "cohort"]
+        return []
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)

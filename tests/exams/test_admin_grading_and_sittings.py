@@ -231,3 +231,22 @@ def test_the_service_refuses_a_duplicate_and_a_sitting_with_attempts(world, inst
     with pytest.raises(grading.ExamError) as refused:
         attempts.do_delete_sitting(sitting=sitting)
     assert refused.value.code == "has_attempts"
+
+
+def test_a_started_sitting_keeps_its_paper_and_cohort_and_its_times_can_still_change(world, admin_a):
+    attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    other_cohort = Cohort.objects.filter(institution=world.cohort.institution).exclude(pk=world.cohort.pk).first()
+    change = url("admin:exams_sitting_change", "en", world.sitting.pk)
+    page = admin_a.get(change).content.decode()
+    assert 'name="paper"' not in page and 'name="cohort"' not in page
+    later = timezone.localtime(world.sitting.closes_at) + datetime.timedelta(days=1)
+    form = sitting_form(world, other_cohort or world.cohort) | {
+        "opens_at_0": timezone.localtime(world.sitting.opens_at).strftime("%Y-%m-%d"),
+        "opens_at_1": timezone.localtime(world.sitting.opens_at).strftime("%H:%M:%S"),
+        "closes_at_0": later.strftime("%Y-%m-%d"), "closes_at_1": later.strftime("%H:%M:%S"),
+    }  # fmt: skip
+    response = admin_a.post(change, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    world.sitting.refresh_from_db()
+    assert world.sitting.cohort == world.cohort and world.sitting.paper == world.paper
+    assert world.sitting.closes_at == later.replace(microsecond=0)
