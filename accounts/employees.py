@@ -63,15 +63,23 @@ def shown_email(profile: TraineeProfile) -> str:
 class UpsertOutcome:
     created: list[TraineeProfile] = field(default_factory=list)
     updated: list[TraineeProfile] = field(default_factory=list)
+    unchanged: list[TraineeProfile] = field(default_factory=list)  # known, every value as stored: not saved
 
 
-def _apply(profile: TraineeProfile, values: dict[str, Any]) -> None:
-    for name in ("branch", "manager_class", "phone", "employee_number"):
-        if name in values:
-            setattr(profile, name, values[name])
-    for name in ("display_name", "preferred_language"):
-        if name in values:
-            setattr(profile.user, name, values[name])
+PROFILE_FIELDS = ("branch", "manager_class", "phone", "employee_number")
+USER_FIELDS = ("display_name", "preferred_language")
+
+
+def _apply(profile: TraineeProfile, values: dict[str, Any]) -> set[str]:
+    """Set the fields ``values`` gives; the names of those whose value changed. A write that changes nothing
+    saves nothing: ``updated_at`` is when the employee changed, which an HR system's sync reads."""
+    changed: set[str] = set()
+    for names, row in ((PROFILE_FIELDS, profile), (USER_FIELDS, profile.user)):
+        for name in names:
+            if name in values and getattr(row, name) != values[name]:
+                setattr(row, name, values[name])
+                changed.add(name)
+    return changed
 
 
 def _new_profile(employer: Employer, values: dict[str, Any], *, owned: bool) -> TraineeProfile:
@@ -158,11 +166,13 @@ def do_update_employee(*, profile: TraineeProfile, values: dict[str, Any], site_
         check_employee_address(
             employer_id=profile.employer_id, email=normalize_email(values["email"]), profile_id=profile.pk
         )
-    _apply(profile, values)
-    profile.user.save(update_fields=["display_name", "preferred_language"])
-    profile.save(update_fields=["branch", "manager_class", "phone", "employee_number", "updated_at"])
+    changed = _apply(profile, values)
+    if user_fields := [name for name in USER_FIELDS if name in changed]:
+        profile.user.save(update_fields=user_fields)
+    if changed:
+        profile.save(update_fields=[*(name for name in PROFILE_FIELDS if name in changed), "updated_at"])
     if "email" in values:
-        do_change_employee_email(profile=profile, email=values["email"], site_url=site_url)
+        _change_email(profile=profile, email=values["email"], site_url=site_url)
     return profile
 
 
@@ -176,13 +186,21 @@ def do_change_employee_email(*, profile: TraineeProfile, email: str, site_url: s
       then verifies the new one; until then ``pending_email`` shows the request.
     Either way the answer does not depend on whether another account has the address.
     """
+    _change_email(profile=profile, email=email, site_url=site_url)
+    return profile
+
+
+def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool:
+    """:func:`do_change_employee_email`; whether anything changed (the current address again, with no
+    request waiting, changes nothing)."""
     email = normalize_email(email)
     user = profile.user
     if email == shown_email(profile):
-        if profile.pending_email:
-            profile.pending_email = ""
-            profile.save(update_fields=["pending_email", "updated_at"])
-        return profile
+        if not profile.pending_email:
+            return False
+        profile.pending_email = ""
+        profile.save(update_fields=["pending_email", "updated_at"])
+        return True
     if profile.listed_email or is_unused(user):
         owned = bool(owned_addresses([email], exclude_user=user.pk))
         if owned:
@@ -198,12 +216,13 @@ def do_change_employee_email(*, profile: TraineeProfile, email: str, site_url: s
         profile.save(update_fields=["listed_email", "pending_email", "updated_at"])
         if owned:
             _ask_owner_on_commit(profile, site_url)
-        return profile
-    if email != profile.pending_email:
-        profile.pending_email = email
-        profile.save(update_fields=["pending_email", "updated_at"])
-        _on_commit_task("send_email_change_request_email", profile.pk, site_url)
-    return profile
+        return True
+    if email == profile.pending_email:
+        return False  # asked already
+    profile.pending_email = email
+    profile.save(update_fields=["pending_email", "updated_at"])
+    _on_commit_task("send_email_change_request_email", profile.pk, site_url)
+    return True
 
 
 @transaction.atomic
@@ -211,8 +230,9 @@ def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]], 
     """Create or update every item, matched by employee number; all of them or none.
 
     An item's ``email`` follows the rules of a create (new number) or of
-    :func:`do_change_employee_email` (known number). Raises :class:`BulkRejected` with one error
-    list per item when any item is refused.
+    :func:`do_change_employee_email` (known number). A known number whose values are all as stored is
+    ``unchanged`` and not saved (a bank's nightly full roster moves no ``updated_at``). Raises
+    :class:`BulkRejected` with one error list per item when any item is refused.
     """
     numbers = [item["employee_number"] for item in items]
     existing = {
@@ -251,33 +271,39 @@ def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]], 
     # Bulk writes: the same statements for a batch of 5 or 500 (issue 9's benchmark).
     owned = owned_addresses(emails)
     outcome = UpsertOutcome()
-    changes: list[tuple[TraineeProfile, str]] = []
+    known: list[tuple[TraineeProfile, set[str]]] = []  # each known number's profile and the fields it changes
+    addresses: list[tuple[TraineeProfile, str]] = []
     now = timezone.now()
     for item in items:
         profile = existing.get(item["employee_number"])
         if profile is None:
             email = normalize_email(item["email"])
             outcome.created.append(_new_profile(employer, item, owned=email in owned))
-        else:
-            _apply(profile, item)
+            continue
+        changed = _apply(profile, item)
+        if changed:
             profile.updated_at = now  # bulk_update does not touch auto_now fields
-            outcome.updated.append(profile)
-            if item.get("email") and normalize_email(item["email"]) != shown_email(profile):
-                changes.append((profile, item["email"]))
-            elif item.get("email") and profile.pending_email:
-                changes.append((profile, item["email"]))  # back to the current address: the request is withdrawn
-    if outcome.updated:
-        # Only the fields the batch carries (matched by employee number, which stays): Django's
+        known.append((profile, changed))
+        if item.get("email"):
+            addresses.append((profile, item["email"]))
+    touched = [(profile, changed) for profile, changed in known if changed]
+    if touched:
+        # Only the rows and fields that change (matched by employee number, which stays): Django's
         # bulk_update builds one CASE per field and row, the cost of a batch of 500.
-        given = {name for item in items for name in item}
-        user_fields = [name for name in ("display_name", "preferred_language") if name in given]
+        changing = set().union(*(changed for _profile, changed in touched))
+        user_fields = [name for name in USER_FIELDS if name in changing]
         if user_fields:
-            User.objects.bulk_update([p.user for p in outcome.updated], user_fields)
-        profile_fields = [name for name in ("branch", "manager_class", "phone") if name in given]
-        TraineeProfile.objects.bulk_update(outcome.updated, [*profile_fields, "updated_at"])
-    # Address changes one by one: each may mail its person (rare next to the batch's other changes).
-    for profile, email in changes:
-        do_change_employee_email(profile=profile, email=email, site_url=site_url)
+            users = [profile.user for profile, changed in touched if changed & set(user_fields)]
+            User.objects.bulk_update(users, user_fields)
+        profile_fields = [name for name in PROFILE_FIELDS if name in changing]
+        TraineeProfile.objects.bulk_update([profile for profile, _changed in touched], [*profile_fields, "updated_at"])
+    # Address changes one by one: each may mail its person (rare next to the batch's other changes); the
+    # current address again withdraws a waiting request, or changes nothing.
+    readdressed = {
+        profile.pk for profile, email in addresses if _change_email(profile=profile, email=email, site_url=site_url)
+    }
+    for profile, changed in known:
+        (outcome.updated if changed or profile.pk in readdressed else outcome.unchanged).append(profile)
     _register_many(outcome.created)
     for profile in outcome.created:
         if profile.listed_email:

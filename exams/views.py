@@ -158,7 +158,7 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
         payload = json.loads(request.body or b"{}")
         if not isinstance(payload, dict):
             raise ValueError
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
         return JsonResponse({"ok": False, "error": _("The request is not valid JSON.")}, status=400)
     try:
         item = attempts.do_save_answer(

@@ -25,6 +25,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from core.errors import DomainError
+from hr_api.serializers.base import TYPE_MESSAGES
 
 
 class Refusal(Protocol):
@@ -94,6 +95,18 @@ def refusal(
     return exceptions.ValidationError({field: [text]}, code=error.code)
 
 
+#: DRF's texts that it writes as plain strings, never through its catalog, in the API's words (which are
+#: translated). Only those an error of a JSON body can carry: "No data provided" is DRF's for a body of ``null``.
+DRF_PLAIN_TEXTS = {"No data provided": TYPE_MESSAGES["object"]}
+
+
+def message_of(item: Any) -> str:
+    """An error's text in the request's language: DRF's plain English ones (:data:`DRF_PLAIN_TEXTS`)
+    in the API's words."""
+    text = str(item)
+    return str(DRF_PLAIN_TEXTS.get(text, text))
+
+
 def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """DRF's nested error dict/list into a flat list with dotted field paths."""
     out: list[dict[str, str]] = []
@@ -108,13 +121,13 @@ def flatten(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     elif isinstance(detail, list):
         if all(isinstance(item, (str, exceptions.ErrorDetail)) for item in detail):
             for item in detail:
-                out.append({"field": prefix, "code": getattr(item, "code", "invalid"), "message": str(item)})
+                out.append({"field": prefix, "code": getattr(item, "code", "invalid"), "message": message_of(item)})
         else:
             for index, item in enumerate(detail):
                 if item:
                     out += flatten(item, f"{prefix}[{index}]")
     else:
-        out.append({"field": prefix, "code": getattr(detail, "code", "invalid"), "message": str(detail)})
+        out.append({"field": prefix, "code": getattr(detail, "code", "invalid"), "message": message_of(detail)})
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from accounts.converters import MAX_ID
 from accounts.identifiers import normalize_employee_number
 from accounts.phones import normalize_phone
 from accounts.validators import refuse_control_characters
@@ -57,6 +58,13 @@ def phone_number(**kwargs) -> Phone:
         "Stored normalised: 02 2345 6789, 0912 345 678 (Taiwan), +81 3-1234-5678 (elsewhere); an extension after #."
     )
     return Phone(max_length=30, allow_blank=True, help_text=help_text, **kwargs)
+
+
+def row_id(**kwargs) -> serializers.IntegerField:
+    """A row's id in a request body: 1 to 2**63 - 1 (accounts.converters.MAX_ID, an int64 with its minimum and
+    maximum in the schema), as in a path or a filter. Beyond it no row can have it: 400 naming the field,
+    not the 404 or 409 of a row that is not there."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 def address(**kwargs) -> serializers.EmailField:

@@ -96,4 +96,5 @@ class EmployeeBulkSerializer(StrictSerializer):
 class EmployeeBulkResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
     employees = EmployeeSerializer(many=True)

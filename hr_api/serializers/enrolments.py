@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from courses.models import Enrolment
 
-from .base import StrictSerializer
+from .base import StrictSerializer, row_id
 from .catalog import CurriculumCodesSerializer
 from .employees import TraineeEmployeeSerializer
 
@@ -79,5 +79,5 @@ class EnrolmentSerializer(TraineeEmployeeSerializer, CurriculumCodesSerializer, 
 
 
 class EnrolSerializer(StrictSerializer):
-    employee = serializers.IntegerField(min_value=1, help_text="The employee's id.")
-    cohort = serializers.IntegerField(min_value=1, help_text="An open cohort's id (see /catalog/cohorts/).")
+    employee = row_id(help_text="The employee's id.")
+    cohort = row_id(help_text="An open cohort's id (see /catalog/cohorts/).")

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from career.models import Evaluation, ManagerLevel, PeriodKind
 
-from .base import TYPE_MESSAGES, StrictSerializer
+from .base import TYPE_MESSAGES, StrictSerializer, row_id
 
 MAX_BATCH = 500
 HUNDREDTH = Decimal("0.01")
@@ -53,7 +53,7 @@ class PeriodSerializer(PeriodFields, StrictSerializer):
 class EvaluationItemSerializer(StrictSerializer):
     """One employee's scores for one period: a known employee and period update, a new pair creates."""
 
-    employee = serializers.IntegerField(min_value=1, help_text="The employee's id in this API.")
+    employee = row_id(help_text="The employee's id in this API.")
     period = PeriodSerializer(
         help_text="A period of a kind your scheme uses; a new one is added when it overlaps no other of its kind."
     )

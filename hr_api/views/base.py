@@ -12,7 +12,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
@@ -28,7 +27,13 @@ from hr_api.pagination import (
     filter_updated_since,
     parse_updated_since,
 )
+from hr_api.parsers import StrictJSONParser
 from hr_api.renderers import ApiContentNegotiation
+from hr_api.serializers.base import StrictSerializer
+
+
+class NoFields(StrictSerializer):
+    """The body of an action that takes none: an empty object at most."""
 
 
 class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
@@ -43,7 +48,7 @@ class ApiView(GenericAPIView):
     authentication_classes = [ClientAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [ClientRateThrottle]
-    parser_classes = [JSONParser]
+    parser_classes = [StrictJSONParser]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = ApiContentNegotiation
     pagination_class = SyncCursorPagination
@@ -91,6 +96,12 @@ class ApiView(GenericAPIView):
         body = serializer_class(data=self.request.data)
         body.is_valid(raise_exception=True)
         return body.validated_data
+
+    def no_body(self) -> None:
+        """The check of an operation that takes no body (an action such as deactivate, a DELETE; the schema
+        gives it no ``requestBody``), after its row is found as for a body: none or ``{}`` passes, a field
+        answers 400 naming it, as any body does for a field it does not take. None is accepted and ignored."""
+        self.valid_body(NoFields)
 
     def employee_id_param(self) -> int | None:
         """The ``employee`` filter of a list (:func:`employee_filter`): an employee id, or None when the

@@ -92,7 +92,8 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
         summary="Update an employee",
         description="Change any of the given fields. A new `email` replaces an unused log-in at once; a log-in "
         "in use changes once the person confirms it at their current address and verifies the new one "
-        "(`pending_email` shows the request until then). Scope `enroll`.",
+        "(`pending_email` shows the request until then). A value as stored changes nothing: `updated_at` moves "
+        "only when something changes. Scope `enroll`.",
         request=EmployeeUpdateSerializer,
         responses=EmployeeSerializer,
     )
@@ -119,6 +120,7 @@ class EmployeeDeactivateView(EmployeeMixin, ApiView):
     )
     def post(self, request, pk: int):
         profile = get_owned_or_404(self.employees(), pk=pk)
+        self.no_body()
 
         def work():
             done = employees.do_deactivate_employee(profile=profile)
@@ -135,8 +137,9 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
         summary="Create or update employees in bulk",
         description="Up to 500 employees matched by employee number: a known number updates, a new one "
         "creates (e-mail and name needed); each item's fields follow the rules of create and update, "
-        "`email` included. All of them or none: an item that breaks the schema answers 400; one that the "
-        "employer's rows or the batch itself refuse (an unknown number without `email` and `display_name`, a "
+        "`email` included. A known number whose values are all as stored changes nothing (its `updated_at` "
+        "stays) and counts as `unchanged`. All of them or none: an item that breaks the schema answers 400; one "
+        "that the employer's rows or the batch itself refuse (an unknown number without `email` and `display_name`, a "
         "number or address twice, an address of another of your employees) answers 409; both with errors "
         "naming `employees[i].field`. Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
@@ -163,7 +166,8 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
             body = {
                 "created": len(outcome.created),
                 "updated": len(outcome.updated),
-                "employees": EmployeeSerializer(outcome.created + outcome.updated, many=True).data,
+                "unchanged": len(outcome.unchanged),
+                "employees": EmployeeSerializer(outcome.created + outcome.updated + outcome.unchanged, many=True).data,
             }
             return Response(body)
 

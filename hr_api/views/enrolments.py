@@ -160,6 +160,7 @@ class EnrolmentWithdrawView(EnrolmentMixin, ApiView):
     )
     def post(self, request, pk: int):
         enrolment = get_owned_or_404(self.enrolments(), pk=pk)
+        self.no_body()
 
         def work():
             try:

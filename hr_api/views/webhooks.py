@@ -107,5 +107,7 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
 
     @extend_schema(summary="Remove a webhook endpoint", responses={204: None})
     def delete(self, request, pk: int):
-        get_owned_or_404(self.endpoints(), pk=pk).delete()
+        endpoint = get_owned_or_404(self.endpoints(), pk=pk)
+        self.no_body()
+        endpoint.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)

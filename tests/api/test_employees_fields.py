@@ -12,6 +12,7 @@ from django.test import Client
 from rest_framework import serializers
 
 from accounts.models import TraineeProfile, User
+from hr_api.serializers.base import EmployeeNumber, Phone
 from hr_api.serializers.employees import (
     EmployeeCreateSerializer,
     EmployeeSerializer,
@@ -37,6 +38,10 @@ def values_for(serializer_class, round_: int) -> dict:
             continue
         if isinstance(field, serializers.EmailField):
             values[name] = f"walk{round_}@bank.example"
+        elif isinstance(field, EmployeeNumber):
+            values[name] = f"E-{round_}"  # as stored (accounts.identifiers: capitals)
+        elif isinstance(field, Phone):
+            values[name] = f"0912 345 6{round_:02d}"  # as stored (accounts.phones), so that it reads back the same
         elif isinstance(field, serializers.ChoiceField):
             choices = [c for c in field.choices if c]
             values[name] = choices[round_ % len(choices)]

@@ -106,7 +106,7 @@ def test_a_generated_client_runs_the_whole_sync_flow(api, hr_client, other_train
         idempotency_key=str(uuid.uuid4()),
     )  # fmt: skip
     assert isinstance(created, models.Employee), created
-    assert (created.employee_number, created.phone, created.is_active) == ("A-0200", "0912345678", True)
+    assert (created.employee_number, created.phone, created.is_active) == ("A-0200", "0912 345 678", True)
     bulk = module(package, "api.employees.employees_bulk_create").sync(
         client=hr,
         body=models.EmployeeBulkRequest(
@@ -121,8 +121,14 @@ def test_a_generated_client_runs_the_whole_sync_flow(api, hr_client, other_train
         ),
     )  # fmt: skip
     assert isinstance(bulk, models.EmployeeBulkResult), bulk
-    assert (bulk.created, bulk.updated) == (4, 1)
+    assert (bulk.created, bulk.updated, bulk.unchanged) == (4, 1, 0)
     assert {e.employee_number: e.branch for e in bulk.employees}["A-0200"] == "信義分行"
+    again_bulk = module(package, "api.employees.employees_bulk_create").sync(
+        client=hr,
+        body=models.EmployeeBulkRequest(employees=[models.EmployeeUpsertItemRequest(employee_number="A-0200",
+                                                                                    branch="信義分行")]),
+    )  # fmt: skip
+    assert (again_bulk.created, again_bulk.updated, again_bulk.unchanged) == (0, 0, 1)  # the same values again
 
     # Enrol with an Idempotency-Key; the retry replays the first answer.
     enrol = module(package, "api.enrollments.enrollments_create")

@@ -53,6 +53,7 @@ def fresh_throttle_cache():
 def drf_answer(client: ApiClient, url: str) -> dict:
     """What the list answered before issue 20 (its view's code, DRF's pagination, serializer and renderer)."""
     request = Request(APIRequestFactory().get(url))
+    request.user = client  # a cursor is signed for its list and client (hr_api.pagination.cursor_signer)
     params = request.query_params
     own_profile = TraineeProfile.objects.filter(user_id=OuterRef("trainee_id"))
     employee = int(params["employee"]) if params.get("employee") else None
