@@ -55,6 +55,7 @@ class Phone(Text):
 
 def phone_number(**kwargs) -> Phone:
     help_text = (
+        "A number of a numbering plan (libphonenumber's; Taiwan's by default), else 400 with code `phone`. "
         "Stored normalised: 02 2345 6789, 0912 345 678 (Taiwan), +81 3-1234-5678 (elsewhere); an extension after #."
     )
     return Phone(max_length=30, allow_blank=True, help_text=help_text, **kwargs)

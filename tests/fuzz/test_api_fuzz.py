@@ -34,7 +34,29 @@ from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFac
 
 # Every check Schemathesis has (the CLI's --checks all), positive and negative data included.
 load_all_checks()  # the Open API checks register on import
-CHECKS = [check for check in REGISTRY.get_all() if not is_check_class(check)]
+
+
+def within_the_numbering_plan(check):
+    """``positive_data_acceptance``, except for a phone number the schema's text allows but no numbering
+    plan has: whether a number exists is libphonenumber's rule (accounts.phones), which no pattern can
+    say; the schema's description of ``phone`` says it, and the 400 names ``phone`` with code ``phone``."""
+
+    def positive_data_acceptance(ctx, response, case):
+        if response.status_code == 400:
+            errors = response.json().get("errors") or []
+            named = [(e.get("field", "").split(".")[-1], e.get("code")) for e in errors]
+            if named and set(named) == {("phone", "phone")}:
+                return None
+        return check(ctx, response, case)
+
+    return positive_data_acceptance
+
+
+CHECKS = [
+    within_the_numbering_plan(check) if check.__name__ == "positive_data_acceptance" else check
+    for check in REGISTRY.get_all()
+    if not is_check_class(check)
+]
 EXAMPLES_PER_OPERATION = 50
 MIN_CASES = 1000
 SCENARIOS = 40
