@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import employees
-from accounts.services import AccountError
+from core.errors import DomainError
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +27,7 @@ def employment_link(request: HttpRequest, token: str) -> HttpResponse:
             employees.do_confirm_email_change(token=token, site_url=request.build_absolute_uri("/").rstrip("/"))
         else:
             employees.do_verify_new_email(token=token)
-    except AccountError as error:
+    except DomainError as error:  # the account's refusals, and the move of enrolments' (courses, enrolled_meanwhile)
         return render(request, "accounts/link_failed.html", {"error": error}, status=400)
     return render(request, "accounts/employment_done.html", {"link": link})
 

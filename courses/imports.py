@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields
 
@@ -23,7 +24,8 @@ from .models import Cohort
 
 
 class TraineeEnrolmentResource(TraineeResource):
-    cohort = fields.Field(column_name="cohort", readonly=True)
+    # Read from the row, not written to the trainee; the preview shows the cohort each row is enrolled in.
+    cohort = fields.Field(attribute="enrolled_in", column_name="cohort", readonly=True)
 
     class Meta(TraineeResource.Meta):
         fields = (*TraineeResource.Meta.fields, "cohort")
@@ -41,14 +43,22 @@ class TraineeEnrolmentResource(TraineeResource):
         row["_cohort"] = cohort
         return errors
 
+    def get_diff_headers(self) -> list[str]:
+        headers = super().get_diff_headers()
+        return [
+            f"{capfirst(Cohort._meta.verbose_name)} ({field.column_name})" if field is self.fields["cohort"] else header
+            for field, header in zip(self.get_import_fields(), headers, strict=True)
+        ]
+
     def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
         return False  # an unchanged trainee is still enrolled
 
     def after_save_instance(self, instance: TraineeProfile, row: dict, **kwargs: Any) -> None:
         super().after_save_instance(instance, row, **kwargs)
         try:
-            services.do_enrol(
+            enrolment = services.do_enrol(
                 trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution, on_behalf=True
             )
         except services.TrainingError as error:
             raise ValidationError({"cohort": str(error)}) from None
+        instance.enrolled_in = enrolment.cohort.code  # the preview's cohort column (the "cohort" field)

@@ -64,7 +64,8 @@ class TrainingError(DomainError):
     Codes: full, closed, not_open_yet, window_passed, already_enrolled, trainee_inactive,
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
-    outside_cohort_dates, has_attendance, foreign_teacher, not_a_teacher.
+    outside_cohort_dates, before_cohort_start, has_attendance, foreign_teacher, not_a_teacher,
+    enrolled_meanwhile.
     """
 
 
@@ -556,16 +557,41 @@ def check_session(
     mode: str = TrainingSession.Mode.FACE_TO_FACE,
     held_on: datetime.date | None = None,
     teacher_person: StaffMembership | None = None,
+    session: TrainingSession | None = None,
 ) -> None:
     """A session fits its cohort: its delivery offered (face-to-face in a room, or live remote), on a
     day within the cohort's dates, a course of the curriculum for teaching and none for exam
-    preparation, a day's hours, a teacher of the cohort's institution."""
+    preparation, a day's hours, a teacher of the cohort's institution. ``session``, the stored session
+    being changed: one with attendance recorded does not move to a day that has not come yet (its
+    hours would count for a class not held)."""
     check_session_teacher(cohort=cohort, teacher_person=teacher_person)
     _check_mode(cohort, mode)
     if held_on is not None:
         check_within_cohort_dates(cohort=cohort, day=held_on)
+        if (
+            session is not None
+            and session.pk is not None
+            and held_on > timezone.localdate()
+            and session.attendances.exists()
+        ):
+            raise TrainingError(
+                "has_attendance",
+                _("Attendance of this session is recorded, so it cannot move to %(date)s, a day that has not come yet.")
+                % {"date": date_format(held_on)},
+            )
     _hours(hours)
     _check_purpose(cohort, purpose, course)
+
+
+def check_session_held(*, session: TrainingSession, today: datetime.date | None = None) -> None:
+    """Attendance is of a session already held: from its day on (local date), never before, so that no
+    hours count for a class that has not taken place."""
+    if session.held_on > (today or timezone.localdate()):
+        raise TrainingError(
+            "future_date",
+            _("This session is on %(date)s and has not been held yet: attendance is recorded from that day on.")
+            % {"date": date_format(session.held_on)},
+        )
 
 
 def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: object) -> Decimal:
@@ -578,6 +604,7 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
     _require_training(enrolment)
     # The cohort's dates may have moved since the session was planned: no hours outside them.
     check_within_cohort_dates(cohort=session.cohort, day=session.held_on)
+    check_session_held(session=session)
     value = _hours(hours, allow_zero=True)
     if value > session.hours:
         raise TrainingError(
@@ -697,6 +724,38 @@ def do_record_remote_completion(
     return completion
 
 
+def check_self_study_day(*, cohort: Cohort, studied_on: datetime.date, today: datetime.date | None = None) -> None:
+    """Self-study counts toward a cohort from its first day to today (local date): not before the
+    cohort starts, not on a day that has not come yet. After the cohort's last day it still counts
+    while the enrolment is in training (a trainee may study for what they still owe)."""
+    if studied_on > (today or timezone.localdate()):
+        raise TrainingError("future_date", _("Self-study cannot be logged for a day that has not come yet."))
+    if studied_on < cohort.starts_on:
+        raise TrainingError(
+            "before_cohort_start",
+            _("Cohort %(cohort)s starts on %(starts)s: self-study before that day cannot be logged for it.")
+            % {"cohort": cohort, "starts": date_format(cohort.starts_on)},
+        )
+
+
+def _day_over_24(day: datetime.date, logged: Decimal) -> TrainingError:
+    """The refusal of self-study beyond a day's 24 hours: the day as pages show dates, and what is still open."""
+    if logged >= MAX_HOURS_A_DAY:
+        message = _("%(date)s already has 24 hours of self-study logged: no more can be logged for that day.") % {
+            "date": date_format(day)
+        }
+    else:
+        message = _(
+            "%(date)s already has %(hours)s hours of self-study logged; a day has 24, "
+            "so at most %(open)s more can be logged for it."
+        ) % {
+            "date": date_format(day),
+            "hours": plain_number(logged),
+            "open": plain_number(MAX_HOURS_A_DAY - logged),
+        }
+    return TrainingError("day_over_24", message)
+
+
 @transaction.atomic
 def do_log_self_study(
     *,
@@ -715,8 +774,7 @@ def do_log_self_study(
     if not locked.cohort.offers_self_study:
         raise TrainingError("mode_not_offered", _("Cohort %(cohort)s has no self-study.") % {"cohort": locked.cohort})
     value = _hours(hours)
-    if studied_on > timezone.localdate():
-        raise TrainingError("future_date", _("Self-study cannot be logged for a day that has not come yet."))
+    check_self_study_day(cohort=locked.cohort, studied_on=studied_on)
     if not locked.curriculum.entries.filter(course=course).exists():
         raise TrainingError(
             "course_not_in_curriculum",
@@ -726,11 +784,7 @@ def do_log_self_study(
         total=Sum("hours")
     )["total"] or Decimal(0)
     if that_day + value > MAX_HOURS_A_DAY:
-        raise TrainingError(
-            "day_over_24",
-            _("%(date)s already has %(hours)s hours logged; a day has 24.")
-            % {"date": studied_on, "hours": plain_number(that_day)},
-        )
+        raise _day_over_24(studied_on, that_day)
     return SelfStudyEntry.objects.create(
         enrolment=locked, course=course, studied_on=studied_on, hours=value, note=note[:300]
     )
@@ -769,7 +823,36 @@ def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
     stand-in's account goes in the same transaction, and receivers (the employer's webhook) find the
     trainee by the enrolment. The person is who the trail names: the mailed link they followed proved
     them. Runs inside the caller's transaction (the acceptance of the employment).
+
+    Race: the person may be enrolled (by their employer, by themselves) while this runs, in a curriculum
+    the stand-in holds. No lock here keeps that out (it would take every cohort of the curriculum); the
+    partial unique constraint refuses the move instead, once that enrolment has committed, so the clashes
+    are looked for once more and withdrawn like the others. Refused a second time, it raises
+    :class:`TrainingError` ``enrolled_meanwhile`` and the caller's transaction keeps nothing.
     """
+    for last_try in (False, True):
+        _withdraw_clashes(from_trainee=from_trainee, to_trainee=to_trainee)
+        try:
+            with transaction.atomic():
+                Enrolment.objects.filter(trainee=from_trainee).update(trainee=to_trainee, updated_at=timezone.now())
+        except IntegrityError:
+            if last_try:
+                raise TrainingError(
+                    "enrolled_meanwhile",
+                    _(
+                        "You were enrolled in a cohort at the very moment your enrolments were being brought "
+                        "together, so nothing was changed. Please try again."
+                    ),
+                ) from None
+            continue
+        break
+    # QuerySet.update sends no post_save: the dashboards are told here (courses.caching).
+    caching.bump_trainees([from_trainee.pk, to_trainee.pk])
+
+
+def _withdraw_clashes(*, from_trainee: User, to_trainee: User) -> None:
+    """Withdraw ``from_trainee``'s active enrolments in a curriculum ``to_trainee`` holds an active one in,
+    each under its cohort's lock, as ``to_trainee``'s (see :func:`do_move_enrolments`)."""
     held = Enrolment.objects.filter(trainee=to_trainee, state__in=Enrolment.ACTIVE_STATES).values("curriculum_id")
     clashing = list(
         Enrolment.objects.filter(trainee=from_trainee, state__in=Enrolment.ACTIVE_STATES, curriculum_id__in=held)
@@ -780,13 +863,10 @@ def do_move_enrolments(*, from_trainee: User, to_trainee: User) -> None:
         cohort, locked = _lock_enrolment(pk)
         if locked.trainee_id != from_trainee.pk or not locked.is_active:
             continue  # withdrawn or completed meanwhile: nothing to free
-        # Announced as the person's (the stand-in's account is gone by commit); the row is theirs
-        # with the others' below.
+        # Announced as the person's (the stand-in's account is gone by commit); the row becomes theirs
+        # with the others' in do_move_enrolments.
         locked.trainee = to_trainee
         _withdraw(cohort, locked, by=to_trainee)
-    Enrolment.objects.filter(trainee=from_trainee).update(trainee=to_trainee, updated_at=timezone.now())
-    # QuerySet.update sends no post_save: the dashboards are told here (courses.caching).
-    caching.bump_trainees([from_trainee.pk, to_trainee.pk])
 
 
 # --- the unified syllabus (program office) -------------------------------------------------

@@ -68,7 +68,10 @@ def curriculum_of(tier: str, track: str | None = None):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
-    """An open cohort of the standard retail curriculum whose enrolment window is open now."""
+    """An open cohort of the standard retail curriculum, under way: it began a week ago (its first day's
+    session has been held, so attendance and self-study can be recorded for it) and still takes late
+    enrolments, its enrolment window open now (the demo's cohorts too). For a cohort yet to start, give
+    ``starts_on`` and ``ends_on``."""
 
     class Meta:
         model = "courses.Cohort"
@@ -82,7 +85,7 @@ class CohortFactory(factory.django.DjangoModelFactory):
     offers_face_to_face = factory.LazyAttribute(lambda o: not o.is_online)
     capacity = 20
     status = "open"
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
     enrolment_opens_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=7))
     enrolment_closes_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=21))
@@ -98,7 +101,9 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
         lambda o: o.cohort.curriculum.entries.first().course if o.purpose == "teaching" else None
     )
     mode = "face_to_face"
-    held_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)  # inside the cohort's dates
+    # The cohort's first day: inside its dates and, for the factory's cohort, already held (attendance
+    # is recorded only from a session's day on). Give held_on for a session yet to come.
+    held_on = factory.LazyAttribute(lambda o: o.cohort.starts_on)
     hours = 8
     teacher = "陳老師"
 

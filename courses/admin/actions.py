@@ -1,8 +1,8 @@
-"""The outcome of a courses admin action that decides rows together (enrolment decisions), and the
-page of an action that needs a form filled first, a reason or hours (an action on each row:
-``core.admin_actions``)."""
+"""The outcome of a courses admin action that decides rows together (enrolment decisions), in words that
+say what was done, and the page of an action that needs a form filled first, a reason or hours (an
+action on each row: ``core.admin_actions``)."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
@@ -10,21 +10,28 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise
 
-from core.admin_actions import rows_changed
+from courses import services
 
 Row = TypeVar("Row", bound=Model)
 ActionForm = TypeVar("ActionForm", bound=forms.Form)
 
 
 def report_outcome(
-    modeladmin: admin.ModelAdmin, request: HttpRequest, done: int, refused: Iterable[tuple[Model, Exception]]
+    modeladmin: admin.ModelAdmin, request: HttpRequest, outcome: services.BulkOutcome, done: Callable[[int], str]
 ) -> None:
-    """The outcome of a service that took the rows together (enrolment decisions): the count done, the refused."""
-    if done:
-        modeladmin.message_user(request, rows_changed(done), messages.SUCCESS)
-    for row, error in refused:
+    """The outcome of a service that took the rows together (enrolment decisions): what was done to how
+    many, as ``done(count)`` says it, then each refused row and why."""
+    if outcome.done:
+        modeladmin.message_user(request, done(len(outcome.done)), messages.SUCCESS)
+    for row, error in outcome.refused:
         modeladmin.message_user(request, f"{row}: {error}", messages.ERROR)
+
+
+def counted(message: Promise) -> Callable[[int], str]:
+    """What an action did, said with its count: ``message`` is an ``ngettext_lazy(singular, plural, "count")``."""
+    return lambda count: str(message % {"count": count})
 
 
 def action_form(form_class: type[ActionForm], request: HttpRequest) -> ActionForm:

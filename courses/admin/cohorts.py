@@ -8,13 +8,15 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin
 from core.admin_actions import apply_to_each
 from courses import services
 from courses.models import Cohort
+
+from .actions import counted
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,23 @@ class CohortAdminForm(forms.ModelForm):
         return data
 
 
+# What each action says it did.
+OPENED = counted(
+    ngettext_lazy("Opened %(count)d cohort for enrolment.", "Opened %(count)d cohorts for enrolment.", "count")
+)
+CLOSED = counted(
+    ngettext_lazy("Closed enrolment of %(count)d cohort.", "Closed enrolment of %(count)d cohorts.", "count")
+)
+FINISHED = counted(ngettext_lazy("Finished %(count)d cohort.", "Finished %(count)d cohorts.", "count"))
+STARTED = counted(
+    ngettext_lazy(
+        "Started %(count)d cohort; its approved trainees are in training.",
+        "Started %(count)d cohorts; their approved trainees are in training.",
+        "count",
+    )
+)
+
+
 @admin.register(Cohort)
 class CohortAdmin(InstitutionScopedAdmin):
     institution_paths = ("institution",)
@@ -101,18 +120,18 @@ class CohortAdmin(InstitutionScopedAdmin):
 
     @admin.action(description=_("Open the selected cohorts for enrolment"), permissions=["change"])
     def open_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
-        apply_to_each(self, request, queryset, lambda c: services.do_open_cohort(cohort=c))
+        apply_to_each(self, request, queryset, lambda c: services.do_open_cohort(cohort=c), done=OPENED)
 
     @admin.action(description=_("Close enrolment of the selected cohorts"), permissions=["change"])
     def close_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
-        apply_to_each(self, request, queryset, lambda c: services.do_close_cohort(cohort=c))
+        apply_to_each(self, request, queryset, lambda c: services.do_close_cohort(cohort=c), done=CLOSED)
 
     @admin.action(
         description=_("Start the selected cohorts (approved trainees go into training)"), permissions=["change"]
     )
     def start_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
-        apply_to_each(self, request, queryset, lambda c: services.do_start_cohort(cohort=c))
+        apply_to_each(self, request, queryset, lambda c: services.do_start_cohort(cohort=c), done=STARTED)
 
     @admin.action(description=_("Finish the selected cohorts"), permissions=["change"])
     def finish_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:
-        apply_to_each(self, request, queryset, lambda c: services.do_finish_cohort(cohort=c))
+        apply_to_each(self, request, queryset, lambda c: services.do_finish_cohort(cohort=c), done=FINISHED)

@@ -2,17 +2,20 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
-from django.urls import path
-from django.utils.translation import gettext
+from django.urls import path, reverse
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from import_export import formats
 from import_export.admin import ImportMixin
+from import_export.results import Result, RowResult
 
 from accounts.imports import TraineeImportForm
 from accounts.models import TraineeProfile, User
@@ -23,28 +26,77 @@ from courses import selectors, services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import action_form, action_form_page, report_outcome
+from .actions import action_form, action_form_page, counted, report_outcome
 
 
 class RejectionForm(forms.Form):
     reason = reason_field(_("The trainee reads it in the e-mail that tells them."))
 
 
+def trainee_label(user: User) -> str:
+    return f"{user.display_name} <{user.email}>"
+
+
 class TraineeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return f"{obj.display_name} <{obj.email}>"
+        return trainee_label(obj)
+
+
+class TraineeSearch(AutocompleteSelect):
+    """The trainee, found by typing (an institution has hundreds): Django's Select2 autocomplete, asking the
+    enrol page's own search (:class:`TraineeAutocompleteView`) instead of the admin-wide one."""
+
+    def __init__(self, admin_site: admin.AdminSite) -> None:
+        super().__init__(Enrolment._meta.get_field("trainee"), admin_site)
+
+    def get_url(self) -> str:
+        return reverse(f"{self.admin_site.name}:courses_enrolment_enrol_trainees")
+
+
+class TraineeAutocompleteView(AutocompleteJsonView):
+    """The trainees the enrol page finds: the trainee admin's search over the trainee admin's rows, so an
+    institution's staff find their institution's trainees only (as the form accepts only them), each
+    answered by the account the enrolment names."""
+
+    def process_request(self, request: HttpRequest) -> tuple:
+        trainees = self.admin_site.get_model_admin(TraineeProfile)
+        return request.GET.get("term", ""), trainees, Enrolment._meta.get_field("trainee"), "user_id"
+
+    def get_queryset(self) -> QuerySet[TraineeProfile]:
+        rows = self.model_admin.get_queryset(self.request).select_related("user")
+        rows, distinct = self.model_admin.get_search_results(self.request, rows, self.term)
+        return (rows.distinct() if distinct else rows).order_by("user__display_name", "user__email", "pk")
+
+    def serialize_result(self, obj: TraineeProfile, to_field_name: str) -> dict[str, str]:
+        return {"id": str(obj.user_id), "text": trainee_label(obj.user)}
 
 
 class ManualEnrolmentForm(forms.Form):
-    """A trainee and a cohort, each chosen among the rows the staff member's admin shows."""
+    """A trainee and a cohort, each chosen among the rows the staff member's admin shows (the trainee
+    by typing part of their name or address)."""
 
     trainee = TraineeChoiceField(label=_("Trainee"), queryset=User.objects.none())
     cohort = forms.ModelChoiceField(label=_("Cohort"), queryset=Cohort.objects.none())
 
-    def __init__(self, *args, trainees: QuerySet[User], cohorts: QuerySet[Cohort], **kwargs) -> None:
+    def __init__(
+        self, *args, trainees: QuerySet[User], cohorts: QuerySet[Cohort], admin_site: admin.AdminSite, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["trainee"].widget = TraineeSearch(admin_site)
         self.fields["trainee"].queryset = trainees
         self.fields["cohort"].queryset = cohorts
+
+
+# What each action says it did.
+APPROVED = counted(ngettext_lazy("Approved %(count)d enrolment.", "Approved %(count)d enrolments.", "count"))
+REJECTED = counted(ngettext_lazy("Rejected %(count)d enrolment.", "Rejected %(count)d enrolments.", "count"))
+TRAINING_STARTED = counted(
+    ngettext_lazy("Started training for %(count)d enrolment.", "Started training for %(count)d enrolments.", "count")
+)
+COMPLETED = counted(
+    ngettext_lazy("Marked %(count)d training complete.", "Marked %(count)d trainings complete.", "count")
+)
+WITHDRAWN = counted(ngettext_lazy("Withdrew %(count)d enrolment.", "Withdrew %(count)d enrolments.", "count"))
 
 
 # Which field of the form a refusal of ``services.check_enrol`` is about.
@@ -98,7 +150,12 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
 
     def get_urls(self) -> list:
         enrol = path("enrol/", self.admin_site.admin_view(self.enrol_view), name="courses_enrolment_enrol")
-        return [enrol, *super().get_urls()]
+        trainees = path(
+            "enrol/trainees/",
+            self.admin_site.admin_view(self.trainee_search_view),
+            name="courses_enrolment_enrol_trainees",
+        )
+        return [enrol, trainees, *super().get_urls()]
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
         extra_context = {**(extra_context or {}), "has_enrol_permission": self.has_enrol_permission(request)}
@@ -120,7 +177,7 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
             .select_related("curriculum__tier", "curriculum__track")
             .order_by("-starts_on", "code")
         )
-        form = ManualEnrolmentForm(request.POST or None, trainees=trainees, cohorts=cohorts)
+        form = ManualEnrolmentForm(request.POST or None, trainees=trainees, cohorts=cohorts, admin_site=self.admin_site)
         if request.method == "POST" and form.is_valid():
             trainee, cohort = form.cleaned_data["trainee"], form.cleaned_data["cohort"]
             try:
@@ -145,6 +202,12 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         }
         return TemplateResponse(request, "admin/courses/enrolment/enrol.html", context)
 
+    def trainee_search_view(self, request: HttpRequest) -> HttpResponse:
+        """The enrol page's trainee search (Select2's JSON), for those who may enrol."""
+        if not self.has_enrol_permission(request):
+            raise PermissionDenied
+        return TraineeAutocompleteView.as_view(admin_site=self.admin_site)(request)
+
     def has_import_permission(self, request: HttpRequest) -> bool:
         """Institution staff who may change enrolments and register trainees, and the program office."""
         if not self.has_change_permission(request) or not request.user.has_perm("accounts.add_traineeprofile"):
@@ -155,6 +218,19 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         kwargs = super().get_import_resource_kwargs(request, **kwargs)
         kwargs["institution"] = None if is_program_office(request.user) else institution_of(request.user)
         return kwargs
+
+    def add_success_message(self, result: Result, request: HttpRequest) -> None:
+        """What the import did, counted as it is named: every row imported enrolled its trainee (all rows or
+        none), and of those trainees, how many were new to the portal. (import-export's own summary counts
+        the rows of trainees new and updated, under the name "enrolments".)"""
+        enrolled = result.totals[RowResult.IMPORT_TYPE_NEW] + result.totals[RowResult.IMPORT_TYPE_UPDATE]
+        registered = result.totals[RowResult.IMPORT_TYPE_NEW]
+        summary = ngettext(
+            "Import finished: %(count)d trainee enrolled, pending approval; %(new)d of them newly registered.",
+            "Import finished: %(count)d trainees enrolled, pending approval; %(new)d of them newly registered.",
+            enrolled,
+        ) % {"count": enrolled, "new": registered}
+        messages.success(request, summary)
 
     def has_delete_permission(self, request: HttpRequest, obj: Enrolment | None = None) -> bool:
         return False  # history: withdraw instead
@@ -183,7 +259,7 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
     @admin.action(description=_("Approve the selected enrolments"), permissions=["change"])
     def approve(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
         outcome = services.do_approve_enrolments(enrolments=list(queryset), by=request.user)
-        report_outcome(self, request, len(outcome.done), outcome.refused)
+        report_outcome(self, request, outcome, APPROVED)
 
     @admin.action(description=_("Reject the selected enrolments"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> TemplateResponse | None:
@@ -201,17 +277,23 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         outcome = services.do_reject_enrolments(
             enrolments=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
         )
-        report_outcome(self, request, len(outcome.done), outcome.refused)
+        report_outcome(self, request, outcome, REJECTED)
         return None
 
     @admin.action(description=_("Start training for the selected enrolments"), permissions=["change"])
     def start_training(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        apply_to_each(self, request, queryset, lambda e: services.do_start_training(enrolment=e))
+        apply_to_each(self, request, queryset, lambda e: services.do_start_training(enrolment=e), done=TRAINING_STARTED)
 
     @admin.action(description=_("Mark the selected trainings complete"), permissions=["change"])
     def complete(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        apply_to_each(self, request, queryset, lambda e: services.do_complete_enrolment(enrolment=e))
+        apply_to_each(self, request, queryset, lambda e: services.do_complete_enrolment(enrolment=e), done=COMPLETED)
 
     @admin.action(description=_("Withdraw the selected enrolments"), permissions=["change"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        apply_to_each(self, request, queryset, lambda e: services.do_withdraw_enrolment(enrolment=e, by=request.user))
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda e: services.do_withdraw_enrolment(enrolment=e, by=request.user),
+            done=WITHDRAWN,
+        )

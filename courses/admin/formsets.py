@@ -5,18 +5,39 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from courses import selectors
+from courses.models import Enrolment
 
 
 class TraineeRecordFormSet(forms.BaseInlineFormSet):
-    """Rows name only the parent's cohort's trainees in training, by name."""
+    """Rows name the parent's cohort's trainees, by name.
+
+    A new row offers the trainees in training (the only ones hours are recorded for). A recorded row keeps
+    its own trainee, shown and saved as it is, though they may have completed or withdrawn since: it is
+    not offered for another trainee, and a row whose select lacked its own would not save at all.
+    """
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
-        if "enrolment" in form.fields:
-            form.fields["enrolment"].queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
-            form.fields["enrolment"].label_from_instance = lambda enrolment: str(enrolment.trainee)
+        field = form.fields.get("enrolment")
+        if field is None:
+            return
+        if form.instance.pk is not None:
+            field.queryset = Enrolment.objects.filter(pk=form.instance.enrolment_id).select_related("trainee")
+            field.disabled, field.empty_label = True, None
+        else:
+            field.queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
+        field.label = _("trainee")
+        field.label_from_instance = lambda enrolment: str(enrolment.trainee)
+
+    def get_unique_error_message(self, unique_check: list[str] | tuple[str, ...]) -> str:
+        """Two rows for one trainee, in words (Django names the raw field: "enrolment")."""
+        if [f for f in unique_check if f != self.fk.name] == ["enrolment"]:
+            return gettext("A trainee is listed in more than one row; keep one row per trainee.")
+        return super().get_unique_error_message(unique_check)
 
 
 class TraineeRecordInline(admin.TabularInline):

@@ -16,6 +16,15 @@ from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRec
 
 
 class RemoteCompletionFormSet(TraineeRecordFormSet):
+    """Completions of one module. A recorded completion is shown as it is: the service records a completion
+    once and changes none (:meth:`RemoteModuleAdmin.record` saves new rows only), so its date is not
+    offered for a change that would not be saved."""
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if form.instance.pk is not None and "completed_on" in form.fields:
+            form.fields["completed_on"].disabled = True
+
     def clean(self) -> None:
         super().clean()
         for form in self.forms:

@@ -4,22 +4,36 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.scoping import InstitutionScopedAdmin
 from core.admin_actions import apply_to_each
 from courses import services
 from courses.models import SelfStudyEntry
 
+from .actions import counted
+
+# What each action says it did.
+CONFIRMED = counted(
+    ngettext_lazy("Confirmed %(count)d self-study entry.", "Confirmed %(count)d self-study entries.", "count")
+)
+REJECTED = counted(
+    ngettext_lazy("Rejected %(count)d self-study entry.", "Rejected %(count)d self-study entries.", "count")
+)
+
 
 @admin.register(SelfStudyEntry)
 class SelfStudyEntryAdmin(InstitutionScopedAdmin):
     institution_paths = ("enrolment__cohort__institution",)
-    list_display = ["studied_on", "trainee", "cohort", "course", "hours", "note", "status"]
+    list_display = ["studied_on", "trainee", "cohort", "course", "hours", "what_was_studied", "status"]
     list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["enrolment__trainee", "enrolment__cohort", "course"]
     search_fields = ["enrolment__trainee__email", "enrolment__trainee__display_name", "note"]
     date_hierarchy = "studied_on"
-    fields = ["enrolment", "course", "studied_on", "hours", "note", "status", "decided_by", "decided_at", "created_at"]
+    fields = [
+        "enrolment", "course", "studied_on", "hours", "what_was_studied", "status", "decided_by", "decided_at",
+        "created_at",
+    ]  # fmt: skip
     readonly_fields = fields
     actions = ["confirm", "reject"]
 
@@ -33,14 +47,23 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
     def trainee(self, obj: SelfStudyEntry) -> str:
         return str(obj.enrolment.trainee)
 
+    @admin.display(description=_("what was studied"), ordering="note")
+    def what_was_studied(self, obj: SelfStudyEntry) -> str:
+        """The trainee's note, headed for staff (the model's label is the trainee's own "what I studied")."""
+        return obj.note
+
     @admin.display(description=_("cohort"), ordering="enrolment__cohort__code")
     def cohort(self, obj: SelfStudyEntry) -> str:
         return obj.enrolment.cohort.code
 
     @admin.action(description=_("Confirm the selected self-study"), permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
-        apply_to_each(self, request, queryset, lambda e: services.do_confirm_self_study(entry=e, by=request.user))
+        apply_to_each(
+            self, request, queryset, lambda e: services.do_confirm_self_study(entry=e, by=request.user), done=CONFIRMED
+        )
 
     @admin.action(description=_("Reject the selected self-study"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
-        apply_to_each(self, request, queryset, lambda e: services.do_reject_self_study(entry=e, by=request.user))
+        apply_to_each(
+            self, request, queryset, lambda e: services.do_reject_self_study(entry=e, by=request.user), done=REJECTED
+        )

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.scoping import InstitutionScopedAdmin, teacher_membership_of
 from core.admin_actions import apply_to_each
@@ -18,13 +19,17 @@ from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRec
 
 
 class AttendanceFormSet(TraineeRecordFormSet):
-    """Attendance of one session; every row is checked by the service before anything is saved."""
+    """Attendance of one session; every row typed or changed is checked by the service before anything
+    is saved (a row left as it was is not saved again, so a trainee who has completed or withdrawn
+    since keeps their row without stopping the session from being saved)."""
 
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE") or not data.get("enrolment") or data.get("hours") is None:
+                continue
+            if not form.has_changed():
                 continue
             with refusal_shown_on(form, "hours"):
                 services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
@@ -65,6 +70,7 @@ class TrainingSessionAdminForm(forms.ModelForm):
                     mode=data.get("mode") or TrainingSession.Mode.FACE_TO_FACE,
                     held_on=data.get("held_on"),
                     teacher_person=data.get("teacher_person"),
+                    session=self.instance,
                 )
         return data
 
@@ -151,6 +157,38 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
         description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]
     )
     def mark_whole_session_attended(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
-        apply_to_each(
-            self, request, queryset, lambda s: services.do_mark_whole_session_attended(session=s, by=request.user)
+        """Says how many trainees' attendance it recorded (new, or corrected to the whole session) and how
+        many already had theirs (a finished cohort's trainees, who have completed or withdrawn, keep theirs)."""
+        counts = {"recorded": 0, "already": 0}
+
+        def mark(session: TrainingSession) -> None:
+            before = dict(session.attendances.values_list("enrolment_id", "hours"))
+            records = services.do_mark_whole_session_attended(session=session, by=request.user)
+            recorded = {r.enrolment_id for r in records if before.get(r.enrolment_id) != r.hours}
+            counts["recorded"] += len(recorded)
+            counts["already"] += len(before.keys() - recorded)
+
+        apply_to_each(self, request, queryset, mark, done=lambda n: attendance_recorded(sessions=n, **counts))
+
+
+def attendance_recorded(*, sessions: int, recorded: int, already: int) -> str:
+    """What "record full attendance" did: "Recorded full attendance for 0 trainees in 1 session; 24 already had it." """
+    where = ngettext("%(count)d session", "%(count)d sessions", sessions) % {"count": sessions}
+    values = {"count": recorded, "sessions": where, "already": already}
+    if already:
+        return (
+            ngettext(
+                "Recorded full attendance for %(count)d trainee in %(sessions)s; %(already)d already had it.",
+                "Recorded full attendance for %(count)d trainees in %(sessions)s; %(already)d already had it.",
+                recorded,
+            )
+            % values
         )
+    return (
+        ngettext(
+            "Recorded full attendance for %(count)d trainee in %(sessions)s.",
+            "Recorded full attendance for %(count)d trainees in %(sessions)s.",
+            recorded,
+        )
+        % values
+    )

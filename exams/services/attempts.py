@@ -79,7 +79,9 @@ def check_sitting_fits(
         raise ExamError("bad_place", _("Give the place of the sitting, or mark it as online."))
     if is_online and (place.strip() or place_en.strip()):
         raise ExamError("bad_place", _("An online sitting has no place."))
-    same = Sitting.objects.filter(cohort=cohort, paper=paper, opens_at=opens_at).exclude(pk=sitting_id)
+    same = Sitting.objects.filter(cohort=cohort, paper=paper, opens_at=opens_at)
+    if sitting_id is not None:
+        same = same.exclude(pk=sitting_id)
     if same.exists():
         raise ExamError("duplicate", _("This cohort already has a sitting of this paper opening at that time."))
 
@@ -89,8 +91,8 @@ def do_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
     is_online: bool = False, place: str = "", place_en: str = "",
 ) -> Sitting:  # fmt: skip
-    shape = {"cohort": cohort, "paper": paper, "opens_at": opens_at, "closes_at": closes_at, "is_online": is_online,
-             "place": place, "place_en": place_en}  # fmt: skip
+    shape: dict[str, Any] = {"cohort": cohort, "paper": paper, "opens_at": opens_at, "closes_at": closes_at,
+                             "is_online": is_online, "place": place, "place_en": place_en}  # fmt: skip
     check_schedule_sitting(by=by, **shape)
     check_sitting_fits(**shape)
     try:

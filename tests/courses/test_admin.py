@@ -119,7 +119,7 @@ def test_bulk_approval_fixes_hours_owed_and_shows_the_worked_figure(alice, insti
         {"action": "approve", "_selected_action": [e.pk for e in enrolments]},
         follow=True,
     )
-    assert "2 rows changed" in response.content.decode()
+    assert "Approved 2 enrolments." in response.content.decode()
     assert set(Enrolment.objects.filter(cohort=cohort).values_list("state", flat=True)) == {"approved"}
     html = alice.get("/en/admin/courses/enrolment/").content.decode()
     assert "48 h / 6 d + 8 h / 1 d" in html
@@ -141,7 +141,7 @@ def test_bulk_rejection_reports_what_it_could_not_reject(alice, institution):
         "/en/admin/courses/enrolment/", {**selected, "apply": "1", "reason": "Seats are for member banks."}, follow=True
     )
     html = response.content.decode()
-    assert "1 row changed" in html and "cannot change this way" in html
+    assert "Rejected 1 enrolment." in html and "cannot change this way" in html
     pending.refresh_from_db()
     assert (pending.state, pending.decision_note) == ("rejected", "Seats are for member banks.")
 

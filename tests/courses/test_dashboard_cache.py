@@ -57,7 +57,8 @@ def test_attendance_recorded_through_the_service_shows_at_once(setup):
 
 def test_attendance_recorded_in_the_admin_for_a_whole_session_shows_at_once(setup, institution_admin):
     _trainee, enrolment, client = setup
-    session = TrainingSessionFactory(cohort=enrolment.cohort, hours=8)
+    # Today's: among the upcoming sessions, and held, so its attendance can be recorded.
+    session = TrainingSessionFactory(cohort=enrolment.cohort, held_on=timezone.localdate(), hours=8)
     assert "陳老師" in page(client)
     alice = logged_in(institution_admin)
     alice.post(

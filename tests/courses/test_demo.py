@@ -1,12 +1,22 @@
 """The demo training loads on the demo people, shows the worked figure, and loads twice the same."""
 
 import pytest
+from django.db.models import F
 from django.test import Client
+from django.utils import timezone
 
 import accounts.demo
 import courses.demo
 from accounts.models import User
-from courses.models import Attendance, Cohort, Curriculum, Enrolment, SelfStudyEntry, TrainingSession
+from courses.models import (
+    Attendance,
+    Cohort,
+    Curriculum,
+    Enrolment,
+    RemoteCompletion,
+    SelfStudyEntry,
+    TrainingSession,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +72,16 @@ def test_loading_the_demo_twice_changes_nothing(demo_people):
     first = counts()
     courses.demo.load()
     assert counts() == first
+
+
+def test_the_demo_records_hours_only_for_days_that_have_come(demo_people):
+    """The services' rules hold for the demo too: attendance of sessions held, completions and self-study
+    not after today, self-study not before its cohort's first day; and its upcoming sessions still show."""
+    courses.demo.load()
+    today = timezone.localdate()
+    assert Attendance.objects.exists() and SelfStudyEntry.objects.exists() and RemoteCompletion.objects.exists()
+    assert not Attendance.objects.filter(session__held_on__gt=today).exists()
+    assert not RemoteCompletion.objects.filter(completed_on__gt=today).exists()
+    assert not SelfStudyEntry.objects.filter(studied_on__gt=today).exists()
+    assert not SelfStudyEntry.objects.filter(studied_on__lt=F("enrolment__cohort__starts_on")).exists()
+    assert TrainingSession.objects.filter(held_on__gt=today, cohort__code="INST-A-STANDARD-RETAIL").exists()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from accounts.models import AuditEvent, User
 from courses import caching, services
@@ -284,3 +285,59 @@ def test_the_stand_ins_ended_enrolments_are_moved_without_a_lock(row_locks):
     services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
     assert row_locks == []
     assert Enrolment.objects.get(pk=s.clash.pk).trainee_id == s.person.pk
+
+
+# --- the person enrolled while the move runs -----------------------------------------------------------
+
+
+def enrolled_meanwhile(monkeypatch, person: User, *curricula) -> list[Enrolment]:
+    """The person is enrolled in each of ``curricula`` in turn, one each time the move locks an enrolment
+    (after it looked for clashes, before it moves the rows: the interleaving written out). On PostgreSQL
+    the move's UPDATE waits for that enrolment to commit, then the partial unique constraint refuses it."""
+    planted: list[Enrolment] = []
+    waiting = list(curricula)
+    lock_enrolment = services._lock_enrolment
+
+    def with_an_enrolment_meanwhile(enrolment):
+        if waiting:
+            planted.append(services.do_enrol(trainee=person, cohort=CohortFactory(curriculum=waiting.pop(0))))
+        return lock_enrolment(enrolment)
+
+    monkeypatch.setattr(services, "_lock_enrolment", with_an_enrolment_meanwhile)
+    return planted
+
+
+def test_an_enrolment_of_the_person_made_during_the_move_is_kept_and_the_stand_ins_clash_withdrawn(monkeypatch):
+    s = scene(UserFactory())
+    kept_cohort = s.kept.cohort
+    planted = enrolled_meanwhile(monkeypatch, s.person, curriculum_of("standard", "corporate"))  # the kept's
+
+    services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
+
+    (meanwhile,) = planted
+    assert Enrolment.objects.get(pk=meanwhile.pk).state == "pending"  # the person's own stays
+    assert Enrolment.objects.get(pk=s.kept.pk).state == "withdrawn"  # now a clash, withdrawn like the first
+    assert Enrolment.objects.get(pk=s.clash.pk).state == "withdrawn"
+    assert not Enrolment.objects.filter(trainee=s.stand_in).exists()
+    assert set(Enrolment.objects.filter(trainee=s.person).values_list("pk", flat=True)) == {
+        s.own.pk, s.clash.pk, s.kept.pk, meanwhile.pk
+    }  # fmt: skip
+    for cohort in (kept_cohort, s.cohort, meanwhile.cohort):
+        assert seats_taken(cohort) == seats_held(cohort)
+
+
+def test_a_move_refused_twice_by_enrolments_made_meanwhile_says_so_and_moves_nothing(monkeypatch):
+    s = scene(UserFactory())
+    senior = services.do_enrol(trainee=s.stand_in, cohort=CohortFactory(curriculum=curriculum_of("senior", "retail")))
+    enrolled_meanwhile(monkeypatch, s.person, curriculum_of("standard", "corporate"), curriculum_of("senior", "retail"))
+
+    with translation.override("en"), pytest.raises(services.TrainingError) as refused:
+        services.do_move_enrolments(from_trainee=s.stand_in, to_trainee=s.person)
+
+    assert refused.value.code == "enrolled_meanwhile"
+    assert str(refused.value).startswith("You were enrolled in a cohort at the very moment")
+    # All or nothing: the stand-in's enrolments are as they were, withdrawals included.
+    assert set(Enrolment.objects.filter(trainee=s.stand_in).values_list("pk", "state")) == {
+        (s.clash.pk, "approved"), (s.kept.pk, "pending"), (senior.pk, "pending")
+    }  # fmt: skip
+    assert seats_taken(s.cohort) == seats_held(s.cohort) == 2

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib import admin
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import StaffMembership
 from accounts.scoping import EmployerScopedAdmin, InstitutionScopedAdmin
@@ -45,11 +45,13 @@ def lin(other_institution) -> StaffMembership:
 
 @pytest.fixture
 def classes(institution, chen):
-    """Chen teaches one session of cohort A-TAUGHT; A-OTHER (same institution) has only someone else's session."""
+    """Chen teaches one session of cohort A-TAUGHT; A-OTHER (same institution) has only someone else's session.
+    A-TAUGHT's are today's: held (attendance is recorded) and still among a trainee's upcoming sessions."""
     taught = CohortFactory(institution=institution, code="A-TAUGHT")
     other = CohortFactory(institution=institution, code="A-OTHER")
-    mine = TrainingSessionFactory(cohort=taught, teacher_person=chen, teacher="", hours=Decimal(4))
-    colleague = TrainingSessionFactory(cohort=taught, teacher="Guest Lecturer Wu", hours=Decimal(4))
+    today = timezone.localdate()
+    mine = TrainingSessionFactory(cohort=taught, teacher_person=chen, teacher="", hours=Decimal(4), held_on=today)
+    colleague = TrainingSessionFactory(cohort=taught, teacher="Guest Lecturer Wu", hours=Decimal(4), held_on=today)
     elsewhere = TrainingSessionFactory(cohort=other, teacher="Guest Lecturer Ho")
     return taught, other, mine, colleague, elsewhere
 

@@ -313,10 +313,8 @@ def make_trainee_rows(trainee, rows: range) -> None:
         for earlier in Enrolment.objects.filter(trainee=trainee, curriculum=cohort.curriculum, state="approved"):
             services.do_withdraw_enrolment(enrolment=earlier)  # its rows stay on the dashboard
         enrolment = approved(trainee, cohort)
-        for day in range(3):
-            session = TrainingSessionFactory(
-                cohort=cohort, held_on=timezone.localdate() + datetime.timedelta(days=day - 1)
-            )
+        for day in range(3):  # the day before yesterday, yesterday and today: attendance is of sessions held
+            session = TrainingSessionFactory(cohort=cohort, held_on=timezone.localdate() - datetime.timedelta(days=day))
             services.do_record_attendance(session=session, enrolment=enrolment, hours=3)
         services.do_record_remote_completion(module=RemoteModuleFactory(cohort=cohort), enrolment=enrolment)
         services.do_log_self_study(
@@ -545,7 +543,7 @@ def test_a_session_falls_on_the_cohorts_first_or_last_day_or_between_them():
 
 
 def test_no_attendance_is_recorded_for_a_session_the_cohorts_new_dates_leave_out():
-    cohort, enrolment = in_training_cohort()
+    cohort, enrolment = in_training_cohort(ends_on=TODAY())  # its last day's session is held: today
     first = TrainingSessionFactory(cohort=cohort, held_on=cohort.starts_on, hours=8)
     last = TrainingSessionFactory(cohort=cohort, held_on=cohort.ends_on, hours=8)
     services.do_record_attendance(session=first, enrolment=enrolment, hours=8)
@@ -836,7 +834,11 @@ def test_a_day_of_self_study_holds_24_hours_exactly():
     yesterday = TODAY() - datetime.timedelta(days=1)
     log_self_study(enrolment, "13.7", day=yesterday)
     # SQLite's sum of the day reads 13.7000000000000: the message says 13.7 on both databases
-    with refused("day_over_24", f"{yesterday} already has 13.7 hours logged; a day has 24."):
+    with refused(
+        "day_over_24",
+        f"{en(yesterday)} already has 13.7 hours of self-study logged; a day has 24, "
+        "so at most 10.3 more can be logged for it.",
+    ):
         log_self_study(enrolment, "10.4", day=yesterday)
     log_self_study(enrolment, "10.3", day=yesterday)  # up to 24 with the first
     assert SelfStudyEntry.objects.filter(studied_on=yesterday).count() == 2
