@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from courses import services as training
 from courses.models import Enrolment
 from exams.models import AttemptQuestion, BlueprintRow, ExamPaper, Question, QuestionType, Sitting
 from exams.services.grading import score_answer
@@ -39,6 +40,19 @@ def make_question(
         data["correct"] = [f"{SECRET}-a", f"{SECRET}-c"] if kind == QuestionType.MULTIPLE else [f"{SECRET}-b"]
         data["max_score"] = 2 if kind == QuestionType.MULTIPLE else 1
     return Question.objects.create(**data)
+
+
+def save_syllabus(course, topics, start, end):
+    """A syllabus version of ``course`` with ``topics``, in force from ``start`` to ``end`` (None: open)."""
+    texts = {
+        "learning_outcomes_zh": "目標", "learning_outcomes_en": "Outcome", "textbook_title_zh": "教材",
+        "textbook_title_en": "Textbook", "textbook_edition": 1, "textbook_year": 2024,
+        "textbook_isbn": "9789867261007", "textbook_publisher_zh": "台灣金融研訓院",
+        "textbook_publisher_en": "Taiwan Academy of Banking and Finance",
+    }  # fmt: skip
+    return training.do_save_syllabus_version(
+        course=course, in_force_from=start, in_force_until=end, texts=texts, topics=topics
+    )
 
 
 def make_paper(course, *, essay=False, per_row=1, **kwargs) -> ExamPaper:

@@ -8,10 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from courses import services
 from courses.services import TopicData
 
-from .conftest import login
+from .conftest import login, save_syllabus
 from .test_instructions import start_url
 
 pytestmark = pytest.mark.django_db
@@ -25,15 +24,7 @@ def syllabus(course, start, end, label: str):
         TopicData(f"{label}法規", f"{label} regulations", "law", Decimal(1)),
         TopicData(f"{label}行銷", f"{label} marketing", "marketing", Decimal(1)),  # no question asks about it
     ]
-    texts = {
-        "learning_outcomes_zh": "目標", "learning_outcomes_en": "Outcome", "textbook_title_zh": "教材",
-        "textbook_title_en": "Textbook", "textbook_edition": 1, "textbook_year": 2024,
-        "textbook_isbn": "9789867261007", "textbook_publisher_zh": "台灣金融研訓院",
-        "textbook_publisher_en": "Taiwan Academy of Banking and Finance",
-    }  # fmt: skip
-    return services.do_save_syllabus_version(
-        course=course, in_force_from=start, in_force_until=end, texts=texts, topics=topics
-    )
+    return save_syllabus(course, topics, start, end)
 
 
 def test_the_instructions_link_each_blueprint_area_to_the_topics_of_the_cohorts_syllabus(world):

@@ -16,7 +16,7 @@ import accounts.demo
 import courses.demo
 import exams.demo
 from accounts.models import User
-from courses import demo_syllabi, services
+from courses import demo_syllabi
 from courses.models import Course
 from courses.services import TopicData
 from exams import imports, selectors
@@ -24,7 +24,7 @@ from exams.demo_questions import BY_COURSE
 from exams.models import AttemptQuestion, Question, QuestionType, Sitting
 from exams.services import attempts, question_bank
 
-from .conftest import login
+from .conftest import login, save_syllabus
 from .test_bank_and_admin import csv_upload, json_dump, row
 
 pytestmark = pytest.mark.django_db
@@ -36,15 +36,7 @@ def syllabus(course, areas: list[str], start: datetime.date, end: datetime.date 
     topics = [
         TopicData(f"主題{n}", f"Topic {n}", area, h) for n, (area, h) in enumerate(zip(areas, hours, strict=True), 1)
     ]
-    texts = {
-        "learning_outcomes_zh": "目標", "learning_outcomes_en": "Outcome", "textbook_title_zh": "教材",
-        "textbook_title_en": "Textbook", "textbook_edition": 1, "textbook_year": 2024,
-        "textbook_isbn": "9789867261007", "textbook_publisher_zh": "台灣金融研訓院",
-        "textbook_publisher_en": "Taiwan Academy of Banking and Finance",
-    }  # fmt: skip
-    return services.do_save_syllabus_version(
-        course=course, in_force_from=start, in_force_until=end, texts=texts, topics=topics
-    )
+    return save_syllabus(course, topics, start, end)
 
 
 def question_data(course, area: str, **kw) -> dict:
