@@ -416,6 +416,8 @@ NO_OBJECT: dict[str, str] = {
     "admin:courses_enrolment_process_import": "confirms the importer's own upload",
     "admin:courses_enrolment_enrol": "offers only the staff member's own trainees and cohorts; another "
     "institution's are invalid choices (tests/courses/test_admin_enrol.py)",
+    "admin:courses_enrolment_enrol_trainees": "the trainee search of Enrol trainees: the searcher's institution's "
+    "trainees only, or the office's all (tests/courses/test_admin_enrol_search.py)",
     "admin:exams_question_import": "the program office's question bank upload",
     "api:token": "client credentials for the caller's own client",
     "api:schema": "the API's description",
