@@ -377,8 +377,8 @@ def _exams(scale: Scale) -> None:
     # One sitting per course of the cohort's curriculum (but the grading course), a week after the cohort.
     sql(
         """
-        INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, created_at)
-        SELECT p.id, co.id, co.ends_on + interval '7 days', co.ends_on + interval '8 days', true, '', now()
+        INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, place_en, created_at)
+        SELECT p.id, co.id, co.ends_on + interval '7 days', co.ends_on + interval '8 days', true, '', '', now()
         FROM courses_cohort co
         JOIN courses_curriculumcourse cc ON cc.curriculum_id = co.curriculum_id
         JOIN courses_course c ON c.id = cc.course_id AND c.code <> %(g)s
@@ -677,8 +677,8 @@ def prepare_run() -> RunRows:
         )
         sql(
             """
-            INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, created_at)
-            SELECT p.id, co.id, now() - interval '1 day', now() + interval '3650 days', true, '', now()
+            INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, place_en, created_at)
+            SELECT p.id, co.id, now() - interval '1 day', now() + interval '3650 days', true, '', '', now()
             FROM courses_cohort co, exams_exampaper p JOIN courses_course c ON c.id = p.course_id
             WHERE co.code = 'B-BENCH' AND c.code = %(g)s
             """,

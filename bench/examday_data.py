@@ -66,8 +66,8 @@ def prepare(count: int) -> dict:
         )
         sql(
             """
-            INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, created_at)
-            SELECT p.id, co.id, now() - interval '1 day', now() + interval '3650 days', true, '', now()
+            INSERT INTO exams_sitting (paper_id, cohort_id, opens_at, closes_at, is_online, place, place_en, created_at)
+            SELECT p.id, co.id, now() - interval '1 day', now() + interval '3650 days', true, '', '', now()
             FROM courses_cohort co, exams_exampaper p JOIN courses_course c ON c.id = p.course_id
             WHERE co.code = %(code)s AND c.code = %(g)s
             """,

@@ -92,7 +92,7 @@ def rows_of_two_banks(hr_client, other_hr_client):
     """13 certificates of bank A's employees whose change times tie in threes; 4 of bank B's."""
     made = []
     for n in range(13):
-        profile = TraineeProfileFactory(employer=hr_client.employer, employee_number=f'A-"{n}"\u2028é')
+        profile = TraineeProfileFactory(employer=hr_client.employer, employee_number=f'A-"{n}"\u2028É')
         kind = ("standard", "retail") if n % 3 else ("assistant", None)
         made.append(
             CertificateFactory(
