@@ -5,6 +5,8 @@ Institution staff never see these pages.
 
 from __future__ import annotations
 
+import copy
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
@@ -16,7 +18,7 @@ from accounts.outbound import OutboundRefused
 from . import selectors, services
 from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
 from .webhooks import deliveries, endpoints, signing
-from .webhooks.events import EVENT_SCOPES
+from .webhooks.events import EVENT_LABELS, EVENT_SCOPES, EVENTS
 
 #: A client's scope switches (``ApiClient.scopes`` reads them), in the order of ``SCOPES``.
 SCOPE_FIELDS = [f"can_{scope}" for scope in SCOPES]
@@ -105,7 +107,13 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
         for client in queryset.select_related("application"):
             secret = services.do_rotate_secret(client=client)
             _show_secret_once(
-                request, _("Client %(id)s: its new secret is %(secret)s — it is not shown again."), client, secret
+                request,
+                _(
+                    "Client %(id)s: its new secret is %(secret)s — it is not shown again. The tokens issued with the "
+                    "old secret no longer work."
+                ),
+                client,
+                secret,
             )
 
     @admin.action(description=_("Revoke the selected clients (their tokens stop working now)"))
@@ -177,10 +185,21 @@ class WebhookEndpointAdmin(ProgramOfficeOnly, admin.ModelAdmin):
         )
 
 
+class EventListFilter(admin.ChoicesFieldListFilter):
+    """Django's filter of a field with choices, each event shown by its label in the page's language
+    (:data:`~hr_api.webhooks.events.EVENT_LABELS`): the field's own choices are the events' names, which the
+    deliveries carry. The same ``event__exact`` lookups."""
+
+    def __init__(self, field, *args, **kwargs):
+        field = copy.copy(field)  # the model's field keeps its choices
+        field.choices = [(event, EVENT_LABELS[event]) for event in EVENTS]
+        super().__init__(field, *args, **kwargs)
+
+
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
-    list_filter = ["status", "event"]
+    list_filter = ["status", ("event", EventListFilter)]
     list_select_related = ["endpoint"]
     search_fields = ["event_id", "endpoint__url"]
     readonly_fields = [

@@ -18,6 +18,7 @@ from oauth2_provider.oauth2_validators import OAuth2Validator
 from oauth2_provider.scopes import SettingsScopes
 from oauth2_provider.settings import oauth2_settings
 from oauthlib.common import INVALID_HEX_PATTERN
+from oauthlib.oauth2.rfc6749 import errors as oauth2_errors
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
@@ -51,6 +52,21 @@ class ClientValidator(OAuth2Validator):
             return False
         client = client_of(request.client)
         return client is not None and client.is_active
+
+    def _save_bearer_token(self, token, request, *args, **kwargs):
+        # In DOT's transaction, under the application's row lock, which hr_api.services.do_rotate_secret holds
+        # while it changes the secret and ends the tokens: a request authenticated with the secret it replaced,
+        # just before the rotation committed, gets no token either (invalid_client, as with the old secret after).
+        current = (
+            get_application_model()
+            .objects.select_for_update()
+            .filter(pk=request.client.pk)
+            .values_list("client_secret", flat=True)
+            .first()
+        )
+        if current != request.client.client_secret:
+            raise oauth2_errors.InvalidClientError(request=request)  # DOT answers it as any refusal
+        return super()._save_bearer_token(token, request, *args, **kwargs)
 
 
 class InvalidToken(exceptions.AuthenticationFailed):

@@ -24,6 +24,15 @@ from core.prepared import PreparedRows
 
 PAGE_SIZE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 
+#: What ``updated_since`` must look like before it is read: an ISO 8601 date-time, a date *and* a time. Python's
+#: parser (``parse_datetime``) also takes a date alone (``2026-01-31``, ``2026-W01``) as its midnight, which would
+#: then be refused for its missing zone, as if only the zone were wrong; and it takes non-ASCII digits.
+DATE_TIME = re.compile(
+    r"[0-9]{4}-?(?:[0-9]{2}-?[0-9]{2}|W[0-9]{2}-?[0-9]|[0-9]{3})[T ]"  # a calendar, week or ordinal date, then T
+    r"[0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2}(?:[.,][0-9]+)?)?)?"  # the time, to the minute, second or a fraction
+    r"(?:Z|[+-][0-9]{2}(?::?[0-9]{2}(?::?[0-9]{2}(?:[.][0-9]+)?)?)?)?"  # the zone, if any
+)
+
 UPDATED_SINCE = OpenApiParameter(
     "updated_since",
     OpenApiTypes.DATETIME,
@@ -172,7 +181,7 @@ def parse_updated_since(request) -> datetime.datetime | None:
     if raw is None or raw == "":
         return None
     try:
-        value = parse_datetime(raw)
+        value = parse_datetime(raw) if DATE_TIME.fullmatch(raw) else None
     except ValueError:
         value = None
     if value is None:

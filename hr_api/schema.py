@@ -129,7 +129,9 @@ PROBLEM = {
 }
 
 ERRORS = {
-    "400": "Bad input: every bad field is named in `errors`.",
+    "400": "Bad input: every bad field is named in `errors`, and so is every query parameter the operation does not "
+    "list (`unknown_parameter`), gives twice (`repeated_parameter`) or gives a value it does not take "
+    "(`invalid_choice`).",
     "401": "No valid token.",
     "403": "The token lacks the scope this operation needs.",
     "404": "No such row for this employer, or a `cursor` this API did not give.",
@@ -251,7 +253,10 @@ class UrlFieldExtension(OpenApiSerializerFieldExtension):
 
 OAUTH_ERROR = {
     "type": "object",
-    "description": "OAuth 2.0 error (RFC 6749 section 5.2).",
+    "description": (
+        "OAuth 2.0 error (RFC 6749 section 5.2): `error_description` in English (the RFC allows ASCII only), "
+        "`detail` the same in the language of `Accept-Language`."
+    ),
     "properties": {
         "error": {
             "type": "string",
@@ -265,6 +270,7 @@ OAUTH_ERROR = {
             ],
         },
         "error_description": {"type": "string"},
+        "detail": {"type": "string"},
     },
     "required": ["error"],
 }

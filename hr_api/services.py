@@ -64,12 +64,18 @@ def do_create_client(
 
 @transaction.atomic
 def do_rotate_secret(*, client: ApiClient, client_secret: str | None = None) -> str:
-    """A new secret; tokens already issued stay valid until they expire (a rotation without downtime)."""
+    """A new secret, and the tokens issued until now stop working (in the same transaction, under the
+    application's row lock): a secret is rotated because the old one may have leaked, and a token got with a
+    leaked secret is as good as the secret for its hour. The HR system asks for a new token with the new one."""
     secret = client_secret or secrets.token_urlsafe(32)
     application = Application.objects.select_for_update().get(pk=client.application_id)
     application.client_secret = secret
     application.save(update_fields=["client_secret", "updated"])
-    record_client_change(client, change="secret_rotated", summary=f"secret rotated {application.client_id}")
+    RefreshToken.objects.filter(application_id=application.pk).delete()
+    ended = AccessToken.objects.filter(application_id=application.pk).delete()[1].get(AccessToken._meta.label, 0)
+    record_client_change(
+        client, change="secret_rotated", summary=f"secret rotated {application.client_id}", tokens_revoked=ended
+    )
     return secret
 
 

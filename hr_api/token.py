@@ -3,6 +3,14 @@
 At most ``API_TOKEN_RATE_PER_MINUTE`` requests per minute per address and per client id (from
 HTTP Basic or the form), counted in the shared cache (``CACHE_URL``), then 429 with Retry-After.
 Every refused token request (a wrong secret, a revoked client) is in the audit trail.
+
+A refusal keeps RFC 6749's shape (section 5.2: ``error`` as oauthlib gives it) with an ``error_description``
+in English, which the RFC limits to printable ASCII, and adds ``detail``: the same in the request's language
+(``Accept-Language``, as every API answer and as the problems' ``detail``; clients ignore members they do not
+know, RFC 6749 section 5.1): :data:`ERROR_TEXTS`. A method other than POST is the API's 405 problem with
+``Allow: POST`` (not Django's empty HTML page): RFC 6749's error codes are for a token request the server
+read, and the API answers every other HTTP-level refusal (this endpoint's 429 too) as
+``application/problem+json``.
 """
 
 from __future__ import annotations
@@ -11,11 +19,15 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from oauth2_provider.views import TokenView
+from rest_framework import exceptions
 
 from accounts import audit
 from accounts.client_address import client_ip
@@ -24,6 +36,75 @@ from core.ratelimit import over_limit
 from .errors import PROBLEM_CONTENT_TYPE, problem_body
 
 WINDOW_SECONDS = 60
+
+#: The ``error_description`` of each error a client's token request can cause (RFC 6749, 5.2), by ``error``.
+ERROR_TEXTS = {
+    "invalid_client": gettext_lazy("Unknown client id or wrong secret, or the client is revoked."),
+    "invalid_grant": gettext_lazy("The grant is invalid or has expired; ask with grant_type=client_credentials."),
+    "unauthorized_client": gettext_lazy("This client may use grant_type=client_credentials only."),
+    "unsupported_grant_type": gettext_lazy("Unsupported grant type; send grant_type=client_credentials."),
+    "invalid_scope": gettext_lazy("A scope asked for is unknown or not granted to this client."),
+    "invalid_request": gettext_lazy(
+        "The token request is malformed: send grant_type=client_credentials in a form-encoded body, with the "
+        "client id and secret by HTTP Basic or in the form."
+    ),
+}
+#: oauthlib's own ``invalid_request`` descriptions that say more than :data:`ERROR_TEXTS`' (what it names kept).
+INVALID_REQUEST_TEXTS = [
+    (
+        re.compile(r"URL query parameters are not allowed"),
+        gettext_lazy("Send the parameters in the form-encoded body, not in the URL."),
+    ),
+    (re.compile(r"Duplicate (\w+) parameter\."), gettext_lazy("Give the %(parameter)s parameter once.")),
+    (
+        re.compile(r"Request is missing (\w+) parameter\."),
+        gettext_lazy("The request lacks the %(parameter)s parameter."),
+    ),
+]
+
+#: The device grant, which DOT's view reads before oauthlib does (its ``device_code`` unchecked: a KeyError).
+DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+
+
+def error_description(error: str, original: str) -> str | None:
+    """The ``error_description`` of ``error`` in the request's language (None: an error no client causes,
+    whose description stays oauthlib's); ``original`` is oauthlib's."""
+    if error == "invalid_request":
+        for pattern, text in INVALID_REQUEST_TEXTS:
+            if found := pattern.fullmatch(original):
+                return str(text) % {"parameter": found[1]} if found.groups() else str(text)
+    text = ERROR_TEXTS.get(error)
+    return None if text is None else str(text)
+
+
+def oauth_error(status: int, error: str) -> HttpResponse:
+    """An RFC 6749 error answer made here, as oauthlib makes its own (no cache)."""
+    response = HttpResponse(json.dumps({"error": error}), status=status, content_type="application/json")
+    response["Cache-Control"] = "no-store"
+    response["Pragma"] = "no-cache"
+    return response
+
+
+def translated(response: HttpResponse) -> HttpResponse:
+    """``response`` with its RFC 6749 error's description in the request's language (``error`` unchanged), as
+    ``application/json`` (oauthlib's refusal of a query string comes without a type: Django's default, HTML)."""
+    if response.status_code < 400:
+        return response
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return response
+    if not isinstance(body, dict) or not isinstance(body.get("error"), str):
+        return response
+    original = str(body.get("error_description", ""))
+    detail = error_description(body["error"], original)
+    if detail is not None:
+        with translation.override("en"):
+            body["error_description"] = error_description(body["error"], original)
+        body["detail"] = detail
+        response.content = json.dumps(body, ensure_ascii=False).encode()
+    response["Content-Type"] = "application/json"
+    return response
 
 
 def _client_id(request: HttpRequest) -> str:
@@ -37,6 +118,15 @@ def _client_id(request: HttpRequest) -> str:
 
 
 class ThrottledTokenView(TokenView):
+    def http_method_not_allowed(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        detail = str(exceptions.MethodNotAllowed(request.method).detail)
+        body = problem_body(405, code="method_not_allowed", detail=detail)
+        response = HttpResponse(json.dumps(body, ensure_ascii=False), status=405, content_type=PROBLEM_CONTENT_TYPE)
+        response["Allow"] = "POST"
+        return response
+
+    options = http_method_not_allowed  # Django's would answer 200 with an empty page
+
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = settings.API_TOKEN_RATE_PER_MINUTE
         client_id = _client_id(request)
@@ -58,7 +148,11 @@ class ThrottledTokenView(TokenView):
             )
             response["Retry-After"] = str(WINDOW_SECONDS)
             return response
-        response = super().post(request, *args, **kwargs)
+        if request.POST.get("grant_type") == DEVICE_CODE:
+            response = oauth_error(400, "unsupported_grant_type")  # no device flow here
+        else:
+            response = super().post(request, *args, **kwargs)
+        response = translated(response)
         if response.status_code >= 400:
             audit.record(
                 audit.Action.ACCESS_REFUSED,

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from accounts import audit
 from accounts.converters import parse_id
+from courses.models import Tier, Track
 from hr_api.auth import ClientAuthentication, ClientRateThrottle, HasScope, scope_needed
 from hr_api.errors import problem_handler
 from hr_api.models import ApiClient
@@ -27,6 +28,7 @@ from hr_api.pagination import (
     filter_updated_since,
     parse_updated_since,
 )
+from hr_api.parameters import check_query_parameters, invalid_choice
 from hr_api.parsers import StrictJSONParser
 from hr_api.renderers import ApiContentNegotiation
 from hr_api.serializers.base import StrictSerializer
@@ -63,6 +65,11 @@ class ApiView(GenericAPIView):
         if request.method in ("POST", "PUT", "PATCH"):
             request._request.body  # noqa: B018
         super().initial(request, *args, **kwargs)
+        # After authentication, scope and throttle (401, 403, 429 first); a method the view has no handler
+        # for goes on to its 405.
+        handler = request.method.lower()
+        if handler in self.http_method_names and callable(getattr(self, handler, None)):
+            check_query_parameters(type(self), request.method, request.query_params)
         # PostgreSQL refuses NUL in text; no id, code or filter of ours contains one.
         values = [*request.query_params.values(), *(v for v in kwargs.values() if isinstance(v, str))]
         if any("\x00" in value for value in values):
@@ -113,12 +120,30 @@ class ApiView(GenericAPIView):
             raise exceptions.ValidationError({"employee": [_("Give an employee id.")]})
         return employee_id
 
+    def catalog_codes(self, *names: str) -> dict[str, str | None]:
+        """The catalog codes the request gives for the filters ``names`` (of :data:`CATALOG_FILTERS`; None: not
+        given). A code the catalog does not have answers 400 naming the filter and listing the catalog's codes,
+        as an ``enum`` parameter does (:func:`~hr_api.parameters.check_query_parameters`), rather than an empty
+        list. The catalog's rows decide; the schema gives their codes as a ``pattern`` (:data:`TIER_CODES`)."""
+        given = {name: self.request.query_params.get(name) or None for name in names}
+        errors = {}
+        for name, code in given.items():
+            if code is None:
+                continue
+            codes = list(CATALOG_FILTERS[name].objects.values_list("code", flat=True))
+            if code not in codes:
+                errors[name] = [invalid_choice(codes)]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return given
+
     def tier_track_filtered(self, queryset, *, path: str = ""):
         """``queryset`` narrowed to the ``tier`` and ``track`` codes the request gives (:data:`TIER_TRACK_FILTERS`);
         ``path`` leads from a row to what has the tier and track (``"curriculum__"`` from a cohort)."""
-        if tier := self.request.query_params.get("tier"):
+        codes = self.catalog_codes("tier", "track")
+        if tier := codes["tier"]:
             queryset = queryset.filter(**{f"{path}tier__code": tier})
-        if track := self.request.query_params.get("track"):
+        if track := codes["track"]:
             queryset = queryset.filter(**{f"{path}track__code": track})
         return queryset
 
@@ -139,10 +164,34 @@ class ApiView(GenericAPIView):
         return self.get_paginated_response(serializer.json_rows(page))
 
 
+#: The filters whose value is a code of the national catalog (:meth:`ApiView.catalog_codes`).
+CATALOG_FILTERS: dict[str, type[Tier] | type[Track]] = {"tier": Tier, "track": Track}
+
+#: The national catalog's tier and track codes (courses/migrations/0002_national_catalog.py), in the schema as the
+#: ``pattern`` of the filters, so that a client knows a code the catalog lacks is refused (a test compares them
+#: with the catalog's rows). Text, not an ``enum``: a generated client keeps taking a string.
+TIER_CODES = ("assistant", "standard", "senior")
+TRACK_CODES = ("corporate", "retail")
+
+
+def codes_pattern(codes: Sequence[str]) -> str:
+    return f"^({'|'.join(codes)})$"
+
+
 #: The ``tier`` and ``track`` parameters of a list (read by :meth:`ApiView.tier_track_filtered`).
 TIER_TRACK_FILTERS = (
-    OpenApiParameter("tier", OpenApiTypes.STR, description="A tier code: assistant, standard or senior."),
-    OpenApiParameter("track", OpenApiTypes.STR, description="A track code: corporate or retail."),
+    OpenApiParameter(
+        "tier",
+        OpenApiTypes.STR,
+        description="A tier code: assistant, standard or senior (another answers 400).",
+        pattern=codes_pattern(TIER_CODES),
+    ),
+    OpenApiParameter(
+        "track",
+        OpenApiTypes.STR,
+        description="A track code: corporate or retail (another answers 400).",
+        pattern=codes_pattern(TRACK_CODES),
+    ),
 )
 
 

@@ -18,6 +18,8 @@ delivery is recorded and sent only while one of the employer's active clients st
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from hr_api.models import WebhookEndpoint
 
 EVENTS = [e.value for e in WebhookEndpoint.Event]
@@ -32,4 +34,14 @@ EVENT_SCOPES: dict[str, str] = {
     _Event.CERTIFICATE_ISSUED.value: "read",  # /api/v1/certificates/
     _Event.CERTIFICATE_STATUS_CHANGED.value: "read",  # /api/v1/certificates/
     _Event.MANAGER_COMPLIANCE_CHANGED.value: "managers",  # /api/v1/managers/
+}
+
+#: What each event is called on the program office's pages (admin), in the page's language; the API and the
+#: deliveries name an event by its name. Every event of :data:`EVENTS` has one (a test checks).
+EVENT_LABELS = {
+    _Event.ENROLLMENT_STATUS_CHANGED.value: _("enrolment state changed"),
+    _Event.EXAM_RESULT_PUBLISHED.value: _("exam result published"),
+    _Event.CERTIFICATE_ISSUED.value: _("certificate issued"),
+    _Event.CERTIFICATE_STATUS_CHANGED.value: _("certificate status changed"),
+    _Event.MANAGER_COMPLIANCE_CHANGED.value: _("manager compliance changed"),
 }

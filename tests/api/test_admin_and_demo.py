@@ -1,6 +1,7 @@
 """The program office manages clients in admin; the demo gives each demo bank a working client."""
 
 import base64
+import re
 
 from django.contrib.messages import get_messages
 from rest_framework.test import APIClient
@@ -58,3 +59,29 @@ def test_the_demo_clients_get_tokens_and_loading_twice_changes_nothing(db):
     assert token_status("demo-hr-b", "demo-hr-secret-b") == 200
     a = ApiClient.objects.get(application__client_id="demo-hr-a")
     assert a.employer.code == "bank-a" and a.scopes == ["read", "enroll", "webhooks", "managers", "evaluations"]
+
+
+def test_the_delivery_filter_shows_each_event_by_its_label(admin_client, employer):
+    """The event filter showed the names a delivery carries (``certificate.issued``); it shows the labels in the
+    page's language, and filters by the name as before."""
+    from hr_api.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(employer=employer, url="https://hr.example/hook", events=[], secret="s")
+    issued = WebhookDelivery.objects.create(endpoint=endpoint, event="certificate.issued", payload={})
+    WebhookDelivery.objects.create(endpoint=endpoint, event="exam.result_published", payload={})
+    response = admin_client.get("/en/admin/hr_api/webhookdelivery/")
+    assert response.status_code == 200
+    spec = next(s for s in response.context["cl"].filter_specs if getattr(s, "field_path", "") == "event")
+    shown = {choice["display"] for choice in spec.choices(response.context["cl"])}
+    assert {"certificate issued", "exam result published", "manager compliance changed"} <= shown
+    assert not {"certificate.issued", "exam.result_published"} & shown
+    page = response.content.decode()
+    assert re.search(r'href="\?event__exact=certificate\.issued"[^>]*>\s*certificate issued\s*</a>', page)
+    filtered = admin_client.get("/en/admin/hr_api/webhookdelivery/", {"event__exact": "certificate.issued"})
+    assert list(filtered.context["cl"].result_list) == [issued]
+
+
+def test_every_event_has_a_label():
+    from hr_api.webhooks.events import EVENT_LABELS, EVENTS
+
+    assert set(EVENT_LABELS) == set(EVENTS)

@@ -104,3 +104,56 @@ def test_a_client_id_with_a_nul_character_is_refused_and_recorded_not_a_server_e
     assert 400 <= response.status_code < 500, response.status_code
     event = AuditEvent.objects.filter(summary__startswith="token refused").latest("pk")
     assert "\x00" not in event.actor_label
+
+
+def bearer(token: str) -> APIClient:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return api
+
+
+def test_rotating_the_secret_ends_the_tokens_issued_with_the_old_one(cast):
+    """A secret is rotated because it may have leaked: a token got with it must not stay good for its hour;
+    one asked with the new secret works."""
+    before = ask_token("hr-alpha", "s-a").json()["access_token"]
+    assert bearer(before).get("/api/v1/employees/").status_code == 200
+    new = services.do_rotate_secret(client=cast.hr_a)
+    body = assert_problem(bearer(before).get("/api/v1/employees/"), 401)
+    assert body["type"].endswith("invalid_token")
+    after = ask_token("hr-alpha", new).json()["access_token"]
+    assert bearer(after).get("/api/v1/employees/").status_code == 200
+    assert cast.api_b.get("/api/v1/employees/").status_code == 200  # another client's tokens are its own
+
+
+def test_the_rotation_records_how_many_tokens_it_ended(cast):
+    from accounts.models import AuditEvent
+
+    ask_token("hr-alpha", "s-a")
+    services.do_rotate_secret(client=cast.hr_a)
+    event = AuditEvent.objects.filter(detail__change="secret_rotated").latest("pk")
+    assert event.detail["tokens_revoked"] >= 2  # the cast's token and the one asked above
+
+
+def test_a_token_asked_with_the_old_secret_as_the_rotation_commits_does_not_work(cast, monkeypatch):
+    """The token request authenticated with the old secret, then the rotation committed before the token was
+    stored (two processes): no token is issued, as for the old secret after the rotation."""
+    from oauth2_provider.models import AccessToken
+
+    from hr_api.auth import ClientValidator
+
+    authenticate = ClientValidator.authenticate_client
+    rotated = []
+
+    def then_rotated(self, request, *args, **kwargs):
+        ok = authenticate(self, request, *args, **kwargs)
+        if ok and not rotated:
+            rotated.append(services.do_rotate_secret(client=cast.hr_a))
+        return ok
+
+    monkeypatch.setattr(ClientValidator, "authenticate_client", then_rotated)
+    response = ask_token("hr-alpha", "s-a")
+    assert rotated
+    assert response.status_code == 401, response.content
+    assert response.json()["error"] == "invalid_client"
+    assert not AccessToken.objects.filter(application=cast.hr_a.application).exists()
+    assert ask_token("hr-alpha", rotated[0]).status_code == 200

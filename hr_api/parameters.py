@@ -1,0 +1,92 @@
+"""The query parameters an operation takes are the ones its schema lists, and no others.
+
+An HR system that misspells a filter (``?updatedSince=…``) must not get every row as if it had asked for
+none: a nightly sync would take the whole list for the changes. So every endpoint refuses, with 400 naming
+each, a query parameter its operation does not list (``unknown_parameter``), a parameter given twice that
+takes one value (``repeated_parameter``: which of the two did the client mean?), and a value outside the
+``enum`` the schema gives (``invalid_choice``, listing the values).
+
+What an operation lists is read from the schema document itself (:func:`documented_query_parameters`:
+drf-spectacular's generator, as ``/api/v1/schema/`` serves it, once per process), so the server and the
+schema cannot drift: a parameter declared on a view (``extend_schema(parameters=…)``, the pagination's
+``cursor`` and ``page_size``) is taken, anything else refused.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions
+
+
+def _resolve(schema: dict[str, Any], components: Mapping[str, Any]) -> dict[str, Any]:
+    """A parameter's schema, a ``$ref`` to a component followed (drf-spectacular's enum hook may make one)."""
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        return components.get(ref.rsplit("/", 1)[-1], schema)
+    return schema
+
+
+@functools.cache  # once per process (two threads may both build it the first time: the same document)
+def _documented() -> dict[tuple[type, str], dict[str, dict[str, Any]]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()
+    document = generator.get_schema(request=None, public=True)
+    components = document.get("components", {}).get("schemas", {})
+    documented: dict[tuple[type, str], dict[str, dict[str, Any]]] = {}
+    for path, _regex, method, callback in generator.endpoints:
+        view = generator.create_view(callback, method)
+        operation = document["paths"].get(generator.coerce_path(path, method, view), {}).get(method.lower())
+        if operation is None:  # left out of the schema: it documents no parameter
+            continue
+        parameters = {
+            parameter["name"]: _resolve(parameter.get("schema", {}), components)
+            for parameter in operation.get("parameters", [])
+            if parameter.get("in") == "query"
+        }
+        documented.setdefault((callback.cls, method.upper()), {}).update(parameters)
+    return documented
+
+
+def documented_query_parameters(view_class: type, method: str) -> dict[str, dict[str, Any]]:
+    """The query parameters the schema lists for ``method`` on ``view_class``, each with its schema (HEAD:
+    GET's). None listed, or no such operation in the schema: an empty dict."""
+    return _documented().get((view_class, "GET" if method.upper() == "HEAD" else method.upper()), {})
+
+
+def check_query_parameters(view_class: type, method: str, query) -> None:
+    """400 (a ``ValidationError`` naming each parameter) unless ``query`` (a ``QueryDict``) gives only
+    parameters the operation lists, each once (unless the schema makes it an array), each ``enum`` value
+    one of the listed ones. An empty value is no value (``?status=``: the schema's ``allowEmptyValue``)."""
+    documented = documented_query_parameters(view_class, method)
+    errors: dict[str, list[exceptions.ErrorDetail]] = {}
+    for name in query:
+        schema = documented.get(name)
+        if schema is None:
+            if documented:
+                text = _("Unknown parameter. This operation takes: %(names)s.") % {
+                    "names": ", ".join(sorted(documented))
+                }
+            else:
+                text = _("Unknown parameter. This operation takes no query parameters.")
+            errors[name] = [exceptions.ErrorDetail(str(text), code="unknown_parameter")]
+            continue
+        values = query.getlist(name)
+        if len(values) > 1 and schema.get("type") != "array":
+            errors[name] = [exceptions.ErrorDetail(str(_("Give this parameter once.")), code="repeated_parameter")]
+            continue
+        choices = schema.get("enum")
+        if choices and values[0] != "" and values[0] not in choices:
+            errors[name] = [invalid_choice([str(choice) for choice in choices])]
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+def invalid_choice(choices: list[str]) -> exceptions.ErrorDetail:
+    """The error of a value that is not one of ``choices`` (an ``enum``, or the catalog's codes)."""
+    text = _("Unknown value; give one of: %(choices)s.") % {"choices": ", ".join(choices)}
+    return exceptions.ErrorDetail(str(text), code="invalid_choice")
