@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -27,7 +29,7 @@ from .scoping import (
     is_program_office,
 )
 from .second_factor.admin import may_reset_second_factor, reset_second_factor
-from .selectors import TRAINEE_INSTITUTION_PATHS
+from .selectors import TRAINEE_INSTITUTION_PATHS, accounts_that_may_be_trainees
 
 # The roles' groups are named in English in the database (code looks them up by name); people read them here.
 GROUP_LABELS = {
@@ -47,6 +49,19 @@ def group_label(name: str) -> str:
 class GroupListFilter(admin.RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         return [(pk, group_label(str(name))) for pk, name in super().field_choices(field, request, model_admin)]
+
+
+def is_autocomplete_of(request: HttpRequest, model: type[Model], field_name: str) -> bool:
+    """Whether ``request`` is the admin's autocomplete of ``model``'s ``field_name`` (Django asks the target's
+    admin for the rows, and says in the query which field they are for)."""
+    match = getattr(request, "resolver_match", None)
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("app_label") == model._meta.app_label
+        and request.GET.get("model_name") == model._meta.model_name
+        and request.GET.get("field_name") == field_name
+    )
 
 
 @admin.register(User)
@@ -102,6 +117,14 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
             return [*self.readonly_fields, "email"]
         return self.readonly_fields
 
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if is_autocomplete_of(request, TraineeProfile, "user"):
+            # Choosing a trainee profile's account: only people who may be trainees, not staff or
+            # someone who has a profile already (the rows stay this admin's, scoped to the institution).
+            queryset = accounts_that_may_be_trainees(queryset)
+        return queryset, may_have_duplicates
+
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
         # Setting someone else's password would let an institution take over a trainee shared
         # with another institution; people set their own through the reset link.
@@ -132,6 +155,16 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
             return [*self.list_filter, "registered_by"]
         return self.list_filter
 
+    def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user_field = form.base_fields.get("user")
+        if user_field is not None:
+            # What the autocomplete offers (UserAdmin.get_search_results) is also all the form accepts.
+            user_field.queryset = accounts_that_may_be_trainees(
+                user_field.queryset, keeping=obj.user_id if obj is not None else None
+            )
+        return form
+
     def get_list_display(self, request: HttpRequest):
         if is_program_office(request.user):
             return self.list_display
@@ -149,6 +182,10 @@ class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
     def has_export_permission(self, request: HttpRequest) -> bool:
         # import-export lets any staff member export by default; a grader may not list trainees.
         return self.has_view_permission(request)
+
+    def get_export_filename(self, request: HttpRequest, queryset, file_format) -> str:
+        # import-export dates the file by UTC (timezone.now()): before 08:00 in Taipei that is yesterday.
+        return f"{self.model.__name__}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
 
 @admin.register(StaffMembership)

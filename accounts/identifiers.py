@@ -12,9 +12,10 @@ a number in any other form (``accounts_traineeprofile`` check ``trainee_employee
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
-from django import forms
-from django.db import models
+from core.fields import NormalisedTextField
+from core.forms import NormalisedCharField
 
 
 def normalize_email(value: object) -> str:
@@ -28,16 +29,16 @@ def normalize_employee_number(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
 
 
-class EmployeeNumberFormField(forms.CharField):
-    def to_python(self, value):
-        return normalize_employee_number(super().to_python(value))
+class EmployeeNumberFormField(NormalisedCharField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{"normaliser": normalize_employee_number, **kwargs})
 
 
-class EmployeeNumberField(models.CharField):
+class EmployeeNumberField(NormalisedTextField):
     """An employee number column; its admin and model forms normalise what is typed."""
 
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": EmployeeNumberFormField, **kwargs})
+    normaliser = staticmethod(normalize_employee_number)
+    form_class = EmployeeNumberFormField
 
 
 def lockout_username(request: object, credentials: dict | None) -> str:

@@ -27,7 +27,9 @@ GROUP_PERMISSIONS: Grants = {
     PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
     INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
     INSTITUTION_GRADER_GROUP: INSTITUTION_GRADER,
-    INSTITUTION_TEACHER_GROUP: INSTITUTION_GRADER,  # their institution's name, nothing more of accounts
+    # A teacher sees sessions and cohorts only (courses.permissions); an institution list they
+    # could open would be empty (accounts.scoping: an admin without teacher paths shows them nothing).
+    INSTITUTION_TEACHER_GROUP: [],
     EMPLOYER_HR_GROUP: ["view_employermembership"],
     TRAINEE_GROUP: [],  # the group exists for sign-up to join; it has no admin permission
 }

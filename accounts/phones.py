@@ -12,17 +12,21 @@ are read as one). Parsing and the numbering plans are Google's libphonenumber (`
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import NormalisedTextField
+from core.forms import NormalisedCharField
 
 from .validators import refuse_control_characters
 
 HOME_REGION = "TW"
 PHONE_MAX_LENGTH = 30
+PHONE_TYPED_MAX_LENGTH = 40  # typed with spaces and words, before normalising
 EXTENSION_WORDS = ("分機", "轉")
 
 
@@ -59,26 +63,22 @@ def validate_phone(value: object) -> None:
     normalize_phone(value)
 
 
-class PhoneFormField(forms.CharField):
+class PhoneFormField(NormalisedCharField):
     """A form's phone number: normalised, so the form's cleaned value is what is stored."""
 
-    def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("max_length", 40)  # typed with spaces and words, before normalising
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", PHONE_TYPED_MAX_LENGTH)
         kwargs.setdefault("widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        return normalize_phone(super().to_python(value))
+        super().__init__(**{"normaliser": normalize_phone, **kwargs})
 
 
-class PhoneNumberField(models.CharField):
+class PhoneNumberField(NormalisedTextField):
     """A phone number column; its admin and model forms normalise what is typed."""
 
-    default_validators = [validate_phone]
+    normaliser = staticmethod(normalize_phone)
+    form_class = PhoneFormField
+    typed_max_length = PHONE_TYPED_MAX_LENGTH
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", PHONE_MAX_LENGTH)
         super().__init__(*args, **kwargs)
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": PhoneFormField, "max_length": 40, **kwargs})

@@ -181,6 +181,18 @@ class InstitutionScopedAdmin(RowScopedAdmin):
             return queryset.none()
         return _scope(scoped, teacher.pk, self.teacher_paths)
 
+    def _hidden_from_teacher(self, request: HttpRequest) -> bool:
+        """A teacher sees no row of an admin that names no teacher path (``get_queryset``): not its link either."""
+        return not self.teacher_paths and teacher_membership_of(request.user) is not None
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        # The teacher group may hold a view permission here (grants are never taken back), yet the list
+        # would be empty: the admin index offers only modules whose rows the person can see.
+        return not self._hidden_from_teacher(request) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not self._hidden_from_teacher(request) and super().has_view_permission(request, obj)
+
     def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])
         if self.institution_field and not is_program_office(request.user):

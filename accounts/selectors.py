@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import TraineeProfile, User
 from .scoping import institution_of, is_program_office, scope_to_institution
@@ -20,6 +20,16 @@ def trainee_profiles_visible_to(user: User | Any) -> QuerySet[TraineeProfile]:
     if is_program_office(user):
         return profiles
     return scope_to_institution(profiles, institution_of(user), TRAINEE_INSTITUTION_PATHS)
+
+
+def accounts_that_may_be_trainees(users: QuerySet[User], *, keeping: int | None = None) -> QuerySet[User]:
+    """The accounts of ``users`` a trainee profile may be given: no staff log-in (staff status, superuser,
+    an institution's staff membership) and no trainee profile yet (one per person), except the account of
+    id ``keeping`` (the profile's own, when it is changed). ``users`` keeps whatever scope it has."""
+    free = Q(trainee_profile__isnull=True)
+    if keeping is not None:
+        free |= Q(pk=keeping)
+    return users.filter(free, is_staff=False, is_superuser=False, staff_membership__isnull=True)
 
 
 def trainee_profile_of(user: User | Any) -> TraineeProfile | None:

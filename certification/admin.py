@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
+from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import ReadOnlyInline, apply_to_each
 from core.display import choice_label
@@ -29,6 +32,7 @@ from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
 from courses.admin.actions import action_form, action_form_page
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
+from courses.admin.enrolments import TraineeAutocompleteView
 from courses.models import Cohort
 
 from . import pdf, services, tasks
@@ -242,6 +246,33 @@ class ContinuingEducationForm(forms.ModelForm):
         return cleaned
 
 
+def trainee_with_number(user: User) -> str:
+    """A trainee as the continuing-education form offers them: name, employee number (if any), address."""
+    profile = getattr(user, "trainee_profile", None)
+    number = profile.employee_number if profile is not None else ""
+    return " · ".join(part for part in (user.display_name, number, user.email) if part)
+
+
+class CETraineeSearch(AutocompleteSelect):
+    """The trainee of an activity, found by typing their name, address or employee number: Django's Select2
+    autocomplete, asking the trainee search of this admin (:class:`CETraineeAutocompleteView`)."""
+
+    def __init__(self, admin_site: admin.AdminSite) -> None:
+        super().__init__(ContinuingEducation._meta.get_field("trainee"), admin_site)
+
+    def get_url(self) -> str:
+        return reverse(f"{self.admin_site.name}:certification_continuingeducation_trainees")
+
+
+class CETraineeAutocompleteView(TraineeAutocompleteView):
+    """The activity form's trainee search, as the enrol page's (courses.admin.enrolments): the trainee admin's
+    rows and search, so the searcher's institution's trainees (all of them for the program office), each
+    shown with their employee number."""
+
+    def serialize_result(self, obj: TraineeProfile, to_field_name: str) -> dict[str, str]:
+        return {"id": str(obj.user_id), "text": trainee_with_number(obj.user)}
+
+
 @admin.register(ContinuingEducation)
 class ContinuingEducationAdmin(InstitutionScopedAdmin):
     form = ContinuingEducationForm
@@ -251,9 +282,37 @@ class ContinuingEducationAdmin(InstitutionScopedAdmin):
     list_filter = ["status", "self_reported"]
     list_select_related = ["trainee", "institution"]
     search_fields = ["trainee__email", "trainee__display_name", "title"]
-    raw_id_fields = ["trainee"]
     exclude = ["status", "self_reported", "decided_by", "decided_at"]
     actions = ["confirm", "reject"]
+
+    def get_urls(self):
+        search = path(
+            "trainees/",
+            self.admin_site.admin_view(self.trainee_search_view),
+            name="certification_continuingeducation_trainees",
+        )
+        return [search, *super().get_urls()]
+
+    def _trainees(self, request: HttpRequest) -> QuerySet[User]:
+        """The accounts of the trainees the trainee admin shows ``request``'s user (their institution's, or all)."""
+        profiles = self.admin_site.get_model_admin(TraineeProfile).get_queryset(request)
+        return User.objects.filter(trainee_profile__in=profiles).select_related("trainee_profile")
+
+    def trainee_search_view(self, request: HttpRequest) -> HttpResponse:
+        """The form's trainee search (Select2's JSON), for those who may record an activity."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return CETraineeAutocompleteView.as_view(admin_site=self.admin_site)(request)
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name != "trainee":
+            return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        kwargs["widget"] = CETraineeSearch(self.admin_site)
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        # Only the trainees offered are accepted (the scoped choices of User would take staff too).
+        formfield.queryset = self._trainees(request)
+        formfield.label_from_instance = trainee_with_number
+        return formfield
 
     def get_readonly_fields(self, request: HttpRequest, obj: ContinuingEducation | None = None) -> list[str]:
         return ["trainee", "institution", "title", "completed_on", "hours"] if obj is not None else []

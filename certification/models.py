@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.constraints import ends_not_before_start, hours_at_most
+from core.display import choice_label
 from core.fields import acting_user, announcement_claim
 from core.models import Created, Decided, MailClaim, SyncedTimestamped, Timestamped
 from courses.models import Delivery
@@ -152,7 +153,8 @@ class CertificateStatusChange(models.Model):
         verbose_name_plural = _("status history")
 
     def __str__(self) -> str:
-        return f"{self.certificate} {self.old_status}→{self.new_status}"
+        old = choice_label(Certificate.Status, self.old_status) or "—"
+        return f"{self.certificate} {old}→{self.get_new_status_display()}"
 
 
 class PendingCheck(models.Model):

@@ -1,7 +1,13 @@
+from pathlib import Path
+
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from accounts import views as account_views
 from courses import views as course_views
@@ -11,7 +17,21 @@ admin.site.site_header = _("Bank Customer Manager Certification administration")
 admin.site.site_title = _("BCM Certification admin")
 admin.site.index_title = _("Program administration")
 
+
+@require_safe
+@cache_control(public=True, max_age=7 * 24 * 3600)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """The site's icon where browsers look for it unasked, whatever page they opened first (pages link
+    the same file under /static/). The file itself, not a redirect: a permanent redirect to a hashed
+    static name would outlive the next icon."""
+    found = finders.find("favicon.ico")
+    if not found:
+        raise Http404
+    return HttpResponse(Path(found).read_bytes(), content_type="image/x-icon")  # a few kilobytes
+
+
 urlpatterns = [
+    path("favicon.ico", favicon, name="favicon"),
     # Django's switch, which for a logged-in person also changes the profile's language.
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     # The employers' API is machine-to-machine: one language-neutral prefix, no i18n.

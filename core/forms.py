@@ -1,10 +1,12 @@
 """What the forms in front of the services share: a refusal shows on the form like any other invalid input;
-the reason a person gives for a decision is asked the same way everywhere."""
+the reason a person gives for a decision is asked the same way everywhere; text that one normaliser turns
+into its stored form is normalised at the field."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django import forms
 from django.forms import BaseForm
@@ -30,3 +32,20 @@ def reason_field(help_text: str | Promise = "") -> forms.CharField:
     return forms.CharField(
         label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
     )
+
+
+class NormalisedCharField(forms.CharField):
+    """Text that ``normaliser`` turns into what is stored, once, at the field: the form's cleaned value is the
+    stored form, and the ``ValidationError`` the normaliser raises (saying what is meant) is the field's error.
+
+    ``normaliser`` takes what was typed (after ``CharField``'s own cleaning) and returns the stored form.
+    A field of one kind of text (a phone number…) is a subclass that passes its normaliser; the model's
+    :class:`core.fields.NormalisedTextField` makes its forms with it.
+    """
+
+    def __init__(self, *, normaliser: Callable[[object], str], **kwargs: Any) -> None:
+        self.normaliser = normaliser
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return self.normaliser(super().to_python(value))

@@ -178,13 +178,23 @@ def test_the_change_view_of_another_institutions_trainee_is_a_404(admin_a_client
 
 
 def test_autocomplete_offers_only_own_people(admin_a_client: Client, world: World):
+    from courses import services as training
+    from tests.factories import CohortFactory, UserFactory
+
+    # People enrolled with A and with B who have no trainee profile yet: only A's may be given one here
+    # (who else is offered: tests/accounts/test_trainee_account_choices.py).
+    newcomers = {}
+    for code, institution in (("a", world.inst_a), ("b", world.inst_b)):
+        newcomers[code] = UserFactory(email=f"newcomer-{code}@demo.test")
+        training.do_enrol(trainee=newcomers[code], cohort=CohortFactory(institution=institution))
     response = admin_a_client.get(
         reverse("admin:autocomplete"),
         {"app_label": "accounts", "model_name": "traineeprofile", "field_name": "user", "term": "demo.test"},
     )
     assert response.status_code == 200
     ids = {int(r["id"]) for r in response.json()["results"]}
-    assert world.trainee_a.pk in ids
+    assert newcomers["a"].pk in ids
+    assert newcomers["b"].pk not in ids
     assert world.trainee_b.pk not in ids
     assert world.admin_b.pk not in ids
 

@@ -368,6 +368,7 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
 NO_OBJECT: dict[str, str] = {
     "set_language": "switches the visitor's language",
     "home": "the portal's front page",
+    "favicon": "the site's icon, the same for everyone",
     "catalog:tiers": "the public catalog",
     "training:cohorts": "the public list of open cohorts",
     "training:dashboard": "the trainee's own dashboard",
@@ -418,6 +419,9 @@ NO_OBJECT: dict[str, str] = {
     "institution's are invalid choices (tests/courses/test_admin_enrol.py)",
     "admin:courses_enrolment_enrol_trainees": "the trainee search of Enrol trainees: the searcher's institution's "
     "trainees only, or the office's all (tests/courses/test_admin_enrol_search.py)",
+    "admin:certification_continuingeducation_trainees": "the trainee search of a continuing-education "
+    "activity: the searcher's institution's trainees only, or the office's all "
+    "(tests/certification/test_ce_trainee_search.py)",
     "admin:exams_question_import": "the program office's question bank upload",
     "api:token": "client credentials for the caller's own client",
     "api:schema": "the API's description",
