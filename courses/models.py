@@ -787,6 +787,8 @@ class SelfStudyEntry(Decided, Created):
     hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
     note = models.CharField(_("what I studied"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.LOGGED)
+    # Why the institution rejected it (required then, by the service); the trainee reads it on the dashboard.
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-studied_on", "-pk"]

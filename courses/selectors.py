@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -37,6 +37,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+Record = TypeVar("Record", Attendance, RemoteCompletion)
 
 
 def tiers() -> QuerySet[Tier]:
@@ -194,6 +196,18 @@ def cohort_name(columns: Sequence[Any]) -> str:
 def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[Cohort]:
     queryset = Cohort.objects.all() if queryset is None else queryset
     return queryset.select_related("institution", "curriculum__tier", "curriculum__track")
+
+
+def trainee_records(queryset: QuerySet[Record]) -> QuerySet[Record]:
+    """Attendance or remote completions with what their admin rows show: the trainee, the cohort as it is
+    named, and who recorded the row (read with the rows, not once a row)."""
+    return queryset.select_related(
+        "enrolment__trainee",
+        "enrolment__cohort__institution",
+        "enrolment__cohort__curriculum__tier",
+        "enrolment__cohort__curriculum__track",
+        "recorded_by",
+    )
 
 
 def open_cohorts(

@@ -65,7 +65,7 @@ class TrainingError(DomainError):
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
     outside_cohort_dates, before_cohort_start, has_attendance, foreign_teacher, not_a_teacher,
-    enrolled_meanwhile.
+    enrolled_meanwhile, reason_missing.
     """
 
 
@@ -698,6 +698,18 @@ def check_module(*, cohort: Cohort, course: Course | None, hours: object, purpos
     _check_purpose(cohort, purpose, course)
 
 
+def _outside_days_that_count(*, cohort: Cohort, day: datetime.date, today: datetime.date) -> str | None:
+    """The days a trainee's own learning (self-study, a remote module's completion) counts toward a cohort:
+    from its first day to today (local date). After the cohort's last day it still counts while the
+    enrolment is in training (a trainee may study for what they still owe). ``None`` for such a day,
+    else the refusal's code: ``future_date`` (a day that has not come yet) or ``before_cohort_start``."""
+    if day > today:
+        return "future_date"
+    if day < cohort.starts_on:
+        return "before_cohort_start"
+    return None
+
+
 def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date) -> None:
     if enrolment.cohort_id != module.cohort_id:
         raise TrainingError(
@@ -705,8 +717,23 @@ def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, compl
             _("%(trainee)s is not in cohort %(cohort)s.") % {"trainee": enrolment.trainee, "cohort": module.cohort},
         )
     _require_training(enrolment)
-    if completed_on > timezone.localdate():
-        raise TrainingError("future_date", _("A completion cannot be in the future."))
+    today = timezone.localdate()
+    refused = _outside_days_that_count(cohort=module.cohort, day=completed_on, today=today)
+    if refused:
+        raise TrainingError(
+            refused,
+            _(
+                "A completion in cohort %(cohort)s is dated from the cohort's first day (%(starts)s) to today "
+                "(%(today)s); %(date)s is not."
+            )
+            % {
+                "cohort": module.cohort,
+                "starts": date_format(module.cohort.starts_on),
+                "today": date_format(today),
+                "date": date_format(completed_on),
+            },
+            field="completed_on",
+        )
 
 
 @transaction.atomic
@@ -725,12 +752,11 @@ def do_record_remote_completion(
 
 
 def check_self_study_day(*, cohort: Cohort, studied_on: datetime.date, today: datetime.date | None = None) -> None:
-    """Self-study counts toward a cohort from its first day to today (local date): not before the
-    cohort starts, not on a day that has not come yet. After the cohort's last day it still counts
-    while the enrolment is in training (a trainee may study for what they still owe)."""
-    if studied_on > (today or timezone.localdate()):
+    """Self-study counts on the days that count (:func:`_outside_days_that_count`)."""
+    refused = _outside_days_that_count(cohort=cohort, day=studied_on, today=today or timezone.localdate())
+    if refused == "future_date":
         raise TrainingError("future_date", _("Self-study cannot be logged for a day that has not come yet."))
-    if studied_on < cohort.starts_on:
+    if refused == "before_cohort_start":
         raise TrainingError(
             "before_cohort_start",
             _("Cohort %(cohort)s starts on %(starts)s: self-study before that day cannot be logged for it.")
@@ -790,28 +816,58 @@ def do_log_self_study(
     )
 
 
-def _decide_self_study(entry: SelfStudyEntry, status: str, by: User | None) -> SelfStudyEntry:
-    locked = SelfStudyEntry.objects.select_for_update(of=("self",)).select_related("enrolment").get(pk=entry.pk)
-    if locked.status != SelfStudyEntry.Status.LOGGED:
+def check_decide_self_study(*, entry: SelfStudyEntry, acting_institution: Institution | None = None) -> None:
+    """Staff decide on the self-study of their own institution's cohorts (``acting_institution``: the deciding
+    staff member's institution; ``None`` for the program office); an entry is decided once."""
+    if acting_institution is not None and acting_institution.pk != entry.enrolment.cohort.institution_id:
+        raise TrainingError("foreign_cohort", _("This self-study entry belongs to another institution."))
+    if entry.status != SelfStudyEntry.Status.LOGGED:
         raise TrainingError("bad_state", _("This self-study entry was already decided."))
+
+
+def check_reject_self_study(*, reason: str) -> str:
+    """The reason a rejection gives, cleaned (at most 500 characters); required: the trainee reads it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError(
+            "reason_missing",
+            _("Say why the self-study is rejected: the trainee reads it on their dashboard."),
+            field="reason",
+        )
+    return reason[:500]
+
+
+def _decide_self_study(
+    entry: SelfStudyEntry, status: str, by: User | None, acting_institution: Institution | None, note: str = ""
+) -> SelfStudyEntry:
+    locked = SelfStudyEntry.objects.select_for_update(of=("self",)).select_related("enrolment__cohort").get(pk=entry.pk)
+    check_decide_self_study(entry=locked, acting_institution=acting_institution)
     locked.status = status
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at"])
+    locked.decision_note = note
+    locked.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return locked
 
 
 @transaction.atomic
-def do_confirm_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> SelfStudyEntry:
-    """The institution confirms logged self-study; from now on its hours count."""
-    locked = _decide_self_study(entry, SelfStudyEntry.Status.CONFIRMED, by)
+def do_confirm_self_study(
+    *, entry: SelfStudyEntry, by: User | None = None, acting_institution: Institution | None = None
+) -> SelfStudyEntry:
+    """The institution confirms logged self-study; from now on its hours count. Locks the entry."""
+    locked = _decide_self_study(entry, SelfStudyEntry.Status.CONFIRMED, by, acting_institution)
     _announce_progress(locked.enrolment)
     return locked
 
 
 @transaction.atomic
-def do_reject_self_study(*, entry: SelfStudyEntry, by: User | None = None) -> SelfStudyEntry:
-    return _decide_self_study(entry, SelfStudyEntry.Status.REJECTED, by)
+def do_reject_self_study(
+    *, entry: SelfStudyEntry, reason: str, by: User | None = None, acting_institution: Institution | None = None
+) -> SelfStudyEntry:
+    """The institution rejects logged self-study, saying why (``reason``, required); its hours never count,
+    and the trainee reads the reason on their dashboard. Locks the entry."""
+    note = check_reject_self_study(reason=reason)
+    return _decide_self_study(entry, SelfStudyEntry.Status.REJECTED, by, acting_institution, note)
 
 
 @transaction.atomic

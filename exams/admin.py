@@ -10,7 +10,7 @@ import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -22,9 +22,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, spreadsheets
+from accounts.imports import RowProblem, utf8_csv
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
+from core.admin_deletion import DeletionService, ServiceDeletionAdmin
 from core.forms import refusal_shown_on
 from core.numbers import plain_number
 
@@ -119,27 +121,29 @@ class QuestionAdmin(admin.ModelAdmin):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[tuple[int, str]] = []
+        rows: list[RowProblem] = []
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                raw = upload.read()
                 if upload.name.lower().endswith(".xlsx"):
-                    dataset = tablib.Dataset().load(raw, format="xlsx")
+                    dataset = tablib.Dataset().load(upload.read(), format="xlsx")
                 else:
                     # Our own export's quote before a formula-like cell comes off (accounts.spreadsheets).
-                    dataset = spreadsheets.read_csv(raw.decode("utf-8-sig"))
+                    dataset = spreadsheets.read_csv(utf8_csv(upload).read().decode("utf-8-sig"))
+            except ValidationError as unreadable:
+                errors = [(0, str(message)) for message in unreadable.messages]
             except Exception:
                 errors = [(0, str(_("The file could not be read as CSV or XLSX.")))]
             else:
                 try:
                     report = imports.import_questions(dataset)
                 except imports.ImportRefused as refused:
-                    errors = refused.errors
+                    errors, rows = refused.errors, refused.rows
                 else:
                     messages.success(request, _("Imported: %(c)s new questions, %(r)s revised.")
                                      % {"c": report.created, "r": report.revised})  # fmt: skip
                     return redirect("admin:exams_question_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
+        context = {**self.admin_site.each_context(request), "form": form, "errors": errors, "rows": rows,
                    "opts": self.model._meta, "title": _("Import questions")}  # fmt: skip
         return TemplateResponse(request, "admin/exams/question/import.html", context)
 
@@ -203,11 +207,12 @@ class SittingForm(forms.ModelForm):
 
 
 @admin.register(Sitting)
-class SittingAdmin(InstitutionScopedAdmin):
+class SittingAdmin(ServiceDeletionAdmin, InstitutionScopedAdmin):
     """Sittings of the institution's cohorts. One nobody has started an attempt at may be deleted (scheduled
     by mistake); once attempts exist the delete page says why it stays."""
 
     institution_paths = ("cohort__institution",)
+    deletion = DeletionService(check=attempts.check_delete_sitting, do=attempts.do_delete_sitting, argument="sitting")
     form = SittingForm
     list_display = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place_shown"]
     list_select_related = [
@@ -243,27 +248,6 @@ class SittingAdmin(InstitutionScopedAdmin):
             is_online=obj.is_online, place=obj.place, place_en=obj.place_en,
         )  # fmt: skip
         obj.pk, obj._state.adding = created.pk, False
-
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple:
-        """A sitting with attempts is not deleted: the delete page says so in words (not as the list of
-        protected attempts Django would name) and offers no button."""
-        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        refusals = []
-        for sitting in objs:
-            try:
-                attempts.check_delete_sitting(sitting=sitting)
-            except ExamError as error:
-                refusals.append(str(error))
-        if refusals:  # said in words, instead of the attempts Django would name (protected, or "no permission")
-            return to_delete, model_count, set(), refusals
-        return to_delete, model_count, perms_needed, protected
-
-    def delete_model(self, request: HttpRequest, obj: Sitting) -> None:
-        attempts.do_delete_sitting(sitting=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Sitting]) -> None:
-        for sitting in queryset:
-            attempts.do_delete_sitting(sitting=sitting)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, InstitutionScopedAdmin):

@@ -1,15 +1,36 @@
 """The trainee records of a session or a remote module (attendance, completions): the inline formset's
 base, and the admin's side, where a service writes the records instead of the formset."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
-from django.db.models import Model
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses import selectors
 from courses.models import Enrolment
+
+
+class RecordedTraineeField(forms.ModelChoiceField):
+    """A recorded row's trainee, shown and kept as it is: the row's own enrolment, read with the rows (no
+    query to show it, none to take it back)."""
+
+    def __init__(self, enrolment: Enrolment, **kwargs: Any) -> None:
+        super().__init__(Enrolment.objects.filter(pk=enrolment.pk), empty_label=None, disabled=True, **kwargs)
+        self.enrolment = enrolment
+        self.choices = [(enrolment.pk, str(enrolment.trainee))]
+
+    def to_python(self, value: Any) -> Enrolment | None:
+        if value in self.empty_values:
+            return None
+        if str(getattr(value, "pk", value)) != str(self.enrolment.pk):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return self.enrolment
 
 
 class TraineeRecordFormSet(forms.BaseInlineFormSet):
@@ -18,7 +39,24 @@ class TraineeRecordFormSet(forms.BaseInlineFormSet):
     A new row offers the trainees in training (the only ones hours are recorded for). A recorded row keeps
     its own trainee, shown and saved as it is, though they may have completed or withdrawn since: it is
     not offered for another trainee, and a row whose select lacked its own would not save at all.
+
+    The page reads the same number of queries however many rows it shows: the rows come with their
+    trainees and recorders (``selectors.trainee_records``), share the parent row the formset has, and
+    the trainees a new row offers are read once for every new row.
     """
+
+    def get_queryset(self) -> QuerySet:
+        if not hasattr(self, "_queryset"):
+            rows = selectors.trainee_records(super().get_queryset())
+            for row in rows:  # read once: Django sets only the parent's id, and each row would read it
+                setattr(row, self.fk.name, self.instance)
+            self._queryset = rows
+        return self._queryset
+
+    @cached_property
+    def _trainees_in_training(self) -> list[tuple[Any, str]]:
+        rows = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
+        return [(enrolment.pk, str(enrolment.trainee)) for enrolment in rows]
 
     def add_fields(self, form: forms.Form, index: int | None) -> None:
         super().add_fields(form, index)
@@ -26,12 +64,14 @@ class TraineeRecordFormSet(forms.BaseInlineFormSet):
         if field is None:
             return
         if form.instance.pk is not None:
-            field.queryset = Enrolment.objects.filter(pk=form.instance.enrolment_id).select_related("trainee")
-            field.disabled, field.empty_label = True, None
-        else:
-            field.queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
+            form.fields["enrolment"] = RecordedTraineeField(
+                form.instance.enrolment, widget=field.widget, label=_("trainee")
+            )
+            return
+        field.queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
         field.label = _("trainee")
         field.label_from_instance = lambda enrolment: str(enrolment.trainee)
+        field.choices = [("", field.empty_label), *self._trainees_in_training]
 
     def get_unique_error_message(self, unique_check: list[str] | tuple[str, ...]) -> str:
         """Two rows for one trainee, in words (Django names the raw field: "enrolment")."""

@@ -1,17 +1,20 @@
 """Self-study the trainee logs on the dashboard, confirmed or rejected by the institution."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts.scoping import InstitutionScopedAdmin
+from accounts.scoping import InstitutionScopedAdmin, institution_of
 from core.admin_actions import apply_to_each
+from core.forms import reason_field
 from courses import services
 from courses.models import SelfStudyEntry
 
-from .actions import counted
+from .actions import action_form, action_form_page, counted
 
 # What each action says it did.
 CONFIRMED = counted(
@@ -20,6 +23,10 @@ CONFIRMED = counted(
 REJECTED = counted(
     ngettext_lazy("Rejected %(count)d self-study entry.", "Rejected %(count)d self-study entries.", "count")
 )
+
+
+class SelfStudyRejectionForm(forms.Form):
+    reason = reason_field(_("The trainee reads it on their dashboard, beside the entry."))
 
 
 @admin.register(SelfStudyEntry)
@@ -31,8 +38,8 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
     search_fields = ["enrolment__trainee__email", "enrolment__trainee__display_name", "note"]
     date_hierarchy = "studied_on"
     fields = [
-        "enrolment", "course", "studied_on", "hours", "what_was_studied", "status", "decided_by", "decided_at",
-        "created_at",
+        "enrolment", "course", "studied_on", "hours", "what_was_studied", "status", "decision_note", "decided_by",
+        "decided_at", "created_at",
     ]  # fmt: skip
     readonly_fields = fields
     actions = ["confirm", "reject"]
@@ -58,12 +65,34 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
 
     @admin.action(description=_("Confirm the selected self-study"), permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
+        acting = institution_of(request.user)
         apply_to_each(
-            self, request, queryset, lambda e: services.do_confirm_self_study(entry=e, by=request.user), done=CONFIRMED
+            self,
+            request,
+            queryset,
+            lambda e: services.do_confirm_self_study(entry=e, by=request.user, acting_institution=acting),
+            done=CONFIRMED,
         )
 
     @admin.action(description=_("Reject the selected self-study"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> None:
+    def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> TemplateResponse | None:
+        """Asks for the reason first (the trainee reads it on their dashboard), then rejects."""
+        form = action_form(SelfStudyRejectionForm, request)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset.select_related("enrolment__trainee", "course"),
+                action="reject",
+                form=form,
+                describe=lambda e: f"{e} · {e.course.code} · {e.get_status_display()}",
+            )
+        reason, acting = form.cleaned_data["reason"], institution_of(request.user)
         apply_to_each(
-            self, request, queryset, lambda e: services.do_reject_self_study(entry=e, by=request.user), done=REJECTED
+            self,
+            request,
+            queryset,
+            lambda e: services.do_reject_self_study(entry=e, reason=reason, by=request.user, acting_institution=acting),
+            done=REJECTED,
         )
+        return None

@@ -10,10 +10,10 @@ from django.utils.translation import ngettext
 
 from accounts.scoping import InstitutionScopedAdmin, teacher_membership_of
 from core.admin_actions import apply_to_each
+from core.admin_deletion import DeletionService, ServiceDeletionAdmin
 from core.forms import refusal_shown_on
 from courses import selectors, services
 from courses.models import Attendance, TrainingSession
-from courses.services import TrainingError
 
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
@@ -76,8 +76,11 @@ class TrainingSessionAdminForm(forms.ModelForm):
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
+class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, InstitutionScopedAdmin):
+    """A session with attendance is not deleted (its hours count): the delete page says why."""
+
     institution_paths = ("cohort__institution",)
+    deletion = DeletionService(check=services.check_delete_session, do=services.do_delete_session, argument="session")
     teacher_paths = ("teacher_person",)
     form = TrainingSessionAdminForm
     list_display = ["held_on", "starts_at", "cohort", "purpose", "mode", "course", "hours", "taught_by", "attended"]
@@ -114,24 +117,6 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
             # Every trainee of the cohort gets a row; the admin types the hours (blank rows are skipped).
             kwargs["initial"] = [{"enrolment": pk} for pk in _unrecorded(obj)]
         return kwargs
-
-    def get_deleted_objects(self, objs, request: HttpRequest) -> tuple:
-        """A session with attendance is not deleted (its hours count): the delete page says why,
-        naming how many records, the way Django names protected rows, and offers no button."""
-        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        for session in objs:
-            try:
-                services.check_delete_session(session=session)
-            except TrainingError as error:
-                protected = [*protected, str(error)]
-        return to_delete, model_count, perms_needed, protected
-
-    def delete_model(self, request: HttpRequest, obj: TrainingSession) -> None:
-        services.do_delete_session(session=obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
-        for session in queryset:
-            services.do_delete_session(session=session)
 
     @admin.display(description=_("teacher"), ordering="teacher")
     def taught_by(self, obj: TrainingSession) -> str:

@@ -169,5 +169,5 @@ def test_the_self_study_actions_say_what_they_did(alice: Client, institution, la
     ]
     html = act(alice, language, "selfstudyentry", "confirm", entries[:2])
     assert said(language, "Confirmed %(count)d self-study entry.", "Confirmed %(count)d self-study entries.", 2) in html
-    html = act(alice, language, "selfstudyentry", "reject", entries[2:])
+    html = act(alice, language, "selfstudyentry", "reject", entries[2:], reason="第二章未讀完", apply="1")
     assert said(language, "Rejected %(count)d self-study entry.", "Rejected %(count)d self-study entries.", 1) in html

@@ -1,5 +1,5 @@
-"""Hours only for what has happened: attendance from a session's own day on, self-study from the
-cohort's first day to today (local dates, Asia/Taipei), and the refusal of a day's 25th hour of
+"""Hours only for what has happened: attendance from a session's own day on, self-study and remote-module
+completions from the cohort's first day to today (local dates, Asia/Taipei), and the refusal of a day's 25th hour of
 self-study in the reader's words (the day as the pages write dates, and what is still open on it)."""
 
 import datetime
@@ -11,10 +11,10 @@ from django.utils.formats import date_format
 from freezegun import freeze_time
 
 from courses import selectors, services
-from courses.models import Attendance, Course, Enrolment, SelfStudyEntry
+from courses.models import Attendance, Course, Enrolment, RemoteCompletion, RemoteModule, SelfStudyEntry
 from courses.services import TrainingError
 from tests.courses.test_services import approved
-from tests.factories import CohortFactory, TrainingSessionFactory
+from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,63 @@ def test_a_full_day_of_self_study_says_no_more_can_be_logged():
         "day_over_24",
         f"{written(TODAY(), 'en')} already has 24 hours of self-study logged: no more can be logged for that day.",
     )
+
+
+# --- remote-module completions ---------------------------------------------------------------
+
+
+def complete(enrolment: Enrolment, day: datetime.date) -> RemoteCompletion:
+    module = RemoteModule.objects.filter(cohort=enrolment.cohort).first() or RemoteModuleFactory(
+        cohort=enrolment.cohort
+    )
+    return services.do_record_remote_completion(module=module, enrolment=enrolment, completed_on=day)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hant"])
+def test_a_completion_before_the_cohort_starts_is_refused_naming_the_days_it_may_have(language):
+    starts = TODAY() - 3 * DAY
+    enrolment = approved(cohort=CohortFactory(starts_on=starts, offers_remote=True))
+
+    error = refusal(lambda: complete(enrolment, starts - DAY), language)
+
+    assert (error.code, error.field) == ("before_cohort_start", "completed_on")
+    for day in (starts, TODAY(), starts - DAY):  # the first day, today, and the day refused
+        assert written(day, language) in str(error)
+    if language == "en":
+        with translation.override("en"):
+            cohort = str(enrolment.cohort)
+        assert str(error) == (
+            f"A completion in cohort {cohort} is dated from the cohort's first day ({written(starts, 'en')}) "
+            f"to today ({written(TODAY(), 'en')}); {written(starts - DAY, 'en')} is not."
+        )
+    assert not RemoteCompletion.objects.exists()
+    assert selectors.progress(enrolment).remote == 0
+
+
+def test_a_completion_is_dated_from_the_cohorts_first_day_to_today():
+    starts = TODAY() - 3 * DAY
+    cohort = CohortFactory(starts_on=starts, offers_remote=True)
+    first, second = approved(cohort=cohort), approved(cohort=cohort)
+    complete(first, starts)
+    complete(second, TODAY())
+    assert refusal(lambda: complete(approved(cohort=cohort), TODAY() + DAY)).code == "future_date"
+    assert RemoteCompletion.objects.count() == 2
+
+
+def test_the_admin_refuses_a_completion_before_the_cohort_starts_on_its_row(alice, institution):
+    starts = TODAY() - 3 * DAY
+    enrolment = approved(cohort=CohortFactory(institution=institution, starts_on=starts, offers_remote=True))
+    module = RemoteModuleFactory(cohort=enrolment.cohort)
+    url = f"/en/admin/courses/remotemodule/{module.pk}/change/"
+    page = alice.get(url)
+    form = page.context["adminform"].form
+    data = {name: form[name].value() if form[name].value() is not None else "" for name in form.fields}
+    data.update({
+        "completions-TOTAL_FORMS": "1", "completions-INITIAL_FORMS": "0", "completions-MIN_NUM_FORMS": "0",
+        "completions-MAX_NUM_FORMS": "1000", "completions-0-enrolment": enrolment.pk,
+        "completions-0-completed_on": (starts - DAY).isoformat(),
+    })  # fmt: skip
+    response = alice.post(url, data)
+    assert response.status_code == 200
+    assert "is dated from the cohort&#x27;s first day" in response.content.decode()
+    assert not RemoteCompletion.objects.exists()

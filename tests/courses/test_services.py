@@ -544,7 +544,7 @@ def test_self_study_counts_once_the_institution_confirms_it():
     services.do_confirm_self_study(entry=entry)
     assert selectors.progress(enrolment).self_study == Decimal("2.5")
     with refused("bad_state"):
-        services.do_reject_self_study(entry=entry)
+        services.do_reject_self_study(entry=entry, reason="重複登記")
 
 
 @pytest.mark.parametrize("hours", [0, -2, "24.5", "x"])
@@ -572,7 +572,7 @@ def test_a_day_holds_at_most_24_hours_of_self_study_but_rejected_entries_do_not_
     first = services.do_log_self_study(**kwargs, hours=20)
     with refused("day_over_24"):
         services.do_log_self_study(**kwargs, hours=5)
-    services.do_reject_self_study(entry=first)
+    services.do_reject_self_study(entry=first, reason="重複登記")
     services.do_log_self_study(**kwargs, hours=5)
 
 

@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.utils import timezone, translation
@@ -783,10 +784,13 @@ def test_a_remote_completion_is_refused_in_words_for_an_outsider_or_a_day_to_com
     _elsewhere, outsider = in_training_cohort(offers_remote=True)
     with refused("not_in_cohort", f"{outsider.trainee} is not in cohort {en(cohort)}."):
         services.do_record_remote_completion(module=module, enrolment=outsider)
-    with refused("future_date", "A completion cannot be in the future."):
-        services.do_record_remote_completion(
-            module=module, enrolment=enrolment, completed_on=TODAY() + datetime.timedelta(days=1)
-        )
+    tomorrow = TODAY() + datetime.timedelta(days=1)
+    dated = (
+        f"A completion in cohort {en(cohort)} is dated from the cohort's first day ({en(cohort.starts_on)}) "
+        f"to today ({en(TODAY())}); {en(tomorrow)} is not."
+    )
+    with refused("future_date", dated):
+        services.do_record_remote_completion(module=module, enrolment=enrolment, completed_on=tomorrow)
     assert not RemoteCompletion.objects.exists()
     services.do_record_remote_completion(module=module, enrolment=enrolment, completed_on=TODAY())
     assert RemoteCompletion.objects.get().completed_on == TODAY()
@@ -872,11 +876,12 @@ def test_a_decision_on_self_study_keeps_who_decided_and_when_and_is_taken_once(d
     _cohort, enrolment = in_training_cohort()
     entry = log_self_study(enrolment, 2)
     before = timezone.now()
-    getattr(services, decide)(entry=entry, by=institution_admin)
+    reason = {"reason": "重複登記"} if status == "rejected" else {}
+    getattr(services, decide)(entry=entry, by=institution_admin, **reason)
     stored = SelfStudyEntry.objects.get(pk=entry.pk)
     assert (stored.status, stored.decided_by) == (status, institution_admin)
     assert before <= stored.decided_at <= timezone.now()
-    for again in (services.do_confirm_self_study, services.do_reject_self_study):
+    for again in (services.do_confirm_self_study, partial(services.do_reject_self_study, reason="重複登記")):
         with refused("bad_state", "This self-study entry was already decided."):
             again(entry=entry, by=make_staff(enrolment.cohort.institution))
     stored = SelfStudyEntry.objects.get(pk=entry.pk)
@@ -887,7 +892,7 @@ def test_confirmed_self_study_announces_the_progress_and_rejected_does_not(djang
     _cohort, enrolment = in_training_cohort()
     kept, dropped = log_self_study(enrolment, 2), log_self_study(enrolment, 3)
     with progress_heard(django_capture_on_commit_callbacks) as heard:
-        services.do_reject_self_study(entry=dropped)
+        services.do_reject_self_study(entry=dropped, reason="重複登記")
         services.do_confirm_self_study(entry=kept)
     assert heard == [enrolment.pk]
 
