@@ -6,7 +6,10 @@ rules live in ``accounts.services`` (``check_trainee_row``, ``apply_trainee_row`
 ``do_register_trainee``); this resource only walks the file.
 
 Every refusal of a row is reported at once (each column with all its messages), and a file
-without the required columns is refused before any row is read (no preview), naming them.
+without the required columns is refused before any row is read (no preview), naming them. The page
+shows each refused row as a :class:`RowProblem` (``admin/import_export/row_errors.html``, which the
+enrolment and question imports share): its number as the spreadsheet shows it (the header is row 1),
+what its cells hold and every message by column, in plain sight.
 
 Extending it (e.g. an extra ``cohort`` column that enrols each trainee): subclass
 :class:`TraineeResource`, add the column to ``Meta.fields`` and ``required_columns``, add its
@@ -16,23 +19,137 @@ refusals in ``check_row`` after ``super()`` and act on it in ``after_save_instan
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 from import_export.forms import ImportForm
+from import_export.results import Result
 
 from . import services, spreadsheets
 from .models import Institution, TraineeProfile
 from .uploads import validate_tabular_upload
 
 
+def spreadsheet_row(data_row: int) -> int:
+    """The number a spreadsheet shows for the ``data_row``-th data row (from 1): the header is row 1.
+
+    django-import-export counts data rows; staff look a row up by the number at the sheet's left.
+    """
+    return data_row + 1
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A refused row as staff find it in their file, for ``admin/import_export/row_errors.html``.
+
+    ``row``: its number in the spreadsheet (:func:`spreadsheet_row`); ``cells``: (header, label, value)
+    as the file has them, the label as the page names the column ("員工編號 (employee_number)");
+    ``errors``: (label, messages), "" for the row as a whole; ``wrong``: the headers of the cells in
+    error, marked among the cells.
+    """
+
+    row: int
+    cells: tuple[tuple[str, str, str], ...]
+    errors: tuple[tuple[str, tuple[str, ...]], ...]
+    wrong: frozenset[str] = frozenset()
+
+
+def file_cells(row: dict[str, Any], labels: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """A row's cells as (header, label, value), in the file's order (an empty cell as "", a header without a
+    label as itself), without the keys the import adds to a row (``_…``)."""
+    return tuple(
+        (str(header), labels.get(str(header), str(header)), "" if value is None else str(value))
+        for header, value in row.items()
+        if header is not None and not str(header).startswith("_")
+    )
+
+
+class ImportResult(Result):
+    """import-export's result, whose refused rows are :class:`RowProblem` s (``row_problems``).
+
+    import-export looks a refused row's values up by the preview's column heads, which are ours
+    ("E-mail address (email)") rather than the file's headers, and showed "---" in every cell.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.column_labels: dict[str, str] = {}  # header -> the preview's column head (see name_columns)
+        self._rows: dict[int, dict[str, Any]] = {}
+
+    def append_invalid_row(self, number: int, row: dict[str, Any], validation_error: ValidationError) -> None:
+        super().append_invalid_row(number, row, validation_error)
+        self._rows[number] = dict(row)
+
+    def name_columns(self, labels: dict[str, str]) -> None:
+        """``labels``: each column's head in the preview, by header, in the preview's order."""
+        self.column_labels = labels
+        for invalid in self.invalid_rows:
+            row = self._rows.get(invalid.number, {})
+            invalid.values = tuple("" if row.get(header) is None else row[header] for header in labels)
+
+    @property
+    def row_problems(self) -> list[RowProblem]:
+        return [
+            RowProblem(
+                row=spreadsheet_row(invalid.number),
+                cells=file_cells(self._rows.get(invalid.number, {}), self.column_labels),
+                errors=tuple(
+                    (
+                        "" if column == NON_FIELD_ERRORS else self.column_labels.get(column, column),
+                        tuple(str(message) for message in messages),
+                    )
+                    for column, messages in invalid.error_dict.items()
+                ),
+                wrong=frozenset(invalid.error_dict) - {NON_FIELD_ERRORS},
+            )
+            for invalid in self.invalid_rows
+        ]
+
+
+def utf8_csv(upload: UploadedFile) -> UploadedFile:
+    """The CSV ``upload`` in UTF-8, which import-export reads: a Big5 file (Excel in Taiwan saves one; accounts.uploads
+    accepts it) is re-encoded, where import-export answered "'UnicodeDecodeError' encountered while trying to read
+    file"."""
+    raw = upload.read()
+    upload.seek(0)
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp950")
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("This file is not a CSV text file (UTF-8 or Big5), whatever its name says."), code="not_csv"
+            ) from None
+        return SimpleUploadedFile(upload.name, text.encode("utf-8"), content_type=upload.content_type)
+    return upload
+
+
 class TraineeImportForm(ImportForm):
+    """import-export's import form; the format follows from the file (its name and content, checked by
+    accounts.uploads), so that a workbook is never read as CSV text because the wrong format was chosen
+    (import-export answered "'BadZipFile' encountered while trying to read file")."""
+
+    def __init__(self, formats: Any, resources: Any, **kwargs: Any) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].required = False
+        self._format_choice = {str(title): value for value, title in self.fields["format"].choices if value != ""}
+        self._kind: str | None = None
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
-        return upload
+        self._kind = validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
+        return utf8_csv(upload) if self._kind == "csv" else upload
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self._kind in self._format_choice:
+            cleaned["format"] = self._format_choice[self._kind]
+        return cleaned
 
 
 class TraineeResource(resources.ModelResource):
@@ -62,10 +179,17 @@ class TraineeResource(resources.ModelResource):
         # The preview's column heads, in the reader's language (with the file's header to match them up).
         return [spreadsheets.column_label(self._meta.model, f, f.column_name) for f in self.get_import_fields()]
 
+    @classmethod
+    def get_result_class(cls) -> type[ImportResult]:
+        return ImportResult
+
     def import_data(self, dataset, **kwargs: Any):
         # All rows or none: a row with a validation error rolls back the whole file.
         kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, **kwargs)
+        result = super().import_data(dataset, **kwargs)
+        fields = self.get_import_fields()
+        result.name_columns({f.column_name: head for f, head in zip(fields, self.get_diff_headers(), strict=True)})
+        return result
 
     def import_data_inner(self, dataset, dry_run, raise_errors, using_transactions, collect_failed_rows, **kwargs):
         # django-import-export goes on to read every row after before_import refused the file;
@@ -117,18 +241,19 @@ class TraineeResource(resources.ModelResource):
             return {error.field or "email": [str(error)]}
         row["_trainee"] = checked
         try:
-            self._refuse_repeats(checked, kwargs.get("row_number"))
+            self._refuse_repeats(checked, spreadsheet_row(kwargs.get("row_number") or 0))
         except ValidationError as error:
             return error.message_dict
         return {}
 
-    def _refuse_repeats(self, checked: services.TraineeRow, row_number: int | None) -> None:
-        """The same person twice in one file is a mistake in the file, whichever row wins."""
+    def _refuse_repeats(self, checked: services.TraineeRow, row_number: int) -> None:
+        """The same person twice in one file is a mistake in the file, whichever row wins; ``row_number``
+        is the spreadsheet's (the header is row 1), as the message names the earlier row."""
         keys = [("email", checked.email)]
         if checked.employer and checked.employee_number:
             keys.append(("employee_number", checked.employer.code, checked.employee_number))
         for key in keys:
-            first = self._seen.setdefault(key, row_number or 0)
+            first = self._seen.setdefault(key, row_number)
             if first != row_number:
                 raise ValidationError({key[0]: _("Row %(row)s has the same value.") % {"row": first}})
 

@@ -196,5 +196,11 @@ def column_label(model: Any, field: Any, field_name: str) -> str:
     """A resource column for people: "員工編號 (employee_number)", its translated name, then its header."""
     column = field.column_name if field is not None and field.column_name else field_name
     attribute = field.attribute if field is not None and field.attribute else field_name
+    return header_label(model, attribute, column)
+
+
+def header_label(model: Any, attribute: str, header: str) -> str:
+    """A file's column for people: the translated name of the field ``attribute`` reaches, then ``header``
+    ("員工編號 (employee_number)"); the header alone where the model has no such field."""
     name = _verbose_name(model, attribute)
-    return f"{capfirst(name)} ({column})" if name else column
+    return f"{capfirst(name)} ({header})" if name else header

@@ -135,7 +135,7 @@ def test_the_same_address_twice_in_one_file_is_refused(admin_client: Client, emp
     rows = "ann@example.test,Ann,en,,,,,\nANN@example.test,Ann again,en,,,,,\n"
     response = preview(admin_client, csv_file(rows))
     assert "confirm_form" not in response.context
-    assert "Row 1 has the same value." in response.content.decode()
+    assert "Row 2 has the same value." in response.content.decode()  # the spreadsheet's numbering: the header is row 1
 
 
 def test_a_file_with_a_bad_row_is_refused_whole_even_at_the_confirm_step(admin_client: Client, employer):
