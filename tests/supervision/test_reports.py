@@ -472,7 +472,10 @@ def test_the_expiring_certificates_export_lists_the_viewers_certificates_in_the_
             {"valid_from": "2027-01-01", "valid_to": "2031-01-01", "format": "csv"},
             "A period of at most three years, please.",
         ),
-        ({"valid_from": "next week", "valid_to": "2027-04-01", "format": "csv"}, "Enter a date as YYYY-MM-DD, e.g. 2026-12-31."),
+        (
+            {"valid_from": "next week", "valid_to": "2027-04-01", "format": "csv"},
+            "Enter a date as YYYY-MM-DD, e.g. 2026-12-31.",
+        ),
         ({"valid_from": "", "valid_to": "2027-04-01", "format": "csv"}, "This field is required."),
         ({"valid_from": "2027-01-01", "valid_to": "2027-04-01", "format": "pdf"}, "Select a valid choice."),
     ],
