@@ -3,6 +3,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DatePickerInput
+
 from .reminders import kind_choices
 
 
@@ -36,7 +38,7 @@ class SelfReportForm(forms.Form):
         help_text=_("The institution that held the activity; it confirms your hours."),
     )
     title = forms.CharField(label=_("Activity"), max_length=200)
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label=_("Completed on"), widget=DatePickerInput())
     hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5, max_value=200)
 
     def __init__(self, *args, **kwargs):

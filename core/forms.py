@@ -1,6 +1,6 @@
 """What the forms in front of the services share: a refusal shows on the form like any other invalid input;
 the reason a person gives for a decision is asked the same way everywhere; text that one normaliser turns
-into its stored form is normalised at the field."""
+into its stored form is normalised at the field; a date is picked with the browser's date picker."""
 
 from __future__ import annotations
 
@@ -14,6 +14,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+
+
+class DatePickerInput(forms.DateInput):
+    """The browser's date picker (``<input type="date">``). Its value is always written YYYY-MM-DD: the page's
+    own format (Traditional Chinese: 2026/12/05) is one the browser refuses, showing an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 @contextmanager

@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DatePickerInput
+
 from . import selectors
 from .models import Cohort, Course, Enrolment, Tier, Track
 
@@ -45,7 +47,7 @@ class CohortFilterForm(forms.Form):
 class SelfStudyForm(forms.Form):
     enrolment = forms.ModelChoiceField(label=_("Cohort"), queryset=Enrolment.objects.none())
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
-    studied_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    studied_on = forms.DateField(label=_("Date"), widget=DatePickerInput())
     hours = forms.DecimalField(label=_("Hours"), max_digits=4, decimal_places=1, min_value=0.1, max_value=24)
     note = forms.CharField(label=_("What I studied"), max_length=300, required=False)
 

@@ -198,7 +198,7 @@ class EventListFilter(admin.ChoicesFieldListFilter):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(ProgramOfficeOnly, admin.ModelAdmin):
-    list_display = ["event", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
+    list_display = ["event_label", "endpoint", "status", "attempts", "last_status_code", "created_at", "delivered_at"]
     list_filter = ["status", ("event", EventListFilter)]
     list_select_related = ["endpoint"]
     search_fields = ["event_id", "endpoint__url"]
@@ -222,6 +222,11 @@ class WebhookDeliveryAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj: WebhookDelivery) -> str:
+        """The event by its label in the page's language (the change page shows the name it is delivered as)."""
+        return str(EVENT_LABELS.get(obj.event, obj.event))
 
     @admin.action(description=_("Deliver the selected events again"))
     def redeliver(self, request, queryset):

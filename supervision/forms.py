@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DatePickerInput
+
 from .tables import FORMATS
 
 # The longest period one export covers: certificates run for three years, so a longer period
@@ -16,8 +18,8 @@ MAX_PERIOD_DAYS = 3 * 366
 
 
 class ExpiringForm(forms.Form):
-    valid_from = forms.DateField(label=_("Expiring from"), widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("to"), widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label=_("Expiring from"), widget=DatePickerInput())
+    valid_to = forms.DateField(label=_("to"), widget=DatePickerInput())
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in FORMATS], initial="csv")
 
     def clean(self) -> dict[str, Any]:

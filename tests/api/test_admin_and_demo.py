@@ -79,6 +79,8 @@ def test_the_delivery_filter_shows_each_event_by_its_label(admin_client, employe
     assert re.search(r'href="\?event__exact=certificate\.issued"[^>]*>\s*certificate issued\s*</a>', page)
     filtered = admin_client.get("/en/admin/hr_api/webhookdelivery/", {"event__exact": "certificate.issued"})
     assert list(filtered.context["cl"].result_list) == [issued]
+    column = re.findall(r'<t[hd] class="field-event_label[^"]*">(?:<a [^>]*>)?([^<]*)<', filtered.content.decode())
+    assert column == ["certificate issued"]  # the list's column too
 
 
 def test_every_event_has_a_label():

@@ -55,6 +55,16 @@ def test_a_zh_hant_admin_add_says_so_with_chinese_punctuation(program_office, bu
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("language", "welcome"), [("zh-hant", "歡迎，{name}。"), ("en", "Welcome, {name}.")])
+def test_the_admin_welcomes_in_the_pages_punctuation(program_office, language, welcome):
+    """Django's header wrote "歡迎， ADMIN." — its period is a literal of the template (our base_site.html)."""
+    page = logged_in(program_office).get(f"/{language}/admin/").content.decode()
+    tools = re.search(r'<div id="user-tools">(.*?)<form', page, re.S)[1]
+    text = " ".join(re.sub(r"<[^>]+>", "", tools).split())
+    assert text == welcome.format(name=program_office.get_short_name() or program_office.get_username())
+
+
+@pytest.mark.django_db
 def test_a_zh_hant_bulk_delete_says_so_with_a_full_width_period(program_office):
     """Fails until the corrected translations are compiled (config/package_messages.py)."""
     client = logged_in(program_office)
