@@ -150,10 +150,18 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return render(request, "exams/attempt.html", context)
 
 
-@login_required
 @require_POST
 def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    """POST ``{"question": <position>, "choices": [<shown index>, …]}`` or ``{"question": n, "text": "…"}``."""
+    """POST ``{"question": <position>, "choices": [<shown index>, …]}`` or ``{"question": n, "text": "…"}``.
+
+    Without a session (it ended, or the trainee logged out in another tab) the answer is a 403 that says so
+    (``logged_out``), not the log-in page: the exam page would read that page's 200 as "saved"."""
+    if not request.user.is_authenticated:
+        message = _(
+            "You are logged out, so this answer is not saved. Log in again in another tab: the answers stay on "
+            "this device and are saved when you are back."
+        )
+        return JsonResponse({"ok": False, "code": "logged_out", "error": message}, status=403)
     try:
         payload = json.loads(request.body or b"{}")
         if not isinstance(payload, dict):

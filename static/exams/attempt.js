@@ -63,13 +63,19 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         inFlight = false;
-        if (response.ok) {
+        if (response.ok && data.ok === true) {
           // A newer answer to the same question may have been queued while this one flew.
           if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) delete pending[keys[0]];
           remember();
           errorBox.classList.add("d-none");
           flush();
-        } else if (response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
+        } else if (data.code === "logged_out") {
+          // The session ended: keep every answer here and try again until the trainee has logged in anew.
+          errorBox.textContent = data.error;
+          errorBox.classList.remove("d-none");
+          setStatus("refused");
+          setTimeout(flush, 5000);
+        } else if (!response.ok && response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
           // Refused for good (time up, submitted, too long): show why and keep the rest going.
           delete pending[keys[0]];
           remember();

@@ -225,6 +225,21 @@ def test_a_trainee_sits_an_exam_through_a_reload_and_a_lost_connection(*, page, 
         expect(questions.nth(n).locator("input").first).to_be_checked()
     shot(page, "exam-all-saved")
 
+    # The session ends (a log-out in another tab): the answer is not called saved, stays on the device, and is
+    # saved once the trainee has logged in again (it was taken to the log-in page, whose 200 read as "saved").
+    from django.conf import settings
+
+    first_saved_at = attempt.items.get(position=1).answered_at
+    context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    questions.nth(0).locator("input").nth(1).check()
+    expect(status).to_have_attribute("data-state", "refused")
+    expect(page.locator("#save-error")).to_be_visible()
+    shot(page, "exam-logged-out")
+    assert attempt.items.get(position=1).answered_at == first_saved_at
+    log_in_directly(context, site, trainee)
+    expect(status).to_have_attribute("data-state", "saved", timeout=15_000)
+    assert attempt.items.get(position=1).answered_at > first_saved_at
+
     # Submit asks first; a real worker grades; the result page shows it.
     page.locator("#submit-attempt").click()
     expect(page.locator("#answered-count")).to_contain_text(str(count))
