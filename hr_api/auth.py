@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from oauth2_provider.bcp import bcp_compliant
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.models import AbstractApplication, get_access_token_model, get_application_model
@@ -46,12 +47,25 @@ class ClientScopes(SettingsScopes):
         return self.get_available_scopes(application, request)
 
 
+#: The ``error_description`` of a token request whose form names another client than HTTP Basic authenticates
+#: (translated by hr_api.token).
+CLIENT_ID_MISMATCH = gettext_noop(
+    "The client_id in the form is not the client that HTTP Basic authenticates; identify the client once."
+)
+
+
 class ClientValidator(OAuth2Validator):
     def authenticate_client(self, request, *args, **kwargs):
         if not super().authenticate_client(request, *args, **kwargs):
             return False
         client = client_of(request.client)
-        return client is not None and client.is_active
+        if client is None or not client.is_active:
+            return False
+        if request.client_id and request.client_id != request.client.client_id:
+            # Two credentials naming two clients: RFC 6749's invalid_request (section 5.2: "includes multiple
+            # credentials"), where oauthlib answered server_error ("Discrepency found between client identifier").
+            raise oauth2_errors.InvalidRequestError(description=CLIENT_ID_MISMATCH, request=request)
+        return True
 
     def _save_bearer_token(self, token, request, *args, **kwargs):
         # In DOT's transaction, under the application's row lock, which hr_api.services.do_rotate_secret holds

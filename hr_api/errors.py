@@ -205,7 +205,8 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
 
 @csrf_exempt
 def not_found(request, *args, **kwargs):
-    """Any other path under /api/v1/ answers 404 in the error shape, not the site's HTML page."""
+    """Any other path under /api/ (/api/v1/'s unknown ones, /api/, /api/v2/…) answers 404 in the error shape,
+    not the site's HTML page."""
     import json
 
     from django.http import HttpResponse

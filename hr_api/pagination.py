@@ -71,7 +71,7 @@ class SyncCursorPagination(CursorPagination):
 
     def decode_cursor(self, request: Request) -> Cursor | None:
         encoded = request.query_params.get(self.cursor_query_param)
-        if encoded is None:
+        if not encoded:  # none, or empty: the first page (an empty parameter is none, allowEmptyValue)
             return None
         try:
             offset, reverse, position = cursor_signer(request).unsign_object(encoded)

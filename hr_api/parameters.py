@@ -9,7 +9,11 @@ takes one value (``repeated_parameter``: which of the two did the client mean?),
 What an operation lists is read from the schema document itself (:func:`documented_query_parameters`:
 drf-spectacular's generator, as ``/api/v1/schema/`` serves it, once per process), so the server and the
 schema cannot drift: a parameter declared on a view (``extend_schema(parameters=…)``, the pagination's
-``cursor`` and ``page_size``) is taken, anything else refused.
+``cursor`` and ``page_size``) is taken, anything else refused. An endpoint outside the schema (the schema
+itself, :mod:`hr_api.views.schema`) lists its own to :func:`check_query`.
+
+A NUL (U+0000) in a parameter's name or value is refused the same way, naming the parameter
+(``nul_character``): PostgreSQL stores none, and no name or value the API takes contains one.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+
+NUL = "\x00"
 
 
 def _resolve(schema: dict[str, Any], components: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,13 +65,22 @@ def documented_query_parameters(view_class: type, method: str) -> dict[str, dict
     return _documented().get((view_class, "GET" if method.upper() == "HEAD" else method.upper()), {})
 
 
-def check_query_parameters(view_class: type, method: str, query) -> None:
+def check_query_parameters(view_class: type, method: str, query: QueryDict) -> None:
+    """:func:`check_query` of the parameters the schema lists for ``method`` on ``view_class``."""
+    check_query(documented_query_parameters(view_class, method), query)
+
+
+def check_query(documented: Mapping[str, Mapping[str, Any]], query: QueryDict) -> None:
     """400 (a ``ValidationError`` naming each parameter) unless ``query`` (a ``QueryDict``) gives only
-    parameters the operation lists, each once (unless the schema makes it an array), each ``enum`` value
-    one of the listed ones. An empty value is no value (``?status=``: the schema's ``allowEmptyValue``)."""
-    documented = documented_query_parameters(view_class, method)
+    parameters of ``documented`` (name: schema), without a NUL, each once (unless the schema makes it an array),
+    each ``enum`` value one of the listed ones. An empty value is no value (``?status=``: the schema's
+    ``allowEmptyValue``)."""
     errors: dict[str, list[exceptions.ErrorDetail]] = {}
     for name in query:
+        values = query.getlist(name)
+        if NUL in name or any(NUL in value for value in values):
+            errors[name] = [nul_character()]
+            continue
         schema = documented.get(name)
         if schema is None:
             if documented:
@@ -75,7 +91,6 @@ def check_query_parameters(view_class: type, method: str, query) -> None:
                 text = _("Unknown parameter. This operation takes no query parameters.")
             errors[name] = [exceptions.ErrorDetail(str(text), code="unknown_parameter")]
             continue
-        values = query.getlist(name)
         if len(values) > 1 and schema.get("type") != "array":
             errors[name] = [exceptions.ErrorDetail(str(_("Give this parameter once.")), code="repeated_parameter")]
             continue
@@ -90,3 +105,8 @@ def invalid_choice(choices: list[str]) -> exceptions.ErrorDetail:
     """The error of a value that is not one of ``choices`` (an ``enum``, or the catalog's codes)."""
     text = _("Unknown value; give one of: %(choices)s.") % {"choices": ", ".join(choices)}
     return exceptions.ErrorDetail(str(text), code="invalid_choice")
+
+
+def nul_character() -> exceptions.ErrorDetail:
+    """The error of a query parameter or path segment with a NUL in its name or value."""
+    return exceptions.ErrorDetail(str(_("The request contains a NUL character.")), code="nul_character")

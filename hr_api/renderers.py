@@ -59,16 +59,27 @@ class JsonRows:
         return f"JsonRows({self.json[:60]!r}…)"
 
 
+class _NoFormatOverride:
+    """DRF's settings as the API's negotiation reads them: no ``URL_FORMAT_OVERRIDE``."""
+
+    URL_FORMAT_OVERRIDE = None
+
+
 class ApiContentNegotiation(DefaultContentNegotiation):
-    """DRF's; a request that names no type (no ``Accept``, or ``*/*``) and no format gets the first
-    renderer and its media type, as DRF's loop over the accepted types gives them, without the loop."""
+    """DRF's, by ``Accept`` only; a request that names no type (no ``Accept``, or ``*/*``) gets the first
+    renderer and its media type, as DRF's loop over the accepted types gives them, without the loop.
+
+    DRF's ``?format=`` override is off: it chose the renderer before authentication and answered 404 to a
+    format no renderer has. ``format`` is no parameter of any operation (the schema lists none), so it is
+    refused like any unknown one (400 ``unknown_parameter``, after authentication: hr_api.parameters)."""
+
+    settings = _NoFormatOverride()  # type: ignore[assignment]  # the only setting DRF's negotiation reads
 
     def select_renderer(self, request, renderers, format_suffix=None):
         accept = request.META.get("HTTP_ACCEPT")
         if (
             (accept is None or accept == "*/*")
             and not format_suffix
-            and not request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
             and renderers
             and ";" not in renderers[0].media_type  # no parameters: it matches */*
         ):

@@ -130,8 +130,8 @@ PROBLEM = {
 
 ERRORS = {
     "400": "Bad input: every bad field is named in `errors`, and so is every query parameter the operation does not "
-    "list (`unknown_parameter`), gives twice (`repeated_parameter`) or gives a value it does not take "
-    "(`invalid_choice`).",
+    "list (`unknown_parameter`), gives twice (`repeated_parameter`), gives a value it does not take "
+    "(`invalid_choice`) or with a NUL character (`nul_character`).",
     "401": "No valid token.",
     "403": "The token lacks the scope this operation needs.",
     "404": "No such row for this employer, or a `cursor` this API did not give.",
@@ -143,6 +143,8 @@ ERRORS = {
     "429": "Too many requests; wait `Retry-After` seconds.",
 }
 WRITE_ONLY = {"409", "413", "415"}
+#: A GET's 400 also says that it takes no body (hr_api.views.base.BodyNotAllowed).
+GET_400 = " A request with a body answers `body_not_allowed`: filters go in the query string."
 
 
 def add_problem_responses(result, generator, request, public):
@@ -159,7 +161,8 @@ def add_problem_responses(result, generator, request, public):
             for code, description in ERRORS.items():
                 if code in WRITE_ONLY and method in {"get", "delete"}:
                     continue
-                entry = {"description": description, "content": {"application/problem+json": {"schema": ref}}}
+                text = description + GET_400 if code == "400" and method == "get" else description
+                entry = {"description": text, "content": {"application/problem+json": {"schema": ref}}}
                 if code == "429":
                     entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
                 responses.setdefault(code, entry)

@@ -11,6 +11,11 @@ know, RFC 6749 section 5.1): :data:`ERROR_TEXTS`. A method other than POST is th
 ``Allow: POST`` (not Django's empty HTML page): RFC 6749's error codes are for a token request the server
 read, and the API answers every other HTTP-level refusal (this endpoint's 429 too) as
 ``application/problem+json``.
+
+A body Django will not read as a form (a charset other than UTF-8, more than ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+fields, more than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes, a broken multipart body) is a token request the server
+could not read: ``invalid_request`` as for any malformed one (RFC 6749 section 5.2, and appendix B: the form is
+UTF-8), not Django's HTML 400 page (:func:`unreadable_form`).
 """
 
 from __future__ import annotations
@@ -22,8 +27,11 @@ import json
 import re
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from oauth2_provider.views import TokenView
@@ -33,6 +41,7 @@ from accounts import audit
 from accounts.client_address import client_ip
 from core.ratelimit import over_limit
 
+from .auth import CLIENT_ID_MISMATCH
 from .errors import PROBLEM_CONTENT_TYPE, problem_body
 
 WINDOW_SECONDS = 60
@@ -60,7 +69,13 @@ INVALID_REQUEST_TEXTS = [
         re.compile(r"Request is missing (\w+) parameter\."),
         gettext_lazy("The request lacks the %(parameter)s parameter."),
     ),
+    (re.compile(re.escape(CLIENT_ID_MISMATCH)), gettext_lazy(CLIENT_ID_MISMATCH)),  # hr_api.auth.ClientValidator's
 ]
+#: Why a body could not be read as a form (:func:`unreadable_form`).
+NOT_UTF8 = gettext_lazy(
+    "Send the form in UTF-8: application/x-www-form-urlencoded without a charset, or with charset=utf-8."
+)
+TOO_LARGE = gettext_lazy("The token request is too large: send only grant_type, scope and the client id and secret.")
 
 #: The device grant, which DOT's view reads before oauthlib does (its ``device_code`` unchecked: a KeyError).
 DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
@@ -77,12 +92,31 @@ def error_description(error: str, original: str) -> str | None:
     return None if text is None else str(text)
 
 
-def oauth_error(status: int, error: str) -> HttpResponse:
-    """An RFC 6749 error answer made here, as oauthlib makes its own (no cache)."""
-    response = HttpResponse(json.dumps({"error": error}), status=status, content_type="application/json")
+def oauth_error(status: int, error: str, description: Promise | None = None) -> HttpResponse:
+    """An RFC 6749 error answer made here, as oauthlib makes its own (no cache) and :func:`translated` words
+    them: ``description`` (:data:`ERROR_TEXTS`' by default) in English and in the request's language."""
+    text = ERROR_TEXTS[error] if description is None else description
+    with translation.override("en"):
+        english = str(text)
+    body = {"error": error, "error_description": english, "detail": str(text)}
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response
+
+
+def unreadable_form(request: HttpRequest) -> Promise | None:
+    """None when Django reads ``request``'s body as a form (parsed here, once); else why it does not, the
+    ``error_description`` of the ``invalid_request`` it gets (Django's exceptions became its HTML 400 page)."""
+    try:
+        request.POST  # noqa: B018
+    except (RequestDataTooBig, TooManyFieldsSent):
+        return TOO_LARGE
+    except BadRequest:  # Django's only one for a form: a urlencoded body in a charset other than UTF-8
+        return NOT_UTF8
+    except (SuspiciousOperation, MultiPartParserError):  # too many files, a broken multipart body
+        return ERROR_TEXTS["invalid_request"]
+    return None
 
 
 def translated(response: HttpResponse) -> HttpResponse:
@@ -107,14 +141,15 @@ def translated(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _client_id(request: HttpRequest) -> str:
+def _client_id(request: HttpRequest, *, form_read: bool) -> str:
+    """The client id of HTTP Basic, else of the form (when it could be read)."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header.lower().startswith("basic "):
         try:
             return base64.b64decode(header[6:]).decode("utf-8", "replace").split(":", 1)[0][:100]
         except (binascii.Error, ValueError):
             return ""
-    return str(request.POST.get("client_id", ""))[:100]
+    return str(request.POST.get("client_id", ""))[:100] if form_read else ""
 
 
 class ThrottledTokenView(TokenView):
@@ -129,7 +164,8 @@ class ThrottledTokenView(TokenView):
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         limit = settings.API_TOKEN_RATE_PER_MINUTE
-        client_id = _client_id(request)
+        unreadable = unreadable_form(request)
+        client_id = _client_id(request, form_read=unreadable is None)
         keys = [f"token-rate:addr:{client_ip(request)}"]
         if client_id:
             keys.append(f"token-rate:client:{hashlib.sha256(client_id.encode()).hexdigest()}")  # any characters
@@ -148,11 +184,12 @@ class ThrottledTokenView(TokenView):
             )
             response["Retry-After"] = str(WINDOW_SECONDS)
             return response
-        if request.POST.get("grant_type") == DEVICE_CODE:
+        if unreadable is not None:
+            response = oauth_error(400, "invalid_request", unreadable)
+        elif request.POST.get("grant_type") == DEVICE_CODE:
             response = oauth_error(400, "unsupported_grant_type")  # no device flow here
         else:
-            response = super().post(request, *args, **kwargs)
-        response = translated(response)
+            response = translated(super().post(request, *args, **kwargs))
         if response.status_code >= 400:
             audit.record(
                 audit.Action.ACCESS_REFUSED,

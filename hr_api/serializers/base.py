@@ -5,11 +5,12 @@ The schema says the same (hr_api.schema: the patterns of text, additionalPropert
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.converters import MAX_ID
-from accounts.identifiers import normalize_employee_number
+from accounts.identifiers import clean_employee_number
 from accounts.phones import normalize_phone
 from accounts.validators import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
@@ -35,14 +36,22 @@ def text(**kwargs) -> Text:
 
 
 class EmployeeNumber(Text):
-    """An employee number, compared and stored as :func:`accounts.identifiers.normalize_employee_number` writes it."""
+    """An employee number, checked and stored as :func:`accounts.identifiers.clean_employee_number` does for every
+    way one comes in (the admin, the imports): a refusal is a 400 naming the field, with the rule's code."""
 
     def to_internal_value(self, data):
-        return normalize_employee_number(super().to_internal_value(data))
+        try:
+            return clean_employee_number(super().to_internal_value(data))
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages, code=refused.code) from None
 
 
 def employee_number_field(**kwargs) -> EmployeeNumber:
-    help_text = "Compared and stored in one form: full-width characters folded, letters in capitals (a-1001 is A-1001)."
+    help_text = (
+        "Letters and digits (of any script), with - _ . / between them and no spaces, else 400 with code "
+        "`employee_number`. Compared and stored in one form: full-width characters folded, letters in capitals "
+        "(a-1001 is A-1001)."
+    )
     return EmployeeNumber(max_length=50, help_text=help_text, validators=[refuse_control_characters], **kwargs)
 
 

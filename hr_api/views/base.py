@@ -28,7 +28,7 @@ from hr_api.pagination import (
     filter_updated_since,
     parse_updated_since,
 )
-from hr_api.parameters import check_query_parameters, invalid_choice
+from hr_api.parameters import NUL, check_query_parameters, invalid_choice, nul_character
 from hr_api.parsers import StrictJSONParser
 from hr_api.renderers import ApiContentNegotiation
 from hr_api.serializers.base import StrictSerializer
@@ -36,6 +36,15 @@ from hr_api.serializers.base import StrictSerializer
 
 class NoFields(StrictSerializer):
     """The body of an action that takes none: an empty object at most."""
+
+
+class BodyNotAllowed(exceptions.APIException):
+    """A GET (or HEAD) with a body: what it says would be ignored, and a filter put there would return the
+    whole list as if filtered (RFC 9110, section 9.3.1: a GET's body has no meaning)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = _("A GET request takes no body: give the filters in the query string (?name=value).")
+    default_code = "body_not_allowed"
 
 
 class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
@@ -69,11 +78,13 @@ class ApiView(GenericAPIView):
         # for goes on to its 405.
         handler = request.method.lower()
         if handler in self.http_method_names and callable(getattr(self, handler, None)):
-            check_query_parameters(type(self), request.method, request.query_params)
-        # PostgreSQL refuses NUL in text; no id, code or filter of ours contains one.
-        values = [*request.query_params.values(), *(v for v in kwargs.values() if isinstance(v, str))]
-        if any("\x00" in value for value in values):
-            raise exceptions.ValidationError({"non_field_errors": [_("The request contains a NUL character.")]})
+            check_query_parameters(type(self), request.method, request.query_params)  # a NUL in the query too
+            if request.method in ("GET", "HEAD") and request._request.body:
+                raise BodyNotAllowed()
+        # PostgreSQL refuses NUL in text; no id or number of ours contains one (named as in the query).
+        nul = {name: [nul_character()] for name, value in kwargs.items() if isinstance(value, str) and NUL in value}
+        if nul:
+            raise exceptions.ValidationError(nul)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

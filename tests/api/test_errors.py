@@ -1,5 +1,8 @@
 """Bad input answers 4xx in the problem-details shape, never 5xx, and writes nothing."""
 
+import pytest
+from django.test import Client
+
 from accounts.models import TraineeProfile
 
 from .conftest import assert_problem
@@ -70,3 +73,17 @@ def test_a_service_refusal_is_409_for_a_conflict_and_else_400_naming_its_field()
     # A view that lets a DomainError through still answers in the problem shape, not 500.
     response = problem_handler(DomainError("bad_hours", "Too many.", field="hours"), {})
     assert response.status_code == 400 and response.data["errors"][0]["field"] == "hours"
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/v2/x", "/api/v10/employees/", "/api/v1", "/api/oauth/token/"])
+@pytest.mark.parametrize("method", ["get", "post", "delete"])
+def test_any_address_under_api_outside_v1_is_a_404_problem_not_the_sites_page(url, method):
+    response = getattr(Client(), method)(url, HTTP_ACCEPT_LANGUAGE="en")
+    body = assert_problem(response, 404)
+    assert body["type"].endswith("/not_found")
+
+
+def test_the_sites_own_pages_keep_the_sites_404():
+    response = Client().get("/apis/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -252,3 +252,75 @@ def test_a_date_time_with_a_zone_is_taken(cast, since):
 def test_expiring_before_takes_a_date_as_yyyy_mm_dd_only(cast, day):
     body = assert_problem(cast.api_a.get("/api/v1/certificates/", {"expiring_before": day}, **EN), 400)
     assert "YYYY-MM-DD" in the_error(body, "expiring_before")["message"]
+
+
+# --- format, NUL and an empty cursor (an attacker's probe) --------------------------------------------
+
+NUL_MESSAGE = "The request contains a NUL character."
+
+
+@pytest.mark.parametrize("value", ["json", "xml", "api", "yaml", "pdf", ""])
+def test_format_is_an_unknown_parameter_like_any_other(cast, value):
+    """DRF's ``?format=`` override picked the renderer before authentication: any value but ``json`` was a 404
+    (no such renderer), the same for a token or none. No operation lists ``format`` (the schema says so)."""
+    for url in ("/api/v1/employees/", "/api/v1/catalog/tiers/", "/api/v1/certificates/NO-SUCH/pdf/"):
+        body = assert_problem(cast.api_a.get(url, {"format": value}, **EN), 400)
+        assert the_error(body, "format")["code"] == "unknown_parameter", (url, body)
+
+
+def test_format_needs_a_token_first_as_any_parameter(cast):
+    from rest_framework.test import APIClient
+
+    for value in ("json", "xml"):
+        assert_problem(APIClient().get("/api/v1/employees/", {"format": value}, **EN), 401)
+
+
+def test_no_operation_lists_format(cast):
+    schema = schema_of(cast.api_a)
+    assert not [
+        path for path, _method, operation in operations(schema) if "format" in query_parameters(schema, operation)
+    ]
+
+
+def test_an_accept_of_no_type_the_api_serves_is_still_a_406_problem(cast):
+    body = assert_problem(cast.api_a.get("/api/v1/employees/", HTTP_ACCEPT="text/html", **EN), 406)
+    assert body["type"].endswith("/not_acceptable")
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("a%00b=1", "a\x00b"),  # in a name the operation does not list
+        ("updated_since=a%00b", "updated_since"),  # in a documented parameter's value
+        ("cursor=%00", "cursor"),
+        ("tier=a%00b", "tier"),
+        ("nope=a%00b", "nope"),  # in an unknown parameter's value
+    ],
+)
+def test_a_nul_in_a_parameters_name_or_value_is_one_error_naming_the_parameter(cast, query, name):
+    """It was ``unknown_parameter`` in a name and an unnamed ``invalid`` in a value."""
+    body = assert_problem(cast.api_a.get(f"/api/v1/catalog/cohorts/?{query}", **EN), 400)
+    assert body["type"].endswith("/invalid")
+    assert body["errors"] == [{"field": name, "code": "nul_character", "message": NUL_MESSAGE}]
+
+
+def test_a_nul_in_a_path_segment_is_the_same_error_naming_the_segment(cast):
+    body = assert_problem(cast.api_a.get("/api/v1/certificates/a%00b/", **EN), 400)
+    assert body["errors"] == [{"field": "number", "code": "nul_character", "message": NUL_MESSAGE}]
+
+
+def test_an_empty_cursor_is_the_first_page_as_any_empty_parameter(cast, employee_a, colleague):
+    """``cursor=`` was a 404 (a cursor the API did not give); the schema gives every optional query parameter
+    ``allowEmptyValue``, and an empty one is none (``?tier=``)."""
+    schema = schema_of(cast.api_a)
+    [cursor] = [p for p in schema["paths"]["/api/v1/employees/"]["get"]["parameters"] if p["name"] == "cursor"]
+    assert cursor["allowEmptyValue"] is True
+    first = cast.api_a.get("/api/v1/employees/", {"page_size": 1}, **EN).json()
+    empty = cast.api_a.get("/api/v1/employees/", {"page_size": 1, "cursor": ""}, **EN)
+    assert empty.status_code == 200, empty.content
+    assert empty.json()["results"] == first["results"] and empty.json()["previous"] is None
+    assert (
+        cast.api_a.get(empty.json()["next"], **EN).json()["results"]
+        == cast.api_a.get(first["next"], **EN).json()["results"]
+    )
+    assert_problem(cast.api_a.get("/api/v1/employees/", {"cursor": "garbage"}, **EN), 404)  # not one it gave: as before

@@ -192,3 +192,51 @@ def test_an_operation_without_a_body_refuses_any_field_and_takes_none_or_an_empt
     assert cast.api_a.generic("POST", deactivate, "{}", content_type="application/json").status_code == 200
     webhook = f"/api/v1/webhooks/{own_rows['/api/v1/webhooks/{id}/']}/"
     assert cast.api_a.delete(webhook).status_code == 204
+
+
+# --- a GET with a body (an integrator's finding) -----------------------------------------------------
+
+BODY_NOT_ALLOWED = "A GET request takes no body: give the filters in the query string (?name=value)."
+
+
+def get_operations(api) -> list[str]:
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    return sorted(path for path, item in schema["paths"].items() if "get" in item)
+
+
+def test_every_get_with_a_body_is_refused_rather_than_the_body_ignored(cast, employee_a):
+    """A filter in a GET's body was parsed and ignored: the whole list came back, which the integrator took for
+    the filtered one. Every GET the schema lists is walked, a list and a row alike, before the row is looked up."""
+    walked = []
+    for path in get_operations(cast.api_a):
+        url = path.replace("{id}", "1").replace("{employee}", "1").replace("{number}", "NO-SUCH")
+        for body in ('{"employee_number": "BANK-A-0001"}', '{"employee": 1}', "{}", "[]", "null"):
+            response = cast.api_a.generic("GET", url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+            problem = assert_problem(response, 400)
+            assert problem["type"].endswith("/body_not_allowed"), (path, problem)
+            assert problem["detail"] == BODY_NOT_ALLOWED
+        walked.append(path)
+    assert "/api/v1/employees/" in walked and len(walked) >= 15, walked
+
+
+def test_a_head_with_a_body_is_refused_too(cast):
+    response = cast.api_a.generic("HEAD", "/api/v1/employees/", '{"x": 1}', content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_a_get_without_a_body_or_with_an_empty_one_is_answered(cast, employee_a):
+    assert cast.api_a.get("/api/v1/employees/").status_code == 200
+    assert cast.api_a.generic("GET", "/api/v1/employees/", "", content_type="application/json").status_code == 200
+
+
+def test_a_get_with_a_body_still_needs_a_token_first(cast):
+    response = APIClient().generic("GET", "/api/v1/employees/", '{"x": 1}', content_type="application/json")
+    assert_problem(response, 401)
+
+
+def test_the_schema_says_a_get_takes_no_body(cast):
+    schema = cast.api_a.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/api/v1/employees/"]["get"]
+    assert "requestBody" not in operation
+    assert "`body_not_allowed`" in operation["responses"]["400"]["description"]

@@ -7,9 +7,13 @@ import base64
 import re
 
 import pytest
+from django.test import Client
 from django.utils import translation
+from oauth2_provider.models import AccessToken
 from rest_framework.test import APIClient
 
+from accounts import audit
+from accounts.models import AuditEvent
 from hr_api.models import ApiClient
 
 from .conftest import assert_problem
@@ -130,3 +134,93 @@ def test_head_is_a_405_naming_post():
 def test_the_405_is_in_the_asked_language():
     body = assert_problem(APIClient().get(TOKEN_URL, HTTP_ACCEPT_LANGUAGE="zh-Hant"), 405)
     assert CJK.search(body["title"]) and CJK.search(body["detail"])
+
+
+# --- a body Django does not read as a form, and two clients in one request (an attacker's probe) ----------
+
+NOT_UTF8 = "Send the form in UTF-8: application/x-www-form-urlencoded without a charset, or with charset=utf-8."
+TOO_LARGE = "The token request is too large: send only grant_type, scope and the client id and secret."
+TWO_CLIENTS = "The client_id in the form is not the client that HTTP Basic authenticates; identify the client once."
+FORM = "application/x-www-form-urlencoded"
+
+
+def ask_raw(body: bytes, content_type: str, *, language: str):
+    return Client().generic(
+        "POST", TOKEN_URL, body, content_type=content_type,
+        HTTP_AUTHORIZATION=basic("hr-alpha", "s-a"), HTTP_ACCEPT_LANGUAGE=language,
+    )  # fmt: skip
+
+
+def assert_invalid_request(response, msgid: str, language: str) -> None:
+    """RFC 6749's JSON, as every other refusal of the endpoint: not Django's HTML 400 page, not a 500."""
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "error": "invalid_request",
+        "error_description": msgid,
+        "detail": described(msgid, None, language),
+    }
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+@pytest.mark.parametrize("charset", ["utf-16", "utf-16-le", "latin-1"])
+def test_a_form_in_another_charset_than_utf_8_is_an_invalid_request(cast, charset, language):
+    """Django refuses to read such a form (BadRequest): its HTML page answered, where a client reads JSON."""
+    body = "grant_type=client_credentials&scope=read".encode(charset)
+    response = ask_raw(body, f"{FORM}; charset={charset}", language=language)
+    assert_invalid_request(response, NOT_UTF8, language)
+
+
+def test_a_form_in_utf_8_is_read_however_its_charset_is_named(cast):
+    response = ask_raw(b"grant_type=client_credentials", f"{FORM}; charset=UTF-8", language="en")
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+def test_more_fields_than_django_reads_are_an_invalid_request(cast, settings, language):
+    fields = "&".join(f"f{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    response = ask_raw(f"grant_type=client_credentials&{fields}".encode(), FORM, language=language)
+    assert_invalid_request(response, TOO_LARGE, language)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+@pytest.mark.parametrize("kind", ["form", "multipart"])
+def test_a_body_over_the_upload_limit_is_an_invalid_request(cast, settings, kind, language):
+    padding = "a" * 3_000_000  # 3 MB, over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)
+    assert len(padding) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if kind == "form":
+        response = ask_raw(f"grant_type=client_credentials&x={padding}".encode(), FORM, language=language)
+    else:
+        data = {"grant_type": "client_credentials", "x": padding}
+        response = Client().post(
+            TOKEN_URL, data, HTTP_AUTHORIZATION=basic("hr-alpha", "s-a"), HTTP_ACCEPT_LANGUAGE=language
+        )
+    assert_invalid_request(response, TOO_LARGE, language)
+
+
+def test_an_unreadable_body_is_refused_in_the_audit_trail_and_counted_by_the_throttle(cast, settings):
+    settings.API_TOKEN_RATE_PER_MINUTE = 2
+    for _ in range(2):
+        assert ask_raw("a=b".encode("utf-16"), f"{FORM}; charset=utf-16", language="en").status_code == 400
+    assert ask_raw(b"grant_type=client_credentials", FORM, language="en").status_code == 429
+    refused = AuditEvent.objects.filter(action=audit.Action.ACCESS_REFUSED, actor_label="api:hr-alpha")
+    assert refused.count() == 2  # the two 400s (a 429 is not recorded)
+
+
+@pytest.mark.parametrize("language", ["en", "zh-Hant"])
+@pytest.mark.parametrize(
+    "form",
+    [{"client_id": "hr-bravo"}, {"client_id": "hr-bravo", "client_secret": "s-b"}],
+    ids=["another client id", "another client's credentials"],
+)
+def test_basic_and_a_form_naming_two_clients_is_an_invalid_request(cast, form, language):
+    """RFC 6749, 5.2: a request that "includes multiple credentials" is invalid_request; oauthlib answered
+    server_error (500, "Discrepency found between client identifier")."""
+    response = ask({**CC, **form}, language=language)
+    assert_invalid_request(response, TWO_CLIENTS, language)
+    issued = AccessToken.objects.exclude(token__startswith="tok-")  # tests/api/conftest.py's are "tok-…"
+    assert not issued.exists()
+
+
+def test_basic_and_the_same_client_id_in_the_form_still_get_a_token(cast):
+    assert ask({**CC, "client_id": "hr-alpha"}).status_code == 200
