@@ -25,16 +25,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import tablib
 from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.text import capfirst
+from import_export import fields
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -92,8 +94,13 @@ def write_csv(dataset: tablib.Dataset) -> str:
     return stream.getvalue()
 
 
-def write_xlsx(dataset: tablib.Dataset) -> bytes:
-    """The dataset as an XLSX workbook of one sheet: a bold, frozen header row, no formula cells."""
+def write_xlsx(dataset: tablib.Dataset, *, text_columns: bool = False) -> bytes:
+    """The dataset as an XLSX workbook of one sheet: a bold, frozen header row, no formula cells.
+
+    ``text_columns``: every column of the sheet is formatted as text, so that what someone types into it stays
+    text (an import's template: Excel turns ``1-5`` into a date and ``007`` into 7 in a column of the General
+    format).
+    """
     book = Workbook()
     sheet = book.active
     bold = Font(bold=True)
@@ -118,32 +125,46 @@ def write_xlsx(dataset: tablib.Dataset) -> bytes:
         sheet.freeze_panes = "A2"
     for column, cells in enumerate(sheet.iter_cols(values_only=True), start=1):
         longest = max((len(str(value)) for value in cells if value is not None), default=0)
-        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest + 2, 8), 60)
+        dimension = sheet.column_dimensions[get_column_letter(column)]
+        dimension.width = min(max(longest + 2, 8), 60)
+        if text_columns:
+            dimension.number_format = "@"  # Excel's Text
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()
 
 
-def read_csv(text: str) -> tablib.Dataset:
-    """A CSV (header row first) as a dataset, each cell through :func:`read_csv_cell`."""
-    loaded = tablib.Dataset().load(text, format="csv")
-    dataset = tablib.Dataset(headers=[read_csv_cell(h) for h in loaded.headers] if loaded.headers else None)
-    for row in loaded:
-        dataset.append([read_csv_cell(value) for value in row])
-    return dataset
+def csv_records(text: str) -> Iterator[list[Any]]:
+    """A CSV's records, each what a spreadsheet shows as one row (a blank line too, as an empty list), every cell
+    through :func:`read_csv_cell`. A quoted cell may hold line breaks: a record is a row, not a line."""
+    for record in csv.reader(io.StringIO(text, newline="")):
+        yield [read_csv_cell(value) for value in record]
 
 
-def write(dataset: tablib.Dataset, fmt: str) -> str | bytes:
+def xlsx_records(content: bytes) -> Iterator[tuple[Any, ...]]:
+    """The rows of a workbook's active sheet from row 1, an empty row included (openpyxl fills the rows the file
+    leaves out), so that the n-th is the sheet's row n; a formula cell by its value, a date cell as a datetime."""
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        yield from book.active.iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def write(dataset: tablib.Dataset, fmt: str, *, text_columns: bool = False) -> str | bytes:
     if fmt == "csv":
         return write_csv(dataset)
     if fmt == "xlsx":
-        return write_xlsx(dataset)
+        return write_xlsx(dataset, text_columns=text_columns)
     raise ValueError(f"no safe writer for {fmt!r}")
 
 
-def spreadsheet_response(dataset: tablib.Dataset, fmt: str, filename: str) -> HttpResponse:
-    """An attachment ``<filename>.<fmt>`` of the dataset, for an export django-import-export does not make."""
-    response = HttpResponse(write(dataset, fmt), content_type=CONTENT_TYPES[fmt])
+def spreadsheet_response(
+    dataset: tablib.Dataset, fmt: str, filename: str, *, text_columns: bool = False
+) -> HttpResponse:
+    """An attachment ``<filename>.<fmt>`` of the dataset, for an export django-import-export does not make
+    (``text_columns``: see :func:`write_xlsx`)."""
+    response = HttpResponse(write(dataset, fmt, text_columns=text_columns), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
@@ -151,14 +172,14 @@ def spreadsheet_response(dataset: tablib.Dataset, fmt: str, filename: str) -> Ht
 # --- django-import-export ------------------------------------------------------------------------
 
 
-class SafeCSV(base_formats.CSV):
+class SafeCSV(base_formats.CSV):  # type: ignore[misc]
     """import-export's CSV (its import unchanged), exported through :func:`write_csv`."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
         return write_csv(dataset)
 
 
-class SafeXLSX(base_formats.XLSX):
+class SafeXLSX(base_formats.XLSX):  # type: ignore[misc]
     """import-export's XLSX (its import unchanged), exported through :func:`write_xlsx`."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> bytes:
@@ -181,7 +202,7 @@ def _verbose_name(model: Any, path: str) -> str:
     return str(getattr(field, "verbose_name", "") or "")
 
 
-class LabelledExportForm(SelectableFieldsExportForm):
+class LabelledExportForm(SelectableFieldsExportForm):  # type: ignore[misc]
     """import-export's export form, each column named in the reader's language and by its header in the file.
 
     import-export labels a column by its attribute name in English title case ("Employee Number"); ours
@@ -192,9 +213,21 @@ class LabelledExportForm(SelectableFieldsExportForm):
         return column_label(resource._meta.model, resource.fields.get(field_name), field_name)
 
 
+class Column(fields.Field):  # type: ignore[misc]
+    """A resource column whose name for people is ``label`` rather than the verbose name of the field it reaches
+    (the employer column reaches ``Employer.code``, "code", but holds the employer's code)."""
+
+    def __init__(self, *args: Any, label: str | Promise, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label = label
+
+
 def column_label(model: Any, field: Any, field_name: str) -> str:
     """A resource column for people: "員工編號 (employee_number)", its translated name, then its header."""
     column = field.column_name if field is not None and field.column_name else field_name
+    label = getattr(field, "label", None)
+    if label:
+        return f"{capfirst(str(label))} ({column})"
     attribute = field.attribute if field is not None and field.attribute else field_name
     return header_label(model, attribute, column)
 

@@ -5,6 +5,10 @@ trainees) plus a ``cohort`` column: every row's trainee is enrolled in that coho
 ``courses.services.do_enrol`` with the importing institution as ``acting_institution``, so a
 foreign, full or closed cohort refuses the row, and any refused row rolls the whole file back
 (people included).
+
+A row whose trainee already has an active enrolment in that very cohort enrols nobody: staff re-upload a
+whole class list to add a few people. Unchanged otherwise, the row is skipped (the preview says so); an
+active enrolment in another cohort of the curriculum still refuses the row (``do_enrol``).
 """
 
 from __future__ import annotations
@@ -16,11 +20,21 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields
 
-from accounts.imports import TraineeResource
+from accounts.identifiers import normalize_code
+from accounts.imports import ImportResult, TraineeResource
 from accounts.models import TraineeProfile
 
 from . import services
-from .models import Cohort
+from .models import Cohort, Enrolment
+
+
+class EnrolmentImportResult(ImportResult):
+    """The trainee import's result, with what its rows did to enrolments."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enrolments_made = 0  # trainees enrolled by the file
+        self.already_enrolled = 0  # rows whose trainee was enrolled in that cohort already
 
 
 class TraineeEnrolmentResource(TraineeResource):
@@ -33,15 +47,39 @@ class TraineeEnrolmentResource(TraineeResource):
 
     required_columns = (*TraineeResource.required_columns, "cohort")
 
-    def check_row(self, row: dict, **kwargs: Any) -> dict[str, list[str]]:
+    @classmethod
+    def get_result_class(cls) -> type[EnrolmentImportResult]:
+        return EnrolmentImportResult
+
+    def import_data(self, dataset: Any, **kwargs: Any) -> EnrolmentImportResult:
+        # What the rows did to enrolments, for the summary (EnrolmentAdmin.add_success_message): a trainee
+        # row updated may have enrolled its trainee or found them enrolled already.
+        self.enrolments_made = self.already_enrolled = 0
+        result = super().import_data(dataset, **kwargs)
+        assert isinstance(result, EnrolmentImportResult)
+        result.enrolments_made, result.already_enrolled = self.enrolments_made, self.already_enrolled
+        return result
+
+    def check_row(self, row: dict[str, Any], **kwargs: Any) -> dict[str, list[str]]:
         errors = super().check_row(row, **kwargs)
-        code = str(row.get("cohort") or "").strip()
-        cohort = Cohort.objects.select_related("institution", "curriculum").filter(code=code).first()
-        if cohort is None or (self.institution is not None and cohort.institution_id != self.institution.pk):
-            # Another institution's cohort is reported like a missing one: codes do not leak.
-            errors.setdefault("cohort", []).append(_("There is no cohort %(code)s of yours.") % {"code": code or "—"})
+        cohort = None
+        if "cohort" not in errors:  # a date cell is refused already (TraineeResource.typed_values)
+            code = normalize_code(row.get("cohort"))
+            cohort = Cohort.objects.select_related("institution", "curriculum").filter(code=code).first()
+            if cohort is None or (self.institution is not None and cohort.institution_id != self.institution.pk):
+                # Another institution's cohort is reported like a missing one: codes do not leak.
+                errors["cohort"] = [_("There is no cohort %(code)s of yours.") % {"code": code or "—"}]
+                cohort = None
         row["_cohort"] = cohort
         return errors
+
+    def column_descriptions(self) -> dict[str, str]:
+        return super().column_descriptions() | {
+            "cohort": _(
+                "The code of the cohort to enrol the trainee in (such as A-STD-R), one of your institution's that is "
+                "open for enrolment. A trainee enrolled in it already is not enrolled again."
+            ),
+        }
 
     def get_diff_headers(self) -> list[str]:
         headers = super().get_diff_headers()
@@ -50,15 +88,42 @@ class TraineeEnrolmentResource(TraineeResource):
             for field, header in zip(self.get_import_fields(), headers, strict=True)
         ]
 
-    def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
-        return False  # an unchanged trainee is still enrolled
+    def import_instance(self, instance: TraineeProfile, row: dict[str, Any], **kwargs: Any) -> None:
+        super().import_instance(instance, row, **kwargs)
+        # Whether this row's enrolment is there already (a class list uploaded again): its trainee stays enrolled.
+        row["_enrolled"] = (
+            instance.pk is not None
+            and Enrolment.objects.filter(
+                trainee_id=instance.user_id, cohort=row["_cohort"], state__in=Enrolment.ACTIVE_STATES
+            ).exists()
+        )
+        if row["_enrolled"]:
+            instance.enrolled_in = row["_cohort"].code  # type: ignore[attr-defined]  # the preview's cohort column
 
-    def after_save_instance(self, instance: TraineeProfile, row: dict, **kwargs: Any) -> None:
+    def skip_row(
+        self,
+        instance: TraineeProfile,
+        original: TraineeProfile,
+        row: dict[str, Any],
+        import_validation_errors: Any = None,
+    ) -> bool:
+        # An unchanged trainee is still enrolled, unless enrolled there already.
+        return row["_enrolled"] and super().skip_row(instance, original, row, import_validation_errors)
+
+    def after_import_row(self, row: dict[str, Any], row_result: Any, **kwargs: Any) -> None:
+        super().after_import_row(row, row_result, **kwargs)
+        if row.get("_enrolled") and not row_result.validation_error and not row_result.errors:
+            self.already_enrolled += 1
+
+    def after_save_instance(self, instance: TraineeProfile, row: dict[str, Any], **kwargs: Any) -> None:
         super().after_save_instance(instance, row, **kwargs)
+        if row["_enrolled"]:
+            return
         try:
             enrolment = services.do_enrol(
                 trainee=instance.user, cohort=row["_cohort"], acting_institution=self.institution, on_behalf=True
             )
         except services.TrainingError as error:
             raise ValidationError({"cohort": str(error)}) from None
-        instance.enrolled_in = enrolment.cohort.code  # the preview's cohort column (the "cohort" field)
+        instance.enrolled_in = enrolment.cohort.code  # type: ignore[attr-defined]  # the preview's cohort column
+        self.enrolments_made += 1

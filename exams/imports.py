@@ -7,7 +7,8 @@ Columns: ``family`` (empty for a new question), ``course`` (code), ``knowledge_a
 revises its live version through ``question_bank.do_revise_question`` (a version an attempt has shown
 is never changed: the row makes version + 1).
 
-Rows are numbered as the spreadsheet numbers them (the header is row 1); a refused file lists each
+Rows are numbered as the spreadsheet numbers them (the header is row 1, a blank row skipped but counted:
+``accounts.imports.read_spreadsheet``); a refused file lists each
 refused row as an ``accounts.imports.RowProblem`` too (its cells, its messages by column), for the page
 the trainee and enrolment imports share (``admin/import_export/row_errors.html``).
 """
@@ -25,7 +26,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from accounts.imports import RowProblem, file_cells, spreadsheet_row
+from accounts.imports import RowProblem, file_cells, row_number
 from accounts.spreadsheets import header_label
 from core.errors import DomainError
 from core.numbers import plain_number
@@ -144,7 +145,8 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
         raise ImportRefused([(0, _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})])
     rows: list[RowProblem] = []
     with transaction.atomic():
-        for number, row in enumerate(dataset.dict, start=spreadsheet_row(1)):
+        for data_row, row in enumerate(dataset.dict, start=1):
+            number = row_number(row, data_row)  # as the spreadsheet numbers it, blank rows skipped included
             refusals: list[tuple[str, str]] = []  # (column, message); "" for the row as a whole
             blamed = ""
             try:

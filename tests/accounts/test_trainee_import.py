@@ -127,7 +127,7 @@ def test_one_bad_row_imports_nothing_and_names_the_row_and_field(admin_client: C
     assert "There is no employer no-such-bank." in html
     assert "Every row needs a name." in html
     result = response.context["result"]
-    assert sorted(row.number for row in result.invalid_rows) == [3, 4]
+    assert sorted(row.number for row in result.invalid_rows) == [4, 5]  # the spreadsheet's rows (header: row 1)
     assert not User.objects.filter(email__endswith="@example.test").exclude(staff_membership__isnull=False).exists()
 
 
@@ -203,7 +203,7 @@ def test_a_value_too_long_for_its_column_is_a_row_error_not_a_crash(admin_client
     response = preview(admin_client, csv_file(f"long@example.test,{'名' * 151},en,,,,,\n"))
     assert "confirm_form" not in response.context
     assert "At most 150 characters." in response.content.decode()
-    assert response.context["result"].invalid_rows[0].number == 1
+    assert response.context["result"].invalid_rows[0].number == 2
 
 
 def test_the_rules_refuse_a_row_without_admin_around_it(employer):

@@ -2,16 +2,15 @@
 required columns is refused before its preview, naming the missing columns."""
 
 import pytest
-import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from accounts.models import User
 from courses.models import Enrolment
-from exams import imports as question_imports
 from exams.models import Question
 from tests.conftest import in_english
 from tests.factories import CohortFactory, curriculum_of
+from tests.imports.rows import question_file, question_row
 
 pytestmark = pytest.mark.django_db
 
@@ -43,13 +42,13 @@ def test_the_trainee_import_reports_every_error_of_every_row(alice, employer):
     assert response.status_code == 200
     assert "confirm_form" not in response.context
     errors = errors_by_row(response)
-    assert sorted(errors) == [1, 3]
-    assert errors[1] == {
+    assert sorted(errors) == [2, 4]  # as the spreadsheet numbers its rows: the header is row 1
+    assert errors[2] == {
         "email": ["bad-address is not an e-mail address."],
         "display_name": ["Every row needs a name."],
         "preferred_language": ["The language must be zh-hant or en."],
     }
-    assert errors[3] == {
+    assert errors[4] == {
         "employer": ["There is no employer no-such-bank."],
         "manager_class": ["The class must be personal, corporate or comprehensive."],
     }
@@ -82,9 +81,9 @@ def test_the_enrolment_import_reports_the_cohort_with_the_persons_errors(alice, 
     response = preview(alice, "/en/admin/courses/enrolment/import/", text)
     assert "confirm_form" not in response.context
     errors = errors_by_row(response)
-    assert errors[1] == {"display_name": ["Every row needs a name."], "cohort": ["There is no cohort B-1 of yours."]}
-    assert errors[3] == {"email": ["carl@ is not an e-mail address."], "cohort": ["There is no cohort NOPE of yours."]}
-    assert 2 not in errors
+    assert errors[2] == {"display_name": ["Every row needs a name."], "cohort": ["There is no cohort B-1 of yours."]}
+    assert errors[4] == {"email": ["carl@ is not an e-mail address."], "cohort": ["There is no cohort NOPE of yours."]}
+    assert 3 not in errors
     assert not Enrolment.objects.exists() and not User.objects.filter(email="ben@example.test").exists()
 
 
@@ -106,26 +105,16 @@ def test_the_missing_columns_are_named_in_the_users_language(client, institution
 # --- questions ------------------------------------------------------------------------------
 
 
-def question_file(headers: list[str], rows: list[dict]) -> SimpleUploadedFile:
-    data = tablib.Dataset(headers=headers)
-    for values in rows:
-        data.append([values.get(h, "") for h in headers])
-    return SimpleUploadedFile("questions.csv", data.export("csv").encode("utf-8"), content_type="text/csv")
-
-
 def test_the_question_import_reports_every_error_of_every_row(client, program_office):
     client.force_login(in_english(program_office))
     code = curriculum_of("standard", "retail").entries.first().course.code
-    good = {"course": code, "knowledge_area": "law", "difficulty": 2, "type": "single", "status": "active",
-            "text_zh": "題", "text_en": "Q", "options_zh": "甲 | 乙", "options_en": "a | b",
-            "correct": "A"}  # fmt: skip
     rows = [
-        good | {"course": "NOPE", "status": "odd", "difficulty": "hard"},  # three cells wrong
-        good,
-        good | {"options_en": "a"},  # one more wrong row
+        question_row(code, course="NOPE", status="odd", difficulty="hard"),  # three cells wrong
+        question_row(code),
+        question_row(code, options_en="a"),  # one more wrong row
     ]
     before = Question.objects.count()
-    response = client.post("/en/admin/exams/question/import/", {"file": question_file(question_imports.HEADERS, rows)})
+    response = client.post("/en/admin/exams/question/import/", {"file": question_file(rows)})
     assert response.status_code == 200
     assert response.context["errors"] == [
         (2, "Unknown course NOPE."),
@@ -139,11 +128,9 @@ def test_the_question_import_reports_every_error_of_every_row(client, program_of
 def test_the_question_import_names_every_rule_a_row_breaks(client, program_office):
     client.force_login(in_english(program_office))
     code = curriculum_of("standard", "retail").entries.first().course.code
-    row = {"course": code, "knowledge_area": "law", "difficulty": 9, "type": "single", "status": "active",
-           "text_zh": "題", "text_en": "", "options_zh": "甲 | 乙", "options_en": "a | b",
-           "correct": "C"}  # fmt: skip
+    row = question_row(code, difficulty=9, text_en="", correct="C")
     before = Question.objects.count()
-    response = client.post("/en/admin/exams/question/import/", {"file": question_file(question_imports.HEADERS, [row])})
+    response = client.post("/en/admin/exams/question/import/", {"file": question_file([row])})
     assert response.context["errors"] == [
         (2, "Difficulty must be a number from 1 to 5."),
         (2, "The question needs its text in both languages."),
@@ -156,7 +143,7 @@ def test_a_question_file_without_the_required_columns_is_refused_naming_them(cli
     client.force_login(in_english(program_office))
     response = client.post(
         "/en/admin/exams/question/import/",
-        {"file": question_file(["course", "difficulty"], [{"course": "BCM-101", "difficulty": 1}])},
+        {"file": question_file([{"course": "BCM-101", "difficulty": 1}], ["course", "difficulty"])},
     )
     assert response.context["errors"] == [(0, "The file lacks the columns: type, text_zh, text_en.")]
 

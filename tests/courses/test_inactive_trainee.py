@@ -51,7 +51,7 @@ def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_import
         )
     assert result.has_validation_errors()
     [invalid] = result.invalid_rows
-    assert invalid.number == 2
+    assert invalid.number == 3  # the spreadsheet's row: the header is row 1
     assert any("is not active" in str(m) for m in invalid.error_dict["cohort"]), invalid.error_dict
     assert not Enrolment.objects.exists() and seats(cohort) == 0
 

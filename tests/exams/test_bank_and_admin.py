@@ -13,6 +13,7 @@ from django.utils import timezone
 from exams import imports
 from exams.models import AttemptQuestion, Question, QuestionType, Sitting
 from exams.services import ExamError, attempts, question_bank
+from tests.imports.rows import question_row
 
 from .conftest import make_question
 
@@ -76,9 +77,8 @@ def csv_upload(rows: list[list]) -> SimpleUploadedFile:
 
 
 def row(course_code, **kw) -> list:
-    values = {"family": "", "version": "", "course": course_code, "knowledge_area": "law", "difficulty": 2,
-              "type": "single", "status": "active", "text_zh": "匯入題", "text_en": "Imported", "options_zh": "甲 | 乙",
-              "options_en": "a | b", "correct": "B", "rubric_zh": "", "rubric_en": "", "max_score": 1} | kw  # fmt: skip
+    """The import tests' valid question row (tests/imports/rows.py), named "Imported", as a file's cells."""
+    values = question_row(course_code, text_zh="匯入題", text_en="Imported", correct="B") | kw
     return [values[h] for h in imports.HEADERS]
 
 

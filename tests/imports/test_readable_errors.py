@@ -7,7 +7,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
 from django.test import Client
@@ -18,6 +17,7 @@ from exams import imports as question_imports
 from exams.models import Question
 from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory, curriculum_of
+from tests.imports.rows import question_dataset, question_file, question_row
 
 pytestmark = pytest.mark.django_db
 
@@ -105,13 +105,8 @@ def test_a_refused_enrolment_row_shows_its_spreadsheet_row_and_message(alice, in
 def test_a_refused_question_row_shows_its_spreadsheet_row_and_message(client, program_office):
     client.force_login(in_english(program_office))
     code = curriculum_of("standard", "retail").entries.first().course.code
-    good = {"course": code, "knowledge_area": "law", "difficulty": 2, "type": "single", "status": "active",
-            "text_zh": "題", "text_en": "Q", "options_zh": "甲 | 乙", "options_en": "a | b",
-            "correct": "A"}  # fmt: skip
-    data = tablib.Dataset(headers=question_imports.HEADERS)
-    for values in (good, good | {"course": "NOPE"}):
-        data.append([values.get(h, "") for h in question_imports.HEADERS])
-    response = client.post("/en/admin/exams/question/import/", {"file": upload(data.export("csv"), "q.csv")})
+    rows = [question_row(code), question_row(code, course="NOPE")]
+    response = client.post("/en/admin/exams/question/import/", {"file": question_file(rows)})
     html = response.content.decode()
     shown = text_of(html, "import-row-errors")
     assert "Row 3" in shown and "Course (course) Unknown course NOPE." in shown and "Course (course) NOPE" in shown
@@ -121,12 +116,7 @@ def test_a_refused_question_row_shows_its_spreadsheet_row_and_message(client, pr
 def test_a_big5_question_file_is_read(client, program_office):
     client.force_login(in_english(program_office))
     code = curriculum_of("standard", "retail").entries.first().course.code
-    data = tablib.Dataset(headers=question_imports.HEADERS)
-    row = {"course": code, "knowledge_area": "law", "difficulty": 2, "type": "single", "status": "active",
-           "text_zh": "銀行法題目", "text_en": "Q", "options_zh": "甲 | 乙", "options_en": "a | b",
-           "correct": "A"}  # fmt: skip
-    data.append([row.get(h, "") for h in question_imports.HEADERS])
-    big5 = SimpleUploadedFile("q.csv", data.export("csv").encode("cp950"), content_type="text/csv")
+    big5 = question_file([question_row(code, text_zh="銀行法題目")], encoding="cp950")
     response = client.post("/en/admin/exams/question/import/", {"file": big5})
     assert response.status_code == 302, text_of(response.content.decode(), "errornote")
     assert Question.objects.filter(text_zh="銀行法題目").exists()
@@ -134,8 +124,9 @@ def test_a_big5_question_file_is_read(client, program_office):
 
 def test_the_question_imports_refused_rows_are_shown_by_the_shared_list():
     """What the question page includes (admin/import_export/row_errors.html): the cells and the column."""
-    data = tablib.Dataset(headers=["course", "type", "text_zh", "text_en", "status"])
-    data.append(["NOPE", "single", "題", "Q", "odd"])
+    data = question_dataset(
+        [question_row("NOPE", status="odd")], headers=["course", "type", "text_zh", "text_en", "status"]
+    )
     with translation.override("en"), pytest.raises(question_imports.ImportRefused) as refused:
         question_imports.import_questions(data)
     [problem] = refused.value.rows
