@@ -1,7 +1,16 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AdminUserCreationForm, AuthenticationForm, PasswordResetForm, UserChangeForm
+from django.contrib.auth.forms import (
+    AdminUserCreationForm,
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+    UserChangeForm,
+)
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .client_address import client_ip
@@ -15,7 +24,7 @@ from .validators import refuse_control_characters
 class IdentifierEmailField(forms.EmailField):
     """An e-mail address as a log-in identifier: normalised (trim, NFKC, case-fold) before it is validated."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return normalize_email(super().to_python(value))
 
 
@@ -25,7 +34,7 @@ class UserCreationAdminForm(AdminUserCreationForm):
         fields = ("email", "display_name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
     class Meta:
         model = User
         fields = "__all__"
@@ -47,8 +56,9 @@ class SignUpForm(forms.Form):
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", _("The two passwords differ."))
@@ -80,7 +90,13 @@ class ResendVerificationForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_control_characters])
-    preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The portal's e-mails to you are in this language. The language menu at the top changes only the pages."
+        ),
+    )
     phone = PhoneFormField(label=_("Phone"), required=False)
 
 
@@ -92,10 +108,22 @@ class QueuedPasswordResetForm(PasswordResetForm):
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
-    def save(self, *, request=None, **kwargs) -> None:  # type: ignore[override]
+    def save(self, *, request: HttpRequest | None = None, **kwargs: Any) -> None:  # type: ignore[override]
         """Ask the service for the mail; the page that follows is the same whatever it did."""
+        assert request is not None, "PasswordResetView passes the request"
         do_request_password_reset(
             email=self.cleaned_data["email"],
             client=client_ip(request) or "",
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
+
+
+class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in the stubs only
+    """Django's set-password form (the reset link's page), the password rules' errors under the new
+    password, where the rules are listed, not under its confirmation (Django's place for them); the
+    confirmation field keeps only "the two passwords differ"."""
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return self.cleaned_data

@@ -225,17 +225,6 @@ def do_request_password_reset(*, email: str, client: str, site_url: str) -> bool
 
 
 @transaction.atomic
-def do_set_preferred_language(*, user: User, language: str) -> User:
-    """Make ``language`` the person's language (pages after log-in, mails); a no-op when it already is."""
-    if language not in {code for code, _name in settings.LANGUAGES}:
-        raise AccountError("invalid", _("The language must be zh-hant or en."), field="preferred_language")
-    if user.preferred_language != language:
-        user.preferred_language = language
-        user.save(update_fields=["preferred_language"])
-    return user
-
-
-@transaction.atomic
 def do_update_profile(*, user: User, display_name: str, preferred_language: str, phone: str) -> User:
     user.display_name = display_name.strip()
     user.preferred_language = preferred_language

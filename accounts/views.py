@@ -1,24 +1,32 @@
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
+
+from core.middleware import is_login_page, same_site_referer
 
 from . import selectors, services
 from .client_address import client_ip
 from .forms import (
     EmailAuthenticationForm,
+    NewPasswordForm,
     ProfileForm,
     QueuedPasswordResetForm,
     ResendVerificationForm,
     SignUpForm,
 )
+from .models import User
 
 
 def _in_language(response: HttpResponseRedirect, language: str) -> HttpResponseRedirect:
@@ -61,8 +69,8 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 
 class LoginView(auth_views.LoginView):
-    """Log in and stay in the language the page was in (the URL's prefix); the language switch,
-    not the log-in, changes the profile's language. Then on to a safe ``next``, else the dashboard."""
+    """Log in and stay in the language the page was in (the URL's prefix); only the profile page
+    changes the profile's language. Then on to a safe ``next``, else the dashboard."""
 
     template_name = "accounts/login.html"
     form_class = EmailAuthenticationForm
@@ -76,8 +84,15 @@ class LogoutView(auth_views.LogoutView):
     http_method_names = ["get", "post", "options"]
     template_name = "accounts/logout.html"
 
-    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         return render(request, self.template_name)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        was_logged_in = request.user.is_authenticated
+        response = super().post(request, *args, **kwargs)
+        if was_logged_in:  # added after the log-out, which empties the session
+            messages.success(request, _("You have logged out."))
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,19 +115,27 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def switch_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch; for a logged-in person it also becomes the profile's language,
-    so mails and the next log-in's pages follow the choice."""
+    """Django's language switch: the pages' language (the address's prefix and the cookie). The
+    profile's language, which mails use, is the person's own choice on the profile page: switching
+    to read a page in the other language does not change it."""
     # Django finds the page in the chosen language by resolving its address in the active one, which
     # here (no prefix) is the browser's or the cookie's: a /zh-hant/ page from an English browser did
     # not resolve and stayed as it was. The page's own language resolves it.
     page_language = translation.get_language_from_path(request.POST.get("next") or request.GET.get("next") or "")
     if page_language:
         translation.activate(page_language)
-    response = set_language(request)
-    language = request.POST.get("language", "")
-    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        services.do_set_preferred_language(user=request.user, language=language)
-    return response
+    return set_language(request)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form refused for its missing or stale token (the page was open too long,
+    the person logged in or out in another tab, or cookies are blocked), on the site's page in the
+    page's language, with the way back to the page (when it is this site's) and to the log-in."""
+    back = same_site_referer(request)
+    login_url = reverse("accounts:login")
+    if back and not is_login_page(back):
+        login_url = f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: back})}"
+    return render(request, "403_csrf.html", {"back_url": back, "login_url": login_url}, status=403)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -127,10 +150,11 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
     post_reset_login = False
 
-    def form_valid(self, form):
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # A reset proves the address, so an account made by an import or by staff becomes usable.
         if form.user.email_verified_at is None:
@@ -145,7 +169,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # login_required
     trainee = selectors.trainee_profile_of(user)
     initial = {
         "display_name": user.display_name,

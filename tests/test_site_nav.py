@@ -56,3 +56,11 @@ def test_the_bar_carries_this_requests_csrf_token_and_path(trainee, other_traine
         form = {"language": "en", "next": "/"}
         assert client.post(reverse("set_language"), {**form, "csrfmiddlewaretoken": "x" * 64}).status_code == 403
         assert client.post(reverse("set_language"), {**form, "csrfmiddlewaretoken": token_in(nav)}).status_code == 302
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+def test_the_language_switch_names_each_language_in_its_own_words(client, language):
+    with translation.override(language):
+        nav = nav_of(client.get(reverse("home")))
+    options = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', nav)
+    assert dict(options) == {"zh-hant": "繁體中文", "en": "English"}  # never "英語" on a Chinese page

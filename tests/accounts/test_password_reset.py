@@ -64,3 +64,29 @@ def test_a_used_reset_link_cannot_set_the_password_again(client: Client, django_
     assert "cannot be used" in response.content.decode()
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_the_password_rules_errors_stand_under_the_new_password_not_its_confirmation(
+    client: Client, django_capture_on_commit_callbacks, lang: str
+):
+    user = UserFactory(email="rules@example.test", preferred_language=lang)
+    link = reset_link(client, "rules@example.test", lang, django_capture_on_commit_callbacks)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    response = client.post(form_url, {"new_password1": "12345678", "new_password2": "12345678"})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {error.code for error in errors.as_data()["new_password1"]} == {
+        "password_too_common",
+        "password_entirely_numeric",
+    }
+    assert "new_password2" not in errors
+    html = response.content.decode()
+    assert 'id="error_1_id_new_password1"' in html and 'id="error_1_id_new_password2"' not in html
+    # Two different passwords: the rules under the first, the difference under the confirmation.
+    response = client.post(form_url, {"new_password1": "12345678", "new_password2": "87654321"})
+    errors = response.context["form"].errors.as_data()
+    assert "password_entirely_numeric" in {error.code for error in errors["new_password1"]}
+    assert [error.code for error in errors["new_password2"]] == ["password_mismatch"]
+    user.refresh_from_db()
+    assert not user.check_password("12345678")

@@ -1,11 +1,15 @@
-"""Log-in keeps the page's language and lands on the dashboard; the language switch is what changes
-the profile; log-out from a typed address; the verification mail sent again without telling who
-has an account."""
+"""Log-in keeps the page's language and lands on the dashboard; the language switch changes the pages'
+language, not the profile's (only the profile page does); log-out from a typed address, and a word that
+it happened; the verification mail sent again without telling who has an account."""
+
+import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import User
 from tests.factories import UserFactory
@@ -51,16 +55,28 @@ def test_log_in_goes_to_a_next_on_this_site_and_ignores_one_elsewhere(client: Cl
     assert log_in(client, "next@example.test", next="//evil.example/")["Location"] == "/en/dashboard/"
 
 
-def test_the_language_switch_changes_a_logged_in_persons_profile(client: Client):
+def test_the_language_switch_changes_the_pages_not_the_profile_s_language(client: Client):
+    """The profile's language is the one mails use: reading a page in the other language does not change it."""
     user = UserFactory(preferred_language="zh-hant")
     client.force_login(user)
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/zh-hant/dashboard/"})
     assert response.status_code == 302 and response["Location"] == "/en/dashboard/"
-    user.refresh_from_db()
-    assert user.preferred_language == "en"
-    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/en/dashboard/"})
+    assert response.cookies["django_language"].value == "en"
     user.refresh_from_db()
     assert user.preferred_language == "zh-hant"
+
+
+def test_only_the_profile_page_changes_the_profile_s_language(client: Client):
+    user = UserFactory(preferred_language="zh-hant", display_name="王小明")
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/zh-hant/accounts/profile/"})
+    response = client.post("/en/accounts/profile/", {"display_name": "王小明", "preferred_language": "en", "phone": ""})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
+    client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/en/accounts/profile/"})
+    user.refresh_from_db()
+    assert user.preferred_language == "en"
 
 
 @pytest.mark.parametrize(
@@ -102,17 +118,16 @@ def test_a_visitors_language_switch_touches_no_profile(client: Client):
     assert user.preferred_language == "zh-hant"
 
 
-def test_after_switching_the_next_log_in_is_in_the_new_language(client: Client):
-    """The profile's language is the one mails and the pages after log-in (/ → /<lang>/) use."""
+def test_after_switching_the_next_log_in_keeps_the_profile_s_language(client: Client):
     user = UserFactory(email="switcher@example.test", preferred_language="zh-hant", password=PASSWORD)
     log_in(client, user.email, lang="zh-hant")
     client.post("/i18n/setlang/", {"language": "en", "next": "/zh-hant/dashboard/"})
     client.post("/en/accounts/logout/")
     fresh = Client()  # another browser: no language cookie
-    response = log_in(fresh, user.email, lang="en")
-    assert response["Location"] == "/en/dashboard/"
+    response = log_in(fresh, user.email, lang="zh-hant")
+    assert response["Location"] == "/zh-hant/dashboard/"
     user.refresh_from_db()
-    assert user.preferred_language == "en"
+    assert user.preferred_language == "zh-hant"
 
 
 # --- log-in and log-out pages --------------------------------------------------------------------
@@ -129,6 +144,33 @@ def test_a_get_to_log_out_shows_a_page_with_a_post_button(client: Client, lang, 
     assert client.get(f"/{lang}/accounts/profile/").status_code == 200, "a GET does not log out"
     assert client.post(f"/{lang}/accounts/logout/").status_code == 302
     assert client.get(f"/{lang}/accounts/profile/").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hant"])
+def test_logging_out_says_so_on_the_page_that_follows(client: Client, lang: str):
+    client.force_login(UserFactory())
+    response = client.post(f"/{lang}/accounts/logout/", follow=True)
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    with translation.override(lang):
+        said = translation.gettext("You have logged out.")
+    assert said in response.content.decode()
+    # A visitor who was not logged in is told nothing of the kind.
+    again = client.post(f"/{lang}/accounts/logout/", follow=True)
+    assert said not in again.content.decode()
+
+
+@pytest.mark.parametrize("page", ["/en/accounts/login/", "/zh-hant/accounts/signup/"])
+def test_the_text_links_under_the_log_in_and_sign_up_forms_are_big_enough_to_touch(client: Client, page: str):
+    """WCAG 2.5.8: at least 24px high. Each link below the form is in .page-links, which the site's css
+    makes an inline block with padding (a line of 24px and 2 × 4px), not a 19px run of text."""
+    html = client.get(page).content.decode()
+    below = html[html.index('<div class="page-links">') : html.index("</main>")]
+    assert below.count("<a ") >= 1 and html.count("<a ", html.index("</form>"), html.index("</main>")) == below.count(
+        "<a "
+    )
+    css = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    rule = re.search(r"\.page-links a:not\(\.btn\) \{([^}]*)\}", css)
+    assert rule and "display: inline-block" in rule.group(1) and "padding-top: .25rem" in rule.group(1)
 
 
 def test_the_log_out_page_tells_a_visitor_they_are_not_logged_in(client: Client):

@@ -141,8 +141,9 @@ def test_a_draft_cohort_is_not_found(client):
 def test_enrolling_needs_a_log_in_and_a_post(client, settings):
     settings.LOGIN_URL = "/en/admin/login/"  # the accounts pages may mount elsewhere; the redirect is what matters
     CohortFactory(code="TPE-1")
-    response = client.post("/en/cohorts/TPE-1/enrol/")
-    assert response.status_code == 302 and "next=" in response["Location"]
+    response = client.post("/en/cohorts/TPE-1/enrol/", HTTP_REFERER="http://testserver/en/cohorts/TPE-1/")
+    # After log-in, back to the page with the button (the enrol address takes only a POST).
+    assert response.status_code == 302 and "next=/en/cohorts/TPE-1/" in response["Location"]
     assert not Enrolment.objects.exists()
     assert logged_in(UserFactory()).get("/en/cohorts/TPE-1/enrol/").status_code == 405
 
@@ -512,7 +513,7 @@ def test_only_trainees_in_training_have_hours_recorded(state, label):
     Enrolment.objects.filter(pk=enrolment.pk).update(state=state)
     enrolment.refresh_from_db()
     session = TrainingSessionFactory(cohort=cohort, hours=8)
-    message = f"Only approved trainees in training have hours recorded; this enrolment is {label}."
+    message = f"Hours are recorded only for an approved enrolment or one in training; this one is {label}."
     with refused("bad_state", message):
         services.do_record_attendance(session=session, enrolment=enrolment, hours=8)
     with refused("bad_state", message):
@@ -588,7 +589,7 @@ def test_teaching_names_a_course_of_the_curriculum_and_exam_preparation_none():
     cohort = CohortFactory()
     ours = Course.objects.get(code="BCM-201")
     services.check_session(cohort=cohort, purpose="teaching", course=ours, hours=8)
-    with refused("course_not_in_curriculum", "Exam preparation counts toward no course: leave the course empty."):
+    with refused("course_not_in_curriculum", "Exam preparation is not tied to a course: leave the course empty."):
         services.check_session(cohort=cohort, purpose="exam_prep", course=ours, hours=8)
     with refused("course_not_in_curriculum", "Teaching needs a course."):
         services.check_session(cohort=cohort, purpose="teaching", course=None, hours=8)
@@ -755,7 +756,7 @@ def test_a_recorded_module_needs_remote_learning_and_fits_the_curriculum():
         services.check_module(cohort=remote, course=ours, hours=0)
     with refused("course_not_in_curriculum", "Teaching needs a course."):
         services.check_module(cohort=remote, course=None, hours=4)
-    with refused("course_not_in_curriculum", "Exam preparation counts toward no course: leave the course empty."):
+    with refused("course_not_in_curriculum", "Exam preparation is not tied to a course: leave the course empty."):
         services.check_module(cohort=remote, course=ours, hours=4, purpose="exam_prep")
     senior = Course.objects.get(code="BCM-302")
     with refused("course_not_in_curriculum", f"{en(senior)} is not part of {en(remote.curriculum)}."):
