@@ -1,25 +1,26 @@
-import unicodedata
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DatePickerInput
+from courses.forms import FirstErrorFocused
 
+from . import numbers
 from .reminders import kind_choices
 
 
 class VerifyForm(forms.Form):
+    # ``number`` (the parameter's name in links already out there) takes either of the two things a
+    # certificate prints: its number or its verification code (selectors.verification_by_typed).
     number = forms.CharField(
-        label=_("Certificate number"),
+        label=_("Certificate number or verification code"),
         max_length=60,
-        help_text=_("As printed on the certificate, e.g. BCM-STD-R-2026-000123-K"),
+        help_text=_(
+            "As printed on the certificate: the number (e.g. BCM-STD-R-2026-000123-K) or the verification code."
+        ),
     )
 
     def clean_number(self) -> str:
-        # Typed on a Chinese keyboard or copied from a document: full-width letters, digits and
-        # dashes become ordinary ones (NFKC), and spaces anywhere (also the ideographic one) go.
-        number = unicodedata.normalize("NFKC", self.cleaned_data["number"])
-        return "".join(number.split()).upper()
+        return numbers.typed(self.cleaned_data["number"])
 
 
 class ReminderPreferenceForm(forms.Form):
@@ -32,6 +33,8 @@ class ReminderPreferenceForm(forms.Form):
 
 
 class SelfReportForm(forms.Form):
+    bound_field_class = FirstErrorFocused
+
     institution = forms.ModelChoiceField(
         label=_("Institution"),
         queryset=None,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage
 from core.constraints import ends_not_before_start, hours_at_most
@@ -26,10 +27,12 @@ class Certificate(SyncedTimestamped):
     """
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        EXPIRED = "expired", _("expired")
-        SUSPENDED = "suspended", _("suspended")
-        REVOKED = "revoked", _("revoked")
+        # In a context of their own: "active" is also an institution's or an API client's (啟用), while a
+        # certificate's is 有效 (valid), as its PDF says; "suspended" is 已暫停 here, an account's 停權.
+        ACTIVE = "active", pgettext_lazy("certificate status", "active")
+        EXPIRED = "expired", pgettext_lazy("certificate status", "expired")
+        SUSPENDED = "suspended", pgettext_lazy("certificate status", "suspended")
+        REVOKED = "revoked", pgettext_lazy("certificate status", "revoked")
 
     # A trainee holds at most one of these per curriculum (tier and track) at a time.
     CURRENT_STATES = (Status.ACTIVE, Status.SUSPENDED)

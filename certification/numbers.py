@@ -11,13 +11,15 @@ Example: ``BCM-STD-R-2026-000123-K``.
   they stand; tests/fuzz/test_number_properties.py). The check character is a digit or a capital
   letter.
 
-:func:`is_valid_number` accepts lower case and surrounding spaces (people type numbers).
+:func:`is_valid_number` accepts lower case and surrounding spaces (people type numbers); :func:`typed` is
+what a person typed or pasted, a number or a verification code, as either is stored.
 """
 
 from __future__ import annotations
 
 import re
 import string
+import unicodedata
 
 ALPHABET = string.digits + string.ascii_uppercase  # value of a character = its index
 TIER_CODES = {"assistant": "AST", "standard": "STD", "senior": "SNR"}
@@ -50,6 +52,14 @@ def make_number(*, tier_code: str, track_code: str | None, year: int, sequence: 
 
 def normalize(number: str) -> str:
     return "".join(number.split()).upper()
+
+
+def typed(text: str) -> str:
+    """A number or a verification code as typed on a Chinese keyboard or copied from a document, as stored but
+    for the number's case: full-width letters, digits, dashes and underscores become ordinary ones (NFKC), and
+    spaces anywhere (the ideographic one too) go. The case is kept, as a verification code's letters are
+    case-sensitive; a number is upper-cased where it is looked up (:func:`normalize`)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def is_valid_number(number: str) -> bool:

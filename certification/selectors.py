@@ -228,6 +228,7 @@ class MyCEEnrolment:
     course_title: str
     institution_name: str
     starts_on: datetime.date
+    ends_on: datetime.date
 
     def get_state_display(self) -> str:
         return choice_label(CEEnrolment.State, self.state)
@@ -237,7 +238,7 @@ _MY_CE_ENROLMENTS = PreparedRows(
     lambda holder_id: CEEnrolment.objects.filter(holder_id=holder_id)
     .values_list(
         "pk", "state", "hours_attended", "course__title_zh", "course__title_en", "course__institution__name_zh",
-        "course__institution__name_en", "course__starts_on",
+        "course__institution__name_en", "course__starts_on", "course__ends_on",
     )[:50]
 )  # fmt: skip
 
@@ -246,7 +247,7 @@ def my_ce_enrolments(holder_id: int) -> list[MyCEEnrolment]:
     """``ce_enrolments_of(holder)[:50]`` as rows."""
     enrolments = []
     for row in _MY_CE_ENROLMENTS(holder_id):
-        pk, state, hours, title_zh, title_en, institution_zh, institution_en, starts_on = row
+        pk, state, hours, title_zh, title_en, institution_zh, institution_en, starts_on, ends_on = row
         enrolments.append(
             MyCEEnrolment(
                 pk=pk,
@@ -255,6 +256,7 @@ def my_ce_enrolments(holder_id: int) -> list[MyCEEnrolment]:
                 course_title=in_current_language(title_zh, title_en),
                 institution_name=in_current_language(institution_zh, institution_en),
                 starts_on=starts_on,
+                ends_on=ends_on,
             )
         )
     return enrolments
@@ -300,6 +302,16 @@ def verification_by_number(number: str) -> Verification | None:
     if not is_valid_number(number):
         return None
     return _verification(_VERIFICATION_BY_NUMBER(normalize(number)))
+
+
+def verification_by_typed(text: str) -> Verification | None:
+    """The certificate of what the verify form was given (``numbers.typed``): its number, in any case, else
+    its verification code, whose case counts. A code never has a number's shape (no check character)."""
+    from .numbers import is_valid_number
+
+    if is_valid_number(text):
+        return verification_by_number(text)
+    return verification_by_code(text)
 
 
 # The columns the page shows only, in one query composed once (core.prepared) and no model instance: the
@@ -393,6 +405,17 @@ def holds_active_certificate(user_id: int) -> bool:
     """Whether the person holds an active certificate: who may take continuing-education courses and
     report activities (``services.check_holder``)."""
     return Certificate.objects.filter(trainee_id=user_id, status=Certificate.Status.ACTIVE).exists()
+
+
+def earliest_active_period(user_id: int) -> Certificate | None:
+    """Of the person's active certificates, the one whose current validity period began first (number, issue
+    date and period start only): before that day, continuing education counts toward none of them."""
+    return (
+        Certificate.objects.filter(trainee_id=user_id, status=Certificate.Status.ACTIVE)
+        .order_by("period_starts_on", "pk")
+        .only("number", "issued_on", "period_starts_on")
+        .first()
+    )
 
 
 def published_ce_courses(today: datetime.date) -> QuerySet[CECourse]:

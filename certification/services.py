@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -53,7 +54,7 @@ class CertificationError(DomainError):
     """A certification rule refused the request.
 
     Codes: reason_missing, not_active, not_suspended, already_revoked, not_renewable, hours_missing,
-    newer_certificate, bad_hours, future_date, title_missing, already_decided; continuing-education
+    newer_certificate, bad_hours, future_date, before_period, title_missing, already_decided; continuing-education
     courses: not_holder, course_unpublished, course_closed, course_full, already_enrolled, course_over,
     bad_dates, bad_state, foreign_course, not_authorized.
     """
@@ -442,12 +443,37 @@ def _ce_hours(value: object) -> Decimal:
     return hours
 
 
-def check_record_continuing_education(*, title: str, completed_on: datetime.date, hours: object) -> None:
+def check_record_continuing_education(
+    *, title: str, completed_on: datetime.date, hours: object, holder: User | None = None
+) -> None:
+    """An activity's own facts; with ``holder`` (a self-report), also that it falls in the current validity
+    period of one of the holder's active certificates: an activity from before counts toward none of them."""
     if completed_on > timezone.localdate():
         raise CertificationError("future_date", _("The activity cannot be completed in the future."))
+    if holder is not None:
+        _check_in_period(holder=holder, completed_on=completed_on)
     if not (title or "").strip():
         raise CertificationError("title_missing", _("Name the activity."))
     _ce_hours(hours)
+
+
+def _check_in_period(*, holder: User, completed_on: datetime.date) -> None:
+    certificate = selectors.earliest_active_period(holder.pk)
+    if certificate is None or completed_on >= certificate.period_starts_on:
+        return
+    values = {"number": certificate.number, "date": date_format(certificate.period_starts_on)}
+    if certificate.period_starts_on == certificate.issued_on:
+        message = _(
+            "Continuing education counts only within a certificate's validity period, and certificate %(number)s "
+            "was issued on %(date)s: an activity completed before that day does not count."
+        )
+    else:
+        message = _(
+            "Continuing education counts only within a certificate's current validity period, and that of "
+            "certificate %(number)s began on %(date)s, when it was renewed: an activity completed before that "
+            "day does not count."
+        )
+    raise CertificationError("before_period", message % values, field="completed_on")
 
 
 @transaction.atomic
@@ -468,7 +494,9 @@ def do_record_continuing_education(
     """
     if self_reported:
         check_holder(holder=trainee)
-    check_record_continuing_education(title=title, completed_on=completed_on, hours=hours)
+    check_record_continuing_education(
+        title=title, completed_on=completed_on, hours=hours, holder=trainee if self_reported else None
+    )
     return ContinuingEducation.objects.create(
         trainee=trainee,
         institution=institution,

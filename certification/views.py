@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit
 from accounts.client_address import client_ip
 from core import display
 from core.ratelimit import over_limit
+from courses.templatetags.dates import date_span
 
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
@@ -48,7 +50,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if _rate_limited(request):
         return _too_many(request)
     form = VerifyForm(request.GET)
-    certificate = selectors.verification_by_number(form.cleaned_data["number"]) if form.is_valid() else None
+    certificate = selectors.verification_by_typed(form.cleaned_data["number"]) if form.is_valid() else None
     if certificate is None:
         return _not_found(request)
     return _show(request, certificate)
@@ -86,7 +88,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
                 trainee=request.user, by=request.user, self_reported=True, **form.cleaned_data
             )
         except services.CertificationError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
             messages.success(request, _("Your activity is recorded; the institution will confirm the hours."))
             return redirect("certification:mine")
@@ -120,7 +122,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             for a in selectors.my_activities(request.user.pk)
         ],
         "ce_enrolments": [
-            {"enrolment": e, "starts_on": display.date(e.starts_on), "withdraw_url": withdraw_url(e.pk)}
+            {"enrolment": e, "dates": date_span(e.starts_on, e.ends_on), "withdraw_url": withdraw_url(e.pk)}
             for e in selectors.my_ce_enrolments(request.user.pk)
         ],
         "hours_required": services.hours_required(),
@@ -205,6 +207,7 @@ def _refuse(request: HttpRequest, certificate: Certificate) -> NoReturn:
     raise Http404
 
 
+@never_cache  # a file with the holder's name: kept by no cache, shared or the browser's
 @login_required
 def download(request: HttpRequest, pk: int) -> FileResponse:
     certificate = selectors.with_catalog().filter(pk=pk).first()
@@ -218,6 +221,7 @@ def download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@never_cache
 @login_required
 def download_credential(request: HttpRequest, pk: int) -> HttpResponse:
     """The holder's certificate as a signed Open Badges 3.0 credential (a file for their wallet).
@@ -231,7 +235,6 @@ def download_credential(request: HttpRequest, pk: int) -> HttpResponse:
         _refuse(request, certificate)
     response = HttpResponse(credentials.signed_credential(certificate), content_type=credentials.MEDIA_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{credentials.filename_of(certificate)}"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
+from django.forms import BaseForm, BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,29 @@ from .models import Cohort, Course, Enrolment, Tier, Track
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+
+def field_to_correct(form: BaseForm) -> str | None:
+    """The field a form sent back with errors brings the person to: the first (in the form's order) with an
+    error of its own, else (an error of the whole form, shown above the fields) the first field; None for a
+    form without errors."""
+    if not form.is_bound or not form.errors:
+        return None
+    names = [field.name for field in form.visible_fields()]
+    return next((name for name in names if name in form.errors), names[0] if names else None)
+
+
+class FirstErrorFocused(BoundField):
+    """A form's ``bound_field_class`` for a form on a long page (the dashboard's self-study, My certificates'
+    activity): sent back with errors, the page comes back at its top, the form perhaps a thousand pixels below
+    on a phone. The field to correct gets ``autofocus``: the browser scrolls it to the middle of the screen and
+    focuses it (a screen reader reads its label and error), with or without JavaScript."""
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: forms.Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.name == field_to_correct(self.form):
+            attrs["autofocus"] = True
+        return attrs
 
 
 class CohortFilterForm(forms.Form):
@@ -45,6 +69,8 @@ class CohortFilterForm(forms.Form):
 
 
 class SelfStudyForm(forms.Form):
+    bound_field_class = FirstErrorFocused
+
     enrolment = forms.ModelChoiceField(label=_("Cohort"), queryset=Enrolment.objects.none())
     course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none())
     studied_on = forms.DateField(label=_("Date"), widget=DatePickerInput())

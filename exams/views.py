@@ -192,8 +192,15 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.state != Attempt.State.OPEN:
         return redirect("exams:result", attempt_id=attempt.pk)
     items = list(selectors.attempt_items(attempt.pk))
-    answered = sum(1 for item in items if item.answer not in (None, "", []))
-    return render(request, "exams/submit.html", {"attempt": attempt, "answered": answered, "total": len(items)})
+    # Named by their numbers on the exam page, each linked to its question there (#question-<n>).
+    unanswered = [item.position for item in items if item.answer in (None, "", [])]
+    context = {
+        "attempt": attempt,
+        "answered": len(items) - len(unanswered),
+        "total": len(items),
+        "unanswered": unanswered,
+    }
+    return render(request, "exams/submit.html", context)
 
 
 @login_required

@@ -22,7 +22,7 @@ COURSES = [
     ("BCM-101", "《銀行客戶經理概論》", "Introduction to Bank Customer Management"),
     ("BCM-102", "《銀行客戶經理理論基礎與政策法規》", "Theoretical Foundations, Policies and Regulations"),
     ("BCM-103", "《商業銀行營銷實務與策略》", "Commercial Bank Marketing Practice and Strategy"),
-    ("BCM-201", "《商業銀行客戶開發與客戶關系管理》", "Customer Development and Relationship Management"),
+    ("BCM-201", "《商業銀行客戶開發與客戶關係管理》", "Customer Development and Relationship Management"),
     ("BCM-211", "《商業銀行對公業務營銷技巧與案例》", "Corporate Banking Marketing: Techniques and Cases"),
     ("BCM-212", "《商業銀行客戶財務分析與信用評估》", "Customer Financial Analysis and Credit Assessment"),
     ("BCM-221", "《商業銀行零售業務營銷技巧與案例》", "Retail Banking Marketing: Techniques and Cases"),

@@ -1,4 +1,4 @@
-"""BCM-201 《商業銀行客戶開發與客戶關系管理》 Customer Development and Relationship Management."""
+"""BCM-201 《商業銀行客戶開發與客戶關係管理》 Customer Development and Relationship Management."""
 
 from exams.models import KnowledgeArea as Area
 

@@ -13,6 +13,21 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+#: A certificate's statuses in Traditional Chinese, as its PDF writes them (certification.pdf.STATUS_ZH).
+STATUS_LABELS_ZH = {"active": "有效", "expired": "已過期", "suspended": "已暫停", "revoked": "已撤銷"}
+
+
+@pytest.fixture
+def zh_hant_status_labels(monkeypatch):
+    """The zh-Hant catalog with the certificate statuses' translations in their context ("certificate
+    status"), as locale/ gives them: a page that asks for the plain "active" still reads 啟用."""
+    from django.utils.translation import trans_real
+
+    catalog = trans_real.translation("zh-hant")._catalog._catalogs[0]
+    for msgid, msgstr in STATUS_LABELS_ZH.items():
+        monkeypatch.setitem(catalog, f"certificate status\x04{msgid}", msgstr)
+
+
 @pytest.fixture
 def passed(monkeypatch):
     """Courses passed per trainee id, as the exams app would report them."""

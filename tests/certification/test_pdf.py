@@ -2,6 +2,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.utils import timezone
 
 from certification import pdf, services
 from tests.conftest import service_missing
@@ -91,7 +92,8 @@ def test_a_holder_reports_an_activity_that_waits_for_confirmation(client):
     client.force_login(trainee)
     response = client.post(
         "/en/certificates/",
-        {"institution": institution.pk, "title": "Seminar", "completed_on": "2026-01-05", "hours": "3"},
+        # On the certificate's issue date (today): inside its validity period.
+        {"institution": institution.pk, "title": "Seminar", "completed_on": timezone.localdate(), "hours": "3"},
     )
     assert response.status_code == 302
     activity = ContinuingEducation.objects.get()

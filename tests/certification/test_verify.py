@@ -53,7 +53,7 @@ def test_unknown_or_malformed_input_gets_the_same_not_found_page(client, url):
     CertificateFactory()
     response = client.get(url)
     assert response.status_code == 404
-    assert "No certificate matches this number or link." in response.content.decode()
+    assert "No certificate matches this number, verification code or link." in response.content.decode()
 
 
 def test_an_unknown_but_well_formed_number_reads_the_same(client):
@@ -64,7 +64,7 @@ def test_an_unknown_but_well_formed_number_reads_the_same(client):
     response = client.get("/en/verify/", {"number": number})
     malformed = client.get("/en/verify/", {"number": "nonsense"})
     assert response.status_code == malformed.status_code == 404
-    assert "No certificate matches this number or link." in response.content.decode()
+    assert "No certificate matches this number, verification code or link." in response.content.decode()
     # Nothing tells a well-formed number from nonsense (the form echoes what was typed; the rest is the same page).
     assert _without(response.content.decode(), number) == _without(malformed.content.decode(), "nonsense")
 

@@ -1,0 +1,45 @@
+"""A cohort's facts read naturally: a one-day cohort (or enrolment window) is its day, and the seats say how
+many of how many are taken, in the singular for a single seat."""
+
+import datetime
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from courses import services
+from tests.factories import CohortFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def facts(client, code: str) -> str:
+    body = client.get(f"/en/cohorts/{code}/").content.decode()
+    return body[body.index('<dl class="row small mb-0">') :]
+
+
+def test_a_one_day_cohort_is_its_day(client):
+    day = timezone.localdate() + datetime.timedelta(days=30)
+    CohortFactory(code="ONE-DAY", starts_on=day, ends_on=day)
+    with translation.override("en"):
+        text = date_format(day)
+    html = facts(client, "ONE-DAY")
+    assert f'<dd class="col-7">{text}</dd>' in html and f"{text} – {text}" not in html
+
+
+def test_a_longer_cohort_and_its_enrolment_window_are_their_first_and_last_days(client):
+    cohort = CohortFactory(code="LONG")
+    html = facts(client, "LONG")
+    with translation.override("en"):
+        dates = f"{date_format(cohort.starts_on)} – {date_format(cohort.ends_on)}"
+        window = (
+            f"{date_format(timezone.localtime(cohort.enrolment_opens_at).date())} – "
+            f"{date_format(timezone.localtime(cohort.enrolment_closes_at).date())}"
+        )
+    assert dates in html and window in html
+
+
+def test_the_seats_read_as_taken_of_capacity(client):
+    services.do_enrol(trainee=UserFactory(), cohort=CohortFactory(code="BIG", capacity=30))
+    assert "1 of 30 seats taken" in facts(client, "BIG")
+    assert "0 of 1 seat taken" in facts(client, CohortFactory(code="SMALL", capacity=1).code)
