@@ -1,20 +1,22 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from import_export import formats
 from import_export.admin import ImportExportMixin
 
 from core.admin_actions import ReadOnlyAdminMixin
 
 from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .imports import TraineeImportForm, TraineeResource
+from .imports import ConfirmOwnPreviewMixin, TraineeImportForm, TraineeResource
 from .models import AuditEvent, Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
 from .scoping import (
     EMPLOYER_HR_GROUP,
@@ -64,6 +66,17 @@ def is_autocomplete_of(request: HttpRequest, model: type[Model], field_name: str
     )
 
 
+class UserPasswordAdminForm(AdminPasswordChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
+    """The user admin's "change password" form: the password rules' errors under the new password, where the
+    rules are listed, not under its confirmation (Django's place for them), as on the site's set-password page
+    (:class:`accounts.forms.NewPasswordForm`); the confirmation keeps only "the two passwords differ"."""
+
+    def clean(self) -> dict[str, Any]:
+        self.validate_passwords()  # type: ignore[attr-defined]  # SetPasswordMixin's, not in the stubs
+        self.validate_password_for_user(self.user, password_field_name="password1")  # type: ignore[attr-defined]
+        return self.cleaned_data
+
+
 @admin.register(User)
 class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
     """People: institution staff see their colleagues and their trainees, and may not grant rights."""
@@ -75,6 +88,7 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
     )
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
+    change_password_form = UserPasswordAdminForm
     ordering = ["email"]
     list_display = ["email", "display_name", "preferred_language", "is_staff", "is_active", "email_verified_at"]
     list_filter = ["is_staff", "is_active", "preferred_language", ("groups", GroupListFilter)]
@@ -134,13 +148,12 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
 
 
 @admin.register(TraineeProfile)
-class TraineeProfileAdmin(ImportExportMixin, InstitutionScopedAdmin):
+class TraineeProfileAdmin(ConfirmOwnPreviewMixin, ImportExportMixin, InstitutionScopedAdmin):
     institution_paths = TRAINEE_INSTITUTION_PATHS
     institution_field = "registered_by"
     resource_classes = [TraineeResource]
     import_form_class = TraineeImportForm
     export_form_class = spreadsheets.LabelledExportForm
-    import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
     export_formats = spreadsheets.EXPORT_FORMATS  # no cell exported as a formula
     list_display = ["user", "employer", "employee_number", "branch", "manager_class", "registered_by", "updated_at"]
     list_filter = ["manager_class", "employer"]
@@ -271,7 +284,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ProgramOfficeOnly, admin.ModelAdmin):
     (accounts.audit.describe), not the codes the row stores.
     """
 
-    list_display = ["time", "action", "who", "institution", "employer", "description", "request_id"]
+    list_display = ["time", "action", "who", "institution", "employer", "description", "request_shown"]
     list_filter = ["action", "institution", "employer", ("created_at", admin.DateFieldListFilter)]
     list_select_related = ["institution", "employer"]
     search_fields = ["actor_label", "request_id", "object_id", "summary", "ip_address"]
@@ -304,7 +317,16 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ProgramOfficeOnly, admin.ModelAdmin):
 
     @admin.display(description=_("what happened"))
     def description(self, obj: AuditEvent) -> str:
-        return audit.describe(obj)
+        # An address refused (/en/admin/django_celery_beat/crontabschedule/) has no space to wrap at.
+        return format_html('<span class="break-anywhere">{}</span>', audit.describe(obj))
+
+    @admin.display(description=_("request id"), ordering="request_id")
+    def request_shown(self, obj: AuditEvent) -> str:
+        """Its first 8 characters, the whole ID on hover, on the event's page and found by the search: the whole
+        ID (32 characters) made the list far wider than a laptop's screen."""
+        if not obj.request_id:
+            return "—"
+        return format_html('<span title="{}">{}…</span>', obj.request_id, obj.request_id[:8])
 
     @admin.display(description=_("object type"))
     def object_type_name(self, obj: AuditEvent) -> str:

@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from core.numbers import plain_number
 from core.times import local_with_offset
@@ -43,7 +43,18 @@ __all__ = [
 
 
 def _request_actor(request: HttpRequest) -> Any:
-    # AuthenticationMiddleware makes request.user lazy; DRF sets the API client on it too.
+    """Who made ``request``, as far as it is known already: reading it never authenticates anyone.
+
+    A DRF ``Request`` (which wraps Django's as ``_request``) authenticates when its ``user`` is first read, and an
+    authenticator that checks a password (HTTP Basic) fails a log-in through Django, which is audited here: reading
+    ``user`` again started authentication again, until RecursionError. So a DRF request's user is taken only once
+    authenticated (DRF sets the API client or person on both requests then), else the Django request's (the
+    session's, lazy through AuthenticationMiddleware)."""
+    attributes = vars(request)
+    if isinstance(attributes.get("_request"), HttpRequest):
+        if "_user" in attributes:
+            return attributes["_user"]
+        request = attributes["_request"]
     return getattr(request, "user", None)
 
 
@@ -154,6 +165,8 @@ DETAIL_LABELS = {
     "format": gettext_lazy("format"),
     "rows": gettext_lazy("rows"),
     "numbers": gettext_lazy("certificate numbers"),
+    "cohort": gettext_lazy("cohort"),
+    "period": gettext_lazy("period"),
     "status": gettext_lazy("HTTP status"),
     "idempotency_key": gettext_lazy("idempotency key"),
     "ip_address": gettext_lazy("IP address"),
@@ -182,12 +195,12 @@ CHANGES = {
 
 #: A certificate's status changes (certification.services), named.
 CERTIFICATE_ACTIONS = {
-    "issue": gettext_lazy("issued"),
-    "suspend": gettext_lazy("suspended"),
-    "reinstate": gettext_lazy("reinstated"),
-    "revoke": gettext_lazy("revoked"),
-    "expire": gettext_lazy("expired"),
-    "renew": gettext_lazy("renewed"),
+    "issue": pgettext_lazy("certificate action", "issued"),
+    "suspend": pgettext_lazy("certificate action", "suspended"),
+    "reinstate": pgettext_lazy("certificate action", "reinstated"),
+    "revoke": pgettext_lazy("certificate action", "revoked"),
+    "expire": pgettext_lazy("certificate action", "expired"),
+    "renew": pgettext_lazy("certificate action", "renewed"),
 }
 
 

@@ -88,7 +88,7 @@ def _person(email: str, name: str, *, group: str, is_staff: bool = False, langua
 @transaction.atomic
 def load() -> None:
     today = timezone.localdate()
-    _person("office@demo.test", "項目管理辦公室", group=PROGRAM_OFFICE_GROUP, is_staff=True)
+    _person("office@demo.test", "計畫辦公室", group=PROGRAM_OFFICE_GROUP, is_staff=True)
 
     institutions = []
     for code, name_zh, name_en, number in INSTITUTIONS:

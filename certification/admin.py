@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,17 +20,18 @@ from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import ReadOnlyInline, apply_to_each
+from core.admin_input import AutocompleteSelect
 from core.display import choice_label
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
-from courses.admin.actions import action_form, action_form_page
+from courses.admin.actions import action_form, action_form_page, counted
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.admin.enrolments import TraineeAutocompleteView
 from courses.models import Cohort
@@ -38,6 +39,19 @@ from courses.models import Cohort
 from . import pdf, services, tasks
 from .models import CECourse, CEEnrolment, Certificate, CertificateStatusChange, ContinuingEducation
 from .services import CertificationError
+
+# What each certificate action says it did (a refused certificate is named with the service's reason).
+SUSPENDED = counted(ngettext_lazy("Suspended %(count)d certificate.", "Suspended %(count)d certificates.", "count"))
+REINSTATED = counted(ngettext_lazy("Reinstated %(count)d certificate.", "Reinstated %(count)d certificates.", "count"))
+REVOKED = counted(ngettext_lazy("Revoked %(count)d certificate.", "Revoked %(count)d certificates.", "count"))
+RENEWED = counted(ngettext_lazy("Renewed %(count)d certificate.", "Renewed %(count)d certificates.", "count"))
+PDFS_REMADE = counted(
+    ngettext_lazy(
+        "The PDF of %(count)d certificate is being made again.",
+        "The PDFs of %(count)d certificates are being made again.",
+        "count",
+    )
+)
 
 
 class ReasonForm(forms.Form):
@@ -77,7 +91,7 @@ def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse
 @admin.register(Certificate)
 class CertificateAdmin(InstitutionScopedAdmin):
     institution_paths = ("institution",)
-    list_display = ["number", "trainee", "tier", "track", "institution", "issued_on", "valid_until", "status_badge"]
+    list_display = ["number", "holder", "tier_and_track", "institution", "issued_on", "valid_until", "status_badge"]
     list_filter = [
         "status",
         "tier",
@@ -105,6 +119,13 @@ class CertificateAdmin(InstitutionScopedAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_program_office(request.user) and super().has_change_permission(request, obj)
 
+    def get_list_display(self, request: HttpRequest) -> list[Any]:
+        """An institution's staff see their own institution's certificates only: no column repeats its name (the
+        list was wider than a laptop's screen, its last columns out of sight)."""
+        if is_program_office(request.user):
+            return list(self.list_display)
+        return [name for name in self.list_display if name != "institution"]
+
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
         if not is_program_office(request.user):
@@ -112,13 +133,31 @@ class CertificateAdmin(InstitutionScopedAdmin):
                 actions.pop(name, None)
         return actions
 
+    @admin.display(description=_("holder"), ordering="trainee__display_name")
+    def holder(self, obj: Certificate) -> str:
+        """The holder's name, their address shown on hover (and found by the search): with the address the
+        list was wider than a laptop's screen."""
+        return format_html('<span title="{}">{}</span>', obj.trainee.email, obj.trainee.display_name)
+
+    @admin.display(description=_("tier and track"), ordering="tier__level")
+    def tier_and_track(self, obj: Certificate) -> str:
+        """One column ("Standard · Retail banking"), which lets the list fit a laptop's screen."""
+        return " · ".join(str(part) for part in (obj.tier, obj.track) if part is not None)
+
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Certificate) -> str:
         colours = {"active": "#2e7d32", "suspended": "#b26a00", "revoked": "#b00020", "expired": "#666"}
-        return format_html('<strong style="color:{}">{}</strong>', colours[obj.status], obj.get_status_display())
+        return format_html(
+            '<strong class="no-break" style="color:{}">{}</strong>', colours[obj.status], obj.get_status_display()
+        )
 
     def _each_with_reason(
-        self, request: HttpRequest, queryset: QuerySet[Certificate], action: str, change: Callable[..., object]
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Certificate],
+        action: str,
+        change: Callable[..., object],
+        done: Callable[[int], str],
     ) -> TemplateResponse | None:
         """``change`` (a service taking certificate, by and reason) on each certificate, once the reason is given.
 
@@ -127,7 +166,7 @@ class CertificateAdmin(InstitutionScopedAdmin):
         form = action_form(ReasonForm, request)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
-            self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason))
+            self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason), done)
             return None
         return action_form_page(
             self,
@@ -139,39 +178,39 @@ class CertificateAdmin(InstitutionScopedAdmin):
         )
 
     def _each(
-        self, request: HttpRequest, queryset: QuerySet[Certificate], change: Callable[[Certificate], object]
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Certificate],
+        change: Callable[[Certificate], object],
+        done: Callable[[int], str],
     ) -> None:
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            change,
-            done=lambda n: _("%(count)d certificate(s) changed.") % {"count": n},
-            name=lambda c: c.number,
-        )
+        apply_to_each(self, request, queryset, change, done=done, name=lambda c: c.number)
 
     @admin.action(description=_("Suspend the selected certificates"), permissions=["change"])
     def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
-        return self._each_with_reason(request, queryset, "suspend", services.do_suspend_certificate)
+        return self._each_with_reason(request, queryset, "suspend", services.do_suspend_certificate, SUSPENDED)
 
     @admin.action(description=_("Reinstate the selected certificates"), permissions=["change"])
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
-        self._each(request, queryset, lambda c: services.do_reinstate_certificate(certificate=c, by=request.user))
+        reinstate = services.do_reinstate_certificate
+        self._each(request, queryset, lambda c: reinstate(certificate=c, by=request.user), REINSTATED)
 
     @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
-        return self._each_with_reason(request, queryset, "revoke", services.do_revoke_certificate)
+        return self._each_with_reason(request, queryset, "revoke", services.do_revoke_certificate, REVOKED)
 
     @admin.action(description=_("Renew the selected certificates (continuing education met)"), permissions=["change"])
     def renew(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
-        self._each(request, queryset, lambda c: services.do_renew_certificate(certificate=c, by=request.user))
+        self._each(request, queryset, lambda c: services.do_renew_certificate(certificate=c, by=request.user), RENEWED)
 
     @admin.action(description=_("Re-issue the PDF of the selected certificates"), permissions=["change"])
     def rerender_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        count = 0
         for certificate in queryset:
             pdf.cache_path(certificate).unlink(missing_ok=True)
             enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
-        self.message_user(request, _("The PDFs are being made again."), messages.SUCCESS)
+            count += 1
+        self.message_user(request, PDFS_REMADE(count), messages.SUCCESS)
 
     @admin.action(description=_("Download the PDFs of the selected certificates (zip)"), permissions=["view"])
     def download_zip(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> HttpResponse:

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import os
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import environ
@@ -59,13 +60,13 @@ def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Netwo
 
 
 def env_required(name: str) -> str:
-    value = env.str(name, default="")
+    value: str = env.str(name, default="")
     if not value:
         raise ImproperlyConfigured(f"{name} must be set when DJANGO_DEBUG is off")
     return value
 
 
-def env_jwks(name: str) -> dict | None:
+def env_jwks(name: str) -> dict[str, Any] | None:
     """A JWK Set in JSON (``{"keys": [...]}``) of RSA keys with unique ``kid``s, the first one private
     (it signs; the others are published so that what they signed still verifies); empty: None."""
     raw = env.str(name, default="")
@@ -87,7 +88,7 @@ def env_jwks(name: str) -> dict | None:
         kids.append(key["kid"])
     if not keys[0].get("d"):
         raise ImproperlyConfigured(f"{name}: the first key signs, so it must be a private key")
-    return value
+    return cast(dict[str, Any], value)
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -100,7 +101,7 @@ else:
     ALLOWED_HOSTS = [h.strip() for h in env_required("DJANGO_ALLOWED_HOSTS").split(",") if h.strip()]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.PortalAdminConfig",  # Django's admin, with the project's site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -155,6 +156,13 @@ MIDDLEWARE = [
     # Staff: the gate to every staff page.
     "accounts.second_factor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form posted after the session ended: after the log-in, back to the page it was on, with a
+    # message (inside the messages middleware, which stores it).
+    "accounts.middleware.FormAfterSessionMiddleware",
+    # A signed-in person's page: Cache-Control private (no shared cache keeps it).
+    "accounts.middleware.PrivateToTheSignedInMiddleware",
+    # A GET of a POST-only address: a page with the way back, not a blank 405.
+    "core.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that a locked-out log-in is answered before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -187,7 +195,7 @@ TEMPLATES = [
 SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 
 
-def _database_from_env() -> dict:
+def _database_from_env() -> dict[str, Any]:
     url = env.str("DATABASE_URL", default="")
     if not url:
         return {
@@ -210,7 +218,7 @@ def _database_from_env() -> dict:
         config["OPTIONS"] = {**SQLITE_OPTIONS, **config.get("OPTIONS", {})}
     config["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
     config["CONN_HEALTH_CHECKS"] = True
-    return config
+    return cast(dict[str, Any], config)
 
 
 DATABASES = {"default": _database_from_env()}
@@ -318,7 +326,7 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BCM Portal <no-reply
 
 
 def _broker_from_env() -> str:
-    url = env.str("CELERY_BROKER_URL", default="filesystem://")
+    url: str = env.str("CELERY_BROKER_URL", default="filesystem://")
     scheme = urlsplit(url).scheme
     if scheme not in {"filesystem", "redis", "rediss", "memory"}:
         raise ImproperlyConfigured(
@@ -560,6 +568,8 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # pages that post with JavaScript read the token from the form
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A refused form (a page open too long, cookies blocked): the site's page, templates/403_csrf.html.
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -605,7 +615,7 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 12) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
 
-def _cache_from_env() -> dict:
+def _cache_from_env() -> dict[str, Any]:
     """CACHE_URL (or REDIS_URL): redis://… shared by every worker; file:///path; locmem://.
 
     Throttling (the API, the verification page) counts in this cache, so production needs one

@@ -4,18 +4,13 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from accounts import views as account_views
 from courses import views as course_views
-
-# The admin names the program, in the reader's language, not "Django administration".
-admin.site.site_header = _("Bank Customer Manager Certification administration")
-admin.site.site_title = _("BCM Certification admin")
-admin.site.index_title = _("Program administration")
+from hr_api.errors import not_found as api_not_found
 
 
 @require_safe
@@ -32,10 +27,12 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
-    # Django's switch, which for a logged-in person also changes the profile's language.
+    # Django's switch: the pages' language only (the profile page sets the language of mails).
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     # The employers' API is machine-to-machine: one language-neutral prefix, no i18n.
     path("api/v1/", include("config.api_urls")),
+    # Any other address under /api/ (/api/, /api/v2/…): the API's 404 problem, not the site's HTML page.
+    re_path(r"^api/", api_not_found, name="api_not_found"),
     # Keys and status lists of the portable certificates: addresses written into signed credentials.
     path("", include("certification.credential_urls")),
     # Operators' probes and metrics (config/monitoring): no language, no log-in.

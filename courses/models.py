@@ -638,6 +638,12 @@ class TrainingSession(Created):
                 name="session_live_remote_has_no_location",
                 violation_error_message=_("A live remote session has no location."),
             ),
+            # Trainees of a face-to-face session are told where to go (courses.services.check_session_place).
+            models.CheckConstraint(
+                condition=Q(mode="live_remote") | ~Q(location=""),
+                name="session_face_to_face_has_location",
+                violation_error_message=_("Give the place of a face-to-face session, or make it live remote."),
+            ),
         ]
         indexes = [models.Index(fields=["cohort", "held_on"], name="session_cohort_date_idx")]
 

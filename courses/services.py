@@ -65,7 +65,7 @@ class TrainingError(DomainError):
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
     outside_cohort_dates, before_cohort_start, has_attendance, foreign_teacher, not_a_teacher,
-    enrolled_meanwhile, reason_missing.
+    enrolled_meanwhile, reason_missing, no_location, remote_location.
     """
 
 
@@ -292,19 +292,19 @@ def _release_seat(cohort: Cohort) -> None:
     cohort.save(update_fields=["seats_taken", "updated_at"])
 
 
-def _require_state(enrolment: Enrolment, *states: str) -> None:
+def _require_state(enrolment: Enrolment, *states: str, refusal: str | Promise) -> None:
+    """``refusal``: which enrolments the step is for, and this one's ``%(state)s``."""
     if enrolment.state not in states:
-        raise TrainingError(
-            "bad_state",
-            _("This enrolment is %(state)s; that cannot change this way.") % {"state": enrolment.get_state_display()},
-        )
+        raise TrainingError("bad_state", str(refusal) % {"state": enrolment.get_state_display()})
 
 
 @transaction.atomic
 def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enrolment:
     """Approve a pending enrolment and fix the hours it owes (plan less credit for prior training)."""
     cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, State.PENDING)
+    _require_state(
+        locked, State.PENDING, refusal=_("Only an enrolment pending approval can be approved; this one is %(state)s.")
+    )
     # Deactivated after enrolling: approving would take a seat and fix hours for someone who has
     # left. The enrolment stays pending for the institution to reject (which frees the seat).
     check_trainee_active(trainee=locked.trainee)
@@ -341,7 +341,9 @@ def do_approve_enrolment(*, enrolment: Enrolment, by: User | None = None) -> Enr
 def do_reject_enrolment(*, enrolment: Enrolment, by: User | None = None, reason: str = "") -> Enrolment:
     """Reject a pending enrolment; its seat is free again."""
     cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, State.PENDING)
+    _require_state(
+        locked, State.PENDING, refusal=_("Only an enrolment pending approval can be rejected; this one is %(state)s.")
+    )
     locked.decided_by = by
     locked.decided_at = timezone.now()
     locked.decision_note = reason[:500]
@@ -381,7 +383,9 @@ def do_reject_enrolments(*, enrolments: Iterable[Enrolment], by: User | None = N
 @transaction.atomic
 def do_start_training(*, enrolment: Enrolment) -> Enrolment:
     _cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, State.APPROVED)
+    _require_state(
+        locked, State.APPROVED, refusal=_("Only an approved enrolment can start training; this one is %(state)s.")
+    )
     _move(locked, State.IN_TRAINING)
     return locked
 
@@ -390,7 +394,11 @@ def do_start_training(*, enrolment: Enrolment) -> Enrolment:
 def do_complete_enrolment(*, enrolment: Enrolment) -> Enrolment:
     """Mark the training complete; refused while hours are missing. The seat is released."""
     cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, *Enrolment.TRAINING_STATES)
+    _require_state(
+        locked,
+        *Enrolment.TRAINING_STATES,
+        refusal=_("Only an approved enrolment or one in training can be marked complete; this one is %(state)s."),
+    )
     progress = selectors.progress(locked)
     if not progress.complete:
         # Each part on its own: extra teaching hours never make up for missing exam preparation.
@@ -420,7 +428,13 @@ def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> En
     ``by`` (the trainee, an institution admin) is who the audit trail names; None: the request's.
     """
     cohort, locked = _lock_enrolment(enrolment)
-    _require_state(locked, *Enrolment.ACTIVE_STATES)
+    _require_state(
+        locked,
+        *Enrolment.ACTIVE_STATES,
+        refusal=_(
+            "Only an enrolment pending approval, approved or in training can be withdrawn; this one is %(state)s."
+        ),
+    )
     _withdraw(cohort, locked, by=by)
     return locked
 
@@ -482,7 +496,7 @@ def _require_training(enrolment: Enrolment) -> None:
     if not enrolment.is_training:
         raise TrainingError(
             "bad_state",
-            _("Only approved trainees in training have hours recorded; this enrolment is %(state)s.")
+            _("Hours are recorded only for an approved enrolment or one in training; this one is %(state)s.")
             % {"state": enrolment.get_state_display()},
         )
 
@@ -517,7 +531,7 @@ def _check_purpose(cohort: Cohort, purpose: str, course: Course | None) -> None:
     if purpose == Purpose.EXAM_PREP:
         if course is not None:
             raise TrainingError(
-                "course_not_in_curriculum", _("Exam preparation counts toward no course: leave the course empty.")
+                "course_not_in_curriculum", _("Exam preparation is not tied to a course: leave the course empty.")
             )
         return
     if course is None:
@@ -548,6 +562,19 @@ def check_session_teacher(*, cohort: Cohort, teacher_person: StaffMembership | N
         )
 
 
+def check_session_place(*, mode: str, location: str, location_en: str = "") -> None:
+    """The rules of a session's place that the database keeps too (``TrainingSession.Meta.constraints``), in the
+    constraints' words, as :func:`exams.services.attempts.check_sitting_fits` says a sitting's: a face-to-face
+    session names the place its trainees go to, a live remote one has none. A model form shows them once, through
+    the model's constraints; every other caller asks here."""
+    if mode == TrainingSession.Mode.FACE_TO_FACE and not location.strip():
+        raise TrainingError(
+            "no_location", _("Give the place of a face-to-face session, or make it live remote."), field="location"
+        )
+    if mode == TrainingSession.Mode.LIVE_REMOTE and (location.strip() or location_en.strip()):
+        raise TrainingError("remote_location", _("A live remote session has no location."), field="location")
+
+
 def check_session(
     *,
     cohort: Cohort,
@@ -563,7 +590,7 @@ def check_session(
     day within the cohort's dates, a course of the curriculum for teaching and none for exam
     preparation, a day's hours, a teacher of the cohort's institution. ``session``, the stored session
     being changed: one with attendance recorded does not move to a day that has not come yet (its
-    hours would count for a class not held)."""
+    hours would count for a class not held). Its place is :func:`check_session_place`'s."""
     check_session_teacher(cohort=cohort, teacher_person=teacher_person)
     _check_mode(cohort, mode)
     if held_on is not None:

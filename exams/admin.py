@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import tablib
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -22,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, spreadsheets
-from accounts.imports import RowProblem, utf8_csv
+from accounts.imports import RowProblem, read_spreadsheet
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
@@ -60,10 +59,11 @@ class QuestionForm(forms.ModelForm):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV or XLSX file"))
+    kind = ""  # "csv" or "xlsx", once the file is clean
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
+        self.kind = validate_tabular_upload(upload)  # size, name and content (accounts.uploads)
         return upload
 
 
@@ -91,7 +91,8 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["short_text", "version", "course", "question_type", "knowledge_area", "difficulty", "status"]
     list_filter = ["status", SyllabusFilter, "question_type", "knowledge_area", "difficulty", "course"]
     list_select_related = ["course"]
-    search_fields = ["text_zh", "text_en"]
+    # Staff look a question up by its course's code (BCM-304) as often as by its words.
+    search_fields = ["course__code", "text_zh", "text_en", "knowledge_area"]
     readonly_fields = ["family", "version"]
     actions = ["export_csv", "export_xlsx"]
     change_list_template = "admin/exams/question/change_list.html"
@@ -125,11 +126,7 @@ class QuestionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                if upload.name.lower().endswith(".xlsx"):
-                    dataset = tablib.Dataset().load(upload.read(), format="xlsx")
-                else:
-                    # Our own export's quote before a formula-like cell comes off (accounts.spreadsheets).
-                    dataset = spreadsheets.read_csv(utf8_csv(upload).read().decode("utf-8-sig"))
+                dataset = read_spreadsheet(upload.read(), form.kind)  # the trainee import's reader
             except ValidationError as unreadable:
                 errors = [(0, str(message)) for message in unreadable.messages]
             except Exception:
@@ -173,11 +170,56 @@ class BlueprintInline(admin.TabularInline):
     extra = 1
 
 
+def shortfall_warning(request: HttpRequest, paper: ExamPaper, shortfalls: list[selectors.BankShortfall]) -> None:
+    """Said when a paper is saved or a sitting of it scheduled: trainees could not start it on the day."""
+    upcoming = selectors.upcoming_sittings_of(paper_id=paper.pk)
+    message = _(
+        "The question bank cannot fill the paper %(paper)s yet (%(short)s): trainees cannot start it until it can."
+    )
+    text = message % {"paper": paper.course.code, "short": "; ".join(str(s) for s in shortfalls)}
+    if upcoming:
+        text += " " + _("Sittings already scheduled: %(sittings)s.") % {"sittings": ", ".join(upcoming)}
+    messages.warning(request, text)
+
+
 @admin.register(ExamPaper)
 class ExamPaperAdmin(admin.ModelAdmin):
-    list_display = ["course", "time_limit_minutes", "pass_mark", "multiple_scoring", "max_attempts", "retake_wait_days"]
+    """The office's papers. One the question bank cannot fill may be saved (questions are often written
+    after the blueprint) but is flagged on the list and at each save, with the sittings it would fail."""
+
+    list_display = [
+        "course", "time_limit_minutes", "pass_mark", "multiple_scoring", "max_attempts", "retake_wait_days",
+        "bank_can_fill",
+    ]  # fmt: skip
     list_select_related = ["course"]
+    readonly_fields = ["bank_can_fill"]
     inlines = [BlueprintInline]
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        changelist = super().get_changelist_instance(request)
+        # The page's papers at once: a fixed number of queries however many papers the list shows.
+        shortfalls = selectors.bank_shortfalls(paper_ids=[paper.pk for paper in changelist.result_list])
+        for paper in changelist.result_list:
+            paper.bank_shortfalls = shortfalls.get(paper.pk, [])
+        return changelist
+
+    @admin.display(description=_("question bank"))
+    def bank_can_fill(self, obj: ExamPaper) -> str:
+        if obj.pk is None:
+            return "—"
+        shortfalls = getattr(obj, "bank_shortfalls", None)
+        if shortfalls is None:
+            shortfalls = selectors.bank_shortfalls(paper_ids=[obj.pk]).get(obj.pk, [])
+        if not shortfalls:
+            return str(_("can fill the paper"))
+        return str(_("short: %(short)s")) % {"short": "; ".join(str(s) for s in shortfalls)}
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        paper = form.instance
+        shortfalls = selectors.bank_shortfalls(paper_ids=[paper.pk]).get(paper.pk)
+        if shortfalls:
+            shortfall_warning(request, paper, shortfalls)
 
 
 # --- institution-owned ---------------------------------------------------------------------
@@ -248,6 +290,13 @@ class SittingAdmin(ServiceDeletionAdmin, InstitutionScopedAdmin):
             is_online=obj.is_online, place=obj.place, place_en=obj.place_en,
         )  # fmt: skip
         obj.pk, obj._state.adding = created.pk, False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        paper = form.instance.paper
+        shortfalls = selectors.bank_shortfalls(paper_ids=[paper.pk]).get(paper.pk)
+        if shortfalls:
+            shortfall_warning(request, paper, shortfalls)
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, InstitutionScopedAdmin):

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.bilingual import in_current_language
 from core.display import choice_label
@@ -515,3 +516,57 @@ def waiting_by_institution() -> dict[int, Waiting]:
 def open_attempt(*, trainee_id: int, paper_id: int) -> Attempt | None:
     """The trainee's attempt at the paper whose clock runs (at most one: a constraint keeps it so)."""
     return Attempt.objects.filter(trainee_id=trainee_id, paper_id=paper_id, state=Attempt.State.OPEN).first()
+
+
+@dataclass(frozen=True)
+class BankShortfall:
+    """A blueprint row the active questions of its course cannot fill (``row`` is None: the blueprint is
+    empty, so nothing can be drawn)."""
+
+    row: BlueprintRow | None
+    available: int = 0
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return str(_("the blueprint has no rows"))
+        return _("%(type)s · difficulty %(difficulty)s · %(area)s: %(count)s needed, %(available)s in the bank") % {
+            "type": self.row.get_question_type_display(), "difficulty": self.row.difficulty,
+            "area": self.row.get_knowledge_area_display(), "count": self.row.count, "available": self.available,
+        }  # fmt: skip
+
+
+def bank_shortfalls(*, paper_ids: Iterable[int]) -> dict[int, list[BankShortfall]]:
+    """What keeps each paper from being drawn (``attempts.draw_from``'s rule: active questions of the
+    paper's course of each row's type, difficulty and knowledge area, as many as the row asks); papers the
+    bank can fill are absent. Three queries whatever the number of papers."""
+    papers = dict(ExamPaper.objects.filter(pk__in=list(paper_ids)).values_list("pk", "course_id"))
+    rows: dict[int, list[BlueprintRow]] = {pk: [] for pk in papers}
+    for row in BlueprintRow.objects.filter(paper_id__in=papers).order_by("pk"):
+        rows[row.paper_id].append(row)
+    in_bank = {
+        (c["course_id"], c["question_type"], c["difficulty"], c["knowledge_area"]): c["n"]
+        for c in Question.objects.filter(course_id__in=set(papers.values()), status=Question.Status.ACTIVE)
+        .values("course_id", "question_type", "difficulty", "knowledge_area")
+        .annotate(n=Count("pk"))
+    }
+    shortfalls: dict[int, list[BankShortfall]] = {}
+    for paper_id, paper_rows in rows.items():
+        short = [
+            BankShortfall(row, available)
+            for row in paper_rows
+            if (available := in_bank.get((papers[paper_id], row.question_type, row.difficulty, row.knowledge_area), 0))
+            < row.count
+        ]
+        if short or not paper_rows:
+            shortfalls[paper_id] = short or [BankShortfall(None)]
+    return shortfalls
+
+
+def upcoming_sittings_of(*, paper_id: int) -> list[str]:
+    """The sittings of a paper not yet closed, as "cohort (local opening day)", soonest first."""
+    sittings = (
+        Sitting.objects.filter(paper_id=paper_id, closes_at__gt=timezone.now())
+        .order_by("opens_at")
+        .values_list("cohort__code", "opens_at")
+    )
+    return [f"{code} ({timezone.localdate(opens_at).isoformat()})" for code, opens_at in sittings]

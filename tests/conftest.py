@@ -402,7 +402,7 @@ def _demo_trainee(n: int, employer: Employer, institution: Institution) -> User:
 @pytest.fixture
 def program_office(db: None) -> User:
     """office@demo.test, the program office."""
-    return make_program_office(email="office@demo.test", display_name="項目管理辦公室")
+    return make_program_office(email="office@demo.test", display_name="計畫辦公室")
 
 
 @pytest.fixture

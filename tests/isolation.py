@@ -47,7 +47,7 @@ def build_world() -> World:
     enrolment = training.do_approve_enrolment(enrolment=enrolment)
     course = cohort_b.curriculum.entries.first().course
     session = TrainingSession.objects.create(
-        cohort=cohort_b, course=course, held_on=timezone.localdate(), hours=8, teacher="周老師"
+        cohort=cohort_b, course=course, held_on=timezone.localdate(), hours=8, teacher="周老師", location="301 教室"
     )
     training.do_record_attendance(session=session, enrolment=enrolment, hours=8)
     module = RemoteModule.objects.create(cohort=cohort_b, course=course, title_zh="單元", title_en="Unit", hours=4)

@@ -1,10 +1,23 @@
 """The catalogue: tiers, tracks, courses and curricula (with their courses inline)."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Curriculum, CurriculumCourse, Tier, Track
+
+
+@admin.display(description=_("course"), ordering="course__code")
+def course_by_code(row: Any) -> str:
+    """A change list's column of its rows' course (``row.course``, none for exam preparation): the course's code,
+    its title shown on hover, so that the list fits a laptop's screen (as ``cohorts.cohort_by_code``)."""
+    course = row.course
+    if course is None:
+        return "-"
+    return format_html('<span title="{}">{}</span>', course.title, course.code)
 
 
 @admin.register(Tier)
@@ -39,10 +52,10 @@ class CurriculumCourseInline(admin.TabularInline):
 
 @admin.register(Curriculum)
 class CurriculumAdmin(admin.ModelAdmin):
+    # The curriculum's name is its tier and track ("Standard · Retail banking"): no columns of their own, which
+    # made the list wider than a laptop's screen (the filters choose by either).
     list_display = [
         "__str__",
-        "tier",
-        "track",
         "course_count",
         "teaching_days",
         "teaching_hours",

@@ -2,12 +2,14 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +28,15 @@ class CohortLink:
     label: str
     url: str | None = None
     note: str = ""
+
+
+@admin.display(description=_("cohort"), ordering="cohort__code")
+def cohort_by_code(row: Any) -> str:
+    """A change list's column of its rows' cohort (``row.cohort``): the cohort's code, its full name (institution,
+    tier, track, month) shown on hover. The name made the lists of enrolments and sessions wider than a laptop's
+    screen, about ten lines a row; lists using it select the cohort's institution, tier and track."""
+    cohort = row.cohort
+    return format_html('<span title="{}">{}</span>', cohort.name, cohort.code)
 
 
 #: What the apps above courses offer on a cohort's page (certification: its certificates' zip).

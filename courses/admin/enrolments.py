@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -11,26 +10,28 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from import_export import formats
 from import_export.admin import ImportMixin
-from import_export.results import Result, RowResult
+from import_export.results import RowResult
 
-from accounts.imports import TraineeImportForm
+from accounts.imports import ConfirmOwnPreviewMixin, TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import apply_to_each
+from core.admin_input import AutocompleteSelect
 from core.forms import reason_field
 from courses import selectors, services
-from courses.imports import TraineeEnrolmentResource
+from courses.imports import EnrolmentImportResult, TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
 from .actions import action_form, action_form_page, counted, report_outcome
+from .cohorts import cohort_by_code
 
 
 class RejectionForm(forms.Form):
-    reason = reason_field(_("The trainee reads it in the e-mail that tells them."))
+    reason = reason_field(_("Sent to the trainee in the e-mail that tells them the enrolment was not approved."))
 
 
 def trainee_label(user: User) -> str:
@@ -104,12 +105,11 @@ TRAINEE_REFUSALS = {"already_enrolled", "trainee_inactive"}
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
+class EnrolmentAdmin(ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
     import_form_class = TraineeImportForm
-    import_formats = [formats.base_formats.CSV, formats.base_formats.XLSX]
-    list_display = ["trainee", "cohort", "state", "hours_owed_display", "credited_hours", "created_at"]
+    list_display = ["trainee", cohort_by_code, "state", "hours_owed_display", "credited_hours", "created_at"]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = [
         "trainee",
@@ -219,17 +219,24 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
         kwargs["institution"] = None if is_program_office(request.user) else institution_of(request.user)
         return kwargs
 
-    def add_success_message(self, result: Result, request: HttpRequest) -> None:
-        """What the import did, counted as it is named: every row imported enrolled its trainee (all rows or
-        none), and of those trainees, how many were new to the portal. (import-export's own summary counts
-        the rows of trainees new and updated, under the name "enrolments".)"""
-        enrolled = result.totals[RowResult.IMPORT_TYPE_NEW] + result.totals[RowResult.IMPORT_TYPE_UPDATE]
+    def add_success_message(self, result: EnrolmentImportResult, request: HttpRequest) -> None:
+        """What the import did, counted as it is named: the trainees it enrolled (all rows or none), how many
+        of them were new to the portal, and the rows whose trainee was enrolled in that cohort already
+        (courses.imports). (import-export's own summary counts the rows of trainees new and updated, under the
+        name "enrolments".)"""
+        enrolled = result.enrolments_made
         registered = result.totals[RowResult.IMPORT_TYPE_NEW]
         summary = ngettext(
             "Import finished: %(count)d trainee enrolled, pending approval; %(new)d of them newly registered.",
             "Import finished: %(count)d trainees enrolled, pending approval; %(new)d of them newly registered.",
             enrolled,
         ) % {"count": enrolled, "new": registered}
+        if result.already_enrolled:
+            summary += " " + ngettext(
+                "%(count)d trainee was enrolled in that cohort already and was not enrolled again.",
+                "%(count)d trainees were enrolled in their cohorts already and were not enrolled again.",
+                result.already_enrolled,
+            ) % {"count": result.already_enrolled}
         messages.success(request, summary)
 
     def has_delete_permission(self, request: HttpRequest, obj: Enrolment | None = None) -> bool:
@@ -237,14 +244,17 @@ class EnrolmentAdmin(ImportMixin, InstitutionScopedAdmin):
 
     @admin.display(description=_("hours owed"))
     def hours_owed_display(self, obj: Enrolment) -> str:
+        """Teaching hours / days + exam preparation's, each part kept on one line (a list's narrow column broke
+        "48 h / 6 d + 8 h / 1 d" after every word)."""
         if obj.teaching_hours_owed is None:
             return "—"
-        return gettext("%(th)s h / %(td)s d + %(ph)s h / %(pd)s d") % {
+        owed = gettext("%(th)s h / %(td)s d + %(ph)s h / %(pd)s d") % {
             "th": obj.teaching_hours_owed,
             "td": floatformat(obj.teaching_days_owed, -1),
             "ph": obj.exam_prep_hours_owed,
             "pd": floatformat(obj.exam_prep_days_owed, -1),
         }
+        return format_html_join(" + ", '<span class="no-break">{}</span>', ((part,) for part in owed.split(" + ")))
 
     @admin.display(description=_("progress"))
     def progress_display(self, obj: Enrolment) -> str:

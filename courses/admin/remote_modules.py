@@ -12,6 +12,8 @@ from core.forms import refusal_shown_on
 from courses import services
 from courses.models import RemoteCompletion, RemoteModule
 
+from .catalog import course_by_code
+from .cohorts import cohort_by_code
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
@@ -65,7 +67,7 @@ class RemoteModuleAdminForm(forms.ModelForm):
 class RemoteModuleAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = RemoteModuleAdminForm
-    list_display = ["__str__", "cohort", "purpose", "course", "hours", "completed"]
+    list_display = ["__str__", cohort_by_code, "purpose", course_by_code, "hours", "completed"]
     list_filter = ["purpose", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
     search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]

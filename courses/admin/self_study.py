@@ -15,6 +15,7 @@ from courses import services
 from courses.models import SelfStudyEntry
 
 from .actions import action_form, action_form_page, counted
+from .catalog import course_by_code
 
 # What each action says it did.
 CONFIRMED = counted(
@@ -32,7 +33,7 @@ class SelfStudyRejectionForm(forms.Form):
 @admin.register(SelfStudyEntry)
 class SelfStudyEntryAdmin(InstitutionScopedAdmin):
     institution_paths = ("enrolment__cohort__institution",)
-    list_display = ["studied_on", "trainee", "cohort", "course", "hours", "what_was_studied", "status"]
+    list_display = ["studied_on", "trainee", "cohort", course_by_code, "hours", "what_was_studied", "status"]
     list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["enrolment__trainee", "enrolment__cohort", "course"]
     search_fields = ["enrolment__trainee__email", "enrolment__trainee__display_name", "note"]

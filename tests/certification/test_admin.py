@@ -160,11 +160,14 @@ def test_another_institutions_cohort_zip_and_page_are_404_even_without_certifica
     assert client.get(f"/en/admin/courses/cohort/{theirs.pk}/change/").status_code == 404
 
 
-def test_the_status_history_on_the_change_page_names_statuses_in_the_page_language(client, program_office):
-    """Each history row's label was `BCM-… active→suspended` whatever the language."""
+def test_the_status_history_on_the_change_page_names_statuses_in_the_page_language(
+    client, program_office, zh_hant_status_labels
+):
+    """Each history row's label was `BCM-… active→suspended` whatever the language; the statuses are a
+    certificate's (有效, 已暫停), not an account's (啟用, 停權)."""
     certificate = CertificateFactory()
     client.force_login(program_office)
     client.post(CHANGELIST, {"action": "suspend", "_selected_action": [certificate.pk], "apply": "1", "reason": "調查"})
     page = client.get(f"/zh-hant/admin/certification/certificate/{certificate.pk}/change/").content.decode()
-    assert f"{certificate.number} 啟用→停權" in page
+    assert f"{certificate.number} 有效→已暫停" in page
     assert "active→suspended" not in page

@@ -21,7 +21,7 @@ def approved(cohort) -> Enrolment:
 
 def session_data(cohort, held_on: str, **extra) -> dict:
     return {"cohort": cohort.pk, "purpose": "exam_prep", "mode": "face_to_face", "held_on": held_on, "hours": "8",
-            "teacher": "Ms Lin", **extra}  # fmt: skip
+            "teacher": "Ms Lin", "location": "301 教室", **extra}  # fmt: skip
 
 
 # --- sessions and attendance within the cohort's dates --------------------------------------

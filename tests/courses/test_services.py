@@ -908,10 +908,10 @@ def test_a_cohort_exactly_full_of_approved_trainees_approves_no_more_and_says_so
 def test_a_decision_on_a_decided_enrolment_is_refused_naming_its_state():
     enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory())
     services.do_withdraw_enrolment(enrolment=enrolment)
-    for decide in (services.do_approve_enrolment, services.do_reject_enrolment):
+    for decide, step in ((services.do_approve_enrolment, "approved"), (services.do_reject_enrolment, "rejected")):
         with translation.override("en"), refused("bad_state") as outcome:
             decide(enrolment=enrolment)
-        assert english(outcome.error) == "This enrolment is withdrawn; that cannot change this way."
+        assert english(outcome.error) == f"Only an enrolment pending approval can be {step}; this one is withdrawn."
     assert Enrolment.objects.get(pk=enrolment.pk).state == Enrolment.State.WITHDRAWN
 
 
@@ -942,14 +942,14 @@ def test_bulk_decisions_record_the_decider_and_reason_on_each_and_report_each_re
         outcome = services.do_approve_enrolments(enrolments=[first, gone, second], by=admin)
     assert [e.pk for e in outcome.done] == [first.pk, second.pk]
     assert [(e.pk, error.code, english(error)) for e, error in outcome.refused] == [
-        (gone.pk, "bad_state", "This enrolment is withdrawn; that cannot change this way.")
+        (gone.pk, "bad_state", "Only an enrolment pending approval can be approved; this one is withdrawn.")
     ]
     assert {e.decided_by for e in Enrolment.objects.filter(pk__in=[first.pk, second.pk])} == {admin}
     with translation.override("en"):
         outcome = services.do_reject_enrolments(enrolments=[third, first, fourth], by=admin, reason="名額保留")
     assert [e.pk for e in outcome.done] == [third.pk, fourth.pk]
     assert [(e.pk, error.code, english(error)) for e, error in outcome.refused] == [
-        (first.pk, "bad_state", "This enrolment is approved; that cannot change this way.")
+        (first.pk, "bad_state", "Only an enrolment pending approval can be rejected; this one is approved.")
     ]
     rejected = Enrolment.objects.filter(pk__in=[third.pk, fourth.pk])
     assert {(e.state, e.decided_by, e.decision_note) for e in rejected} == {("rejected", admin, "名額保留")}
@@ -1024,4 +1024,6 @@ def test_completion_refused_for_missing_hours_says_what_is_done_of_each_part_and
     assert before <= stored.completed_at <= timezone.now()
     with translation.override("en"), refused("bad_state") as outcome:
         services.do_complete_enrolment(enrolment=enrolment)
-    assert english(outcome.error) == "This enrolment is completed; that cannot change this way."
+    assert english(outcome.error) == (
+        "Only an approved enrolment or one in training can be marked complete; this one is completed."
+    )

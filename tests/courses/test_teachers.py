@@ -222,6 +222,7 @@ def test_an_institution_admin_names_their_own_teacher(alice, institution, chen, 
             "held_on": cohort.starts_on.isoformat(),
             "hours": "8",
             "teacher_person": chen.pk,
+            "location": "301 教室",
         },
     )
     assert response.status_code == 302

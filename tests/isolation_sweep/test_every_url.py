@@ -412,9 +412,11 @@ NO_OBJECT: dict[str, str] = {
     "admin/(?P<url>.*)$": "the admin's catch-all (a 404, or the log-in page)",
     "admin:accounts_traineeprofile_import": "an upload form; imported rows land in the importer's institution",
     "admin:accounts_traineeprofile_process_import": "confirms the importer's own upload",
+    "admin:accounts_traineeprofile_import_template": "the import's empty template (its header row), the same for all",
     "admin:accounts_traineeprofile_export": "exports the scoped list (tests/accounts/test_admin_sweep_lookups.py)",
     "admin:courses_enrolment_import": "an upload form; only into the importer's cohorts",
     "admin:courses_enrolment_process_import": "confirms the importer's own upload",
+    "admin:courses_enrolment_import_template": "the import's empty template (its header row), the same for all",
     "admin:courses_enrolment_enrol": "offers only the staff member's own trainees and cohorts; another "
     "institution's are invalid choices (tests/courses/test_admin_enrol.py)",
     "admin:courses_enrolment_enrol_trainees": "the trainee search of Enrol trainees: the searcher's institution's "
@@ -439,6 +441,7 @@ NO_OBJECT: dict[str, str] = {
     "api:webhooks": "the caller's own endpoints",
     "api:managers": "the caller's own career register",
     "api/v1/": "the API's catch-all: a problem+json 404",
+    "api_not_found": "any other address under /api/ (/api/, /api/v2/…): a problem+json 404",
 }
 
 # The national catalog in admin: institution staff may view it; nobody owns a row of it.
