@@ -56,7 +56,7 @@ def _person(enrolment: Enrolment) -> list[Any]:
 
 
 def _person_columns() -> list[str]:
-    return [_("Trainee"), _("Employer"), _("Employee number"), _("Enrolment")]
+    return [_("Trainee"), _("Employer"), _("Employee number"), _("Enrolment status")]
 
 
 def _courses_of(cohort: Cohort) -> list[Course]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.forms import DatePickerInput
 
@@ -19,7 +20,7 @@ MAX_PERIOD_DAYS = 3 * 366
 
 class ExpiringForm(forms.Form):
     valid_from = forms.DateField(label=_("Expiring from"), widget=DatePickerInput())
-    valid_to = forms.DateField(label=_("to"), widget=DatePickerInput())
+    valid_to = forms.DateField(label=pgettext_lazy("end of a period", "to"), widget=DatePickerInput())
     format = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in FORMATS], initial="csv")
 
     def clean(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeData, SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
 if TYPE_CHECKING:  # both import this module at run time
     from .charts import BarChart, Histogram
@@ -95,7 +95,7 @@ def chart_html(chart: Any, chart_id: str) -> SafeString:
     histogram = hasattr(chart, "columns")
     title = cell(chart.title)
     note = ""
-    if not histogram and chart.rows and chart.rows[0]["low_x"] is not None:
+    if not histogram and any(row["low_x"] is not None for row in chart.rows):
         note = " — " + escape(_("the line across each bar is its %(level)s interval (Wilson)") % {"level": "95 %"})
     kind = "supervision-svg supervision-histogram" if histogram else "supervision-svg"
     ident = cell(chart_id)

@@ -1,19 +1,25 @@
-"""Running the recomputation of the figures: asking for one, and running it step by step."""
+"""Running the recomputation of the figures: asking for one, and running it step by step; and the
+audit trail's line for each export of people's data (a cohort's results or progress, the
+certificates expiring in a period)."""
 
 from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import audit
 from core.tasks import enqueue_on_commit
 
 from . import figures
 from .models import RecomputeRun
+
+if TYPE_CHECKING:
+    from courses.models import Cohort
 
 log = logging.getLogger(__name__)
 
@@ -98,3 +104,36 @@ def do_recompute_nightly() -> None:
         if run is None:
             return  # one is running now; it is tonight's
     do_run_recompute(run.pk)
+
+
+# --- the exports in the audit trail ---------------------------------------------------------------------
+
+
+def do_record_export(
+    *,
+    model: str,
+    filename: str,
+    fmt: str,
+    rows: int,
+    cohort: Cohort | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    institution_id: int | None = None,
+) -> None:
+    """The audit trail's line for a supervision export, as for an admin export (``ADMIN_EXPORT``, the
+    data by its model's label, the format and the rows): who (the request's user), the cohort (the
+    event's object, and its institution) or the ``period`` of an export over one, and the file.
+    ``institution_id``: the institution an export over a period was narrowed to, None for every one."""
+    detail: dict[str, Any] = {"model": model}
+    if cohort is not None:
+        detail["cohort"] = cohort.code
+        institution_id = cohort.institution_id
+    if period is not None:
+        detail["period"] = f"{period[0].isoformat()} – {period[1].isoformat()}"
+    detail.update({"format": fmt, "rows": rows})
+    audit.record(
+        audit.Action.ADMIN_EXPORT,
+        target=cohort,
+        institution=institution_id,
+        summary=f"{filename}.{fmt}: {rows} rows",
+        detail=detail,
+    )

@@ -12,25 +12,29 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import audit
 from accounts.models import Institution
 from accounts.spreadsheets import spreadsheet_response
+from certification.models import Certificate
 from core.display import url_pattern
-from courses.models import Cohort
+from courses.models import Cohort, Enrolment
+from exams.models import CourseResult
 
-from . import exports
+from . import exports, services
 from .access import Viewer, viewer_of
 from .charts import Bar, BarChart, Histogram
-from .figures import certificates, papers, pass_rates, training
+from .figures import certificates, papers, pass_rates, periods, training
 from .figures.scope import Scope
 from .figures.statistics import Rate
 from .forms import ExpiringForm
@@ -61,6 +65,22 @@ def rate_chart(title: str, rows: Sequence[tuple[str, Rate]]) -> BarChart:
         interval = rate.interval
         assert interval is not None and rate.value is not None
         bars.append(Bar(label=label, value=rate.value, text=rate.text, low=interval[0], high=interval[1]))
+    return BarChart(title=title, bars=bars, maximum=1.0)
+
+
+def series_rate_chart(title: str, rows: Sequence[tuple[str, Rate]]) -> BarChart:
+    """A rate per period, every period in its order: a bar with its Wilson interval where the rate has
+    enough observations, else the period named with "too few" and no bar, so that the time runs
+    evenly down the chart. No bars when no period has enough."""
+    if not any(rate.enough for _label, rate in rows):
+        return BarChart(title=title, bars=[], maximum=1.0)
+    bars = []
+    for label, rate in rows:
+        interval = rate.interval
+        if interval is None or rate.value is None:
+            bars.append(Bar(label=label, value=0.0, text=rate.text))
+        else:
+            bars.append(Bar(label=label, value=rate.value, text=rate.text, low=interval[0], high=interval[1]))
     return BarChart(title=title, bars=bars, maximum=1.0)
 
 
@@ -110,17 +130,21 @@ def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
         "cohort": _("Pass rates by cohort"),
         "quarter": _("Pass rates by quarter"),
     }
+    today = timezone.localdate()
     breakdowns = [b for b in pass_rates.BREAKDOWNS if b != "institution" or viewer.institution_id is None]
     page_tables = [
         Table("total", _("Pass rates, every course"), _pass_rate_columns(_("Breakdown")), [_pass_rate_row(total)])
     ]
     parts = []
     for breakdown in breakdowns:
-        left_out = 0
+        left_out, note = 0, ""
+        chart_title = _("%(title)s: first attempt") % {"title": titles[breakdown]}
         if breakdown == "cohort":  # every cohort of the country: the largest on the page, all in the download
             downloading = request.GET.get("download") == f"by-{breakdown}"
             rows, count = pass_rates.by_cohort(scope, None if downloading else MAX_TABLE_ROWS)
             left_out = count - len(rows)
+        elif breakdown == "quarter":
+            rows = pass_rates.by_quarter(scope, today)
         else:
             rows = pass_rates.by(scope, breakdown)
         table = Table(
@@ -128,11 +152,25 @@ def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
             [_pass_rate_row(r) for r in rows],
         )  # fmt: skip
         page_tables.append(table)
-        chart = rate_chart(
-            _("%(title)s: first attempt") % {"title": titles[breakdown]}, [(r.label, r.first) for r in rows]
-        )
+        if breakdown == "quarter":  # a time series: the last quarters, every one, up to this one
+            window = {pass_rates.quarter_of(q) for q in periods.ending_with(today, MAX_BARS, periods.QUARTERS)}
+            charted = [r for r in rows if r.key in window]
+            chart = series_rate_chart(chart_title, [(r.label, r.first) for r in charted])
+            if chart.bars:
+                note = _(
+                    "The chart shows the %(count)s quarters from %(first)s to %(last)s; the table has every quarter."
+                ) % {"count": len(charted), "first": charted[0].label, "last": charted[-1].label}
+        else:
+            chart = rate_chart(chart_title, [(r.label, r.first) for r in rows])
         parts.append(
-            {"name": breakdown, "title": titles[breakdown], "chart": chart, "table": table, "left_out": left_out}
+            {
+                "name": breakdown,
+                "title": titles[breakdown],
+                "chart": chart,
+                "table": table,
+                "left_out": left_out,
+                "note": note,
+            }
         )
     return Figures(page_tables, {"total": total, "parts": parts, "total_table": page_tables[0]})
 
@@ -148,7 +186,7 @@ pass_rates_page = figure_page(
 # --- training -------------------------------------------------------------------------------------
 
 
-def _hours_rows(t: training.TrainingTotals) -> list[list[Any]]:
+def _hours_rows(t: training.TrainingTotals) -> list[Sequence[Any]]:
     def share(done: Decimal, owed: Decimal) -> Any:
         return round(float(100 * done / owed), 1) if owed else ""
 
@@ -169,10 +207,10 @@ def _hours_rows(t: training.TrainingTotals) -> list[list[Any]]:
 
 def _training(request: HttpRequest, viewer: Viewer) -> Figures:
     t = training.totals(_scope(viewer))
+    state_rows: list[Sequence[Any]] = [[label, n] for _state, label, n in t.by_state]
     states = Table(
-        "states", _("Enrolments by state"), [_("State"), _("Enrolments")],
-        [[label, n] for _state, label, n in t.by_state] + [[_("All"), t.enrolments]],
-    )  # fmt: skip
+        "states", _("Enrolments by state"), [_("State"), _("Enrolments")], [*state_rows, [_("All"), t.enrolments]]
+    )
     hours = Table(
         "hours",
         _("Hours done against hours owed (admitted enrolments, withdrawn ones left out)"),
@@ -224,11 +262,12 @@ training_page = figure_page(
 
 
 def _certificates(request: HttpRequest, viewer: Viewer) -> Figures:
-    t = certificates.totals(_scope(viewer))
+    today = timezone.localdate()
+    t = certificates.totals(_scope(viewer), today)
+    status_rows: list[Sequence[Any]] = [[label, n] for _s, label, n in t.by_status]
     status = Table(
         "status", _("Certificates by status"), [_("Status"), _("Certificates")],
-        [[label, n] for _s, label, n in t.by_status]
-        + [[_("All"), t.total], [_("Active, expiring in the next 90 days"), t.expiring]],
+        [*status_rows, [_("All"), t.total], [_("Active, expiring in the next 90 days"), t.expiring]],
     )  # fmt: skip
     months = Table(
         "months",
@@ -239,11 +278,21 @@ def _certificates(request: HttpRequest, viewer: Viewer) -> Figures:
             for m in t.months
         ],
     )
-    recent = months.rows[-24:]
+    # The charts: the last months up to this one, every one (the table may go further either way).
+    window = periods.ending_with(today, certificates.CHART_MONTHS, periods.MONTHS)
+    recent = [row for m, row in zip(t.months, months.rows, strict=True) if window[0] <= m["month"] <= window[-1]]
+    language = get_language()
+    months_note = (
+        _("The charts show the %(count)s months from %(first)s to %(last)s; the table has every month.")
+        % {"count": len(window), "first": month_label(window[0], language), "last": month_label(window[-1], language)}
+        if recent
+        else ""
+    )
     return Figures(
         [status, months],
         {
             "totals": t,
+            "months_note": months_note,
             "status_chart": count_chart(
                 _("Certificates by status"),
                 [(label, n) for _s, label, n in t.by_status] + [(_("Expiring in 90 days"), t.expiring)],
@@ -336,7 +385,8 @@ def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
     waiting = {b.institution.pk: b for b in papers.backlog(scope)}
     today, now = timezone.localdate(), timezone.now()
     institutions = scope.filter(Institution.objects.order_by("code"), "pk")
-    rows, rate_rows, completion_rows = [], [], []
+    rows: list[Sequence[Any]] = []
+    rate_rows, completion_rows = [], []
     for institution in institutions:
         rate = rates.get(institution.pk)
         first = rate.first if rate else Rate(0, 0)
@@ -461,29 +511,49 @@ def _next_90_days(today: datetime.date | None = None) -> dict[str, Any]:
     return {"valid_from": today, "valid_to": today + datetime.timedelta(days=90), "format": "csv"}
 
 
-def _cohort(request: HttpRequest, cohort_id: int) -> Any:
-    """The viewer's cohort, or 404 (another institution's looks like one that does not exist)."""
-    return get_object_or_404(exports.cohorts_of(viewer_of(request)), pk=cohort_id)
+def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
+    """The viewer's cohort, or 404: another institution's looks like one that does not exist, and
+    the trail notes the refusal (as for another owner's certificate or admin row)."""
+    viewer = viewer_of(request)
+    cohort = exports.cohorts_of(viewer).filter(pk=cohort_id).first()
+    if cohort is not None:
+        return cohort
+    if not viewer.is_office:  # the office narrowed to one institution is refused nothing
+        theirs = Cohort.objects.filter(pk=cohort_id).first()
+        if theirs is not None:
+            audit.record_refused_request(
+                request, detail={"status": 404, "model": Cohort._meta.label, "object_id": str(cohort_id)}, target=theirs
+            )
+    raise Http404
 
 
-def _cohort_export(request: HttpRequest, cohort_id: int, build: Callable[[Any], Table], name: str) -> HttpResponse:
-    fmt = requested_format(request)
+def _cohort_export(
+    request: HttpRequest, cohort_id: int, build: Callable[[Any], Table], name: str, model: str
+) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
-    return spreadsheet_response(build(cohort).dataset(), fmt, f"{name}-{cohort.code}")
+    fmt = requested_format(request)
+    dataset = build(cohort).dataset()
+    filename = f"{name}-{cohort.code}"
+    response = spreadsheet_response(dataset, fmt, filename)
+    services.do_record_export(model=model, filename=filename, fmt=fmt, rows=len(dataset), cohort=cohort)
+    return response
 
 
+@never_cache  # a file of people's names and results: kept by no cache, shared or the browser's
 @login_required
 @require_GET
 def cohort_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    return _cohort_export(request, cohort_id, exports.cohort_results, "results")
+    return _cohort_export(request, cohort_id, exports.cohort_results, "results", CourseResult._meta.label)
 
 
+@never_cache
 @login_required
 @require_GET
 def cohort_progress(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    return _cohort_export(request, cohort_id, exports.cohort_progress, "progress")
+    return _cohort_export(request, cohort_id, exports.cohort_progress, "progress", Enrolment._meta.label)
 
 
+@never_cache
 @login_required
 @require_GET
 def expiring(request: HttpRequest) -> HttpResponse:
@@ -504,10 +574,19 @@ def expiring(request: HttpRequest) -> HttpResponse:
     form = ExpiringForm(request.GET, initial=_next_90_days())
     if form.is_valid():
         data = form.cleaned_data
-        table = exports.expiring_certificates(_scope(viewer), data["valid_from"], data["valid_to"])
-        return spreadsheet_response(
-            table.dataset(), data["format"], f"certificates-expiring-{data['valid_from']}-{data['valid_to']}"
+        starts, ends, fmt = data["valid_from"], data["valid_to"], data["format"]
+        dataset = exports.expiring_certificates(_scope(viewer), starts, ends).dataset()
+        filename = f"certificates-expiring-{starts}-{ends}"
+        response = spreadsheet_response(dataset, fmt, filename)
+        services.do_record_export(
+            model=Certificate._meta.label,
+            filename=filename,
+            fmt=fmt,
+            rows=len(dataset),
+            period=(starts, ends),
+            institution_id=viewer.institution_id,
         )
+        return response
     response = render_page(
         request,
         viewer,

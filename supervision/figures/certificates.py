@@ -20,7 +20,7 @@ from accounts.models import Institution
 from certification.models import Certificate, CertificateStatusChange, ContinuingEducation
 from courses.models import Tier, Track
 
-from . import summary_sql
+from . import periods, summary_sql
 from .scope import Scope
 
 EXPIRING_DAYS = 90
@@ -118,15 +118,25 @@ def recompute(today: datetime.date | None = None) -> None:
 class CertificateTotals:
     by_status: list[tuple[str, str, int]]  # (status, label, certificates)
     expiring: int
-    months: list[dict[str, Any]]  # month, issued, renewed, ce_activities, ce_hours; oldest first
+    # month, issued, renewed, ce_activities, ce_hours; every month (zeros where nothing happened) from
+    # the first with figures, or the first the charts draw, to this month or the last with figures.
+    months: list[dict[str, Any]]
 
     @property
     def total(self) -> int:
         return sum(n for _status, _label, n in self.by_status)
 
 
-def totals(scope: Scope) -> CertificateTotals:
-    """The page's figures in two queries over the summaries."""
+#: The charts of the certificates per month draw this many months, ending with the current one.
+CHART_MONTHS = 24
+
+
+def _no_month(month: datetime.date) -> dict[str, Any]:
+    return {"month": month, "issued": 0, "renewed": 0, "ce_activities": 0, "ce_hours": Decimal(0)}
+
+
+def totals(scope: Scope, today: datetime.date | None = None) -> CertificateTotals:
+    """The page's figures in two queries over the summaries; ``today`` the site's local date."""
     by_status = {
         r["status"]: r
         for r in scope.filter(CertificateFigure.objects.all())
@@ -149,14 +159,22 @@ def totals(scope: Scope) -> CertificateTotals:
         ],
         expiring=sum(int(r["soon"] or 0) for r in by_status.values()),
         months=[
-            {
-                "month": r["month"],
-                "issued": int(r["issued_n"] or 0),
-                "renewed": int(r["renewed_n"] or 0),
-                "ce_activities": int(r["activities"] or 0),
-                "ce_hours": Decimal(r["hours"] or 0),
-            }
-            for r in months
+            row
+            for _month, row in periods.series(
+                {
+                    r["month"]: {
+                        "month": r["month"],
+                        "issued": int(r["issued_n"] or 0),
+                        "renewed": int(r["renewed_n"] or 0),
+                        "ce_activities": int(r["activities"] or 0),
+                        "ce_hours": Decimal(r["hours"] or 0),
+                    }
+                    for r in months
+                },
+                periods.MONTHS,
+                _no_month,
+                reaching=periods.ending_with(today, CHART_MONTHS, periods.MONTHS),
+            )
         ],
     )
 

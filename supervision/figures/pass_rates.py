@@ -10,6 +10,7 @@ course is counted once, so every breakdown adds up to the same total.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +24,7 @@ from accounts.models import Institution
 from courses.models import Cohort, Course, Tier, Track
 from exams.models import Attempt, CourseResult
 
-from . import summary_sql
+from . import periods, summary_sql
 from .scope import Scope
 from .statistics import Rate
 
@@ -143,8 +144,7 @@ def by(scope: Scope, breakdown: str) -> list[PassRateRow]:
         group = ["institution_id", "institution__code", "institution__name_zh", "institution__name_en"]
         labels = lambda r: (r["institution_id"], _bilingual(r, "institution__name"))  # noqa: E731
     elif breakdown == "quarter":
-        group = ["year", "quarter"]
-        labels = lambda r: ((r["year"], r["quarter"]), f"{r['year']} Q{r['quarter']}")  # noqa: E731
+        return by_quarter(scope)
     elif breakdown == "cohort":
         return by_cohort(scope)[0]
     else:
@@ -154,6 +154,30 @@ def by(scope: Scope, breakdown: str) -> list[PassRateRow]:
         key, label = labels(row)
         result.append(_make(key, label, row))
     return result
+
+
+def by_quarter(scope: Scope, today: datetime.date | None = None) -> list[PassRateRow]:
+    """The pass rates by quarter (one query): every quarter from the first with figures to the
+    current one (``today``: the site's local date), a quarter nobody sat in as a row of 0 trainees.
+    A row's key is (year, quarter)."""
+    rows = {datetime.date(r["year"], 3 * r["quarter"] - 2, 1): r for r in _rows(scope, ["year", "quarter"])}
+    series = periods.series(
+        rows,
+        periods.QUARTERS,
+        lambda _start: {"n": 0, "first": 0, "overall": 0},
+        reaching=periods.ending_with(today, 1, periods.QUARTERS),
+    )
+    return [_make(quarter_of(start), quarter_label(start), row) for start, row in series]
+
+
+def quarter_of(start: datetime.date) -> tuple[int, int]:
+    """(year, quarter) of the quarter starting on ``start``."""
+    return start.year, (start.month - 1) // 3 + 1
+
+
+def quarter_label(start: datetime.date) -> str:
+    year, quarter = quarter_of(start)
+    return f"{year} Q{quarter}"
 
 
 def by_cohort(scope: Scope, largest: int | None = None) -> tuple[list[PassRateRow], int]:
