@@ -10,6 +10,8 @@ in Traditional Chinese; tests/imports/test_django_wording.py checks the punctuat
 ``ADMIN_PUNCTUATION``: "Save and continue editing" showed "…已成功新增。 您可以在下面再次編輯它." — Django
 joins two messages, the second ends in ".". Ours end in 。 and use ，：？ and 「」.
 
+``PASSWORD_RULES``: Django's password rules, with 您 (its catalog says 你).
+
 ``DATE_INPUT``: Django's "Enter a valid date." (a form's date field, an admin date or date-and-time field)
 says nothing of the form a date is written in. Our catalogues say it in each language: the first of the
 language's ``DATE_INPUT_FORMATS`` (what the admin's calendar writes), then the others that are numbers —
@@ -29,6 +31,7 @@ ADMIN_PUNCTUATION = (
     gettext_noop("The {name} “{obj}” was added successfully."),
     gettext_noop("You may edit it again below."),
     gettext_noop("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    gettext_noop("The {name} “{obj}” was changed successfully."),
     gettext_noop("The {name} “{obj}” was changed successfully. You may edit it again below."),
     gettext_noop("The {name} “{obj}” was changed successfully. You may add another {name} below."),
     gettext_noop("Successfully deleted %(count)d %(items)s."),
@@ -81,6 +84,26 @@ ADMIN_PUNCTUATION = (
 )
 
 DATE_INPUT = (gettext_noop("Enter a valid date."),)
+
+# Django's password rules (django/contrib/auth/password_validation.py, forms.py), which its zh_Hant catalog
+# words with 你 where the portal speaks to people with 您, and its one too-short message it leaves in English.
+PASSWORD_RULES = (
+    gettext_noop("Your password can’t be too similar to your other personal information."),
+    gettext_noop("Your password can’t be a commonly used password."),
+    gettext_noop("Your password can’t be entirely numeric."),
+    gettext_noop("Your old password was entered incorrectly. Please enter it again."),
+    gettext_noop("Enter the same password as before, for verification."),
+    ngettext_lazy(
+        "Your password must contain at least %(min_length)d character.",
+        "Your password must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+    ngettext_lazy(
+        "This password is too short. It must contain at least %(min_length)d character.",
+        "This password is too short. It must contain at least %(min_length)d characters.",
+        "min_length",
+    ),
+)
 
 
 IMPORT_EXPORT = (
