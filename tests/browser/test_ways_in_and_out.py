@@ -109,7 +109,7 @@ def test_withdrawing_asks_first_and_says_what_is_lost(page, context, site, lang,
     assert enrolment.state == Enrolment.State.WITHDRAWN and cohort.seats_taken == 0
 
 
-def test_the_language_in_use_survives_log_in_and_the_switch_sets_the_profile(page, site, lang, viewport, shot):
+def test_the_language_in_use_survives_log_in_and_the_switch_leaves_the_profile(page, site, lang, viewport, shot):
     other = "en" if lang == "zh-hant" else "zh-hant"
     # The profile says the other language; the person is browsing in ``lang``.
     user = UserFactory(email=f"lang-{lang}-{viewport}@example.test", preferred_language=other)
@@ -125,7 +125,7 @@ def test_the_language_in_use_survives_log_in_and_the_switch_sets_the_profile(pag
     user.refresh_from_db()
     assert user.preferred_language == other, "log-in does not change the profile"
 
-    # The switch, logged in: the page and the profile change.
+    # The switch, logged in: the page changes; the profile's language (its e-mails) is the profile page's.
     open_menu(page, viewport)
     page.locator("#language-select").select_option(other)
     expect(page).to_have_url(re.compile(rf"/{other}/dashboard/$"))
@@ -136,7 +136,7 @@ def test_the_language_in_use_survives_log_in_and_the_switch_sets_the_profile(pag
     page.locator("#language-select").select_option(lang)
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
     user.refresh_from_db()
-    assert user.preferred_language == lang, "the switch updates the profile"
+    assert user.preferred_language == other, "the switch leaves the profile's language"
 
     # Log out and come back to the site's address: the next log-in is in that language.
     open_menu(page, viewport)
