@@ -267,16 +267,21 @@ class WebhookReceiver:
         receiver = self
         self.mode = "up"
         self.lock = threading.Lock()
-        self.delivered: list[dict] = []  # processed: headers, body
+        self.delivered: list[dict] = []  # processed, complete requests only: headers, body
         self.tried_at: dict[str, list[float]] = {}  # Webhook-Id -> times of every request that reached us
         self.release = threading.Event()
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
+                length = int(self.headers["Content-Length"])
+                body = self.rfile.read(length)
                 with receiver.lock:
                     receiver.tried_at.setdefault(self.headers["Webhook-Id"], []).append(time.monotonic())
                     mode = receiver.mode
+                if len(body) != length:
+                    # The sender died mid-request (a killed worker): a server acts on nothing it did not receive.
+                    self.send_error(400, "Truncated body")
+                    return
                 if mode == "hang":
                     receiver.release.wait(60)  # never answers in time; the sender gives up
                     return
