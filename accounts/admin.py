@@ -16,7 +16,9 @@ from core.admin_actions import ReadOnlyAdminMixin
 
 from . import audit, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
-from .imports import ConfirmOwnPreviewMixin, TraineeImportForm, TraineeResource
+from .imports.confirm import ConfirmOwnPreviewMixin
+from .imports.reader import TraineeImportForm
+from .imports.resources import TraineeResource
 from .models import AuditEvent, Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
 from .scoping import (
     EMPLOYER_HR_GROUP,

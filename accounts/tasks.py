@@ -3,6 +3,7 @@ from celery import shared_task
 from core.tasks import MAIL_RETRY
 
 from . import employees, services
+from .imports import confirm
 from .models import User
 
 
@@ -58,3 +59,9 @@ def send_email_change_request_email(profile_id: int, site_url: str) -> bool:
 @shared_task(name="accounts.api.tasks.send_new_email_verification_email", **MAIL_RETRY)
 def send_new_email_verification_email(profile_id: int, site_url: str) -> bool:
     return employees.send_new_email_verification_mail(profile_id=profile_id, site_url=site_url)
+
+
+@shared_task
+def delete_stale_import_uploads() -> int:
+    """The uploads of import previews nobody confirmed in time (accounts.imports.confirm); beat runs it hourly."""
+    return confirm.delete_stale_uploads()

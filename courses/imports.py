@@ -1,6 +1,6 @@
 """Bulk import of trainees with their enrolments: one file, all rows or none.
 
-The trainee import of ``accounts.imports`` (its columns, checks and matching of existing
+The trainee import of ``accounts.imports.resources`` (its columns, checks and matching of existing
 trainees) plus a ``cohort`` column: every row's trainee is enrolled in that cohort through
 ``courses.services.do_enrol`` with the importing institution as ``acting_institution``, so a
 foreign, full or closed cohort refuses the row, and any refused row rolls the whole file back
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from import_export import fields
 
 from accounts.identifiers import normalize_code
-from accounts.imports import ImportResult, TraineeResource
+from accounts.imports.resources import TraineeResource
+from accounts.imports.results import ImportResult
 from accounts.models import TraineeProfile
 
 from . import services
@@ -100,15 +101,9 @@ class TraineeEnrolmentResource(TraineeResource):
         if row["_enrolled"]:
             instance.enrolled_in = row["_cohort"].code  # type: ignore[attr-defined]  # the preview's cohort column
 
-    def skip_row(
-        self,
-        instance: TraineeProfile,
-        original: TraineeProfile,
-        row: dict[str, Any],
-        import_validation_errors: Any = None,
-    ) -> bool:
+    def changes_nothing(self, row: dict[str, Any]) -> bool:
         # An unchanged trainee is still enrolled, unless enrolled there already.
-        return row["_enrolled"] and super().skip_row(instance, original, row, import_validation_errors)
+        return row["_enrolled"] and super().changes_nothing(row)
 
     def after_import_row(self, row: dict[str, Any], row_result: Any, **kwargs: Any) -> None:
         super().after_import_row(row, row_result, **kwargs)

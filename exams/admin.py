@@ -4,7 +4,7 @@ essay grading queue and results (scoped to the institution by InstitutionScopedA
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -14,14 +14,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, spreadsheets
-from accounts.imports import RowProblem, read_spreadsheet
+from accounts.imports import templates as import_templates
+from accounts.imports.reader import read_spreadsheet
+from accounts.imports.results import RowProblem
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
@@ -33,27 +36,88 @@ from . import imports, selectors
 from .models import Attempt, BlueprintRow, CourseResult, EssayAnswer, ExamPaper, Question, Sitting
 from .services import ExamError, attempts, essay_marking, grading, question_bank
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # --- national: question bank and papers (program office) -----------------------------------
 
 
+def options_as_typed(options: list[dict[str, Any]], correct: list[str]) -> dict[str, str]:
+    """A question's options and correct options as staff type them (``imports.options_and_correct`` reads them
+    back): one option a line per language, and the correct options' letters, an option's letter being that of its
+    line (its stored key may be another, such as ``t`` or ``a``)."""
+    letters = {str(option["key"]): letter for option, letter in zip(options, imports.KEYS, strict=False)}
+    return {
+        "options_zh": "\n".join(str(option["zh"]) for option in options),
+        "options_en": "\n".join(str(option["en"]) for option in options),
+        "correct": ",".join(letters.get(str(key), str(key)) for key in correct),
+    }
+
+
+def options_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
+    return forms.CharField(
+        label=capfirst(label), help_text=help_text, required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "class": "vLargeTextField"}),
+    )  # fmt: skip
+
+
 class QuestionForm(forms.ModelForm):
+    """The options are typed as in the question import's cells, read by the same code
+    (``imports.options_and_correct``), and the question is then held to the question bank's rules."""
+
+    options_zh = options_field(
+        _("options (zh-Hant)"),
+        _("One option a line, in Traditional Chinese: the first line is option A, the second B, and so on. Empty "
+          "for an essay question."),
+    )  # fmt: skip
+    options_en = options_field(
+        _("options (English)"), _("The same options in English: as many lines, in the same order.")
+    )
+    correct = forms.CharField(
+        label=capfirst(_("correct options")), required=False, widget=forms.TextInput(attrs={"size": 12}),
+        help_text=_("The letter of the correct option, such as B; for a multiple-choice question the letters "
+                    "separated by commas, such as A,C. Empty for an essay question."),
+    )  # fmt: skip
+
     class Meta:
         model = Question
         fields = ["course", "knowledge_area", "difficulty", "question_type", "status", "text_zh", "text_en",
-                  "options", "correct", "rubric_zh", "rubric_en", "max_score"]  # fmt: skip
-        help_texts = {
-            "options": _('A list like [{"key": "A", "zh": "…", "en": "…"}, …]; empty for an essay.'),
-            "correct": _('The keys of the correct options, like ["A"].'),
-        }
+                  "options_zh", "options_en", "correct", "rubric_zh", "rubric_en", "max_score"]  # fmt: skip
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = kwargs.get("initial") or {}
+        shown = options_as_typed(self.instance.options, self.instance.correct)
+        self.initial.update({f: v for f, v in shown.items() if f not in given})
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        refused: list[str] = []
+
+        def refuse(field: str, message: str) -> None:
+            refused.append(field)
+            self.add_error(field, message)
+
+        options, correct = imports.options_and_correct(
+            data.get("options_zh") or "", data.get("options_en") or "", data.get("correct") or "", refuse
+        )
+        if refused:
+            return data
+        current = self.instance.options, self.instance.correct
+        if self.instance.pk is not None and options_as_typed(*current) == options_as_typed(options, correct):
+            # Typed as they are: the stored keys stay, so that saving a version an attempt has shown with only
+            # its status changed does not make a new version.
+            options, correct = current
         values = {f: data.get(f) for f in question_bank.QUESTION_FIELDS if f != "course_id"}
-        values["course_id"] = data["course"].pk if data.get("course") else None
+        values.update(course_id=data["course"].pk if data.get("course") else None, options=options, correct=correct)
         try:
             question_bank.check_question_data(data=values)
-        except question_bank.QuestionRefused as refused:
-            raise forms.ValidationError([str(message) for message in refused.messages]) from None
+        except question_bank.QuestionRefused as refusal:
+            raise forms.ValidationError([str(message) for message in refusal.messages]) from None
+        # ``correct`` is the model's field, saved from the cleaned data; ``options`` is no field of the form.
+        data["correct"] = correct
+        self.instance.options = options
         return data
 
 
@@ -113,12 +177,22 @@ class QuestionAdmin(admin.ModelAdmin):
                           % {"v": saved.version})  # fmt: skip
             obj.pk = saved.pk
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         return [path("import/", self.admin_site.admin_view(self.import_view), name="exams_question_import"),
+                import_templates.template_path(self.admin_site, self.import_template_view,
+                                               name="exams_question_import_template"),
                 *super().get_urls()]  # fmt: skip
 
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def import_template_view(self, request: HttpRequest, kind: str) -> HttpResponse:
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        return import_templates.template_response(imports.IMPORT_HEADERS, kind, "question")
+
     def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[tuple[int, str]] = []
@@ -141,7 +215,9 @@ class QuestionAdmin(admin.ModelAdmin):
                                      % {"c": report.created, "r": report.revised})  # fmt: skip
                     return redirect("admin:exams_question_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors, "rows": rows,
-                   "opts": self.model._meta, "title": _("Import questions")}  # fmt: skip
+                   "opts": self.model._meta, "title": _("Import questions"), "import_columns": imports.column_guide(),
+                   "import_templates": import_templates.template_links(self.admin_site,
+                                                                       "exams_question_import_template")}  # fmt: skip
         return TemplateResponse(request, "admin/exams/question/import.html", context)
 
     def _export(self, queryset: QuerySet[Question], fmt: str) -> HttpResponse:

@@ -1,50 +1,75 @@
 """Import and export of bank questions (CSV/XLSX) for the program office: all rows or none.
 
-Columns: ``family`` (empty for a new question), ``course`` (code), ``knowledge_area``,
-``difficulty``, ``type``, ``status``, ``text_zh``, ``text_en``, ``options_zh`` and ``options_en``
-(options separated by `` | ``, keyed A, B, C … in that order), ``correct`` (``A`` or ``A,C``),
-``rubric_zh``, ``rubric_en``, ``max_score``; export adds ``version``. A row naming a family
+The file's columns are :data:`HEADERS` (the import page describes each, :func:`column_guide`, and offers the
+header row as a template); export adds ``version``, which the import does not read. A row naming a family
 revises its live version through ``question_bank.do_revise_question`` (a version an attempt has shown
 is never changed: the row makes version + 1).
 
+Everything is typed as staff type into Excel: a column of choices takes the value or its name in either language
+(``single``, 單選題, "single choice"); the options are a cell per language, one option a line (Alt+Enter) or
+separated by ``|`` as the export writes them, keyed A, B, C … in that order; ``correct`` holds letters (``B``,
+``A,C``, full-width or with 、 too). A cell that cannot be what its column holds is refused under its column, with
+every other such cell of the row; a row whose cells all read is held to every rule of the question bank at once
+(``question_bank.check_question_data``).
+
 Rows are numbered as the spreadsheet numbers them (the header is row 1, a blank row skipped but counted:
-``accounts.imports.read_spreadsheet``); a refused file lists each
-refused row as an ``accounts.imports.RowProblem`` too (its cells, its messages by column), for the page
-the trainee and enrolment imports share (``admin/import_export/row_errors.html``).
+``accounts.imports.reader.read_spreadsheet``); a refused file lists each refused row as an
+``accounts.imports.results.RowProblem`` too (its cells, its messages by column), for the page the trainee and
+enrolment imports share (``admin/import_export/row_errors.html``).
 """
 
 from __future__ import annotations
 
+import re
 import string
+import unicodedata
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import tablib
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.imports import RowProblem, file_cells, row_number
+from accounts.identifiers import normalize_code
+from accounts.imports.reader import row_number
+from accounts.imports.results import RowProblem, file_cells
+from accounts.imports.templates import ColumnGuide
 from accounts.spreadsheets import header_label
 from core.errors import DomainError
 from core.numbers import plain_number
+from courses.knowledge import KnowledgeArea
 from courses.models import Course
 
-from .models import Question
+from .models import Question, QuestionType
 from .services import ExamError, question_bank
 
+#: The export's columns; the import reads every one but ``version`` (:data:`IMPORT_HEADERS`).
 HEADERS = [
     "family", "version", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
     "options_zh", "options_en", "correct", "rubric_zh", "rubric_en", "max_score",
 ]  # fmt: skip
-#: Without these a row cannot say what question it is; the others may be left out (empty).
-REQUIRED_HEADERS = ["course", "type", "text_zh", "text_en"]
+#: What the import reads, in the template's order.
+IMPORT_HEADERS = [header for header in HEADERS if header != "version"]
+#: Without these a file cannot say what its questions are; every row needs a value in each. The others may be
+#: left out (empty).
+REQUIRED_HEADERS = ["course", "knowledge_area", "difficulty", "type", "text_zh", "text_en"]
 #: The question field each column fills, for the column's name on the page ("類型 (type)").
 COLUMN_FIELDS = {"type": "question_type", "options_zh": "options", "options_en": "options"}
+#: What the export writes between options; the import reads it, or a line break, between options.
 SEPARATOR = " | "
+OPTION_BREAK = re.compile(r"\r\n|\r|\n|\|")
+#: Between the letters of ``correct``: commas (full-width ones are folded), 、, semicolons, | or spaces.
+LETTER_BREAK = re.compile(r"[\s,;|、]+")
 KEYS = string.ascii_uppercase
+
+#: How a reader of cells refuses one: (column, message).
+Refuse = Callable[[str, str], None]
 
 
 def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
@@ -57,6 +82,74 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
             plain_number(q.max_score),
         ])  # fmt: skip
     return data
+
+
+# --- what the import page says of the file ---------------------------------------------------------------------
+
+
+def column_label(header: str) -> str:
+    """A column for people: the question field's name, then the header ("類型 (type)")."""
+    return header_label(Question, COLUMN_FIELDS.get(header, header), header)
+
+
+def _values(choices: Iterable[tuple[str, Any]]) -> str:
+    return ", ".join(f"{value} ({label})" for value, label in choices)
+
+
+def _max_score_limits() -> tuple[int, Decimal]:
+    """The decimals a maximum score may have and the largest it may be (the model field's digits)."""
+    max_score = Question._meta.get_field("max_score")
+    places = max_score.decimal_places
+    return places, Decimal(10) ** (max_score.max_digits - places) - Decimal(10) ** -places
+
+
+def column_descriptions() -> dict[str, str]:
+    """What each column holds, by header, in the reader's language; values of choices from the models."""
+    places, largest = _max_score_limits()
+    return {
+        "family": _(
+            "Empty for a new question. To revise a question, its family as the export wrote it (a code such as "
+            "3f2b9c1e-…): the row replaces its live version, or makes a new version where an attempt has shown it."
+        ),
+        "course": _("The code of the question's course, such as BCM-101."),
+        "knowledge_area": _("The knowledge area, one its course's syllabus lists: %(values)s.")
+        % {"values": _values(KnowledgeArea.choices)},
+        "difficulty": _("A whole number from 1 (easy) to 5 (hard)."),
+        "type": _("One of: %(values)s.") % {"values": _values(QuestionType.choices)},
+        "status": _("One of: %(values)s. Empty: %(default)s.")
+        % {"values": _values(Question.Status.choices), "default": Question.Status.DRAFT},
+        "text_zh": _("The question in Traditional Chinese."),
+        "text_en": _("The question in English."),
+        "options_zh": _(
+            "The options in Traditional Chinese, in the order A, B, C …: each on a line of its own in the cell "
+            "(Alt+Enter in Excel), or separated by |. Empty for an essay question."
+        ),
+        "options_en": _("The same options in English: as many, in the same order, written the same way."),
+        "correct": _(
+            "The letter of the correct option, such as B; for a multiple-choice question the letters separated by "
+            "commas, such as A,C. Empty for an essay question."
+        ),
+        "rubric_zh": _(
+            "How an answer to an essay question is marked, in Traditional Chinese. An essay question needs a rubric "
+            "in at least one language."
+        ),
+        "rubric_en": _("How an answer to an essay question is marked, in English."),
+        "max_score": _("The points the question is worth: more than 0, at most %(largest)s, with at most "
+                       "%(places)s decimals, such as 1 or 2.5. Empty: 1.")
+        % {"largest": plain_number(largest), "places": places},
+    }  # fmt: skip
+
+
+def column_guide() -> list[ColumnGuide]:
+    """The file's columns in the template's order, as the import page describes them."""
+    holds = column_descriptions()
+    return [
+        ColumnGuide(header, column_label(header), header in REQUIRED_HEADERS, holds[header])
+        for header in IMPORT_HEADERS
+    ]
+
+
+# --- reading a row ---------------------------------------------------------------------------------------------
 
 
 class ImportRefused(DomainError):
@@ -90,40 +183,157 @@ class RowErrors(Exception):
         self.messages = [message for _column, message in by_column]
 
 
-def _row_data(row: dict[str, Any], courses: dict[str, int]) -> dict[str, Any]:
-    """The question a row describes; raises :class:`RowErrors` with every cell that is wrong."""
-    errors: list[tuple[str, str]] = []
-    code = _cell(row, "course")
-    if code not in courses:
-        errors.append(("course", _("Unknown course %(code)s.") % {"code": code or "—"}))
-    zh = [t.strip() for t in _cell(row, "options_zh").split("|") if t.strip()]
-    en = [t.strip() for t in _cell(row, "options_en").split("|") if t.strip()]
+def _names_of(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Each way a cell may name a choice (its value, its name in each language, any case) -> the value."""
+    names: dict[str, str] = {}
+    for value, label in choices:
+        names[value.casefold()] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names[str(label).casefold()] = value
+    return names
+
+
+class RowReader:
+    """Reads rows of one file into what ``question_bank`` takes; what a row's cells need (the courses, the names
+    of choices) is read once per file."""
+
+    def __init__(self) -> None:
+        self.courses = dict(Course.objects.values_list("code", "pk"))
+        self.choices = {
+            "knowledge_area": (KnowledgeArea.choices, _names_of(KnowledgeArea.choices)),
+            "type": (QuestionType.choices, _names_of(QuestionType.choices)),
+            "status": (Question.Status.choices, _names_of(Question.Status.choices)),
+        }
+
+    def data(self, row: dict[str, Any]) -> dict[str, Any]:
+        """The question a row describes; raises :class:`RowErrors` with every cell that is wrong."""
+        errors: list[tuple[str, str]] = []
+
+        def refuse(column: str, message: str) -> None:
+            errors.append((column, message))
+
+        code = normalize_code(_cell(row, "course"))
+        if code not in self.courses:
+            refuse("course", _("Unknown course %(code)s.") % {"code": code or "—"})
+        # In the order of the columns, as the row's messages are listed.
+        knowledge_area = self.choice(row, "knowledge_area", refuse)
+        difficulty = self.difficulty(_cell(row, "difficulty"), refuse)
+        question_type = self.choice(row, "type", refuse)
+        status = self.choice(row, "status", refuse, default=Question.Status.DRAFT)
+        options, correct = options_and_correct(
+            _cell(row, "options_zh"), _cell(row, "options_en"), _cell(row, "correct"), refuse
+        )
+        max_score = self.max_score(_cell(row, "max_score"), refuse)
+        if errors:
+            raise RowErrors(errors)
+        return {
+            "course_id": self.courses[code], "knowledge_area": knowledge_area, "difficulty": difficulty,
+            "question_type": question_type, "status": status, "text_zh": _cell(row, "text_zh"),
+            "text_en": _cell(row, "text_en"), "options": options, "correct": correct,
+            "rubric_zh": _cell(row, "rubric_zh"), "rubric_en": _cell(row, "rubric_en"), "max_score": max_score,
+        }  # fmt: skip
+
+    def choice(self, row: dict[str, Any], column: str, refuse: Refuse, default: str | None = None) -> str:
+        """The value a cell of a column of choices names ("" if it names none, which it refuses)."""
+        choices, names = self.choices[column]
+        typed = _cell(row, column)
+        if not typed and default is not None:
+            return default
+        value = names.get(typed.casefold())
+        if value is None:
+            values = _values(choices)
+            if typed:
+                refuse(column, _("“%(value)s” is none of: %(values)s.") % {"value": typed, "values": values})
+            else:
+                refuse(column, _("This cell is empty; write one of: %(values)s.") % {"values": values})
+            return ""
+        return value
+
+    @staticmethod
+    def difficulty(typed: str, refuse: Refuse) -> int:
+        """A whole number (2, or 2.0 as a spreadsheet may write it); its range is the question bank's rule."""
+        try:
+            number = Decimal(typed)
+            whole = number.is_finite() and number == number.to_integral_value()
+        except InvalidOperation:
+            whole = False
+        if not whole:
+            refuse("difficulty", _("Write the difficulty as a whole number from 1 (easy) to 5 (hard)."))
+            return 0
+        return int(number)
+
+    @staticmethod
+    def max_score(typed: str, refuse: Refuse) -> Decimal:
+        """A number the score's column can hold (more than 0 is the question bank's rule); empty: 1."""
+        if not typed:
+            return Decimal(1)
+        places, largest = _max_score_limits()
+        try:
+            score = Decimal(typed)
+            fits = score.is_finite() and score <= largest and score == round(score, places)
+        except InvalidOperation:
+            fits = False
+        if not fits:
+            refuse(
+                "max_score",
+                _("Write the maximum score as a number more than 0, at most %(largest)s, with at most %(places)s "
+                  "decimals, such as 1 or 2.5.") % {"largest": plain_number(largest), "places": places},
+            )  # fmt: skip
+            return Decimal(1)
+        return score
+
+
+def options_and_correct(
+    options_zh: str, options_en: str, correct: str, refuse: Refuse
+) -> tuple[list[dict[str, str]], list[str]]:
+    """A question's options and correct keys as staff write them, in an import row's cells or the admin's
+    fields (``options_zh``, ``options_en``, ``correct``, the names ``refuse`` is given): the options one a line
+    or separated by ``|`` in each language, keyed A, B, C … in that order, and the correct options' letters."""
+    zh = options_of(options_zh, "options_zh", refuse)
+    en = options_of(options_en, "options_en", refuse)
     if len(zh) != len(en):
-        errors.append(("options_en", _("The options in the two languages differ in number.")))
-    options = [{"key": KEYS[i], "zh": z, "en": e} for i, (z, e) in enumerate(zip(zh, en, strict=False))]
-    correct = [c.strip().upper() for c in _cell(row, "correct").split(",") if c.strip()]
-    max_score, difficulty, column = Decimal(1), 0, "max_score"
-    try:
-        max_score = Decimal(_cell(row, "max_score") or "1")
-        column = "difficulty"
-        difficulty = int(float(_cell(row, "difficulty") or 0))
-    except (InvalidOperation, ValueError):
-        errors.append((column, _("Difficulty and maximum score must be numbers.")))
-    status = _cell(row, "status") or Question.Status.DRAFT
-    if status not in Question.Status.values:
-        errors.append(("status", _("Unknown status %(status)s.") % {"status": status}))
-    if errors:
-        raise RowErrors(errors)
-    return {
-        "course_id": courses[code], "knowledge_area": _cell(row, "knowledge_area"), "difficulty": difficulty,
-        "question_type": _cell(row, "type"), "status": status, "text_zh": _cell(row, "text_zh"),
-        "text_en": _cell(row, "text_en"), "options": options, "correct": correct,
-        "rubric_zh": _cell(row, "rubric_zh"), "rubric_en": _cell(row, "rubric_en"), "max_score": max_score,
-    }  # fmt: skip
+        refuse(
+            "options_en",
+            _("Not as many options in English (%(en)s) as in Chinese (%(zh)s): write each option in both languages.")
+            % {"en": len(en), "zh": len(zh)},
+        )
+    options = [{"key": key, "zh": z, "en": e} for key, z, e in zip(KEYS, zh, en, strict=False)]
+    return options, correct_of(correct, refuse)
+
+
+def options_of(typed: str, column: str, refuse: Refuse) -> list[str]:
+    """The options a cell holds, one a line or separated by ``|``; a line break or ``|`` at either end is none."""
+    options = [piece.strip() for piece in OPTION_BREAK.split(typed)]
+    while options and not options[-1]:
+        options.pop()
+    while options and not options[0]:
+        options.pop(0)
+    if len(options) > len(KEYS):
+        refuse(column, _("A question has at most %(count)s options (A to Z).") % {"count": len(KEYS)})
+        return options[: len(KEYS)]
+    for key, option in zip(KEYS, options, strict=False):
+        if not option:
+            refuse(column, _("Option %(key)s is empty: write it, or remove the extra line or |.") % {"key": key})
+    return options
+
+
+def correct_of(typed: str, refuse: Refuse) -> list[str]:
+    """The letters a ``correct`` cell holds, as option keys (whether the row has those options is the question
+    bank's rule, reported with the row's other rules)."""
+    letters = [piece.upper() for piece in LETTER_BREAK.split(unicodedata.normalize("NFKC", typed)) if piece]
+    for letter in letters:
+        if len(letter) != 1 or letter not in KEYS:
+            refuse(
+                "correct",
+                _("“%(value)s” is not an option's letter: write the letters of the correct options, such as B or "
+                  "A,C.") % {"value": letter},
+            )  # fmt: skip
+    return letters
 
 
 def _row_problem(number: int, row: dict[str, Any], refusals: list[tuple[str, str]]) -> RowProblem:
-    labels = {str(h): header_label(Question, COLUMN_FIELDS.get(str(h), str(h)), str(h)) for h in row if h is not None}
+    labels = {str(h): column_label(str(h)) for h in row if h is not None}
     by_column: dict[str, list[str]] = {}
     for column, message in refusals:
         by_column.setdefault(column, []).append(message)
@@ -138,11 +348,11 @@ def _row_problem(number: int, row: dict[str, Any], refusals: list[tuple[str, str
 def import_questions(dataset: tablib.Dataset) -> ImportReport:
     """Create or revise every row, or nothing: any row error rolls back all and is reported."""
     report = ImportReport()
-    courses = dict(Course.objects.values_list("code", "pk"))
     missing = [column for column in REQUIRED_HEADERS if column not in (dataset.headers or [])]
     if missing:
         # Refused before any row is read: a file without these columns cannot say what it means.
         raise ImportRefused([(0, _("The file lacks the columns: %(columns)s.") % {"columns": ", ".join(missing)})])
+    reader = RowReader()
     rows: list[RowProblem] = []
     with transaction.atomic():
         for data_row, row in enumerate(dataset.dict, start=1):
@@ -150,7 +360,7 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
             refusals: list[tuple[str, str]] = []  # (column, message); "" for the row as a whole
             blamed = ""
             try:
-                data = _row_data(row, courses)
+                data = reader.data(row)
                 family = _cell(row, "family")
                 if family:
                     blamed = "family"  # the two refusals below are the family's; a later one is the row's

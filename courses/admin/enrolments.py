@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.results import RowResult
 
-from accounts.imports import ConfirmOwnPreviewMixin, TraineeImportForm
+from accounts.imports.confirm import ConfirmOwnPreviewMixin
+from accounts.imports.reader import TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import apply_to_each

@@ -74,10 +74,9 @@ def test_the_program_office_adds_a_question_and_revokes_a_certificate(
     page.locator("select[name=status]").select_option("active")
     page.locator("textarea[name=text_zh]").fill(f"存款保險的保額上限為何？({lang}-{viewport})")
     page.locator("textarea[name=text_en]").fill(f"What is the deposit insurance limit? ({lang}-{viewport})")
-    page.locator("textarea[name=options]").fill(
-        '[{"key": "A", "zh": "100 萬", "en": "1 million"}, {"key": "B", "zh": "300 萬", "en": "3 million"}]'
-    )
-    page.locator("textarea[name=correct]").fill('["B"]')
+    page.locator("textarea[name=options_zh]").fill("100 萬\n300 萬")
+    page.locator("textarea[name=options_en]").fill("1 million\n3 million")
+    page.locator("input[name=correct]").fill("B")
     shot(page, "question-form")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist .success")).to_be_visible()

@@ -118,9 +118,9 @@ def test_the_question_import_reports_every_error_of_every_row(client, program_of
     assert response.status_code == 200
     assert response.context["errors"] == [
         (2, "Unknown course NOPE."),
-        (2, "Difficulty and maximum score must be numbers."),
-        (2, "Unknown status odd."),
-        (4, "The options in the two languages differ in number."),
+        (2, "Write the difficulty as a whole number from 1 (easy) to 5 (hard)."),
+        (2, "“odd” is none of: draft (draft), active (active), retired (retired)."),
+        (4, "Not as many options in English (1) as in Chinese (2): write each option in both languages."),
     ]
     assert Question.objects.count() == before
 
@@ -145,7 +145,7 @@ def test_a_question_file_without_the_required_columns_is_refused_naming_them(cli
         "/en/admin/exams/question/import/",
         {"file": question_file([{"course": "BCM-101", "difficulty": 1}], ["course", "difficulty"])},
     )
-    assert response.context["errors"] == [(0, "The file lacks the columns: type, text_zh, text_en.")]
+    assert response.context["errors"] == [(0, "The file lacks the columns: knowledge_area, type, text_zh, text_en.")]
 
 
 def test_the_row_rules_name_every_refusal_of_a_row_without_admin_around_it():

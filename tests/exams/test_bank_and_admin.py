@@ -54,19 +54,14 @@ def test_the_admin_save_of_a_shown_question_makes_a_new_version(world, office):
     form = {
         "course": shown.course_id, "knowledge_area": shown.knowledge_area, "difficulty": shown.difficulty,
         "question_type": shown.question_type, "status": shown.status, "text_zh": "新題目", "text_en": shown.text_en,
-        "options": json_dump(shown.options), "correct": json_dump(shown.correct), "rubric_zh": "", "rubric_en": "",
-        "max_score": "1",
+        "options_zh": "\n".join(o["zh"] for o in shown.options),
+        "options_en": "\n".join(o["en"] for o in shown.options), "correct": "B",
+        "rubric_zh": "", "rubric_en": "", "max_score": "1",
     }  # fmt: skip
     assert office.post(url, form).status_code == 302
     shown.refresh_from_db()
     assert shown.text_zh == "題目0" or shown.text_zh.startswith("題目")
     assert Question.objects.get(family=shown.family, version=shown.version + 1).text_zh == "新題目"
-
-
-def json_dump(value) -> str:
-    import json
-
-    return json.dumps(value, ensure_ascii=False)
 
 
 def csv_upload(rows: list[list]) -> SimpleUploadedFile:
@@ -215,8 +210,8 @@ def test_an_anonymous_visitor_is_sent_to_log_in(world):
 def test_the_program_office_adds_an_essay_question_in_admin(world, office):
     form = {
         "course": world.course.pk, "knowledge_area": "taxation", "difficulty": 4, "question_type": "essay",
-        "status": "draft", "text_zh": "說明稅制", "text_en": "Explain the tax system", "options": "[]",
-        "correct": "[]", "rubric_zh": "完整 10 分", "rubric_en": "Complete: 10", "max_score": "10",
+        "status": "draft", "text_zh": "說明稅制", "text_en": "Explain the tax system", "options_zh": "",
+        "options_en": "", "correct": "", "rubric_zh": "完整 10 分", "rubric_en": "Complete: 10", "max_score": "10",
     }  # fmt: skip
     assert office.post(reverse("admin:exams_question_add"), form).status_code == 302
     added = Question.objects.get(text_en="Explain the tax system")

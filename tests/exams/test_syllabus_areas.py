@@ -25,7 +25,7 @@ from exams.models import AttemptQuestion, Question, QuestionType, Sitting
 from exams.services import attempts, question_bank
 
 from .conftest import login, save_syllabus
-from .test_bank_and_admin import csv_upload, json_dump, row
+from .test_bank_and_admin import csv_upload, row
 
 pytestmark = pytest.mark.django_db
 
@@ -166,8 +166,8 @@ def test_the_admin_refuses_an_area_outside_the_syllabus_and_lists_the_old_ones(w
     form = {
         "course": world.course.pk, "knowledge_area": "psychology", "difficulty": 2, "question_type": "single",
         "status": "draft", "text_zh": "心理題", "text_en": "A psychology question",
-        "options": json_dump([{"key": "A", "zh": "甲", "en": "a"}, {"key": "B", "zh": "乙", "en": "b"}]),
-        "correct": json_dump(["A"]), "rubric_zh": "", "rubric_en": "", "max_score": "1",
+        "options_zh": "甲\n乙", "options_en": "a\nb", "correct": "A", "rubric_zh": "", "rubric_en": "",
+        "max_score": "1",
     }  # fmt: skip
     with translation.override("en"):
         add, changelist = reverse("admin:exams_question_add"), reverse("admin:exams_question_changelist")

@@ -1,12 +1,16 @@
-"""Rows and files the import tests share: one valid question row, changed per test, and the file that holds rows."""
+"""Rows and files the import tests share: one valid question row, changed per test, the files that hold rows, and
+the preview of an upload on an import page."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import openpyxl
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from exams import imports as question_imports
 
@@ -45,3 +49,24 @@ def question_file(
     if name.endswith(".xlsx"):
         return SimpleUploadedFile(name, data.export("xlsx"), content_type="application/octet-stream")
     return SimpleUploadedFile(name, data.export("csv").encode(encoding), content_type="text/csv")
+
+
+def csv_upload(lines: list[str], name: str = "people.csv") -> SimpleUploadedFile:
+    """A CSV of these lines (UTF-8)."""
+    return SimpleUploadedFile(name, "\n".join(lines).encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_upload(rows: list[list[object]], name: str = "people.xlsx") -> SimpleUploadedFile:
+    """A workbook whose sheet holds ``rows`` from row 1 (a row of None is a blank row), each cell as given: a date
+    stays a date cell, a number a number cell."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def preview(client: Client, url: str, upload: SimpleUploadedFile):
+    """The first step of the trainee or enrolment import: the page with the preview or the refused rows."""
+    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})

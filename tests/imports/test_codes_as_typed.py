@@ -10,15 +10,9 @@ from django.test import Client
 from accounts.identifiers import normalize_code
 from accounts.models import User
 from courses.models import Enrolment
-from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
 
 
 def import_file(client: Client, url: str, text: str):

@@ -5,21 +5,14 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 from accounts.models import User
 from courses.models import Cohort, Enrolment
-from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = "/en/admin/courses/enrolment/"
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
 
 
 def test_a_cohort_that_filled_up_since_the_preview_imports_nothing_and_says_why(alice, institution):

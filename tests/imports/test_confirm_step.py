@@ -14,10 +14,9 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.imports import ConfirmOnceStorage, UploadGone
+from accounts.imports.confirm import ConfirmOnceStorage, UploadGone
 from accounts.models import TraineeProfile, User
 from courses.models import Enrolment
-from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,18 +47,6 @@ ENROLMENTS = Import(
     changelist="/en/admin/courses/enrolment/",
 )
 BOTH = pytest.mark.parametrize("kind", [TRAINEES, ENROLMENTS], ids=["trainees", "enrolments"])
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    """inst-a's admin."""
-    return logged_in(in_english(institution_admin))
-
-
-@pytest.fixture
-def bob(other_institution_admin) -> Client:
-    """inst-b's admin, the outsider to Alice's imports."""
-    return logged_in(in_english(other_institution_admin))
 
 
 @pytest.fixture(autouse=True)

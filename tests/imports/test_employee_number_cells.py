@@ -5,9 +5,7 @@ enrolment imports, the admin's form and model validation (accounts.identifiers.c
 from __future__ import annotations
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,30 +15,13 @@ from django.utils import translation
 
 from accounts.identifiers import clean_employee_number
 from accounts.models import TraineeProfile, User
-from tests.conftest import in_english, logged_in
+from tests.conftest import in_english
 from tests.factories import CohortFactory, TraineeProfileFactory
+from tests.imports.rows import preview, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
 HEADER = ["email", "display_name", "preferred_language", "employer", "employee_number"]
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
-
-
-def xlsx_upload(rows: list[list[object]]) -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("people.xlsx", buffer.getvalue())
-
-
-def preview(client: Client, url: str, upload: SimpleUploadedFile):
-    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
 
 
 def refusals(response) -> dict[int, dict[str, list[str]]]:

@@ -1,6 +1,6 @@
 """The import pages say what each column holds (the employer as a code such as bank-a, the allowed values of a
-column of choices read from the model) and offer a template file to start from; the export page names the
-employer column for what it holds."""
+column of choices read from the model) and offer a template file to start from, the trainee, enrolment and question
+imports alike; the export page names the employer column for what it holds."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import io
 
 import openpyxl
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from accounts.models import TraineeProfile
@@ -18,13 +17,11 @@ pytestmark = pytest.mark.django_db
 
 TRAINEES = "/en/admin/accounts/traineeprofile/"
 ENROLMENTS = "/en/admin/courses/enrolment/"
+QUESTIONS = "/en/admin/exams/question/"
 TRAINEE_COLUMNS = ["email", "display_name", "preferred_language", "employer", "employee_number", "branch",
                    "manager_class", "phone"]  # fmt: skip
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
+QUESTION_COLUMNS = ["family", "course", "knowledge_area", "difficulty", "type", "status", "text_zh", "text_en",
+                    "options_zh", "options_en", "correct", "rubric_zh", "rubric_en", "max_score"]  # fmt: skip
 
 
 def guide(response) -> dict[str, tuple[bool, str]]:
@@ -52,29 +49,43 @@ def test_the_enrolment_import_page_describes_the_cohort_column(alice):
     assert columns["cohort"][0] and "cohort" in columns["cohort"][1]
 
 
-@pytest.mark.parametrize(("url", "columns"), [(TRAINEES, TRAINEE_COLUMNS), (ENROLMENTS, [*TRAINEE_COLUMNS, "cohort"])])
-def test_the_csv_template_is_the_header_row(alice, url, columns):
-    response = alice.get(f"{url}import/template.csv")
+#: Each import with templates: who imports, its admin's address, the template's header row.
+WITH_TEMPLATES = pytest.mark.parametrize(
+    ("importer", "url", "columns"),
+    [("alice", TRAINEES, TRAINEE_COLUMNS), ("alice", ENROLMENTS, [*TRAINEE_COLUMNS, "cohort"]),
+     ("office", QUESTIONS, QUESTION_COLUMNS)],
+    ids=["trainees", "enrolments", "questions"],
+)  # fmt: skip
+
+
+@WITH_TEMPLATES
+def test_the_csv_template_is_the_header_row(request, importer, url, columns):
+    response = request.getfixturevalue(importer).get(f"{url}import/template.csv")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     assert "attachment" in response["Content-Disposition"]
     assert response.content.decode().splitlines() == [",".join(columns)]
 
 
-def test_the_xlsx_template_has_the_header_row_and_text_columns(alice):
-    response = alice.get(f"{TRAINEES}import/template.xlsx")
+@WITH_TEMPLATES
+def test_the_xlsx_template_has_the_header_row_and_text_columns(request, importer, url, columns):
+    response = request.getfixturevalue(importer).get(f"{url}import/template.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert [cell.value for cell in sheet[1]] == TRAINEE_COLUMNS
+    assert [cell.value for cell in sheet[1]] == columns
     assert sheet.max_row == 1
-    assert sheet.column_dimensions["E"].number_format == "@"  # employee_number: Excel keeps what is typed
+    # Excel keeps what is typed in every column (an employee number 007, a date-like 1-5, the letters A,C).
+    assert {sheet.column_dimensions[cell.column_letter].number_format for cell in sheet[1]} == {"@"}
 
 
-def test_a_template_of_another_kind_is_not_found(alice):
-    assert alice.get(f"{TRAINEES}import/template.ods").status_code == 404
+@WITH_TEMPLATES
+def test_a_template_of_another_kind_is_not_found(request, importer, url, columns):
+    assert request.getfixturevalue(importer).get(f"{url}import/template.ods").status_code == 404
 
 
-def test_staff_who_may_not_import_get_no_template(institution_grader):
-    client = logged_in(in_english(institution_grader))
-    assert client.get(f"{TRAINEES}import/template.csv").status_code == 403
+@pytest.mark.parametrize(("outsider", "url"), [("institution_grader", TRAINEES), ("institution_admin", QUESTIONS)])
+def test_staff_who_may_not_import_get_no_template(request, outsider, url):
+    client = logged_in(in_english(request.getfixturevalue(outsider)))
+    assert client.get(f"{url}import/template.csv").status_code == 403
+    assert client.get(f"{url}import/template.xlsx").status_code == 403
 
 
 def test_the_export_page_names_the_employer_column_for_what_it_holds(alice):

@@ -1,6 +1,6 @@
-"""Every import reads its file with one reader (accounts.imports.read_spreadsheet): a CSV in UTF-8 or Big5, an XLSX,
-and the quote the portal's own export puts before a formula-like cell comes off, so that an exported file imports as
-it was, in the trainee and enrolment imports as in the question import."""
+"""Every import reads its file with one reader (accounts.imports.reader.read_spreadsheet): a CSV in UTF-8 or Big5, an
+XLSX, and the quote the portal's own export puts before a formula-like cell comes off, so that an exported file
+imports as it was, in the trainee and enrolment imports as in the question import."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts import spreadsheets
-from accounts.imports import ROW_NUMBER, read_spreadsheet
+from accounts.imports.reader import ROW_NUMBER, read_spreadsheet
 from accounts.models import User
 from tests.conftest import in_english, logged_in
 

@@ -15,7 +15,7 @@ from django.utils import translation
 from accounts.models import User
 from exams import imports as question_imports
 from exams.models import Question
-from tests.conftest import in_english, logged_in
+from tests.conftest import in_english
 from tests.factories import CohortFactory, curriculum_of
 from tests.imports.rows import question_dataset, question_file, question_row
 
@@ -63,11 +63,6 @@ def upload(text: str, name: str = "people.csv") -> SimpleUploadedFile:
 
 def preview(client: Client, url: str, text: str, file_format: str = CSV, lang: str = "en"):
     return client.post(url.format(lang=lang), {"import_file": upload(text), "format": file_format, "resource": "0"})
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
 
 
 def test_a_refused_trainee_row_shows_its_spreadsheet_row_cells_and_messages(alice, employer):
@@ -125,7 +120,8 @@ def test_a_big5_question_file_is_read(client, program_office):
 def test_the_question_imports_refused_rows_are_shown_by_the_shared_list():
     """What the question page includes (admin/import_export/row_errors.html): the cells and the column."""
     data = question_dataset(
-        [question_row("NOPE", status="odd")], headers=["course", "type", "text_zh", "text_en", "status"]
+        [question_row("NOPE", status="odd")],
+        headers=["course", "knowledge_area", "difficulty", "type", "text_zh", "text_en", "status"],
     )
     with translation.override("en"), pytest.raises(question_imports.ImportRefused) as refused:
         question_imports.import_questions(data)
@@ -135,7 +131,8 @@ def test_the_question_imports_refused_rows_are_shown_by_the_shared_list():
         shown = text_of(render_to_string("admin/import_export/row_errors.html", {"problems": refused.value.rows}),
                         "import-row-errors")  # fmt: skip
     assert "Row 2" in shown
-    assert "Course (course) Unknown course NOPE." in shown and "Status (status) Unknown status odd." in shown
+    assert "Course (course) Unknown course NOPE." in shown
+    assert "Status (status) “odd” is none of: draft (draft)," in shown
     assert "Course (course) NOPE" in shown and "Type (type) single" in shown
 
 

@@ -3,48 +3,20 @@ in a CSV and an XLSX alike (and in "the same value as row N"); a blank row is no
 
 from __future__ import annotations
 
-import io
-
-import openpyxl
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from accounts.imports import read_spreadsheet
+from accounts.imports.reader import read_spreadsheet
 from accounts.models import User
 from courses.models import Enrolment
-from tests.conftest import in_english, logged_in
 from tests.factories import CohortFactory, curriculum_of
-from tests.imports.rows import question_row
+from tests.imports.rows import csv_upload, preview, question_row, xlsx_upload
 
 pytestmark = pytest.mark.django_db
 
 TRAINEE_COLUMNS = ["email", "display_name", "preferred_language", "employer", "employee_number"]
 TRAINEES = "/en/admin/accounts/traineeprofile/import/"
 ENROLMENTS = "/en/admin/courses/enrolment/import/"
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
-
-
-def csv_upload(lines: list[str]) -> SimpleUploadedFile:
-    return SimpleUploadedFile("people.csv", "\n".join(lines).encode("utf-8"), content_type="text/csv")
-
-
-def xlsx_upload(rows: list[list[object]]) -> SimpleUploadedFile:
-    """A workbook whose sheet holds ``rows`` from row 1 (a row of None is a blank row)."""
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile("people.xlsx", buffer.getvalue())
-
-
-def preview(client: Client, url: str, upload: SimpleUploadedFile):
-    return client.post(url, {"import_file": upload, "format": "0", "resource": "0"})
 
 
 def problems(response) -> dict[int, list[str]]:
@@ -120,13 +92,12 @@ def test_an_enrolment_xlsx_with_a_blank_row_enrols_the_others(alice, institution
     assert Enrolment.objects.filter(cohort__code="A-1").count() == 2
 
 
-def test_a_question_row_after_a_blank_row_is_named_by_its_row(client, program_office):
-    client.force_login(in_english(program_office))
+def test_a_question_row_after_a_blank_row_is_named_by_its_row(office):
     code = curriculum_of("standard", "retail").entries.first().course.code
     headers = list(question_row(code))
     good, bad = question_row(code), question_row(code, course="NOPE")
     upload = xlsx_upload([headers, [good[h] for h in headers], [None] * len(headers), [bad[h] for h in headers]])
-    response = client.post("/en/admin/exams/question/import/", {"file": upload})
+    response = office.post("/en/admin/exams/question/import/", {"file": upload})
     assert [problem.row for problem in response.context["rows"]] == [4]
 
 
@@ -142,3 +113,27 @@ def test_cells_beyond_the_header_refuse_the_file_naming_the_row():
     with pytest.raises(ValidationError) as refused:
         read_spreadsheet("email,display_name\nann@example.test,Ann\nben@example.test,Ben,extra\n", "csv")
     assert refused.value.params == {"row": 3}
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_file_longer_than_the_limit_is_refused_on_the_page_and_nothing_is_imported(alice, kind, settings):
+    """A 5 MB workbook can hold 700,000 rows (read whole, 40 s and 400 MB of a web worker): the reader stops
+    at ``IMPORT_MAX_ROWS``, blank rows counted, with a message saying what to do."""
+    settings.IMPORT_MAX_ROWS = 4
+    people = [["ann@example.test", "Ann", "en", "", ""], ["", "", "", "", ""]] * 2
+    if kind == "csv":
+        upload = csv_upload([",".join(TRAINEE_COLUMNS), *(",".join(row) for row in people)])
+    else:
+        upload = xlsx_upload([TRAINEE_COLUMNS, *people])
+    response = preview(alice, TRAINEES, upload)
+    assert "The file has more than 4 rows. Split it and import the parts." in response.content.decode()
+    assert "confirm_form" not in response.context
+    assert not User.objects.filter(email="ann@example.test").exists()
+
+
+def test_a_file_as_long_as_the_limit_is_read():
+    from django.test import override_settings
+
+    with override_settings(IMPORT_MAX_ROWS=3):
+        dataset = read_spreadsheet("email\nann@example.test\n\n", "csv")
+    assert [row["email"] for row in dataset.dict] == ["ann@example.test"]

@@ -425,6 +425,7 @@ NO_OBJECT: dict[str, str] = {
     "activity: the searcher's institution's trainees only, or the office's all "
     "(tests/certification/test_ce_trainee_search.py)",
     "admin:exams_question_import": "the program office's question bank upload",
+    "admin:exams_question_import_template": "the question import's empty template (its header row), the same for all",
     "api:token": "client credentials for the caller's own client",
     "api:schema": "the API's description",
     "api:docs": "the API's description",

@@ -1,0 +1,100 @@
+"""What a refused import shows: each refused row as staff find it in their file (``row_errors.html`` in
+``admin/import_export/``, which the trainee, enrolment and question imports share): its number as the spreadsheet
+shows it (the header is row 1), what its cells hold and every message by column, in plain sight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from import_export.results import Result
+
+from .reader import row_number, spreadsheet_row
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A refused row as staff find it in their file, for ``admin/import_export/row_errors.html``.
+
+    ``row``: its number in the spreadsheet (:func:`~.reader.row_number`); ``cells``: (header, label, value)
+    as the file has them, the label as the page names the column ("員工編號 (employee_number)");
+    ``errors``: (label, messages), "" for the row as a whole; ``wrong``: the headers of the cells in
+    error, marked among the cells.
+    """
+
+    row: int
+    cells: tuple[tuple[str, str, str], ...]
+    errors: tuple[tuple[str, tuple[str, ...]], ...]
+    wrong: frozenset[str] = frozenset()
+
+
+def file_cells(row: dict[str, Any], labels: dict[str, str]) -> tuple[tuple[str, str, str], ...]:
+    """A row's cells as (header, label, value), in the file's order (an empty cell as "", a header without a
+    label as itself), without the keys the import adds to a row (``_…``)."""
+    return tuple(
+        (str(header), labels.get(str(header), str(header)), "" if value is None else str(value))
+        for header, value in row.items()
+        if header is not None and not str(header).startswith("_")
+    )
+
+
+class ImportResult(Result):  # type: ignore[misc]
+    """import-export's result, whose refused rows are :class:`RowProblem` s (``row_problems``).
+
+    import-export looks a refused row's values up by the preview's column heads, which are ours
+    ("E-mail address (email)") rather than the file's headers, and showed "---" in every cell.
+
+    Rows are numbered as the spreadsheet numbers them (:func:`~.reader.row_number`): ``invalid_rows``,
+    ``error_rows`` and ``row_errors()`` alike, the header being row 1.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.column_labels: dict[str, str] = {}  # header -> the preview's column head (see name_columns)
+        self._rows: dict[int, dict[str, Any]] = {}  # spreadsheet row -> the refused row
+        self._numbers: dict[int, int] = {}  # data row (import-export's count, from 1) -> spreadsheet row
+
+    def _number(self, data_row: int, row: dict[str, Any]) -> int:
+        self._numbers[data_row] = row_number(row, data_row)
+        return self._numbers[data_row]
+
+    def append_invalid_row(self, number: int, row: dict[str, Any], validation_error: ValidationError) -> None:
+        shown = self._number(number, row)
+        super().append_invalid_row(shown, row, validation_error)
+        self._rows[shown] = dict(row)
+
+    def append_error_row(self, number: int, row: dict[str, Any], errors: list[Any]) -> None:
+        super().append_error_row(self._number(number, row), row, errors)
+
+    def row_errors(self) -> list[tuple[int, list[Any]]]:
+        return [
+            (self._numbers.get(data_row, spreadsheet_row(data_row)), row.errors)
+            for data_row, row in enumerate(self.rows, start=1)
+            if row.errors
+        ]
+
+    def name_columns(self, labels: dict[str, str]) -> None:
+        """``labels``: each column's head in the preview, by header, in the preview's order."""
+        self.column_labels = labels
+        for invalid in self.invalid_rows:
+            row = self._rows.get(invalid.number, {})
+            invalid.values = tuple("" if row.get(header) is None else row[header] for header in labels)
+
+    @property
+    def row_problems(self) -> list[RowProblem]:
+        return [
+            RowProblem(
+                row=invalid.number,
+                cells=file_cells(self._rows.get(invalid.number, {}), self.column_labels),
+                errors=tuple(
+                    (
+                        "" if column == NON_FIELD_ERRORS else self.column_labels.get(column, column),
+                        tuple(str(message) for message in messages),
+                    )
+                    for column, messages in invalid.error_dict.items()
+                ),
+                wrong=frozenset(invalid.error_dict) - {NON_FIELD_ERRORS},
+            )
+            for invalid in self.invalid_rows
+        ]
