@@ -11,7 +11,9 @@ a number in any other form (``accounts_traineeprofile`` check ``trainee_employee
 An employee number someone enters (the admin's forms and model validation through :class:`EmployeeNumberField`,
 the trainee and enrolment imports) also passes :func:`clean_employee_number`, the rule of what one may hold:
 letters, digits and ``- _ . /`` as banks' HR systems write them, at most :data:`EMPLOYEE_NUMBER_MAX_LENGTH`
-characters; a space, a ``!`` or a spreadsheet's date cell is refused, naming what was typed.
+characters; a space, a ``!`` or a spreadsheet's date cell is refused, naming what was typed. Migration
+``accounts 0020`` put the numbers stored before in this form with a copy of the rule frozen in it: a change
+to the rule here leaves stored numbers as they are, so it needs a migration of its own.
 
 The code of an employer or a cohort typed into an import passes :func:`normalize_code`: trimmed, full-width
 forms folded (``ｂａｎｋ－ａ`` is ``bank-a``), as an address and a number are. Its case is kept: codes are

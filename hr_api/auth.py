@@ -1,4 +1,5 @@
-"""OAuth2 client credentials for employers' HR systems, scopes per client, throttling per client.
+"""OAuth2 client credentials for employers' HR systems, scopes per client, throttling per client (and per
+address for the public schema).
 
 A token is issued only to an active client (not revoked, employer active) and only for scopes
 the program office granted it; a request without ``scope`` gets all of them.
@@ -7,7 +8,7 @@ the program office granted it; a request without ``scope`` gets all of them.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
@@ -24,9 +25,14 @@ from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.client_address import client_ip
 from core.prepared import PreparedRows
 
 from .models import ApiClient
+
+if TYPE_CHECKING:
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 def client_of(application: Any) -> ApiClient | None:
@@ -270,3 +276,13 @@ class ClientRateThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         ident = f"client-{request.user.pk}" if isinstance(request.user, ApiClient) else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AddressRateThrottle(SimpleRateThrottle):
+    """Requests per address (:func:`accounts.client_address.client_ip`: a forged ``X-Forwarded-For`` gains
+    nothing), for what anyone may ask without a client: the schema."""
+
+    scope = "api_public"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request._request)}

@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
 from core.prepared import PreparedRows
+from hr_api.parameters import parsed_parameter
 
 PAGE_SIZE = re.compile(r"[0-9]{1,4}")  # ASCII digits only: str.isdigit() takes "²", which int() refuses
 
@@ -176,18 +177,16 @@ class IdCursorPagination(SyncCursorPagination):
     ordering = ("id",)
 
 
-def parse_updated_since(request) -> datetime.datetime | None:
-    raw = request.query_params.get("updated_since")
-    if raw is None or raw == "":
-        return None
-    try:
-        value = parse_datetime(raw) if DATE_TIME.fullmatch(raw) else None
-    except ValueError:
-        value = None
+def parse_updated_since(request: Request) -> datetime.datetime | None:
+    value = parsed_parameter(
+        request,
+        "updated_since",
+        form=DATE_TIME,
+        parse=parse_datetime,
+        message=_("Give a date and time in ISO 8601, e.g. 2026-01-31T08:00:00+08:00."),
+    )
     if value is None:
-        raise exceptions.ValidationError(
-            {"updated_since": [_("Give a date and time in ISO 8601, e.g. 2026-01-31T08:00:00+08:00.")]}
-        )
+        return None
     if timezone.is_naive(value):
         # Whose midnight? An HR system in another zone would silently miss or repeat changes.
         raise exceptions.ValidationError(

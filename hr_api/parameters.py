@@ -19,14 +19,20 @@ A NUL (U+0000) in a parameter's name or value is refused the same way, naming th
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from typing import Any
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 NUL = "\x00"
+Value = TypeVar("Value")
 
 
 def _resolve(schema: dict[str, Any], components: Mapping[str, Any]) -> dict[str, Any]:
@@ -110,3 +116,21 @@ def invalid_choice(choices: list[str]) -> exceptions.ErrorDetail:
 def nul_character() -> exceptions.ErrorDetail:
     """The error of a query parameter or path segment with a NUL in its name or value."""
     return exceptions.ErrorDetail(str(_("The request contains a NUL character.")), code="nul_character")
+
+
+def parsed_parameter(
+    request: Request, name: str, *, form: re.Pattern[str], parse: Callable[[str], Value | None], message: StrPromise
+) -> Value | None:
+    """The query parameter ``name`` as ``parse`` reads it (None when not given or empty), or 400 naming it with
+    ``message``. Only a value of ``form`` is parsed: Python's date parsers take other forms than the one the
+    message asks for (``2026-W01``, a date alone for a date-time, non-ASCII digits)."""
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        value = parse(raw) if form.fullmatch(raw) else None
+    except ValueError:  # of the form but no such day or time (2026-02-30)
+        value = None
+    if value is None:
+        raise exceptions.ValidationError({name: [message]})
+    return value

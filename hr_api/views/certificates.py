@@ -13,6 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import TraineeProfile
@@ -20,6 +21,7 @@ from certification import credentials, pdf
 from certification.models import Certificate
 from certification.selectors import certificates_of_employer
 from hr_api.pagination import PreparedSyncRows
+from hr_api.parameters import parsed_parameter
 from hr_api.renderers import ApiJSONRenderer
 from hr_api.serializers.certificates import LIST_COLUMNS, CertificateCredentialSerializer, CertificateSerializer
 
@@ -73,18 +75,8 @@ DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 CERTIFICATE_ROWS = PreparedSyncRows(Certificate, certificate_rows, LIST_COLUMNS)
 
 
-def _date(request, name: str) -> datetime.date | None:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        # As the message says: Python's parser takes other ISO 8601 forms too (2026-W01, 20260131).
-        value = parse_date(raw) if DATE.fullmatch(raw) else None
-    except ValueError:
-        value = None
-    if value is None:
-        raise exceptions.ValidationError({name: [_("Give a date as YYYY-MM-DD.")]})
-    return value
+def _date(request: Request, name: str) -> datetime.date | None:
+    return parsed_parameter(request, name, form=DATE, parse=parse_date, message=_("Give a date as YYYY-MM-DD."))
 
 
 class CertificateListView(CertificateMixin, ApiView):

@@ -3,18 +3,56 @@ views, answering as the API's operations do."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseBase
+from django.test.signals import setting_changed
+from django.utils import translation
+from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from hr_api.auth import AddressRateThrottle
 from hr_api.errors import problem_handler
 from hr_api.parameters import check_query
 from hr_api.views.base import BodyNotAllowed
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def generated_schema(language: str) -> dict[str, Any]:
+    """The schema in ``language``, generated once a process: it is read from the code, which does not change
+    while the process runs. Generated without the request, as ``manage.py spectacular`` does (the same
+    document): nothing a caller sends can reach the copy every later caller is served."""
+    generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
+    with translation.override(language):
+        schema: dict[str, Any] = generator.get_schema(request=None, public=True)
+    return schema
+
+
+# A key per language, renderer and media type as negotiated: ``Accept`` may carry parameters of the
+# caller's choosing (``application/json; indent=2``), so the number of keys is bounded, not the callers.
+@functools.lru_cache(maxsize=32)
+def rendered_schema(language: str, renderer: Callable[[], BaseRenderer], media_type: str) -> tuple[str, bytes]:
+    """:func:`generated_schema` as DRF writes it with ``renderer`` (a renderer class) for ``media_type``: the
+    ``Content-Type`` and the content, once a process (YAML takes longer to write than the schema to generate)."""
+    response = Response(generated_schema(language))
+    response.accepted_renderer, response.accepted_media_type = renderer(), media_type
+    response.renderer_context = {}  # type: ignore[attr-defined]  # as APIView.finalize_response sets it; not in the stubs
+    content = response.rendered_content
+    return response["Content-Type"], content
+
+
+@receiver(setting_changed)
+def forget_schema(**kwargs: Any) -> None:
+    """A test that changes a setting may change the schema (drf-spectacular reloads its own settings then too)."""
+    generated_schema.cache_clear()
+    rendered_schema.cache_clear()
 
 
 class SchemaView(SpectacularAPIView):
@@ -25,9 +63,13 @@ class SchemaView(SpectacularAPIView):
 
     No authentication: the schema is public (``SERVE_PUBLIC``). DRF's defaults (session and HTTP Basic) let
     anyone check a portal account's password here, outside the log-in page, and a wrong one ended in a 500.
+    Served from :func:`rendered_schema` (it was generated and written again for every request, up to a tenth
+    of a second each), and throttled per address (``API_PUBLIC_THROTTLE_RATE``): a caller cycling through
+    ``Accept`` parameters still has it written anew each time.
     """
 
     authentication_classes: list[type] = []
+    throttle_classes = [AddressRateThrottle]
     #: What it takes, as an operation's schema would list it (drf-spectacular's own ``format`` and ``lang``).
     PARAMETERS: dict[str, dict[str, Any]] = {
         "format": {"type": "string", "enum": ["json", "yaml"]},
@@ -44,11 +86,24 @@ class SchemaView(SpectacularAPIView):
                 raise BodyNotAllowed()
         super().initial(request, *args, **kwargs)
 
-    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+    def _get_schema_response(self, request: Request) -> HttpResponse:
+        # Within drf-spectacular's get(), in the language of ``?lang=`` if given. No version: ``?version=`` is
+        # refused (PARAMETERS) and the API sets no versioning class.
+        renderer: Callable[[], BaseRenderer] = type(request.accepted_renderer)
+        content_type, content = rendered_schema(translation.get_language(), renderer, request.accepted_media_type)
+        response = HttpResponse(content, content_type=content_type)
+        filename = self._get_filename(request, None)  # type: ignore[no-untyped-call]  # drf-spectacular's, untyped
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+    # DRF takes any HttpResponseBase here (and asserts so): its stubs say Response. The schema is an HttpResponse.
+    def finalize_response(  # type: ignore[override]
+        self, request: Request, response: HttpResponseBase, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if response.status_code >= 400:
             # A problem in JSON, whichever of the schema's types was asked for (or none could be served).
             request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
-        return super().finalize_response(request, response, *args, **kwargs)
+        return super().finalize_response(request, response, *args, **kwargs)  # type: ignore[arg-type]
 
 
 class DocsView(SpectacularSwaggerSplitView):

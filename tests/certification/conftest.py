@@ -1,9 +1,10 @@
 """Helpers for certification tests: a trainee who has done the hours, and passed courses."""
 
 import pytest
+from django.core.cache import cache
 
 from courses.models import Enrolment
-from tests.factories import CohortFactory, TraineeProfileFactory, curriculum_of
+from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory, UserFactory, curriculum_of
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +12,26 @@ def media_root(settings, tmp_path):
     """PDFs go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def verify_count_cleared():
+    """The verify page counts look-ups per address in the cache (certification.views): a test of many look-ups
+    starts and ends with none counted."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def certificate_to_verify(db):
+    """A certificate to look up on the verify page, of Alice Chen (a name the page shows masked)."""
+    return CertificateFactory(trainee=UserFactory(display_name="Alice Chen"))
+
+
+def full_width(text: str) -> str:
+    """ASCII letters, digits and '-' as their full-width forms (Ａ, ０, －), as a Chinese keyboard types them."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
 #: A certificate's statuses in Traditional Chinese, as its PDF writes them (certification.pdf.STATUS_ZH).

@@ -2,22 +2,12 @@
 "驗證碼 / Verification code" line), typed or pasted, as the /verify/<code>/ link does."""
 
 import pytest
-from django.core.cache import cache
 
-from tests.factories import CertificateFactory, UserFactory
+from tests.factories import CertificateFactory
 
-pytestmark = pytest.mark.django_db
+from .conftest import full_width
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-def full_width(text: str) -> str:
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verify_count_cleared")]
 
 
 @pytest.mark.parametrize(
@@ -31,11 +21,10 @@ def full_width(text: str) -> str:
     ids=["as-printed", "spaces-around", "full-width", "a-space-inside"],
 )
 @pytest.mark.parametrize("language", ["zh-hant", "en"])
-def test_the_form_finds_a_certificate_by_its_verification_code(client, typed, language):
-    certificate = CertificateFactory(trainee=UserFactory(display_name="Alice Chen"))
-    response = client.get(f"/{language}/verify/", {"number": typed(certificate.verification_code)})
+def test_the_form_finds_a_certificate_by_its_verification_code(client, certificate_to_verify, typed, language):
+    response = client.get(f"/{language}/verify/", {"number": typed(certificate_to_verify.verification_code)})
     assert response.status_code == 200
-    assert certificate.number in response.content.decode()
+    assert certificate_to_verify.number in response.content.decode()
 
 
 def test_a_code_with_its_letters_in_the_wrong_case_is_not_found(client):
@@ -53,6 +42,5 @@ def test_the_form_says_it_takes_a_number_or_a_code(client):
     assert 'aria-describedby="id_number_helptext"' in body
 
 
-def test_a_number_still_verifies_in_any_case(client):
-    certificate = CertificateFactory()
-    assert client.get("/en/verify/", {"number": f" {certificate.number.lower()} "}).status_code == 200
+def test_a_number_still_verifies_in_any_case(client, certificate_to_verify):
+    assert client.get("/en/verify/", {"number": f" {certificate_to_verify.number.lower()} "}).status_code == 200

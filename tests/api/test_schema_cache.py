@@ -1,0 +1,103 @@
+"""/api/v1/schema/ is generated once a process per language and written once per format (it was generated and
+written again for every request: up to a tenth of a second each, for anyone, without a log-in), and an address
+asking for it too often is throttled."""
+
+import pytest
+import yaml
+from django.test import Client, RequestFactory
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.views import SpectacularAPIView
+
+from hr_api.auth import AddressRateThrottle
+from hr_api.views.schema import generated_schema, rendered_schema
+
+from .conftest import assert_problem
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_URL = "/api/v1/schema/"
+
+
+@pytest.fixture(autouse=True)
+def schema_not_generated_yet():
+    generated_schema.cache_clear()
+    rendered_schema.cache_clear()
+    yield
+    generated_schema.cache_clear()
+    rendered_schema.cache_clear()
+
+
+@pytest.fixture
+def generations(monkeypatch) -> list[str]:
+    """The language of each schema generation."""
+    calls: list[str] = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        calls.append(translation.get_language())
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    return calls
+
+
+def test_a_second_request_is_served_without_generating_the_schema_again(generations):
+    client = Client()
+    first = client.get(SCHEMA_URL)
+    assert first.status_code == 200 and generations == ["zh-hant"]
+    again = client.get(SCHEMA_URL)
+    assert again.content == first.content and generations == ["zh-hant"]
+    assert client.get(SCHEMA_URL, {"format": "json"}).status_code == 200  # the same schema, written as JSON
+    assert client.head(SCHEMA_URL).status_code == 200
+    assert generations == ["zh-hant"]
+
+
+def certificate_number_title(response) -> str:
+    return yaml.safe_load(response.content)["components"]["schemas"]["Certificate"]["properties"]["number"]["title"]
+
+
+def test_each_language_is_generated_once_and_reads_in_its_language(generations):
+    client = Client()
+    assert certificate_number_title(client.get(SCHEMA_URL, {"lang": "en"})) == "Certificate number"
+    assert certificate_number_title(client.get(SCHEMA_URL)) == "證書編號"
+    assert certificate_number_title(client.get(SCHEMA_URL, HTTP_ACCEPT_LANGUAGE="en")) == "Certificate number"
+    assert certificate_number_title(client.get(SCHEMA_URL, {"lang": "zh-hant"})) == "證書編號"
+    assert generations == ["en", "zh-hant"]
+
+
+@pytest.mark.parametrize("language", ["zh-hant", "en"])
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [
+        ({}, "*/*"),
+        ({"format": "json"}, "*/*"),
+        ({}, "application/yaml"),
+        ({}, "application/json"),
+        ({}, "application/json; indent=2"),
+    ],
+)
+def test_the_answer_is_the_one_drf_spectacular_writes_to_the_byte(language, query, accept):
+    """What the view served before it kept the schema: drf-spectacular's own view, generating it for the request."""
+    query = {**query, "lang": language}
+    served = [Client().get(SCHEMA_URL, query, HTTP_ACCEPT=accept) for _ in range(2)]  # generated, then kept
+    fresh = SpectacularAPIView.as_view(authentication_classes=[])(
+        RequestFactory().get(SCHEMA_URL, query, HTTP_ACCEPT=accept)
+    ).render()
+    for response in served:
+        assert response.content == fresh.content
+        for header in ("Content-Type", "Content-Disposition"):
+            assert response[header] == fresh[header]
+
+
+def test_an_address_that_asks_too_often_is_throttled_and_another_is_not(monkeypatch):
+    monkeypatch.setattr(AddressRateThrottle, "THROTTLE_RATES", {"api_public": "3/min"})
+    client = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(3):
+        assert client.get(SCHEMA_URL).status_code == 200
+    refused = client.get(SCHEMA_URL, HTTP_ACCEPT_LANGUAGE="en")
+    assert assert_problem(refused, 429)["type"].endswith("/throttled")
+    assert int(refused["Retry-After"]) >= 1
+    # A header of the caller's own naming another address gains nothing (no proxy of ours sent it).
+    assert client.get(SCHEMA_URL, HTTP_X_FORWARDED_FOR="198.51.100.9").status_code == 429
+    assert Client(REMOTE_ADDR="203.0.113.8").get(SCHEMA_URL).status_code == 200
