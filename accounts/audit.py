@@ -167,6 +167,8 @@ DETAIL_LABELS = {
     "numbers": gettext_lazy("certificate numbers"),
     "cohort": gettext_lazy("cohort"),
     "period": gettext_lazy("period"),
+    "report": pgettext_lazy("audit detail", "report"),
+    "table": pgettext_lazy("audit detail", "table"),
     "status": gettext_lazy("HTTP status"),
     "idempotency_key": gettext_lazy("idempotency key"),
     "ip_address": gettext_lazy("IP address"),

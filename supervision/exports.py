@@ -1,7 +1,7 @@
 """The per-cohort exports (results, progress) and the certificates expiring in a period.
 
 They read the live tables (a cohort is small), each in a fixed number of queries, and return
-``tables.Table``s that the views send as CSV or XLSX through ``accounts.spreadsheets``. Whose rows
+``tables.Table``s that the views send as CSV or XLSX through ``tables.download``. Whose rows
 they read is decided before: ``cohorts_of(viewer)`` and ``Scope``.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -98,18 +99,18 @@ def cohort_results(cohort: Cohort) -> Table:
             _("%(course)s passed") % {"course": course.code},
             _("%(course)s attempts") % {"course": course.code},
         ]
-    rows = []
+    rows: list[Sequence[Any]] = []
     for e in enrolments:
-        row = _person(e)
+        cells = _person(e)
         for course in courses:
             result = best.get((e.trainee_id, course.pk))
-            row += [
+            cells += [
                 "" if result is None else result["score"],
                 "" if result is None else (_("yes") if result["passes"] else _("no")),
                 attempts[(e.trainee_id, course.pk)],
             ]
-        rows.append(row)
-    return Table("results", _("Results of %(cohort)s") % {"cohort": cohort.name}, columns, rows)
+        rows.append(cells)
+    return Table("results", _("Results of %(cohort)s") % {"cohort": cohort.name}, columns, rows, source=CourseResult)
 
 
 def cohort_progress(cohort: Cohort) -> Table:
@@ -130,7 +131,7 @@ def cohort_progress(cohort: Cohort) -> Table:
         _("Training complete"),
     ]
     columns += [_("%(course)s hours") % {"course": course.code} for course in courses]
-    rows = []
+    rows: list[Sequence[Any]] = []
     for e in enrolments:
         p = progress[e.pk]
         by_course = {c.course.pk: c.hours for c in p.courses}
@@ -148,7 +149,7 @@ def cohort_progress(cohort: Cohort) -> Table:
             ]
             + [by_course.get(course.pk, Decimal(0)) for course in courses]
         )
-    return Table("progress", _("Progress of %(cohort)s") % {"cohort": cohort.name}, columns, rows)
+    return Table("progress", _("Progress of %(cohort)s") % {"cohort": cohort.name}, columns, rows, source=Enrolment)
 
 
 def expiring_certificates(scope: Scope, starts: datetime.date, ends: datetime.date) -> Table:
@@ -160,7 +161,7 @@ def expiring_certificates(scope: Scope, starts: datetime.date, ends: datetime.da
         ).select_related("trainee__trainee_profile__employer", "tier", "track", "institution"),
         "institution_id",
     ).order_by("valid_until", "number")
-    rows = []
+    rows: list[Sequence[Any]] = []
     for c in certificates:
         rows.append(
             [
@@ -188,4 +189,4 @@ def expiring_certificates(scope: Scope, starts: datetime.date, ends: datetime.da
         _("Status"),
     ]
     title = _("Certificates expiring from %(starts)s to %(ends)s") % {"starts": starts, "ends": ends}
-    return Table("expiring", title, columns, rows)
+    return Table("expiring", title, columns, rows, source=Certificate)

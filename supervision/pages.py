@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -116,9 +117,16 @@ def render_page(
     context: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """The page, or the download of one of its tables when the request asks for one."""
-    download = tables.download(request, page_tables, filename_prefix=f"{section.rsplit(':', maxsplit=1)[-1]}")
-    if download is not None:
-        return download
+    requested = tables.requested_table(request, page_tables)
+    if requested is not None:
+        table, fmt = requested
+        return tables.download(
+            table,
+            fmt,
+            slugify(f"{section.rsplit(':', maxsplit=1)[-1]}-{table.name}"),
+            report=section,
+            institution_id=viewer.institution_id,
+        )
     return render(
         request,
         template,

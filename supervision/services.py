@@ -1,6 +1,6 @@
 """Running the recomputation of the figures: asking for one, and running it step by step; and the
-audit trail's line for each export of people's data (a cohort's results or progress, the
-certificates expiring in a period)."""
+audit trail's line for each download (a cohort's results or progress, the certificates expiring in
+a period, a report page's table)."""
 
 from __future__ import annotations
 
@@ -115,15 +115,19 @@ def do_record_export(
     filename: str,
     fmt: str,
     rows: int,
+    report: tuple[str, str] | None = None,
     cohort: Cohort | None = None,
     period: tuple[datetime.date, datetime.date] | None = None,
     institution_id: int | None = None,
 ) -> None:
     """The audit trail's line for a supervision export, as for an admin export (``ADMIN_EXPORT``, the
-    data by its model's label, the format and the rows): who (the request's user), the cohort (the
-    event's object, and its institution) or the ``period`` of an export over one, and the file.
-    ``institution_id``: the institution an export over a period was narrowed to, None for every one."""
+    data by its model's label, the format and the rows): who (the request's user), the ``report``
+    page (its URL name) and table of a page's download, the cohort (the event's object, and its
+    institution) or the ``period`` of an export over one, and the file. ``institution_id``: the
+    institution a report or an export over a period was narrowed to, None for every one."""
     detail: dict[str, Any] = {"model": model}
+    if report is not None:
+        detail["report"], detail["table"] = report
     if cohort is not None:
         detail["cohort"] = cohort.code
         institution_id = cohort.institution_id

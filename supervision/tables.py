@@ -1,37 +1,45 @@
 """A figure's numbers as a table: shown under its chart, and downloaded as CSV or XLSX.
 
 Every chart of the supervision area is drawn from a :class:`Table`, so what a reader sees, what
-they download and what the chart shows are the same numbers. Downloads go through
-``accounts.spreadsheets`` (formula-safe).
+they download and what the chart shows are the same numbers. Every download of the area, a page's
+table or a cohort's export, goes through :func:`download`: ``accounts.spreadsheets`` (formula-safe)
+and a line in the audit trail.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tablib
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
-from django.utils.text import slugify
 
 from accounts.spreadsheets import spreadsheet_response
 
+from . import services
 from .html import rows_html
+
+if TYPE_CHECKING:
+    from courses.models import Cohort
 
 FORMATS = ("csv", "xlsx")
 
 
 @dataclass
 class Table:
-    """``name`` is the table's key in a download link (``?download=<name>&format=csv``)."""
+    """``name`` is the table's key in a download link (``?download=<name>&format=csv``); ``source``
+    the model its rows are read from, which the audit trail names for a download of it."""
 
     name: str
     title: str | Promise
     columns: Sequence[str | Promise]
     rows: list[Sequence[Any]] = field(default_factory=list)
+    source: type[models.Model] = field(kw_only=True)
 
     @property
     def body(self) -> SafeString:
@@ -60,8 +68,9 @@ def requested_format(request: HttpRequest) -> str:
     return fmt
 
 
-def download(request: HttpRequest, tables: Sequence[Table], filename_prefix: str) -> HttpResponse | None:
-    """The download the request asks for (``?download=<table>&format=csv|xlsx``), or None for the page."""
+def requested_table(request: HttpRequest, tables: Sequence[Table]) -> tuple[Table, str] | None:
+    """The table and format a page's download asks for (``?download=<table>&format=csv|xlsx``), None
+    for the page itself, or 404 for a table or format the page does not offer."""
     name = request.GET.get("download")
     if name is None:
         return None
@@ -69,4 +78,32 @@ def download(request: HttpRequest, tables: Sequence[Table], filename_prefix: str
     table = next((t for t in tables if t.name == name), None)
     if table is None:
         raise Http404
-    return spreadsheet_response(table.dataset(), fmt, slugify(f"{filename_prefix}-{table.name}"))
+    return table, fmt
+
+
+def download(
+    table: Table,
+    fmt: str,
+    filename: str,
+    *,
+    report: str | None = None,
+    cohort: Cohort | None = None,
+    period: tuple[datetime.date, datetime.date] | None = None,
+    institution_id: int | None = None,
+) -> HttpResponse:
+    """``table`` as a CSV or XLSX file, and its line in the audit trail (``services.do_record_export``,
+    written once the file is: a table that fails to write is no export). ``report``: the page (its
+    URL name) whose table this is; ``cohort``, ``period``, ``institution_id`` as the trail takes them."""
+    dataset = table.dataset()
+    response = spreadsheet_response(dataset, fmt, filename)
+    services.do_record_export(
+        model=table.source._meta.label,
+        filename=filename,
+        fmt=fmt,
+        rows=len(dataset),
+        report=(report, table.name) if report else None,
+        cohort=cohort,
+        period=period,
+        institution_id=institution_id,
+    )
+    return response

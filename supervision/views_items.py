@@ -71,6 +71,7 @@ def _items(request: HttpRequest, viewer: Viewer) -> Figures:
             _("Flagged question versions"),
             _("Note"),
         ],
+        source=figures.PaperStatistic,
     )
     for stats in papers:
         ok = figures.enough(stats.attempts)
@@ -133,8 +134,13 @@ def _paper_tables(
     enough_attempts = figures.enough(stats.attempts)
     labels = [f"{10 * i}–{10 * (i + 1)} %" for i in range(10)]
     counts = [int(c) for c in stats.histogram] if stats.histogram else [0] * 10
-    histogram_table = Table("scores", _("Score distribution"), [_("Share of the maximum score"), _("Attempts")])
-    histogram_table.rows = [[label, count] for label, count in zip(labels, counts, strict=True)]
+    histogram_table = Table(
+        "scores",
+        _("Score distribution"),
+        [_("Share of the maximum score"), _("Attempts")],
+        [[label, count] for label, count in zip(labels, counts, strict=True)],
+        source=figures.PaperStatistic,
+    )
     items_table = Table(
         "items",
         _("Question versions"),
@@ -151,6 +157,7 @@ def _paper_tables(
             _("Flags"),
             _("Note"),
         ],
+        source=figures.ItemStatistic,
     )
     options_table = Table(
         "options",
@@ -167,6 +174,7 @@ def _paper_tables(
             _("Chosen by the upper 27 %"),
             _("Chosen by the lower 27 %"),
         ],
+        source=figures.OptionStatistic,
     )
     item_rows = []
     flag_counts = figures.flag_counts(stats.paper_id)

@@ -25,13 +25,10 @@ from django.views.decorators.http import require_GET
 
 from accounts import audit
 from accounts.models import Institution
-from accounts.spreadsheets import spreadsheet_response
-from certification.models import Certificate
 from core.display import url_pattern
-from courses.models import Cohort, Enrolment
-from exams.models import CourseResult
+from courses.models import Cohort
 
-from . import exports, services
+from . import exports
 from .access import Viewer, viewer_of
 from .charts import Bar, BarChart, Histogram
 from .figures import certificates, papers, pass_rates, periods, training
@@ -41,7 +38,7 @@ from .forms import ExpiringForm
 from .html import cell
 from .names import cohort_name, course_label, month_label, with_names
 from .pages import Figures, cached_content, figure_page, render_page
-from .tables import Table, requested_format
+from .tables import Table, download, requested_format
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
 
@@ -133,7 +130,13 @@ def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
     today = timezone.localdate()
     breakdowns = [b for b in pass_rates.BREAKDOWNS if b != "institution" or viewer.institution_id is None]
     page_tables = [
-        Table("total", _("Pass rates, every course"), _pass_rate_columns(_("Breakdown")), [_pass_rate_row(total)])
+        Table(
+            "total",
+            _("Pass rates, every course"),
+            _pass_rate_columns(_("Breakdown")),
+            [_pass_rate_row(total)],
+            source=pass_rates.PassRateFigure,
+        )
     ]
     parts = []
     for breakdown in breakdowns:
@@ -149,7 +152,7 @@ def _pass_rates(request: HttpRequest, viewer: Viewer) -> Figures:
             rows = pass_rates.by(scope, breakdown)
         table = Table(
             f"by-{breakdown}", titles[breakdown], _pass_rate_columns(str(pass_rates.BREAKDOWNS[breakdown])),
-            [_pass_rate_row(r) for r in rows],
+            [_pass_rate_row(r) for r in rows], source=pass_rates.PassRateFigure,
         )  # fmt: skip
         page_tables.append(table)
         if breakdown == "quarter":  # a time series: the last quarters, every one, up to this one
@@ -209,13 +212,18 @@ def _training(request: HttpRequest, viewer: Viewer) -> Figures:
     t = training.totals(_scope(viewer))
     state_rows: list[Sequence[Any]] = [[label, n] for _state, label, n in t.by_state]
     states = Table(
-        "states", _("Enrolments by state"), [_("State"), _("Enrolments")], [*state_rows, [_("All"), t.enrolments]]
+        "states",
+        _("Enrolments by state"),
+        [_("State"), _("Enrolments")],
+        [*state_rows, [_("All"), t.enrolments]],
+        source=training.TrainingFigure,
     )
     hours = Table(
         "hours",
         _("Hours done against hours owed (admitted enrolments, withdrawn ones left out)"),
         [_("Mode"), _("Class hours done"), _("Class hours owed"), _("Done of owed (%)")],
         _hours_rows(t),
+        source=training.TrainingFigure,
     )
     completion = Table(
         "completion",
@@ -229,6 +237,7 @@ def _training(request: HttpRequest, viewer: Viewer) -> Figures:
             *_rate_columns(_("Withdrawal rate (%)")),
         ],
         [[t.admitted, t.completed, *t.completion.cells(), t.withdrawn, t.withdrawn_admitted, *t.withdrawal.cells()]],
+        source=training.TrainingFigure,
     )
     hours_chart = count_chart(
         _("Class hours done and owed"),
@@ -268,6 +277,7 @@ def _certificates(request: HttpRequest, viewer: Viewer) -> Figures:
     status = Table(
         "status", _("Certificates by status"), [_("Status"), _("Certificates")],
         [*status_rows, [_("All"), t.total], [_("Active, expiring in the next 90 days"), t.expiring]],
+        source=certificates.CertificateFigure,
     )  # fmt: skip
     months = Table(
         "months",
@@ -277,6 +287,7 @@ def _certificates(request: HttpRequest, viewer: Viewer) -> Figures:
             [month_label(m["month"], get_language()), m["issued"], m["renewed"], m["ce_activities"], m["ce_hours"]]
             for m in t.months
         ],
+        source=certificates.CertificateMonthFigure,
     )
     # The charts: the last months up to this one, every one (the table may go further either way).
     window = periods.ending_with(today, certificates.CHART_MONTHS, periods.MONTHS)
@@ -328,6 +339,7 @@ def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
         _("Attempts per paper"),
         [_("Paper (course)"), *[str(label) for _s, label in states], _("All")],
         [[course_label(p["course"]), *[p[s] for s, _l in states], p["total"]] for p in per_paper],
+        source=papers.AttemptFigure,
     )
     counts = papers.score_distribution(scope)
     labels = [papers.bin_label(i) for i in range(papers.BINS)]
@@ -336,6 +348,7 @@ def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
         _("Score distribution (published results, percent of the maximum)"),
         [_("Score (%)"), _("Results")],
         [[label, n] for label, n in zip(labels, counts, strict=True)],
+        source=papers.ScoreBinFigure,
     )
     now = timezone.now()
     waiting = papers.backlog(scope)
@@ -354,6 +367,7 @@ def _exams(request: HttpRequest, viewer: Viewer) -> Figures:
             [b.institution.name, b.waiting, b.under_a_day, b.within_service_level, b.overdue, b.oldest_age_days(now)]
             for b in waiting
         ],
+        source=papers.BacklogFigure,
     )
     return Figures(
         [attempts, scores, backlog],
@@ -427,6 +441,7 @@ def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
             _("Days of authorization left"),
         ],
         rows,
+        source=Institution,  # one row per institution, read from the pass-rate, training and backlog figures
     )
     return Figures(
         [table],
@@ -527,30 +542,25 @@ def _cohort(request: HttpRequest, cohort_id: int) -> Cohort:
     raise Http404
 
 
-def _cohort_export(
-    request: HttpRequest, cohort_id: int, build: Callable[[Any], Table], name: str, model: str
-) -> HttpResponse:
+def _cohort_export(request: HttpRequest, cohort_id: int, build: Callable[[Cohort], Table]) -> HttpResponse:
     cohort = _cohort(request, cohort_id)
     fmt = requested_format(request)
-    dataset = build(cohort).dataset()
-    filename = f"{name}-{cohort.code}"
-    response = spreadsheet_response(dataset, fmt, filename)
-    services.do_record_export(model=model, filename=filename, fmt=fmt, rows=len(dataset), cohort=cohort)
-    return response
+    table = build(cohort)
+    return download(table, fmt, f"{table.name}-{cohort.code}", cohort=cohort)
 
 
 @never_cache  # a file of people's names and results: kept by no cache, shared or the browser's
 @login_required
 @require_GET
 def cohort_results(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    return _cohort_export(request, cohort_id, exports.cohort_results, "results", CourseResult._meta.label)
+    return _cohort_export(request, cohort_id, exports.cohort_results)
 
 
 @never_cache
 @login_required
 @require_GET
 def cohort_progress(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    return _cohort_export(request, cohort_id, exports.cohort_progress, "progress", Enrolment._meta.label)
+    return _cohort_export(request, cohort_id, exports.cohort_progress)
 
 
 @never_cache
@@ -575,18 +585,13 @@ def expiring(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         starts, ends, fmt = data["valid_from"], data["valid_to"], data["format"]
-        dataset = exports.expiring_certificates(_scope(viewer), starts, ends).dataset()
-        filename = f"certificates-expiring-{starts}-{ends}"
-        response = spreadsheet_response(dataset, fmt, filename)
-        services.do_record_export(
-            model=Certificate._meta.label,
-            filename=filename,
-            fmt=fmt,
-            rows=len(dataset),
+        return download(
+            exports.expiring_certificates(_scope(viewer), starts, ends),
+            fmt,
+            f"certificates-expiring-{starts}-{ends}",
             period=(starts, ends),
             institution_id=viewer.institution_id,
         )
-        return response
     response = render_page(
         request,
         viewer,

@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Institution
@@ -176,8 +177,10 @@ def quarter_of(start: datetime.date) -> tuple[int, int]:
 
 
 def quarter_label(start: datetime.date) -> str:
+    """The quarter as the active language names it ("Q4 2026", "2026 年第 4 季"), in the pages, the
+    charts and the downloads alike."""
     year, quarter = quarter_of(start)
-    return f"{year} Q{quarter}"
+    return gettext("Q%(quarter)s %(year)s") % {"year": year, "quarter": quarter}
 
 
 def by_cohort(scope: Scope, largest: int | None = None) -> tuple[list[PassRateRow], int]:

@@ -138,3 +138,115 @@ def test_the_trail_shows_a_supervision_export_like_an_admin_export_in_both_langu
         assert page.context["cl"].result_count == 1
         body = page.content.decode()
         assert action in body and expected in body and cohort.code in detail.content.decode()
+
+
+# --- the report pages' tables -------------------------------------------------------------------------------
+
+# The model each page's tables are read from, as the trail names it (an institution's row for the side by side).
+REPORT_DATA = {
+    "pass_rates": dict.fromkeys(
+        ["total", "by-course", "by-tier", "by-track", "by-institution", "by-cohort", "by-quarter"],
+        "supervision.PassRateFigure",
+    ),
+    "training": dict.fromkeys(["states", "hours", "completion"], "supervision.TrainingFigure"),
+    "certificates": {"status": "supervision.CertificateFigure", "months": "supervision.CertificateMonthFigure"},
+    "exams": {
+        "attempts": "supervision.AttemptFigure",
+        "scores": "supervision.ScoreBinFigure",
+        "backlog": "supervision.BacklogFigure",
+    },
+    "institutions": {"institutions": "accounts.Institution"},
+}
+
+
+def _download_each_table(client, user, page: str, query: dict, institution_id) -> int:
+    """Every table of ``page`` in both formats: one entry each, naming the report, its table and the user."""
+    shown = en(client, url(page), query).context["tables"]
+    assert shown and set(shown) <= set(REPORT_DATA[page]), page
+    downloads = 0
+    for name, table in shown.items():
+        for fmt in ("csv", "xlsx"):
+            AuditEvent.objects.all().delete()
+            response = en(client, url(page), {**query, "download": name, "format": fmt})
+            assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+            rows = row_count(response)
+            assert rows == len(table.rows), (page, name)
+            (event,) = AuditEvent.objects.all()  # one entry, and nothing else
+            assert event.action == EXPORT
+            assert event.actor_id == user.pk and event.actor_label == user.email
+            assert event.institution_id == institution_id
+            assert event.detail == {
+                "model": REPORT_DATA[page][name],
+                "report": f"supervision:{page}",
+                "table": name,
+                "format": fmt,
+                "rows": rows,
+            }
+            assert event.summary == f"{page}-{name}.{fmt}: {rows} rows" and event.request_id
+            downloads += 1
+    return downloads
+
+
+def test_each_report_tables_download_writes_one_entry_naming_the_report_and_the_user(
+    world, program_office, institution_admin, institution, other_institution
+):
+    office, staff = logged_in(program_office), logged_in(institution_admin)
+    downloads = 0
+    for page in REPORT_DATA:
+        downloads += _download_each_table(office, program_office, page, {}, None)
+        narrowed = {"institution": other_institution.pk}
+        downloads += _download_each_table(office, program_office, page, narrowed, other_institution.pk)
+        if page != "institutions":  # the office's page alone
+            downloads += _download_each_table(staff, institution_admin, page, {}, institution.pk)
+    # 16 tables for the office, 15 narrowed to one institution (no breakdown by institution), 14 for its staff.
+    assert downloads == 2 * (16 + 15 + 14)
+
+
+def test_a_report_download_reads_in_the_trail_in_both_languages(world, program_office):
+    AuditEvent.objects.all().delete()
+    response = en(logged_in(program_office), url("pass_rates"), {"download": "by-quarter", "format": "csv"})
+    rows = row_count(response)
+    (event,) = exports()
+    with translation.override("en"):
+        assert audit.describe(event) == f"pass-rate figures, {rows} rows"
+        words = dict(audit.describe_detail(event))
+        assert words["report"] == "supervision:pass_rates" and words["table"] == "by-quarter"
+    with translation.override("zh-hant"):
+        assert "supervision.PassRateFigure" not in audit.describe(event)
+
+
+def test_a_refused_report_download_writes_no_export(world, program_office, institution_admin, trainee):
+    office, staff = logged_in(program_office), logged_in(institution_admin)
+    AuditEvent.objects.all().delete()
+    # A table or a format the page does not offer: 404, nothing exported.
+    assert en(office, url("pass_rates"), {"download": "by-nothing", "format": "csv"}).status_code == 404
+    assert en(office, url("exams"), {"download": "attempts", "format": "pdf"}).status_code == 404
+    assert not AuditEvent.objects.exists()
+    # The office's page to an institution's admin, any page to a trainee: refused (403), no export.
+    assert en(staff, url("institutions"), {"download": "institutions", "format": "csv"}).status_code == 403
+    assert en(logged_in(trainee), url("training"), {"download": "states", "format": "xlsx"}).status_code == 403
+    assert not exports()
+    assert AuditEvent.objects.filter(action=audit.Action.ACCESS_REFUSED).count() == 2
+
+
+@pytest.mark.parametrize("planted", ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1:A2)"])
+def test_a_report_download_keeps_a_formula_as_text(world, program_office, other_institution, planted):
+    """An institution's name that a spreadsheet would run (it is typed in admin) stays text in every
+    table that names it, as in the cohorts' exports."""
+    import io
+
+    import openpyxl
+
+    from accounts.models import Institution
+
+    Institution.objects.filter(pk=other_institution.pk).update(name_zh=planted, name_en=planted)
+    office = logged_in(program_office)
+    for page, name in (("institutions", "institutions"), ("pass_rates", "by-institution"), ("exams", "backlog")):
+        csv_rows = rows_of(en(office, url(page), {"download": name, "format": "csv"}))
+        assert f"'{planted}" in [row[0] for row in csv_rows[1:]], (page, name)
+        xlsx = en(office, url(page), {"download": name, "format": "xlsx"})
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+        cells = [row[0] for row in sheet.iter_rows(min_row=2)]
+        (cell,) = [c for c in cells if c.value == planted]
+        assert (cell.data_type, cell.quotePrefix) == ("s", True), (page, name)
+        assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)

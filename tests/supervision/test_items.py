@@ -289,3 +289,30 @@ def test_the_recomputation_runs_the_item_analysis(few, program_office, django_ca
     assert RecomputeRun.objects.get().state == "done"
     assert PaperStatistic.objects.get(paper=paper).attempts == 6
     assert ItemStatistic.objects.filter(paper=paper).count() == 3
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_each_download_writes_one_entry_naming_the_report_and_the_user(sat, program_office, fmt):
+    from accounts import audit
+    from accounts.models import AuditEvent
+
+    paper, _questions = sat
+    client = logged_in(program_office)
+    data = {
+        "papers": "supervision.PaperStatistic",
+        "scores": "supervision.PaperStatistic",
+        "items": "supervision.ItemStatistic",
+        "options": "supervision.OptionStatistic",
+    }
+    for table, model in data.items():
+        AuditEvent.objects.all().delete()
+        rows = len(_download(client, table, fmt, paper)) - 1
+        (event,) = AuditEvent.objects.all()
+        assert (event.action, event.actor_id) == (audit.Action.ADMIN_EXPORT, program_office.pk)
+        assert event.detail == {
+            "model": model,
+            "report": "supervision:items",
+            "table": table,
+            "format": fmt,
+            "rows": rows,
+        }

@@ -5,10 +5,13 @@ site's zone (Asia/Taipei), and the page says which periods the chart draws."""
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
+from django.utils import translation
 from freezegun import freeze_time
 
 from certification.models import ContinuingEducation
@@ -18,7 +21,7 @@ from supervision.figures.scope import Scope
 from supervision.models import PassRateFigure, RecomputeRun
 from tests.conftest import logged_in
 from tests.factories import CertificateFactory, CohortFactory
-from tests.supervision.test_reports import en, url
+from tests.supervision.test_reports import en, rows_of, url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +91,9 @@ def test_the_quarterly_pass_rates_show_every_quarter_up_to_this_one(institution,
         )  # fmt: skip
     RecomputeRun.objects.create(state="done", finished_at=datetime.datetime.now(datetime.UTC))
 
-    quarters = ["2025 Q2", "2025 Q3", "2025 Q4", "2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
-    rows = pass_rates.by(Scope(None), "quarter")
+    quarters = ["Q2 2025", "Q3 2025", "Q4 2025", "Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
+    with translation.override("en"):
+        rows = pass_rates.by(Scope(None), "quarter")
     assert [r.label for r in rows] == quarters
     assert [r.candidates for r in rows] == [5, 0, 0, 2, 4, 0, 0]
     page = en(logged_in(program_office), url("pass_rates"))
@@ -100,7 +104,7 @@ def test_the_quarterly_pass_rates_show_every_quarter_up_to_this_one(institution,
     assert [bar.value for bar in part["chart"].bars] == [0.8, 0, 0, 0, 0.75, 0, 0]
     assert part["chart"].bars[1].text == "too few (0)" and part["chart"].bars[3].text == "too few (2)"
     text = " ".join(page.content.decode().split())
-    assert "The chart shows the 7 quarters from 2025 Q2 to 2026 Q4; the table has every quarter." in text
+    assert "The chart shows the 7 quarters from Q2 2025 to Q4 2026; the table has every quarter." in text
 
 
 @freeze_time(NOW)
@@ -123,9 +127,49 @@ def test_a_long_quarterly_series_charts_its_last_quarters_and_says_so(
     page = en(logged_in(program_office), url("pass_rates"))
     part = next(p for p in page.context["parts"] if p["name"] == "quarter")
     assert len(part["table"].rows) == 8
-    assert [bar.label for bar in part["chart"].bars] == ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"]
+    assert [bar.label for bar in part["chart"].bars] == ["Q1 2026", "Q2 2026", "Q3 2026", "Q4 2026"]
     text = " ".join(page.content.decode().split())
-    assert "The chart shows the 4 quarters from 2026 Q1 to 2026 Q4; the table has every quarter." in text
+    assert "The chart shows the 4 quarters from Q1 2026 to Q4 2026; the table has every quarter." in text
+
+
+@freeze_time(NOW)
+def test_a_quarter_is_named_in_the_readers_language_on_the_page_in_the_chart_and_in_both_downloads(
+    institution, program_office, settings
+):
+    """English names a quarter as it names a month, the period then the year ("Q4 2026", as "December
+    2026"); Chinese the year first ("2026 年第 4 季"). One label for the table, the chart, its note and
+    the CSV and XLSX cells, never the code's "2026 Q4" in both languages."""
+    import io
+
+    import openpyxl
+
+    cache.clear()
+    settings.SUPERVISION_MIN_RESPONSES = 1
+    cohort = CohortFactory(institution=institution)
+    PassRateFigure.objects.create(
+        institution=institution, cohort=cohort, tier=cohort.curriculum.tier, track=cohort.curriculum.track,
+        course=cohort.curriculum.entries.first().course, year=2026, quarter=4, candidates=3, first_passed=1, passed=2,
+    )  # fmt: skip
+    RecomputeRun.objects.create(state="done", finished_at=datetime.datetime.now(datetime.UTC))
+    client = logged_in(program_office)
+
+    def labels(language: str) -> list[str]:
+        with translation.override(language):
+            address = reverse("supervision:pass_rates")
+        page = client.get(address, HTTP_ACCEPT_LANGUAGE=language)
+        part = next(p for p in page.context["parts"] if p["name"] == "quarter")
+        body = " ".join(page.content.decode().split())
+        (label,) = {row[0] for row in part["table"].rows}
+        assert [bar.label for bar in part["chart"].bars] == [label]
+        assert f"<td>{label}</td>" in body and f">{label}</text>" in body  # the table and the chart
+        csv_rows = rows_of(client.get(address, {"download": "by-quarter", "format": "csv"}))
+        xlsx = client.get(address, {"download": "by-quarter", "format": "xlsx"})
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+        return [label, csv_rows[1][0], sheet.cell(row=2, column=1).value]
+
+    assert labels("en") == ["Q4 2026"] * 3
+    chinese = labels("zh-hant")
+    assert len(set(chinese)) == 1 and re.fullmatch(r"2026 ?年第 ?4 ?季", chinese[0]), chinese
 
 
 def test_no_figures_yet_draw_no_series(program_office):
