@@ -470,7 +470,11 @@ REST_FRAMEWORK = {
     # The employers' API (/api/v1/) sets its authentication, errors and parsers on its own base
     # view (hr_api.views.base.ApiView), so that other DRF views keep the defaults.
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "api_client": env.str("API_THROTTLE_RATE", default="600/min"),
+        # The public schema, per address (hr_api.auth.AddressRateThrottle): a client fetches it now and then.
+        "api_public": env.str("API_PUBLIC_THROTTLE_RATE", default="60/min"),
+    },
 }
 # The token endpoint: requests per minute per address and per client id (hr_api.token).
 API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 20)
@@ -661,6 +665,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_BYTES", 2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # Probes and the scraper ask the application server directly, inside the network, without TLS.
