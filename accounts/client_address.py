@@ -6,6 +6,10 @@ only when the peer (``REMOTE_ADDR``) is a trusted proxy, and then from the right
 proxy appended the address it saw, and the first address that is not one of ours is the client.
 Whatever a client wrote to the left of that is ignored, so a new header per request gains nothing.
 
+A limit counts a client by :func:`client_network`: an IPv6 client is usually given a whole /64
+(a subscriber, a server, a cloud instance) and picks any address in it, so counting full IPv6
+addresses would give it 2**64 allowances.
+
 A small function rather than django-ipware: ipware prefers ``X-Forwarded-For`` from any sender
 unless configured otherwise, and matches trusted proxies by string prefix against the header's
 entries rather than checking the peer; the rule here is a dozen lines of :mod:`ipaddress`.
@@ -54,3 +58,16 @@ def client_ip(request: HttpRequest) -> str:
             return str(address)
         nearest = address
     return str(nearest)  # the request came from inside the proxies' own network
+
+
+def client_network(request: HttpRequest) -> str:
+    """The client of ``request`` as a limit counts it ("" if none): an IPv6 address by its /64
+    network (``2001:db8:1:2::/64``), an IPv4 address (an IPv4-mapped one too) as itself — people
+    behind one NAT share that address already."""
+    address = client_ip(request)
+    if not address:
+        return ""
+    parsed = ipaddress.ip_address(address)
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return address

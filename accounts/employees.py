@@ -10,8 +10,8 @@ someone else. An address another account owns makes a *stand-in*: the profile ge
 without log-in (an address under ``.invalid``) and ``listed_email`` keeps the address the employer
 gave, so the employee looks like any new one; the owner is mailed a link (opened at
 :mod:`accounts.employment`) and, once they confirm, their account takes the stand-in's place
-(:func:`do_accept_employment`). A log-in address in use changes only when its owner confirms and
-the new address is verified (:func:`do_confirm_email_change`, :func:`do_verify_new_email`).
+(:func:`do_accept_employment`, signed in as themselves). A log-in address in use changes only when
+its owner confirms and the new address is verified (:func:`do_confirm_email_change`, :func:`do_verify_new_email`).
 """
 
 from __future__ import annotations
@@ -447,8 +447,15 @@ class Link:
     user: User
     new_email: str
 
+    @property
+    def owner_only(self) -> bool:
+        """Answered only by ``user`` signed in: a move hands their training, results and certificates
+        to an employer, and a forwarded mail is no consent. (The address links prove an address.)"""
+        return self.kind == "join"
+
 
 INVALID = _("This link is not valid, or it has been used already.")
+NOT_YOURS = _("This link was sent to another account. Nothing was changed.")
 
 
 def check_link(token: str, *, lock: bool = False) -> Link:
@@ -487,8 +494,9 @@ def check_link(token: str, *, lock: bool = False) -> Link:
 
 
 @transaction.atomic
-def do_accept_employment(*, token: str) -> TraineeProfile:
-    """The owner of an address agrees to be the employee a stand-in holds the place of.
+def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
+    """The owner of an address, signed in as ``person``, agrees to be the employee a stand-in holds
+    the place of; refused (``link_not_yours``) for anyone else.
 
     Their account replaces the stand-in on the employer's profile (its id stays, so the employer's
     references hold); what the employer did for the stand-in (enrolments) becomes theirs; their
@@ -497,6 +505,8 @@ def do_accept_employment(*, token: str) -> TraineeProfile:
     Locks the profile, the person's account and their current profile.
     """
     link = check_link(token, lock=True)
+    if link.user.pk != person.pk:
+        raise AccountError("link_not_yours", NOT_YOURS)
     profile, person, stand_in = link.profile, link.user, link.profile.user
     former = TraineeProfile.objects.select_for_update(of=("self",)).filter(user=person).first()
     if former is not None and former.employer_id == profile.employer_id:

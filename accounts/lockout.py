@@ -9,7 +9,8 @@ per-address limit is counted here, in the shared cache (:func:`core.ratelimit.ov
 site's other limits), and enforced through axes' own hooks:
 
 * every failure axes records (a wrong password, second-factor code or passkey) also counts for the
-  client address (:func:`accounts.client_address.client_ip`);
+  client address (:func:`accounts.client_address.client_network`: an IPv6 client by its /64, which
+  it can pick any address of);
 * after ``LOGIN_FAILURES_PER_ADDRESS`` failures within ``LOGIN_FAILURES_PER_ADDRESS_MINUTES``,
   :meth:`ClientLimitedAxesHandler.is_locked` answers True for any account from that address until
   the window ends, so axes' backend refuses the log-in before any password is checked, the second
@@ -30,7 +31,7 @@ from django.http import HttpRequest
 from core.ratelimit import over_limit
 
 from . import audit
-from .client_address import client_ip
+from .client_address import client_network
 
 #: Set on a request refused because its client address is paused (minutes, for the page).
 PAUSED_ATTRIBUTE = "login_paused_minutes"
@@ -50,13 +51,13 @@ def _key(address: str) -> str:
 
 def client_is_paused(request: HttpRequest) -> bool:
     """Whether the client of ``request`` reached the failure limit in the current window."""
-    address = client_ip(request)
+    address = client_network(request)
     return bool(address) and (cache.get(_key(address)) or 0) >= _limit()
 
 
 def count_client_failure(request: HttpRequest) -> None:
     """Count one failed log-in step for the client; the step that reaches the limit is audited once."""
-    address = client_ip(request)
+    address = client_network(request)
     if not address:
         return
     window = _window_seconds()

@@ -17,7 +17,7 @@ from django.views.i18n import set_language
 from core.middleware import is_login_page, same_site_referer
 
 from . import selectors, services
-from .client_address import client_ip
+from .client_address import client_network
 from .forms import (
     EmailAuthenticationForm,
     NewPasswordForm,
@@ -106,7 +106,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.do_resend_verification(
             email=form.cleaned_data["email"],
-            client=client_ip(request) or "",
+            client=client_network(request),
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
         return render(request, "accounts/resend_verification_done.html", {"email": form.cleaned_data["email"]})

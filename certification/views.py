@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import audit
-from accounts.client_address import client_ip
+from accounts.client_address import client_network
 from core import display
 from core.ratelimit import over_limit
 from courses.templatetags.dates import date_span
@@ -29,7 +29,7 @@ from .models import CECourse, Certificate
 def _rate_limited(request: HttpRequest) -> bool:
     """At most VERIFY_RATE_LIMIT_PER_MINUTE look-ups per address per minute (fixed window)."""
     return over_limit(
-        f"verify-rate:{client_ip(request)}", limit=settings.VERIFY_RATE_LIMIT_PER_MINUTE, window_seconds=60
+        f"verify-rate:{client_network(request)}", limit=settings.VERIFY_RATE_LIMIT_PER_MINUTE, window_seconds=60
     )
 
 

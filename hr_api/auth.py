@@ -25,7 +25,7 @@ from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.client_address import client_ip
+from accounts.client_address import client_network
 from core.prepared import PreparedRows
 
 from .models import ApiClient
@@ -279,10 +279,10 @@ class ClientRateThrottle(SimpleRateThrottle):
 
 
 class AddressRateThrottle(SimpleRateThrottle):
-    """Requests per address (:func:`accounts.client_address.client_ip`: a forged ``X-Forwarded-For`` gains
-    nothing), for what anyone may ask without a client: the schema."""
+    """Requests per address (:func:`accounts.client_address.client_network`: a forged ``X-Forwarded-For`` gains
+    nothing, an IPv6 client counts by its /64), for what anyone may ask without a client: the schema."""
 
     scope = "api_public"
 
     def get_cache_key(self, request: Request, view: APIView) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request._request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_network(request._request)}

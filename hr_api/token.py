@@ -38,7 +38,7 @@ from oauth2_provider.views import TokenView
 from rest_framework import exceptions
 
 from accounts import audit
-from accounts.client_address import client_ip
+from accounts.client_address import client_network
 from core.ratelimit import over_limit
 
 from .auth import CLIENT_ID_MISMATCH
@@ -166,7 +166,7 @@ class ThrottledTokenView(TokenView):
         limit = settings.API_TOKEN_RATE_PER_MINUTE
         unreadable = unreadable_form(request)
         client_id = _client_id(request, form_read=unreadable is None)
-        keys = [f"token-rate:addr:{client_ip(request)}"]
+        keys = [f"token-rate:addr:{client_network(request)}"]
         if client_id:
             keys.append(f"token-rate:client:{hashlib.sha256(client_id.encode()).hexdigest()}")  # any characters
         over = [

@@ -33,7 +33,6 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django_otp import login as otp_login
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.utils import rewrite_exceptions
 from django_otp_webauthn.views import (
@@ -141,8 +140,7 @@ class CompleteRegistration(_PortalCeremony, CompleteCredentialRegistrationView):
         after = next_url(request)
         if codes:
             # Set-up with a passkey: the log-in is complete, as after confirming an app.
-            otp_login(request, passkey)
-            AxesProxyHandler.reset_attempts(username=services.lockout_credentials(user)["username"])
+            services.do_complete_log_in(request=request, device=passkey)
             request.session[FRESH_CODES] = codes
             after = url_with_next("second_factor:recovery_codes", after)
         # The page's script goes on to name the passkey, then to ``after``.
@@ -183,9 +181,7 @@ class CompleteAuthentication(_PortalCeremony, CompleteCredentialAuthenticationVi
                 request.axes_locked_out = False
                 raise LockedOut() from None
             raise
-        otp_login(request, passkey)
-        # The log-in is complete only now: the failures of both steps are forgotten.
-        AxesProxyHandler.reset_attempts(username=credentials["username"])
+        services.do_complete_log_in(request=request, device=passkey)
         services.do_record_passkey_used(user=user, passkey=passkey)
         return JsonResponse({"id": passkey.pk, "redirect_url": next_url(request)})
 

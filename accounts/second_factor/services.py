@@ -13,9 +13,13 @@ import binascii
 import re
 from typing import Any
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
+from django.http import HttpRequest
+from django.middleware.csrf import rotate_token
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp import login as otp_login
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -175,6 +179,20 @@ def do_verify(*, user: User, code: str) -> Device:
             detail={"recovery_codes_left": left},
         )
     return device
+
+
+def do_complete_log_in(*, request: HttpRequest, device: Device) -> None:
+    """``request``'s session has passed the second step with ``device`` (a code, a recovery code, a
+    passkey, or the first one set up): mark it verified and forget the failures of both steps.
+
+    Every way through the second step ends here. The session gets a new id (and a new CSRF token), as
+    Django gives one at the password: an id seen before, while the session could open nothing but
+    this step, must not open the staff pages now.
+    """
+    request.session.cycle_key()
+    rotate_token(request)
+    otp_login(request, device)
+    AxesProxyHandler.reset_attempts(username=lockout_credentials(request.user)["username"])  # type: ignore[arg-type]
 
 
 def recovery_codes_left(user: User) -> int:

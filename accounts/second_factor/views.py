@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_otp import login as otp_login
 from django_otp_webauthn.models import WebAuthnCredential
 
 from . import selectors, services
@@ -53,8 +52,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except services.SecondFactorError as error:
             form.add_error("code", str(error))
         else:
-            otp_login(request, device)
-            AxesProxyHandler.reset_attempts(username=services.lockout_credentials(user)["username"])
+            services.do_complete_log_in(request=request, device=device)
             request.session[FRESH_CODES] = codes
             return redirect_with_next("second_factor:recovery_codes", request)
     context = {
@@ -90,9 +88,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 return _locked_out(request, credentials)
             form.add_error("code", str(error))
         else:
-            otp_login(request, device)
-            # The log-in is complete only now: the failures of both steps are forgotten.
-            AxesProxyHandler.reset_attempts(username=credentials["username"])
+            services.do_complete_log_in(request=request, device=device)
             if device.persistent_id.startswith("otp_static."):
                 left = services.recovery_codes_left(user)
                 messages.warning(

@@ -105,6 +105,7 @@ def test_the_owner_confirms_by_mail_and_the_record_moves_to_the_new_employer(
     assert message.subject == f"{cast.hr_b.employer.name_en} registered you as its employee"  # English speaker
     assert message.alternatives[0][1] == "text/html"
     web = Client()
+    web.force_login(person_at_a.user)  # the link answers its owner only, signed in
     page = web.get(link_in(message))
     assert page.status_code == 200 and cast.hr_b.employer.name_en in page.content.decode()
     assert TraineeProfile.objects.get(pk=employee).listed_email == "mover@bank.example"  # a GET changes nothing
