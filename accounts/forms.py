@@ -13,8 +13,8 @@ from django.contrib.auth.forms import (
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .client_address import client_ip
-from .identifiers import normalize_email
+from .client_address import client_network
+from .identifiers import clean_email
 from .models import User
 from .phones import PhoneFormField
 from .services import do_request_password_reset
@@ -22,22 +22,25 @@ from .validators import refuse_control_characters
 
 
 class IdentifierEmailField(forms.EmailField):
-    """An e-mail address as a log-in identifier: normalised (trim, NFKC, case-fold) before it is validated."""
+    """An e-mail address as a log-in identifier: in its stored form and by its rule
+    (:func:`accounts.identifiers.clean_email`), whose refusal is the field's error."""
 
     def to_python(self, value: Any) -> str:
-        return normalize_email(super().to_python(value))
+        return clean_email(super().to_python(value))
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name")
+        field_classes = {"email": IdentifierEmailField}
 
 
 class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
     class Meta:
         model = User
         fields = "__all__"
+        field_classes = {"email": IdentifierEmailField}
 
 
 class SignUpForm(forms.Form):
@@ -113,7 +116,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         assert request is not None, "PasswordResetView passes the request"
         do_request_password_reset(
             email=self.cleaned_data["email"],
-            client=client_ip(request) or "",
+            client=client_network(request),
             site_url=request.build_absolute_uri("/").rstrip("/"),
         )
 

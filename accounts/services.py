@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import signing
@@ -25,7 +24,7 @@ from core.mail import send_templated_mail
 from core.ratelimit import over_limit
 from core.tasks import enqueue_on_commit
 
-from .identifiers import normalize_email, normalize_employee_number
+from .identifiers import clean_email, normalize_email, normalize_employee_number
 from .models import Employer, Institution, TraineeProfile, User
 from .phones import normalize_phone
 from .scoping import TRAINEE_GROUP, scope_to_institution
@@ -44,7 +43,7 @@ RESET_PER_CLIENT_HOUR = 50
 
 
 class AccountError(DomainError):
-    """Codes: link_invalid, link_expired, link_used; for a trainee row (``field``
+    """Codes: link_invalid, link_expired, link_used, link_not_yours; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, not_yours (an
     institution's row naming an address it may not change, whatever account holds it),
     staff_address (the program office's row naming a staff account); for a whole file: not_authorized."""
@@ -308,7 +307,17 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
 
     refused: set[str] = set()  # a column refused once is not checked further
     clean = {key: str(values.get(key) or "").strip() for key in TRAINEE_COLUMNS}
-    for column in ("email", "display_name", "employee_number", "branch", "phone"):
+    try:
+        email = clean["email"] = clean_email(clean["email"])
+    except ValidationError as error:
+        email = ""
+        refuse("invalid", error.messages[0], "email")
+        refused.add("email")
+    else:
+        if not email:
+            refuse("missing", _("Every row needs an e-mail address."), "email")
+            refused.add("email")
+    for column in ("display_name", "employee_number", "branch", "phone"):
         try:
             refuse_control_characters(clean[column])
         except ValidationError as error:
@@ -321,18 +330,6 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         except ValidationError as error:
             refuse("invalid", error.messages[0], "phone")
             refused.add("phone")
-    email = normalize_email(clean["email"])
-    if "email" in refused:
-        pass
-    elif not email:
-        refuse("missing", _("Every row needs an e-mail address."), "email")
-        refused.add("email")
-    else:
-        try:
-            forms.EmailField().clean(email)
-        except forms.ValidationError:
-            refuse("invalid", _("%(email)s is not an e-mail address.") % {"email": email}, "email")
-            refused.add("email")
     if "display_name" not in refused and not clean["display_name"]:
         refuse("missing", _("Every row needs a name."), "display_name")
         refused.add("display_name")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.validators import refuse_control_characters_in_text
 from core.errors import DomainError
 from courses.models import Cohort, Course
 from courses.selectors import courses_of_curriculum
@@ -30,7 +32,7 @@ class ExchangeError(DomainError):
 
     Codes: not_found, not_a_member, left_cohort, empty, too_long, course_not_in_curriculum, not_a_question,
     wrong_thread, not_a_teacher, not_an_answer, not_a_moderator, hidden, reason_missing, reason_too_long,
-    already_reported.
+    already_reported, control_character.
     """
 
 
@@ -45,10 +47,19 @@ def _access(user: User, cohort: Cohort) -> Access:
     return access
 
 
+def _refuse_controls(text: str, field: str) -> None:
+    try:
+        # A bidirectional control would show readers other text than was written (the rule of every text field).
+        refuse_control_characters_in_text(text)
+    except ValidationError as refused:
+        raise ExchangeError("control_character", refused.messages[0], field=field) from None
+
+
 def _clean_text(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").replace("\x00", "").strip()
     if not body:
         raise ExchangeError("empty", _("Write something before you post."), field="body")
+    _refuse_controls(body, "body")
     if len(body) > MAX_BODY_CHARS:
         raise ExchangeError(
             "too_long",
@@ -63,6 +74,7 @@ def _clean_reason(reason: str) -> str:
     reason = (reason or "").replace("\x00", "").strip()
     if not reason:
         raise ExchangeError("reason_missing", _("Give a reason."), field="reason")
+    _refuse_controls(reason, "reason")  # shown to the post's author
     if len(reason) > MAX_REASON_CHARS:
         raise ExchangeError(
             "reason_too_long", _("A reason has at most %(max)d characters.") % {"max": MAX_REASON_CHARS}, field="reason"

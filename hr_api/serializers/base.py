@@ -5,12 +5,14 @@ The schema says the same (hr_api.schema: the patterns of text, additionalPropert
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.converters import MAX_ID
-from accounts.identifiers import clean_employee_number
+from accounts.identifiers import clean_email, clean_employee_number
 from accounts.phones import normalize_phone
 from accounts.validators import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
@@ -77,8 +79,25 @@ def row_id(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-def address(**kwargs) -> serializers.EmailField:
-    return serializers.EmailField(max_length=254, validators=[refuse_control_characters], **kwargs)
+class Address(serializers.EmailField):
+    """An e-mail address, checked and stored as :func:`accounts.identifiers.clean_email` does for every way one
+    comes in (sign-up, the admin, the import): a refusal is a 400 naming the field, with the rule's code."""
+
+    def to_internal_value(self, data: Any) -> str:
+        try:
+            return clean_email(super().to_internal_value(data))
+        except DjangoValidationError as refused:
+            raise serializers.ValidationError(refused.messages, code=refused.code) from None
+
+
+def address(**kwargs: Any) -> Address:
+    help_text = kwargs.pop("help_text", "")
+    rule = (
+        "Compared and stored in one form: full-width characters folded, in lower case, an internationalised "
+        "domain in its ASCII form (示範.test is xn--bizz5c.test). A part of the domain that mixes scripts (a "
+        "Cyrillic е among Latin letters) is refused with code `mixed_scripts`."
+    )
+    return Address(max_length=254, help_text=f"{help_text} {rule}".strip(), **kwargs)
 
 
 # The JSON type each kind of input field takes. DRF is lenient (25 for "25", "true" for true,
