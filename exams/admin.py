@@ -42,18 +42,6 @@ if TYPE_CHECKING:
 # --- national: question bank and papers (program office) -----------------------------------
 
 
-def options_as_typed(options: list[dict[str, Any]], correct: list[str]) -> dict[str, str]:
-    """A question's options and correct options as staff type them (``imports.options_and_correct`` reads them
-    back): one option a line per language, and the correct options' letters, an option's letter being that of its
-    line (its stored key may be another, such as ``t`` or ``a``)."""
-    letters = {str(option["key"]): letter for option, letter in zip(options, imports.KEYS, strict=False)}
-    return {
-        "options_zh": "\n".join(str(option["zh"]) for option in options),
-        "options_en": "\n".join(str(option["en"]) for option in options),
-        "correct": ",".join(letters.get(str(key), str(key)) for key in correct),
-    }
-
-
 def options_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharField:
     return forms.CharField(
         label=capfirst(label), help_text=help_text, required=False,
@@ -87,7 +75,7 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         given = kwargs.get("initial") or {}
-        shown = options_as_typed(self.instance.options, self.instance.correct)
+        shown = imports.options_as_typed(self.instance.options, self.instance.correct, separator="\n")
         self.initial.update({f: v for f, v in shown.items() if f not in given})
 
     def clean(self) -> dict[str, Any]:
@@ -104,11 +92,10 @@ class QuestionForm(forms.ModelForm):
         )
         if refused:
             return data
-        current = self.instance.options, self.instance.correct
-        if self.instance.pk is not None and options_as_typed(*current) == options_as_typed(options, correct):
-            # Typed as they are: the stored keys stay, so that saving a version an attempt has shown with only
-            # its status changed does not make a new version.
-            options, correct = current
+        if self.instance.pk is not None:
+            options, correct = imports.with_stored_keys(
+                (self.instance.options, self.instance.correct), options, correct
+            )
         values = {f: data.get(f) for f in question_bank.QUESTION_FIELDS if f != "course_id"}
         values.update(course_id=data["course"].pk if data.get("course") else None, options=options, correct=correct)
         try:

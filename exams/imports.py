@@ -3,7 +3,10 @@
 The file's columns are :data:`HEADERS` (the import page describes each, :func:`column_guide`, and offers the
 header row as a template); export adds ``version``, which the import does not read. A row naming a family
 revises its live version through ``question_bank.do_revise_question`` (a version an attempt has shown
-is never changed: the row makes version + 1).
+is never changed: the row makes version + 1). A file the bank exported imports as it is and changes nothing: the
+export writes what the import reads (options in their order, the correct ones by letter), a row as a version of its
+family stands (the live one, or an earlier one the export lists too) is left alone, and options read as they are
+stored keep their stored keys (:func:`with_stored_keys`, which the admin's form shares).
 
 Everything is typed as staff type into Excel: a column of choices takes the value or its name in either language
 (``single``, 單選題, "single choice"); the options are a cell per language, one option a line (Alt+Enter) or
@@ -73,13 +76,14 @@ Refuse = Callable[[str, str], None]
 
 
 def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
+    """The questions as the import reads them back: imported unchanged, the file changes nothing."""
     data = tablib.Dataset(headers=HEADERS)
     for q in questions.select_related("course").order_by("course__code", "pk"):
+        typed = options_as_typed(q.options, q.correct, separator=SEPARATOR)
         data.append([
             str(q.family), q.version, q.course.code, q.knowledge_area, q.difficulty, q.question_type, q.status,
-            q.text_zh, q.text_en, SEPARATOR.join(o["zh"] for o in q.options),
-            SEPARATOR.join(o["en"] for o in q.options), ",".join(q.correct), q.rubric_zh, q.rubric_en,
-            plain_number(q.max_score),
+            q.text_zh, q.text_en, typed["options_zh"], typed["options_en"], typed["correct"], q.rubric_zh,
+            q.rubric_en, plain_number(q.max_score),
         ])  # fmt: skip
     return data
 
@@ -302,6 +306,37 @@ def options_and_correct(
     return options, correct_of(correct, refuse)
 
 
+def _by_place(options: list[dict[str, Any]], correct: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Each option's texts (Chinese, English) in order, and the correct options' letters, sorted: an option's letter
+    is that of its place (A the first), whatever its stored key (``t``, ``opt-b``); a key no option has stays."""
+    letters = {str(option["key"]): letter for option, letter in zip(options, KEYS, strict=False)}
+    texts = [(str(option["zh"]), str(option["en"])) for option in options]
+    return texts, sorted(letters.get(str(key), str(key)) for key in correct)
+
+
+def options_as_typed(options: list[dict[str, Any]], correct: list[str], *, separator: str) -> dict[str, str]:
+    """A question's ``options_zh``, ``options_en`` and ``correct`` as staff type them and
+    :func:`options_and_correct` reads them back: each language's options in order, ``separator`` between them
+    (the export's ``|``, the admin form's line break), and the correct options' letters."""
+    texts, letters = _by_place(options, correct)
+    return {
+        "options_zh": separator.join(zh for zh, _en in texts),
+        "options_en": separator.join(en for _zh, en in texts),
+        "correct": ",".join(letters),
+    }
+
+
+def with_stored_keys(
+    stored: tuple[list[dict[str, Any]], list[str]], options: list[dict[str, Any]], correct: list[str]
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """``options`` and ``correct`` as read (keyed A, B, C …), or the ``stored`` ones (options, correct) where they
+    are the same options, in the same order, with the same correct ones: a version an attempt has shown is not
+    made a new version by its keys alone (the admin form and the import both write through this)."""
+    if _by_place(*stored) == _by_place(options, correct):
+        return stored
+    return options, correct
+
+
 def options_of(typed: str, column: str, refuse: Refuse) -> list[str]:
     """The options a cell holds, one a line or separated by ``|``; a line break or ``|`` at either end is none."""
     options = [piece.strip() for piece in OPTION_BREAK.split(typed)]
@@ -330,6 +365,14 @@ def correct_of(typed: str, refuse: Refuse) -> list[str]:
                   "A,C.") % {"value": letter},
             )  # fmt: skip
     return letters
+
+
+def _as_stored(question: Question, data: dict[str, Any]) -> bool:
+    """Whether a row's question (``data``, options keyed A, B, C …) is ``question`` as it stands."""
+    stored = question.options, question.correct
+    if with_stored_keys(stored, data["options"], data["correct"]) != stored:
+        return False
+    return all(getattr(question, name) == value for name, value in data.items() if name not in {"options", "correct"})
 
 
 def _row_problem(number: int, row: dict[str, Any], refusals: list[tuple[str, str]]) -> RowProblem:
@@ -370,12 +413,20 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                         raise ExamError(
                             "bad_question", _("The family %(family)s is not a question family.") % {"family": family}
                         ) from None
-                    live = Question.objects.filter(family=family).exclude(status=Question.Status.RETIRED).first()
+                    versions = list(Question.objects.filter(family=family))
+                    if any(_as_stored(version, data) for version in versions):
+                        # As exported: the live version left as it is, and an earlier version's row (an export
+                        # of the bank lists every version) not laid over the live one.
+                        continue
+                    live = next((v for v in versions if v.status != Question.Status.RETIRED), None)
                     if live is None:
                         raise ExamError(
                             "bad_question", _("No live version of question family %(family)s.") % {"family": family}
                         )
                     blamed = ""
+                    data["options"], data["correct"] = with_stored_keys(
+                        (live.options, live.correct), data["options"], data["correct"]
+                    )
                     question_bank.do_revise_question(question_id=live.pk, changes=data)
                     report.revised += 1
                 else:
