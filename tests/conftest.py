@@ -82,6 +82,18 @@ def eager_celery(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def default_language() -> Iterator[None]:
+    """Each test starts in the site's default language (zh-hant), whatever the last one read: a request leaves its
+    page's language active in the thread, and a test that passed on the language an earlier test left behind
+    failed when the order changed."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def supervision_state_read_every_time(settings) -> None:
     """A test changes the figures, institutions or cohorts and looks at once: the process's memo of
     which edition the pages show is off (tests/supervision/test_figures_cache.py tests it on)."""

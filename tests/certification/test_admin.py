@@ -3,6 +3,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from certification.models import ContinuingEducation
 from tests.certification.conftest import completed_enrolment, pass_all
@@ -133,6 +134,7 @@ def test_the_cohort_page_links_its_certificates_zip(client, passed, institution,
     assert response["Content-Type"] == "application/zip"
 
 
+@translation.override("en")
 def test_a_cohort_without_certificates_says_so_instead_of_sending_an_empty_zip(client, institution, institution_admin):
     from tests.factories import CohortFactory
 

@@ -177,6 +177,7 @@ def test_a_session_without_attendance_is_deleted(office, institution):
     assert not TrainingSession.objects.exists()
 
 
+@translation.override("en")
 def test_the_delete_service_refuses_a_session_with_attendance(institution):
     cohort = CohortFactory(institution=institution)
     enrolment = approved(cohort)

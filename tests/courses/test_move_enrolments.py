@@ -326,6 +326,7 @@ def test_an_enrolment_of_the_person_made_during_the_move_is_kept_and_the_stand_i
         assert seats_taken(cohort) == seats_held(cohort)
 
 
+@translation.override("en")
 def test_a_move_refused_twice_by_enrolments_made_meanwhile_says_so_and_moves_nothing(monkeypatch):
     s = scene(UserFactory())
     senior = services.do_enrol(trainee=s.stand_in, cohort=CohortFactory(curriculum=curriculum_of("senior", "retail")))

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from exams.services import attempts
 
@@ -33,6 +34,7 @@ def test_it_lists_the_unanswered_questions_with_links_to_them(world):
     assert 'id="question-1"' in page and 'id="question-3"' in page
 
 
+@translation.override("en")
 def test_all_answered_lists_nothing(world):
     attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
     client = login(world.alice)

@@ -183,6 +183,7 @@ def test_the_admin_refuses_an_area_outside_the_syllabus_and_lists_the_old_ones(w
         assert (change in listed) == (question in law), question.knowledge_area
 
 
+@translation.override("en")
 def test_an_import_row_outside_the_syllabus_refuses_the_file(world, office):
     syllabus(world.course, ["economics", "law"], world.cohort.starts_on - datetime.timedelta(days=10))
     before = Question.objects.count()

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import TraineeProfile
 from accounts.uploads import validate_tabular_upload
@@ -90,6 +91,7 @@ def test_a_file_over_the_limit_is_refused_for_every_import(admin_client, program
     assert "The file is larger than 2 MB" in response.content.decode()
 
 
+@translation.override("en")
 def test_the_question_import_refuses_a_renamed_binary(program_office):
     client = Client()
     client.force_login(program_office)
