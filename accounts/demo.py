@@ -7,15 +7,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from . import scoping
 from .models import Employer, EmployerMembership, Institution, StaffMembership, TraineeProfile, User
-from .scoping import (
-    EMPLOYER_HR_GROUP,
-    INSTITUTION_ADMIN_GROUP,
-    INSTITUTION_GRADER_GROUP,
-    INSTITUTION_TEACHER_GROUP,
-    PROGRAM_OFFICE_GROUP,
-    TRAINEE_GROUP,
-)
 
 DEMO_PASSWORD = "demo-pass-2026"
 # Demo staff sign in with a second factor too: each has an authenticator with this fixed key
@@ -88,7 +81,7 @@ def _person(email: str, name: str, *, group: str, is_staff: bool = False, langua
 @transaction.atomic
 def load() -> None:
     today = timezone.localdate()
-    _person("office@demo.test", "計畫辦公室", group=PROGRAM_OFFICE_GROUP, is_staff=True)
+    _person("office@demo.test", "計畫辦公室", group=scoping.PROGRAM_OFFICE_GROUP, is_staff=True)
 
     institutions = []
     for code, name_zh, name_en, number in INSTITUTIONS:
@@ -104,13 +97,13 @@ def load() -> None:
         )
         institutions.append(institution)
         for role, group, label in [
-            (StaffMembership.Role.ADMIN, INSTITUTION_ADMIN_GROUP, "admin"),
-            (StaffMembership.Role.GRADER, INSTITUTION_GRADER_GROUP, "grader"),
+            (StaffMembership.Role.ADMIN, scoping.INSTITUTION_ADMIN_GROUP, "admin"),
+            (StaffMembership.Role.GRADER, scoping.INSTITUTION_GRADER_GROUP, "grader"),
         ]:
             user = _person(f"{label}@{code}.demo.test", f"{name_zh} {label}", group=group, is_staff=True)
             StaffMembership.objects.get_or_create(user=user, defaults={"institution": institution, "role": role})
         teacher = _person(
-            f"teacher@{code}.demo.test", TEACHER_NAMES[code], group=INSTITUTION_TEACHER_GROUP, is_staff=True
+            f"teacher@{code}.demo.test", TEACHER_NAMES[code], group=scoping.INSTITUTION_TEACHER_GROUP, is_staff=True
         )
         StaffMembership.objects.get_or_create(
             user=teacher, defaults={"institution": institution, "role": StaffMembership.Role.TEACHER}
@@ -122,7 +115,7 @@ def load() -> None:
     ]
     for employer in employers:
         hr = _person(
-            f"hr@{employer.code}.demo.test", f"{employer.name_zh} 人資", group=EMPLOYER_HR_GROUP, is_staff=True
+            f"hr@{employer.code}.demo.test", f"{employer.name_zh} 人資", group=scoping.EMPLOYER_HR_GROUP, is_staff=True
         )
         EmployerMembership.objects.get_or_create(user=hr, defaults={"employer": employer})
     for n, name in enumerate(TRAINEE_NAMES, start=1):
@@ -131,7 +124,7 @@ def load() -> None:
         # institution; the self-funded two signed up themselves.
         registered_by = institutions[0] if n <= 6 else institutions[1] if n <= 10 else None
         user = _person(
-            f"trainee{n:02d}@demo.test", name, group=TRAINEE_GROUP, language="en" if n % 4 == 0 else "zh-hant"
+            f"trainee{n:02d}@demo.test", name, group=scoping.TRAINEE_GROUP, language="en" if n % 4 == 0 else "zh-hant"
         )
         TraineeProfile.objects.get_or_create(
             user=user,

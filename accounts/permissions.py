@@ -6,14 +6,7 @@ permissions'. Each app grants its own models' permissions the same way.
 
 from core.permissions import EVERY_PERMISSION, Grants
 
-from .scoping import (
-    EMPLOYER_HR_GROUP,
-    INSTITUTION_ADMIN_GROUP,
-    INSTITUTION_GRADER_GROUP,
-    INSTITUTION_TEACHER_GROUP,
-    PROGRAM_OFFICE_GROUP,
-    TRAINEE_GROUP,
-)
+from . import scoping
 
 INSTITUTION_ADMIN = [
     "view_user", "change_user",
@@ -24,12 +17,12 @@ INSTITUTION_ADMIN = [
 INSTITUTION_GRADER = ["view_institution"]
 
 GROUP_PERMISSIONS: Grants = {
-    PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
-    INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
-    INSTITUTION_GRADER_GROUP: INSTITUTION_GRADER,
+    scoping.PROGRAM_OFFICE_GROUP: EVERY_PERMISSION,
+    scoping.INSTITUTION_ADMIN_GROUP: INSTITUTION_ADMIN,
+    scoping.INSTITUTION_GRADER_GROUP: INSTITUTION_GRADER,
     # A teacher sees sessions and cohorts only (courses.permissions); an institution list they
     # could open would be empty (accounts.scoping: an admin without teacher paths shows them nothing).
-    INSTITUTION_TEACHER_GROUP: [],
-    EMPLOYER_HR_GROUP: ["view_employermembership"],
-    TRAINEE_GROUP: [],  # the group exists for sign-up to join; it has no admin permission
+    scoping.INSTITUTION_TEACHER_GROUP: [],
+    scoping.EMPLOYER_HR_GROUP: ["view_employermembership"],
+    scoping.TRAINEE_GROUP: [],  # the group exists for sign-up to join; it has no admin permission
 }
