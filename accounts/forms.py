@@ -13,12 +13,13 @@ from django.contrib.auth.forms import (
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.text_rules import refuse_control_characters
+
 from .client_address import client_network
 from .identifiers import clean_email
 from .models import User
 from .phones import PhoneFormField
 from .services import do_request_password_reset
-from .validators import refuse_control_characters
 
 
 class IdentifierEmailField(forms.EmailField):

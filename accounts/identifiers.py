@@ -47,8 +47,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import NormalisedTextField
 from core.forms import NormalisedCharField
+from core.text_rules import refuse_control_characters
 
-from .validators import refuse_control_characters, refuse_date_cell
+from .validators import refuse_date_cell
 
 #: The column's length (``TraineeProfile.employee_number``).
 EMPLOYEE_NUMBER_MAX_LENGTH = 50

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from core.constraints import ends_not_before_start
 from core.fields import acting_user, optional_link
 from core.models import SyncedTimestamped, Timestamped
+from core.text_rules import refuse_control_characters
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
 from .identifiers import EmployeeNumberField, normalize_email
 from .phones import PhoneNumberField
-from .validators import refuse_control_characters
 
 
 class UserManager(BaseUserManager["User"]):

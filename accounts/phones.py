@@ -21,8 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.fields import NormalisedTextField
 from core.forms import NormalisedCharField
-
-from .validators import refuse_control_characters
+from core.text_rules import refuse_control_characters
 
 HOME_REGION = "TW"
 PHONE_MAX_LENGTH = 30

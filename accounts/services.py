@@ -23,13 +23,13 @@ from core.errors import DomainError
 from core.mail import send_templated_mail
 from core.ratelimit import over_limit
 from core.tasks import enqueue_on_commit
+from core.text_rules import refuse_control_characters
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
 from .models import Employer, Institution, TraineeProfile, User
 from .phones import normalize_phone
 from .scoping import TRAINEE_GROUP, scope_to_institution
 from .selectors import TRAINEE_INSTITUTION_PATHS
-from .validators import refuse_control_characters
 
 VERIFICATION_SALT = "accounts.email-verification"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600

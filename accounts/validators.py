@@ -1,50 +1,17 @@
-"""Validators of the text people and HR systems type: names, numbers, branches, posts.
+"""Validators of what spreadsheets and HR systems send: a date cell where text is meant.
 
-Control and format characters (Unicode categories Cc and Cf: tab, newline, BEL, ESC, zero-width
-space, right-to-left override …) are invisible or reorder what is shown. In an employee number
-they make two numbers that look the same differ (and a match by number fail); in a name they land
-on certificates, exports and audit lines. No such field has a use for one, so none is accepted.
-
-Text of many lines (a post in the cohort discussions) keeps what its layout needs, :data:`TEXT_LAYOUT`, and
-nothing else of the kind: a bidirectional control (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) would make
-what a reader sees differ from what was written.
+The rule of invisible characters in typed text is the kernel's (:mod:`core.text_rules`); its names stay
+importable from here because migrations name ``accounts.validators.refuse_control_characters``.
 """
 
 from __future__ import annotations
 
 import datetime
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-REFUSED_CATEGORIES = frozenset({"Cc", "Cf"})
-#: The control and format characters text of many lines keeps: line breaks and tabs (Markdown's lists and code),
-#: and the zero-width non-joiner and joiner, which Persian and Indic words and emoji sequences are written with.
-TEXT_LAYOUT = frozenset("\n\r\t\u200c\u200d")
-
-
-def first_control_character(value: str, *, allowed: frozenset[str] = frozenset()) -> str | None:
-    """The first control or format character of ``value`` not in ``allowed``, or None."""
-    return next(
-        (char for char in value if unicodedata.category(char) in REFUSED_CATEGORIES and char not in allowed), None
-    )
-
-
-def refuse_control_characters(value: object, *, allowed: frozenset[str] = frozenset()) -> None:
-    """Raises ``ValidationError`` (code ``control_character``) naming the first such character not in ``allowed``."""
-    char = first_control_character(str(value), allowed=allowed)
-    if char is not None:
-        raise ValidationError(
-            _("Remove the invisible control character %(char)s."),
-            code="control_character",
-            params={"char": f"U+{ord(char):04X}"},
-        )
-
-
-def refuse_control_characters_in_text(value: object) -> None:
-    """:func:`refuse_control_characters` for text of many lines: its :data:`TEXT_LAYOUT` is kept."""
-    refuse_control_characters(value, allowed=TEXT_LAYOUT)
+from core.text_rules import refuse_control_characters  # noqa: F401  (the migrations' name)
 
 
 def shown_date(value: datetime.date | datetime.time) -> str:

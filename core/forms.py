@@ -14,6 +14,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.text_rules import refuse_control_characters_in_text
 
 
 class DatePickerInput(forms.DateInput):
@@ -40,7 +41,12 @@ def reason_field(help_text: str | Promise = "") -> forms.CharField:
     """The reason given for a decision (a rejection, a suspension…): kept with the row's history, at most 500
     characters; ``help_text`` says who reads it."""
     return forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}), help_text=help_text
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=help_text,
+        # Read by others (a holder's page, a trainee's e-mail): a bidirectional control would show them other text.
+        validators=[refuse_control_characters_in_text],
     )
 
 

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.validators import refuse_control_characters_in_text
 from core.errors import DomainError
+from core.text_rules import refuse_control_characters_in_text
 from courses.models import Cohort, Course
 from courses.selectors import courses_of_curriculum
 

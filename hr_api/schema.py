@@ -14,7 +14,7 @@ import unicodedata
 
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 
-from accounts.validators import REFUSED_CATEGORIES
+from core.text_rules import REFUSED_CATEGORIES
 
 
 def _regex_class(codes: list[int]) -> str:

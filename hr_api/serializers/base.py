@@ -14,7 +14,7 @@ from rest_framework import serializers
 from accounts.converters import MAX_ID
 from accounts.identifiers import clean_email, clean_employee_number
 from accounts.phones import normalize_phone
-from accounts.validators import refuse_control_characters
+from core.text_rules import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
 
 

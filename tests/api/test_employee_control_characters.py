@@ -1,6 +1,6 @@
 """Control and format characters (Unicode Cc, Cf) in an employee's number or free text are refused:
 by the API (single create, update, bulk upsert: nothing written, the row named), and by the rule the
-admin form and the trainee import share (accounts.validators)."""
+admin form and the trainee import share (core.text_rules)."""
 
 import pytest
 from django.core.exceptions import ValidationError

@@ -173,3 +173,18 @@ def test_the_status_history_on_the_change_page_names_statuses_in_the_page_langua
     page = client.get(f"/zh-hant/admin/certification/certificate/{certificate.pk}/change/").content.decode()
     assert f"{certificate.number} 有效→已暫停" in page
     assert "active→suspended" not in page
+
+
+@pytest.mark.parametrize("action", ["suspend", "revoke"])
+def test_a_reason_with_an_invisible_control_is_refused_on_the_form_and_nothing_changes(client, program_office, action):
+    """The holder's page shows the reason: a right-to-left override would show them other words than were given."""
+    certificate = CertificateFactory()
+    client.force_login(program_office)
+    reason = "調查中\u202e查調"
+    page = client.post(CHANGELIST, {"action": action, "_selected_action": [certificate.pk], "apply": "1",
+                                    "reason": reason})  # fmt: skip
+    assert page.status_code == 200
+    assert "Remove the invisible control character U+202E." in page.content.decode()
+    assert reason in page.content.decode()  # what was typed is kept in the form
+    certificate.refresh_from_db()
+    assert certificate.status == "active" and not certificate.history.exists()

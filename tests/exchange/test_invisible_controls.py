@@ -1,5 +1,5 @@
 """A post's body refuses the bidirectional controls and other invisible characters the rest of the portal
-refuses (accounts.validators; security finding F7): a right-to-left override would show readers other text
+refuses (core.text_rules; security finding F7): a right-to-left override would show readers other text
 than was written. The page says which character, in the reader's language, and nothing is posted. Line
 breaks, tabs and the zero-width joiners that emoji and some scripts are written with are kept."""
 

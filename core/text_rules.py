@@ -1,0 +1,41 @@
+"""The rule of invisible characters in text people type, for every app: control and format characters (Unicode
+categories Cc and Cf: tab, newline, BEL, ESC, zero-width space, right-to-left override …) are invisible or reorder
+what is shown. A field of one line has no use for one; text of many lines (a post, a reason given for a decision)
+keeps what its layout needs, :data:`TEXT_LAYOUT`, and nothing else of the kind: a bidirectional control
+(U+202A–U+202E, U+2066–U+2069, U+200E, U+200F) would make what a reader sees differ from what was written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+REFUSED_CATEGORIES = frozenset({"Cc", "Cf"})
+#: The control and format characters text of many lines keeps: line breaks and tabs (Markdown's lists and code),
+#: and the zero-width non-joiner and joiner, which Persian and Indic words and emoji sequences are written with.
+TEXT_LAYOUT = frozenset("\n\r\t\u200c\u200d")
+
+
+def first_control_character(value: str, *, allowed: frozenset[str] = frozenset()) -> str | None:
+    """The first control or format character of ``value`` not in ``allowed``, or None."""
+    return next(
+        (char for char in value if unicodedata.category(char) in REFUSED_CATEGORIES and char not in allowed), None
+    )
+
+
+def refuse_control_characters(value: object, *, allowed: frozenset[str] = frozenset()) -> None:
+    """Raises ``ValidationError`` (code ``control_character``) naming the first such character not in ``allowed``."""
+    char = first_control_character(str(value), allowed=allowed)
+    if char is not None:
+        raise ValidationError(
+            _("Remove the invisible control character %(char)s."),
+            code="control_character",
+            params={"char": f"U+{ord(char):04X}"},
+        )
+
+
+def refuse_control_characters_in_text(value: object) -> None:
+    """:func:`refuse_control_characters` for text of many lines: its :data:`TEXT_LAYOUT` is kept."""
+    refuse_control_characters(value, allowed=TEXT_LAYOUT)
