@@ -453,6 +453,27 @@ def other_institution_grader(other_institution: Institution) -> User:
     return _demo_staff(other_institution, StaffMembership.Role.GRADER)
 
 
+# The admin-page tests' clients, logged in and reading English (a folder or file may name its own).
+
+
+@pytest.fixture
+def alice(institution_admin: User) -> Client:
+    """inst-a's admin: imports trainees and enrolments into inst-a, runs its cohorts."""
+    return logged_in(in_english(institution_admin))
+
+
+@pytest.fixture
+def bob(other_institution_admin: User) -> Client:
+    """inst-b's admin, the outsider to Alice's rows."""
+    return logged_in(in_english(other_institution_admin))
+
+
+@pytest.fixture
+def office(program_office: User) -> Client:
+    """The program office."""
+    return logged_in(in_english(program_office))
+
+
 @pytest.fixture
 def employer(db: None) -> Employer:
     """bank-a, 示範商業銀行 (Demo Commercial Bank)."""

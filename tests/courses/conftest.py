@@ -1,21 +1,8 @@
-"""The institution admin of inst-a (alice) and the program office, logged in and reading English."""
+"""What the courses tests share beyond the cast (tests/conftest.py: alice, bob, office): the cohort admin's form."""
 
-import pytest
-from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import in_english, logged_in
 from tests.factories import curriculum_of
-
-
-@pytest.fixture
-def alice(institution_admin) -> Client:
-    return logged_in(in_english(institution_admin))
-
-
-@pytest.fixture
-def office(program_office) -> Client:
-    return logged_in(in_english(program_office))
 
 
 def new_cohort_form(code: str) -> dict:
