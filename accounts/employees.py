@@ -11,7 +11,8 @@ without log-in (an address under ``.invalid``) and ``listed_email`` keeps the ad
 gave, so the employee looks like any new one; the owner is mailed a link (opened at
 :mod:`accounts.employment`) and, once they confirm, their account takes the stand-in's place
 (:func:`do_accept_employment`, signed in as themselves). A log-in address in use changes only when
-its owner confirms and the new address is verified (:func:`do_confirm_email_change`, :func:`do_verify_new_email`).
+its owner, signed in, confirms and then opens, signed in still, the link mailed to the new address
+(:func:`do_confirm_email_change`, :func:`do_verify_new_email`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from . import audit, signals
 from .identifiers import normalize_email
 from .models import Employer, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
-from .services import AccountError, do_register_trainee
+from .services import AccountError, check_link_owner, do_register_trainee
 
 # --- employees -----------------------------------------------------------------------------
 
@@ -440,22 +441,21 @@ def _mail_about_email_change(profile: TraineeProfile, template: str, *, kind: st
 
 @dataclass(frozen=True)
 class Link:
-    """A checked link: what it asks (``kind``: join, change or verify), of whom, for which employee."""
+    """A checked link: what it asks (``kind``: join, change or verify), of whom, for which employee.
+
+    Every kind is answered only by ``user`` signed in (:func:`accounts.services.check_link_owner`): a move
+    hands their training, results and certificates to an employer, a new log-in address hands the account
+    to whoever holds that mailbox, and a forwarded mail is no consent to either. The link mailed to the new
+    address proves that mailbox; who may change the account is proven by the log-in it has until then.
+    """
 
     kind: str
     profile: TraineeProfile
     user: User
     new_email: str
 
-    @property
-    def owner_only(self) -> bool:
-        """Answered only by ``user`` signed in: a move hands their training, results and certificates
-        to an employer, and a forwarded mail is no consent. (The address links prove an address.)"""
-        return self.kind == "join"
-
 
 INVALID = _("This link is not valid, or it has been used already.")
-NOT_YOURS = _("This link was sent to another account. Nothing was changed.")
 
 
 def check_link(token: str, *, lock: bool = False) -> Link:
@@ -505,8 +505,7 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
     Locks the profile, the person's account and their current profile.
     """
     link = check_link(token, lock=True)
-    if link.user.pk != person.pk:
-        raise AccountError("link_not_yours", NOT_YOURS)
+    check_link_owner(owner=link.user, person=person)
     profile, person, stand_in = link.profile, link.user, link.profile.user
     former = TraineeProfile.objects.select_for_update(of=("self",)).filter(user=person).first()
     if former is not None and former.employer_id == profile.employer_id:
@@ -545,23 +544,28 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
 
 
 @transaction.atomic
-def do_confirm_email_change(*, token: str, site_url: str) -> Link:
-    """The person agrees that their log-in may change: the new address gets its verification link."""
+def do_confirm_email_change(*, token: str, person: User, site_url: str) -> Link:
+    """The person, signed in as ``person``, agrees that their log-in may change: the new address gets its
+    verification link. Refused (``link_not_yours``) for anyone else."""
     link = check_link(token, lock=True)
     if link.kind != "change":
         raise AccountError("link_invalid", INVALID)
+    check_link_owner(owner=link.user, person=person)
     _on_commit_task("send_new_email_verification_email", link.profile.pk, site_url)
     return link
 
 
 @transaction.atomic
-def do_verify_new_email(*, token: str) -> User:
-    """The link mailed to the new address was opened: it becomes the person's log-in."""
+def do_verify_new_email(*, token: str, person: User) -> User:
+    """The link mailed to the new address was opened by the person, signed in as ``person`` with the log-in
+    they have until now: the new address becomes it. Refused (``link_not_yours``) for anyone else, so
+    whoever holds the new mailbox (a mistyped address's owner, a forwarded mail) cannot take the account."""
     link = check_link(token, lock=True)
     if link.kind != "verify":
         raise AccountError("link_invalid", INVALID)
+    check_link_owner(owner=link.user, person=person)
     if User.objects.filter(email=link.new_email).exclude(pk=link.user.pk).exists():
-        # Told to whoever holds the new address, who owns that other account anyway.
+        # Told to the person who holds the link mailed to the new address, and so that other account's mailbox.
         raise AccountError(
             "email_taken", _("This address is already the log-in of another account, so it cannot be added to yours.")
         )

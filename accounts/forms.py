@@ -16,18 +16,46 @@ from django.utils.translation import gettext_lazy as _
 from core.text_rules import refuse_control_characters
 
 from .client_address import client_network
-from .identifiers import clean_email
+from .identifiers import clean_email, normalize_email
 from .models import User
 from .phones import PhoneFormField
 from .services import do_request_password_reset
 
 
 class IdentifierEmailField(forms.EmailField):
-    """An e-mail address as a log-in identifier: in its stored form and by its rule
-    (:func:`accounts.identifiers.clean_email`), whose refusal is the field's error."""
+    """An e-mail address being registered as a log-in (sign-up, the admin's user forms): in its stored form and
+    by its rule (:func:`accounts.identifiers.clean_email`), whose refusal is the field's error. A form that
+    only finds an account by its address takes :class:`LookupEmailField`.
+
+    ``stored`` is the account's own address when the form edits one: kept as it is, though stored before a
+    rule that refuses it now (a domain mixing scripts), so that the rest of the account can still be changed
+    (its name, its deactivation); any other address passes the rule."""
+
+    stored = ""
 
     def to_python(self, value: Any) -> str:
-        return clean_email(super().to_python(value))
+        typed = super().to_python(value)
+        if self.stored and typed and normalize_email(typed) == self.stored:
+            return self.stored
+        return clean_email(typed)
+
+
+class LookupEmailField(forms.EmailField):
+    """An e-mail address to find an account by (log-in, password reset, a new verification link): in its stored
+    form (:func:`accounts.identifiers.normalize_email`), refused only when it is no address at all (Django's
+    validator, which every stored address passed) or holds a control character (which none holds, and which
+    would otherwise reach the audit trail's failed log-ins).
+
+    Not :class:`IdentifierEmailField`: its rules are for an address being registered now, and an account
+    stored before one of them (a domain mixing scripts, say) must still log in and reset its password. An
+    address nobody has is simply not found: the form's one generic answer, which tells nobody whether an
+    address exists.
+    """
+
+    def to_python(self, value: Any) -> str:
+        typed = super().to_python(value)
+        refuse_control_characters(typed)
+        return normalize_email(typed)
 
 
 class UserCreationAdminForm(AdminUserCreationForm):
@@ -42,6 +70,11 @@ class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]  # generic 
         model = User
         fields = "__all__"
         field_classes = {"email": IdentifierEmailField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and isinstance(field := self.fields.get("email"), IdentifierEmailField):
+            field.stored = self.instance.email
 
 
 class SignUpForm(forms.Form):
@@ -76,7 +109,7 @@ class SignUpForm(forms.Form):
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = IdentifierEmailField(
+    username = LookupEmailField(
         label=_("E-mail address"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
@@ -87,7 +120,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class ResendVerificationForm(forms.Form):
-    email = IdentifierEmailField(
+    email = LookupEmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
@@ -108,7 +141,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
     """Django's reset form, but the mail goes through Celery, in the user's language, and is capped
     (:func:`accounts.services.do_request_password_reset`)."""
 
-    email = IdentifierEmailField(
+    email = LookupEmailField(
         label=_("E-mail address"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 

@@ -14,9 +14,11 @@ Where an address is entered (sign-up, the admin's forms, the trainee import, the
 dotless ``ı`` pass for an ``i`` there), and no part of the domain that mixes scripts the way look-alikes
 do (a Cyrillic ``е`` among Latin letters). A part in one script, Cyrillic or Chinese, is a real domain
 and is taken; so are Latin letters with the scripts Chinese, Japanese and Korean are written in
-(Unicode's UTS #39 "highly restrictive" level). The log-in and password reset forms check it too (what it
-refuses is a form error, and nothing is looked up); the lock-out's key and the authentication backend
-only normalise.
+(Unicode's UTS #39 "highly restrictive" level). The forms that only look an account up (log-in, password
+reset, a new verification link: :class:`accounts.forms.LookupEmailField`), the lock-out's key and the
+authentication backend only normalise: the rule is for addresses registered from now on, and an account
+stored before it must still get in; an address nobody has is not found, with the forms' one generic answer.
+Likewise the admin's user form keeps an account's own stored address as it is when other fields change.
 
 Likewise the admin, the trainee import and the HR API pass an employee number through
 :func:`normalize_employee_number` (the model's :class:`EmployeeNumberField`, the API's field), so

@@ -49,6 +49,20 @@ class AccountError(DomainError):
     staff_address (the program office's row naming a staff account); for a whole file: not_authorized."""
 
 
+NOT_YOURS = _("This link was sent to another account. Nothing was changed.")
+
+
+def check_link_owner(*, owner: User, person: User | None) -> None:
+    """The rule of a mailed link that acts on an account (an employer's move, a change of log-in address): only
+    its ``owner``, signed in as ``person``, may answer it; anyone else holding the mail (signed out, or signed
+    in as another account) is refused with ``link_not_yours`` and nothing changes. A password reset and a
+    sign-up's first verification are not such links: they prove a mailbox for someone who cannot log in (a
+    forgotten or never chosen password, an account not active yet), so they work signed out. The pages' side
+    of the rule is :func:`accounts.link_owner.answer_unless_owner`."""
+    if person is None or not person.is_authenticated or person.pk != owner.pk:
+        raise AccountError("link_not_yours", NOT_YOURS)
+
+
 def verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFICATION_SALT)
 

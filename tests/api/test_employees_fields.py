@@ -135,6 +135,7 @@ def test_a_log_in_in_use_changes_only_after_the_person_confirms_and_verifies(
     (ask,) = mail.outbox
     assert ask.to == ["old@bank.example"] and "log-in" in ask.subject and "new@bank.example" in ask.body
     web = Client()
+    web.force_login(User.objects.get(pk=in_use.user_id))  # both links answer their owner only, signed in
     assert web.get(link_in(ask)).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         assert web.post(link_in(ask)).status_code == 200
@@ -198,9 +199,10 @@ def test_a_new_address_another_employers_person_uses_answers_like_a_fresh_one(
     assert sorted(m.to[0] for m in mail.outbox) == sorted([theirs, "old@bank.example"])
     # The in-use person confirms, but the address is someone else's: told only at that address.
     web = Client()
+    web.force_login(User.objects.get(pk=in_use.user_id))  # both links answer their owner only, signed in
     ask = next(m for m in mail.outbox if m.to == ["old@bank.example"])
     with django_capture_on_commit_callbacks(execute=True):
-        web.post(link_in(ask))
+        assert web.post(link_in(ask)).status_code == 200
     verify = mail.outbox[-1]
     assert verify.to == [theirs]
     assert web.post(link_in(verify)).status_code == 400
