@@ -47,6 +47,10 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
+#: What a CSV file the portal hands out begins with: the byte order mark, without which Excel reads UTF-8 as
+#: the machine's code page (Big5 on a Taiwanese Windows) and garbles every Chinese name. Our imports read it.
+CSV_FILE_START = "\N{BYTE ORDER MARK}"
+
 # What XML 1.0 cannot hold (control characters but tab and line ends, surrogates, U+FFFE/U+FFFF).
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -153,7 +157,7 @@ def xlsx_records(content: bytes) -> Iterator[tuple[Any, ...]]:
 
 def write(dataset: tablib.Dataset, fmt: str, *, text_columns: bool = False) -> str | bytes:
     if fmt == "csv":
-        return write_csv(dataset)
+        return CSV_FILE_START + write_csv(dataset)
     if fmt == "xlsx":
         return write_xlsx(dataset, text_columns=text_columns)
     raise ValueError(f"no safe writer for {fmt!r}")
@@ -176,7 +180,7 @@ class SafeCSV(base_formats.CSV):  # type: ignore[misc]
     """import-export's CSV (its import unchanged), exported through :func:`write_csv`."""
 
     def export_data(self, dataset: tablib.Dataset, **kwargs: Any) -> str:
-        return write_csv(dataset)
+        return CSV_FILE_START + write_csv(dataset)
 
 
 class SafeXLSX(base_formats.XLSX):  # type: ignore[misc]

@@ -4,6 +4,7 @@ imports alike; the export page names the employer column for what it holds."""
 
 from __future__ import annotations
 
+import codecs
 import io
 
 import openpyxl
@@ -63,7 +64,8 @@ def test_the_csv_template_is_the_header_row(request, importer, url, columns):
     response = request.getfixturevalue(importer).get(f"{url}import/template.csv")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.decode().splitlines() == [",".join(columns)]
+    assert response.content.startswith(codecs.BOM_UTF8)  # so that Excel reads it as UTF-8
+    assert response.content.decode("utf-8-sig").splitlines() == [",".join(columns)]
 
 
 @WITH_TEMPLATES
