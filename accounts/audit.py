@@ -166,6 +166,8 @@ DETAIL_LABELS = {
     "rows": gettext_lazy("rows"),
     "numbers": gettext_lazy("certificate numbers"),
     "cohort": gettext_lazy("cohort"),
+    "paper": gettext_lazy("paper"),
+    "flagged": gettext_lazy("flagged"),
     "period": gettext_lazy("period"),
     "report": pgettext_lazy("audit detail", "report"),
     "table": pgettext_lazy("audit detail", "table"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -150,19 +150,21 @@ def _validity_period_key(certificate: Certificate) -> str:
     return f"certificate:{certificate.pk}:{certificate.valid_until:%Y%m%d}"
 
 
+def _active_certificates(**lookups: datetime.date) -> Iterator[Certificate]:
+    """The active certificates whose end of validity is in the window ``lookups`` give (``valid_until__gt``…),
+    with what their reminders name (``selectors.with_catalog``), by id in chunks."""
+    return (
+        selectors.with_catalog(Certificate.objects.filter(status=Certificate.Status.ACTIVE, **lookups))
+        .order_by("pk")
+        .iterator(chunk_size=500)
+    )
+
+
 def _expiring(today: datetime.date, days: int, kind: str) -> int:
     sent = 0
     window_start = today + datetime.timedelta(days=30 if days == 90 else 0)
-    for certificate in (
-        selectors.with_catalog(
-            Certificate.objects.filter(
-                status=Certificate.Status.ACTIVE,
-                valid_until__gt=window_start,
-                valid_until__lte=today + datetime.timedelta(days=days),
-            )
-        )
-        .order_by("pk")
-        .iterator(chunk_size=500)
+    for certificate in _active_certificates(
+        valid_until__gt=window_start, valid_until__lte=today + datetime.timedelta(days=days)
     ):
 
         def build(c: Certificate = certificate) -> tuple[str, list[str], str]:
@@ -189,16 +191,8 @@ def _expiring(today: datetime.date, days: int, kind: str) -> int:
 def _ce_short(today: datetime.date) -> int:
     sent = 0
     required = Decimal(settings.CONTINUING_EDUCATION_HOURS)
-    for certificate in (
-        selectors.with_catalog(
-            Certificate.objects.filter(
-                status=Certificate.Status.ACTIVE,
-                valid_until__gte=today,
-                valid_until__lte=today + datetime.timedelta(days=90),
-            )
-        )
-        .order_by("pk")
-        .iterator(chunk_size=500)
+    for certificate in _active_certificates(
+        valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=90)
     ):
         done = selectors.ce_hours(
             trainee_id=certificate.trainee_id, start=certificate.period_starts_on, end=certificate.valid_until

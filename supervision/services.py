@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from .models import RecomputeRun
 
 if TYPE_CHECKING:
     from courses.models import Cohort
+    from exams.models import ExamPaper
 
 log = logging.getLogger(__name__)
 
@@ -117,26 +119,33 @@ def do_record_export(
     rows: int,
     report: tuple[str, str] | None = None,
     cohort: Cohort | None = None,
+    paper: ExamPaper | None = None,
+    filters: Mapping[str, Any] | None = None,
     period: tuple[datetime.date, datetime.date] | None = None,
     institution_id: int | None = None,
 ) -> None:
     """The audit trail's line for a supervision export, as for an admin export (``ADMIN_EXPORT``, the
     data by its model's label, the format and the rows): who (the request's user), the ``report``
     page (its URL name) and table of a page's download, the cohort (the event's object, and its
-    institution) or the ``period`` of an export over one, and the file. ``institution_id``: the
-    institution a report or an export over a period was narrowed to, None for every one."""
+    institution) or the paper (the event's object, named by its course's code: a table of the item
+    analysis) the rows are of, the page's ``filters`` of them, or the ``period`` of an export over
+    one, and the file. ``institution_id``: the institution a report or an export over a period was
+    narrowed to, None for every one."""
     detail: dict[str, Any] = {"model": model}
     if report is not None:
         detail["report"], detail["table"] = report
     if cohort is not None:
         detail["cohort"] = cohort.code
         institution_id = cohort.institution_id
+    if paper is not None:
+        detail["paper"] = paper.course.code
+    detail.update(filters or {})
     if period is not None:
         detail["period"] = f"{period[0].isoformat()} – {period[1].isoformat()}"
     detail.update({"format": fmt, "rows": rows})
     audit.record(
         audit.Action.ADMIN_EXPORT,
-        target=cohort,
+        target=cohort or paper,
         institution=institution_id,
         summary=f"{filename}.{fmt}: {rows} rows",
         detail=detail,

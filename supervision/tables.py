@@ -26,6 +26,7 @@ from .html import rows_html
 
 if TYPE_CHECKING:
     from courses.models import Cohort
+    from exams.models import ExamPaper
 
 FORMATS = ("csv", "xlsx")
 
@@ -33,13 +34,20 @@ FORMATS = ("csv", "xlsx")
 @dataclass
 class Table:
     """``name`` is the table's key in a download link (``?download=<name>&format=csv``); ``source``
-    the model its rows are read from, which the audit trail names for a download of it."""
+    the model its rows are read from, which the audit trail names for a download of it, with what
+    narrowed the rows besides the viewer's institution: the ``paper`` they are of (a table of one
+    paper's item analysis) and the page's ``filters`` of them (``{"flagged": True}``). ``national``:
+    the rows are every institution's whatever institution the viewer chose (the national question
+    bank's), so the trail names none."""
 
     name: str
     title: str | Promise
     columns: Sequence[str | Promise]
     rows: list[Sequence[Any]] = field(default_factory=list)
     source: type[models.Model] = field(kw_only=True)
+    paper: ExamPaper | None = field(default=None, kw_only=True)
+    filters: dict[str, Any] = field(default_factory=dict, kw_only=True)
+    national: bool = field(default=False, kw_only=True)
 
     @property
     def body(self) -> SafeString:
@@ -93,7 +101,8 @@ def download(
 ) -> HttpResponse:
     """``table`` as a CSV or XLSX file, and its line in the audit trail (``services.do_record_export``,
     written once the file is: a table that fails to write is no export). ``report``: the page (its
-    URL name) whose table this is; ``cohort``, ``period``, ``institution_id`` as the trail takes them."""
+    URL name) whose table this is; ``cohort``, ``period``, ``institution_id`` as the trail takes them,
+    and the table's paper and filters."""
     dataset = table.dataset()
     response = spreadsheet_response(dataset, fmt, filename)
     services.do_record_export(
@@ -103,7 +112,9 @@ def download(
         rows=len(dataset),
         report=(report, table.name) if report else None,
         cohort=cohort,
+        paper=table.paper,
+        filters=table.filters,
         period=period,
-        institution_id=institution_id,
+        institution_id=None if table.national else institution_id,
     )
     return response

@@ -72,6 +72,7 @@ def _items(request: HttpRequest, viewer: Viewer) -> Figures:
             _("Note"),
         ],
         source=figures.PaperStatistic,
+        national=True,
     )
     for stats in papers:
         ok = figures.enough(stats.attempts)
@@ -140,7 +141,10 @@ def _paper_tables(
         [_("Share of the maximum score"), _("Attempts")],
         [[label, count] for label, count in zip(labels, counts, strict=True)],
         source=figures.PaperStatistic,
+        paper=stats.paper,
+        national=True,
     )
+    filters = {"flagged": True} if flagged_only else {}  # the question versions (and options) the page shows
     items_table = Table(
         "items",
         _("Question versions"),
@@ -158,6 +162,9 @@ def _paper_tables(
             _("Note"),
         ],
         source=figures.ItemStatistic,
+        paper=stats.paper,
+        filters=filters,
+        national=True,
     )
     options_table = Table(
         "options",
@@ -175,6 +182,9 @@ def _paper_tables(
             _("Chosen by the lower 27 %"),
         ],
         source=figures.OptionStatistic,
+        paper=stats.paper,
+        filters=filters,
+        national=True,
     )
     item_rows = []
     flag_counts = figures.flag_counts(stats.paper_id)

@@ -130,3 +130,14 @@ def test_the_system_and_anonymous_actors_are_named_in_the_readers_language(progr
     html = logged_in(program_office).get(url).content.decode()
     assert '<td class="field-who">匿名</td>' in html
     assert '<td class="field-who">系統</td>' in html
+
+
+def test_an_item_analysis_download_names_its_paper_and_filter_in_words():
+    event = _event(
+        audit.Action.ADMIN_EXPORT,
+        summary="items-items.csv",
+        detail={"model": "exams.Question", "paper": "BCM-101", "flagged": True, "rows": 3},
+    )
+    with translation.override("zh-hant"):
+        assert ("試卷", "BCM-101") in audit.describe_detail(event)
+        assert ("已標記", "是") in audit.describe_detail(event)

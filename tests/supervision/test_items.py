@@ -311,10 +311,55 @@ def test_each_download_writes_one_entry_naming_the_report_and_the_user(sat, prog
         rows = len(_download(client, table, fmt, paper)) - 1
         (event,) = AuditEvent.objects.all()
         assert (event.action, event.actor_id) == (audit.Action.ADMIN_EXPORT, program_office.pk)
+        of_paper = {"paper": paper.course.code} if table != "papers" else {}  # the list of papers is of none
         assert event.detail == {
             "model": model,
             "report": "supervision:items",
             "table": table,
+            **of_paper,
             "format": fmt,
             "rows": rows,
         }
+
+
+def test_a_download_names_the_paper_and_the_filter_it_was_narrowed_to(sat, program_office, institution):
+    """As a cohort's export names the cohort and the expiring certificates' their period: a table of one
+    paper names it (its course's code, and the paper as the event's object), with the flagged filter
+    when the page shows the flagged question versions alone. The bank is national: an institution
+    chosen above the page narrows nothing, and the trail names none."""
+    from accounts import audit
+    from accounts.models import AuditEvent
+
+    paper, _questions = sat
+    ItemStatistic.objects.filter(pk=ItemStatistic.objects.filter(paper=paper).first().pk).update(flagged=False)
+    flagged = ItemStatistic.objects.filter(paper=paper, flagged=True)
+    assert 0 < flagged.count() < ItemStatistic.objects.filter(paper=paper).count()  # the filter narrows
+    client = logged_in(program_office)
+    narrowed = {"paper": paper.pk, "flagged": "1", "institution": institution.pk}
+    expected = {
+        "papers": ({}, PaperStatistic.objects.count()),
+        "scores": ({"paper": paper.course.code}, 10),
+        "items": ({"paper": paper.course.code, "flagged": True}, flagged.count()),
+        "options": (
+            {"paper": paper.course.code, "flagged": True},
+            OptionStatistic.objects.filter(item__in=flagged).count(),
+        ),
+    }
+    for table, (of_rows, rows) in expected.items():
+        AuditEvent.objects.all().delete()
+        response = client.get(ITEMS, {**narrowed, "download": table, "format": "csv"})
+        assert response.status_code == 200
+        assert len(list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))) - 1 == rows, table
+        (event,) = AuditEvent.objects.filter(action=audit.Action.ADMIN_EXPORT)
+        assert event.detail == {
+            "model": event.detail["model"],
+            "report": "supervision:items",
+            "table": table,
+            **of_rows,
+            "format": "csv",
+            "rows": rows,
+        }, table
+        assert event.institution_id is None, table
+        paper_object = ("exams.ExamPaper", str(paper.pk)) if of_rows else ("", "")
+        assert (event.object_type, event.object_id) == paper_object, table
+        assert table == "papers" or paper.course.code in dict(audit.describe_detail(event)).values()
