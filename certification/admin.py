@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext, ngettext_lazy
@@ -31,7 +30,7 @@ from core.admin_input import AutocompleteSelect
 from core.display import choice_label
 from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
-from courses.admin.actions import action_form, action_form_page, counted
+from courses.admin.actions import ActionFormPages, counted, form_action
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
 from courses.admin.enrolments import TraineeAutocompleteView
 from courses.models import Cohort
@@ -56,6 +55,11 @@ PDFS_REMADE = counted(
 
 class ReasonForm(forms.Form):
     reason = reason_field(_("Shown on the holder's page and kept in the certificate's history."))
+
+
+def certificate_line(certificate: Certificate) -> str:
+    """A certificate's line on the page that asks the reason of its suspension or revocation."""
+    return f"{certificate.number} · {certificate.trainee} · {certificate.get_status_display()}"
 
 
 class StatusHistoryInline(ReadOnlyInline):
@@ -89,7 +93,7 @@ def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse
 
 
 @admin.register(Certificate)
-class CertificateAdmin(InstitutionScopedAdmin):
+class CertificateAdmin(ActionFormPages, InstitutionScopedAdmin):
     institution_paths = ("institution",)
     list_display = ["number", "holder", "tier_and_track", "institution", "issued_on", "valid_until", "status_badge"]
     list_filter = [
@@ -155,27 +159,13 @@ class CertificateAdmin(InstitutionScopedAdmin):
         self,
         request: HttpRequest,
         queryset: QuerySet[Certificate],
-        action: str,
+        form: ReasonForm,
         change: Callable[..., object],
         done: Callable[[int], str],
-    ) -> TemplateResponse | None:
-        """``change`` (a service taking certificate, by and reason) on each certificate, once the reason is given.
-
-        Until then the action answers a page that asks for it and posts the same action back.
-        """
-        form = action_form(ReasonForm, request)
-        if form.is_valid():
-            reason = form.cleaned_data["reason"]
-            self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason), done)
-            return None
-        return action_form_page(
-            self,
-            request,
-            queryset.select_related("trainee"),
-            action=action,
-            form=form,
-            describe=lambda c: f"{c.number} · {c.trainee} · {c.get_status_display()}",
-        )
+    ) -> None:
+        """``change`` (a service taking certificate, by and reason) on each certificate, with the reason given."""
+        reason = form.cleaned_data["reason"]
+        self._each(request, queryset, lambda c: change(certificate=c, by=request.user, reason=reason), done)
 
     def _each(
         self,
@@ -186,18 +176,28 @@ class CertificateAdmin(InstitutionScopedAdmin):
     ) -> None:
         apply_to_each(self, request, queryset, change, done=done, name=lambda c: c.number)
 
-    @admin.action(description=_("Suspend the selected certificates"), permissions=["change"])
-    def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
-        return self._each_with_reason(request, queryset, "suspend", services.do_suspend_certificate, SUSPENDED)
+    @form_action(
+        description=_("Suspend the selected certificates"),
+        form=ReasonForm,
+        describe=certificate_line,
+        related=["trainee"],
+    )
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Certificate], form: ReasonForm) -> None:
+        self._each_with_reason(request, queryset, form, services.do_suspend_certificate, SUSPENDED)
 
     @admin.action(description=_("Reinstate the selected certificates"), permissions=["change"])
     def reinstate(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         reinstate = services.do_reinstate_certificate
         self._each(request, queryset, lambda c: reinstate(certificate=c, by=request.user), REINSTATED)
 
-    @admin.action(description=_("Revoke the selected certificates"), permissions=["change"])
-    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> TemplateResponse | None:
-        return self._each_with_reason(request, queryset, "revoke", services.do_revoke_certificate, REVOKED)
+    @form_action(
+        description=_("Revoke the selected certificates"),
+        form=ReasonForm,
+        describe=certificate_line,
+        related=["trainee"],
+    )
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Certificate], form: ReasonForm) -> None:
+        self._each_with_reason(request, queryset, form, services.do_revoke_certificate, REVOKED)
 
     @admin.action(description=_("Renew the selected certificates (continuing education met)"), permissions=["change"])
     def renew(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
@@ -481,7 +481,7 @@ def _attendance_line(enrolment: CEEnrolment) -> str:
 
 
 @admin.register(CEEnrolment)
-class CEEnrolmentAdmin(InstitutionScopedAdmin):
+class CEEnrolmentAdmin(ActionFormPages, InstitutionScopedAdmin):
     """Holders enrol from the portal; the institution records attendance here (an action, confirmed)."""
 
     institution_paths = ("course__institution",)
@@ -499,29 +499,24 @@ class CEEnrolmentAdmin(InstitutionScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # withdrawn, never deleted: attended hours point at it
 
-    @admin.action(description=_("Record attendance of the selected holders"), permissions=["change"])
-    def record_attendance(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> TemplateResponse | None:
+    @form_action(
+        description=_("Record attendance of the selected holders"),
+        form=AttendanceForm,
+        describe=_attendance_line,
+        related=["holder", "course"],
+        intro=_(
+            "The hours recorded are confirmed continuing education for each holder at once; "
+            "recording again replaces them."
+        ),
+    )
+    def record_attendance(self, request: HttpRequest, queryset: QuerySet[CEEnrolment], form: AttendanceForm) -> None:
         """Asks for the hours first (empty: the course's hours in full), then records each holder's."""
-        form = action_form(AttendanceForm, request)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset.select_related("holder", "course"),
-                action="record_attendance",
-                form=form,
-                describe=_attendance_line,
-                intro=_(
-                    "The hours recorded are confirmed continuing education for each holder at once; "
-                    "recording again replaces them."
-                ),
-            )
         hours = form.cleaned_data["hours"]
         acting = None if is_program_office(request.user) else institution_of(request.user)
         apply_to_each(
             self,
             request,
-            queryset.select_related("course"),
+            queryset,  # with its course (the form action's related rows)
             lambda enrolment: services.do_record_ce_attendance(
                 enrolment=enrolment,
                 hours=hours if hours is not None else enrolment.course.hours,
@@ -537,7 +532,6 @@ class CEEnrolmentAdmin(InstitutionScopedAdmin):
                 % {"count": n}
             ),
         )
-        return None
 
     @admin.action(description=_("Withdraw the selected enrolments"), permissions=["change"])
     def withdraw(self, request: HttpRequest, queryset: QuerySet[CEEnrolment]) -> None:

@@ -136,6 +136,12 @@ class _Links:
             self._openable = openable_rows(self._site, self._request, self._named)
         return _may_open(self._site, self._request, obj, self._openable)
 
+    def changes(self, obj: Model) -> bool:
+        """Whether ``obj``'s page, opened by the viewer, changes the row (its admin lets them change it) or only
+        shows it."""
+        related_admin = self._site._registry.get(type(obj))
+        return related_admin is not None and related_admin.has_change_permission(self._request, obj)
+
     def readonly_field_link(self, field: helpers.AdminReadonlyField, remote_field: Any, remote_obj: Model) -> str:
         if not self.opens(remote_obj):
             return str(remote_obj)
@@ -171,7 +177,17 @@ class _PermittedLinks:
 
 class _PermittedInlineForm(_PermittedLinks):
     """An inline's form: Django's templates link its row ("Change", "View") wherever the inline says
-    ``show_change_link``; here only where the viewer may open the row."""
+    ``show_change_link``; here only where the viewer may open the row, its label what the row's page lets them do
+    (:attr:`link_changes_row`)."""
+
+    @property
+    def link_changes_row(self) -> bool:
+        """Whether the link to this form's row says "Change" (the row's admin lets the viewer change it) or "View".
+        Django's templates said what the *inline* lets them do with its own fields, so an inline the viewer may
+        change linked "Change" to a row its page only shows, and a read-only inline "View" to one they may
+        change; the site's copies of those templates (``templates/admin/edit_inline/``) ask this instead."""
+        row = self._helper.original
+        return row is not None and self._links.changes(row)
 
     @property
     def model_admin(self) -> Any:

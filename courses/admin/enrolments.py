@@ -27,7 +27,7 @@ from courses import selectors, services
 from courses.imports import EnrolmentImportResult, TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 
-from .actions import action_form, action_form_page, counted, report_outcome
+from .actions import ActionFormPages, counted, form_action, report_outcome
 from .cohorts import cohort_by_code
 
 
@@ -106,7 +106,7 @@ TRAINEE_REFUSALS = {"already_enrolled", "trainee_inactive"}
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin):
+class EnrolmentAdmin(ActionFormPages, ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
     import_form_class = TraineeImportForm
@@ -272,24 +272,18 @@ class EnrolmentAdmin(ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin
         outcome = services.do_approve_enrolments(enrolments=list(queryset), by=request.user)
         report_outcome(self, request, outcome, APPROVED)
 
-    @admin.action(description=_("Reject the selected enrolments"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> TemplateResponse | None:
+    @form_action(
+        description=_("Reject the selected enrolments"),
+        form=RejectionForm,
+        describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
+        related=("trainee", "cohort"),
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment], form: RejectionForm) -> None:
         """Asks for the reason first (the trainee reads it in the e-mail), then rejects."""
-        form = action_form(RejectionForm, request)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset.select_related("trainee", "cohort"),
-                action="reject",
-                form=form,
-                describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
-            )
         outcome = services.do_reject_enrolments(
             enrolments=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
         )
         report_outcome(self, request, outcome, REJECTED)
-        return None
 
     @admin.action(description=_("Start training for the selected enrolments"), permissions=["change"])
     def start_training(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:

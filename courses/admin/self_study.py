@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -14,7 +13,7 @@ from core.forms import reason_field
 from courses import services
 from courses.models import SelfStudyEntry
 
-from .actions import action_form, action_form_page, counted
+from .actions import ActionFormPages, counted, form_action
 from .catalog import course_by_code
 
 # What each action says it did.
@@ -31,7 +30,7 @@ class SelfStudyRejectionForm(forms.Form):
 
 
 @admin.register(SelfStudyEntry)
-class SelfStudyEntryAdmin(InstitutionScopedAdmin):
+class SelfStudyEntryAdmin(ActionFormPages, InstitutionScopedAdmin):
     institution_paths = ("enrolment__cohort__institution",)
     list_display = ["studied_on", "trainee", "cohort", course_by_code, "hours", "what_was_studied", "status"]
     list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
@@ -75,19 +74,14 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
             done=CONFIRMED,
         )
 
-    @admin.action(description=_("Reject the selected self-study"), permissions=["change"])
-    def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry]) -> TemplateResponse | None:
+    @form_action(
+        description=_("Reject the selected self-study"),
+        form=SelfStudyRejectionForm,
+        describe=lambda e: f"{e} · {e.course.code} · {e.get_status_display()}",
+        related=("enrolment__trainee", "course"),
+    )
+    def reject(self, request: HttpRequest, queryset: QuerySet[SelfStudyEntry], form: SelfStudyRejectionForm) -> None:
         """Asks for the reason first (the trainee reads it on their dashboard), then rejects."""
-        form = action_form(SelfStudyRejectionForm, request)
-        if not form.is_valid():
-            return action_form_page(
-                self,
-                request,
-                queryset.select_related("enrolment__trainee", "course"),
-                action="reject",
-                form=form,
-                describe=lambda e: f"{e} · {e.course.code} · {e.get_status_display()}",
-            )
         reason, acting = form.cleaned_data["reason"], institution_of(request.user)
         apply_to_each(
             self,
@@ -96,4 +90,3 @@ class SelfStudyEntryAdmin(InstitutionScopedAdmin):
             lambda e: services.do_reject_self_study(entry=e, reason=reason, by=request.user, acting_institution=acting),
             done=REJECTED,
         )
-        return None

@@ -7,11 +7,13 @@ from django.utils import translation
 
 from certification.models import ContinuingEducation
 from tests.certification.conftest import completed_enrolment, pass_all
+from tests.courses.test_action_form_pages import through_the_form_page
 from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/en/admin/certification/certificate/"
+REVOKE = "/en/admin/certification/certificate/action/revoke/"
 
 
 def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, program_office):
@@ -19,13 +21,11 @@ def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, prog
     certificate = CertificateFactory()
     client.force_login(office)
     asked = client.post(CHANGELIST, {"action": "revoke", "_selected_action": [certificate.pk]})
-    assert asked.status_code == 200 and "Reason" in asked.content.decode()
+    assert asked.status_code == 303 and "Reason" in client.get(asked["Location"]).content.decode()
     certificate.refresh_from_db()
     assert certificate.status == "active"
-    done = client.post(
-        CHANGELIST, {"action": "revoke", "_selected_action": [certificate.pk], "apply": "1", "reason": "舞弊"}
-    )
-    assert done.status_code == 302
+    done = client.post(asked["Location"], {"apply": "1", "reason": "舞弊"})
+    assert (done.status_code, done["Location"]) == (303, CHANGELIST)
     certificate.refresh_from_db()
     assert certificate.status == "revoked" and certificate.status_reason == "舞弊"
     change = certificate.history.get(action="revoke")
@@ -35,7 +35,7 @@ def test_the_program_office_revokes_with_a_reason_and_it_is_audited(client, prog
 def test_the_program_office_suspends_and_reinstates(client, program_office):
     certificate = CertificateFactory()
     client.force_login(program_office)
-    client.post(CHANGELIST, {"action": "suspend", "_selected_action": [certificate.pk], "apply": "1", "reason": "調查"})
+    through_the_form_page(client, CHANGELIST, "suspend", [certificate], reason="調查")
     certificate.refresh_from_db()
     assert certificate.status == "suspended"
     client.post(CHANGELIST, {"action": "reinstate", "_selected_action": [certificate.pk]})
@@ -55,6 +55,7 @@ def test_an_institution_admin_sees_only_their_trainees_certificates_and_cannot_r
     assert all(c.number in body for c in mine) and theirs.number not in body
     assert client.get(f"{CHANGELIST}{theirs.pk}/change/").status_code == 404
     client.post(CHANGELIST, {"action": "revoke", "_selected_action": [mine[0].pk], "apply": "1", "reason": "x"})
+    assert client.post(f"{REVOKE}?ids={mine[0].pk}", {"apply": "1", "reason": "x"}).status_code == 403
     mine[0].refresh_from_db()
     assert mine[0].status == "active"
 
@@ -169,7 +170,7 @@ def test_the_status_history_on_the_change_page_names_statuses_in_the_page_langua
     certificate's (有效, 已暫停), not an account's (啟用, 停權)."""
     certificate = CertificateFactory()
     client.force_login(program_office)
-    client.post(CHANGELIST, {"action": "suspend", "_selected_action": [certificate.pk], "apply": "1", "reason": "調查"})
+    through_the_form_page(client, CHANGELIST, "suspend", [certificate], reason="調查")
     page = client.get(f"/zh-hant/admin/certification/certificate/{certificate.pk}/change/").content.decode()
     assert f"{certificate.number} 有效→已暫停" in page
     assert "active→suspended" not in page
@@ -181,8 +182,7 @@ def test_a_reason_with_an_invisible_control_is_refused_on_the_form_and_nothing_c
     certificate = CertificateFactory()
     client.force_login(program_office)
     reason = "調查中\u202e查調"
-    page = client.post(CHANGELIST, {"action": action, "_selected_action": [certificate.pk], "apply": "1",
-                                    "reason": reason})  # fmt: skip
+    page = through_the_form_page(client, CHANGELIST, action, [certificate], reason=reason)
     assert page.status_code == 200
     assert "Remove the invisible control character U+202E." in page.content.decode()
     assert reason in page.content.decode()  # what was typed is kept in the form

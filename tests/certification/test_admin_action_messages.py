@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext
 
 from certification.models import Certificate
 from tests.conftest import logged_in
+from tests.courses.test_action_form_pages import through_the_form_page
 from tests.factories import CertificateFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,13 +18,14 @@ CHANGELIST = "/{language}/admin/certification/certificate/"
 
 
 def act(client: Client, language: str, action: str, certificates, pages: list[str], **extra) -> str:
-    """Run ``action`` on ``certificates`` from the change list (its reason given, where it asks); the page it lands
-    on."""
-    response = client.post(
-        CHANGELIST.format(language=language),
-        {"action": action, "_selected_action": [c.pk for c in certificates], **extra},
-        follow=True,
-    )
+    """Run ``action`` on ``certificates`` from the change list (its reason given on its page, where it asks); the
+    page it lands on."""
+    changelist = CHANGELIST.format(language=language)
+    if extra:
+        response = through_the_form_page(client, changelist, action, certificates, **extra)
+    else:
+        selected = {"action": action, "_selected_action": [c.pk for c in certificates]}
+        response = client.post(changelist, selected, follow=True)
     assert response.status_code == 200
     pages.append(response.content.decode())
     return pages[-1]
@@ -45,14 +47,14 @@ def test_each_certificate_action_names_what_it_did_and_why_it_refused(program_of
     pages = []
     first, second = CertificateFactory(), CertificateFactory(status="suspended")
 
-    page = act(client, language, "suspend", [first, second], pages, apply="1", reason="調查")
+    page = act(client, language, "suspend", [first, second], pages, reason="調查")
     assert said(language, "Suspended %(count)d certificate.", "Suspended %(count)d certificates.", 1) in page
     assert refused(language, second, "Only an active certificate can be suspended.") in page
 
     page = act(client, language, "reinstate", [first, second], pages)
     assert said(language, "Reinstated %(count)d certificate.", "Reinstated %(count)d certificates.", 2) in page
 
-    page = act(client, language, "revoke", [first], pages, apply="1", reason="舞弊")
+    page = act(client, language, "revoke", [first], pages, reason="舞弊")
     assert said(language, "Revoked %(count)d certificate.", "Revoked %(count)d certificates.", 1) in page
 
     page = act(client, language, "renew", [first], pages)

@@ -322,10 +322,10 @@ def test_an_institution_records_attendance_after_a_confirmation_page(institution
     client = logged_in(institution_admin)
     url = reverse("admin:certification_ceenrolment_changelist")
     selected = {"action": "record_attendance", ACTION_CHECKBOX_NAME: [e.pk for e in enrolments]}
-    asked = client.post(url, selected)
-    assert asked.status_code == 200 and b'name="apply"' in asked.content
+    asked = client.post(url, selected)  # to the action's page (courses.admin.actions)
+    assert asked.status_code == 303 and b'name="apply"' in client.get(asked["Location"]).content
     assert not ContinuingEducation.objects.exists()  # nothing until confirmed
-    client.post(url, {**selected, "apply": "1", "hours": ""})
+    client.post(asked["Location"], {"apply": "1", "hours": ""})
     for enrolment in enrolments:
         enrolment.refresh_from_db()
         assert enrolment.state == "attended" and enrolment.hours_attended == Decimal(6)
@@ -351,6 +351,8 @@ def test_an_institution_publishes_its_courses_and_never_sees_or_records_anothers
         reverse("admin:certification_ceenrolment_changelist"),
         {"action": "record_attendance", ACTION_CHECKBOX_NAME: [their_enrolment.pk], "apply": "1", "hours": "6"},
     )
+    page = reverse("admin:certification_ceenrolment_action_record_attendance") + f"?ids={their_enrolment.pk}"
+    assert client.post(page, {"apply": "1", "hours": "6"}).status_code == 303  # to their list: none is theirs
     their_enrolment.refresh_from_db()
     assert their_enrolment.state == "enrolled" and not ContinuingEducation.objects.exists()
     # The service refuses another institution's course to whoever calls it for an institution.

@@ -134,16 +134,15 @@ def test_bulk_rejection_reports_what_it_could_not_reject(alice, institution):
     pending = services.do_enrol(trainee=UserFactory(), cohort=cohort)
     already = approved(cohort)
     selected = {"action": "reject", "_selected_action": [pending.pk, already.pk]}
-    ask = alice.post("/en/admin/courses/enrolment/", selected)
+    asked = alice.post("/en/admin/courses/enrolment/", selected)  # the reason's page (courses.admin.actions)
+    ask = alice.get(asked["Location"])
     assert (
         ask.status_code == 200
         and "in the e-mail that tells them the enrolment was not approved" in ask.content.decode()
     )
     pending.refresh_from_db()
     assert pending.state == "pending"  # nothing happens before the reason is given
-    response = alice.post(
-        "/en/admin/courses/enrolment/", {**selected, "apply": "1", "reason": "Seats are for member banks."}, follow=True
-    )
+    response = alice.post(asked["Location"], {"apply": "1", "reason": "Seats are for member banks."}, follow=True)
     html = response.content.decode()
     assert "Rejected 1 enrolment." in html
     assert "Only an enrolment pending approval can be rejected; this one is approved." in html

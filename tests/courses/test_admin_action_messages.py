@@ -13,6 +13,8 @@ from courses import services
 from courses.models import Attendance, Enrolment
 from tests.factories import CohortFactory, TrainingSessionFactory, UserFactory
 
+from .test_action_form_pages import through_the_form_page
+
 pytestmark = pytest.mark.django_db
 
 LANGUAGES = ["en", "zh-hant"]
@@ -23,12 +25,15 @@ def approved(cohort) -> Enrolment:
 
 
 def act(client: Client, language: str, model: str, action: str, rows, **extra) -> str:
-    """Run ``action`` on ``rows`` from the change list; the page it lands on."""
-    response = client.post(
-        f"/{language}/admin/courses/{model}/",
-        {"action": action, "_selected_action": [row.pk for row in rows], **extra},
-        follow=True,
-    )
+    """Run ``action`` on ``rows`` from the change list (through its page where it asks first); the page it lands
+    on."""
+    changelist = f"/{language}/admin/courses/{model}/"
+    if extra:
+        response = through_the_form_page(client, changelist, action, rows, **extra)
+    else:
+        response = client.post(
+            changelist, {"action": action, "_selected_action": [row.pk for row in rows]}, follow=True
+        )
     assert response.status_code == 200
     return response.content.decode()
 
@@ -134,7 +139,7 @@ def test_the_enrolment_actions_say_what_they_did(alice: Client, institution, lan
 
     html = act(alice, language, "enrolment", "approve", pending[:2])
     assert said(language, "Approved %(count)d enrolment.", "Approved %(count)d enrolments.", 2) in html
-    html = act(alice, language, "enrolment", "reject", pending[2:], apply="1", reason="Seats are for member banks.")
+    html = act(alice, language, "enrolment", "reject", pending[2:], reason="Seats are for member banks.")
     assert said(language, "Rejected %(count)d enrolment.", "Rejected %(count)d enrolments.", 1) in html
     html = act(alice, language, "enrolment", "start_training", pending[:2])
     assert (
@@ -169,5 +174,5 @@ def test_the_self_study_actions_say_what_they_did(alice: Client, institution, la
     ]
     html = act(alice, language, "selfstudyentry", "confirm", entries[:2])
     assert said(language, "Confirmed %(count)d self-study entry.", "Confirmed %(count)d self-study entries.", 2) in html
-    html = act(alice, language, "selfstudyentry", "reject", entries[2:], reason="第二章未讀完", apply="1")
+    html = act(alice, language, "selfstudyentry", "reject", entries[2:], reason="第二章未讀完")
     assert said(language, "Rejected %(count)d self-study entry.", "Rejected %(count)d self-study entries.", 1) in html

@@ -1,5 +1,6 @@
-"""A reject action that asks for a reason answers the reason's post with a redirect to the change list (the
-filters kept), which shows what was done: reloading the list does not post the rejection again."""
+"""A reject action that asks for a reason answers the reason's post with a redirect (303) to the change list (the
+filters kept), which shows what was done: reloading the list does not post the rejection again. (The reason is
+asked on a page of its own: tests/courses/test_action_form_pages.py.)"""
 
 import pytest
 
@@ -18,14 +19,14 @@ SELF_STUDY = "/en/admin/courses/selfstudyentry/?status__exact=logged"
 
 def rejected_with_reason(client, url: str, pk: int):
     asked = client.post(url, {"action": "reject", "_selected_action": [pk]})
-    assert asked.status_code == 200 and 'name="reason"' in asked.content.decode()
-    return client.post(url, {"action": "reject", "_selected_action": [pk], "apply": "1", "reason": "No seats left."})
+    assert 'name="reason"' in client.get(asked["Location"]).content.decode()
+    return client.post(asked["Location"], {"apply": "1", "reason": "No seats left."})
 
 
 def test_rejecting_enrolments_redirects_to_the_list_that_says_so(alice, institution):
     enrolment = services.do_enrol(trainee=UserFactory(), cohort=CohortFactory(institution=institution))
     response = rejected_with_reason(alice, ENROLMENTS, enrolment.pk)
-    assert (response.status_code, response["Location"]) == (302, ENROLMENTS)
+    assert (response.status_code, response["Location"]) == (303, ENROLMENTS)
     assert "Rejected 1 enrolment." in alice.get(response["Location"]).content.decode()
     enrolment.refresh_from_db()
     assert (enrolment.state, enrolment.decision_note) == ("rejected", "No seats left.")
@@ -34,7 +35,7 @@ def test_rejecting_enrolments_redirects_to_the_list_that_says_so(alice, institut
 def test_rejecting_self_study_redirects_to_the_list_that_says_so(alice, trainee, institution):
     entry = logged(enrolled(trainee, institution))
     response = rejected_with_reason(alice, SELF_STUDY, entry.pk)
-    assert (response.status_code, response["Location"]) == (302, SELF_STUDY)
+    assert (response.status_code, response["Location"]) == (303, SELF_STUDY)
     assert "Rejected 1 self-study entry." in alice.get(response["Location"]).content.decode()
     entry.refresh_from_db()
     assert (entry.status, entry.decision_note) == ("rejected", "No seats left.")

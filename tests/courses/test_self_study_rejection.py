@@ -41,11 +41,14 @@ def entry(trainee, institution) -> SelfStudyEntry:
 
 
 def reject(client: Client, entry: SelfStudyEntry, **form) -> str:
-    response = client.post(
-        "/en/admin/courses/selfstudyentry/",
-        {"action": "reject", "_selected_action": [entry.pk], **form},
-        follow=True,
-    )
+    """The change list's post of the action (which leads to the reason's page), or with ``form`` that page's form
+    posted; the page it lands on."""
+    if form:
+        page = f"/en/admin/courses/selfstudyentry/action/reject/?ids={entry.pk}"
+        response = client.post(page, form, follow=True)
+    else:
+        selected = {"action": "reject", "_selected_action": [entry.pk]}
+        response = client.post("/en/admin/courses/selfstudyentry/", selected, follow=True)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -86,7 +89,7 @@ def test_the_trainee_reads_the_reason_and_nobody_else_does(entry, trainee, insti
 
     page = client.get("/en/dashboard/").content.decode()
     table = page[page.index('id="self-study"') :]
-    assert "rejected" in table and f"Reason: {REASON}" in table
+    assert "Rejected" in table and f"Reason: {REASON}" in table
 
     assert REASON not in logged_in(cohort_mate.trainee).get("/en/dashboard/").content.decode()
 

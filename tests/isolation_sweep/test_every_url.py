@@ -35,6 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import Employer
 from accounts.scoping import EmployerScopedAdmin, InstitutionScopedAdmin
 from certification.models import CEEnrolment, Certificate
+from courses.admin.actions import ActionFormPages, form_page_name
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
 from exchange.models import Post, PostReport
@@ -305,10 +306,58 @@ FOREIGN |= {
     ]
     for name in ("supervision:cohort_results", "supervision:cohort_progress")
 }
+
+
+# The page of each admin action that asks a form first (courses.admin.actions.form_action), its rows named in its
+# address (?ids=…): with B's rows, A's staff are sent back to their change list ("none of the selected rows is
+# among yours"; the certificate actions are the office's: 403), on a GET as on the form's post, B's rows unchanged.
+def _form_action_probes(b: Theirs, model, model_admin, action: str) -> list[Probe]:
+    from django.forms.models import model_to_dict
+
+    rows = foreign_rows(model, model_admin, b.world)[:2]
+    assert rows, f"the isolation world gives institution B no {model._meta.label}: extend tests/isolation.py"
+    before = {row.pk: model_to_dict(row) for row in rows}
+    page = admin_url(model, f"action_{action}") + "?ids=" + ",".join(str(row.pk) for row in rows)
+
+    def unchanged() -> bool:
+        return all(model_to_dict(model._default_manager.get(pk=pk)) == seen for pk, seen in before.items())
+
+    back = admin_url(model, "changelist")
+    return [
+        Probe(page, refused_to=back, unchanged=unchanged),
+        Probe(page, "post", {"apply": "1", "reason": "sweep", "hours": "6"}, refused_to=back, unchanged=unchanged),
+    ]
+
+
+FOREIGN |= {
+    f"admin:{form_page_name(model._meta, action)}": (
+        lambda b, m=model, a=model_admin, action=action: _form_action_probes(b, m, a, action)
+    )
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, ActionFormPages)
+    for action in model_admin.form_actions()
+}
 FOREIGN["supervision:recompute"] = lambda b: [
     # The office's button; nobody else may start a recomputation (no row is made).
     Probe(reverse("supervision:recompute"), "post", unchanged=lambda: not RecomputeRun.objects.exists()),
 ]
+
+
+def _address_change_probes(b: Theirs) -> list[Probe]:
+    """Trainee B's own link to a new log-in address (accounts.address_change), as if A's people held B's mail: it
+    answers only B, signed in (a visitor is sent to log in), and B's log-in stays as it is."""
+    from accounts.address_change import change_token
+
+    trainee = b.world.trainee_b
+    path = reverse("accounts:email_change_confirm", args=[change_token(trainee, "bravo.new@mail.example")])
+
+    def unchanged() -> bool:
+        return type(trainee).objects.filter(pk=trainee.pk, email=trainee.email).exists()
+
+    return [Probe(path, method, unchanged=unchanged) for method in ("get", "post")]
+
+
+FOREIGN["accounts:email_change_confirm"] = _address_change_probes
 
 # Patterns naming a row that everyone may see by design. They are still asked for, and must not
 # show B's private data.
@@ -326,8 +375,10 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
         lambda b: [Probe(reverse("training:cohort", args=[b.enrolment.cohort.code]))],
     ),
     "training:enrol": (
-        "any trainee may enrol in any institution's open cohort; that is what the catalog is for",
-        lambda b: [Probe(reverse("training:enrol", args=[b.enrolment.cohort.code]), "post", actors=("anonymous",))],
+        "any trainee may enrol in any institution's open cohort; that is what the catalog is for (a GET is the "
+        "confirmation page, naming what the cohort's public page names)",
+        lambda b: [Probe(reverse("training:enrol", args=[b.enrolment.cohort.code])),
+                   Probe(reverse("training:enrol", args=[b.enrolment.cohort.code]), "post", actors=("anonymous",))],
     ),
     "certification:ce_enrol": (
         "published continuing-education courses of every institution are open to every holder; only "
@@ -381,6 +432,8 @@ NO_OBJECT: dict[str, str] = {
     "accounts:password_reset_done": "a notice",
     "accounts:password_reset_complete": "a notice",
     "accounts:profile": "the user's own profile",
+    "accounts:password_change": "changes the signed-in user's own password",
+    "accounts:email_change": "asks a new log-in address for the signed-in user's own account",
     "second_factor:verify": "the staff person's own second step",
     "second_factor:enrol": "sets up the staff person's own authenticator",
     "second_factor:recovery_codes": "the staff person's own recovery codes, once",
