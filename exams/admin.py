@@ -386,8 +386,9 @@ class CourseResultAdmin(ReadOnlyAdmin):
 
 
 class EssayGradeForm(forms.ModelForm):
-    """The score goes through ``grading.check_grade_essay`` here, so that a refusal shows on the form, with
-    what the grader typed, and nothing is said to be saved."""
+    """The score goes through ``grading.check_grade_essay`` here and the note through ``grading.check_grader_note``,
+    so that a refusal shows on the form, under its field, with what the grader typed, and nothing is said to be
+    saved."""
 
     class Meta:
         model = EssayAnswer
@@ -404,6 +405,9 @@ class EssayGradeForm(forms.ModelForm):
         if data.get("score") is not None:
             with refusal_shown_on(self, "score"):
                 grading.check_grade_essay(grader=self.user, item=self.instance, score=data["score"])
+        if "grader_note" in data:
+            with refusal_shown_on(self, "grader_note"):
+                grading.check_grader_note(data["grader_note"])
         return data
 
 

@@ -68,6 +68,9 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
                 f'<textarea class="form-control" id="answer-{position}" name="q{position}" rows="8"'
                 f' maxlength="{int(essay_max_chars)}">{escape(saved)}</textarea>'
                 f'<div class="form-text">{at_most}</div>'
+                # What a save took out of the answer (invisible control characters), filled by attempt.js.
+                f'<div class="alert alert-warning small py-2 mt-2 mb-0 d-none essay-notice" id="notice-{position}"'
+                f' role="status"></div>'
             )
         else:
             options = {str(option["key"]): option for option in row["question__options"]}

@@ -9,8 +9,9 @@ family stands (the live one, or an earlier one the export lists too) is left alo
 stored keep their stored keys (:func:`with_stored_keys`, which the admin's form shares).
 
 Everything is typed as staff type into Excel: a column of choices takes the value or its name in either language
-(``single``, 單選題, "single choice"); the options are a cell per language, one option a line (Alt+Enter) or
-separated by ``|`` as the export writes them, keyed A, B, C … in that order; ``correct`` holds letters (``B``,
+(``single``, 單選題, "single choice"); the options are a cell per language, one option a line (Alt+Enter; a ``|`` in
+a line is then the option's) or, in a cell of one line, separated by ``|``, keyed A, B, C … in that order (the
+export writes them separated by ``|``, or one a line where an option holds a ``|``); ``correct`` holds letters (``B``,
 ``A,C``, full-width or with 、 too). A cell that cannot be what its column holds is refused under its column, with
 every other such cell of the row; a row whose cells all read is held to every rule of the question bank at once
 (``question_bank.check_question_data``).
@@ -64,9 +65,11 @@ IMPORT_HEADERS = [header for header in HEADERS if header != "version"]
 REQUIRED_HEADERS = ["course", "knowledge_area", "difficulty", "type", "text_zh", "text_en"]
 #: The question field each column fills, for the column's name on the page ("類型 (type)").
 COLUMN_FIELDS = {"type": "question_type", "options_zh": "options", "options_en": "options"}
-#: What the export writes between options; the import reads it, or a line break, between options.
+#: What the export writes between options, or a line break where an option holds a ``|`` (:func:`separator_for`).
 SEPARATOR = " | "
-OPTION_BREAK = re.compile(r"\r\n|\r|\n|\|")
+#: A cell of more than one line holds one option a line (a ``|`` in it is the option's); one of one line holds
+#: options separated by ``|`` (:func:`options_of`).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 #: Between the letters of ``correct``: commas (full-width ones are folded), 、, semicolons, | or spaces.
 LETTER_BREAK = re.compile(r"[\s,;|、]+")
 KEYS = string.ascii_uppercase
@@ -75,11 +78,19 @@ KEYS = string.ascii_uppercase
 Refuse = Callable[[str, str], None]
 
 
+def separator_for(options: list[dict[str, Any]]) -> str:
+    """What the export writes between a question's options: `` | ``, or a line break where an option holds a ``|``
+    (the import then reads the cell one option a line; no option holds a line break, ``question_bank``'s rule)."""
+    if any("|" in str(option.get(language, "")) for option in options for language in ("zh", "en")):
+        return "\n"
+    return SEPARATOR
+
+
 def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
     """The questions as the import reads them back: imported unchanged, the file changes nothing."""
     data = tablib.Dataset(headers=HEADERS)
     for q in questions.select_related("course").order_by("course__code", "pk"):
-        typed = options_as_typed(q.options, q.correct, separator=SEPARATOR)
+        typed = options_as_typed(q.options, q.correct, separator=separator_for(q.options))
         data.append([
             str(q.family), q.version, q.course.code, q.knowledge_area, q.difficulty, q.question_type, q.status,
             q.text_zh, q.text_en, typed["options_zh"], typed["options_en"], typed["correct"], q.rubric_zh,
@@ -126,7 +137,8 @@ def column_descriptions() -> dict[str, str]:
         "text_en": _("The question in English."),
         "options_zh": _(
             "The options in Traditional Chinese, in the order A, B, C …: each on a line of its own in the cell "
-            "(Alt+Enter in Excel), or separated by |. Empty for an essay question."
+            "(Alt+Enter in Excel; a | is then part of its option), or all on one line separated by |. Empty for an "
+            "essay question."
         ),
         "options_en": _("The same options in English: as many, in the same order, written the same way."),
         "correct": _(
@@ -293,7 +305,8 @@ def options_and_correct(
 ) -> tuple[list[dict[str, str]], list[str]]:
     """A question's options and correct keys as staff write them, in an import row's cells or the admin's
     fields (``options_zh``, ``options_en``, ``correct``, the names ``refuse`` is given): the options one a line
-    or separated by ``|`` in each language, keyed A, B, C … in that order, and the correct options' letters."""
+    or, on one line, separated by ``|`` in each language (:func:`options_of`), keyed A, B, C … in that order, and
+    the correct options' letters."""
     zh = options_of(options_zh, "options_zh", refuse)
     en = options_of(options_en, "options_en", refuse)
     if len(zh) != len(en):
@@ -317,7 +330,7 @@ def _by_place(options: list[dict[str, Any]], correct: list[str]) -> tuple[list[t
 def options_as_typed(options: list[dict[str, Any]], correct: list[str], *, separator: str) -> dict[str, str]:
     """A question's ``options_zh``, ``options_en`` and ``correct`` as staff type them and
     :func:`options_and_correct` reads them back: each language's options in order, ``separator`` between them
-    (the export's ``|``, the admin form's line break), and the correct options' letters."""
+    (the export's, :func:`separator_for`; the admin form's line break), and the correct options' letters."""
     texts, letters = _by_place(options, correct)
     return {
         "options_zh": separator.join(zh for zh, _en in texts),
@@ -338,8 +351,11 @@ def with_stored_keys(
 
 
 def options_of(typed: str, column: str, refuse: Refuse) -> list[str]:
-    """The options a cell holds, one a line or separated by ``|``; a line break or ``|`` at either end is none."""
-    options = [piece.strip() for piece in OPTION_BREAK.split(typed)]
+    """The options a cell holds: one a line where it has more than one line (a ``|`` in a line is the option's, as
+    the export writes an option that holds one), else separated by ``|``; a line break or ``|`` at either end is
+    none."""
+    lines = LINE_BREAK.split(typed.strip())
+    options = [piece.strip() for piece in (lines if len(lines) > 1 else lines[0].split("|"))]
     while options and not options[-1]:
         options.pop()
     while options and not options[0]:

@@ -154,6 +154,9 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
 def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
     """POST ``{"question": <position>, "choices": [<shown index>, …]}`` or ``{"question": n, "text": "…"}``.
 
+    An essay saved without invisible control characters (``attempts.without_control_characters``) is answered with
+    ``removed`` (their code points), ``text`` (what was saved) and ``notice`` (what the page shows).
+
     Without a session (it ended, or the trainee logged out in another tab) the answer is a 403 that says so
     (``logged_out``), not the log-in page: the exam page would read that page's 200 as "saved"."""
     if not request.user.is_authenticated:
@@ -174,7 +177,10 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
         )
     except ExamError as error:
         return JsonResponse({"ok": False, "code": error.code, "error": str(error)}, status=STATUS.get(error.code, 400))
-    return JsonResponse({"ok": True, "question": item.position, "saved_at": item.answered_at.isoformat()})
+    saved = {"ok": True, "question": item.position, "saved_at": item.answered_at.isoformat()}
+    if item.removed:  # the page shows the notice and, unless typed on meanwhile, the text kept
+        saved |= {"removed": list(item.removed), "text": item.answer, "notice": attempts.removal_notice(item)}
+    return JsonResponse(saved)
 
 
 @login_required

@@ -6,9 +6,9 @@ each, a query parameter its operation does not list (``unknown_parameter``), a p
 takes one value (``repeated_parameter``: which of the two did the client mean?), and a value outside the
 ``enum`` the schema gives (``invalid_choice``, listing the values).
 
-What an operation lists is read from the schema document itself (:func:`documented_query_parameters`:
-drf-spectacular's generator, as ``/api/v1/schema/`` serves it, once per process), so the server and the
-schema cannot drift: a parameter declared on a view (``extend_schema(parameters=…)``, the pagination's
+What an operation lists is read from the schema document itself (:func:`documented_query_parameters`: the
+document ``/api/v1/schema/`` serves, :func:`hr_api.schema.generated_schema`, read once per process), so the server
+and the schema cannot drift: a parameter declared on a view (``extend_schema(parameters=…)``, the pagination's
 ``cursor`` and ``page_size``) is taken, anything else refused. An endpoint outside the schema (the schema
 itself, :mod:`hr_api.views.schema`) lists its own to :func:`check_query`.
 
@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -43,15 +44,22 @@ def _resolve(schema: dict[str, Any], components: Mapping[str, Any]) -> dict[str,
     return schema
 
 
-@functools.cache  # once per process (two threads may both build it the first time: the same document)
+@functools.cache  # once per process (two threads may both read it the first time: the same answer)
 def _documented() -> dict[tuple[type, str], dict[str, dict[str, Any]]]:
-    from drf_spectacular.generators import SchemaGenerator
+    """Each operation's query parameters, by view class and method, read from the schema the schema view serves
+    in the site's language (:func:`hr_api.schema.generated_schema`: not generated again here). Names, types and
+    enums are the same in every language. The generator only lists the endpoints (their paths as the schema
+    writes them), which generates nothing."""
+    from drf_spectacular.settings import spectacular_settings
 
-    generator = SchemaGenerator()
-    document = generator.get_schema(request=None, public=True)
+    from hr_api.schema import generated_schema
+
+    document = generated_schema(settings.LANGUAGE_CODE)
+    generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
+    endpoints = generator.endpoint_inspector_cls(generator.patterns, generator.urlconf).get_api_endpoints()
     components = document.get("components", {}).get("schemas", {})
     documented: dict[tuple[type, str], dict[str, dict[str, Any]]] = {}
-    for path, _regex, method, callback in generator.endpoints:
+    for path, _regex, method, callback in endpoints:
         view = generator.create_view(callback, method)
         operation = document["paths"].get(generator.coerce_path(path, method, view), {}).get(method.lower())
         if operation is None:  # left out of the schema: it documents no parameter

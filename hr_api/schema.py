@@ -11,10 +11,27 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import Any
 
+from django.conf import settings
+from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
+from drf_spectacular.settings import spectacular_settings
 
 from core.text_rules import REFUSED_CATEGORIES
+
+
+@functools.lru_cache(maxsize=len(settings.LANGUAGES))
+def generated_schema(language: str) -> dict[str, Any]:
+    """The schema in ``language``, generated once a process: it is read from the code, which does not change
+    while the process runs. Generated without the request, as ``manage.py spectacular`` does (the same
+    document): nothing a caller sends can reach the copy every later caller is served. The schema view
+    (hr_api.views.schema, which forgets it when a test changes a setting) serves it, and the check of
+    every operation's query parameters (hr_api.parameters) reads it; neither changes it."""
+    generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
+    with translation.override(language):
+        schema: dict[str, Any] = generator.get_schema(request=None, public=True)
+    return schema
 
 
 def _regex_class(codes: list[int]) -> str:

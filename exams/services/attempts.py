@@ -10,6 +10,7 @@ import datetime
 import json
 import random
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -24,6 +25,7 @@ from django.utils.translation import ngettext_lazy
 from accounts.converters import parse_id
 from accounts.scoping import institution_of, is_program_office
 from core.tasks import enqueue_on_commit
+from core.text_rules import REFUSED_CATEGORIES, TEXT_LAYOUT, first_control_character
 from courses.models import Cohort, CurriculumCourse
 
 from .. import selectors
@@ -297,43 +299,83 @@ def do_start_attempt(*, trainee: User, sitting: Sitting, now: datetime.datetime 
     return attempt
 
 
-def _parse_answer(kind: str, option_order: list[str], payload: Mapping[str, Any], essay_max_chars: int) -> Any:
-    """The stored form of an answer: option keys for choices, the text for an essay, None to clear."""
+def without_control_characters(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without the control and format characters that text of many lines refuses (core.text_rules: its
+    layout, :data:`~core.text_rules.TEXT_LAYOUT`, is kept), and the ones taken out, as ``U+XXXX``, each once in
+    the order they first appear."""
+    if first_control_character(text, allowed=TEXT_LAYOUT) is None:
+        return text, ()
+    kept: list[str] = []
+    removed: dict[str, None] = {}
+    for char in text:
+        if unicodedata.category(char) in REFUSED_CATEGORIES and char not in TEXT_LAYOUT:
+            removed[f"U+{ord(char):04X}"] = None
+        else:
+            kept.append(char)
+    return "".join(kept), tuple(removed)
+
+
+def _parse_answer(
+    kind: str, option_order: list[str], payload: Mapping[str, Any], essay_max_chars: int
+) -> tuple[Any, tuple[str, ...]]:
+    """The stored form of an answer (option keys for choices, the text for an essay, None to clear), and the
+    invisible characters taken out of an essay (:func:`without_control_characters`)."""
     if kind == QuestionType.ESSAY:
         text = payload.get("text")
         if text is None:
-            return None
+            return None, ()
         if not isinstance(text, str):
             raise ExamError("bad_answer", _("An essay answer must be text."))
-        # PostgreSQL keeps no NUL in text or JSON. One shows nothing and means nothing in an essay (a
-        # paste can bring it), so it is left out, as from a discussion post (exchange), rather than
-        # refusing every later save of the essay for a character the trainee can neither see nor find.
-        text = text.replace("\x00", "")
+        # The rule of text of many lines (core.text_rules): a bidirectional control would show the grader other
+        # text than was written, a zero-width one hides, and PostgreSQL keeps no NUL. Each is taken out, and the
+        # answer says so (:func:`removal_notice`), rather than refused: the trainee can neither see nor find it,
+        # and a refusal would refuse every later save of the essay until the deadline.
+        text, removed = without_control_characters(text)
         if len(text) > essay_max_chars:
             raise ExamError(
                 "too_long",
                 _("Your answer is %(length)s characters long; the limit is %(limit)s. It was not saved.")
                 % {"length": len(text), "limit": essay_max_chars},
             )
-        return text
+        return text, removed
     choices = payload.get("choices")
     if choices is None:
-        return None
+        return None, ()
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
         raise ExamError("bad_answer", _("Choose options from the question."))
     if any(c < 0 or c >= len(option_order) for c in choices) or len(set(choices)) != len(choices):
         raise ExamError("bad_answer", _("That option does not exist in this question."))
     if kind != QuestionType.MULTIPLE and len(choices) > 1:
         raise ExamError("bad_answer", _("Choose one option only."))
-    return sorted(option_order[c] for c in choices)
+    return sorted(option_order[c] for c in choices), ()
 
 
 @dataclass(frozen=True)
 class SavedAnswer:
+    """An answer as stored; ``removed``: the invisible characters taken out of an essay (``U+XXXX``)."""
+
     pk: int
     position: int
     answer: Any
     answered_at: datetime.datetime
+    removed: tuple[str, ...] = ()
+
+
+def removal_notice(saved: SavedAnswer) -> str:
+    """What the exam page tells the trainee of the characters taken out of their essay, in the active language
+    ("" when none were)."""
+    if not saved.removed:
+        return ""
+    return str(
+        ngettext_lazy(
+            "Your answer to question %(n)s contained an invisible control character (%(chars)s). It was removed: "
+            "your answer is saved without it.",
+            "Your answer to question %(n)s contained invisible control characters (%(chars)s). They were removed: "
+            "your answer is saved without them.",
+            "count",
+        )
+        % {"n": saved.position, "chars": ", ".join(saved.removed), "count": len(saved.removed)}
+    )
 
 
 _MAX_POSITION = 32767  # AttemptQuestion.position is a PositiveSmallIntegerField
@@ -373,8 +415,8 @@ def _save_if_open_sql() -> str:
 def do_save_answer(
     *, attempt_id: int, trainee_id: int, position: Any, payload: Mapping[str, Any], now: datetime.datetime | None = None
 ) -> SavedAnswer:
-    """Store the answer as given (last write wins; an essay without NUL characters), or refuse and leave
-    the stored answer as it was.
+    """Store the answer as given (last write wins; an essay without invisible control characters, which
+    ``removed`` names), or refuse and leave the stored answer as it was.
 
     The write is one conditional UPDATE that re-checks the attempt is open and within deadline
     plus grace, so a save racing the submit cannot land after it.
@@ -404,7 +446,7 @@ def do_save_answer(
         )
     if isinstance(option_order, str):  # JSON arrives as text from a plain cursor
         option_order = json.loads(option_order)
-    answer = _parse_answer(kind, option_order, payload, essay_max_chars)
+    answer, removed = _parse_answer(kind, option_order, payload, essay_max_chars)
     params = [
         AttemptQuestion._meta.get_field("answer").get_db_prep_save(answer, connection),
         connection.ops.adapt_datetimefield_value(now),
@@ -417,7 +459,7 @@ def do_save_answer(
         updated = cursor.rowcount
     if not updated:
         raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
-    return SavedAnswer(pk=item_id, position=position, answer=answer, answered_at=now)
+    return SavedAnswer(pk=item_id, position=position, answer=answer, answered_at=now, removed=removed)
 
 
 @transaction.atomic

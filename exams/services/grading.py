@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.scoping import institution_of, is_program_office
 from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement
 from core.tasks import enqueue_on_commit
+from core.text_rules import refuse_control_characters_in_text
 
 from .. import selectors
 from ..models import OBJECTIVE_TYPES, Attempt, AttemptQuestion, CourseResult, ExamPaper, QuestionType
@@ -234,8 +236,19 @@ def final_essay_explanation(item: AttemptQuestion) -> str:
     )
 
 
-def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | None = None) -> None:
-    """Whether ``grader`` may give ``item`` (an essay of an attempt waiting for essay grading) ``score``."""
+def check_grader_note(note: str) -> None:
+    """A grader's note is read by other staff (the institution's graders and admins, the program office): like
+    every reason given in admin it keeps its lines and tabs and refuses any other invisible control character
+    (core.text_rules), which could show its readers other text than was written (``field``: ``grader_note``)."""
+    try:
+        refuse_control_characters_in_text(note)
+    except ValidationError as refused:
+        raise ExamError("control_character", refused.messages[0], field="grader_note") from None
+
+
+def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | None = None, note: str = "") -> None:
+    """Whether ``grader`` may give ``item`` (an essay of an attempt waiting for essay grading) ``score``, with
+    ``note`` (:func:`check_grader_note`)."""
     if not is_program_office(grader):
         institution = institution_of(grader)
         if institution is None or institution.pk != item.attempt.sitting.cohort.institution_id:
@@ -250,6 +263,7 @@ def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | N
         raise ExamError(
             "bad_score", _("The score must be from 0 to %(max)s.") % {"max": plain_number(item.question.max_score)}
         )
+    check_grader_note(note)
 
 
 @transaction.atomic
@@ -260,7 +274,7 @@ def do_grade_essay(
     item = AttemptQuestion.objects.select_related("question", "attempt__sitting__cohort").get(pk=item_id)
     attempt = Attempt.objects.select_for_update().select_related("paper").get(pk=item.attempt_id)
     item.attempt.state = attempt.state  # as locked
-    check_grade_essay(grader=grader, item=item, score=score)
+    check_grade_essay(grader=grader, item=item, score=score, note=note)
     score = Decimal(score)
     previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()

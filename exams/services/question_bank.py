@@ -30,6 +30,12 @@ class QuestionRefused(ExamError):
         self.messages = messages
 
 
+def _has_line_break(text: str) -> bool:
+    """Whether ``text`` breaks a line anywhere (where ``str.splitlines`` would: a line feed, a carriage return, a
+    vertical tab as a word processor pastes one, U+2028 …)."""
+    return text.splitlines() != [text]
+
+
 def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
     """Every rule the shape of a question of its type breaks (empty: none). A rule that needs an earlier
     one to hold (the options' keys need options that are a list) is judged only when that one holds."""
@@ -68,6 +74,9 @@ def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
         if not str(option.get("zh", "")).strip() or not str(option.get("en", "")).strip():
             return [*problems, _("Every option needs its text in both languages.")]
         keys.append(str(option["key"]))
+    if any(_has_line_break(str(option[language])) for option in options for language in ("zh", "en")):
+        # The admin form and the import read one option a line: an option of two could not be written back.
+        problems.append(_("An option is one line: write it without line breaks."))
     if len(set(keys)) != len(keys):
         problems.append(_("Option keys must differ."))
     if kind == QuestionType.TRUE_FALSE and len(keys) != 2:

@@ -12,7 +12,6 @@ from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseBase
 from django.test.signals import setting_changed
 from django.utils import translation
-from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -21,18 +20,8 @@ from rest_framework.response import Response
 from hr_api.auth import AddressRateThrottle
 from hr_api.errors import problem_handler
 from hr_api.parameters import check_query
+from hr_api.schema import generated_schema
 from hr_api.views.base import BodyNotAllowed
-
-
-@functools.lru_cache(maxsize=len(settings.LANGUAGES))
-def generated_schema(language: str) -> dict[str, Any]:
-    """The schema in ``language``, generated once a process: it is read from the code, which does not change
-    while the process runs. Generated without the request, as ``manage.py spectacular`` does (the same
-    document): nothing a caller sends can reach the copy every later caller is served."""
-    generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
-    with translation.override(language):
-        schema: dict[str, Any] = generator.get_schema(request=None, public=True)
-    return schema
 
 
 # A key per language, renderer and media type as negotiated: ``Accept`` may carry parameters of the
@@ -89,9 +78,13 @@ class SchemaView(SpectacularAPIView):
     def _get_schema_response(self, request: Request) -> HttpResponse:
         # Within drf-spectacular's get(), in the language of ``?lang=`` if given. No version: ``?version=`` is
         # refused (PARAMETERS) and the API sets no versioning class.
+        language = translation.get_language()
         renderer: Callable[[], BaseRenderer] = type(request.accepted_renderer)
-        content_type, content = rendered_schema(translation.get_language(), renderer, request.accepted_media_type)
+        content_type, content = rendered_schema(language, renderer, request.accepted_media_type)
         response = HttpResponse(content, content_type=content_type)
+        # The language the schema is written in: LocaleMiddleware would name the request's, after ``?lang=``
+        # has ended (it sets the header only where none is).
+        response["Content-Language"] = language
         filename = self._get_filename(request, None)  # type: ignore[no-untyped-call]  # drf-spectacular's, untyped
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response

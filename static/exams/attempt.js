@@ -48,6 +48,29 @@
     return { question: position, choices: choices };
   }
 
+  // Where ``at`` (an index into ``typed``) lands in ``kept``, which is ``typed`` with characters taken out.
+  function landing(typed, kept, at) {
+    var j = 0;
+    for (var i = 0; i < at && j < kept.length; i++) { if (typed[i] === kept[j]) j++; }
+    return j;
+  }
+
+  // The server saved an essay without invisible control characters: say so under the question, and show the
+  // text it kept unless the trainee has typed on since (the next save takes those out in turn).
+  function showRemoved(body, data) {
+    var fieldset = document.querySelector('#exam fieldset.question[data-question="' + body.question + '"]');
+    if (!fieldset || !data.notice) return;
+    var notice = fieldset.querySelector(".essay-notice");
+    if (notice) { notice.textContent = data.notice; notice.classList.remove("d-none"); }
+    var area = fieldset.querySelector("textarea");
+    if (!area || typeof data.text !== "string" || area.value !== body.text) return;
+    var focused = document.activeElement === area;
+    var start = landing(area.value, data.text, area.selectionStart);
+    var end = landing(area.value, data.text, area.selectionEnd);
+    area.value = data.text;
+    if (focused) area.setSelectionRange(start, end);
+  }
+
   function flush() {
     if (inFlight) return;
     var keys = Object.keys(pending);
@@ -68,6 +91,7 @@
           if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) delete pending[keys[0]];
           remember();
           errorBox.classList.add("d-none");
+          showRemoved(body, data);
           flush();
         } else if (data.code === "logged_out") {
           // The session ended: keep every answer here and try again until the trainee has logged in anew.

@@ -569,7 +569,7 @@ ORDER = ["k3", "k1", "k2", "k0"]  # the order the options were shown in (not the
     ],
 )
 def test_an_answer_is_stored_as_the_keys_of_the_options_shown(kind, payload, stored):
-    assert attempts._parse_answer(kind, ORDER, payload, 20) == stored
+    assert attempts._parse_answer(kind, ORDER, payload, 20) == (stored, ())  # (the answer, nothing taken out)
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_the_office_adds_a_single_choice_question_one_option_a_line(world, offic
 
 def test_the_office_adds_a_multiple_choice_question_with_letters_as_typed_in_chinese(world, office):
     form = question_form(world, question_type="multiple", correct="Ａ、ｃ", max_score="2",
-                         options_zh="甲 | 乙\r\n丙", options_en="a | b\r\nc")  # fmt: skip
+                         options_zh="甲 | 乙 | 丙", options_en="a\r\nb\r\nc")  # fmt: skip
     assert office.post(english("admin:exams_question_add"), form).status_code == 302
     added = Question.objects.get(text_en="What is the deposit insurance limit?")
     assert [option["zh"] for option in added.options] == ["甲", "乙", "丙"]

@@ -1,0 +1,96 @@
+"""/api/v1/schema/ says the language it is written in (``Content-Language``: the one of ``?lang=`` when given, else
+the request's), and the check of every operation's query parameters (hr_api.parameters) reads the schema the view
+serves rather than generating it again: the schema is generated once per language and process."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.conf import settings
+from django.test import Client
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
+
+from hr_api import parameters
+from hr_api.views.certificates import CertificateListView
+from hr_api.views.schema import generated_schema, rendered_schema
+
+pytestmark = pytest.mark.django_db
+
+SCHEMA_URL = "/api/v1/schema/"
+
+
+@pytest.fixture(autouse=True)
+def nothing_generated_yet():
+    generated_schema.cache_clear()
+    rendered_schema.cache_clear()
+    parameters._documented.cache_clear()
+    yield
+    generated_schema.cache_clear()
+    rendered_schema.cache_clear()
+    parameters._documented.cache_clear()
+
+
+@pytest.fixture
+def generations(monkeypatch) -> list[str]:
+    """The language of each schema generation."""
+    calls: list[str] = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        calls.append(translation.get_language())
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    return calls
+
+
+def title_of_certificate_number(response) -> str:
+    return yaml.safe_load(response.content)["components"]["schemas"]["Certificate"]["properties"]["number"]["title"]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept_language", "language", "title"),
+    [
+        ({"lang": "en"}, "", "en", "Certificate number"),
+        ({"lang": "en"}, "zh-hant", "en", "Certificate number"),
+        ({"lang": "zh-hant"}, "en", "zh-hant", "證書編號"),
+        ({}, "en", "en", "Certificate number"),
+        ({}, "", "zh-hant", "證書編號"),
+    ],
+)
+def test_the_schema_says_the_language_it_is_written_in(query, accept_language, language, title):
+    headers = {"HTTP_ACCEPT_LANGUAGE": accept_language} if accept_language else {}
+    for fmt in ({}, {"format": "json"}):
+        response = Client().get(SCHEMA_URL, {**query, **fmt}, **headers)
+        assert response.status_code == 200
+        assert response["Content-Language"] == language
+    assert title_of_certificate_number(Client().get(SCHEMA_URL, query, **headers)) == title  # the bytes' language
+
+
+def test_a_refusal_says_the_language_of_its_message():
+    """A refused query (``?lang=`` itself unknown) answers in the request's language, and says so."""
+    response = Client().get(SCHEMA_URL, {"lang": "fr"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response["Content-Language"] == "en" and "Unknown value" in response.content.decode()
+
+
+def test_the_parameters_check_reads_the_schema_the_view_serves(generations):
+    """An API request (its query parameters checked against the schema) and the schema page, in the site's
+    language: one generation between them, whichever comes first."""
+    assert parameters.documented_query_parameters(CertificateListView, "GET")  # the list takes its filters
+    assert Client().get(SCHEMA_URL, {"lang": settings.LANGUAGE_CODE}).status_code == 200
+    assert generations == [settings.LANGUAGE_CODE]
+
+
+def test_the_parameters_check_in_english_generates_no_other_schema(generations):
+    """The check reads names and enums, the same in every language: an English request reuses the site's
+    language's schema, and the schema page in English is generated once more, once."""
+    client = Client()
+    assert client.get(SCHEMA_URL, {"lang": settings.LANGUAGE_CODE}).status_code == 200
+    with translation.override("en"):
+        documented = parameters.documented_query_parameters(CertificateListView, "GET")
+    assert documented and "status" in documented and documented["status"].get("enum")
+    assert client.get(SCHEMA_URL, {"lang": "en"}).status_code == 200
+    assert client.get(SCHEMA_URL, {"lang": "en", "format": "json"}).status_code == 200
+    assert generations == [settings.LANGUAGE_CODE, "en"]
