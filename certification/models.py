@@ -1,5 +1,3 @@
-import secrets
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,10 +11,14 @@ from core.fields import acting_user, announcement_claim
 from core.models import Created, Decided, MailClaim, SyncedTimestamped, Timestamped
 from courses.models import Delivery
 
+from .numbers import new_code
+
 
 def new_verification_code() -> str:
-    # 16 random bytes: not guessable, short enough for a QR code and a printed line.
-    return secrets.token_urlsafe(16)
+    # 100 random bits in 20 characters of Crockford's base32 (no I, L, O or U; capitals only): not guessable, read
+    # and typed from paper without a doubt (printed in groups of five, looked up in any case: numbers.py). Codes
+    # issued before (secrets.token_urlsafe(16)) are kept: they are on paper and in QR codes already.
+    return new_code()
 
 
 class Certificate(SyncedTimestamped):

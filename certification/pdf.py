@@ -26,6 +26,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from .models import Certificate
+from .numbers import grouped_code
 from .selectors import mask_name
 
 CJK_FONT = "STSong-Light"
@@ -111,7 +112,9 @@ def render_pdf(certificate: Certificate) -> bytes:
         ("有效期至", "Valid until", certificate.valid_until.isoformat()),
         ("發證機構", "Issued by", f"{certificate.institution.name_zh} / {certificate.institution.name_en}"),
         ("狀態", "Status", f"{STATUS_ZH[certificate.status]} / {STATUS_EN[certificate.status]}"),
-        ("驗證碼", "Verification code", certificate.verification_code),
+        # A new code in groups of five, for reading and typing (the look-up ignores the dashes); one issued
+        # before as it was printed.
+        ("驗證碼", "Verification code", grouped_code(certificate.verification_code)),
     ]
     y = height - 118 * mm
     for zh, en, value in rows:

@@ -290,28 +290,39 @@ _VERIFICATION_COLUMNS = (
 
 
 def verification_by_code(code: str) -> Verification | None:
-    """The certificate of a verification code as the public page shows it."""
-    if not code or len(code) > 40:
+    """The certificate of a verification code as the public page shows it: the code exactly as stored (a code
+    issued before ``numbers.new_code``, whose case counts, is found so only), else the new code it reads as in
+    any case, without dashes or spaces, O as 0, I and L as 1 (``numbers.canonical_code``). The two never meet: a
+    new code is 20 characters of Crockford's base32, an earlier one 22 of base64, so no folding of what was typed
+    finds an earlier code other than the one typed exactly."""
+    from .numbers import canonical_code
+
+    if not code:
         return None
-    return _verification(_VERIFICATION_BY_CODE(code))
+    if len(code) <= 40 and (rows := _VERIFICATION_BY_CODE(code)):
+        return _verification(rows)
+    canonical = canonical_code(code)
+    if canonical is None or canonical == code:
+        return None
+    return _verification(_VERIFICATION_BY_CODE(canonical))
 
 
 def verification_by_number(number: str) -> Verification | None:
-    from .numbers import is_valid_number, normalize
+    """The certificate of a number as a person typed it from paper (``numbers.canonical_number``)."""
+    from .numbers import canonical_number
 
-    if not is_valid_number(number):
+    canonical = canonical_number(number)
+    if canonical is None:
         return None
-    return _verification(_VERIFICATION_BY_NUMBER(normalize(number)))
+    return _verification(_VERIFICATION_BY_NUMBER(canonical))
 
 
 def verification_by_typed(text: str) -> Verification | None:
-    """The certificate of what the verify form was given (``numbers.typed``): its number, in any case, else
-    its verification code, whose case counts. A code never has a number's shape (no check character)."""
-    from .numbers import is_valid_number
-
-    if is_valid_number(text):
-        return verification_by_number(text)
-    return verification_by_code(text)
+    """The certificate of what the verify form was given (``numbers.typed``): its number, in any case and with
+    look-alike characters read as meant, else its verification code (``verification_by_code``). A new code is
+    20 characters and a number 18 without its dashes: neither reads as the other. An earlier code (random base64)
+    reads as a number only by a negligible chance, and is then still looked up if no certificate has that number."""
+    return verification_by_number(text) or verification_by_code(text)
 
 
 # The columns the page shows only, in one query composed once (core.prepared) and no model instance: the

@@ -28,7 +28,8 @@ def test_the_form_finds_a_certificate_by_its_verification_code(client, certifica
 
 
 def test_a_code_with_its_letters_in_the_wrong_case_is_not_found(client):
-    # A verification code is a random token whose capital and small letters differ; the page says so.
+    # A code issued before the new ones (secrets.token_urlsafe(16)) is a random token whose capital and small
+    # letters differ; the page says so (new codes are read in any case: test_verify_look_alikes.py).
     certificate = CertificateFactory(verification_code="AbCdEfGhIjKlMnOpQrStUv")
     response = client.get("/en/verify/", {"number": certificate.verification_code.swapcase()})
     assert response.status_code == 404
