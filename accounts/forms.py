@@ -2,15 +2,18 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import password_validation
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import (
     AdminUserCreationForm,
     AuthenticationForm,
+    PasswordChangeForm,
     PasswordResetForm,
     SetPasswordForm,
     UserChangeForm,
 )
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.text_rules import refuse_control_characters
@@ -77,7 +80,40 @@ class UserChangeAdminForm(UserChangeForm):  # type: ignore[type-arg]  # generic 
             field.stored = self.instance.email
 
 
-class SignUpForm(forms.Form):
+class PasswordsEmptiedNote:
+    """A refused form comes back with its password fields empty (a page never holds a password): the first of
+    them says so, above its rules, so that nobody wonders where what they typed went."""
+
+    emptied_field = ""
+    emptied_note: str | Promise = _("For your safety, the password fields were emptied: type the passwords again.")
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]  # a mixin of forms.Form
+        if self.is_bound and self._errors:  # type: ignore[attr-defined]
+            # On the bound field, which took the field's help (the password rules, Django's HTML, shown unescaped)
+            # when cleaning began.
+            bound = self[self.emptied_field]  # type: ignore[index]
+            note = format_html('<p class="mb-1 fw-semibold">{}</p>', self.emptied_note)
+            bound.help_text = note + str(bound.help_text or "")
+
+
+class ReauthenticationMixin:
+    """The signed-in person's current password, checked as a log-in checks one (``authenticate``), so that a wrong
+    one counts toward the account's lock-out (django-axes, and the trail's failed log-ins) and none is tried while
+    the account is locked: a session left open is no way to guess its password. The view then finds
+    ``request.axes_locked_out`` set (:func:`accounts.views.locked_out_response`)."""
+
+    request: HttpRequest | None = None
+    wrong_password = _("That is not your current password.")
+
+    def is_current_password(self, user: User, password: str) -> bool:
+        if self.request is None:
+            return user.check_password(password)
+        found = authenticate(self.request, username=user.email, password=password)
+        return found is not None and found.pk == user.pk
+
+
+class SignUpForm(PasswordsEmptiedNote, forms.Form):
     display_name = forms.CharField(
         label=_("Name"),
         max_length=150,
@@ -86,12 +122,18 @@ class SignUpForm(forms.Form):
     )
     email = IdentifierEmailField(label=_("E-mail address"))
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, as the reset page shows them (lazy: in the page's language).
+        help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
         label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
+
+    emptied_field = "password1"
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -164,3 +206,58 @@ class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]  # generic in 
         self.validate_passwords("new_password1", "new_password2")
         self.validate_password_for_user(self.user, "new_password1")
         return self.cleaned_data
+
+
+class ChangePasswordForm(PasswordsEmptiedNote, ReauthenticationMixin, PasswordChangeForm, NewPasswordForm):
+    """Django's password change (the current password, the new one twice, its rules shown under it), the rules'
+    errors where :class:`NewPasswordForm` puts them, and the current password checked as a log-in
+    (:class:`ReauthenticationMixin`)."""
+
+    emptied_field = "old_password"
+
+    def __init__(self, user: User, *args: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.fields["old_password"].label = _("Current password")
+        self.error_messages = {**self.error_messages, "password_incorrect": self.wrong_password}
+
+    def clean_old_password(self) -> str:
+        old_password: str = self.cleaned_data["old_password"]
+        if not self.is_current_password(self.user, old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class EmailChangeForm(PasswordsEmptiedNote, ReauthenticationMixin, forms.Form):
+    """A new log-in address, by the sign-up's rule, and the current password (the person at the keyboard is the
+    account's). Whether another account uses the address is not said here (accounts.address_change)."""
+
+    email = IdentifierEmailField(
+        label=_("New e-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you."),
+    )
+
+    emptied_field = "password"
+    emptied_note = _("For your safety, the password field was emptied: type your password again.")
+
+    def __init__(self, *args: Any, user: User, request: HttpRequest | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.request = request
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if email == normalize_email(self.user.email):
+            raise forms.ValidationError(_("This is already your log-in address."), code="same_address")
+        return email
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data["password"]
+        if not self.is_current_password(self.user, password):
+            raise forms.ValidationError(self.wrong_password, code="password_incorrect")
+        return password

@@ -317,6 +317,8 @@ class AuditEvent(models.Model):
         PASSKEY_REMOVED = "passkey_removed", _("passkey removed")
         PASSKEY_USED = "passkey_used", _("passkey used")
         PRIOR_LEARNING = "prior_learning", _("prior learning recorded")
+        EMAIL_CHANGED = "email_changed", _("log-in e-mail address changed")
+        PASSWORD_CHANGED = "password_changed", _("password changed")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

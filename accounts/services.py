@@ -142,18 +142,35 @@ def send_verification_mail(*, user: User, site_url: str) -> None:
 
 def send_password_reset_mail(*, user: User, site_url: str) -> None:
     """Mail ``user`` a link to choose a new password (Django's token: single use, expiring)."""
+    _mail(user, "password_reset", url=_password_link(user, site_url))
+
+
+def _password_link(user: User, site_url: str) -> str:
+    """A link for ``user`` to choose a password: Django's token, which works once and for
+    ``PASSWORD_RESET_TIMEOUT`` (:func:`password_link_lifetime`), and no longer once they log in or choose one."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    url = _link(
+    return _link(
         user,
         site_url,
         "accounts:password_reset_confirm",
         uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
         token=default_token_generator.make_token(user),
     )
-    _mail(user, "password_reset", url=url)
+
+
+def password_link_lifetime(language: str | None = None) -> str:
+    """How long a link to choose a password works (``PASSWORD_RESET_TIMEOUT``), in words, in ``language``
+    (default: the current one): "3 days", "3 日"."""
+    from datetime import timedelta
+
+    from django.utils.timesince import timesince
+
+    now = timezone.now()
+    with translation.override(language or translation.get_language()):
+        return timesince(now, now + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT))
 
 
 def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
@@ -473,8 +490,9 @@ def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
     """Save a trainee prepared by :func:`apply_trainee_row`.
 
     A new person gets an account without a usable password (they choose one through the
-    password reset link, which also proves the address) and the trainee role. The database's
-    unique constraints settle two imports of the same person racing each other.
+    password reset link, which also proves the address) and the trainee role; the import then mails
+    them that link (:func:`welcome_on_commit`). The database's unique constraints settle two imports
+    of the same person racing each other.
     """
     user = profile.user
     if user.pk is None:
@@ -488,9 +506,56 @@ def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
     return profile
 
 
-def do_end_sessions(*, user: User) -> int:
-    """Delete every session of ``user`` (deactivation, a forced log-out); returns how many."""
+def welcome_on_commit(*, profile: TraineeProfile, cohort_names: Mapping[str, str] | None = None) -> None:
+    """Once the transaction commits, mail a person an import has just registered (:func:`do_register_trainee`
+    made their account) who registered them and a link to choose their first password (:func:`send_welcome_mail`);
+    nothing if it rolls back. ``cohort_names``: the cohort the import enrolled them in, named in each language
+    (code -> name), for an enrolment import. The HR API's employees get no such mail (accounts.employees)."""
+    from .tasks import send_welcome_email
+
+    # The worker makes the link, in the person's language: no token travels through the broker.
+    enqueue_on_commit(send_welcome_email, profile.user_id, settings.SITE_URL.rstrip("/"), dict(cohort_names or {}))
+
+
+def send_welcome_mail(*, user_id: int, site_url: str, cohort_names: Mapping[str, str] | None = None) -> bool:
+    """Mail a trainee an import registered: which institution registered them (or the program office), in which
+    cohort it enrolled them (``cohort_names``, see :func:`welcome_on_commit`), their log-in and a fresh link to
+    choose their first password, how long it works and that "Forgot your password?" gives a new one; in their
+    language. Returns whether a mail went out: nothing to an account deactivated meanwhile, or whose owner has
+    meanwhile chosen a password or logged in (the link would not work). Run twice, it sends a second mail with a
+    link of its own, never a wrong one: the registering institution is read as it is now."""
+    profile = (
+        TraineeProfile.objects.select_related("user", "registered_by")
+        .filter(user_id=user_id, user__is_active=True, user__last_login__isnull=True)
+        .first()
+    )
+    if profile is None or profile.user.has_usable_password():
+        return False
+    user, names = profile.user, cohort_names or {}
+    language = user.preferred_language
+    send_templated_mail(
+        "accounts/email/welcome",
+        to=user.email,
+        language=language,
+        context={
+            "user": user,
+            "institution": profile.registered_by,
+            "cohort": names.get(language) or next(iter(names.values()), ""),
+            "url": _password_link(user, site_url),
+            "reset_url": _link(user, site_url, "accounts:password_reset"),
+            "valid_for": password_link_lifetime(language),
+        },
+    )
+    return True
+
+
+def do_end_sessions(*, user: User, keep: str | None = None) -> int:
+    """Delete every session of ``user`` (deactivation, a forced log-out); returns how many. ``keep``: the key of
+    a session that stays (the person's own, after they changed their password or log-in address there)."""
     from .models import UserSession
 
-    deleted, _ = UserSession.objects.filter(user_id=user.pk).delete()
+    sessions = UserSession.objects.filter(user_id=user.pk)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    deleted, _ = sessions.delete()
     return deleted

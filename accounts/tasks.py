@@ -2,7 +2,7 @@ from celery import shared_task
 
 from core.tasks import MAIL_RETRY
 
-from . import employees, services
+from . import address_change, employees, password_change, services
 from .imports import confirm
 from .models import User
 
@@ -35,11 +35,55 @@ def send_password_reset_email(user_id: int, site_url: str) -> None:
 
 
 @shared_task(**MAIL_RETRY)
+def send_welcome_email(user_id: int, site_url: str, cohort_names: dict[str, str] | None = None) -> bool:
+    """An imported trainee's welcome: who registered them and a link to choose their first password, while the
+    account is active and has none (else nothing; services.send_welcome_mail)."""
+    return services.send_welcome_mail(user_id=user_id, site_url=site_url, cohort_names=cohort_names)
+
+
+@shared_task(**MAIL_RETRY)
 def send_sign_up_notice_email(user_id: int, site_url: str) -> None:
     """Someone tried to sign up with this account's address: tell its owner (always; it changes nothing)."""
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         services.send_sign_up_notice_mail(user=user, site_url=site_url)
+
+
+@shared_task(**MAIL_RETRY)
+def send_password_changed_email(user_id: int, site_url: str) -> None:
+    """The account's password was changed (accounts.password_change): tell its address (active accounts only)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        password_change.send_password_changed_mail(user=user, site_url=site_url)
+
+
+# A person's own change of log-in address (accounts.address_change). The new address and the link's token are
+# made by the worker from the account as it is then: an account whose address changed meanwhile gets a link that
+# does not hold, which its page says.
+
+
+@shared_task(**MAIL_RETRY)
+def send_address_change_email(user_id: int, new_email: str, site_url: str) -> None:
+    """The link that makes ``new_email`` the active account's log-in, mailed to ``new_email``."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        address_change.send_address_change_mail(user=user, new_email=new_email, site_url=site_url)
+
+
+@shared_task(**MAIL_RETRY)
+def send_address_change_notice_email(user_id: int, new_email: str, site_url: str) -> None:
+    """Tell the account's current address that a change to ``new_email`` was asked."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        address_change.send_address_change_notice_mail(user=user, new_email=new_email, site_url=site_url)
+
+
+@shared_task(**MAIL_RETRY)
+def send_address_taken_email(user_id: int, site_url: str) -> None:
+    """Someone asked to make this account's address their log-in: tell its owner (it changes nothing)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        address_change.send_address_taken_mail(owner=user, site_url=site_url)
 
 
 # The employer's requests about a person (accounts.employees), mailed to the person. Named as when

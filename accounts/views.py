@@ -1,11 +1,12 @@
 from typing import Any, cast
 
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
@@ -16,16 +17,21 @@ from django.views.i18n import set_language
 
 from core.middleware import is_login_page, same_site_referer
 
-from . import selectors, services
+from . import address_change, password_change, selectors, services
 from .client_address import client_network
+from .employment import WHY_LOG_IN
 from .forms import (
+    ChangePasswordForm,
     EmailAuthenticationForm,
+    EmailChangeForm,
     NewPasswordForm,
     ProfileForm,
     QueuedPasswordResetForm,
     ResendVerificationForm,
     SignUpForm,
 )
+from .identifiers import normalize_email
+from .link_owner import answer_unless_owner
 from .models import User
 
 
@@ -64,6 +70,10 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     try:
         user = services.do_verify_email(token=token)
     except services.AccountError as error:
+        if error.code == "link_used":
+            # Opened again (a second click, the mail read on another device): the address is verified, which is
+            # what the link was for; on to the log-in, or the dashboard for someone signed in.
+            return render(request, "accounts/verify_used.html", status=400)
         return render(request, "accounts/verify_failed.html", {"error": error}, status=400)
     return render(request, "accounts/verify_done.html", {"verified_user": user})
 
@@ -182,3 +192,93 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return _in_language(redirect(reverse("accounts:profile")), user.preferred_language)
     return render(request, "accounts/profile.html", {"form": form, "trainee": trainee})
+
+
+def _site_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def locked_out_response(request: HttpRequest, user: User) -> HttpResponse | None:
+    """After a re-authentication form (:class:`accounts.forms.ReauthenticationMixin`): when the account is locked
+    now, or was (django-axes refused the password unchecked), the session ends and the lock-out page says why,
+    as at the second step; None otherwise."""
+    if not getattr(request, "axes_locked_out", False):
+        return None
+    logout(request)
+    return cast(HttpResponse, get_lockout_response(request, credentials={"username": normalize_email(user.email)}))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """The signed-in person's new password (:mod:`accounts.password_change`): the current one, the new one
+    twice under its rules; back to the profile, still signed in. Without a usable password there is no current
+    one to give: the page offers the mailed link that sets one."""
+
+    template_name = "accounts/password_change.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:profile")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and not user.has_usable_password():
+            return render(request, "accounts/password_set_first.html")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
+        password_change.do_change_password(
+            request=self.request,
+            user=cast(User, self.request.user),
+            password=form.cleaned_data["new_password1"],
+            site_url=_site_url(self.request),
+        )
+        messages.success(self.request, _("Your password is changed. You stay logged in here; elsewhere, log in again."))
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form: ChangePasswordForm) -> HttpResponse:
+        return locked_out_response(self.request, cast(User, self.request.user)) or super().form_invalid(form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Ask for a new log-in address (:mod:`accounts.address_change`): one answer whether or not another account
+    uses it."""
+    user = cast(User, request.user)  # login_required
+    if not user.has_usable_password():
+        return render(request, "accounts/password_set_first.html")
+    form = EmailChangeForm(request.POST or None, user=user, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            address_change.do_request_address_change(
+                user=user, email=form.cleaned_data["email"], site_url=_site_url(request)
+            )
+        except services.AccountError as error:
+            form.add_error(error.field, str(error))
+        else:
+            return render(request, "accounts/email_change_sent.html", {"new_email": form.cleaned_data["email"]})
+    if (locked := locked_out_response(request, user)) is not None:
+        return locked
+    return render(request, "accounts/email_change.html", {"form": form}, status=400 if form.errors else 200)
+
+
+#: Why a visitor opening the link is sent to log in: as for the employer's link mailed to a new address.
+_WHY_LOG_IN_FOR_ADDRESS = WHY_LOG_IN["verify"]
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to the new address: its owner, signed in, confirms (a POST: mail scanners open links)."""
+    try:
+        change = address_change.check_address_change_link(token)
+        if (elsewhere := answer_unless_owner(request, change.user, why_log_in=_WHY_LOG_IN_FOR_ADDRESS)) is not None:
+            return elsewhere
+        if request.method == "GET":
+            return render(request, "accounts/email_change_confirm.html", {"change": change})
+        user = address_change.do_confirm_address_change(
+            token=token, person=cast(User, request.user), keep_session=request.session.session_key
+        )
+    except services.AccountError as error:
+        return render(request, "accounts/email_change_failed.html", {"error": error}, status=400)
+    return render(request, "accounts/email_change_done.html", {"new_email": user.email})

@@ -6,6 +6,9 @@ trainees) plus a ``cohort`` column: every row's trainee is enrolled in that coho
 foreign, full or closed cohort refuses the row, and any refused row rolls the whole file back
 (people included).
 
+Each trainee the file creates is mailed who registered them, the cohort and a link to choose their password
+(``accounts.imports.resources``; :meth:`TraineeEnrolmentResource.welcome_cohort_names`).
+
 A row whose trainee already has an active enrolment in that very cohort enrols nobody: staff re-upload a
 whole class list to add a few people. Unchanged otherwise, the row is skipped (the preview says so); an
 active enrolment in another cohort of the curriculum still refuses the row (``do_enrol``).
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields
@@ -100,6 +105,14 @@ class TraineeEnrolmentResource(TraineeResource):
         )
         if row["_enrolled"]:
             instance.enrolled_in = row["_cohort"].code  # type: ignore[attr-defined]  # the preview's cohort column
+
+    def welcome_cohort_names(self, row: dict[str, Any]) -> dict[str, str]:
+        # A new trainee's welcome mail names the cohort they were enrolled in, in their language (read by the worker).
+        names = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names[language] = str(row["_cohort"])
+        return names
 
     def changes_nothing(self, row: dict[str, Any]) -> bool:
         # An unchanged trainee is still enrolled, unless enrolled there already.

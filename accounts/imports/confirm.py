@@ -25,12 +25,13 @@ from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from import_export.forms import ConfirmImportForm
 from import_export.results import Result
 from import_export.tmp_storages import TempFolderStorage
 
+from .. import services
 from .reader import IMPORT_FORMATS
 from .templates import ImportGuideMixin
 
@@ -211,6 +212,20 @@ class ConfirmOwnPreviewMixin(ImportGuideMixin):
             return self.refuse_confirm(request, CONFIRM_GONE)
         return response
 
+    def say_who_was_mailed(self, result: Result, request: HttpRequest) -> None:
+        """After the import's summary: how the people it created get in (accounts.imports.resources mails them)."""
+        welcomed = getattr(result, "welcomed", 0)
+        if welcomed:
+            message = ngettext(
+                "The new trainee is e-mailed a link to choose their password and log in.",
+                "The %(count)d new trainees are e-mailed a link to choose their password and log in.",
+                welcomed,
+            ) % {"count": welcomed}
+            message += " " + _(
+                "The link works for %(lifetime)s; “Forgot your password?” on the log-in page e-mails a new one."
+            ) % {"lifetime": services.password_link_lifetime()}
+            self.message_user(request, message, messages.SUCCESS)
+
     def refuse_confirm(self, request: HttpRequest, message: str | Promise) -> HttpResponse:
         """The import page again, saying why the confirm was refused."""
         self.message_user(request, message, messages.ERROR)
@@ -223,6 +238,7 @@ class ConfirmOwnPreviewMixin(ImportGuideMixin):
         and the import page says so and shows the rows, as a preview would."""
         if not (result.has_errors() or result.has_validation_errors()):
             response: HttpResponse = super().process_result(result, request)
+            self.say_who_was_mailed(result, request)
             return response
         self.message_user(request, CONFIRM_REFUSED, messages.ERROR)
         form = self.get_import_form_class(request)(self.get_import_formats(), self.get_import_resource_classes(request))

@@ -16,6 +16,11 @@ refusals in ``check_row`` after ``super()``, describe it in ``column_description
 every column with what it holds, and offers the header row as a CSV or XLSX template) and act on it in
 ``after_save_instance``; raise ``ValidationError({column: message})`` there to refuse the row, which rolls
 back the whole file.
+
+Each person a confirmed file creates (not one it updates) is mailed, once the file commits, who registered them and a
+link to choose their first password (``accounts.services.welcome_on_commit``); a subclass that places them somewhere
+(a cohort) names it in :meth:`TraineeResource.welcome_cohort_names`. The result counts them (``welcomed``), for the
+import's message (``accounts.imports.confirm``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
+from import_export.results import RowResult
 
 from .. import services, spreadsheets
 from ..identifiers import clean_employee_number, normalize_code
@@ -64,6 +70,7 @@ class TraineeResource(resources.ModelResource):  # type: ignore[misc]
         super().__init__(**kwargs)
         self.institution = institution
         self._seen: dict[tuple[str, ...], int] = {}
+        self.welcomed = 0  # the people this import created, each mailed a link to choose a password
 
     def get_queryset(self) -> QuerySet[TraineeProfile]:
         profiles: QuerySet[TraineeProfile] = super().get_queryset()
@@ -116,7 +123,9 @@ class TraineeResource(resources.ModelResource):  # type: ignore[misc]
     def import_data(self, dataset: tablib.Dataset, **kwargs: Any) -> ImportResult:
         # All rows or none: a row with a validation error rolls back the whole file.
         kwargs["rollback_on_validation_errors"] = True
+        self.welcomed = 0
         result: ImportResult = super().import_data(dataset, **kwargs)
+        result.welcomed = self.welcomed
         fields = self.get_import_fields()
         result.name_columns({f.column_name: head for f, head in zip(fields, self.get_diff_headers(), strict=True)})
         return result
@@ -227,6 +236,20 @@ class TraineeResource(resources.ModelResource):  # type: ignore[misc]
 
     def import_instance(self, instance: TraineeProfile, row: dict[str, Any], **kwargs: Any) -> None:
         services.apply_trainee_row(profile=instance, row=row["_trainee"], institution=self.institution)
+        row["_profile"] = instance
+
+    def after_import_row(self, row: dict[str, Any], row_result: RowResult, **kwargs: Any) -> None:
+        """A person the confirmed file created is mailed, once it commits (nothing if a later row rolls it back),
+        who registered them and a link to choose their first password. Not a trainee it updated, nor a preview."""
+        super().after_import_row(row, row_result, **kwargs)
+        if row_result.import_type == RowResult.IMPORT_TYPE_NEW and not kwargs.get("dry_run"):
+            services.welcome_on_commit(profile=row["_profile"], cohort_names=self.welcome_cohort_names(row))
+            self.welcomed += 1
+
+    def welcome_cohort_names(self, row: dict[str, Any]) -> dict[str, str]:
+        """The cohort the row's new trainee was enrolled in, named in each language (code -> name), for their
+        welcome mail; none here (``courses.imports`` enrols)."""
+        return {}
 
     def skip_row(
         self,

@@ -54,6 +54,7 @@ class ImportResult(Result):  # type: ignore[misc]
         self.column_labels: dict[str, str] = {}  # header -> the preview's column head (see name_columns)
         self._rows: dict[int, dict[str, Any]] = {}  # spreadsheet row -> the refused row
         self._numbers: dict[int, int] = {}  # data row (import-export's count, from 1) -> spreadsheet row
+        self.welcomed = 0  # people the import created, each mailed a link to choose a password (resources.py)
 
     def _number(self, data_row: int, row: dict[str, Any]) -> int:
         self._numbers[data_row] = row_number(row, data_row)

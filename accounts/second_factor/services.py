@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import re
 from typing import Any
 
@@ -17,7 +18,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.db import transaction
 from django.http import HttpRequest
 from django.middleware.csrf import rotate_token
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_otp import login as otp_login
 from django_otp.models import Device
@@ -57,6 +59,35 @@ _SIX_DIGITS = re.compile(r"^\d{6}$")
 
 class SecondFactorError(DomainError):
     """A refused step, with a translated message for the person."""
+
+
+#: From this many wrong codes in a row, the wait (django-otp's: 1, 2, 4 … seconds) is said to be for too many.
+TOO_MANY_WRONG_CODES = 3
+
+
+def _throttled(why: dict[str, Any] | None) -> SecondFactorError:
+    """django-otp refused to check a code yet (``verify_is_allowed``: the wait after the last wrong one, which
+    doubles with each): say how long is left, and "too many" only once there were."""
+    why = why or {}
+    locked_until = why.get("locked_until")
+    seconds = 1
+    if locked_until is not None:
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+    if int(why.get("failure_count") or 0) >= TOO_MANY_WRONG_CODES:
+        message = ngettext_lazy(
+            "Too many wrong codes in a row. Wait %(seconds)s second before trying again.",
+            "Too many wrong codes in a row. Wait %(seconds)s seconds before trying again.",
+            "seconds",
+        )
+    else:
+        message = ngettext_lazy(
+            "After a wrong code, the next one is checked only after a short wait. Wait %(seconds)s second, "
+            "then try again.",
+            "After a wrong code, the next one is checked only after a short wait. Wait %(seconds)s seconds, "
+            "then try again.",
+            "seconds",
+        )
+    return SecondFactorError("throttled", message % {"seconds": seconds})
 
 
 def needs_second_factor(user: User | Any) -> bool:
@@ -118,7 +149,7 @@ def do_confirm_enrolment(*, user: User, code: str) -> tuple[TOTPDevice, list[str
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("pk").first()
         if device is None or has_second_factor(user):
             raise SecondFactorError("enrolled", _("You have set up your second factor already."))
-        allowed, _why = device.verify_is_allowed()
+        allowed, why = device.verify_is_allowed()
         accepted = (
             allowed
             and _SIX_DIGITS.match(normalize_code(code)) is not None
@@ -126,7 +157,7 @@ def do_confirm_enrolment(*, user: User, code: str) -> tuple[TOTPDevice, list[str
         )
     # Outside the block above: a refusal keeps django-otp's throttle count.
     if not allowed:
-        raise SecondFactorError("throttled", _("Too many wrong codes in a row. Wait a little and try again."))
+        raise _throttled(why)
     if not accepted:
         raise SecondFactorError("wrong_code", _("That code is not right. Enter the six digits your app shows now."))
     with transaction.atomic():
@@ -163,10 +194,10 @@ def do_verify(*, user: User, code: str) -> Device:
         raise SecondFactorError("wrong_code", _("That code is not right."))
     with transaction.atomic():
         device = type(device).objects.select_for_update().get(pk=device.pk)
-        allowed, _why = device.verify_is_allowed()
+        allowed, why = device.verify_is_allowed()
         accepted = allowed and device.verify_token(code)
     if not allowed:
-        raise SecondFactorError("throttled", _("Too many wrong codes in a row. Wait a little and try again."))
+        raise _throttled(why)
     if not accepted:
         raise SecondFactorError("wrong_code", _("That code is not right."))
     if isinstance(device, StaticDevice):
