@@ -101,7 +101,10 @@ class QuestionForm(forms.ModelForm):
         try:
             question_bank.check_question_data(data=values)
         except question_bank.QuestionRefused as refusal:
-            raise forms.ValidationError([str(message) for message in refusal.messages]) from None
+            # A rule about one text (an invisible control character) under its field; the others above the form.
+            for field, message in refusal.problems:
+                self.add_error(field if field in self.fields else None, str(message))
+            return data
         # ``correct`` is the model's field, saved from the cleaned data; ``options`` is no field of the form.
         data["correct"] = correct
         self.instance.options = options
@@ -393,6 +396,13 @@ class EssayGradeForm(forms.ModelForm):
     class Meta:
         model = EssayAnswer
         fields = ["score", "grader_note"]
+        # The note stays with the staff (``grading.check_grader_note``): the result page and e-mail never show it.
+        help_texts = {
+            "grader_note": _(
+                "Read by staff only (your institution's graders and admins, the program office): the trainee does "
+                "not see it."
+            )
+        }
 
     def clean_score(self) -> Any:
         score = self.cleaned_data.get("score")
@@ -449,8 +459,11 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     institution_paths = ("attempt__sitting__cohort__institution",)
     form = EssayGradeForm
-    list_display = ["__str__", "course", "trainee", "answered_at", "score", "graded_at"]
+    # As graders work: the oldest submission first (the marking time runs from it), each row by what it is.
+    list_display = ["essay", "trainee", "course", "attempt_number", "submitted_at", "status", "score", "graded_at"]
+    list_display_links = ["essay"]
     list_select_related = ["attempt__trainee", "attempt__paper__course", "question"]
+    ordering = ["attempt__submitted_at", "attempt_id", "position"]
     list_filter = [WaitingFilter]
     search_fields = ["attempt__trainee__email", "attempt__trainee__display_name"]
     fields = ["question_text", "rubric", "max_points", "answer_text", "score", "grader_note"]
@@ -514,13 +527,29 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.display(description=_("course"))
-    def course(self, obj: EssayAnswer) -> str:
-        return obj.attempt.paper.course.code
+    @admin.display(description=_("question"), ordering="position")
+    def essay(self, obj: EssayAnswer) -> str:
+        return obj.question_label
 
-    @admin.display(description=_("trainee"))
+    @admin.display(description=_("course"), ordering="attempt__paper__course__code")
+    def course(self, obj: EssayAnswer) -> str:
+        return str(obj.attempt.paper.course)
+
+    @admin.display(description=_("trainee"), ordering="attempt__trainee__display_name")
     def trainee(self, obj: EssayAnswer) -> str:
         return str(obj.attempt.trainee)
+
+    @admin.display(description=_("attempt number"), ordering="attempt__number")
+    def attempt_number(self, obj: EssayAnswer) -> int:
+        return obj.attempt.number
+
+    @admin.display(description=_("submitted at"), ordering="attempt__submitted_at")
+    def submitted_at(self, obj: EssayAnswer) -> Any:
+        return obj.attempt.submitted_at
+
+    @admin.display(description=_("status"))
+    def status(self, obj: EssayAnswer) -> str:
+        return str(grading.essay_status(obj))
 
     @admin.display(description=_("question"))
     def question_text(self, obj: EssayAnswer) -> str:

@@ -451,7 +451,8 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
             except RowErrors as refused:
                 refusals = refused.by_column
             except question_bank.QuestionRefused as refused:
-                refusals = [("", str(message)) for message in refused.messages]
+                # Each under its column where it is about one (``text_en``, ``options_zh`` …), else the row's.
+                refusals = [(field if field in HEADERS else "", str(message)) for field, message in refused.problems]
             except (ExamError, ValueError) as error:
                 refusals = [(blamed, str(error))]
             if refusals:

@@ -7,6 +7,7 @@ from core.mail import send_templated_mail
 
 from . import selectors
 from .models import CourseResult
+from .services import grading
 
 
 @transaction.atomic
@@ -24,6 +25,11 @@ def send_result(*, result_id: int) -> bool:
         "exams/email/result",
         to=trainee.email,
         language=trainee.preferred_language,
-        context={"result": result, "trainee": trainee, "breakdown": selectors.breakdown_by_area(items)},
+        context={
+            "result": result,
+            "trainee": trainee,
+            "percent": grading.shown_percent(result.percent) if result.percent is not None else None,
+            "breakdown": selectors.breakdown_by_area(items),
+        },
     )
     return True

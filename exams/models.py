@@ -12,11 +12,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
 from core.fields import acting_user, announcement_claim
 from core.models import Created, MailClaim
+from core.text_rules import refuse_control_characters
 from courses.knowledge import KnowledgeArea  # the catalog's areas: syllabus topics carry them too
 
 
@@ -199,10 +201,13 @@ class Sitting(Created):
     closes_at = models.DateTimeField(_("window closes"))
     is_online = models.BooleanField(_("online"), default=False)
     # As a training session's location: the Chinese field kept its name when the English one came.
-    place = models.CharField(_("place (zh-Hant)"), max_length=200, blank=True)
+    # Shown to every trainee of the cohort: no invisible control character (core.text_rules), in a form or not
+    # (``services.attempts.check_sitting_fits``).
+    place = models.CharField(_("place (zh-Hant)"), max_length=200, blank=True, validators=[refuse_control_characters])
     place_en = models.CharField(
-        _("place (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise")
-    )
+        _("place (English)"), max_length=200, blank=True, help_text=_("English pages show the location otherwise"),
+        validators=[refuse_control_characters],
+    )  # fmt: skip
 
     class Meta:
         ordering = ["opens_at", "pk"]
@@ -340,6 +345,19 @@ class EssayAnswer(AttemptQuestion):
         proxy = True
         verbose_name = _("essay answer")
         verbose_name_plural = _("essay grading queue")
+
+    def __str__(self) -> str:
+        """Who wrote it, for which course, at which attempt, and which question: "陳怡君 · BCM-101 銀行客戶經理概論 ·
+        第 1 次作答 · 第 6 題" (the admin reads the attempt with its trainee and course at once)."""
+        attempt = self.attempt
+        trainee = attempt.trainee.display_name or attempt.trainee.email
+        number = gettext("attempt %(n)s") % {"n": attempt.number}
+        return f"{trainee} · {attempt.paper.course} · {number} · {self.question_label}"
+
+    @property
+    def question_label(self) -> str:
+        """The question's number in its attempt, as the exam page numbers it ("第 6 題", "Question 6")."""
+        return gettext("Question %(n)s") % {"n": self.position}
 
 
 class CourseResult(models.Model):

@@ -339,10 +339,17 @@ _BREAKDOWN_COLUMNS = PreparedRows(
 
 
 def _breakdown(items: Iterable[tuple[str, Decimal | None, Decimal]]) -> list[dict[str, Any]]:
-    """Per knowledge area in the order the items first name it: (area, score or None, maximum) summed."""
+    """Per knowledge area in the order the items first name it: (area, score or None, maximum) summed, and its
+    questions counted (``questions``, as the start page counts them from the blueprint: ``exam_coverage``);
+    ``key`` is the area's value, ``area`` its name."""
     areas: dict[str, dict[str, Any]] = {}
     for area, score, max_score in items:
-        row = areas.setdefault(area, {"area": KnowledgeArea(area).label, "score": Decimal(0), "max_score": Decimal(0)})
+        row = areas.setdefault(
+            area,
+            {"key": area, "area": KnowledgeArea(area).label, "questions": 0, "score": Decimal(0),
+             "max_score": Decimal(0)},
+        )  # fmt: skip
+        row["questions"] += 1
         row["score"] += score or Decimal(0)
         row["max_score"] += max_score
     return list(areas.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,12 +23,17 @@ from core import display
 
 from . import exam_form, home_html, selectors
 from .models import Attempt, Sitting
-from .services import ExamError, attempts, essay_marking
+from .services import ExamError, attempts, essay_marking, grading
 from .services.attempts import Standing
 
 # How each refusal answers over JSON.
 STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409, "not_in_attempt": 400, "bad_answer": 400,
           "too_long": 400}  # fmt: skip
+
+
+def _percent_text(percent: Decimal | None) -> str:
+    """A result's percent as trainees read it (``grading.shown_percent``: to a tenth, rounded down), "" without one."""
+    return "" if percent is None else display.floatformat(grading.shown_percent(percent), "-1")
 
 
 @login_required
@@ -72,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "attempt": attempt,
             "started": display.date(attempt.started_at, "DATETIME_FORMAT"),
-            "percent": display.floatformat(attempt.percent, "-2"),
+            "percent": _percent_text(attempt.percent),
             "url": result_url(attempt.pk) if attempt.state == Attempt.State.GRADED else attempt_url(attempt.pk),
         }
         for attempt in history
@@ -224,7 +230,7 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
         return redirect("exams:attempt", attempt_id=head.pk)
     context: dict = {"head": head, "result": None, "breakdown": []}
     if head.published:
-        context["result"] = {"percent": display.floatformat(head.percent, "-2"), "passed": head.passed}
+        context["result"] = {"percent": _percent_text(head.percent), "passed": head.passed}
         context["breakdown"] = selectors.breakdown_of_attempt(head.pk)
     else:
         attempt = _own_attempt(request, attempt_id)

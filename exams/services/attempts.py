@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -25,7 +26,7 @@ from django.utils.translation import ngettext_lazy
 from accounts.converters import parse_id
 from accounts.scoping import institution_of, is_program_office
 from core.tasks import enqueue_on_commit
-from core.text_rules import REFUSED_CATEGORIES, TEXT_LAYOUT, first_control_character
+from core.text_rules import REFUSED_CATEGORIES, TEXT_LAYOUT, first_control_character, refuse_control_characters
 from courses.models import Cohort, CurriculumCourse
 
 from .. import selectors
@@ -74,9 +75,15 @@ def check_sitting_fits(
 ) -> None:  # fmt: skip
     """The rules the database keeps too (``Sitting.Meta.constraints``), in the constraints' words: the window
     closes after it opens; a sitting in a room names its place, an online one has none (as a live remote
-    training session); one sitting per paper, cohort and opening time (``sitting_id``: the one being changed)."""
+    training session); one sitting per paper, cohort and opening time (``sitting_id``: the one being changed); and, as
+    the place's fields, no invisible control character in either place (core.text_rules, ``field``: the place's)."""
     if closes_at <= opens_at:
         raise ExamError("bad_window", _("The sitting must close after it opens."))
+    for field, text in (("place", place), ("place_en", place_en)):
+        try:
+            refuse_control_characters(text)  # as the model's fields do in a form
+        except ValidationError as refused:
+            raise ExamError("control_character", refused.messages[0], field=field) from None
     if not is_online and not place.strip():
         raise ExamError("bad_place", _("Give the place of the sitting, or mark it as online."))
     if is_online and (place.strip() or place_en.strip()):

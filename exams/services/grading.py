@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -72,6 +73,17 @@ class Outcome:
 def outcome_of(*, score: Decimal, max_score: Decimal, pass_mark: int) -> Outcome:
     percent = (score * 100 / max_score).quantize(CENT, ROUND_HALF_UP) if max_score else Decimal(0)
     return Outcome(score=score, percent=percent, passed=percent >= pass_mark)
+
+
+TENTH = Decimal("0.1")
+
+
+def shown_percent(percent: Decimal) -> Decimal:
+    """A result's percent as trainees read it (the result page, My exams, the result e-mail): to a tenth, rounded
+    down. The pass rule (:func:`outcome_of`) compares the percent to the cent with a whole pass mark, so a percent
+    rounded down never crosses it: a fail of 59.96% shows 59.9%, never the pass mark of 60%; nor does anything short
+    of full marks show 100%. Pages write it with ``floatformat:"-1"`` (68.4, 60, 100)."""
+    return percent.quantize(TENTH, ROUND_DOWN)
 
 
 def do_grade_attempt(*, attempt_id: int, now: datetime.datetime | None = None) -> CourseResult | None:
@@ -218,6 +230,14 @@ def do_sweep_grading(*, now: datetime.datetime | None = None, limit: int = 5000)
 def essay_is_final(item: AttemptQuestion) -> bool:
     """Whether the result of the essay's attempt is final (published): its scores are no longer changed."""
     return item.attempt.state == State.GRADED
+
+
+def essay_status(item: AttemptQuestion) -> str | Promise:
+    """Where an essay stands, as the grading queue lists it: waiting for a grader, graded (another essay of its
+    attempt may still wait), or its result published (final: :func:`essay_is_final`)."""
+    if essay_is_final(item):
+        return _("result published")
+    return _("waiting") if item.score is None else _("graded")
 
 
 def final_essay_explanation(item: AttemptQuestion) -> str:

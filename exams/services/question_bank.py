@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.text_rules import refuse_control_characters_in_text
 from courses.knowledge import KnowledgeArea
 
 from .. import selectors
@@ -23,11 +26,15 @@ QUESTION_FIELDS = (
 
 
 class QuestionRefused(ExamError):
-    """A question's data broke one rule or more; ``messages`` names every one (an import row lists them all)."""
+    """A question's data broke one rule or more; ``messages`` names every one (an import row lists them all) and
+    ``problems`` pairs each with the field it is about (a name of the admin form's fields and the import's columns:
+    ``text_en``, ``options_zh`` …; "" for the question as a whole), for the form and the import to show it there."""
 
-    def __init__(self, messages: list[str | Promise]) -> None:
-        super().__init__("bad_question", messages[0])
+    def __init__(self, messages: list[str | Promise], *, fields: list[str] | None = None) -> None:
+        fields = fields if fields is not None else [""] * len(messages)
+        super().__init__("bad_question", messages[0], field=fields[0] or None)
         self.messages = messages
+        self.problems: list[tuple[str, str | Promise]] = list(zip(fields, messages, strict=True))
 
 
 def _has_line_break(text: str) -> bool:
@@ -108,12 +115,56 @@ def syllabus_problems(data: Mapping[str, Any]) -> list[str | Promise]:
     ]  # fmt: skip
 
 
+#: A question's texts of many lines: they keep their layout (core.text_rules.TEXT_LAYOUT).
+TEXT_FIELDS = ("text_zh", "text_en", "rubric_zh", "rubric_en")
+#: The field (and import column) of each language's options.
+OPTION_FIELDS = {"zh": "options_zh", "en": "options_en"}
+
+
+def _control_character(text: object) -> str | None:
+    """core.text_rules' message for the first invisible control character of ``text`` (its layout kept), or None."""
+    try:
+        refuse_control_characters_in_text(text)
+    except ValidationError as refused:
+        return str(refused.messages[0])
+    return None
+
+
+def control_character_problems(data: Mapping[str, Any]) -> list[tuple[str, str | Promise]]:
+    """Every text of the question holding an invisible control character (core.text_rules), with the field it is
+    in: a bidirectional control (U+202E …), a zero-width space, a byte-order mark would show every trainee other text
+    than was written. Texts and rubrics keep their line breaks and tabs; an option names its letter (A the first).
+    A retired version is not held to it (it is drawn for nobody; it must be able to leave the bank as it is):
+    bringing it back is."""
+    if data.get("status") == Question.Status.RETIRED:
+        return []
+    problems: list[tuple[str, str | Promise]] = []
+    for field in TEXT_FIELDS:
+        message = _control_character(data.get(field) or "")
+        if message is not None:
+            problems.append((field, message))
+    options = data.get("options")
+    if isinstance(options, list):
+        for language, field in OPTION_FIELDS.items():
+            for letter, option in zip(string.ascii_uppercase, options, strict=False):
+                message = _control_character(option.get(language, "")) if isinstance(option, dict) else None
+                if message is not None:
+                    problems.append(
+                        (field, _("Option %(letter)s: %(problem)s") % {"letter": letter, "problem": message})
+                    )
+    return problems
+
+
 def check_question_data(*, data: Mapping[str, Any]) -> None:
-    """The shape of a question of its type, and its knowledge area against its course's syllabus;
-    raises ``QuestionRefused`` naming every rule it breaks."""
-    problems = [*question_data_problems(data), *syllabus_problems(data)]
+    """The shape of a question of its type, its knowledge area against its course's syllabus, and its texts
+    without invisible control characters; raises ``QuestionRefused`` naming every rule it breaks (each text's
+    under its field)."""
+    problems: list[tuple[str, str | Promise]] = [
+        *(("", message) for message in [*question_data_problems(data), *syllabus_problems(data)]),
+        *control_character_problems(data),
+    ]
     if problems:
-        raise QuestionRefused(problems)
+        raise QuestionRefused([message for _field, message in problems], fields=[field for field, _m in problems])
 
 
 def question_was_shown(question_id: int) -> bool:

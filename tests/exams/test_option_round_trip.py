@@ -149,6 +149,7 @@ def test_an_option_with_a_line_break_is_refused_by_the_bank(world, text):
             "text_zh": "題", "text_en": "Q", "rubric_zh": "", "rubric_en": "", "max_score": 1, "status": "draft",
             "options": [{"key": "A", "zh": "甲", "en": text}, {"key": "B", "zh": "乙", "en": "b"}],
             "correct": ["A"]}  # fmt: skip
-    with pytest.raises(question_bank.QuestionRefused) as refused:
+    with pytest.raises(question_bank.QuestionRefused) as refused, translation.override("en"):
         question_bank.check_question_data(data=data)
-    assert "An option is one line" in " ".join(str(message) for message in refused.value.messages)
+    with translation.override("en"):
+        assert "An option is one line" in " ".join(str(message) for message in refused.value.messages)

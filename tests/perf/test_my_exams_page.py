@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from courses.models import CurriculumCourse
 from exams import selectors
 from exams.models import Attempt, CourseResult
-from exams.services import ExamError, attempts
+from exams.services import ExamError, attempts, grading
 from exams.services.attempts import Standing
 from tests.conftest import logged_in
 from tests.exams.conftest import approve, make_paper, open_sitting
@@ -59,7 +59,7 @@ BEFORE = """{% extends "base.html" %}{% load i18n %}
       <tr id="attempt-{{ attempt.pk }}">
         <td data-label="{% translate 'Course' %}">{{ attempt.paper.course }}</td><td data-label="{% translate 'Attempt' %}">{{ attempt.number }}</td><td data-label="{% translate 'Started' %}">{{ attempt.started_at|date:"DATETIME_FORMAT" }}</td>
         <td data-label="{% translate 'State' %}">{{ attempt.get_state_display }}</td>
-        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-2" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}{% translate "awaiting grading" %}{% endif %}</td>
+        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-1" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}{% translate "awaiting grading" %}{% endif %}</td>
       </tr>
     {% endfor %}
     </tbody>
@@ -77,6 +77,9 @@ def before(user, language: str) -> str:
     request.user = user
     now = timezone.now()
     history = list(selectors.attempts_of(user.pk))
+    for attempt in history:  # the percent as trainees read it since (exams.services.grading.shown_percent)
+        if hasattr(attempt, "result") and attempt.result.percent is not None:
+            attempt.result.percent = grading.shown_percent(attempt.result.percent)
     by_paper: dict[int, list[Attempt]] = {}
     for attempt in sorted(history, key=lambda a: a.number):
         by_paper.setdefault(attempt.paper_id, []).append(attempt)
