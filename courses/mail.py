@@ -3,8 +3,11 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 
 from core.mail import send_templated_mail
@@ -17,6 +20,39 @@ log = logging.getLogger(__name__)
 # kept refusing); older than the window it is left alone (decisions from before the mail existed).
 DECISION_MAIL_SWEEP_AFTER = datetime.timedelta(minutes=10)
 DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
+
+
+def portal_links(enrolment: Enrolment, language: str) -> dict[str, str]:
+    """The portal's pages a mail about ``enrolment`` points to, absolute (``SITE_URL``), in ``language``:
+    the enrolment's card on the dashboard, and the open cohorts."""
+    site = settings.SITE_URL.rstrip("/")
+    with translation.override(language):
+        return {
+            "dashboard_url": f"{site}{reverse('training:dashboard')}#enrolment-{enrolment.pk}",
+            "cohorts_url": f"{site}{reverse('training:cohorts')}",
+        }
+
+
+def _mailed_enrolments() -> QuerySet[Enrolment]:
+    """Enrolments with what their mails name: the trainee, the cohort's institution, the tier and track."""
+    return Enrolment.objects.select_related("trainee", "cohort__institution", "curriculum__tier", "curriculum__track")
+
+
+def send_enrolment_received(*, enrolment_id: int) -> bool:
+    """Mail the trainee that their application was received (``services.do_apply``); nothing once the
+    institution decided or the trainee withdrew (the decision mail says more). Returns whether a mail went out."""
+    enrolment = _mailed_enrolments().filter(pk=enrolment_id, state=Enrolment.State.PENDING).first()
+    if enrolment is None:
+        return False
+    trainee = enrolment.trainee
+    language = trainee.preferred_language
+    send_templated_mail(
+        "courses/email/enrolment_received",
+        to=trainee.email,
+        language=language,
+        context={"enrolment": enrolment, "trainee": trainee, **portal_links(enrolment, language)},
+    )
+    return True
 
 
 @transaction.atomic
@@ -33,15 +69,19 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
     ).update(decision_mailed_at=timezone.now())
     if not claimed:
         return False
-    enrolment = Enrolment.objects.select_related(
-        "trainee", "cohort__institution", "curriculum__tier", "curriculum__track"
-    ).get(pk=enrolment_id)
+    enrolment = _mailed_enrolments().get(pk=enrolment_id)
     trainee = enrolment.trainee
+    language = trainee.preferred_language
     send_templated_mail(
         "courses/email/enrolment_decision",
         to=trainee.email,
-        language=trainee.preferred_language,
-        context={"enrolment": enrolment, "trainee": trainee, "approved": enrolment.state != Enrolment.State.REJECTED},
+        language=language,
+        context={
+            "enrolment": enrolment,
+            "trainee": trainee,
+            "approved": enrolment.state != Enrolment.State.REJECTED,
+            **portal_links(enrolment, language),
+        },
     )
     return True
 

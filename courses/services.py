@@ -98,6 +98,12 @@ def _enqueue_decision_email(enrolment: Enrolment) -> None:
     enqueue_on_commit(send_enrolment_decision_email, enrolment.pk)
 
 
+def _enqueue_received_email(enrolment: Enrolment) -> None:
+    from .tasks import send_enrolment_received_email
+
+    enqueue_on_commit(send_enrolment_received_email, enrolment.pk)
+
+
 # --- cohorts -------------------------------------------------------------------------------
 
 
@@ -263,6 +269,19 @@ def do_enrol(
     locked.seats_taken += 1
     locked.save(update_fields=["seats_taken", "updated_at"])
     _announce_state(enrolment, "", State.PENDING)
+    return enrolment
+
+
+@transaction.atomic
+def do_apply(*, trainee: User, cohort: Cohort, now: datetime.datetime | None = None) -> Enrolment:
+    """The trainee applies on the portal: :func:`do_enrol` (pending the institution's review), and once it
+    commits the "application received" mail, in the trainee's language, with a link to their dashboard.
+
+    Enrolments staff make (import, admin) or an employer makes (the HR API) are not applications of the
+    trainee's own and get no such mail; every enrolment gets the decision mail.
+    """
+    enrolment = do_enrol(trainee=trainee, cohort=cohort, now=now)
+    _enqueue_received_email(enrolment)
     return enrolment
 
 

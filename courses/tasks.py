@@ -1,5 +1,7 @@
 from celery import shared_task
 
+from core.tasks import MAIL_RETRY
+
 from . import mail
 
 
@@ -13,3 +15,10 @@ def send_enrolment_decision_email(enrolment_id: int) -> bool:
 def sweep_decision_mails() -> int:
     """Beat, every five minutes: enqueue again the enrolment decision mails that were lost."""
     return mail.do_sweep_decision_mails()
+
+
+@shared_task(**MAIL_RETRY)
+def send_enrolment_received_email(enrolment_id: int) -> bool:
+    """Tell the trainee their application was received, while it is still pending. Run twice (a retry after
+    the mail server failed), it sends a second receipt, never a wrong one."""
+    return mail.send_enrolment_received(enrolment_id=enrolment_id)

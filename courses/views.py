@@ -163,16 +163,33 @@ def cohort_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def enrol(request: HttpRequest, code: str) -> HttpResponse:
+    """GET: what the trainee applies for (the cohort, its institution and dates, that the training is blended
+    with hours recorded per mode, what happens next) and the button; POST: apply (``services.do_apply``:
+    pending the institution's review, and the "application received" mail)."""
     cohort = _visible_cohort(code)
+    if request.method == "GET":
+        reason = None
+        try:
+            services.check_enrol(trainee=request.user, cohort=cohort)
+        except TrainingError as error:
+            reason = str(error)
+        modes = [cohort.offers_face_to_face, cohort.offers_remote, cohort.offers_self_study]
+        context = {"cohort": cohort, "cohort_name": cohort.name, "reason": reason, "blended": sum(modes) > 1}
+        return render(request, "courses/enrol_confirm.html", context)
     try:
-        services.do_enrol(trainee=request.user, cohort=cohort)
+        services.do_apply(trainee=request.user, cohort=cohort)
     except TrainingError as error:
         messages.error(request, str(error))
         return redirect("training:cohort", code=cohort.code)
     messages.success(
-        request, _("You are enrolled in %(cohort)s; the institution will review your enrolment.") % {"cohort": cohort}
+        request,
+        _(
+            "Your application for %(cohort)s is sent: the institution will review it. "
+            "We have e-mailed you that it was received."
+        )
+        % {"cohort": cohort},
     )
     return redirect("training:dashboard")
 

@@ -28,6 +28,7 @@ TRAINEE = [
     "/accounts/profile/",
     "/cohorts/",
     "/cohorts/{cohort}/",
+    "/cohorts/{cohort}/enrol/",  # the confirmation page, saying why they cannot apply again (the journey: the form)
     "/exams/",
     "/exams/sittings/{sitting}/start/",
     "/exams/attempts/{pending}/result/",

@@ -1,6 +1,9 @@
 """A trainee's journey in a real browser: find a cohort, enrol, follow hours, sit an exam, get the certificate."""
 
+import datetime
 import re
+import time
+from urllib.parse import urlsplit
 
 from django.utils import timezone, translation
 
@@ -108,8 +111,20 @@ def test_a_newcomer_signs_up_verifies_switches_language_finds_a_cohort_and_enrol
     shot(page, "cohort")
     assert_accessible(page)
 
-    # Enrol; the dashboard says it waits for the institution.
-    page.locator("main form button[type=submit]").click()
+    # The cohort says its training is blended; Enrol opens a page that says what the application is and what
+    # follows, and enrols nobody until its button is pressed.
+    expect(page.locator(".blended-note")).to_be_visible()
+    page.locator("#enrol-link").click()
+    expect(page).to_have_url(re.compile(rf"/{lang}/cohorts/{wanted.code}/enrol/$"))
+    expect(page.locator("#apply-cohort")).to_have_text(wanted_name)
+    expect(page.locator("#apply-next li")).to_have_count(4)
+    shot(page, "apply")
+    assert_accessible(page)
+    assert_fits_window(page)
+    assert not Enrolment.objects.filter(trainee__email=address).exists()
+
+    # Apply; the dashboard says it waits for the institution.
+    page.locator("#apply-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"/{lang}/dashboard/$"))
     expect(page.locator(".alert-success")).to_be_visible()
     expect(page.locator(".enrolment")).to_contain_text(wanted.code)
@@ -119,13 +134,40 @@ def test_a_newcomer_signs_up_verifies_switches_language_finds_a_cohort_and_enrol
     enrolment = Enrolment.objects.get(trainee__email=address)
     assert (enrolment.cohort, enrolment.state) == (wanted, Enrolment.State.PENDING)
 
+    # The worker mails that the application was received, with the way to its card on the dashboard.
+    received = site.wait_for_mail(address)
+    deadline = time.monotonic() + 60
+    while f"#enrolment-{enrolment.pk}" not in received and time.monotonic() < deadline:
+        time.sleep(0.2)
+        received = site.wait_for_mail(address)
+    link = first_link(received, f"/{lang}/dashboard/#enrolment-{enrolment.pk}")
+    page.goto(site.url + urlsplit(link).path + "#" + urlsplit(link).fragment)  # the worker's SITE_URL is not ours
+    expect(page.locator(f"#enrolment-{enrolment.pk}")).to_contain_text(wanted.code)
+
+
+# The lines a code is laid out on: each break must come after a hyphen or underscore, never inside a part.
+CODE_LINES = """(el) => {
+  const text = el.firstChild, lines = [];
+  for (let i = 0; i < text.length; i++) {
+    const range = document.createRange();
+    range.setStart(text, i);
+    range.setEnd(text, i + 1);
+    const top = Math.round(range.getBoundingClientRect().top);
+    if (!lines.length || Math.abs(lines[lines.length - 1].top - top) > 2) lines.push({top, text: ""});
+    lines[lines.length - 1].text += text.data[i];
+  }
+  return lines.map((line) => line.text);
+}"""
+
 
 def test_an_approved_trainee_follows_hours_on_the_dashboard(*, page, context, site, lang, viewport, shot):
-    cohort = CohortFactory(code=f"HRS-{lang}-{viewport}")
+    # A code as long as the demo's (INST-A-STANDARD-RETAIL): on a phone it squeezed beside the cohort's name.
+    cohort = CohortFactory(code=f"HRS-A-STANDARD-RETAIL-{lang}-{viewport}")
     trainee = UserFactory(email=f"hours-{lang}-{viewport}@example.test", preferred_language=lang)
     enrolment = training.do_approve_enrolment(enrolment=training.do_enrol(trainee=trainee, cohort=cohort))
     session = TrainingSessionFactory(cohort=cohort, hours=8)
     training.do_record_attendance(session=session, enrolment=enrolment, hours=8)
+    TrainingSessionFactory(cohort=cohort, hours=8, held_on=timezone.localdate() + datetime.timedelta(days=2))
     log_in_directly(context, site, trainee)
 
     page.goto(f"{site.url}/{lang}/dashboard/")
@@ -139,6 +181,23 @@ def test_an_approved_trainee_follows_hours_on_the_dashboard(*, page, context, si
     shot(page, "dashboard-hours")
     assert_accessible(page)
     assert_fits_window(page)
+
+    # The upcoming session: its cohort's name, then the code below it, as wide as the cell, broken only at hyphens.
+    sessions = page.locator("#upcoming-sessions")
+    sessions.scroll_into_view_if_needed()
+    shot(page, "dashboard-sessions")
+    row = sessions.locator("tbody tr").first
+    cell = row.locator("td").nth(1)
+    code = cell.locator(".cohort-code")
+    expect(code).to_have_text(cohort.code)
+    cell_box, code_box = cell.bounding_box(), code.bounding_box()
+    assert code_box["y"] >= cell_box["y"] + 16, "the code stands below the cohort's name, not beside it"
+    lines = code.evaluate(CODE_LINES)
+    assert "".join(lines) == cohort.code
+    assert all(line.endswith(("-", "_")) for line in lines[:-1]), f"the code broke inside a part: {lines}"
+    if viewport == "phone":
+        assert code_box["width"] >= row.bounding_box()["width"] / 3, "the code is not squeezed into a narrow column"
+    expect(row.locator("td").nth(3)).to_have_text({"zh-hant": "8 課時", "en": "8 h"}[lang])
 
     # Self-study logged on the dashboard waits for the institution's confirmation.
     form = page.locator("form[action$='/dashboard/self-study/']")

@@ -91,15 +91,18 @@ def test_the_manager_sees_their_own_grade_and_history(both_banks, trainee, other
     page = logged_in(in_english(trainee)).get(reverse("career:mine"))
     html = page.content.decode()
     assert page.status_code == 200
-    assert "My grade" in html and "Backed by a certificate" in html and "first grade" in html
+    assert "My grade" in html and "Backed by a certificate" in html and "First grade" in html
     assert theirs.employee.employee_number not in html
     other = logged_in(in_english(other_trainee)).get(reverse("career:mine")).content.decode()
-    assert "senior" in other and ours.employee.user.display_name not in other
+    assert "Senior" in other and ours.employee.user.display_name not in other
 
 
-def test_someone_without_a_grade_is_told_so(client, other_institution_admin):
-    page = logged_in(in_english(other_institution_admin)).get(reverse("career:mine"))
+def test_someone_without_a_grade_is_told_so(client, trainee, other_institution_admin):
+    page = logged_in(in_english(trainee)).get(reverse("career:mine"))
     assert "has not recorded a customer-manager grade" in page.content.decode()
+    # Someone of no bank is told grades are a bank's (tests/career/test_my_grade_page.py).
+    page = logged_in(in_english(other_institution_admin)).get(reverse("career:mine"))
+    assert "no bank" in page.content.decode()
 
 
 def test_hr_staff_need_the_second_factor(hr_staff, real_second_factor, client):

@@ -278,4 +278,4 @@ def test_a_past_online_session_has_no_location_on_the_dashboard():
         hours=Decimal(4),
     )
     html = logged_in(enrolment.trainee).get("/en/dashboard/").content.decode()
-    assert "live remote" in html
+    assert "Live remote" in html
