@@ -21,7 +21,7 @@ from .test_grading import answer_all, submit
 
 pytestmark = pytest.mark.django_db
 
-VERDICT = {"en": ("passed", "not passed"), "zh-hant": ("及格", "未通過")}
+VERDICT = {"en": ("passed", "not passed"), "zh-hant": ("及格", "不及格")}
 
 
 def url(name: str, language: str, *args) -> str:
