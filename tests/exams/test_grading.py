@@ -73,7 +73,7 @@ def test_a_wrong_paper_fails_and_the_chinese_mail_speaks_chinese(world, django_c
     assert result.passed is False and result.score == 0
     assert selectors.passed_course_ids(world.alice.pk) == set()
     (sent,) = result_mails()
-    assert "考試結果" in sent.subject and "不及格" in sent.body
+    assert "考試結果" in sent.subject and "未通過" in sent.body
 
 
 def test_partial_scoring_gives_a_share_of_a_multiple_choice(world):
