@@ -16,25 +16,40 @@ An action that asks first (:func:`form_action`) has a page of its own, which a m
 
 So the browser's Back button and a reload meet pages asked for with GET: the form again, or the list, never
 "Confirm form resubmission" or the work done twice. The page asks for what the action asks for: an action the
-viewer is not offered (its ``allowed_permissions``, or an admin's ``get_actions``) is a 403."""
+viewer is not offered (its ``allowed_permissions``, or an admin's ``get_actions``) is a 403.
+
+A row's own page offers the admin's *row actions* (:attr:`ActionFormPages.row_actions`, those that apply to the
+row now: :meth:`ActionFormPages.row_actions_for`) as buttons, to those the action is offered to:
+
+- an action that asks first links its page for that row (``?ids=<the row>``), with ``next`` naming the row's page:
+  once done, the form page goes back there (``next`` is followed only to the change page of a row it names, in
+  this admin; anything else goes to the change list as before);
+- any other action posts to ``<model>/<id>/<action>/`` (named ``<app>_<model>_row_<action>``), which runs the
+  list's action on that one row, read through the admin's ``get_queryset`` (another institution's row is a 404),
+  and redirects (303) back to the row's page with the action's message.
+
+A row's page where nothing is editable (every field read-only, no inline: rows that only actions move) is a page
+to view (:class:`RowPageShowsOnly`): no Save buttons, and a post to it is refused."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlencode
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+from urllib.parse import urlencode, urlsplit
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.urls import Resolver404, URLPattern, path, resolve, reverse
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_input import holds
@@ -151,8 +166,27 @@ def selected_ids(pk: Field[Any, Any], asked: str) -> list[Any]:
     return list(ids)
 
 
+@dataclass(frozen=True)
+class RowButton:
+    """A row action's button on the row's page: ``post`` to ``url`` (with the page's CSRF token), or a link."""
+
+    name: str
+    label: StrOrPromise
+    url: str
+    post: bool
+
+
+def row_page_name(opts: Any, action: str) -> str:
+    """The URL name (in the admin site's namespace) of the address where ``action`` is run on one row."""
+    return f"{opts.app_label}_{opts.model_name}_row_{action}"
+
+
 class ActionFormPages(_ModelAdmin):
-    """A model admin's pages of its actions that ask first (:func:`form_action`): one each, added to its URLs."""
+    """A model admin's pages of its actions that ask first (:func:`form_action`): one each, added to its URLs; and
+    its row actions' buttons on a row's page (see the module's docstring)."""
+
+    # The actions a row's page offers, each with its button's words, in the buttons' order.
+    row_actions: dict[str, StrOrPromise] = {}
 
     def form_actions(self) -> list[str]:
         """The names of this admin's actions that ask first."""
@@ -162,6 +196,10 @@ class ActionFormPages(_ModelAdmin):
             if hasattr(func, "form_action"):
                 names.append(func.__name__)
         return names
+
+    def row_actions_for(self, request: HttpRequest, obj: Any) -> list[str]:
+        """The row actions that apply to ``obj`` as it is now (all of them unless an admin says otherwise)."""
+        return list(self.row_actions)
 
     def get_urls(self) -> list[URLPattern]:
         pages = [
@@ -173,7 +211,101 @@ class ActionFormPages(_ModelAdmin):
             )
             for name in self.form_actions()
         ]
-        return [*pages, *super().get_urls()]
+        rows = [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(self.row_action_view),
+                {"action": name},
+                name=row_page_name(self.opts, name),
+            )
+            for name in self.row_actions
+            if name not in self.form_actions()
+        ]
+        return [*pages, *rows, *super().get_urls()]
+
+    def _url(self, view: str, *args: Any) -> str:
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}", args=args)
+
+    def _with_filters(self, request: HttpRequest, url: str) -> str:
+        """``url`` with the change list's filters the request carries (as Django's change page keeps them)."""
+        preserved_filters = self.get_preserved_filters(request)
+        return add_preserved_filters({"preserved_filters": preserved_filters, "opts": self.opts}, url)
+
+    def row_buttons(self, request: HttpRequest, obj: Any) -> list[RowButton]:
+        """The buttons of ``obj``'s page: its row actions that apply now and are offered to the viewer."""
+        names = self.row_actions_for(request, obj)
+        if not names:
+            return []
+        offered = self.get_actions(request)
+        buttons = []
+        for name in names:
+            entry = offered.get(name)
+            if entry is None:
+                continue
+            label = self.row_actions[name]
+            if hasattr(entry[0], "form_action"):
+                page = reverse(f"{self.admin_site.name}:{form_page_name(self.opts, name)}")
+                query = urlencode({"ids": str(obj.pk), "next": request.get_full_path()})
+                preserved_filters = self.get_preserved_filters(request)  # the list's, as the list's post names them
+                url = f"{page}?{query}" + (f"&{preserved_filters}" if preserved_filters else "")
+                buttons.append(RowButton(name, label, url, post=False))
+            else:
+                url = self._with_filters(request, self._url(f"row_{name}", quote(obj.pk)))
+                buttons.append(RowButton(name, label, url, post=True))
+        return buttons
+
+    def render_change_form(  # noqa: PLR0917  Django's signature
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None and not add:
+            context["row_buttons"] = self.row_buttons(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def row_action_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
+        """``action`` run on the one row ``object_id`` names (a post of its page's button), as the change list runs
+        it on the rows selected; back (303) to the row's page, which shows the action's message. Another
+        institution's row is not there (404, as its page is); an action not offered to the viewer is a 403."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:  # Django's answer to a row not there (a 404 in a scoped admin: accounts.scoping)
+            missing = self._get_obj_does_not_exist_redirect  # type: ignore[attr-defined]  # not in the stubs
+            return cast(HttpResponse, missing(request, self.opts, object_id))
+        offered = self.get_actions(request).get(action)
+        if offered is None:
+            raise PermissionDenied  # the action is not theirs to take (its permissions, or the admin's choice)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        func = offered[0]
+        func(self, request, self.get_queryset(request).filter(pk=obj.pk))
+        return SeeOther(self._with_filters(request, self._url("change", quote(obj.pk))))
+
+    def _return_to(self, request: HttpRequest, rows: list[Any]) -> tuple[str, Any] | None:
+        """Where the form page goes once done, if its address names it (``next``), and the row that page is of: the
+        change page, in this admin, of one of the ``rows`` it shows; ``None`` for anything else (the change list
+        then)."""
+        asked = request.GET.get("next", "")
+        if not asked or not url_has_allowed_host_and_scheme(
+            asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return None
+        parts = urlsplit(asked)
+        if parts.scheme or parts.netloc:
+            return None  # the admin's own page, as a path
+        try:
+            match = resolve(parts.path)
+        except Resolver404:
+            return None
+        change = f"{self.opts.app_label}_{self.opts.model_name}_change"
+        if match.namespace != self.admin_site.name or match.url_name != change:
+            return None
+        named = unquote(match.kwargs.get("object_id", ""))
+        row = next((row for row in rows if str(row.pk) == named), None)
+        return None if row is None else (asked, row)
 
     def action_form_view(self, request: HttpRequest, action: str) -> HttpResponse:
         """The page of ``action`` (see the module's docstring): the rows the address names among the viewer's,
@@ -185,8 +317,7 @@ class ActionFormPages(_ModelAdmin):
         spec: FormAction = getattr(func, "form_action")  # noqa: B009  set by form_action
         request.current_app = self.admin_site.name
         preserved_filters = self.get_preserved_filters(request)
-        changelist = reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
-        back = add_preserved_filters({"preserved_filters": preserved_filters, "opts": self.opts}, changelist)
+        back = self._with_filters(request, self._url("changelist"))
 
         ids = selected_ids(self.opts.pk, request.GET.get("ids", ""))
         rows = self.get_queryset(request).filter(pk__in=ids).select_related(*spec.related)
@@ -196,10 +327,11 @@ class ActionFormPages(_ModelAdmin):
             self.message_user(request, NOTHING_OF_YOURS, messages.WARNING)
             return SeeOther(back)
 
+        row_page, row = self._return_to(request, shown) or ("", None)
         form = spec.form(request.POST if request.method == "POST" else None)
         if form.is_valid():
             spec.work(self, request, rows, form)
-            return SeeOther(back)
+            return SeeOther(row_page or back)
         context = {
             **self.admin_site.each_context(request),
             "title": title,
@@ -208,5 +340,27 @@ class ActionFormPages(_ModelAdmin):
             "rows": [spec.describe(row) for row in shown],
             "intro": spec.intro,
             "preserved_filters": preserved_filters,
+            "row_page": row_page,
+            "row_page_name": str(row) if row is not None else "",
         }
         return TemplateResponse(request, "admin/action_form.html", context)
+
+
+class RowPageShowsOnly(_ModelAdmin):
+    """A model admin whose row's page edits nothing (every field it shows read-only, no inline: rows moved only by
+    the admin's actions): the page is one to view, as Django shows a row the viewer may not change (no Save
+    buttons, a post refused), while the actions, which ask the model's change permission, stay theirs. An admin
+    where a field is editable keeps its page, and its Save buttons, as it is."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and not self.page_edits(request, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def page_edits(self, request: HttpRequest, obj: Any) -> bool:
+        """Whether ``obj``'s page has anything to edit: a field not read-only, or an inline."""
+        if not (self.fields or self.fieldsets):
+            return True  # the fields would come from the form, built knowing this answer: not guessed here
+        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
+        readonly = set(self.get_readonly_fields(request, obj))
+        return any(name not in readonly for name in shown) or bool(self.get_inlines(request, obj))

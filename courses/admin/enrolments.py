@@ -11,7 +11,7 @@ from django.template.defaultfilters import floatformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext, ngettext_lazy, pgettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.results import RowResult
@@ -26,8 +26,9 @@ from core.forms import reason_field
 from courses import selectors, services
 from courses.imports import EnrolmentImportResult, TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
+from courses.templatetags.hours import class_hours
 
-from .actions import ActionFormPages, counted, form_action, report_outcome
+from .actions import ActionFormPages, RowPageShowsOnly, counted, form_action, report_outcome
 from .cohorts import cohort_by_code
 
 
@@ -106,7 +107,10 @@ TRAINEE_REFUSALS = {"already_enrolled", "trainee_inactive"}
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(ActionFormPages, ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin):
+class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, ImportMixin, InstitutionScopedAdmin):
+    """An enrolment's page shows it (nothing on it is edited by hand); a pending one's has the buttons to approve it
+    or not (the list's actions, on that one row: courses.admin.actions)."""
+
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
     import_form_class = TraineeImportForm
@@ -137,11 +141,15 @@ class EnrolmentAdmin(ActionFormPages, ConfirmOwnPreviewMixin, ImportMixin, Insti
     ]
     fields = readonly_fields
     actions = ["approve", "reject", "start_training", "complete", "withdraw"]
+    row_actions = {"approve": _("Approve"), "reject": _("Not approve")}
 
     import_export_change_list_template = "admin/courses/enrolment/change_list.html"  # adds "Enrol a trainee"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # trainees enrol themselves; staff import or enrol one (see the buttons)
+
+    def row_actions_for(self, request: HttpRequest, obj: Enrolment) -> list[str]:
+        return list(self.row_actions) if obj.state == Enrolment.State.PENDING else []
 
     def has_enrol_permission(self, request: HttpRequest) -> bool:
         """Staff who may change enrolments: the program office, or an institution's staff."""
@@ -259,11 +267,17 @@ class EnrolmentAdmin(ActionFormPages, ConfirmOwnPreviewMixin, ImportMixin, Insti
 
     @admin.display(description=_("progress"))
     def progress_display(self, obj: Enrolment) -> str:
+        """The hours done of those owed, then by mode, each figure with the unit of training hours (課時) that the
+        trainee's own pages use (``courses.templatetags.hours.class_hours``)."""
         p = selectors.progress(obj)
-        modes = ", ".join(f"{label} {floatformat(hours, -1)} h" for _mode, label, hours, _pct in p.modes)
-        return gettext("%(done)s of %(owed)s hours (%(modes)s)") % {
-            "done": floatformat(p.total_done, -1),
-            "owed": p.owed if p.owed is not None else "—",
+        each = (f"{label} {class_hours(hours)}" for _mode, label, hours, _pct in p.modes)
+        modes = pgettext("list separator", ", ").join(each)
+        done = floatformat(p.total_done, -1)
+        if p.owed is None:  # fixed at approval
+            return pgettext("class hours", "%(done)s h done (%(modes)s)") % {"done": done, "modes": modes}
+        return pgettext("class hours", "%(done)s of %(owed)s h (%(modes)s)") % {
+            "done": done,
+            "owed": floatformat(p.owed, -1),
             "modes": modes,
         }
 

@@ -5,10 +5,13 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -16,14 +19,33 @@ from courses import selectors
 from courses.models import Enrolment
 
 
+class RecordedTrainee(forms.Widget):
+    """A recorded row's trainee as text, as the row's other read-only cells are shown: not a select, which read
+    as a choice to change (a wrong row is corrected by its hours: 0 is absent)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.shown = name
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        return format_html('<p class="recorded-trainee">{}</p>', self.shown)
+
+
 class RecordedTraineeField(forms.ModelChoiceField):
     """A recorded row's trainee, shown and kept as it is: the row's own enrolment, read with the rows (no
-    query to show it, none to take it back)."""
+    query to show it, none to take it back); what is posted for it is not read (a disabled field)."""
 
     def __init__(self, enrolment: Enrolment, **kwargs: Any) -> None:
-        super().__init__(Enrolment.objects.filter(pk=enrolment.pk), empty_label=None, disabled=True, **kwargs)
+        shown = str(enrolment.trainee)
+        super().__init__(
+            Enrolment.objects.filter(pk=enrolment.pk),
+            empty_label=None,
+            disabled=True,
+            widget=RecordedTrainee(shown),
+            **kwargs,
+        )
         self.enrolment = enrolment
-        self.choices = [(enrolment.pk, str(enrolment.trainee))]
+        self.choices = [(enrolment.pk, shown)]
 
     def to_python(self, value: Any) -> Enrolment | None:
         if value in self.empty_values:
@@ -36,9 +58,11 @@ class RecordedTraineeField(forms.ModelChoiceField):
 class TraineeRecordFormSet(forms.BaseInlineFormSet):
     """Rows name the parent's cohort's trainees, by name.
 
-    A new row offers the trainees in training (the only ones hours are recorded for). A recorded row keeps
-    its own trainee, shown and saved as it is, though they may have completed or withdrawn since: it is
-    not offered for another trainee, and a row whose select lacked its own would not save at all.
+    A new row offers the trainees in training of the parent's cohort (the only ones hours are recorded for), in
+    a plain select (no links to add or change an enrolment from there). A recorded row keeps its own trainee,
+    shown as text and saved as it is, though they may have completed or withdrawn since: who attended is not
+    changed by changing the person (a wrong row gets 0 hours, absent), and a row whose select lacked its own
+    would not save at all.
 
     The page reads the same number of queries however many rows it shows: the rows come with their
     trainees and recorders (``selectors.trainee_records``), share the parent row the formset has, and
@@ -64,10 +88,10 @@ class TraineeRecordFormSet(forms.BaseInlineFormSet):
         if field is None:
             return
         if form.instance.pk is not None:
-            form.fields["enrolment"] = RecordedTraineeField(
-                form.instance.enrolment, widget=field.widget, label=_("trainee")
-            )
+            form.fields["enrolment"] = RecordedTraineeField(form.instance.enrolment, label=_("trainee"))
             return
+        if isinstance(field.widget, RelatedFieldWidgetWrapper):
+            field.widget = field.widget.widget  # an enrolment is not added or edited from a row of hours
         field.queryset = selectors.enrolments_in_training(cohort_id=self.instance.cohort_id)
         field.label = _("trainee")
         field.label_from_instance = lambda enrolment: str(enrolment.trainee)

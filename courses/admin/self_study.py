@@ -13,7 +13,7 @@ from core.forms import reason_field
 from courses import services
 from courses.models import SelfStudyEntry
 
-from .actions import ActionFormPages, counted, form_action
+from .actions import ActionFormPages, RowPageShowsOnly, counted, form_action
 from .catalog import course_by_code
 
 # What each action says it did.
@@ -30,7 +30,10 @@ class SelfStudyRejectionForm(forms.Form):
 
 
 @admin.register(SelfStudyEntry)
-class SelfStudyEntryAdmin(ActionFormPages, InstitutionScopedAdmin):
+class SelfStudyEntryAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin):
+    """An entry's page shows it (nothing on it is edited by hand); one awaiting confirmation has the buttons to
+    confirm or reject it (the list's actions, on that one row: courses.admin.actions)."""
+
     institution_paths = ("enrolment__cohort__institution",)
     list_display = ["studied_on", "trainee", "cohort", course_by_code, "hours", "what_was_studied", "status"]
     list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
@@ -43,12 +46,16 @@ class SelfStudyEntryAdmin(ActionFormPages, InstitutionScopedAdmin):
     ]  # fmt: skip
     readonly_fields = fields
     actions = ["confirm", "reject"]
+    row_actions = {"confirm": _("Confirm"), "reject": _("Reject")}
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # the trainee logs self-study on the dashboard
 
     def has_delete_permission(self, request: HttpRequest, obj: SelfStudyEntry | None = None) -> bool:
         return False
+
+    def row_actions_for(self, request: HttpRequest, obj: SelfStudyEntry) -> list[str]:
+        return list(self.row_actions) if obj.status == SelfStudyEntry.Status.LOGGED else []
 
     @admin.display(description=_("trainee"), ordering="enrolment__trainee__email")
     def trainee(self, obj: SelfStudyEntry) -> str:

@@ -59,10 +59,14 @@ def submitted(page) -> dict:
 
 
 def selected_trainees(html: str, prefix: str) -> dict[int, str]:
-    """Row number → the name of the trainee the row's select shows as chosen ("" for none)."""
+    """Row number → the name of the trainee the row names: a recorded row's, shown as text (not a select to
+    change); a new row's, as its select shows it chosen ("" for none)."""
     rows = {}
-    for number, select in re.findall(rf'<select name="{prefix}-(\d+)-enrolment"[^>]*>(.*?)</select>', html, re.S):
-        chosen = re.search(r"<option [^>]*selected[^>]*>([^<]*)</option>", select)
+    for number, cell in re.findall(
+        rf'<tr class="form-row[^"]*"\s+id="{prefix}-(\d+)">.*?<td class="field-enrolment">(.*?)</td>', html, re.S
+    ):
+        recorded = re.search(r'<p class="recorded-trainee">([^<]*)</p>', cell)
+        chosen = recorded or re.search(r"<option [^>]*selected[^>]*>([^<]*)</option>", cell)
         rows[int(number)] = chosen.group(1).split(" &lt;")[0] if chosen else ""  # "甲 <address>"
     return rows
 
@@ -170,7 +174,8 @@ def test_two_rows_for_one_trainee_are_refused_in_words(alice: Client, institutio
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_module_whose_trainee_withdrew_shows_and_saves_their_completion(office: Client, institution, language):
-    """The program office may change completions, so it gets their selects (an institution sees them read-only)."""
+    """The program office may change completions, so it gets the form (an institution sees them read-only); a
+    recorded completion's trainee is text either way."""
     module = RemoteModuleFactory(cohort=CohortFactory(institution=institution, offers_remote=True), hours=Decimal(4))
     gone = approved(module.cohort, "乙")
     on_day = timezone.localdate() - datetime.timedelta(days=1)

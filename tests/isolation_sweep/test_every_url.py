@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 from accounts.models import Employer
 from accounts.scoping import EmployerScopedAdmin, InstitutionScopedAdmin
 from certification.models import CEEnrolment, Certificate
-from courses.admin.actions import ActionFormPages, form_page_name
+from courses.admin.actions import ActionFormPages, form_page_name, row_page_name
 from courses.models import Enrolment
 from exams.models import Attempt, CourseResult, Sitting
 from exchange.models import Post, PostReport
@@ -337,6 +337,33 @@ FOREIGN |= {
     if isinstance(model_admin, ActionFormPages)
     for action in model_admin.form_actions()
 }
+
+
+# A row action run from the row's page (courses.admin.actions.ActionFormPages.row_actions, ``<model>/<id>/<action>/``):
+# with B's row, a 404 as its page is, on a GET as on the button's post, B's row unchanged.
+def _row_action_probes(b: Theirs, model, model_admin, action: str) -> list[Probe]:
+    from django.forms.models import model_to_dict
+
+    rows = foreign_rows(model, model_admin, b.world)[:1]
+    assert rows, f"the isolation world gives institution B no {model._meta.label}: extend tests/isolation.py"
+    before = model_to_dict(rows[0])
+    page = admin_url(model, f"row_{action}", rows[0].pk)
+
+    def unchanged() -> bool:
+        return model_to_dict(model._default_manager.get(pk=rows[0].pk)) == before
+
+    return [Probe(page, unchanged=unchanged), Probe(page, "post", unchanged=unchanged)]
+
+
+FOREIGN |= {
+    f"admin:{row_page_name(model._meta, action)}": (
+        lambda b, m=model, a=model_admin, action=action: _row_action_probes(b, m, a, action)
+    )
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, ActionFormPages)
+    for action in model_admin.row_actions
+    if action not in model_admin.form_actions()
+}
 FOREIGN["supervision:recompute"] = lambda b: [
     # The office's button; nobody else may start a recomputation (no row is made).
     Probe(reverse("supervision:recompute"), "post", unchanged=lambda: not RecomputeRun.objects.exists()),
@@ -482,6 +509,8 @@ NO_OBJECT: dict[str, str] = {
     "api:token": "client credentials for the caller's own client",
     "api:schema": "the API's description",
     "api:docs": "the API's description",
+    "api:problems": "the API's description (its problem types)",
+    "api:problem": "the API's description (a problem type: leads to its entry)",
     "api:tiers": "the national catalog",
     "api:tracks": "the national catalog",
     "api:courses": "the national catalog",
