@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
-from core.admin_actions import ReadOnlyInline, apply_to_each
+from core.admin_actions import ReadOnlyInline, RowPageShowsOnly, apply_to_each
 from core.admin_input import AutocompleteSelect
 from core.display import choice_label
 from core.forms import reason_field, refusal_shown_on
@@ -93,7 +93,7 @@ def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse
 
 
 @admin.register(Certificate)
-class CertificateAdmin(ActionFormPages, InstitutionScopedAdmin):
+class CertificateAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin):
     institution_paths = ("institution",)
     list_display = ["number", "holder", "tier_and_track", "institution", "issued_on", "valid_until", "status_badge"]
     list_filter = [

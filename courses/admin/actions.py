@@ -28,8 +28,8 @@ row now: :meth:`ActionFormPages.row_actions_for`) as buttons, to those the actio
   list's action on that one row, read through the admin's ``get_queryset`` (another institution's row is a 404),
   and redirects (303) back to the row's page with the action's message.
 
-A row's page where nothing is editable (every field read-only, no inline: rows that only actions move) is a page
-to view (:class:`RowPageShowsOnly`): no Save buttons, and a post to it is refused."""
+A row's page where nothing is editable (every field read-only, no inline to edit: rows that only actions move) is
+a page to view (:class:`core.admin_actions.RowPageShowsOnly`): no Save buttons, and a post to it is refused."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ from urllib.parse import urlencode, urlsplit
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Field, Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
@@ -344,23 +344,3 @@ class ActionFormPages(_ModelAdmin):
             "row_page_name": str(row) if row is not None else "",
         }
         return TemplateResponse(request, "admin/action_form.html", context)
-
-
-class RowPageShowsOnly(_ModelAdmin):
-    """A model admin whose row's page edits nothing (every field it shows read-only, no inline: rows moved only by
-    the admin's actions): the page is one to view, as Django shows a row the viewer may not change (no Save
-    buttons, a post refused), while the actions, which ask the model's change permission, stay theirs. An admin
-    where a field is editable keeps its page, and its Save buttons, as it is."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not self.page_edits(request, obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def page_edits(self, request: HttpRequest, obj: Any) -> bool:
-        """Whether ``obj``'s page has anything to edit: a field not read-only, or an inline."""
-        if not (self.fields or self.fieldsets):
-            return True  # the fields would come from the form, built knowing this answer: not guessed here
-        shown = flatten_fieldsets(self.get_fieldsets(request, obj))
-        readonly = set(self.get_readonly_fields(request, obj))
-        return any(name not in readonly for name in shown) or bool(self.get_inlines(request, obj))

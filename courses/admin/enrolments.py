@@ -20,7 +20,7 @@ from accounts.imports.confirm import ConfirmOwnPreviewMixin
 from accounts.imports.reader import TraineeImportForm
 from accounts.models import TraineeProfile, User
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
-from core.admin_actions import apply_to_each
+from core.admin_actions import RowPageShowsOnly, apply_to_each
 from core.admin_input import AutocompleteSelect
 from core.forms import reason_field
 from courses import selectors, services
@@ -28,7 +28,7 @@ from courses.imports import EnrolmentImportResult, TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
 from courses.templatetags.hours import class_hours
 
-from .actions import ActionFormPages, RowPageShowsOnly, counted, form_action, report_outcome
+from .actions import ActionFormPages, counted, form_action, report_outcome
 from .cohorts import cohort_by_code
 
 

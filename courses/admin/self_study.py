@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.scoping import InstitutionScopedAdmin, institution_of
-from core.admin_actions import apply_to_each
+from core.admin_actions import RowPageShowsOnly, apply_to_each
 from core.forms import reason_field
 from courses import services
 from courses.models import SelfStudyEntry
 
-from .actions import ActionFormPages, RowPageShowsOnly, counted, form_action
+from .actions import ActionFormPages, counted, form_action
 from .catalog import course_by_code
 
 # What each action says it did.

@@ -188,3 +188,19 @@ def test_a_reason_with_an_invisible_control_is_refused_on_the_form_and_nothing_c
     assert reason in page.content.decode()  # what was typed is kept in the form
     certificate.refresh_from_db()
     assert certificate.status == "active" and not certificate.history.exists()
+
+
+def test_a_certificates_page_edits_nothing_and_shows_no_save_buttons(client, program_office):
+    """Every field is read-only and the history inline too: the office moves a certificate by its actions only, so
+    its page is one to view (no Save button that saves nothing), and the actions still work."""
+    from tests.courses.test_admin_row_pages import SAVE_BUTTONS
+
+    certificate = CertificateFactory()
+    client.force_login(program_office)
+    page = client.get(reverse("admin:certification_certificate_change", args=[certificate.pk]))
+    assert page.status_code == 200
+    assert not SAVE_BUTTONS.search(page.content.decode())
+    assert client.post(reverse("admin:certification_certificate_change", args=[certificate.pk]), {}).status_code == 403
+    through_the_form_page(client, CHANGELIST, "suspend", [certificate], reason="調查")
+    certificate.refresh_from_db()
+    assert certificate.status == "suspended"
