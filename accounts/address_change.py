@@ -28,6 +28,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.mail import send_templated_mail
@@ -55,8 +56,14 @@ class AddressChange:
 
 
 def change_token(user: User, new_email: str) -> str:
-    """The link's token: the account, the address it has now (so the link works once) and the new one."""
-    return signing.dumps({"u": user.pk, "e": user.email, "n": new_email}, salt=LINK_SALT)
+    """The link's token: the account, the address it has now (so the link works once), the new one, and a mark
+    of its password (so a password changed since — the notice to the old address says to change it if the ask
+    was not theirs — voids every link asked before)."""
+    return signing.dumps({"u": user.pk, "e": user.email, "n": new_email, "p": _password_mark(user)}, salt=LINK_SALT)
+
+
+def _password_mark(user: User) -> str:
+    return salted_hmac(LINK_SALT, user.password).hexdigest()[:16]
 
 
 def do_request_address_change(*, user: User, email: str, site_url: str) -> None:
@@ -130,6 +137,8 @@ def check_address_change_link(token: str, *, lock: bool = False) -> AddressChang
     if user.email != data.get("e"):
         if user.email == data["n"]:
             raise AccountError("link_used", _("This link has been used already: the new address is the log-in now."))
+        raise AccountError("link_invalid", INVALID)
+    if not constant_time_compare(str(data.get("p", "")), _password_mark(user)):
         raise AccountError("link_invalid", INVALID)
     return AddressChange(user, data["n"])
 

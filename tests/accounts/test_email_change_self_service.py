@@ -180,7 +180,7 @@ def test_an_address_another_account_uses_gets_the_same_answer_and_its_owner_is_t
     assert to_holder.to == ["trainee07@demo.test"] and to_old.to == ["trainee01@demo.test"]
     # No link that changes anything: the log-in and the reset, as sign-up's notice.
     assert sorted(links_in(to_holder)) == ["/zh-hant/accounts/login/", "/zh-hant/accounts/password/reset/"]
-    assert "already the log-in of an account" in to_holder.body and owner.display_name not in to_holder.body
+    assert "已經是某個帳號的登入地址" in to_holder.body and owner.display_name not in to_holder.body
     owner.refresh_from_db()
     other_trainee.refresh_from_db()
     assert (owner.email, other_trainee.email) == ("trainee01@demo.test", "trainee07@demo.test")
@@ -265,3 +265,16 @@ def test_control_characters_in_either_field_are_refused_not_a_server_error(owner
     for email, password in (("new\x00@mail.example", PASSWORD), (NEW, "pass\x00word"), ("\u202enew@mail.example", "x")):
         assert ask(client, django_capture_on_commit_callbacks, email=email, password=password).status_code == 400
     assert mail.outbox == []
+
+
+def test_a_password_changed_since_the_ask_voids_the_link(owner, link):
+    """The notice to the old address says: not you? change your password. Doing so must void the link asked before
+    (a session on a shared computer, say), not leave it to be confirmed later."""
+    owner.set_password("another-long-passphrase-9")
+    owner.save(update_fields=["password"])
+    client = Client()
+    client.force_login(owner)
+    answer = client.post(link)
+    assert answer.status_code == 400
+    owner.refresh_from_db()
+    assert owner.email != NEW
