@@ -87,6 +87,22 @@ def test_a_look_alike_letter_before_the_at_is_refused():
     assert refused.value.code == "invalid" and refused.value.params == {"char": "ı", "code": "U+0131"}
 
 
+@pytest.mark.parametrize("typed", ['"trainee12"@demo.test', '"trainee 12"@demo.test', '"a@b"@demo.test'])
+def test_a_quoted_part_before_the_at_is_refused(typed):
+    """ "trainee12"@demo.test is delivered to trainee12@demo.test's mailbox: taking it made a second account on a
+    mailbox that has one (an attacker's probe did so through the change of address)."""
+    with pytest.raises(ValidationError) as refused:
+        clean_email(typed)
+    assert refused.value.code == "quoted"
+
+
+def test_a_change_of_address_to_a_quoted_twin_is_refused_on_the_form(trainee):
+    client = Client()
+    client.force_login(trainee)
+    answer = client.post("/en/accounts/profile/email/", {"email": '"someone.else"@demo.test', "password": PASSWORD})
+    assert answer.status_code == 400 and "without quotation marks" in answer.content.decode()
+
+
 @pytest.mark.parametrize("typed", ["a@😀.example", "a@xn--a.example", "bad-address", "probe@"])
 def test_what_is_no_address_is_refused(typed):
     with pytest.raises(ValidationError) as refused:
