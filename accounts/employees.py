@@ -37,7 +37,7 @@ from . import audit, signals
 from .identifiers import normalize_email
 from .models import Employer, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
-from .services import AccountError, check_link_owner, do_register_trainee
+from .services import AccountError, check_link_owner, do_register_trainee, welcome_all_on_commit
 
 # --- employees -----------------------------------------------------------------------------
 
@@ -94,6 +94,19 @@ def _new_profile(employer: Employer, values: dict[str, Any], *, owned: bool) -> 
     return profile
 
 
+def _welcome_or_ask_owner(created: Sequence[TraineeProfile], site_url: str) -> None:
+    """What the new employees are told, once their transaction commits: a stand-in's address owner is asked to move
+    their record here; a new account of the person's own is owed the welcome mail, saying their employer
+    registered them (accounts.services.welcome_all_on_commit), unless its address is a placeholder under
+    ``.invalid`` that reaches nobody."""
+    for profile in created:
+        if profile.listed_email:
+            _ask_owner_on_commit(profile, site_url)
+    welcome = [p for p in created if not p.listed_email and not p.user.email.lower().endswith(".invalid")]
+    if welcome:
+        welcome_all_on_commit(profiles=welcome, by_employer=True)
+
+
 def owned_addresses(emails: Sequence[str], *, exclude_user: int | None = None) -> set[str]:
     """The addresses among ``emails`` (normalised) that an account already uses as its log-in."""
     found = User.objects.filter(email__in=list(emails))
@@ -129,7 +142,8 @@ def check_employee_address(*, employer_id: int, email: str, profile_id: int | No
 
 @transaction.atomic
 def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: str) -> TraineeProfile:
-    """A new employee; an address another account owns gives a stand-in and a mail to its owner.
+    """A new employee; an address another account owns gives a stand-in and a mail to its owner, any other a new
+    account and the welcome mail (who registered them, a link to choose a password).
 
     The answer is the same either way: nothing tells the employer the address was in use.
     """
@@ -147,8 +161,7 @@ def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: 
             raise
         owned = True
         profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=True))
-    if owned:
-        _ask_owner_on_commit(profile, site_url)
+    _welcome_or_ask_owner([profile], site_url)
     return profile
 
 
@@ -306,9 +319,7 @@ def do_upsert_employees(*, employer: Employer, items: Sequence[dict[str, Any]], 
     for profile, changed in known:
         (outcome.updated if changed or profile.pk in readdressed else outcome.unchanged).append(profile)
     _register_many(outcome.created)
-    for profile in outcome.created:
-        if profile.listed_email:
-            _ask_owner_on_commit(profile, site_url)
+    _welcome_or_ask_owner(outcome.created, site_url)
     return outcome
 
 
@@ -341,12 +352,15 @@ def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
 
     Saving the user inactive ends their sessions and records the deactivation (accounts.receivers).
     A stand-in deactivated withdraws the request to its address's owner (the link stops working).
+    An employee deactivated already changes nothing: no save, so ``updated_at`` stays (an ``updated_since``
+    sync sees no change that did not happen) and nothing is recorded again.
     """
     user = User.objects.select_for_update().get(pk=profile.user_id)
-    if user.is_active:
-        user.is_active = False
-        user.save(update_fields=["is_active"])
     profile.user = user
+    if not user.is_active:
+        return profile
+    user.is_active = False
+    user.save(update_fields=["is_active"])
     profile.save(update_fields=["updated_at"])
     return profile
 

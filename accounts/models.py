@@ -289,6 +289,32 @@ class TraineeProfile(SyncedTimestamped):
         return str(self.user)
 
 
+class OwedWelcome(models.Model):
+    """The welcome mail a person an import or the HR API created is owed (accounts.services.welcome_on_commit):
+    made in the transaction that created them, deleted by the task that mails it or finds it moot; while it is
+    here, a beat sweep enqueues the task again (a broker outage loses nothing). A table of its own, not a column of
+    the profile: a profile saved whole (the admin, an import's update) cannot write back a mark already cleared."""
+
+    profile = models.OneToOneField(
+        TraineeProfile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="owed_welcome",
+        verbose_name=_("trainee profile"),
+    )
+    owed_since = models.DateTimeField(_("owed since"), default=timezone.now)
+    # What the mail names beyond the account: the cohort an enrolment import enrolled them in ("cohort": each
+    # language's code -> the cohort's name in it), or that their employer registered them ("employer": true).
+    details = models.JSONField(_("what the mail names"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("welcome mail owed")
+        verbose_name_plural = _("welcome mails owed")
+
+    def __str__(self) -> str:
+        return str(self.profile_id)
+
+
 class AuditEvent(models.Model):
     """One security-relevant event: who did what, for which institution or employer, in which request.
 

@@ -5,8 +5,11 @@ Each refusal raises :class:`AccountError` with a stable ``code`` and a translata
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import DomainError
 from core.mail import send_templated_mail
@@ -26,10 +30,12 @@ from core.tasks import enqueue_on_commit
 from core.text_rules import refuse_control_characters
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
-from .models import Employer, Institution, TraineeProfile, User
+from .models import Employer, Institution, OwedWelcome, TraineeProfile, User
 from .phones import normalize_phone
 from .scoping import TRAINEE_GROUP, scope_to_institution
 from .selectors import TRAINEE_INSTITUTION_PATHS
+
+log = logging.getLogger(__name__)
 
 VERIFICATION_SALT = "accounts.email-verification"
 VERIFICATION_MAX_AGE = 3 * 24 * 3600
@@ -506,32 +512,90 @@ def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
     return profile
 
 
+# A welcome still owed this long after the person was created was lost (a broker outage, a mail server that kept
+# refusing): the sweep enqueues it again. Sooner, the on-commit enqueue may still be on its way. Owed longer than the
+# window, the sweep gives it up, logged (an address the mail server refuses for good is not tried forever; the
+# person still has "Forgot your password?").
+WELCOME_SWEEP_AFTER = datetime.timedelta(minutes=10)
+WELCOME_SWEEP_WINDOW = datetime.timedelta(days=7)
+
+
 def welcome_on_commit(*, profile: TraineeProfile, cohort_names: Mapping[str, str] | None = None) -> None:
-    """Once the transaction commits, mail a person an import has just registered (:func:`do_register_trainee`
-    made their account) who registered them and a link to choose their first password (:func:`send_welcome_mail`);
-    nothing if it rolls back. ``cohort_names``: the cohort the import enrolled them in, named in each language
-    (code -> name), for an enrolment import. The HR API's employees get no such mail (accounts.employees)."""
+    """The import's: :func:`welcome_all_on_commit` for the person a row created (the cohort an enrolment import
+    enrolled them in, ``cohort_names``)."""
+    welcome_all_on_commit(profiles=[profile], cohort_names=cohort_names)
+
+
+def welcome_all_on_commit(
+    *,
+    profiles: Sequence[TraineeProfile],
+    cohort_names: Mapping[str, str] | None = None,
+    by_employer: bool = False,
+) -> None:
+    """Owe the people just registered (``profiles``, saved: an import's, by :func:`do_register_trainee`; the HR
+    API's, accounts.employees) the welcome mail (:func:`send_welcome_mail`: who registered them and a link to choose
+    their first password), and enqueue it once the transaction commits; nothing if it rolls back.
+
+    What is owed is recorded in this transaction (one :class:`OwedWelcome` row each, in one INSERT), with what the
+    mail names beyond the account: the cohort an enrolment import enrolled them in (``cohort_names``: each
+    language's code -> the cohort's name in it), or that their employer registered them (``by_employer``). So a
+    lost enqueue is found again by :func:`do_sweep_owed_welcomes` (the contract of ``core.tasks.enqueue_on_commit``).
+    """
     from .tasks import send_welcome_email
 
-    # The worker makes the link, in the person's language: no token travels through the broker.
-    enqueue_on_commit(send_welcome_email, profile.user_id, settings.SITE_URL.rstrip("/"), dict(cohort_names or {}))
+    details: dict[str, Any] = {}
+    if cohort_names:
+        details["cohort"] = dict(cohort_names)
+    if by_employer:
+        details["employer"] = True
+    OwedWelcome.objects.bulk_create([OwedWelcome(profile=profile, details=details) for profile in profiles])
+    # The worker makes the link, in the person's language, and reads what the mail names from the row: no token
+    # travels through the broker, and the sweep's message is the same as this one.
+    for profile in profiles:
+        enqueue_on_commit(send_welcome_email, profile.user_id, settings.SITE_URL.rstrip("/"))
 
 
-def send_welcome_mail(*, user_id: int, site_url: str, cohort_names: Mapping[str, str] | None = None) -> bool:
-    """Mail a trainee an import registered: which institution registered them (or the program office), in which
-    cohort it enrolled them (``cohort_names``, see :func:`welcome_on_commit`), their log-in and a fresh link to
-    choose their first password, how long it works and that "Forgot your password?" gives a new one; in their
-    language. Returns whether a mail went out: nothing to an account deactivated meanwhile, or whose owner has
-    meanwhile chosen a password or logged in (the link would not work). Run twice, it sends a second mail with a
-    link of its own, never a wrong one: the registering institution is read as it is now."""
-    profile = (
-        TraineeProfile.objects.select_related("user", "registered_by")
-        .filter(user_id=user_id, user__is_active=True, user__last_login__isnull=True)
+def _welcome_is_moot(user: User) -> bool:
+    """The welcome's link would not work, or would reach nobody: the account was deactivated, its owner chose a
+    password or logged in, or its address is under ``.invalid`` (a stand-in's, a placeholder)."""
+    return (
+        not user.is_active
+        or user.last_login is not None
+        or user.has_usable_password()
+        or user.email.lower().endswith(".invalid")
+    )
+
+
+@transaction.atomic
+def send_welcome_mail(*, user_id: int, site_url: str) -> bool:
+    """Mail the welcome the person is owed (:func:`welcome_all_on_commit`): who registered them (their employer, the
+    institution, or the program office), in which cohort an enrolment import enrolled them, their log-in and a fresh
+    link to choose their first password, how long it works and that "Forgot your password?" gives a new one; in
+    their language. Returns whether a mail went out.
+
+    Once: the :class:`OwedWelcome` row is claimed (deleted) and the mail sent in one transaction. A second run (a
+    duplicate message, the sweep's) finds nothing to claim; under PostgreSQL it waits on the row's lock until the
+    first commits. A send that raises rolls the claim back, and so does a worker killed halfway (its transaction
+    never commits): the welcome stays owed, for the retry or the sweep. Only a worker lost between the mail
+    server's acceptance and the commit mails twice: a second mail, never a wrong one (a link of its own; the
+    registering institution or employer read as it is now). The row stays locked while the mail is handed over.
+
+    A welcome that became moot (:func:`_welcome_is_moot`) is cleared without a mail."""
+    owed = (
+        OwedWelcome.objects.select_for_update(of=("self",))
+        .select_related("profile__user", "profile__registered_by", "profile__employer")
+        .filter(profile__user_id=user_id)
         .first()
     )
-    if profile is None or profile.user.has_usable_password():
+    if owed is None:
         return False
-    user, names = profile.user, cohort_names or {}
+    claimed, _deleted = OwedWelcome.objects.filter(pk=owed.pk).delete()
+    profile = owed.profile
+    user = profile.user
+    if not claimed or _welcome_is_moot(user):
+        return False
+    details = owed.details or {}
+    names: dict[str, str] = details.get("cohort") or {}
     language = user.preferred_language
     send_templated_mail(
         "accounts/email/welcome",
@@ -539,6 +603,7 @@ def send_welcome_mail(*, user_id: int, site_url: str, cohort_names: Mapping[str,
         language=language,
         context={
             "user": user,
+            "employer": profile.employer if details.get("employer") else None,
             "institution": profile.registered_by,
             "cohort": names.get(language) or next(iter(names.values()), ""),
             "url": _password_link(user, site_url),
@@ -547,6 +612,30 @@ def send_welcome_mail(*, user_id: int, site_url: str, cohort_names: Mapping[str,
         },
     )
     return True
+
+
+def do_sweep_owed_welcomes(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Beat: enqueue again the welcome mails still owed :data:`WELCOME_SWEEP_AFTER` after the person was created
+    (their on-commit enqueue lost to a broker outage, or a mail server that kept refusing); the number enqueued.
+    Idempotent: the task claims the row, so a welcome already on its way is not mailed twice. One owed longer than
+    :data:`WELCOME_SWEEP_WINDOW` is given up (deleted, logged)."""
+    from .tasks import send_welcome_email
+
+    now = now or timezone.now()
+    window = WELCOME_SWEEP_WINDOW
+    given_up, _deleted = OwedWelcome.objects.filter(owed_since__lt=now - window).delete()
+    if given_up:
+        log.warning("The welcome mail sweep gave up %d welcomes owed for longer than %s", given_up, window)
+    owed = OwedWelcome.objects.filter(owed_since__lte=now - WELCOME_SWEEP_AFTER).order_by("owed_since")
+    site_url = settings.SITE_URL.rstrip("/")
+    count = 0
+    try:
+        for user_id in owed.values_list("profile__user_id", flat=True)[:limit]:
+            send_welcome_email.delay(user_id, site_url)
+            count += 1
+    except (BrokerError, OSError, RuntimeError) as exc:
+        log.warning("The welcome mail sweep stopped, the broker is unreachable: %r", exc)
+    return count
 
 
 def do_end_sessions(*, user: User, keep: str | None = None) -> int:

@@ -36,9 +36,19 @@ def send_password_reset_email(user_id: int, site_url: str) -> None:
 
 @shared_task(**MAIL_RETRY)
 def send_welcome_email(user_id: int, site_url: str, cohort_names: dict[str, str] | None = None) -> bool:
-    """An imported trainee's welcome: who registered them and a link to choose their first password, while the
-    account is active and has none (else nothing; services.send_welcome_mail)."""
-    return services.send_welcome_mail(user_id=user_id, site_url=site_url, cohort_names=cohort_names)
+    """The welcome a person an import or the HR API registered is owed: who registered them and a link to choose
+    their first password (services.send_welcome_mail). It claims the person's OwedWelcome row, so a second run mails
+    nothing, nor does a run for a welcome that became moot (a password chosen, a log-in, a deactivation).
+    ``cohort_names`` is not read (the row keeps the cohort): accepted from messages queued before the row existed,
+    which find nothing owed."""
+    return services.send_welcome_mail(user_id=user_id, site_url=site_url)
+
+
+@shared_task
+def send_owed_welcomes() -> int:
+    """Beat, every ten minutes: enqueue again the welcome mails still owed (lost to a broker outage, or a mail
+    server that kept refusing; services.do_sweep_owed_welcomes)."""
+    return services.do_sweep_owed_welcomes()
 
 
 @shared_task(**MAIL_RETRY)

@@ -49,6 +49,9 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
         # The exchange: new questions and answers to the people of each cohort, each post once per person.
         "exchange: digest of new posts": ("exchange.tasks.send_digests", crontab(minute=10)),
         "api-sweep-webhook-deliveries": ("accounts.api.tasks.sweep_webhook_deliveries", EVERY_MINUTE),
+        # Welcome mails to the people an import or the HR API created, owed on their profile and lost to a broker
+        # outage (or a mail server that kept refusing): ten minutes late is still a welcome.
+        "accounts: send owed welcome mails": ("accounts.tasks.send_owed_welcomes", 10 * EVERY_MINUTE),
         # Uploads of import previews never confirmed, once the confirm's 24 hours are over.
         "accounts: delete import uploads never confirmed": (
             "accounts.tasks.delete_stale_import_uploads",

@@ -91,6 +91,7 @@ def test_the_sweeps_run_every_minute_and_every_five_minutes(start_beat):
         "courses.tasks.sweep_decision_mails": 300,
         "career.tasks.sweep_compliance": 300,
         "accounts.api.tasks.sweep_webhook_deliveries": 60,
+        "accounts.tasks.send_owed_welcomes": 600,
     }
 
 
