@@ -13,6 +13,7 @@ from hr_api.views import (
     evaluations,
     exam_results,
     managers,
+    problems,
     schema,
     webhooks,
 )
@@ -24,6 +25,9 @@ urlpatterns = [
     path("schema/", schema.SchemaView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script (CSP).
     path("docs/", schema.DocsView.as_view(url_name="api:schema"), name="docs"),
+    # What each code a problem's ``type`` ends with means (hr_api.problems): the types lead here.
+    path("problems/", problems.problems, name="problems"),
+    path("problems/<str:code>", problems.problem, name="problem"),
     path("catalog/tiers/", catalog.TierListView.as_view(), name="tiers"),
     path("catalog/tracks/", catalog.TrackListView.as_view(), name="tracks"),
     path("catalog/courses/", catalog.CourseListView.as_view(), name="courses"),

@@ -31,6 +31,7 @@ from core.prepared import PreparedRows
 from .models import ApiClient
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
     from rest_framework.request import Request
     from rest_framework.views import APIView
 
@@ -248,7 +249,7 @@ class HasScope(BasePermission):
     """The token carries ``required_scope`` (set on the view, per method if a dict: :func:`scope_needed`); a
     method the view handles but its dict does not scope is refused to every token."""
 
-    message = _("This client's token lacks the scope this operation needs.")
+    message: StrOrPromise = _("This client's token lacks the scope this operation needs.")
 
     def has_permission(self, request, view) -> bool:
         if request.auth is None or not isinstance(request.user, ApiClient):
@@ -259,7 +260,11 @@ class HasScope(BasePermission):
             # A method the view has no handler for goes on to DRF's 405 (with ``Allow``), as on every view;
             # one it handles (OPTIONS: every view does) is refused.
             return not _handles(view, request.method)
-        return needed is None or holds_scope(request, needed)
+        if needed is None or holds_scope(request, needed):
+            return True
+        # The refusal names the scope (DRF reads ``message`` of the permission that refused; one per request).
+        self.message = _("This client's token lacks the scope %(scope)s that this operation needs.") % {"scope": needed}
+        return False
 
 
 def _handles(view, method: str) -> bool:
@@ -280,7 +285,8 @@ class ClientRateThrottle(SimpleRateThrottle):
 
 class AddressRateThrottle(SimpleRateThrottle):
     """Requests per address (:func:`accounts.client_address.client_network`: a forged ``X-Forwarded-For`` gains
-    nothing, an IPv6 client counts by its /64), for what anyone may ask without a client: the schema."""
+    nothing, an IPv6 client counts by its /64), for what anyone may ask without a client: the schema (whose
+    refusal says so: hr_api.errors.AddressThrottled)."""
 
     scope = "api_public"
 

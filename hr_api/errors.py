@@ -18,13 +18,14 @@ from collections.abc import Collection, Mapping
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from core.errors import DomainError
+from hr_api.problems import type_uri
 from hr_api.serializers.base import TYPE_MESSAGES
 
 
@@ -36,7 +37,6 @@ class Refusal(Protocol):
     message: Any
 
 
-PROBLEM_BASE = "https://bcm.example/problems/"
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 TITLES = {
@@ -68,6 +68,10 @@ def batch_conflict(name: str, size: int, errors: Mapping[int, dict[str, list[Any
     ``name`` of one error object per item of the ``size`` sent, ``{}`` for those that passed. All of them
     or none: the caller's transaction rolls back the items that passed."""
     return Conflict({name: [errors.get(index, {}) for index in range(size)]})
+
+
+class AddressThrottled(exceptions.Throttled):
+    """Throttled per address (hr_api.auth.AddressRateThrottle: the public schema), not per client."""
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -135,7 +139,7 @@ def problem_body(status_code: int, *, code: str, detail: str) -> dict[str, Any]:
     """The members every problem has, in the request's language (also for the answers made outside
     DRF: :func:`not_found`, the token endpoint's throttle)."""
     return {
-        "type": PROBLEM_BASE + code,
+        "type": type_uri(code),
         "title": str(TITLES.get(status_code, _("Error"))),
         "status": status_code,
         "detail": detail,
@@ -176,8 +180,12 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
         detail = str(_("The request has invalid fields; see errors."))
         code = "invalid"
     elif isinstance(exc, exceptions.Throttled):
-        # DRF formats the wait into its text before translating it, so no catalog can match it.
-        detail = str(_("Too many requests from this client; wait %(seconds)s s (Retry-After) and try again."))
+        # DRF formats the wait into its text before translating it, so no catalog can match it. A throttle per
+        # address (the schema's: no client is involved) says so.
+        if isinstance(exc, AddressThrottled):
+            detail = str(_("Too many requests from this address; wait %(seconds)s s (Retry-After) and try again."))
+        else:
+            detail = str(_("Too many requests from this client; wait %(seconds)s s (Retry-After) and try again."))
         detail %= {"seconds": headers.get("Retry-After", "1")}
         code = "throttled"
     elif isinstance(exc, exceptions.ParseError) and str(exc.detail).startswith("JSON parse error"):
@@ -204,12 +212,10 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
 
 
 @csrf_exempt
-def not_found(request, *args, **kwargs):
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
     """Any other path under /api/ (/api/v1/'s unknown ones, /api/, /api/v2/…) answers 404 in the error shape,
     not the site's HTML page."""
     import json
-
-    from django.http import HttpResponse
 
     body = problem_body(404, code="not_found", detail=str(exceptions.NotFound.default_detail))
     return HttpResponse(json.dumps(body, ensure_ascii=False), status=404, content_type=PROBLEM_CONTENT_TYPE)

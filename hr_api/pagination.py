@@ -38,7 +38,10 @@ UPDATED_SINCE = OpenApiParameter(
     "updated_since",
     OpenApiTypes.DATETIME,
     description="Only rows changed at or after this instant, for incremental sync: ISO 8601 with a zone, "
-    "`Z` or an offset (`2026-01-31T00:00:00Z`, `2026-01-31T08:00:00+08:00`). Without a zone it answers 400.",
+    "`Z` or an offset (`2026-01-31T00:00:00Z`, `2026-01-31T08:00:00+08:00`). Without a zone it answers 400 "
+    "with code `zone_required`.",
+    # The code of its own rule (hr_api.schema lists it in the operation's 400).
+    extensions={"x-error-codes": {"zone_required": "a date and time without a time zone"}},
 )
 
 

@@ -97,13 +97,7 @@ def check_query(documented: Mapping[str, Mapping[str, Any]], query: QueryDict) -
             continue
         schema = documented.get(name)
         if schema is None:
-            if documented:
-                text = _("Unknown parameter. This operation takes: %(names)s.") % {
-                    "names": ", ".join(sorted(documented))
-                }
-            else:
-                text = _("Unknown parameter. This operation takes no query parameters.")
-            errors[name] = [exceptions.ErrorDetail(str(text), code="unknown_parameter")]
+            errors[name] = [unknown_parameter(name, documented)]
             continue
         if len(values) > 1 and schema.get("type") != "array":
             errors[name] = [exceptions.ErrorDetail(str(_("Give this parameter once.")), code="repeated_parameter")]
@@ -113,6 +107,27 @@ def check_query(documented: Mapping[str, Mapping[str, Any]], query: QueryDict) -
             errors[name] = [invalid_choice([str(choice) for choice in choices])]
     if errors:
         raise exceptions.ValidationError(errors)
+
+
+def unknown_parameter(name: str, documented: Mapping[str, Any]) -> exceptions.ErrorDetail:
+    """The error of a query parameter the operation does not take, naming it and those it takes. ``lang`` says
+    where the language of an answer comes from (``Accept-Language``): only the schema takes ``?lang=``."""
+    if documented:
+        text = _("Unknown parameter %(name)s. This operation takes: %(names)s.") % {
+            "name": name,
+            "names": ", ".join(sorted(documented)),
+        }
+    else:
+        text = _("Unknown parameter %(name)s. This operation takes no query parameters.") % {"name": name}
+    if name == LANGUAGE_PARAMETER:
+        text = f"{text} {LANGUAGE_HINT}"
+    return exceptions.ErrorDetail(str(text), code="unknown_parameter")
+
+
+#: The schema's language parameter, which no operation takes (:func:`unknown_parameter`), and what the refusal of
+#: it adds.
+LANGUAGE_PARAMETER = "lang"
+LANGUAGE_HINT = _("Answers are in the language the Accept-Language header asks for.")
 
 
 def invalid_choice(choices: list[str]) -> exceptions.ErrorDetail:

@@ -101,6 +101,10 @@ class StrictSerializerExtension(OpenApiSerializerExtension):
             prop = schema.get("properties", {}).get(name)
             if prop is None:
                 continue
+            if direction == "request" and getattr(field, "error_codes", None):
+                # The codes of the field's own rules, gathered into each operation's 400 (:func:`bad_input`),
+                # then removed (:data:`ERROR_CODES`).
+                prop[ERROR_CODES] = dict(field.error_codes)
             alternatives = prop.get("oneOf", [])
             # drf-spectacular adds "or empty" to a blank-allowed text with a pattern; where the
             # pattern takes "" already, "" would match both and so neither of a oneOf.
@@ -121,75 +125,286 @@ class StrictSerializerExtension(OpenApiSerializerExtension):
         return schema
 
 
-PROBLEM = {
-    "type": "object",
-    "description": "RFC 9457 problem details.",
-    "properties": {
-        "type": {"type": "string", "format": "uri"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "errors": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "field": {"type": "string", "description": "e.g. `email` or `employees[3].email`"},
-                    "code": {"type": "string"},
-                    "message": {"type": "string"},
+#: The key under which a field's or parameter's own codes (``error_codes``) reach :func:`add_problem_responses`,
+#: which lists them in each operation's 400 and then removes it.
+ERROR_CODES = "x-error-codes"
+
+#: The codes of a field's constraints as the schema gives them (DRF's).
+CONSTRAINT_CODES = (
+    "The rule broken. For a field, the code of its schema's constraint: `required`, `null`, `blank`, `type` (a value "
+    "of another JSON type), `max_length`, `min_length`, `min_value`, `max_value`, `invalid_choice`, `not_a_list`, "
+    "`empty`, `invalid` (a value of the wrong form, or a field the operation does not take); the 400 and 409 of "
+    "each operation name its other codes."
+)
+
+
+def problem_schema() -> dict[str, Any]:
+    """The ``Problem`` component: its ``type`` leads to this site's page of problem types (hr_api.problems)."""
+    from django.urls import reverse
+
+    page = settings.SITE_URL.rstrip("/") + reverse("api:problems")
+    return {
+        "type": "object",
+        "description": "RFC 9457 problem details. `title`, `detail` and each `errors[].message` are in the language "
+        "of `Accept-Language`.",
+        "properties": {
+            "type": {
+                "type": "string",
+                "format": "uri",
+                "description": f"`{page}<code>`: it ends with the problem's code, and leads to what the code means "
+                f"({page} lists every code, in each of the site's languages).",
+            },
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "field": {"type": "string", "description": "e.g. `email` or `employees[3].email`"},
+                        "code": {"type": "string", "description": CONSTRAINT_CODES},
+                        "message": {"type": "string"},
+                    },
+                    "required": ["field", "code", "message"],
                 },
-                "required": ["field", "code", "message"],
             },
         },
-    },
-    "required": ["type", "title", "status", "detail"],
-}
+        "required": ["type", "title", "status", "detail"],
+    }
 
-ERRORS = {
-    "400": "Bad input: every bad field is named in `errors`, and so is every query parameter the operation does not "
-    "list (`unknown_parameter`), gives twice (`repeated_parameter`), gives a value it does not take "
-    "(`invalid_choice`) or with a NUL character (`nul_character`).",
-    "401": "No valid token.",
-    "403": "The token lacks the scope this operation needs.",
-    "404": "No such row for this employer, or a `cursor` this API did not give.",
-    "405": "Method not allowed.",
-    "406": "Only JSON is served.",
-    "409": "The state of a resource refuses the request (a full cohort, a reused Idempotency-Key).",
-    "413": "The request body is too large.",
-    "415": "Send JSON.",
-    "429": "Too many requests; wait `Retry-After` seconds.",
-}
-WRITE_ONLY = {"409", "413", "415"}
+
+#: What a 400 always says (``type`` ``invalid``: every bad field and query parameter is named in ``errors``).
+BAD_INPUT = (
+    "Bad input (`invalid`): every bad field is named in `errors`, and so is every query parameter the operation does "
+    "not list (`unknown_parameter`), gives twice (`repeated_parameter`), gives a value it does not take "
+    "(`invalid_choice`) or with a NUL character (`nul_character`)."
+)
 #: A GET's 400 also says that it takes no body (hr_api.views.base.BodyNotAllowed).
 GET_400 = " A request with a body answers `body_not_allowed`: filters go in the query string."
+#: A write's 400 also says that its body must be JSON (hr_api.parsers).
+WRITE_400 = " A body that is not JSON answers `parse_error`."
+ERRORS = {
+    "401": "No valid token: `not_authenticated` (none was sent) or `invalid_token` (unknown, expired or revoked: get "
+    "a new one).",
+    "404": "No such row for this employer, or a `cursor` this API did not give (`not_found`).",
+    "405": "Method not allowed (`method_not_allowed`).",
+    "406": "Only JSON is served (`not_acceptable`).",
+    "413": "The request body is too large (`too_large`).",
+    "415": "Send JSON (`unsupported_media_type`).",
+}
+RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
+#: The headers of a write that takes an ``Idempotency-Key`` (hr_api.idempotency) and of a creation (201).
+REPLAYED = {
+    "schema": {"type": "string", "enum": ["true"]},
+    "description": "`true` on the answer to a retry with an `Idempotency-Key` used before: the first request's answer "
+    "again, and nothing new done.",
+}
+LOCATION = {
+    "required": True,
+    "schema": {"type": "string", "format": "uri-reference"},
+    "description": "The new row's address on this site (its path).",
+}
+
+
+def english(text: Any) -> str:
+    """A translatable text in English, as the schema's descriptions are written."""
+    with translation.override("en"):
+        return str(text)
+
+
+def rate(throttle: Any) -> str:
+    """A DRF throttle's rate, as a schema says it ("600 requests a minute")."""
+    return per_period(throttle.num_requests, throttle.duration)
+
+
+def per_period(requests: int, seconds: int) -> str:
+    period = {1: "second", 60: "minute", 3600: "hour", 86400: "day"}.get(seconds, f"{seconds} seconds")
+    return f"{requests} requests a {period}"
+
+
+def views_of_operations(generator: Any) -> dict[tuple[str, str], Any]:
+    """The view of each operation of the schema, by path (as the schema writes it) and method."""
+    return {(path, method.lower()): view for path, _regex, method, view in generator._get_paths_and_endpoints()}
+
+
+def gathered_codes(schema: dict[str, Any], components: dict[str, Any], where: str = "") -> list[tuple[str, str, str]]:
+    """The ``(field, code, meaning)`` of every field's own codes in a request body's ``schema`` (nested objects and
+    lists followed: ``employees[].email``)."""
+    if "$ref" in schema:
+        schema = components.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    found = [(where, code, meaning) for code, meaning in schema.get(ERROR_CODES, {}).items()]
+    for name, prop in schema.get("properties", {}).items():
+        found += gathered_codes(prop, components, f"{where}.{name}" if where else name)
+    if isinstance(schema.get("items"), dict):
+        found += gathered_codes(schema["items"], components, f"{where}[]")
+    for alternative in (*schema.get("allOf", []), *schema.get("anyOf", []), *schema.get("oneOf", [])):
+        found += gathered_codes(alternative, components, where)
+    return found
+
+
+def bad_input(method: str, operation: dict[str, Any], components: dict[str, Any]) -> str:
+    """The 400 of an operation, with the codes of its parameters' and fields' own rules."""
+    text = BAD_INPUT + (GET_400 if method == "get" else WRITE_400 if method != "delete" else "")
+    found = [
+        (parameter["name"], code, meaning)
+        for parameter in operation.get("parameters", [])
+        for code, meaning in parameter.get(ERROR_CODES, {}).items()
+    ]
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+    if body:
+        found += gathered_codes(body, components)
+    if not found:
+        return text
+    by_code: dict[str, list[tuple[str, str]]] = {}
+    for field, code, meaning in found:
+        by_code.setdefault(code, []).append((field, meaning))
+    listed = "; ".join(
+        f"`{code}` ({', '.join(dict.fromkeys(f'`{field}`' for field, _meaning in uses))}: {uses[0][1]})"
+        for code, uses in by_code.items()
+    )
+    return f"{text} Besides the codes of the schema's constraints: {listed}."
+
+
+def forbidden(view: Any, method: str) -> str:
+    """The 403 of an operation: the scope it needs (hr_api.auth.scope_needed)."""
+    from hr_api.auth import scope_needed
+
+    scope = scope_needed(view, method.upper())
+    text = f"The token lacks the scope `{scope}` this operation needs (`permission_denied`; the detail names it)."
+    if method in {"post", "patch"} and hasattr(view, "check_event_scopes"):
+        text += " So does a token that lacks the scope of an event asked for (see the description)."
+    return text
+
+
+def takes_idempotency_key(operation: dict[str, Any]) -> bool:
+    return any(p.get("in") == "header" and p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
+
+
+def conflicting(view: Any, method: str, operation: dict[str, Any]) -> str | None:
+    """The 409 of an operation, naming each code its ``type`` can end with (hr_api.problems), or None."""
+    from hr_api.problems import TYPES
+
+    method = method.upper()
+    codes = list(getattr(view, "conflicts", {}).get(method, ()))
+    batch = list(getattr(view, "batch_codes", {}).get(method, ()))
+    idempotent = takes_idempotency_key(operation)
+    if not (codes or batch or idempotent):
+        return None
+    parts = [f"`{code}` ({english(TYPES[code].meaning).rstrip('.')})" for code in codes]
+    if batch:
+        parts.append(
+            "`conflict` for a batch whose items the employer's rows or the batch itself refuse, each named in "
+            f"`errors` with its code: {', '.join(f'`{code}`' for code in batch)}"
+        )
+    if idempotent:
+        parts.append("`conflict` for an `Idempotency-Key` used before for another request")
+    return f"The state of a resource refuses the request; `type` ends with the code: {'; '.join(parts)}."
+
+
+def throttled() -> str:
+    from hr_api.auth import ClientRateThrottle
+
+    return (
+        f"Too many requests (`throttled`): at most {rate(ClientRateThrottle())} per client, every operation "
+        "together; wait `Retry-After` seconds."
+    )
+
+
+def error_responses(view: Any, method: str, operation: dict[str, Any], components: dict[str, Any]) -> dict[str, str]:
+    """Each error status an operation can answer, with its description (the codes it can answer named)."""
+    write = method not in {"get", "delete"}
+    responses = {"400": bad_input(method, operation, components), "401": ERRORS["401"]}
+    responses["403"] = forbidden(view, method)
+    responses |= {code: ERRORS[code] for code in ("404", "405", "406")}
+    if write and (conflict := conflicting(view, method, operation)):
+        responses["409"] = conflict
+    if write:
+        responses |= {code: ERRORS[code] for code in ("413", "415")}
+    responses["429"] = throttled()
+    return responses
+
+
+def declare_headers(operation: dict[str, Any]) -> None:
+    """``Location`` on a 201, ``Idempotent-Replayed`` on the success of a write that takes an ``Idempotency-Key``."""
+    idempotent = takes_idempotency_key(operation)
+    for status, response in operation.get("responses", {}).items():
+        if not status.startswith("2"):
+            continue
+        headers: dict[str, Any] = {}
+        if status == "201":
+            headers["Location"] = LOCATION
+        if idempotent:
+            headers["Idempotent-Replayed"] = REPLAYED
+        if headers:
+            response.setdefault("headers", {}).update(headers)
 
 
 def add_problem_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
-    components["Problem"] = PROBLEM
+    components["Problem"] = problem_schema()
     ref = {"$ref": "#/components/schemas/Problem"}
+    views = views_of_operations(generator)
     for path, item in result.get("paths", {}).items():
         if not path.startswith("/api/v1/") or path.startswith(("/api/v1/schema", "/api/v1/oauth")):
             continue
         for method, operation in item.items():
             if method not in {"get", "post", "put", "patch", "delete"}:
                 continue
+            declare_headers(operation)
             responses = operation.setdefault("responses", {})
-            for code, description in ERRORS.items():
-                if code in WRITE_ONLY and method in {"get", "delete"}:
-                    continue
-                text = description + GET_400 if code == "400" and method == "get" else description
+            for code, text in error_responses(views[path, method], method, operation, components).items():
                 entry = {"description": text, "content": {"application/problem+json": {"schema": ref}}}
                 if code == "429":
-                    entry["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}}
+                    entry["headers"] = RETRY_AFTER
                 responses.setdefault(code, entry)
             for parameter in operation.get("parameters", []):
                 describe_parameter(parameter)
+    remove_error_codes(result)
     forbid_nul_in_request_bodies(components)
     blank_alternatives_as_any_of(result)
     add_token_endpoint(result)
     add_links(result)
+    describe_the_api(result)
     return result
+
+
+def remove_error_codes(result: dict[str, Any]) -> None:
+    """:data:`ERROR_CODES` out of the document, once listed in the operations' 400."""
+    stack: list[Any] = [result]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            node.pop(ERROR_CODES, None)
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
+def describe_the_api(result: dict[str, Any]) -> None:
+    """The schema's ``info.description``: the settings' words, then the languages, the errors and the rate limits
+    (read from the settings the server runs with)."""
+    from django.urls import reverse
+
+    from hr_api.auth import AddressRateThrottle, ClientRateThrottle
+
+    languages = [code for code, _name in settings.LANGUAGES]
+    default = settings.LANGUAGE_CODE
+    others = [code for code in languages if code != default]
+    page = settings.SITE_URL.rstrip("/") + reverse("api:problems")
+    info = result.setdefault("info", {})
+    info["description"] = (
+        f"{info.get('description', '')}\n\n"
+        f"**Language.** Every text of an answer (a problem's `title`, `detail` and `errors[].message`, the token "
+        f"endpoint's `detail`) is in the language `Accept-Language` asks for: `{default}` (the default) or "
+        f"{' or '.join(f'`{code}`' for code in others)}. The operations take no `lang` parameter (400 "
+        "`unknown_parameter`); only this schema does (`?lang=`).\n\n"
+        f"**Errors.** Problem details (RFC 9457, `application/problem+json`) whose `type` is `{page}<code>`: {page} "
+        "says what each code means. Each operation's responses name the codes it answers.\n\n"
+        f"**Rate limits.** {rate(ClientRateThrottle())} per client, every operation together; the token endpoint "
+        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)} per address and as many per client id; this schema "
+        f"{rate(AddressRateThrottle())} per address. Beyond a limit the answer is 429 with `Retry-After` (seconds)."
+    )
 
 
 def forbid_nul_in_request_bodies(components: dict) -> None:
@@ -250,10 +465,27 @@ def describe_parameter(parameter: dict) -> None:
         schema["pattern"] = NO_NUL
 
 
+def url_pattern(*, allow_http: bool) -> str:
+    """The URLs of DNS hosts :func:`accounts.outbound.vet_url` takes (after DRF's URLField), as an ECMA-262 regex
+    that Python reads the same: ``https`` (or ``http``), a host of LDH labels (1 to 63 characters, no hyphen at
+    either end, no ``--`` in the third and fourth places, which IDNA keeps for ``xn--``) and a top-level label of
+    letters, 253 characters at most; a port of 1 to 65535; a path, a query and a fragment of RFC 3986's characters
+    (``%`` and two hex digits for any other). Every URL it admits is taken whatever the host resolves to (tested
+    by drawing from it, as Schemathesis does); where the host leads is the rule no pattern can say."""
+    scheme = "https?" if allow_http else "https"
+    label = "(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    host = f"(?=[A-Za-z0-9.-]{{1,253}}(?:[:/?#]|$))(?:{label}\\.)+[A-Za-z]{{2,63}}"
+    port = "(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    path_char = "[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}"
+    query_char = "[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2}"
+    rest = f"(?:/(?:{path_char})*)?(?:\\?(?:{query_char})*)?(?:#(?:{query_char})*)?"
+    return f"^{scheme}://{host}{port}{rest}$"
+
+
 class UrlFieldExtension(OpenApiSerializerFieldExtension):
-    """A URL this API takes is a URL it will call (webhooks): https to a public host name, vetted by
-    accounts.outbound (plain http too where WEBHOOK_ALLOW_HTTP allows it). The pattern is the part
-    a schema can say: a scheme, a lower-case DNS name (not an address), a path."""
+    """A URL this API takes is a URL it will call (webhooks): https to a public host, vetted by accounts.outbound
+    (plain http too where WEBHOOK_ALLOW_HTTP allows it). The pattern (:func:`url_pattern`) is the form of the URL;
+    the description states the rule beyond it, with the code of each refusal (the field's ``error_codes``)."""
 
     target_class = "rest_framework.fields.URLField"
     match_subclasses = True
@@ -263,10 +495,16 @@ class UrlFieldExtension(OpenApiSerializerFieldExtension):
 
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         if direction == "request":
-            scheme = "https?" if settings.WEBHOOK_ALLOW_HTTP else "https"
-            label = "[a-z0-9]{1,20}(-[a-z0-9]{1,20}){0,2}"
-            schema["pattern"] = (
-                f"^{scheme}://({label}\\.){{1,3}}[a-z]{{2,20}}(:[1-9][0-9]{{0,3}})?(/[A-Za-z0-9._~-]*)*$"
+            schema["pattern"] = url_pattern(allow_http=settings.WEBHOOK_ALLOW_HTTP)
+            codes = getattr(self.target, "error_codes", {})
+            refusals = "; ".join(f"`{code}` {meaning}" for code, meaning in codes.items())
+            scheme = "https or http" if settings.WEBHOOK_ALLOW_HTTP else "https"
+            schema["description"] = (
+                f"A URL the portal calls with each event: {scheme}, to a host that resolves only to public addresses, "
+                "checked when it is given and again before every delivery. The pattern gives its form for a host "
+                "name; the server also takes a literal public IP address and an internationalised host name (in "
+                "Unicode or its xn-- form), which the pattern leaves out. A URL that is no URL at all is refused "
+                f"with code `invalid`; one the rule refuses with the code of the rule: {refusals}."
             )
         return schema
 
@@ -294,21 +532,32 @@ OAUTH_ERROR = {
     },
     "required": ["error"],
 }
-TOKEN_REQUEST = {
-    "type": "object",
-    "description": "Client credentials grant, form-encoded. Give the client id and secret here or by HTTP Basic.",
-    "properties": {
-        "grant_type": {"type": "string", "enum": ["client_credentials"]},
-        "client_id": {"type": "string"},
-        "client_secret": {"type": "string"},
-        "scope": {
-            "type": "string",
-            "description": "Space-separated scopes, a subset of the client's (`read`, `enroll`, `webhooks`, "
-            "`managers`); all of the client's scopes when left out.",
+
+
+def token_request_schema() -> dict[str, Any]:
+    """``TokenRequest``: its ``scope`` lists the scopes of the settings (OAUTH2_PROVIDER's ``SCOPES``), each with its
+    words there."""
+    from oauth2_provider.settings import oauth2_settings
+
+    scopes = "; ".join(f"`{name}` ({words})" for name, words in oauth2_settings.SCOPES.items())
+    return {
+        "type": "object",
+        "description": "Client credentials grant, form-encoded. The client id and secret go by HTTP Basic (or, for a "
+        "client that cannot send the header, here).",
+        "properties": {
+            "grant_type": {"type": "string", "enum": ["client_credentials"]},
+            "client_id": {"type": "string"},
+            "client_secret": {"type": "string"},
+            "scope": {
+                "type": "string",
+                "description": f"Space-separated scopes, a subset of the client's: {scopes}. All of the client's "
+                "scopes when left out.",
+            },
         },
-    },
-    "required": ["grant_type"],
-}
+        "required": ["grant_type"],
+    }
+
+
 TOKEN = {
     "type": "object",
     "properties": {
@@ -326,21 +575,27 @@ def add_token_endpoint(result: dict) -> None:
     from django.urls import reverse
 
     schemas = result["components"]["schemas"]
-    schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": TOKEN_REQUEST, "Token": TOKEN})
+    schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": token_request_schema(), "Token": TOKEN})
     result["components"].setdefault("securitySchemes", {})["clientBasic"] = {
         "type": "http",
         "scheme": "basic",
         "description": "The client id and secret, for the token endpoint only.",
     }
     oauth_error = {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}
+    limit = per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)
     result["paths"][reverse("api:token")] = {
         "post": {
             "operationId": "oauth_token_create",
             "summary": "Get an access token",
-            "description": "OAuth 2.0 client credentials grant (RFC 6749 section 4.4). Authenticate with HTTP "
-            "Basic, or give `client_id` and `client_secret` in the form. Throttled per address and per client.",
+            "description": "OAuth 2.0 client credentials grant (RFC 6749 section 4.4), the only grant this server "
+            "has. Authenticate the client with HTTP Basic (section 2.3.1): a generated client sends it as an "
+            "authenticated client whose token is the base64 of `client_id:client_secret` with the prefix `Basic`. "
+            "The server also takes `client_id` and `client_secret` in the form instead (the RFC allows it for a client "
+            "that cannot send the header; not both naming two clients). Any `grant_type` but `client_credentials` "
+            "answers `unsupported_grant_type`, and a request without one `invalid_request`, before the client is "
+            f"checked. At most {limit} per address and as many per client id.",
             "tags": ["oauth"],
-            "security": [{"clientBasic": []}, {}],
+            "security": [{"clientBasic": []}],
             "requestBody": {
                 "required": True,
                 "content": {
@@ -352,11 +607,21 @@ def add_token_endpoint(result: dict) -> None:
                     "description": "A bearer token.",
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Token"}}},
                 },
-                "400": {"description": "A bad request: the grant type or scope is refused.", "content": oauth_error},
-                "401": {"description": "Unknown client, wrong secret or a revoked client.", "content": oauth_error},
+                "400": {
+                    "description": "A bad request: `invalid_request` (no `grant_type`, a parameter given twice or in "
+                    "the URL, a body that is not a UTF-8 form, two clients named), `unsupported_grant_type` (a grant "
+                    "other than `client_credentials`), `invalid_scope` (a scope unknown or not granted to the "
+                    "client), `unauthorized_client` (a client not made for the client credentials grant).",
+                    "content": oauth_error,
+                },
+                "401": {
+                    "description": "`invalid_client`: unknown client, wrong secret or a revoked client.",
+                    "content": oauth_error,
+                },
                 "429": {
-                    "description": ERRORS["429"],
-                    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds"}},
+                    "description": f"Too many token requests (`throttled`): at most {limit} per address and as many "
+                    "per client id; wait `Retry-After` seconds.",
+                    "headers": RETRY_AFTER,
                     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
                 },
             },

@@ -58,17 +58,16 @@ ERROR_TEXTS = {
         "client id and secret by HTTP Basic or in the form."
     ),
 }
+MISSING = gettext_lazy("The request lacks the %(parameter)s parameter.")
+TWICE = gettext_lazy("Give the %(parameter)s parameter once.")
 #: oauthlib's own ``invalid_request`` descriptions that say more than :data:`ERROR_TEXTS`' (what it names kept).
 INVALID_REQUEST_TEXTS = [
     (
         re.compile(r"URL query parameters are not allowed"),
         gettext_lazy("Send the parameters in the form-encoded body, not in the URL."),
     ),
-    (re.compile(r"Duplicate (\w+) parameter\."), gettext_lazy("Give the %(parameter)s parameter once.")),
-    (
-        re.compile(r"Request is missing (\w+) parameter\."),
-        gettext_lazy("The request lacks the %(parameter)s parameter."),
-    ),
+    (re.compile(r"Duplicate (\w+) parameter\."), TWICE),
+    (re.compile(r"Request is missing (\w+) parameter\."), MISSING),
     (re.compile(re.escape(CLIENT_ID_MISMATCH)), gettext_lazy(CLIENT_ID_MISMATCH)),  # hr_api.auth.ClientValidator's
 ]
 #: Why a body could not be read as a form (:func:`unreadable_form`).
@@ -77,8 +76,11 @@ NOT_UTF8 = gettext_lazy(
 )
 TOO_LARGE = gettext_lazy("The token request is too large: send only grant_type, scope and the client id and secret.")
 
-#: The device grant, which DOT's view reads before oauthlib does (its ``device_code`` unchecked: a KeyError).
-DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code"
+#: The one grant this server has. Any other is refused before anything else is checked (:func:`grant_refused`): DOT
+#: and oauthlib answered each other grant as its own rules go (``invalid_request`` for a password grant without a
+#: user name, ``unauthorized_client`` for an authorisation code, ``invalid_grant`` for a refresh token, a KeyError
+#: for the device grant, whose ``device_code`` DOT's view read unchecked), and no grant ``unsupported_grant_type``.
+GRANT_TYPE = "client_credentials"
 
 
 def error_description(error: str, original: str) -> str | None:
@@ -92,17 +94,38 @@ def error_description(error: str, original: str) -> str | None:
     return None if text is None else str(text)
 
 
-def oauth_error(status: int, error: str, description: Promise | None = None) -> HttpResponse:
+def oauth_error(
+    status: int, error: str, description: Promise | None = None, params: dict[str, str] | None = None
+) -> HttpResponse:
     """An RFC 6749 error answer made here, as oauthlib makes its own (no cache) and :func:`translated` words
-    them: ``description`` (:data:`ERROR_TEXTS`' by default) in English and in the request's language."""
+    them: ``description`` (:data:`ERROR_TEXTS`' by default; with ``params``) in English and in the request's
+    language."""
     text = ERROR_TEXTS[error] if description is None else description
+
+    def worded() -> str:
+        return str(text) % params if params else str(text)
+
     with translation.override("en"):
-        english = str(text)
-    body = {"error": error, "error_description": english, "detail": str(text)}
+        english = worded()
+    body = {"error": error, "error_description": english, "detail": worded()}
     response = HttpResponse(json.dumps(body, ensure_ascii=False), status=status, content_type="application/json")
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response
+
+
+def grant_refused(request: HttpRequest) -> HttpResponse | None:
+    """The answer to a token request (its form read) that does not ask for :data:`GRANT_TYPE`, else None: RFC 6749
+    section 5.2's ``invalid_request`` without a ``grant_type`` (or with two), ``unsupported_grant_type`` for any
+    other grant, whatever else the request says or lacks."""
+    grants = request.POST.getlist("grant_type")
+    if not grants or grants == [""]:
+        return oauth_error(400, "invalid_request", MISSING, {"parameter": "grant_type"})
+    if len(grants) > 1:
+        return oauth_error(400, "invalid_request", TWICE, {"parameter": "grant_type"})
+    if grants[0] != GRANT_TYPE:
+        return oauth_error(400, "unsupported_grant_type")
+    return None
 
 
 def unreadable_form(request: HttpRequest) -> Promise | None:
@@ -186,8 +209,8 @@ class ThrottledTokenView(TokenView):
             return response
         if unreadable is not None:
             response = oauth_error(400, "invalid_request", unreadable)
-        elif request.POST.get("grant_type") == DEVICE_CODE:
-            response = oauth_error(400, "unsupported_grant_type")  # no device flow here
+        elif (refused := grant_refused(request)) is not None:
+            response = refused
         else:
             response = translated(super().post(request, *args, **kwargs))
         if response.status_code >= 400:

@@ -8,14 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.converters import MAX_ID
-from accounts.identifiers import clean_email, clean_employee_number
+from accounts.identifiers import clean_email, clean_employee_number, normalize_email
 from accounts.phones import normalize_phone
 from core.text_rules import refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
+
+#: The code of :func:`core.text_rules.refuse_control_characters`, with what it means (the schema's words).
+CONTROL_CHARACTER = {"control_character": "an invisible control or format character in the text"}
 
 
 class Text(serializers.CharField):
@@ -24,7 +28,13 @@ class Text(serializers.CharField):
     DRF's CharField turns a number into text (``"phone": 912345678`` became "912345678") and
     measures the length after trimming; the schema promises a string of at most ``maxLength``
     characters, so this field keeps that promise (hr_api.schema gives its pattern).
+
+    ``error_codes``: the codes of the rules a field class checks beyond its schema's constraints (which
+    answer DRF's codes: ``required``, ``blank``, ``max_length`` …), with what each means; the schema lists
+    them in the 400 of every operation that takes the field (hr_api.schema).
     """
+
+    error_codes: dict[str, str] = {}
 
     def run_validation(self, data=serializers.empty):
         if isinstance(data, str) and self.max_length is not None and len(data) > self.max_length:
@@ -32,14 +42,25 @@ class Text(serializers.CharField):
         return super().run_validation(data)
 
 
+class FreeText(Text):
+    """Free text about a person: no control or format characters (:func:`text`)."""
+
+    error_codes = CONTROL_CHARACTER
+
+
 def text(**kwargs) -> Text:
     """Free text about a person: no control or format characters (accounts.validators)."""
-    return Text(validators=[refuse_control_characters], **kwargs)
+    return FreeText(validators=[refuse_control_characters], **kwargs)
 
 
 class EmployeeNumber(Text):
     """An employee number, checked and stored as :func:`accounts.identifiers.clean_employee_number` does for every
     way one comes in (the admin, the imports): a refusal is a 400 naming the field, with the rule's code."""
+
+    error_codes = {
+        "employee_number": "not letters and digits with - _ . / between them (no spaces)",
+        **CONTROL_CHARACTER,
+    }
 
     def to_internal_value(self, data):
         try:
@@ -59,6 +80,8 @@ def employee_number_field(**kwargs) -> EmployeeNumber:
 
 class Phone(Text):
     """A phone number, stored as :func:`accounts.phones.normalize_phone` writes it."""
+
+    error_codes = {"phone": "not a number of a numbering plan"}
 
     def to_internal_value(self, data):
         return normalize_phone(super().to_internal_value(data))
@@ -81,11 +104,26 @@ def row_id(**kwargs) -> serializers.IntegerField:
 
 class Address(serializers.EmailField):
     """An e-mail address, checked and stored as :func:`accounts.identifiers.clean_email` does for every way one
-    comes in (sign-up, the admin, the import): a refusal is a 400 naming the field, with the rule's code."""
+    comes in (sign-up, the admin, the import): a refusal is a 400 naming the field, with the rule's code.
+
+    The address stored for the employee the value is about (its serializer's ``stored_address``: the row a PATCH
+    changes, the row a bulk item's number matches) is taken again as it is, normalised as every address is
+    compared: an address stored before a rule (one that mixes scripts) must not make a bank's nightly full roster,
+    which sends it back unchanged, refused. Any other address meets the rule.
+    """
+
+    error_codes = {
+        "mixed_scripts": "a part of the domain mixes scripts (a Cyrillic е among Latin letters)",
+        **CONTROL_CHARACTER,
+    }
 
     def to_internal_value(self, data: Any) -> str:
+        text = super().to_internal_value(data)
+        stored = getattr(self.parent, "stored_address", None)
+        if stored and normalize_email(text) == normalize_email(stored):
+            return normalize_email(stored)
         try:
-            return clean_email(super().to_internal_value(data))
+            return clean_email(text)
         except DjangoValidationError as refused:
             raise serializers.ValidationError(refused.messages, code=refused.code) from None
 
@@ -114,6 +152,7 @@ JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...], str], ...] = 
 TYPE_MESSAGES = {
     "boolean": _("Give true or false (a JSON boolean)."),
     "integer": _("Give a whole number (a JSON number, not text)."),
+    "fraction": _("Give a whole number without a fraction part (2, not 2.0 or 2.5)."),
     "string": _("Give text (a JSON string, not a number or another type)."),
     "array": _("Give a list (a JSON array)."),
     "object": _("Give an object (a JSON object)."),
@@ -129,6 +168,8 @@ def json_type_error(field: serializers.Field, value: object) -> str | None:
             if isinstance(field, serializers.ChoiceField) and not all(isinstance(c, str) for c in field.choices):
                 return None
             wrong = not isinstance(value, types) or (name == "integer" and isinstance(value, bool))
+            if wrong and name == "integer" and isinstance(value, float):
+                return str(TYPE_MESSAGES["fraction"])  # a JSON number, 2.0 too: a whole number has no fraction part
             return str(TYPE_MESSAGES[name]) if wrong else None
     return None
 
@@ -160,3 +201,28 @@ class EveryFieldOptional(serializers.Serializer):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+
+
+# DRF's, with every field built from a model field labelled by its ``verbose_name``, lazily. A comment, not a
+# docstring: the schema would take a docstring for the description of every serializer inheriting it.
+#
+# DRF labels such a field only where the verbose name, in the language active when the serializer's fields are
+# first built, differs from the field's name ("Status" is status's own name in English, 狀態 is not). A serializer
+# made once a process (the ``responses`` of an ``extend_schema``, at import) kept the judgement of the first
+# language, so a zh-hant schema generated after the English one lost its titles. The label, lazy, is read in each
+# schema's language; the schema leaves out a title that only repeats the name, as before.
+class ModelSerializer(serializers.ModelSerializer):
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[Any, dict[str, Any]]:
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        return field_class, labelled(field_kwargs, model_field)
+
+    def build_relational_field(self, field_name: str, relation_info: Any) -> tuple[Any, dict[str, Any]]:
+        field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
+        return field_class, labelled(field_kwargs, relation_info.model_field)
+
+
+def labelled(field_kwargs: dict[str, Any], model_field: Any) -> dict[str, Any]:
+    """``field_kwargs`` with the lazy label of ``model_field`` (:class:`ModelSerializer`)."""
+    if model_field is not None and getattr(model_field, "verbose_name", None) and "label" not in field_kwargs:
+        field_kwargs["label"] = capfirst(model_field.verbose_name)
+    return field_kwargs

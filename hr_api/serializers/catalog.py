@@ -6,8 +6,10 @@ from rest_framework import serializers
 
 from courses.models import Cohort, Course, Curriculum, Tier, Track
 
+from .base import ModelSerializer
 
-class TierSerializer(serializers.ModelSerializer):
+
+class TierSerializer(ModelSerializer):
     class Meta:
         model = Tier
         fields = [
@@ -22,13 +24,13 @@ class TierSerializer(serializers.ModelSerializer):
         ]
 
 
-class TrackSerializer(serializers.ModelSerializer):
+class TrackSerializer(ModelSerializer):
     class Meta:
         model = Track
         fields = ["id", "code", "name_zh", "name_en"]
 
 
-class CourseSerializer(serializers.ModelSerializer):
+class CourseSerializer(ModelSerializer):
     class Meta:
         model = Course
         fields = ["id", "code", "title_zh", "title_en"]
@@ -41,7 +43,7 @@ class CurriculumCourseSerializer(serializers.Serializer):
     role = serializers.CharField()
 
 
-class CurriculumSerializer(serializers.ModelSerializer):
+class CurriculumSerializer(ModelSerializer):
     tier = serializers.SlugRelatedField(slug_field="code", read_only=True)
     track = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     courses = CurriculumCourseSerializer(source="entries", many=True, read_only=True)
@@ -69,7 +71,7 @@ class CurriculumCodesSerializer(serializers.Serializer):
     track = serializers.CharField(source="curriculum.track.code", read_only=True, allow_null=True, default=None)
 
 
-class CohortSerializer(CurriculumCodesSerializer, serializers.ModelSerializer):
+class CohortSerializer(CurriculumCodesSerializer, ModelSerializer):
     institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
     institution_name_zh = serializers.CharField(source="institution.name_zh", read_only=True)
     institution_name_en = serializers.CharField(source="institution.name_en", read_only=True)

@@ -14,10 +14,11 @@ from rest_framework import serializers
 from certification.models import Certificate
 from hr_api.renderers import JsonRows, escape_line_separators
 
+from .base import ModelSerializer
 from .employees import TraineeEmployeeSerializer
 
 
-class CertificateSerializer(TraineeEmployeeSerializer, serializers.ModelSerializer):
+class CertificateSerializer(TraineeEmployeeSerializer, ModelSerializer):
     tier = serializers.CharField(source="tier.code", read_only=True)
     track = serializers.CharField(source="track.code", read_only=True, allow_null=True, default=None)
     institution = serializers.CharField(source="institution.code", read_only=True)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from rest_framework import serializers
 
+from accounts.identifiers import normalize_employee_number
 from accounts.models import TraineeProfile
 
-from .base import EveryFieldOptional, StrictSerializer, address, employee_number_field, phone_number, text
+from .base import (
+    EveryFieldOptional,
+    ModelSerializer,
+    StrictSerializer,
+    address,
+    employee_number_field,
+    phone_number,
+    text,
+)
 
 MAX_BATCH = 500
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -21,7 +32,7 @@ class TraineeEmployeeSerializer(serializers.Serializer):
     employee_number = serializers.CharField(source="trainee.trainee_profile.employee_number", read_only=True)
 
 
-class EmployeeSerializer(serializers.ModelSerializer):
+class EmployeeSerializer(ModelSerializer):
     id = serializers.IntegerField(read_only=True, help_text="The employee's id in this API.")
     email = serializers.EmailField(
         source="user.email", read_only=True, help_text="The address you gave; the person's log-in once it is theirs."
@@ -62,6 +73,8 @@ class EmployeeSerializer(serializers.ModelSerializer):
         return data
 
 
+# A change of an employee; its ``stored_address`` (context) is the one the row has (base.Address). A comment, not a
+# docstring: the schema would take a docstring for the serializer's description.
 class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     employee_number = employee_number_field()
     email = address(help_text="A new address: see `pending_email` for when it takes effect.")
@@ -70,6 +83,10 @@ class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     branch = text(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
     phone = phone_number()
+
+    @property
+    def stored_address(self) -> str | None:
+        return self.context.get("stored_address")
 
 
 class EmployeeCreateSerializer(StrictSerializer):
@@ -88,9 +105,30 @@ class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):
     email = address(required=False)
     display_name = text(max_length=150, required=False)
 
+    #: The address stored for the employee the item being read is about (:class:`base.Address`), from the
+    #: ``stored_addresses`` of the context (by employee number): set for each item in turn.
+    stored_address: str | None = None
+
+    def to_internal_value(self, data: Any) -> Any:
+        number = data.get("employee_number") if isinstance(data, dict) else None
+        stored = self.context.get("stored_addresses", {})
+        self.stored_address = stored.get(normalize_employee_number(number)) if isinstance(number, str) else None
+        try:
+            return super().to_internal_value(data)
+        finally:
+            self.stored_address = None
+
 
 class EmployeeBulkSerializer(StrictSerializer):
     employees = EmployeeUpsertItemSerializer(many=True, allow_empty=False, max_length=MAX_BATCH)
+
+
+def numbers_sent(data: object) -> list[object]:
+    """The employee numbers of a bulk body as sent, before it is validated (what is not a batch gives none)."""
+    items = data.get("employees") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [item.get("employee_number") for item in items[:MAX_BATCH] if isinstance(item, dict)]
 
 
 class EmployeeBulkResultSerializer(serializers.Serializer):

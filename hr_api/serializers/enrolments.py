@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from courses.models import Enrolment
 
-from .base import StrictSerializer, row_id
+from .base import ModelSerializer, StrictSerializer, row_id
 from .catalog import CurriculumCodesSerializer
 from .employees import TraineeEmployeeSerializer
 
@@ -33,7 +33,7 @@ class EnrolmentHoursSerializer(serializers.Serializer):
     done = HoursDoneSerializer()
 
 
-class EnrolmentSerializer(TraineeEmployeeSerializer, CurriculumCodesSerializer, serializers.ModelSerializer):
+class EnrolmentSerializer(TraineeEmployeeSerializer, CurriculumCodesSerializer, ModelSerializer):
     cohort = serializers.PrimaryKeyRelatedField(read_only=True)
     cohort_code = serializers.CharField(source="cohort.code", read_only=True)
     hours = serializers.SerializerMethodField()

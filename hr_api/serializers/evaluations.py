@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from career.models import Evaluation, ManagerLevel, PeriodKind
 
-from .base import TYPE_MESSAGES, StrictSerializer, row_id
+from .base import TYPE_MESSAGES, ModelSerializer, StrictSerializer, row_id
 
 MAX_BATCH = 500
 HUNDREDTH = Decimal("0.01")
@@ -77,7 +77,7 @@ class EvaluationPeriodSerializer(PeriodFields):
     pass
 
 
-class EvaluationSerializer(serializers.ModelSerializer):
+class EvaluationSerializer(ModelSerializer):
     employee = serializers.IntegerField(source="employee_id", read_only=True)
     employee_number = serializers.CharField(source="employee.employee_number", read_only=True)
     scheme = serializers.CharField(source="period.scheme.name", read_only=True)

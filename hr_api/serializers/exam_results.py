@@ -6,10 +6,11 @@ from rest_framework import serializers
 
 from exams.models import CourseResult
 
+from .base import ModelSerializer
 from .employees import TraineeEmployeeSerializer
 
 
-class ExamResultSerializer(TraineeEmployeeSerializer, serializers.ModelSerializer):
+class ExamResultSerializer(TraineeEmployeeSerializer, ModelSerializer):
     course = serializers.CharField(source="course.code", read_only=True)
     attempt_number = serializers.IntegerField(source="attempt.number", read_only=True)
     score = serializers.DecimalField(max_digits=7, decimal_places=2, coerce_to_string=False)

@@ -7,8 +7,10 @@ from rest_framework import serializers
 
 from career.models import GradeChange, ManagerClass, ManagerGrade, ManagerLevel
 
+from .base import ModelSerializer
 
-class GradeChangeSerializer(serializers.ModelSerializer):
+
+class GradeChangeSerializer(ModelSerializer):
     from_class = serializers.ChoiceField(
         source="old_class", choices=ManagerClass.values, allow_null=True, help_text="null for a first grade."
     )
@@ -33,7 +35,7 @@ class GradeChangeSerializer(serializers.ModelSerializer):
         return data
 
 
-class ManagerSerializer(serializers.ModelSerializer):
+class ManagerSerializer(ModelSerializer):
     employee = serializers.IntegerField(
         source="employee.pk", read_only=True, help_text="The employee's id in this API."
     )

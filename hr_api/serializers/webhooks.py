@@ -6,13 +6,13 @@ from rest_framework import serializers
 
 from accounts.outbound import OutboundRefused
 from hr_api.models import WebhookEndpoint
-from hr_api.webhooks.endpoints import vet_endpoint_url
+from hr_api.webhooks.endpoints import URL_CODES, vet_endpoint_url
 from hr_api.webhooks.events import EVENTS
 
-from .base import EveryFieldOptional, StrictSerializer
+from .base import EveryFieldOptional, ModelSerializer, StrictSerializer
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ModelSerializer):
     events = serializers.ListField(child=serializers.ChoiceField(choices=EVENTS))
 
     class Meta:
@@ -29,8 +29,14 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]
 
 
+class CalledUrl(serializers.URLField):
+    """A URL the portal will call (hr_api.schema gives its pattern and the rule beyond it, with these codes)."""
+
+    error_codes = URL_CODES
+
+
 class WebhookEndpointInputSerializer(StrictSerializer):
-    url = serializers.URLField(max_length=500)
+    url = CalledUrl(max_length=500)
     events = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENTS), allow_empty=False, max_length=len(EVENTS)
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
+from typing import ClassVar
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -64,6 +65,12 @@ class ApiView(GenericAPIView):
     content_negotiation_class = ApiContentNegotiation
     pagination_class = SyncCursorPagination
     required_scope: str | dict[str, str] | None = "read"
+    #: By method, the codes of the refusals by the state of a resource (409) the handler can answer, each of
+    #: hr_api.problems.TYPES: those it maps to 409 (hr_api.errors.refusal). The schema lists them, with
+    #: ``conflict`` for an operation that takes an ``Idempotency-Key``.
+    conflicts: ClassVar[Mapping[str, Collection[str]]] = {}
+    #: By method, the codes a batch's items can be refused with (a 409 ``conflict`` naming each item's field).
+    batch_codes: ClassVar[Mapping[str, Sequence[str]]] = {}
 
     def get_exception_handler(self):
         return problem_handler
@@ -88,6 +95,10 @@ class ApiView(GenericAPIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
+        # An employer's rows are personal data: no cache keeps them, the client's own included (the site's pages
+        # get ``private``, accounts.middleware, which keeps a header set here).
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
         # Every write an HR system makes is in the audit trail, refused ones included.
         # (request._user: asking request.user would authenticate again, reading an oversized body.)
         client = getattr(request, "_user", None)
@@ -109,9 +120,10 @@ class ApiView(GenericAPIView):
     def employer_id(self) -> int:
         return self.client.employer_id
 
-    def valid_body(self, serializer_class) -> dict:
-        """The request's JSON body as ``serializer_class`` validates it; 400 (problem shape) when it does not."""
-        body = serializer_class(data=self.request.data)
+    def valid_body(self, serializer_class, *, context: dict | None = None) -> dict:
+        """The request's JSON body as ``serializer_class`` validates it (with ``context``); 400 (problem shape) when
+        it does not."""
+        body = serializer_class(data=self.request.data, context=context or {})
         body.is_valid(raise_exception=True)
         return body.validated_data
 

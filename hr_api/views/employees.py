@@ -11,18 +11,22 @@ from accounts.selectors import employees_of
 from accounts.services import AccountError
 from hr_api.errors import batch_conflict, refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
+from hr_api.selectors import stored_addresses
 from hr_api.serializers.employees import (
     EmployeeBulkResultSerializer,
     EmployeeBulkSerializer,
     EmployeeCreateSerializer,
     EmployeeSerializer,
     EmployeeUpdateSerializer,
+    numbers_sent,
 )
 
 from .base import ApiView, created, get_owned_or_404, sync_list_schema
 
 # The employer's own rows refuse these (a number or an address another of its employees has): 409.
-CONFLICT_CODES = {"email_taken", "employee_number_taken"}
+CONFLICT_CODES = ("employee_number_taken", "email_taken")
+#: What a bulk item can be refused with (accounts.employees.do_upsert_employees; a test reads them from it).
+BULK_ITEM_CODES = ("duplicate", "required", "email_taken")
 
 
 def site_url(request) -> str:
@@ -38,6 +42,7 @@ class EmployeeMixin:
 
 class EmployeeListView(EmployeeMixin, ApiView):
     required_scope = {"GET": "read", "POST": "enroll"}
+    conflicts = {"POST": CONFLICT_CODES}
     serializer_class = EmployeeSerializer
 
     @sync_list_schema(
@@ -82,6 +87,7 @@ class EmployeeListView(EmployeeMixin, ApiView):
 
 class EmployeeDetailView(EmployeeMixin, ApiView):
     required_scope = {"GET": "read", "PATCH": "enroll"}
+    conflicts = {"PATCH": CONFLICT_CODES}
     serializer_class = EmployeeSerializer
 
     @extend_schema(summary="Fetch an employee", responses=EmployeeSerializer)
@@ -99,7 +105,7 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
     )
     def patch(self, request, pk: int):
         profile = get_owned_or_404(self.employees(), pk=pk)
-        values = self.valid_body(EmployeeUpdateSerializer)
+        values = self.valid_body(EmployeeUpdateSerializer, context={"stored_address": employees.shown_email(profile)})
         try:
             profile = employees.do_update_employee(profile=profile, values=values, site_url=site_url(request))
         except AccountError as error:
@@ -131,6 +137,7 @@ class EmployeeDeactivateView(EmployeeMixin, ApiView):
 
 class EmployeeBulkView(EmployeeMixin, ApiView):
     required_scope = "enroll"
+    batch_codes = {"POST": BULK_ITEM_CODES}
     serializer_class = EmployeeBulkSerializer
 
     @extend_schema(
@@ -148,7 +155,8 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
     )
     def post(self, request):
         def work():
-            values = self.valid_body(EmployeeBulkSerializer)
+            stored = stored_addresses(self.employer_id, numbers_sent(request.data))
+            values = self.valid_body(EmployeeBulkSerializer, context={"stored_addresses": stored})
             try:
                 outcome = employees.do_upsert_employees(
                     employer=self.client.employer, items=values["employees"], site_url=site_url(request)

@@ -20,7 +20,7 @@ from .base import ApiView, created, employee_filter, get_owned_or_404, sync_list
 from .employees import EmployeeMixin
 
 # Refusals about the state of the cohort or enrolment are conflicts; the rest are bad input.
-CONFLICT_CODES = {
+CONFLICT_CODES = (
     "full",
     "closed",
     "not_open_yet",
@@ -29,7 +29,10 @@ CONFLICT_CODES = {
     "trainee_inactive",
     "not_authorized",
     "bad_state",
-}
+)
+#: Enrolling is refused by the cohort's or the employee's state; withdrawing by the enrolment's.
+WITHDRAW_CODES = ("bad_state",)
+ENROL_CODES = tuple(code for code in CONFLICT_CODES if code not in WITHDRAW_CODES)
 
 # The services word their refusals for the trainee ("You already have …"); the HR system reads
 # its own wording, about its employee. The API never passes a service's message through: a code
@@ -85,6 +88,7 @@ class EnrolmentMixin:
 
 class EnrolmentListView(EmployeeMixin, EnrolmentMixin, ApiView):
     required_scope = {"GET": "read", "POST": "enroll"}
+    conflicts = {"POST": ENROL_CODES}
     serializer_class = EnrolmentSerializer
 
     @sync_list_schema(
@@ -147,6 +151,7 @@ class EnrolmentDetailView(EnrolmentMixin, ApiView):
 
 class EnrolmentWithdrawView(EnrolmentMixin, ApiView):
     required_scope = "enroll"
+    conflicts = {"POST": WITHDRAW_CODES}
     serializer_class = EnrolmentSerializer
 
     @extend_schema(

@@ -21,10 +21,24 @@ from .base import ApiView, employee_filter, sync_list_schema
 
 # Where an item's refusal points (the service names the input); any other refusal is the item's own.
 FIELDS = {"period", "scores", "employee"}
+#: What an item can be refused with: career.services.evaluations' codes, and ``duplicate`` (this view's).
+ITEM_CODES = (
+    "not_employee",
+    "deactivated",
+    "no_scheme",
+    "kind_not_used",
+    "period_dates",
+    "period_overlap",
+    "unknown_dimension",
+    "missing_score",
+    "confirmed",
+    "duplicate",
+)
 
 
 class EvaluationListView(ApiView):
     required_scope = "evaluations"
+    batch_codes = {"POST": ITEM_CODES}
     serializer_class = EvaluationSerializer
 
     def evaluations(self):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.dispatch import receiver
@@ -18,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from hr_api.auth import AddressRateThrottle
-from hr_api.errors import problem_handler
+from hr_api.errors import AddressThrottled, problem_handler
 from hr_api.parameters import check_query
 from hr_api.schema import generated_schema
 from hr_api.views.base import BodyNotAllowed
@@ -67,6 +67,9 @@ class SchemaView(SpectacularAPIView):
 
     def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
         return problem_handler
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise AddressThrottled(wait)  # per address, not per client: the refusal says so
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         if request.method in ("GET", "HEAD"):  # before DRF's negotiation reads ?format=

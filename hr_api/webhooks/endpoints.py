@@ -12,6 +12,20 @@ from hr_api.models import WebhookEndpoint
 
 from .signing import new_secret
 
+#: Each code :func:`vet_endpoint_url` refuses a URL with (accounts.outbound's ``OutboundRefused``; a test reads them
+#: from its source), with what it means: the schema's word on a webhook URL (hr_api.schema).
+URL_CODES = {
+    "scheme": "not https (nor http where the portal allows it)",
+    "userinfo": "a user name or password in the URL",
+    "host": "a host that is not a valid host name (a number such as 2130706433, a bad IDNA name)",
+    "port": "a port that is not 1 to 65535",
+    "unresolvable": "a host name DNS does not resolve (the same URL may pass later)",
+    "address": (
+        "a host that is or resolves to an address that is not public: loopback, private, link-local, shared, "
+        "documentation, multicast, reserved or unspecified, IPv4 or IPv6 (an IPv4 address inside IPv6 judged as IPv4)"
+    ),
+}
+
 
 def vet_endpoint_url(url: str) -> outbound.VettedUrl:
     """The outbound rule with the webhook settings; raises :class:`accounts.outbound.OutboundRefused`."""

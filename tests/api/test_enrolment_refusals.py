@@ -95,8 +95,8 @@ ENGLISH = {
 
 
 def test_every_code_the_api_answers_has_a_scenario_and_hr_wording():
-    assert set(SCENARIOS) == CONFLICT_CODES
-    assert set(HR_MESSAGES) >= CONFLICT_CODES
+    assert set(SCENARIOS) == set(CONFLICT_CODES)
+    assert set(HR_MESSAGES) >= set(CONFLICT_CODES)
 
 
 @pytest.mark.parametrize("code", sorted(SCENARIOS))

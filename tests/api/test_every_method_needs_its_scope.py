@@ -30,6 +30,8 @@ NOT_SCOPED = {
     "token": "client credentials: it issues the token",
     "schema": "the API's public description",
     "docs": "the API's public description",
+    "problems": "the API's public description (its problem types)",
+    "problem": "the API's public description (a problem type: leads to its entry)",
     None: "the catch-all: 404 in the problem shape for any other path",
 }
 

@@ -7,6 +7,7 @@ drops, a field it cannot read) fails here (issue 15, item 10).
 
 from __future__ import annotations
 
+import base64
 import datetime
 import importlib
 import subprocess
@@ -89,6 +90,15 @@ def test_a_generated_client_runs_the_whole_sync_flow(api, hr_client, other_train
         body=models.TokenRequest(grant_type=models.TokenRequestGrantType.CLIENT_CREDENTIALS, scope="read"),
     )
     assert isinstance(by_basic, models.Token) and by_basic.scope == "read", by_basic
+    # The schema's security for the token endpoint is HTTP Basic alone: a generated client's authenticated client
+    # sends it with the prefix Basic and the base64 of id:secret as its token.
+    credentials = base64.b64encode(b"hr-alpha:s-a").decode()
+    basic_client = client_module.AuthenticatedClient(base_url=base_url, token=credentials, prefix="Basic")
+    by_prefix = token_op.sync(
+        client=basic_client,
+        body=models.TokenRequest(grant_type=models.TokenRequestGrantType.CLIENT_CREDENTIALS, scope="read"),
+    )
+    assert isinstance(by_prefix, models.Token) and by_prefix.scope == "read", by_prefix
     refused = token_op.sync(
         client=anonymous,
         body=models.TokenRequest(grant_type=models.TokenRequestGrantType.CLIENT_CREDENTIALS, client_id="hr-alpha",
@@ -171,5 +181,5 @@ def test_a_generated_client_runs_the_whole_sync_flow(api, hr_client, other_train
     assert hook.secret and hook.url == "https://hr.bank-alpha.example/hooks"
     listed = module(package, "api.webhooks.webhooks_list").sync(client=hr)
     assert [h.id for h in listed.results] == [hook.id]
-    for opened in (anonymous, basic, hr):  # their connections to the live server
+    for opened in (anonymous, basic, basic_client, hr):  # their connections to the live server
         opened.get_httpx_client().close()
