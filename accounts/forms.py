@@ -16,7 +16,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.text_rules import refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters
 
 from .client_address import client_network
 from .identifiers import clean_email, normalize_email
@@ -118,7 +118,7 @@ class SignUpForm(PasswordsEmptiedNote, forms.Form):
         label=_("Name"),
         max_length=150,
         help_text=_("As it should appear on your certificate."),
-        validators=[refuse_control_characters],
+        validators=[refuse_address_in_name],
     )
     email = IdentifierEmailField(label=_("E-mail address"))
     password1 = forms.CharField(
@@ -168,7 +168,7 @@ class ResendVerificationForm(forms.Form):
 
 
 class ProfileForm(forms.Form):
-    display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_control_characters])
+    display_name = forms.CharField(label=_("Name"), max_length=150, validators=[refuse_address_in_name])
     preferred_language = forms.ChoiceField(
         label=_("Preferred language"),
         choices=settings.LANGUAGES,

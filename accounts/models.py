@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.constraints import ends_not_before_start
 from core.fields import acting_user, optional_link
 from core.models import SyncedTimestamped, Timestamped
-from core.text_rules import refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
@@ -58,7 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(_("name"), max_length=150, validators=[refuse_control_characters])
+    display_name = models.CharField(_("name"), max_length=150, validators=[refuse_address_in_name])
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

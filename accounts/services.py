@@ -27,7 +27,7 @@ from core.errors import DomainError
 from core.mail import send_templated_mail
 from core.ratelimit import over_limit
 from core.tasks import enqueue_on_commit
-from core.text_rules import refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
 from .models import Employer, Institution, OwedWelcome, TraineeProfile, User
@@ -356,7 +356,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
             refused.add("email")
     for column in ("display_name", "employee_number", "branch", "phone"):
         try:
-            refuse_control_characters(clean[column])
+            (refuse_address_in_name if column == "display_name" else refuse_control_characters)(clean[column])
         except ValidationError as error:
             refuse("invalid", error.messages[0], column)
             refused.add(column)

@@ -39,3 +39,19 @@ def refuse_control_characters(value: object, *, allowed: frozenset[str] = frozen
 def refuse_control_characters_in_text(value: object) -> None:
     """:func:`refuse_control_characters` for text of many lines: its :data:`TEXT_LAYOUT` is kept."""
     refuse_control_characters(value, allowed=TEXT_LAYOUT)
+
+
+#: What a person's name never holds and a web or e-mail address does. A name is set by whoever registers someone
+#: (an institution's import, an employer's HR system) and greets them in the portal's mails ("Hello …,"): a name
+#: reading "Go to https://… to choose your password" would be a phishing mail sent in the portal's name.
+_ADDRESS_MARKS = ("://", "www.", "@", "/", "\\")
+
+
+def refuse_address_in_name(value: object) -> None:
+    """Raises ``ValidationError`` (code ``address_in_name``) for a person's name that holds a web or e-mail address
+    (:data:`_ADDRESS_MARKS`), and for any control character (:func:`refuse_control_characters`)."""
+    text = str(value)
+    refuse_control_characters(text)
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if any(mark in folded for mark in _ADDRESS_MARKS):
+        raise ValidationError(_("A name holds no web or e-mail address (no @, / or www.)."), code="address_in_name")

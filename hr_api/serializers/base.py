@@ -15,7 +15,7 @@ from rest_framework import serializers
 from accounts.converters import MAX_ID
 from accounts.identifiers import clean_email, clean_employee_number, normalize_email
 from accounts.phones import normalize_phone
-from core.text_rules import refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
 
 #: The code of :func:`core.text_rules.refuse_control_characters`, with what it means (the schema's words).
@@ -51,6 +51,17 @@ class FreeText(Text):
 def text(**kwargs) -> Text:
     """Free text about a person: no control or format characters (accounts.validators)."""
     return FreeText(validators=[refuse_control_characters], **kwargs)
+
+
+class PersonName(FreeText):
+    """A person's name: free text without a web or e-mail address (:func:`core.text_rules.refuse_address_in_name`:
+    the name greets the person in the portal's mails)."""
+
+    error_codes = {**CONTROL_CHARACTER, "address_in_name": "a web or e-mail address (@, /, www.) in a name"}
+
+
+def person_name(**kwargs) -> Text:
+    return PersonName(validators=[refuse_address_in_name], **kwargs)
 
 
 class EmployeeNumber(Text):

@@ -16,6 +16,7 @@ from .base import (
     StrictSerializer,
     address,
     employee_number_field,
+    person_name,
     phone_number,
     text,
 )
@@ -78,7 +79,7 @@ class EmployeeSerializer(ModelSerializer):
 class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     employee_number = employee_number_field()
     email = address(help_text="A new address: see `pending_email` for when it takes effect.")
-    display_name = text(max_length=150)
+    display_name = person_name(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
     branch = text(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
@@ -92,7 +93,7 @@ class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
 class EmployeeCreateSerializer(StrictSerializer):
     employee_number = employee_number_field()
     email = address()
-    display_name = text(max_length=150)
+    display_name = person_name(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
     branch = text(max_length=200, allow_blank=True, required=False)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
@@ -103,7 +104,7 @@ class EmployeeUpsertItemSerializer(EmployeeCreateSerializer):
     """One row of a bulk upsert: a known employee number updates, an unknown one creates."""
 
     email = address(required=False)
-    display_name = text(max_length=150, required=False)
+    display_name = person_name(max_length=150, required=False)
 
     #: The address stored for the employee the item being read is about (:class:`base.Address`), from the
     #: ``stored_addresses`` of the context (by employee number): set for each item in turn.
