@@ -102,7 +102,7 @@ def _welcome_or_ask_owner(created: Sequence[TraineeProfile], site_url: str) -> N
     for profile in created:
         if profile.listed_email:
             _ask_owner_on_commit(profile, site_url)
-    welcome = [p for p in created if not p.listed_email and not p.user.email.lower().endswith(".invalid")]
+    welcome = [p for p in created if not p.listed_email and not p.user.email.endswith(".invalid")]
     if welcome:
         welcome_all_on_commit(profiles=welcome, by_employer=True)
 

@@ -562,7 +562,7 @@ def _welcome_is_moot(user: User) -> bool:
         not user.is_active
         or user.last_login is not None
         or user.has_usable_password()
-        or user.email.lower().endswith(".invalid")
+        or user.email.endswith(".invalid")
     )
 
 

@@ -69,10 +69,10 @@ def spaces() -> str:
     )
 
 
-def text_pattern(*, allow_blank: bool) -> str:
-    """No control or format character; unless blank is allowed, something besides spaces (which
-    the server trims)."""
-    refused = refused_characters()
+def text_pattern(*, allow_blank: bool, also_refused: str = "") -> str:
+    """No control or format character (nor any of ``also_refused``); unless blank is allowed, something besides
+    spaces (which the server trims)."""
+    refused = refused_characters() + "".join(re.escape(char) for char in also_refused)
     if allow_blank:
         return f"^[^{refused}]*$"
     return f"^[^{refused}]*[^{spaces()}{refused}][^{refused}]*$"
@@ -84,7 +84,8 @@ class TextFieldExtension(OpenApiSerializerFieldExtension):
 
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
-        schema["pattern"] = text_pattern(allow_blank=self.target.allow_blank)
+        also_refused = getattr(self.target, "refused_characters", "")
+        schema["pattern"] = text_pattern(allow_blank=self.target.allow_blank, also_refused=also_refused)
         return schema
 
 

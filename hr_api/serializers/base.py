@@ -15,7 +15,7 @@ from rest_framework import serializers
 from accounts.converters import MAX_ID
 from accounts.identifiers import clean_email, clean_employee_number, normalize_email
 from accounts.phones import normalize_phone
-from core.text_rules import refuse_address_in_name, refuse_control_characters
+from core.text_rules import ADDRESS_CHARACTERS, refuse_address_in_name, refuse_control_characters
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
 
 #: The code of :func:`core.text_rules.refuse_control_characters`, with what it means (the schema's words).
@@ -57,7 +57,12 @@ class PersonName(FreeText):
     """A person's name: free text without a web or e-mail address (:func:`core.text_rules.refuse_address_in_name`:
     the name greets the person in the portal's mails)."""
 
-    error_codes = {**CONTROL_CHARACTER, "address_in_name": "a web or e-mail address (@, /, www.) in a name"}
+    error_codes = {
+        **CONTROL_CHARACTER,
+        "address_in_name": "a character of a web or e-mail address (@ / \\ :) in a name",
+    }
+    #: Refused besides control characters, which the schema's pattern says too (hr_api.schema).
+    refused_characters = ADDRESS_CHARACTERS
 
 
 def person_name(**kwargs) -> Text:

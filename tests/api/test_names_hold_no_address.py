@@ -19,7 +19,7 @@ PHISHING = "Go to https://evil.example/reset to choose your password"
 
 
 @pytest.mark.parametrize(
-    "name", [PHISHING, "see www.evil.example", "mail ann@evil.example", "evil.example/reset", "ｗｗｗ．evil．example"]
+    "name", [PHISHING, "mail ann@evil.example", "evil.example/reset", "https：／／evil.example", "ann＠evil.example"]
 )
 def test_a_name_with_an_address_is_refused(name):
     with pytest.raises(ValidationError) as refused:
