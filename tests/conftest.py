@@ -1,6 +1,7 @@
 """Shared fixtures: eager Celery for unit tests, a real worker process for the tests that ask, and the cast:
 the named people and organisations every folder's tests use (below, "the cast")."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -520,3 +521,37 @@ def trainee(employer: Employer, institution: Institution) -> User:
 def other_trainee(other_employer: Employer, other_institution: Institution) -> User:
     """trainee07@demo.test, 吳佩珊: bank-b's employee BANK-B-0007, registered by inst-b; reads Chinese."""
     return _demo_trainee(7, other_employer, other_institution)
+
+
+@pytest.fixture
+def generations(monkeypatch) -> list[str]:
+    """The language of each generation of the HR API's schema (tests/api, tests/hr_api: it is generated once per
+    language and process)."""
+    from django.utils import translation
+    from drf_spectacular.generators import SchemaGenerator
+
+    calls: list[str] = []
+    generate = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        calls.append(translation.get_language())
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    return calls
+
+
+@contextlib.contextmanager
+def broker_refusing() -> Iterator[None]:
+    """As in production, the broker is really asked (no eager Celery), and it refuses every message: what an
+    enqueue on commit meets during a broker outage (core.tasks logs it and leaves the work to a sweep)."""
+    from kombu.exceptions import OperationalError
+
+    from config.celery_app import app as celery_app
+
+    celery_app.conf.task_always_eager = False
+    try:
+        with mock.patch("celery.app.task.Task.apply_async", side_effect=OperationalError("Connection refused")):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = True

@@ -8,8 +8,6 @@ accounts made before the table existed are never mailed by it."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
-from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -17,12 +15,11 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import employees, services, tasks
 from accounts.models import OwedWelcome, TraineeProfile, User
 from config.beat import beat_schedule
-from config.celery_app import app as celery_app
+from tests.conftest import broker_refusing as broker_down
 from tests.conftest import make_trainee
 from tests.factories import CohortFactory
 
@@ -62,17 +59,6 @@ def new_employee(employer, number: str, email: str, **values):
         employer=employer, site_url=SITE,
         values={"employee_number": number, "email": email, "display_name": "Mei Lin", **values},
     )  # fmt: skip
-
-
-@contextmanager
-def broker_down() -> Iterator[None]:
-    """As in production, the broker is really asked, and it refuses every message (core.tasks logs it)."""
-    celery_app.conf.task_always_eager = False
-    try:
-        with mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerError("Connection refused")):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
 
 
 # --- owed on creation, cleared by the mail -------------------------------------------------

@@ -4,43 +4,25 @@ page. Django's templates labelled it by the *inline*'s permission (on the inline
 page only shows it was linked "Change", and a read-only inline linked "View" to a row its page changes. The site's
 copies of Django's two inline templates ask the row's admin (config.admin._PermittedInlineForm.link_changes_row)."""
 
-import datetime
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import django
 import pytest
 from django.conf import settings
 from django.contrib import admin
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext
 
-from certification import services as ce
 from certification.admin import CEEnrolmentInline
 from certification.models import CECourse, CEEnrolment
 from tests.conftest import in_english, logged_in
-from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 ROW_LINK = re.compile(
     r'<a href="/(?:en|zh-hant)/admin/certification/ceenrolment/(\d+)/change/" class="(inline\w+link)">([^<]*)</a>'
 )
-
-
-@pytest.fixture
-def ce_course(institution) -> CECourse:
-    """A continuing-education course of inst-a with two holders enrolled: its page lists them, each with a link."""
-    starts_on = timezone.localdate() + datetime.timedelta(days=7)
-    course = CECourse.objects.create(
-        institution=institution, title_zh="業務風險防範", title_en="Risk prevention", hours=Decimal(6),
-        starts_on=starts_on, ends_on=starts_on, capacity=10,
-    )  # fmt: skip
-    ce.do_publish_ce_course(course=course, today=timezone.localdate())
-    for name in ("王小明", "李小華"):
-        ce.do_enrol_ce(holder=CertificateFactory(trainee=UserFactory(display_name=name)).trainee, course=course)
-    return course
 
 
 def row_links(client, course: CECourse, language: str = "en") -> dict[int, tuple[str, str]]:

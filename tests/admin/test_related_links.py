@@ -7,7 +7,6 @@ row, or "delete selected") lists as deleted with it or protecting it. Which rows
 however many rows and models a page names. The site gives this to every admin registered on it
 (config.admin.PermittedLinksAdmin)."""
 
-import datetime
 import html
 import re
 from collections.abc import Callable
@@ -22,7 +21,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import EmployerMembership, StaffMembership, User
-from certification import services as ce
 from certification.models import CECourse, CEEnrolment
 from config.admin import PermittedLinksAdmin, openable_rows
 from courses import services as training
@@ -132,20 +130,6 @@ def test_every_link_of_a_certificate_opens_for_the_institution_and_the_office(
 # --- an inline's link to each of its rows (show_change_link) ----------------------------------------------------
 
 VIEW_LINK = re.compile(r'<a href="(/en/admin/certification/ceenrolment/(\d+)/change/)" class="inline\w+link">')
-
-
-@pytest.fixture
-def ce_course(institution):
-    """A continuing-education course of inst-a, two holders enrolled: its page lists them, each with a link."""
-    starts_on = timezone.localdate() + datetime.timedelta(days=7)
-    course = CECourse.objects.create(
-        institution=institution, title_zh="業務風險防範", title_en="Risk prevention", hours=Decimal(6),
-        starts_on=starts_on, ends_on=starts_on, capacity=10,
-    )  # fmt: skip
-    ce.do_publish_ce_course(course=course, today=timezone.localdate())
-    for name in ("王小明", "李小華"):
-        ce.do_enrol_ce(holder=CertificateFactory(trainee=UserFactory(display_name=name)).trainee, course=course)
-    return course
 
 
 def inline_links(client: Client, course: CECourse) -> dict[int, str]:

@@ -5,8 +5,6 @@ asking for it too often is throttled."""
 import pytest
 import yaml
 from django.test import Client, RequestFactory
-from django.utils import translation
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.views import SpectacularAPIView
 
 from hr_api.auth import AddressRateThrottle
@@ -26,20 +24,6 @@ def schema_not_generated_yet():
     yield
     generated_schema.cache_clear()
     rendered_schema.cache_clear()
-
-
-@pytest.fixture
-def generations(monkeypatch) -> list[str]:
-    """The language of each schema generation."""
-    calls: list[str] = []
-    generate = SchemaGenerator.get_schema
-
-    def counted(self, *args, **kwargs):
-        calls.append(translation.get_language())
-        return generate(self, *args, **kwargs)
-
-    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
-    return calls
 
 
 def test_a_second_request_is_served_without_generating_the_schema_again(generations):

@@ -10,11 +10,10 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from accounts.models import User
-from config.celery_app import app as celery_app
 from courses import mail as training_mail
 from courses import services as training
 from courses.models import Enrolment
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, broker_refusing
 from tests.factories import CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +57,8 @@ def test_the_sweep_stops_quietly_while_the_broker_is_down(caplog):
 
 @pytest.fixture
 def broker_down():
-    """As in production, the broker is really asked, and it refuses every message."""
-    celery_app.conf.task_always_eager = False
-    try:
-        with mock.patch("celery.app.task.Task.apply_async", side_effect=BrokerError("Connection refused")):
-            yield
-    finally:
-        celery_app.conf.task_always_eager = True
+    with broker_refusing():
+        yield
 
 
 def test_a_sign_up_while_the_broker_is_down_answers_normally(

@@ -152,3 +152,21 @@ def grader_a(world, institution_grader) -> Client:
 @pytest.fixture
 def grader_b(world, other_institution_grader) -> Client:
     return client_of(other_institution_grader)
+
+
+@pytest.fixture
+def essay_world(world):
+    """The world's paper with an essay question besides its single, multiple and true-or-false ones."""
+    BlueprintRow.objects.create(
+        paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1
+    )
+    make_question(world.course, QuestionType.ESSAY, 3, "psychology")
+    return world
+
+
+@pytest.fixture
+def attempt(essay_world):
+    """Alice's attempt at the essay world's sitting."""
+    from exams.services import attempts
+
+    return attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.sitting)

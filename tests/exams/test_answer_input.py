@@ -10,29 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from exams.models import BlueprintRow, QuestionType
-from exams.services import attempts
+from exams.models import QuestionType
 
-from .conftest import login, make_question
+from .conftest import login
 
 pytestmark = pytest.mark.django_db
 
 NOT_IN_ATTEMPT = {"ok": False, "code": "not_in_attempt", "error": "That question is not part of this attempt."}
-
-
-@pytest.fixture
-def essay_world(world):
-    """The world's paper with an essay question besides its single, multiple and true-or-false ones."""
-    BlueprintRow.objects.create(
-        paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1
-    )
-    make_question(world.course, QuestionType.ESSAY, 3, "psychology")
-    return world
-
-
-@pytest.fixture
-def attempt(essay_world):
-    return attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.sitting)
 
 
 def post_raw(client, attempt, body: str):

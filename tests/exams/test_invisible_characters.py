@@ -16,29 +16,15 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from exams.models import Attempt, BlueprintRow, EssayAnswer, QuestionType
+from exams.models import Attempt, EssayAnswer, QuestionType
 from exams.services import ExamError, attempts, grading
 
-from .conftest import login, make_question
+from .conftest import login
 from .test_grading import answer_all, submit
 
 pytestmark = pytest.mark.django_db
 
 RLO, ZWSP, BOM, LRM = "\u202e", "\u200b", "\ufeff", "\u200e"
-
-
-@pytest.fixture
-def essay_world(world):
-    BlueprintRow.objects.create(
-        paper=world.paper, question_type="essay", difficulty=3, knowledge_area="psychology", count=1
-    )
-    make_question(world.course, QuestionType.ESSAY, 3, "psychology")
-    return world
-
-
-@pytest.fixture
-def attempt(essay_world):
-    return attempts.do_start_attempt(trainee=essay_world.alice, sitting=essay_world.sitting)
 
 
 @pytest.fixture

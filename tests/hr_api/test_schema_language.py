@@ -9,7 +9,6 @@ import yaml
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
-from drf_spectacular.generators import SchemaGenerator
 
 from hr_api import parameters
 from hr_api.views.certificates import CertificateListView
@@ -29,20 +28,6 @@ def nothing_generated_yet():
     generated_schema.cache_clear()
     rendered_schema.cache_clear()
     parameters._documented.cache_clear()
-
-
-@pytest.fixture
-def generations(monkeypatch) -> list[str]:
-    """The language of each schema generation."""
-    calls: list[str] = []
-    generate = SchemaGenerator.get_schema
-
-    def counted(self, *args, **kwargs):
-        calls.append(translation.get_language())
-        return generate(self, *args, **kwargs)
-
-    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
-    return calls
 
 
 def title_of_certificate_number(response) -> str:
