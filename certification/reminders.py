@@ -102,7 +102,7 @@ def send_reminder(*, user: User, kind: str, object_key: str, build: Callable[[],
                 _subject, text, html = render_mail(
                     "certification/email/reminder", language=user.preferred_language, context=context
                 )
-            send_rendered(to=user.email, subject=subject, text=text, html=html)
+            send_rendered(to=user.email, subject=subject, text=text, html=html, language=user.preferred_language)
     except IntegrityError:
         return False
     except OSError as exc:  # smtplib's errors too: the claim rolled back, so a retry sends it
