@@ -1,5 +1,6 @@
-"""A mail comes from the site's name in the recipient's language: a Chinese mail from "銀行客戶經理認證", an English one
-from "BCM Certification" (a trainee's probe found Chinese mails sent by "BCM Portal"), at DEFAULT_FROM_EMAIL's address."""
+"""A mail comes from the site's name in the recipient's language: a Chinese mail from "銀行客戶經理認證", an English
+one from "BCM Certification" (a trainee's probe found Chinese mails sent by "BCM Portal"), at DEFAULT_FROM_EMAIL's
+address."""
 
 from email.header import decode_header, make_header
 from email.utils import parseaddr
