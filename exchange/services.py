@@ -184,6 +184,8 @@ def do_report(*, by: User, post: Post, reason: str) -> PostReport:
         raise _not_found()
     if not access.reads_all and post.author_id != by.pk:
         raise _not_found()
+    if post.author_id == by.pk:
+        raise ExchangeError("own_post", _("You cannot report your own post."))
     reason = _clean_reason(reason)
     try:
         with transaction.atomic():

@@ -206,4 +206,6 @@ def hide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     post, access = _post_access(request, pk)
+    if post.author_id == request.user.pk:  # the page offers no report button on one's own posts
+        raise Http404("no such page")
     return _reason_page(request, post, access, "report")

@@ -90,3 +90,15 @@ def test_the_teacher_accepts_one_answer_and_pins_the_question(scene):
     assert trainee.post(f"/en/exchange/posts/{scene.question.pk}/pin/", {"pinned": "0"}).status_code == 400
     assert Post.objects.get(pk=scene.question.pk).is_pinned
     assert list(Post.objects.filter(is_accepted=True)) == [second]
+
+
+def test_nobody_reports_their_own_post(scene):
+    """The page offers no report button on one's own posts; typing its address is refused too."""
+    url = f"/en/exchange/posts/{scene.question.pk}/report/"
+    client = logged_in(scene.asker)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"reason": "mine"}).status_code == 404
+    with pytest.raises(ExchangeError) as refusal:
+        services.do_report(by=scene.asker, post=scene.question, reason="mine")
+    assert refusal.value.code == "own_post"
+    assert not PostReport.objects.exists()
