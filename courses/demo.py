@@ -230,7 +230,7 @@ def load_syllabi() -> None:
     courses = {c.code: c for c in Course.objects.filter(code__in=demo_syllabi.SYLLABI)}
     made = set(SyllabusVersion.objects.filter(course__in=courses.values()).values_list("course__code", "in_force_from"))
 
-    def save(code: str, syllabus: dict, start: datetime.date, end: datetime.date | None) -> None:
+    def save(code: str, syllabus: demo_syllabi.Syllabus, start: datetime.date, end: datetime.date | None) -> None:
         if code in courses and (code, start) not in made:
             services.do_save_syllabus_version(
                 course=courses[code], in_force_from=start, in_force_until=end,

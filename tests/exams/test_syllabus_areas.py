@@ -100,7 +100,7 @@ def test_every_area_link_of_the_demo_instructions_finds_its_anchor_on_the_course
 
 def test_the_demo_bank_holds_only_areas_of_its_courses_syllabus():
     for code, questions in BY_COURSE.items():
-        areas = {str(area) for _zh, _en, area, _hours in demo_syllabi.SYLLABI[code]["topics"]}
+        areas = {str(topic.area) for topic in demo_syllabi.SYLLABI[code].topics}
         outside = [(str(q.area), q.text_en[:50]) for q in questions if str(q.area) not in areas]
         assert not outside, (code, outside)
 
