@@ -33,6 +33,9 @@ def beat_schedule(*, grading_sweep_every: float = EVERY_MINUTE) -> dict[str, dic
         "certification: sweep follow-ups the broker lost": ("certification.tasks.sweep_follow_ups", 5 * EVERY_MINUTE),
         # Enrolment decision mails lost to a broker outage or a mail server that kept refusing.
         "courses: sweep decision mails": ("courses.tasks.sweep_decision_mails", 5 * EVERY_MINUTE),
+        # "Application received" mails (the trainee's own application, or their employer's over the HR API) owed on
+        # the enrolment and lost to a broker outage or a mail server that kept refusing.
+        "courses: send owed application receipts": ("courses.tasks.send_owed_receipts", 10 * EVERY_MINUTE),
         "certification-expire-lapsed": ("certification.tasks.expire_lapsed_certificates", crontab(hour=1, minute=15)),
         "certification-daily-reminders": ("certification.tasks.send_daily_reminders", crontab(hour=8, minute=0)),
         # The career register: grades whose certificate backing changed without the receiver hearing it

@@ -12,7 +12,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from core.mail import send_templated_mail
 
-from .models import Enrolment
+from .models import Enrolment, OwedReceipt
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +20,12 @@ log = logging.getLogger(__name__)
 # kept refusing); older than the window it is left alone (decisions from before the mail existed).
 DECISION_MAIL_SWEEP_AFTER = datetime.timedelta(minutes=10)
 DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
+# An "application received" mail still owed this long after the enrolment was lost (a broker outage, a mail server
+# that kept refusing): the sweep enqueues it again; sooner, the on-commit enqueue may still be on its way. Owed
+# longer than the window, the sweep gives it up, logged (an address the mail server refuses for good is not tried
+# forever; the dashboard shows the application all the same).
+RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=10)
+RECEIPT_SWEEP_WINDOW = datetime.timedelta(days=7)
 
 
 def portal_links(enrolment: Enrolment, language: str) -> dict[str, str]:
@@ -38,11 +44,36 @@ def _mailed_enrolments() -> QuerySet[Enrolment]:
     return Enrolment.objects.select_related("trainee", "cohort__institution", "curriculum__tier", "curriculum__track")
 
 
+def _receipt_is_moot(enrolment: Enrolment) -> bool:
+    """The "application received" mail would say nothing true or reach nobody: the institution decided or the
+    trainee withdrew (the decision mail says more), the account was deactivated, or its address is under
+    ``.invalid`` (a stand-in's, a placeholder)."""
+    trainee = enrolment.trainee
+    return enrolment.state != Enrolment.State.PENDING or not trainee.is_active or trainee.email.endswith(".invalid")
+
+
+@transaction.atomic
 def send_enrolment_received(*, enrolment_id: int) -> bool:
-    """Mail the trainee that their application was received (``services.do_apply``); nothing once the
-    institution decided or the trainee withdrew (the decision mail says more). Returns whether a mail went out."""
-    enrolment = _mailed_enrolments().filter(pk=enrolment_id, state=Enrolment.State.PENDING).first()
-    if enrolment is None:
+    """Mail the trainee the "application received" mail their enrolment is owed (``services.do_apply``, or
+    ``services.do_enrol`` for an employer's HR system, whose name the mail gives as the one who applied on their
+    behalf), in their language, with a link to their dashboard. Returns whether a mail went out.
+
+    Once: the :class:`OwedReceipt` row is claimed (deleted) and the mail sent in one transaction. A second run (a
+    duplicate message, the sweep's) finds nothing to claim; under PostgreSQL it waits on the row's lock until the
+    first commits. A send that raises rolls the claim back (the task retries, or the sweep enqueues it again); only
+    a worker lost between the mail server's acceptance and the commit mails twice. A receipt that became moot
+    (:func:`_receipt_is_moot`) is cleared without a mail."""
+    owed = (
+        OwedReceipt.objects.select_for_update(of=("self",))
+        .select_related("employer")
+        .filter(enrolment_id=enrolment_id)
+        .first()
+    )
+    if owed is None:
+        return False
+    claimed, _deleted = OwedReceipt.objects.filter(pk=owed.pk).delete()
+    enrolment = _mailed_enrolments().filter(pk=enrolment_id).first()
+    if not claimed or enrolment is None or _receipt_is_moot(enrolment):
         return False
     trainee = enrolment.trainee
     language = trainee.preferred_language
@@ -50,7 +81,12 @@ def send_enrolment_received(*, enrolment_id: int) -> bool:
         "courses/email/enrolment_received",
         to=trainee.email,
         language=language,
-        context={"enrolment": enrolment, "trainee": trainee, **portal_links(enrolment, language)},
+        context={
+            "enrolment": enrolment,
+            "trainee": trainee,
+            "employer": owed.employer,
+            **portal_links(enrolment, language),
+        },
     )
     return True
 
@@ -105,4 +141,28 @@ def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int 
             count += 1
     except (BrokerError, OSError, RuntimeError) as exc:
         log.warning("The decision mail sweep stopped, the broker is unreachable: %r", exc)
+    return count
+
+
+def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Beat: enqueue again the "application received" mails still owed :data:`RECEIPT_SWEEP_AFTER` after the
+    enrolment (their on-commit enqueue lost to a broker outage, or a mail server that kept refusing); the number
+    enqueued. Idempotent: the task claims the row, so a mail already on its way is not sent twice. One owed longer
+    than :data:`RECEIPT_SWEEP_WINDOW` is given up (deleted, logged)."""
+    from .tasks import send_enrolment_received_email
+
+    now = now or timezone.now()
+    given_up, _deleted = OwedReceipt.objects.filter(owed_since__lt=now - RECEIPT_SWEEP_WINDOW).delete()
+    if given_up:
+        log.warning(
+            "The application receipt sweep gave up %d receipts owed for longer than %s", given_up, RECEIPT_SWEEP_WINDOW
+        )
+    owed = OwedReceipt.objects.filter(owed_since__lte=now - RECEIPT_SWEEP_AFTER).order_by("owed_since")
+    count = 0
+    try:
+        for enrolment_id in owed.values_list("enrolment_id", flat=True)[:limit]:
+            send_enrolment_received_email.delay(enrolment_id)
+            count += 1
+    except (BrokerError, OSError, RuntimeError) as exc:
+        log.warning("The application receipt sweep stopped, the broker is unreachable: %r", exc)
     return count

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -531,6 +531,40 @@ class Enrolment(SyncedTimestamped, Decided):
         if self.teaching_hours_owed is None or self.exam_prep_hours_owed is None:
             return None
         return self.teaching_hours_owed + self.exam_prep_hours_owed
+
+
+class OwedReceipt(models.Model):
+    """The "application received" mail an enrolment is owed (``courses.services``: the trainee's own application,
+    or one their employer's HR system made for them, ``employer``): made in the transaction that created the
+    enrolment, deleted by the task that mails it or finds it moot (``courses.mail.send_enrolment_received``); while
+    it is here, a beat sweep enqueues the task again, so a broker outage loses nothing. A table of its own, not a
+    column of the enrolment: an enrolment saved whole (the admin) cannot write back a mark already cleared."""
+
+    enrolment = models.OneToOneField(
+        Enrolment,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="owed_receipt",
+        verbose_name=_("enrolment"),
+    )
+    owed_since = models.DateTimeField(_("owed since"), default=timezone.now)
+    # The employer whose HR system enrolled the trainee (the mail says they applied on the trainee's behalf);
+    # empty for the trainee's own application.
+    employer = models.ForeignKey(
+        "accounts.Employer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applied on the trainee's behalf by"),
+    )
+
+    class Meta:
+        verbose_name = _("application receipt owed")
+        verbose_name_plural = _("application receipts owed")
+
+    def __str__(self) -> str:
+        return str(self.enrolment_id)
 
 
 class PriorLearning(Created):

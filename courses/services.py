@@ -40,6 +40,7 @@ from .models import (
     Cohort,
     Course,
     Enrolment,
+    OwedReceipt,
     PriorLearning,
     Purpose,
     RemoteCompletion,
@@ -52,7 +53,7 @@ from .models import (
 from .signals import enrolment_state_changed, training_progress_changed
 
 if TYPE_CHECKING:
-    from accounts.models import Institution, StaffMembership, User
+    from accounts.models import AuditEvent, Institution, StaffMembership, User
 
 State = Enrolment.State
 MAX_HOURS_A_DAY = Decimal(24)
@@ -72,10 +73,10 @@ class TrainingError(DomainError):
 # --- announcements -------------------------------------------------------------------------
 
 
-def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> None:
+def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> AuditEvent:
     """Audit the change (``actor`` None: the current request's user or client, else "system") and
-    announce it after commit."""
-    audit.record(
+    announce it after commit; the audit event (who acted: its ``employer_id`` is an HR system's employer)."""
+    event = audit.record(
         audit.Action.ENROLMENT_STATE,
         actor=actor,
         target=enrolment,
@@ -86,6 +87,7 @@ def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor:
     send_after_commit(
         enrolment_state_changed, sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
     )
+    return event
 
 
 def _announce_progress(enrolment: Enrolment) -> None:
@@ -98,9 +100,16 @@ def _enqueue_decision_email(enrolment: Enrolment) -> None:
     enqueue_on_commit(send_enrolment_decision_email, enrolment.pk)
 
 
-def _enqueue_received_email(enrolment: Enrolment) -> None:
+def _owe_received_email(enrolment: Enrolment, *, employer_id: int | None = None) -> None:
+    """Owe the trainee the "application received" mail (``courses.mail.send_enrolment_received``) and enqueue it
+    once the transaction commits; nothing if it rolls back. ``employer_id``: the employer whose HR system applied
+    on the trainee's behalf (the mail names it).
+
+    What is owed is an :class:`OwedReceipt` row written in this transaction, so an enqueue lost to a broker outage
+    is found again by ``courses.mail.do_sweep_owed_receipts`` (the contract of ``core.tasks.enqueue_on_commit``)."""
     from .tasks import send_enrolment_received_email
 
+    OwedReceipt.objects.create(enrolment=enrolment, employer_id=employer_id)
     enqueue_on_commit(send_enrolment_received_email, enrolment.pk)
 
 
@@ -255,8 +264,28 @@ def do_enrol(
 ) -> Enrolment:
     """Enrol ``trainee`` in ``cohort`` (pending approval), taking a seat.
 
-    Locks the cohort row, so that concurrent enrolments count seats one at a time.
+    Locks the cohort row, so that concurrent enrolments count seats one at a time. An enrolment an employer's HR
+    system makes (the HR API: the audit trail's actor acts for an employer) is an application on the trainee's
+    behalf: the trainee is owed the "application received" mail naming the employer, as :func:`do_apply` owes
+    them the mail of their own application. Staff's enrolments (an import, the admin) and the demo's owe none.
     """
+    enrolment, event = _enrol(
+        trainee=trainee, cohort=cohort, acting_institution=acting_institution, now=now, on_behalf=on_behalf
+    )
+    if event.employer_id is not None:
+        _owe_received_email(enrolment, employer_id=event.employer_id)
+    return enrolment
+
+
+def _enrol(
+    *,
+    trainee: User,
+    cohort: Cohort,
+    acting_institution: Institution | None = None,
+    now: datetime.datetime | None = None,
+    on_behalf: bool = False,
+) -> tuple[Enrolment, AuditEvent]:
+    """:func:`do_enrol`'s work, in the caller's transaction: the enrolment and its audit event (who enrolled)."""
     locked = _lock_cohort(cohort)
     check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now, on_behalf=on_behalf)
     try:
@@ -268,20 +297,21 @@ def do_enrol(
         raise _already_enrolled(trainee, locked, on_behalf) from None
     locked.seats_taken += 1
     locked.save(update_fields=["seats_taken", "updated_at"])
-    _announce_state(enrolment, "", State.PENDING)
-    return enrolment
+    return enrolment, _announce_state(enrolment, "", State.PENDING)
 
 
 @transaction.atomic
 def do_apply(*, trainee: User, cohort: Cohort, now: datetime.datetime | None = None) -> Enrolment:
     """The trainee applies on the portal: :func:`do_enrol` (pending the institution's review), and once it
-    commits the "application received" mail, in the trainee's language, with a link to their dashboard.
+    commits the "application received" mail, in the trainee's language, with a link to their dashboard (owed in
+    this transaction, so a broker outage delays it, never loses it).
 
-    Enrolments staff make (import, admin) or an employer makes (the HR API) are not applications of the
-    trainee's own and get no such mail; every enrolment gets the decision mail.
+    Enrolments staff make (import, admin) are not applications of the trainee's and get no such mail; one an
+    employer makes (the HR API) gets it from :func:`do_enrol`, naming the employer. Every enrolment gets the
+    decision mail.
     """
-    enrolment = do_enrol(trainee=trainee, cohort=cohort, now=now)
-    _enqueue_received_email(enrolment)
+    enrolment, _event = _enrol(trainee=trainee, cohort=cohort, now=now)
+    _owe_received_email(enrolment)
     return enrolment
 
 

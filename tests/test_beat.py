@@ -92,6 +92,7 @@ def test_the_sweeps_run_every_minute_and_every_five_minutes(start_beat):
         "career.tasks.sweep_compliance": 300,
         "accounts.api.tasks.sweep_webhook_deliveries": 60,
         "accounts.tasks.send_owed_welcomes": 600,
+        "courses.tasks.send_owed_receipts": 600,
     }
 
 
