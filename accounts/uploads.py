@@ -54,6 +54,10 @@ def _looks_like_csv(upload: UploadedFile) -> bool:
     return False
 
 
+#: For a file of no bytes; Django's own words read, in Chinese, as if no file had been chosen.
+EMPTY_FILE_MESSAGE = _("The file is empty: it holds not even a header row. Choose the file again, or save it anew.")
+
+
 def validate_tabular_upload(upload: UploadedFile) -> str:
     """Return ``"csv"`` or ``"xlsx"``; raise ValidationError with a message for the person."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES

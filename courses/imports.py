@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -71,21 +72,46 @@ class TraineeEnrolmentResource(TraineeResource):
         cohort = None
         if "cohort" not in errors:  # a date cell is refused already (TraineeResource.typed_values)
             code = normalize_code(row.get("cohort"))
-            cohort = Cohort.objects.select_related("institution", "curriculum").filter(code=code).first()
-            if cohort is None or (self.institution is not None and cohort.institution_id != self.institution.pk):
-                # Another institution's cohort is reported like a missing one: codes do not leak.
-                errors["cohort"] = [_("There is no cohort %(code)s of yours.") % {"code": code or "—"}]
-                cohort = None
+            cohort, refusal = self._cohort_of(code)
+            if refusal:
+                errors["cohort"] = [refusal]
         row["_cohort"] = cohort
         return errors
 
+    def _cohorts(self) -> QuerySet[Cohort]:
+        cohorts = Cohort.objects.select_related("institution", "curriculum")
+        return cohorts if self.institution is None else cohorts.filter(institution=self.institution)
+
+    def _cohort_of(self, code: str) -> tuple[Cohort | None, str]:
+        """The importer's cohort of ``code``, else why none. Typed as stored, or in another case when only one of
+        their cohorts' codes matches (spreadsheets change case); another institution's cohort is reported like a
+        missing one, so that codes do not leak."""
+        matches = list(self._cohorts().filter(code__iexact=code)[:10]) if code else []
+        exact = [cohort for cohort in matches if cohort.code == code]
+        if exact or len(matches) == 1:
+            return (exact or matches)[0], ""
+        if matches:
+            return None, _(
+                "Your cohorts %(codes)s differ from %(code)s only in case: type the code as it is stored."
+            ) % {
+                "codes": ", ".join(sorted(cohort.code for cohort in matches)),
+                "code": code,
+            }
+        return None, _("There is no cohort %(code)s of yours.") % {"code": code or "—"}
+
     def column_descriptions(self) -> dict[str, str]:
-        return super().column_descriptions() | {
-            "cohort": _(
-                "The code of the cohort to enrol the trainee in (such as A-STD-R), one of your institution's that is "
+        example = self._cohorts().filter(status=Cohort.Status.OPEN).order_by("-starts_on").first()
+        if example is None:
+            holds = _(
+                "The code of the cohort to enrol the trainee in, one of your institution's that is open for "
+                "enrolment. A trainee enrolled in it already is not enrolled again."
+            )
+        else:
+            holds = _(
+                "The code of the cohort to enrol the trainee in (such as %(code)s), one of your institution's that is "
                 "open for enrolment. A trainee enrolled in it already is not enrolled again."
-            ),
-        }
+            ) % {"code": example.code}
+        return super().column_descriptions() | {"cohort": holds}
 
     def get_diff_headers(self) -> list[str]:
         headers = super().get_diff_headers()

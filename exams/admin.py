@@ -26,7 +26,7 @@ from accounts.imports import templates as import_templates
 from accounts.imports.reader import read_spreadsheet
 from accounts.imports.results import RowProblem
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
-from accounts.uploads import validate_tabular_upload
+from accounts.uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
 from core.admin_deletion import DeletionService, ServiceDeletionAdmin
 from core.forms import refusal_shown_on
@@ -112,7 +112,7 @@ class QuestionForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV or XLSX file"))
+    file = forms.FileField(label=_("CSV or XLSX file"), error_messages={"empty": EMPTY_FILE_MESSAGE})
     kind = ""  # "csv" or "xlsx", once the file is clean
 
     def clean_file(self):

@@ -17,7 +17,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from .. import spreadsheets
-from ..uploads import validate_tabular_upload
+from ..uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
 
 #: The column :func:`read_spreadsheet` adds to every row: the number the spreadsheet shows at the row's left.
 ROW_NUMBER = "_row"
@@ -142,6 +142,7 @@ class TraineeImportForm(ImportForm):  # type: ignore[misc]
     def __init__(self, formats: Any, resources: Any, **kwargs: Any) -> None:
         super().__init__(formats, resources, **kwargs)
         self.fields["format"].required = False
+        self.fields["import_file"].error_messages["empty"] = EMPTY_FILE_MESSAGE
         self._format_choice = {str(title): value for value, title in self.fields["format"].choices if value != ""}
         self._kind: str | None = None
 
