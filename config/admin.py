@@ -22,7 +22,7 @@ import html
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import admin
 from django.contrib.admin import helpers
@@ -38,12 +38,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import NewPasswordForm
+from core.admin_change_form import ChangeFormContext
 from core.admin_input import with_checked_input, with_mixin
-
-if TYPE_CHECKING:
-    _ModelAdmin = admin.ModelAdmin[Any]
-else:
-    _ModelAdmin = object  # a mixin, first in the bases of a model admin
 
 Rows = dict[type[Model], set[Any]]
 
@@ -215,7 +211,7 @@ class _WithoutChangeLink:
 _DELETED_ROW_LINK = re.compile(r'(?P<model>.*?): <a href="(?P<url>[^"]*)">(?P<row>.*)</a>', re.S)
 
 
-class PermittedLinksAdmin(_ModelAdmin):
+class PermittedLinksAdmin(ChangeFormContext):
     """A model admin whose pages link another row only where the viewer may open it (:func:`openable_rows`):
     Django links it whenever its address exists, and a teacher who followed their session's "teacher's account"
     or an attendance's "recorded by" met "Permission denied", an institution's staff following another
@@ -223,21 +219,13 @@ class PermittedLinksAdmin(_ModelAdmin):
     row and each inline row (``show_change_link``); on a delete page (of one row, or "delete selected"): each row
     deleted with it or protecting it. The rows a page names are asked about in one query."""
 
-    def render_change_form(  # noqa: PLR0917  Django's signature
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
+    def change_form_context(self, request: HttpRequest, context: dict[str, Any], *, add: bool, obj: Any) -> None:
         links = _Links(self, request, context)
         context["adminform"] = _PermittedLinks(context["adminform"], links)
         context["inline_admin_formsets"] = [
             _PermittedLinks(formset, links) for formset in context["inline_admin_formsets"]
         ]
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        super().change_form_context(request, context, add=add, obj=obj)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, Any]:
         # Whatever the admins below say of the rows (core.admin_deletion words refusals), then each link checked.

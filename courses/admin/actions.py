@@ -52,15 +52,12 @@ from django.utils.functional import Promise
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_change_form import ChangeFormContext
 from core.admin_input import holds
 from courses import services
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
-
-    _ModelAdmin = admin.ModelAdmin[Any]
-else:
-    _ModelAdmin = object  # a mixin, first in the bases of a model admin
 
 Row = TypeVar("Row", bound=Model)
 ActionForm = TypeVar("ActionForm", bound=forms.Form)
@@ -181,7 +178,7 @@ def row_page_name(opts: Any, action: str) -> str:
     return f"{opts.app_label}_{opts.model_name}_row_{action}"
 
 
-class ActionFormPages(_ModelAdmin):
+class ActionFormPages(ChangeFormContext):
     """A model admin's pages of its actions that ask first (:func:`form_action`): one each, added to its URLs; and
     its row actions' buttons on a row's page (see the module's docstring)."""
 
@@ -254,18 +251,10 @@ class ActionFormPages(_ModelAdmin):
                 buttons.append(RowButton(name, label, url, post=True))
         return buttons
 
-    def render_change_form(  # noqa: PLR0917  Django's signature
-        self,
-        request: HttpRequest,
-        context: dict[str, Any],
-        add: bool = False,
-        change: bool = False,
-        form_url: str = "",
-        obj: Any = None,
-    ) -> HttpResponse:
+    def change_form_context(self, request: HttpRequest, context: dict[str, Any], *, add: bool, obj: Any) -> None:
         if obj is not None and not add:
             context["row_buttons"] = self.row_buttons(request, obj)
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        super().change_form_context(request, context, add=add, obj=obj)
 
     def row_action_view(self, request: HttpRequest, object_id: str, action: str) -> HttpResponse:
         """``action`` run on the one row ``object_id`` names (a post of its page's button), as the change list runs
