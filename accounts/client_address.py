@@ -10,6 +10,10 @@ A limit counts a client by :func:`client_network`: an IPv6 client is usually giv
 (a subscriber, a server, a cloud instance) and picks any address in it, so counting full IPv6
 addresses would give it 2**64 allowances.
 
+``X-Forwarded-Proto`` follows the same rule (:class:`ForwardedProtoMiddleware`): Django believes it for
+``request.is_secure()`` (``SECURE_PROXY_SSL_HEADER``), so it is dropped from any request whose peer is not a
+trusted proxy, before anything asks.
+
 A small function rather than django-ipware: ipware prefers ``X-Forwarded-For`` from any sender
 unless configured otherwise, and matches trusted proxies by string prefix against the header's
 entries rather than checking the peer; the rule here is a dozen lines of :mod:`ipaddress`.
@@ -18,9 +22,10 @@ entries rather than checking the peer; the rule here is a dozen lines of :mod:`i
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -40,9 +45,14 @@ def _is_trusted_proxy(address: IPAddress) -> bool:
     return any(address in network for network in settings.TRUSTED_PROXIES)
 
 
+def _peer(request: HttpRequest) -> IPAddress | None:
+    """The address the request came from (``REMOTE_ADDR``): the client, or one of our proxies."""
+    return _parse(str(request.META.get("REMOTE_ADDR") or ""))
+
+
 def client_ip(request: HttpRequest) -> str:
     """The address of the client that sent ``request`` ("" if the peer has none), in canonical form."""
-    peer = _parse(str(request.META.get("REMOTE_ADDR") or ""))
+    peer = _peer(request)
     if peer is None:
         return ""
     if not _is_trusted_proxy(peer):
@@ -71,3 +81,24 @@ def client_network(request: HttpRequest) -> str:
     if isinstance(parsed, ipaddress.IPv6Address):
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return address
+
+
+class ForwardedProtoMiddleware:
+    """The scheme header of ``SECURE_PROXY_SSL_HEADER`` (``X-Forwarded-Proto``) only from a trusted proxy.
+
+    Django takes a request carrying it as HTTPS: ``request.is_secure()``, so the HTTPS redirect, Secure
+    cookies, absolute addresses and CSRF's Referer rule. Our proxy sets it for the scheme the client used;
+    from anyone else it is whatever the sender wrote, so it is removed from the request. Early in
+    ``MIDDLEWARE``: before ``SecurityMiddleware`` and anything else that asks ``is_secure()``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        header = settings.SECURE_PROXY_SSL_HEADER
+        if header and header[0] in request.META:
+            peer = _peer(request)
+            if peer is None or not _is_trusted_proxy(peer):
+                del request.META[header[0]]
+        return self.get_response(request)

@@ -139,6 +139,9 @@ MIDDLEWARE = [
     "config.monitoring.middleware.RequestMetricsMiddleware",
     # First, so that every log line and audit event of the request carries its id.
     "accounts.middleware.RequestIdMiddleware",
+    # X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) only from DJANGO_TRUSTED_PROXIES: before anything asks
+    # request.is_secure(), the HTTPS redirect of SecurityMiddleware first.
+    "accounts.client_address.ForwardedProtoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.security_headers.CSPMiddleware",  # django-csp's, the constant policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -564,9 +567,11 @@ LOGGING = {
 }
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off (tests/security).
+# The reverse proxies in front of the site (addresses or CIDR networks). X-Forwarded-For and
+# X-Forwarded-Proto are believed only from them (accounts.client_address; its ForwardedProtoMiddleware
+# drops X-Forwarded-Proto from any other peer); default none: the peer's own address is the client's,
+# and a request is HTTPS only if it reached the application server over TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# The reverse proxies in front of the site (addresses or CIDR networks). X-Forwarded-For is believed
-# only from them (accounts.client_address); default none: the peer's own address is the client's.
 TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # pages that post with JavaScript read the token from the form

@@ -61,6 +61,10 @@ class SecondFactorError(DomainError):
     """A refused step, with a translated message for the person."""
 
 
+#: The code of a :class:`SecondFactorError` for a code refused unread: django-otp's wait after a wrong one was on.
+THROTTLED = "throttled"
+
+
 #: From this many wrong codes in a row, the wait (django-otp's: 1, 2, 4 … seconds) is said to be for too many.
 TOO_MANY_WRONG_CODES = 3
 
@@ -87,7 +91,7 @@ def _throttled(why: dict[str, Any] | None) -> SecondFactorError:
             "then try again.",
             "seconds",
         )
-    return SecondFactorError("throttled", message % {"seconds": seconds})
+    return SecondFactorError(THROTTLED, message % {"seconds": seconds})
 
 
 def needs_second_factor(user: User | Any) -> bool:
@@ -182,8 +186,9 @@ def _new_recovery_codes(user: User) -> list[str]:
 
 def do_verify(*, user: User, code: str) -> Device:
     """The device that accepts ``code`` (six digits: the authenticator; else a recovery code,
-    which is spent). A refusal raises ``SecondFactorError``; the caller counts it toward the
-    lock-out. django-otp's own throttle (1, 2, 4 … seconds after each failure) applies too.
+    which is spent). A refusal raises ``SecondFactorError``; the caller counts a code read and
+    refused toward the lock-out. django-otp's own throttle (1, 2, 4 … seconds after each failure)
+    applies too: during its wait a code is refused unread (``THROTTLED``), which guessed nothing.
     """
     code = normalize_code(code)
     if _SIX_DIGITS.match(code):

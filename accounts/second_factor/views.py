@@ -82,8 +82,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             device = services.do_verify(user=user, code=form.cleaned_data["code"])
         except services.SecondFactorError as error:
-            # Counted by django-axes with the wrong passwords (and written to the audit trail).
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            # A wrong code is counted by django-axes with the wrong passwords (and written to the audit trail); a code
+            # refused unread during django-otp's wait after the last wrong one guessed nothing, so it is not: a person
+            # retyping quickly would lock their account sooner.
+            if error.code != services.THROTTLED:
+                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
             if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
                 return _locked_out(request, credentials)
             form.add_error("code", str(error))

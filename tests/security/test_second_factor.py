@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import re
 import time
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -14,12 +15,13 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from freezegun import freeze_time
 
-from accounts.models import AuditEvent, StaffMembership, UserSession
+from accounts.models import AuditEvent, StaffMembership, User, UserSession
 from accounts.scoping import PROGRAM_OFFICE_GROUP, TRAINEE_GROUP
 from accounts.second_factor import services
 from accounts.second_factor.middleware import is_open
@@ -196,14 +198,32 @@ def test_django_admins_own_log_in_page_is_no_way_around_the_second_step(institut
 # --- the lock-out covers the second factor --------------------------------------------------
 
 
+def wait_out_the_throttle(person: User) -> None:
+    """As if the person had waited out django-otp's wait after their last wrong code (1, 2, 4 … seconds): the
+    authenticator's last failure is moved back by that wait, so the next code is read."""
+    for device in TOTPDevice.objects.filter(user=person, throttling_failure_timestamp__isnull=False):
+        wait = device.get_throttle_factor() * 2 ** (device.throttling_failure_count - 1)
+        device.throttling_failure_timestamp = timezone.now() - timedelta(seconds=wait)
+        device.save(update_fields=["throttling_failure_timestamp"])
+
+
+def wrong_code(client: Client, person: User, code: str = "000000"):
+    """A wrong code typed once django-otp's wait is over, so read and refused: what the lock-out counts (a code
+    refused unread during the wait does not count). The answer: the code page saying so, or the lock-out."""
+    wait_out_the_throttle(person)
+    response = client.post(VERIFY, {"code": code})
+    assert response.status_code == 429 or "That code is not right." in response.content.decode(), response.content
+    return response
+
+
 def test_six_wrong_codes_lock_the_account_and_the_right_code_then_fails(institution_admin):
     person = institution_admin
     services.do_set_authenticator(user=person, secret=SECRET)
     client, _ = log_in(person.email)
     for _attempt in range(5):
-        response = client.post(VERIFY, {"code": "000000"})
+        response = wrong_code(client, person)
         assert response.status_code == 200
-    locked = client.post(VERIFY, {"code": "000000"})
+    locked = wrong_code(client, person)
     assert locked.status_code == 429
     # Logged out, and neither the password nor the right code gets through.
     assert client.get("/en/admin/")["Location"].startswith("/en/admin/login/")
@@ -219,7 +239,7 @@ def test_a_new_password_log_in_gives_no_new_guesses_at_the_code(institution_admi
         client, response = log_in(person.email)
         assert response.status_code == 302
         for _attempt in range(3):
-            last = client.post(VERIFY, {"code": "000000"})
+            last = wrong_code(client, person)
     assert last.status_code == 429  # 3 + 3: the second password log-in reset nothing
 
 
@@ -230,8 +250,8 @@ def test_wrong_passwords_and_wrong_codes_add_up(institution_admin):
         assert log_in(person.email, password="wrong")[1].status_code == 200
     client, _ = log_in(person.email)
     for _attempt in range(2):
-        assert client.post(VERIFY, {"code": "123456"}).status_code == 200
-    assert client.post(VERIFY, {"code": "123456"}).status_code == 429
+        assert wrong_code(client, person, "123456").status_code == 200
+    assert wrong_code(client, person, "123456").status_code == 429
 
 
 def test_the_right_code_forgets_the_failures(institution_admin):
@@ -239,13 +259,32 @@ def test_the_right_code_forgets_the_failures(institution_admin):
     services.do_set_authenticator(user=person, secret=SECRET)
     client, _ = log_in(person.email)
     for _attempt in range(5):
-        client.post(VERIFY, {"code": "000000"})
-    TOTPDevice.objects.filter(user=person).update(throttling_failure_count=0, throttling_failure_timestamp=None)
+        wrong_code(client, person)
+    wait_out_the_throttle(person)
     assert client.post(VERIFY, {"code": code_for(SECRET), "next": "/en/admin/"})["Location"] == "/en/admin/"
     client.post("/en/accounts/logout/")
     client, _ = log_in(person.email)
-    for _attempt in range(5):
-        assert client.post(VERIFY, {"code": "000000"}).status_code == 200
+    for _attempt in range(5):  # 5 + 5 would have locked the account at the sixth
+        assert wrong_code(client, person).status_code == 200
+
+
+def test_codes_refused_unread_during_the_wait_do_not_count_toward_the_lock_out(institution_admin):
+    """A code django-otp would not read yet (the wait after a wrong one: 1, 2, 4 … seconds) guessed nothing: a person
+    retyping quickly does not lock their account sooner; only the codes read and refused count."""
+    person = institution_admin
+    services.do_set_authenticator(user=person, secret=SECRET)
+    client, _ = log_in(person.email)
+    wrong_code(client, person)
+    with freeze_time(timezone.now()):  # retyped at once: each within the wait
+        for _retyped in range(10):  # more than the lock-out allows
+            refused = client.post(VERIFY, {"code": code_for(SECRET)})
+            assert refused.status_code == 200 and "Wait 1 second, then try again" in refused.content.decode()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).count() == 1
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.LOCKED_OUT).exists()
+    for _attempt in range(4):  # the one before and these: five wrong codes read, one short of the lock-out
+        assert wrong_code(client, person).status_code == 200
+    wait_out_the_throttle(person)
+    assert client.post(VERIFY, {"code": code_for(SECRET), "next": "/en/admin/"})["Location"] == "/en/admin/"
 
 
 # --- recovery codes -----------------------------------------------------------------------
