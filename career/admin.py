@@ -5,7 +5,8 @@ sees counts per bank (``RegisterComplianceAdmin``), never a bank's rows. Writes 
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
@@ -36,6 +37,9 @@ from .models import (
     SchemeDimension,
 )
 from .services import CareerError, evaluations, register
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _refused(error: CareerError) -> ValidationError:
@@ -187,8 +191,20 @@ class GradeForm(forms.ModelForm):
         pass
 
 
+class EmployeeColumns:
+    """The employee's name and number as columns sorted by them, for an admin of rows of one employee."""
+
+    @admin.display(description=_("employee"), ordering="employee__user__display_name")
+    def employee_name(self, obj: ManagerGrade | Evaluation) -> str:
+        return obj.employee.user.display_name
+
+    @admin.display(description=_("employee number"), ordering="employee__employee_number")
+    def employee_number(self, obj: ManagerGrade | Evaluation) -> str:
+        return obj.employee.employee_number
+
+
 @admin.register(ManagerGrade)
-class ManagerGradeAdmin(EmployerScopedAdmin):
+class ManagerGradeAdmin(EmployeeColumns, EmployerScopedAdmin):
     """A bank's register: each manager's grade, lending authority and whether a certificate backs it (since when)."""
 
     employer_paths = ("employer",)
@@ -254,14 +270,6 @@ class ManagerGradeAdmin(EmployerScopedAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a grade's history is kept; a manager who leaves is a grade change, not a deletion
 
-    @admin.display(description=_("employee"), ordering="employee__user__display_name")
-    def employee_name(self, obj: ManagerGrade) -> str:
-        return obj.employee.user.display_name
-
-    @admin.display(description=_("employee number"), ordering="employee__employee_number")
-    def employee_number(self, obj: ManagerGrade) -> str:
-        return obj.employee.employee_number
-
     @admin.display(description=_("lending authority (TWD)"), ordering="authority")
     def authority(self, obj: ManagerGrade) -> Any:
         return getattr(obj, "authority", None)
@@ -289,6 +297,16 @@ class ComplianceEventAdmin(ReadOnlyAdminMixin, EmployerScopedAdmin):
     search_fields = ["grade__employee__user__display_name", "grade__employee__employee_number"]
 
 
+def _count_column(annotation: str, description: StrOrPromise) -> Callable[[Any, Any], int]:
+    """A change-list column showing the count the queryset annotates as ``annotation``, sorted by it."""
+
+    @admin.display(description=description, ordering=annotation)
+    def column(modeladmin: Any, obj: Any) -> int:
+        return int(getattr(obj, annotation))
+
+    return column
+
+
 @admin.register(RegisterCompliance)
 class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The program office's view of the register: per bank, how many grades a certificate backs and how
@@ -311,21 +329,11 @@ class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def bank(self, obj: Any) -> str:
         return str(obj.name)
 
-    @admin.display(description=_("graded managers"), ordering="graded")
-    def graded(self, obj: Any) -> int:
-        return int(obj.graded)
-
-    @admin.display(description=_("backed by a certificate"), ordering="compliant_count")
-    def compliant_count(self, obj: Any) -> int:
-        return int(obj.compliant_count)
-
-    @admin.display(description=_("not backed"), ordering="non_compliant_count")
-    def non_compliant_count(self, obj: Any) -> int:
-        return int(obj.non_compliant_count)
-
-    @admin.display(description=_("evaluations recorded"), ordering="evaluation_count")
-    def evaluation_count(self, obj: Any) -> int:
-        return int(obj.evaluation_count)  # a count only: the scores are the bank's
+    graded = _count_column("graded", _("graded managers"))
+    compliant_count = _count_column("compliant_count", _("backed by a certificate"))
+    non_compliant_count = _count_column("non_compliant_count", _("not backed"))
+    # A count only: the scores are the bank's.
+    evaluation_count = _count_column("evaluation_count", _("evaluations recorded"))
 
 
 # --- evaluations (issue 19, item 4) ---------------------------------------------------------------
@@ -588,7 +596,7 @@ class EvaluationForm(forms.ModelForm):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(EmployerScopedAdmin):
+class EvaluationAdmin(EmployeeColumns, EmployerScopedAdmin):
     """A bank's evaluations: the weighted score, the level it supports and the move it proposes; HR staff
     record scores here (or their HR system through the API) and confirm a proposed move (the action)."""
 
@@ -674,11 +682,3 @@ class EvaluationAdmin(EmployerScopedAdmin):
     def confirm_move(self, request: HttpRequest, queryset: QuerySet[Evaluation]) -> None:
         rows = queryset.select_related("employee__user", "period")
         apply_to_each(self, request, rows, lambda row: evaluations.do_confirm_move(evaluation=row, by=request.user))
-
-    @admin.display(description=_("employee"), ordering="employee__user__display_name")
-    def employee_name(self, obj: Evaluation) -> str:
-        return obj.employee.user.display_name
-
-    @admin.display(description=_("employee number"), ordering="employee__employee_number")
-    def employee_number(self, obj: Evaluation) -> str:
-        return obj.employee.employee_number
