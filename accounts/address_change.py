@@ -39,7 +39,16 @@ from . import audit
 from .employees import INVALID
 from .identifiers import normalize_email
 from .models import TraineeProfile, User
-from .services import SIGN_UP_NOTICE_INTERVAL, AccountError, _link, _mail, check_link_owner, do_end_sessions
+from .services import (
+    SIGN_UP_NOTICE_INTERVAL,
+    AccountError,
+    _link,
+    _mail,
+    _mail_address_owner,
+    check_link_owner,
+    do_end_sessions,
+    load_link,
+)
 
 LINK_SALT = "accounts.address-change"
 LINK_MAX_AGE = 3 * 24 * 3600  # the mail says "within three days"
@@ -109,25 +118,19 @@ def send_address_change_notice_mail(*, user: User, new_email: str, site_url: str
 
 def send_address_taken_mail(*, owner: User, site_url: str) -> None:
     """Tell the owner of an address that someone asked to make it their log-in; it changes nothing."""
-    _mail(
-        owner,
-        "address_taken",
-        login_url=_link(owner, site_url, "accounts:login"),
-        reset_url=_link(owner, site_url, "accounts:password_reset"),
-    )
+    _mail_address_owner(owner, "address_taken", site_url)
 
 
 def check_address_change_link(token: str, *, lock: bool = False) -> AddressChange:
     """The change a mailed link asks for, if it still holds; raises :class:`AccountError` otherwise
     (``link_expired``, ``link_used``: the account's log-in is the new address already, ``link_invalid``)."""
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise AccountError(
-            "link_expired", _("This link has expired. Ask for the change again on your profile page.")
-        ) from None
-    except signing.BadSignature:
-        raise AccountError("link_invalid", INVALID) from None
+    data = load_link(
+        token,
+        salt=LINK_SALT,
+        max_age=LINK_MAX_AGE,
+        expired=_("This link has expired. Ask for the change again on your profile page."),
+        invalid=INVALID,
+    )
     if not isinstance(data, dict) or not isinstance(data.get("u"), int) or not isinstance(data.get("n"), str):
         raise AccountError("link_invalid", INVALID)
     users = User.objects.select_for_update() if lock else User.objects.all()

@@ -37,7 +37,7 @@ from . import audit, signals
 from .identifiers import normalize_email
 from .models import Employer, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
-from .services import AccountError, check_link_owner, do_register_trainee, welcome_all_on_commit
+from .services import AccountError, check_link_owner, do_register_trainee, load_link, welcome_all_on_commit
 
 # --- employees -----------------------------------------------------------------------------
 
@@ -195,7 +195,8 @@ def do_change_employee_email(*, profile: TraineeProfile, email: str, site_url: s
     """The employer gives the employee a new address. Expects ``profile`` locked (or just made).
 
     - A log-in nobody uses yet (a new employee, a stand-in) takes the new address at once; when
-      another account owns it, the profile becomes (or stays) a stand-in and the owner is asked.
+      another account owns it, the profile becomes (or stays) a stand-in and the owner is asked; a
+      stand-in given a free address becomes the person's own account, owed the welcome mail.
     - A log-in in use stays until its owner confirms by a link mailed to the current address and
       then verifies the new one; until then ``pending_email`` shows the request.
     Either way the answer does not depend on whether another account has the address.
@@ -216,6 +217,7 @@ def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool
         profile.save(update_fields=["pending_email", "updated_at"])
         return True
     if profile.listed_email or is_unused(user):
+        was_stand_in = bool(profile.listed_email)
         owned = bool(owned_addresses([email], exclude_user=user.pk))
         if owned:
             if not profile.listed_email:
@@ -228,8 +230,11 @@ def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool
             profile.listed_email = ""
         profile.pending_email = ""
         profile.save(update_fields=["listed_email", "pending_email", "updated_at"])
-        if owned:
-            _ask_owner_on_commit(profile, site_url)
+        if owned or was_stand_in:
+            # As for a new employee with this address: another account's owner is asked (again); a stand-in that
+            # took a free address is now the person's own account and is owed the welcome a new employee gets (a
+            # stand-in gets none). Later changes find no stand-in and owe nothing more.
+            _welcome_or_ask_owner([profile], site_url)
         return True
     if email == profile.pending_email:
         return False  # asked already
@@ -478,12 +483,13 @@ def check_link(token: str, *, lock: bool = False) -> Link:
     A link works once: what it names changes when it is used (the stand-in gives way, the
     address changes), so the same link no longer matches.
     """
-    try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise AccountError("link_expired", _("This link has expired. Ask your employer to send it again.")) from None
-    except signing.BadSignature:
-        raise AccountError("link_invalid", INVALID) from None
+    data = load_link(
+        token,
+        salt=LINK_SALT,
+        max_age=LINK_MAX_AGE,
+        expired=_("This link has expired. Ask your employer to send it again."),
+        invalid=INVALID,
+    )
     if not isinstance(data, dict) or data.get("k") not in ("join", "change", "verify"):
         raise AccountError("link_invalid", INVALID)
     profiles = TraineeProfile.objects.select_related("user", "employer")

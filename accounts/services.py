@@ -69,6 +69,18 @@ def check_link_owner(*, owner: User, person: User | None) -> None:
         raise AccountError("link_not_yours", NOT_YOURS)
 
 
+def load_link(token: str, *, salt: str, max_age: int, expired: str | Promise, invalid: str | Promise) -> Any:
+    """What the signed ``token`` of a mailed link carries (made with ``signing.dumps`` and ``salt``). Refused
+    (``link_expired``, saying ``expired``) after ``max_age`` seconds, and (``link_invalid``, saying ``invalid``) for a
+    token not signed so: the checks of what it carries are the caller's."""
+    try:
+        return signing.loads(token, salt=salt, max_age=max_age)
+    except signing.SignatureExpired:
+        raise AccountError("link_expired", expired) from None
+    except signing.BadSignature:
+        raise AccountError("link_invalid", invalid) from None
+
+
 def verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFICATION_SALT)
 
@@ -181,28 +193,35 @@ def password_link_lifetime(language: str | None = None) -> str:
 
 def send_sign_up_notice_mail(*, user: User, site_url: str) -> None:
     """Tell the owner of an address that someone (maybe they) tried to sign up with it."""
+    _mail_address_owner(user, "sign_up_notice", site_url)
+
+
+def _mail_address_owner(owner: User, template: str, site_url: str) -> None:
+    """Tell the owner of an address that someone tried to make it another account's log-in (``template`` says how:
+    a sign-up, :mod:`accounts.address_change`), with a link to log in and one to choose a new password; the mail
+    changes nothing."""
     _mail(
-        user,
-        "sign_up_notice",
-        login_url=_link(user, site_url, "accounts:login"),
-        reset_url=_link(user, site_url, "accounts:password_reset"),
+        owner,
+        template,
+        login_url=_link(owner, site_url, "accounts:login"),
+        reset_url=_link(owner, site_url, "accounts:password_reset"),
     )
 
 
 @transaction.atomic
 def do_verify_email(*, token: str) -> User:
     """Activate the account the token names; a link works once and for three days."""
-    try:
-        data = signing.loads(token, salt=VERIFICATION_SALT, max_age=VERIFICATION_MAX_AGE)
-    except signing.SignatureExpired:
-        raise AccountError(
-            "link_expired", _("This verification link has expired. Sign up again or ask for a new link.")
-        ) from None
-    except signing.BadSignature:
-        raise AccountError("link_invalid", _("This verification link is not valid.")) from None
+    invalid = _("This verification link is not valid.")
+    data = load_link(
+        token,
+        salt=VERIFICATION_SALT,
+        max_age=VERIFICATION_MAX_AGE,
+        expired=_("This verification link has expired. Sign up again or ask for a new link."),
+        invalid=invalid,
+    )
     user = User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
-        raise AccountError("link_invalid", _("This verification link is not valid."))
+        raise AccountError("link_invalid", invalid)
     if user.email_verified_at is not None:
         raise AccountError("link_used", _("This verification link has already been used. You can log in."))
     do_activate_proven_account(user=user)
@@ -540,6 +559,8 @@ def welcome_all_on_commit(
     mail names beyond the account: the cohort an enrolment import enrolled them in (``cohort_names``: each
     language's code -> the cohort's name in it), or that their employer registered them (``by_employer``). So a
     lost enqueue is found again by :func:`do_sweep_owed_welcomes` (the contract of ``core.tasks.enqueue_on_commit``).
+    A person owed one already keeps that one (a new employee the employer gave another account's address, then a
+    free one, before the mail went out): it goes to the address they have then.
     """
     from .tasks import send_welcome_email
 
@@ -548,7 +569,9 @@ def welcome_all_on_commit(
         details["cohort"] = dict(cohort_names)
     if by_employer:
         details["employer"] = True
-    OwedWelcome.objects.bulk_create([OwedWelcome(profile=profile, details=details) for profile in profiles])
+    OwedWelcome.objects.bulk_create(
+        [OwedWelcome(profile=profile, details=details) for profile in profiles], ignore_conflicts=True
+    )
     # The worker makes the link, in the person's language, and reads what the mail names from the row: no token
     # travels through the broker, and the sweep's message is the same as this one.
     for profile in profiles:
