@@ -217,7 +217,6 @@ def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool
         profile.save(update_fields=["pending_email", "updated_at"])
         return True
     if profile.listed_email or is_unused(user):
-        was_stand_in = bool(profile.listed_email)
         owned = bool(owned_addresses([email], exclude_user=user.pk))
         if owned:
             if not profile.listed_email:
@@ -230,11 +229,11 @@ def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool
             profile.listed_email = ""
         profile.pending_email = ""
         profile.save(update_fields=["listed_email", "pending_email", "updated_at"])
-        if owned or was_stand_in:
-            # As for a new employee with this address: another account's owner is asked (again); a stand-in that
-            # took a free address is now the person's own account and is owed the welcome a new employee gets (a
-            # stand-in gets none). Later changes find no stand-in and owe nothing more.
-            _welcome_or_ask_owner([profile], site_url)
+        # As for a new employee with this address: another account's owner is asked (again); a free address is
+        # owed the welcome a new employee gets. Nobody has used this log-in yet, and a welcome sent before is of no
+        # use: its link was made for the old address (Django's reset token covers the address), which was most
+        # likely a typing mistake the HR system now corrects.
+        _welcome_or_ask_owner([profile], site_url)
         return True
     if email == profile.pending_email:
         return False  # asked already
