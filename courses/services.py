@@ -53,7 +53,7 @@ from .models import (
 from .signals import enrolment_state_changed, training_progress_changed
 
 if TYPE_CHECKING:
-    from accounts.models import AuditEvent, Institution, StaffMembership, User
+    from accounts.models import Institution, StaffMembership, User
 
 State = Enrolment.State
 MAX_HOURS_A_DAY = Decimal(24)
@@ -73,10 +73,10 @@ class TrainingError(DomainError):
 # --- announcements -------------------------------------------------------------------------
 
 
-def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> AuditEvent:
+def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> None:
     """Audit the change (``actor`` None: the current request's user or client, else "system") and
-    announce it after commit; the audit event (who acted: its ``employer_id`` is an HR system's employer)."""
-    event = audit.record(
+    announce it after commit."""
+    audit.record(
         audit.Action.ENROLMENT_STATE,
         actor=actor,
         target=enrolment,
@@ -87,7 +87,6 @@ def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor:
     send_after_commit(
         enrolment_state_changed, sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
     )
-    return event
 
 
 def _announce_progress(enrolment: Enrolment) -> None:
@@ -261,31 +260,15 @@ def do_enrol(
     acting_institution: Institution | None = None,
     now: datetime.datetime | None = None,
     on_behalf: bool = False,
+    for_employer_id: int | None = None,
 ) -> Enrolment:
     """Enrol ``trainee`` in ``cohort`` (pending approval), taking a seat.
 
-    Locks the cohort row, so that concurrent enrolments count seats one at a time. An enrolment an employer's HR
-    system makes (the HR API: the audit trail's actor acts for an employer) is an application on the trainee's
-    behalf: the trainee is owed the "application received" mail naming the employer, as :func:`do_apply` owes
-    them the mail of their own application. Staff's enrolments (an import, the admin) and the demo's owe none.
+    Locks the cohort row, so that concurrent enrolments count seats one at a time. ``for_employer_id``: the
+    employer whose HR system applies on the trainee's behalf (the HR API); the trainee is owed the "application
+    received" mail naming it, as :func:`do_apply` owes them the mail of their own application. Staff's enrolments
+    (an import, the admin) and the demo's owe none.
     """
-    enrolment, event = _enrol(
-        trainee=trainee, cohort=cohort, acting_institution=acting_institution, now=now, on_behalf=on_behalf
-    )
-    if event.employer_id is not None:
-        _owe_received_email(enrolment, employer_id=event.employer_id)
-    return enrolment
-
-
-def _enrol(
-    *,
-    trainee: User,
-    cohort: Cohort,
-    acting_institution: Institution | None = None,
-    now: datetime.datetime | None = None,
-    on_behalf: bool = False,
-) -> tuple[Enrolment, AuditEvent]:
-    """:func:`do_enrol`'s work, in the caller's transaction: the enrolment and its audit event (who enrolled)."""
     locked = _lock_cohort(cohort)
     check_enrol(trainee=trainee, cohort=locked, acting_institution=acting_institution, now=now, on_behalf=on_behalf)
     try:
@@ -297,7 +280,10 @@ def _enrol(
         raise _already_enrolled(trainee, locked, on_behalf) from None
     locked.seats_taken += 1
     locked.save(update_fields=["seats_taken", "updated_at"])
-    return enrolment, _announce_state(enrolment, "", State.PENDING)
+    _announce_state(enrolment, "", State.PENDING)
+    if for_employer_id is not None:
+        _owe_received_email(enrolment, employer_id=for_employer_id)
+    return enrolment
 
 
 @transaction.atomic
@@ -310,7 +296,7 @@ def do_apply(*, trainee: User, cohort: Cohort, now: datetime.datetime | None = N
     employer makes (the HR API) gets it from :func:`do_enrol`, naming the employer. Every enrolment gets the
     decision mail.
     """
-    enrolment, _event = _enrol(trainee=trainee, cohort=cohort, now=now)
+    enrolment = do_enrol(trainee=trainee, cohort=cohort, now=now)
     _owe_received_email(enrolment)
     return enrolment
 

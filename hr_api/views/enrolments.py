@@ -132,7 +132,7 @@ class EnrolmentListView(EmployeeMixin, EnrolmentMixin, ApiView):
             if cohort is None:
                 raise exceptions.NotFound(_("No cohort with this id."))
             try:
-                enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
+                enrolment = services.do_enrol(trainee=profile.user, cohort=cohort, for_employer_id=self.employer_id)
             except services.TrainingError as error:
                 raise_training_error(error, cohort=cohort)
             enrolment = self.enrolments().get(pk=enrolment.pk)
