@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.bilingual import Bilingual, InCurrentLanguage, in_current_language
+from core import display
 from core.codes import CODE_RULE, validate_code
 from core.constraints import ends_not_before_start, hours_at_most, url_safe_code
 from core.fields import acting_user
 from core.models import Created, Decided, SyncedTimestamped
 
 from .knowledge import KnowledgeArea
+from .templatetags.hours import class_hours
 
 
 class Tier(Bilingual, models.Model):
@@ -844,4 +846,5 @@ class SelfStudyEntry(Decided, Created):
         indexes = [models.Index(fields=["enrolment", "studied_on"], name="self_study_enrolment_day_idx")]
 
     def __str__(self) -> str:
-        return f"{self.enrolment.trainee} · {self.studied_on} · {self.hours} h"
+        # As the site writes a day and hours in the active language ("2027年2月3日 · 3 課時", "3 February 2027 · 3 h").
+        return f"{self.enrolment.trainee} · {display.date(self.studied_on)} · {class_hours(self.hours)}"

@@ -340,7 +340,7 @@ def _zero() -> Decimal:
 class CourseProgress:
     course: Course
     hours: Decimal
-    target: Decimal | None  # teaching hours owed spread over the courses still owed
+    target: Decimal | None  # its share of the teaching hours owed (course_targets); None if credited or unfixed
     credited: bool  # studied in a completed lower-tier training
 
     @property
@@ -461,6 +461,26 @@ class Progress:
         return self.percent_of_owed(teaching + prep)
 
 
+def course_targets(owed: int, class_hours: Sequence[Decimal]) -> list[Decimal]:
+    """Each course's share of the ``owed`` teaching hours, in the order of ``class_hours`` (theirs).
+
+    A course's share is its class hours scaled to what is owed: the courses of a curriculum add up to
+    its teaching hours, so an enrolment that owes them all gets each course's own class hours. The
+    shares are in tenths of an hour that add up to ``owed`` (largest remainder: 64 h over three
+    courses of equal weight are 21.4, 21.3 and 21.3 h). When no course has class hours, an equal split.
+    """
+    if not class_hours:
+        return []
+    weights = list(class_hours) if any(class_hours) else [Decimal(1)] * len(class_hours)
+    total = sum(weights, Decimal(0))
+    exact = [Decimal(owed * 10) * weight / total for weight in weights]  # in tenths of an hour
+    tenths = [int(share) for share in exact]  # rounded down: the shares are never negative
+    by_remainder = sorted(range(len(exact)), key=lambda i: exact[i] - tenths[i], reverse=True)
+    for i in by_remainder[: owed * 10 - sum(tenths)]:
+        tenths[i] += 1
+    return [Decimal(t) / 10 for t in tenths]
+
+
 def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
     """Progress of each enrolment, keyed by id, in six queries whatever their number."""
     result = {e.pk: Progress(enrolment=e) for e in enrolments}
@@ -542,14 +562,15 @@ def progress_of_many(enrolments: Sequence[Enrolment]) -> dict[int, Progress]:
                     credited_courses |= {entry.course_id for entry in courses_of[curriculum_id]}
         own = courses_of.get(e.curriculum_id, [])
         owed_courses = [entry for entry in own if entry.course_id not in credited_courses]
-        target = None
-        if e.teaching_hours_owed is not None and owed_courses:
-            target = (Decimal(e.teaching_hours_owed) / len(owed_courses)).quantize(Decimal("0.1"))
+        targets: dict[int, Decimal] = {}
+        if e.teaching_hours_owed is not None:
+            shares = course_targets(e.teaching_hours_owed, [entry.course.class_hours for entry in owed_courses])
+            targets = {entry.course_id: share for entry, share in zip(owed_courses, shares, strict=True)}
         p.courses = [
             CourseProgress(
                 course=entry.course,
                 hours=per_course[e.pk][entry.course_id],
-                target=None if entry.course_id in credited_courses else target,
+                target=targets.get(entry.course_id),
                 credited=entry.course_id in credited_courses,
             )
             for entry in own

@@ -3,6 +3,7 @@
 import datetime
 
 from django import template
+from django.utils.html import format_html
 
 from core import display
 
@@ -15,3 +16,14 @@ def date_span(starts: datetime.date | datetime.datetime, ends: datetime.date | d
     writes it in the active language; an aware datetime in the current time zone, as that filter does)."""
     first, last = display.date(starts), display.date(ends)
     return first if first == last else f"{first} – {last}"
+
+
+@register.simple_tag
+def date_span_nowrap(starts: datetime.date | datetime.datetime, ends: datetime.date | datetime.datetime) -> str:
+    """:func:`date_span` for a page, each date kept on one line: a narrow column breaks between the two dates, never
+    inside one ("2027年2月3日", "3 February 2027")."""
+    first, last = display.date(starts), display.date(ends)
+    day = '<span class="text-nowrap">{}</span>'
+    if first == last:
+        return format_html(day, first)
+    return format_html(f"{day} – {day}", first, last)

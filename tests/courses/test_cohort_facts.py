@@ -18,23 +18,28 @@ def facts(client, code: str) -> str:
     return body[body.index('<dl class="row small mb-0">') :]
 
 
+def nowrap(date: str) -> str:
+    """A date as the facts write it: on one line (tests/courses/test_no_break_inside.py)."""
+    return f'<span class="text-nowrap">{date}</span>'
+
+
 def test_a_one_day_cohort_is_its_day(client):
     day = timezone.localdate() + datetime.timedelta(days=30)
     CohortFactory(code="ONE-DAY", starts_on=day, ends_on=day)
     with translation.override("en"):
         text = date_format(day)
     html = facts(client, "ONE-DAY")
-    assert f'<dd class="col-7">{text}</dd>' in html and f"{text} – {text}" not in html
+    assert f'<dd class="col-7">{nowrap(text)}</dd>' in html and f"{nowrap(text)} – {nowrap(text)}" not in html
 
 
 def test_a_longer_cohort_and_its_enrolment_window_are_their_first_and_last_days(client):
     cohort = CohortFactory(code="LONG")
     html = facts(client, "LONG")
     with translation.override("en"):
-        dates = f"{date_format(cohort.starts_on)} – {date_format(cohort.ends_on)}"
+        dates = f"{nowrap(date_format(cohort.starts_on))} – {nowrap(date_format(cohort.ends_on))}"
         window = (
-            f"{date_format(timezone.localtime(cohort.enrolment_opens_at).date())} – "
-            f"{date_format(timezone.localtime(cohort.enrolment_closes_at).date())}"
+            f"{nowrap(date_format(timezone.localtime(cohort.enrolment_opens_at).date()))} – "
+            f"{nowrap(date_format(timezone.localtime(cohort.enrolment_closes_at).date()))}"
         )
     assert dates in html and window in html
 
