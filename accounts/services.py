@@ -22,12 +22,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from core.errors import DomainError
 from core.mail import send_templated_mail
 from core.ratelimit import over_limit
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_each, enqueue_on_commit
 from core.text_rules import refuse_address_in_name, refuse_control_characters
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
@@ -654,15 +653,8 @@ def do_sweep_owed_welcomes(*, now: datetime.datetime | None = None, limit: int =
     if given_up:
         log.warning("The welcome mail sweep gave up %d welcomes owed for longer than %s", given_up, window)
     owed = OwedWelcome.objects.filter(owed_since__lte=now - WELCOME_SWEEP_AFTER).order_by("owed_since")
-    site_url = settings.SITE_URL.rstrip("/")
-    count = 0
-    try:
-        for user_id in owed.values_list("profile__user_id", flat=True)[:limit]:
-            send_welcome_email.delay(user_id, site_url)
-            count += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The welcome mail sweep stopped, the broker is unreachable: %r", exc)
-    return count
+    people = owed.values_list("profile__user_id", flat=True)[:limit]
+    return enqueue_each(send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep="welcome mail sweep")
 
 
 def do_end_sessions(*, user: User, keep: str | None = None) -> int:

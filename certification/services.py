@@ -8,7 +8,6 @@ claimed announcement (``Certificate.announced_at``), see ``signals``.
 from __future__ import annotations
 
 import datetime
-import logging
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -21,14 +20,13 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
 from accounts.models import User
 from core.errors import DomainError
 from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement, send_after_commit
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit, stops_while_broker_down
 from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals, status_list
@@ -46,8 +44,6 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import Institution
-
-log = logging.getLogger(__name__)
 
 
 class CertificationError(DomainError):
@@ -241,7 +237,7 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
         kind=ReminderKind.CERTIFICATE_ISSUED,
         object_key=Concat(Value("certificate:"), Cast(OuterRef("pk"), output_field=CharField())),
     )
-    try:
+    with stops_while_broker_down("certification follow-up sweep"):
         owed = PendingCheck.objects.filter(created_at__lte=before).values_list("trainee_id").distinct()
         for page in _pages(owed, "trainee_id", chunk):
             for (trainee_id,) in page:
@@ -261,8 +257,6 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
             for (pk,) in page:
                 announce_certificate_issued.delay(pk)
                 counts["announcements"] += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The certification follow-up sweep stopped, the broker is unreachable: %r", exc)
     return counts
 
 

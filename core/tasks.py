@@ -1,11 +1,15 @@
-"""Enqueuing work after commit, in a way a broker outage cannot lose; how a mail task retries."""
+"""Enqueuing work after commit, in a way a broker outage cannot lose; a sweep's enqueuing again; how a mail task
+retries."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 log = logging.getLogger(__name__)
 
@@ -39,3 +43,29 @@ def enqueue_on_commit(task: Any, *args: Any, **kwargs: Any) -> None:
             log.warning("Could not enqueue %s%r (the sweeper will): %r", task.name, args, exc)
 
     transaction.on_commit(send)
+
+
+#: What ``delay`` raises while the broker is down: kombu's connection error, a refused or reset socket, and
+#: Celery's own when it has no connection to give.
+BROKER_DOWN = (BrokerError, OSError, RuntimeError)
+
+
+@contextmanager
+def stops_while_broker_down(sweep: str) -> Iterator[None]:
+    """Around a beat sweep's enqueuing: a broker outage ends it quietly, with a log line naming ``sweep``. What it
+    did not enqueue is still owed in the rows it read, so its next run finds it again."""
+    try:
+        yield
+    except BROKER_DOWN as exc:
+        log.warning("The %s stopped, the broker is unreachable: %r", sweep, exc)
+
+
+def enqueue_each(task: Any, first_arguments: Iterable[Any], *more: Any, sweep: str) -> int:
+    """A sweep's enqueuing of ``task(first, *more)`` for each of ``first_arguments``, stopped by a broker outage
+    (:func:`stops_while_broker_down`); the number enqueued."""
+    count = 0
+    with stops_while_broker_down(sweep):
+        for first in first_arguments:
+            task.delay(first, *more)
+            count += 1
+    return count

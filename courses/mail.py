@@ -8,9 +8,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as BrokerError
 
 from core.mail import send_templated_mail
+from core.tasks import enqueue_each
 
 from .models import Enrolment, OwedReceipt
 
@@ -134,14 +134,9 @@ def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int 
         decided_at__lte=now - DECISION_MAIL_SWEEP_AFTER,
         decided_at__gte=now - DECISION_MAIL_SWEEP_WINDOW,
     ).order_by("decided_at")
-    count = 0
-    try:
-        for enrolment_id in lost.values_list("pk", flat=True)[:limit]:
-            send_enrolment_decision_email.delay(enrolment_id)
-            count += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The decision mail sweep stopped, the broker is unreachable: %r", exc)
-    return count
+    return enqueue_each(
+        send_enrolment_decision_email, lost.values_list("pk", flat=True)[:limit], sweep="decision mail sweep"
+    )
 
 
 def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
@@ -158,11 +153,5 @@ def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int =
             "The application receipt sweep gave up %d receipts owed for longer than %s", given_up, RECEIPT_SWEEP_WINDOW
         )
     owed = OwedReceipt.objects.filter(owed_since__lte=now - RECEIPT_SWEEP_AFTER).order_by("owed_since")
-    count = 0
-    try:
-        for enrolment_id in owed.values_list("enrolment_id", flat=True)[:limit]:
-            send_enrolment_received_email.delay(enrolment_id)
-            count += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The application receipt sweep stopped, the broker is unreachable: %r", exc)
-    return count
+    receipts = owed.values_list("enrolment_id", flat=True)[:limit]
+    return enqueue_each(send_enrolment_received_email, receipts, sweep="application receipt sweep")
