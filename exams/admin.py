@@ -388,10 +388,20 @@ class CourseResultAdmin(ReadOnlyAdmin):
     search_fields = ["trainee__email", "trainee__display_name"]
 
 
+def publishing_foretold(request: HttpRequest) -> bool | None:
+    """What the grading page told the grader of publishing, as its form sends it back (``_publishes``): "1" it said
+    that saving publishes the attempt's result (``grading.grade_publishes``), "0" it did not; None when nothing was
+    sent (no such page: nothing to hold the save to)."""
+    return {"1": True, "0": False}.get(request.POST.get("_publishes", ""))
+
+
 class EssayGradeForm(forms.ModelForm):
     """The score goes through ``grading.check_grade_essay`` here and the note through ``grading.check_grader_note``,
     so that a refusal shows on the form, under its field, with what the grader typed, and nothing is said to be
-    saved."""
+    saved. A score that would publish the result though the page, opened earlier, did not say so is one of them
+    (``grading.check_publishing_foretold``): the page shown again says it, and the next save publishes."""
+
+    foretold: bool | None = None  # ``publishing_foretold`` of the request (EssayAnswerAdmin.get_form)
 
     class Meta:
         model = EssayAnswer
@@ -414,7 +424,9 @@ class EssayGradeForm(forms.ModelForm):
         data = super().clean()
         if data.get("score") is not None:
             with refusal_shown_on(self, "score"):
-                grading.check_grade_essay(grader=self.user, item=self.instance, score=data["score"])
+                grading.check_grade_essay(
+                    grader=self.user, item=self.instance, score=data["score"], publishing_foretold=self.foretold
+                )
         if "grader_note" in data:
             with refusal_shown_on(self, "grader_note"):
                 grading.check_grader_note(data["grader_note"])
@@ -455,7 +467,11 @@ class WaitingFilter(admin.SimpleListFilter):
 class EssayAnswerAdmin(InstitutionScopedAdmin):
     """The grading queue: the institution's submitted essays, with the rubric and a score field. An essay
     whose attempt's result is final is shown read-only, saying why and what the grader can do instead;
-    "Save and grade next" opens the next waiting essay of the same queue (the grader's institution)."""
+    "Save and grade next" opens the next waiting essay of the same queue (the grader's institution).
+
+    The score of an attempt's last waiting essay publishes its result for good: the page says so by the save
+    buttons before anything is saved (and its form says it did, ``_publishes``), and a save that published says
+    so, whichever button was pressed, never "you may edit it again"."""
 
     institution_paths = ("attempt__sitting__cohort__institution",)
     form = EssayGradeForm
@@ -481,6 +497,7 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user
+        form.foretold = publishing_foretold(request)
         return form
 
     def has_change_permission(self, request: HttpRequest, obj: EssayAnswer | None = None) -> bool:
@@ -499,6 +516,9 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
                 self.message_user(request, grading.final_essay_explanation(obj), messages.ERROR)
                 return redirect(request.get_full_path())
             extra_context = {**(extra_context or {}), "final_explanation": grading.final_essay_explanation(obj)}
+        elif obj is not None and self.has_change_permission(request, obj):
+            # Said by the save buttons, as the attempt stands when the page is shown (again, after a refusal).
+            extra_context = {**(extra_context or {}), "publishes": grading.grade_publishes(obj)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
@@ -571,11 +591,17 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
 
     def save_model(self, request: HttpRequest, obj: EssayAnswer, form: Any, change: bool) -> None:
         try:
-            grading.do_grade_essay(item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note)
+            saved = grading.do_grade_essay(
+                item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note,
+                publishing_foretold=form.foretold,
+            )  # fmt: skip
         except ExamError as error:
-            # The form checked the same rules; only a grade given meanwhile (the result became final between
-            # the check and the lock) ends here. Nothing was saved: response_change says so, and nothing else.
+            # The form checked the same rules; only a grade given meanwhile (between the check and the lock, the
+            # result became final, or the attempt's other essays were scored) ends here. Nothing was saved:
+            # response_change says so, and nothing else.
             request._essay_refusal = error  # type: ignore[attr-defined]
+        else:
+            request._essay_published = grading.essay_is_final(saved)  # type: ignore[attr-defined]
 
     def log_change(self, request: HttpRequest, obj: EssayAnswer, message: Any) -> Any:
         if getattr(request, "_essay_refusal", None) is not None:
@@ -587,7 +613,18 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
         if refusal is not None:
             self.message_user(request, str(refusal), messages.ERROR)
             return redirect(request.get_full_path())
-        response = super().response_change(request, obj)
+        if getattr(request, "_essay_published", False):
+            # Not Django's "changed successfully … you may edit it again below": the result is out, and final.
+            message = _(
+                "The score of “%(essay)s” is saved, and with it the attempt's result is published: the trainee is "
+                "told by e-mail. The result is final: its scores can no longer be changed."
+            )
+            self.message_user(request, message % {"essay": obj}, messages.SUCCESS)
+            if "_continue" in request.POST:  # the essay's page, now to be read only
+                return redirect(request.get_full_path())
+            response = self.response_post_save_change(request, obj)
+        else:
+            response = super().response_change(request, obj)
         if "_gradenext" in request.POST:
             following = self.next_waiting(request, obj)
             if following is None:

@@ -24,6 +24,7 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     online = escape(_("online"))
     resume = escape(_("Resume"))
     start = escape(_("Start the exam"))
+    progress = escape(_("See how far the marking is"))
     minutes = _("%(m)s minutes")  # {% blocktranslate with m=… %}{{ m }} minutes{% endblocktranslate %}
     parts = []
     for row in rows:
@@ -33,7 +34,10 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
         if row["resume_url"]:
             action = f'<a class="btn btn-primary" id="resume-{pk}" href="{escape(row["resume_url"])}">{resume}</a>'
         elif row["reason"]:
-            action = f'<p class="mb-0 text-body-secondary reason" id="reason-{pk}">{escape(row["reason"])}</p>'
+            link = ""
+            if row.get("pending_url"):  # the last attempt's result is pending: its page says how far the marking is
+                link = f' <a id="pending-{pk}" href="{escape(row["pending_url"])}">{progress}</a>'
+            action = f'<p class="mb-0 text-body-secondary reason" id="reason-{pk}">{escape(row["reason"])}{link}</p>'
         else:
             action = f'<a class="btn btn-primary" id="start-{pk}" href="{escape(row["start_url"])}">{start}</a>'
         code = escape(sitting.cohort_code)
@@ -69,8 +73,8 @@ def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
             score = f'<a href="{escape(line["url"])}">{escape(line["percent"])}% · {verdict}</a>'
         elif attempt.state == Attempt.State.OPEN:
             score = f'<a href="{escape(line["url"])}">{resume}</a>'
-        else:
-            score = awaiting
+        else:  # submitted, or its essays being marked: the result page says how far, and shows the result once out
+            score = f'<a href="{escape(line["url"])}">{awaiting}</a>'
         started = escape(line["started"])
         parts.append(
             f'\n      <tr id="attempt-{int(attempt.pk)}">\n'

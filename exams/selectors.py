@@ -63,6 +63,15 @@ def is_eligible(*, trainee_id: int, sitting: Sitting) -> bool:
     )
 
 
+def sitting_visible_to(*, trainee_id: int, sitting: Sitting) -> bool:
+    """Whether the trainee may know the sitting exists: it is one of theirs (:func:`is_eligible`, the sittings My
+    exams lists), or they have sat it (their attempt names it). Any other sitting is, to them, no sitting at all."""
+    return (
+        is_eligible(trainee_id=trainee_id, sitting=sitting)
+        or Attempt.objects.filter(trainee_id=trainee_id, sitting_id=sitting.pk).exists()
+    )
+
+
 RECENTLY_CLOSED = datetime.timedelta(days=14)
 
 

@@ -58,12 +58,15 @@ def home(request: HttpRequest) -> HttpResponse:
         paper_attempts = by_paper.get(sitting.paper_id, [])
         open_attempt = next((a for a in paper_attempts if a.state == Attempt.State.OPEN), None)
         reason = None
+        pending_url = ""  # the reason is the last attempt's result still pending: its result page says how far
         if open_attempt is None:
             standing = Standing(attempts=[a.as_attempt() for a in paper_attempts], passed=sitting.course_id in passed)
             try:
                 attempts.check_start_attempt(sitting=sitting.as_sitting(), standing=standing, eligible=True, now=now)
             except ExamError as error:
                 reason = str(error)
+                if isinstance(error, attempts.ResultPending):
+                    pending_url = result_url(error.attempt_id)
         rows.append(
             {
                 "sitting": sitting,
@@ -71,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "closes": display.date(sitting.closes_at, "DATETIME_FORMAT"),
                 "resume_url": attempt_url(open_attempt.pk) if open_attempt is not None else "",
                 "reason": reason,
+                "pending_url": pending_url,
                 "start_url": start_url(sitting.pk),
             }
         )
@@ -79,7 +83,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "attempt": attempt,
             "started": display.date(attempt.started_at, "DATETIME_FORMAT"),
             "percent": _percent_text(attempt.percent),
-            "url": result_url(attempt.pk) if attempt.state == Attempt.State.GRADED else attempt_url(attempt.pk),
+            # An open attempt is resumed; any other has its result page (the result, or how far the marking is).
+            "url": attempt_url(attempt.pk) if attempt.state == Attempt.State.OPEN else result_url(attempt.pk),
         }
         for attempt in history
     ]
@@ -95,8 +100,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
-    """GET: the instructions and a confirm button (starts nothing); POST: start, or resume, the attempt."""
+    """GET: the instructions and a confirm button (starts nothing); POST: start, or resume, the attempt.
+
+    A sitting the trainee cannot see (another cohort's, another institution's) is a 404 for every method, as one
+    that does not exist: no answer tells the two apart (``selectors.sitting_visible_to``)."""
     sitting = get_object_or_404(Sitting.objects.select_related("paper__course", "cohort"), pk=sitting_id)
+    if not selectors.sitting_visible_to(trainee_id=request.user.pk, sitting=sitting):
+        raise Http404
     if request.method == "POST":
         try:
             attempt = attempts.do_start_attempt(trainee=request.user, sitting=sitting)
@@ -107,8 +117,6 @@ def start(request: HttpRequest, sitting_id: int) -> HttpResponse:
     running = selectors.open_attempt(trainee_id=request.user.pk, paper_id=sitting.paper_id)
     if running is not None:  # the clock already runs: nothing to confirm
         return redirect("exams:attempt", attempt_id=running.pk)
-    if not selectors.is_eligible(trainee_id=request.user.pk, sitting=sitting):
-        raise Http404  # another cohort's sitting: as if it did not exist
     # What the exam covers: the blueprint's areas, with the topics of the syllabus that applies to the
     # sitting's cohort (the version in force on its start date), linked on the catalog's course page.
     syllabus, coverage = selectors.exam_coverage(
@@ -158,7 +166,10 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 @require_POST
 def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    """POST ``{"question": <position>, "choices": [<shown index>, …]}`` or ``{"question": n, "text": "…"}``.
+    """POST ``{"question": <position>, "choices": [<shown index>, …]}`` for a question of options, or
+    ``{"question": n, "text": "…"}`` for an essay: exactly these fields (``[]`` or ``""`` clears the answer). Any
+    other body for the question (the other kind's field, none, another field) is a 400 ``bad_answer`` and leaves the
+    saved answer as it was (``attempts._parse_answer``).
 
     An essay saved without invisible control characters (``attempts.without_control_characters``) is answered with
     ``removed`` (their code points), ``text`` (what was saved) and ``notice`` (what the page shows).

@@ -157,6 +157,15 @@ def standing_of(*, trainee_id: int, paper_id: int) -> Standing:
     return Standing(attempts=attempts, passed=paper.course_id in selectors.passed_course_ids(trainee_id))
 
 
+class ResultPending(ExamError):
+    """``result_pending``: the trainee's previous attempt at the paper still awaits its result. ``attempt_id`` names
+    it, so that a page saying so links the attempt's result page (which says what is marked, and by when)."""
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__("result_pending", _("Your previous attempt is still being graded."))
+        self.attempt_id = attempt_id
+
+
 def check_start_attempt(
     *, sitting: Sitting, standing: Standing, eligible: bool, now: datetime.datetime | None = None
 ) -> None:
@@ -179,7 +188,7 @@ def check_start_attempt(
     if finished:
         last = finished[-1]
         if last.state in (State.SUBMITTED, State.GRADING):
-            raise ExamError("result_pending", _("Your previous attempt is still being graded."))
+            raise ResultPending(last.pk)
         submitted_at = last.submitted_at or now  # a finished attempt was submitted: never the fallback
         allowed = submitted_at + datetime.timedelta(days=paper.retake_wait_days)
         if now < allowed:
@@ -204,22 +213,24 @@ class Briefing:
     attempts_left: int
     retake_wait_days: int
     refusal: str | None
+    pending_attempt_id: int | None = None  # the refusal is the previous attempt's result still pending: that attempt
 
 
 def briefing(*, trainee_id: int, sitting: Sitting, now: datetime.datetime | None = None) -> Briefing:
-    """The rules of an attempt at ``sitting`` as they stand for the trainee now; starts nothing.
-
-    The caller has checked that the trainee is eligible in the sitting's cohort.
-    """
+    """The rules of an attempt at ``sitting`` as they stand for the trainee now; starts nothing."""
     now = now or timezone.now()
     paper = sitting.paper
     standing = standing_of(trainee_id=trainee_id, paper_id=paper.pk)
     finished = sum(1 for a in standing.attempts if a.state != State.OPEN)
+    eligible = selectors.is_eligible(trainee_id=trainee_id, sitting=sitting)
     refusal = None
+    pending_attempt_id = None
     try:
-        check_start_attempt(sitting=sitting, standing=standing, eligible=True, now=now)
+        check_start_attempt(sitting=sitting, standing=standing, eligible=eligible, now=now)
     except ExamError as error:
         refusal = str(error)
+        if isinstance(error, ResultPending):
+            pending_attempt_id = error.attempt_id
     full = datetime.timedelta(minutes=paper.time_limit_minutes)
     available = max(min(full, sitting.closes_at - now), datetime.timedelta(0))
     return Briefing(
@@ -233,6 +244,7 @@ def briefing(*, trainee_id: int, sitting: Sitting, now: datetime.datetime | None
         attempts_left=max(paper.max_attempts - finished, 0),
         retake_wait_days=paper.retake_wait_days,
         refusal=refusal,
+        pending_attempt_id=pending_attempt_id,
     )
 
 
@@ -322,15 +334,34 @@ def without_control_characters(text: str) -> tuple[str, tuple[str, ...]]:
     return "".join(kept), tuple(removed)
 
 
+# The field of a body that carries the answer, by the kind of question.
+ANSWER_FIELD: dict[str, str] = {
+    QuestionType.SINGLE: "choices",
+    QuestionType.MULTIPLE: "choices",
+    QuestionType.TRUE_FALSE: "choices",
+    QuestionType.ESSAY: "text",
+}
+_WRONG_SHAPE = {
+    "text": _('An essay question takes its answer as text: send only "question" and "text".'),
+    "choices": _('This question takes its answer as chosen options: send only "question" and "choices".'),
+}
+
+
 def _parse_answer(
     kind: str, option_order: list[str], payload: Mapping[str, Any], essay_max_chars: int
 ) -> tuple[Any, tuple[str, ...]]:
-    """The stored form of an answer (option keys for choices, the text for an essay, None to clear), and the
-    invisible characters taken out of an essay (:func:`without_control_characters`)."""
+    """The stored form of an answer (option keys for choices, the text for an essay), and the invisible characters
+    taken out of an essay (:func:`without_control_characters`).
+
+    A body has the question and the one answer field of its kind (:data:`ANSWER_FIELD`): ``"text"`` for an essay,
+    ``"choices"`` for the others; an answer is cleared by sending it empty (``""``, ``[]``). Any other body (the
+    field missing, or the other kind's, or any other field) is refused (``bad_answer``): read as "no answer", it
+    would clear the answer saved."""
+    field = ANSWER_FIELD[kind]
+    if field not in payload or set(payload) - {"question", field}:
+        raise ExamError("bad_answer", _WRONG_SHAPE[field])
     if kind == QuestionType.ESSAY:
-        text = payload.get("text")
-        if text is None:
-            return None, ()
+        text = payload["text"]
         if not isinstance(text, str):
             raise ExamError("bad_answer", _("An essay answer must be text."))
         # The rule of text of many lines (core.text_rules): a bidirectional control would show the grader other
@@ -345,9 +376,7 @@ def _parse_answer(
                 % {"length": len(text), "limit": essay_max_chars},
             )
         return text, removed
-    choices = payload.get("choices")
-    if choices is None:
-        return None, ()
+    choices = payload["choices"]
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
         raise ExamError("bad_answer", _("Choose options from the question."))
     if any(c < 0 or c >= len(option_order) for c in choices) or len(set(choices)) != len(choices):

@@ -266,9 +266,41 @@ def check_grader_note(note: str) -> None:
         raise ExamError("control_character", refused.messages[0], field="grader_note") from None
 
 
-def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | None = None, note: str = "") -> None:
+def grade_publishes(item: AttemptQuestion) -> bool:
+    """Whether a score given to ``item`` now publishes its attempt's result, for good: the attempt waits for essay
+    grading and every other answer of it has its score (``item`` is its last essay waiting for one)."""
+    return (
+        item.attempt.state == State.GRADING
+        and not AttemptQuestion.objects.filter(attempt_id=item.attempt_id, score__isnull=True)
+        .exclude(pk=item.pk)
+        .exists()
+    )
+
+
+def check_publishing_foretold(*, item: AttemptQuestion, foretold: bool | None) -> None:
+    """A score that would publish the result (:func:`grade_publishes`) is refused (code ``publishes``) when the
+    grader was told it would not (``foretold`` False: the grading page, opened while another essay of the attempt
+    still waited, said nothing of publishing; another grader has scored that essay since). Given again from the
+    page as it now stands, which says so, it is saved. ``foretold`` None: no page told anything (a caller of the
+    service), nothing to check."""
+    if foretold is False and grade_publishes(item):
+        raise ExamError(
+            "publishes",
+            _(
+                "Since this page was opened, the attempt's other essays have been scored: this is now its last essay "
+                "waiting for a score, so saving publishes the result to the trainee, for good. Nothing was saved: "
+                "check the score and save again to publish the result."
+            ),
+        )
+
+
+def check_grade_essay(
+    *, grader: User, item: AttemptQuestion, score: Decimal | None = None, note: str = "",
+    publishing_foretold: bool | None = None,
+) -> None:  # fmt: skip
     """Whether ``grader`` may give ``item`` (an essay of an attempt waiting for essay grading) ``score``, with
-    ``note`` (:func:`check_grader_note`)."""
+    ``note`` (:func:`check_grader_note`), having been told whether that publishes the result
+    (:func:`check_publishing_foretold`)."""
     if not is_program_office(grader):
         institution = institution_of(grader)
         if institution is None or institution.pk != item.attempt.sitting.cohort.institution_id:
@@ -284,17 +316,20 @@ def check_grade_essay(*, grader: User, item: AttemptQuestion, score: Decimal | N
             "bad_score", _("The score must be from 0 to %(max)s.") % {"max": plain_number(item.question.max_score)}
         )
     check_grader_note(note)
+    check_publishing_foretold(item=item, foretold=publishing_foretold)
 
 
 @transaction.atomic
 def do_grade_essay(
-    *, item_id: int, grader: User, score: Decimal, note: str = "", now: datetime.datetime | None = None
-) -> AttemptQuestion:
-    """Record an essay's score; the result becomes final with the last one. Locks the attempt row."""
+    *, item_id: int, grader: User, score: Decimal, note: str = "", publishing_foretold: bool | None = None,
+    now: datetime.datetime | None = None,
+) -> AttemptQuestion:  # fmt: skip
+    """Record an essay's score; the result becomes final with the last one, and the item returned says so
+    (:func:`essay_is_final`). Locks the attempt row, so whether this score publishes is decided as locked."""
     item = AttemptQuestion.objects.select_related("question", "attempt__sitting__cohort").get(pk=item_id)
     attempt = Attempt.objects.select_for_update().select_related("paper").get(pk=item.attempt_id)
     item.attempt.state = attempt.state  # as locked
-    check_grade_essay(grader=grader, item=item, score=score, note=note)
+    check_grade_essay(grader=grader, item=item, score=score, note=note, publishing_foretold=publishing_foretold)
     score = Decimal(score)
     previous = item.score
     item.score, item.grader, item.grader_note, item.graded_at = score, grader, note, now or timezone.now()
@@ -314,4 +349,5 @@ def do_grade_essay(
     items = list(selectors.attempt_items(attempt.pk))
     if all(i.score is not None for i in items):
         _finalize(attempt=attempt, result=CourseResult.objects.get(attempt=attempt), items=items, now=now)
+        item.attempt.state = attempt.state  # graded: the result is published
     return item

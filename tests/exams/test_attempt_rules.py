@@ -555,14 +555,12 @@ ORDER = ["k3", "k1", "k2", "k0"]  # the order the options were shown in (not the
     ("kind", "payload", "stored"),
     [
         (QuestionType.ESSAY, {"text": "x" * 20}, "x" * 20),  # exactly the limit
-        (QuestionType.ESSAY, {"text": ""}, ""),
-        (QuestionType.ESSAY, {"text": None}, None),
-        (QuestionType.ESSAY, {}, None),
+        (QuestionType.ESSAY, {"text": ""}, ""),  # cleared
+        (QuestionType.ESSAY, {"question": 4, "text": "x"}, "x"),
         (QuestionType.SINGLE, {"choices": [3]}, ["k0"]),
         (QuestionType.SINGLE, {"choices": [0]}, ["k3"]),
-        (QuestionType.SINGLE, {"choices": []}, []),
-        (QuestionType.SINGLE, {}, None),
-        (QuestionType.SINGLE, {"choices": None}, None),
+        (QuestionType.SINGLE, {"choices": []}, []),  # cleared
+        (QuestionType.SINGLE, {"question": 1, "choices": [0]}, ["k3"]),
         (QuestionType.TRUE_FALSE, {"choices": [1]}, ["k1"]),
         (QuestionType.MULTIPLE, {"choices": [0, 1]}, ["k1", "k3"]),
         (QuestionType.MULTIPLE, {"choices": [3, 2, 1, 0]}, ["k0", "k1", "k2", "k3"]),
@@ -575,6 +573,8 @@ def test_an_answer_is_stored_as_the_keys_of_the_options_shown(kind, payload, sto
 @pytest.mark.parametrize(
     ("kind", "payload", "code", "message"),
     [
+        (QuestionType.ESSAY, {"text": None}, "bad_answer", "An essay answer must be text."),
+        (QuestionType.SINGLE, {"choices": None}, "bad_answer", "Choose options from the question."),
         (QuestionType.ESSAY, {"text": 5}, "bad_answer", "An essay answer must be text."),
         (QuestionType.ESSAY, {"text": ["x"]}, "bad_answer", "An essay answer must be text."),
         (QuestionType.ESSAY, {"text": "x" * 21}, "too_long",

@@ -231,11 +231,13 @@ def answer_mixed(attempt) -> dict[int, Decimal]:
             keys, score = q.correct[:1], q.max_score / len(q.correct)
         else:
             keys, score = None, Decimal(0)
-        payload = {} if keys is None else {"choices": [item.option_order.index(k) for k in keys]}
-        attempts.do_save_answer(
-            attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position, payload=payload
-        )
         expected[item.pk] = score
+        if keys is None:  # blank: never answered
+            continue
+        attempts.do_save_answer(
+            attempt_id=attempt.pk, trainee_id=attempt.trainee_id, position=item.position,
+            payload={"choices": [item.option_order.index(k) for k in keys]},
+        )  # fmt: skip
     return expected
 
 

@@ -22,7 +22,8 @@ from tests.factories import CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# templates/exams/home.html as it was before issue 20 (the view below is its view).
+# templates/exams/home.html as it was before issue 20 (the view below is its view), with the link a pending attempt's
+# row has had since (its result page says how far the marking is).
 BEFORE = """{% extends "base.html" %}{% load i18n %}
 {% block title %}{% translate "My exams" %} · {{ block.super }}{% endblock %}
 {% block content %}
@@ -59,7 +60,7 @@ BEFORE = """{% extends "base.html" %}{% load i18n %}
       <tr id="attempt-{{ attempt.pk }}">
         <td data-label="{% translate 'Course' %}">{{ attempt.paper.course }}</td><td data-label="{% translate 'Attempt' %}">{{ attempt.number }}</td><td data-label="{% translate 'Started' %}">{{ attempt.started_at|date:"DATETIME_FORMAT" }}</td>
         <td data-label="{% translate 'State' %}">{{ attempt.get_state_display }}</td>
-        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-1" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}{% translate "awaiting grading" %}{% endif %}</td>
+        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-1" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}<a href="{% url 'exams:result' attempt.pk %}">{% translate "awaiting grading" %}</a>{% endif %}</td>
       </tr>
     {% endfor %}
     </tbody>
