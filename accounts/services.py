@@ -654,7 +654,9 @@ def do_sweep_owed_welcomes(*, now: datetime.datetime | None = None, limit: int =
         log.warning("The welcome mail sweep gave up %d welcomes owed for longer than %s", given_up, window)
     owed = OwedWelcome.objects.filter(owed_since__lte=now - WELCOME_SWEEP_AFTER).order_by("owed_since")
     people = owed.values_list("profile__user_id", flat=True)[:limit]
-    return enqueue_each(send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep="welcome mail sweep")
+    return enqueue_each(
+        send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep="welcome mail sweep", logger=log
+    )
 
 
 def do_end_sessions(*, user: User, keep: str | None = None) -> int:

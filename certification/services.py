@@ -8,6 +8,7 @@ claimed announcement (``Certificate.announced_at``), see ``signals``.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from accounts.models import Institution
+
+log = logging.getLogger(__name__)
 
 
 class CertificationError(DomainError):
@@ -237,7 +240,7 @@ def do_sweep_follow_ups(*, now: datetime.datetime | None = None, chunk: int = 50
         kind=ReminderKind.CERTIFICATE_ISSUED,
         object_key=Concat(Value("certificate:"), Cast(OuterRef("pk"), output_field=CharField())),
     )
-    with stops_while_broker_down("certification follow-up sweep"):
+    with stops_while_broker_down("certification follow-up sweep", log):
         owed = PendingCheck.objects.filter(created_at__lte=before).values_list("trainee_id").distinct()
         for page in _pages(owed, "trainee_id", chunk):
             for (trainee_id,) in page:

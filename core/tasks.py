@@ -51,20 +51,20 @@ BROKER_DOWN = (BrokerError, OSError, RuntimeError)
 
 
 @contextmanager
-def stops_while_broker_down(sweep: str) -> Iterator[None]:
-    """Around a beat sweep's enqueuing: a broker outage ends it quietly, with a log line naming ``sweep``. What it
-    did not enqueue is still owed in the rows it read, so its next run finds it again."""
+def stops_while_broker_down(sweep: str, logger: logging.Logger) -> Iterator[None]:
+    """Around a beat sweep's enqueuing: a broker outage ends it quietly, with a line naming ``sweep`` in the sweep's
+    own ``logger``. What it did not enqueue is still owed in the rows it read, so its next run finds it again."""
     try:
         yield
     except BROKER_DOWN as exc:
-        log.warning("The %s stopped, the broker is unreachable: %r", sweep, exc)
+        logger.warning("The %s stopped, the broker is unreachable: %r", sweep, exc)
 
 
-def enqueue_each(task: Any, first_arguments: Iterable[Any], *more: Any, sweep: str) -> int:
+def enqueue_each(task: Any, first_arguments: Iterable[Any], *more: Any, sweep: str, logger: logging.Logger) -> int:
     """A sweep's enqueuing of ``task(first, *more)`` for each of ``first_arguments``, stopped by a broker outage
     (:func:`stops_while_broker_down`); the number enqueued."""
     count = 0
-    with stops_while_broker_down(sweep):
+    with stops_while_broker_down(sweep, logger):
         for first in first_arguments:
             task.delay(first, *more)
             count += 1

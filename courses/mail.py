@@ -135,7 +135,10 @@ def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int 
         decided_at__gte=now - DECISION_MAIL_SWEEP_WINDOW,
     ).order_by("decided_at")
     return enqueue_each(
-        send_enrolment_decision_email, lost.values_list("pk", flat=True)[:limit], sweep="decision mail sweep"
+        send_enrolment_decision_email,
+        lost.values_list("pk", flat=True)[:limit],
+        sweep="decision mail sweep",
+        logger=log,
     )
 
 
@@ -154,4 +157,4 @@ def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int =
         )
     owed = OwedReceipt.objects.filter(owed_since__lte=now - RECEIPT_SWEEP_AFTER).order_by("owed_since")
     receipts = owed.values_list("enrolment_id", flat=True)[:limit]
-    return enqueue_each(send_enrolment_received_email, receipts, sweep="application receipt sweep")
+    return enqueue_each(send_enrolment_received_email, receipts, sweep="application receipt sweep", logger=log)

@@ -17,13 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import audit
 from accounts.scoping import institution_of, is_program_office
 from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement
-from core.tasks import enqueue_on_commit
+from core.tasks import enqueue_on_commit, stops_while_broker_down
 from core.text_rules import refuse_control_characters_in_text
 
 from .. import selectors
@@ -215,15 +214,13 @@ def do_sweep_grading(*, now: datetime.datetime | None = None, limit: int = 5000)
             log.exception("The grading sweep could not announce result %s", result_id)
     attempt_ids = Attempt.objects.filter(state=State.SUBMITTED, submitted_at__lte=before).order_by("submitted_at")
     result_ids = CourseResult.objects.filter(published_at__lte=before, mailed_at__isnull=True).order_by("published_at")
-    try:
+    with stops_while_broker_down("grading sweep", log):
         for attempt_id in attempt_ids.values_list("pk", flat=True)[:limit]:
             grade_attempt.delay(attempt_id)
             counts["grading"] += 1
         for result_id in result_ids.values_list("pk", flat=True)[:limit]:
             send_result_email.delay(result_id)
             counts["mail"] += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The grading sweep stopped, the broker is unreachable: %r", exc)
     return counts
 
 
