@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
+from core.tasks import enqueue_each
 from hr_api.models import WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -27,11 +27,5 @@ def do_sweep_deliveries(*, now: Any = None, limit: int = 5000) -> int:
     overdue = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
         Q(next_attempt_at__isnull=True, created_at__lte=before) | Q(next_attempt_at__lte=before)
     )
-    count = 0
-    try:
-        for delivery_id in overdue.order_by("pk").values_list("pk", flat=True)[:limit]:
-            deliver_webhook.delay(delivery_id)
-            count += 1
-    except (BrokerError, OSError, RuntimeError) as exc:
-        log.warning("The webhook sweep stopped, the broker is unreachable: %r", exc)
-    return count
+    deliveries = overdue.order_by("pk").values_list("pk", flat=True)[:limit]
+    return enqueue_each(deliver_webhook, deliveries, sweep="webhook sweep", logger=log)
