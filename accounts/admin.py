@@ -14,7 +14,7 @@ from import_export.admin import ImportExportMixin
 
 from core.admin_actions import ReadOnlyAdminMixin
 
-from . import audit, spreadsheets
+from . import audit, lockout, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports.confirm import ConfirmOwnPreviewMixin
 from .imports.reader import TraineeImportForm
@@ -77,6 +77,13 @@ class UserPasswordAdminForm(AdminPasswordChangeForm):  # type: ignore[type-arg] 
         self.validate_passwords()  # type: ignore[attr-defined]  # SetPasswordMixin's, not in the stubs
         self.validate_password_for_user(self.user, password_field_name="password1")  # type: ignore[attr-defined]
         return self.cleaned_data
+
+    def save(self, commit: bool = True) -> Any:
+        user = super().save(commit)
+        if commit and user.has_usable_password():
+            # The program office gave the person a new password: it works at once (accounts.lockout).
+            lockout.do_clear_lock_out(user=user, how="new password set by the program office in the admin")
+        return user
 
 
 @admin.register(User)

@@ -17,6 +17,11 @@ site's other limits), and enforced through axes' own hooks:
   step refuses codes, and the lock-out page says that the address, not the account, is paused;
 * such a refusal is not held against the account the client named: its own count stays as it was,
   so the people behind a paused address are not locked out of their accounts as well.
+
+An account's lock-out ends by itself ``AXES_COOLOFF_TIME`` after its last failure (a try while it is
+locked counts as one, django-axes' default, so the wait starts again), at once when its owner proves
+the mailbox by completing a password reset (the mailed link; asking for one proves nothing), and when
+the program office sets a new password in the admin: :func:`do_clear_lock_out`.
 """
 
 from __future__ import annotations
@@ -24,14 +29,20 @@ from __future__ import annotations
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Sum
 from django.http import HttpRequest
 
 from core.ratelimit import over_limit
 
 from . import audit
 from .client_address import client_network
+from .identifiers import normalize_email
+from .models import User
 
 #: Set on a request refused because its client address is paused (minutes, for the page).
 PAUSED_ATTRIBUTE = "login_paused_minutes"
@@ -70,6 +81,28 @@ def count_client_failure(request: HttpRequest) -> None:
             summary=f"log-ins from {address} paused after {_limit()} failures",
             detail={"ip_address": address, "failed_log_ins": _limit()},
         )
+
+
+@transaction.atomic
+def do_clear_lock_out(*, user: User, how: str, actor: User | None = None) -> int:
+    """Forget ``user``'s failed log-ins (passwords, codes and passkeys alike), which lifts the account's lock-out;
+    returns how many there were. For a step that proves the person without the old password: a password reset
+    completed through the mailed link (``actor`` the person), a new password the program office set (``actor``
+    the current request's). The trail records the clearing when there was anything to forget, saying ``how``.
+    A client address's pause (above) is the address's, not the account's, and stays."""
+    username = normalize_email(user.email)  # the key django-axes counts under (AXES_USERNAME_CALLABLE)
+    attempts = AccessAttempt.objects.filter(username=username)
+    failures = int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
+    AxesProxyHandler.reset_attempts(username=username)
+    if failures:
+        audit.record(
+            audit.Action.PASSWORD_CHANGED,
+            actor=actor,
+            target=user,
+            summary=f"{user.email}: lock-out cleared, {failures} failed log-ins forgotten ({how})",
+            detail={"failed_log_ins": failures},
+        )
+    return failures
 
 
 class ClientLimitedAxesHandler(AxesDatabaseHandler):

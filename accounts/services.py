@@ -211,9 +211,9 @@ def _mail_address_owner(owner: User, template: str, site_url: str) -> None:
     )
 
 
-@transaction.atomic
-def do_verify_email(*, token: str) -> User:
-    """Activate the account the token names; a link works once and for three days."""
+def check_verification_link(token: str, *, for_update: bool = False) -> User:
+    """The account ``token`` verifies (a link works once and for three days), changing nothing; ``for_update``:
+    its row locked until the transaction ends."""
     invalid = _("This verification link is not valid.")
     data = load_link(
         token,
@@ -222,11 +222,19 @@ def do_verify_email(*, token: str) -> User:
         expired=_("This verification link has expired. Sign up again or ask for a new link."),
         invalid=invalid,
     )
-    user = User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
+    users = User.objects.select_for_update() if for_update else User.objects
+    user = users.filter(pk=data.get("u"), email=data.get("e")).first()
     if user is None:
         raise AccountError("link_invalid", invalid)
     if user.email_verified_at is not None:
         raise AccountError("link_used", _("This verification link has already been used. You can log in."))
+    return user
+
+
+@transaction.atomic
+def do_verify_email(*, token: str) -> User:
+    """Activate the account the token names (:func:`check_verification_link`)."""
+    user = check_verification_link(token, for_update=True)
     do_activate_proven_account(user=user)
     return user
 

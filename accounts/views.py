@@ -17,7 +17,7 @@ from django.views.i18n import set_language
 
 from core.middleware import is_login_page, same_site_referer
 
-from . import address_change, password_change, selectors, services
+from . import address_change, lockout, password_change, selectors, services, verification
 from .client_address import client_network
 from .employment import WHY_LOG_IN
 from .forms import (
@@ -31,6 +31,7 @@ from .forms import (
     SignUpForm,
 )
 from .identifiers import normalize_email
+from .landing import landing_url
 from .link_owner import answer_unless_owner
 from .models import User
 
@@ -66,8 +67,16 @@ def sign_up(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed at sign-up (:mod:`accounts.verification`): opening it shows whose account it is and a button;
+    only the button's POST activates the account, so a mail scanner that fetches the link activates nothing."""
     try:
+        if request.method == "GET":
+            person = services.check_verification_link(token)
+            return render(
+                request, "accounts/verify_confirm.html", {"masked_email": verification.masked_email(person.email)}
+            )
         user = services.do_verify_email(token=token)
     except services.AccountError as error:
         if error.code == "link_used":
@@ -80,12 +89,16 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 
 class LoginView(auth_views.LoginView):
     """Log in and stay in the language the page was in (the URL's prefix); only the profile page
-    changes the profile's language. Then on to a safe ``next``, else the dashboard."""
+    changes the profile's language. Then on to a safe ``next``, else where a log-in lands
+    (:func:`accounts.landing.landing_url`: staff the admin's index, through the second step; trainees
+    their dashboard)."""
 
     template_name = "accounts/login.html"
     form_class = EmailAuthenticationForm
     redirect_authenticated_user = True
-    next_page = "training:dashboard"
+
+    def get_default_redirect_url(self) -> str:
+        return landing_url(self.request.user)  # the person just logged in (or already, on a GET)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -166,9 +179,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        # A reset proves the address, so an account made by an import or by staff becomes usable.
+        # A reset proves the address, so an account made by an import or by staff becomes usable, and one locked
+        # after failed log-ins opens: the new password works at once (accounts.lockout).
         if form.user.email_verified_at is None:
             services.do_activate_proven_account(user=form.user)
+        lockout.do_clear_lock_out(user=form.user, actor=form.user, how="password reset through the mailed link")
         return response
 
 

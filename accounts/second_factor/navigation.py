@@ -1,12 +1,14 @@
-"""Where the second step sends a person afterwards: ``next`` when it is an address on this site, else home."""
+"""Where the second step sends a person afterwards: ``next`` when it is an address on this site, else where a
+log-in lands (:func:`accounts.landing.landing_url`: staff on the admin's index)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+
+from accounts.landing import landing_url
 
 
 def next_url(request: HttpRequest, default: str = "") -> str:
@@ -16,7 +18,8 @@ def next_url(request: HttpRequest, default: str = "") -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return resolve_url(default or settings.LOGIN_REDIRECT_URL)  # an address (pages link to it), not a URL name
+    # An address (pages link to it and the passkey script follows it), not a URL name.
+    return resolve_url(default) if default else landing_url(request.user)
 
 
 def url_with_next(name: str, next_to: str, *args: object) -> str:

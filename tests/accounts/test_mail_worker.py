@@ -29,7 +29,7 @@ def test_sign_up_and_reset_mails_are_made_and_sent_by_the_worker(client: Client)
             })  # fmt: skip
             assert wait_until(lambda: "/en/accounts/verify/" in mails_in(folder), timeout=60), "no verification mail"
             link = re.search(r"https?://testserver(/en/accounts/verify/\S+)", mails_in(folder)).group(1)
-            assert client.get(link).status_code == 200
+            assert client.post(link).status_code == 200  # the button on the link's page
             assert User.objects.get(email="queued@example.test").is_active
 
             UserFactory(email="reset-me@example.test", preferred_language="zh-hant")

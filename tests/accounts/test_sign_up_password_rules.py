@@ -41,7 +41,7 @@ def test_after_an_error_the_form_says_the_password_fields_were_emptied(client: C
 def test_a_verification_link_opened_again_says_the_address_is_verified_and_offers_the_log_in(client: Client):
     user = UserFactory(is_active=False)
     token = verification_token(user)
-    assert client.get(f"/en/accounts/verify/{token}/").status_code == 200
+    assert client.post(f"/en/accounts/verify/{token}/").status_code == 200  # the page's button
     again = client.get(f"/en/accounts/verify/{token}/")
     html = again.content.decode()
     assert "already verified" in html and 'href="/en/accounts/login/"' in html
@@ -54,7 +54,7 @@ def test_a_verification_link_opened_again_says_the_address_is_verified_and_offer
 def test_signed_in_the_used_verification_link_offers_the_dashboard(client: Client):
     user = UserFactory(is_active=False)
     token = verification_token(user)
-    client.get(f"/en/accounts/verify/{token}/")
+    client.post(f"/en/accounts/verify/{token}/")
     client.force_login(user)
     html = client.get(f"/en/accounts/verify/{token}/").content.decode()
     assert 'href="/en/dashboard/"' in html

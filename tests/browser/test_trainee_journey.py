@@ -74,6 +74,9 @@ def test_a_newcomer_signs_up_verifies_switches_language_finds_a_cohort_and_enrol
     assert f"/{lang}/accounts/verify/" in link, "the link opens in the language of the sign-up"
     page.goto(link)
     expect(page.locator("html")).to_have_attribute("lang", HTML_LANG[lang])
+    shot(page, "verify-button")
+    assert_accessible(page)
+    page.locator("#verify-form [type=submit]").click()  # opening the link activates nothing: the button does
     expect(page.locator("main a.btn-primary[href$='/accounts/login/']")).to_be_visible()
     shot(page, "verified")
     assert_accessible(page)

@@ -426,7 +426,7 @@ PUBLIC: dict[str, tuple[str, Callable[[Theirs], list[Probe]]]] = {
     ),
     "accounts:verify": (
         "the path holds a signed e-mail token, not an id; another's token is a secret we do not have",
-        lambda b: [Probe(reverse("accounts:verify", args=["not-a-token"]))],
+        lambda b: [Probe(reverse("accounts:verify", args=["not-a-token"]), method) for method in ("get", "post")],
     ),
     "accounts:employment": (
         "the path holds a signed token mailed to the person (an employer's request), not an id; another's token "

@@ -431,13 +431,13 @@ def test_a_next_that_is_no_address_leads_on_not_to_an_error():
     person = institution_admin()
     client = verified_with_app(person)
     # redirect() would take "admin" for a URL name, fail to find it and answer 500.
-    assert client.get(f"{VERIFY}?next=admin")["Location"] == "/en/"
+    assert client.get(f"{VERIFY}?next=admin")["Location"] == "/en/admin/"  # where staff land without a next
     authenticator = SoftwareAuthenticator()
     register(client, authenticator, next_url=PASSKEYS)
     passkey = WebAuthnCredential.objects.get(user=person)
     assert client.post(f"{PASSKEYS}{passkey.pk}/name/?next=admin", {"name": "Key"})["Location"] == PASSKEYS
-    # Without a next, the script is sent to an address, not to LOGIN_REDIRECT_URL's URL name.
+    # Without a next, the script is sent to an address (staff: the admin's index), not to a URL name.
     client.post("/en/accounts/logout/")
     client, _ = log_in(person.email)
     done = post_json(client, AUTH_COMPLETE, authenticator.authenticate(post_json(client, AUTH_BEGIN).json()))
-    assert done.json()["redirect_url"] == "/en/"
+    assert done.json()["redirect_url"] == "/en/admin/"

@@ -108,7 +108,8 @@ def test_an_unverified_sign_up_of_before_gets_its_link_again(client: Client, dja
     assert hers.status_code == nobodys.status_code == 200
     assert [m.to for m in mail.outbox] == [[STORED]]
     link = re.search(r"https?://testserver(/\S+)", mail.outbox[0].body).group(1)
-    assert client.get(link).status_code == 200
+    assert client.get(link).status_code == 200  # the link's page, with its button
+    assert client.post(link).status_code == 200
     late.refresh_from_db()
     assert late.is_active
 
