@@ -185,6 +185,16 @@ DETAIL_LABELS = {
     "former": gettext_lazy("previous trainee record"),
     "object_id": gettext_lazy("object id"),
     "endpoint": gettext_lazy("endpoint"),
+    "file": gettext_lazy("file"),
+    "created": gettext_lazy("new"),
+    "revised": gettext_lazy("revised"),
+    "family": gettext_lazy("question family"),
+    "old_version": gettext_lazy("previous version"),
+    "new_version": gettext_lazy("new version"),
+    "old_question_id": gettext_lazy("previous version's id"),
+    "old_correct": gettext_lazy("previous correct options"),
+    "new_correct": gettext_lazy("new correct options"),
+    "changed": gettext_lazy("fields changed"),
 }
 
 #: The kinds of change that ``detail["change"]`` names.

@@ -345,6 +345,7 @@ class AuditEvent(models.Model):
         PRIOR_LEARNING = "prior_learning", _("prior learning recorded")
         EMAIL_CHANGED = "email_changed", _("log-in e-mail address changed")
         PASSWORD_CHANGED = "password_changed", _("password changed")
+        QUESTION_REVISED = "question_revised", _("question revised")
 
     created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     action = models.CharField(_("action"), max_length=30, choices=Action.choices)

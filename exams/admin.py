@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import linebreaks
+from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -99,11 +101,18 @@ class QuestionForm(forms.ModelForm):
         values = {f: data.get(f) for f in question_bank.QUESTION_FIELDS if f != "course_id"}
         values.update(course_id=data["course"].pk if data.get("course") else None, options=options, correct=correct)
         try:
-            question_bank.check_question_data(data=values)
+            if self.instance.pk is None:
+                question_bank.check_question_data(data=values)
+            else:  # the version as stored: whether it may change so (a retired one an attempt has shown may not)
+                stored = Question.objects.get(pk=self.instance.pk)
+                question_bank.check_revise_question(question=stored, changes=values)
         except question_bank.QuestionRefused as refusal:
             # A rule about one text (an invisible control character) under its field; the others above the form.
             for field, message in refusal.problems:
                 self.add_error(field if field in self.fields else None, str(message))
+            return data
+        except ExamError as refusal:
+            self.add_error(None, str(refusal))
             return data
         # ``correct`` is the model's field, saved from the cleaned data; ``options`` is no field of the form.
         data["correct"] = correct
@@ -137,9 +146,19 @@ class SyllabusFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: The fields of a version's read-only page, its options and key as the form writes them (never the stored keys).
+READ_ONLY_QUESTION_FIELDS = [
+    "family", "version", "course", "knowledge_area", "difficulty", "question_type", "status", "text_zh", "text_en",
+    "shown_options_zh", "shown_options_en", "shown_correct", "rubric_zh", "rubric_en", "max_score",
+]  # fmt: skip
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    """Saving a version an attempt has shown makes a new version (the service decides)."""
+    """Saving a version an attempt has shown makes a new version (the service decides): whichever save button was
+    pressed, the page that follows is the new version's (or the list, or a new question's) and says so. A version a
+    later one replaced is read only: its page links the one that replaced it, and a form posted to it (a page opened
+    before) saves nothing and says why."""
 
     form = QuestionForm
     list_display = ["short_text", "version", "course", "question_type", "knowledge_area", "difficulty", "status"]
@@ -150,10 +169,63 @@ class QuestionAdmin(admin.ModelAdmin):
     readonly_fields = ["family", "version"]
     actions = ["export_csv", "export_xlsx"]
     change_list_template = "admin/exams/question/change_list.html"
+    change_form_template = "admin/exams/question/change_form.html"
 
     @admin.display(description=_("question"))
     def short_text(self, obj: Question) -> str:
         return obj.text[:80]
+
+    @admin.display(description=_("options (zh-Hant)"))
+    def shown_options_zh(self, obj: Question) -> str:
+        return mark_safe(linebreaks(imports.options_as_typed(obj.options, obj.correct, separator="\n")["options_zh"]))
+
+    @admin.display(description=_("options (English)"))
+    def shown_options_en(self, obj: Question) -> str:
+        return mark_safe(linebreaks(imports.options_as_typed(obj.options, obj.correct, separator="\n")["options_en"]))
+
+    @admin.display(description=_("correct options"))
+    def shown_correct(self, obj: Question) -> str:
+        return question_bank.correct_letters(obj.options, obj.correct)
+
+    def replaced_by(self, request: HttpRequest, obj: Question | None) -> Question | None:
+        """The version that replaced ``obj`` (``question_bank.replacing_version``), asked once a request."""
+        if obj is None or obj.pk is None:
+            return None
+        known: dict[int, Question | None] = request.__dict__.setdefault("_question_replaced_by", {})
+        if obj.pk not in known:
+            known[obj.pk] = question_bank.replacing_version(obj)
+        return known[obj.pk]
+
+    def has_change_permission(self, request: HttpRequest, obj: Question | None = None) -> bool:
+        if self.replaced_by(request, obj) is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj: Question | None = None) -> Any:
+        if self.replaced_by(request, obj) is not None:
+            return READ_ONLY_QUESTION_FIELDS
+        return super().get_fields(request, obj)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict | None = None
+    ) -> HttpResponse:
+        obj = self.get_object(request, unquote(object_id))
+        replacing = self.replaced_by(request, obj)
+        if obj is not None and replacing is not None and self.has_view_permission(request, obj):
+            if request.method == "POST":
+                # A page opened before the version was replaced: nothing is saved, and the page says why.
+                self.message_user(request, str(question_bank.replaced_refusal(obj, replacing)), messages.ERROR)
+                return redirect(request.get_full_path())
+            explanation = format_html(
+                _("This is version {old} of the question, retired: the attempts that showed it keep it as it was, and "
+                  "it can no longer be edited. Version {new} replaced it: <a href=\"{url}\">open version {new}</a>."),
+                old=obj.version, new=replacing.version, url=self._change_url(replacing),
+            )  # fmt: skip
+            extra_context = {**(extra_context or {}), "replaced_explanation": explanation}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _change_url(self, obj: Question) -> str:
+        return reverse("admin:exams_question_change", args=[obj.pk], current_app=self.admin_site.name)
 
     def save_model(self, request: HttpRequest, obj: Question, form: Any, change: bool) -> None:
         data = {f: getattr(obj, f) for f in question_bank.QUESTION_FIELDS}
@@ -161,11 +233,50 @@ class QuestionAdmin(admin.ModelAdmin):
             created = question_bank.do_create_question(data=data)
             obj.pk, obj.family, obj._state.adding = created.pk, created.family, False
             return
-        saved = question_bank.do_revise_question(question_id=obj.pk, changes=data)
+        old_version = obj.version
+        try:
+            saved = question_bank.do_revise_question(question_id=obj.pk, changes=data, by=request.user)
+        except ExamError as refusal:
+            # The form checked the same rules; only a change made meanwhile (the version was replaced or retired
+            # between the check and the lock) ends here. Nothing was saved: response_change says so.
+            request._question_refusal = refusal  # type: ignore[attr-defined]
+            return
         if saved.pk != obj.pk:
-            messages.info(request, _("An attempt has shown this version, so the change was saved as version %(v)s.")
-                          % {"v": saved.version})  # fmt: skip
-            obj.pk = saved.pk
+            request._question_new_version = (old_version, saved)  # type: ignore[attr-defined]
+            obj.pk, obj.version, obj.status = saved.pk, saved.version, saved.status
+
+    def log_change(self, request: HttpRequest, obj: Question, message: Any) -> Any:
+        if getattr(request, "_question_refusal", None) is not None:
+            return None  # nothing changed: no entry in the history
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Question) -> HttpResponse:
+        refusal = getattr(request, "_question_refusal", None)
+        if refusal is not None:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect(request.get_full_path())
+        new_version = getattr(request, "_question_new_version", None)
+        if new_version is None or IS_POPUP_VAR in request.POST:
+            return super().response_change(request, obj)
+        # Not Django's "changed successfully … you may edit it again below": that page is the old version's.
+        old, saved = new_version
+        url = self._change_url(saved)
+        message = format_html(
+            _("An attempt has shown version {old} of this question, so your change was saved as version {new}, "
+              "<a href=\"{url}\">{question}</a>, and version {old} was retired: the attempts keep it as they showed "
+              "it."),
+            old=old, new=saved.version, url=url, question=saved,
+        )  # fmt: skip
+        if "_continue" in request.POST:
+            message = format_html("{} {}", message, _("You may edit version {new} below.").format(new=saved.version))
+        self.message_user(request, message, messages.SUCCESS)
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        if "_continue" in request.POST:
+            return redirect(add_preserved_filters(preserved, url))
+        if "_addanother" in request.POST:
+            add = reverse("admin:exams_question_add", current_app=self.admin_site.name)
+            return redirect(add_preserved_filters(preserved, add))
+        return self.response_post_save_change(request, obj)
 
     def get_urls(self) -> list[URLPattern]:
         return [path("import/", self.admin_site.admin_view(self.import_view), name="exams_question_import"),
@@ -197,7 +308,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 errors = [(0, str(_("The file could not be read as CSV or XLSX.")))]
             else:
                 try:
-                    report = imports.import_questions(dataset)
+                    report = imports.import_questions(dataset, by=request.user, file_name=upload.name)
                 except imports.ImportRefused as refused:
                     errors, rows = refused.errors, refused.rows
                 else:

@@ -38,12 +38,16 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from accounts import audit
 from accounts.identifiers import normalize_code
 from accounts.imports.reader import row_number
 from accounts.imports.results import RowProblem, file_cells
 from accounts.imports.templates import ColumnGuide
+from accounts.models import User
 from accounts.spreadsheets import header_label
 from core.errors import DomainError
 from core.numbers import plain_number
@@ -65,6 +69,9 @@ IMPORT_HEADERS = [header for header in HEADERS if header != "version"]
 REQUIRED_HEADERS = ["course", "knowledge_area", "difficulty", "type", "text_zh", "text_en"]
 #: The question field each column fills, for the column's name on the page ("類型 (type)").
 COLUMN_FIELDS = {"type": "question_type", "options_zh": "options", "options_en": "options"}
+#: The columns that fill one field in two languages, named as the question's page names them ("選項（繁體中文）
+#: (options_zh)", as "題文（繁體中文） (text_zh)" reads).
+COLUMN_NAMES = {"options_zh": gettext_lazy("options (zh-Hant)"), "options_en": gettext_lazy("options (English)")}
 #: What the export writes between options, or a line break where an option holds a ``|`` (:func:`separator_for`).
 SEPARATOR = " | "
 #: A cell of more than one line holds one option a line (a ``|`` in it is the option's); one of one line holds
@@ -104,6 +111,8 @@ def export_questions(questions: QuerySet[Question]) -> tablib.Dataset:
 
 def column_label(header: str) -> str:
     """A column for people: the question field's name, then the header ("類型 (type)")."""
+    if header in COLUMN_NAMES:
+        return f"{capfirst(str(COLUMN_NAMES[header]))} ({header})"
     return header_label(Question, COLUMN_FIELDS.get(header, header), header)
 
 
@@ -404,8 +413,10 @@ def _row_problem(number: int, row: dict[str, Any], refusals: list[tuple[str, str
     )
 
 
-def import_questions(dataset: tablib.Dataset) -> ImportReport:
-    """Create or revise every row, or nothing: any row error rolls back all and is reported."""
+def import_questions(dataset: tablib.Dataset, *, by: User | None = None, file_name: str = "") -> ImportReport:
+    """Create or revise every row, or nothing: any row error rolls back all and is reported. An import is recorded
+    in the audit trail, in its transaction: who (``by``, else whoever the request is from), the file's name, its
+    rows and how many questions it made and revised."""
     report = ImportReport()
     missing = [column for column in REQUIRED_HEADERS if column not in (dataset.headers or [])]
     if missing:
@@ -443,7 +454,7 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                     data["options"], data["correct"] = with_stored_keys(
                         (live.options, live.correct), data["options"], data["correct"]
                     )
-                    question_bank.do_revise_question(question_id=live.pk, changes=data)
+                    question_bank.do_revise_question(question_id=live.pk, changes=data, by=by)
                     report.revised += 1
                 else:
                     question_bank.do_create_question(data=data)
@@ -460,4 +471,13 @@ def import_questions(dataset: tablib.Dataset) -> ImportReport:
                 rows.append(_row_problem(number, row, refusals))
         if report.errors:
             raise ImportRefused(report.errors, rows)
+        audit.record(
+            audit.Action.ADMIN_IMPORT,
+            actor=by,
+            summary=f"{file_name or 'questions'}: {report.created} new questions, {report.revised} revised",
+            detail={
+                "model": Question._meta.label, "file": file_name, "rows": len(dataset), "created": report.created,
+                "revised": report.revised,
+            },
+        )  # fmt: skip
     return report

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit
+from accounts.models import User
 from core.text_rules import refuse_control_characters_in_text
 from courses.knowledge import KnowledgeArea
 
@@ -171,6 +173,60 @@ def question_was_shown(question_id: int) -> bool:
     return AttemptQuestion.objects.filter(question_id=question_id).exists()
 
 
+def replacing_version(question: Question) -> Question | None:
+    """The version of ``question``'s family that replaced it (its live version, else its latest), or None when
+    ``question`` is its family's latest version. A replaced version stays as attempts showed it: it is not edited."""
+    family = Question.objects.filter(family=question.family)
+    if not family.filter(version__gt=question.version).exists():
+        return None
+    return family.exclude(status=Question.Status.RETIRED).first() or family.order_by("-version").first()
+
+
+def replaced_refusal(question: Question, replacing: Question) -> ExamError:
+    """The refusal of a change to ``question``, which the version ``replacing`` replaced."""
+    return ExamError(
+        "replaced",
+        _("Version %(old)s of this question was replaced by version %(new)s and can no longer be edited: nothing was "
+          "saved.") % {"old": question.version, "new": replacing.version},
+    )  # fmt: skip
+
+
+def correct_letters(options: list[Any], correct: list[Any]) -> str:
+    """The correct options by the letter of their place (A the first), as the admin form and the import write them."""
+    letters = {
+        option.get("key"): letter
+        for letter, option in zip(string.ascii_uppercase, options, strict=False)
+        if isinstance(option, dict)
+    }
+    return ",".join(letters.get(key, str(key)) for key in correct)
+
+
+def _revision(question: Question, changes: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The question's fields with ``changes`` laid over them, and the names of those that change."""
+    current = {field: getattr(question, field) for field in QUESTION_FIELDS}
+    merged = {**current, **{k: v for k, v in changes.items() if k in QUESTION_FIELDS}}
+    return merged, [field for field in QUESTION_FIELDS if merged[field] != current[field]]
+
+
+def check_revise_question(*, question: Question, changes: Mapping[str, Any]) -> None:
+    """Whether ``changes`` may be saved to ``question`` as stored: the question bank's rules
+    (``check_question_data``, a ``QuestionRefused``), then a version's own (an ``ExamError``): a version a later one
+    replaced is not edited, and a retired version an attempt has shown changes only by being brought back."""
+    merged, changed = _revision(question, changes)
+    check_question_data(data=merged)
+    if not changed:
+        return
+    replacing = replacing_version(question)
+    if replacing is not None:
+        raise replaced_refusal(question, replacing)
+    if (
+        question.status == Question.Status.RETIRED
+        and merged["status"] == Question.Status.RETIRED
+        and question_was_shown(question.pk)
+    ):
+        raise ExamError("retired", _("A retired version that an attempt has shown cannot be edited."))
+
+
 @transaction.atomic
 def do_create_question(*, data: Mapping[str, Any]) -> Question:
     check_question_data(data=data)
@@ -178,31 +234,45 @@ def do_create_question(*, data: Mapping[str, Any]) -> Question:
 
 
 @transaction.atomic
-def do_revise_question(*, question_id: int, changes: Mapping[str, Any]) -> Question:
+def do_revise_question(*, question_id: int, changes: Mapping[str, Any], by: User | None = None) -> Question:
     """Apply ``changes``; a version an attempt has shown stays as it was and a new version is made.
 
     Locks the question row. Returns the row that now carries the changes (the same row when no
-    attempt has shown it, else version + 1 of the family; the old version is retired).
+    attempt has shown it, else version + 1 of the family; the old version is retired). A new version, or a new
+    answer key, is recorded in the audit trail (``by``, else whoever the request is from).
     """
     question = Question.objects.select_for_update().get(pk=question_id)
-    current = {field: getattr(question, field) for field in QUESTION_FIELDS}
-    merged = {**current, **{k: v for k, v in changes.items() if k in QUESTION_FIELDS}}
-    check_question_data(data=merged)
-    changed = [field for field in QUESTION_FIELDS if merged[field] != current[field]]
+    check_revise_question(question=question, changes=changes)
+    merged, changed = _revision(question, changes)
     if not changed:
         return question
-    if not question_was_shown(question.pk):
+    if not question_was_shown(question.pk) or changed == ["status"]:
+        # Not shown: nothing a trainee saw changes. Retiring or activating does not change what a trainee saw.
+        old_correct = correct_letters(question.options, question.correct)
         for field in changed:
             setattr(question, field, merged[field])
         question.save(update_fields=changed)
+        if "correct" in changed:
+            _record_revision(question, question, old_correct, changed, by)
         return question
-    if question.status == Question.Status.RETIRED and merged["status"] == Question.Status.RETIRED:
-        raise ExamError("retired", _("A retired version that an attempt has shown cannot be edited."))
-    if changed == ["status"]:
-        # Retiring or activating does not change what a trainee saw.
-        question.status = merged["status"]
-        question.save(update_fields=["status"])
-        return question
+    old_correct = correct_letters(question.options, question.correct)
     question.status = Question.Status.RETIRED
     question.save(update_fields=["status"])
-    return Question.objects.create(family=question.family, version=question.version + 1, **merged)
+    revised = Question.objects.create(family=question.family, version=question.version + 1, **merged)
+    _record_revision(question, revised, old_correct, changed, by)
+    return revised
+
+
+def _record_revision(old: Question, new: Question, old_correct: str, changed: list[str], by: User | None) -> None:
+    audit.record(
+        audit.Action.QUESTION_REVISED,
+        actor=by,
+        target=new,
+        summary=f"question {old.family}: version {old.version} -> {new.version}; "
+        f"correct {old_correct} -> {correct_letters(new.options, new.correct)}",
+        detail={
+            "family": str(old.family), "old_version": old.version, "new_version": new.version,
+            "old_question_id": old.pk, "old_correct": old_correct,
+            "new_correct": correct_letters(new.options, new.correct), "changed": changed,
+        },
+    )  # fmt: skip
