@@ -16,7 +16,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from core.numbers import plain_number
 from core.times import local_with_offset
@@ -296,7 +296,8 @@ def describe(event: AuditEvent) -> str:
         rows = detail.get("rows", len(detail["numbers"]) if isinstance(detail.get("numbers"), list) else None)
         if rows is None:
             return what
-        return _("%(what)s, %(rows)s rows") % {"what": what, "rows": rows}
+        words = ngettext("%(what)s, %(rows)s row", "%(what)s, %(rows)s rows", int(rows))
+        return words % {"what": what, "rows": rows}
     if action == Action.API_CLIENT_CHANGED:
         change = str(CHANGES.get(detail.get("change", ""), detail.get("change", "")))
         if "scopes" in detail:

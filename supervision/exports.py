@@ -29,6 +29,9 @@ from .tables import Table
 # Who is listed in a cohort's exports: everyone admitted, and those who withdrew after admission.
 LISTED = Q(state__in=Enrolment.ADMITTED_STATES) | Q(state=Enrolment.State.WITHDRAWN, teaching_hours_owed__isnull=False)
 
+# A score as stored (CourseResult.percent, two places): SQLite's MAX returns 78.95 as 78.9500000000000.
+PERCENT_PLACES = Decimal("0.01")
+
 
 def cohorts_of(viewer: Viewer) -> QuerySet[Cohort]:
     """The cohorts the viewer may export: their institution's (or, for the office, every one or the one chosen)."""
@@ -105,12 +108,16 @@ def cohort_results(cohort: Cohort) -> Table:
         for course in courses:
             result = best.get((e.trainee_id, course.pk))
             cells += [
-                "" if result is None else result["score"],
+                "" if result is None else _percent(result["score"]),
                 "" if result is None else (_("yes") if result["passes"] else _("no")),
                 attempts[(e.trainee_id, course.pk)],
             ]
         rows.append(cells)
     return Table("results", _("Results of %(cohort)s") % {"cohort": cohort.name}, columns, rows, source=CourseResult)
+
+
+def _percent(value: Decimal) -> Decimal:
+    return value.quantize(PERCENT_PLACES)
 
 
 def cohort_progress(cohort: Cohort) -> Table:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from html import escape
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -68,7 +69,7 @@ def table_html(table: Any, query_prefix: str = "") -> SafeString:
 
     prefix = escape(query_prefix)
     name = cell(table.name)
-    head = "".join(f'<th scope="col">{cell(column)}</th>' for column in table.columns)
+    head = head_html(table.columns)
     if table.rows:
         body = table.body
     else:
@@ -81,11 +82,36 @@ def table_html(table: Any, query_prefix: str = "") -> SafeString:
         f'        <a href="?{prefix}download={name}&amp;format=csv">CSV</a> ·\n'
         f'        <a href="?{prefix}download={name}&amp;format=xlsx">XLSX</a></span>\n'
         "    </caption>\n"
-        f"    <thead><tr>{head}</tr></thead>\n"
+        f"    {head}\n"
         f"    <tbody>{body}</tbody>\n"
         "  </table>\n"
         "</div>\n"
     )
+
+
+def heading_html(column: Any) -> str:
+    """A column's heading: its text, or its short form with the text as its title (``tables.Heading``)."""
+    short = getattr(column, "short", None)
+    if short is None:
+        return cell(column)
+    return f'<abbr title="{cell(column.text)}">{cell(short)}</abbr>'
+
+
+def head_html(columns: Sequence[Any]) -> str:
+    """The table's head: a row of headings, or two where columns have a ``group`` (``tables.Heading``):
+    each group's heading over its columns, the headings of columns of no group over both rows."""
+    runs = [(group, list(run)) for group, run in groupby(columns, key=lambda c: getattr(c, "group", None))]
+    if all(group is None for group, _run in runs):
+        return "<thead><tr>" + "".join(f'<th scope="col">{heading_html(c)}</th>' for c in columns) + "</tr></thead>"
+    spans, top, below = [], [], []
+    for group, run in runs:
+        spans.append(f'<colgroup span="{len(run)}"></colgroup>')
+        if group is None:
+            top.extend(f'<th scope="col" rowspan="2">{heading_html(c)}</th>' for c in run)
+        else:
+            top.append(f'<th scope="colgroup" colspan="{len(run)}">{cell(group)}</th>')
+            below.extend(f'<th scope="col">{heading_html(c)}</th>' for c in run)
+    return f"{''.join(spans)}<thead><tr>{''.join(top)}</tr><tr>{''.join(below)}</tr></thead>"
 
 
 def chart_html(chart: Any, chart_id: str) -> SafeString:

@@ -147,6 +147,6 @@ def do_record_export(
         audit.Action.ADMIN_EXPORT,
         target=cohort or paper,
         institution=institution_id,
-        summary=f"{filename}.{fmt}: {rows} rows",
+        summary=f"{filename}.{fmt}: {rows} {'row' if rows == 1 else 'rows'}",  # in English, as every summary
         detail=detail,
     )

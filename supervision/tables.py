@@ -3,14 +3,17 @@
 Every chart of the supervision area is drawn from a :class:`Table`, so what a reader sees, what
 they download and what the chart shows are the same numbers. Every download of the area, a page's
 table or a cohort's export, goes through :func:`download`: ``accounts.spreadsheets`` (formula-safe)
-and a line in the audit trail.
+and a line in the audit trail. A CSV writes a number as the page does (an XLSX keeps numbers); a table
+gives its numbers the places it means (a score as stored, never the fifteen digits of SQLite's MAX).
 """
 
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import tablib
@@ -31,6 +34,21 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "xlsx")
 
 
+@dataclass(frozen=True)
+class Heading:
+    """A column's heading where the page is short of room: ``text`` in the downloads and as the title
+    (``<abbr>``) of ``short`` on the page; ``group`` a heading the page writes once above this column
+    and its neighbours of the same group ("Completion" over "Admitted", "Completed", "%"…). It reads
+    as its ``text`` wherever a heading is a string."""
+
+    text: str | Promise
+    short: str | Promise | None = None
+    group: str | Promise | None = None
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+
 @dataclass
 class Table:
     """``name`` is the table's key in a download link (``?download=<name>&format=csv``); ``source``
@@ -42,7 +60,7 @@ class Table:
 
     name: str
     title: str | Promise
-    columns: Sequence[str | Promise]
+    columns: Sequence[str | Promise | Heading]
     rows: list[Sequence[Any]] = field(default_factory=list)
     source: type[models.Model] = field(kw_only=True)
     paper: ExamPaper | None = field(default=None, kw_only=True)
@@ -55,10 +73,12 @@ class Table:
         costs a template loop far more than the rest of the page."""
         return rows_html(self.rows)
 
-    def dataset(self) -> tablib.Dataset:
+    def dataset(self, fmt: str = "xlsx") -> tablib.Dataset:
+        """The rows for a file of ``fmt``: numbers stay numbers in an XLSX, a CSV has their text."""
+        write = _csv_cell if fmt == "csv" else _cell
         data = tablib.Dataset(headers=[str(c) for c in self.columns])
         for row in self.rows:
-            data.append([_cell(value) for value in row])
+            data.append([write(value) for value in row])
         return data
 
 
@@ -66,6 +86,17 @@ def _cell(value: Any) -> Any:
     if isinstance(value, Promise):
         return str(value)
     return value
+
+
+def _csv_cell(value: Any) -> Any:
+    """A number as the page writes it (``html.cell``: Django's ``localize``), which a CSV writer would
+    not: a Decimal in its digits, never an exponent (``9.4E+3`` is ``9400``), nor is a float (``1e-05``
+    is ``0.00001``). The digits are the value's own: a figure rounds or quantizes its values itself."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value, "f")
+    if isinstance(value, float) and math.isfinite(value) and "e" in repr(value):
+        return format(Decimal(repr(value)), "f")
+    return _cell(value)
 
 
 def requested_format(request: HttpRequest) -> str:
@@ -103,7 +134,7 @@ def download(
     written once the file is: a table that fails to write is no export). ``report``: the page (its
     URL name) whose table this is; ``cohort``, ``period``, ``institution_id`` as the trail takes them,
     and the table's paper and filters."""
-    dataset = table.dataset()
+    dataset = table.dataset(fmt)
     response = spreadsheet_response(dataset, fmt, filename)
     services.do_record_export(
         model=table.source._meta.label,

@@ -145,10 +145,15 @@ def _paper_tables(
         national=True,
     )
     filters = {"flagged": True} if flagged_only else {}  # the question versions (and options) the page shows
+    # A download has every row, the page a page. A download's rows also carry the question version's id and
+    # family (to find it in the question bank) and their whole texts, which the page shortens.
+    downloading = request.GET.get("download") in ("items", "options")
+    identity = [_("Question ID"), _("Question family")] if downloading else []
     items_table = Table(
         "items",
         _("Question versions"),
         [
+            *identity,
             _("Question"),
             _("Version"),
             _("Type"),
@@ -170,6 +175,7 @@ def _paper_tables(
         "options",
         _("Options"),
         [
+            *identity,
             _("Question"),
             _("Version"),
             _("Option"),
@@ -193,7 +199,7 @@ def _paper_tables(
         *figures.ITEM_COLUMNS, text=F("question__text_en" if language == "en" else "question__text_zh")
     )
     page = None
-    if request.GET.get("download") not in ("items", "options"):  # a download has every row, the page a page
+    if not downloading:
         page = Paginator(shown, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
         shown = page.object_list
     question_admin_url = url_pattern("admin:exams_question_change")
@@ -206,9 +212,11 @@ def _paper_tables(
         responses = row["responses"]
         ok = figures.enough(responses)
         flags = [rules[code] for code in row["flags"] if code in rules]
-        text = _short(row["text"])
+        text = row["text"] if downloading else _short(row["text"])
         version = row["question__version"]
+        question = [row["question_id"], str(row["question__family"])] if downloading else []
         cells = [
+            *question,
             text,
             version,
             type_labels.get(row["question__question_type"], row["question__question_type"]),
@@ -226,11 +234,13 @@ def _paper_tables(
         texts = row["question__options"] or []
         for position, is_key, chosen, choice_rate, discrimination, upper, lower in options_of.get(row["id"], ()):
             raw = texts[position] if position < len(texts) else {}
+            option_text = _option_text(raw, language)
             option_cells = [
+                *question,
                 text,
                 version,
                 _letter(position),
-                _short(_option_text(raw, language), 60),
+                option_text if downloading else _short(option_text, 60),
                 yes if is_key else "",
                 chosen,
                 _r(choice_rate) if ok else None,

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
@@ -38,7 +38,7 @@ from .forms import ExpiringForm
 from .html import cell
 from .names import cohort_name, course_label, month_label, with_names
 from .pages import Figures, cached_content, figure_page, render_page
-from .tables import Table, download, requested_format
+from .tables import Heading, Table, download, requested_format
 
 MAX_BARS = 30  # a chart shows at most this many bars (the largest); its table has every row
 
@@ -94,10 +94,16 @@ def _rate_columns(rate: str) -> list[str]:
     return [rate, _("95 % interval, low (%)"), _("95 % interval, high (%)")]
 
 
+def _pairs_column() -> str:
+    """The heading of a pass rate's count, which is not of people: a trainee counts once for each course
+    whose paper they sat (six courses, six pairs)."""
+    return _("Trainee–course pairs")
+
+
 def _pass_rate_columns(first: str) -> list[str]:
     return [
         first,
-        _("Trainees who sat"),
+        _pairs_column(),
         _("Passed at the first attempt"),
         *_rate_columns(_("First-attempt pass rate (%)")),
         _("Passed (any attempt)"),
@@ -190,14 +196,17 @@ pass_rates_page = figure_page(
 
 
 def _hours_rows(t: training.TrainingTotals) -> list[Sequence[Any]]:
+    """A row a mode of teaching (hours done: no mode owes hours of its own, so no share of them), then
+    teaching in every mode and exam preparation with their hours owed and the share done."""
+
     def share(done: Decimal, owed: Decimal) -> Any:
         return round(float(100 * done / owed), 1) if owed else ""
 
     teaching_done = t.done["face_to_face"] + t.done["remote"] + t.done["self_study"]
     return [
-        [_("Face-to-face"), t.done["face_to_face"], "", share(t.done["face_to_face"], t.owed["teaching"])],
-        [_("Remote learning"), t.done["remote"], "", share(t.done["remote"], t.owed["teaching"])],
-        [_("Self-study (confirmed)"), t.done["self_study"], "", share(t.done["self_study"], t.owed["teaching"])],
+        [_("Face-to-face"), t.done["face_to_face"], "", ""],
+        [_("Remote learning"), t.done["remote"], "", ""],
+        [_("Self-study (confirmed)"), t.done["self_study"], "", ""],
         [_("Teaching, every mode"), teaching_done, t.owed["teaching"], share(teaching_done, t.owed["teaching"])],
         [
             _("Exam preparation"),
@@ -392,6 +401,22 @@ exams_page = figure_page(
 # --- institutions side by side (the program office) ---------------------------------------------------
 
 
+def _grouped(group: str, *headings: tuple[str, str | None]) -> list[Heading]:
+    """Columns under one heading on the page: each (its heading in the downloads, its short one below
+    the group's on the page, None for the same)."""
+    return [Heading(text, short, group=group) for text, short in headings]
+
+
+def _rate_headings(rate: str) -> list[tuple[str, str | None]]:
+    """A rate's columns under a group's heading: "%" and its interval's bounds, "low" and "high"."""
+    low, high = _rate_columns(rate)[1:]
+    return [
+        (rate, "%"),
+        (low, pgettext("bound of a 95 % interval", "low")),
+        (high, pgettext("bound of a 95 % interval", "high")),
+    ]
+
+
 def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
     scope = _scope(viewer)
     rates = {r.key: r for r in pass_rates.by(scope, "institution")}
@@ -429,16 +454,28 @@ def _institutions(request: HttpRequest, viewer: Viewer) -> Figures:
         _("Institutions side by side"),
         [
             _("Institution"),
-            _("Trainees who sat"),
-            *_rate_columns(_("First-attempt pass rate (%)")),
-            _("Admitted"),
-            _("Completed"),
-            *_rate_columns(_("Completion rate (%)")),
-            _("Essays waiting"),
-            _("Past the service level"),
-            _("Oldest waits (days)"),
-            _("Authorized until"),
-            _("Days of authorization left"),
+            *_grouped(
+                _("First-attempt pass rate"),
+                (_pairs_column(), None),
+                *_rate_headings(_("First-attempt pass rate (%)")),
+            ),
+            *_grouped(
+                _("Completion"),
+                (_("Enrolments admitted"), _("Admitted")),
+                (_("Enrolments completed"), _("Completed")),
+                *_rate_headings(_("Completion rate (%)")),
+            ),
+            *_grouped(
+                _("Essays waiting"),
+                (_("Essays waiting"), _("All")),
+                (_("Past the service level"), _("Overdue")),
+                (_("Oldest waits (days)"), _("Oldest (days)")),
+            ),
+            *_grouped(
+                _("Authorization"),
+                (_("Authorized until"), _("Until")),
+                (_("Days of authorization left"), _("Days left")),
+            ),
         ],
         rows,
         source=Institution,  # one row per institution, read from the pass-rate, training and backlog figures

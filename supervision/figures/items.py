@@ -546,6 +546,7 @@ ITEM_COLUMNS = (
     "discrimination",
     "upper_lower",
     "flags",
+    "question__family",
     "question__version",
     "question__question_type",
     "question__options",

@@ -184,7 +184,7 @@ def quarter_label(start: datetime.date) -> str:
 
 
 def by_cohort(scope: Scope, largest: int | None = None) -> tuple[list[PassRateRow], int]:
-    """The pass rates by cohort — only the ``largest`` by trainees who sat, when given (every cohort
+    """The pass rates by cohort — only the ``largest`` by trainee–course pairs, when given (every cohort
     of the country is thousands, and naming each is most of the page's time) — and how many there are.
 
     With ``largest`` the database picks them (ties to the earlier cohort) and counts the cohorts: three

@@ -182,7 +182,7 @@ def _download_each_table(client, user, page: str, query: dict, institution_id) -
                 "format": fmt,
                 "rows": rows,
             }
-            assert event.summary == f"{page}-{name}.{fmt}: {rows} rows" and event.request_id
+            assert event.summary == f"{page}-{name}.{fmt}: {rows} {'row' if rows == 1 else 'rows'}" and event.request_id
             downloads += 1
     return downloads
 
@@ -250,3 +250,14 @@ def test_a_report_download_keeps_a_formula_as_text(world, program_office, other_
         (cell,) = [c for c in cells if c.value == planted]
         assert (cell.data_type, cell.quotePrefix) == ("s", True), (page, name)
         assert not any(c.data_type == "f" for row in sheet.iter_rows() for c in row)
+
+
+def test_a_one_row_export_reads_one_row_in_the_trail(world, program_office):
+    AuditEvent.objects.all().delete()
+    response = en(logged_in(program_office), url("pass_rates"), {"download": "total", "format": "csv"})
+    assert row_count(response) == 1
+    (event,) = exports()
+    with translation.override("en"):
+        assert audit.describe(event) == "pass-rate figures, 1 row"
+    with translation.override("zh-hant"):
+        assert "1" in audit.describe(event) and "rows" not in audit.describe(event)

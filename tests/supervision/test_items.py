@@ -248,11 +248,11 @@ def test_the_exports_have_the_numbers_of_the_page(sat, program_office, fmt):
     for row in shown:
         for value in row[3:9]:
             assert f"<td>{value or '—'}</td>" in html
-    header, *rows = _download(client, "items", fmt, paper)
-    assert header[6:9] == ["Facility", "Discrimination", "Upper–lower index"]
-    assert [_numbers(row[3:9]) for row in rows] == [_numbers(row[3:9]) for row in shown]
+    header, *rows = _download(client, "items", fmt, paper)  # the page's columns after the question's id and family
+    assert header[8:11] == ["Facility", "Discrimination", "Upper–lower index"]
+    assert [_numbers(row[5:11]) for row in rows] == [_numbers(row[3:9]) for row in shown]
     for row, stats in zip(rows, figures.item_statistics(paper_id=paper.pk), strict=True):
-        assert float(row[6]) == round(stats.facility, 3) and float(row[7]) == round(stats.discrimination, 3)
+        assert float(row[8]) == round(stats.facility, 3) and float(row[9]) == round(stats.discrimination, 3)
     header, *scores = _download(client, "scores", fmt, paper)
     assert [int(r[1]) for r in scores] == PaperStatistic.objects.get(paper=paper).histogram
     assert len(_download(client, "options", fmt, paper)) == 1 + 5 * 4
