@@ -16,7 +16,8 @@ through :func:`vet_url` and then :func:`post`:
   while TLS still sends the name (SNI) and verifies the certificate for it; it follows no
   redirect and ignores proxy variables of the environment (a proxy would resolve the name again).
 
-:func:`resolve` is the one DNS lookup; tests replace it to make any name resolve anywhere.
+:func:`check_url` is the part of :func:`vet_url` that needs no DNS (what the URL itself says); :func:`resolve` is
+the one DNS lookup; tests replace it to make any name resolve anywhere.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import contextlib
 import ipaddress
 import re
 import socket
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -65,6 +67,17 @@ class VettedUrl:
     host: str  # ASCII (IDNA) form, without brackets
     port: int
     addresses: tuple[IPAddress, ...]
+
+
+@dataclass(frozen=True)
+class CheckedUrl:
+    """A URL that passed :func:`check_url`: not yet looked up, so not one to call."""
+
+    url: str
+    scheme: str
+    host: str  # ASCII (IDNA) form, without brackets
+    port: int
+    literal: IPAddress | None  # the host is this address (judged already), or None for a host name
 
 
 # Ranges that are not public but that some Python versions' ``is_global`` tables leave out.
@@ -136,11 +149,11 @@ def _ascii_host(raw: str) -> str:
     return host.lower()
 
 
-def vet_url(url: str, *, allow_http: bool = False, allow_private: bool = False) -> VettedUrl:
-    """Check ``url`` and resolve its host; raise :class:`OutboundRefused` with a translated message.
-
-    ``allow_http`` lets plain ``http`` through; ``allow_private`` lets non-public addresses through
-    (a developer's or a test's local receiver). Both are off in production.
+def check_url(url: str, *, allow_http: bool = False, allow_private: bool = False) -> CheckedUrl:
+    """What :func:`vet_url` refuses in the URL itself, before any DNS look-up: its scheme, a user name or password,
+    a host that is no host name (a number such as ``2130706433``, a bad IDNA name), its port, and a host that is a
+    literal address (judged as :func:`vet_url` judges every address); raises :class:`OutboundRefused` with a
+    translated message. The arguments are :func:`vet_url`'s.
     """
     try:
         parts = urlsplit(url.strip())
@@ -171,8 +184,22 @@ def vet_url(url: str, *, allow_http: bool = False, allow_private: bool = False) 
     if literal is None and _NUMBER.match(host.rsplit(".", 1)[-1]):
         # 2130706433, 0x7f.1, 127.1, 0177.0.0.1: inet_aton reads these as addresses; no DNS name ends in a number.
         raise OutboundRefused("host", _("The URL's host is not a valid host name."))
-    if literal is not None:
-        addresses: list[IPAddress] = [literal]
+    if literal is not None and not allow_private:
+        _refuse_non_public([literal])
+    return CheckedUrl(url=url.strip(), scheme=scheme, host=host, port=port, literal=literal)
+
+
+def vet_url(url: str, *, allow_http: bool = False, allow_private: bool = False) -> VettedUrl:
+    """Check ``url`` (:func:`check_url`) and resolve its host; raise :class:`OutboundRefused` with a translated
+    message.
+
+    ``allow_http`` lets plain ``http`` through; ``allow_private`` lets non-public addresses through
+    (a developer's or a test's local receiver). Both are off in production.
+    """
+    checked = check_url(url, allow_http=allow_http, allow_private=allow_private)
+    host, port = checked.host, checked.port
+    if checked.literal is not None:
+        addresses: list[IPAddress] = [checked.literal]
     else:
         try:
             addresses = resolve(host, port)
@@ -180,16 +207,21 @@ def vet_url(url: str, *, allow_http: bool = False, allow_private: bool = False) 
             addresses = []
         if not addresses:
             raise OutboundRefused("unresolvable", _("The URL's host %(host)s could not be resolved.") % {"host": host})
-    if not allow_private:
-        for address in addresses:
-            kind = address_kind(address)
-            if kind is not None:
-                raise OutboundRefused(
-                    "address",
-                    _("The URL's host leads to %(address)s (%(kind)s); only public addresses are allowed.")
-                    % {"address": address, "kind": KINDS[kind]},
-                )
-    return VettedUrl(url=url.strip(), scheme=scheme, host=host, port=port, addresses=tuple(addresses))
+        if not allow_private:
+            _refuse_non_public(addresses)
+    return VettedUrl(url=checked.url, scheme=checked.scheme, host=host, port=port, addresses=tuple(addresses))
+
+
+def _refuse_non_public(addresses: Iterable[IPAddress]) -> None:
+    """Raise ``address`` for the first of ``addresses`` that is not public."""
+    for address in addresses:
+        kind = address_kind(address)
+        if kind is not None:
+            raise OutboundRefused(
+                "address",
+                _("The URL's host leads to %(address)s (%(kind)s); only public addresses are allowed.")
+                % {"address": address, "kind": KINDS[kind]},
+            )
 
 
 # --- connecting to the vetted address -------------------------------------------------------

@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -50,6 +51,13 @@ CONTENT_TYPES = {
 #: What a CSV file the portal hands out begins with: the byte order mark, without which Excel reads UTF-8 as
 #: the machine's code page (Big5 on a Taiwanese Windows) and garbles every Chinese name. Our imports read it.
 CSV_FILE_START = "\N{BYTE ORDER MARK}"
+
+#: An XLSX column's width, in widths of a digit (Excel's unit): its widest cell's text and a margin, at least
+#: :data:`MIN_COLUMN_WIDTH` and at most :data:`MAX_COLUMN_WIDTH` (30 Chinese characters or 60 letters; a longer
+#: text is cut off at the column's edge, the sheet stays readable).
+COLUMN_MARGIN = 2
+MIN_COLUMN_WIDTH = 8
+MAX_COLUMN_WIDTH = 60
 
 # What XML 1.0 cannot hold (control characters but tab and line ends, surrogates, U+FFFE/U+FFFF).
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -81,6 +89,22 @@ def read_csv_cell(value: Any) -> Any:
 def xlsx_text(text: str) -> str:
     """What an XLSX string cell holds of ``text``: XML's characters, line ends as line feeds."""
     return _NOT_IN_XML.sub("\N{REPLACEMENT CHARACTER}", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def display_width(text: str) -> int:
+    """How many digit widths ``text`` takes in a spreadsheet's cell: a wide or full-width character (Chinese,
+    Japanese, Korean, full-width forms: East Asian width W or F) two, a combining mark none, any other one."""
+    return sum(
+        2 if unicodedata.east_asian_width(char) in ("W", "F") else 0 if unicodedata.combining(char) else 1
+        for char in text
+    )
+
+
+def column_width(values: Iterable[Any]) -> int:
+    """The width of a column holding ``values`` (None for an empty cell): its widest text, by :func:`display_width`,
+    with the margin, within the bounds."""
+    widest = max((display_width(str(value)) for value in values if value is not None), default=0)
+    return min(max(widest + COLUMN_MARGIN, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH)
 
 
 def _rows(dataset: tablib.Dataset) -> Iterable[Sequence[Any]]:
@@ -128,9 +152,8 @@ def write_xlsx(dataset: tablib.Dataset, *, text_columns: bool = False) -> bytes:
     if dataset.headers:
         sheet.freeze_panes = "A2"
     for column, cells in enumerate(sheet.iter_cols(values_only=True), start=1):
-        longest = max((len(str(value)) for value in cells if value is not None), default=0)
         dimension = sheet.column_dimensions[get_column_letter(column)]
-        dimension.width = min(max(longest + 2, 8), 60)
+        dimension.width = column_width(cells)
         if text_columns:
             dimension.number_format = "@"  # Excel's Text
     stream = io.BytesIO()

@@ -68,7 +68,7 @@ IMPORT_HEADERS = [header for header in HEADERS if header != "version"]
 #: left out (empty).
 REQUIRED_HEADERS = ["course", "knowledge_area", "difficulty", "type", "text_zh", "text_en"]
 #: The question field each column fills, for the column's name on the page ("類型 (type)").
-COLUMN_FIELDS = {"type": "question_type", "options_zh": "options", "options_en": "options"}
+COLUMN_FIELDS = {"type": "question_type"}
 #: The columns that fill one field in two languages, named as the question's page names them ("選項（繁體中文）
 #: (options_zh)", as "題文（繁體中文） (text_zh)" reads).
 COLUMN_NAMES = {"options_zh": gettext_lazy("options (zh-Hant)"), "options_en": gettext_lazy("options (English)")}

@@ -66,7 +66,7 @@ def hr_message(code: str, *, cohort: Cohort, enrolment: Enrolment | None = None)
         "curriculum": cohort.curriculum,
         "opens_at": timezone.localtime(cohort.enrolment_opens_at).isoformat(timespec="seconds"),
         "closes_at": timezone.localtime(cohort.enrolment_closes_at).isoformat(timespec="seconds"),
-        "state": enrolment.state if enrolment is not None else "",
+        "state": enrolment.get_state_display() if enrolment is not None else "",
     }
 
 

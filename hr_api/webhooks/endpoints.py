@@ -27,6 +27,14 @@ URL_CODES = {
 }
 
 
+def check_endpoint_url(url: str) -> outbound.CheckedUrl:
+    """The part of :func:`vet_endpoint_url` that needs no DNS (what the URL itself says: its scheme, user name,
+    host, port, a literal address); raises :class:`accounts.outbound.OutboundRefused`."""
+    return outbound.check_url(
+        url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    )
+
+
 def vet_endpoint_url(url: str) -> outbound.VettedUrl:
     """The outbound rule with the webhook settings; raises :class:`accounts.outbound.OutboundRefused`."""
     return outbound.vet_url(
