@@ -6,6 +6,7 @@ Institution staff never see these pages.
 from __future__ import annotations
 
 import copy
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -129,6 +130,11 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["employer", "url", "events", "is_active", "description"]  # the secret is made on save
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A host such as 2130706433 is named as the API names it (the rule's "host"), not "Enter a valid URL".
+        self.fields["url"].validators = endpoints.with_rule_before_syntax(self.fields["url"].validators)
 
     def clean_url(self) -> str:
         """The API's rule (accounts.outbound): https to public addresses only."""

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from urllib.parse import urlsplit
-
-from django.core.validators import URLValidator
 from rest_framework import serializers
 
 from accounts.outbound import OutboundRefused
 from hr_api.models import WebhookEndpoint
-from hr_api.webhooks.endpoints import URL_CODES, check_endpoint_url, vet_endpoint_url
+from hr_api.webhooks.endpoints import URL_CODES, vet_endpoint_url, with_rule_before_syntax
 from hr_api.webhooks.events import EVENTS
 
 from .base import EveryFieldOptional, ModelSerializer, StrictSerializer
@@ -37,27 +33,6 @@ def refused(exc: OutboundRefused) -> serializers.ValidationError:
     return serializers.ValidationError(exc.message, code=exc.code)
 
 
-def rule_before_form(form: URLValidator) -> Callable[[str], None]:
-    """``form`` (Django's URL syntax, ``invalid``) after what the portal's rule refuses in a URL with a host
-    (:func:`hr_api.webhooks.endpoints.check_endpoint_url`), so that such a URL is answered with the rule's code as
-    the schema says: the syntax reads a host such as 2130706433, 0x7f000001 or 127.1 as no URL at all, the rule
-    names it (``host``). A value without a scheme and a host is no URL at all (``invalid``)."""
-
-    def validate(url: str) -> None:
-        try:
-            parts = urlsplit(url)
-        except ValueError:  # an unclosed [ of an IPv6 host
-            parts = None
-        if parts is not None and parts.scheme and parts.netloc:
-            try:
-                check_endpoint_url(url)
-            except OutboundRefused as exc:
-                raise refused(exc) from None
-        form(url)
-
-    return validate
-
-
 class CalledUrl(serializers.URLField):
     """A URL the portal will call (hr_api.schema gives its pattern and the rule beyond it, with these codes)."""
 
@@ -65,10 +40,7 @@ class CalledUrl(serializers.URLField):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)
-        self.validators = [
-            rule_before_form(validator) if isinstance(validator, URLValidator) else validator
-            for validator in self.validators
-        ]
+        self.validators = with_rule_before_syntax(self.validators)
 
 
 class WebhookEndpointInputSerializer(StrictSerializer):

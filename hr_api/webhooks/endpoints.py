@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 
 from accounts import outbound
@@ -40,6 +43,32 @@ def vet_endpoint_url(url: str) -> outbound.VettedUrl:
     return outbound.vet_url(
         url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
     )
+
+
+def rule_before_syntax(syntax: URLValidator) -> Callable[[str], None]:
+    """Django's URL syntax check (``syntax``, code ``invalid``), after the part of the portal's rule that reads a URL
+    with a host (:func:`check_endpoint_url`): the syntax reads a host such as 2130706433, 0x7f000001 or 127.1 as no URL
+    at all, the rule names it (``host``), as the schema says. A value without a scheme and a host is no URL at all
+    (``invalid``). For the URL fields of the API and of the admin alike."""
+
+    def validate(url: str) -> None:
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # an unclosed [ of an IPv6 host
+            parts = None
+        if parts is not None and parts.scheme and parts.netloc:
+            try:
+                check_endpoint_url(url)
+            except outbound.OutboundRefused as exc:
+                raise ValidationError(exc.message, code=exc.code) from None
+        syntax(url)
+
+    return validate
+
+
+def with_rule_before_syntax(validators: list[Callable[[str], None]]) -> list[Callable[[str], None]]:
+    """A URL field's validators, its syntax check preceded by the portal's rule (:func:`rule_before_syntax`)."""
+    return [rule_before_syntax(v) if isinstance(v, URLValidator) else v for v in validators]
 
 
 @transaction.atomic

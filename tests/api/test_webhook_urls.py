@@ -342,3 +342,14 @@ def test_outbound_post_follows_no_redirect_and_no_proxy(monkeypatch):
     response = outbound.post(target, data=b"{}", headers={}, timeout=5)
     assert response.status_code == 302 and seen["url"] == "https://hooks.bank.example/x"
     assert not seen.get("proxies")
+
+
+@pytest.mark.parametrize("url", ["https://2130706433/h", "https://0x7f000001/h", "https://127.1/h"])
+def test_the_admin_form_names_a_numeric_host_as_the_api_does(cast, office, url):
+    form = {"employer": cast.hr_a.employer.pk, "url": url, "events": '["certificate.issued"]', "is_active": "on",
+            "description": ""}  # fmt: skip
+    response = office.post("/en/admin/hr_api/webhookendpoint/add/", form)
+    assert response.status_code == 200
+    [refusal] = response.context["adminform"].form.errors.as_data()["url"]
+    assert refusal.code == "host" and "Enter a valid URL" not in str(refusal.message)
+    assert not WebhookEndpoint.objects.exists()
