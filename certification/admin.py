@@ -19,6 +19,7 @@ from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,16 @@ from core.forms import reason_field, refusal_shown_on
 from core.tasks import enqueue_on_commit
 from courses.admin.actions import ActionFormPages, counted, form_action
 from courses.admin.cohorts import COHORT_PAGE_LINKS, CohortLink
+from courses.admin.columns import (
+    OwnInstitutionColumn,
+    date_column,
+    heading,
+    number,
+    number_column,
+    person_column,
+    short_date,
+    whole_column,
+)
 from courses.admin.enrolments import TraineeAutocompleteView
 from courses.models import Cohort
 
@@ -92,14 +103,31 @@ def zip_response(certificates: list[Certificate], filename: str) -> HttpResponse
     return response
 
 
+class TrackFilter(admin.RelatedFieldListFilter):
+    """The certificate's track, and "no track" for the certificates of a tier without tracks (the admin's empty
+    value, "-", said nothing)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = capfirst(_("no track"))
+
+
 @admin.register(Certificate)
-class CertificateAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin):
+class CertificateAdmin(OwnInstitutionColumn, ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin):
     institution_paths = ("institution",)
-    list_display = ["number", "holder", "tier_and_track", "institution", "issued_on", "valid_until", "status_badge"]
+    list_display = [
+        whole_column(Certificate, "number"),
+        person_column("trainee", name="holder", description=_("holder"), ordering="trainee__display_name"),
+        "tier_and_track",
+        "institution",
+        date_column(Certificate, "issued_on"),
+        date_column(Certificate, "valid_until"),
+        "status_badge",
+    ]
     list_filter = [
         "status",
         "tier",
-        "track",
+        ("track", TrackFilter),
         ("institution", admin.RelatedOnlyFieldListFilter),
         ("enrolment__cohort", admin.RelatedOnlyFieldListFilter),
     ]
@@ -123,13 +151,6 @@ class CertificateAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return is_program_office(request.user) and super().has_change_permission(request, obj)
 
-    def get_list_display(self, request: HttpRequest) -> list[Any]:
-        """An institution's staff see their own institution's certificates only: no column repeats its name (the
-        list was wider than a laptop's screen, its last columns out of sight)."""
-        if is_program_office(request.user):
-            return list(self.list_display)
-        return [name for name in self.list_display if name != "institution"]
-
     def get_actions(self, request: HttpRequest) -> dict:
         actions = super().get_actions(request)
         if not is_program_office(request.user):
@@ -137,16 +158,11 @@ class CertificateAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAdmin
                 actions.pop(name, None)
         return actions
 
-    @admin.display(description=_("holder"), ordering="trainee__display_name")
-    def holder(self, obj: Certificate) -> str:
-        """The holder's name, their address shown on hover (and found by the search): with the address the
-        list was wider than a laptop's screen."""
-        return format_html('<span title="{}">{}</span>', obj.trainee.email, obj.trainee.display_name)
-
     @admin.display(description=_("tier and track"), ordering="tier__level")
     def tier_and_track(self, obj: Certificate) -> str:
-        """One column ("Standard · Retail banking"), which lets the list fit a laptop's screen."""
-        return " · ".join(str(part) for part in (obj.tier, obj.track) if part is not None)
+        """One column ("Standard · Retail banking"), which lets the list fit a laptop's screen; a line breaks after
+        the dot, never before it (the dot alone on a line, between "銀行客戶經理" and "對公業務方向")."""
+        return "\N{NO-BREAK SPACE}· ".join(str(part) for part in (obj.tier, obj.track) if part is not None)
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj: Certificate) -> str:
@@ -313,11 +329,19 @@ class CETraineeAutocompleteView(TraineeAutocompleteView):
 
 
 @admin.register(ContinuingEducation)
-class ContinuingEducationAdmin(InstitutionScopedAdmin):
+class ContinuingEducationAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
     form = ContinuingEducationForm
     institution_paths = ("institution",)
     institution_field = "institution"
-    list_display = ["trainee", "title", "completed_on", "hours", "institution", "self_reported", "status"]
+    list_display = [
+        person_column("trainee", name="trainee", description=_("trainee"), ordering="trainee__display_name"),
+        "title",
+        date_column(ContinuingEducation, "completed_on"),
+        number_column(ContinuingEducation, "hours"),
+        "institution",
+        "self_reported",
+        "status",
+    ]
     list_filter = ["status", "self_reported"]
     list_select_related = ["trainee", "institution"]
     search_fields = ["trainee__email", "trainee__display_name", "title"]
@@ -421,11 +445,19 @@ class CEEnrolmentInline(ReadOnlyInline):
 
 
 @admin.register(CECourse)
-class CECourseAdmin(InstitutionScopedAdmin):
+class CECourseAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
     form = CECourseForm
     institution_paths = ("institution",)
     institution_field = "institution"
-    list_display = ["title_zh", "institution", "starts_on", "ends_on", "hours", "seats", "is_published"]
+    list_display = [
+        "title_zh",
+        "institution",
+        date_column(CECourse, "starts_on"),
+        date_column(CECourse, "ends_on"),
+        number_column(CECourse, "hours"),
+        "seats",
+        "is_published",
+    ]
     list_filter = ["is_published", "mode", ("institution", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["institution"]
     search_fields = ["title_zh", "title_en"]
@@ -440,9 +472,9 @@ class CECourseAdmin(InstitutionScopedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.display(description=_("seats"))
+    @admin.display(description=heading(_("seats"), number=True))
     def seats(self, obj: CECourse) -> str:
-        return f"{obj.seats_taken} / {obj.capacity}"
+        return number(f"{obj.seats_taken} / {obj.capacity}")
 
     @admin.action(description=_("Publish the selected courses to certificate holders"), permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[CECourse]) -> None:
@@ -485,7 +517,13 @@ class CEEnrolmentAdmin(ActionFormPages, InstitutionScopedAdmin):
     """Holders enrol from the portal; the institution records attendance here (an action, confirmed)."""
 
     institution_paths = ("course__institution",)
-    list_display = ["holder", "course", "state", "hours_attended", "confirmed_at"]
+    list_display = [
+        person_column("holder", name="holder", description=_("holder"), ordering="holder__display_name"),
+        "course_and_day",
+        "state",
+        number_column(CEEnrolment, "hours_attended", short=_("hours")),
+        date_column(CEEnrolment, "confirmed_at"),
+    ]
     list_filter = ["state", ("course", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["holder", "course"]
     search_fields = ["holder__email", "holder__display_name", "course__title_zh"]
@@ -495,6 +533,11 @@ class CEEnrolmentAdmin(ActionFormPages, InstitutionScopedAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # holders enrol from the portal
+
+    @admin.display(description=_("course"), ordering="course__starts_on")
+    def course_and_day(self, obj: CEEnrolment) -> str:
+        """The course's title and its first day as lists write a day (the course's name has the day's ISO form)."""
+        return format_html("{} · {}", obj.course.title, short_date(obj.course.starts_on))
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # withdrawn, never deleted: attended hours point at it

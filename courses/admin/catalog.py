@@ -12,12 +12,12 @@ from courses.models import Course, Curriculum, CurriculumCourse, Tier, Track
 
 @admin.display(description=_("course"), ordering="course__code")
 def course_by_code(row: Any) -> str:
-    """A change list's column of its rows' course (``row.course``, none for exam preparation): the course's code,
-    its title shown on hover, so that the list fits a laptop's screen (as ``cohorts.cohort_by_code``)."""
+    """A change list's column of its rows' course (``row.course``, none for exam preparation): the course's code on
+    one line, its title shown on hover, so that the list fits a laptop's screen (as ``cohorts.cohort_by_code``)."""
     course = row.course
     if course is None:
         return "-"
-    return format_html('<span title="{}">{}</span>', course.title, course.code)
+    return format_html('<span class="no-break" title="{}">{}</span>', course.title, course.code)
 
 
 @admin.register(Tier)

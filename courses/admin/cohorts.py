@@ -19,6 +19,7 @@ from courses import services
 from courses.models import Cohort
 
 from .actions import counted
+from .columns import OwnInstitutionColumn, date_column, heading, number
 
 
 @dataclass(frozen=True)
@@ -94,12 +95,21 @@ STARTED = counted(
 
 
 @admin.register(Cohort)
-class CohortAdmin(InstitutionScopedAdmin):
+class CohortAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
     institution_paths = ("institution",)
     teacher_paths = ("sessions__teacher_person",)  # a teacher sees the cohorts they teach
     institution_field = "institution"
     form = CohortAdminForm
-    list_display = ["code", "curriculum", "institution", "place", "starts_on", "ends_on", "status", "seats"]
+    list_display = [
+        "code",
+        "curriculum",
+        "institution",
+        "place",
+        date_column(Cohort, "starts_on"),
+        date_column(Cohort, "ends_on"),
+        "status",
+        "seats",
+    ]
     list_filter = ["status", "curriculum__tier", "curriculum__track", "is_online"]
     list_select_related = ["institution", "curriculum__tier", "curriculum__track"]
     search_fields = ["code", "city"]
@@ -125,9 +135,9 @@ class CohortAdmin(InstitutionScopedAdmin):
     def place(self, obj: Cohort) -> str:
         return gettext("online") if obj.is_online else obj.get_city_display()
 
-    @admin.display(description=_("seats taken"))
+    @admin.display(description=heading(_("seats"), _("seats taken"), number=True))
     def seats(self, obj: Cohort) -> str:
-        return f"{obj.seats_taken} / {obj.capacity}"
+        return number(f"{obj.seats_taken} / {obj.capacity}")
 
     @admin.action(description=_("Open the selected cohorts for enrolment"), permissions=["change"])
     def open_cohorts(self, request: HttpRequest, queryset: QuerySet[Cohort]) -> None:

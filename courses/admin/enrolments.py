@@ -30,6 +30,7 @@ from courses.templatetags.hours import class_hours
 
 from .actions import ActionFormPages, counted, form_action, report_outcome
 from .cohorts import cohort_by_code
+from .columns import date_column, number_column, person_column
 
 
 class RejectionForm(forms.Form):
@@ -114,7 +115,17 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
     institution_paths = ("cohort__institution",)
     resource_classes = [TraineeEnrolmentResource]
     import_form_class = TraineeImportForm
-    list_display = ["trainee", cohort_by_code, "state", "hours_owed_display", "credited_hours", "created_at"]
+    list_display = [
+        # The address shown too: staff approve the trainees a class list named by address (two may share a name).
+        person_column(
+            "trainee", name="trainee", description=_("trainee"), ordering="trainee__display_name", address_below=True
+        ),
+        cohort_by_code,
+        "state",
+        "hours_owed_display",
+        number_column(Enrolment, "credited_hours", short=_("credited")),
+        date_column(Enrolment, "created_at"),
+    ]
     list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = [
         "trainee",

@@ -14,6 +14,7 @@ from courses.models import RemoteCompletion, RemoteModule
 
 from .catalog import course_by_code
 from .cohorts import cohort_by_code
+from .columns import heading, number, number_column
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
@@ -67,7 +68,14 @@ class RemoteModuleAdminForm(forms.ModelForm):
 class RemoteModuleAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     institution_paths = ("cohort__institution",)
     form = RemoteModuleAdminForm
-    list_display = ["__str__", cohort_by_code, "purpose", course_by_code, "hours", "completed"]
+    list_display = [
+        "__str__",
+        cohort_by_code,
+        "purpose",
+        course_by_code,
+        number_column(RemoteModule, "hours"),
+        "completed",
+    ]
     list_filter = ["purpose", ("cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["cohort__institution", "cohort__curriculum__tier", "cohort__curriculum__track", "course"]
     search_fields = ["title_zh", "title_en", "cohort__code", "course__code"]
@@ -77,9 +85,9 @@ class RemoteModuleAdmin(ServiceRecordsAdminMixin, InstitutionScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[RemoteModule]:
         return super().get_queryset(request).annotate(_completed=Count("completions"))
 
-    @admin.display(description=_("completed by"), ordering="_completed")
-    def completed(self, obj: RemoteModule) -> int:
-        return getattr(obj, "_completed", 0)
+    @admin.display(description=heading(_("completed by"), number=True), ordering="_completed")
+    def completed(self, obj: RemoteModule) -> str:
+        return number(getattr(obj, "_completed", 0))
 
     def record(
         self, request: HttpRequest, module: RemoteModule, formset: forms.BaseInlineFormSet

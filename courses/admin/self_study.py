@@ -15,6 +15,7 @@ from courses.models import SelfStudyEntry
 
 from .actions import ActionFormPages, counted, form_action
 from .catalog import course_by_code
+from .columns import date_column, number_column, person_column
 
 # What each action says it did.
 CONFIRMED = counted(
@@ -35,7 +36,17 @@ class SelfStudyEntryAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAd
     confirm or reject it (the list's actions, on that one row: courses.admin.actions)."""
 
     institution_paths = ("enrolment__cohort__institution",)
-    list_display = ["studied_on", "trainee", "cohort", course_by_code, "hours", "what_was_studied", "status"]
+    list_display = [
+        date_column(SelfStudyEntry, "studied_on"),
+        person_column(
+            "enrolment.trainee", name="trainee", description=_("trainee"), ordering="enrolment__trainee__display_name"
+        ),
+        "cohort",
+        course_by_code,
+        number_column(SelfStudyEntry, "hours"),
+        "what_was_studied",
+        "status",
+    ]
     list_filter = ["status", ("enrolment__cohort", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["enrolment__trainee", "enrolment__cohort", "course"]
     search_fields = ["enrolment__trainee__email", "enrolment__trainee__display_name", "note"]
@@ -56,10 +67,6 @@ class SelfStudyEntryAdmin(ActionFormPages, RowPageShowsOnly, InstitutionScopedAd
 
     def row_actions_for(self, request: HttpRequest, obj: SelfStudyEntry) -> list[str]:
         return list(self.row_actions) if obj.status == SelfStudyEntry.Status.LOGGED else []
-
-    @admin.display(description=_("trainee"), ordering="enrolment__trainee__email")
-    def trainee(self, obj: SelfStudyEntry) -> str:
-        return str(obj.enrolment.trainee)
 
     @admin.display(description=_("what was studied"), ordering="note")
     def what_was_studied(self, obj: SelfStudyEntry) -> str:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import formats
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,7 @@ from courses.models import Attendance, TrainingSession
 
 from .catalog import course_by_code
 from .cohorts import cohort_by_code
+from .columns import heading, list_day, number, number_column, short_date, whole_column
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
@@ -90,9 +92,9 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, Insti
         "held",
         cohort_by_code,
         "purpose",
-        "mode",
+        whole_column(TrainingSession, "mode"),
         course_by_code,
-        "hours",
+        number_column(TrainingSession, "hours"),
         "taught_by",
         "attended",
     ]
@@ -132,18 +134,25 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, Insti
 
     @admin.display(description=_("date and time"), ordering="held_on")
     def held(self, obj: TrainingSession) -> str:
-        """The day and the time it starts, in one column: two columns, each sorted, made the list wider than a
-        laptop's screen in English."""
-        day = formats.date_format(obj.held_on)
-        return day if obj.starts_at is None else f"{day}, {formats.time_format(obj.starts_at)}"
+        """The day (as lists write it) and the time it starts, in one column on one line: two columns, each sorted,
+        made the list wider than a laptop's screen in English, and a day broken after each word took three lines
+        a row."""
+        if obj.starts_at is None:
+            return short_date(obj.held_on)
+        return format_html(
+            '<span class="no-break">{} {}</span>', list_day(obj.held_on), formats.time_format(obj.starts_at)
+        )
 
     @admin.display(description=_("teacher"), ordering="teacher")
     def taught_by(self, obj: TrainingSession) -> str:
-        return obj.teacher_name
+        return format_html('<span class="no-break">{}</span>', obj.teacher_name)
 
-    @admin.display(description=_("trainees attended"), ordering="_attended")
-    def attended(self, obj: TrainingSession) -> int:
-        return getattr(obj, "_attended", 0)
+    @admin.display(
+        description=heading(_("attended"), _("trainees attended"), number=True),
+        ordering="_attended",
+    )
+    def attended(self, obj: TrainingSession) -> str:
+        return number(getattr(obj, "_attended", 0))
 
     def record(
         self, request: HttpRequest, session: TrainingSession, formset: forms.BaseInlineFormSet

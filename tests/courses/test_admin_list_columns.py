@@ -6,6 +6,7 @@ The enrolment list with the cohort's full name was 795 px in a 717 px box, ten l
 Chromium at 1366 × 768: every list the demo's staff open now fits, static/css/admin.css scrolls one that does
 not inside its box)."""
 
+import datetime
 import html
 import re
 from decimal import Decimal
@@ -47,13 +48,13 @@ def test_the_enrolment_list_names_the_cohort_by_its_code_and_keeps_each_part_of_
 
 def test_the_session_list_shows_day_and_time_together_and_the_course_by_its_code(alice: Client, institution):
     cohort = CohortFactory(institution=institution, code="A-SESSIONS")
-    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(4))
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(4), starts_at=datetime.time(9, 0))
     course = session.course
     rows = result_rows(alice.get("/en/admin/courses/trainingsession/").content.decode())
     with translation.override("en"):
-        day = formats.date_format(session.held_on)
-    assert day in rows and ">A-SESSIONS</span>" in rows
-    assert f'<span title="{html.escape(course.title_en)}">{course.code}</span>' in rows
+        day = formats.date_format(session.held_on, "j M Y")  # "3 Feb 2027", as lists write a day in English
+    assert f'<span class="no-break">{day} 09:00</span>' in rows and ">A-SESSIONS</span>" in rows
+    assert f'<span class="no-break" title="{html.escape(course.title_en)}">{course.code}</span>' in rows
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hant"])
@@ -69,7 +70,7 @@ def test_an_institution_sees_no_column_of_its_own_name_on_certificates_the_offic
         )
     assert "column-institution" not in pages["institution"] and "column-institution" in pages["office"]
     for rows in pages.values():
-        assert '<span title="lin.hsiao-hua@example.test">林小華</span>' in rows
+        assert '<span class="no-break" title="lin.hsiao-hua@example.test">林小華</span>' in rows
 
 
 def test_the_audit_trail_shows_a_request_by_the_start_of_its_id(program_office):
