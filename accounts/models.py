@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ends_not_before_start
 from core.fields import acting_user, optional_link
-from core.models import SyncedTimestamped, Timestamped
+from core.models import OwedMail, SyncedTimestamped, Timestamped
 from core.text_rules import refuse_address_in_name, refuse_control_characters
 from core.times import local_with_offset
 
@@ -289,11 +289,9 @@ class TraineeProfile(SyncedTimestamped):
         return str(self.user)
 
 
-class OwedWelcome(models.Model):
-    """The welcome mail a person an import or the HR API created is owed (accounts.services.welcome_on_commit):
-    made in the transaction that created them, deleted by the task that mails it or finds it moot; while it is
-    here, a beat sweep enqueues the task again (a broker outage loses nothing). A table of its own, not a column of
-    the profile: a profile saved whole (the admin, an import's update) cannot write back a mark already cleared."""
+class OwedWelcome(OwedMail):
+    """The welcome mail a person an import or the HR API registered is owed (accounts.services.welcome_all_on_commit),
+    sent by accounts.services.send_welcome_mail (:class:`core.models.OwedMail`: a broker outage loses nothing)."""
 
     profile = models.OneToOneField(
         TraineeProfile,
@@ -302,7 +300,6 @@ class OwedWelcome(models.Model):
         related_name="owed_welcome",
         verbose_name=_("trainee profile"),
     )
-    owed_since = models.DateTimeField(_("owed since"), default=timezone.now)
     # What the mail names beyond the account: the cohort an enrolment import enrolled them in ("cohort": each
     # language's code -> the cohort's name in it), or that their employer registered them ("employer": true).
     details = models.JSONField(_("what the mail names"), default=dict, blank=True)

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core import owed_mail
 from core.errors import DomainError
 from core.mail import send_templated_mail
 from core.ratelimit import over_limit
@@ -607,26 +608,21 @@ def send_welcome_mail(*, user_id: int, site_url: str) -> bool:
     link to choose their first password, how long it works and that "Forgot your password?" gives a new one; in
     their language. Returns whether a mail went out.
 
-    Once: the :class:`OwedWelcome` row is claimed (deleted) and the mail sent in one transaction. A second run (a
-    duplicate message, the sweep's) finds nothing to claim; under PostgreSQL it waits on the row's lock until the
-    first commits. A send that raises rolls the claim back, and so does a worker killed halfway (its transaction
-    never commits): the welcome stays owed, for the retry or the sweep. Only a worker lost between the mail
-    server's acceptance and the commit mails twice: a second mail, never a wrong one (a link of its own; the
-    registering institution or employer read as it is now). The row stays locked while the mail is handed over.
+    Once: the :class:`OwedWelcome` row is claimed (``core.owed_mail.claim``) and the mail sent in one transaction.
+    Only a worker lost between the mail server's acceptance and the commit mails twice: a second mail, never a wrong
+    one (a link of its own; the registering institution or employer read as it is now).
 
     A welcome that became moot (:func:`_welcome_is_moot`) is cleared without a mail."""
-    owed = (
-        OwedWelcome.objects.select_for_update(of=("self",))
-        .select_related("profile__user", "profile__registered_by", "profile__employer")
-        .filter(profile__user_id=user_id)
-        .first()
+    owed = owed_mail.claim(
+        OwedWelcome.objects.select_related("profile__user", "profile__registered_by", "profile__employer").filter(
+            profile__user_id=user_id
+        )
     )
     if owed is None:
         return False
-    claimed, _deleted = OwedWelcome.objects.filter(pk=owed.pk).delete()
     profile = owed.profile
     user = profile.user
-    if not claimed or _welcome_is_moot(user):
+    if _welcome_is_moot(user):
         return False
     details = owed.details or {}
     names: dict[str, str] = details.get("cohort") or {}
@@ -655,16 +651,18 @@ def do_sweep_owed_welcomes(*, now: datetime.datetime | None = None, limit: int =
     :data:`WELCOME_SWEEP_WINDOW` is given up (deleted, logged)."""
     from .tasks import send_welcome_email
 
-    now = now or timezone.now()
-    window = WELCOME_SWEEP_WINDOW
-    given_up, _deleted = OwedWelcome.objects.filter(owed_since__lt=now - window).delete()
-    if given_up:
-        log.warning("The welcome mail sweep gave up %d welcomes owed for longer than %s", given_up, window)
-    owed = OwedWelcome.objects.filter(owed_since__lte=now - WELCOME_SWEEP_AFTER).order_by("owed_since")
-    people = owed.values_list("profile__user_id", flat=True)[:limit]
-    return enqueue_each(
-        send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep="welcome mail sweep", logger=log
+    sweep = "welcome mail sweep"
+    owed = owed_mail.due(
+        OwedWelcome,
+        now=now or timezone.now(),
+        after=WELCOME_SWEEP_AFTER,
+        window=WELCOME_SWEEP_WINDOW,
+        sweep=sweep,
+        owed_plural="welcomes",
+        logger=log,
     )
+    people = owed.values_list("profile__user_id", flat=True)[:limit]
+    return enqueue_each(send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep=sweep, logger=log)
 
 
 def do_end_sessions(*, user: User, keep: str | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import acting_user
@@ -53,6 +54,19 @@ class Decided(models.Model):
 
     decided_by = acting_user(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OwedMail(models.Model):
+    """A mail one person is owed, recorded in the transaction that made it owed and deleted by the task that sends
+    it (or finds it moot): while the row is here, a beat sweep enqueues the task again, so a broker outage loses
+    nothing (``core.owed_mail`` claims and sweeps). Each subclass's primary key is a one-to-one link to what the mail
+    is owed for: a table of its own, not a column of that row, so that a row saved whole (the admin, an import's
+    update) cannot write back a mark the task already cleared."""
+
+    owed_since = models.DateTimeField(_("owed since"), default=timezone.now)
 
     class Meta:
         abstract = True

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import owed_mail
 from core.mail import send_templated_mail
 from core.tasks import enqueue_each
 
@@ -58,22 +59,14 @@ def send_enrolment_received(*, enrolment_id: int) -> bool:
     ``services.do_enrol`` for an employer's HR system, whose name the mail gives as the one who applied on their
     behalf), in their language, with a link to their dashboard. Returns whether a mail went out.
 
-    Once: the :class:`OwedReceipt` row is claimed (deleted) and the mail sent in one transaction. A second run (a
-    duplicate message, the sweep's) finds nothing to claim; under PostgreSQL it waits on the row's lock until the
-    first commits. A send that raises rolls the claim back (the task retries, or the sweep enqueues it again); only
-    a worker lost between the mail server's acceptance and the commit mails twice. A receipt that became moot
+    Once: the :class:`OwedReceipt` row is claimed (``core.owed_mail.claim``) and the mail sent in one transaction;
+    only a worker lost between the mail server's acceptance and the commit mails twice. A receipt that became moot
     (:func:`_receipt_is_moot`) is cleared without a mail."""
-    owed = (
-        OwedReceipt.objects.select_for_update(of=("self",))
-        .select_related("employer")
-        .filter(enrolment_id=enrolment_id)
-        .first()
-    )
+    owed = owed_mail.claim(OwedReceipt.objects.select_related("employer").filter(enrolment_id=enrolment_id))
     if owed is None:
         return False
-    claimed, _deleted = OwedReceipt.objects.filter(pk=owed.pk).delete()
     enrolment = _mailed_enrolments().filter(pk=enrolment_id).first()
-    if not claimed or enrolment is None or _receipt_is_moot(enrolment):
+    if enrolment is None or _receipt_is_moot(enrolment):
         return False
     trainee = enrolment.trainee
     language = trainee.preferred_language
@@ -149,12 +142,15 @@ def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int =
     than :data:`RECEIPT_SWEEP_WINDOW` is given up (deleted, logged)."""
     from .tasks import send_enrolment_received_email
 
-    now = now or timezone.now()
-    given_up, _deleted = OwedReceipt.objects.filter(owed_since__lt=now - RECEIPT_SWEEP_WINDOW).delete()
-    if given_up:
-        log.warning(
-            "The application receipt sweep gave up %d receipts owed for longer than %s", given_up, RECEIPT_SWEEP_WINDOW
-        )
-    owed = OwedReceipt.objects.filter(owed_since__lte=now - RECEIPT_SWEEP_AFTER).order_by("owed_since")
+    sweep = "application receipt sweep"
+    owed = owed_mail.due(
+        OwedReceipt,
+        now=now or timezone.now(),
+        after=RECEIPT_SWEEP_AFTER,
+        window=RECEIPT_SWEEP_WINDOW,
+        sweep=sweep,
+        owed_plural="receipts",
+        logger=log,
+    )
     receipts = owed.values_list("enrolment_id", flat=True)[:limit]
-    return enqueue_each(send_enrolment_received_email, receipts, sweep="application receipt sweep", logger=log)
+    return enqueue_each(send_enrolment_received_email, receipts, sweep=sweep, logger=log)

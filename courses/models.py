@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -12,7 +12,7 @@ from core import display
 from core.codes import CODE_RULE, validate_code
 from core.constraints import ends_not_before_start, hours_at_most, url_safe_code
 from core.fields import acting_user
-from core.models import Created, Decided, SyncedTimestamped
+from core.models import Created, Decided, OwedMail, SyncedTimestamped
 
 from .knowledge import KnowledgeArea
 from .templatetags.hours import class_hours
@@ -535,12 +535,10 @@ class Enrolment(SyncedTimestamped, Decided):
         return self.teaching_hours_owed + self.exam_prep_hours_owed
 
 
-class OwedReceipt(models.Model):
+class OwedReceipt(OwedMail):
     """The "application received" mail an enrolment is owed (``courses.services``: the trainee's own application,
-    or one their employer's HR system made for them, ``employer``): made in the transaction that created the
-    enrolment, deleted by the task that mails it or finds it moot (``courses.mail.send_enrolment_received``); while
-    it is here, a beat sweep enqueues the task again, so a broker outage loses nothing. A table of its own, not a
-    column of the enrolment: an enrolment saved whole (the admin) cannot write back a mark already cleared."""
+    or one their employer's HR system made for them, ``employer``), sent by ``courses.mail.send_enrolment_received``
+    (:class:`core.models.OwedMail`: a broker outage loses nothing)."""
 
     enrolment = models.OneToOneField(
         Enrolment,
@@ -549,7 +547,6 @@ class OwedReceipt(models.Model):
         related_name="owed_receipt",
         verbose_name=_("enrolment"),
     )
-    owed_since = models.DateTimeField(_("owed since"), default=timezone.now)
     # The employer whose HR system enrolled the trainee (the mail says they applied on the trainee's behalf);
     # empty for the trainee's own application.
     employer = models.ForeignKey(
