@@ -103,9 +103,10 @@ def supervision_state_read_every_time(settings) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
-    """Each test starts with an empty in-process cache: a test's rolled-back rows give their ids
-    (SQLite's counters roll back too) to the next test's, and a key built from ids (the supervision
-    figures' edition) must not find the last test's page."""
+    """Each test starts with an empty in-process cache (the only kind the suite runs with): the limits
+    that count in it (the API's throttles, look-ups on the verify page, log-ins, mails asked for) start
+    at zero, and a key built from ids (the supervision figures' edition) must not find the last test's
+    page, since a test's rolled-back rows give their ids (SQLite's counters roll back too) to the next."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 

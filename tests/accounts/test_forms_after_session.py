@@ -5,7 +5,6 @@ address is a page with the way back, in both languages."""
 import time
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -31,13 +30,6 @@ def words(msgid: str, lang: str) -> str:
     """``msgid`` as the page in ``lang`` says it (our catalogue's wording)."""
     with translation.override(lang):
         return translation.gettext(msgid)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def session_ended(user: User) -> Client:

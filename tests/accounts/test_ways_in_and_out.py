@@ -7,7 +7,6 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -17,13 +16,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-2026"
 RESEND = "/{lang}/accounts/verify/resend/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def log_in(client: Client, email: str, lang: str = "en", **extra) -> object:

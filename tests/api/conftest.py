@@ -15,15 +15,6 @@ from rest_framework.test import APIClient
 from hr_api.models import ApiClient
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def token_for(client: ApiClient, scopes=None) -> str:
     token = AccessToken.objects.create(
         application=client.application,

@@ -1,7 +1,6 @@
 """Helpers for certification tests: a trainee who has done the hours, and passed courses."""
 
 import pytest
-from django.core.cache import cache
 
 from courses.models import Enrolment
 from tests.factories import CertificateFactory, CohortFactory, TraineeProfileFactory, UserFactory, curriculum_of
@@ -12,15 +11,6 @@ def media_root(settings, tmp_path):
     """PDFs go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def verify_count_cleared():
-    """The verify page counts look-ups per address in the cache (certification.views): a test of many look-ups
-    starts and ends with none counted."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,17 +1,9 @@
 import pytest
-from django.core.cache import cache
 
 from certification import services
 from tests.factories import CertificateFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_the_code_page_shows_the_certificate_with_a_masked_holder_and_no_log_in(client):

@@ -7,7 +7,7 @@ from tests.factories import CertificateFactory
 
 from .conftest import full_width
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verify_count_cleared")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(

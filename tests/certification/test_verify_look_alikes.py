@@ -14,7 +14,7 @@ from certification.numbers import canonical_code, canonical_number, grouped_code
 from tests.conftest import service_missing
 from tests.factories import CertificateFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verify_count_cleared")]
+pytestmark = pytest.mark.django_db
 
 # The tester's two numbers: check characters O (a letter) and 0 (a digit).
 ENDS_IN_LETTER_O = "BCM-AST-G-2026-000089-O"

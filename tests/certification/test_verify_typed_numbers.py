@@ -4,7 +4,7 @@ import pytest
 
 from .conftest import full_width
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("verify_count_cleared")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(

@@ -3,20 +3,12 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from courses import services
 from tests.factories import CohortFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def codes(html: str) -> list[str]:

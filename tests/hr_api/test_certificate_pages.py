@@ -42,15 +42,6 @@ LIST = "/api/v1/certificates/"
 T0 = datetime.datetime(2026, 3, 1, 1, 2, 3, 400500, tzinfo=datetime.UTC)
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def drf_answer(client: ApiClient, url: str) -> dict:
     """What the list answered before issue 20 (its view's code, DRF's pagination, serializer and renderer)."""
     request = Request(APIRequestFactory().get(url))

@@ -29,15 +29,6 @@ EMPLOYEES = "/api/v1/employees/"
 WELCOME_SUBJECT = "Your account on the BCM portal"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 @pytest.fixture
 def api(hr_client):
     return http(hr_client)

@@ -28,15 +28,6 @@ pytestmark = pytest.mark.django_db
 LIST = "/api/v1/certificates/"
 
 
-@pytest.fixture(autouse=True)
-def fresh_throttle_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def bearer(token: str) -> APIClient:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
