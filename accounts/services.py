@@ -547,8 +547,6 @@ def do_register_trainee(*, profile: TraineeProfile) -> TraineeProfile:
 # refusing): the sweep enqueues it again. Sooner, the on-commit enqueue may still be on its way. Owed longer than the
 # window, the sweep gives it up, logged (an address the mail server refuses for good is not tried forever; the
 # person still has "Forgot your password?").
-WELCOME_SWEEP_AFTER = datetime.timedelta(minutes=10)
-WELCOME_SWEEP_WINDOW = datetime.timedelta(days=7)
 
 
 def welcome_on_commit(*, profile: TraineeProfile, cohort_names: Mapping[str, str] | None = None) -> None:
@@ -645,22 +643,14 @@ def send_welcome_mail(*, user_id: int, site_url: str) -> bool:
 
 
 def do_sweep_owed_welcomes(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
-    """Beat: enqueue again the welcome mails still owed :data:`WELCOME_SWEEP_AFTER` after the person was created
+    """Beat: enqueue again the welcome mails still owed :data:`core.owed_mail.SWEEP_AFTER` after the person was created
     (their on-commit enqueue lost to a broker outage, or a mail server that kept refusing); the number enqueued.
     Idempotent: the task claims the row, so a welcome already on its way is not mailed twice. One owed longer than
-    :data:`WELCOME_SWEEP_WINDOW` is given up (deleted, logged)."""
+    :data:`core.owed_mail.GIVE_UP_AFTER` is given up (deleted, logged)."""
     from .tasks import send_welcome_email
 
     sweep = "welcome mail sweep"
-    owed = owed_mail.due(
-        OwedWelcome,
-        now=now or timezone.now(),
-        after=WELCOME_SWEEP_AFTER,
-        window=WELCOME_SWEEP_WINDOW,
-        sweep=sweep,
-        owed_plural="welcomes",
-        logger=log,
-    )
+    owed = owed_mail.due(OwedWelcome, now=now or timezone.now(), sweep=sweep, logger=log)
     people = owed.values_list("profile__user_id", flat=True)[:limit]
     return enqueue_each(send_welcome_email, people, settings.SITE_URL.rstrip("/"), sweep=sweep, logger=log)
 

@@ -28,20 +28,16 @@ def claim(owed: QuerySet[Owed]) -> Owed | None:
     return row if claimed else None
 
 
-def due(
-    model: type[Owed],
-    *,
-    now: datetime.datetime,
-    after: datetime.timedelta,
-    window: datetime.timedelta,
-    sweep: str,
-    owed_plural: str,
-    logger: logging.Logger,
-) -> QuerySet[Owed]:
-    """For a beat sweep: give up the mails owed longer than ``window`` (deleted, with a line in the sweep's
-    ``logger``), and select those owed for at least ``after`` (their on-commit enqueue has had its chance), oldest
-    first."""
-    given_up, _deleted = model._default_manager.filter(owed_since__lt=now - window).delete()
+#: A mail still owed this long after it was owed is enqueued again: its on-commit enqueue has had its chance.
+SWEEP_AFTER = datetime.timedelta(minutes=10)
+#: A mail owed longer than this is given up: a link in it would have expired, and its news is stale.
+GIVE_UP_AFTER = datetime.timedelta(days=7)
+
+
+def due(model: type[Owed], *, now: datetime.datetime, sweep: str, logger: logging.Logger) -> QuerySet[Owed]:
+    """For a beat sweep: give up the mails owed longer than :data:`GIVE_UP_AFTER` (deleted, with a line in the
+    sweep's ``logger``), and select those owed for at least :data:`SWEEP_AFTER`, oldest first."""
+    given_up, _deleted = model._default_manager.filter(owed_since__lt=now - GIVE_UP_AFTER).delete()
     if given_up:
-        logger.warning("The %s gave up %d %s owed for longer than %s", sweep, given_up, owed_plural, window)
-    return model._default_manager.filter(owed_since__lte=now - after).order_by("owed_since")
+        logger.warning("The %s gave up %d mails owed for longer than %s", sweep, given_up, GIVE_UP_AFTER)
+    return model._default_manager.filter(owed_since__lte=now - SWEEP_AFTER).order_by("owed_since")

@@ -25,8 +25,6 @@ DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
 # that kept refusing): the sweep enqueues it again; sooner, the on-commit enqueue may still be on its way. Owed
 # longer than the window, the sweep gives it up, logged (an address the mail server refuses for good is not tried
 # forever; the dashboard shows the application all the same).
-RECEIPT_SWEEP_AFTER = datetime.timedelta(minutes=10)
-RECEIPT_SWEEP_WINDOW = datetime.timedelta(days=7)
 
 
 def portal_links(enrolment: Enrolment, language: str) -> dict[str, str]:
@@ -136,21 +134,13 @@ def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int 
 
 
 def do_sweep_owed_receipts(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
-    """Beat: enqueue again the "application received" mails still owed :data:`RECEIPT_SWEEP_AFTER` after the
+    """Beat: enqueue again the "application received" mails still owed :data:`core.owed_mail.SWEEP_AFTER` after the
     enrolment (their on-commit enqueue lost to a broker outage, or a mail server that kept refusing); the number
     enqueued. Idempotent: the task claims the row, so a mail already on its way is not sent twice. One owed longer
-    than :data:`RECEIPT_SWEEP_WINDOW` is given up (deleted, logged)."""
+    than :data:`core.owed_mail.GIVE_UP_AFTER` is given up (deleted, logged)."""
     from .tasks import send_enrolment_received_email
 
     sweep = "application receipt sweep"
-    owed = owed_mail.due(
-        OwedReceipt,
-        now=now or timezone.now(),
-        after=RECEIPT_SWEEP_AFTER,
-        window=RECEIPT_SWEEP_WINDOW,
-        sweep=sweep,
-        owed_plural="receipts",
-        logger=log,
-    )
+    owed = owed_mail.due(OwedReceipt, now=now or timezone.now(), sweep=sweep, logger=log)
     receipts = owed.values_list("enrolment_id", flat=True)[:limit]
     return enqueue_each(send_enrolment_received_email, receipts, sweep=sweep, logger=log)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from accounts import employees, services, tasks
 from accounts.models import OwedWelcome, TraineeProfile, User
 from config.beat import beat_schedule
+from core import owed_mail
 from tests.conftest import broker_refusing as broker_down
 from tests.conftest import make_trainee
 from tests.factories import CohortFactory
@@ -203,10 +204,10 @@ def test_the_sweep_stops_quietly_while_the_broker_is_down(alice, caplog, django_
 def test_the_sweep_gives_up_a_welcome_owed_longer_than_its_window(alice, caplog, django_capture_on_commit_callbacks):
     import_file(alice, TRAINEES, "email,display_name\nann@example.test,Ann\n", django_capture_on_commit_callbacks)
     with mock.patch("accounts.tasks.send_welcome_email.delay") as delay:
-        assert services.do_sweep_owed_welcomes(now=later(1) + services.WELCOME_SWEEP_WINDOW) == 0
+        assert services.do_sweep_owed_welcomes(now=later(1) + owed_mail.GIVE_UP_AFTER) == 0
     delay.assert_not_called()
     assert not owes("ann@example.test")
-    assert "gave up 1 welcomes owed for longer than 7 days" in caplog.text
+    assert "welcome mail sweep gave up 1 mails owed for longer than 7 days" in caplog.text
 
 
 def test_the_beat_schedule_runs_the_sweep_every_ten_minutes():

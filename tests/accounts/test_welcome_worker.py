@@ -13,6 +13,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from accounts import employees, services, tasks
 from accounts.models import OwedWelcome
+from core import owed_mail
 from tests.conftest import celery_worker_process, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -43,7 +44,7 @@ def test_a_welcome_the_broker_lost_is_sent_by_the_worker_after_the_sweep_once(em
             assert OwedWelcome.objects.filter(profile=profile).exists()
 
             # The broker is back; beat's sweep runs some minutes later, and a duplicate message arrives too.
-            later = timezone.now() + services.WELCOME_SWEEP_AFTER + datetime.timedelta(minutes=1)
+            later = timezone.now() + owed_mail.SWEEP_AFTER + datetime.timedelta(minutes=1)
             assert services.do_sweep_owed_welcomes(now=later) == 1
             tasks.send_welcome_email.delay(profile.user_id, "http://testserver")
             assert tasks.ping.delay("drained").get(timeout=60) == "drained"  # one worker, in order: both ran

@@ -18,6 +18,7 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 
 from config.beat import beat_schedule
+from core import owed_mail
 from courses import mail as training_mail
 from courses import services, tasks
 from courses.models import Enrolment, OwedReceipt
@@ -118,10 +119,10 @@ def test_the_sweep_stops_quietly_while_the_broker_is_down(caplog, django_capture
 def test_the_sweep_gives_up_a_receipt_owed_longer_than_its_window(caplog, django_capture_on_commit_callbacks):
     applied(django_capture_on_commit_callbacks)
     with mock.patch("courses.tasks.send_enrolment_received_email.delay") as delay:
-        assert training_mail.do_sweep_owed_receipts(now=later(1) + training_mail.RECEIPT_SWEEP_WINDOW) == 0
+        assert training_mail.do_sweep_owed_receipts(now=later(1) + owed_mail.GIVE_UP_AFTER) == 0
     delay.assert_not_called()
     assert not OwedReceipt.objects.exists() and not mail.outbox
-    assert "gave up 1 receipts owed for longer than 7 days" in caplog.text
+    assert "application receipt sweep gave up 1 mails owed for longer than 7 days" in caplog.text
 
 
 def test_the_beat_schedule_runs_the_sweep_every_ten_minutes():
