@@ -262,8 +262,12 @@ LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 300)
 LOGIN_FAILURES_PER_ADDRESS_MINUTES = env_int("LOGIN_FAILURES_PER_ADDRESS_MINUTES", 15)
 AXES_USERNAME_FORM_FIELD = "username"
 # Failures are forgotten when a log-in is complete: at the password, or for staff at the second
-# factor (accounts.second_factor.receivers), so a new password log-in gives no new guesses at codes.
+# factor (accounts.second_factor.receivers), so a new password log-in gives no new guesses at codes;
+# a password reset forgets the wrong passwords only (accounts.lockout.do_clear_lock_out).
 AXES_RESET_ON_SUCCESS = False
+# A try refused because the account is locked counts nothing and does not restart the wait (also
+# enforced by accounts.lockout.ClientLimitedAxesHandler).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Second factor for staff (accounts.second_factor): the name authenticator apps show, and
 # django-otp's own throttle (1, 2, 4 … seconds after each wrong code) on top of the lock-out.
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="BCM Portal")
@@ -671,6 +675,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 10_000)
+# An imported file unpacked (accounts.uploads.check_unpacked_xlsx, before openpyxl reads an XLSX; the reader's
+# rows, a CSV's too): a 300 KB XLSX can unpack to a 300-million-character cell or a row of three million cells.
+# The widest import (the question bank's export) has 15 columns; no cell an import reads needs more than a
+# long rubric's characters; a spreadsheet compresses 10 to 20 times, a zip bomb a thousand.
+IMPORT_MAX_UNPACKED_BYTES = env_int("IMPORT_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_CELL_CHARS = env_int("IMPORT_MAX_CELL_CHARS", 10_000)
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     # Probes and the scraper ask the application server directly, inside the network, without TLS.

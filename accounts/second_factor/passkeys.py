@@ -7,9 +7,10 @@ here under this app's URLs (its own URLs are not included) with what the portal 
 
 * only people who need a second factor take part, and only after the password (no log-in by
   passkey alone: ``OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN`` is off);
-* a refused passkey counts toward the same django-axes lock-out as a wrong code, a locked
-  account cannot pass with a passkey either, and the log-in is complete (failures forgotten)
-  only when the passkey is accepted;
+* a refused passkey counts toward the same django-axes lock-out as a wrong code (kept, like
+  it, by a password reset: :mod:`accounts.lockout`), a locked account cannot pass with a
+  passkey either (told what the lock-out page tells: :func:`accounts.lockout.lock_out_words`),
+  and the log-in is complete (failures forgotten) only when the passkey is accepted;
 * passkeys added, used and removed are in the audit trail; a first passkey made at set-up
   comes with recovery codes, as an authenticator app does;
 * the answers' messages are the portal's, in the person's language.
@@ -25,7 +26,6 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import logout
-from django.contrib.auth.signals import user_login_failed
 from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.middleware import csrf
@@ -41,6 +41,8 @@ from django_otp_webauthn.views import (
     CompleteCredentialAuthenticationView,
     CompleteCredentialRegistrationView,
 )
+
+from accounts import lockout
 
 from . import services
 from .middleware import requires_second_factor
@@ -58,6 +60,8 @@ class NotStaff(exceptions.OTPWebAuthnApiError):
 
 
 class LockedOut(exceptions.OTPWebAuthnApiError):
+    """Refused for a lock-out; its detail is :func:`accounts.lockout.lock_out_words`, as on the lock-out page."""
+
     status_code = 429  # as django-axes answers a locked log-in
     default_code = "locked_out"
 
@@ -73,10 +77,6 @@ REFUSALS = {
     "credential_user_mismatch": _("That passkey is not one of this account's. Use another one, or enter a code."),
     "credential_disabled": _("That passkey is not one of this account's. Use another one, or enter a code."),
     "user_disabled": _("This account is deactivated."),
-    "locked_out": _(
-        "This account is locked for 30 minutes after repeated wrong passwords or sign-in codes. Try again later, or "
-        "reset your password."
-    ),
 }
 REFUSED = _("The passkey could not be checked. Try again, or enter a code.")
 
@@ -116,6 +116,8 @@ class _PortalCeremony:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
     def handle_exception(self, exc: Exception) -> JsonResponse:
+        if isinstance(exc, LockedOut):
+            return JsonResponse({"detail": str(exc.detail), "code": exc.code}, status=exc.status_code)
         if isinstance(exc, exceptions.OTPWebAuthnApiError):
             return JsonResponse(
                 {"detail": str(REFUSALS.get(exc.code, REFUSED)), "code": exc.code}, status=exc.status_code
@@ -173,13 +175,14 @@ class CompleteAuthentication(_PortalCeremony, CompleteCredentialAuthenticationVi
                 passkey = helper.authenticate_complete(user=user, state=state, data=request.data)
             self.check_device_usable(passkey)
         except exceptions.OTPWebAuthnApiError:
-            # Counted by django-axes with the wrong passwords and codes (and written to the audit trail).
-            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            # Counted by django-axes with the wrong codes (and written to the audit trail).
+            lockout.count_second_factor_failure(request=request, credentials=credentials)
             if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
+                words = str(lockout.lock_out_words(request, credentials))
                 logout(request)
                 # Answered here, in JSON the page's script shows, not with django-axes' HTML page.
                 request.axes_locked_out = False
-                raise LockedOut() from None
+                raise LockedOut(words) from None
             raise
         services.do_complete_log_in(request=request, device=passkey)
         services.do_record_passkey_used(user=user, passkey=passkey)
@@ -190,8 +193,9 @@ def _refuse_when_locked(request: HttpRequest) -> None:
     """A locked account cannot pass the second step with a passkey either: log out, say why."""
     credentials = services.lockout_credentials(request.user)
     if AxesProxyHandler.is_locked(request, credentials):
+        words = str(lockout.lock_out_words(request, credentials))
         logout(request)
-        raise LockedOut()
+        raise LockedOut(words)
 
 
 # Every text django-otp-webauthn's scripts pass to ``gettext``: the package's English msgids as they

@@ -12,7 +12,6 @@ from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.signals import user_login_failed
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp_webauthn.models import WebAuthnCredential
+
+from accounts import lockout
 
 from . import selectors, services
 from .forms import EnrolCodeForm, PasskeyNameForm, VerifyCodeForm
@@ -82,11 +83,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             device = services.do_verify(user=user, code=form.cleaned_data["code"])
         except services.SecondFactorError as error:
-            # A wrong code is counted by django-axes with the wrong passwords (and written to the audit trail); a code
-            # refused unread during django-otp's wait after the last wrong one guessed nothing, so it is not: a person
-            # retyping quickly would lock their account sooner.
+            # A wrong code is counted by django-axes toward the same lock-out as the wrong passwords, apart from them
+            # (a password reset does not forget it), and written to the audit trail; a code refused unread during
+            # django-otp's wait after the last wrong one guessed nothing, so it is not: a person retyping quickly
+            # would lock their account sooner.
             if error.code != services.THROTTLED:
-                user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+                lockout.count_second_factor_failure(request=request, credentials=credentials)
             if getattr(request, "axes_locked_out", False) or AxesProxyHandler.is_locked(request, credentials):
                 return _locked_out(request, credentials)
             form.add_error("code", str(error))

@@ -1,17 +1,18 @@
-"""What the lock-out page (``AXES_LOCKOUT_TEMPLATE``) needs of django-axes' context."""
+"""What the lock-out page (``AXES_LOCKOUT_TEMPLATE``) says: :func:`accounts.lockout.lock_out_words`, the words the
+passkey step says too."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from typing import Any
 
 from django import template
+
+from accounts.lockout import LockOutWords, lock_out_words
 
 register = template.Library()
 
 
-@register.filter
-def whole_minutes(duration: timedelta | None) -> int:
-    """``cooloff_timedelta`` (``AXES_COOLOFF_TIME``) in minutes, rounded up: the page says how long the wait is."""
-    if not duration:
-        return 0
-    return -(-int(duration.total_seconds()) // 60)
+@register.simple_tag(takes_context=True)
+def lock_out_words_for(context: Any) -> LockOutWords:
+    """The words for the request and the account of django-axes' context (``username``, as it counts it)."""
+    return lock_out_words(context.get("request"), {"username": context.get("username") or ""})

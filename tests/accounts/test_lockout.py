@@ -49,7 +49,7 @@ def test_the_lock_holds_for_29_minutes(client: Client):
 
 
 def test_the_lock_lifts_after_30_minutes(client: Client):
-    """(An attempt during the lock starts the 30 minutes again: axes' default, kept.)"""
+    """(An attempt during the lock does not start the 30 minutes again: tests/accounts/test_lockout_followups.py.)"""
     UserFactory(email="target@example.test", password=PASSWORD)
     start = timezone.now()
     with freeze_time(start):

@@ -43,7 +43,7 @@ def test_the_lock_lasts_at_least_30_minutes_and_no_password_is_checked_meanwhile
     with freeze_time(start + datetime.timedelta(minutes=29, seconds=50)):
         assert attempt(PASSWORD, "198.51.100.1") in (403, 429)
     assert len(password_checks) == 6
-    # The attempt during the lock started the 30 minutes again (axes' default).
+    # The attempt during the lock was refused unchecked and counted nothing (accounts.lockout): the lock has ended.
     with freeze_time(start + datetime.timedelta(minutes=61)):
         assert attempt(PASSWORD, "198.51.100.1") == 302
     assert password_checks[-1] == PASSWORD
