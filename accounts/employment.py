@@ -21,6 +21,7 @@ from accounts import employees
 from accounts.link_owner import answer_unless_owner
 from accounts.models import Employer, User
 from core.errors import DomainError
+from core.links import site_url
 
 _ANSWER_SIGNED_IN = _(
     "Log in with the account this e-mail was sent to, to answer the request. "
@@ -49,8 +50,7 @@ def employment_link(request: HttpRequest, token: str) -> HttpResponse:
         if link.kind == "join":
             employees.do_accept_employment(token=token, person=person)
         elif link.kind == "change":
-            site_url = request.build_absolute_uri("/").rstrip("/")
-            employees.do_confirm_email_change(token=token, person=person, site_url=site_url)
+            employees.do_confirm_email_change(token=token, person=person, site_url=site_url())
         else:
             employees.do_verify_new_email(token=token, person=person)
     except DomainError as error:  # the account's refusals, and the move of enrolments' (courses, enrolled_meanwhile)

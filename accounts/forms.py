@@ -16,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.links import site_url
 from core.text_rules import refuse_address_in_name, refuse_control_characters
 
 from .client_address import client_network
@@ -193,7 +194,7 @@ class QueuedPasswordResetForm(PasswordResetForm):
         do_request_password_reset(
             email=self.cleaned_data["email"],
             client=client_network(request),
-            site_url=request.build_absolute_uri("/").rstrip("/"),
+            site_url=site_url(),
         )
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language
 
+from core.links import site_url
 from core.middleware import is_login_page, same_site_referer
 
 from . import address_change, lockout, password_change, selectors, services, verification
@@ -61,7 +62,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             password=form.cleaned_data["password1"],
             preferred_language=form.cleaned_data["preferred_language"],
-            site_url=request.build_absolute_uri("/").rstrip("/"),
+            site_url=site_url(),
         )
         return render(request, "accounts/signup_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/signup.html", {"form": form})
@@ -130,7 +131,7 @@ def resend_verification(request: HttpRequest) -> HttpResponse:
         services.do_resend_verification(
             email=form.cleaned_data["email"],
             client=client_network(request),
-            site_url=request.build_absolute_uri("/").rstrip("/"),
+            site_url=site_url(),
         )
         return render(request, "accounts/resend_verification_done.html", {"email": form.cleaned_data["email"]})
     return render(request, "accounts/resend_verification.html", {"form": form}, status=400 if form.errors else 200)
@@ -180,7 +181,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         # A reset proves the address, so an account made by an import or by staff becomes usable, and one locked
-        # after failed log-ins opens: the new password works at once (accounts.lockout).
+        # after wrong passwords opens: the new password works at once. Wrong second-factor codes and passkeys
+        # still count (the mailbox proves nothing about the second factor: accounts.lockout).
         if form.user.email_verified_at is None:
             services.do_activate_proven_account(user=form.user)
         lockout.do_clear_lock_out(user=form.user, actor=form.user, how="password reset through the mailed link")
@@ -207,10 +209,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile is saved."))
         return _in_language(redirect(reverse("accounts:profile")), user.preferred_language)
     return render(request, "accounts/profile.html", {"form": form, "trainee": trainee})
-
-
-def _site_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def locked_out_response(request: HttpRequest, user: User) -> HttpResponse | None:
@@ -246,7 +244,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
             request=self.request,
             user=cast(User, self.request.user),
             password=form.cleaned_data["new_password1"],
-            site_url=_site_url(self.request),
+            site_url=site_url(),
         )
         messages.success(self.request, _("Your password is changed. You stay logged in here; elsewhere, log in again."))
         return HttpResponseRedirect(self.get_success_url())
@@ -266,9 +264,7 @@ def email_change(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.POST or None, user=user, request=request)
     if request.method == "POST" and form.is_valid():
         try:
-            address_change.do_request_address_change(
-                user=user, email=form.cleaned_data["email"], site_url=_site_url(request)
-            )
+            address_change.do_request_address_change(user=user, email=form.cleaned_data["email"], site_url=site_url())
         except services.AccountError as error:
             form.add_error(error.field, str(error))
         else:

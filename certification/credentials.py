@@ -22,6 +22,8 @@ from django.utils import translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from core.links import site_url
+
 from . import keys, numbers, status_list
 from .models import Certificate
 
@@ -32,10 +34,6 @@ CONTEXTS = [
 TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 MEDIA_TYPE = "application/vc+jwt"
 LANGUAGES = ("zh-hant", "en")
-
-
-def site_url() -> str:
-    return str(settings.SITE_URL).rstrip("/")
 
 
 def issuer_id() -> str:

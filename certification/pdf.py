@@ -25,6 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from core.links import site_url
+
 from .models import Certificate
 from .numbers import grouped_code
 from .selectors import mask_name
@@ -46,10 +48,9 @@ def cache_path(certificate: Certificate) -> Path:
 
 
 def verification_url(certificate: Certificate) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/") or "http://localhost:8000"
     with translation.override("zh-hant"):
         path = reverse("certification:verify_code", kwargs={"code": certificate.verification_code})
-    return base + path
+    return site_url() + path
 
 
 def ensure_pdf(certificate: Certificate) -> Path:

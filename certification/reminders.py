@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.links import site_url
 from core.mail import render_mail, send_rendered
 from core.numbers import plain_number
 from courses import selectors as course_selectors
@@ -80,7 +81,7 @@ def do_set_preferences(*, user: User, wanted: list[str]) -> ReminderPreference:
 
 
 def _url(name: str, **kwargs: Any) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, kwargs=kwargs or None)
+    return site_url() + reverse(name, kwargs=kwargs or None)
 
 
 def send_reminder(*, user: User, kind: str, object_key: str, build: Callable[[], tuple[str, list[str], str]]) -> bool:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit
 from accounts.models import User
 from core.errors import DomainError
+from core.links import site_url
 from core.numbers import plain_number
 from core.signals import ClaimedAnnouncement, send_after_commit
 from core.tasks import enqueue_on_commit, stops_while_broker_down
@@ -753,7 +754,7 @@ def do_send_ce_confirmation(*, enrolment_id: int) -> bool:
     enrolment = CEEnrolment.objects.select_related("holder", "course__institution").get(pk=enrolment_id)
     holder = enrolment.holder
     with translation.override(holder.preferred_language):
-        link = settings.SITE_URL.rstrip("/") + reverse("certification:mine")
+        link = site_url() + reverse("certification:mine")
     send_templated_mail(
         "certification/email/ce_enrolled",
         to=holder.email,

@@ -24,6 +24,8 @@ from typing import Any
 from django.db.models import Max
 from django.urls import reverse
 
+from core.links import site_url
+
 from .models import Certificate
 
 # The specification's minimum, for group privacy: a list of fewer entries says too much about each.
@@ -72,8 +74,6 @@ def lists_in_use() -> int:
 
 
 def list_url(purpose: str, number: int) -> str:
-    from .credentials import site_url
-
     return site_url() + reverse("credentials:status_list", args=[purpose, number])
 
 

@@ -3,13 +3,13 @@
 import datetime
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from core import owed_mail
+from core.links import site_url
 from core.mail import send_templated_mail
 from core.tasks import enqueue_each
 
@@ -30,7 +30,7 @@ DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
 def portal_links(enrolment: Enrolment, language: str) -> dict[str, str]:
     """The portal's pages a mail about ``enrolment`` points to, absolute (``SITE_URL``), in ``language``:
     the enrolment's card on the dashboard, and the open cohorts."""
-    site = settings.SITE_URL.rstrip("/")
+    site = site_url()
     with translation.override(language):
         return {
             "dashboard_url": f"{site}{reverse('training:dashboard')}#enrolment-{enrolment.pk}",

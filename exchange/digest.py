@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from certification import reminders
+from core.links import site_url
 from core.mail import send_templated_mail
 from core.tasks import enqueue_on_commit
 from courses.models import Enrolment
@@ -90,7 +90,7 @@ def do_enqueue_digests(*, now: datetime.datetime | None = None) -> int:
 
 def _link(name: str, language: str, *args: Any) -> str:
     with translation.override(language):
-        return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+        return site_url() + reverse(name, args=args)
 
 
 def send_digest(*, user_id: int, now: datetime.datetime | None = None) -> int:

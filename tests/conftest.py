@@ -102,6 +102,13 @@ def supervision_state_read_every_time(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def site_url_of_the_test_client(settings) -> None:
+    """Mails link to ``SITE_URL`` (core.links), never to the request's host: the test client's host, so that a
+    test follows a mailed link with the client as a person clicks it (browser tests use the live server's)."""
+    settings.SITE_URL = "http://testserver"
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache() -> Iterator[None]:
     """Each test starts with an empty in-process cache (the only kind the suite runs with): the limits
     that count in it (the API's throttles, look-ups on the verify page, log-ins, mails asked for) start

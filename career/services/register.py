@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Employer, TraineeProfile, User
 from accounts.selectors import employees_of
 from core import mail
+from core.links import site_url
 from core.signals import ClaimedAnnouncement
 from courses.models import Tier, Track
 
@@ -303,7 +303,7 @@ def _mail_digest(person: User, *, day: datetime.date, events: list[ComplianceEve
 
     language = person.preferred_language
     with translation.override(language):
-        link = settings.SITE_URL.rstrip("/") + reverse("admin:career_managergrade_changelist")
+        link = site_url() + reverse("admin:career_managergrade_changelist")
     rows: list[dict[str, Any]] = [
         {
             "name": event.grade.employee.user.display_name,

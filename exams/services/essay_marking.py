@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import StaffMembership, User
+from core.links import site_url
 from core.mail import send_templated_mail
 from core.tasks import enqueue_on_commit
 
@@ -48,7 +49,7 @@ def _queue_url(language: str) -> str:
     """The institution's grading queue in admin, waiting essays only, in the recipient's language."""
     with translation.override(language):
         path = reverse("admin:exams_essayanswer_changelist")
-    return f"{settings.SITE_URL.rstrip('/')}{path}?graded=no"
+    return f"{site_url()}{path}?graded=no"
 
 
 def _rows(essays: list[AttemptQuestion], now: datetime.datetime) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from accounts import employees
 from accounts.selectors import employees_of
 from accounts.services import AccountError
+from core.links import site_url
 from hr_api.errors import batch_conflict, refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.selectors import stored_addresses
@@ -27,11 +28,6 @@ from .base import ApiView, created, get_owned_or_404, sync_list_schema
 CONFLICT_CODES = ("employee_number_taken", "email_taken")
 #: What a bulk item can be refused with (accounts.employees.do_upsert_employees; a test reads them from it).
 BULK_ITEM_CODES = ("duplicate", "required", "email_taken")
-
-
-def site_url(request) -> str:
-    """Where the links mailed to the person point (this site, as the client reached it)."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 class EmployeeMixin:
@@ -76,7 +72,7 @@ class EmployeeListView(EmployeeMixin, ApiView):
             values = self.valid_body(EmployeeCreateSerializer)
             try:
                 profile = employees.do_create_employee(
-                    employer=self.client.employer, values=values, site_url=site_url(request)
+                    employer=self.client.employer, values=values, site_url=site_url()
                 )
             except AccountError as error:
                 raise refusal(error, conflicts=CONFLICT_CODES) from None
@@ -107,7 +103,7 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
         profile = get_owned_or_404(self.employees(), pk=pk)
         values = self.valid_body(EmployeeUpdateSerializer, context={"stored_address": employees.shown_email(profile)})
         try:
-            profile = employees.do_update_employee(profile=profile, values=values, site_url=site_url(request))
+            profile = employees.do_update_employee(profile=profile, values=values, site_url=site_url())
         except AccountError as error:
             raise refusal(error, conflicts=CONFLICT_CODES) from None
         return Response(EmployeeSerializer(profile).data)
@@ -159,7 +155,7 @@ class EmployeeBulkView(EmployeeMixin, ApiView):
             values = self.valid_body(EmployeeBulkSerializer, context={"stored_addresses": stored})
             try:
                 outcome = employees.do_upsert_employees(
-                    employer=self.client.employer, items=values["employees"], site_url=site_url(request)
+                    employer=self.client.employer, items=values["employees"], site_url=site_url()
                 )
             except employees.BulkRejected as rejected:
                 # An unknown number without what a new employee needs, an address or number twice.

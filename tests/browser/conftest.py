@@ -115,8 +115,10 @@ def browser_services(django_db_setup: None, django_db_blocker: Any) -> Iterator[
 
 
 @pytest.fixture
-def site(live_server: Any, browser_services: Services) -> Iterator["Site"]:
-    """The live server's address and the worker's outbox, with nothing left from the last test."""
+def site(live_server: Any, browser_services: Services, settings: Any) -> Iterator["Site"]:
+    """The live server's address (also the ``SITE_URL`` the pages' mails link to) and the worker's outbox, with
+    nothing left from the last test."""
+    settings.SITE_URL = live_server.url
     mail.outbox.clear()
     for old in browser_services.mail_dir.glob("*"):
         old.unlink()
