@@ -223,7 +223,7 @@ class CertificateAdmin(OwnInstitutionColumn, ActionFormPages, RowPageShowsOnly, 
     def rerender_pdf(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
         count = 0
         for certificate in queryset:
-            pdf.cache_path(certificate).unlink(missing_ok=True)
+            pdf.forget(certificate)  # every file of it, whatever it printed
             enqueue_on_commit(tasks.render_certificate_pdf, certificate.pk)
             count += 1
         self.message_user(request, PDFS_REMADE(count), messages.SUCCESS)
@@ -290,6 +290,11 @@ COHORT_PAGE_LINKS.append(certificate_zip_link)
 
 class ContinuingEducationForm(forms.ModelForm):
     """Refusals of the service show on the form, like any other invalid input."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "hours" in self.fields:  # the cap and why (services.check_ce_hours), in the staff member's language
+            self.fields["hours"].help_text = services.ce_cap_explained()
 
     def clean(self) -> dict:
         cleaned = super().clean()

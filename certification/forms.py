@@ -5,6 +5,7 @@ from core.forms import DatePickerInput
 from courses.forms import FirstErrorFocused
 
 from . import numbers
+from .models import CE_ACTIVITY_MOST_HOURS
 from .reminders import kind_choices
 
 
@@ -42,10 +43,18 @@ class SelfReportForm(forms.Form):
     )
     title = forms.CharField(label=_("Activity"), max_length=200)
     completed_on = forms.DateField(label=_("Completed on"), widget=DatePickerInput())
-    hours = forms.DecimalField(label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5, max_value=200)
+    hours = forms.DecimalField(
+        label=_("Hours"), max_digits=5, decimal_places=1, min_value=0.5, max_value=CE_ACTIVITY_MOST_HOURS
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from accounts.models import Institution
 
+        from .services import ce_cap_explained
+
         self.fields["institution"].queryset = Institution.objects.filter(status=Institution.Status.ACTIVE)
+        # The cap and why, in the visitor's language; the same words when more is typed (services.check_ce_hours).
+        hours = self.fields["hours"]
+        hours.help_text = ce_cap_explained()
+        hours.error_messages["max_value"] = hours.help_text

@@ -190,8 +190,22 @@ class PendingCheck(models.Model):
         return f"{self.trainee_id} · {self.result_id}"
 
 
+#: A day of training is 8 class hours in every plan of the program (section C(二): 2 days / 16, 8 days / 64,
+#: 12 days / 96, exam preparation 1 day / 8).
+TRAINING_DAY_HOURS = 8
+#: One continuing-education activity counts at most three such days: 24 hours, the continuing education a whole
+#: validity period asks for (``CONTINUING_EDUCATION_HOURS``), so no single activity stands for more than a period.
+#: A course counts at most a training day for each of its days besides (``services.ce_course_most_hours``).
+CE_ACTIVITY_MOST_DAYS = 3
+CE_ACTIVITY_MOST_HOURS = TRAINING_DAY_HOURS * CE_ACTIVITY_MOST_DAYS
+
+
 class ContinuingEducation(Decided, Created):
-    """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending)."""
+    """Continuing-education hours: recorded by an institution (confirmed) or self-reported (pending).
+
+    Hours are at most ``CE_ACTIVITY_MOST_HOURS`` (``services.check_ce_hours``, and a constraint); rows recorded
+    above it before the cap keep their hours (``recorded_before_cap``), but a pending one is not confirmed.
+    """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("awaiting confirmation")
@@ -214,6 +228,8 @@ class ContinuingEducation(Decided, Created):
     self_reported = models.BooleanField(_("self-reported"), default=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     decided_by = acting_user(_("by"))  # labelled as migrated, unlike the other decided rows
+    # Set by migration 0009 on the rows then above the cap, never since: they stay as recorded.
+    recorded_before_cap = models.BooleanField(_("recorded before the hours cap"), default=False, editable=False)
 
     class Meta:
         ordering = ["-completed_on", "-pk"]
@@ -222,6 +238,11 @@ class ContinuingEducation(Decided, Created):
         constraints = [
             hours_at_most(
                 200, name="ce_hours_positive", message=_("Continuing education hours are more than 0 and at most 200.")
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__lte=CE_ACTIVITY_MOST_HOURS) | Q(recorded_before_cap=True),
+                name="ce_hours_at_most_three_training_days",
+                violation_error_message=_("One continuing-education activity counts at most 24 hours."),
             ),
         ]
         indexes = [models.Index(fields=["trainee", "status", "completed_on"], name="ce_trainee_status_idx")]

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import audit
 from accounts.models import User
@@ -33,6 +34,8 @@ from courses.models import Curriculum
 
 from . import numbers, reminders, selectors, signals, status_list
 from .models import (
+    CE_ACTIVITY_MOST_HOURS,
+    TRAINING_DAY_HOURS,
     CECourse,
     CEEnrolment,
     Certificate,
@@ -429,16 +432,45 @@ def do_expire_lapsed(*, today: datetime.date | None = None, chunk: int = 500) ->
 # --- continuing education ------------------------------------------------------------------
 
 
-def _ce_hours(value: object) -> Decimal:
+# One rule for the hours of continuing education, whichever way they come: a holder's report (the portal), an
+# institution's record (admin), its confirmation of a report (admin, one by one or in bulk), a course and the
+# attendance of it (admin). An activity counts at most CE_ACTIVITY_MOST_HOURS: three training days of
+# TRAINING_DAY_HOURS (the program's day of training), the hours a whole validity period asks for; a course at most a
+# training day for each of its days besides. Rows recorded above the cap before it stay (models.ContinuingEducation).
+
+
+def _hours_number(value: object) -> Decimal:
     try:
         hours = Decimal(str(value))
     except InvalidOperation:
         raise CertificationError("bad_hours", _("Enter the hours as a number.")) from None
     if not hours.is_finite():  # NaN cannot even be compared
         raise CertificationError("bad_hours", _("Enter the hours as a number."))
-    if hours <= 0 or hours > 200:
-        raise CertificationError("bad_hours", _("Hours must be more than 0 and at most 200."))
+    if hours <= 0:
+        raise CertificationError("bad_hours", _("Hours must be more than 0."))
     return hours
+
+
+def ce_cap_explained() -> str:
+    """Why an activity counts at most so many hours, for a form's help and a refusal (in the active language)."""
+    return _(
+        "One activity counts at most %(most)s hours: three training days of %(day)s hours, the continuing "
+        "education a whole validity period asks for. Report a longer programme as separate activities."
+    ) % {"most": CE_ACTIVITY_MOST_HOURS, "day": TRAINING_DAY_HOURS}
+
+
+def check_ce_hours(value: object) -> Decimal:
+    """The hours of one activity as a number, or a refusal (``bad_hours``): more than 0, at most the cap."""
+    hours = _hours_number(value)
+    if hours > CE_ACTIVITY_MOST_HOURS:
+        raise CertificationError("bad_hours", ce_cap_explained(), field="hours")
+    return hours
+
+
+def ce_course_most_hours(*, starts_on: datetime.date, ends_on: datetime.date) -> int:
+    """The most a course from ``starts_on`` to ``ends_on`` counts: a training day's hours a day, and the cap."""
+    days = (ends_on - starts_on).days + 1
+    return min(CE_ACTIVITY_MOST_HOURS, TRAINING_DAY_HOURS * max(days, 1))
 
 
 def check_record_continuing_education(
@@ -452,7 +484,7 @@ def check_record_continuing_education(
         _check_in_period(holder=holder, completed_on=completed_on)
     if not (title or "").strip():
         raise CertificationError("title_missing", _("Name the activity."))
-    _ce_hours(hours)
+    check_ce_hours(hours)
 
 
 def _check_in_period(*, holder: User, completed_on: datetime.date) -> None:
@@ -500,7 +532,7 @@ def do_record_continuing_education(
         institution=institution,
         title=title.strip()[:200],
         completed_on=completed_on,
-        hours=_ce_hours(hours),
+        hours=check_ce_hours(hours),
         self_reported=self_reported,
         status=ContinuingEducation.Status.PENDING if self_reported else ContinuingEducation.Status.CONFIRMED,
         decided_by=None if self_reported else by,
@@ -515,6 +547,15 @@ def do_decide_continuing_education(
     activity = ContinuingEducation.objects.select_for_update().get(pk=activity.pk)
     if activity.status != ContinuingEducation.Status.PENDING:
         raise CertificationError("already_decided", _("This activity was already decided."))
+    if confirm and activity.hours > CE_ACTIVITY_MOST_HOURS:  # reported before the cap: rejected, then reported anew
+        raise CertificationError(
+            "bad_hours",
+            _(
+                "It reports %(hours)s hours, more than one activity counts (%(most)s), so it cannot be confirmed: "
+                "reject it, and the holder reports it again with at most %(most)s hours."
+            )
+            % {"hours": plain_number(activity.hours), "most": CE_ACTIVITY_MOST_HOURS},
+        )
     activity.status = ContinuingEducation.Status.CONFIRMED if confirm else ContinuingEducation.Status.REJECTED
     activity.decided_by = by
     activity.decided_at = timezone.now()
@@ -549,9 +590,24 @@ def _lock_course(course: CECourse | int) -> CECourse:
 def check_ce_course(*, title_zh: str, hours: object, starts_on: datetime.date, ends_on: datetime.date) -> None:
     if not (title_zh or "").strip():
         raise CertificationError("title_missing", _("Name the course."))
-    _ce_hours(hours)
+    value = _hours_number(hours)
     if ends_on < starts_on:
         raise CertificationError("bad_dates", _("The course cannot end before it starts."))
+    most = ce_course_most_hours(starts_on=starts_on, ends_on=ends_on)
+    if value > most:
+        days = (ends_on - starts_on).days + 1
+        raise CertificationError(
+            "bad_hours",
+            ngettext(
+                "A course of %(days)s day counts at most %(most)s hours: %(day)s for each day it runs, and %(cap)s "
+                "for one course.",
+                "A course of %(days)s days counts at most %(most)s hours: %(day)s for each day it runs, and %(cap)s "
+                "for one course.",
+                days,
+            )
+            % {"days": days, "most": most, "day": TRAINING_DAY_HOURS, "cap": CE_ACTIVITY_MOST_HOURS},
+            field="hours",
+        )
 
 
 @transaction.atomic
@@ -679,7 +735,7 @@ def check_ce_attendance(
         raise CertificationError(
             "future_date", _("%(course)s has not started; record attendance once it is held.") % {"course": course}
         )
-    value = _ce_hours(hours)
+    value = check_ce_hours(hours)
     if value > course.hours:
         raise CertificationError(
             "bad_hours",

@@ -405,21 +405,26 @@ def test_hours_that_are_not_a_finite_number_are_refused_with_bad_hours(hours):
 # --- the rules of an activity and a course ------------------------------------------------------
 
 BAD_NUMBER = "Enter the hours as a number."
-OUT_OF_RANGE = "Hours must be more than 0 and at most 200."
+OUT_OF_RANGE = "Hours must be more than 0."
+# One activity counts at most 24 hours (tests/certification/test_ce_hours_cap.py).
+ABOVE_THE_CAP = (
+    "One activity counts at most 24 hours: three training days of 8 hours, the continuing education a whole "
+    "validity period asks for. Report a longer programme as separate activities."
+)
 
 
 @pytest.mark.parametrize(
     ("hours", "message"),
-    [("0", OUT_OF_RANGE), ("-1", OUT_OF_RANGE), ("200.1", OUT_OF_RANGE), ("201", OUT_OF_RANGE), ("", BAD_NUMBER)],
+    [("0", OUT_OF_RANGE), ("-1", OUT_OF_RANGE), ("24.1", ABOVE_THE_CAP), ("201", ABOVE_THE_CAP), ("", BAD_NUMBER)],
 )
-def test_hours_must_be_more_than_0_and_at_most_200(hours, message):
+def test_hours_must_be_more_than_0_and_at_most_24(hours, message):
     with pytest.raises(CertificationError) as refused:
         services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
     assert (refused.value.code, str(refused.value)) == ("bad_hours", message)
 
 
-@pytest.mark.parametrize("hours", ["0.5", "1", 200, "200.0"])
-def test_hours_from_half_an_hour_to_exactly_200_are_accepted(hours):
+@pytest.mark.parametrize("hours", ["0.5", "1", 24, "24.0"])
+def test_hours_from_half_an_hour_to_exactly_24_are_accepted(hours):
     services.check_record_continuing_education(title="研習", completed_on=timezone.localdate(), hours=hours)
 
 
@@ -490,7 +495,7 @@ def test_a_course_has_a_title_hours_in_range_and_may_last_a_single_day():
     day = datetime.date(2026, 9, 1)
     services.check_ce_course(title_zh="業務風險防範", hours="6", starts_on=day, ends_on=day)
     services.check_ce_course(
-        title_zh="業務風險防範", hours="200", starts_on=day, ends_on=day + datetime.timedelta(days=2)
+        title_zh="業務風險防範", hours="24", starts_on=day, ends_on=day + datetime.timedelta(days=2)
     )
 
 
