@@ -483,7 +483,7 @@ REST_FRAMEWORK = {
         "api_public": env.str("API_PUBLIC_THROTTLE_RATE", default="60/min"),
     },
 }
-# The token endpoint: requests per minute per address and per client id (hr_api.token).
+# The token endpoint: requests per minute per address, and tokens issued per minute per client id (hr_api.token).
 API_TOKEN_RATE_PER_MINUTE = env_int("API_TOKEN_RATE_PER_MINUTE", 20)
 OAUTH2_PROVIDER = {
     "SCOPES": {

@@ -137,13 +137,14 @@ class WebhookEndpointForm(forms.ModelForm):
         self.fields["url"].validators = endpoints.with_rule_before_syntax(self.fields["url"].validators)
 
     def clean_url(self) -> str:
-        """The API's rule (accounts.outbound): https to public addresses only."""
+        """The API's rule (hr_api.webhooks.endpoints): https to public addresses, its port and characters; kept as
+        the API keeps it."""
         url = self.cleaned_data["url"]
         try:
             endpoints.vet_endpoint_url(url)
         except OutboundRefused as exc:
             raise forms.ValidationError(exc.message, code=exc.code) from None
-        return url
+        return endpoints.stored_url(url)
 
     def clean(self) -> dict:
         """The API's rule for events a scope guards: the employer must have a client with that scope."""

@@ -258,7 +258,8 @@ class HasScope(BasePermission):
             needed = scope_needed(view, request.method)
         except MethodNotScoped:
             # A method the view has no handler for goes on to DRF's 405 (with ``Allow``), as on every view;
-            # one it handles (OPTIONS: every view does) is refused.
+            # one it handles without naming its scope (a mistake in the view) is refused; OPTIONS is answered 405
+            # before this (hr_api.views.base).
             return not _handles(view, request.method)
         if needed is None or holds_scope(request, needed):
             return True

@@ -13,8 +13,9 @@ names the code a conflict with the state of a resource, otherwise 400 naming its
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
@@ -209,6 +210,31 @@ def problem_handler(exc: Exception, context: dict) -> Response | None:
         codes = exc.get_codes()
         code = codes if isinstance(codes, str) else exc.default_code
     return problem(exc.status_code, code=str(code), detail=detail, errors=errors or None, headers=headers)
+
+
+def method_not_allowed(request: HttpRequest, allowed: Collection[str]) -> HttpResponse:
+    """405 in the error shape, ``Allow`` naming the ``allowed`` methods: for the API's addresses that are not DRF
+    views (its problem types' page), as DRF's views answer it."""
+    import json
+
+    detail = str(exceptions.MethodNotAllowed(request.method or "").detail)
+    body = problem_body(405, code="method_not_allowed", detail=detail)
+    response = HttpResponse(json.dumps(body, ensure_ascii=False), status=405, content_type=PROBLEM_CONTENT_TYPE)
+    response["Allow"] = ", ".join(allowed)
+    return response
+
+
+def safe_methods_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Django's ``require_safe`` (GET and HEAD), answering any other method with :func:`method_not_allowed` rather
+    than an empty HTML page."""
+
+    @functools.wraps(view)
+    def only_safe(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return method_not_allowed(request, ("GET", "HEAD"))
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(only_safe)
 
 
 @csrf_exempt

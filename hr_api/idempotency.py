@@ -10,11 +10,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -34,16 +36,47 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 
 
-def _fingerprint(request) -> str:
+def _digest(request: Request, body: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(request.method.encode())
     digest.update(b"\0" + request.path.encode() + b"\0")
-    digest.update(request.body)
+    digest.update(body)
     return digest.hexdigest()
 
 
-def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
-    if record.fingerprint != fingerprint:
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("a key twice")  # the parser refuses it: no canonical form, the bytes are compared
+    return document
+
+
+def canonical_body(body: bytes) -> bytes:
+    """The JSON ``body`` as the server reads it, written in one form: keys sorted, no spaces, characters rather
+    than escapes. A retry that writes the same content otherwise (another key order, other spacing, ``\u00e9`` for
+    é) is the same request; a body that is no JSON (refused, so never stored) stays as sent. Numbers are read as
+    the parser reads them: 1 and 1.0 differ, as the server's answers to them do."""
+    try:
+        document = json.loads(body, object_pairs_hook=_object)
+    except (ValueError, RecursionError):
+        return body
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.encode("utf-8", "surrogatepass")  # a lone surrogate escaped in the JSON is text too
+
+
+def _fingerprint(request: Request) -> str:
+    """The request's fingerprint: of its method, path and :func:`canonical_body`."""
+    return _digest(request, canonical_body(request.body))
+
+
+def _fingerprints(request: Request) -> tuple[str, str]:
+    """:func:`_fingerprint`, and that of the raw body, which the records stored before the canonical form hold
+    (the same bytes are the same request)."""
+    return _fingerprint(request), _digest(request, request.body)
+
+
+def _replay(record: IdempotencyRecord, fingerprints: tuple[str, str]) -> Response:
+    if record.fingerprint not in fingerprints:
         raise Conflict(_("This Idempotency-Key was used for a different request."))
     headers = {"Idempotent-Replayed": "true"}
     if record.location:
@@ -63,10 +96,10 @@ def run_idempotently(request, work: Callable[[], Response]) -> Response:
     if not re.fullmatch(KEY_PATTERN, key):
         raise exceptions.ValidationError({HEADER: [_("Give a key of 1 to 255 printable ASCII characters.")]})
     client = request.user
-    fingerprint = _fingerprint(request)
+    fingerprints = _fingerprints(request)
     existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
     if existing is not None:
-        return _replay(existing, fingerprint)
+        return _replay(existing, fingerprints)
     try:
         with transaction.atomic():
             response = work()
@@ -75,7 +108,7 @@ def run_idempotently(request, work: Callable[[], Response]) -> Response:
                 IdempotencyRecord.objects.create(
                     client=client,
                     key=key,
-                    fingerprint=fingerprint,
+                    fingerprint=fingerprints[0],
                     status_code=response.status_code,
                     body=body,
                     location=response.headers.get("Location", ""),
@@ -86,5 +119,5 @@ def run_idempotently(request, work: Callable[[], Response]) -> Response:
         existing = IdempotencyRecord.objects.filter(client=client, key=key).first()
         if existing is None:
             raise
-        return _replay(existing, fingerprint)
+        return _replay(existing, fingerprints)
     return response

@@ -23,7 +23,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
@@ -47,14 +46,13 @@ def _resolve(schema: dict[str, Any], components: Mapping[str, Any]) -> dict[str,
 @functools.cache  # once per process (two threads may both read it the first time: the same answer)
 def _documented() -> dict[tuple[type, str], dict[str, dict[str, Any]]]:
     """Each operation's query parameters, by view class and method, read from the schema the schema view serves
-    in the site's language (:func:`hr_api.schema.generated_schema`: not generated again here). Names, types and
-    enums are the same in every language. The generator only lists the endpoints (their paths as the schema
-    writes them), which generates nothing."""
+    (:func:`hr_api.schema.generated_schema` in its language: not generated again here). The generator only lists
+    the endpoints (their paths as the schema writes them), which generates nothing."""
     from drf_spectacular.settings import spectacular_settings
 
-    from hr_api.schema import generated_schema
+    from hr_api.schema import SCHEMA_LANGUAGE, generated_schema
 
-    document = generated_schema(settings.LANGUAGE_CODE)
+    document = generated_schema(SCHEMA_LANGUAGE)
     generator = spectacular_settings.DEFAULT_GENERATOR_CLASS()
     endpoints = generator.endpoint_inspector_cls(generator.patterns, generator.urlconf).get_api_endpoints()
     components = document.get("components", {}).get("schemas", {})

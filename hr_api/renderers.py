@@ -10,10 +10,14 @@ written the rows, byte for byte (tested), and anything else exactly as ``JSONRen
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from rest_framework import exceptions
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.renderers import JSONRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.request import Request
+from rest_framework.utils.mediatypes import _MediaType
 
 
 def escape_line_separators(text: str) -> str:
@@ -65,9 +69,50 @@ class _NoFormatOverride:
     URL_FORMAT_OVERRIDE = None
 
 
-class ApiContentNegotiation(DefaultContentNegotiation):
-    """DRF's, by ``Accept`` only; a request that names no type (no ``Accept``, or ``*/*``) gets the first
-    renderer and its media type, as DRF's loop over the accepted types gives them, without the loop.
+def quality(renderer_type: _MediaType, accepts: list[_MediaType]) -> float:
+    """The weight ``Accept`` (``accepts``) gives a renderer's media type: the ``q`` of the most specific range that
+    matches it (RFC 9110, section 12.5.1: ``application/json;q=0, */*`` refuses JSON), 0 where none does. A ``q``
+    that is no number counts as 1, as DRF reads it."""
+    matching = [accepted for accepted in accepts if renderer_type.match(accepted)]
+    if not matching:
+        return 0.0
+    best = max(accepted.precedence for accepted in matching)
+    weights = []
+    for accepted in matching:
+        if accepted.precedence == best:
+            try:
+                weights.append(float(accepted.params.get("q", "1")))
+            except ValueError:
+                weights.append(1.0)
+    return max(weights)
+
+
+class RefusedTypesNegotiation(DefaultContentNegotiation):
+    """DRF's, without the renderers ``Accept`` gives a weight of 0 (``*/*;q=0``, ``application/json;q=0``): DRF
+    reads ``q`` for nothing, so a type the client refuses was served (200) rather than 406. After ``?format=``
+    where a view takes it (the schema), as DRF does: an unknown format is its 404, a known one ``Accept`` refuses
+    406."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        candidates = list(renderers)
+        format = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if format:
+            candidates = list(self.filter_renderers(candidates, format))
+        if request.META.get("HTTP_ACCEPT") is not None:
+            accepts = [_MediaType(accepted) for accepted in self.get_accept_list(request)]
+            candidates = [r for r in candidates if quality(_MediaType(r.media_type), accepts) > 0]
+            if not candidates:
+                raise exceptions.NotAcceptable()
+        selected: tuple[BaseRenderer, str] = super().select_renderer(request, candidates, format_suffix)
+        return selected
+
+
+class ApiContentNegotiation(RefusedTypesNegotiation):
+    """DRF's, by ``Accept`` only, a type it weighs 0 refused (:class:`RefusedTypesNegotiation`); a request that names
+    no type (no ``Accept``, or ``*/*``) gets the first renderer and its media type, as DRF's loop over the accepted
+    types gives them, without the loop.
 
     DRF's ``?format=`` override is off: it chose the renderer before authentication and answered 404 to a
     format no renderer has. ``format`` is no parameter of any operation (the schema lists none), so it is

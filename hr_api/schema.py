@@ -20,6 +20,12 @@ from drf_spectacular.settings import spectacular_settings
 
 from core.text_rules import REFUSED_CATEGORIES
 
+#: The language the schema is written in, whatever a request's: its summaries and descriptions are English, so its
+#: titles and choice labels (the models' verbose names, translated) are too, one language in one document. The
+#: zh-hant schema gave fields Chinese titles beside English descriptions, which generated clients put together in
+#: their docstrings, and a client generated with another ``Accept-Language`` differed. ``?lang=`` is still taken.
+SCHEMA_LANGUAGE = "en"
+
 
 @functools.lru_cache(maxsize=len(settings.LANGUAGES))
 def generated_schema(language: str) -> dict[str, Any]:
@@ -399,11 +405,13 @@ def describe_the_api(result: dict[str, Any]) -> None:
         f"**Language.** Every text of an answer (a problem's `title`, `detail` and `errors[].message`, the token "
         f"endpoint's `detail`) is in the language `Accept-Language` asks for: `{default}` (the default) or "
         f"{' or '.join(f'`{code}`' for code in others)}. The operations take no `lang` parameter (400 "
-        "`unknown_parameter`); only this schema does (`?lang=`).\n\n"
+        "`unknown_parameter`). This schema is written in English whatever the request's language (it takes "
+        "`?lang=`, which changes nothing).\n\n"
         f"**Errors.** Problem details (RFC 9457, `application/problem+json`) whose `type` is `{page}<code>`: {page} "
         "says what each code means. Each operation's responses name the codes it answers.\n\n"
         f"**Rate limits.** {rate(ClientRateThrottle())} per client, every operation together; the token endpoint "
-        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)} per address and as many per client id; this schema "
+        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)} per address (wrong secrets too) and as many tokens "
+        "issued per client id (a wrong secret from elsewhere never holds a client up); this schema "
         f"{rate(AddressRateThrottle())} per address. Beyond a limit the answer is 429 with `Retry-After` (seconds)."
     )
 
@@ -466,21 +474,24 @@ def describe_parameter(parameter: dict) -> None:
         schema["pattern"] = NO_NUL
 
 
-def url_pattern(*, allow_http: bool) -> str:
-    """The URLs of DNS hosts :func:`accounts.outbound.vet_url` takes (after DRF's URLField), as an ECMA-262 regex
-    that Python reads the same: ``https`` (or ``http``), a host of LDH labels (1 to 63 characters, no hyphen at
-    either end, no ``--`` in the third and fourth places, which IDNA keeps for ``xn--``) and a top-level label of
-    letters, 253 characters at most; a port of 1 to 65535; a path, a query and a fragment of RFC 3986's characters
-    (``%`` and two hex digits for any other). Every URL it admits is taken whatever the host resolves to (tested
-    by drawing from it, as Schemathesis does); where the host leads is the rule no pattern can say."""
+def url_pattern(*, allow_http: bool, allow_private: bool = False) -> str:
+    """The URLs of DNS hosts :func:`hr_api.webhooks.endpoints.vet_endpoint_url` takes (after DRF's URLField), as an
+    ECMA-262 regex that Python reads the same: ``https`` (or ``http``), a host of LDH labels (1 to 63 characters, no
+    hyphen at either end, no ``--`` in the third and fourth places, which IDNA keeps for ``xn--``) and a top-level
+    label of letters, 253 characters at most; no port or one of the webhook's (``PORTS``; any of 1 to 65535 where
+    ``allow_private`` lets a local receiver through); a path, a query and a fragment of RFC 3986's characters (``%``
+    and two hex digits for any other: ``AFTER_HOST``). Every URL it admits is taken whatever the host resolves to
+    (tested by drawing from it, as Schemathesis does); where the host leads is the rule no pattern can say."""
+    from hr_api.webhooks.endpoints import AFTER_HOST, PORTS
+
     scheme = "https?" if allow_http else "https"
     label = "(?![A-Za-z0-9]{2}--)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
     host = f"(?=[A-Za-z0-9.-]{{1,253}}(?:[:/?#]|$))(?:{label}\\.)+[A-Za-z]{{2,63}}"
-    port = "(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
-    path_char = "[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}"
-    query_char = "[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2}"
-    rest = f"(?:/(?:{path_char})*)?(?:\\?(?:{query_char})*)?(?:#(?:{query_char})*)?"
-    return f"^{scheme}://{host}{port}{rest}$"
+    if allow_private:
+        port = "(?::(?:[1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5]))?"
+    else:
+        port = f"(?::(?:{'|'.join(map(str, PORTS))}))?"
+    return f"^{scheme}://{host}{port}{AFTER_HOST}$"
 
 
 class UrlFieldExtension(OpenApiSerializerFieldExtension):
@@ -496,7 +507,9 @@ class UrlFieldExtension(OpenApiSerializerFieldExtension):
 
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         if direction == "request":
-            schema["pattern"] = url_pattern(allow_http=settings.WEBHOOK_ALLOW_HTTP)
+            schema["pattern"] = url_pattern(
+                allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+            )
             codes = getattr(self.target, "error_codes", {})
             refusals = "; ".join(f"`{code}` {meaning}" for code, meaning in codes.items())
             scheme = "https or http" if settings.WEBHOOK_ALLOW_HTTP else "https"
@@ -504,7 +517,8 @@ class UrlFieldExtension(OpenApiSerializerFieldExtension):
                 f"A URL the portal calls with each event: {scheme}, to a host that resolves only to public addresses, "
                 "checked when it is given and again before every delivery. The pattern gives its form for a host "
                 "name; the server also takes a literal public IP address and an internationalised host name (in "
-                "Unicode or its xn-- form), which the pattern leaves out. A URL that is no URL at all is refused "
+                "Unicode or its xn-- form, kept and shown in its xn-- form), which the pattern leaves out. A URL "
+                "that is no URL at all is refused "
                 f"with code `invalid`; one the rule refuses with the code of the rule: {refusals}."
             )
         return schema
@@ -620,8 +634,9 @@ def add_token_endpoint(result: dict) -> None:
                     "content": oauth_error,
                 },
                 "429": {
-                    "description": f"Too many token requests (`throttled`): at most {limit} per address and as many "
-                    "per client id; wait `Retry-After` seconds.",
+                    "description": f"Too many token requests (`throttled`): at most {limit} per address, whatever the "
+                    "client id and whether the secret is right, and as many tokens issued per client id; wait "
+                    "`Retry-After` seconds.",
                     "headers": RETRY_AFTER,
                     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
                 },

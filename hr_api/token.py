@@ -1,7 +1,12 @@
 """The OAuth2 token endpoint, throttled: secrets cannot be guessed at the speed of the network.
 
-At most ``API_TOKEN_RATE_PER_MINUTE`` requests per minute per address and per client id (from
-HTTP Basic or the form), counted in the shared cache (``CACHE_URL``), then 429 with Retry-After.
+Two limits of ``API_TOKEN_RATE_PER_MINUTE`` a minute, counted in the shared cache (``CACHE_URL``), then 429 with
+Retry-After (:func:`over_the_limits`): every request counts against its address (``client_network``: an IPv6
+client by its /64), whatever client id it names, which bounds the guessing of secrets from one address; and
+each client id counts the tokens it was issued, which only the holder of its secret can move. No count of a
+client id's failures stops its requests: anyone who knows a client id (it is no secret) would lock the bank out
+from wherever its HR system asks, by guessing wrong from another address. A secret is 256 random bits
+(``secrets.token_urlsafe(32)``, hr_api.services), beyond guessing at any number of addresses' rate.
 Every refused token request (a wrong secret, a revoked client) is in the audit trail.
 
 A refusal keeps RFC 6749's shape (section 5.2: ``error`` as oauthlib gives it) with an ``error_description``
@@ -27,6 +32,7 @@ import json
 import re
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -175,6 +181,22 @@ def _client_id(request: HttpRequest, *, form_read: bool) -> str:
     return str(request.POST.get("client_id", ""))[:100] if form_read else ""
 
 
+def _issued_key(client_id: str) -> str:
+    """The cache key counting the tokens issued to ``client_id`` (hashed: a client id may hold any character)."""
+    return f"token-rate:issued:{hashlib.sha256(client_id.encode()).hexdigest()}"
+
+
+def over_the_limits(request: HttpRequest, client_id: str) -> bool:
+    """Whether a token request is over a limit of ``API_TOKEN_RATE_PER_MINUTE`` a minute (the module's word),
+    counting it against its address: every request from the address (a wrong secret, a right one, an unreadable
+    form) counts before anything else is looked at, so parallel guesses cannot overtake the count; the tokens
+    already issued to ``client_id`` this minute (counted by the view once one is issued) are only read here. A
+    guesser fills the count of its own addresses, never the client's."""
+    limit = settings.API_TOKEN_RATE_PER_MINUTE
+    over = over_limit(f"token-rate:addr:{client_network(request)}", limit=limit, window_seconds=WINDOW_SECONDS)
+    return over or (bool(client_id) and int(cache.get(_issued_key(client_id), 0)) >= limit)
+
+
 class ThrottledTokenView(TokenView):
     def http_method_not_allowed(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         detail = str(exceptions.MethodNotAllowed(request.method).detail)
@@ -186,16 +208,9 @@ class ThrottledTokenView(TokenView):
     options = http_method_not_allowed  # Django's would answer 200 with an empty page
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        limit = settings.API_TOKEN_RATE_PER_MINUTE
         unreadable = unreadable_form(request)
         client_id = _client_id(request, form_read=unreadable is None)
-        keys = [f"token-rate:addr:{client_network(request)}"]
-        if client_id:
-            keys.append(f"token-rate:client:{hashlib.sha256(client_id.encode()).hexdigest()}")  # any characters
-        over = [
-            over_limit(key, limit=limit, window_seconds=WINDOW_SECONDS) for key in keys
-        ]  # count every key (a list, not any()'s short cut)
-        if any(over):
+        if over_the_limits(request, client_id):
             response = HttpResponse(
                 json.dumps(
                     problem_body(
@@ -213,6 +228,8 @@ class ThrottledTokenView(TokenView):
             response = refused
         else:
             response = translated(super().post(request, *args, **kwargs))
+        if response.status_code == 200 and client_id:
+            over_limit(_issued_key(client_id), limit=settings.API_TOKEN_RATE_PER_MINUTE, window_seconds=WINDOW_SECONDS)
         if response.status_code >= 400:
             audit.record(
                 audit.Action.ACCESS_REFUSED,

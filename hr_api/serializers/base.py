@@ -163,6 +163,7 @@ JSON_TYPES: tuple[tuple[type[serializers.Field], tuple[type, ...], str], ...] = 
     (serializers.ChoiceField, (str,), "string"),
     (serializers.ListField, (list,), "array"),
     (serializers.ListSerializer, (list,), "array"),
+    (serializers.DictField, (dict,), "object"),
     (serializers.Serializer, (dict,), "object"),
 )
 TYPE_MESSAGES = {
@@ -196,18 +197,31 @@ class StrictSerializer(serializers.Serializer):
     # (The schema says so: additionalProperties false, and each field's type; hr_api.schema.)
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
-            wrong = {
-                name: [error]
-                for name, field in self.fields.items()
-                if name in data and not field.read_only and (error := json_type_error(field, data[name]))
-            }
-            if wrong:
-                raise serializers.ValidationError(wrong, code="type")
-        return super().to_internal_value(data)
+        """The fields' values, or one 400 naming every bad field: each unknown one, each of another JSON type, and
+        each whose value its rules refuse (a value of another type is not checked further: its type is the error).
+        Only then the object's own rules (``validate``), which need every field valid."""
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        errors: dict[str, Any] = {}
+        wrong = {
+            name: [serializers.ErrorDetail(error, code="type")]
+            for name, field in self.fields.items()
+            if name in data and not field.read_only and (error := json_type_error(field, data[name]))
+        }
+        try:
+            # (A field left out for its type answers "required" here when it is: its type error is the one kept.)
+            value = super().to_internal_value({name: item for name, item in data.items() if name not in wrong})
+        except serializers.ValidationError as refused:
+            if not isinstance(refused.detail, dict):
+                raise
+            errors.update(refused.detail)
+        else:
+            if not wrong and not set(data) - set(self.fields):
+                return value
+        errors.update(wrong)
+        for name in sorted(set(data) - set(self.fields)):
+            errors[name] = [serializers.ErrorDetail(str(_("Unknown field.")), code="invalid")]
+        raise serializers.ValidationError({name: errors[name] for name in [*self.fields, *errors] if name in errors})
 
 
 # A change (PATCH): every field may be left out, and one given is checked as on creation. A comment, not a

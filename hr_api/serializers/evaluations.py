@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from career.models import Evaluation, ManagerLevel, PeriodKind
 
-from .base import TYPE_MESSAGES, ModelSerializer, StrictSerializer, row_id
+from .base import ModelSerializer, StrictSerializer, row_id
 
 MAX_BATCH = 500
 HUNDREDTH = Decimal("0.01")
@@ -62,11 +62,6 @@ class EvaluationItemSerializer(StrictSerializer):
         help_text="A score from 0 to 100 for every dimension of your scheme, by its code "
         "(`performance`, `ethics`, `basic_management`, `credit`, `service`, and any you added).",
     )
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict) and "scores" in data and not isinstance(data["scores"], dict):
-            raise serializers.ValidationError({"scores": [TYPE_MESSAGES["object"]]}, code="type")
-        return super().to_internal_value(data)
 
 
 class EvaluationBulkSerializer(StrictSerializer):

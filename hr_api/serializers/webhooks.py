@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from accounts.outbound import OutboundRefused
 from hr_api.models import WebhookEndpoint
-from hr_api.webhooks.endpoints import URL_CODES, vet_endpoint_url, with_rule_before_syntax
+from hr_api.webhooks.endpoints import URL_CODES, stored_url, uri_form, vet_endpoint_url, with_rule_before_syntax
 from hr_api.webhooks.events import EVENTS
 
 from .base import EveryFieldOptional, ModelSerializer, StrictSerializer
@@ -18,6 +20,13 @@ class WebhookEndpointSerializer(ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = ["id", "url", "events", "description", "is_active", "created_at", "updated_at"]
+
+    def to_representation(self, instance: WebhookEndpoint) -> dict[str, Any]:
+        """The URL as a URI (``format: uri``) even where it was stored before the rule took it no more
+        (hr_api.webhooks.endpoints.uri_form)."""
+        data = super().to_representation(instance)
+        data["url"] = uri_form(data["url"])
+        return data
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
@@ -52,12 +61,13 @@ class WebhookEndpointInputSerializer(StrictSerializer):
     is_active = serializers.BooleanField(required=False)
 
     def validate_url(self, url: str) -> str:
-        """https to a public address (accounts.outbound); the settings allow a developer's local receiver."""
+        """https to a public address (accounts.outbound), its port and characters (hr_api.webhooks.endpoints); the
+        settings allow a developer's local receiver. Kept with an internationalised host in its IDNA form."""
         try:
             vet_endpoint_url(url)
         except OutboundRefused as exc:
             raise refused(exc) from None
-        return url
+        return stored_url(url)
 
 
 class WebhookEndpointUpdateSerializer(EveryFieldOptional, WebhookEndpointInputSerializer):

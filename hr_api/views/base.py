@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts import audit
@@ -56,7 +57,20 @@ class ClientAuthenticationScheme(DjangoOAuthToolkitScheme):
         return {self.name: [scope] if scope else []}
 
 
+#: The methods an API view may have: Django's but OPTIONS. No operation of the schema is an OPTIONS, so none is
+#: served (DRF's answered its metadata to any token, of any employer's row, in mixed languages): it is a method the
+#: endpoint does not have, 405 with ``Allow`` as for any other (:meth:`ApiView.check_permissions`).
+API_METHODS = [name for name in GenericAPIView.http_method_names if name != "options"]
+
+
+def handles(view: object, method: str) -> bool:
+    """Whether ``view`` has a handler for ``method`` (what ``APIView.dispatch`` looks for)."""
+    name = method.lower()
+    return name in getattr(view, "http_method_names", ()) and callable(getattr(view, name, None))
+
+
 class ApiView(GenericAPIView):
+    http_method_names = API_METHODS
     authentication_classes = [ClientAuthentication]
     permission_classes = [HasScope]
     throttle_classes = [ClientRateThrottle]
@@ -75,6 +89,15 @@ class ApiView(GenericAPIView):
     def get_exception_handler(self):
         return problem_handler
 
+    def check_permissions(self, request: Request) -> None:
+        """The scope of the operation (:class:`~hr_api.auth.HasScope`); a method the endpoint has no handler for
+        (OPTIONS, PUT …) is no operation, so no scope is asked of it: it answers 405 with ``Allow`` to any client
+        with a valid token, whatever its scopes, as the same request answers on every endpoint (401 without one)."""
+        if handles(self, request.method or ""):
+            super().check_permissions(request)
+        elif not isinstance(request.user, ApiClient):
+            self.permission_denied(request)  # 401: not authenticated
+
     def initial(self, request, *args, **kwargs):
         # Read the raw body before anything parses it: the idempotency fingerprint needs it, and
         # an oversized body must be answered in the error shape, not by Django's 400 page.
@@ -83,8 +106,7 @@ class ApiView(GenericAPIView):
         super().initial(request, *args, **kwargs)
         # After authentication, scope and throttle (401, 403, 429 first); a method the view has no handler
         # for goes on to its 405.
-        handler = request.method.lower()
-        if handler in self.http_method_names and callable(getattr(self, handler, None)):
+        if handles(self, request.method):
             check_query_parameters(type(self), request.method, request.query_params)  # a NUL in the query too
             if request.method in ("GET", "HEAD") and request._request.body:
                 raise BodyNotAllowed()

@@ -12,13 +12,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_safe
 
-from hr_api.errors import not_found
+from hr_api.errors import not_found, safe_methods_only
 from hr_api.problems import TYPES
 
 
-@require_safe
+@safe_methods_only
 def problems(request: HttpRequest) -> HttpResponse:
     languages = list(settings.LANGUAGES)
     rows = []
@@ -31,7 +30,7 @@ def problems(request: HttpRequest) -> HttpResponse:
     return render(request, "hr_api/problems.html", {"rows": rows, "languages": languages})
 
 
-@require_safe
+@safe_methods_only
 def problem(request: HttpRequest, code: str) -> HttpResponse:
     """A problem's ``type``: its entry on :func:`problems`' page (an unknown code is the API's 404)."""
     if code not in TYPES:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpResponse, HttpResponseBase
 from django.test.signals import setting_changed
-from django.utils import translation
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -20,8 +19,9 @@ from rest_framework.response import Response
 from hr_api.auth import AddressRateThrottle
 from hr_api.errors import AddressThrottled, problem_handler
 from hr_api.parameters import check_query
-from hr_api.schema import generated_schema
-from hr_api.views.base import BodyNotAllowed
+from hr_api.renderers import RefusedTypesNegotiation
+from hr_api.schema import SCHEMA_LANGUAGE, generated_schema
+from hr_api.views.base import API_METHODS, BodyNotAllowed
 
 
 # A key per language, renderer and media type as negotiated: ``Accept`` may carry parameters of the
@@ -57,6 +57,8 @@ class SchemaView(SpectacularAPIView):
     ``Accept`` parameters still has it written anew each time.
     """
 
+    http_method_names = API_METHODS  # no OPTIONS: DRF's metadata of this view was its docstring
+    content_negotiation_class = RefusedTypesNegotiation  # ``*/*;q=0`` is 406, as for the operations
     authentication_classes: list[type] = []
     throttle_classes = [AddressRateThrottle]
     #: What it takes, as an operation's schema would list it (drf-spectacular's own ``format`` and ``lang``).
@@ -79,9 +81,10 @@ class SchemaView(SpectacularAPIView):
         super().initial(request, *args, **kwargs)
 
     def _get_schema_response(self, request: Request) -> HttpResponse:
-        # Within drf-spectacular's get(), in the language of ``?lang=`` if given. No version: ``?version=`` is
-        # refused (PARAMETERS) and the API sets no versioning class.
-        language = translation.get_language()
+        # Within drf-spectacular's get(), in the schema's language whatever ``?lang=`` and ``Accept-Language`` ask
+        # (hr_api.schema.SCHEMA_LANGUAGE). No version: ``?version=`` is refused (PARAMETERS) and the API sets no
+        # versioning class.
+        language = SCHEMA_LANGUAGE
         renderer: Callable[[], BaseRenderer] = type(request.accepted_renderer)
         content_type, content = rendered_schema(language, renderer, request.accepted_media_type)
         response = HttpResponse(content, content_type=content_type)
@@ -103,6 +106,16 @@ class SchemaView(SpectacularAPIView):
 
 
 class DocsView(SpectacularSwaggerSplitView):
-    """The Swagger UI page, public as the schema is (see :class:`SchemaView` for why no authentication)."""
+    """The Swagger UI page, public as the schema is (see :class:`SchemaView` for why no authentication). It refuses
+    as the schema does, in the problem shape (its HTML renderer had no template for an error, nor for OPTIONS: 500)."""
 
+    http_method_names = API_METHODS
     authentication_classes: list[type] = []
+
+    def get_exception_handler(self) -> Callable[[Exception, dict[str, Any]], Response | None]:
+        return problem_handler
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        if response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)

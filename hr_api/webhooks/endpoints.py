@@ -1,19 +1,47 @@
-"""Webhook endpoints: registering one, and the rule its URL must meet (accounts.outbound)."""
+"""Webhook endpoints: registering one, and the rule its URL must meet.
+
+The rule is accounts.outbound's (https to public addresses) and two more of a webhook URL's own, before any DNS
+look-up (:func:`check_endpoint_url`): the port is 443 or 8443 (:data:`PORTS`) or none, so deliveries cannot be
+aimed at a third party's mail, SSH or database port; and the URL holds only what RFC 3986 allows in a URI outside
+its host (no space, ``<``, ``>``, ``"``, ``{``, ``}``, ``|``, ``\\``, ``^``, `````, ``[`` or ``]`` after the host, no
+non-ASCII character there, no ``%`` without two hex digits, one ``#``): such a URL is refused (code
+``characters``), not percent-encoded behind the client's back, so that every URL the API shows is a URI its schema
+allows (``format: uri``). An internationalised host name is taken and kept in its IDNA form (:func:`uri_form`).
+An endpoint stored before the rule is shown in that form too, and each delivery to it is refused at once with the
+reason (hr_api.webhooks.deliveries runs :func:`vet_endpoint_url` before every attempt).
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
+import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts import outbound
 from hr_api.models import WebhookEndpoint
 
 from .signing import new_secret
+
+#: The ports a webhook URL may name (none is the scheme's: 443); any port where WEBHOOK_ALLOW_PRIVATE_ADDRESSES lets
+#: a developer's local receiver through.
+PORTS = (443, 8443)
+#: RFC 3986's characters of a path segment (``pchar``) and ``/``, and of a query or fragment (``pchar``, ``/``, ``?``),
+#: as regex alternatives: what a webhook URL may hold after its host (hr_api.schema's pattern is made of them).
+PATH_CHAR = "[A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2}"
+QUERY_CHAR = "[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2}"
+AFTER_HOST = f"(?:/(?:{PATH_CHAR})*)?(?:\\?(?:{QUERY_CHAR})*)?(?:#(?:{QUERY_CHAR})*)?"
+_AFTER_HOST = re.compile(AFTER_HOST)
+_URI_CHARACTER = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/?#%-]")
+_AUTHORITY_CHARACTER = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@%\[\]-]")
+_PERCENT = re.compile("%[0-9A-Fa-f]{2}")
+_HOST_AND_PORT = re.compile(r"(?P<host>[^:@\[\]]*)(?P<port>:[0-9]*)?")
 
 #: Each code :func:`vet_endpoint_url` refuses a URL with (accounts.outbound's ``OutboundRefused``; a test reads them
 #: from its source), with what it means: the schema's word on a webhook URL (hr_api.schema).
@@ -21,7 +49,12 @@ URL_CODES = {
     "scheme": "not https (nor http where the portal allows it)",
     "userinfo": "a user name or password in the URL",
     "host": "a host that is not a valid host name (a number such as 2130706433, a bad IDNA name)",
-    "port": "a port that is not 1 to 65535",
+    "port": f"a port other than {' or '.join(map(str, PORTS))} (none: 443), or not a number from 1 to 65535",
+    "characters": (
+        'a character RFC 3986 does not allow in a URI after the host: a space, <, >, ", {, }, |, \\, ^, `, [, ] or a '
+        "non-ASCII character (percent-encode it in UTF-8), a % without two hex digits, a second #; or a control "
+        "character (a tab, a line break) anywhere"
+    ),
     "unresolvable": "a host name DNS does not resolve (the same URL may pass later)",
     "address": (
         "a host that is or resolves to an address that is not public: loopback, private, link-local, shared, "
@@ -30,19 +63,109 @@ URL_CODES = {
 }
 
 
+def _shown(character: str) -> str:
+    code = f"U+{ord(character):04X}"
+    return code if character.isspace() or not character.isprintable() else f"“{character}” ({code})"
+
+
+def _split(url: str) -> tuple[str, str, str]:
+    """``url`` (stripped) as what comes before its host (``https://``), its authority (host and port, up to the first
+    ``/``, ``?`` or ``#`` after ``//``) and the rest (path, query, fragment)."""
+    url = url.strip()
+    start = url.find("//") + 2 if "//" in url else 0
+    end = min((i for i in (url.find(c, start) for c in "/?#") if i >= 0), default=len(url))
+    return url[:start], url[start:end], url[end:]
+
+
+def _bad_after_host(rest: str) -> int | None:
+    """Where in ``rest`` (what follows the host) the first character RFC 3986 does not allow there is (a ``%``
+    without two hex digits, a second ``#``), or None (:data:`AFTER_HOST` matches)."""
+    if _AFTER_HOST.fullmatch(rest):
+        return None
+    fragment = False
+    for at, character in enumerate(rest):
+        if character == "%" and not _PERCENT.match(rest, at):
+            return at
+        if character == "#":
+            if fragment:
+                return at
+            fragment = True
+        elif not _URI_CHARACTER.fullmatch(character):
+            return at
+    return None  # not reached: what the pattern refuses, the walk finds
+
+
+def bad_character(url: str) -> str | None:
+    """The first character of ``url`` that RFC 3986 does not allow where it stands, or None: outside the host only a
+    URI's characters; in the host any printable non-ASCII character too, which IDNA judges (accounts.outbound)."""
+    head, authority, rest = _split(url)
+    for character in head:
+        if not _URI_CHARACTER.fullmatch(character):
+            return character
+    for character in authority:
+        if (character.isascii() or character.isspace() or not character.isprintable()) and not (
+            _AUTHORITY_CHARACTER.fullmatch(character)
+        ):
+            return character
+    at = _bad_after_host(rest)
+    return None if at is None else rest[at]
+
+
 def check_endpoint_url(url: str) -> outbound.CheckedUrl:
     """The part of :func:`vet_endpoint_url` that needs no DNS (what the URL itself says: its scheme, user name,
-    host, port, a literal address); raises :class:`accounts.outbound.OutboundRefused`."""
-    return outbound.check_url(
-        url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
-    )
+    host, port, a literal address: accounts.outbound's; then the webhook's own port and characters); raises
+    :class:`accounts.outbound.OutboundRefused`."""
+    allow_private = settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
+    checked = outbound.check_url(url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=allow_private)
+    if not allow_private and urlsplit(checked.url).port not in (None, *PORTS):
+        raise outbound.OutboundRefused(
+            "port",
+            _("The URL's port may only be %(ports)s, or left out (443).") % {"ports": ", ".join(map(str, PORTS))},
+        )
+    if (character := bad_character(url)) is not None:
+        raise outbound.OutboundRefused(
+            "characters",
+            _("The URL contains %(character)s, which a URL may not hold there (RFC 3986): percent-encode it.")
+            % {"character": _shown(character)},
+        )
+    return checked
 
 
 def vet_endpoint_url(url: str) -> outbound.VettedUrl:
-    """The outbound rule with the webhook settings; raises :class:`accounts.outbound.OutboundRefused`."""
+    """The outbound rule with the webhook settings, after the webhook's own (:func:`check_endpoint_url`); raises
+    :class:`accounts.outbound.OutboundRefused`."""
+    check_endpoint_url(url)
     return outbound.vet_url(
         url, allow_http=settings.WEBHOOK_ALLOW_HTTP, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES
     )
+
+
+def uri_form(url: str) -> str:
+    """``url`` as an RFC 3986 URI: an internationalised host in its IDNA (``xn--``) form, and any character a URI may
+    not hold after the host percent-encoded (UTF-8). A URL that passed the rule changes in its host only (the form
+    it is stored in); one stored before the rule is shown so (and its deliveries are refused)."""
+    head, authority, rest = _split(url)
+    if not authority.isascii():
+        parts = _HOST_AND_PORT.fullmatch(authority)
+        try:
+            if parts is None:
+                raise idna.IDNAError(authority)
+            host = parts["host"]
+            ascii_host = idna.encode(host.rstrip("."), uts46=True).decode("ascii") + "." * host.endswith(".")
+            authority = ascii_host.lower() + (parts["port"] or "")
+        except (idna.IDNAError, UnicodeError):
+            authority = quote(authority, safe=":@[]")
+    while (at := _bad_after_host(rest)) is not None:
+        rest = rest[:at] + quote(rest[at], safe="") + rest[at + 1 :]
+    return head + authority + rest
+
+
+def stored_url(url: str) -> str:
+    """The form a URL that passed the rule is kept in (:func:`uri_form`), within the model's length (an IDNA host is
+    longer than its Unicode form); raises Django's ValidationError (``max_length``) beyond it."""
+    stored = uri_form(url)
+    MaxLengthValidator(WebhookEndpoint._meta.get_field("url").max_length)(stored)
+    return stored
 
 
 def rule_before_syntax(syntax: URLValidator) -> Callable[[str], None]:

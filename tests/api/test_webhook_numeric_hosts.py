@@ -57,7 +57,7 @@ def test_the_schema_documents_what_the_server_answers(cast):
         ("not a url", "invalid"),  # no URL at all: no scheme, no host
         ("https:///hook", "invalid"),
         ("file:///etc/passwd", "invalid"),
-        ("https://hooks.bank.example/a b", "invalid"),  # the rule takes its host; a URL has no space
+        ("https://hooks.bank.example/a b", "characters"),  # a URL has no space: the rule names it
         ("javascript://hooks.bank.example/", "scheme"),  # a URL with a host: the rule's code
         ("https://[fe80::1%25eth0]/h", "address"),  # a literal address, judged without DNS
         ("https://１２７.０.０.１/h", "address"),  # full-width digits: IDNA makes them 127.0.0.1

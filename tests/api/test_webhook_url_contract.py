@@ -1,5 +1,5 @@
 """The webhook URL's contract and the server's rule agree (an integrator's report): the schema's ``pattern`` admits
-the hosts banks use (five labels and more, long labels, upper case, any port, a query string), every URL it admits
+the hosts banks use (five labels and more, long labels, upper case, the port 8443, a query string), every URL it admits
 is taken by the server (the property Schemathesis relies on: a request the schema allows is not refused), and the
 URLs the server refuses before any DNS look-up do not match it. What no pattern can say (where the host leads) is
 in the description, with each code the server answers."""
@@ -24,8 +24,8 @@ BANK_URLS = [
     "https://api.hooks.hr.esunbank.com.tw/in",  # six
     "https://hooks.example-bank-with-a-long-name.com.tw/",  # a label of more than 20 characters
     "https://Hooks.Bank.Example.com/Events",  # upper case
-    "https://hooks.bank.example.com:10443/bcm",  # a port of five digits
-    "https://hooks.bank.example.com:65535/bcm",
+    "https://hooks.bank.example.com:8443/bcm",  # the one port besides 443 (hr_api.webhooks.endpoints.PORTS)
+    "https://hooks.bank.example.com:443/bcm",
     "https://hooks.bank.example.com/bcm?tenant=tw-01&v=2",  # a query string
     "https://hooks.bank.example.com/a%20b/c~d",
     "https://hooks.bank.example.com",
