@@ -161,11 +161,41 @@ def write_xlsx(dataset: tablib.Dataset, *, text_columns: bool = False) -> bytes:
     return stream.getvalue()
 
 
-def csv_records(text: str) -> Iterator[list[Any]]:
+class CsvRecordTooLong(ValueError):
+    """A CSV record (``row``: its number, from 1) longer than :func:`csv_records` was told to read, or (``cell``)
+    with a cell longer than the csv module reads."""
+
+    def __init__(self, row: int, *, cell: bool = False) -> None:
+        super().__init__(f"CSV record {row} is too long")
+        self.row = row
+        self.cell = cell
+
+
+def csv_records(text: str, *, longest: int | None = None) -> Iterator[list[Any]]:
     """A CSV's records, each what a spreadsheet shows as one row (a blank line too, as an empty list), every cell
-    through :func:`read_csv_cell`. A quoted cell may hold line breaks: a record is a row, not a line."""
-    for record in csv.reader(io.StringIO(text, newline="")):
-        yield [read_csv_cell(value) for value in record]
+    through :func:`read_csv_cell`. A quoted cell may hold line breaks: a record is a row, not a line.
+
+    ``longest``: the most characters a record may take, quotes and commas included. The csv module splits a whole
+    record before anyone sees it (a 5 MB line of commas is five million cells), so a longer record raises
+    :class:`CsvRecordTooLong` as its lines are read, before it is split (accounts.imports.reader)."""
+    row, taken = 1, 0
+
+    def lines() -> Iterator[str]:
+        nonlocal taken
+        for line in io.StringIO(text, newline=""):
+            taken += len(line)
+            if longest is not None and taken > longest:
+                raise CsvRecordTooLong(row)
+            yield line
+
+    try:
+        for record in csv.reader(lines()):
+            yield [read_csv_cell(value) for value in record]
+            row, taken = row + 1, 0
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # a cell of more than 128 KB
+            raise CsvRecordTooLong(row, cell=True) from error
+        raise
 
 
 def xlsx_records(content: bytes) -> Iterator[tuple[Any, ...]]:

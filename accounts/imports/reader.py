@@ -6,7 +6,7 @@ so that a refused row is named as staff find it in their file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import tablib
@@ -17,7 +17,7 @@ from import_export.formats import base_formats
 from import_export.forms import ImportForm
 
 from .. import spreadsheets
-from ..uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
+from ..uploads import EMPTY_FILE_MESSAGE, ImportLimits, cell_name, check_unpacked_xlsx, validate_tabular_upload
 
 #: The column :func:`read_spreadsheet` adds to every row: the number the spreadsheet shows at the row's left.
 ROW_NUMBER = "_row"
@@ -55,17 +55,31 @@ def csv_text(raw: bytes) -> str:
 def read_spreadsheet(content: bytes | str, kind: str) -> tablib.Dataset:
     """An uploaded file as a dataset, header row first; the reader of every import (trainees, enrolments, questions).
 
-    ``kind``: "csv" or "xlsx", as accounts.uploads found the file to be. A CSV is read as :func:`csv_text` and a quote
-    our own export put before a formula-like cell comes off (accounts.spreadsheets.csv_records), so that an exported
-    file imports as it was; an XLSX is read from its active sheet, a formula cell by its value, a date cell as a
-    datetime. Either way (:func:`numbered_dataset`) a blank row is no row, the first row that is not blank is the
-    header, and every row keeps the number the spreadsheet shows, in the column :data:`ROW_NUMBER`. Raises
-    ``ValidationError`` for a CSV in neither encoding or with cells beyond its header, and what the parser raises
-    for a broken file.
+    ``kind``: "csv" or "xlsx", as accounts.uploads found the file to be. A CSV is read as :func:`csv_text`
+    (:func:`csv_records`) and a quote our own export put before a formula-like cell comes off
+    (accounts.spreadsheets.read_csv_cell), so that an exported file imports as it was; an XLSX is read from its
+    active sheet, a formula cell by its value, a date cell as a datetime, once accounts.uploads.check_unpacked_xlsx
+    found it no bigger unpacked than an import reads. Either way (:func:`numbered_dataset`) a blank row is no row,
+    the first row that is not blank is the header, and every row keeps the number the spreadsheet shows, in the
+    column :data:`ROW_NUMBER`. Raises ``ValidationError`` for a CSV in neither encoding, cells beyond the header,
+    a file beyond the limits of accounts.uploads.ImportLimits, and what the parser raises for a broken file.
     """
     if kind == "xlsx":
-        return numbered_dataset(spreadsheets.xlsx_records(content if isinstance(content, bytes) else content.encode()))
-    return numbered_dataset(spreadsheets.csv_records(content if isinstance(content, str) else csv_text(content)))
+        workbook = content if isinstance(content, bytes) else content.encode()
+        check_unpacked_xlsx(workbook)  # the confirm step reads the file again; nothing else checked it then
+        return numbered_dataset(spreadsheets.xlsx_records(workbook))
+    return numbered_dataset(csv_records(content if isinstance(content, str) else csv_text(content)))
+
+
+def csv_records(text: str, limits: ImportLimits | None = None) -> Iterator[list[Any]]:
+    """A CSV's records (accounts.spreadsheets.csv_records), a record refused (``ValidationError``) as soon as its
+    text passes what ``limits.columns`` cells of ``limits.cell_chars`` characters can take, each quoted with its
+    quotes doubled, before the csv module splits it into cells."""
+    limits = limits or ImportLimits.from_settings()
+    try:
+        yield from spreadsheets.csv_records(text, longest=limits.columns * (2 * limits.cell_chars + 3))
+    except spreadsheets.CsvRecordTooLong as too_long:
+        raise (limits.cell_too_long() if too_long.cell else limits.row_too_long(too_long.row)) from too_long
 
 
 def is_blank(cells: Iterable[Any]) -> bool:
@@ -81,11 +95,16 @@ def numbered_dataset(records: Iterable[Sequence[Any]]) -> tablib.Dataset:
     A row shorter than the header is filled with empty cells; cells beyond the header that are not empty
     refuse the file (``ValidationError``): no column would say what they are. So does a sheet longer than
     ``IMPORT_MAX_ROWS``, before the rest is read: a 5 MB workbook can unpack to a million rows, which would
-    hold a web worker for minutes, blank rows as much as full ones.
+    hold a web worker for minutes, blank rows as much as full ones. And, at the first row that exceeds one, the
+    limits of accounts.uploads.ImportLimits: a row wider than ``IMPORT_MAX_COLUMNS``, a cell longer than
+    ``IMPORT_MAX_CELL_CHARS``, and more text in all than ``IMPORT_MAX_UNPACKED_BYTES`` (one long shared text in
+    every cell of a workbook is small on disk).
     """
     dataset = tablib.Dataset()
     width: int | None = None
+    limits = ImportLimits.from_settings()
     most = settings.IMPORT_MAX_ROWS
+    text = 0
     for number, record in enumerate(records, start=1):
         if number > most:
             raise ValidationError(
@@ -93,6 +112,15 @@ def numbered_dataset(records: Iterable[Sequence[Any]]) -> tablib.Dataset:
                 code="too_many_rows",
                 params={"most": most},
             )
+        if len(record) > limits.columns:
+            raise limits.too_many_columns(number)
+        for column, cell in enumerate(record, start=1):
+            if isinstance(cell, str):
+                if len(cell) > limits.cell_chars:
+                    raise limits.cell_too_long(cell_name(column, number))
+                text += len(cell)
+        if text > limits.unpacked_bytes:
+            raise limits.too_big_unpacked()
         if is_blank(record):
             continue
         cells = list(record)
