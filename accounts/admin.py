@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import admin
@@ -14,7 +15,7 @@ from import_export.admin import ImportExportMixin
 
 from core.admin_actions import ReadOnlyAdminMixin
 
-from . import audit, lockout, spreadsheets
+from . import audit, lockout, services, spreadsheets
 from .forms import UserChangeAdminForm, UserCreationAdminForm
 from .imports.confirm import ConfirmOwnPreviewMixin
 from .imports.reader import TraineeImportForm
@@ -66,6 +67,18 @@ def is_autocomplete_of(request: HttpRequest, model: type[Model], field_name: str
         and request.GET.get("model_name") == model._meta.model_name
         and request.GET.get("field_name") == field_name
     )
+
+
+def columns_kept_from(request: HttpRequest, profile: TraineeProfile | None) -> set[str]:
+    """The columns of the trainee ``profile`` (None: one being added to an existing account) that the signed-in
+    staff member may not change: ``accounts.services.trainee_columns_kept``, the import's rule, shown as read-only
+    fields. None kept from the program office; every one from staff of no institution."""
+    if is_program_office(request.user):
+        return set()
+    institution = institution_of(request.user)
+    if institution is None:
+        return set(services.TRAINEE_DATA_COLUMNS)
+    return set(services.trainee_columns_kept(profile=profile, institution=institution))
 
 
 class UserPasswordAdminForm(AdminPasswordChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
@@ -136,8 +149,15 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if obj is not None and not is_program_office(request.user):
-            # The address is the log-in and where reset links go: changing it is taking the account.
-            return [*self.readonly_fields, "email"]
+            # The address is the log-in and where reset links go: changing it is taking the account. A trainee's
+            # name and language only the institution that registered them changes (columns_kept_from).
+            profile = TraineeProfile.objects.filter(user=obj).first()
+            kept = columns_kept_from(request, profile) if profile is not None else set()
+            return [
+                *self.readonly_fields,
+                "email",
+                *(name for name in ("display_name", "preferred_language") if name in kept),
+            ]
         return self.readonly_fields
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):
@@ -176,6 +196,15 @@ class TraineeProfileAdmin(ConfirmOwnPreviewMixin, ImportExportMixin, Institution
         if is_program_office(request.user):
             return [*self.list_filter, "registered_by"]
         return self.list_filter
+
+    def get_readonly_fields(self, request: HttpRequest, obj: TraineeProfile | None = None) -> Sequence[str]:
+        if is_program_office(request.user):
+            return self.readonly_fields
+        # What the import may not change (columns_kept_from), shown and not offered; and, once the profile is
+        # there, whose it is (giving it another account would hand that account to its employer).
+        kept = columns_kept_from(request, obj)
+        fields = [name for name in ("employer", "employee_number", "branch", "manager_class", "phone") if name in kept]
+        return [*self.readonly_fields, *(["user"] if obj is not None else []), *fields]
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -53,7 +53,9 @@ class AccountError(DomainError):
     """Codes: link_invalid, link_expired, link_used, link_not_yours; for a trainee row (``field``
     names the column): missing, invalid, unknown_employer, employee_taken, not_yours (an
     institution's row naming an address it may not change, whatever account holds it),
-    staff_address (the program office's row naming a staff account); for a whole file: not_authorized."""
+    staff_address (the program office's row naming a staff account), may_not_change (an institution's row changing
+    a column of an existing trainee that is not its to change: :func:`trainee_columns_kept`); for a whole file:
+    not_authorized."""
 
 
 NOT_YOURS = _("This link was sent to another account. Nothing was changed.")
@@ -327,6 +329,64 @@ class TraineeRow:
     unchanged: bool
 
 
+#: What a trainee row, and the admin's forms, write of an existing person besides the log-in address.
+TRAINEE_DATA_COLUMNS = (
+    "display_name", "preferred_language", "employer", "employee_number", "branch", "manager_class", "phone",
+)  # fmt: skip
+#: The employer relationship: who employs the person, and the employer's number for them.
+EMPLOYMENT_COLUMNS = ("employer", "employee_number")
+
+EMPLOYMENT_KEPT = {
+    "employer": _(
+        "The employer of a person already on the portal is changed by that employer, with the person's consent, "
+        "or by the program office, not by this file."
+    ),
+    "employee_number": _(
+        "The employee number of a person already on the portal is changed by their employer or by the program "
+        "office, not by this file."
+    ),
+}
+NOT_REGISTERED = _("Your institution did not register this person, so this file cannot change this.")
+
+
+def trainee_columns_kept(*, profile: TraineeProfile | None, institution: Institution | None) -> dict[str, Promise]:
+    """The columns of the trainee ``profile`` that ``institution``'s staff may not change, each with the refusal a
+    row that changes it gets; the import (:func:`check_trainee_row`) and the admin's forms (read-only fields) both
+    follow it. None is the program office, which may change every column. ``profile`` None: the profile the
+    institution's staff give, in admin, an account that is on the portal already (it is stamped theirs).
+
+    - The employer and the employee number are the employer relationship. Setting an employer shows the person's
+      enrolments, results and certificates to it, which takes the person's consent (the HR API's move,
+      ``accounts.employees.do_accept_employment``); changing or clearing it takes the person away from an employer
+      whose HR system lists, enrols and matches them by that number. So an institution sets them only on a person
+      its own file creates, never on one already on the portal, its own included (it cannot tell, nor can the
+      portal, whether the employer has come to rely on what the institution once set): the employer's HR system
+      and the program office change them.
+    - The other details (name, language, branch, class, phone) are changed by the institution that registered
+      the person (``registered_by``), not by one that merely enrols them (a person who applied, or whom their
+      employer enrolled): they, their employer and the institution that registered them rely on those.
+
+    The refusals depend only on what the institution itself knows (whether it registered the person) and on the
+    values its preview shows: never on who set the employer or what kind of account it is.
+    """
+    if institution is None:
+        return {}
+    kept: dict[str, Promise] = dict(EMPLOYMENT_KEPT)
+    if profile is not None and profile.registered_by_id != institution.pk:
+        for column in TRAINEE_DATA_COLUMNS:
+            kept.setdefault(column, NOT_REGISTERED)
+    return kept
+
+
+def _stored_columns(profile: TraineeProfile) -> dict[str, object]:
+    """The values of :data:`TRAINEE_DATA_COLUMNS` as ``profile`` stores them (the employer by id)."""
+    return {
+        "display_name": profile.user.display_name, "preferred_language": profile.user.preferred_language,
+        "employer": profile.employer_id, "employee_number": profile.employee_number, "branch": profile.branch,
+        "manager_class": profile.manager_class, "phone": profile.phone,
+    }  # fmt: skip
+
+
 def check_may_register_trainees(*, institution: Institution | None) -> None:
     """An institution whose authorization lapsed keeps its trainees but registers no new ones."""
     if institution is not None and not institution.is_authorized_on():
@@ -366,7 +426,9 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     office, which may update any trainee (it sees them all) but no staff account. Raises
     :class:`TraineeRowErrors` (an :class:`AccountError`) with every refusal of the row, each naming
     its column in ``field``. For a trainee the row updates, a column absent from ``values`` (the
-    file lacks it) and a blank language keep what is stored.
+    file lacks it) and a blank language keep what is stored, and an institution's row that changes a
+    column :func:`trainee_columns_kept` keeps from it is refused there (``may_not_change``): an
+    employer or employee number on anyone already on the portal, any detail of a person it only enrols.
     """
     errors: list[AccountError] = []
 
@@ -410,8 +472,10 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     language = clean["preferred_language"].lower() or settings.LANGUAGE_CODE
     if language not in {code for code, _name in settings.LANGUAGES}:
         refuse("invalid", _("The language must be zh-hant or en."), "preferred_language")
+        refused.add("preferred_language")
     if clean["manager_class"] and clean["manager_class"] not in TraineeProfile.ManagerClass.values:
         refuse("invalid", _("The class must be personal, corporate or comprehensive."), "manager_class")
+        refused.add("manager_class")
     employer = None
     if clean["employer"]:
         employer = Employer.objects.filter(code=clean["employer"]).first()
@@ -428,27 +492,27 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         profile, refusal = _match_trainee(email, employer, clean["employee_number"], institution)
         if refusal is not None:
             errors.append(refusal)
-    if errors:
-        raise TraineeRowErrors(errors)
+    unchanged = False
     if profile is not None:
         # A column the file does not have (or a blank language) leaves what is stored: a file of
         # names and cohorts must not clear the phones, branches and employers of people it updates.
-        stored = {"employee_number": profile.employee_number, "branch": profile.branch,
-                  "manager_class": profile.manager_class, "phone": profile.phone}  # fmt: skip
-        for column, value in stored.items():
+        stored = _stored_columns(profile)
+        for column in ("employee_number", "branch", "manager_class", "phone"):
             if column not in values:
-                clean[column] = value
+                clean[column] = str(stored[column])
         if "employer" not in values:
             employer = profile.employer
         if not clean["preferred_language"]:
             language = profile.user.preferred_language
-    unchanged = profile is not None and (
-        profile.user.display_name == clean["display_name"]
-        and profile.user.preferred_language == language
-        and profile.employer_id == (employer.pk if employer else None)
-        and (profile.employee_number, profile.branch, profile.manager_class, profile.phone)
-        == (clean["employee_number"], clean["branch"], clean["manager_class"], clean["phone"])
-    )
+        row = {**clean, "preferred_language": language, "employer": employer.pk if employer else None}
+        # What the institution may not change (trainee_columns_kept), each column it would change refused; a
+        # column refused already is not refused again.
+        for column, why in trainee_columns_kept(profile=profile, institution=institution).items():
+            if column not in refused and row[column] != stored[column]:
+                refuse("may_not_change", why, column)
+        unchanged = all(row[column] == stored[column] for column in TRAINEE_DATA_COLUMNS)
+    if errors:
+        raise TraineeRowErrors(errors)
     return TraineeRow(
         email=email, display_name=clean["display_name"], preferred_language=language, employer=employer,
         employee_number=clean["employee_number"], branch=clean["branch"], manager_class=clean["manager_class"],

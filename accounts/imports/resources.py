@@ -95,7 +95,7 @@ class TraineeResource(resources.ModelResource):  # type: ignore[misc]
         ``super()``'s. Allowed values are read from the settings and the model's choices."""
         languages = ", ".join(code for code, _name in settings.LANGUAGES)
         classes = ", ".join(f"{value} ({label})" for value, label in TraineeProfile.ManagerClass.choices)
-        return {
+        holds = {
             "email": _(
                 "The trainee's e-mail address, with which they log in. A trainee already on the portal is found by it "
                 "(or by employer and employee number) and updated."
@@ -115,6 +115,17 @@ class TraineeResource(resources.ModelResource):  # type: ignore[misc]
             % {"values": classes},
             "phone": _("A phone number, such as 0912-345-678 or 02-2345-6789 (an extension after #)."),
         }
+        if self.institution is not None:
+            # What an institution's file may change of a person already on the portal (services.trainee_columns_kept).
+            holds["email"] += " " + _(
+                "A trainee your institution did not register (who applied to your cohort, or whom their employer "
+                "enrolled) is listed as they are: the file cannot change their details."
+            )
+            holds["employer"] += " " + _(
+                "Set only for a trainee the file registers: a trainee already on the portal keeps their employer and "
+                "employee number, which their employer or the program office changes."
+            )
+        return holds
 
     @classmethod
     def get_result_class(cls) -> type[ImportResult]:

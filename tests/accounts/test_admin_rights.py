@@ -111,15 +111,17 @@ def test_an_institution_admin_cannot_change_a_trainees_log_in_address(client: Cl
 
 
 def test_a_duplicate_employee_number_in_the_admin_form_is_an_error_and_saves_nothing(
-    client: Client, institution, institution_admin, trainee
+    client: Client, institution, program_office, trainee
 ):
+    # The program office: institution staff see a person's employer and number read-only (accounts.services.
+    # trainee_columns_kept, tests/imports/test_foreign_employees.py).
     own_trainee = trainee.trainee_profile
-    client.force_login(institution_admin)
+    client.force_login(program_office)
     other = TraineeProfileFactory(registered_by=institution)
     url = reverse("admin:accounts_traineeprofile_change", args=[other.pk])
     response = client.post(url, {
         "user": other.user.pk, "employer": own_trainee.employer.pk, "employee_number": own_trainee.employee_number,
-        "branch": "", "manager_class": "", "phone": "",
+        "branch": "", "manager_class": "", "phone": "", "registered_by": institution.pk,
     })  # fmt: skip
     assert response.status_code == 200
     assert "employee number" in response.content.decode().lower() or "員工編號" in response.content.decode()

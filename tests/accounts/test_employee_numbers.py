@@ -45,12 +45,14 @@ def test_a_trainee_import_row_finds_the_employee_however_the_number_is_typed(emp
 
 
 @pytest.mark.django_db
-def test_the_admin_form_stores_the_number_in_one_form(client: Client, institution, institution_admin, employer):
+def test_the_admin_form_stores_the_number_in_one_form(client: Client, institution, program_office, employer):
+    # The program office: institution staff see a person's employer and number read-only.
     profile = TraineeProfileFactory(registered_by=institution, employer=None, employee_number="")
-    client.force_login(institution_admin)
+    client.force_login(program_office)
     url = reverse("admin:accounts_traineeprofile_change", args=[profile.pk])
     response = client.post(url, {"user": profile.user.pk, "employer": employer.pk, "employee_number": "ｂ-７",
-                                 "branch": "", "manager_class": "", "phone": ""})  # fmt: skip
+                                 "branch": "", "manager_class": "", "phone": "",
+                                 "registered_by": institution.pk})  # fmt: skip
     assert response.status_code == 302, response.context["adminform"].form.errors
     profile.refresh_from_db()
     assert profile.employee_number == "B-7"

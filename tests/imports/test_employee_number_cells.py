@@ -88,12 +88,14 @@ def test_the_enrolment_import_refuses_a_date_cell_too(alice, institution, employ
     assert "Format the column as text" in refusals(response)[2]["employee_number"][0]
 
 
-def test_the_admin_form_refuses_junk(client: Client, institution, institution_admin, employer):
+def test_the_admin_form_refuses_junk(client: Client, institution, program_office, employer):
+    # The program office: institution staff see a person's employer and number read-only.
     profile = TraineeProfileFactory(registered_by=institution, employer=None, employee_number="")
-    client.force_login(in_english(institution_admin))
+    client.force_login(in_english(program_office))
     url = reverse("admin:accounts_traineeprofile_change", args=[profile.pk])
     response = client.post(url, {"user": profile.user.pk, "employer": employer.pk, "employee_number": "A 3007 !!",
-                                 "branch": "", "manager_class": "", "phone": ""})  # fmt: skip
+                                 "branch": "", "manager_class": "", "phone": "",
+                                 "registered_by": institution.pk})  # fmt: skip
     assert response.status_code == 200
     assert "employee_number" in response.context["adminform"].form.errors
     profile.refresh_from_db()

@@ -121,16 +121,20 @@ def test_every_address_that_is_not_the_institutions_gets_the_same_answer(
     assert "staff account" not in html and "another institution" not in html
 
 
-def test_a_trainee_the_institution_enrols_is_updated_but_not_registered_to_it(
+def test_a_trainee_the_institution_only_enrols_is_listed_as_stored_never_changed_nor_registered_to_it(
     admin_a: Client, institution, employer, other_employer
 ):
     victim = _signed_up(other_employer)
     do_enrol(trainee=victim, cohort=CohortFactory(institution=institution))
-    response = preview(admin_a, f"{VICTIM},Renamed,en,bank-a,A-1,,,\n")
+    # Listed as they are (a class list uploaded again): it passes and changes nothing.
+    response = preview(admin_a, f"{VICTIM},Victim,en,bank-b,B-1,,,\n")
     assert "confirm_form" in response.context, row_errors(response)
     assert admin_a.post(CONFIRM, response.context["confirm_form"].initial).status_code == 302
+    # Renamed and moved to another bank: refused, nothing changes (tests/imports/test_foreign_employees.py).
+    refused = preview(admin_a, f"{VICTIM},Renamed,en,bank-a,A-1,,,\n")
+    assert "confirm_form" not in refused.context and row_errors(refused)
     profile = TraineeProfile.objects.select_related("user").get(user=victim)
-    assert (profile.user.display_name, profile.employer, profile.employee_number) == ("Renamed", employer, "A-1")
+    assert (profile.user.display_name, profile.employer, profile.employee_number) == ("Victim", other_employer, "B-1")
     assert profile.registered_by is None  # the enrolment shows them to inst-a; the import does not make them its
 
 
