@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -51,9 +51,17 @@ def options_field(label: StrOrPromise, help_text: StrOrPromise) -> forms.CharFie
     )  # fmt: skip
 
 
+#: The question's field (``question_bank.QUESTION_FIELDS``) each field of the form fills, where its name differs.
+FORM_READS = {"course": "course_id", "options_zh": "options", "options_en": "options"}
+
+
 class QuestionForm(forms.ModelForm):
     """The options are typed as in the question import's cells, read by the same code
-    (``imports.options_and_correct``), and the question is then held to the question bank's rules."""
+    (``imports.options_and_correct``), and the question is then held to the question bank's rules: every problem at
+    once, each once. A field refused in its own words (a required text left empty, options the import would refuse)
+    is not judged again by the bank (``unread``); the difficulty's and the maximum score's rules are said under their
+    fields, so that the model's constraints of the same are not said a second time (a model form leaves out the
+    constraints of a field it has refused)."""
 
     options_zh = options_field(
         _("options (zh-Hant)"),
@@ -80,6 +88,20 @@ class QuestionForm(forms.ModelForm):
         shown = imports.options_as_typed(self.instance.options, self.instance.correct, separator="\n")
         self.initial.update({f: v for f, v in shown.items() if f not in given})
 
+    def clean_difficulty(self) -> Any:
+        difficulty = self.cleaned_data.get("difficulty")
+        problem = question_bank.difficulty_problem(difficulty)
+        if problem is not None:
+            raise forms.ValidationError(str(problem))
+        return difficulty
+
+    def clean_max_score(self) -> Any:
+        max_score = self.cleaned_data.get("max_score")
+        problem = question_bank.max_score_problem(max_score)
+        if problem is not None:
+            raise forms.ValidationError(str(problem))
+        return max_score
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -92,9 +114,8 @@ class QuestionForm(forms.ModelForm):
         options, correct = imports.options_and_correct(
             data.get("options_zh") or "", data.get("options_en") or "", data.get("correct") or "", refuse
         )
-        if refused:
-            return data
-        if self.instance.pk is not None:
+        unread = {FORM_READS.get(name, name) for name in [*self.errors, *refused] if name != NON_FIELD_ERRORS}
+        if self.instance.pk is not None and not {"options", "correct"} & unread:
             options, correct = imports.with_stored_keys(
                 (self.instance.options, self.instance.correct), options, correct
             )
@@ -102,17 +123,20 @@ class QuestionForm(forms.ModelForm):
         values.update(course_id=data["course"].pk if data.get("course") else None, options=options, correct=correct)
         try:
             if self.instance.pk is None:
-                question_bank.check_question_data(data=values)
+                question_bank.check_question_data(data=values, unread=unread)
             else:  # the version as stored: whether it may change so (a retired one an attempt has shown may not)
                 stored = Question.objects.get(pk=self.instance.pk)
-                question_bank.check_revise_question(question=stored, changes=values)
+                question_bank.check_revise_question(question=stored, changes=values, unread=unread)
         except question_bank.QuestionRefused as refusal:
-            # A rule about one text (an invisible control character) under its field; the others above the form.
+            # A rule about one text (an invisible control character, options that read the same) under its field;
+            # the others above the form.
             for field, message in refusal.problems:
                 self.add_error(field if field in self.fields else None, str(message))
             return data
         except ExamError as refusal:
             self.add_error(None, str(refusal))
+            return data
+        if unread:
             return data
         # ``correct`` is the model's field, saved from the cleaned data; ``options`` is no field of the form.
         data["correct"] = correct
@@ -359,10 +383,29 @@ def shortfall_warning(request: HttpRequest, paper: ExamPaper, shortfalls: list[s
     messages.warning(request, text)
 
 
+class ExamPaperForm(forms.ModelForm):
+    """A time limit raised above the window of a sitting still to come is refused under its field
+    (``attempts.check_paper_time_limit``)."""
+
+    class Meta:
+        model = ExamPaper
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("time_limit_minutes") is not None:
+            with refusal_shown_on(self, "time_limit_minutes"):
+                attempts.check_paper_time_limit(paper=self.instance, time_limit_minutes=data["time_limit_minutes"])
+        return data
+
+
 @admin.register(ExamPaper)
 class ExamPaperAdmin(admin.ModelAdmin):
     """The office's papers. One the question bank cannot fill may be saved (questions are often written
     after the blueprint) but is flagged on the list and at each save, with the sittings it would fail."""
+
+    form = ExamPaperForm
 
     list_display = [
         "course", "time_limit_minutes", "pass_mark", "multiple_scoring", "max_attempts", "retake_wait_days",
@@ -403,24 +446,33 @@ class ExamPaperAdmin(admin.ModelAdmin):
 
 
 class SittingForm(forms.ModelForm):
-    """Who may schedule it is the service's ``check_schedule_sitting``; the window's order, the place or
-    online and no duplicate are said once, by the model's constraints (``attempts.check_sitting_fits``
-    says the same in the same words to every other caller)."""
+    """Who may schedule it is the service's ``check_schedule_sitting``, and the window's length against the paper's
+    time limit its ``check_sitting_length`` (under the window's end); the window's order, the place or online and no
+    duplicate are said once, by the model's constraints (``attempts.check_sitting_fits`` says the same in the same
+    words to every other caller)."""
 
     class Meta:
         model = Sitting
         fields = ["paper", "cohort", "opens_at", "closes_at", "is_online", "place", "place_en"]
 
-    def clean(self) -> dict:
-        data = super().clean()
+    user: Any = None  # the one scheduling (SittingAdmin.get_form)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         # A field the page shows read-only (the paper and cohort once attempts exist) keeps the sitting's own.
-        given = {f: data.get(f) if f in self.fields else getattr(self.instance, f) for f in ("paper", "cohort")}
-        if all(given.values()) and data.get("opens_at") and data.get("closes_at"):
+        paper, cohort = (data.get(f) if f in self.fields else getattr(self.instance, f) for f in ("paper", "cohort"))
+        if paper is not None and cohort is not None and data.get("opens_at") and data.get("closes_at"):
             with refusal_shown_on(self):
                 attempts.check_schedule_sitting(
-                    by=self.user, paper=given["paper"], cohort=given["cohort"], opens_at=data["opens_at"],
+                    by=self.user, paper=paper, cohort=cohort, opens_at=data["opens_at"],
                     closes_at=data["closes_at"], is_online=bool(data.get("is_online")), place=data.get("place") or "",
                     place_en=data.get("place_en") or "",
+                )  # fmt: skip
+            with refusal_shown_on(self, "closes_at"):
+                attempts.check_sitting_length(
+                    paper=paper, opens_at=data["opens_at"], closes_at=data["closes_at"],
+                    sitting=self.instance if self.instance.pk is not None else None,
                 )  # fmt: skip
         return data
 

@@ -13,8 +13,10 @@ Everything is typed as staff type into Excel: a column of choices takes the valu
 a line is then the option's) or, in a cell of one line, separated by ``|``, keyed A, B, C … in that order (the
 export writes them separated by ``|``, or one a line where an option holds a ``|``); ``correct`` holds letters (``B``,
 ``A,C``, full-width or with 、 too). A cell that cannot be what its column holds is refused under its column, with
-every other such cell of the row; a row whose cells all read is held to every rule of the question bank at once
-(``question_bank.check_question_data``).
+every other such cell of the row and, at the same time, every rule of the question bank the rest of the row breaks
+(``question_bank.question_problems``; a rule about a refused cell is not said again); a row whose cells all read is
+held to every rule of the question bank at once (``question_bank.check_question_data``), as is one whose family is
+refused.
 
 Rows are numbered as the spreadsheet numbers them (the header is row 1, a blank row skipped but counted:
 ``accounts.imports.reader.read_spreadsheet``); a refused file lists each refused row as an
@@ -199,13 +201,22 @@ def _cell(row: dict[str, Any], name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-class RowErrors(Exception):
-    """Every refusal found in one row's cells: (column, message)."""
+#: The question's field (``question_bank.QUESTION_FIELDS``) each column fills, where its name differs: a refused cell
+#: leaves its field unread, and the question bank does not judge it again (``question_bank.question_data_problems``).
+COLUMN_READS = {"course": "course_id", "type": "question_type", "options_zh": "options", "options_en": "options"}
 
-    def __init__(self, by_column: list[tuple[str, str]]) -> None:
+
+class RowErrors(Exception):
+    """Every refusal found in one row's cells: (column, message); ``data``, the question as far as its cells read
+    (a refused cell's field empty), and ``unread``, the fields of the refused cells: the question bank's rules about
+    the rest are said with them (:func:`row_refusals`)."""
+
+    def __init__(self, by_column: list[tuple[str, str]], data: dict[str, Any] | None = None) -> None:
         super().__init__(by_column)
         self.by_column = by_column
         self.messages = [message for _column, message in by_column]
+        self.data = data or {}
+        self.unread = frozenset(COLUMN_READS.get(column, column) for column, _message in by_column)
 
 
 def _names_of(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
@@ -250,14 +261,15 @@ class RowReader:
             _cell(row, "options_zh"), _cell(row, "options_en"), _cell(row, "correct"), refuse
         )
         max_score = self.max_score(_cell(row, "max_score"), refuse)
-        if errors:
-            raise RowErrors(errors)
-        return {
-            "course_id": self.courses[code], "knowledge_area": knowledge_area, "difficulty": difficulty,
+        data = {
+            "course_id": self.courses.get(code), "knowledge_area": knowledge_area, "difficulty": difficulty,
             "question_type": question_type, "status": status, "text_zh": _cell(row, "text_zh"),
             "text_en": _cell(row, "text_en"), "options": options, "correct": correct,
             "rubric_zh": _cell(row, "rubric_zh"), "rubric_en": _cell(row, "rubric_en"), "max_score": max_score,
         }  # fmt: skip
+        if errors:
+            raise RowErrors(errors, data)
+        return data
 
     def choice(self, row: dict[str, Any], column: str, refuse: Refuse, default: str | None = None) -> str:
         """The value a cell of a column of choices names ("" if it names none, which it refuses)."""
@@ -392,6 +404,14 @@ def correct_of(typed: str, refuse: Refuse) -> list[str]:
     return letters
 
 
+class FamilyRefused(ExamError):
+    """A row's ``family`` names no question family it can revise: said under the column, with the question bank's
+    rules the row's question breaks."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("bad_question", message, field="family")
+
+
 def _as_stored(question: Question, data: dict[str, Any]) -> bool:
     """Whether a row's question (``data``, options keyed A, B, C …) is ``question`` as it stands."""
     stored = question.options, question.correct
@@ -413,6 +433,13 @@ def _row_problem(number: int, row: dict[str, Any], refusals: list[tuple[str, str
     )
 
 
+def bank_refusals(data: dict[str, Any], *, unread: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The question bank's rules a row's question breaks (``question_bank.question_problems``, ``unread`` as there),
+    each under its column where it is about one (``text_en``, ``options_zh`` …), else the row's ("")."""
+    problems = question_bank.question_problems(data, unread=unread)
+    return [(field if field in HEADERS else "", str(message)) for field, message in problems]
+
+
 def import_questions(dataset: tablib.Dataset, *, by: User | None = None, file_name: str = "") -> ImportReport:
     """Create or revise every row, or nothing: any row error rolls back all and is reported. An import is recorded
     in the audit trail, in its transaction: who (``by``, else whoever the request is from), the file's name, its
@@ -428,17 +455,16 @@ def import_questions(dataset: tablib.Dataset, *, by: User | None = None, file_na
         for data_row, row in enumerate(dataset.dict, start=1):
             number = row_number(row, data_row)  # as the spreadsheet numbers it, blank rows skipped included
             refusals: list[tuple[str, str]] = []  # (column, message); "" for the row as a whole
-            blamed = ""
             try:
                 data = reader.data(row)
                 family = _cell(row, "family")
                 if family:
-                    blamed = "family"  # the two refusals below are the family's; a later one is the row's
+                    # The two refusals below are the family's (FamilyRefused); a later one is the row's.
                     try:
                         uuid.UUID(family)
                     except ValueError:
-                        raise ExamError(
-                            "bad_question", _("The family %(family)s is not a question family.") % {"family": family}
+                        raise FamilyRefused(
+                            _("The family %(family)s is not a question family.") % {"family": family}
                         ) from None
                     versions = list(Question.objects.filter(family=family))
                     if any(_as_stored(version, data) for version in versions):
@@ -447,10 +473,7 @@ def import_questions(dataset: tablib.Dataset, *, by: User | None = None, file_na
                         continue
                     live = next((v for v in versions if v.status != Question.Status.RETIRED), None)
                     if live is None:
-                        raise ExamError(
-                            "bad_question", _("No live version of question family %(family)s.") % {"family": family}
-                        )
-                    blamed = ""
+                        raise FamilyRefused(_("No live version of question family %(family)s.") % {"family": family})
                     data["options"], data["correct"] = with_stored_keys(
                         (live.options, live.correct), data["options"], data["correct"]
                     )
@@ -460,12 +483,15 @@ def import_questions(dataset: tablib.Dataset, *, by: User | None = None, file_na
                     question_bank.do_create_question(data=data)
                     report.created += 1
             except RowErrors as refused:
-                refusals = refused.by_column
+                # The cells that could not be read, and the bank's rules about the others: every problem at once.
+                refusals = [*refused.by_column, *bank_refusals(refused.data, unread=refused.unread)]
+            except FamilyRefused as refused:
+                refusals = [("family", str(refused)), *bank_refusals(data)]
             except question_bank.QuestionRefused as refused:
                 # Each under its column where it is about one (``text_en``, ``options_zh`` …), else the row's.
                 refusals = [(field if field in HEADERS else "", str(message)) for field, message in refused.problems]
             except (ExamError, ValueError) as error:
-                refusals = [(blamed, str(error))]
+                refusals = [("", str(error))]
             if refusals:
                 report.errors.extend((number, message) for _column, message in refusals)
                 rows.append(_row_problem(number, row, refusals))

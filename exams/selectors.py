@@ -13,10 +13,12 @@ from typing import Any
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.bilingual import in_current_language
 from core.display import choice_label
+from core.numbers import plain_number
 from core.prepared import PreparedRows
 from courses.knowledge import KnowledgeArea
 from courses.models import CurriculumCourse, Enrolment, SyllabusTopic, SyllabusVersion
@@ -350,17 +352,21 @@ _BREAKDOWN_COLUMNS = PreparedRows(
 def _breakdown(items: Iterable[tuple[str, Decimal | None, Decimal]]) -> list[dict[str, Any]]:
     """Per knowledge area in the order the items first name it: (area, score or None, maximum) summed, and its
     questions counted (``questions``, as the start page counts them from the blueprint: ``exam_coverage``);
-    ``key`` is the area's value, ``area`` its name."""
+    ``key`` is the area's value, ``area`` its name as a heading writes it ("Finance", in the language it is shown in),
+    ``score_shown`` and ``max_shown`` the score and maximum as the result page and e-mail write them, in one format
+    whatever the sum (``core.numbers.plain_number``: "7.5", "12", never "7.50" beside "3")."""
     areas: dict[str, dict[str, Any]] = {}
     for area, score, max_score in items:
         row = areas.setdefault(
             area,
-            {"key": area, "area": KnowledgeArea(area).label, "questions": 0, "score": Decimal(0),
+            {"key": area, "area": capfirst(KnowledgeArea(area).label), "questions": 0, "score": Decimal(0),
              "max_score": Decimal(0)},
         )  # fmt: skip
         row["questions"] += 1
         row["score"] += score or Decimal(0)
         row["max_score"] += max_score
+    for row in areas.values():
+        row["score_shown"], row["max_shown"] = plain_number(row["score"]), plain_number(row["max_score"])
     return list(areas.values())
 
 

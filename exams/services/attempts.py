@@ -95,6 +95,77 @@ def check_sitting_fits(
         raise ExamError("duplicate", _("This cohort already has a sitting of this paper opening at that time."))
 
 
+def _minutes(length: datetime.timedelta) -> int:
+    """A length in whole minutes, rounded down (a window of 59 minutes 30 seconds is not one of 60)."""
+    return int(length.total_seconds() // 60)
+
+
+def check_sitting_length(
+    *, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime, sitting: Sitting | None = None
+) -> None:
+    """A sitting's window lasts at least its paper's time limit: a shorter one would cut every candidate's
+    attempt to the window (``do_start_attempt``'s deadline), which trainees would learn only on the start page.
+    Raised with ``field`` the window's end (``closes_at``). A window that does not close after it opens is
+    :func:`check_sitting_fits`'s to refuse. ``sitting``: the one being changed; one stored before this rule keeps its
+    window while its paper and window stay as they are (its other fields may change), and is held to the rule once
+    either changes."""
+    if closes_at <= opens_at:
+        return
+    if sitting is not None and sitting.pk is not None:
+        stored = Sitting.objects.filter(pk=sitting.pk).values_list("paper_id", "opens_at", "closes_at").first()
+        if stored == (paper.pk, opens_at, closes_at):
+            return
+    window = _minutes(closes_at - opens_at)
+    if window >= paper.time_limit_minutes:
+        return
+    raise ExamError(
+        "short_window",
+        _("This sitting is open for %(window)s minutes, less than the exam's time limit of %(limit)s minutes: every "
+          "candidate would have at most %(window)s minutes. Let it close at least %(limit)s minutes after it opens.")
+        % {"window": window, "limit": paper.time_limit_minutes},
+        field="closes_at",
+    )  # fmt: skip
+
+
+def sittings_shorter_than(
+    *, paper_id: int, minutes: int, now: datetime.datetime | None = None
+) -> list[tuple[Sitting, int]]:
+    """The sittings of the paper not yet closed whose window is shorter than ``minutes``, with their length in
+    minutes, in the order they open. A sitting already closed is history: its attempts were as long as they were."""
+    now = now or timezone.now()
+    coming = (
+        Sitting.objects.filter(paper_id=paper_id, closes_at__gt=now)
+        .select_related("paper__course", "cohort")
+        .order_by("opens_at", "pk")
+    )
+    lengths = ((sitting, _minutes(sitting.closes_at - sitting.opens_at)) for sitting in coming)
+    return [(sitting, window) for sitting, window in lengths if window < minutes]
+
+
+def check_paper_time_limit(*, paper: ExamPaper, time_limit_minutes: int, now: datetime.datetime | None = None) -> None:
+    """:func:`check_sitting_length` the other way: a paper's time limit is not raised above the window of a sitting
+    of it not yet closed (``field``: ``time_limit_minutes``); the refusal names each such sitting with its length.
+    Lowering the limit, or leaving it, is never refused (a sitting stored shorter before the rule stays so)."""
+    if paper.pk is None:
+        return
+    stored = ExamPaper.objects.filter(pk=paper.pk).values_list("time_limit_minutes", flat=True).first()
+    if stored is None or time_limit_minutes <= stored:
+        return
+    short = sittings_shorter_than(paper_id=paper.pk, minutes=time_limit_minutes, now=now)
+    if not short:
+        return
+    listed = "; ".join(
+        str(_("%(sitting)s (%(window)s minutes)") % {"sitting": sitting, "window": window}) for sitting, window in short
+    )
+    raise ExamError(
+        "short_window",
+        _("These sittings of the paper, not yet closed, are open for less than %(limit)s minutes: %(sittings)s. "
+          "Lengthen their windows first, or keep a time limit of at most %(longest)s minutes.")
+        % {"limit": time_limit_minutes, "sittings": listed, "longest": max(stored, min(w for _s, w in short))},
+        field="time_limit_minutes",
+    )  # fmt: skip
+
+
 @transaction.atomic
 def do_schedule_sitting(
     *, by: User, cohort: Cohort, paper: ExamPaper, opens_at: datetime.datetime, closes_at: datetime.datetime,
@@ -104,6 +175,7 @@ def do_schedule_sitting(
                              "is_online": is_online, "place": place, "place_en": place_en}  # fmt: skip
     check_schedule_sitting(by=by, **shape)
     check_sitting_fits(**shape)
+    check_sitting_length(paper=paper, opens_at=opens_at, closes_at=closes_at)
     try:
         with transaction.atomic():
             return Sitting.objects.create(**shape)

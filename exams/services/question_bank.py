@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Collection, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -45,36 +46,63 @@ def _has_line_break(text: str) -> bool:
     return text.splitlines() != [text]
 
 
-def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
-    """Every rule the shape of a question of its type breaks (empty: none). A rule that needs an earlier
-    one to hold (the options' keys need options that are a list) is judged only when that one holds."""
-    problems: list[str | Promise] = []
-    kind = data.get("question_type")
-    if kind not in QuestionType.values:
-        problems.append(_("Unknown question type."))
-    if data.get("knowledge_area") not in KnowledgeArea.values:
-        problems.append(_("Unknown knowledge area."))
+def difficulty_problem(value: object) -> str | Promise | None:
+    """The rule of a question's difficulty: a whole number from 1 to 5 (None: it holds). The admin's form says it under
+    the field, so that the model's constraint of the same (``question_difficulty_1_to_5``) does not say it again."""
     try:
-        difficulty_ok = 1 <= int(data.get("difficulty")) <= 5  # type: ignore[arg-type]
+        difficulty_ok = 1 <= int(value) <= 5  # type: ignore[call-overload]
     except (TypeError, ValueError):
         difficulty_ok = False
-    if not difficulty_ok:
-        problems.append(_("Difficulty must be a number from 1 to 5."))
-    if not (data.get("text_zh") or "").strip() or not (data.get("text_en") or "").strip():
+    return None if difficulty_ok else _("Difficulty must be a number from 1 to 5.")
+
+
+def max_score_problem(value: object) -> str | Promise | None:
+    """The rule of a question's maximum score: above zero (None: it holds); under the field in the admin's form, as
+    :func:`difficulty_problem` (the model's ``question_max_score_positive``)."""
+    if Decimal(str(value or 0)) <= 0:
+        return _("The maximum score must be above zero.")
+    return None
+
+
+def question_data_problems(data: Mapping[str, Any], *, unread: Collection[str] = ()) -> list[str | Promise]:
+    """Every rule the shape of a question of its type breaks (empty: none). A rule that needs an earlier
+    one to hold (the options' keys need options that are a list) is judged only when that one holds.
+
+    ``unread``: the fields (of :data:`QUESTION_FIELDS`) whose value could not be read, a cell of an import row or a
+    field of the admin's form already refused in its own words: no rule about them, or needing them, is judged (the
+    problem is said once, and every other one at the same time)."""
+    problems: list[str | Promise] = []
+
+    def judged(*fields: str) -> bool:
+        return not any(field in unread for field in fields)
+
+    kind = data.get("question_type")
+    if judged("question_type") and kind not in QuestionType.values:
+        problems.append(_("Unknown question type."))
+    if judged("knowledge_area") and data.get("knowledge_area") not in KnowledgeArea.values:
+        problems.append(_("Unknown knowledge area."))
+    difficulty = difficulty_problem(data.get("difficulty")) if judged("difficulty") else None
+    if difficulty is not None:
+        problems.append(difficulty)
+    texts = (data.get("text_zh") or "").strip(), (data.get("text_en") or "").strip()
+    if judged("text_zh", "text_en") and not all(texts):
         problems.append(_("The question needs its text in both languages."))
-    if Decimal(str(data.get("max_score") or 0)) <= 0:
-        problems.append(_("The maximum score must be above zero."))
+    max_score = max_score_problem(data.get("max_score")) if judged("max_score") else None
+    if max_score is not None:
+        problems.append(max_score)
+    if not judged("question_type"):
+        return problems
     options = data.get("options") or []
     correct = data.get("correct") or []
     if not isinstance(options, list) or not isinstance(correct, list):
         return [*problems, _("Options and correct options must be lists.")]
     if kind == QuestionType.ESSAY:
-        if options or correct:
+        if (judged("options") and options) or (judged("correct") and correct):
             problems.append(_("An essay question has no options."))
         if not (data.get("rubric_zh") or "").strip() and not (data.get("rubric_en") or "").strip():
             problems.append(_("An essay question needs a rubric."))
         return problems
-    if kind not in QuestionType.values:
+    if kind not in QuestionType.values or not judged("options"):
         return problems
     keys = []
     for option in options:
@@ -92,10 +120,45 @@ def question_data_problems(data: Mapping[str, Any]) -> list[str | Promise]:
         problems.append(_("A true-or-false question has exactly two options."))
     if len(keys) < 2:
         problems.append(_("A choice question needs at least two options."))
+    if not judged("correct"):
+        return problems
     if not correct or not set(correct) <= set(keys) or len(set(correct)) != len(correct):
         problems.append(_("The correct options must be among the question's options."))
     if kind != QuestionType.MULTIPLE and len(correct) != 1:
         problems.append(_("This type of question has exactly one correct option."))
+    return problems
+
+
+def option_as_read(text: object) -> str:
+    """An option as a reader tells it from another: trimmed, each run of spaces one space, full-width and other
+    compatibility forms folded (NFKC) and case folded, as e-mail addresses are compared
+    (``accounts.identifiers.normalize_email``): ``Ｃａｓｈ``, `` cash`` and ``CASH`` read the same."""
+    return " ".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+
+
+def same_option_problems(data: Mapping[str, Any], *, unread: Collection[str] = ()) -> list[tuple[str, str | Promise]]:
+    """Each option that reads as an earlier option of the question does (:func:`option_as_read`), in either
+    language, under that language's options (:data:`OPTION_FIELDS`): the trainee could not tell the two apart. An
+    option names its letter (A the first). A retired version is not held to it (it is drawn for nobody; stored
+    before the rule, it must be able to leave the bank as it is): bringing it back is."""
+    options = data.get("options")
+    if data.get("status") == Question.Status.RETIRED or "options" in unread or not isinstance(options, list):
+        return []
+    problems: list[tuple[str, str | Promise]] = []
+    for language, field in OPTION_FIELDS.items():
+        seen: dict[str, str] = {}
+        for letter, option in zip(string.ascii_uppercase, options, strict=False):
+            text = str(option.get(language, "")).strip() if isinstance(option, dict) else ""
+            read = option_as_read(text)
+            if not read:
+                continue  # an option without its text is the shape's rule
+            if read in seen:
+                problems.append(
+                    (field, _("Option %(later)s is the same as option %(earlier)s (“%(text)s”): the options of a "
+                              "question must differ.") % {"later": letter, "earlier": seen[read], "text": text})
+                )  # fmt: skip
+            else:
+                seen[read] = letter
     return problems
 
 
@@ -157,14 +220,27 @@ def control_character_problems(data: Mapping[str, Any]) -> list[tuple[str, str |
     return problems
 
 
-def check_question_data(*, data: Mapping[str, Any]) -> None:
-    """The shape of a question of its type, its knowledge area against its course's syllabus, and its texts
-    without invisible control characters; raises ``QuestionRefused`` naming every rule it breaks (each text's
-    under its field)."""
-    problems: list[tuple[str, str | Promise]] = [
-        *(("", message) for message in [*question_data_problems(data), *syllabus_problems(data)]),
+#: What the syllabus's rule reads: either unread, it is not judged.
+SYLLABUS_FIELDS = frozenset({"course_id", "knowledge_area"})
+
+
+def question_problems(data: Mapping[str, Any], *, unread: Collection[str] = ()) -> list[tuple[str, str | Promise]]:
+    """Every rule of the question bank the question breaks, each with the field it is shown under ("" for the
+    question as a whole): the shape of a question of its type, its knowledge area against its course's syllabus, its
+    texts without invisible control characters, and options that differ. ``unread``: as :func:`question_data_problems`
+    (fields already refused in their own words; an unread course or knowledge area has no syllabus to be held to)."""
+    return [
+        *(("", message) for message in question_data_problems(data, unread=unread)),
+        *(("", message) for message in syllabus_problems({**data, **dict.fromkeys(set(unread) & SYLLABUS_FIELDS)})),
         *control_character_problems(data),
+        *same_option_problems(data, unread=unread),
     ]
+
+
+def check_question_data(*, data: Mapping[str, Any], unread: Collection[str] = ()) -> None:
+    """Raises ``QuestionRefused`` naming every rule of :func:`question_problems` the question breaks (each text's and
+    each language's options' under its field)."""
+    problems = question_problems(data, unread=unread)
     if problems:
         raise QuestionRefused([message for _field, message in problems], fields=[field for field, _m in problems])
 
@@ -208,12 +284,13 @@ def _revision(question: Question, changes: Mapping[str, Any]) -> tuple[dict[str,
     return merged, [field for field in QUESTION_FIELDS if merged[field] != current[field]]
 
 
-def check_revise_question(*, question: Question, changes: Mapping[str, Any]) -> None:
+def check_revise_question(*, question: Question, changes: Mapping[str, Any], unread: Collection[str] = ()) -> None:
     """Whether ``changes`` may be saved to ``question`` as stored: the question bank's rules
-    (``check_question_data``, a ``QuestionRefused``), then a version's own (an ``ExamError``): a version a later one
-    replaced is not edited, and a retired version an attempt has shown changes only by being brought back."""
+    (``check_question_data``, a ``QuestionRefused``; ``unread`` as there), then a version's own (an ``ExamError``): a
+    version a later one replaced is not edited, and a retired version an attempt has shown changes only by being
+    brought back."""
     merged, changed = _revision(question, changes)
-    check_question_data(data=merged)
+    check_question_data(data=merged, unread=unread)
     if not changed:
         return
     replacing = replacing_version(question)
