@@ -5,6 +5,10 @@ engine a trainee's twenty rows were most of the page's CPU work. The markup is e
 ``templates/exams/home.html`` rendered row by row, whitespace included (the browser tests and
 ``tests/exams`` read it); every text is escaped with the standard library's ``html.escape``, which
 Django's ``escape`` calls. The dates, numbers and links come written already (``views.home``).
+
+On a phone a date, the minutes and the cohort's month each stay on one line, as on the training pages
+(core/templatetags/nowrap.py, ``{{ cohort|cohort_name }}``): a ``text-nowrap`` span round each date and the
+minutes, and the cohort's name in a ``cohort-name`` span with its English month joined by a no-break space.
 """
 
 from __future__ import annotations
@@ -16,7 +20,14 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from core.templatetags.nowrap import keep_figures, keep_together
+
 from .models import Attempt
+
+
+def _one_line(text: str) -> str:
+    """``text`` escaped, on one line: as ``{{ text|nowrap }}`` writes it (core/templatetags/nowrap.py)."""
+    return f'<span class="text-nowrap">{escape(text)}</span>'
 
 
 def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
@@ -29,6 +40,8 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
     parts = []
     for row in rows:
         sitting = row["sitting"]
+        # The name ends in the cohort's start month (courses.selectors.cohort_name): its words on one line.
+        name = keep_together(sitting.cohort_name, sitting.cohort_name.rpartition(" · ")[2])
         pk = int(sitting.pk)
         where = online if sitting.is_online else escape(sitting.place_name)
         if row["resume_url"]:
@@ -37,19 +50,20 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
             link = ""
             if row.get("pending_url"):  # the last attempt's result is pending: its page says how far the marking is
                 link = f' <a id="pending-{pk}" href="{escape(row["pending_url"])}">{progress}</a>'
-            action = f'<p class="mb-0 text-body-secondary reason" id="reason-{pk}">{escape(row["reason"])}{link}</p>'
+            reason = keep_figures(row["reason"])  # "You have used all 3 attempts.": the figure with its unit
+            action = f'<p class="mb-0 text-body-secondary reason" id="reason-{pk}">{reason}{link}</p>'
         else:
             action = f'<a class="btn btn-primary" id="start-{pk}" href="{escape(row["start_url"])}">{start}</a>'
         code = escape(sitting.cohort_code)
-        when = f"{escape(row['opens'])} – {escape(row['closes'])}"
+        when = f"{_one_line(row['opens'])} – {_one_line(row['closes'])}"
         parts.append(
             f'\n  <div class="card mb-3 sitting" id="sitting-{pk}">\n'
             f'    <div class="card-body d-flex flex-wrap justify-content-between align-items-center gap-2">\n'
             f"      <div>\n"
-            f"        <strong>{escape(sitting.course)}</strong> · {escape(sitting.cohort_name)}"
+            f'        <strong>{escape(sitting.course)}</strong> · <span class="cohort-name">{escape(name)}</span>'
             f' <span class="text-body-secondary cohort-code">{code}</span><br>\n'
             f'        <span class="small text-body-secondary">{when} · {where}'
-            f" · {minutes % {'m': int(sitting.time_limit_minutes)}}</span>\n"
+            f" · {_one_line(minutes % {'m': int(sitting.time_limit_minutes)})}</span>\n"
             f"      </div>\n"
             f"      \n        {action}\n      \n"
             f"    </div>\n"

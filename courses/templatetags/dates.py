@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html
 
 from core import display
+from core.templatetags.nowrap import nowrap
 
 register = template.Library()
 
@@ -23,7 +24,6 @@ def date_span_nowrap(starts: datetime.date | datetime.datetime, ends: datetime.d
     """:func:`date_span` for a page, each date kept on one line: a narrow column breaks between the two dates, never
     inside one ("2027年2月3日", "3 February 2027")."""
     first, last = display.date(starts), display.date(ends)
-    day = '<span class="text-nowrap">{}</span>'
     if first == last:
-        return format_html(day, first)
-    return format_html(f"{day} – {day}", first, last)
+        return nowrap(first)
+    return format_html("{} – {}", nowrap(first), nowrap(last))

@@ -13,6 +13,7 @@ from courses import caching, services
 from courses.models import Enrolment, PriorLearning, TrainingSession
 from tests.conftest import logged_in
 from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory, UserFactory, curriculum_of
+from tests.page_text import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def setup(institution, trainee):
     cohort = CohortFactory(code="STD-1", institution=institution, offers_remote=True, offers_self_study=True)
     enrolment = services.do_approve_enrolment(enrolment=services.do_enrol(trainee=trainee, cohort=cohort))
     client = logged_in(trainee)
-    page = client.get("/en/dashboard/").content.decode()
+    page = text_of(client.get("/en/dashboard/").content.decode())
     assert "0 of" in page and "hours done" in page
     return trainee, enrolment, client
 
@@ -35,7 +36,8 @@ def page(client: Client, language: str = "en") -> str:
 
 
 def hours_done(html: str) -> str:
-    return re.search(r"([\d.]+) of \d+ hours done", html).group(1)
+    """The hours done, as the page reads (the figures are kept with their units: "6 of <span …>56 hours</span>")."""
+    return re.search(r"([\d.]+) of \d+ hours done", text_of(html)).group(1)
 
 
 def test_a_second_visit_reads_nothing_from_the_database_but_the_session(setup, django_assert_max_num_queries):
@@ -110,7 +112,7 @@ def test_remote_learning_and_self_study_show_at_once(setup, institution_admin):
     form = {"enrolment": enrolment.pk, "course": course.pk, "studied_on": timezone.localdate(), "hours": "2"}
     response = client.post("/en/dashboard/self-study/", form, follow=True)
     html = response.content.decode()
-    assert "Your self-study is logged" in html and "2 h of self-study awaiting confirmation" in html
+    assert "Your self-study is logged" in html and "2 h of self-study awaiting confirmation" in text_of(html)
     assert "Your self-study is logged" not in page(client)  # the message is the frame's, once
 
     alice = logged_in(institution_admin)

@@ -17,6 +17,7 @@ from courses.models import (
     SelfStudyEntry,
     TrainingSession,
 )
+from tests.page_text import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_trainee06_shows_the_credited_hours_on_the_dashboard(demo_people):
     client = Client()
     client.force_login(trainee)
     html = client.get("/en/dashboard/").content.decode()
-    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 day / 8 h" in html
+    assert "Hours owed: teaching 6 days / 48 h + exam preparation 1 day / 8 h" in text_of(html)
 
 
 def test_loading_the_demo_twice_changes_nothing(demo_people):

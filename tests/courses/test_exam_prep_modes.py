@@ -17,6 +17,7 @@ from courses.models import Cohort, Enrolment, RemoteModule, TrainingSession
 from courses.services import TrainingError
 from tests.conftest import logged_in
 from tests.factories import CohortFactory, RemoteModuleFactory, TrainingSessionFactory, UserFactory, curriculum_of
+from tests.page_text import text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +127,9 @@ def test_the_dashboard_shows_teaching_and_exam_preparation_each():
     teach_24_hours_live(enrolment)
     complete(enrolment, purpose="exam_prep", hours=4)
     html = logged_in(enrolment.trainee).get("/en/dashboard/").content.decode()
-    assert "Teaching 24 of 16 h and exam preparation 4 of 8 h: each must be done." in html
-    assert "remote learning 4 h" in html  # the exam preparation, by mode
+    text = text_of(html)  # the figures are kept with their units on a phone
+    assert "Teaching 24 of 16 h and exam preparation 4 of 8 h: each must be done." in text
+    assert "remote learning 4 h" in text  # the exam preparation, by mode
 
 
 # --- which modes a cohort's sessions and modules may use ---------------------------------------

@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 from exams import tasks
 from exams.models import Attempt, EssayAnswer, EssayOverdueReminder, GraderDigestSent
 from exams.services import attempts, essay_marking, grading
+from tests.page_text import text_of
 
 from .conftest import login, make_paper, open_sitting
 
@@ -73,7 +74,8 @@ def test_the_pending_result_says_what_is_marked_by_whom_and_by_when(
     assert f"by the graders of {essays.inst_a}" in page
     due = timezone.localdate(attempt.submitted_at) + datetime.timedelta(days=4)
     with translation.override("en"):
-        assert f"Expect your result by {date_format(due, 'DATE_FORMAT')} (within 4 days of submitting)." in page
+        expected = f"Expect your result by {date_format(due, 'DATE_FORMAT')} (within 4 days of submitting)."
+        assert expected in text_of(page)
     assert "We will e-mail you the result" in page
     # It refreshes by itself: a static script, no inline one, the interval on the page.
     assert 'data-poll-seconds="7"' in page

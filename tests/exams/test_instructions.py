@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 
 from exams.models import Attempt
 from exams.services import attempts
+from tests.page_text import text_of
 
 from .conftest import login, open_sitting
 
@@ -40,11 +41,11 @@ def test_the_instructions_say_the_rules_and_a_get_never_starts_the_clock(world):
         assert response.status_code == 200
     assert not Attempt.objects.exists(), "a GET of the start URL never starts an attempt"
     page = response.content.decode()
-    assert 'id="fact-time">60 minutes' in page
+    assert 'id="fact-time"><span class="text-nowrap">60 minutes</span>' in page  # on one line on a phone
     assert 'id="fact-questions">3<' in page  # the blueprint draws 3 questions
     assert 'id="fact-pass-mark">70%<' in page
-    assert "This would be attempt 1 of 3 (3 left, this one included)." in page
-    assert "you may sit again 7 days after you submit" in page
+    assert "This would be attempt 1 of 3 (3 left, this one included)." in text_of(page)
+    assert "you may sit again 7 days after you submit" in text_of(page)
     assert "The clock keeps running on the server while you are away." in page
     assert "Every answer is saved on the server as you give it" in page
     assert "before the deadline" in page
@@ -69,7 +70,8 @@ def test_with_an_open_attempt_the_instructions_lead_back_to_it(world):
 def test_the_instructions_warn_when_the_window_closes_before_the_time_limit(world):
     sitting = open_sitting(world.paper, world.cohort, closes_at=timezone.now() + datetime.timedelta(minutes=20))
     page = login(world.alice).get(start_url(sitting)).content.decode()
-    assert "if you start now you have 19 minutes" in page or "if you start now you have 20 minutes" in page
+    text = text_of(page)
+    assert "if you start now you have 19 minutes" in text or "if you start now you have 20 minutes" in text
 
 
 def test_the_instructions_say_why_a_trainee_cannot_start_and_offer_no_button(world, django_capture_on_commit_callbacks):
@@ -78,7 +80,7 @@ def test_the_instructions_say_why_a_trainee_cannot_start_and_offer_no_button(wor
     page = login(world.alice).get(start_url(world.sitting)).content.decode()
     assert 'id="start-refused"' in page and "You may retake this exam from" in page
     assert 'id="confirm-start"' not in page
-    assert "This would be attempt 2 of 3 (2 left, this one included)." in page
+    assert "This would be attempt 2 of 3 (2 left, this one included)." in text_of(page)
 
 
 def test_the_instructions_speak_chinese_to_a_chinese_reader(world):
@@ -86,7 +88,8 @@ def test_the_instructions_speak_chinese_to_a_chinese_reader(world):
     world.alice.save(update_fields=["preferred_language"])
     page = login(world.alice).get(start_url(world.sitting, "zh-hant")).content.decode()
     assert 'lang="zh-Hant"' in page
-    assert 'id="fact-time">60 分鐘' in page  # the new sentences read Chinese once their translations merge
+    # The new sentences read Chinese once their translations merge.
+    assert 'id="fact-time"><span class="text-nowrap">60 分鐘</span>' in page
     assert 'id="confirm-start"' in page
 
 

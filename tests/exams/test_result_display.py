@@ -113,7 +113,8 @@ def test_the_breakdown_counts_questions_as_the_start_page_does_and_labels_its_po
     client = login(graded.trainee)
     start = client.get(url("exams:start", language, world.sitting.pk)).content.decode()
     coverage = start.split('id="covers-finance"')[1].split("</li>", maxsplit=1)[0]
-    assert f"· {questions}" in coverage  # the start page: the finance area draws one question
+    # The start page: the finance area draws one question (on one line on a phone).
+    assert f'· <span class="text-nowrap">{questions}</span>' in coverage
     page = client.get(url("exams:result", language, graded.pk)).content.decode()
     table = page.split('id="breakdown"')[1].split("</table>", maxsplit=1)[0]
     finance = table.split('id="area-finance"')[1].split("</tr>", maxsplit=1)[0]
@@ -123,7 +124,7 @@ def test_the_breakdown_counts_questions_as_the_start_page_does_and_labels_its_po
 
 
 @pytest.mark.parametrize(
-    ("language", "line"), [("en", "- finance: 1 question · 2 / 2 points"), ("zh-hant", "1 題 · 2 / 2 分")]
+    ("language", "line"), [("en", "- Finance: 1 question · 2 / 2 points"), ("zh-hant", "1 題 · 2 / 2 分")]
 )
 def test_the_result_mail_breakdown_says_the_same(graded, language, line):
     graded.trainee.preferred_language = language

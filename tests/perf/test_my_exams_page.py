@@ -23,8 +23,9 @@ from tests.factories import CohortFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 # templates/exams/home.html as it was before issue 20 (the view below is its view), with the link a pending attempt's
-# row has had since (its result page says how far the marking is).
-BEFORE = """{% extends "base.html" %}{% load i18n %}
+# row has had since (its result page says how far the marking is) and the markup that keeps a date, the minutes, a
+# refusal's figures and the cohort's month on one line on a phone since (core/templatetags/nowrap.py).
+BEFORE = """{% extends "base.html" %}{% load cohorts i18n nowrap %}
 {% block title %}{% translate "My exams" %} · {{ block.super }}{% endblock %}
 {% block content %}
 <h1 class="h2 mb-4">{% translate "My exams" %}</h1>
@@ -34,13 +35,13 @@ BEFORE = """{% extends "base.html" %}{% load i18n %}
   <div class="card mb-3 sitting" id="sitting-{{ row.sitting.pk }}">
     <div class="card-body d-flex flex-wrap justify-content-between align-items-center gap-2">
       <div>
-        <strong>{{ row.sitting.paper.course }}</strong> · {{ row.sitting.cohort.name }} <span class="text-body-secondary cohort-code">{{ row.sitting.cohort.code }}</span><br>
-        <span class="small text-body-secondary">{{ row.sitting.opens_at|date:"DATETIME_FORMAT" }} – {{ row.sitting.closes_at|date:"DATETIME_FORMAT" }} · {% if row.sitting.is_online %}{% translate "online" %}{% else %}{{ row.sitting.place }}{% endif %} · {% blocktranslate with m=row.sitting.paper.time_limit_minutes %}{{ m }} minutes{% endblocktranslate %}</span>
+        <strong>{{ row.sitting.paper.course }}</strong> · <span class="cohort-name">{{ row.sitting.cohort|cohort_name }}</span> <span class="text-body-secondary cohort-code">{{ row.sitting.cohort.code }}</span><br>
+        <span class="small text-body-secondary">{{ row.sitting.opens_at|date:"DATETIME_FORMAT"|nowrap }} – {{ row.sitting.closes_at|date:"DATETIME_FORMAT"|nowrap }} · {% if row.sitting.is_online %}{% translate "online" %}{% else %}{{ row.sitting.place }}{% endif %} · {% blocktranslate with m=row.sitting.paper.time_limit_minutes asvar minutes %}{{ m }} minutes{% endblocktranslate %}{{ minutes|nowrap }}</span>
       </div>
       {% if row.open_attempt %}
         <a class="btn btn-primary" id="resume-{{ row.sitting.pk }}" href="{% url 'exams:attempt' row.open_attempt.pk %}">{% translate "Resume" %}</a>
       {% elif row.reason %}
-        <p class="mb-0 text-body-secondary reason" id="reason-{{ row.sitting.pk }}">{{ row.reason }}</p>
+        <p class="mb-0 text-body-secondary reason" id="reason-{{ row.sitting.pk }}">{{ row.reason|keep_figures }}</p>
       {% else %}
         <a class="btn btn-primary" id="start-{{ row.sitting.pk }}" href="{% url 'exams:start' row.sitting.pk %}">{% translate "Start the exam" %}</a>
       {% endif %}
