@@ -201,6 +201,10 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
     if cohort.status in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
         services.do_start_cohort(cohort=cohort)
     services.do_finish_cohort(cohort=cohort)
+    # Its enrolment was kept open until now only to take this one; like every cohort's, it closed by its last day
+    # (services.cohort_problems), so that the cohort's admin page saves as it is shown.
+    last_day = datetime.datetime.combine(cohort.ends_on, datetime.time(17), tzinfo=timezone.get_current_timezone())
+    Cohort.objects.filter(pk=cohort.pk).update(enrolment_closes_at=last_day)
 
 
 def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:

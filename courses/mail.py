@@ -4,7 +4,7 @@ import datetime
 import logging
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -25,6 +25,12 @@ DECISION_MAIL_SWEEP_WINDOW = datetime.timedelta(days=7)
 # that kept refusing): the sweep enqueues it again; sooner, the on-commit enqueue may still be on its way. Owed
 # longer than the window, the sweep gives it up, logged (an address the mail server refuses for good is not tried
 # forever; the dashboard shows the application all the same).
+
+
+#: The enrolments whose decision mail is due once: the institution decided (approved or rejected) and nothing came
+#: after, or it withdrew the enrolment, giving its reason (``services.do_withdraw_enrolment_by_institution``; a
+#: trainee's own withdrawal and their employer's give none and are not mailed).
+DECISION_DUE = Q(state__in=Enrolment.DECIDED_STATES) | (Q(state=Enrolment.State.WITHDRAWN) & ~Q(withdrawal_reason=""))
 
 
 def portal_links(enrolment: Enrolment, language: str) -> dict[str, str]:
@@ -84,23 +90,25 @@ def send_enrolment_received(*, enrolment_id: int) -> bool:
 
 @transaction.atomic
 def send_enrolment_decision(*, enrolment_id: int) -> bool:
-    """Mail the approval or rejection once: the claim and the send share one transaction.
+    """Mail the approval, the rejection or the institution's withdrawal (:data:`DECISION_DUE`) once: the claim and
+    the send share one transaction. The mail tells the enrolment's state when it is sent.
 
     The conditional update claims the mail; if sending raises, the claim rolls back and a retry
     may send. Returns whether a mail went out.
     """
-    claimed = Enrolment.objects.filter(
-        pk=enrolment_id,
-        decision_mailed_at__isnull=True,
-        state__in=Enrolment.DECIDED_STATES,
-    ).update(decision_mailed_at=timezone.now())
+    claimed = (
+        Enrolment.objects.filter(pk=enrolment_id, decision_mailed_at__isnull=True)
+        .filter(DECISION_DUE)
+        .update(decision_mailed_at=timezone.now())
+    )
     if not claimed:
         return False
     enrolment = _mailed_enrolments().get(pk=enrolment_id)
     trainee = enrolment.trainee
     language = trainee.preferred_language
+    withdrawn = enrolment.state == Enrolment.State.WITHDRAWN
     send_templated_mail(
-        "courses/email/enrolment_decision",
+        "courses/email/enrolment_withdrawn" if withdrawn else "courses/email/enrolment_decision",
         to=trainee.email,
         language=language,
         context={
@@ -114,17 +122,16 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
 
 
 def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
-    """Beat: enqueue again the decision mails that were lost; the number enqueued (the task claims
-    ``decision_mailed_at``, so a mail already on its way is not sent twice)."""
+    """Beat: enqueue again the decision mails (withdrawals by the institution too) that were lost; the number
+    enqueued (the task claims ``decision_mailed_at``, so a mail already on its way is not sent twice)."""
     from .tasks import send_enrolment_decision_email
 
     now = now or timezone.now()
-    lost = Enrolment.objects.filter(
-        state__in=Enrolment.DECIDED_STATES,
-        decision_mailed_at__isnull=True,
-        decided_at__lte=now - DECISION_MAIL_SWEEP_AFTER,
-        decided_at__gte=now - DECISION_MAIL_SWEEP_WINDOW,
-    ).order_by("decided_at")
+    since, until = now - DECISION_MAIL_SWEEP_WINDOW, now - DECISION_MAIL_SWEEP_AFTER
+    decided = Q(state__in=Enrolment.DECIDED_STATES, decided_at__lte=until, decided_at__gte=since)
+    withdrawn = Q(state=Enrolment.State.WITHDRAWN, withdrawn_at__lte=until, withdrawn_at__gte=since)
+    withdrawn &= ~Q(withdrawal_reason="")
+    lost = Enrolment.objects.filter(decided | withdrawn, decision_mailed_at__isnull=True).order_by("updated_at", "pk")
     return enqueue_each(
         send_enrolment_decision_email,
         lost.values_list("pk", flat=True)[:limit],

@@ -433,6 +433,12 @@ class Cohort(SyncedTimestamped):
                 violation_error_message=_("An online cohort has no face-to-face teaching."),
             ),
             url_safe_code(name="cohort_code_url_safe", message=CODE_RULE),
+            # Else the public page offers no way to learn and no mode's filter finds the cohort.
+            models.CheckConstraint(
+                condition=Q(offers_face_to_face=True) | Q(offers_remote=True) | Q(offers_self_study=True),
+                name="cohort_offers_a_mode",
+                violation_error_message=_("A cohort offers at least one delivery mode."),
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_on"], name="cohort_status_start_idx")]
 
@@ -494,8 +500,16 @@ class Enrolment(SyncedTimestamped, Decided):
     credited_hours = models.PositiveSmallIntegerField(_("credited hours"), default=0)
     decision_note = models.CharField(_("reason"), max_length=500, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    # Claimed by the e-mail task before it sends, so that a task run twice mails once.
+    # Claimed by the e-mail task before it sends, so that a task run twice mails once; emptied again when the
+    # institution withdraws the enrolment, whose mail it then claims (courses.mail.send_enrolment_decision).
     decision_mailed_at = models.DateTimeField(_("decision e-mailed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Why the institution withdrew the enrolment (required then, by the service; empty when the trainee or their
+    # employer withdrew it): the trainee reads it in the mail and on the dashboard. Empty in the database too, for
+    # rows written in SQL (the benchmark's data set).
+    withdrawal_reason = models.CharField(
+        _("reason for withdrawal"), max_length=500, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -512,6 +526,11 @@ class Enrolment(SyncedTimestamped, Decided):
                 condition=Q(state__in=["pending", "rejected", "withdrawn"]) | Q(teaching_hours_owed__isnull=False),
                 name="enrolment_hours_owed_fixed_at_approval",
                 violation_error_message=_("An admitted enrolment needs its class hours owed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(state="withdrawn") | Q(withdrawal_reason=""),
+                name="enrolment_withdrawal_reason_when_withdrawn",
+                violation_error_message=_("Only a withdrawn enrolment has a reason for withdrawal."),
             ),
         ]
         indexes = [models.Index(fields=["cohort", "state"], name="enrolment_cohort_state_idx")]

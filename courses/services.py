@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext
 
 from accounts import audit
 from core.errors import DomainError
@@ -66,23 +66,29 @@ class TrainingError(DomainError):
     not_authorized, foreign_cohort, bad_state, not_in_cohort, hours_beyond_session, bad_hours, day_over_24,
     future_date, mode_not_offered, course_not_in_curriculum, not_yours, hours_missing,
     outside_cohort_dates, before_cohort_start, has_attendance, foreign_teacher, not_a_teacher,
-    enrolled_meanwhile, reason_missing, no_location, remote_location.
+    enrolled_meanwhile, reason_missing, no_location, remote_location, below_attendance, no_mode,
+    enrolment_after_end, records_outside_dates, seats_taken, city.
     """
 
 
 # --- announcements -------------------------------------------------------------------------
 
 
-def _announce_state(enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None) -> None:
-    """Audit the change (``actor`` None: the current request's user or client, else "system") and
-    announce it after commit."""
+def _announce_state(
+    enrolment: Enrolment, old_state: str, new_state: str, actor: User | None = None, reason: str = ""
+) -> None:
+    """Audit the change (``actor`` None: the current request's user or client, else "system"; ``reason``, the
+    one a withdrawal gave, in the detail) and announce it after commit."""
+    detail: dict[str, object] = {"old_state": old_state, "new_state": new_state, "trainee_id": enrolment.trainee_id}
+    if reason:
+        detail["reason"] = reason
     audit.record(
         audit.Action.ENROLMENT_STATE,
         actor=actor,
         target=enrolment,
         institution=enrolment.cohort.institution_id,
         summary=f"{old_state or '-'} -> {new_state}",
-        detail={"old_state": old_state, "new_state": new_state, "trainee_id": enrolment.trainee_id},
+        detail=detail,
     )
     send_after_commit(
         enrolment_state_changed, sender=Enrolment, enrolment=enrolment, old_state=old_state, new_state=new_state
@@ -177,6 +183,172 @@ def do_start_cohort(*, cohort: Cohort) -> Cohort:
 @transaction.atomic
 def do_finish_cohort(*, cohort: Cohort) -> Cohort:
     return _move_cohort(cohort, {Cohort.Status.RUNNING}, Cohort.Status.FINISHED, _("Only a running cohort can finish."))
+
+
+#: At most this many of the records a refusal names; more are shown as "…".
+NAMED_AT_MOST = 5
+
+
+def _named(names: Sequence[str]) -> str:
+    """The first :data:`NAMED_AT_MOST` of ``names`` as a list in the active language ("…" when there are more)."""
+    shown = pgettext("list separator", ", ").join(names[:NAMED_AT_MOST])
+    return shown + ("…" if len(names) > NAMED_AT_MOST else "")
+
+
+def _person(enrolment: Enrolment) -> str:
+    """The trainee as a refusal names them: their name, else their address."""
+    return enrolment.trainee.display_name or enrolment.trainee.email
+
+
+def _records_outside(cohort: Cohort) -> list[TrainingError]:
+    """What a stored cohort's new dates would leave outside it: sessions (and so their attendance) outside its
+    first to last day, and the self-study and remote-module completions that count from its first day on
+    (:func:`_outside_days_that_count`) dated before it. Self-study after the last day still counts (a trainee in
+    training may study for what they still owe), so a cohort may end before it. Rejected self-study never counts
+    and is not in the way."""
+    problems = []
+    sessions = (
+        TrainingSession.objects.filter(cohort_id=cohort.pk)
+        .exclude(held_on__range=(cohort.starts_on, cohort.ends_on))
+        .select_related("course")
+        .order_by("held_on", "pk")
+    )
+    refusals = {
+        TrainingSession.Mode.FACE_TO_FACE: ngettext_lazy(
+            "%(count)d face-to-face session would fall outside these dates (%(which)s); move it first.",
+            "%(count)d face-to-face sessions would fall outside these dates (%(which)s); move them first.",
+            "count",
+        ),
+        TrainingSession.Mode.LIVE_REMOTE: ngettext_lazy(
+            "%(count)d live remote session would fall outside these dates (%(which)s); move it first.",
+            "%(count)d live remote sessions would fall outside these dates (%(which)s); move them first.",
+            "count",
+        ),
+    }
+    for mode, refusal in refusals.items():
+        names = [
+            f"{date_format(s.held_on)} {s.course.code if s.course is not None else s.get_purpose_display()}"
+            for s in sessions
+            if s.mode == mode
+        ]
+        if names:
+            problems.append(
+                TrainingError("records_outside_dates", refusal % {"count": len(names), "which": _named(names)})
+            )
+    starts = date_format(cohort.starts_on)
+    entries = (
+        SelfStudyEntry.objects.filter(enrolment__cohort_id=cohort.pk, studied_on__lt=cohort.starts_on)
+        .exclude(status=SelfStudyEntry.Status.REJECTED)
+        .select_related("enrolment__trainee")
+        .order_by("studied_on", "pk")
+    )
+    names = [f"{_person(e.enrolment)} {date_format(e.studied_on)}" for e in entries]
+    if names:
+        refusal = ngettext_lazy(
+            "%(count)d self-study entry is dated before %(starts)s (%(which)s); self-study before a cohort's first "
+            "day does not count, so the cohort cannot start later than that.",
+            "%(count)d self-study entries are dated before %(starts)s (%(which)s); self-study before a cohort's "
+            "first day does not count, so the cohort cannot start later than that.",
+            "count",
+        )
+        problems.append(
+            TrainingError(
+                "records_outside_dates",
+                refusal % {"count": len(names), "starts": starts, "which": _named(names)},
+                field="starts_on",
+            )
+        )
+    completions = (
+        RemoteCompletion.objects.filter(module__cohort_id=cohort.pk, completed_on__lt=cohort.starts_on)
+        .select_related("enrolment__trainee")
+        .order_by("completed_on", "pk")
+    )
+    names = [f"{_person(c.enrolment)} {date_format(c.completed_on)}" for c in completions]
+    if names:
+        refusal = ngettext_lazy(
+            "%(count)d remote-module completion is dated before %(starts)s (%(which)s); completions before a "
+            "cohort's first day do not count, so the cohort cannot start later than that.",
+            "%(count)d remote-module completions are dated before %(starts)s (%(which)s); completions before a "
+            "cohort's first day do not count, so the cohort cannot start later than that.",
+            "count",
+        )
+        problems.append(
+            TrainingError(
+                "records_outside_dates",
+                refusal % {"count": len(names), "starts": starts, "which": _named(names)},
+                field="starts_on",
+            )
+        )
+    return problems
+
+
+def cohort_problems(*, cohort: Cohort) -> list[TrainingError]:
+    """Every rule ``cohort`` (as it is to be saved: a new one, or a stored one with its changes) breaks, each with
+    the field it is about (``None``: the whole cohort). The rules of creating a cohort and of changing one are
+    these, in one place (the admin's form shows them all; :func:`do_save_cohort` refuses the first):
+
+    - at least one delivery mode (a database constraint too), else the public page offers none and the cohort
+      is in no mode's filter;
+    - an online cohort has no city (a database constraint too) and any other names one;
+    - enrolment closes by the cohort's last day (local date) at the latest: late enrolments during the training are
+      taken (its approval puts the trainee in training at once), after it nothing is left to enrol in;
+    - a stored cohort keeps at least as many seats as are taken, and its dates keep what it holds inside them
+      (:func:`_records_outside`).
+
+    The order of the dates and of the enrolment window are the database's check constraints (the model form
+    shows them)."""
+    problems = []
+    if not (cohort.offers_face_to_face or cohort.offers_remote or cohort.offers_self_study):
+        problems.append(
+            TrainingError("no_mode", _("A cohort offers at least one delivery mode."), field="offers_face_to_face")
+        )
+    if cohort.is_online and cohort.city:
+        problems.append(TrainingError("city", _("An online cohort has no city."), field="city"))
+    if not cohort.is_online and not cohort.city:
+        problems.append(TrainingError("city", _("Name the city, or mark the cohort online."), field="city"))
+    closes, ends = cohort.enrolment_closes_at, cohort.ends_on
+    if closes is not None and ends is not None and timezone.localdate(closes) > ends:
+        problems.append(
+            TrainingError(
+                "enrolment_after_end",
+                _("Enrolment closes on %(closes)s, after the cohort's last day (%(ends)s); it must close by that day.")
+                % {"closes": date_format(timezone.localdate(closes)), "ends": date_format(ends)},
+                field="enrolment_closes_at",
+            )
+        )
+    if cohort.pk is None:
+        return problems
+    if cohort.capacity is not None and cohort.capacity < cohort.seats_taken:
+        problems.append(
+            TrainingError(
+                "seats_taken",
+                _("%(taken)d seats are taken; the capacity cannot be smaller.") % {"taken": cohort.seats_taken},
+                field="capacity",
+            )
+        )
+    if cohort.starts_on is not None and ends is not None and cohort.starts_on <= ends:
+        problems += _records_outside(cohort)
+    return problems
+
+
+@transaction.atomic
+def do_save_cohort(*, cohort: Cohort) -> Cohort:
+    """Create ``cohort`` or save its changes; refused (:class:`TrainingError`, the first of
+    :func:`cohort_problems`) when it breaks a rule, and nothing is saved.
+
+    A stored cohort is locked first (as every write of its sessions and remote completions locks it), so that
+    none is dated outside the new dates while they are checked (self-study is logged under its enrolment's lock
+    only; an entry that slips before a new start is never confirmed: :func:`check_confirm_self_study`); its status
+    and seats taken are kept as the database has them: only the services that move them change them (a form read
+    before an enrolment must not write back the seats it showed)."""
+    if cohort.pk is not None:
+        locked = _lock_cohort(cohort.pk)
+        cohort.status, cohort.seats_taken = locked.status, locked.seats_taken
+    problems = cohort_problems(cohort=cohort)
+    if problems:
+        raise problems[0]
+    cohort.save()
+    return cohort
 
 
 # --- enrolments ----------------------------------------------------------------------------
@@ -314,11 +486,18 @@ def _lock_enrolment(enrolment: Enrolment | int) -> tuple[Cohort, Enrolment]:
     return cohort, locked
 
 
-def _move(enrolment: Enrolment, new_state: str, extra_fields: Iterable[str] = (), *, actor: User | None = None) -> None:
+def _move(
+    enrolment: Enrolment,
+    new_state: str,
+    extra_fields: Iterable[str] = (),
+    *,
+    actor: User | None = None,
+    reason: str = "",
+) -> None:
     old_state = enrolment.state
     enrolment.state = new_state
     enrolment.save(update_fields=["state", "updated_at", *extra_fields])
-    _announce_state(enrolment, old_state, new_state, actor)
+    _announce_state(enrolment, old_state, new_state, actor, reason)
 
 
 def _release_seat(cohort: Cohort) -> None:
@@ -474,11 +653,69 @@ def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> En
     return locked
 
 
-def _withdraw(cohort: Cohort, locked: Enrolment, *, by: User | None) -> None:
+def check_withdrawal_reason(*, reason: str) -> str:
+    """The reason the institution gives for withdrawing an enrolment, cleaned (at most 500 characters); required:
+    the trainee reads it in the mail and on their dashboard."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError(
+            "reason_missing",
+            _("Say why the enrolment is withdrawn: the trainee reads it in the e-mail and on their dashboard."),
+            field="reason",
+        )
+    return reason[:500]
+
+
+@transaction.atomic
+def do_withdraw_enrolment_by_institution(*, enrolment: Enrolment, reason: str, by: User | None = None) -> Enrolment:
+    """The institution withdraws an active enrolment, saying why (``reason``, required): as any withdrawal (the seat
+    freed, audited with the reason, announced after commit), and the trainee is mailed the reason in their language
+    once the transaction commits (the decision mail's task and sweep: :func:`courses.mail.send_enrolment_decision`
+    claims it once) and reads it on their dashboard."""
+    note = check_withdrawal_reason(reason=reason)
+    cohort, locked = _lock_enrolment(enrolment)
+    _require_state(
+        locked,
+        *Enrolment.ACTIVE_STATES,
+        refusal=_(
+            "Only an enrolment pending approval, approved or in training can be withdrawn; this one is %(state)s."
+        ),
+    )
+    _withdraw(cohort, locked, by=by, reason=note)
+    return locked
+
+
+def do_withdraw_enrolments_by_institution(
+    *, enrolments: Iterable[Enrolment], reason: str, by: User | None = None
+) -> BulkOutcome:
+    """:func:`do_withdraw_enrolment_by_institution` for each enrolment, each in its own transaction; the refused
+    ones are reported with why. A missing reason refuses them all."""
+    check_withdrawal_reason(reason=reason)
+    outcome = BulkOutcome()
+    for enrolment in enrolments:
+        try:
+            outcome.done.append(do_withdraw_enrolment_by_institution(enrolment=enrolment, reason=reason, by=by))
+        except TrainingError as error:
+            outcome.refused.append((enrolment, error))
+    return outcome
+
+
+def _withdraw(cohort: Cohort, locked: Enrolment, *, by: User | None, reason: str = "") -> None:
     """Every withdrawal: the state change (audited, announced after commit) and the seat freed.
-    ``cohort`` and ``locked`` are locked in that order (:func:`_lock_enrolment`)."""
-    _move(locked, State.WITHDRAWN, actor=by)
+    ``cohort`` and ``locked`` are locked in that order (:func:`_lock_enrolment`). ``reason``: the institution's
+    (:func:`do_withdraw_enrolment_by_institution`), kept for the trainee to read and mailed to them: the decision
+    mail's claim is emptied, so the task (or its sweep) sends this news once, even if the approval's mail is still
+    on its way (that task then finds the enrolment withdrawn and says so)."""
+    locked.withdrawn_at = timezone.now()
+    fields = ["withdrawn_at"]
+    if reason:
+        locked.withdrawal_reason = reason
+        locked.decision_mailed_at = None
+        fields += ["withdrawal_reason", "decision_mailed_at"]
+    _move(locked, State.WITHDRAWN, fields, actor=by, reason=reason)
     _release_seat(cohort)
+    if reason:
+        _enqueue_decision_email(locked)
 
 
 # --- prior learning ------------------------------------------------------------------------
@@ -625,9 +862,18 @@ def check_session(
     day within the cohort's dates, a course of the curriculum for teaching and none for exam
     preparation, a day's hours, a teacher of the cohort's institution. ``session``, the stored session
     being changed: one with attendance recorded does not move to a day that has not come yet (its
-    hours would count for a class not held). Its place is :func:`check_session_place`'s."""
+    hours would count for a class not held), nor to another cohort (its trainees' hours stay with theirs). Its
+    place is :func:`check_session_place`'s; its length against the hours credited, :func:`check_session_length`'s."""
     check_session_teacher(cohort=cohort, teacher_person=teacher_person)
     _check_mode(cohort, mode)
+    if session is not None and session.pk is not None:
+        stored_cohort = TrainingSession.objects.filter(pk=session.pk).values_list("cohort_id", flat=True).first()
+        if stored_cohort not in (None, cohort.pk) and session.attendances.exists():
+            raise TrainingError(
+                "has_attendance",
+                _("Attendance of this session is recorded for the trainees of its cohort, so it stays in that cohort."),
+                field="cohort",
+            )
     if held_on is not None:
         check_within_cohort_dates(cohort=cohort, day=held_on)
         if (
@@ -643,6 +889,67 @@ def check_session(
             )
     _hours(hours)
     _check_purpose(cohort, purpose, course)
+
+
+def check_session_length(*, session: TrainingSession, hours: object) -> None:
+    """A stored session is never shorter than the hours already credited for it (its attendance rows): a
+    session cut to 4 hours would leave its trainees 8 hours of it, as recording more than its length is refused
+    (:func:`check_attendance`). Those rows are lowered first, then the session. The refusal says how many rows
+    credit more and the most any does."""
+    if session.pk is None:
+        return
+    length = _hours(hours)
+    over = list(Attendance.objects.filter(session_id=session.pk, hours__gt=length).values_list("hours", flat=True))
+    if not over:
+        return
+    refusal = ngettext_lazy(
+        "%(count)d trainee's attendance of this session is recorded as %(largest)s hours, more than %(hours)s: a "
+        "session cannot be shorter than the hours already credited for it. Lower that attendance first.",
+        "%(count)d trainees' attendance of this session is recorded as more than %(hours)s hours, up to "
+        "%(largest)s: a session cannot be shorter than the hours already credited for it. Lower that attendance "
+        "first.",
+        "count",
+    )
+    raise TrainingError(
+        "below_attendance",
+        refusal % {"count": len(over), "hours": plain_number(length), "largest": plain_number(max(over))},
+        field="hours",
+    )
+
+
+def _lock_session(session: TrainingSession) -> TrainingSession:
+    return (
+        TrainingSession.objects.select_for_update(of=("self",))
+        .select_related("cohort__institution", "cohort__curriculum")
+        .get(pk=session.pk)
+    )
+
+
+@transaction.atomic
+def do_save_session(*, session: TrainingSession) -> TrainingSession:
+    """Create ``session`` or save its changes (the admin's form): every rule of :func:`check_session` and
+    :func:`check_session_place`, and a change of a stored session's length may not leave it shorter than the
+    hours credited for it (:func:`check_session_length`). Refused with :class:`TrainingError`, nothing saved.
+
+    The cohort is locked first (its dates are checked against its sessions under that lock), then the stored
+    session, which every recording of its attendance locks too: hours recorded meanwhile are counted."""
+    cohort = _lock_cohort(session.cohort_id)
+    stored = _lock_session(session) if session.pk is not None else None
+    check_session(
+        cohort=cohort,
+        purpose=session.purpose,
+        course=session.course,
+        hours=session.hours,
+        mode=session.mode,
+        held_on=session.held_on,
+        teacher_person=session.teacher_person,
+        session=session,
+    )
+    check_session_place(mode=session.mode, location=session.location, location_en=session.location_en)
+    if stored is not None and stored.hours != session.hours:
+        check_session_length(session=session, hours=session.hours)
+    session.save()
+    return session
 
 
 def check_session_held(*, session: TrainingSession, today: datetime.date | None = None) -> None:
@@ -681,7 +988,9 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
 def do_record_attendance(
     *, session: TrainingSession, enrolment: Enrolment, hours: object, by: User | None = None
 ) -> Attendance:
-    """Record (or correct) the hours ``enrolment``'s trainee attended of ``session``; 0 is absent."""
+    """Record (or correct) the hours ``enrolment``'s trainee attended of ``session``; 0 is absent. The session's
+    row is locked and read again, so that its length is the one a change saved meanwhile gave it."""
+    session = _lock_session(session)
     value = check_attendance(session=session, enrolment=enrolment, hours=hours)
     attendance, _created = Attendance.objects.update_or_create(
         session=session, enrolment=enrolment, defaults={"hours": value, "recorded_by": by}
@@ -696,8 +1005,10 @@ def do_record_session_attendance(
 ) -> list[Attendance]:
     """Attendance for many trainees of one session, all or nothing.
 
-    ``hours_by_enrolment`` maps enrolment ids to hours; ``None`` means the whole session.
+    ``hours_by_enrolment`` maps enrolment ids to hours; ``None`` means the whole session. The session's row is
+    locked and read again (see :func:`do_record_attendance`).
     """
+    session = _lock_session(session)
     enrolments = Enrolment.objects.select_related("trainee").in_bulk(list(hours_by_enrolment))
     missing = set(hours_by_enrolment) - set(enrolments)
     if missing:
@@ -802,7 +1113,9 @@ def check_remote_completion(*, module: RemoteModule, enrolment: Enrolment, compl
 def do_record_remote_completion(
     *, module: RemoteModule, enrolment: Enrolment, completed_on: datetime.date | None = None, by: User | None = None
 ) -> RemoteCompletion:
-    """``enrolment``'s trainee completed ``module``; recording it twice changes nothing."""
+    """``enrolment``'s trainee completed ``module``; recording it twice changes nothing. Locks the cohort row
+    (its dates are changed under that lock: :func:`do_save_cohort`)."""
+    _lock_cohort(module.cohort_id)
     completed_on = completed_on or timezone.localdate()
     check_remote_completion(module=module, enrolment=enrolment, completed_on=completed_on)
     completion, created = RemoteCompletion.objects.get_or_create(
@@ -854,7 +1167,9 @@ def do_log_self_study(
     hours: object,
     note: str = "",
 ) -> SelfStudyEntry:
-    """The trainee logs self-study; at most 24 hours a day in all. Locks the enrolment row."""
+    """The trainee logs self-study; at most 24 hours a day in all. Locks the enrolment row only (trainees of one
+    cohort log at once): an entry logged while the cohort's start moves later is not confirmed if it falls before it
+    (:func:`check_confirm_self_study`)."""
     locked = Enrolment.objects.select_for_update(of=("self",)).select_related("cohort", "trainee").get(pk=enrolment.pk)
     if locked.trainee_id != trainee.pk:
         raise TrainingError("not_yours", _("This enrolment is not yours."))
@@ -887,6 +1202,22 @@ def check_decide_self_study(*, entry: SelfStudyEntry, acting_institution: Instit
         raise TrainingError("bad_state", _("This self-study entry was already decided."))
 
 
+def check_confirm_self_study(*, entry: SelfStudyEntry, today: datetime.date | None = None) -> None:
+    """Confirmed self-study counts, so it is of a day that counts (:func:`_outside_days_that_count`), as the
+    trainee's logging requires: an entry logged before the cohort's start moved later is rejected, not
+    confirmed."""
+    cohort = entry.enrolment.cohort
+    if _outside_days_that_count(cohort=cohort, day=entry.studied_on, today=today or timezone.localdate()):
+        raise TrainingError(
+            "before_cohort_start",
+            _(
+                "This self-study is dated %(date)s, outside cohort %(cohort)s, which counts self-study from "
+                "%(starts)s to today: it cannot be confirmed. Reject it instead."
+            )
+            % {"date": date_format(entry.studied_on), "cohort": cohort, "starts": date_format(cohort.starts_on)},
+        )
+
+
 def check_reject_self_study(*, reason: str) -> str:
     """The reason a rejection gives, cleaned (at most 500 characters); required: the trainee reads it."""
     reason = (reason or "").strip()
@@ -904,6 +1235,8 @@ def _decide_self_study(
 ) -> SelfStudyEntry:
     locked = SelfStudyEntry.objects.select_for_update(of=("self",)).select_related("enrolment__cohort").get(pk=entry.pk)
     check_decide_self_study(entry=locked, acting_institution=acting_institution)
+    if status == SelfStudyEntry.Status.CONFIRMED:
+        check_confirm_self_study(entry=locked)
     locked.status = status
     locked.decided_by = by
     locked.decided_at = timezone.now()

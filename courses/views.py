@@ -207,6 +207,8 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
     cards = []
     for e in enrolments:
         context = {"enrolment": e, "p": progress[e.pk]}
+        # An enrolment the institution withdrew says so, when and why (the reason it gave, also mailed).
+        withdrawal = render_to_string("courses/_enrolment_withdrawal.html", context) if e.withdrawal_reason else ""
         cards.append(
             {
                 "pk": e.pk,
@@ -214,7 +216,9 @@ def _dashboard_parts(request: HttpRequest) -> dict[str, Any]:
                 "body": render_to_string("courses/_enrolment_progress.html", context),
                 "withdraw_url": reverse("training:withdraw", args=[e.pk]) if e.is_active else "",
                 # Each part's safe HTML as it is; anything else escaped (a plain join would escape all).
-                "extra": format_html_join("", "{}", ((part(e),) for part in ENROLMENT_CARD_PARTS)),
+                "extra": format_html_join(
+                    "", "{}", ((html,) for html in [withdrawal, *(f(e) for f in ENROLMENT_CARD_PARTS)])
+                ),
             }
         )
     can_log = any(e.is_training and e.cohort.offers_self_study for e in enrolments)

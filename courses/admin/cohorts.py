@@ -1,5 +1,6 @@
 """Cohorts: their form's checks and the actions that move a cohort through its life."""
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -8,12 +9,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import QuerySet
+from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import InstitutionScopedAdmin
+from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import apply_to_each
 from courses import services
 from courses.models import Cohort
@@ -46,34 +48,16 @@ COHORT_PAGE_LINKS: list[Callable[[HttpRequest, Cohort], CohortLink | None]] = []
 
 
 class CohortAdminForm(forms.ModelForm):
+    """Shows every rule of ``services.cohort_problems`` the cohort as typed breaks (creating it or changing it),
+    each at its field; ``services.do_save_cohort`` saves it."""
+
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("capacity") is not None and self.instance.pk and data["capacity"] < self.instance.seats_taken:
-            self.add_error(
-                "capacity",
-                _("%(taken)d seats are taken; the capacity cannot be smaller.") % {"taken": self.instance.seats_taken},
-            )
-        if data.get("is_online") and data.get("city"):
-            self.add_error("city", _("An online cohort has no city."))
-        if not data.get("is_online") and not data.get("city"):
-            self.add_error("city", _("Name the city, or mark the cohort online."))
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if self.instance.pk and starts_on and ends_on:
-            outside = self.instance.sessions.exclude(held_on__range=(starts_on, ends_on)).count()
-            if outside:
-                raise forms.ValidationError(
-                    ngettext(
-                        "%(count)d face-to-face session would fall outside these dates; move it first.",
-                        "%(count)d face-to-face sessions would fall outside these dates; move them first.",
-                        outside,
-                    )
-                    % {"count": outside}
-                )
-        curriculum = data.get("curriculum")
-        if curriculum is not None and not any(
-            data.get(f) for f in ("offers_face_to_face", "offers_remote", "offers_self_study")
-        ):
-            raise forms.ValidationError(_("A cohort offers at least one delivery mode."))
+        proposed = copy.copy(self.instance)  # the stored cohort keeps its values until the form is valid
+        construct_instance(self, proposed)
+        for problem in services.cohort_problems(cohort=proposed):
+            field = problem.field if problem.field in self.fields and problem.field in self.cleaned_data else None
+            self.add_error(field, str(problem))
         return data
 
 
@@ -124,6 +108,13 @@ class CohortAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
             links = (link(request, cohort) for link in COHORT_PAGE_LINKS)
             extra_context["cohort_links"] = [link for link in links if link is not None]
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Through ``services.do_save_cohort`` (the rules the form showed, checked again under the cohort's lock);
+        institution staff's new cohort is their institution's (``InstitutionScopedAdmin``'s stamp)."""
+        if not change and not is_program_office(request.user):
+            obj.institution = institution_of(request.user)
+        services.do_save_cohort(cohort=obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Cohort | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))

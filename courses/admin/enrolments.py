@@ -37,6 +37,15 @@ class RejectionForm(forms.Form):
     reason = reason_field(_("Sent to the trainee in the e-mail that tells them the enrolment was not approved."))
 
 
+class WithdrawalForm(forms.Form):
+    reason = reason_field(
+        _(
+            "Sent to the trainee in the e-mail that tells them the enrolment was withdrawn, and shown on their "
+            "dashboard."
+        )
+    )
+
+
 def trainee_label(user: User) -> str:
     return f"{user.display_name} <{user.email}>"
 
@@ -147,6 +156,8 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
         "decided_by",
         "decided_at",
         "decision_note",
+        "withdrawn_at",
+        "withdrawal_reason",
         "completed_at",
         "created_at",
     ]
@@ -318,12 +329,19 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
     def complete(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
         apply_to_each(self, request, queryset, lambda e: services.do_complete_enrolment(enrolment=e), done=COMPLETED)
 
-    @admin.action(description=_("Withdraw the selected enrolments"), permissions=["change"])
-    def withdraw(self, request: HttpRequest, queryset: QuerySet[Enrolment]) -> None:
-        apply_to_each(
-            self,
-            request,
-            queryset,
-            lambda e: services.do_withdraw_enrolment(enrolment=e, by=request.user),
-            done=WITHDRAWN,
+    @form_action(
+        description=_("Withdraw the selected enrolments"),
+        form=WithdrawalForm,
+        describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
+        related=("trainee", "cohort"),
+        intro=_(
+            "Each trainee gives up their seat and is e-mailed the reason; the hours recorded stay on the withdrawn "
+            "enrolment. Withdrawing cannot be undone."
+        ),
+    )
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Enrolment], form: WithdrawalForm) -> None:
+        """Asks for the reason first (the trainee reads it in the e-mail and on their dashboard), then withdraws."""
+        outcome = services.do_withdraw_enrolments_by_institution(
+            enrolments=list(queryset), by=request.user, reason=form.cleaned_data["reason"]
         )
+        report_outcome(self, request, outcome, WITHDRAWN)

@@ -1,6 +1,8 @@
 """Training sessions (face-to-face or live remote, teaching or exam preparation) and their attendance,
 recorded for the whole cohort in one form."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q, QuerySet
@@ -77,6 +79,9 @@ class TrainingSessionAdminForm(forms.ModelForm):
                     teacher_person=data.get("teacher_person"),
                     session=self.instance,
                 )
+            if "hours" in self.changed_data:  # a stored session's attendance rows are lowered first
+                with refusal_shown_on(self, "hours"):
+                    services.check_session_length(session=self.instance, hours=self.cleaned_data["hours"])
         return data
 
 
@@ -112,6 +117,13 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, Insti
     inlines = [AttendanceInline]
     records_model = Attendance
     actions = ["mark_whole_session_attended"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Through ``services.do_save_session`` (the rules the form showed, checked again under the session's
+        lock); a page that changed only attendance (a teacher's) leaves the session as it is."""
+        if change and not form.has_changed():
+            return
+        services.do_save_session(session=obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
         return (

@@ -146,7 +146,7 @@ def test_the_enrolment_actions_say_what_they_did(alice: Client, institution, lan
         said(language, "Started training for %(count)d enrolment.", "Started training for %(count)d enrolments.", 2)
         in html
     )
-    html = act(alice, language, "enrolment", "withdraw", pending[:1])
+    html = act(alice, language, "enrolment", "withdraw", pending[:1], reason="Left the bank.")
     assert said(language, "Withdrew %(count)d enrolment.", "Withdrew %(count)d enrolments.", 1) in html
 
 
