@@ -88,9 +88,9 @@ def test_an_address_change_link_and_notice_are_the_portals(trainee: User, django
 
 
 def test_an_employment_request_from_the_hr_api_links_to_the_portal(
-    cast,
+    cast,  # noqa: F811 - the fixture imported above
     other_trainee: User,
-    django_capture_on_commit_callbacks,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
 ) -> None:
     cast.api_a.defaults["HTTP_HOST"] = OTHER_HOST
     with django_capture_on_commit_callbacks(execute=True):
