@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import audit, spreadsheets
 from accounts.imports import templates as import_templates
 from accounts.imports.reader import read_spreadsheet
-from accounts.imports.results import RowProblem
+from accounts.imports.results import RowProblem, first_refused
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
@@ -322,6 +322,7 @@ class QuestionAdmin(admin.ModelAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         errors: list[tuple[int, str]] = []
         rows: list[RowProblem] = []
+        more_rows = 0
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -334,13 +335,14 @@ class QuestionAdmin(admin.ModelAdmin):
                 try:
                     report = imports.import_questions(dataset, by=request.user, file_name=upload.name)
                 except imports.ImportRefused as refused:
-                    errors, rows = refused.errors, refused.rows
+                    errors, (rows, more_rows) = refused.errors, first_refused(refused.rows)
                 else:
                     messages.success(request, _("Imported: %(c)s new questions, %(r)s revised.")
                                      % {"c": report.created, "r": report.revised})  # fmt: skip
                     return redirect("admin:exams_question_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors, "rows": rows,
-                   "opts": self.model._meta, "title": _("Import questions"), "import_columns": imports.column_guide(),
+                   "more_rows": more_rows, "opts": self.model._meta, "title": _("Import questions"),
+                   "import_columns": imports.column_guide(),
                    "import_templates": import_templates.template_links(self.admin_site,
                                                                        "exams_question_import_template")}  # fmt: skip
         return TemplateResponse(request, "admin/exams/question/import.html", context)

@@ -1,16 +1,42 @@
 """What a refused import shows: each refused row as staff find it in their file (``row_errors.html`` in
 ``admin/import_export/``, which the trainee, enrolment and question imports share): its number as the spreadsheet
-shows it (the header is row 1), what its cells hold and every message by column, in plain sight."""
+shows it (the header is row 1), what its cells hold and every message by column, in plain sight.
+
+A page lists the first :data:`REFUSED_ROWS_SHOWN` refused rows of a file and says how many more were refused
+(``more_refused.html``); it echoes a cell cut to :data:`ECHOED_CELL_CHARS` characters and a message to
+:data:`ECHOED_MESSAGE_CHARS` (the filters of ``accounts.templatetags.import_echo``). A probe's refused row once
+echoed a 30 MB cell in full, and a file of 10,000 refused rows (``IMPORT_MAX_ROWS``) of 50 columns
+(``IMPORT_MAX_COLUMNS``) made a page of tens of MB with every cell cut short."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from import_export.results import Result
 
 from .reader import row_number, spreadsheet_row
+
+#: The refused rows an import page lists: the first of the file. The page says how many more were refused; staff
+#: fix these, import the file again and see the next ones.
+REFUSED_ROWS_SHOWN = 200
+#: The characters of a refused row's cell a page echoes, then "…".
+ECHOED_CELL_CHARS = 80
+#: The characters of a message a page shows (it may quote a cell of the file), then "…".
+ECHOED_MESSAGE_CHARS = 300
+
+Refused = TypeVar("Refused")
+
+
+def first_refused(rows: Iterable[Refused]) -> tuple[list[Refused], int]:
+    """The refused rows a page lists (the first :data:`REFUSED_ROWS_SHOWN`) and how many more there are, for
+    ``row_errors.html`` (``problems`` and ``more``)."""
+    each = iter(rows)
+    shown = list(islice(each, REFUSED_ROWS_SHOWN))
+    return shown, sum(1 for _row in each)
 
 
 @dataclass(frozen=True)
@@ -68,12 +94,23 @@ class ImportResult(Result):  # type: ignore[misc]
     def append_error_row(self, number: int, row: dict[str, Any], errors: list[Any]) -> None:
         super().append_error_row(self._number(number, row), row, errors)
 
+    def _row_errors(self) -> Iterator[tuple[int, list[Any]]]:
+        for data_row, row in enumerate(self.rows, start=1):
+            if row.errors:
+                yield self._numbers.get(data_row, spreadsheet_row(data_row)), row.errors
+
     def row_errors(self) -> list[tuple[int, list[Any]]]:
-        return [
-            (self._numbers.get(data_row, spreadsheet_row(data_row)), row.errors)
-            for data_row, row in enumerate(self.rows, start=1)
-            if row.errors
-        ]
+        return list(self._row_errors())
+
+    @property
+    def shown_row_errors(self) -> list[tuple[int, list[Any]]]:
+        """The rows an error stopped (not a refusal: ``row_problems``) that the page lists, the first
+        :data:`REFUSED_ROWS_SHOWN`; ``more_row_errors`` counts the others."""
+        return list(islice(self._row_errors(), REFUSED_ROWS_SHOWN))
+
+    @property
+    def more_row_errors(self) -> int:
+        return max(0, sum(1 for _row in self._row_errors()) - REFUSED_ROWS_SHOWN)
 
     def name_columns(self, labels: dict[str, str]) -> None:
         """``labels``: each column's head in the preview, by header, in the preview's order."""
@@ -84,6 +121,8 @@ class ImportResult(Result):  # type: ignore[misc]
 
     @property
     def row_problems(self) -> list[RowProblem]:
+        """The refused rows the page lists, the first :data:`REFUSED_ROWS_SHOWN` of the file, each built only for
+        them; ``more_refused_rows`` counts the others (``invalid_rows`` and ``totals`` still count every one)."""
         return [
             RowProblem(
                 row=invalid.number,
@@ -97,5 +136,10 @@ class ImportResult(Result):  # type: ignore[misc]
                 ),
                 wrong=frozenset(invalid.error_dict) - {NON_FIELD_ERRORS},
             )
-            for invalid in self.invalid_rows
+            for invalid in self.invalid_rows[:REFUSED_ROWS_SHOWN]
         ]
+
+    @property
+    def more_refused_rows(self) -> int:
+        """The refused rows after those the page lists (``row_problems``)."""
+        return max(0, len(self.invalid_rows) - REFUSED_ROWS_SHOWN)
