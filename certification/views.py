@@ -19,7 +19,6 @@ from accounts import audit
 from accounts.client_address import client_network
 from core import display
 from core.ratelimit import over_limit
-from courses.templatetags.dates import date_span
 
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
@@ -122,8 +121,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
             for a in selectors.my_activities(request.user.pk)
         ],
         "ce_enrolments": [
-            {"enrolment": e, "dates": date_span(e.starts_on, e.ends_on), "withdraw_url": withdraw_url(e.pk)}
-            for e in selectors.my_ce_enrolments(request.user.pk)
+            {"enrolment": e, "withdraw_url": withdraw_url(e.pk)} for e in selectors.my_ce_enrolments(request.user.pk)
         ],
         "hours_required": services.hours_required(),
         "holder": holder,

@@ -18,6 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.templatetags.nowrap import keep_figures
+
 from .models import QuestionType
 
 _INPUT_TYPE = {QuestionType.MULTIPLE: "checkbox"}
@@ -44,7 +46,8 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
     """The fieldsets of the exam form: one per question, options in the attempt's shown order,
     the saved answer checked (or in the essay's text area)."""
     your_answer = escape(_("Your answer"))
-    at_most = escape(_("At most %(n)s characters.") % {"n": essay_max_chars})
+    # On a phone "2000 characters" (最多 2000 字) and "Question 3" (第 3 題) stay whole (core/templatetags/nowrap.py).
+    at_most = keep_figures(_("At most %(n)s characters.") % {"n": essay_max_chars})
     question_n = _("Question %(n)s")
     # accounts.bilingual.in_current_language's rule, the language looked up once, not 250 times.
     first, second = ("en", "zh") if (get_language() or "").lower().startswith("en") else ("zh", "en")
@@ -57,7 +60,7 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
         parts.append(
             f'<fieldset class="card mb-3 question" id="question-{position}" data-question="{position}"'
             f' data-type="{escape(kind)}">'
-            f'<legend class="card-header h6 mb-0 w-100">{escape(question_n % {"n": position})}'
+            f'<legend class="card-header h6 mb-0 w-100">{_one_line(question_n % {"n": position})}'
             f' <span class="text-body-secondary small">({type_labels.get(kind) or escape(kind)})</span></legend>'
             f'<div class="card-body"><p class="question-text">{text}</p>'
         )
@@ -87,6 +90,11 @@ def questions_html(rows: Iterable[SheetRow], *, essay_max_chars: int) -> SafeStr
                 )
         parts.append("</div></fieldset>")
     return mark_safe("".join(parts))  # every row-borne text escaped above
+
+
+def _one_line(text: str) -> str:
+    """``text`` escaped, on one line: as ``{{ text|nowrap }}`` writes it (core/templatetags/nowrap.py)."""
+    return f'<span class="text-nowrap">{escape(text)}</span>'
 
 
 @functools.lru_cache(maxsize=8192)

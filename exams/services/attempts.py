@@ -256,7 +256,8 @@ def check_start_attempt(
         raise ExamError("already_passed", _("You have already passed this course."))
     finished = [a for a in standing.attempts if a.state != State.OPEN]
     if len(finished) >= paper.max_attempts:
-        raise ExamError("attempts_used_up", _("You have used all %(count)s attempts.") % {"count": paper.max_attempts})
+        used_up = ngettext_lazy("You have used your only attempt.", "You have used all %(count)s attempts.", "count")
+        raise ExamError("attempts_used_up", used_up % {"count": paper.max_attempts})
     if finished:
         last = finished[-1]
         if last.state in (State.SUBMITTED, State.GRADING):
