@@ -149,15 +149,15 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         if obj is not None and not is_program_office(request.user):
-            # The address is the log-in and where reset links go: changing it is taking the account. A trainee's
-            # name and language only the institution that registered them changes (columns_kept_from).
-            profile = TraineeProfile.objects.filter(user=obj).first()
-            kept = columns_kept_from(request, profile) if profile is not None else set()
-            return [
-                *self.readonly_fields,
-                "email",
-                *(name for name in ("display_name", "preferred_language") if name in kept),
-            ]
+            # accounts.services.account_columns_kept: never the address (the log-in); the name, language and whether
+            # the account is active only of the institution's own people (and "active" of no employer's employee).
+            institution = institution_of(request.user)
+            kept = (
+                services.account_columns_kept(person=obj, institution=institution)
+                if institution is not None
+                else services.ACCOUNT_COLUMNS
+            )
+            return [*self.readonly_fields, *(name for name in services.ACCOUNT_COLUMNS if name in kept)]
         return self.readonly_fields
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):

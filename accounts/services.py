@@ -31,9 +31,17 @@ from core.tasks import enqueue_each, enqueue_on_commit
 from core.text_rules import refuse_address_in_name, refuse_control_characters
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
-from .models import Employer, Institution, OwedWelcome, TraineeProfile, User
+from .models import (
+    Employer,
+    EmployerMembership,
+    Institution,
+    OwedWelcome,
+    StaffMembership,
+    TraineeProfile,
+    User,
+)
 from .phones import normalize_phone
-from .scoping import TRAINEE_GROUP, scope_to_institution
+from .scoping import PROGRAM_OFFICE_GROUP, TRAINEE_GROUP, scope_to_institution
 from .selectors import TRAINEE_INSTITUTION_PATHS
 
 log = logging.getLogger(__name__)
@@ -376,6 +384,52 @@ def trainee_columns_kept(*, profile: TraineeProfile | None, institution: Institu
         for column in TRAINEE_DATA_COLUMNS:
             kept.setdefault(column, NOT_REGISTERED)
     return kept
+
+
+#: What the user admin shows institution staff of an account (``accounts.admin.UserAdmin``): rights and the password
+#: are the program office's, never shown them.
+ACCOUNT_COLUMNS = ("email", "display_name", "preferred_language", "is_active")
+
+
+def account_columns_kept(*, person: User, institution: Institution | None) -> frozenset[str]:
+    """The fields of ``person``'s account (:data:`ACCOUNT_COLUMNS`) that ``institution``'s staff may not change, shown
+    read-only in the user admin. None is the program office, which may change every one.
+
+    - The log-in address: never (it is where reset links go: changing it is taking the account).
+    - The name and language: of a trainee, as :func:`trainee_columns_kept` says (the institution that registered
+      them); of a person with no trainee profile, the institution whose staff member they are.
+    - Whether the account is active: it is the person's way into the whole portal, not into one institution's
+      cohorts, so only the institution whose person they are alone decides it: its staff member with no trainee
+      profile, or a trainee it registered who has no employer; in neither case anyone else's staff (another
+      institution, an employer's HR, the program office). An employer's employee, even one the institution
+      registered, is deactivated by the employer's HR system (they left its team,
+      ``accounts.employees.do_deactivate_employee``) or by the program office: the employer relies on the account
+      (its HR system lists the person, enrols them and reads their certificates), and a deactivation the
+      employer did not make would look like its own. Reactivating is the same decision, and the same people's.
+    """
+    if institution is None:
+        return frozenset()
+    kept = {"email"}
+    profile = TraineeProfile.objects.filter(user=person).first()
+    membership = StaffMembership.objects.filter(user=person).first()
+    own_staff = membership is not None and membership.institution_id == institution.pk
+    if profile is not None:
+        kept |= set(trainee_columns_kept(profile=profile, institution=institution)) & set(ACCOUNT_COLUMNS)
+    elif not own_staff:
+        kept |= {"display_name", "preferred_language"}
+    if profile is not None:
+        owns = profile.registered_by_id == institution.pk and profile.employer_id is None
+    else:
+        owns = own_staff
+    someone_elses = (
+        (membership is not None and not own_staff)
+        or person.is_superuser
+        or person.groups.filter(name=PROGRAM_OFFICE_GROUP).exists()
+        or EmployerMembership.objects.filter(user=person).exists()
+    )
+    if not owns or someone_elses:
+        kept.add("is_active")
+    return frozenset(kept)
 
 
 def _stored_columns(profile: TraineeProfile) -> dict[str, object]:
