@@ -38,7 +38,7 @@ class PassRateFigure(summary_sql.Summary):
     course = summary_sql.ref(Course, _("course"))
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
-    candidates = models.PositiveIntegerField(_("trainees who sat"))
+    candidates = models.PositiveIntegerField(_("sat (trainee–course pairs)"))
     first_passed = models.PositiveIntegerField(_("passed at the first attempt"))
     passed = models.PositiveIntegerField(_("passed"))
 
