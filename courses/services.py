@@ -242,43 +242,42 @@ def _records_outside(cohort: Cohort) -> list[TrainingError]:
         .select_related("enrolment__trainee")
         .order_by("studied_on", "pk")
     )
-    names = [f"{_person(e.enrolment)} {date_format(e.studied_on)}" for e in entries]
-    if names:
-        refusal = ngettext_lazy(
-            "%(count)d self-study entry is dated before %(starts)s (%(which)s); self-study before a cohort's first "
-            "day does not count, so the cohort cannot start later than that.",
-            "%(count)d self-study entries are dated before %(starts)s (%(which)s); self-study before a cohort's "
-            "first day does not count, so the cohort cannot start later than that.",
-            "count",
-        )
-        problems.append(
-            TrainingError(
-                "records_outside_dates",
-                refusal % {"count": len(names), "starts": starts, "which": _named(names)},
-                field="starts_on",
-            )
-        )
     completions = (
         RemoteCompletion.objects.filter(module__cohort_id=cohort.pk, completed_on__lt=cohort.starts_on)
         .select_related("enrolment__trainee")
         .order_by("completed_on", "pk")
     )
-    names = [f"{_person(c.enrolment)} {date_format(c.completed_on)}" for c in completions]
-    if names:
-        refusal = ngettext_lazy(
-            "%(count)d remote-module completion is dated before %(starts)s (%(which)s); completions before a "
-            "cohort's first day do not count, so the cohort cannot start later than that.",
-            "%(count)d remote-module completions are dated before %(starts)s (%(which)s); completions before a "
-            "cohort's first day do not count, so the cohort cannot start later than that.",
-            "count",
-        )
-        problems.append(
-            TrainingError(
-                "records_outside_dates",
-                refusal % {"count": len(names), "starts": starts, "which": _named(names)},
-                field="starts_on",
+    before_start = (
+        (
+            [f"{_person(e.enrolment)} {date_format(e.studied_on)}" for e in entries],
+            ngettext_lazy(
+                "%(count)d self-study entry is dated before %(starts)s (%(which)s); self-study before a cohort's "
+                "first day does not count, so the cohort cannot start later than that.",
+                "%(count)d self-study entries are dated before %(starts)s (%(which)s); self-study before a cohort's "
+                "first day does not count, so the cohort cannot start later than that.",
+                "count",
+            ),
+        ),
+        (
+            [f"{_person(c.enrolment)} {date_format(c.completed_on)}" for c in completions],
+            ngettext_lazy(
+                "%(count)d remote-module completion is dated before %(starts)s (%(which)s); completions before a "
+                "cohort's first day do not count, so the cohort cannot start later than that.",
+                "%(count)d remote-module completions are dated before %(starts)s (%(which)s); completions before a "
+                "cohort's first day do not count, so the cohort cannot start later than that.",
+                "count",
+            ),
+        ),
+    )
+    for names, refusal in before_start:
+        if names:
+            problems.append(
+                TrainingError(
+                    "records_outside_dates",
+                    refusal % {"count": len(names), "starts": starts, "which": _named(names)},
+                    field="starts_on",
+                )
             )
-        )
     return problems
 
 

@@ -4,6 +4,7 @@ essay grading queue and results (scoped to the institution by InstitutionScopedA
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -88,19 +89,19 @@ class QuestionForm(forms.ModelForm):
         shown = imports.options_as_typed(self.instance.options, self.instance.correct, separator="\n")
         self.initial.update({f: v for f, v in shown.items() if f not in given})
 
-    def clean_difficulty(self) -> Any:
-        difficulty = self.cleaned_data.get("difficulty")
-        problem = question_bank.difficulty_problem(difficulty)
+    def _checked(self, field: str, problem_of: Callable[[Any], Any]) -> Any:
+        """The field's value, or its problem under the field (the bank's own rule: one message, not two)."""
+        value = self.cleaned_data.get(field)
+        problem = problem_of(value)
         if problem is not None:
             raise forms.ValidationError(str(problem))
-        return difficulty
+        return value
+
+    def clean_difficulty(self) -> Any:
+        return self._checked("difficulty", question_bank.difficulty_problem)
 
     def clean_max_score(self) -> Any:
-        max_score = self.cleaned_data.get("max_score")
-        problem = question_bank.max_score_problem(max_score)
-        if problem is not None:
-            raise forms.ValidationError(str(problem))
-        return max_score
+        return self._checked("max_score", question_bank.max_score_problem)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
