@@ -21,6 +21,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from accounts import spreadsheets
 from accounts.imports.reader import read_spreadsheet
@@ -32,6 +33,14 @@ from tests.factories import CohortFactory
 from tests.imports.rows import csv_upload, xlsx_upload
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def in_english():
+    """The refusals are read in English here (the pages' own language is tested through the client)."""
+    with translation.override("en"):
+        yield
+
 
 TRAINEES = "/en/admin/accounts/traineeprofile/import/"
 ENROLMENTS = "/en/admin/courses/enrolment/import/"

@@ -10,6 +10,7 @@ from freezegun import freeze_time
 
 from accounts.employees import do_deactivate_employee
 from accounts.models import AuditEvent, User, UserSession
+from tests.conftest import make_trainee
 from tests.factories import UserFactory
 from tests.isolation import build_world
 
@@ -87,9 +88,11 @@ def test_deactivation_through_the_hr_api_ends_every_session_of_the_person(traine
 
 def test_deactivation_by_an_institution_admin_in_admin_ends_the_trainees_sessions():
     world = build_world()
-    trainee = world.trainee_a
-    trainee.set_password(PASSWORD)
-    trainee.save()
+    # A trainee inst-a registered and no employer holds: its own to deactivate (an employer's employee is the
+    # employer's or the program office's call: tests/accounts/test_institution_deactivation.py).
+    trainee = make_trainee(
+        email="own.trainee@example.test", display_name="林自費", registered_by=world.inst_a, password=PASSWORD
+    )
     browser = Client()
     log_in(browser, trainee.email)
     admin = Client()

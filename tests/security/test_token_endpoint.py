@@ -1,5 +1,5 @@
-"""The token endpoint is throttled per address and per client id: a client secret cannot be
-guessed at network speed, and every refused token request is in the audit trail."""
+"""The token endpoint is throttled per address (and per client id only by the tokens issued): a client secret
+cannot be guessed at network speed, and every refused token request is in the audit trail."""
 
 import base64
 
@@ -23,18 +23,21 @@ def ask(client_id: str, secret: str, address: str = "192.0.2.1"):
     )
 
 
-def test_guessing_a_secret_is_stopped_and_even_the_right_one_waits(settings, employer, other_employer):
+def test_guessing_a_secret_is_stopped_per_address_and_never_locks_the_client_out(settings, employer, other_employer):
+    # No per-client failure cap: the secrets are 256 random bits, and such a cap would let anyone who knows a
+    # client id lock the bank out (tests/hr_api/test_token_throttle_per_client.py).
     settings.API_TOKEN_RATE_PER_MINUTE = 5
     _client, secret = do_create_client(employer=employer, name="HR", scopes=SCOPES, client_id="hr-target")
     _other, other_secret = do_create_client(employer=other_employer, name="HR2", scopes=SCOPES, client_id="hr-other")
     for n in range(5):
-        assert ask("hr-target", f"guess-{n}", address=f"198.51.100.{n}").status_code == 401
-    refused = ask("hr-target", secret, address="198.51.100.99")  # the right secret, a new address
+        assert ask("hr-target", f"guess-{n}", address="198.51.100.7").status_code == 401
+    refused = ask("hr-target", secret, address="198.51.100.7")  # the guesser's address waits, even when right
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
     assert refused["Content-Type"].startswith("application/problem+json") and refused.json()["status"] == 429
+    assert ask("hr-target", secret, address="198.51.100.99").status_code == 200  # the bank, elsewhere: served
     assert ask("hr-other", other_secret, address="203.0.113.5").status_code == 200  # others are not held up
     events = AuditEvent.objects.filter(action="access_refused", actor_label="api:hr-target")
-    assert events.count() == 5 and all(e.detail["endpoint"] == "token" for e in events)
+    assert events.count() >= 5 and all(e.detail["endpoint"] == "token" for e in events)
 
 
 def test_one_address_cannot_spray_many_client_ids(settings):
