@@ -205,6 +205,55 @@ def assert_fits_window(pg: Any) -> None:
     assert overflow <= 0, f"{pg.url} is {overflow}px wider than the window"
 
 
+# ---------------------------------------------------------------- phones
+
+# Every text in the elements ``selector`` picks that matches ``pattern`` (a figure and its unit, a month), with
+# the number of lines it takes: a range's boxes, grouped by their top.
+MEASURE = """([pattern, selector]) => {
+  const found = [];
+  const re = new RegExp(pattern, "g");
+  for (const scope of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement.checkVisibility()) continue;
+      for (const m of node.data.matchAll(re)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        found.push([m[0], tops.size]);
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def measured(pg: Any, pattern: str, selector: str = "main") -> list[tuple[str, int]]:
+    """Each visible text in ``selector`` matching the JavaScript regular expression ``pattern``, and its lines."""
+    return [(text, lines) for text, lines in pg.evaluate(MEASURE, [pattern, selector])]
+
+
+def assert_whole_on_a_phone(
+    pg: Any, site: Any, shot: Any, name: str, path: str, figures: str, month: str | None = None
+) -> None:
+    """Open ``path`` (in a phone-sized window) and check it as a trainee reads it there: a screenshot
+    ``name``; nothing sticks out sideways; some figure with its unit (``figures``, a pattern) is shown in
+    <main> and none is split over two lines; and, given ``month`` (a cohort's month as the page's language
+    writes it), that month is shown and on one line."""
+    pg.goto(site.url + path)
+    shot(pg, name)
+    assert_fits_window(pg)
+    found = measured(pg, figures)
+    assert found, f"{path}: no figure with its unit found"
+    broken = [text for text, lines in found if lines != 1]
+    assert not broken, f"{path}: a figure split from its unit: {broken}"
+    if month is not None:
+        months = measured(pg, month.replace(" ", "[ \u00a0]"))
+        assert months, f"{path}: the cohort's month is not shown"
+        assert all(lines == 1 for _text, lines in months), f"{path}: the month {month} is split: {months}"
+
+
 def qr_address(pdf_path: Path) -> str:
     """The address in the QR code on the first page of a PDF (pdftoppm, then zbarimg)."""
     import shutil

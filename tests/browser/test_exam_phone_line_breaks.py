@@ -10,8 +10,7 @@ from django.utils.formats import date_format
 from courses import services as training
 from exams.services import attempts
 from exchange import services as exchange
-from tests.browser.support import BROWSER, assert_fits_window, log_in_directly
-from tests.browser.test_phone_line_breaks import measured
+from tests.browser.support import BROWSER, assert_whole_on_a_phone, log_in_directly
 from tests.exams.conftest import make_paper, open_sitting
 from tests.factories import CohortFactory, InstitutionFactory, UserFactory
 
@@ -58,14 +57,4 @@ def test_the_exam_and_discussion_pages_keep_figures_and_months_whole_on_a_phone(
         "thread": (f"/{lang}/exchange/{cohort.code}/{courses[0].code}/", True),
     }
     for name, (path, names_the_cohort) in pages.items():
-        page.goto(site.url + path)
-        shot(page, name)
-        assert_fits_window(page)
-        figures = measured(page, FIGURES[lang])
-        assert figures, f"{path}: no figure with its unit found"
-        broken = [text for text, lines in figures if lines != 1]
-        assert not broken, f"{path}: a figure split from its unit: {broken}"
-        if names_the_cohort:
-            months = measured(page, month.replace(" ", "[ \u00a0]"))
-            assert months, f"{path}: the cohort's month is not shown"
-            assert all(lines == 1 for _text, lines in months), f"{path}: the month {month} is split: {months}"
+        assert_whole_on_a_phone(page, site, shot, name, path, FIGURES[lang], month if names_the_cohort else None)

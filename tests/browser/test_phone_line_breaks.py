@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from courses import services
-from tests.browser.support import BROWSER, assert_fits_window, log_in_directly
+from tests.browser.support import BROWSER, assert_whole_on_a_phone, log_in_directly
 from tests.factories import (
     CohortFactory,
     InstitutionFactory,
@@ -25,31 +25,6 @@ FIGURES = {
     "en": r"\d+(?:\.\d+)?[ \u00a0](?:class[ \u00a0]hours|hours?|h|days?|seats?|cohorts?|courses?|open cohorts?)\b",
     "zh-hant": r"\d+(?:\.\d+)?[ \u00a0](?:課時|天|個|人)",
 }
-
-# Every text in <main> that matches ``pattern`` (a figure and its unit, a month), with the number of lines it
-# takes: a range's boxes, grouped by their top.
-MEASURE = """([pattern, selector]) => {
-  const found = [];
-  const re = new RegExp(pattern, "g");
-  for (const scope of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      if (!node.parentElement.checkVisibility()) continue;
-      for (const m of node.data.matchAll(re)) {
-        const range = document.createRange();
-        range.setStart(node, m.index);
-        range.setEnd(node, m.index + m[0].length);
-        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        found.push([m[0], tops.size]);
-      }
-    }
-  }
-  return found;
-}"""
-
-
-def measured(page, pattern: str, selector: str = "main") -> list[tuple[str, int]]:
-    return [(text, lines) for text, lines in page.evaluate(MEASURE, [pattern, selector])]
 
 
 @pytest.mark.parametrize("viewport", ["phone"], indirect=True)
@@ -77,22 +52,12 @@ def test_a_trainees_figures_and_cohort_months_stay_whole_on_a_phone(page, contex
         month = date_format(cohort.starts_on, "YEAR_MONTH_FORMAT")
     log_in_directly(context, site, trainee)
 
-    pages = {
-        "dashboard": f"/{lang}/dashboard/",
-        "catalog": f"/{lang}/cohorts/",
-        "cohort": f"/{lang}/cohorts/STD-R-PHONE/",
-        "tier": f"/{lang}/catalog/standard/",
-        "withdraw": f"/{lang}/enrolments/{enrolment.pk}/withdraw/",
+    pages = {  # each page, and whether it names the cohort
+        "dashboard": (f"/{lang}/dashboard/", True),
+        "catalog": (f"/{lang}/cohorts/", True),
+        "cohort": (f"/{lang}/cohorts/STD-R-PHONE/", True),
+        "tier": (f"/{lang}/catalog/standard/", False),
+        "withdraw": (f"/{lang}/enrolments/{enrolment.pk}/withdraw/", True),
     }
-    for name, path in pages.items():
-        page.goto(site.url + path)
-        shot(page, name)
-        assert_fits_window(page)
-        figures = measured(page, FIGURES[lang])
-        assert figures, f"{path}: no figure with its unit found"
-        broken = [text for text, lines in figures if lines != 1]
-        assert not broken, f"{path}: a figure split from its unit: {broken}"
-        if name in ("dashboard", "catalog", "cohort", "withdraw"):
-            months = measured(page, month.replace(" ", "[ \u00a0]"), "main")
-            assert months, f"{path}: the cohort's month is not shown"
-            assert all(lines == 1 for _text, lines in months), f"{path}: the month {month} is split: {months}"
+    for name, (path, names_the_cohort) in pages.items():
+        assert_whole_on_a_phone(page, site, shot, name, path, FIGURES[lang], month if names_the_cohort else None)
