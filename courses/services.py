@@ -71,6 +71,21 @@ class TrainingError(DomainError):
     """
 
 
+#: The most of a reason a decision keeps (``Enrolment.decision_note``, ``Enrolment.withdrawal_reason``,
+#: ``SelfStudyEntry.decision_note``: the trainee reads it); a longer one is cut, not refused.
+REASON_LENGTH = 500
+
+
+def _required_reason(reason: str, *, missing: Promise) -> str:
+    """The reason a decision the trainee reads must give (a withdrawal, a rejected self-study), trimmed and cut to
+    :data:`REASON_LENGTH`; none, or only spaces: refused with ``missing`` (code ``reason_missing``, at the form's
+    ``reason`` field)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TrainingError("reason_missing", missing, field="reason")
+    return reason[:REASON_LENGTH]
+
+
 # --- announcements -------------------------------------------------------------------------
 
 
@@ -559,7 +574,7 @@ def do_reject_enrolment(*, enrolment: Enrolment, by: User | None = None, reason:
     )
     locked.decided_by = by
     locked.decided_at = timezone.now()
-    locked.decision_note = reason[:500]
+    locked.decision_note = reason[:REASON_LENGTH]  # optional here, unlike a withdrawal's (_required_reason)
     _move(locked, State.REJECTED, ["decided_by", "decided_at", "decision_note"])
     _release_seat(cohort)
     _enqueue_decision_email(locked)
@@ -653,16 +668,12 @@ def do_withdraw_enrolment(*, enrolment: Enrolment, by: User | None = None) -> En
 
 
 def check_withdrawal_reason(*, reason: str) -> str:
-    """The reason the institution gives for withdrawing an enrolment, cleaned (at most 500 characters); required:
+    """The reason the institution gives for withdrawing an enrolment, cleaned (:func:`_required_reason`); required:
     the trainee reads it in the mail and on their dashboard."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise TrainingError(
-            "reason_missing",
-            _("Say why the enrolment is withdrawn: the trainee reads it in the e-mail and on their dashboard."),
-            field="reason",
-        )
-    return reason[:500]
+    return _required_reason(
+        reason,
+        missing=_("Say why the enrolment is withdrawn: the trainee reads it in the e-mail and on their dashboard."),
+    )
 
 
 @transaction.atomic
@@ -1218,15 +1229,10 @@ def check_confirm_self_study(*, entry: SelfStudyEntry, today: datetime.date | No
 
 
 def check_reject_self_study(*, reason: str) -> str:
-    """The reason a rejection gives, cleaned (at most 500 characters); required: the trainee reads it."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise TrainingError(
-            "reason_missing",
-            _("Say why the self-study is rejected: the trainee reads it on their dashboard."),
-            field="reason",
-        )
-    return reason[:500]
+    """The reason a rejection gives, cleaned (:func:`_required_reason`); required: the trainee reads it."""
+    return _required_reason(
+        reason, missing=_("Say why the self-study is rejected: the trainee reads it on their dashboard.")
+    )
 
 
 def _decide_self_study(

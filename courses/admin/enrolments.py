@@ -50,6 +50,12 @@ def trainee_label(user: User) -> str:
     return f"{user.display_name} <{user.email}>"
 
 
+def enrolment_line(enrolment: Enrolment) -> str:
+    """An enrolment's line on the pages that ask the reason first (reject, withdraw): its trainee, cohort and state
+    (the pages select its ``trainee`` and ``cohort``)."""
+    return f"{enrolment.trainee} · {enrolment.cohort.code} · {enrolment.get_state_display()}"
+
+
 class TraineeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return trainee_label(obj)
@@ -311,7 +317,7 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
     @form_action(
         description=_("Reject the selected enrolments"),
         form=RejectionForm,
-        describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
+        describe=enrolment_line,
         related=("trainee", "cohort"),
     )
     def reject(self, request: HttpRequest, queryset: QuerySet[Enrolment], form: RejectionForm) -> None:
@@ -332,7 +338,7 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
     @form_action(
         description=_("Withdraw the selected enrolments"),
         form=WithdrawalForm,
-        describe=lambda e: f"{e.trainee} · {e.cohort.code} · {e.get_state_display()}",
+        describe=enrolment_line,
         related=("trainee", "cohort"),
         intro=_(
             "Each trainee gives up their seat and is e-mailed the reason; the hours recorded stay on the withdrawn "
