@@ -4,7 +4,8 @@ essay grading queue and results (scoped to the institution by InstitutionScopedA
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -171,6 +172,38 @@ class SyllabusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RefusedSaveAdmin(admin.ModelAdmin):
+    """A change page whose save the service may still refuse after the form's check passed (a change made meanwhile,
+    between the check and the service's lock). ``save_model`` runs the service inside :meth:`refusal_kept`; a refused
+    save saved nothing, so no entry is written in the history and the form is shown again with the refusal. A save
+    done is answered by :meth:`response_saved` (Django's answer unless the admin says otherwise)."""
+
+    @contextmanager
+    def refusal_kept(self, request: HttpRequest) -> Iterator[None]:
+        """Keep the service's refusal for :meth:`log_change` and :meth:`response_change`; the rest of the block is
+        skipped."""
+        try:
+            yield
+        except ExamError as refusal:
+            request._save_refusal = refusal  # type: ignore[attr-defined]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_save_refusal", None) is not None:
+            return None  # nothing changed: no entry in the history
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        refusal = getattr(request, "_save_refusal", None)
+        if refusal is not None:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return redirect(request.get_full_path())
+        return self.response_saved(request, obj)
+
+    def response_saved(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        """The answer to a save the service did."""
+        return super().response_change(request, obj)
+
+
 #: The fields of a version's read-only page, its options and key as the form writes them (never the stored keys).
 READ_ONLY_QUESTION_FIELDS = [
     "family", "version", "course", "knowledge_area", "difficulty", "question_type", "status", "text_zh", "text_en",
@@ -179,7 +212,7 @@ READ_ONLY_QUESTION_FIELDS = [
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RefusedSaveAdmin):
     """Saving a version an attempt has shown makes a new version (the service decides): whichever save button was
     pressed, the page that follows is the new version's (or the list, or a new question's) and says so. A version a
     later one replaced is read only: its page links the one that replaced it, and a form posted to it (a page opened
@@ -259,30 +292,18 @@ class QuestionAdmin(admin.ModelAdmin):
             obj.pk, obj.family, obj._state.adding = created.pk, created.family, False
             return
         old_version = obj.version
-        try:
+        # The form checked the same rules; only a change made meanwhile (the version was replaced or retired
+        # between the check and the lock) is refused here. Nothing was saved: response_change says so.
+        with self.refusal_kept(request):
             saved = question_bank.do_revise_question(question_id=obj.pk, changes=data, by=request.user)
-        except ExamError as refusal:
-            # The form checked the same rules; only a change made meanwhile (the version was replaced or retired
-            # between the check and the lock) ends here. Nothing was saved: response_change says so.
-            request._question_refusal = refusal  # type: ignore[attr-defined]
-            return
-        if saved.pk != obj.pk:
-            request._question_new_version = (old_version, saved)  # type: ignore[attr-defined]
-            obj.pk, obj.version, obj.status = saved.pk, saved.version, saved.status
+            if saved.pk != obj.pk:
+                request._question_new_version = (old_version, saved)  # type: ignore[attr-defined]
+                obj.pk, obj.version, obj.status = saved.pk, saved.version, saved.status
 
-    def log_change(self, request: HttpRequest, obj: Question, message: Any) -> Any:
-        if getattr(request, "_question_refusal", None) is not None:
-            return None  # nothing changed: no entry in the history
-        return super().log_change(request, obj, message)
-
-    def response_change(self, request: HttpRequest, obj: Question) -> HttpResponse:
-        refusal = getattr(request, "_question_refusal", None)
-        if refusal is not None:
-            self.message_user(request, str(refusal), messages.ERROR)
-            return redirect(request.get_full_path())
+    def response_saved(self, request: HttpRequest, obj: Question) -> HttpResponse:
         new_version = getattr(request, "_question_new_version", None)
         if new_version is None or IS_POPUP_VAR in request.POST:
-            return super().response_change(request, obj)
+            return super().response_saved(request, obj)
         # Not Django's "changed successfully … you may edit it again below": that page is the old version's.
         old, saved = new_version
         url = self._change_url(saved)
@@ -630,7 +651,7 @@ class WaitingFilter(admin.SimpleListFilter):
 
 
 @admin.register(EssayAnswer)
-class EssayAnswerAdmin(InstitutionScopedAdmin):
+class EssayAnswerAdmin(RefusedSaveAdmin, InstitutionScopedAdmin):
     """The grading queue: the institution's submitted essays, with the rubric and a score field. An essay
     whose attempt's result is final is shown read-only, saying why and what the grader can do instead;
     "Save and grade next" opens the next waiting essay of the same queue (the grader's institution).
@@ -756,29 +777,17 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
         )
 
     def save_model(self, request: HttpRequest, obj: EssayAnswer, form: Any, change: bool) -> None:
-        try:
+        # The form checked the same rules; only a grade given meanwhile (between the check and the lock, the result
+        # became final, or the attempt's other essays were scored) is refused here. Nothing was saved:
+        # response_change says so, and nothing else.
+        with self.refusal_kept(request):
             saved = grading.do_grade_essay(
                 item_id=obj.pk, grader=request.user, score=obj.score, note=obj.grader_note,
                 publishing_foretold=form.foretold,
             )  # fmt: skip
-        except ExamError as error:
-            # The form checked the same rules; only a grade given meanwhile (between the check and the lock, the
-            # result became final, or the attempt's other essays were scored) ends here. Nothing was saved:
-            # response_change says so, and nothing else.
-            request._essay_refusal = error  # type: ignore[attr-defined]
-        else:
             request._essay_published = grading.essay_is_final(saved)  # type: ignore[attr-defined]
 
-    def log_change(self, request: HttpRequest, obj: EssayAnswer, message: Any) -> Any:
-        if getattr(request, "_essay_refusal", None) is not None:
-            return None  # nothing changed: no entry in the history
-        return super().log_change(request, obj, message)
-
-    def response_change(self, request: HttpRequest, obj: EssayAnswer) -> HttpResponse:
-        refusal = getattr(request, "_essay_refusal", None)
-        if refusal is not None:
-            self.message_user(request, str(refusal), messages.ERROR)
-            return redirect(request.get_full_path())
+    def response_saved(self, request: HttpRequest, obj: EssayAnswer) -> HttpResponse:
         if getattr(request, "_essay_published", False):
             # Not Django's "changed successfully … you may edit it again below": the result is out, and final.
             message = _(
@@ -790,7 +799,7 @@ class EssayAnswerAdmin(InstitutionScopedAdmin):
                 return redirect(request.get_full_path())
             response = self.response_post_save_change(request, obj)
         else:
-            response = super().response_change(request, obj)
+            response = super().response_saved(request, obj)
         if "_gradenext" in request.POST:
             following = self.next_waiting(request, obj)
             if following is None:

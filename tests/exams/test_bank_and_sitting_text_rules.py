@@ -18,8 +18,8 @@ from exams.services import ExamError, attempts, question_bank
 from tests.imports.rows import question_dataset, question_file, question_row
 
 from .conftest import make_question
+from .question_forms import field_row, question_form
 from .test_bank_and_admin import sitting_form
-from .test_question_admin_form import field_row, question_form
 
 pytestmark = pytest.mark.django_db
 

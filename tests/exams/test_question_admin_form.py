@@ -4,37 +4,16 @@ per language, lettered A, B, C … in the lines' order, and the correct options'
 from __future__ import annotations
 
 import html
-from typing import Any
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from exams.models import Question, QuestionType
 from exams.services import attempts
 
 from .conftest import SECRET, make_question
+from .question_forms import english, field_row, question_form
 
 pytestmark = pytest.mark.django_db
-
-
-def english(name: str, *args: int) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
-
-
-def question_form(world, **changes: str) -> dict[str, Any]:
-    return {
-        "course": world.course.pk, "knowledge_area": "economics", "difficulty": 2, "question_type": "single",
-        "status": "draft", "text_zh": "存款保險的保額上限為何？", "text_en": "What is the deposit insurance limit?",
-        "options_zh": "100 萬\n300 萬\n500 萬", "options_en": "1 million\n3 million\n5 million", "correct": "B",
-        "rubric_zh": "", "rubric_en": "", "max_score": "1",
-    } | changes  # fmt: skip
-
-
-def field_row(page: str, field: str) -> str:
-    """The admin's row of ``field``: its label, its errors, its input and its help."""
-    return page.split(f"field-{field}", 1)[1].split('class="form-row', 1)[0]
 
 
 def test_the_office_adds_a_single_choice_question_one_option_a_line(world, office):

@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.urls import reverse
-from django.utils import translation
 
 from exams import imports as question_imports
 from exams.models import Question
 from tests.imports.rows import question_file, question_row
+
+from .question_forms import english, question_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +24,6 @@ MAX_SCORE_CELL = (
 DIFFICULTY = "Difficulty must be a number from 1 to 5."
 NO_RUBRIC = "An essay question needs a rubric."
 ABOVE_ZERO = "The maximum score must be above zero."
-
-
-def english(name: str, *args: Any) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
 
 
 def refusals(response) -> dict[int, dict[str, list[str]]]:
@@ -91,15 +86,6 @@ def test_a_row_of_a_family_not_a_question_family_says_the_banks_problems_too(wor
 
 
 # --- the admin's form ------------------------------------------------------------------------------------------
-
-
-def question_form(world, **changes: Any) -> dict[str, Any]:
-    return {
-        "course": world.course.pk, "knowledge_area": "economics", "difficulty": 2, "question_type": "single",
-        "status": "draft", "text_zh": "存款保險的保額上限為何？", "text_en": "What is the deposit insurance limit?",
-        "options_zh": "100 萬\n300 萬\n500 萬", "options_en": "1 million\n3 million\n5 million", "correct": "B",
-        "rubric_zh": "", "rubric_en": "", "max_score": "1",
-    } | changes  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from exams.models import Question, QuestionType
@@ -17,6 +16,7 @@ from exams.services import question_bank
 from tests.imports.rows import question_file, question_row
 
 from .conftest import make_question
+from .question_forms import english, question_form
 
 pytestmark = pytest.mark.django_db
 
@@ -24,18 +24,13 @@ SAME = "Option {later} is the same as option {earlier} (“{text}”): the optio
 IMPORT_PAGE = "/en/admin/exams/question/import/"
 
 
-def english(name: str, *args: Any) -> str:
-    with translation.override("en"):
-        return reverse(name, args=args)
+#: The shared question form (question_forms.py) changed to a question of four options, to tell two of them apart.
+CASH_QUESTION = {"text_zh": "下列何者為現金？", "text_en": "Which of these is cash?", "options_zh": "甲\n乙\n丙\n丁",
+                 "options_en": "a\nb\nc\nd"}  # fmt: skip
 
 
-def question_form(world, **changes: str) -> dict[str, Any]:
-    return {
-        "course": world.course.pk, "knowledge_area": "economics", "difficulty": 2, "question_type": "single",
-        "status": "draft", "text_zh": "下列何者為現金？", "text_en": "Which of these is cash?",
-        "options_zh": "甲\n乙\n丙\n丁", "options_en": "a\nb\nc\nd", "correct": "B", "rubric_zh": "",
-        "rubric_en": "", "max_score": "1",
-    } | changes  # fmt: skip
+def cash_form(world, **changes: str) -> dict[str, Any]:
+    return question_form(world, **(CASH_QUESTION | changes))
 
 
 def data_of(world, zh: list[str], en: list[str], **changes: Any) -> dict[str, Any]:
@@ -58,7 +53,7 @@ def problems(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def test_the_probes_single_choice_question_of_two_options_jia_is_refused(world, office):
-    response = office.post(english("admin:exams_question_add"), question_form(world, options_zh="甲\n甲\n丙\n丁"))
+    response = office.post(english("admin:exams_question_add"), cash_form(world, options_zh="甲\n甲\n丙\n丁"))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert errors["options_zh"] == [SAME.format(later="B", earlier="A", text="甲")]
@@ -67,7 +62,7 @@ def test_the_probes_single_choice_question_of_two_options_jia_is_refused(world, 
 
 
 def test_options_differing_in_spaces_case_or_width_only_are_the_same(world, office):
-    form = question_form(world, options_en="Cash\n  cash \nＣＡＳＨ\nd", options_zh="甲\n乙\n丙\n丁")
+    form = cash_form(world, options_en="Cash\n  cash \nＣＡＳＨ\nd", options_zh="甲\n乙\n丙\n丁")
     response = office.post(english("admin:exams_question_add"), form)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["options_en"] == [
@@ -77,7 +72,7 @@ def test_options_differing_in_spaces_case_or_width_only_are_the_same(world, offi
 
 
 def test_different_options_are_saved(world, office):
-    form = question_form(world, options_zh="現金\n現金等價物\n存款\n票據", options_en="cash\ncash equivalents\nd1\nd 1")
+    form = cash_form(world, options_zh="現金\n現金等價物\n存款\n票據", options_en="cash\ncash equivalents\nd1\nd 1")
     assert office.post(english("admin:exams_question_add"), form).status_code == 302
 
 
