@@ -1,11 +1,12 @@
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
+from django.forms import CheckboxInput
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -81,6 +82,18 @@ def columns_kept_from(request: HttpRequest, profile: TraineeProfile | None) -> s
     return set(services.trainee_columns_kept(profile=profile, institution=institution))
 
 
+#: Posted by the user's change page (templates/admin/accounts/user/change_form.html) when it showed the "active" box:
+#: a POST with it and no box asks for the account inactive, though the box is unticked, not absent.
+ACTIVE_SHOWN = "_active_shown"
+
+
+def kept_notes(why: Mapping[str, Any], fields: Sequence[str]) -> str:
+    """The notes of a fieldset whose ``fields`` are read-only for the reasons ``why`` gives (field -> why and who may
+    change it): each reason once, in the fields' order; empty when none is kept."""
+    reasons = list(dict.fromkeys(str(why[name]) for name in fields if name in why))
+    return format_html_join("", "<p>{}</p>", ((reason,) for reason in reasons))
+
+
 class UserPasswordAdminForm(AdminPasswordChangeForm):  # type: ignore[type-arg]  # generic in the stubs only
     """The user admin's "change password" form: the password rules' errors under the new password, where the
     rules are listed, not under its confirmation (Django's place for them), as on the site's set-password page
@@ -133,8 +146,51 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         if obj is not None and not is_program_office(request.user):
-            return self.institution_fieldsets
+            # Why the name, language or "active" are read-only, and who may change them, above them.
+            notes = kept_notes(self._kept_why(request, obj), ("display_name", "preferred_language", "is_active"))
+            return tuple(
+                (name, {**options, "description": notes})
+                if notes and "is_active" in options["fields"]
+                else (name, options)
+                for name, options in self.institution_fieldsets
+            )
         return super().get_fieldsets(request, obj)
+
+    def _kept_why(self, request: HttpRequest, obj: User) -> dict[str, Any]:
+        """``accounts.services.account_columns_kept_why`` of ``obj`` for the signed-in institution staff member."""
+        institution = institution_of(request.user)
+        if institution is None:
+            return {}
+        return services.account_columns_kept_why(person=obj, institution=institution)
+
+    def get_form(self, request: HttpRequest, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        institution = institution_of(request.user)
+        if obj is None or is_program_office(request.user) or institution is None:
+            return form
+
+        class ActiveChecked(form):  # type: ignore[valid-type,misc]  # a form class made at run time
+            """Whether the account is active, changed only as ``accounts.services.check_may_set_active`` allows. Kept
+            read-only, the field is not in the form, so a POST that changes it (a forged one, or the box unticked on
+            a page shown before the person came to train elsewhere: the template's ``_active_shown``) is refused with
+            why, not saved without it."""
+
+            def clean(self) -> dict[str, Any]:
+                cleaned = super().clean()
+                if "is_active" in self.fields:
+                    asked = cleaned.get("is_active")
+                elif "is_active" in self.data or ACTIVE_SHOWN in self.data:
+                    asked = CheckboxInput().value_from_datadict(self.data, self.files, "is_active")
+                else:
+                    asked = None
+                if asked is not None:
+                    try:
+                        services.check_may_set_active(person=obj, institution=institution, active=bool(asked))
+                    except services.AccountError as refusal:
+                        raise ValidationError(str(refusal.message), code=refusal.code) from None
+                return cleaned
+
+        return ActiveChecked
 
     def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -176,6 +232,10 @@ class UserAdmin(InstitutionScopedAdmin, DjangoUserAdmin):
         return super().user_change_password(request, id, form_url)
 
 
+#: The trainee profile's fields an institution's staff may find read-only (``accounts.services.trainee_columns_kept``).
+PROFILE_KEPT_SHOWN = ("employer", "employee_number", "branch", "manager_class", "phone")
+
+
 @admin.register(TraineeProfile)
 class TraineeProfileAdmin(ConfirmOwnPreviewMixin, ImportExportMixin, InstitutionScopedAdmin):
     institution_paths = TRAINEE_INSTITUTION_PATHS
@@ -203,8 +263,21 @@ class TraineeProfileAdmin(ConfirmOwnPreviewMixin, ImportExportMixin, Institution
         # What the import may not change (columns_kept_from), shown and not offered; and, once the profile is
         # there, whose it is (giving it another account would hand that account to its employer).
         kept = columns_kept_from(request, obj)
-        fields = [name for name in ("employer", "employee_number", "branch", "manager_class", "phone") if name in kept]
+        fields = [name for name in PROFILE_KEPT_SHOWN if name in kept]
         return [*self.readonly_fields, *(["user"] if obj is not None else []), *fields]
+
+    def get_fieldsets(self, request: HttpRequest, obj: TraineeProfile | None = None):
+        fieldsets = super().get_fieldsets(request, obj)
+        institution = None if is_program_office(request.user) else institution_of(request.user)
+        if institution is None:
+            return fieldsets
+        # Why the employer, the number, the branch, the class or the phone are read-only, and who may change them.
+        why = services.trainee_columns_kept_notes(profile=obj, institution=institution)
+        notes = kept_notes(why, PROFILE_KEPT_SHOWN)
+        if not notes:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "description": notes}), *rest]
 
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

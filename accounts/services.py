@@ -355,6 +355,15 @@ EMPLOYMENT_KEPT = {
     ),
 }
 NOT_REGISTERED = _("Your institution did not register this person, so this file cannot change this.")
+# The same two reasons in the words of the trainee profile's admin page, beside its read-only fields.
+EMPLOYMENT_KEPT_NOTE = _(
+    "Your institution cannot change the employer or employee number of someone already on the portal: the employer "
+    "does, with the person's consent, or the program office."
+)
+NOT_REGISTERED_NOTE = _(
+    "Your institution did not register this person, so it cannot change their branch, class or phone: their "
+    "employer, the institution that registered them or the program office can."
+)
 
 
 def trainee_columns_kept(*, profile: TraineeProfile | None, institution: Institution | None) -> dict[str, Promise]:
@@ -386,50 +395,118 @@ def trainee_columns_kept(*, profile: TraineeProfile | None, institution: Institu
     return kept
 
 
+def trainee_columns_kept_notes(
+    *, profile: TraineeProfile | None, institution: Institution | None
+) -> dict[str, Promise]:
+    """:func:`trainee_columns_kept`'s columns, each with the note the trainee profile's admin page shows beside it
+    (why, and who may change it) rather than the import's refusal."""
+    return {
+        column: EMPLOYMENT_KEPT_NOTE if column in EMPLOYMENT_COLUMNS else NOT_REGISTERED_NOTE
+        for column in trainee_columns_kept(profile=profile, institution=institution)
+    }
+
+
 #: What the user admin shows institution staff of an account (``accounts.admin.UserAdmin``): rights and the password
 #: are the program office's, never shown them.
 ACCOUNT_COLUMNS = ("email", "display_name", "preferred_language", "is_active")
 
+#: The states of an enrolment (``courses.Enrolment``) that still tie a person to its cohort's institution: a place
+#: asked for or held (its ACTIVE_STATES) and training admitted or done (its ADMITTED_STATES: the results and the
+#: certificate come from it). A rejected or withdrawn one ties them to nothing. Spelled out here, since accounts is
+#: below courses; a test checks they agree with the model's sets.
+TRAINING_TIES = ("pending", "approved", "in_training", "completed")
+
+# Why the user admin shows a field read-only to an institution's staff (the fieldset's note, and the refusal of a POST
+# that changes "active"): one reason each, in the words of the person's page, not of the import's file.
+NAME_NOT_REGISTERED = _(
+    "Your institution did not register this person, so it cannot change their name or language: the person can, "
+    "on their profile page, or the program office."
+)
+ACTIVE_EMPLOYEE = _(
+    "This person is an employer's employee: whether their account is active is decided by the employer (which "
+    "deactivates it when they leave its team) or by the program office."
+)
+ACTIVE_ELSEWHERE = _(
+    "This person also trains at another institution, and the account is their way into that training too: only the "
+    "program office can deactivate or reactivate it."
+)
+ACTIVE_NOT_OURS = _(
+    "This account is not your institution's alone to deactivate or reactivate: the program office decides whether "
+    "it is active."
+)
+ACTIVE_REFUSED = _("Nothing was saved: your institution may not change whether this account is active. %(why)s")
+
 
 def account_columns_kept(*, person: User, institution: Institution | None) -> frozenset[str]:
     """The fields of ``person``'s account (:data:`ACCOUNT_COLUMNS`) that ``institution``'s staff may not change, shown
-    read-only in the user admin. None is the program office, which may change every one.
+    read-only in the user admin: the log-in address, and those :func:`account_columns_kept_why` gives a reason for. None
+    is the program office, which may change every one."""
+    if institution is None:
+        return frozenset()
+    return frozenset({"email", *account_columns_kept_why(person=person, institution=institution)})
 
-    - The log-in address: never (it is where reset links go: changing it is taking the account).
+
+def account_columns_kept_why(*, person: User, institution: Institution | None) -> dict[str, Promise]:
+    """The name, language and "active" of ``person``'s account that ``institution``'s staff may not change, each with
+    why and who may (the user admin's note beside them). None is the program office, which may change every one. The
+    log-in address, which no institution changes (it is where reset links go: changing it is taking the account), is
+    :func:`account_columns_kept`'s, with no note: it is so of everyone.
+
     - The name and language: of a trainee, as :func:`trainee_columns_kept` says (the institution that registered
       them); of a person with no trainee profile, the institution whose staff member they are.
     - Whether the account is active: it is the person's way into the whole portal, not into one institution's
       cohorts, so only the institution whose person they are alone decides it: its staff member with no trainee
-      profile, or a trainee it registered who has no employer; in neither case anyone else's staff (another
-      institution, an employer's HR, the program office). An employer's employee, even one the institution
-      registered, is deactivated by the employer's HR system (they left its team,
-      ``accounts.employees.do_deactivate_employee``) or by the program office: the employer relies on the account
-      (its HR system lists the person, enrols them and reads their certificates), and a deactivation the
-      employer did not make would look like its own. Reactivating is the same decision, and the same people's.
+      profile, or a trainee it registered who has no employer and is tied to no other institution's cohort (an
+      enrolment in one of :data:`TRAINING_TIES`: deactivating them would lock them out of that training, its
+      results and certificate too); in no case anyone else's staff (another institution, an employer's HR, the
+      program office). An employer's employee, even one the institution registered, is deactivated by the
+      employer's HR system (they left its team, ``accounts.employees.do_deactivate_employee``) or by the program
+      office: the employer relies on the account (its HR system lists the person, enrols them and reads their
+      certificates), and a deactivation the employer did not make would look like its own. Reactivating is the
+      same decision, and the same people's (:func:`check_may_set_active`).
     """
     if institution is None:
-        return frozenset()
-    kept = {"email"}
+        return {}
+    kept: dict[str, Promise] = {}
     profile = TraineeProfile.objects.filter(user=person).first()
     membership = StaffMembership.objects.filter(user=person).first()
     own_staff = membership is not None and membership.institution_id == institution.pk
+    registered = profile is not None and profile.registered_by_id == institution.pk
     if profile is not None:
-        kept |= set(trainee_columns_kept(profile=profile, institution=institution)) & set(ACCOUNT_COLUMNS)
+        if set(trainee_columns_kept(profile=profile, institution=institution)) & {"display_name", "preferred_language"}:
+            kept["display_name"] = kept["preferred_language"] = NAME_NOT_REGISTERED
     elif not own_staff:
-        kept |= {"display_name", "preferred_language"}
-    if profile is not None:
-        owns = profile.registered_by_id == institution.pk and profile.employer_id is None
-    else:
-        owns = own_staff
+        kept["display_name"] = kept["preferred_language"] = NAME_NOT_REGISTERED
     someone_elses = (
         (membership is not None and not own_staff)
         or person.is_superuser
         or person.groups.filter(name=PROGRAM_OFFICE_GROUP).exists()
         or EmployerMembership.objects.filter(user=person).exists()
     )
-    if not owns or someone_elses:
-        kept.add("is_active")
-    return frozenset(kept)
+    if not someone_elses and profile is not None and profile.employer_id is not None:
+        kept["is_active"] = ACTIVE_EMPLOYEE
+    elif someone_elses or (profile is None and not own_staff) or (profile is not None and not registered):
+        kept["is_active"] = ACTIVE_NOT_OURS
+    elif profile is not None and _trains_elsewhere(person, institution):
+        kept["is_active"] = ACTIVE_ELSEWHERE
+    return kept
+
+
+def _trains_elsewhere(person: User, institution: Institution) -> bool:
+    """Whether ``person`` is tied (:data:`TRAINING_TIES`) to a cohort of an institution other than ``institution``."""
+    return person.enrolments.filter(state__in=TRAINING_TIES).exclude(cohort__institution_id=institution.pk).exists()
+
+
+def check_may_set_active(*, person: User, institution: Institution | None, active: bool) -> None:
+    """Refuse (``may_not_change``, field ``is_active``) ``institution``'s staff making ``person``'s account ``active``
+    or not when that changes it and :func:`account_columns_kept_why` keeps it from them, saying why and who may. The
+    one check of every way an institution's staff could change it (the user admin's change form, today its only one:
+    its actions, the import and the trainee profile's page never change it). None, the program office: never."""
+    if active == person.is_active:
+        return
+    why = account_columns_kept_why(person=person, institution=institution).get("is_active")
+    if why is not None:
+        raise AccountError("may_not_change", ACTIVE_REFUSED % {"why": why}, field="is_active")
 
 
 def _stored_columns(profile: TraineeProfile) -> dict[str, object]:
