@@ -18,6 +18,7 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from core.templatetags.nowrap import keep_figures, keep_together
@@ -74,8 +75,10 @@ def sittings_html(rows: Iterable[dict[str, Any]]) -> SafeString:
 
 def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
     """The history table's rows (``lines`` as ``views.home`` makes them), newest attempt first."""
-    passed, not_passed = escape(_("passed")), escape(_("not passed"))
-    resume, awaiting = escape(_("Resume")), escape(_("awaiting grading"))
+    # A state or verdict is a value of its column, capitalised as the page's other words (the labels are lower case
+    # for use within a sentence): "Graded", "Not passed"; Chinese has no case.
+    passed, not_passed = escape(capfirst(_("passed"))), escape(capfirst(_("not passed")))
+    resume, awaiting = escape(_("Resume")), escape(capfirst(_("awaiting grading")))
     # Each cell's column name, shown before it when a phone stacks the row (.table-stack).
     course_, number_, started_ = escape(_("Course")), escape(_("Attempt")), escape(_("Started"))
     state_, score_ = escape(_("State")), escape(_("Score"))
@@ -94,7 +97,7 @@ def history_html(lines: Iterable[dict[str, Any]]) -> SafeString:
             f'\n      <tr id="attempt-{int(attempt.pk)}">\n'
             f'        <td data-label="{course_}">{escape(attempt.course)}</td>'
             f'<td data-label="{number_}">{int(attempt.number)}</td><td data-label="{started_}">{started}</td>\n'
-            f'        <td data-label="{state_}">{escape(attempt.get_state_display())}</td>\n'
+            f'        <td data-label="{state_}">{escape(capfirst(attempt.get_state_display()))}</td>\n'
             f'        <td data-label="{score_}">{score}</td>\n'
             f"      </tr>\n    "
         )

@@ -17,13 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from core import display
 
 from . import exam_form, home_html, selectors
 from .models import Attempt, Sitting
-from .services import ExamError, attempts, essay_marking, grading
+from .services import ExamError, attempts, essay_marking, grading, next_step
 from .services.attempts import Standing
 
 # How each refusal answers over JSON.
@@ -159,14 +159,19 @@ def attempt_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
         "server_now_epoch": str(int(timezone.now().timestamp())),  # as {{ now|date:"U" }}
         "answer_url": display.url_pattern("exams:answer")(attempt.pk),
         "submit_url": display.url_pattern("exams:submit")(attempt.pk),
+        "result_url": display.url_pattern("exams:result")(attempt.pk),
+        "revision": attempts.revision_of(attempt.pk),
         "grace": int(attempts.grace().total_seconds()),
     }
     return render(request, "exams/attempt.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    """POST ``{"question": <position>, "choices": [<shown index>, …]}`` for a question of options, or
+    """GET: the answers saved, as the exam page shows them, with the attempt's state and revision
+    (``attempts.saved_answers``): a page that sees a revision it did not expect reads them here.
+
+    POST ``{"question": <position>, "choices": [<shown index>, …]}`` for a question of options, or
     ``{"question": n, "text": "…"}`` for an essay: exactly these fields (``[]`` or ``""`` clears the answer). Any
     other body for the question (the other kind's field, none, another field) is a 400 ``bad_answer`` and leaves the
     saved answer as it was (``attempts._parse_answer``).
@@ -182,6 +187,12 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
             "this device and are saved when you are back."
         )
         return JsonResponse({"ok": False, "code": "logged_out", "error": message}, status=403)
+    if request.method == "GET":
+        try:
+            sheet = attempts.saved_answers(attempt_id=attempt_id, trainee_id=request.user.pk)
+        except ExamError as error:
+            return JsonResponse({"ok": False, "code": error.code, "error": str(error)}, status=404)
+        return JsonResponse({"ok": True} | sheet)
     try:
         payload = json.loads(request.body or b"{}")
         if not isinstance(payload, dict):
@@ -194,7 +205,11 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
         )
     except ExamError as error:
         return JsonResponse({"ok": False, "code": error.code, "error": str(error)}, status=STATUS.get(error.code, 400))
-    saved = {"ok": True, "question": item.position, "saved_at": item.answered_at.isoformat()}
+    # The attempt's revision before and after this save: a page that knew another "previous" missed a save made in
+    # another tab or on another device, and reads the answers saved anew (GET).
+    revision = max(item.previous, attempts.revision_number(item.answered_at))
+    saved = {"ok": True, "question": item.position, "saved_at": item.answered_at.isoformat(),
+             "previous": item.previous, "revision": revision}  # fmt: skip
     if item.removed:  # the page shows the notice and, unless typed on meanwhile, the text kept
         saved |= {"removed": list(item.removed), "text": item.answer, "notice": attempts.removal_notice(item)}
     return JsonResponse(saved)
@@ -205,10 +220,19 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """GET asks for confirmation; POST submits."""
     attempt = _own_attempt(request, attempt_id)
     if request.method == "POST":
+        # The exam page posts ``time_up`` as its clock runs out: the submit the button does, said as what it is.
+        time_up = request.POST.get("time_up") == "1"
+        done = _("Time is up: your saved answers are submitted. You will get the result by e-mail too.")
         try:
-            attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=request.user.pk)
+            attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=request.user.pk, at_time_up=time_up)
         except ExamError as error:
-            messages.error(request, str(error))
+            if time_up and error.code == "already_submitted":  # the minute's job, or another tab, was first
+                messages.success(request, done)
+            else:
+                messages.error(request, str(error))
+            return redirect("exams:result", attempt_id=attempt.pk)
+        if time_up:
+            messages.success(request, done)
             return redirect("exams:result", attempt_id=attempt.pk)
         messages.success(request, _("Your answers are submitted. You will get the result by e-mail too."))
         return redirect("exams:result", attempt_id=attempt.pk)
@@ -232,6 +256,9 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     essays are marked and by when, and that an e-mail follows. The pending page polls
     (static/exams/result.js) and shows the result once it is out.
 
+    A published result says what comes next (``services.next_step``): a result not passed, when the exam may be
+    sat again and how many attempts are left, or that none are; a passed one, the certificate.
+
     The attempt and its result are one row, and the breakdown three columns a question
     (``selectors.result_head``, ``breakdown_of_attempt``; issue 20)."""
     head = selectors.result_head(attempt_id=attempt_id, trainee_id=request.user.pk)
@@ -243,6 +270,8 @@ def result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if head.published:
         context["result"] = {"percent": _percent_text(head.percent), "passed": head.passed}
         context["breakdown"] = selectors.breakdown_of_attempt(head.pk)
+        # What comes next (a retake and when, the attempts left, or the certificate): as My exams and the mail say.
+        context["next_step"] = next_step.after_result(attempt_id=head.pk, passed=bool(head.passed))
     else:
         attempt = _own_attempt(request, attempt_id)
         essays = attempt.state == Attempt.State.GRADING or selectors.has_essay(attempt.pk)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -468,6 +469,46 @@ class SavedAnswer:
     answer: Any
     answered_at: datetime.datetime
     removed: tuple[str, ...] = ()
+    previous: int = 0  # the attempt's revision (:func:`revision_of`) just before this save
+
+
+_EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
+def revision_number(moment: datetime.datetime | None) -> int:
+    """A save's moment as an attempt's revision: microseconds since the epoch (0: none)."""
+    return 0 if moment is None else (moment - _EPOCH) // datetime.timedelta(microseconds=1)
+
+
+def revision_of(attempt_id: int) -> int:
+    """The attempt's revision: when any of its answers was last saved (:func:`revision_number`). Every save moves
+    it, from whichever tab or device: a page that knew an older one has missed a save made elsewhere."""
+    latest = AttemptQuestion.objects.filter(attempt_id=attempt_id).aggregate(latest=Max("answered_at"))["latest"]
+    return revision_number(latest)
+
+
+def saved_answers(*, attempt_id: int, trainee_id: int) -> dict[str, Any]:
+    """What the server holds of the trainee's attempt, as the exam page shows it: its state, its revision, and each
+    answered question's answer by its position (``choices``: the shown indices of the chosen options; ``text``: an
+    essay's) with the revision of its last save (``at``). Raises ``not_found`` for another's attempt or none."""
+    state = Attempt.objects.filter(pk=attempt_id, trainee_id=trainee_id).values_list("state", flat=True).first()
+    if state is None:
+        raise ExamError("not_found", _("No such attempt."))
+    answers: dict[str, dict[str, Any]] = {}
+    latest = 0
+    rows = AttemptQuestion.objects.filter(attempt_id=attempt_id, answered_at__isnull=False).values_list(
+        "position", "answer", "option_order", "question__question_type", "answered_at"
+    )
+    for position, answer, option_order, kind, answered_at in rows:
+        at = revision_number(answered_at)
+        latest = max(latest, at)
+        if kind == QuestionType.ESSAY:
+            answers[str(position)] = {"text": answer if isinstance(answer, str) else "", "at": at}
+        else:
+            keys = [str(k) for k in answer or []]
+            shown = sorted(i for i, key in enumerate(option_order) if str(key) in keys)
+            answers[str(position)] = {"choices": shown, "at": at}
+    return {"state": state, "revision": latest, "answers": answers}
 
 
 def removal_notice(saved: SavedAnswer) -> str:
@@ -563,19 +604,27 @@ def do_save_answer(
         State.OPEN.value,
         accepted_from,
     ]
+    previous = revision_of(attempt_id)
     with connection.cursor() as cursor:
         cursor.execute(_save_if_open_sql(), params)
         updated = cursor.rowcount
     if not updated:
         raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
-    return SavedAnswer(pk=item_id, position=position, answer=answer, answered_at=now, removed=removed)
+    return SavedAnswer(
+        pk=item_id, position=position, answer=answer, answered_at=now, removed=removed, previous=previous
+    )
 
 
 @transaction.atomic
 def do_submit_attempt(
-    *, attempt_id: int, trainee_id: int | None = None, automatically: bool = False, now: datetime.datetime | None = None
-) -> Attempt:
-    """Close the attempt once and enqueue its grading after commit. Locks the attempt row."""
+    *, attempt_id: int, trainee_id: int | None = None, automatically: bool = False, at_time_up: bool = False,
+    now: datetime.datetime | None = None,
+) -> Attempt:  # fmt: skip
+    """Close the attempt once and enqueue its grading after commit. Locks the attempt row.
+
+    ``at_time_up``: the exam page submits by itself as its clock runs out; the attempt counts as submitted at the
+    deadline (``submitted_automatically``) once the server's clock has reached it too, but for the page's whole seconds
+    (its countdown reaches 0 up to a second before the deadline's fraction of a second)."""
     now = now or timezone.now()
     attempts = Attempt.objects.select_for_update().filter(pk=attempt_id)
     if trainee_id is not None:
@@ -587,7 +636,8 @@ def do_submit_attempt(
         raise ExamError("already_submitted", _("This attempt has already been submitted."))
     attempt.state = State.SUBMITTED
     attempt.submitted_at = now
-    attempt.submitted_automatically = automatically
+    at_deadline = at_time_up and now >= attempt.deadline - datetime.timedelta(seconds=1)
+    attempt.submitted_automatically = automatically or at_deadline
     attempt.save(update_fields=["state", "submitted_at", "submitted_automatically"])
     from ..tasks import grade_attempt
 

@@ -1,10 +1,18 @@
 // The exam page: saves every answer as it is given, retries while offline, and counts down to
 // the server's deadline (the browser's clock only measures time elapsed since the page loaded).
+// An answer is "pending" from the moment it is given (kept on the device too) until the server has it: the badge
+// never says "saved" before, leaving the page sends what is pending (keepalive) and warns. At time-up the page
+// submits by itself once nothing is pending. Every save answers with the attempt's revision: a page that sees one
+// it did not expect (a save from another tab or device) reads the saved answers anew and says so.
 (function () {
   "use strict";
   var root = document.getElementById("exam");
   if (!root) return;
   var url = root.dataset.answerUrl;
+  var submitUrl = root.dataset.submitUrl;
+  var resultUrl = root.dataset.resultUrl;
+  var known = Number(root.dataset.revision) || 0;  // the attempt's revision this page shows
+  var changedBox = document.getElementById("exam-changed");
   var storeKey = "bcm-exam-pending-" + root.dataset.attempt;
   var status = document.getElementById("save-status");
   var errorBox = document.getElementById("save-error");
@@ -17,7 +25,19 @@
   if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
   var inFlight = false;
   var timeUp = false;
-  try { pending = JSON.parse(localStorage.getItem(storeKey) || "{}"); } catch (e) { pending = {}; }
+  var submitting = false;
+  // pending: {position: body} as the endpoint takes it; since: {position: the revision known when it was given}.
+  var since = {};
+  var restored = false;
+  try {
+    var stored = JSON.parse(localStorage.getItem(storeKey) || "{}") || {};
+    Object.keys(stored).forEach(function (key) {
+      var entry = stored[key];
+      if (entry && entry.body) { pending[key] = entry.body; since[key] = Number(entry.since) || 0; }
+      else if (entry && entry.question !== undefined) { pending[key] = entry; since[key] = known; }  // kept by an older page
+    });
+    restored = Object.keys(pending).length > 0;
+  } catch (e) { pending = {}; since = {}; }
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
@@ -27,15 +47,88 @@
   }
 
   function setStatus(kind) {
-    var classes = { saved: "text-bg-success", saving: "text-bg-secondary", offline: "text-bg-warning", refused: "text-bg-danger" };
-    var messages = { saved: root.dataset.msgSaved, saving: root.dataset.msgSaving, offline: root.dataset.msgOffline, refused: root.dataset.msgRefused };
+    var classes = { saved: "text-bg-success", unsaved: "text-bg-warning", saving: "text-bg-secondary", offline: "text-bg-warning", refused: "text-bg-danger" };
+    var messages = { saved: root.dataset.msgSaved, unsaved: root.dataset.msgUnsaved, saving: root.dataset.msgSaving, offline: root.dataset.msgOffline, refused: root.dataset.msgRefused };
     status.className = "badge " + classes[kind];
     status.dataset.state = kind;
     status.textContent = messages[kind];
   }
 
   function remember() {
-    try { localStorage.setItem(storeKey, JSON.stringify(pending)); } catch (e) { /* private mode */ }
+    var stored = {};
+    Object.keys(pending).forEach(function (key) { stored[key] = { body: pending[key], since: since[key] || 0 }; });
+    try {
+      if (Object.keys(stored).length) localStorage.setItem(storeKey, JSON.stringify(stored));
+      else localStorage.removeItem(storeKey);
+    } catch (e) { /* private mode */ }
+  }
+
+  function isPending() { return inFlight || Object.keys(pending).length > 0; }
+
+  function fieldsetOf(position) {
+    return document.querySelector('#exam fieldset.question[data-question="' + position + '"]');
+  }
+
+  // Show an answer (a body, or one the server holds) in its question; true if that changed what the page showed.
+  function show(position, answer) {
+    var fieldset = fieldsetOf(position);
+    if (!fieldset || !answer) return false;
+    var changed = false;
+    if (typeof answer.text === "string") {
+      var area = fieldset.querySelector("textarea");
+      if (area && area.value !== answer.text) { area.value = answer.text; changed = true; }
+    } else if (Array.isArray(answer.choices)) {
+      fieldset.querySelectorAll("input").forEach(function (input) {
+        var on = answer.choices.indexOf(parseInt(input.value, 10)) !== -1;
+        if (input.checked !== on) { input.checked = on; changed = true; }
+      });
+    }
+    return changed;
+  }
+
+  function same(a, b) {
+    if (!a || !b) return false;
+    if (typeof a.text === "string" || typeof b.text === "string") return a.text === b.text;
+    return JSON.stringify((a.choices || []).slice().sort()) === JSON.stringify((b.choices || []).slice().sort());
+  }
+
+  // Read what the server holds. On load (``reconcile``), an answer kept on the device that the server has, or that
+  // was saved anew elsewhere after it was given, is dropped; the rest is shown and sent. Later, a newer revision
+  // than the page knows is shown (answers still pending here stay: they are newer), and said if anything changed.
+  var reading = false;
+  function readSaved(reconcile) {
+    if (reading || submitting) return;
+    reading = true;
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
+      return response.json().then(function (data) {
+        reading = false;
+        if (!response.ok || data.ok !== true) return;
+        if (data.state !== "open") { submitting = true; location.assign(resultUrl); return; }  // submitted elsewhere
+        var answers = data.answers || {};
+        if (reconcile) {
+          Object.keys(pending).forEach(function (key) {
+            var saved = answers[key];
+            if (saved && (same(saved, pending[key]) || saved.at > (since[key] || 0))) {
+              delete pending[key];
+              delete since[key];
+              show(key, saved);
+            }
+          });
+          remember();
+          flush();
+        }
+        if (data.revision <= known) return;
+        known = data.revision;
+        var changed = false;
+        Object.keys(answers).forEach(function (key) {
+          if (!(key in pending) && show(key, answers[key])) changed = true;
+        });
+        if (changed && !reconcile) {
+          changedBox.textContent = root.dataset.msgChanged;
+          changedBox.classList.remove("d-none");
+        }
+      });
+    }).catch(function () { reading = false; if (reconcile) flush(); });
   }
 
   function payloadFor(fieldset) {
@@ -71,10 +164,23 @@
     if (focused) area.setSelectionRange(start, end);
   }
 
+  function offline() {
+    setStatus("offline");
+    if (timeUp) {
+      errorBox.textContent = root.dataset.msgSubmitOffline;
+      errorBox.classList.remove("d-none");
+    }
+    setTimeout(flush, 3000);
+  }
+
   function flush() {
     if (inFlight) return;
     var keys = Object.keys(pending);
-    if (!keys.length) { setStatus("saved"); return; }
+    if (!keys.length) {
+      setStatus("saved");
+      if (timeUp) submitAtTimeUp();
+      return;
+    }
     var body = pending[keys[0]];
     inFlight = true;
     setStatus("saving");
@@ -88,8 +194,12 @@
         inFlight = false;
         if (response.ok && data.ok === true) {
           // A newer answer to the same question may have been queued while this one flew.
-          if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) delete pending[keys[0]];
+          if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) { delete pending[keys[0]]; delete since[keys[0]]; }
+          else if (keys[0] in pending) since[keys[0]] = data.revision;  // given after this save: newer than it
           remember();
+          // Saved on top of a save this page has not seen (another tab, another device): read them all anew.
+          if (data.previous > known) readSaved(false);
+          else if (data.revision > known) known = data.revision;
           errorBox.classList.add("d-none");
           showRemoved(body, data);
           flush();
@@ -102,28 +212,62 @@
         } else if (!response.ok && response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
           // Refused for good (time up, submitted, too long): show why and keep the rest going.
           delete pending[keys[0]];
+          delete since[keys[0]];
           remember();
           errorBox.textContent = data.error || root.dataset.msgRefused;
           errorBox.classList.remove("d-none");
           setStatus("refused");
           if (Object.keys(pending).length) flush();
+          else if (timeUp) submitAtTimeUp();
         } else {
-          setStatus("offline");
-          setTimeout(flush, 3000);
+          offline();
         }
       });
     }).catch(function () {
       inFlight = false;
-      setStatus("offline");
-      setTimeout(flush, 3000);
+      offline();
     });
   }
 
-  function queue(fieldset) {
+  // An answer is pending from the moment it is given: kept on the device at once, sent now (a choice) or once
+  // typing pauses (an essay; sooner if anything else is sent meanwhile, or the page is left).
+  function hold(fieldset) {
     var body = payloadFor(fieldset);
-    pending[String(body.question)] = body;
+    var key = String(body.question);
+    if (!(key in pending)) since[key] = known;
+    pending[key] = body;
     remember();
+    if (!inFlight) setStatus("unsaved");
+  }
+
+  function queue(fieldset) {
+    hold(fieldset);
     flush();
+  }
+
+  // Leaving the page (reload, a link, closing the tab, another app on a phone): send whatever is pending with
+  // keepalive, so that it reaches the server even as the page goes. It stays pending (and on the device) until a
+  // save answers; the page that opens next sends what the server still lacks.
+  function sendOnLeaving() {
+    Object.keys(pending).forEach(function (key) {
+      var body = pending[key];
+      try {
+        fetch(url, {
+          method: "POST",
+          keepalive: true,
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify(body)
+        }).then(function (response) {
+          if (response.ok && JSON.stringify(pending[key]) === JSON.stringify(body)) {
+            delete pending[key];
+            delete since[key];
+            remember();
+            flush();
+          }
+        }).catch(function () { /* still pending: sent again later */ });
+      } catch (e) { /* still pending */ }
+    });
   }
 
   var typingTimers = {};
@@ -132,15 +276,49 @@
     var area = fieldset.querySelector("textarea");
     if (area) {
       area.addEventListener("input", function () {
+        hold(fieldset);
         clearTimeout(typingTimers[fieldset.dataset.question]);
-        typingTimers[fieldset.dataset.question] = setTimeout(function () { queue(fieldset); }, 800);
+        typingTimers[fieldset.dataset.question] = setTimeout(flush, 800);
       });
     }
   });
   window.addEventListener("online", flush);
   window.addEventListener("beforeunload", function (event) {
-    if (Object.keys(pending).length) { event.preventDefault(); event.returnValue = ""; }
+    if (!submitting && isPending()) { event.preventDefault(); event.returnValue = ""; }
   });
+  window.addEventListener("pagehide", sendOnLeaving);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") sendOnLeaving();
+    else readSaved(false);
+  });
+  // Back to this window, and every half minute: has another tab or device saved since?
+  window.addEventListener("focus", function () { readSaved(false); });
+  setInterval(function () { if (!document.hidden) readSaved(false); }, 30000);
+
+  // At time-up, once nothing is pending (saved, or refused past the grace), the page submits as the button does;
+  // offline, it says so and tries again. The server submits once, whoever comes first (the minute's job too).
+  function submitAtTimeUp() {
+    if (submitting || isPending()) return;
+    submitting = true;
+    var form = new URLSearchParams();
+    form.set("csrfmiddlewaretoken", csrfToken());
+    form.set("time_up", "1");
+    fetch(submitUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual",  // the result page that follows shows the server's message: not read here first
+      headers: { "X-CSRFToken": csrfToken() },
+      body: form
+    }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.ok) { location.assign(resultUrl); return; }
+      throw new Error("not submitted");
+    }).catch(function () {
+      submitting = false;
+      errorBox.textContent = root.dataset.msgSubmitOffline;
+      errorBox.classList.remove("d-none");
+      setTimeout(submitAtTimeUp, 3000);
+    });
+  }
 
   var countdown = document.getElementById("countdown");
   function tick() {
@@ -153,9 +331,17 @@
       errorBox.textContent = root.dataset.msgTimeUp;
       errorBox.classList.remove("d-none");
       document.querySelectorAll("#exam-form input, #exam-form textarea").forEach(function (el) { el.disabled = true; });
+      Object.keys(typingTimers).forEach(function (key) { clearTimeout(typingTimers[key]); });
+      if (isPending()) flush(); else submitAtTimeUp();
     }
+  }
+  if (restored) {
+    Object.keys(pending).forEach(function (key) { show(key, pending[key]); });
+    setStatus("unsaved");
+    readSaved(true);
+  } else {
+    flush();
   }
   tick();
   setInterval(tick, 1000);
-  flush();
 })();

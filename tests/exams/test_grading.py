@@ -213,7 +213,7 @@ def test_history_shows_scores(world, django_capture_on_commit_callbacks, django_
     client.get("/en/exams/")
     with django_assert_max_num_queries(10):
         page = client.get("/en/exams/").content.decode()
-    assert f'id="attempt-{attempt.pk}"' in page and "100% · passed" in page
+    assert f'id="attempt-{attempt.pk}"' in page and "100% · Passed" in page
     assert "already passed" in page
 
 

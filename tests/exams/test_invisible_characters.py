@@ -69,7 +69,8 @@ def test_the_notice_is_in_the_trainees_language(essay_world, attempt, essay):
 def test_the_layout_of_an_essay_is_kept_and_no_notice_is_given(essay_world, attempt, essay):
     text = "第一點：\n\t- 存款\r\n- 放款 \u200c\u200d 👩\u200d💻"
     response = save(login(essay_world.alice), attempt, essay.position, text)
-    assert response.status_code == 200 and response.json().keys() == {"ok", "question", "saved_at"}
+    assert response.status_code == 200
+    assert response.json().keys() == {"ok", "question", "saved_at", "previous", "revision"}
     essay.refresh_from_db()
     assert essay.answer == text
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 
 from exams.models import Attempt
@@ -56,7 +57,7 @@ def test_the_history_row_of_a_pending_attempt_links_its_result_page(essay_world,
     client = login(essay_world.alice)
     row = row_of(client.get(url("exams:home", language)).content.decode(), marking)
     result = url("exams:result", language, marking.pk)
-    assert f'<a href="{result}">{words(language, "awaiting grading")}</a>' in row
+    assert f'<a href="{result}">{capfirst(words(language, "awaiting grading"))}</a>' in row
     page = client.get(result)
     assert page.status_code == 200 and 'id="result-pending"' in page.content.decode()
 

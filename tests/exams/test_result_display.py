@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from exams import mail as exam_mail
-from exams.models import CourseResult, EssayAnswer
+from exams.models import Attempt, CourseResult, EssayAnswer
 from exams.services import attempts, grading
 
 from .conftest import login, make_paper, open_sitting
@@ -21,7 +21,7 @@ from .test_grading import answer_all, submit
 
 pytestmark = pytest.mark.django_db
 
-VERDICT = {"en": ("passed", "not passed"), "zh-hant": ("及格", "不及格")}
+VERDICT = {"en": ("Passed", "Not passed"), "zh-hant": ("及格", "不及格")}  # a value, capitalised as a label
 
 
 def url(name: str, language: str, *args) -> str:
@@ -156,3 +156,33 @@ def test_a_graders_note_is_not_shown_to_the_trainee_and_the_grader_is_told(
         grader_a.post(change, {"score": "7", "grader_note": "INTERNAL-NOTE for the graders"})
     page = login(world.alice).get(url("exams:result", "en", attempt.pk)).content.decode()
     assert 'id="result-summary"' in page and "INTERNAL-NOTE" not in page
+
+
+# --- states and verdicts are values, capitalised as the page's other words -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "state", "verdict"), [("en", "Graded", "100% · Passed"), ("zh-hant", "已評分", "100% · 及格")]
+)
+def test_my_exams_and_the_result_page_write_states_and_verdicts_capitalised(graded, language, state, verdict):
+    client = login(graded.trainee)
+    row = client.get(url("exams:home", language)).content.decode().split(f'id="attempt-{graded.pk}"')[1]
+    cells = [cell.split(">", 1)[1] for cell in row.split("</tr>", maxsplit=1)[0].split("</td>")[:-1]]
+    assert cells[3] == state and cells[4].endswith(f">{verdict}</a>"), cells
+    page = client.get(url("exams:result", language, graded.pk)).content.decode()
+    assert f">{verdict.split(' · ')[1]}</span>" in page.split('id="result-summary">')[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("en", ["In progress", "Submitted", "Awaiting essay grading", "Graded"]),
+     ("zh-hant", ["作答中", "已交卷", "待申論評分", "已評分"])],
+)  # fmt: skip
+def test_every_state_on_my_exams_is_capitalised(graded, language, words):
+    client = login(graded.trainee)
+    shown = []
+    for state in ("open", "submitted", "grading", "graded"):
+        Attempt.objects.filter(pk=graded.pk).update(state=state)
+        row = client.get(url("exams:home", language)).content.decode().split(f'id="attempt-{graded.pk}"')[1]
+        shown.append(row.split("</tr>", maxsplit=1)[0].split("</td>")[3].split(">", 1)[1])
+    assert shown == words

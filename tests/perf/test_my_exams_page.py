@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 
 # templates/exams/home.html as it was before issue 20 (the view below is its view), with the link a pending attempt's
 # row has had since (its result page says how far the marking is) and the markup that keeps a date, the minutes, a
-# refusal's figures and the cohort's month on one line on a phone since (core/templatetags/nowrap.py).
+# refusal's figures and the cohort's month on one line on a phone since (core/templatetags/nowrap.py), and its
+# states and verdicts capitalised since ("Graded", "Not passed", as the page's other words).
 BEFORE = """{% extends "base.html" %}{% load cohorts i18n nowrap %}
 {% block title %}{% translate "My exams" %} · {{ block.super }}{% endblock %}
 {% block content %}
@@ -60,8 +61,8 @@ BEFORE = """{% extends "base.html" %}{% load cohorts i18n nowrap %}
     {% for attempt in attempts %}
       <tr id="attempt-{{ attempt.pk }}">
         <td data-label="{% translate 'Course' %}">{{ attempt.paper.course }}</td><td data-label="{% translate 'Attempt' %}">{{ attempt.number }}</td><td data-label="{% translate 'Started' %}">{{ attempt.started_at|date:"DATETIME_FORMAT" }}</td>
-        <td data-label="{% translate 'State' %}">{{ attempt.get_state_display }}</td>
-        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-1" }}% · {% if attempt.result.passed %}{% translate "passed" %}{% else %}{% translate "not passed" %}{% endif %}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}<a href="{% url 'exams:result' attempt.pk %}">{% translate "awaiting grading" %}</a>{% endif %}</td>
+        <td data-label="{% translate 'State' %}">{{ attempt.get_state_display|capfirst }}</td>
+        <td data-label="{% translate 'Score' %}">{% if attempt.state == "graded" %}<a href="{% url 'exams:result' attempt.pk %}">{{ attempt.result.percent|floatformat:"-1" }}% · {% if attempt.result.passed %}{% translate "passed" as verdict %}{% else %}{% translate "not passed" as verdict %}{% endif %}{{ verdict|capfirst }}</a>{% elif attempt.state == "open" %}<a href="{% url 'exams:attempt' attempt.pk %}">{% translate "Resume" %}</a>{% else %}<a href="{% url 'exams:result' attempt.pk %}">{% translate "awaiting grading" as awaiting %}{{ awaiting|capfirst }}</a>{% endif %}</td>
       </tr>
     {% endfor %}
     </tbody>

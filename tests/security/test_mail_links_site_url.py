@@ -15,6 +15,7 @@ from django.test import Client
 from accounts.models import User
 from tests.api.conftest import cast  # noqa: F401 - the HR clients of bank A and bank B
 from tests.conftest import PASSWORD
+from tests.exams.conftest import world  # noqa: F401 - Alice approved in a cohort with an open sitting
 
 pytestmark = pytest.mark.django_db
 PORTAL = "https://portal.example.org"
@@ -102,3 +103,20 @@ def test_an_employment_request_from_the_hr_api_links_to_the_portal(
     assert answer.status_code == 201, answer.content
     assert [m.to for m in mail.outbox] == [[other_trainee.email]]
     assert_every_link_is_the_portals()
+
+
+def test_an_exam_result_mail_links_to_the_portal(
+    world,  # noqa: F811 - the fixture imported above
+    django_capture_on_commit_callbacks,
+) -> None:
+    """Sent by the worker once the result is published: its result page and where the next step is taken."""
+    from exams.services import attempts
+    from tests.exams.test_grading import answer_all, submit
+
+    attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
+    answer_all(attempt, right=False)
+    mail.outbox.clear()
+    submit(attempt, django_capture_on_commit_callbacks)  # graded, published and mailed
+    assert [m.to for m in mail.outbox] == [[world.alice.email]]
+    assert_every_link_is_the_portals(count_at_least=2)  # the result page and My exams
+    assert f"{PORTAL}/en/exams/attempts/{attempt.pk}/result/" in urls_of_the_mails()
