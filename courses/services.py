@@ -764,12 +764,12 @@ def do_record_prior_learning(*, prior: PriorLearning, by: User | None = None) ->
 # --- training records ----------------------------------------------------------------------
 
 
-def _hours(value: object, *, allow_zero: bool = False) -> Decimal:
+def _hours(value: object) -> Decimal:
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
         raise TrainingError("bad_hours", _("Hours must be a number.")) from None
-    if hours < 0 or (hours == 0 and not allow_zero) or hours > MAX_HOURS_A_DAY:
+    if hours <= 0 or hours > MAX_HOURS_A_DAY:
         raise TrainingError("bad_hours", _("Hours must be more than 0 and at most 24 in a day."))
     return hours
 
@@ -984,14 +984,27 @@ def check_attendance(*, session: TrainingSession, enrolment: Enrolment, hours: o
     # The cohort's dates may have moved since the session was planned: no hours outside them.
     check_within_cohort_dates(cohort=session.cohort, day=session.held_on)
     check_session_held(session=session)
-    value = _hours(hours, allow_zero=True)
-    if value > session.hours:
-        raise TrainingError(
-            "hours_beyond_session",
-            _("%(hours)s hours is more than the session's %(length)s hours.")
-            % {"hours": plain_number(value), "length": plain_number(session.hours)},
-        )
-    return value
+    return check_attended_hours(session=session, hours=hours)
+
+
+def check_attended_hours(*, session: TrainingSession, hours: object) -> Decimal:
+    """The hours a trainee attended of ``session`` as a clean value: from 0 (absent) to the session's length.
+    Refused with one message saying that range, whichever side is passed (``hours_beyond_session`` above the
+    session's length, ``bad_hours`` below 0 or above a day's 24), or ``bad_hours`` for what is not a number."""
+    try:
+        value = Decimal(str(hours)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        value = None
+    if value is None or not value.is_finite():
+        raise TrainingError("bad_hours", _("Hours must be a number."), field="hours")
+    if 0 <= value <= session.hours:
+        return value
+    raise TrainingError(
+        "bad_hours" if value < 0 or value > MAX_HOURS_A_DAY else "hours_beyond_session",
+        _("Attended hours are between 0 (absent) and the session's %(length)s hours; %(hours)s is outside that.")
+        % {"hours": plain_number(value), "length": plain_number(session.hours)},
+        field="hours",
+    )
 
 
 @transaction.atomic
@@ -1066,10 +1079,37 @@ def do_delete_session(*, session: TrainingSession) -> None:
     locked.delete()
 
 
-def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> list[Attendance]:
-    """Every trainee in training in the session's cohort attended all of it."""
-    ids = selectors.enrolments_in_training(cohort_id=session.cohort_id).values_list("pk", flat=True)
-    return do_record_session_attendance(session=session, hours_by_enrolment=dict.fromkeys(ids), by=by)
+@dataclass(frozen=True)
+class WholeSessionMarked:
+    """What :func:`do_mark_whole_session_attended` did to one session: the rows it wrote (one per trainee who had
+    none), and how many trainees' attendance was recorded already and left as it was."""
+
+    recorded: list[Attendance]
+    kept: int
+
+
+@transaction.atomic
+def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None = None) -> WholeSessionMarked:
+    """Every trainee in training in the session's cohort whose attendance of it is not recorded yet attended all
+    of it. Attendance already recorded stays as it is: an absence (0 hours) or part of the session was typed on
+    purpose, and is corrected on the session's page, never by this shortcut.
+
+    The session's row is locked first (as every recording of its attendance does), so that a row recorded
+    meanwhile is seen and kept, and the count of those kept is true."""
+    session = _lock_session(session)
+    recorded = set(Attendance.objects.filter(session=session).values_list("enrolment_id", flat=True))
+    ids = (
+        selectors.enrolments_in_training(cohort_id=session.cohort_id)
+        .exclude(pk__in=recorded)
+        .values_list("pk", flat=True)
+    )
+    hours_by_enrolment: dict[int, object | None] = dict.fromkeys(ids)
+    records = (
+        do_record_session_attendance(session=session, hours_by_enrolment=hours_by_enrolment, by=by)
+        if hours_by_enrolment
+        else []
+    )
+    return WholeSessionMarked(recorded=records, kept=len(recorded))
 
 
 def check_module(*, cohort: Cohort, course: Course | None, hours: object, purpose: str = Purpose.TEACHING) -> None:

@@ -3,22 +3,27 @@
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import QuerySet
+from django.db.models import DecimalField, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.forms.models import construct_instance
 from django.http import HttpRequest
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import apply_to_each
+from core.numbers import plain_number
 from courses import services
-from courses.models import Cohort
+from courses.models import Cohort, Enrolment
 
 from .actions import counted
 from .columns import OwnInstitutionColumn, date_column, heading, number
@@ -59,6 +64,18 @@ class CohortAdminForm(forms.ModelForm):
             field = problem.field if problem.field in self.fields and problem.field in self.cleaned_data else None
             self.add_error(field, str(problem))
         return data
+
+
+def _roster(cohort: Cohort) -> QuerySet[Enrolment]:
+    """The cohort's enrolments but rejected applications, by trainee's name, each with ``attended``: the hours
+    of the cohort's sessions recorded for it (0 before any)."""
+    return (
+        Enrolment.objects.filter(cohort_id=cohort.pk)
+        .exclude(state=Enrolment.State.REJECTED)
+        .select_related("trainee")
+        .annotate(attended=Coalesce(Sum("attendances__hours"), Value(Decimal(0)), output_field=DecimalField()))
+        .order_by("trainee__display_name", "pk")
+    )
 
 
 # What each action says it did.
@@ -120,7 +137,29 @@ class CohortAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.pk:
             fields.append("curriculum")  # enrolments and hours owed hang on it
+            fields.append("roster")
         return fields
+
+    @admin.display(description=_("trainees"))
+    def roster(self, obj: Cohort) -> SafeString | str:
+        """Who the cohort's trainees are, shown on its page to whoever sees the cohort (a teacher sees the cohorts
+        they teach, institution staff their institution's: ``get_queryset``), read-only: the enrolments list is
+        the institution's, not a teacher's. Each enrolment but a rejected application, with its state and the
+        hours of the cohort's sessions attended so far, read in one query."""
+        rows = [
+            (str(enrolment.trainee), enrolment.get_state_display(), plain_number(enrolment.attended))
+            for enrolment in _roster(obj)
+        ]
+        if not rows:
+            return gettext("No trainees yet.")
+        return format_html(
+            '<table class="cohort-roster"><thead><tr><th>{}</th><th>{}</th><th class="number">{}</th></tr></thead>'
+            "<tbody>{}</tbody></table>",
+            capfirst(gettext("trainee")),
+            capfirst(gettext("state")),
+            capfirst(gettext("hours attended")),
+            format_html_join("", '<tr><td>{}</td><td class="no-break">{}</td><td class="number">{}</td></tr>', rows),
+        )
 
     @admin.display(description=_("city"))
     def place(self, obj: Cohort) -> str:

@@ -25,6 +25,22 @@ from .columns import heading, list_day, number, number_column, short_date, whole
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
 
 
+class AttendanceForm(forms.ModelForm):
+    """One trainee's row: hours typed or changed are checked at the field against the session
+    (``services.check_attended_hours``: 0, absent, up to the session's length), so the row shows that one
+    message; the model's own check (0 to 24, the database's last line) is then not run as well, since Django
+    skips a constraint on a field already in error."""
+
+    def clean_hours(self) -> Any:
+        hours = self.cleaned_data.get("hours")
+        if hours is None or "hours" not in self.changed_data:
+            return hours
+        try:
+            return services.check_attended_hours(session=self.instance.session, hours=hours)
+        except services.TrainingError as error:
+            raise forms.ValidationError(str(error), code=error.code) from None
+
+
 class AttendanceFormSet(TraineeRecordFormSet):
     """Attendance of one session; every row typed or changed is checked by the service before anything
     is saved (a row left as it was is not saved again, so a trainee who has completed or withdrawn
@@ -41,9 +57,15 @@ class AttendanceFormSet(TraineeRecordFormSet):
             with refusal_shown_on(form, "hours"):
                 services.check_attendance(session=self.instance, enrolment=data["enrolment"], hours=data["hours"])
 
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        form = super()._construct_form(i, **kwargs)
+        form.instance.session = self.instance  # the page's session, not read again for each row
+        return form
+
 
 class AttendanceInline(TraineeRecordInline):
     model = Attendance
+    form = AttendanceForm
     formset = AttendanceFormSet
     fields = ["enrolment", "hours", "recorded_by"]
     extra = 0
@@ -182,38 +204,32 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, Insti
         description=_("Record full attendance of the selected sessions for every trainee"), permissions=["change"]
     )
     def mark_whole_session_attended(self, request: HttpRequest, queryset: QuerySet[TrainingSession]) -> None:
-        """Says how many trainees' attendance it recorded (new, or corrected to the whole session) and how
-        many already had theirs (a finished cohort's trainees, who have completed or withdrawn, keep theirs)."""
-        counts = {"recorded": 0, "already": 0}
+        """Records the whole session for each trainee whose attendance is not recorded yet
+        (``services.do_mark_whole_session_attended``); says how many it recorded and how many had attendance
+        recorded already, left as it was (an absence, part of the session, or a finished cohort's trainees)."""
+        counts = {"recorded": 0, "kept": 0}
 
         def mark(session: TrainingSession) -> None:
-            before = dict(session.attendances.values_list("enrolment_id", "hours"))
-            records = services.do_mark_whole_session_attended(session=session, by=request.user)
-            recorded = {r.enrolment_id for r in records if before.get(r.enrolment_id) != r.hours}
-            counts["recorded"] += len(recorded)
-            counts["already"] += len(before.keys() - recorded)
+            marked = services.do_mark_whole_session_attended(session=session, by=request.user)
+            counts["recorded"] += len(marked.recorded)
+            counts["kept"] += marked.kept
 
         apply_to_each(self, request, queryset, mark, done=lambda n: attendance_recorded(sessions=n, **counts))
 
 
-def attendance_recorded(*, sessions: int, recorded: int, already: int) -> str:
-    """What "record full attendance" did: "Recorded full attendance for 0 trainees in 1 session; 24 already had it." """
+def attendance_recorded(*, sessions: int, recorded: int, kept: int) -> str:
+    """What "record full attendance" did: "Recorded full attendance for 2 trainees in 1 session. 2 trainees
+    already had attendance recorded, left unchanged." """
     where = ngettext("%(count)d session", "%(count)d sessions", sessions) % {"count": sessions}
-    values = {"count": recorded, "sessions": where, "already": already}
-    if already:
-        return (
-            ngettext(
-                "Recorded full attendance for %(count)d trainee in %(sessions)s; %(already)d already had it.",
-                "Recorded full attendance for %(count)d trainees in %(sessions)s; %(already)d already had it.",
-                recorded,
-            )
-            % values
-        )
-    return (
-        ngettext(
-            "Recorded full attendance for %(count)d trainee in %(sessions)s.",
-            "Recorded full attendance for %(count)d trainees in %(sessions)s.",
-            recorded,
-        )
-        % values
-    )
+    done = ngettext(
+        "Recorded full attendance for %(count)d trainee in %(sessions)s.",
+        "Recorded full attendance for %(count)d trainees in %(sessions)s.",
+        recorded,
+    ) % {"count": recorded, "sessions": where}
+    if not kept:
+        return done
+    return ngettext(
+        "%(recorded)s %(count)d trainee already had attendance recorded, left unchanged.",
+        "%(recorded)s %(count)d trainees already had attendance recorded, left unchanged.",
+        kept,
+    ) % {"recorded": done, "count": kept}

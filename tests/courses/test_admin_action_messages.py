@@ -50,6 +50,24 @@ def sessions(language: str, count: int) -> str:
         return ngettext("%(count)d session", "%(count)d sessions", count) % {"count": count}
 
 
+def full_attendance_said(language: str, *, recorded: int, session_count: int, kept: int) -> str:
+    """What "record full attendance" says, in ``language`` (as a page escapes it)."""
+    done = said(
+        language,
+        "Recorded full attendance for %(count)d trainee in %(sessions)s.",
+        "Recorded full attendance for %(count)d trainees in %(sessions)s.",
+        recorded,
+        sessions=sessions(language, session_count),
+    ).replace("&#x27;", "'")
+    return said(
+        language,
+        "%(recorded)s %(count)d trainee already had attendance recorded, left unchanged.",
+        "%(recorded)s %(count)d trainees already had attendance recorded, left unchanged.",
+        kept,
+        recorded=done,
+    )
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_full_attendance_of_a_finished_cohorts_session_says_it_added_nothing(alice: Client, institution, language):
     cohort = CohortFactory(institution=institution)
@@ -61,17 +79,7 @@ def test_full_attendance_of_a_finished_cohorts_session_says_it_added_nothing(ali
 
     html = act(alice, language, "trainingsession", "mark_whole_session_attended", [session])
 
-    assert (
-        said(
-            language,
-            "Recorded full attendance for %(count)d trainee in %(sessions)s; %(already)d already had it.",
-            "Recorded full attendance for %(count)d trainees in %(sessions)s; %(already)d already had it.",
-            0,
-            sessions=sessions(language, 1),
-            already=3,
-        )
-        in html
-    )
+    assert full_attendance_said(language, recorded=0, session_count=1, kept=3) in html
     with translation.override(language):
         assert gettext("%(count)d row changed.") % {"count": 1} not in html
     assert Attendance.objects.filter(session=session).count() == 3
@@ -82,21 +90,53 @@ def test_full_attendance_counts_the_trainees_it_recorded_and_those_who_had_it(al
     present, partial, _absent_yet, done = (approved(cohort) for _ in range(4))
     first = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
     second = TrainingSessionFactory(cohort=cohort, hours=Decimal(4))
-    services.do_record_attendance(session=first, enrolment=present, hours=8)  # had it whole: unchanged
-    services.do_record_attendance(session=first, enrolment=partial, hours=2)  # corrected to the whole session
+    services.do_record_attendance(session=first, enrolment=present, hours=8)
+    services.do_record_attendance(session=first, enrolment=partial, hours=2)  # part of it: kept as it is
     services.do_record_attendance(session=first, enrolment=done, hours=8)
     Enrolment.objects.filter(pk=done.pk).update(state=Enrolment.State.COMPLETED)
 
     html = act(alice, "en", "trainingsession", "mark_whole_session_attended", [first, second])
 
-    # first: partial and _absent_yet recorded, present and done had it; second: the three in training.
-    assert "Recorded full attendance for 5 trainees in 2 sessions; 2 already had it." in html
-    assert Attendance.objects.filter(session=first).count() == 4
-    assert set(Attendance.objects.filter(session=first).values_list("hours", flat=True)) == {Decimal(8)}
+    # first: _absent_yet recorded, present, partial and done had theirs; second: the three in training.
+    assert "Recorded full attendance for 4 trainees in 2 sessions. 3 trainees already had attendance recorded, " in html
+    assert dict(Attendance.objects.filter(session=first).values_list("enrolment_id", "hours")) == {
+        present.pk: Decimal(8),
+        partial.pk: Decimal(2),
+        _absent_yet.pk: Decimal(8),
+        done.pk: Decimal(8),
+    }
     assert Attendance.objects.filter(session=second).count() == 3
 
     html = act(alice, "en", "trainingsession", "mark_whole_session_attended", [second])
-    assert "Recorded full attendance for 0 trainees in 1 session; 3 already had it." in html
+    assert (
+        "Recorded full attendance for 0 trainees in 1 session. 3 trainees already had attendance recorded, "
+        "left unchanged." in html
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_full_attendance_keeps_an_absence_and_part_of_the_session_and_says_so(alice: Client, institution, language):
+    """The outside tester's session: trainee01 recorded absent (0 h) on purpose, trainee04 4 of 8 hours; the action
+    once made all four 8 hours and said the two "already had" attendance."""
+    cohort = CohortFactory(institution=institution)
+    absent, unrecorded, other, partial = (approved(cohort) for _ in range(4))
+    session = TrainingSessionFactory(cohort=cohort, hours=Decimal(8))
+    services.do_record_attendance(session=session, enrolment=absent, hours=0)
+    services.do_record_attendance(session=session, enrolment=partial, hours="4.0")
+
+    html = act(alice, language, "trainingsession", "mark_whole_session_attended", [session])
+
+    assert dict(Attendance.objects.filter(session=session).values_list("enrolment_id", "hours")) == {
+        absent.pk: Decimal(0),
+        partial.pk: Decimal(4),
+        unrecorded.pk: Decimal(8),
+        other.pk: Decimal(8),
+    }
+    assert full_attendance_said(language, recorded=2, session_count=1, kept=2) in html
+
+    html = act(alice, language, "trainingsession", "mark_whole_session_attended", [session])  # again: nothing more
+    assert full_attendance_said(language, recorded=0, session_count=1, kept=4) in html
+    assert Attendance.objects.filter(session=session, hours=Decimal(8)).count() == 2
 
 
 def test_full_attendance_of_sessions_nobody_had_says_so_without_the_already_part(alice: Client, institution):

@@ -475,7 +475,8 @@ def test_a_whole_day_of_24_hours_is_the_most_a_session_or_an_attendance_holds():
     for hours in ("24.1", "25"):
         with refused("bad_hours", more):
             services.check_session(cohort=cohort, purpose="exam_prep", course=None, hours=hours)
-        with refused("bad_hours", more):
+        attended = f"Attended hours are between 0 (absent) and the session's 24 hours; {hours} is outside that."
+        with refused("bad_hours", attended):
             services.do_record_attendance(session=day, enrolment=enrolment, hours=hours)
     assert day.attendances.get().hours == Decimal(24)
 
@@ -492,7 +493,9 @@ def test_a_session_of_no_hours_or_fewer_is_refused(hours):
 def test_attendance_below_0_is_refused_and_not_written(hours):
     cohort, enrolment = in_training_cohort()
     session = TrainingSessionFactory(cohort=cohort, hours=8)
-    with refused("bad_hours", "Hours must be more than 0 and at most 24 in a day."):
+    with refused(
+        "bad_hours", f"Attended hours are between 0 (absent) and the session's 8 hours; {hours} is outside that."
+    ):
         services.do_record_attendance(session=session, enrolment=enrolment, hours=hours)
     assert not Attendance.objects.exists()
 
@@ -656,12 +659,17 @@ def test_attendance_up_to_the_sessions_length_is_taken_and_beyond_it_refused_in_
     cohort, enrolment = in_training_cohort()
     session = TrainingSessionFactory(cohort=cohort, hours=Decimal("4.5"))
     services.do_record_attendance(session=session, enrolment=enrolment, hours="4.5")
-    with refused("hours_beyond_session", "4.6 hours is more than the session's 4.5 hours."):
+    with refused(
+        "hours_beyond_session",
+        "Attended hours are between 0 (absent) and the session's 4.5 hours; 4.6 is outside that.",
+    ):
         services.do_record_attendance(session=session, enrolment=enrolment, hours="4.6")
     assert session.attendances.get().hours == Decimal("4.5")
     whole = TrainingSessionFactory(cohort=cohort, hours=Decimal(4))
     # Whole hours read back as 4.0 from PostgreSQL's numeric column: the message still says 4
-    with refused("hours_beyond_session", "5 hours is more than the session's 4 hours."):
+    with refused(
+        "hours_beyond_session", "Attended hours are between 0 (absent) and the session's 4 hours; 5 is outside that."
+    ):
         services.do_record_attendance(session=TrainingSession.objects.get(pk=whole.pk), enrolment=enrolment, hours=5)
 
 
