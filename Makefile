@@ -29,7 +29,7 @@ demo: migrate
 	$(BIN)/python manage.py load_demo
 
 # The web server and the worker write their metrics into one folder, emptied before they start.
-run: demo
+run: pdf-tools demo
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	@$(BIN)/python manage.py demo_logins
 	rm -rf var/metrics
@@ -52,12 +52,15 @@ browser-tools: node_modules/.package-lock.json
 		else echo "$(CHROMIUM) or zbarimg is missing: browser tests will skip (apt-get install chromium fonts-noto-cjk zbar-tools)"; fi; \
 	fi
 
-# Certificate tests turn PDFs into text and images with Debian's poppler-utils (pdftotext, pdftoppm).
+# Certificate tests turn PDFs into text and images with Debian's poppler-utils (pdftotext, pdftoppm, pdffonts).
+# The certificate embeds its fonts (certification/pdf.py): AR PL UMing (fonts-arphic-uming) and Liberation Sans
+# (fonts-liberation), the defaults of CERTIFICATE_CJK_FONT and CERTIFICATE_LATIN_FONT; production needs them too.
+PDF_FONTS := /usr/share/fonts/truetype/arphic/uming.ttc /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
 pdf-tools:
-	@if ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v pdftoppm >/dev/null || ! command -v pdffonts >/dev/null || ! ls $(PDF_FONTS) >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; \
-		else echo "pdftoppm is missing: the certificate PDF tests will skip (apt-get install poppler-utils)"; fi; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-arphic-uming fonts-liberation; \
+		else echo "poppler-utils or the certificate fonts are missing: the certificate PDF tests will skip (apt-get install poppler-utils fonts-arphic-uming fonts-liberation)"; fi; \
 	fi
 
 # The tests that start processes of their own (a Celery worker, Chromium, private servers) run one at

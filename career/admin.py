@@ -12,8 +12,9 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TraineeProfile
@@ -147,10 +148,16 @@ class GradeChangeInline(ReadOnlyInline):
     model = GradeChange
     fields = ["changed_at", "old_class", "old_level", "new_class", "new_level", "reason", "note", "changed_by"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[GradeChange]:
+        return super().get_queryset(request).select_related("grade__employee__user", "changed_by")  # each row's title
+
 
 class ComplianceEventInline(ReadOnlyInline):
     model = ComplianceEvent
     fields = ["occurred_at", "compliant", "manager_class", "level"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ComplianceEvent]:
+        return super().get_queryset(request).select_related("grade__employee__user")  # each row's title
 
 
 class GradeForm(forms.ModelForm):
@@ -246,7 +253,9 @@ class ManagerGradeAdmin(EmployeeColumns, EmployerScopedAdmin):
                 employees = employees.filter(employer=employer)
             elif not request.user.is_superuser:
                 employees = employees.none()
-            kwargs["queryset"] = employees.filter(manager_grade__isnull=True).select_related("user")
+            # No grade yet, or one that ended (they left and are the bank's again: a grade reopens it).
+            ungraded = Q(manager_grade__isnull=True) | Q(manager_grade__ended_at__isnull=False)
+            kwargs["queryset"] = employees.filter(ungraded).select_related("user")
             return super(EmployerScopedAdmin, self).formfield_for_foreignkey(db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -268,7 +277,7 @@ class ManagerGradeAdmin(EmployeeColumns, EmployerScopedAdmin):
         return list(self.inlines) if obj is not None else []  # history, once there is a grade
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False  # a grade's history is kept; a manager who leaves is a grade change, not a deletion
+        return False  # a grade's history is kept; a manager who leaves ends it (register.do_end_grades)
 
     @admin.display(description=_("lending authority (TWD)"), ordering="authority")
     def authority(self, obj: ManagerGrade) -> Any:
@@ -313,7 +322,9 @@ class RegisterComplianceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     many it does not — counts, no names, no grades (issue 19, privacy)."""
 
     list_display = ["code", "bank", "graded", "compliant_count", "non_compliant_count", "evaluation_count"]
-    fields = ["code", "name_zh", "name_en"]
+    # The detail page shows the list's counts too (read-only, as every field here).
+    fields = ["code", "name_zh", "name_en", "graded", "compliant_count", "non_compliant_count", "evaluation_count"]
+    readonly_fields = ["graded", "compliant_count", "non_compliant_count", "evaluation_count"]
     search_fields = ["code", "name_zh", "name_en"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
@@ -345,6 +356,11 @@ def _nothing_saved(formsets: Any) -> None:
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
+def _in_page_language(zh: str, en: str) -> str:
+    """A name given in both languages, in the page's (English pages English, the others Chinese)."""
+    return en if (get_language() or "").startswith("en") else zh
+
+
 class SchemeForm(forms.ModelForm):
     """A scheme's periods, the weight of each dimension (the five standard ones, and the ability indicators
     a bank may add: 0 or empty leaves one out) and each level's least weighted score; checked and saved by
@@ -365,11 +381,12 @@ class SchemeForm(forms.ModelForm):
         weights = {d.code: d.weight for d in self.instance.dimensions.all()} if self.instance.pk else {}
         for code, zh, en, default in evaluations.STANDARD_DIMENSIONS:
             self.fields[f"weight_{code}"] = forms.IntegerField(
-                label=f"{zh} {en} (%)", min_value=1, max_value=100, initial=weights.get(code, default)
+                label=f"{_in_page_language(zh, en)} (%)", min_value=1, max_value=100, initial=weights.get(code, default)
             )
         for code, zh, en in evaluations.ABILITY_DIMENSIONS:
             self.fields[f"weight_{code}"] = forms.IntegerField(
-                label=f"{zh} {en} (%)", min_value=0, max_value=100, required=False, initial=weights.get(code),
+                label=f"{_in_page_language(zh, en)} (%)", min_value=0, max_value=100, required=False,
+                initial=weights.get(code),
                 help_text=_("optional: 0 or empty leaves it out"),
             )  # fmt: skip
         thresholds = {t.level: t.min_score for t in self.instance.thresholds.all()} if self.instance.pk else {}
@@ -506,8 +523,11 @@ class PeriodForm(forms.ModelForm):
             raise _refused(error) from error
         return data
 
-    def validate_constraints(self, exclude: Any = None) -> None:
-        pass  # check_period says each in words
+    def _post_clean(self) -> None:
+        # The model's own validation would say again what check_period refused (its constraint that a period
+        # ends on or after its start, in the same words): once is enough. Nothing is saved from this form.
+        if not self.errors:
+            super()._post_clean()
 
 
 @admin.register(EvaluationPeriod)

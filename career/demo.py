@@ -86,7 +86,15 @@ def load() -> None:
             .filter(user__email=f"trainee{n:02d}@demo.test")
             .first()
         )
-        if profile is None or profile.employer is None or ManagerGrade.objects.filter(employee=profile).exists():
+        # Only at the bank the demo gives the person (bank-a: trainee01–06, bank-b: 07–10): someone who has moved
+        # to the other bank since is not graded there by a second load, and a grade that ended stays ended.
+        home = "bank-a" if n <= 6 else "bank-b"
+        if (
+            profile is None
+            or profile.employer is None
+            or profile.employer.code != home
+            or ManagerGrade.with_ended.filter(employee=profile).exists()
+        ):
             continue
         if tier is not None:
             certificate = _certificate(profile, tier, track, lapsed=n == LAPSES)

@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Employer
 from core.constraints import ends_not_before_start
@@ -35,6 +35,12 @@ class ManagerLevel(models.TextChoices):
 
 # Levels in order: a move to a higher rank is a promotion, to a lower one a demotion.
 LEVEL_RANK = {ManagerLevel.JUNIOR: 1, ManagerLevel.INTERMEDIATE: 2, ManagerLevel.SENIOR: 3}
+
+
+def grade_label(manager_class: str, level: str) -> str:
+    """A class and level as a person reads them, in the current language ("個人類 · 中級")."""
+    classes, levels = dict(ManagerClass.choices), dict(ManagerLevel.choices)
+    return f"{classes.get(manager_class, manager_class)} · {levels.get(level, level)}"
 
 
 def _grade() -> tuple[models.CharField[str, str], models.CharField[str, str]]:
@@ -112,10 +118,24 @@ class AuthorityTable(models.Model):
         return f"{self.employer} · {self.get_manager_class_display()} · {self.get_level_display()}"
 
 
+class CurrentGrades(models.Manager["ManagerGrade"]):
+    """The register: grades not ended (``ManagerGrade.ended_at`` empty). Every read of the register goes
+    through it (the bank's admin and HR API, the manager's own page, the compliance sweep)."""
+
+    def get_queryset(self) -> models.QuerySet[ManagerGrade]:
+        return super().get_queryset().filter(ended_at__isnull=True)
+
+
 class ManagerGrade(SyncedTimestamped):
-    """An employee's current grade at their employer. ``compliant`` is False while their certificates do
+    """An employee's grade at their employer. ``compliant`` is False while their certificates do
     not meet the certificate rule for the grade, since ``non_compliant_since``. ``compliance_episode``
-    counts the compliance changes: each ``ComplianceEvent`` takes the next number, once."""
+    counts the compliance changes: each ``ComplianceEvent`` takes the next number, once.
+
+    A grade ends (``ended_at``) when its holder leaves the employer: they move to another bank or the bank
+    deactivates them (``career.services.register.do_end_grades``). An ended grade is out of the register
+    (``objects`` are current grades only; ``with_ended`` has every row): no lending authority, no compliance
+    checks, its history kept. The employee's row being the bank's, a grade given them again reopens it.
+    """
 
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.PROTECT, related_name="manager_grades", verbose_name=_("employer")
@@ -127,9 +147,17 @@ class ManagerGrade(SyncedTimestamped):
     since = models.DateField(_("in this grade since"), default=timezone.localdate)
     compliant = models.BooleanField(_("backed by a certificate"), default=True)
     non_compliant_since = models.DateTimeField(_("not backed since"), null=True, blank=True)
-    compliance_episode = models.PositiveIntegerField(default=0, editable=False)
+    compliance_episode = models.PositiveIntegerField(_("compliance changes"), default=0, editable=False)
+    ended_at = models.DateTimeField(
+        _("grade ended at"), null=True, blank=True, editable=False,
+        help_text=_("the employee left the bank: the grade is no longer in its register"),
+    )  # fmt: skip
+
+    objects = CurrentGrades()
+    with_ended = models.Manager()
 
     class Meta:
+        base_manager_name = "with_ended"
         ordering = ["employer", "employee__employee_number"]
         verbose_name = _("manager grade")
         verbose_name_plural = _("manager grades")
@@ -146,7 +174,7 @@ class ManagerGrade(SyncedTimestamped):
         indexes = [models.Index(fields=["employer", "compliant"], name="career_grade_compliant_idx")]
 
     def __str__(self) -> str:
-        return f"{self.employee} · {self.get_manager_class_display()} · {self.get_level_display()}"
+        return f"{self.employee} · {grade_label(self.manager_class, self.level)}"
 
 
 class GradeChange(models.Model):
@@ -176,7 +204,17 @@ class GradeChange(models.Model):
         verbose_name_plural = _("grade history")
 
     def __str__(self) -> str:
-        return f"{self.grade_id}: {self.old_class}/{self.old_level} → {self.new_class}/{self.new_level}"
+        values = {
+            "employee": self.grade.employee,
+            "new": grade_label(self.new_class, self.new_level),
+            "reason": self.get_reason_display(),
+        }
+        if not (self.old_class and self.old_level):
+            return gettext("%(employee)s: %(new)s (%(reason)s)") % values
+        return gettext("%(employee)s: %(old)s → %(new)s (%(reason)s)") % {
+            **values,
+            "old": grade_label(self.old_class, self.old_level),
+        }
 
 
 class ComplianceEvent(models.Model):
@@ -190,7 +228,7 @@ class ComplianceEvent(models.Model):
     grade = models.ForeignKey(
         ManagerGrade, on_delete=models.CASCADE, related_name="compliance_events", verbose_name=_("grade")
     )
-    episode = models.PositiveIntegerField()
+    episode = models.PositiveIntegerField(_("compliance change no."))
     compliant = models.BooleanField(_("backed by a certificate"))
     occurred_at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     manager_class, level = _grade()
@@ -209,13 +247,16 @@ class ComplianceEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.grade_id} #{self.episode}: {'compliant' if self.compliant else 'not compliant'}"
+        values = {"employee": self.grade.employee, "grade": grade_label(self.manager_class, self.level)}
+        if self.compliant:
+            return gettext("%(employee)s · %(grade)s: backed by a certificate again") % values
+        return gettext("%(employee)s · %(grade)s: not backed by a certificate") % values
 
 
 class DigestSent(MailClaim):
     """The daily compliance digest, claimed for one HR staff member and day before the mail goes."""
 
-    day = models.DateField()
+    day = models.DateField(_("day"))
 
     class Meta:
         verbose_name = _("compliance digest sent")
@@ -229,7 +270,7 @@ class DigestSent(MailClaim):
         ]
 
     def __str__(self) -> str:
-        return f"{self.day} → {self.user_id}"
+        return f"{self.day:%Y-%m-%d} → {self.user}"
 
 
 class RegisterCompliance(Employer):
@@ -267,7 +308,7 @@ class EvaluationScheme(Timestamped):
     employer = models.ForeignKey(
         "accounts.Employer", on_delete=models.PROTECT, related_name="evaluation_schemes", verbose_name=_("employer")
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(pgettext_lazy("evaluation scheme", "name"), max_length=200)
     period_kinds = models.JSONField(_("periods used"), default=list, help_text=_("the kinds of period evaluated"))
     active = models.BooleanField(_("active"), default=True)
 
@@ -323,10 +364,13 @@ class SchemeDimension(models.Model):
         ]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
+        return f"{self.label} ({self.weight}%)"
 
+    @property
+    def label(self) -> str:
+        """The dimension's name in the current language (its code when it has none)."""
         name = self.name_en if (get_language() or "").startswith("en") else self.name_zh
-        return f"{name or self.code} ({self.weight}%)"
+        return name or self.code
 
 
 class LevelThreshold(models.Model):
@@ -363,8 +407,8 @@ class EvaluationPeriod(Created):
         EvaluationScheme, on_delete=models.PROTECT, related_name="periods", verbose_name=_("evaluation scheme")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=PeriodKind.choices)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(pgettext_lazy("evaluation period", "starts on"))
+    ends_on = models.DateField(pgettext_lazy("evaluation period", "ends on"))
 
     class Meta:
         ordering = ["scheme", "-starts_on", "kind"]
@@ -483,4 +527,4 @@ class EvaluationScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.dimension.code}: {self.score}"
+        return f"{self.dimension.label}: {self.score}"

@@ -113,12 +113,14 @@ def compliance_events_of(grade: ManagerGrade) -> QuerySet[ComplianceEvent]:
 
 
 def compliance_counts(employers: QuerySet[Employer] | None = None) -> QuerySet[Employer]:
-    """Per employer: ``graded``, ``compliant_count`` and ``non_compliant_count`` — counts, never rows."""
+    """Per employer: ``graded``, ``compliant_count`` and ``non_compliant_count`` of its register (grades not ended,
+    as ``ManagerGrade.objects``: the join does not go through that manager) — counts, never rows."""
     employers = employers if employers is not None else Employer.objects.all()
+    current = Q(manager_grades__ended_at__isnull=True)
     return employers.annotate(
-        graded=Count("manager_grades"),
-        compliant_count=Count("manager_grades", filter=Q(manager_grades__compliant=True)),
-        non_compliant_count=Count("manager_grades", filter=Q(manager_grades__compliant=False)),
+        graded=Count("manager_grades", filter=current),
+        compliant_count=Count("manager_grades", filter=current & Q(manager_grades__compliant=True)),
+        non_compliant_count=Count("manager_grades", filter=current & Q(manager_grades__compliant=False)),
     )
 
 

@@ -7,7 +7,7 @@ class CertificationConfig(AppConfig):
     verbose_name = _("Certification")
 
     def ready(self) -> None:
-        from . import dashboard, receivers
+        from . import checks, dashboard, receivers  # noqa: F401  checks registers on import
 
         receivers.connect()
         dashboard.connect()

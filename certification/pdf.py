@@ -1,8 +1,12 @@
 """The bilingual certificate PDF, cached under ``MEDIA_ROOT/certificates/``.
 
-Chinese text uses reportlab's built-in CID font ``STSong-Light`` (Adobe-GB1, whose Unicode map
-covers the traditional characters too; reportlab's ``MSung-Light`` is registered with the GB map
-by mistake and shows nothing): no font file to ship, and every PDF reader carries a substitute for it.
+Every font is embedded (a TrueType subset of the characters used), so that every reader, a phone's too, shows
+the page as drawn: Chinese in AR PL UMing TW (Debian's fonts-arphic-uming), everything else in Liberation Sans
+(fonts-liberation, with Helvetica's widths). ``make pdf-tools`` installs both; their files are the settings
+``CERTIFICATE_CJK_FONT`` (with ``CERTIFICATE_CJK_FONT_INDEX``, the face in a .ttc collection) and
+``CERTIFICATE_LATIN_FONT``, and a system check (:mod:`certification.checks`) names a missing one. Text mixing both
+(an institution's two names, the holder's name) is drawn run by run, each character in the font that has it
+(:func:`runs`). reportlab's built-in CID fonts are never embedded, nor can it embed the CFF-based Noto CJK.
 
 The cache is keyed on everything the page prints (:class:`Printed`: the holder's name, the titles, tier, track
 and institution names, dates, status, codes, the verification link) and on the layout's version: the file name
@@ -21,10 +25,12 @@ import hashlib
 import io
 import json
 import re
+import threading
 import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 from reportlab.graphics import renderPDF
@@ -34,7 +40,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from core.links import site_url
@@ -43,15 +49,22 @@ from .models import Certificate
 from .numbers import grouped_code
 from .selectors import mask_name
 
-CJK_FONT = "STSong-Light"
-LATIN_FONT = "Helvetica"
-pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
+# The fonts' names in the PDF. Text drawn "in" CJK_FONT is mixed: its Chinese characters in the CJK font, the rest
+# in the Latin one (:func:`runs`); text in LATIN_FONT is all Latin but for a character only the CJK font has.
+CJK_FONT = "BCM-CJK"
+LATIN_FONT = "BCM-Latin"
 
+# The Debian packages of the fonts' files (settings CERTIFICATE_CJK_FONT and CERTIFICATE_LATIN_FONT name them).
+FONT_PACKAGES = "fonts-arphic-uming fonts-liberation"
+
+# The statuses as the PDF prints them: the pages' words (Certificate.Status's labels, in the context "certificate
+# status", capitalised: the status badge), in each language, as tests/certification/test_status_words.py checks.
 STATUS_ZH = {"active": "有效", "expired": "已過期", "suspended": "已暫停", "revoked": "已撤銷"}
-STATUS_EN = {"active": "Valid", "expired": "Expired", "suspended": "Suspended", "revoked": "Revoked"}
+STATUS_EN = {"active": "Active", "expired": "Expired", "suspended": "Suspended", "revoked": "Revoked"}
 
 # Part of the cache key: change it with the drawing, and every certificate's file is made anew on its next download.
-LAYOUT_VERSION = "2"
+# 3: embedded TrueType fonts; the language-neutral verification link.
+LAYOUT_VERSION = "3"
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 LEADING = 1.2  # line spacing, times the font size
@@ -144,9 +157,12 @@ def forget(certificate: Certificate, *, keep: Path | None = None) -> None:
 
 
 def verification_url(certificate: Certificate) -> str:
-    with translation.override("zh-hant"):
+    """The verification page's address without a language: the portal sends whoever opens it to the page in
+    their browser's language (LocaleMiddleware: i18n_patterns with every language prefixed), so one printed
+    link serves a Chinese and an English reader alike, and stays short for the QR code."""
+    with translation.override(settings.LANGUAGE_CODE):
         path = reverse("certification:verify_code", kwargs={"code": certificate.verification_code})
-    return site_url() + path
+    return site_url() + "/" + path.removeprefix(f"/{settings.LANGUAGE_CODE}/")
 
 
 def ensure_pdf(certificate: Certificate) -> Path:
@@ -193,8 +209,91 @@ class TextBlock:
         return self.size + (len(self.lines) - 1) * self.leading
 
 
+class FontMissing(ImproperlyConfigured):
+    """A font file the certificate needs is not there (``make pdf-tools`` installs them)."""
+
+
+def font_files() -> tuple[Path, int, Path]:
+    """The CJK font's file and face index in it, and the Latin font's file, as the settings name them."""
+    return (
+        Path(settings.CERTIFICATE_CJK_FONT),
+        settings.CERTIFICATE_CJK_FONT_INDEX,
+        Path(settings.CERTIFICATE_LATIN_FONT),
+    )
+
+
+def missing_fonts() -> list[Path]:
+    """The font files named by the settings that are not there."""
+    cjk, _index, latin = font_files()
+    return [path for path in (cjk, latin) if not path.is_file()]
+
+
+@dataclasses.dataclass
+class _Registered:
+    files: tuple[Path, int, Path] | None = None  # as registered, None before
+    latin_chars: frozenset[int] = frozenset()  # the characters the Latin font has
+
+
+_registered = _Registered()
+_register_lock = threading.Lock()
+
+
+def register_fonts() -> None:
+    """Register the fonts of the settings as :data:`CJK_FONT` and :data:`LATIN_FONT` (again when the settings
+    name other files). A missing file raises :class:`FontMissing`, naming it and the package to install."""
+    files = font_files()
+    if _registered.files == files:
+        return
+    with _register_lock:
+        if _registered.files == files:
+            return
+        missing = missing_fonts()
+        if missing:
+            names = ", ".join(str(path) for path in missing)
+            raise FontMissing(f"Certificate font missing: {names} (make pdf-tools; apt-get install {FONT_PACKAGES})")
+        cjk, index, latin = files
+        pdfmetrics.registerFont(TTFont(CJK_FONT, str(cjk), subfontIndex=index))
+        latin_font = TTFont(LATIN_FONT, str(latin))
+        pdfmetrics.registerFont(latin_font)
+        _registered.latin_chars = frozenset(latin_font.face.charToGlyph)
+        _registered.files = files
+
+
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def runs(text: str) -> list[tuple[str, str]]:
+    """``text`` in runs of one font each: Chinese, Japanese and Korean characters (and whatever the Latin font
+    lacks) in :data:`CJK_FONT`, the rest in :data:`LATIN_FONT`."""
+    register_fonts()
+    found: list[tuple[str, str]] = []
+    for char in text:
+        font = CJK_FONT if _CJK_CHAR.match(char) or ord(char) not in _registered.latin_chars else LATIN_FONT
+        if found and found[-1][1] == font:
+            found[-1] = (found[-1][0] + char, font)
+        else:
+            found.append((char, font))
+    return found
+
+
+def text_width(text: str, size: float) -> float:
+    """How wide ``text`` is drawn at ``size`` points, each run in its font (:func:`runs`)."""
+    return sum(float(pdfmetrics.stringWidth(run, font, size)) for run, font in runs(text))
+
+
+def draw_text(pdf: canvas.Canvas, x: float, y: float, text: str, size: float, *, centred: bool = False) -> None:
+    """``text`` with its baseline at ``y``, from ``x`` (or centred on it), each run in its font."""
+    if centred:
+        x -= text_width(text, size) / 2
+    for run, font in runs(text):
+        pdf.setFont(font, size)
+        pdf.drawString(x, y, run)
+        x += float(pdfmetrics.stringWidth(run, font, size))
+
+
 def _width(text: str, font: str, size: float) -> float:
-    return float(pdfmetrics.stringWidth(text, font, size))
+    # Every text is drawn in runs (:func:`runs`); ``font`` names what the text is, not what draws it.
+    return text_width(text, size)
 
 
 def wrap(text: str, *, font: str, size: float, max_width: float) -> tuple[str, ...]:
@@ -271,11 +370,10 @@ def fit_name(name: str) -> TextBlock:
 
 def _draw_centred_block(pdf: canvas.Canvas, block: TextBlock, font: str, centre: float, middle: float) -> None:
     """The block's lines centred on ``centre``, the block itself centred in height on ``middle``."""
-    pdf.setFont(font, block.size)
     # A CJK character sits from 0.12 em below its baseline to 0.88 em above.
     baseline = middle + block.height / 2 - 0.88 * block.size
     for line in block.lines:
-        pdf.drawCentredString(centre, baseline, line)
+        draw_text(pdf, centre, baseline, line, block.size, centred=True)
         baseline -= block.leading
 
 
@@ -289,13 +387,9 @@ def _draw_line(
         text, font=font, size=size, floor=min(size, 6.0), smallest=min(size, 6.0), max_width=max_width,
         max_height=max_height if max_height is not None else size,
     )  # fmt: skip
-    pdf.setFont(font, block.size)
     line_y = y + (len(block.lines) - 1) * block.leading
     for line in block.lines:
-        if centred:
-            pdf.drawCentredString(x, line_y, line)
-        else:
-            pdf.drawString(x, line_y, line)
+        draw_text(pdf, x, line_y, line, block.size, centred=centred)
         line_y -= block.leading
 
 
@@ -305,9 +399,11 @@ def render_pdf(certificate: Certificate) -> bytes:
 
 
 def _draw(printed: Printed) -> bytes:
+    register_fonts()
     buffer = io.BytesIO()
     width, height = PAGE_WIDTH, PAGE_HEIGHT
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    # The initial font too, or reportlab names Helvetica, unembedded, on the page.
+    pdf = canvas.Canvas(buffer, pagesize=(width, height), initialFontName=LATIN_FONT)
     pdf.setTitle(f"{printed.title_zh} {printed.number}")
     pdf.setAuthor("BCM")
     navy = HexColor("#1f3a5f")
@@ -345,31 +441,27 @@ def _draw(printed: Printed) -> bytes:
     ]
     y = height - 118 * mm
     for zh, en, value in rows:
-        pdf.setFont(CJK_FONT, 11)
-        pdf.drawString(40 * mm, y, zh)
-        pdf.setFont(LATIN_FONT, 9)
-        pdf.drawString(62 * mm, y, en)
+        draw_text(pdf, 40 * mm, y, zh, 11)
+        draw_text(pdf, 62 * mm, y, en, 9)
         _draw_line(pdf, value, font=CJK_FONT, size=11, x=VALUE_LEFT, y=y, max_width=VALUE_MAX_WIDTH, max_height=7 * mm)
         y -= 8 * mm
 
     if printed.status != Certificate.Status.ACTIVE:
         pdf.saveState()
         pdf.setFillColor(HexColor("#b00020"))
-        pdf.setFont(CJK_FONT, 40)
         pdf.translate(centre, height / 2)
         pdf.rotate(20)
-        pdf.drawCentredString(0, 0, f"{STATUS_ZH[printed.status]} {STATUS_EN[printed.status].upper()}")
+        draw_text(pdf, 0, 0, f"{STATUS_ZH[printed.status]} {STATUS_EN[printed.status].upper()}", 40, centred=True)
         pdf.restoreState()
 
     widget = QrCodeWidget(printed.url)
     x0, y0, x1, y1 = widget.getBounds()
     drawing = Drawing(QR_SIZE, QR_SIZE, transform=[QR_SIZE / (x1 - x0), 0, 0, QR_SIZE / (y1 - y0), 0, 0])
+    drawing.initialFontName = LATIN_FONT  # else the drawing sets Helvetica, unembedded, for text it has none of
     drawing.add(widget)
     renderPDF.draw(drawing, pdf, QR_LEFT, 25 * mm)
-    pdf.setFont(CJK_FONT, 8)
-    pdf.drawCentredString(QR_LEFT + QR_SIZE / 2, 21 * mm, "掃描驗證 Scan to verify")
-    pdf.setFont(LATIN_FONT, 7)
-    pdf.drawString(FOOT_LEFT, 21 * mm, printed.url)
+    draw_text(pdf, QR_LEFT + QR_SIZE / 2, 21 * mm, "掃描驗證 Scan to verify", 8, centred=True)
+    draw_text(pdf, FOOT_LEFT, 21 * mm, printed.url, 7)
     _draw_line(pdf, f"持證人 Holder: {mask_name(printed.holder)}", font=CJK_FONT, size=9, x=FOOT_LEFT, y=26 * mm,
                max_width=FOOT_MAX_WIDTH, max_height=20 * mm)  # fmt: skip
     pdf.showPage()

@@ -453,6 +453,13 @@ if PROMETHEUS_MULTIPROC_DIR:
 # Certification (issue 6): years a certificate stays valid, continuing-education hours a renewal needs
 # in that period.
 CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", 3)
+# The certificate PDF embeds these TrueType fonts (Debian's fonts-arphic-uming and fonts-liberation, which
+# make pdf-tools installs): Chinese in AR PL UMing TW (face 2 of the collection), the rest in Liberation Sans.
+CERTIFICATE_CJK_FONT = env.str("CERTIFICATE_CJK_FONT", default="/usr/share/fonts/truetype/arphic/uming.ttc")
+CERTIFICATE_CJK_FONT_INDEX = env_int("CERTIFICATE_CJK_FONT_INDEX", 2)
+CERTIFICATE_LATIN_FONT = env.str(
+    "CERTIFICATE_LATIN_FONT", default="/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+)
 CONTINUING_EDUCATION_HOURS = env_int("CONTINUING_EDUCATION_HOURS", 24)
 # Certification follow-ups the broker lost (check, issued mail, issued event) are enqueued again by
 # the beat sweep once this old, for certificates issued within the horizon.
@@ -555,6 +562,8 @@ WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
 WEBHOOK_BACKOFF_BASE_SECONDS = env_int("WEBHOOK_BACKOFF_BASE_SECONDS", 30)
 # A pending delivery this long past due (its queued retry was lost with the broker) is enqueued again.
 WEBHOOK_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_SWEEP_AFTER_SECONDS", 120)
+# The most webhook endpoints an employer has, active or not (each active one gets every event it asks for).
+WEBHOOK_ENDPOINTS_PER_EMPLOYER = env_int("WEBHOOK_ENDPOINTS_PER_EMPLOYER", 10)
 # Webhook URLs are https to public addresses only (accounts.outbound). A developer's or a test's
 # local receiver needs both of these; leave them off in production (also under DEBUG unless asked).
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)

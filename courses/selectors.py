@@ -351,6 +351,11 @@ class CourseProgress:
             return 0
         return min(100, int(self.hours * 100 / self.target))
 
+    @property
+    def met(self) -> bool:
+        """Its hours reach its target: the page says "8 h (5 h required: met)", never "8 of 5 h"."""
+        return self.target is not None and 0 < self.target <= self.hours
+
 
 @dataclass
 class Progress:

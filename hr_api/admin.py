@@ -18,7 +18,7 @@ from accounts.outbound import OutboundRefused
 
 from . import selectors, services
 from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
-from .webhooks import deliveries, endpoints, signing
+from .webhooks import deliveries, endpoints
 from .webhooks.events import EVENT_LABELS, EVENT_SCOPES, EVENTS
 
 #: A client's scope switches (``ApiClient.scopes`` reads them), in the order of ``SCOPES``.
@@ -164,6 +164,19 @@ class WebhookEndpointForm(forms.ModelForm):
                         params={"employer": employer, "scope": scope, "event": event},
                     ),
                 )
+        # The API's rule of the employer's endpoints (hr_api.webhooks.endpoints.check_endpoint): each active URL
+        # once, and at most so many endpoints.
+        url = cleaned.get("url")
+        if employer is not None and url and not self.has_error("url"):
+            try:
+                endpoints.check_endpoint(
+                    employer_id=employer.pk,
+                    url=url,
+                    is_active=bool(cleaned.get("is_active")),
+                    endpoint_id=self.instance.pk,
+                )
+            except endpoints.EndpointError as error:
+                self.add_error(error.field, forms.ValidationError(error.message, code=error.code))
         return cleaned
 
 
@@ -177,11 +190,17 @@ class WebhookEndpointAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     exclude = ["secret"]
 
     def save_model(self, request, obj, form, change):
+        """Through the API's services (hr_api.webhooks.endpoints), which the form's clean asked already; the
+        database's constraint settles a race."""
+        values = {name: form.cleaned_data[name] for name in ("url", "events", "is_active", "description")}
         if change:
-            obj.save()
+            endpoints.do_change_endpoint(obj, **values)
             return
-        obj.secret = signing.new_secret()
-        obj.save()
+        endpoint = endpoints.do_register_endpoint(employer_id=form.cleaned_data["employer"].pk, **values)
+        obj.pk, obj.secret, obj.created_at, obj.updated_at = (
+            endpoint.pk, endpoint.secret, endpoint.created_at, endpoint.updated_at
+        )  # fmt: skip
+        obj._state.adding = False
         messages.warning(
             request,
             _(

@@ -120,6 +120,17 @@ class WebhookEndpoint(SyncedTimestamped):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
         ordering = ["employer_id", "id"]
+        constraints = [
+            # An active URL once per employer, in its stored form (hr_api.webhooks.endpoints.stored_url): one
+            # event, one delivery per address. Inactive endpoints are not delivered to, so they may repeat one
+            # (migration 0006 deactivated the later duplicates of the rows before).
+            models.UniqueConstraint(
+                fields=["employer", "url"],
+                condition=models.Q(is_active=True),
+                name="webhook_endpoint_url_once_per_employer",
+                violation_error_message=_("Another active webhook endpoint of this employer has this URL."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.url

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.employees import ADDRESS_OURS, NUMBER_TAKEN
 
 from .auth import InvalidToken
+from .webhooks.endpoints import URL_TAKEN_MESSAGE
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,14 @@ TYPES: dict[str, ProblemType] = {
     ),
     "bad_state": ProblemType(
         409, _("Only a pending, approved or in-training enrolment can be withdrawn; this one is in another state.")
+    ),
+    "url_taken": ProblemType(409, URL_TAKEN_MESSAGE),
+    "too_many_endpoints": ProblemType(
+        409,
+        _(
+            "Your employer has the most webhook endpoints it may have (active or not; the detail gives the "
+            "number): remove one it no longer uses first."
+        ),
     ),
     "too_large": ProblemType(413, _("The request body is too large.")),
     "unsupported_media_type": ProblemType(415, _("Send the body as JSON (Content-Type: application/json).")),

@@ -237,11 +237,54 @@ def do_save_scheme(
     return scheme
 
 
+#: How many whole months a period of each kind spans: it starts on the first day of a month and ends on the last day
+#: of the month so many months on (a bank's quarters may follow its financial year: February to April is one).
+MONTHS = {PeriodKind.MONTHLY: 1, PeriodKind.QUARTERLY: 3, PeriodKind.HALF_YEARLY: 6, PeriodKind.ANNUAL: 12}
+#: No period starts before this day: the register's evaluations begin with the program's grading rules (a year such
+#: as 0001 is a mistake). The latest start is today's: a period that has not begun has nothing to evaluate.
+EARLIEST_PERIOD_START = datetime.date(2000, 1, 1)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    """The last day of ``month`` of ``year``."""
+    return datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+
+
+def check_period_dates(*, kind: str, starts_on: datetime.date, ends_on: datetime.date) -> None:
+    """A new period's days: ending on or after its start, whole months as many as its kind has (:data:`MONTHS`), and
+    starting from :data:`EARLIEST_PERIOD_START` to today (the current period, not a later one). Refuses
+    ``period_dates``."""
+    if ends_on < starts_on:
+        raise CareerError("period_dates", _("A period ends on or after the day it starts."), field="period")
+    today = timezone.localdate()
+    if not EARLIEST_PERIOD_START <= starts_on <= today:
+        raise CareerError(
+            "period_dates",
+            _("A period starts from %(earliest)s to today (%(today)s): not one that has not begun yet.")
+            % {"earliest": EARLIEST_PERIOD_START.isoformat(), "today": today.isoformat()},
+            field="period",
+        )
+
+    months = MONTHS[PeriodKind(kind)]
+    last = starts_on.year * 12 + starts_on.month - 1 + months - 1  # the last month, counted from year 0's January
+    if starts_on.day != 1 or ends_on != _month_end(last // 12, last % 12 + 1):
+        raise CareerError(
+            "period_dates",
+            _(
+                "A %(kind)s period is %(months)d whole month(s): it starts on the first day of a month and ends on "
+                "the last day of its last month (a quarter from 2026-01-01 to 2026-03-31)."
+            )
+            % {"kind": PeriodKind(kind).label, "months": months},
+            field="period",
+        )
+
+
 def check_period(
     *, scheme: EvaluationScheme, kind: str, starts_on: datetime.date, ends_on: datetime.date
 ) -> EvaluationPeriod | None:
-    """Check a period of ``scheme``; returns the same period when it exists already (same kind and days).
-    Refuses with a code: ``kind_not_used``, ``period_dates``, ``period_overlap``."""
+    """Check a period of ``scheme``; returns the same period when it exists already (same kind and days: one
+    defined before the rule of :func:`check_period_dates` keeps its evaluations). Refuses with a code:
+    ``kind_not_used``, ``period_dates``, ``period_overlap``."""
     if kind not in scheme.period_kinds:
         raise CareerError(
             "kind_not_used", _("The bank's evaluation scheme does not use periods of this kind."), field="period"
@@ -254,6 +297,7 @@ def check_period(
     for period in overlapping:
         if (period.starts_on, period.ends_on) == (starts_on, ends_on):
             return period
+    check_period_dates(kind=kind, starts_on=starts_on, ends_on=ends_on)
     if overlapping:
         raise CareerError(
             "period_overlap",

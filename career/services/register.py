@@ -145,7 +145,7 @@ def do_set_grade(
     )
     since = since or timezone.localdate()
     if current is None:
-        grade = ManagerGrade.objects.create(
+        grade = _new_or_reopened(
             employer=employer, employee=employee, manager_class=manager_class, level=level, since=since
         )
         old_class, old_level = "", ""
@@ -167,6 +167,52 @@ def do_set_grade(
     do_settle_compliance(grade_id=grade.pk)
     grade.refresh_from_db()
     return grade
+
+
+def _new_or_reopened(
+    *, employer: Employer, employee: TraineeProfile, manager_class: str, level: str, since: datetime.date
+) -> ManagerGrade:
+    """The employee's first grade, or their grade that ended (they left and are the bank's again), back in the
+    register: a new term, backed (``check_grade_is_backed``), its history kept."""
+    ended = ManagerGrade.with_ended.select_for_update().filter(employee=employee).first()
+    if ended is None:
+        return ManagerGrade.objects.create(
+            employer=employer, employee=employee, manager_class=manager_class, level=level, since=since
+        )
+    ended.employer, ended.manager_class, ended.level, ended.since = employer, manager_class, level, since
+    ended.ended_at, ended.compliant, ended.non_compliant_since = None, True, None
+    ended.save(
+        update_fields=[
+            "employer", "manager_class", "level", "since", "ended_at", "compliant", "non_compliant_since", "updated_at"
+        ]
+    )  # fmt: skip
+    return ended
+
+
+def do_end_grades(*, employee_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
+    """The employees left their employer (moved to another bank, or deactivated): their current grades end.
+
+    An ended grade leaves the register (``ManagerGrade.objects``): the bank's admin and HR API no longer list
+    it, it has no lending authority, and the compliance checks and sweep pass it by, so no compliance event
+    or webhook is made about someone who is no longer the bank's. Its history and events are kept. Returns
+    how many grades ended; one already ended is left as it is."""
+    now = now or timezone.now()
+    return ManagerGrade.objects.filter(employee_id__in=list(employee_ids)).update(ended_at=now, updated_at=now)
+
+
+def do_end_grades_of_leaver(*, person: User) -> int:
+    """``person`` moved to another employer (``accounts.signals.stand_in_replaced``): the profile they leave
+    behind is held by a deactivated account under their address, and its grade ends."""
+    left = TraineeProfile.objects.filter(listed_email=person.email, user__is_active=False, employer__isnull=False)
+    return do_end_grades(employee_ids=left.values_list("pk", flat=True))
+
+
+def do_end_grades_of_deactivated(*, user: User) -> int:
+    """``user``'s account was deactivated (their employer's HR system or staff, the program office): their
+    grade ends; a grade given them again after reactivation reopens it (``do_set_grade``)."""
+    if user.is_active:
+        return 0
+    return do_end_grades(employee_ids=TraineeProfile.objects.filter(user=user).values_list("pk", flat=True))
 
 
 def do_touch_grades_of_authority(*, employer_id: int, grades: Iterable[tuple[str, str]]) -> int:

@@ -17,22 +17,39 @@ HUNDREDTH = Decimal("0.01")
 LEVELS = [level for level, _label in ManagerLevel.choices]
 
 
+#: A score's bounds as sent: it is rounded to two decimals (half up) first, then it is 0 to 100 (README), so what
+#: rounds to 0.00 or 100.00 is taken (-0.004, 100.004) and what rounds beyond is not (-0.005, 100.005). The schema
+#: says so with exclusive bounds (:data:`SCORE_SCHEMA`), which a validator of the client's compares as the server does.
+LOWEST, HIGHEST = Decimal("-0.005"), Decimal("100.005")
+SCORE_SCHEMA = {
+    "type": "number",
+    "format": "double",
+    "minimum": float(LOWEST),
+    "exclusiveMinimum": True,
+    "maximum": float(HIGHEST),
+    "exclusiveMaximum": True,
+    "description": "A score from 0 to 100, rounded to two decimals (half up) before it is checked: 99.995 and "
+    "100.004 are 100.00, 100.005 is 100.01 and refused (`max_value`).",
+}
+
+
+@extend_schema_field(SCORE_SCHEMA)
 class Score(serializers.FloatField):
     """A score from 0 to 100 as a JSON number (not text: the schema says number), kept to two decimals
-    (half up): the schema cannot say "two decimals", so more are rounded, never refused."""
-
-    def __init__(self, **kwargs):
-        super().__init__(min_value=0, max_value=100, **kwargs)
+    (half up): the schema cannot say "two decimals", so more are rounded, never refused. One rule: rounded
+    first, then checked (:data:`LOWEST`, :data:`HIGHEST`)."""
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise serializers.ValidationError(str(_("Give a number (a JSON number, not text).")), code="type")
-        if isinstance(data, int) and not 0 <= data <= 100:  # before float(), which a huge integer overflows
-            self.fail("max_value" if data > 100 else "min_value", max_value=100, min_value=0)
-        value = super().to_internal_value(data)
-        if not 0 <= value <= 100:  # before quantize, which a huge float overflows (validators run after this)
-            self.fail("max_value" if value > 100 else "min_value", max_value=100, min_value=0)
-        return Decimal(str(value)).quantize(HUNDREDTH, rounding=ROUND_HALF_UP)
+        number = Decimal(data) if isinstance(data, int) else Decimal(str(data))  # exact, however large
+        if number.is_nan():
+            self.fail("invalid")
+        if number <= LOWEST:  # before quantize, which a huge number overflows
+            self.fail("min_value", min_value=0)
+        if number >= HIGHEST:
+            self.fail("max_value", max_value=100)
+        return number.quantize(HUNDREDTH, rounding=ROUND_HALF_UP) + 0  # + 0: -0.00 is 0.00
 
     def to_representation(self, value):
         return float(value)
@@ -55,7 +72,9 @@ class EvaluationItemSerializer(StrictSerializer):
 
     employee = row_id(help_text="The employee's id in this API.")
     period = PeriodSerializer(
-        help_text="A period of a kind your scheme uses; a new one is added when it overlaps no other of its kind."
+        help_text="A period of a kind your scheme uses; a new one is added when it overlaps no other of its kind, "
+        "spans the whole months of its kind (monthly 1, quarterly 3, half_yearly 6, annual 12: from the first day of a "
+        "month to the last day of its last month) and starts from 2000-01-01 to today (`period_dates` otherwise)."
     )
     scores = serializers.DictField(
         child=Score(),

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from accounts.models import TraineeProfile
 from certification import credentials, pdf
 from certification.models import Certificate
+from certification.numbers import canonical_number
 from certification.selectors import certificates_of_employer
 from hr_api.pagination import PreparedSyncRows
 from hr_api.parameters import parsed_parameter
@@ -27,6 +28,17 @@ from hr_api.serializers.certificates import LIST_COLUMNS, CertificateCredentialS
 
 from .base import TIER_TRACK_FILTERS, ApiView, employee_filter, get_owned_or_404, sync_list_schema
 
+#: The path's certificate number, read as the verify page reads it (certification.numbers.canonical_number).
+NUMBER = OpenApiParameter(
+    "number",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="The certificate's number, `BCM-STD-R-2026-000123-K` (as `number` gives it), read as the public "
+    "verify page reads one typed from paper: case, spaces and dashes do not matter (`bcm-std-r-2026-000123-k`, "
+    "`BCMSTDR2026000123K`), a letter typed for a digit in the year or the sequence is read as that digit (O for 0, "
+    "I or L for 1 …), and at the check character 0/O and 1/I/L are one. The answer's `number` is the stored one.",
+)
+
 
 class CertificateMixin:
     def certificates(self, employee_id: int | None = None) -> QuerySet[Certificate]:
@@ -34,6 +46,13 @@ class CertificateMixin:
         return certificates_of_employer(self.employer_id, employee_id=employee_id).select_related(
             "trainee__trainee_profile", "tier", "track", "institution"
         )
+
+    def certificate_or_404(self, number: str, rows: QuerySet[Certificate] | None = None) -> Certificate:
+        """The employer's certificate with ``number`` as a person may type it (:data:`NUMBER`), else 404."""
+        canonical = canonical_number(number)
+        if canonical is None:
+            raise exceptions.NotFound()
+        return get_owned_or_404(self.certificates() if rows is None else rows, number=canonical)
 
 
 def certificate_rows(
@@ -111,9 +130,9 @@ class CertificateListView(CertificateMixin, ApiView):
 class CertificateDetailView(CertificateMixin, ApiView):
     serializer_class = CertificateSerializer
 
-    @extend_schema(summary="Fetch a certificate by number")
+    @extend_schema(summary="Fetch a certificate by number", parameters=[NUMBER])
     def get(self, request, number: str):
-        return Response(CertificateSerializer(get_owned_or_404(self.certificates(), number=number)).data)
+        return Response(CertificateSerializer(self.certificate_or_404(number)).data)
 
 
 class _FileRenderer(BaseRenderer):
@@ -147,7 +166,7 @@ class CertificatePdfView(CertificateMixin, ApiView):
         summary="Download a certificate's PDF",
         description="The PDF, as `application/pdf`; as `application/octet-stream` when `Accept` asks for that "
         "(generated clients that know no PDF type read it as bytes).",
-        parameters=[OpenApiParameter("format", exclude=True)],  # DRF's ?format=, not offered
+        parameters=[NUMBER, OpenApiParameter("format", exclude=True)],  # DRF's ?format=, not offered
         # Both types: openapi-python-client drops an operation whose only answer is application/pdf.
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF") for media_type in PDF_TYPES
@@ -157,7 +176,7 @@ class CertificatePdfView(CertificateMixin, ApiView):
         media_type = request.accepted_renderer.media_type
         if media_type not in PDF_TYPES:  # Accept named JSON only
             raise exceptions.NotAcceptable()
-        certificate = get_owned_or_404(self.certificates(), number=number)
+        certificate = self.certificate_or_404(number)
         path = pdf.ensure_pdf(certificate)
         return FileResponse(path.open("rb"), content_type=media_type, filename=f"{certificate.number}.pdf")
 
@@ -181,10 +200,11 @@ class CertificateCredentialView(CertificateMixin, ApiView):
         "`/.well-known/jwks.json`, then read the bits of its two `credentialStatus` entries (revocation, "
         "suspension) in the signed Bitstring Status Lists they point to. The holder appears only as a "
         "salted SHA-256 hash of their e-mail address.",
+        parameters=[NUMBER],
         responses=CertificateCredentialSerializer,
     )
     def get(self, request, number: str):
-        certificate = get_owned_or_404(self.certificates().select_related("curriculum"), number=number)
+        certificate = self.certificate_or_404(number, self.certificates().select_related("curriculum"))
         credential, jwt = credentials.credential_and_token(certificate)
         return Response(
             {

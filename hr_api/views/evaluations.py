@@ -64,12 +64,13 @@ class EvaluationListView(ApiView):
         description="Up to 500 evaluations matched by employee and period: a new pair creates, a known one "
         "updates (the same scores again change nothing and count as `unchanged`). The period is one of a kind "
         "your active scheme uses; a period not seen before is added unless it overlaps another of its kind. "
-        "Every dimension of the scheme is scored, 0 to 100 (more than two decimals are rounded). The answer "
+        "Every dimension of the scheme is scored, 0 to 100 after rounding to two decimals (half up). The answer "
         "gives each evaluation's weighted score, supported level and proposed move; HR staff confirm a move "
         "in the portal. All of them or none: an item that breaks the schema answers 400; one that the "
         "employer's rows or the batch refuse answers 409 naming `evaluations[i].field` with its code "
         "(`not_employee` for an id that is not your employee, `deactivated`, `no_scheme`, `kind_not_used`, "
-        "`period_dates`, `period_overlap`, `unknown_dimension`, `missing_score`, `confirmed` for other scores "
+        "`period_dates` for a new period that is not its kind's whole months or starts before 2000-01-01 or after "
+        "today, `period_overlap`, `unknown_dimension`, `missing_score`, `confirmed` for other scores "
         "of an evaluation whose move is confirmed, `duplicate`). Scope `evaluations`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EvaluationBulkSerializer,

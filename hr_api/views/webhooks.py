@@ -8,6 +8,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from hr_api.auth import holds_scope
+from hr_api.errors import refusal
 from hr_api.idempotency import IDEMPOTENCY_KEY, run_idempotently
 from hr_api.selectors import endpoints_of
 from hr_api.serializers.webhooks import (
@@ -16,7 +17,14 @@ from hr_api.serializers.webhooks import (
     WebhookEndpointSerializer,
     WebhookEndpointUpdateSerializer,
 )
-from hr_api.webhooks.endpoints import do_register_endpoint
+from hr_api.webhooks.endpoints import (
+    TOO_MANY_ENDPOINTS,
+    URL_TAKEN,
+    EndpointError,
+    do_change_endpoint,
+    do_register_endpoint,
+    endpoint_limit,
+)
 from hr_api.webhooks.events import EVENT_SCOPES, EVENTS
 
 from .base import ApiView, created, get_owned_or_404, sync_list_schema
@@ -56,8 +64,17 @@ def _event_scopes_note() -> str:
 EVENT_SCOPES_NOTE = _event_scopes_note()
 
 
+def _url_once_note() -> str:
+    return (
+        "A URL is registered once among the employer's active endpoints (409 `url_taken`: change that endpoint's "
+        "events instead); an employer has at most WEBHOOK_ENDPOINTS_PER_EMPLOYER endpoints, active or not "
+        f"(now {endpoint_limit()}; 409 `too_many_endpoints`: remove one first). "
+    )
+
+
 class WebhookEndpointListView(WebhookMixin, ApiView):
     serializer_class = WebhookEndpointSerializer
+    conflicts = {"POST": (URL_TAKEN, TOO_MANY_ENDPOINTS)}
 
     @sync_list_schema(WebhookEndpointSerializer, summary="List webhook endpoints", operation_id="webhooks_list")
     def get(self, request):
@@ -68,6 +85,7 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
         description="Events: "
         + ", ".join(EVENTS)
         + ". The answer carries the signing secret, once. "
+        + _url_once_note()
         + EVENT_SCOPES_NOTE,
         parameters=[IDEMPOTENCY_KEY],
         request=WebhookEndpointInputSerializer,
@@ -77,7 +95,10 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
         def work():
             values = self.valid_body(WebhookEndpointInputSerializer)
             self.check_event_scopes(values["events"])
-            endpoint = do_register_endpoint(employer_id=self.employer_id, **values)
+            try:
+                endpoint = do_register_endpoint(employer_id=self.employer_id, **values)
+            except EndpointError as error:
+                raise refusal(error, conflicts=(URL_TAKEN, TOO_MANY_ENDPOINTS)) from None
             return created(WebhookEndpointCreatedSerializer(endpoint).data, "api:webhook", endpoint.pk)
 
         return run_idempotently(request, work)
@@ -85,6 +106,7 @@ class WebhookEndpointListView(WebhookMixin, ApiView):
 
 class WebhookEndpointDetailView(WebhookMixin, ApiView):
     serializer_class = WebhookEndpointSerializer
+    conflicts = {"PATCH": (URL_TAKEN,)}
 
     @extend_schema(summary="Fetch a webhook endpoint")
     def get(self, request, pk: int):
@@ -92,7 +114,8 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
 
     @extend_schema(
         summary="Change a webhook endpoint",
-        description=EVENT_SCOPES_NOTE,
+        description="A URL (or a reactivation) that another of the employer's active endpoints has answers 409 "
+        "`url_taken`. " + EVENT_SCOPES_NOTE,
         request=WebhookEndpointUpdateSerializer,
         responses=WebhookEndpointSerializer,
     )
@@ -100,9 +123,10 @@ class WebhookEndpointDetailView(WebhookMixin, ApiView):
         endpoint = get_owned_or_404(self.endpoints(), pk=pk)
         values = self.valid_body(WebhookEndpointUpdateSerializer)
         self.check_event_scopes(values.get("events"))
-        for name, value in values.items():
-            setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
-        endpoint.save()
+        try:
+            do_change_endpoint(endpoint, **values)
+        except EndpointError as error:
+            raise refusal(error, conflicts=(URL_TAKEN,)) from None
         return Response(WebhookEndpointSerializer(endpoint).data)
 
     @extend_schema(summary="Remove a webhook endpoint", responses={204: None})

@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import idna
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts import outbound
+from accounts.models import Employer
+from core.errors import DomainError
 from hr_api.models import WebhookEndpoint
 
 from .signing import new_secret
@@ -160,14 +163,6 @@ def uri_form(url: str) -> str:
     return head + authority + rest
 
 
-def stored_url(url: str) -> str:
-    """The form a URL that passed the rule is kept in (:func:`uri_form`), within the model's length (an IDNA host is
-    longer than its Unicode form); raises Django's ValidationError (``max_length``) beyond it."""
-    stored = uri_form(url)
-    MaxLengthValidator(WebhookEndpoint._meta.get_field("url").max_length)(stored)
-    return stored
-
-
 def rule_before_syntax(syntax: URLValidator) -> Callable[[str], None]:
     """Django's URL syntax check (``syntax``, code ``invalid``), after the part of the portal's rule that reads a URL
     with a host (:func:`check_endpoint_url`): the syntax reads a host such as 2130706433, 0x7f000001 or 127.1 as no URL
@@ -194,12 +189,87 @@ def with_rule_before_syntax(validators: list[Callable[[str], None]]) -> list[Cal
     return [rule_before_syntax(v) if isinstance(v, URLValidator) else v for v in validators]
 
 
+def stored_url(url: str) -> str:
+    """The form a URL that passed the rule is kept (and compared) in: :func:`uri_form`, with its scheme and host in
+    lower case (RFC 3986 section 6.2.2.1: neither tells two URLs apart), so the same address sent as
+    ``https://HR.Bank.example/hook`` and ``https://hr.bank.example/hook`` is one URL (:data:`URL_ONCE`). Within the
+    model's length (an IDNA host is longer than its Unicode form); raises Django's ValidationError (``max_length``)
+    beyond it."""
+    head, authority, rest = _split(uri_form(url))
+    stored = head.lower() + authority.lower() + rest
+    MaxLengthValidator(WebhookEndpoint._meta.get_field("url").max_length)(stored)
+    return stored
+
+
+# --- how many endpoints, and each URL once ---------------------------------------------------------------------------
+#
+# Every event becomes one delivery per active endpoint that wants it, each retried up to WEBHOOK_MAX_ATTEMPTS times:
+# an employer registering the same URL sixty times turned one event into sixty deliveries to one host (an
+# integrator's report). A URL is active once per employer (a partial unique constraint on the stored form,
+# :func:`stored_url`), and an employer has at most WEBHOOK_ENDPOINTS_PER_EMPLOYER endpoints, active or not.
+
+#: The codes of :class:`EndpointError`: both are the state of the employer's endpoints (409 in the API).
+URL_TAKEN = "url_taken"
+TOO_MANY_ENDPOINTS = "too_many_endpoints"
+URL_TAKEN_MESSAGE = _(
+    "Another active webhook endpoint of your employer has this URL: change that endpoint's events instead "
+    "(one URL, one endpoint)."
+)
+TOO_MANY_MESSAGE = _(
+    "Your employer has the most webhook endpoints it may have (%(limit)d, active or not): remove one it no "
+    "longer uses first."
+)
+#: The partial unique constraint of hr_api.models.WebhookEndpoint that keeps an active URL once per employer.
+URL_ONCE = "webhook_endpoint_url_once_per_employer"
+
+
+class EndpointError(DomainError):
+    """A webhook endpoint the employer's others refuse: ``url_taken`` (field ``url``) or ``too_many_endpoints``."""
+
+
+def endpoint_limit() -> int:
+    """``WEBHOOK_ENDPOINTS_PER_EMPLOYER`` (default 10): the most endpoints an employer has, active or not."""
+    return settings.WEBHOOK_ENDPOINTS_PER_EMPLOYER
+
+
+def check_endpoint(*, employer_id: int, url: str, is_active: bool, endpoint_id: int | None = None) -> None:
+    """Whether the employer may have an endpoint with ``url`` (its stored form, :func:`stored_url`), active or not:
+    a new one (``endpoint_id`` None) within :func:`endpoint_limit`, and an active one at a URL none of its other
+    active endpoints has. Raises :class:`EndpointError`. The API and the admin ask this (and the database's
+    constraint settles a race, :func:`do_register_endpoint`)."""
+    others = WebhookEndpoint.objects.filter(employer_id=employer_id).exclude(pk=endpoint_id)
+    if endpoint_id is None and others.count() >= (limit := endpoint_limit()):
+        raise EndpointError(TOO_MANY_ENDPOINTS, TOO_MANY_MESSAGE % {"limit": limit})
+    if is_active and others.filter(url=url, is_active=True).exists():
+        raise EndpointError(URL_TAKEN, URL_TAKEN_MESSAGE, field="url")
+
+
+def _lock_employer(employer_id: int) -> None:
+    """The employer's row locked, so two registrations at once count each other (the limit)."""
+    list(Employer.objects.select_for_update().filter(pk=employer_id).values_list("pk", flat=True))
+
+
+def _saved(endpoint: WebhookEndpoint, **save: Any) -> WebhookEndpoint:
+    """``endpoint`` saved; a URL another active endpoint took at the same moment (the constraint) is ``url_taken``."""
+    try:
+        with transaction.atomic():
+            endpoint.save(**save)
+    except IntegrityError as exc:
+        if URL_ONCE not in str(exc) and ".url" not in str(exc):  # PostgreSQL names it, SQLite its columns
+            raise
+        raise EndpointError(URL_TAKEN, URL_TAKEN_MESSAGE, field="url") from None
+    return endpoint
+
+
 @transaction.atomic
 def do_register_endpoint(
     *, employer_id: int, url: str, events: Iterable[str], description: str = "", is_active: bool = True
 ) -> WebhookEndpoint:
-    """A new endpoint with a new secret (shown to its employer once). ``url`` passed :func:`vet_endpoint_url`."""
-    return WebhookEndpoint.objects.create(
+    """A new endpoint with a new secret (shown to its employer once). ``url`` passed :func:`vet_endpoint_url` and is in
+    its stored form (:func:`stored_url`). Refuses (:func:`check_endpoint`) ``too_many_endpoints`` and ``url_taken``."""
+    _lock_employer(employer_id)
+    check_endpoint(employer_id=employer_id, url=url, is_active=is_active)
+    endpoint = WebhookEndpoint(
         employer_id=employer_id,
         url=url,
         events=sorted(set(events)),
@@ -207,3 +277,17 @@ def do_register_endpoint(
         is_active=is_active,
         secret=new_secret(),
     )
+    return _saved(endpoint, force_insert=True)
+
+
+@transaction.atomic
+def do_change_endpoint(endpoint: WebhookEndpoint, **values: Any) -> WebhookEndpoint:
+    """``endpoint`` with the fields of ``values`` (``url`` in its stored form, ``events``, ``description``,
+    ``is_active``) changed and saved. Refuses ``url_taken`` for a URL (or a reactivation onto one) another of the
+    employer's active endpoints has."""
+    _lock_employer(endpoint.employer_id)
+    for name, value in values.items():
+        setattr(endpoint, name, sorted(set(value)) if name == "events" else value)
+    check_endpoint(employer_id=endpoint.employer_id, url=endpoint.url, is_active=endpoint.is_active,
+                   endpoint_id=endpoint.pk)  # fmt: skip
+    return _saved(endpoint)

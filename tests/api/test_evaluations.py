@@ -91,7 +91,7 @@ def test_each_refusal_has_its_code_and_field_and_writes_nothing(cast, schemes, e
         (item(other, {"performance": 80}), 409, "evaluations[0].scores", "missing_score"),
         (item(other, {**SCORES, "charm": 50}), 409, "evaluations[0].scores", "unknown_dimension"),
         (item(other, {**SCORES, "service": 101}), 400, "evaluations[0].scores.service", "max_value"),
-        (item(other, {**SCORES, "service": 100.001}), 400, "evaluations[0].scores.service", "max_value"),
+        (item(other, {**SCORES, "service": 100.005}), 400, "evaluations[0].scores.service", "max_value"),
         (item(other, {**SCORES, "service": 3.4e38}), 400, "evaluations[0].scores.service", "max_value"),
         (item(other, {**SCORES, "service": -1e300}), 400, "evaluations[0].scores.service", "min_value"),
         (item(other, {**SCORES, "service": "80"}), 400, "evaluations[0].scores.service", "type"),

@@ -2,6 +2,7 @@
 (tests/api/test_evaluations.py); the manager their own on My grade; never institutions or other banks; the
 program office a count per bank, no scores. And HR staff keep them in admin: the scheme, scores, the move."""
 
+import calendar
 import datetime
 
 import pytest
@@ -97,7 +98,7 @@ def test_the_manager_sees_their_own_evaluations_and_no_one_elses(both_banks, tra
 def test_the_my_grade_page_needs_no_query_per_evaluation(graded, trainee, django_assert_max_num_queries):
     for month in (1, 4, 7, 10):
         period = {"kind": "quarterly", "starts_on": datetime.date(2025, month, 1),
-                  "ends_on": datetime.date(2025, month + 2, 28)}  # fmt: skip
+                  "ends_on": datetime.date(2025, month + 2, calendar.monthrange(2025, month + 2)[1])}  # fmt: skip
         if not EvaluationScheme.objects.exists():
             evaluate(trainee, 80)
         profile = trainee.trainee_profile

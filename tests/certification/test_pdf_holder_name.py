@@ -13,7 +13,6 @@ import pytest
 from django.urls import reverse
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from certification import pdf
 from tests.certification.conftest import completed_enrolment, pass_all
@@ -157,7 +156,7 @@ def test_the_name_block_fits_inside_the_margins_by_the_fonts_metrics(name):
     assert "".join(block.lines).replace(" ", "") == name.replace(" ", "")  # nothing cut
     assert len(block.lines) == 1 or block.size <= pdf.NAME_FLOOR_SIZE  # wraps only at the floor size
     for line in block.lines:
-        assert stringWidth(line, pdf.CJK_FONT, block.size) <= pdf.NAME_MAX_WIDTH
+        assert pdf.text_width(line, block.size) <= pdf.NAME_MAX_WIDTH
     assert pdf.NAME_MAX_WIDTH <= RIGHT - LEFT
     assert block.height <= pdf.NAME_BAND_HEIGHT
 
@@ -169,7 +168,7 @@ def test_a_short_name_keeps_its_big_size_on_one_line():
 
 def test_a_name_that_just_overflows_shrinks_before_it_wraps():
     name = "Alexandra " * 6 + "Christina Wolfgang"  # about 1.2 times the line at the full size
-    assert stringWidth(name, pdf.CJK_FONT, pdf.NAME_SIZE) > pdf.NAME_MAX_WIDTH
+    assert pdf.text_width(name, pdf.NAME_SIZE) > pdf.NAME_MAX_WIDTH
     block = pdf.fit_name(name)
     assert len(block.lines) == 1 and pdf.NAME_FLOOR_SIZE <= block.size < pdf.NAME_SIZE
 
