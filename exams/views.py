@@ -28,7 +28,7 @@ from .services.attempts import Standing
 
 # How each refusal answers over JSON.
 STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409, "not_in_attempt": 400, "bad_answer": 400,
-          "too_long": 400}  # fmt: skip
+          "too_long": 400, "bad_json": 400, "not_an_object": 400, "bad_position": 400}  # fmt: skip
 
 
 def _percent_text(percent: Decimal | None) -> str:
@@ -172,9 +172,13 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
     (``attempts.saved_answers``): a page that sees a revision it did not expect reads them here.
 
     POST ``{"question": <position>, "choices": [<shown index>, …]}`` for a question of options, or
-    ``{"question": n, "text": "…"}`` for an essay: exactly these fields (``[]`` or ``""`` clears the answer). Any
-    other body for the question (the other kind's field, none, another field) is a 400 ``bad_answer`` and leaves the
-    saved answer as it was (``attempts._parse_answer``).
+    ``{"question": n, "text": "…"}`` for an essay: exactly these fields (``[]`` or ``""`` clears the answer), the
+    numbers as JSON numbers, never strings (the exam page sends ``parseInt``'s). Each refusal is a 400 that says what is
+    wrong, with its code, and leaves the saved answer as it was: a body that is not JSON (``bad_json``) or not an
+    object (``not_an_object``); no ``"question"``, or one that is not a whole number (``bad_position``,
+    ``attempts.do_save_answer``); a number no question of the attempt has (``not_in_attempt``); any other body for
+    the question (the other kind's field, none, another field, a value of the wrong type: ``bad_answer``,
+    ``attempts._parse_answer``).
 
     An essay saved without invisible control characters (``attempts.without_control_characters``) is answered with
     ``removed`` (their code points), ``text`` (what was saved) and ``notice`` (what the page shows).
@@ -195,13 +199,15 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
         return JsonResponse({"ok": True} | sheet)
     try:
         payload = json.loads(request.body or b"{}")
-        if not isinstance(payload, dict):
-            raise ValueError
     except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
-        return JsonResponse({"ok": False, "error": _("The request is not valid JSON.")}, status=400)
+        return JsonResponse({"ok": False, "code": "bad_json", "error": _("The request is not valid JSON.")}, status=400)
     try:
+        body = attempts.answer_body(payload)
         item = attempts.do_save_answer(
-            attempt_id=attempt_id, trainee_id=request.user.pk, position=payload.get("question"), payload=payload
+            attempt_id=attempt_id,
+            trainee_id=request.user.pk,
+            position=body.get("question", attempts.NO_POSITION),
+            payload=body,
         )
     except ExamError as error:
         return JsonResponse({"ok": False, "code": error.code, "error": str(error)}, status=STATUS.get(error.code, 400))
@@ -217,21 +223,24 @@ def save_answer(request: HttpRequest, attempt_id: int) -> JsonResponse:
 
 @login_required
 def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
-    """GET asks for confirmation; POST submits."""
+    """GET asks for confirmation; POST submits. A submit the clock closed (the page's at time-up, or any arriving
+    after the deadline and its grace) is recorded and said as time-up (``attempts.do_submit_attempt``)."""
     attempt = _own_attempt(request, attempt_id)
     if request.method == "POST":
         # The exam page posts ``time_up`` as its clock runs out: the submit the button does, said as what it is.
         time_up = request.POST.get("time_up") == "1"
         done = _("Time is up: your saved answers are submitted. You will get the result by e-mail too.")
         try:
-            attempts.do_submit_attempt(attempt_id=attempt.pk, trainee_id=request.user.pk, at_time_up=time_up)
+            submitted = attempts.do_submit_attempt(
+                attempt_id=attempt.pk, trainee_id=request.user.pk, at_time_up=time_up
+            )
         except ExamError as error:
             if time_up and error.code == "already_submitted":  # the minute's job, or another tab, was first
                 messages.success(request, done)
             else:
                 messages.error(request, str(error))
             return redirect("exams:result", attempt_id=attempt.pk)
-        if time_up:
+        if time_up or submitted.submitted_automatically:
             messages.success(request, done)
             return redirect("exams:result", attempt_id=attempt.pk)
         messages.success(request, _("Your answers are submitted. You will get the result by e-mail too."))

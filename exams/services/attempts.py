@@ -408,6 +408,40 @@ def without_control_characters(text: str) -> tuple[str, tuple[str, ...]]:
     return "".join(kept), tuple(removed)
 
 
+def answer_body(body: object) -> Mapping[str, Any]:
+    """A body of the answer endpoint as JSON gives it, if it is an object (the question and the answer, checked by
+    :func:`do_save_answer`); anything else is refused saying what is expected (``not_an_object``)."""
+    if not isinstance(body, Mapping):
+        raise ExamError(
+            "not_an_object",
+            _('Expected a JSON object with "question" (the number of the question answered) and the answer: '
+              '"choices" (the numbers of the chosen options) or "text" (an essay\'s text).'),
+        )  # fmt: skip
+    return body
+
+
+NO_POSITION: Any = object()  # a body without "question": ``body.get("question", NO_POSITION)``
+
+
+def _position_of(position: object) -> int:
+    """A question's position as a body gives it: a whole number as JSON writes one (``3``: the exam page sends
+    ``parseInt`` of the question's number). None given (:data:`NO_POSITION`), or anything else, such as ``"3"``,
+    ``3.0``, ``true`` or ``null``, is refused saying so (``bad_position``). A whole number no question of the attempt
+    has (0, -1, 99, 10**30) is :func:`do_save_answer`'s ``not_in_attempt``."""
+    if position is NO_POSITION:
+        raise ExamError(
+            "bad_position",
+            _('"question" is missing: give the number of the question answered, a whole number such as 3.'),
+        )
+    if not isinstance(position, int) or isinstance(position, bool):
+        raise ExamError(
+            "bad_position",
+            _('"question" must be the number of the question answered as a whole number, such as 3, not text or '
+              "another kind of value."),
+        )  # fmt: skip
+    return position
+
+
 # The field of a body that carries the answer, by the kind of question.
 ANSWER_FIELD: dict[str, str] = {
     QuestionType.SINGLE: "choices",
@@ -437,7 +471,7 @@ def _parse_answer(
     if kind == QuestionType.ESSAY:
         text = payload["text"]
         if not isinstance(text, str):
-            raise ExamError("bad_answer", _("An essay answer must be text."))
+            raise ExamError("bad_answer", _('"text" must be the essay\'s answer as text ("" clears it).'))
         # The rule of text of many lines (core.text_rules): a bidirectional control would show the grader other
         # text than was written, a zero-width one hides, and PostgreSQL keeps no NUL. Each is taken out, and the
         # answer says so (:func:`removal_notice`), rather than refused: the trainee can neither see nor find it,
@@ -452,7 +486,10 @@ def _parse_answer(
         return text, removed
     choices = payload["choices"]
     if not isinstance(choices, list) or not all(isinstance(c, int) and not isinstance(c, bool) for c in choices):
-        raise ExamError("bad_answer", _("Choose options from the question."))
+        raise ExamError(
+            "bad_answer",
+            _('"choices" must be a list of the numbers of the chosen options, such as [0] or [0, 2] ([] clears it).'),
+        )
     if any(c < 0 or c >= len(option_order) for c in choices) or len(set(choices)) != len(choices):
         raise ExamError("bad_answer", _("That option does not exist in this question."))
     if kind != QuestionType.MULTIPLE and len(choices) > 1:
@@ -563,8 +600,9 @@ def _save_if_open_sql() -> str:
 
 
 def do_save_answer(
-    *, attempt_id: int, trainee_id: int, position: Any, payload: Mapping[str, Any], now: datetime.datetime | None = None
-) -> SavedAnswer:
+    *, attempt_id: int, trainee_id: int, position: object, payload: Mapping[str, Any],
+    now: datetime.datetime | None = None,
+) -> SavedAnswer:  # fmt: skip
     """Store the answer as given (last write wins; an essay without invisible control characters, which
     ``removed`` names), or refuse and leave the stored answer as it was.
 
@@ -574,10 +612,10 @@ def do_save_answer(
     now = now or timezone.now()
     if parse_id(attempt_id) is None:  # the SQL below must not meet a number its column cannot hold
         raise ExamError("not_found", _("No such attempt."))
-    # The question's position as JSON or a form gives it ("question": 3 or "3"); anything else (1e400,
-    # "²", true, 2.5) is a position no attempt has, like one beyond what the column can hold (32767).
-    position = parse_id(position)
-    if position is None or position > _MAX_POSITION:
+    # A whole number (:func:`_position_of`); one below 1 or beyond what the column can hold (32767) is a position no
+    # attempt has.
+    position = _position_of(position)
+    if position < 1 or position > _MAX_POSITION:
         position = -1
     accepted_from = connection.ops.adapt_datetimefield_value(now - grace())
     with connection.cursor() as cursor:
@@ -615,16 +653,28 @@ def do_save_answer(
     )
 
 
+def closed_at_time_up(attempt: Attempt, *, now: datetime.datetime, automatically: bool, at_time_up: bool) -> bool:
+    """Whether a submit of the open ``attempt`` at ``now`` is the clock closing it (:func:`do_submit_attempt`)."""
+    if automatically or now > attempt.deadline + grace():
+        return True
+    return at_time_up and now >= attempt.deadline - datetime.timedelta(seconds=1)
+
+
 @transaction.atomic
 def do_submit_attempt(
     *, attempt_id: int, trainee_id: int | None = None, automatically: bool = False, at_time_up: bool = False,
     now: datetime.datetime | None = None,
 ) -> Attempt:  # fmt: skip
-    """Close the attempt once and enqueue its grading after commit. Locks the attempt row.
+    """Close the attempt once and enqueue its grading after commit. Locks the attempt row; a second submit is refused
+    (``already_submitted``) and changes nothing.
 
-    ``at_time_up``: the exam page submits by itself as its clock runs out; the attempt counts as submitted at the
-    deadline (``submitted_automatically``) once the server's clock has reached it too, but for the page's whole seconds
-    (its countdown reaches 0 up to a second before the deadline's fraction of a second)."""
+    One rule for an attempt the clock closed (:func:`closed_at_time_up`): it is recorded as submitted at time-up
+    (``submitted_automatically``) at its deadline, or at ``now`` when that is earlier (``submitted_at``). The clock
+    closed it when ``automatically`` (the sweep of overdue attempts); when ``at_time_up`` (the exam page submits by
+    itself as its clock runs out) once the server's clock has reached the deadline too, but for the page's whole
+    seconds (its countdown reaches 0 up to a second before the deadline's fraction of a second); and for any submit
+    that arrives after the deadline and the grace in which answers are still saved (``grace()``, the sweep's line):
+    the answers it closes on are those saved in time, so a manual submit then is not recorded as one made on time."""
     now = now or timezone.now()
     attempts = Attempt.objects.select_for_update().filter(pk=attempt_id)
     if trainee_id is not None:
@@ -635,9 +685,12 @@ def do_submit_attempt(
     if attempt.state != State.OPEN:
         raise ExamError("already_submitted", _("This attempt has already been submitted."))
     attempt.state = State.SUBMITTED
-    attempt.submitted_at = now
-    at_deadline = at_time_up and now >= attempt.deadline - datetime.timedelta(seconds=1)
-    attempt.submitted_automatically = automatically or at_deadline
+    if closed_at_time_up(attempt, now=now, automatically=automatically, at_time_up=at_time_up):
+        attempt.submitted_at = min(now, attempt.deadline)
+        attempt.submitted_automatically = True
+    else:
+        attempt.submitted_at = now
+        attempt.submitted_automatically = False
     attempt.save(update_fields=["state", "submitted_at", "submitted_automatically"])
     from ..tasks import grade_attempt
 
@@ -655,7 +708,8 @@ def overdue_attempt_ids(now: datetime.datetime | None = None) -> list[int]:
 
 
 def do_submit_overdue_attempts(*, now: datetime.datetime | None = None) -> int:
-    """Submit every open attempt past its deadline and grace, with the answers saved in time."""
+    """Submit every open attempt past its deadline and grace, with the answers saved in time: each recorded as
+    submitted at time-up, at its deadline (:func:`do_submit_attempt`)."""
     count = 0
     for attempt_id in overdue_attempt_ids(now):
         try:

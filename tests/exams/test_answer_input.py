@@ -1,6 +1,7 @@
-"""What the answer endpoint makes of input no page sends: a question that is no position (1e400, a
-fraction, true, "²", thousands of digits) is refused as a question not in the attempt (400, the usual
-JSON refusal), never a server error, and the stored answers stay; an essay with NUL characters (which
+"""What the answer endpoint makes of input no page sends: a question that is no whole number (1e400, a
+fraction, true, "²", digits as text) is refused naming the field (400 ``bad_position``), a whole number no question
+of the attempt has as a question not in the attempt, never a server error, and the stored answers stay; an essay with
+NUL characters (which
 PostgreSQL cannot keep in text or JSON) is saved without them. In the PostgreSQL pass of CI these run
 against PostgreSQL too (tests/conftest.py ``is_postgres``), where a NUL reaching the database was a 500."""
 
@@ -17,6 +18,12 @@ from .conftest import login
 pytestmark = pytest.mark.django_db
 
 NOT_IN_ATTEMPT = {"ok": False, "code": "not_in_attempt", "error": "That question is not part of this attempt."}
+NOT_A_POSITION = {
+    "ok": False,
+    "code": "bad_position",
+    "error": '"question" must be the number of the question answered as a whole number, such as 3, not text or '
+    "another kind of value.",
+}
 
 
 def post_raw(client, attempt, body: str):
@@ -41,13 +48,23 @@ def stored(attempt) -> list:
         "true",
         '"²"',
         '" 1 "',
+        '"1"',  # digits as text: the page sends a number
         '"' + "9" * 5000 + '"',
         "null",
         "[1]",
         '{"position": 1}',
     ],
 )
-def test_a_question_that_is_no_position_is_refused_as_not_in_the_attempt(essay_world, attempt, question):
+def test_a_question_that_is_no_whole_number_is_refused_naming_the_field(essay_world, attempt, question):
+    before = stored(attempt)
+    response = post_raw(login(essay_world.alice), attempt, f'{{"question": {question}, "choices": [0]}}')
+    assert response.status_code == 400
+    assert response.json() == NOT_A_POSITION
+    assert stored(attempt) == before
+
+
+@pytest.mark.parametrize("question", ["0", "-1", "99", "32768", "1" + "0" * 30])
+def test_a_whole_number_no_question_has_is_refused_as_not_in_the_attempt(essay_world, attempt, question):
     before = stored(attempt)
     response = post_raw(login(essay_world.alice), attempt, f'{{"question": {question}, "choices": [0]}}')
     assert response.status_code == 400
@@ -55,12 +72,14 @@ def test_a_question_that_is_no_position_is_refused_as_not_in_the_attempt(essay_w
     assert stored(attempt) == before
 
 
-def test_a_position_as_a_whole_number_or_its_digits_is_still_saved(essay_world, attempt):
+def test_a_position_as_a_whole_number_is_saved_and_its_digits_as_text_are_not(essay_world, attempt):
+    """The exam page sends the number (static/exams/attempt.js: parseInt); "3" is text where a number belongs."""
     single = attempt.items.get(question__question_type=QuestionType.SINGLE)
     client = login(essay_world.alice)
-    for question in (str(single.position), f'"{single.position}"'):
-        response = post_raw(client, attempt, f'{{"question": {question}, "choices": [1]}}')
-        assert response.status_code == 200 and response.json()["question"] == single.position
+    response = post_raw(client, attempt, f'{{"question": {single.position}, "choices": [1]}}')
+    assert response.status_code == 200 and response.json()["question"] == single.position
+    refused = post_raw(client, attempt, f'{{"question": "{single.position}", "choices": [2]}}')
+    assert refused.status_code == 400 and refused.json() == NOT_A_POSITION
     single.refresh_from_db()
     assert single.answer == [single.option_order[1]]
 

@@ -28,4 +28,4 @@ def test_json_nested_too_deep_is_refused_as_invalid_json(world, body):
         url = reverse("exams:answer", args=[attempt.pk])
     response = login(world.alice).post(url, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
-    assert response.json() == {"ok": False, "error": "The request is not valid JSON."}
+    assert response.json() == {"ok": False, "code": "bad_json", "error": "The request is not valid JSON."}

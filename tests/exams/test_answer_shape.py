@@ -20,10 +20,10 @@ pytestmark = pytest.mark.django_db
 
 ESSAY_ONLY = 'An essay question takes its answer as text: send only "question" and "text".'
 OPTIONS_ONLY = 'This question takes its answer as chosen options: send only "question" and "choices".'
-NOT_CHOICES = "Choose options from the question."
+NOT_CHOICES = '"choices" must be a list of the numbers of the chosen options, such as [0] or [0, 2] ([] clears it).'
 NO_SUCH_OPTION = "That option does not exist in this question."
 ONE_ONLY = "Choose one option only."
-NOT_TEXT = "An essay answer must be text."
+NOT_TEXT = '"text" must be the essay\'s answer as text ("" clears it).'
 
 CHOICE_KINDS = [QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.TRUE_FALSE]
 

@@ -59,7 +59,7 @@ def refusal(call) -> tuple[str, str]:
 def test_a_saved_answer_is_stored_at_the_servers_time_and_reported_for_its_question(running):
     single = single_item(running)
     at = running.deadline - datetime.timedelta(minutes=5)
-    saved = save(running, str(single.position), {"choices": [1]}, now=at)  # the position as the page sends it
+    saved = save(running, single.position, {"choices": [1]}, now=at)
     assert saved == attempts.SavedAnswer(
         pk=single.pk, position=single.position, answer=[single.option_order[1]], answered_at=at
     )
@@ -94,10 +94,27 @@ def test_an_answer_to_no_attempt_of_the_trainee_is_refused_as_not_found(running,
     )
 
 
-@pytest.mark.parametrize("position", [None, "abc", "", -1, 0, 32767, 32768, 2**40, 99, [1]])
+@pytest.mark.parametrize("position", [-1, 0, 32767, 32768, 2**40, 99])
 def test_an_answer_to_a_position_the_attempt_does_not_have_is_refused_and_nothing_changes(running, position):
     before = list(running.items.order_by("position").values_list("answer", "answered_at"))
     assert refusal(lambda: save(running, position, {"choices": [0]})) == NOT_IN_ATTEMPT
+    assert list(running.items.order_by("position").values_list("answer", "answered_at")) == before
+
+
+NOT_A_POSITION = (
+    "bad_position",
+    '"question" must be the number of the question answered as a whole number, such as 3, not text or another kind '
+    "of value.",
+)
+
+
+@pytest.mark.parametrize("position", [None, "abc", "", "1", True, 1.0, [1]])
+def test_a_position_that_is_no_whole_number_is_refused_saying_so_and_nothing_changes(running, position):
+    before = list(running.items.order_by("position").values_list("answer", "answered_at"))
+    assert refusal(lambda: save(running, position, {"choices": [0]})) == NOT_A_POSITION
+    assert refusal(lambda: save(running, attempts.NO_POSITION, {"choices": [0]})) == (
+        "bad_position", '"question" is missing: give the number of the question answered, a whole number such as 3.'
+    )  # fmt: skip
     assert list(running.items.order_by("position").values_list("answer", "answered_at")) == before
 
 
@@ -206,9 +223,9 @@ def test_the_sweep_submits_every_overdue_attempt_automatically_at_its_time(runni
     assert attempts.overdue_attempt_ids(late) == sorted([running.pk, other.pk], key=lambda pk: (
         Attempt.objects.get(pk=pk).deadline, pk))  # fmt: skip
     assert attempts.do_submit_overdue_attempts(now=late) == 2
-    for attempt in Attempt.objects.filter(pk__in=[running.pk, other.pk]):
+    for attempt in Attempt.objects.filter(pk__in=[running.pk, other.pk]):  # closed at time-up: at the deadline
         assert (attempt.state, attempt.submitted_at, attempt.submitted_automatically) == (
-            Attempt.State.SUBMITTED, late, True
+            Attempt.State.SUBMITTED, attempt.deadline, True
         )  # fmt: skip
 
 
@@ -223,7 +240,9 @@ def test_the_sweep_passes_over_an_attempt_the_trainee_submitted_meanwhile(runnin
     first.refresh_from_db()
     assert (first.submitted_at, first.submitted_automatically) == (first.deadline, False)
     last = Attempt.objects.get(pk=listed[1])
-    assert (last.state, last.submitted_at, last.submitted_automatically) == (Attempt.State.SUBMITTED, late, True)
+    assert (last.state, last.submitted_at, last.submitted_automatically) == (
+        Attempt.State.SUBMITTED, last.deadline, True
+    )  # fmt: skip
 
 
 def test_the_overdue_are_listed_earliest_deadline_first(running, world):
@@ -570,19 +589,23 @@ def test_an_answer_is_stored_as_the_keys_of_the_options_shown(kind, payload, sto
     assert attempts._parse_answer(kind, ORDER, payload, 20) == (stored, ())  # (the answer, nothing taken out)
 
 
+NOT_TEXT = '"text" must be the essay\'s answer as text ("" clears it).'
+NOT_CHOICES = '"choices" must be a list of the numbers of the chosen options, such as [0] or [0, 2] ([] clears it).'
+
+
 @pytest.mark.parametrize(
     ("kind", "payload", "code", "message"),
     [
-        (QuestionType.ESSAY, {"text": None}, "bad_answer", "An essay answer must be text."),
-        (QuestionType.SINGLE, {"choices": None}, "bad_answer", "Choose options from the question."),
-        (QuestionType.ESSAY, {"text": 5}, "bad_answer", "An essay answer must be text."),
-        (QuestionType.ESSAY, {"text": ["x"]}, "bad_answer", "An essay answer must be text."),
+        (QuestionType.ESSAY, {"text": None}, "bad_answer", NOT_TEXT),
+        (QuestionType.SINGLE, {"choices": None}, "bad_answer", NOT_CHOICES),
+        (QuestionType.ESSAY, {"text": 5}, "bad_answer", NOT_TEXT),
+        (QuestionType.ESSAY, {"text": ["x"]}, "bad_answer", NOT_TEXT),
         (QuestionType.ESSAY, {"text": "x" * 21}, "too_long",
          "Your answer is 21 characters long; the limit is 20. It was not saved."),
-        (QuestionType.SINGLE, {"choices": "0"}, "bad_answer", "Choose options from the question."),
-        (QuestionType.SINGLE, {"choices": [True]}, "bad_answer", "Choose options from the question."),
-        (QuestionType.SINGLE, {"choices": [0, "1"]}, "bad_answer", "Choose options from the question."),
-        (QuestionType.SINGLE, {"choices": [1.0]}, "bad_answer", "Choose options from the question."),
+        (QuestionType.SINGLE, {"choices": "0"}, "bad_answer", NOT_CHOICES),
+        (QuestionType.SINGLE, {"choices": [True]}, "bad_answer", NOT_CHOICES),
+        (QuestionType.SINGLE, {"choices": [0, "1"]}, "bad_answer", NOT_CHOICES),
+        (QuestionType.SINGLE, {"choices": [1.0]}, "bad_answer", NOT_CHOICES),
         (QuestionType.SINGLE, {"choices": [4]}, "bad_answer", "That option does not exist in this question."),
         (QuestionType.SINGLE, {"choices": [-1]}, "bad_answer", "That option does not exist in this question."),
         (QuestionType.MULTIPLE, {"choices": [1, 1]}, "bad_answer", "That option does not exist in this question."),

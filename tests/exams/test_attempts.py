@@ -132,7 +132,7 @@ def test_answers_are_saved_as_given_and_the_last_write_wins(world):
     [
         ({"question": 99, "choices": [0]}, 400, "not part of this attempt"),
         ({"question": "single", "choices": [7]}, 400, "does not exist"),
-        ({"question": "single", "choices": ["b"]}, 400, "Choose options"),
+        ({"question": "single", "choices": ["b"]}, 400, '"choices" must be a list'),
         ({"question": "single", "choices": [0, 1]}, 400, "one option only"),
     ],
 )
