@@ -30,12 +30,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core import links
 from core.mail import send_templated_mail
 from core.tasks import enqueue_on_commit
 
 from . import audit, signals
 from .identifiers import normalize_email
-from .models import Employer, TraineeProfile, User
+from .models import AuditEvent, Employer, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .services import AccountError, check_link_owner, do_register_trainee, load_link, welcome_all_on_commit
 
@@ -357,7 +358,7 @@ def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
     Saving the user inactive ends their sessions and records the deactivation (accounts.receivers).
     A stand-in deactivated withdraws the request to its address's owner (the link stops working).
     An employee deactivated already changes nothing: no save, so ``updated_at`` stays (an ``updated_since``
-    sync sees no change that did not happen) and nothing is recorded again.
+    sync sees no change that did not happen) and nothing is recorded again. :func:`do_reactivate_employee` undoes it.
     """
     user = User.objects.select_for_update().get(pk=profile.user_id)
     profile.user = user
@@ -366,6 +367,66 @@ def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
     user.is_active = False
     user.save(update_fields=["is_active"])
     profile.save(update_fields=["updated_at"])
+    return profile
+
+
+EMPLOYEE_MOVED = _(
+    "This employee moved to another employer: the row they left behind stays deactivated, and reactivating it "
+    "would not bring them back."
+)
+DEACTIVATED_BY_OFFICE = _(
+    "This employee was not deactivated through your HR system (the program office did it), so only the program "
+    "office can reactivate them."
+)
+
+
+def _moved_away(profile: TraineeProfile) -> bool:
+    """``profile`` is the row its person left behind when they moved to another employer (:func:`do_accept_employment`
+    recorded the move with this row as ``former``)."""
+    return AuditEvent.objects.filter(
+        action=audit.Action.API_WRITE, detail__change="employment_accepted", detail__former=profile.pk
+    ).exists()
+
+
+def _deactivated_by_employer(profile: TraineeProfile) -> bool:
+    """The account's last deactivation (accounts.receivers records each one) was the employer's HR system's: an API
+    client of ``profile``'s employer, no person. The program office's (the user admin), a command's, or none at all
+    (a row left behind by a move is made inactive) is not."""
+    last = (
+        AuditEvent.objects.filter(
+            action=audit.Action.USER_DEACTIVATED, object_type=User._meta.label, object_id=str(profile.user_id)
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return last is not None and last.actor_id is None and last.employer_id == profile.employer_id
+
+
+@transaction.atomic
+def do_reactivate_employee(*, profile: TraineeProfile, site_url: str | None = None) -> TraineeProfile:
+    """The person is back in the employer's customer-manager team (or was deactivated by mistake): they can log in
+    and be enrolled again; what :func:`do_deactivate_employee` undid, it undoes.
+
+    Refused (:class:`AccountError`, a conflict) for the row a person left behind when they moved to another employer
+    (``employee_moved``: reactivating it would neither bring them back nor give the employer their records again),
+    and for an employee the employer's HR system did not deactivate (``deactivated_by_program_office``: only who
+    deactivated them decides). A stand-in reactivated asks its address's owner again (the request its deactivation
+    withdrew). Their career grade stays ended: it reopens when the employer grades them again
+    (career's ``do_set_grade``). An active employee changes nothing: no save, ``updated_at`` stays.
+    """
+    user = User.objects.select_for_update().get(pk=profile.user_id)
+    profile.user = user
+    if user.is_active:
+        return profile
+    if _moved_away(profile):
+        raise AccountError("employee_moved", EMPLOYEE_MOVED)
+    if not _deactivated_by_employer(profile):
+        raise AccountError("deactivated_by_program_office", DEACTIVATED_BY_OFFICE)
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    profile.save(update_fields=["updated_at"])
+    if profile.listed_email:
+        _ask_owner_on_commit(profile, site_url if site_url is not None else links.site_url())
     return profile
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("employees/bulk/", employees.EmployeeBulkView.as_view(), name="employees_bulk"),
     path("employees/<id:pk>/", employees.EmployeeDetailView.as_view(), name="employee"),
     path("employees/<id:pk>/deactivate/", employees.EmployeeDeactivateView.as_view(), name="employee_deactivate"),
+    path("employees/<id:pk>/reactivate/", employees.EmployeeReactivateView.as_view(), name="employee_reactivate"),
     path("enrollments/", enrolments.EnrolmentListView.as_view(), name="enrolments"),
     path("enrollments/<id:pk>/", enrolments.EnrolmentDetailView.as_view(), name="enrolment"),
     path("enrollments/<id:pk>/withdraw/", enrolments.EnrolmentWithdrawView.as_view(), name="enrolment_withdraw"),

@@ -1,4 +1,4 @@
-"""Employees of the client's employer: list, create, update, bulk upsert, deactivate."""
+"""Employees of the client's employer: list, create, update, bulk upsert, deactivate, reactivate."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ from .base import ApiView, created, get_owned_or_404, sync_list_schema
 CONFLICT_CODES = ("employee_number_taken", "email_taken")
 #: What a bulk item can be refused with (accounts.employees.do_upsert_employees; a test reads them from it).
 BULK_ITEM_CODES = ("duplicate", "required", "email_taken")
+#: What reactivating refuses (accounts.employees.do_reactivate_employee): 409.
+REACTIVATE_CODES = ("employee_moved", "deactivated_by_program_office")
 
 
 class EmployeeMixin:
@@ -126,6 +128,37 @@ class EmployeeDeactivateView(EmployeeMixin, ApiView):
 
         def work():
             done = employees.do_deactivate_employee(profile=profile)
+            return Response(EmployeeSerializer(done).data)
+
+        return run_idempotently(request, work)
+
+
+class EmployeeReactivateView(EmployeeMixin, ApiView):
+    required_scope = "enroll"
+    conflicts = {"POST": REACTIVATE_CODES}
+    serializer_class = EmployeeSerializer
+
+    @extend_schema(
+        summary="Reactivate an employee",
+        description="Undoes a deactivation made through this API: the person can log in again (with the password "
+        "they had) and be enrolled. An active employee changes nothing (`updated_at` stays). Their grade stays "
+        "ended until you grade them again. Refused (409) for the row a person left behind when they moved to "
+        "another employer (`employee_moved`: they come back only by being registered again) and for an employee "
+        "the program office deactivated (`deactivated_by_program_office`: only it can reactivate them). Scope "
+        "`enroll`.",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY],
+        responses=EmployeeSerializer,
+    )
+    def post(self, request, pk: int):
+        profile = get_owned_or_404(self.employees(), pk=pk)
+        self.no_body()
+
+        def work():
+            try:
+                done = employees.do_reactivate_employee(profile=profile, site_url=site_url())
+            except AccountError as error:
+                raise refusal(error, conflicts=REACTIVATE_CODES) from None
             return Response(EmployeeSerializer(done).data)
 
         return run_idempotently(request, work)

@@ -40,6 +40,7 @@ NOT_SCOPED = {
 ARGUMENTS = {
     "employee": lambda rows: {"pk": rows["employee"]},
     "employee_deactivate": lambda rows: {"pk": rows["employee"]},
+    "employee_reactivate": lambda rows: {"pk": rows["employee"]},
     "enrolment": lambda rows: {"pk": rows["enrolment"]},
     "enrolment_withdraw": lambda rows: {"pk": rows["enrolment"]},
     "exam_result": lambda rows: {"pk": rows["result"]},

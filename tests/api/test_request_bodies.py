@@ -149,6 +149,7 @@ def own_rows(cast, employee_a):
     )
     return {
         "/api/v1/employees/{id}/deactivate/": employee_a.pk,
+        "/api/v1/employees/{id}/reactivate/": employee_a.pk,
         "/api/v1/enrollments/{id}/withdraw/": enrolment.pk,
         "/api/v1/webhooks/{id}/": webhook.pk,
     }

@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("get", "/api/v1/employees/{employee}/", "read", None),
     ("patch", "/api/v1/employees/{employee}/", "enroll", {"branch": "z"}),
     ("post", "/api/v1/employees/{employee}/deactivate/", "enroll", None),
+    ("post", "/api/v1/employees/{employee}/reactivate/", "enroll", None),
     ("get", "/api/v1/enrollments/", "read", None),
     ("post", "/api/v1/enrollments/", "enroll", {"employee": "{employee}", "cohort": "{cohort}"}),
     ("get", "/api/v1/enrollments/{enrolment}/", "read", None),

@@ -222,6 +222,9 @@ FOREIGN: dict[str, Callable[[Theirs], list[Probe]]] = {
     "api:employee_deactivate": lambda b: [
         Probe(f"/api/v1/employees/{b.profile.pk}/deactivate/", "post", actors=API),
     ],
+    "api:employee_reactivate": lambda b: [
+        Probe(f"/api/v1/employees/{b.profile.pk}/reactivate/", "post", actors=API),
+    ],
     "api:enrolments": lambda b: [
         Probe("/api/v1/enrollments/", "post", {"employee": b.profile.pk, "cohort": b.enrolment.cohort_id}, actors=API),
     ],
