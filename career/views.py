@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.models import TraineeProfile
+from accounts.selectors import trainee_profile_of
 
 from . import selectors
 from .models import GradeChange, ManagerGrade
@@ -25,11 +25,15 @@ def my_grade(request: HttpRequest) -> HttpResponse:
     """The manager's own grade, lending authority, whether a certificate backs it, its history, and their
     evaluations (the bank's scores of them, shown to them alone of everyone outside the bank).
 
-    Without a grade: a bank's employee is told their bank has not graded them; someone with no bank (self-funded,
-    or no trainee profile) is told that grades are a bank's and what they can do meanwhile."""
+    Without a grade: a bank's employee is told their bank has not graded them; a self-funded trainee is told that
+    grades are a bank's and what they can do meanwhile. Someone who is not a trainee (no trainee profile: HR, an
+    institution's staff, the program office) is told the page is a trainee's, and staff where their own work is."""
+    profile = trainee_profile_of(request.user)
+    if profile is None:  # a grade is a trainee profile's: without one there is none to show
+        return render(request, "career/my_grade.html", {"not_a_trainee": True})
     grade = selectors.grade_of(request.user)
     changes = list(selectors.history_of(grade)) if grade else []
-    has_bank = grade is not None or TraineeProfile.objects.filter(user=request.user, employer__isnull=False).exists()
+    has_bank = grade is not None or profile.employer_id is not None
     context = {
         "grade": grade,
         "since": _in_grade_since(grade, changes) if grade else None,

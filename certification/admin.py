@@ -13,14 +13,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import floatformat
 from django.urls import path, reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import get_language, gettext, ngettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit, converters  # noqa: F401  converters: <id:…> (a row id, else 404)
@@ -438,6 +440,15 @@ class CECourseForm(forms.ModelForm):
         return cleaned
 
 
+def _title_ordering() -> str:
+    """The column the CE course list's title sorts by: the title the page shows (``CECourseAdmin.get_queryset``)."""
+    return "title_in_english" if (get_language() or "").lower().startswith("en") else "title_zh"
+
+
+# Read when a list is sorted, in the request's language (``admin.display`` takes it once, at import).
+_TITLE_ORDERING = lazy(_title_ordering, str)()
+
+
 class CEEnrolmentInline(ReadOnlyInline):
     """Who enrolled and what was recorded; attendance is recorded with the action on enrolments."""
 
@@ -455,7 +466,7 @@ class CECourseAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
     institution_paths = ("institution",)
     institution_field = "institution"
     list_display = [
-        "title_zh",
+        "title_shown",
         "institution",
         date_column(CECourse, "starts_on"),
         date_column(CECourse, "ends_on"),
@@ -470,6 +481,20 @@ class CECourseAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
     inlines = [CEEnrolmentInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["seats_taken", "is_published", "published_at"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CECourse]:
+        # What the title column shows on an English page, for it to sort by (a course without an English title
+        # shows, and sorts by, its Chinese one).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(title_in_english=Coalesce(NullIf(F("title_en"), Value("")), F("title_zh")))
+        )
+
+    @admin.display(description=_("course"), ordering=_TITLE_ORDERING)
+    def title_shown(self, obj: CECourse) -> str:
+        """The course's title in the page's language, as the change page's heading and the holders' list read it."""
+        return obj.title
 
     def has_delete_permission(self, request: HttpRequest, obj: CECourse | None = None) -> bool:
         # A course holders enrolled in keeps its record (their hours point at it); unpublish it instead.

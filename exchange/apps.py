@@ -8,10 +8,14 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from core.permissions import connect_group_permissions
+        from core.templatetags.site_nav import register_section
 
         from . import digest, pages
         from .permissions import GROUP_PERMISSIONS
+        from .selectors import offered_in_staff_menu
 
         digest.connect()
         pages.connect()
         connect_group_permissions(self, GROUP_PERMISSIONS)
+        # The staff menu's "Discussions", only for those who take part (not HR, graders, the program office).
+        register_section("exchange", offered_in_staff_menu)

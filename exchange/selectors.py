@@ -92,6 +92,31 @@ def access_to(user: Any, cohort: Cohort) -> Access | None:
     return None
 
 
+def staff_part_of(user: Any) -> Role | None:
+    """The part an institution's staff member takes in its cohorts' exchanges: "moderator" for its admins,
+    "teacher" for its teachers (in the cohorts whose sessions they teach); None for anyone else (a grader, HR,
+    the program office, a trainee). Read from the membership the session loaded with the user: no query."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    try:
+        membership: StaffMembership | None = user.staff_membership
+    except StaffMembership.DoesNotExist:
+        return None
+    if membership is None:
+        return None
+    if membership.role == StaffMembership.Role.ADMIN:
+        return "moderator"
+    if membership.role == StaffMembership.Role.TEACHER:
+        return "teacher"
+    return None
+
+
+def offered_in_staff_menu(user: Any) -> bool:
+    """Whether the site's menu offers a staff member the discussions: only to those who take part in them
+    (``exchange.apps``). Trainees reach theirs from their enrolments and cohort pages."""
+    return staff_part_of(user) is not None
+
+
 def cohort_by_code(code: str) -> Cohort | None:
     return Cohort.objects.filter(code=code).first()
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.selectors import trainee_profile_of
 from courses.models import Course
 
 from . import selectors, services
@@ -34,8 +35,15 @@ def _cohort_access(request: HttpRequest, code: str) -> Access:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    """The discussions of the person's cohorts."""
-    return render(request, "exchange/index.html", {"cohorts": selectors.cohorts_of(request.user)})
+    """The discussions of the person's cohorts. With none, the page says why as fits the person: a trainee's open
+    once an enrolment is approved, a teacher's once they teach one of a cohort's sessions; anyone else (HR, a
+    grader, the program office) is told the discussions are the cohorts' people's, and staff where their work is."""
+    cohorts = selectors.cohorts_of(request.user)
+    part: str = ""
+    if not cohorts:
+        is_trainee = trainee_profile_of(request.user) is not None
+        part = "trainee" if is_trainee else selectors.staff_part_of(request.user) or ""
+    return render(request, "exchange/index.html", {"cohorts": cohorts, "part": part})
 
 
 @login_required

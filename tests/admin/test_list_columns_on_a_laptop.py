@@ -51,7 +51,7 @@ COLUMNS = {
     "certification/continuingeducation": [
         "trainee", "title", "completed_on", "hours", "institution", "self_reported", "status",
     ],
-    "certification/cecourse": ["title_zh", "institution", "starts_on", "ends_on", "hours", "seats", "is_published"],
+    "certification/cecourse": ["title_shown", "institution", "starts_on", "ends_on", "hours", "seats", "is_published"],
     "certification/ceenrolment": ["holder", "course_and_day", "state", "hours_attended", "confirmed_at"],
 }  # fmt: skip
 

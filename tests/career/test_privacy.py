@@ -100,9 +100,10 @@ def test_the_manager_sees_their_own_grade_and_history(both_banks, trainee, other
 def test_someone_without_a_grade_is_told_so(client, trainee, other_institution_admin):
     page = logged_in(in_english(trainee)).get(reverse("career:mine"))
     assert "has not recorded a customer-manager grade" in page.content.decode()
-    # Someone of no bank is told grades are a bank's (tests/career/test_my_grade_page.py).
-    page = logged_in(in_english(other_institution_admin)).get(reverse("career:mine"))
-    assert "no bank" in page.content.decode()
+    # Someone who is not a trainee is told the page is for trainees, not that they have no bank
+    # (tests/test_trainee_only_pages.py).
+    page = logged_in(in_english(other_institution_admin)).get(reverse("career:mine")).content.decode()
+    assert "This page is for trainees" in page and "no bank" not in page
 
 
 def test_hr_staff_need_the_second_factor(hr_staff, real_second_factor, client):
