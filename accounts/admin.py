@@ -1,6 +1,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -326,10 +327,37 @@ class StaffMembershipAdmin(InstitutionScopedAdmin):
         return self.list_filter if is_program_office(request.user) else ["role"]
 
 
+class EmployerMembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only
+    """Appointing an employer's HR staff member: whom ``accounts.services.check_may_appoint_hr_staff`` refuses (a
+    trainee, an institution's staff, another employer's HR staff) is refused under the person, saying why."""
+
+    class Meta:
+        model = EmployerMembership
+        fields = ["user", "employer"]
+        help_texts = {
+            "user": _(
+                "Saving makes this person the employer's HR staff member: they get staff status and the "
+                "“employer HR staff” group, and log in to the admin with a second factor."
+            )
+        }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        person, employer = cleaned.get("user"), cleaned.get("employer")
+        if person is not None and employer is not None:
+            try:
+                services.check_may_appoint_hr_staff(person=person, employer=employer, membership_pk=self.instance.pk)
+            except services.AccountError as refusal:
+                self.add_error("user", ValidationError(str(refusal.message), code=refusal.code))
+        return cleaned
+
+
 @admin.register(EmployerMembership)
 class EmployerMembershipAdmin(EmployerScopedAdmin):
-    """Which people are an employer's HR staff: the program office appoints them; HR staff see their colleagues."""
+    """Which people are an employer's HR staff: the program office appoints them (``accounts.services.
+    do_appoint_hr_staff``, which also gives them staff status and the HR group); HR staff see their colleagues."""
 
+    form = EmployerMembershipAdminForm
     employer_paths = ("employer",)
     office_sees_rows = True
     list_display = ["user", "employer"]
@@ -337,6 +365,9 @@ class EmployerMembershipAdmin(EmployerScopedAdmin):
     list_select_related = ["user", "employer"]
     search_fields = ["user__email", "user__display_name"]
     autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: EmployerMembership, form: Any, change: bool) -> None:
+        services.do_appoint_hr_staff(membership=obj)
 
 
 @admin.register(Institution)
@@ -385,6 +416,16 @@ class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
     list_filter = ["is_active"]
     list_select_related = ["parent"]
     search_fields = ["code", "name_zh", "name_en"]
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "code" and formfield is not None:
+            # accounts.models.normalize_employer_code: what is typed is saved in lower case.
+            formfield.help_text = _(
+                "Saved in lower case (BANK-A is saved as bank-a). The trainee import's employer column names the "
+                "employer by this code, in upper or lower case."
+            )
+        return formfield
 
 
 @admin.register(AuditEvent)

@@ -33,8 +33,9 @@ characters; a space, a ``!`` or a spreadsheet's date cell is refused, naming wha
 to the rule here leaves stored numbers as they are, so it needs a migration of its own.
 
 The code of an employer or a cohort typed into an import passes :func:`normalize_code`: trimmed, full-width
-forms folded (``ｂａｎｋ－ａ`` is ``bank-a``), as an address and a number are. Its case is kept: codes are
-compared as stored (``bank-a``, ``A-STD-R``), and two codes may differ only in case.
+forms folded (``ｂａｎｋ－ａ`` is ``bank-a``), as an address and a number are. A cohort's code keeps its case
+(``A-STD-R``, compared as stored); an employer's is lower-cased too (``accounts.models.normalize_employer_code``:
+``BANK-A`` is ``bank-a``, and the database refuses two codes that differ only in case).
 """
 
 from __future__ import annotations

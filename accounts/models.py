@@ -16,7 +16,7 @@ from core.text_rules import refuse_address_in_name, refuse_control_characters
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
-from .identifiers import EmployeeNumberField, normalize_email
+from .identifiers import EmployeeNumberField, normalize_code, normalize_email
 from .phones import PhoneNumberField
 
 
@@ -165,8 +165,21 @@ class Institution(Organisation):
         return self.status == self.Status.ACTIVE and self.authorized_from <= day <= self.authorized_until
 
 
+def normalize_employer_code(value: object) -> str:
+    """An employer's code in the one form it is stored and compared in: :func:`accounts.identifiers.normalize_code`
+    (trimmed, full-width forms folded) and lower-cased, as the demo's ``bank-a`` is. The trainee import's
+    ``employer`` column names the employer by it, so ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` are all bank-a,
+    and two employers cannot have codes that differ only in case (``employer_code_ci_unique``)."""
+    return normalize_code(value).lower()
+
+
 class Employer(Organisation):
-    """A bank, or a branch of one (``parent``), that employs customer managers."""
+    """A bank, or a branch of one (``parent``), that employs customer managers.
+
+    Its code is normalised on every write (:meth:`clean` for the admin's form, :meth:`save` for everything else) by
+    :func:`normalize_employer_code`; the database refuses a code in any other form and a second code that differs
+    from one stored only in case.
+    """
 
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="branches", verbose_name=_("head office")
@@ -176,6 +189,34 @@ class Employer(Organisation):
     class Meta(Organisation.Meta):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("code"),
+                name="employer_code_ci_unique",
+                violation_error_message=_(
+                    "Another employer has this code. Codes are read without regard to case (BANK-A is bank-a), "
+                    "so choose another code."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code=Lower("code")),
+                name="employer_code_lower_case",
+                violation_error_message=_("An employer's code is stored in lower case."),
+            ),
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        self.code = normalize_employer_code(self.code)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.code = normalize_employer_code(self.code)
+        super().save(*args, **kwargs)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        # A taken code is said once, by ``employer_code_ci_unique`` (which covers the exact match too), not
+        # also by the field's own "already exists".
+        super().validate_unique(exclude={*(exclude or ()), "code"})
 
 
 def _one_per_person(related_name: str) -> models.OneToOneField[Any, Any]:

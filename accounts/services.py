@@ -39,9 +39,10 @@ from .models import (
     StaffMembership,
     TraineeProfile,
     User,
+    normalize_employer_code,
 )
 from .phones import normalize_phone
-from .scoping import PROGRAM_OFFICE_GROUP, TRAINEE_GROUP, scope_to_institution
+from .scoping import EMPLOYER_HR_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP, scope_to_institution
 from .selectors import TRAINEE_INSTITUTION_PATHS
 
 log = logging.getLogger(__name__)
@@ -609,7 +610,7 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
         refused.add("manager_class")
     employer = None
     if clean["employer"]:
-        employer = Employer.objects.filter(code=clean["employer"]).first()
+        employer = employer_by_code(clean["employer"])
         if employer is None:
             refuse("unknown_employer", _("There is no employer %(code)s.") % {"code": clean["employer"]}, "employer")
             refused.add("employer")
@@ -860,3 +861,76 @@ def do_end_sessions(*, user: User, keep: str | None = None) -> int:
         sessions = sessions.exclude(session_key=keep)
     deleted, _ = sessions.delete()
     return deleted
+
+
+def employer_by_code(code: str) -> Employer | None:
+    """The employer ``code`` names, read in the form codes are stored in
+    (:func:`accounts.models.normalize_employer_code`): ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` all name bank-a.
+    None for an empty or unknown code."""
+    normal = normalize_employer_code(code)
+    return Employer.objects.filter(code=normal).first() if normal else None
+
+
+def check_may_appoint_hr_staff(*, person: User, employer: Employer, membership_pk: int | None = None) -> None:
+    """Whether the program office may make ``person`` one of ``employer``'s HR staff (``membership_pk``: the
+    membership being changed, None for a new one). Raises :class:`AccountError` (field ``user``) when they are:
+
+    - a trainee (a trainee profile: ``hr_staff_trainee``): HR staff keep their bank's register of its managers in
+      the admin, behind a second factor; a trainee's own log-in would be diverted there, and an employee would
+      keep the register of their colleagues. HR staff need an account of their own.
+    - an institution's staff member (``hr_staff_institution``): their admin is their institution's.
+    - already HR staff of an employer (``hr_staff_taken``): one employer each (one membership per person);
+      moving them to another employer is a change of that membership.
+    """
+    if TraineeProfile.objects.filter(user=person).exists():
+        raise AccountError(
+            "hr_staff_trainee",
+            _(
+                "%(person)s is a trainee (they have a trainee profile), so they cannot also be an employer's HR staff "
+                "member. HR staff need an account of their own, without a trainee profile."
+            )
+            % {"person": person},
+            field="user",
+        )
+    staff = StaffMembership.objects.select_related("institution").filter(user=person).first()
+    if staff is not None:
+        raise AccountError(
+            "hr_staff_institution",
+            _(
+                "%(person)s is a staff member of %(institution)s, so they cannot also be an employer's HR staff "
+                "member. HR staff need an account of their own."
+            )
+            % {"person": person, "institution": staff.institution},
+            field="user",
+        )
+    memberships = EmployerMembership.objects.select_related("employer").filter(user=person)
+    if membership_pk is not None:
+        memberships = memberships.exclude(pk=membership_pk)
+    taken = memberships.first()
+    if taken is not None:
+        raise AccountError(
+            "hr_staff_taken",
+            _(
+                "%(person)s is already HR staff of %(employer)s. A person is HR staff of one employer only: to move "
+                "them, change that entry's employer."
+            )
+            % {"person": person, "employer": taken.employer},
+            field="user",
+        )
+
+
+@transaction.atomic
+def do_appoint_hr_staff(*, membership: EmployerMembership) -> EmployerMembership:
+    """Save ``membership`` (new, or changed by the program office) once :func:`check_may_appoint_hr_staff` allows
+    it, and give its person what an HR staff member needs: staff status (the admin, behind a second factor) and the
+    ``employer HR staff`` group (the register's permissions). The membership is saved first, so that a person
+    without staff status has their sessions ended (accounts.second_factor.receivers) and logs in again with the
+    second factor."""
+    person = User.objects.select_for_update().get(pk=membership.user_id)
+    check_may_appoint_hr_staff(person=person, employer=membership.employer, membership_pk=membership.pk)
+    membership.save()
+    person.groups.add(Group.objects.get_or_create(name=EMPLOYER_HR_GROUP)[0])
+    if not person.is_staff:
+        person.is_staff = True
+        person.save(update_fields=["is_staff"])
+    return membership
