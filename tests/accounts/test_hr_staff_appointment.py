@@ -71,6 +71,7 @@ def test_another_employers_hr_staff_member_is_not_appointed_twice(program_office
     ]
 
 
+@translation.override("en")
 def test_the_refusal_names_the_person_and_why(trainee, institution_grader, hr_staff, employer, other_employer):
     with pytest.raises(accounts_services.AccountError) as refused:
         accounts_services.check_may_appoint_hr_staff(person=trainee, employer=other_employer)
@@ -80,7 +81,7 @@ def test_the_refusal_names_the_person_and_why(trainee, institution_grader, hr_st
     )
     with pytest.raises(accounts_services.AccountError) as refused:
         accounts_services.check_may_appoint_hr_staff(person=institution_grader, employer=employer)
-    assert str(refused.value).startswith(f"{institution_grader} is a staff member of 臺北金融研訓中心")
+    assert str(refused.value).startswith(f"{institution_grader} is a staff member of Taipei Banking Training Centre")
     with pytest.raises(accounts_services.AccountError) as refused:
         accounts_services.check_may_appoint_hr_staff(person=hr_staff, employer=other_employer)
     assert str(refused.value).startswith(f"{hr_staff} is already HR staff of {employer}. A person")
