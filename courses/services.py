@@ -764,11 +764,20 @@ def do_record_prior_learning(*, prior: PriorLearning, by: User | None = None) ->
 # --- training records ----------------------------------------------------------------------
 
 
-def _hours(value: object) -> Decimal:
+def _parse_hours(value: object, *, field: str | None = None) -> Decimal:
+    """``value`` as hours to a tenth, or ``bad_hours`` (at ``field``) for what is not a finite number. The range
+    is each caller's own rule."""
     try:
         hours = Decimal(str(value)).quantize(Decimal("0.1"))
     except (InvalidOperation, ValueError):
-        raise TrainingError("bad_hours", _("Hours must be a number.")) from None
+        hours = None
+    if hours is None or not hours.is_finite():
+        raise TrainingError("bad_hours", _("Hours must be a number."), field=field)
+    return hours
+
+
+def _hours(value: object) -> Decimal:
+    hours = _parse_hours(value)
     if hours <= 0 or hours > MAX_HOURS_A_DAY:
         raise TrainingError("bad_hours", _("Hours must be more than 0 and at most 24 in a day."))
     return hours
@@ -991,12 +1000,7 @@ def check_attended_hours(*, session: TrainingSession, hours: object) -> Decimal:
     """The hours a trainee attended of ``session`` as a clean value: from 0 (absent) to the session's length.
     Refused with one message saying that range, whichever side is passed (``hours_beyond_session`` above the
     session's length, ``bad_hours`` below 0 or above a day's 24), or ``bad_hours`` for what is not a number."""
-    try:
-        value = Decimal(str(hours)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        value = None
-    if value is None or not value.is_finite():
-        raise TrainingError("bad_hours", _("Hours must be a number."), field="hours")
+    value = _parse_hours(hours, field="hours")
     if 0 <= value <= session.hours:
         return value
     raise TrainingError(
@@ -1031,7 +1035,14 @@ def do_record_session_attendance(
     ``hours_by_enrolment`` maps enrolment ids to hours; ``None`` means the whole session. The session's row is
     locked and read again (see :func:`do_record_attendance`).
     """
-    session = _lock_session(session)
+    return _record_session_attendance(_lock_session(session), hours_by_enrolment=hours_by_enrolment, by=by)
+
+
+def _record_session_attendance(
+    session: TrainingSession, *, hours_by_enrolment: Mapping[int, object | None], by: User | None
+) -> list[Attendance]:
+    """:func:`do_record_session_attendance`'s work on ``session``, a row the caller has locked and read again
+    (:func:`_lock_session`) in the transaction it runs in."""
     enrolments = Enrolment.objects.select_related("trainee").in_bulk(list(hours_by_enrolment))
     missing = set(hours_by_enrolment) - set(enrolments)
     if missing:
@@ -1105,9 +1116,7 @@ def do_mark_whole_session_attended(*, session: TrainingSession, by: User | None 
     )
     hours_by_enrolment: dict[int, object | None] = dict.fromkeys(ids)
     records = (
-        do_record_session_attendance(session=session, hours_by_enrolment=hours_by_enrolment, by=by)
-        if hours_by_enrolment
-        else []
+        _record_session_attendance(session, hours_by_enrolment=hours_by_enrolment, by=by) if hours_by_enrolment else []
     )
     return WholeSessionMarked(recorded=records, kept=len(recorded))
 

@@ -68,22 +68,37 @@ def _teaches(membership: StaffMembership, cohort_id: int) -> bool:
     return TrainingSession.objects.filter(cohort_id=cohort_id, teacher_person=membership).exists()
 
 
+def _membership(user: Any) -> StaffMembership | None:
+    """``user``'s staff membership, or None (a trainee, the program office …): the one the session loaded with the
+    user, no query."""
+    try:
+        membership: StaffMembership | None = user.staff_membership
+    except StaffMembership.DoesNotExist:
+        return None
+    return membership
+
+
+#: The part each staff role takes in its institution's cohorts' exchanges (a teacher only in those it teaches);
+#: other roles take none.
+_STAFF_PARTS: dict[str, Role] = {StaffMembership.Role.ADMIN: "moderator", StaffMembership.Role.TEACHER: "teacher"}
+
+
+def _staff_part(membership: StaffMembership) -> Role | None:
+    return _STAFF_PARTS.get(membership.role)
+
+
 def access_to(user: Any, cohort: Cohort) -> Access | None:
     """``user``'s part in ``cohort``'s exchange, or None (nothing to see)."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
-    try:
-        membership: StaffMembership | None = user.staff_membership
-    except StaffMembership.DoesNotExist:
-        membership = None
+    membership = _membership(user)
     if membership is not None:
         if membership.institution_id != cohort.institution_id:
             return None
-        if membership.role == StaffMembership.Role.ADMIN:
-            return Access(cohort, "moderator")
-        if membership.role == StaffMembership.Role.TEACHER and _teaches(membership, cohort.pk):
-            return Access(cohort, "teacher")
-        return None
+        role = _staff_part(membership)
+        if role is None or (role == "teacher" and not _teaches(membership, cohort.pk)):
+            return None
+        return Access(cohort, role)
     states = set(Enrolment.objects.filter(cohort=cohort, trainee_id=user.pk).values_list("state", flat=True))
     if states & set(MEMBER_STATES):
         return Access(cohort, "trainee")
@@ -98,17 +113,8 @@ def staff_part_of(user: Any) -> Role | None:
     the program office, a trainee). Read from the membership the session loaded with the user: no query."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
-    try:
-        membership: StaffMembership | None = user.staff_membership
-    except StaffMembership.DoesNotExist:
-        return None
-    if membership is None:
-        return None
-    if membership.role == StaffMembership.Role.ADMIN:
-        return "moderator"
-    if membership.role == StaffMembership.Role.TEACHER:
-        return "teacher"
-    return None
+    membership = _membership(user)
+    return None if membership is None else _staff_part(membership)
 
 
 def offered_in_staff_menu(user: Any) -> bool:
@@ -124,15 +130,13 @@ def cohort_by_code(code: str) -> Cohort | None:
 def cohorts_of(user: User) -> list[tuple[Cohort, Role]]:
     """The cohorts whose exchange ``user`` takes part in, newest first (a few queries, not one per cohort)."""
     found: dict[int, tuple[Cohort, Role]] = {}
-    try:
-        membership: StaffMembership | None = user.staff_membership
-    except StaffMembership.DoesNotExist:
-        membership = None
+    membership = _membership(user)
     if membership is not None:
         cohorts = Cohort.objects.filter(institution_id=membership.institution_id)
-        if membership.role == StaffMembership.Role.ADMIN:
+        role = _staff_part(membership)
+        if role == "moderator":
             found = {c.pk: (c, "moderator") for c in cohorts.exclude(status=Cohort.Status.DRAFT)}
-        elif membership.role == StaffMembership.Role.TEACHER:
+        elif role == "teacher":
             taught = cohorts.filter(sessions__teacher_person=membership).distinct()
             found = {c.pk: (c, "teacher") for c in taught}
     else:

@@ -3,14 +3,12 @@
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.db.models import DecimalField, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.forms.models import construct_instance
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -22,8 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from core.admin_actions import apply_to_each
 from core.numbers import plain_number
-from courses import services
-from courses.models import Cohort, Enrolment
+from courses import selectors, services
+from courses.models import Cohort
 
 from .actions import counted
 from .columns import OwnInstitutionColumn, date_column, heading, number
@@ -64,18 +62,6 @@ class CohortAdminForm(forms.ModelForm):
             field = problem.field if problem.field in self.fields and problem.field in self.cleaned_data else None
             self.add_error(field, str(problem))
         return data
-
-
-def _roster(cohort: Cohort) -> QuerySet[Enrolment]:
-    """The cohort's enrolments but rejected applications, by trainee's name, each with ``attended``: the hours
-    of the cohort's sessions recorded for it (0 before any)."""
-    return (
-        Enrolment.objects.filter(cohort_id=cohort.pk)
-        .exclude(state=Enrolment.State.REJECTED)
-        .select_related("trainee")
-        .annotate(attended=Coalesce(Sum("attendances__hours"), Value(Decimal(0)), output_field=DecimalField()))
-        .order_by("trainee__display_name", "pk")
-    )
 
 
 # What each action says it did.
@@ -148,7 +134,7 @@ class CohortAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
         hours of the cohort's sessions attended so far, read in one query."""
         rows = [
             (str(enrolment.trainee), enrolment.get_state_display(), plain_number(enrolment.attended))
-            for enrolment in _roster(obj)
+            for enrolment in selectors.cohort_roster(obj.pk)
         ]
         if not rows:
             return gettext("No trainees yet.")

@@ -758,6 +758,18 @@ def test_deleting_a_session_locks_that_session_only():
 # remote learning
 
 
+@pytest.mark.parametrize("hours", ["NaN", "-nan", "Infinity"])
+def test_hours_that_are_not_a_finite_number_are_refused_in_words(hours):
+    """Not a server error: a session's, a module's or a self-study's hours and an attendance read hours alike."""
+    cohort, enrolment = in_training_cohort()
+    session = TrainingSessionFactory(cohort=cohort, hours=8)
+    with refused("bad_hours", "Hours must be a number."):
+        services.check_session(cohort=cohort, purpose="exam_prep", course=None, hours=hours)
+    with refused("bad_hours", "Hours must be a number."):
+        services.do_record_attendance(session=session, enrolment=enrolment, hours=hours)
+    assert not Attendance.objects.exists()
+
+
 def test_a_recorded_module_needs_remote_learning_and_fits_the_curriculum():
     remote = CohortFactory(offers_remote=True)
     ours = Course.objects.get(code="BCM-201")
