@@ -4,8 +4,7 @@ essay grading queue and results (scoped to the institution by InstitutionScopedA
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -33,6 +32,7 @@ from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_
 from accounts.uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
 from core.admin_actions import ReadOnlyAdminMixin
 from core.admin_deletion import DeletionService, ServiceDeletionAdmin
+from core.admin_refusals import RefusedSaveAdmin
 from core.forms import refusal_shown_on
 from core.numbers import plain_number
 
@@ -172,38 +172,6 @@ class SyllabusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RefusedSaveAdmin(admin.ModelAdmin):
-    """A change page whose save the service may still refuse after the form's check passed (a change made meanwhile,
-    between the check and the service's lock). ``save_model`` runs the service inside :meth:`refusal_kept`; a refused
-    save saved nothing, so no entry is written in the history and the form is shown again with the refusal. A save
-    done is answered by :meth:`response_saved` (Django's answer unless the admin says otherwise)."""
-
-    @contextmanager
-    def refusal_kept(self, request: HttpRequest) -> Iterator[None]:
-        """Keep the service's refusal for :meth:`log_change` and :meth:`response_change`; the rest of the block is
-        skipped."""
-        try:
-            yield
-        except ExamError as refusal:
-            request._save_refusal = refusal  # type: ignore[attr-defined]
-
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
-        if getattr(request, "_save_refusal", None) is not None:
-            return None  # nothing changed: no entry in the history
-        return super().log_change(request, obj, message)
-
-    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        refusal = getattr(request, "_save_refusal", None)
-        if refusal is not None:
-            self.message_user(request, str(refusal), messages.ERROR)
-            return redirect(request.get_full_path())
-        return self.response_saved(request, obj)
-
-    def response_saved(self, request: HttpRequest, obj: Any) -> HttpResponse:
-        """The answer to a save the service did."""
-        return super().response_change(request, obj)
-
-
 #: The fields of a version's read-only page, its options and key as the form writes them (never the stored keys).
 READ_ONLY_QUESTION_FIELDS = [
     "family", "version", "course", "knowledge_area", "difficulty", "question_type", "status", "text_zh", "text_en",
@@ -218,6 +186,7 @@ class QuestionAdmin(RefusedSaveAdmin):
     later one replaced is read only: its page links the one that replaced it, and a form posted to it (a page opened
     before) saves nothing and says why."""
 
+    refusals = (ExamError,)
     form = QuestionForm
     list_display = ["short_text", "version", "course", "question_type", "knowledge_area", "difficulty", "status"]
     list_filter = ["status", SyllabusFilter, "question_type", "knowledge_area", "difficulty", "course"]
@@ -660,6 +629,7 @@ class EssayAnswerAdmin(RefusedSaveAdmin, InstitutionScopedAdmin):
     buttons before anything is saved (and its form says it did, ``_publishes``), and a save that published says
     so, whichever button was pressed, never "you may edit it again"."""
 
+    refusals = (ExamError,)
     institution_paths = ("attempt__sitting__cohort__institution",)
     form = EssayGradeForm
     # As graders work: the oldest submission first (the marking time runs from it), each row by what it is.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import ProgramOfficeOnly
 from accounts.outbound import OutboundRefused
+from core.admin_refusals import RefusedSaveAdmin
 
 from . import selectors, services
 from .models import SCOPES, ApiClient, WebhookDelivery, WebhookEndpoint
@@ -181,34 +182,37 @@ class WebhookEndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+class WebhookEndpointAdmin(ProgramOfficeOnly, RefusedSaveAdmin):
     form = WebhookEndpointForm
     list_display = ["url", "employer", "events", "is_active", "updated_at"]
     list_filter = ["is_active"]
     list_select_related = ["employer"]
     search_fields = ["url", "employer__code"]
     exclude = ["secret"]
+    refusals = (endpoints.EndpointError,)
 
     def save_model(self, request, obj, form, change):
         """Through the API's services (hr_api.webhooks.endpoints), which the form's clean asked already; the
-        database's constraint settles a race."""
+        database's constraint and the employer's lock settle a race: a refusal then saves nothing and is shown
+        with the form again (core.admin_refusals)."""
         values = {name: form.cleaned_data[name] for name in ("url", "events", "is_active", "description")}
-        if change:
-            endpoints.do_change_endpoint(obj, **values)
-            return
-        endpoint = endpoints.do_register_endpoint(employer_id=form.cleaned_data["employer"].pk, **values)
-        obj.pk, obj.secret, obj.created_at, obj.updated_at = (
-            endpoint.pk, endpoint.secret, endpoint.created_at, endpoint.updated_at
-        )  # fmt: skip
-        obj._state.adding = False
-        messages.warning(
-            request,
-            _(
-                "Webhook endpoint %(url)s: its signing secret is %(secret)s — give it to the employer now; "
-                "it is not shown again."
+        with self.refusal_kept(request):
+            if change:
+                endpoints.do_change_endpoint(obj, **values)
+                return
+            endpoint = endpoints.do_register_endpoint(employer_id=form.cleaned_data["employer"].pk, **values)
+            obj.pk, obj.secret, obj.created_at, obj.updated_at = (
+                endpoint.pk, endpoint.secret, endpoint.created_at, endpoint.updated_at
+            )  # fmt: skip
+            obj._state.adding = False
+            messages.warning(
+                request,
+                _(
+                    "Webhook endpoint %(url)s: its signing secret is %(secret)s — give it to the employer now; "
+                    "it is not shown again."
+                )
+                % {"url": obj.url, "secret": obj.secret},
             )
-            % {"url": obj.url, "secret": obj.secret},
-        )
 
 
 class EventListFilter(admin.ChoicesFieldListFilter):

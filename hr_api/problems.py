@@ -19,13 +19,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.employees import ADDRESS_OURS, DEACTIVATED_BY_OFFICE, EMPLOYEE_MOVED, NUMBER_TAKEN
 
 from .auth import InvalidToken
-from .webhooks.endpoints import URL_TAKEN_MESSAGE
+from .webhooks.endpoints import TOO_MANY_MESSAGE, URL_TAKEN_MESSAGE, endpoint_limit
+
+
+def _too_many_endpoints() -> str:
+    """The refusal's own words (one wording), with the limit the portal has now in place of its placeholder."""
+    return TOO_MANY_MESSAGE % {"limit": endpoint_limit()}
 
 
 @dataclass(frozen=True)
@@ -87,13 +92,7 @@ TYPES: dict[str, ProblemType] = {
         409, _("Only a pending, approved or in-training enrolment can be withdrawn; this one is in another state.")
     ),
     "url_taken": ProblemType(409, URL_TAKEN_MESSAGE),
-    "too_many_endpoints": ProblemType(
-        409,
-        _(
-            "Your employer has the most webhook endpoints it may have (active or not; the detail gives the "
-            "number): remove one it no longer uses first."
-        ),
-    ),
+    "too_many_endpoints": ProblemType(409, lazy(_too_many_endpoints, str)()),
     "too_large": ProblemType(413, _("The request body is too large.")),
     "unsupported_media_type": ProblemType(415, _("Send the body as JSON (Content-Type: application/json).")),
     "throttled": ProblemType(429, _("Too many requests: wait the seconds that Retry-After gives, then try again.")),

@@ -4,7 +4,10 @@
 # them from now on), the oldest stays active and the later ones are deactivated, not deleted: their rows, secrets
 # and delivery history stay, the employer's sync sees the change (``updated_at``), and it removes them or points them
 # elsewhere itself. Deliveries still pending for a deactivated duplicate are failed with the reason (the oldest
-# endpoint has the same events' own deliveries): otherwise each would go on being retried to the same host.
+# endpoint has the same events' own deliveries): otherwise each would go on being retried to the same host. Then
+# every row's URL, active or not, is rewritten in that form (scheme and host in lower case): the constraint compares
+# the stored strings, so an old active https://HR.Bank/hook left as it was would let a new https://hr.bank/hook
+# through beside it.
 
 from django.db import migrations, models
 from django.utils import timezone
@@ -40,6 +43,16 @@ def deactivate_later_duplicates(apps, schema_editor):
         )
 
 
+def store_addresses(apps, schema_editor):
+    Endpoint = apps.get_model("hr_api", "WebhookEndpoint")
+    max_length = Endpoint._meta.get_field("url").max_length
+    now = timezone.now()
+    for pk, url in Endpoint.objects.values_list("pk", "url"):
+        stored = _address(url)
+        if stored != url and len(stored) <= max_length:  # a host whose lower case is longer keeps its case
+            Endpoint.objects.filter(pk=pk).update(url=stored, updated_at=now)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0025_audit_question_revised"),
@@ -48,6 +61,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(deactivate_later_duplicates, migrations.RunPython.noop),
+        migrations.RunPython(store_addresses, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="webhookendpoint",
             constraint=models.UniqueConstraint(

@@ -234,11 +234,15 @@ def endpoint_limit() -> int:
 
 def check_endpoint(*, employer_id: int, url: str, is_active: bool, endpoint_id: int | None = None) -> None:
     """Whether the employer may have an endpoint with ``url`` (its stored form, :func:`stored_url`), active or not:
-    a new one (``endpoint_id`` None) within :func:`endpoint_limit`, and an active one at a URL none of its other
-    active endpoints has. Raises :class:`EndpointError`. The API and the admin ask this (and the database's
-    constraint settles a race, :func:`do_register_endpoint`)."""
+    a new one (``endpoint_id`` None), or one moved to it from another employer (the admin), within
+    :func:`endpoint_limit`; and an active one at a URL none of its other active endpoints has. Raises
+    :class:`EndpointError`. The API and the admin ask this (and the database's constraint settles a race,
+    :func:`do_register_endpoint`)."""
     others = WebhookEndpoint.objects.filter(employer_id=employer_id).exclude(pk=endpoint_id)
-    if endpoint_id is None and others.count() >= (limit := endpoint_limit()):
+    joining = (
+        endpoint_id is None or not WebhookEndpoint.objects.filter(pk=endpoint_id, employer_id=employer_id).exists()
+    )
+    if joining and others.count() >= (limit := endpoint_limit()):
         raise EndpointError(TOO_MANY_ENDPOINTS, TOO_MANY_MESSAGE % {"limit": limit})
     if is_active and others.filter(url=url, is_active=True).exists():
         raise EndpointError(URL_TAKEN, URL_TAKEN_MESSAGE, field="url")
@@ -283,8 +287,9 @@ def do_register_endpoint(
 @transaction.atomic
 def do_change_endpoint(endpoint: WebhookEndpoint, **values: Any) -> WebhookEndpoint:
     """``endpoint`` with the fields of ``values`` (``url`` in its stored form, ``events``, ``description``,
-    ``is_active``) changed and saved. Refuses ``url_taken`` for a URL (or a reactivation onto one) another of the
-    employer's active endpoints has."""
+    ``is_active``) changed and saved, under the employer it has now (the admin may have moved it to another).
+    Refuses ``url_taken`` for a URL (or a reactivation onto one) another of the employer's active endpoints has,
+    and ``too_many_endpoints`` for an endpoint moved to an employer that has the most it may have."""
     _lock_employer(endpoint.employer_id)
     for name, value in values.items():
         setattr(endpoint, name, sorted(set(value)) if name == "events" else value)

@@ -9,6 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib import messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -18,6 +21,7 @@ from hr_api.admin import WebhookEndpointForm
 from hr_api.models import WebhookDelivery, WebhookEndpoint
 from hr_api.problems import TYPES
 from hr_api.webhooks import signing
+from hr_api.webhooks.endpoints import URL_TAKEN_MESSAGE
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import assert_problem
 from tests.factories import CertificateFactory
@@ -146,6 +150,113 @@ def test_the_migration_deactivates_the_later_duplicates_and_fails_their_pending_
     assert kept_delivery.status == "pending"
 
 
+def test_the_migration_stores_every_url_in_its_stored_form_so_an_old_row_blocks_its_twin(cast):
+    """An old active row spelt https://HR.Alpha.example/hook: after the migration it is stored as the API stores a new
+    one, so the same address sent again in lower case is url_taken (the API and the database alike)."""
+    migration = importlib.import_module("hr_api.migrations.0006_webhook_url_once_per_employer")
+    employer = cast.hr_a.employer
+    old = WebhookEndpoint.objects.create(
+        employer=employer, url="https://HR.Alpha.example/hook?Q=A", events=ALL, secret=signing.new_secret()
+    )
+    resting = WebhookEndpoint.objects.create(
+        employer=employer, url="HTTPS://HR.Alpha.example/Other", events=ALL, secret="s", is_active=False
+    )
+    migration.deactivate_later_duplicates(django_apps, None)
+    migration.store_addresses(django_apps, None)
+    old.refresh_from_db()
+    resting.refresh_from_db()
+    assert (old.url, resting.url) == ("https://hr.alpha.example/hook?Q=A", "https://hr.alpha.example/Other")
+    response = register(cast.api_a, "https://hr.alpha.example/hook?Q=A")
+    assert_problem(response, 409)
+    assert code_of(response) == "url_taken"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        WebhookEndpoint.objects.create(
+            employer=employer, url="https://hr.alpha.example/hook?Q=A", events=ALL, secret="s"
+        )
+    assert WebhookEndpoint.objects.filter(employer=employer).count() == 2
+
+
+# --- 1b. the admin of webhook endpoints: the same limits, and a refusal met on saving ---------------------------------
+
+ENDPOINTS_ADMIN = "/en/admin/hr_api/webhookendpoint/"
+
+
+def admin_form(employer, url="https://hr.alpha.example/hook", **extra):
+    return {"employer": employer.pk, "url": url, "events": '["exam.result_published"]', "is_active": "on",
+            "description": "", **extra}  # fmt: skip
+
+
+def endpoint_of(employer, url="https://hr.alpha.example/hook", **extra):
+    return WebhookEndpoint.objects.create(employer=employer, url=url, events=ALL, secret=signing.new_secret(), **extra)
+
+
+def history_of_endpoints():
+    return LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(WebhookEndpoint))
+
+
+def shown(response):
+    return [(m.level, str(m)) for m in response.wsgi_request._messages]
+
+
+def meanwhile(monkeypatch, change):
+    """``change`` made after the admin form's checks passed (its clean, the model's constraints) and before the
+    service's save: a race."""
+    post_clean = WebhookEndpointForm._post_clean
+
+    def checked_then_changed(form):
+        post_clean(form)
+        change()
+
+    monkeypatch.setattr(WebhookEndpointForm, "_post_clean", checked_then_changed)
+
+
+def test_the_admin_counts_the_limit_of_the_employer_an_endpoint_is_moved_to(cast, office, settings):
+    settings.WEBHOOK_ENDPOINTS_PER_EMPLOYER = 2
+    theirs = cast.hr_b.employer
+    endpoint_of(theirs, "https://hr.beta.example/1")
+    endpoint_of(theirs, "https://hr.beta.example/2", is_active=False)
+    mine = endpoint_of(cast.hr_a.employer)
+    response = office.post(f"{ENDPOINTS_ADMIN}{mine.pk}/change/", admin_form(theirs))
+    assert response.status_code == 200
+    assert [e.code for e in response.context["adminform"].form.errors.as_data()["__all__"]] == ["too_many_endpoints"]
+    mine.refresh_from_db()
+    assert mine.employer == cast.hr_a.employer and WebhookEndpoint.objects.filter(employer=theirs).count() == 2
+    # Within its own employer, an endpoint is changed whatever the number.
+    response = office.post(f"{ENDPOINTS_ADMIN}{mine.pk}/change/", admin_form(cast.hr_a.employer, description="x"))
+    assert response.status_code == 302
+    settings.WEBHOOK_ENDPOINTS_PER_EMPLOYER = 3  # room again: the move is taken
+    assert office.post(f"{ENDPOINTS_ADMIN}{mine.pk}/change/", admin_form(theirs)).status_code == 302
+    mine.refresh_from_db()
+    assert mine.employer == theirs
+
+
+def test_a_url_taken_meanwhile_saves_nothing_and_is_shown_as_an_error(cast, office, monkeypatch):
+    employer = cast.hr_a.employer
+    meanwhile(monkeypatch, lambda: endpoint_of(employer))
+    response = office.post(f"{ENDPOINTS_ADMIN}add/", admin_form(employer))
+    assert response.status_code == 302 and response["Location"] == f"{ENDPOINTS_ADMIN}add/"
+    assert shown(response) == [(messages.ERROR, str(URL_TAKEN_MESSAGE))]  # and no secret of a saved endpoint
+    assert WebhookEndpoint.objects.filter(employer=employer).count() == 1
+    assert not history_of_endpoints().exists()
+
+
+def test_a_move_onto_an_employer_filled_meanwhile_saves_nothing_and_is_shown_as_an_error(
+    cast, office, monkeypatch, settings
+):
+    settings.WEBHOOK_ENDPOINTS_PER_EMPLOYER = 1
+    theirs = cast.hr_b.employer
+    mine = endpoint_of(cast.hr_a.employer)
+    meanwhile(monkeypatch, lambda: endpoint_of(theirs, "https://hr.beta.example/1"))
+    change = f"{ENDPOINTS_ADMIN}{mine.pk}/change/"
+    response = office.post(change, admin_form(theirs, description="moved"))
+    assert response.status_code == 302 and response["Location"] == change
+    assert [level for level, _text in shown(response)] == [messages.ERROR]
+    assert "(1, active or not)" in shown(response)[0][1]
+    mine.refresh_from_db()
+    assert (mine.employer, mine.description) == (cast.hr_a.employer, "")
+    assert not history_of_endpoints().exists()
+
+
 # --- 2. a certificate's number as people type it ----------------------------------------------------------------------
 
 
@@ -252,3 +363,14 @@ def test_a_score_that_rounds_beyond_0_to_100_is_refused(cast, scheme, employee_a
                     {**SCORES, "service": sent})  # fmt: skip
     body = assert_problem(response, 400)
     assert [(e["field"], e["code"]) for e in body["errors"]] == [("evaluations[0].scores.service", code)]
+
+
+def test_the_problems_page_gives_the_refusals_own_words_with_the_limit(cast, client, settings):
+    settings.WEBHOOK_ENDPOINTS_PER_EMPLOYER = 3
+    for n in range(3):
+        register(cast.api_a, f"https://hr.alpha.example/hook{n}")
+    detail = register(cast.api_a, "https://hr.alpha.example/hook9").json()["detail"]
+    with translation.override("en"):
+        assert str(TYPES["too_many_endpoints"].meaning) == detail
+    page = client.get("/api/v1/problems/").content.decode()
+    assert "%(limit)d" not in page and "(3, active or not)" in page
