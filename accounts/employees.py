@@ -588,6 +588,7 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
     check_link_owner(owner=link.user, person=person)
     profile, person, stand_in = link.profile, link.user, link.profile.user
     former = TraineeProfile.objects.select_for_update(of=("self",)).filter(user=person).first()
+    former_id = former.pk if former is not None else None
     if former is not None and former.employer_id == profile.employer_id:
         raise AccountError("link_invalid", INVALID)  # already this employer's under another number
     if former is not None:
@@ -595,6 +596,7 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
             profile.registered_by_id = former.registered_by_id
         if former.employer_id is None:
             former.delete()
+            former_id = None  # merged away: nothing left behind
         else:
             leaver = User(
                 email=_stand_in_address(), display_name=person.display_name,
@@ -606,8 +608,9 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
             former.listed_email = person.email
             former.pending_email = ""
             former.save(update_fields=["user", "listed_email", "pending_email", "updated_at"])
-    # The apps above move what the stand-in holds (courses: its enrolments) in this transaction.
-    signals.stand_in_replaced.send(sender=User, stand_in=stand_in, person=person)
+    # The apps above move what the stand-in holds (courses: its enrolments) and end what the profile left
+    # behind held (career: its grade) in this transaction.
+    signals.stand_in_replaced.send(sender=User, stand_in=stand_in, person=person, former_id=former_id)
     profile.user = person
     profile.listed_email = ""
     profile.pending_email = ""
@@ -618,7 +621,7 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
         person.save(update_fields=["email_verified_at"])
     audit.record(
         audit.Action.API_WRITE, target=profile, employer=profile.employer_id, summary=f"{person.email} joined",
-        detail={"change": "employment_accepted", "former": former.pk if former else None},
+        detail={"change": "employment_accepted", "former": former_id},
     )  # fmt: skip
     return profile
 

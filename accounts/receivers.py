@@ -2,7 +2,8 @@
 
 Log-ins start the session clocks of :class:`accounts.middleware.SessionExpiryMiddleware`; every
 one of these events goes to the audit trail. A user saved inactive loses every session at once,
-whoever deactivated them (admin, the HR API, a command).
+whoever deactivated them (admin, the HR API, a command), and the apps above hear of it once it
+commits (``accounts.signals.user_deactivated``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from import_export.signals import post_export, post_import
 
-from . import audit
+from core.signals import send_after_commit
+
+from . import audit, signals
 from .identifiers import normalize_email
 from .middleware import AUTH_AT, SEEN_AT
 from .models import User
@@ -65,6 +68,7 @@ def on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> 
     do_end_sessions(user=instance)
     audit.record(audit.Action.USER_DEACTIVATED, target=instance, summary=instance.email)
     instance._stored_is_active = False
+    send_after_commit(signals.user_deactivated, sender=User, user=instance)
 
 
 def _record_admin_transfer(action: audit.Action, model: Any) -> None:

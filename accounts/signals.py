@@ -4,7 +4,16 @@ from django.dispatch import Signal
 
 # A person's consent (accounts.employees.do_accept_employment) puts their account in the place of
 # a stand-in on an employer's profile. Sent INSIDE that transaction, before the stand-in account is
-# deleted, with ``stand_in`` and ``person`` (users): a receiver moves its app's rows of the stand-in
-# to the person, and if it raises nothing of the acceptance is kept. It is the one signal sent
-# inside a transaction on purpose: its receivers are part of the change, not told about it.
+# deleted, with ``stand_in`` and ``person`` (users) and ``former_id``: the pk of the profile the person
+# leaves behind at their former employer (kept, on a deactivated stand-in of its own), or None when they
+# had none or it was self-funded and merged away. A receiver moves its app's rows of the stand-in to the
+# person (or ends what the left-behind profile held), and if it raises nothing of the acceptance is kept.
+# It is the one signal sent inside a transaction on purpose: its receivers are part of the change, not
+# told about it.
 stand_in_replaced = Signal()
+
+# An account went from active to inactive (whoever saved it so: admin, the HR API, a command), with
+# ``user``. Sent robustly after the deactivation commits (core.signals rules 1 and 2), once per change:
+# saving an account that was inactive already sends nothing. A receiver reads the stored row, since the
+# account may have been reactivated since.
+user_deactivated = Signal()

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.models import Employer, TraineeProfile, User
 from accounts.selectors import employees_of
@@ -251,11 +252,9 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 
 def check_period_dates(*, kind: str, starts_on: datetime.date, ends_on: datetime.date) -> None:
-    """A new period's days: ending on or after its start, whole months as many as its kind has (:data:`MONTHS`), and
-    starting from :data:`EARLIEST_PERIOD_START` to today (the current period, not a later one). Refuses
-    ``period_dates``."""
-    if ends_on < starts_on:
-        raise CareerError("period_dates", _("A period ends on or after the day it starts."), field="period")
+    """A new period's days: whole months as many as its kind has (:data:`MONTHS`), starting from
+    :data:`EARLIEST_PERIOD_START` to today (the current period, not a later one). Refuses ``period_dates``; a period
+    ending before it starts is refused first by :func:`check_period`, its caller (it is not whole months either)."""
     today = timezone.localdate()
     if not EARLIEST_PERIOD_START <= starts_on <= today:
         raise CareerError(
@@ -270,9 +269,12 @@ def check_period_dates(*, kind: str, starts_on: datetime.date, ends_on: datetime
     if starts_on.day != 1 or ends_on != _month_end(last // 12, last % 12 + 1):
         raise CareerError(
             "period_dates",
-            _(
-                "A %(kind)s period is %(months)d whole month(s): it starts on the first day of a month and ends on "
-                "the last day of its last month (a quarter from 2026-01-01 to 2026-03-31)."
+            ngettext(
+                "A %(kind)s period is 1 whole month: it starts on the first day of a month and ends on the last day "
+                "of its last month (a quarter from 2026-01-01 to 2026-03-31).",
+                "A %(kind)s period is %(months)d whole months: it starts on the first day of a month and ends on "
+                "the last day of its last month (a quarter from 2026-01-01 to 2026-03-31).",
+                months,
             )
             % {"kind": PeriodKind(kind).label, "months": months},
             field="period",

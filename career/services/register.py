@@ -200,19 +200,28 @@ def do_end_grades(*, employee_ids: Iterable[int], now: datetime.datetime | None 
     return ManagerGrade.objects.filter(employee_id__in=list(employee_ids)).update(ended_at=now, updated_at=now)
 
 
-def do_end_grades_of_leaver(*, person: User) -> int:
-    """``person`` moved to another employer (``accounts.signals.stand_in_replaced``): the profile they leave
-    behind is held by a deactivated account under their address, and its grade ends."""
-    left = TraineeProfile.objects.filter(listed_email=person.email, user__is_active=False, employer__isnull=False)
-    return do_end_grades(employee_ids=left.values_list("pk", flat=True))
+def do_end_grades_of_leaver(*, profile_id: int) -> int:
+    """Someone moved to another employer (``accounts.signals.stand_in_replaced``): ``profile_id`` is the profile
+    they left behind at their former employer (``former_id``), now on a deactivated stand-in, and its grade ends."""
+    return do_end_grades(employee_ids=[profile_id])
 
 
-def do_end_grades_of_deactivated(*, user: User) -> int:
-    """``user``'s account was deactivated (their employer's HR system or staff, the program office): their
-    grade ends; a grade given them again after reactivation reopens it (``do_set_grade``)."""
-    if user.is_active:
-        return 0
-    return do_end_grades(employee_ids=TraineeProfile.objects.filter(user=user).values_list("pk", flat=True))
+def do_end_grades_of_deactivated(*, user_id: int) -> int:
+    """The account was deactivated (``accounts.signals.user_deactivated``: their employer's HR system or staff,
+    the program office): their grade ends, unless the stored account is active again by now; a grade given them
+    again after reactivation reopens it (``do_set_grade``)."""
+    return do_end_grades(
+        employee_ids=TraineeProfile.objects.filter(user_id=user_id, user__is_active=False).values_list("pk", flat=True)
+    )
+
+
+def do_end_grades_of_inactive_holders(*, now: datetime.datetime | None = None) -> int:
+    """The sweep's catch-up for ``do_end_grades_of_deactivated``: the current grades whose holder's account is
+    inactive (the after-commit receiver lost to a killed process) end."""
+    return do_end_grades(
+        employee_ids=ManagerGrade.objects.filter(employee__user__is_active=False).values_list("employee_id", flat=True),
+        now=now,
+    )
 
 
 def do_touch_grades_of_authority(*, employer_id: int, grades: Iterable[tuple[str, str]]) -> int:
@@ -293,9 +302,11 @@ def do_announce_compliance(*, event_id: int) -> bool:
 
 
 def do_sweep_compliance(*, now: datetime.datetime | None = None, chunk: int = 500) -> dict[str, int]:
-    """Beat: settle every grade whose flag disagrees with its certificates (a receiver lost to a killed
-    process, a changed rule), and announce the events whose announcement was lost. Safe to run twice."""
+    """Beat: end the grades of holders deactivated (their receiver lost to a killed process), settle every grade
+    whose flag disagrees with its certificates (a receiver lost to a killed process, a changed rule), and announce
+    the events whose announcement was lost. Safe to run twice."""
     now = now or timezone.now()
+    do_end_grades_of_inactive_holders(now=now)  # holders deactivated whose receiver was lost: out of the register
     settled = 0
     for pk in list(selectors.disagreeing_grades().values_list("pk", flat=True)[:chunk]):
         settled += do_settle_compliance(grade_id=pk, now=now) is not None

@@ -155,11 +155,12 @@ def test_a_placeholder_reactivated_asks_its_addresss_owner_again(cast, employee_
     assert TraineeProfile.objects.get(pk=employee_b.pk).employer == cast.hr_b.employer  # only their consent moves it
 
 
-def test_the_grade_stays_ended_until_the_bank_grades_them_again(cast, employee_a):
+def test_the_grade_stays_ended_until_the_bank_grades_them_again(cast, employee_a, django_capture_on_commit_callbacks):
     ManagerGrade.objects.create(
         employer=cast.hr_a.employer, employee=employee_a, manager_class="personal", level="junior"
     )
-    deactivate(cast.api_a, employee_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # the grade ends once the deactivation commits
+        deactivate(cast.api_a, employee_a.pk)
     assert reactivate(cast.api_a, employee_a.pk).status_code == 200
     assert not ManagerGrade.objects.filter(employee=employee_a).exists()
     assert ManagerGrade.with_ended.filter(employee=employee_a).count() == 1

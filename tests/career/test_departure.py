@@ -3,11 +3,14 @@ bank's HR API and admin, with no lending authority, and the compliance sweep mak
 someone who is no longer the bank's. Leaving is a move to another bank (its HR system gives the person's
 address to an employee, and the person confirms the mailed link) or the bank deactivating them."""
 
+import datetime
 import importlib
 import re
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts import employees
@@ -18,6 +21,7 @@ from career.services import register
 from tests.api.conftest import http
 from tests.career.conftest import grade
 from tests.conftest import in_english, logged_in
+from tests.factories import TraineeProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 SITE = "http://testserver"
@@ -89,7 +93,8 @@ def test_a_manager_the_bank_deactivates_leaves_its_register_and_the_sweep(
     graded, trainee, employer, heard, django_capture_on_commit_callbacks
 ):
     old_grade, certificate = graded
-    employees.do_deactivate_employee(profile=trainee.trainee_profile)
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
 
     assert not selectors.grades_of_employer(employer.pk).exists()
     assert ManagerGrade.with_ended.get(pk=old_grade.pk).ended_at is not None
@@ -102,19 +107,25 @@ def test_a_manager_the_bank_deactivates_leaves_its_register_and_the_sweep(
     assert heard == [] and not ComplianceEvent.objects.exists()
 
 
-def test_the_program_offices_counts_by_bank_leave_out_a_manager_who_left(graded, trainee, employer):
+def test_the_program_offices_counts_by_bank_leave_out_a_manager_who_left(
+    graded, trainee, employer, django_capture_on_commit_callbacks
+):
     def counts() -> tuple[int, int, int]:
         row = selectors.compliance_counts().get(pk=employer.pk)
         return row.graded, row.compliant_count, row.non_compliant_count
 
     assert counts() == (1, 1, 0)
-    employees.do_deactivate_employee(profile=trainee.trainee_profile)
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
     assert counts() == (0, 0, 0)
 
 
-def test_a_grade_given_again_after_reactivation_reopens_it_with_its_history(graded, trainee, employer, hr_staff):
+def test_a_grade_given_again_after_reactivation_reopens_it_with_its_history(
+    graded, trainee, employer, hr_staff, django_capture_on_commit_callbacks
+):
     old_grade, _certificate = graded
-    employees.do_deactivate_employee(profile=trainee.trainee_profile)
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
     trainee = type(trainee).objects.get(pk=trainee.pk)
     trainee.is_active = True
     trainee.save(update_fields=["is_active"])
@@ -141,9 +152,70 @@ def test_the_migration_ends_the_grades_of_those_who_left_before(graded, trainee,
     assert ManagerGrade.with_ended.get(pk=old_grade.pk).ended_at is not None
 
 
-def test_an_ended_grade_reads_naturally_in_the_history(graded, trainee):
+def test_an_ended_grade_reads_naturally_in_the_history(graded, trainee, django_capture_on_commit_callbacks):
     old_grade, _certificate = graded
-    employees.do_deactivate_employee(profile=trainee.trainee_profile)
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
     (change,) = GradeChange.objects.filter(grade_id=old_grade.pk)
     with translation.override("en"):
         assert str(change) == f"{trainee}: personal · intermediate (first grade)"
+
+
+def test_a_move_ends_only_the_grade_of_the_profile_left_behind(
+    graded, trainee, employer, other_employer, django_capture_on_commit_callbacks
+):
+    """The move ends the grade of the one profile it leaves behind, not every inactive profile under the person's
+    address: another bank's record listing it, on an account deactivated there, is that bank's business (its
+    deactivation's receiver, or the sweep), not this move's."""
+    old_grade, _certificate = graded
+    elsewhere = TraineeProfileFactory(
+        user=UserFactory(is_active=False), listed_email=trainee.email, employee_number="BANK-C-0009"
+    )
+    elsewhere_grade = ManagerGrade.objects.create(
+        employer=elsewhere.employer, employee=elsewhere, manager_class="personal", level="junior",
+        since=datetime.date(2026, 1, 1),
+    )  # fmt: skip
+
+    move(trainee, other_employer, django_capture_on_commit_callbacks)
+
+    assert ManagerGrade.with_ended.get(pk=old_grade.pk).ended_at is not None
+    assert ManagerGrade.with_ended.get(pk=elsewhere_grade.pk).ended_at is None
+
+
+def test_saving_an_account_that_was_inactive_already_leaves_its_grade_alone(
+    graded, trainee, django_capture_on_commit_callbacks
+):
+    old_grade, _certificate = graded
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
+    ended = ManagerGrade.with_ended.get(pk=old_grade.pk)
+    assert ended.ended_at is not None
+
+    again = type(trainee).objects.get(pk=trainee.pk)  # inactive as stored
+    again.display_name = "陳怡君（離職）"
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        again.save()
+
+    assert not [q["sql"] for q in queries if "career_managergrade" in q["sql"]]
+    after = ManagerGrade.with_ended.get(pk=old_grade.pk)
+    assert (after.ended_at, after.updated_at) == (ended.ended_at, ended.updated_at)
+
+
+def test_a_deactivation_rolled_back_keeps_the_grade(graded, trainee, employer, django_capture_on_commit_callbacks):
+    """The grade ends once the deactivation commits, never for one that did not."""
+    old_grade, _certificate = graded
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        employees.do_deactivate_employee(profile=trainee.trainee_profile)
+        raise RuntimeError
+    assert list(selectors.grades_of_employer(employer.pk)) == [old_grade]
+
+
+def test_the_sweep_ends_the_grade_of_a_holder_whose_receiver_was_lost(graded, trainee, employer):
+    old_grade, _certificate = graded
+    employees.do_deactivate_employee(profile=trainee.trainee_profile)  # committed, its receiver never ran
+    assert selectors.grades_of_employer(employer.pk).exists()
+
+    register.do_sweep_compliance()
+
+    assert not selectors.grades_of_employer(employer.pk).exists()
+    assert ManagerGrade.with_ended.get(pk=old_grade.pk).ended_at is not None

@@ -131,6 +131,16 @@ def test_a_kind_the_scheme_does_not_use_and_backward_dates_are_refused(scheme):
     assert not EvaluationPeriod.objects.exists()
 
 
+def test_a_period_of_other_than_whole_months_is_refused_saying_how_many(scheme):
+    message = refused("period_dates", evaluations.do_define_period, scheme=scheme, kind="quarterly",
+                      starts_on=datetime.date(2026, 1, 15), ends_on=datetime.date(2026, 4, 14))  # fmt: skip
+    assert "is 3 whole months:" in message
+    month = refused("period_dates", evaluations.check_period_dates, kind="monthly",
+                    starts_on=datetime.date(2026, 1, 15), ends_on=datetime.date(2026, 2, 14))  # fmt: skip
+    assert "is 1 whole month:" in month
+    assert not EvaluationPeriod.objects.exists()
+
+
 # --- recording: the computation and the thresholds -----------------------------------------------
 
 
