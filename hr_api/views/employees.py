@@ -143,7 +143,7 @@ class EmployeeReactivateView(EmployeeMixin, ApiView):
         description="Undoes a deactivation made through this API: the person can log in again (with the password "
         "they had) and be enrolled. An active employee changes nothing (`updated_at` stays). Their grade stays "
         "ended until you grade them again. Refused (409) for the row a person left behind when they moved to "
-        "another employer (`employee_moved`: they come back only by being registered again) and for an employee "
+        "another employer (`employee_moved`: they are that employer's now, with their records) and for an employee "
         "the program office deactivated (`deactivated_by_program_office`: only it can reactivate them). Scope "
         "`enroll`.",
         request=None,
