@@ -235,6 +235,9 @@ def submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
                 attempt_id=attempt.pk, trainee_id=request.user.pk, at_time_up=time_up
             )
         except ExamError as error:
+            if error.code == "not_time_up":  # the page's clock ran ahead: back to the exam, which takes the server's
+                messages.info(request, str(error))
+                return redirect("exams:attempt", attempt_id=attempt.pk)
             if time_up and error.code == "already_submitted":  # the minute's job, or another tab, was first
                 messages.success(request, done)
             else:

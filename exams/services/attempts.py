@@ -642,10 +642,16 @@ def do_save_answer(
         State.OPEN.value,
         accepted_from,
     ]
-    previous = revision_of(attempt_id)
-    with connection.cursor() as cursor:
-        cursor.execute(_save_if_open_sql(), params)
-        updated = cursor.rowcount
+    # The revision before this save and the save itself, with no other save of the attempt in between: two tabs
+    # saving together must not both be told the same ``previous``. The attempt's row lock serializes them (SQLite:
+    # its IMMEDIATE transaction takes the database's write lock at once). No savepoint: nothing to roll back to.
+    with transaction.atomic(savepoint=False):
+        if connection.features.has_select_for_update:
+            Attempt.objects.select_for_update().filter(pk=attempt_id).values_list("pk", flat=True).first()
+        previous = revision_of(attempt_id)
+        with connection.cursor() as cursor:
+            cursor.execute(_save_if_open_sql(), params)
+            updated = cursor.rowcount
     if not updated:
         raise ExamError("already_submitted", _("This attempt has been submitted; answers can no longer change."))
     return SavedAnswer(
@@ -674,7 +680,10 @@ def do_submit_attempt(
     itself as its clock runs out) once the server's clock has reached the deadline too, but for the page's whole
     seconds (its countdown reaches 0 up to a second before the deadline's fraction of a second); and for any submit
     that arrives after the deadline and the grace in which answers are still saved (``grace()``, the sweep's line):
-    the answers it closes on are those saved in time, so a manual submit then is not recorded as one made on time."""
+    the answers it closes on are those saved in time, so a manual submit then is not recorded as one made on time.
+
+    An ``at_time_up`` submit that arrives more than a second before the deadline (the page's clock was ahead) is
+    refused (``not_time_up``) and leaves the attempt open."""
     now = now or timezone.now()
     attempts = Attempt.objects.select_for_update().filter(pk=attempt_id)
     if trainee_id is not None:
@@ -684,6 +693,10 @@ def do_submit_attempt(
         raise ExamError("not_found", _("No such attempt."))
     if attempt.state != State.OPEN:
         raise ExamError("already_submitted", _("This attempt has already been submitted."))
+    if at_time_up and not automatically and now < attempt.deadline - datetime.timedelta(seconds=1):
+        # The page's clock ran out before the server's (a clock set forward, a phone waking up): not a submit the
+        # trainee asked for, so the attempt stays open until its deadline.
+        raise ExamError("not_time_up", _("Your time is not up yet: the exam page now shows the time left."))
     attempt.state = State.SUBMITTED
     if closed_at_time_up(attempt, now=now, automatically=automatically, at_time_up=at_time_up):
         attempt.submitted_at = min(now, attempt.deadline)

@@ -16,17 +16,24 @@
   var storeKey = "bcm-exam-pending-" + root.dataset.attempt;
   var status = document.getElementById("save-status");
   var errorBox = document.getElementById("save-error");
-  // Epoch seconds from the server: the browser's clock is used only to measure elapsed time.
+  // Epoch seconds from the server: the browser measures only the time elapsed since, with its monotonic clock
+  // (performance.now): a wall clock set forward (a phone waking up, a time sync) must not end the exam early.
+  var loadedAt = performance.now();
+  var serverNow = Number(root.dataset.serverNowEpoch) * 1000;
   var deadline = Number(root.dataset.deadlineEpoch) * 1000;
-  var offset = Number(root.dataset.serverNowEpoch) * 1000 - Date.now();
+  function serverTime() { return serverNow + (performance.now() - loadedAt); }  // ms since the epoch, server's clock
   var pending = {};
   // Answers save one by one; pressing Enter in a field must not post the whole form.
   var form = document.getElementById("exam-form");
   if (form) form.addEventListener("submit", function (event) { event.preventDefault(); });
   var inFlight = false;
+  var flying = null;  // {key, body} of the save in flight
+  var ackedAt = {};  // {position: revision of this page's last save acknowledged}: an older read must not undo it
+  var reconciling = false;  // kept answers wait for the load's read before they are sent
+  var retryDelay = 3000, retryTimer = null;
   var timeUp = false;
   var submitting = false;
-  // pending: {position: body} as the endpoint takes it; since: {position: the revision known when it was given}.
+  // pending: {position: body} as the endpoint takes it; since: {position: when it was last edited, as a revision}.
   var since = {};
   var restored = false;
   try {
@@ -63,6 +70,13 @@
     } catch (e) { /* private mode */ }
   }
 
+  // Try again later, waiting longer each time (3 s, 6 s, ... 60 s at most); one retry is ever scheduled.
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(flush, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+
   function isPending() { return inFlight || Object.keys(pending).length > 0; }
 
   function fieldsetOf(position) {
@@ -73,6 +87,7 @@
   function show(position, answer) {
     var fieldset = fieldsetOf(position);
     if (!fieldset || !answer) return false;
+    if (answer.at !== undefined && answer.at < (ackedAt[position] || 0)) return false;  // older than this page's save
     var changed = false;
     if (typeof answer.text === "string") {
       var area = fieldset.querySelector("textarea");
@@ -96,13 +111,19 @@
   // was saved anew elsewhere after it was given, is dropped; the rest is shown and sent. Later, a newer revision
   // than the page knows is shown (answers still pending here stay: they are newer), and said if anything changed.
   var reading = false;
+  var readAgain = false;
+  function readDone(reconcile) {
+    reading = false;
+    if (reconcile) { reconciling = false; flush(); }
+    if (readAgain) { readAgain = false; readSaved(false); }  // asked for while this read flew: it may be stale
+  }
   function readSaved(reconcile) {
-    if (reading || submitting) return;
+    if (submitting) return;
+    if (reading) { readAgain = true; return; }
     reading = true;
     fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
       return response.json().then(function (data) {
-        reading = false;
-        if (!response.ok || data.ok !== true) return;
+        if (!response.ok || data.ok !== true) { readDone(reconcile); return; }  // the next save says why
         if (data.state !== "open") { submitting = true; location.assign(resultUrl); return; }  // submitted elsewhere
         var answers = data.answers || {};
         if (reconcile) {
@@ -115,9 +136,8 @@
             }
           });
           remember();
-          flush();
         }
-        if (data.revision <= known) return;
+        if (data.revision <= known) { readDone(reconcile); return; }
         known = data.revision;
         var changed = false;
         Object.keys(answers).forEach(function (key) {
@@ -127,8 +147,9 @@
           changedBox.textContent = root.dataset.msgChanged;
           changedBox.classList.remove("d-none");
         }
+        readDone(reconcile);
       });
-    }).catch(function () { reading = false; if (reconcile) flush(); });
+    }).catch(function () { readDone(reconcile); });
   }
 
   function payloadFor(fieldset) {
@@ -170,11 +191,11 @@
       errorBox.textContent = root.dataset.msgSubmitOffline;
       errorBox.classList.remove("d-none");
     }
-    setTimeout(flush, 3000);
+    retryLater();
   }
 
   function flush() {
-    if (inFlight) return;
+    if (inFlight || reconciling) return;
     var keys = Object.keys(pending);
     if (!keys.length) {
       setStatus("saved");
@@ -183,6 +204,7 @@
     }
     var body = pending[keys[0]];
     inFlight = true;
+    flying = { key: keys[0], body: JSON.stringify(body) };
     setStatus("saving");
     fetch(url, {
       method: "POST",
@@ -192,10 +214,13 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         inFlight = false;
+        flying = null;
         if (response.ok && data.ok === true) {
+          retryDelay = 3000;
+          ackedAt[keys[0]] = Math.max(ackedAt[keys[0]] || 0, Number(data.revision) || 0);
           // A newer answer to the same question may have been queued while this one flew.
           if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) { delete pending[keys[0]]; delete since[keys[0]]; }
-          else if (keys[0] in pending) since[keys[0]] = data.revision;  // given after this save: newer than it
+          else if (keys[0] in pending) since[keys[0]] = Math.max(since[keys[0]] || 0, data.revision);  // newer than it
           remember();
           // Saved on top of a save this page has not seen (another tab, another device): read them all anew.
           if (data.previous > known) readSaved(false);
@@ -208,7 +233,8 @@
           errorBox.textContent = data.error;
           errorBox.classList.remove("d-none");
           setStatus("refused");
-          setTimeout(flush, 5000);
+          clearTimeout(retryTimer);
+          retryTimer = setTimeout(flush, 5000);
         } else if (!response.ok && response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
           // Refused for good (time up, submitted, too long): show why and keep the rest going.
           delete pending[keys[0]];
@@ -220,21 +246,31 @@
           if (Object.keys(pending).length) flush();
           else if (timeUp) submitAtTimeUp();
         } else {
-          offline();
+          // The server answered but did not save (an error of its own, too many requests, a refused form): say so,
+          // keep the answer here and try again, ever less often. Only a request that never got through is "offline".
+          errorBox.textContent = data.error || root.dataset.msgRefused;
+          errorBox.classList.remove("d-none");
+          setStatus("refused");
+          retryLater();
         }
       });
     }).catch(function () {
       inFlight = false;
+      flying = null;
       offline();
     });
   }
 
   // An answer is pending from the moment it is given: kept on the device at once, sent now (a choice) or once
   // typing pauses (an essay; sooner if anything else is sent meanwhile, or the page is left).
+  var edited = {};  // positions answered on this page (not only kept from before)
   function hold(fieldset) {
     var body = payloadFor(fieldset);
     var key = String(body.question);
-    if (!(key in pending)) since[key] = known;
+    // When it was last edited, by the server's clock (as a revision, microseconds): a copy kept on the device is
+    // dropped on reload only for an answer saved elsewhere after it.
+    since[key] = Math.max(known, Math.floor(serverTime()) * 1000);
+    edited[key] = true;
     pending[key] = body;
     remember();
     if (!inFlight) setStatus("unsaved");
@@ -251,6 +287,11 @@
   function sendOnLeaving() {
     Object.keys(pending).forEach(function (key) {
       var body = pending[key];
+      if (reconciling && !edited[key]) return;  // a copy from before: the next page checks it first
+      // The save in flight for this question: sent already if it is this body; if not, this newer body may reach
+      // the server first, so its reply must not call it saved (the page sends it again after the older one).
+      var racing = flying !== null && flying.key === key;
+      if (racing && flying.body === JSON.stringify(body)) return;
       try {
         fetch(url, {
           method: "POST",
@@ -259,7 +300,7 @@
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
           body: JSON.stringify(body)
         }).then(function (response) {
-          if (response.ok && JSON.stringify(pending[key]) === JSON.stringify(body)) {
+          if (response.ok && !racing && JSON.stringify(pending[key]) === JSON.stringify(body)) {
             delete pending[key];
             delete since[key];
             remember();
@@ -282,7 +323,7 @@
       });
     }
   });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { retryDelay = 3000; flush(); });
   window.addEventListener("beforeunload", function (event) {
     if (!submitting && isPending()) { event.preventDefault(); event.returnValue = ""; }
   });
@@ -297,8 +338,16 @@
 
   // At time-up, once nothing is pending (saved, or refused past the grace), the page submits as the button does;
   // offline, it says so and tries again. The server submits once, whoever comes first (the minute's job too).
+  // A submit the server answered with an error goes to the result page (the attempt's page while it is open; the
+  // minute's job submits it anyway), and the page that opens waits a minute before it tries again.
+  var failedKey = "bcm-exam-submit-failed-" + root.dataset.attempt;
+  var submitDelay = 3000;
   function submitAtTimeUp() {
     if (submitting || isPending()) return;
+    var failed = 0;
+    try { failed = Number(sessionStorage.getItem(failedKey)) || 0; } catch (e) { /* private mode */ }
+    var wait = failed + 60000 - Date.now();
+    if (wait > 0 && wait <= 60000) { setTimeout(submitAtTimeUp, wait); return; }
     submitting = true;
     var form = new URLSearchParams();
     form.set("csrfmiddlewaretoken", csrfToken());
@@ -310,23 +359,28 @@
       headers: { "X-CSRFToken": csrfToken() },
       body: form
     }).then(function (response) {
-      if (response.type === "opaqueredirect" || response.ok) { location.assign(resultUrl); return; }
-      throw new Error("not submitted");
-    }).catch(function () {
+      if (response.type !== "opaqueredirect" && !response.ok) {
+        try { sessionStorage.setItem(failedKey, String(Date.now())); } catch (e) { /* private mode */ }
+      }
+      location.assign(resultUrl);
+    }, function () {  // the request never got through: offline; try again, ever less often
       submitting = false;
       errorBox.textContent = root.dataset.msgSubmitOffline;
       errorBox.classList.remove("d-none");
-      setTimeout(submitAtTimeUp, 3000);
+      setTimeout(submitAtTimeUp, submitDelay);
+      submitDelay = Math.min(submitDelay * 2, 60000);
     });
   }
 
   var countdown = document.getElementById("countdown");
   function tick() {
-    var left = Math.max(0, Math.floor((deadline - (Date.now() + offset)) / 1000));
+    var left = Math.max(0, Math.floor((deadline - serverTime()) / 1000));
     var h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     countdown.textContent = (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
     countdown.dataset.secondsLeft = String(left);
-    if (left === 0 && !timeUp) {
+    // Shown as 0 for up to a second first: both epochs are whole seconds, so the server's deadline is reached by
+    // then and its clock, not this one, ends the exam (a time-up it finds early is refused).
+    if (deadline - serverTime() <= 0 && !timeUp) {
       timeUp = true;
       errorBox.textContent = root.dataset.msgTimeUp;
       errorBox.classList.remove("d-none");
@@ -338,6 +392,7 @@
   if (restored) {
     Object.keys(pending).forEach(function (key) { show(key, pending[key]); });
     setStatus("unsaved");
+    reconciling = true;
     readSaved(true);
   } else {
     flush();

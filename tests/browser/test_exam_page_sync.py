@@ -134,3 +134,28 @@ def test_a_tab_shows_what_another_tab_saved_after_it_and_says_so(*, page, contex
     expect(page.locator(f"#answer-{single.position}-0")).to_be_checked()
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
     other.close()
+
+
+def test_a_time_up_submit_the_server_refuses_is_not_retried_without_end(*, page, context, site, lang, viewport):
+    """A submit answered with an error (a server error, a refused form) is not "offline": the page goes to the
+    result page (the exam's while it is open) and does not post again and again; the minute's job submits."""
+    trainee, attempt = exam_for("SUBMIT500", lang, viewport, essay=False)
+    Attempt.objects.filter(pk=attempt.pk).update(deadline=timezone.now() + datetime.timedelta(seconds=4))
+    log_in_directly(context, site, trainee)
+    posts = []
+
+    def refuse(route):
+        posts.append(route.request.url)
+        route.fulfill(status=500, body="Server Error")
+
+    page.route(re.compile(rf"/exams/attempts/{attempt.pk}/submit/$"), refuse)
+    pages = []
+    page.on("request", lambda request: pages.append(request.url) if request.is_navigation_request() else None)
+    page.goto(f"{site.url}/{lang}/exams/attempts/{attempt.pk}/")
+    expect(page.locator("#countdown")).to_have_attribute("data-seconds-left", "0", timeout=10_000)
+    page.wait_for_timeout(10_000)
+    assert len(posts) == 1, posts
+    # To the result page, which sends an open attempt back to the exam: the server's clock and answers again.
+    assert any(url.endswith(f"/exams/attempts/{attempt.pk}/result/") for url in pages), pages
+    expect(page).to_have_url(re.compile(rf"/{lang}/exams/attempts/{attempt.pk}/$"))
+    assert Attempt.objects.get(pk=attempt.pk).state == Attempt.State.OPEN

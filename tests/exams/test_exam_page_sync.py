@@ -10,7 +10,7 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from freezegun import freeze_time
 
 from exams.models import Attempt, QuestionType
@@ -97,9 +97,22 @@ def test_the_pages_submit_at_time_up_submits_once_whoever_else_submits(world, dj
     assert attempt.submitted_at == attempt.deadline and again == []
 
 
-def test_a_time_up_submit_before_the_servers_deadline_is_not_marked_automatic(world):
+def test_a_time_up_submit_before_the_servers_deadline_leaves_the_attempt_open(
+    world, django_capture_on_commit_callbacks
+):
+    """The page's clock can run ahead (set forward, a phone waking up): its time-up a minute early must not end the
+    attempt; it goes back to the exam page, which counts down from the server's clock again."""
     attempt = attempts.do_start_attempt(trainee=world.alice, sitting=world.sitting)
-    assert timezone.now() < attempt.deadline - datetime.timedelta(seconds=1)
-    login(world.alice).post(reverse("exams:submit", args=[attempt.pk]), {"time_up": "1"})
+    client = login(world.alice)
+    with freeze_time(attempt.deadline - datetime.timedelta(seconds=60)), django_capture_on_commit_callbacks() as done:
+        response = client.post(reverse("exams:submit", args=[attempt.pk]), {"time_up": "1"})
+    assert response.status_code == 302 and response["Location"] == reverse("exams:attempt", args=[attempt.pk])
+    attempt.refresh_from_db()
+    assert attempt.state == Attempt.State.OPEN and attempt.submitted_at is None and done == []
+    # The trainee can still answer, and submit with the button as always.
+    with freeze_time(attempt.deadline - datetime.timedelta(seconds=30)):
+        single = attempt.items.get(question__question_type=QuestionType.SINGLE)
+        save(client, attempt, {"question": single.position, "choices": [0]})
+        client.post(reverse("exams:submit", args=[attempt.pk]))
     attempt.refresh_from_db()
     assert attempt.state == Attempt.State.SUBMITTED and not attempt.submitted_automatically
