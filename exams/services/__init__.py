@@ -25,5 +25,6 @@ class ExamError(DomainError):
     bad_window, not_eligible, not_open_yet, window_closed, already_passed, attempts_used_up,
     retake_wait, result_pending, bank_short, not_found, not_in_attempt, bad_answer, too_long,
     time_up, already_submitted, not_essay, bad_score, not_yours, final, cohort_finished, bad_place,
-    duplicate, has_attempts, control_character, publishes, short_window, bad_json, not_an_object, bad_position, not_time_up.
+    duplicate, has_attempts, control_character, publishes, short_window, bad_json, not_an_object, bad_position,
+    not_time_up.
     """
