@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from accounts import employees
+from accounts.models import TraineeProfile
 from accounts.selectors import employees_of
 from accounts.services import AccountError
 from core.links import site_url
@@ -111,10 +112,22 @@ class EmployeeDetailView(EmployeeMixin, ApiView):
         return Response(EmployeeSerializer(profile).data)
 
 
-class EmployeeDeactivateView(EmployeeMixin, ApiView):
+class EmployeeSwitchView(EmployeeMixin, ApiView):
+    """An employee switched off or on (:meth:`switch`): no body, the employee as answered, idempotent."""
+
     required_scope = "enroll"
     serializer_class = EmployeeSerializer
 
+    def switch(self, profile: TraineeProfile) -> TraineeProfile:
+        raise NotImplementedError
+
+    def switched(self, request, pk: int) -> Response:
+        profile = get_owned_or_404(self.employees(), pk=pk)
+        self.no_body()
+        return run_idempotently(request, lambda: Response(EmployeeSerializer(self.switch(profile)).data))
+
+
+class EmployeeDeactivateView(EmployeeSwitchView):
     @extend_schema(
         summary="Deactivate an employee",
         description="The person can no longer log in and their sessions end. Their records stay. Scope `enroll`.",
@@ -123,20 +136,14 @@ class EmployeeDeactivateView(EmployeeMixin, ApiView):
         responses=EmployeeSerializer,
     )
     def post(self, request, pk: int):
-        profile = get_owned_or_404(self.employees(), pk=pk)
-        self.no_body()
+        return self.switched(request, pk)
 
-        def work():
-            done = employees.do_deactivate_employee(profile=profile)
-            return Response(EmployeeSerializer(done).data)
-
-        return run_idempotently(request, work)
+    def switch(self, profile: TraineeProfile) -> TraineeProfile:
+        return employees.do_deactivate_employee(profile=profile)
 
 
-class EmployeeReactivateView(EmployeeMixin, ApiView):
-    required_scope = "enroll"
+class EmployeeReactivateView(EmployeeSwitchView):
     conflicts = {"POST": REACTIVATE_CODES}
-    serializer_class = EmployeeSerializer
 
     @extend_schema(
         summary="Reactivate an employee",
@@ -151,17 +158,13 @@ class EmployeeReactivateView(EmployeeMixin, ApiView):
         responses=EmployeeSerializer,
     )
     def post(self, request, pk: int):
-        profile = get_owned_or_404(self.employees(), pk=pk)
-        self.no_body()
+        return self.switched(request, pk)
 
-        def work():
-            try:
-                done = employees.do_reactivate_employee(profile=profile, site_url=site_url())
-            except AccountError as error:
-                raise refusal(error, conflicts=REACTIVATE_CODES) from None
-            return Response(EmployeeSerializer(done).data)
-
-        return run_idempotently(request, work)
+    def switch(self, profile: TraineeProfile) -> TraineeProfile:
+        try:
+            return employees.do_reactivate_employee(profile=profile, site_url=site_url())
+        except AccountError as error:
+            raise refusal(error, conflicts=REACTIVATE_CODES) from None
 
 
 class EmployeeBulkView(EmployeeMixin, ApiView):
