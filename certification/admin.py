@@ -536,7 +536,7 @@ class AttendanceForm(forms.Form):
 
 def _attendance_line(enrolment: CEEnrolment) -> str:
     """A holder's line on the page that records attendance: who, the course, the state, the hours so far."""
-    line = f"{enrolment.holder} · {enrolment.course.title_zh} · {enrolment.get_state_display()}"
+    line = f"{enrolment.holder} · {enrolment.course.title} · {enrolment.get_state_display()}"
     if enrolment.hours_attended:
         line += f" · {floatformat(enrolment.hours_attended, '-1')}"
     return line

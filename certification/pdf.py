@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -56,11 +57,6 @@ LATIN_FONT = "BCM-Latin"
 
 # The Debian packages of the fonts' files (settings CERTIFICATE_CJK_FONT and CERTIFICATE_LATIN_FONT name them).
 FONT_PACKAGES = "fonts-arphic-uming fonts-liberation"
-
-# The statuses as the PDF prints them: the pages' words (Certificate.Status's labels, in the context "certificate
-# status", capitalised: the status badge), in each language, as tests/certification/test_status_words.py checks.
-STATUS_ZH = {"active": "有效", "expired": "已過期", "suspended": "已暫停", "revoked": "已撤銷"}
-STATUS_EN = {"active": "Active", "expired": "Expired", "suspended": "Suspended", "revoked": "Revoked"}
 
 # Part of the cache key: change it with the drawing, and every certificate's file is made anew on its next download.
 # 3: embedded TrueType fonts; the language-neutral verification link.
@@ -91,6 +87,8 @@ class Printed:
     """Everything the PDF prints, as text: its digest is the cache key."""
 
     status: str
+    status_zh: str
+    status_en: str
     title_zh: str
     title_en: str
     holder: str
@@ -111,12 +109,27 @@ class Printed:
         return hashlib.sha256(content.encode()).hexdigest()[:24]
 
 
+def status_words(status: str) -> tuple[str, str]:
+    """The status as the PDF prints it, in Chinese and in English: the pages' words (``Certificate.Status``'s
+    label, in the context "certificate status", capitalised as the status badge has it) in each language."""
+    label = Certificate.Status(status).label
+    with translation.override("zh-hant"):
+        zh = capfirst(str(label))
+    with translation.override("en"):
+        en = capfirst(str(label))
+    return zh, en
+
+
 def printed_of(certificate: Certificate) -> Printed:
     """What the certificate's PDF prints, read now (one query)."""
     certificate = Certificate.objects.select_related("trainee", "tier", "track", "institution").get(pk=certificate.pk)
     track = certificate.track if certificate.track_id else None
+    # In the cache key too: a status's word changed in the catalog makes the PDF anew.
+    status_zh, status_en = status_words(certificate.status)
     return Printed(
         status=certificate.status,
+        status_zh=status_zh,
+        status_en=status_en,
         title_zh=certificate.tier.certificate_name_zh,
         title_en=certificate.tier.certificate_name_en,
         holder=certificate.trainee.display_name,
@@ -436,7 +449,7 @@ def _draw(printed: Printed) -> bytes:
         ("發證日期", "Issued on", printed.issued_on),
         ("有效期至", "Valid until", printed.valid_until),
         ("發證機構", "Issued by", f"{printed.institution_zh} / {printed.institution_en}"),
-        ("狀態", "Status", f"{STATUS_ZH[printed.status]} / {STATUS_EN[printed.status]}"),
+        ("狀態", "Status", f"{printed.status_zh} / {printed.status_en}"),
         ("驗證碼", "Verification code", printed.code),
     ]
     y = height - 118 * mm
@@ -451,7 +464,7 @@ def _draw(printed: Printed) -> bytes:
         pdf.setFillColor(HexColor("#b00020"))
         pdf.translate(centre, height / 2)
         pdf.rotate(20)
-        draw_text(pdf, 0, 0, f"{STATUS_ZH[printed.status]} {STATUS_EN[printed.status].upper()}", 40, centred=True)
+        draw_text(pdf, 0, 0, f"{printed.status_zh} {printed.status_en.upper()}", 40, centred=True)
         pdf.restoreState()
 
     widget = QrCodeWidget(printed.url)

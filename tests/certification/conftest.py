@@ -24,7 +24,7 @@ def full_width(text: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
 
 
-#: A certificate's statuses in Traditional Chinese, as its PDF writes them (certification.pdf.STATUS_ZH).
+#: A certificate's statuses in Traditional Chinese, as its PDF writes them (certification.pdf.status_words).
 STATUS_LABELS_ZH = {"active": "有效", "expired": "已過期", "suspended": "已暫停", "revoked": "已撤銷"}
 
 

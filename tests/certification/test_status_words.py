@@ -33,7 +33,7 @@ def test_the_pages_and_the_pdf_use_one_word_per_status_and_language(client, stat
     _fonts_installed()
     certificate = CertificateFactory()
     _set_status(certificate, status)
-    words = {"zh-hant": pdf.STATUS_ZH[status], "en": pdf.STATUS_EN[status]}
+    words = dict(zip(("zh-hant", "en"), pdf.status_words(status), strict=True))
     assert words["en"][0].isupper()
     holder = logged_in(certificate.trainee)
     for lang, word in words.items():
