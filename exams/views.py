@@ -26,9 +26,8 @@ from .models import Attempt, Sitting
 from .services import ExamError, attempts, essay_marking, grading, next_step
 from .services.attempts import Standing
 
-# How each refusal answers over JSON.
-STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409, "not_in_attempt": 400, "bad_answer": 400,
-          "too_long": 400, "bad_json": 400, "not_an_object": 400, "bad_position": 400}  # fmt: skip
+# How a refusal of the answer endpoint answers over JSON, where not 400 (``STATUS.get(code, 400)``).
+STATUS = {"not_found": 404, "time_up": 409, "already_submitted": 409}
 
 
 def _percent_text(percent: Decimal | None) -> str:

@@ -239,26 +239,24 @@ class ResultPending(ExamError):
         self.attempt_id = attempt_id
 
 
-def check_start_attempt(
-    *, sitting: Sitting, standing: Standing, eligible: bool, now: datetime.datetime | None = None
-) -> None:
-    """Why the trainee cannot start an attempt at ``sitting`` now (an ``ExamError``), or nothing."""
+def attempts_left(*, paper: ExamPaper, standing: Standing) -> int:
+    """The attempts at the paper the trainee has still to use: its maximum less the finished ones (an open attempt
+    is not finished), never below 0."""
+    finished = sum(1 for a in standing.attempts if a.state != State.OPEN)
+    return max(paper.max_attempts - finished, 0)
+
+
+def check_standing(*, paper: ExamPaper, standing: Standing, now: datetime.datetime | None = None) -> None:
+    """Why the trainee's standing on the paper allows no attempt at it now, at whichever sitting (an ``ExamError``:
+    ``already_passed``, ``attempts_used_up``, :class:`ResultPending`, ``retake_wait``), or nothing. The start rule
+    (:func:`check_start_attempt`) and the next step after a result (``next_step.after_result``) both apply it."""
     now = now or timezone.now()
-    paper = sitting.paper
-    if not eligible:
-        raise ExamError(
-            "not_eligible", _("You are not eligible: you need an approved enrolment in this cohort for this course.")
-        )
-    if now < sitting.opens_at:
-        raise ExamError("not_open_yet", _("The sitting has not opened yet."))
-    if now >= sitting.closes_at:
-        raise ExamError("window_closed", _("The sitting's window has closed."))
     if standing.passed:
         raise ExamError("already_passed", _("You have already passed this course."))
-    finished = [a for a in standing.attempts if a.state != State.OPEN]
-    if len(finished) >= paper.max_attempts:
+    if attempts_left(paper=paper, standing=standing) == 0:
         used_up = ngettext_lazy("You have used your only attempt.", "You have used all %(count)s attempts.", "count")
         raise ExamError("attempts_used_up", used_up % {"count": paper.max_attempts})
+    finished = [a for a in standing.attempts if a.state != State.OPEN]
     if finished:
         last = finished[-1]
         if last.state in (State.SUBMITTED, State.GRADING):
@@ -271,6 +269,23 @@ def check_start_attempt(
                 _("You may retake this exam from %(when)s.")
                 % {"when": date_format(timezone.localtime(allowed), "DATETIME_FORMAT")},
             )
+
+
+def check_start_attempt(
+    *, sitting: Sitting, standing: Standing, eligible: bool, now: datetime.datetime | None = None
+) -> None:
+    """Why the trainee cannot start an attempt at ``sitting`` now (an ``ExamError``), or nothing: eligibility, the
+    sitting's window, then the trainee's standing on the paper (:func:`check_standing`)."""
+    now = now or timezone.now()
+    if not eligible:
+        raise ExamError(
+            "not_eligible", _("You are not eligible: you need an approved enrolment in this cohort for this course.")
+        )
+    if now < sitting.opens_at:
+        raise ExamError("not_open_yet", _("The sitting has not opened yet."))
+    if now >= sitting.closes_at:
+        raise ExamError("window_closed", _("The sitting's window has closed."))
+    check_standing(paper=sitting.paper, standing=standing, now=now)
 
 
 @dataclass(frozen=True)
@@ -295,7 +310,6 @@ def briefing(*, trainee_id: int, sitting: Sitting, now: datetime.datetime | None
     now = now or timezone.now()
     paper = sitting.paper
     standing = standing_of(trainee_id=trainee_id, paper_id=paper.pk)
-    finished = sum(1 for a in standing.attempts if a.state != State.OPEN)
     eligible = selectors.is_eligible(trainee_id=trainee_id, sitting=sitting)
     refusal = None
     pending_attempt_id = None
@@ -315,7 +329,7 @@ def briefing(*, trainee_id: int, sitting: Sitting, now: datetime.datetime | None
         pass_mark=paper.pass_mark,
         max_attempts=paper.max_attempts,
         attempt_number=len(standing.attempts) + 1,
-        attempts_left=max(paper.max_attempts - finished, 0),
+        attempts_left=attempts_left(paper=paper, standing=standing),
         retake_wait_days=paper.retake_wait_days,
         refusal=refusal,
         pending_attempt_id=pending_attempt_id,

@@ -1,8 +1,9 @@
 """What a trainee can do after a published result: the next step the result page and the result e-mail name.
 
-Whether and when the trainee may sit the paper again is the start rule My exams applies to each sitting
-(``attempts.check_start_attempt`` on the trainee's ``Standing``), in its words ("You may retake this exam from …",
-"You have used all 3 attempts."): one rule, one wording, the date in the portal's time zone as My exams writes it.
+Whether and when the trainee may sit the paper again is the rule of the trainee's standing that My exams applies to
+each sitting (``attempts.check_standing``, part of ``attempts.check_start_attempt``), in its words ("You may retake
+this exam from …", "You have used all 3 attempts."): one rule, one wording, the date in the portal's time zone as My
+exams writes it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from django.utils import timezone
 
 from accounts.models import Institution
 
-from ..models import Attempt, Sitting
+from ..models import Attempt
 from . import ExamError, attempts
 
-#: ``NextStep.code`` besides the start rule's refusal codes (``retake_wait``, ``attempts_used_up``,
+#: ``NextStep.code`` besides ``attempts.check_standing``'s refusal codes (``retake_wait``, ``attempts_used_up``,
 #: ``already_passed``, ``result_pending``).
 PASSED = "passed"
 MAY_RETAKE = "may_retake"
@@ -54,13 +55,11 @@ def after_result(*, attempt_id: int, passed: bool, now: datetime.datetime | None
     attempt = Attempt.objects.select_related("paper", "sitting__cohort__institution").get(pk=attempt_id)
     paper = attempt.paper
     standing = attempts.standing_of(trainee_id=attempt.trainee_id, paper_id=paper.pk)
-    finished = sum(1 for a in standing.attempts if a.state != Attempt.State.OPEN)
-    left = max(paper.max_attempts - finished, 0)  # as ``attempts.briefing`` counts them for the instructions
-    # The trainee's standing alone, as at a sitting of the paper open now to them: a closed window or an ended
-    # enrolment is about one sitting, not about when the paper may be sat again (My exams says so per sitting).
-    anywhere = Sitting(paper=paper, opens_at=now, closes_at=now + datetime.timedelta(days=1))
+    left = attempts.attempts_left(paper=paper, standing=standing)  # as the instructions count them
+    # The trainee's standing alone: a closed window or an ended enrolment is about one sitting, not about when the
+    # paper may be sat again (My exams says so per sitting).
     try:
-        attempts.check_start_attempt(sitting=anywhere, standing=standing, eligible=True, now=now)
+        attempts.check_standing(paper=paper, standing=standing, now=now)
     except ExamError as error:
         return NextStep(error.code, str(error), left, attempt.sitting.cohort.institution)
     return NextStep(MAY_RETAKE, "", left, attempt.sitting.cohort.institution)

@@ -4,6 +4,9 @@
 // never says "saved" before, leaving the page sends what is pending (keepalive) and warns. At time-up the page
 // submits by itself once nothing is pending. Every save answers with the attempt's revision: a page that sees one
 // it did not expect (a save from another tab or device) reads the saved answers anew and says so.
+// A copy kept on the device also names the older answers to its question this device sent with no reply yet: one
+// of them may reach the server after the copy (the page closed meanwhile), so that the server's answer, saved after
+// the copy was given, is older all the same: the page that opens next sends the copy again.
 (function () {
   "use strict";
   var root = document.getElementById("exam");
@@ -35,16 +38,25 @@
   var submitting = false;
   // pending: {position: body} as the endpoint takes it; since: {position: when it was last edited, as a revision}.
   var since = {};
+  // unsure: {position: [body as JSON, ...]}: sent by this page with no reply yet, so able to reach the server after
+  // a newer answer (a reply, or a request that failed, settles one); inherited: the same, kept with a copy by the
+  // page before, until that copy is settled here.
+  var unsure = {};
+  var inherited = {};
   var restored = false;
   try {
     var stored = JSON.parse(localStorage.getItem(storeKey) || "{}") || {};
     Object.keys(stored).forEach(function (key) {
       var entry = stored[key];
-      if (entry && entry.body) { pending[key] = entry.body; since[key] = Number(entry.since) || 0; }
+      if (entry && entry.body) {
+        pending[key] = entry.body;
+        since[key] = Number(entry.since) || 0;
+        if (Array.isArray(entry.sent)) inherited[key] = entry.sent.filter(function (sent) { return typeof sent === "string"; });
+      }
       else if (entry && entry.question !== undefined) { pending[key] = entry; since[key] = known; }  // kept by an older page
     });
     restored = Object.keys(pending).length > 0;
-  } catch (e) { pending = {}; since = {}; }
+  } catch (e) { pending = {}; since = {}; inherited = {}; }
 
   function csrfToken() {
     var match = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
@@ -63,7 +75,12 @@
 
   function remember() {
     var stored = {};
-    Object.keys(pending).forEach(function (key) { stored[key] = { body: pending[key], since: since[key] || 0 }; });
+    Object.keys(pending).forEach(function (key) {
+      var body = JSON.stringify(pending[key]);
+      var sent = sentBodies(key).filter(function (older) { return older !== body; });
+      stored[key] = { body: pending[key], since: since[key] || 0 };
+      if (sent.length) stored[key].sent = sent;
+    });
     try {
       if (Object.keys(stored).length) localStorage.setItem(storeKey, JSON.stringify(stored));
       else localStorage.removeItem(storeKey);
@@ -75,6 +92,29 @@
     clearTimeout(retryTimer);
     retryTimer = setTimeout(flush, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 60000);
+  }
+
+  // A save of ``body`` (as JSON) to question ``key`` is on its way (sending), or has had its reply or failed (settled).
+  function sending(key, body) {
+    unsure[key] = (unsure[key] || []).filter(function (sent) { return sent !== body; }).concat([body]);
+  }
+  function settled(key, body) {
+    if (!unsure[key]) return;
+    unsure[key] = unsure[key].filter(function (sent) { return sent !== body; });
+    if (!unsure[key].length) delete unsure[key];
+  }
+  function sentBodies(key) { return (inherited[key] || []).concat(unsure[key] || []); }
+  // The server's answer is one this device sent that may have reached it after the copy kept here was given.
+  function sentFromHere(key, saved) {
+    return sentBodies(key).some(function (sent) {
+      try { return same(saved, JSON.parse(sent)); } catch (e) { return false; }
+    });
+  }
+  // The answer to question ``key`` is settled: saved, refused for good, or the server's kept instead.
+  function drop(key) {
+    delete pending[key];
+    delete since[key];
+    delete inherited[key];
   }
 
   function isPending() { return inFlight || Object.keys(pending).length > 0; }
@@ -108,8 +148,10 @@
   }
 
   // Read what the server holds. On load (``reconcile``), an answer kept on the device that the server has, or that
-  // was saved anew elsewhere after it was given, is dropped; the rest is shown and sent. Later, a newer revision
-  // than the page knows is shown (answers still pending here stay: they are newer), and said if anything changed.
+  // was saved anew elsewhere after it was given, is dropped; the rest is shown and sent. An answer saved after the
+  // copy was given that is one this device sent before it (a save that landed last) is not newer: the copy is sent.
+  // Later, a newer revision than the page knows is shown (answers still pending here stay: they are newer), and
+  // said if anything changed.
   var reading = false;
   var readAgain = false;
   function readDone(reconcile) {
@@ -129,9 +171,9 @@
         if (reconcile) {
           Object.keys(pending).forEach(function (key) {
             var saved = answers[key];
-            if (saved && (same(saved, pending[key]) || saved.at > (since[key] || 0))) {
-              delete pending[key];
-              delete since[key];
+            var newer = saved && saved.at > (since[key] || 0) && !sentFromHere(key, saved);
+            if (saved && (same(saved, pending[key]) || newer)) {
+              drop(key);
               show(key, saved);
             }
           });
@@ -205,6 +247,7 @@
     var body = pending[keys[0]];
     inFlight = true;
     flying = { key: keys[0], body: JSON.stringify(body) };
+    sending(keys[0], flying.body);
     setStatus("saving");
     fetch(url, {
       method: "POST",
@@ -215,11 +258,12 @@
       return response.json().catch(function () { return {}; }).then(function (data) {
         inFlight = false;
         flying = null;
+        settled(keys[0], JSON.stringify(body));
         if (response.ok && data.ok === true) {
           retryDelay = 3000;
           ackedAt[keys[0]] = Math.max(ackedAt[keys[0]] || 0, Number(data.revision) || 0);
           // A newer answer to the same question may have been queued while this one flew.
-          if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) { delete pending[keys[0]]; delete since[keys[0]]; }
+          if (JSON.stringify(pending[keys[0]]) === JSON.stringify(body)) drop(keys[0]);
           else if (keys[0] in pending) since[keys[0]] = Math.max(since[keys[0]] || 0, data.revision);  // newer than it
           remember();
           // Saved on top of a save this page has not seen (another tab, another device): read them all anew.
@@ -237,8 +281,7 @@
           retryTimer = setTimeout(flush, 5000);
         } else if (!response.ok && response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
           // Refused for good (time up, submitted, too long): show why and keep the rest going.
-          delete pending[keys[0]];
-          delete since[keys[0]];
+          drop(keys[0]);
           remember();
           errorBox.textContent = data.error || root.dataset.msgRefused;
           errorBox.classList.remove("d-none");
@@ -257,6 +300,7 @@
     }).catch(function () {
       inFlight = false;
       flying = null;
+      settled(keys[0], JSON.stringify(body));  // it never got through, or went with the connection: sent again
       offline();
     });
   }
@@ -292,6 +336,7 @@
       // the server first, so its reply must not call it saved (the page sends it again after the older one).
       var racing = flying !== null && flying.key === key;
       if (racing && flying.body === JSON.stringify(body)) return;
+      sending(key, JSON.stringify(body));
       try {
         fetch(url, {
           method: "POST",
@@ -300,13 +345,13 @@
           headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
           body: JSON.stringify(body)
         }).then(function (response) {
+          settled(key, JSON.stringify(body));
           if (response.ok && !racing && JSON.stringify(pending[key]) === JSON.stringify(body)) {
-            delete pending[key];
-            delete since[key];
+            drop(key);
             remember();
             flush();
           }
-        }).catch(function () { /* still pending: sent again later */ });
+        }).catch(function () { settled(key, JSON.stringify(body)); /* still pending: sent again later */ });
       } catch (e) { /* still pending */ }
     });
   }
