@@ -20,6 +20,15 @@ class VerifyForm(forms.Form):
         ),
     )
 
+    # With a number (sequential, so anyone can walk them), the page shows validity only unless the holder's
+    # name as printed on the certificate is typed too (certification.views._name_check); a code needs no name.
+    name = forms.CharField(
+        label=_("Holder's name, as printed on the certificate"),
+        max_length=150,
+        required=False,
+        help_text=_("Needed with a certificate number to see the holder and the dates; not with a verification code."),
+    )
+
     def clean_number(self) -> str:
         return numbers.typed(self.cleaned_data["number"])
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -264,7 +266,11 @@ def my_ce_enrolments(holder_id: int) -> list[MyCEEnrolment]:
 
 @dataclass(frozen=True)
 class Verification:
-    """What the public verification page shows of a certificate, the holder's name already masked."""
+    """What the public verification page may show of a certificate, the holder's name already masked.
+
+    Found by its number alone (``found_by_code`` False), the page shows its validity only: the holder, the
+    institution and the dates need the holder's name as well (:func:`holder_named`) or the verification code. The
+    holder's name in full is kept for that check only, in a field a template cannot read (a leading underscore)."""
 
     pk: int
     trainee_id: int
@@ -277,9 +283,25 @@ class Verification:
     track_name: str | None
     institution_name: str
     holder: str
+    found_by_code: bool = False
+    _holder_name: str = field(default="", repr=False, compare=False)
 
     def get_status_display(self) -> str:
         return str(Certificate.Status(self.status).label)
+
+
+def name_forms(name: str) -> tuple[str, str]:
+    """How a person's name is compared when a verifier types it: its letters in order, without spaces or
+    punctuation (王 小明 is 王小明, Alice-Chen. is alicechen), and its words in any order (Chen Alice is Alice Chen);
+    NFKC and case-folded first (full-width letters and spaces as the ordinary ones)."""
+    words = re.findall(r"[^\W_]+", unicodedata.normalize("NFKC", name or "").casefold())
+    return "".join(words), " ".join(sorted(words))
+
+
+def holder_named(certificate: Verification, name: str) -> bool:
+    """Whether ``name`` (as a verifier typed it from the certificate) is the name of ``certificate``'s holder."""
+    typed, holder = name_forms(name), name_forms(certificate._holder_name)
+    return bool(typed[0]) and (typed[0] == holder[0] or typed[1] == holder[1])
 
 
 _VERIFICATION_COLUMNS = (
@@ -300,15 +322,16 @@ def verification_by_code(code: str) -> Verification | None:
     if not code:
         return None
     if len(code) <= 40 and (rows := _VERIFICATION_BY_CODE(code)):
-        return _verification(rows)
+        return _verification(rows, by_code=True)
     canonical = canonical_code(code)
     if canonical is None or canonical == code:
         return None
-    return _verification(_VERIFICATION_BY_CODE(canonical))
+    return _verification(_VERIFICATION_BY_CODE(canonical), by_code=True)
 
 
 def verification_by_number(number: str) -> Verification | None:
-    """The certificate of a number as a person typed it from paper (``numbers.canonical_number``)."""
+    """The certificate of a number as a person typed it from paper (``numbers.canonical_number``). Numbers are
+    sequential, so one found so shows its validity only (:class:`Verification`)."""
     from .numbers import canonical_number
 
     canonical = canonical_number(number)
@@ -335,7 +358,7 @@ _VERIFICATION_BY_NUMBER = PreparedRows(
 )
 
 
-def _verification(rows: list[tuple[Any, ...]]) -> Verification | None:
+def _verification(rows: list[tuple[Any, ...]], *, by_code: bool = False) -> Verification | None:
     if not rows:
         return None  # the number and the code are unique
     (pk, trainee_id, number, status, issued_on, valid_until, certificate_zh, certificate_en, tier_zh, tier_en,
@@ -352,6 +375,8 @@ def _verification(rows: list[tuple[Any, ...]]) -> Verification | None:
         track_name=None if track_zh is None else in_current_language(track_zh, track_en),
         institution_name=in_current_language(institution_zh, institution_en),
         holder=mask_name(holder),
+        found_by_code=by_code,
+        _holder_name=holder or "",
     )
 
 

@@ -1,10 +1,13 @@
 import functools
+import hashlib
+from enum import StrEnum
 from typing import NoReturn
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +26,20 @@ from core.ratelimit import over_limit
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
 from .models import CECourse, Certificate
+
+#: Names typed that did not match, counted per certificate and per name (everywhere, not per address) for 24 hours
+#: from the first; at this many, names are not checked for either until those hours end (:func:`_name_check`).
+NAME_MISMATCHES_PER_DAY = 10
+NAME_WINDOW_SECONDS = 24 * 3600
+
+
+class NameCheck(StrEnum):
+    """What the page says of the holder's name the verifier typed (none typed: ``NONE``)."""
+
+    NONE = ""
+    MATCHES = "matches"
+    DIFFERS = "differs"
+    PAUSED = "paused"
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -49,10 +66,12 @@ def verify(request: HttpRequest) -> HttpResponse:
     if _rate_limited(request):
         return _too_many(request)
     form = VerifyForm(request.GET)
-    certificate = selectors.verification_by_typed(form.cleaned_data["number"]) if form.is_valid() else None
+    form.is_valid()  # a name the form refuses (only a hand-made request: the page's field has its length) is none
+    number = form.cleaned_data.get("number")
+    certificate = selectors.verification_by_typed(number) if number else None
     if certificate is None:
         return _not_found(request)
-    return _show(request, certificate)
+    return _show(request, certificate, name=form.cleaned_data.get("name", ""))
 
 
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -64,8 +83,40 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return _show(request, certificate)
 
 
-def _show(request: HttpRequest, certificate: selectors.Verification) -> HttpResponse:
-    return render(request, "certification/verify_result.html", {"certificate": certificate})
+def _show(request: HttpRequest, certificate: selectors.Verification, *, name: str = "") -> HttpResponse:
+    """The certificate's validity; the holder, the institution and the dates when it was found by its verification
+    code (100 random bits, the QR code's link) or the holder's name typed with its number matches. Numbers are
+    sequential: by a number alone, anyone could walk the register and read who holds what."""
+    check = _name_check(certificate, name)
+    context = {
+        "certificate": certificate,
+        "details": certificate.found_by_code or check == NameCheck.MATCHES,
+        "name_check": check.value,
+        "form": VerifyForm(),
+    }
+    return render(request, "certification/verify_result.html", context)
+
+
+def _name_check(certificate: selectors.Verification, name: str) -> NameCheck:
+    """Whether ``name`` is the holder's; wrong names are counted for the certificate and for the name, and once
+    either has had :data:`NAME_MISMATCHES_PER_DAY` (in the 24 hours from its first), no name is checked for it
+    until those hours end (a right one neither: the check is what a guesser wants). Counted everywhere, not per
+    address, so that guessing one holder's name, or trying one person's name on number after number, gains nothing
+    from many networks. The cost: someone can pause the check of a name or a certificate for a day by typing wrong
+    names; the verification code (the QR code) still shows everything, and the number still shows validity."""
+    letters = selectors.name_forms(name)[0]
+    if not letters:
+        return NameCheck.NONE
+    # The name's letters in any order: "Lin Bob" and "Bob Lin" share a count.
+    typed = hashlib.sha256("".join(sorted(letters)).encode()).hexdigest()
+    keys = (f"verify-name:certificate:{certificate.pk}", f"verify-name:typed:{typed}")
+    if any(int(cache.get(key) or 0) >= NAME_MISMATCHES_PER_DAY for key in keys):
+        return NameCheck.PAUSED
+    if selectors.holder_named(certificate, name):
+        return NameCheck.MATCHES
+    for key in keys:
+        over_limit(key, limit=NAME_MISMATCHES_PER_DAY, window_seconds=NAME_WINDOW_SECONDS)
+    return NameCheck.DIFFERS
 
 
 @login_required

@@ -6,12 +6,16 @@ from __future__ import annotations
 from django.core.cache import cache
 
 
-def over_limit(key: str, *, limit: int, window_seconds: int) -> bool:
-    """Count one more request under ``key``; whether this window has now seen more than ``limit``."""
+def counted(key: str, *, window_seconds: int) -> int:
+    """Count one more under ``key``; how many this window has seen (its first one starts it)."""
     cache.add(key, 0, timeout=window_seconds)
     try:
-        count = cache.incr(key)
+        return int(cache.incr(key))
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window_seconds)
-        count = 1
-    return count > limit
+        return 1
+
+
+def over_limit(key: str, *, limit: int, window_seconds: int) -> bool:
+    """Count one more request under ``key``; whether this window has now seen more than ``limit``."""
+    return counted(key, window_seconds=window_seconds) > limit

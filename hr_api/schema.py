@@ -394,6 +394,7 @@ def describe_the_api(result: dict[str, Any]) -> None:
     from django.urls import reverse
 
     from hr_api.auth import AddressRateThrottle, ClientRateThrottle
+    from hr_api.token import ADDRESS_CEILING
 
     languages = [code for code, _name in settings.LANGUAGES]
     default = settings.LANGUAGE_CODE
@@ -410,8 +411,10 @@ def describe_the_api(result: dict[str, Any]) -> None:
         f"**Errors.** Problem details (RFC 9457, `application/problem+json`) whose `type` is `{page}<code>`: {page} "
         "says what each code means. Each operation's responses name the codes it answers.\n\n"
         f"**Rate limits.** {rate(ClientRateThrottle())} per client, every operation together; the token endpoint "
-        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)} per address (wrong secrets too) and as many tokens "
-        "issued per client id (a wrong secret from elsewhere never holds a client up); this schema "
+        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)} per address for each client id (wrong secrets too), "
+        f"{per_period(settings.API_TOKEN_RATE_PER_MINUTE * ADDRESS_CEILING, 60)} per address in all, and as many "
+        "tokens issued per client id (a wrong secret from elsewhere, or another client's at the same address, never "
+        "holds a client up); this schema "
         f"{rate(AddressRateThrottle())} per address. Beyond a limit the answer is 429 with `Retry-After` (seconds)."
     )
 
@@ -589,6 +592,8 @@ def add_token_endpoint(result: dict) -> None:
     """The OAuth2 token endpoint (django-oauth-toolkit's view, which drf-spectacular does not see)."""
     from django.urls import reverse
 
+    from hr_api.token import ADDRESS_CEILING
+
     schemas = result["components"]["schemas"]
     schemas.update({"OAuthError": OAUTH_ERROR, "TokenRequest": token_request_schema(), "Token": TOKEN})
     result["components"].setdefault("securitySchemes", {})["clientBasic"] = {
@@ -598,6 +603,7 @@ def add_token_endpoint(result: dict) -> None:
     }
     oauth_error = {"application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}}
     limit = per_period(settings.API_TOKEN_RATE_PER_MINUTE, 60)
+    ceiling = per_period(settings.API_TOKEN_RATE_PER_MINUTE * ADDRESS_CEILING, 60)
     result["paths"][reverse("api:token")] = {
         "post": {
             "operationId": "oauth_token_create",
@@ -608,7 +614,8 @@ def add_token_endpoint(result: dict) -> None:
             "The server also takes `client_id` and `client_secret` in the form instead (the RFC allows it for a client "
             "that cannot send the header; not both naming two clients). Any `grant_type` but `client_credentials` "
             "answers `unsupported_grant_type`, and a request without one `invalid_request`, before the client is "
-            f"checked. At most {limit} per address and as many per client id.",
+            f"checked. At most {limit} per address for each client id, {ceiling} per address in all, and {limit} "
+            "tokens issued per client id.",
             "tags": ["oauth"],
             "security": [{"clientBasic": []}],
             "requestBody": {
@@ -634,9 +641,10 @@ def add_token_endpoint(result: dict) -> None:
                     "content": oauth_error,
                 },
                 "429": {
-                    "description": f"Too many token requests (`throttled`): at most {limit} per address, whatever the "
-                    "client id and whether the secret is right, and as many tokens issued per client id; wait "
-                    "`Retry-After` seconds.",
+                    "description": f"Too many token requests (`throttled`): at most {limit} per address for each "
+                    f"client id, whether the secret is right or not, {ceiling} per address in all, and {limit} tokens "
+                    f"issued per client id; an address refused {limit} times in a minute is not served again that "
+                    "minute for a client id it was refused for. Wait `Retry-After` seconds.",
                     "headers": RETRY_AFTER,
                     "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
                 },

@@ -1,13 +1,30 @@
 """The OAuth2 token endpoint, throttled: secrets cannot be guessed at the speed of the network.
 
-Two limits of ``API_TOKEN_RATE_PER_MINUTE`` a minute, counted in the shared cache (``CACHE_URL``), then 429 with
-Retry-After (:func:`over_the_limits`): every request counts against its address (``client_network``: an IPv6
-client by its /64), whatever client id it names, which bounds the guessing of secrets from one address; and
-each client id counts the tokens it was issued, which only the holder of its secret can move. No count of a
-client id's failures stops its requests: anyone who knows a client id (it is no secret) would lock the bank out
-from wherever its HR system asks, by guessing wrong from another address. A secret is 256 random bits
-(``secrets.token_urlsafe(32)``, hr_api.services), beyond guessing at any number of addresses' rate.
-Every refused token request (a wrong secret, a revoked client) is in the audit trail.
+Its limits, counted in the shared cache (``CACHE_URL``) a minute at a time, then 429 with Retry-After
+(:func:`over_the_limits`), ``L`` being ``API_TOKEN_RATE_PER_MINUTE``:
+
+* ``L`` requests per client id and address (``client_network``: an IPv6 client by its /64), every request counted
+  before anything is checked, so parallel guesses cannot overtake the count. One client that goes wrong (an HR
+  system retrying with a rotated secret) is held by it alone: many banks' systems may share one address (a
+  carrier's NAT), and one of them must not hold up the others.
+* ``ADDRESS_CEILING × L`` per address in all, whatever client ids its requests name (a request held by the limit
+  above is not counted here, so one client in a loop takes at most ``L`` of it): what one address may send,
+  unknown client ids and unreadable forms included.
+* An address with ``L`` refused requests in the minute is not served again that minute for a client id it was
+  refused for. Checking a secret is what costs (it is stored hashed, as a password is), and only a known client
+  id's is checked: after its ``L`` refusals, a guesser naming each client it knows in turn gets one more check of
+  each (before these limits, ``L`` checks in all), while a client at the same address never refused is served.
+* ``L`` tokens issued per client id: only the holder of its secret can move that count.
+
+No count of a client id's failures stops its requests from other addresses: anyone who knows a client id (it is no
+secret) would lock the bank out from wherever its HR system asks, by guessing wrong from another address. A secret
+is 256 random bits (``secrets.token_urlsafe(32)``, hr_api.services), beyond guessing at any number of addresses'
+rate.
+
+Refused token requests are in the audit trail aggregated (:func:`record_refusal`): a row for the first refusal of
+a known client id (else of any unknown one) from an address in ``AUDIT_WINDOW_SECONDS``, and again at the 10th,
+100th, 1000th… with the count so far (``detail["refused"]``): who, from where, when it began and how many, while
+junk requests cannot grow the trail by a row each.
 
 A refusal keeps RFC 6749's shape (section 5.2: ``error`` as oauthlib gives it) with an ``error_description``
 in English, which the RFC limits to printable ASCII, and adds ``detail``: the same in the request's language
@@ -40,17 +57,22 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from oauth2_provider.models import Application
 from oauth2_provider.views import TokenView
 from rest_framework import exceptions
 
 from accounts import audit
 from accounts.client_address import client_network
-from core.ratelimit import over_limit
+from core.ratelimit import counted, over_limit
 
 from .auth import CLIENT_ID_MISMATCH
 from .errors import PROBLEM_CONTENT_TYPE, problem_body
 
 WINDOW_SECONDS = 60
+#: An address's requests a minute in all, as a multiple of ``API_TOKEN_RATE_PER_MINUTE`` (the module's word).
+ADDRESS_CEILING = 10
+#: How long one audit row stands for the refusals of a client id (or of unknown ones) from an address.
+AUDIT_WINDOW_SECONDS = 600
 
 #: The ``error_description`` of each error a client's token request can cause (RFC 6749, 5.2), by ``error``.
 ERROR_TEXTS = {
@@ -181,20 +203,65 @@ def _client_id(request: HttpRequest, *, form_read: bool) -> str:
     return str(request.POST.get("client_id", ""))[:100] if form_read else ""
 
 
+def _hashed(client_id: str) -> str:
+    """A client id as a cache key holds it (a client id may hold any character)."""
+    return hashlib.sha256(client_id.encode()).hexdigest()
+
+
 def _issued_key(client_id: str) -> str:
-    """The cache key counting the tokens issued to ``client_id`` (hashed: a client id may hold any character)."""
-    return f"token-rate:issued:{hashlib.sha256(client_id.encode()).hexdigest()}"
+    """The cache key counting the tokens issued to ``client_id``."""
+    return f"token-rate:issued:{_hashed(client_id)}"
+
+
+def _refused_key(network: str, client_id: str | None = None) -> str:
+    """The cache key counting the refused requests of an address (of one client id there, if given)."""
+    return f"token-rate:refused:{network}" + ("" if client_id is None else f":{_hashed(client_id)}")
 
 
 def over_the_limits(request: HttpRequest, client_id: str) -> bool:
-    """Whether a token request is over a limit of ``API_TOKEN_RATE_PER_MINUTE`` a minute (the module's word),
-    counting it against its address: every request from the address (a wrong secret, a right one, an unreadable
-    form) counts before anything else is looked at, so parallel guesses cannot overtake the count; the tokens
-    already issued to ``client_id`` this minute (counted by the view once one is issued) are only read here. A
-    guesser fills the count of its own addresses, never the client's."""
+    """Whether a token request is over a limit (the module's word), counting it: against its client id and
+    address first, then (if that let it through) against its address; the address's refusals and the tokens
+    already issued to ``client_id`` this minute are only read here (counted once a request is answered)."""
     limit = settings.API_TOKEN_RATE_PER_MINUTE
-    over = over_limit(f"token-rate:addr:{client_network(request)}", limit=limit, window_seconds=WINDOW_SECONDS)
-    return over or (bool(client_id) and int(cache.get(_issued_key(client_id), 0)) >= limit)
+    network = client_network(request)
+    if over_limit(f"token-rate:client:{_hashed(client_id)}:{network}", limit=limit, window_seconds=WINDOW_SECONDS):
+        return True
+    if over_limit(f"token-rate:addr:{network}", limit=limit * ADDRESS_CEILING, window_seconds=WINDOW_SECONDS):
+        return True
+    if int(cache.get(_refused_key(network)) or 0) >= limit and cache.get(_refused_key(network, client_id)):
+        return True
+    return bool(client_id) and int(cache.get(_issued_key(client_id), 0)) >= limit
+
+
+def count_refusal(request: HttpRequest, client_id: str) -> None:
+    """One refused token request of ``client_id`` from the request's address, for :func:`over_the_limits`."""
+    network = client_network(request)
+    for key in (_refused_key(network), _refused_key(network, client_id)):
+        counted(key, window_seconds=WINDOW_SECONDS)
+
+
+def record_refusal(request: HttpRequest, client_id: str, status: int) -> None:
+    """The audit trail's account of a refused token request: counted per known client id (an unknown one, or
+    none, under one count) and address for ``AUDIT_WINDOW_SECONDS``; the count's first, 10th, 100th… refusal
+    writes a row with the count so far, saying which client (or, of an unknown one, the id it named), the
+    address (``ip_address``, as every row), the status and the request."""
+    known = bool(client_id) and Application.objects.filter(client_id=client_id).exists()
+    network = client_network(request)
+    count = counted(
+        f"token-refused:{_hashed(client_id if known else '')}:{network}", window_seconds=AUDIT_WINDOW_SECONDS
+    )
+    if str(count).rstrip("0") != "1":  # 1, 10, 100…
+        return
+    minutes = AUDIT_WINDOW_SECONDS // 60
+    audit.record(
+        audit.Action.ACCESS_REFUSED,
+        actor_label=f"api:{client_id}" if known else "anonymous",
+        request=request,
+        summary=f"token refused ({status})"
+        + ("" if count == 1 else f", {count} times from {network} within {minutes} minutes"),
+        detail={"status": status, "endpoint": "token", "refused": count}
+        | ({} if known or not client_id else {"client_id": client_id}),
+    )
 
 
 class ThrottledTokenView(TokenView):
@@ -231,11 +298,6 @@ class ThrottledTokenView(TokenView):
         if response.status_code == 200 and client_id:
             over_limit(_issued_key(client_id), limit=settings.API_TOKEN_RATE_PER_MINUTE, window_seconds=WINDOW_SECONDS)
         if response.status_code >= 400:
-            audit.record(
-                audit.Action.ACCESS_REFUSED,
-                actor_label=f"api:{client_id}" if client_id else "anonymous",
-                request=request,
-                summary=f"token refused ({response.status_code})",
-                detail={"status": response.status_code, "endpoint": "token"},
-            )
+            count_refusal(request, client_id)
+            record_refusal(request, client_id, response.status_code)
         return response

@@ -1,8 +1,9 @@
 """The token endpoint's limits (an outside probe): wrong secrets sent for a bank's client id from another address
-must not lock the bank out. Every request counts against its address, whatever client id it names, so a
-guesser is held at ``API_TOKEN_RATE_PER_MINUTE`` a minute per address; a client id counts only the tokens it
-was issued, which only the holder of its secret can do. A secret is 256 random bits, so no count of a client
-id's failures is kept: from many addresses a guesser still gets nowhere, and would only lock the bank out."""
+must not lock the bank out. Requests count per client id and address, so a guesser is held at
+``API_TOKEN_RATE_PER_MINUTE`` a minute per address (and an address refused that often is not served again for the
+client ids it was refused for: test_abuse_token_counter_sharing); a client id counts only the tokens it was issued,
+which only the holder of its secret can do. A secret is 256 random bits, so no count of a client id's failures from
+all addresses is kept: from many addresses a guesser still gets nowhere, and would only lock the bank out."""
 
 from __future__ import annotations
 
