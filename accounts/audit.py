@@ -195,6 +195,8 @@ DETAIL_LABELS = {
     "old_correct": gettext_lazy("previous correct options"),
     "new_correct": gettext_lazy("new correct options"),
     "changed": gettext_lazy("fields changed"),
+    "refused": gettext_lazy("times refused"),
+    "client_id": gettext_lazy("client id"),
 }
 
 #: The kinds of change that ``detail["change"]`` names.
