@@ -72,9 +72,12 @@ class TraineeEnrolmentResource(TraineeResource):
         cohort = None
         if "cohort" not in errors:  # a date cell is refused already (TraineeResource.typed_values)
             code = normalize_code(row.get("cohort"))
-            cohort, refusal = self._cohort_of(code)
-            if refusal:
-                errors["cohort"] = [refusal]
+            if not code:  # required, like the trainee's address and name (accounts.services.check_trainee_row)
+                errors["cohort"] = [_("Every row needs a cohort.")]
+            else:
+                cohort, refusal = self._cohort_of(code)
+                if refusal:
+                    errors["cohort"] = [refusal]
         row["_cohort"] = cohort
         return errors
 
@@ -83,10 +86,10 @@ class TraineeEnrolmentResource(TraineeResource):
         return cohorts if self.institution is None else cohorts.filter(institution=self.institution)
 
     def _cohort_of(self, code: str) -> tuple[Cohort | None, str]:
-        """The importer's cohort of ``code``, else why none. Typed as stored, or in another case when only one of
-        their cohorts' codes matches (spreadsheets change case); another institution's cohort is reported like a
-        missing one, so that codes do not leak."""
-        matches = list(self._cohorts().filter(code__iexact=code)[:10]) if code else []
+        """The importer's cohort of ``code`` (not empty), else why none. Typed as stored, or in another case when only
+        one of their cohorts' codes matches (spreadsheets change case); another institution's cohort is reported like
+        a missing one, so that codes do not leak."""
+        matches = list(self._cohorts().filter(code__iexact=code)[:10])
         exact = [cohort for cohort in matches if cohort.code == code]
         if exact or len(matches) == 1:
             return (exact or matches)[0], ""
@@ -97,7 +100,7 @@ class TraineeEnrolmentResource(TraineeResource):
                 "codes": ", ".join(sorted(cohort.code for cohort in matches)),
                 "code": code,
             }
-        return None, _("There is no cohort %(code)s of yours.") % {"code": code or "—"}
+        return None, _("There is no cohort %(code)s of yours.") % {"code": code}
 
     def column_descriptions(self) -> dict[str, str]:
         example = self._cohorts().filter(status=Cohort.Status.OPEN).order_by("-starts_on").first()

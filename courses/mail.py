@@ -13,7 +13,8 @@ from core.links import site_url
 from core.mail import send_templated_mail
 from core.tasks import enqueue_each
 
-from .models import Enrolment, OwedReceipt
+from . import selectors
+from .models import Cohort, Enrolment, OwedReceipt
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
     trainee = enrolment.trainee
     language = trainee.preferred_language
     withdrawn = enrolment.state == Enrolment.State.WITHDRAWN
+    approved = enrolment.state != Enrolment.State.REJECTED
     send_templated_mail(
         "courses/email/enrolment_withdrawn" if withdrawn else "courses/email/enrolment_decision",
         to=trainee.email,
@@ -114,11 +116,23 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
         context={
             "enrolment": enrolment,
             "trainee": trainee,
-            "approved": enrolment.state != Enrolment.State.REJECTED,
+            "approved": approved,
+            **(training_under_way(enrolment.cohort) if approved and not withdrawn else {}),
             **portal_links(enrolment, language),
         },
     )
     return True
+
+
+def training_under_way(cohort: Cohort, *, today: datetime.date | None = None) -> dict[str, object]:
+    """What an approval mail says of the training's dates on the day it is sent (local date): ``started`` (its
+    first day has passed: trainees approved late join it at its ``next_session``, ``None`` when none is planned yet)
+    and ``ended`` (its last day has passed too). A training starting today is not started yet: it starts on that
+    day, as the mail says of one to come."""
+    today = today or timezone.localdate()
+    started, ended = cohort.starts_on < today, cohort.ends_on < today
+    next_session = selectors.next_session_of_cohort(cohort.pk, today=today) if started and not ended else None
+    return {"started": started, "ended": ended, "next_session": next_session}
 
 
 def do_sweep_decision_mails(*, now: datetime.datetime | None = None, limit: int = 500) -> int:

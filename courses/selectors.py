@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Count, DecimalField, Max, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, F, Max, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -199,6 +199,20 @@ def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[C
     return queryset.select_related("institution", "curriculum__tier", "curriculum__track")
 
 
+def cohorts_for_sessions(cohorts: QuerySet[Cohort], *, today: datetime.date | None = None) -> QuerySet[Cohort]:
+    """``cohorts`` in the order a session's cohort is chosen from: those not ended yet first (the earliest start
+    first, so the cohorts under way lead), then the ended ones (past their last day, or finished), the most recent
+    first. Ended cohorts stay offered: a session is entered once held and its attendance from its day on
+    (``services.check_session_held``), so the last days' sessions of a cohort are often entered after it ended."""
+    ended = Q(ends_on__lt=today or timezone.localdate()) | Q(status=Cohort.Status.FINISHED)
+    return cohorts.select_related("institution", "curriculum__tier", "curriculum__track").order_by(  # their names
+        Case(When(ended, then=Value(1)), default=Value(0)),
+        Case(When(ended, then=None), default=F("starts_on")).asc(nulls_last=True),
+        Case(When(ended, then=F("ends_on")), default=None).desc(nulls_last=True),
+        "code",
+    )
+
+
 def trainee_records(queryset: QuerySet[Record]) -> QuerySet[Record]:
     """Attendance or remote completions with what their admin rows show: the trainee, the cohort as it is
     named, and who recorded the row (read with the rows, not once a row)."""
@@ -307,6 +321,16 @@ def upcoming_sessions(
             "teacher_person__user",
         )
         .order_by("held_on", "starts_at", "pk")[:limit]
+    )
+
+
+def next_session_of_cohort(cohort_id: int, *, today: datetime.date | None = None) -> TrainingSession | None:
+    """The cohort's first session from ``today`` (local date) on, or ``None`` when none is planned."""
+    today = today or timezone.localdate()
+    return (
+        TrainingSession.objects.filter(cohort_id=cohort_id, held_on__gte=today)
+        .order_by("held_on", "starts_at", "pk")
+        .first()
     )
 
 

@@ -776,11 +776,18 @@ def _parse_hours(value: object, *, field: str | None = None) -> Decimal:
     return hours
 
 
-def _hours(value: object) -> Decimal:
-    hours = _parse_hours(value)
+def _hours(value: object, *, field: str | None = None) -> Decimal:
+    hours = _parse_hours(value, field=field)
     if hours <= 0 or hours > MAX_HOURS_A_DAY:
-        raise TrainingError("bad_hours", _("Hours must be more than 0 and at most 24 in a day."))
+        raise TrainingError("bad_hours", _("Hours must be more than 0 and at most 24 in a day."), field=field)
     return hours
+
+
+def check_session_hours(*, hours: object) -> Decimal:
+    """The length of a session or a recorded module as a clean value: more than 0 and at most a day's 24 hours,
+    else ``bad_hours`` at ``hours``. A form checks it at its hours field, so that the model's own range check
+    (the database's last line, worded otherwise) is not reported as well."""
+    return _hours(hours, field="hours")
 
 
 def _require_training(enrolment: Enrolment) -> None:

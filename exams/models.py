@@ -131,10 +131,11 @@ class ExamPaper(Created):
         verbose_name = _("exam paper")
         verbose_name_plural = _("exam papers")
         constraints = [
+            # 0% would pass every attempt, a blank one too.
             models.CheckConstraint(
-                condition=Q(pass_mark__lte=100),
+                condition=Q(pass_mark__gte=1, pass_mark__lte=100),
                 name="paper_pass_mark_percent",
-                violation_error_message=_("The pass mark is a percentage: at most 100."),
+                violation_error_message=_("The pass mark is a percentage from 1 to 100."),
             ),
             models.CheckConstraint(
                 condition=Q(time_limit_minutes__gt=0),

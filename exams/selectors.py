@@ -349,9 +349,15 @@ _BREAKDOWN_COLUMNS = PreparedRows(
 )
 
 
+#: The catalog's order of the knowledge areas (``courses.knowledge``), which the start page lists them in
+#: (``exam_coverage``): the result page and mail list them the same way, whatever order the questions were drawn in.
+_AREA_ORDER = {area.value: position for position, area in enumerate(KnowledgeArea)}
+
+
 def _breakdown(items: Iterable[tuple[str, Decimal | None, Decimal]]) -> list[dict[str, Any]]:
-    """Per knowledge area in the order the items first name it: (area, score or None, maximum) summed, and its
-    questions counted (``questions``, as the start page counts them from the blueprint: ``exam_coverage``);
+    """Per knowledge area in the catalog's order (as the start page lists them): (area, score or None, maximum)
+    summed, and its questions counted (``questions``, as the start page counts them from the blueprint:
+    ``exam_coverage``);
     ``key`` is the area's value, ``area`` its name as a heading writes it ("Finance", in the language it is shown in),
     ``score_shown`` and ``max_shown`` the score and maximum as the result page and e-mail write them, in one format
     whatever the sum (``core.numbers.plain_number``: "7.5", "12", never "7.50" beside "3")."""
@@ -367,7 +373,7 @@ def _breakdown(items: Iterable[tuple[str, Decimal | None, Decimal]]) -> list[dic
         row["max_score"] += max_score
     for row in areas.values():
         row["score_shown"], row["max_shown"] = plain_number(row["score"]), plain_number(row["max_score"])
-    return list(areas.values())
+    return sorted(areas.values(), key=lambda row: _AREA_ORDER[row["key"]])
 
 
 @dataclass(frozen=True)

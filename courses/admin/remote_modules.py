@@ -1,6 +1,8 @@
 """Recorded remote (online) modules of a cohort, for teaching a course or exam preparation, and who
 completed them."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, QuerySet
@@ -16,6 +18,7 @@ from .catalog import course_by_code
 from .cohorts import cohort_by_code
 from .columns import heading, number, number_column
 from .formsets import ServiceRecordsAdminMixin, TraineeRecordFormSet, TraineeRecordInline
+from .training_sessions import clean_session_hours
 
 
 class RemoteCompletionFormSet(TraineeRecordFormSet):
@@ -50,6 +53,9 @@ class RemoteCompletionInline(TraineeRecordInline):
 class RemoteModuleAdminForm(forms.ModelForm):
     # A link typed without a scheme is https, as Django 6.0 will assume (5.2 assumed http, with a warning).
     url = RemoteModule._meta.get_field("url").formfield(assume_scheme="https")
+
+    def clean_hours(self) -> Any:
+        return clean_session_hours(self)
 
     def clean(self) -> dict:
         data = super().clean()

@@ -86,7 +86,22 @@ def _unrecorded(session: TrainingSession | None) -> list[int]:
     )
 
 
+def clean_session_hours(form: forms.ModelForm) -> Any:
+    """A session's or a module's hours checked at the field (``services.check_session_hours``): the refusal is
+    said once, there, as Django then skips the model's range check of a field already in error."""
+    hours = form.cleaned_data.get("hours")
+    if hours is None:
+        return hours
+    try:
+        return services.check_session_hours(hours=hours)
+    except services.TrainingError as error:
+        raise forms.ValidationError(str(error), code=error.code) from None
+
+
 class TrainingSessionAdminForm(forms.ModelForm):
+    def clean_hours(self) -> Any:
+        return clean_session_hours(self)
+
     def clean(self) -> dict:
         data = super().clean()
         if data.get("cohort") and data.get("hours") is not None and not self.errors:
@@ -146,6 +161,12 @@ class TrainingSessionAdmin(ServiceRecordsAdminMixin, ServiceDeletionAdmin, Insti
         if change and not form.has_changed():
             return
         services.do_save_session(session=obj)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "cohort" and field is not None:
+            field.queryset = selectors.cohorts_for_sessions(field.queryset)  # the ended ones last
+        return field
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[TrainingSession]:
         return (
