@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Case, Count, DateTimeField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.db.models.functions import Coalesce, Greatest
 
 from accounts.models import Employer, User
@@ -85,16 +85,33 @@ def grades_of_employer(employer_id: int) -> QuerySet[ManagerGrade]:
     )
 
 
-def register_of_employer(employer_id: int) -> QuerySet[ManagerGrade]:
-    """An employer's register as its HR system reads it (the HR API): :func:`grades_of_employer` with
+def register_of_employer(employer_id: int, *, ended: bool | None = False) -> QuerySet[ManagerGrade]:
+    """An employer's register as its HR system reads it (the HR API): its grades with ``authority`` and
     ``changed_at``, the later of the grade's own change and its authority's (a new amount in the bank's table
-    changes what the row says), and the history prefetched, newest first. Two queries a page."""
-    authority_changed = AuthorityTable.objects.filter(
+    changes what the row says), and the history prefetched, newest first. Two queries a page.
+
+    ``ended``: False, the current grades (the register, as :func:`grades_of_employer`); True, the grades that ended
+    (their holder left the bank); None, both. An ended grade is still the employer's row (``employer`` stays), has
+    no lending authority (``authority`` None) and changed when it ended (``do_end_grades`` stamps ``updated_at``
+    with ``ended_at``): a later amount in the bank's table says nothing about it."""
+    grades = ManagerGrade.with_ended.filter(employer_id=employer_id)
+    if ended is not None:
+        grades = grades.filter(ended_at__isnull=not ended)
+    current = Q(ended_at__isnull=True)
+    authority_row = AuthorityTable.objects.filter(
         employer_id=OuterRef("employer_id"), manager_class=OuterRef("manager_class"), level=OuterRef("level")
-    ).values("updated_at")[:1]
+    )
+    authority_changed = Coalesce(Subquery(authority_row.values("updated_at")[:1]), F("updated_at"))
     return (
-        grades_of_employer(employer_id)
-        .annotate(changed_at=Greatest(F("updated_at"), Coalesce(Subquery(authority_changed), F("updated_at"))))
+        grades.select_related("employee__user", "employer")
+        .annotate(
+            authority=Case(When(current, then=Subquery(authority_row.values("amount")[:1])), default=None),
+            changed_at=Case(
+                When(current, then=Greatest(F("updated_at"), authority_changed)),
+                default=F("updated_at"),
+                output_field=DateTimeField(),
+            ),
+        )
         .prefetch_related(Prefetch("changes", queryset=GradeChange.objects.order_by("-changed_at", "-pk")))
     )
 

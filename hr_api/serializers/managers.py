@@ -51,7 +51,7 @@ class ManagerSerializer(ModelSerializer):
         allow_null=True,
         read_only=True,
         help_text="The bank's lending authority for this class and level, in New Taiwan dollars (TWD); "
-        "null while the bank's authority table has no amount for it.",
+        "null while the bank's authority table has no amount for it, and for a grade that ended.",
     )
     compliant = serializers.BooleanField(
         read_only=True,
@@ -65,7 +65,14 @@ class ManagerSerializer(ModelSerializer):
     updated_at = serializers.DateTimeField(
         source="changed_at",
         read_only=True,
-        help_text="The last change of the row: the grade, its compliance, or the bank's authority for it.",
+        help_text="The last change of the row: the grade, its compliance, its end, or the bank's authority for it.",
+    )
+    ended_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text="When the grade ended: the employee left the bank (moved to another, or was deactivated). From then "
+        "on it carries no lending authority and is not in the register; null for a current grade. A grade given "
+        "again later is current again (null).",
     )
 
     class Meta:
@@ -81,5 +88,6 @@ class ManagerSerializer(ModelSerializer):
             "non_compliant_since",
             "history",
             "updated_at",
+            "ended_at",
         ]
         read_only_fields = fields

@@ -30,6 +30,7 @@ FIELDS = {
     "non_compliant_since",
     "history",
     "updated_at",
+    "ended_at",
 }
 
 

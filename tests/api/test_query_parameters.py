@@ -65,6 +65,8 @@ def a_value(name: str, parameter: dict) -> str:
         return "2026-01-31"
     if kind[0] == "integer":
         return str(max(parameter.get("minimum", 1), 1))
+    if kind[0] == "boolean":
+        return "true"
     assert name in TEXT_VALUES, f"give a value of the text parameter {name} in TEXT_VALUES"
     return TEXT_VALUES[name]
 
