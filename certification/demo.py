@@ -1,10 +1,10 @@
-"""Demo certification (idempotent): trainee06's assistant certificate from their completed
-assistant training at inst-a, with 8 hours of continuing education; and four continuing-education
-courses at inst-a and inst-b, one of them attended by trainee06 (6 more confirmed hours).
+"""Demo certification (idempotent): the certificates trainee06 and trainee08 earned, each from their
+completed assistant training and the exams they passed in it (``exams.demo.pass_the_exams``), issued by
+``services.do_check_certification`` as the receiver of a published result would; trainee06's with 8 hours
+of continuing education; and four continuing-education courses at inst-a and inst-b, one of them attended
+by trainee06 (6 more confirmed hours).
 
-The demo has no exam results for that earlier training, so the certificate is written here
-rather than earned through ``services.do_issue_certificate``; every later change goes through
-the services as usual.
+Without those exams (the courses demo loaded without them) nothing is earned and no certificate is made.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Institution, User
-from courses.models import Enrolment
+from exams.selectors import published_results
 
-from . import services, status_list
-from .models import CECourse, CEEnrolment, Certificate, CertificateStatusChange, ContinuingEducation
+from . import services
+from .models import CECourse, CEEnrolment, Certificate, ContinuingEducation
 
 # (institution, title zh-Hant, title English, hours, mode, place zh, place en, starts in days, days, seats)
 CE_COURSES = [
@@ -41,47 +41,77 @@ CE_DESCRIPTION = {
 
 
 def load() -> None:
-    _certificate()
+    _certificates()
     _ce_courses()
 
 
+#: The demo's trainees whose training earned a certificate in the portal (``courses.demo``: a completed assistant
+#: training, with its exams).
+EARNERS = ("trainee06@demo.test", "trainee08@demo.test")
+
+
 @transaction.atomic
-def _certificate() -> None:
-    trainee = User.objects.filter(email="trainee06@demo.test").first()
-    if trainee is None:
-        return
-    enrolment = (
-        Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED, curriculum__tier__code="assistant")
-        .select_related("cohort__institution", "curriculum__tier", "curriculum__track")
+def _certificates() -> None:
+    today = timezone.localdate()
+    for trainee in User.objects.filter(email__in=EARNERS).order_by("email"):
+        # What the receiver of their published results does (and may have done already, after the courses demo
+        # committed): idempotent.
+        services.do_check_certification(trainee_id=trainee.pk)
+        for certificate in Certificate.objects.filter(trainee=trainee, issued_on=today).select_related("curriculum"):
+            _dated_when_earned(certificate)
+    # trainee06's continuing education reported before the portal's courses (_ce_courses), at their certificate's
+    # institution.
+    certificate = (
+        Certificate.objects.filter(trainee__email="trainee06@demo.test", status=Certificate.Status.ACTIVE)
+        .select_related("trainee")
+        .order_by("pk")
         .first()
     )
-    if enrolment is None or Certificate.objects.filter(trainee=trainee, curriculum=enrolment.curriculum).exists():
+    if certificate is None:
         return
-    today = timezone.localdate()
-    issued_on = today - datetime.timedelta(days=50)
-    certificate = Certificate.objects.create(
-        number=services._next_number(enrolment.curriculum, issued_on.year),
-        trainee=trainee,
-        curriculum=enrolment.curriculum,
-        tier=enrolment.curriculum.tier,
-        track=enrolment.curriculum.track,
-        institution=enrolment.cohort.institution,
-        enrolment=enrolment,
-        issued_on=issued_on,
-        period_starts_on=issued_on,
-        valid_until=issued_on + relativedelta(years=services.validity_years()),
-        status_list_index=status_list.free_index(),
-    )
-    CertificateStatusChange.objects.create(certificate=certificate, old_status="", new_status="active", action="issue")
-    ContinuingEducation.objects.create(
-        trainee=trainee,
-        institution=enrolment.cohort.institution,
+    holder = certificate.trainee
+    ContinuingEducation.objects.get_or_create(
+        trainee=holder,
         title="洗錢防制法規更新研討會",
-        completed_on=today - datetime.timedelta(days=10),
-        hours=8,
-        status=ContinuingEducation.Status.CONFIRMED,
-        decided_at=timezone.now(),
+        defaults={
+            "institution_id": certificate.institution_id,
+            "completed_on": today - datetime.timedelta(days=10),
+            "hours": 8,
+            "status": ContinuingEducation.Status.CONFIRMED,
+            "decided_at": timezone.now(),
+        },
     )
+
+
+def _dated_when_earned(certificate: Certificate) -> None:
+    """Date a certificate issued today (here, or by the receiver of the results) on the day its last result was
+    published. The service issues on the day it finds a certificate earned, which for the demo is the day it loads;
+    the results were published at the end of a training the demo dates in the past (trainee06's, some 55 days ago),
+    and a tester reads the certificate beside them. Its validity runs from then, and its number is of that year (a
+    number of this year, drawn by the service, goes unused when the two differ)."""
+    courses = certificate.curriculum.entries.values_list("course_id", flat=True)
+    published = (
+        published_results(certificate.trainee_id)
+        .filter(course_id__in=courses, passed=True)
+        .order_by("-published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if published is None:
+        return
+    earned = timezone.localdate(published)
+    if earned >= certificate.issued_on:
+        return
+    dates: dict[str, object] = {
+        "issued_on": earned,
+        "period_starts_on": earned,
+        "valid_until": earned + relativedelta(years=services.validity_years()),
+    }
+    if earned.year != certificate.issued_on.year:
+        dates["number"] = services._next_number(certificate.curriculum, earned.year)
+    Certificate.objects.filter(pk=certificate.pk).update(**dates)
+    for field, value in dates.items():
+        setattr(certificate, field, value)
 
 
 @transaction.atomic

@@ -12,9 +12,14 @@
 
 Everything goes through ``courses.services``; dates hang on each cohort's stored start date, so a
 second run (even on another day) finds what the first made.
+
+Before trainee06's and trainee08's training is marked complete (which closes its sittings to them), ``sit_exams``
+has them sit its exams: the exams app's demo (``exams.demo.pass_the_exams``), which ``manage.py load_demo`` hands
+in, as this app cannot import it. Without it the training completes with no exam sat, and earns no certificate.
 """
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db import transaction
@@ -172,7 +177,13 @@ def _standard_retail_class(cohort: Cohort) -> None:
         _enrolment(pending, cohort, approve=False)
 
 
-def _completed_assistant_training(institution: Institution, trainee: User, *, today: datetime.date) -> None:
+#: What a trainee does at the sittings of a training before it is marked complete (``load``'s ``sit_exams``).
+SitExams = Callable[[Enrolment], None]
+
+
+def _completed_assistant_training(
+    institution: Institution, trainee: User, *, today: datetime.date, sit_exams: SitExams | None
+) -> None:
     if Enrolment.objects.filter(trainee=trainee, state=Enrolment.State.COMPLETED).exists():
         return
     assistant = Curriculum.objects.get(tier__code="assistant")
@@ -196,10 +207,12 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
     for day, code in ((0, "BCM-101"), (1, "BCM-102")):
         services.do_record_attendance(session=_session(cohort, day, code, 8, "王大同"), enrolment=enrolment, hours=8)
     services.do_record_attendance(session=_session(cohort, 2, None, 8, "王大同"), enrolment=enrolment, hours=8)
-    services.do_complete_enrolment(enrolment=enrolment)
     cohort.refresh_from_db()
     if cohort.status in (Cohort.Status.OPEN, Cohort.Status.CLOSED):
         services.do_start_cohort(cohort=cohort)
+    if sit_exams is not None:
+        sit_exams(enrolment)  # at the end of the training, while its sittings are still the trainee's
+    services.do_complete_enrolment(enrolment=enrolment)
     services.do_finish_cohort(cohort=cohort)
     # Its enrolment was kept open until now only to take this one; like every cohort's, it closed by its last day
     # (services.cohort_problems), so that the cohort's admin page saves as it is shown.
@@ -207,8 +220,9 @@ def _completed_assistant_training(institution: Institution, trainee: User, *, to
     Cohort.objects.filter(pk=cohort.pk).update(enrolment_closes_at=last_day)
 
 
-def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:
-    """trainee08 completes the online assistant cohort (16 h teaching + 8 h exam preparation), all remote."""
+def _online_assistant_completed(cohort: Cohort, trainee: User, *, sit_exams: SitExams | None) -> None:
+    """trainee08 completes the online assistant cohort (16 h teaching + 8 h exam preparation), all remote, and
+    sits its exams (``sit_exams``) before it is marked complete."""
     teaching = _session(cohort, 0, "BCM-101", 8, "林淑華")
     prep_live = _session(cohort, 2, None, 4, "王大同")
     modules = [
@@ -225,6 +239,8 @@ def _online_assistant_completed(cohort: Cohort, trainee: User) -> None:
         services.do_record_remote_completion(
             module=module, enrolment=enrolment, completed_on=cohort.starts_on + datetime.timedelta(days=1)
         )
+    if sit_exams is not None:
+        sit_exams(enrolment)
     services.do_complete_enrolment(enrolment=enrolment)
 
 
@@ -248,7 +264,9 @@ def load_syllabi() -> None:
 
 
 @transaction.atomic
-def load() -> None:
+def load(*, sit_exams: SitExams | None = None) -> None:
+    """The demo training; ``sit_exams``: what trainee06 and trainee08 do at their training's sittings before it is
+    marked complete (see the module's docstring)."""
     today = timezone.localdate()
     load_syllabi()
     institutions = list(Institution.objects.filter(code__in=PLACES))
@@ -265,8 +283,8 @@ def load() -> None:
     trainee06 = _trainee(6)
     if trainee06 is not None and "INST-A-STANDARD-CORPORATE" in cohorts:
         inst_a = cohorts["INST-A-STANDARD-CORPORATE"].institution
-        _completed_assistant_training(inst_a, trainee06, today=today)
+        _completed_assistant_training(inst_a, trainee06, today=today, sit_exams=sit_exams)
         _enrolment(trainee06, cohorts["INST-A-STANDARD-CORPORATE"], approve=True)
     trainee08 = _trainee(8)
     if trainee08 is not None and "INST-B-ASSISTANT" in cohorts:
-        _online_assistant_completed(cohorts["INST-B-ASSISTANT"], trainee08)
+        _online_assistant_completed(cohorts["INST-B-ASSISTANT"], trainee08, sit_exams=sit_exams)

@@ -11,6 +11,7 @@ import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import SuspiciousOperation
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from oauth2_provider.bcp import bcp_compliant
@@ -112,7 +113,7 @@ class ClientAuthentication(OAuth2Authentication):
         token = token_of_header(request)
         read_by_dot = token is DOT_DECIDES
         if read_by_dot:
-            result = super().authenticate(request)
+            result = super().authenticate(WithoutBody(request))
             token = None if result is None else result[1]
         if token is None:
             if _bearer_token(request):
@@ -133,6 +134,24 @@ class ClientAuthentication(OAuth2Authentication):
                 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid or expired."'
             )
         return f'Bearer realm="{self.www_authenticate_realm}"'
+
+
+class WithoutBody:
+    """``request`` as DOT reads it for a token, without its body: the API takes a token from the ``Authorization``
+    header only (RFC 6750's form-body token is a form, and the API reads JSON). DOT reads the body as a form
+    (``request.POST``), which DRF answers by parsing it with the view's parsers: a body the view refuses (no JSON,
+    another media type) answered 400 or 415 before the client was known, where the same request with a readable
+    body answered 401. Authentication comes first; the body is the view's, for a client it knows."""
+
+    def __init__(self, request: Any) -> None:
+        self._wrapped = request
+
+    @property
+    def POST(self) -> QueryDict:  # HttpRequest's name
+        return QueryDict()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wrapped, name)
 
 
 def _application_unread() -> list[str]:
@@ -176,8 +195,8 @@ def token_of_header(request) -> Any:
 
     The steps of DOT's ``OAuthLibCore.verify_request`` and ``OAuth2Validator.validate_bearer_token``
     (django-oauth-toolkit 3.4), in their order, for a request that has the header (oauthlib then
-    reads the token from it alone): the body read as a form (DRF's ``request.POST``: a body the view
-    cannot parse is refused here as there); a token in the query string refused (RFC 9700); a query
+    reads the token from it alone), but for reading the body, which neither does here (:class:`WithoutBody`:
+    the view parses it, after authentication); a token in the query string refused (RFC 9700); a query
     string with a bad percent-escape a SuspiciousOperation (oauthlib's ``urldecode`` of the same
     query: escaping the other characters as DOT and Django do moves no bad escape); the token as
     oauthlib takes it from the header; the token found by its checksum, valid (not expired). A token
@@ -190,7 +209,6 @@ def token_of_header(request) -> Any:
         return DOT_DECIDES
     if get_application_model().is_usable is not AbstractApplication.is_usable:
         return DOT_DECIDES
-    request.POST  # noqa: B018 - as DOT's extract_body
     if "access_token" in request.GET and bcp_compliant(
         "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT",
         "Presenting an OAuth 2.0 access token in the URI query string",

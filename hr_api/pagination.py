@@ -38,8 +38,8 @@ UPDATED_SINCE = OpenApiParameter(
     "updated_since",
     OpenApiTypes.DATETIME,
     description="Only rows changed at or after this instant, for incremental sync: ISO 8601 with a zone, "
-    "`Z` or an offset (`2026-01-31T00:00:00Z`, `2026-01-31T08:00:00+08:00`). Without a zone it answers 400 "
-    "with code `zone_required`.",
+    "`Z` or an offset (`2026-01-31T00:00:00Z`, `2026-01-31T08:00:00+08:00`; in the query string the `+` is "
+    "written `%2B`, as an unencoded `+` reads as a space). Without a zone it answers 400 with code `zone_required`.",
     # The code of its own rule (hr_api.schema lists it in the operation's 400).
     extensions={"x-error-codes": {"zone_required": "a date and time without a time zone"}},
 )
@@ -180,7 +180,30 @@ class IdCursorPagination(SyncCursorPagination):
     ordering = ("id",)
 
 
+#: The refusal of a ``+`` offset sent unencoded, which the query string reads as a space: the general message's
+#: example is the very form the client sent, so this one says how to send it.
+PLUS_READ_AS_SPACE = _(
+    "A space stands where the time zone's + should be: in a query string a + reads as a space. Write it as %2B, "
+    "e.g. updated_since=2026-01-31T08:00:00%2B08:00, or give the time in UTC with Z: 2026-01-31T00:00:00Z."
+)
+
+
+def offset_plus_read_as_space(raw: str) -> bool:
+    """Whether ``raw`` is a date-time whose ``+`` offset arrived as a space (``2026-01-31T08:00:00 08:00``): with
+    its last space a ``+`` it has the form :data:`DATE_TIME` reads. A space between the date and the time is that
+    form's own (``2026-01-31 08:00``: no zone, refused for that)."""
+    head, space, offset = raw.rpartition(" ")
+    return bool(space) and DATE_TIME.fullmatch(f"{head}+{offset}") is not None
+
+
 def parse_updated_since(request: Request) -> datetime.datetime | None:
+    """The ``updated_since`` filter as an instant in UTC (None when not given), or 400 naming it.
+
+    A ``+`` offset sent unencoded (a space, :func:`offset_plus_read_as_space`) is refused saying to write it as
+    ``%2B``, not read as a ``+``: the API guesses no value, and a client that sends this one so loses the ``+`` of
+    any other value too, where no guess could restore it."""
+    if offset_plus_read_as_space(request.query_params.get("updated_since") or ""):
+        raise exceptions.ValidationError({"updated_since": [PLUS_READ_AS_SPACE]})
     value = parsed_parameter(
         request,
         "updated_since",

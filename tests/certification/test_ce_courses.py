@@ -16,6 +16,7 @@ from freezegun import freeze_time
 import accounts.demo
 import certification.demo
 import courses.demo
+import exams.demo
 from certification import selectors, services
 from certification.models import CECourse, CEEnrolment, Certificate, ContinuingEducation
 from certification.services import CertificationError
@@ -377,7 +378,7 @@ def test_an_unauthorized_institution_cannot_publish():
 
 def test_the_demo_publishes_four_courses_and_trainee06s_attendance_counts_once():
     accounts.demo.load()
-    courses.demo.load()
+    courses.demo.load(sit_exams=exams.demo.pass_the_exams)  # as load_demo: the exams that earn the certificate
     certification.demo.load()
     certification.demo.load()
     titles = set(CECourse.objects.filter(is_published=True).values_list("title_zh", flat=True))

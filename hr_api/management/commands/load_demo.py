@@ -12,6 +12,19 @@ import supervision.demo
 import supervision.services
 
 
+def load_named() -> None:
+    """The demo of every app but the simulated year: its named institutions, employers, people and their story.
+
+    Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at the top; this
+    command lives there because it is the one app that may import every other). The courses demo is handed the
+    exams its trainees sit before their training is marked complete (``exams.demo.pass_the_exams``), so that the
+    certificates that training earns come from published results."""
+    accounts.demo.load()
+    courses.demo.load(sit_exams=exams.demo.pass_the_exams)
+    for module in (exams.demo, certification.demo, career.demo, exchange.demo, hr_api.demo):
+        module.load()
+
+
 class Command(BaseCommand):
     help = "Load the demo institutions, employers, people and training (idempotent; development only)."
 
@@ -21,11 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, force: bool = False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data is for development: DJANGO_DEBUG is off (use --force to insist).")
-        # Lowest app first: each app's demo builds on the ones below it (the HR API's clients last, at
-        # the top; this command lives there because it is the one app that may import every other).
-        demos = (accounts.demo, courses.demo, exams.demo, certification.demo, career.demo, exchange.demo, hr_api.demo)
-        for module in demos:
-            module.load()
+        load_named()
         # The simulated year last: it builds on every app's demo (supervision.demo); then the figures, so
         # that the supervision pages show them at once rather than after the nightly recomputation.
         supervision.demo.load()
