@@ -59,8 +59,12 @@ LATIN_FONT = "BCM-Latin"
 FONT_PACKAGES = "fonts-arphic-uming fonts-liberation"
 
 # Part of the cache key: change it with the drawing, and every certificate's file is made anew on its next download.
-# 3: embedded TrueType fonts; the language-neutral verification link.
-LAYOUT_VERSION = "3"
+# 3: embedded TrueType fonts; the language-neutral verification link. 4: the foot's masked name said to be the
+# verification page's.
+LAYOUT_VERSION = "4"
+
+# The line at the foot, before the masked name: what the verification page shows (it never shows the whole name).
+VERIFY_PAGE_HOLDER = "驗證頁面所示持證人 Holder as shown on the verification page:"
 
 PAGE_WIDTH, PAGE_HEIGHT = landscape(A4)
 LEADING = 1.2  # line spacing, times the font size
@@ -475,8 +479,10 @@ def _draw(printed: Printed) -> bytes:
     renderPDF.draw(drawing, pdf, QR_LEFT, 25 * mm)
     draw_text(pdf, QR_LEFT + QR_SIZE / 2, 21 * mm, "掃描驗證 Scan to verify", 8, centred=True)
     draw_text(pdf, FOOT_LEFT, 21 * mm, printed.url, 7)
-    _draw_line(pdf, f"持證人 Holder: {mask_name(printed.holder)}", font=CJK_FONT, size=9, x=FOOT_LEFT, y=26 * mm,
-               max_width=FOOT_MAX_WIDTH, max_height=20 * mm)  # fmt: skip
+    # What the verification page (the QR code's) shows of the holder: masked there, so it says where the masked
+    # name comes from, not a second "holder" that differs from the name printed whole above.
+    _draw_line(pdf, f"{VERIFY_PAGE_HOLDER} {mask_name(printed.holder)}", font=CJK_FONT, size=9, x=FOOT_LEFT,
+               y=26 * mm, max_width=FOOT_MAX_WIDTH, max_height=20 * mm)  # fmt: skip
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

@@ -14,6 +14,7 @@ number beyond the column's 64 bits) raised a server error instead of being refus
 - :class:`CheckedExportAdmin`: an admin with django-import-export's export, whose export page answers a filter
   the change list refuses (a field the model lacks, a value its column cannot hold) as the change list does: back
   to the list with ``?e=1``. A lookup the admin does not allow is refused with a 400 by Django on both pages.
+  Its files are named in the page's language (:class:`core.admin_exports.NamedExportAdmin`, given with it).
 - :func:`with_checked_input`: how the project's admin site (``config.admin``) gives the mixins to every admin
   registered on it, the libraries' too, and to their inlines (:func:`with_mixin`, which the site uses for its
   other mixins too).
@@ -38,6 +39,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
+
+from .admin_exports import NamedExportAdmin
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -145,7 +148,8 @@ def with_mixin(mixin: type, admin_class: AdminClass) -> AdminClass:
 
 def with_checked_input(admin_class: AdminClass) -> AdminClass:
     """``admin_class`` (a model admin or an inline) with :class:`CheckedInputAdmin` first in its bases, and with
-    :class:`CheckedExportAdmin` before it where it has import-export's export."""
+    :class:`CheckedExportAdmin` and :class:`core.admin_exports.NamedExportAdmin` (its files named in the page's
+    language) before it where it has import-export's export."""
     if issubclass(admin_class, ExportMixin):
-        admin_class = with_mixin(CheckedExportAdmin, admin_class)
+        admin_class = with_mixin(CheckedExportAdmin, with_mixin(NamedExportAdmin, admin_class))
     return cast(AdminClass, with_mixin(CheckedInputAdmin, admin_class))

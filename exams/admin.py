@@ -30,6 +30,7 @@ from accounts.imports.reader import read_spreadsheet
 from accounts.imports.results import RowProblem, first_refused
 from accounts.scoping import InstitutionScopedAdmin, institution_of, is_program_office
 from accounts.uploads import EMPTY_FILE_MESSAGE, validate_tabular_upload
+from core import downloads
 from core.admin_actions import ReadOnlyAdminMixin
 from core.admin_deletion import DeletionService, ServiceDeletionAdmin
 from core.admin_refusals import RefusedSaveAdmin
@@ -343,6 +344,11 @@ class QuestionAdmin(RefusedSaveAdmin):
         # No cell becomes a formula; a character spreadsheets refuse (a vertical tab pasted from a
         # word processor) is written as U+FFFD instead of failing the export (accounts.spreadsheets).
         response = spreadsheets.spreadsheet_response(data, fmt, "questions")
+        # Named as every admin export is, in the page's language ("題目 2026-12-06.csv": core.downloads).
+        plural = Question._meta.verbose_name_plural
+        response["Content-Disposition"] = downloads.attachment(
+            downloads.dated_file_name(plural, fmt), ascii_name=downloads.english_dated_file_name(plural, fmt)
+        )
         audit.record(
             audit.Action.ADMIN_EXPORT,
             summary=f"questions.{fmt}: {len(data)} questions",
@@ -679,7 +685,12 @@ class EssayAnswerAdmin(RefusedSaveAdmin, InstitutionScopedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        return super().changelist_view(request, {**(extra_context or {}), "waiting": self.waiting(request)})
+        # The page is headed as the menu names it ("申論閱卷佇列"), not Django's "Select essay answer to change";
+        # its foot counts essays (admin/exams/essayanswer/pagination.html), not "9 essay grading queue".
+        title = capfirst(self.opts.verbose_name_plural)
+        return super().changelist_view(
+            request, {"title": title, **(extra_context or {}), "waiting": self.waiting(request)}
+        )
 
     def waiting(self, request: HttpRequest) -> dict[str, Any]:
         """How many essays wait for a grader and how old the oldest is: the institution's own, every

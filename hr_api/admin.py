@@ -11,7 +11,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from accounts.admin import ProgramOfficeOnly
 from accounts.outbound import OutboundRefused
@@ -24,6 +26,11 @@ from .webhooks.events import EVENT_LABELS, EVENT_SCOPES, EVENTS
 
 #: A client's scope switches (``ApiClient.scopes`` reads them), in the order of ``SCOPES``.
 SCOPE_FIELDS = [f"can_{scope}" for scope in SCOPES]
+
+
+def scope_label(scope: str) -> str:
+    """A scope as the admin names it, in the active language: its switch's label ("Scope: read", "權限：讀取")."""
+    return str(capfirst(ApiClient._meta.get_field(f"can_{scope}").verbose_name))
 
 
 def _show_secret_once(request: HttpRequest, message: str, client: ApiClient, secret: str) -> None:
@@ -66,7 +73,9 @@ class ApiClientAdmin(ProgramOfficeOnly, admin.ModelAdmin):
 
     @admin.display(description=_("scopes"))
     def scope_list(self, obj: ApiClient) -> str:
-        return " ".join(obj.scopes)
+        """The client's scopes by their labels in the page's language (the switches' on its change page), not the
+        names a token carries ("read enroll")."""
+        return pgettext("list separator", ", ").join(scope_label(scope) for scope in obj.scopes)
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:

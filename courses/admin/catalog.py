@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Course, Curriculum, CurriculumCourse, Tier, Track
 
+from .filters import TrackFilter
+
 
 @admin.display(description=_("course"), ordering="course__code")
 def course_by_code(row: Any) -> str:
@@ -22,22 +24,33 @@ def course_by_code(row: Any) -> str:
 
 @admin.register(Tier)
 class TierAdmin(admin.ModelAdmin):
-    list_display = ["code", "level", "name_zh", "name_en", "has_tracks"]
+    # Each tier by its name in the page's language (both names on its page); its code, which addresses and the API
+    # use ("standard"), beside it for staff.
+    list_display = ["tier_name", "code", "level", "has_tracks"]
     list_filter = ["has_tracks"]
     search_fields = ["code", "name_zh", "name_en", "certificate_name_zh", "certificate_name_en"]
     ordering = ["level"]
 
+    @admin.display(description=_("tier"), ordering="level")
+    def tier_name(self, obj: Tier) -> str:
+        return obj.name
+
 
 @admin.register(Track)
 class TrackAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_zh", "name_en", "position"]
+    # As the tiers: the name in the page's language, the code beside it.
+    list_display = ["track_name", "code", "position"]
     search_fields = ["code", "name_zh", "name_en"]
+
+    @admin.display(description=_("track"), ordering="position")
+    def track_name(self, obj: Track) -> str:
+        return obj.name
 
 
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["code", "title_zh", "title_en", "class_hours"]
-    list_filter = ["curricula__tier", "curricula__track"]
+    list_filter = ["curricula__tier", ("curricula__track", TrackFilter)]
     search_fields = ["code", "title_zh", "title_en"]
 
     def get_queryset(self, request):  # the curriculum filters join; each course once
@@ -62,7 +75,7 @@ class CurriculumAdmin(admin.ModelAdmin):
         "exam_prep_days",
         "exam_prep_hours",
     ]
-    list_filter = ["tier", "track"]
+    list_filter = ["tier", ("track", TrackFilter)]
     search_fields = ["tier__name_zh", "tier__name_en", "track__name_zh", "track__name_en"]
     list_select_related = ["tier", "track"]
     inlines = [CurriculumCourseInline]

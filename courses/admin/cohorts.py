@@ -25,6 +25,7 @@ from courses.models import Cohort
 
 from .actions import counted
 from .columns import OwnInstitutionColumn, date_column, heading, number
+from .filters import TrackFilter
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class CohortAdmin(OwnInstitutionColumn, InstitutionScopedAdmin):
         "status",
         "seats",
     ]
-    list_filter = ["status", "curriculum__tier", "curriculum__track", "is_online"]
+    list_filter = ["status", "curriculum__tier", ("curriculum__track", TrackFilter), "is_online"]
     list_select_related = ["institution", "curriculum__tier", "curriculum__track"]
     search_fields = ["code", "city"]
     date_hierarchy = "starts_on"

@@ -31,6 +31,7 @@ from courses.templatetags.hours import class_hours
 from .actions import ActionFormPages, counted, form_action, report_outcome
 from .cohorts import cohort_by_code
 from .columns import date_column, number_column, person_column
+from .filters import TrackFilter
 
 
 class RejectionForm(forms.Form):
@@ -141,7 +142,9 @@ class EnrolmentAdmin(ActionFormPages, RowPageShowsOnly, ConfirmOwnPreviewMixin, 
         number_column(Enrolment, "credited_hours", short=_("credited")),
         date_column(Enrolment, "created_at"),
     ]
-    list_filter = ["state", "curriculum__tier", "curriculum__track", ("cohort", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "state", "curriculum__tier", ("curriculum__track", TrackFilter), ("cohort", admin.RelatedOnlyFieldListFilter)
+    ]  # fmt: skip
     list_select_related = [
         "trainee",
         "cohort__institution",

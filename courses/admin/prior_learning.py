@@ -10,6 +10,8 @@ from core.forms import refusal_shown_on
 from courses import services
 from courses.models import PriorLearning
 
+from .filters import TrackFilter
+
 
 class PriorLearningAdminForm(forms.ModelForm):
     def clean(self) -> dict:
@@ -32,7 +34,7 @@ class PriorLearningAdmin(InstitutionScopedAdmin):
     form = PriorLearningAdminForm
 
     list_display = ["trainee", "curriculum", "completed_on", "evidence", "recorded_by"]
-    list_filter = ["curriculum__tier", "curriculum__track"]
+    list_filter = ["curriculum__tier", ("curriculum__track", TrackFilter)]
     list_select_related = ["trainee", "curriculum__tier", "curriculum__track", "recorded_by"]
     search_fields = ["trainee__email", "trainee__display_name", "evidence"]
     raw_id_fields = ["trainee"]

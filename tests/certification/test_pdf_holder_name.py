@@ -194,3 +194,20 @@ def test_a_150_character_name_is_printed_whole_inside_the_margins(name, tmp_path
     if shutil.which("pdftoppm"):
         (tmp_path / "page.pdf").write_bytes(body)
         subprocess.run(["pdftoppm", "-png", "-r", "50", str(tmp_path / "page.pdf"), str(tmp_path / "page")], check=True)
+
+
+# --- 3. the foot's masked name says whose it is ---------------------------------------------------
+
+
+def test_the_foot_says_its_masked_name_is_what_the_verification_page_shows(client):
+    """The centre prints the holder's whole name; the foot, by the QR code, the masked one the verification page
+    shows (a reader of "持證人 Holder: 劉*廷" under "劉家廷" took the two for a mistake)."""
+    certificate = CertificateFactory(trainee=UserFactory(display_name="劉家廷"))
+    words = _words(pdf.ensure_pdf(certificate).read_bytes())
+    centre = [w for w in words if w[1] < HEIGHT - 50 * mm]
+    foot = " ".join(w for _x0, y0, _x1, _y1, w in words if y0 > HEIGHT - 50 * mm)
+    assert "劉家廷" in "".join(w for *_box, w in centre)
+    assert "驗證頁面所示持證人 Holder as shown on the verification page: 劉*廷" in foot, foot
+    assert "Holder: 劉*廷" not in foot.replace("verification page: ", "")
+    page = client.get(f"/zh-hant/verify/{certificate.verification_code}/").content.decode()
+    assert "劉*廷" in page and "劉家廷" not in page  # what the foot says the page shows
