@@ -127,10 +127,11 @@ def send_enrolment_decision(*, enrolment_id: int) -> bool:
 def training_under_way(cohort: Cohort, *, today: datetime.date | None = None) -> dict[str, object]:
     """What an approval mail says of the training's dates on the day it is sent (local date): ``started`` (its
     first day has passed: trainees approved late join it at its ``next_session``, ``None`` when none is planned yet)
-    and ``ended`` (its last day has passed too). A training starting today is not started yet: it starts on that
-    day, as the mail says of one to come."""
+    and ``ended`` (``Cohort.has_ended``: its last day has passed, or its institution finished it, early perhaps; the
+    session form's list of cohorts applies the same rule). A training starting today is not started yet: it starts on
+    that day, as the mail says of one to come."""
     today = today or timezone.localdate()
-    started, ended = cohort.starts_on < today, cohort.ends_on < today
+    started, ended = cohort.starts_on < today, cohort.has_ended(today)
     next_session = selectors.next_session_of_cohort(cohort.pk, today=today) if started and not ended else None
     return {"started": started, "ended": ended, "next_session": next_session}
 

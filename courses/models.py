@@ -457,6 +457,16 @@ class Cohort(SyncedTimestamped):
         parts.append(formats.date_format(self.starts_on, "YEAR_MONTH_FORMAT"))
         return " · ".join(parts)
 
+    def has_ended(self, today: datetime.date) -> bool:
+        """Whether the cohort has ended on ``today`` (a local date): its last day has passed, or its institution
+        finished it (early, perhaps). The one rule of what has ended; :meth:`ended` is the same rule in SQL."""
+        return self.ends_on < today or self.status == self.Status.FINISHED
+
+    @classmethod
+    def ended(cls, today: datetime.date) -> Q:
+        """The cohorts that have ended on ``today`` (a local date), as a filter: :meth:`has_ended` in SQL."""
+        return Q(ends_on__lt=today) | Q(status=cls.Status.FINISHED)
+
 
 class Enrolment(SyncedTimestamped, Decided):
     """A trainee in a cohort. States change only through ``courses.services``."""

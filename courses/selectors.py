@@ -201,10 +201,11 @@ def cohorts_with_catalog(queryset: QuerySet[Cohort] | None = None) -> QuerySet[C
 
 def cohorts_for_sessions(cohorts: QuerySet[Cohort], *, today: datetime.date | None = None) -> QuerySet[Cohort]:
     """``cohorts`` in the order a session's cohort is chosen from: those not ended yet first (the earliest start
-    first, so the cohorts under way lead), then the ended ones (past their last day, or finished), the most recent
-    first. Ended cohorts stay offered: a session is entered once held and its attendance from its day on
-    (``services.check_session_held``), so the last days' sessions of a cohort are often entered after it ended."""
-    ended = Q(ends_on__lt=today or timezone.localdate()) | Q(status=Cohort.Status.FINISHED)
+    first, so the cohorts under way lead), then the ended ones (past their last day, or finished: ``Cohort.ended``,
+    the approval mail's rule too), the most recent first. Ended cohorts stay offered: a session is entered once held
+    and its attendance from its day on (``services.check_session_held``), so the last days' sessions of a cohort are
+    often entered after it ended."""
+    ended = Cohort.ended(today or timezone.localdate())
     return cohorts.select_related("institution", "curriculum__tier", "curriculum__track").order_by(  # their names
         Case(When(ended, then=Value(1)), default=Value(0)),
         Case(When(ended, then=None), default=F("starts_on")).asc(nulls_last=True),

@@ -105,3 +105,20 @@ def test_a_training_whose_last_day_has_passed_is_not_called_under_way(language, 
             institution = cohort.institution.name
         assert said(language, RAN, starts=cohort.starts_on, ends=cohort.ends_on, institution=institution) in text
         assert said(language, AHEAD, starts=cohort.starts_on) not in text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_training_its_institution_finished_early_is_not_called_under_way(
+    language, django_capture_on_commit_callbacks
+):
+    """Review finding: a cohort finished early (its last day still ahead) was mailed "under way: join it from its next
+    session", while the session form counted it ended. One rule, ``Cohort.has_ended``, for both."""
+    cohort = cohort_from(-10, 20, status=Cohort.Status.FINISHED)
+    TrainingSessionFactory(cohort=cohort, held_on=days(3))  # planned before it was finished: no session to join
+
+    for text in approval_mail(cohort, language, django_capture_on_commit_callbacks):
+        with translation.override(language):
+            institution = cohort.institution.name
+        assert said(language, RAN, starts=cohort.starts_on, ends=cohort.ends_on, institution=institution) in text
+        assert said(language, UNDER_WAY_NEXT, starts=cohort.starts_on, day=days(3)) not in text
+        assert "under way" not in text and "進行中" not in text
