@@ -1,4 +1,5 @@
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from axes.helpers import get_lockout_response
 from django.conf import settings
@@ -6,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django.views.i18n import set_language
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER, set_language
 
 from core.links import site_url
 from core.middleware import is_login_page, same_site_referer
@@ -142,19 +143,64 @@ def switch_language(request: HttpRequest) -> HttpResponse:
     """Django's language switch: the pages' language (the address's prefix and the cookie). The
     profile's language, which mails use, is the person's own choice on the profile page: switching
     to read a page in the other language does not change it."""
+    back = _page_to_go_back_to(request)
+    chosen = request.POST.get(LANGUAGE_QUERY_PARAMETER) if request.method == "POST" else None
+    if chosen is not None and chosen not in dict(settings.LANGUAGES):
+        # Django takes any language it has a catalog of (its admin's French…) and sent /en/x/ to /fr/x/, a
+        # 404: the site has its two, and another changes nothing, as one Django has no catalog of.
+        return HttpResponseRedirect(back)
     # Django finds the page in the chosen language by resolving its address in the active one, which
     # here (no prefix) is the browser's or the cookie's: a /zh-hant/ page from an English browser did
-    # not resolve and stayed as it was. The page's own language resolves it.
-    page_language = translation.get_language_from_path(request.POST.get("next") or request.GET.get("next") or "")
+    # not resolve and stayed as it was. The page's own language resolves it, whichever page Django goes
+    # back to: ``next``, or the Referer when ``next`` is missing or another site's.
+    page_language = translation.get_language_from_path(urlsplit(back).path)
     if page_language:
         translation.activate(page_language)
-    return set_language(request)
+    response = set_language(request)
+    if chosen and response.get("Location") == "/":
+        # No page to go back to: the home page in the chosen language, not "/", which the browser's language
+        # decides when the cookie is refused.
+        with translation.override(chosen):
+            response["Location"] = reverse("home")
+    return response
+
+
+def _page_to_go_back_to(request: HttpRequest) -> str:
+    """The page Django's ``set_language`` goes back to: ``next`` when it is this site's, else the Referer
+    when that is, else "/" (never another site: not an open redirect)."""
+    for url in (request.POST.get("next", request.GET.get("next")), request.headers.get("Referer")):
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return url
+    return "/"
+
+
+def _sent_by_a_script(request: HttpRequest) -> bool:
+    """A request a page's script sent (the exam page's answer saves), which reads JSON: a JSON body, which no HTML
+    form can send, or an Accept that prefers JSON to a page (a browser's form and link ask for text/html first;
+    none, or ``*/*``, is a page)."""
+    content_type = request.content_type or ""
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return True
+    return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """``CSRF_FAILURE_VIEW``: a form refused for its missing or stale token (the page was open too long,
     the person logged in or out in another tab, or cookies are blocked), on the site's page in the
-    page's language, with the way back to the page (when it is this site's) and to the log-in."""
+    page's language, with the way back to the page (when it is this site's) and to the log-in.
+
+    A script's request (:func:`_sent_by_a_script`) gets the 403 in the shape of the site's JSON refusals (``ok``,
+    ``code`` ``csrf_failed``, ``error``: what the page shows), as the exam page's other refusals are: an HTML page
+    would be read as no answer at all. The HR API never comes here: its views are exempt (token auth, no cookie)
+    and answer problem JSON (tests/exams/test_answer_csrf.py)."""
+    if _sent_by_a_script(request):
+        message = _(
+            "Not sent: this page is out of date (it was open too long, or you logged in or out in another tab). "
+            "Reload the page: your answers stay on this device and are sent again."
+        )
+        return JsonResponse({"ok": False, "code": "csrf_failed", "error": message}, status=403)
     back = same_site_referer(request)
     login_url = reverse("accounts:login")
     if back and not is_login_page(back):

@@ -48,10 +48,34 @@ def refuse_control_characters_in_text(value: object) -> None:
 ADDRESS_CHARACTERS = "@/\\:＠／＼："
 
 
+#: What a spreadsheet reads a cell starting with as a formula (``=cmd|' /C calc'!A0``, ``+SUM(1+1)``, ``-2+3``,
+#: ``@SUM(…)``), ASCII and full-width (which NFKC folds to them). Exports neutralise them (each export's own rule);
+#: a person's name or a branch never starts with one, so they are refused where typed (:func:`refuse_formula_start`).
+FORMULA_STARTS = "=+-@＝＋－＠"
+#: A lone dash, which no spreadsheet reads as a formula and HR systems write for "none" (a branch): not refused.
+LONE_DASHES = frozenset("-－")
+
+
+def refuse_formula_start(value: object) -> None:
+    """Raises ``ValidationError`` (code ``formula_start``) for text whose first character, spaces before it
+    left aside (a spreadsheet may trim them), is one of :data:`FORMULA_STARTS`; a lone dash (:data:`LONE_DASHES`)
+    is no formula and passes. A tab or line break before it is a control character
+    (:func:`refuse_control_characters`, which the fields that take this rule check too)."""
+    text = str(value).strip()
+    if text and text[0] in FORMULA_STARTS and text not in LONE_DASHES:
+        raise ValidationError(
+            _("Do not start this with =, +, - or @: a spreadsheet would take it for a formula."),
+            code="formula_start",
+        )
+
+
 def refuse_address_in_name(value: object) -> None:
-    """Raises ``ValidationError`` (code ``address_in_name``) for a person's name holding a character of a web or
-    e-mail address (:data:`ADDRESS_CHARACTERS`), and for any control character (:func:`refuse_control_characters`)."""
+    """The rule of a person's name, which greets them in the portal's mails and is printed on their certificate:
+    raises ``ValidationError`` for any control character (:func:`refuse_control_characters`), a first character
+    a spreadsheet reads as a formula (:func:`refuse_formula_start`, code ``formula_start``), and a character of a
+    web or e-mail address (:data:`ADDRESS_CHARACTERS`, code ``address_in_name``)."""
     text = str(value)
     refuse_control_characters(text)
+    refuse_formula_start(text)
     if any(char in ADDRESS_CHARACTERS for char in text):
         raise ValidationError(_("A name holds no web or e-mail address (no @, / or :)."), code="address_in_name")

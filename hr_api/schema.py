@@ -18,7 +18,7 @@ from django.utils import translation
 from drf_spectacular.extensions import OpenApiSerializerExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.settings import spectacular_settings
 
-from core.text_rules import REFUSED_CATEGORIES
+from core.text_rules import FORMULA_STARTS, LONE_DASHES, REFUSED_CATEGORIES
 
 #: The language the schema is written in, whatever a request's: its summaries and descriptions are English, so its
 #: titles and choice labels (the models' verbose names, translated) are too, one language in one document. The
@@ -75,10 +75,16 @@ def spaces() -> str:
     )
 
 
-def text_pattern(*, allow_blank: bool, also_refused: str = "") -> str:
+def text_pattern(*, allow_blank: bool, also_refused: str = "", formula_start: bool = False) -> str:
     """No control or format character (nor any of ``also_refused``); unless blank is allowed, something besides
-    spaces (which the server trims)."""
+    spaces (which the server trims); with ``formula_start``, no first character a spreadsheet reads as a formula
+    but a lone dash (core.text_rules.refuse_formula_start)."""
     refused = refused_characters() + "".join(re.escape(char) for char in also_refused)
+    if formula_start:
+        starts = "".join(re.escape(char) for char in FORMULA_STARTS)
+        dashes = "".join(re.escape(char) for char in sorted(LONE_DASHES))
+        body = f"[{spaces()}]*(?:[^{spaces()}{refused}{starts}][^{refused}]*|[{dashes}][{spaces()}]*)"
+        return f"^(?:{body}|[{spaces()}]*)$" if allow_blank else f"^{body}$"
     if allow_blank:
         return f"^[^{refused}]*$"
     return f"^[^{refused}]*[^{spaces()}{refused}][^{refused}]*$"
@@ -91,7 +97,11 @@ class TextFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema, direction):
         schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
         also_refused = getattr(self.target, "refused_characters", "")
-        schema["pattern"] = text_pattern(allow_blank=self.target.allow_blank, also_refused=also_refused)
+        schema["pattern"] = text_pattern(
+            allow_blank=self.target.allow_blank,
+            also_refused=also_refused,
+            formula_start=getattr(self.target, "refuses_formula_start", False),
+        )
         return schema
 
 

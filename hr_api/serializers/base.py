@@ -15,11 +15,17 @@ from rest_framework import serializers
 from accounts.converters import MAX_ID
 from accounts.identifiers import clean_email, clean_employee_number, normalize_email
 from accounts.phones import normalize_phone
-from core.text_rules import ADDRESS_CHARACTERS, refuse_address_in_name, refuse_control_characters
+from core.text_rules import (
+    ADDRESS_CHARACTERS,
+    refuse_address_in_name,
+    refuse_control_characters,
+    refuse_formula_start,
+)
 from hr_api import schema as _schema  # noqa: F401 - registers the schema extensions of the fields below
 
 #: The code of :func:`core.text_rules.refuse_control_characters`, with what it means (the schema's words).
 CONTROL_CHARACTER = {"control_character": "an invisible control or format character in the text"}
+FORMULA_START = {"formula_start": "a first character a spreadsheet reads as a formula (= + - @; a lone - is taken)"}
 
 
 class Text(serializers.CharField):
@@ -59,14 +65,28 @@ class PersonName(FreeText):
 
     error_codes = {
         **CONTROL_CHARACTER,
+        **FORMULA_START,
         "address_in_name": "a character of a web or e-mail address (@ / \\ :) in a name",
     }
     #: Refused besides control characters, which the schema's pattern says too (hr_api.schema).
     refused_characters = ADDRESS_CHARACTERS
+    refuses_formula_start = True
 
 
 def person_name(**kwargs) -> Text:
     return PersonName(validators=[refuse_address_in_name], **kwargs)
+
+
+class Branch(FreeText):
+    """A branch's name: free text that a spreadsheet would not take for a formula
+    (:func:`core.text_rules.refuse_formula_start`)."""
+
+    error_codes = {**CONTROL_CHARACTER, **FORMULA_START}
+    refuses_formula_start = True
+
+
+def branch_name(**kwargs) -> Text:
+    return Branch(validators=[refuse_control_characters, refuse_formula_start], **kwargs)
 
 
 class EmployeeNumber(Text):

@@ -15,10 +15,10 @@ from .base import (
     ModelSerializer,
     StrictSerializer,
     address,
+    branch_name,
     employee_number_field,
     person_name,
     phone_number,
-    text,
 )
 
 MAX_BATCH = 500
@@ -81,7 +81,7 @@ class EmployeeUpdateSerializer(EveryFieldOptional, StrictSerializer):
     email = address(help_text="A new address: see `pending_email` for when it takes effect.")
     display_name = person_name(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES)
-    branch = text(max_length=200, allow_blank=True)
+    branch = branch_name(max_length=200, allow_blank=True)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True)
     phone = phone_number()
 
@@ -95,7 +95,7 @@ class EmployeeCreateSerializer(StrictSerializer):
     email = address()
     display_name = person_name(max_length=150)
     preferred_language = serializers.ChoiceField(choices=LANGUAGES, required=False)
-    branch = text(max_length=200, allow_blank=True, required=False)
+    branch = branch_name(max_length=200, allow_blank=True, required=False)
     manager_class = serializers.ChoiceField(choices=CLASSES, allow_blank=True, required=False)
     phone = phone_number(required=False)
 

@@ -279,6 +279,13 @@
           setStatus("refused");
           clearTimeout(retryTimer);
           retryTimer = setTimeout(flush, 5000);
+        } else if (data.code === "csrf_failed") {
+          // The page's form token is out of date (a log-in in another tab renews it): sent again, it is refused
+          // again. Keep every answer here, say to reload (the page that opens sends them) and stop retrying.
+          errorBox.textContent = data.error;
+          errorBox.classList.remove("d-none");
+          setStatus("refused");
+          clearTimeout(retryTimer);
         } else if (!response.ok && response.status >= 400 && response.status < 500 && response.status !== 403 && response.status !== 429) {
           // Refused for good (time up, submitted, too long): show why and keep the rest going.
           drop(keys[0]);
@@ -352,7 +359,7 @@
             flush();
           }
         }).catch(function () { settled(key, JSON.stringify(body)); /* still pending: sent again later */ });
-      } catch (e) { /* still pending */ }
+      } catch (e) { settled(key, JSON.stringify(body)); /* never sent: still pending */ }
     });
   }
 
