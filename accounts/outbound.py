@@ -7,7 +7,7 @@ through :func:`vet_url` and then :func:`post`:
   in the URL; a host that is a DNS name or a canonical IP address — ``2130706433``, ``0x7f.1`` and
   other spellings that ``inet_aton`` would read as an address are refused, as are names whose last
   label is a number;
-- every address the host resolves to must be public: loopback, link-local, private, shared
+- every address the host resolves to must be public: loopback, link-local, private (IPv6 site-local too), shared
   (carrier-grade NAT), documentation, multicast, reserved and unspecified addresses are refused,
   IPv4 and IPv6 alike, an IPv4 address inside IPv6 (``::ffff:127.0.0.1``, 6to4, Teredo) judged as
   IPv4 — unless the caller's setting allows private addresses (a developer's local receiver);
@@ -80,16 +80,28 @@ class CheckedUrl:
     literal: IPAddress | None  # the host is this address (judged already), or None for a host name
 
 
-# Ranges that are not public but that some Python versions' ``is_global`` tables leave out.
+# Ranges that are not public but that some Python versions' ``is_global`` tables leave out (IANA's special-purpose
+# registries: every range there that is not "globally reachable", and a few that are but that no webhook receiver
+# has): fec0::/10, the deprecated IPv6 site-local space, which Python calls global (and not private); 192.88.99.0/24,
+# the deprecated 6to4 relay anycast, likewise (a 6to4 address 2002:c058:63xx:: is judged as it).
 _NOT_PUBLIC = {
     "shared": [ipaddress.ip_network("100.64.0.0/10")],
+    "private": [ipaddress.ip_network("fec0::/10")],
     "documentation": [
         ipaddress.ip_network(n)
         for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32", "3fff::/20")
     ],
     "reserved": [
         ipaddress.ip_network(n)
-        for n in ("192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4", "64:ff9b:1::/48", "100::/64", "2001::/23")
+        for n in (
+            "192.0.0.0/24",
+            "192.88.99.0/24",
+            "198.18.0.0/15",
+            "240.0.0.0/4",
+            "64:ff9b:1::/48",
+            "100::/64",
+            "2001::/23",
+        )
     ],
 }
 KINDS = {

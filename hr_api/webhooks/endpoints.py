@@ -13,7 +13,9 @@ reason (hr_api.webhooks.deliveries runs :func:`vet_endpoint_url` before every at
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import string
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -190,15 +192,83 @@ def with_rule_before_syntax(validators: list[Callable[[str], None]]) -> list[Cal
 
 
 def stored_url(url: str) -> str:
-    """The form a URL that passed the rule is kept (and compared) in: :func:`uri_form`, with its scheme and host in
-    lower case (RFC 3986 section 6.2.2.1: neither tells two URLs apart), so the same address sent as
-    ``https://HR.Bank.example/hook`` and ``https://hr.bank.example/hook`` is one URL (:data:`URL_ONCE`). Within the
-    model's length (an IDNA host is longer than its Unicode form); raises Django's ValidationError (``max_length``)
-    beyond it."""
+    """The form a URL that passed the rule is kept (and compared) in, so that every spelling of one address is one URL
+    (:data:`URL_ONCE`): :func:`uri_form`, normalised as RFC 3986 section 6.2.2 and 6.2.3 say: its scheme and host in
+    lower case (``https://HR.Bank.example/hook`` is ``https://hr.bank.example/hook``); no port where it is the
+    scheme's (``:443``), the port's number without leading zeros; an IPv6 literal in its short form, an IPv4 address
+    written as IPv6 (``[::ffff:1.1.1.1]``) as the IPv4 address it is; an empty path as ``/``, without ``.`` and ``..``
+    segments; a percent-encoded unreserved character (``%70``) decoded, any other percent-encoding in upper case; no
+    empty query (``?``) and no fragment (``#…``: never sent to the receiver). What the portal sends is the same
+    (requests decodes and drops alike). Within the model's length (an IDNA host is longer than its Unicode form);
+    raises Django's ValidationError (``max_length``) beyond it."""
     head, authority, rest = _split(uri_form(url))
-    stored = head.lower() + authority.lower() + rest
+    head = head.lower()
+    rest = rest.partition("#")[0]
+    path, _mark, query = rest.partition("?")
+    path = _without_dot_segments(_normal_percent(path)) or "/"
+    query = _normal_percent(query)
+    stored = head + _normal_authority(authority.lower(), default_port=_DEFAULT_PORTS.get(head)) + path
+    stored += "?" + query if query else ""
     MaxLengthValidator(WebhookEndpoint._meta.get_field("url").max_length)(stored)
     return stored
+
+
+_DEFAULT_PORTS = {"https://": 443, "http://": 80}
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+
+
+def _normal_percent(text: str) -> str:
+    """``text`` with each percent-encoded unreserved character decoded, any other percent-encoding in upper case."""
+
+    def normal(match: re.Match[str]) -> str:
+        character = chr(int(match[0][1:], 16))
+        return character if character in _UNRESERVED else match[0].upper()
+
+    return _PERCENT.sub(normal, text)
+
+
+def _without_dot_segments(path: str) -> str:
+    """``path`` without its ``.`` and ``..`` segments (RFC 3986 section 5.2.4, as urllib3 sends it)."""
+    if "." not in path:
+        return path
+    segments: list[str] = []
+    parts = path.split("/")
+    for at, segment in enumerate(parts):
+        last = at == len(parts) - 1
+        if segment == ".":
+            if last:
+                segments.append("")
+        elif segment == "..":
+            if len(segments) > 1:
+                segments.pop()
+            if last:
+                segments.append("")
+        else:
+            segments.append(segment)
+    return "/".join(segments)
+
+
+def _normal_authority(authority: str, *, default_port: int | None) -> str:
+    """``authority`` (lower case) without the scheme's port, the port without leading zeros, an IPv6 literal in its
+    short form and an IPv4 address written as IPv6 as that IPv4 address."""
+    if authority.startswith("[") and "]" in authority:
+        end = authority.index("]") + 1
+        host, port = authority[:end], authority[end:]
+        literal, percent, zone = host[1:-1].partition("%")
+        try:
+            address = ipaddress.IPv6Address(literal)
+        except ValueError:
+            pass
+        else:
+            mapped = address.ipv4_mapped
+            host = str(mapped) if mapped is not None and not percent else f"[{address.compressed}{percent}{zone}]"
+    else:
+        host, colon, port = authority.partition(":")
+        port = colon + port
+    digits = port[1:]
+    if not digits.isdigit() or int(digits) == default_port:
+        return host
+    return f"{host}:{int(digits)}"
 
 
 # --- how many endpoints, and each URL once ---------------------------------------------------------------------------

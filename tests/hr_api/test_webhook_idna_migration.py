@@ -46,7 +46,7 @@ REGISTERED = [
     "https://bücher.example:8443/x/Y",
     "HTTPS://Straße.DE/",
     "https://ℌ.example/h",
-    "https://例え.テスト/path#Frag",
+    "https://例え.テスト/path?Q",
     "https://bücher.example./trailing-dot",
     "https://hr.bank.example/ascii",
 ]
