@@ -1,3 +1,4 @@
+import contextlib
 import functools
 import hashlib
 from enum import StrEnum
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts import audit
 from accounts.client_address import client_network
 from core import display
-from core.ratelimit import over_limit
+from core.ratelimit import counted, over_limit
 
 from . import credentials, keys, pdf, reminders, selectors, services, status_list
 from .forms import ReminderPreferenceForm, SelfReportForm, VerifyForm
@@ -55,23 +56,33 @@ def _too_many(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _not_found(request: HttpRequest) -> HttpResponse:
+def _not_found(request: HttpRequest, form: VerifyForm | None = None) -> HttpResponse:
     # The same page for a malformed number, an unknown number and an unknown code: no probing.
-    return render(request, "certification/verify_not_found.html", {"form": VerifyForm()}, status=404)
+    return render(request, "certification/verify_not_found.html", {"form": form or VerifyForm()}, status=404)
 
 
+@never_cache  # a holder's name typed, or a status that a revocation changes: kept by no cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    if "number" not in request.GET:
+    """The look-up by what a certificate prints. The form POSTs (CSRF-checked): the holder's name typed stays out
+    of the URL (access logs, browser history, a Referer). A GET with ``number`` (links out there) answers by the
+    number alone, validity only; a ``name`` in its query is not read."""
+    if request.method == "POST":
+        data = request.POST
+    elif "number" in request.GET:
+        data = QueryDict(mutable=True)
+        data["number"] = request.GET["number"]
+    else:
         return render(request, "certification/verify.html", {"form": VerifyForm()})
     if _rate_limited(request):
         return _too_many(request)
-    form = VerifyForm(request.GET)
+    form = VerifyForm(data)
     form.is_valid()  # a name the form refuses (only a hand-made request: the page's field has its length) is none
     number = form.cleaned_data.get("number")
     certificate = selectors.verification_by_typed(number) if number else None
     if certificate is None:
-        return _not_found(request)
-    return _show(request, certificate, name=form.cleaned_data.get("name", ""))
+        return _not_found(request, form)
+    return _show(request, certificate, name=form.cleaned_data.get("name", ""), form=form)
 
 
 def verify_code(request: HttpRequest, code: str) -> HttpResponse:
@@ -83,16 +94,19 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     return _show(request, certificate)
 
 
-def _show(request: HttpRequest, certificate: selectors.Verification, *, name: str = "") -> HttpResponse:
+def _show(
+    request: HttpRequest, certificate: selectors.Verification, *, name: str = "", form: VerifyForm | None = None
+) -> HttpResponse:
     """The certificate's validity; the holder, the institution and the dates when it was found by its verification
     code (100 random bits, the QR code's link) or the holder's name typed with its number matches. Numbers are
-    sequential: by a number alone, anyone could walk the register and read who holds what."""
+    sequential: by a number alone, anyone could walk the register and read who holds what. ``form``: what was
+    typed, shown again in the form the page offers."""
     check = _name_check(certificate, name)
     context = {
         "certificate": certificate,
         "details": certificate.found_by_code or check == NameCheck.MATCHES,
         "name_check": check.value,
-        "form": VerifyForm(),
+        "form": form or VerifyForm(),
     }
     return render(request, "certification/verify_result.html", context)
 
@@ -110,13 +124,24 @@ def _name_check(certificate: selectors.Verification, name: str) -> NameCheck:
     # The name's letters in any order: "Lin Bob" and "Bob Lin" share a count.
     typed = hashlib.sha256("".join(sorted(letters)).encode()).hexdigest()
     keys = (f"verify-name:certificate:{certificate.pk}", f"verify-name:typed:{typed}")
-    if any(int(cache.get(key) or 0) >= NAME_MISMATCHES_PER_DAY for key in keys):
+    # Counted before the name is compared, each request taking its own place in both counts at once (an atomic
+    # increment): parallel requests cannot all read a count under the limit and all be checked. A name that is
+    # not checked, or matches, gives its places back.
+    counts = [counted(key, window_seconds=NAME_WINDOW_SECONDS) for key in keys]  # both, always: both given back
+    if any(count > NAME_MISMATCHES_PER_DAY for count in counts):
+        _give_back(keys)
         return NameCheck.PAUSED
     if selectors.holder_named(certificate, name):
+        _give_back(keys)
         return NameCheck.MATCHES
-    for key in keys:
-        over_limit(key, limit=NAME_MISMATCHES_PER_DAY, window_seconds=NAME_WINDOW_SECONDS)
     return NameCheck.DIFFERS
+
+
+def _give_back(keys: tuple[str, ...]) -> None:
+    """One less in each of the counts ``keys`` (:func:`_name_check` counted it before knowing)."""
+    for key in keys:
+        with contextlib.suppress(ValueError):  # its window ended meanwhile: nothing to give back
+            cache.decr(key)
 
 
 @login_required

@@ -47,6 +47,7 @@ import binascii
 import hashlib
 import json
 import re
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import cache
@@ -193,12 +194,16 @@ def translated(response: HttpResponse) -> HttpResponse:
 
 
 def _client_id(request: HttpRequest, *, form_read: bool) -> str:
-    """The client id of HTTP Basic, else of the form (when it could be read)."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header.lower().startswith("basic "):
+    """The client id of HTTP Basic, else of the form (when it could be read), read as django-oauth-toolkit reads
+    it (``OAuth2Validator._extract_basic_auth`` and ``_authenticate_basic_auth``): a scheme of exactly ``Basic``,
+    UTF-8, split at the first colon, then form-decoded (``unquote_plus``, RFC 6749 section 2.3.1), so that
+    ``my%2Dclient`` and ``my-client``, one client to it, share every count here. The form's is decoded once, by
+    Django, as oauthlib decodes the body it is given."""
+    scheme, _space, credentials = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme == "Basic" and credentials:
         try:
-            return base64.b64decode(header[6:]).decode("utf-8", "replace").split(":", 1)[0][:100]
-        except (binascii.Error, ValueError):
+            return unquote_plus(base64.b64decode(credentials).decode("utf-8").split(":", 1)[0])[:100]
+        except (binascii.Error, ValueError):  # UnicodeDecodeError included: the toolkit refuses it too
             return ""
     return str(request.POST.get("client_id", ""))[:100] if form_read else ""
 

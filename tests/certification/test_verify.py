@@ -19,7 +19,7 @@ def test_the_code_page_shows_the_certificate_with_a_masked_holder_and_no_log_in(
 def test_a_number_finds_the_same_page_in_english(client):
     certificate = CertificateFactory(trainee=UserFactory(display_name="Alice Chen"))
     # With the holder's name as printed (a number alone shows validity only: test_abuse_certificate_enumeration).
-    response = client.get("/en/verify/", {"number": certificate.number.lower(), "name": "alice chen"})
+    response = client.post("/en/verify/", {"number": certificate.number.lower(), "name": "alice chen"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "A**** C***" in body and "This certificate is valid." in body

@@ -115,7 +115,7 @@ def test_what_is_no_number_reads_as_none(typed):
 def test_the_page_finds_a_number_typed_with_look_alikes(client, stored, typed, language):
     CertificateFactory(number=stored, trainee=UserFactory(display_name="Alice Chen"))
     # With the holder's name as printed (a number alone shows validity only: test_abuse_certificate_enumeration).
-    response = client.get(f"/{language}/verify/", {"number": typed, "name": "Alice Chen"})
+    response = client.post(f"/{language}/verify/", {"number": typed, "name": "Alice Chen"})
     assert response.status_code == 200, typed
     assert stored in response.content.decode() and "A**** C***" in response.content.decode()
 

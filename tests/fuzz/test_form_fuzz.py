@@ -30,7 +30,7 @@ PAGES = [
     ("accounts:profile", "trainee", "post"),
     ("training:cohorts", None, "get"),
     ("training:dashboard", "trainee", "post"),  # the self-study form posts to log_self_study
-    ("certification:verify", None, "get"),
+    ("certification:verify", None, "post"),  # the name typed stays out of URLs
     ("certification:mine", "holder", "post"),  # the self-report form: holders of an active certificate only
     ("certification:reminders", "trainee", "post"),
 ]

@@ -13,8 +13,9 @@ certificate's holder nor one person's certificate is found by guessing from many
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from certification import views
+from certification import selectors, views
 from certification.numbers import make_number
 from tests.factories import CertificateFactory, InstitutionFactory, UserFactory
 
@@ -39,8 +40,10 @@ def register():
 
 
 def _look_up(client, number: str, name: str | None = None, address: str = "192.0.2.1"):
-    query = {"number": number} if name is None else {"number": number, "name": name}
-    return client.get("/en/verify/", query, REMOTE_ADDR=address)
+    """By the number alone, a GET (links out there); with a name, the form's POST (a name stays out of URLs)."""
+    if name is None:
+        return client.get("/en/verify/", {"number": number}, REMOTE_ADDR=address)
+    return client.post("/en/verify/", {"number": number, "name": name}, REMOTE_ADDR=address)
 
 
 def test_walking_the_numbers_tells_validity_only(client, register):
@@ -110,3 +113,73 @@ def test_a_name_that_matches_uses_up_nothing(client, register, monkeypatch):
     monkeypatch.setattr(views, "NAME_MISMATCHES_PER_DAY", 1)
     for _ in range(3):
         assert "A**** C***" in _look_up(client, register[0].number, "Alice Chen").content.decode()
+
+
+def test_parallel_wrong_names_get_no_more_checks_than_the_limit(client, register, monkeypatch):
+    # Two requests at once: the second arrives while the first is comparing its name (before it is counted, when
+    # the counts were read first and raised after). Only one of them may be checked.
+    monkeypatch.setattr(views, "NAME_MISMATCHES_PER_DAY", 1)
+    real = selectors.holder_named
+    second: list[str] = []
+
+    def interleaved(certificate, name):
+        if not second:
+            second.append("")
+            body = _look_up(Client(), register[0].number, "Alice Lee", address="198.51.100.2").content.decode()
+            second[0] = body
+        return real(certificate, name)
+
+    monkeypatch.setattr(selectors, "holder_named", interleaved)
+    first = _look_up(client, register[0].number, "Alice Wang", address="203.0.113.1").content.decode()
+    outcomes = sorted(
+        ["differs" if DIFFERS in body else "paused" if PAUSED in body else "?" for body in (first, second[0])]
+    )
+    assert outcomes == ["differs", "paused"]
+    monkeypatch.setattr(selectors, "holder_named", real)
+    assert PAUSED in _look_up(client, register[0].number, "Alice Chen", address="198.51.100.3").content.decode()
+
+
+def test_a_name_not_checked_uses_up_nothing_of_its_count(client, register, monkeypatch):
+    monkeypatch.setattr(views, "NAME_MISMATCHES_PER_DAY", 2)
+    for guess in ("Alice Wang", "Alice Lee"):
+        assert DIFFERS in _look_up(client, register[0].number, guess).content.decode()
+    for _ in range(3):  # the first certificate's names are paused: Bob Lin's name is not checked there
+        assert PAUSED in _look_up(client, register[0].number, "Bob Lin").content.decode()
+    assert "B** L**" in _look_up(client, register[2].number, "Bob Lin").content.decode()
+
+
+def test_a_name_in_the_query_string_is_not_read(client, register, monkeypatch):
+    # The name goes by POST (the form's method): in a URL it would sit in access logs and the browser's history.
+    monkeypatch.setattr(views, "NAME_MISMATCHES_PER_DAY", 1)
+    for _ in range(2):
+        response = client.get("/en/verify/", {"number": register[0].number, "name": "Alice Chen"})
+        body = response.content.decode()
+        assert response.status_code == 200 and VALID in body and ASK_NAME in body
+        assert "A**** C***" not in body and "Alice Chen" not in body
+    for _ in range(2):
+        response = client.get("/en/verify/", {"number": register[0].number, "name": "Alice Wong"})
+        assert DIFFERS not in response.content.decode()
+    assert "A**** C***" in _look_up(client, register[0].number, "Alice Chen").content.decode()  # nothing counted
+
+
+def test_the_form_posts_the_name_with_a_csrf_token_and_the_answer_is_not_cached(register):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/en/verify/", {"number": register[0].number}).content.decode()
+    assert 'method="post"' in page and 'name="csrfmiddlewaretoken"' in page and 'method="get"' not in page
+    data = {"number": register[0].number, "name": "Alice Chen"}
+    assert browser.post("/en/verify/", data).status_code == 403  # no token: refused
+    token = browser.cookies["csrftoken"].value
+    response = browser.post("/en/verify/", data | {"csrfmiddlewaretoken": token})
+    body = response.content.decode()
+    assert response.status_code == 200 and "A**** C***" in body
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    wrong = browser.post("/en/verify/", data | {"name": "Alice Wong", "csrfmiddlewaretoken": token}).content.decode()
+    assert DIFFERS in wrong and 'value="Alice Wong"' in wrong  # shown again in the page to retype, not in a URL
+
+
+def test_a_look_up_by_post_counts_against_the_address_s_rate(client, register, settings):
+    settings.VERIFY_RATE_LIMIT_PER_MINUTE = 2
+    assert _look_up(client, register[0].number, address="203.0.113.50").status_code == 200
+    assert _look_up(client, register[0].number, "Alice Chen", address="203.0.113.50").status_code == 200
+    assert _look_up(client, register[0].number, "Alice Chen", address="203.0.113.50").status_code == 429
+    assert _look_up(client, register[0].number, address="203.0.113.50").status_code == 429

@@ -88,3 +88,34 @@ def test_an_address_still_has_a_ceiling_whatever_client_ids_it_names(hr_client, 
     assert statuses == [401] * 6 + [429]
     assert ask("hr-alpha", "s-a", address="203.0.113.9").status_code == 429  # the address is full
     assert ask("hr-alpha", "s-a", address="203.0.113.10").status_code == 200
+
+
+def test_a_percent_encoded_client_id_shares_the_counts_of_the_client_it_names(hr_client, settings):
+    # The toolkit form-decodes HTTP Basic's client id (RFC 6749 section 2.3.1): "hr%2Dalpha" is hr-alpha to it.
+    settings.API_TOKEN_RATE_PER_MINUTE = 3
+    for _ in range(3):
+        assert ask("hr-alpha", "wrong", address="203.0.113.7").status_code == 401
+    assert ask("hr%2Dalpha", "s-a", address="203.0.113.7").status_code == 429
+    assert ask("hr%2dalph%61", "wrong", address="203.0.113.7").status_code == 429
+
+
+def test_a_percent_encoded_client_id_counts_against_the_tokens_issued_to_the_client(hr_client, settings):
+    settings.API_TOKEN_RATE_PER_MINUTE = 2
+    assert ask("hr-alpha", "s-a", address="198.51.100.1").status_code == 200
+    assert ask("hr%2Dalpha", "s-a", address="198.51.100.2").status_code == 200  # the toolkit's hr-alpha
+    assert ask("hr-alpha", "s-a", address="198.51.100.3").status_code == 429
+    assert ask("hr%2Dalpha", "s-a", address="198.51.100.4").status_code == 429
+
+
+def test_a_basic_scheme_the_toolkit_does_not_read_leaves_the_form_s_client_id_counted(hr_client, settings):
+    # The toolkit reads only "Basic" (case and all); another spelling is no credentials, so the form's id it uses.
+    settings.API_TOKEN_RATE_PER_MINUTE = 2
+    for n in range(2):
+        basic = base64.b64encode(f"decoy-{n}:x".encode()).decode()
+        response = Client(REMOTE_ADDR="203.0.113.9").post(
+            TOKEN_URL,
+            {"grant_type": "client_credentials", "client_id": "hr-alpha", "client_secret": "s-a"},
+            HTTP_AUTHORIZATION=f"basic {basic}",
+        )
+        assert response.status_code == 200
+    assert ask("hr-alpha", "s-a", address="198.51.100.5").status_code == 429
