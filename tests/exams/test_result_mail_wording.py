@@ -48,7 +48,7 @@ def mailed(result: CourseResult, language: str) -> tuple[str, str]:
     [
         ("en", ["- Economics: 1 question · 1 / 1 points", "- Finance: 1 question · 1.5 / 2 points",
                 "- Law: 1 question · 1 / 1 points"]),
-        ("zh-hant", ["- 經濟: 1 題 · 1 / 1 分", "- 金融: 1 題 · 1.5 / 2 分", "- 法律: 1 題 · 1 / 1 分"]),
+        ("zh-hant", ["- 經濟：1 題 · 1 / 1 分", "- 金融：1 題 · 1.5 / 2 分", "- 法律：1 題 · 1 / 1 分"]),
     ],
 )  # fmt: skip
 def test_the_mails_text_writes_areas_capitalised_and_scores_without_trailing_zeros(result, language, lines):
