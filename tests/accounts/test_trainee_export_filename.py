@@ -19,7 +19,7 @@ def test_the_export_is_named_by_the_local_date(settings, institution_admin, trai
         )
     assert response.status_code == 200
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Trainee profiles 2027-03-06.csv\"; "
+        'attachment; filename="Trainee profiles 2027-03-06.csv"; '
         "filename*=UTF-8''%E5%AD%B8%E5%93%A1%E8%B3%87%E6%96%99%202027-03-06.csv"
     )
     assert trainee.email in response.content.decode("utf-8-sig")
