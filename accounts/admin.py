@@ -6,10 +6,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.forms import CheckboxInput
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -308,10 +307,6 @@ class TraineeProfileAdmin(ConfirmOwnPreviewMixin, ImportExportMixin, Institution
         # import-export lets any staff member export by default; a grader may not list trainees.
         return self.has_view_permission(request)
 
-    def get_export_filename(self, request: HttpRequest, queryset, file_format) -> str:
-        # import-export dates the file by UTC (timezone.now()): before 08:00 in Taipei that is yesterday.
-        return f"{self.model.__name__}-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
-
 
 @admin.register(StaffMembership)
 class StaffMembershipAdmin(InstitutionScopedAdmin):
@@ -355,7 +350,8 @@ class EmployerMembershipAdminForm(forms.ModelForm):  # type: ignore[type-arg]  #
 @admin.register(EmployerMembership)
 class EmployerMembershipAdmin(EmployerScopedAdmin):
     """Which people are an employer's HR staff: the program office appoints them (``accounts.services.
-    do_appoint_hr_staff``, which also gives them staff status and the HR group); HR staff see their colleagues."""
+    do_appoint_hr_staff``, which also gives them staff status and the HR group) and removes them (deleting the entry:
+    ``do_remove_hr_staff`` takes both back); HR staff see their colleagues."""
 
     form = EmployerMembershipAdminForm
     employer_paths = ("employer",)
@@ -369,9 +365,34 @@ class EmployerMembershipAdmin(EmployerScopedAdmin):
     def save_model(self, request: HttpRequest, obj: EmployerMembership, form: Any, change: bool) -> None:
         services.do_appoint_hr_staff(membership=obj)
 
+    # From the entry's delete page and the "delete selected" action alike: the only ways a membership is deleted on
+    # purpose (a person's deletion takes theirs along, with nothing left to undo).
+    def delete_model(self, request: HttpRequest, obj: EmployerMembership) -> None:
+        services.do_remove_hr_staff(memberships=[obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[EmployerMembership]) -> None:
+        services.do_remove_hr_staff(memberships=queryset)
+
+
+class LowerCaseCode:
+    """Admin mixin for institutions and employers: the code field says what :class:`accounts.models.Organisation`
+    does with what is typed (:func:`accounts.models.normalize_organisation_code`: it is saved in lower case)."""
+
+    code_help_text: Any
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]
+        if db_field.name == "code" and formfield is not None:
+            formfield.help_text = self.code_help_text
+        return formfield
+
 
 @admin.register(Institution)
-class InstitutionAdmin(InstitutionScopedAdmin):
+class InstitutionAdmin(LowerCaseCode, InstitutionScopedAdmin):
+    code_help_text = _(
+        "Saved in lower case (INST-A is saved as inst-a). Codes are read without regard to case, so no other "
+        "institution may have the same code in upper case."
+    )
     institution_paths = ("pk",)
     list_display = [
         "code",
@@ -409,23 +430,17 @@ class ProgramOfficeOnly:
 
 
 @admin.register(Employer)
-class EmployerAdmin(ProgramOfficeOnly, admin.ModelAdmin):
+class EmployerAdmin(LowerCaseCode, ProgramOfficeOnly, admin.ModelAdmin):
     """Employers are national reference data: the program office keeps them, nobody else sees the list."""
 
+    code_help_text = _(
+        "Saved in lower case (BANK-A is saved as bank-a). The trainee import's employer column names the "
+        "employer by this code, in upper or lower case."
+    )
     list_display = ["code", "name_zh", "name_en", "parent", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["parent"]
     search_fields = ["code", "name_zh", "name_en"]
-
-    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
-        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if db_field.name == "code" and formfield is not None:
-            # accounts.models.normalize_employer_code: what is typed is saved in lower case.
-            formfield.help_text = _(
-                "Saved in lower case (BANK-A is saved as bank-a). The trainee import's employer column names the "
-                "employer by this code, in upper or lower case."
-            )
-        return formfield
 
 
 @admin.register(AuditEvent)

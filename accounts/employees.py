@@ -32,11 +32,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core import links
 from core.mail import send_templated_mail
+from core.signals import send_after_commit
 from core.tasks import enqueue_on_commit
 
 from . import audit, signals
 from .identifiers import normalize_email
-from .models import AuditEvent, Employer, TraineeProfile, User
+from .models import Employer, TraineeProfile, User
 from .scoping import TRAINEE_GROUP
 from .services import AccountError, check_link_owner, do_register_trainee, load_link, welcome_all_on_commit
 
@@ -116,10 +117,29 @@ def owned_addresses(emails: Sequence[str], *, exclude_user: int | None = None) -
     return set(found.values_list("email", flat=True))
 
 
+#: The rows whose person no reactivation brings back (:func:`do_reactivate_employee`): they moved to another employer,
+#: or left and have no account any more. Such a row's number registers someone again on it (:func:`_register_again`),
+#: and its address is the employer's record of who it was, which refuses nobody else's registration.
+LEFT_FOR_GOOD = Q(deactivated_by=TraineeProfile.Deactivation.MOVED) | Q(
+    deactivated_by=TraineeProfile.Deactivation.DEPARTED, left_by__isnull=True
+)
+
+
+def _left_for_good(row: TraineeProfile) -> bool:
+    """:data:`LEFT_FOR_GOOD`, of one row."""
+    reason = row.deactivated_by
+    return reason == TraineeProfile.Deactivation.MOVED or (
+        reason == TraineeProfile.Deactivation.DEPARTED and row.left_by_id is None
+    )
+
+
 def _ours(employer_id: int, emails: Sequence[str]) -> dict[str, int]:
-    """Which of the employer's own employees go by each of ``emails`` (address -> profile id)."""
-    rows = TraineeProfile.objects.filter(employer_id=employer_id).filter(
-        Q(user__email__in=list(emails)) | Q(listed_email__in=list(emails))
+    """Which of the employer's own employees go by each of ``emails`` (address -> profile id); not the rows
+    :data:`LEFT_FOR_GOOD`."""
+    rows = (
+        TraineeProfile.objects.filter(employer_id=employer_id)
+        .filter(Q(user__email__in=list(emails)) | Q(listed_email__in=list(emails)))
+        .exclude(LEFT_FOR_GOOD)
     )
     found: dict[str, int] = {}
     for pk, login, listed in rows.values_list("pk", "user__email", "listed_email"):
@@ -146,11 +166,17 @@ def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: 
     """A new employee; an address another account owns gives a stand-in and a mail to its owner, any other a new
     account and the welcome mail (who registered them, a link to choose a password).
 
-    The answer is the same either way: nothing tells the employer the address was in use.
+    The answer is the same either way: nothing tells the employer the address was in use. The employee number of
+    a row :data:`LEFT_FOR_GOOD` (its person moved to another employer) registers them, or whoever the number is now,
+    again on that row (:func:`_register_again`); any other number the employer has is refused.
     """
     email = normalize_email(values["email"])
-    if TraineeProfile.objects.filter(employer=employer, employee_number=values["employee_number"]).exists():
-        raise AccountError("employee_number_taken", NUMBER_TAKEN, field="employee_number")
+    held = TraineeProfile.objects.filter(employer=employer, employee_number=values["employee_number"]).first()
+    if held is not None:
+        if not _left_for_good(held):
+            raise AccountError("employee_number_taken", NUMBER_TAKEN, field="employee_number")
+        check_employee_address(employer_id=employer.pk, email=email, profile_id=held.pk)
+        return _register_again(held, values={**values, "email": email}, site_url=site_url)
     check_employee_address(employer_id=employer.pk, email=email)
     owned = bool(owned_addresses([email]))
     try:
@@ -164,6 +190,43 @@ def do_create_employee(*, employer: Employer, values: dict[str, Any], site_url: 
         profile = do_register_trainee(profile=_new_profile(employer, {**values, "email": email}, owned=True))
     _welcome_or_ask_owner([profile], site_url)
     return profile
+
+
+def _register_again(row: TraineeProfile, *, values: dict[str, Any], site_url: str) -> TraineeProfile:
+    """:func:`do_create_employee` of the number of a row :data:`LEFT_FOR_GOOD` (its person moved to another employer):
+    the row (same id, so the employer's references to it hold) is registered again as a new employee would be, on
+    the stand-in it was left on. An address another account owns (the person who moved, at their new employer) makes
+    it a stand-in awaiting that owner, who is asked by mail and whose consent brings their account here
+    (:func:`do_accept_employment`); a free one makes the stand-in the person's own account, owed the welcome mail.
+    Fields the registration does not give are as a new employee's. Locks the row's account, then the row."""
+    row = _locked(row.pk)
+    if not _left_for_good(row):  # registered again meanwhile
+        raise AccountError("employee_number_taken", NUMBER_TAKEN, field="employee_number")
+    user = row.user
+    email = values["email"]
+    _apply(row, {"branch": "", "manager_class": "", "phone": "", **values})
+    user.preferred_language = values.get("preferred_language") or User._meta.get_field("preferred_language").default
+    user.is_active = True
+    owned = bool(owned_addresses([email], exclude_user=user.pk))
+    row.listed_email = email if owned else ""
+    row.pending_email, row.deactivated_by = "", ""
+    row.save(update_fields=[*PROFILE_FIELDS, "listed_email", "pending_email", "deactivated_by", "updated_at"])
+    try:
+        with transaction.atomic():
+            if not owned:
+                user.email = email
+            user.save(update_fields=["email", "display_name", "preferred_language", "is_active"])
+    except IntegrityError:
+        # Another request registered the address meanwhile: it is now someone's, as if it had been before.
+        if owned or not owned_addresses([email], exclude_user=user.pk):
+            raise
+        user.email = _stand_in_address()
+        row.listed_email = email
+        row.save(update_fields=["listed_email", "updated_at"])
+        user.save(update_fields=["email", "display_name", "preferred_language", "is_active"])
+    user.groups.add(Group.objects.get_or_create(name=TRAINEE_GROUP)[0])
+    _welcome_or_ask_owner([row], site_url)
+    return row
 
 
 @transaction.atomic
@@ -215,6 +278,21 @@ def _change_email(*, profile: TraineeProfile, email: str, site_url: str) -> bool
         if not profile.pending_email:
             return False
         profile.pending_email = ""
+        profile.save(update_fields=["pending_email", "updated_at"])
+        return True
+    if _left_for_good(profile):
+        # The person is another employer's, or gone: the address is only this employer's record of them; nobody is
+        # asked.
+        profile.listed_email = email
+        profile.pending_email = ""
+        profile.save(update_fields=["listed_email", "pending_email", "updated_at"])
+        return True
+    if profile.deactivated_by == TraineeProfile.Deactivation.DEPARTED:
+        # Their log-in is their own while they are away: a request, asked of them if they come back
+        # (do_reactivate_employee).
+        if email == profile.pending_email:
+            return False
+        profile.pending_email = email
         profile.save(update_fields=["pending_email", "updated_at"])
         return True
     if profile.listed_email or is_unused(user):
@@ -351,23 +429,78 @@ class BulkRejected(Exception):
         self.errors = errors
 
 
+def _locked(profile_id: int) -> TraineeProfile:
+    """The employee row, locked, with its account (``user``) locked first: the order :func:`do_accept_employment`
+    takes a person and then the profile they leave in (and the order deactivations took before: the account, then the
+    row's save)."""
+    user_id = TraineeProfile.objects.filter(pk=profile_id).values_list("user_id", flat=True).get()
+    user = User.objects.select_for_update().filter(pk=user_id).first()
+    row = TraineeProfile.objects.select_for_update(of=("self",)).get(pk=profile_id)
+    if user is None or row.user_id != user.pk:
+        # The row changed hands meanwhile (a move, a departure, a return): its account now, which stays while the row
+        # is locked.
+        user = User.objects.select_for_update().get(pk=row.user_id)
+    row.user = user
+    return row
+
+
+def _leaver_for(person: User) -> User:
+    """The inactive stand-in an employer's row is left on when its person goes (no log-in, an address nobody has):
+    it shows the person's name and language to that employer, and holds none of their records."""
+    leaver = User(
+        email=_stand_in_address(), display_name=person.display_name,
+        preferred_language=person.preferred_language, is_active=False,
+    )  # fmt: skip
+    leaver.set_unusable_password()
+    leaver.save(force_insert=True)
+    return leaver
+
+
 @transaction.atomic
 def do_deactivate_employee(*, profile: TraineeProfile) -> TraineeProfile:
-    """The person left the employer's customer-manager team: no more log-in, sessions ended.
+    """The person left the employer's customer-manager team: the employment ends, not the person's account.
 
-    Saving the user inactive ends their sessions and records the deactivation (accounts.receivers).
-    A stand-in deactivated withdraws the request to its address's owner (the link stops working).
-    An employee deactivated already changes nothing: no save, so ``updated_at`` stays (an ``updated_since``
-    sync sees no change that did not happen) and nothing is recorded again. :func:`do_reactivate_employee` undoes it.
+    As with the row a move to another employer leaves behind (:func:`do_accept_employment`), the employer keeps its
+    row (same id, number and address, now inactive, ``updated_at`` moved: its sync sees the departure) on an inactive
+    stand-in of its own, and the row remembers who left (``left_by``, ``deactivated_by`` DEPARTED) for
+    :func:`do_reactivate_employee`. The person goes on, without employer (self-funded), with their log-in, sessions,
+    enrolments, results and certificates: the employer no longer sees or hears of any of them (each app's
+    "this employer's rows" selector goes through the person's profile). ``user_deactivated`` is announced for the
+    row's new account once this commits, as for any employee account deactivated: career ends the row's grade
+    (its sweep ends that of an inactive holder whose announcement was lost).
+
+    A stand-in awaiting its address's owner has no person to let go: its own account is deactivated, which
+    withdraws the request to that owner (the link stops working), records the deactivation and announces it
+    (accounts.receivers). A row inactive already changes nothing: no save, so ``updated_at`` stays (an
+    ``updated_since`` sync sees no change that did not happen) and nothing is recorded again.
+
+    Precondition: ``profile`` is an employer's employee (raises ValueError otherwise). Locks the row's account, then
+    the row (:func:`_locked`).
     """
-    user = User.objects.select_for_update().get(pk=profile.user_id)
-    profile.user = user
+    if profile.employer_id is None:
+        raise ValueError("Only an employer's employee is deactivated as one (a self-funded account: the user admin)")
+    row = _locked(profile.pk)
+    user = row.user
     if not user.is_active:
-        return profile
-    user.is_active = False
-    user.save(update_fields=["is_active"])
-    profile.save(update_fields=["updated_at"])
-    return profile
+        return row
+    if row.listed_email:  # a stand-in awaiting its address's owner
+        row.deactivated_by = TraineeProfile.Deactivation.EMPLOYER  # said before the account's save (accounts.receivers)
+        row.save(update_fields=["deactivated_by", "updated_at"])
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        return row
+    leaver = _leaver_for(user)
+    row.user, row.listed_email = leaver, user.email
+    row.deactivated_by, row.left_by = TraineeProfile.Deactivation.DEPARTED, user
+    row.save(update_fields=["user", "listed_email", "deactivated_by", "left_by", "updated_at"])
+    # The person's own profile from now on: no employer, and the institution that registered them still sees them.
+    TraineeProfile.objects.create(user=user, registered_by_id=row.registered_by_id)
+    audit.record(
+        audit.Action.API_WRITE, target=row, employer=row.employer_id, summary=f"{user.email} left",
+        detail={"change": "employment_ended", "person": user.pk},
+    )  # fmt: skip
+    send_after_commit(signals.user_deactivated, sender=User, user=leaver)
+    return row
 
 
 EMPLOYEE_MOVED = _(
@@ -378,56 +511,83 @@ DEACTIVATED_BY_OFFICE = _(
     "This employee was not deactivated through your HR system (the program office did it), so only the program "
     "office can reactivate them."
 )
-
-
-def _moved_away(profile: TraineeProfile) -> bool:
-    """``profile`` is the row its person left behind when they moved to another employer (:func:`do_accept_employment`
-    recorded the move with this row as ``former``)."""
-    return AuditEvent.objects.filter(
-        action=audit.Action.API_WRITE, detail__change="employment_accepted", detail__former=profile.pk
-    ).exists()
-
-
-def _deactivated_by_employer(profile: TraineeProfile) -> bool:
-    """The account's last deactivation (accounts.receivers records each one) was the employer's HR system's: an API
-    client of ``profile``'s employer, no person. The program office's (the user admin), a command's, or none at all
-    (a row left behind by a move is made inactive) is not."""
-    last = (
-        AuditEvent.objects.filter(
-            action=audit.Action.USER_DEACTIVATED, object_type=User._meta.label, object_id=str(profile.user_id)
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return last is not None and last.actor_id is None and last.employer_id == profile.employer_id
+ACCOUNT_DELETED = _(
+    "The person who left this row no longer has an account on the portal, so reactivating it cannot bring them "
+    "back. Register them again as a new employee."
+)
 
 
 @transaction.atomic
 def do_reactivate_employee(*, profile: TraineeProfile, site_url: str | None = None) -> TraineeProfile:
-    """The person is back in the employer's customer-manager team (or was deactivated by mistake): they can log in
-    and be enrolled again; what :func:`do_deactivate_employee` undid, it undoes.
+    """The person is back in the employer's customer-manager team (or was deactivated by mistake): what
+    :func:`do_deactivate_employee` did, it undoes, as the row says (``deactivated_by``).
 
-    Refused (:class:`AccountError`, a conflict) for the row a person left behind when they moved to another employer
-    (``employee_moved``: reactivating it would neither bring them back nor give the employer their records again),
-    and for an employee the employer's HR system did not deactivate (``deactivated_by_program_office``: only who
-    deactivated them decides). A stand-in reactivated asks its address's owner again (the request its deactivation
-    withdrew). Their career grade stays ended: it reopens when the employer grades them again
+    - A person who left (DEPARTED) comes back to the row: their account takes the row's stand-in's place (same id),
+      their self-funded profile is merged into the row, and the employer sees their records again. A new log-in
+      address the employer asked for meanwhile (``pending_email``) is asked of them now.
+    - A stand-in whose request its deactivation withdrew (EMPLOYER) is active again and asks its address's owner
+      again; so is (before migration 0027) a person's own account the employer deactivated.
+
+    Refused (:class:`AccountError`, a conflict): ``employee_moved`` for the row a person left behind when they moved
+    to another employer, or when the person who left has joined another employer since (reactivating it would
+    neither bring them back nor give the employer their records again); ``deactivated_by_program_office`` for an
+    employee whose account was deactivated otherwise than by the employer's HR system (the user admin, a command),
+    the person's own account included (only who deactivated it decides); ``account_deleted`` when the person who
+    left has no account any more. Their career grade stays ended: it reopens when the employer grades them again
     (career's ``do_set_grade``). An active employee changes nothing: no save, ``updated_at`` stays.
+
+    Locks the person who left (if any), then the row's account and the row (:func:`_locked`), then the person's
+    profile: a person before their profile, as :func:`do_accept_employment` does.
     """
-    user = User.objects.select_for_update().get(pk=profile.user_id)
-    profile.user = user
-    if user.is_active:
-        return profile
-    if _moved_away(profile):
+    site_url = site_url if site_url is not None else links.site_url()
+    left_by = TraineeProfile.objects.filter(pk=profile.pk).values_list("left_by_id", flat=True).get()
+    person = User.objects.select_for_update().filter(pk=left_by).first() if left_by is not None else None
+    row = _locked(profile.pk)
+    if row.user.is_active:
+        return row
+    reason = row.deactivated_by
+    if reason == TraineeProfile.Deactivation.MOVED:
         raise AccountError("employee_moved", EMPLOYEE_MOVED)
-    if not _deactivated_by_employer(profile):
+    if reason == TraineeProfile.Deactivation.DEPARTED:
+        if row.left_by_id != (person.pk if person is not None else None):  # another departure meanwhile
+            person = User.objects.select_for_update().filter(pk=row.left_by_id).first()
+        return _resume_employment(row, person=person, site_url=site_url)
+    if reason != TraineeProfile.Deactivation.EMPLOYER:
         raise AccountError("deactivated_by_program_office", DEACTIVATED_BY_OFFICE)
-    user.is_active = True
-    user.save(update_fields=["is_active"])
-    profile.save(update_fields=["updated_at"])
-    if profile.listed_email:
-        _ask_owner_on_commit(profile, site_url if site_url is not None else links.site_url())
-    return profile
+    row.deactivated_by = ""
+    row.save(update_fields=["deactivated_by", "updated_at"])
+    row.user.is_active = True
+    row.user.save(update_fields=["is_active"])
+    if row.listed_email:
+        _ask_owner_on_commit(row, site_url)
+    return row
+
+
+def _resume_employment(row: TraineeProfile, *, person: User | None, site_url: str) -> TraineeProfile:
+    """:func:`do_reactivate_employee` of a row its person left (locked, as ``person``)."""
+    if person is None:
+        raise AccountError("account_deleted", ACCOUNT_DELETED)
+    if not person.is_active:
+        raise AccountError("deactivated_by_program_office", DEACTIVATED_BY_OFFICE)
+    own = TraineeProfile.objects.select_for_update(of=("self",)).filter(user=person).first()
+    if own is not None and own.employer_id is not None:
+        raise AccountError("employee_moved", EMPLOYEE_MOVED)
+    if own is not None:
+        own.delete()  # self-funded: merged into the row (nothing of an employer's refers to it)
+    leaver = row.user
+    row.user, row.listed_email, row.deactivated_by, row.left_by = person, "", "", None
+    if row.pending_email == person.email:
+        row.pending_email = ""  # they made it their log-in themselves meanwhile
+    row.save(update_fields=["user", "listed_email", "deactivated_by", "left_by", "pending_email", "updated_at"])
+    leaver.delete()
+    audit.record(
+        audit.Action.API_WRITE, target=row, employer=row.employer_id, summary=f"{person.email} came back",
+        detail={"change": "employment_resumed", "person": person.pk},
+    )  # fmt: skip
+    if row.pending_email:
+        # Asked meanwhile, or before they left: while they were away nobody was asked (their log-in was not the row's).
+        _on_commit_task("send_email_change_request_email", row.pk, site_url)
+    return row
 
 
 # --- the person's consent (links mailed by the tasks, opened at accounts.employment) ---------
@@ -598,16 +758,14 @@ def do_accept_employment(*, token: str, person: User) -> TraineeProfile:
             former.delete()
             former_id = None  # merged away: nothing left behind
         else:
-            leaver = User(
-                email=_stand_in_address(), display_name=person.display_name,
-                preferred_language=person.preferred_language, is_active=False,
-            )  # fmt: skip
-            leaver.set_unusable_password()
-            leaver.save(force_insert=True)
-            former.user = leaver
+            former.user = _leaver_for(person)
             former.listed_email = person.email
             former.pending_email = ""
-            former.save(update_fields=["user", "listed_email", "pending_email", "updated_at"])
+            former.deactivated_by = TraineeProfile.Deactivation.MOVED
+            former.save(update_fields=["user", "listed_email", "pending_email", "deactivated_by", "updated_at"])
+    # Rows of employers the person left before (do_deactivate_employee): they have joined another employer since, so
+    # no reactivation brings them back there; what those employers see of the rows is unchanged (no updated_at).
+    TraineeProfile.objects.filter(left_by=person).update(deactivated_by=TraineeProfile.Deactivation.MOVED, left_by=None)
     # The apps above move what the stand-in holds (courses: its enrolments) and end what the profile left
     # behind held (career: its grade) in this transaction.
     signals.stand_in_replaced.send(sender=User, stand_in=stand_in, person=person, former_id=former_id)

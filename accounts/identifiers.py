@@ -34,8 +34,9 @@ to the rule here leaves stored numbers as they are, so it needs a migration of i
 
 The code of an employer or a cohort typed into an import passes :func:`normalize_code`: trimmed, full-width
 forms folded (``ｂａｎｋ－ａ`` is ``bank-a``), as an address and a number are. A cohort's code keeps its case
-(``A-STD-R``, compared as stored); an employer's is lower-cased too (``accounts.models.normalize_employer_code``:
-``BANK-A`` is ``bank-a``, and the database refuses two codes that differ only in case).
+(``A-STD-R``, compared as stored); an employer's and an institution's are lower-cased too
+(``accounts.models.normalize_organisation_code``: ``BANK-A`` is ``bank-a``, and the database refuses two codes of
+one kind that differ only in case).
 """
 
 from __future__ import annotations

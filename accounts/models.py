@@ -7,12 +7,13 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import ends_not_before_start
 from core.fields import acting_user, optional_link
 from core.models import OwedMail, SyncedTimestamped, Timestamped
-from core.text_rules import refuse_address_in_name, refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters, refuse_formula_start
 from core.times import local_with_offset
 
 from .bilingual import Bilingual, InCurrentLanguage
@@ -115,8 +116,35 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name
 
 
+def normalize_organisation_code(value: object) -> str:
+    """An institution's or an employer's code in the one form it is stored and compared in:
+    :func:`accounts.identifiers.normalize_code` (trimmed, full-width forms folded) and lower-cased, as the demo's
+    ``inst-a`` and ``bank-a`` are. So ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` are all bank-a (the trainee import's
+    ``employer`` column names the employer by it), and two institutions or two employers cannot have codes that
+    differ only in case (:func:`case_blind_code`)."""
+    return normalize_code(value).lower()
+
+
+def case_blind_code(kind: str, *, taken: Promise, stored: Promise) -> list[models.BaseConstraint]:
+    """The database's half of :func:`normalize_organisation_code` for one kind of organisation (``kind``: the
+    model's name, ``institution`` or ``employer``): ``<kind>_code_ci_unique`` refuses a second code that differs from
+    one stored only in case (``taken`` says so, naming the kind), ``<kind>_code_lower_case`` a code in another form
+    than the one :meth:`Organisation.save` stores (``stored``)."""
+    return [
+        models.UniqueConstraint(Lower("code"), name=f"{kind}_code_ci_unique", violation_error_message=taken),
+        models.CheckConstraint(
+            condition=models.Q(code=Lower("code")), name=f"{kind}_code_lower_case", violation_error_message=stored
+        ),
+    ]
+
+
 class Organisation(Bilingual, Timestamped):
-    """What institutions and employers have alike: a code, a name in both languages, and timestamps."""
+    """What institutions and employers have alike: a code, a name in both languages, and timestamps.
+
+    The code is normalised on every write (:meth:`clean` for the admin's form, :meth:`save` for everything else) by
+    :func:`normalize_organisation_code`; each kind's :func:`case_blind_code` constraints refuse a code in any other
+    form and a second code that differs from one stored only in case.
+    """
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name_zh = models.CharField(_("name (zh-Hant)"), max_length=200)
@@ -129,6 +157,19 @@ class Organisation(Bilingual, Timestamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.code = normalize_organisation_code(self.code)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.code = normalize_organisation_code(self.code)
+        super().save(*args, **kwargs)
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        # A taken code is said once, by ``<kind>_code_ci_unique`` (which covers the exact match too), not
+        # also by the field's own "already exists".
+        super().validate_unique(exclude={*(exclude or ()), "code"})
 
 
 class Institution(Organisation):
@@ -157,7 +198,15 @@ class Institution(Organisation):
                 "authorized_until",
                 name="institution_authorization_period_ordered",
                 message=_("The authorization cannot end before it starts."),
-            )
+            ),
+            *case_blind_code(
+                "institution",
+                taken=_(
+                    "Another institution has this code. Codes are read without regard to case (INST-A is inst-a), "
+                    "so choose another code."
+                ),
+                stored=_("An institution's code is stored in lower case."),
+            ),
         ]
 
     def is_authorized_on(self, day: date | None = None) -> bool:
@@ -165,21 +214,9 @@ class Institution(Organisation):
         return self.status == self.Status.ACTIVE and self.authorized_from <= day <= self.authorized_until
 
 
-def normalize_employer_code(value: object) -> str:
-    """An employer's code in the one form it is stored and compared in: :func:`accounts.identifiers.normalize_code`
-    (trimmed, full-width forms folded) and lower-cased, as the demo's ``bank-a`` is. The trainee import's
-    ``employer`` column names the employer by it, so ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` are all bank-a,
-    and two employers cannot have codes that differ only in case (``employer_code_ci_unique``)."""
-    return normalize_code(value).lower()
-
-
 class Employer(Organisation):
-    """A bank, or a branch of one (``parent``), that employs customer managers.
-
-    Its code is normalised on every write (:meth:`clean` for the admin's form, :meth:`save` for everything else) by
-    :func:`normalize_employer_code`; the database refuses a code in any other form and a second code that differs
-    from one stored only in case.
-    """
+    """A bank, or a branch of one (``parent``), that employs customer managers. Its code is one identifier whatever
+    its case (:class:`Organisation`): the trainee import's ``employer`` column names it so."""
 
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="branches", verbose_name=_("head office")
@@ -189,34 +226,14 @@ class Employer(Organisation):
     class Meta(Organisation.Meta):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
-        constraints = [
-            models.UniqueConstraint(
-                Lower("code"),
-                name="employer_code_ci_unique",
-                violation_error_message=_(
-                    "Another employer has this code. Codes are read without regard to case (BANK-A is bank-a), "
-                    "so choose another code."
-                ),
+        constraints = case_blind_code(
+            "employer",
+            taken=_(
+                "Another employer has this code. Codes are read without regard to case (BANK-A is bank-a), "
+                "so choose another code."
             ),
-            models.CheckConstraint(
-                condition=models.Q(code=Lower("code")),
-                name="employer_code_lower_case",
-                violation_error_message=_("An employer's code is stored in lower case."),
-            ),
-        ]
-
-    def clean(self) -> None:
-        super().clean()
-        self.code = normalize_employer_code(self.code)
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.code = normalize_employer_code(self.code)
-        super().save(*args, **kwargs)
-
-    def validate_unique(self, exclude: Any = None) -> None:
-        # A taken code is said once, by ``employer_code_ci_unique`` (which covers the exact match too), not
-        # also by the field's own "already exists".
-        super().validate_unique(exclude={*(exclude or ()), "code"})
+            stored=_("An employer's code is stored in lower case."),
+        )
 
 
 def _one_per_person(related_name: str) -> models.OneToOneField[Any, Any]:
@@ -268,6 +285,23 @@ class EmployerMembership(models.Model):
         return f"{self.user} · {self.employer}"
 
 
+class EmployeeDeactivation(models.TextChoices):
+    """Why an employee row is inactive, which decides who may reactivate it (accounts.employees); empty while
+    it is active. Written with every deactivation and reactivation, never in a form (``editable=False``)."""
+
+    #: The employer's HR system deactivated the row's own account: a stand-in awaiting its address's owner
+    #: (and, before migration 0027, a person's account, which reactivating turns on again).
+    EMPLOYER = "employer", _("the employer")
+    #: The employer's HR system ended the employment: the person went on with their own account, without
+    #: employer (``left_by``); the row is on an inactive stand-in of its own.
+    DEPARTED = "departed", _("the employer: the person left")
+    #: The person moved to another employer (accounts.employees.do_accept_employment); the row is on an
+    #: inactive stand-in of its own and nobody reactivates it.
+    MOVED = "moved", _("the person's move to another employer")
+    #: The account itself was deactivated (the user admin, a command): only whoever may do that reactivates it.
+    ACCOUNT = "account", _("the deactivation of the account")
+
+
 class TraineeProfile(SyncedTimestamped):
     """What the program knows of a trainee beyond the log-in; employer is empty when self-funded."""
 
@@ -283,7 +317,9 @@ class TraineeProfile(SyncedTimestamped):
     employee_number = EmployeeNumberField(
         _("employee number"), max_length=50, blank=True, validators=[refuse_control_characters]
     )
-    branch = models.CharField(_("branch"), max_length=200, blank=True, validators=[refuse_control_characters])
+    branch = models.CharField(
+        _("branch"), max_length=200, blank=True, validators=[refuse_control_characters, refuse_formula_start]
+    )
     manager_class = models.CharField(
         _("customer-manager class"), max_length=20, choices=ManagerClass.choices, blank=True
     )
@@ -299,10 +335,27 @@ class TraineeProfile(SyncedTimestamped):
     )
     # The HR API's addresses (accounts.employees). ``listed_email`` is set while ``user`` is a
     # stand-in without log-in: the employer gave an address another account owns (pending that
-    # owner's consent to move here), or the person moved to another employer (the stand-in is then
-    # inactive). ``pending_email``: a new log-in address the employer asked for, awaiting the person.
+    # owner's consent to move here), or the person left the employer or moved to another one (the
+    # stand-in is then inactive). ``pending_email``: a new log-in address the employer asked for, awaiting the person.
     listed_email = models.EmailField(_("address given by the employer"), blank=True, db_index=True)
     pending_email = models.EmailField(_("requested new address"), blank=True)
+
+    Deactivation = EmployeeDeactivation
+
+    deactivated_by = models.CharField(
+        _("deactivated by"), max_length=20, choices=EmployeeDeactivation.choices, blank=True, editable=False
+    )
+    # Who left the employer's row (``deactivated_by`` DEPARTED): the person a reactivation brings back. Empty once
+    # their account is gone, and for every other row.
+    left_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="employments_left",
+        verbose_name=_("person who left"),
+    )
 
     class Meta:
         verbose_name = _("trainee profile")
@@ -324,9 +377,24 @@ class TraineeProfile(SyncedTimestamped):
                 name="trainee_employee_number_normalized",
                 violation_error_message=_("An employee number is stored in capitals."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(deactivated_by__in=["", *EmployeeDeactivation.values]),
+                name="trainee_deactivated_by_known",
+                violation_error_message=_("Why the employee is deactivated is not one of the known reasons."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_by__isnull=True) | models.Q(deactivated_by=EmployeeDeactivation.DEPARTED),
+                name="trainee_left_by_only_when_departed",
+                violation_error_message=_("Only an employee who left the employer names the person who left."),
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.listed_email:
+            # A row on a stand-in (awaiting its address's owner, or left by its person) reads as its employer knows
+            # it, by the address it gave, not by the stand-in's address that reaches nobody.
+            name = self.user.display_name
+            return f"{name} <{self.listed_email}>" if name else self.listed_email
         return str(self.user)
 
 

@@ -22,7 +22,7 @@ from core.signals import send_after_commit
 from . import audit, signals
 from .identifiers import normalize_email
 from .middleware import AUTH_AT, SEEN_AT
-from .models import User
+from .models import TraineeProfile, User
 from .services import do_end_sessions
 
 
@@ -59,16 +59,31 @@ def on_locked_out(
 
 @receiver(post_save, sender=User, dispatch_uid="accounts_end_sessions_of_inactive")
 def on_user_saved(sender: Any, instance: User, created: bool, **kwargs: Any) -> None:
+    stored = getattr(instance, "_stored_is_active", None)
     if created or instance.is_active:
         instance._stored_is_active = instance.is_active
+        if not created and stored is False:
+            _mark_employee_row(instance, active=True)
         return
-    stored = getattr(instance, "_stored_is_active", None)
     if stored is False:
         return  # was inactive already: no session to end, nothing new to record
     do_end_sessions(user=instance)
     audit.record(audit.Action.USER_DEACTIVATED, target=instance, summary=instance.email)
+    _mark_employee_row(instance, active=False)
     instance._stored_is_active = False
     send_after_commit(signals.user_deactivated, sender=User, user=instance)
+
+
+def _mark_employee_row(user: User, *, active: bool) -> None:
+    """Whoever switched the account (the user admin, a command) says why its trainee profile is inactive, which decides
+    who may reactivate it (``TraineeProfile.deactivated_by``, read by accounts.employees.do_reactivate_employee). A
+    deactivation the employer's HR system makes has said so before saving the account (accounts.employees), and is left
+    as it is; an account switched on again leaves its profile with no reason to be inactive."""
+    rows = TraineeProfile.objects.filter(user=user)
+    if active:
+        rows.exclude(deactivated_by="").update(deactivated_by="", left_by=None)
+    else:
+        rows.filter(deactivated_by="").update(deactivated_by=TraineeProfile.Deactivation.ACCOUNT)
 
 
 def _record_admin_transfer(action: audit.Action, model: Any) -> None:

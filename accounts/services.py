@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,7 @@ from core.errors import DomainError
 from core.mail import send_templated_mail
 from core.ratelimit import over_limit
 from core.tasks import enqueue_each, enqueue_on_commit
-from core.text_rules import refuse_address_in_name, refuse_control_characters
+from core.text_rules import refuse_address_in_name, refuse_control_characters, refuse_formula_start
 
 from .identifiers import clean_email, normalize_email, normalize_employee_number
 from .models import (
@@ -39,10 +39,18 @@ from .models import (
     StaffMembership,
     TraineeProfile,
     User,
-    normalize_employer_code,
+    normalize_organisation_code,
 )
 from .phones import normalize_phone
-from .scoping import EMPLOYER_HR_GROUP, PROGRAM_OFFICE_GROUP, TRAINEE_GROUP, scope_to_institution
+from .scoping import (
+    EMPLOYER_HR_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
+    PROGRAM_OFFICE_GROUP,
+    TRAINEE_GROUP,
+    scope_to_institution,
+)
 from .selectors import TRAINEE_INSTITUTION_PATHS
 
 log = logging.getLogger(__name__)
@@ -582,6 +590,8 @@ def check_trainee_row(*, values: Mapping[str, object], institution: Institution 
     for column in ("display_name", "employee_number", "branch", "phone"):
         try:
             (refuse_address_in_name if column == "display_name" else refuse_control_characters)(clean[column])
+            if column == "branch":
+                refuse_formula_start(clean[column])
         except ValidationError as error:
             refuse("invalid", error.messages[0], column)
             refused.add(column)
@@ -865,9 +875,9 @@ def do_end_sessions(*, user: User, keep: str | None = None) -> int:
 
 def employer_by_code(code: str) -> Employer | None:
     """The employer ``code`` names, read in the form codes are stored in
-    (:func:`accounts.models.normalize_employer_code`): ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` all name bank-a.
+    (:func:`accounts.models.normalize_organisation_code`): ``BANK-A``, ``Bank-A`` and ``ｂａｎｋ－ａ`` all name bank-a.
     None for an empty or unknown code."""
-    normal = normalize_employer_code(code)
+    normal = normalize_organisation_code(code)
     return Employer.objects.filter(code=normal).first() if normal else None
 
 
@@ -879,6 +889,9 @@ def check_may_appoint_hr_staff(*, person: User, employer: Employer, membership_p
       the admin, behind a second factor; a trainee's own log-in would be diverted there, and an employee would
       keep the register of their colleagues. HR staff need an account of their own.
     - an institution's staff member (``hr_staff_institution``): their admin is their institution's.
+    - a superuser (``hr_staff_superuser``) or program office staff (``hr_staff_program_office``): they see every
+      employer's register, and an HR staff member sees one employer's only; which one a person holding both would
+      see differs from page to page. Removing the HR staff role would take their staff status too.
     - already HR staff of an employer (``hr_staff_taken``): one employer each (one membership per person);
       moving them to another employer is a change of that membership.
     """
@@ -903,6 +916,26 @@ def check_may_appoint_hr_staff(*, person: User, employer: Employer, membership_p
             % {"person": person, "institution": staff.institution},
             field="user",
         )
+    if person.is_superuser:
+        raise AccountError(
+            "hr_staff_superuser",
+            _(
+                "%(person)s is a superuser and sees every employer's register, so they cannot also be one employer's "
+                "HR staff member. HR staff need an account of their own."
+            )
+            % {"person": person},
+            field="user",
+        )
+    if person.groups.filter(name=PROGRAM_OFFICE_GROUP).exists():
+        raise AccountError(
+            "hr_staff_program_office",
+            _(
+                "%(person)s is program office staff and sees every employer's register, so they cannot also be one "
+                "employer's HR staff member. HR staff need an account of their own."
+            )
+            % {"person": person},
+            field="user",
+        )
     memberships = EmployerMembership.objects.select_related("employer").filter(user=person)
     if membership_pk is not None:
         memberships = memberships.exclude(pk=membership_pk)
@@ -925,12 +958,74 @@ def do_appoint_hr_staff(*, membership: EmployerMembership) -> EmployerMembership
     it, and give its person what an HR staff member needs: staff status (the admin, behind a second factor) and the
     ``employer HR staff`` group (the register's permissions). The membership is saved first, so that a person
     without staff status has their sessions ended (accounts.second_factor.receivers) and logs in again with the
-    second factor."""
-    person = User.objects.select_for_update().get(pk=membership.user_id)
+    second factor.
+
+    An entry changed to name another person removes the one it named before (:func:`do_remove_hr_staff`'s rule);
+    both people's rows are locked, in id order."""
+    before = None
+    if membership.pk is not None:
+        before = EmployerMembership.objects.filter(pk=membership.pk).values_list("user_id", flat=True).first()
+    people = {
+        p.pk: p
+        for p in User.objects.select_for_update().filter(pk__in={membership.user_id, before} - {None}).order_by("pk")
+    }
+    person = people[membership.user_id]
     check_may_appoint_hr_staff(person=person, employer=membership.employer, membership_pk=membership.pk)
     membership.save()
-    person.groups.add(Group.objects.get_or_create(name=EMPLOYER_HR_GROUP)[0])
+    hr_group = Group.objects.get_or_create(name=EMPLOYER_HR_GROUP)[0]
+    person.groups.add(hr_group)
     if not person.is_staff:
         person.is_staff = True
         person.save(update_fields=["is_staff"])
+    if before is not None and before != person.pk:
+        _take_back_hr_staff(people[before], hr_group=hr_group)
     return membership
+
+
+# The staff roles besides an employer's HR staff, by their groups (accounts.second_factor.services.STAFF_GROUPS
+# but the HR group): a person in one keeps staff status when they stop being HR staff.
+OTHER_STAFF_GROUPS = (
+    PROGRAM_OFFICE_GROUP,
+    INSTITUTION_ADMIN_GROUP,
+    INSTITUTION_GRADER_GROUP,
+    INSTITUTION_TEACHER_GROUP,
+)
+
+
+def has_staff_role_besides_hr(person: User) -> bool:
+    """Whether ``person`` needs staff status for a role other than an employer's HR staff: a superuser, program office
+    staff, or an institution's staff member (a membership, or one of the institution staff groups)."""
+    return (
+        person.is_superuser
+        or StaffMembership.objects.filter(user=person).exists()
+        or person.groups.filter(name__in=OTHER_STAFF_GROUPS).exists()
+    )
+
+
+@transaction.atomic
+def do_remove_hr_staff(*, memberships: Iterable[EmployerMembership]) -> None:
+    """Delete ``memberships`` (the admin's delete, one or the selected ones) and take from each person what
+    :func:`do_appoint_hr_staff` gave: the ``employer HR staff`` group, and staff status unless they still need it
+    for another role (:func:`has_staff_role_besides_hr`). All or none.
+
+    Locks the people's rows in id order, as the appointment locks its person's, so that an appointment and a removal
+    of one person run one after the other; a person appointed again since (a membership other than the one deleted)
+    keeps both. Roles are read on every request (accounts.sessions): the person's next request has no admin and no
+    register."""
+    memberships = list(memberships)
+    people = list(User.objects.select_for_update().filter(pk__in={m.user_id for m in memberships}).order_by("pk"))
+    EmployerMembership.objects.filter(pk__in=[m.pk for m in memberships]).delete()
+    still = set(EmployerMembership.objects.filter(user__in=people).values_list("user_id", flat=True))
+    hr_group = Group.objects.filter(name=EMPLOYER_HR_GROUP).first()
+    for person in people:
+        if person.pk not in still:
+            _take_back_hr_staff(person, hr_group=hr_group)
+
+
+def _take_back_hr_staff(person: User, *, hr_group: Group | None) -> None:
+    """What :func:`do_appoint_hr_staff` gave ``person`` (no longer HR staff; row locked by the caller), taken back."""
+    if hr_group is not None:
+        person.groups.remove(hr_group)
+    if person.is_staff and not has_staff_role_besides_hr(person):
+        person.is_staff = False
+        person.save(update_fields=["is_staff"])

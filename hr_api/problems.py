@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.employees import ADDRESS_OURS, DEACTIVATED_BY_OFFICE, EMPLOYEE_MOVED, NUMBER_TAKEN
+from accounts.employees import ACCOUNT_DELETED, ADDRESS_OURS, DEACTIVATED_BY_OFFICE, EMPLOYEE_MOVED, NUMBER_TAKEN
 
 from .auth import InvalidToken
 from .webhooks.endpoints import TOO_MANY_MESSAGE, URL_TAKEN_MESSAGE, endpoint_limit
@@ -79,6 +79,7 @@ TYPES: dict[str, ProblemType] = {
     "email_taken": ProblemType(409, ADDRESS_OURS),
     "employee_moved": ProblemType(409, EMPLOYEE_MOVED),
     "deactivated_by_program_office": ProblemType(409, DEACTIVATED_BY_OFFICE),
+    "account_deleted": ProblemType(409, ACCOUNT_DELETED),
     "full": ProblemType(409, _("The cohort is full.")),
     "closed": ProblemType(409, _("The cohort is not open for enrolment.")),
     "not_open_yet": ProblemType(409, _("Enrolment for the cohort has not opened yet.")),

@@ -30,7 +30,7 @@ CONFLICT_CODES = ("employee_number_taken", "email_taken")
 #: What a bulk item can be refused with (accounts.employees.do_upsert_employees; a test reads them from it).
 BULK_ITEM_CODES = ("duplicate", "required", "email_taken")
 #: What reactivating refuses (accounts.employees.do_reactivate_employee): 409.
-REACTIVATE_CODES = ("employee_moved", "deactivated_by_program_office")
+REACTIVATE_CODES = ("employee_moved", "deactivated_by_program_office", "account_deleted")
 
 
 class EmployeeMixin:
@@ -58,7 +58,11 @@ class EmployeeListView(EmployeeMixin, ApiView):
         description="Creates a trainee account (the person sets a password through the reset link) "
         "tied to this employer. The answer is the same whether or not the address is new to the portal: "
         "when a person already has an account with it, they are asked by mail to move their record to "
-        "this employer, and until they agree the employee looks like any new one. Scope `enroll`.",
+        "this employer, and until they agree the employee looks like any new one. The employee number of an "
+        "employee who moved to another employer (their deactivated row, which reactivating refuses with "
+        "`employee_moved`) registers them again on that row: the answer is 201 with its `id`, and the person "
+        "is asked by mail as above; nor does such a row's address refuse a registration under another number. "
+        "Scope `enroll`.",
         parameters=[IDEMPOTENCY_KEY],
         request=EmployeeCreateSerializer,
         responses={201: EmployeeSerializer},
@@ -130,7 +134,11 @@ class EmployeeSwitchView(EmployeeMixin, ApiView):
 class EmployeeDeactivateView(EmployeeSwitchView):
     @extend_schema(
         summary="Deactivate an employee",
-        description="The person can no longer log in and their sessions end. Their records stay. Scope `enroll`.",
+        description="The employment ends: the employee is deactivated here (`is_active` false, `updated_at` "
+        "moves; a deactivated employee again changes nothing) and you no longer see their enrollments, exam results "
+        "or certificates, nor are told of them. The person keeps their own account, and with it their log-in and "
+        "records, no longer tied to you. An employee who is still a placeholder (their address's owner has not "
+        "agreed yet) is deactivated and the request to the owner withdrawn. Scope `enroll`.",
         request=None,
         parameters=[IDEMPOTENCY_KEY],
         responses=EmployeeSerializer,
@@ -147,12 +155,14 @@ class EmployeeReactivateView(EmployeeSwitchView):
 
     @extend_schema(
         summary="Reactivate an employee",
-        description="Undoes a deactivation made through this API: the person can log in again (with the password "
-        "they had) and be enrolled. An active employee changes nothing (`updated_at` stays). Their grade stays "
+        description="Undoes a deactivation made through this API: the person is your employee again (the same "
+        "`id`) with their account and records, and can be enrolled; a new `email` you gave meanwhile waits for them "
+        "(`pending_email`). An active employee changes nothing (`updated_at` stays). Their grade stays "
         "ended until you grade them again. Refused (409) for the row a person left behind when they moved to "
-        "another employer (`employee_moved`: they are that employer's now, with their records) and for an employee "
-        "the program office deactivated (`deactivated_by_program_office`: only it can reactivate them). Scope "
-        "`enroll`.",
+        "another employer, or when they have joined another employer since they left you (`employee_moved`: they "
+        "are that employer's now, with their records; register them again to ask them back), for an employee the "
+        "program office deactivated (`deactivated_by_program_office`: only it can reactivate them), and when the "
+        "person no longer has an account on the portal (`account_deleted`). Scope `enroll`.",
         request=None,
         parameters=[IDEMPOTENCY_KEY],
         responses=EmployeeSerializer,

@@ -5,9 +5,9 @@ form another account has."""
 import pytest
 
 from accounts.models import TraineeProfile, User
-from tests.factories import TraineeProfileFactory, UserFactory
+from tests.factories import UserFactory
 
-from .test_employee_numbers import latest, migrate
+from .test_employee_numbers import latest, migrate, past_profile
 
 BEFORE = [("accounts", "0020_employee_numbers_to_the_rule")]
 
@@ -20,15 +20,16 @@ def planted(email: str) -> int:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_domains_beyond_ascii_are_rewritten_and_clashes_named(capsys):
+def test_domains_beyond_ascii_are_rewritten_and_clashes_named(employer, capsys):
     try:
-        migrate(BEFORE)
+        past = migrate(BEFORE)
         users = {email: planted(email) for email in
                  ["mei@示範.test", "wang@пример.рф", "chen@bank.example", "lin@ab--cd.example",
                   "twin@xn--bizz5c.test", "twin@示範.test"]}  # fmt: skip
-        profile = TraineeProfileFactory()
-        TraineeProfile.objects.filter(pk=profile.pk).update(listed_email="li@示範.test", pending_email="li@bücher.de")
-        before = TraineeProfile.objects.get(pk=profile.pk).updated_at
+        profiles = past.get_model("accounts", "TraineeProfile").objects
+        profile = past_profile(past, employer_id=employer.pk, employee_number="E-1")
+        profiles.filter(pk=profile).update(listed_email="li@示範.test", pending_email="li@bücher.de")
+        before = profiles.get(pk=profile).updated_at
         migrate(latest())
     finally:
         migrate(latest())
@@ -42,7 +43,7 @@ def test_domains_beyond_ascii_are_rewritten_and_clashes_named(capsys):
         "twin@xn--bizz5c.test": "twin@xn--bizz5c.test",
         "twin@示範.test": "twin@示範.test",  # another account has its new form: left for the office
     }
-    profile = TraineeProfile.objects.get(pk=profile.pk)
+    profile = TraineeProfile.objects.get(pk=profile)
     assert (profile.listed_email, profile.pending_email) == ("li@xn--bizz5c.test", "li@xn--bcher-kva.de")
     assert profile.updated_at != before  # the HR API's sync sees the address as it now is
 

@@ -3,28 +3,28 @@ leaves those the rule refuses and those that would become another employee's num
 how many of each, naming the profiles, for the program office to correct in admin."""
 
 import pytest
+from django.db.migrations.state import StateApps
 
 from accounts.models import TraineeProfile
-from tests.factories import TraineeProfileFactory
 
-from .test_employee_numbers import latest, migrate
+from .test_employee_numbers import latest, migrate, past_profile
 
 BEFORE = [("accounts", "0019_employee_numbers_normalized")]
 
 
-def planted(employer, number: str) -> int:
+def planted(past: StateApps, employer, number: str) -> int:
     """A profile whose number was written the old way: past the form, which would have normalised or refused it."""
-    profile = TraineeProfileFactory(employer=employer, employee_number="")
-    TraineeProfile.objects.filter(pk=profile.pk).update(employee_number=number)
-    return profile.pk
+    pk = past_profile(past, employer_id=employer.pk)
+    past.get_model("accounts", "TraineeProfile").objects.filter(pk=pk).update(employee_number=number)
+    return pk
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_the_rule_takes_are_rewritten_and_the_rest_reported(employer, other_employer, capsys):
     try:
-        migrate(BEFORE)
+        past = migrate(BEFORE)
         mine = {
-            number: planted(employer, number)
+            number: planted(past, employer, number)
             for number in [
                 "Ａ－１００１",  # full-width
                 "\u3000B-2 ",  # spaces around
@@ -36,8 +36,8 @@ def test_numbers_the_rule_takes_are_rewritten_and_the_rest_reported(employer, ot
                 "D-4",
             ]
         }
-        theirs = planted(other_employer, "Ｄ－４")  # D-4 is free at the other bank
-        before = dict(TraineeProfile.objects.values_list("pk", "updated_at"))
+        theirs = planted(past, other_employer, "Ｄ－４")  # D-4 is free at the other bank
+        before = dict(past.get_model("accounts", "TraineeProfile").objects.values_list("pk", "updated_at"))
         migrate(latest())
     finally:
         migrate(latest())
@@ -68,13 +68,13 @@ def test_numbers_the_rule_takes_are_rewritten_and_the_rest_reported(employer, ot
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_already_in_the_rules_form_are_left_alone(employer, capsys):
     try:
-        migrate(BEFORE)
-        profile = TraineeProfileFactory(employer=employer, employee_number="X-1")
-        updated_at = TraineeProfile.objects.get(pk=profile.pk).updated_at
+        past = migrate(BEFORE)
+        profile = past_profile(past, employer_id=employer.pk, employee_number="X-1")
+        updated_at = past.get_model("accounts", "TraineeProfile").objects.get(pk=profile).updated_at
         migrate(latest())
     finally:
         migrate(latest())
-    assert TraineeProfile.objects.filter(pk=profile.pk).values_list("employee_number", "updated_at").get() == (
+    assert TraineeProfile.objects.filter(pk=profile).values_list("employee_number", "updated_at").get() == (
         "X-1",
         updated_at,
     )

@@ -5,6 +5,7 @@ The HR API's side is in tests/api/test_employee_numbers.py."""
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.state import StateApps
 from django.test import Client
 from django.urls import reverse
 
@@ -58,14 +59,28 @@ def test_the_admin_form_stores_the_number_in_one_form(client: Client, institutio
     assert profile.employee_number == "B-7"
 
 
-def migrate(targets):
+def migrate(targets) -> StateApps:
+    """The test database migrated to ``targets``; the answer is the models as they were there, for the rows a test
+    makes or reads at that point (today's models name columns an earlier schema does not have yet)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
+    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 def latest():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
+
+
+def past_profile(apps: StateApps, *, email: str = "", **fields: object) -> int:
+    """A trainee profile, with an account that has no password, made with the models of ``apps`` (:func:`migrate`),
+    as the code of that time stored them; ``fields``: the profile's (``employer_id``, ``employee_number``, …). Its
+    pk."""
+    user_model = apps.get_model("accounts", "User")
+    user = user_model.objects.create(
+        email=email or f"past-{user_model.objects.count()}@example.test", display_name="舊學員", password="!"
+    )
+    return apps.get_model("accounts", "TraineeProfile").objects.create(user=user, **fields).pk
 
 
 BEFORE = [("accounts", "0018_phone_numbers")]
@@ -74,8 +89,8 @@ BEFORE = [("accounts", "0018_phone_numbers")]
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_numbers_stored_before_are_rewritten_and_printed(employer, capsys):
     try:
-        migrate(BEFORE)
-        made = {number: TraineeProfileFactory(employer=employer, employee_number=number).pk
+        past = migrate(BEFORE)
+        made = {number: past_profile(past, employer_id=employer.pk, employee_number=number)
                 for number in ["a-1001", "Ｂ－２", "C-3"]}  # fmt: skip
         migrate(latest())
     finally:
@@ -90,14 +105,15 @@ def test_numbers_stored_before_are_rewritten_and_printed(employer, capsys):
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_numbers_that_become_one_stop_the_migration_before_it_writes(employer):
     try:
-        migrate(BEFORE)
-        first = TraineeProfileFactory(employer=employer, employee_number="a-1")
-        second = TraineeProfileFactory(employer=employer, employee_number="A-1")
-        lower = TraineeProfileFactory(employer=employer, employee_number="z-9")
-        with pytest.raises(RuntimeError, match=f"profile {first.pk} 'a-1', profile {second.pk} 'A-1'"):
+        past = migrate(BEFORE)
+        first, second, lower = (
+            past_profile(past, employer_id=employer.pk, employee_number=number) for number in ["a-1", "A-1", "z-9"]
+        )
+        with pytest.raises(RuntimeError, match=f"profile {first} 'a-1', profile {second} 'A-1'"):
             migrate(latest())
-        assert TraineeProfile.objects.get(pk=lower.pk).employee_number == "z-9"
-        TraineeProfile.objects.filter(pk=first.pk).update(employee_number="A-1-OLD")
+        then = past.get_model("accounts", "TraineeProfile").objects
+        assert then.get(pk=lower).employee_number == "z-9"
+        then.filter(pk=first).update(employee_number="A-1-OLD")
     finally:
         migrate(latest())
-    assert TraineeProfile.objects.get(pk=lower.pk).employee_number == "Z-9"
+    assert TraineeProfile.objects.get(pk=lower).employee_number == "Z-9"

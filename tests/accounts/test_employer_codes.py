@@ -1,5 +1,5 @@
 """An employer's code is one identifier whatever its case: ``BANK-A`` is bank-a in the admin, the trainee import and
-the database (accounts.models.normalize_employer_code, constraints ``employer_code_ci_unique`` and
+the database (accounts.models.normalize_organisation_code, constraints ``employer_code_ci_unique`` and
 ``employer_code_lower_case``, migration ``accounts 0026``)."""
 
 import pytest

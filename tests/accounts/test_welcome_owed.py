@@ -270,15 +270,17 @@ def test_accounts_made_before_the_table_are_never_mailed_by_it(institution, empl
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_migration_leaves_the_accounts_it_finds_owing_nothing(institution):
-    from .test_employee_numbers import latest, migrate
+    from .test_employee_numbers import latest, migrate, past_profile
 
     try:
-        migrate([("accounts", "0022_audit_log_in_changes")])
-        # Made as an import made them (no password, never logged in), before the table existed.
-        make_trainee(email="old@example.test", display_name="Old", registered_by=institution, password=None)
+        past = migrate([("accounts", "0022_audit_log_in_changes")])
+        # Made as an import made them (no password, never logged in), before the table existed, by the models of
+        # that time.
+        past_profile(past, email="old@example.test", employee_number="", registered_by_id=institution.pk)
         migrate(latest())
     finally:
         migrate(latest())
+    assert User.objects.get(email="old@example.test").trainee_profile.registered_by == institution
     assert not OwedWelcome.objects.exists()
     with mock.patch("accounts.tasks.send_welcome_email.delay") as delay:
         assert services.do_sweep_owed_welcomes(now=later(60)) == 0

@@ -117,15 +117,23 @@ def test_bulk_upsert_cannot_touch_another_employers_number(cast, employee_b):
     assert employee_b.user.display_name != "新人"
 
 
-def test_deactivating_ends_the_persons_sessions(cast, employee_a, django_capture_on_commit_callbacks):
+def test_deactivating_ends_the_employment_not_the_persons_sessions(
+    cast, employee_a, django_capture_on_commit_callbacks
+):
+    """The sessions are the person's, on their own account, which the employer's deactivation leaves them; the
+    bank's row is left on an inactive placeholder that never had a session."""
     browser = Client()
     browser.force_login(employee_a.user)
     assert UserSession.objects.filter(user=employee_a.user).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         response = cast.api_a.post(f"/api/v1/employees/{employee_a.pk}/deactivate/")
     assert response.status_code == 200 and response.json()["is_active"] is False
-    assert not User.objects.get(pk=employee_a.user_id).is_active
-    assert UserSession.objects.filter(user=employee_a.user).count() == 0
+    assert User.objects.get(pk=employee_a.user_id).is_active
+    assert UserSession.objects.filter(user=employee_a.user).count() == 1
+    assert browser.get("/en/accounts/profile/").status_code == 200  # still logged in
+    placeholder = TraineeProfile.objects.get(pk=employee_a.pk).user
+    assert placeholder != employee_a.user and not placeholder.is_active
+    assert not UserSession.objects.filter(user=placeholder).exists()
 
 
 @pytest.mark.parametrize("size", [3, 30])

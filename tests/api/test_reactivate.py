@@ -3,7 +3,10 @@
 ``employee_number_taken`` and an enrolment ``trainee_inactive`` — so a mistaken sync locked people out until the
 program office stepped in. ``POST /api/v1/employees/{id}/reactivate/`` undoes what deactivate did, as idempotent as
 it, and refuses (409) where a reactivation would be wrong: the row a person left behind when they moved to another
-employer, and an employee the program office deactivated."""
+employer, and an employee the program office deactivated.
+
+A deactivation ends the employment, not the person's account (tests/hr_api/test_employment_end.py): the person keeps
+their log-in and records, self-funded, and a reactivation brings them back to the bank's row (the same id)."""
 
 import re
 import uuid
@@ -38,9 +41,11 @@ def can_log_in(user: User) -> bool:
     return browser.session.get("_auth_user_id") == str(user.pk)
 
 
-def test_a_deactivated_employee_reactivated_logs_in_and_is_enrolled_again(cast, employee_a):
+def test_a_deactivated_employee_reactivated_is_the_banks_again_and_is_enrolled_again(cast, employee_a):
+    person = employee_a.user
     assert deactivate(cast.api_a, employee_a.pk).status_code == 200
-    assert not can_log_in(employee_a.user)
+    assert can_log_in(person)  # the employment ended, not their account
+    assert TraineeProfile.objects.get(user=person).employer is None  # self-funded meanwhile
     cohort = CohortFactory()
     enrol = {"employee": employee_a.pk, "cohort": cohort.pk}
     assert_problem(cast.api_a.post("/api/v1/enrollments/", enrol, format="json"), 409)
@@ -49,9 +54,11 @@ def test_a_deactivated_employee_reactivated_logs_in_and_is_enrolled_again(cast, 
     answer = reactivate(cast.api_a, employee_a.pk)
     assert answer.status_code == 200, answer.content
     assert answer.json()["is_active"] is True and answer.json()["id"] == employee_a.pk
-    assert User.objects.get(pk=employee_a.user_id).is_active
-    assert TraineeProfile.objects.get(pk=employee_a.pk).updated_at > deactivated_at  # a sync sees it
-    assert can_log_in(employee_a.user)  # with the password they had
+    row = TraineeProfile.objects.get(pk=employee_a.pk)
+    assert row.user_id == person.pk and row.user.is_active  # the person's own account, back on the bank's row
+    assert TraineeProfile.objects.filter(user=person).count() == 1  # their self-funded profile merged into it
+    assert row.updated_at > deactivated_at  # a sync sees it
+    assert can_log_in(person)  # with the password they had
     assert cast.api_a.post("/api/v1/enrollments/", enrol, format="json").status_code == 201
     changed = cast.api_a.get("/api/v1/employees/", {"updated_since": answer.json()["updated_at"]}).json()
     assert [row["id"] for row in changed["results"]] == [employee_a.pk]
@@ -79,7 +86,9 @@ def test_an_idempotency_key_replays_the_first_answer(cast, employee_a):
     replayed = reactivate(cast.api_a, employee_a.pk, HTTP_IDEMPOTENCY_KEY=key)
     assert first.status_code == replayed.status_code == 200
     assert replayed["Idempotent-Replayed"] == "true" and replayed.json() == first.json()
-    assert not User.objects.get(pk=employee_a.user_id).is_active  # the replay did nothing again
+    row = TraineeProfile.objects.get(pk=employee_a.pk)  # the replay did nothing again: the row stays deactivated,
+    assert not row.user.is_active and row.user_id != employee_a.user_id  # without the person
+    assert TraineeProfile.objects.get(user_id=employee_a.user_id).employer is None
 
 
 @pytest.mark.parametrize("deactivated", [False, True])
@@ -87,7 +96,7 @@ def test_another_banks_employee_is_not_found(cast, employee_b, deactivated):
     if deactivated:
         deactivate(cast.api_b, employee_b.pk)
     assert_problem(reactivate(cast.api_a, employee_b.pk), 404)
-    assert User.objects.get(pk=employee_b.user_id).is_active is not deactivated
+    assert TraineeProfile.objects.get(pk=employee_b.pk).user.is_active is not deactivated  # untouched
     assert reactivate(cast.api_a, employee_b.pk).content == reactivate(cast.api_a, 999_999_999).content
 
 

@@ -124,11 +124,13 @@ def test_a_grade_given_again_after_reactivation_reopens_it_with_its_history(
     graded, trainee, employer, hr_staff, django_capture_on_commit_callbacks
 ):
     old_grade, _certificate = graded
+    row = trainee.trainee_profile
     with django_capture_on_commit_callbacks(execute=True):
-        employees.do_deactivate_employee(profile=trainee.trainee_profile)
+        employees.do_deactivate_employee(profile=row)
+    with django_capture_on_commit_callbacks(execute=True):
+        employees.do_reactivate_employee(profile=row, site_url=SITE)
     trainee = type(trainee).objects.get(pk=trainee.pk)
-    trainee.is_active = True
-    trainee.save(update_fields=["is_active"])
+    assert trainee.trainee_profile.pk == row.pk  # back on the bank's row
     assert not selectors.grades_of_employer(employer.pk).exists()  # reactivated, not graded again by itself
 
     again = grade(trainee, manager_class="personal", level="junior", by=hr_staff)

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
 
-from accounts.employees import do_deactivate_employee
+from accounts.models import User
 from courses import services
 from courses.imports import TraineeEnrolmentResource
 from courses.models import Cohort, Enrolment
@@ -22,6 +22,13 @@ pytestmark = pytest.mark.django_db
 
 def seats(cohort: Cohort) -> int:
     return Cohort.objects.get(pk=cohort.pk).seats_taken
+
+
+def deactivate(user: User) -> None:
+    """The account switched off, as the user admin does (an employer's deactivation ends the employment instead, and
+    the person stays active: tests/hr_api/test_employment_end.py)."""
+    user.is_active = False
+    user.save(update_fields=["is_active"])
 
 
 def test_the_service_refuses_an_inactive_trainee_and_takes_no_seat():
@@ -40,7 +47,7 @@ def test_the_enrolment_import_reports_a_deactivated_person_on_the_row_and_import
     gone = TraineeProfileFactory(
         user__email="gone@example.test", employer=None, employee_number="", registered_by=cohort.institution
     )
-    do_deactivate_employee(profile=gone)
+    deactivate(gone.user)
     rows = [
         ("new@example.test", "New", "en", "", "", "A-STD-R"),
         ("gone@example.test", "Gone", "en", "", "", "A-STD-R"),
@@ -61,7 +68,7 @@ def test_the_import_in_admin_shows_the_refusal(client: Client, institution, inst
     gone = TraineeProfileFactory(
         user__email="gone@example.test", employer=None, employee_number="", registered_by=institution
     )
-    do_deactivate_employee(profile=gone)
+    deactivate(gone.user)
     client.force_login(institution_admin)
     page = client.get("/en/admin/courses/enrolment/import/")
     csv_format = next(value for value, label in page.context["form"].fields["format"].choices if label == "csv")
@@ -83,12 +90,12 @@ def test_admin_has_no_other_way_to_enrol(client: Client, institution_admin):
 def test_a_pending_enrolment_of_a_person_deactivated_since_is_not_approved_in_admin(
     client: Client, institution, institution_admin, trainee
 ):
-    """Approval would take the seat and fix hours for someone who has left: it is refused, the
-    enrolment stays pending, and the institution rejects it (which frees the seat)."""
+    """Approval would take the seat and fix hours for someone whose account was deactivated: it is refused,
+    the enrolment stays pending, and the institution rejects it (which frees the seat)."""
     cohort = CohortFactory(institution=institution)
     profile = trainee.trainee_profile
     enrolment = services.do_enrol(trainee=profile.user, cohort=cohort)
-    do_deactivate_employee(profile=profile)
+    deactivate(profile.user)
     client.force_login(institution_admin)
     response = client.post(
         "/en/admin/courses/enrolment/", {"action": "approve", "_selected_action": [enrolment.pk]}, follow=True

@@ -1,5 +1,6 @@
 """Sessions: a new one at log-in, an end after two hours idle or twelve hours in all, and every
-session of a person ended when an admin or the HR API deactivates them."""
+session of a person ended when an admin deactivates them. The HR API's deactivation ends the employment, not the
+person's account: their sessions are theirs and go on."""
 
 import datetime
 
@@ -66,24 +67,30 @@ def test_twelve_hours_after_log_in_the_session_ends_however_busy():
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_deactivation_through_the_hr_api_ends_every_session_of_the_person(trainee):
+def test_deactivation_through_the_hr_api_leaves_every_session_of_the_person(trainee):
     profile = trainee.trainee_profile
-    profile.user.set_password(PASSWORD)
-    profile.user.save()
+    person = profile.user
+    person.set_password(PASSWORD)
+    person.save()
     phone, laptop, other = Client(), Client(), Client()
-    log_in(phone, profile.user.email)
-    log_in(laptop, profile.user.email)
+    log_in(phone, person.email)
+    log_in(laptop, person.email)
     UserFactory(email="colleague@example.test", password=PASSWORD)
     log_in(other, "colleague@example.test")
-    assert UserSession.objects.filter(user=profile.user).count() == 2
+    assert UserSession.objects.filter(user=person).count() == 2
 
-    do_deactivate_employee(profile=profile)
+    row = do_deactivate_employee(profile=profile)
 
-    assert UserSession.objects.filter(user=profile.user).count() == 0
-    assert phone.get(PROFILE).status_code == 302
-    assert laptop.get(PROFILE).status_code == 302
-    assert other.get(PROFILE).status_code == 200  # nobody else is logged out
-    assert AuditEvent.objects.filter(action="user_deactivated", object_id=str(profile.user_id)).count() == 1
+    # The employment ended: the bank's row is on an inactive placeholder with no session; the person's own account,
+    # and every session of it, goes on.
+    assert row.user != person and not row.user.is_active
+    assert not UserSession.objects.filter(user=row.user).exists()
+    assert UserSession.objects.filter(user=person).count() == 2
+    assert phone.get(PROFILE).status_code == 200
+    assert laptop.get(PROFILE).status_code == 200
+    assert other.get(PROFILE).status_code == 200
+    assert not AuditEvent.objects.filter(action="user_deactivated", object_id=str(person.pk)).exists()
+    assert AuditEvent.objects.filter(action="api_write", detail__change="employment_ended").count() == 1
 
 
 def test_deactivation_by_an_institution_admin_in_admin_ends_the_trainees_sessions():
