@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from accounts.identifiers import clean_employee_number
 from accounts.models import TraineeProfile, User
@@ -26,10 +27,11 @@ MESSAGE = "Do not start this with =, +, - or @: a spreadsheet would take it for 
 
 @pytest.mark.parametrize("text", FORMULAS)
 def test_it_refuses_a_text_a_spreadsheet_reads_as_a_formula(text):
-    with pytest.raises(ValidationError) as refused:
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
         refuse_formula_start(text)
     assert refused.value.code == "formula_start"
-    assert refused.value.messages == [MESSAGE]
+    with translation.override("en"):
+        assert refused.value.messages == [MESSAGE]
 
 
 @pytest.mark.parametrize(

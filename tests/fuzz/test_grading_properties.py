@@ -112,7 +112,7 @@ def start(exam) -> tuple[Attempt, list[AttemptQuestion]]:
 @DB
 @given(
     picks=st.lists(st.lists(st.integers(0, 3), unique=True, max_size=4), min_size=6, max_size=6),
-    pass_mark=st.integers(0, 100),
+    pass_mark=st.integers(1, 100),  # a pass mark is 1 to 100 (paper_pass_mark_percent)
     scoring=scorings,
 )
 def test_a_graded_paper_adds_up_its_items_and_passes_exactly_at_the_pass_mark(exam, picks, pass_mark, scoring):
