@@ -226,9 +226,10 @@ def _people(scale: Scale) -> None:
     sql(
         """
         INSERT INTO accounts_traineeprofile (user_id, employer_id, employee_number, branch, manager_class, phone,
-                                             registered_by_id, listed_email, pending_email, created_at, updated_at)
+                                             registered_by_id, listed_email, pending_email, deactivated_by,
+                                             created_at, updated_at)
         SELECT u.id, e.id, 'E' || lpad(u.n::text, 6, '0'), '分行 ' || (u.n %% 40), 'personal', '',
-               i.id, '', '', u.date_joined, u.date_joined + (u.n %% 50) * interval '1 hour'
+               i.id, '', '', '', u.date_joined, u.date_joined + (u.n %% 50) * interval '1 hour'
         FROM (SELECT id, date_joined, substring(email from 2 for position('@' in email) - 2)::int AS n
               FROM accounts_user WHERE email LIKE '%%@trainee.bench.test') u
         JOIN accounts_employer e

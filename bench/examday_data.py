@@ -97,8 +97,8 @@ def prepare(count: int) -> dict:
         sql(
             f"""
             INSERT INTO accounts_traineeprofile (user_id, employer_id, employee_number, branch, manager_class,
-                phone, registered_by_id, listed_email, pending_email, created_at, updated_at)
-            SELECT u.id, NULL, '', '', 'personal', '', %(i)s, '', '', now(), now() FROM ({new_users}) u
+                phone, registered_by_id, listed_email, pending_email, deactivated_by, created_at, updated_at)
+            SELECT u.id, NULL, '', '', 'personal', '', %(i)s, '', '', '', now(), now() FROM ({new_users}) u
             """,
             {"g": trainee_group, "i": institution.pk},
         )

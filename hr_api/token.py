@@ -250,7 +250,9 @@ def record_refusal(request: HttpRequest, client_id: str, status: int) -> None:
     none, under one count) and address for ``AUDIT_WINDOW_SECONDS``; the count's first, 10th, 100th… refusal
     writes a row with the count so far, saying which client (or, of an unknown one, the id it named), the
     address (``ip_address``, as every row), the status and the request."""
-    known = bool(client_id) and Application.objects.filter(client_id=client_id).exists()
+    # PostgreSQL holds no NUL in text or JSON: such an id names no client, and is kept escaped.
+    known = bool(client_id) and "\x00" not in client_id and Application.objects.filter(client_id=client_id).exists()
+    named = client_id.replace("\x00", "\\x00")
     network = client_network(request)
     count = counted(
         f"token-refused:{_hashed(client_id if known else '')}:{network}", window_seconds=AUDIT_WINDOW_SECONDS
@@ -265,7 +267,7 @@ def record_refusal(request: HttpRequest, client_id: str, status: int) -> None:
         summary=f"token refused ({status})"
         + ("" if count == 1 else f", {count} times from {network} within {minutes} minutes"),
         detail={"status": status, "endpoint": "token", "refused": count}
-        | ({} if known or not client_id else {"client_id": client_id}),
+        | ({} if known or not client_id else {"client_id": named}),
     )
 
 
