@@ -526,7 +526,7 @@ def do_reactivate_employee(*, profile: TraineeProfile, site_url: str | None = No
       their self-funded profile is merged into the row, and the employer sees their records again. A new log-in
       address the employer asked for meanwhile (``pending_email``) is asked of them now.
     - A stand-in whose request its deactivation withdrew (EMPLOYER) is active again and asks its address's owner
-      again; so is (before migration 0027) a person's own account the employer deactivated.
+      again; so is (before migration 0028) a person's own account the employer deactivated.
 
     Refused (:class:`AccountError`, a conflict): ``employee_moved`` for the row a person left behind when they moved
     to another employer, or when the person who left has joined another employer since (reactivating it would

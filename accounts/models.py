@@ -290,7 +290,7 @@ class EmployeeDeactivation(models.TextChoices):
     it is active. Written with every deactivation and reactivation, never in a form (``editable=False``)."""
 
     #: The employer's HR system deactivated the row's own account: a stand-in awaiting its address's owner
-    #: (and, before migration 0027, a person's account, which reactivating turns on again).
+    #: (and, before migration 0028, a person's account, which reactivating turns on again).
     EMPLOYER = "employer", _("the employer")
     #: The employer's HR system ended the employment: the person went on with their own account, without
     #: employer (``left_by``); the row is on an inactive stand-in of its own.

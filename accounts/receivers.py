@@ -2,7 +2,7 @@
 
 Log-ins start the session clocks of :class:`accounts.middleware.SessionExpiryMiddleware`; every
 one of these events goes to the audit trail. A user saved inactive loses every session at once,
-whoever deactivated them (admin, the HR API, a command), and the apps above hear of it once it
+whoever deactivated them (admin, a command; the HR API only its placeholders), and the apps above hear of it once it
 commits (``accounts.signals.user_deactivated``).
 """
 

@@ -1,6 +1,6 @@
 """Why an employee row is inactive is a column of the row (``TraineeProfile.deactivated_by``, and ``left_by``: the
 person who left), written wherever a deactivation happens, not read back from the append-only audit trail. Migration
-0027 fills it once from the trail with the rule reactivation used until now."""
+0028 fills it once from the trail with the rule reactivation used until now."""
 
 import importlib
 import re
@@ -101,9 +101,9 @@ def test_reactivation_reads_the_column_not_the_audit_trail(employer, trainee):
         employees.do_reactivate_employee(profile=row, site_url=SITE)
     assert refused.value.code == "deactivated_by_program_office"
 
-    TraineeProfile.objects.filter(pk=row.pk).update(deactivated_by=Reason.EMPLOYER)  # as 0027 fills it
+    TraineeProfile.objects.filter(pk=row.pk).update(deactivated_by=Reason.EMPLOYER)  # as 0028 fills it
     employees.do_reactivate_employee(profile=row, site_url=SITE)
-    assert User.objects.get(pk=trainee.pk).is_active  # a person deactivated before 0027: their account, on again
+    assert User.objects.get(pk=trainee.pk).is_active  # a person deactivated before 0028: their account, on again
 
 
 def test_a_self_funded_profile_is_not_deactivated_as_an_employee():
